@@ -1,0 +1,1 @@
+"""talkdown.analysis package."""

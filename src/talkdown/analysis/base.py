@@ -1,0 +1,52 @@
+"""The analyser contract: small declared components, after spaCy's pipeline components.
+
+An analyser is pure: the same utterance and context give the same annotations, with no clock, globals or
+I/O after construction. It declares the families it reads (``requires``) and writes (``produces``) so a
+``Pipeline`` can be checked before it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar, Literal, Protocol
+
+from talkdown.domain.annotations import Annotation
+
+Side = Literal["negotiator", "subject", "party", "unknown"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What an analyser sees of an utterance: its text, who said it (by side) and when, if known."""
+
+    text: str
+    side: Side
+    at: datetime | None = None
+    seq: int | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """Read-only surroundings of a turn: earlier turns (oldest first) and prior families' annotations."""
+
+    window: tuple[Turn, ...] = ()
+    prior: tuple[Annotation, ...] = ()
+    reference_time: datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Analyzer(Protocol):
+    name: ClassVar[str]
+    version: ClassVar[str]
+    requires: ClassVar[frozenset[str]]
+    produces: ClassVar[frozenset[str]]
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]: ...
+
+
+def analyze_many(analyzer: Analyzer, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
+    """Default batch form; an analyser with a vectorised model overrides it with its own ``analyze_many``."""
+    return [analyzer.analyze(t, c) for t, c in zip(turns, ctxs, strict=True)]

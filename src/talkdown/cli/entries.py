@@ -1,0 +1,279 @@
+"""Commands the scribe uses during an incident: say, party, demand, deadline, promise, concession,
+hostage, intel, note, correct, retract. Each prints the seq (and id) it recorded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+
+from talkdown.cli.state import STATE
+from talkdown.domain.enums import (
+    Channel,
+    CommitmentStatus,
+    Credibility,
+    DeadlineStatus,
+    DemandCategory,
+    DemandStatus,
+    HostageCondition,
+    NoteKind,
+    Reliability,
+)
+from talkdown.errors import TalkdownError
+from talkdown.services import entries, incidents
+from talkdown.services.transcripts import parse_role
+
+INCIDENT = typer.Argument(..., help="Incident id or a unique prefix.")
+demand_app = typer.Typer(no_args_is_help=True, help="Record demands and change their status.")
+deadline_app = typer.Typer(no_args_is_help=True, help="Record deadlines the subject sets, and their outcome.")
+promise_app = typer.Typer(no_args_is_help=True, help="The promise ledger: what was promised, kept or broken.")
+concession_app = typer.Typer(no_args_is_help=True, help="Concessions granted and what they bought.")
+hostage_app = typer.Typer(no_args_is_help=True, help="Hostages, their condition and release.")
+
+
+def _done(seq: int, ident: str | None = None) -> None:
+    typer.echo(f"{ident} seq {seq}" if ident else f"seq {seq}")
+
+
+def say(
+    incident: str = INCIDENT,
+    speaker: str = typer.Argument(..., help="Party id or name."),
+    text: str = typer.Argument(...),
+    channel: Channel = typer.Option(Channel.PHONE, "--channel"),
+    role: str | None = typer.Option(None, "--role", help="Add the speaker with this role if not yet a party."),
+) -> None:
+    """Log an utterance as a party."""
+    role_if_new = parse_role(role) if role else None
+    _done(entries.say(STATE.app(), incident, speaker=speaker, text=text, channel=channel, role_if_new=role_if_new))
+
+
+def party(
+    incident: str = INCIDENT,
+    name: str = typer.Argument(...),
+    role: str = typer.Option("unknown", "--role", help="e.g. subject, primary_negotiator, hostage, intermediary."),
+) -> None:
+    """Add a party, or set the role of an existing one."""
+    app = STATE.app()
+    state = incidents.get_incident(app, incident)
+    if entries.find_party(state, name) is not None:
+        _done(entries.set_party_role(app, incident, party=name, role=parse_role(role)))
+    else:
+        pid = entries.add_party(app, incident, name=name, role=parse_role(role))
+        typer.echo(pid)
+
+
+@demand_app.command("add")
+def demand_add(
+    incident: str = INCIDENT,
+    item: str = typer.Argument(...),
+    category: DemandCategory = typer.Option(DemandCategory.OTHER, "--category"),
+    non_negotiable: bool = typer.Option(False, "--non-negotiable"),
+    priority: int = typer.Option(3, "--priority", min=1, max=5),
+    utterance_seq: int | None = typer.Option(None, "--from-seq", help="The utterance that made the demand."),
+) -> None:
+    did, seq = entries.record_demand(
+        STATE.app(),
+        incident,
+        item=item,
+        category=category,
+        negotiable=not non_negotiable,
+        priority=priority,
+        utterance_seq=utterance_seq,
+    )
+    _done(seq, did)
+
+
+@demand_app.command("status")
+def demand_status(
+    incident: str = INCIDENT,
+    demand_id: str = typer.Argument(...),
+    status: DemandStatus = typer.Argument(...),
+    reason: str = typer.Option("", "--reason"),
+) -> None:
+    _done(entries.change_demand(STATE.app(), incident, demand_id=demand_id, status=status, reason=reason))
+
+
+def _due(at: str | None, in_: str | None) -> datetime:
+    if in_:
+        return STATE.app().clock.now() + entries.parse_duration(in_)
+    if at:
+        try:
+            due = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise TalkdownError("TD105", value=at, what="time", problem="use ISO 8601, e.g. 2026-03-14T21:30Z") from exc
+        if due.tzinfo is None:
+            raise TalkdownError("TD105", value=at, what="time", problem="give a time zone, e.g. Z or +01:00")
+        return due
+    raise TalkdownError("TD105", value="", what="deadline", problem="give --in 30m or --at TIME")
+
+
+@deadline_app.command("set")
+def deadline_set(
+    incident: str = INCIDENT,
+    description: str = typer.Argument("", help="What the subject said would happen."),
+    in_: str | None = typer.Option(None, "--in", help="Time from now: 30m, 1h30m."),
+    at: str | None = typer.Option(None, "--at", help="Absolute time, ISO 8601 with zone."),
+    demand_id: str | None = typer.Option(None, "--demand"),
+    utterance_seq: int | None = typer.Option(None, "--from-seq"),
+) -> None:
+    dlid, seq = entries.set_deadline(
+        STATE.app(),
+        incident,
+        due_at=_due(at, in_),
+        description=description,
+        demand_id=demand_id,
+        utterance_seq=utterance_seq,
+    )
+    _done(seq, dlid)
+
+
+@deadline_app.command("status")
+def deadline_status(
+    incident: str = INCIDENT,
+    deadline_id: str = typer.Argument(...),
+    status: DeadlineStatus = typer.Argument(...),
+    new_in: str | None = typer.Option(None, "--new-in", help="For 'extended': new time from now."),
+    reason: str = typer.Option("", "--reason"),
+) -> None:
+    new_due = _due(None, new_in) if new_in else None
+    seq = entries.change_deadline(
+        STATE.app(), incident, deadline_id=deadline_id, status=status, new_due_at=new_due, reason=reason
+    )
+    _done(seq)
+
+
+@promise_app.command("make")
+def promise_make(
+    incident: str = INCIDENT,
+    what: str = typer.Argument(...),
+    in_exchange_for: str = typer.Option("", "--for", help="What the subject gives in return."),
+) -> None:
+    pid, seq = entries.make_promise(STATE.app(), incident, what=what, in_exchange_for=in_exchange_for)
+    _done(seq, pid)
+
+
+@promise_app.command("status")
+def promise_status(
+    incident: str = INCIDENT,
+    promise_id: str = typer.Argument(...),
+    status: CommitmentStatus = typer.Argument(...),
+    reason: str = typer.Option("", "--reason"),
+) -> None:
+    _done(entries.change_promise(STATE.app(), incident, promise_id=promise_id, status=status, reason=reason))
+
+
+@concession_app.command("grant")
+def concession_grant(
+    incident: str = INCIDENT,
+    what: str = typer.Argument(...),
+    in_exchange_for: str = typer.Option("", "--for"),
+    demand_id: str | None = typer.Option(None, "--demand"),
+) -> None:
+    cid, seq = entries.grant_concession(
+        STATE.app(), incident, what=what, in_exchange_for=in_exchange_for, demand_id=demand_id
+    )
+    _done(seq, cid)
+
+
+@concession_app.command("status")
+def concession_status(
+    incident: str = INCIDENT,
+    concession_id: str = typer.Argument(...),
+    status: CommitmentStatus = typer.Argument(...),
+    reason: str = typer.Option("", "--reason"),
+) -> None:
+    seq = entries.change_concession(STATE.app(), incident, concession_id=concession_id, status=status, reason=reason)
+    _done(seq)
+
+
+@hostage_app.command("add")
+def hostage_add(
+    incident: str = INCIDENT,
+    alias: str = typer.Argument(...),
+    condition: HostageCondition = typer.Option(HostageCondition.UNKNOWN, "--condition"),
+    medical_needs: str = typer.Option("", "--medical"),
+) -> None:
+    hid, seq = entries.record_hostage(
+        STATE.app(), incident, alias=alias, condition=condition, medical_needs=medical_needs
+    )
+    _done(seq, hid)
+
+
+@hostage_app.command("condition")
+def hostage_condition(
+    incident: str = INCIDENT,
+    hostage_id: str = typer.Argument(...),
+    condition: HostageCondition = typer.Argument(...),
+    medical_needs: str | None = typer.Option(None, "--medical"),
+) -> None:
+    seq = entries.change_hostage(
+        STATE.app(), incident, hostage_id=hostage_id, condition=condition, medical_needs=medical_needs
+    )
+    _done(seq)
+
+
+@hostage_app.command("release")
+def hostage_release(
+    incident: str = INCIDENT,
+    hostage_id: str = typer.Argument(...),
+    condition: HostageCondition | None = typer.Option(None, "--condition"),
+) -> None:
+    _done(entries.release_hostage(STATE.app(), incident, hostage_id=hostage_id, condition=condition))
+
+
+def intel(
+    incident: str = INCIDENT,
+    content: str = typer.Argument(...),
+    source: str = typer.Option(..., "--source", help="Who or what it came from."),
+    grade: str = typer.Option("F6", "--grade", help="Admiralty grade: reliability A-F + credibility 1-6, e.g. B2."),
+) -> None:
+    """Add an intelligence item with its Admiralty grade."""
+    grade = grade.strip().upper()
+    if len(grade) != 2 or grade[0] not in "ABCDEF" or grade[1] not in "123456":
+        raise TalkdownError("TD105", value=grade, what="Admiralty grade", problem="use a letter A-F and a digit 1-6")
+    iid, seq = entries.add_intel(
+        STATE.app(),
+        incident,
+        content=content,
+        source=source,
+        reliability=Reliability(grade[0]),
+        credibility=Credibility(grade[1]),
+    )
+    _done(seq, iid)
+
+
+def note(
+    incident: str = INCIDENT,
+    text: str = typer.Argument(...),
+    action: bool = typer.Option(False, "--action", help="Record a team action rather than a note."),
+) -> None:
+    """Add a team note or action."""
+    _done(entries.add_note(STATE.app(), incident, text=text, kind=NoteKind.ACTION if action else NoteKind.NOTE))
+
+
+def correct(
+    incident: str = INCIDENT,
+    seq: int = typer.Argument(..., help="The seq of the utterance to correct."),
+    field: str = typer.Argument(..., help="text, speaker or channel."),
+    value: str = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason"),
+) -> None:
+    """Correct an utterance with a new event; the original stays in the log."""
+    _done(entries.correct_entry(STATE.app(), incident, ref_seq=seq, field=field, value=value, reason=reason))
+
+
+def retract(
+    incident: str = INCIDENT, seq: int = typer.Argument(...), reason: str = typer.Option(..., "--reason")
+) -> None:
+    """Mark an utterance as logged in error; it stays in the log, struck through."""
+    _done(entries.retract_entry(STATE.app(), incident, ref_seq=seq, reason=reason))
+
+
+def register(app: typer.Typer) -> None:
+    for fn in (say, party, intel, note, correct, retract):
+        app.command()(fn)
+    app.add_typer(demand_app, name="demand")
+    app.add_typer(deadline_app, name="deadline")
+    app.add_typer(promise_app, name="promise")
+    app.add_typer(concession_app, name="concession")
+    app.add_typer(hostage_app, name="hostage")

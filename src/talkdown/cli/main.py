@@ -1,0 +1,86 @@
+"""The ``talkdown`` command: parse arguments, call one service, render the result.
+
+Errors: a ``TalkdownError`` becomes one red line ``error[TD104]: ...`` on stderr and its family's exit
+code; any other exception is a bug, logged with its traceback to the log file and reported in one line
+(``--debug`` shows the traceback). Users never see a traceback for their own mistakes.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+import typer
+from rich.console import Console
+
+from talkdown.cli import entries, incident, records
+from talkdown.cli.state import STATE
+from talkdown.errors import TalkdownError
+
+app = typer.Typer(
+    name="talkdown",
+    help="Crisis negotiation workbench: a tamper-evident incident log, analysis, advice, training and study.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(incident.app, name="incident", help="Open, list and show incidents.")
+app.add_typer(records.db_app, name="db", help="Database maintenance.")
+entries.register(app)
+records.register(app)
+
+err_console = Console(stderr=True)
+log = logging.getLogger("talkdown")
+
+
+@app.callback()
+def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")) -> None:
+    STATE.debug = debug
+
+
+def _register_analysis() -> None:
+    """Analysis commands live with the analysis engine; registered here so there is one entry point."""
+    try:
+        from talkdown.cli.evaluate import analyze_command, eval_command
+    except ImportError:  # pragma: no cover - present in every release; absent only mid-development
+        return
+    app.command("analyze", help="Analyse one utterance or an incident's log.")(analyze_command)
+    app.command("eval", help="Score the analysers on labelled JSONL conversation files.")(eval_command)
+
+
+_register_analysis()
+
+
+def _log_internal_error(exc: BaseException) -> str:
+    settings_dir = STATE.log_path()
+    settings_dir.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(settings_dir, encoding="utf-8")
+    log.addHandler(handler)
+    log.error("internal error", exc_info=exc)
+    handler.close()
+    return str(settings_dir)
+
+
+def run() -> None:
+    """Console-script entry point with the error policy described in the module docstring."""
+    try:
+        code = app(standalone_mode=False)
+    except TalkdownError as exc:
+        err_console.print(f"[bold red]error[{exc.code}]:[/] {exc.message}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("[red]aborted[/]")
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if STATE.debug:
+            raise
+        where = _log_internal_error(exc)
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}. Details in {where} (or rerun with --debug)."
+        )
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

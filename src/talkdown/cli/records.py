@@ -1,0 +1,155 @@
+"""Commands on whole logs: init, demo, import, export, verify, head, db upgrade."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.domain.enums import IncidentType
+from talkdown.errors import TalkdownError
+from talkdown.services import demo, transcripts, verify
+from talkdown.services.formats import FORMATS
+
+db_app = typer.Typer(no_args_is_help=True)
+console = Console()
+EXPORT_FORMATS = ("jsonl", "csv", "events")
+
+
+def init(json_out: bool = JSON_OPTION) -> None:
+    """Create (or migrate) the database; safe to run again."""
+    app = STATE.app()
+    url = app.settings.resolved_database_url
+    if json_out:
+        echo_json({"database": url, "checkpoints": str(app.settings.resolved_checkpoint_dir)})
+    else:
+        typer.echo(f"database ready: {url}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending schema migrations."""
+    init(json_out=False)
+
+
+def demo_cmd(
+    open_: bool = typer.Option(False, "--open", help="Leave the demo incident open instead of closing it."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Record the demo barricade-with-hostage incident and print its id."""
+    incident_id = demo.load_demo(STATE.app(), close=not open_)
+    if json_out:
+        echo_json({"incident_id": incident_id})
+    else:
+        typer.echo(incident_id)
+
+
+def import_cmd(
+    file: Path = typer.Argument(..., help="Transcript: .txt, .vtt, .srt, .csv, .jsonl, or an events export."),
+    fmt: str | None = typer.Option(None, "--format", help=f"One of {', '.join([*FORMATS, 'events'])}."),
+    encoding: str | None = typer.Option(None, "--encoding", help="e.g. latin-1 for a file that is not UTF-8."),
+    map_: list[str] = typer.Option([], "--map", help="SPEAKER=ROLE, repeatable."),
+    map_file: Path | None = typer.Option(None, "--map-file", help="YAML/JSON {speaker: role}."),
+    incident_type: IncidentType = typer.Option(IncidentType.BARRICADE, "--type"),
+    title: str | None = typer.Option(None, "--title"),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Import a transcript (one incident per conversation) or restore an events export."""
+    app = STATE.app()
+    if fmt == "events" or (fmt is None and file.name.endswith(".events.json")):
+        ids = [verify.restore_event_log(app, _read(file), file=str(file))]
+    else:
+        if fmt is not None and fmt not in FORMATS:
+            raise TalkdownError("TD106", value=fmt, choices=", ".join([*FORMATS, "events"]))
+        mapping = transcripts.read_mapping(map_file) if map_file else {}
+        for pair in map_:
+            speaker, sep, role = pair.partition("=")
+            if not sep:
+                raise TalkdownError("TD108", file="--map", problem=f"'{pair}' is not SPEAKER=ROLE")
+            mapping[speaker.strip()] = transcripts.parse_role(role)
+        ids = transcripts.import_transcript(
+            app, file, fmt=fmt, encoding=encoding, mapping=mapping, incident_type=incident_type, title=title
+        )
+    if json_out:
+        echo_json({"incident_ids": ids})
+    else:
+        for incident_id in ids:
+            typer.echo(incident_id)
+
+
+def _read(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TalkdownError("TD107", file=str(file), problem=str(exc)) from exc
+
+
+def export_cmd(
+    incident: str = typer.Argument(...),
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv, or events (the full hash-chained log)."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write; default stdout."),
+) -> None:
+    """Export an incident as a transcript or as its full event log with hashes."""
+    app = STATE.app()
+    if fmt == "events":
+        text = verify.export_event_log(app, incident)
+    elif fmt in EXPORT_FORMATS:
+        text = transcripts.export_transcript(app, incident, fmt=fmt)
+    else:
+        raise TalkdownError("TD106", value=fmt, choices=", ".join(EXPORT_FORMATS))
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
+
+
+def verify_cmd(
+    incident: str | None = typer.Argument(None, help="Incident id or prefix (or use --file)."),
+    file: Path | None = typer.Option(None, "--file", help="Verify an events export instead of the database."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Recompute the hash chain; exits non-zero naming the first broken seq."""
+    app = STATE.app()
+    if file is not None:
+        envelopes = verify.read_event_log(_read(file), file=str(file))
+        count, head_seq = len(envelopes), envelopes[-1].seq if envelopes else 0
+        head_hash, target = (envelopes[-1].hash if envelopes else ""), str(file)
+    elif incident is not None:
+        result = verify.verify_incident(app, incident)
+        count, head_seq, head_hash, target = result.count, result.head_seq, result.head_hash, incident
+    else:
+        raise TalkdownError("TD105", value="", what="target", problem="give an incident or --file")
+    if json_out:
+        echo_json({"ok": True, "target": target, "events": count, "head": {"seq": head_seq, "hash": head_hash}})
+    else:
+        console.print(f"[green]verified[/] {target}: {count} events, head seq {head_seq} sha256 {head_hash}")
+
+
+def head_cmd(incident: str = typer.Argument(...), json_out: bool = JSON_OPTION) -> None:
+    """Print the log head for the paper log (and the last checkpoint recorded outside the database)."""
+    head = verify.get_head(STATE.app(), incident)
+    if json_out:
+        echo_json(
+            {
+                "incident_id": head.incident_id,
+                "seq": head.seq,
+                "hash": head.hash,
+                "checkpoint": {"seq": head.checkpoint_seq, "hash": head.checkpoint_hash},
+                "paper_line": head.paper_line,
+            }
+        )
+    else:
+        typer.echo(head.paper_line)
+        typer.echo(f"full sha256 {head.hash}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo_cmd)
+    app.command("import")(import_cmd)
+    app.command("export")(export_cmd)
+    app.command("verify")(verify_cmd)
+    app.command("head")(head_cmd)

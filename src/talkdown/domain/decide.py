@@ -1,0 +1,132 @@
+"""Invariants checked before events are appended; nothing here mutates state.
+
+Why a separate step from ``evolve``: a log must never contain an event that the fold cannot apply (a
+status change for a demand that does not exist, an entry in a closed incident), so every write goes
+through ``decide`` first, and ``evolve`` can trust what it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from talkdown.domain.enums import Channel
+from talkdown.domain.events import (
+    AnyEvent,
+    ConcessionGranted,
+    ConcessionStatusChanged,
+    DeadlineSet,
+    DeadlineStatusChanged,
+    DemandRecorded,
+    DemandStatusChanged,
+    EntryCorrected,
+    EntryRetracted,
+    HostageConditionChanged,
+    HostageRecorded,
+    HostageReleased,
+    IncidentClosed,
+    IncidentOpened,
+    IncidentReopened,
+    IntelItemAdded,
+    PartyAdded,
+    PartyRoleSet,
+    PromiseMade,
+    PromiseStatusChanged,
+    UtteranceLogged,
+)
+from talkdown.domain.state import CORRECTABLE_UTTERANCE_FIELDS, IncidentState
+from talkdown.errors import TalkdownError
+
+# (event type, attribute holding the id, state collection name, human name)
+_CREATES: tuple[tuple[type, str, str, str], ...] = (
+    (PartyAdded, "party_id", "parties", "party"),
+    (DemandRecorded, "demand_id", "demands", "demand"),
+    (DeadlineSet, "deadline_id", "deadlines", "deadline"),
+    (PromiseMade, "promise_id", "promises", "promise"),
+    (ConcessionGranted, "concession_id", "concessions", "concession"),
+    (HostageRecorded, "hostage_id", "hostages", "hostage"),
+    (IntelItemAdded, "intel_id", "intel", "intel item"),
+)
+_REFERS: tuple[tuple[type, str, str, str], ...] = (
+    (PartyRoleSet, "party_id", "parties", "party"),
+    (UtteranceLogged, "speaker", "parties", "party"),
+    (DemandStatusChanged, "demand_id", "demands", "demand"),
+    (DeadlineStatusChanged, "deadline_id", "deadlines", "deadline"),
+    (PromiseStatusChanged, "promise_id", "promises", "promise"),
+    (ConcessionStatusChanged, "concession_id", "concessions", "concession"),
+    (HostageConditionChanged, "hostage_id", "hostages", "hostage"),
+    (HostageReleased, "hostage_id", "hostages", "hostage"),
+)
+
+
+def decide(state: IncidentState, events: Sequence[AnyEvent]) -> tuple[AnyEvent, ...]:
+    """Return the events unchanged if they may follow ``state``; raise a coded error otherwise."""
+    pending: dict[str, set[str]] = {}
+    is_open, head = state.is_open, state.head_seq
+    incident = state.incident_id or "(new)"
+    for offset, event in enumerate(events, start=1):
+        if isinstance(event, UtteranceLogged):
+            pending.setdefault("utterances", set()).add(str(head + offset))
+        if head == 0 and not pending and not isinstance(event, IncidentOpened):
+            raise TalkdownError("TD302", incident_id=incident, problem="a log must start with incident_opened")
+        if isinstance(event, IncidentOpened):
+            if head > 0 or pending.get("opened"):
+                raise TalkdownError("TD302", incident_id=incident, problem="the incident is already open")
+            pending["opened"] = {"yes"}
+            continue
+        if isinstance(event, IncidentReopened):
+            if is_open:
+                raise TalkdownError("TD302", incident_id=incident, problem="the incident is not closed")
+            is_open = True
+            continue
+        if not is_open:
+            raise TalkdownError("TD301", incident_id=incident)
+        if isinstance(event, IncidentClosed):
+            is_open = False
+            continue
+        _check_ids(state, event, pending, incident)
+        _check_references(state, event, pending, incident)
+    return tuple(events)
+
+
+def _known(state: IncidentState, collection: str, pending: dict[str, set[str]], ref: str) -> bool:
+    return ref in getattr(state, collection) or ref in pending.get(collection, set())
+
+
+def _check_ids(state: IncidentState, event: AnyEvent, pending: dict[str, set[str]], incident: str) -> None:
+    for cls, attr, collection, name in _CREATES:
+        if isinstance(event, cls):
+            ref = getattr(event, attr)
+            if _known(state, collection, pending, ref):
+                raise TalkdownError("TD302", incident_id=incident, problem=f"{name} '{ref}' already exists")
+            pending.setdefault(collection, set()).add(ref)
+
+
+def _check_references(state: IncidentState, event: AnyEvent, pending: dict[str, set[str]], incident: str) -> None:
+    for cls, attr, collection, name in _REFERS:
+        if isinstance(event, cls):
+            ref = getattr(event, attr)
+            if not _known(state, collection, pending, ref):
+                raise TalkdownError("TD202", incident_id=incident, what=name, ref=ref)
+    linked = getattr(event, "demand_id", None) if isinstance(event, DeadlineSet | ConcessionGranted) else None
+    if linked is not None and not _known(state, "demands", pending, linked):
+        raise TalkdownError("TD202", incident_id=incident, what="demand", ref=linked)
+    if isinstance(event, EntryCorrected | EntryRetracted):
+        if state.utterance_at(event.ref_seq) is None and str(event.ref_seq) not in pending.get("utterances", set()):
+            raise TalkdownError("TD202", incident_id=incident, what="utterance at seq", ref=event.ref_seq)
+        if isinstance(event, EntryCorrected) and event.field not in CORRECTABLE_UTTERANCE_FIELDS:
+            problem = f"field '{event.field}' cannot be corrected; use one of {sorted(CORRECTABLE_UTTERANCE_FIELDS)}"
+            raise TalkdownError("TD302", incident_id=incident, problem=problem)
+        if isinstance(event, EntryCorrected):
+            _check_corrected_value(state, event, pending, incident)
+
+
+def _check_corrected_value(
+    state: IncidentState, event: EntryCorrected, pending: dict[str, set[str]], incident: str
+) -> None:
+    value = event.value
+    if not isinstance(value, str) or not value:
+        raise TalkdownError("TD302", incident_id=incident, problem=f"a corrected {event.field} must be non-empty text")
+    if event.field == "channel" and value not in {c.value for c in Channel}:
+        raise TalkdownError("TD302", incident_id=incident, problem=f"'{value}' is not a channel")
+    if event.field == "speaker" and not _known(state, "parties", pending, value):
+        raise TalkdownError("TD202", incident_id=incident, what="party", ref=value)

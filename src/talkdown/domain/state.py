@@ -1,0 +1,325 @@
+"""Incident state as a fold over its events.
+
+``evolve`` mutates the state it folds because replay must reach 50,000 events/s; callers outside the
+domain get the state only after replay and must treat it as read-only. Corrections and retractions are
+applied here, and the original entry stays available (``corrections``) so reports can show both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import assert_never
+
+from pydantic import JsonValue
+
+from talkdown.domain.enums import (
+    Channel,
+    CommitmentStatus,
+    Credibility,
+    DeadlineStatus,
+    DemandCategory,
+    DemandStatus,
+    HostageCondition,
+    IncidentMode,
+    IncidentStatus,
+    IncidentType,
+    NoteKind,
+    Reliability,
+    Role,
+)
+from talkdown.domain.events import (
+    ConcessionGranted,
+    ConcessionStatusChanged,
+    DeadlineSet,
+    DeadlineStatusChanged,
+    DemandRecorded,
+    DemandStatusChanged,
+    EntryCorrected,
+    EntryRetracted,
+    HostageConditionChanged,
+    HostageRecorded,
+    HostageReleased,
+    IncidentClosed,
+    IncidentOpened,
+    IncidentReopened,
+    IntelItemAdded,
+    NoteAdded,
+    PartyAdded,
+    PartyRoleSet,
+    PromiseMade,
+    PromiseStatusChanged,
+    UtteranceLogged,
+)
+from talkdown.domain.log import Envelope
+
+
+@dataclass
+class Party:
+    party_id: str
+    name: str
+    role: Role
+    added_at: datetime
+    description: str = ""
+
+
+@dataclass
+class Utterance:
+    seq: int
+    speaker: str
+    text: str
+    channel: Channel
+    at: datetime
+    occurred_at: datetime | None = None
+    source_time: str | None = None
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    extra: dict[str, JsonValue] = field(default_factory=dict)
+    retracted: bool = False
+
+    @property
+    def when(self) -> datetime:
+        """When it was said: the imported or late-entered time if known, else when it was logged."""
+        return self.occurred_at or self.at
+
+
+@dataclass
+class Demand:
+    demand_id: str
+    item: str
+    category: DemandCategory
+    negotiable: bool
+    priority: int
+    status: DemandStatus
+    seq: int
+    at: datetime
+    utterance_seq: int | None = None
+
+
+@dataclass
+class Deadline:
+    deadline_id: str
+    due_at: datetime
+    description: str
+    status: DeadlineStatus
+    seq: int
+    demand_id: str | None = None
+    utterance_seq: int | None = None
+
+
+@dataclass
+class Commitment:
+    """A promise made to the subject or a concession granted; both are tracked as pending/kept/broken."""
+
+    commitment_id: str
+    what: str
+    in_exchange_for: str
+    status: CommitmentStatus
+    seq: int
+    at: datetime
+    demand_id: str | None = None
+
+
+@dataclass
+class Hostage:
+    hostage_id: str
+    alias: str
+    condition: HostageCondition
+    medical_needs: str
+    seq: int
+    released_at: datetime | None = None
+
+
+@dataclass
+class IntelItem:
+    intel_id: str
+    content: str
+    source: str
+    reliability: Reliability
+    credibility: Credibility
+    seq: int
+    at: datetime
+
+    @property
+    def grade(self) -> str:
+        return f"{self.reliability.value}{self.credibility.value}"
+
+
+@dataclass
+class Note:
+    seq: int
+    text: str
+    note_kind: NoteKind
+    actor: str
+    at: datetime
+
+
+@dataclass
+class Correction:
+    seq: int
+    ref_seq: int
+    field: str | None
+    value: JsonValue
+    reason: str
+
+
+@dataclass
+class IncidentState:
+    incident_id: str = ""
+    title: str = ""
+    incident_type: IncidentType = IncidentType.BARRICADE
+    location: str = ""
+    description: str = ""
+    mode: IncidentMode = IncidentMode.LIVE
+    status: IncidentStatus = IncidentStatus.OPEN
+    outcome: str = ""
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    source: str | None = None
+    external_id: str | None = None
+    source_meta: dict[str, JsonValue] = field(default_factory=dict)
+    head_seq: int = 0
+    head_hash: str = ""
+    last_at: datetime | None = None
+    parties: dict[str, Party] = field(default_factory=dict)
+    utterances: list[Utterance] = field(default_factory=list)
+    demands: dict[str, Demand] = field(default_factory=dict)
+    deadlines: dict[str, Deadline] = field(default_factory=dict)
+    promises: dict[str, Commitment] = field(default_factory=dict)
+    concessions: dict[str, Commitment] = field(default_factory=dict)
+    hostages: dict[str, Hostage] = field(default_factory=dict)
+    intel: dict[str, IntelItem] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is IncidentStatus.OPEN
+
+    def utterance_at(self, seq: int) -> Utterance | None:
+        for utt in self.utterances:
+            if utt.seq == seq:
+                return utt
+        return None
+
+
+def evolve(state: IncidentState, env: Envelope) -> IncidentState:
+    """Apply one event. Exhaustive over kinds: mypy fails the build if a kind is left unhandled."""
+    p = env.payload
+    match p:
+        case IncidentOpened():
+            state.incident_id, state.title, state.incident_type = env.incident_id, p.title, p.incident_type
+            state.location, state.description, state.mode = p.location, p.description, p.mode
+            state.source, state.external_id, state.source_meta = p.source, p.external_id, dict(p.source_meta)
+            state.opened_at = env.at
+        case IncidentClosed():
+            state.status, state.outcome, state.closed_at = IncidentStatus.CLOSED, p.outcome, env.at
+        case IncidentReopened():
+            state.status, state.closed_at = IncidentStatus.OPEN, None
+        case PartyAdded():
+            state.parties[p.party_id] = Party(p.party_id, p.name, p.role, env.at, p.description)
+        case PartyRoleSet():
+            state.parties[p.party_id].role = p.role
+        case UtteranceLogged():
+            state.utterances.append(
+                Utterance(
+                    env.seq,
+                    p.speaker,
+                    p.text,
+                    p.channel,
+                    env.at,
+                    p.occurred_at,
+                    p.source_time,
+                    {k: list(v) for k, v in p.labels.items()},
+                    dict(p.extra),
+                )
+            )
+        case DemandRecorded():
+            state.demands[p.demand_id] = Demand(
+                p.demand_id,
+                p.item,
+                p.category,
+                p.negotiable,
+                p.priority,
+                DemandStatus.OPEN,
+                env.seq,
+                env.at,
+                p.utterance_seq,
+            )
+        case DemandStatusChanged():
+            state.demands[p.demand_id].status = p.status
+        case DeadlineSet():
+            state.deadlines[p.deadline_id] = Deadline(
+                p.deadline_id, p.due_at, p.description, DeadlineStatus.PENDING, env.seq, p.demand_id, p.utterance_seq
+            )
+        case DeadlineStatusChanged():
+            deadline = state.deadlines[p.deadline_id]
+            deadline.status = p.status
+            if p.new_due_at is not None:
+                deadline.due_at = p.new_due_at
+        case PromiseMade():
+            state.promises[p.promise_id] = Commitment(
+                p.promise_id, p.what, p.in_exchange_for, CommitmentStatus.PENDING, env.seq, env.at
+            )
+        case PromiseStatusChanged():
+            state.promises[p.promise_id].status = p.status
+        case ConcessionGranted():
+            state.concessions[p.concession_id] = Commitment(
+                p.concession_id, p.what, p.in_exchange_for, CommitmentStatus.PENDING, env.seq, env.at, p.demand_id
+            )
+        case ConcessionStatusChanged():
+            state.concessions[p.concession_id].status = p.status
+        case HostageRecorded():
+            state.hostages[p.hostage_id] = Hostage(p.hostage_id, p.alias, p.condition, p.medical_needs, env.seq)
+        case HostageConditionChanged():
+            hostage = state.hostages[p.hostage_id]
+            hostage.condition = p.condition
+            if p.medical_needs is not None:
+                hostage.medical_needs = p.medical_needs
+        case HostageReleased():
+            hostage = state.hostages[p.hostage_id]
+            hostage.released_at = p.released_at or env.at
+            if p.condition is not None:
+                hostage.condition = p.condition
+        case IntelItemAdded():
+            state.intel[p.intel_id] = IntelItem(
+                p.intel_id, p.content, p.source, p.reliability, p.credibility, env.seq, env.at
+            )
+        case NoteAdded():
+            state.notes.append(Note(env.seq, p.text, p.note_kind, env.actor, env.at))
+        case EntryCorrected():
+            state.corrections.append(Correction(env.seq, p.ref_seq, p.field, p.value, p.reason))
+            _apply_correction(state, p.ref_seq, p.field, p.value)
+        case EntryRetracted():
+            state.corrections.append(Correction(env.seq, p.ref_seq, None, None, p.reason))
+            utt = state.utterance_at(p.ref_seq)
+            if utt is not None:
+                utt.retracted = True
+        case _:
+            assert_never(p)
+    state.head_seq, state.head_hash, state.last_at = env.seq, env.hash, env.at
+    return state
+
+
+CORRECTABLE_UTTERANCE_FIELDS = frozenset({"text", "speaker", "channel"})
+
+
+def _apply_correction(state: IncidentState, ref_seq: int, field_name: str, value: JsonValue) -> None:
+    """Corrections reach utterances only; other entries are corrected by their own status events."""
+    utt = state.utterance_at(ref_seq)
+    if utt is None or field_name not in CORRECTABLE_UTTERANCE_FIELDS or not isinstance(value, str):
+        return
+    if field_name == "channel":
+        utt.channel = Channel(value)
+    elif field_name == "speaker":
+        utt.speaker = value
+    else:
+        utt.text = value
+
+
+def replay(envelopes: Iterable[Envelope]) -> IncidentState:
+    """Fold a whole log, in seq order, into the current state."""
+    state = IncidentState()
+    for env in envelopes:
+        evolve(state, env)
+    return state

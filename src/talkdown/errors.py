@@ -1,0 +1,128 @@
+"""Coded errors shared by every layer, after spaCy's ``E###`` templates.
+
+Why one table: users under stress need one line that says what happened, where and what to do next, and
+scripts need a stable code and exit status. Codes are never renumbered or reused; ``docs/errors.md`` is
+generated from ``CODES`` (``python -m talkdown.errors > docs/errors.md``) and a test fails when it is stale.
+This module imports nothing from talkdown so every layer may raise these errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of codes: its hundreds digit fixes the CLI exit status and the HTTP status."""
+
+    name: str
+    title: str
+    exit_code: int
+    http_status: int
+
+
+INPUT = Family("InputError", "Invalid input", 3, 422)
+NOT_FOUND = Family("NotFound", "Not found", 4, 404)
+RULE = Family("RuleViolation", "Rule violation", 5, 409)
+CONFLICT = Family("Conflict", "Conflict", 6, 409)
+INTEGRITY = Family("IntegrityError", "Integrity error", 7, 500)
+CONFIG = Family("ConfigError", "Configuration error", 8, 500)
+MISSING_EXTRA = Family("MissingExtra", "Missing optional dependency", 9, 501)
+
+_FAMILIES = {1: INPUT, 2: NOT_FOUND, 3: RULE, 4: CONFLICT, 5: INTEGRITY, 6: CONFIG, 7: MISSING_EXTRA}
+
+CODES: dict[str, str] = {
+    # InputError: the user gave us something we cannot use; nothing was written.
+    "TD101": "{file} line {line}: {problem}. Fix the line; nothing was imported.",
+    "TD102": "{file}: {problem}. Nothing was imported.",
+    "TD103": "{file}: not valid UTF-8 (byte {offset}); it looks like {guess}. "
+    "Re-save it as UTF-8 or pass --encoding {guess}. Nothing was imported.",
+    "TD104": "{file} line {line}: '{value}' is not a valid time stamp ({expected}). "
+    "Fix or remove the line; nothing was imported.",
+    "TD105": "'{value}' is not a valid {what}: {problem}.",
+    "TD106": "Unknown format '{value}'. Use one of: {choices}.",
+    "TD107": "{file}: cannot read it ({problem}).",
+    "TD108": "Speaker mapping {file}: {problem}.",
+    # NotFound
+    "TD201": "No incident '{incident_id}'. See 'talkdown incident list'.",
+    "TD202": "Incident {incident_id} has no {what} '{ref}'. See 'talkdown incident show {incident_id}'.",
+    "TD203": "Incident prefix '{prefix}' matches {count} incidents; give more characters.",
+    # RuleViolation
+    "TD301": "Incident {incident_id} is closed. Reopen it or open a new incident.",
+    "TD302": "Incident {incident_id}: {problem}.",
+    "TD303": "Incident {incident_id} already exists; an imported log cannot overwrite it.",
+    # Conflict
+    "TD401": "A teammate logged seq {seq} first; your entry was not saved after {attempts} tries. Submit it again.",
+    # IntegrityError
+    "TD501": "Incident {incident_id}: seq {seq} {problem}. Preserve the database; compare with the paper head.",
+    "TD502": "Incident {incident_id}: the log ends at seq {have} but a checkpoint recorded seq {want} "
+    "(hash {hash}). Events after seq {have} were deleted. Preserve the database.",
+    # ConfigError
+    "TD601": "Database '{url}' cannot be opened: {problem}.",
+    "TD602": "{file}: {problem}.",
+    "TD603": "The database schema is at revision {have}, newer than this talkdown knows ({want}). Upgrade talkdown.",
+    # MissingExtra
+    "TD701": "{feature} needs the [{extra}] extra: pip install 'talkdown[{extra}]'.",
+}
+
+
+class TalkdownError(Exception):
+    """An error a user can act on: a code, the fields of its template, and its family's statuses."""
+
+    families: ClassVar[dict[int, Family]] = _FAMILIES
+
+    def __init__(self, code: str, **fields: object) -> None:
+        if code not in CODES:
+            raise KeyError(f"unknown error code {code}")
+        self.code = code
+        self.fields = fields
+        super().__init__(self.message)
+
+    @property
+    def family(self) -> Family:
+        return _FAMILIES[int(self.code[2])]
+
+    @property
+    def message(self) -> str:
+        return CODES[self.code].format_map(_Lenient(self.fields))
+
+    @property
+    def exit_code(self) -> int:
+        return self.family.exit_code
+
+    @property
+    def http_status(self) -> int:
+        return self.family.http_status
+
+
+class _Lenient(dict[str, object]):
+    """Keep a template readable when a field is missing instead of raising a second error."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def render_markdown() -> str:
+    """The content of docs/errors.md, generated so the docs never drift from the code."""
+    lines = [
+        "# Error codes",
+        "",
+        "Generated from `src/talkdown/errors.py` by `python -m talkdown.errors`; do not edit by hand.",
+        "",
+        "| family | codes | CLI exit | HTTP |",
+        "|---|---|---|---|",
+    ]
+    for digit, fam in sorted(_FAMILIES.items()):
+        lines.append(f"| {fam.name} | TD{digit}xx | {fam.exit_code} | {fam.http_status} |")
+    lines += ["", "| code | message template |", "|---|---|"]
+    for code, template in sorted(CODES.items()):
+        escaped = template.replace("|", "\\|")
+        lines.append(f'| <a id="{code}"></a>{code} | {escaped} |')
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(render_markdown())

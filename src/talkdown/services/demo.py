@@ -1,0 +1,104 @@
+"""The demo incident: a scripted barricade with a hostage, written for talkdown from the doctrine.
+
+Loaded through the same use cases as live entries, so ``make run`` exercises the real write path. Times
+are offsets from a fixed start; the incident is recorded as it would have been, each entry at its time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from talkdown.domain.enums import IncidentMode, IncidentType
+from talkdown.domain.events import (
+    AnyEvent,
+    ConcessionGranted,
+    DeadlineSet,
+    DeadlineStatusChanged,
+    DemandRecorded,
+    DemandStatusChanged,
+    HostageConditionChanged,
+    HostageRecorded,
+    HostageReleased,
+    IncidentClosed,
+    IncidentOpened,
+    IntelItemAdded,
+    NoteAdded,
+    PartyAdded,
+    PromiseMade,
+    PromiseStatusChanged,
+    UtteranceLogged,
+)
+from talkdown.domain.ids import new_id
+from talkdown.services.wiring import App
+
+DEMO_ACTOR = "system:demo@1"
+
+
+def _offset(text: str) -> timedelta:
+    h, m, s = (int(part) for part in str(text).split(":"))
+    return timedelta(hours=h, minutes=m, seconds=s)
+
+
+def load_script() -> dict[str, Any]:
+    raw = resources.files("talkdown.services").joinpath("demo_incident.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(raw)
+    assert isinstance(data, dict)  # noqa: S101  # packaged file, checked by tests
+    return data
+
+
+def _entry_event(entry: dict[str, Any], start: datetime) -> AnyEvent:
+    """One timeline entry of the demo script as one event (schema documented in the YAML's writer brief)."""
+    if "say" in entry:
+        return UtteranceLogged(**entry["say"])
+    if "note" in entry:
+        return NoteAdded(text=entry["note"], note_kind=entry.get("kind", "note"))
+    builders: dict[str, tuple[type[AnyEvent], dict[str, str]]] = {
+        "hostage": (HostageRecorded, {"id": "hostage_id"}),
+        "intel": (IntelItemAdded, {"id": "intel_id"}),
+        "demand": (DemandRecorded, {"id": "demand_id"}),
+        "deadline": (DeadlineSet, {"id": "deadline_id", "demand": "demand_id"}),
+        "deadline_status": (DeadlineStatusChanged, {"id": "deadline_id"}),
+        "demand_status": (DemandStatusChanged, {"id": "demand_id"}),
+        "promise": (PromiseMade, {"id": "promise_id"}),
+        "promise_status": (PromiseStatusChanged, {"id": "promise_id"}),
+        "concession": (ConcessionGranted, {"id": "concession_id", "demand": "demand_id"}),
+        "hostage_condition": (HostageConditionChanged, {"id": "hostage_id"}),
+        "hostage_released": (HostageReleased, {"id": "hostage_id"}),
+        "close": (IncidentClosed, {}),
+    }
+    for key, (cls, renames) in builders.items():
+        if key in entry:
+            fields = {renames.get(k, k): v for k, v in entry[key].items()}
+            if "due" in fields:
+                fields["due_at"] = start + _offset(fields.pop("due"))
+            return cls(**fields)
+    raise ValueError(f"unknown demo entry {sorted(entry)}")
+
+
+def load_demo(app: App, *, close: bool = True) -> str:
+    """Record the demo incident and return its id; ``close=False`` leaves it open for live use."""
+    script = load_script()
+    start = datetime.fromisoformat(str(script["start"]).replace("Z", "+00:00"))
+    incident_id = new_id()
+    opened = IncidentOpened(
+        title=script["title"],
+        incident_type=IncidentType(script["incident_type"]),
+        location=script.get("location", ""),
+        description=script.get("description", ""),
+        mode=IncidentMode.LIVE,
+    )
+    parties = [
+        PartyAdded(party_id=p["id"], name=p["name"], role=p["role"], description=p.get("description", ""))
+        for p in script["parties"]
+    ]
+    app.recorder.record(incident_id, [opened, *parties], actor=DEMO_ACTOR, at=start)
+    for entry in script["timeline"]:
+        event = _entry_event(entry, start)
+        if isinstance(event, IncidentClosed) and not close:
+            continue
+        app.recorder.record(incident_id, [event], actor=DEMO_ACTOR, at=start + _offset(entry["at"]))
+    return incident_id

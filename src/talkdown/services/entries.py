@@ -1,0 +1,271 @@
+"""Use cases that add one entry to an incident's log: what the scribe records during an incident."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from pydantic import JsonValue, ValidationError
+
+from talkdown.domain.enums import (
+    Channel,
+    CommitmentStatus,
+    Credibility,
+    DeadlineStatus,
+    DemandCategory,
+    DemandStatus,
+    HostageCondition,
+    NoteKind,
+    Reliability,
+    Role,
+)
+from talkdown.domain.events import (
+    AnyEvent,
+    ConcessionGranted,
+    ConcessionStatusChanged,
+    DeadlineSet,
+    DeadlineStatusChanged,
+    DemandRecorded,
+    DemandStatusChanged,
+    EntryCorrected,
+    EntryRetracted,
+    Fact,
+    HostageConditionChanged,
+    HostageRecorded,
+    HostageReleased,
+    IntelItemAdded,
+    NoteAdded,
+    PartyAdded,
+    PartyRoleSet,
+    PromiseMade,
+    PromiseStatusChanged,
+    UtteranceLogged,
+)
+from talkdown.domain.ids import new_id
+from talkdown.domain.state import IncidentState
+from talkdown.errors import TalkdownError
+from talkdown.services.incidents import resolve_incident_id
+from talkdown.services.wiring import App
+
+_E = TypeVar("_E", bound=Fact)
+
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90m', '1h30m', '45s' or a bare number of minutes, as typed under pressure.
+
+    >>> parse_duration("1h30m")
+    datetime.timedelta(seconds=5400)
+    >>> parse_duration("20")
+    datetime.timedelta(seconds=1200)
+    """
+    if text.strip().isdigit():
+        return timedelta(minutes=int(text))
+    match = _DURATION.match(text)
+    if not match or not any(match.groups()):
+        raise TalkdownError("TD105", value=text, what="duration", problem="use e.g. 30m, 1h30m or 45s")
+    h, m, s = (int(g) if g else 0 for g in match.groups())
+    return timedelta(hours=h, minutes=m, seconds=s)
+
+
+def _record(app: App, ref: str, events: list[AnyEvent], *, at: datetime | None = None) -> int:
+    """Record events and return the seq of the last one."""
+    envs = app.recorder.record(resolve_incident_id(app, ref), events, actor=app.actor, at=at)
+    return envs[-1].seq
+
+
+def _build(factory: type[_E], **fields: object) -> _E:
+    """Build an event, turning a pydantic error into one coded, readable line."""
+    try:
+        return factory(**fields)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or factory.__name__
+        raise TalkdownError("TD105", value=str(err.get("input", ""))[:80], what=where, problem=err["msg"]) from exc
+
+
+def find_party(state: IncidentState, ref: str) -> str | None:
+    """A party by id, or by name ignoring case, as the scribe types it."""
+    if ref in state.parties:
+        return ref
+    wanted = ref.strip().casefold()
+    for party in state.parties.values():
+        if party.name.casefold() == wanted:
+            return party.party_id
+    return None
+
+
+def add_party(app: App, ref: str, *, name: str, role: Role = Role.UNKNOWN, party_id: str | None = None) -> str:
+    pid = party_id or new_id("p")
+    _record(app, ref, [_build(PartyAdded, party_id=pid, name=name, role=role)])
+    return pid
+
+
+def set_party_role(app: App, ref: str, *, party: str, role: Role) -> int:
+    state = app.recorder.current(resolve_incident_id(app, ref))
+    pid = find_party(state, party)
+    if pid is None:
+        raise TalkdownError("TD202", incident_id=state.incident_id, what="party", ref=party)
+    return _record(app, ref, [PartyRoleSet(party_id=pid, role=role)])
+
+
+def say(
+    app: App,
+    ref: str,
+    *,
+    speaker: str,
+    text: str,
+    channel: Channel = Channel.PHONE,
+    occurred_at: datetime | None = None,
+    role_if_new: Role | None = None,
+) -> int:
+    """Log an utterance. An unknown speaker becomes a new party only when a role for it is given."""
+    state = app.recorder.current(resolve_incident_id(app, ref))
+    pid = find_party(state, speaker)
+    events: list[AnyEvent] = []
+    if pid is None:
+        if role_if_new is None:
+            raise TalkdownError("TD202", incident_id=state.incident_id, what="party", ref=speaker)
+        pid = new_id("p")
+        events.append(_build(PartyAdded, party_id=pid, name=speaker, role=role_if_new))
+    events.append(_build(UtteranceLogged, speaker=pid, text=text, channel=channel, occurred_at=occurred_at))
+    return _record(app, ref, events)
+
+
+def record_demand(
+    app: App,
+    ref: str,
+    *,
+    item: str,
+    category: DemandCategory = DemandCategory.OTHER,
+    negotiable: bool = True,
+    priority: int = 3,
+    utterance_seq: int | None = None,
+) -> tuple[str, int]:
+    did = new_id("d")
+    event = _build(
+        DemandRecorded,
+        demand_id=did,
+        item=item,
+        category=category,
+        negotiable=negotiable,
+        priority=priority,
+        utterance_seq=utterance_seq,
+    )
+    return did, _record(app, ref, [event])
+
+
+def change_demand(app: App, ref: str, *, demand_id: str, status: DemandStatus, reason: str = "") -> int:
+    return _record(app, ref, [_build(DemandStatusChanged, demand_id=demand_id, status=status, reason=reason)])
+
+
+def set_deadline(
+    app: App,
+    ref: str,
+    *,
+    due_at: datetime,
+    description: str = "",
+    demand_id: str | None = None,
+    utterance_seq: int | None = None,
+) -> tuple[str, int]:
+    dlid = new_id("t")
+    event = _build(
+        DeadlineSet,
+        deadline_id=dlid,
+        due_at=due_at,
+        description=description,
+        demand_id=demand_id,
+        utterance_seq=utterance_seq,
+    )
+    return dlid, _record(app, ref, [event])
+
+
+def change_deadline(
+    app: App,
+    ref: str,
+    *,
+    deadline_id: str,
+    status: DeadlineStatus,
+    new_due_at: datetime | None = None,
+    reason: str = "",
+) -> int:
+    event = _build(DeadlineStatusChanged, deadline_id=deadline_id, status=status, new_due_at=new_due_at, reason=reason)
+    return _record(app, ref, [event])
+
+
+def make_promise(app: App, ref: str, *, what: str, in_exchange_for: str = "") -> tuple[str, int]:
+    pid = new_id("r")
+    return pid, _record(app, ref, [_build(PromiseMade, promise_id=pid, what=what, in_exchange_for=in_exchange_for)])
+
+
+def change_promise(app: App, ref: str, *, promise_id: str, status: CommitmentStatus, reason: str = "") -> int:
+    return _record(app, ref, [_build(PromiseStatusChanged, promise_id=promise_id, status=status, reason=reason)])
+
+
+def grant_concession(
+    app: App, ref: str, *, what: str, in_exchange_for: str = "", demand_id: str | None = None
+) -> tuple[str, int]:
+    cid = new_id("c")
+    event = _build(
+        ConcessionGranted, concession_id=cid, what=what, in_exchange_for=in_exchange_for, demand_id=demand_id
+    )
+    return cid, _record(app, ref, [event])
+
+
+def change_concession(app: App, ref: str, *, concession_id: str, status: CommitmentStatus, reason: str = "") -> int:
+    event = _build(ConcessionStatusChanged, concession_id=concession_id, status=status, reason=reason)
+    return _record(app, ref, [event])
+
+
+def record_hostage(
+    app: App,
+    ref: str,
+    *,
+    alias: str,
+    condition: HostageCondition = HostageCondition.UNKNOWN,
+    medical_needs: str = "",
+) -> tuple[str, int]:
+    hid = new_id("h")
+    event = _build(HostageRecorded, hostage_id=hid, alias=alias, condition=condition, medical_needs=medical_needs)
+    return hid, _record(app, ref, [event])
+
+
+def change_hostage(
+    app: App, ref: str, *, hostage_id: str, condition: HostageCondition, medical_needs: str | None = None
+) -> int:
+    event = _build(HostageConditionChanged, hostage_id=hostage_id, condition=condition, medical_needs=medical_needs)
+    return _record(app, ref, [event])
+
+
+def release_hostage(app: App, ref: str, *, hostage_id: str, condition: HostageCondition | None = None) -> int:
+    return _record(app, ref, [_build(HostageReleased, hostage_id=hostage_id, condition=condition)])
+
+
+def add_intel(
+    app: App,
+    ref: str,
+    *,
+    content: str,
+    source: str,
+    reliability: Reliability = Reliability.F,
+    credibility: Credibility = Credibility.CANNOT_JUDGE,
+) -> tuple[str, int]:
+    iid = new_id("i")
+    event = _build(
+        IntelItemAdded, intel_id=iid, content=content, source=source, reliability=reliability, credibility=credibility
+    )
+    return iid, _record(app, ref, [event])
+
+
+def add_note(app: App, ref: str, *, text: str, kind: NoteKind = NoteKind.NOTE) -> int:
+    return _record(app, ref, [_build(NoteAdded, text=text, note_kind=kind)])
+
+
+def correct_entry(app: App, ref: str, *, ref_seq: int, field: str, value: JsonValue, reason: str) -> int:
+    return _record(app, ref, [_build(EntryCorrected, ref_seq=ref_seq, field=field, value=value, reason=reason)])
+
+
+def retract_entry(app: App, ref: str, *, ref_seq: int, reason: str) -> int:
+    return _record(app, ref, [_build(EntryRetracted, ref_seq=ref_seq, reason=reason)])

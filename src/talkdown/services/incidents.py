@@ -1,0 +1,84 @@
+"""Use cases for incidents as a whole: open, find, list, show, close, reopen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from talkdown.domain.enums import IncidentMode, IncidentType
+from talkdown.domain.events import IncidentClosed, IncidentOpened, IncidentReopened
+from talkdown.domain.ids import new_id
+from talkdown.domain.state import IncidentState
+from talkdown.errors import TalkdownError
+from talkdown.services.wiring import App
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    incident_id: str
+    title: str
+    incident_type: str
+    mode: str
+    opened_at: datetime
+    events: int
+
+
+def open_incident(
+    app: App,
+    *,
+    title: str,
+    incident_type: IncidentType,
+    location: str = "",
+    description: str = "",
+    mode: IncidentMode = IncidentMode.LIVE,
+    at: datetime | None = None,
+) -> str:
+    incident_id = new_id()
+    event = IncidentOpened(
+        title=title, incident_type=incident_type, location=location, description=description, mode=mode
+    )
+    app.recorder.record(incident_id, [event], actor=app.actor, at=at)
+    return incident_id
+
+
+def resolve_incident_id(app: App, ref: str) -> str:
+    """Accept a full id or a unique prefix, as people read ids off a screen."""
+    ref = ref.strip()
+    if not ref:
+        raise TalkdownError("TD201", incident_id=ref)
+    matches = app.store.incident_ids(prefix=ref)
+    if ref in matches:
+        return ref
+    if not matches:
+        raise TalkdownError("TD201", incident_id=ref)
+    if len(matches) > 1:
+        raise TalkdownError("TD203", prefix=ref, count=len(matches))
+    return matches[0]
+
+
+def list_incidents(app: App) -> list[IncidentSummary]:
+    out = []
+    for env, head in app.store.openings():
+        opened = env.payload
+        assert isinstance(opened, IncidentOpened)  # noqa: S101  # decide() guarantees seq 1 opens the incident
+        out.append(
+            IncidentSummary(env.incident_id, opened.title, opened.incident_type.value, opened.mode.value, env.at, head)
+        )
+    return out
+
+
+def get_incident(app: App, ref: str) -> IncidentState:
+    """The current state of one incident, as a private copy the caller may not write back."""
+    return app.recorder.current(resolve_incident_id(app, ref))
+
+
+def close_incident(app: App, ref: str, *, outcome: str, reason: str = "") -> int:
+    incident_id = resolve_incident_id(app, ref)
+    envs = app.recorder.record(incident_id, [IncidentClosed(outcome=outcome, reason=reason)], actor=app.actor)
+    return envs[-1].seq
+
+
+def reopen_incident(app: App, ref: str, *, reason: str = "") -> int:
+    incident_id = resolve_incident_id(app, ref)
+    envs = app.recorder.record(incident_id, [IncidentReopened(reason=reason)], actor=app.actor)
+    return envs[-1].seq

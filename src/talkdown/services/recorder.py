@@ -1,0 +1,84 @@
+"""The write path every use case shares: catch up, decide, append, retry on a lost race.
+
+Why a per-process cache of folded states: an append must check invariants against the current state,
+and replaying a long incident on every keystroke of the scribe would miss the 10 ms target. The cache
+only ever moves forward by reading the events after its head, so it stays correct when other processes
+append to the same incident.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+
+from talkdown.domain.clock import Clock
+from talkdown.domain.decide import decide
+from talkdown.domain.events import AnyEvent
+from talkdown.domain.log import Envelope
+from talkdown.domain.state import IncidentState, evolve
+from talkdown.errors import TalkdownError
+from talkdown.store.events import EventStore, StaleHead
+
+MAX_ATTEMPTS = 8
+
+
+class Recorder:
+    def __init__(self, store: EventStore, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self._states: dict[str, IncidentState] = {}
+        self._lock = threading.Lock()
+
+    def _catch_up(self, incident_id: str) -> IncidentState:
+        state = self._states.get(incident_id)
+        if state is None:
+            state = IncidentState()
+        for env in self.store.load(incident_id, after_seq=state.head_seq):
+            evolve(state, env)
+        if state.head_seq > 0:
+            self._states[incident_id] = state
+        return state
+
+    def current(self, incident_id: str) -> IncidentState:
+        """A private copy of the incident's current state (raises NotFound for an unknown id)."""
+        with self._lock:
+            state = self._catch_up(incident_id)
+            if state.head_seq == 0:
+                raise TalkdownError("TD201", incident_id=incident_id)
+            return copy.deepcopy(state)
+
+    def record(
+        self,
+        incident_id: str,
+        events: Sequence[AnyEvent],
+        *,
+        actor: str,
+        at: datetime | None = None,
+    ) -> list[Envelope]:
+        """Append events if the rules allow them; retried against the new head when another writer won."""
+        with self._lock:
+            seq = 0
+            for _attempt in range(MAX_ATTEMPTS):
+                state = self._catch_up(incident_id)
+                if state.head_seq == 0 and events and events[0].kind != "incident_opened":
+                    raise TalkdownError("TD201", incident_id=incident_id)
+                decide(state, events)
+                seq = state.head_seq + 1
+                try:
+                    envelopes = self.store.append(
+                        incident_id,
+                        events,
+                        after_seq=state.head_seq,
+                        after_hash=state.head_hash,
+                        actor=actor,
+                        at=at or self.clock.now(),
+                    )
+                except StaleHead:
+                    continue
+                for env in envelopes:
+                    evolve(state, env)
+                self._states[incident_id] = state
+                return envelopes
+            raise TalkdownError("TD401", seq=seq, attempts=MAX_ATTEMPTS)

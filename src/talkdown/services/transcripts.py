@@ -1,0 +1,173 @@
+"""Import a transcript as an incident, and export an incident as a transcript.
+
+An import is one transaction per incident built in memory first: a bad line anywhere raises before
+anything is written. Every speaker becomes a party even without a mapping (role ``unknown`` until set),
+because a researcher's file should never be refused for a missing option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import yaml
+from pydantic import JsonValue, ValidationError
+
+from talkdown.domain.enums import IncidentMode, IncidentType, Role
+from talkdown.domain.events import AnyEvent, IncidentOpened, PartyAdded, UtteranceLogged
+from talkdown.domain.ids import new_id
+from talkdown.domain.state import IncidentState
+from talkdown.errors import TalkdownError
+from talkdown.services.formats import decode, detect_format, parse, render
+from talkdown.services.formats.model import Transcript, TranscriptTurn, seconds
+from talkdown.services.incidents import resolve_incident_id
+from talkdown.services.wiring import App
+
+# The JSONL format's sides, and the role a speaker on that side gets when nobody mapped it.
+_SIDE_ROLE = {"negotiator": Role.PRIMARY, "subject": Role.SUBJECT}
+
+
+def read_mapping(path: Path) -> dict[str, Role]:
+    """A speaker-to-role file: YAML or JSON object ``{speaker: role}``."""
+    try:
+        data = yaml.safe_load(decode(path.read_bytes(), file=str(path)))
+    except (OSError, yaml.YAMLError) as exc:
+        raise TalkdownError("TD108", file=str(path), problem=str(exc).splitlines()[0]) from exc
+    if not isinstance(data, dict):
+        raise TalkdownError("TD108", file=str(path), problem="expected a mapping of speaker: role")
+    return {str(k): parse_role(str(v), file=str(path)) for k, v in data.items()}
+
+
+def parse_role(value: str, *, file: str = "--map") -> Role:
+    aliases = {"primary": Role.PRIMARY, "secondary": Role.SECONDARY, "negotiator": Role.PRIMARY}
+    key = value.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in aliases:
+        return aliases[key]
+    try:
+        return Role(key)
+    except ValueError as exc:
+        choices = ", ".join(r.value for r in Role)
+        raise TalkdownError("TD108", file=file, problem=f"unknown role '{value}' (use one of: {choices})") from exc
+
+
+def import_transcript(
+    app: App,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    encoding: str | None = None,
+    mapping: Mapping[str, Role] | None = None,
+    incident_type: IncidentType = IncidentType.BARRICADE,
+    title: str | None = None,
+    start: datetime | None = None,
+) -> list[str]:
+    """Create one incident per conversation in the file; returns their ids. Writes nothing on error."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
+    text = decode(raw, file=str(path), encoding=encoding)
+    fmt = fmt or detect_format(path.name, text)
+    transcripts = parse(text, fmt=fmt, file=str(path))
+    if not transcripts:
+        raise TalkdownError("TD102", file=str(path), problem="no conversation found")
+    planned = [
+        _plan(t, mapping=mapping or {}, incident_type=incident_type, title=title or path.stem, start=start)
+        for t in transcripts
+    ]
+    ids = []
+    at = app.clock.now()
+    for incident_id, events in planned:
+        app.recorder.record(incident_id, events, actor=app.actor, at=at)
+        ids.append(incident_id)
+    return ids
+
+
+def _plan(
+    t: Transcript, *, mapping: Mapping[str, Role], incident_type: IncidentType, title: str, start: datetime | None
+) -> tuple[str, list[AnyEvent]]:
+    meta: dict[str, JsonValue] = {"meta": t.meta, "split": t.split}
+    events: list[AnyEvent] = [
+        IncidentOpened(
+            title=(t.external_id or title)[:500],
+            incident_type=incident_type,
+            mode=IncidentMode.STUDY,
+            source=t.source,
+            external_id=t.external_id,
+            source_meta=meta,
+        )
+    ]
+    parties: dict[str, str] = {}
+    for turn in t.turns:
+        if turn.speaker not in parties:
+            parties[turn.speaker] = f"p{len(parties) + 1}"
+            role = mapping.get(turn.speaker) or _SIDE_ROLE.get(turn.role or "", Role.UNKNOWN)
+            events.append(PartyAdded(party_id=parties[turn.speaker], name=turn.speaker[:500], role=role))
+        events.append(_utterance(turn, parties[turn.speaker], start))
+    return new_id(), events
+
+
+def _utterance(turn: TranscriptTurn, party_id: str, start: datetime | None) -> UtteranceLogged:
+    extra: dict[str, JsonValue] = dict(turn.extra)
+    if turn.role is not None:
+        extra["role"] = turn.role
+    if turn.end_time is not None:
+        extra["end_time"] = turn.end_time
+    occurred = start + timedelta(seconds=seconds(turn.time)) if start is not None and turn.time else None
+    try:
+        return UtteranceLogged(
+            speaker=party_id,
+            text=turn.text,
+            occurred_at=occurred,
+            source_time=turn.time,
+            labels={k: list(v) for k, v in turn.labels.items()},
+            extra=extra,
+        )
+    except ValidationError as exc:
+        raise TalkdownError("TD105", value=turn.text[:40], what="utterance", problem=exc.errors()[0]["msg"]) from exc
+
+
+def transcript_of(state: IncidentState) -> Transcript:
+    """An incident's utterances as a transcript; retracted utterances are left out, corrections applied."""
+    turns = []
+    for utt in state.utterances:
+        if utt.retracted:
+            continue
+        party = state.parties.get(utt.speaker)
+        extra = dict(utt.extra)
+        role = extra.pop("role", None)
+        end_time = extra.pop("end_time", None)
+        if role is None and party is not None:
+            role = _side(party.role)
+        turns.append(
+            TranscriptTurn(
+                speaker=party.name if party else utt.speaker,
+                text=utt.text,
+                time=utt.source_time,
+                end_time=end_time if isinstance(end_time, str) else None,
+                role=role if isinstance(role, str) else None,
+                labels=utt.labels,
+                extra=extra,
+            )
+        )
+    meta = state.source_meta.get("meta")
+    split = state.source_meta.get("split")
+    return Transcript(
+        turns=tuple(turns),
+        external_id=state.external_id or state.incident_id,
+        source=state.source or "talkdown",
+        split=split if isinstance(split, str) else "dev",
+        meta=meta if isinstance(meta, dict) else {},
+    )
+
+
+def _side(role: Role) -> str:
+    if role.is_negotiator:
+        return "negotiator"
+    return "subject" if role is Role.SUBJECT else "party"
+
+
+def export_transcript(app: App, ref: str, *, fmt: str) -> str:
+    state = app.recorder.current(resolve_incident_id(app, ref))
+    return render([transcript_of(state)], fmt=fmt)

@@ -1,0 +1,130 @@
+"""Use cases that prove a log unaltered: ``verify``, ``head``, and the event-log export and restore.
+
+The export is a JSON document whose bytes are fully determined by the log: one canonical event per line
+between a fixed header and footer. Verifying a file therefore re-renders it and compares bytes, so any
+changed byte is caught, even one that leaves the JSON meaning intact (a space for a newline).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from talkdown.domain.log import Envelope, Verification, export_line, parse_body, parse_export_line, verify
+from talkdown.errors import TalkdownError
+from talkdown.services.incidents import resolve_incident_id
+from talkdown.services.wiring import App
+
+EXPORT_FORMAT = "talkdown-event-log"
+
+
+@dataclass(frozen=True)
+class Head:
+    incident_id: str
+    seq: int
+    hash: str
+    checkpoint_seq: int | None
+    checkpoint_hash: str | None
+
+    @property
+    def paper_line(self) -> str:
+        """What the scribe copies onto the paper log: short enough to write by hand, long enough to matter."""
+        return f"{self.incident_id} seq {self.seq} sha256 {self.hash[:16]}"
+
+
+def verify_incident(app: App, ref: str) -> Verification:
+    """Recompute the chain from the stored bytes and compare the head with the separate checkpoint.
+
+    Raises TD501 naming the first broken seq, or TD502 when the checkpoint shows a deleted tail.
+    """
+    incident_id = resolve_incident_id(app, ref)
+    rows = app.store.load_rows(incident_id)
+    envelopes: list[Envelope] = []
+    for row in rows:
+        try:
+            env = parse_body(row.body, row.hash)
+        except ValueError as exc:
+            raise TalkdownError(
+                "TD501", incident_id=incident_id, seq=row.seq, problem=f"is unreadable ({exc})"
+            ) from exc
+        if env.seq != row.seq or env.incident_id != incident_id:
+            raise TalkdownError("TD501", incident_id=incident_id, seq=row.seq, problem="is stored under the wrong key")
+        envelopes.append(env)
+    result = verify(envelopes, incident_id=incident_id)
+    if not result.ok:
+        raise TalkdownError("TD501", incident_id=incident_id, seq=result.broken_seq, problem=result.problem)
+    checkpoint = app.store.latest_checkpoint(incident_id)
+    if checkpoint is not None:
+        if checkpoint.seq > result.head_seq:
+            raise TalkdownError(
+                "TD502", incident_id=incident_id, have=result.head_seq, want=checkpoint.seq, hash=checkpoint.hash[:16]
+            )
+        if envelopes[checkpoint.seq - 1].hash != checkpoint.hash:
+            raise TalkdownError(
+                "TD501", incident_id=incident_id, seq=checkpoint.seq, problem="differs from its recorded checkpoint"
+            )
+    return result
+
+
+def get_head(app: App, ref: str) -> Head:
+    incident_id = resolve_incident_id(app, ref)
+    state = app.recorder.current(incident_id)
+    cp = app.store.latest_checkpoint(incident_id)
+    return Head(incident_id, state.head_seq, state.head_hash, cp.seq if cp else None, cp.hash if cp else None)
+
+
+def render_event_log(envelopes: list[Envelope]) -> str:
+    incident_id = envelopes[0].incident_id if envelopes else ""
+    header = json.dumps({"format": EXPORT_FORMAT, "version": 1, "incident_id": incident_id}, sort_keys=True)
+    lines = [export_line(env) for env in envelopes]
+    return header[:-1] + ',"events":[\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def export_event_log(app: App, ref: str) -> str:
+    incident_id = resolve_incident_id(app, ref)
+    return render_event_log(app.store.load(incident_id))
+
+
+def read_event_log(text: str, *, file: str) -> list[Envelope]:
+    """Parse an exported log and check it byte for byte; raises TD102/TD501 naming the first problem."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TalkdownError("TD101", file=file, line=exc.lineno, problem=f"not JSON ({exc.msg})") from exc
+    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT or not isinstance(doc.get("events"), list):
+        raise TalkdownError("TD102", file=file, problem=f"not a {EXPORT_FORMAT} export")
+    incident_id = str(doc.get("incident_id", ""))
+    envelopes: list[Envelope] = []
+    for index, item in enumerate(doc["events"], start=1):
+        try:
+            envelopes.append(parse_export_line(json.dumps(item)))
+        except ValueError as exc:
+            raise TalkdownError("TD501", incident_id=incident_id, seq=index, problem=f"is unreadable ({exc})") from exc
+    result = verify(envelopes, incident_id=incident_id)
+    if not result.ok:
+        raise TalkdownError("TD501", incident_id=incident_id, seq=result.broken_seq, problem=result.problem)
+    if render_event_log(envelopes) != text:
+        raise TalkdownError(
+            "TD501",
+            incident_id=incident_id,
+            seq=_first_differing_seq(text, envelopes),
+            problem="differs from its canonical export bytes",
+        )
+    return envelopes
+
+
+def _first_differing_seq(text: str, envelopes: list[Envelope]) -> int:
+    expected = render_event_log(envelopes).splitlines()
+    for index, (want, got) in enumerate(zip(expected, text.splitlines(), strict=False)):
+        if want != got:
+            return max(1, min(index, len(envelopes)))
+    return max(1, len(envelopes))
+
+
+def restore_event_log(app: App, text: str, *, file: str) -> str:
+    """Load an exported log into this database unchanged (same ids, times and hashes)."""
+    envelopes = read_event_log(text, file=file)
+    if not envelopes:
+        raise TalkdownError("TD102", file=file, problem="the export holds no events")
+    app.store.import_envelopes(envelopes)
+    return envelopes[0].incident_id

@@ -1,0 +1,43 @@
+"""Builds the object graph once per process: engine, store, clock, actor.
+
+Why here and not at import: settings and engines must be created by the entry point (CLI, web, tests)
+so tests can point everything at a temporary database, and importing a module never opens a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from talkdown.domain.clock import Clock, SystemClock
+from talkdown.services.recorder import Recorder
+from talkdown.settings import Settings
+from talkdown.store.checkpoints import CheckpointFile
+from talkdown.store.engine import build_engine, is_sqlite
+from talkdown.store.events import EventStore
+from talkdown.store.schema import upgrade
+
+
+@dataclass
+class App:
+    """Everything a use case needs; passed explicitly to every service function."""
+
+    store: EventStore
+    clock: Clock
+    actor: str
+    settings: Settings
+    recorder: Recorder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.recorder = Recorder(self.store, self.clock)
+
+
+def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> App:
+    """Open (and if needed create or migrate) the configured database."""
+    settings = settings or Settings()
+    url = settings.resolved_database_url
+    if is_sqlite(url):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = build_engine(url)
+    upgrade(engine)
+    store = EventStore(engine, CheckpointFile(settings.resolved_checkpoint_dir))
+    return App(store=store, clock=clock or SystemClock(), actor=settings.actor, settings=settings)

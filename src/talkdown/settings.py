@@ -1,0 +1,43 @@
+"""Runtime settings from ``TALKDOWN_*`` environment variables; built by the edges, never at import.
+
+The embedded default is a SQLite file in the per-user data directory, so a laptop in a command post
+works with no server and no network. ``TALKDOWN_DATABASE_URL`` switches to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from platformdirs import user_data_path
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_actor() -> str:
+    try:
+        return f"user:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "user:unknown"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TALKDOWN_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=lambda: user_data_path("talkdown", appauthor=False))
+    database_url: str | None = None
+    checkpoint_dir: Path | None = None
+    actor: str = Field(default_factory=_default_actor)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'talkdown.db'}"
+
+    @property
+    def resolved_checkpoint_dir(self) -> Path:
+        """Checkpoints live beside, never inside, the database (see store/checkpoints.py)."""
+        return self.checkpoint_dir or self.data_dir / "checkpoints"
+
+    @property
+    def log_file(self) -> Path:
+        return self.data_dir / "talkdown.log"

@@ -1,0 +1,63 @@
+"""Head checkpoints kept outside the database, so a deleted tail of the log shows up.
+
+Why a separate file: whoever can delete rows can delete a checkpoint table in the same database too.
+Each append records ``seq`` and ``hash`` of the new head as one JSON line (O_APPEND, fsync), and
+``talkdown head`` prints it for the paper log. A checkpoint may lag the log (a crash between commit and
+write), never lead it; a checkpoint ahead of the log means events were removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_SAFE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    incident_id: str
+    seq: int
+    hash: str
+    at: str
+
+
+class CheckpointFile:
+    """One append-only JSON Lines file per incident under a directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, incident_id: str) -> Path:
+        if not _SAFE.match(incident_id):
+            raise ValueError(f"unsafe incident id for a file name: {incident_id!r}")
+        return self.directory / f"{incident_id}.heads.jsonl"
+
+    def record(self, cp: Checkpoint) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"incident_id": cp.incident_id, "seq": cp.seq, "hash": cp.hash, "at": cp.at}) + "\n"
+        fd = os.open(self._path(cp.incident_id), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def latest(self, incident_id: str) -> Checkpoint | None:
+        """The highest head ever recorded; a torn last line (crash mid-write) is ignored."""
+        path = self._path(incident_id)
+        if not path.exists():
+            return None
+        best: Checkpoint | None = None
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            try:
+                data = json.loads(raw)
+                cp = Checkpoint(str(data["incident_id"]), int(data["seq"]), str(data["hash"]), str(data["at"]))
+            except (ValueError, KeyError, TypeError):
+                continue
+            if best is None or cp.seq > best.seq:
+                best = cp
+        return best

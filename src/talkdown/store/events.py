@@ -1,0 +1,159 @@
+"""The event store: append and read envelopes; the database never sees an UPDATE or DELETE.
+
+Concurrency: an append names the head it was decided against. If another writer got there first the
+append raises :class:`StaleHead` and the service reloads, decides again and retries. On SQLite the write
+lock is taken before the head is read (``BEGIN IMMEDIATE``); on PostgreSQL two writers that read the same
+head collide on the (incident_id, seq) primary key, and the loser gets ``StaleHead`` too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+from talkdown.domain.events import AnyEvent
+from talkdown.domain.log import GENESIS_HASH, Envelope, chain, envelope_bytes, format_time, parse_body
+from talkdown.errors import TalkdownError
+from talkdown.store.checkpoints import Checkpoint, CheckpointFile
+from talkdown.store.tables import events
+
+
+class StaleHead(Exception):
+    """Another writer appended after the head this append was decided against."""
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """An event row as stored, before parsing: what ``verify`` must check byte for byte."""
+
+    incident_id: str
+    seq: int
+    body: str
+    hash: str
+
+
+class EventStore:
+    def __init__(self, engine: Engine, checkpoints: CheckpointFile) -> None:
+        self.engine = engine
+        self.checkpoints = checkpoints
+
+    def _reader(self) -> Engine:
+        return self.engine.execution_options(read_only=True)
+
+    def append(
+        self,
+        incident_id: str,
+        new_events: Sequence[AnyEvent],
+        *,
+        after_seq: int,
+        after_hash: str,
+        actor: str,
+        at: datetime,
+    ) -> list[Envelope]:
+        """Append events after the given head; returns them sealed, once committed (and only then)."""
+        envelopes = chain(
+            new_events,
+            incident_id=incident_id,
+            after_seq=after_seq,
+            after_hash=after_hash or GENESIS_HASH,
+            at=at,
+            actor=actor,
+        )
+        if not envelopes:
+            return []
+        try:
+            with self.engine.begin() as conn:
+                head = conn.execute(
+                    select(events.c.seq, events.c.hash)
+                    .where(events.c.incident_id == incident_id)
+                    .order_by(events.c.seq.desc())
+                    .limit(1)
+                ).first()
+                if (head[0] if head else 0) != after_seq:
+                    raise StaleHead()
+                conn.execute(events.insert(), [_row(env) for env in envelopes])
+        except IntegrityError as exc:
+            raise StaleHead() from exc
+        last = envelopes[-1]
+        self.checkpoints.record(Checkpoint(incident_id, last.seq, last.hash, format_time(last.at)))
+        return envelopes
+
+    def load(self, incident_id: str, *, after_seq: int = 0) -> list[Envelope]:
+        """Parsed envelopes in seq order; a body that no longer parses is an integrity error."""
+        return [self._parse(row) for row in self.load_rows(incident_id, after_seq=after_seq)]
+
+    @staticmethod
+    def _parse(row: StoredRow) -> Envelope:
+        try:
+            return parse_body(row.body, row.hash)
+        except ValueError as exc:
+            raise TalkdownError(
+                "TD501", incident_id=row.incident_id, seq=row.seq, problem=f"is unreadable ({exc})"
+            ) from exc
+
+    def load_rows(self, incident_id: str, *, after_seq: int = 0) -> list[StoredRow]:
+        query = (
+            select(events.c.incident_id, events.c.seq, events.c.body, events.c.hash)
+            .where(events.c.incident_id == incident_id, events.c.seq > after_seq)
+            .order_by(events.c.seq)
+        )
+        with self._reader().connect() as conn:
+            return [StoredRow(r.incident_id, r.seq, r.body, r.hash) for r in conn.execute(query)]
+
+    def incident_ids(self, *, prefix: str = "") -> list[str]:
+        query = select(events.c.incident_id).where(events.c.seq == 1).order_by(events.c.incident_id)
+        if prefix:
+            query = query.where(events.c.incident_id.startswith(prefix, autoescape=True))
+        with self._reader().connect() as conn:
+            return [r.incident_id for r in conn.execute(query)]
+
+    def openings(self) -> list[tuple[Envelope, int]]:
+        """Each incident's first event with its current head seq: enough for an incident list."""
+        heads = (
+            select(events.c.incident_id, func.max(events.c.seq).label("head")).group_by(events.c.incident_id).subquery()
+        )
+        query = (
+            select(events.c.incident_id, events.c.seq, events.c.body, events.c.hash, heads.c.head)
+            .join(heads, heads.c.incident_id == events.c.incident_id)
+            .where(events.c.seq == 1)
+            .order_by(events.c.at)
+        )
+        with self._reader().connect() as conn:
+            rows = list(conn.execute(query))
+        return [(self._parse(StoredRow(r.incident_id, r.seq, r.body, r.hash)), int(r.head)) for r in rows]
+
+    def import_envelopes(self, envelopes: Sequence[Envelope]) -> None:
+        """Store an already-sealed log (a restored export) in one transaction; never over an existing one."""
+        if not envelopes:
+            return
+        incident_id = envelopes[0].incident_id
+        try:
+            with self.engine.begin() as conn:
+                exists = conn.execute(select(events.c.seq).where(events.c.incident_id == incident_id).limit(1)).first()
+                if exists:
+                    raise TalkdownError("TD303", incident_id=incident_id)
+                conn.execute(events.insert(), [_row(env) for env in envelopes])
+        except IntegrityError as exc:
+            raise TalkdownError("TD303", incident_id=incident_id) from exc
+        last = envelopes[-1]
+        self.checkpoints.record(Checkpoint(incident_id, last.seq, last.hash, format_time(last.at)))
+
+    def latest_checkpoint(self, incident_id: str) -> Checkpoint | None:
+        return self.checkpoints.latest(incident_id)
+
+
+def _row(env: Envelope) -> dict[str, object]:
+    return {
+        "incident_id": env.incident_id,
+        "seq": env.seq,
+        "at": format_time(env.at),
+        "actor": env.actor,
+        "kind": env.kind,
+        "body": envelope_bytes(env).decode("utf-8"),
+        "prev_hash": env.prev_hash,
+        "hash": env.hash,
+    }

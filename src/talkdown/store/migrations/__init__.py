@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped inside the package so installed users can run ``talkdown db upgrade``."""

@@ -1,0 +1,41 @@
+"""Schema migrations run programmatically from the packaged ``migrations`` folder."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from talkdown.errors import TalkdownError
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", "talkdown.store:migrations")
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    return head or "base"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> str:
+    """Bring the schema to the newest revision; returns it. Refuses a database newer than this code."""
+    cfg = _config()
+    known = {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+    have = current_revision(engine)
+    if have is not None and have not in known:
+        raise TalkdownError("TD603", have=have, want=head_revision())
+    if have != head_revision():
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    return head_revision()

@@ -1,0 +1,24 @@
+"""Table definitions (SQLAlchemy Core): the event log and the analysis records beside it.
+
+``body`` is TEXT holding exactly the canonical JSON that was hashed. Never JSONB: PostgreSQL would reorder
+keys and a recomputed hash would no longer match the stored one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("incident_id", String(64), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)

@@ -1,0 +1,62 @@
+"""Store contract, run identically on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.domain.events import IncidentOpened, PartyAdded, UtteranceLogged
+from talkdown.domain.log import GENESIS_HASH, verify
+from talkdown.services.wiring import App
+from talkdown.store.events import StaleHead
+
+pytestmark = pytest.mark.integration
+
+
+def _open(app: App) -> str:
+    app.recorder.record(
+        "inc1",
+        [IncidentOpened(title="t", incident_type=IncidentType.BARRICADE), PartyAdded(party_id="s", name="S", role=Role.SUBJECT)],
+        actor="user:test",
+    )
+    return "inc1"
+
+
+def test_appended_events_read_back_identical_with_gapless_seqs(app: App) -> None:
+    _open(app)
+    for i in range(5):
+        app.recorder.record("inc1", [UtteranceLogged(speaker="s", text=f"line {i} — ünïcode ✓")], actor="user:test")
+    envs = app.store.load("inc1")
+    assert [e.seq for e in envs] == list(range(1, 8))
+    assert envs[-1].payload == UtteranceLogged(speaker="s", text="line 4 — ünïcode ✓")
+    assert verify(envs).ok
+
+
+def test_an_append_against_an_old_head_is_refused_as_stale(app: App) -> None:
+    _open(app)
+    with pytest.raises(StaleHead):
+        app.store.append(
+            "inc1",
+            [UtteranceLogged(speaker="s", text="late")],
+            after_seq=0,
+            after_hash=GENESIS_HASH,
+            actor="user:test",
+            at=app.clock.now(),
+        )
+    assert [e.seq for e in app.store.load("inc1")] == [1, 2]
+
+
+@pytest.mark.parametrize("statement", ["UPDATE events SET actor = 'user:mallory'", "DELETE FROM events"])
+def test_the_database_refuses_update_and_delete_of_events(app: App, statement: str) -> None:
+    _open(app)
+    with pytest.raises(DBAPIError, match="append-only"), app.store.engine.begin() as conn:
+        conn.execute(text(statement))
+    assert len(app.store.load("inc1")) == 2
+
+
+def test_incident_ids_match_by_prefix_with_wildcards_escaped(app: App) -> None:
+    _open(app)
+    assert app.store.incident_ids(prefix="inc") == ["inc1"]
+    assert app.store.incident_ids(prefix="in%") == []

@@ -1,0 +1,116 @@
+"""Hypothesis strategies for valid command sequences of an incident."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import strategies as st
+
+from talkdown.domain.enums import (
+    Channel,
+    CommitmentStatus,
+    DeadlineStatus,
+    DemandCategory,
+    DemandStatus,
+    HostageCondition,
+    IncidentType,
+    Role,
+)
+from talkdown.domain.events import (
+    AnyEvent,
+    DeadlineSet,
+    DeadlineStatusChanged,
+    DemandRecorded,
+    DemandStatusChanged,
+    EntryCorrected,
+    HostageConditionChanged,
+    HostageRecorded,
+    IncidentOpened,
+    NoteAdded,
+    PartyAdded,
+    PromiseMade,
+    PromiseStatusChanged,
+    UtteranceLogged,
+)
+
+texts = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=60
+).filter(lambda s: s.strip() != "")
+BASE = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@st.composite
+def event_sequences(draw: st.DrawFn, *, max_size: int = 25) -> list[AnyEvent]:
+    """A valid log: opened, a few parties, then any mix of entries that refer only to what exists."""
+    events: list[AnyEvent] = [
+        IncidentOpened(title=draw(texts), incident_type=draw(st.sampled_from(list(IncidentType))))
+    ]
+    parties = [f"p{i}" for i in range(draw(st.integers(1, 3)))]
+    for pid in parties:
+        events.append(PartyAdded(party_id=pid, name=draw(texts), role=draw(st.sampled_from(list(Role)))))
+    demands: list[str] = []
+    deadlines: list[str] = []
+    promises: list[str] = []
+    hostages: list[str] = []
+    utterance_seqs: list[int] = []
+    for n in range(draw(st.integers(0, max_size))):
+        choice = draw(st.integers(0, 9))
+        if choice <= 3:
+            events.append(
+                UtteranceLogged(
+                    speaker=draw(st.sampled_from(parties)), text=draw(texts), channel=draw(st.sampled_from(list(Channel)))
+                )
+            )
+            utterance_seqs.append(len(events))
+        elif choice == 4:
+            demands.append(f"d{n}")
+            events.append(
+                DemandRecorded(
+                    demand_id=f"d{n}",
+                    item=draw(texts),
+                    category=draw(st.sampled_from(list(DemandCategory))),
+                    negotiable=draw(st.booleans()),
+                )
+            )
+        elif choice == 5 and demands:
+            events.append(
+                DemandStatusChanged(demand_id=draw(st.sampled_from(demands)), status=draw(st.sampled_from(list(DemandStatus))))
+            )
+        elif choice == 6:
+            deadlines.append(f"t{n}")
+            due = BASE + timedelta(minutes=draw(st.integers(0, 10_000)))
+            events.append(DeadlineSet(deadline_id=f"t{n}", due_at=due, description=draw(texts)))
+        elif choice == 7 and deadlines:
+            events.append(
+                DeadlineStatusChanged(
+                    deadline_id=draw(st.sampled_from(deadlines)), status=draw(st.sampled_from(list(DeadlineStatus)))
+                )
+            )
+        elif choice == 8:
+            if promises and draw(st.booleans()):
+                events.append(
+                    PromiseStatusChanged(
+                        promise_id=draw(st.sampled_from(promises)), status=draw(st.sampled_from(list(CommitmentStatus)))
+                    )
+                )
+            else:
+                promises.append(f"r{n}")
+                events.append(PromiseMade(promise_id=f"r{n}", what=draw(texts)))
+        elif choice == 9:
+            if hostages and draw(st.booleans()):
+                events.append(
+                    HostageConditionChanged(
+                        hostage_id=draw(st.sampled_from(hostages)),
+                        condition=draw(st.sampled_from(list(HostageCondition))),
+                    )
+                )
+            else:
+                hostages.append(f"h{n}")
+                events.append(HostageRecorded(hostage_id=f"h{n}", alias=draw(texts)))
+        elif utterance_seqs and draw(st.booleans()):
+            events.append(
+                EntryCorrected(ref_seq=draw(st.sampled_from(utterance_seqs)), field="text", value=draw(texts), reason="typo")
+            )
+        else:
+            events.append(NoteAdded(text=draw(texts)))
+    return events
