@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import sys
 
-import click
 import typer
 from rich.console import Console
 
@@ -64,16 +63,11 @@ def _log_internal_error(exc: BaseException) -> str:
 
 def run() -> None:
     """Console-script entry point with the error policy described in the module docstring."""
+    # Typer (standalone mode) handles usage errors itself (exit 2) and exits 0 on success.
     try:
-        code = app(standalone_mode=False)
+        app()
     except TalkdownError as exc:
         err_console.print(f"[bold red]error[{exc.code}]:[/] {exc.message}", highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("[red]aborted[/]")
-        sys.exit(1)
-    except click.ClickException as exc:
-        exc.show()
         sys.exit(exc.exit_code)
     except Exception as exc:
         if STATE.debug:
@@ -83,4 +77,3 @@ def run() -> None:
             f"[bold red]internal error:[/] {type(exc).__name__}. Details in {where} (or rerun with --debug)."
         )
         sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)

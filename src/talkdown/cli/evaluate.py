@@ -1,0 +1,163 @@
+"""``talkdown eval`` and ``talkdown analyze``: the CLI edges of the evaluation contract and of one-off analysis.
+
+Registered by ``cli/main.py`` (``app.command("eval")(eval_command)``, ``app.command("analyze")(analyze_command)``),
+which also turns a ``TalkdownError`` into one red line and its exit code. Here: parse, call the service,
+render. Machine output (``--json``) goes to stdout alone; progress and notes go to stderr, so
+``talkdown eval f.jsonl --json > scores.json`` stays valid JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from talkdown.analysis.base import Side, Turn
+from talkdown.errors import TalkdownError
+from talkdown.services.evaluate import WINDOW, EvalReport, TextAnalysis, analyze_text, evaluate_files
+
+_SIDE_PREFIXES: tuple[Side, ...] = ("negotiator", "subject", "party")
+
+
+class AsSide(StrEnum):
+    SUBJECT = "subject"
+    NEGOTIATOR = "negotiator"
+    PARTY = "party"
+
+
+class _RichProgress:
+    """The services ``Progress`` port drawn as a Rich bar on stderr (bytes read of all input files)."""
+
+    def __init__(self, console: Console) -> None:
+        self._bar = Progress(
+            TextColumn("scoring"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=console, transient=True
+        )
+        self._task = self._bar.add_task("eval", total=None)
+
+    def __enter__(self) -> _RichProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self._bar.stop()
+
+    def start(self, total: int) -> None:
+        self._bar.update(self._task, total=total)
+
+    def advance(self, n: int) -> None:
+        self._bar.advance(self._task, n)
+
+
+def eval_command(
+    files: list[Path] = typer.Argument(..., help="Conversation JSONL files (the ../shared/data format)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout instead of tables."),
+    window: int = typer.Option(WINDOW, "--window", min=0, help="Earlier turns given to each turn as context."),
+) -> None:
+    """Score talkdown's labels against labelled conversation files: per family n, macro-F1 and per-label P/R/F1."""
+    err = Console(stderr=True)
+    with _RichProgress(err) as progress:
+        report = evaluate_files(files, progress=progress, window=window)
+    if report.skipped:
+        err.print(f"not scored (talkdown does not predict them): {', '.join(report.skipped)}", style="dim")
+    if json_out:
+        typer.echo(json.dumps(report.to_json(), sort_keys=False))
+        return
+    _render_report(report, Console())
+
+
+def _render_report(report: EvalReport, out: Console) -> None:
+    out.print(f"{report.conversations} conversations, {report.turns} turns")
+    for family, fam in report.families.items():
+        table = Table(title=f"{family}: n={fam.n}  macro-F1 {fam.macro_f1:.3f}", title_justify="left")
+        for col in ("label", "precision", "recall", "F1", "support"):
+            table.add_column(col, justify="left" if col == "label" else "right")
+        for label, s in fam.labels.items():
+            table.add_row(label, f"{s.precision:.3f}", f"{s.recall:.3f}", f"{s.f1:.3f}", str(s.support))
+        out.print(table)
+
+
+def analyze_command(
+    text: str = typer.Argument(..., help="The utterance to analyse."),
+    as_: AsSide = typer.Option(AsSide.SUBJECT, "--as", help="Who said it."),
+    context: Path | None = typer.Option(
+        None, "--context", help="Earlier turns: a text file (one per line, optional 'subject:' prefix) or a JSONL file."
+    ),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+) -> None:
+    """Analyse one utterance: labels with their evidence highlighted, and which analysers and models ran."""
+    # Hook for `--incident ID` (to be added in cli/main.py's wiring): build `window` from the incident's
+    # transcript through a service and pass it here instead of reading --context.
+    window = _read_context(context) if context is not None else ()
+    result = analyze_text(text, side=as_.value, window=window)
+    if json_out:
+        doc = {
+            "text": text,
+            "side": as_.value,
+            "annotations": [a.model_dump(mode="json") for a in result.annotations],
+            "analyzers": [asdict(info) for info in result.analyzers],
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False))
+        return
+    _render_analysis(result, Console())
+
+
+def _read_context(path: Path) -> tuple[Turn, ...]:
+    """Earlier turns from a file: JSONL → the turns of its last conversation; text → one turn per line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TalkdownError("TD107", file=str(path), problem=str(exc)) from exc
+    if path.suffix == ".jsonl":
+        rows = [ln for ln in lines if ln.strip()]
+        try:
+            turns = json.loads(rows[-1])["turns"] if rows else []
+            return tuple(Turn(text=str(t["text"]), side=_side(str(t.get("role", "")))) for t in turns)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TalkdownError(
+                "TD101", file=str(path), line=len(lines), problem=f"not a conversation ({exc})"
+            ) from exc
+    out = []
+    for line in lines:
+        head, sep, rest = line.partition(":")
+        if sep and head.strip().lower() in _SIDE_PREFIXES:
+            out.append(Turn(text=rest.strip(), side=_side(head.strip().lower())))
+        elif line.strip():
+            out.append(Turn(text=line.strip(), side="unknown"))
+    return tuple(out)
+
+
+def _side(role: str) -> Side:
+    for side in _SIDE_PREFIXES:
+        if role == side:
+            return side
+    return "unknown"
+
+
+def _render_analysis(result: TextAnalysis, out: Console) -> None:
+    table = Table(title=f"{result.turn.side}: labels and evidence", title_justify="left")
+    for col in ("family", "label", "score", "evidence"):
+        table.add_column(col, justify="right" if col == "score" else "left")
+    for ann in result.annotations:
+        shown = Text(result.turn.text)
+        for span in ann.evidence:
+            shown.stylize("bold black on yellow", span.start, span.end)
+        label = ann.label + (" (low confidence)" if ann.low_confidence else "")
+        style = "red" if ann.family == "analysis_failed" else ""
+        table.add_row(ann.family, Text(label, style=style), f"{ann.score:.2f}", shown if ann.evidence else Text("-"))
+    if not result.annotations:
+        table.add_row("-", "no labels", "", "")
+    out.print(table)
+    models = Table(title="analysers in use", title_justify="left")
+    for col in ("analyser", "kind", "version", "models"):
+        models.add_column(col)
+    for info in result.analyzers:
+        models.add_row(info.name, info.kind, info.version, "\n".join(info.models) or "-")
+    out.print(models)

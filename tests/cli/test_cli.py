@@ -1,0 +1,87 @@
+"""The talkdown command as a user runs it: real processes, real database files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture
+def td(tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_ACTOR": "user:scribe"}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+
+    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "talkdown", *args], env=env, capture_output=True, text=True, timeout=120
+        )
+        if ok:
+            assert proc.returncode == 0, proc.stderr
+        return proc
+
+    return run
+
+
+def test_a_scribe_records_an_incident_and_the_board_and_verify_show_it(td) -> None:  # type: ignore[no-untyped-def]
+    incident = td("incident", "new", "Elm St barricade", "--type", "barricade").stdout.strip()
+    td("party", incident, "Dana", "--role", "primary")
+    td("say", incident, "Curtis", "You have until nine or he gets hurt", "--role", "subject")
+    td("say", incident, "Dana", "You sound angry about tonight.")
+    td("demand", "add", incident, "his ex at the door", "--non-negotiable", "--category", "person")
+    td("deadline", "set", incident, "or he gets hurt", "--in", "45m")
+    td("hostage", "add", incident, "Owen", "--condition", "distressed", "--medical", "asthma")
+    td("intel", incident, "Bought a shotgun last year", "--source", "gun shop", "--grade", "b2")
+    td("note", incident, "Tactical in position", "--action")
+    board = json.loads(td("incident", "show", incident[:5], "--json").stdout)
+    assert [u["speaker_name"] for u in board["utterances"]] == ["Curtis", "Dana"]
+    assert board["demands"][0]["negotiable"] is False
+    assert 0 < board["deadlines"][0]["seconds_left"] <= 45 * 60
+    assert board["hostages"][0]["medical_needs"] == "asthma"
+    assert board["intel"][0]["grade"] == "B2"
+    text = td("incident", "show", incident).stdout
+    assert "You sound angry about tonight." in text and "Deadlines" in text
+    verified = json.loads(td("verify", incident, "--json").stdout)
+    assert verified["ok"] is True and verified["events"] == 10
+    assert json.loads(td("head", incident, "--json").stdout)["seq"] == 10
+    listed = json.loads(td("incident", "list", "--json").stdout)
+    assert [i["incident_id"] for i in listed] == [incident]
+
+
+def test_user_mistakes_print_one_red_line_with_a_code_and_exit_by_family(td) -> None:  # type: ignore[no-untyped-def]
+    missing = td("incident", "show", "nope", ok=False)
+    assert missing.returncode == 4
+    assert missing.stderr.startswith("error[TD201]") and "Traceback" not in missing.stderr
+    incident = td("incident", "new", "t").stdout.strip()
+    bad_grade = td("intel", incident, "x", "--source", "y", "--grade", "Z9", ok=False)
+    assert bad_grade.returncode == 3 and "TD105" in bad_grade.stderr
+    td("incident", "close", incident, "--outcome", "negotiated_surrender")
+    closed = td("note", incident, "late note", ok=False)
+    assert closed.returncode == 5 and "TD301" in closed.stderr
+    usage = td("incident", "show", ok=False)
+    assert usage.returncode == 2
+
+
+def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: ignore[no-untyped-def]
+    incident = td("demo").stdout.strip()
+    assert json.loads(td("verify", incident, "--json").stdout)["ok"] is True
+    assert json.loads(td("init", "--json").stdout)["database"].endswith("data/talkdown.db")
+
+
+def test_an_events_export_verifies_as_a_file_and_a_changed_byte_fails(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    incident = td("demo").stdout.strip()
+    out = tmp_path / "demo.events.json"
+    td("export", incident, "--format", "events", "-o", str(out))
+    assert json.loads(td("verify", "--file", str(out), "--json").stdout)["ok"] is True
+    raw = bytearray(out.read_bytes())
+    pos = raw.index(b"Curtis")
+    raw[pos] = ord("K")
+    out.write_bytes(bytes(raw))
+    failed = td("verify", "--file", str(out), ok=False)
+    assert failed.returncode == 7 and "TD501" in failed.stderr

@@ -1,0 +1,117 @@
+"""Recording entries through the use cases, on both backends."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from talkdown.domain.enums import (
+    CommitmentStatus,
+    DeadlineStatus,
+    DemandCategory,
+    HostageCondition,
+    IncidentType,
+    Reliability,
+    Role,
+)
+from talkdown.errors import TalkdownError
+from talkdown.services import entries, incidents
+from talkdown.services.wiring import App
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def incident(app: App) -> str:
+    incident_id = incidents.open_incident(app, title="Bank", incident_type=IncidentType.CRIMINAL_INTERRUPTED)
+    entries.add_party(app, incident_id, name="Det. Reyes", role=Role.PRIMARY, party_id="neg")
+    entries.add_party(app, incident_id, name="Subject", role=Role.SUBJECT, party_id="subj")
+    return incident_id
+
+
+def test_the_board_reflects_every_kind_of_entry(app: App, incident: str) -> None:
+    seq = entries.say(app, incident, speaker="subject", text="I want a car in thirty minutes or else")
+    did, _ = entries.record_demand(app, incident, item="a car", category=DemandCategory.TRANSPORT, utterance_seq=seq)
+    dlid, _ = entries.set_deadline(app, incident, due_at=app.clock.now() + timedelta(minutes=30), demand_id=did)
+    entries.change_deadline(app, incident, deadline_id=dlid, status=DeadlineStatus.PASSED_WITHOUT_INCIDENT)
+    pid, _ = entries.make_promise(app, incident, what="water", in_exchange_for="talk to the hostage")
+    entries.change_promise(app, incident, promise_id=pid, status=CommitmentStatus.KEPT)
+    hid, _ = entries.record_hostage(app, incident, alias="Teller 1", condition=HostageCondition.DISTRESSED)
+    entries.release_hostage(app, incident, hostage_id=hid, condition=HostageCondition.UNHARMED)
+    entries.add_intel(app, incident, content="Owns a rifle", source="neighbour", reliability=Reliability.C)
+    state = incidents.get_incident(app, incident[:6])
+    assert state.demands[did].utterance_seq == seq
+    assert state.deadlines[dlid].status is DeadlineStatus.PASSED_WITHOUT_INCIDENT
+    assert state.promises[pid].status is CommitmentStatus.KEPT
+    assert state.hostages[hid].released_at is not None
+    assert state.hostages[hid].condition is HostageCondition.UNHARMED
+    assert next(iter(state.intel.values())).grade == "C6"
+
+
+def test_a_correction_is_a_new_event_and_the_original_stays(app: App, incident: str) -> None:
+    seq = entries.say(app, incident, speaker="neg", text="Tell me what hapened")
+    entries.correct_entry(app, incident, ref_seq=seq, field="text", value="Tell me what happened", reason="typo")
+    state = incidents.get_incident(app, incident)
+    assert state.utterance_at(seq) is not None
+    assert state.utterance_at(seq).text == "Tell me what happened"  # type: ignore[union-attr]
+    original = app.store.load(incident)[seq - 1].payload
+    assert getattr(original, "text", None) == "Tell me what hapened"
+    assert state.corrections[0].ref_seq == seq
+
+
+def test_unknown_speaker_is_refused_unless_a_role_is_given(app: App, incident: str) -> None:
+    with pytest.raises(TalkdownError) as err:
+        entries.say(app, incident, speaker="Mother", text="Please come out")
+    assert err.value.code == "TD202"
+    entries.say(app, incident, speaker="Mother", text="Please come out", role_if_new=Role.INTERMEDIARY)
+    state = incidents.get_incident(app, incident)
+    assert [p.role for p in state.parties.values() if p.name == "Mother"] == [Role.INTERMEDIARY]
+
+
+def test_a_closed_incident_refuses_entries_until_reopened(app: App, incident: str) -> None:
+    incidents.close_incident(app, incident, outcome="negotiated_surrender")
+    with pytest.raises(TalkdownError) as err:
+        entries.say(app, incident, speaker="neg", text="hello?")
+    assert err.value.code == "TD301"
+    incidents.reopen_incident(app, incident)
+    assert entries.say(app, incident, speaker="neg", text="hello?") > 0
+
+
+def test_status_change_for_an_unknown_demand_is_not_found(app: App, incident: str) -> None:
+    with pytest.raises(TalkdownError) as err:
+        entries.change_promise(app, incident, promise_id="nope", status=CommitmentStatus.BROKEN)
+    assert err.value.code == "TD202"
+
+
+def test_an_ambiguous_incident_prefix_is_refused(app: App) -> None:
+    ids = [incidents.open_incident(app, title=f"t{i}", incident_type=IncidentType.BARRICADE) for i in range(40)]
+    common = next(a[:1] for a in ids for b in ids if a != b and a[:1] == b[:1])
+    with pytest.raises(TalkdownError) as err:
+        incidents.resolve_incident_id(app, common)
+    assert err.value.code == "TD203"
+    with pytest.raises(TalkdownError) as missing:
+        incidents.resolve_incident_id(app, "zzzz-not-there")
+    assert missing.value.code == "TD201"
+
+
+@pytest.mark.parametrize(("text", "minutes"), [("30m", 30), ("1h30m", 90), ("45", 45), ("2h", 120)])
+def test_durations_are_read_as_typed(text: str, minutes: int) -> None:
+    assert entries.parse_duration(text) == timedelta(minutes=minutes)
+
+
+def test_a_bad_duration_is_an_input_error() -> None:
+    with pytest.raises(TalkdownError) as err:
+        entries.parse_duration("soon")
+    assert err.value.code == "TD105"
+
+
+def test_the_demo_incident_loads_with_at_least_sixty_exchanges_and_verifies(app: App) -> None:
+    from talkdown.services import demo, verify
+
+    incident_id = demo.load_demo(app)
+    state = incidents.get_incident(app, incident_id)
+    assert len(state.utterances) >= 60
+    assert state.hostages and all(h.released_at for h in state.hostages.values())
+    assert any(d.status is DeadlineStatus.PASSED_WITHOUT_INCIDENT for d in state.deadlines.values())
+    assert verify.verify_incident(app, incident_id).ok

@@ -1,0 +1,101 @@
+"""verify and head on a real database: tampering with stored rows and a deleted tail are named."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.errors import TalkdownError
+from talkdown.services import entries, incidents, verify
+from talkdown.services.wiring import App
+
+pytestmark = pytest.mark.integration
+
+
+def _incident(app: App, lines: int = 5) -> str:
+    incident_id = incidents.open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    entries.add_party(app, incident_id, name="Subject", role=Role.SUBJECT)
+    for i in range(lines):
+        entries.say(app, incident_id, speaker="Subject", text=f"line {i}")
+    return incident_id
+
+
+def _as_attacker(app: App, statement: str, **params: object) -> None:
+    """Bypass the append-only triggers, as someone with raw database access could."""
+    with app.store.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ALTER TABLE events DISABLE TRIGGER USER"))
+            conn.execute(text(statement), params)
+            conn.execute(text("ALTER TABLE events ENABLE TRIGGER USER"))
+        else:
+            conn.execute(text("DROP TRIGGER events_no_update"))
+            conn.execute(text("DROP TRIGGER events_no_delete"))
+            conn.execute(text(statement), params)
+
+
+def test_an_untouched_log_verifies(app: App) -> None:
+    incident_id = _incident(app)
+    result = verify.verify_incident(app, incident_id)
+    assert (result.ok, result.count, result.head_seq) == (True, 7, 7)
+
+
+def test_verify_names_the_first_seq_whose_stored_text_was_edited(app: App) -> None:
+    incident_id = _incident(app)
+    _as_attacker(
+        app,
+        "UPDATE events SET body = replace(body, 'line 2', 'line X') WHERE incident_id = :i AND seq = 5",
+        i=incident_id,
+    )
+    with pytest.raises(TalkdownError) as err:
+        verify.verify_incident(app, incident_id)
+    assert err.value.code == "TD501"
+    assert err.value.fields["seq"] == 5
+
+
+def test_verify_detects_a_deleted_tail_through_the_checkpoint(app: App) -> None:
+    incident_id = _incident(app)
+    _as_attacker(app, "DELETE FROM events WHERE incident_id = :i AND seq >= 6", i=incident_id)
+    with pytest.raises(TalkdownError) as err:
+        verify.verify_incident(app, incident_id)
+    assert err.value.code == "TD502"
+    assert (err.value.fields["have"], err.value.fields["want"]) == (5, 7)
+
+
+def test_verify_names_a_deleted_middle_event(app: App) -> None:
+    incident_id = _incident(app)
+    _as_attacker(app, "DELETE FROM events WHERE incident_id = :i AND seq = 4", i=incident_id)
+    with pytest.raises(TalkdownError) as err:
+        verify.verify_incident(app, incident_id)
+    assert err.value.fields["seq"] == 4
+
+
+def test_head_matches_the_checkpoint_and_prints_a_paper_line(app: App) -> None:
+    incident_id = _incident(app, lines=2)
+    head = verify.get_head(app, incident_id)
+    assert head.seq == head.checkpoint_seq == 4
+    assert head.hash == head.checkpoint_hash
+    assert head.paper_line == f"{incident_id} seq 4 sha256 {head.hash[:16]}"
+
+
+def test_an_event_log_export_restores_elsewhere_with_identical_hashes(app: App, sqlite_app: App) -> None:
+    incident_id = _incident(app)
+    exported = verify.export_event_log(app, incident_id)
+    restored_id = verify.restore_event_log(sqlite_app, exported, file="x.events.json")
+    assert restored_id == incident_id
+    assert verify.export_event_log(sqlite_app, incident_id) == exported
+    assert verify.verify_incident(sqlite_app, incident_id).head_hash == verify.get_head(app, incident_id).hash
+    with pytest.raises(TalkdownError) as err:
+        verify.restore_event_log(sqlite_app, exported, file="x.events.json")
+    assert err.value.code == "TD303"
+
+
+def test_a_changed_byte_in_an_export_file_is_named(app: App) -> None:
+    incident_id = _incident(app)
+    exported = verify.export_event_log(app, incident_id)
+    lines = exported.split("\n")
+    lines[3] = lines[3].replace(",", ", ", 1)  # same JSON meaning, different bytes
+    with pytest.raises(TalkdownError) as err:
+        verify.read_event_log("\n".join(lines), file="x.events.json")
+    assert err.value.code == "TD501"
+    assert err.value.fields["seq"] == 3
