@@ -58,7 +58,9 @@ def event_sequences(draw: st.DrawFn, *, max_size: int = 25) -> list[AnyEvent]:
         if choice <= 3:
             events.append(
                 UtteranceLogged(
-                    speaker=draw(st.sampled_from(parties)), text=draw(texts), channel=draw(st.sampled_from(list(Channel)))
+                    speaker=draw(st.sampled_from(parties)),
+                    text=draw(texts),
+                    channel=draw(st.sampled_from(list(Channel))),
                 )
             )
             utterance_seqs.append(len(events))
@@ -74,7 +76,9 @@ def event_sequences(draw: st.DrawFn, *, max_size: int = 25) -> list[AnyEvent]:
             )
         elif choice == 5 and demands:
             events.append(
-                DemandStatusChanged(demand_id=draw(st.sampled_from(demands)), status=draw(st.sampled_from(list(DemandStatus))))
+                DemandStatusChanged(
+                    demand_id=draw(st.sampled_from(demands)), status=draw(st.sampled_from(list(DemandStatus)))
+                )
             )
         elif choice == 6:
             deadlines.append(f"t{n}")
@@ -109,7 +113,9 @@ def event_sequences(draw: st.DrawFn, *, max_size: int = 25) -> list[AnyEvent]:
                 events.append(HostageRecorded(hostage_id=f"h{n}", alias=draw(texts)))
         elif utterance_seqs and draw(st.booleans()):
             events.append(
-                EntryCorrected(ref_seq=draw(st.sampled_from(utterance_seqs)), field="text", value=draw(texts), reason="typo")
+                EntryCorrected(
+                    ref_seq=draw(st.sampled_from(utterance_seqs)), field="text", value=draw(texts), reason="typo"
+                )
             )
         else:
             events.append(NoteAdded(text=draw(texts)))

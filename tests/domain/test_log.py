@@ -43,11 +43,14 @@ def test_canonical_bytes_match_the_golden_vector() -> None:
         prev_hash=GENESIS_HASH,
         payload=IncidentOpened(title="Barricade, Elm St — José", incident_type=IncidentType.HOSTAGE),
     )
-    assert raw == (
-        '{"actor":"user:test","at":"2026-03-14T19:42:00.123456Z","incident_id":"abc123","payload":'
-        '{"incident_type":"hostage","kind":"incident_opened","title":"Barricade, Elm St — José"},'
-        '"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000","seq":1,"v":1}'
-    ).encode()
+    assert (
+        raw
+        == (
+            '{"actor":"user:test","at":"2026-03-14T19:42:00.123456Z","incident_id":"abc123","payload":'
+            '{"incident_type":"hostage","kind":"incident_opened","title":"Barricade, Elm St — José"},'
+            '"prev_hash":"0000000000000000000000000000000000000000000000000000000000000000","seq":1,"v":1}'
+        ).encode()
+    )
     assert hashlib.sha256(raw).hexdigest() == "0110c6328539bc5bd6a4f0b4b035e42dd580b12efe1b7d0498a06df909f25a84"
 
 
@@ -117,10 +120,9 @@ def test_any_single_changed_byte_in_an_exported_line_is_detected(events: list[An
 def test_a_deleted_or_swapped_event_is_named_by_seq(events: list[AnyEvent], data: st.DataObject) -> None:
     envs = _seal(events)
     i = data.draw(st.integers(0, len(envs) - 2))
-    if data.draw(st.booleans()):
-        tampered = envs[:i] + envs[i + 1 :]
-    else:
-        tampered = [*envs[:i], envs[i + 1], envs[i], *envs[i + 2 :]]
+    deleted = envs[:i] + envs[i + 1 :]
+    swapped = [*envs[:i], envs[i + 1], envs[i], *envs[i + 2 :]]
+    tampered = deleted if data.draw(st.booleans()) else swapped
     result = verify(tampered)
     assert result.broken_seq == i + 1
 

@@ -36,7 +36,9 @@ def _new_incident(app: App) -> str:
     return incidents.open_incident(app, title="race", incident_type=IncidentType.BARRICADE)
 
 
-def test_two_processes_appending_at_once_keep_one_unbroken_chain(app: App, td_settings: Settings, tmp_path: Path) -> None:
+def test_two_processes_appending_at_once_keep_one_unbroken_chain(
+    app: App, td_settings: Settings, tmp_path: Path
+) -> None:
     incident_id = _new_incident(app)
     procs = [_writer(td_settings, incident_id, 40, tmp_path / f"ack{i}") for i in range(2)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]

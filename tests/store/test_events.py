@@ -18,7 +18,10 @@ pytestmark = pytest.mark.integration
 def _open(app: App) -> str:
     app.recorder.record(
         "inc1",
-        [IncidentOpened(title="t", incident_type=IncidentType.BARRICADE), PartyAdded(party_id="s", name="S", role=Role.SUBJECT)],
+        [
+            IncidentOpened(title="t", incident_type=IncidentType.BARRICADE),
+            PartyAdded(party_id="s", name="S", role=Role.SUBJECT),
+        ],
         actor="user:test",
     )
     return "inc1"

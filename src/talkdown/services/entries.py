@@ -104,11 +104,15 @@ def add_party(app: App, ref: str, *, name: str, role: Role = Role.UNKNOWN, party
 
 
 def set_party_role(app: App, ref: str, *, party: str, role: Role) -> int:
-    state = app.recorder.current(resolve_incident_id(app, ref))
-    pid = find_party(state, party)
-    if pid is None:
-        raise TalkdownError("TD202", incident_id=state.incident_id, what="party", ref=party)
-    return _record(app, ref, [PartyRoleSet(party_id=pid, role=role)])
+    incident_id = resolve_incident_id(app, ref)
+
+    def build(state: IncidentState) -> list[AnyEvent]:
+        pid = find_party(state, party)
+        if pid is None:
+            raise TalkdownError("TD202", incident_id=incident_id, what="party", ref=party)
+        return [PartyRoleSet(party_id=pid, role=role)]
+
+    return app.recorder.record_with(incident_id, build, actor=app.actor)[-1].seq
 
 
 def say(
@@ -122,16 +126,20 @@ def say(
     role_if_new: Role | None = None,
 ) -> int:
     """Log an utterance. An unknown speaker becomes a new party only when a role for it is given."""
-    state = app.recorder.current(resolve_incident_id(app, ref))
-    pid = find_party(state, speaker)
-    events: list[AnyEvent] = []
-    if pid is None:
-        if role_if_new is None:
-            raise TalkdownError("TD202", incident_id=state.incident_id, what="party", ref=speaker)
-        pid = new_id("p")
-        events.append(_build(PartyAdded, party_id=pid, name=speaker, role=role_if_new))
-    events.append(_build(UtteranceLogged, speaker=pid, text=text, channel=channel, occurred_at=occurred_at))
-    return _record(app, ref, events)
+    incident_id = resolve_incident_id(app, ref)
+
+    def build(state: IncidentState) -> list[AnyEvent]:
+        pid = find_party(state, speaker)
+        events: list[AnyEvent] = []
+        if pid is None:
+            if role_if_new is None:
+                raise TalkdownError("TD202", incident_id=incident_id, what="party", ref=speaker)
+            pid = new_id("p")
+            events.append(_build(PartyAdded, party_id=pid, name=speaker, role=role_if_new))
+        events.append(_build(UtteranceLogged, speaker=pid, text=text, channel=channel, occurred_at=occurred_at))
+        return events
+
+    return app.recorder.record_with(incident_id, build, actor=app.actor)[-1].seq
 
 
 def record_demand(

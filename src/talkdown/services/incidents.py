@@ -44,6 +44,8 @@ def open_incident(
 def resolve_incident_id(app: App, ref: str) -> str:
     """Accept a full id or a unique prefix, as people read ids off a screen."""
     ref = ref.strip()
+    if app.recorder.is_known(ref):
+        return ref
     if not ref:
         raise TalkdownError("TD201", incident_id=ref)
     matches = app.store.incident_ids(prefix=ref)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from talkdown.domain.clock import Clock
@@ -49,6 +49,10 @@ class Recorder:
                 raise TalkdownError("TD201", incident_id=incident_id)
             return copy.deepcopy(state)
 
+    def is_known(self, incident_id: str) -> bool:
+        """True if this process has already seen the incident (saves a query when resolving ids)."""
+        return incident_id in self._states
+
     def record(
         self,
         incident_id: str,
@@ -58,10 +62,26 @@ class Recorder:
         at: datetime | None = None,
     ) -> list[Envelope]:
         """Append events if the rules allow them; retried against the new head when another writer won."""
+        return self.record_with(incident_id, lambda _state: events, actor=actor, at=at)
+
+    def record_with(
+        self,
+        incident_id: str,
+        build: Callable[[IncidentState], Sequence[AnyEvent]],
+        *,
+        actor: str,
+        at: datetime | None = None,
+    ) -> list[Envelope]:
+        """Like :meth:`record`, with events built from the current state (read-only) on every attempt.
+
+        Why: an entry that depends on the state (the speaker's party id, say) must be rebuilt when a
+        retry finds a newer head, and copying the whole state for each keystroke is what made appends slow.
+        """
         with self._lock:
             seq = 0
             for _attempt in range(MAX_ATTEMPTS):
                 state = self._catch_up(incident_id)
+                events = build(state)
                 if state.head_seq == 0 and events and events[0].kind != "incident_opened":
                     raise TalkdownError("TD201", incident_id=incident_id)
                 decide(state, events)

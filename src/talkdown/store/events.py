@@ -102,7 +102,7 @@ class EventStore:
             .order_by(events.c.seq)
         )
         with self._reader().connect() as conn:
-            return [StoredRow(r.incident_id, r.seq, r.body, r.hash) for r in conn.execute(query)]
+            return [StoredRow(incident_id, seq, body, hash_) for _, seq, body, hash_ in conn.execute(query)]
 
     def incident_ids(self, *, prefix: str = "") -> list[str]:
         query = select(events.c.incident_id).where(events.c.seq == 1).order_by(events.c.incident_id)

@@ -1,0 +1,373 @@
+"""The evaluation contract behind ``talkdown eval``: score talkdown's analysis on labelled conversation files.
+
+Input: any number of files in the conversation JSONL format of ``../shared/data/README.md``, read line by
+line (one conversation in memory at a time, turns analysed in batches through ``Pipeline.run_many``), so a
+file of any size works. Each turn is analysed with a context window of the previous turns of its
+conversation and the side given by its ``role``.
+
+Scoring, per family, only on the turns that *carry* the family (absent = unlabelled; an empty list = a
+labelled negative, used by the ``talkdown_*`` families):
+
+- **multi-label** families (``ekman``, ``talkdown_skill``, ``talkdown_avoid``, ``talkdown_cue``): for each
+  label, a binary precision/recall/F1 over the scored turns (tp = gold and predicted, fp = predicted only,
+  fn = gold only).
+- **single-label** families (``esconv_strategy``, ``annomi_*``): per class, precision = tp / predicted as the
+  class, recall = tp / gold of the class. A turn for which talkdown predicts no label counts as a miss (fn)
+  of its gold class and as no false positive.
+- A ratio with a zero denominator is 0.0 (scikit-learn's ``zero_division=0``).
+- **macro-F1** is the unweighted mean of the per-label F1 over the labels that have support in the gold
+  labels **or** in the predictions of the scored turns (so a label talkdown invents is punished, and a
+  label nobody used does not count as a free zero). Exactly these labels are listed under ``labels``.
+  If no label qualifies (only negatives, none predicted), macro-F1 is reported as 0.0 with no labels.
+  ``support`` is the number of scored turns whose gold list holds the label; ``n`` the number of scored turns.
+
+Public families talkdown has no analyser for map from talkdown's own labels; the tables are
+``THERAPIST_RULES`` and friends below and in ``docs/analysis.md``. Families talkdown cannot predict at all
+(``goemotions``, ``casino_strategy``, ``annomi_reflection``, ``annomi_input``) are skipped and named in
+``EvalReport.skipped``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from talkdown.analysis.base import Context, Side, Turn
+from talkdown.analysis.pipeline import AnalyzerInfo, Pipeline
+from talkdown.domain.annotations import Annotation
+from talkdown.errors import TalkdownError
+
+WINDOW = 8
+"""Previous turns given as context: enough for mirroring/paraphrase checks, small enough for long chats."""
+BATCH = 512
+SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "party": "party"}
+
+
+class Progress(Protocol):
+    """Long-job progress, in bytes of input read (the CLI draws it with Rich; tests pass nothing)."""
+
+    def start(self, total: int) -> None: ...
+    def advance(self, n: int) -> None: ...
+
+
+# ---------------------------------------------------------------- what each family is and how it is predicted
+
+Labels = frozenset[str]
+Predict = Callable[[tuple[Annotation, ...]], Labels]
+
+
+def _family_labels(family: str) -> Predict:
+    return lambda anns: frozenset(a.label for a in anns if a.family == family)
+
+
+def _best(family: str) -> Predict:
+    def pick(anns: tuple[Annotation, ...]) -> Labels:
+        cands = [a for a in anns if a.family == family]
+        return frozenset({max(cands, key=lambda a: a.score).label}) if cands else frozenset()
+
+    return pick
+
+
+# Which AnnoMI therapist behaviour a set of talkdown skills means. The first matching rule wins, because
+# AnnoMI gives one main behaviour per utterance while talkdown may give several skills. Order chosen on
+# AnnoMI dev (see docs/analysis.md): a turn that reflects and then asks is most often annotated as ...
+THERAPIST_RULES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("reflection", frozenset({"paraphrasing", "emotion_labeling", "mirroring", "summarizing"})),
+    ("question", frozenset({"open_question", "closed_question"})),
+    ("therapist_input", frozenset({"information", "suggestion"})),
+)
+QUESTION_RULES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("open", frozenset({"open_question"})),
+    ("closed", frozenset({"closed_question"})),
+)
+CLIENT_DEFAULT = "neutral"
+"""A client turn with no ``change_talk`` annotation is neutral talk (AnnoMI's majority class)."""
+
+
+def _mapped(rules: tuple[tuple[str, frozenset[str]], ...], default: str | None) -> Predict:
+    skills = _family_labels("talkdown_skill")
+
+    def pick(anns: tuple[Annotation, ...]) -> Labels:
+        have = skills(anns)
+        for label, triggers in rules:
+            if have & triggers:
+                return frozenset({label})
+        return frozenset({default}) if default else frozenset()
+
+    return pick
+
+
+def _client(anns: tuple[Annotation, ...]) -> Labels:
+    return _best("change_talk")(anns) or frozenset({CLIENT_DEFAULT})
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    kind: Literal["single", "multi"]
+    labels: tuple[str, ...]
+    needs: frozenset[str]  # talkdown families the prediction reads
+    predict: Predict
+
+
+_SKILLS = ("emotion_labeling", "paraphrasing", "mirroring", "minimal_encourager", "open_question",
+           "closed_question", "summarizing", "i_message", "effective_pause", "affirmation", "suggestion",
+           "information", "self_disclosure", "other")  # fmt: skip
+_AVOID = ("arguing", "flat_no", "threat", "ultimatum", "minimizing", "false_promise", "deadline_setting", "other_avoid")
+_ESCONV = ("Question", "Others", "Providing Suggestions", "Affirmation and Reassurance", "Self-disclosure",
+           "Reflection of feelings", "Information", "Restatement or Paraphrasing")  # fmt: skip
+_SKILL_NEED = frozenset({"talkdown_skill"})
+
+FAMILIES: dict[str, FamilySpec] = {
+    "esconv_strategy": FamilySpec("single", _ESCONV, frozenset({"esconv_strategy"}), _best("esconv_strategy")),
+    "annomi_therapist": FamilySpec(
+        "single", ("reflection", "question", "therapist_input", "other"), _SKILL_NEED, _mapped(THERAPIST_RULES, "other")
+    ),
+    "annomi_question": FamilySpec("single", ("open", "closed"), _SKILL_NEED, _mapped(QUESTION_RULES, None)),
+    "annomi_client": FamilySpec("single", ("change", "neutral", "sustain"), frozenset({"change_talk"}), _client),
+    "ekman": FamilySpec(
+        "multi",
+        ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral"),
+        frozenset({"ekman"}),
+        _family_labels("ekman"),
+    ),
+    "talkdown_skill": FamilySpec("multi", _SKILLS, _SKILL_NEED, _family_labels("talkdown_skill")),
+    "talkdown_avoid": FamilySpec("multi", _AVOID, frozenset({"talkdown_avoid"}), _family_labels("talkdown_avoid")),
+    "talkdown_cue": FamilySpec(
+        "multi",
+        ("threat", "suicide_cue", "deadline", "demand", "weapon"),
+        frozenset({"talkdown_cue"}),
+        _family_labels("talkdown_cue"),
+    ),
+}
+
+
+# ---------------------------------------------------------------- scores
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+@dataclass(frozen=True)
+class FamilyScore:
+    n: int
+    macro_f1: float
+    labels: dict[str, LabelScore]
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    families: dict[str, FamilyScore]
+    conversations: int
+    turns: int
+    skipped: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract shape: ``{"families": {F: {"n", "macro_f1", "labels": {L: {precision, ...}}}}}``."""
+        return {
+            "families": {
+                name: {
+                    "n": fam.n,
+                    "macro_f1": fam.macro_f1,
+                    "labels": {
+                        label: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "support": s.support}
+                        for label, s in fam.labels.items()
+                    },
+                }
+                for name, fam in self.families.items()
+            }
+        }
+
+
+@dataclass
+class _Tally:
+    n: int = 0
+    tp: dict[str, int] = field(default_factory=dict)
+    fp: dict[str, int] = field(default_factory=dict)
+    fn: dict[str, int] = field(default_factory=dict)
+
+    def add(self, gold: Labels, pred: Labels) -> None:
+        """Both kinds reduce to sets: a single-label turn is a one-element gold set and a 0/1-element guess."""
+        self.n += 1
+        for label in gold & pred:
+            self.tp[label] = self.tp.get(label, 0) + 1
+        for label in pred - gold:
+            self.fp[label] = self.fp.get(label, 0) + 1
+        for label in gold - pred:
+            self.fn[label] = self.fn.get(label, 0) + 1
+
+    def score(self, vocabulary: tuple[str, ...]) -> FamilyScore:
+        used = set(self.tp) | set(self.fp) | set(self.fn)
+        order = [lab for lab in vocabulary if lab in used] + sorted(used - set(vocabulary))
+        labels: dict[str, LabelScore] = {}
+        for label in order:
+            tp, fp, fn = self.tp.get(label, 0), self.fp.get(label, 0), self.fn.get(label, 0)
+            p = tp / (tp + fp) if tp + fp else 0.0
+            r = tp / (tp + fn) if tp + fn else 0.0
+            f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            labels[label] = LabelScore(precision=p, recall=r, f1=f, support=tp + fn)
+        macro = sum(s.f1 for s in labels.values()) / len(labels) if labels else 0.0
+        return FamilyScore(n=self.n, macro_f1=macro, labels=labels)
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Item:
+    turn: Turn
+    ctx: Context
+    gold: dict[str, Labels]
+
+
+def _bad(path: Path, line: int, problem: str) -> TalkdownError:
+    return TalkdownError("TD101", file=str(path), line=line, problem=problem)
+
+
+def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, conversation object), one line at a time, with byte-level progress."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or type(exc).__name__) from exc
+    with fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if progress is not None:
+                progress.advance(len(raw))
+            if not raw.strip():
+                continue  # a trailing blank line is harmless; the format has none inside
+            try:
+                obj = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                raise _bad(path, lineno, f"not valid UTF-8 (byte {exc.start} of the line)") from exc
+            except json.JSONDecodeError as exc:
+                raise _bad(path, lineno, f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
+            if not isinstance(obj, dict) or not isinstance(obj.get("turns"), list) or not obj["turns"]:
+                raise _bad(path, lineno, "expected a conversation object with a non-empty 'turns' list")
+            yield lineno, obj
+
+
+def _items(path: Path, lineno: int, conv: dict[str, Any], *, window: int) -> Iterator[_Item]:
+    history: list[Turn] = []
+    for pos, raw in enumerate(conv["turns"]):
+        where = f"turn {pos}"
+        if not isinstance(raw, dict):
+            raise _bad(path, lineno, f"{where} is not an object")
+        text, role, labels = raw.get("text"), raw.get("role"), raw.get("labels", {})
+        if not isinstance(text, str):
+            raise _bad(path, lineno, f"{where}: 'text' must be a string")
+        if role not in SIDES:
+            raise _bad(path, lineno, f"{where}: 'role' must be negotiator, subject or party, not {role!r}")
+        if not isinstance(labels, dict):
+            raise _bad(path, lineno, f"{where}: 'labels' must be an object")
+        speaker = raw.get("speaker")
+        turn = Turn(text=text, side=SIDES[role], seq=pos, speaker=speaker if isinstance(speaker, str) else None)
+        gold = {fam: _gold(path, lineno, where, fam, labs) for fam, labs in labels.items() if fam in FAMILIES}
+        if gold:
+            yield _Item(turn=turn, ctx=Context(window=tuple(history[-window:]) if window else ()), gold=gold)
+        history.append(turn)
+
+
+def _gold(path: Path, lineno: int, where: str, family: str, labels: object) -> Labels:
+    spec = FAMILIES[family]
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        raise _bad(path, lineno, f"{where}: labels of '{family}' must be a list of strings")
+    unknown = sorted(set(labels) - set(spec.labels))
+    if unknown:
+        raise _bad(path, lineno, f"{where}: unknown {family} label {unknown[0]!r} (known: {', '.join(spec.labels)})")
+    if spec.kind == "single" and len(labels) != 1:
+        raise _bad(path, lineno, f"{where}: '{family}' takes exactly one label, got {len(labels)}")
+    return frozenset(labels)
+
+
+# ---------------------------------------------------------------- the use case
+
+
+def evaluate_files(
+    paths: Sequence[Path],
+    *,
+    pipeline: Pipeline | None = None,
+    progress: Progress | None = None,
+    window: int = WINDOW,
+    batch_size: int = BATCH,
+) -> EvalReport:
+    """Stream the files, analyse every labelled turn, and score each family talkdown can predict."""
+    if pipeline is None:
+        from talkdown.analysis.registry import default_pipeline  # deferred: loads every analyser module
+
+        pipeline = default_pipeline(on_error="raise")
+    if progress is not None:
+        progress.start(sum(p.stat().st_size for p in paths if p.is_file()))
+    tallies: dict[str, _Tally] = {}
+    skipped: set[str] = set()
+    subsets: dict[frozenset[str], Pipeline] = {}
+    batch: list[_Item] = []
+    conversations = turns = 0
+
+    def flush() -> None:
+        needs = frozenset().union(*(FAMILIES[f].needs for item in batch for f in item.gold))
+        if needs not in subsets:
+            subsets[needs] = pipeline.subset(needs & pipeline.produces)
+        results = subsets[needs].run_many([i.turn for i in batch], [i.ctx for i in batch])
+        for item, anns in zip(batch, results, strict=True):
+            for fam, gold in item.gold.items():
+                tallies.setdefault(fam, _Tally()).add(gold, FAMILIES[fam].predict(anns))
+        batch.clear()
+
+    for path in paths:
+        for lineno, conv in _conversations(path, progress):
+            conversations += 1
+            turns += len(conv["turns"])
+            skipped |= _unscorable(conv)
+            batch.extend(_items(path, lineno, conv, window=window))
+            if len(batch) >= batch_size:
+                flush()
+    if batch:
+        flush()
+    families = {f: tallies[f].score(FAMILIES[f].labels) for f in FAMILIES if f in tallies}
+    return EvalReport(families=families, conversations=conversations, turns=turns, skipped=tuple(sorted(skipped)))
+
+
+def _unscorable(conv: dict[str, Any]) -> set[str]:
+    out: set[str] = set()
+    for t in conv["turns"]:
+        labels = t.get("labels") if isinstance(t, dict) else None
+        if isinstance(labels, dict):
+            out |= {f for f in labels if f not in FAMILIES}
+    return out
+
+
+# ---------------------------------------------------------------- one text, for `talkdown analyze`
+
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    """The annotations of one text and which analysers/models produced them."""
+
+    turn: Turn
+    annotations: tuple[Annotation, ...]
+    analyzers: tuple[AnalyzerInfo, ...]
+
+
+def analyze_text(
+    text: str, *, side: Side, window: Sequence[Turn] = (), pipeline: Pipeline | None = None
+) -> TextAnalysis:
+    """Analyse one utterance as a live turn (``Pipeline.run``) with the given earlier turns as context.
+
+    It lives beside ``evaluate_files`` because both are "run the default pipeline outside an incident";
+    when ``talkdown analyze --incident`` arrives it belongs in its own ``services/analyze.py``.
+    """
+    if pipeline is None:
+        from talkdown.analysis.registry import default_pipeline
+
+        pipeline = default_pipeline(on_error="record")
+    turn = Turn(text=text, side=side, seq=len(window))
+    anns = pipeline.run(turn, Context(window=tuple(window)[-WINDOW:]))
+    return TextAnalysis(turn=turn, annotations=anns, analyzers=tuple(pipeline.describe()))
