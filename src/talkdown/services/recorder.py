@@ -80,21 +80,25 @@ class Recorder:
         with self._lock:
             seq = 0
             for _attempt in range(MAX_ATTEMPTS):
-                state = self._catch_up(incident_id)
-                events = build(state)
-                if state.head_seq == 0 and events and events[0].kind != "incident_opened":
-                    raise TalkdownError("TD201", incident_id=incident_id)
-                decide(state, events)
-                seq = state.head_seq + 1
+                state = self._states.get(incident_id) or IncidentState()
                 try:
-                    envelopes = self.store.append(
-                        incident_id,
-                        events,
-                        after_seq=state.head_seq,
-                        after_hash=state.head_hash,
-                        actor=actor,
-                        at=at or self.clock.now(),
-                    )
+                    with self.store.writing(incident_id) as tx:
+                        for env in tx.load_after(state.head_seq):
+                            evolve(state, env)
+                        if state.head_seq > 0:
+                            self._states[incident_id] = state
+                        events = build(state)
+                        if state.head_seq == 0 and events and events[0].kind != "incident_opened":
+                            raise TalkdownError("TD201", incident_id=incident_id)
+                        decide(state, events)
+                        seq = state.head_seq + 1
+                        envelopes = tx.append(
+                            events,
+                            after_seq=state.head_seq,
+                            after_hash=state.head_hash,
+                            actor=actor,
+                            at=at or self.clock.now(),
+                        )
                 except StaleHead:
                     continue
                 for env in envelopes:

@@ -8,11 +8,12 @@ head collide on the (incident_id, seq) primary key, and the loser gets ``StaleHe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from talkdown.domain.events import AnyEvent
@@ -36,6 +37,45 @@ class StoredRow:
     hash: str
 
 
+class WriteTx:
+    """The inside of :meth:`EventStore.writing`: read what others appended, then append after it."""
+
+    def __init__(self, conn: Connection, incident_id: str) -> None:
+        self.conn = conn
+        self.incident_id = incident_id
+        self.appended: list[Envelope] = []
+
+    def load_after(self, seq: int) -> list[Envelope]:
+        query = (
+            select(events.c.incident_id, events.c.seq, events.c.body, events.c.hash)
+            .where(events.c.incident_id == self.incident_id, events.c.seq > seq)
+            .order_by(events.c.seq)
+        )
+        return [_parse(StoredRow(i, q, b, h)) for i, q, b, h in self.conn.execute(query)]
+
+    def append(
+        self, new_events: Sequence[AnyEvent], *, after_seq: int, after_hash: str, actor: str, at: datetime
+    ) -> list[Envelope]:
+        envelopes = chain(
+            new_events,
+            incident_id=self.incident_id,
+            after_seq=after_seq,
+            after_hash=after_hash or GENESIS_HASH,
+            at=at,
+            actor=actor,
+        )
+        if not envelopes:
+            return []
+        head = self.conn.execute(
+            select(events.c.seq).where(events.c.incident_id == self.incident_id).order_by(events.c.seq.desc()).limit(1)
+        ).first()
+        if (head[0] if head else 0) != after_seq:
+            raise StaleHead()
+        self.conn.execute(events.insert(), [_row(env) for env in envelopes])
+        self.appended.extend(envelopes)
+        return envelopes
+
+
 class EventStore:
     def __init__(self, engine: Engine, checkpoints: CheckpointFile) -> None:
         self.engine = engine
@@ -43,6 +83,27 @@ class EventStore:
 
     def _reader(self) -> Engine:
         return self.engine.execution_options(read_only=True)
+
+    @contextmanager
+    def writing(self, incident_id: str) -> Iterator[WriteTx]:
+        """One write transaction on one incident, holding its write lock until commit.
+
+        SQLite takes the database write lock at ``BEGIN IMMEDIATE``; PostgreSQL takes a transaction-scoped
+        advisory lock on the incident. Catching up, deciding and inserting inside it means concurrent
+        writers queue instead of racing (a tight-looping writer could otherwise starve another). The head
+        checkpoint is written after the commit, never before.
+        """
+        try:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:i, 0))"), {"i": incident_id})
+                tx = WriteTx(conn, incident_id)
+                yield tx
+        except IntegrityError as exc:
+            raise StaleHead() from exc
+        if tx.appended:
+            last = tx.appended[-1]
+            self.checkpoints.record(Checkpoint(incident_id, last.seq, last.hash, format_time(last.at)))
 
     def append(
         self,
@@ -54,37 +115,13 @@ class EventStore:
         actor: str,
         at: datetime,
     ) -> list[Envelope]:
-        """Append events after the given head; returns them sealed, once committed (and only then)."""
-        envelopes = chain(
-            new_events,
-            incident_id=incident_id,
-            after_seq=after_seq,
-            after_hash=after_hash or GENESIS_HASH,
-            at=at,
-            actor=actor,
-        )
-        if not envelopes:
-            return []
-        try:
-            with self.engine.begin() as conn:
-                head = conn.execute(
-                    select(events.c.seq, events.c.hash)
-                    .where(events.c.incident_id == incident_id)
-                    .order_by(events.c.seq.desc())
-                    .limit(1)
-                ).first()
-                if (head[0] if head else 0) != after_seq:
-                    raise StaleHead()
-                conn.execute(events.insert(), [_row(env) for env in envelopes])
-        except IntegrityError as exc:
-            raise StaleHead() from exc
-        last = envelopes[-1]
-        self.checkpoints.record(Checkpoint(incident_id, last.seq, last.hash, format_time(last.at)))
-        return envelopes
+        """Append events after the given head in a transaction of their own; returns them once committed."""
+        with self.writing(incident_id) as tx:
+            return tx.append(new_events, after_seq=after_seq, after_hash=after_hash, actor=actor, at=at)
 
     def load(self, incident_id: str, *, after_seq: int = 0) -> list[Envelope]:
         """Parsed envelopes in seq order; a body that no longer parses is an integrity error."""
-        return [self._parse(row) for row in self.load_rows(incident_id, after_seq=after_seq)]
+        return [_parse(row) for row in self.load_rows(incident_id, after_seq=after_seq)]
 
     @staticmethod
     def _parse(row: StoredRow) -> Envelope:
@@ -124,7 +161,7 @@ class EventStore:
         )
         with self._reader().connect() as conn:
             rows = list(conn.execute(query))
-        return [(self._parse(StoredRow(r.incident_id, r.seq, r.body, r.hash)), int(r.head)) for r in rows]
+        return [(_parse(StoredRow(r.incident_id, r.seq, r.body, r.hash)), int(r.head)) for r in rows]
 
     def import_envelopes(self, envelopes: Sequence[Envelope]) -> None:
         """Store an already-sealed log (a restored export) in one transaction; never over an existing one."""
@@ -144,6 +181,14 @@ class EventStore:
 
     def latest_checkpoint(self, incident_id: str) -> Checkpoint | None:
         return self.checkpoints.latest(incident_id)
+
+
+def _parse(row: StoredRow) -> Envelope:
+    try:
+        return parse_body(row.body, row.hash)
+    except ValueError as exc:
+        problem = f"is unreadable ({exc})"
+        raise TalkdownError("TD501", incident_id=row.incident_id, seq=row.seq, problem=problem) from exc
 
 
 def _row(env: Envelope) -> dict[str, object]:
