@@ -18,6 +18,8 @@ from talkdown.domain.events import (
     DeadlineStatusChanged,
     DemandRecorded,
     DemandStatusChanged,
+    DutyEnded,
+    DutyStarted,
     EntryCorrected,
     EntryRetracted,
     HostageConditionChanged,
@@ -46,9 +48,12 @@ _CREATES: tuple[tuple[type, str, str, str], ...] = (
     (HostageRecorded, "hostage_id", "hostages", "hostage"),
     (IntelItemAdded, "intel_id", "intel", "intel item"),
 )
+
 _REFERS: tuple[tuple[type, str, str, str], ...] = (
     (PartyRoleSet, "party_id", "parties", "party"),
     (UtteranceLogged, "speaker", "parties", "party"),
+    (DutyStarted, "party_id", "parties", "party"),
+    (DutyEnded, "party_id", "parties", "party"),
     (DemandStatusChanged, "demand_id", "demands", "demand"),
     (DeadlineStatusChanged, "deadline_id", "deadlines", "deadline"),
     (PromiseStatusChanged, "promise_id", "promises", "promise"),

@@ -146,3 +146,27 @@ class Credibility(StrEnum):
 class NoteKind(StrEnum):
     NOTE = "note"
     ACTION = "action"
+
+
+class StakeholderKind(StrEnum):
+    """Who takes part in a diplomatic track (seed 001): states, intermediaries, non-state actors."""
+
+    GOVERNMENT = "government"
+    INTERMEDIARY = "intermediary"  # ICRC, UN, a third state, clergy
+    NON_STATE_ACTOR = "non_state_actor"
+    FAMILY = "family"
+    EMPLOYER = "employer"
+    MEDIA = "media"
+    OTHER = "other"
+
+
+class ChannelKind(StrEnum):
+    OFFICIAL = "official"
+    BACK_CHANNEL = "back_channel"
+    MULTILATERAL = "multilateral"
+
+
+class Tone(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from talkdown.domain.enums import (
     Channel,
+    ChannelKind,
     CommitmentStatus,
     Credibility,
     DeadlineStatus,
@@ -25,10 +26,14 @@ from talkdown.domain.enums import (
     NoteKind,
     Reliability,
     Role,
+    StakeholderKind,
+    Tone,
 )
 
 Text = Annotated[str, Field(min_length=1, max_length=100_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=500)]
+# Imported transcripts may hold empty turns (a shared data set does); live entry refuses them in services.
+UtteranceText = Annotated[str, Field(max_length=100_000)]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 
 
@@ -79,7 +84,7 @@ class PartyRoleSet(Fact):
 class UtteranceLogged(Fact):
     kind: Literal["utterance_logged"] = "utterance_logged"
     speaker: Ident
-    text: Text
+    text: UtteranceText
     channel: Channel = Channel.PHONE
     occurred_at: datetime | None = None
     # Offset into a source recording (hh:mm:ss as written there), kept verbatim for lossless export.
@@ -206,6 +211,87 @@ class EntryRetracted(Fact):
     reason: ShortText
 
 
+class DutyStarted(Fact):
+    """A team member went on duty (for relief alerts: doctrine, incident-types.md "Relief and rotation")."""
+
+    kind: Literal["duty_started"] = "duty_started"
+    party_id: Ident
+
+
+class DutyEnded(Fact):
+    kind: Literal["duty_ended"] = "duty_ended"
+    party_id: Ident
+    relieved_by: Ident | None = None
+
+
+class InjectIssued(Fact):
+    """An instructor's inject in a training session (media helicopter, medical emergency, ...)."""
+
+    kind: Literal["inject_issued"] = "inject_issued"
+    inject_id: Ident
+    name: ShortText
+    description: str = ""
+    effects: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class AdviceDismissed(Fact):
+    """A person set aside an advice item; names the rule and advisor version it came from."""
+
+    kind: Literal["advice_dismissed"] = "advice_dismissed"
+    advice_id: ShortText
+    rule_id: ShortText
+    advisor_version: ShortText
+    reason: ShortText
+
+
+class StakeholderAdded(Fact):
+    kind: Literal["stakeholder_added"] = "stakeholder_added"
+    stakeholder_id: Ident
+    name: ShortText
+    stakeholder_kind: StakeholderKind = StakeholderKind.OTHER
+    country: str = ""
+    stance: str = ""
+
+
+class ChannelOpened(Fact):
+    """A negotiation channel of the diplomatic track: official, back-channel or multilateral."""
+
+    kind: Literal["channel_opened"] = "channel_opened"
+    channel_id: Ident
+    channel_kind: ChannelKind
+    description: ShortText
+    stakeholder_ids: list[str] = Field(default_factory=list)
+
+
+class ConstraintNoted(Fact):
+    """A legal or policy constraint (a no-ransom law, a no-concessions policy)."""
+
+    kind: Literal["constraint_noted"] = "constraint_noted"
+    constraint_id: Ident
+    description: ShortText
+    legal: bool = False
+
+
+class MediaEventRecorded(Fact):
+    kind: Literal["media_event_recorded"] = "media_event_recorded"
+    media_id: Ident
+    outlet: ShortText
+    description: ShortText
+    tone: Tone = Tone.NEUTRAL
+    reach: int = Field(default=1, ge=1, le=5)
+
+
+class SupportStated(Fact):
+    """A statement of support (or opposition) by a stakeholder, for the International Support metric."""
+
+    kind: Literal["support_stated"] = "support_stated"
+    statement_id: Ident
+    stakeholder_id: Ident | None = None
+    by: ShortText
+    description: ShortText
+    tone: Tone = Tone.POSITIVE
+
+
 AnyEvent = Annotated[
     IncidentOpened
     | IncidentClosed
@@ -227,6 +313,15 @@ AnyEvent = Annotated[
     | IntelItemAdded
     | NoteAdded
     | EntryCorrected
-    | EntryRetracted,
+    | EntryRetracted
+    | DutyStarted
+    | DutyEnded
+    | InjectIssued
+    | AdviceDismissed
+    | StakeholderAdded
+    | ChannelOpened
+    | ConstraintNoted
+    | MediaEventRecorded
+    | SupportStated,
     Field(discriminator="kind"),
 ]

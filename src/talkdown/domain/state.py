@@ -30,12 +30,18 @@ from talkdown.domain.enums import (
     Role,
 )
 from talkdown.domain.events import (
+    AdviceDismissed,
+    AnyEvent,
+    ChannelOpened,
     ConcessionGranted,
     ConcessionStatusChanged,
+    ConstraintNoted,
     DeadlineSet,
     DeadlineStatusChanged,
     DemandRecorded,
     DemandStatusChanged,
+    DutyEnded,
+    DutyStarted,
     EntryCorrected,
     EntryRetracted,
     HostageConditionChanged,
@@ -44,12 +50,16 @@ from talkdown.domain.events import (
     IncidentClosed,
     IncidentOpened,
     IncidentReopened,
+    InjectIssued,
     IntelItemAdded,
+    MediaEventRecorded,
     NoteAdded,
     PartyAdded,
     PartyRoleSet,
     PromiseMade,
     PromiseStatusChanged,
+    StakeholderAdded,
+    SupportStated,
     UtteranceLogged,
 )
 from talkdown.domain.log import Envelope
@@ -164,6 +174,15 @@ class Correction:
 
 
 @dataclass
+class Record:
+    """A plain entry kept as logged (diplomatic track, injects, dismissed advice): its seq, time and event."""
+
+    seq: int
+    at: datetime
+    event: AnyEvent
+
+
+@dataclass
 class IncidentState:
     incident_id: str = ""
     title: str = ""
@@ -191,6 +210,11 @@ class IncidentState:
     intel: dict[str, IntelItem] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
+    on_duty: dict[str, datetime] = field(default_factory=dict)
+    duty_log: list[Record] = field(default_factory=list)
+    injects: list[Record] = field(default_factory=list)
+    dismissed_advice: list[Record] = field(default_factory=list)
+    diplomatic: list[Record] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
@@ -295,6 +319,18 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
             utt = state.utterance_at(p.ref_seq)
             if utt is not None:
                 utt.retracted = True
+        case DutyStarted():
+            state.on_duty[p.party_id] = env.at
+            state.duty_log.append(Record(env.seq, env.at, p))
+        case DutyEnded():
+            state.on_duty.pop(p.party_id, None)
+            state.duty_log.append(Record(env.seq, env.at, p))
+        case InjectIssued():
+            state.injects.append(Record(env.seq, env.at, p))
+        case AdviceDismissed():
+            state.dismissed_advice.append(Record(env.seq, env.at, p))
+        case StakeholderAdded() | ChannelOpened() | ConstraintNoted() | MediaEventRecorded() | SupportStated():
+            state.diplomatic.append(Record(env.seq, env.at, p))
         case _:
             assert_never(p)
     state.head_seq, state.head_hash, state.last_at = env.seq, env.hash, env.at

@@ -126,6 +126,8 @@ def say(
     role_if_new: Role | None = None,
 ) -> int:
     """Log an utterance. An unknown speaker becomes a new party only when a role for it is given."""
+    if not text.strip():
+        raise TalkdownError("TD105", value=text, what="utterance", problem="it is empty")
     incident_id = resolve_incident_id(app, ref)
 
     def build(state: IncidentState) -> list[AnyEvent]:
