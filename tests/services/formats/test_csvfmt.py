@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given
+
+from talkdown.errors import TalkdownError
+from talkdown.services.formats import csvfmt
+from talkdown.services.formats.model import Transcript, TranscriptTurn
+
+from .properties import assert_parses_or_names_a_line
+from .strategies import almost_files, csv_transcripts
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "transcripts"
+
+
+def _sample() -> Transcript:
+    [transcript] = csvfmt.parse((DATA / "sample.csv").read_text(encoding="utf-8"), file="sample.csv")
+    return transcript
+
+
+def test_sample_reads_known_columns_whatever_their_case() -> None:
+    assert _sample().turns[0] == TranscriptTurn(
+        "NEG",
+        "This is Dana with the county crisis team. Am I speaking with Mark?",
+        time="00:00:04",
+        role="negotiator",
+        labels={"talkdown_skill": ["open_question"]},
+        extra={"channel": "phone"},
+    )
+
+
+def test_label_cells_split_on_semicolons_and_a_dash_means_none_applies() -> None:
+    turns = _sample().turns
+
+    assert turns[1].labels == {"talkdown_cue": []}
+    assert turns[2].labels == {"talkdown_skill": ["open_question", "emotion_labeling"]}
+
+
+def test_quoted_text_keeps_commas_semicolons_and_line_breaks() -> None:
+    assert _sample().turns[2].text == "Your sister did, Mark. She said you've had a rough week;\ntell me about it?"
+
+
+def test_empty_extra_cell_leaves_no_key() -> None:
+    assert _sample().turns[3].extra == {}
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_semicolon_and_tab_delimiters_are_found_from_the_header(delimiter: str) -> None:
+    text = delimiter.join(["speaker", "text"]) + "\n" + delimiter.join(["NEG", '"Mark, breathe; slowly."']) + "\n"
+
+    [transcript] = csvfmt.parse(text, file="t.csv")
+
+    assert transcript.turns == (TranscriptTurn("NEG", "Mark, breathe; slowly."),)
+
+
+def test_header_without_speaker_and_text_is_an_error_on_its_line() -> None:
+    with pytest.raises(TalkdownError) as error:
+        csvfmt.parse("\nwho,said\nNEG,hi\n", file="t.csv")
+
+    assert (error.value.code, error.value.fields["line"]) == ("TD101", 2)
+
+
+def test_row_with_a_cell_too_many_names_the_line_it_starts_on() -> None:
+    text = 'speaker,text\nNEG,"one\ntwo"\nSUBJECT,no,extra\n'
+
+    with pytest.raises(TalkdownError) as error:
+        csvfmt.parse(text, file="t.csv")
+
+    assert (error.value.code, error.value.fields["line"]) == ("TD101", 4)
+
+
+def test_bad_time_stamp_names_its_line() -> None:
+    with pytest.raises(TalkdownError) as error:
+        csvfmt.parse("speaker,text,time\nNEG,hi,00:00:01\nSUBJECT,no,1:2:3\n", file="t.csv")
+
+    assert (error.value.code, error.value.fields["line"], error.value.fields["value"]) == ("TD104", 3, "1:2:3")
+
+
+def test_unclosed_quote_is_an_input_error_not_a_csv_error() -> None:
+    with pytest.raises(TalkdownError) as error:
+        csvfmt.parse('speaker,text\nNEG,"never closed\n', file="t.csv")
+
+    assert (error.value.code, error.value.fields["line"]) == ("TD101", 2)
+
+
+def test_empty_speaker_is_an_error() -> None:
+    with pytest.raises(TalkdownError) as error:
+        csvfmt.parse("speaker,text\n ,hi\n", file="t.csv")
+
+    assert (error.value.code, error.value.fields["line"]) == ("TD101", 2)
+
+
+def test_repeated_column_is_an_error() -> None:
+    with pytest.raises(TalkdownError) as error:
+        csvfmt.parse("speaker,text,Text\nNEG,a,b\n", file="t.csv")
+
+    assert error.value.code == "TD101"
+
+
+def test_header_alone_is_a_whole_file_error() -> None:
+    with pytest.raises(TalkdownError) as error:
+        csvfmt.parse("speaker,text\n", file="t.csv")
+
+    assert error.value.code == "TD102"
+
+
+def test_render_writes_only_the_columns_in_use() -> None:
+    transcript = Transcript((TranscriptTurn("NEG", 'He said "ok", then left', labels={"talkdown_cue": []}),))
+
+    assert csvfmt.render([transcript]) == 'speaker,text,label:talkdown_cue\nNEG,"He said ""ok"", then left",-\n'
+
+
+@given(csv_transcripts())
+@example(Transcript((TranscriptTurn("NEG", "one\n\ntwo"),)))
+def test_rendered_transcripts_parse_back_unchanged(transcript: Transcript) -> None:
+    assert csvfmt.parse(csvfmt.render([transcript]), file="t.csv") == [transcript]
+
+
+@given(almost_files)
+def test_arbitrary_text_parses_or_raises_an_input_error_with_a_line(text: str) -> None:
+    assert_parses_or_names_a_line(csvfmt.parse, text)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from talkdown.errors import TalkdownError
+from talkdown.services.formats.decoding import decode
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "transcripts"
+
+
+def test_utf8_bom_is_dropped_and_crlf_becomes_lf() -> None:
+    text = decode((DATA / "bom.txt").read_bytes(), file="bom.txt")
+
+    assert text == "NEG: Mark, I’m still here.\nSUBJECT: Fine.\n"
+
+
+def test_lone_carriage_returns_become_line_feeds() -> None:
+    assert decode(b"NEG: hi\rSUBJECT: no\r\n", file="t.txt") == "NEG: hi\nSUBJECT: no\n"
+
+
+def test_latin1_file_is_refused_with_the_offset_and_a_guess() -> None:
+    with pytest.raises(TalkdownError) as error:
+        decode((DATA / "latin1.txt").read_bytes(), file="latin1.txt")
+
+    assert error.value.code == "TD103"
+    assert error.value.fields == {"file": "latin1.txt", "offset": 8, "guess": "latin-1"}
+
+
+def test_windows_quotes_suggest_cp1252() -> None:
+    with pytest.raises(TalkdownError) as error:
+        decode(b"NEG: \x93come out\x94", file="t.txt")
+
+    assert (error.value.fields["guess"], error.value.fields["offset"]) == ("cp1252", 5)
+
+
+def test_utf16_with_its_bom_suggests_utf16() -> None:
+    with pytest.raises(TalkdownError) as error:
+        decode("NEG: hi".encode("utf-16"), file="t.txt")
+
+    assert error.value.fields["guess"] == "utf-16"
+
+
+def test_explicit_encoding_decodes_what_utf8_refuses() -> None:
+    assert decode((DATA / "latin1.txt").read_bytes(), file="latin1.txt", encoding="latin-1").startswith("NEG: José,")
+
+
+def test_unknown_explicit_encoding_is_a_coded_error() -> None:
+    with pytest.raises(TalkdownError) as error:
+        decode(b"hi", file="t.txt", encoding="klingon-8")
+
+    assert error.value.code == "TD107"
+
+
+def test_bytes_invalid_in_the_explicit_encoding_are_a_coded_error() -> None:
+    with pytest.raises(TalkdownError) as error:
+        decode(b"NEG: \xff\xfe\xfa", file="t.txt", encoding="utf-8")
+
+    assert error.value.code == "TD107"
