@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+LINT_PATHS := $(wildcard src tests eval bench)
+
 .PHONY: run test test-fast lint eval bench clean
 
 $(STAMP): pyproject.toml
@@ -16,8 +18,8 @@ run: $(STAMP)
 	@id=$$($(BIN)/talkdown demo --open) && echo "demo incident: $$id" && $(BIN)/talkdown incident show $$id
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests eval bench
-	$(BIN)/ruff format --check src tests eval bench
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
