@@ -4,7 +4,7 @@
 set -euo pipefail
 action=${1:?start|stop}
 dir=${2:?directory}
-port=${TALKDOWN_PG_PORT:-54329}
+port=${TALKDOWN_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$pgbin" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 1; }
 run_as() {

@@ -32,9 +32,7 @@ def test_every_speaker_becomes_a_party_without_a_mapping(app: App, name: str) ->
 def test_a_mapping_sets_roles_and_leaves_unmapped_speakers_unknown(app: App, tmp_path: Path) -> None:
     path = tmp_path / "call.txt"
     path.write_text("NEG: Hello, this is Dana.\nSUBJECT: Go away.\nMOTHER: Please, Mark.\n", encoding="utf-8")
-    [incident_id] = transcripts.import_transcript(
-        app, path, mapping={"NEG": Role.PRIMARY, "SUBJECT": Role.SUBJECT}
-    )
+    [incident_id] = transcripts.import_transcript(app, path, mapping={"NEG": Role.PRIMARY, "SUBJECT": Role.SUBJECT})
     roles = {p.name: p.role for p in incidents.get_incident(app, incident_id).parties.values()}
     assert roles == {"NEG": Role.PRIMARY, "SUBJECT": Role.SUBJECT, "MOTHER": Role.UNKNOWN}
 
