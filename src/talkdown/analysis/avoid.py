@@ -1,0 +1,189 @@
+"""Behaviours negotiators avoid, flagged in negotiator turns: a transparent rule, not a learned model.
+
+Why rules: the debrief and the advisor must quote the words that broke doctrine, and the same line must get
+the same flag in every release. Ids and markers follow ``avoid.md`` [D]. The family has seven named labels;
+every other utterance-level behaviour of avoid.md is ``other_avoid`` with its doctrine id in
+``detail["doctrine_id"]`` (all ids found in ``detail["doctrine_ids"]``). Window- and team-level behaviours
+(interrogation, self focus, premature problem solving) are not judged here: ``stairway`` warns about influence
+before rapport.
+
+Conventions shared with the dev set: an ultimatum always also sets a deadline (``ultimatum`` +
+``deadline_setting``); "X? Never happening." after a demand is ``dismissing_demand``, a bare "No, you're not
+getting X" is ``flat_no``; "I can't promise" is the better line, never ``false_promise``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.cues import find_cues
+from talkdown.analysis.lexicons import is_judgeable, normalise
+from talkdown.analysis.skills import find_mirror
+from talkdown.analysis.timeparse import DURATION
+from talkdown.domain.annotations import Annotation, Span
+
+FAMILY = "talkdown_avoid"
+LABELS = ("arguing", "flat_no", "threat", "ultimatum", "minimizing", "false_promise", "deadline_setting", "other_avoid")
+NEUTRAL = "none"  # only on input the rules cannot judge, with low_confidence=True; not a label of the family
+_I = re.IGNORECASE
+
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "arguing": re.compile(
+        r"\bthat's (?:a )?(?:ridiculous|crazy|insane|stupid|nonsense|not true|not realistic|unrealistic)\b"
+        r"|\bcrazy talk\b|\byou're (?:wrong|lying)\b|\byou're being (?:irrational|unreasonable|ridiculous|stupid|silly"
+        r"|childish|dramatic)\b|\bbe reasonable\b|^\W*(?:yes|yeah),? but\b|\bI feel like you're\b"
+        r"|\bthis isn't a movie\b"
+        r"|\bmakes no sense\b|\bridiculous thing\b",
+        _I,
+    ),
+    "flat_no": re.compile(
+        r"^\W*no[.,!]\s+(?:you're not|you are not|you won't|that's not|not|forget|absolutely|way)\b|^\W*no way\b"
+        r"|\b(?:that's )?not happening\b|\byou're not getting\b|\byou are not getting\b|^\W*forget it\b"
+        r"|^\W*absolutely not\b|\bnot a chance\b|\bthat's not going to happen\b",
+        _I,
+    ),
+    "threat": re.compile(
+        r"\bif you don't\b[^.!?]*\b(?:we'll|we will|they'll|they will|the team|swat|going to come|coming in|come in)\b"
+        r"|\bswat\b[^.!?]*\b(?:take|come|go|will)\b|\btake you (?:out|down)\b|\byou'll regret\b"
+        r"|\b(?:we|they|the team)(?:'ll| will| are| is|'re)? (?:be )?(?:coming|come|going|go) in\b"
+        r"|\bor we (?:come|go) in\b|\bwe(?:'ll| will) (?:use force|break|shoot)\b|\bcome in and get you\b",
+        _I,
+    ),
+    "ultimatum": re.compile(
+        rf"\blast chance\b|\bfinal offer\b|\bor else\b|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern})"
+        r"(?= (?:to|or|before|until))",
+        _I,
+    ),
+    "deadline_setting": re.compile(
+        rf"\byour (?:\w+ )*?deadline\b|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern})(?= (?:to|or|before|until))"
+        r"|\b(?:by|before) (?:noon|midnight|\d{1,2}(?::\d\d)? ?(?:am|pm|o'clock))\b(?=[^.!?]*\byou\b)"
+        r"|\bdeadline is\b",
+        _I,
+    ),
+    "minimizing": re.compile(
+        r"\bcalm down\b|^\W*relax\b|\brelax,|\b(?:it's|it is) not that bad\b|\bcould be worse\b|\bdon't worry\b"
+        r"|\bso much to live for\b|\b(?:it's|it is) (?:just|only) an?\b|\bit's only\b|\bpeople get (?:divorced|fired"
+        r"|through)\b|\bget over it\b|\bno big deal\b|\bcheer up\b|\bbright side\b|\bdon't say that\b",
+        _I,
+    ),
+    "false_promise": re.compile(
+        r"(?<!can't )(?<!cannot )(?<!not )\bI promise\b(?! I'll (?:try|ask|pass))|\bI guarantee\b|\byou have my word\b"
+        r"|\b(?:is|are) (?:already )?on (?:its|their|the) way\b|\bno charges\b|\bwon't be any charges\b"
+        r"|\bwalk (?:free|away clean)\b|\bnobody will (?:arrest|charge)\b|\bnothing will happen to you\b"
+        r"|\bI swear\b|\bwill be arrested today\b",
+        _I,
+    ),
+}
+_OTHER: dict[str, re.Pattern[str]] = {
+    "why_question": re.compile(r"(?:^|[.!?]\s+)(?:\w+,\s*)?why (?:did|would|are|do|were|is|have|'d|didn't) you\b", _I),
+    "soliciting_demands": re.compile(
+        r"\bwhat (?:are|were) your demands\b|\bwhat (?:do|would) you want(?: from (?:us|me))?\s*\?"
+        r"|\bwhat is it you want\b",
+        _I,
+    ),
+    "dismissing_demand": re.compile(
+        r"\bimpossible\b|\bnever happening\b|\bnobody(?:'s| is) going to (?:do|arrest|give|send|let)\b", _I
+    ),
+    "trigger_word": re.compile(
+        r"\bhostages?\b|\bsurrender\w*\b|\bdemands?\b|\bnegotiat(?:e|ing)\b|\bnegotiation(?! team)\b"
+        r"|\bgive yourself up\b|\bturn yourself in\b",
+        _I,
+    ),
+    "face_attack": re.compile(
+        r"\btough guy\b|\byou won't do it\b|\byou're not going to (?:do|shoot|hurt) (?:anything|anyone|anybody)\b"
+        r"|\byou sound (?:crazy|insane|nuts|pathetic|stupid)\b|\bcoward\b|\bloser\b|\bpathetic\b|\bbig man\b"
+        r"|\byou're (?:crazy|insane|nuts|a joke)\b|\bgenius\b",
+        _I,
+    ),
+    "claiming_authority": re.compile(
+        r"\bI'm in charge\b|\bI decide\b|\bI'm the (?:captain|lieutenant|boss|commander|chief|one who (?:decides|can"
+        r" authori[sz]e|can approve))\b|\bI can (?:authori[sz]e|approve)\b|\bit's my call\b|\bI make the (?:call"
+        r"|decisions)\b",
+        _I,
+    ),
+    "hiding_identity": re.compile(
+        r"\bjust someone who (?:wants to help|cares)\b|\bdoesn't matter who I am\b|\bnever mind who I am\b", _I
+    ),
+    "contested_stock_phrase": re.compile(
+        r"\bI'm here to help(?: you)?\s*(?:[.!,]|$)|(?:^|[.!?]\s+)talk to me\s*(?:[.!]|$)", _I
+    ),
+    "empty_understanding": re.compile(
+        r"^\W*(?:(?:okay|ok|alright|yeah)[,.]?\s*)*(?:I understand|I hear you|I get it|I know how you feel)"
+        r"(?:[.!]?\s*$|[.!,]\s*(?:now|so|anyway|but)\b)",
+        _I,
+    ),
+}
+_DOCTRINE_ID = {"deadline_setting": "setting_deadline"}  # the family label and avoid.md's id differ here
+_DEMAND_THEN_NO = re.compile(r"^\W*no\b[.,!]", _I)
+# A "no" is a flat no only as an answer to a demand; "No, nobody's coming in" is reassurance.
+
+
+def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, tuple[list[tuple[int, int]], list[str]]]:
+    """Avoid labels in one negotiator turn: label -> (evidence spans, doctrine ids). Pure; stairway reuses it."""
+    norm = normalise(text)
+    found: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
+    for label, pattern in _PATTERNS.items():
+        spans = [(m.start(), m.end()) for m in pattern.finditer(norm)]
+        if spans:
+            found[label] = (spans, [_DOCTRINE_ID.get(label, label)])
+    demand_before = previous_subject is not None and any(c.label == "demand" for c in find_cues(previous_subject))
+    bare_no = _DEMAND_THEN_NO.match(norm)
+    if "flat_no" not in found and demand_before and bare_no:
+        found["flat_no"] = ([(0, bare_no.end())], ["flat_no"])
+    other_spans: list[tuple[int, int]] = []
+    ids: list[str] = []
+    for doctrine_id, pattern in _OTHER.items():
+        spans = [(m.start(), m.end()) for m in pattern.finditer(norm)]
+        if spans:
+            other_spans += spans
+            ids.append(doctrine_id)
+    if "dismissing_demand" in ids and "flat_no" in found and not demand_before:
+        del found["flat_no"]
+    mirror = find_mirror(text, previous_subject)
+    if mirror and previous_subject and any(c.label == "suicide_cue" for c in find_cues(previous_subject)):
+        other_spans += mirror
+        ids.insert(0, "mirroring_death_talk")
+    if ids:
+        found["other_avoid"] = (sorted(other_spans), ids)
+    if "ultimatum" in found and "deadline_setting" not in found:
+        found["deadline_setting"] = (found["ultimatum"][0], ["setting_deadline"])
+    return found
+
+
+class AvoidAnalyzer:
+    """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
+
+    name: ClassVar[str] = "avoid"
+    version: ClassVar[str] = "0.1.0"
+    requires: ClassVar[frozenset[str]] = frozenset()
+    produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        if turn.side != "negotiator":
+            return ()
+        if not is_judgeable(turn.text):
+            return (self._annotation(NEUTRAL, [], [], score=0.0, low_confidence=True),)
+        previous = ctx.window[-1] if ctx.window else None
+        found = find_avoid(
+            turn.text, previous_subject=previous.text if previous and previous.side == "subject" else None
+        )
+        return tuple(self._annotation(label, *found[label], score=0.7) for label in LABELS if label in found)
+
+    def _annotation(
+        self, label: str, spans: list[tuple[int, int]], ids: list[str], *, score: float, low_confidence: bool = False
+    ) -> Annotation:
+        detail: dict[str, str | float | int | bool | None] = {}
+        if ids:
+            detail = {"doctrine_id": ids[0], "doctrine_ids": ",".join(ids)}
+        return Annotation(
+            analyzer=self.name,
+            analyzer_version=self.version,
+            family=FAMILY,
+            label=label,
+            score=score,
+            evidence=tuple(Span(start=s, end=e) for s, e in spans),
+            low_confidence=low_confidence,
+            detail=detail,
+        )

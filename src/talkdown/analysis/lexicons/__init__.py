@@ -1,0 +1,69 @@
+"""Packaged word lists for the rule-based analysers, and the gate that decides whether a text can be judged.
+
+Why here: the lexicons are data (``words.json``), loaded once with ``importlib.resources`` so they ship in
+the wheel and can be reviewed without reading regexes. The input gate lives beside them because it is the
+other half of "what these word lists can be trusted on": English-register text of utterance size.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+
+# A live utterance is a sentence or a paragraph. Anything longer is a paste, a file or a fault; the rules were
+# not written for it, and running them over a megabyte would stall the live pipeline.
+MAX_CHARS = 5000
+
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+
+
+@cache
+def load_words() -> dict[str, tuple[str, ...]]:
+    """Every list in ``words.json``, lower-cased, as tuples (read once per process)."""
+    raw = json.loads(resources.files(__name__).joinpath("words.json").read_text(encoding="utf-8"))
+    return {key: tuple(str(w).lower() for w in value) for key, value in raw.items() if isinstance(value, list)}
+
+
+def word_alternation(key: str) -> str:
+    """A regex alternation of one word list, longest first so multi-word entries win over their prefixes."""
+    words = sorted(load_words()[key], key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+
+def normalise(text: str) -> str:
+    """Same-length copy with typographic apostrophes and ellipses made ASCII-like, so offsets stay valid.
+
+    >>> normalise("I’m fine…") == "I'm fine."
+    True
+    """
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2026", ".")
+
+
+def is_judgeable(text: str) -> bool:
+    """True when the English rules can say anything about ``text``.
+
+    False for empty, over-long, binary-looking, emoji-only or mostly non-Latin text, and for longer text with
+    no common English word (so Spanish or German turns are not scored by an English lexicon).
+
+    >>> is_judgeable("Okay.")
+    True
+    >>> is_judgeable("🙂🙂")
+    False
+    >>> is_judgeable("¿Dónde está mi hijo? Quiero hablar con él ahora mismo.")
+    False
+    """
+    stripped = text.strip()
+    if not stripped or len(text) > MAX_CHARS or _CONTROL.search(text):
+        return False
+    visible = [c for c in stripped if not c.isspace()]
+    letters = sum(1 for c in visible if c.isascii() and c.isalpha())
+    if letters == 0 or letters / len(visible) < 0.5:
+        return False
+    words = [w.lower() for w in _LATIN_WORD.findall(stripped)]
+    if len(words) >= 4:
+        common = load_words()["english_common"]
+        return any(w in common for w in words)
+    return True

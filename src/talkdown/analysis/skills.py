@@ -1,0 +1,413 @@
+"""Which active-listening skills a negotiator turn uses: a transparent rule, not a learned model.
+
+Why rules: every label must point at the words that justify it, the analyser runs on each live utterance
+and on 100k-utterance corpora, and no public data set labels negotiation-register skills. Markers follow
+``skills.md`` (doctrine) and are talkdown design [D]; their limits are listed in ``docs/analysis-rules.md``.
+
+Conventions the rules and the dev set share (so scores mean something):
+- multi-label; ``other`` only when no other skill fires;
+- a trailing check ("is that right?") belongs to the paraphrase or summary, not to ``closed_question``;
+- a mirror ending in "?" is ``mirroring`` only; "would you be willing…/could we…" is ``suggestion`` only;
+- who/what/how questions are open; where/when/which/how many and yes/no forms are closed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import ClassVar
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.lexicons import is_judgeable, load_words, normalise, word_alternation
+from talkdown.domain.annotations import Annotation, Span
+
+FAMILY = "talkdown_skill"
+LABELS = (
+    "emotion_labeling", "paraphrasing", "mirroring", "minimal_encourager", "open_question", "closed_question",
+    "summarizing", "i_message", "effective_pause", "affirmation", "suggestion", "information", "self_disclosure",
+    "other",
+)  # fmt: skip
+
+# Silence that counts as a deliberate pause, in seconds. skills.md suggests "> 2-3 s" [D]; 3 s keeps ordinary
+# turn-taking latency (0.2-1.5 s in conversation studies) and slow typing of a scribe well below the line.
+PAUSE_THRESHOLD_S = 3.0
+# When `at` marks the start of an utterance, the previous turn's own speaking time is part of the gap.
+# Conversational English runs about 150 words a minute, so we subtract 0.4 s per word of the subject's turn.
+SECONDS_PER_WORD = 0.4
+
+Spans = list[tuple[int, int]]
+_I = re.IGNORECASE
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_STOP = frozenset(load_words()["stopwords"])
+_EMOTION = re.compile(rf"\b(?:{word_alternation('emotion')})\b", _I)
+_FACE_ADJ = re.compile(rf"^\s*(?:like )?(?:a )?(?:{word_alternation('face_attack_adjectives')})\b", _I)
+_BACKCHANNEL = re.compile(rf"(?:(?:{word_alternation('backchannel')})\s*)+", _I)
+_UNDERSTANDING_ONLY = re.compile(
+    r"(?:(?:okay|ok|alright|yeah|right)\s*)*(?:i hear you|i understand|i get it|i know how you feel)\s*", _I
+)
+
+_PAUSE_TURN = re.compile(r"\s*(?:\.{2,}|[\[(*]\s*(?:long\s+)?(?:pause|silence)\s*[\])*]|pause)\s*", _I)
+_PAUSE_MARK = re.compile(r"[\[(*]\s*(?:long\s+)?(?:pause|silence|silent)\s*[\])*]", _I)
+
+_EL_FRAME = re.compile(
+    r"\b(?:(?:it|that|this|she|he) )?(?:sounds|seems|looks|feels) like\b|\byou (?:sound|seem|look)(?:ed)?\b"
+    r"|\bI(?:'m| am) (?:hearing|sensing|guessing)\b|\bI get the (?:sense|feeling|impression)\b"
+    r"|\b(?:that|it|this) (?:sounds|must (?:have )?(?:been|be|feel|felt)|must've been)\b"
+    r"|\byou(?:'re| are| were|'ve been| have been)? (?:feeling|feel|felt)\b",
+    _I,
+)
+_EL_YOU_AFTER = re.compile(r"\b(?:you|you're|you've|you'd|your)\b", _I)
+_PARA_FRAME = re.compile(
+    r"^\s*(?:okay,?\s+|alright,?\s+)?so\b(?!\s+what\b)|\b(?:what )?you(?:'re| are) (?:saying|telling me)\b"
+    r"|\bin other words\b|\bif I(?:'ve| have) got (?:this|that|it) right\b|\bif I understand (?:you|this)\b",
+    _I,
+)
+_SUM_FRAME = re.compile(
+    r"\blet me (?:see|check|make sure)(?: if| that)? I(?:'ve| have)? (?:got|get|have|understand)\b"
+    r"|\blet me (?:sum|get this straight|see if I have)|\bso far you've told me\b|\bthe whole picture\b",
+    _I,
+)
+_CHECK = re.compile(
+    r"^(?:is that (?:right|it|about it|about right|fair|correct)|have I got (?:that|it|this) right"
+    r"|did I get (?:that|it|this) right|am I right|do I have (?:that|it) right)\W*$",
+    _I,
+)
+_SUGGEST = re.compile(
+    r"\bwhat if\b|\bhow about\b|\bwhat about (?:we|you|if)\b|\byou (?:could|might want to) (?:try|start|come|put|let"
+    r"|call|talk|walk|step|send|give|bring|open|turn|think|tell|take|leave|go|sit|stay)\b"
+    r"|\bwould you be (?:willing|okay|ok|open)\b|\bcould we\b|\bcan we\b|\bwould it help\b"
+    r"|\bwhy don't you (?!tell me)\w+|\blet's\b|\bhow would you feel about\b|\byou (?:need|have|ought|got) to\b"
+    r"|\byou should\b|\bI need you to\b|\bthink about your\b",
+    _I,
+)
+_IMPERATIVE = re.compile(
+    r"^\s*(?:(?:so|okay|ok|now|just|please|and|but)[,\s]+)*"
+    r"(?:put|come|walk|step|drop|turn|open|hand|throw|send|leave|stay|sit|take|give|bring|pick|slide|toss"
+    r"|show|set|lay|unload|release|let (?!me\b))\b(?! your time)",
+    _I,
+)
+_INFO = re.compile(
+    r"\b(?:this is|my name is|my name's|I'm|I am|it's) (?:Officer|Sergeant|Sgt|Detective|Lieutenant|Inspector"
+    r"|Dr|Deputy|Captain)\b|\bI(?:'m| am) (?:a|the|with|from) (?:police |crisis |hostage )?(?:negotiat|officer|police"
+    r"|crisis|county|sheriff|campus|veterans|family|bank|negotiation)|\b(?:with|from) the (?:police|county|sheriff"
+    r"|crisis|negotiation|campus|veterans|bank|family)\b|\bI'll be the one\b|\bI'm the one (?:you'll|who'll)\b"
+    r"|\bpoint of contact\b|\byou've reached\b|\byou're (?:speaking|talking) (?:to|with)\b|\bspeaking for\b"
+    r"|\bI(?:'ll| will) (?:ask|pass|put|push|set|tell|talk|call|check|find|take|make sure|come back|let you know"
+    r"|get back|stay)\b|\bI(?:'ve| have) (?:passed|asked|put|written|sent|told|called)\b"
+    r"|\bI(?:'m| am) (?:writing|passing|asking|checking)\b|\bI can(?:'t|not)? (?:ask|take|get|talk|pass|make"
+    r"|change|promise|send|tell|set)\b|\bnot something I can\b|\bthere(?:'s| is| are) (?:a|an|officers|people"
+    r"|someone|somebody)\b|\bon (?:its|the|their) way\b|\bthe people who (?:decide|do)\b|\bup the line\b"
+    r"|\b(?:the moment|as soon as) I hear\b|\bhere's (?:how|what)\b|\bwhat happens next\b|\bthe way (?:it|this) works"
+    r"|\b(?:they're|we're|they are|we are) working on\b|\bit(?:'ll| will) (?:come|take)\b|\bcalled (?:us|911|me)\b"
+    r"|\basked (?:me|us) to\b|\bwas worried about you\b|\bwe've asked\b|\bsafe outside\b|\bnobody(?:'s| is) (?:coming"
+    r"|taking)\b|\bthat's (?:just )?how it\b|\bcan't send anything\b|\bnot for you\b|\bI(?:'m| am) (?:just )?(?:out"
+    r" front|outside|on the phone|standing|by myself|back on|not going anywhere)\b|\bofficers (?:are|will)\b"
+    r"|\bcame to help\b|\bgoing to stay back\b|\bthere to help\b|\bit starts with\b|\bwhose job\b|\bI'm on the\b",
+    _I,
+)
+# Case-sensitive on purpose: "I'm Robin" introduces a person, "I'm here" does not.
+_NAME_INTRO = re.compile(
+    r"\b(?:[Tt]his is|[Mm]y name(?: is|'s)|I'm|[Ii]t's) (?!Not\b|Just\b|Okay\b|Fine\b|Sorry\b|Here\b|The\b|A\b|I\b)"
+    r"[A-Z][a-z]+\b|\b(?:contact|this) (?:line|phone)\b"
+)
+_DISCLOSE = re.compile(
+    r"\bI(?:'ve| have)(?: got)? (?:a|an|two|three) (?:daughter|son|kid|kids|boy|girl|brother|sister|dog)\b"
+    r"|\bI(?:'ve| have) been (?:through|there)\b|\bI went through\b|\bmy own\b|\bme too\b|^\s*I have\b"
+    r"|\bI(?:'m| am) on my \w+ (?:cup|coffee)|\bI used to\b|\bwhen I was (?:a|your|young)\b"
+    r"|\bI know what it's like\b",
+    _I,
+)
+_AFFIRM = re.compile(
+    r"\b(?:took|takes|took a lot of|took real) (?:courage|strength|guts|persistence)|\btook a lot\b|\bbrave\b"
+    r"|\bcourage\b|\baccomplishment\b|\bproud\b|\bloyalty\b|\ba good (?:nurse|dad|father|mother|mom|man|person)\b"
+    r"|\byou(?:'ve| have) (?:kept|made sure|protected|stood|done well)|\byou protected\b|\bthank you\b|\bthanks\b"
+    r"|(?<!all )\bthat (?:counts|matters|helps|means a lot)\b|\bmakes sense\b|\b(?:anybody|anyone) would\b"
+    r"|\b(?:it's|it is) (?:clear|obvious) (?:how much )?you\b|\byou matter\b|\bsays something about you\b"
+    r"|\bnobody (?:out )?here wants\b|\b(?:nobody|no one)(?: is|'s) (?:going to|gonna) (?:hurt|grab|rush)\b"
+    r"|\bwe've got time\b|\bnobody's rushing\b|\ba strong (?:woman|man|person)\b|\benormous amount\b"
+    r"|\bthat's what a good\b|\bmatters to\b|^\s*good\b|\byou're doing (?:great|well|the right)\b",
+    _I,
+)
+_I_MSG = re.compile(
+    r"\bI(?:'m| am| get| got| feel| was)? (?:really |so |a bit |getting |very )?(?:worried|scared|nervous"
+    r"|concerned|glad|relieved|afraid|uneasy|uncomfortable)\b|\bworries me\b|\bI have a hard time\b"
+    r"|\bI care about\b|\bI feel (?!like you)\w+",
+    _I,
+)
+_OPEN_START = re.compile(
+    r"^\s*(?:(?:can|could|would|will) you )?(?:tell me|help me (?:understand|get)|walk me through|talk me through"
+    r"|describe)\b",
+    _I,
+)
+_OPEN_INVITE = re.compile(r"\bI(?:'d| would) (?:like|love) to (?:hear|know|understand)\b", _I)
+_LEAD = re.compile(r"^\s*(?:(?:so|and|okay|ok|well|but|now|alright)\b[,\s]*|[A-Z][a-z]+,\s*)+")
+_AUX = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "am",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "can",
+        "could",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "isn't",
+        "aren't",
+        "wasn't",
+        "don't",
+        "doesn't",
+        "didn't",
+        "haven't",
+        "hasn't",
+        "can't",
+        "couldn't",
+        "won't",
+        "wouldn't",
+        "anyone",
+        "anybody",
+    ]
+)
+_CLOSED_WH = re.compile(r"^(?:where|when|which|whereabouts|how (?:many|much|old|far|often))\b", _I)
+_OPEN_WH = re.compile(r"^(?:what|how|who|whose|why)\b", _I)
+_PRONOUN_MAP = {"you": "i", "me": "i", "your": "my", "you're": "i'm", "you've": "i've", "yourself": "myself",
+                "you'll": "i'll", "you'd": "i'd", "yours": "mine"}  # fmt: skip
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _stem(word: str) -> str:
+    w = word.removesuffix("'s")
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of the non-stopwords: what paraphrase and summary overlap is measured on."""
+    return {_stem(t) for t, _, _ in _tokens(normalise(text)) if t not in _STOP and not t.isdigit()}
+
+
+def _sentences(text: str) -> list[tuple[str, int]]:
+    return [(m.group(), m.start()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+
+
+def _strip_lead(sentence: str) -> str:
+    return _LEAD.sub("", sentence, count=1)
+
+
+def find_mirror(text: str, previous_subject: str | None) -> Spans:
+    """Span of a mirror: 1-6 words that repeat, in order, words of his last turn (I/you swapped).
+
+    >>> find_mirror("Never gave you a chance?", "They never gave me a chance.")
+    [(0, 23)]
+    >>> find_mirror("Right?", "They never gave me a chance.")
+    []
+    """
+    if not previous_subject:
+        return []
+    mine = _tokens(normalise(text))
+    if not 1 <= len(mine) <= 6:
+        return []
+    words = [_PRONOUN_MAP.get(t, t) for t, _, _ in mine]
+    if all(w in _STOP for w in words) and len(words) < 3:
+        return []  # "Right?" or "Okay?" repeats nothing of his
+    theirs = [_PRONOUN_MAP.get(t, t) for t, _, _ in _tokens(normalise(previous_subject))]
+    if words[0] not in theirs or words[-1] not in theirs:
+        return []  # "Who told you to use it?" adds a question word: a question, not a mirror
+    found, pos = 0, 0
+    for w in words:
+        if w in theirs[pos:]:
+            pos = theirs.index(w, pos) + 1
+            found += 1
+    if found >= max(1, len(words) - 1) and found / len(words) >= 0.75:
+        return [(mine[0][1], mine[-1][2])]
+    return []
+
+
+def _questions(text: str, is_suggestion: bool) -> tuple[Spans, Spans]:
+    """Open and closed question spans, sentence by sentence, after the conventions in the module docstring."""
+    open_q: Spans = []
+    closed_q: Spans = []
+    for sentence, start in _sentences(text):
+        span = (start, start + len(sentence.rstrip()))
+        body = _strip_lead(sentence).strip()
+        if _OPEN_START.match(body) or _OPEN_INVITE.search(body):
+            open_q.append(span)
+            continue
+        if not sentence.rstrip().endswith("?") or _CHECK.match(body):
+            continue
+        first = body.split(" ", 1)[0].lower()
+        if first in ("a", "an", "the") and len(body.split()) <= 3:
+            continue  # "A car?": an echo of his demand, heard as a reaction, not a question
+        if _SUGGEST.search(body) and (is_suggestion or first in _AUX):
+            continue
+        if _CLOSED_WH.match(body):
+            closed_q.append(span)
+        elif _OPEN_WH.match(body) or re.search(r"\b(?:what|how)\b", " ".join(body.split()[:3]), _I):
+            open_q.append(span)
+        else:
+            closed_q.append(span)
+    return open_q, closed_q
+
+
+def _emotion_labels(text: str) -> Spans:
+    spans: Spans = []
+    for sentence, start in _sentences(text):
+        body = sentence.strip()
+        if body.endswith("?") and _OPEN_WH.match(_strip_lead(body)):
+            continue
+        for frame in _EL_FRAME.finditer(sentence):
+            rest = sentence[frame.end() :]
+            if _FACE_ADJ.match(rest):
+                break
+            free_pass = re.match(r"you (?:sound|seem|look)", frame.group(), _I) is not None
+            hedge = re.search(r"like\b|hearing|sensing|guessing|sense|feeling|impression", frame.group(), _I)
+            if _EMOTION.search(rest) or free_pass or (hedge and _EL_YOU_AFTER.search(rest)):
+                spans.append((start + frame.start(), start + len(sentence.rstrip())))
+                break
+    return spans
+
+
+def _summary(text: str, earlier_subject: Sequence[str]) -> Spans:
+    n_tokens = len(_tokens(text))
+    if _SUM_FRAME.search(text) and n_tokens >= 12:
+        return [(0, len(text.rstrip()))]
+    if n_tokens < 20 or text.count(",") + len(re.findall(r"\b(?:and|then)\b", text, _I)) < 3:
+        return []
+    mine = content_stems(text)
+    covered = sum(1 for turn in earlier_subject[-8:] if mine & content_stems(turn))
+    # A stretch of his turns, or one long turn enumerated back to him point by point.
+    return [(0, len(text.rstrip()))] if covered >= 2 or (covered >= 1 and n_tokens >= 20) else []
+
+
+def _paraphrase(text: str, previous_subject: str | None) -> Spans:
+    if not previous_subject or len(_tokens(text)) < 6:
+        return []
+    body = text.strip()
+    framed = _PARA_FRAME.search(body)
+    if body.endswith("?") and not framed:
+        return []
+    has_you = re.search(r"\byou(?:'re|'ve|'ll|r)?\b", body, _I) is not None
+    overlap = content_stems(text) & content_stems(previous_subject)
+    if (framed and (has_you or overlap)) or (has_you and len(overlap) >= 2):
+        return [(0, len(text.rstrip()))]
+    return []
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> Spans:
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def find_skills(
+    text: str,
+    *,
+    previous_subject: str | None = None,
+    earlier_subject: Sequence[str] = (),
+    silence_s: float | None = None,
+) -> dict[str, Spans]:
+    """Every skill found in one negotiator turn, with the spans that justify it (pure; used by other analysers).
+
+    ``previous_subject`` is his last turn (for mirror and paraphrase), ``earlier_subject`` his recent turns
+    oldest first (for summary), ``silence_s`` the estimated silence before this turn, if known.
+    """
+    norm = normalise(text)
+    found: dict[str, Spans] = {}
+    if (
+        _PAUSE_TURN.fullmatch(norm)
+        or _PAUSE_MARK.search(norm)
+        or (silence_s is not None and silence_s >= PAUSE_THRESHOLD_S)
+    ):
+        found["effective_pause"] = [(0, len(text))]
+    letters = re.sub(r"[^A-Za-z' -]", " ", norm).strip()
+    if _BACKCHANNEL.fullmatch(letters) and len(letters.split()) <= 6 and not _UNDERSTANDING_ONLY.fullmatch(letters):
+        found["minimal_encourager"] = [(0, len(text.rstrip()))]
+        return found
+    mirror = find_mirror(text, previous_subject)
+    if mirror:
+        found["mirroring"] = mirror
+        return found
+    suggestion = _spans(_SUGGEST, norm)
+    for sentence, start in _sentences(norm):
+        imperative = _IMPERATIVE.match(sentence)
+        if imperative:
+            suggestion.append((start + imperative.start(), start + len(sentence.rstrip())))
+    open_q, closed_q = _questions(norm, bool(suggestion))
+    summary = _summary(norm, earlier_subject)
+    labels = _emotion_labels(norm)
+    recent = " ".join(earlier_subject[-2:]) if previous_subject else None
+    i_message = _spans(_I_MSG, norm)
+    own_frame = bool(labels or i_message) and not _PARA_FRAME.search(norm)
+    paraphrase = [] if summary or own_frame else _paraphrase(norm, recent)
+    candidates = {
+        "emotion_labeling": labels,
+        "paraphrasing": paraphrase,
+        "summarizing": summary,
+        "open_question": open_q,
+        "closed_question": closed_q,
+        "i_message": i_message,
+        "affirmation": _spans(_AFFIRM, norm),
+        "suggestion": suggestion,
+        "information": _spans(_INFO, norm) + _spans(_NAME_INTRO, norm),
+        "self_disclosure": _spans(_DISCLOSE, norm),
+    }
+    found.update({label: spans for label, spans in candidates.items() if spans})
+    return found
+
+
+def estimate_silence(turn: Turn, previous: Turn | None) -> float | None:
+    """Seconds of silence before ``turn`` after his last turn, from start times; None when not knowable."""
+    if previous is None or previous.side != "subject" or turn.at is None or previous.at is None:
+        return None
+    gap = (turn.at - previous.at).total_seconds()
+    return gap - SECONDS_PER_WORD * len(_tokens(previous.text))
+
+
+class SkillAnalyzer:
+    """Labels the listening skills of negotiator turns (rule; multi-label, ``other`` when nothing fires)."""
+
+    name: ClassVar[str] = "skills"
+    version: ClassVar[str] = "0.1.0"
+    requires: ClassVar[frozenset[str]] = frozenset()
+    produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        if turn.side != "negotiator":
+            return ()
+        previous = ctx.window[-1] if ctx.window else None
+        if not is_judgeable(turn.text) and not _PAUSE_TURN.fullmatch(normalise(turn.text.strip()) or "x"):
+            return (self._annotation("other", 0.0, [], low_confidence=True),)
+        found = find_skills(
+            turn.text,
+            previous_subject=previous.text if previous is not None and previous.side == "subject" else None,
+            earlier_subject=[t.text for t in ctx.window if t.side == "subject"],
+            silence_s=estimate_silence(turn, previous),
+        )
+        if not found:
+            return (self._annotation("other", 0.5, []),)
+        return tuple(self._annotation(label, 0.7, found[label]) for label in LABELS if label in found)
+
+    def _annotation(self, label: str, score: float, spans: Spans, *, low_confidence: bool = False) -> Annotation:
+        return Annotation(
+            analyzer=self.name,
+            analyzer_version=self.version,
+            family=FAMILY,
+            label=label,
+            score=score,
+            evidence=tuple(Span(start=s, end=e) for s, e in spans),
+            low_confidence=low_confidence,
+        )

@@ -1,0 +1,185 @@
+"""Where the conversation stands on the Behavioral Change Stairway, turn by turn: a rule, not a learned model.
+
+Why a rule: the estimate must show its reasons (which turns held which step) and behave the same in LIVE,
+TRAIN and STUDY; there is no labelled stairway data. It follows ``stairway.md``'s estimator guidance [D]:
+- cumulative: a step counts only when the steps below it held earlier in the window (last ``WINDOW`` turns);
+  a "that's right" with no earlier label or summary does not reach rapport;
+- regression: a threat or open hostility from him in his latest turn pulls the estimate back to empathy (if
+  empathy held) or active listening;
+- suicide cues do not move the estimate (indicators.md: improvement can mislead); they are counted in detail;
+- ``stairway_warning/influence_before_rapport`` when a negotiator turn proposes, directs or problem-solves
+  before any rapport evidence exists.
+
+Pure: it recomputes what it needs from the window text with the skills and cues rules, so it requires no
+other family and gives the same answer whatever ran before it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.cues import find_cues
+from talkdown.analysis.lexicons import is_judgeable, normalise
+from talkdown.analysis.skills import estimate_silence, find_skills
+from talkdown.domain.annotations import Annotation, Span
+
+FAMILY = "stairway"
+WARNING_FAMILY = "stairway_warning"
+STAGES = ("active_listening", "empathy", "rapport", "influence", "behavioral_change")
+WINDOW = 20
+_I = re.IGNORECASE
+_EMPATHY_SKILLS = frozenset({"emotion_labeling", "paraphrasing", "summarizing", "affirmation", "mirroring"})
+
+_CONFIRM = re.compile(r"\bthat's (?:exactly )?(?:right|it)\b|\bexactly\b|^\W*(?:yeah|yes),? (?:I am|it is|that's)", _I)
+_RAPPORT = re.compile(
+    r"\bhow(?:'s| is| are) (?:your|you)\b|\byou (?:been|doing|too)\b[^.!?]*\?|\bthanks\b|\bthank you\b|\bmeans a lot\b"
+    r"|\byou were okay\b|\bat least you\b|\bI trust you\b|\byou're (?:alright|okay|different)\b",
+    _I,
+)
+_AGREE = re.compile(
+    r"^\W*(?:okay|ok|alright|fine|yeah|yes|sure|maybe)\b|\b(?:she|he|they|the \w+) can (?:go|sit|come|leave)\b", _I
+)
+_INFLUENCE = re.compile(
+    r"\bhow would (?:that|it|this) (?:even )?work\b|\bwhat (?:would|will) happen (?:to me )?if I\b|\bwhat (?:should|do)"
+    r" I do\b|\bwhat if I\b|\bcould you\b|\bcan you (?:call|get|make sure)\b|\btomorrow\b|\bafter this\b"
+    r"|\bwhat kind of\b",
+    _I,
+)
+_COMMIT = re.compile(
+    r"\b(?:I'll|I will|I'm|I am|we're|we'll) (?:come|coming|walk|walking) (?:out|down|home)\b"
+    r"|\bI'm putting (?:it|the \w+) down\b|\bI'll put (?:it|the \w+) down\b"
+    r"|\b(?:I'll|I will) let (?:her|him|them|the \w+) go\b|\btell (?:them|your"
+    r" guys) not to shoot\b|\b(?:she|he|they|the \w+) can go\b|\bit's off\b|\blet the \w+ out\b|\bI'm coming\b",
+    _I,
+)
+_HOSTILE = re.compile(
+    r"\bgo to hell\b|\bdon't give me that\b|\byou don't know (?:anything|a thing)\b|\bwe're done\b|\bdone talking\b"
+    r"|\bdon't tell me how I feel\b|\byou're just trying to\b|\bliar\b|\bstalling\b|\bf\w*k (?:you|off)\b",
+    _I,
+)
+_DIRECTIVE = re.compile(
+    r"\byou need to\b|\byou should\b|\bwhy don't you (?!tell me)\w+|\bjust (?:put|come|walk|let|drop)\b"
+    r"|\bhere's what you\b|\bbe reasonable\b",
+    _I,
+)
+_NAME = re.compile(r"\b(?:[Tt]his is|[Mm]y name(?: is|'s)|I'm|[Ii]t's) ([A-Z][a-z]+)\b")
+_NOT_NAMES = frozenset({"Officer", "Sergeant", "Detective", "Lieutenant", "Inspector", "Not", "Just", "Okay", "Sorry"})
+
+
+def _negotiator_names(turns: tuple[Turn, ...]) -> set[str]:
+    return {m.group(1) for t in turns if t.side == "negotiator" for m in _NAME.finditer(t.text)} - _NOT_NAMES
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in pattern.finditer(normalise(text))]
+
+
+def estimate_stage(turns: tuple[Turn, ...]) -> tuple[int, dict[str, int], int]:
+    """Stage index (0-4) for a conversation so far, the seq/position where each step was first evidenced, and
+    the number of subject turns with suicide cues. ``turns`` is oldest first and ends with the current turn."""
+    reached: dict[str, int] = {}
+    names = _negotiator_names(turns)
+    last_negotiator_skills: dict[str, list[tuple[int, int]]] = {}
+    suicide = 0
+    for pos, turn in enumerate(turns):
+        if not is_judgeable(turn.text):
+            continue
+        if turn.side == "negotiator":
+            previous = turns[pos - 1] if pos else None
+            skills = find_skills(
+                turn.text,
+                previous_subject=previous.text if previous is not None and previous.side == "subject" else None,
+                earlier_subject=[t.text for t in turns[:pos] if t.side == "subject"],
+                silence_s=estimate_silence(turn, previous),
+            )
+            last_negotiator_skills = skills
+            if _EMPATHY_SKILLS & skills.keys():
+                reached.setdefault("empathy", pos)
+            continue
+        if turn.side != "subject":
+            continue
+        cues = {c.label for c in find_cues(turn.text)}
+        suicide += "suicide_cue" in cues
+        text = turn.text
+        if "threat" in cues or _HOSTILE.search(text):
+            reached = {k: v for k, v in reached.items() if k == "empathy"}
+            continue
+        offered = "suggestion" in last_negotiator_skills or "closed_question" in last_negotiator_skills
+        if "empathy" in reached and (
+            (_CONFIRM.search(text) and _EMPATHY_SKILLS & last_negotiator_skills.keys())
+            or _RAPPORT.search(text)
+            or any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
+            or (offered and _AGREE.search(text))
+        ):
+            reached.setdefault("rapport", pos)
+        if "rapport" in reached and (
+            _INFLUENCE.search(text) or ("suggestion" in last_negotiator_skills and _AGREE.search(text))
+        ):
+            reached.setdefault("influence", pos)
+        if "rapport" in reached and _COMMIT.search(text):
+            reached.setdefault("influence", pos)
+            reached.setdefault("behavioral_change", pos)
+    stage = max((STAGES.index(k) for k in reached), default=0)
+    return stage, reached, suicide
+
+
+class StairwayAnalyzer:
+    """Estimates the BCSM step for the conversation so far and warns of influence before rapport (rule)."""
+
+    name: ClassVar[str] = "stairway"
+    version: ClassVar[str] = "0.1.0"
+    requires: ClassVar[frozenset[str]] = frozenset()
+    produces: ClassVar[frozenset[str]] = frozenset({FAMILY, WARNING_FAMILY})
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        judgeable = is_judgeable(turn.text)
+        turns = (*ctx.window[-WINDOW:], turn) if judgeable else ctx.window[-WINDOW:]
+        stage, reached, suicide = estimate_stage(turns)
+        label = STAGES[stage]
+        current = len(turns) - 1
+        evidence: list[tuple[int, int]] = []
+        if judgeable and reached.get(label) == current and stage > 0:
+            for pattern in (_CONFIRM, _RAPPORT, _AGREE, _INFLUENCE, _COMMIT):
+                evidence += _spans(pattern, turn.text)
+            if turn.side == "negotiator":
+                evidence += [s for spans in find_skills(turn.text).values() for s in spans]
+        reasons = "; ".join(
+            f"{k} first at window position {v}" for k, v in sorted(reached.items(), key=lambda kv: kv[1])
+        )
+        detail: dict[str, str | float | int | bool | None] = {
+            "reasons": reasons or "no step above active listening evidenced yet",
+            "suicide_cue_turns": suicide,
+            "window_turns": len(turns),
+        }
+        out = [self._annotation(FAMILY, label, sorted(set(evidence)), detail, low_confidence=not judgeable)]
+        if judgeable and turn.side == "negotiator" and "rapport" not in reached:
+            skills = find_skills(turn.text)
+            influence = skills.get("suggestion", []) + _spans(_DIRECTIVE, turn.text)
+            if influence:
+                warn: dict[str, str | float | int | bool | None] = {
+                    "reasons": "influence move with no rapport evidence in the window (stairway.md)"
+                }
+                out.append(self._annotation(WARNING_FAMILY, "influence_before_rapport", sorted(set(influence)), warn))
+        return tuple(out)
+
+    def _annotation(
+        self,
+        family: str,
+        label: str,
+        spans: list[tuple[int, int]],
+        detail: dict[str, str | float | int | bool | None],
+        *,
+        low_confidence: bool = False,
+    ) -> Annotation:
+        return Annotation(
+            analyzer=self.name,
+            analyzer_version=self.version,
+            family=family,
+            label=label,
+            score=0.3 if low_confidence else 0.6,
+            evidence=tuple(Span(start=s, end=e) for s, e in spans),
+            low_confidence=low_confidence,
+            detail=detail,
+        )

@@ -1,0 +1,82 @@
+"""Avoid rules: every Avoid line of avoid.md fires its label, every Better line stays clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from talkdown.analysis.avoid import AvoidAnalyzer
+from talkdown.analysis.base import Context, Turn
+
+
+def found(text: str, previous: str | None = None) -> dict[str, dict[str, str | float | int | bool | None]]:
+    window = (Turn(text=previous, side="subject"),) if previous else ()
+    turn = Turn(text=text, side="negotiator")
+    return {a.label: a.detail for a in AvoidAnalyzer().analyze(turn, Context(window=window))}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("That's a ridiculous thing to want.", "arguing"),
+        ("No. You're not getting a car.", "flat_no"),
+        ("If you don't come out, the team is coming in.", "threat"),
+        ("You've got ten minutes to let them go.", "ultimatum"),
+        ("Your two o'clock deadline is in twenty minutes, so...", "deadline_setting"),
+        ("The helicopter is on its way.", "false_promise"),
+        ("Calm down, it's only a divorce.", "minimizing"),
+    ],
+)
+def test_avoid_line_fires_its_label(text: str, label: str) -> None:
+    assert label in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "doctrine_id"),
+    [
+        ("I understand. Now, who else is in the house?", "empty_understanding"),
+        ("So what are your demands?", "soliciting_demands"),
+        ("A helicopter? Never happening.", "dismissing_demand"),
+        ("Why did you bring a gun?", "why_question"),
+        ("When will you surrender the hostages?", "trigger_word"),
+        ("You're not going to shoot anyone, tough guy.", "face_attack"),
+        ("I'm the lieutenant; I can approve that.", "claiming_authority"),
+        ("I'm just someone who cares.", "hiding_identity"),
+    ],
+)
+def test_other_avoid_names_the_doctrine_id(text: str, doctrine_id: str) -> None:
+    detail = found(text)["other_avoid"]
+    assert doctrine_id in str(detail["doctrine_ids"]).split(",")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Help me understand what getting that would fix for you.",
+        "That's not something I can promise. Let me see what's possible — meanwhile, where would you want to go?",
+        "Nobody out here wants anyone hurt, including you.",
+        "We've got time. Nobody's rushing you.",
+        "I've passed that up the line. Here's what I can confirm right now.",
+        "This feels like the worst day of your life.",
+        "Sounds like you've been carrying this alone for a long time.",
+        "What was going through your mind when you brought the gun?",
+        "How do we get everyone out safely, you included?",
+        "I don't make that call, but I'll fight to get you an answer.",
+        "I'm Sam, with the police negotiation team.",
+    ],
+)
+def test_better_line_fires_nothing(text: str) -> None:
+    assert found(text) == {}
+
+
+def test_a_bare_no_after_a_demand_is_a_flat_no_but_not_after_small_talk() -> None:
+    assert "flat_no" in found("No. Let's talk about something else.", previous="I want a car out front.")
+    assert "flat_no" not in found("No. Let's talk about something else.", previous="Did you eat today?")
+
+
+def test_mirroring_a_suicidal_statement_is_flagged() -> None:
+    detail = found("Don't want to be here anymore?", previous="I don't want to be here anymore.")["other_avoid"]
+    assert detail["doctrine_id"] == "mirroring_death_talk"
+
+
+def test_an_ultimatum_also_sets_a_deadline() -> None:
+    assert {"ultimatum", "deadline_setting"} <= found("You have ten minutes to come out. Last chance.").keys()

@@ -1,0 +1,110 @@
+"""Skill rules: doctrine examples get their skill, hard negatives stay negative (skills.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.skills import SkillAnalyzer
+
+T0 = datetime(2024, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def labels(text: str, *, previous: str | None = None, earlier: tuple[str, ...] = ()) -> set[str]:
+    window = tuple(Turn(text=t, side="subject") for t in earlier)
+    if previous is not None:
+        window += (Turn(text=previous, side="subject"),)
+    return {a.label for a in SkillAnalyzer().analyze(Turn(text=text, side="negotiator"), Context(window=window))}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Sounds like you feel nobody at that office ever took you seriously.", "emotion_labeling"),
+        ("I'm hearing a lot of hurt underneath the anger.", "emotion_labeling"),
+        ("You sound tired.", "emotion_labeling"),
+        ("What happened this morning before all this started?", "open_question"),
+        ("Tell me about your daughter.", "open_question"),
+        ("Is anyone hurt in there?", "closed_question"),
+        ("Mm-hm... go on.", "minimal_encourager"),
+        ("Okay. And then?", "minimal_encourager"),
+        ("When the line goes dead I get worried, because I don't know if you're okay.", "i_message"),
+        ("What if we start by getting some water in to you?", "suggestion"),
+        ("Your request is with the people who decide.", "information"),
+        ("I'm Sam, with the police negotiation team.", "information"),
+        ("You've kept everyone safe so far, and that matters.", "affirmation"),
+        ("I've got a daughter that age too.", "self_disclosure"),
+        ("(pause)", "effective_pause"),
+    ],
+)
+def test_doctrine_example_gets_its_skill(text: str, label: str) -> None:
+    assert label in labels(text)
+
+
+def test_mirror_repeats_his_last_words_with_pronouns_swapped() -> None:
+    assert labels("Never gave you a chance?", previous="They never gave me a chance.") == {"mirroring"}
+
+
+def test_a_question_word_added_to_his_words_is_a_question_not_a_mirror() -> None:
+    got = labels("Who told you to use it?", previous="Stay back. They told me to use it.")
+    assert "mirroring" not in got
+    assert "open_question" in got
+
+
+def test_paraphrase_restates_his_content_in_other_words() -> None:
+    previous = "Twenty years I paid on that house and the bank took it, and nobody even called me back."
+    got = labels(
+        "So the bank took the house after twenty years of payments, and nobody would call you back.", previous=previous
+    )
+    assert "paraphrasing" in got
+
+
+def test_summary_pulls_several_of_his_turns_together() -> None:
+    earlier = ("I lost the job in March.", "My wife left last week.", "The eviction notice came today.")
+    text = (
+        "Let me see if I have this: you lost the job in March, your wife left last week, the eviction notice "
+        "came today, and through all of it nobody listened. Is that it?"
+    )
+    got = labels(text, earlier=earlier)
+    assert "summarizing" in got
+    assert "closed_question" not in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I hear the helicopter.", "You sound crazy, you know that.", "I feel like you're lying to me."],
+)
+def test_hard_negatives_are_not_emotion_labels_or_i_messages(text: str) -> None:
+    got = labels(text)
+    assert "emotion_labeling" not in got
+    assert "i_message" not in got
+
+
+def test_an_invitation_starting_with_why_dont_you_tell_me_is_an_open_question() -> None:
+    assert labels("Why don't you tell me about your day?") == {"open_question"}
+
+
+def test_a_turn_with_no_skill_is_other_and_only_other() -> None:
+    assert labels("If you don't come out, the team is coming in.") == {"other"}
+
+
+def test_silence_of_four_seconds_after_his_turn_is_an_effective_pause() -> None:
+    previous = Turn(text="I don't even know why I'm still here.", side="subject", at=T0)
+    fast = Turn(text="Mm.", side="negotiator", at=T0 + timedelta(seconds=4))
+    slow = Turn(text="Mm.", side="negotiator", at=T0 + timedelta(seconds=8))
+    analyzer = SkillAnalyzer()
+    assert "effective_pause" not in {a.label for a in analyzer.analyze(fast, Context(window=(previous,)))}
+    assert "effective_pause" in {a.label for a in analyzer.analyze(slow, Context(window=(previous,)))}
+
+
+def test_subject_turns_get_no_skill_annotation() -> None:
+    assert SkillAnalyzer().analyze(Turn(text="Sounds like you are scared.", side="subject"), Context()) == ()
+
+
+def test_every_skill_annotation_points_at_words_inside_the_turn() -> None:
+    text = "Sounds like you're exhausted. What happened today?"
+    for a in SkillAnalyzer().analyze(Turn(text=text, side="negotiator"), Context()):
+        assert a.evidence
+        assert all(0 <= s.start < s.end <= len(text) for s in a.evidence)
