@@ -44,26 +44,43 @@ CODES: dict[str, str] = {
     "TD106": "Unknown format '{value}'. Use one of: {choices}.",
     "TD107": "{file}: cannot read it ({problem}).",
     "TD108": "Speaker mapping {file}: {problem}.",
+    "TD130": "{file} line {line}: scenario key '{key}': {problem}. Fix the scenario (see docs/training.md).",
+    "TD131": "{file} line {line}: not valid YAML ({problem}). Fix the scenario file.",
+    "TD140": "Advice {advice_id}: a dismissal needs a reason (what the team decided and why).",
     # NotFound
     "TD201": "No incident '{incident_id}'. See 'talkdown incident list'.",
     "TD202": "Incident {incident_id} has no {what} '{ref}'. See 'talkdown incident show {incident_id}'.",
     "TD203": "Incident prefix '{prefix}' matches {count} incidents; give more characters.",
+    "TD230": "No training scenario '{scenario}'. Shipped scenarios: {choices} (see 'talkdown train list').",
+    "TD231": "Scenario {scenario} has no inject '{inject}'. Choose one of: {choices}.",
+    "TD240": "Incident {incident_id} has no current advice '{advice_id}'. See 'talkdown advise {incident_id}'.",
     # RuleViolation
     "TD301": "Incident {incident_id} is closed. Reopen it or open a new incident.",
     "TD302": "Incident {incident_id}: {problem}.",
     "TD303": "Incident {incident_id} already exists; an imported log cannot overwrite it.",
+    "TD330": "Incident {incident_id} is not a training session; training commands work only on those.",
+    "TD331": "Training session {incident_id} has ended ({outcome}). Start a new one with 'talkdown train run'.",
+    "TD340": "Advice {advice_id} was already dismissed at seq {seq}.",
     # Conflict
     "TD401": "A teammate logged seq {seq} first; your entry was not saved after {attempts} tries. Submit it again.",
     # IntegrityError
     "TD501": "Incident {incident_id}: seq {seq} {problem}. Preserve the database; compare with the paper head.",
     "TD502": "Incident {incident_id}: the log ends at seq {have} but a checkpoint recorded seq {want} "
     "(hash {hash}). Events after seq {have} were deleted. Preserve the database.",
+    "TD504": "Model file {file}: {problem}. It was changed or corrupted; reinstall talkdown or re-run its "
+    "training script.",
     # ConfigError
     "TD601": "Database '{url}' cannot be opened: {problem}.",
     "TD602": "{file}: {problem}.",
     "TD603": "The database schema is at revision {have}, newer than this talkdown knows ({want}). Upgrade talkdown.",
+    "TD630": "The response realizer at {url} failed: {problem}. Check the URL or run without --llm-url.",
+    "TD640": "{file}: unknown key '{key}'{hint}. Nothing in the policy was applied.",
+    "TD641": "{file}: key '{key}': {problem}. Fix the value; nothing in the policy was applied.",
+    "TD642": "{file}: {problem}. A policy file is a YAML mapping of keys to values (see docs/advisor.md).",
+    "TD643": "Policy file {file} cannot be read ({problem}).",
     # MissingExtra
     "TD701": "{feature} needs the [{extra}] extra: pip install 'talkdown[{extra}]'.",
+    "TD740": "{feature} needs {package}: pip install {package}{hint}.",
 }
 
 

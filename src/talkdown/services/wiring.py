@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from talkdown.domain.clock import Clock, SystemClock
 from talkdown.services.recorder import Recorder
 from talkdown.settings import Settings
+from talkdown.store.annotations import AnnotationStore
 from talkdown.store.checkpoints import CheckpointFile
 from talkdown.store.engine import build_engine, is_sqlite
 from talkdown.store.events import EventStore
@@ -22,6 +23,7 @@ class App:
     """Everything a use case needs; passed explicitly to every service function."""
 
     store: EventStore
+    annotations: AnnotationStore
     clock: Clock
     actor: str
     settings: Settings
@@ -40,4 +42,10 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     engine = build_engine(url)
     upgrade(engine)
     store = EventStore(engine, CheckpointFile(settings.resolved_checkpoint_dir))
-    return App(store=store, clock=clock or SystemClock(), actor=settings.actor, settings=settings)
+    return App(
+        store=store,
+        annotations=AnnotationStore(engine),
+        clock=clock or SystemClock(),
+        actor=settings.actor,
+        settings=settings,
+    )

@@ -6,7 +6,7 @@ keys and a recomputed hash would no longer match the stored one.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -21,4 +21,21 @@ events = Table(
     Column("body", Text, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+# Analysis results: derived, versioned, never an event and never an edit of an utterance.
+annotation_rows = Table(
+    "annotations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("incident_id", String(64), nullable=False),
+    Column("utterance_seq", Integer, nullable=False),
+    Column("analyzer", String(64), nullable=False),
+    Column("analyzer_version", String(64), nullable=False),
+    Column("family", String(64), nullable=False),
+    Column("label", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("low_confidence", Boolean, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("detail", Text, nullable=False),
 )

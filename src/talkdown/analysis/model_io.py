@@ -1,0 +1,341 @@
+"""Safe model files: linear text models stored as plain JSON and checked against a sha256 manifest.
+
+Why JSON and not skops: every learned analyser in talkdown is a linear model over TF-IDF n-grams, so the
+whole model is a vocabulary, an idf vector, a weight matrix and an intercept. Stored as JSON (arrays as
+base64 little-endian float32) the file is small, readable with any tool, loads without executing or
+importing anything named by the file (skops still reconstructs objects from a type list), and does not
+depend on scikit-learn's private attribute layout, so a scikit-learn upgrade cannot break a shipped model.
+The featuriser below is the single definition of the features: training (``eval/train_*.py``) hands
+:func:`block_features` to scikit-learn's ``TfidfVectorizer`` as its analyser, so training and inference
+cannot drift apart, and a linear model makes evidence spans exact (each token's contribution to a score).
+
+Integrity: each model directory has a ``manifest.json`` mapping file name → sha256 and model card; a file
+whose hash differs from its entry is refused (``TD504``). Loads are
+cached once per process per file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from talkdown.errors import TalkdownError
+
+FORMAT = "talkdown-linear-text/1"
+MANIFEST = "manifest.json"
+PACKAGED_MODELS = Path(__file__).parent / "models"
+MAX_CHARS = 4000
+"""Only the first MAX_CHARS characters are featurised: a 1 MB paste must not stall a live turn."""
+
+FloatArray = npt.NDArray[np.float32]
+Occurrence = tuple[str, int, int]
+BlockKind = Literal["word", "char"]
+
+# Letters/digits with inner apostrophes ("don't"), or a run of ! / ?, which carry emotion and questions.
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[!?]+")
+_CHAR_NS = (3, 4, 5)
+
+
+def tokens(text: str) -> list[Occurrence]:
+    """Lower-cased tokens with their character spans in the original text (lower-casing can change length)."""
+    out: list[Occurrence] = []
+    for m in _TOKEN.finditer(text[:MAX_CHARS]):
+        tok = m.group().lower().replace("’", "'")
+        if tok[0] in "!?":
+            tok = tok[:3]
+        out.append((tok, m.start(), m.end()))
+    return out
+
+
+def block_features(kind: BlockKind, toks: list[Occurrence]) -> list[Occurrence]:
+    """Features of one block with the span each occurrence covers.
+
+    ``word``: unigrams and bigrams. ``char``: 3–5-grams inside each space-padded token (as scikit-learn's
+    ``char_wb``), which catch spelling variants ("sooo", "f*cking" split as "f", "cking") and morphology.
+    """
+    out: list[Occurrence] = []
+    if kind == "word":
+        for i, (tok, start, end) in enumerate(toks):
+            out.append(("w " + tok, start, end))
+            if i + 1 < len(toks):
+                nxt = toks[i + 1]
+                out.append(("b " + tok + " " + nxt[0], start, nxt[2]))
+        return out
+    for tok, start, end in toks:
+        padded = f" {tok} "
+        for n in _CHAR_NS:
+            if len(padded) < n:
+                break
+            for j in range(len(padded) - n + 1):
+                out.append(("c " + padded[j : j + n], start, end))
+    return out
+
+
+def feature_names(kind: BlockKind, text: str) -> list[str]:
+    """The analyser handed to ``TfidfVectorizer(analyzer=...)`` at training time."""
+    return [name for name, _, _ in block_features(kind, tokens(text))]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One TF-IDF block: its vocabulary (feature → column) and idf, l2-normalised on its own (as FeatureUnion)."""
+
+    kind: BlockKind
+    index: dict[str, int]
+    idf: FloatArray
+    offset: int
+
+
+@dataclass(frozen=True)
+class Vector:
+    """A featurised text: sparse columns and values, plus the spans each column's occurrences cover."""
+
+    cols: npt.NDArray[np.int64]
+    vals: FloatArray
+    spans: tuple[tuple[tuple[int, int], ...], ...]
+    token_spans: tuple[tuple[int, int], ...]
+    n_known: int
+
+
+@dataclass(frozen=True)
+class LinearTextModel:
+    """A linear classifier over TF-IDF n-gram blocks, with one decision threshold per label."""
+
+    labels: tuple[str, ...]
+    activation: Literal["sigmoid", "softmax"]
+    blocks: tuple[Block, ...]
+    coef: FloatArray  # (n_features, n_labels)
+    intercept: FloatArray  # (n_labels,)
+    thresholds: dict[str, float]
+    meta: dict[str, str | int | float]
+    sha256: str = ""
+
+    def vectorize(self, text: str) -> Vector:
+        """TF-IDF as scikit-learn computes it with ``sublinear_tf=True``: (1 + ln tf) · idf, l2 per block."""
+        toks = tokens(text)
+        cols: list[int] = []
+        vals: list[float] = []
+        spans: list[tuple[tuple[int, int], ...]] = []
+        known_tokens = 0
+        for block in self.blocks:
+            occ: dict[int, list[tuple[int, int]]] = {}
+            for name, start, end in block_features(block.kind, toks):
+                j = block.index.get(name)
+                if j is not None:
+                    occ.setdefault(j, []).append((start, end))
+            if block.kind == "word":
+                known_tokens = sum(1 for t, _, _ in toks if ("w " + t) in block.index)
+            raw = {j: (1.0 + math.log(len(s))) * float(block.idf[j]) for j, s in occ.items()}
+            norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
+            for j in sorted(raw):
+                cols.append(block.offset + j)
+                vals.append(raw[j] / norm)
+                spans.append(tuple(occ[j]))
+        return Vector(
+            cols=np.asarray(cols, dtype=np.int64),
+            vals=np.asarray(vals, dtype=np.float32),
+            spans=tuple(spans),
+            token_spans=tuple((start, end) for _, start, end in toks),
+            n_known=known_tokens,
+        )
+
+    def probabilities(self, vec: Vector) -> FloatArray:
+        return np.asarray(self.probabilities_many([vec])[0], dtype=np.float32)
+
+    def probabilities_many(self, vecs: list[Vector]) -> FloatArray:
+        """Batch form: one gather-and-sum per text, then one activation over the matrix."""
+        logits = np.tile(self.intercept, (len(vecs), 1))
+        for i, vec in enumerate(vecs):
+            if len(vec.cols):
+                logits[i] += vec.vals @ self.coef[vec.cols]
+        return self._activate(logits)
+
+    def _activate(self, logits: FloatArray) -> FloatArray:
+        if self.activation == "sigmoid":
+            return np.asarray(1.0 / (1.0 + np.exp(-logits)), dtype=np.float32)
+        shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return np.asarray(shifted / shifted.sum(axis=1, keepdims=True), dtype=np.float32)
+
+    def evidence(self, vec: Vector, label: str, *, top: int = 3) -> tuple[tuple[int, int], ...]:
+        """Spans of the tokens that push ``label`` up most: each feature's contribution (value × weight) is
+        shared over its occurrences, summed per token span, and the ``top`` positive tokens are returned in
+        text order. Softmax models use the weight minus the mean weight, i.e. the push towards this label.
+        """
+        k = self.labels.index(label)
+        w = self.coef[vec.cols, k]
+        if self.activation == "softmax":
+            w = w - self.coef[vec.cols].mean(axis=1)
+        by_start = {start: i for i, (start, _) in enumerate(vec.token_spans)}
+        by_end = {end: i for i, (_, end) in enumerate(vec.token_spans)}
+        per_token = [0.0] * len(vec.token_spans)
+        for contribution, occs in zip((vec.vals * w).tolist(), vec.spans, strict=True):
+            share = contribution / len(occs)
+            for start, end in occs:
+                # a bigram's share is split over the words it spans, so evidence stays word-sized
+                first, last = by_start[start], by_end[end]
+                for i in range(first, last + 1):
+                    per_token[i] += share / (last - first + 1)
+        best = sorted((c, i) for i, c in enumerate(per_token) if c > 0)[-top:]
+        return tuple(vec.token_spans[i] for i in sorted(i for _, i in best))
+
+
+# ---------------------------------------------------------------- files, manifest, integrity
+
+
+class _ArrayJson(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    dtype: Literal["<f4"]
+    shape: tuple[int, ...]
+    data: str
+
+
+class _BlockJson(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: BlockKind
+    features: list[str]
+    idf: _ArrayJson
+
+
+class _ModelJson(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    format: Literal["talkdown-linear-text/1"]
+    labels: list[str]
+    activation: Literal["sigmoid", "softmax"]
+    blocks: list[_BlockJson]
+    coef: _ArrayJson
+    intercept: list[float]
+    thresholds: dict[str, float]
+    meta: dict[str, str | int | float]
+
+
+def _encode(arr: npt.NDArray[np.floating]) -> _ArrayJson:
+    a = np.ascontiguousarray(arr, dtype="<f4")
+    return _ArrayJson(dtype="<f4", shape=tuple(a.shape), data=base64.b64encode(a.tobytes()).decode("ascii"))
+
+
+def _decode(spec: _ArrayJson, where: str) -> FloatArray:
+    raw = base64.b64decode(spec.data, validate=True)
+    arr = np.frombuffer(raw, dtype="<f4").astype(np.float32)
+    if arr.size != math.prod(spec.shape):
+        raise TalkdownError("TD602", file=where, problem=f"array of {arr.size} values does not fit shape {spec.shape}")
+    return arr.reshape(spec.shape)
+
+
+def dumps_model(model: LinearTextModel) -> bytes:
+    """Canonical bytes (sorted keys, no spaces): the same model always hashes the same."""
+    doc = _ModelJson(
+        format=FORMAT,
+        labels=list(model.labels),
+        activation=model.activation,
+        blocks=[
+            _BlockJson(kind=b.kind, features=sorted(b.index, key=b.index.__getitem__), idf=_encode(b.idf))
+            for b in model.blocks
+        ],
+        coef=_encode(model.coef),
+        intercept=[float(x) for x in model.intercept],
+        thresholds=model.thresholds,
+        meta=model.meta,
+    )
+    return json.dumps(doc.model_dump(mode="json"), sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def loads_model(data: bytes, *, where: str = "model", sha256: str = "") -> LinearTextModel:
+    try:
+        doc = _ModelJson.model_validate_json(data)
+    except ValidationError as exc:
+        raise TalkdownError("TD602", file=where, problem=f"not a {FORMAT} model ({exc.error_count()} errors)") from exc
+    blocks: list[Block] = []
+    offset = 0
+    for b in doc.blocks:
+        idf = _decode(b.idf, where)
+        if idf.shape != (len(b.features),):
+            raise TalkdownError("TD602", file=where, problem=f"{b.kind} block: idf and vocabulary differ in length")
+        blocks.append(Block(kind=b.kind, index={f: i for i, f in enumerate(b.features)}, idf=idf, offset=offset))
+        offset += len(b.features)
+    coef = _decode(doc.coef, where)
+    if coef.shape != (offset, len(doc.labels)) or len(doc.intercept) != len(doc.labels):
+        raise TalkdownError("TD602", file=where, problem=f"weights {coef.shape} do not fit {offset} features")
+    return LinearTextModel(
+        labels=tuple(doc.labels),
+        activation=doc.activation,
+        blocks=tuple(blocks),
+        coef=coef,
+        intercept=np.asarray(doc.intercept, dtype=np.float32),
+        thresholds=dict(doc.thresholds),
+        meta=dict(doc.meta),
+        sha256=sha256,
+    )
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_manifest(directory: Path) -> dict[str, dict[str, str]]:
+    """``{"models": {file: {"sha256": ..., "card": ...}}}``; a missing manifest is an empty one."""
+    path = directory / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        models = doc["models"]
+        return {str(k): {"sha256": str(v["sha256"]), "card": str(v.get("card", ""))} for k, v in models.items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise TalkdownError("TD602", file=str(path), problem=f"unreadable model manifest ({exc})") from exc
+
+
+def save_model(model: LinearTextModel, directory: Path, filename: str, *, card: str) -> str:
+    """Write the model and its card, record its sha256 in the manifest, and return the sha256."""
+    directory.mkdir(parents=True, exist_ok=True)
+    data = dumps_model(model)
+    (directory / filename).write_bytes(data)
+    card_name = filename.rsplit(".", 1)[0] + ".md"
+    (directory / card_name).write_text(card, encoding="utf-8")
+    digest = hashlib.sha256(data).hexdigest()
+    manifest = read_manifest(directory)
+    manifest[filename] = {"sha256": digest, "card": card_name}
+    body = json.dumps({"models": dict(sorted(manifest.items()))}, indent=2, sort_keys=True) + "\n"
+    (directory / MANIFEST).write_text(body, encoding="utf-8")
+    return digest
+
+
+def load_model(directory: Path, filename: str) -> LinearTextModel:
+    """Load a model after checking its sha256 against the manifest; cached once per process."""
+    return _load_cached(str(directory.resolve()), filename, _mtime(directory / filename))
+
+
+def _mtime(path: Path) -> int:
+    # Part of the cache key so a test that rewrites a file sees the new bytes; a live process never does that.
+    return path.stat().st_mtime_ns if path.is_file() else -1
+
+
+@lru_cache(maxsize=16)
+def _load_cached(directory: str, filename: str, mtime: int) -> LinearTextModel:
+    del mtime
+    base = Path(directory)
+    path = base / filename
+    entry = read_manifest(base).get(filename)
+    if entry is None:
+        raise TalkdownError("TD602", file=str(path), problem=f"model not listed in {base / MANIFEST}; refusing to load")
+    if not path.is_file():
+        raise TalkdownError("TD602", file=str(path), problem="model file is missing; reinstall talkdown")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != entry["sha256"]:
+        raise TalkdownError(
+            "TD504",
+            file=str(path),
+            problem=f"sha256 {digest[:12]}… does not match the manifest ({entry['sha256'][:12]}…)",
+        )
+    return loads_model(data, where=str(path), sha256=digest)

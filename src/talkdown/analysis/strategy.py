@@ -1,0 +1,147 @@
+"""Support strategy of a negotiator turn in ESConv's eight classes (``esconv_strategy``).
+
+Two modes, because of the licence (``../shared/data/README.md``): ESConv is CC BY-NC 4.0 and "academic
+research use only", so a model trained on it is **never inside the package**. It may live as a separate,
+removable file, ``models-extra/esconv-strategy/`` (model + manifest + card + LICENSE-NOTICE.md), trained by
+``eval/train_esconv_strategy.py``:
+
+- **learned model** when that file is present: a TF-IDF n-gram multinomial logistic regression over the
+  turn text. It is looked for in ``$TALKDOWN_EXTRA_MODELS/esconv-strategy/`` or, by default, in the
+  ``models-extra/`` folder of a source checkout (next to ``src/``). An installed wheel has neither, so it
+  never picks the model up by accident.
+- **rule mapping** otherwise: the turn's ``talkdown_skill`` labels (from ``SkillAnalyzer``, via
+  ``ctx.prior``) map to a strategy; the first matching row of ``SKILL_TO_STRATEGY`` wins, and a turn with
+  none of them is ``Others`` (greetings, thanks, encouragers, pauses).
+
+The class ``version`` is the code version; each annotation carries the *effective* version, which adds the
+model hash (``0.1.0+m1a2b3c4``) or ``+skillmap``, so results of the two modes are never confused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.model_io import MANIFEST, LinearTextModel, load_model
+from talkdown.domain.annotations import Annotation, Span
+
+EXTRA_ENV = "TALKDOWN_EXTRA_MODELS"
+STRATEGY_DIR = "esconv-strategy"
+STRATEGY_FILE = "esconv-strategy.json"
+OTHERS = "Others"
+
+SKILL_TO_STRATEGY: tuple[tuple[str, frozenset[str]], ...] = (
+    ("Self-disclosure", frozenset({"self_disclosure"})),
+    ("Providing Suggestions", frozenset({"suggestion"})),
+    ("Restatement or Paraphrasing", frozenset({"paraphrasing", "mirroring", "summarizing"})),
+    ("Question", frozenset({"open_question", "closed_question"})),
+    ("Information", frozenset({"information"})),
+    ("Affirmation and Reassurance", frozenset({"affirmation"})),
+    ("Reflection of feelings", frozenset({"emotion_labeling"})),
+)
+"""Priority order, chosen on ESConv dev over all 5,040 orders (macro-F1 0.240 vs 0.212 for the intuitive
+question-first order): the rarer, more specific skills first; ESConv supporters often end a suggestion or a
+self-disclosure with a question, and annotators labelled the turn by its content."""
+
+
+def default_extra_dir() -> Path | None:
+    """Where optional, separately licensed models live: the env var, else a source checkout's models-extra/."""
+    env = os.environ.get(EXTRA_ENV)
+    if env:
+        return Path(env)
+    src = Path(__file__).resolve().parents[2]
+    return src.parent / "models-extra" if src.name == "src" else None
+
+
+class StrategyAnalyzer:
+    """ESConv support strategy: a learned model if the separately licensed file is installed, else rules."""
+
+    name: ClassVar[str] = "strategy"
+    version: ClassVar[str] = "0.1.0"
+    requires: ClassVar[frozenset[str]] = frozenset({"talkdown_skill"})
+    produces: ClassVar[frozenset[str]] = frozenset({"esconv_strategy"})
+
+    def __init__(self, *, extra_dir: Path | None = None, use_model: bool = True) -> None:
+        base = extra_dir if extra_dir is not None else default_extra_dir()
+        self._dir = base / STRATEGY_DIR if base is not None and use_model else None
+        self._model: LinearTextModel | None = None
+
+    @property
+    def has_model(self) -> bool:
+        return self._dir is not None and (self._dir / STRATEGY_FILE).is_file() and (self._dir / MANIFEST).is_file()
+
+    @property
+    def model(self) -> LinearTextModel | None:
+        """The ESConv model, loaded (integrity-checked) on first use, or None when it is not installed."""
+        if self._model is None and self._dir is not None and self.has_model:
+            self._model = load_model(self._dir, STRATEGY_FILE)
+        return self._model
+
+    def effective_version(self) -> str:
+        model = self.model
+        return f"{self.version}+m{model.sha256[:8]}" if model is not None else f"{self.version}+skillmap"
+
+    def describe_models(self) -> tuple[str, ...]:
+        model = self.model
+        if model is None or self._dir is None:
+            return ()
+        return (f"{self._dir / STRATEGY_FILE} (sha256 {model.sha256[:8]}…, ESConv, CC BY-NC 4.0, research use only)",)
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        return self.analyze_many([turn], [ctx])[0]
+
+    def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
+        todo = [i for i, t in enumerate(turns) if t.side == "negotiator"]
+        out: list[tuple[Annotation, ...]] = [() for _ in turns]
+        model = self.model
+        if model is None:
+            for i in todo:
+                out[i] = (self._mapped(turns[i], ctxs[i]),)
+            return out
+        version = self.effective_version()
+        vecs = [model.vectorize(turns[i].text) for i in todo]
+        probs = model.probabilities_many(vecs) if vecs else None
+        for row, (i, vec) in enumerate(zip(todo, vecs, strict=True)):
+            assert probs is not None  # noqa: S101  (vecs is non-empty here; narrows the type for mypy)
+            k = int(probs[row].argmax())
+            label = model.labels[k]
+            low = vec.n_known == 0 or not turns[i].text.strip()
+            spans = () if label == OTHERS or low else model.evidence(vec, label)
+            if low:
+                label = OTHERS
+            if label != OTHERS and not spans:
+                spans, low = ((0, len(turns[i].text)),), True
+            out[i] = (self._ann(label, float(probs[row, k]), spans, version, low=low),)
+        return out
+
+    def _mapped(self, turn: Turn, ctx: Context) -> Annotation:
+        skills = [a for a in ctx.prior if a.family == "talkdown_skill"]
+        have = {a.label for a in skills}
+        for strategy, triggers in SKILL_TO_STRATEGY:
+            if have & triggers:
+                used = [a for a in skills if a.label in triggers]
+                spans = tuple(sorted({(s.start, s.end) for a in used for s in a.evidence}))
+                if not spans:
+                    spans = ((0, len(turn.text)),)
+                score = max(a.score for a in used)
+                return self._ann(
+                    strategy, score, spans, self.effective_version(), low=any(a.low_confidence for a in used)
+                )
+        low = not turn.text.strip() or all(a.low_confidence for a in skills) if skills else not turn.text.strip()
+        return self._ann(OTHERS, 0.5, (), self.effective_version(), low=low)
+
+    def _ann(
+        self, label: str, score: float, spans: Sequence[tuple[int, int]], version: str, *, low: bool
+    ) -> Annotation:
+        return Annotation(
+            analyzer=self.name,
+            analyzer_version=version,
+            family="esconv_strategy",
+            label=label,
+            score=min(1.0, max(0.0, round(score, 4))),
+            evidence=tuple(Span(start=s, end=e) for s, e in spans),
+            low_confidence=low,
+        )

@@ -1,0 +1,85 @@
+"""Analyse an incident's utterances and keep the results beside the log.
+
+Why stored rather than recomputed on every view: the team and a later court see what the analysis said
+at the time and with which analyser version; a new version adds its own rows beside the old ones. The
+pipeline is built once per process (it loads models) and runs with ``on_error="record"``, so a failing
+analyser leaves an ``analysis_failed`` record and the utterance, already committed, is untouched.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from talkdown.analysis.base import Context, Side, Turn
+from talkdown.analysis.pipeline import Pipeline
+from talkdown.analysis.registry import default_pipeline
+from talkdown.domain.annotations import Annotation
+from talkdown.domain.enums import Role
+from talkdown.domain.state import IncidentState, Utterance
+from talkdown.services.incidents import resolve_incident_id
+from talkdown.services.wiring import App
+
+WINDOW = 12
+_pipeline: Pipeline | None = None
+_lock = threading.Lock()
+
+
+def live_pipeline() -> Pipeline:
+    global _pipeline  # one pipeline per process: models load once
+    with _lock:
+        if _pipeline is None:
+            _pipeline = default_pipeline(on_error="record")
+        return _pipeline
+
+
+def side_of(state: IncidentState, utt: Utterance) -> Side:
+    party = state.parties.get(utt.speaker)
+    if party is None:
+        return "unknown"
+    if party.role.is_negotiator:
+        return "negotiator"
+    if party.role is Role.SUBJECT:
+        return "subject"
+    return "party" if party.role is not Role.UNKNOWN else "unknown"
+
+
+def turns_of(state: IncidentState) -> list[tuple[Turn, Context]]:
+    """Each live (not retracted) utterance as the analysers see it, with a window of the turns before it."""
+    turns: list[Turn] = []
+    out: list[tuple[Turn, Context]] = []
+    for utt in state.utterances:
+        if utt.retracted:
+            continue
+        turn = Turn(text=utt.text, side=side_of(state, utt), at=utt.when, seq=utt.seq, speaker=utt.speaker)
+        out.append((turn, Context(window=tuple(turns[-WINDOW:]), reference_time=utt.when)))
+        turns.append(turn)
+    return out
+
+
+def versions(pipeline: Pipeline) -> dict[str, str]:
+    return {info.name: info.version for info in pipeline.describe()}
+
+
+def annotate_incident(
+    app: App,
+    ref: str,
+    *,
+    pipeline: Pipeline | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[int, list[Annotation]]:
+    """Analyse the utterances not yet analysed by this pipeline's versions; return all current results."""
+    incident_id = resolve_incident_id(app, ref)
+    pipe = pipeline or live_pipeline()
+    wanted = versions(pipe)
+    state = app.recorder.current(incident_id)
+    done = app.annotations.analysed(incident_id, wanted)
+    todo = [(t, c) for t, c in turns_of(state) if t.seq not in done]
+    batch: list[tuple[int, tuple[Annotation, ...]]] = []
+    for index, (turn, ctx) in enumerate(todo, start=1):
+        assert turn.seq is not None  # noqa: S101  # turns_of always sets it
+        batch.append((turn.seq, pipe.run(turn, ctx)))
+        if progress is not None:
+            progress(index, len(todo))
+    app.annotations.add(incident_id, batch)
+    return app.annotations.list(incident_id, wanted)

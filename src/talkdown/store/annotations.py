@@ -1,0 +1,95 @@
+"""Annotation records: analysis results stored beside the log, one row per label.
+
+A new analyser version adds rows beside the old ones; nothing here updates or deletes. The key
+(incident, utterance seq, analyser, version, family, label) makes re-running the same version a no-op.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+
+from sqlalchemy import Engine, select, tuple_
+
+from talkdown.domain.annotations import Annotation, Span
+from talkdown.store.tables import annotation_rows
+
+
+class AnnotationStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def analysed(self, incident_id: str, versions: Mapping[str, str]) -> set[int]:
+        """Seqs that already have results from these analyser versions.
+
+        A pipeline runs all its analysers on a turn at once, so any row of the current versions means the
+        turn was done; a turn that produced no label at all is simply analysed again (it is cheap).
+        """
+        if not versions:
+            return set()
+        query = (
+            select(annotation_rows.c.utterance_seq)
+            .where(
+                annotation_rows.c.incident_id == incident_id,
+                tuple_(annotation_rows.c.analyzer, annotation_rows.c.analyzer_version).in_(list(versions.items())),
+            )
+            .distinct()
+        )
+        with self.engine.execution_options(read_only=True).connect() as conn:
+            return {seq for (seq,) in conn.execute(query)}
+
+    def add(self, incident_id: str, results: Iterable[tuple[int, Sequence[Annotation]]]) -> int:
+        rows = [
+            {
+                "incident_id": incident_id,
+                "utterance_seq": seq,
+                "analyzer": a.analyzer,
+                "analyzer_version": a.analyzer_version,
+                "family": a.family,
+                "label": a.label,
+                "score": a.score,
+                "low_confidence": a.low_confidence,
+                "evidence": json.dumps([[s.start, s.end] for s in a.evidence]),
+                "detail": json.dumps(a.detail, sort_keys=True),
+            }
+            for seq, found in results
+            for a in _unique(found)
+        ]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(annotation_rows.insert(), rows)
+        return len(rows)
+
+    def list(self, incident_id: str, versions: Mapping[str, str] | None = None) -> dict[int, list[Annotation]]:
+        """Annotations by utterance seq; limited to the given analyser versions when given."""
+        query = (
+            select(annotation_rows).where(annotation_rows.c.incident_id == incident_id).order_by(annotation_rows.c.id)
+        )
+        if versions:
+            query = query.where(
+                tuple_(annotation_rows.c.analyzer, annotation_rows.c.analyzer_version).in_(list(versions.items()))
+            )
+        out: dict[int, list[Annotation]] = {}
+        with self.engine.execution_options(read_only=True).connect() as conn:
+            for r in conn.execute(query):
+                out.setdefault(r.utterance_seq, []).append(
+                    Annotation(
+                        analyzer=r.analyzer,
+                        analyzer_version=r.analyzer_version,
+                        family=r.family,
+                        label=r.label,
+                        score=r.score,
+                        low_confidence=r.low_confidence,
+                        evidence=tuple(Span(start=s, end=e) for s, e in json.loads(r.evidence)),
+                        detail=json.loads(r.detail),
+                    )
+                )
+        return out
+
+
+def _unique(found: Sequence[Annotation]) -> list[Annotation]:
+    """One row per (analyser, version, family, label): the key the table enforces."""
+    seen: dict[tuple[str, str, str, str], Annotation] = {}
+    for a in found:
+        seen.setdefault((a.analyzer, a.analyzer_version, a.family, a.label), a)
+    return list(seen.values())

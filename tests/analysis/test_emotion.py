@@ -1,0 +1,109 @@
+"""EmotionAnalyzer with the shipped GoEmotions model: labels, evidence, bad input, version pinned to the file.
+
+The sentences are written for this test (none copied from GoEmotions). The module is marked integration
+because it reads the shipped model file (about 4 MB) once per process.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.emotion import EMOTION_MODEL_FILE, EMOTION_MODEL_SHA256_PREFIX, EmotionAnalyzer
+from talkdown.analysis.model_io import PACKAGED_MODELS, sha256_file
+
+pytestmark = pytest.mark.integration
+
+ANALYZER = EmotionAnalyzer()
+CTX = Context()
+
+
+def _labels(text: str, family: str = "ekman") -> set[str]:
+    return {a.label for a in ANALYZER.analyze(Turn(text=text, side="subject"), CTX) if a.family == family}
+
+
+def test_version_carries_the_hash_of_the_shipped_model_listed_in_the_manifest() -> None:
+    manifest = json.loads((PACKAGED_MODELS / "manifest.json").read_text())
+    digest = manifest["models"][EMOTION_MODEL_FILE]["sha256"]
+    assert sha256_file(PACKAGED_MODELS / EMOTION_MODEL_FILE) == digest
+    assert digest.startswith(EMOTION_MODEL_SHA256_PREFIX)
+    assert EmotionAnalyzer.version.endswith("+m" + digest[:8])
+    assert (PACKAGED_MODELS / manifest["models"][EMOTION_MODEL_FILE]["card"]).is_file()
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("I am so furious with you people, you ruined everything!", "anger"),
+        ("I'm terrified, I'm scared they will hurt me", "fear"),
+        ("Thank you so much, I love that, this is great", "joy"),
+        ("I miss her so much, I feel so sad and alone", "sadness"),
+    ],
+)
+def test_clear_emotions_are_recognised(text: str, label: str) -> None:
+    assert label in _labels(text)
+
+
+def test_plain_statement_is_neutral() -> None:
+    assert _labels("The car is parked on the north side of the building.") == {"neutral"}
+
+
+def test_evidence_points_at_emotion_words() -> None:
+    text = "I am so furious with you people"
+    (anger,) = [a for a in ANALYZER.analyze(Turn(text=text, side="subject"), CTX) if a.label == "anger"]
+    assert "furious" in {text[s.start : s.end] for s in anger.evidence}
+
+
+def test_hostility_and_intensity_rise_with_an_insult() -> None:
+    calm = ANALYZER.analyze(Turn(text="I would like some water please", side="subject"), CTX)
+    rude = ANALYZER.analyze(Turn(text="Shut up you stupid idiot, I hate you", side="subject"), CTX)
+    assert "hostile" in {a.label for a in rude if a.family == "hostility"}
+    assert "hostile" not in {a.label for a in calm if a.family == "hostility"}
+    (calm_i,) = [a.score for a in calm if a.family == "emotion_intensity"]
+    (rude_i,) = [a.score for a in rude if a.family == "emotion_intensity"]
+    assert rude_i > calm_i
+
+
+def test_negotiator_turns_are_not_analysed() -> None:
+    assert ANALYZER.analyze(Turn(text="I am so furious!", side="negotiator"), CTX) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\x00\x01\x02\x03\x04binary\x05\x06\x07",
+        "😀😀😀🔥",
+        "Ich bin heute sehr glücklich und möchte nach Hause",
+    ],
+)
+def test_unusable_text_gives_a_neutral_low_confidence_result(text: str) -> None:
+    anns = ANALYZER.analyze(Turn(text=text, side="subject"), CTX)
+    ekman = [a for a in anns if a.family == "ekman"]
+    assert [a.label for a in ekman] == ["neutral"]
+    assert all(a.low_confidence for a in anns)
+
+
+def test_a_megabyte_of_text_is_analysed_with_low_confidence() -> None:
+    anns = ANALYZER.analyze(Turn(text="I am angry. " * 100_000, side="subject"), CTX)
+    assert anns
+    assert all(a.low_confidence for a in anns)
+
+
+def test_batch_and_single_analysis_agree() -> None:
+    turns = [Turn(text=t, side="subject") for t in ("I hate this", "ok", "so happy for you!", "")]
+    assert ANALYZER.analyze_many(turns, [CTX] * 4) == [ANALYZER.analyze(t, CTX) for t in turns]
+
+
+@given(st.text(max_size=300))
+def test_any_text_gives_spans_inside_it_and_evidence_for_every_emotion(text: str) -> None:
+    for ann in ANALYZER.analyze(Turn(text=text, side="subject"), CTX):
+        assert 0.0 <= ann.score <= 1.0
+        assert all(0 <= s.start < s.end <= len(text) for s in ann.evidence)
+        if ann.label not in ("neutral", "intensity") and not ann.low_confidence:
+            assert ann.evidence

@@ -1,0 +1,125 @@
+"""model_io: JSON linear models match scikit-learn, round-trip, and refuse tampered or unlisted files."""
+
+from __future__ import annotations
+
+import ast
+import json
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from talkdown.analysis import model_io
+from talkdown.analysis.model_io import Block, LinearTextModel, feature_names, load_model, save_model, tokens
+from talkdown.errors import TalkdownError
+
+TEXTS = [
+    "I am so angry at you!",
+    "This is wonderful news, thank you",
+    "I'm scared, please don't come in",
+    "whatever, fine",
+    "you people never listen to me!!",
+    "thanks, that helps a lot",
+    "I'm afraid of what happens next",
+    "ok",
+]
+Y = np.array([[1, 0], [0, 1], [0, 0], [0, 0], [1, 0], [0, 1], [0, 0], [0, 0]])
+
+
+def _train() -> tuple[LinearTextModel, np.ndarray]:
+    vecs = [
+        TfidfVectorizer(analyzer=partial(feature_names, "word"), sublinear_tf=True, dtype=np.float32),
+        TfidfVectorizer(analyzer=partial(feature_names, "char"), sublinear_tf=True, dtype=np.float32),
+    ]
+    x = sp.hstack([v.fit_transform(TEXTS) for v in vecs]).tocsr()
+    coefs, icpts, probs = [], [], []
+    for k in range(Y.shape[1]):
+        clf = LogisticRegression(C=10.0, solver="liblinear").fit(x, Y[:, k])
+        coefs.append(clf.coef_[0])
+        icpts.append(clf.intercept_[0])
+        probs.append(clf.predict_proba(x)[:, 1])
+    blocks, offset = [], 0
+    for kind, v in zip(("word", "char"), vecs, strict=True):
+        vocab = {str(f): int(i) for f, i in v.vocabulary_.items()}
+        blocks.append(Block(kind=kind, index=vocab, idf=v.idf_.astype(np.float32), offset=offset))
+        offset += len(vocab)
+    model = LinearTextModel(
+        labels=("anger", "joy"),
+        activation="sigmoid",
+        blocks=tuple(blocks),
+        coef=np.stack(coefs, axis=1).astype(np.float32),
+        intercept=np.asarray(icpts, dtype=np.float32),
+        thresholds={"anger": 0.5, "joy": 0.5},
+        meta={"seed": 1},
+    )
+    return model, np.stack(probs, axis=1)
+
+
+def test_inference_reproduces_scikit_learn_probabilities() -> None:
+    model, expected = _train()
+    got = model.probabilities_many([model.vectorize(t) for t in TEXTS])
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_saved_model_loads_back_identically(tmp_path: Path) -> None:
+    model, expected = _train()
+    digest = save_model(model, tmp_path, "m.json", card="# card\n")
+    loaded = load_model(tmp_path, "m.json")
+    assert loaded.sha256 == digest
+    assert json.loads((tmp_path / "manifest.json").read_text())["models"]["m.json"] == {
+        "sha256": digest,
+        "card": "m.md",
+    }
+    assert (tmp_path / "m.md").read_text() == "# card\n"
+    got = loaded.probabilities_many([loaded.vectorize(t) for t in TEXTS])
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_a_tampered_model_file_is_refused_with_an_integrity_error(tmp_path: Path) -> None:
+    model, _ = _train()
+    save_model(model, tmp_path, "m.json", card="# card\n")
+    path = tmp_path / "m.json"
+    data = bytearray(path.read_bytes())
+    data[data.index(b'"anger"') + 1] = ord("A")  # one byte changed, still valid JSON
+    path.write_bytes(bytes(data))
+    with pytest.raises(TalkdownError) as err:
+        load_model(tmp_path, "m.json")
+    assert err.value.code == "TD504"
+    assert "sha256" in err.value.message
+
+
+def test_a_model_missing_from_the_manifest_is_refused(tmp_path: Path) -> None:
+    model, _ = _train()
+    (tmp_path / "m.json").write_bytes(model_io.dumps_model(model))
+    with pytest.raises(TalkdownError) as err:
+        load_model(tmp_path, "m.json")
+    assert "not listed" in err.value.message
+
+
+def test_evidence_points_at_the_words_that_push_the_label() -> None:
+    model, _ = _train()
+    text = "I am so angry at you!"
+    spans = model.evidence(model.vectorize(text), "anger")
+    words = {text[s:e] for s, e in spans}
+    assert words & {"angry", "you", "!"}
+    assert all(0 <= s < e <= len(text) for s, e in spans)
+
+
+def test_tokens_keep_offsets_into_the_original_text_when_lowercasing_changes_length() -> None:
+    text = "İstanbul is FAR"  # 'İ'.lower() is two characters
+    assert [(t, text[s:e]) for t, s, e in tokens(text)] == [
+        ("i̇stanbul", "İstanbul"),
+        ("is", "is"),
+        ("far", "FAR"),
+    ]
+
+
+def test_model_io_never_imports_pickle_or_joblib() -> None:
+    tree = ast.parse(Path(model_io.__file__).read_text(encoding="utf-8"))
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not imported & {"pickle", "joblib", "cloudpickle", "dill", "skops"}

@@ -1,0 +1,66 @@
+"""StrategyAnalyzer: works without the separately licensed ESConv model, and uses it only when installed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.strategy import EXTRA_ENV, STRATEGY_DIR, STRATEGY_FILE, StrategyAnalyzer, default_extra_dir
+from talkdown.domain.annotations import Annotation, Span
+
+REPO_EXTRA = Path(__file__).resolve().parents[2] / "models-extra"
+
+
+def _skill(label: str, start: int, end: int) -> Annotation:
+    return Annotation(
+        analyzer="skills",
+        analyzer_version="0",
+        family="talkdown_skill",
+        label=label,
+        score=0.8,
+        evidence=(Span(start=start, end=end),),
+    )
+
+
+def test_without_the_model_skills_map_to_a_strategy_with_their_evidence(tmp_path: Path) -> None:
+    analyzer = StrategyAnalyzer(extra_dir=tmp_path)  # an empty folder: no model installed
+    text = "Maybe you could call your sister? How does that sound?"
+    prior = (_skill("suggestion", 0, 33), _skill("open_question", 34, 55))
+    (ann,) = analyzer.analyze(Turn(text=text, side="negotiator"), Context(prior=prior))
+    assert (ann.label, ann.analyzer_version) == ("Providing Suggestions", "0.1.0+skillmap")
+    assert [(s.start, s.end) for s in ann.evidence] == [(0, 33)]
+    assert analyzer.describe_models() == ()
+
+
+def test_without_any_skill_the_turn_is_others(tmp_path: Path) -> None:
+    (ann,) = StrategyAnalyzer(extra_dir=tmp_path).analyze(Turn(text="Hello there", side="negotiator"), Context())
+    assert ann.label == "Others"
+
+
+def test_subject_turns_get_no_strategy(tmp_path: Path) -> None:
+    assert StrategyAnalyzer(extra_dir=tmp_path).analyze(Turn(text="hi", side="subject"), Context()) == ()
+
+
+def test_the_env_var_names_the_extra_models_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(EXTRA_ENV, str(tmp_path))
+    assert default_extra_dir() == tmp_path
+    monkeypatch.delenv(EXTRA_ENV)
+    assert default_extra_dir() == REPO_EXTRA  # a source checkout finds the repo's models-extra/
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(
+    not (REPO_EXTRA / STRATEGY_DIR / STRATEGY_FILE).is_file() or bool(os.environ.get(EXTRA_ENV)),
+    reason="the ESConv model is optional (non-commercial licence); train it with eval/train_esconv_strategy.py",
+)
+def test_the_installed_model_labels_an_obvious_question_and_carries_its_hash() -> None:
+    analyzer = StrategyAnalyzer(extra_dir=REPO_EXTRA)
+    text = "How long have you been feeling this way?"
+    (ann,) = analyzer.analyze(Turn(text=text, side="negotiator"), Context())
+    assert ann.label == "Question"
+    assert ann.analyzer_version.startswith("0.1.0+m")
+    assert ann.evidence and all(0 <= s.start < s.end <= len(text) for s in ann.evidence)
+    assert "CC BY-NC" in analyzer.describe_models()[0]

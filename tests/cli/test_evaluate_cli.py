@@ -1,0 +1,88 @@
+"""``talkdown eval`` / ``talkdown analyze`` through Typer, with a local app registering only these commands.
+
+Uses the default pipeline and the shipped emotion model, so it is marked integration. The texts are
+written for this test.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from talkdown.cli.evaluate import analyze_command, eval_command
+from talkdown.errors import TalkdownError
+
+pytestmark = pytest.mark.integration
+
+app = typer.Typer()
+app.command("eval")(eval_command)
+app.command("analyze")(analyze_command)
+RUNNER = CliRunner()
+
+
+def _conv(cid: str, text: str, ekman: list[str]) -> str:
+    turn = {"idx": 0, "speaker": "redditor", "role": "subject", "text": text, "labels": {"ekman": ekman}}
+    return json.dumps({"id": cid, "source": "test", "split": "dev", "meta": {}, "turns": [turn]})
+
+
+@pytest.fixture
+def ekman_file(tmp_path: Path) -> Path:
+    path = tmp_path / "emotions.jsonl"
+    lines = [
+        _conv("a", "I am so furious with you, you ruined everything!", ["anger"]),
+        _conv("b", "Thank you so much, this is wonderful news", ["joy"]),
+        _conv("c", "The parking lot is behind the building.", ["neutral"]),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_eval_json_prints_one_object_of_the_contract_shape_and_exits_0(ekman_file: Path) -> None:
+    result = RUNNER.invoke(app, ["eval", str(ekman_file), "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert list(doc) == ["families"]
+    assert doc["families"]["ekman"]["n"] == 3
+    assert set(doc["families"]["ekman"]["labels"]["anger"]) == {"precision", "recall", "f1", "support"}
+
+
+def test_eval_twice_gives_identical_json(ekman_file: Path) -> None:
+    first = RUNNER.invoke(app, ["eval", str(ekman_file), "--json"]).stdout
+    assert first == RUNNER.invoke(app, ["eval", str(ekman_file), "--json"]).stdout
+
+
+def test_eval_table_names_the_family(ekman_file: Path) -> None:
+    result = RUNNER.invoke(app, ["eval", str(ekman_file)])
+    assert result.exit_code == 0
+    assert "ekman" in result.stdout and "macro-F1" in result.stdout
+
+
+def test_eval_malformed_line_raises_a_coded_error_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(_conv("a", "fine", ["neutral"]) + "\n{oops\n", encoding="utf-8")
+    result = RUNNER.invoke(app, ["eval", str(path), "--json"])
+    assert isinstance(result.exception, TalkdownError)  # cli/main.py turns it into a red line + exit 3
+    assert result.exception.code == "TD101"
+    assert result.exception.fields["line"] == 2
+
+
+def test_analyze_json_lists_labels_with_evidence_and_the_models_in_use() -> None:
+    result = RUNNER.invoke(app, ["analyze", "I hate you, you ruined everything", "--as", "subject", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    anger = [a for a in doc["annotations"] if a["family"] == "ekman" and a["label"] == "anger"]
+    assert anger and anger[0]["evidence"]
+    emotion = [a for a in doc["analyzers"] if a["name"] == "emotion"]
+    assert emotion[0]["kind"] == "model" and emotion[0]["models"]
+
+
+def test_analyze_reads_earlier_turns_from_a_context_file(tmp_path: Path) -> None:
+    ctx = tmp_path / "ctx.txt"
+    ctx.write_text("subject: nobody ever listens to me\nnegotiator: I'm listening\n", encoding="utf-8")
+    result = RUNNER.invoke(app, ["analyze", "Nobody listens?", "--as", "negotiator", "--context", str(ctx)])
+    assert result.exit_code == 0, result.output
+    assert "analysers in use" in result.stdout

@@ -1,0 +1,223 @@
+"""The evaluation contract: exact metrics on a hand-written file, the JSON shape, coded errors, determinism.
+
+The conversations below are written for this test (no ESConv or AnnoMI text: licence). Predictions come
+from two fake rule analysers at the analyser boundary, so every expected number is worked out by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.pipeline import Pipeline
+from talkdown.domain.annotations import Annotation, Span
+from talkdown.errors import TalkdownError
+from talkdown.services.evaluate import EvalReport, evaluate_files
+
+
+def _ann(name: str, family: str, label: str) -> Annotation:
+    return Annotation(
+        analyzer=name, analyzer_version="1", family=family, label=label, score=0.9, evidence=(Span(start=0, end=1),)
+    )
+
+
+class FakeSkills:
+    name: ClassVar[str] = "skills"
+    version: ClassVar[str] = "1"
+    requires: ClassVar[frozenset[str]] = frozenset()
+    produces: ClassVar[frozenset[str]] = frozenset({"talkdown_skill"})
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        if turn.side != "negotiator":
+            return ()
+        text = turn.text.lower()
+        out = []
+        if ctx.window and text.rstrip("?") == ctx.window[-1].text.lower().split()[-1]:
+            out.append("mirroring")
+        if "sounds like" in text:
+            out.append("emotion_labeling")
+        if "what" in text:
+            out.append("open_question")
+        elif "is that right?" in text or (text.endswith("?") and not out):
+            out.append("closed_question")
+        if "you should" in text:
+            out.append("suggestion")
+        return tuple(_ann(self.name, "talkdown_skill", label) for label in out)
+
+
+class FakeEmotion:
+    name: ClassVar[str] = "emotion"
+    version: ClassVar[str] = "1"
+    requires: ClassVar[frozenset[str]] = frozenset()
+    produces: ClassVar[frozenset[str]] = frozenset({"ekman"})
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        if turn.side == "negotiator":
+            return ()
+        labels = [lab for word, lab in (("happy", "joy"), ("angry", "anger")) if word in turn.text] or ["neutral"]
+        return tuple(_ann(self.name, "ekman", lab) for lab in labels)
+
+
+def _conv(cid: str, *turns: tuple[str, str, dict[str, list[str]]]) -> str:
+    body = [
+        {"idx": i, "speaker": role, "role": role, "text": text, "labels": labels}
+        for i, (role, text, labels) in enumerate(turns)
+    ]
+    return json.dumps({"id": cid, "source": "test", "split": "dev", "meta": {}, "turns": body})
+
+
+N, S = "negotiator", "subject"
+LINES = [
+    _conv(
+        "t-1",
+        (N, "What happened?", {"annomi_therapist": ["question"], "annomi_question": ["open"],
+                               "talkdown_skill": ["open_question"]}),
+        (S, "I am angry", {"ekman": ["anger"], "talkdown_cue": [], "goemotions": ["anger"]}),
+        (N, "Sounds like you are angry. Is that right?",
+         {"annomi_therapist": ["reflection"], "annomi_question": ["closed"],
+          "talkdown_skill": ["emotion_labeling", "closed_question"]}),
+        (S, "I am happy and angry", {"ekman": ["joy"]}),
+    ),
+    _conv(
+        "t-2",
+        (N, "You should leave", {"annomi_therapist": ["question"], "annomi_question": ["open"],
+                                  "talkdown_skill": []}),
+        (S, "ok", {"ekman": ["neutral", "sadness"]}),
+    ),
+]  # fmt: skip
+
+
+def _pipeline() -> Pipeline:
+    return Pipeline([FakeSkills(), FakeEmotion()])
+
+
+def _write(tmp_path: Path, lines: list[str], name: str = "dev.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _scores(report: EvalReport, family: str) -> dict[str, tuple[float, float, float, int]]:
+    return {k: (v.precision, v.recall, v.f1, v.support) for k, v in report.families[family].labels.items()}
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> EvalReport:
+    return evaluate_files([_write(tmp_path, LINES)], pipeline=_pipeline())
+
+
+def test_single_label_family_counts_a_wrong_guess_against_both_classes(report: EvalReport) -> None:
+    # gold question, reflection, question; predicted question, question (reflection + question skills: the
+    # question wins), therapist_input (suggestion)
+    fam = report.families["annomi_therapist"]
+    assert fam.n == 3
+    assert _scores(report, "annomi_therapist") == {
+        "reflection": (0.0, 0.0, 0.0, 1),
+        "question": (0.5, 0.5, 0.5, 2),
+        "therapist_input": (0.0, 0.0, 0.0, 0),
+    }
+    assert fam.macro_f1 == pytest.approx(0.5 / 3)
+
+
+def test_a_question_turn_without_an_open_question_skill_counts_as_closed(report: EvalReport) -> None:
+    # gold open, closed, open; predicted open, closed, closed (no question skill: the default)
+    assert _scores(report, "annomi_question") == {
+        "open": (1.0, 0.5, pytest.approx(2 / 3), 2),
+        "closed": (0.5, 1.0, pytest.approx(2 / 3), 1),
+    }
+    assert report.families["annomi_question"].macro_f1 == pytest.approx(2 / 3)
+
+
+def test_multi_label_family_scores_each_label_as_binary(report: EvalReport) -> None:
+    # anger: tp 1 fp 1; joy: tp 1; neutral: tp 1; sadness: fn 1 (never predicted)
+    assert _scores(report, "ekman") == {
+        "anger": (0.5, 1.0, pytest.approx(2 / 3), 1),
+        "joy": (1.0, 1.0, 1.0, 1),
+        "sadness": (0.0, 0.0, 0.0, 1),
+        "neutral": (1.0, 1.0, 1.0, 1),
+    }
+    assert report.families["ekman"].n == 3
+    assert report.families["ekman"].macro_f1 == pytest.approx((2 / 3 + 1 + 0 + 1) / 4)
+
+
+def test_an_empty_gold_list_is_a_labelled_negative_so_a_prediction_there_is_a_false_positive(
+    report: EvalReport,
+) -> None:
+    assert report.families["talkdown_skill"].n == 3
+    assert _scores(report, "talkdown_skill")["suggestion"] == (0.0, 0.0, 0.0, 0)
+    assert report.families["talkdown_skill"].macro_f1 == pytest.approx(3 / 4)
+
+
+def test_a_family_with_only_negatives_and_no_predictions_has_no_labels(report: EvalReport) -> None:
+    cue = report.families["talkdown_cue"]
+    assert (cue.n, cue.macro_f1, cue.labels) == (1, 0.0, {})
+
+
+def test_families_talkdown_cannot_predict_are_skipped_and_named(report: EvalReport) -> None:
+    assert "goemotions" not in report.families
+    assert report.skipped == ("goemotions",)
+    assert (report.conversations, report.turns) == (2, 6)
+
+
+def test_json_has_exactly_the_contract_shape(report: EvalReport) -> None:
+    doc = json.loads(json.dumps(report.to_json()))
+    assert list(doc) == ["families"]
+    for fam in doc["families"].values():
+        assert set(fam) == {"n", "macro_f1", "labels"}
+        assert isinstance(fam["n"], int) and isinstance(fam["macro_f1"], float)
+        for scores in fam["labels"].values():
+            assert set(scores) == {"precision", "recall", "f1", "support"}
+            assert isinstance(scores["support"], int)
+
+
+def test_two_runs_and_any_batch_size_give_identical_results(tmp_path: Path, report: EvalReport) -> None:
+    again = evaluate_files([_write(tmp_path, LINES, "again.jsonl")], pipeline=_pipeline(), batch_size=1)
+    assert again.to_json() == report.to_json()
+
+
+def test_each_turn_sees_the_previous_turns_of_its_conversation_as_context(tmp_path: Path) -> None:
+    line = _conv("t-3", (S, "they never listen", {}), (N, "Listen?", {"talkdown_skill": ["mirroring"]}))
+    report = evaluate_files([_write(tmp_path, [line])], pipeline=_pipeline())
+    assert _scores(report, "talkdown_skill") == {"mirroring": (1.0, 1.0, 1.0, 1)}
+    no_context = evaluate_files([_write(tmp_path, [line])], pipeline=_pipeline(), window=0)
+    assert no_context.families["talkdown_skill"].macro_f1 == 0.0
+
+
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"id": "x", "turns": []}', "non-empty 'turns'"),
+        (_conv("x", ("hostage_taker", "hi", {})), "'role'"),
+        (_conv("x", (S, "hi", {"ekman": ["happy"]})), "unknown ekman label 'happy'"),
+        (_conv("x", (N, "hi", {"annomi_therapist": ["question", "other"]})), "exactly one label"),
+    ],
+)
+def test_a_malformed_line_is_an_input_error_naming_file_and_line(tmp_path: Path, bad: str, problem: str) -> None:
+    path = _write(tmp_path, [LINES[0], bad])
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([path], pipeline=_pipeline())
+    assert err.value.code == "TD101"
+    assert err.value.fields["line"] == 2
+    assert err.value.fields["file"] == str(path)
+    assert problem in str(err.value.fields["problem"])
+
+
+def test_invalid_utf8_is_an_input_error_on_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(
+        LINES[0].encode() + b"\n" + _conv("x", (S, "caf\u00e9", {})).encode().replace(b"\\u00e9", b"\xe9") + b"\n"
+    )
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([path], pipeline=_pipeline())
+    assert (err.value.code, err.value.fields["line"]) == ("TD101", 2)
+
+
+def test_a_missing_file_is_a_read_error(tmp_path: Path) -> None:
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([tmp_path / "nope.jsonl"], pipeline=_pipeline())
+    assert err.value.code == "TD107"
