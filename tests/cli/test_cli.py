@@ -85,3 +85,14 @@ def test_an_events_export_verifies_as_a_file_and_a_changed_byte_fails(td, tmp_pa
     out.write_bytes(bytes(raw))
     failed = td("verify", "--file", str(out), ok=False)
     assert failed.returncode == 7 and "TD501" in failed.stderr
+
+
+def test_analyze_incident_stores_labels_with_evidence_for_each_utterance(td) -> None:  # type: ignore[no-untyped-def]
+    incident = td("incident", "new", "t", "--type", "hostage").stdout.strip()
+    td("say", incident, "Curtis", "If you come in here I'll shoot him.", "--role", "subject")
+    td("say", incident, "Dana", "You sound scared about what happens next.", "--role", "primary")
+    doc = json.loads(td("analyze", "--incident", incident, "--json").stdout)
+    by_seq = {u["seq"]: {(a["family"], a["label"]) for a in u["annotations"]} for u in doc["utterances"]}
+    assert ("talkdown_cue", "threat") in by_seq[3]
+    assert ("talkdown_skill", "emotion_labeling") in by_seq[5]
+    assert {a["name"] for a in doc["analyzers"]} >= {"skills", "cues", "emotion"}

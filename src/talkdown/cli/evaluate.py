@@ -85,16 +85,20 @@ def _render_report(report: EvalReport, out: Console) -> None:
 
 
 def analyze_command(
-    text: str = typer.Argument(..., help="The utterance to analyse."),
+    text: str | None = typer.Argument(None, help="The utterance to analyse (or use --incident)."),
     as_: AsSide = typer.Option(AsSide.SUBJECT, "--as", help="Who said it."),
     context: Path | None = typer.Option(
         None, "--context", help="Earlier turns: a text file (one per line, optional 'subject:' prefix) or a JSONL file."
     ),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    incident: str | None = typer.Option(None, "--incident", help="Annotate every utterance of an incident."),
 ) -> None:
     """Analyse one utterance: labels with their evidence highlighted, and which analysers and models ran."""
-    # Hook for `--incident ID` (to be added in cli/main.py's wiring): build `window` from the incident's
-    # transcript through a service and pass it here instead of reading --context.
+    if incident is not None:
+        _analyze_incident(incident, json_out=json_out)
+        return
+    if text is None:
+        raise TalkdownError("TD105", value="", what="utterance", problem="give the text, or --incident ID")
     window = _read_context(context) if context is not None else ()
     result = analyze_text(text, side=as_.value, window=window)
     if json_out:
@@ -161,3 +165,55 @@ def _render_analysis(result: TextAnalysis, out: Console) -> None:
     for info in result.analyzers:
         models.add_row(info.name, info.kind, info.version, "\n".join(info.models) or "-")
     out.print(models)
+
+
+def _analyze_incident(ref: str, *, json_out: bool) -> None:
+    """Annotate an incident's log (results stored beside it) and show each utterance with its labels."""
+    from talkdown.cli.state import STATE
+    from talkdown.services import annotate, incidents
+
+    app = STATE.app()
+    with Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        transient=True,
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task("analyse", total=None)
+        results = annotate.annotate_incident(
+            app, ref, progress=lambda done, total: bar.update(task, completed=done, total=total)
+        )
+    state = incidents.get_incident(app, ref)
+    infos = annotate.live_pipeline().describe()
+    if json_out:
+        doc = {
+            "incident_id": state.incident_id,
+            "utterances": [
+                {
+                    "seq": u.seq,
+                    "speaker": state.parties[u.speaker].name if u.speaker in state.parties else u.speaker,
+                    "text": u.text,
+                    "annotations": [a.model_dump(mode="json") for a in results.get(u.seq, [])],
+                }
+                for u in state.utterances
+            ],
+            "analyzers": [asdict(info) for info in infos],
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False))
+        return
+    out = Console()
+    table = Table(
+        "seq", "speaker", "utterance (evidence highlighted)", "labels", title=state.title, title_justify="left"
+    )
+    for u in state.utterances:
+        found = [a for a in results.get(u.seq, []) if a.evidence and not a.low_confidence]
+        shown = Text(u.text)
+        for ann in found:
+            for span in ann.evidence:
+                shown.stylize("bold black on yellow", span.start, span.end)
+        labels = ", ".join(sorted({f"{a.family}:{a.label}" for a in found}))
+        speaker = state.parties[u.speaker].name if u.speaker in state.parties else u.speaker
+        table.add_row(str(u.seq), speaker, shown, labels or "-")
+    out.print(table)
+    out.print("analysers: " + ", ".join(f"{i.name} {i.version} ({i.kind})" for i in infos))
