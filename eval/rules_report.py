@@ -1,6 +1,6 @@
 """Score talkdown's rule-based analysers on talkdown's own labelled files (and change talk on AnnoMI dev).
 
-Usage: python eval/rules_report.py [--data ../shared/data] [--files eval/data/talkdown-dev.jsonl ...]
+Usage: python eval/rules_report.py [--data ../shared/data] [--files eval/data/indomain_dev.jsonl ...]
                                   [--errors FILE] [--seed 0]
 
 Prints per-label precision / recall / F1 and macro-F1 per family to stderr and writes
@@ -31,7 +31,7 @@ from talkdown.analysis.cues import CueAnalyzer
 from talkdown.analysis.skills import SkillAnalyzer
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILES = ("eval/data/talkdown-dev.jsonl", "eval/data/talkdown-holdout.jsonl")
+DEFAULT_FILES = ("eval/data/indomain_dev.jsonl", "eval/data/indomain_holdout.jsonl")
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.
 BASE_DAY = datetime(2024, 1, 1, tzinfo=UTC)
