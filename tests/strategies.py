@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from talkdown.domain.enums import (
     Channel,
+    ChannelKind,
     CommitmentStatus,
     DeadlineStatus,
     DemandCategory,
@@ -15,21 +16,31 @@ from talkdown.domain.enums import (
     HostageCondition,
     IncidentType,
     Role,
+    Tone,
 )
 from talkdown.domain.events import (
+    AdviceDismissed,
     AnyEvent,
+    ChannelOpened,
+    ConstraintNoted,
     DeadlineSet,
     DeadlineStatusChanged,
     DemandRecorded,
     DemandStatusChanged,
+    DutyEnded,
+    DutyStarted,
     EntryCorrected,
     HostageConditionChanged,
     HostageRecorded,
     IncidentOpened,
+    InjectIssued,
+    MediaEventRecorded,
     NoteAdded,
     PartyAdded,
     PromiseMade,
     PromiseStatusChanged,
+    StakeholderAdded,
+    SupportStated,
     UtteranceLogged,
 )
 
@@ -117,6 +128,34 @@ def event_sequences(draw: st.DrawFn, *, max_size: int = 25) -> list[AnyEvent]:
                     ref_seq=draw(st.sampled_from(utterance_seqs)), field="text", value=draw(texts), reason="typo"
                 )
             )
-        else:
+        elif draw(st.booleans()):
             events.append(NoteAdded(text=draw(texts)))
+        else:
+            events.append(draw(_side_records(parties, n)))
     return events
+
+
+def _side_records(parties: list[str], n: int) -> st.SearchStrategy[AnyEvent]:
+    """Duty, inject, dismissal and diplomatic-track entries: kept as records by the fold."""
+    return st.one_of(
+        st.builds(DutyStarted, party_id=st.sampled_from(parties)),
+        st.builds(DutyEnded, party_id=st.sampled_from(parties)),
+        st.builds(InjectIssued, inject_id=st.just(f"j{n}"), name=texts),
+        st.builds(AdviceDismissed, advice_id=texts, rule_id=texts, advisor_version=st.just("1"), reason=texts),
+        st.builds(StakeholderAdded, stakeholder_id=st.just(f"s{n}"), name=texts),
+        st.builds(
+            ChannelOpened,
+            channel_id=st.just(f"c{n}"),
+            channel_kind=st.sampled_from(list(ChannelKind)),
+            description=texts,
+        ),
+        st.builds(ConstraintNoted, constraint_id=st.just(f"k{n}"), description=texts, legal=st.booleans()),
+        st.builds(
+            MediaEventRecorded,
+            media_id=st.just(f"m{n}"),
+            outlet=texts,
+            description=texts,
+            tone=st.sampled_from(list(Tone)),
+        ),
+        st.builds(SupportStated, statement_id=st.just(f"v{n}"), by=texts, description=texts),
+    )
