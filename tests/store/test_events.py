@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from talkdown.domain.enums import IncidentType, Role
-from talkdown.domain.events import IncidentOpened, PartyAdded, UtteranceLogged
+from talkdown.domain.events import AnyEvent, IncidentOpened, PartyAdded, UtteranceLogged
 from talkdown.domain.log import GENESIS_HASH, verify
+from talkdown.domain.state import replay
 from talkdown.services.wiring import App
 from talkdown.store.events import StaleHead
+from tests.strategies import event_sequences
 
 pytestmark = pytest.mark.integration
 
@@ -63,3 +68,16 @@ def test_incident_ids_match_by_prefix_with_wildcards_escaped(app: App) -> None:
     _open(app)
     assert app.store.incident_ids(prefix="inc") == ["inc1"]
     assert app.store.incident_ids(prefix="in%") == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(event_sequences(max_size=15))
+def test_any_valid_sequence_replays_to_the_same_state_after_a_store_round_trip(
+    sqlite_app: App, events: list[AnyEvent]
+) -> None:
+    incident_id = f"h{uuid.uuid4().hex[:10]}"
+    written = sqlite_app.recorder.record(incident_id, events, actor="user:test")
+    read = sqlite_app.store.load(incident_id)
+    assert read == written
+    assert replay(read) == replay(written)
+    assert verify(read, incident_id=incident_id).ok
