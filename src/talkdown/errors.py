@@ -44,13 +44,24 @@ CODES: dict[str, str] = {
     "TD106": "Unknown format '{value}'. Use one of: {choices}.",
     "TD107": "{file}: cannot read it ({problem}).",
     "TD108": "Speaker mapping {file}: {problem}.",
+    "TD120": "Case file {file}: {problem}. Nothing was imported.",
+    "TD121": "No transcripts found for '{pattern}': give files, folders or quoted globs (e.g. 'calls/*.vtt').",
+    "TD122": "{file}: not a ConvoKit corpus ({problem}). "
+    "It needs utterances.jsonl, speakers.json and conversations.json.",
+    "TD123": "{file}: not a talkdown study results file ({problem}). Create one with 'talkdown study analyze'.",
     "TD130": "{file} line {line}: scenario key '{key}': {problem}. Fix the scenario (see docs/training.md).",
     "TD131": "{file} line {line}: not valid YAML ({problem}). Fix the scenario file.",
     "TD140": "Advice {advice_id}: a dismissal needs a reason (what the team decided and why).",
+    "TD150": "Wrong user name or password. After {limit} failures in a row sign-in pauses for a while.",
+    "TD151": "Not signed in, or the session has expired. Sign in again at /login.",
+    "TD152": "The security token (CSRF) of this request is missing or stale; nothing was saved. Reload and retry.",
+    "TD153": "'{value}' is not an account role. Use one of: {choices}.",
+    "TD154": "{what} must be {problem}.",
     # NotFound
     "TD201": "No incident '{incident_id}'. See 'talkdown incident list'.",
     "TD202": "Incident {incident_id} has no {what} '{ref}'. See 'talkdown incident show {incident_id}'.",
     "TD203": "Incident prefix '{prefix}' matches {count} incidents; give more characters.",
+    "TD220": "No case '{case_id}'. See 'talkdown cases list'.",
     "TD230": "No training scenario '{scenario}'. Shipped scenarios: {choices} (see 'talkdown train list').",
     "TD231": "Scenario {scenario} has no inject '{inject}'. Choose one of: {choices}.",
     "TD240": "Incident {incident_id} has no current advice '{advice_id}'. See 'talkdown advise {incident_id}'.",
@@ -58,11 +69,21 @@ CODES: dict[str, str] = {
     "TD301": "Incident {incident_id} is closed. Reopen it or open a new incident.",
     "TD302": "Incident {incident_id}: {problem}.",
     "TD303": "Incident {incident_id} already exists; an imported log cannot overwrite it.",
+    "TD320": "Case id '{case_id}' belongs to a shipped case; your cases never replace shipped ones. "
+    "Give it another id.",
+    "TD321": "Case id '{case_id}' is already in your library ({file}). "
+    "Re-import that file to change it, or use another id.",
+    "TD322": "{path} already holds study results. Continue them with --resume, or choose another --out.",
+    "TD323": "{path} was started for other inputs or options ({problem}). "
+    "Use another --out, or the same inputs to resume.",
     "TD330": "Incident {incident_id} is not a training session; training commands work only on those.",
     "TD331": "Training session {incident_id} has ended ({outcome}). Start a new one with 'talkdown train run'.",
     "TD340": "Advice {advice_id} was already dismissed at seq {seq}.",
+    "TD350": "Your role ({role}) may not {action}. Ask the team leader or an admin.",
     # Conflict
     "TD401": "A teammate logged seq {seq} first; your entry was not saved after {attempts} tries. Submit it again.",
+    "TD450": "Too many failed sign-ins for this account or address; try again in {seconds} s.",
+    "TD451": "There is already an account named '{username}'.",
     # IntegrityError
     "TD501": "Incident {incident_id}: seq {seq} {problem}. Preserve the database; compare with the paper head.",
     "TD502": "Incident {incident_id}: the log ends at seq {have} but a checkpoint recorded seq {want} "
@@ -73,6 +94,8 @@ CODES: dict[str, str] = {
     "TD601": "Database '{url}' cannot be opened: {problem}.",
     "TD602": "{file}: {problem}.",
     "TD603": "The database schema is at revision {have}, newer than this talkdown knows ({want}). Upgrade talkdown.",
+    "TD620": "Your case library file {file}: {problem}. Fix or remove the file.",
+    "TD621": "Dask scheduler {address} cannot be reached: {problem}. Check the address, or run without --scheduler.",
     "TD630": "The response realizer at {url} failed: {problem}. Check the URL or run without --llm-url.",
     "TD640": "{file}: unknown key '{key}'{hint}. Nothing in the policy was applied.",
     "TD641": "{file}: key '{key}': {problem}. Fix the value; nothing in the policy was applied.",

@@ -1,0 +1,184 @@
+"""``talkdown train``: practise against a simulated subject in the terminal, inject, debrief.
+
+The interactive chat reads lines from the trainee; ``/inject ID`` lets an instructor at the same keyboard
+issue an inject (another terminal can use ``talkdown train inject``: the subject reads injects from the log),
+``/state`` shows the gauges, ``/quit`` stops. With ``--script FILE --json`` the trainee's lines come from a
+file, one per line, and the transcript, final state and outcome print as one JSON document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.errors import TalkdownError
+from talkdown.services import train
+
+app = typer.Typer(no_args_is_help=True, help="Practise against a simulated subject; inject; debrief.")
+SESSION = typer.Argument(..., help="Training session id (an incident id) or a unique prefix.")
+LLM_URL = typer.Option(
+    None, "--llm-url", envvar="TALKDOWN_TRAIN_LLM_URL", help="OpenAI-compatible endpoint to word replies (off)."
+)
+console = Console()
+
+
+@app.command("list")
+def list_command(as_json: bool = JSON_OPTION) -> None:
+    """The shipped scenarios and the doctrine each trains."""
+    scenarios = train.list_scenarios()
+    if as_json:
+        echo_json([asdict(s) for s in scenarios])
+        return
+    table = Table("id", "type", "title", "injects")
+    for s in scenarios:
+        table.add_row(s.scenario_id, s.incident_type, s.title, ", ".join(s.injects))
+    console.print(table)
+
+
+@app.command("run")
+def run_command(
+    scenario: str = typer.Argument(..., help="Scenario id (see 'talkdown train list') or a scenario YAML file."),
+    seed: int = typer.Option(0, "--seed", help="Seed for the subject's wording; same seed and lines, same session."),
+    script: Path | None = typer.Option(None, "--script", help="Read the trainee's lines from this file."),
+    trainee: str = typer.Option("Trainee", "--trainee", help="Your name, to compare with your earlier sessions."),
+    llm_url: str | None = LLM_URL,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Start a session and talk to the subject (interactive, or scripted with --script)."""
+    application = STATE.app()
+    started = train.start_session(application, scenario=scenario, seed=seed, trainee=trainee)
+    if script is not None:
+        _run_script(started, script, llm_url=llm_url, as_json=as_json)
+        return
+    console.print(f"[dim]session {started.session_id} · {started.scenario_id} · seed {seed}[/]")
+    console.print("[dim]Type your lines. /inject ID, /state, /quit.[/]")
+    console.print(f"[bold red]Subject:[/] {started.opening}")
+    outcome = None
+    while outcome is None:
+        try:
+            line = console.input("[bold cyan]You:[/] ").strip()
+        except EOFError:
+            break
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            break
+        if line.startswith("/inject"):
+            _inject(started.session_id, line.removeprefix("/inject").strip())
+            continue
+        if line == "/state":
+            gauges = train.get_session_state(application, started.session_id)
+            console.print("  ".join(f"{k} {v}" for k, v in gauges.items()), style="yellow")
+            continue
+        result = train.take_turn(application, started.session_id, text=line, llm_url=llm_url)
+        console.print(f"[bold red]Subject:[/] {result.reply}")
+        outcome = result.outcome
+    _print_summary(started.session_id)
+
+
+def _inject(session_id: str, inject_id: str) -> None:
+    try:
+        seq = train.issue_inject(STATE.app(), session_id, inject=inject_id)
+    except TalkdownError as exc:
+        console.print(f"[red]{exc.message}[/]")
+        return
+    console.print(f"[yellow]inject {inject_id} logged at seq {seq}[/]")
+
+
+def _run_script(started: train.SessionStarted, script: Path, *, llm_url: str | None, as_json: bool) -> None:
+    try:
+        lines = [ln.strip() for ln in script.read_text(encoding="utf-8").splitlines()]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TalkdownError("TD107", file=str(script), problem=str(exc)) from exc
+    application = STATE.app()
+    transcript: list[dict[str, object]] = [{"speaker": "subject", "text": started.opening}]
+    result = None
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("/inject "):
+            seq = train.issue_inject(application, started.session_id, inject=line.split(maxsplit=1)[1])
+            transcript.append({"inject": line.split(maxsplit=1)[1], "seq": seq})
+            continue
+        result = train.take_turn(application, started.session_id, text=line, llm_url=llm_url)
+        transcript.append({"speaker": "trainee", "text": line, "seq": result.trainee_seq})
+        transcript.append({"speaker": "subject", "text": result.reply, "seq": result.reply_seq})
+        if result.outcome is not None:
+            break
+    out = {
+        "session_id": started.session_id,
+        "scenario": started.scenario_id,
+        "seed": started.seed,
+        "transcript": transcript,
+        "final_state": result.state if result else None,
+        "outcome": (result.outcome if result else None) or "in progress",
+    }
+    if as_json:
+        echo_json(out)
+    else:
+        for entry in transcript:
+            if "speaker" in entry:
+                console.print(f"[bold]{entry['speaker']}:[/] {entry['text']}", highlight=False)
+        _print_summary(started.session_id)
+
+
+def _print_summary(session_id: str) -> None:
+    d = train.get_debrief(STATE.app(), session_id)
+    console.print(f"\n[bold]Outcome:[/] {d.outcome}. {d.outcome_reason}")
+    console.print(f"Highest stairway step: {d.highest_stage}; listening moves in {d.listening_rate:.0%} of your turns.")
+    for a in d.avoid[:5]:
+        console.print(f'[red]seq {a.seq}[/] {a.doctrine_id}: "{a.line}" → better: {a.better}', highlight=False)
+    console.print(f"[dim]Full debrief: talkdown train debrief {session_id}[/]")
+
+
+@app.command("inject")
+def inject_command(
+    session: str = SESSION, inject: str = typer.Argument(..., help="Inject id (see 'talkdown train list').")
+) -> None:
+    """Issue an instructor's inject; the subject reacts on his next reply."""
+    typer.echo(f"seq {train.issue_inject(STATE.app(), session, inject=inject)}")
+
+
+@app.command("debrief")
+def debrief_command(
+    session: str = SESSION,
+    as_json: bool = JSON_OPTION,
+    html: Path | None = typer.Option(None, "--html", help="Write the debrief as HTML to this file."),
+    pdf: Path | None = typer.Option(None, "--pdf", help="Write the debrief as PDF (needs WeasyPrint)."),
+) -> None:
+    """The scored debrief: outcome, stairway, skills, behaviours to avoid with better lines, demands, history."""
+    application = STATE.app()
+    if html is not None:
+        html.write_text(train.export_html(application, session), encoding="utf-8")
+        typer.echo(str(html))
+        return
+    if pdf is not None:
+        pdf.write_bytes(train.export_pdf(application, session))
+        typer.echo(str(pdf))
+        return
+    d = train.get_debrief(application, session)
+    if as_json:
+        echo_json(d.to_dict())
+        return
+    console.print(f"[bold]{d.scenario_title}[/] · trainee {d.trainee} · {d.turns} exchanges")
+    console.print(f"[bold]Outcome:[/] {d.outcome}. {d.outcome_reason}")
+    console.print(f"Highest step: {d.highest_stage}; listening moves in {d.listening_rate:.0%} of turns.")
+    skills = Table("skill", "turns")
+    for k, v in d.skills.items():
+        skills.add_row(k, str(v))
+    console.print(skills)
+    avoid = Table("seq", "your line", "behaviour", "better")
+    for a in d.avoid:
+        avoid.add_row(str(a.seq), a.line, a.doctrine_id, a.better)
+    console.print(avoid)
+    for x in d.demands:
+        console.print(f"Demand '{x.item}': {x.handled}. {x.doctrine}", highlight=False)
+    for line in d.deadlines:
+        console.print(line, highlight=False)
+    for s in d.earlier:
+        console.print(f"Earlier: {s.opened_at} {s.scenario_id} {s.outcome} listening {s.listening_rate:.0%}")

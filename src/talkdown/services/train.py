@@ -1,0 +1,325 @@
+"""TRAIN use cases: start a session, take a turn, issue an inject, debrief and export it.
+
+A training session is an incident with ``mode=training``: the trainee is the primary negotiator, the simulated
+subject a subject party, and every line, inject, demand, deadline and release is an ordinary event, so the
+same log, analysis, advisor and report apply. What the log keeps is enough to replay the session exactly:
+the scenario id and its sha256, the seed and engine version (in ``IncidentOpened.source_meta``), and every
+trainee line and inject in order. The subject's state is never logged; the debrief recomputes it.
+
+One user action is one transaction: the trainee's line, his reply and what it caused (a demand, a release,
+the end of the session) are appended together, so a crash never leaves a line without its answer.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import cache
+
+from pydantic import JsonValue
+
+from talkdown.domain.enums import Channel, DeadlineStatus, IncidentMode, Role
+from talkdown.domain.events import (
+    AnyEvent,
+    DeadlineSet,
+    DeadlineStatusChanged,
+    DemandRecorded,
+    HostageConditionChanged,
+    HostageRecorded,
+    HostageReleased,
+    IncidentClosed,
+    IncidentOpened,
+    InjectIssued,
+    PartyAdded,
+    UtteranceLogged,
+)
+from talkdown.domain.ids import new_id
+from talkdown.domain.state import IncidentState
+from talkdown.errors import TalkdownError
+from talkdown.services.incidents import list_incidents, resolve_incident_id
+from talkdown.services.wiring import App
+from talkdown.sim.debrief import Debrief, SessionSummary, build_debrief, render_html
+from talkdown.sim.engine import VERSION, Effect, SimulatedSubject, turn_rng
+from talkdown.sim.realizer import HttpRealizer, Realizer
+from talkdown.sim.scenario import Scenario, load_scenario, scenario_digest, shipped_ids
+from talkdown.sim.state import SubjectView, ViewItem, build_view
+
+TRAINEE, SUBJECT = "trainee", "subject"
+SOURCE = "talkdown.sim"
+MINUTES_PER_EXCHANGE = 1  # a deadline "in N exchanges" is logged as due N minutes later [D]
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    scenario_id: str
+    title: str
+    incident_type: str
+    trains: tuple[str, ...]
+    injects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SessionStarted:
+    session_id: str
+    scenario_id: str
+    seed: int
+    opening: str
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    trainee_seq: int
+    reply_seq: int
+    reply: str
+    state: dict[str, float | int | str]
+    outcome: str | None
+    realizer: str
+    effects: tuple[str, ...]
+
+
+def list_scenarios() -> list[ScenarioInfo]:
+    out = []
+    for sid in shipped_ids():
+        sc = load_scenario(sid)
+        out.append(
+            ScenarioInfo(sc.id, sc.title, sc.incident_type.value, tuple(sc.trains), tuple(i.id for i in sc.injects))
+        )
+    return out
+
+
+@cache
+def _subject(scenario_id: str) -> SimulatedSubject:
+    """One subject per scenario per process, so its memo of analysed lines survives across turns."""
+    return SimulatedSubject(load_scenario(scenario_id))
+
+
+def start_session(app: App, *, scenario: str, seed: int = 0, trainee: str = "Trainee") -> SessionStarted:
+    """Open the training incident with its parties, hostages and the subject's opening line."""
+    sc = load_scenario(scenario)
+    session_id = new_id()
+    meta: dict[str, JsonValue] = {
+        "scenario": sc.id,
+        "scenario_sha256": scenario_digest(sc),
+        "seed": seed,
+        "engine": VERSION,
+    }
+    opening = _subject(sc.id).opening(turn_rng(seed, 0))
+    events: list[AnyEvent] = [
+        IncidentOpened(
+            title=f"Training: {sc.title}",
+            incident_type=sc.incident_type,
+            mode=IncidentMode.TRAINING,
+            description=sc.summary,
+            source=SOURCE,
+            external_id=sc.id,
+            source_meta=meta,
+        ),
+        PartyAdded(party_id=TRAINEE, name=trainee, role=Role.PRIMARY),
+        PartyAdded(party_id=SUBJECT, name=sc.persona.name, role=Role.SUBJECT, description=sc.persona.motive),
+        *(
+            HostageRecorded(hostage_id=h.id, alias=h.alias, condition=h.condition, medical_needs=h.medical_needs)
+            for h in sc.persona.hostages
+        ),
+        UtteranceLogged(speaker=SUBJECT, text=opening, channel=_channel(sc)),
+    ]
+    app.recorder.record(session_id, events, actor=app.actor)
+    return SessionStarted(session_id, sc.id, seed, opening)
+
+
+def _channel(sc: Scenario) -> Channel:
+    return Channel(sc.channel)
+
+
+def _session(state: IncidentState) -> tuple[Scenario, int]:
+    if state.mode is not IncidentMode.TRAINING or state.source != SOURCE:
+        raise TalkdownError("TD330", incident_id=state.incident_id)
+    sid = str(state.source_meta.get("scenario", ""))
+    seed = state.source_meta.get("seed", 0)
+    return load_scenario(sid), int(seed) if isinstance(seed, int) else 0
+
+
+def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> TurnResult:
+    """Log the trainee's line and the subject's reply (with what it caused) in one transaction."""
+    if not text.strip():
+        raise TalkdownError("TD105", value=text, what="line", problem="it is empty")
+    incident_id = resolve_incident_id(app, ref)
+    realizer: Realizer | None = HttpRealizer(llm_url) if llm_url else None
+    result: list[TurnResult] = []
+
+    def build(state: IncidentState) -> list[AnyEvent]:
+        sc, seed = _session(state)
+        if not state.is_open:
+            raise TalkdownError("TD331", incident_id=incident_id, outcome=state.outcome or "closed")
+        subject = _subject(sc.id)
+        trainee_seq = state.head_seq + 1
+        view = build_view(state, scenario_id=sc.id).extended(ViewItem("trainee", text, trainee_seq))
+        turn = len(view.trainee_lines)
+        rng = turn_rng(seed, turn)
+        if realizer is not None:  # same engine and memo, other wording
+            subject = SimulatedSubject(sc, reader=subject.reader, realizer=realizer)
+        reply = subject.respond(view, rng)
+        channel = _channel(sc)
+        events: list[AnyEvent] = [
+            UtteranceLogged(speaker=TRAINEE, text=text, channel=channel),
+            UtteranceLogged(
+                speaker=SUBJECT,
+                text=reply.text,
+                channel=channel,
+                extra={"realizer": reply.realizer, "intent": reply.intent.key},
+            ),
+        ]
+        events += _effect_events(sc, reply.effects, reply_seq=trainee_seq + 1, now=app.clock.now())
+        result[:] = [
+            TurnResult(
+                trainee_seq,
+                trainee_seq + 1,
+                reply.text,
+                reply.state.gauges(),
+                reply.state.outcome,
+                reply.realizer,
+                tuple(f"{e.kind}:{e.ref}" for e in reply.effects),
+            )
+        ]
+        return events
+
+    app.recorder.record_with(incident_id, build, actor=app.actor)
+    return result[0]
+
+
+def _effect_events(sc: Scenario, effects: tuple[Effect, ...], *, reply_seq: int, now: datetime) -> list[AnyEvent]:
+    out: list[AnyEvent] = []
+    for e in effects:
+        if e.kind == "demand_raised":
+            d = next(x for x in sc.persona.demands if x.id == e.ref)
+            out.append(
+                DemandRecorded(
+                    demand_id=d.id,
+                    item=d.item,
+                    category=d.category,
+                    negotiable=d.negotiable,
+                    priority=d.priority,
+                    utterance_seq=reply_seq,
+                )
+            )
+        elif e.kind == "deadline_stated":
+            dl = next(x for x in sc.persona.deadlines if x.id == e.ref)
+            due = now + timedelta(minutes=MINUTES_PER_EXCHANGE * dl.in_turns)
+            out.append(
+                DeadlineSet(
+                    deadline_id=dl.id, due_at=due, description=dl.say, demand_id=dl.demand, utterance_seq=reply_seq
+                )
+            )
+        elif e.kind == "deadline_passed" and e.value == "quiet":
+            out.append(DeadlineStatusChanged(deadline_id=e.ref, status=DeadlineStatus.PASSED_WITHOUT_INCIDENT))
+        elif e.kind == "hostage_freed":
+            out.append(HostageReleased(hostage_id=e.ref))
+        elif e.kind == "ended":
+            out.append(IncidentClosed(outcome=e.ref, reason=e.value))
+    return out
+
+
+def issue_inject(app: App, ref: str, *, inject: str) -> int:
+    """An instructor's inject: logged as ``InjectIssued``; he reacts to it on his next reply."""
+    incident_id = resolve_incident_id(app, ref)
+
+    def build(state: IncidentState) -> list[AnyEvent]:
+        sc, _seed = _session(state)
+        if not state.is_open:
+            raise TalkdownError("TD331", incident_id=incident_id, outcome=state.outcome or "closed")
+        inj = sc.inject(inject)
+        effects: dict[str, JsonValue] = {
+            k: v
+            for k, v in (
+                ("arousal", inj.arousal),
+                ("trust", inj.trust),
+                ("hopelessness", inj.hopelessness),
+                ("face", inj.face),
+            )
+            if v
+        }
+        events: list[AnyEvent] = [
+            InjectIssued(inject_id=inj.id, name=inj.name, description=inj.description, effects=effects)
+        ]
+        if inj.hostage and inj.hostage_condition and inj.hostage in state.hostages:
+            events.append(HostageConditionChanged(hostage_id=inj.hostage, condition=inj.hostage_condition))
+        return events
+
+    return app.recorder.record_with(incident_id, build, actor=app.actor)[0].seq
+
+
+def get_session_state(app: App, ref: str) -> dict[str, float | int | str]:
+    """The subject's gauges now (for an instructor): recomputed from the log like everything else."""
+    state = app.recorder.current(resolve_incident_id(app, ref))
+    sc, _seed = _session(state)
+    return _subject(sc.id).state_of(build_view(state, scenario_id=sc.id)).gauges()
+
+
+def get_debrief(app: App, ref: str, *, compare: bool = True) -> Debrief:
+    """Recompute the session from its log and score it; earlier sessions of the same trainee are compared."""
+    state = app.recorder.current(resolve_incident_id(app, ref))
+    earlier = _earlier_sessions(app, state) if compare else ()
+    return _debrief(state, earlier)
+
+
+def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> Debrief:
+    sc, _seed = _session(state)
+    steps = _subject(sc.id).trace(build_view(state, scenario_id=sc.id))
+    trainee = state.parties[TRAINEE].name if TRAINEE in state.parties else "?"
+    debrief = build_debrief(session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier)
+    if state.source_meta.get("scenario_sha256") != scenario_digest(sc):
+        reason = debrief.outcome_reason + " (note: the scenario file changed after this session was run)"
+        debrief = replace(debrief, outcome_reason=reason.strip())
+    return debrief
+
+
+def _earlier_sessions(app: App, state: IncidentState) -> tuple[SessionSummary, ...]:
+    """The same trainee's previous training sessions, oldest first (matched by the trainee's name)."""
+    name = state.parties[TRAINEE].name if TRAINEE in state.parties else None
+    out = []
+    for summary in list_incidents(app):
+        if summary.mode != IncidentMode.TRAINING.value or summary.incident_id == state.incident_id:
+            continue
+        if state.opened_at is not None and summary.opened_at >= state.opened_at:
+            continue
+        other = app.recorder.current(summary.incident_id)
+        if other.source != SOURCE or TRAINEE not in other.parties or other.parties[TRAINEE].name != name:
+            continue
+        out.append(_debrief(other).summary(summary.opened_at.isoformat()))
+    return tuple(sorted(out, key=lambda s: s.opened_at))
+
+
+def export_html(app: App, ref: str) -> str:
+    return render_html(get_debrief(app, ref))
+
+
+def export_pdf(app: App, ref: str) -> bytes:
+    """PDF via WeasyPrint (optional dependency); TD701 names the extra when it is missing."""
+    document = export_html(app, ref)
+    try:
+        weasyprint = importlib.import_module("weasyprint")
+    except ImportError as exc:  # OSError too: WeasyPrint raises it when the pango libraries are missing
+        raise TalkdownError("TD701", feature="PDF export of the debrief", extra="pdf") from exc
+    except OSError as exc:
+        raise TalkdownError("TD701", feature="PDF export (needs Debian's pango libraries)", extra="pdf") from exc
+    pdf: bytes = weasyprint.HTML(string=document).write_pdf()
+    return pdf
+
+
+def replay_session(app: App, ref: str) -> list[str]:
+    """His replies recomputed from the logged trainee lines, injects, scenario and seed (template realizer).
+
+    Used to show a session replays deterministically: the result equals the logged replies when the session
+    ran with the template realizer and the scenario file is unchanged.
+    """
+    state = app.recorder.current(resolve_incident_id(app, ref))
+    sc, seed = _session(state)
+    subject = _subject(sc.id)
+    full = build_view(state, scenario_id=sc.id)
+    replies: list[str] = []
+    view = SubjectView(sc.id, full.items[:1])
+    for item in full.items[1:]:
+        view = view.extended(item)
+        if item.kind == "trainee":
+            replies.append(subject.respond(view, turn_rng(seed, len(view.trainee_lines))).text)
+    return replies

@@ -1,0 +1,229 @@
+"""The scored debrief of a training session, computed from the log (through the engine's trace), never stored.
+
+What a trainee learns from (issue 7): the outcome; the stairway over time; which listening skills were used
+and how often; each behaviour to avoid with the exact line and a better one (avoid.md's own "Better" lines,
+written for talkdown); how demands and deadlines were handled against demands-deadlines.md; and how this
+session compares with the trainee's earlier ones. Rendering to HTML lives here too (plain ``html.escape``,
+no template engine: sim may not import one), so the CLI and the web console export the same document.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from talkdown.sim.engine import Step
+from talkdown.sim.reading import LISTENING
+from talkdown.sim.scenario import Scenario
+from talkdown.sim.state import STAGES
+
+
+@cache
+def better_lines() -> dict[str, tuple[str, str]]:
+    """avoid.md's why/better pairs, shipped as data (``avoid_better.yaml``) so doctrine edits need no code change."""
+    raw = yaml.safe_load((resources.files("talkdown.sim") / "avoid_better.yaml").read_text(encoding="utf-8"))
+    return {str(k): (str(v["why"]), str(v["better"])) for k, v in raw.items()}
+
+
+@dataclass(frozen=True)
+class AvoidItem:
+    seq: int
+    line: str
+    doctrine_id: str
+    why: str
+    better: str
+
+
+@dataclass(frozen=True)
+class DemandItem:
+    demand_id: str
+    item: str
+    negotiable: bool
+    handled: str
+    doctrine: str
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """The few numbers compared across a trainee's sessions."""
+
+    session_id: str
+    scenario_id: str
+    opened_at: str
+    outcome: str
+    turns: int
+    listening_rate: float
+    avoid_count: int
+
+
+@dataclass(frozen=True)
+class Debrief:
+    session_id: str
+    scenario_id: str
+    scenario_title: str
+    trainee: str
+    outcome: str
+    outcome_reason: str
+    turns: int
+    stairway: tuple[tuple[int, str], ...]
+    highest_stage: str
+    skills: dict[str, int]
+    listening_rate: float
+    avoid: tuple[AvoidItem, ...]
+    demands: tuple[DemandItem, ...]
+    deadlines: tuple[str, ...]
+    releases: tuple[str, ...]
+    trains: tuple[str, ...]
+    earlier: tuple[SessionSummary, ...] = field(default=())
+
+    def summary(self, opened_at: str) -> SessionSummary:
+        return SessionSummary(
+            self.session_id, self.scenario_id, opened_at, self.outcome, self.turns, self.listening_rate, len(self.avoid)
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def build_debrief(
+    *,
+    session_id: str,
+    scenario: Scenario,
+    steps: list[Step],
+    trainee: str,
+    earlier: tuple[SessionSummary, ...] = (),
+) -> Debrief:
+    """Score a session from its trace; ``earlier`` are the trainee's previous sessions, oldest first."""
+    better = better_lines()
+    skills: dict[str, int] = {}
+    avoid: list[AvoidItem] = []
+    for step in steps:
+        for label in sorted(step.reading.skills):
+            skills[label] = skills.get(label, 0) + 1
+        ids = list(step.reading.avoid)
+        if step.reading.influence and step.before.stage < 2:
+            ids.append("premature_problem_solving")
+        for doctrine_id in ids:
+            why, line = better.get(doctrine_id, ("See avoid.md.", "(See avoid.md for a better line.)"))
+            avoid.append(AvoidItem(step.trainee.seq, step.trainee.text, doctrine_id, why, line))
+    listening = sum(1 for s in steps if s.reading.skills & LISTENING.keys())
+    last = steps[-1].after if steps else None
+    stairway = tuple((s.trainee.seq, s.after.stage_name) for s in steps)
+    return Debrief(
+        session_id=session_id,
+        scenario_id=scenario.id,
+        scenario_title=scenario.title,
+        trainee=trainee,
+        outcome=(last.outcome or "in progress") if last else "not started",
+        outcome_reason=last.outcome_reason if last else "",
+        turns=len(steps),
+        stairway=stairway,
+        highest_stage=STAGES[max((s.after.stage for s in steps), default=0)],
+        skills=dict(sorted(skills.items(), key=lambda kv: (-kv[1], kv[0]))),
+        listening_rate=round(listening / len(steps), 3) if steps else 0.0,
+        avoid=tuple(avoid),
+        demands=_demands(scenario, steps),
+        deadlines=_deadlines(scenario, steps),
+        releases=tuple(e.value for s in steps for e in s.effects if e.kind == "hostage_freed"),
+        trains=tuple(scenario.trains),
+        earlier=earlier,
+    )
+
+
+def _demands(scenario: Scenario, steps: list[Step]) -> tuple[DemandItem, ...]:
+    """How the first answer after each demand measured up to demands-deadlines.md."""
+    out = []
+    for i, step in enumerate(steps):
+        for effect in step.effects:
+            if effect.kind != "demand_raised":
+                continue
+            spec = next(d for d in scenario.persona.demands if d.id == effect.ref)
+            handled, doctrine = (
+                "not answered",
+                "Acknowledge every demand: defer it upward or explore it (demands-deadlines.md).",
+            )
+            for later in steps[i + 1 : i + 4]:
+                r = later.reading
+                if "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
+                    handled, doctrine = (
+                        "refused outright",
+                        "No flat no, even to a non-negotiable demand: defer, explore, offer an alternative.",
+                    )
+                elif "false_promise" in r.avoid:
+                    handled, doctrine = "promised", "Never promise what will not be delivered (false_promise)."
+                elif r.trade:
+                    handled = "traded"
+                    doctrine = (
+                        "Quid pro quo: something back for anything given."
+                        if spec.negotiable
+                        else "Not negotiable (demands-deadlines.md): discuss it to buy time, do not trade it."
+                    )
+                elif r.deferral:
+                    handled, doctrine = "deferred", "Good: the negotiator does not decide; passing it up buys time."
+                else:
+                    continue
+                break
+            out.append(DemandItem(spec.id, spec.item, spec.negotiable, handled, doctrine))
+    return tuple(out)
+
+
+def _deadlines(scenario: Scenario, steps: list[Step]) -> tuple[str, ...]:
+    out = []
+    reminders = sum(1 for s in steps if "setting_deadline" in s.reading.avoid)
+    for step in steps:
+        for effect in step.effects:
+            if effect.kind == "deadline_stated":
+                out.append(f'Seq {step.trainee.seq}: he set a deadline ({effect.turns} exchanges): "{effect.value}"')
+            elif effect.kind == "deadline_passed":
+                how = "passed quietly (progress)" if effect.value == "quiet" else "was acted on"
+                out.append(f"Seq {step.trainee.seq}: deadline {effect.ref} {how}.")
+    if reminders:
+        out.append(f"You mentioned or set deadlines {reminders} time(s); doctrine: never remind him of his own.")
+    return tuple(out)
+
+
+def render_html(d: Debrief) -> str:
+    """A self-contained HTML document (inline CSS) for printing or PDF export."""
+    e = html.escape
+
+    def rows(items: list[list[str]]) -> str:
+        return "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in items)
+
+    skills = rows([[k, str(v)] for k, v in d.skills.items()])
+    avoid = rows([[str(a.seq), a.line, a.doctrine_id, a.why, a.better] for a in d.avoid]) or "<tr><td>None.</td></tr>"
+    demands = rows([[x.item, "yes" if x.negotiable else "no", x.handled, x.doctrine] for x in d.demands])
+    stair = rows([[str(seq), stage] for seq, stage in d.stairway])
+    earlier = rows(
+        [
+            [s.opened_at, s.scenario_id, s.outcome, str(s.turns), f"{s.listening_rate:.0%}", str(s.avoid_count)]
+            for s in d.earlier
+        ]
+    )
+    lists = "".join(f"<li>{e(x)}</li>" for x in (*d.deadlines, *(f"Released: {r}" for r in d.releases)))
+    trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Debrief: {e(d.scenario_title)}</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:60em}}table{{border-collapse:collapse;margin:.5em 0 1.5em}}
+td,th{{border:1px solid #999;padding:.25em .5em;vertical-align:top;text-align:left}}h1{{font-size:1.4em}}
+.outcome{{font-size:1.2em;font-weight:bold}}</style></head><body>
+<h1>Training debrief: {e(d.scenario_title)}</h1>
+<p>Session {e(d.session_id)} &middot; trainee {e(d.trainee)} &middot; {d.turns} exchanges</p>
+<p class="outcome">Outcome: {e(d.outcome)}</p><p>{e(d.outcome_reason)}</p>
+<h2>What this scenario trains</h2><ul>{trains}</ul>
+<h2>Stairway progression</h2><p>Highest step: {e(d.highest_stage)}</p>
+<table><tr><th>seq</th><th>step</th></tr>{stair}</table>
+<h2>Listening skills</h2><p>Listening moves in {d.listening_rate:.0%} of your turns.</p>
+<table><tr><th>skill</th><th>turns</th></tr>{skills}</table>
+<h2>Behaviours to avoid</h2>
+<table><tr><th>seq</th><th>your line</th><th>behaviour</th><th>why</th><th>better</th></tr>{avoid}</table>
+<h2>Demands and deadlines</h2>
+<table><tr><th>demand</th><th>negotiable</th><th>handled</th><th>doctrine</th></tr>{demands}</table>
+<ul>{lists}</ul>
+<h2>Earlier sessions</h2>
+<table><tr><th>opened</th><th>scenario</th><th>outcome</th><th>turns</th><th>listening</th><th>avoid</th></tr>{earlier}</table>
+</body></html>
+"""

@@ -1,0 +1,433 @@
+"""The simulated subject: a state engine that reacts to what the trainee says, and decides what he says back.
+
+Doctrine behind the update (docs/training.md lists every gain):
+- listening skills build trust and lower arousal (stairway.md: listening is the base of every step);
+- behaviours to avoid raise arousal and cost trust and face (avoid.md);
+- influence before rapport backfires (stairway.md, "The typical failure");
+- hooks help, triggers hurt; the same phrase repeated loses its effect and then irritates;
+- demands ignored press harder, stalled ones wait, traded ones can buy a release (demands-deadlines.md);
+- his deadline passes quietly when he is calm, and is acted on when he is not.
+
+Why the state is a pure fold of the ``SubjectView`` with no randomness: the debrief recomputes it from the log
+and gets exactly what the trainee faced. Randomness (which wording) lives only in the realizer, through the
+``random.Random`` passed to ``respond``; the global generator is never used.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Literal
+
+from talkdown.sim.reading import CONFIRMABLE, EMPATHY, LineReader, Reading, mentions, similar, tokens
+from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
+from talkdown.sim.scenario import Fact, Scenario
+from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
+
+VERSION = "0.1.0"
+
+# Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
+AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
+    "threat": (2.0, 1.5, -0.10),
+    "ultimatum": (1.8, 1.2, -0.05),
+    "face_attack": (1.8, 1.5, -0.20),
+    "arguing": (1.3, 1.0, -0.08),
+    "flat_no": (1.3, 1.0, -0.05),
+    "dismissing_demand": (1.2, 1.0, -0.08),
+    "minimizing": (1.0, 1.0, -0.03),
+    "setting_deadline": (1.0, 0.8, 0.0),
+    "false_promise": (0.2, 0.3, 0.0),
+    "trigger_word": (0.6, 0.4, -0.03),
+    "why_question": (0.5, 0.4, -0.02),
+    "empty_understanding": (0.5, 0.6, 0.0),
+    "contested_stock_phrase": (0.25, 0.3, 0.0),
+    "soliciting_demands": (0.3, 0.3, 0.0),
+    "claiming_authority": (0.4, 0.4, 0.0),
+    "hiding_identity": (0.4, 0.6, 0.0),
+    "mirroring_death_talk": (0.3, 0.3, 0.0),
+}
+STRONG_AVOID = ("threat", "face_attack", "ultimatum", "arguing", "flat_no", "dismissing_demand", "minimizing")
+PROMISE_DUE = 5  # exchanges until an undeliverable promise is found out [D]
+IGNORED_AFTER = 2  # exchanges a demand may go unanswered before he presses [D]
+
+
+def turn_rng(seed: int, turn: int) -> random.Random:
+    """The generator for one reply: seeded by session seed and exchange number, so replay needs no rng state.
+
+    Seeding per exchange (not one generator per session) lets the debrief or a replay recompute any single
+    reply without replaying the realizer's draws before it. Never the global generator (conventions, sim).
+    """
+    return random.Random(f"{seed}:{turn}")  # noqa: S311  # wording variety, not security
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Something the reply makes true that the log records (a demand, a deadline, a release, the end)."""
+
+    kind: Literal["demand_raised", "deadline_stated", "deadline_passed", "hostage_freed", "ended"]
+    ref: str = ""
+    value: str = ""
+    turns: int = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One exchange: the trainee's line, how it was read, the state before and after, and the decided reply."""
+
+    trainee: ViewItem
+    reading: Reading
+    before: SubjectState
+    after: SubjectState
+    intent: Intent
+    effects: tuple[Effect, ...]
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    state: SubjectState
+    intent: Intent
+    effects: tuple[Effect, ...]
+    realizer: str
+
+
+class SimulatedSubject:
+    """A subject for one scenario; ``respond(view, rng)`` is all a session needs."""
+
+    def __init__(self, scenario: Scenario, *, reader: LineReader | None = None, realizer: Realizer | None = None):
+        self.scenario = scenario
+        self.reader = reader or LineReader()
+        self.realizer: Realizer = realizer or TemplateRealizer()
+
+    def initial_state(self) -> SubjectState:
+        i = self.scenario.initial
+        return SubjectState(arousal=i.arousal, trust=i.trust, hopelessness=i.hopelessness, face=i.face)
+
+    def opening(self, rng: random.Random) -> str:
+        """His first line when the phone is answered."""
+        intent = Intent("opening", (self.scenario.persona.voice.opening,))
+        return self.realizer.realize(intent, self.scenario, SubjectView(self.scenario.id, ()), rng).text
+
+    def trace(self, view: SubjectView) -> list[Step]:
+        """Fold the whole view: one ``Step`` per trainee line, injects applied where they happened."""
+        state = self.initial_state()
+        steps: list[Step] = []
+        window: list[tuple[str, str]] = []
+        pending_injects: list[str] = []
+        for item in view.items:
+            if item.kind == "subject":
+                window.append(("subject", item.text))
+            elif item.kind == "inject":
+                state = self._apply_inject(state, item.inject_id)
+                pending_injects.append(item.inject_id)
+            elif state.outcome is None:
+                reading = self.reader.read(item.text, tuple(window))
+                step = self._exchange(state, item, reading, view, tuple(pending_injects))
+                steps.append(step)
+                state = step.after
+                pending_injects = []
+                window.append(("negotiator", item.text))
+        return steps
+
+    def state_of(self, view: SubjectView) -> SubjectState:
+        steps = self.trace(view)
+        return steps[-1].after if steps else self.initial_state()
+
+    def respond(self, view: SubjectView, rng: random.Random) -> Reply:
+        """His reply to the last trainee line in ``view`` (which must end the view, injects aside)."""
+        steps = self.trace(view)
+        if not steps or not any(i.kind == "trainee" for i in view.items[-1:]):
+            raise ValueError("respond() needs a view that ends with a trainee line")
+        step = steps[-1]
+        spoken = self.realizer.realize(step.intent, self.scenario, view, rng)
+        return Reply(spoken.text, step.after, step.intent, step.effects, spoken.realizer)
+
+    # --- one exchange -------------------------------------------------------------------------------------
+
+    def _apply_inject(self, state: SubjectState, inject_id: str) -> SubjectState:
+        inj = self.scenario.inject(inject_id)
+        return replace(
+            state,
+            arousal=clamp(state.arousal + inj.arousal),
+            trust=clamp(state.trust + inj.trust),
+            hopelessness=clamp(state.hopelessness + inj.hopelessness),
+            face=clamp(state.face + inj.face),
+            injects_seen=state.injects_seen + 1,
+        )
+
+    def _exchange(
+        self, before: SubjectState, item: ViewItem, r: Reading, view: SubjectView, injects: tuple[str, ...]
+    ) -> Step:
+        sc, dyn = self.scenario, self.scenario.dynamics
+        earlier = [tokens(i.text) for i in view.items if i.kind == "trainee" and i.seq < item.seq]
+        mine = tokens(item.text)
+        repeats = sum(similar(mine, t) for t in earlier)
+        novelty = dyn.repetition_decay**repeats
+        s = replace(before, turn=before.turn + 1)
+        arousal, trust, hope, face = s.arousal, s.trust, s.hopelessness, s.face
+        notes: list[str] = []  # what the reply should address, most important first
+        prefix: list[str] = [sc.inject(i).reaction for i in injects]
+        effects: list[Effect] = []
+
+        gain = r.listening_gain * novelty * (0.5 if r.avoid else 1.0)
+        if gain:
+            trust += dyn.skill_trust * gain * (1 - trust)
+            arousal -= dyn.skill_calm * gain * arousal
+            if trust >= dyn.stage_trust[0] and r.skills & EMPATHY:
+                hope -= 0.03 * gain
+        else:
+            arousal += dyn.drift
+            trust -= dyn.drift / 2
+        if repeats >= 2:
+            arousal += dyn.repetition_irritation * (repeats - 1)
+            notes.append("repeat")
+        if r.face_honoring:
+            face += 0.06 * novelty
+        if "affirmation" in r.skills:
+            face += 0.04 * novelty
+        if r.suicide_question and hope > 0.5:
+            trust += 0.04 * novelty
+            hope -= 0.04 * novelty
+        if r.ambivalence and trust >= dyn.stage_trust[0]:
+            hope -= 0.05 * novelty
+        for doctrine_id in r.avoid:
+            wa, wt, wf = AVOID_WEIGHTS.get(doctrine_id, (0.5, 0.5, 0.0))
+            arousal += dyn.avoid_arousal * wa
+            trust -= dyn.avoid_trust * wt
+            face += wf
+            if doctrine_id == "minimizing":
+                hope += 0.03
+            if doctrine_id == "mirroring_death_talk":
+                hope += 0.08
+        strong = [a for a in r.avoid if a in STRONG_AVOID]
+        if strong:
+            notes.append(f"avoid.{strong[0]}")
+        elif r.avoid and not gain:
+            notes.append(f"avoid.{r.avoid[0]}")
+
+        counts = dict(s.phrase_counts)
+        for hook in sc.persona.hooks:
+            if any(mentions(item.text, k) for k in hook.keywords):
+                used = counts.get(f"hook:{hook.id}", 0)
+                counts[f"hook:{hook.id}"] = used + 1
+                factor = dyn.repetition_decay**used
+                trust += hook.trust * factor
+                hope += hook.hopelessness * factor
+                arousal += hook.arousal * factor
+                face += hook.face * factor
+                if used == 0:
+                    notes.append(f"hook:{hook.id}")
+        for trig in sc.persona.triggers:
+            if any(mentions(item.text, k) for k in trig.keywords):
+                arousal += trig.arousal
+                trust += trig.trust
+                face += trig.face
+                notes.insert(0, f"trigger:{trig.id}")
+
+        # influence moves: gated by the stairway (stairway.md)
+        if r.influence and s.stage < 2:
+            arousal += dyn.backfire_arousal
+            trust -= dyn.backfire_trust
+            face -= 0.03
+            notes.insert(0, "backfire")
+
+        s = replace(
+            s,
+            arousal=clamp(arousal),
+            trust=clamp(trust),
+            hopelessness=clamp(hope),
+            face=clamp(face),
+            phrase_counts=MappingProxyType(counts),
+        )
+        s, demand_notes, demand_effects = self._demands(s, r, item)
+        notes = demand_notes + notes
+        effects += demand_effects
+        s, stage_note = self._stage(s, r)
+        if stage_note:
+            notes.insert(0, stage_note)
+        s, end_effects = self._end(s)
+        effects += end_effects
+        if s.outcome is not None:
+            notes.insert(0, s.outcome)
+        fact = None
+        if s.outcome is None and (not notes or notes[0].partition(":")[0] in ("confirm", "hook")):
+            fact = _fact_to_reveal(self.scenario, s, r, item)
+            if fact is not None:
+                s = replace(s, revealed=(*s.revealed, fact.id))
+        intent = _intent(self.scenario, s, notes, prefix, fact.text if fact else None)
+        return Step(item, r, before, s, intent, tuple(effects))
+
+    def _demands(self, s: SubjectState, r: Reading, item: ViewItem) -> tuple[SubjectState, list[str], list[Effect]]:
+        """Raise demands and deadlines on schedule; react to how the last one was handled."""
+        p, notes, effects = self.scenario.persona, [], []
+        counts = dict(s.phrase_counts)
+        raised, released, promises = list(s.raised), list(s.released), list(s.promises)
+        arousal, trust, face = s.arousal, s.trust, s.face
+        open_demands = [d for d in p.demands if d.id in raised and counts.get(f"ack:{d.id}", 0) == 0]
+        for d in open_demands:
+            if r.deferral or r.trade:
+                counts[f"ack:{d.id}"] = 1
+                trust += 0.03
+            elif "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
+                counts[f"ack:{d.id}"] = 1  # answered, badly: already paid for through the avoid weights
+            elif s.turn - counts.get(f"raised_at:{d.id}", s.turn) >= IGNORED_AFTER:
+                arousal += 0.06
+                counts[f"raised_at:{d.id}"] = s.turn
+                notes.append(f"demand_again:{d.id}")
+        if "false_promise" in r.avoid:
+            promises.append((raised[-1] if raised else "promise", s.turn))
+        for ref, at in list(promises):
+            if s.turn - at >= PROMISE_DUE:
+                promises.remove((ref, at))
+                trust -= 0.2
+                arousal += 0.1
+                notes.insert(0, "promise_broken")
+        held = [h for h in p.hostages if h.id not in released]
+        tradeable = [d for d in p.demands if d.id in raised and d.negotiable and d.releases]
+        if r.trade and held and tradeable and s.stage >= 2 and counts.get("trade_turn", -9) < s.turn - 2:
+            counts["trade_turn"] = s.turn
+            freed = next((h for h in held if h.alias == tradeable[0].releases), held[0])
+            released.append(freed.id)
+            face += 0.03
+            trust += 0.04
+            notes.insert(0, f"released:{freed.id}")
+            effects.append(Effect("hostage_freed", freed.id, freed.alias))
+        for d in p.demands:
+            if d.id not in raised and s.turn >= d.raise_at and not any(n.startswith("demand:") for n in notes):
+                raised.append(d.id)
+                counts[f"raised_at:{d.id}"] = s.turn
+                notes.append(f"demand:{d.id}")
+                effects.append(Effect("demand_raised", d.id, d.item))
+        deadlines, done = list(s.deadlines), list(s.deadlines_done)
+        reminded = "setting_deadline" in r.avoid
+        for dl in p.deadlines:
+            if dl.id not in deadlines and s.turn >= dl.set_at and (dl.demand is None or dl.demand in raised):
+                deadlines.append(dl.id)
+                counts[f"due:{dl.id}"] = s.turn + dl.in_turns
+                notes.append(f"deadline:{dl.id}")
+                effects.append(Effect("deadline_stated", dl.id, dl.say, dl.in_turns))
+            elif dl.id in deadlines and dl.id not in done:
+                if reminded:
+                    counts[f"reminded:{dl.id}"] = counts.get(f"reminded:{dl.id}", 0) + 1
+                if s.turn >= counts[f"due:{dl.id}"]:
+                    done.append(dl.id)
+                    threshold = dl.harm_above - 0.1 * counts.get(f"reminded:{dl.id}", 0)
+                    quiet = arousal < threshold
+                    notes.insert(0, f"deadline_{'quiet' if quiet else 'harm'}:{dl.id}")
+                    effects.append(Effect("deadline_passed", dl.id, "quiet" if quiet else "harm"))
+                    trust += 0.03 if quiet else -0.1
+                    if not quiet:
+                        arousal = max(arousal, self.scenario.failure.arousal)
+        s = replace(
+            s,
+            arousal=clamp(arousal),
+            trust=clamp(trust),
+            face=clamp(face),
+            raised=tuple(raised),
+            released=tuple(released),
+            promises=tuple(promises),
+            deadlines=tuple(deadlines),
+            deadlines_done=tuple(done),
+            phrase_counts=MappingProxyType(counts),
+        )
+        return s, notes, effects
+
+    def _stage(self, s: SubjectState, r: Reading) -> tuple[SubjectState, str]:
+        """Climb at most one step per exchange; fall back when trust or calm is lost (stairway.md)."""
+        dyn, res = self.scenario.dynamics, self.scenario.resolution
+        t = dyn.stage_trust
+        stage = s.stage
+        allowed = sum(s.trust >= x - 0.05 for x in t)
+        if s.arousal > 0.85:
+            allowed = min(allowed, 1)
+        if stage > allowed and stage < 4:
+            return replace(s, stage=allowed), "regress"
+        if stage == 0 and s.trust >= t[0] and r.skills & EMPATHY:
+            return replace(s, stage=1), ""
+        if stage == 1 and s.trust >= t[1] and r.skills & CONFIRMABLE:
+            return replace(s, stage=2), "confirm"
+        if stage == 2 and s.trust >= t[2] and s.arousal <= dyn.influence_arousal and r.listening_gain:
+            return replace(s, stage=3), "opens"
+        if stage == 3 and (r.influence or r.calibrated or r.face_honoring):
+            ready = (
+                s.trust >= res.trust
+                and s.arousal <= res.arousal
+                and s.hopelessness <= res.hopelessness
+                and s.face >= res.face
+                and s.turn >= res.min_turns
+            )
+            unanswered = [
+                d for d in self.scenario.persona.demands if d.id in s.raised and not s.phrase_counts.get(f"ack:{d.id}")
+            ]
+            if ready and not unanswered:
+                return replace(s, stage=4), ""
+            if unanswered:
+                return s, f"not_yet_demand:{unanswered[0].id}"
+            return s, "not_yet_hopeless" if s.hopelessness > res.hopelessness else "not_yet"
+        return s, ""
+
+    def _end(self, s: SubjectState) -> tuple[SubjectState, list[Effect]]:
+        fail = self.scenario.failure
+        hot = s.hot_turns + 1 if s.arousal >= fail.arousal else 0
+        s = replace(s, hot_turns=hot)
+        if s.stage == 4:
+            return replace(s, outcome="resolved", outcome_reason="he agreed to the way out"), [
+                Effect("ended", "resolved", "he agreed to the way out")
+            ]
+        if hot >= fail.turns:
+            reason = f"{fail.outcome}: arousal stayed at the top for {hot} exchanges"
+            return replace(s, outcome="failed", outcome_reason=reason), [Effect("ended", "failed", reason)]
+        if s.turn >= self.scenario.max_turns:
+            reason = f"no resolution within {self.scenario.max_turns} exchanges"
+            return replace(s, outcome="unresolved", outcome_reason=reason), [Effect("ended", "unresolved", reason)]
+        return s, []
+
+
+def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], fact: str | None) -> Intent:
+    """Pick what he says: the most pressing note first, then a fact if the trainee earned one, else his mood."""
+    p = sc.persona
+    parts = list(prefix)
+    main = notes[0] if notes else ""
+    slots: dict[str, str] = {}
+    if s.outcome == "resolved":
+        return Intent("resolution", (*parts, p.voice.resolution))
+    if s.outcome == "failed":
+        return Intent("failure", (*parts, p.voice.failure))
+    for note in notes:
+        kind, _, ref = note.partition(":")
+        if kind == "released":
+            slots["alias"] = next(h.alias for h in p.hostages if h.id == ref)
+        if kind in ("deadline_quiet", "deadline_harm", "promise_broken") and note != main:
+            parts.append(f"@{kind}")
+    key = main.partition(":")[0] or "mood"
+    ref = main.partition(":")[2]
+    if key == "trigger":
+        parts.append(next(t.reply for t in p.triggers if t.id == ref))
+    elif key == "hook":
+        parts.append(next(h.reply for h in p.hooks if h.id == ref))
+    elif key in ("demand", "demand_again", "not_yet_demand"):
+        demand = next(d for d in p.demands if d.id == ref)
+        slots["item"] = demand.item
+        parts.append(demand.say[(s.turn // 3) % len(demand.say)] if key == "demand" else f"@{key}")
+    elif key == "deadline":
+        parts.append(next(d.say for d in p.deadlines if d.id == ref))
+    elif key != "mood":
+        parts.append(f"@{key}")
+    if fact is not None:
+        parts.append(fact)
+    if key == "mood" and fact is None:
+        parts.append("@venting" if s.arousal >= 0.55 else "@calmer")
+    slots["exit"] = p.voice.exit
+    return Intent(key, tuple(parts), tuple(sorted(slots.items())), s.arousal)
+
+
+def _fact_to_reveal(sc: Scenario, s: SubjectState, r: Reading, item: ViewItem) -> Fact | None:
+    """Open questions and reflections uncover backstory he has not told yet, in order or by topic."""
+    if not ({"open_question", "emotion_labeling", "paraphrasing", "summarizing", "minimal_encourager"} & r.skills):
+        return None
+    candidates = [f for f in sc.persona.backstory if f.id not in s.revealed and s.trust >= f.min_trust]
+    if not candidates:
+        return None
+    topical = [f for f in candidates if any(mentions(item.text, k) for k in f.keywords)]
+    return (topical or candidates)[0]

@@ -1,0 +1,156 @@
+"""What the simulated subject makes of one trainee line: the analysis pipeline's labels plus a few sim cues.
+
+Why the shared pipeline: a trainee is scored by the same skill, avoid and stairway rules that LIVE and the
+debrief use, so "the subject reacted badly" and "the debrief flagged it" always agree. The few cues the
+analysers do not produce (stalling a demand, trading for it, honouring face, asking directly about suicide,
+repetition) are read here with small lexicons [D] and documented in docs/training.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.pipeline import Pipeline
+from talkdown.analysis.registry import default_pipeline
+from talkdown.domain.annotations import Annotation
+
+# Families the subject reacts to; emotion and strategy models are not needed and would only cost time.
+SIM_FAMILIES = frozenset({"talkdown_skill", "talkdown_avoid", "stairway_warning"})
+WINDOW = 20
+_I = re.IGNORECASE
+
+# Listening moves and their weight as trust builders [D]; summaries and labels do most (skills.md, R3).
+LISTENING: dict[str, float] = {
+    "summarizing": 1.1,
+    "emotion_labeling": 1.0,
+    "paraphrasing": 0.9,
+    "affirmation": 0.8,
+    "open_question": 0.7,
+    "mirroring": 0.6,
+    "effective_pause": 0.5,
+    "i_message": 0.5,
+    "minimal_encourager": 0.35,
+    "self_disclosure": 0.3,
+}
+EMPATHY = frozenset({"emotion_labeling", "paraphrasing", "summarizing", "mirroring", "affirmation"})
+CONFIRMABLE = frozenset({"emotion_labeling", "paraphrasing", "summarizing"})
+
+_DEFER = re.compile(
+    r"\b(?:I'll|I will|let me|I'm going to|I can) (?:have to )?(?:check|ask|see|pass|push|find out|talk to|run it"
+    r"|put (?:that|it) to|take (?:that|it) to)\b|\bpassed? (?:that|it) (?:up|on)\b|\bnot (?:my|something I) (?:call"
+    r"|decide)\b|\bthe people who decide\b|\bworking on (?:it|that)\b|\bwhat's possible\b|\bdon't make that call\b",
+    _I,
+)
+_TRADE = re.compile(
+    r"\bin (?:return|exchange)\b|\bwhat can you (?:do|give|offer)\b|\bif you (?:let|send|release)\b"
+    r"|\b(?:can|could) (?:she|he|they|the \w+|one of them|someone|somebody) (?:come out|go|leave|walk out)\b"
+    r"|\bwould you (?:let|send)\b|\bgood faith\b",
+    _I,
+)
+_FACE = re.compile(
+    r"\bon your (?:own )?terms\b|\byour (?:choice|call|decision)\b|\bshows? (?:you|that you|everyone)\b|\brespect\b"
+    r"|\bstrength\b|\bwith your head up\b|\bnever wanted anyone hurt\b|\bkept everyone safe\b",
+    _I,
+)
+_CALIBRATED = re.compile(r"^\W*(?:how|what) (?:would|could|do|can|will) (?:we|it take|you need|that look)\b", _I)
+_SUICIDE_Q = re.compile(
+    r"\b(?:thinking (?:about|of) (?:killing yourself|suicide|ending (?:it|your life))|do you have a plan"
+    r"|want to die|kill yourself)\b",
+    _I,
+)
+# Exploring ambivalence and the future (indicators.md, "When cues rise": doubt, hope, duty, unfinished business).
+_AMBIVALENCE = re.compile(
+    r"\bkept you going\b|\btomorrow\b|\bnext (?:week|year)\b|\bfuture\b|\bwhat would you want\b|\breasons? to\b"
+    r"|\bpart of you\b|\bunfinished\b|\blook forward\b|\bhoping for\b|\bthis weekend\b",
+    _I,
+)
+_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The labels of one trainee line that move his state (skills, avoid ids) and the sim's own cues."""
+
+    skills: frozenset[str]
+    avoid: tuple[str, ...]
+    influence: bool
+    deferral: bool
+    trade: bool
+    face_honoring: bool
+    calibrated: bool
+    suicide_question: bool
+    ambivalence: bool
+    annotations: tuple[Annotation, ...]
+
+    @property
+    def listening_gain(self) -> float:
+        """Strongest listening move, plus a little for each other one in the same turn, capped [D]."""
+        weights = sorted((LISTENING[s] for s in self.skills if s in LISTENING), reverse=True)
+        if not weights:
+            return 0.0
+        return min(1.3, weights[0] + 0.2 * (len(weights) - 1))
+
+
+def tokens(text: str) -> frozenset[str]:
+    return frozenset(_TOKEN.findall(text.casefold()))
+
+
+def similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Near-duplicate lines (Jaccard >= 0.7): swapping one word does not make a stock phrase new."""
+    if not a or not b:
+        return a == b
+    return len(a & b) / len(a | b) >= 0.7
+
+
+def mentions(text: str, keyword: str) -> bool:
+    return re.search(rf"\b{re.escape(keyword)}", text, _I) is not None
+
+
+class LineReader:
+    """Runs the analysis pipeline on trainee lines, memoised by (line, window) so a replay costs nothing."""
+
+    def __init__(self, pipeline: Pipeline | None = None, *, memo_size: int = 4096) -> None:
+        self.pipeline = pipeline or default_pipeline(on_error="raise").subset(SIM_FAMILIES)
+        self._memo: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], tuple[Annotation, ...]] = OrderedDict()
+        self._memo_size = memo_size
+
+    def read(self, text: str, window: tuple[tuple[str, str], ...]) -> Reading:
+        """``window`` holds (side, text) of earlier turns, oldest first, side 'negotiator' or 'subject'."""
+        window = window[-WINDOW:]
+        key = (text, window)
+        annotations = self._memo.get(key)
+        if annotations is None:
+            turns = tuple(Turn(text=t, side="negotiator" if s == "negotiator" else "subject") for s, t in window)
+            annotations = self.pipeline.run(Turn(text=text, side="negotiator"), Context(window=turns))
+            self._memo[key] = annotations
+            if len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+        else:
+            self._memo.move_to_end(key)
+        return _reading(text, annotations)
+
+
+def _reading(text: str, annotations: tuple[Annotation, ...]) -> Reading:
+    skills = frozenset(a.label for a in annotations if a.family == "talkdown_skill" and not a.low_confidence)
+    avoid: list[str] = []
+    for a in annotations:
+        if a.family != "talkdown_avoid" or a.low_confidence:
+            continue
+        ids = str(a.detail.get("doctrine_ids") or a.detail.get("doctrine_id") or a.label).split(",")
+        avoid.extend(i for i in ids if i and i not in avoid)
+    warned = any(a.family == "stairway_warning" for a in annotations)
+    return Reading(
+        skills=skills,
+        avoid=tuple(avoid),
+        influence=warned or "suggestion" in skills,
+        deferral=_DEFER.search(text) is not None,
+        trade=_TRADE.search(text) is not None,
+        face_honoring=_FACE.search(text) is not None,
+        calibrated=_CALIBRATED.search(text) is not None,
+        suicide_question=_SUICIDE_Q.search(text) is not None,
+        ambivalence=_AMBIVALENCE.search(text) is not None,
+        annotations=annotations,
+    )

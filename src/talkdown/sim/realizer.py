@@ -1,0 +1,240 @@
+"""Turns the engine's decided reply (an ``Intent``) into words, keeping the persona consistent.
+
+Why a split between engine and realizer: the engine decides *what* happens (a fact told, a demand raised, a
+release, the end); the realizer only chooses wording. So facts never contradict (they are the scenario's own
+lines), demands follow the scenario, and an optional language model can make the wording richer without ever
+taking over the outcome. Variation comes from the ``random.Random`` passed in, never the global generator;
+a variant he used in his last few lines is avoided so he does not sound like a loop.
+
+``HttpRealizer`` rewrites the template reply through an OpenAI-compatible ``/v1/chat/completions`` endpoint
+(stdlib ``urllib``; off by default, configured by URL). On any failure it falls back to the template text,
+so a flaky endpoint never stalls a training session; the reply records which realizer produced it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlparse
+
+from talkdown.errors import TalkdownError
+from talkdown.sim.scenario import Scenario
+from talkdown.sim.state import SubjectView
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What he will say: a key (for the debrief and instructor), ordered parts and slot values.
+
+    A part is either his own scripted line from the scenario or ``@family``, a generic reaction worded by
+    the realizer. ``arousal`` lets a realizer pick the register.
+    """
+
+    key: str
+    parts: tuple[str, ...]
+    slots: tuple[tuple[str, str], ...] = ()
+    arousal: float = 0.5
+
+
+@dataclass(frozen=True)
+class Spoken:
+    text: str
+    realizer: str
+
+
+class Realizer(Protocol):
+    def realize(self, intent: Intent, scenario: Scenario, view: SubjectView, rng: random.Random) -> Spoken: ...
+
+
+# Generic reactions, written for talkdown; the persona's own lines come from the scenario file.
+GENERIC: dict[str, tuple[str, ...]] = {
+    "backfire": (
+        "Don't tell me what to do. You don't know the first thing about me.",
+        "Oh, so now you've got a plan for me? You haven't heard a word I've said.",
+        "Here it comes. Everybody's always got advice for me.",
+        "Stop managing me. I'm not some problem on your list.",
+    ),
+    "avoid.threat": (
+        "Go ahead, send them in. See what happens.",
+        "You're threatening me now? That's how this is going to go?",
+        "Try it. You think I care anymore?",
+    ),
+    "avoid.ultimatum": (
+        "You don't get to put a clock on me.",
+        "Last chance? You don't decide when this ends.",
+    ),
+    "avoid.face_attack": (
+        "You think this is a joke? You think I'm a joke?",
+        "Laugh at me one more time. Go on.",
+    ),
+    "avoid.arguing": (
+        "Don't tell me I'm wrong. You weren't there.",
+        "Yeah, of course, I'm the unreasonable one. Same as always.",
+        "You sound just like them.",
+    ),
+    "avoid.flat_no": (
+        "No? Then what are we even talking for?",
+        "That's it? Just no? Then we're done here.",
+    ),
+    "avoid.dismissing_demand": (
+        "Impossible. Right. Everything I need is impossible.",
+        "So what I want doesn't matter. Got it.",
+    ),
+    "avoid.minimizing": (
+        "Don't tell me to calm down.",
+        "Not that bad? You have no idea what this is like.",
+        "Easy for you to say from out there.",
+    ),
+    "avoid.setting_deadline": (
+        "I know what time it is. You don't have to remind me.",
+        "Are you counting down on me now?",
+    ),
+    "avoid.trigger_word": ("Don't use those words with me.", "Listen to how you talk. Like I'm a case file."),
+    "avoid.why_question": ("Why? You want me to justify myself to you?", "Why does it matter why?"),
+    "avoid.empty_understanding": ("You don't understand anything.", "You keep saying that. You don't get it."),
+    "avoid.other": ("That's not helping.", "Is that what they taught you to say?"),
+    "repeat": (
+        "You keep saying that.",
+        "That again? Are you reading off a card?",
+        "You said that already. Say something real.",
+    ),
+    "confirm": (
+        "That's right. That's exactly it.",
+        "Yeah. That's right.",
+        "That's it. Nobody's put it like that before.",
+    ),
+    "opens": (
+        "Say I {exit}. What would happen to me after this?",
+        "If I {exit}... how would that even work?",
+        "What happens to me if I {exit}? Tell me straight.",
+    ),
+    "not_yet": (
+        "I'm not there yet. Don't push me.",
+        "Maybe. I don't know. Not yet.",
+        "I hear you. I just need a minute.",
+    ),
+    "not_yet_hopeless": (
+        "And then what? I go back to nothing?",
+        "What's the point? Nothing's different tomorrow.",
+        "Say I do. Then what's left for me?",
+    ),
+    "not_yet_demand": ("Not until I hear back about {item}.", "You still haven't told me anything about {item}."),
+    "regress": ("Forget it. I don't trust any of you.", "I thought you were different. Guess not."),
+    "demand_again": ("You heard me. I want {item}.", "I'm still waiting on {item}.", "{item}. I'm not asking again."),
+    "promise_broken": (
+        "You said it was coming. Where is it? You lied to me.",
+        "Nothing's here. You made that up, didn't you.",
+    ),
+    "deadline_quiet": (
+        "That time I gave you has come and gone. Fine. A little longer. Don't make me regret it.",
+        "Time's up, you know that? ...Okay. I'll wait a bit more. Not forever.",
+    ),
+    "deadline_harm": ("I told you what would happen. You didn't listen.",),
+    "released": (
+        "Okay. {alias} can come out. That's good faith, remember it.",
+        "{alias} is coming out. Now you owe me.",
+    ),
+}
+
+
+def _recent(view: SubjectView, n: int = 4) -> set[str]:
+    return set([i.text for i in view.items if i.kind == "subject"][-n:])
+
+
+def _choose(options: tuple[str, ...] | list[str], rng: random.Random, avoid: set[str]) -> str:
+    fresh = [o for o in options if not any(o.split("{")[0][:30] in a for a in avoid)]
+    return rng.choice(fresh or list(options))
+
+
+class TemplateRealizer:
+    """Words replies from the scenario's lines and the generic reactions above; fast and deterministic."""
+
+    name = "template"
+
+    def realize(self, intent: Intent, scenario: Scenario, view: SubjectView, rng: random.Random) -> Spoken:
+        voice = scenario.persona.voice
+        slots = dict(intent.slots)
+        recent = _recent(view)
+        out: list[str] = []
+        for part in intent.parts:
+            if not part.startswith("@"):
+                out.append(part)
+                continue
+            family = part[1:]
+            if family == "venting":
+                options: tuple[str, ...] | list[str] = voice.venting
+            elif family == "calmer":
+                options = voice.calmer
+            else:
+                options = GENERIC.get(family) or GENERIC["avoid.other"]
+            out.append(_choose(options, rng, recent).format_map(_Slots(slots)))
+        return Spoken(" ".join(out) or voice.calmer[0], self.name)
+
+
+class _Slots(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "that"
+
+
+class HttpRealizer:
+    """Rewords the template reply with an OpenAI-compatible chat endpoint; the engine keeps the decisions."""
+
+    name = "llm"
+
+    def __init__(self, url: str, *, model: str = "default", timeout_s: float = 20.0, api_key: str | None = None):
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise TalkdownError("TD630", url=url, problem="the URL must start with http:// or https://")
+        base = url.rstrip("/")
+        self.url = base if base.endswith("/chat/completions") else f"{base}/v1/chat/completions"
+        self.model = model
+        self.timeout_s = timeout_s
+        self.api_key = api_key
+        self.fallback = TemplateRealizer()
+
+    def realize(self, intent: Intent, scenario: Scenario, view: SubjectView, rng: random.Random) -> Spoken:
+        draft = self.fallback.realize(intent, scenario, view, rng)
+        seed = rng.randrange(2**31)
+        try:
+            text = self._complete(self._messages(draft.text, scenario, view), seed)
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+            log.warning("LLM realizer failed (%s); using the template reply", type(exc).__name__)
+            return Spoken(draft.text, "template-fallback")
+        return Spoken(text, self.name) if text else Spoken(draft.text, "template-fallback")
+
+    def _messages(self, draft: str, scenario: Scenario, view: SubjectView) -> list[dict[str, str]]:
+        p = scenario.persona
+        facts = "\n".join(f"- {f.text}" for f in p.backstory)
+        system = (
+            f"You are {p.name}, the subject in a police negotiation training exercise ({scenario.title}). "
+            f"Motive: {p.motive}. Facts about you, never contradict them:\n{facts}\n"
+            "Rewrite the reply you are given in your own voice. Keep every fact, demand, time and decision in it; "
+            "add no new facts, demands or promises; one to three sentences; no stage directions."
+        )
+        history = "\n".join(
+            f"{'Negotiator' if i.kind == 'trainee' else 'You'}: {i.text}" for i in view.items[-8:] if i.kind != "inject"
+        )
+        return [
+            {"role": "system", "content": system},
+            {"role": "user", "content": f"Conversation so far:\n{history}\n\nReply to reword:\n{draft}"},
+        ]
+
+    def _complete(self, messages: list[dict[str, str]], seed: int) -> str:
+        body = json.dumps({"model": self.model, "messages": messages, "temperature": 0.7, "seed": seed}).encode()
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310  # scheme checked
+            payload = json.loads(response.read().decode("utf-8"))
+        content = payload["choices"][0]["message"]["content"]
+        if not isinstance(content, str):
+            raise TypeError("content is not text")
+        return content.strip()

@@ -1,0 +1,125 @@
+"""``talkdown train`` as a trainee uses it: a scripted session end to end, and the interactive chat under tmux."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+# Until main.py registers the sub-app, register it here; once registered this is a no-op.
+ENTRY = (
+    "from talkdown.cli import main, train\n"
+    "if not any(g.name == 'train' for g in main.app.registered_groups):\n"
+    "    main.app.add_typer(train.app, name='train')\n"
+    "main.run()\n"
+)
+DOCTRINE_SCRIPT = """\
+My name is Sam. I'm here and I'm listening. What's going on for you right now?
+Sounds like you're exhausted from carrying all of this on your own.
+Tell me more about that.
+Who matters most to you?
+It sounds like you feel nobody has been listening to you.
+/inject media_helicopter
+Let me see if I've got this: you lost the shop, and you feel you've let everyone down. Is that right?
+What's kept you going until now?
+Tell me about your grandson.
+I'm hearing a lot of hurt underneath the anger.
+Calm down, it's not that bad.
+What would you want tomorrow to look like?
+It sounds like part of you wants to be there for Danny on Saturday.
+How do we get you back over safely, on your own terms?
+You sound cold and tired.
+What would it take for you to climb back over, on your own terms?
+"""
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    environ = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_ACTOR": "user:trainee"}
+    environ.pop("TALKDOWN_DATABASE_URL", None)
+    environ.pop("TALKDOWN_TRAIN_LLM_URL", None)
+    return environ
+
+
+def _td(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-c", ENTRY, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_a_scripted_session_resolves_and_its_debrief_names_the_slip(env: dict[str, str], tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text(DOCTRINE_SCRIPT, encoding="utf-8")
+    run = json.loads(_td(env, "train", "run", "bridge", "--seed", "3", "--script", str(script), "--json").stdout)
+    assert run["outcome"] == "resolved"
+    assert run["final_state"]["stage"] == "behavioral_change"
+    assert any(e.get("inject") == "media_helicopter" for e in run["transcript"])
+    assert "coming back over" in run["transcript"][-1]["text"]
+    again = json.loads(_td(env, "train", "run", "bridge", "--seed", "3", "--script", str(script), "--json").stdout)
+    assert [e.get("text") for e in again["transcript"]] == [e.get("text") for e in run["transcript"]]
+    debrief = json.loads(_td(env, "train", "debrief", again["session_id"], "--json").stdout)
+    assert debrief["outcome"] == "resolved"
+    assert [(a["line"], a["doctrine_id"]) for a in debrief["avoid"]] == [
+        ("Calm down, it's not that bad.", "minimizing")
+    ]
+    assert [s["session_id"] for s in debrief["earlier"]] == [run["session_id"]]
+    html = tmp_path / "d.html"
+    _td(env, "train", "debrief", run["session_id"], "--html", str(html))
+    assert "Outcome: resolved" in html.read_text(encoding="utf-8")
+
+
+def test_train_list_shows_every_shipped_scenario(env: dict[str, str]) -> None:
+    listed = json.loads(_td(env, "train", "list", "--json").stdout)
+    assert len(listed) >= 9 and {"bridge", "embassy_siege", "teenager"} <= {s["scenario_id"] for s in listed}
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+def test_the_interactive_chat_plays_a_whole_scenario_in_a_terminal(env: dict[str, str], tmp_path: Path) -> None:
+    session = f"td-{uuid.uuid4().hex[:8]}"
+    entry = tmp_path / "entry.py"
+    entry.write_text(ENTRY, encoding="utf-8")
+    command = f"{sys.executable} {entry} train run bridge --seed 3 --trainee Alex; sleep 30"
+    tmux_env = [arg for k in ("TALKDOWN_DATA_DIR", "TALKDOWN_ACTOR") for arg in ("-e", f"{k}={env[k]}")]
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", *tmux_env, command], check=True
+    )
+    try:
+        _wait_for(session, "Subject:")
+        for line in DOCTRINE_SCRIPT.splitlines():
+            subprocess.run(["tmux", "send-keys", "-t", session, "-l", line], check=True)
+            subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+            marker = "logged at seq" if line.startswith("/inject") else None
+            _wait_for(session, marker or line[-20:])
+        screen = _wait_for(session, "Full debrief")
+        assert "Outcome: resolved" in screen
+        assert "minimizing" in screen and "worst day of your life" in screen
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+
+
+def _wait_for(session: str, text: str, timeout_s: float = 30.0) -> str:
+    """Poll the tmux pane until ``text`` appears (a bounded wait on output, not a sleep in place of a check)."""
+    deadline = time.monotonic() + timeout_s
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = subprocess.run(
+            ["tmux", "capture-pane", "-p", "-J", "-S", "-200", "-t", session],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        if text in screen:
+            return screen
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} did not appear; screen was:\n{screen}")

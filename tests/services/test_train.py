@@ -1,0 +1,87 @@
+"""TRAIN sessions on both backends: logged as a training incident, replayable, debriefed from the log."""
+
+from __future__ import annotations
+
+import pytest
+
+from talkdown.domain.enums import IncidentMode, Role
+from talkdown.errors import TalkdownError
+from talkdown.services import entries, incidents, train
+from talkdown.services.wiring import App
+
+pytestmark = pytest.mark.integration
+
+LINES = [
+    "My name is Sam. I'm here and I'm listening. What's going on for you right now?",
+    "Sounds like you're exhausted from carrying all of this on your own.",
+    "Calm down, it's not that bad.",
+    "No. You're not getting a car.",
+    "That's not something I can decide, but I'll pass it up to the people who decide.",
+]
+
+
+def test_a_session_is_a_training_incident_with_both_parties_and_every_line(app: App) -> None:
+    started = train.start_session(app, scenario="bank_robbery", seed=3, trainee="Alex")
+    for line in LINES:
+        train.take_turn(app, started.session_id, text=line)
+    state = incidents.get_incident(app, started.session_id)
+    assert state.mode is IncidentMode.TRAINING
+    assert {p.role for p in state.parties.values()} == {Role.PRIMARY, Role.SUBJECT}
+    assert [u.speaker for u in state.utterances] == ["subject"] + ["trainee", "subject"] * len(LINES)
+    assert [u.text for u in state.utterances if u.speaker == "trainee"] == LINES
+    assert "car" in state.demands  # the robber's first demand is recorded as a demand
+    assert len(state.hostages) == 4
+    assert state.source_meta["seed"] == 3 and state.source_meta["scenario"] == "bank_robbery"
+
+
+def test_a_session_replays_to_the_same_replies(app: App) -> None:
+    started = train.start_session(app, scenario="domestic_barricade", seed=11)
+    train.take_turn(app, started.session_id, text=LINES[0])
+    train.issue_inject(app, started.session_id, inject="mother_calls")
+    for line in LINES[1:]:
+        train.take_turn(app, started.session_id, text=line)
+    state = incidents.get_incident(app, started.session_id)
+    logged = [u.text for u in state.utterances if u.speaker == "subject"][1:]
+    assert train.replay_session(app, started.session_id) == logged
+    assert [r.event.kind for r in state.injects] == ["inject_issued"]
+    assert "mother just called" in logged[1]
+
+
+def test_the_debrief_quotes_each_line_to_avoid_with_a_better_one(app: App) -> None:
+    started = train.start_session(app, scenario="bank_robbery", seed=3, trainee="Alex")
+    for line in LINES:
+        train.take_turn(app, started.session_id, text=line)
+    d = train.get_debrief(app, started.session_id)
+    flagged = {(a.line, a.doctrine_id) for a in d.avoid}
+    assert ("Calm down, it's not that bad.", "minimizing") in flagged
+    assert ("No. You're not getting a car.", "flat_no") in flagged
+    minimizing = next(a for a in d.avoid if a.doctrine_id == "minimizing")
+    assert minimizing.better == "This feels like the worst day of your life."
+    assert d.skills["emotion_labeling"] == 1 and 0 < d.listening_rate < 1
+    assert [x.demand_id for x in d.demands][:1] == ["car"]
+    assert d.outcome == "in progress" and d.trainee == "Alex"
+    html = train.export_html(app, started.session_id)
+    assert "Calm down, it&#x27;s not that bad." in html and "worst day of your life" in html
+
+
+def test_the_debrief_compares_with_the_trainees_earlier_sessions(app: App) -> None:
+    first = train.start_session(app, scenario="teenager", seed=1, trainee="Alex")
+    train.take_turn(app, first.session_id, text="Calm down, it's just a video.")
+    other = train.start_session(app, scenario="teenager", seed=1, trainee="Bo")
+    train.take_turn(app, other.session_id, text="What's going on for you right now?")
+    second = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    train.take_turn(app, second.session_id, text="What's going on for you right now?")
+    earlier = train.get_debrief(app, second.session_id).earlier
+    assert [(s.session_id, s.avoid_count, s.listening_rate) for s in earlier] == [(first.session_id, 1, 0.0)]
+
+
+def test_a_finished_session_refuses_more_lines_and_a_live_incident_refuses_training(app: App) -> None:
+    live = incidents.open_incident(app, title="real", incident_type="barricade")  # type: ignore[arg-type]
+    entries.add_party(app, live, name="S", role=Role.SUBJECT)
+    with pytest.raises(TalkdownError) as err:
+        train.take_turn(app, live, text="hello")
+    assert err.value.code == "TD330"
+    started = train.start_session(app, scenario="bridge", seed=2)
+    with pytest.raises(TalkdownError) as bad:
+        train.issue_inject(app, started.session_id, inject="no_such_inject")
+    assert bad.value.code == "TD231"

@@ -1,0 +1,116 @@
+"""The subject engine: doctrine-shaped dynamics, determinism, repetition, injects."""
+
+from __future__ import annotations
+
+from talkdown.sim.engine import SimulatedSubject, turn_rng
+from talkdown.sim.scenario import load_scenario
+from talkdown.sim.state import SubjectState, SubjectView, ViewItem
+
+LISTENING = [
+    "What's going on for you right now?",
+    "Sounds like you're exhausted from carrying all of this on your own.",
+    "Tell me more about that.",
+    "It sounds like you feel nobody has been listening to you.",
+    "I'm hearing a lot of hurt underneath the anger.",
+]
+
+
+def _play(subject: SimulatedSubject, lines: list[str], seed: int = 1) -> tuple[list[str], SubjectState]:
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(seed, 0)), 1),))
+    replies, state = [], subject.initial_state()
+    for turn, line in enumerate(lines, start=1):
+        if line.startswith("/inject "):
+            view = view.extended(ViewItem("inject", line, 2 * turn, line.split()[1]))
+            continue
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        reply = subject.respond(view, turn_rng(seed, turn))
+        view = view.extended(ViewItem("subject", reply.text, 2 * turn + 1))
+        replies.append(reply.text)
+        state = reply.state
+    return replies, state
+
+
+def test_the_same_seed_and_lines_give_the_same_session() -> None:
+    subject = SimulatedSubject(load_scenario("domestic_barricade"))
+    assert _play(subject, LISTENING, seed=5) == _play(SimulatedSubject(subject.scenario), LISTENING, seed=5)
+
+
+def test_another_seed_varies_the_wording_but_not_the_state() -> None:
+    subject = SimulatedSubject(load_scenario("domestic_barricade"))
+    lines = ["You're wrong about her.", "Be reasonable.", "That's not true.", "Calm down."]
+    a, state_a = _play(subject, lines, seed=1)
+    b, state_b = _play(subject, lines, seed=2)
+    assert a != b
+    assert state_a == state_b
+
+
+def test_listening_skills_build_trust_and_lower_arousal() -> None:
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    _, state = _play(subject, LISTENING[:3])
+    start = subject.initial_state()
+    assert state.trust > start.trust + 0.2
+    assert state.arousal < start.arousal - 0.1
+
+
+def test_behaviours_to_avoid_raise_arousal_and_cost_trust() -> None:
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    _, state = _play(subject, ["Calm down, it's not that bad.", "That's a ridiculous thing to want."])
+    start = subject.initial_state()
+    assert state.arousal >= start.arousal + 0.15
+    assert state.trust < start.trust
+
+
+def test_influence_before_rapport_backfires_but_after_rapport_it_does_not() -> None:
+    subject = SimulatedSubject(load_scenario("bridge"))
+    influence = "You need to climb back over now."
+    early = subject.trace(_view(subject, [influence]))[-1]
+    assert early.intent.key == "backfire"
+    assert early.after.arousal > early.before.arousal and early.after.trust < early.before.trust
+    rapport_lines = [*LISTENING, "Who matters most to you?", "Sounds like you feel you let them all down."]
+    steps = subject.trace(_view(subject, [*rapport_lines, influence]))
+    assert steps[-2].after.stage >= 2, "the listening lines must reach rapport for this test to mean anything"
+    late = steps[-1]
+    assert late.intent.key != "backfire"
+    dyn = subject.scenario.dynamics
+    assert late.after.arousal - late.before.arousal < dyn.backfire_arousal / 2
+    assert late.before.trust - late.after.trust < dyn.backfire_trust / 2
+
+
+def test_repeating_one_empathic_phrase_loses_its_effect_and_never_resolves() -> None:
+    subject = SimulatedSubject(load_scenario("teenager"))
+    phrase = "Sounds like you're going through a lot."
+    replies, state = _play(subject, [phrase] * 40)
+    gains = [s.after.trust - s.before.trust for s in subject.trace(_view(subject, [phrase] * 4))]
+    assert gains[0] > 0 and gains[2] < gains[0] / 4
+    assert state.outcome != "resolved"
+    assert any("keep saying" in r or "already" in r or "card" in r for r in replies)
+
+
+def _view(subject: SimulatedSubject, lines: list[str]) -> SubjectView:
+    return SubjectView(subject.scenario.id, tuple(ViewItem("trainee", ln, i) for i, ln in enumerate(lines, start=1)))
+
+
+def test_an_inject_changes_his_state_and_he_reacts_to_it() -> None:
+    subject = SimulatedSubject(load_scenario("bridge"))
+    replies, with_inject = _play(subject, [LISTENING[0], "/inject media_helicopter", LISTENING[1]])
+    _, without = _play(subject, [LISTENING[0], LISTENING[1]])
+    assert with_inject.arousal > without.arousal
+    assert "news chopper" in replies[-1]
+
+
+def test_hooks_help_and_triggers_hurt() -> None:
+    subject = SimulatedSubject(load_scenario("bridge"))
+    _, hook = _play(subject, [LISTENING[0], "Tell me about your grandson."])
+    _, trigger = _play(subject, [LISTENING[0], "Tell me about the bank."])
+    assert hook.trust > trigger.trust
+    assert trigger.arousal > hook.arousal
+
+
+def test_facts_once_told_are_never_contradicted_or_repeated() -> None:
+    subject = SimulatedSubject(load_scenario("bridge"))
+    replies, state = _play(subject, LISTENING * 2)
+    facts = {f.id: f.text for f in subject.scenario.persona.backstory}
+    told = [fid for fid in state.revealed]
+    assert len(told) == len(set(told))
+    for fid in told:
+        assert sum(facts[fid] in r for r in replies) == 1

@@ -1,0 +1,67 @@
+"""Scenario files: every shipped one loads, and a broken one names the key and the line."""
+
+from __future__ import annotations
+
+import pytest
+
+from talkdown.errors import TalkdownError
+from talkdown.sim.scenario import load_scenario, parse_scenario, shipped_ids
+
+INCIDENT_TYPES_THE_ISSUE_LISTS = {
+    "suicide_intervention", "domestic", "criminal_interrupted", "kidnap_for_ransom", "diplomatic_state", "barricade",
+    "prison", "terrorist",
+}  # fmt: skip
+
+
+def test_nine_scenarios_ship_and_cover_the_incident_types_of_the_issue() -> None:
+    scenarios = [load_scenario(i) for i in shipped_ids()]
+    assert len(scenarios) >= 9
+    assert {s.incident_type.value for s in scenarios} >= INCIDENT_TYPES_THE_ISSUE_LISTS
+    for s in scenarios:
+        assert s.trains and all(".md" in t or "cases.yaml" in t for t in s.trains), s.id
+        assert s.injects, s.id
+
+
+def _bridge_text() -> str:
+    from importlib import resources
+
+    return (resources.files("talkdown.sim") / "scenarios" / "bridge.yaml").read_text(encoding="utf-8")
+
+
+def test_an_unknown_key_is_named_with_its_line() -> None:
+    lines = _bridge_text().splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("  hooks:"))
+    lines.insert(at, "  trigers: []")
+    with pytest.raises(TalkdownError) as err:
+        parse_scenario("\n".join(lines), file="bad.yaml")
+    assert err.value.code == "TD130"
+    assert err.value.fields["key"] == "persona.trigers"
+    assert err.value.fields["line"] == at + 1
+
+
+def test_a_bad_value_is_named_with_the_line_of_that_value() -> None:
+    text = _bridge_text().replace("  arousal: 0.75\n", "  arousal: 1.75\n")
+    line = next(i for i, ln in enumerate(text.splitlines(), start=1) if ln == "  arousal: 1.75")
+    with pytest.raises(TalkdownError) as err:
+        parse_scenario(text, file="bad.yaml")
+    assert (err.value.code, err.value.fields["key"], err.value.fields["line"]) == ("TD130", "initial.arousal", line)
+
+
+def test_broken_yaml_reports_its_line() -> None:
+    with pytest.raises(TalkdownError) as err:
+        parse_scenario("id: x\ntitle: [unclosed\n", file="bad.yaml")
+    assert err.value.code == "TD131"
+    assert err.value.fields["line"] >= 2
+
+
+def test_a_deadline_naming_an_unknown_demand_is_refused() -> None:
+    text = _bridge_text().replace("  hostages: []\n", "  hostages: []\n  deadlines: [{id: d, demand: nope, say: x}]\n")
+    with pytest.raises(TalkdownError) as err:
+        parse_scenario(text, file="bad.yaml")
+    assert err.value.code == "TD130" and "nope" in err.value.fields["problem"]
+
+
+def test_an_unknown_scenario_id_lists_the_shipped_ones() -> None:
+    with pytest.raises(TalkdownError) as err:
+        load_scenario("no_such_scenario")
+    assert err.value.code == "TD230" and "bridge" in err.value.fields["choices"]
