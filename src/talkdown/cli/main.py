@@ -13,7 +13,7 @@ import sys
 import typer
 from rich.console import Console
 
-from talkdown.cli import entries, incident, records, train
+from talkdown.cli import advise, entries, incident, records, train
 from talkdown.cli.state import STATE
 from talkdown.errors import TalkdownError
 
@@ -28,6 +28,7 @@ app.add_typer(incident.app, name="incident", help="Open, list and show incidents
 app.add_typer(records.db_app, name="db", help="Database maintenance.")
 app.add_typer(train.app, name="train", help="Practise against a simulated subject; debriefs.")
 entries.register(app)
+advise.register(app)
 records.register(app)
 
 err_console = Console(stderr=True)

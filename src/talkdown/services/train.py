@@ -299,9 +299,9 @@ def export_pdf(app: App, ref: str) -> bytes:
     try:
         weasyprint = importlib.import_module("weasyprint")
     except ImportError as exc:  # OSError too: WeasyPrint raises it when the pango libraries are missing
-        raise TalkdownError("TD701", feature="PDF export of the debrief", extra="pdf") from exc
+        raise TalkdownError("TD701", feature="PDF export of the debrief", extra="report") from exc
     except OSError as exc:
-        raise TalkdownError("TD701", feature="PDF export (needs Debian's pango libraries)", extra="pdf") from exc
+        raise TalkdownError("TD701", feature="PDF export (needs Debian's pango libraries)", extra="report") from exc
     pdf: bytes = weasyprint.HTML(string=document).write_pdf()
     return pdf
 

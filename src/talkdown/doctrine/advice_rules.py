@@ -1,0 +1,257 @@
+"""The advisor's detectors: one function per rule, each returning findings with the events behind them.
+
+Every detector needs logged evidence (an entry or an annotated utterance) and returns the seqs it rests on,
+so nothing fires on an empty or quiet log. Wording lives in ``rules/*.yaml``; thresholds come from the
+agency ``Policy``. Doctrine sources are named per function; ``[D]`` marks talkdown's own thresholds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+from talkdown.doctrine.evidence import Found, View, content_words, fmt_time
+from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandStatus, HostageCondition, Role
+
+OPEN_DEMAND = frozenset({DemandStatus.OPEN, DemandStatus.IN_PROGRESS})
+HARMED = frozenset({HostageCondition.INJURED, HostageCondition.CRITICAL, HostageCondition.DECEASED})
+CUE, AVOID, WARNING, STAIRWAY = "talkdown_cue", "talkdown_avoid", "stairway_warning", "stairway"
+RAPPORT_OR_ABOVE = frozenset({"rapport", "influence", "behavioral_change"})
+# A negotiator offering an item: "I can get you...", "we'll send in...", "how about I bring...". [D]
+_OFFER = re.compile(
+    r"\b(?:I can|I could|I'll|I will|we can|we could|we'll|let me|how about I|how about we|want me to)\s+"
+    r"(?:get|send|bring|have (?:them|someone|somebody) (?:send|bring))\s+(?:you|in|up|over|it)\b"
+    r"|\bdo you want (?:some|a|any|me to)\b",
+    re.IGNORECASE,
+)
+_IN_RETURN = re.compile(r"\b(?:if you|in return|in exchange|for that|would you|can you|could you)\b", re.IGNORECASE)
+PROGRESS_TURNS = 6  # subject turns compared, recent against earlier [D]
+LONGER_RATIO = 1.25  # recent mean words per subject turn at least this times the earlier mean [D]
+
+Detector = Callable[[View], Iterator[Found]]
+
+
+def deadline_rules(v: View) -> Iterator[Found]:
+    """Deadlines: passed quietly (progress), approaching, and repeated (he is committed).
+
+    Doctrine: demands-deadlines.md "Deadlines" [R40 S; T20 S; R11 S]; a deadline inferred as passed needs the
+    due time plus the policy's grace window and no hostage logged as harmed [D].
+    """
+    grace = timedelta(minutes=v.policy.deadline_grace_minutes)
+    warn = timedelta(minutes=v.policy.deadline_warning_minutes)
+    harmed = any(h.condition in HARMED for h in v.state.hostages.values())
+    for dl in v.state.deadlines.values():
+        pending = dl.status in (DeadlineStatus.PENDING, DeadlineStatus.EXTENDED)
+        logged_quiet = dl.status is DeadlineStatus.PASSED_WITHOUT_INCIDENT
+        inferred_quiet = pending and not harmed and v.now >= dl.due_at + grace
+        if (logged_quiet or inferred_quiet) and dl.due_at <= v.now <= dl.due_at + v.window:
+            how = "logged as passed without incident" if logged_quiet else "no harmful act logged since"
+            what = dl.description or "no description"
+            about = f"Deadline {dl.deadline_id} ({what}) was due {fmt_time(dl.due_at)}; {how}."
+            yield Found("deadline_passed_quietly", dl.deadline_id, (dl.seq,), about)
+        if pending and timedelta(0) < dl.due_at - v.now <= warn:
+            minutes = int((dl.due_at - v.now).total_seconds() // 60)
+            about = f"Deadline {dl.deadline_id} is due at {fmt_time(dl.due_at)}, in {minutes} min."
+            yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), about)
+        if pending:
+            start = dl.utterance_seq or dl.seq
+            again = [u.seq for u in v.subject_turns if u.seq > start and v.has(u.seq, CUE, "deadline")]
+            if len(again) >= 2:
+                about = f"He returned to a deadline {len(again)} times after {dl.deadline_id} was set."
+                yield Found("deadline_repeated", dl.deadline_id, (dl.seq, *again), about)
+
+
+def demand_rules(v: View) -> Iterator[Found]:
+    """Recorded demands: non-negotiable, barred by a no-concessions policy, or small and tradable.
+
+    Doctrine: demands-deadlines.md "Negotiable vs non-negotiable", "Concessions, promises and the ledger",
+    "Government no-concessions policy" [R46 P; R45 S; R48 P].
+    """
+    traded = {c.demand_id for c in v.state.concessions.values() if c.demand_id}
+    for d in v.state.demands.values():
+        if d.status not in OPEN_DEMAND:
+            continue
+        seqs = (d.seq,) if d.utterance_seq is None else (d.utterance_seq, d.seq)
+        if not d.negotiable or v.policy.is_non_negotiable(d.item, d.category):
+            about = f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq)}"
+            yield Found("non_negotiable_demand", d.demand_id, seqs, about)
+        elif v.policy.is_barred(d.category):
+            about = f"Demand {d.demand_id}: {d.item} ({d.category.value}); policy of {v.policy.agency}."
+            yield Found("policy_bars_concession", d.demand_id, seqs, about)
+        elif d.demand_id not in traded and v.policy.is_small(d.item, d.category):
+            ask, hostage_seqs = _what_to_ask(v)
+            yield Found("quid_pro_quo", d.demand_id, (*seqs, *hostage_seqs), f"Demand {d.demand_id}: {d.item}. {ask}")
+    yield from _demand_cues(v)
+
+
+def _demand_cues(v: View) -> Iterator[Found]:
+    """Demands heard in his words but not (yet) recorded by the scribe: the cue is the evidence."""
+    for u in v.subject_turns:
+        if not v.is_recent(u.when):
+            continue
+        for ann in v.labels(u.seq, CUE):
+            item = str(ann.detail.get("item") or "") if ann.label == "demand" else ""
+            if not item or _recorded_after(v, u.seq, item):
+                continue
+            if v.policy.is_non_negotiable(item):
+                about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger.{_flat_no(v, u.seq)}"
+                yield Found("non_negotiable_demand", f"u{u.seq}", (u.seq,), about)
+            elif v.policy.is_small(item):
+                ask, hostage_seqs = _what_to_ask(v)
+                about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger. {ask}"
+                yield Found("quid_pro_quo", f"u{u.seq}", (u.seq, *hostage_seqs), about)
+
+
+def _recorded_after(v: View, seq: int, item: str) -> bool:
+    words = content_words(item)
+    return any(
+        d.utterance_seq == seq or (d.seq > seq and words & content_words(d.item)) for d in v.state.demands.values()
+    )
+
+
+def _flat_no(v: View, after_seq: int) -> str:
+    """Point out a flat no that followed the demand (avoid.md ``flat_no``), so the team can recover."""
+    for u in v.negotiator_turns:
+        if u.seq > after_seq and v.has(u.seq, AVOID, "flat_no"):
+            return f" A flat no was heard at seq {u.seq}: recover by deferring and exploring the interest."
+    return ""
+
+
+def _what_to_ask(v: View) -> tuple[str, tuple[int, ...]]:
+    """The best return to ask for: a hostage who is hurt, ill or distressed first (R45 S: the sick and injured)."""
+    held = [
+        h for h in v.state.hostages.values() if h.released_at is None and h.condition is not HostageCondition.DECEASED
+    ]
+    needy = [h for h in held if h.medical_needs.strip() not in ("", "unknown") or h.condition in HARMED]
+    needy += [h for h in held if h.condition is HostageCondition.DISTRESSED and h not in needy]
+    if needy:
+        h = needy[0]
+        need = f" ({h.medical_needs})" if h.medical_needs.strip() not in ("", "unknown") else ""
+        return f"Ask for {h.alias}{need} to come out, or at least to come on the phone, in return.", (h.seq,)
+    if held:
+        return "Ask for a hostage to come out, or a welfare check on the phone, in return.", ()
+    return "Ask for something back: the weapon put down, or continued calm talk.", ()
+
+
+def concession_rules(v: View) -> Iterator[Found]:
+    """Concessions and promises: unrequested, without return, broken.
+
+    Doctrine: avoid.md ``unrequested_concession`` and team-level ``broken_promise``; demands-deadlines.md
+    "Advisor hooks" [R11 S; R45 S; R47 S].
+    """
+    demand_words = [content_words(d.item) for d in v.state.demands.values()]
+    for c in v.state.concessions.values():
+        if not v.is_recent(c.at):
+            continue
+        if c.demand_id is None and not c.in_exchange_for.strip():
+            asked = any(content_words(c.what) & w for w in demand_words)
+            if not asked:
+                about = f"Concession {c.commitment_id}: {c.what}, with no demand and nothing in return logged."
+                yield Found("unrequested_concession", c.commitment_id, (c.seq,), about)
+                continue
+        if not c.in_exchange_for.strip():
+            about = f"Concession {c.commitment_id}: {c.what}; nothing logged in return."
+            yield Found("concession_without_return", c.commitment_id, (c.seq,), about)
+    for p in v.state.promises.values():
+        if p.status is CommitmentStatus.BROKEN:
+            yield Found("broken_promise", p.commitment_id, (p.seq,), f"Promise {p.commitment_id}: {p.what}.")
+    yield from _offers(v)
+
+
+def _offers(v: View) -> Iterator[Found]:
+    """A negotiator offering an item he never asked for: the concession is about to be made."""
+    asked_before: set[int] = set()
+    for u in sorted(v.subject_turns + v.negotiator_turns, key=lambda x: x.seq):
+        if v.role_of(u.speaker) is Role.SUBJECT:
+            if any(a.label == "demand" for a in v.labels(u.seq, CUE)):
+                asked_before.add(u.seq)
+            continue
+        offer = _OFFER.search(u.text)
+        if offer is None or not v.is_recent(u.when) or _IN_RETURN.search(u.text):
+            continue
+        recent_ask = any(s < u.seq for s in asked_before) or any(d.seq < u.seq for d in v.state.demands.values())
+        if not recent_ask:
+            who = v.name_of(u.speaker)
+            about = f"{who} offered something at seq {u.seq} ('{offer.group(0)}…') with no demand on record."
+            yield Found("unrequested_concession", f"u{u.seq}", (u.seq,), about)
+
+
+def conversation_rules(v: View) -> Iterator[Found]:
+    """Influence before rapport (stairway.md [R4 S; R9 S]) and rising suicide cues (indicators.md [R25 S])."""
+    since_rapport: list[int] = []
+    for u in sorted(v.subject_turns + v.negotiator_turns, key=lambda x: x.seq):
+        if any(a.label in RAPPORT_OR_ABOVE for a in v.labels(u.seq, STAIRWAY)):
+            since_rapport = []
+        if v.has(u.seq, WARNING, "influence_before_rapport"):
+            since_rapport.append(u.seq)
+    # Keyed by the first warned turn since rapport was last evidenced, so the id stays put as warnings age.
+    last = v.state.utterance_at(since_rapport[-1]) if since_rapport else None
+    if last is not None and v.is_recent(last.when):
+        about = f"Influence moves before rapport at seq {', '.join(map(str, since_rapport))}."
+        yield Found("influence_before_rapport", f"s{since_rapport[0]}", tuple(since_rapport), about)
+    cues = [u.seq for u in v.subject_turns if v.is_recent(u.when) and v.has(u.seq, CUE, "suicide_cue")]
+    if len(cues) >= v.policy.suicide_cue_threshold:
+        mhc = v.parties_with(Role.MENTAL_HEALTH_CONSULTANT)
+        who = (
+            f"{', '.join(mhc)} (mental health consultant) is on the team: bring them to the negotiator now."
+            if mhc
+            else "No mental health consultant is logged on this incident: call one out."
+        )
+        seqs = ", ".join(map(str, cues))
+        about = f"{len(cues)} suicide cues in the last {v.policy.advice_window_minutes} min (seq {seqs}). {who}"
+        yield Found("rising_suicide_cues", f"c{cues[-1]}", tuple(cues), about)
+
+
+def progress_rules(v: View) -> Iterator[Found]:
+    """His turns longer and threats fewer: keep the course (indicators.md ``talking_longer``, ``threats_falling``).
+
+    Compares his last ``PROGRESS_TURNS`` turns with the ones before [D]; needs at least one earlier threat, so
+    a calm incident with no threats never 'progresses' by this rule. Suicide cues are named, never cancelled.
+    """
+    turns = v.subject_turns
+    if len(turns) < 2 * PROGRESS_TURNS:
+        return
+    recent, earlier = turns[-PROGRESS_TURNS:], turns[-2 * PROGRESS_TURNS : -PROGRESS_TURNS]
+    threats_before = [u.seq for u in earlier if v.has(u.seq, CUE, "threat")]
+    threats_now = [u.seq for u in recent if v.has(u.seq, CUE, "threat")]
+    words_before = sum(len(u.text.split()) for u in earlier) / PROGRESS_TURNS
+    words_now = sum(len(u.text.split()) for u in recent) / PROGRESS_TURNS
+    if threats_before and len(threats_now) < len(threats_before) and words_now >= LONGER_RATIO * max(words_before, 1):
+        suicide = any(v.has(u.seq, CUE, "suicide_cue") for u in turns)
+        caveat = " Suicide cues were heard earlier: progress does not cancel them." if suicide else ""
+        about = (
+            f"His turns average {words_now:.0f} words, up from {words_before:.0f}; threats {len(threats_before)} → "
+            f"{len(threats_now)} over his last {2 * PROGRESS_TURNS} turns.{caveat}"
+        )
+        seqs = (*threats_before, *threats_now, recent[-1].seq)
+        yield Found("progress_keep_course", f"t{threats_before[-1]}", tuple(sorted(set(seqs))), about)
+
+
+def team_rules(v: View) -> Iterator[Found]:
+    """Relief: a negotiator on duty longer than the agency's interval (incident-types.md "Relief and rotation")."""
+    interval = timedelta(minutes=v.policy.relief_interval_minutes)
+    for party_id, since in v.state.on_duty.items():
+        if not v.role_of(party_id).is_negotiator or v.now - since < interval:
+            continue
+        started = [
+            r.seq
+            for r in v.state.duty_log
+            if r.event.kind == "duty_started" and getattr(r.event, "party_id", None) == party_id
+        ]
+        hours, minutes = divmod(int((v.now - since).total_seconds() // 60), 60)
+        about = (
+            f"{v.name_of(party_id)} has been on duty {hours}h {minutes:02d}m since {fmt_time(since)} "
+            f"(policy interval {v.policy.relief_interval_minutes} min)."
+        )
+        yield Found("relief_due", f"{party_id}:{started[-1]}", (started[-1],), about)
+
+
+DETECTORS: tuple[Detector, ...] = (
+    deadline_rules,
+    demand_rules,
+    concession_rules,
+    conversation_rules,
+    progress_rules,
+    team_rules,
+)

@@ -1,0 +1,90 @@
+"""What the advisor's rules read: the board plus the analysis, indexed once per call.
+
+Why a view: every rule asks the same questions (which turns are the subject's, which carry a suicide cue,
+what the scribe recorded after a given seq), and answering them once keeps ``advise`` linear in the size of
+the log, which the after-action report needs because it replays the advisor after every event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from talkdown.doctrine.policy import Policy
+from talkdown.domain.annotations import Annotation
+from talkdown.domain.enums import Role
+from talkdown.domain.state import IncidentState, Utterance
+
+AnnotationMap = Mapping[int, Sequence[Annotation]]
+_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A rule's finding before it is worded: which rule, about what (stable key), on which events."""
+
+    rule_id: str
+    key: str
+    trigger_seqs: tuple[int, ...]
+    about: str
+
+
+@dataclass
+class View:
+    """The board, its annotations and the policy, with the look-ups rules share."""
+
+    state: IncidentState
+    annotations: AnnotationMap
+    policy: Policy
+    now: datetime
+    subject_turns: list[Utterance] = field(default_factory=list)
+    negotiator_turns: list[Utterance] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for utt in self.state.utterances:
+            if utt.retracted or utt.seq > self.state.head_seq:
+                continue
+            role = self.role_of(utt.speaker)
+            if role is Role.SUBJECT:
+                self.subject_turns.append(utt)
+            elif role.is_negotiator:
+                self.negotiator_turns.append(utt)
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(minutes=self.policy.advice_window_minutes)
+
+    def role_of(self, party_id: str) -> Role:
+        party = self.state.parties.get(party_id)
+        return party.role if party is not None else Role.UNKNOWN
+
+    def name_of(self, party_id: str) -> str:
+        party = self.state.parties.get(party_id)
+        return party.name if party is not None else party_id
+
+    def labels(self, seq: int, family: str) -> list[Annotation]:
+        return [a for a in self.annotations.get(seq, ()) if a.family == family and not a.low_confidence]
+
+    def has(self, seq: int, family: str, label: str) -> bool:
+        return any(a.label == label for a in self.labels(seq, family))
+
+    def is_recent(self, at: datetime) -> bool:
+        return self.now - self.window <= at <= self.now
+
+    def parties_with(self, role: Role) -> list[str]:
+        return [p.name for p in self.state.parties.values() if p.role is role]
+
+
+def content_words(text: str) -> set[str]:
+    """Words of four letters or more, lower-cased: enough to tell whether two demand texts are the same item.
+
+    >>> sorted(content_words("Get me a pack of cigarettes"))
+    ['cigarettes', 'pack']
+    """
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def fmt_time(at: datetime) -> str:
+    return at.strftime("%H:%M UTC")

@@ -1,0 +1,215 @@
+"""The seven seed-001 metrics, computed from logged events only, at any point of the log.
+
+Seed 001 names the metrics and their ranges but gives no formula, weight or data (indicators.md, "The
+seed-001 metrics"); every formula here is talkdown's own design [D], documented with inputs and limits in
+``docs/metrics.md``. With no evidence logged a metric is ``None`` ("unknown"), never a default number.
+Annotations are not used: the metrics must be reproducible from the legal record alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+
+from talkdown.doctrine.release_model import ReleaseEstimate, estimate
+from talkdown.domain.enums import DemandStatus, HostageCondition, IncidentStatus, IncidentType, StakeholderKind, Tone
+from talkdown.domain.events import ChannelOpened, MediaEventRecorded, StakeholderAdded, SupportStated
+from talkdown.domain.log import Envelope
+from talkdown.domain.state import IncidentState, evolve
+
+CONDITION_SCORE = {
+    HostageCondition.UNHARMED: 9.0,
+    HostageCondition.DISTRESSED: 6.0,
+    HostageCondition.INJURED: 3.0,
+    HostageCondition.CRITICAL: 2.0,
+    HostageCondition.DECEASED: 1.0,
+}
+NO_NEED = frozenset({"", "none", "unknown", "n/a"})
+CONTACT_GAP = timedelta(minutes=10)  # utterances closer than this count as one stretch of contact [D]
+MEDIA_HALF_LIFE_H = 12.0  # attention halves every 12 hours [D]
+TONE_SIGN = {Tone.POSITIVE: 1, Tone.NEUTRAL: 0, Tone.NEGATIVE: -1}
+METRICS = (
+    "hostage_wellbeing",
+    "negotiation_duration_h",
+    "concession_level",
+    "release_probability",
+    "international_support",
+    "media_exposure",
+    "diplomatic_impact",
+)
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    value: float | None
+    display: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MetricPoint:
+    seq: int
+    at: str
+    values: dict[str, float | None] = field(default_factory=dict)
+
+
+def hostage_wellbeing(state: IncidentState) -> tuple[float | None, str]:
+    """Mean per-hostage score 1-10 from the logged condition; +1 once released alive; -1 for a need still open."""
+    scores: list[float] = []
+    for h in state.hostages.values():
+        base = CONDITION_SCORE.get(h.condition)
+        if base is None:
+            continue
+        if h.released_at is not None and h.condition is not HostageCondition.DECEASED:
+            base += 1.0
+        elif h.medical_needs.strip().lower() not in NO_NEED and h.condition is not HostageCondition.UNHARMED:
+            base -= 1.0
+        scores.append(min(10.0, max(1.0, base)))
+    if not scores:
+        return None, "no hostage condition logged"
+    return round(sum(scores) / len(scores), 1), f"{len(scores)} hostage(s) with a logged condition"
+
+
+def negotiation_duration(state: IncidentState, now: datetime) -> tuple[float | None, str]:
+    """Hours from first contact (first utterance or diplomatic channel) to close or now; contact hours beside."""
+    times = sorted(u.when for u in state.utterances if not u.retracted)
+    channels = [r.at for r in state.diplomatic if isinstance(r.event, ChannelOpened)]
+    starts = times[:1] + channels
+    if not starts:
+        return None, "no contact logged"
+    end = state.closed_at if state.status is IncidentStatus.CLOSED and state.closed_at else now
+    hours = max(0.0, (end - min(starts)).total_seconds() / 3600)
+    contact = sum((b - a for a, b in itertools.pairwise(times) if b - a <= CONTACT_GAP), timedelta())
+    return round(hours, 2), f"{contact.total_seconds() / 3600:.1f} h in contact"
+
+
+def concession_level(state: IncidentState) -> tuple[float | None, str]:
+    """Share of demands met (partly met = half), withdrawn demands left out; 0-100 %."""
+    demands = [d for d in state.demands.values() if d.status is not DemandStatus.WITHDRAWN]
+    if not demands:
+        return None, "no demand logged"
+    met = sum(
+        1.0 if d.status is DemandStatus.MET else 0.5 if d.status is DemandStatus.PARTIALLY_MET else 0.0 for d in demands
+    )
+    traded = sum(bool(c.in_exchange_for.strip()) for c in state.concessions.values())
+    return round(
+        100 * met / len(demands), 1
+    ), f"{len(demands)} demand(s); {traded}/{len(state.concessions)} concessions traded"
+
+
+@cache
+def _release(incident_type: IncidentType, held: int) -> ReleaseEstimate:
+    return estimate(incident_type, hostages_held=held)
+
+
+def release_probability(state: IncidentState) -> tuple[float | None, str, ReleaseEstimate | None]:
+    """The release model's figure for the hostages still held; 100 % once all recorded hostages are out alive."""
+    alive = [h for h in state.hostages.values() if h.condition is not HostageCondition.DECEASED]
+    if state.hostages and alive and all(h.released_at is not None for h in alive):
+        return 100.0, "all recorded hostages released (observed)", None
+    held = sum(h.released_at is None for h in alive)
+    est = _release(state.incident_type, held)
+    return round(100 * est.probability, 1), f"80% band {100 * est.low:.0f}-{100 * est.high:.0f} %", est
+
+
+def _stakeholder_kinds(state: IncidentState) -> dict[str, StakeholderKind]:
+    return {
+        r.event.stakeholder_id: r.event.stakeholder_kind
+        for r in state.diplomatic
+        if isinstance(r.event, StakeholderAdded)
+    }
+
+
+def international_support(state: IncidentState) -> tuple[float | None, str]:
+    """Net supporters: latest stated tone per stakeholder (+1/0/-1), plus 1 per multilateral channel."""
+    latest: dict[str, int] = {}
+    multilateral = 0
+    for r in state.diplomatic:
+        if isinstance(r.event, SupportStated):
+            latest[r.event.stakeholder_id or r.event.by] = TONE_SIGN[r.event.tone]
+        elif isinstance(r.event, ChannelOpened) and r.event.channel_kind.value == "multilateral":
+            multilateral += 1
+    if not latest and not multilateral:
+        return None, "no statement of support logged"
+    score = sum(latest.values()) + multilateral
+    level = "high" if score >= 3 else "medium" if score >= 1 else "low"
+    return float(
+        score
+    ), f"{level}: {sum(v > 0 for v in latest.values())} supporting, {sum(v < 0 for v in latest.values())} opposed"
+
+
+def media_exposure(state: IncidentState, now: datetime) -> tuple[float | None, str]:
+    """Sum of logged media reach (1-5) decayed with a 12 h half-life: attention now, not ever."""
+    total = 0.0
+    n = 0
+    for r in state.diplomatic:
+        if isinstance(r.event, MediaEventRecorded) and r.at <= now:
+            age_h = (now - r.at).total_seconds() / 3600
+            total += r.event.reach * 0.5 ** (age_h / MEDIA_HALF_LIFE_H)
+            n += 1
+    if n == 0:
+        return None, "no media event logged"
+    level = "high" if total >= 8 else "medium" if total >= 3 else "low"
+    return round(total, 2), f"{level}: {n} media event(s)"
+
+
+def diplomatic_impact(state: IncidentState) -> tuple[float | None, str]:
+    """tanh(sum / 3) of signed diplomatic events: statements by governments or intermediaries (+1/-1), and
+    0.5 for each channel opened (engagement); -1 negative ... +1 positive."""
+    kinds = _stakeholder_kinds(state)
+    signed = 0.0
+    n = 0
+    for r in state.diplomatic:
+        if isinstance(r.event, SupportStated):
+            kind = kinds.get(r.event.stakeholder_id or "")
+            if kind in (StakeholderKind.GOVERNMENT, StakeholderKind.INTERMEDIARY, None):
+                signed += TONE_SIGN[r.event.tone]
+                n += 1
+        elif isinstance(r.event, ChannelOpened):
+            signed += 0.5
+            n += 1
+    if n == 0:
+        return None, "no diplomatic event logged"
+    return round(math.tanh(signed / 3), 2), f"{n} signed diplomatic event(s)"
+
+
+def current_metrics(state: IncidentState, now: datetime) -> tuple[list[Metric], ReleaseEstimate | None]:
+    """All seven metrics as of ``now`` (close time for a closed incident), with a display string each."""
+    wb, wb_d = hostage_wellbeing(state)
+    dur, dur_d = negotiation_duration(state, now)
+    con, con_d = concession_level(state)
+    rel, rel_d, est = release_probability(state)
+    sup, sup_d = international_support(state)
+    med, med_d = media_exposure(state, now)
+    dip, dip_d = diplomatic_impact(state)
+
+    def show(value: float | None, fmt: str) -> str:
+        return "unknown" if value is None else fmt.format(value)
+
+    metrics = [
+        Metric("hostage_wellbeing", "Hostage Well-being Index", wb, show(wb, "{:.1f} / 10"), wb_d),
+        Metric("negotiation_duration_h", "Negotiation Duration", dur, show(dur, "{:.1f} h"), dur_d),
+        Metric("concession_level", "Concession Level", con, show(con, "{:.0f} %"), con_d),
+        Metric("release_probability", "Release Probability", rel, show(rel, "{:.0f} %"), rel_d),
+        Metric("international_support", "International Support", sup, show(sup, "{:+.0f}"), sup_d),
+        Metric("media_exposure", "Media Exposure", med, show(med, "{:.1f}"), med_d),
+        Metric("diplomatic_impact", "Diplomatic Relations Impact", dip, show(dip, "{:+.2f}"), dip_d),
+    ]
+    return metrics, est
+
+
+def metric_series(envelopes: Iterable[Envelope]) -> list[MetricPoint]:
+    """The metrics after every event, each evaluated at that event's time (replay; no look-ahead)."""
+    state = IncidentState()
+    points: list[MetricPoint] = []
+    for env in envelopes:
+        evolve(state, env)
+        metrics, _ = current_metrics(state, env.at)
+        points.append(MetricPoint(env.seq, env.at.isoformat(), {m.id: m.value for m in metrics}))
+    return points

@@ -1,0 +1,47 @@
+"""Use case ``talkdown advise``: the current advice for an incident, ranked, with its evidence.
+
+Advice is derived, never stored: it is recomputed from the log, the annotations and the agency policy each
+time, so a new advisor version or a new policy changes what is shown without touching the record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from talkdown.doctrine.advisor import ADVISOR_VERSION, Advice
+from talkdown.services.derived import advice_now, annotations_for, read_policy
+from talkdown.services.incidents import get_incident
+from talkdown.services.wiring import App
+
+
+@dataclass(frozen=True)
+class AdviceList:
+    """What ``talkdown advise`` shows: the advice at a moment, for a head seq, under a named policy."""
+
+    incident_id: str
+    head_seq: int
+    at: datetime
+    policy: str
+    advisor_version: str
+    items: tuple[Advice, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "incident_id": self.incident_id,
+            "head_seq": self.head_seq,
+            "at": self.at.isoformat(),
+            "policy": self.policy,
+            "advisor_version": self.advisor_version,
+            "advice": [a.to_json() for a in self.items],
+        }
+
+
+def advise_incident(app: App, ref: str, *, policy_file: Path | None = None, at: datetime | None = None) -> AdviceList:
+    """Advice as of ``at`` (default: now on the app's clock); the policy file, if given, overrides defaults."""
+    policy = read_policy(policy_file)
+    state = get_incident(app, ref)
+    now = at or app.clock.now()
+    items = advice_now(state, annotations_for(app, state), policy, now)
+    return AdviceList(state.incident_id, state.head_seq, now, policy.agency, ADVISOR_VERSION, tuple(items))

@@ -1,0 +1,192 @@
+"""Use case ``talkdown report``: the after-action report as a read model, with its charts.
+
+Why a read model here and the HTML/PDF at the edge: services may not use Jinja2 (CONVENTIONS §3), and the
+web face (issue 6) should render the same ``Report`` with its own template. Everything in it is derived from
+the log: the timeline shows every event (corrections as their own rows, so both versions stay visible), the
+advice history replays the advisor after every event, and the integrity block carries the hash-chain head
+and the result of verifying the chain at report time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from talkdown.doctrine.advisor import advise
+from talkdown.doctrine.evidence import AnnotationMap
+from talkdown.doctrine.indicators import indicator_series
+from talkdown.doctrine.metrics import Metric, current_metrics, metric_series
+from talkdown.doctrine.policy import Policy
+from talkdown.doctrine.release_model import ReleaseEstimate
+from talkdown.domain.enums import Role
+from talkdown.domain.events import AdviceDismissed
+from talkdown.domain.log import Envelope
+from talkdown.domain.state import IncidentState, evolve
+from talkdown.errors import TalkdownError
+from talkdown.services.derived import annotations_for, read_policy
+from talkdown.services.incidents import get_incident
+from talkdown.services.report_charts import Charts, draw_charts
+from talkdown.services.report_timeline import TimelineRow, timeline_rows
+from talkdown.services.verify import get_head, verify_incident
+from talkdown.services.wiring import App
+
+Counts = dict[str, dict[str, int]]
+LESSONS = ("What worked", "What to change", "Follow-up for the team", "Follow-up for the people involved")
+STAGES = ("active_listening", "empathy", "rapport", "influence", "behavioral_change")
+
+
+@dataclass(frozen=True)
+class StageChange:
+    seq: int
+    at: datetime
+    stage: str
+
+
+@dataclass(frozen=True)
+class AdviceRecord:
+    advice_id: str
+    title: str
+    about: str
+    doctrine_ref: str
+    first_seq: int
+    first_at: datetime
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Integrity:
+    head_seq: int
+    head_hash: str
+    checkpoint_seq: int | None
+    verified: bool
+    problem: str
+
+
+@dataclass(frozen=True)
+class Report:
+    state: IncidentState
+    generated_at: datetime
+    timeline: tuple[TimelineRow, ...]
+    stairway: tuple[StageChange, ...]
+    skills: Counts
+    avoid: Counts
+    advice: tuple[AdviceRecord, ...]
+    metrics: tuple[Metric, ...]
+    release: ReleaseEstimate | None
+    charts: Charts
+    integrity: Integrity
+    lessons: tuple[str, ...] = LESSONS
+
+
+def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Report:
+    """Everything the after-action report shows, from the log; charts need matplotlib (TD740)."""
+    policy = read_policy(policy_file)
+    state = get_incident(app, ref)
+    envelopes = app.store.load(state.incident_id)
+    annotations = annotations_for(app, state)
+    now = app.clock.now()
+    metrics, release = current_metrics(state, state.closed_at or now)
+    stairway = _stairway(state, annotations)
+    charts = draw_charts(metric_series(envelopes), indicator_series(envelopes, annotations), stairway_points(stairway))
+    skills, avoid = _skill_use(state, annotations)
+    return Report(
+        state=state,
+        generated_at=now,
+        timeline=tuple(timeline_rows(envelopes, state)),
+        stairway=tuple(stairway),
+        skills=skills,
+        avoid=avoid,
+        advice=tuple(_advice_history(envelopes, annotations, policy)),
+        metrics=tuple(metrics),
+        release=release,
+        charts=charts,
+        integrity=_integrity(app, state.incident_id),
+    )
+
+
+def stairway_points(changes: list[StageChange]) -> list[tuple[datetime, int]]:
+    return [(c.at, STAGES.index(c.stage) + 1) for c in changes]
+
+
+def _stairway(state: IncidentState, annotations: AnnotationMap) -> list[StageChange]:
+    out: list[StageChange] = []
+    for utt in state.utterances:
+        labels = [a.label for a in annotations.get(utt.seq, ()) if a.family == "stairway" and a.label in STAGES]
+        if labels and (not out or out[-1].stage != labels[0]):
+            out.append(StageChange(utt.seq, utt.when, labels[0]))
+    return out
+
+
+def _skill_use(state: IncidentState, annotations: AnnotationMap) -> tuple[Counts, Counts]:
+    """Listening skills and behaviours to avoid, counted per negotiator (skills.md, avoid.md ids)."""
+    skills: dict[str, Counter[str]] = {}
+    avoid: dict[str, Counter[str]] = {}
+    for utt in state.utterances:
+        party = state.parties.get(utt.speaker)
+        if party is None or not party.role.is_negotiator or utt.retracted:
+            continue
+        for ann in annotations.get(utt.seq, ()):
+            if ann.low_confidence:
+                continue
+            if ann.family == "talkdown_skill" and ann.label != "other":
+                skills.setdefault(party.name, Counter())[ann.label] += 1
+            elif ann.family == "talkdown_avoid":
+                label = str(ann.detail.get("doctrine_id") or ann.label)
+                avoid.setdefault(party.name, Counter())[label] += 1
+    return (
+        {name: dict(c.most_common()) for name, c in skills.items()},
+        {name: dict(c.most_common()) for name, c in avoid.items()},
+    )
+
+
+def _advice_history(envelopes: list[Envelope], annotations: AnnotationMap, policy: Policy) -> list[AdviceRecord]:
+    """Replay the advisor after every event: when each item first appeared and what became of it."""
+    state = IncidentState()
+    active: dict[str, AdviceRecord] = {}
+    done: list[AdviceRecord] = []
+    for env in envelopes:
+        evolve(state, env)
+        current = {a.advice_id: a for a in advise(state, annotations, policy, env.at)}
+        for advice_id in [i for i in active if i not in current]:
+            record = active.pop(advice_id)
+            payload = env.payload
+            if isinstance(payload, AdviceDismissed) and payload.advice_id == advice_id:
+                outcome = f"dismissed at seq {env.seq} by {env.actor}: {payload.reason}"
+            elif env.kind == "incident_closed":
+                outcome = "still open when the incident closed"
+            else:
+                outcome = f"ended at seq {env.seq} ({env.kind.replace('_', ' ')})"
+            done.append(_with_outcome(record, outcome))
+        for advice_id, item in current.items():
+            if advice_id not in active:
+                active[advice_id] = AdviceRecord(
+                    advice_id,
+                    item.title,
+                    item.about,
+                    item.doctrine_ref,
+                    env.seq,
+                    env.at,
+                    "current at the end of the log",
+                )
+    done.extend(active.values())
+    return sorted(done, key=lambda r: (r.first_seq, r.advice_id))
+
+
+def _with_outcome(record: AdviceRecord, outcome: str) -> AdviceRecord:
+    return replace(record, outcome=outcome)
+
+
+def _integrity(app: App, incident_id: str) -> Integrity:
+    head = get_head(app, incident_id)
+    try:
+        verify_incident(app, incident_id)
+        verified, problem = True, ""
+    except TalkdownError as exc:
+        verified, problem = False, f"{exc.code}: {exc.message}"
+    return Integrity(head.seq, head.hash, head.checkpoint_seq, verified, problem)
+
+
+def negotiators(state: IncidentState) -> list[str]:
+    return [p.name for p in state.parties.values() if p.role in (Role.PRIMARY, Role.SECONDARY, Role.COACH)]

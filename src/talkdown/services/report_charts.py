@@ -1,0 +1,111 @@
+"""Charts for the after-action report, drawn with matplotlib (Agg) and returned as SVG data URIs.
+
+Why SVG data URIs: the report must render offline and stand alone (one HTML file, one PDF), and vector
+charts stay sharp when printed. Why here: both edges (CLI, web) embed the same charts. matplotlib is
+imported lazily so the rest of talkdown works without it; a missing install is TD740.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from talkdown.doctrine.indicators import IndicatorPoint
+from talkdown.doctrine.metrics import MetricPoint
+from talkdown.errors import TalkdownError
+
+
+@dataclass(frozen=True)
+class Charts:
+    metrics: str
+    indicators: str
+    stairway: str
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise TalkdownError("TD740", feature="The report's charts", package="matplotlib", hint="") from exc
+    return plt
+
+
+def _uri(fig: Any, plt: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _times(points: Sequence[MetricPoint | IndicatorPoint]) -> list[datetime]:
+    return [datetime.fromisoformat(p.at) for p in points]
+
+
+def _series(plt: Any, title: str, xs: list[datetime], lines: dict[str, list[float | None]], ylabel: str) -> str:
+    fig, ax = plt.subplots(figsize=(6.4, 2.3), dpi=100)
+    for label, ys in lines.items():
+        pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+        if pairs:
+            ax.step([p[0] for p in pairs], [p[1] for p in pairs], where="post", label=label, linewidth=1.4)
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.grid(alpha=0.3)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.autofmt_xdate()
+    return _uri(fig, plt)
+
+
+def draw_charts(
+    metric_points: Sequence[MetricPoint],
+    indicator_points: Sequence[IndicatorPoint],
+    stairway: Sequence[tuple[datetime, int]],
+) -> Charts:
+    plt = _pyplot()
+    xs = _times(metric_points)
+    metrics = _series(
+        plt,
+        "Seed-001 metrics over time (unknown until evidence is logged)",
+        xs,
+        {
+            "Concession level %": [p.values.get("concession_level") for p in metric_points],
+            "Release probability %": [p.values.get("release_probability") for p in metric_points],
+            "Well-being x10": [
+                v * 10 if (v := p.values.get("hostage_wellbeing")) is not None else None for p in metric_points
+            ],
+        },
+        "percent",
+    )
+    ixs = _times(indicator_points)
+    indicators = _series(
+        plt,
+        "Indicators: his words per turn and risk cues (rolling windows)",
+        ixs,
+        {
+            "Words per subject turn": [p.values.get("talking_longer") for p in indicator_points],
+            "Threat cues x10": [_times10(p.values.get("threats")) for p in indicator_points],
+            "Suicide cues x10": [_times10(p.values.get("suicide_cues")) for p in indicator_points],
+            "Hostile turns x10": [_times10(p.values.get("hostility")) for p in indicator_points],
+        },
+        "words / scaled count",
+    )
+    stair = _series(
+        plt,
+        "Stairway stage (1 listening ... 5 behavioural change)",
+        [s[0] for s in stairway],
+        {"Stage": [float(s[1]) for s in stairway]},
+        "stage",
+    )
+    return Charts(metrics, indicators, stair)
+
+
+def _times10(value: float | None) -> float | None:
+    return None if value is None else value * 10

@@ -1,0 +1,81 @@
+"""``talkdown advise``, ``advise dismiss``, ``metrics`` and ``report`` through Typer on a real database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from talkdown.cli.advise import register
+from talkdown.cli.state import STATE
+from talkdown.domain.clock import FixedClock
+from talkdown.errors import TalkdownError
+from talkdown.services.demo import load_demo
+from talkdown.services.wiring import App
+
+pytestmark = pytest.mark.integration
+
+cli = typer.Typer()
+register(cli)
+
+
+@cli.callback()
+def _root() -> None:
+    """talkdown (test root)"""
+
+
+RUNNER = CliRunner()
+
+
+@pytest.fixture
+def demo(sqlite_app: App, clock: FixedClock) -> Iterator[str]:
+    STATE._app = sqlite_app
+    incident = load_demo(sqlite_app, close=False)
+    clock.advance(timedelta(hours=4, minutes=18))  # demo starts at the clock start; now = 00:00, after call 5
+    yield incident
+    STATE.reset()
+
+
+def _code(args: list[str]) -> str:
+    result = RUNNER.invoke(cli, args)
+    assert isinstance(result.exception, TalkdownError), result.output
+    return result.exception.code
+
+
+def test_advise_prints_json_with_evidence_and_dismiss_logs_it_once(demo: str, tmp_path: Path) -> None:
+    shown = RUNNER.invoke(cli, ["advise", demo, "--json"])
+    assert shown.exit_code == 0, shown.output
+    advice = json.loads(shown.output)["advice"]
+    assert "influence_before_rapport:s236" in [a["advice_id"] for a in advice]
+    assert all(a["trigger_seqs"] and a["doctrine_ref"] for a in advice)
+    assert _code(["advise", "dismiss", demo, "nope:1", "--reason", "x"]) == "TD240"
+    assert _code(["advise", "dismiss", demo, "influence_before_rapport:s236", "--reason", " "]) == "TD140"
+    done = RUNNER.invoke(cli, ["advise", "dismiss", demo, "influence_before_rapport:s236", "--reason", "Exit plan"])
+    assert done.exit_code == 0 and done.output.startswith("seq ")
+    after = json.loads(RUNNER.invoke(cli, ["advise", demo, "--json"]).output)["advice"]
+    assert "influence_before_rapport:s236" not in [a["advice_id"] for a in after]
+    assert _code(["advise", "dismiss", demo, "influence_before_rapport:s236", "--reason", "again"]) == "TD340"
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("no_concesions: true\n", encoding="utf-8")
+    bad = RUNNER.invoke(cli, ["advise", demo, "--policy", str(policy)])
+    assert isinstance(bad.exception, TalkdownError) and bad.exception.code == "TD640"
+    assert "did you mean 'no_concessions'" in bad.exception.message
+
+
+def test_metrics_and_report_render_the_seven_metrics_and_a_self_contained_page(demo: str, tmp_path: Path) -> None:
+    result = RUNNER.invoke(cli, ["metrics", demo, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["metrics"]) == 7 and data["metric_series"] and data["indicator_series"]
+    text = RUNNER.invoke(cli, ["metrics", demo]).output
+    assert "Hostage Well-being Index" in text and "Diplomatic Relations Impact" in text
+    out = tmp_path / "report.html"
+    written = RUNNER.invoke(cli, ["report", demo, "--html", str(out)])
+    assert written.exit_code == 0, written.output
+    page = out.read_text(encoding="utf-8")
+    assert "Advice given and what was done with it" in page and "http://" not in page and "https://" not in page

@@ -1,0 +1,237 @@
+"""Golden scripted incidents: each example of issue 5 fires at the right event, and nothing fires without evidence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from talkdown.doctrine.advisor import advise
+from talkdown.doctrine.policy import Policy, RuleSetting
+from talkdown.domain.enums import (
+    CommitmentStatus,
+    DeadlineStatus,
+    DemandCategory,
+    HostageCondition,
+    IncidentType,
+    Role,
+)
+from talkdown.domain.events import (
+    AdviceDismissed,
+    ConcessionGranted,
+    DeadlineSet,
+    DeadlineStatusChanged,
+    DemandRecorded,
+    DutyStarted,
+    HostageConditionChanged,
+    HostageRecorded,
+    NoteAdded,
+    PromiseMade,
+    PromiseStatusChanged,
+)
+from tests.doctrine.scripted import T0, Script
+
+
+def _calm_opening(s: Script) -> None:
+    s.at(1).say("neg", "Hi, this is Sam with the police negotiation team. What's going on for you tonight?")
+    s.at(2).say("subj", "Nobody at that plant ever gave a damn about me.")
+    s.at(3).say("neg", "Sounds like you gave them years and got treated like you didn't exist.")
+    s.at(4).say("subj", "Twenty years. And then a box and a handshake.")
+
+
+def test_nothing_fires_on_a_calm_incident_with_no_demands_deadlines_or_cues() -> None:
+    s = Script(incident_type=IncidentType.BARRICADE)
+    _calm_opening(s)
+    s.at(5).log(NoteAdded(text="Tactical in position"))
+    assert all(items == [] for _seq, items in s.replay())
+
+
+def test_a_deadline_that_passes_quietly_fires_keep_talking_after_the_grace_window() -> None:
+    s = Script()
+    _calm_opening(s)
+    s.at(5).say("subj", "You have until seven thirty, or this gets ugly.")
+    s.log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=30), description="by 19:30"))
+    s.at(20).say("neg", "Tell me about the job.")  # 10 min before: approaching, not passed
+    s.at(33).say("subj", "Night shift mostly. I trained half the guys on that floor.")  # due + 3 min: within grace
+    quiet = s.at(36).say("neg", "You trained half of them.")  # due + 6 min: passed quietly
+    assert s.first_seq("deadline_approaching") == quiet - 2
+    assert s.first_seq("deadline_passed_quietly") == quiet
+    item = next(a for a in s.final() if a.rule_id == "deadline_passed_quietly")
+    assert item.advice_id == "deadline_passed_quietly:dl1" and item.doctrine_ref == "demands-deadlines.md#deadlines"
+
+
+def test_a_deadline_logged_as_passed_without_incident_fires_at_that_entry() -> None:
+    s = Script()
+    s.at(5).log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=30)))
+    status = s.at(30).log(DeadlineStatusChanged(deadline_id="dl1", status=DeadlineStatus.PASSED_WITHOUT_INCIDENT))
+    assert s.first_seq("deadline_passed_quietly") == status
+
+
+def test_a_passed_deadline_is_not_called_quiet_when_a_hostage_is_logged_as_injured() -> None:
+    s = Script()
+    s.at(1).log(HostageRecorded(hostage_id="h1", alias="Owen", condition=HostageCondition.UNHARMED))
+    s.at(5).log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=30)))
+    s.at(31).log(HostageConditionChanged(hostage_id="h1", condition=HostageCondition.INJURED))
+    s.at(40).log(NoteAdded(text="Shot heard"))
+    assert s.first_seq("deadline_passed_quietly") is None
+
+
+def test_a_weapons_demand_fires_deflect_without_a_flat_no_when_he_says_it_and_when_it_is_recorded() -> None:
+    s = Script()
+    _calm_opening(s)
+    said = s.at(5).say("subj", "Send in a vest or I start shooting.")
+    assert s.first_seq("non_negotiable_demand") == said
+    assert [a.advice_id for a in s.final() if a.rule_id == "non_negotiable_demand"] == [
+        f"non_negotiable_demand:u{said}"
+    ]
+    s.at(6).log(DemandRecorded(demand_id="d1", item="Bulletproof vest", category=DemandCategory.WEAPONS))
+    s.at(7).say("neg", "No. You're not getting a vest.")
+    final = [a for a in s.final() if a.rule_id == "non_negotiable_demand"]
+    assert [a.advice_id for a in final] == ["non_negotiable_demand:d1"]
+    assert "flat no" in final[0].about and final[0].priority == 1
+
+
+def test_a_hostage_exchange_is_non_negotiable_even_when_the_scribe_ticked_negotiable() -> None:
+    s = Script()
+    seq = s.at(5).log(DemandRecorded(demand_id="d1", item="Exchange the girl for the mayor", negotiable=True))
+    assert s.first_seq("non_negotiable_demand") == seq
+
+
+def test_an_offer_he_never_asked_for_fires_unrequested_concession_at_that_turn() -> None:
+    s = Script()
+    _calm_opening(s)
+    offer = s.at(5).say("neg", "I can get you some pizza and a soda.")
+    assert s.first_seq("unrequested_concession") == offer
+
+
+def test_an_offer_after_his_request_or_made_as_a_trade_is_not_unrequested() -> None:
+    asked = Script()
+    asked.at(2).say("subj", "I need a pack of cigarettes.")
+    asked.at(3).say("neg", "I can get you some cigarettes.")
+    traded = Script()
+    traded.at(3).say("neg", "I can get you some food in if you let Owen talk to me.")
+    assert asked.first_seq("unrequested_concession") is None
+    assert traded.first_seq("unrequested_concession") is None
+
+
+def test_a_concession_logged_with_no_demand_and_no_return_fires_unrequested_concession() -> None:
+    s = Script()
+    seq = s.at(5).log(ConcessionGranted(concession_id="c1", what="A car out front"))
+    assert s.first_seq("unrequested_concession") == seq
+
+
+def test_a_small_demand_fires_quid_pro_quo_naming_the_hostage_with_medical_needs_until_it_is_traded() -> None:
+    s = Script()
+    hostage = s.at(1).log(HostageRecorded(hostage_id="h1", alias="Owen", medical_needs="asthma, needs his inhaler"))
+    demand = s.at(5).log(DemandRecorded(demand_id="d2", item="A pack of cigarettes", category=DemandCategory.TOBACCO))
+    assert s.first_seq("quid_pro_quo") == demand
+    item = next(a for a in s.final() if a.rule_id == "quid_pro_quo")
+    assert "Owen (asthma, needs his inhaler)" in item.about and item.trigger_seqs == (demand, hostage)
+    s.at(9).log(
+        ConcessionGranted(concession_id="c1", what="Cigarettes", in_exchange_for="Owen on the phone", demand_id="d2")
+    )
+    assert not any(a.rule_id == "quid_pro_quo" for a in s.final())
+
+
+def test_influence_before_rapport_fires_at_the_negotiator_directive_in_the_venting_phase() -> None:
+    s = Script()
+    s.at(1).say("neg", "Hi, this is Sam with the police negotiation team.")
+    s.at(2).say("subj", "Nobody at that plant ever gave a damn about me.")
+    directive = s.at(3).say("neg", "You need to put the gun down and walk out right now.")
+    assert s.first_seq("influence_before_rapport") == directive
+
+
+def test_rising_suicide_cues_fire_at_the_second_cue_and_name_the_mental_health_consultant() -> None:
+    s = Script(extra_parties=(("mhc", "Dr. Halvorsen", Role.MENTAL_HEALTH_CONSULTANT),))
+    _calm_opening(s)
+    s.at(6).say("subj", "They'll all be better off without me.")
+    s.at(7).say("neg", "Better off without you?")
+    second = s.at(8).say("subj", "After tonight none of this is my problem. Tell my mother I said goodbye.")
+    assert s.first_seq("rising_suicide_cues") == second
+    item = next(a for a in s.final() if a.rule_id == "rising_suicide_cues")
+    assert "Dr. Halvorsen" in item.about and item.priority == 1
+
+
+def test_a_single_suicide_cue_does_not_fire_the_rising_rule() -> None:
+    s = Script()
+    s.at(6).say("subj", "They'll all be better off without me.")
+    assert s.first_seq("rising_suicide_cues") is None
+
+
+def test_relief_fires_when_a_negotiator_passes_the_policy_interval_and_not_for_a_scribe() -> None:
+    s = Script(extra_parties=(("scribe", "Lee", Role.SCRIBE),))
+    started = s.at(0).log(DutyStarted(party_id="neg"))
+    s.log(DutyStarted(party_id="scribe"))
+    s.at(59).log(NoteAdded(text="check"))
+    due = s.at(61).log(NoteAdded(text="check"))
+    policy = Policy(relief_interval_minutes=60)
+    assert s.first_seq("relief_due", policy) == due
+    assert [a.advice_id for a in s.final(policy) if a.rule_id == "relief_due"] == [f"relief_due:neg:{started}"]
+
+
+def test_progress_fires_when_his_turns_lengthen_and_threats_fall() -> None:
+    s = Script()
+    short = ["I'll kill him if anybody comes through that door.", "Back off or she gets hurt.", "No.", "Whatever.",
+             "Leave me alone.", "I don't care."]  # fmt: skip
+    for i, line in enumerate(short):
+        s.at(1 + i).say("subj", line)
+        s.say("neg", "Okay.")
+    long = (
+        "What happened was, I worked at that warehouse for twenty years and then one morning they just told me "
+        "not to come back, no reason, nothing at all."
+    )
+    seqs = []
+    for i in range(6):
+        seqs.append(s.at(10 + i).say("subj", f"{long} That was turn {i}."))
+        s.say("neg", "Tell me more.")
+    assert s.first_seq("progress_keep_course") == seqs[-1]
+
+
+def test_dismissed_advice_stays_off_the_list_and_other_rules_still_show() -> None:
+    s = Script()
+    s.at(5).log(DemandRecorded(demand_id="d1", item="A rifle", category=DemandCategory.WEAPONS))
+    s.log(PromiseMade(promise_id="p1", what="Call his brother", in_exchange_for="calm"))
+    s.log(PromiseStatusChanged(promise_id="p1", status=CommitmentStatus.BROKEN))
+    s.log(AdviceDismissed(advice_id="non_negotiable_demand:d1", rule_id="non_negotiable_demand",
+                          advisor_version="0.1.0", reason="Commander already deflected it"))  # fmt: skip
+    assert [a.advice_id for a in s.final()] == ["broken_promise:p1"]
+
+
+def test_advice_is_ranked_by_priority_then_recency_and_policy_can_rerank_or_disable() -> None:
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="Sandwiches", category=DemandCategory.FOOD_DRINK))
+    s.at(2).log(DemandRecorded(demand_id="d2", item="A rifle", category=DemandCategory.WEAPONS))
+    assert [a.rule_id for a in s.final()] == ["non_negotiable_demand", "quid_pro_quo"]
+    reranked = Policy(rules={"non_negotiable_demand": RuleSetting(priority=5)})
+    assert [a.rule_id for a in s.final(reranked)] == ["quid_pro_quo", "non_negotiable_demand"]
+    off = Policy(rules={"non_negotiable_demand": RuleSetting(enabled=False)})
+    assert [a.rule_id for a in s.final(off)] == ["quid_pro_quo"]
+
+
+def test_a_no_concessions_policy_bars_a_ransom_demand_that_defaults_treat_as_negotiable() -> None:
+    s = Script(incident_type=IncidentType.KIDNAP_FOR_RANSOM)
+    seq = s.at(1).log(DemandRecorded(demand_id="d1", item="Two million dollars", category=DemandCategory.MONEY))
+    assert s.first_seq("policy_bars_concession") is None
+    assert s.first_seq("policy_bars_concession", Policy(no_concessions=True)) == seq
+
+
+def test_every_advice_item_names_its_evidence_and_a_doctrine_reference() -> None:
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="A rifle", category=DemandCategory.WEAPONS))
+    s.at(2).say("neg", "I can get you some pizza and a soda.")
+    items = s.final()
+    assert items and all(a.trigger_seqs and ".md#" in a.doctrine_ref and a.sources for a in items)
+
+
+def test_a_closed_incident_gets_no_advice() -> None:
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="A rifle", category=DemandCategory.WEAPONS))
+    from talkdown.domain.events import IncidentClosed
+
+    s.at(2).log(IncidentClosed(outcome="negotiated_surrender"))
+    state = _state(s)
+    assert advise(state, {}, Policy(), T0 + timedelta(minutes=3)) == []
+
+
+def _state(s: Script):  # type: ignore[no-untyped-def]
+    from talkdown.domain.state import replay
+
+    return replay(s.envelopes)

@@ -1,0 +1,121 @@
+"""The seed-001 metrics: unknown without evidence, and each formula moves with the events it reads."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from talkdown.doctrine.indicators import indicator_series
+from talkdown.doctrine.metrics import current_metrics, metric_series
+from talkdown.domain.enums import (
+    ChannelKind,
+    DemandCategory,
+    DemandStatus,
+    HostageCondition,
+    IncidentType,
+    StakeholderKind,
+    Tone,
+)
+from talkdown.domain.events import (
+    ChannelOpened,
+    DemandRecorded,
+    DemandStatusChanged,
+    HostageConditionChanged,
+    HostageRecorded,
+    HostageReleased,
+    IncidentClosed,
+    MediaEventRecorded,
+    StakeholderAdded,
+    SupportStated,
+)
+from talkdown.domain.state import replay
+from tests.doctrine.scripted import T0, Script
+
+
+def _values(s: Script, minutes: float) -> dict[str, float | None]:
+    metrics, _ = current_metrics(replay(s.envelopes), T0 + timedelta(minutes=minutes))
+    return {m.id: m.value for m in metrics}
+
+
+def test_with_no_evidence_every_metric_but_the_type_based_release_figure_is_unknown() -> None:
+    values = _values(Script(), 0)
+    assert values["release_probability"] is not None  # the incident type is logged evidence
+    assert all(v is None for k, v in values.items() if k != "release_probability")
+
+
+def test_wellbeing_reads_logged_conditions_needs_and_releases() -> None:
+    s = Script()
+    s.at(1).log(
+        HostageRecorded(hostage_id="h1", alias="Owen", condition=HostageCondition.DISTRESSED, medical_needs="asthma")
+    )
+    s.log(HostageRecorded(hostage_id="h2", alias="Ann", condition=HostageCondition.UNHARMED))
+    assert _values(s, 2)["hostage_wellbeing"] == 7.0  # (6 - 1 open need + 9) / 2
+    s.at(3).log(HostageConditionChanged(hostage_id="h2", condition=HostageCondition.INJURED))
+    assert _values(s, 4)["hostage_wellbeing"] == 4.0  # (5 + 3) / 2
+    s.at(5).log(HostageReleased(hostage_id="h1", condition=HostageCondition.UNHARMED))
+    assert _values(s, 6)["hostage_wellbeing"] == 6.5  # (9 + 1 released) and 3, halved
+
+
+def test_duration_runs_from_first_contact_to_close() -> None:
+    s = Script()
+    s.at(10).say("neg", "Hello, this is Sam.")
+    s.at(12).say("subj", "What do you want?")
+    assert _values(s, 70)["negotiation_duration_h"] == 1.0
+    s.at(130).log(IncidentClosed(outcome="negotiated_surrender"))
+    assert _values(s, 500)["negotiation_duration_h"] == 2.0
+
+
+def test_concession_level_counts_met_and_half_of_partly_met_demands_leaving_out_withdrawn() -> None:
+    s = Script()
+    for i, status in enumerate(
+        [DemandStatus.MET, DemandStatus.PARTIALLY_MET, DemandStatus.REFUSED, DemandStatus.WITHDRAWN]
+    ):
+        s.at(i).log(DemandRecorded(demand_id=f"d{i}", item=f"item {i}", category=DemandCategory.OTHER))
+        s.log(DemandStatusChanged(demand_id=f"d{i}", status=status))
+    assert _values(s, 10)["concession_level"] == 50.0  # (1 + 0.5 + 0) / 3
+
+
+def test_release_probability_is_observed_once_every_hostage_is_out_and_otherwise_from_the_model() -> None:
+    s = Script(incident_type=IncidentType.TERRORIST)
+    s.at(1).log(HostageRecorded(hostage_id="h1", alias="A"))
+    modelled = _values(s, 2)["release_probability"]
+    assert modelled is not None and 0 < modelled < 100
+    assert modelled < _values(Script(incident_type=IncidentType.DOMESTIC), 2)["release_probability"]  # type: ignore[operator]
+    s.at(3).log(HostageReleased(hostage_id="h1"))
+    assert _values(s, 4)["release_probability"] == 100.0
+
+
+def test_the_diplomatic_track_feeds_support_media_and_relations() -> None:
+    s = Script(incident_type=IncidentType.DIPLOMATIC_STATE)
+    s.at(0).log(StakeholderAdded(stakeholder_id="g1", name="State A", stakeholder_kind=StakeholderKind.GOVERNMENT))
+    s.log(StakeholderAdded(stakeholder_id="icrc", name="ICRC", stakeholder_kind=StakeholderKind.INTERMEDIARY))
+    s.log(SupportStated(statement_id="s1", stakeholder_id="g1", by="State A", description="Backs talks"))
+    s.log(SupportStated(statement_id="s2", stakeholder_id="icrc", by="ICRC", description="Offers to mediate"))
+    s.log(ChannelOpened(channel_id="c1", channel_kind=ChannelKind.MULTILATERAL, description="UN contact group"))
+    s.log(MediaEventRecorded(media_id="m1", outlet="TV", description="Live coverage", reach=4))
+    v = _values(s, 0)
+    assert v["international_support"] == 3.0  # two positive statements + one multilateral channel
+    assert v["media_exposure"] == 4.0 and _values(s, 12 * 60)["media_exposure"] == 2.0  # 12 h half-life
+    assert v["diplomatic_impact"] == round(math.tanh(2.5 / 3), 2)
+    s.at(1).log(
+        SupportStated(statement_id="s3", stakeholder_id="g1", by="State A", description="Protest", tone=Tone.NEGATIVE)
+    )
+    assert _values(s, 2)["international_support"] == 1.0  # State A's latest statement now counts against
+
+
+def test_the_metric_series_never_looks_ahead() -> None:
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="Water"))
+    met = s.at(2).log(DemandStatusChanged(demand_id="d1", status=DemandStatus.MET))
+    series = {p.seq: p.values["concession_level"] for p in metric_series(s.envelopes)}
+    assert series[met - 1] == 0.0 and series[met] == 100.0
+
+
+def test_indicators_track_threats_and_longer_turns_per_subject_turn() -> None:
+    s = Script()
+    s.at(1).say("subj", "I'll kill him if anybody comes through that door.")
+    s.at(2).say("neg", "Nobody is coming in.")
+    s.at(3).say("subj", "What happened was, I worked at that warehouse for twenty years and they let me go.")
+    points = indicator_series(s.envelopes, s.annotations())
+    assert [p.values["threats"] for p in points] == [1.0, 1.0]
+    assert points[1].values["talking_longer"] > points[0].values["talking_longer"]  # type: ignore[operator]

@@ -1,0 +1,69 @@
+"""The after-action report of the demo incident, rendered to PDF and read back with pdftotext."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from talkdown.cli.report import render_html, write_pdf
+from talkdown.domain.clock import FixedClock
+from talkdown.services.demo import load_demo
+from talkdown.services.dismiss import dismiss_advice
+from talkdown.services.report import build_report
+from talkdown.services.wiring import App
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+SECTIONS = (
+    "Summary",
+    "Metrics",
+    "Stairway progression",
+    "Skill use per negotiator",
+    "Demands, deadlines and promises",
+    "Advice given and what was done with it",
+    "Timeline",
+    "Integrity",
+    "Lessons",
+)
+
+
+def test_the_report_model_holds_the_ledger_the_advice_history_and_a_verified_head(app: App, clock: FixedClock) -> None:
+    incident = load_demo(app, close=False)
+    clock.advance(timedelta(hours=4, minutes=18))  # now = 00:00, just after call 5 of the demo
+    dismiss_advice(app, incident, advice_id="influence_before_rapport:s236", reason="Exit instructions at stage 5")
+    report = build_report(app, incident)
+    assert report.integrity.verified and report.integrity.head_seq == report.state.head_seq
+    assert {a.advice_id for a in report.advice} >= {"non_negotiable_demand:d1", "deadline_passed_quietly:dl1"}
+    dismissed = next(a for a in report.advice if a.advice_id == "influence_before_rapport:s236")
+    assert "dismissed" in dismissed.outcome and "Exit instructions" in dismissed.outcome
+    assert report.skills["Det. Dana Reyes"]["summarizing"] > 0
+    assert len(report.timeline) == report.state.head_seq
+    assert report.charts.metrics.startswith("data:image/svg+xml;base64,")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (Debian poppler-utils) is not installed")
+def test_the_demo_pdf_contains_every_section_and_the_chain_head(sqlite_app: App, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    incident = load_demo(sqlite_app)
+    report = build_report(sqlite_app, incident)
+    pdf = tmp_path / "report.pdf"
+    write_pdf(render_html(report), pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for section in SECTIONS:
+        assert section in text, section
+    assert report.integrity.head_hash[:16] in text
+    assert "Renee Tasker brought up to the apartment door" in text  # the demand ledger
+
+
+def test_html_escapes_logged_text(sqlite_app: App) -> None:
+    from talkdown.domain.enums import IncidentType
+    from talkdown.services import entries
+    from talkdown.services.incidents import open_incident
+
+    incident = open_incident(sqlite_app, title="Escaping", incident_type=IncidentType.BARRICADE)
+    entries.add_note(sqlite_app, incident, text="<script>alert(1)</script>")
+    page = render_html(build_report(sqlite_app, incident))
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
