@@ -13,7 +13,7 @@ import sys
 import typer
 from rich.console import Console
 
-from talkdown.cli import advise, entries, incident, records, train
+from talkdown.cli import advise, cases, entries, incident, records, study, train
 from talkdown.cli.state import STATE
 from talkdown.errors import TalkdownError
 
@@ -27,6 +27,8 @@ app = typer.Typer(
 app.add_typer(incident.app, name="incident", help="Open, list and show incidents.")
 app.add_typer(records.db_app, name="db", help="Database maintenance.")
 app.add_typer(train.app, name="train", help="Practise against a simulated subject; debriefs.")
+app.add_typer(study.app, name="study", help="Bulk analysis of transcripts, reports, ConvoKit interop.")
+app.add_typer(cases.app, name="cases", help="The historical case library and 'cases like this'.")
 entries.register(app)
 advise.register(app)
 records.register(app)

@@ -1,0 +1,162 @@
+"""``talkdown cases list|show|search|like|import``: the historical case library at the command line.
+
+Machine output (``--json``) is one document on stdout; its shape is the case schema of ``cases.yaml``
+plus ``origin`` (``shipped`` or ``user``), so a script can read shipped and agency cases alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.doctrine.cases import Case, Outcome
+from talkdown.doctrine.similarity import Neighbour
+from talkdown.domain.enums import IncidentType
+from talkdown.services import cases as svc
+
+app = typer.Typer(no_args_is_help=True)
+console = Console()
+
+
+def _case_json(lc: svc.LibraryCase) -> dict[str, Any]:
+    return {**lc.case.model_dump(mode="json"), "origin": lc.origin}
+
+
+def _outcome(case: Case) -> str:
+    return case.outcome.value.replace("_", " ") if case.outcome else "unknown"
+
+
+def _table(rows: list[svc.LibraryCase], title: str) -> Table:
+    table = Table("id", "year", "type", "hostages", "hours", "outcome", "name", title=title)
+    for lc in rows:
+        c = lc.case
+        hostages = "?" if c.hostages is None else str(c.hostages)
+        hours = "?" if c.duration_hours is None else f"{c.duration_hours:g}"
+        name = c.name + (" [agency]" if lc.origin == "user" else "")
+        table.add_row(c.id, str(c.year or "?"), c.type.value, hostages, hours, _outcome(c), name)
+    return table
+
+
+@app.command("list")
+def list_(
+    incident_type: IncidentType | None = typer.Option(None, "--type", help="Only cases of this type (or tag)."),
+    outcome: Outcome | None = typer.Option(None, "--outcome", help="Only cases that ended this way."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """List the library: shipped historical cases, then your agency's own."""
+    rows = svc.list_cases(STATE.app(), incident_type=incident_type, outcome=outcome)
+    if json_out:
+        echo_json([_case_json(lc) for lc in rows])
+        return
+    console.print(_table(rows, f"Cases ({len(rows)})"))
+    console.print("A small, famous-case sample: most real incidents end in negotiated surrender.", style="dim")
+
+
+@app.command("show")
+def show(
+    case_id: str = typer.Argument(..., help="Case id, e.g. norrmalmstorg-1973."), json_out: bool = JSON_OPTION
+) -> None:
+    """Show one case in full: what happened, demands, outcome, lessons, sources and what is uncertain."""
+    lc = svc.get_case(STATE.app(), case_id)
+    if json_out:
+        echo_json(_case_json(lc))
+        return
+    c = lc.case
+    place = ", ".join(p for p in (c.place.site, c.place.city, c.place.country) if p)
+    console.print(f"[bold]{c.name}[/] ({c.id}, {c.year or 'year unknown'})", highlight=False)
+    console.print(
+        f"{place}\ntype {', '.join(sorted(c.types))}; hostages {c.hostages if c.hostages is not None else '?'}"
+    )
+    console.print(f"outcome: {_outcome(c)}. {c.outcome_detail or ''}", highlight=False)
+    for title, items in (("Demands", c.demands), ("Key events", c.key_events), ("Lessons", c.lessons)):
+        if items:
+            console.print(f"[bold]{title}[/]")
+            for item in items:
+                console.print(f"  - {item}", highlight=False)
+    if c.uncertain:
+        console.print(f"Uncertain in the sources: {', '.join(c.uncertain)}", style="yellow")
+    console.print(f"Sources: {'; '.join(c.sources)}", style="dim", highlight=False)
+
+
+@app.command("search")
+def search(query: str = typer.Argument(..., help="Words that must all appear."), json_out: bool = JSON_OPTION) -> None:
+    """Find cases mentioning every word of the query (names, places, demands, lessons)."""
+    rows = svc.search_cases(STATE.app(), query)
+    if json_out:
+        echo_json([_case_json(lc) for lc in rows])
+        return
+    console.print(_table(rows, f"Cases matching '{query}' ({len(rows)})"))
+
+
+def _neighbour_json(n: Neighbour, origin: str) -> dict[str, Any]:
+    return {
+        "case_id": n.case.id,
+        "name": n.case.name,
+        "score": n.score,
+        "origin": origin,
+        "matches": [
+            {"feature": m.feature, "similarity": round(m.similarity, 4), "reason": m.reason} for m in n.matches
+        ],
+        "outcome": n.case.outcome.value if n.case.outcome else None,
+        "outcome_detail": n.case.outcome_detail,
+        "lessons": list(n.case.lessons),
+    }
+
+
+@app.command("like")
+def like(
+    incident: str | None = typer.Argument(None, help="Incident id or prefix (or use --describe)."),
+    describe: str | None = typer.Option(None, "--describe", help="Describe the situation in a sentence or two."),
+    k: int = typer.Option(5, "--top", "-k", min=1, max=50, help="How many cases to show."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Cases like this one: the most similar past incidents, why they are similar, how they ended, lessons."""
+    result = svc.like_cases(STATE.app(), incident=incident, description=describe, k=k)
+    s = result.situation
+    if json_out:
+        echo_json(
+            {
+                "situation": {
+                    "incident_type": s.incident_type,
+                    "types": sorted(s.types),
+                    "typology": sorted(s.typology),
+                    "hostages": s.hostages,
+                    "demands": list(s.demands),
+                    "duration_hours": s.duration_hours,
+                    "channels": sorted(s.channels) if s.channels is not None else None,
+                },
+                "neighbours": [_neighbour_json(n, result.origins[n.case.id]) for n in result.neighbours],
+            }
+        )
+        return
+    console.print(
+        f"Read as: type {s.incident_type or '?'}; typology {', '.join(sorted(s.typology)) or '?'}; "
+        f"hostages {s.hostages if s.hostages is not None else '?'}",
+        style="dim",
+    )
+    if not result.neighbours:
+        console.print("No case has anything in common with this; describe the type, hostages or demands.")
+    for n in result.neighbours:
+        console.print(f"\n[bold]{n.case.name}[/] ({n.case.id}) similarity {n.score:.2f}", highlight=False)
+        console.print("  because: " + "; ".join(m.reason for m in n.matches), highlight=False)
+        console.print(f"  outcome: {_outcome(n.case)}. {n.case.outcome_detail or ''}", highlight=False)
+        for lesson in n.case.lessons:
+            console.print(f"  lesson: {lesson}", highlight=False)
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="YAML list of cases in the cases.yaml schema."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Add your agency's cases (validated; shipped ids cannot be replaced)."""
+    ids = svc.import_cases(STATE.app(), file)
+    if json_out:
+        echo_json({"imported": ids})
+        return
+    typer.echo(f"imported {len(ids)} case(s): {', '.join(ids)}")

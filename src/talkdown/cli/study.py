@@ -1,0 +1,184 @@
+"""``talkdown study analyze|report|export-convokit|import-convokit``: STUDY at the command line.
+
+Exit codes of ``study analyze`` (docs/study.md): 0 every file analysed; 3 some files failed (each is
+printed with its code, the rest were analysed and written); 130 interrupted (the output holds what was
+finished; ``--resume`` continues). Progress and notes go to stderr so ``--json`` stays clean on stdout.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.domain.enums import IncidentType
+from talkdown.errors import TalkdownError
+from talkdown.services import convokit_io
+
+if TYPE_CHECKING:
+    from talkdown.services.analyze_corpus import StudyRun
+
+
+def _study_services() -> ModuleType:
+    """The study services load pyarrow; imported on use so other commands start fast without the extra."""
+    try:
+        return importlib.import_module("talkdown.services.analyze_corpus")
+    except ImportError as exc:
+        raise TalkdownError("TD701", feature="Bulk analysis", extra="study") from exc
+
+
+app = typer.Typer(no_args_is_help=True)
+err = Console(stderr=True)
+EXIT_SOME_FAILED = 3
+EXIT_INTERRUPTED = 130
+
+
+class _RichProgress:
+    """The services ``Progress`` port as a Rich bar: utterances done, rate and time left."""
+
+    def __init__(self, console: Console, *, enabled: bool) -> None:
+        self._bar = Progress(
+            TextColumn("analysing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not enabled,
+        )
+        self._task = self._bar.add_task("study", total=None, rate="")
+
+    def __enter__(self) -> _RichProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+        self._bar.stop()
+
+    def start(self, total: int) -> None:
+        self._bar.update(self._task, total=total)
+
+    def advance(self, n: int) -> None:
+        self._bar.advance(self._task, n)
+        speed = self._bar.tasks[0].speed
+        self._bar.update(self._task, rate=f"{speed:,.0f} utt/s" if speed else "")
+
+
+def _speakers(negotiators: list[str], subjects: list[str]) -> dict[str, str]:
+    return {**{n: "negotiator" for n in negotiators}, **{s: "subject" for s in subjects}}
+
+
+@app.command("analyze")
+def analyze(
+    inputs: list[str] = typer.Argument(..., help="Transcript files, folders or quoted globs, in any import format."),
+    out: Path = typer.Option(..., "--out", "-o", help="Per-utterance results (.parquet, or .csv with --csv)."),
+    csv: bool = typer.Option(False, "--csv", help="Write CSV instead of Parquet (label lists become a|b cells)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted or partly failed run."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Local processes (default: all cores)."),
+    scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
+    negotiator: list[str] = typer.Option([], "--negotiator", help="Speaker name on the negotiator side (repeat)."),
+    subject: list[str] = typer.Option([], "--subject", help="Speaker name on the subject side (repeat)."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Analyse every utterance of many transcripts; one row per utterance plus a per-conversation table."""
+    with _RichProgress(err, enabled=not json_out) as progress:
+        run = _study_services().analyze_corpus(
+            inputs,
+            out=out,
+            csv=csv,
+            resume=resume,
+            workers=workers,
+            scheduler=scheduler,
+            speakers=_speakers(negotiator, subject),
+            progress=progress,
+        )
+    if json_out:
+        echo_json(_study_services().describe_run(run))
+    else:
+        _summarise(run)
+    if run.interrupted:
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if run.failures:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _summarise(run: StudyRun) -> None:
+    for f in run.failures:
+        err.print(f"[bold red]skipped[{f.code}]:[/] {f.message}", highlight=False, soft_wrap=True)
+    state = "interrupted" if run.interrupted else "done"
+    err.print(
+        f"{state}: {run.utterances} utterances, {run.conversations} conversations from {run.files_done} of "
+        f"{run.files} files -> {run.out} and {run.conversations_out}",
+        highlight=False,
+    )
+    if run.interrupted or run.failures:
+        err.print("Continue with the same command and --resume.", style="yellow")
+
+
+@app.command("report")
+def report(
+    results: Path = typer.Argument(..., help="The .parquet file written by 'talkdown study analyze'."),
+    out: Path = typer.Option(Path("study-report.html"), "--out", "-o", help="HTML file to write."),
+    title: str = typer.Option("talkdown study report", "--title"),
+) -> None:
+    """Write an HTML report: skill distribution, stairway timelines, cue rates per conversation."""
+    _study_services()
+    from talkdown.services.study_report import study_report
+
+    data = study_report(results, out=out, title=title)
+    typer.echo(f"{out} ({data.utterances} utterances, {data.conversations} conversations)")
+
+
+@app.command("export-convokit")
+def export_convokit(
+    source: str = typer.Argument(..., help="An incident id (or prefix), or a transcript file."),
+    out_dir: Path = typer.Argument(..., help="Folder to write the ConvoKit corpus into."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Write a ConvoKit corpus folder (load it with convokit.Corpus(filename=OUT_DIR))."""
+    path = Path(source)
+    if path.is_file():
+        summary = convokit_io.export_convokit(out_dir, file=path)
+    else:
+        summary = convokit_io.export_convokit(out_dir, incident=source, app=STATE.app())
+    _corpus_summary(summary, json_out)
+
+
+@app.command("import-convokit")
+def import_convokit(
+    folder: Path = typer.Argument(..., help="A ConvoKit corpus folder (utterances.jsonl, speakers.json, ...)."),
+    jsonl: Path | None = typer.Option(None, "--jsonl", help="Write talkdown JSONL instead of creating incidents."),
+    incident_type: IncidentType = typer.Option(IncidentType.BARRICADE, "--type", help="Type of the incidents."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Read a ConvoKit corpus: as STUDY incidents (default) or as a JSONL file for 'study analyze'."""
+    if jsonl is not None:
+        _corpus_summary(convokit_io.convert_convokit(folder, jsonl), json_out)
+        return
+    ids = convokit_io.import_convokit(STATE.app(), folder, incident_type=incident_type)
+    if json_out:
+        echo_json({"incident_ids": ids})
+    else:
+        typer.echo("\n".join(ids))
+
+
+def _corpus_summary(summary: convokit_io.CorpusSummary, json_out: bool) -> None:
+    doc = {
+        "path": str(summary.folder),
+        "conversations": summary.conversations,
+        "utterances": summary.utterances,
+        "speakers": summary.speakers,
+    }
+    if json_out:
+        echo_json(doc)
+    else:
+        typer.echo(f"{summary.folder}: {summary.conversations} conversations, {summary.utterances} utterances")

@@ -1,0 +1,215 @@
+"""The historical case library: the schema of ``cases.yaml`` as pydantic models, validated at load.
+
+Why strict (``extra="forbid"``, closed vocabularies): the library is evidence a team leans on under stress,
+and a typo such as ``outcome: negotiated_surender`` or ``chanel: [phone]`` must fail loudly with the case id
+and field, not silently drop a case from "cases like this". The vocabularies are those of the file header
+and of ``incident-types.md``; ``null`` means unknown and is never filled in by guessing.
+
+The shipped copy lives in ``doctrine/data/cases.yaml`` (read with ``importlib.resources``, parsed with
+``yaml.safe_load``). User cases go through :func:`parse_cases` too, so they meet the same schema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from talkdown.domain.enums import IncidentType
+from talkdown.errors import TalkdownError
+
+SHIPPED_FILE = "doctrine/data/cases.yaml"
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
+
+
+class Typology(StrEnum):
+    """Subject typology ids (``incident-types.md``, "Typology ids for code" [D])."""
+
+    CRIMINAL = "criminal"
+    TERRORIST_POLITICAL = "terrorist_political"
+    DOMESTIC = "domestic"
+    MENTALLY_ILL = "mentally_ill"
+    SUICIDAL = "suicidal"
+    PRISONER = "prisoner"
+    GRIEVANCE = "grievance"
+    IDEOLOGICAL_RELIGIOUS = "ideological_religious"
+    ANTISOCIAL = "antisocial"
+
+
+class CaseChannel(StrEnum):
+    """How the sides talked. Wider than the domain's ``Channel``: history has media and written channels."""
+
+    PHONE = "phone"
+    FACE_TO_FACE = "face_to_face"
+    INTERMEDIARY = "intermediary"
+    BULLHORN = "bullhorn"
+    RADIO = "radio"
+    MEDIA = "media"
+    TEXT_MESSAGE = "text_message"
+    WRITTEN = "written"
+    VIDEO = "video"
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    NEGOTIATED_SURRENDER = "negotiated_surrender"
+    NEGOTIATED_RELEASE = "negotiated_release"
+    TACTICAL_RESOLUTION = "tactical_resolution"
+    SUBJECT_SUICIDE = "subject_suicide"
+    ESCAPE = "escape"
+    RESCUE_ABORTED = "rescue_aborted"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Place(_Strict):
+    country: str | None = None
+    city: str | None = None
+    site: str | None = None
+
+
+class Subjects(_Strict):
+    count: int | None = Field(default=None, ge=0)
+    motive: str | None = None
+    typology: tuple[Typology, ...] = ()
+
+
+class Deaths(_Strict):
+    hostages: int | None = Field(default=None, ge=0)
+    subjects: int | None = Field(default=None, ge=0)
+    officers: int | None = Field(default=None, ge=0)
+    others: int | None = Field(default=None, ge=0)
+    note: str | None = None
+
+
+class Case(_Strict):
+    """One historical incident, restated from its sources. Field meanings: the header of ``cases.yaml``."""
+
+    id: str = Field(pattern=_SLUG)
+    name: str = Field(min_length=1)
+    year: int | None = Field(default=None, ge=1800, le=2200)
+    start: str | None = None
+    end: str | None = None
+    place: Place = Place()
+    type: IncidentType
+    type_tags: tuple[IncidentType, ...] = ()
+    subjects: Subjects = Subjects()
+    hostages: int | None = Field(default=None, ge=0)
+    hostages_note: str | None = None
+    duration_hours: float | None = Field(default=None, ge=0)
+    channel: tuple[CaseChannel, ...] | None = None
+    channel_note: str | None = None
+    demands: tuple[str, ...] = ()
+    concessions: tuple[str, ...] = ()
+    outcome: Outcome | None = None
+    outcome_detail: str | None = None
+    deaths: Deaths = Deaths()
+    key_events: tuple[str, ...] = ()
+    lessons: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    uncertain: tuple[str, ...] = ()
+
+    @field_validator("start", "end")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None and not _DATE.fullmatch(value):
+            raise ValueError(f"'{value}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.type in self.type_tags:
+            raise ValueError(f"type_tags repeats the primary type '{self.type.value}'")
+        unknown = [path for path in self.uncertain if not _is_field_path(path)]
+        if unknown:
+            raise ValueError(f"uncertain names unknown field '{unknown[0]}'")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def types(self) -> frozenset[str]:
+        """The primary type and its tags: every incident type that applies."""
+        return frozenset({self.type.value, *(t.value for t in self.type_tags)})
+
+    def is_uncertain(self, path: str) -> bool:
+        """Whether the sources leave ``path`` (or its parent, e.g. ``deaths`` for ``deaths.hostages``) in doubt."""
+        return any(path == u or path.startswith(u + ".") or u.startswith(path + ".") for u in self.uncertain)
+
+
+_NESTED: dict[str, type[BaseModel]] = {"place": Place, "subjects": Subjects, "deaths": Deaths}
+
+
+def _is_field_path(path: str) -> bool:
+    head, _, rest = path.partition(".")
+    if head not in Case.model_fields:
+        return False
+    if not rest:
+        return True
+    nested = _NESTED.get(head)
+    return nested is not None and rest in nested.model_fields
+
+
+def parse_cases(text: str, *, file: str) -> tuple[Case, ...]:
+    """Validate a YAML list of cases; TD602 names the file, the case and the field at fault.
+
+    Ids must be unique within the file, because "cases like this" and ``cases show`` address cases by id.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise TalkdownError("TD602", file=file, problem=f"not valid YAML ({str(exc).splitlines()[0]})") from exc
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise TalkdownError("TD602", file=file, problem="expected a list of cases (each item starting with '- id:')")
+    cases: list[Case] = []
+    for pos, item in enumerate(data, start=1):
+        label = str(item.get("id", f"#{pos}")) if isinstance(item, dict) else f"#{pos}"
+        try:
+            cases.append(Case.model_validate(item))
+        except ValidationError as exc:
+            raise TalkdownError("TD602", file=file, problem=f"case '{label}': {_first_problem(exc)}") from exc
+    _check_unique(cases, file=file)
+    return tuple(cases)
+
+
+def _first_problem(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "case"
+    if err["type"] == "extra_forbidden":
+        return f"unknown key '{where}'"
+    return f"{where}: {err['msg']}"
+
+
+def _check_unique(cases: Iterable[Case], *, file: str) -> None:
+    seen: set[str] = set()
+    for case in cases:
+        if case.id in seen:
+            raise TalkdownError("TD602", file=file, problem=f"case id '{case.id}' appears twice")
+        seen.add(case.id)
+
+
+@cache
+def shipped_cases() -> tuple[Case, ...]:
+    """The packaged library, parsed and validated once per process."""
+    text = resources.files("talkdown").joinpath(SHIPPED_FILE).read_text(encoding="utf-8")
+    return parse_cases(text, file=SHIPPED_FILE)
+
+
+def dump_cases(cases: Sequence[Case]) -> str:
+    """YAML for cases in the file's own field order, with nulls kept (null = unknown, a meaningful value)."""
+    rows = [c.model_dump(mode="json", exclude_none=False) for c in cases]
+    for row in rows:
+        if row.get("channel_note") is None:
+            row.pop("channel_note", None)
+    return yaml.safe_dump(rows, sort_keys=False, allow_unicode=True, width=110)

@@ -1,0 +1,226 @@
+"""A situation to compare with the case library, from an incident's state or from a few lines of text.
+
+Why rules and not a model: there are 41 cases and no labelled descriptions to learn from, and a team
+leader must be able to see why "bank robbery gone wrong" was read as ``criminal_interrupted``. The keyword
+tables below are talkdown design [D] built on the type and typology definitions of ``incident-types.md``
+and the demand types of [T13]; they only steer the *search*, never advice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from talkdown.domain.enums import IncidentType
+from talkdown.domain.state import IncidentState
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Comparable features; ``None`` or empty = unknown, never "none"."""
+
+    incident_type: str | None = None
+    types: frozenset[str] = frozenset()
+    typology: frozenset[str] = frozenset()
+    hostages: int | None = None
+    demands: tuple[str, ...] = ()
+    duration_hours: float | None = None
+    channels: frozenset[str] | None = None
+    text: str = ""
+
+
+def _rx(*words: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(words) + r")", re.IGNORECASE)
+
+
+# Order matters on ties: the more specific type first.
+TYPE_CUES: dict[str, re.Pattern[str]] = {
+    "criminal_interrupted": _rx(r"rob", r"heist", r"hold-?up", r"bank", r"getaway", r"armed robbery", r"burglar"),
+    "prison": _rx(r"prison\b", r"inmate", r"jail", r"penitentiar", r"correctional", r"cell ?block", r"riot"),
+    "hijacking": _rx(r"hijack", r"plane", r"aircraft", r"airliner", r"flight", r"cockpit", r"ship\b", r"vessel"),
+    "kidnap_for_ransom": _rx(r"kidnap", r"ransom", r"abduct", r"proof of life"),
+    "diplomatic_state": _rx(r"embass", r"diplomat", r"consulate", r"ambassador"),
+    "terrorist": _rx(r"terror", r"militant", r"jihad", r"extremist", r"political prisoners"),
+    "mass_hostage": _rx(r"school", r"theat(?:re|er)", r"hundreds of hostages", r"mass hostage"),
+    "domestic": _rx(
+        r"wife",
+        r"husband",
+        r"girlfriend",
+        r"boyfriend",
+        r"partner",
+        r"custody",
+        r"his kids",
+        r"her kids",
+        r"children",
+        r"family",
+        r"ex\b",
+        r"estranged",
+    ),
+    "suicide_intervention": _rx(r"suicid", r"kill (?:him|her)self", r"end (?:his|her|my) life", r"jump"),
+    "barricade": _rx(r"barricad", r"holed up", r"refus\w* to come out", r"won't come out"),
+}
+TYPOLOGY_CUES: dict[str, re.Pattern[str]] = {
+    "criminal": _rx(r"rob", r"heist", r"criminal", r"gang", r"drug deal", r"escape from police", r"fugitive"),
+    "prisoner": _rx(r"prison\b", r"inmate", r"jail", r"penitentiar"),
+    "terrorist_political": _rx(r"terror", r"militant", r"political", r"liberation front"),
+    "domestic": TYPE_CUES["domestic"],
+    "mentally_ill": _rx(
+        r"psychot", r"schizophren", r"hears voices", r"hearing voices", r"mental(?:ly)? ill", r"delusion", r"paranoi"
+    ),
+    "suicidal": TYPE_CUES["suicide_intervention"],
+    "grievance": _rx(r"fired", r"laid off", r"grievance", r"unfair", r"lost his job", r"lost her job", r"foreclos"),
+    "ideological_religious": _rx(r"cult", r"sect\b", r"religio", r"apocalyp", r"sovereign citizen", r"militia"),
+}
+DEMAND_KINDS: dict[str, re.Pattern[str]] = {
+    "money": _rx(r"money", r"cash", r"ransom", r"dollars", r"million", r"\$"),
+    "transport": _rx(
+        r"car\b",
+        r"plane",
+        r"helicopter",
+        r"bus\b",
+        r"flight",
+        r"vehicle",
+        r"safe passage",
+        r"safe exit",
+        r"getaway",
+        r"to leave",
+        r"escape",
+    ),
+    "release_of_prisoners": _rx(r"release of", r"prisoners", r"free (?:his|their) comrades", r"inmates freed"),
+    "media": _rx(r"media", r"tv\b", r"television", r"radio", r"press", r"reporter", r"broadcast", r"publish"),
+    "person": _rx(
+        r"talk to (?:his|her|my)",
+        r"see (?:his|her|my)",
+        r"wife",
+        r"girlfriend",
+        r"mother",
+        r"lawyer",
+        r"priest",
+        r"brought to",
+    ),
+    "amnesty": _rx(r"amnesty", r"no prosecution", r"immunity", r"no charges", r"reprisals"),
+    "conditions": _rx(r"conditions", r"rights", r"treatment", r"grievances", r"food", r"cigarette"),
+}
+CHANNEL_CUES: dict[str, re.Pattern[str]] = {
+    "phone": _rx(r"phone", r"call(?:ed|ing|s)?\b", r"throw ?phone", r"landline", r"mobile"),
+    "bullhorn": _rx(r"bullhorn", r"megaphone", r"loudhailer"),
+    "face_to_face": _rx(r"face to face", r"face-to-face", r"in person"),
+    "intermediary": _rx(r"intermediar", r"mediat", r"go-between", r"relative talk", r"priest talk"),
+    "text_message": _rx(r"text message", r"texting", r"sms", r"whatsapp"),
+    "radio": _rx(r"radio"),
+    "media": _rx(r"through the media", r"on tv", r"on air"),
+}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a dozen": 12,
+    "dozens of": 24,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundreds of": 200,
+}
+_COUNT = re.compile(
+    r"\b(\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
+    r"(?:\w+\s+){0,2}?(?:hostages?|captives?|people held|employees|customers|passengers|guards|staff|children)\b",
+    re.IGNORECASE,
+)
+_NO_HOSTAGE = _rx(r"no hostages", r"alone\b", r"by himself", r"by herself", r"nobody else")
+_DURATION = re.compile(
+    r"\b(\d{1,4}(?:\.\d+)?|" + "|".join(k for k in _NUMBER_WORDS if " " not in k) + r")\s+(hour|day|week)s?\b",
+    re.IGNORECASE,
+)
+_UNIT_HOURS = {"hour": 1.0, "day": 24.0, "week": 168.0}
+_HOSTAGE_WORDS = _rx(r"hostage", r"captive", r"held at gunpoint", r"holding .{1,30} (?:at gunpoint|inside)")
+
+
+def _hits(patterns: dict[str, re.Pattern[str]], text: str) -> dict[str, int]:
+    counts = {name: len(rx.findall(text)) for name, rx in patterns.items()}
+    return {k: v for k, v in counts.items() if v}
+
+
+def demand_kinds(demands: Iterable[str]) -> frozenset[str]:
+    """Demand categories found in demand texts (money, transport, release of prisoners, media, ...)."""
+    text = " . ".join(demands)
+    return frozenset(_hits(DEMAND_KINDS, text)) if text else frozenset()
+
+
+def hostage_bucket(n: int) -> int:
+    """0 none, 1 one, 2 a few (2-10), 3 a group (11-50), 4 mass (51+): counts are rarely known exactly."""
+    return 0 if n <= 0 else 1 if n == 1 else 2 if n <= 10 else 3 if n <= 50 else 4
+
+
+def duration_bucket(hours: float) -> int:
+    """0 under 4 h (most incidents, FBI infographic [R35]), 1 under a day, 2 under a week, 3 longer."""
+    return 0 if hours < 4 else 1 if hours < 24 else 2 if hours < 168 else 3
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
+
+
+def describe(text: str) -> Situation:
+    """Read a short free-text description ("a bank robbery gone wrong, three hostages, he wants a car")."""
+    types = _hits(TYPE_CUES, text)
+    primary = max(types, key=lambda t: (types[t], -list(TYPE_CUES).index(t))) if types else None
+    has_hostages = bool(_HOSTAGE_WORDS.search(text))
+    counts = [_number(m.group(1)) for m in _COUNT.finditer(text)]
+    hostages = max(counts) if counts else (0 if _NO_HOSTAGE.search(text) else None)
+    tags = set(types)
+    if has_hostages or (hostages or 0) > 0:
+        tags.add(IncidentType.HOSTAGE.value)
+        primary = primary or IncidentType.HOSTAGE.value
+    durations = [
+        float(_number(m.group(1)) if not m.group(1)[0].isdigit() else float(m.group(1)))
+        * _UNIT_HOURS[m.group(2).lower()]
+        for m in _DURATION.finditer(text)
+    ]
+    channels = frozenset(_hits(CHANNEL_CUES, text))
+    return Situation(
+        incident_type=primary,
+        types=frozenset(tags),
+        typology=frozenset(_hits(TYPOLOGY_CUES, text)),
+        hostages=hostages,
+        demands=(text,) if demand_kinds([text]) else (),
+        duration_hours=max(durations) if durations else None,
+        channels=channels or None,
+        text=text,
+    )
+
+
+def incident_situation(state: IncidentState, *, subject_ids: Sequence[str] = ()) -> Situation:
+    """Features of a logged incident: what the log knows, plus a reading of its title and description.
+
+    Typology is not a field of the incident, so it comes from the description (the team's own words) and
+    from what the subject said. Duration runs from the opening to the close, or to the last entry.
+    """
+    said = [u.text for u in state.utterances if not u.retracted and (not subject_ids or u.speaker in subject_ids)]
+    prose = " . ".join(p for p in (state.title, state.description, state.location) if p)
+    read = describe(prose + " . " + " . ".join(said))
+    end = state.closed_at or state.last_at
+    duration = (end - state.opened_at).total_seconds() / 3600 if end and state.opened_at else None
+    live_hostages = len(state.hostages)
+    return Situation(
+        incident_type=state.incident_type.value,
+        types=frozenset({state.incident_type.value} | ({IncidentType.HOSTAGE.value} if live_hostages else set())),
+        typology=read.typology,
+        hostages=live_hostages if live_hostages else read.hostages,
+        demands=tuple(d.item for d in state.demands.values()) or read.demands,
+        duration_hours=duration,
+        channels=frozenset(u.channel.value for u in state.utterances) or read.channels,
+        text=" . ".join([prose, *(d.item for d in state.demands.values()), *said]),
+    )

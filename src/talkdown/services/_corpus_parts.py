@@ -1,0 +1,217 @@
+"""Reading inputs as a stream, and the parts folder that makes bulk analysis resumable.
+
+Why a parts folder and a final merge rather than appending to one Parquet file: a Parquet file is only
+readable once its footer is written, so a run killed half-way would leave nothing usable. Parts are small
+complete files renamed into place when finished, ``done.txt`` records them (fsynced), and the merge writes
+the final files to a temporary name and renames them, so a reader sees the previous result or the new
+one, never half of either.
+
+``manifest.json`` records what the run was started for (inputs with size and modification time, chunk
+size, label families, output format); ``--resume`` refuses a different set of inputs or options (TD323)
+and redoes any single input that changed since.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from talkdown.errors import TalkdownError
+from talkdown.services._corpus_rows import ChunkResult, conversation_schema, utterance_schema
+from talkdown.services.formats import FORMATS, Transcript, decode, detect_format, parse
+
+MANIFEST_VERSION = 1
+
+
+def transcripts_of(path: Path) -> Iterator[Transcript]:
+    """The conversations of one file. JSONL is read a line at a time (memory flat in the file's size);
+    the single-conversation formats (text, WebVTT, SubRip, CSV) are parsed whole."""
+    if path.suffix.lower() in FORMATS["jsonl"].extensions:
+        yield from _jsonl(path)
+        return
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
+    text = decode(raw, file=str(path))
+    yield from parse(text, fmt=detect_format(path.name, text), file=str(path))
+
+
+def _jsonl(path: Path) -> Iterator[Transcript]:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
+    seen = False
+    with fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                line = decode(raw, file=str(path))
+                found = parse(line, fmt="jsonl", file=str(path))
+            except TalkdownError as exc:  # the parser saw one line: put the file's line number back
+                if exc.code in ("TD101", "TD103"):
+                    problem = exc.fields.get("problem") or f"not valid UTF-8 (byte {exc.fields.get('offset')})"
+                    raise TalkdownError("TD101", file=str(path), line=number, problem=problem) from exc
+                raise
+            seen = True
+            yield from found
+    if not seen:
+        raise TalkdownError("TD102", file=str(path), problem="the file holds no conversation")
+
+
+def _fingerprint(path: Path) -> dict[str, Any]:
+    st = path.stat()
+    return {"path": str(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+@dataclass
+class PartStore:
+    """The ``<out>.parts`` folder: finished chunks, which files are complete, and what the run is for."""
+
+    folder: Path
+    families: tuple[str, ...]
+    csv: bool
+    done_chunks: set[str] = field(default_factory=set)
+    done_files: set[int] = field(default_factory=set)
+
+    @classmethod
+    def open(
+        cls,
+        out: Path,
+        *,
+        files: Sequence[Path],
+        families: tuple[str, ...],
+        chunk_size: int,
+        csv: bool,
+        resume: bool,
+    ) -> PartStore:
+        folder = out.with_name(out.name + ".parts")
+        manifest = {
+            "version": MANIFEST_VERSION,
+            "format": "csv" if csv else "parquet",
+            "chunk_size": chunk_size,
+            "families": list(families),
+            "inputs": [_fingerprint(p) for p in files],
+        }
+        store = cls(folder=folder, families=families, csv=csv)
+        if folder.exists():
+            if not resume:
+                raise TalkdownError("TD322", path=str(out))
+            store._resume(manifest, out)
+            return store
+        if out.exists() and not resume:
+            raise TalkdownError("TD322", path=str(out))
+        folder.mkdir(parents=True)
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        (folder / "done.txt").touch()
+        return store
+
+    def _resume(self, manifest: dict[str, Any], out: Path) -> None:
+        try:
+            old = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
+            lines = (self.folder / "done.txt").read_text(encoding="utf-8").split()
+        except (OSError, ValueError) as exc:
+            raise TalkdownError("TD323", path=str(out), problem=f"its parts folder is unreadable: {exc}") from exc
+        for key in ("version", "format", "chunk_size", "families"):
+            if old.get(key) != manifest[key]:
+                raise TalkdownError("TD323", path=str(out), problem=f"{key} differs")
+        if [i["path"] for i in old.get("inputs", [])] != [i["path"] for i in manifest["inputs"]]:
+            raise TalkdownError("TD323", path=str(out), problem="the input files differ")
+        changed = {n for n, (a, b) in enumerate(zip(old["inputs"], manifest["inputs"], strict=True)) if a != b}
+        for entry in lines:
+            kind, _, ref = entry.partition(":")
+            if kind == "C" and int(ref[:5]) not in changed:
+                self.done_chunks.add(ref)
+            elif kind == "F" and int(ref) not in changed:
+                self.done_files.add(int(ref))
+        (self.folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+    def is_chunk_done(self, chunk_id: str) -> bool:
+        return chunk_id in self.done_chunks
+
+    def is_file_done(self, index: int) -> bool:
+        return index in self.done_files
+
+    def _record(self, entry: str) -> None:
+        with (self.folder / "done.txt").open("a", encoding="utf-8") as fh:
+            fh.write(entry + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def mark_file_done(self, index: int) -> None:
+        if index not in self.done_files:
+            self.done_files.add(index)
+            self._record(f"F:{index}")
+
+    def write(self, result: ChunkResult) -> None:
+        for prefix, table in (("u", result.utterances), ("c", result.conversations)):
+            target = self.folder / f"{prefix}-{result.chunk_id}.parquet"
+            tmp = target.with_suffix(".tmp")
+            pq.write_table(table, tmp)
+            os.replace(tmp, target)
+        self.done_chunks.add(result.chunk_id)
+        self._record(f"C:{result.chunk_id}")
+
+    def merge(self, out: Path, conversations_out: Path, *, exclude_files: set[int]) -> tuple[int, int]:
+        """Assemble the finished chunks (in input order) into the two outputs; returns their row counts."""
+        ids = sorted(c for c in self.done_chunks if int(c[:5]) not in exclude_files)
+        n_utt = self._merge_one("u", ids, out, utterance_schema(self.families))
+        n_conv = self._merge_one("c", ids, conversations_out, conversation_schema())
+        return n_utt, n_conv
+
+    def _merge_one(self, prefix: str, ids: list[str], target: Path, schema: pa.Schema) -> int:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        rows = 0
+        if self.csv:
+            with pacsv.CSVWriter(str(tmp), _csv_schema(schema)) as writer:
+                for chunk_id in ids:
+                    table = pq.read_table(self.folder / f"{prefix}-{chunk_id}.parquet")
+                    writer.write_table(_flatten(table))
+                    rows += table.num_rows
+        else:
+            with pq.ParquetWriter(str(tmp), schema) as writer:
+                for chunk_id in ids:
+                    table = pq.read_table(self.folder / f"{prefix}-{chunk_id}.parquet", schema=schema)
+                    writer.write_table(table)
+                    rows += table.num_rows
+        os.replace(tmp, target)
+        return rows
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _csv_schema(schema: pa.Schema) -> pa.Schema:
+    return pa.schema([pa.field(f.name, pa.string()) if pa.types.is_list(f.type) else f for f in schema])
+
+
+def _flatten(table: pa.Table) -> pa.Table:
+    """CSV has no lists: labels and scores become ``|``-joined cells, gold labels ``family:label`` pairs."""
+    columns = []
+    for col in table.columns:
+        if pa.types.is_list(col.type):
+            cells = [None if v is None else "|".join(_cell(x) for x in v) for v in col.to_pylist()]
+            columns.append(pa.array(cells, type=pa.string()))
+        else:
+            columns.append(col)
+    return pa.table(columns, names=table.column_names)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, dict):
+        return f"{value.get('family')}:{value.get('label')}"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)

@@ -1,0 +1,267 @@
+"""The worker side of bulk analysis: one chunk of conversations in, two Arrow tables out.
+
+Why a module of its own: this is the function a local process pool or a Dask worker runs, so it must be
+importable by name, picklable in its inputs and outputs, and free of the client's state (open files,
+progress, the manifest). It builds the default pipeline once per process (models load lazily) and never
+touches the database. ``services/analyze_corpus.py`` owns everything else.
+
+Columns (``docs/study.md`` is the reference):
+
+- utterances: where it came from (``file``, ``conversation_id``, ``conversation_index``, ``turn``), who said it
+  (``speaker``, ``side``), ``time``, ``text``; then for every family the pipeline produces, ``<family>`` (labels,
+  list of strings) and ``<family>_scores`` (their scores, same order); ``gold`` holds the labels the file
+  carried (family/label pairs) so a study can compare them with talkdown's.
+- conversations: counts per side, ``skill_rate`` (share of negotiator turns showing any listening skill other
+  than ``other``), ``skill_<label>`` (share of negotiator turns with that skill), ``avoid_rate``, ``cue_<label>``
+  (turns with that cue), the stairway progression (stages in order of first reaching them), its final and
+  peak stage, ``outcome`` where the source records one, and ``meta`` as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from talkdown.analysis.base import Context, Side, Turn
+from talkdown.analysis.cues import LABELS as CUE_LABELS
+from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
+from talkdown.analysis.skills import LABELS as SKILL_LABELS
+from talkdown.analysis.stairway import STAGES
+from talkdown.domain.annotations import Annotation
+from talkdown.services.formats import Transcript
+
+WINDOW = 8
+"""Earlier turns of the same conversation given as context (as ``talkdown eval`` does)."""
+_SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "party": "party"}
+_PIPELINE: Pipeline | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Whole conversations of one input file, numbered so that a part file can be named and resumed."""
+
+    chunk_id: str
+    file: str
+    first_index: int
+    transcripts: tuple[Transcript, ...]
+    families: tuple[str, ...]
+    window: int = WINDOW
+    speakers: tuple[tuple[str, str], ...] = ()
+    """Speaker name → side for formats without roles (``--negotiator``/``--subject`` on the CLI)."""
+
+    @property
+    def utterances(self) -> int:
+        return sum(len(t.turns) for t in self.transcripts)
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    chunk_id: str
+    utterances: pa.Table
+    conversations: pa.Table
+
+
+def pipeline() -> Pipeline:
+    """The default pipeline of this process, built on first use (``record``: one bad analyser never stops a run)."""
+    global _PIPELINE  # one pipeline per worker process, by design: models load once
+    if _PIPELINE is None:
+        from talkdown.analysis.registry import default_pipeline
+
+        _PIPELINE = default_pipeline(on_error="record")
+    return _PIPELINE
+
+
+def families_of(p: Pipeline) -> tuple[str, ...]:
+    return (*sorted(p.produces), FAILED_FAMILY)
+
+
+def utterance_schema(families: Sequence[str]) -> pa.Schema:
+    fields = [
+        pa.field("file", pa.string()),
+        pa.field("conversation_id", pa.string()),
+        pa.field("conversation_index", pa.int32()),
+        pa.field("turn", pa.int32()),
+        pa.field("speaker", pa.string()),
+        pa.field("side", pa.string()),
+        pa.field("time", pa.string()),
+        pa.field("text", pa.string()),
+    ]
+    for fam in families:
+        fields += [pa.field(fam, pa.list_(pa.string())), pa.field(f"{fam}_scores", pa.list_(pa.float32()))]
+    gold = pa.list_(pa.struct([pa.field("family", pa.string()), pa.field("label", pa.string())]))
+    return pa.schema([*fields, pa.field("gold", gold)])
+
+
+def conversation_schema() -> pa.Schema:
+    fields = [
+        pa.field("file", pa.string()),
+        pa.field("conversation_id", pa.string()),
+        pa.field("conversation_index", pa.int32()),
+        pa.field("source", pa.string()),
+        pa.field("split", pa.string()),
+        pa.field("turns", pa.int32()),
+        pa.field("negotiator_turns", pa.int32()),
+        pa.field("subject_turns", pa.int32()),
+        pa.field("skill_rate", pa.float64()),
+        *(pa.field(f"skill_{label}", pa.float64()) for label in SKILL_LABELS),
+        pa.field("avoid_rate", pa.float64()),
+        *(pa.field(f"cue_{label}", pa.int32()) for label in CUE_LABELS),
+        pa.field("stairway_progression", pa.list_(pa.string())),
+        pa.field("stairway_final", pa.string()),
+        pa.field("stairway_peak", pa.string()),
+        pa.field("outcome", pa.string()),
+        pa.field("meta", pa.string()),
+    ]
+    return pa.schema(fields)
+
+
+def analyze_chunk(chunk: Chunk) -> ChunkResult:
+    """Analyse every turn of the chunk in one ``run_many`` batch and tabulate the results."""
+    turns: list[Turn] = []
+    ctxs: list[Context] = []
+    named = dict(chunk.speakers)
+    for t in chunk.transcripts:
+        history: list[Turn] = []
+        for pos, tt in enumerate(t.turns):
+            turn = Turn(text=tt.text, side=side_of(tt.speaker, tt.role, named), seq=pos, speaker=tt.speaker)
+            turns.append(turn)
+            ctxs.append(Context(window=tuple(history[-chunk.window :]) if chunk.window else ()))
+            history.append(turn)
+    annotations = pipeline().run_many(turns, ctxs) if turns else []
+    utt_rows: dict[str, list[object]] = {name: [] for name in utterance_schema(chunk.families).names}
+    conv_rows: dict[str, list[object]] = {name: [] for name in conversation_schema().names}
+    at = 0
+    for offset, t in enumerate(chunk.transcripts):
+        anns = annotations[at : at + len(t.turns)]
+        sides = [tu.side for tu in turns[at : at + len(t.turns)]]
+        at += len(t.turns)
+        cid = t.external_id or f"{chunk.file}#{chunk.first_index + offset}"
+        _add_utterances(utt_rows, chunk, t, cid, chunk.first_index + offset, sides, anns)
+        _add_conversation(conv_rows, chunk, t, cid, chunk.first_index + offset, sides, anns)
+    return ChunkResult(
+        chunk_id=chunk.chunk_id,
+        utterances=pa.table(utt_rows, schema=utterance_schema(chunk.families)),
+        conversations=pa.table(conv_rows, schema=conversation_schema()),
+    )
+
+
+def side_of(speaker: str, role: str | None, named: dict[str, str]) -> Side:
+    """The file's role if it has one, else the name the user mapped, else a guess from common labels.
+
+    The guess covers how scribes write transcripts ("NEG", "Negotiator 1", "Subject", "Caller"); anything
+    else stays ``unknown``, which the skill rules do not score, rather than being guessed wrong.
+    """
+    if role in _SIDES:
+        return _SIDES[role]
+    mapped = named.get(speaker) or named.get(speaker.lower())
+    if mapped in _SIDES:
+        return _SIDES[mapped]
+    name = speaker.strip().lower()
+    if name in {"neg", "cnt", "primary", "secondary", "tpn"} or name.startswith("negotiat"):
+        return "negotiator"
+    if name.startswith(("subject", "caller", "sub ")) or name in {"sub", "hostage taker"}:
+        return "subject"
+    return "unknown"
+
+
+def _add_utterances(
+    rows: dict[str, list[object]],
+    chunk: Chunk,
+    t: Transcript,
+    cid: str,
+    index: int,
+    sides: list[Side],
+    anns: list[tuple[Annotation, ...]],
+) -> None:
+    for pos, (tt, side, found) in enumerate(zip(t.turns, sides, anns, strict=True)):
+        for key, value in (("file", chunk.file), ("conversation_id", cid), ("conversation_index", index)):
+            rows[key].append(value)
+        rows["turn"].append(pos)
+        rows["speaker"].append(tt.speaker)
+        rows["side"].append(side)
+        rows["time"].append(tt.time)
+        rows["text"].append(tt.text)
+        for fam in chunk.families:
+            mine = [a for a in found if a.family == fam]
+            rows[fam].append([a.label for a in mine])
+            rows[f"{fam}_scores"].append([a.score for a in mine])
+        rows["gold"].append([{"family": f, "label": lab} for f, labs in sorted(tt.labels.items()) for lab in labs])
+
+
+def _labels(found: tuple[Annotation, ...], family: str) -> set[str]:
+    return {a.label for a in found if a.family == family}
+
+
+def _add_conversation(
+    rows: dict[str, list[object]],
+    chunk: Chunk,
+    t: Transcript,
+    cid: str,
+    index: int,
+    sides: list[Side],
+    anns: list[tuple[Annotation, ...]],
+) -> None:
+    neg = [found for found, side in zip(anns, sides, strict=True) if side == "negotiator"]
+    skills = [_labels(found, "talkdown_skill") for found in neg]
+    stages = [s for found in anns for s in _labels(found, "stairway")]
+    progression: list[str] = []
+    for stage in stages:
+        if stage not in progression:
+            progression.append(stage)
+    values: dict[str, object] = {
+        "file": chunk.file,
+        "conversation_id": cid,
+        "conversation_index": index,
+        "source": t.source,
+        "split": t.split,
+        "turns": len(t.turns),
+        "negotiator_turns": len(neg),
+        "subject_turns": sum(1 for s in sides if s == "subject"),
+        "skill_rate": _rate(sum(1 for s in skills if s - {"other"}), len(neg)),
+        "avoid_rate": _rate(sum(1 for found in neg if _labels(found, "talkdown_avoid")), len(neg)),
+        "stairway_progression": progression,
+        "stairway_final": stages[-1] if stages else None,
+        "stairway_peak": max(stages, key=_stage_rank) if stages else None,
+        "outcome": outcome_of(t.meta),
+        "meta": json.dumps(t.meta, ensure_ascii=False, sort_keys=True),
+    }
+    for label in SKILL_LABELS:
+        values[f"skill_{label}"] = _rate(sum(1 for s in skills if label in s), len(neg))
+    for label in CUE_LABELS:
+        values[f"cue_{label}"] = sum(1 for found in anns if label in _labels(found, "talkdown_cue"))
+    for key, value in values.items():
+        rows[key].append(value)
+
+
+def _rate(count: int, total: int) -> float | None:
+    return count / total if total else None
+
+
+def _stage_rank(stage: str) -> int:
+    return STAGES.index(stage) if stage in STAGES else -1
+
+
+def outcome_of(meta: Mapping[str, object]) -> str | None:
+    """The outcome a source records, as one readable string; ``None`` when it records none.
+
+    ``meta.outcome`` (talkdown's own files) wins; ESConv records the seeker's emotion intensity before and
+    after (1-5); CaSiNo records each side's satisfaction. Other sources have none.
+    """
+    outcome = meta.get("outcome")
+    if isinstance(outcome, str):
+        return outcome
+    before, after = meta.get("initial_emotion_intensity"), meta.get("final_emotion_intensity")
+    if isinstance(before, int) and isinstance(after, int):
+        return f"emotion_intensity {before}->{after}"
+    outcomes = meta.get("outcomes")
+    if isinstance(outcomes, dict):
+        parts = [
+            f"{who}: {v.get('satisfaction')}"
+            for who, v in sorted(outcomes.items())
+            if isinstance(v, dict) and v.get("satisfaction")
+        ]
+        return "; ".join(parts) or None
+    return None

@@ -1,0 +1,325 @@
+"""Bulk analysis for STUDY: many transcript files in, one row per utterance and per conversation out.
+
+Design, and the alternatives rejected:
+
+- **One code path, any executor.** The client streams the inputs, cuts them into chunks of whole
+  conversations (about ``chunk_size`` utterances) and hands each to a ``concurrent.futures.Executor``: inline
+  for one worker, a process pool on local cores (the default: no extra needed), or a Dask cluster through
+  ``distributed.Client.get_executor()`` with ``--scheduler``. Workers return Arrow tables and the client
+  writes them, so a cluster needs no shared file system. Dask is imported only for ``--scheduler``.
+- **Flat memory.** At most ``2 × workers`` chunks are in flight; JSONL (the big-corpus format) is read line
+  by line; the final files are assembled part by part. Memory depends on the chunk size, not the corpus.
+- **Interruptible, resumable.** Each finished chunk is written to ``<out>.parts/`` (atomic rename) and
+  recorded in ``done.txt``. Whatever stops the run (Ctrl-C included), the ``finally`` block merges the
+  finished chunks into ``<out>`` and ``<stem>.conversations<suffix>``, so the output is always complete and
+  readable for what was done. ``resume=True`` skips recorded chunks; a file whose size or modification time
+  changed is redone. The parts folder is removed once every file succeeded.
+- **A bad file is skipped, not fatal.** A file that cannot be read or parsed is reported (its code and
+  message in ``StudyRun.failures``) and left out entirely; the rest goes on.
+
+This use case reads files only, so unlike the others it takes no ``App``: workers must not open the database.
+"""
+
+from __future__ import annotations
+
+import glob
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from talkdown.errors import TalkdownError
+from talkdown.services._corpus_parts import PartStore, transcripts_of
+from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
+from talkdown.services.formats import FORMATS
+
+CHUNK_SIZE = 500
+T = TypeVar("T")
+
+
+class Progress(Protocol):
+    """Long-job progress in utterances (the CLI draws a Rich bar with rate and time left)."""
+
+    def start(self, total: int) -> None: ...
+    def advance(self, n: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    file: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class StudyRun:
+    """What a run produced: output paths, counts, failures, and whether it was cut short."""
+
+    out: Path
+    conversations_out: Path
+    files: int
+    files_done: int
+    utterances: int
+    conversations: int
+    failures: tuple[FileFailure, ...] = ()
+    interrupted: bool = False
+    skipped_chunks: int = 0
+
+
+@dataclass
+class _FileState:
+    emitted: int = 0
+    finished: int = 0
+    streamed: bool = False
+    failed: bool = False
+
+
+@dataclass
+class _Run:
+    parts: PartStore
+    files: list[Path]
+    progress: Progress | None
+    state: dict[int, _FileState] = field(default_factory=dict)
+    failures: list[FileFailure] = field(default_factory=list)
+    skipped: int = 0
+
+    def fail(self, index: int, code: str, message: str) -> None:
+        if not self.state[index].failed:
+            self.state[index].failed = True
+            self.failures.append(FileFailure(str(self.files[index]), code, message))
+
+    def finished(self, index: int) -> None:
+        st = self.state[index]
+        if st.streamed and not st.failed and st.finished == st.emitted:
+            self.parts.mark_file_done(index)
+
+
+class _Inline(Executor):
+    """Run tasks in the calling thread: one worker needs no process, and tests see plain tracebacks."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        fut: Future[T] = Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # a task failure is reported per file, like any executor's
+            fut.set_exception(exc)
+        return fut
+
+
+def resolve_inputs(inputs: Sequence[str]) -> list[Path]:
+    """Files, folders (searched recursively for known extensions) and globs, sorted and without repeats."""
+    known = {ext for fmt in FORMATS.values() for ext in fmt.extensions}
+    found: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_file():
+            matches = [path]
+        elif path.is_dir():
+            matches = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in known)
+        else:
+            matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
+        if not matches:
+            raise TalkdownError("TD121", pattern=item)
+        found.extend(matches)
+    unique: dict[Path, None] = {}
+    for p in found:
+        unique.setdefault(p.resolve(), None)
+    return list(unique)
+
+
+def conversations_path(out: Path) -> Path:
+    """``results.parquet`` → ``results.conversations.parquet`` (same folder, same format)."""
+    return out.with_name(f"{out.stem}.conversations{out.suffix}")
+
+
+def analyze_corpus(
+    inputs: Sequence[str],
+    *,
+    out: Path,
+    csv: bool = False,
+    resume: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    speakers: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> StudyRun:
+    """Analyse every utterance of the inputs; see the module docstring for the guarantees."""
+    files = resolve_inputs(inputs)
+    families = families_of(pipeline())
+    parts = PartStore.open(out, files=files, families=families, chunk_size=chunk_size, csv=csv, resume=resume)
+    run = _Run(parts=parts, files=files, progress=progress, state={i: _FileState() for i in range(len(files))})
+    interrupted = False
+    try:
+        total = _count(run)
+        if progress is not None:
+            progress.start(total)
+        executor, slots, close = _executor(workers, scheduler)
+        try:
+            named = tuple(sorted((speakers or {}).items()))
+            _dispatch(run, executor, slots=slots, families=families, chunk_size=chunk_size, speakers=named)
+        finally:
+            close()
+    except KeyboardInterrupt:
+        interrupted = True
+    failed = {i for i, st in run.state.items() if st.failed}
+    utterances, conversations = parts.merge(out, conversations_path(out), exclude_files=failed)
+    done = sum(1 for i in range(len(files)) if parts.is_file_done(i))
+    if not interrupted and done == len(files):
+        parts.remove()
+    return StudyRun(
+        out=out,
+        conversations_out=conversations_path(out),
+        files=len(files),
+        files_done=done,
+        utterances=utterances,
+        conversations=conversations,
+        failures=tuple(run.failures),
+        interrupted=interrupted,
+        skipped_chunks=run.skipped,
+    )
+
+
+def _count(run: _Run) -> int:
+    """Utterances still to analyse, reading each pending file once; an unreadable file fails here, early."""
+    total = 0
+    for index, path in enumerate(run.files):
+        if run.parts.is_file_done(index):
+            continue
+        try:
+            total += sum(len(t.turns) for t in transcripts_of(path))
+        except TalkdownError as exc:
+            run.fail(index, exc.code, exc.message)
+    return total
+
+
+def _chunks(
+    index: int, path: Path, *, families: tuple[str, ...], chunk_size: int, speakers: tuple[tuple[str, str], ...]
+) -> Iterator[Chunk]:
+    batch: list[Any] = []
+    size = number = first = 0
+    for position, transcript in enumerate(transcripts_of(path), start=1):
+        batch.append(transcript)
+        size += len(transcript.turns)
+        if size >= chunk_size:
+            yield Chunk(f"{index:05d}-{number:06d}", str(path), first, tuple(batch), families, speakers=speakers)
+            batch, size, number, first = [], 0, number + 1, position
+    if batch:
+        yield Chunk(f"{index:05d}-{number:06d}", str(path), first, tuple(batch), families, speakers=speakers)
+
+
+def _dispatch(
+    run: _Run,
+    executor: Executor,
+    *,
+    slots: int,
+    families: tuple[str, ...],
+    chunk_size: int,
+    speakers: tuple[tuple[str, str], ...],
+) -> None:
+    pending: dict[Future[ChunkResult], tuple[int, Chunk]] = {}
+
+    def collect(block_until: int) -> None:
+        while len(pending) > block_until:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                index, chunk = pending.pop(fut)
+                _collect(run, index, chunk, fut)
+
+    for index, path in enumerate(run.files):
+        st = run.state[index]
+        if run.parts.is_file_done(index) or st.failed:
+            continue
+        try:
+            for chunk in _chunks(index, path, families=families, chunk_size=chunk_size, speakers=speakers):
+                st.emitted += 1
+                if run.parts.is_chunk_done(chunk.chunk_id):
+                    st.finished += 1
+                    run.skipped += 1
+                    if run.progress is not None:
+                        run.progress.advance(chunk.utterances)
+                    continue
+                collect(block_until=max(1, 2 * slots) - 1)
+                pending[executor.submit(analyze_chunk, chunk)] = (index, chunk)
+        except TalkdownError as exc:  # changed since it was counted
+            run.fail(index, exc.code, exc.message)
+        st.streamed = True
+        run.finished(index)
+    collect(block_until=0)
+
+
+def _collect(run: _Run, index: int, chunk: Chunk, fut: Future[ChunkResult]) -> None:
+    try:
+        result = fut.result()
+    except Exception as exc:  # a worker bug or a lost worker: that file is reported, the rest goes on
+        run.fail(index, "internal", f"{type(exc).__name__}: {exc}")
+        return
+    run.parts.write(result)
+    run.state[index].finished += 1
+    if run.progress is not None:
+        run.progress.advance(chunk.utterances)
+    run.finished(index)
+
+
+def _executor(workers: int | None, scheduler: str | None) -> tuple[Executor, int, Callable[[], None]]:
+    """The executor, how many tasks it runs at once, and how to release it."""
+    if scheduler is not None:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise TalkdownError("TD701", feature="Bulk analysis on Dask", extra="dask") from exc
+        try:
+            client = Client(scheduler, timeout=30)  # type: ignore[no-untyped-call]  # distributed is untyped
+        except (OSError, TimeoutError) as exc:
+            raise TalkdownError("TD621", address=scheduler, problem=str(exc) or type(exc).__name__) from exc
+        threads = sum(int(w.get("nthreads", 1)) for w in client.scheduler_info()["workers"].values())
+
+        def close_client() -> None:
+            client.close()  # type: ignore[no-untyped-call]  # distributed is untyped
+
+        executor = client.get_executor(pure=False)  # type: ignore[no-untyped-call]  # distributed is untyped
+        return executor, max(1, threads), close_client
+    count = workers or _cores()
+    if count <= 1:
+        return _Inline(), 1, lambda: None
+    # spawn, not fork: the CLI's progress bar runs a thread, and forking a threaded process can deadlock.
+    # Workers ignore SIGINT: Ctrl-C reaches the whole process group, and a pool whose workers die mid-task
+    # can hang its shutdown; the client alone handles it, cancels queued chunks and merges what is done.
+    pool = ProcessPoolExecutor(
+        max_workers=count, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
+    )
+
+    def close_pool() -> None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    return pool, count, close_pool
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def describe_run(run: StudyRun) -> dict[str, Any]:
+    """The run as JSON for ``--json`` and for the report's footer."""
+    return {
+        "out": str(run.out),
+        "conversations_out": str(run.conversations_out),
+        "files": run.files,
+        "files_done": run.files_done,
+        "utterances": run.utterances,
+        "conversations": run.conversations,
+        "failures": [{"file": f.file, "code": f.code, "message": f.message} for f in run.failures],
+        "interrupted": run.interrupted,
+        "skipped_chunks": run.skipped_chunks,
+    }

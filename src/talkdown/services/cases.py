@@ -1,0 +1,184 @@
+"""The case library as use cases: list, show, search, "cases like this", and an agency's own cases.
+
+Why user cases live in files (``<data_dir>/cases/*.yaml``) and not in the database: they are reference
+material an agency curates and reviews like doctrine, not facts of an incident, and the log stays the
+only thing in the database. They meet the shipped schema, and a user case can never take a shipped id:
+the shipped library is the common ground every team reads the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from talkdown.doctrine.cases import Case, Outcome, parse_cases, shipped_cases
+from talkdown.doctrine.similarity import CaseIndex, Neighbour
+from talkdown.doctrine.situation import Situation, describe, incident_situation
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.errors import TalkdownError
+from talkdown.services.formats import decode
+from talkdown.services.incidents import resolve_incident_id
+from talkdown.services.wiring import App
+
+Origin = Literal["shipped", "user"]
+
+
+@dataclass(frozen=True)
+class LibraryCase:
+    """A case and where it came from (the shipped library, or an agency file under the data directory)."""
+
+    case: Case
+    origin: Origin
+    file: str
+
+
+@dataclass(frozen=True)
+class LikeResult:
+    """The situation as talkdown read it, and its nearest cases (each with the features that matched)."""
+
+    situation: Situation
+    neighbours: tuple[Neighbour, ...]
+    origins: dict[str, Origin]
+
+
+def user_cases_dir(app: App) -> Path:
+    return app.settings.data_dir / "cases"
+
+
+def load_library(app: App) -> list[LibraryCase]:
+    """Shipped cases first, then user files in name order; a broken user file is a TD620 naming it."""
+    out = [LibraryCase(c, "shipped", "talkdown") for c in shipped_cases()]
+    shipped = {c.id for c in shipped_cases()}
+    seen: dict[str, str] = {}
+    folder = user_cases_dir(app)
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            cases = parse_cases(decode(path.read_bytes(), file=str(path)), file=str(path))
+        except (TalkdownError, OSError) as exc:
+            problem = exc.message if isinstance(exc, TalkdownError) else str(exc)
+            raise TalkdownError("TD620", file=str(path), problem=problem) from exc
+        for case in cases:
+            if case.id in shipped or case.id in seen:  # written by hand around `cases import`
+                raise TalkdownError("TD620", file=str(path), problem=f"case id '{case.id}' is already taken")
+            seen[case.id] = path.name
+            out.append(LibraryCase(case, "user", str(path)))
+    return out
+
+
+def list_cases(
+    app: App, *, incident_type: IncidentType | None = None, outcome: Outcome | None = None
+) -> list[LibraryCase]:
+    """Every case, filtered by type (primary or tag) and outcome, in library order."""
+    return [
+        lc
+        for lc in load_library(app)
+        if (incident_type is None or incident_type.value in lc.case.types)
+        and (outcome is None or lc.case.outcome is outcome)
+    ]
+
+
+def get_case(app: App, case_id: str) -> LibraryCase:
+    for lc in load_library(app):
+        if lc.case.id == case_id:
+            return lc
+    raise TalkdownError("TD220", case_id=case_id)
+
+
+def _haystack(case: Case) -> str:
+    return " ".join(
+        [
+            case.id,
+            case.name,
+            str(case.year or ""),
+            case.place.country or "",
+            case.place.city or "",
+            case.place.site or "",
+            case.type.value,
+            *(t.value for t in case.type_tags),
+            case.subjects.motive or "",
+            *(t.value for t in case.subjects.typology),
+            *case.demands,
+            *case.concessions,
+            case.outcome_detail or "",
+            *case.key_events,
+            *case.lessons,
+        ]
+    ).lower()
+
+
+def search_cases(app: App, query: str) -> list[LibraryCase]:
+    """Cases containing every word of ``query`` (any field, case-insensitive), most mentions first.
+
+    Word search rather than TF-IDF ranking, because people search the library for names and places
+    ("Stockholm", "amnesty") and expect exactly the cases that mention them.
+    """
+    words = [w for w in re.findall(r"\w+", query.lower()) if w]
+    if not words:
+        return []
+    hits: list[tuple[int, int, LibraryCase]] = []
+    for pos, lc in enumerate(load_library(app)):
+        text = _haystack(lc.case)
+        counts = [text.count(w) for w in words]
+        if all(counts):
+            hits.append((-sum(counts), pos, lc))
+    return [lc for _, _, lc in sorted(hits, key=lambda h: (h[0], h[1]))]
+
+
+def like_cases(app: App, *, incident: str | None = None, description: str | None = None, k: int = 5) -> LikeResult:
+    """The cases most like an incident in the log, or like a described situation (exactly one of the two)."""
+    if (incident is None) == (description is None):
+        raise TalkdownError("TD105", value="", what="query", problem="give an incident or --describe, not both")
+    library = load_library(app)
+    if incident is not None:
+        state = app.recorder.current(resolve_incident_id(app, incident))
+        subject_ids = [p.party_id for p in state.parties.values() if p.role is Role.SUBJECT]
+        situation = incident_situation(state, subject_ids=subject_ids)
+    else:
+        assert description is not None  # noqa: S101  # checked above; narrows the type
+        if not description.strip():
+            raise TalkdownError("TD105", value=description, what="description", problem="it is empty")
+        situation = describe(description)
+    index = CaseIndex([lc.case for lc in library])
+    neighbours = tuple(index.like(situation, k=k))
+    return LikeResult(situation=situation, neighbours=neighbours, origins={lc.case.id: lc.origin for lc in library})
+
+
+def import_cases(app: App, path: Path) -> list[str]:
+    """Validate a YAML file of cases and add it to the agency library; returns the ids imported.
+
+    All or nothing: one bad case refuses the file. Re-importing a file of the same name replaces the
+    cases it brought before (how an agency corrects its own entry); a shipped id is refused (TD320) and
+    an id another user file already holds is refused (TD321).
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
+    try:
+        cases = parse_cases(decode(raw, file=str(path)), file=str(path))
+    except TalkdownError as exc:
+        if exc.code != "TD602":
+            raise
+        raise TalkdownError("TD120", file=str(path), problem=str(exc.fields.get("problem"))) from exc
+    if not cases:
+        raise TalkdownError("TD120", file=str(path), problem="it holds no cases")
+    target = user_cases_dir(app) / f"{_safe_stem(path)}.yaml"
+    shipped = {c.id for c in shipped_cases()}
+    others = {lc.case.id: lc.file for lc in load_library(app) if lc.origin == "user" and Path(lc.file) != target}
+    for case in cases:
+        if case.id in shipped:
+            raise TalkdownError("TD320", case_id=case.id)
+        if case.id in others:
+            raise TalkdownError("TD321", case_id=case.id, file=others[case.id])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".yaml.tmp")
+    tmp.write_bytes(raw)
+    tmp.replace(target)  # atomic: a reader sees the old file or the new one, never half of it
+    return [c.id for c in cases]
+
+
+def _safe_stem(path: Path) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_.-]+", "-", path.stem).strip("-.")
+    return stem or "cases"

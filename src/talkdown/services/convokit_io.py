@@ -1,0 +1,315 @@
+"""ConvoKit interop: write an incident or a transcript file as a ConvoKit corpus, and read one back.
+
+The on-disk format is ConvoKit's documented one (https://convokit.cornell.edu/documentation/data_format.html,
+and ``convokit/model/corpus_helpers.py`` for the exact keys): a folder with ``utterances.jsonl`` (one
+object per line: ``id``, ``conversation_id`` = the id of the conversation's first utterance, ``text``,
+``speaker``, ``meta``, ``reply-to``, ``timestamp``, ``vectors``), ``speakers.json`` and
+``conversations.json`` (id → ``{"meta": ..., "vectors": []}``), ``corpus.json`` (corpus meta) and
+``index.json`` (the type of every meta field, as ConvoKit's ``ConvoKitIndex.to_dict`` writes it).
+
+Why no convokit import: the package pulls in torch, spaCy and CUDA wheels (several GB), too heavy for a
+dev extra or CI, so the format is tested against that schema instead (``tests/services/test_convokit_io.py``).
+When reading, fields ConvoKit stored as pickles (``"bin"`` in the index, ``*-bin.p`` files) are skipped,
+never unpickled (conventions §15); older spellings (``user``, ``root``, ``reply_to``) are accepted.
+
+talkdown's own fields travel in ``meta``: the side (negotiator/subject/party), gold ``labels`` and the time
+stamp as written on each utterance; ``talkdown_id``, ``source``, ``split`` and the source's own meta on
+each conversation. A corpus exported by talkdown therefore reads back to the same transcripts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import JsonValue, ValidationError
+
+from talkdown import __version__
+from talkdown.domain.enums import IncidentMode, IncidentType, Role
+from talkdown.domain.events import AnyEvent, IncidentOpened, PartyAdded, UtteranceLogged
+from talkdown.domain.ids import new_id
+from talkdown.domain.state import IncidentState
+from talkdown.errors import TalkdownError
+from talkdown.services.formats import Transcript, TranscriptTurn, decode, detect_format, parse, render
+from talkdown.services.formats.model import parse_stamp
+from talkdown.services.incidents import resolve_incident_id
+from talkdown.services.wiring import App
+
+FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json")
+_SIDES = frozenset({"negotiator", "subject", "party"})
+_SIDE_ROLE = {"negotiator": Role.PRIMARY, "subject": Role.SUBJECT}
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    folder: Path
+    conversations: int
+    utterances: int
+    speakers: int
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_convokit(
+    out_dir: Path, *, file: Path | None = None, incident: str | None = None, app: App | None = None
+) -> CorpusSummary:
+    """Write a transcript file (any import format) or an incident's utterances as a ConvoKit corpus."""
+    if file is not None:
+        raw = _read(file)
+        text = decode(raw, file=str(file))
+        transcripts = parse(text, fmt=detect_format(file.name, text), file=str(file))
+        name = file.stem
+    elif incident is not None and app is not None:
+        state = app.recorder.current(resolve_incident_id(app, incident))
+        transcripts = [_transcript_of(state)]
+        name = state.incident_id
+    else:
+        raise TalkdownError("TD105", value="", what="source", problem="give a transcript file or an incident")
+    return write_corpus(transcripts, out_dir, name=name)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
+
+
+def _transcript_of(state: IncidentState) -> Transcript:
+    """An incident's utterances (retractions left out) with each speaker's side from its party role."""
+    turns = []
+    for utt in state.utterances:
+        if utt.retracted:
+            continue
+        party = state.parties.get(utt.speaker)
+        role = party.role if party else Role.UNKNOWN
+        side = "negotiator" if role.is_negotiator else "subject" if role is Role.SUBJECT else None
+        turns.append(
+            TranscriptTurn(
+                speaker=party.name if party else utt.speaker,
+                text=utt.text,
+                time=utt.source_time or utt.when.isoformat(),
+                role=side,
+                labels=utt.labels,
+            )
+        )
+    meta: dict[str, Any] = {"incident_type": state.incident_type.value, "title": state.title}
+    if state.outcome:
+        meta["outcome"] = state.outcome
+    return Transcript(turns=tuple(turns), external_id=state.incident_id, source="talkdown", split=None, meta=meta)
+
+
+def _type_index(objects: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """ConvoKit's index: each meta key → the Python type names of its values, as ``str(type(v))`` gives them."""
+    index: dict[str, list[str]] = {}
+    for meta in objects:
+        for key, value in meta.items():
+            index.setdefault(key, [str(type(value))])
+    return index
+
+
+def write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str) -> CorpusSummary:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    speakers: dict[str, dict[str, Any]] = {}
+    conversations: dict[str, dict[str, Any]] = {}
+    utt_metas: list[dict[str, Any]] = []
+    count = 0
+    with (out_dir / "utterances.jsonl").open("w", encoding="utf-8") as fh:
+        for n, t in enumerate(transcripts):
+            cid = t.external_id or f"{name}-{n}"
+            first = f"{cid}-0000"
+            previous: str | None = None
+            for idx, turn in enumerate(t.turns):
+                uid = f"{cid}-{idx:04d}"
+                meta: dict[str, Any] = {"side": turn.role, "labels": turn.labels, "time": turn.time, "idx": idx}
+                stamp = parse_stamp(turn.time) if turn.time else None
+                row: dict[str, Any] = {
+                    "id": uid,
+                    "conversation_id": first,
+                    "text": turn.text,
+                    "speaker": turn.speaker,
+                    "meta": meta,
+                    "reply-to": previous,
+                    "timestamp": stamp if stamp is not None else idx,
+                    "vectors": [],
+                }
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                utt_metas.append(meta)
+                speakers.setdefault(turn.speaker, {"meta": {"side": turn.role}, "vectors": []})
+                previous, count = uid, count + 1
+            conv_meta = {"talkdown_id": cid, "source": t.source, "split": t.split, "source_meta": t.meta}
+            conversations[first] = {"meta": conv_meta, "vectors": []}
+    corpus_meta = {"name": name, "exported_by": f"talkdown {__version__}"}
+    index = {
+        "utterances-index": _type_index(utt_metas),
+        "speakers-index": _type_index(s["meta"] for s in speakers.values()),
+        "conversations-index": _type_index(c["meta"] for c in conversations.values()),
+        "overall-index": _type_index([corpus_meta]),
+        "version": 1,
+        "vectors": [],
+    }
+    for filename, data in (
+        ("speakers.json", speakers),
+        ("conversations.json", conversations),
+        ("corpus.json", corpus_meta),
+        ("index.json", index),
+    ):
+        (out_dir / filename).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return CorpusSummary(out_dir, len(conversations), count, len(speakers))
+
+
+# ---------------------------------------------------------------- import
+
+
+def _bad(folder: Path, problem: str) -> TalkdownError:
+    return TalkdownError("TD122", file=str(folder), problem=problem)
+
+
+def _json_file(folder: Path, name: str) -> dict[str, Any]:
+    path = folder / name
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(decode(path.read_bytes(), file=str(path)))
+    except (OSError, ValueError) as exc:
+        raise _bad(folder, f"{name} is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise _bad(folder, f"{name} is not a JSON object")
+    return data
+
+
+def _meta(entry: object) -> dict[str, Any]:
+    """ConvoKit writes ``{"meta": ..., "vectors": ...}``; old corpora put the meta at the top level."""
+    if not isinstance(entry, dict):
+        return {}
+    inner = entry["meta"] if isinstance(entry.get("meta"), dict) else entry
+    return {str(k): v for k, v in inner.items() if not (isinstance(v, str) and v.startswith("<##bin{"))}
+
+
+def _utterances(folder: Path) -> Iterator[dict[str, Any]]:
+    path = folder / "utterances.jsonl"
+    if not path.is_file():
+        raise _bad(folder, "there is no utterances.jsonl")
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            try:
+                row = json.loads(decode(raw, file=str(path)))
+            except ValueError as exc:
+                raise TalkdownError("TD101", file=str(path), line=number, problem=f"not valid JSON ({exc})") from exc
+            if not isinstance(row, dict) or not isinstance(row.get("id"), str | int):
+                raise TalkdownError("TD101", file=str(path), line=number, problem="an utterance needs an 'id'")
+            yield row
+
+
+def read_corpus(folder: Path) -> list[Transcript]:
+    """A ConvoKit corpus folder as transcripts, conversations in order of first appearance."""
+    if not folder.is_dir():
+        raise _bad(folder, "not a folder")
+    speakers = {k: _meta(v) for k, v in _json_file(folder, "speakers.json").items()}
+    convos = {k: _meta(v) for k, v in _json_file(folder, "conversations.json").items()}
+    grouped: dict[str, list[TranscriptTurn]] = {}
+    for row in _utterances(folder):
+        speaker = str(row.get("speaker", row.get("user", "unknown")))
+        conv = str(row.get("conversation_id", row.get("root")) or row["id"])
+        meta = _meta({"meta": row.get("meta") or {}})
+        side = meta.get("side") if meta.get("side") in _SIDES else speakers.get(speaker, {}).get("side")
+        labels: dict[str, Any] = meta["labels"] if isinstance(meta.get("labels"), dict) else {}
+        clean = {str(k): [str(x) for x in v] for k, v in labels.items() if isinstance(v, list)}
+        time = meta.get("time")
+        text = row.get("text")
+        grouped.setdefault(conv, []).append(
+            TranscriptTurn(
+                speaker=speaker,
+                text=text if isinstance(text, str) else "",
+                time=time if isinstance(time, str) else None,
+                role=side if side in _SIDES else None,
+                labels=clean,
+            )
+        )
+    if not grouped:
+        raise _bad(folder, "utterances.jsonl holds no utterance")
+    out = []
+    for conv, turns in grouped.items():
+        meta = convos.get(conv, {})
+        inner: dict[str, Any] = meta["source_meta"] if isinstance(meta.get("source_meta"), dict) else meta
+        source, split, tid = meta.get("source"), meta.get("split"), meta.get("talkdown_id")
+        out.append(
+            Transcript(
+                turns=tuple(turns),
+                external_id=str(tid) if tid else conv,
+                source=source if isinstance(source, str) else folder.name,
+                split=split if isinstance(split, str) else None,
+                meta=dict(inner),
+            )
+        )
+    return out
+
+
+def convert_convokit(folder: Path, out: Path) -> CorpusSummary:
+    """A ConvoKit corpus as a talkdown JSONL file, which ``study analyze`` and ``talkdown eval`` read.
+
+    JSONL needs a role on every turn; a turn whose side ConvoKit does not record becomes ``party``
+    (both sides equal), the format's neutral role, and its split ``dev`` when none is recorded.
+    """
+    transcripts = read_corpus(folder)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for t in transcripts:
+            turns = tuple(TranscriptTurn(**{**vars(x), "role": x.role or "party"}) for x in t.turns)
+            fixed = Transcript(
+                turns=turns, external_id=t.external_id, source=t.source, split=t.split or "dev", meta=t.meta
+            )
+            fh.write(render([fixed], fmt="jsonl").rstrip("\n") + "\n")
+            count += len(turns)
+    speakers = len({x.speaker for t in transcripts for x in t.turns})
+    return CorpusSummary(out, len(transcripts), count, speakers)
+
+
+def import_convokit(app: App, folder: Path, *, incident_type: IncidentType = IncidentType.BARRICADE) -> list[str]:
+    """Each conversation of a ConvoKit corpus becomes a STUDY incident; all are validated before any is written."""
+    planned = [_plan(t, incident_type) for t in read_corpus(folder)]
+    at = app.clock.now()
+    for incident_id, events in planned:
+        app.recorder.record(incident_id, events, actor=app.actor, at=at)
+    return [incident_id for incident_id, _ in planned]
+
+
+def _plan(t: Transcript, incident_type: IncidentType) -> tuple[str, list[AnyEvent]]:
+    source_meta: dict[str, JsonValue] = {"meta": t.meta, "split": t.split, "format": "convokit"}
+    events: list[AnyEvent] = [
+        IncidentOpened(
+            title=(t.external_id or "convokit")[:500],
+            incident_type=incident_type,
+            mode=IncidentMode.STUDY,
+            source=t.source,
+            external_id=t.external_id,
+            source_meta=source_meta,
+        )
+    ]
+    parties: dict[str, str] = {}
+    for turn in t.turns:
+        if turn.speaker not in parties:
+            parties[turn.speaker] = f"p{len(parties) + 1}"
+            role = _SIDE_ROLE.get(turn.role or "", Role.UNKNOWN)
+            events.append(PartyAdded(party_id=parties[turn.speaker], name=turn.speaker[:500], role=role))
+        try:
+            events.append(
+                UtteranceLogged(
+                    speaker=parties[turn.speaker],
+                    text=turn.text,
+                    source_time=turn.time,
+                    labels=dict(turn.labels),
+                    extra={"role": turn.role} if turn.role else {},
+                )
+            )
+        except ValidationError as exc:
+            problem = f"conversation {t.external_id}: {exc.errors()[0]['msg']}"
+            raise TalkdownError("TD122", file=t.source or "corpus", problem=problem) from exc
+    return new_id(), events

@@ -1,0 +1,160 @@
+"""``talkdown study report``: an HTML page of charts over the results of ``study analyze``.
+
+Why hand-made SVG and no template engine here: the page must open offline on a command-post laptop with
+nothing installed beyond talkdown (no matplotlib, no CDN scripts), and import-linter keeps Jinja2 in
+``web/``. Safety is the same as autoescape: every value that comes from the data (conversation ids,
+labels, file names) passes through :func:`_e` (``html.escape`` with quotes) before it reaches the page, and
+the only unescaped strings are the SVG and HTML fragments built in this module. A test feeds a
+``<script>`` conversation id through and checks it arrives escaped.
+
+Memory stays flat: the utterance file is read one row group at a time, only three columns of it, and the
+stairway timelines keep the first ``TIMELINES`` conversations only.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from talkdown import __version__
+from talkdown.analysis.stairway import STAGES
+from talkdown.errors import TalkdownError
+
+TIMELINES = 12
+CUE_BARS = 25
+_NEEDED = ("conversation_id", "turn", "side", "talkdown_skill", "stairway", "talkdown_cue")
+
+
+@dataclass
+class ReportData:
+    """What the page shows, computed in one pass over the results."""
+
+    utterances: int = 0
+    conversations: int = 0
+    files: set[str] = field(default_factory=set)
+    skills: Counter[str] = field(default_factory=Counter)
+    negotiator_turns: int = 0
+    cues: Counter[str] = field(default_factory=Counter)
+    timelines: dict[str, list[int]] = field(default_factory=dict)
+    cue_rates: list[tuple[str, float, int]] = field(default_factory=list)
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def collect(results: Path) -> ReportData:
+    """Read the per-utterance file row group by row group, and the per-conversation file beside it."""
+    try:
+        pf = pq.ParquetFile(results)
+    except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) for a non-Parquet file
+        raise TalkdownError("TD123", file=str(results), problem=str(exc).splitlines()[0]) from exc
+    missing = [c for c in _NEEDED if c not in pf.schema_arrow.names]
+    if missing:
+        raise TalkdownError("TD123", file=str(results), problem=f"column '{missing[0]}' is missing")
+    data = ReportData()
+    for group in range(pf.num_row_groups):
+        table = pf.read_row_group(group, columns=[*_NEEDED, "file"])
+        rows = table.to_pylist()
+        for row in rows:
+            data.utterances += 1
+            data.files.add(row["file"])
+            if row["side"] == "negotiator":
+                data.negotiator_turns += 1
+                data.skills.update(row["talkdown_skill"] or [])
+            data.cues.update(row["talkdown_cue"] or [])
+            cid = row["conversation_id"]
+            stages = [STAGES.index(s) for s in row["stairway"] or [] if s in STAGES]
+            if stages and (cid in data.timelines or len(data.timelines) < TIMELINES):
+                data.timelines.setdefault(cid, []).append(max(stages))
+    conv_path = results.with_name(f"{results.stem}.conversations{results.suffix}")
+    if conv_path.is_file():
+        table = pq.read_table(conv_path)
+        cue_cols = [c for c in table.column_names if c.startswith("cue_")]
+        data.conversations = table.num_rows
+        rates = []
+        for row in table.select(["conversation_id", "turns", *cue_cols]).to_pylist():
+            total = sum(row[c] or 0 for c in cue_cols)
+            rates.append((row["conversation_id"], total / row["turns"] if row["turns"] else 0.0, total))
+        data.cue_rates = sorted(rates, key=lambda r: (-r[1], r[0]))[:CUE_BARS]
+    return data
+
+
+def _bars(items: list[tuple[str, float, str]], *, width: int = 640, unit: str = "") -> str:
+    """A horizontal bar chart: one row per (label, value, note)."""
+    if not items:
+        return "<p class='empty'>Nothing to show.</p>"
+    top = max(v for _, v, _ in items) or 1.0
+    row_h, label_w = 22, 220
+    out = [f"<svg role='img' width='{width}' height='{row_h * len(items) + 6}' xmlns='http://www.w3.org/2000/svg'>"]
+    for i, (label, value, note) in enumerate(items):
+        y = i * row_h + 3
+        w = max(1, int((width - label_w - 90) * value / top))
+        out.append(f"<text x='{label_w - 6}' y='{y + 15}' text-anchor='end'>{_e(label)}</text>")
+        out.append(
+            f"<rect x='{label_w}' y='{y}' width='{w}' height='{row_h - 6}' class='bar'><title>{_e(note)}</title></rect>"
+        )
+        out.append(f"<text x='{label_w + w + 6}' y='{y + 15}'>{_e(f'{value:.3g}{unit}')}</text>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _timeline(stages: list[int], *, width: int = 640, height: int = 110) -> str:
+    """Stairway stage (0 active listening … 4 behavioural change) per analysed turn."""
+    n = max(1, len(stages) - 1)
+    step = (height - 20) / (len(STAGES) - 1)
+    points = " ".join(f"{40 + i * (width - 50) / n:.1f},{height - 10 - s * step:.1f}" for i, s in enumerate(stages))
+    grid = "".join(
+        f"<line x1='40' x2='{width - 10}' y1='{y:.1f}' y2='{y:.1f}' class='grid'/>"
+        f"<text x='2' y='{y + 4:.1f}' class='small'>{_e(STAGES[k][:6])}</text>"
+        for k in range(len(STAGES))
+        for y in (height - 10 - k * step,)
+    )
+    return (
+        f"<svg role='img' width='{width}' height='{height}' xmlns='http://www.w3.org/2000/svg'>{grid}"
+        f"<polyline points='{points}' class='line'/></svg>"
+    )
+
+
+_STYLE = """body{font-family:system-ui,sans-serif;margin:2em;max-width:60em;color:#222}
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}svg text{font-size:12px;fill:#222}
+.bar{fill:#3b6ea5}.line{fill:none;stroke:#a5473b;stroke-width:2}.grid{stroke:#ddd}.small{font-size:9px}
+.empty{color:#888}table{border-collapse:collapse}td,th{padding:2px 10px;text-align:left}
+footer{color:#777;margin-top:3em}"""
+
+
+def render_html(data: ReportData, *, title: str) -> str:
+    skill_items = [
+        (label, count / data.negotiator_turns if data.negotiator_turns else 0.0, f"{count} turns")
+        for label, count in data.skills.most_common()
+    ]
+    cue_items = [(cid, rate, f"{total} cue turns") for cid, rate, total in data.cue_rates]
+    timelines = (
+        "".join(f"<h3>{_e(cid)}</h3>{_timeline(stages)}" for cid, stages in data.timelines.items())
+        or "<p class='empty'>No stairway estimates in these results.</p>"
+    )
+    cues = "".join(f"<tr><td>{_e(k)}</td><td>{v}</td></tr>" for k, v in sorted(data.cues.items()))
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{_e(title)}</title><style>{_STYLE}</style></head>
+<body><h1>{_e(title)}</h1>
+<p>{data.utterances} utterances in {data.conversations} conversations from {len(data.files)} files;
+{data.negotiator_turns} negotiator turns.</p>
+<h2>Listening skills (share of negotiator turns)</h2>{_bars(skill_items)}
+<h2>Stairway timelines (first {TIMELINES} conversations)</h2>{timelines}
+<h2>Cue rate per conversation (cue turns per turn, highest {CUE_BARS})</h2>{_bars(cue_items)}
+<h2>Cues overall</h2><table><tr><th>cue</th><th>turns</th></tr>{cues}</table>
+<footer>talkdown {_e(__version__)}: labels are talkdown's analysis, not ground truth (docs/analysis.md).</footer>
+</body></html>
+"""
+
+
+def study_report(results: Path, *, out: Path, title: str = "talkdown study report") -> ReportData:
+    """Write the HTML report for ``results`` to ``out``; returns the numbers it shows."""
+    data = collect(results)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(data, title=title), encoding="utf-8")
+    return data

@@ -1,0 +1,111 @@
+"""``talkdown study ...`` and ``talkdown cases ...`` through Typer, on a local app holding only these sub-apps.
+
+Texts are written for these tests. The exit code of ``study analyze`` says whether some files failed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from talkdown.cli import cases, study
+from talkdown.cli.state import STATE
+
+pytestmark = pytest.mark.integration
+
+app = typer.Typer()
+app.add_typer(study.app, name="study")
+app.add_typer(cases.app, name="cases")
+RUNNER = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("TALKDOWN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("TALKDOWN_DATABASE_URL", raising=False)
+    STATE.reset()
+    yield tmp_path / "data"
+    STATE.reset()
+
+
+def _conversation(cid: str) -> str:
+    turns = [
+        {"idx": 0, "speaker": "neg", "role": "negotiator", "text": "What happened tonight?", "labels": {}},
+        {"idx": 1, "speaker": "sub", "role": "subject", "text": "If you come in I will shoot.", "labels": {}},
+    ]
+    return json.dumps({"id": cid, "source": "t", "split": "dev", "meta": {}, "turns": turns})
+
+
+def test_analyze_exits_3_when_a_file_failed_and_report_escapes_what_the_data_says(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ok.jsonl").write_text(_conversation("<script>alert(1)</script>") + "\n", encoding="utf-8")
+    (tmp_path / "in" / "bad.jsonl").write_text("{nope\n", encoding="utf-8")
+    out = tmp_path / "r.parquet"
+    result = RUNNER.invoke(app, ["study", "analyze", str(tmp_path / "in"), "--out", str(out), "-w", "1", "--json"])
+    assert result.exit_code == 3, result.output
+    doc = json.loads(result.stdout)
+    assert doc["utterances"] == 2 and doc["failures"][0]["code"] == "TD101"
+    html_path = tmp_path / "report.html"
+    result = RUNNER.invoke(app, ["study", "report", str(out), "--out", str(html_path)])
+    assert result.exit_code == 0, result.output
+    page = html_path.read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<svg" in page and "open_question" in page
+
+
+def test_analyze_exits_0_when_everything_was_analysed(tmp_path: Path) -> None:
+    path = tmp_path / "ok.jsonl"
+    path.write_text(_conversation("a") + "\n", encoding="utf-8")
+    result = RUNNER.invoke(app, ["study", "analyze", str(path), "--out", str(tmp_path / "r.parquet"), "-w", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r.conversations.parquet").is_file()
+
+
+def test_report_on_a_file_that_is_not_results_is_a_coded_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.parquet"
+    path.write_text("hello", encoding="utf-8")
+    result = RUNNER.invoke(app, ["study", "report", str(path)])
+    assert getattr(result.exception, "code", None) == "TD123"
+
+
+def test_export_convokit_from_a_file_prints_counts(tmp_path: Path) -> None:
+    path = tmp_path / "ok.jsonl"
+    path.write_text(_conversation("a") + "\n" + _conversation("b") + "\n", encoding="utf-8")
+    result = RUNNER.invoke(app, ["study", "export-convokit", str(path), str(tmp_path / "ck"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["conversations"] == 2
+    result = RUNNER.invoke(
+        app, ["study", "import-convokit", str(tmp_path / "ck"), "--jsonl", str(tmp_path / "b.jsonl")]
+    )
+    assert result.exit_code == 0 and len((tmp_path / "b.jsonl").read_text().splitlines()) == 2
+
+
+def test_cases_like_describe_json_lists_neighbours_with_reasons_outcome_and_lessons() -> None:
+    result = RUNNER.invoke(
+        app, ["cases", "like", "--describe", "prison riot, inmates hold two guards hostage", "-k", "3", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["situation"]["incident_type"] == "prison"
+    first = doc["neighbours"][0]
+    assert first["matches"][0]["feature"] == "type" and first["lessons"] and "outcome" in first
+
+
+def test_cases_import_then_show_marks_the_agency_origin(tmp_path: Path) -> None:
+    path = tmp_path / "ours.yaml"
+    path.write_text("- id: county-2020\n  name: County barricade\n  type: barricade\n", encoding="utf-8")
+    assert RUNNER.invoke(app, ["cases", "import", str(path)]).exit_code == 0
+    shown = json.loads(RUNNER.invoke(app, ["cases", "show", "county-2020", "--json"]).stdout)
+    assert shown["origin"] == "user" and shown["type"] == "barricade"
+    listed = json.loads(RUNNER.invoke(app, ["cases", "list", "--type", "barricade", "--json"]).stdout)
+    assert "county-2020" in [c["id"] for c in listed] and "waco-1993" in [c["id"] for c in listed]
+
+
+def test_cases_search_finds_by_place() -> None:
+    result = RUNNER.invoke(app, ["cases", "search", "Stockholm", "--json"])
+    assert [c["id"] for c in json.loads(result.stdout)] == ["norrmalmstorg-1973"]

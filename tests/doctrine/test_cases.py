@@ -1,0 +1,113 @@
+"""The shipped case library validates, and "cases like this" returns sensible neighbours.
+
+The situations below are written for these tests; the expected neighbours are read off ``cases.yaml``
+(types and typologies), not computed by the code under test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from talkdown.doctrine.cases import Case, parse_cases, shipped_cases
+from talkdown.doctrine.similarity import CaseIndex
+from talkdown.doctrine.situation import describe, duration_bucket, hostage_bucket
+from talkdown.errors import TalkdownError
+
+
+def _index() -> CaseIndex:
+    return CaseIndex(shipped_cases())
+
+
+def test_every_shipped_case_validates_and_ids_are_unique() -> None:
+    cases = shipped_cases()
+    assert len(cases) == 41
+    assert len({c.id for c in cases}) == 41
+    assert all(isinstance(c, Case) for c in cases)
+
+
+def test_an_unknown_key_is_refused_naming_the_case_and_key() -> None:
+    text = "- id: my-case\n  name: Mine\n  type: barricade\n  chanel: [phone]\n"
+    with pytest.raises(TalkdownError) as err:
+        parse_cases(text, file="mine.yaml")
+    assert err.value.code == "TD602"
+    assert "my-case" in err.value.message and "chanel" in err.value.message
+
+
+def test_an_outcome_outside_the_vocabulary_is_refused() -> None:
+    text = "- id: my-case\n  name: Mine\n  type: barricade\n  outcome: negotiated_surender\n"
+    with pytest.raises(TalkdownError) as err:
+        parse_cases(text, file="mine.yaml")
+    assert "outcome" in err.value.message
+
+
+def test_uncertain_must_name_real_fields_including_dotted_paths() -> None:
+    ok = parse_cases("- id: a\n  name: A\n  type: prison\n  uncertain: [deaths.hostages, demands]\n", file="f")
+    assert ok[0].is_uncertain("deaths.hostages") and not ok[0].is_uncertain("hostages")
+    with pytest.raises(TalkdownError):
+        parse_cases("- id: a\n  name: A\n  type: prison\n  uncertain: [deaths.pets]\n", file="f")
+
+
+def test_a_duplicate_id_in_one_file_is_refused() -> None:
+    with pytest.raises(TalkdownError) as err:
+        parse_cases("- {id: a, name: A, type: prison}\n- {id: a, name: B, type: prison}\n", file="f")
+    assert "twice" in err.value.message
+
+
+def test_a_bank_robbery_gone_wrong_with_hostages_finds_the_trapped_criminal_cases() -> None:
+    query = describe("Bank robbery gone wrong: two armed robbers trapped inside with four hostages, they want a car")
+    top = [n.case.id for n in _index().like(query, k=2)]
+    assert set(top) == {"norrmalmstorg-1973", "brooklyn-1973"}  # the two criminal_interrupted cases
+
+
+def test_the_reasons_name_the_features_that_matched() -> None:
+    query = describe("Bank robbery gone wrong: two armed robbers trapped inside with four hostages, they want a car")
+    best = _index().like(query, k=1)[0]
+    features = {m.feature for m in best.matches}
+    assert {"type", "typology", "hostages", "demands"} <= features
+    assert any("criminal" in m.reason for m in best.matches)
+    assert best.case.lessons  # the answer carries the lessons to show
+
+
+def test_a_prison_riot_finds_prison_cases_first() -> None:
+    query = describe("Riot in the state prison: inmates hold three guards and demand better conditions and amnesty")
+    top = _index().like(query, k=5)
+    assert [n.case.type.value for n in top] == ["prison"] * 5
+
+
+def test_a_suicidal_man_barricaded_with_his_family_finds_domestic_cases() -> None:
+    query = describe("A man barricaded at home with his estranged wife and kids says he will kill himself")
+    top = _index().like(query, k=3)
+    assert {n.case.id for n in top} == {"stockton-1989", "mastic-1989", "fort-worth-courthouse-1989"}
+
+
+def test_a_ransom_kidnapping_through_an_intermediary_ranks_kidnap_cases_first() -> None:
+    query = describe("Kidnapping of an engineer abroad; the group demands a ransom through an intermediary")
+    top = _index().like(query, k=4)
+    assert all(n.case.type.value == "kidnap_for_ransom" for n in top)
+
+
+def test_a_description_with_nothing_in_common_returns_no_neighbours() -> None:
+    assert _index().like(describe("xyzzy plugh"), k=5) == []
+
+
+def test_results_are_reproducible_and_scores_stay_between_0_and_1() -> None:
+    query = describe("Terrorists hijack an airliner and demand the release of prisoners")
+    first, second = _index().like(query, k=10), _index().like(query, k=10)
+    assert [(n.case.id, n.score) for n in first] == [(n.case.id, n.score) for n in second]
+    assert all(0 < n.score <= 1 for n in first)
+    assert first[0].case.type.value == "hijacking"
+
+
+def test_describe_reads_counts_duration_and_channel() -> None:
+    s = describe("He has held twelve hostages for two days; we talk on the phone")
+    assert s.hostages == 12 and s.duration_hours == 48 and s.channels == frozenset({"phone"})
+    assert "hostage" in s.types
+
+
+@pytest.mark.parametrize(("n", "bucket"), [(0, 0), (1, 1), (2, 2), (10, 2), (11, 3), (51, 4)])
+def test_hostage_buckets(n: int, bucket: int) -> None:
+    assert hostage_bucket(n) == bucket
+
+
+def test_duration_buckets_follow_the_fbi_infographic_bands() -> None:
+    assert [duration_bucket(h) for h in (1, 5, 30, 200)] == [0, 1, 2, 3]

@@ -1,0 +1,179 @@
+"""Bulk analysis on small hand-written files with the real default pipeline.
+
+All texts are written for these tests. What is checked: one row per utterance with talkdown's labels and
+the file's own labels; a per-conversation table; a bad file reported and skipped; an interrupted run leaves
+readable output and ``resume`` finishes it with the same rows a clean run gives; a Dask LocalCluster of two
+worker processes gives the same rows as one local worker.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from talkdown.errors import TalkdownError
+from talkdown.services.analyze_corpus import analyze_corpus, conversations_path
+
+pytestmark = pytest.mark.integration
+
+NEG, SUB = "negotiator", "subject"
+CONVERSATIONS = [
+    [(NEG, "What happened tonight?", {"talkdown_skill": ["open_question"]}),
+     (SUB, "If anyone comes through that door I will shoot.", {}),
+     (NEG, "It sounds like you feel betrayed by the people at work.", {}),
+     (SUB, "I just want to see my daughter.", {})],
+    [(NEG, "Hi, this is Sam with the police. Are you hurt?", {}),
+     (SUB, "Nobody ever listens.", {}),
+     (NEG, "You feel nobody listens to you.", {})],
+    [(NEG, "Talk to me, I am here as long as it takes.", {}),
+     (SUB, "Leave me alone.", {})],
+]  # fmt: skip
+
+
+def _jsonl(path: Path) -> Path:
+    lines = []
+    for n, turns in enumerate(CONVERSATIONS):
+        conv = {
+            "id": f"study-{n}",
+            "source": "talkdown-test",
+            "split": "dev",
+            "meta": {"outcome": "negotiated_surrender"} if n == 0 else {},
+            "turns": [
+                {"idx": i, "speaker": side, "role": side, "text": text, "labels": labels}
+                for i, (side, text, labels) in enumerate(turns)
+            ],
+        }
+        lines.append(json.dumps(conv))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    _jsonl(folder / "calls.jsonl")
+    (folder / "sub" / "night.txt").write_text(
+        "Negotiator: Are you still there?\nSubject: I am not coming out.\nNegotiator: What would help right now?\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _bad(folder: Path) -> Path:
+    path = folder / "broken.jsonl"
+    path.write_text('{"id": "x", "turns": [oops\n', encoding="utf-8")
+    return path
+
+
+def test_every_utterance_gets_a_row_with_talkdowns_labels_and_the_files_own(corpus: Path, tmp_path: Path) -> None:
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r.parquet", workers=1)
+    rows = pd.read_parquet(tmp_path / "r.parquet")
+    assert run.utterances == len(rows) == 9 + 3 and run.failures == ()
+    first = rows[(rows.conversation_id == "study-0") & (rows.turn == 0)].iloc[0]
+    assert list(first.talkdown_skill) == ["open_question"] and first.side == "negotiator"
+    assert len(first.talkdown_skill_scores) == 1 and 0 < first.talkdown_skill_scores[0] <= 1
+    assert [(g["family"], g["label"]) for g in first.gold] == [("talkdown_skill", "open_question")]
+    threat = rows[(rows.conversation_id == "study-0") & (rows.turn == 1)].iloc[0]
+    assert "threat" in list(threat.talkdown_cue)
+    text_rows = rows[rows.file.str.endswith("night.txt")]
+    assert list(text_rows.side) == ["negotiator", "subject", "negotiator"]  # guessed from the speaker names
+
+
+def test_the_conversation_table_has_rates_cues_stairway_and_outcome(corpus: Path, tmp_path: Path) -> None:
+    analyze_corpus([str(corpus / "calls.jsonl")], out=tmp_path / "r.parquet", workers=1)
+    convs = pd.read_parquet(conversations_path(tmp_path / "r.parquet")).set_index("conversation_id")
+    first = convs.loc["study-0"]
+    assert first.turns == 4 and first.negotiator_turns == 2 and first.subject_turns == 2
+    assert first.skill_rate == 1.0 and first.skill_open_question == 0.5 and first.skill_emotion_labeling == 0.5
+    assert first.cue_threat == 1 and first.cue_demand == 1
+    assert first.outcome == "negotiated_surrender" and pd.isna(convs.loc["study-1"].outcome)
+    assert first.stairway_progression[0] == "active_listening" and first.stairway_final
+
+
+def test_a_bad_file_is_reported_and_skipped_and_the_rest_is_written(corpus: Path, tmp_path: Path) -> None:
+    bad = _bad(corpus)
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r.parquet", workers=1)
+    assert [(Path(f.file).name, f.code) for f in run.failures] == [(bad.name, "TD101")]
+    rows = pd.read_parquet(tmp_path / "r.parquet")
+    assert len(rows) == 12 and not rows.file.str.endswith("broken.jsonl").any()
+    assert (tmp_path / "r.parquet.parts").is_dir()  # kept, so --resume can retry the bad file once fixed
+
+
+class _StopAfter:
+    """A progress port that presses Ctrl-C after ``n`` progress reports."""
+
+    def __init__(self, n: int) -> None:
+        self.left = n
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, n: int) -> None:
+        self.left -= 1
+        if self.left == 0:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_leaves_readable_output_and_resume_finishes_it(corpus: Path, tmp_path: Path) -> None:
+    inputs = [str(corpus)]
+    out = tmp_path / "r.parquet"
+    stopped = analyze_corpus(inputs, out=out, workers=1, chunk_size=2, progress=_StopAfter(2))
+    assert stopped.interrupted
+    partial = pd.read_parquet(out)
+    assert 0 < len(partial) < 12  # complete, readable, and only what was finished
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus(inputs, out=out, workers=1, chunk_size=2)
+    assert err.value.code == "TD322"
+    resumed = analyze_corpus(inputs, out=out, workers=1, chunk_size=2, resume=True)
+    assert not resumed.interrupted and resumed.skipped_chunks == 2
+    clean = analyze_corpus(inputs, out=tmp_path / "clean.parquet", workers=1, chunk_size=2)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(clean.out))
+    assert not (tmp_path / "r.parquet.parts").exists()
+
+
+def test_resume_refuses_other_inputs(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.parquet"
+    analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, progress=_StopAfter(1))
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus([str(corpus / "calls.jsonl")], out=out, workers=1, chunk_size=2, resume=True)
+    assert err.value.code == "TD323"
+
+
+def test_csv_output_joins_label_lists(corpus: Path, tmp_path: Path) -> None:
+    analyze_corpus([str(corpus / "calls.jsonl")], out=tmp_path / "r.csv", csv=True, workers=1)
+    rows = pd.read_csv(tmp_path / "r.csv")
+    assert len(rows) == 9 and rows.talkdown_skill.iloc[0] == "open_question"
+    assert (tmp_path / "r.conversations.csv").is_file()
+
+
+def test_an_input_matching_nothing_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus([str(tmp_path / "none-*.vtt")], out=tmp_path / "r.parquet")
+    assert err.value.code == "TD121"
+
+
+@pytest.mark.slow
+def test_a_dask_local_cluster_of_two_worker_processes_gives_the_same_rows(corpus: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    inline = analyze_corpus([str(corpus)], out=tmp_path / "one.parquet", workers=1, chunk_size=2)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        run = analyze_corpus(
+            [str(corpus)], out=tmp_path / "dask.parquet", scheduler=cluster.scheduler_address, chunk_size=2
+        )
+        workers = client.run(lambda: __import__("os").getpid())
+    assert len(set(workers.values())) == 2  # two separate processes did the work
+    pd.testing.assert_frame_equal(pd.read_parquet(run.out), pd.read_parquet(inline.out))
+
+
+@pytest.mark.slow
+def test_a_local_process_pool_gives_the_same_rows(corpus: Path, tmp_path: Path) -> None:
+    inline = analyze_corpus([str(corpus)], out=tmp_path / "one.parquet", workers=1, chunk_size=2)
+    pooled = analyze_corpus([str(corpus)], out=tmp_path / "two.parquet", workers=2, chunk_size=2)
+    pd.testing.assert_frame_equal(pd.read_parquet(pooled.out), pd.read_parquet(inline.out))

@@ -1,0 +1,122 @@
+"""The case library use cases: agency cases import with validation and never replace shipped ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.errors import TalkdownError
+from talkdown.services import cases
+from talkdown.services.entries import record_demand, say
+from talkdown.services.incidents import open_incident
+from talkdown.services.wiring import App
+
+AGENCY = """\
+- id: elm-street-2019
+  name: "Elm Street pharmacy robbery"
+  year: 2019
+  type: criminal_interrupted
+  type_tags: [hostage]
+  subjects: {count: 1, motive: "Money for drugs", typology: [criminal]}
+  hostages: 3
+  duration_hours: 5
+  channel: [phone]
+  demands: ["A car", "Money"]
+  outcome: negotiated_surrender
+  outcome_detail: "He came out after the pharmacist was released."
+  key_events: ["Robbery interrupted by a patrol", "Pharmacist released for cigarettes"]
+  lessons: ["Small trades bought releases"]
+  sources: ["Agency after-action report 19-044"]
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_an_agency_case_is_imported_and_then_listed_shown_searched_and_found_alike(app: App, tmp_path: Path) -> None:
+    assert cases.import_cases(app, _write(tmp_path, "ours.yaml", AGENCY)) == ["elm-street-2019"]
+    listed = cases.list_cases(app)
+    assert [lc.case.id for lc in listed if lc.origin == "user"] == ["elm-street-2019"]
+    assert len(listed) == 42
+    assert cases.get_case(app, "elm-street-2019").case.hostages == 3
+    assert [lc.case.id for lc in cases.search_cases(app, "pharmacist")] == ["elm-street-2019"]
+    like = cases.like_cases(app, description="Pharmacy robbery gone wrong, the robber holds three people", k=3)
+    assert "elm-street-2019" in [n.case.id for n in like.neighbours]
+    assert like.origins["elm-street-2019"] == "user"
+
+
+def test_a_case_with_a_shipped_id_is_refused_and_nothing_is_written(app: App, tmp_path: Path) -> None:
+    clash = AGENCY.replace("elm-street-2019", "attica-1971")
+    with pytest.raises(TalkdownError) as err:
+        cases.import_cases(app, _write(tmp_path, "clash.yaml", clash))
+    assert err.value.code == "TD320"
+    assert cases.get_case(app, "attica-1971").origin == "shipped"
+    assert not cases.user_cases_dir(app).exists()
+
+
+def test_an_id_held_by_another_agency_file_is_refused_but_reimporting_the_same_file_updates(
+    app: App, tmp_path: Path
+) -> None:
+    cases.import_cases(app, _write(tmp_path, "ours.yaml", AGENCY))
+    with pytest.raises(TalkdownError) as err:
+        cases.import_cases(app, _write(tmp_path, "copy.yaml", AGENCY))
+    assert err.value.code == "TD321"
+    cases.import_cases(app, _write(tmp_path, "ours.yaml", AGENCY.replace("hostages: 3", "hostages: 4")))
+    assert cases.get_case(app, "elm-street-2019").case.hostages == 4
+
+
+def test_an_invalid_case_file_is_an_input_error_naming_the_field(app: App, tmp_path: Path) -> None:
+    bad = AGENCY.replace("type: criminal_interrupted", "type: bank_job")
+    with pytest.raises(TalkdownError) as err:
+        cases.import_cases(app, _write(tmp_path, "bad.yaml", bad))
+    assert err.value.code == "TD120" and "type" in err.value.message
+
+
+def test_a_hand_edited_broken_library_file_is_a_config_error(app: App) -> None:
+    folder = cases.user_cases_dir(app)
+    folder.mkdir(parents=True)
+    (folder / "broken.yaml").write_text("- id: x\n  name: X\n  type: prison\n  colour: red\n", encoding="utf-8")
+    with pytest.raises(TalkdownError) as err:
+        cases.list_cases(app)
+    assert err.value.code == "TD620"
+
+
+def test_an_unknown_case_is_not_found(app: App) -> None:
+    with pytest.raises(TalkdownError) as err:
+        cases.get_case(app, "nowhere-1900")
+    assert err.value.code == "TD220"
+
+
+def test_cases_like_an_incident_reads_its_type_and_logged_words(app: App) -> None:
+    incident = open_incident(
+        app,
+        title="State penitentiary, D block",
+        incident_type=IncidentType.PRISON,
+        description="Inmates rioting hold two officers; they want better conditions and no reprisals",
+    )
+    say(
+        app,
+        incident,
+        speaker="Spokesman",
+        text="Nobody leaves this block until the warden hears us",
+        role_if_new=Role.SUBJECT,
+    )
+    record_demand(app, incident, item="An end to the lockdown and no reprisals")
+    result = cases.like_cases(app, incident=incident, k=3)
+    assert result.situation.incident_type == "prison"
+    assert result.situation.demands == ("An end to the lockdown and no reprisals",)
+    assert result.situation.channels == frozenset({"phone"})
+    assert [n.case.type.value for n in result.neighbours] == ["prison"] * 3
+
+
+def test_list_filters_by_type_tag_and_outcome(app: App) -> None:
+    from talkdown.doctrine.cases import Outcome
+
+    rows = cases.list_cases(app, incident_type=IncidentType.PRISON, outcome=Outcome.NEGOTIATED_SURRENDER)
+    assert rows and all(lc.case.type is IncidentType.PRISON for lc in rows)
+    assert all(lc.case.outcome is Outcome.NEGOTIATED_SURRENDER for lc in rows)

@@ -1,0 +1,117 @@
+"""ConvoKit interop, tested against ConvoKit's documented on-disk schema.
+
+The real ``convokit`` package is not installed (it pulls torch, spaCy and CUDA wheels), so these tests check
+what ``convokit.Corpus(filename=...)`` reads (``convokit/model/corpus_helpers.py``): the five files, the
+mandatory utterance keys, ``conversation_id`` = the first utterance's id, ``reply-to`` chains inside a
+conversation, ``{"meta", "vectors"}`` entries and the ``index.json`` keys ``ConvoKitIndex.update_from_dict`` needs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.errors import TalkdownError
+from talkdown.services import convokit_io
+from talkdown.services.entries import say
+from talkdown.services.formats import parse
+from talkdown.services.incidents import get_incident, open_incident
+from talkdown.services.wiring import App
+
+SAMPLE = Path(__file__).parents[1] / "data" / "transcripts" / "sample.jsonl"
+UTTERANCE_KEYS = {"id", "speaker", "conversation_id", "reply-to", "timestamp", "text", "meta"}
+
+
+def _lines(folder: Path) -> list[dict[str, object]]:
+    return [json.loads(x) for x in (folder / "utterances.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_an_export_has_convokits_five_files_and_mandatory_keys(tmp_path: Path) -> None:
+    summary = convokit_io.export_convokit(tmp_path / "corpus", file=SAMPLE)
+    folder = tmp_path / "corpus"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(convokit_io.FILES)
+    rows = _lines(folder)
+    assert summary.utterances == len(rows) and summary.conversations == 2
+    assert all(set(r) >= UTTERANCE_KEYS for r in rows)
+    index = json.loads((folder / "index.json").read_text())
+    assert {"utterances-index", "speakers-index", "conversations-index", "overall-index", "version"} <= set(index)
+    for part in ("utterances-index", "speakers-index", "conversations-index", "overall-index"):
+        assert all(types and types[0].startswith("<class '") for types in index[part].values())  # never "bin"
+
+
+def test_conversation_ids_are_first_utterance_ids_and_replies_stay_inside(tmp_path: Path) -> None:
+    convokit_io.export_convokit(tmp_path / "c", file=SAMPLE)
+    rows = _lines(tmp_path / "c")
+    ids = {r["id"]: r for r in rows}
+    convos = json.loads((tmp_path / "c" / "conversations.json").read_text())
+    speakers = json.loads((tmp_path / "c" / "speakers.json").read_text())
+    assert set(convos) == {r["conversation_id"] for r in rows}
+    for r in rows:
+        assert r["conversation_id"] in ids and ids[r["conversation_id"]]["reply-to"] is None
+        if r["reply-to"] is not None:
+            assert ids[r["reply-to"]]["conversation_id"] == r["conversation_id"]
+        assert set(speakers[r["speaker"]]) == {"meta", "vectors"}
+    assert all(set(v) == {"meta", "vectors"} for v in convos.values())
+
+
+def test_an_exported_corpus_reads_back_to_the_same_transcripts(tmp_path: Path) -> None:
+    original = parse(SAMPLE.read_text(encoding="utf-8"), fmt="jsonl", file="sample")
+    convokit_io.export_convokit(tmp_path / "c", file=SAMPLE)
+    back = convokit_io.read_corpus(tmp_path / "c")
+    assert [t.external_id for t in back] == [t.external_id for t in original]
+    assert [t.meta for t in back] == [t.meta for t in original]
+    for a, b in zip(back, original, strict=True):
+        assert [(x.speaker, x.text, x.role, x.time, x.labels) for x in a.turns] == [
+            (x.speaker, x.text, x.role, x.time, x.labels) for x in b.turns
+        ]
+
+
+def test_an_old_style_corpus_reads_and_pickled_fields_are_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    folder.mkdir()
+    rows = [
+        {"id": "u1", "user": "alex", "root": "u1", "reply_to": None, "timestamp": 1, "text": "We want a bus.",
+         "meta": {"blob": "<##bin{0}&&@**>", "note": "kept"}},
+        {"id": "u2", "user": "sam", "root": "u1", "reply_to": "u1", "timestamp": 2, "text": "Tell me more.",
+         "meta": {}},
+    ]  # fmt: skip
+    (folder / "utterances.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    (folder / "users.json").write_text(json.dumps({"alex": {}, "sam": {"side": "negotiator"}}), encoding="utf-8")
+    convos = {"u1": {"topic": "bus", "picture": "<##bin{0}&&@**>"}}
+    (folder / "conversations.json").write_text(json.dumps(convos), encoding="utf-8")
+    (folder / "blob-bin.p").write_bytes(b"never read")
+    [t] = convokit_io.read_corpus(folder)
+    assert [x.speaker for x in t.turns] == ["alex", "sam"] and t.meta == {"topic": "bus"}
+    assert t.external_id == "u1" and t.source == "old"
+
+
+def test_a_folder_without_utterances_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TalkdownError) as err:
+        convokit_io.read_corpus(tmp_path)
+    assert err.value.code == "TD122"
+
+
+def test_convert_writes_jsonl_that_the_parsers_accept_with_party_for_unknown_sides(tmp_path: Path) -> None:
+    convokit_io.export_convokit(tmp_path / "c", file=Path(__file__).parents[1] / "data" / "transcripts" / "sample.txt")
+    convokit_io.convert_convokit(tmp_path / "c", tmp_path / "out.jsonl")
+    [t] = parse((tmp_path / "out.jsonl").read_text(encoding="utf-8"), fmt="jsonl", file="out")
+    assert {x.role for x in t.turns} == {"party"} and t.split == "dev"
+
+
+def test_an_incident_exports_with_sides_from_roles_and_imports_as_study_incidents(app: App, tmp_path: Path) -> None:
+    incident = open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    say(app, incident, speaker="Dana", text="What happened tonight?", role_if_new=Role.PRIMARY)
+    say(app, incident, speaker="Mark", text="Leave me alone.", role_if_new=Role.SUBJECT)
+    convokit_io.export_convokit(tmp_path / "c", incident=incident, app=app)
+    rows = _lines(tmp_path / "c")
+    assert [(r["speaker"], r["meta"]["side"]) for r in rows] == [("Dana", "negotiator"), ("Mark", "subject")]
+    [copy] = convokit_io.import_convokit(app, tmp_path / "c")
+    state = get_incident(app, copy)
+    assert state.mode.value == "study" and [u.text for u in state.utterances] == [
+        "What happened tonight?",
+        "Leave me alone.",
+    ]
+    assert {p.name: p.role for p in state.parties.values()} == {"Dana": Role.PRIMARY, "Mark": Role.SUBJECT}
