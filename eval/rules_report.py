@@ -31,7 +31,11 @@ from talkdown.analysis.cues import CueAnalyzer
 from talkdown.analysis.skills import SkillAnalyzer
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILES = ("eval/data/indomain_dev.jsonl", "eval/data/indomain_holdout.jsonl")
+DEFAULT_FILES = (
+    "eval/data/indomain_dev.jsonl",
+    "eval/data/indomain_holdout.jsonl",
+    "eval/data/indomain_crosswriter.jsonl",
+)
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.
 BASE_DAY = datetime(2024, 1, 1, tzinfo=UTC)

@@ -80,3 +80,45 @@ def test_mirroring_a_suicidal_statement_is_flagged() -> None:
 
 def test_an_ultimatum_also_sets_a_deadline() -> None:
     assert {"ultimatum", "deadline_setting"} <= found("You have ten minutes to come out. Last chance.").keys()
+
+
+# Cross-writer regressions (eval/data/indomain_crosswriter.md): another writer's wording of the same behaviours.
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("A reporter in there? Be serious.", "arguing"),
+        ("You're being an idiot, mate.", "arguing"),
+        ("That's never going to happen.", "flat_no"),
+        ("There is no way the council is doing that.", "flat_no"),
+        ("If you don't send her out in the next ten minutes, we're done talking.", "ultimatum"),
+        ("This is your final chance.", "ultimatum"),
+        ("We'll come through that door if she gets hurt.", "threat"),
+        ("I'll call you back in twenty minutes.", "deadline_setting"),
+        ("It will be on air within the hour.", "deadline_setting"),
+        ("Everything's going to be fine, it'll all blow over.", "minimizing"),
+    ],
+)
+def test_other_wordings_of_avoid_behaviours_fire_their_label(text: str, label: str) -> None:
+    assert label in found(text)
+
+
+def test_no_and_the_item_after_a_demand_is_a_flat_no() -> None:
+    assert "flat_no" in found("No van.", previous="I want a van out back.")
+    assert "flat_no" not in found("No problem.", previous="I want a van out back.")
+
+
+def test_i_swear_as_an_afterthought_is_not_a_promise_but_a_sworn_outcome_is() -> None:
+    assert "false_promise" not in found("I'm doing my best, I swear.")
+    assert "false_promise" in found("I swear on my kids, nobody will touch you.")
+
+
+def test_three_fact_questions_in_one_turn_are_interrogation() -> None:
+    detail = found("How many are in there? What kind of gun? Where are you standing?")["other_avoid"]
+    assert "interrogation" in str(detail["doctrine_ids"])
+
+
+def test_texted_why_questions_and_the_word_deadline_are_other_avoid() -> None:
+    assert found("why would u do that")["other_avoid"]["doctrine_id"] == "why_question"
+    assert found("Let's talk about the deadline.")["other_avoid"]["doctrine_id"] == "trigger_word"

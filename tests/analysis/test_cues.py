@@ -92,3 +92,114 @@ def test_his_own_weapon_is_a_weapon_cue_but_a_police_rifle_is_not() -> None:
 
 def test_negotiator_turns_get_no_cues() -> None:
     assert CueAnalyzer().analyze(Turn(text="I've got a gun.", side="negotiator"), Context()) == ()
+
+
+# Cross-writer regressions (eval/data/indomain_crosswriter.md): phrasings a second writer used for the same cues.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You don't pay, you won't see her alive.",
+        "Nobody's been hurt in here. Yet.",
+        "Every hour after that, one of them will be shot.",
+        "You don't want to find out what comes next.",
+        "If y'all try anything, the clerk is getting cut.",
+        "No cops or she is dead.",
+        "Ten o'clock, or I start with the manager.",
+    ],
+)
+def test_implied_and_conditional_threats_without_a_harm_verb_are_threats(text: str) -> None:
+    assert "threat" in cues(text)
+
+
+def test_a_negation_does_not_reach_across_or_into_the_consequence() -> None:
+    assert "threat" in cues("No police or he is dead.")
+    assert "threat" not in cues("I'm not going to shoot anybody.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nothing can fix this",
+        "whats the point. everybody's sick of me",
+        "i swallowed a whole strip of my nans tablets",
+        "If those cars come up the ramp I jump.",
+        "I can't do this anymore.",
+        "I've sorted everything out. The truck's for my brother.",
+        "Before the fire we go home to the Lord.",
+    ],
+)
+def test_indirect_suicide_cues_in_other_words_and_in_texting_are_found(text: str) -> None:
+    assert "suicide_cue" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["I'm not gonna jump, I just like the view.", "My brother used to say he'd rather die than go back."]
+)
+def test_denials_and_other_peoples_words_are_not_suicide_cues(text: str) -> None:
+    assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Money. Saturday.",
+        "I want my kids back by the weekend.",
+        "Fifteen minutes, not a second more.",
+        "Half an hour, tops.",
+        "Clock's ticking.",
+        "You don't want to know what happens at half past.",
+        "A van. Before the sun goes down.",
+    ],
+)
+def test_deadlines_without_a_you_have_frame_are_found(text: str) -> None:
+    assert "deadline" in cues(text)
+
+
+@pytest.mark.parametrize("text", ["Three weeks.", "I've been up since Tuesday.", "I got here before dark."])
+def test_a_bare_stretch_of_time_or_a_past_day_is_not_a_deadline(text: str) -> None:
+    assert "deadline" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pull those cruisers back.",
+        "Tell them to move the van off my street.",
+        "I want Davis from payroll to read my letter out.",
+        "i just want my licence back",
+        "can u get them to stop calling",
+        "Don't let my dad see me like this.",
+        "We speak only to the mayor.",
+        "And a reporter.",
+        "Y'all need to back off the porch.",
+    ],
+)
+def test_requests_without_want_and_an_item_word_are_demands(text: str) -> None:
+    assert "demand" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nobody ever listened to me.",
+        "I only ever wanted them to call me back.",
+        "I could murder a burger.",
+        "My daughter. She visits on Sundays.",
+        "If I see a cop on the roof I start shooting.",
+        "Tell them to go ahead and shoot.",
+    ],
+)
+def test_complaints_wishes_figures_of_speech_and_dares_are_not_demands(text: str) -> None:
+    assert "demand" not in cues(text)
+
+
+@pytest.mark.parametrize("text", ["I got the .45 under the seat.", "I've got the twelve-bore.", "Got a blade on me."])
+def test_guns_named_by_calibre_or_gauge_and_blades_are_weapons(text: str) -> None:
+    assert "weapon" in cues(text)
+
+
+def test_a_police_vest_is_not_a_weapon_but_a_suicide_vest_is() -> None:
+    assert "weapon" not in cues("I see one vest on that roof and we're done talking.")
+    assert "weapon" in cues("I'm wearing a suicide vest.")

@@ -108,3 +108,65 @@ def test_every_skill_annotation_points_at_words_inside_the_turn() -> None:
     for a in SkillAnalyzer().analyze(Turn(text=text, side="negotiator"), Context()):
         assert a.evidence
         assert all(0 <= s.start < s.end <= len(text) for s in a.evidence)
+
+
+# Cross-writer regressions (eval/data/indomain_crosswriter.md): another writer's wording of the same skills.
+
+
+@pytest.mark.parametrize(
+    "text", ["(silence, about ten seconds)", "[no reply for 30 seconds]", "(long pause)", "*5 seconds*"]
+)
+def test_pause_marks_with_a_length_or_a_description_are_effective_pauses(text: str) -> None:
+    assert "effective_pause" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You must feel completely betrayed.",
+        "I can hear how frightened you are.",
+        "You're so exhausted by all of it.",
+        "That's a lot of grief to carry.",
+    ],
+)
+def test_emotion_labels_without_a_sounds_like_frame_are_found(text: str) -> None:
+    assert "emotion_labeling" in labels(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I respect that.",
+        "You've looked after them all night.",
+        "That's a real good-faith move.",
+        "That's so unfair.",
+        "thank u for telling me",
+    ],
+)
+def test_credit_and_validation_in_other_words_are_affirmations(text: str) -> None:
+    assert "affirmation" in labels(text)
+
+
+def test_texted_questions_without_apostrophes_or_question_marks_are_questions() -> None:
+    assert "open_question" in labels("whats ur sister like?")
+    assert "closed_question" in labels("are u somewhere safe right now")
+
+
+def test_a_relative_s_hard_time_told_briefly_is_self_disclosure() -> None:
+    assert "self_disclosure" in labels("My brother went through the same thing. How long has it been for you?")
+
+
+def test_a_long_i_message_is_not_a_summary() -> None:
+    earlier = ("They locked us in for months.", "My lad's mum got turned away.", "Nobody listens to us.")
+    found = labels(
+        "When I hear that, I get worried for everyone in there, you included, because if someone gets hurt I can't "
+        "help you get visits back or anything else you've asked for.",
+        previous=earlier[-1],
+        earlier=earlier[:-1],
+    )
+    assert "summarizing" not in found and "i_message" in found
+
+
+def test_a_report_about_ourselves_that_shares_his_words_is_not_a_paraphrase() -> None:
+    found = labels("I'm alone out here, I promise you, there are no police cars.", previous="No police cars. Alone.")
+    assert "paraphrasing" not in found

@@ -50,3 +50,26 @@ def test_a_naive_reference_is_taken_as_utc() -> None:
 
 def test_the_module_doctests_pass() -> None:
     assert doctest.testmod(timeparse).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("by half past six", "2024-05-01T18:30:00+00:00"),
+        ("by quarter to nine", "2024-05-01T20:45:00+00:00"),
+        ("fourteen minutes", "2024-05-01T14:24:00+00:00"),
+        ("a couple hours", "2024-05-01T16:10:00+00:00"),
+        ("in 72 hours", "2024-05-04T14:10:00+00:00"),
+        ("one week", "2024-05-08T14:10:00+00:00"),
+    ],
+)
+def test_half_past_quarter_to_teens_days_and_weeks_resolve(expression: str, expected: str) -> None:
+    result = parse_deadline(expression, REF)
+    assert result is not None and result.isoformat() == expected
+
+
+@pytest.mark.parametrize(
+    "expression", ["before Friday", "by the weekend", "before the sun goes down", "at quarter past"]
+)
+def test_days_the_weekend_the_sun_and_an_hourless_quarter_stay_unresolved(expression: str) -> None:
+    assert parse_deadline(expression, REF) is None

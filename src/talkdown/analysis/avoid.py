@@ -15,6 +15,7 @@ getting X" is ``flat_no``; "I can't promise" is the better line, never ``false_p
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
@@ -35,49 +36,70 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bcrazy talk\b|\byou're (?:wrong|lying)\b|\byou're being (?:irrational|unreasonable|ridiculous|stupid|silly"
         r"|childish|dramatic)\b|\bbe reasonable\b|^\W*(?:yes|yeah),? but\b|\bI feel like you're\b"
         r"|\bthis isn't a movie\b"
-        r"|\bmakes no sense\b|\bridiculous thing\b",
+        r"|\bmakes no sense\b|\bridiculous thing\b|\bbe serious\b|\bget real\b|\bcome on,? that's not\b"
+        r"|\byou(?:'re| are|r| r) being (?:an? )?(?:idiot|daft|stupid|silly|selfish|unreasonable|ridiculous|irrational"
+        r"|childish|dramatic|paranoid)\b|\bthat's (?:a )?(?:daft|stupid|silly|dumb) thing\b"
+        r"|\bthat's not how (?:this|it)"
+        r" works\b|\b(?:you're|you are) (?:only )?making (?:it|this|things) worse\b",
         _I,
     ),
     "flat_no": re.compile(
         r"^\W*no[.,!]\s+(?:you're not|you are not|you won't|that's not|not|forget|absolutely|way)\b|^\W*no way\b"
         r"|\b(?:that's )?not happening\b|\byou're not getting\b|\byou are not getting\b|^\W*forget it\b"
-        r"|^\W*absolutely not\b|\bnot a chance\b|\bthat's not going to happen\b",
+        r"|^\W*absolutely not\b|\bnot a chance\b|\bthat's not going to happen\b"
+        r"|\b(?:that's|that is|it's|it is) never (?:going to|gonna) happen\b|\bnot gonna happen\b|\bain't happening\b"
+        r"|\bthere(?:'s| is) no way (?:the|you|they|we're|anyone|anybody|I'm)\b(?! (?:I|we) can)",
         _I,
     ),
     "threat": re.compile(
         r"\bif you don't\b[^.!?]*\b(?:we'll|we will|they'll|they will|the team|swat|going to come|coming in|come in)\b"
         r"|\bswat\b[^.!?]*\b(?:take|come|go|will)\b|\btake you (?:out|down)\b|\byou'll regret\b"
         r"|\b(?:we|they|the team)(?:'ll| will| are| is|'re)? (?:be )?(?:coming|come|going|go) in\b"
-        r"|\bor we (?:come|go) in\b|\bwe(?:'ll| will) (?:use force|break|shoot)\b|\bcome in and get you\b",
+        r"|\bor we (?:come|go) in\b|\bwe(?:'ll| will) (?:use force|break|shoot)\b|\bcome in and get you\b"
+        r"|\b(?:we|they|the team)(?:'ll| will)? come (?:through|in through) (?:that|the|your) (?:wall|door|window)\b"
+        r"|\b(?:our|the) (?:unit|team|guys|officers|tactical team) (?:takes|take|will take|storms?|goes in)\b",
         _I,
     ),
     "ultimatum": re.compile(
-        rf"\blast chance\b|\bfinal offer\b|\bor else\b|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern})"
-        r"(?= (?:to|or|before|until))",
+        rf"\blast chance\b|\bfinal (?:offer|chance|warning)\b|\blast warning\b|\bor else\b"
+        rf"|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern})(?= (?:to|or|before|until))"
+        rf"|\bif you don't\b[^.!?]*\b(?:in|within) (?:the next )?(?:{DURATION.pattern})"
+        rf"|\b(?:in|within) the next (?:{DURATION.pattern})\b[^.!?]*\bor\b",
         _I,
     ),
     "deadline_setting": re.compile(
         rf"\byour (?:\w+ )*?deadline\b|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern})(?= (?:to|or|before|until))"
         r"|\b(?:by|before) (?:noon|midnight|\d{1,2}(?::\d\d)? ?(?:am|pm|o'clock))\b(?=[^.!?]*\byou\b)"
-        r"|\bdeadline is\b",
+        r"|\bdeadline is\b"
+        # a time the negotiator puts on himself: "call you back in twenty minutes", "on air within the hour"
+        rf"|\b(?:I'll|I will|we'll|we will|it'll|it will|they'll|they will|it might|it may|should)\b[^.!?]{{0,50}}"
+        rf"\b(?:in|within|by|take) (?:the next |about |around )?(?:{DURATION.pattern}|the hour|an hour"
+        r"|(?:noon|midnight|\d{1,2}(?::\d\d)? ?(?:am|pm|o'clock)?|one|two|three|four|five|six|seven|eight|nine|ten"
+        r"|eleven|twelve)\b(?! (?:of|more|people|guys|officers|hostages|times)))",
         _I,
     ),
     "minimizing": re.compile(
         r"\bcalm down\b|^\W*relax\b|\brelax,|\b(?:it's|it is) not that bad\b|\bcould be worse\b|\bdon't worry\b"
         r"|\bso much to live for\b|\b(?:it's|it is) (?:just|only) an?\b|\bit's only\b|\bpeople get (?:divorced|fired"
-        r"|through)\b|\bget over it\b|\bno big deal\b|\bcheer up\b|\bbright side\b|\bdon't say that\b",
+        r"|through)\b|\bget over it\b|\bno big deal\b|\bcheer up\b|\bbright side\b|\bdon't say that\b"
+        r"|\b(?:everything|it|things|this|all)(?:'s| is|'ll| will)? (?:going to|gonna|will) (?:be"
+        r"|turn out) (?:fine|okay"
+        r"|ok|alright|all right|grand|great)\b|\bblow over\b|\byou(?:'re| are) (?:grand|fine)\b"
+        r"|\bwhole life ahead\b|\bplenty more fish\b|\bnot (?:that|so) serious\b",
         _I,
     ),
     "false_promise": re.compile(
         r"(?<!can't )(?<!cannot )(?<!not )\bI promise\b(?! I'll (?:try|ask|pass))|\bI guarantee\b|\byou have my word\b"
         r"|\b(?:is|are) (?:already )?on (?:its|their|the) way\b|\bno charges\b|\bwon't be any charges\b"
         r"|\bwalk (?:free|away clean)\b|\bnobody will (?:arrest|charge)\b|\bnothing will happen to you\b"
-        r"|\bI swear\b|\bwill be arrested today\b",
+        r"|\bI swear\b(?!\s*[.!?]|\s*$)|\bwill be arrested today\b",
         _I,
     ),
 }
 _OTHER: dict[str, re.Pattern[str]] = {
-    "why_question": re.compile(r"(?:^|[.!?]\s+)(?:\w+,\s*)?why (?:did|would|are|do|were|is|have|'d|didn't) you\b", _I),
+    "why_question": re.compile(
+        r"(?:^|[.!?]\s+)(?:\w+,\s*)?why (?:did|would|are|do|were|is|have|'d|didn't|r) (?:you|u)\b", _I
+    ),
     "soliciting_demands": re.compile(
         r"\bwhat (?:are|were) your demands\b|\bwhat (?:do|would) you want(?: from (?:us|me))?\s*\?"
         r"|\bwhat is it you want\b",
@@ -87,14 +109,15 @@ _OTHER: dict[str, re.Pattern[str]] = {
         r"\bimpossible\b|\bnever happening\b|\bnobody(?:'s| is) going to (?:do|arrest|give|send|let)\b", _I
     ),
     "trigger_word": re.compile(
-        r"\bhostages?\b|\bsurrender\w*\b|\bdemands?\b|\bnegotiat(?:e|ing)\b|\bnegotiation(?! team)\b"
+        r"\bhostages?\b|\bsurrender\w*\b|\bdemands?\b|\bdeadlines?\b|\bnegotiat(?:e|ing)\b|\bnegotiation(?! team)\b"
         r"|\bgive yourself up\b|\bturn yourself in\b",
         _I,
     ),
     "face_attack": re.compile(
         r"\btough guy\b|\byou won't do it\b|\byou're not going to (?:do|shoot|hurt) (?:anything|anyone|anybody)\b"
         r"|\byou sound (?:crazy|insane|nuts|pathetic|stupid)\b|\bcoward\b|\bloser\b|\bpathetic\b|\bbig man\b"
-        r"|\byou're (?:crazy|insane|nuts|a joke)\b|\bgenius\b",
+        r"|\byou're (?:crazy|insane|nuts|a joke)\b|\bgenius\b|\b(?:you|you're|ur|you are) (?:being )?(?:an? )?(?:idiot"
+        r"|moron|fool)\b",
         _I,
     ),
     "claiming_authority": re.compile(
@@ -117,7 +140,23 @@ _OTHER: dict[str, re.Pattern[str]] = {
 }
 _DOCTRINE_ID = {"deadline_setting": "setting_deadline"}  # the family label and avoid.md's id differ here
 _DEMAND_THEN_NO = re.compile(r"^\W*no\b[.,!]", _I)
+# "No car." / "No drink, no cans." answering a demand: a refusal naming the item.
+_NO_ITEM = re.compile(r"^\W*no (?!problem|worries|one|body|way out|rush|hurry|pressure)(?:\w+\s*){1,2}[.!]*\s*$", _I)
+# Three or more questions in one turn, at least two of them fact-finding: an interview, not listening.
+_QUESTION = re.compile(r"[^.!?]*\?")
+_FACT_QUESTION = re.compile(
+    r"^(?:\w+,\s*)?(?:how many|how much|what (?:are you|kind|type|weapons?|gun)|which|where|who (?:else|is)"
+    r"|is (?:anyone|anybody)"
+    r"|are (?:you armed|there))\b",
+    _I,
+)
 # A "no" is a flat no only as an answer to a demand; "No, nobody's coming in" is reassurance.
+
+
+@lru_cache(maxsize=1024)
+def _cue_labels(subject_text: str) -> frozenset[str]:
+    """Cue labels of his last turn; cached, since the live pipeline and the stairway ask about the same turns."""
+    return frozenset(c.label for c in find_cues(subject_text))
 
 
 def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, tuple[list[tuple[int, int]], list[str]]]:
@@ -128,21 +167,32 @@ def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, t
         spans = [(m.start(), m.end()) for m in pattern.finditer(norm)]
         if spans:
             found[label] = (spans, [_DOCTRINE_ID.get(label, label)])
-    demand_before = previous_subject is not None and any(c.label == "demand" for c in find_cues(previous_subject))
+    previous_cues = _cue_labels(previous_subject) if previous_subject is not None else frozenset()
+    demand_before = "demand" in previous_cues
     bare_no = _DEMAND_THEN_NO.match(norm)
     if "flat_no" not in found and demand_before and bare_no:
         found["flat_no"] = ([(0, bare_no.end())], ["flat_no"])
+    no_item = _NO_ITEM.match(norm)
+    if "flat_no" not in found and demand_before and no_item:
+        found["flat_no"] = ([(0, no_item.end())], ["flat_no"])
     other_spans: list[tuple[int, int]] = []
     ids: list[str] = []
     for doctrine_id, pattern in _OTHER.items():
         spans = [(m.start(), m.end()) for m in pattern.finditer(norm)]
+        if doctrine_id == "trigger_word" and "deadline_setting" in found:
+            # "your deadline" is already deadline_setting: one phrase, one flag
+            spans = [(a, b) for a, b in spans if not norm[a:b].lower().startswith("deadline")]
         if spans:
             other_spans += spans
             ids.append(doctrine_id)
     if "dismissing_demand" in ids and "flat_no" in found and not demand_before:
         del found["flat_no"]
+    questions = _QUESTION.findall(norm)
+    if len(questions) >= 3 and sum(1 for q in questions if _FACT_QUESTION.match(q.strip())) >= 2:
+        other_spans.append((0, len(norm.rstrip())))
+        ids.append("interrogation")
     mirror = find_mirror(text, previous_subject)
-    if mirror and previous_subject and any(c.label == "suicide_cue" for c in find_cues(previous_subject)):
+    if mirror and "suicide_cue" in previous_cues:
         other_spans += mirror
         ids.insert(0, "mirroring_death_talk")
     if ids:
@@ -156,7 +206,7 @@ class AvoidAnalyzer:
     """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
 
     name: ClassVar[str] = "avoid"
-    version: ClassVar[str] = "0.1.0"
+    version: ClassVar[str] = "0.2.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

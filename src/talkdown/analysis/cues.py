@@ -19,7 +19,7 @@ from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.lexicons import is_judgeable, normalise, word_alternation
-from talkdown.analysis.timeparse import CLOCK, DURATION, VAGUE, parse_deadline
+from talkdown.analysis.timeparse import CLOCK, DURATION, PAST_TO, VAGUE, parse_deadline
 from talkdown.domain.annotations import Annotation, Span
 
 FAMILY = "talkdown_cue"
@@ -38,24 +38,61 @@ class Cue:
     detail: Detail = field(default_factory=dict)
 
 
-_NEGATION = re.compile(r"\b(?:not|never|no|don't|didn't|won't|wouldn't|can't|isn't|ain't|n't)\b[^.!?]{0,12}$", _I)
+def _loose(pattern: str) -> str:
+    """Make every apostrophe optional: texted turns drop them ("dont", "im", "whats")."""
+    return pattern.replace("'", "'?")
+
+
+# A negation reaches over a few words of its own clause, not over "or"/"and"/"then" into the next one:
+# "No police or he is dead" is a threat.
+_NEGATION = re.compile(
+    _loose(r"\b(?:not|never|no|don't|didn't|won't|wouldn't|can't|isn't|ain't|n't)\b")
+    + r"(?:(?!\b(?:or|and|then|but|else)\b)[^.!?,;]){0,12}$",
+    _I,
+)
 _CONDITIONAL = re.compile(
     r"\b(?:if|unless|or|otherwise|then|until|as long as|next time|anybody|anyone|somebody)\b|\bor else\b", _I
 )
 _THREAT = re.compile(
-    r"\b(?:I|we)(?:'ll| will|'m going to| am going to|'m gonna| am gonna|'d| would| could| start| swear I'll)?"
-    r"(?: just| maybe| really)? (?:kill|shoot|hurt|cut|stab|burn|blow up|waste|execute|torch|strangle|choke"
-    r"|beat|use it|start shooting|start picking|pick someone|show you|do something)\b(?! for\b)(?! myself\b)"
-    r"(?! me\b)(?:\s+(?:her|him|them|you|everyone|everybody|someone|somebody|the \w+|one of \w+|through the \w+))?"
-    r"|\b(?:she|he|they|the \w+|someone|somebody|everyone|everybody|people)(?:'s| is| are)?\s+(?:dead|gonna die"
-    r"|going to die|dies|die|disappears|gets hurt|get hurt|getting hurt|pays for it|pay for it|goes first"
-    r"|won't walk out|doesn't come home|is getting shot|getting shot|gets it)\b"
-    r"|\bwon't walk out(?: of here)?(?: alive)?\b|\b(?:isn't|is not|aren't|not) (?:leaving|going anywhere) until\b"
-    r"|\byou(?:'ll)? (?:won't|never) see (?:her|him|them|the \w+) again\b"
-    r"|\bif you (?:ever )?want to see (?:her|him|them|the \w+)"
-    r"|\bthis gets ugly\b|\bit's on you\b|\bwill regret it\b|\byou'll regret\b|\bshow you I'm serious\b"
-    r"|\bdone worse\b|\bkeep sweating\b|\bwatch me (?:hurt|kill|shoot)\b|\btake (?:the \w+|one of (?:them|you)"
-    r"|somebody|someone|her|him) with me\b|\btry me\b|\bI'll show you\b",
+    _loose(
+        r"\b(?:I|we)(?:'ll| will|'m going to| am going to|'m gonna| am gonna|'d| would| could| start| swear I'll)?"
+        r"(?: just| maybe| really)? (?:kill|shoot|hurt|cut|stab|burn|blow up|waste|execute|torch|strangle|choke"
+        r"|beat|use it|start shooting|start picking|pick someone|show you|do something)\b(?! for\b)(?! myself\b)"
+        r"(?! me\b)(?:\s+(?:her|him|them|you|everyone|everybody|someone|somebody|the \w+|one of \w+|through the \w+))?"
+        r"|\b(?:she|he|they|the \w+|someone|somebody|everyone|everybody|people)(?:'s| is| are)?\s+(?:dead|gonna die"
+        r"|going to die|dies|die|disappears|gets hurt|get hurt|getting hurt|pays for it|pay for it|goes first"
+        r"|won't walk out|doesn't come home|is getting shot|getting shot|gets it)\b"
+        r"|\bwon't walk out(?: of here)?(?: alive)?\b|\b(?:isn't|is not|aren't|not) (?:leaving|going anywhere) until\b"
+        r"|\byou(?:'ll)? (?:won't|never) see (?:her|him|them|the \w+) again\b"
+        r"|\bif you (?:ever )?want to see (?:her|him|them|the \w+)"
+        r"|\bthis gets ugly\b|\bit's on you\b|\bwill regret it\b|\byou'll regret\b|\bshow you I'm serious\b"
+        r"|\bdone worse\b|\bkeep sweating\b|\bwatch me (?:hurt|kill|shoot)\b|\btake (?:the \w+|one of (?:them|you)"
+        r"|somebody|someone|her|him) with me\b|\btry me\b|\bI'll show you\b"
+        # implied harm: consequences named without a harm verb
+        r"|\byou (?:don't|won't|will not|never|'ll never) see (?:her|him|them|the \w+|your \w+) (?:again|alive)\b"
+        r"|\bsend (?:you )?(?:a|his|her|their|one) (?:finger|ear|body|hand|piece)\b"
+        r"|\b(?:nobody|no one)(?:'s| has| is)? (?:been )?(?:touched|hurt"
+        r"|harmed)\b[^.!?]{0,30}[.!?,]?\s*(?:\.{3}\s*)?yet\b"
+        r"|\bstop being (?:polite|nice|patient)\b|\b(?:gloves|gloves are) (?:come|coming) off\b"
+        r"|\b(?:gonna|going to|will|'ll) have a (?:real |really |very )?(?:bad|rough|short|long) (?:night|day)\b"
+        r"|\b(?:somebody|someone|people|everybody|everyone|the \w+|she|he|they)(?:'s| is| are|'re)? (?:getting"
+        r"|gonna get|going"
+        r" to get|gets|get) (?:cut|stabbed|shot|killed|burned|burnt|hurt|it|what's coming)\b"
+        r"|\b(?:will|'ll|is going to|are going to|gonna) (?:be )?(?:executed|shot|killed|struck down|hurt|harmed|burned"
+        r"|punished|sent out (?:in|feet)|thrown (?:off|out)|carried out)\b"
+        r"|\b(?:don't|do not|won't|ain't gonna|not going to) (?:want to|wanna) (?:find out|know|see) what(?:'s| is)?"
+        r" (?:happens|next|comes|coming)\b|\b(?:won't|will not|ain't gonna|not going to) like what (?:happens"
+        r"|they|you)\b"
+        r"|\bif (?:you|y'all|they|anybody|anyone) (?:try|tries) (?:anything|something|to (?:come|get|rush))\b"
+        r"|\b(?:I|we)(?:'ll| will)? start (?:with (?:her|him|them|the \w+|(?-i:[A-Z][a-z]+))|on (?:her|him|them))\b"
+        r"|,\s*(?:I|we) start\s*[.!]*$|\b(?:I|we)(?:'ll| will) make (?:her|him|them|you) (?:pay|sorry|regret)\b"
+        r"|\bor (?:I|we)(?:'ll| will) make (?:her|him|them)\b|\ba list of names\b"
+        r"|\bno (?:promises|guarantees) (?:about|for) (?:her|him|them|what)\b|\bI (?:can't|cannot"
+        r"|no fit) promise (?:you )?"
+        r"(?:anything|nothing|what happens)\b|\b(?:we|I)(?:'ll| will) both (?:go|die)\b"
+        r"|\b(?:they|she|he)(?:'ll| will) go first\b|\bfirst (?:one|thing|person) (?:they'll|you'll|through)\b"
+        r"|\bwill regret\b|\b(?:you|they)(?:'ll| will) be sorry\b"
+    ),
     _I,
 )
 _HOSTAGE_WORDS = re.compile(
@@ -70,25 +107,44 @@ _POLICE_WORDS = re.compile(
     _I,
 )
 _SUICIDE = re.compile(
-    r"\b(?:kill(?:ing)?|shoot(?:ing)?|hurt(?:ing)?|hang(?:ing)?|off|throw(?:ing)?|cut(?:ting)?) myself\b"
-    r"|\bI (?:just |really )?(?:want|wanna) to die\b|\b(?:ready|going) to die\b|\bend (?:it|it all|my life|things)\b"
-    r"|\bwant (?:it|this|the pain) (?:all )?to (?:stop|end)\b|\bsuicide\b|\b(?:took|take|taking|swallow\w*)"
-    r" (?:some of |half |all )?(?:the |my |these |those )?pills\b|\b(?:have|got) the pills\b|\bhow many pills\b"
-    r"|\boverdose\b|\bdon't want to (?:live|be here|be alive|wake up|go on)\b|\bno reason to live\b"
-    r"|\bbetter off (?:dead|without me|if I|with)\b|\b(?:be|are) better off\b|\bwish I (?:was|were) dead\b"
-    r"|\bwon't be (?:here|around|needing)\b|\bwon't need (?:it|them|this)\b|\bmade (?:my |the )?arrangements\b"
-    r"|\b(?:my|the) will(?:'s| is)\b|\bwrote (?:\w+ )?(?:\w+ )?(?:letters?|a note|goodbye)\b|\bsa(?:y|id) goodbye\b"
-    r"|\bgoodbye to\b|\btexted my \w+ I love\b|\btell (?:my )?\w+ I (?:love|said goodbye)\b"
-    r"|\b(?:he|she) can (?:keep|have) (?:the|my)\b|\bmake sure (?:my )?\w+ gets (?:the|my)\b"
-    r"|\bgave (?:away )?my \w+ to\b|\bgave \w+ my\b|\b(?:a|just a) (?:burden|drain|weight)\b|\beverybody's problem\b"
-    r"|\bnothing matters\b|\b(?:won't|doesn't|don't) matter (?:anymore|any more)\b|\b(?:there's )?no point\b"
-    r"|\bdon't see (?:the|any) point\b|\b(?:no|any) way out\b|\bnothing (?:is|'s)? ?(?:ever )?(?:going to|will"
-    r" ever|gonna) (?:get better|change|fix)\b|\bnothing will fix\b|\bnothing left for me\b|\bnothing to live for\b"
-    r"|\bcan't go on\b|\bafter (?:tonight|today) (?:none|nothing|I won't|it won't)\b|\bnone of this is (?:going to"
-    r" be )?my problem\b|\b(?:just )?shoots? me\b|\bkill me\b|\bgo ahead and shoot\b|\bgo(?:ing)? out like a man\b"
-    r"|\bgo down fighting\b|\bthey'll have to\b|\bend it for me\b|\bnot coming out (?:of here )?alive\b"
-    r"|\bdon't deserve to (?:be here|live)\b|\bstanding on the (?:rail|ledge|edge)\b|\bcame here to do it\b"
-    r"|\bthought it through\b|\bhow easy it would be\b|\bcar's running\b|\bengine running\b|\bnow me\b|\bI'm next\b",
+    _loose(
+        r"\b(?:kill(?:ing)?|shoot(?:ing)?|hurt(?:ing)?|hang(?:ing)?|off|throw(?:ing)?|cut(?:ting)?) myself\b"
+        r"|\bI (?:just |really )?(?:want|wanna) to die\b|\b(?:ready|going) to die\b|\bend (?:it|it all|my life"
+        r"|things)\b"
+        r"|\bwant (?:it|this|the pain) (?:all )?to (?:stop|end)\b|\bsuicide\b|\b(?:took|take|taking|swallow\w*)"
+        r" (?:some of |half |all )?(?:the |my |these |those )?pills\b|\b(?:have|got) the pills\b|\bhow many pills\b"
+        r"|\boverdose\b|\bdon't want to (?:live|be here|be alive|wake up|go on)\b|\bno reason to live\b"
+        r"|\bbetter off (?:dead|without me|if I|with)\b|\b(?:be|are) better off\b|\bwish I (?:was|were) dead\b"
+        r"|\bwon't be (?:here|around|needing)\b|\bwon't need (?:it|them|this)\b|\bmade (?:my |the )?arrangements\b"
+        r"|\b(?:my|the) will(?:'s| is)\b|\bwrote (?:\w+ )?(?:\w+ )?(?:letters?|a note|goodbye)\b|\bsa(?:y|id) goodbye\b"
+        r"|\bgoodbye to\b|\btexted my \w+ I love\b|\btell (?:my )?\w+ I (?:love|said goodbye)\b"
+        r"|\b(?:he|she) can (?:keep|have) (?:the|my)\b|\bmake sure (?:my )?\w+ gets (?:the|my)\b"
+        r"|\bgave (?:away )?my \w+ to\b|\bgave \w+ my\b|\b(?:a|just a) (?:burden|drain|weight)\b"
+        r"|\beverybody's problem\b"
+        r"|\bnothing matters\b|\b(?:won't|doesn't|don't) matter (?:anymore|any more)\b|\b(?:there's )?no point\b"
+        r"|\bdon't see (?:the|any) point\b|\b(?:no|any) way out\b|\bnothing (?:is|'s)? ?(?:ever )?(?:going to|will"
+        r" ever|gonna) (?:get better|change|fix)\b|\bnothing will fix\b|\bnothing left for me\b|\bnothing to live for\b"
+        r"|\bcan't go on\b|\bafter (?:tonight|today) (?:none|nothing|I won't|it won't)\b|\bnone of this is (?:going to"
+        r" be )?my problem\b|\b(?:just )?shoots? me\b|\bkill me\b|\bgo ahead and shoot\b|\bgo(?:ing)? out like a man\b"
+        r"|\bgo down fighting\b|\bthey'll have to\b|\bend it for me\b|\bnot coming out (?:of here )?alive\b"
+        r"|\bdon't deserve to (?:be here|live)\b|\bstanding on the (?:rail|ledge|edge)\b|\bcame here to do it\b"
+        r"|\bthought it through\b|\bhow easy it would be\b|\bcar's running\b|\bengine(?:'s| is) (?:still )?running\b"
+        r"|\bnow me\b|\bI'm next\b"
+        # method and means: pills taken or hoarded, a jump announced
+        r"|\b(?:took|taken|swallowed|saving|saved|hoarding|stockpil\w+|been saving)\b[^.!?]{0,30}\b(?:pills|tablets"
+        r"|paracetamol|painkillers|sleeping pills)\b|\bI(?:'ll| will|'m gonna|'m going to)? jump\b"
+        # hopelessness and burden, in more words
+        r"|\bnothing (?:can|could|will|is going to|'s gonna|is gonna) (?:fix|change|help|make (?:it|this) better)\b"
+        r"|\bwhat's the point\b|\b(?:everyone|everybody|they|people)(?:'s| is| are|'re)? (?:sick|tired) of me\b"
+        r"|\bcan't (?:do|take|face|handle) (?:this|another \w+|any of this)(?: \w+)? (?:anymore|any more|alone)\b"
+        r"|\b(?:I'll|I will|I'd|I would) (?:rather )?die (?:before|than)\b"
+        # final arrangements and possessions passed on
+        r"|\bI(?:'ve| have) (?:sorted|arranged|organi[sz]ed|settled|taken care of) (?:it all|everything)\b"
+        r"|\b(?:affairs|everything|things) in order\b|\b(?:my|the) (?:truck|car|house|dog|cat|bike|boat|guitar|ring"
+        r"|watch|medals|money|stuff|things|tools|savings)(?:'s| is| are|'re) (?:going to|for|hers|his|yours|theirs)\b"
+        # religious euphemisms for dying
+        r"|\bgo(?:ing)? home to (?:the Father|God|the Lord|Jesus|heaven)\b|\bmeet (?:my|our) maker\b"
+    ),
     _I,
 )
 _SUICIDE_QUESTION = re.compile(
@@ -104,7 +160,10 @@ _AFFIRMATIVE = re.compile(
 _WEAPON_KINDS = {kind: word_alternation(f"weapon_{kind}") for kind in ("gun", "knife", "explosive", "blunt", "other")}
 _WEAPON = re.compile(
     r"\b(?:" + "|".join(f"(?P<{kind}>{alt})" for kind, alt in _WEAPON_KINDS.items()) + r")\b|\b(?P<armed>I'm armed"
-    r"|I am armed|we're armed|loaded)\b",
+    r"|I am armed|we're armed|loaded)\b"
+    # guns named by calibre, gauge or slang: "the .38", "a nine mil", "twelve-bore", "my piece", "the AR"
+    r"|(?P<calibre>(?<![\w.])\.\d{2,3}\b|\b(?:9|nine)\s?(?:mm|mil)\b|\b(?:12|twelve|20|twenty)[- ](?:bore|gauge)\b"
+    r"|\b(?-i:AR|AK)(?:-?\d{1,2})?\b|\b(?:a|my|the|his) piece\b(?! of))",
     _I,
 )
 _NOT_MINE = re.compile(
@@ -116,25 +175,64 @@ _HELD = re.compile(r"\b(?:I|we)(?:'ve| have)?(?: got| have| grabbed| took| am ho
 _NO_WEAPON = re.compile(r"\b(?:don't have|do not have|haven't got|no|not armed|unarmed|never had)\b[^,.!?]*$", _I)
 _DEMAND_ITEM = re.compile(rf"\b(?:{word_alternation('demand_items')})\b", _I)
 _DEMAND_WANT = re.compile(
-    r"\b(?:I|we) (?:just |really |still )?(?:want|need|demand)\s+(?!to die|it to|us to|to sleep|to be)"
+    r"\b(?:I|we|i) (?:just |really |still |only )?(?:want|need|demand|wanna)\s+(?!to die|it to|us to|to sleep|to be)"
     r"(?P<item>[^.!?;]{1,60})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for (?P<asked>[^.!?;]{1,60})",
     _I,
 )
-_DEMAND_OBJECT = re.compile(r"^(?:to (?:see|talk|speak)|somebody|someone|every \w+)\b", _I)
+_DEMAND_OBJECT = re.compile(
+    r"^(?:to (?:see|talk|speak)|somebody|someone|every \w+)\b"
+    # someone made to act: "I want her to admit it", "we want Collins to say sorry"
+    r"|^(?:you|u|them|him|her|y'all|the \w+|your \w+|that \w+|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?: from \w+)?) to"
+    r" (?!know\b|understand\b|hear\b|listen\b|think\b|remember\b|feel\b|be (?:happy|sorry)\b)\w+"
+    # a state asked for: "I want them gone", "we want it in writing", "I want my visa back"
+    r"|^(?:them|him|her|it|those \w+|the \w+|that \w+) (?:gone|out|off|back|removed|fired|arrested|here|in writing"
+    r"|on (?:tv|air|the phone|record|the radio))\b|^(?:my|our|his|her|the)?\s*\w+(?: \w+)? back\b",
+    _I,
+)
 _DEMAND_VERB = re.compile(
-    r"(?:^|[.!?,;]\s*|\b(?:then|just|and|now|so|can you|could you|you|(?:tell|ask|want) (?:the |your )?\w+ to)\s+)"
-    r"(?P<verb>get|bring|brings|send|give|put"
-    r"|release|fetch|find)\s+(?P<item>(?:me|us|in|my|a|an|the|some)\b[^.!?;]{0,60})",
+    _loose(
+        r"(?:^|[.!?,;]\s*|\b(?:then|just|and|now|so|can you|could you|can u|could u|you|u|y'all"
+        r"|(?:tell|ask|want) (?:the |your )?\w+ to|(?:you|u|y'all) (?:need to|have to|better|gotta|must))\s+)"
+        r"(?:(?P<verb>get|bring|brings|send|give|put|release|fetch|find)\s+(?P<item>(?:me|us|in|my|a|an|the|some)\b"
+        r"[^.!?;]{0,60})|(?<!you )(?<!u )(?P<verb2>turn|pull|back|call|move|keep|ring|phone|remove)\s+"
+        r"(?:(?:off|up|back|out|away)\s+)?(?P<item2>(?:my|the|them|those|that|this|your|our|him|her"
+        r"|it)\b[^.!?;]{0,60}))"
+    ),
+    _I,
+)
+# Requests without a give/get verb: someone told to act, something not to happen, a condition, a channel
+_DEMAND_OTHER = re.compile(
+    _loose(
+        r"\b(?:you |u |then |just |and )?tell (?:them|him|her|the \w+|your \w+|those \w+|them \w+) to"
+        r" (?!go ahead\b|shoot\b|kill\b|come (?:in|and get)\b)\w+"
+        r"|\b(?:don't|do not|dont) (?:let|forget) (?:anyone|anybody|nobody|him|her|them|my|the|our)\b"
+        r"|\b(?:you|u|y'all) (?:need to|have to|better|gotta|must) (?!understand\b|know\b|listen\b|believe\b"
+        r"|see\b|think\b|remember\b|trust\b|realize\b|realise\b|calm\b|relax\b|mean\b|be\b|not\b|hope\b"
+        r"|watch\b)\w+"
+        r"|\b(?:nobody|no one|don't (?:you )?(?:come|get)) (?:comes?|gets?|goes?|coming)? ?(?:near|in here|close|closer"
+        r"|up (?:here|the stairs))\b|\b(?:stay|keep|get|back|pull) (?:away|back|off) from\b|^\W*back (?:off|up)\b"
+        r"|\b(?:I|we)(?:'ll| will)? (?:only )?(?:speak|talk|deal) (?:only )?(?:to|with) (?:the|my|your|a)\b"
+        r"|\bthe (?:release|freedom) of\b|\bif (?:I|we) (?:get|don't get|don't see) (?:my|the|a|our|that)\b"
+        r"|\b(?:give|get) (?:it|that|them) to me\b|\b(?:get|make) (?:them|him|her|those \w+) to \w+"
+    ),
+    _I,
+)
+_DEMAND_FRAGMENT = re.compile(
+    rf"^\s*(?:(?:and|also|plus|first|then|now)\s+(?:(?:a|an|the|some|my|our|more|your)\s+)?|(?:a|an|some|more)\s+)?"
+    rf"(?:{word_alternation('demand_items')})(?:\s+\w+)?\s*[.!]*\s*$",
     _I,
 )
 _MONEY = re.compile(
     r"\b(?:\d[\d,]*|one|two|three|five|ten|twenty|fifty|a|one hundred|two hundred|hundred)\s*(?:hundred\s+)?"
-    r"(?:thousand|grand|million|dollars|bucks)\b(?=[^.!?]*\b(?:or|cash|wired?|transfer|deliver\w*|ready|send|bag)\b)"
+    r"(?:thousand|grand|million|dollars?|bucks|pounds|quid|euros|naira|pesos|rupees)\b(?=[^.!?]*\b(?:or|cash"
+    r"|wired?|transfer|deliver\w*|ready|send|bag)\b)"
     r"|\b(?:have|get) the money\b|\bthe money ready\b",
     _I,
 )
+_SENTENCE_SPLIT = re.compile(r"[^.!?]+[.!?]*")
 _ASKED_WHAT = re.compile(r"\bwhat (?:would you like|do you want|do you need|kind of|are your demands)\b", _I)
-_CLOCK = re.sub(r"\(\?P<\w+>", "(?:", CLOCK.pattern)  # group names may appear only once per pattern
+# group names may appear only once per pattern
+_CLOCK = "|".join(re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in (PAST_TO, CLOCK))
 _DEADLINE_YOU = re.compile(
     rf"\b(?:you|they)(?:'ve| have| get|'ve got| have got| got)?\s+(?:got\s+)?(?:(?:until|till|'til|til)\s+"
     rf"[^.!?,]{{1,25}}|{DURATION.pattern})",
@@ -143,6 +241,30 @@ _DEADLINE_YOU = re.compile(
 _DEADLINE_BY = re.compile(
     rf"\b(?:by|before|until|till|no later than)\s+(?:{_CLOCK}|{VAGUE.pattern})|\bat\s+(?:{_CLOCK})"
     rf"(?=[^.!?]*[.!?]\s*not a minute later)|\bin\s+(?:{DURATION.pattern})(?=,?\s+(?:I|we)\s+(?:start|will|'ll))",
+    _I,
+)
+# A limit stated without "you have / by": a bare "Fourteen minutes." or "Couple hours tops.", "not one day more",
+# a running clock ("clock's ticking", "tick tock"), a rate ("each hour after eight"), "what happens at quarter past".
+_DEADLINE_BARE = re.compile(
+    rf"(?:^|(?<=[.!?,])\s*)\s*(?:only |just )?(?:{DURATION.pattern}),?\s+(?:tops|max|maximum|left|from now"
+    rf"|starting now|and counting|no more|not (?:a|one) \w+ (?:more|longer|later))\b"
+    r"|\bnot (?:a|one) (?:second|minute|hour|day) (?:more|longer|later)\b"
+    r"|\b(?:the )?clock(?:'s| is) (?:ticking|running)\b|\btick[- ]?tock\b|\btime(?:'s| is) (?:running out|ticking"
+    r"|nearly up|almost up)\b|\b(?:each|every) (?:hour|half hour|\w+ minutes) (?:after|past|that)\b"
+    rf"|\bwhat happens (?:at|after|by)\s+(?:{_CLOCK}|{VAGUE.pattern}|quarter past|half past)",
+    _I,
+)
+# A bare duration ("Fourteen minutes.") counts only beside a demand or threat, or with "I'm counting" after it:
+# "Three weeks." answering a question is not a limit.
+_DEADLINE_FRAGMENT = re.compile(
+    rf"(?:^|(?<=[.!?,])\s*)\s*(?:only |just )?(?P<expr>{DURATION.pattern})\s*(?=[.!?]|$)(?P<counting>[.!?]*\s*(?:I'm"
+    rf"|I am) counting\b)?",
+    _I,
+)
+# A day named as a fragment next to a demand: "Money. Friday."
+_DEADLINE_DAY = re.compile(
+    r"(?:^|[.!?,]\s*)(?:by |before |till |until )?(?:this )?(?P<day>monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday|tomorrow|tonight)\s*[.!]",
     _I,
 )
 _DEADLINE_CONTEXT = re.compile(r"\b(?:or|if|want|need|I'll|we'll|I will|deliver\w*|have|start|or else)\b", _I)
@@ -186,8 +308,8 @@ def _threats(text: str) -> list[Cue]:
 def _suicide(text: str, previous_negotiator: str | None) -> list[Cue]:
     spans = []
     for m in _SUICIDE.finditer(text):
-        if re.match(r"(?:just )?shoots? me|kill me", m.group(), _I) and _NEGATION.search(
-            text[max(0, m.start() - 12) : m.start()]
+        if re.match(r"(?:just )?shoots? me|kill me|I\b", m.group(), _I) and _NEGATION.search(
+            text[max(0, m.start() - 12) : m.start() + (len(m.group()) if m.group().lower().startswith("i") else 0)]
         ):
             continue
         spans.append((m.start(), m.end()))
@@ -206,7 +328,7 @@ def _weapons(text: str) -> list[Cue]:
         held = _HELD.search(before) is not None
         if (_NOT_MINE.search(before) and not held) or _NO_WEAPON.search(before):
             continue
-        kind = next((k for k in (*_WEAPON_KINDS, "armed") if m.group(k)), "gun")
+        kind = next((k for k in (*_WEAPON_KINDS, "armed") if m.group(k)), "gun")  # "calibre" names a gun
         weapon = {"armed": "unspecified", "other": m.group().lower()}.get(kind, kind)
         return [Cue("weapon", ((m.start(), m.end()),), {"weapon": weapon})]
     return []
@@ -218,10 +340,19 @@ def _demands(text: str, previous_negotiator: str | None) -> list[Cue]:
         if _DEMAND_OBJECT.match(item) or _DEMAND_ITEM.search(item):
             return [Cue("demand", ((m.start(), m.end()),), {"item": " ".join(item.split()[:8])})]
     for m in _DEMAND_VERB.finditer(text):
-        item = m.group("item").strip()
+        verb = "verb" if m.group("verb") else "verb2"
+        item = (m.group("item") or m.group("item2")).strip()
         if re.match(r"(?:me|us) (?:a (?:break|chance|minute|second)|out|away)\b", item, _I):
             continue
-        return [Cue("demand", ((m.start("verb"), m.end()),), {"item": " ".join(item.split()[:8])})]
+        return [Cue("demand", ((m.start(verb), m.end()),), {"item": " ".join(item.split()[:8])})]
+    other = _DEMAND_OTHER.search(text)
+    if other:
+        return [Cue("demand", ((other.start(), other.end()),), {"item": " ".join(other.group().split()[:8])})]
+    for sentence in _SENTENCE_SPLIT.finditer(text):
+        if _DEMAND_FRAGMENT.match(sentence.group()):
+            start = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
+            item = sentence.group().strip(" .!")
+            return [Cue("demand", ((start, sentence.end()),), {"item": item})]
     money = _MONEY.search(text)
     if money:
         return [Cue("demand", ((money.start(), money.end()),), {"item": money.group()})]
@@ -232,26 +363,38 @@ def _demands(text: str, previous_negotiator: str | None) -> list[Cue]:
     return []
 
 
-def _deadlines(text: str, reference: datetime | None) -> list[Cue]:
-    for pattern, needs_context in ((_DEADLINE_YOU, False), (_DEADLINE_BY, True)):
+def _deadlines(text: str, reference: datetime | None, *, demand: bool = False) -> list[Cue]:
+    short = len(text.split()) <= 25  # in a short turn the demand or consequence may sit in the next fragment
+    for pattern, needs_context in ((_DEADLINE_YOU, False), (_DEADLINE_BY, True), (_DEADLINE_BARE, False)):
         for m in pattern.finditer(text):
             sentence = _sentence_of(text, m.start(), m.end())
-            if _HABITUAL.search(sentence) or (needs_context and not _DEADLINE_CONTEXT.search(sentence)):
+            context = _DEADLINE_CONTEXT.search(text if short else sentence) or demand
+            if _HABITUAL.search(sentence) or (needs_context and not context):
                 continue
             due = parse_deadline(m.group(), reference) if reference is not None else None
-            detail: Detail = {"expression": m.group(), "due_at": due.isoformat() if due else None}
+            detail: Detail = {"expression": m.group().strip(), "due_at": due.isoformat() if due else None}
             return [Cue("deadline", ((m.start(), m.end()),), detail)]
+    for m in _DEADLINE_FRAGMENT.finditer(text):
+        if demand or m["counting"]:
+            due = parse_deadline(m["expr"], reference) if reference is not None else None
+            detail = {"expression": m["expr"], "due_at": due.isoformat() if due else None}
+            return [Cue("deadline", ((m.start("expr"), m.end("expr")),), detail)]
+    day = _DEADLINE_DAY.search(text) if demand else None
+    if day:
+        return [Cue("deadline", ((day.start("day"), day.end("day")),), {"expression": day["day"], "due_at": None})]
     return []
 
 
 def find_cues(text: str, *, previous_negotiator: str | None = None, reference: datetime | None = None) -> list[Cue]:
     """All cues in one subject turn (pure; other analysers reuse it on window turns)."""
     norm = normalise(text)
+    demands = _demands(norm, previous_negotiator)
+    threats = _threats(norm)
     return [
-        *_threats(norm),
+        *threats,
         *_suicide(norm, previous_negotiator),
-        *_deadlines(norm, reference),
-        *_demands(norm, previous_negotiator),
+        *_deadlines(norm, reference, demand=bool(demands or threats)),
+        *demands,
         *_weapons(norm),
     ]
 
@@ -260,7 +403,7 @@ class CueAnalyzer:
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rule; multi-label)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.1.0"
+    version: ClassVar[str] = "0.2.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

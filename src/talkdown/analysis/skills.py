@@ -47,14 +47,22 @@ _UNDERSTANDING_ONLY = re.compile(
     r"(?:(?:okay|ok|alright|yeah|right)\s*)*(?:i hear you|i understand|i get it|i know how you feel)\s*", _I
 )
 
-_PAUSE_TURN = re.compile(r"\s*(?:\.{2,}|[\[(*]\s*(?:long\s+)?(?:pause|silence)\s*[\])*]|pause)\s*", _I)
-_PAUSE_MARK = re.compile(r"[\[(*]\s*(?:long\s+)?(?:pause|silence|silent)\s*[\])*]", _I)
+# "(pause)", "[long silence]", "(silence, about ten seconds)", "[no reply for 40 seconds]", "*4 seconds*"
+_PAUSE_BODY = (
+    r"(?:(?:long|short|brief|deliberate)\s+)?(?:pause[sd]?|silence|silent|no (?:reply|answer|response)|says nothing"
+    r"|waits?|\d+\s*(?:s|secs?|seconds))\b[^\])*]{0,40}"
+)
+_PAUSE_TURN = re.compile(rf"\s*(?:\.{{2,}}|[\[(*]\s*{_PAUSE_BODY}[\])*]|pause)\s*", _I)
+_PAUSE_MARK = re.compile(rf"[\[(*]\s*{_PAUSE_BODY}[\])*]", _I)
 
 _EL_FRAME = re.compile(
     r"\b(?:(?:it|that|this|she|he) )?(?:sounds|seems|looks|feels) like\b|\byou (?:sound|seem|look)(?:ed)?\b"
     r"|\bI(?:'m| am) (?:hearing|sensing|guessing)\b|\bI get the (?:sense|feeling|impression)\b"
     r"|\b(?:that|it|this) (?:sounds|must (?:have )?(?:been|be|feel|felt)|must've been)\b"
-    r"|\byou(?:'re| are| were|'ve been| have been)? (?:feeling|feel|felt)\b",
+    r"|\byou(?:'re| are| were|'ve been| have been)? (?:feeling|feel|felt)\b"
+    r"|\byou must (?:feel|be|have (?:felt|been))\b|\bI can (?:hear|see|tell) (?:how|that you)\b"
+    r"|\b(?:that's|that is|it's) (?:a lot of|a hell of a|an? (?:\w+ )?kind of)\b"
+    rf"|\byou(?:'re| are|r| r) (?:so |really |pretty |very |just |feeling )?(?=(?:{word_alternation('emotion')})\b)",
     _I,
 )
 _EL_YOU_AFTER = re.compile(r"\b(?:you|you're|you've|you'd|your)\b", _I)
@@ -115,7 +123,8 @@ _DISCLOSE = re.compile(
     r"\bI(?:'ve| have)(?: got)? (?:a|an|two|three) (?:daughter|son|kid|kids|boy|girl|brother|sister|dog)\b"
     r"|\bI(?:'ve| have) been (?:through|there)\b|\bI went through\b|\bmy own\b|\bme too\b|^\s*I have\b"
     r"|\bI(?:'m| am) on my \w+ (?:cup|coffee)|\bI used to\b|\bwhen I was (?:a|your|young)\b"
-    r"|\bI know what it's like\b",
+    r"|\bI know what it's like\b|\bI served\b|\bmy (?:own )?(?:cousin|brother|sister|dad|father|mum|mom|mother|wife"
+    r"|husband|son|daughter|kid|friend|partner|uncle|aunt) (?:went through|had|was|used to|lost|did|tried|struggled)\b",
     _I,
 )
 _AFFIRM = re.compile(
@@ -126,7 +135,11 @@ _AFFIRM = re.compile(
     r"|\b(?:it's|it is) (?:clear|obvious) (?:how much )?you\b|\byou matter\b|\bsays something about you\b"
     r"|\bnobody (?:out )?here wants\b|\b(?:nobody|no one)(?: is|'s) (?:going to|gonna) (?:hurt|grab|rush)\b"
     r"|\bwe've got time\b|\bnobody's rushing\b|\ba strong (?:woman|man|person)\b|\benormous amount\b"
-    r"|\bthat's what a good\b|\bmatters to\b|^\s*good\b|\byou're doing (?:great|well|the right)\b",
+    r"|\bthat's what a good\b|\bmatters to\b|^\s*good\b|\byou're doing (?:great|well|the right)\b"
+    r"|\bI respect (?:that|you|it)\b|\byou(?:'ve| have) (?:looked after|taken care of|been (?:honest|respectful|brave"
+    r"|straight))\b|\bgood[- ]faith\b|\byou(?:'re| are) doing (?:fine|okay|ok|good|really well)\b|\bthank u\b"
+    r"|\b(?:that's|that is|it's|it was) (?:so |really |just )?unfair\b|\bwould (?:wear|get to|break|upset) (?:anybody"
+    r"|anyone)\b|\b(?:a|that's a) (?:big|real|brave|good|smart) (?:thing|step|move)\b",
     _I,
 )
 _I_MSG = re.compile(
@@ -179,8 +192,12 @@ _AUX = frozenset(
         "anybody",
     ]
 )
-_CLOSED_WH = re.compile(r"^(?:where|when|which|whereabouts|how (?:many|much|old|far|often))\b", _I)
-_OPEN_WH = re.compile(r"^(?:what|how|who|whose|why)\b", _I)
+_CLOSED_WH = re.compile(r"^(?:where|when|which|whereabouts|how (?:many|much|old|far|often))(?:'?s|'?re)?\b", _I)
+# Texted questions often drop the "?": "are u thinking of killing urself", "did you take anything"
+_TEXT_QUESTION = re.compile(
+    r"^(?:[a-z]+,?\s+)?(?:are|r|did|do|have|is|can|will|were|would)\s+(?:you|u|ya|anyone|anybody)\b[^.!?]*$", _I
+)
+_OPEN_WH = re.compile(r"^(?:what|how|who|whose|why)(?:'?s|'?re)?\b", _I)
 _PRONOUN_MAP = {"you": "i", "me": "i", "your": "my", "you're": "i'm", "you've": "i've", "yourself": "myself",
                 "you'll": "i'll", "you'd": "i'd", "yours": "mine"}  # fmt: skip
 
@@ -249,7 +266,8 @@ def _questions(text: str, is_suggestion: bool) -> tuple[Spans, Spans]:
         if _OPEN_START.match(body) or _OPEN_INVITE.search(body):
             open_q.append(span)
             continue
-        if not sentence.rstrip().endswith("?") or _CHECK.match(body):
+        texted = sentence.rstrip()[-1:] not in ".!?" and _TEXT_QUESTION.match(body) is not None
+        if (not sentence.rstrip().endswith("?") and not texted) or _CHECK.match(body):
             continue
         first = body.split(" ", 1)[0].lower()
         if first in ("a", "an", "the") and len(body.split()) <= 3:
@@ -283,10 +301,22 @@ def _emotion_labels(text: str) -> Spans:
     return spans
 
 
+def _about_himself(text: str) -> bool:
+    """More "you" than "I/we": a reflection is told from his point of view, an I-message or a report from ours."""
+    you = len(re.findall(r"\b(?:you|your|you're|you've|you'd|you'll|u|ur)\b", text, _I))
+    me = len(re.findall(r"\b(?:I|I'm|I've|I'll|I'd|me|my|we|we're|we'll|we've|us|our)\b", text, _I))
+    return you > me
+
+
+_IF_YOU_DONT = re.compile(r"\bif you (?:don't|do not|won't)\b", _I)
+
+
 def _summary(text: str, earlier_subject: Sequence[str]) -> Spans:
     n_tokens = len(_tokens(text))
     if _SUM_FRAME.search(text) and n_tokens >= 12:
         return [(0, len(text.rstrip()))]
+    if not _about_himself(text) or _IF_YOU_DONT.search(text):
+        return []  # "When I hear that, I get worried…, because…" or a conditional is not his story told back
     if n_tokens < 20 or text.count(",") + len(re.findall(r"\b(?:and|then)\b", text, _I)) < 3:
         return []
     mine = content_stems(text)
@@ -304,7 +334,7 @@ def _paraphrase(text: str, previous_subject: str | None) -> Spans:
         return []
     has_you = re.search(r"\byou(?:'re|'ve|'ll|r)?\b", body, _I) is not None
     overlap = content_stems(text) & content_stems(previous_subject)
-    if (framed and (has_you or overlap)) or (has_you and len(overlap) >= 2):
+    if (framed and (has_you or overlap)) or (has_you and len(overlap) >= 2 and _about_himself(body)):
         return [(0, len(text.rstrip()))]
     return []
 
@@ -381,7 +411,7 @@ class SkillAnalyzer:
     """Labels the listening skills of negotiator turns (rule; multi-label, ``other`` when nothing fires)."""
 
     name: ClassVar[str] = "skills"
-    version: ClassVar[str] = "0.1.0"
+    version: ClassVar[str] = "0.2.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

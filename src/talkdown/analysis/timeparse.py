@@ -17,11 +17,13 @@ from datetime import UTC, datetime, timedelta
 
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
-    "forty-five": 45, "fifty": 50, "sixty": 60, "ninety": 90, "couple of": 2, "few": 3,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "forty-five": 45, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "couple of": 2,
+    "couple": 2, "few": 3,
 }  # fmt: skip
 _NUMBER = "|".join(sorted((re.escape(k) for k in _NUMBERS), key=len, reverse=True))
-_UNIT_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600}
+_UNIT_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800}
 _HOUR_WORDS = {k: v for k, v in _NUMBERS.items() if k not in ("a", "an", "couple of", "few") and 1 <= v <= 12}
 _HOUR_WORD = "|".join(sorted(_HOUR_WORDS, key=len, reverse=True))
 _MINUTE_WORDS = {"thirty": 30, "fifteen": 15, "forty-five": 45}
@@ -29,7 +31,7 @@ _CLOCK_LEAD = r"\b(?:by|at|until|till|til|before)\s+"
 
 DURATION = re.compile(
     rf"\b(?:(half an?)|(\d{{1,3}}|{_NUMBER}|twenty-\w+|thirty-\w+)(?:\s+and\s+a\s+half)?)\s+"
-    r"(?:more\s+)?(second|sec|minute|min|hour|hr)s?\b",
+    r"(?:more\s+)?(second|sec|minute|min|hour|hr|day|week)s?\b",
     re.IGNORECASE,
 )
 CLOCK = re.compile(
@@ -39,10 +41,16 @@ CLOCK = re.compile(
     r"(?:\s+(?P<tail>tomorrow|tonight|today))?",
     re.IGNORECASE,
 )
+# "half past six", "quarter to nine": read as a clock time by rewriting to "six thirty" / "eight forty-five".
+PAST_TO = re.compile(
+    rf"\b(?P<part>half|(?:a )?quarter) (?P<dir>past|to|after)(?: (?P<hour>\d{{1,2}}|{_HOUR_WORD}))?\b", re.IGNORECASE
+)
 # What a deadline sounds like when it cannot be put on a clock.
 VAGUE = re.compile(
-    r"\b(?:sunrise|sunset|dawn|dusk|dark|daylight|breakfast|lunch|dinner|tonight|the morning|morning|end of the day"
-    r"|the news)\b",
+    r"\b(?:sunrise|sunset|sundown|sunup|nightfall|dawn|dusk|dark|daylight|first light|breakfast|lunch|dinner|tonight"
+    r"|the morning|morning|end of (?:the|today|the day|the week|the month)|close of business|the news|the weekend"
+    r"|(?:this )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|the sun (?:goes|comes|sets|rises)"
+    r"|(?:the )?(?:next|first) (?:count|shift change|news)|(?:lights out|count time|kick-?off|shift change))\b",
     re.IGNORECASE,
 )
 
@@ -112,6 +120,21 @@ def _clock(m: re.Match[str], local: datetime) -> datetime | None:
     return min(future) if future else None
 
 
+def _past_to_clock(m: re.Match[str]) -> str:
+    """ "half past six" -> "six thirty", "quarter to nine" -> "eight forty-five" (still am or pm, whichever is next);
+    a missing hour ("at quarter past") is left as it is, unresolved."""
+    if not m["hour"]:
+        return m[0]
+    hour = int(m["hour"]) if m["hour"].isdigit() else _HOUR_WORDS[m["hour"].lower()]
+    if not 1 <= hour <= 12:
+        return m[0]
+    minute = 30 if m["part"].lower() == "half" else 15
+    if m["dir"].lower() == "to":
+        hour, minute = (hour - 2) % 12 + 1, 60 - minute
+    word = next(w for w, v in _HOUR_WORDS.items() if v == hour)
+    return f"{word} {next(w for w, v in _MINUTE_WORDS.items() if v == minute)}"
+
+
 def parse_deadline(expression: str, reference: datetime) -> datetime | None:
     """Absolute aware UTC instant meant by ``expression``, said at ``reference``; None when it cannot be resolved.
 
@@ -130,8 +153,13 @@ def parse_deadline(expression: str, reference: datetime) -> datetime | None:
     '2024-05-02T12:00:00+00:00'
     >>> parse_deadline("before sunrise", ref) is None
     True
+    >>> parse_deadline("at half past six", ref).isoformat()
+    '2024-05-01T18:30:00+00:00'
+    >>> parse_deadline("fourteen minutes", ref).isoformat()
+    '2024-05-01T14:24:00+00:00'
     """
     local = _as_aware(reference)
+    expression = PAST_TO.sub(_past_to_clock, expression)
     duration = parse_duration(expression)
     if duration is not None:
         return (local + duration).astimezone(UTC)
