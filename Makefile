@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@id=$$($(BIN)/talkdown demo --open) && echo "demo incident: $$id" && $(BIN)/talkdown incident show $$id
+	$(BIN)/talkdown serve --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)

@@ -13,7 +13,7 @@ import sys
 import typer
 from rich.console import Console
 
-from talkdown.cli import advise, cases, entries, incident, records, study, train
+from talkdown.cli import advise, cases, entries, incident, records, study, train, web
 from talkdown.cli.state import STATE
 from talkdown.errors import TalkdownError
 
@@ -31,6 +31,7 @@ app.add_typer(study.app, name="study", help="Bulk analysis of transcripts, repor
 app.add_typer(cases.app, name="cases", help="The historical case library and 'cases like this'.")
 entries.register(app)
 advise.register(app)
+web.register(app)
 records.register(app)
 
 err_console = Console(stderr=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from talkdown.domain.clock import Clock, SystemClock
 from talkdown.services.recorder import Recorder
 from talkdown.settings import Settings
+from talkdown.store.accounts import AccountStore
 from talkdown.store.annotations import AnnotationStore
 from talkdown.store.checkpoints import CheckpointFile
 from talkdown.store.engine import build_engine, is_sqlite
@@ -27,6 +28,7 @@ class App:
     clock: Clock
     actor: str
     settings: Settings
+    accounts: AccountStore
     recorder: Recorder = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,4 +50,5 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         clock=clock or SystemClock(),
         actor=settings.actor,
         settings=settings,
+        accounts=AccountStore(engine),
     )

@@ -10,6 +10,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import Engine, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from talkdown.domain.annotations import Annotation, Span
 from talkdown.store.tables import annotation_rows
@@ -57,7 +59,9 @@ class AnnotationStore:
         ]
         if rows:
             with self.engine.begin() as conn:
-                conn.execute(annotation_rows.insert(), rows)
+                # Two processes may analyse the same line at once; the key makes the second a no-op.
+                insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+                conn.execute(insert(annotation_rows).on_conflict_do_nothing(), rows)
         return len(rows)
 
     def list(self, incident_id: str, versions: Mapping[str, str] | None = None) -> dict[int, list[Annotation]]:

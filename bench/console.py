@@ -1,0 +1,181 @@
+"""Console fan-out benchmark: N SSE clients on loopback while utterances are posted through the API.
+
+Usage: python bench/console.py [--quick] [--clients 50] [--rate 20] [--seconds 15]
+
+The console runs in its own process (uvicorn, SQLite in a temporary folder), so clients and server do not
+share a GIL. Latency is measured from just before the POST is sent to when each client receives the line
+(so it includes the append); the POST's own round trip is reported as the append latency. Prints a table
+and writes bench/results/console.json (not with --quick, which is a smoke test, not a measurement).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import meta
+
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.services import accounts, entries, incidents
+from talkdown.services.wiring import build_app
+from talkdown.settings import Settings
+
+PASSWORD = "bench-password-1"  # noqa: S105  # a throwaway account in a temporary database
+SERVER = """
+import sys, uvicorn
+from talkdown.settings import Settings
+from talkdown.web.app import create_app
+uvicorn.run(create_app(Settings()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+LINE = re.compile(r'id="u-(\d+)"')
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def listen(
+    url: str, cookies: httpx.Cookies, incident_id: str, after: int, seen: dict[int, float], ready: asyncio.Event
+) -> None:
+    """One board: record when each new line first arrives (the out-of-band append carrying its element id)."""
+    timeout = httpx.Timeout(10.0, read=None)  # a stream is idle between lines by design
+    async with (
+        httpx.AsyncClient(base_url=url, cookies=cookies, timeout=timeout) as client,
+        client.stream("GET", f"/incidents/{incident_id}/stream?after={after}") as s,
+    ):
+        ready.set()
+        async for line in s.aiter_lines():
+            if line.startswith("data: ") and "beforeend:#log" in line:
+                now = time.perf_counter()
+                for m in LINE.finditer(line):
+                    seen.setdefault(int(m.group(1)), now)
+
+
+async def run(url: str, incident_id: str, *, clients: int, rate: float, seconds: float) -> dict[str, float]:
+    async with httpx.AsyncClient(base_url=url, timeout=30) as poster:
+        token = (await poster.post("/api/session", json={"username": "scribe", "password": PASSWORD})).json()
+        poster.headers["X-CSRF-Token"] = token["csrf_token"]
+        head = (await poster.get(f"/api/incidents/{incident_id}/head")).json()["seq"]
+        seen: list[dict[int, float]] = [{} for _ in range(clients)]
+        readies = [asyncio.Event() for _ in range(clients)]
+        tasks = [
+            asyncio.create_task(listen(url, poster.cookies, incident_id, head, seen[i], readies[i]))
+            for i in range(clients)
+        ]
+        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 30)
+        await asyncio.sleep(0.5)
+        sent: dict[int, float] = {}
+        append_ms: list[float] = []
+        total = int(rate * seconds)
+        start = time.perf_counter()
+        for n in range(total):
+            await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+            t0 = time.perf_counter()
+            r = await poster.post(
+                f"/api/incidents/{incident_id}/utterances",
+                json={"speaker": "subj", "text": f"Line {n}: you got 10 minutes, then I shoot him."},
+            )
+            t1 = time.perf_counter()
+            append_ms.append((t1 - t0) * 1000)
+            sent[r.json()["seq"]] = t0
+        await asyncio.sleep(2.0)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    lat = [(got[seq] - t0) * 1000 for got in seen for seq, t0 in sent.items() if seq in got]
+    expected = len(sent) * clients
+    return {
+        "clients": clients,
+        "rate_per_s": rate,
+        "utterances": len(sent),
+        "deliveries": len(lat),
+        "delivered_fraction": round(len(lat) / expected, 4) if expected else 0.0,
+        "event_to_client_p50_ms": round(pct(lat, 50), 1),
+        "event_to_client_p95_ms": round(pct(lat, 95), 1),
+        "event_to_client_p99_ms": round(pct(lat, 99), 1),
+        "append_api_p50_ms": round(pct(append_ms, 50), 1),
+        "append_api_p99_ms": round(pct(append_ms, 99), 1),
+        "append_api_mean_ms": round(statistics.fmean(append_ms), 1) if append_ms else float("nan"),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="5 clients for 2 s: a smoke test, not a measurement.")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=20.0, help="utterances posted per second")
+    parser.add_argument("--seconds", type=float, default=15.0)
+    args = parser.parse_args()
+    clients, seconds = (5, 2.0) if args.quick else (args.clients, args.seconds)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "TALKDOWN_DATA_DIR": tmp}
+        settings = Settings(data_dir=Path(tmp))
+        app = build_app(settings)
+        accounts.add_user(app, username="scribe", role=accounts.AccountRole.SCRIBE, password=PASSWORD)
+        incident_id = incidents.open_incident(app, title="bench", incident_type=IncidentType.BARRICADE)
+        entries.add_party(app, incident_id, name="Subject", role=Role.SUBJECT, party_id="subj")
+        app.store.engine.dispose()
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    httpx.get(f"{url}/openapi.json", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            results = asyncio.run(run(url, incident_id, clients=clients, rate=args.rate, seconds=seconds))
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    results["bench_process_peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out = {
+        "meta": meta(
+            packages=("fastapi", "starlette", "uvicorn", "sqlalchemy"), command=" ".join(sys.argv), quick=args.quick
+        ),
+        "results": results,
+    }
+    print(
+        f"{'clients':>7} {'utt/s':>6} {'delivered':>9} {'e2c p50':>8} {'p95':>7} {'p99':>7} "
+        f"{'append p50':>10} {'p99':>7}",
+        file=sys.stderr,
+    )
+    r = results
+    print(
+        f"{r['clients']:>7} {r['rate_per_s']:>6} {r['delivered_fraction']:>9.3f} {r['event_to_client_p50_ms']:>6.1f}ms "
+        f"{r['event_to_client_p95_ms']:>5.1f}ms {r['event_to_client_p99_ms']:>5.1f}ms {r['append_api_p50_ms']:>8.1f}ms "
+        f"{r['append_api_p99_ms']:>5.1f}ms",
+        file=sys.stderr,
+    )
+    if not args.quick:
+        Path(__file__).with_name("results").mkdir(exist_ok=True)
+        Path(__file__).with_name("results").joinpath("console.json").write_text(json.dumps(out, indent=2) + "\n")
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""``talkdown serve`` and ``talkdown user add|list``: the LIVE console and its accounts.
+
+Why localhost by default: the console holds an incident's record; serving it on a network must be a
+deliberate choice (``--lan``), and without TLS the session cookie would cross that network in clear, so
+``--lan`` without a certificate prints a warning. ``--demo`` is what ``make run`` uses: it records the demo
+incident (left open), analyses it, and makes sure a demo team-leader account exists.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.services import accounts
+
+DEMO_USER = "demo"
+DEMO_PASSWORD = "talkdown-demo"  # noqa: S105  # printed by `make run`; demo databases only, by design
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; localhost by default."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    lan: bool = typer.Option(False, "--lan", help="Serve on all interfaces (0.0.0.0) for a command-post LAN."),
+    tls_cert: Path | None = typer.Option(None, "--tls-cert", exists=True, dir_okay=False, help="PEM certificate."),
+    tls_key: Path | None = typer.Option(None, "--tls-key", exists=True, dir_okay=False, help="PEM private key."),
+    demo: bool = typer.Option(False, "--demo", help="Load the demo incident and a demo account first."),
+) -> None:
+    """Start the web console."""
+    import uvicorn
+
+    from talkdown.services.demo import load_demo
+    from talkdown.services.live import analyse_pending
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if (tls_cert is None) != (tls_key is None):
+        raise typer.BadParameter("give both --tls-cert and --tls-key, or neither")
+    tls = tls_cert is not None
+    bind = "0.0.0.0" if lan else host  # noqa: S104  # only with the explicit --lan flag, warned below
+    app = STATE.app()
+    scheme = "https" if tls else "http"
+    if demo:
+        incident_id = load_demo(app, close=False)
+        analyse_pending(app, incident_id)
+        if app.accounts.find_user(DEMO_USER) is None:
+            accounts.add_user(
+                app, username=DEMO_USER, role=accounts.AccountRole.TEAM_LEADER, password=DEMO_PASSWORD, by="system:demo"
+            )
+        typer.echo(f"demo incident: {incident_id}")
+        typer.echo(f"console: {scheme}://{'127.0.0.1' if bind == '0.0.0.0' else bind}:{port}/incidents/{incident_id}")  # noqa: S104
+        typer.echo(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}")
+    else:
+        typer.echo(f"console: {scheme}://{bind}:{port}/")
+    if bind not in {"127.0.0.1", "localhost", "::1"} and not tls:
+        typer.secho(
+            "warning: serving on the network without TLS; passwords and session cookies cross it in clear. "
+            "Use --tls-cert/--tls-key.",
+            fg="yellow",
+            err=True,
+        )
+    os.environ["TALKDOWN_WEB_TLS"] = "1" if tls else "0"  # read by talkdown.web.app:create_app_from_env
+    uvicorn.run(
+        "talkdown.web.app:create_app_from_env",
+        factory=True,
+        host=bind,
+        port=port,
+        ssl_certfile=str(tls_cert) if tls_cert else None,
+        ssl_keyfile=str(tls_key) if tls_key else None,
+        log_level="info",
+    )
+
+
+def user_add(
+    name: str = typer.Argument(..., help="Account name: letters, digits, '.', '_' or '-'."),
+    role: str = typer.Option(
+        ..., "--role", help="admin, team_leader, negotiator, scribe, intelligence, observer, instructor."
+    ),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Create a console account (the password is stored only as an argon2id hash)."""
+    parsed = accounts.parse_role(role)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    username = accounts.add_user(STATE.app(), username=name, role=parsed, password=password)
+    if json_out:
+        echo_json({"username": username, "role": parsed.value})
+    else:
+        typer.echo(f"added {username} ({parsed.value})")
+
+
+def user_list(json_out: bool = JSON_OPTION) -> None:
+    """List console accounts."""
+    rows = accounts.list_users(STATE.app())
+    if json_out:
+        echo_json([{"username": n, "role": r.value, "disabled": d} for n, r, d in rows])
+        return
+    for name, role, disabled in rows:
+        typer.echo("\t".join([name, role.value, *(["disabled"] if disabled else [])]))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve", help="Start the LIVE web console (localhost unless --lan).")(serve)
+    users = typer.Typer(no_args_is_help=True)
+    users.command("add")(user_add)
+    users.command("list")(user_list)
+    app.add_typer(users, name="user", help="Console accounts.")

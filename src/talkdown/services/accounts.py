@@ -1,0 +1,268 @@
+"""Accounts of the web console: who may sign in, as which role, what each role may do, and the audit trail.
+
+Why the permission table lives here and not in the web layer: which team member may write what into the
+record is a rule of the workbench, and the CLI, the API and the pages must all apply the same one. The
+roles follow the team of ``doctrine/incident-types.md`` ("Team roles"): the scribe records, intelligence
+adds intel, negotiators and the team leader act on advice, and an observer only reads. An ``admin`` runs
+the installation (accounts, audit, exports) but does not write into an incident's record: who writes the
+record is a team role, not an IT one. The instructor runs training sessions and may do what the team does.
+
+Sign-in throttling counts failures per account and per client address in a sliding window, so guessing a
+password is slow without letting a stranger lock an account for long: the pause grows from 30 s and is
+capped at the window.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from talkdown.errors import TalkdownError
+from talkdown.services.wiring import App
+from talkdown.store.accounts import AuditRow
+
+
+class AccountRole(StrEnum):
+    """A console account's role; not a ``Party`` role (a scribe account may record any party's words)."""
+
+    ADMIN = "admin"
+    TEAM_LEADER = "team_leader"
+    NEGOTIATOR = "negotiator"
+    SCRIBE = "scribe"
+    INTELLIGENCE = "intelligence"
+    OBSERVER = "observer"
+    INSTRUCTOR = "instructor"
+
+
+class Permission(StrEnum):
+    READ = "read incidents"
+    OPEN_INCIDENT = "open incidents"
+    CLOSE_INCIDENT = "close or reopen incidents"
+    LOG_UTTERANCE = "log utterances"
+    RECORD_ENTRY = "record demands, deadlines, promises, concessions, hostages and parties"
+    ADD_INTEL = "add intelligence"
+    ADD_NOTE = "add notes"
+    DISMISS_ADVICE = "dismiss advice"
+    EXPORT = "export an incident"
+    MANAGE_USERS = "manage accounts"
+    READ_AUDIT = "read the audit log"
+
+
+_TEAM = frozenset(
+    {
+        Permission.READ,
+        Permission.OPEN_INCIDENT,
+        Permission.CLOSE_INCIDENT,
+        Permission.LOG_UTTERANCE,
+        Permission.RECORD_ENTRY,
+        Permission.ADD_INTEL,
+        Permission.ADD_NOTE,
+        Permission.DISMISS_ADVICE,
+        Permission.EXPORT,
+    }
+)
+
+PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
+    AccountRole.ADMIN: frozenset({Permission.READ, Permission.EXPORT, Permission.MANAGE_USERS, Permission.READ_AUDIT}),
+    AccountRole.TEAM_LEADER: _TEAM,
+    AccountRole.INSTRUCTOR: _TEAM,
+    AccountRole.NEGOTIATOR: frozenset(
+        {
+            Permission.READ,
+            Permission.LOG_UTTERANCE,
+            Permission.RECORD_ENTRY,
+            Permission.ADD_NOTE,
+            Permission.DISMISS_ADVICE,
+        }
+    ),
+    AccountRole.SCRIBE: frozenset(
+        {
+            Permission.READ,
+            Permission.OPEN_INCIDENT,
+            Permission.LOG_UTTERANCE,
+            Permission.RECORD_ENTRY,
+            Permission.ADD_NOTE,
+        }
+    ),
+    AccountRole.INTELLIGENCE: frozenset({Permission.READ, Permission.ADD_INTEL, Permission.ADD_NOTE}),
+    AccountRole.OBSERVER: frozenset({Permission.READ}),
+}
+
+SESSION_LIFETIME = timedelta(hours=14)  # longer than most incidents' durations (incident-types.md, base rates)
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_USER_FAILURES = 5
+MAX_CLIENT_FAILURES = 20
+FIRST_PAUSE = timedelta(seconds=30)
+MIN_PASSWORD = 10
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+_hasher = PasswordHasher()
+# Verified when the user name is unknown, so a wrong name costs as much time as a wrong password.
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$Nvmhd9/5dBB6YFSCZzV/bg$ntCmitIQtn9ykw8Nz9ELgvX4sM1Qd+IFAQ4y7rXApMo"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The user behind a request: their name, role, what they may do, and their session's CSRF token."""
+
+    username: str
+    role: AccountRole
+    csrf_token: str
+
+    @property
+    def actor(self) -> str:
+        return f"user:{self.username}"
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return PERMISSIONS[self.role]
+
+    def may(self, permission: Permission) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str  # goes into the cookie only; the database keeps its SHA-256
+    user: SignedIn
+    expires_at: datetime
+
+
+def parse_role(value: str) -> AccountRole:
+    try:
+        return AccountRole(value.strip().lower().replace("-", "_"))
+    except ValueError as exc:
+        raise TalkdownError("TD153", value=value, choices=", ".join(r.value for r in AccountRole)) from exc
+
+
+def _username(value: str) -> str:
+    name = value.strip().lower()
+    if not _USERNAME.match(name):
+        raise TalkdownError("TD154", what="A user name", problem="1-64 letters, digits, '.', '_' or '-'")
+    return name
+
+
+def add_user(app: App, *, username: str, role: AccountRole, password: str, by: str = "system:cli") -> str:
+    """Create an account; the password is kept only as an argon2id hash."""
+    name = _username(username)
+    if len(password) < MIN_PASSWORD:
+        raise TalkdownError("TD154", what="A password", problem=f"at least {MIN_PASSWORD} characters")
+    app.accounts.add_user(username=name, password_hash=_hasher.hash(password), role=role.value, at=app.clock.now())
+    audit(app, actor=by, action="user.add", target=name, detail=f"role={role.value}")
+    return name
+
+
+def list_users(app: App) -> list[tuple[str, AccountRole, bool]]:
+    return [(u.username, AccountRole(u.role), u.disabled) for u in app.accounts.list_users()]
+
+
+def _pause(app: App, *, username: str, client: str, now: datetime) -> int:
+    """Seconds the caller must wait before another try; 0 when sign-in is open."""
+    since = now - THROTTLE_WINDOW
+    wait = timedelta(0)
+    user_attempts = app.accounts.attempts_since(since=since, username=username)
+    failures: list[datetime] = []
+    for attempt in user_attempts:
+        failures = [] if attempt.ok else [*failures, attempt.at]
+    if len(failures) >= MAX_USER_FAILURES:
+        pause = min(FIRST_PAUSE * 2 ** (len(failures) - MAX_USER_FAILURES), THROTTLE_WINDOW)
+        wait = max(wait, failures[-1] + pause - now)
+    client_failures = [a.at for a in app.accounts.attempts_since(since=since, client=client) if not a.ok]
+    if len(client_failures) >= MAX_CLIENT_FAILURES:
+        wait = max(wait, client_failures[-MAX_CLIENT_FAILURES] + THROTTLE_WINDOW - now)
+    return max(0, int(wait.total_seconds() + 0.999))
+
+
+def sign_in(app: App, *, username: str, password: str, client: str) -> NewSession:
+    """Check a password (throttled), open a session and audit the outcome.
+
+    Raises TD450 while paused and TD150 for a wrong name or password (the same error for both, so the
+    answer does not reveal which accounts exist).
+    """
+    name = username.strip().lower()[:64]
+    now = app.clock.now()
+    wait = _pause(app, username=name, client=client, now=now)
+    if wait:
+        audit(app, actor=f"user:{name}", action="login", outcome="throttled", client=client, detail=f"wait={wait}s")
+        raise TalkdownError("TD450", seconds=wait)
+    user = app.accounts.find_user(name)
+    ok = False
+    try:
+        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if user is None or user.disabled or not ok:
+        app.accounts.add_attempt(username=name, client=client, at=now, ok=False)
+        audit(app, actor=f"user:{name}", action="login", outcome="failed", client=client)
+        raise TalkdownError("TD150", limit=MAX_USER_FAILURES)
+    if _hasher.check_needs_rehash(user.password_hash):
+        app.accounts.set_password_hash(name, _hasher.hash(password))
+    app.accounts.add_attempt(username=name, client=client, at=now, ok=True)
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
+    expires = now + SESSION_LIFETIME
+    app.accounts.add_session(
+        token_hash=_digest(token), username=name, csrf_token=csrf, created_at=now, expires_at=expires
+    )
+    audit(app, actor=f"user:{name}", action="login", client=client)
+    return NewSession(token, SignedIn(name, AccountRole(user.role), csrf), expires)
+
+
+def _digest(token: str) -> str:
+    """Only a digest of the session token is stored, so a copy of the database cannot be used to sign in."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def find_session(app: App, token: str) -> SignedIn | None:
+    if not token or len(token) > 200:
+        return None
+    row = app.accounts.find_session(_digest(token), now=app.clock.now())
+    if row is None:
+        return None
+    user = app.accounts.find_user(row.username)
+    if user is None:
+        return None
+    return SignedIn(row.username, AccountRole(user.role), row.csrf_token)
+
+
+def sign_out(app: App, token: str, *, client: str = "") -> None:
+    user = find_session(app, token)
+    app.accounts.revoke_session(_digest(token))
+    if user is not None:
+        audit(app, actor=user.actor, action="logout", client=client)
+
+
+def require(user: SignedIn, permission: Permission) -> None:
+    """Raise TD350 unless the user's role grants the permission (callers audit the denial)."""
+    if not user.may(permission):
+        raise TalkdownError("TD350", role=user.role.value, action=permission.value)
+
+
+def audit(
+    app: App, *, actor: str, action: str, outcome: str = "ok", target: str = "", client: str = "", detail: str = ""
+) -> None:
+    app.accounts.add_audit(
+        at=app.clock.now(), actor=actor, action=action, outcome=outcome, target=target, client=client, detail=detail
+    )
+
+
+def list_audit(app: App, *, after_id: int = 0, limit: int = 500) -> list[AuditRow]:
+    return app.accounts.list_audit(after_id=after_id, limit=limit)
+
+
+def acting_as(app: App, user: SignedIn) -> App:
+    """The same application graph, recording as this user.
+
+    Why a shallow copy: use cases take the actor from ``App.actor`` (one per CLI process), while the
+    console serves many users at once; the copy shares the store, recorder cache and lock.
+    """
+    clone = copy.copy(app)
+    clone.actor = user.actor
+    return clone

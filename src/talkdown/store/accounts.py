@@ -1,0 +1,170 @@
+"""Accounts of the web console: users, sessions, login attempts and the audit log.
+
+Why a store of its own beside the events: accounts are not facts about an incident and must not enter
+its hash chain, yet who signed in, who was refused and who exported what must be kept like evidence, so
+``login_attempts`` and ``audit_log`` are append-only (triggers from migration 0003). Times are stored in
+the log's fixed-width UTC spelling, so comparing the strings compares the instants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, and_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from talkdown.domain.log import format_time
+from talkdown.errors import TalkdownError
+from talkdown.store.tables import audit_log, login_attempts, sessions, users
+
+
+@dataclass(frozen=True)
+class UserRow:
+    username: str
+    password_hash: str
+    role: str
+    created_at: datetime
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    token_hash: str
+    username: str
+    csrf_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    at: datetime
+    ok: bool
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    outcome: str
+    target: str
+    client: str
+    detail: str
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class AccountStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _reader(self) -> Engine:
+        return self.engine.execution_options(read_only=True)
+
+    def add_user(self, *, username: str, password_hash: str, role: str, at: datetime) -> None:
+        row = {"username": username, "password_hash": password_hash, "role": role, "created_at": format_time(at)}
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(users.insert(), [{**row, "disabled": False}])
+        except IntegrityError as exc:
+            raise TalkdownError("TD451", username=username) from exc
+
+    def find_user(self, username: str) -> UserRow | None:
+        with self._reader().connect() as conn:
+            r = conn.execute(select(users).where(users.c.username == username)).first()
+        if r is None:
+            return None
+        return UserRow(r.username, r.password_hash, r.role, _parse(r.created_at), bool(r.disabled))
+
+    def list_users(self) -> list[UserRow]:
+        with self._reader().connect() as conn:
+            rows = conn.execute(select(users).order_by(users.c.username)).all()
+        return [UserRow(r.username, r.password_hash, r.role, _parse(r.created_at), bool(r.disabled)) for r in rows]
+
+    def set_password_hash(self, username: str, password_hash: str) -> None:
+        """Replace a hash: a new password, or the same one re-hashed after the argon2 parameters changed."""
+        with self.engine.begin() as conn:
+            conn.execute(update(users).where(users.c.username == username).values(password_hash=password_hash))
+
+    def add_session(
+        self, *, token_hash: str, username: str, csrf_token: str, created_at: datetime, expires_at: datetime
+    ) -> None:
+        row = {
+            "token_hash": token_hash,
+            "username": username,
+            "csrf_token": csrf_token,
+            "created_at": format_time(created_at),
+            "expires_at": format_time(expires_at),
+            "revoked": False,
+        }
+        with self.engine.begin() as conn:
+            conn.execute(sessions.insert(), [row])
+
+    def find_session(self, token_hash: str, *, now: datetime) -> SessionRow | None:
+        """A live session: not revoked, not expired, and its user still enabled."""
+        query = (
+            select(sessions.c.token_hash, sessions.c.username, sessions.c.csrf_token, sessions.c.expires_at)
+            .join(users, users.c.username == sessions.c.username)
+            .where(
+                and_(
+                    sessions.c.token_hash == token_hash,
+                    sessions.c.revoked.is_(False),
+                    sessions.c.expires_at > format_time(now),
+                    users.c.disabled.is_(False),
+                )
+            )
+        )
+        with self._reader().connect() as conn:
+            r = conn.execute(query).first()
+        return None if r is None else SessionRow(r.token_hash, r.username, r.csrf_token, _parse(r.expires_at))
+
+    def revoke_session(self, token_hash: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(sessions).where(sessions.c.token_hash == token_hash).values(revoked=True))
+
+    def add_attempt(self, *, username: str, client: str, at: datetime, ok: bool) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                login_attempts.insert(), [{"username": username, "client": client, "at": format_time(at), "ok": ok}]
+            )
+
+    def attempts_since(
+        self, *, since: datetime, username: str | None = None, client: str | None = None
+    ) -> list[AttemptRow]:
+        """Sign-in attempts after ``since`` for one user name or one client address, oldest first."""
+        query = select(login_attempts.c.at, login_attempts.c.ok).where(login_attempts.c.at > format_time(since))
+        if username is not None:
+            query = query.where(login_attempts.c.username == username)
+        if client is not None:
+            query = query.where(login_attempts.c.client == client)
+        with self._reader().connect() as conn:
+            rows = conn.execute(query.order_by(login_attempts.c.id)).all()
+        return [AttemptRow(_parse(r.at), bool(r.ok)) for r in rows]
+
+    def add_audit(
+        self, *, at: datetime, actor: str, action: str, outcome: str, target: str, client: str, detail: str
+    ) -> None:
+        row = {
+            "at": format_time(at),
+            "actor": actor[:200],
+            "action": action[:64],
+            "outcome": outcome[:16],
+            "target": target[:200],
+            "client": client[:64],
+            "detail": detail,
+        }
+        with self.engine.begin() as conn:
+            conn.execute(audit_log.insert(), [row])
+
+    def list_audit(self, *, after_id: int = 0, limit: int = 500, actions: Sequence[str] = ()) -> list[AuditRow]:
+        query = select(audit_log).where(audit_log.c.id > after_id)
+        if actions:
+            query = query.where(audit_log.c.action.in_(list(actions)))
+        with self._reader().connect() as conn:
+            rows = conn.execute(query.order_by(audit_log.c.id).limit(limit)).all()
+        return [AuditRow(r.id, _parse(r.at), r.actor, r.action, r.outcome, r.target, r.client, r.detail) for r in rows]

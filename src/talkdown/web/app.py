@@ -1,0 +1,102 @@
+"""``create_app``: the console as a FastAPI application, built around one ``App`` per process.
+
+Why no module-level app: each test and each ``talkdown serve`` builds its own on its own database
+(CONVENTIONS §7). Security headers are set on every response: a strict Content-Security-Policy (all
+scripts and styles are served by the app, none inline), no framing, no referrer, no sniffing. The
+interactive OpenAPI pages are off because they load their assets from a CDN; ``/openapi.json`` stays.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from talkdown import __version__
+from talkdown.services.wiring import App, build_app
+from talkdown.settings import Settings
+from talkdown.web import problems
+from talkdown.web.config import WebConfig
+from talkdown.web.rendering import HERE, Fragments, build_templates
+from talkdown.web.routes import api, auth, commands, pages
+from talkdown.web.sse import Hub
+from talkdown.web.sse import router as sse_router
+
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware: Starlette's ``BaseHTTPMiddleware`` would wrap every long-lived SSE stream."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        if hsts:
+            self.headers.append((b"strict-transport-security", b"max-age=31536000"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(source: Settings | App | None = None, *, config: WebConfig | None = None) -> FastAPI:
+    """The console for ``source``: an already built ``App`` (tests, ``make run``) or settings to build one."""
+    td = source if isinstance(source, App) else build_app(source)
+    config = config or WebConfig()
+    templates = build_templates()
+    web = FastAPI(
+        title="talkdown console",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        description="LIVE console API: every write needs a session cookie and the X-CSRF-Token header.",
+    )
+    web.state.td = td
+    web.state.config = config
+    web.state.templates = templates
+    web.state.hub = Hub(td, Fragments(templates), config)
+    problems.install(web, templates)
+
+    web.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
+    api_commands, page_commands = commands.build_routers()
+    for router in (auth.router, api.router, api_commands, pages.router, page_commands, sse_router):
+        web.include_router(router)
+    web.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return web
+
+
+TLS_ENV = "TALKDOWN_WEB_TLS"
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for uvicorn (``talkdown.web.app:create_app_from_env``, ``factory=True``): what ``talkdown serve`` runs.
+
+    Why a factory named by string: the CLI and the web layer are sibling edges that never import each
+    other (CONVENTIONS §3); the CLI hands uvicorn this name and the settings travel in ``TALKDOWN_*``.
+    """
+    return create_app(Settings(), config=WebConfig(secure_cookies=os.environ.get(TLS_ENV) == "1"))

@@ -1,0 +1,126 @@
+"""Errors as ``application/problem+json`` (CONVENTIONS §8), or as an alert fragment for HTMX requests.
+
+Why a few codes get their own HTTP status: the families map to 422/404/409/500, but a browser and an API
+client must be able to tell "sign in" (401), "not allowed" (403) and "slow down" (429) apart without reading
+the code. A browser asking for a page while signed out is sent to the sign-in page instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from talkdown.errors import TalkdownError
+
+log = logging.getLogger(__name__)
+
+STATUS_OVERRIDES = {"TD150": 401, "TD151": 401, "TD152": 403, "TD350": 403, "TD450": 429}
+TITLES = {401: "Not signed in", 403: "Forbidden", 429: "Too many attempts"}
+PROBLEM = "application/problem+json"
+
+
+def status_of(exc: TalkdownError) -> int:
+    return STATUS_OVERRIDES.get(exc.code, exc.http_status)
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _wants_page(request: Request) -> bool:
+    return request.method == "GET" and "text/html" in request.headers.get("accept", "") and not _is_htmx(request)
+
+
+def problem(
+    request: Request,
+    templates: Jinja2Templates,
+    *,
+    status: int,
+    title: str,
+    detail: str,
+    code: str | None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    if _is_htmx(request):
+        response = templates.TemplateResponse(
+            request, "_alert.html", {"level": "error", "code": code, "message": detail}, status_code=status
+        )
+        response.headers["HX-Retarget"] = "#alerts"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    body: dict[str, Any] = {
+        "type": f"/docs/errors#{code}" if code else "about:blank",
+        "title": title,
+        "status": status,
+        "code": code,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    body.update(extra or {})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def install(app: FastAPI, templates: Jinja2Templates) -> None:
+    """One handler per exception kind; any other exception is a bug, logged and answered with a bare 500."""
+
+    async def on_talkdown(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, TalkdownError)  # noqa: S101  # registered for this type only
+        if exc.code == "TD151" and _wants_page(request):
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        status = status_of(exc)
+        if status >= 500:
+            log.error("request failed with %s on %s", exc.code, request.url.path)
+        response = problem(
+            request,
+            templates,
+            status=status,
+            title=TITLES.get(status, exc.family.title),
+            detail=exc.message,
+            code=exc.code,
+        )
+        if exc.code == "TD450":
+            response.headers["Retry-After"] = str(exc.fields.get("seconds", 60))
+        return response
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)  # noqa: S101  # registered for this type only
+        errors = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+        where = ".".join(first["loc"][1:] or first["loc"]) or "request"
+        detail = TalkdownError("TD105", value="", what=where, problem=first["msg"]).message
+        return problem(
+            request, templates, status=422, title="Invalid input", detail=detail, code="TD105", extra={"errors": errors}
+        )
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)  # noqa: S101  # registered for this type only
+        response = problem(request, templates, status=exc.status_code, title=str(exc.detail), detail="", code=None)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    async def on_bug(request: Request, exc: Exception) -> Response:
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return problem(
+            request,
+            templates,
+            status=500,
+            title="Internal error",
+            detail="An internal error occurred; it was logged. Nothing you sent was lost if it was acknowledged.",
+            code=None,
+        )
+
+    app.add_exception_handler(TalkdownError, on_talkdown)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_bug)

@@ -1,0 +1,144 @@
+"""Templates and the formatting helpers they use: evidence highlighting, chips, times.
+
+Why highlighting is done in Python and not in the template: the utterance text is the subject's own words
+and may contain anything, so it is escaped first and only then are the evidence spans wrapped in ``<mark>``;
+building that string in Jinja would mean marking user text safe. Spans that overlap are merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from talkdown.domain.annotations import Annotation
+from talkdown.domain.log import format_time
+from talkdown.domain.state import IncidentState, Utterance
+from talkdown.services.live import Board
+
+HERE = Path(__file__).parent
+# Families shown as chips on a line, in this order; labels meaning "nothing found" are left out.
+CHIP_FAMILIES = ("talkdown_cue", "talkdown_avoid", "talkdown_skill", "change_talk", "hostility")
+QUIET_LABELS = frozenset({"none", "other", "other_avoid", "neutral", "not_hostile"})
+EVIDENCE_FAMILIES = frozenset({"talkdown_cue", "talkdown_avoid", "talkdown_skill"})
+PANELS = ("ledger", "hostages", "intel", "advice", "stairway", "roster")
+
+
+@dataclass(frozen=True)
+class Chip:
+    family: str
+    label: str
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.label.replace("_", " ")
+
+
+def chips(annotations: Iterable[Annotation]) -> list[Chip]:
+    out: list[Chip] = []
+    seen: set[tuple[str, str]] = set()
+    ordered = sorted(annotations, key=lambda a: CHIP_FAMILIES.index(a.family) if a.family in CHIP_FAMILIES else 99)
+    for ann in ordered:
+        if ann.family not in CHIP_FAMILIES or ann.label in QUIET_LABELS or (ann.family, ann.label) in seen:
+            continue
+        seen.add((ann.family, ann.label))
+        out.append(Chip(ann.family, ann.label, ann.score))
+    return out
+
+
+def highlight(text: str, annotations: Sequence[Annotation]) -> Markup:
+    """The text, escaped, with the evidence of shown families wrapped in ``<mark>`` naming their labels.
+
+    >>> from talkdown.domain.annotations import Span
+    >>> a = Annotation(analyzer="c", analyzer_version="1", family="talkdown_cue", label="threat", score=1,
+    ...                evidence=(Span(start=0, end=5),))
+    >>> str(highlight("<b>I'll hurt", [a]))
+    '<mark class="ev ev-talkdown_cue" title="threat">&lt;b&gt;I</mark>&#39;ll hurt'
+    """
+    spans: list[tuple[int, int, set[str], set[str]]] = []
+    for ann in annotations:
+        if ann.family not in EVIDENCE_FAMILIES or ann.label in QUIET_LABELS:
+            continue
+        for span in ann.evidence:
+            start, end = max(0, span.start), min(len(text), span.end)
+            if start < end:
+                spans.append((start, end, {ann.family}, {ann.label}))
+    spans.sort(key=lambda s: (s[0], s[1]))
+    merged: list[tuple[int, int, set[str], set[str]]] = []
+    for start, end, fams, labels in spans:
+        if merged and start < merged[-1][1]:
+            last = merged[-1]
+            merged[-1] = (last[0], max(last[1], end), last[2] | fams, last[3] | labels)
+        else:
+            merged.append((start, end, fams, labels))
+    out, pos = Markup(""), 0
+    for start, end, fams, labels in merged:
+        classes = " ".join(f"ev-{f}" for f in sorted(fams))
+        title = ", ".join(sorted(labels)).replace("_", " ")
+        out += escape(text[pos:start])
+        out += Markup('<mark class="ev {}" title="{}">{}</mark>').format(classes, title, text[start:end])
+        pos = end
+    return out + escape(text[pos:])
+
+
+def hhmm(value: datetime | None) -> str:
+    return value.strftime("%H:%M:%S") if value else ""
+
+
+def iso(value: datetime | None) -> str:
+    return format_time(value) if value else ""
+
+
+def speaker_name(state: IncidentState, utt: Utterance) -> str:
+    party = state.parties.get(utt.speaker)
+    return party.name if party else utt.speaker
+
+
+def build_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(hhmm=hhmm, iso=iso)
+    env.globals.update(chips=chips, highlight=highlight, speaker_name=speaker_name)
+    return Jinja2Templates(env=env)
+
+
+class Fragments:
+    """Renders the partials a board is made of, for SSE pushes (the first render uses the same partials)."""
+
+    def __init__(self, templates: Jinja2Templates) -> None:
+        self.env = templates.env
+
+    def render(self, name: str, **context: Any) -> str:
+        return self.env.get_template(name).render(**context)
+
+    def lines(self, state: IncidentState, seqs: Iterable[int], annotations: dict[int, list[Annotation]]) -> str:
+        """New utterance lines, appended to the exchange log out of band."""
+        utts = [u for seq in seqs if (u := state.utterance_at(seq)) is not None]
+        if not utts:
+            return ""
+        body = "".join(self.render("incidents/_utterance.html", state=state, utt=u, anns=annotations) for u in utts)
+        return f'<div hx-swap-oob="beforeend:#log">{body}</div>'
+
+    def replaced_lines(
+        self, state: IncidentState, seqs: Iterable[int], annotations: dict[int, list[Annotation]]
+    ) -> str:
+        """Lines re-rendered once their analysis is stored: same element id, swapped out of band."""
+        return "".join(
+            self.render("incidents/_utterance.html", state=state, utt=u, anns=annotations, oob=True)
+            for seq in seqs
+            if (u := state.utterance_at(seq)) is not None
+        )
+
+    def panels(self, board: Board, names: Iterable[str] = PANELS) -> str:
+        return "".join(self.render(f"incidents/_{name}.html", board=board, oob=True) for name in names)

@@ -1,0 +1,1 @@
+"""Routers of the console: sign-in, the JSON API, the write commands, the pages and the live stream."""

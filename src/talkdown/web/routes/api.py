@@ -1,0 +1,120 @@
+"""The JSON API's reads, incident lifecycle and exports: everything the pages show, for other tools.
+
+Every route names the permission it needs through its user dependency (``deps.Reader`` …); the role ×
+endpoint matrix in ``tests/web/test_permissions.py`` holds each one to it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse
+
+from talkdown.domain.state import IncidentState
+from talkdown.services import accounts, incidents, live, transcripts, verify
+from talkdown.web.deps import AppDep, Closer, CurrentIncident, Exporter, Opener, Reader, client_of
+from talkdown.web.schemas import (
+    AdviceOut,
+    AnnotationOut,
+    CloseIn,
+    HeadOut,
+    IncidentIn,
+    IncidentOut,
+    Recorded,
+    ReopenIn,
+    VerifyOut,
+)
+
+router = APIRouter(prefix="/api", responses={401: {}, 403: {}})
+ExportFormat = Literal["events", "text", "vtt", "srt", "csv", "jsonl"]
+
+
+@router.get("/incidents", tags=["incidents"])
+def list_incidents(app: AppDep, user: Reader) -> list[IncidentOut]:
+    del user
+    return [IncidentOut(**vars(s)) for s in incidents.list_incidents(app)]
+
+
+@router.post("/incidents", tags=["incidents"], status_code=201)
+def open_incident(app: AppDep, user: Opener, body: IncidentIn) -> Recorded:
+    incident_id = incidents.open_incident(
+        accounts.acting_as(app, user),
+        title=body.title,
+        incident_type=body.incident_type,
+        location=body.location,
+        description=body.description,
+    )
+    return Recorded(seq=1, id=incident_id)
+
+
+@router.get("/incidents/{incident_id}", tags=["incidents"], responses={404: {}})
+def show_incident(app: AppDep, user: Reader, incident_id: CurrentIncident) -> IncidentState:
+    """The incident's current state: the fold of its log, corrections applied."""
+    del user
+    return incidents.get_incident(app, incident_id)
+
+
+@router.post("/incidents/{incident_id}/close", tags=["incidents"], responses={404: {}, 409: {}})
+def close_incident(app: AppDep, user: Closer, incident_id: CurrentIncident, body: CloseIn) -> Recorded:
+    seq = incidents.close_incident(accounts.acting_as(app, user), incident_id, outcome=body.outcome, reason=body.reason)
+    return Recorded(seq=seq)
+
+
+@router.post("/incidents/{incident_id}/reopen", tags=["incidents"], responses={404: {}, 409: {}})
+def reopen_incident(app: AppDep, user: Closer, incident_id: CurrentIncident, body: ReopenIn) -> Recorded:
+    return Recorded(seq=incidents.reopen_incident(accounts.acting_as(app, user), incident_id, reason=body.reason))
+
+
+@router.get("/incidents/{incident_id}/annotations", tags=["analysis"], responses={404: {}})
+def list_annotations(app: AppDep, user: Reader, incident_id: CurrentIncident) -> dict[int, list[AnnotationOut]]:
+    """Stored analysis of each utterance (current analyser versions), keyed by utterance seq."""
+    del user
+    return {
+        seq: [AnnotationOut.model_validate(a.model_dump()) for a in anns]
+        for seq, anns in live.annotations_of(app, incident_id).items()
+    }
+
+
+@router.get("/incidents/{incident_id}/advice", tags=["analysis"], responses={404: {}})
+def list_advice(app: AppDep, user: Reader, incident_id: CurrentIncident) -> list[AdviceOut]:
+    del user
+    board = live.board_view(app, incident_id)
+    return [AdviceOut.model_validate(a.to_json()) for a in board.advice]
+
+
+@router.get("/incidents/{incident_id}/verify", tags=["integrity"], responses={404: {}, 500: {}})
+def verify_incident(app: AppDep, user: Reader, incident_id: CurrentIncident) -> VerifyOut:
+    """Recompute the hash chain; a broken chain is a TD501/TD502 problem naming the first bad seq."""
+    del user
+    result = verify.verify_incident(app, incident_id)
+    return VerifyOut(ok=result.ok, count=result.count, head_seq=result.head_seq, head_hash=result.head_hash)
+
+
+@router.get("/incidents/{incident_id}/head", tags=["integrity"], responses={404: {}})
+def head(app: AppDep, user: Reader, incident_id: CurrentIncident) -> HeadOut:
+    del user
+    h = verify.get_head(app, incident_id)
+    return HeadOut(**vars(h), paper_line=h.paper_line)
+
+
+@router.get(
+    "/incidents/{incident_id}/export",
+    tags=["integrity"],
+    response_class=PlainTextResponse,
+    responses={404: {}, 200: {"content": {"text/plain": {}}}},
+)
+def export(
+    request: Request,
+    app: AppDep,
+    user: Exporter,
+    incident_id: CurrentIncident,
+    format: Annotated[ExportFormat, Query()] = "events",
+) -> PlainTextResponse:
+    """The hash-chained event log (``events``) or a transcript; every export is recorded in the audit log."""
+    if format == "events":
+        text, name = verify.export_event_log(app, incident_id), f"{incident_id}.events.json"
+    else:
+        text, name = transcripts.export_transcript(app, incident_id, fmt=format), f"{incident_id}.{format}"
+    accounts.audit(app, actor=user.actor, action="export", target=incident_id, client=client_of(request), detail=format)
+    return PlainTextResponse(text, headers={"Content-Disposition": f'attachment; filename="{name}"'})

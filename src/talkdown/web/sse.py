@@ -1,0 +1,194 @@
+"""Live fan-out: ``GET /incidents/{id}/stream`` tails an incident's log by seq and pushes board fragments.
+
+Why polling the store and not an in-process bus: a teammate's entry may come from another console process,
+the CLI or the phone-text gateway, so the log is the only bus every writer shares; polling by seq works the
+same on SQLite and PostgreSQL and across restarts. One ``Tail`` per incident and event loop polls and
+renders for all of that process's subscribers, so fifty open boards cost one query per interval.
+
+Each message's SSE ``id`` is the last seq it carries. A browser that reconnects sends ``Last-Event-ID`` and
+first gets what it missed, read from the store, then joins the tail; messages it has already seen are
+skipped and a gap is filled from the store, so no line is lost or shown twice. A line is pushed as soon as
+it is committed and pushed again, with its chips, when its analysis is stored (analysis runs after the
+commit, CONVENTIONS §6). The side panels are re-rendered at most once per ``panel_interval``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from starlette.concurrency import run_in_threadpool
+
+from talkdown.domain.log import Envelope
+from talkdown.services import live
+from talkdown.services.wiring import App
+from talkdown.web.config import WebConfig
+from talkdown.web.deps import AppDep, CurrentIncident, Reader
+from talkdown.web.rendering import PANELS, Fragments
+
+log = logging.getLogger(__name__)
+PANEL_INTERVAL_S = 0.5
+
+
+@dataclass
+class Message:
+    first_seq: int
+    last_seq: int
+    html: str
+
+    def event(self) -> ServerSentEvent:
+        seq = str(self.last_seq) if self.last_seq else None
+        return ServerSentEvent(raw_data=self.html.replace("\n", " "), id=seq)
+
+
+@dataclass
+class Tail:
+    incident_id: str
+    cursor: int
+    queues: set[asyncio.Queue[Message]] = field(default_factory=set)
+    task: asyncio.Task[None] | None = None
+    pending: dict[int, float] = field(default_factory=dict)  # utterance seq -> when first seen unanalysed
+    panels_due: bool = False
+    panels_at: float = 0.0
+
+
+class Hub:
+    """The tails of one process, keyed by event loop and incident."""
+
+    def __init__(self, app: App, fragments: Fragments, config: WebConfig) -> None:
+        self.app = app
+        self.fragments = fragments
+        self.config = config
+        self._tails: dict[tuple[int, str], Tail] = {}
+
+    def render(self, incident_id: str, envs: list[Envelope]) -> Message:
+        """The new lines of a batch; panels follow in a separate, rate-limited update (they cost more)."""
+        state, annotations = live.lines_view(self.app, incident_id)
+        seqs = [e.seq for e in envs if e.kind == "utterance_logged"]
+        return Message(envs[0].seq, envs[-1].seq, self.fragments.lines(state, seqs, annotations))
+
+    def _render_update(self, tail: Tail, analysed: list[int]) -> str:
+        board = live.board_view(self.app, tail.incident_id)
+        return self.fragments.replaced_lines(board.state, analysed, board.annotations) + self.fragments.panels(board)
+
+    async def subscribe(self, incident_id: str, after: int) -> AsyncIterator[ServerSentEvent]:
+        queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=1000)
+        tail = await self._join(incident_id, queue)
+        last = after
+        try:
+            last, missed = await self._catch_up(incident_id, last)
+            if missed is not None:
+                yield missed.event()
+            yield ServerSentEvent(comment="live", retry=1000)
+            while True:
+                msg = await queue.get()
+                if msg.last_seq and msg.last_seq <= last:
+                    continue
+                if msg.first_seq and msg.first_seq != last + 1:
+                    last, missed = await self._catch_up(incident_id, last)  # a gap or an overlap: read the store
+                    if missed is not None:
+                        yield missed.event()
+                    continue
+                yield msg.event()
+                last = msg.last_seq or last
+        finally:
+            tail.queues.discard(queue)
+            if not tail.queues and tail.task is not None:
+                tail.task.cancel()
+
+    async def _catch_up(self, incident_id: str, last: int) -> tuple[int, Message | None]:
+        envs = await run_in_threadpool(live.events_after, self.app, incident_id, last)
+        if not envs:
+            return last, None
+        msg = await run_in_threadpool(self.render, incident_id, envs)
+        return envs[-1].seq, msg
+
+    async def _join(self, incident_id: str, queue: asyncio.Queue[Message]) -> Tail:
+        key = (id(asyncio.get_running_loop()), incident_id)
+        tail = self._tails.get(key)
+        if tail is None or tail.task is None or tail.task.done():
+            cursor = await run_in_threadpool(live.head_seq, self.app, incident_id)
+            tail = Tail(incident_id, cursor)
+            self._tails[key] = tail
+            tail.queues.add(queue)
+            tail.task = asyncio.create_task(self._run(tail))
+        else:
+            tail.queues.add(queue)
+        return tail
+
+    def _broadcast(self, tail: Tail, msg: Message) -> None:
+        for queue in list(tail.queues):
+            try:
+                queue.put_nowait(msg)
+            except asyncio.QueueFull:  # a stalled client: drop it; its browser reconnects with Last-Event-ID
+                tail.queues.discard(queue)
+
+    async def _run(self, tail: Tail) -> None:
+        try:
+            while tail.queues:
+                await self._poll(tail)
+                await asyncio.sleep(self.config.poll_interval_s)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug in rendering must not leave boards silently stale; subscribers will re-join
+            log.exception("live tail of incident %s stopped", tail.incident_id)
+            for queue in list(tail.queues):
+                tail.queues.discard(queue)
+
+    async def _poll(self, tail: Tail) -> None:
+        envs = await run_in_threadpool(live.events_after, self.app, tail.incident_id, tail.cursor)
+        now = time.monotonic()
+        if envs:
+            msg = await run_in_threadpool(self.render, tail.incident_id, envs)
+            tail.cursor = envs[-1].seq
+            self._broadcast(tail, msg)
+            for env in envs:
+                if env.kind == "utterance_logged":
+                    tail.pending[env.seq] = now
+            tail.panels_due = True
+        analysed: list[int] = []
+        if tail.pending:
+            done = await run_in_threadpool(live.analysed_seqs, self.app, tail.incident_id, list(tail.pending))
+            analysed = sorted(done)
+            for seq, seen in list(tail.pending.items()):
+                if seq in done or now - seen > self.config.annotation_wait_s:
+                    tail.pending.pop(seq)
+        refresh = now - tail.panels_at > self.config.advice_refresh_s
+        if analysed or refresh or (tail.panels_due and now - tail.panels_at > PANEL_INTERVAL_S):
+            html = await run_in_threadpool(self._render_update, tail, analysed)
+            tail.panels_due, tail.panels_at = False, now
+            self._broadcast(tail, Message(0, 0, html))
+
+
+router = APIRouter()
+
+
+@router.get(
+    "/incidents/{incident_id}/stream",
+    response_class=EventSourceResponse,
+    tags=["live"],
+    responses={401: {}, 403: {}, 404: {}},
+)
+async def stream(
+    request: Request,
+    app: AppDep,
+    user: Reader,
+    incident_id: CurrentIncident,
+    after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    last_event_id: Annotated[str | None, Header(max_length=20)] = None,
+) -> AsyncIterator[ServerSentEvent]:
+    """Board fragments (HTML, for HTMX out-of-band swaps) for every event after ``after`` or ``Last-Event-ID``."""
+    del app, user
+    hub: Hub = request.app.state.hub
+    start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+    async for event in hub.subscribe(incident_id, start):
+        yield event
+
+
+__all__ = ["PANELS", "Hub", "router"]

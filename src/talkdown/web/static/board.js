@@ -1,0 +1,124 @@
+/* talkdown console: countdowns, time on duty, and the scribe's keyboard-only entry box.
+ * No inline scripts anywhere (the Content-Security-Policy forbids them); everything is wired here. */
+(function () {
+  "use strict";
+
+  function pad(n) { return String(n).padStart(2, "0"); }
+
+  function span(seconds) {
+    var s = Math.abs(Math.round(seconds));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    return (h ? h + ":" + pad(m) : String(m)) + ":" + pad(r);
+  }
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-due]").forEach(function (el) {
+      var due = Date.parse(el.getAttribute("data-due"));
+      if (isNaN(due)) { return; }
+      var left = (due - now) / 1000;
+      el.textContent = left >= 0 ? "in " + span(left) : "passed " + span(left) + " ago";
+      el.classList.toggle("soon", left >= 0 && left < 15 * 60);
+      el.classList.toggle("passed", left < 0);
+    });
+    document.querySelectorAll("[data-since]").forEach(function (el) {
+      var since = Date.parse(el.getAttribute("data-since"));
+      if (!isNaN(since)) { el.textContent = span((now - since) / 1000); }
+    });
+  }
+
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function radios() { return Array.prototype.slice.call(document.querySelectorAll("#speakers input[type=radio]")); }
+
+  function choose(index) {
+    var all = radios();
+    if (!all.length) { return; }
+    var r = all[(index + all.length) % all.length];
+    r.checked = true;
+    syncRole();
+  }
+
+  function syncRole() {
+    var checked = document.querySelector("#speakers input[type=radio]:checked");
+    var hidden = document.querySelector('#entry input[name="role_if_new"]');
+    if (checked && hidden) { hidden.value = checked.getAttribute("data-role") || ""; }
+  }
+
+  function lastSeq() {
+    var lines = document.querySelectorAll("#log article.utt");
+    return lines.length ? lines[lines.length - 1].getAttribute("data-seq") : null;
+  }
+
+  function mark(kind) {
+    var form = document.getElementById("entry");
+    var seq = lastSeq();
+    if (!form || !seq || !window.htmx) { return; }
+    var box = document.getElementById("entry-text");
+    var values = { seq: seq, mark: kind };
+    if (kind === "deadline" && /^\s*\d+\s*(h|m|min|s)?(\s*\d+\s*(m|min|s))?\s*$/i.test(box.value)) {
+      values.due = box.value.trim();
+      box.value = "";
+    }
+    window.htmx.ajax("POST", "/incidents/" + form.getAttribute("data-incident") + "/marks", {
+      target: "#alerts", swap: "innerHTML", values: values, headers: { "X-CSRF-Token": csrf() }
+    });
+  }
+
+  document.addEventListener("keydown", function (ev) {
+    if (!document.getElementById("entry") || !ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
+    var key = ev.key.toLowerCase(), code = ev.code || "";
+    var all = radios(), current = all.findIndex(function (r) { return r.checked; });
+    if (code === "KeyS" || key === "s") { choose(current + 1); }
+    else if (/^Digit[1-9]$/.test(code)) { choose(parseInt(code.slice(5), 10) - 1); }
+    else if (code === "KeyD" || key === "d") { mark("demand"); }
+    else if (code === "KeyT" || key === "t") { mark("deadline"); }
+    else if (code === "KeyP" || key === "p") { mark("promise"); }
+    else { return; }
+    ev.preventDefault();
+    var box = document.getElementById("entry-text");
+    if (box) { box.focus(); }
+  });
+
+  document.addEventListener("change", function (ev) {
+    if (ev.target && ev.target.closest && ev.target.closest("#speakers")) { syncRole(); }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var form = ev.detail && ev.detail.elt;
+    if (form && form.classList && form.classList.contains("reset-on-success") && ev.detail.successful) {
+      var keep = form.querySelector("#speakers input:checked");
+      var text = form.querySelector("#entry-text");
+      if (text) { text.value = ""; text.focus(); } else { form.reset(); }
+      if (keep) { keep.checked = true; }
+    }
+  });
+
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    var log = document.getElementById("log");
+    if (log) { log.scrollTop = log.scrollHeight; }
+    var head = document.getElementById("head-seq"), seq = lastSeq();
+    if (head && seq && parseInt(seq, 10) > parseInt(head.textContent, 10)) { head.textContent = seq; }
+    tick();
+  });
+
+  document.addEventListener("htmx:sseOpen", function () {
+    var s = document.getElementById("live");
+    if (s) { s.textContent = "live"; s.className = "live-status on"; }
+  });
+  document.addEventListener("htmx:sseError", function () {
+    var s = document.getElementById("live");
+    if (s) { s.textContent = "reconnecting…"; s.className = "live-status off"; }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    syncRole();
+    tick();
+    var log = document.getElementById("log");
+    if (log) { log.scrollTop = log.scrollHeight; }
+    window.setInterval(tick, 1000);
+  });
+})();

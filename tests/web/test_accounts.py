@@ -1,0 +1,113 @@
+"""Accounts on both backends: hashes, sessions, throttling and the append-only audit log."""
+
+# ruff: noqa: S105, S106  # test accounts in temporary databases
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from talkdown.domain.clock import FixedClock
+from talkdown.errors import TalkdownError
+from talkdown.services import accounts
+from talkdown.services.accounts import AccountRole, Permission
+from talkdown.services.wiring import App
+
+PASSWORD = "correct horse battery"
+
+
+def _add(app: App, name: str = "lee", role: AccountRole = AccountRole.SCRIBE) -> None:
+    accounts.add_user(app, username=name, role=role, password=PASSWORD)
+
+
+def test_password_is_stored_only_as_an_argon2id_hash(app: App) -> None:
+    _add(app)
+    row = app.accounts.find_user("lee")
+    assert row is not None
+    assert row.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in row.password_hash
+
+
+def test_a_second_account_with_the_same_name_is_refused(app: App) -> None:
+    _add(app)
+    with pytest.raises(TalkdownError) as err:
+        _add(app, "LEE")
+    assert err.value.code == "TD451"
+
+
+def test_short_passwords_and_unknown_roles_are_refused(app: App) -> None:
+    with pytest.raises(TalkdownError) as short:
+        accounts.add_user(app, username="x", role=AccountRole.SCRIBE, password="short")
+    with pytest.raises(TalkdownError) as role:
+        accounts.parse_role("commander")
+    assert (short.value.code, role.value.code) == ("TD154", "TD153")
+
+
+def test_sign_in_opens_a_session_that_sign_out_closes(app: App) -> None:
+    _add(app)
+    session = accounts.sign_in(app, username="Lee", password=PASSWORD, client="10.0.0.5")
+    found = accounts.find_session(app, session.token)
+    assert found is not None and found.username == "lee" and found.role is AccountRole.SCRIBE
+    accounts.sign_out(app, session.token)
+    assert accounts.find_session(app, session.token) is None
+
+
+def test_a_session_expires_after_its_lifetime(app: App, clock: FixedClock) -> None:
+    _add(app)
+    session = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    clock.advance(accounts.SESSION_LIFETIME + timedelta(seconds=5))
+    assert accounts.find_session(app, session.token) is None
+
+
+def test_wrong_password_and_unknown_user_give_the_same_error_and_are_audited(app: App) -> None:
+    _add(app)
+    codes = []
+    for name in ("lee", "nobody"):
+        with pytest.raises(TalkdownError) as err:
+            accounts.sign_in(app, username=name, password="wrong password!", client="c")
+        codes.append(err.value.code)
+    assert codes == ["TD150", "TD150"]
+    failed = [(r.actor, r.outcome) for r in accounts.list_audit(app) if r.action == "login"]
+    assert failed == [("user:lee", "failed"), ("user:nobody", "failed")]
+
+
+def test_five_failures_pause_sign_in_even_with_the_right_password_until_the_pause_ends(
+    app: App, clock: FixedClock
+) -> None:
+    _add(app)
+    for _ in range(accounts.MAX_USER_FAILURES):
+        with pytest.raises(TalkdownError):
+            accounts.sign_in(app, username="lee", password="wrong password!", client="c")
+    with pytest.raises(TalkdownError) as paused:
+        accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    assert paused.value.code == "TD450"
+    clock.advance(accounts.FIRST_PAUSE)
+    assert accounts.sign_in(app, username="lee", password=PASSWORD, client="c").user.username == "lee"
+
+
+def test_many_failures_from_one_address_pause_that_address_for_every_account(app: App) -> None:
+    _add(app)
+    for n in range(accounts.MAX_CLIENT_FAILURES):
+        with pytest.raises(TalkdownError):
+            accounts.sign_in(app, username=f"guess{n}", password="wrong password!", client="10.9.9.9")
+    with pytest.raises(TalkdownError) as paused:
+        accounts.sign_in(app, username="lee", password=PASSWORD, client="10.9.9.9")
+    assert paused.value.code == "TD450"
+    assert accounts.sign_in(app, username="lee", password=PASSWORD, client="10.0.0.1").user.username == "lee"
+
+
+def test_observer_may_only_read_and_admin_may_not_write_the_record() -> None:
+    assert accounts.PERMISSIONS[AccountRole.OBSERVER] == {Permission.READ}
+    assert Permission.LOG_UTTERANCE not in accounts.PERMISSIONS[AccountRole.ADMIN]
+    assert Permission.MANAGE_USERS in accounts.PERMISSIONS[AccountRole.ADMIN]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"])
+def test_the_audit_log_refuses_update_and_delete(app: App, statement: str) -> None:
+    accounts.audit(app, actor="user:lee", action="export", target="i1")
+    with pytest.raises(DBAPIError), app.accounts.engine.begin() as conn:
+        conn.execute(text(statement))
+    assert [r.actor for r in accounts.list_audit(app)] == ["user:lee"]

@@ -1,0 +1,96 @@
+"""The JSON API does what the pages do: open, log, mark from a line, ledger entries, verify, export."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from talkdown.services import incidents, live, verify
+from talkdown.services.accounts import AccountRole as R
+from tests.web.conftest import Console
+
+THREAT = "Get me a car. You got 30 minutes, then I kill him."
+
+
+def test_a_logged_line_is_recorded_as_the_user_and_analysed_after_the_response(console: Console) -> None:
+    client = console.client(R.SCRIBE)
+    response = client.post(f"/api/incidents/{console.incident_id}/utterances", json={"speaker": "subj", "text": THREAT})
+    assert response.status_code == 201
+    seq = response.json()["seq"]
+    envs = live.events_after(console.app, console.incident_id, seq - 1)
+    assert (envs[0].actor, envs[0].kind) == ("user:scribe", "utterance_logged")
+    labels = {
+        (a["family"], a["label"])
+        for a in client.get(f"/api/incidents/{console.incident_id}/annotations").json()[str(seq)]
+    }
+    assert {("talkdown_cue", "threat"), ("talkdown_cue", "deadline")} <= labels
+
+
+def test_marking_a_deadline_from_a_line_uses_the_time_the_cue_parsed(console: Console) -> None:
+    client = console.client(R.SCRIBE)
+    seq = client.post(
+        f"/api/incidents/{console.incident_id}/utterances", json={"speaker": "subj", "text": THREAT}
+    ).json()["seq"]
+    said_at = incidents.get_incident(console.app, console.incident_id).utterance_at(seq)
+    marked = client.post(f"/api/incidents/{console.incident_id}/marks", json={"seq": seq, "mark": "deadline"})
+    assert marked.status_code == 201
+    deadline = incidents.get_incident(console.app, console.incident_id).deadlines[marked.json()["id"]]
+    assert said_at is not None and deadline.utterance_seq == seq
+    assert round((deadline.due_at - said_at.at).total_seconds() / 60) == 30
+
+
+def test_marking_a_deadline_from_a_line_without_a_time_asks_for_one(console: Console) -> None:
+    client = console.client(R.SCRIBE)
+    seq = client.post(
+        f"/api/incidents/{console.incident_id}/utterances", json={"speaker": "subj", "text": "Leave me alone."}
+    ).json()["seq"]
+    refused = client.post(f"/api/incidents/{console.incident_id}/marks", json={"seq": seq, "mark": "deadline"})
+    typed = client.post(
+        f"/api/incidents/{console.incident_id}/marks", json={"seq": seq, "mark": "deadline", "due": "15m"}
+    )
+    assert (refused.status_code, refused.json()["code"]) == (422, "TD105")
+    assert typed.status_code == 201
+
+
+def test_ledger_entries_reach_the_incident_state(console: Console) -> None:
+    client = console.client(R.TEAM_LEADER)
+    base = f"/api/incidents/{console.incident_id}"
+    hostage = client.post(f"{base}/hostages", json={"alias": "Owen", "condition": "unharmed"}).json()["id"]
+    intel = client.post(
+        f"{base}/intel", json={"content": "Owns a shotgun", "source": "partner", "reliability": "B", "credibility": "2"}
+    )
+    client.post(f"{base}/hostage-release", json={"hostage_id": hostage})
+    promise = client.post(f"{base}/promises", json={"what": "Call his daughter"}).json()["id"]
+    state = client.get(base).json()
+    assert state["hostages"][hostage]["released_at"] is not None
+    assert state["intel"][intel.json()["id"]]["reliability"] == "B"
+    assert state["promises"][promise]["status"] == "pending"
+
+
+def test_an_invalid_body_is_a_td105_problem_naming_the_field(console: Console) -> None:
+    response = console.client(R.INTELLIGENCE).post(
+        f"/api/incidents/{console.incident_id}/intel", json={"content": "x", "source": "y", "reliability": "Z"}
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "TD105" and "reliability" in response.json()["detail"]
+
+
+def test_an_unknown_incident_is_a_404_problem(console: Console) -> None:
+    response = console.client(R.OBSERVER).get("/api/incidents/ffffffffffff")
+    assert (response.status_code, response.json()["code"]) == (404, "TD201")
+
+
+def test_verify_head_and_export_agree_with_the_log(console: Console) -> None:
+    client = console.client(R.TEAM_LEADER)
+    base = f"/api/incidents/{console.incident_id}"
+    checked, head = client.get(f"{base}/verify").json(), client.get(f"{base}/head").json()
+    exported = client.get(f"{base}/export", params={"format": "events"}).text
+    envelopes = verify.read_event_log(exported, file="export")
+    assert checked["ok"] is True and checked["head_seq"] == head["seq"] == envelopes[-1].seq
+    assert head["hash"] == envelopes[-1].hash
+
+
+def test_opening_an_incident_records_the_user_as_actor(console: Console) -> None:
+    response = console.client(R.SCRIBE).post("/api/incidents", json={"title": "Bus 42", "incident_type": "hijacking"})
+    assert response.status_code == 201
+    env = live.events_after(console.app, response.json()["id"], 0)[0]
+    assert env.actor == "user:scribe" and isinstance(env.at, datetime)

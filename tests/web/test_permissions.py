@@ -1,0 +1,138 @@
+"""Role × endpoint matrix: every route is held to the permission the team's roles give (written out here).
+
+The expected table is written by hand from docs/web.md, not read from the code under test. A route added
+without a row here fails ``test_every_route_is_in_the_matrix``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from talkdown.services import accounts
+from talkdown.services.accounts import AccountRole as R
+from tests.web.conftest import Console
+
+ALL = frozenset(R)
+TEAM = frozenset({R.TEAM_LEADER, R.INSTRUCTOR})
+WRITERS = TEAM | {R.NEGOTIATOR, R.SCRIBE}
+INC = "{incident_id}"
+
+# (method, path) -> roles that may call it
+MATRIX: dict[tuple[str, str], frozenset[R]] = {
+    ("GET", "/incidents"): ALL,
+    ("GET", f"/incidents/{INC}"): ALL,
+    ("GET", f"/incidents/{INC}/stream"): ALL,
+    ("GET", "/guide"): ALL,
+    ("GET", "/api/incidents"): ALL,
+    ("GET", f"/api/incidents/{INC}"): ALL,
+    ("GET", f"/api/incidents/{INC}/annotations"): ALL,
+    ("GET", f"/api/incidents/{INC}/advice"): ALL,
+    ("GET", f"/api/incidents/{INC}/verify"): ALL,
+    ("GET", f"/api/incidents/{INC}/head"): ALL,
+    ("GET", "/api/session"): ALL,
+    ("POST", "/incidents"): TEAM | {R.SCRIBE},
+    ("POST", "/api/incidents"): TEAM | {R.SCRIBE},
+    ("POST", f"/api/incidents/{INC}/close"): TEAM,
+    ("POST", f"/api/incidents/{INC}/reopen"): TEAM,
+    ("GET", f"/api/incidents/{INC}/export"): TEAM | {R.ADMIN},
+    ("GET", "/api/users"): {R.ADMIN},
+    ("POST", "/api/users"): {R.ADMIN},
+    ("GET", "/api/audit"): {R.ADMIN},
+}
+for name in ("utterances",):
+    MATRIX[("POST", f"/api/incidents/{INC}/{name}")] = WRITERS
+    MATRIX[("POST", f"/incidents/{INC}/{name}")] = WRITERS
+for name in (
+    "marks",
+    "parties",
+    "demands",
+    "demand-status",
+    "deadlines",
+    "deadline-status",
+    "promises",
+    "promise-status",
+    "concessions",
+    "concession-status",
+    "hostages",
+    "hostage-condition",
+    "hostage-release",
+):
+    MATRIX[("POST", f"/api/incidents/{INC}/{name}")] = WRITERS
+    MATRIX[("POST", f"/incidents/{INC}/{name}")] = WRITERS
+for name, roles in (
+    ("intel", TEAM | {R.INTELLIGENCE}),
+    ("notes", WRITERS | {R.INTELLIGENCE}),
+    ("advice-dismissals", TEAM | {R.NEGOTIATOR}),
+):
+    MATRIX[("POST", f"/api/incidents/{INC}/{name}")] = frozenset(roles)
+    MATRIX[("POST", f"/incidents/{INC}/{name}")] = frozenset(roles)
+
+# Routes any signed-in user may call: sign-out, and the redirect from "/".
+SESSION_ONLY = {("POST", "/logout"), ("DELETE", "/api/session"), ("GET", "/")}
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/session"), ("GET", "/openapi.json")}
+
+
+def _routes(console: Console) -> set[tuple[str, str]]:
+    web = console.client(R.ADMIN).app
+    found: set[tuple[str, str]] = set()
+    for path, item in web.openapi()["paths"].items():  # type: ignore[attr-defined]
+        found |= {(method.upper(), path) for method in item}
+    pages = {
+        ("GET", "/incidents"),
+        ("POST", "/incidents"),
+        ("GET", f"/incidents/{INC}"),
+        ("GET", "/guide"),
+        ("GET", "/"),
+        ("POST", "/logout"),
+        ("GET", "/login"),
+        ("POST", "/login"),
+        ("GET", "/openapi.json"),
+    }
+    forms = {
+        ("POST", p.replace("/api", "", 1)) for m, p in found if m == "POST" and p.startswith(f"/api/incidents/{INC}/")
+    }
+    forms -= {("POST", f"/incidents/{INC}/close"), ("POST", f"/incidents/{INC}/reopen")}
+    return found | pages | forms
+
+
+def test_every_route_is_in_the_matrix(console: Console) -> None:
+    assert _routes(console) == set(MATRIX) | SESSION_ONLY | PUBLIC
+
+
+def _call(console: Console, role: R, method: str, path: str) -> int:
+    client = console.client(role)
+    url = path.replace(INC, console.incident_id)
+    if url.endswith("/stream"):
+        url += "?after=999999"
+    if method == "GET":
+        if url.endswith("/stream") or "stream?" in url:
+            with client.stream("GET", url) as response:
+                return response.status_code
+        return client.get(url, follow_redirects=False).status_code
+    return client.request(method, url, json={}, follow_redirects=False).status_code
+
+
+CASES = [(role, method, path) for (method, path) in sorted(MATRIX) for role in R]
+
+
+@pytest.mark.parametrize(("role", "method", "path"), CASES, ids=[f"{r.value}-{m}-{p}" for r, m, p in CASES])
+def test_role_may_call_the_route_only_if_the_matrix_says_so(console: Console, role: R, method: str, path: str) -> None:
+    if path.endswith("/stream") and role in MATRIX[(method, path)]:
+        pytest.skip("an allowed stream stays open; tests/web/test_sse.py covers it")
+    status = _call(console, role, method, path)
+    if role in MATRIX[(method, path)]:
+        assert status not in (401, 403) and status < 500, status
+    else:
+        assert status == 403
+
+
+def test_a_denial_is_recorded_in_the_audit_log(console: Console) -> None:
+    before = len(accounts.list_audit(console.app, limit=10_000))
+    response = console.client(R.OBSERVER).post(
+        f"/api/incidents/{console.incident_id}/utterances", json={"speaker": "subj", "text": "hello"}
+    )
+    assert response.status_code == 403 and response.json()["code"] == "TD350"
+    new = accounts.list_audit(console.app, limit=10_000)[before:]
+    assert [(r.actor, r.action, r.outcome, r.detail) for r in new] == [
+        ("user:observer", "denied", "denied", "LOG_UTTERANCE")
+    ]

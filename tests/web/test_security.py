@@ -1,0 +1,136 @@
+"""Sessions, CSRF, cookies, headers, escaping and problem+json: what an attacker or a mistake would hit."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from talkdown.services import accounts, incidents
+from talkdown.services.accounts import AccountRole as R
+from talkdown.web.app import create_app
+from talkdown.web.config import WebConfig
+from tests.web.conftest import PASSWORD, Console
+
+
+def _anonymous(console: Console, **config: bool) -> TestClient:
+    return TestClient(create_app(console.app, config=WebConfig(**config)), raise_server_exceptions=False)
+
+
+def test_api_without_a_session_answers_401_problem_json(console: Console) -> None:
+    response = _anonymous(console).get("/api/incidents")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert (body["code"], body["status"], body["instance"]) == ("TD151", 401, "/api/incidents")
+
+
+def test_a_page_without_a_session_redirects_to_sign_in(console: Console) -> None:
+    response = _anonymous(console).get("/incidents", headers={"accept": "text/html"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/incidents"
+
+
+def test_a_write_without_the_csrf_token_is_refused_and_nothing_is_recorded(console: Console) -> None:
+    client = console.client(R.SCRIBE)
+    head = incidents.get_incident(console.app, console.incident_id).head_seq
+    url = f"/api/incidents/{console.incident_id}/notes"
+    missing = client.post(url, json={"text": "x"}, headers={"X-CSRF-Token": ""})
+    other = client.post(url, json={"text": "x"}, headers={"X-CSRF-Token": console.csrf[R.TEAM_LEADER]})
+    assert (missing.status_code, missing.json()["code"]) == (403, "TD152")
+    assert (other.status_code, other.json()["code"]) == (403, "TD152")
+    assert incidents.get_incident(console.app, console.incident_id).head_seq == head
+
+
+def test_the_form_field_carries_the_csrf_token_for_plain_forms(console: Console) -> None:
+    client = console.client(R.SCRIBE)
+    token = client.headers.pop("X-CSRF-Token")
+    try:
+        response = client.post("/incidents", data={"title": "Form-made", "csrf_token": token}, follow_redirects=False)
+    finally:
+        client.headers["X-CSRF-Token"] = token
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/incidents/")
+
+
+def test_session_cookie_is_httponly_and_samesite_strict_and_secure_only_over_tls(console: Console) -> None:
+    plain = _anonymous(console).post("/api/session", json={"username": "observer", "password": PASSWORD})
+    tls = _anonymous(console, secure_cookies=True).post(
+        "/api/session", json={"username": "observer", "password": PASSWORD}
+    )
+    plain_cookie, tls_cookie = plain.headers["set-cookie"].lower(), tls.headers["set-cookie"].lower()
+    assert "httponly" in plain_cookie and "samesite=strict" in plain_cookie and "secure" not in plain_cookie
+    assert "secure" in tls_cookie
+    assert tls.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_login_form_needs_its_double_submit_token(console: Console) -> None:
+    client = _anonymous(console)
+    forged = client.post("/login", data={"username": "observer", "password": PASSWORD, "csrf_token": "made-up"})
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    good = client.post(
+        "/login",
+        data={"username": "observer", "password": PASSWORD, "csrf_token": token.group(1), "next": "//evil.example"},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+    assert (good.status_code, good.headers["location"]) == (303, "/incidents")
+
+
+def test_wrong_password_on_the_form_shows_the_coded_error(console: Console) -> None:
+    client = _anonymous(console)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token is not None
+    response = client.post("/login", data={"username": "scribe", "password": "nope", "csrf_token": token.group(1)})
+    assert response.status_code == 401
+    assert "TD150" in response.text
+
+
+def test_every_response_carries_a_strict_content_security_policy(console: Console) -> None:
+    response = console.client(R.OBSERVER).get("/incidents")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in response.text  # no inline script: the CSP would block it
+
+
+def test_markup_in_an_utterance_is_escaped_on_the_board(console: Console) -> None:
+    client = console.client(R.SCRIBE)
+    text = "<script>alert(1)</script> I'll shoot him"
+    posted = client.post(f"/api/incidents/{console.incident_id}/utterances", json={"speaker": "subj", "text": text})
+    assert posted.status_code == 201
+    page = client.get(f"/incidents/{console.incident_id}").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_htmx_errors_come_back_as_an_alert_fragment_retargeted_to_the_alerts(console: Console) -> None:
+    response = console.client(R.OBSERVER).post(
+        f"/incidents/{console.incident_id}/notes", data={"text": "hi"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 403
+    assert response.headers["hx-retarget"] == "#alerts"
+    assert 'class="alert alert-error"' in response.text and "TD350" in response.text
+
+
+def test_exports_are_recorded_in_the_audit_log(console: Console) -> None:
+    response = console.client(R.TEAM_LEADER).get(f"/api/incidents/{console.incident_id}/export?format=events")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    last = accounts.list_audit(console.app, limit=10_000)[-1]
+    assert (last.actor, last.action, last.target, last.detail) == (
+        "user:team_leader",
+        "export",
+        console.incident_id,
+        "events",
+    )
+
+
+def test_signing_out_ends_the_session_for_the_api(console: Console) -> None:
+    client = _anonymous(console)
+    response = client.post("/api/session", json={"username": "intelligence", "password": PASSWORD})
+    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    assert client.delete("/api/session").status_code == 204
+    assert client.get("/api/session").status_code == 401

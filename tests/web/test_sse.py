@@ -1,0 +1,110 @@
+"""The live stream over a real server: pushes by seq, honours Last-Event-ID, sees other writers' entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+
+from talkdown.services import entries
+from talkdown.services.accounts import AccountRole as R
+from talkdown.web.app import create_app
+from tests.web.conftest import PASSWORD, Console
+from tests.web.server import running
+
+pytestmark = pytest.mark.integration
+
+
+def _events(lines: Iterator[str], count: int, *, logged_only: bool = False) -> list[tuple[str | None, str]]:
+    """The next ``count`` SSE messages carrying data, as (id, data).
+
+    ``logged_only`` skips id-less messages: chip refreshes for lines analysed in the background, which may
+    arrive at any moment after an earlier line was logged.
+    """
+    out: list[tuple[str | None, str]] = []
+    ident, data = None, []
+    for line in lines:
+        if line.startswith("id: "):
+            ident = line[4:]
+        elif line.startswith("data: "):
+            data.append(line[6:])
+        elif line == "" and data:
+            if not (logged_only and ident is None):
+                out.append((ident, "\n".join(data)))
+            ident, data = None, []
+            if len(out) == count:
+                return out
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(console: Console) -> Iterator[str]:
+    with running(create_app(console.app)) as url:
+        yield url
+
+
+@contextmanager
+def _client(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        body = client.post("/api/session", json={"username": "team_leader", "password": PASSWORD}).json()
+        client.headers["X-CSRF-Token"] = body["csrf_token"]
+        yield client
+
+
+def test_an_entry_from_another_writer_is_pushed_with_its_seq_as_id(console: Console, base_url: str) -> None:
+    head = entries.say(console.app, console.incident_id, speaker="subj", text="Still here.")
+    with (
+        _client(base_url) as client,
+        client.stream("GET", f"/incidents/{console.incident_id}/stream?after={head}") as s,
+    ):
+        seq = entries.say(console.app, console.incident_id, speaker="subj", text="Nobody calls me back.")  # CLI-like
+        ((ident, html),) = _events(s.iter_lines(), 1, logged_only=True)
+    assert ident == str(seq)
+    assert f'id="u-{seq}"' in html and "Nobody calls me back." in html and 'hx-swap-oob="beforeend:#log"' in html
+
+
+def test_a_reconnect_with_last_event_id_gets_exactly_what_it_missed(console: Console, base_url: str) -> None:
+    first = entries.say(console.app, console.incident_id, speaker="subj", text="One.")
+    second = entries.say(console.app, console.incident_id, speaker="subj", text="Two.")
+    third = entries.say(console.app, console.incident_id, speaker="subj", text="Three.")
+    with (
+        _client(base_url) as client,
+        client.stream(
+            "GET",
+            f"/incidents/{console.incident_id}/stream?after=0",
+            headers={"Last-Event-ID": str(first)},
+        ) as s,
+    ):
+        ((ident, html),) = _events(s.iter_lines(), 1, logged_only=True)
+    assert ident == str(third)
+    assert f'id="u-{second}"' in html and f'id="u-{third}"' in html and f'id="u-{first}"' not in html
+
+
+def test_a_line_is_pushed_again_with_its_chips_once_analysed(console: Console, base_url: str) -> None:
+    head = entries.say(console.app, console.incident_id, speaker="subj", text="Quiet.")
+    with (
+        _client(base_url) as client,
+        client.stream("GET", f"/incidents/{console.incident_id}/stream?after={head}") as s,
+    ):
+        lines = s.iter_lines()
+        posted = client.post(
+            f"/api/incidents/{console.incident_id}/utterances",
+            json={"speaker": "subj", "text": "You got 10 minutes, then I shoot him."},
+        )
+        seq = posted.json()["seq"]
+        seen = []
+        while not any(f'id="u-{seq}"' in h and "chip-threat" in h for _, h in seen) and len(seen) < 6:
+            seen += _events(lines, 1)
+    chips = [html for _, html in seen if f'id="u-{seq}"' in html and "chip-threat" in html]
+    assert chips, [h[:200] for _, h in seen]
+    assert '<mark class="ev ev-talkdown_cue"' in chips[0]
+
+
+def test_an_observer_may_watch_the_stream(console: Console, base_url: str) -> None:
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        client.post("/api/session", json={"username": R.OBSERVER.value, "password": PASSWORD})
+        with client.stream("GET", f"/incidents/{console.incident_id}/stream?after=0") as s:
+            assert s.status_code == 200
+            assert s.headers["content-type"].startswith("text/event-stream")
