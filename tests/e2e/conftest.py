@@ -3,6 +3,7 @@
 # ruff: noqa: S105  # test accounts in temporary databases
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ CHROMIUM = shutil.which("chromium")
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but Debian's chromium is missing: .ci/run must install it")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     return {
         **browser_type_launch_args,
