@@ -25,14 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import JsonValue, ValidationError
+from pydantic import JsonValue
 
 from talkdown import __version__
-from talkdown.domain.enums import IncidentMode, IncidentType, Role
-from talkdown.domain.events import AnyEvent, IncidentOpened, PartyAdded, UtteranceLogged
-from talkdown.domain.ids import new_id
+from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
+from talkdown.services._transcript_events import plan_incident
 from talkdown.services.formats import Transcript, TranscriptTurn, decode, detect_format, parse, render
 from talkdown.services.formats.model import parse_stamp
 from talkdown.services.incidents import resolve_incident_id
@@ -40,7 +39,6 @@ from talkdown.services.wiring import App
 
 FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json")
 _SIDES = frozenset({"negotiator", "subject", "party"})
-_SIDE_ROLE = {"negotiator": Role.PRIMARY, "subject": Role.SUBJECT}
 
 
 @dataclass(frozen=True)
@@ -274,42 +272,11 @@ def convert_convokit(folder: Path, out: Path) -> CorpusSummary:
 
 def import_convokit(app: App, folder: Path, *, incident_type: IncidentType = IncidentType.BARRICADE) -> list[str]:
     """Each conversation of a ConvoKit corpus becomes a STUDY incident; all are validated before any is written."""
-    planned = [_plan(t, incident_type) for t in read_corpus(folder)]
+    extra: dict[str, JsonValue] = {"format": "convokit"}
+    planned = [
+        plan_incident(t, incident_type=incident_type, title="convokit", extra_meta=extra) for t in read_corpus(folder)
+    ]
     at = app.clock.now()
     for incident_id, events in planned:
         app.recorder.record(incident_id, events, actor=app.actor, at=at)
     return [incident_id for incident_id, _ in planned]
-
-
-def _plan(t: Transcript, incident_type: IncidentType) -> tuple[str, list[AnyEvent]]:
-    source_meta: dict[str, JsonValue] = {"meta": t.meta, "split": t.split, "format": "convokit"}
-    events: list[AnyEvent] = [
-        IncidentOpened(
-            title=(t.external_id or "convokit")[:500],
-            incident_type=incident_type,
-            mode=IncidentMode.STUDY,
-            source=t.source,
-            external_id=t.external_id,
-            source_meta=source_meta,
-        )
-    ]
-    parties: dict[str, str] = {}
-    for turn in t.turns:
-        if turn.speaker not in parties:
-            parties[turn.speaker] = f"p{len(parties) + 1}"
-            role = _SIDE_ROLE.get(turn.role or "", Role.UNKNOWN)
-            events.append(PartyAdded(party_id=parties[turn.speaker], name=turn.speaker[:500], role=role))
-        try:
-            events.append(
-                UtteranceLogged(
-                    speaker=parties[turn.speaker],
-                    text=turn.text,
-                    source_time=turn.time,
-                    labels=dict(turn.labels),
-                    extra={"role": turn.role} if turn.role else {},
-                )
-            )
-        except ValidationError as exc:
-            problem = f"conversation {t.external_id}: {exc.errors()[0]['msg']}"
-            raise TalkdownError("TD122", file=t.source or "corpus", problem=problem) from exc
-    return new_id(), events

@@ -8,24 +8,19 @@ because a researcher's file should never be refused for a missing option.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import yaml
-from pydantic import JsonValue, ValidationError
 
-from talkdown.domain.enums import IncidentMode, IncidentType, Role
-from talkdown.domain.events import AnyEvent, IncidentOpened, PartyAdded, UtteranceLogged
-from talkdown.domain.ids import new_id
+from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
+from talkdown.services._transcript_events import plan_incident
 from talkdown.services.formats import decode, detect_format, parse, render
-from talkdown.services.formats.model import Transcript, TranscriptTurn, seconds
+from talkdown.services.formats.model import Transcript, TranscriptTurn
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
-
-# The JSONL format's sides, and the role a speaker on that side gets when nobody mapped it.
-_SIDE_ROLE = {"negotiator": Role.PRIMARY, "subject": Role.SUBJECT}
 
 
 def read_mapping(path: Path) -> dict[str, Role]:
@@ -73,7 +68,7 @@ def import_transcript(
     if not transcripts:
         raise TalkdownError("TD102", file=str(path), problem="no conversation found")
     planned = [
-        _plan(t, mapping=mapping or {}, incident_type=incident_type, title=title or path.stem, start=start)
+        plan_incident(t, mapping=mapping, incident_type=incident_type, title=title or path.stem, start=start)
         for t in transcripts
     ]
     ids = []
@@ -82,50 +77,6 @@ def import_transcript(
         app.recorder.record(incident_id, events, actor=app.actor, at=at)
         ids.append(incident_id)
     return ids
-
-
-def _plan(
-    t: Transcript, *, mapping: Mapping[str, Role], incident_type: IncidentType, title: str, start: datetime | None
-) -> tuple[str, list[AnyEvent]]:
-    meta: dict[str, JsonValue] = {"meta": t.meta, "split": t.split}
-    events: list[AnyEvent] = [
-        IncidentOpened(
-            title=(t.external_id or title)[:500],
-            incident_type=incident_type,
-            mode=IncidentMode.STUDY,
-            source=t.source,
-            external_id=t.external_id,
-            source_meta=meta,
-        )
-    ]
-    parties: dict[str, str] = {}
-    for turn in t.turns:
-        if turn.speaker not in parties:
-            parties[turn.speaker] = f"p{len(parties) + 1}"
-            role = mapping.get(turn.speaker) or _SIDE_ROLE.get(turn.role or "", Role.UNKNOWN)
-            events.append(PartyAdded(party_id=parties[turn.speaker], name=turn.speaker[:500], role=role))
-        events.append(_utterance(turn, parties[turn.speaker], start))
-    return new_id(), events
-
-
-def _utterance(turn: TranscriptTurn, party_id: str, start: datetime | None) -> UtteranceLogged:
-    extra: dict[str, JsonValue] = dict(turn.extra)
-    if turn.role is not None:
-        extra["role"] = turn.role
-    if turn.end_time is not None:
-        extra["end_time"] = turn.end_time
-    occurred = start + timedelta(seconds=seconds(turn.time)) if start is not None and turn.time else None
-    try:
-        return UtteranceLogged(
-            speaker=party_id,
-            text=turn.text,
-            occurred_at=occurred,
-            source_time=turn.time,
-            labels={k: list(v) for k, v in turn.labels.items()},
-            extra=extra,
-        )
-    except ValidationError as exc:
-        raise TalkdownError("TD105", value=turn.text[:40], what="utterance", problem=exc.errors()[0]["msg"]) from exc
 
 
 def transcript_of(state: IncidentState) -> Transcript:
