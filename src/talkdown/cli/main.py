@@ -13,7 +13,7 @@ import sys
 import typer
 from rich.console import Console
 
-from talkdown.cli import advise, cases, entries, incident, records, study, train, web
+from talkdown.cli import advise, cases, diplomatic, entries, incident, records, study, train, web
 from talkdown.cli.state import STATE
 from talkdown.errors import TalkdownError
 
@@ -29,6 +29,7 @@ app.add_typer(records.db_app, name="db", help="Database maintenance.")
 app.add_typer(train.app, name="train", help="Practise against a simulated subject; debriefs.")
 app.add_typer(study.app, name="study", help="Bulk analysis of transcripts, reports, ConvoKit interop.")
 app.add_typer(cases.app, name="cases", help="The historical case library and 'cases like this'.")
+app.add_typer(diplomatic.app, name="diplomatic")
 entries.register(app)
 advise.register(app)
 web.register(app)

@@ -1,0 +1,74 @@
+"""``talkdown diplomatic ...``: record the diplomatic track of kidnap-abroad and state-level incidents."""
+
+from __future__ import annotations
+
+import typer
+
+from talkdown.cli.state import STATE
+from talkdown.domain.enums import ChannelKind, StakeholderKind, Tone
+from talkdown.services import diplomatic
+
+app = typer.Typer(no_args_is_help=True, help="Diplomatic track: stakeholders, channels, constraints, media, support.")
+INCIDENT = typer.Argument(..., help="Incident id or a unique prefix.")
+
+
+def _done(ident: str, seq: int) -> None:
+    typer.echo(f"{ident} seq {seq}")
+
+
+@app.command("stakeholder")
+def stakeholder(
+    incident: str = INCIDENT,
+    name: str = typer.Argument(..., help="e.g. 'ICRC', 'Government of X', 'the group holding him'."),
+    kind: StakeholderKind = typer.Option(StakeholderKind.OTHER, "--kind"),
+    country: str = typer.Option("", "--country"),
+    stance: str = typer.Option("", "--stance", help="Free text: supportive, hostile, mediating..."),
+) -> None:
+    """Add a government, intermediary, non-state actor or other stakeholder."""
+    _done(*diplomatic.add_stakeholder(STATE.app(), incident, name=name, kind=kind, country=country, stance=stance))
+
+
+@app.command("channel")
+def channel(
+    incident: str = INCIDENT,
+    description: str = typer.Argument(...),
+    kind: ChannelKind = typer.Option(..., "--kind"),
+    with_: list[str] = typer.Option([], "--with", help="Stakeholder id or name; repeatable."),
+) -> None:
+    """Record a negotiation channel: official, back-channel or multilateral."""
+    _done(*diplomatic.open_channel(STATE.app(), incident, kind=kind, description=description, with_=with_))
+
+
+@app.command("constraint")
+def constraint(
+    incident: str = INCIDENT,
+    description: str = typer.Argument(..., help="e.g. 'No-ransom law: payments to the group are a crime'."),
+    legal: bool = typer.Option(False, "--legal", help="A law, as opposed to a policy."),
+) -> None:
+    """Record a legal or policy constraint."""
+    _done(*diplomatic.note_constraint(STATE.app(), incident, description=description, legal=legal))
+
+
+@app.command("media")
+def media(
+    incident: str = INCIDENT,
+    outlet: str = typer.Argument(...),
+    description: str = typer.Argument(...),
+    tone: Tone = typer.Option(Tone.NEUTRAL, "--tone"),
+    reach: int = typer.Option(1, "--reach", min=1, max=5, help="1 local .. 5 global."),
+) -> None:
+    """Record a media event (feeds Media Exposure)."""
+    _done(
+        *diplomatic.record_media(STATE.app(), incident, outlet=outlet, description=description, tone=tone, reach=reach)
+    )
+
+
+@app.command("support")
+def support(
+    incident: str = INCIDENT,
+    by: str = typer.Argument(..., help="Stakeholder id or name, or anyone else."),
+    description: str = typer.Argument(...),
+    tone: Tone = typer.Option(Tone.POSITIVE, "--tone", help="negative = condemnation or opposition."),
+) -> None:
+    """Record a statement of support or opposition (feeds International Support)."""
+    _done(*diplomatic.state_support(STATE.app(), incident, by=by, description=description, tone=tone))

@@ -1,0 +1,46 @@
+"""The diplomatic track is recorded as events and moves the seed-001 metrics it feeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from talkdown.domain.enums import ChannelKind, IncidentType, StakeholderKind, Tone
+from talkdown.errors import TalkdownError
+from talkdown.services import diplomatic, incidents
+from talkdown.services.metrics import incident_metrics
+from talkdown.services.wiring import App
+
+pytestmark = pytest.mark.integration
+
+
+def _values(app: App, incident: str) -> dict[str, float | None]:
+    return {m.id: m.value for m in incident_metrics(app, incident).metrics}
+
+
+def test_support_and_media_entries_move_their_metrics(app: App) -> None:
+    incident = incidents.open_incident(app, title="Engineer held abroad", incident_type=IncidentType.KIDNAP_FOR_RANSOM)
+    before = _values(app, incident)
+    diplomatic.add_stakeholder(app, incident, name="ICRC", kind=StakeholderKind.INTERMEDIARY)
+    diplomatic.open_channel(app, incident, kind=ChannelKind.BACK_CHANNEL, description="via the ICRC", with_=["icrc"])
+    diplomatic.note_constraint(app, incident, description="No-ransom law", legal=True)
+    diplomatic.state_support(app, incident, by="ICRC", description="Calls for release", tone=Tone.POSITIVE)
+    diplomatic.record_media(app, incident, outlet="Wire service", description="Story runs", tone=Tone.NEUTRAL, reach=5)
+    after = _values(app, incident)
+    assert after["international_support"] != before["international_support"]
+    assert (after["media_exposure"] or 0) > (before["media_exposure"] or 0)
+    state = incidents.get_incident(app, incident)
+    kinds = [r.event.kind for r in state.diplomatic]
+    assert kinds == [
+        "stakeholder_added",
+        "channel_opened",
+        "constraint_noted",
+        "support_stated",
+        "media_event_recorded",
+    ]
+
+
+def test_a_channel_with_an_unknown_stakeholder_is_refused(app: App) -> None:
+    incident = incidents.open_incident(app, title="t", incident_type=IncidentType.DIPLOMATIC_STATE)
+    with pytest.raises(TalkdownError) as err:
+        diplomatic.open_channel(app, incident, kind=ChannelKind.OFFICIAL, description="x", with_=["nobody"])
+    assert err.value.code == "TD202"
