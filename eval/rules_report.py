@@ -35,6 +35,7 @@ DEFAULT_FILES = (
     "eval/data/indomain_dev.jsonl",
     "eval/data/indomain_holdout.jsonl",
     "eval/data/indomain_crosswriter.jsonl",
+    "eval/data/indomain_writer3.jsonl",
 )
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.

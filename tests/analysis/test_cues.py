@@ -203,3 +203,145 @@ def test_guns_named_by_calibre_or_gauge_and_blades_are_weapons(text: str) -> Non
 def test_a_police_vest_is_not_a_weapon_but_a_suicide_vest_is() -> None:
     assert "weapon" not in cues("I see one vest on that roof and we're done talking.")
     assert "weapon" in cues("I'm wearing a suicide vest.")
+
+
+# --- writer-3 generalisation (cues 0.3.0): new wordings, not the data's sentences ----------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The teller's okay. For now.",
+        "If your team rushes us, the cashier pays for their mistake.",
+        "Open that gate and this whole warehouse goes up.",
+        "Everybody on this train goes with me.",
+        "What do you think happens to the driver if I see a sniper?",
+        "You think I won't use the crowbar?",
+        "First cop through the window eats a bullet.",
+        "Be a real shame if the old guy got hurt, wouldn't it.",
+        "After nine I'm done asking nicely.",
+        "Keep your people back and you'll find out.",
+        "He better watch his mouth.",
+        "Long as nobody climbs the fence, the kids stay safe.",
+    ],
+)
+def test_implied_threats_in_more_words_are_threats(text: str) -> None:
+    assert "threat" in cues(text)
+
+
+def test_not_yet_answering_a_question_about_harm_is_a_threat() -> None:
+    assert "threat" in cues("Not yet.", previous="Has anybody been hurt in there?")
+    assert "threat" not in cues("Not yet.", previous="Have you eaten anything today?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Back in college I told my roommate I'd kill him if he touched my stuff.",
+        "My battery is dying so if I cut out, call back.",
+    ],
+)
+def test_old_reported_threats_and_cut_out_are_not_threats(text: str) -> None:
+    assert "threat" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I swallowed most of the bottle an hour ago.",
+        "im such a waste of space honestly",
+        "Tell Dad I tried, okay?",
+        "Nobody would even notice if I was gone.",
+        "I cut again last night.",
+        "I'm not scared of dying anymore.",
+        "Tell the snipers to aim for my chest.",
+        "Tonight I'm going out big.",
+        "I'll be with her again soon.",
+        "The kids will be better without me.",
+        "I'm so tired of everything.",
+        "My nephew gets the motorbike, it's all written down.",
+    ],
+)
+def test_more_suicide_cues_are_found(text: str) -> None:
+    assert "suicide_cue" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm afraid they're going to shoot me if I walk out.",
+        "My mum said she'd kill me if I crashed her car.",
+        "We wrote letters to the council for a year.",
+    ],
+)
+def test_fear_of_being_shot_reports_and_complaint_letters_are_not_suicide_cues(text: str) -> None:
+    assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She needs her inhaler in the next hour.",
+        "Get the pastor here within thirty minutes.",
+        "Every hour the money isn't here, I hurt someone.",
+        "Hurry up. Fifty minutes. Forty-nine.",
+        "At 4:15 I start making choices.",
+        "Twenty more minutes and I start shooting.",
+        "He has until sundown to call me.",
+        "u got 15 min",
+    ],
+)
+def test_more_deadline_forms_are_deadlines(text: str) -> None:
+    assert "deadline" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The match kicks off at seven and I'm watching it.", "My shift used to start at six."],
+)
+def test_times_that_are_not_limits_are_not_deadlines(text: str) -> None:
+    assert "deadline" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stop texting me.",
+        "Get Marcus on the phone.",
+        "Where's my lawyer?",
+        "Has anyone called my mother?",
+        "Some blankets would be nice.",
+        "I'd like a priest.",
+        "Nobody leaves this room until the mayor apologises.",
+        "I want the eviction cancelled.",
+        "Tell the officers by the van to step back.",
+        "1 a pack of cigarettes",
+    ],
+)
+def test_more_demand_forms_are_demands(text: str) -> None:
+    assert "demand" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I know where the party is.", "I need an hour to think.", "I saw a film where the hero wins."],
+)
+def test_statements_with_where_or_a_duration_are_not_demands(text: str) -> None:
+    assert "demand" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm strapped, so don't try it.",
+        "Got my brother's piece right here.",
+        "I took my dad's thing from the glovebox.",
+    ],
+)
+def test_oblique_weapons_are_weapons(text: str) -> None:
+    assert "weapon" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["I sold my rifle last spring.", "There's a toy gun in the yard, it's my son's BB gun."]
+)
+def test_sold_and_toy_guns_are_not_weapons(text: str) -> None:
+    assert "weapon" not in cues(text)

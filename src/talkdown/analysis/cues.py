@@ -58,7 +58,8 @@ _THREAT = re.compile(
         r"\b(?:I|we)(?:'ll| will|'m going to| am going to|'m gonna| am gonna|'d| would| could| start| swear I'll)?"
         r"(?: just| maybe| really)? (?:kill|shoot|hurt|cut|stab|burn|blow up|waste|execute|torch|strangle|choke"
         r"|beat|use it|start shooting|start picking|pick someone|show you|do something)\b(?! for\b)(?! myself\b)"
-        r"(?! me\b)(?:\s+(?:her|him|them|you|everyone|everybody|someone|somebody|the \w+|one of \w+|through the \w+))?"
+        r"(?! me\b)(?! out\b)(?! again\b)(?! deeper\b)(?:\s+(?:her|him|them|you|everyone|everybody|someone|somebody"
+        r"|the \w+|one of \w+|through the \w+))?"
         r"|\b(?:she|he|they|the \w+|someone|somebody|everyone|everybody|people)(?:'s| is| are)?\s+(?:dead|gonna die"
         r"|going to die|dies|die|disappears|gets hurt|get hurt|getting hurt|pays for it|pay for it|goes first"
         r"|won't walk out|doesn't come home|is getting shot|getting shot|gets it)\b"
@@ -116,8 +117,10 @@ _SUICIDE = re.compile(
         r"|\boverdose\b|\bdon't want to (?:live|be here|be alive|wake up|go on)\b|\bno reason to live\b"
         r"|\bbetter off (?:dead|without me|if I|with)\b|\b(?:be|are) better off\b|\bwish I (?:was|were) dead\b"
         r"|\bwon't be (?:here|around|needing)\b|\bwon't need (?:it|them|this)\b|\bmade (?:my |the )?arrangements\b"
-        r"|\b(?:my|the) will(?:'s| is)\b|\bwrote (?:\w+ )?(?:\w+ )?(?:letters?|a note|goodbye)\b|\bsa(?:y|id) goodbye\b"
-        r"|\bgoodbye to\b|\btexted my \w+ I love\b|\btell (?:my )?\w+ I (?:love|said goodbye)\b"
+        r"|\b(?:my|the) will(?:'s| is)\b|\b(?<!we )(?<!they )wrote (?:\w+ )?(?:\w+ )?(?:letters?|a note|goodbye)\b"
+        r"|\bsa(?:y|id) goodbye\b"
+        r"|\bgoodbye to\b(?! (?:this|that|the) (?:town|city|place|job|house))|\btexted my \w+ I love\b"
+        r"|\btell (?:my )?\w+ I (?:love|said goodbye)\b"
         r"|\b(?:he|she) can (?:keep|have) (?:the|my)\b|\bmake sure (?:my )?\w+ gets (?:the|my)\b"
         r"|\bgave (?:away )?my \w+ to\b|\bgave \w+ my\b|\b(?:a|just a) (?:burden|drain|weight)\b"
         r"|\beverybody's problem\b"
@@ -167,12 +170,18 @@ _WEAPON = re.compile(
     _I,
 )
 _NOT_MINE = re.compile(
-    r"\b(?:you|your|you've|he|she|they|his|their|cops?|police|officers?|snipers?|landlord)\b(?![^,.!?]*\b(?:I|my|we"
+    r"\b(?:you|your|you've|he|she|they|his|their|cops?|police|officers?|snipers?|landlord|guys|those \w+|swat)\b"
+    r"(?![^,.!?]*\b(?:I|my|we"
     r"|our)\b)[^,.!?]*$",
     _I,
 )
 _HELD = re.compile(r"\b(?:I|we)(?:'ve| have)?(?: got| have| grabbed| took| am holding|'m holding| holding)\b", _I)
-_NO_WEAPON = re.compile(r"\b(?:don't have|do not have|haven't got|no|not armed|unarmed|never had)\b[^,.!?]*$", _I)
+_NO_WEAPON = re.compile(
+    r"\b(?:don't have|do not have|haven't got|no|not armed|unarmed|never had|sold|got rid of|gave away"
+    r"|pawned)\b[^,.!?]*$"
+    r"|\b(?:bb|toy|nerf|water|paintball|air|cap)\s*$",
+    _I,
+)
 _DEMAND_ITEM = re.compile(rf"\b(?:{word_alternation('demand_items')})\b", _I)
 _DEMAND_WANT = re.compile(
     r"\b(?:I|we|i) (?:just |really |still |only )?(?:want|need|demand|wanna)\s+(?!to die|it to|us to|to sleep|to be)"
@@ -186,7 +195,11 @@ _DEMAND_OBJECT = re.compile(
     r" (?!know\b|understand\b|hear\b|listen\b|think\b|remember\b|feel\b|be (?:happy|sorry)\b)\w+"
     # a state asked for: "I want them gone", "we want it in writing", "I want my visa back"
     r"|^(?:them|him|her|it|those \w+|the \w+|that \w+) (?:gone|out|off|back|removed|fired|arrested|here|in writing"
-    r"|on (?:tv|air|the phone|record|the radio))\b|^(?:my|our|his|her|the)?\s*\w+(?: \w+)? back\b",
+    r"|on (?:tv|air|the phone|record|the radio))\b|^(?:my|our|his|her|the)?\s*\w+(?: \w+)? back\b"
+    # any thing named with a determiner, or "it" with a time or a form: "the ruling overturned", "it before four"
+    r"|^(?:a|an|the|my|our|some|more|his|their)\s+(?!(?:life|chance|break|minute|second|moment|peace|rest|end|time"
+    r"|day|hour|week|while|bit|pain|world|truth|answer|answers|way|lot)\b)\w+"
+    r"|^it (?:before|by|now|today|tonight|done|signed|in writing)\b",
     _I,
 )
 _DEMAND_VERB = re.compile(
@@ -270,6 +283,173 @@ _DEADLINE_DAY = re.compile(
 _DEADLINE_CONTEXT = re.compile(r"\b(?:or|if|want|need|I'll|we'll|I will|deliver\w*|have|start|or else)\b", _I)
 _HABITUAL = re.compile(r"\b(?:always|usually|normally|every day|every night)\b", _I)
 
+# --- writer-3 generalisation (0.3.0): forms of each cue that carry no stock phrase -----------------------------
+_NUMBER_WORD = (
+    r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?"
+)
+# Implied harm to others: a price paid, a place that "goes up", everyone going "with me", a shot taken, a
+# regret promised, a threat asked as a question, "fine... for now", "a shame if", "think about the people in here".
+_THREAT_MORE = re.compile(
+    _loose(
+        r"\b(?:she|he|they|the \w+|this \w+|that \w+|somebody|someone|everyone|everybody|people|one of (?:them|these"
+        r"|you|y'all))(?:'s| is| are|'re)? (?:pays?|will pay|gonna pay|going to pay) for\b"
+        r"|\b(?:the|this|that|whole)(?: whole)?(?: \w+)? (?:floor|building|place|house|row|block|room|street|bus|plane"
+        r"|store|shop|office|lobby|warehouse|garage|flat|apartment|school|church|station|hall|train|home|bank)"
+        r"(?:'s| is| will| gonna)? (?:goes|go|going|gonna go|blows?|going to go) up\b"
+        r"|\b(?:everyone|everybody|all of (?:us|them|you)|we)(?: in here| here| in (?:this|the) \w+"
+        r"| on (?:this|the) \w+)?(?:'re| are| is| all)?"
+        r" (?:goes|go|going|gonna go|dies?|die|dying)(?: \w+)? (?:with me|together)\b"
+        r"|\b(?:him|her|them) and me both\b"
+        r"|\b(?:eats?|gets?|catch(?:es)?|takes?) (?:a|the|both|one|six|my) (?:bullets?|barrels|rounds?|slugs?"
+        r"|shells?)\b"
+        r"|\b(?:gonna|going to|will|'ll) regret\b"
+        r"|\b(?:won't|will not|ain't gonna|not gonna|not going to) like (?:it|this|that)\b|\bin a way (?:you|y'all|u)"
+        r" (?:won't|will not) like\b"
+        r"|\bdone (?:asking|being) (?:nice(?:ly)?|polite(?:ly)?)\b"
+        r"|\bnot (?:so |as )?(?:nice|polite|patient) any ?more\b"
+        r"|\bwhat (?:do you think |d'you think |do u think )?(?:happens|will happen|is gonna happen|is going to happen)"
+        r" to (?:him|her|them|the \w+|these \w+|those \w+|your \w+)\b"
+        r"|\bthink I (?:won't|wouldn't|can't|will not) (?:use|do|pull|shoot|hurt)\b"
+        r"|\b(?:somebody|someone|he|she|the \w+|one of (?:them|you))\b[^.!?]{0,25}\bstops? breathing\b"
+        r"|\b(?:first|next) (?:one|person|man|guy|cop|officer)\b[^.!?]{0,40}\b(?:goes down|gets it|eats|dies|drops)\b"
+        r"|\b(?:be a|would be a|it'd be a|it would be a) (?:real |damn |crying )?shame if\b"
+        r"|\b(?:hate|hating) (?:for|if) (?:something|anything) (?:to happen|happened|happens) to\b"
+        r"|\bthink about (?:the \w+|them|those \w+|these \w+|everyone|everybody) (?:in here|in there) before\b"
+        r"|\b\w+(?:'s| is) gettin'? it\b"
+        r"|\b(?:you'll|you will|u'll|u will) find out\b(?! (?:tomorrow|soon|later|when|if|in))|\bfind out what I"
+        r" (?:do|can do|'ll do|will do)\b"
+        r"|\b(?:she|he|they|you|y'all|u) (?:better|'d better|had better) (?:think|watch|be careful|not)\b"
+        r"|\bif (?:anyone|anybody|you|they|u|y'all) (?:gets? (?:cute|smart|brave|funny|clever)|tries? anything)\b"
+        r"|(?:^|[.!?]\s+)for now\s*[.!]"
+        r"|\b(?:I|we)(?:'ll| will)? (?:begin|start) with (?:the \w+(?: \w+)?|her|him|them)\b"
+        r"|\bthings (?:change|get (?:ugly|bad|messy|real))\b"
+        r"|\b(?:it's|its|that's|this is) for (?:them|you|him|her|the cops|y'all|u)\b"
+        r"|\b(?:not|no|nobody|no one|none)\b[^.!?]{0,25}\b(?:hurt|injured|harmed|touched|dead)\b[^.!?]{0,10}[.!?,]*\s*"
+        r"(?:yet|for now)\b"
+        r"|\b(?:fine|alive|okay|ok|safe|unharmed)\b[.!?,]*\s*for now\b"
+        r"|\b(?:long as|as long as|if)\b[^.!?]{0,50}\b(?:stay|stays|remain|remains)(?: \w+)? (?:fine|safe|alive|okay|ok"
+        r"|sweet|healthy)\b|\b(?:stay|stays) (?:fine|safe|alive|okay|sweet) (?:if|as long as|long as)\b"
+    ),
+    _I,
+)
+_NOT_YET = re.compile(r"^\W*(?:not|no|nah)\W+yet\b", _I)
+_HARM_QUESTION = re.compile(r"\b(?:hurt|injured|harmed|okay|ok|all right|alright|safe)\b", _I)
+# He tells of a threat he once made ("In 2019 I told my boss I'd kill him"): a report, not a threat now.
+_REPORTED_SELF = re.compile(r"\b(?:told|said to|warned|texted) (?:\w+ ){0,2}(?:that )?$", _I)
+_SUICIDE_MORE = re.compile(
+    _loose(
+        r"\bended it(?: all)?\b(?! with)|\bno way back\b|\b(?<!we )(?<!they )(?:left|leaving|wrote|written)"
+        r" (?:a |the |my )?(?:letter"
+        r"|note)s? (?:for|to)\b"
+        r"|\b(?:took|taken|swallowed|drank)\b[^.!?]{0,30}\b(?:bottle|pills|tablets)\b|\b(?:half|all|rest of) the"
+        r" bottle\b|\bsleeping (?:tablets|pills)\b"
+        r"|\bI(?:'m| am)? (?:just |only |such |really )?(?:a )?(?:waste of (?:space|money|air|oxygen|time|skin)"
+        r"|worthless)\b"
+        r"|\b(?:tell|let) (?:my )?\w+(?: know)? (?:that )?I (?:love|loved|tried|did try|'m sorry|am sorry"
+        r"|said goodbye)\b|\btell (?:her|him|them|my \w+|\w+) (?:it wasn't|it's not|it was not) (?:her|his|their"
+        r"|your) fault\b|\btell (?:him|her|them) (?:his|her|their) (?:father|mother|dad|mum|mom) (?:was|is) proud\b"
+        r"|\bgo to sleep (?:together|forever|for good)\b|\b(?:just|about|easier if I)\b[^.!?]{0,20}\b(?:not|didn't"
+        r"|never) wak(?:e|ing) up\b"
+        r"|\b(?:car|engine|motor)(?:'s| is)? running in the garage\b"
+        r"|\b(?:nobody|no one|noone)(?:'d| would| will|'ll)? (?:even )?(?:miss|notice)\b|\bwho(?:'d| would| will)?"
+        r" (?:even )?miss me\b"
+        r"|\bI (?:cut|cutting|burned|burnt)(?: myself)? (?:again|deeper|tonight|last night)\b"
+        r"|\bdon't feel anything\b|\bdead inside\b"
+        r"|\b(?:not|never) (?:afraid|scared) (?:to|of) (?:die|dying|death)\b|\bdon't care if I die\b|\b(?:idc|don't"
+        r" care) what happens to me\b"
+        r"|\b(?:him|her|them) and me both\b|\b(?:goes|go|going|die|dies|dying) (?:with me|together)\b"
+        r"|\bcarry me out\b|\bcome in (?:shooting|and get me)\b|\baim for (?:the |my )?(?:chest|head|heart)\b"
+        r"|\bmake (?:them|him|'em|em|your guys) (?:shoot|kill) me\b|\b(?:take|get) (?:the|a) (?:clear )?shot\b"
+        r"|\bgo(?:ing)? out (?:big|in a blaze|with a bang)\b|\bblaze of glory\b|\bremember (?:my name|me) after\b"
+        r"|\b(?:be with|join) (?:him|her|them|my \w+) (?:again|soon|tonight|in heaven)\b|\b(?:has|have) been waiting"
+        r" (?:long enough )?for me\b|\bsee (?:her|him|them|mama|my \w+) (?:real )?soon\b"
+        r"|\bGod (?:will|would|'ll) (?:understand|forgive me)\b"
+        r"|\b(?:fine|better|happier|okay|ok) without me\b|\bget (?:up )?the (?:nerve|courage)\b"
+        r"|\bbury me\b|\bnothing (?:left )?(?:to (?:stick around|live|stay) for)\b|\bstick around for\b"
+        r"|\btired of (?:everything|it all|living|life|being alive)\b|\bworth (?:more|something) dead\b"
+        r"|\bmy (?:sister|brother|son|daughter|mum|mom|mother|dad|father|wife|husband|kids?|friend|nephew|niece"
+        r"|neighbou?r) (?:gets|can have|can keep|should get|is getting) (?:the|my|all)\b|\bsigned (?:it|the \w+) over\b"
+        r"|\b(?:last|final) (?:time|post|message|text|call)\b[^.!?]{0,30}\b(?:hear|from me|you'll|anyone)\b"
+        r"|\b(?:last|final) (?:post|message|goodbye)\b|\bon the other side\b|\bafter tonight\b|\bover soon\b"
+        r"|\bnothing to lose\b|\bdon't (?:want|need) to be saved\b|\bnot worth (?:saving|the \w+)\b"
+    ),
+    _I,
+)
+# "they're gonna shoot me" said in fear, or "he said he'd kill me": not a wish to die
+_FEAR_OR_REPORT = re.compile(
+    r"\b(?:scared|afraid|worried|terrified|fear|said|says|threatened|will they|are they|gonna they)\b[^.!?]{0,30}$", _I
+)
+_DEMAND_MORE = re.compile(
+    _loose(
+        # imperatives that stop or send away
+        r"(?:^|[.!?]\s*)\W*(?:just |now |and |so )?(?:stop|quit) \w+ing\b"
+        r"|(?:^|[.!?]\s*)\W*(?:just |now |and |so )?(?:get away from|back off)\b"
+        # someone fetched to the phone or the door
+        r"|\b(?:get|put|bring|fetch) (?:\w+ ){1,3}?(?:on the (?:phone|line|radio|tv)|down here|in here|here|to the"
+        r" (?:door|phone))\b"
+        r"|\b(?:bring|get|send) (?:also |me |us )?(?:mr|mrs|ms|dr|doc|her|him|them|that|this|those|these|also)\b"
+        # third person need: "she needs her insulin", "he's going to need a doctor"
+        r"|\b(?:he|she|they|the \w+|my \w+|this \w+) (?:needs?|is going to need|'s gonna need|gonna need|will need)"
+        r" (?:a |an |the |her |his |their |some |that )?(?:doctor|medicine|meds|insulin|ambulance|water|food|medic"
+        r"|paramedic|hospital|inhaler|pills|help)\b"
+        # questions that ask for something
+        r"|(?:^|[.!?]\s*)\W*(?:and |so |now )?where(?:'s| is| are| r|s) (?:my|the|our) \w+"
+        r"|\b(?:has|have) (?:anybody|anyone|somebody|someone|you|u) (?:called|rung|phoned|got|brought|sent"
+        r"|contacted)\b|\bis (?:the|my) \w+ (?:coming|here|on (?:its|the) way|ready)\b"
+        r"|\bhow long (?:before|until|till)\b"
+        r"|\b(?:can|could) (?:you|u|somebody|someone) (?:make sure|get|bring|send)\b"
+        r"|\b(?:has|have|got|gets) (?:until|till|'til|til) [^.!?,]{1,25} to (?!the\b)\w+"
+        r"|\btell (?:the|your|those) (?:\w+ ){1,5}?to (?!go ahead\b|shoot\b|kill\b)\w+"
+        r"|\b(?:dying|desperate) to (?:see|talk to|speak to|hear from)\b"
+        # polite and indirect requests
+        r"|\b(?:I'd|I would|we'd|we would) like (?:a|an|the|my|some|to (?:see|talk|speak))\b"
+        r"|\b(?:\w+ )?would be (?:nice|good|great)\b(?! if)|\byou (?:should|could) (?:be )?(?:get|getting|bring"
+        r"|bringing|send|sending) (?:me|us)\b"
+        # conditions: nobody leaves / comes out until...
+        r"|\b(?:nobody|no one|nothing|the \w+|they|he|she|I|we|I'm|I am)(?:'s| is| are)? (?:not )?(?:leaves?|leaving"
+        r"|opens?|comes? out|coming out|goes?|going|stays?|staying|keep \w+ \w+|moves?)\b[^.!?]{0,40}\b(?:until|till"
+        r"|til|unless)\b"
+        r"|\bwhen I (?:see|get|hear) (?:the|my|a|his|her)\b"
+        r"|(?<!I )(?<!we )(?<!they )\b(?:don't|dont|do not) (?:send|call|come|touch|grab|cut|move|bring|push|rush"
+        r"|nobody|anybody|anyone)\b|\bnobody on (?:my|the) \w+\b|\bnobody (?:touches|grabs|opens|cuts)\b"
+        # a numbered list: "1 pack of reds", "One, hot food... Two, ..."
+        r"|^\s*\d{1,2}[.):]?\s+(?!(?:min|mins|minutes?|hours?|hrs?|o'clock|am|pm|seconds?|days?)\b)[a-z]"
+        r"|\b(?:one|1)[,:.)]\s+[^.!?]{2,80}[.!?]?\s*(?:two|2)[,:.)]\s"
+    ),
+    _I,
+)
+_DEADLINE_MORE = re.compile(
+    rf"\bwithin\s+(?:the (?:next )?hour|{DURATION.pattern})|\bin the next\s+(?:hour|day|{DURATION.pattern})"
+    rf"|\bin\s+(?:{DURATION.pattern})(?=[^.!?]*\bor\b)"
+    rf"|\bbefore (?:the \w+ (?:\w+ )?(?:close|closes|opens?|starts?|ends?|comes?|gets? here|goes? down|hits))\b"
+    rf"|\bbefore\b[^.!?]{{0,30}}\bat\s+(?:{_CLOCK})"
+    rf"|\b(?:if|when|once) (?:{_CLOCK}) (?:comes|hits|rolls around|passes|arrives)\b"
+    rf"|\bafter (?:midnight|noon|{_CLOCK})\s*,?\s*(?:I|we)\b"
+    rf"|\bat\s+(?:{_CLOCK}),?\s+(?:I|we)\s+(?:start|will|'ll|begin)"
+    rf"|\bwhen the sun (?:comes up|goes down|sets|rises)\b|\b(?:the )?(?:second|minute|moment) the clock (?:hits"
+    rf"|strikes)\b"
+    rf"|(?:{DURATION.pattern})\s+(?:and|then|or)\s+(?:I|we)\b"
+    rf"|\b(?:she|he|it|y'all|u|ya)\s+(?:has|have|got|'s got|gets)\s+(?:until|till|'til|til)\b"
+    rf"|\bu\s+(?:got|have|get)\s+(?:{DURATION.pattern}|\d+ min)"
+    rf"|\b(?:by|before|until|till)\s+the\s+(?:{VAGUE.pattern})"
+    rf"|\bthe clock (?:jumps|moves|speeds up|starts)\b",
+    _I,
+)
+# A rate ("every hour he isn't on this bus") or a countdown ("Eighty minutes. Seventy-nine.", "One. Two. Three.")
+_DEADLINE_RATE = re.compile(r"\b(?:every|each) (?:\w+ )?(?:hours?|minutes?|mins?|half hour)\b", _I)
+_COUNTDOWN = re.compile(rf"(?:^|[.!?]\s*)\s*{_NUMBER_WORD}(?: \w+)?\s*[.!]+\s*{_NUMBER_WORD}\s*[.!]", _I)
+_DEADLINE_TODAY = re.compile(r"(?:^|[.!?,]\s*)(?P<day>today)\s*[.!]", _I)
+_WEAPON_MORE = re.compile(
+    r"\b(?:I'm|I am|im|we're) (?:strapped|packing)\b|\b(?:got|have|packing|carrying) (?:plenty of |some |the )?heat\b"
+    r"|\bin my waistband\b|\bsafety(?:'s| is)? (?:on|off)\b|\b(?:road )?flare\b(?= in my)|\bsix (?:rounds|shots)\b"
+    r"|\b(?:eats?|gets?) (?:a|both) (?:bullet|barrels)\b|\bwhat's strapped to me\b"
+    r"|\b\w+s piece\b(?! of)|\b(?:dad|father|uncle|brother|grandpa|pop)(?:'s|s)? (?:thing|piece|old thing)\b"
+    r"|\bthe thing (?:my|from) (?:dad|father|uncle|brother|grandpa)\b|\bfrom (?:his|my dad's|the) (?:nightstand"
+    r"|glovebox|glove box|gun safe)\b",
+    _I,
+)
+
 
 def _sentence_of(text: str, start: int, end: int) -> str:
     left = max(text.rfind(c, 0, start) for c in ".!?") + 1
@@ -289,10 +469,20 @@ def _threat_target(match: str, after: str, sentence: str) -> str:
     return "hostage" if _HOSTAGE_WORDS.search(sentence) else "others"
 
 
-def _threats(text: str) -> list[Cue]:
+def _threat_matches(text: str, previous_negotiator: str | None) -> list[re.Match[str]]:
+    found = [*_THREAT.finditer(text), *_THREAT_MORE.finditer(text)]
+    if previous_negotiator and _HARM_QUESTION.search(previous_negotiator):
+        found.extend(_NOT_YET.finditer(text))  # "Not yet." answering "is anyone hurt?"
+    return sorted(found, key=lambda m: m.start())
+
+
+def _threats(text: str, previous_negotiator: str | None = None) -> list[Cue]:
     cues = []
-    for m in _THREAT.finditer(text):
-        if _NEGATION.search(text[max(0, m.start() - 25) : m.start()]) and not m.group().lower().startswith("try"):
+    for m in _threat_matches(text, previous_negotiator):
+        before = text[max(0, m.start() - 25) : m.start()]
+        if _NEGATION.search(before) and not m.group().lower().startswith(("try", "not", "no", "nah", "none")):
+            continue
+        if _REPORTED_SELF.search(before):
             continue
         sentence = _sentence_of(text, m.start(), m.end())
         detail: Detail = {
@@ -307,9 +497,14 @@ def _threats(text: str) -> list[Cue]:
 
 def _suicide(text: str, previous_negotiator: str | None) -> list[Cue]:
     spans = []
-    for m in _SUICIDE.finditer(text):
+    for m in sorted([*_SUICIDE.finditer(text), *_SUICIDE_MORE.finditer(text)], key=lambda m: m.start()):
         if re.match(r"(?:just )?shoots? me|kill me|I\b", m.group(), _I) and _NEGATION.search(
             text[max(0, m.start() - 12) : m.start() + (len(m.group()) if m.group().lower().startswith("i") else 0)]
+        ):
+            continue
+        sentence_start = max(text.rfind(c, 0, m.start()) for c in ".!?") + 1
+        if re.search(r"\b(?:shoot|kill) me\b", m.group(), _I) and _FEAR_OR_REPORT.search(
+            text[sentence_start : m.start()]
         ):
             continue
         spans.append((m.start(), m.end()))
@@ -331,6 +526,9 @@ def _weapons(text: str) -> list[Cue]:
         kind = next((k for k in (*_WEAPON_KINDS, "armed") if m.group(k)), "gun")  # "calibre" names a gun
         weapon = {"armed": "unspecified", "other": m.group().lower()}.get(kind, kind)
         return [Cue("weapon", ((m.start(), m.end()),), {"weapon": weapon})]
+    more = _WEAPON_MORE.search(text)
+    if more and not _NO_WEAPON.search(text[max(0, more.start() - 30) : more.start()]):
+        return [Cue("weapon", ((more.start(), more.end()),), {"weapon": "unspecified"})]
     return []
 
 
@@ -353,6 +551,9 @@ def _demands(text: str, previous_negotiator: str | None) -> list[Cue]:
             start = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
             item = sentence.group().strip(" .!")
             return [Cue("demand", ((start, sentence.end()),), {"item": item})]
+    more = _DEMAND_MORE.search(text)
+    if more:
+        return [Cue("demand", ((more.start(), more.end()),), {"item": " ".join(more.group().split()[:8])})]
     money = _MONEY.search(text)
     if money:
         return [Cue("demand", ((money.start(), money.end()),), {"item": money.group()})]
@@ -374,12 +575,22 @@ def _deadlines(text: str, reference: datetime | None, *, demand: bool = False) -
             due = parse_deadline(m.group(), reference) if reference is not None else None
             detail: Detail = {"expression": m.group().strip(), "due_at": due.isoformat() if due else None}
             return [Cue("deadline", ((m.start(), m.end()),), detail)]
+    for m in _DEADLINE_MORE.finditer(text):
+        if _HABITUAL.search(_sentence_of(text, m.start(), m.end())):
+            continue
+        when = parse_deadline(m.group(), reference) if reference is not None else None
+        found: Detail = {"expression": m.group().strip(), "due_at": when.isoformat() if when else None}
+        return [Cue("deadline", ((m.start(), m.end()),), found)]
+    rate = _DEADLINE_RATE.search(text) if demand else None
+    for hit in (_COUNTDOWN.search(text), rate):
+        if hit is not None and not _HABITUAL.search(_sentence_of(text, hit.start(), hit.end())):
+            return [Cue("deadline", ((hit.start(), hit.end()),), {"expression": hit.group().strip(), "due_at": None})]
     for m in _DEADLINE_FRAGMENT.finditer(text):
         if demand or m["counting"]:
             due = parse_deadline(m["expr"], reference) if reference is not None else None
             detail = {"expression": m["expr"], "due_at": due.isoformat() if due else None}
             return [Cue("deadline", ((m.start("expr"), m.end("expr")),), detail)]
-    day = _DEADLINE_DAY.search(text) if demand else None
+    day = (_DEADLINE_DAY.search(text) or _DEADLINE_TODAY.search(text)) if demand else None
     if day:
         return [Cue("deadline", ((day.start("day"), day.end("day")),), {"expression": day["day"], "due_at": None})]
     return []
@@ -389,7 +600,7 @@ def find_cues(text: str, *, previous_negotiator: str | None = None, reference: d
     """All cues in one subject turn (pure; other analysers reuse it on window turns)."""
     norm = normalise(text)
     demands = _demands(norm, previous_negotiator)
-    threats = _threats(norm)
+    threats = _threats(norm, previous_negotiator)
     return [
         *threats,
         *_suicide(norm, previous_negotiator),
@@ -403,7 +614,7 @@ class CueAnalyzer:
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rule; multi-label)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.2.0"
+    version: ClassVar[str] = "0.3.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

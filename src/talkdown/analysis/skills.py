@@ -411,7 +411,7 @@ class SkillAnalyzer:
     """Labels the listening skills of negotiator turns (rule; multi-label, ``other`` when nothing fires)."""
 
     name: ClassVar[str] = "skills"
-    version: ClassVar[str] = "0.2.0"
+    version: ClassVar[str] = "0.2.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

@@ -17,6 +17,7 @@ from importlib import resources
 MAX_CHARS = 5000
 
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+_ENGLISH_CLITIC = re.compile(r"[A-Za-z]['\u2019](?:s|ll|re|ve|m|d|t)\b", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
@@ -63,6 +64,8 @@ def is_judgeable(text: str) -> bool:
     if letters == 0 or letters / len(visible) < 0.5:
         return False
     words = [w.lower() for w in _LATIN_WORD.findall(stripped)]
+    if len(words) >= 4 and _ENGLISH_CLITIC.search(stripped):
+        return True  # "Clock's ticking, sunshine.": an English contraction is English evidence
     if len(words) >= 4:
         common = load_words()["english_common"]
         return any(w in common for w in words)
