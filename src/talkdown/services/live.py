@@ -56,9 +56,9 @@ def head_seq(app: App, incident_id: str) -> int:
     return envs[-1].seq if envs else 0
 
 
-def annotations_of(app: App, incident_id: str) -> dict[int, list[Annotation]]:
+def annotations_of(app: App, incident_id: str, seqs: list[int] | None = None) -> dict[int, list[Annotation]]:
     """Stored annotations of the current analyser versions, by utterance seq (never recomputed here)."""
-    return app.annotations.list(incident_id, versions(live_pipeline()))
+    return app.annotations.list(incident_id, versions(live_pipeline()), seqs=seqs)
 
 
 def analysed_seqs(app: App, incident_id: str, seqs: list[int]) -> set[int]:
@@ -66,9 +66,15 @@ def analysed_seqs(app: App, incident_id: str, seqs: list[int]) -> set[int]:
     return app.annotations.analysed(incident_id, versions(live_pipeline())) & set(seqs)
 
 
-def lines_view(app: App, incident_id: str) -> tuple[IncidentState, dict[int, list[Annotation]]]:
-    """What rendering exchange-log lines needs: the state (party names) and the stored annotations."""
-    return app.recorder.current(incident_id), annotations_of(app, incident_id)
+def lines_view(
+    app: App, incident_id: str, seqs: list[int] | None = None
+) -> tuple[IncidentState, dict[int, list[Annotation]]]:
+    """What rendering exchange-log lines needs: the state (party names) and those lines' stored annotations.
+
+    Only the lines' own annotations are read: the live tail renders every new line, and reading the whole
+    incident's annotations each time made the cost grow with the incident.
+    """
+    return app.recorder.current(incident_id), annotations_of(app, incident_id, seqs)
 
 
 def log_line(

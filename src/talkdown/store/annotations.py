@@ -7,7 +7,7 @@ A new analyser version adds rows beside the old ones; nothing here updates or de
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from sqlalchemy import Engine, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -64,11 +64,19 @@ class AnnotationStore:
                 conn.execute(insert(annotation_rows).on_conflict_do_nothing(), rows)
         return len(rows)
 
-    def list(self, incident_id: str, versions: Mapping[str, str] | None = None) -> dict[int, list[Annotation]]:
-        """Annotations by utterance seq; limited to the given analyser versions when given."""
+    def list(
+        self,
+        incident_id: str,
+        versions: Mapping[str, str] | None = None,
+        *,
+        seqs: Collection[int] | None = None,
+    ) -> dict[int, list[Annotation]]:
+        """Annotations by utterance seq; limited to the given analyser versions and seqs when given."""
         query = (
             select(annotation_rows).where(annotation_rows.c.incident_id == incident_id).order_by(annotation_rows.c.id)
         )
+        if seqs is not None:
+            query = query.where(annotation_rows.c.utterance_seq.in_(list(seqs)))
         if versions:
             query = query.where(
                 tuple_(annotation_rows.c.analyzer, annotation_rows.c.analyzer_version).in_(list(versions.items()))

@@ -56,6 +56,7 @@ class Tail:
     pending: dict[int, float] = field(default_factory=dict)  # utterance seq -> when first seen unanalysed
     panels_due: bool = False
     panels_at: float = 0.0
+    analysed: set[int] = field(default_factory=set)  # analysed lines whose chips are not pushed yet
 
 
 class Hub:
@@ -69,8 +70,8 @@ class Hub:
 
     def render(self, incident_id: str, envs: list[Envelope]) -> Message:
         """The new lines of a batch; panels follow in a separate, rate-limited update (they cost more)."""
-        state, annotations = live.lines_view(self.app, incident_id)
         seqs = [e.seq for e in envs if e.kind == "utterance_logged"]
+        state, annotations = live.lines_view(self.app, incident_id, seqs)
         return Message(envs[0].seq, envs[-1].seq, self.fragments.lines(state, seqs, annotations))
 
     def _render_update(self, tail: Tail, analysed: list[int]) -> str:
@@ -152,17 +153,18 @@ class Hub:
                 if env.kind == "utterance_logged":
                     tail.pending[env.seq] = now
             tail.panels_due = True
-        analysed: list[int] = []
         if tail.pending:
             done = await run_in_threadpool(live.analysed_seqs, self.app, tail.incident_id, list(tail.pending))
-            analysed = sorted(done)
+            tail.analysed |= done
             for seq, seen in list(tail.pending.items()):
                 if seq in done or now - seen > self.config.annotation_wait_s:
                     tail.pending.pop(seq)
+        # The panels (advice, ledger, stairway) cost a whole-board recomputation: at most one per interval,
+        # carrying the chips of every line analysed since, however fast lines arrive.
         refresh = now - tail.panels_at > self.config.advice_refresh_s
-        if analysed or refresh or (tail.panels_due and now - tail.panels_at > PANEL_INTERVAL_S):
-            html = await run_in_threadpool(self._render_update, tail, analysed)
-            tail.panels_due, tail.panels_at = False, now
+        if refresh or ((tail.analysed or tail.panels_due) and now - tail.panels_at > PANEL_INTERVAL_S):
+            html = await run_in_threadpool(self._render_update, tail, sorted(tail.analysed))
+            tail.panels_due, tail.panels_at, tail.analysed = False, now, set()
             self._broadcast(tail, Message(0, 0, html))
 
 
