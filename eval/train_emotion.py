@@ -5,11 +5,15 @@ CPU in well under a millisecond per turn, and its per-token contributions are ex
 fine-tuned BERT baseline (Ekman macro-F1 ≈ 0.62–0.64) needs torch and hundreds of MB, which talkdown
 does not ship.
 
-Thresholds are chosen per label on out-of-fold predictions over train (3-fold), not on dev, so the dev
-scores printed here stay an honest estimate (the dev split is then used only to report). GoEmotions is
-Apache-2.0, so the model may ship inside the package.
+Since 0.2 a second head reads the frozen MiniLM sentence embedding (``analysis/encoder.py``, exported by
+``eval/train_encoder.py``): a one-hidden-layer MLP (512 ReLU units, scikit-learn, early stopping), whose
+probabilities are averaged with the linear model's, ``p = mix · p_head + (1 − mix) · p_linear``. The linear
+model still gives the evidence spans. ``mix`` and the per-label thresholds are chosen on 3-fold
+out-of-fold predictions over *train*, not on dev, so the dev scores printed here stay an honest estimate
+(the dev split is used only to report, and to compare the few variants listed in docs/analysis.md).
+GoEmotions is Apache-2.0, so both files may ship inside the package.
 
-    .venv/bin/python eval/train_emotion.py [--seed 13] [--data ../shared/data]
+    .venv/bin/python eval/train_emotion.py [--seed 13] [--data ../shared/data] [--embeddings DIR]
 """
 
 from __future__ import annotations
@@ -29,14 +33,18 @@ import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
+from sklearn.neural_network import MLPClassifier
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from talkdown.analysis.encoder import ENCODER_FILE, SentenceEncoder
 from talkdown.analysis.model_io import (
     Block,
+    DenseHead,
     LinearTextModel,
     feature_names,
+    save_head,
     save_model,
 )
 
@@ -45,7 +53,9 @@ HOSTILE_FROM = frozenset({"anger", "annoyance", "disgust"})
 """GoEmotions labels counted as hostility: anger directed outwards. Disapproval is disagreement, not hostility."""
 OUTPUTS = (*EKMAN, "hostile")
 MODEL_FILE = "emotion-goemotions.json"
+HEAD_FILE = "emotion-goemotions-head.json"
 DEFAULT_SEED = 13
+MIXES = (0.0, 0.2, 0.3, 0.4, 0.5)
 
 
 def load(path: Path) -> tuple[list[str], np.ndarray]:
@@ -84,6 +94,31 @@ def fit_outputs(x: sp.csr_matrix, y: np.ndarray, *, c: float, seed: int) -> tupl
     return np.stack(coefs, axis=1).astype(np.float32), np.asarray(intercepts, dtype=np.float32)
 
 
+def fit_head(e: np.ndarray, y: np.ndarray, *, hidden: int, seed: int) -> MLPClassifier:
+    mlp = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=1e-3, batch_size=256, learning_rate_init=1e-3,
+                        max_iter=30, early_stopping=True, validation_fraction=0.1, n_iter_no_change=3,
+                        random_state=seed)  # fmt: skip
+    return mlp.fit(e, y)
+
+
+def embed(texts: list[str], cache: Path | None, name: str, out_dir: Path) -> np.ndarray:
+    """Sentence embeddings from the packaged int8 encoder; cached as ``<cache>/<name>.npy`` if asked."""
+    path = cache / f"{name}.npy" if cache is not None else None
+    if path is not None and path.is_file():
+        arr = np.load(path)
+        if arr.shape == (len(texts), 384):
+            return arr
+    arr = SentenceEncoder(model_dir=out_dir).encode(texts)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, arr)
+    return arr
+
+
+def macro_at(p: np.ndarray, y: np.ndarray, thresholds: list[float]) -> float:
+    return float(np.mean([f1(y[:, k], (p[:, k] >= thresholds[k]).astype(np.int8)) for k in range(len(EKMAN))]))
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
@@ -113,6 +148,9 @@ def main() -> None:
     ap.add_argument("--c", type=float, default=1.0)
     ap.add_argument("--max-word", type=int, default=30000)
     ap.add_argument("--max-char", type=int, default=40000)
+    ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--mix", type=float, default=None, help="Weight of the embedding head (default: best OOF).")
+    ap.add_argument("--embeddings", type=Path, default=None, help="Cache folder for the sentence embeddings.")
     args = ap.parse_args()
     print(f"seed={args.seed} data={args.data} C={args.c}", file=sys.stderr)
     t0 = time.perf_counter()
@@ -124,17 +162,32 @@ def main() -> None:
     x_dev = sp.hstack([v.transform(dev_texts) for v in vecs]).tocsr()
     print(f"features={x_train.shape[1]} vectorised in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
 
+    e_train = embed(train_texts, args.embeddings, "goemotions_train", args.out)
+    e_dev = embed(dev_texts, args.embeddings, "goemotions_dev", args.out)
+    print(f"embedded {len(e_train) + len(e_dev)} texts in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+
     oof = np.zeros(y_train.shape, dtype=np.float32)
+    oof_head = np.zeros(y_train.shape, dtype=np.float32)
     for fit_idx, tune_idx in KFold(n_splits=3, shuffle=True, random_state=args.seed).split(x_train):
         coef, icpt = fit_outputs(x_train[fit_idx], y_train[fit_idx], c=args.c, seed=args.seed)
         oof[tune_idx] = sigmoid(x_train[tune_idx] @ coef + icpt)
-    thresholds = {name: best_threshold(oof[:, k], y_train[:, k]) for k, name in enumerate(OUTPUTS)}
+        oof_head[tune_idx] = fit_head(e_train[fit_idx], y_train[fit_idx], hidden=args.hidden, seed=args.seed
+                                      ).predict_proba(e_train[tune_idx])  # fmt: skip
+    by_mix = {}
+    for mix in MIXES:
+        fused = mix * oof_head + (1 - mix) * oof
+        ths = [best_threshold(fused[:, k], y_train[:, k]) for k in range(len(OUTPUTS))]
+        by_mix[mix] = (macro_at(fused, y_train, ths), ths)
+        print(f"  mix {mix:.1f}: out-of-fold train Ekman macro-F1 {by_mix[mix][0]:.4f}", file=sys.stderr)
+    mix = args.mix if args.mix is not None else max(MIXES, key=lambda m: by_mix[m][0])
+    thresholds = {name: by_mix[mix][1][k] for k, name in enumerate(OUTPUTS)}
     coef, icpt = fit_outputs(x_train, y_train, c=args.c, seed=args.seed)
-    p_dev = sigmoid(x_dev @ coef + icpt)
+    mlp = fit_head(e_train, y_train, hidden=args.hidden, seed=args.seed)
+    p_dev = mix * mlp.predict_proba(e_dev) + (1 - mix) * sigmoid(x_dev @ coef + icpt)
     pred = np.stack([(p_dev[:, k] >= thresholds[n]).astype(np.int8) for k, n in enumerate(OUTPUTS)], axis=1)
     dev_f1 = {n: round(f1(y_dev[:, k], pred[:, k]), 4) for k, n in enumerate(OUTPUTS)}
     macro = round(float(np.mean([dev_f1[n] for n in EKMAN])), 4)
-    print(f"trained in {time.perf_counter() - t0:.1f}s; dev Ekman macro-F1 {macro}", file=sys.stderr)
+    print(f"trained in {time.perf_counter() - t0:.1f}s; mix {mix}; dev Ekman macro-F1 {macro}", file=sys.stderr)
     for n in OUTPUTS:
         print(f"  {n:<10} threshold {thresholds[n]:.2f}  dev F1 {dev_f1[n]:.4f}", file=sys.stderr)
 
@@ -144,6 +197,7 @@ def main() -> None:
         blocks.append(Block(kind=kind, index=vocab, idf=v.idf_.astype(np.float32), offset=offset))
         offset += len(vocab)
     inputs = {"goemotions/train.jsonl": sha256(train_path)}
+    encoder_sha = sha256(args.out / ENCODER_FILE)
     model = LinearTextModel(
         labels=OUTPUTS,
         activation="sigmoid",
@@ -152,13 +206,26 @@ def main() -> None:
         intercept=icpt,
         thresholds=thresholds,
         meta={"data": "GoEmotions train (Apache-2.0)", "train_sha256": inputs["goemotions/train.jsonl"],
-              "seed": args.seed, "C": args.c, "sklearn": sklearn.__version__},
+              "seed": args.seed, "C": args.c, "sklearn": sklearn.__version__, "head_file": HEAD_FILE,
+              "head_mix": mix},
     )  # fmt: skip
-    card = render_card(args, thresholds, dev_f1, macro, x_train.shape[1], sha256(dev_path), inputs)
+    head = DenseHead(
+        labels=OUTPUTS,
+        activation="sigmoid",
+        layers=tuple((w.astype(np.float32), b.astype(np.float32)) for w, b in zip(mlp.coefs_, mlp.intercepts_,
+                                                                                strict=True)),
+        encoder_sha256=encoder_sha,
+        meta={"data": "GoEmotions train (Apache-2.0)", "seed": args.seed, "hidden": args.hidden,
+              "sklearn": sklearn.__version__, "epochs": int(mlp.n_iter_)},
+    )  # fmt: skip
+    card = render_card(args, thresholds, dev_f1, macro, x_train.shape[1], sha256(dev_path), inputs, mix, by_mix)
     digest = save_model(model, args.out, MODEL_FILE, card=card)
-    size = (args.out / MODEL_FILE).stat().st_size
-    print(f"wrote {args.out / MODEL_FILE} ({size / 1e6:.1f} MB) sha256 {digest}", file=sys.stderr)
-    print(f"set EMOTION_MODEL_SHA256_PREFIX = {digest[:8]!r} in src/talkdown/analysis/emotion.py", file=sys.stderr)
+    head_digest = save_head(head, args.out, HEAD_FILE, card=MODEL_FILE.rsplit(".", 1)[0] + ".md")
+    size = (args.out / MODEL_FILE).stat().st_size + (args.out / HEAD_FILE).stat().st_size
+    print(f"wrote {args.out / MODEL_FILE} + {HEAD_FILE} ({size / 1e6:.1f} MB) sha256 {digest} / {head_digest}",
+          file=sys.stderr)  # fmt: skip
+    print(f"set EMOTION_MODEL_SHA256_PREFIX = {digest[:8]!r} and EMOTION_HEAD_SHA256_PREFIX = {head_digest[:8]!r} "
+          "in src/talkdown/analysis/emotion.py", file=sys.stderr)  # fmt: skip
 
 
 def render_card(
@@ -169,21 +236,31 @@ def render_card(
     n_features: int,
     dev_sha: str,
     inputs: dict[str, str],
+    mix: float,
+    by_mix: dict[float, tuple[float, list[float]]],
 ) -> str:
     rows = "\n".join(f"| {n} | {thresholds[n]:.2f} | {dev_f1[n]:.4f} |" for n in OUTPUTS)
+    mixes = ", ".join(f"{m:.1f} → {v[0]:.4f}" for m, v in by_mix.items())
     return f"""# Model card: emotion-goemotions
 
 - **What**: Ekman-7 emotions (multi-label) and hostility for subject turns; used by `EmotionAnalyzer`.
-- **Model**: one logistic regression per output (liblinear, C={args.c}) over TF-IDF word 1–2-grams and
-  char 3–5-grams (`talkdown.analysis.model_io`), {n_features} features, stored as JSON (float32 weights).
+- **Model**: two heads averaged, `p = {mix} · p_head + {1 - mix:.1f} · p_linear`.
+  `emotion-goemotions.json`: one logistic regression per output (liblinear, C={args.c}) over TF-IDF word
+  1–2-grams and char 3–5-grams (`talkdown.analysis.model_io`), {n_features} features, JSON float32 weights;
+  it also gives the evidence spans. `emotion-goemotions-head.json`: an MLP (384 → {args.hidden} ReLU → 8
+  sigmoid, scikit-learn, early stopping) over the frozen MiniLM sentence embedding
+  (`minilm-l6-int8.onnx`, see `minilm-l6.md`; the head records that graph's sha256 and refuses another).
+  `mix` chosen on 3-fold out-of-fold train predictions (Ekman macro-F1 per mix: {mixes}).
 - **Data**: GoEmotions train split, 43,410 Reddit comments (Demszky et al., "GoEmotions: A Dataset of
   Fine-Grained Emotions", ACL 2020; google-research/google-research `goemotions/`, copy from
   monologg/GoEmotions-pytorch b75f9d3a). Licence **Apache-2.0**; see the data folder's NOTICE.md.
   sha256 of train.jsonl: `{inputs["goemotions/train.jsonl"]}`.
 - **Targets**: GoEmotions' own Ekman grouping; `hostile` = any of GoEmotions anger, annoyance, disgust.
-- **Thresholds**: per output, maximising F1 on 3-fold out-of-fold predictions on train (dev untouched).
+- **Thresholds**: per output, on the averaged probability, maximising F1 on 3-fold out-of-fold
+  predictions on train (dev untouched).
 - **Training command**: `.venv/bin/python eval/train_emotion.py --seed {args.seed} --c {args.c}
-  --max-word {args.max_word} --max-char {args.max_char}`; deterministic for a given seed.
+  --max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden}` (after
+  `eval/train_encoder.py`); deterministic for a given seed.
 - **Trained**: {time.strftime("%Y-%m-%d", time.gmtime())} on {platform.machine()}, Python {platform.python_version()},
   scikit-learn {sklearn.__version__}.
 

@@ -13,8 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.emotion import EMOTION_MODEL_FILE, EMOTION_MODEL_SHA256_PREFIX, EmotionAnalyzer
-from talkdown.analysis.model_io import PACKAGED_MODELS, sha256_file
+from talkdown.analysis.emotion import (
+    EMOTION_HEAD_FILE,
+    EMOTION_HEAD_SHA256_PREFIX,
+    EMOTION_MODEL_FILE,
+    EMOTION_MODEL_SHA256_PREFIX,
+    EmotionAnalyzer,
+)
+from talkdown.analysis.encoder import ENCODER_FILE
+from talkdown.analysis.model_io import PACKAGED_MODELS, load_head, sha256_file
 
 pytestmark = pytest.mark.integration
 
@@ -31,8 +38,16 @@ def test_version_carries_the_hash_of_the_shipped_model_listed_in_the_manifest() 
     digest = manifest["models"][EMOTION_MODEL_FILE]["sha256"]
     assert sha256_file(PACKAGED_MODELS / EMOTION_MODEL_FILE) == digest
     assert digest.startswith(EMOTION_MODEL_SHA256_PREFIX)
-    assert EmotionAnalyzer.version.endswith("+m" + digest[:8])
+    head_digest = manifest["models"][EMOTION_HEAD_FILE]["sha256"]
+    assert sha256_file(PACKAGED_MODELS / EMOTION_HEAD_FILE) == head_digest
+    assert head_digest.startswith(EMOTION_HEAD_SHA256_PREFIX)
+    assert EmotionAnalyzer.version.endswith(f"+m{digest[:8]}.{head_digest[:8]}")
     assert (PACKAGED_MODELS / manifest["models"][EMOTION_MODEL_FILE]["card"]).is_file()
+
+
+def test_the_embedding_head_was_trained_on_the_shipped_encoder() -> None:
+    head = load_head(PACKAGED_MODELS, EMOTION_HEAD_FILE)
+    assert head.encoder_sha256 == sha256_file(PACKAGED_MODELS / ENCODER_FILE)
 
 
 @pytest.mark.parametrize(

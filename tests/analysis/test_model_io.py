@@ -123,3 +123,42 @@ def test_model_io_never_imports_pickle_or_joblib() -> None:
     imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert not imported & {"pickle", "joblib", "cloudpickle", "dill", "skops"}
+
+
+def _head() -> model_io.DenseHead:
+    rng = np.random.default_rng(13)
+    layers = (
+        (rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=3).astype(np.float32)),
+        (rng.normal(size=(3, 2)).astype(np.float32), rng.normal(size=2).astype(np.float32)),
+    )
+    return model_io.DenseHead(labels=("a", "b"), activation="sigmoid", layers=layers, encoder_sha256="e" * 64, meta={})
+
+
+def test_a_dense_head_round_trips_and_computes_relu_then_sigmoid(tmp_path: Path) -> None:
+    head = _head()
+    digest = model_io.save_head(head, tmp_path, "head.json", card="card.md")
+    loaded = model_io.load_head(tmp_path, "head.json")
+    assert loaded.sha256 == digest and loaded.encoder_sha256 == "e" * 64
+    x = np.random.default_rng(1).normal(size=(5, 4)).astype(np.float32)
+    (w1, b1), (w2, b2) = head.layers
+    expected = 1.0 / (1.0 + np.exp(-(np.maximum(x @ w1 + b1, 0.0) @ w2 + b2)))
+    np.testing.assert_allclose(loaded.probabilities_many(x), expected, rtol=1e-5)
+
+
+def test_a_tampered_head_is_refused(tmp_path: Path) -> None:
+    model_io.save_head(_head(), tmp_path, "head.json", card="card.md")
+    path = tmp_path / "head.json"
+    path.write_bytes(path.read_bytes().replace(b'"sigmoid"', b'"softmax"'))
+    with pytest.raises(TalkdownError) as err:
+        model_io.load_head(tmp_path, "head.json")
+    assert err.value.code == "TD504"
+
+
+def test_a_head_whose_layers_do_not_chain_is_refused() -> None:
+    head = _head()
+    bad = model_io.DenseHead(
+        labels=head.labels, activation="sigmoid", layers=(head.layers[1], head.layers[0]), encoder_sha256="", meta={}
+    )
+    with pytest.raises(TalkdownError) as err:
+        model_io.loads_head(model_io.dumps_head(bad))
+    assert err.value.code == "TD602"

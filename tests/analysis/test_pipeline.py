@@ -142,3 +142,19 @@ def test_describe_names_each_analyser_kind_and_version() -> None:
         ("questions", "rule", "1", ("form",)),
         ("echo", "rule", "1", ("echo",)),
     ]
+
+
+def test_the_fast_pipeline_is_the_rules_only_and_loads_no_model() -> None:
+    from talkdown.analysis.registry import default_pipeline
+
+    fast = default_pipeline(fast=True)
+    full = default_pipeline()
+    names = [a.name for a in fast.analyzers]
+    assert "emotion" not in names
+    assert names == [a.name for a in full.analyzers if a.name != "emotion"]
+    assert {"ekman", "hostility"}.isdisjoint(fast.produces) and "esconv_strategy" in fast.produces
+    turn = Turn(text="So you feel nobody listens. What happened today?", side="negotiator")
+    anns = fast.run(turn, Context(window=(Turn(text="Nobody listens to me", side="subject"),)))
+    (strategy,) = [a for a in anns if a.family == "esconv_strategy"]
+    assert strategy.analyzer_version.endswith("+skillmap")
+    assert all(info.kind == "rule" for info in fast.describe())

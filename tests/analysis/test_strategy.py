@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.strategy import EXTRA_ENV, STRATEGY_DIR, STRATEGY_FILE, StrategyAnalyzer, default_extra_dir
+from talkdown.analysis.strategy import (
+    EXTRA_ENV,
+    STRATEGY_DIR,
+    STRATEGY_FILE,
+    STRATEGY_ONNX,
+    StrategyAnalyzer,
+    default_extra_dir,
+)
 from talkdown.domain.annotations import Annotation, Span
 
 REPO_EXTRA = Path(__file__).resolve().parents[2] / "models-extra"
@@ -30,7 +37,7 @@ def test_without_the_model_skills_map_to_a_strategy_with_their_evidence(tmp_path
     text = "Maybe you could call your sister? How does that sound?"
     prior = (_skill("suggestion", 0, 33), _skill("open_question", 34, 55))
     (ann,) = analyzer.analyze(Turn(text=text, side="negotiator"), Context(prior=prior))
-    assert (ann.label, ann.analyzer_version) == ("Providing Suggestions", "0.1.0+skillmap")
+    assert (ann.label, ann.analyzer_version) == ("Providing Suggestions", "0.2.0+skillmap")
     assert [(s.start, s.end) for s in ann.evidence] == [(0, 33)]
     assert analyzer.describe_models() == ()
 
@@ -61,6 +68,24 @@ def test_the_installed_model_labels_an_obvious_question_and_carries_its_hash() -
     text = "How long have you been feeling this way?"
     (ann,) = analyzer.analyze(Turn(text=text, side="negotiator"), Context())
     assert ann.label == "Question"
-    assert ann.analyzer_version.startswith("0.1.0+m")
+    assert ann.analyzer_version.startswith("0.2.0+m")
     assert ann.evidence and all(0 <= s.start < s.end <= len(text) for s in ann.evidence)
     assert "CC BY-NC" in analyzer.describe_models()[0]
+    probs = {k: v for k, v in ann.detail.items() if k.startswith("p:")}
+    assert len(probs) == 8 and abs(sum(float(v or 0) for v in probs.values()) - 1.0) < 0.01
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(
+    not (REPO_EXTRA / STRATEGY_DIR / STRATEGY_ONNX).is_file() or bool(os.environ.get(EXTRA_ENV)),
+    reason="the fine-tuned ESConv graph is optional (non-commercial licence); eval/train_esconv_encoder.py",
+)
+def test_the_fine_tuned_model_reads_the_previous_turn_and_agrees_between_batch_and_single() -> None:
+    analyzer = StrategyAnalyzer(extra_dir=REPO_EXTRA)
+    assert analyzer.has_encoder
+    turn = Turn(text="I understand.", side="negotiator")
+    ctxs = [Context(), Context(window=(Turn(text="My dog died yesterday and I can't stop crying", side="subject"),))]
+    single = [analyzer.analyze(turn, c) for c in ctxs]
+    assert analyzer.analyze_many([turn, turn], ctxs) == single
+    assert single[0][0].detail != single[1][0].detail  # the previous turn is part of the input
+    assert analyzer.effective_version() == single[0][0].analyzer_version

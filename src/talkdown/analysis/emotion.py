@@ -1,9 +1,14 @@
 """Emotion of the subject's words: Ekman-7 labels, an intensity score and a hostility flag.
 
-A **learned model** (not a rule): a TF-IDF n-gram logistic regression trained on GoEmotions train
-(Apache-2.0, shipped in ``analysis/models/emotion-goemotions.json``; card beside it) by
-``eval/train_emotion.py``. Why a linear model: it is small, fast on one CPU, and its per-token
-contributions give exact evidence spans, so the board can show *which words* read as fear or anger.
+A **learned model** (not a rule), trained on GoEmotions train (Apache-2.0) by ``eval/train_emotion.py``
+and shipped in ``analysis/models/`` (card: ``emotion-goemotions.md``). Two heads are averaged:
+
+- ``emotion-goemotions.json``: a TF-IDF n-gram logistic regression. Small, fast on one CPU, and its
+  per-token contributions give exact evidence spans, so the board can show *which words* read as fear or
+  anger. Every evidence span comes from it.
+- ``emotion-goemotions-head.json``: a small MLP over the frozen MiniLM sentence embedding
+  (``analysis/encoder.py``), which reads meaning the n-grams miss (paraphrase, negation, word order).
+  ``p = mix · p_head + (1 − mix) · p_linear`` with ``mix`` and the thresholds fixed at training.
 
 Families:
 - ``ekman``: anger, disgust, fear, joy, sadness, surprise, neutral; multi-label, one threshold per label
@@ -22,19 +27,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
+
+import numpy as np
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, LinearTextModel, Vector, load_model
+from talkdown.analysis.encoder import SentenceEncoder
+from talkdown.analysis.model_io import (
+    MAX_CHARS,
+    PACKAGED_MODELS,
+    DenseHead,
+    LinearTextModel,
+    Vector,
+    load_head,
+    load_model,
+)
 from talkdown.domain.annotations import Annotation, Span
 from talkdown.errors import TalkdownError
 
 EMOTION_MODEL_FILE = "emotion-goemotions.json"
-EMOTION_MODEL_SHA256_PREFIX = "c46f6b1d"
-"""First 8 hex digits of the shipped model's sha256, printed by ``eval/train_emotion.py``; a test keeps it
-equal to ``models/manifest.json``. It is spelled out here because ``version`` is a class variable and reading
-the manifest at import would be I/O at import time."""
+EMOTION_HEAD_FILE = "emotion-goemotions-head.json"
+EMOTION_MODEL_SHA256_PREFIX = "eda7c715"
+EMOTION_HEAD_SHA256_PREFIX = "29a72191"
+"""First 8 hex digits of the shipped files' sha256, printed by ``eval/train_emotion.py``; a test keeps them
+equal to ``models/manifest.json``. They are spelled out here because ``version`` is a class variable and
+reading the manifest at import would be I/O at import time."""
 EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
+_M = TypeVar("_M", LinearTextModel, DenseHead)
 MIN_KNOWN_SHARE = 0.5
 """Below this share of in-vocabulary words the text is probably not English: results are low-confidence."""
 
@@ -43,31 +62,56 @@ class EmotionAnalyzer:
     """Ekman emotions, intensity and hostility for subject and party turns (learned model)."""
 
     name: ClassVar[str] = "emotion"
-    version: ClassVar[str] = f"0.1.0+m{EMOTION_MODEL_SHA256_PREFIX}"
+    version: ClassVar[str] = f"0.2.0+m{EMOTION_MODEL_SHA256_PREFIX}.{EMOTION_HEAD_SHA256_PREFIX}"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({"ekman", "emotion_intensity", "hostility"})
 
     def __init__(self, *, model_dir: Path | None = None) -> None:
         self._model_dir = model_dir or PACKAGED_MODELS
         self._model: LinearTextModel | None = None
+        self._head: DenseHead | None = None
+        self._encoder = SentenceEncoder(model_dir=self._model_dir)
 
     @property
     def model(self) -> LinearTextModel:
         """Loaded on first use (and once per process for all instances), after its sha256 is checked."""
         if self._model is None:
-            model = load_model(self._model_dir, EMOTION_MODEL_FILE)
-            if not model.sha256.startswith(EMOTION_MODEL_SHA256_PREFIX):
-                raise TalkdownError(
-                    "TD602",
-                    file=str(self._model_dir / EMOTION_MODEL_FILE),
-                    problem=f"model sha256 {model.sha256[:8]} is not the one this talkdown declares "
-                    f"({EMOTION_MODEL_SHA256_PREFIX}); reinstall talkdown",
-                )
-            self._model = model
+            self._model = self._checked(load_model(self._model_dir, EMOTION_MODEL_FILE), EMOTION_MODEL_FILE,
+                                        EMOTION_MODEL_SHA256_PREFIX)  # fmt: skip
         return self._model
 
+    @property
+    def head(self) -> DenseHead:
+        """The embedding head; refused unless it was trained on the encoder graph that is installed."""
+        if self._head is None:
+            head = self._checked(load_head(self._model_dir, EMOTION_HEAD_FILE), EMOTION_HEAD_FILE,
+                                 EMOTION_HEAD_SHA256_PREFIX)  # fmt: skip
+            if head.encoder_sha256 != self._encoder.sha256:
+                raise TalkdownError(
+                    "TD602",
+                    file=str(self._model_dir / EMOTION_HEAD_FILE),
+                    problem=f"trained on encoder {head.encoder_sha256[:8]}, but {self._encoder.sha256[:8]} is "
+                    "installed; reinstall talkdown",
+                )
+            self._head = head
+        return self._head
+
+    def _checked(self, model: _M, filename: str, prefix: str) -> _M:
+        if not model.sha256.startswith(prefix):
+            raise TalkdownError(
+                "TD602",
+                file=str(self._model_dir / filename),
+                problem=f"model sha256 {model.sha256[:8]} is not the one this talkdown declares ({prefix}); "
+                "reinstall talkdown",
+            )
+        return model
+
     def describe_models(self) -> tuple[str, ...]:
-        return (f"{EMOTION_MODEL_FILE} (sha256 {EMOTION_MODEL_SHA256_PREFIX}…, GoEmotions train, Apache-2.0)",)
+        return (
+            f"{EMOTION_MODEL_FILE} (sha256 {EMOTION_MODEL_SHA256_PREFIX}…, GoEmotions train, Apache-2.0)",
+            f"{EMOTION_HEAD_FILE} (sha256 {EMOTION_HEAD_SHA256_PREFIX}…, GoEmotions train, Apache-2.0) over "
+            "minilm-l6-int8.onnx (all-MiniLM-L6-v2, Apache-2.0)",
+        )
 
     def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
         return self.analyze_many([turn], [ctx])[0]
@@ -78,9 +122,13 @@ class EmotionAnalyzer:
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
         if not todo:
             return out
-        model = self.model
+        model, head = self.model, self.head
         vecs = [model.vectorize(turns[i].text) for i in todo]
-        probs = model.probabilities_many(vecs)
+        mix = float(model.meta.get("head_mix", 0.0))
+        probs = (1.0 - mix) * model.probabilities_many(vecs)
+        if mix > 0.0:
+            probs = probs + mix * head.probabilities_many(self._encoder.encode([turns[i].text for i in todo]))
+        probs = np.asarray(probs, dtype=np.float32)
         for row, (i, vec) in enumerate(zip(todo, vecs, strict=True)):
             p = {label: float(probs[row, k]) for k, label in enumerate(model.labels)}
             out[i] = self._annotate(turns[i].text, vec, p)

@@ -302,12 +302,38 @@ def save_model(model: LinearTextModel, directory: Path, filename: str, *, card: 
     (directory / filename).write_bytes(data)
     card_name = filename.rsplit(".", 1)[0] + ".md"
     (directory / card_name).write_text(card, encoding="utf-8")
-    digest = hashlib.sha256(data).hexdigest()
+    return register_file(directory, filename, card=card_name)
+
+
+def register_file(directory: Path, filename: str, *, card: str) -> str:
+    """Record a model file's sha256 (and the name of its card) in the directory's manifest; return the sha256."""
+    digest = sha256_file(directory / filename)
     manifest = read_manifest(directory)
-    manifest[filename] = {"sha256": digest, "card": card_name}
+    manifest[filename] = {"sha256": digest, "card": card}
     body = json.dumps({"models": dict(sorted(manifest.items()))}, indent=2, sort_keys=True) + "\n"
     (directory / MANIFEST).write_text(body, encoding="utf-8")
     return digest
+
+
+def read_verified(directory: Path, filename: str) -> tuple[bytes, str]:
+    """A model file's bytes and sha256, after checking them against the manifest (TD602 / TD504 if not)."""
+    path = directory / filename
+    entry = read_manifest(directory).get(filename)
+    if entry is None:
+        raise TalkdownError(
+            "TD602", file=str(path), problem=f"model not listed in {directory / MANIFEST}; refusing to load"
+        )
+    if not path.is_file():
+        raise TalkdownError("TD602", file=str(path), problem="model file is missing; reinstall talkdown")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != entry["sha256"]:
+        raise TalkdownError(
+            "TD504",
+            file=str(path),
+            problem=f"sha256 {digest[:12]}… does not match the manifest ({entry['sha256'][:12]}…)",
+        )
+    return data, digest
 
 
 def load_model(directory: Path, filename: str) -> LinearTextModel:
@@ -323,19 +349,109 @@ def _mtime(path: Path) -> int:
 @lru_cache(maxsize=16)
 def _load_cached(directory: str, filename: str, mtime: int) -> LinearTextModel:
     del mtime
-    base = Path(directory)
-    path = base / filename
-    entry = read_manifest(base).get(filename)
-    if entry is None:
-        raise TalkdownError("TD602", file=str(path), problem=f"model not listed in {base / MANIFEST}; refusing to load")
-    if not path.is_file():
-        raise TalkdownError("TD602", file=str(path), problem="model file is missing; reinstall talkdown")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != entry["sha256"]:
+    data, digest = read_verified(Path(directory), filename)
+    return loads_model(data, where=str(Path(directory) / filename), sha256=digest)
+
+
+# ---------------------------------------------------------------- heads over sentence embeddings
+
+HEAD_FORMAT = "talkdown-dense-head/1"
+
+
+@dataclass(frozen=True)
+class DenseHead:
+    """A small network over a sentence embedding (``analysis.encoder``): ReLU hidden layers, then the output.
+
+    ``encoder_sha256`` names the encoder graph the head was trained on; the analyser refuses a head whose
+    encoder differs, because a head over another encoder's vectors gives confident nonsense.
+    """
+
+    labels: tuple[str, ...]
+    activation: Literal["sigmoid", "softmax"]
+    layers: tuple[tuple[FloatArray, FloatArray], ...]  # (weight (in, out), bias (out,)) per layer
+    encoder_sha256: str
+    meta: dict[str, str | int | float]
+    sha256: str = ""
+
+    def probabilities_many(self, embeddings: FloatArray) -> FloatArray:
+        h = np.asarray(embeddings, dtype=np.float32)
+        for k, (w, b) in enumerate(self.layers):
+            h = h @ w + b
+            if k + 1 < len(self.layers):
+                h = np.maximum(h, 0.0)
+        if self.activation == "sigmoid":
+            return np.asarray(1.0 / (1.0 + np.exp(-h)), dtype=np.float32)
+        shifted = np.exp(h - h.max(axis=1, keepdims=True))
+        return np.asarray(shifted / shifted.sum(axis=1, keepdims=True), dtype=np.float32)
+
+
+class _LayerJson(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    weight: _ArrayJson
+    bias: _ArrayJson
+
+
+class _HeadJson(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    format: Literal["talkdown-dense-head/1"]
+    labels: list[str]
+    activation: Literal["sigmoid", "softmax"]
+    layers: list[_LayerJson]
+    encoder_sha256: str
+    meta: dict[str, str | int | float]
+
+
+def dumps_head(head: DenseHead) -> bytes:
+    doc = _HeadJson(
+        format=HEAD_FORMAT,
+        labels=list(head.labels),
+        activation=head.activation,
+        layers=[_LayerJson(weight=_encode(w), bias=_encode(b)) for w, b in head.layers],
+        encoder_sha256=head.encoder_sha256,
+        meta=head.meta,
+    )
+    return json.dumps(doc.model_dump(mode="json"), sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def loads_head(data: bytes, *, where: str = "head", sha256: str = "") -> DenseHead:
+    try:
+        doc = _HeadJson.model_validate_json(data)
+    except ValidationError as exc:
         raise TalkdownError(
-            "TD504",
-            file=str(path),
-            problem=f"sha256 {digest[:12]}… does not match the manifest ({entry['sha256'][:12]}…)",
-        )
-    return loads_model(data, where=str(path), sha256=digest)
+            "TD602", file=where, problem=f"not a {HEAD_FORMAT} file ({exc.error_count()} errors)"
+        ) from exc
+    layers = tuple((_decode(layer.weight, where), _decode(layer.bias, where)) for layer in doc.layers)
+    width = None
+    for w, b in layers:
+        if w.ndim != 2 or b.shape != (w.shape[1],) or (width is not None and w.shape[0] != width):
+            raise TalkdownError("TD602", file=where, problem=f"layer shapes {w.shape} / {b.shape} do not chain")
+        width = w.shape[1]
+    if not layers or width != len(doc.labels):
+        raise TalkdownError("TD602", file=where, problem=f"the last layer does not give {len(doc.labels)} outputs")
+    return DenseHead(
+        labels=tuple(doc.labels),
+        activation=doc.activation,
+        layers=layers,
+        encoder_sha256=doc.encoder_sha256,
+        meta=dict(doc.meta),
+        sha256=sha256,
+    )
+
+
+def save_head(head: DenseHead, directory: Path, filename: str, *, card: str) -> str:
+    """Write the head, record its sha256 in the manifest (its card is the named, existing card file)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / filename).write_bytes(dumps_head(head))
+    return register_file(directory, filename, card=card)
+
+
+def load_head(directory: Path, filename: str) -> DenseHead:
+    """Load a head after checking its sha256 against the manifest; cached once per process."""
+    return _load_head_cached(str(directory.resolve()), filename, _mtime(directory / filename))
+
+
+@lru_cache(maxsize=8)
+def _load_head_cached(directory: str, filename: str, mtime: int) -> DenseHead:
+    del mtime
+    data, digest = read_verified(Path(directory), filename)
+    return loads_head(data, where=str(Path(directory) / filename), sha256=digest)

@@ -32,6 +32,23 @@ DEFAULT_ANALYZERS: tuple[type[Analyzer], ...] = (
 )
 
 
-def default_pipeline(*, on_error: OnError = "raise") -> Pipeline:
-    """A fresh pipeline of the default analysers; models load on first use, once per process."""
-    return Pipeline(tuple(cls() for cls in DEFAULT_ANALYZERS), on_error=on_error)
+LEARNED: frozenset[type[Analyzer]] = frozenset({EmotionAnalyzer})
+"""Analysers that are nothing but a model; ``fast`` leaves them out. ``StrategyAnalyzer`` stays, in its rule
+mode (skills mapped to strategies), so ``esconv_strategy`` is still given."""
+
+
+def default_pipeline(*, on_error: OnError = "raise", fast: bool = False) -> Pipeline:
+    """A fresh pipeline of the default analysers; models load on first use, once per process.
+
+    ``fast=True`` is rules only (``talkdown analyze --fast``, very old laptops): no encoder or model file is
+    loaded, so no ``ekman`` / ``emotion_intensity`` / ``hostility``, and ``esconv_strategy`` comes from the
+    skill mapping. Every rule analyser is the same as in the default pipeline, with the same version.
+    """
+    if not fast:
+        return Pipeline(tuple(cls() for cls in DEFAULT_ANALYZERS), on_error=on_error)
+    rules: list[Analyzer] = []
+    for cls in DEFAULT_ANALYZERS:
+        if cls in LEARNED:
+            continue
+        rules.append(StrategyAnalyzer(use_model=False) if cls is StrategyAnalyzer else cls())
+    return Pipeline(tuple(rules), on_error=on_error)

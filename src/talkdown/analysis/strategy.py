@@ -5,10 +5,17 @@ research use only", so a model trained on it is **never inside the package**. It
 removable file, ``models-extra/esconv-strategy/`` (model + manifest + card + LICENSE-NOTICE.md), trained by
 ``eval/train_esconv_strategy.py``:
 
-- **learned model** when that file is present: a TF-IDF n-gram multinomial logistic regression over the
-  turn text. It is looked for in ``$TALKDOWN_EXTRA_MODELS/esconv-strategy/`` or, by default, in the
-  ``models-extra/`` folder of a source checkout (next to ``src/``). An installed wheel has neither, so it
-  never picks the model up by accident.
+- **learned model** when that folder is present, looked for in ``$TALKDOWN_EXTRA_MODELS/esconv-strategy/``
+  or, by default, in the ``models-extra/`` folder of a source checkout (next to ``src/``); an installed
+  wheel has neither, so it never picks the model up by accident. Two files may be there:
+  ``esconv-strategy-minilm-int8.onnx``, MiniLM fine-tuned on ESConv (``eval/train_esconv_encoder.py``),
+  which reads the turn **and the previous turn** (``[CLS] turn [SEP] side: previous [SEP]``), and
+  ``esconv-strategy.json``, the TF-IDF n-gram logistic regression (``eval/train_esconv_strategy.py``).
+  With the ONNX graph the strategy is the argmax of ``0.7 · p_MiniLM + 0.3 · p_linear``; without it, the
+  linear model's argmax. The linear model always gives the evidence spans (the words it weighs towards
+  the chosen strategy): a transformer has no exact per-word attribution, and the linear weights are an
+  honest, cheap approximation of *why*.
+  ``detail`` holds the probability of every strategy, so callers can map them (``services/evaluate.py``).
 - **rule mapping** otherwise: the turn's ``talkdown_skill`` labels (from ``SkillAnalyzer``, via
   ``ctx.prior``) map to a strategy; the first matching row of ``SKILL_TO_STRATEGY`` wins, and a turn with
   none of them is ``Others`` (greetings, thanks, encouragers, pauses).
@@ -24,13 +31,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
+
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.model_io import MANIFEST, LinearTextModel, load_model
+from talkdown.analysis.encoder import load_graph, load_tokenizer, pair_ids, run_each
+from talkdown.analysis.model_io import MANIFEST, FloatArray, LinearTextModel, load_model, read_manifest
 from talkdown.domain.annotations import Annotation, Span
 
 EXTRA_ENV = "TALKDOWN_EXTRA_MODELS"
 STRATEGY_DIR = "esconv-strategy"
 STRATEGY_FILE = "esconv-strategy.json"
+STRATEGY_ONNX = "esconv-strategy-minilm-int8.onnx"
+PAIR_TOKENS = 64
+"""Word pieces of turn + previous turn, as at training (``eval/train_esconv_encoder.py`` MAX_TOKENS)."""
+SIDE_TAG = {"negotiator": "supporter:", "subject": "seeker:", "party": "seeker:"}
+LINEAR_WEIGHT = 0.3
+"""With the fine-tuned graph, ``p = 0.7 · p_MiniLM + 0.3 · p_linear``. On ESConv dev, linear weights 0.1–0.5
+all gave macro-F1 0.521–0.528 (0: 0.518, 1: 0.478); 0.3 is the middle of that plateau, not its peak."""
 OTHERS = "Others"
 
 SKILL_TO_STRATEGY: tuple[tuple[str, frozenset[str]], ...] = (
@@ -57,10 +74,10 @@ def default_extra_dir() -> Path | None:
 
 
 class StrategyAnalyzer:
-    """ESConv support strategy: a learned model if the separately licensed file is installed, else rules."""
+    """ESConv support strategy: a learned model if the separately licensed files are installed, else rules."""
 
     name: ClassVar[str] = "strategy"
-    version: ClassVar[str] = "0.1.0"
+    version: ClassVar[str] = "0.2.0"
     requires: ClassVar[frozenset[str]] = frozenset({"talkdown_skill"})
     produces: ClassVar[frozenset[str]] = frozenset({"esconv_strategy"})
 
@@ -74,21 +91,38 @@ class StrategyAnalyzer:
         return self._dir is not None and (self._dir / STRATEGY_FILE).is_file() and (self._dir / MANIFEST).is_file()
 
     @property
+    def has_encoder(self) -> bool:
+        """The fine-tuned graph is used only when it is listed in the folder's manifest (with the linear model)."""
+        return self.has_model and self._dir is not None and STRATEGY_ONNX in read_manifest(self._dir)
+
+    @property
     def model(self) -> LinearTextModel | None:
-        """The ESConv model, loaded (integrity-checked) on first use, or None when it is not installed."""
+        """The linear ESConv model, loaded (integrity-checked) on first use, or None when it is not installed."""
         if self._model is None and self._dir is not None and self.has_model:
             self._model = load_model(self._dir, STRATEGY_FILE)
         return self._model
 
+    def _listed_sha(self, filename: str) -> str:
+        """The manifest's sha256 of a file: what a load will verify, read without loading the model (so
+        ``talkdown analyze`` and ``describe()`` do not pay for a model the turn does not need)."""
+        assert self._dir is not None  # noqa: S101  (callers check has_model first; narrows the type)
+        return read_manifest(self._dir).get(filename, {}).get("sha256", "")
+
     def effective_version(self) -> str:
-        model = self.model
-        return f"{self.version}+m{model.sha256[:8]}" if model is not None else f"{self.version}+skillmap"
+        if not self.has_model:
+            return f"{self.version}+skillmap"
+        listed = STRATEGY_ONNX if self.has_encoder else STRATEGY_FILE
+        return f"{self.version}+m{self._listed_sha(listed)[:8]}"
 
     def describe_models(self) -> tuple[str, ...]:
-        model = self.model
-        if model is None or self._dir is None:
+        if not self.has_model or self._dir is None:
             return ()
-        return (f"{self._dir / STRATEGY_FILE} (sha256 {model.sha256[:8]}…, ESConv, CC BY-NC 4.0, research use only)",)
+        linear = self._listed_sha(STRATEGY_FILE)[:8]
+        out = [f"{self._dir / STRATEGY_FILE} (sha256 {linear}…, ESConv, CC BY-NC 4.0, research use only)"]
+        if self.has_encoder:
+            sha = self._listed_sha(STRATEGY_ONNX)[:8]
+            out.insert(0, f"{self._dir / STRATEGY_ONNX} (sha256 {sha}…, MiniLM fine-tuned on ESConv, CC BY-NC 4.0)")
+        return tuple(out)
 
     def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
         return self.analyze_many([turn], [ctx])[0]
@@ -96,6 +130,8 @@ class StrategyAnalyzer:
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         todo = [i for i, t in enumerate(turns) if t.side == "negotiator"]
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
+        if not todo:
+            return out
         model = self.model
         if model is None:
             for i in todo:
@@ -103,9 +139,11 @@ class StrategyAnalyzer:
             return out
         version = self.effective_version()
         vecs = [model.vectorize(turns[i].text) for i in todo]
-        probs = model.probabilities_many(vecs) if vecs else None
+        probs = model.probabilities_many(vecs)
+        if self.has_encoder:
+            fine = self._encoder_probs([turns[i] for i in todo], [ctxs[i] for i in todo])
+            probs = np.asarray((1.0 - LINEAR_WEIGHT) * fine + LINEAR_WEIGHT * probs, dtype=np.float32)
         for row, (i, vec) in enumerate(zip(todo, vecs, strict=True)):
-            assert probs is not None  # noqa: S101  (vecs is non-empty here; narrows the type for mypy)
             k = int(probs[row].argmax())
             label = model.labels[k]
             low = vec.n_known == 0 or not turns[i].text.strip()
@@ -114,8 +152,24 @@ class StrategyAnalyzer:
                 label = OTHERS
             if label != OTHERS and not spans:
                 spans, low = ((0, len(turns[i].text)),), True
-            out[i] = (self._ann(label, float(probs[row, k]), spans, version, low=low),)
+            detail: dict[str, str | float | int | bool | None] = {
+                f"p:{name}": round(float(probs[row, j]), 4) for j, name in enumerate(model.labels)
+            }
+            out[i] = (self._ann(label, float(probs[row, k]), spans, version, low=low, detail=detail),)
         return out
+
+    def _encoder_probs(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> FloatArray:
+        assert self._dir is not None  # noqa: S101  (has_encoder checked it; narrows the type for mypy)
+        graph = load_graph(str(self._dir.resolve()), STRATEGY_ONNX)
+        tokenizer = load_tokenizer()
+        feeds = []
+        for turn, ctx in zip(turns, ctxs, strict=True):
+            prev = ctx.window[-1] if ctx.window else None
+            context = f"{SIDE_TAG.get(prev.side, '')} {prev.text}".strip() if prev is not None else ""
+            ids, types = pair_ids(tokenizer, turn.text, context, max_tokens=PAIR_TOKENS)
+            arr = np.asarray([ids], dtype=np.int64)
+            feeds.append({"input_ids": arr, "attention_mask": np.ones_like(arr), "token_type_ids": np.asarray([types])})
+        return np.stack(run_each(graph, feeds))
 
     def _mapped(self, turn: Turn, ctx: Context) -> Annotation:
         skills = [a for a in ctx.prior if a.family == "talkdown_skill"]
@@ -134,7 +188,14 @@ class StrategyAnalyzer:
         return self._ann(OTHERS, 0.5, (), self.effective_version(), low=low)
 
     def _ann(
-        self, label: str, score: float, spans: Sequence[tuple[int, int]], version: str, *, low: bool
+        self,
+        label: str,
+        score: float,
+        spans: Sequence[tuple[int, int]],
+        version: str,
+        *,
+        low: bool,
+        detail: dict[str, str | float | int | bool | None] | None = None,
     ) -> Annotation:
         return Annotation(
             analyzer=self.name,
@@ -144,4 +205,5 @@ class StrategyAnalyzer:
             score=min(1.0, max(0.0, round(score, 4))),
             evidence=tuple(Span(start=s, end=e) for s, e in spans),
             low_confidence=low,
+            detail=detail or {},
         )

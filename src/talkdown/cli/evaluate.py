@@ -92,6 +92,7 @@ def analyze_command(
     ),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     incident: str | None = typer.Option(None, "--incident", help="Annotate every utterance of an incident."),
+    fast: bool = typer.Option(False, "--fast", help="Rules only: no learned models (very old laptops)."),
 ) -> None:
     """Analyse one utterance: labels with their evidence highlighted, and which analysers and models ran."""
     if incident is not None:
@@ -100,7 +101,7 @@ def analyze_command(
     if text is None:
         raise TalkdownError("TD105", value="", what="utterance", problem="give the text, or --incident ID")
     window = _read_context(context) if context is not None else ()
-    result = analyze_text(text, side=as_.value, window=window)
+    result = analyze_text(text, side=as_.value, window=window, fast=fast)
     if json_out:
         doc = {
             "text": text,

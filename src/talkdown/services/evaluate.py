@@ -22,7 +22,7 @@ labelled negative, used by the ``talkdown_*`` families):
   ``support`` is the number of scored turns whose gold list holds the label; ``n`` the number of scored turns.
 
 Public families talkdown has no analyser for map from talkdown's own labels; the tables are
-``THERAPIST_RULES`` and friends below and in ``docs/analysis.md``. Families talkdown cannot predict at all
+``STRATEGY_TO_THERAPIST`` and friends below and in ``docs/analysis.md``. Families talkdown cannot predict at all
 (``goemotions``, ``casino_strategy``, ``annomi_reflection``, ``annomi_input``) are skipped and named in
 ``EvalReport.skipped``.
 """
@@ -71,16 +71,47 @@ def _best(family: str) -> Predict:
     return pick
 
 
-# Which AnnoMI therapist behaviour a set of talkdown skills means. The first matching rule wins, because
-# AnnoMI gives one main behaviour per utterance while talkdown may give several skills. Order chosen on
-# AnnoMI dev over all 6 orders (macro-F1 0.53 vs 0.46 for reflection-first; docs/analysis.md): AnnoMI
-# annotators name a turn that reflects and then asks by its question, and talkdown's reflection rules
-# (summarizing, emotion_labeling) also fire on advice-giving turns that AnnoMI calls input.
+STRATEGY_TO_THERAPIST: dict[str, str] = {
+    "Question": "question",
+    "Restatement or Paraphrasing": "reflection",
+    "Reflection of feelings": "reflection",
+    "Providing Suggestions": "therapist_input",
+    "Information": "therapist_input",
+    "Affirmation and Reassurance": "other",
+    "Self-disclosure": "other",
+    "Others": "other",
+}
+"""ESConv strategy → AnnoMI main therapist behaviour, by the MI definitions: restating and reflecting
+feelings are reflections; suggestions and information are therapist input (advice, information,
+options); affirmation, self-disclosure and the rest are "other". Also used by eval/public_report.py's
+cross-corpus baseline, so both are mapped the same way."""
+_QUESTION_SKILLS = frozenset({"open_question", "closed_question"})
+
+
 THERAPIST_RULES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("question", frozenset({"open_question", "closed_question"})),
+    ("question", _QUESTION_SKILLS),
     ("therapist_input", frozenset({"information", "suggestion"})),
     ("reflection", frozenset({"paraphrasing", "emotion_labeling", "mirroring", "summarizing"})),
 )
+"""Skills alone → AnnoMI behaviour, first match wins (best of 6 orders on AnnoMI dev, 0.53 vs 0.46
+reflection-first): used when no ``esconv_strategy`` annotation is there (a pipeline without the strategy
+analyser)."""
+
+
+def _therapist(anns: tuple[Annotation, ...]) -> Labels:
+    """A question by the skill rules wins (their question form is precise, and AnnoMI names a turn that
+    reflects and then asks by its question); otherwise the ``esconv_strategy`` label, mapped by
+    ``STRATEGY_TO_THERAPIST``. With the ESConv model that label is learned from the turn and the previous
+    turn; without it, it is itself mapped from the skills, and this stays close to the skill rules. Chosen
+    on AnnoMI dev (441 turns) among the variants in docs/analysis.md."""
+    if _family_labels("talkdown_skill")(anns) & _QUESTION_SKILLS:
+        return frozenset({"question"})
+    strategy = _best("esconv_strategy")(anns)
+    if strategy:
+        return frozenset(STRATEGY_TO_THERAPIST.get(s, "other") for s in strategy)
+    return _mapped(THERAPIST_RULES, "other")(anns)
+
+
 QUESTION_RULES: tuple[tuple[str, frozenset[str]], ...] = (
     ("open", frozenset({"open_question"})),
     ("closed", frozenset({"closed_question"})),
@@ -128,7 +159,10 @@ _SKILL_NEED = frozenset({"talkdown_skill"})
 FAMILIES: dict[str, FamilySpec] = {
     "esconv_strategy": FamilySpec("single", _ESCONV, frozenset({"esconv_strategy"}), _best("esconv_strategy")),
     "annomi_therapist": FamilySpec(
-        "single", ("reflection", "question", "therapist_input", "other"), _SKILL_NEED, _mapped(THERAPIST_RULES, "other")
+        "single",
+        ("reflection", "question", "therapist_input", "other"),
+        frozenset({"talkdown_skill", "esconv_strategy"}),
+        _therapist,
     ),
     "annomi_question": FamilySpec("single", ("open", "closed"), _SKILL_NEED, _mapped(QUESTION_RULES, QUESTION_DEFAULT)),
     "annomi_client": FamilySpec("single", ("change", "neutral", "sustain"), frozenset({"change_talk"}), _client),
@@ -362,17 +396,18 @@ class TextAnalysis:
 
 
 def analyze_text(
-    text: str, *, side: Side, window: Sequence[Turn] = (), pipeline: Pipeline | None = None
+    text: str, *, side: Side, window: Sequence[Turn] = (), pipeline: Pipeline | None = None, fast: bool = False
 ) -> TextAnalysis:
     """Analyse one utterance as a live turn (``Pipeline.run``) with the given earlier turns as context.
 
     It lives beside ``evaluate_files`` because both are "run the default pipeline outside an incident";
     when ``talkdown analyze --incident`` arrives it belongs in its own ``services/analyze.py``.
+    ``fast`` (when no pipeline is given) runs the rules only: no model is loaded.
     """
     if pipeline is None:
         from talkdown.analysis.registry import default_pipeline
 
-        pipeline = default_pipeline(on_error="record")
+        pipeline = default_pipeline(on_error="record", fast=fast)
     turn = Turn(text=text, side=side, seq=len(window))
     anns = pipeline.run(turn, Context(window=tuple(window)[-WINDOW:]))
     return TextAnalysis(turn=turn, annotations=anns, analyzers=tuple(pipeline.describe()))

@@ -1,0 +1,157 @@
+"""Analysis benchmark: one live turn (p50/p99), batch throughput, rules-only throughput, cold start, peak RSS.
+
+Usage: python bench/analyze.py [--quick] [--data FILE.jsonl]
+Turns come from the project's own negotiation-register set (``eval/data/indomain_dev.jsonl``, both sides),
+cycled to the sizes below, each with the 8 earlier turns of its conversation as context (as ``talkdown
+eval`` and LIVE give them). Models are loaded and warmed before timing: a live process loads them once.
+- ``live``: ``Pipeline.run`` on one turn at a time (the LIVE path), default pipeline.
+- ``batch``: ``Pipeline.run_many`` on batches of 512 (the STUDY / eval path), default pipeline.
+- ``fast``: the same batches through ``default_pipeline(fast=True)`` (rules only, ``talkdown analyze --fast``).
+- ``cold_start``: wall time of a fresh ``talkdown analyze "..." --as subject --json`` process (median of 3),
+  and with ``--fast``; and that process's peak RSS.
+- ``peak_rss_mib``: this process after all of the above (default pipeline, models loaded).
+Prints a table and writes bench/results/analyze.json. No pass/fail: targets are judged by people.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from machine import meta
+
+from talkdown.analysis.base import Context, Side, Turn
+from talkdown.analysis.registry import default_pipeline
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO / "eval" / "data" / "indomain_dev.jsonl"
+WINDOW = 8
+BATCH = 512
+SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "party": "party"}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+def load_turns(path: Path) -> list[tuple[Turn, Context]]:
+    out: list[tuple[Turn, Context]] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            history: list[Turn] = []
+            for pos, raw in enumerate(json.loads(line)["turns"]):
+                turn = Turn(text=raw["text"], side=SIDES.get(raw["role"], "unknown"), seq=pos)
+                out.append((turn, Context(window=tuple(history[-WINDOW:]))))
+                history.append(turn)
+    return out
+
+
+def cycle(items: list[tuple[Turn, Context]], n: int) -> list[tuple[Turn, Context]]:
+    return [items[i % len(items)] for i in range(n)]
+
+
+def live(items: list[tuple[Turn, Context]]) -> dict[str, float]:
+    pipeline = default_pipeline(on_error="raise")
+    for turn, ctx in items[:20]:  # warm-up: model loads and first-call allocations are not a live turn's cost
+        pipeline.run(turn, ctx)
+    lat = []
+    for turn, ctx in items:
+        started = time.perf_counter()
+        pipeline.run(turn, ctx)
+        lat.append((time.perf_counter() - started) * 1000)
+    return {
+        "turns": len(items),
+        "p50_ms": round(statistics.median(lat), 3),
+        "p99_ms": round(percentile(lat, 99), 3),
+        "max_ms": round(max(lat), 3),
+    }
+
+
+def throughput(items: list[tuple[Turn, Context]], *, fast: bool) -> dict[str, float]:
+    pipeline = default_pipeline(on_error="raise", fast=fast)
+    pipeline.run_many([t for t, _ in items[:64]], [c for _, c in items[:64]])  # warm-up and model load
+    rates = []
+    for _ in range(2):
+        started = time.perf_counter()
+        for k in range(0, len(items), BATCH):
+            chunk = items[k : k + BATCH]
+            pipeline.run_many([t for t, _ in chunk], [c for _, c in chunk])
+        rates.append(len(items) / (time.perf_counter() - started))
+    return {"turns": len(items), "batch": BATCH, "utterances_per_s": round(max(rates))}
+
+
+def cold_start(*, fast: bool, repeats: int) -> dict[str, float]:
+    """A fresh CLI process: import, build the pipeline, load models, analyse one line, print JSON."""
+    exe = Path(sys.executable).with_name("talkdown")
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "talkdown"])]
+    cmd += ["analyze", "I can't take this anymore, you have one hour.", "--as", "subject", "--json"]
+    if fast:
+        cmd.append("--fast")
+    walls, rss = [], []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+        walls.append(time.perf_counter() - started)
+        rss.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
+    return {"wall_s_median": round(statistics.median(walls), 3), "wall_s_max": round(max(walls), 3),
+            "child_peak_rss_mib": round(max(rss), 1)}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="Tiny sizes: a smoke test, not a measurement.")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    items = load_turns(args.data)
+    n_live, n_batch, n_fast, repeats = (50, 512, 1024, 1) if args.quick else (1000, 4096, 20_000, 3)
+    results: dict[str, object] = {}
+    results["cold_start"] = cold_start(fast=False, repeats=repeats)
+    results["cold_start_fast"] = cold_start(fast=True, repeats=repeats)
+    results["live"] = live(cycle(items, n_live))
+    results["batch"] = throughput(cycle(items, n_batch), fast=False)
+    results["fast"] = throughput(cycle(items, n_fast), fast=True)
+    results["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out = {
+        "meta": meta(
+            packages=("numpy", "onnxruntime", "tokenizers", "pydantic"),
+            inputs=(args.data,),
+            command=" ".join(sys.argv),
+            quick=args.quick,
+            analyzers=[f"{i.name} {i.version} ({i.kind})" for i in default_pipeline().describe()],
+        ),
+        "results": results,
+    }
+    lv, bt, ft = results["live"], results["batch"], results["fast"]
+    cs, csf = results["cold_start"], results["cold_start_fast"]
+    assert isinstance(lv, dict) and isinstance(bt, dict) and isinstance(ft, dict)  # noqa: S101
+    assert isinstance(cs, dict) and isinstance(csf, dict)  # noqa: S101
+    print(
+        f"live turn (with context)   p50 {lv['p50_ms']:.2f} ms  p99 {lv['p99_ms']:.2f} ms   target p99 <= 30 ms",
+        file=sys.stderr,
+    )
+    print(f"batch (default)            {bt['utterances_per_s']:>8,} utt/s          target >= 500", file=sys.stderr)
+    print(f"batch (--fast, rules only) {ft['utterances_per_s']:>8,} utt/s          target >= 5,000", file=sys.stderr)
+    print(
+        f"cold start analyze         {cs['wall_s_median']:.2f} s (fast {csf['wall_s_median']:.2f} s)"
+        f"        target <= 2 s",
+        file=sys.stderr,
+    )
+    print(f"peak RSS                   {results['peak_rss_mib']} MiB (CLI child {cs['child_peak_rss_mib']} MiB)"
+          f"   target <= 400 MB", file=sys.stderr)  # fmt: skip
+    if not args.quick:
+        Path(__file__).with_name("results").mkdir(exist_ok=True)
+        Path(__file__).with_name("results").joinpath("analyze.json").write_text(json.dumps(out, indent=2) + "\n")
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
