@@ -17,6 +17,7 @@ other family and gives the same answer whatever ran before it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
@@ -76,6 +77,20 @@ def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(normalise(text))]
 
 
+@lru_cache(maxsize=8192)
+def _cue_labels(text: str) -> frozenset[str]:
+    """Cue labels of a window turn. Cached: every turn re-reads up to 20 earlier turns, and the rules are pure."""
+    return frozenset(c.label for c in find_cues(text))
+
+
+@lru_cache(maxsize=8192)
+def _skills(
+    text: str, previous_subject: str | None, earlier_subject: tuple[str, ...], silence_s: float | None
+) -> dict[str, list[tuple[int, int]]]:
+    """Skills of a window turn, cached for the same reason; callers only read the result."""
+    return find_skills(text, previous_subject=previous_subject, earlier_subject=earlier_subject, silence_s=silence_s)
+
+
 def estimate_stage(turns: tuple[Turn, ...]) -> tuple[int, dict[str, int], int]:
     """Stage index (0-4) for a conversation so far, the seq/position where each step was first evidenced, and
     the number of subject turns with suicide cues. ``turns`` is oldest first and ends with the current turn."""
@@ -88,11 +103,11 @@ def estimate_stage(turns: tuple[Turn, ...]) -> tuple[int, dict[str, int], int]:
             continue
         if turn.side == "negotiator":
             previous = turns[pos - 1] if pos else None
-            skills = find_skills(
+            skills = _skills(
                 turn.text,
-                previous_subject=previous.text if previous is not None and previous.side == "subject" else None,
-                earlier_subject=[t.text for t in turns[:pos] if t.side == "subject"],
-                silence_s=estimate_silence(turn, previous),
+                previous.text if previous is not None and previous.side == "subject" else None,
+                tuple(t.text for t in turns[:pos] if t.side == "subject"),
+                estimate_silence(turn, previous),
             )
             last_negotiator_skills = skills
             if _EMPATHY_SKILLS & skills.keys():
@@ -100,7 +115,7 @@ def estimate_stage(turns: tuple[Turn, ...]) -> tuple[int, dict[str, int], int]:
             continue
         if turn.side != "subject":
             continue
-        cues = {c.label for c in find_cues(turn.text)}
+        cues = _cue_labels(turn.text)
         suicide += "suicide_cue" in cues
         text = turn.text
         if "threat" in cues or _HOSTILE.search(text):
