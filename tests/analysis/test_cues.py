@@ -345,3 +345,35 @@ def test_oblique_weapons_are_weapons(text: str) -> None:
 )
 def test_sold_and_toy_guns_are_not_weapons(text: str) -> None:
     assert "weapon" not in cues(text)
+
+
+# ---------------------------------------------------------------- the learned head (0.4)
+
+SUICIDAL_RULES_MISS = "I do not want to be alive anymore, everything is pointless and I am done."
+
+
+def test_the_head_adds_a_suicide_cue_the_rules_miss() -> None:
+    turn, ctx = Turn(text=SUICIDAL_RULES_MISS, side="subject"), Context()
+    assert "suicide_cue" not in {a.label for a in CueAnalyzer(use_head=False).analyze(turn, ctx)}
+    added = {a.label: a for a in CueAnalyzer().analyze(turn, ctx)}["suicide_cue"]
+    assert added.detail == {"source": "model"}
+    assert added.evidence[0].start == 0 and added.evidence[0].end == len(SUICIDAL_RULES_MISS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If anybody comes through that door, she's dead.",
+        "They'll all be better off without me.",
+        "I want a car and two hundred thousand dollars by five o'clock.",
+        "I've got a gun.",
+        "I'm dying for a smoke.",
+    ],
+)
+def test_rule_labels_are_kept_unchanged_when_the_head_is_on(text: str) -> None:
+    turn, ctx = Turn(text=text, side="subject", at=T0), Context()
+    rules = CueAnalyzer(use_head=False).analyze(turn, ctx)
+    both = CueAnalyzer().analyze(turn, ctx)
+    assert [(a.label, a.evidence, a.detail, a.score) for a in rules] == [
+        (a.label, a.evidence, a.detail, a.score) for a in both if a.detail.get("source") != "model"
+    ]

@@ -8,24 +8,41 @@ see the exact words behind each one. Definitions follow ``indicators.md`` and ``
   someone else ("he said he wanted to die") are not suicide cues;
 - a bare "yes"/"maybe" is a suicide cue when it answers a direct question about suicide (indicators.md:
   ask directly), which a lexicon alone cannot see; the window supplies that question.
+
+Since 0.4 a learned head complements the rules' recall (they are precise but miss much of what other writers
+say): per-label logistic regressions over the MiniLM embedding of the turn and of the negotiator turn before
+it (``models/cue-head.json``, card ``cue-head.md``, trained by ``eval/train_cue_head.py``). Every rule label
+is kept; the head only *adds* a label the rules did not find, when its probability reaches the label's
+threshold, with ``detail["source"] = "model"`` and the whole turn as evidence. The head is loaded on first
+use, once per process, never at import; its output depends on the two texts alone, so the analyser stays pure.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
+
 from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.encoder import DIM, SentenceEncoder
 from talkdown.analysis.lexicons import is_judgeable, normalise, word_alternation
+from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, DenseHead, load_head
 from talkdown.analysis.timeparse import CLOCK, DURATION, PAST_TO, VAGUE, parse_deadline
 from talkdown.domain.annotations import Annotation, Span
+from talkdown.errors import TalkdownError
 
 FAMILY = "talkdown_cue"
 LABELS = ("threat", "suicide_cue", "deadline", "demand", "weapon")
 NEUTRAL = "none"  # only on input the rules cannot judge, with low_confidence=True; not a label of the family
 Detail = dict[str, str | float | int | bool | None]
+CUE_HEAD_FILE = "cue-head.json"
+CUE_HEAD_SHA256_PREFIX = "b7ee2fcd"
+"""First 8 hex digits of the shipped head's sha256 (printed by ``eval/train_cue_head.py``)."""
 _I = re.IGNORECASE
 
 
@@ -611,28 +628,86 @@ def find_cues(text: str, *, previous_negotiator: str | None = None, reference: d
 
 
 class CueAnalyzer:
-    """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rule; multi-label)."""
+    """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a learned head)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.3.0"
+    version: ClassVar[str] = "0.4.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
-    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
-        if turn.side != "subject":
+    def __init__(self, *, model_dir: Path | None = None, use_head: bool = True) -> None:
+        self._model_dir = model_dir or PACKAGED_MODELS
+        self._use_head = use_head
+        self._head: DenseHead | None = None
+        self._encoder = SentenceEncoder(model_dir=self._model_dir)
+
+    @property
+    def head(self) -> DenseHead:
+        """Loaded on first use (once per process), after its sha256 and its encoder are checked."""
+        if self._head is None:
+            head = load_head(self._model_dir, CUE_HEAD_FILE)
+            where = str(self._model_dir / CUE_HEAD_FILE)
+            if not head.sha256.startswith(CUE_HEAD_SHA256_PREFIX):
+                problem = f"sha256 {head.sha256[:8]} is not the one this talkdown declares ({CUE_HEAD_SHA256_PREFIX})"
+                raise TalkdownError("TD602", file=where, problem=f"{problem}; reinstall talkdown")
+            if head.encoder_sha256 != self._encoder.sha256 or head.labels != LABELS:
+                problem = "trained on another encoder or label set; reinstall talkdown"
+                raise TalkdownError("TD602", file=where, problem=problem)
+            self._head = head
+        return self._head
+
+    def describe_models(self) -> tuple[str, ...]:
+        if not self._use_head:
             return ()
-        if not is_judgeable(turn.text):
-            return (self._annotation(Cue(NEUTRAL, ()), score=0.0, low_confidence=True),)
-        previous = ctx.window[-1] if ctx.window else None
-        reference = turn.at or ctx.reference_time
-        if reference is not None and turn.at is not None and ctx.reference_time is not None:
-            reference = turn.at.astimezone(ctx.reference_time.tzinfo)  # wall-clock times in the incident's zone
-        cues = find_cues(
-            turn.text,
-            previous_negotiator=previous.text if previous is not None and previous.side == "negotiator" else None,
-            reference=reference,
+        return (
+            f"{CUE_HEAD_FILE} (sha256 {CUE_HEAD_SHA256_PREFIX}…, talkdown in-domain transcripts) over "
+            "minilm-l6-int8.onnx (all-MiniLM-L6-v2, Apache-2.0)",
         )
-        return tuple(self._annotation(cue, score=0.7) for cue in cues)
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        return self.analyze_many([turn], [ctx])[0]
+
+    def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
+        out: list[tuple[Annotation, ...]] = [() for _ in turns]
+        todo: list[tuple[int, str]] = []  # (turn index, previous negotiator text or "")
+        for i, (turn, ctx) in enumerate(zip(turns, ctxs, strict=True)):
+            if turn.side != "subject":
+                continue
+            if not is_judgeable(turn.text):
+                out[i] = (self._annotation(Cue(NEUTRAL, ()), score=0.0, low_confidence=True),)
+                continue
+            previous = ctx.window[-1] if ctx.window else None
+            prev_text = previous.text if previous is not None and previous.side == "negotiator" else None
+            reference = turn.at or ctx.reference_time
+            if reference is not None and turn.at is not None and ctx.reference_time is not None:
+                reference = turn.at.astimezone(ctx.reference_time.tzinfo)  # wall-clock times in the incident's zone
+            cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference)
+            out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
+            todo.append((i, prev_text or ""))
+        if self._use_head and todo:
+            self._add_model_cues(turns, todo, out)
+        return out
+
+    def _add_model_cues(
+        self, turns: Sequence[Turn], todo: list[tuple[int, str]], out: list[tuple[Annotation, ...]]
+    ) -> None:
+        head = self.head
+        texts = [turns[i].text for i, _ in todo]
+        prevs = [p for _, p in todo]
+        emb = self._encoder.encode(texts)
+        prev_emb = self._encoder.encode(prevs)
+        prev_emb[[k for k, p in enumerate(prevs) if not p]] = 0.0
+        probs = head.probabilities_many(np.hstack([emb, prev_emb]).reshape(len(todo), 2 * DIM))
+        for row, (i, _) in enumerate(todo):
+            have = {a.label for a in out[i]}
+            text = turns[i].text
+            added = []
+            for k, label in enumerate(LABELS):
+                p = float(probs[row, k])
+                if label not in have and p >= float(head.meta[f"threshold_{label}"]):
+                    span = ((0, min(len(text), MAX_CHARS)),)
+                    added.append(self._annotation(Cue(label, span, {"source": "model"}), score=p))
+            out[i] = (*out[i], *added)
 
     def _annotation(self, cue: Cue, *, score: float, low_confidence: bool = False) -> Annotation:
         return Annotation(
@@ -640,7 +715,7 @@ class CueAnalyzer:
             analyzer_version=self.version,
             family=FAMILY,
             label=cue.label,
-            score=score,
+            score=min(1.0, max(0.0, round(score, 4))),
             evidence=tuple(Span(start=s, end=e) for s, e in cue.spans),
             low_confidence=low_confidence,
             detail=dict(cue.detail),

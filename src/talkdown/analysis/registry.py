@@ -42,7 +42,8 @@ def default_pipeline(*, on_error: OnError = "raise", fast: bool = False) -> Pipe
 
     ``fast=True`` is rules only (``talkdown analyze --fast``, very old laptops): no encoder or model file is
     loaded, so no ``ekman`` / ``emotion_intensity`` / ``hostility``, and ``esconv_strategy`` comes from the
-    skill mapping. Every rule analyser is the same as in the default pipeline, with the same version.
+    skill mapping, and cues come from the rules without their learned head. Every other rule analyser is the
+    same as in the default pipeline, with the same version.
     """
     if not fast:
         return Pipeline(tuple(cls() for cls in DEFAULT_ANALYZERS), on_error=on_error)
@@ -50,5 +51,10 @@ def default_pipeline(*, on_error: OnError = "raise", fast: bool = False) -> Pipe
     for cls in DEFAULT_ANALYZERS:
         if cls in LEARNED:
             continue
-        rules.append(StrategyAnalyzer(use_model=False) if cls is StrategyAnalyzer else cls())
+        if cls is StrategyAnalyzer:
+            rules.append(StrategyAnalyzer(use_model=False))
+        elif cls is CueAnalyzer:
+            rules.append(CueAnalyzer(use_head=False))  # the learned cue head is a model too
+        else:
+            rules.append(cls())
     return Pipeline(tuple(rules), on_error=on_error)
