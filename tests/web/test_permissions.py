@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from talkdown.services import accounts
+from talkdown.services import accounts, train
 from talkdown.services.accounts import AccountRole as R
 from tests.web.conftest import Console
 
@@ -16,6 +16,9 @@ ALL = frozenset(R)
 TEAM = frozenset({R.TEAM_LEADER, R.INSTRUCTOR})
 WRITERS = TEAM | {R.NEGOTIATOR, R.SCRIBE}
 INC = "{incident_id}"
+SESSION = "{session_id}"
+CASE_ID = "attica-1971"  # a case of the shipped library (doctrine/data/cases.yaml)
+TRAINERS = TEAM | {R.NEGOTIATOR}
 
 # (method, path) -> roles that may call it
 MATRIX: dict[tuple[str, str], frozenset[R]] = {
@@ -38,6 +41,14 @@ MATRIX: dict[tuple[str, str], frozenset[R]] = {
     ("GET", "/api/users"): {R.ADMIN},
     ("POST", "/api/users"): {R.ADMIN},
     ("GET", "/api/audit"): {R.ADMIN},
+    ("GET", "/cases"): ALL,
+    ("GET", f"/cases/{CASE_ID}"): ALL,
+    ("GET", f"/incidents/{INC}/cases-like"): ALL,
+    ("GET", "/training"): ALL,
+    ("POST", "/training"): TRAINERS,
+    ("GET", f"/training/{SESSION}"): ALL,
+    ("POST", f"/training/{SESSION}/say"): TRAINERS,
+    ("POST", f"/training/{SESSION}/inject"): TRAINERS,
 }
 for name in ("utterances",):
     MATRIX[("POST", f"/api/incidents/{INC}/{name}")] = WRITERS
@@ -82,6 +93,14 @@ def _routes(console: Console) -> set[tuple[str, str]]:
         ("POST", "/incidents"),
         ("GET", f"/incidents/{INC}"),
         ("GET", "/guide"),
+        ("GET", "/cases"),
+        ("GET", f"/cases/{CASE_ID}"),
+        ("GET", f"/incidents/{INC}/cases-like"),
+        ("GET", "/training"),
+        ("POST", "/training"),
+        ("GET", f"/training/{SESSION}"),
+        ("POST", f"/training/{SESSION}/say"),
+        ("POST", f"/training/{SESSION}/inject"),
         ("GET", "/"),
         ("POST", "/logout"),
         ("GET", "/login"),
@@ -99,9 +118,21 @@ def test_every_route_is_in_the_matrix(console: Console) -> None:
     assert _routes(console) == set(MATRIX) | SESSION_ONLY | PUBLIC
 
 
+_SESSIONS: dict[int, str] = {}
+
+
+def _training_session(console: Console) -> str:
+    """One training session per console, started on first use (the other modules never see it)."""
+    if id(console) not in _SESSIONS:
+        _SESSIONS[id(console)] = train.start_session(console.app, scenario="bridge").session_id
+    return _SESSIONS[id(console)]
+
+
 def _call(console: Console, role: R, method: str, path: str) -> int:
     client = console.client(role)
     url = path.replace(INC, console.incident_id)
+    if SESSION in url:
+        url = url.replace(SESSION, _training_session(console))
     if url.endswith("/stream"):
         url += "?after=999999"
     if method == "GET":

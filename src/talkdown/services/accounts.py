@@ -54,6 +54,7 @@ class Permission(StrEnum):
     EXPORT = "export an incident"
     MANAGE_USERS = "manage accounts"
     READ_AUDIT = "read the audit log"
+    TRAIN = "run training sessions"
 
 
 _TEAM = frozenset(
@@ -67,6 +68,7 @@ _TEAM = frozenset(
         Permission.ADD_NOTE,
         Permission.DISMISS_ADVICE,
         Permission.EXPORT,
+        Permission.TRAIN,
     }
 )
 
@@ -81,6 +83,7 @@ PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
             Permission.RECORD_ENTRY,
             Permission.ADD_NOTE,
             Permission.DISMISS_ADVICE,
+            Permission.TRAIN,
         }
     ),
     AccountRole.SCRIBE: frozenset(

@@ -21,7 +21,7 @@ from talkdown.settings import Settings
 from talkdown.web import problems
 from talkdown.web.config import WebConfig
 from talkdown.web.rendering import HERE, Fragments, build_templates
-from talkdown.web.routes import api, auth, commands, pages
+from talkdown.web.routes import api, auth, cases, commands, pages, training
 from talkdown.web.sse import Hub
 from talkdown.web.sse import router as sse_router
 
@@ -84,7 +84,16 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
 
     web.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
     api_commands, page_commands = commands.build_routers()
-    for router in (auth.router, api.router, api_commands, pages.router, page_commands, sse_router):
+    for router in (
+        auth.router,
+        api.router,
+        api_commands,
+        pages.router,
+        page_commands,
+        cases.router,
+        training.router,
+        sse_router,
+    ):
         web.include_router(router)
     web.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return web

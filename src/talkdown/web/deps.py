@@ -110,6 +110,7 @@ Closer = Annotated[SignedIn, Depends(allow(Permission.CLOSE_INCIDENT))]
 Exporter = Annotated[SignedIn, Depends(allow(Permission.EXPORT))]
 Admin = Annotated[SignedIn, Depends(allow(Permission.MANAGE_USERS))]
 Auditor = Annotated[SignedIn, Depends(allow(Permission.READ_AUDIT))]
+Trainer = Annotated[SignedIn, Depends(allow(Permission.TRAIN))]
 
 
 def current_incident(incident_id: str, app: AppDep) -> str:

@@ -1,0 +1,88 @@
+"""Training pages: the scenarios, a trainee's chat with the simulated subject, and the instructor's controls.
+
+A session is an ordinary incident (``mode=training``) run by ``services.train``; these pages only start it,
+post the trainee's lines and the instructor's injects, and show the transcript. Every page reads with
+``READ``; every write needs ``TRAIN`` (team leader, instructor, negotiator). The gauges and the inject
+buttons are shown to instructors only: a trainee must not see the subject's state he is meant to read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from talkdown.domain.enums import IncidentMode
+from talkdown.domain.state import IncidentState
+from talkdown.errors import TalkdownError
+from talkdown.services import accounts, incidents, train
+from talkdown.services.accounts import AccountRole
+from talkdown.services.wiring import App
+from talkdown.web.deps import AppDep, Reader, Trainer
+from talkdown.web.routes.pages import _page
+
+router = APIRouter(include_in_schema=False)
+GAUGES = ("arousal", "trust", "hopelessness", "face")
+
+
+def _session(app: App, session_id: str) -> IncidentState:
+    """The training session's state; TD330 for an incident that is not one."""
+    state = incidents.get_incident(app, session_id[:64])
+    if state.mode is not IncidentMode.TRAINING or state.source != train.SOURCE:
+        raise TalkdownError("TD330", incident_id=state.incident_id)
+    return state
+
+
+@router.get("/training")
+def training_list(request: Request, app: AppDep, user: Reader) -> Response:
+    sessions = sorted(
+        (r for r in incidents.list_incidents(app) if r.mode == IncidentMode.TRAINING.value),
+        key=lambda r: r.opened_at,
+        reverse=True,
+    )
+    return _page(request, "training/list.html", user, scenarios=train.list_scenarios(), sessions=sessions)
+
+
+@router.post("/training")
+def training_start(
+    app: AppDep, user: Trainer, scenario: Annotated[str, Form(max_length=200)], seed: Annotated[int, Form()] = 0
+) -> Response:
+    started = train.start_session(accounts.acting_as(app, user), scenario=scenario, seed=seed, trainee=user.username)
+    return RedirectResponse(f"/training/{started.session_id}", status_code=303)
+
+
+@router.get("/training/{session_id}")
+def training_session(request: Request, app: AppDep, user: Reader, session_id: str) -> Response:
+    state = _session(app, session_id)
+    scenario_id = str(state.source_meta.get("scenario", ""))
+    instructor = user.role is AccountRole.INSTRUCTOR
+    gauges = train.get_session_state(app, state.incident_id) if instructor else {}
+    info = next((s for s in train.list_scenarios() if s.scenario_id == scenario_id), None)
+    return _page(
+        request,
+        "training/session.html",
+        user,
+        state=state,
+        scenario=info,
+        instructor=instructor,
+        gauges=gauges,
+        gauge_names=GAUGES,
+        trainee=train.TRAINEE,
+    )
+
+
+@router.post("/training/{session_id}/say")
+def training_say(app: AppDep, user: Trainer, session_id: str, text: Annotated[str, Form(max_length=5000)]) -> Response:
+    state = _session(app, session_id)
+    train.take_turn(accounts.acting_as(app, user), state.incident_id, text=text)
+    return RedirectResponse(f"/training/{state.incident_id}", status_code=303)
+
+
+@router.post("/training/{session_id}/inject")
+def training_inject(
+    app: AppDep, user: Trainer, session_id: str, inject: Annotated[str, Form(max_length=200)]
+) -> Response:
+    state = _session(app, session_id)
+    train.issue_inject(accounts.acting_as(app, user), state.incident_id, inject=inject)
+    return RedirectResponse(f"/training/{state.incident_id}", status_code=303)

@@ -1,0 +1,55 @@
+"""The case library pages: the list (and its search), one case with its lessons, and cases like an incident."""
+
+from __future__ import annotations
+
+import html
+
+from talkdown.services import cases
+from talkdown.services.accounts import AccountRole as R
+from tests.web.conftest import Console
+
+KNOWN = "norrmalmstorg-1973"  # doctrine/data/cases.yaml
+
+
+def test_the_case_list_shows_the_shipped_cases(console: Console) -> None:
+    response = console.client(R.OBSERVER).get("/cases")
+    assert response.status_code == 200
+    assert KNOWN in response.text and 'href="/cases/attica-1971"' in response.text
+
+
+def test_the_search_box_narrows_the_list(console: Console) -> None:
+    response = console.client(R.OBSERVER).get("/cases", params={"q": "Stockholm"})
+    assert response.status_code == 200
+    assert KNOWN in response.text and "attica-1971" not in response.text
+    nothing = console.client(R.OBSERVER).get("/cases", params={"q": "zzqxnothing"})
+    assert "No case mentions every word" in nothing.text
+
+
+def test_a_case_page_shows_its_lessons(console: Console) -> None:
+    case = cases.get_case(console.app, KNOWN).case
+    response = console.client(R.SCRIBE).get(f"/cases/{KNOWN}")
+    assert response.status_code == 200
+    text = html.unescape(response.text)
+    assert case.name in text and "Lessons" in text
+    assert case.lessons and all(lesson in text for lesson in case.lessons)
+
+
+def test_an_unknown_case_is_404(console: Console) -> None:
+    response = console.client(R.OBSERVER).get("/cases/no-such-case", headers={"accept": "application/json"})
+    assert response.status_code == 404
+
+
+def test_cases_like_an_incident_lists_cases_with_the_features_that_matched(console: Console) -> None:
+    like = cases.like_cases(console.app, incident=console.incident_id)
+    assert like.neighbours
+    response = console.client(R.OBSERVER).get(f"/incidents/{console.incident_id}/cases-like")
+    assert response.status_code == 200
+    first = like.neighbours[0]
+    assert f'href="/cases/{first.case.id}"' in response.text
+    if first.matches:
+        assert first.matches[0].feature.replace("_", " ") in response.text
+
+
+def test_the_board_links_to_similar_cases(console: Console) -> None:
+    response = console.client(R.OBSERVER).get(f"/incidents/{console.incident_id}")
+    assert f'href="/incidents/{console.incident_id}/cases-like"' in response.text

@@ -1,0 +1,90 @@
+"""Training pages: start a session, post a line and see the reply, issue an inject, and who may do what."""
+
+from __future__ import annotations
+
+import html
+
+from talkdown.services import incidents, train
+from talkdown.services.accounts import AccountRole as R
+from tests.web.conftest import Console
+
+SCENARIO = "bridge"
+
+
+def _start(console: Console, role: R) -> str:
+    response = console.client(role).post("/training", data={"scenario": SCENARIO}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert location.startswith("/training/")
+    return location.rsplit("/", 1)[1]
+
+
+def test_the_training_page_lists_the_scenarios(console: Console) -> None:
+    response = console.client(R.OBSERVER).get("/training")
+    assert response.status_code == 200
+    for info in train.list_scenarios():
+        assert info.scenario_id in response.text
+    assert "Start session" not in response.text  # an observer may not start one
+
+
+def test_a_trainee_line_gets_the_subjects_reply(console: Console) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    state = incidents.get_incident(console.app, session_id)
+    assert state.mode.value == "training" and len(state.utterances) == 1
+    client = console.client(R.NEGOTIATOR)
+    said = client.post(
+        f"/training/{session_id}/say", data={"text": "Hi, I'm Sam. What's going on tonight?"}, follow_redirects=False
+    )
+    assert said.status_code == 303
+    after = incidents.get_incident(console.app, session_id)
+    trainee, reply = after.utterances[-2], after.utterances[-1]
+    assert (trainee.speaker, reply.speaker) == (train.TRAINEE, "subject")
+    page = client.get(f"/training/{session_id}")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert "What's going on tonight?" in text and reply.text in text
+    assert "<meter" not in page.text  # gauges are for the instructor only
+
+
+def test_an_instructor_sees_the_gauges_and_issues_an_inject(console: Console) -> None:
+    session_id = _start(console, R.INSTRUCTOR)
+    client = console.client(R.INSTRUCTOR)
+    page = client.get(f"/training/{session_id}")
+    assert page.status_code == 200
+    assert page.text.count("<meter") == 4 and "hopelessness" in page.text
+    inject = next(s for s in train.list_scenarios() if s.scenario_id == SCENARIO).injects[0]
+    assert f'value="{inject}"' in page.text
+    response = client.post(f"/training/{session_id}/inject", data={"inject": inject}, follow_redirects=False)
+    assert response.status_code == 303
+    state = incidents.get_incident(console.app, session_id)
+    assert [r.event.inject_id for r in state.injects] == [inject]  # type: ignore[union-attr]
+    assert f"{inject}:" in client.get(f"/training/{session_id}").text
+
+
+def test_an_observer_may_read_but_not_write(console: Console) -> None:
+    session_id = _start(console, R.TEAM_LEADER)
+    observer = console.client(R.OBSERVER)
+    assert observer.get(f"/training/{session_id}").status_code == 200
+    assert observer.post("/training", data={"scenario": SCENARIO}).status_code == 403
+    assert observer.post(f"/training/{session_id}/say", data={"text": "hello"}).status_code == 403
+    assert observer.post(f"/training/{session_id}/inject", data={"inject": "rain"}).status_code == 403
+    assert len(incidents.get_incident(console.app, session_id).utterances) == 1
+
+
+def test_a_write_without_the_csrf_token_is_refused(console: Console) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    client = console.client(R.NEGOTIATOR)
+    token = client.headers.pop("X-CSRF-Token")
+    try:
+        response = client.post(f"/training/{session_id}/say", data={"text": "hello"})
+    finally:
+        client.headers["X-CSRF-Token"] = token
+    assert response.status_code == 403
+
+
+def test_an_ordinary_incident_is_not_a_training_session(console: Console) -> None:
+    response = console.client(R.OBSERVER).get(
+        f"/training/{console.incident_id}", headers={"accept": "application/json"}
+    )
+    assert 400 <= response.status_code < 500
+    assert response.json()["code"] == "TD330"
