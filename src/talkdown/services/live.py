@@ -15,6 +15,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from talkdown.doctrine.advisor import Advice
+from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, metric_series
+from talkdown.doctrine.release_model import ReleaseEstimate
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import Channel, DemandCategory, Role
 from talkdown.domain.log import Envelope
@@ -164,6 +166,9 @@ class Board:
     stairway_stage: str | None
     stairway_seq: int | None
     at: datetime
+    metrics: tuple[Metric, ...] = ()
+    release: ReleaseEstimate | None = None
+    metric_series: tuple[MetricPoint, ...] = ()
 
 
 def stairway_now(state: IncidentState, annotations: dict[int, list[Annotation]]) -> tuple[str | None, int | None]:
@@ -186,4 +191,9 @@ def board_view(app: App, ref: str) -> Board:
     state = app.recorder.current(incident_id)
     annotations = annotations_of(app, incident_id)
     stage, seq = stairway_now(state, annotations)
-    return Board(state, annotations, current_advice(app, state, annotations), stage, seq, app.clock.now())
+    now = app.clock.now()
+    # The seed-001 metrics come from logged events only (docs/metrics.md), so the panel needs no analysis.
+    metrics, release = current_metrics(state, now)
+    series = tuple(metric_series(app.store.load(incident_id)))
+    advice = current_advice(app, state, annotations)
+    return Board(state, annotations, advice, stage, seq, now, tuple(metrics), release, series)

@@ -27,7 +27,7 @@ HERE = Path(__file__).parent
 CHIP_FAMILIES = ("talkdown_cue", "talkdown_avoid", "talkdown_skill", "change_talk", "hostility")
 QUIET_LABELS = frozenset({"none", "other", "other_avoid", "neutral", "not_hostile"})
 EVIDENCE_FAMILIES = frozenset({"talkdown_cue", "talkdown_avoid", "talkdown_skill"})
-PANELS = ("ledger", "hostages", "intel", "advice", "stairway", "roster")
+PANELS = ("ledger", "hostages", "intel", "advice", "stairway", "metrics", "roster")
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,21 @@ def speaker_name(state: IncidentState, utt: Utterance) -> str:
     return party.name if party else utt.speaker
 
 
+def sparkline(values: Sequence[float | None], *, width: int = 120, height: int = 24) -> str:
+    """SVG polyline points for a metric's history, scaled to its own range (missing values skipped).
+
+    >>> sparkline([0.0, 1.0], width=10, height=10)
+    '0.0,10.0 10.0,0.0'
+    """
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(known) < 2:
+        return ""
+    low, high = min(v for _, v in known), max(v for _, v in known)
+    span = (high - low) or 1.0
+    last = max(len(values) - 1, 1)
+    return " ".join(f"{round(i / last * width, 1)},{round(height - (v - low) / span * height, 1)}" for i, v in known)
+
+
 def build_templates() -> Jinja2Templates:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -109,7 +124,7 @@ def build_templates() -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters.update(hhmm=hhmm, iso=iso)
-    env.globals.update(chips=chips, highlight=highlight, speaker_name=speaker_name)
+    env.globals.update(chips=chips, highlight=highlight, speaker_name=speaker_name, sparkline=sparkline)
     return Jinja2Templates(env=env)
 
 

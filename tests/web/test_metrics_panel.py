@@ -1,0 +1,27 @@
+"""The board's metrics panel: the seed-001 metrics now and over time, from logged events only."""
+
+from __future__ import annotations
+
+from talkdown.domain.enums import HostageCondition
+from talkdown.services import entries
+from talkdown.services.accounts import AccountRole as R
+from talkdown.web.rendering import sparkline
+from tests.web.conftest import Console
+
+
+def test_the_board_shows_each_seed_metric_and_a_trend_once_there_is_history(console: Console) -> None:
+    hid, _ = entries.record_hostage(
+        console.app, console.incident_id, alias="Owen", condition=HostageCondition.DISTRESSED
+    )
+    entries.change_hostage(console.app, console.incident_id, hostage_id=hid, condition=HostageCondition.INJURED)
+    page = console.client(R.OBSERVER).get(f"/incidents/{console.incident_id}").text
+    assert 'id="panel-metrics"' in page
+    for name in ("Hostage Well-being", "Negotiation Duration", "Concession Level", "Media Exposure"):
+        assert name in page
+    assert "<polyline" in page and "over time" in page
+
+
+def test_a_sparkline_scales_a_series_to_its_own_range_and_skips_gaps() -> None:
+    assert sparkline([2.0, None, 4.0], width=10, height=10) == "0.0,10.0 10.0,0.0"
+    assert sparkline([5.0]) == ""
+    assert sparkline([3.0, 3.0], width=4, height=2) == "0.0,2.0 4.0,2.0"
