@@ -115,3 +115,15 @@ def test_the_demo_incident_loads_with_at_least_sixty_exchanges_and_verifies(app:
     assert state.hostages and all(h.released_at for h in state.hostages.values())
     assert any(d.status is DeadlineStatus.PASSED_WITHOUT_INCIDENT for d in state.deadlines.values())
     assert verify.verify_incident(app, incident_id).ok
+
+
+def test_a_live_demo_ends_now_so_its_durations_read_as_a_running_incident(app: App) -> None:
+    from talkdown.services import demo
+
+    before = app.clock.now()
+    incident_id = demo.load_demo(app, close=False, live=True)
+    state = incidents.get_incident(app, incident_id)
+    assert state.is_open
+    assert state.last_at is not None and state.opened_at is not None
+    assert before < state.last_at <= before + timedelta(seconds=5)  # the script's last entry is "now"
+    assert timedelta(hours=3) < state.last_at - state.opened_at < timedelta(hours=6)

@@ -39,7 +39,7 @@ def demo_cmd(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Record the demo barricade-with-hostage incident and print its id."""
-    incident_id = demo.load_demo(STATE.app(), close=not open_)
+    incident_id = demo.load_demo(STATE.app(), close=not open_, live=open_)
     if json_out:
         echo_json({"incident_id": incident_id})
     else:

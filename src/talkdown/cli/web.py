@@ -44,7 +44,7 @@ def serve(
     app = STATE.app()
     scheme = "https" if tls else "http"
     if demo:
-        incident_id = load_demo(app, close=False)
+        incident_id = load_demo(app, close=False, live=True)
         analyse_pending(app, incident_id)
         if app.accounts.find_user(DEMO_USER) is None:
             accounts.add_user(

@@ -79,10 +79,17 @@ def _entry_event(entry: dict[str, Any], start: datetime) -> AnyEvent:
     raise ValueError(f"unknown demo entry {sorted(entry)}")
 
 
-def load_demo(app: App, *, close: bool = True) -> str:
-    """Record the demo incident and return its id; ``close=False`` leaves it open for live use."""
+def load_demo(app: App, *, close: bool = True, live: bool = False) -> str:
+    """Record the demo incident and return its id; ``close=False`` leaves it open for live use.
+
+    ``live=True`` shifts the script so its last entry is now, so countdowns, durations and relief alerts
+    read as during a real incident; otherwise it keeps the script's own dates (reproducible reports, tests).
+    """
     script = load_script()
     start = datetime.fromisoformat(str(script["start"]).replace("Z", "+00:00"))
+    if live:
+        kept = [e for e in script["timeline"] if close or "close" not in e]
+        start = app.clock.now() - max(_offset(e["at"]) for e in kept)
     incident_id = new_id()
     opened = IncidentOpened(
         title=script["title"],
