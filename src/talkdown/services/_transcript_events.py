@@ -22,6 +22,13 @@ from talkdown.services.formats.model import Transcript, TranscriptTurn, seconds
 SIDE_ROLE = {"negotiator": Role.PRIMARY, "subject": Role.SUBJECT}
 
 
+def side_of(role: Role) -> str | None:
+    """The JSONL side a party's role exports as (the inverse of ``SIDE_ROLE``); None for everyone else."""
+    if role.is_negotiator:
+        return "negotiator"
+    return "subject" if role is Role.SUBJECT else None
+
+
 def plan_incident(
     t: Transcript,
     *,

@@ -31,7 +31,7 @@ from talkdown import __version__
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
-from talkdown.services._transcript_events import plan_incident
+from talkdown.services._transcript_events import plan_incident, side_of
 from talkdown.services.formats import Transcript, TranscriptTurn, decode, detect_format, parse, render
 from talkdown.services.formats.model import parse_stamp
 from talkdown.services.incidents import resolve_incident_id
@@ -85,7 +85,7 @@ def _transcript_of(state: IncidentState) -> Transcript:
             continue
         party = state.parties.get(utt.speaker)
         role = party.role if party else Role.UNKNOWN
-        side = "negotiator" if role.is_negotiator else "subject" if role is Role.SUBJECT else None
+        side = side_of(role)
         turns.append(
             TranscriptTurn(
                 speaker=party.name if party else utt.speaker,

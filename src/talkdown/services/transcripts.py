@@ -16,7 +16,7 @@ import yaml
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
-from talkdown.services._transcript_events import plan_incident
+from talkdown.services._transcript_events import plan_incident, side_of
 from talkdown.services.formats import decode, detect_format, parse, render
 from talkdown.services.formats.model import Transcript, TranscriptTurn
 from talkdown.services.incidents import resolve_incident_id
@@ -90,7 +90,7 @@ def transcript_of(state: IncidentState) -> Transcript:
         role = extra.pop("role", None)
         end_time = extra.pop("end_time", None)
         if role is None and party is not None:
-            role = _side(party.role)
+            role = side_of(party.role) or "party"
         turns.append(
             TranscriptTurn(
                 speaker=party.name if party else utt.speaker,
@@ -111,12 +111,6 @@ def transcript_of(state: IncidentState) -> Transcript:
         split=split if isinstance(split, str) else "dev",
         meta=meta if isinstance(meta, dict) else {},
     )
-
-
-def _side(role: Role) -> str:
-    if role.is_negotiator:
-        return "negotiator"
-    return "subject" if role is Role.SUBJECT else "party"
 
 
 def export_transcript(app: App, ref: str, *, fmt: str) -> str:
