@@ -81,3 +81,10 @@ def test_any_valid_sequence_replays_to_the_same_state_after_a_store_round_trip(
     assert read == written
     assert replay(read) == replay(written)
     assert verify(read, incident_id=incident_id).ok
+
+
+def test_head_seq_is_the_last_stored_seq_and_zero_for_an_unknown_incident(app: App) -> None:
+    _open(app)
+    app.recorder.record("inc1", [UtteranceLogged(speaker="s", text="one")], actor="user:test")
+    assert app.store.head_seq("inc1") == 3
+    assert app.store.head_seq("nope") == 0

@@ -54,8 +54,7 @@ def events_after(app: App, incident_id: str, seq: int) -> list[Envelope]:
 
 
 def head_seq(app: App, incident_id: str) -> int:
-    envs = app.store.load_rows(incident_id)
-    return envs[-1].seq if envs else 0
+    return app.store.head_seq(incident_id)
 
 
 def annotations_of(app: App, incident_id: str, seqs: list[int] | None = None) -> dict[int, list[Annotation]]:

@@ -141,6 +141,12 @@ class EventStore:
         with self._reader().connect() as conn:
             return [StoredRow(incident_id, seq, body, hash_) for _, seq, body, hash_ in conn.execute(query)]
 
+    def head_seq(self, incident_id: str) -> int:
+        """The last seq stored for an incident (0 when none), without reading the log."""
+        query = select(func.max(events.c.seq)).where(events.c.incident_id == incident_id)
+        with self._reader().connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
     def incident_ids(self, *, prefix: str = "") -> list[str]:
         query = select(events.c.incident_id).where(events.c.seq == 1).order_by(events.c.incident_id)
         if prefix:
