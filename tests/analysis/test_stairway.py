@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from talkdown.analysis import cues, skills, stairway
 from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.stairway import StairwayAnalyzer
 
@@ -72,3 +73,17 @@ def test_the_estimate_names_its_reasons() -> None:
     (stage,) = StairwayAnalyzer().analyze(turns[-1], Context(window=tuple(turns[:-1])))
     assert "rapport" in str(stage.detail["reasons"])
     assert any(turns[-1].text[s.start : s.end].lower().startswith("that's") for s in stage.evidence)
+
+
+def test_the_cached_reads_give_the_same_answer_in_any_order() -> None:
+    """Per-turn reads are cached across windows; the answer must not depend on what was analysed before."""
+    turns = [Turn(text=text, side=side, seq=i) for i, (side, text) in enumerate(CLIMB)]
+    in_order = [StairwayAnalyzer().analyze(t, Context(window=tuple(turns[:i]))) for i, t in enumerate(turns)]
+    for clear in (
+        stairway._subject_facts.cache_clear,
+        skills.skills_in_context.cache_clear,
+        cues.cue_labels.cache_clear,
+    ):
+        clear()
+    backwards = [StairwayAnalyzer().analyze(turns[i], Context(window=tuple(turns[:i]))) for i in reversed(range(10))]
+    assert in_order == backwards[::-1]

@@ -15,11 +15,10 @@ getting X" is ``flat_no``; "I can't promise" is the better line, never ``false_p
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.cues import find_cues
+from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
 from talkdown.analysis.skills import find_mirror
 from talkdown.analysis.timeparse import DURATION
@@ -153,12 +152,6 @@ _FACT_QUESTION = re.compile(
 # A "no" is a flat no only as an answer to a demand; "No, nobody's coming in" is reassurance.
 
 
-@lru_cache(maxsize=1024)
-def _cue_labels(subject_text: str) -> frozenset[str]:
-    """Cue labels of his last turn; cached, since the live pipeline and the stairway ask about the same turns."""
-    return frozenset(c.label for c in find_cues(subject_text))
-
-
 def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, tuple[list[tuple[int, int]], list[str]]]:
     """Avoid labels in one negotiator turn: label -> (evidence spans, doctrine ids). Pure; stairway reuses it."""
     norm = normalise(text)
@@ -167,7 +160,7 @@ def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, t
         spans = [(m.start(), m.end()) for m in pattern.finditer(norm)]
         if spans:
             found[label] = (spans, [_DOCTRINE_ID.get(label, label)])
-    previous_cues = _cue_labels(previous_subject) if previous_subject is not None else frozenset()
+    previous_cues = cue_labels(previous_subject) if previous_subject is not None else frozenset()
     demand_before = "demand" in previous_cues
     bare_no = _DEMAND_THEN_NO.match(norm)
     if "flat_no" not in found and demand_before and bare_no:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -615,6 +616,22 @@ def _deadlines(text: str, reference: datetime | None, *, demand: bool = False) -
 
 def find_cues(text: str, *, previous_negotiator: str | None = None, reference: datetime | None = None) -> list[Cue]:
     """All cues in one subject turn (pure; other analysers reuse it on window turns)."""
+    return list(_cues_cached(text, previous_negotiator, reference))
+
+
+@lru_cache(maxsize=16384)
+def cue_labels(text: str) -> frozenset[str]:
+    """The cue labels of a turn read on its own: the avoid rules and the stairway ask this of the same turns."""
+    return frozenset(c.label for c in _cues_cached(text, None, None))
+
+
+@lru_cache(maxsize=4096)
+def _cues_cached(text: str, previous_negotiator: str | None, reference: datetime | None) -> tuple[Cue, ...]:
+    """Cached because a subject turn is read by the cue analyser and, without context, by avoid and stairway."""
+    return tuple(_find_cues(text, previous_negotiator, reference))
+
+
+def _find_cues(text: str, previous_negotiator: str | None, reference: datetime | None) -> list[Cue]:
     norm = normalise(text)
     demands = _demands(norm, previous_negotiator)
     threats = _threats(norm, previous_negotiator)

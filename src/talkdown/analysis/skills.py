@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
@@ -399,6 +400,32 @@ def find_skills(
     return found
 
 
+@lru_cache(maxsize=16384)
+def skills_in_context(
+    text: str, previous_subject: str | None, recent_subject: tuple[str, ...], silence_s: float | None
+) -> dict[str, Spans]:
+    """``find_skills`` with its inputs cut to what it reads (his last 8 turns), cached: the skills analyser
+    and the stairway window ask about the same negotiator turn in the same surroundings, so one computation
+    serves both and every later window that holds the turn. Callers must not mutate the result."""
+    return find_skills(
+        text, previous_subject=previous_subject, earlier_subject=recent_subject[-8:], silence_s=silence_s
+    )
+
+
+def skills_of(turn: Turn, window: Sequence[Turn]) -> dict[str, Spans]:
+    """The skills of a negotiator ``turn`` given the turns before it (oldest first)."""
+    previous = window[-1] if window else None
+    # Only a long turn can summarise his last 8 turns; a paraphrase reads his last 2. Cutting the history to
+    # what the turn can use keeps the cache key the same as the turn slides through later windows.
+    keep = 8 if len(_tokens(normalise(turn.text))) >= 20 else 2
+    return skills_in_context(
+        turn.text,
+        previous.text if previous is not None and previous.side == "subject" else None,
+        tuple(t.text for t in window if t.side == "subject")[-keep:],
+        estimate_silence(turn, previous),
+    )
+
+
 def estimate_silence(turn: Turn, previous: Turn | None) -> float | None:
     """Seconds of silence before ``turn`` after his last turn, from start times; None when not knowable."""
     if previous is None or previous.side != "subject" or turn.at is None or previous.at is None:
@@ -418,15 +445,9 @@ class SkillAnalyzer:
     def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
         if turn.side != "negotiator":
             return ()
-        previous = ctx.window[-1] if ctx.window else None
         if not is_judgeable(turn.text) and not _PAUSE_TURN.fullmatch(normalise(turn.text.strip()) or "x"):
             return (self._annotation("other", 0.0, [], low_confidence=True),)
-        found = find_skills(
-            turn.text,
-            previous_subject=previous.text if previous is not None and previous.side == "subject" else None,
-            earlier_subject=[t.text for t in ctx.window if t.side == "subject"],
-            silence_s=estimate_silence(turn, previous),
-        )
+        found = skills_of(turn, ctx.window)
         if not found:
             return (self._annotation("other", 0.5, []),)
         return tuple(self._annotation(label, 0.7, found[label]) for label in LABELS if label in found)

@@ -11,19 +11,22 @@ TRAIN and STUDY; there is no labelled stairway data. It follows ``stairway.md``'
   before any rapport evidence exists.
 
 Pure: it recomputes what it needs from the window text with the skills and cues rules, so it requires no
-other family and gives the same answer whatever ran before it.
+other family and gives the same answer whatever ran before it. What it reads of each turn is cached (by text,
+or text and surroundings for skills), so a window of 20 costs one set of lookups per turn, not 20 rule runs.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.cues import find_cues
+from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
-from talkdown.analysis.skills import estimate_silence, find_skills
+from talkdown.analysis.skills import skills_of
 from talkdown.domain.annotations import Annotation, Span
 
 FAMILY = "stairway"
@@ -69,71 +72,75 @@ _NAME = re.compile(r"\b(?:[Tt]his is|[Mm]y name(?: is|'s)|I'm|[Ii]t's) ([A-Z][a-
 _NOT_NAMES = frozenset({"Officer", "Sergeant", "Detective", "Lieutenant", "Inspector", "Not", "Just", "Okay", "Sorry"})
 
 
-def _negotiator_names(turns: tuple[Turn, ...]) -> set[str]:
-    return {m.group(1) for t in turns if t.side == "negotiator" for m in _NAME.finditer(t.text)} - _NOT_NAMES
+@dataclass(frozen=True)
+class _Said:
+    """What the estimate reads from one subject turn; depends on the text alone, so it is cached by text."""
+
+    cues: frozenset[str]
+    hostile: bool
+    confirm: bool
+    rapport: bool
+    agree: bool
+    influence: bool
+    commit: bool
+
+
+@lru_cache(maxsize=16384)
+def _subject_facts(text: str) -> _Said:
+    """Every window turn is read again by the next 20 turns' estimates: reading it once keeps a batch linear."""
+    return _Said(
+        cues=cue_labels(text),
+        hostile=_HOSTILE.search(text) is not None,
+        confirm=_CONFIRM.search(text) is not None,
+        rapport=_RAPPORT.search(text) is not None,
+        agree=_AGREE.search(text) is not None,
+        influence=_INFLUENCE.search(text) is not None,
+        commit=_COMMIT.search(text) is not None,
+    )
+
+
+@lru_cache(maxsize=16384)
+def _names_in(text: str) -> frozenset[str]:
+    return frozenset(m.group(1) for m in _NAME.finditer(text)) - _NOT_NAMES
 
 
 def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(normalise(text))]
 
 
-@lru_cache(maxsize=8192)
-def _cue_labels(text: str) -> frozenset[str]:
-    """Cue labels of a window turn. Cached: every turn re-reads up to 20 earlier turns, and the rules are pure."""
-    return frozenset(c.label for c in find_cues(text))
-
-
-@lru_cache(maxsize=8192)
-def _skills(
-    text: str, previous_subject: str | None, earlier_subject: tuple[str, ...], silence_s: float | None
-) -> dict[str, list[tuple[int, int]]]:
-    """Skills of a window turn, cached for the same reason; callers only read the result."""
-    return find_skills(text, previous_subject=previous_subject, earlier_subject=earlier_subject, silence_s=silence_s)
-
-
 def estimate_stage(turns: tuple[Turn, ...]) -> tuple[int, dict[str, int], int]:
     """Stage index (0-4) for a conversation so far, the seq/position where each step was first evidenced, and
     the number of subject turns with suicide cues. ``turns`` is oldest first and ends with the current turn."""
     reached: dict[str, int] = {}
-    names = _negotiator_names(turns)
-    last_negotiator_skills: dict[str, list[tuple[int, int]]] = {}
+    names = frozenset().union(*(_names_in(t.text) for t in turns if t.side == "negotiator"))
+    last_negotiator_skills: Mapping[str, object] = {}
     suicide = 0
     for pos, turn in enumerate(turns):
         if not is_judgeable(turn.text):
             continue
         if turn.side == "negotiator":
-            previous = turns[pos - 1] if pos else None
-            skills = _skills(
-                turn.text,
-                previous.text if previous is not None and previous.side == "subject" else None,
-                tuple(t.text for t in turns[:pos] if t.side == "subject"),
-                estimate_silence(turn, previous),
-            )
-            last_negotiator_skills = skills
-            if _EMPATHY_SKILLS & skills.keys():
+            last_negotiator_skills = skills_of(turn, turns[:pos])
+            if _EMPATHY_SKILLS & last_negotiator_skills.keys():
                 reached.setdefault("empathy", pos)
             continue
         if turn.side != "subject":
             continue
-        cues = _cue_labels(turn.text)
-        suicide += "suicide_cue" in cues
-        text = turn.text
-        if "threat" in cues or _HOSTILE.search(text):
+        said = _subject_facts(turn.text)
+        suicide += "suicide_cue" in said.cues
+        if "threat" in said.cues or said.hostile:
             reached = {k: v for k, v in reached.items() if k == "empathy"}
             continue
         offered = "suggestion" in last_negotiator_skills or "closed_question" in last_negotiator_skills
         if "empathy" in reached and (
-            (_CONFIRM.search(text) and _EMPATHY_SKILLS & last_negotiator_skills.keys())
-            or _RAPPORT.search(text)
-            or any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
-            or (offered and _AGREE.search(text))
+            (said.confirm and _EMPATHY_SKILLS & last_negotiator_skills.keys())
+            or said.rapport
+            or any(re.search(rf"\b{re.escape(n)}\b", turn.text) for n in names)
+            or (offered and said.agree)
         ):
             reached.setdefault("rapport", pos)
-        if "rapport" in reached and (
-            _INFLUENCE.search(text) or ("suggestion" in last_negotiator_skills and _AGREE.search(text))
-        ):
+        if "rapport" in reached and (said.influence or ("suggestion" in last_negotiator_skills and said.agree)):
             reached.setdefault("influence", pos)
-        if "rapport" in reached and _COMMIT.search(text):
+        if "rapport" in reached and said.commit:
             reached.setdefault("influence", pos)
             reached.setdefault("behavioral_change", pos)
     stage = max((STAGES.index(k) for k in reached), default=0)
@@ -144,7 +151,7 @@ class StairwayAnalyzer:
     """Estimates the BCSM step for the conversation so far and warns of influence before rapport (rule)."""
 
     name: ClassVar[str] = "stairway"
-    version: ClassVar[str] = "0.1.1"
+    version: ClassVar[str] = "0.1.2"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY, WARNING_FAMILY})
 
@@ -159,7 +166,7 @@ class StairwayAnalyzer:
             for pattern in (_CONFIRM, _RAPPORT, _AGREE, _INFLUENCE, _COMMIT):
                 evidence += _spans(pattern, turn.text)
             if turn.side == "negotiator":
-                evidence += [s for spans in find_skills(turn.text).values() for s in spans]
+                evidence += [s for spans in skills_of(turn, turns[:-1]).values() for s in spans]
         reasons = "; ".join(
             f"{k} first at window position {v}" for k, v in sorted(reached.items(), key=lambda kv: kv[1])
         )
@@ -170,7 +177,7 @@ class StairwayAnalyzer:
         }
         out = [self._annotation(FAMILY, label, sorted(set(evidence)), detail, low_confidence=not judgeable)]
         if judgeable and turn.side == "negotiator" and "rapport" not in reached:
-            skills = find_skills(turn.text)
+            skills = skills_of(turn, turns[:-1])
             influence = skills.get("suggestion", []) + _spans(_DIRECTIVE, turn.text)
             if influence:
                 warn: dict[str, str | float | int | bool | None] = {

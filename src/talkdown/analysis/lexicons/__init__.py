@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 # A live utterance is a sentence or a paragraph. Anything longer is a paste, a file or a fault; the rules were
@@ -19,6 +19,8 @@ MAX_CHARS = 5000
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _ENGLISH_CLITIC = re.compile(r"[A-Za-z]['\u2019](?:s|ll|re|ve|m|d|t)\b", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+_SPACE = re.compile(r"\s")
 
 
 @cache
@@ -43,6 +45,7 @@ def normalise(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2026", ".")
 
 
+@lru_cache(maxsize=16384)
 def is_judgeable(text: str) -> bool:
     """True when the English rules can say anything about ``text``.
 
@@ -59,9 +62,10 @@ def is_judgeable(text: str) -> bool:
     stripped = text.strip()
     if not stripped or len(text) > MAX_CHARS or _CONTROL.search(text):
         return False
-    visible = [c for c in stripped if not c.isspace()]
-    letters = sum(1 for c in visible if c.isascii() and c.isalpha())
-    if letters == 0 or letters / len(visible) < 0.5:
+    # Counted with regexes, not a per-character loop: every analyser asks this of every window turn.
+    visible = len(stripped) - len(_SPACE.findall(stripped))
+    letters = len(_ASCII_LETTER.findall(stripped))
+    if letters == 0 or letters / visible < 0.5:
         return False
     words = [w.lower() for w in _LATIN_WORD.findall(stripped)]
     if len(words) >= 4 and _ENGLISH_CLITIC.search(stripped):
