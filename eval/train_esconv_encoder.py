@@ -98,7 +98,7 @@ def tensors(batch: list[tuple[list[int], list[int], int]]) -> tuple[Any, Any, An
     return ids, mask, types, torch.tensor([y for _, _, y in batch])
 
 
-def build(model_dir: Path) -> Any:
+def build(model_dir: Path, outputs: int = len(STRATEGIES)) -> Any:
     import torch
     from transformers import BertModel
 
@@ -107,7 +107,7 @@ def build(model_dir: Path) -> Any:
             super().__init__()
             self.bert = BertModel.from_pretrained(str(model_dir), local_files_only=True)
             self.drop = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(384, len(STRATEGIES))
+            self.head = torch.nn.Linear(384, outputs)
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             hidden = self.bert(
@@ -144,7 +144,8 @@ def predict(model: Any, items: list[tuple[list[int], list[int], int]]) -> np.nda
     return np.concatenate(out)
 
 
-def export(model: Any, path: Path) -> None:
+def export(model: Any, path: Path, *, multi_label: bool = False) -> None:
+    """ONNX (opset 17) of the model with its output activation (softmax, or sigmoid when multi-label), int8."""
     import torch
 
     model.eval()
@@ -157,7 +158,8 @@ def export(model: Any, path: Path) -> None:
             self.inner = inner
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            return torch.softmax(self.inner(input_ids, attention_mask, token_type_ids), dim=1)
+            logits = self.inner(input_ids, attention_mask, token_type_ids)
+            return torch.sigmoid(logits) if multi_label else torch.softmax(logits, dim=1)
 
     with tempfile.TemporaryDirectory() as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
@@ -180,7 +182,7 @@ def onnx_predict(path: Path, items: list[tuple[list[int], list[int], int]]) -> n
     opts.intra_op_num_threads = 2
     sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
     rows = []
-    for ids, types, _ in items:
+    for ids, types, *_ in items:
         a = np.asarray([ids], dtype=np.int64)
         feed = {"input_ids": a, "attention_mask": np.ones_like(a), "token_type_ids": np.asarray([types], np.int64)}
         rows.append(sess.run(None, feed)[0][0])

@@ -11,7 +11,7 @@ from talkdown.analysis.base import Context, Turn
 def found(text: str, previous: str | None = None) -> dict[str, dict[str, str | float | int | bool | None]]:
     window = (Turn(text=previous, side="subject"),) if previous else ()
     turn = Turn(text=text, side="negotiator")
-    return {a.label: a.detail for a in AvoidAnalyzer().analyze(turn, Context(window=window))}
+    return {a.label: a.detail for a in AvoidAnalyzer(use_model=False).analyze(turn, Context(window=window))}
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ T0 = datetime(2024, 5, 1, 14, 10, tzinfo=UTC)
 
 def cues(text: str, previous: str | None = None, at: datetime | None = T0) -> dict[str, Annotation]:
     window = (Turn(text=previous, side="negotiator"),) if previous else ()
-    return {a.label: a for a in CueAnalyzer().analyze(Turn(text=text, side="subject", at=at), Context(window=window))}
+    return {a.label: a for a in CueAnalyzer(use_model=False).analyze(Turn(text=text, side="subject", at=at), Context(window=window))}
 
 
 def test_a_conditional_threat_to_a_hostage_names_its_target() -> None:
@@ -347,14 +347,14 @@ def test_sold_and_toy_guns_are_not_weapons(text: str) -> None:
     assert "weapon" not in cues(text)
 
 
-# ---------------------------------------------------------------- the learned head (0.4)
+# ---------------------------------------------------------------- the fine-tuned model (0.5)
 
 SUICIDAL_RULES_MISS = "I do not want to be alive anymore, everything is pointless and I am done."
 
 
-def test_the_head_adds_a_suicide_cue_the_rules_miss() -> None:
+def test_the_model_adds_a_suicide_cue_the_rules_miss() -> None:
     turn, ctx = Turn(text=SUICIDAL_RULES_MISS, side="subject"), Context()
-    assert "suicide_cue" not in {a.label for a in CueAnalyzer(use_head=False).analyze(turn, ctx)}
+    assert "suicide_cue" not in {a.label for a in CueAnalyzer(use_model=False).analyze(turn, ctx)}
     added = {a.label: a for a in CueAnalyzer().analyze(turn, ctx)}["suicide_cue"]
     assert added.detail == {"source": "model"}
     assert added.evidence[0].start == 0 and added.evidence[0].end == len(SUICIDAL_RULES_MISS)
@@ -370,9 +370,9 @@ def test_the_head_adds_a_suicide_cue_the_rules_miss() -> None:
         "I'm dying for a smoke.",
     ],
 )
-def test_rule_labels_are_kept_unchanged_when_the_head_is_on(text: str) -> None:
+def test_rule_labels_are_kept_unchanged_when_the_model_is_on(text: str) -> None:
     turn, ctx = Turn(text=text, side="subject", at=T0), Context()
-    rules = CueAnalyzer(use_head=False).analyze(turn, ctx)
+    rules = CueAnalyzer(use_model=False).analyze(turn, ctx)
     both = CueAnalyzer().analyze(turn, ctx)
     assert [(a.label, a.evidence, a.detail, a.score) for a in rules] == [
         (a.label, a.evidence, a.detail, a.score) for a in both if a.detail.get("source") != "model"

@@ -16,7 +16,7 @@ def labels(text: str, *, previous: str | None = None, earlier: tuple[str, ...] =
     window = tuple(Turn(text=t, side="subject") for t in earlier)
     if previous is not None:
         window += (Turn(text=previous, side="subject"),)
-    return {a.label for a in SkillAnalyzer().analyze(Turn(text=text, side="negotiator"), Context(window=window))}
+    return {a.label for a in SkillAnalyzer(use_model=False).analyze(Turn(text=text, side="negotiator"), Context(window=window))}
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_silence_of_four_seconds_after_his_turn_is_an_effective_pause() -> None:
     previous = Turn(text="I don't even know why I'm still here.", side="subject", at=T0)
     fast = Turn(text="Mm.", side="negotiator", at=T0 + timedelta(seconds=4))
     slow = Turn(text="Mm.", side="negotiator", at=T0 + timedelta(seconds=8))
-    analyzer = SkillAnalyzer()
+    analyzer = SkillAnalyzer(use_model=False)
     assert "effective_pause" not in {a.label for a in analyzer.analyze(fast, Context(window=(previous,)))}
     assert "effective_pause" in {a.label for a in analyzer.analyze(slow, Context(window=(previous,)))}
 
@@ -105,7 +105,7 @@ def test_subject_turns_get_no_skill_annotation() -> None:
 
 def test_every_skill_annotation_points_at_words_inside_the_turn() -> None:
     text = "Sounds like you're exhausted. What happened today?"
-    for a in SkillAnalyzer().analyze(Turn(text=text, side="negotiator"), Context()):
+    for a in SkillAnalyzer(use_model=False).analyze(Turn(text=text, side="negotiator"), Context()):
         assert a.evidence
         assert all(0 <= s.start < s.end <= len(text) for s in a.evidence)
 

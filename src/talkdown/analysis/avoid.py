@@ -1,4 +1,4 @@
-"""Behaviours negotiators avoid, flagged in negotiator turns: a transparent rule, not a learned model.
+"""Behaviours negotiators avoid, flagged in negotiator turns: transparent rules, plus a fine-tuned model.
 
 Why rules: the debrief and the advisor must quote the words that broke doctrine, and the same line must get
 the same flag in every release. Ids and markers follow ``avoid.md`` [D]. The family has seven named labels;
@@ -10,18 +10,28 @@ before rapport.
 Conventions shared with the dev set: an ultimatum always also sets a deadline (``ultimatum`` +
 ``deadline_setting``); "X? Never happening." after a demand is ``dismissing_demand``, a bare "No, you're not
 getting X" is ``flat_no``; "I can't promise" is the better line, never ``false_promise``.
+
+Since 0.3 the MiniLM graph shared with the cue analyser (``turn_model.py``) joins the rules per label, as its
+settings file says (chosen on a validation split by ``eval/train_turn_encoder.py``): the rules alone, the
+rules plus what the model adds, or the model deciding (a rule label it rejects is dropped; one it confirms
+keeps the rule's words as evidence). Labels only the model found carry ``detail["source"] = "model"`` and
+the whole turn as evidence. ``use_model=False`` (``--fast``) is the rules alone.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
+from talkdown.analysis.model_io import PACKAGED_MODELS
 from talkdown.analysis.skills import find_mirror
 from talkdown.analysis.timeparse import DURATION
+from talkdown.analysis.turn_model import TurnModel, describe, merge
 from talkdown.domain.annotations import Annotation, Span
 
 FAMILY = "talkdown_avoid"
@@ -199,33 +209,71 @@ class AvoidAnalyzer:
     """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
 
     name: ClassVar[str] = "avoid"
-    version: ClassVar[str] = "0.2.1"
+    version: ClassVar[str] = "0.3.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
+    def __init__(self, *, model_dir: Path | None = None, use_model: bool = True) -> None:
+        self._use_model = use_model
+        self._model = TurnModel(model_dir or PACKAGED_MODELS)
+
+    def describe_models(self) -> tuple[str, ...]:
+        return (describe(),) if self._use_model else ()
+
     def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
-        if turn.side != "negotiator":
-            return ()
-        if not is_judgeable(turn.text):
-            return (self._annotation(NEUTRAL, [], [], score=0.0, low_confidence=True),)
-        previous = ctx.window[-1] if ctx.window else None
-        found = find_avoid(
-            turn.text, previous_subject=previous.text if previous and previous.side == "subject" else None
-        )
-        return tuple(self._annotation(label, *found[label], score=0.7) for label in LABELS if label in found)
+        return self.analyze_many([turn], [ctx])[0]
+
+    def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
+        out: list[tuple[Annotation, ...]] = [() for _ in turns]
+        found: dict[int, dict[str, tuple[list[tuple[int, int]], list[str]]]] = {}
+        for i, (turn, ctx) in enumerate(zip(turns, ctxs, strict=True)):
+            if turn.side != "negotiator":
+                continue
+            if not is_judgeable(turn.text):
+                out[i] = (self._annotation(NEUTRAL, [], [], score=0.0, low_confidence=True),)
+                continue
+            previous = ctx.window[-1] if ctx.window else None
+            found[i] = find_avoid(
+                turn.text, previous_subject=previous.text if previous and previous.side == "subject" else None
+            )
+        added: dict[int, dict[str, float]] = {i: {} for i in found}
+        if self._use_model and found:
+            todo = list(found)
+            probs = self._model.probabilities(FAMILY, [turns[i] for i in todo], [ctxs[i].window for i in todo])
+            choices = self._model.choices(FAMILY, LABELS)
+            for i, p in zip(todo, probs, strict=True):
+                keep, added[i] = merge(found[i], p, choices)
+                found[i] = {label: v for label, v in found[i].items() if label in keep}
+        for i, rules in found.items():
+            whole = [(0, len(turns[i].text.rstrip()))]
+            out[i] = tuple(
+                self._annotation(label, *rules[label], score=0.7) if label in rules
+                else self._annotation(label, whole, [], score=added[i][label], source="model")
+                for label in LABELS if label in rules or label in added[i]
+            )  # fmt: skip
+        return out
 
     def _annotation(
-        self, label: str, spans: list[tuple[int, int]], ids: list[str], *, score: float, low_confidence: bool = False
+        self,
+        label: str,
+        spans: list[tuple[int, int]],
+        ids: list[str],
+        *,
+        score: float,
+        low_confidence: bool = False,
+        source: str | None = None,
     ) -> Annotation:
         detail: dict[str, str | float | int | bool | None] = {}
         if ids:
             detail = {"doctrine_id": ids[0], "doctrine_ids": ",".join(ids)}
+        if source:
+            detail["source"] = source
         return Annotation(
             analyzer=self.name,
             analyzer_version=self.version,
             family=FAMILY,
             label=label,
-            score=score,
+            score=round(min(1.0, max(0.0, score)), 4),
             evidence=tuple(Span(start=s, end=e) for s, e in spans),
             low_confidence=low_confidence,
             detail=detail,

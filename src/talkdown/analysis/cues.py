@@ -1,4 +1,4 @@
-"""Risk cues in what the subject says: threats, suicide cues, deadlines, demands, weapons (rule, not a model).
+"""Risk cues in what the subject says: threats, suicide cues, deadlines, demands, weapons (rules, plus a model).
 
 Why rules: these cues feed the board and the advisor on every live utterance, and a team must be able to
 see the exact words behind each one. Definitions follow ``indicators.md`` and ``../shared/data/README.md``
@@ -9,12 +9,12 @@ see the exact words behind each one. Definitions follow ``indicators.md`` and ``
 - a bare "yes"/"maybe" is a suicide cue when it answers a direct question about suicide (indicators.md:
   ask directly), which a lexicon alone cannot see; the window supplies that question.
 
-Since 0.4 a learned head complements the rules' recall (they are precise but miss much of what other writers
-say): per-label logistic regressions over the MiniLM embedding of the turn and of the negotiator turn before
-it (``models/cue-head.json``, card ``cue-head.md``, trained by ``eval/train_cue_head.py``). Every rule label
-is kept; the head only *adds* a label the rules did not find, when its probability reaches the label's
-threshold, with ``detail["source"] = "model"`` and the whole turn as evidence. The head is loaded on first
-use, once per process, never at import; its output depends on the two texts alone, so the analyser stays pure.
+Since 0.5 a fine-tuned model complements the rules' recall (they are precise but miss much of what other
+writers say): the MiniLM graph shared with the skill and avoid analysers (``turn_model.py``), reading the
+turn with the turn before it. Every rule label is kept; the model only *adds* a label the rules did not find,
+when its probability reaches the label's threshold, with ``detail["source"] = "model"`` and the whole turn as
+evidence. It loads on first use, once per process, never at import; its output depends on the two texts
+alone, so the analyser stays pure.
 """
 
 from __future__ import annotations
@@ -27,23 +27,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar
 
-import numpy as np
-
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.encoder import DIM, SentenceEncoder
 from talkdown.analysis.lexicons import is_judgeable, normalise, word_alternation
-from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, DenseHead, load_head
+from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS
 from talkdown.analysis.timeparse import CLOCK, DURATION, PAST_TO, VAGUE, parse_deadline
+from talkdown.analysis.turn_model import TurnModel, describe, merge
 from talkdown.domain.annotations import Annotation, Span
-from talkdown.errors import TalkdownError
 
 FAMILY = "talkdown_cue"
 LABELS = ("threat", "suicide_cue", "deadline", "demand", "weapon")
 NEUTRAL = "none"  # only on input the rules cannot judge, with low_confidence=True; not a label of the family
 Detail = dict[str, str | float | int | bool | None]
-CUE_HEAD_FILE = "cue-head.json"
-CUE_HEAD_SHA256_PREFIX = "b7ee2fcd"
-"""First 8 hex digits of the shipped head's sha256 (printed by ``eval/train_cue_head.py``)."""
 _I = re.IGNORECASE
 
 
@@ -645,48 +639,26 @@ def _find_cues(text: str, previous_negotiator: str | None, reference: datetime |
 
 
 class CueAnalyzer:
-    """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a learned head)."""
+    """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.4.0"
+    version: ClassVar[str] = "0.5.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
-    def __init__(self, *, model_dir: Path | None = None, use_head: bool = True) -> None:
-        self._model_dir = model_dir or PACKAGED_MODELS
-        self._use_head = use_head
-        self._head: DenseHead | None = None
-        self._encoder = SentenceEncoder(model_dir=self._model_dir)
-
-    @property
-    def head(self) -> DenseHead:
-        """Loaded on first use (once per process), after its sha256 and its encoder are checked."""
-        if self._head is None:
-            head = load_head(self._model_dir, CUE_HEAD_FILE)
-            where = str(self._model_dir / CUE_HEAD_FILE)
-            if not head.sha256.startswith(CUE_HEAD_SHA256_PREFIX):
-                problem = f"sha256 {head.sha256[:8]} is not the one this talkdown declares ({CUE_HEAD_SHA256_PREFIX})"
-                raise TalkdownError("TD602", file=where, problem=f"{problem}; reinstall talkdown")
-            if head.encoder_sha256 != self._encoder.sha256 or head.labels != LABELS:
-                problem = "trained on another encoder or label set; reinstall talkdown"
-                raise TalkdownError("TD602", file=where, problem=problem)
-            self._head = head
-        return self._head
+    def __init__(self, *, model_dir: Path | None = None, use_model: bool = True) -> None:
+        self._use_model = use_model
+        self._model = TurnModel(model_dir or PACKAGED_MODELS)
 
     def describe_models(self) -> tuple[str, ...]:
-        if not self._use_head:
-            return ()
-        return (
-            f"{CUE_HEAD_FILE} (sha256 {CUE_HEAD_SHA256_PREFIX}…, talkdown in-domain transcripts) over "
-            "minilm-l6-int8.onnx (all-MiniLM-L6-v2, Apache-2.0)",
-        )
+        return (describe(),) if self._use_model else ()
 
     def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
         return self.analyze_many([turn], [ctx])[0]
 
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
-        todo: list[tuple[int, str]] = []  # (turn index, previous negotiator text or "")
+        todo: list[int] = []
         for i, (turn, ctx) in enumerate(zip(turns, ctxs, strict=True)):
             if turn.side != "subject":
                 continue
@@ -700,31 +672,21 @@ class CueAnalyzer:
                 reference = turn.at.astimezone(ctx.reference_time.tzinfo)  # wall-clock times in the incident's zone
             cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference)
             out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
-            todo.append((i, prev_text or ""))
-        if self._use_head and todo:
-            self._add_model_cues(turns, todo, out)
+            todo.append(i)
+        if self._use_model and todo:
+            self._add_model_cues(turns, ctxs, todo, out)
         return out
 
     def _add_model_cues(
-        self, turns: Sequence[Turn], todo: list[tuple[int, str]], out: list[tuple[Annotation, ...]]
+        self, turns: Sequence[Turn], ctxs: Sequence[Context], todo: list[int], out: list[tuple[Annotation, ...]]
     ) -> None:
-        head = self.head
-        texts = [turns[i].text for i, _ in todo]
-        prevs = [p for _, p in todo]
-        emb = self._encoder.encode(texts)
-        prev_emb = self._encoder.encode(prevs)
-        prev_emb[[k for k, p in enumerate(prevs) if not p]] = 0.0
-        probs = head.probabilities_many(np.hstack([emb, prev_emb]).reshape(len(todo), 2 * DIM))
-        for row, (i, _) in enumerate(todo):
-            have = {a.label for a in out[i]}
-            text = turns[i].text
-            added = []
-            for k, label in enumerate(LABELS):
-                p = float(probs[row, k])
-                if label not in have and p >= float(head.meta[f"threshold_{label}"]):
-                    span = ((0, min(len(text), MAX_CHARS)),)
-                    added.append(self._annotation(Cue(label, span, {"source": "model"}), score=p))
-            out[i] = (*out[i], *added)
+        probs = self._model.probabilities(FAMILY, [turns[i] for i in todo], [ctxs[i].window for i in todo])
+        choices = self._model.choices(FAMILY, LABELS)
+        for row, i in enumerate(todo):
+            _, added = merge({a.label: a for a in out[i]}, probs[row], choices)  # cue rules are only added to
+            span = ((0, min(len(turns[i].text), MAX_CHARS)),)
+            extra = [self._annotation(Cue(label, span, {"source": "model"}), score=p) for label, p in added.items()]
+            out[i] = (*out[i], *sorted(extra, key=lambda a: LABELS.index(a.label)))
 
     def _annotation(self, cue: Cue, *, score: float, low_confidence: bool = False) -> Annotation:
         return Annotation(

@@ -22,9 +22,9 @@ from talkdown.analysis.stairway import StairwayAnalyzer
 from talkdown.analysis.strategy import StrategyAnalyzer
 
 DEFAULT_ANALYZERS: tuple[type[Analyzer], ...] = (
-    SkillAnalyzer,  # rules: talkdown_skill
-    AvoidAnalyzer,  # rules: talkdown_avoid
-    CueAnalyzer,  # rules: talkdown_cue
+    SkillAnalyzer,  # rules + model: talkdown_skill
+    AvoidAnalyzer,  # rules + model: talkdown_avoid
+    CueAnalyzer,  # rules + model: talkdown_cue
     ChangeTalkAnalyzer,  # rules: change_talk
     EmotionAnalyzer,  # model: ekman, emotion_intensity, hostility (GoEmotions)
     StairwayAnalyzer,  # rules: stairway, stairway_warning
@@ -42,8 +42,8 @@ def default_pipeline(*, on_error: OnError = "raise", fast: bool = False) -> Pipe
 
     ``fast=True`` is rules only (``talkdown analyze --fast``, very old laptops): no encoder or model file is
     loaded, so no ``ekman`` / ``emotion_intensity`` / ``hostility``, and ``esconv_strategy`` comes from the
-    skill mapping, and cues come from the rules without their learned head. Every other rule analyser is the
-    same as in the default pipeline, with the same version.
+    skill mapping; cues, skills and avoid come from their rules without the fine-tuned model. Every other
+    rule analyser is the same as in the default pipeline, with the same version.
     """
     if not fast:
         return Pipeline(tuple(cls() for cls in DEFAULT_ANALYZERS), on_error=on_error)
@@ -51,10 +51,8 @@ def default_pipeline(*, on_error: OnError = "raise", fast: bool = False) -> Pipe
     for cls in DEFAULT_ANALYZERS:
         if cls in LEARNED:
             continue
-        if cls is StrategyAnalyzer:
-            rules.append(StrategyAnalyzer(use_model=False))
-        elif cls is CueAnalyzer:
-            rules.append(CueAnalyzer(use_head=False))  # the learned cue head is a model too
+        if cls in (StrategyAnalyzer, CueAnalyzer, SkillAnalyzer, AvoidAnalyzer):
+            rules.append(cls(use_model=False))  # rules with an optional model: the model stays off
         else:
             rules.append(cls())
     return Pipeline(tuple(rules), on_error=on_error)

@@ -1,4 +1,4 @@
-"""Which active-listening skills a negotiator turn uses: a transparent rule, not a learned model.
+"""Which active-listening skills a negotiator turn uses: transparent rules, plus a fine-tuned model.
 
 Why rules: every label must point at the words that justify it, the analyser runs on each live utterance
 and on 100k-utterance corpora, and no public data set labels negotiation-register skills. Markers follow
@@ -9,6 +9,12 @@ Conventions the rules and the dev set share (so scores mean something):
 - a trailing check ("is that right?") belongs to the paraphrase or summary, not to ``closed_question``;
 - a mirror ending in "?" is ``mirroring`` only; "would you be willing…/could we…" is ``suggestion`` only;
 - who/what/how questions are open; where/when/which/how many and yes/no forms are closed.
+
+Since 0.3 the MiniLM graph shared with the cue analyser (``turn_model.py``) joins the rules per label, as its
+settings file says (chosen on a validation split by ``eval/train_turn_encoder.py``): the rules alone, the
+rules plus what the model adds, or the model deciding (a rule label it rejects is dropped; one it confirms
+keeps the rule's words as evidence). Labels only the model found carry ``detail["source"] = "model"`` and
+the whole turn as evidence. ``use_model=False`` (``--fast``) is the rules alone.
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.lexicons import is_judgeable, load_words, normalise, word_alternation
+from talkdown.analysis.model_io import PACKAGED_MODELS
+from talkdown.analysis.turn_model import TurnModel, describe, merge
 from talkdown.domain.annotations import Annotation, Span
 
 FAMILY = "talkdown_skill"
@@ -438,27 +447,62 @@ class SkillAnalyzer:
     """Labels the listening skills of negotiator turns (rule; multi-label, ``other`` when nothing fires)."""
 
     name: ClassVar[str] = "skills"
-    version: ClassVar[str] = "0.2.1"
+    version: ClassVar[str] = "0.3.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
-    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
-        if turn.side != "negotiator":
-            return ()
-        if not is_judgeable(turn.text) and not _PAUSE_TURN.fullmatch(normalise(turn.text.strip()) or "x"):
-            return (self._annotation("other", 0.0, [], low_confidence=True),)
-        found = skills_of(turn, ctx.window)
-        if not found:
-            return (self._annotation("other", 0.5, []),)
-        return tuple(self._annotation(label, 0.7, found[label]) for label in LABELS if label in found)
+    def __init__(self, *, model_dir: Path | None = None, use_model: bool = True) -> None:
+        self._use_model = use_model
+        self._model = TurnModel(model_dir or PACKAGED_MODELS)
 
-    def _annotation(self, label: str, score: float, spans: Spans, *, low_confidence: bool = False) -> Annotation:
+    def describe_models(self) -> tuple[str, ...]:
+        return (describe(),) if self._use_model else ()
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        return self.analyze_many([turn], [ctx])[0]
+
+    def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
+        out: list[tuple[Annotation, ...]] = [() for _ in turns]
+        found: dict[int, dict[str, Spans]] = {}
+        for i, (turn, ctx) in enumerate(zip(turns, ctxs, strict=True)):
+            if turn.side != "negotiator":
+                continue
+            if not is_judgeable(turn.text) and not _PAUSE_TURN.fullmatch(normalise(turn.text.strip()) or "x"):
+                out[i] = (self._annotation("other", 0.0, [], low_confidence=True),)
+                continue
+            found[i] = dict(skills_of(turn, ctx.window)) or {"other": []}
+        added: dict[int, dict[str, float]] = {i: {} for i in found}
+        if self._use_model and found:
+            todo = [i for i in found if is_judgeable(turns[i].text)]  # a bare "(pause)" is the rules' alone
+            probs = self._model.probabilities(FAMILY, [turns[i] for i in todo], [ctxs[i].window for i in todo])
+            choices = self._model.choices(FAMILY, LABELS)
+            for i, p in zip(todo, probs, strict=True):
+                keep, added[i] = merge(found[i], p, choices)
+                found[i] = {label: spans for label, spans in found[i].items() if label in keep}
+        for i, rules in found.items():
+            labels = {**{label: 0.5 if label == "other" else 0.7 for label in rules}, **added[i]}
+            if len(labels) > 1:
+                labels.pop("other", None)  # "other" means no skill: it cannot stand beside one
+            if not labels:
+                labels = {"other": 0.5}
+            whole = [(0, len(turns[i].text.rstrip()))]
+            out[i] = tuple(
+                self._annotation(label, labels[label], rules.get(label) or ([] if label == "other" else whole),
+                                 source="model" if label in added[i] else None)
+                for label in LABELS if label in labels
+            )  # fmt: skip
+        return out
+
+    def _annotation(
+        self, label: str, score: float, spans: Spans, *, low_confidence: bool = False, source: str | None = None
+    ) -> Annotation:
         return Annotation(
             analyzer=self.name,
             analyzer_version=self.version,
             family=FAMILY,
             label=label,
-            score=score,
+            score=round(min(1.0, max(0.0, score)), 4),
             evidence=tuple(Span(start=s, end=e) for s, e in spans),
             low_confidence=low_confidence,
+            detail={"source": source} if source else {},
         )

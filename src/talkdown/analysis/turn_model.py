@@ -1,0 +1,140 @@
+"""The learned half of the cue, skill and avoid analysers: one MiniLM-L6 graph fine-tuned on talkdown's labels.
+
+Why: the rules are transparent and precise but miss much of what people who never read them say (cue recall
+~0.55, skill macro-F1 ~0.57 on such text, ``docs/analysis.md``). A MiniLM fine-tuned on five writers'
+labelled transcripts (``eval/train_turn_encoder.py``) reads the turn with the turn before it, so "Not yet."
+after "Has anyone been hurt?" can be read as the threat it is. One graph with a sigmoid per (family, label)
+serves all three analysers: one 23 MB file, one forward pass per turn, shared through a small cache.
+
+How it joins the rules is decided per label by the training script on a validation split and shipped in
+``talkdown-minilm-settings.json``: ``rules`` (the model is not asked), ``union`` (the model adds the label at
+or above its threshold) or ``model`` (the model decides; skills and avoid only). The graph and the settings
+are checked against ``manifest.json`` (sha256), and the graph's digest must start with ``SHA256_PREFIX``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+
+from talkdown.analysis.base import Turn
+from talkdown.analysis.encoder import FloatArray, load_graph, load_tokenizer, pair_ids, run_each
+from talkdown.analysis.model_io import MAX_CHARS, read_verified
+from talkdown.errors import TalkdownError
+
+MODEL_FILE = "talkdown-minilm-int8.onnx"
+SETTINGS_FILE = "talkdown-minilm-settings.json"
+SHA256_PREFIX = "5d04d576"
+"""First 8 hex digits of the shipped graph's sha256 (printed by ``eval/train_turn_encoder.py``)."""
+CONTEXT_TAG = {"negotiator": "negotiator: ", "subject": "subject: "}
+CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True)
+class Choice:
+    mode: str  # "rules" | "union" | "model"
+    threshold: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    outputs: tuple[tuple[str, str], ...]
+    max_tokens: int
+    choices: Mapping[str, Choice]  # "family/label" -> choice
+
+
+@lru_cache(maxsize=4)
+def load_settings(directory: str) -> Settings:
+    raw, _ = read_verified(Path(directory), SETTINGS_FILE)
+    data = json.loads(raw)
+    outputs = tuple((str(f), str(label)) for f, label in data["outputs"])
+    choices = {k: Choice(str(v["mode"]), float(v["threshold"])) for k, v in data["choices"].items()}
+    return Settings(outputs=outputs, max_tokens=int(data["max_tokens"]), choices=choices)
+
+
+def context_of(window: Sequence[Turn]) -> str:
+    """The previous turn with its side, as the model was trained to read it ("" when there is none)."""
+    prev = window[-1] if window else None
+    return f"{CONTEXT_TAG[prev.side]}{prev.text[-MAX_CHARS:]}" if prev is not None and prev.side in CONTEXT_TAG else ""
+
+
+class TurnModel:
+    """Probabilities per (family, label) for turns in context; loaded on first use, once per process."""
+
+    _cache: ClassVar[OrderedDict[tuple[str, str, str], FloatArray]] = OrderedDict()  # shared by every analyser
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, directory: Path) -> None:
+        self._dir = str(directory.resolve())
+
+    def choices(self, family: str, labels: Sequence[str]) -> dict[str, Choice]:
+        """How each label of ``family`` joins the rules (``rules`` for a label the model has no output for)."""
+        known = load_settings(self._dir).choices
+        return {label: known.get(f"{family}/{label}", Choice("rules", 2.0)) for label in labels}
+
+    def probabilities(
+        self, family: str, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
+    ) -> list[dict[str, float]]:
+        """Per turn (with the turns before it), the probability of each label of ``family``. A turn already
+        read by another analyser (skills and avoid read the same negotiator turns) is served from the cache."""
+        settings = load_settings(self._dir)
+        texts = [t.text[:MAX_CHARS] for t in turns]
+        rows = self._rows(settings, texts, [context_of(w) for w in windows])
+        columns = [(k, label) for k, (f, label) in enumerate(settings.outputs) if f == family]
+        return [{label: float(row[k]) for k, label in columns} for row in rows]
+
+    def _rows(self, settings: Settings, texts: list[str], contexts: list[str]) -> list[FloatArray]:
+        keys = [(self._dir, t, c) for t, c in zip(texts, contexts, strict=True)]
+        with self._lock:
+            found = {k: self._cache[k] for k in keys if k in self._cache}
+        todo = list(dict.fromkeys(k for k in keys if k not in found))
+        if todo:
+            graph = load_graph(self._dir, MODEL_FILE)
+            if not graph.sha256.startswith(SHA256_PREFIX):
+                problem = f"sha256 {graph.sha256[:8]} is not the one this talkdown declares ({SHA256_PREFIX})"
+                raise TalkdownError("TD602", file=str(Path(self._dir) / MODEL_FILE), problem=f"{problem}; reinstall")
+            tokenizer = load_tokenizer(self._dir)
+            feeds = []
+            for _, text, context in todo:
+                ids, types = pair_ids(tokenizer, text, context, max_tokens=settings.max_tokens)
+                arr = np.asarray([ids], dtype=np.int64)
+                segments = np.asarray([types], dtype=np.int64)
+                feeds.append({"input_ids": arr, "attention_mask": np.ones_like(arr), "token_type_ids": segments})
+            found.update(zip(todo, run_each(graph, feeds), strict=True))
+            with self._lock:
+                for k in todo:
+                    self._cache[k] = found[k]
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return [found[k] for k in keys]
+
+
+def merge(
+    rule_labels: Mapping[str, object], probs: Mapping[str, float], choices: Mapping[str, Choice]
+) -> tuple[set[str], dict[str, float]]:
+    """Which rule labels stay, and which labels the model adds (with their probability), per the settings."""
+    rules_only = Choice("rules", 2.0)
+
+    def reached(label: str) -> bool:
+        return probs.get(label, 0.0) >= choices.get(label, rules_only).threshold
+
+    keep = {label for label in rule_labels if choices.get(label, rules_only).mode != "model" or reached(label)}
+    added = {
+        label: p
+        for label, p in probs.items()
+        if label not in rule_labels and choices.get(label, rules_only).mode != "rules" and reached(label)
+    }
+    return keep, added
+
+
+def describe() -> str:
+    """What ``talkdown analyze`` prints for the analysers that use this model."""
+    return f"{MODEL_FILE} (sha256 {SHA256_PREFIX}…, all-MiniLM-L6-v2 (Apache-2.0) fine-tuned on talkdown's transcripts)"

@@ -1,0 +1,67 @@
+"""How the fine-tuned model joins the rules (``merge``), and the shipped graph's integrity and reach."""
+
+from __future__ import annotations
+
+import pytest
+
+from talkdown.analysis.avoid import AvoidAnalyzer
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.model_io import PACKAGED_MODELS, sha256_file
+from talkdown.analysis.skills import SkillAnalyzer
+from talkdown.analysis.turn_model import MODEL_FILE, SETTINGS_FILE, SHA256_PREFIX, Choice, load_settings, merge
+
+RULES = Choice("rules", 2.0)
+UNION = Choice("union", 0.6)
+MODEL = Choice("model", 0.6)
+
+
+def test_rules_mode_never_asks_the_model() -> None:
+    keep, added = merge({"arguing": []}, {"arguing": 0.0, "threat": 0.99}, {"arguing": RULES, "threat": RULES})
+    assert keep == {"arguing"} and added == {}
+
+
+def test_union_mode_keeps_every_rule_label_and_adds_what_reaches_the_threshold() -> None:
+    choices = {"threat": UNION, "demand": UNION, "weapon": UNION}
+    keep, added = merge({"threat": []}, {"threat": 0.1, "demand": 0.61, "weapon": 0.59}, choices)
+    assert keep == {"threat"} and added == {"demand": 0.61}
+
+
+def test_model_mode_drops_a_rule_label_the_model_rejects_and_keeps_one_it_confirms() -> None:
+    choices = {"paraphrasing": MODEL, "open_question": MODEL, "affirmation": MODEL}
+    probs = {"paraphrasing": 0.2, "open_question": 0.9, "affirmation": 0.7}
+    keep, added = merge({"paraphrasing": [], "open_question": []}, probs, choices)
+    assert keep == {"open_question"} and added == {"affirmation": 0.7}
+
+
+def test_a_label_without_a_choice_is_left_to_the_rules() -> None:
+    keep, added = merge({"other_avoid": []}, {}, {})
+    assert keep == {"other_avoid"} and added == {}
+
+
+@pytest.mark.integration
+def test_the_shipped_graph_is_the_declared_one_and_its_settings_cover_every_output() -> None:
+    assert sha256_file(PACKAGED_MODELS / MODEL_FILE).startswith(SHA256_PREFIX)
+    settings = load_settings(str(PACKAGED_MODELS.resolve()))
+    assert (PACKAGED_MODELS / SETTINGS_FILE).is_file()
+    assert {f"{f}/{label}" for f, label in settings.outputs} == set(settings.choices)
+    assert {c.mode for c in settings.choices.values()} <= {"rules", "union", "model"}
+
+
+@pytest.mark.integration
+def test_model_labels_say_so_and_point_at_the_whole_turn() -> None:
+    turn = Turn(text="So what you're telling me is that nobody at the plant listened to you for twenty years.",
+                side="negotiator")  # fmt: skip
+    ctx = Context(window=(Turn(text="Twenty years I gave them and they walked me out.", side="subject"),))
+    for analyzer in (SkillAnalyzer(), AvoidAnalyzer()):
+        for ann in analyzer.analyze(turn, ctx):
+            if ann.detail.get("source") == "model":
+                assert [(e.start, e.end) for e in ann.evidence] == [(0, len(turn.text))]
+                assert 0.0 <= ann.score <= 1.0
+
+
+@pytest.mark.integration
+def test_fast_analysers_are_the_rules_alone() -> None:
+    turn = Turn(text="Nothing is going to happen to you, I promise.", side="negotiator")
+    fast = AvoidAnalyzer(use_model=False).analyze(turn, Context())
+    assert all(a.detail.get("source") != "model" for a in fast)
+    assert "false_promise" in {a.label for a in fast}
