@@ -613,7 +613,7 @@ def find_cues(text: str, *, previous_negotiator: str | None = None, reference: d
     return list(_cues_cached(text, previous_negotiator, reference))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def cue_labels(text: str) -> frozenset[str]:
     """The cue labels of a turn read on its own: the avoid rules and the stairway ask this of the same turns."""
     return frozenset(c.label for c in _cues_cached(text, None, None))

@@ -409,7 +409,7 @@ def find_skills(
     return found
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def skills_in_context(
     text: str, previous_subject: str | None, recent_subject: tuple[str, ...], silence_s: float | None
 ) -> dict[str, Spans]:

@@ -85,7 +85,7 @@ class _Said:
     commit: bool
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _subject_facts(text: str) -> _Said:
     """Every window turn is read again by the next 20 turns' estimates: reading it once keeps a batch linear."""
     return _Said(
@@ -99,7 +99,7 @@ def _subject_facts(text: str) -> _Said:
     )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _names_in(text: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _NAME.finditer(text)) - _NOT_NAMES
 

@@ -45,7 +45,7 @@ def normalise(text: str) -> str:
     return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2026", ".")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def is_judgeable(text: str) -> bool:
     """True when the English rules can say anything about ``text``.
 
