@@ -1,11 +1,14 @@
 """Console fan-out benchmark: N SSE clients on loopback while utterances are posted through the API.
 
-Usage: python bench/console.py [--quick] [--clients 50] [--rate 20] [--seconds 15]
+Usage: python bench/console.py [--quick] [--clients 50] [--rate 20] [--seconds 15] [--analysis in-process]
 
 The console runs in its own process (uvicorn, SQLite in a temporary folder), so clients and server do not
 share a GIL. Latency is measured from just before the POST is sent to when each client receives the line
-(so it includes the append); the POST's own round trip is reported as the append latency. Prints a table
-and writes bench/results/console.json (not with --quick, which is a smoke test, not a measurement).
+(so it includes the append); the POST's own round trip is reported as the append latency. Live analysis
+runs in the console's worker process (the default) or, with ``--analysis in-process``, in the serving
+process after each response, as before issue #6; ``analysed_fraction`` is the share of posted lines whose
+analysis was stored by the end, so a faster append cannot hide analysis that never happened. Prints a
+table and writes bench/results/console.json (not with --quick, which is a smoke test, not a measurement).
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ SERVER = """
 import sys, uvicorn
 from talkdown.settings import Settings
 from talkdown.web.app import create_app
-uvicorn.run(create_app(Settings()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+from talkdown.web.config import WebConfig
+config = WebConfig(analysis_worker=sys.argv[2] == "worker")
+uvicorn.run(create_app(Settings(), config=config), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
 LINE = re.compile(r'id="u-(\d+)"')
 
@@ -105,6 +110,8 @@ async def run(url: str, incident_id: str, *, clients: int, rate: float, seconds:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        stored = (await poster.get(f"/api/incidents/{incident_id}/annotations")).json()
+    analysed = sum(1 for seq in sent if stored.get(str(seq)))
     lat = [(got[seq] - t0) * 1000 for got in seen for seq, t0 in sent.items() if seq in got]
     expected = len(sent) * clients
     return {
@@ -113,6 +120,7 @@ async def run(url: str, incident_id: str, *, clients: int, rate: float, seconds:
         "utterances": len(sent),
         "deliveries": len(lat),
         "delivered_fraction": round(len(lat) / expected, 4) if expected else 0.0,
+        "analysed_fraction": round(analysed / len(sent), 4) if sent else 0.0,
         "event_to_client_p50_ms": round(pct(lat, 50), 1),
         "event_to_client_p95_ms": round(pct(lat, 95), 1),
         "event_to_client_p99_ms": round(pct(lat, 99), 1),
@@ -128,6 +136,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--rate", type=float, default=20.0, help="utterances posted per second")
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--analysis", choices=("worker", "in-process"), default="worker", help="where live analysis runs"
+    )
     args = parser.parse_args()
     clients, seconds = (5, 2.0) if args.quick else (args.clients, args.seconds)
     with tempfile.TemporaryDirectory() as tmp:
@@ -139,7 +150,7 @@ def main() -> None:
         entries.add_party(app, incident_id, name="Subject", role=Role.SUBJECT, party_id="subj")
         app.store.engine.dispose()
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], env=env)
+        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port), args.analysis], env=env)
         url = f"http://127.0.0.1:{port}"
         try:
             for _ in range(200):
@@ -152,6 +163,7 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
+    results["analysis"] = args.analysis
     results["bench_process_peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out = {
         "meta": meta(
@@ -161,14 +173,14 @@ def main() -> None:
     }
     print(
         f"{'clients':>7} {'utt/s':>6} {'delivered':>9} {'e2c p50':>8} {'p95':>7} {'p99':>7} "
-        f"{'append p50':>10} {'p99':>7}",
+        f"{'append p50':>10} {'p99':>7} {'analysed':>8} analysis",
         file=sys.stderr,
     )
     r = results
     print(
         f"{r['clients']:>7} {r['rate_per_s']:>6} {r['delivered_fraction']:>9.3f} {r['event_to_client_p50_ms']:>6.1f}ms "
         f"{r['event_to_client_p95_ms']:>5.1f}ms {r['event_to_client_p99_ms']:>5.1f}ms {r['append_api_p50_ms']:>8.1f}ms "
-        f"{r['append_api_p99_ms']:>5.1f}ms",
+        f"{r['append_api_p99_ms']:>5.1f}ms {r['analysed_fraction']:>8.3f} {r['analysis']}",
         file=sys.stderr,
     )
     if not args.quick:

@@ -15,7 +15,8 @@ T0 = datetime(2024, 5, 1, 14, 10, tzinfo=UTC)
 
 def cues(text: str, previous: str | None = None, at: datetime | None = T0) -> dict[str, Annotation]:
     window = (Turn(text=previous, side="negotiator"),) if previous else ()
-    return {a.label: a for a in CueAnalyzer(use_model=False).analyze(Turn(text=text, side="subject", at=at), Context(window=window))}
+    turn = Turn(text=text, side="subject", at=at)
+    return {a.label: a for a in CueAnalyzer(use_model=False).analyze(turn, Context(window=window))}
 
 
 def test_a_conditional_threat_to_a_hostage_names_its_target() -> None:

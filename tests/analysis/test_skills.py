@@ -16,7 +16,8 @@ def labels(text: str, *, previous: str | None = None, earlier: tuple[str, ...] =
     window = tuple(Turn(text=t, side="subject") for t in earlier)
     if previous is not None:
         window += (Turn(text=previous, side="subject"),)
-    return {a.label for a in SkillAnalyzer(use_model=False).analyze(Turn(text=text, side="negotiator"), Context(window=window))}
+    turn = Turn(text=text, side="negotiator")
+    return {a.label for a in SkillAnalyzer(use_model=False).analyze(turn, Context(window=window))}
 
 
 @pytest.mark.parametrize(

@@ -2,31 +2,39 @@
 
 Why these sit together: the console needs three things no CLI command needs. The scribe logs a line and
 wants its analysis at once (LIVE commits the utterance, then analyses, then stores the annotations in a
-second transaction, CONVENTIONS §6). The scribe marks a demand, deadline or promise *from* a logged line,
-reusing what the analysers found in it (the deadline time a cue parsed). And every open board tails the
-log by seq, which works across processes because the store, not a process, is the source of truth.
+second transaction, CONVENTIONS §6; the console analyses in a worker process, ``analysis_worker.py``).
+The scribe marks a demand, deadline or promise *from* a logged line, reusing what the analysers found
+in it (the deadline time a cue parsed). And every open board tails the log by seq, which works across
+processes because the store, not a process, is the source of truth.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
-from dataclasses import dataclass
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
+from types import MappingProxyType
 
 from talkdown.doctrine.advisor import Advice
-from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, metric_series
-from talkdown.doctrine.release_model import ReleaseEstimate
+from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics
+from talkdown.doctrine.release_model import ReleaseEstimate, fitted
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import Channel, DemandCategory, Role
 from talkdown.domain.log import Envelope
-from talkdown.domain.state import IncidentState
+from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
 from talkdown.services.annotate import live_pipeline, turns_of, versions
 from talkdown.services.derived import advice_now, read_policy
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
+from talkdown.store.annotations import AnnotationStore
+from talkdown.store.events import EventStore
 
 CUE_FAMILY = "talkdown_cue"
 STAIRWAY_FAMILY = "stairway"
@@ -57,25 +65,129 @@ def head_seq(app: App, incident_id: str) -> int:
     return app.store.head_seq(incident_id)
 
 
+MAX_SEQS = 500  # lines asked for by seq in one query
+
+
+@cache
+def _current_versions() -> Mapping[str, str]:
+    """The live pipeline's analyser versions: fixed per process, like the pipeline, and the key of every read."""
+    return MappingProxyType(versions(live_pipeline()))
+
+
+# Per annotation store (so per App and database), per incident: the stored annotations of lines seen analysed.
+_stored: weakref.WeakKeyDictionary[AnnotationStore, dict[str, dict[int, list[Annotation]]]] = (
+    weakref.WeakKeyDictionary()
+)
+_stored_lock = threading.Lock()
+
+
 def annotations_of(app: App, incident_id: str, seqs: list[int] | None = None) -> dict[int, list[Annotation]]:
-    """Stored annotations of the current analyser versions, by utterance seq (never recomputed here)."""
-    return app.annotations.list(incident_id, versions(live_pipeline()), seqs=seqs)
+    """Stored annotations of the current analyser versions, by utterance seq (never recomputed here).
+
+    Each line's annotations are read from the store once per process: rows of one analyser version are
+    never updated or deleted, and a line's rows are committed together, so once a line has any, they are
+    final. Re-reading every annotation of the incident on each board refresh (twice a second while lines
+    arrive) was one of the largest costs left in the serving process once analysis moved to the worker
+    (issue #6). The one case this misses: two processes that both analysed a line, one with an analyser
+    failing, may store complementary rows; the later ones appear after a restart.
+    """
+    current = _current_versions()
+    # Which lines to look at: the given ones, or every analysed line (one DISTINCT query on the seqs).
+    wanted = set(seqs) if seqs is not None else app.annotations.analysed(incident_id, current)
+    with _stored_lock:
+        known = _stored.setdefault(app.annotations, {}).setdefault(incident_id, {})
+        missing = sorted(wanted - known.keys())
+    if missing:
+        # Lines not analysed yet are asked for again next time; past a few hundred, one read of all is cheaper.
+        found = app.annotations.list(incident_id, current, seqs=missing if len(missing) <= MAX_SEQS else None)
+        with _stored_lock:
+            for seq, anns in found.items():
+                known.setdefault(seq, anns)
+    return {seq: list(known[seq]) for seq in sorted(wanted) if seq in known}
+
+
+@dataclass
+class _Fold:
+    """One incident's log folded in this process for the board's reads: its state, and a metric point per event.
+
+    Why beside the recorder's cache: the recorder hands out deep copies of the whole state, and copying it
+    for every new line the tail renders grew with the incident (issue #6); the board needs party names and
+    a few lines from it, and the metric series, which also only grows.
+    """
+
+    state: IncidentState = field(default_factory=IncidentState)
+    points: list[MetricPoint] = field(default_factory=list)
+
+
+_folds: weakref.WeakKeyDictionary[EventStore, dict[str, _Fold]] = weakref.WeakKeyDictionary()
+_folds_lock = threading.Lock()
+
+
+def _caught_up(app: App, incident_id: str) -> _Fold:
+    """The incident's fold, extended by the events after its head; the caller holds ``_folds_lock``.
+
+    Each point is evaluated at its own event's time, with no look-ahead, so a point never changes once
+    computed. The loop is ``doctrine.metrics.metric_series``'s own; a test checks both give the same series.
+    """
+    folds = _folds.setdefault(app.store, {})
+    fold = folds.get(incident_id) or _Fold()
+    for env in app.store.load(incident_id, after_seq=fold.state.head_seq):
+        evolve(fold.state, env)
+        metrics, _ = current_metrics(fold.state, env.at)
+        fold.points.append(MetricPoint(env.seq, env.at.isoformat(), {m.id: m.value for m in metrics}))
+    if fold.state.head_seq > 0:  # an unknown id is not remembered
+        folds[incident_id] = fold
+    return fold
+
+
+def metrics_over_time(app: App, incident_id: str) -> tuple[MetricPoint, ...]:
+    """``doctrine.metrics.metric_series`` of the incident's log, kept per process and extended by new events.
+
+    Why not call ``metric_series`` on the whole log: it replays the log and evaluates every metric after
+    each event, and negotiation duration looks at every line, so each board refresh cost grew with the
+    square of the incident's length; it was the largest cost in the serving process once analysis moved
+    to the worker (issue #6).
+    """
+    with _folds_lock:
+        return tuple(_caught_up(app, incident_id).points)
 
 
 def analysed_seqs(app: App, incident_id: str, seqs: list[int]) -> set[int]:
-    """Which of these utterances already have stored analysis from the current analyser versions."""
-    return app.annotations.analysed(incident_id, versions(live_pipeline())) & set(seqs)
+    """Which of these utterances already have stored analysis from the current analyser versions.
+
+    Asks the store about these lines only, through :func:`annotations_of`: the board's tail asks on every
+    poll while a line waits for its analysis, and a query over all the incident's annotations made each
+    poll cost grow with the incident (issue #6). The answer's annotations are then cached for rendering.
+    """
+    return set(annotations_of(app, incident_id, seqs))
 
 
 def lines_view(
     app: App, incident_id: str, seqs: list[int] | None = None
 ) -> tuple[IncidentState, dict[int, list[Annotation]]]:
-    """What rendering exchange-log lines needs: the state (party names) and those lines' stored annotations.
+    """What rendering exchange-log lines needs: the incident's id, parties and those lines, and their annotations.
 
-    Only the lines' own annotations are read: the live tail renders every new line, and reading the whole
-    incident's annotations each time made the cost grow with the incident.
+    The state holds nothing else (no ledger, no other lines): the live tail renders every new line, and
+    copying the whole state or reading the whole incident's annotations each time made the cost grow with
+    the incident.
     """
-    return app.recorder.current(incident_id), annotations_of(app, incident_id, seqs)
+    wanted = None if seqs is None else set(seqs)
+    with _folds_lock:
+        full = _caught_up(app, incident_id).state
+        if full.head_seq == 0:
+            raise TalkdownError("TD201", incident_id=incident_id)
+        state = IncidentState(
+            incident_id=full.incident_id,
+            title=full.title,
+            incident_type=full.incident_type,
+            mode=full.mode,
+            status=full.status,
+            head_seq=full.head_seq,
+            head_hash=full.head_hash,
+            parties=copy.deepcopy(full.parties),
+            utterances=[copy.deepcopy(u) for u in full.utterances if wanted is None or u.seq in wanted],
+        )
+    return state, annotations_of(app, incident_id, seqs)
 
 
 def log_line(
@@ -102,8 +214,10 @@ _analysing = threading.Lock()
 def analyse_pending(app: App, incident_id: str) -> int:
     """Analyse and store every utterance the current analyser versions have not seen; returns how many.
 
-    Serialised per process so two requests never analyse the same line twice; a backlog is analysed in one
-    pass, so a burst of lines costs one state copy rather than one each.
+    The console runs this in its analysis worker process (``services/analysis_worker.py``), or after the
+    response when there is none. Serialised per process so two requests never analyse the same line twice;
+    across processes the annotation key makes a second analysis a no-op. A backlog is analysed in one pass,
+    so a burst of lines costs one state copy rather than one each.
     """
     with _analysing:
         pipe = live_pipeline()
@@ -115,7 +229,24 @@ def analyse_pending(app: App, incident_id: str) -> int:
         return len(batch)
 
 
+def warm_up() -> None:
+    """Fit the release model at startup, not in the first board render after a line is logged.
+
+    The fit (bootstrap refits, ~0.25 s of Python and numpy, seconds on a busy machine) is cached per
+    process, but the first render holds the GIL for all of it, stalling every append and board in the
+    console mid-incident; it was the largest single cost in the console benchmark's window (issue #6).
+    """
+    fitted()
+
+
 def _cue_detail(app: App, incident_id: str, seq: int, label: str) -> dict[str, str | float | int | bool | None]:
+    """What the cue analyser parsed from the line (the deadline's time, the demand's item).
+
+    The scribe may mark a line before the analysis worker has reached it; then it is analysed here, once
+    (idempotent, so the worker's later result for the same line is a no-op).
+    """
+    if not analysed_seqs(app, incident_id, [seq]):
+        analyse_pending(app, incident_id)
     for ann in annotations_of(app, incident_id).get(seq, []):
         if ann.family == CUE_FAMILY and ann.label == label:
             return dict(ann.detail)
@@ -188,11 +319,11 @@ def current_advice(app: App, state: IncidentState, annotations: dict[int, list[A
 def board_view(app: App, ref: str) -> Board:
     incident_id = resolve_incident_id(app, ref)
     state = app.recorder.current(incident_id)
-    annotations = annotations_of(app, incident_id)
+    annotations = annotations_of(app, incident_id, [u.seq for u in state.utterances])
     stage, seq = stairway_now(state, annotations)
     now = app.clock.now()
     # The seed-001 metrics come from logged events only (docs/metrics.md), so the panel needs no analysis.
     metrics, release = current_metrics(state, now)
-    series = tuple(metric_series(app.store.load(incident_id)))
+    series = metrics_over_time(app, incident_id)
     advice = current_advice(app, state, annotations)
     return Board(state, annotations, advice, stage, seq, now, tuple(metrics), release, series)

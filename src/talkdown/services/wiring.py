@@ -16,6 +16,7 @@ from talkdown.store.annotations import AnnotationStore
 from talkdown.store.checkpoints import CheckpointFile
 from talkdown.store.engine import build_engine, is_sqlite
 from talkdown.store.events import EventStore
+from talkdown.store.notify import Listener
 from talkdown.store.schema import upgrade
 
 
@@ -29,6 +30,7 @@ class App:
     actor: str
     settings: Settings
     accounts: AccountStore
+    listener: Listener | None = None  # PostgreSQL only; connects on first use (services/live_notify.py)
     recorder: Recorder = field(init=False)
 
     def __post_init__(self) -> None:
@@ -51,4 +53,5 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         actor=settings.actor,
         settings=settings,
         accounts=AccountStore(engine),
+        listener=Listener.for_engine(engine),
     )

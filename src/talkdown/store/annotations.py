@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from talkdown.domain.annotations import Annotation, Span
+from talkdown.store.notify import notify_analysed
 from talkdown.store.tables import annotation_rows
 
 
@@ -62,6 +63,7 @@ class AnnotationStore:
                 # Two processes may analyse the same line at once; the key makes the second a no-op.
                 insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
                 conn.execute(insert(annotation_rows).on_conflict_do_nothing(), rows)
+                notify_analysed(conn, incident_id)  # PostgreSQL only; delivered on commit, so boards read them
         return len(rows)
 
     def list(

@@ -20,6 +20,7 @@ from talkdown.domain.events import AnyEvent
 from talkdown.domain.log import GENESIS_HASH, Envelope, chain, envelope_bytes, format_time, parse_body
 from talkdown.errors import TalkdownError
 from talkdown.store.checkpoints import Checkpoint, CheckpointFile
+from talkdown.store.notify import notify_appended
 from talkdown.store.tables import events
 
 
@@ -91,7 +92,8 @@ class EventStore:
         SQLite takes the database write lock at ``BEGIN IMMEDIATE``; PostgreSQL takes a transaction-scoped
         advisory lock on the incident. Catching up, deciding and inserting inside it means concurrent
         writers queue instead of racing (a tight-looping writer could otherwise starve another). The head
-        checkpoint is written after the commit, never before.
+        checkpoint is written after the commit, never before. On PostgreSQL the new head is announced with
+        NOTIFY in the same transaction, once for all its appends: the server delivers it only on commit.
         """
         try:
             with self.engine.begin() as conn:
@@ -99,6 +101,8 @@ class EventStore:
                     conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:i, 0))"), {"i": incident_id})
                 tx = WriteTx(conn, incident_id)
                 yield tx
+                if tx.appended:
+                    notify_appended(conn, incident_id, tx.appended[-1].seq)
         except IntegrityError as exc:
             raise StaleHead() from exc
         if tx.appended:
@@ -180,6 +184,7 @@ class EventStore:
                 if exists:
                     raise TalkdownError("TD303", incident_id=incident_id)
                 conn.execute(events.insert(), [_row(env) for env in envelopes])
+                notify_appended(conn, incident_id, envelopes[-1].seq)
         except IntegrityError as exc:
             raise TalkdownError("TD303", incident_id=incident_id) from exc
         last = envelopes[-1]

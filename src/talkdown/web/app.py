@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from talkdown import __version__
+from talkdown.services import live
+from talkdown.services.analysis_worker import AnalysisWorker
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
 from talkdown.web import problems
@@ -64,6 +69,33 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def start_analysis_worker(td: App, config: WebConfig) -> AnalysisWorker | None:
+    """The live analysis worker for this console, or None: then lines are analysed in-process."""
+    if not config.analysis_worker:
+        return None
+    worker = AnalysisWorker(td.settings)
+    try:
+        worker.start()
+    except OSError:
+        log.exception("could not start the analysis worker; analysing in the serving process")
+        return None
+    return worker
+
+
+@asynccontextmanager
+async def lifespan(web: FastAPI) -> AsyncIterator[None]:
+    worker = start_analysis_worker(web.state.td, web.state.config)
+    web.state.analysis_worker = worker
+    await run_in_threadpool(live.warm_up)  # while the worker boots
+    try:
+        yield
+    finally:
+        web.state.analysis_worker = None
+        if worker is not None:
+            await run_in_threadpool(worker.stop)
+        await run_in_threadpool(web.state.hub.close)  # PostgreSQL: the change listener's connection and thread
+
+
 def create_app(source: Settings | App | None = None, *, config: WebConfig | None = None) -> FastAPI:
     """The console for ``source``: an already built ``App`` (tests, ``make run``) or settings to build one."""
     td = source if isinstance(source, App) else build_app(source)
@@ -75,11 +107,13 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
         docs_url=None,
         redoc_url=None,
         description="LIVE console API: every write needs a session cookie and the X-CSRF-Token header.",
+        lifespan=lifespan,
     )
     web.state.td = td
     web.state.config = config
     web.state.templates = templates
     web.state.hub = Hub(td, Fragments(templates), config)
+    web.state.analysis_worker = None  # started by the lifespan; without it, lines are analysed in-process
     problems.install(web, templates)
 
     web.add_middleware(SecurityHeaders, hsts=config.secure_cookies)

@@ -10,10 +10,16 @@ class WebConfig:
     """Options of the serving process, not of the installation (those are ``Settings``).
 
     ``secure_cookies`` must be on whenever the console is served over TLS, so the session cookie is never
-    sent in clear; ``talkdown serve`` sets it when given a certificate.
+    sent in clear; ``talkdown serve`` sets it when given a certificate. ``analysis_worker`` runs live
+    analysis in a child process started with the app (its lifespan); off, or when the app runs without
+    its lifespan (tests), each new line is analysed in the serving process after the response. The live
+    tail reads the log every ``poll_interval_s`` on SQLite; on PostgreSQL it reads when notified and at
+    least every ``safety_poll_s``, which bounds how late a line is when a notification was lost.
     """
 
     secure_cookies: bool = False
     poll_interval_s: float = 0.05
+    safety_poll_s: float = 2.0
     advice_refresh_s: float = 15.0
     annotation_wait_s: float = 5.0
+    analysis_worker: bool = True

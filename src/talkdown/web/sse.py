@@ -1,20 +1,30 @@
 """Live fan-out: ``GET /incidents/{id}/stream`` tails an incident's log by seq and pushes board fragments.
 
-Why polling the store and not an in-process bus: a teammate's entry may come from another console process,
-the CLI or the phone-text gateway, so the log is the only bus every writer shares; polling by seq works the
-same on SQLite and PostgreSQL and across restarts. One ``Tail`` per incident and event loop polls and
-renders for all of that process's subscribers, so fifty open boards cost one query per interval.
+Why the store and not an in-process bus: a teammate's entry may come from another console process, the
+CLI or the phone-text gateway, so the log is the only bus every writer shares, and reading it by seq
+works across processes and restarts. One ``Tail`` per incident and event loop reads and renders for all
+of that process's subscribers, so fifty open boards cost one query per read.
+
+When a tail reads depends on the backend. SQLite has no change notification, so it polls every
+``poll_interval_s`` (50 ms). On PostgreSQL every commit sends a NOTIFY (``store/notify.py``) and the
+process's one LISTEN connection wakes the tail (``services/live_notify.py``): a line from any process
+shows without waiting for a poll, and an idle board costs no query. A notification is only a wake-up,
+the tail still reads by seq, and it reads anyway every ``safety_poll_s`` (2 s), so a notification lost
+to a dropped connection delays a line but never loses it (the listener also wakes every tail when it
+reconnects).
 
 Each message's SSE ``id`` is the last seq it carries. A browser that reconnects sends ``Last-Event-ID`` and
 first gets what it missed, read from the store, then joins the tail; messages it has already seen are
 skipped and a gap is filled from the store, so no line is lost or shown twice. A line is pushed as soon as
 it is committed and pushed again, with its chips, when its analysis is stored (analysis runs after the
-commit, CONVENTIONS §6). The side panels are re-rendered at most once per ``panel_interval``.
+commit, CONVENTIONS §6; on PostgreSQL storing it notifies too). The side panels are re-rendered at most
+once per ``PANEL_INTERVAL_S``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -26,7 +36,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
 from talkdown.domain.log import Envelope
-from talkdown.services import live
+from talkdown.services import live, live_notify
 from talkdown.services.wiring import App
 from talkdown.web.config import WebConfig
 from talkdown.web.deps import AppDep, CurrentIncident, Reader
@@ -66,7 +76,13 @@ class Hub:
         self.app = app
         self.fragments = fragments
         self.config = config
+        self.feed = live_notify.changes(app)  # None on SQLite: tails poll
         self._tails: dict[tuple[int, str], Tail] = {}
+
+    def close(self) -> None:
+        """Stop listening for changes (app shutdown); blocks briefly while the listener's thread ends."""
+        if self.feed is not None:
+            self.feed.stop()
 
     def render(self, incident_id: str, envs: list[Envelope]) -> Message:
         """The new lines of a batch; panels follow in a separate, rate-limited update (they cost more)."""
@@ -131,16 +147,40 @@ class Hub:
                 tail.queues.discard(queue)
 
     async def _run(self, tail: Tail) -> None:
+        wake = asyncio.Event()
+        # Watch before the first read: a commit after the watch wakes us, one before it is in that read.
+        watch = self.feed.watch(tail.incident_id, wake) if self.feed is not None else None
         try:
             while tail.queues:
+                wake.clear()  # before the read: a notification arriving during it makes the next wait return
                 await self._poll(tail)
-                await asyncio.sleep(self.config.poll_interval_s)
+                await self._wait(tail, wake)
         except asyncio.CancelledError:
             raise
         except Exception:  # a bug in rendering must not leave boards silently stale; subscribers will re-join
             log.exception("live tail of incident %s stopped", tail.incident_id)
             for queue in list(tail.queues):
                 tail.queues.discard(queue)
+        finally:
+            if watch is not None:
+                watch.close()
+
+    async def _wait(self, tail: Tail, wake: asyncio.Event) -> None:
+        """Until the next read: the poll interval on SQLite; on PostgreSQL a notification or the next deadline.
+
+        The deadlines are the safety poll and, when panels are owed, the moment they may be rendered again;
+        without the latter a line arriving just after a panel render would leave the panels stale until the
+        safety poll.
+        """
+        if self.feed is None:
+            await asyncio.sleep(self.config.poll_interval_s)
+            return
+        since = time.monotonic() - tail.panels_at
+        timeout = min(self.config.safety_poll_s, self.config.advice_refresh_s - since)
+        if tail.analysed or tail.panels_due:
+            timeout = min(timeout, PANEL_INTERVAL_S - since)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), max(timeout, 0.0) + 0.01)  # just past the deadline, not before it
 
     async def _poll(self, tail: Tail) -> None:
         envs = await run_in_threadpool(live.events_after, self.app, tail.incident_id, tail.cursor)

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts, dismiss, entries, live
 from talkdown.services.accounts import Permission, SignedIn
+from talkdown.services.analysis_worker import AnalysisWorker
 from talkdown.services.wiring import App
 from talkdown.web import schemas as s
 from talkdown.web.deps import AppDep, CurrentIncident, allow
@@ -34,7 +35,7 @@ class Command:
     permission: Permission
     run: Runner
     summary: str
-    after: Callable[[App, str], object] | None = None  # runs after the response (analysis of a new line)
+    analyses: bool = False  # logs a line, whose analysis follows in the worker (or after the response)
 
 
 def _utterance(app: App, ref: str, b: s.UtteranceIn) -> s.Recorded:
@@ -65,9 +66,7 @@ def _pair(result: tuple[str, int]) -> s.Recorded:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command(
-        "utterances", s.UtteranceIn, Permission.LOG_UTTERANCE, _utterance, "Log an utterance", live.analyse_pending
-    ),
+    Command("utterances", s.UtteranceIn, Permission.LOG_UTTERANCE, _utterance, "Log an utterance", analyses=True),
     Command("marks", s.MarkIn, Permission.RECORD_ENTRY, _mark, "Record a demand, deadline or promise from a line"),
     Command(
         "parties",
@@ -175,6 +174,17 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+def _analyse_later(request: Request, background: BackgroundTasks, app: App, incident_id: str) -> None:
+    """Wake the analysis worker for the new line, or analyse it in this process after the response.
+
+    The fallback serves tests and a server whose worker is off, failed to start or died: the line's
+    analysis is then slower for everyone, but never missing.
+    """
+    worker: AnalysisWorker | None = request.app.state.analysis_worker
+    if worker is None or not worker.notify(incident_id):
+        background.add_task(live.analyse_pending, app, incident_id)
+
+
 def _endpoint(cmd: Command, *, form: bool) -> Callable[..., Any]:
     """A route function whose signature names the command's model, so FastAPI validates and documents it."""
 
@@ -182,8 +192,8 @@ def _endpoint(cmd: Command, *, form: bool) -> Callable[..., Any]:
         request: Request, background: BackgroundTasks, app: App, user: SignedIn, incident_id: str, body: BaseModel
     ) -> Any:
         result = cmd.run(accounts.acting_as(app, user), incident_id, body)
-        if cmd.after is not None:
-            background.add_task(cmd.after, app, incident_id)
+        if cmd.analyses:
+            _analyse_later(request, background, app, incident_id)
         if not form:
             return result
         templates = request.app.state.templates
