@@ -32,6 +32,7 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 
+from talkdown.analysis.base import Context, Turn
 from talkdown.domain.enums import IncidentMode
 from talkdown.services.annotate import live_pipeline
 from talkdown.services.incidents import list_incidents
@@ -125,6 +126,7 @@ class Loop:
     pending: set[str] = field(default_factory=set)
     heads: dict[str, int] = field(default_factory=dict)
     next_sweep: float = 0.0  # monotonic; 0 sweeps at once, which catches up after a restart
+    stop: Event | None = None  # set by the server: a long catch-up ends after the current incident
 
     def sweep(self) -> None:
         """Queue the LIVE incidents whose head moved; training and STUDY imports are not analysed live."""
@@ -137,7 +139,7 @@ class Loop:
     def analyse(self) -> int:
         """Analyse every pending incident; a failure is logged and retried at the next sweep, not in a loop."""
         done = 0
-        while self.pending:
+        while self.pending and not (self.stop is not None and self.stop.is_set()):
             incident_id = self.pending.pop()
             try:
                 done += analyse_pending(self.app, incident_id)
@@ -182,8 +184,10 @@ def run(
         os.nice(niceness)
     parent = multiprocessing.parent_process()
     app = build_app(settings)
-    live_pipeline()  # load the models before the first line, not while it waits
-    loop = Loop(app, sweep_s=sweep_s)
+    # Models load on first use: a throwaway turn per side loads them now, so the first chips do not wait.
+    warm = [Turn(text="warm up", side="subject"), Turn(text="warm up", side="negotiator")]
+    live_pipeline().run_many(warm, [Context(), Context()])
+    loop = Loop(app, sweep_s=sweep_s, stop=stop)
     log.info("analysis worker %s started", os.getpid())
     try:
         while not stop.is_set() and (parent is None or parent.is_alive()):
