@@ -22,16 +22,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
-from talkdown.analysis.model_io import PACKAGED_MODELS
 from talkdown.analysis.skills import find_mirror
 from talkdown.analysis.timeparse import DURATION
-from talkdown.analysis.turn_model import TurnModel, describe, merge
+from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation, Span
 
 FAMILY = "talkdown_avoid"
@@ -205,23 +203,13 @@ def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, t
     return found
 
 
-class AvoidAnalyzer:
+class AvoidAnalyzer(ModelAssisted):
     """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
 
     name: ClassVar[str] = "avoid"
     version: ClassVar[str] = "0.3.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
-
-    def __init__(self, *, model_dir: Path | None = None, use_model: bool = True) -> None:
-        self._use_model = use_model
-        self._model = TurnModel(model_dir or PACKAGED_MODELS)
-
-    def describe_models(self) -> tuple[str, ...]:
-        return (describe(),) if self._use_model else ()
-
-    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
-        return self.analyze_many([turn], [ctx])[0]
 
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
@@ -236,14 +224,7 @@ class AvoidAnalyzer:
             found[i] = find_avoid(
                 turn.text, previous_subject=previous.text if previous and previous.side == "subject" else None
             )
-        added: dict[int, dict[str, float]] = {i: {} for i in found}
-        if self._use_model and found:
-            todo = list(found)
-            probs = self._model.probabilities(FAMILY, [turns[i] for i in todo], [ctxs[i].window for i in todo])
-            choices = self._model.choices(FAMILY, LABELS)
-            for i, p in zip(todo, probs, strict=True):
-                keep, added[i] = merge(found[i], p, choices)
-                found[i] = {label: v for label, v in found[i].items() if label in keep}
+        added = self._join(FAMILY, LABELS, found, turns, ctxs)
         for i, rules in found.items():
             whole = [(0, len(turns[i].text.rstrip()))]
             out[i] = tuple(

@@ -24,14 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.lexicons import is_judgeable, normalise, word_alternation
-from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS
+from talkdown.analysis.model_io import MAX_CHARS
 from talkdown.analysis.timeparse import CLOCK, DURATION, PAST_TO, VAGUE, parse_deadline
-from talkdown.analysis.turn_model import TurnModel, describe, merge
+from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation, Span
 
 FAMILY = "talkdown_cue"
@@ -638,23 +637,13 @@ def _find_cues(text: str, previous_negotiator: str | None, reference: datetime |
     ]
 
 
-class CueAnalyzer:
+class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
     version: ClassVar[str] = "0.5.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
-
-    def __init__(self, *, model_dir: Path | None = None, use_model: bool = True) -> None:
-        self._use_model = use_model
-        self._model = TurnModel(model_dir or PACKAGED_MODELS)
-
-    def describe_models(self) -> tuple[str, ...]:
-        return (describe(),) if self._use_model else ()
-
-    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
-        return self.analyze_many([turn], [ctx])[0]
 
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
@@ -673,20 +662,13 @@ class CueAnalyzer:
             cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference)
             out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
             todo.append(i)
-        if self._use_model and todo:
-            self._add_model_cues(turns, ctxs, todo, out)
-        return out
-
-    def _add_model_cues(
-        self, turns: Sequence[Turn], ctxs: Sequence[Context], todo: list[int], out: list[tuple[Annotation, ...]]
-    ) -> None:
-        probs = self._model.probabilities(FAMILY, [turns[i] for i in todo], [ctxs[i].window for i in todo])
-        choices = self._model.choices(FAMILY, LABELS)
-        for row, i in enumerate(todo):
-            _, added = merge({a.label: a for a in out[i]}, probs[row], choices)  # cue rules are only added to
+        # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".
+        added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs)
+        for i, labels in added.items():
             span = ((0, min(len(turns[i].text), MAX_CHARS)),)
-            extra = [self._annotation(Cue(label, span, {"source": "model"}), score=p) for label, p in added.items()]
+            extra = [self._annotation(Cue(label, span, {"source": "model"}), score=p) for label, p in labels.items()]
             out[i] = (*out[i], *sorted(extra, key=lambda a: LABELS.index(a.label)))
+        return out
 
     def _annotation(self, cue: Cue, *, score: float, low_confidence: bool = False) -> Annotation:
         return Annotation(

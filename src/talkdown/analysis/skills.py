@@ -22,13 +22,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.lexicons import is_judgeable, load_words, normalise, word_alternation
-from talkdown.analysis.model_io import PACKAGED_MODELS
-from talkdown.analysis.turn_model import TurnModel, describe, merge
+from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation, Span
 
 FAMILY = "talkdown_skill"
@@ -443,23 +441,13 @@ def estimate_silence(turn: Turn, previous: Turn | None) -> float | None:
     return gap - SECONDS_PER_WORD * len(_tokens(previous.text))
 
 
-class SkillAnalyzer:
+class SkillAnalyzer(ModelAssisted):
     """Labels the listening skills of negotiator turns (rule; multi-label, ``other`` when nothing fires)."""
 
     name: ClassVar[str] = "skills"
     version: ClassVar[str] = "0.3.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
-
-    def __init__(self, *, model_dir: Path | None = None, use_model: bool = True) -> None:
-        self._use_model = use_model
-        self._model = TurnModel(model_dir or PACKAGED_MODELS)
-
-    def describe_models(self) -> tuple[str, ...]:
-        return (describe(),) if self._use_model else ()
-
-    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
-        return self.analyze_many([turn], [ctx])[0]
 
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
@@ -471,14 +459,9 @@ class SkillAnalyzer:
                 out[i] = (self._annotation("other", 0.0, [], low_confidence=True),)
                 continue
             found[i] = dict(skills_of(turn, ctx.window)) or {"other": []}
-        added: dict[int, dict[str, float]] = {i: {} for i in found}
-        if self._use_model and found:
-            todo = [i for i in found if is_judgeable(turns[i].text)]  # a bare "(pause)" is the rules' alone
-            probs = self._model.probabilities(FAMILY, [turns[i] for i in todo], [ctxs[i].window for i in todo])
-            choices = self._model.choices(FAMILY, LABELS)
-            for i, p in zip(todo, probs, strict=True):
-                keep, added[i] = merge(found[i], p, choices)
-                found[i] = {label: spans for label, spans in found[i].items() if label in keep}
+        judged = {i: labels for i, labels in found.items() if is_judgeable(turns[i].text)}  # "(pause)": rules
+        added: dict[int, dict[str, float]] = {i: {} for i in found} | self._join(FAMILY, LABELS, judged, turns, ctxs)
+        found |= judged
         for i, rules in found.items():
             labels = {**{label: 0.5 if label == "other" else 0.7 for label in rules}, **added[i]}
             if len(labels) > 1:

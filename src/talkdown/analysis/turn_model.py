@@ -21,14 +21,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import numpy as np
 
-from talkdown.analysis.base import Turn
+from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.encoder import FloatArray, load_graph, load_tokenizer, pair_ids, run_each
-from talkdown.analysis.model_io import MAX_CHARS, read_verified
+from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, read_verified
+from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
+
+V = TypeVar("V")
 
 MODEL_FILE = "talkdown-minilm-int8.onnx"
 SETTINGS_FILE = "talkdown-minilm-settings.json"
@@ -138,3 +141,44 @@ def merge(
 def describe() -> str:
     """What ``talkdown analyze`` prints for the analysers that use this model."""
     return f"{MODEL_FILE} (sha256 {SHA256_PREFIX}…, all-MiniLM-L6-v2 (Apache-2.0) fine-tuned on talkdown's transcripts)"
+
+
+class ModelAssisted:
+    """What the cue, skill and avoid analysers share: rules first, then this model joined per label.
+
+    Subclasses define ``analyze_many`` (their rules, then ``_join``) and build their own annotations.
+    """
+
+    def __init__(self, *, model_dir: Path | None = None, use_model: bool = True) -> None:
+        self._use_model = use_model
+        self._model = TurnModel(model_dir or PACKAGED_MODELS)
+
+    def describe_models(self) -> tuple[str, ...]:
+        return (describe(),) if self._use_model else ()
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        return self.analyze_many([turn], [ctx])[0]
+
+    def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
+        raise NotImplementedError
+
+    def _join(
+        self,
+        family: str,
+        labels: Sequence[str],
+        found: dict[int, dict[str, V]],
+        turns: Sequence[Turn],
+        ctxs: Sequence[Context],
+    ) -> dict[int, dict[str, float]]:
+        """For each turn index in ``found`` (its rule labels), drop the rule labels the model rejects (in place)
+        and return the labels the model adds with their probability. With the model off: nothing changes."""
+        added: dict[int, dict[str, float]] = {i: {} for i in found}
+        if not (self._use_model and found):
+            return added
+        todo = list(found)
+        probs = self._model.probabilities(family, [turns[i] for i in todo], [ctxs[i].window for i in todo])
+        choices = self._model.choices(family, labels)
+        for i, p in zip(todo, probs, strict=True):
+            keep, added[i] = merge(found[i], p, choices)
+            found[i] = {label: v for label, v in found[i].items() if label in keep}
+        return added
