@@ -120,6 +120,27 @@ def build(model_dir: Path, outputs: int = len(STRATEGIES)) -> Any:
     return Classifier()
 
 
+def optimiser(model: Any, *, lr: float, steps: int) -> Any:
+    """AdamW (weight decay 0.01) on the trainable weights, 10 % linear warm-up then linear decay, gradients
+    clipped at 1.0: returns the function that applies one batch's loss. Shared with train_turn_encoder.py."""
+    import torch
+
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=0.01)
+    warm = max(1, steps // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
+    )
+
+    def step_with(loss: Any) -> None:
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        opt.zero_grad()
+
+    return step_with
+
+
 def macro_f1(gold: list[int], pred: list[int]) -> tuple[float, float, list[float]]:
     f1s = []
     for k in range(len(STRATEGIES)):
@@ -255,11 +276,7 @@ def main() -> None:
     model.train()
     plan = [batches(train, args.batch, rng) for _ in range(args.epochs)]
     steps = sum(len(p) for p in plan)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
-    warm = max(1, steps // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
-    )
+    step_with = optimiser(model, lr=args.lr, steps=steps)
     loss_fn = torch.nn.CrossEntropyLoss()
     t0, step = time.perf_counter(), 0
     history = []
@@ -267,11 +284,7 @@ def main() -> None:
         for batch in chunks:
             ids, mask, types, y = tensors(batch)
             loss = loss_fn(model(ids, mask, types), y)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
+            step_with(loss)
             step += 1
             if step % 25 == 0:
                 print(f"step {step}/{steps} loss {loss.item():.3f} {time.perf_counter() - t0:.0f}s", file=sys.stderr)

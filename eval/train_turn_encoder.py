@@ -51,7 +51,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "eval"))
 
-from train_esconv_encoder import batches, build, export, onnx_predict, tokenizer
+from train_esconv_encoder import batches, build, export, onnx_predict, optimiser, tokenizer
 
 from talkdown.analysis import avoid, cues, skills
 from talkdown.analysis.base import Context, Side, Turn
@@ -166,11 +166,7 @@ def train(items: list[Item], args: argparse.Namespace) -> Any:
     model.train()
     plan = [batches(items, args.batch, rng) for _ in range(args.epochs)]
     steps = sum(len(p) for p in plan)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
-    warm = max(1, steps // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / (steps - warm)))
-    )
+    step_with = optimiser(model, lr=args.lr, steps=steps)
     y_all = np.asarray([y for *_, y, _ in items])
     m_all = np.asarray([m for *_, m in items])
     pos = (y_all * m_all).sum(0)
@@ -183,11 +179,7 @@ def train(items: list[Item], args: argparse.Namespace) -> Any:
         for batch in chunks:
             ids, att, types, y, m = tensors(batch)
             loss = (loss_fn(model(ids, att, types), y.float()) * m * family_weight).sum() / m.sum().clamp(min=1.0)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
+            step_with(loss)
             step += 1
             if step % 20 == 0:
                 print(f"step {step}/{steps} loss {loss.item():.3f} {time.perf_counter() - t0:.0f}s", file=sys.stderr)
