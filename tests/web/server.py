@@ -36,3 +36,17 @@ def running(web: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def sse_messages(lines: Iterator[str]) -> Iterator[tuple[str | None, str]]:
+    """The SSE messages carrying data in a stream of lines, as (id or None, data), as a browser sees them."""
+    ident: str | None = None
+    data: list[str] = []
+    for line in lines:
+        if line.startswith("id: "):
+            ident = line[4:]
+        elif line.startswith("data: "):
+            data.append(line[6:])
+        elif line == "" and data:
+            yield ident, "\n".join(data)
+            ident, data = None, []

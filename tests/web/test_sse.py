@@ -12,7 +12,7 @@ from talkdown.services import entries
 from talkdown.services.accounts import AccountRole as R
 from talkdown.web.app import create_app
 from tests.web.conftest import PASSWORD, Console
-from tests.web.server import running
+from tests.web.server import running, sse_messages
 
 pytestmark = pytest.mark.integration
 
@@ -24,16 +24,9 @@ def _events(lines: Iterator[str], count: int, *, logged_only: bool = False) -> l
     arrive at any moment after an earlier line was logged.
     """
     out: list[tuple[str | None, str]] = []
-    ident, data = None, []
-    for line in lines:
-        if line.startswith("id: "):
-            ident = line[4:]
-        elif line.startswith("data: "):
-            data.append(line[6:])
-        elif line == "" and data:
-            if not (logged_only and ident is None):
-                out.append((ident, "\n".join(data)))
-            ident, data = None, []
+    for ident, data in sse_messages(lines):
+        if not (logged_only and ident is None):
+            out.append((ident, data))
             if len(out) == count:
                 return out
     return out

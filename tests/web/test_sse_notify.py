@@ -25,7 +25,7 @@ from talkdown.store.notify import Change, ChangeKind, Listener
 from talkdown.web.app import create_app
 from talkdown.web.config import WebConfig
 from tests.web.conftest import PASSWORD, seed_incident
-from tests.web.server import running
+from tests.web.server import running, sse_messages
 
 pytestmark = pytest.mark.integration
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -85,22 +85,10 @@ def _watching(pair: Pair, config: WebConfig) -> Iterator[Iterator[tuple[str | No
         client.headers["X-CSRF-Token"] = body["csrf_token"]
         with client.stream("GET", f"/incidents/{pair.incident_id}/stream?after={head}") as response:
             assert response.status_code == 200
-            messages = _messages(response.iter_lines())
+            messages = sse_messages(response.iter_lines())
             ident, panels = next(messages)
             assert ident is None and 'id="panel-advice"' in panels, panels[:200]
             yield messages
-
-
-def _messages(lines: Iterator[str]) -> Iterator[tuple[str | None, str]]:
-    ident, data = None, []
-    for line in lines:
-        if line.startswith("id: "):
-            ident = line[4:]
-        elif line.startswith("data: "):
-            data.append(line[6:])
-        elif line == "" and data:
-            yield ident, "\n".join(data)
-            ident, data = None, []
 
 
 def _next_line(stream: Iterator[tuple[str | None, str]]) -> tuple[str, str]:
