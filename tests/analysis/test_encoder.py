@@ -10,7 +10,6 @@ import json
 import numpy as np
 import pytest
 
-from talkdown.analysis import encoder
 from talkdown.analysis.encoder import (
     DIM,
     ENCODER_FILE,
@@ -44,23 +43,9 @@ def test_embeddings_are_unit_vectors_and_paraphrases_are_closer_than_unrelated_t
 def test_a_text_gets_the_same_vector_alone_or_in_any_batch() -> None:
     texts = ["I hate this", "ok", "a much longer sentence about the weather and the bus schedule", "", "I hate this"]
     batch = ENCODER.encode(texts)
-    alone = []
-    for t in texts:
-        encoder._EMBEDDINGS.clear()  # computed afresh, not read back from the cache
-        alone.append(ENCODER.encode([t])[0])
-    assert np.array_equal(batch, np.stack(alone))
+    alone = np.stack([ENCODER.encode([t])[0] for t in texts])
+    assert np.array_equal(batch, alone)
     assert np.array_equal(batch[0], batch[4])
-
-
-def test_the_embedding_cache_is_bounded_and_serves_what_a_fresh_run_gives(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(encoder, "CACHE_SIZE", 3)
-    encoder._EMBEDDINGS.clear()
-    texts = [f"line number {i} about the door" for i in range(5)]
-    first = ENCODER.encode(texts)
-    (cache,) = encoder._EMBEDDINGS.values()
-    assert list(cache) == texts[-3:]  # the oldest went first
-    again = ENCODER.encode(texts[-3:])
-    assert np.array_equal(again, first[-3:])
 
 
 def test_huge_and_odd_input_is_encoded_without_error() -> None:

@@ -17,8 +17,6 @@ thread pool (onnxruntime releases the GIL) and from encoding each distinct text 
 from __future__ import annotations
 
 import os
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,12 +37,6 @@ MAX_TOKENS = 128
 """Word pieces per text (with [CLS]/[SEP]). No GoEmotions dev turn and 0.05% of ESConv dev turns are longer;
 a longer text is read by its beginning, as the TF-IDF features read its first MAX_CHARS characters."""
 THREADS_ENV = "TALKDOWN_ENCODER_THREADS"
-CACHE_SIZE = 4096
-"""Embeddings kept per model directory (1.5 KiB each, ~6 MiB in all). A subject turn is read by the emotion
-and cue analysers, and the cue head reads the negotiator turn before it as context: one encoding serves all.
-An embedding is a function of the text alone (see above), so a cached one is the one a fresh run would give."""
-_EMBEDDINGS: dict[str, OrderedDict[str, FloatArray]] = {}
-_CACHE_LOCK = threading.Lock()
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -150,20 +142,10 @@ class SentenceEncoder:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         graph = load_graph(self._dir, ENCODER_FILE)
-        wanted = list(dict.fromkeys(t[:MAX_CHARS] for t in texts))
-        with _CACHE_LOCK:  # the console analyses on worker threads
-            cache = _EMBEDDINGS.setdefault(self._dir, OrderedDict())
-            table = {t: cache[t] for t in wanted if t in cache}
-        unique = [t for t in wanted if t not in table]
+        unique = list(dict.fromkeys(t[:MAX_CHARS] for t in texts))
         feeds = []
-        for enc in load_tokenizer(self._dir).encode_batch(unique) if unique else ():
+        for enc in load_tokenizer(self._dir).encode_batch(unique):
             ids = np.asarray([enc.ids], dtype=np.int64)
             feeds.append({"input_ids": ids, "attention_mask": np.ones_like(ids)})
-        table.update(zip(unique, run_each(graph, feeds), strict=True))
-        with _CACHE_LOCK:
-            for t in wanted:  # most recently used last; the oldest go once the cache is full
-                cache[t] = table[t]
-                cache.move_to_end(t)
-            while len(cache) > CACHE_SIZE:
-                cache.popitem(last=False)
+        table = dict(zip(unique, run_each(graph, feeds), strict=True))
         return np.stack([table[t[:MAX_CHARS]] for t in texts])
