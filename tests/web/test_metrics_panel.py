@@ -25,3 +25,15 @@ def test_a_sparkline_scales_a_series_to_its_own_range_and_skips_gaps() -> None:
     assert sparkline([2.0, None, 4.0], width=10, height=10) == "0.0,10.0 10.0,0.0"
     assert sparkline([5.0]) == ""
     assert sparkline([3.0, 3.0], width=4, height=2) == "0.0,2.0 4.0,2.0"
+
+
+def test_a_long_series_keeps_a_few_points_per_pixel_column_and_its_spikes() -> None:
+    values: list[float | None] = [float(i % 7) for i in range(5000)]
+    values[2501] = 100.0  # one event's spike in a long incident
+    points = [tuple(map(float, p.split(","))) for p in sparkline(values, width=120, height=24).split()]
+    assert len(points) <= 4 * 121
+    assert min(y for _, y in points) == 0.0  # the spike is the top of the line (y grows downwards)
+    assert points[0][0] == 0.0 and points[-1][0] == 120.0
+    assert [x for x, _ in points] == sorted(x for x, _ in points)
+    short = [1.0, 5.0, 2.0, 4.0]
+    assert len(sparkline(short, width=120).split()) == len(short)  # few points: all kept

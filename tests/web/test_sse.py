@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from talkdown.services import entries
 from talkdown.services.accounts import AccountRole as R
@@ -33,8 +35,13 @@ def _events(lines: Iterator[str], count: int, *, logged_only: bool = False) -> l
 
 
 @pytest.fixture(scope="module")
-def base_url(console: Console) -> Iterator[str]:
-    with running(create_app(console.app)) as url:
+def web(console: Console) -> FastAPI:
+    return create_app(console.app)
+
+
+@pytest.fixture(scope="module")
+def base_url(web: FastAPI) -> Iterator[str]:
+    with running(web) as url:
         yield url
 
 
@@ -101,3 +108,29 @@ def test_an_observer_may_watch_the_stream(console: Console, base_url: str) -> No
         with client.stream("GET", f"/incidents/{console.incident_id}/stream?after=0") as s:
             assert s.status_code == 200
             assert s.headers["content-type"].startswith("text/event-stream")
+
+
+def test_boards_that_open_together_share_one_tail(console: Console, base_url: str, web: FastAPI) -> None:
+    """Twenty boards connecting at the same moment (a restart, a team arriving) must not start twenty tails."""
+
+    async def open_boards(cookies: httpx.Cookies) -> int:
+        async def board(client: httpx.AsyncClient, live: asyncio.Event) -> None:
+            async with client.stream("GET", f"/incidents/{console.incident_id}/stream?after=0") as s:
+                async for line in s.aiter_lines():
+                    if line.startswith(": live"):
+                        break
+                live.set()
+                await asyncio.Event().wait()  # the stream stays open until cancelled
+
+        async with httpx.AsyncClient(base_url=base_url, cookies=cookies, timeout=10) as client:
+            opened = [asyncio.Event() for _ in range(20)]
+            tasks = [asyncio.create_task(board(client, live)) for live in opened]
+            await asyncio.wait_for(asyncio.gather(*(live.wait() for live in opened)), 20)
+            count: int = web.state.hub.tail_count()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            return count
+
+    with _client(base_url) as client:
+        assert asyncio.run(open_boards(client.cookies)) == 1

@@ -7,6 +7,7 @@ applied here, and the original entry stays available (``corrections``) so report
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -225,6 +226,36 @@ class IncidentState:
             if utt.seq == seq:
                 return utt
         return None
+
+    def snapshot(self) -> IncidentState:
+        """A private copy for a reader: every container and every entry copied, the immutable leaves shared.
+
+        Why not ``copy.deepcopy``: it walked every datetime, enum and frozen event of every line, and was the
+        largest cost of a board refresh in the console (issue #6), paid while the recorder's lock held back
+        the next append. ``evolve`` mutates only entries (a status, a corrected or retracted line) and
+        containers, so copying those one level is enough; an utterance's label and extra maps are copied
+        too, so a reader cannot reach the recorder's state through them. A test compares it with deepcopy.
+        """
+        out = copy.copy(self)
+        out.source_meta = copy.deepcopy(self.source_meta)
+        out.utterances = [_copy_utterance(u) for u in self.utterances]
+        for name in _ENTRY_MAPS:
+            setattr(out, name, {k: copy.copy(v) for k, v in getattr(self, name).items()})
+        for name in _ENTRY_LISTS:
+            setattr(out, name, [copy.copy(v) for v in getattr(self, name)])
+        out.on_duty = dict(self.on_duty)
+        return out
+
+
+_ENTRY_MAPS = ("parties", "demands", "deadlines", "promises", "concessions", "hostages", "intel")
+_ENTRY_LISTS = ("notes", "corrections", "duty_log", "injects", "dismissed_advice", "diplomatic")
+
+
+def _copy_utterance(utt: Utterance) -> Utterance:
+    out = copy.copy(utt)
+    out.labels = {k: list(v) for k, v in utt.labels.items()}
+    out.extra = copy.deepcopy(utt.extra) if utt.extra else {}
+    return out
 
 
 def evolve(state: IncidentState, env: Envelope) -> IncidentState:

@@ -8,7 +8,6 @@ append to the same incident.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -47,7 +46,7 @@ class Recorder:
             state = self._catch_up(incident_id)
             if state.head_seq == 0:
                 raise TalkdownError("TD201", incident_id=incident_id)
-            return copy.deepcopy(state)
+            return state.snapshot()
 
     def is_known(self, incident_id: str) -> bool:
         """True if this process has already seen the incident (saves a query when resolving ids)."""

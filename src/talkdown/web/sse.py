@@ -57,6 +57,17 @@ class Message:
         return ServerSentEvent(raw_data=self.html.replace("\n", " "), id=seq)
 
 
+END = Message(-1, -1, "")  # put on a board's queue to end its stream
+
+
+def _end(tail: Tail, queue: asyncio.Queue[Message]) -> None:
+    """Drop what the board has not read and end its stream (its browser reconnects and reads the store)."""
+    tail.queues.discard(queue)
+    while not queue.empty():
+        queue.get_nowait()
+    queue.put_nowait(END)
+
+
 @dataclass
 class Tail:
     incident_id: str
@@ -67,6 +78,7 @@ class Tail:
     panels_due: bool = False
     panels_at: float = 0.0
     analysed: set[int] = field(default_factory=set)  # analysed lines whose chips are not pushed yet
+    ready: asyncio.Event = field(default_factory=asyncio.Event)  # set once ``cursor`` holds the head
 
 
 class Hub:
@@ -78,6 +90,7 @@ class Hub:
         self.config = config
         self.feed = live_notify.changes(app)  # None on SQLite: tails poll
         self._tails: dict[tuple[int, str], Tail] = {}
+        self._running = 0
 
     def close(self) -> None:
         """Stop listening for changes (app shutdown); blocks briefly while the listener's thread ends."""
@@ -96,15 +109,20 @@ class Hub:
 
     async def subscribe(self, incident_id: str, after: int) -> AsyncIterator[ServerSentEvent]:
         queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=1000)
-        tail = await self._join(incident_id, queue)
+        tail = self._join(incident_id, queue)
         last = after
         try:
+            # The catch-up must read after the tail's first read of the head, or a line committed in between
+            # would be in neither.
+            await tail.ready.wait()
             last, missed = await self._catch_up(incident_id, last)
             if missed is not None:
                 yield missed.event()
             yield ServerSentEvent(comment="live", retry=1000)
             while True:
                 msg = await queue.get()
+                if msg is END:
+                    return  # the browser reconnects with Last-Event-ID and catches up from the store
                 if msg.last_seq and msg.last_seq <= last:
                     continue
                 if msg.first_seq and msg.first_seq != last + 1:
@@ -126,42 +144,54 @@ class Hub:
         msg = await run_in_threadpool(self.render, incident_id, envs)
         return envs[-1].seq, msg
 
-    async def _join(self, incident_id: str, queue: asyncio.Queue[Message]) -> Tail:
+    def _join(self, incident_id: str, queue: asyncio.Queue[Message]) -> Tail:
+        """The incident's tail on this loop, started if need be; no await, so boards joining at once share it.
+
+        Why no await here: with one between looking the tail up and registering it, fifty boards opening
+        together (a server restart, a team arriving) each saw no tail and each started its own, and every
+        one of them polled the store and re-rendered the panels (issue #6). The tail reads the head itself.
+        """
         key = (id(asyncio.get_running_loop()), incident_id)
         tail = self._tails.get(key)
         if tail is None or tail.task is None or tail.task.done():
-            cursor = await run_in_threadpool(live.head_seq, self.app, incident_id)
-            tail = Tail(incident_id, cursor)
+            tail = Tail(incident_id, cursor=-1)
             self._tails[key] = tail
-            tail.queues.add(queue)
             tail.task = asyncio.create_task(self._run(tail))
-        else:
-            tail.queues.add(queue)
+        tail.queues.add(queue)
         return tail
+
+    def tail_count(self) -> int:
+        """Tails reading the store in this process: one per incident and event loop, however many boards."""
+        return self._running
 
     def _broadcast(self, tail: Tail, msg: Message) -> None:
         for queue in list(tail.queues):
             try:
                 queue.put_nowait(msg)
-            except asyncio.QueueFull:  # a stalled client: drop it; its browser reconnects with Last-Event-ID
-                tail.queues.discard(queue)
+            except asyncio.QueueFull:  # a stalled client: end its stream; its browser reconnects and catches up
+                _end(tail, queue)
 
     async def _run(self, tail: Tail) -> None:
         wake = asyncio.Event()
         # Watch before the first read: a commit after the watch wakes us, one before it is in that read.
         watch = self.feed.watch(tail.incident_id, wake) if self.feed is not None else None
+        self._running += 1
         try:
+            tail.cursor = await run_in_threadpool(live.head_seq, self.app, tail.incident_id)
+            tail.ready.set()
             while tail.queues:
                 wake.clear()  # before the read: a notification arriving during it makes the next wait return
                 await self._poll(tail)
                 await self._wait(tail, wake)
         except asyncio.CancelledError:
             raise
-        except Exception:  # a bug in rendering must not leave boards silently stale; subscribers will re-join
+        except Exception:  # a bug in rendering must not leave boards silently stale: their browsers reconnect
             log.exception("live tail of incident %s stopped", tail.incident_id)
             for queue in list(tail.queues):
-                tail.queues.discard(queue)
+                _end(tail, queue)
         finally:
+            tail.ready.set()  # boards still waiting for the first read go on to the store, then to END
+            self._running -= 1
             if watch is not None:
                 watch.close()
 
