@@ -48,7 +48,7 @@ MATRIX: dict[tuple[str, str], frozenset[R]] = {
     ("POST", "/training"): TRAINERS,
     ("GET", f"/training/{SESSION}"): ALL,
     ("POST", f"/training/{SESSION}/say"): TRAINERS,
-    ("POST", f"/training/{SESSION}/inject"): TRAINERS,
+    ("POST", f"/training/{SESSION}/inject"): {R.INSTRUCTOR},
 }
 for name in ("utterances",):
     MATRIX[("POST", f"/api/incidents/{INC}/{name}")] = WRITERS

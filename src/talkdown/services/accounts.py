@@ -55,6 +55,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage accounts"
     READ_AUDIT = "read the audit log"
     TRAIN = "run training sessions"
+    INSTRUCT = "issue training injects and see the simulated subject's state"
 
 
 _TEAM = frozenset(
@@ -75,7 +76,9 @@ _TEAM = frozenset(
 PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
     AccountRole.ADMIN: frozenset({Permission.READ, Permission.EXPORT, Permission.MANAGE_USERS, Permission.READ_AUDIT}),
     AccountRole.TEAM_LEADER: _TEAM,
-    AccountRole.INSTRUCTOR: _TEAM,
+    # Only an instructor steers the simulated subject: a trainee who could inject or read its gauges would be
+    # scoring his own exercise.
+    AccountRole.INSTRUCTOR: _TEAM | {Permission.INSTRUCT},
     AccountRole.NEGOTIATOR: frozenset(
         {
             Permission.READ,

@@ -111,6 +111,7 @@ Exporter = Annotated[SignedIn, Depends(allow(Permission.EXPORT))]
 Admin = Annotated[SignedIn, Depends(allow(Permission.MANAGE_USERS))]
 Auditor = Annotated[SignedIn, Depends(allow(Permission.READ_AUDIT))]
 Trainer = Annotated[SignedIn, Depends(allow(Permission.TRAIN))]
+Instructor = Annotated[SignedIn, Depends(allow(Permission.INSTRUCT))]
 
 
 def current_incident(incident_id: str, app: AppDep) -> str:

@@ -2,8 +2,9 @@
 
 A session is an ordinary incident (``mode=training``) run by ``services.train``; these pages only start it,
 post the trainee's lines and the instructor's injects, and show the transcript. Every page reads with
-``READ``; every write needs ``TRAIN`` (team leader, instructor, negotiator). The gauges and the inject
-buttons are shown to instructors only: a trainee must not see the subject's state he is meant to read.
+``READ``; a trainee's line needs ``TRAIN`` (team leader, instructor, negotiator). The gauges, the inject
+buttons and the inject route need ``INSTRUCT`` (instructors only): a trainee must not see the subject's
+state he is meant to read, nor steer it.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from talkdown.domain.enums import IncidentMode
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts, incidents, train
-from talkdown.services.accounts import AccountRole
+from talkdown.services.accounts import Permission
 from talkdown.services.wiring import App
-from talkdown.web.deps import AppDep, Reader, Trainer
+from talkdown.web.deps import AppDep, Instructor, Reader, Trainer
 from talkdown.web.routes.pages import _page
 
 router = APIRouter(include_in_schema=False)
@@ -56,7 +57,7 @@ def training_start(
 def training_session(request: Request, app: AppDep, user: Reader, session_id: str) -> Response:
     state = _session(app, session_id)
     scenario_id = str(state.source_meta.get("scenario", ""))
-    instructor = user.role is AccountRole.INSTRUCTOR
+    instructor = user.may(Permission.INSTRUCT)
     gauges = train.get_session_state(app, state.incident_id) if instructor else {}
     info = next((s for s in train.list_scenarios() if s.scenario_id == scenario_id), None)
     return _page(
@@ -81,7 +82,7 @@ def training_say(app: AppDep, user: Trainer, session_id: str, text: Annotated[st
 
 @router.post("/training/{session_id}/inject")
 def training_inject(
-    app: AppDep, user: Trainer, session_id: str, inject: Annotated[str, Form(max_length=200)]
+    app: AppDep, user: Instructor, session_id: str, inject: Annotated[str, Form(max_length=200)]
 ) -> Response:
     state = _session(app, session_id)
     train.issue_inject(accounts.acting_as(app, user), state.incident_id, inject=inject)
