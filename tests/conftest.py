@@ -93,6 +93,8 @@ def clock() -> FixedClock:
 def app(td_settings: Settings, clock: FixedClock) -> Iterator[App]:
     application = build_app(td_settings, clock=clock)
     yield application
+    if application.listener is not None:  # PostgreSQL: the LISTEN thread and its connection
+        application.listener.stop()
     application.store.engine.dispose()
 
 

@@ -179,3 +179,11 @@ def test_a_notification_talkdown_did_not_send_is_ignored() -> None:
     assert parse("talkdown_annotations", "") is None
     assert parse("elsewhere", "inc1:7") is None
     assert parse("talkdown_events", "a:b:12") == Change(ChangeKind.APPENDED, "a:b", 12)
+
+
+@postgresql_only
+def test_the_listener_connection_probes_a_silent_peer_with_tcp_keepalives(listener: Listener) -> None:
+    with listener._connect() as conn:  # the connection the thread would hold for hours
+        params = conn.info.get_parameters()
+    assert params["keepalives"] == "1"
+    assert int(params["keepalives_idle"]) + int(params["keepalives_interval"]) * int(params["keepalives_count"]) <= 90

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 EVENTS_CHANNEL = "talkdown_events"
 ANNOTATIONS_CHANNEL = "talkdown_annotations"
 APPLICATION_NAME = "talkdown-listener"  # how an operator (and a test) finds the listener in pg_stat_activity
+# A silent connection is probed after 30 s, then every 10 s; three unanswered probes end it (~1 minute).
+KEEPALIVE_IDLE_S, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT = 30, 10, 3
 
 _NOTIFY = text("SELECT pg_notify(:channel, :payload)")
 
@@ -109,8 +111,10 @@ class Listener:
     with a RESYNC to every subscriber, the first one included: a subscriber registered before LISTEN took
     effect may have missed a commit, and re-reading the store is how it finds out.
 
-    An undetected half-open TCP connection delivers nothing until the operating system gives up on it;
-    subscribers are expected to re-read the store now and then anyway (the live tail does, every 2 s).
+    A half-open TCP connection (a router or firewall that dropped it silently) delivers nothing: TCP
+    keepalives (libpq's ``keepalives_*``) make the operating system notice within about a minute, and the
+    listener then reconnects and resyncs. Until then subscribers still re-read the store now and then (the
+    live tail does, every 2 s), so lines are late, never lost.
     """
 
     def __init__(
@@ -201,6 +205,10 @@ class Listener:
             autocommit=True,  # LISTEN takes effect at once, and no transaction stays open for hours
             connect_timeout=self.connect_timeout_s,
             application_name=APPLICATION_NAME,
+            keepalives=1,
+            keepalives_idle=KEEPALIVE_IDLE_S,
+            keepalives_interval=KEEPALIVE_INTERVAL_S,
+            keepalives_count=KEEPALIVE_COUNT,
         )
         try:
             for channel in (EVENTS_CHANNEL, ANNOTATIONS_CHANNEL):
