@@ -39,8 +39,12 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     return token
 
 
-def make_app(root: Path) -> App:
-    return build_app(Settings(data_dir=root / "data", checkpoint_dir=root / "cp", actor="user:test"))
+def make_app(root: Path, *, database_url: str | None = None) -> App:
+    """An app on SQLite under ``root`` (the embedded default), or on ``database_url`` when given."""
+    settings = Settings(data_dir=root / "data", checkpoint_dir=root / "cp", actor="user:test")
+    if database_url is not None:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return build_app(settings)
 
 
 def seed_incident(app: App) -> str:

@@ -4,6 +4,7 @@ agree with the store."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -22,6 +23,7 @@ from talkdown.services.annotate import live_pipeline, versions
 from talkdown.services.wiring import App
 from talkdown.web.app import create_app
 from talkdown.web.config import WebConfig
+from tests.conftest import cloned_database
 from tests.web.conftest import PASSWORD, make_app, seed_incident, sign_in
 
 pytestmark = pytest.mark.integration
@@ -40,12 +42,20 @@ def eventually(check: Callable[[], bool]) -> bool:
     return True
 
 
-@pytest.fixture(scope="module")
-def td(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    app = make_app(tmp_path_factory.mktemp("worker"))
-    accounts.add_user(app, username="scribe", role=accounts.AccountRole.SCRIBE, password=PASSWORD)
-    yield app
-    app.store.engine.dispose()
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def td(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The console's app on each backend: the worker is a second process writing to the same database."""
+    root = tmp_path_factory.mktemp("worker")
+    with contextlib.ExitStack() as stack:
+        url = None
+        if request.param == "postgresql":
+            url = stack.enter_context(cloned_database(request.getfixturevalue("pg_template")))
+        app = make_app(root, database_url=url)
+        accounts.add_user(app, username="scribe", role=accounts.AccountRole.SCRIBE, password=PASSWORD)
+        yield app
+        if app.listener is not None:
+            app.listener.stop()
+        app.store.engine.dispose()
 
 
 def _client(td: App, config: WebConfig | None = None) -> TestClient:
