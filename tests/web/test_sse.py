@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from talkdown.services import entries
 from talkdown.services.accounts import AccountRole as R
+from talkdown.web import sse
 from talkdown.web.app import create_app
 from tests.web.conftest import PASSWORD, Console
 from tests.web.server import running, sse_messages
@@ -134,3 +135,29 @@ def test_boards_that_open_together_share_one_tail(console: Console, base_url: st
 
     with _client(base_url) as client:
         assert asyncio.run(open_boards(client.cookies)) == 1
+
+
+def test_a_carriage_return_in_a_line_cannot_forge_an_sse_field(console: Console, base_url: str) -> None:
+    head = entries.say(console.app, console.incident_id, speaker="subj", text="Before.")
+    with (
+        _client(base_url) as client,
+        client.stream("GET", f"/incidents/{console.incident_id}/stream?after={head}") as s,
+    ):
+        seq = entries.say(console.app, console.incident_id, speaker="subj", text="Hi\rid: 999999\revent: x")
+        ((ident, html),) = _events(s.iter_lines(), 1, logged_only=True)
+    assert ident == str(seq)  # the text's "id:" stayed data, in the message for its own line
+    assert f'id="u-{seq}"' in html and "id: 999999" in html
+
+
+def test_an_idle_stream_sends_keepalive_comments(
+    console: Console, base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sse, "KEEPALIVE_S", 0.2)
+    head = entries.say(console.app, console.incident_id, speaker="subj", text="Quiet now.")
+    with (
+        _client(base_url) as client,
+        client.stream("GET", f"/incidents/{console.incident_id}/stream?after={head}") as s,
+    ):
+        lines = s.iter_lines()
+        assert next(line for line in lines if line.startswith(": ")) == ": live"
+        assert next(line for line in lines if line.startswith(": ")) == ": ping"

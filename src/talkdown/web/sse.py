@@ -29,10 +29,12 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Annotated
+from functools import cached_property
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.sse import EventSourceResponse, ServerSentEvent
+from fastapi.responses import StreamingResponse
+from fastapi.sse import KEEPALIVE_COMMENT, format_sse_event
 from starlette.concurrency import run_in_threadpool
 
 from talkdown.domain.log import Envelope
@@ -44,6 +46,8 @@ from talkdown.web.rendering import PANELS, Fragments
 
 log = logging.getLogger(__name__)
 PANEL_INTERVAL_S = 0.5
+KEEPALIVE_S = 15.0  # a comment after this long without a message
+LIVE = format_sse_event(comment="live", retry=1000)  # "caught up", and how soon a dropped browser reconnects
 
 
 @dataclass
@@ -52,9 +56,10 @@ class Message:
     last_seq: int
     html: str
 
-    def event(self) -> ServerSentEvent:
-        seq = str(self.last_seq) if self.last_seq else None
-        return ServerSentEvent(raw_data=self.html.replace("\n", " "), id=seq)
+    @cached_property
+    def encoded(self) -> bytes:
+        """The SSE wire bytes, made once however many boards receive the message."""
+        return format_sse_event(data_str=self.html.replace("\n", " "), id=str(self.last_seq) if self.last_seq else None)
 
 
 END = Message(-1, -1, "")  # put on a board's queue to end its stream
@@ -107,7 +112,7 @@ class Hub:
         board = live.board_view(self.app, tail.incident_id)
         return self.fragments.replaced_lines(board.state, analysed, board.annotations) + self.fragments.panels(board)
 
-    async def subscribe(self, incident_id: str, after: int) -> AsyncIterator[ServerSentEvent]:
+    async def subscribe(self, incident_id: str, after: int) -> AsyncIterator[bytes]:
         queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=1000)
         tail = self._join(incident_id, queue)
         last = after
@@ -117,10 +122,15 @@ class Hub:
             await tail.ready.wait()
             last, missed = await self._catch_up(incident_id, last)
             if missed is not None:
-                yield missed.event()
-            yield ServerSentEvent(comment="live", retry=1000)
+                yield missed.encoded
+            yield LIVE
             while True:
-                msg = await queue.get()
+                try:
+                    async with asyncio.timeout(KEEPALIVE_S):
+                        msg = await queue.get()
+                except TimeoutError:
+                    yield KEEPALIVE_COMMENT  # proxies and firewalls close connections that stay silent
+                    continue
                 if msg is END:
                     return  # the browser reconnects with Last-Event-ID and catches up from the store
                 if msg.last_seq and msg.last_seq <= last:
@@ -128,9 +138,9 @@ class Hub:
                 if msg.first_seq and msg.first_seq != last + 1:
                     last, missed = await self._catch_up(incident_id, last)  # a gap or an overlap: read the store
                     if missed is not None:
-                        yield missed.event()
+                        yield missed.encoded
                     continue
-                yield msg.event()
+                yield msg.encoded
                 last = msg.last_seq or last
         finally:
             tail.queues.discard(queue)
@@ -239,13 +249,19 @@ class Hub:
 
 
 router = APIRouter()
+DENIED: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}}
 
 
 @router.get(
     "/incidents/{incident_id}/stream",
-    response_class=EventSourceResponse,
+    response_class=StreamingResponse,
     tags=["live"],
-    responses={401: {}, 403: {}, 404: {}},
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"},
+        401: {},
+        403: {},
+        404: {},
+    },
 )
 async def stream(
     request: Request,
@@ -254,13 +270,19 @@ async def stream(
     incident_id: CurrentIncident,
     after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
-) -> AsyncIterator[ServerSentEvent]:
-    """Board fragments (HTML, for HTMX out-of-band swaps) for every event after ``after`` or ``Last-Event-ID``."""
+) -> StreamingResponse:
+    """Board fragments (HTML, for HTMX out-of-band swaps) for every event after ``after`` or ``Last-Event-ID``.
+
+    Why a plain streaming response and not FastAPI's ``EventSourceResponse``: that one serialises each event
+    per client and passes it through a producer task, a keep-alive task and two memory streams; with fifty
+    boards and twenty lines a second that bookkeeping was the largest cost left on the event loop (issue #6).
+    Here a message is encoded once for all boards and each board's generator writes it directly.
+    """
     del app, user
     hub: Hub = request.app.state.hub
     start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
-    async for event in hub.subscribe(incident_id, start):
-        yield event
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy buffering (nginx)
+    return StreamingResponse(hub.subscribe(incident_id, start), media_type="text/event-stream", headers=headers)
 
 
 __all__ = ["PANELS", "Hub", "router"]
