@@ -14,6 +14,7 @@ from talkdown.services import entries
 from talkdown.services.accounts import AccountRole as R
 from talkdown.web import sse
 from talkdown.web.app import create_app
+from talkdown.web.config import WebConfig
 from tests.web.conftest import PASSWORD, Console
 from tests.web.server import running, sse_messages
 
@@ -161,3 +162,17 @@ def test_an_idle_stream_sends_keepalive_comments(
         lines = s.iter_lines()
         assert next(line for line in lines if line.startswith(": ")) == ": live"
         assert next(line for line in lines if line.startswith(": ")) == ": ping"
+
+
+def test_an_entry_posted_to_this_console_is_pushed_without_waiting_for_the_poll(console: Console) -> None:
+    slow = WebConfig(poll_interval_s=60.0)  # a poll would come far too late for the client's 10 s timeout
+    with running(create_app(console.app, config=slow)) as url, _client(url) as client:
+        head = entries.say(console.app, console.incident_id, speaker="subj", text="Waiting.")
+        with client.stream("GET", f"/incidents/{console.incident_id}/stream?after={head}") as s:
+            lines = s.iter_lines()
+            assert next(line for line in lines if line.startswith(": ")) == ": live"
+            posted = client.post(
+                f"/api/incidents/{console.incident_id}/utterances", json={"speaker": "subj", "text": "Now."}
+            )
+            ((ident, html),) = _events(lines, 1, logged_only=True)
+    assert ident == str(posted.json()["seq"]) and "Now." in html

@@ -6,12 +6,12 @@ works across processes and restarts. One ``Tail`` per incident and event loop re
 of that process's subscribers, so fifty open boards cost one query per read.
 
 When a tail reads depends on the backend. SQLite has no change notification, so it polls every
-``poll_interval_s`` (50 ms). On PostgreSQL every commit sends a NOTIFY (``store/notify.py``) and the
-process's one LISTEN connection wakes the tail (``services/live_notify.py``): a line from any process
-shows without waiting for a poll, and an idle board costs no query. A notification is only a wake-up,
-the tail still reads by seq, and it reads anyway every ``safety_poll_s`` (2 s), so a notification lost
-to a dropped connection delays a line but never loses it (the listener also wakes every tail when it
-reconnects).
+``poll_interval_s`` (50 ms), and an entry posted to this process wakes it at once (``Hub.poke``). On
+PostgreSQL every commit sends a NOTIFY (``store/notify.py``) and the process's one LISTEN connection wakes
+the tail (``services/live_notify.py``): a line from any process shows without waiting for a poll, and an
+idle board costs no query. A notification is only a wake-up, the tail still reads by seq, and it reads
+anyway every ``safety_poll_s`` (2 s), so a notification lost to a dropped connection delays a line but
+never loses it (the listener also wakes every tail when it reconnects).
 
 Each message's SSE ``id`` is the last seq it carries. A browser that reconnects sends ``Last-Event-ID`` and
 first gets what it missed, read from the store, then joins the tail; messages it has already seen are
@@ -84,6 +84,8 @@ class Tail:
     panels_at: float = 0.0
     analysed: set[int] = field(default_factory=set)  # analysed lines whose chips are not pushed yet
     ready: asyncio.Event = field(default_factory=asyncio.Event)  # set once ``cursor`` holds the head
+    wake: asyncio.Event = field(default_factory=asyncio.Event)  # read now: a notification or a local entry
+    loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.get_running_loop)
 
 
 class Hub:
@@ -181,8 +183,18 @@ class Hub:
             except asyncio.QueueFull:  # a stalled client: end its stream; its browser reconnects and catches up
                 _end(tail, queue)
 
+    def poke(self, incident_id: str) -> None:
+        """Wake the incident's tails now: an entry was just committed through this process.
+
+        Called from request threads, hence ``call_soon_threadsafe``. Without it a line posted on SQLite
+        waited for the next poll (half the poll interval on average) before any board saw it.
+        """
+        for (_, tid), tail in list(self._tails.items()):
+            if tid == incident_id and not tail.loop.is_closed():
+                tail.loop.call_soon_threadsafe(tail.wake.set)
+
     async def _run(self, tail: Tail) -> None:
-        wake = asyncio.Event()
+        wake = tail.wake
         # Watch before the first read: a commit after the watch wakes us, one before it is in that read.
         watch = self.feed.watch(tail.incident_id, wake) if self.feed is not None else None
         self._running += 1
@@ -206,14 +218,16 @@ class Hub:
                 watch.close()
 
     async def _wait(self, tail: Tail, wake: asyncio.Event) -> None:
-        """Until the next read: the poll interval on SQLite; on PostgreSQL a notification or the next deadline.
+        """Until the next read: on SQLite the poll interval or a local entry; on PostgreSQL a notification (local
+        entries notify too) or the next deadline.
 
         The deadlines are the safety poll and, when panels are owed, the moment they may be rendered again;
         without the latter a line arriving just after a panel render would leave the panels stale until the
         safety poll.
         """
         if self.feed is None:
-            await asyncio.sleep(self.config.poll_interval_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), self.config.poll_interval_s)
             return
         since = time.monotonic() - tail.panels_at
         timeout = min(self.config.safety_poll_s, self.config.advice_refresh_s - since)
