@@ -192,7 +192,8 @@ def _endpoint(cmd: Command, *, form: bool) -> Callable[..., Any]:
         request: Request, background: BackgroundTasks, app: App, user: SignedIn, incident_id: str, body: BaseModel
     ) -> Any:
         result = cmd.run(accounts.acting_as(app, user), incident_id, body)
-        request.app.state.hub.poke(incident_id)  # this process's boards read it now, not at their next poll
+        # This process's boards read it now, not at their next poll; after the response, which comes first.
+        background.add_task(request.app.state.hub.poke, incident_id)
         if cmd.analyses:
             _analyse_later(request, background, app, incident_id)
         if not form:
