@@ -1,6 +1,7 @@
 """Console fan-out benchmark: N SSE clients on loopback while utterances are posted through the API.
 
 Usage: python bench/console.py [--quick] [--clients 50] [--rate 20] [--seconds 15] [--analysis in-process]
+       [--database-url postgresql://…/empty_db]
 
 The console runs in its own process (uvicorn, SQLite in a temporary folder), so clients and server do not
 share a GIL; the scribe posting the lines runs in a third process, as his browser would. Latency is
@@ -172,11 +173,17 @@ def main() -> None:
     parser.add_argument(
         "--analysis", choices=("worker", "in-process"), default="worker", help="where live analysis runs"
     )
+    parser.add_argument(
+        "--database-url",
+        help="an empty database to run on (e.g. PostgreSQL, whose tails wake on NOTIFY); default: SQLite in a temp dir",
+    )
     args = parser.parse_args()
     clients, seconds = (5, 2.0) if args.quick else (args.clients, args.seconds)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "TALKDOWN_DATA_DIR": tmp}
-        settings = Settings(data_dir=Path(tmp))
+        if args.database_url:
+            env["TALKDOWN_DATABASE_URL"] = args.database_url
+        settings = Settings(data_dir=Path(tmp), database_url=args.database_url)
         app = build_app(settings)
         accounts.add_user(app, username="scribe", role=accounts.AccountRole.SCRIBE, password=PASSWORD)
         incident_id = incidents.open_incident(app, title="bench", incident_type=IncidentType.BARRICADE)
@@ -202,6 +209,7 @@ def main() -> None:
             server.terminate()
             server.wait(timeout=10)
     results["analysis"] = args.analysis
+    results["backend"] = settings.resolved_database_url.split(":", 1)[0]
     results["bench_process_peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out = {
         "meta": meta(
@@ -219,7 +227,7 @@ def main() -> None:
         f"{r['clients']:>7} {r['rate_per_s']:>6} {r['delivered_fraction']:>9.3f} {r['event_to_client_p50_ms']:>6.1f}ms "
         f"{r['event_to_client_p95_ms']:>5.1f}ms {r['event_to_client_p99_ms']:>5.1f}ms {r['append_api_p50_ms']:>8.1f}ms "
         f"{r['append_api_p99_ms']:>5.1f}ms {r['analysed_fraction']:>8.3f} {r.get('server_cpu_ms_per_line', 0):>6.1f}ms "
-        f"{r['analysis']}",
+        f"{r['analysis']} {r['backend']}",
         file=sys.stderr,
     )
     if not args.quick:
