@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.cues import CueAnalyzer
+from talkdown.analysis.cues import CueAnalyzer, cue_labels
 from talkdown.domain.annotations import Annotation
 
 T0 = datetime(2024, 5, 1, 14, 10, tzinfo=UTC)
@@ -231,6 +231,15 @@ def test_implied_threats_in_more_words_are_threats(text: str) -> None:
 def test_not_yet_answering_a_question_about_harm_is_a_threat() -> None:
     assert "threat" in cues("Not yet.", previous="Has anybody been hurt in there?")
     assert "threat" not in cues("Not yet.", previous="Have you eaten anything today?")
+
+
+def test_a_turn_read_alone_first_is_still_read_with_the_question_before_it() -> None:
+    # avoid and the stairway read a subject turn without context (cue_labels) before the cue analyser does;
+    # the cache must keep the two readings apart
+    assert cue_labels("Not yet, anyway.") == frozenset()
+    assert cue_labels("Maybe. Sometimes.") == frozenset()
+    assert "threat" in cues("Not yet, anyway.", previous="Is anyone in there hurt?")
+    assert "suicide_cue" in cues("Maybe. Sometimes.", previous="Are you thinking of ending your life?")
 
 
 @pytest.mark.parametrize(

@@ -162,3 +162,16 @@ def test_a_head_whose_layers_do_not_chain_is_refused() -> None:
     with pytest.raises(TalkdownError) as err:
         model_io.loads_head(model_io.dumps_head(bad))
     assert err.value.code == "TD602"
+
+
+def test_vectorize_gives_the_same_features_whether_a_tokens_ngrams_are_cached_or_not() -> None:
+    model, _ = _train()
+    cold = [model.vectorize(t) for t in TEXTS]  # a fresh model: every token's n-grams are built here
+    warm = [model.vectorize(t) for t in reversed(TEXTS)][::-1]  # read back from the cache, in another order
+    for a, b in zip(cold, warm, strict=True):
+        assert a.cols.tobytes() == b.cols.tobytes() and a.vals.tobytes() == b.vals.tobytes()
+        assert (a.spans, a.token_spans, a.n_known) == (b.spans, b.token_spans, b.n_known)
+    char = next(b for b in model.blocks if b.kind == "char")
+    assert char.token_columns("angry") == tuple(
+        char.index[name] for name in feature_names("char", "angry") if name in char.index
+    )

@@ -27,6 +27,7 @@ from typing import ClassVar
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
+from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.skills import find_mirror
 from talkdown.analysis.timeparse import DURATION
 from talkdown.analysis.turn_model import ModelAssisted
@@ -37,8 +38,8 @@ LABELS = ("arguing", "flat_no", "threat", "ultimatum", "minimizing", "false_prom
 NEUTRAL = "none"  # only on input the rules cannot judge, with low_confidence=True; not a label of the family
 _I = re.IGNORECASE
 
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    "arguing": re.compile(
+_PATTERNS: dict[str, RulePattern] = {
+    "arguing": RulePattern(
         r"\bthat's (?:a )?(?:ridiculous|crazy|insane|stupid|nonsense|not true|not realistic|unrealistic)\b"
         r"|\bcrazy talk\b|\byou're (?:wrong|lying)\b|\byou're being (?:irrational|unreasonable|ridiculous|stupid|silly"
         r"|childish|dramatic)\b|\bbe reasonable\b|^\W*(?:yes|yeah),? but\b|\bI feel like you're\b"
@@ -50,7 +51,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r" works\b|\b(?:you're|you are) (?:only )?making (?:it|this|things) worse\b",
         _I,
     ),
-    "flat_no": re.compile(
+    "flat_no": RulePattern(
         r"^\W*no[.,!]\s+(?:you're not|you are not|you won't|that's not|not|forget|absolutely|way)\b|^\W*no way\b"
         r"|\b(?:that's )?not happening\b|\byou're not getting\b|\byou are not getting\b|^\W*forget it\b"
         r"|^\W*absolutely not\b|\bnot a chance\b|\bthat's not going to happen\b"
@@ -58,7 +59,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bthere(?:'s| is) no way (?:the|you|they|we're|anyone|anybody|I'm)\b(?! (?:I|we) can)",
         _I,
     ),
-    "threat": re.compile(
+    "threat": RulePattern(
         r"\bif you don't\b[^.!?]*\b(?:we'll|we will|they'll|they will|the team|swat|going to come|coming in|come in)\b"
         r"|\bswat\b[^.!?]*\b(?:take|come|go|will)\b|\btake you (?:out|down)\b|\byou'll regret\b"
         r"|\b(?:we|they|the team)(?:'ll| will| are| is|'re)? (?:be )?(?:coming|come|going|go) in\b"
@@ -67,14 +68,14 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\b(?:our|the) (?:unit|team|guys|officers|tactical team) (?:takes|take|will take|storms?|goes in)\b",
         _I,
     ),
-    "ultimatum": re.compile(
+    "ultimatum": RulePattern(
         rf"\blast chance\b|\bfinal (?:offer|chance|warning)\b|\blast warning\b|\bor else\b"
         rf"|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern})(?= (?:to|or|before|until))"
         rf"|\bif you don't\b[^.!?]*\b(?:in|within) (?:the next )?(?:{DURATION.pattern})"
         rf"|\b(?:in|within) the next (?:{DURATION.pattern})\b[^.!?]*\bor\b",
         _I,
     ),
-    "deadline_setting": re.compile(
+    "deadline_setting": RulePattern(
         rf"\byour (?:\w+ )*?deadline\b|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern})(?= (?:to|or|before|until))"
         r"|\b(?:by|before) (?:noon|midnight|\d{1,2}(?::\d\d)? ?(?:am|pm|o'clock))\b(?=[^.!?]*\byou\b)"
         r"|\bdeadline is\b"
@@ -85,7 +86,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|eleven|twelve)\b(?! (?:of|more|people|guys|officers|hostages|times)))",
         _I,
     ),
-    "minimizing": re.compile(
+    "minimizing": RulePattern(
         r"\bcalm down\b|^\W*relax\b|\brelax,|\b(?:it's|it is) not that bad\b|\bcould be worse\b|\bdon't worry\b"
         r"|\bso much to live for\b|\b(?:it's|it is) (?:just|only) an?\b|\bit's only\b|\bpeople get (?:divorced|fired"
         r"|through)\b|\bget over it\b|\bno big deal\b|\bcheer up\b|\bbright side\b|\bdon't say that\b"
@@ -95,7 +96,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\bwhole life ahead\b|\bplenty more fish\b|\bnot (?:that|so) serious\b",
         _I,
     ),
-    "false_promise": re.compile(
+    "false_promise": RulePattern(
         r"(?<!can't )(?<!cannot )(?<!not )\bI promise\b(?! I'll (?:try|ask|pass))|\bI guarantee\b|\byou have my word\b"
         r"|\b(?:is|are) (?:already )?on (?:its|their|the) way\b|\bno charges\b|\bwon't be any charges\b"
         r"|\bwalk (?:free|away clean)\b|\bnobody will (?:arrest|charge)\b|\bnothing will happen to you\b"
@@ -103,55 +104,55 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         _I,
     ),
 }
-_OTHER: dict[str, re.Pattern[str]] = {
-    "why_question": re.compile(
+_OTHER: dict[str, RulePattern] = {
+    "why_question": RulePattern(
         r"(?:^|[.!?]\s+)(?:\w+,\s*)?why (?:did|would|are|do|were|is|have|'d|didn't|r) (?:you|u)\b", _I
     ),
-    "soliciting_demands": re.compile(
+    "soliciting_demands": RulePattern(
         r"\bwhat (?:are|were) your demands\b|\bwhat (?:do|would) you want(?: from (?:us|me))?\s*\?"
         r"|\bwhat is it you want\b",
         _I,
     ),
-    "dismissing_demand": re.compile(
+    "dismissing_demand": RulePattern(
         r"\bimpossible\b|\bnever happening\b|\bnobody(?:'s| is) going to (?:do|arrest|give|send|let)\b", _I
     ),
-    "trigger_word": re.compile(
+    "trigger_word": RulePattern(
         r"\bhostages?\b|\bsurrender\w*\b|\bdemands?\b|\bdeadlines?\b|\bnegotiat(?:e|ing)\b|\bnegotiation(?! team)\b"
         r"|\bgive yourself up\b|\bturn yourself in\b",
         _I,
     ),
-    "face_attack": re.compile(
+    "face_attack": RulePattern(
         r"\btough guy\b|\byou won't do it\b|\byou're not going to (?:do|shoot|hurt) (?:anything|anyone|anybody)\b"
         r"|\byou sound (?:crazy|insane|nuts|pathetic|stupid)\b|\bcoward\b|\bloser\b|\bpathetic\b|\bbig man\b"
         r"|\byou're (?:crazy|insane|nuts|a joke)\b|\bgenius\b|\b(?:you|you're|ur|you are) (?:being )?(?:an? )?(?:idiot"
         r"|moron|fool)\b",
         _I,
     ),
-    "claiming_authority": re.compile(
+    "claiming_authority": RulePattern(
         r"\bI'm in charge\b|\bI decide\b|\bI'm the (?:captain|lieutenant|boss|commander|chief|one who (?:decides|can"
         r" authori[sz]e|can approve))\b|\bI can (?:authori[sz]e|approve)\b|\bit's my call\b|\bI make the (?:call"
         r"|decisions)\b",
         _I,
     ),
-    "hiding_identity": re.compile(
+    "hiding_identity": RulePattern(
         r"\bjust someone who (?:wants to help|cares)\b|\bdoesn't matter who I am\b|\bnever mind who I am\b", _I
     ),
-    "contested_stock_phrase": re.compile(
+    "contested_stock_phrase": RulePattern(
         r"\bI'm here to help(?: you)?\s*(?:[.!,]|$)|(?:^|[.!?]\s+)talk to me\s*(?:[.!]|$)", _I
     ),
-    "empty_understanding": re.compile(
+    "empty_understanding": RulePattern(
         r"^\W*(?:(?:okay|ok|alright|yeah)[,.]?\s*)*(?:I understand|I hear you|I get it|I know how you feel)"
         r"(?:[.!]?\s*$|[.!,]\s*(?:now|so|anyway|but)\b)",
         _I,
     ),
 }
 _DOCTRINE_ID = {"deadline_setting": "setting_deadline"}  # the family label and avoid.md's id differ here
-_DEMAND_THEN_NO = re.compile(r"^\W*no\b[.,!]", _I)
+_DEMAND_THEN_NO = RulePattern(r"^\W*no\b[.,!]", _I)
 # "No car." / "No drink, no cans." answering a demand: a refusal naming the item.
-_NO_ITEM = re.compile(r"^\W*no (?!problem|worries|one|body|way out|rush|hurry|pressure)(?:\w+\s*){1,2}[.!]*\s*$", _I)
+_NO_ITEM = RulePattern(r"^\W*no (?!problem|worries|one|body|way out|rush|hurry|pressure)(?:\w+\s*){1,2}[.!]*\s*$", _I)
 # Three or more questions in one turn, at least two of them fact-finding: an interview, not listening.
-_QUESTION = re.compile(r"[^.!?]*\?")
-_FACT_QUESTION = re.compile(
+_QUESTION = RulePattern(r"[^.!?]*\?")
+_FACT_QUESTION = RulePattern(
     r"^(?:\w+,\s*)?(?:how many|how much|what (?:are you|kind|type|weapons?|gun)|which|where|who (?:else|is)"
     r"|is (?:anyone|anybody)"
     r"|are (?:you armed|there))\b",
@@ -188,7 +189,7 @@ def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, t
             ids.append(doctrine_id)
     if "dismissing_demand" in ids and "flat_no" in found and not demand_before:
         del found["flat_no"]
-    questions = _QUESTION.findall(norm)
+    questions = [m.group() for m in _QUESTION.finditer(norm)]
     if len(questions) >= 3 and sum(1 for q in questions if _FACT_QUESTION.match(q.strip())) >= 2:
         other_spans.append((0, len(norm.rstrip())))
         ids.append("interrogation")

@@ -19,13 +19,14 @@ from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.lexicons import is_judgeable, normalise
+from talkdown.analysis.patterns import RulePattern
 from talkdown.domain.annotations import Annotation, Span
 
 FAMILY = "change_talk"
 LABELS = ("change", "neutral", "sustain")
 _I = re.IGNORECASE
 
-CHANGE = re.compile(
+CHANGE = RulePattern(
     r"\b(?:I'll|I will|I'm|I am|we're|we'll|I'm going to|I wanna|I want to) (?:come|coming|walk|walking) (?:out|down"
     r"|home)\b|\b(?:I'll|I will|I'm going to) (?:let (?:her|him|them|you|the \w+) go|put (?:it|the \w+) down"
     r"|stay on the (?:phone|line)|talk|try|do it|call)\b|\bI'm putting (?:it|the \w+) down\b|\b(?:she|he|they|the \w+)"
@@ -44,7 +45,7 @@ CHANGE = re.compile(
     r"|\b(?:that'd|that would) be (?:great|good)\b|\bI wanna\b|\bI(?:'m| am) willing\b",
     _I,
 )
-SUSTAIN = re.compile(
+SUSTAIN = RulePattern(
     r"\bI'm not (?:coming|going|walking) (?:out|anywhere|down)\b|\bnot (?:letting|giving|putting|moving|leaving)\b"
     r"|\b(?:she|he|they) stays?\b|\b(?:stays|staying) (?:right )?here\b|\bnot going anywhere\b"
     r"|\bnothing you (?:can )?say"

@@ -29,6 +29,7 @@ from typing import ClassVar
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.lexicons import is_judgeable, normalise, word_alternation
 from talkdown.analysis.model_io import MAX_CHARS
+from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.timeparse import CLOCK, DURATION, PAST_TO, VAGUE, parse_deadline
 from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation, Span
@@ -56,15 +57,15 @@ def _loose(pattern: str) -> str:
 
 # A negation reaches over a few words of its own clause, not over "or"/"and"/"then" into the next one:
 # "No police or he is dead" is a threat.
-_NEGATION = re.compile(
+_NEGATION = RulePattern(
     _loose(r"\b(?:not|never|no|don't|didn't|won't|wouldn't|can't|isn't|ain't|n't)\b")
     + r"(?:(?!\b(?:or|and|then|but|else)\b)[^.!?,;]){0,12}$",
     _I,
 )
-_CONDITIONAL = re.compile(
+_CONDITIONAL = RulePattern(
     r"\b(?:if|unless|or|otherwise|then|until|as long as|next time|anybody|anyone|somebody)\b|\bor else\b", _I
 )
-_THREAT = re.compile(
+_THREAT = RulePattern(
     _loose(
         r"\b(?:I|we)(?:'ll| will|'m going to| am going to|'m gonna| am gonna|'d| would| could| start| swear I'll)?"
         r"(?: just| maybe| really)? (?:kill|shoot|hurt|cut|stab|burn|blow up|waste|execute|torch|strangle|choke"
@@ -107,18 +108,18 @@ _THREAT = re.compile(
     ),
     _I,
 )
-_HOSTAGE_WORDS = re.compile(
+_HOSTAGE_WORDS = RulePattern(
     r"\b(?:her|him|she|he|the (?:boy|girl|kid|kids|child|clerk|tellers?|guards?|driver|owner|manager|boss|pharmacist"
     r"|hostages?|wife|daughter|son|family|people|officer|passengers?|nurse|doctor)|one of (?:them|these)|these"
     r" people|the people in here|everyone in here|somebody|someone)\b",
     _I,
 )
-_POLICE_WORDS = re.compile(
+_POLICE_WORDS = RulePattern(
     r"\b(?:you|your guys|cops?|police|officers?|swat|tactical|anybody (?:comes|steps|kicks|grabs)|anyone (?:comes"
     r"|steps|kicks|grabs|calls)|first one through|through (?:that|the) door|in the way|lawn|property)\b",
     _I,
 )
-_SUICIDE = re.compile(
+_SUICIDE = RulePattern(
     _loose(
         r"\b(?:kill(?:ing)?|shoot(?:ing)?|hurt(?:ing)?|hang(?:ing)?|off|throw(?:ing)?|cut(?:ting)?) myself\b"
         r"|\bI (?:just |really )?(?:want|wanna) to die\b|\b(?:ready|going) to die\b|\bend (?:it|it all|my life"
@@ -161,18 +162,18 @@ _SUICIDE = re.compile(
     ),
     _I,
 )
-_SUICIDE_QUESTION = re.compile(
+_SUICIDE_QUESTION = RulePattern(
     r"\b(?:kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|suicid\w*|hurt(?:ing)? yourself|jump(?:ing)?"
     r"|take your (?:own )?life|(?:police|officers|them|us) to (?:kill|shoot|end)|thoughts of ending|a plan for how)\b",
     _I,
 )
-_AFFIRMATIVE = re.compile(
+_AFFIRMATIVE = RulePattern(
     r"^\W*(?:yes|yeah|yep|yup|maybe|sometimes|probably|i have|i am|i do|i've thought|i thought|that's why"
     r"|i came here|of course|kind of|sort of|a little|what do you think|so what|i've got|i have (?:a|my|the))\b",
     _I,
 )
 _WEAPON_KINDS = {kind: word_alternation(f"weapon_{kind}") for kind in ("gun", "knife", "explosive", "blunt", "other")}
-_WEAPON = re.compile(
+_WEAPON = RulePattern(
     r"\b(?:" + "|".join(f"(?P<{kind}>{alt})" for kind, alt in _WEAPON_KINDS.items()) + r")\b|\b(?P<armed>I'm armed"
     r"|I am armed|we're armed|loaded)\b"
     # guns named by calibre, gauge or slang: "the .38", "a nine mil", "twelve-bore", "my piece", "the AR"
@@ -180,26 +181,26 @@ _WEAPON = re.compile(
     r"|\b(?-i:AR|AK)(?:-?\d{1,2})?\b|\b(?:a|my|the|his) piece\b(?! of))",
     _I,
 )
-_NOT_MINE = re.compile(
+_NOT_MINE = RulePattern(
     r"\b(?:you|your|you've|he|she|they|his|their|cops?|police|officers?|snipers?|landlord|guys|those \w+|swat)\b"
     r"(?![^,.!?]*\b(?:I|my|we"
     r"|our)\b)[^,.!?]*$",
     _I,
 )
-_HELD = re.compile(r"\b(?:I|we)(?:'ve| have)?(?: got| have| grabbed| took| am holding|'m holding| holding)\b", _I)
-_NO_WEAPON = re.compile(
+_HELD = RulePattern(r"\b(?:I|we)(?:'ve| have)?(?: got| have| grabbed| took| am holding|'m holding| holding)\b", _I)
+_NO_WEAPON = RulePattern(
     r"\b(?:don't have|do not have|haven't got|no|not armed|unarmed|never had|sold|got rid of|gave away"
     r"|pawned)\b[^,.!?]*$"
     r"|\b(?:bb|toy|nerf|water|paintball|air|cap)\s*$",
     _I,
 )
-_DEMAND_ITEM = re.compile(rf"\b(?:{word_alternation('demand_items')})\b", _I)
-_DEMAND_WANT = re.compile(
+_DEMAND_ITEM = RulePattern(rf"\b(?:{word_alternation('demand_items')})\b", _I)
+_DEMAND_WANT = RulePattern(
     r"\b(?:I|we|i) (?:just |really |still |only )?(?:want|need|demand|wanna)\s+(?!to die|it to|us to|to sleep|to be)"
     r"(?P<item>[^.!?;]{1,60})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for (?P<asked>[^.!?;]{1,60})",
     _I,
 )
-_DEMAND_OBJECT = re.compile(
+_DEMAND_OBJECT = RulePattern(
     r"^(?:to (?:see|talk|speak)|somebody|someone|every \w+)\b"
     # someone made to act: "I want her to admit it", "we want Collins to say sorry"
     r"|^(?:you|u|them|him|her|y'all|the \w+|your \w+|that \w+|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?: from \w+)?) to"
@@ -213,7 +214,7 @@ _DEMAND_OBJECT = re.compile(
     r"|^it (?:before|by|now|today|tonight|done|signed|in writing)\b",
     _I,
 )
-_DEMAND_VERB = re.compile(
+_DEMAND_VERB = RulePattern(
     _loose(
         r"(?:^|[.!?,;]\s*|\b(?:then|just|and|now|so|can you|could you|can u|could u|you|u|y'all"
         r"|(?:tell|ask|want) (?:the |your )?\w+ to|(?:you|u|y'all) (?:need to|have to|better|gotta|must))\s+)"
@@ -225,7 +226,7 @@ _DEMAND_VERB = re.compile(
     _I,
 )
 # Requests without a give/get verb: someone told to act, something not to happen, a condition, a channel
-_DEMAND_OTHER = re.compile(
+_DEMAND_OTHER = RulePattern(
     _loose(
         r"\b(?:you |u |then |just |and )?tell (?:them|him|her|the \w+|your \w+|those \w+|them \w+) to"
         r" (?!go ahead\b|shoot\b|kill\b|come (?:in|and get)\b)\w+"
@@ -241,36 +242,39 @@ _DEMAND_OTHER = re.compile(
     ),
     _I,
 )
-_DEMAND_FRAGMENT = re.compile(
+_DEMAND_FRAGMENT = RulePattern(
     rf"^\s*(?:(?:and|also|plus|first|then|now)\s+(?:(?:a|an|the|some|my|our|more|your)\s+)?|(?:a|an|some|more)\s+)?"
     rf"(?:{word_alternation('demand_items')})(?:\s+\w+)?\s*[.!]*\s*$",
     _I,
 )
-_MONEY = re.compile(
+_MONEY = RulePattern(
     r"\b(?:\d[\d,]*|one|two|three|five|ten|twenty|fifty|a|one hundred|two hundred|hundred)\s*(?:hundred\s+)?"
     r"(?:thousand|grand|million|dollars?|bucks|pounds|quid|euros|naira|pesos|rupees)\b(?=[^.!?]*\b(?:or|cash"
     r"|wired?|transfer|deliver\w*|ready|send|bag)\b)"
     r"|\b(?:have|get) the money\b|\bthe money ready\b",
     _I,
 )
-_SENTENCE_SPLIT = re.compile(r"[^.!?]+[.!?]*")
-_ASKED_WHAT = re.compile(r"\bwhat (?:would you like|do you want|do you need|kind of|are your demands)\b", _I)
+_SENTENCE_SPLIT = RulePattern(r"[^.!?]+[.!?]*")
+_ASKED_WHAT = RulePattern(r"\bwhat (?:would you like|do you want|do you need|kind of|are your demands)\b", _I)
 # group names may appear only once per pattern
 _CLOCK = "|".join(re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in (PAST_TO, CLOCK))
-_DEADLINE_YOU = re.compile(
+_DEADLINE_YOU = RulePattern(
     rf"\b(?:you|they)(?:'ve| have| get|'ve got| have got| got)?\s+(?:got\s+)?(?:(?:until|till|'til|til)\s+"
     rf"[^.!?,]{{1,25}}|{DURATION.pattern})",
     _I,
 )
-_DEADLINE_BY = re.compile(
+_DEADLINE_BY = RulePattern(
     rf"\b(?:by|before|until|till|no later than)\s+(?:{_CLOCK}|{VAGUE.pattern})|\bat\s+(?:{_CLOCK})"
     rf"(?=[^.!?]*[.!?]\s*not a minute later)|\bin\s+(?:{DURATION.pattern})(?=,?\s+(?:I|we)\s+(?:start|will|'ll))",
     _I,
 )
+# Here and below, a sentence start is "(?:^|(?<=[.!?,]))\s*", never "(?:^|(?<=[.!?,])\s*)\s*": two runs of \s*
+# side by side match the same text, but the engine tries every split of a run of spaces between them, which
+# is quadratic in its length (with 64 trailing spaces these rules took 1.9 ms a turn instead of 0.25 ms).
 # A limit stated without "you have / by": a bare "Fourteen minutes." or "Couple hours tops.", "not one day more",
 # a running clock ("clock's ticking", "tick tock"), a rate ("each hour after eight"), "what happens at quarter past".
-_DEADLINE_BARE = re.compile(
-    rf"(?:^|(?<=[.!?,])\s*)\s*(?:only |just )?(?:{DURATION.pattern}),?\s+(?:tops|max|maximum|left|from now"
+_DEADLINE_BARE = RulePattern(
+    rf"(?:^|(?<=[.!?,]))\s*(?:only |just )?(?:{DURATION.pattern}),?\s+(?:tops|max|maximum|left|from now"
     rf"|starting now|and counting|no more|not (?:a|one) \w+ (?:more|longer|later))\b"
     r"|\bnot (?:a|one) (?:second|minute|hour|day) (?:more|longer|later)\b"
     r"|\b(?:the )?clock(?:'s| is) (?:ticking|running)\b|\btick[- ]?tock\b|\btime(?:'s| is) (?:running out|ticking"
@@ -280,19 +284,19 @@ _DEADLINE_BARE = re.compile(
 )
 # A bare duration ("Fourteen minutes.") counts only beside a demand or threat, or with "I'm counting" after it:
 # "Three weeks." answering a question is not a limit.
-_DEADLINE_FRAGMENT = re.compile(
-    rf"(?:^|(?<=[.!?,])\s*)\s*(?:only |just )?(?P<expr>{DURATION.pattern})\s*(?=[.!?]|$)(?P<counting>[.!?]*\s*(?:I'm"
+_DEADLINE_FRAGMENT = RulePattern(
+    rf"(?:^|(?<=[.!?,]))\s*(?:only |just )?(?P<expr>{DURATION.pattern})\s*(?=[.!?]|$)(?P<counting>[.!?]*\s*(?:I'm"
     rf"|I am) counting\b)?",
     _I,
 )
 # A day named as a fragment next to a demand: "Money. Friday."
-_DEADLINE_DAY = re.compile(
+_DEADLINE_DAY = RulePattern(
     r"(?:^|[.!?,]\s*)(?:by |before |till |until )?(?:this )?(?P<day>monday|tuesday|wednesday|thursday|friday|saturday"
     r"|sunday|tomorrow|tonight)\s*[.!]",
     _I,
 )
-_DEADLINE_CONTEXT = re.compile(r"\b(?:or|if|want|need|I'll|we'll|I will|deliver\w*|have|start|or else)\b", _I)
-_HABITUAL = re.compile(r"\b(?:always|usually|normally|every day|every night)\b", _I)
+_DEADLINE_CONTEXT = RulePattern(r"\b(?:or|if|want|need|I'll|we'll|I will|deliver\w*|have|start|or else)\b", _I)
+_HABITUAL = RulePattern(r"\b(?:always|usually|normally|every day|every night)\b", _I)
 
 # --- writer-3 generalisation (0.3.0): forms of each cue that carry no stock phrase -----------------------------
 _NUMBER_WORD = (
@@ -301,7 +305,7 @@ _NUMBER_WORD = (
 )
 # Implied harm to others: a price paid, a place that "goes up", everyone going "with me", a shot taken, a
 # regret promised, a threat asked as a question, "fine... for now", "a shame if", "think about the people in here".
-_THREAT_MORE = re.compile(
+_THREAT_MORE = RulePattern(
     _loose(
         r"\b(?:she|he|they|the \w+|this \w+|that \w+|somebody|someone|everyone|everybody|people|one of (?:them|these"
         r"|you|y'all))(?:'s| is| are|'re)? (?:pays?|will pay|gonna pay|going to pay) for\b"
@@ -344,11 +348,11 @@ _THREAT_MORE = re.compile(
     ),
     _I,
 )
-_NOT_YET = re.compile(r"^\W*(?:not|no|nah)\W+yet\b", _I)
-_HARM_QUESTION = re.compile(r"\b(?:hurt|injured|harmed|okay|ok|all right|alright|safe)\b", _I)
+_NOT_YET = RulePattern(r"^\W*(?:not|no|nah)\W+yet\b", _I)
+_HARM_QUESTION = RulePattern(r"\b(?:hurt|injured|harmed|okay|ok|all right|alright|safe)\b", _I)
 # He tells of a threat he once made ("In 2019 I told my boss I'd kill him"): a report, not a threat now.
-_REPORTED_SELF = re.compile(r"\b(?:told|said to|warned|texted) (?:\w+ ){0,2}(?:that )?$", _I)
-_SUICIDE_MORE = re.compile(
+_REPORTED_SELF = RulePattern(r"\b(?:told|said to|warned|texted) (?:\w+ ){0,2}(?:that )?$", _I)
+_SUICIDE_MORE = RulePattern(
     _loose(
         r"\bended it(?: all)?\b(?! with)|\bno way back\b|\b(?<!we )(?<!they )(?:left|leaving|wrote|written)"
         r" (?:a |the |my )?(?:letter"
@@ -388,14 +392,14 @@ _SUICIDE_MORE = re.compile(
     _I,
 )
 # "they're gonna shoot me" said in fear, or "he said he'd kill me": not a wish to die
-_FEAR_OR_REPORT = re.compile(
+_FEAR_OR_REPORT = RulePattern(
     r"\b(?:scared|afraid|worried|terrified|fear|said|says|threatened|will they|are they|gonna they)\b[^.!?]{0,30}$", _I
 )
-_DEMAND_MORE = re.compile(
+_DEMAND_MORE = RulePattern(
     _loose(
         # imperatives that stop or send away
-        r"(?:^|[.!?]\s*)\W*(?:just |now |and |so )?(?:stop|quit) \w+ing\b"
-        r"|(?:^|[.!?]\s*)\W*(?:just |now |and |so )?(?:get away from|back off)\b"
+        r"(?:^|[.!?])\W*(?:just |now |and |so )?(?:stop|quit) \w+ing\b"
+        r"|(?:^|[.!?])\W*(?:just |now |and |so )?(?:get away from|back off)\b"
         # someone fetched to the phone or the door
         r"|\b(?:get|put|bring|fetch) (?:\w+ ){1,3}?(?:on the (?:phone|line|radio|tv)|down here|in here|here|to the"
         r" (?:door|phone))\b"
@@ -405,7 +409,7 @@ _DEMAND_MORE = re.compile(
         r" (?:a |an |the |her |his |their |some |that )?(?:doctor|medicine|meds|insulin|ambulance|water|food|medic"
         r"|paramedic|hospital|inhaler|pills|help)\b"
         # questions that ask for something
-        r"|(?:^|[.!?]\s*)\W*(?:and |so |now )?where(?:'s| is| are| r|s) (?:my|the|our) \w+"
+        r"|(?:^|[.!?])\W*(?:and |so |now )?where(?:'s| is| are| r|s) (?:my|the|our) \w+"
         r"|\b(?:has|have) (?:anybody|anyone|somebody|someone|you|u) (?:called|rung|phoned|got|brought|sent"
         r"|contacted)\b|\bis (?:the|my) \w+ (?:coming|here|on (?:its|the) way|ready)\b"
         r"|\bhow long (?:before|until|till)\b"
@@ -430,7 +434,7 @@ _DEMAND_MORE = re.compile(
     ),
     _I,
 )
-_DEADLINE_MORE = re.compile(
+_DEADLINE_MORE = RulePattern(
     rf"\bwithin\s+(?:the (?:next )?hour|{DURATION.pattern})|\bin the next\s+(?:hour|day|{DURATION.pattern})"
     rf"|\bin\s+(?:{DURATION.pattern})(?=[^.!?]*\bor\b)"
     rf"|\bbefore (?:the \w+ (?:\w+ )?(?:close|closes|opens?|starts?|ends?|comes?|gets? here|goes? down|hits))\b"
@@ -448,10 +452,10 @@ _DEADLINE_MORE = re.compile(
     _I,
 )
 # A rate ("every hour he isn't on this bus") or a countdown ("Eighty minutes. Seventy-nine.", "One. Two. Three.")
-_DEADLINE_RATE = re.compile(r"\b(?:every|each) (?:\w+ )?(?:hours?|minutes?|mins?|half hour)\b", _I)
-_COUNTDOWN = re.compile(rf"(?:^|[.!?]\s*)\s*{_NUMBER_WORD}(?: \w+)?\s*[.!]+\s*{_NUMBER_WORD}\s*[.!]", _I)
-_DEADLINE_TODAY = re.compile(r"(?:^|[.!?,]\s*)(?P<day>today)\s*[.!]", _I)
-_WEAPON_MORE = re.compile(
+_DEADLINE_RATE = RulePattern(r"\b(?:every|each) (?:\w+ )?(?:hours?|minutes?|mins?|half hour)\b", _I)
+_COUNTDOWN = RulePattern(rf"(?:^|[.!?])\s*{_NUMBER_WORD}(?: \w+)?\s*[.!]+\s*{_NUMBER_WORD}\s*[.!]", _I)
+_DEADLINE_TODAY = RulePattern(r"(?:^|[.!?,]\s*)(?P<day>today)\s*[.!]", _I)
+_WEAPON_MORE = RulePattern(
     r"\b(?:I'm|I am|im|we're) (?:strapped|packing)\b|\b(?:got|have|packing|carrying) (?:plenty of |some |the )?heat\b"
     r"|\bin my waistband\b|\bsafety(?:'s| is)? (?:on|off)\b|\b(?:road )?flare\b(?= in my)|\bsix (?:rounds|shots)\b"
     r"|\b(?:eats?|gets?) (?:a|both) (?:bullet|barrels)\b|\bwhat's strapped to me\b"
@@ -460,6 +464,14 @@ _WEAPON_MORE = re.compile(
     r"|glovebox|glove box|gun safe)\b",
     _I,
 )
+
+# Small patterns the functions below use; module-level, so they are compiled (and gated) once.
+_POLICE_NEAR = RulePattern(r"\b(?:you|cops?|police|officers?|swat)\b", _I)
+_HOSTAGE_NAMED = RulePattern(r"\b(?:her|him|she|he|the \w+|one of|someone|somebody)\b", _I)
+_SHOOT_ME_OR_I = RulePattern(r"(?:just )?shoots? me|kill me|I\b", _I)
+_SHOOT_ME = RulePattern(r"\b(?:shoot|kill) me\b", _I)
+_DENIAL = RulePattern(r"^\W*(?:no|not|never|I'm not|nope)\b", _I)
+_NOT_AN_ITEM = RulePattern(r"(?:me|us) (?:a (?:break|chance|minute|second)|out|away)\b", _I)
 
 
 def _sentence_of(text: str, start: int, end: int) -> str:
@@ -471,25 +483,49 @@ def _sentence_of(text: str, start: int, end: int) -> str:
 def _threat_target(match: str, after: str, sentence: str) -> str:
     """Who the threat names: the words of the threat and the few after it first, then the whole sentence."""
     near = f"{match} {after[:20]}"
-    if re.search(r"\b(?:you|cops?|police|officers?|swat)\b", near, _I):
+    if _POLICE_NEAR.search(near):
         return "police"
-    if re.search(r"\b(?:her|him|she|he|the \w+|one of|someone|somebody)\b", match, _I):
+    if _HOSTAGE_NAMED.search(match):
         return "hostage"
     if _POLICE_WORDS.search(sentence):
         return "police"
     return "hostage" if _HOSTAGE_WORDS.search(sentence) else "others"
 
 
-def _threat_matches(text: str, previous_negotiator: str | None) -> list[re.Match[str]]:
+@dataclass(frozen=True)
+class _Asked:
+    """All the cue rules read of the negotiator's turn just before: did it ask about harm, about suicide, or
+    what he wants? Keyed by this rather than by that turn's text, the cache lets the cue analyser (which has
+    the context) and ``cue_labels`` (which has not) share one reading of most subject turns."""
+
+    harm: bool = False
+    suicide: bool = False
+    wants: bool = False
+
+
+_NOTHING_ASKED = _Asked()
+
+
+def _asked(previous_negotiator: str | None) -> _Asked:
+    if not previous_negotiator:
+        return _NOTHING_ASKED
+    return _Asked(
+        harm=_HARM_QUESTION.search(previous_negotiator) is not None,
+        suicide=_SUICIDE_QUESTION.search(previous_negotiator) is not None,
+        wants=_ASKED_WHAT.search(previous_negotiator) is not None,
+    )
+
+
+def _threat_matches(text: str, asked: _Asked) -> list[re.Match[str]]:
     found = [*_THREAT.finditer(text), *_THREAT_MORE.finditer(text)]
-    if previous_negotiator and _HARM_QUESTION.search(previous_negotiator):
+    if asked.harm:
         found.extend(_NOT_YET.finditer(text))  # "Not yet." answering "is anyone hurt?"
     return sorted(found, key=lambda m: m.start())
 
 
-def _threats(text: str, previous_negotiator: str | None = None) -> list[Cue]:
+def _threats(text: str, asked: _Asked = _NOTHING_ASKED) -> list[Cue]:
     cues = []
-    for m in _threat_matches(text, previous_negotiator):
+    for m in _threat_matches(text, asked):
         before = text[max(0, m.start() - 25) : m.start()]
         if _NEGATION.search(before) and not m.group().lower().startswith(("try", "not", "no", "nah", "none")):
             continue
@@ -506,23 +542,21 @@ def _threats(text: str, previous_negotiator: str | None = None) -> list[Cue]:
     return [Cue("threat", tuple(s for c in cues for s in c.spans), cues[0].detail)]
 
 
-def _suicide(text: str, previous_negotiator: str | None) -> list[Cue]:
+def _suicide(text: str, asked: _Asked) -> list[Cue]:
     spans = []
     for m in sorted([*_SUICIDE.finditer(text), *_SUICIDE_MORE.finditer(text)], key=lambda m: m.start()):
-        if re.match(r"(?:just )?shoots? me|kill me|I\b", m.group(), _I) and _NEGATION.search(
+        if _SHOOT_ME_OR_I.match(m.group()) and _NEGATION.search(
             text[max(0, m.start() - 12) : m.start() + (len(m.group()) if m.group().lower().startswith("i") else 0)]
         ):
             continue
         sentence_start = max(text.rfind(c, 0, m.start()) for c in ".!?") + 1
-        if re.search(r"\b(?:shoot|kill) me\b", m.group(), _I) and _FEAR_OR_REPORT.search(
-            text[sentence_start : m.start()]
-        ):
+        if _SHOOT_ME.search(m.group()) and _FEAR_OR_REPORT.search(text[sentence_start : m.start()]):
             continue
         spans.append((m.start(), m.end()))
     kind = "stated"
-    if not spans and previous_negotiator and _SUICIDE_QUESTION.search(previous_negotiator):
+    if not spans and asked.suicide:
         answer = _AFFIRMATIVE.match(text)
-        if answer and not re.match(r"^\W*(?:no|not|never|I'm not|nope)\b", text, _I):
+        if answer and not _DENIAL.match(text):
             spans, kind = [(answer.start(), answer.end())], "answer_to_direct_question"
     return [Cue("suicide_cue", tuple(spans), {"kind": kind})] if spans else []
 
@@ -543,7 +577,7 @@ def _weapons(text: str) -> list[Cue]:
     return []
 
 
-def _demands(text: str, previous_negotiator: str | None) -> list[Cue]:
+def _demands(text: str, asked: _Asked) -> list[Cue]:
     for m in _DEMAND_WANT.finditer(text):
         item = (m.group("item") or m.group("asked")).strip()
         if _DEMAND_OBJECT.match(item) or _DEMAND_ITEM.search(item):
@@ -551,13 +585,13 @@ def _demands(text: str, previous_negotiator: str | None) -> list[Cue]:
     for m in _DEMAND_VERB.finditer(text):
         verb = "verb" if m.group("verb") else "verb2"
         item = (m.group("item") or m.group("item2")).strip()
-        if re.match(r"(?:me|us) (?:a (?:break|chance|minute|second)|out|away)\b", item, _I):
+        if _NOT_AN_ITEM.match(item):
             continue
         return [Cue("demand", ((m.start(verb), m.end()),), {"item": " ".join(item.split()[:8])})]
     other = _DEMAND_OTHER.search(text)
     if other:
         return [Cue("demand", ((other.start(), other.end()),), {"item": " ".join(other.group().split()[:8])})]
-    for sentence in _SENTENCE_SPLIT.finditer(text):
+    for sentence in _SENTENCE_SPLIT.finditer(text) if _DEMAND_FRAGMENT.may_match(text) else ():
         if _DEMAND_FRAGMENT.match(sentence.group()):
             start = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
             item = sentence.group().strip(" .!")
@@ -568,7 +602,7 @@ def _demands(text: str, previous_negotiator: str | None) -> list[Cue]:
     money = _MONEY.search(text)
     if money:
         return [Cue("demand", ((money.start(), money.end()),), {"item": money.group()})]
-    if previous_negotiator and _ASKED_WHAT.search(previous_negotiator):
+    if asked.wants:
         item_match = _DEMAND_ITEM.search(text)
         if item_match:
             return [Cue("demand", ((item_match.start(), item_match.end()),), {"item": item_match.group().lower()})]
@@ -609,28 +643,28 @@ def _deadlines(text: str, reference: datetime | None, *, demand: bool = False) -
 
 def find_cues(text: str, *, previous_negotiator: str | None = None, reference: datetime | None = None) -> list[Cue]:
     """All cues in one subject turn (pure; other analysers reuse it on window turns)."""
-    return list(_cues_cached(text, previous_negotiator, reference))
+    return list(_cues_cached(text, _asked(previous_negotiator), reference))
 
 
 @lru_cache(maxsize=4096)
 def cue_labels(text: str) -> frozenset[str]:
     """The cue labels of a turn read on its own: the avoid rules and the stairway ask this of the same turns."""
-    return frozenset(c.label for c in _cues_cached(text, None, None))
+    return frozenset(c.label for c in _cues_cached(text, _NOTHING_ASKED, None))
 
 
 @lru_cache(maxsize=4096)
-def _cues_cached(text: str, previous_negotiator: str | None, reference: datetime | None) -> tuple[Cue, ...]:
+def _cues_cached(text: str, asked: _Asked, reference: datetime | None) -> tuple[Cue, ...]:
     """Cached because a subject turn is read by the cue analyser and, without context, by avoid and stairway."""
-    return tuple(_find_cues(text, previous_negotiator, reference))
+    return tuple(_find_cues(text, asked, reference))
 
 
-def _find_cues(text: str, previous_negotiator: str | None, reference: datetime | None) -> list[Cue]:
+def _find_cues(text: str, asked: _Asked, reference: datetime | None) -> list[Cue]:
     norm = normalise(text)
-    demands = _demands(norm, previous_negotiator)
-    threats = _threats(norm, previous_negotiator)
+    demands = _demands(norm, asked)
+    threats = _threats(norm, asked)
     return [
         *threats,
-        *_suicide(norm, previous_negotiator),
+        *_suicide(norm, asked),
         *_deadlines(norm, reference, demand=bool(demands or threats)),
         *demands,
         *_weapons(norm),

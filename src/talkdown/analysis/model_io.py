@@ -21,7 +21,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -37,6 +37,7 @@ MANIFEST = "manifest.json"
 PACKAGED_MODELS = Path(__file__).parent / "models"
 MAX_CHARS = 4000
 """Only the first MAX_CHARS characters are featurised: a 1 MB paste must not stall a live turn."""
+_TOKEN_CACHE = 20_000
 
 FloatArray = npt.NDArray[np.float32]
 Occurrence = tuple[str, int, int]
@@ -95,6 +96,20 @@ class Block:
     index: dict[str, int]
     idf: FloatArray
     offset: int
+    _token_columns: dict[str, tuple[int, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def token_columns(self, tok: str) -> tuple[int, ...]:
+        """The known columns of one token's character n-grams, in ``block_features`` order. Cached: a token's
+        n-grams are the same wherever it occurs, and building and looking up ~25 strings per token was most
+        of ``vectorize``. Bounded, so a long-running process does not keep every token it has seen."""
+        cols = self._token_columns.get(tok)
+        if cols is None:
+            if len(self._token_columns) >= _TOKEN_CACHE:
+                self._token_columns.clear()
+            names = block_features(self.kind, [(tok, 0, 0)])
+            cols = tuple(j for j in (self.index.get(name) for name, _, _ in names) if j is not None)
+            self._token_columns[tok] = cols
+        return cols
 
 
 @dataclass(frozen=True)
@@ -130,13 +145,18 @@ class LinearTextModel:
         known_tokens = 0
         for block in self.blocks:
             occ: dict[int, list[tuple[int, int]]] = {}
-            for name, start, end in block_features(block.kind, toks):
-                j = block.index.get(name)
-                if j is not None:
-                    occ.setdefault(j, []).append((start, end))
             if block.kind == "word":
+                for name, start, end in block_features(block.kind, toks):
+                    j = block.index.get(name)
+                    if j is not None:
+                        occ.setdefault(j, []).append((start, end))
                 known_tokens = sum(1 for t, _, _ in toks if ("w " + t) in block.index)
-            raw = {j: (1.0 + math.log(len(s))) * float(block.idf[j]) for j, s in occ.items()}
+            else:  # the same columns in the same order as block_features, read per token from the block's cache
+                for tok, start, end in toks:
+                    for j in block.token_columns(tok):
+                        occ.setdefault(j, []).append((start, end))
+            idf = block.idf.item  # the same float as float(block.idf[j]), without a numpy scalar in between
+            raw = {j: (1.0 + math.log(len(s))) * idf(j) for j, s in occ.items()}
             norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
             for j in sorted(raw):
                 cols.append(block.offset + j)

@@ -20,12 +20,14 @@ the whole turn as evidence. ``use_model=False`` (``--fast``) is the rules alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.lexicons import is_judgeable, load_words, normalise, word_alternation
+from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation, Span
 
@@ -45,13 +47,13 @@ SECONDS_PER_WORD = 0.4
 
 Spans = list[tuple[int, int]]
 _I = re.IGNORECASE
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
-_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+_TOKEN = RulePattern(r"[A-Za-z0-9]+(?:['-][A-Za-z0-9]+)*")
+_SENTENCE = RulePattern(r"[^.!?]+[.!?]*")
 _STOP = frozenset(load_words()["stopwords"])
-_EMOTION = re.compile(rf"\b(?:{word_alternation('emotion')})\b", _I)
-_FACE_ADJ = re.compile(rf"^\s*(?:like )?(?:a )?(?:{word_alternation('face_attack_adjectives')})\b", _I)
-_BACKCHANNEL = re.compile(rf"(?:(?:{word_alternation('backchannel')})\s*)+", _I)
-_UNDERSTANDING_ONLY = re.compile(
+_EMOTION = RulePattern(rf"\b(?:{word_alternation('emotion')})\b", _I)
+_FACE_ADJ = RulePattern(rf"^\s*(?:like )?(?:a )?(?:{word_alternation('face_attack_adjectives')})\b", _I)
+_BACKCHANNEL = RulePattern(rf"(?:(?:{word_alternation('backchannel')})\s*)+", _I)
+_UNDERSTANDING_ONLY = RulePattern(
     r"(?:(?:okay|ok|alright|yeah|right)\s*)*(?:i hear you|i understand|i get it|i know how you feel)\s*", _I
 )
 
@@ -60,10 +62,10 @@ _PAUSE_BODY = (
     r"(?:(?:long|short|brief|deliberate)\s+)?(?:pause[sd]?|silence|silent|no (?:reply|answer|response)|says nothing"
     r"|waits?|\d+\s*(?:s|secs?|seconds))\b[^\])*]{0,40}"
 )
-_PAUSE_TURN = re.compile(rf"\s*(?:\.{{2,}}|[\[(*]\s*{_PAUSE_BODY}[\])*]|pause)\s*", _I)
-_PAUSE_MARK = re.compile(rf"[\[(*]\s*{_PAUSE_BODY}[\])*]", _I)
+_PAUSE_TURN = RulePattern(rf"\s*(?:\.{{2,}}|[\[(*]\s*{_PAUSE_BODY}[\])*]|pause)\s*", _I)
+_PAUSE_MARK = RulePattern(rf"[\[(*]\s*{_PAUSE_BODY}[\])*]", _I)
 
-_EL_FRAME = re.compile(
+_EL_FRAME = RulePattern(
     r"\b(?:(?:it|that|this|she|he) )?(?:sounds|seems|looks|feels) like\b|\byou (?:sound|seem|look)(?:ed)?\b"
     r"|\bI(?:'m| am) (?:hearing|sensing|guessing)\b|\bI get the (?:sense|feeling|impression)\b"
     r"|\b(?:that|it|this) (?:sounds|must (?:have )?(?:been|be|feel|felt)|must've been)\b"
@@ -73,23 +75,23 @@ _EL_FRAME = re.compile(
     rf"|\byou(?:'re| are|r| r) (?:so |really |pretty |very |just |feeling )?(?=(?:{word_alternation('emotion')})\b)",
     _I,
 )
-_EL_YOU_AFTER = re.compile(r"\b(?:you|you're|you've|you'd|your)\b", _I)
-_PARA_FRAME = re.compile(
+_EL_YOU_AFTER = RulePattern(r"\b(?:you|you're|you've|you'd|your)\b", _I)
+_PARA_FRAME = RulePattern(
     r"^\s*(?:okay,?\s+|alright,?\s+)?so\b(?!\s+what\b)|\b(?:what )?you(?:'re| are) (?:saying|telling me)\b"
     r"|\bin other words\b|\bif I(?:'ve| have) got (?:this|that|it) right\b|\bif I understand (?:you|this)\b",
     _I,
 )
-_SUM_FRAME = re.compile(
+_SUM_FRAME = RulePattern(
     r"\blet me (?:see|check|make sure)(?: if| that)? I(?:'ve| have)? (?:got|get|have|understand)\b"
     r"|\blet me (?:sum|get this straight|see if I have)|\bso far you've told me\b|\bthe whole picture\b",
     _I,
 )
-_CHECK = re.compile(
+_CHECK = RulePattern(
     r"^(?:is that (?:right|it|about it|about right|fair|correct)|have I got (?:that|it|this) right"
     r"|did I get (?:that|it|this) right|am I right|do I have (?:that|it) right)\W*$",
     _I,
 )
-_SUGGEST = re.compile(
+_SUGGEST = RulePattern(
     r"\bwhat if\b|\bhow about\b|\bwhat about (?:we|you|if)\b|\byou (?:could|might want to) (?:try|start|come|put|let"
     r"|call|talk|walk|step|send|give|bring|open|turn|think|tell|take|leave|go|sit|stay)\b"
     r"|\bwould you be (?:willing|okay|ok|open)\b|\bcould we\b|\bcan we\b|\bwould it help\b"
@@ -97,13 +99,13 @@ _SUGGEST = re.compile(
     r"|\byou should\b|\bI need you to\b|\bthink about your\b",
     _I,
 )
-_IMPERATIVE = re.compile(
+_IMPERATIVE = RulePattern(
     r"^\s*(?:(?:so|okay|ok|now|just|please|and|but)[,\s]+)*"
     r"(?:put|come|walk|step|drop|turn|open|hand|throw|send|leave|stay|sit|take|give|bring|pick|slide|toss"
     r"|show|set|lay|unload|release|let (?!me\b))\b(?! your time)",
     _I,
 )
-_INFO = re.compile(
+_INFO = RulePattern(
     r"\b(?:this is|my name is|my name's|I'm|I am|it's) (?:Officer|Sergeant|Sgt|Detective|Lieutenant|Inspector"
     r"|Dr|Deputy|Captain)\b|\bI(?:'m| am) (?:a|the|with|from) (?:police |crisis |hostage )?(?:negotiat|officer|police"
     r"|crisis|county|sheriff|campus|veterans|family|bank|negotiation)|\b(?:with|from) the (?:police|county|sheriff"
@@ -123,11 +125,11 @@ _INFO = re.compile(
     _I,
 )
 # Case-sensitive on purpose: "I'm Robin" introduces a person, "I'm here" does not.
-_NAME_INTRO = re.compile(
+_NAME_INTRO = RulePattern(
     r"\b(?:[Tt]his is|[Mm]y name(?: is|'s)|I'm|[Ii]t's) (?!Not\b|Just\b|Okay\b|Fine\b|Sorry\b|Here\b|The\b|A\b|I\b)"
     r"[A-Z][a-z]+\b|\b(?:contact|this) (?:line|phone)\b"
 )
-_DISCLOSE = re.compile(
+_DISCLOSE = RulePattern(
     r"\bI(?:'ve| have)(?: got)? (?:a|an|two|three) (?:daughter|son|kid|kids|boy|girl|brother|sister|dog)\b"
     r"|\bI(?:'ve| have) been (?:through|there)\b|\bI went through\b|\bmy own\b|\bme too\b|^\s*I have\b"
     r"|\bI(?:'m| am) on my \w+ (?:cup|coffee)|\bI used to\b|\bwhen I was (?:a|your|young)\b"
@@ -135,7 +137,7 @@ _DISCLOSE = re.compile(
     r"|husband|son|daughter|kid|friend|partner|uncle|aunt) (?:went through|had|was|used to|lost|did|tried|struggled)\b",
     _I,
 )
-_AFFIRM = re.compile(
+_AFFIRM = RulePattern(
     r"\b(?:took|takes|took a lot of|took real) (?:courage|strength|guts|persistence)|\btook a lot\b|\bbrave\b"
     r"|\bcourage\b|\baccomplishment\b|\bproud\b|\bloyalty\b|\ba good (?:nurse|dad|father|mother|mom|man|person)\b"
     r"|\byou(?:'ve| have) (?:kept|made sure|protected|stood|done well)|\byou protected\b|\bthank you\b|\bthanks\b"
@@ -150,19 +152,19 @@ _AFFIRM = re.compile(
     r"|anyone)\b|\b(?:a|that's a) (?:big|real|brave|good|smart) (?:thing|step|move)\b",
     _I,
 )
-_I_MSG = re.compile(
+_I_MSG = RulePattern(
     r"\bI(?:'m| am| get| got| feel| was)? (?:really |so |a bit |getting |very )?(?:worried|scared|nervous"
     r"|concerned|glad|relieved|afraid|uneasy|uncomfortable)\b|\bworries me\b|\bI have a hard time\b"
     r"|\bI care about\b|\bI feel (?!like you)\w+",
     _I,
 )
-_OPEN_START = re.compile(
+_OPEN_START = RulePattern(
     r"^\s*(?:(?:can|could|would|will) you )?(?:tell me|help me (?:understand|get)|walk me through|talk me through"
     r"|describe)\b",
     _I,
 )
-_OPEN_INVITE = re.compile(r"\bI(?:'d| would) (?:like|love) to (?:hear|know|understand)\b", _I)
-_LEAD = re.compile(r"^\s*(?:(?:so|and|okay|ok|well|but|now|alright)\b[,\s]*|[A-Z][a-z]+,\s*)+")
+_OPEN_INVITE = RulePattern(r"\bI(?:'d| would) (?:like|love) to (?:hear|know|understand)\b", _I)
+_LEAD = RulePattern(r"^\s*(?:(?:so|and|okay|ok|well|but|now|alright)\b[,\s]*|[A-Z][a-z]+,\s*)+")
 _AUX = frozenset(
     [
         "is",
@@ -200,18 +202,27 @@ _AUX = frozenset(
         "anybody",
     ]
 )
-_CLOSED_WH = re.compile(r"^(?:where|when|which|whereabouts|how (?:many|much|old|far|often))(?:'?s|'?re)?\b", _I)
+_CLOSED_WH = RulePattern(r"^(?:where|when|which|whereabouts|how (?:many|much|old|far|often))(?:'?s|'?re)?\b", _I)
 # Texted questions often drop the "?": "are u thinking of killing urself", "did you take anything"
-_TEXT_QUESTION = re.compile(
+_TEXT_QUESTION = RulePattern(
     r"^(?:[a-z]+,?\s+)?(?:are|r|did|do|have|is|can|will|were|would)\s+(?:you|u|ya|anyone|anybody)\b[^.!?]*$", _I
 )
-_OPEN_WH = re.compile(r"^(?:what|how|who|whose|why)(?:'?s|'?re)?\b", _I)
+_OPEN_WH = RulePattern(r"^(?:what|how|who|whose|why)(?:'?s|'?re)?\b", _I)
+_WHAT_HOW = RulePattern(r"\b(?:what|how)\b", _I)
+_FREE_PASS = RulePattern(r"you (?:sound|seem|look)", _I)
+_HEDGE = RulePattern(r"like\b|hearing|sensing|guessing|sense|feeling|impression", _I)
+_YOU_WORDS = RulePattern(r"\b(?:you|your|you're|you've|you'd|you'll|u|ur)\b", _I)
+_ME_WORDS = RulePattern(r"\b(?:I|I'm|I've|I'll|I'd|me|my|we|we're|we'll|we've|us|our)\b", _I)
+_YOU = RulePattern(r"\byou(?:'re|'ve|'ll|r)?\b", _I)
+_NOT_LETTER = RulePattern(r"[^A-Za-z' -]")
 _PRONOUN_MAP = {"you": "i", "me": "i", "your": "my", "you're": "i'm", "you've": "i've", "yourself": "myself",
                 "you'll": "i'll", "you'd": "i'd", "yours": "mine"}  # fmt: skip
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Cached: mirror, paraphrase and summary (and the avoid rules' mirror) read the same turns again."""
+    return tuple((m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text))
 
 
 def _stem(word: str) -> str:
@@ -222,13 +233,17 @@ def _stem(word: str) -> str:
     return w
 
 
-def content_stems(text: str) -> set[str]:
-    """Stems of the non-stopwords: what paraphrase and summary overlap is measured on."""
-    return {_stem(t) for t, _, _ in _tokens(normalise(text)) if t not in _STOP and not t.isdigit()}
+@lru_cache(maxsize=1024)
+def content_stems(text: str) -> frozenset[str]:
+    """Stems of the non-stopwords: what paraphrase and summary overlap is measured on. Cached: a summary
+    compares the turn with each of his last 8 turns, which the next turns' summaries compare again."""
+    return frozenset(_stem(t) for t, _, _ in _tokens(normalise(text)) if t not in _STOP and not t.isdigit())
 
 
-def _sentences(text: str) -> list[tuple[str, int]]:
-    return [(m.group(), m.start()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[tuple[str, int], ...]:
+    """Cached: imperatives, questions and emotion labels each read the turn sentence by sentence."""
+    return tuple((m.group(), m.start()) for m in _SENTENCE.finditer(text) if m.group().strip())
 
 
 def _strip_lead(sentence: str) -> str:
@@ -284,7 +299,7 @@ def _questions(text: str, is_suggestion: bool) -> tuple[Spans, Spans]:
             continue
         if _CLOSED_WH.match(body):
             closed_q.append(span)
-        elif _OPEN_WH.match(body) or re.search(r"\b(?:what|how)\b", " ".join(body.split()[:3]), _I):
+        elif _OPEN_WH.match(body) or _WHAT_HOW.search(" ".join(body.split()[:3])):
             open_q.append(span)
         else:
             closed_q.append(span)
@@ -293,6 +308,8 @@ def _questions(text: str, is_suggestion: bool) -> tuple[Spans, Spans]:
 
 def _emotion_labels(text: str) -> Spans:
     spans: Spans = []
+    if not _EL_FRAME.may_match(text):
+        return spans
     for sentence, start in _sentences(text):
         body = sentence.strip()
         if body.endswith("?") and _OPEN_WH.match(_strip_lead(body)):
@@ -301,8 +318,8 @@ def _emotion_labels(text: str) -> Spans:
             rest = sentence[frame.end() :]
             if _FACE_ADJ.match(rest):
                 break
-            free_pass = re.match(r"you (?:sound|seem|look)", frame.group(), _I) is not None
-            hedge = re.search(r"like\b|hearing|sensing|guessing|sense|feeling|impression", frame.group(), _I)
+            free_pass = _FREE_PASS.match(frame.group()) is not None
+            hedge = _HEDGE.search(frame.group())
             if _EMOTION.search(rest) or free_pass or (hedge and _EL_YOU_AFTER.search(rest)):
                 spans.append((start + frame.start(), start + len(sentence.rstrip())))
                 break
@@ -311,21 +328,24 @@ def _emotion_labels(text: str) -> Spans:
 
 def _about_himself(text: str) -> bool:
     """More "you" than "I/we": a reflection is told from his point of view, an I-message or a report from ours."""
-    you = len(re.findall(r"\b(?:you|your|you're|you've|you'd|you'll|u|ur)\b", text, _I))
-    me = len(re.findall(r"\b(?:I|I'm|I've|I'll|I'd|me|my|we|we're|we'll|we've|us|our)\b", text, _I))
+    you = sum(1 for _ in _YOU_WORDS.finditer(text))
+    me = sum(1 for _ in _ME_WORDS.finditer(text))
     return you > me
 
 
-_IF_YOU_DONT = re.compile(r"\bif you (?:don't|do not|won't)\b", _I)
+_IF_YOU_DONT = RulePattern(r"\bif you (?:don't|do not|won't)\b", _I)
+_AND_THEN = RulePattern(r"\b(?:and|then)\b", _I)
 
 
 def _summary(text: str, earlier_subject: Sequence[str]) -> Spans:
     n_tokens = len(_tokens(text))
-    if _SUM_FRAME.search(text) and n_tokens >= 12:
+    if n_tokens >= 12 and _SUM_FRAME.search(text):
         return [(0, len(text.rstrip()))]
+    if n_tokens < 20:  # the cheap test first: most turns are short
+        return []
     if not _about_himself(text) or _IF_YOU_DONT.search(text):
         return []  # "When I hear that, I get worried…, because…" or a conditional is not his story told back
-    if n_tokens < 20 or text.count(",") + len(re.findall(r"\b(?:and|then)\b", text, _I)) < 3:
+    if text.count(",") + sum(1 for _ in _AND_THEN.finditer(text)) < 3:
         return []
     mine = content_stems(text)
     covered = sum(1 for turn in earlier_subject[-8:] if mine & content_stems(turn))
@@ -340,14 +360,14 @@ def _paraphrase(text: str, previous_subject: str | None) -> Spans:
     framed = _PARA_FRAME.search(body)
     if body.endswith("?") and not framed:
         return []
-    has_you = re.search(r"\byou(?:'re|'ve|'ll|r)?\b", body, _I) is not None
+    has_you = _YOU.search(body) is not None
     overlap = content_stems(text) & content_stems(previous_subject)
     if (framed and (has_you or overlap)) or (has_you and len(overlap) >= 2 and _about_himself(body)):
         return [(0, len(text.rstrip()))]
     return []
 
 
-def _spans(pattern: re.Pattern[str], text: str) -> Spans:
+def _spans(pattern: RulePattern, text: str) -> Spans:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
@@ -364,37 +384,61 @@ def find_skills(
     oldest first (for summary), ``silence_s`` the estimated silence before this turn, if known.
     """
     norm = normalise(text)
+    own = _own_skills(text)
     found: dict[str, Spans] = {}
-    if (
-        _PAUSE_TURN.fullmatch(norm)
-        or _PAUSE_MARK.search(norm)
-        or (silence_s is not None and silence_s >= PAUSE_THRESHOLD_S)
-    ):
+    if own.pause or (silence_s is not None and silence_s >= PAUSE_THRESHOLD_S):
         found["effective_pause"] = [(0, len(text))]
-    letters = re.sub(r"[^A-Za-z' -]", " ", norm).strip()
-    if _BACKCHANNEL.fullmatch(letters) and len(letters.split()) <= 6 and not _UNDERSTANDING_ONLY.fullmatch(letters):
+    if own.encourager:
         found["minimal_encourager"] = [(0, len(text.rstrip()))]
         return found
     mirror = find_mirror(text, previous_subject)
     if mirror:
         found["mirroring"] = mirror
         return found
+    summary = _summary(norm, earlier_subject)
+    recent = " ".join(earlier_subject[-2:]) if previous_subject else None
+    paraphrase = [] if summary or own.own_frame else _paraphrase(norm, recent)
+    candidates = {**own.spans, "paraphrasing": tuple(paraphrase), "summarizing": tuple(summary)}
+    found.update({label: list(candidates[label]) for label in _CANDIDATE_ORDER if candidates[label]})
+    return found
+
+
+_CANDIDATE_ORDER = (
+    "emotion_labeling", "paraphrasing", "summarizing", "open_question", "closed_question", "i_message",
+    "affirmation", "suggestion", "information", "self_disclosure",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _OwnSkills:
+    """What ``find_skills`` reads of a turn's words alone, whatever came before it."""
+
+    pause: bool  # a pause turn or a marked pause; a long silence before the turn counts too, but is context
+    encourager: bool
+    spans: Mapping[str, tuple[tuple[int, int], ...]]  # every candidate but paraphrasing and summarizing
+    own_frame: bool  # an emotion label or I-message not framed as his words: not a paraphrase
+
+
+@lru_cache(maxsize=1024)
+def _own_skills(text: str) -> _OwnSkills:
+    """Cached by text: the stairway asks about each window turn with a shorter history than the skills analyser
+    had (the window's first turns see less), and only mirror, paraphrase, summary and the silence read that
+    history; the costly patterns here are run once per turn, not once per history."""
+    norm = normalise(text)
+    pause = bool(_PAUSE_TURN.fullmatch(norm) or _PAUSE_MARK.search(norm))
+    letters = _NOT_LETTER.sub(" ", norm).strip()
+    if _BACKCHANNEL.fullmatch(letters) and len(letters.split()) <= 6 and not _UNDERSTANDING_ONLY.fullmatch(letters):
+        return _OwnSkills(pause=pause, encourager=True, spans={}, own_frame=False)
     suggestion = _spans(_SUGGEST, norm)
-    for sentence, start in _sentences(norm):
+    for sentence, start in _sentences(norm) if _IMPERATIVE.may_match(norm) else ():
         imperative = _IMPERATIVE.match(sentence)
         if imperative:
             suggestion.append((start + imperative.start(), start + len(sentence.rstrip())))
     open_q, closed_q = _questions(norm, bool(suggestion))
-    summary = _summary(norm, earlier_subject)
     labels = _emotion_labels(norm)
-    recent = " ".join(earlier_subject[-2:]) if previous_subject else None
     i_message = _spans(_I_MSG, norm)
-    own_frame = bool(labels or i_message) and not _PARA_FRAME.search(norm)
-    paraphrase = [] if summary or own_frame else _paraphrase(norm, recent)
-    candidates = {
+    spans = {
         "emotion_labeling": labels,
-        "paraphrasing": paraphrase,
-        "summarizing": summary,
         "open_question": open_q,
         "closed_question": closed_q,
         "i_message": i_message,
@@ -403,8 +447,8 @@ def find_skills(
         "information": _spans(_INFO, norm) + _spans(_NAME_INTRO, norm),
         "self_disclosure": _spans(_DISCLOSE, norm),
     }
-    found.update({label: spans for label, spans in candidates.items() if spans})
-    return found
+    own_frame = bool(labels or i_message) and not _PARA_FRAME.search(norm)
+    return _OwnSkills(pause=pause, encourager=False, spans={k: tuple(v) for k, v in spans.items()}, own_frame=own_frame)
 
 
 @lru_cache(maxsize=4096)
@@ -424,13 +468,25 @@ def skills_of(turn: Turn, window: Sequence[Turn]) -> dict[str, Spans]:
     previous = window[-1] if window else None
     # Only a long turn can summarise his last 8 turns; a paraphrase reads his last 2. Cutting the history to
     # what the turn can use keeps the cache key the same as the turn slides through later windows.
-    keep = 8 if len(_tokens(normalise(turn.text))) >= 20 else 2
+    keep = 8 if _token_count(turn.text) >= 20 else 2
+    recent: list[str] = []
+    for earlier in reversed(window):  # his last `keep` turns, read from the end: windows run to 20 turns
+        if earlier.side == "subject":
+            recent.append(earlier.text)
+            if len(recent) == keep:
+                break
     return skills_in_context(
         turn.text,
         previous.text if previous is not None and previous.side == "subject" else None,
-        tuple(t.text for t in window if t.side == "subject")[-keep:],
+        tuple(reversed(recent)),
         estimate_silence(turn, previous),
     )
+
+
+@lru_cache(maxsize=4096)
+def _token_count(text: str) -> int:
+    """Cached: the stairway asks ``skills_of`` about each window turn again for every later turn."""
+    return len(_tokens(normalise(text)))
 
 
 def estimate_silence(turn: Turn, previous: Turn | None) -> float | None:

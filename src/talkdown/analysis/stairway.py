@@ -26,6 +26,7 @@ from typing import ClassVar
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
+from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.skills import skills_of
 from talkdown.domain.annotations import Annotation, Span
 
@@ -36,39 +37,39 @@ WINDOW = 20
 _I = re.IGNORECASE
 _EMPATHY_SKILLS = frozenset({"emotion_labeling", "paraphrasing", "summarizing", "affirmation", "mirroring"})
 
-_CONFIRM = re.compile(r"\bthat's (?:exactly )?(?:right|it)\b|\bexactly\b|^\W*(?:yeah|yes),? (?:I am|it is|that's)", _I)
-_RAPPORT = re.compile(
+_CONFIRM = RulePattern(r"\bthat's (?:exactly )?(?:right|it)\b|\bexactly\b|^\W*(?:yeah|yes),? (?:I am|it is|that's)", _I)
+_RAPPORT = RulePattern(
     r"\bhow(?:'s| is| are) (?:your|you)\b|\byou (?:been|doing|too)\b[^.!?]*\?|\bthanks\b|\bthank you\b|\bmeans a lot\b"
     r"|\byou were okay\b|\bat least you\b|\bI trust you\b|\byou're (?:alright|okay|different)\b",
     _I,
 )
-_AGREE = re.compile(
+_AGREE = RulePattern(
     r"^\W*(?:okay|ok|alright|fine|yeah|yes|sure|maybe)\b|\b(?:she|he|they|the \w+) can (?:go|sit|come|leave)\b", _I
 )
-_INFLUENCE = re.compile(
+_INFLUENCE = RulePattern(
     r"\bhow would (?:that|it|this) (?:even )?work\b|\bwhat (?:would|will) happen (?:to me )?if I\b|\bwhat (?:should|do)"
     r" I do\b|\bwhat if I\b|\bcould you\b|\bcan you (?:call|get|make sure)\b|\btomorrow\b|\bafter this\b"
     r"|\bwhat kind of\b",
     _I,
 )
-_COMMIT = re.compile(
+_COMMIT = RulePattern(
     r"\b(?:I'll|I will|I'm|I am|we're|we'll) (?:come|coming|walk|walking) (?:out|down|home)\b"
     r"|\bI'm putting (?:it|the \w+) down\b|\bI'll put (?:it|the \w+) down\b"
     r"|\b(?:I'll|I will) let (?:her|him|them|the \w+) go\b|\btell (?:them|your"
     r" guys) not to shoot\b|\b(?:she|he|they|the \w+) can go\b|\bit's off\b|\blet the \w+ out\b|\bI'm coming\b",
     _I,
 )
-_HOSTILE = re.compile(
+_HOSTILE = RulePattern(
     r"\bgo to hell\b|\bdon't give me that\b|\byou don't know (?:anything|a thing)\b|\bwe're done\b|\bdone talking\b"
     r"|\bdon't tell me how I feel\b|\byou're just trying to\b|\bliar\b|\bstalling\b|\bf\w*k (?:you|off)\b",
     _I,
 )
-_DIRECTIVE = re.compile(
+_DIRECTIVE = RulePattern(
     r"\byou need to\b|\byou should\b|\bwhy don't you (?!tell me)\w+|\bjust (?:put|come|walk|let|drop)\b"
     r"|\bhere's what you\b|\bbe reasonable\b",
     _I,
 )
-_NAME = re.compile(r"\b(?:[Tt]his is|[Mm]y name(?: is|'s)|I'm|[Ii]t's) ([A-Z][a-z]+)\b")
+_NAME = RulePattern(r"\b(?:[Tt]his is|[Mm]y name(?: is|'s)|I'm|[Ii]t's) ([A-Z][a-z]+)\b")
 _NOT_NAMES = frozenset({"Officer", "Sergeant", "Detective", "Lieutenant", "Inspector", "Not", "Just", "Okay", "Sorry"})
 
 
@@ -104,7 +105,7 @@ def _names_in(text: str) -> frozenset[str]:
     return frozenset(m.group(1) for m in _NAME.finditer(text)) - _NOT_NAMES
 
 
-def _spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+def _spans(pattern: RulePattern, text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(normalise(text))]
 
 

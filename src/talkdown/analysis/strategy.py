@@ -177,12 +177,12 @@ class StrategyAnalyzer:
         for strategy, triggers in SKILL_TO_STRATEGY:
             if have & triggers:
                 used = [a for a in skills if a.label in triggers]
-                spans = tuple(sorted({(s.start, s.end) for a in used for s in a.evidence}))
-                if not spans:
-                    spans = ((0, len(turn.text)),)
+                # the skills' own (immutable) spans, each once, in text order: no need to build them again
+                found = {(s.start, s.end): s for a in used for s in a.evidence}
+                evidence = tuple(found[k] for k in sorted(found)) or (Span(start=0, end=len(turn.text)),)
                 score = max(a.score for a in used)
                 return self._ann(
-                    strategy, score, spans, self.effective_version(), low=any(a.low_confidence for a in used)
+                    strategy, score, evidence, self.effective_version(), low=any(a.low_confidence for a in used)
                 )
         low = not turn.text.strip() or all(a.low_confidence for a in skills) if skills else not turn.text.strip()
         return self._ann(OTHERS, 0.5, (), self.effective_version(), low=low)
@@ -191,7 +191,7 @@ class StrategyAnalyzer:
         self,
         label: str,
         score: float,
-        spans: Sequence[tuple[int, int]],
+        spans: Sequence[tuple[int, int]] | tuple[Span, ...],
         version: str,
         *,
         low: bool,
@@ -203,7 +203,7 @@ class StrategyAnalyzer:
             family="esconv_strategy",
             label=label,
             score=min(1.0, max(0.0, round(score, 4))),
-            evidence=tuple(Span(start=s, end=e) for s, e in spans),
+            evidence=tuple(s if isinstance(s, Span) else Span(start=s[0], end=s[1]) for s in spans),
             low_confidence=low,
             detail=detail or {},
         )

@@ -19,8 +19,8 @@ MAX_CHARS = 5000
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _ENGLISH_CLITIC = re.compile(r"[A-Za-z]['\u2019](?:s|ll|re|ve|m|d|t)\b", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
-_SPACE = re.compile(r"\s")
+_NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]+")
+_SPACE = re.compile(r"\s+")
 
 
 @cache
@@ -63,14 +63,19 @@ def is_judgeable(text: str) -> bool:
     if not stripped or len(text) > MAX_CHARS or _CONTROL.search(text):
         return False
     # Counted with regexes, not a per-character loop: every analyser asks this of every window turn.
-    visible = len(stripped) - len(_SPACE.findall(stripped))
-    letters = len(_ASCII_LETTER.findall(stripped))
+    visible = len(_SPACE.sub("", stripped))
+    letters = len(_NOT_ASCII_LETTER.sub("", stripped))
     if letters == 0 or letters / visible < 0.5:
         return False
     words = [w.lower() for w in _LATIN_WORD.findall(stripped)]
     if len(words) >= 4 and _ENGLISH_CLITIC.search(stripped):
         return True  # "Clock's ticking, sunshine.": an English contraction is English evidence
     if len(words) >= 4:
-        common = load_words()["english_common"]
-        return any(w in common for w in words)
+        return not _common_words().isdisjoint(words)
     return True
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    """``english_common`` as a set: ``is_judgeable`` asks about every word of every new turn."""
+    return frozenset(load_words()["english_common"])

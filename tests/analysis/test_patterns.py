@@ -1,0 +1,96 @@
+"""Rule patterns: the ASCII twin and the literal gate never change a match, on any text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from talkdown.analysis import avoid, change_talk, cues, skills, stairway
+from talkdown.analysis.patterns import RulePattern, literal_tree, required_literals
+
+DEV = Path(__file__).resolve().parents[2] / "eval" / "data" / "indomain_dev.jsonl"
+
+
+def _rule_patterns() -> dict[str, RulePattern]:
+    found: dict[str, RulePattern] = {}
+    for module in (cues, skills, avoid, change_talk, stairway):
+        short = module.__name__.rsplit(".", 1)[-1]
+        found |= {f"{short}.{name}": value for name, value in vars(module).items() if isinstance(value, RulePattern)}
+    found |= {f"avoid.{name}": value for name, value in {**avoid._PATTERNS, **avoid._OTHER}.items()}
+    return found
+
+
+RULES = _rule_patterns()
+PLAIN = {name: re.compile(p.pattern, p.flags) for name, p in RULES.items()}
+LITERALS = sorted({lit for p in RULES.values() for lit in p.required or ()})
+ODD = ["I", "You", ".", "?!", ",", "   ", "\n", "12", "9mm", "İ", "é", "\u212a", "ſ", "\x1c", "’", "…", "😀", "O'Brien"]
+pieces = st.one_of(
+    st.sampled_from(LITERALS).flatmap(lambda lit: st.sampled_from([lit, lit.upper(), lit.title()])),
+    st.sampled_from(ODD),
+    st.text(max_size=6),
+)
+texts = st.one_of(st.lists(pieces, max_size=24).map(" ".join), st.lists(pieces, max_size=12).map("".join))
+
+
+def _found(pattern: RulePattern | re.Pattern[str], text: str) -> list[object]:
+    """Everything a rule can read off a pattern: every match with its groups, and the single-position forms."""
+    out: list[object] = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+    for form in (pattern.search, pattern.match, pattern.fullmatch):
+        m = form(text)
+        out.append(None if m is None else (m.span(), m.groups()))
+    out.append(pattern.sub("#", text, count=1))
+    return out
+
+
+def _differing(text: str) -> list[str]:
+    return [name for name, rule in RULES.items() if _found(rule, text) != _found(PLAIN[name], text)]
+
+
+def test_every_rule_pattern_gives_the_plain_patterns_matches_on_every_dev_turn_as_written_and_shouted() -> None:
+    turns = [t["text"] for line in DEV.read_text(encoding="utf-8").splitlines() for t in json.loads(line)["turns"]]
+    for text in turns[::8]:
+        for variant in (text, text.upper(), text + "   "):
+            assert _differing(variant) == [], variant
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=texts)
+@example(text="Nobody's been hurt. Yet.")
+@example(text="I've got a .38 and a nine mil, the AR too")
+@example(text="KILL \u212aILL ſHOOT")  # Kelvin sign and long s fold onto k and s in Unicode mode only
+@example(text="a\x1cb you\x1cshoot")  # U+001C is \s in Unicode mode only
+def test_every_rule_pattern_gives_the_plain_patterns_matches_on_any_text(text: str) -> None:
+    assert _differing(text) == []
+
+
+def test_each_literal_run_keeps_its_longest_known_strings() -> None:
+    pattern = re.compile(r"\b(?:I|we)'ll (?:kill|shoot)\b", re.I)
+    assert required_literals(pattern) == {"i'll kill", "i'll shoot", "we'll kill", "we'll shoot"}
+
+
+def test_an_alternative_that_needs_no_literal_leaves_the_pattern_ungated() -> None:
+    assert required_literals(re.compile(r"\bkill\b|\w{3}")) is None
+    assert required_literals(re.compile(r"(?:kill)?e?")) is None
+
+
+def test_digits_are_read_as_zero_and_optional_parts_cut_a_literal() -> None:
+    assert required_literals(re.compile(r"\b(?:twelve|12)-bore\b|\.\d{2,3}")) == {"twelve-bore", "00-bore", ".00"}
+    assert required_literals(re.compile(r"\bwon'?t walk out\b", re.I)) == {"t walk out"}
+
+
+def test_the_gate_finds_any_literal_anywhere_and_nothing_else() -> None:
+    gate = literal_tree(frozenset({"kill", "kin", "shoot"}))
+    assert gate.search(b"my kind of day") is not None
+    assert gate.search(b"go shoot") is not None
+    assert gate.search(b"ki ll sh oot") is None
+
+
+def test_a_pattern_with_a_non_ascii_character_is_always_run_as_written() -> None:
+    rule = RulePattern(r"caf\u00e9s?\b", re.I)
+    assert rule.search("two CAFÉS here") is not None
+    assert rule.search("café") is not None
+    assert rule.search("cafe") is None
