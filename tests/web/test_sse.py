@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import httpx
@@ -134,8 +135,9 @@ def test_boards_that_open_together_share_one_tail(console: Console, base_url: st
             await asyncio.gather(*tasks, return_exceptions=True)
             return count
 
-    with _client(base_url) as client:
-        assert asyncio.run(open_boards(client.cookies)) == 1
+    # In a thread of its own: Playwright's sync API may have left an event loop running in this one.
+    with _client(base_url) as client, ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, open_boards(client.cookies)).result(timeout=60) == 1
 
 
 def test_a_carriage_return_in_a_line_cannot_forge_an_sse_field(console: Console, base_url: str) -> None:
