@@ -357,9 +357,137 @@ def test_sold_and_toy_guns_are_not_weapons(text: str) -> None:
     assert "weapon" not in cues(text)
 
 
+# --- writers 4 and 5 generalisation (cues 0.6.0): new wordings, not the data's sentences ----------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Get the van out front, or I start shooting.",
+        "Half a million by Friday or you bury her.",
+        "Pay up or the next photo you get is a lot worse.",
+        "Any trooper on that stairwell gets a load of buckshot.",
+        "One more siren and the driver loses a finger.",
+        "If the cameras come on, I can't be responsible for what happens.",
+        "After midnight I'm done being reasonable.",
+        "Whether the clerk keeps breathing is up to you.",
+        "Try the back door and I'm taking the manager with me.",
+        "I know where your supervisor lives.",
+        "If we see a helicopter over the farm, the guard stays here forever.",
+        "Think I'm bluffing? Keep stalling.",
+        "You want her back in one piece, you listen.",
+        "Don't make me prove it.",
+        "Long as nobody out there gets clever, the cook stays fine.",
+        "Rosalind pays for this, not me.",
+    ],
+)
+def test_threats_named_by_their_consequence_are_threats(text: str) -> None:
+    assert "threat" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Either we order pizza or I start cooking.",
+        "She lost a finger in a lawnmower accident years ago.",
+        "Whether it rains tomorrow is up to the weather.",
+        "I can't be responsible for what my cousin posts online.",
+        "Let's stop being so polite and just talk.",
+        "I push the button for the lift and nothing happens.",
+        "This heat is killing me.",
+    ],
+)
+def test_everyday_ultimatums_idioms_and_past_events_are_not_threats(text: str) -> None:
+    assert "threat" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My boys are better off. Honestly.",
+        "I'm just in the way of everyone.",
+        "It'd save the family the money, the insurance money I mean.",
+        "Kelly can have the piano, I won't be needing it.",
+        "I'd rather die in this cell than go back.",
+        "Make sure my sister gets the dog.",
+        "Tell them their dad loved them.",
+        "Tell her I'm sorry.",
+        "I've been looking up how many tablets it takes.",
+        "Just tying up loose ends tonight.",
+        "I'm done. I can't face another shift.",
+        "Don't worry about me anymore.",
+        "I don't trust myself with the pills tonight.",
+    ],
+)
+def test_burden_goodbyes_and_final_arrangements_are_suicide_cues(text: str) -> None:
+    assert "suicide_cue" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She's better off at her gran's while the pipes get fixed.",
+        "I gave my old bike to my nephew last summer.",
+        "I'd rather go to the beach than sit here.",
+        "I looked up how to fix the sink.",
+        "I'm done with my shift at six.",
+        "I'm dying for a smoke.",
+        "Every pill the doctor gives me makes me dizzy.",
+    ],
+)
+def test_everyday_talk_of_the_same_words_is_not_a_suicide_cue(text: str) -> None:
+    assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Give him till the news comes on.",
+        "She's got until the bell rings.",
+        "Twenty minutes.",
+        "When this cigarette burns down, time's up.",
+        "By suppertime, or forget it.",
+        "Seven a.m., Ray.",
+        "Not one minute after.",
+        "Thirty minutes. Then I stop answering.",
+    ],
+)
+def test_deadlines_as_events_clock_times_and_durations_are_deadlines(text: str) -> None:
+    assert "deadline" in cues(text)
+
+
+@pytest.mark.parametrize("text", ["Twenty minutes.", "Five o'clock."])
+def test_a_time_answering_how_long_or_when_is_not_a_deadline(text: str) -> None:
+    assert "deadline" not in cues(text, previous="How long have you been out there, and what time did you arrive?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you get my brother on the line?",
+        "Put Danny on.",
+        "Here's what I want: a bus and a pilot.",
+        "No cameras, no helicopters.",
+        "Okay. Fifty grand, small bills.",
+        "Tell the warden open the gate.",
+        "You can send some sandwiches.",
+    ],
+)
+def test_requests_without_i_want_are_demands(text: str) -> None:
+    assert "demand" in cues(text)
+
+
+@pytest.mark.parametrize("text", ["No cops were around when it happened.", "I'm not talking to no SWAT."])
+def test_no_police_as_a_report_is_not_a_demand(text: str) -> None:
+    assert "demand" not in cues(text)
+
+
+def test_the_ar_is_a_gun_only_in_capitals() -> None:
+    assert cues("I've got the AR right here.")["weapon"].detail == {"weapon": "gun"}
+    assert "weapon" not in cues("We are here, the car is parked.")
+
+
 # ---------------------------------------------------------------- the fine-tuned model (0.5)
 
-SUICIDAL_RULES_MISS = "I do not want to be alive anymore, everything is pointless and I am done."
+SUICIDAL_RULES_MISS = "I do not want to be alive anymore, everything is pointless and I am tired."
 
 
 def test_the_model_adds_a_suicide_cue_the_rules_miss() -> None:
