@@ -93,6 +93,13 @@ class Utterance:
         """When it was said: the imported or late-entered time if known, else when it was logged."""
         return self.occurred_at or self.at
 
+    def copy(self) -> Utterance:
+        """A private copy (its label and extra maps too); the other fields are immutable and shared."""
+        out = copy.copy(self)
+        out.labels = {k: list(v) for k, v in self.labels.items()}
+        out.extra = copy.deepcopy(self.extra) if self.extra else {}
+        return out
+
 
 @dataclass
 class Demand:
@@ -238,7 +245,7 @@ class IncidentState:
         """
         out = copy.copy(self)
         out.source_meta = copy.deepcopy(self.source_meta)
-        out.utterances = [_copy_utterance(u) for u in self.utterances]
+        out.utterances = [u.copy() for u in self.utterances]
         for name in _ENTRY_MAPS:
             setattr(out, name, {k: copy.copy(v) for k, v in getattr(self, name).items()})
         for name in _ENTRY_LISTS:
@@ -249,13 +256,6 @@ class IncidentState:
 
 _ENTRY_MAPS = ("parties", "demands", "deadlines", "promises", "concessions", "hostages", "intel")
 _ENTRY_LISTS = ("notes", "corrections", "duty_log", "injects", "dismissed_advice", "diplomatic")
-
-
-def _copy_utterance(utt: Utterance) -> Utterance:
-    out = copy.copy(utt)
-    out.labels = {k: list(v) for k, v in utt.labels.items()}
-    out.extra = copy.deepcopy(utt.extra) if utt.extra else {}
-    return out
 
 
 def evolve(state: IncidentState, env: Envelope) -> IncidentState:

@@ -184,8 +184,8 @@ def lines_view(
             status=full.status,
             head_seq=full.head_seq,
             head_hash=full.head_hash,
-            parties=copy.deepcopy(full.parties),
-            utterances=[copy.deepcopy(u) for u in full.utterances if wanted is None or u.seq in wanted],
+            parties={pid: copy.copy(party) for pid, party in full.parties.items()},
+            utterances=[u.copy() for u in full.utterances if wanted is None or u.seq in wanted],
         )
     return state, annotations_of(app, incident_id, seqs)
 
