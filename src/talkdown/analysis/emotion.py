@@ -123,11 +123,12 @@ class EmotionAnalyzer:
         if not todo:
             return out
         model, head = self.model, self.head
-        vecs = [model.vectorize(turns[i].text) for i in todo]
         mix = float(model.meta.get("head_mix", 0.0))
+        embedded = self._encoder.encode_ahead([turns[i].text for i in todo]) if mix > 0.0 else None
+        vecs = [model.vectorize(turns[i].text) for i in todo]
         probs = (1.0 - mix) * model.probabilities_many(vecs)
-        if mix > 0.0:
-            probs = probs + mix * head.probabilities_many(self._encoder.encode([turns[i].text for i in todo]))
+        if embedded is not None:
+            probs = probs + mix * head.probabilities_many(embedded.result())
         probs = np.asarray(probs, dtype=np.float32)
         for row, (i, vec) in enumerate(zip(todo, vecs, strict=True)):
             p = {label: float(probs[row, k]) for k, label in enumerate(model.labels)}

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +37,9 @@ MAX_TOKENS = 128
 """Word pieces per text (with [CLS]/[SEP]). No GoEmotions dev turn and 0.05% of ESConv dev turns are longer;
 a longer text is read by its beginning, as the TF-IDF features read its first MAX_CHARS characters."""
 THREADS_ENV = "TALKDOWN_ENCODER_THREADS"
+AHEAD = ThreadPoolExecutor(max_workers=4, thread_name_prefix="talkdown-ahead")
+"""Starts an analyser's model passes before its Python work (rules, TF-IDF), which then runs meanwhile on the
+caller's thread: onnxruntime releases the GIL, so both cores stay busy (batch throughput, bench/analyze.py)."""
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -46,6 +49,7 @@ class _Graph:
     session: Any  # onnxruntime.InferenceSession: an untyped third-party object
     sha256: str
     pool: ThreadPoolExecutor | None
+    threads: int
 
 
 def _threads() -> int:
@@ -80,7 +84,7 @@ def load_graph(directory: str, filename: str) -> _Graph:
     opts.log_severity_level = 3
     session = ort.InferenceSession(graph, opts, providers=["CPUExecutionProvider"])
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="talkdown-onnx") if threads > 1 else None
-    return _Graph(session=session, sha256=digest, pool=pool)
+    return _Graph(session=session, sha256=digest, pool=pool, threads=threads)
 
 
 @lru_cache(maxsize=4)
@@ -100,9 +104,16 @@ def run_each(graph: _Graph, feeds: Sequence[dict[str, npt.NDArray[np.int64]]]) -
     def run(feed: dict[str, npt.NDArray[np.int64]]) -> FloatArray:
         return np.asarray(graph.session.run(None, feed)[0][0], dtype=np.float32)
 
-    if graph.pool is not None and len(feeds) > 1:
-        return list(graph.pool.map(run, feeds))
-    return [run(f) for f in feeds]
+    if graph.pool is None or len(feeds) < 2:
+        return [run(f) for f in feeds]
+    # A few strided chunks per thread rather than one task per text: a task costs a future and two lock
+    # round trips, which at ~2 ms per text is not nothing; striding keeps the chunks' lengths alike.
+    chunks = min(len(feeds), 4 * graph.threads)
+    done = list(graph.pool.map(lambda k: [run(f) for f in feeds[k::chunks]], range(chunks)))
+    out: list[FloatArray] = [np.empty(0, dtype=np.float32)] * len(feeds)
+    for k, rows in enumerate(done):
+        out[k::chunks] = rows
+    return out
 
 
 def pair_ids(tokenizer: Any, text: str, context: str, *, max_tokens: int) -> tuple[list[int], list[int]]:
@@ -136,6 +147,10 @@ class SentenceEncoder:
     @property
     def sha256(self) -> str:
         return load_graph(self._dir, ENCODER_FILE).sha256
+
+    def encode_ahead(self, texts: Sequence[str]) -> Future[FloatArray]:
+        """``encode`` started on the ``AHEAD`` thread; the same rows, ready when the caller needs them."""
+        return AHEAD.submit(self.encode, list(texts))
 
     def encode(self, texts: Sequence[str]) -> FloatArray:
         """One row per text (duplicates encoded once); an empty text gives the embedding of "" ([CLS][SEP])."""

@@ -508,6 +508,7 @@ class SkillAnalyzer(ModelAssisted):
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
         found: dict[int, dict[str, Spans]] = {}
+        ahead = self._ahead(FAMILY, "negotiator", turns, ctxs)
         for i, (turn, ctx) in enumerate(zip(turns, ctxs, strict=True)):
             if turn.side != "negotiator":
                 continue
@@ -516,7 +517,8 @@ class SkillAnalyzer(ModelAssisted):
                 continue
             found[i] = dict(skills_of(turn, ctx.window)) or {"other": []}
         judged = {i: labels for i, labels in found.items() if is_judgeable(turns[i].text)}  # "(pause)": rules
-        added: dict[int, dict[str, float]] = {i: {} for i in found} | self._join(FAMILY, LABELS, judged, turns, ctxs)
+        added: dict[int, dict[str, float]] = {i: {} for i in found}
+        added |= self._join(FAMILY, LABELS, judged, turns, ctxs, ahead)
         found |= judged
         for i, rules in found.items():
             labels = {**{label: 0.5 if label == "other" else 0.7 for label in rules}, **added[i]}

@@ -18,6 +18,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +27,8 @@ from typing import ClassVar, TypeVar
 import numpy as np
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.encoder import FloatArray, load_graph, load_tokenizer, pair_ids, run_each
+from talkdown.analysis.encoder import AHEAD, FloatArray, load_graph, load_tokenizer, pair_ids, run_each
+from talkdown.analysis.lexicons import is_judgeable
 from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, read_verified
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
@@ -35,10 +37,11 @@ V = TypeVar("V")
 
 MODEL_FILE = "talkdown-minilm-int8.onnx"
 SETTINGS_FILE = "talkdown-minilm-settings.json"
-SHA256_PREFIX = "5d04d576"
+SHA256_PREFIX = "9a2fe450"
 """First 8 hex digits of the shipped graph's sha256 (printed by ``eval/train_turn_encoder.py``)."""
 CONTEXT_TAG = {"negotiator": "negotiator: ", "subject": "subject: "}
 CACHE_SIZE = 4096
+Probabilities = dict[int, dict[str, float]]  # turn index in the batch -> label -> probability
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,27 @@ class ModelAssisted:
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         raise NotImplementedError
 
+    def _ahead(
+        self, family: str, side: str, turns: Sequence[Turn], ctxs: Sequence[Context]
+    ) -> Future[Probabilities] | None:
+        """Start the model's passes for the turns ``_join`` will ask about (judgeable turns of ``side``) now.
+
+        Why: the passes run in onnxruntime, which releases the GIL, and the rules are pure Python; started
+        first, the passes keep both cores busy while the rules run (batch throughput, ``bench/analyze.py``).
+        The result is the same as asking afterwards: the probabilities depend on the turn and window only.
+        """
+        if not self._use_model:
+            return None
+        todo = [i for i, t in enumerate(turns) if t.side == side and is_judgeable(t.text)]
+        if not todo:
+            return None
+
+        def passes() -> Probabilities:
+            probs = self._model.probabilities(family, [turns[i] for i in todo], [ctxs[i].window for i in todo])
+            return dict(zip(todo, probs, strict=True))
+
+        return AHEAD.submit(passes)
+
     def _join(
         self,
         family: str,
@@ -169,16 +193,23 @@ class ModelAssisted:
         found: dict[int, dict[str, V]],
         turns: Sequence[Turn],
         ctxs: Sequence[Context],
+        ahead: Future[Probabilities] | None = None,
     ) -> dict[int, dict[str, float]]:
         """For each turn index in ``found`` (its rule labels), drop the rule labels the model rejects (in place)
-        and return the labels the model adds with their probability. With the model off: nothing changes."""
+        and return the labels the model adds with their probability. With the model off: nothing changes.
+        ``ahead`` holds the passes started by ``_ahead``; a turn it does not cover is read now."""
         added: dict[int, dict[str, float]] = {i: {} for i in found}
         if not (self._use_model and found):
             return added
-        todo = list(found)
-        probs = self._model.probabilities(family, [turns[i] for i in todo], [ctxs[i].window for i in todo])
         choices = self._model.choices(family, labels)
-        for i, p in zip(todo, probs, strict=True):
-            keep, added[i] = merge(found[i], p, choices)
+        if all(c.mode == "rules" for c in choices.values()):
+            return added  # (avoid, today) the model could neither add nor drop a label
+        probs = ahead.result() if ahead is not None else {}
+        missing = [i for i in found if i not in probs]
+        if missing:
+            rows = self._model.probabilities(family, [turns[i] for i in missing], [ctxs[i].window for i in missing])
+            probs = {**probs, **dict(zip(missing, rows, strict=True))}
+        for i in found:
+            keep, added[i] = merge(found[i], probs[i], choices)
             found[i] = {label: v for label, v in found[i].items() if label in keep}
         return added
