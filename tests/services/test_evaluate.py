@@ -221,3 +221,38 @@ def test_a_missing_file_is_a_read_error(tmp_path: Path) -> None:
     with pytest.raises(TalkdownError) as err:
         evaluate_files([tmp_path / "nope.jsonl"], pipeline=_pipeline())
     assert err.value.code == "TD107"
+
+
+class FakeCues:
+    """Cue rules that cannot judge emoji (a low-confidence ``none`` placeholder) and invent ``bogus`` once."""
+
+    name: ClassVar[str] = "cues"
+    version: ClassVar[str] = "1"
+    requires: ClassVar[frozenset[str]] = frozenset()
+    produces: ClassVar[frozenset[str]] = frozenset({"talkdown_cue"})
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        if turn.side != "subject":
+            return ()
+        if not turn.text.isascii():
+            low = _ann(self.name, "talkdown_cue", "none")
+            return (Annotation(**{**low.model_dump(), "score": 0.0, "low_confidence": True}),)
+        labels = [lab for word, lab in (("car", "demand"), ("xyzzy", "bogus")) if word in turn.text]
+        return tuple(_ann(self.name, "talkdown_cue", lab) for lab in labels)
+
+
+def test_a_low_confidence_placeholder_is_no_label_but_a_confident_invented_label_is_a_false_positive(
+    tmp_path: Path,
+) -> None:
+    line = _conv(
+        "t-3",
+        (S, "🙂🙂🙂", {"talkdown_cue": ["demand"]}),
+        (S, "Get me a car", {"talkdown_cue": ["demand"]}),
+        (S, "xyzzy", {"talkdown_cue": []}),
+    )
+    report = evaluate_files([_write(tmp_path, [line])], pipeline=Pipeline([FakeCues()]))
+    assert _scores(report, "talkdown_cue") == {
+        "demand": (1.0, 0.5, pytest.approx(2 / 3), 2),
+        "bogus": (0.0, 0.0, 0.0, 0),
+    }
+    assert report.families["talkdown_cue"].macro_f1 == pytest.approx(1 / 3)

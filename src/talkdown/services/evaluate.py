@@ -59,8 +59,13 @@ Labels = frozenset[str]
 Predict = Callable[[tuple[Annotation, ...]], Labels]
 
 
-def _family_labels(family: str) -> Predict:
-    return lambda anns: frozenset(a.label for a in anns if a.family == family)
+def _family_labels(family: str, vocabulary: tuple[str, ...]) -> Predict:
+    """The family's labels on a turn. A low-confidence placeholder outside the vocabulary (``none``: the
+    analyser could not judge the input) is no label, not an invented one; a confident unknown label still is."""
+    known = frozenset(vocabulary)
+    return lambda anns: frozenset(
+        a.label for a in anns if a.family == family and (a.label in known or not a.low_confidence)
+    )
 
 
 def _best(family: str) -> Predict:
@@ -104,7 +109,7 @@ def _therapist(anns: tuple[Annotation, ...]) -> Labels:
     ``STRATEGY_TO_THERAPIST``. With the ESConv model that label is learned from the turn and the previous
     turn; without it, it is itself mapped from the skills, and this stays close to the skill rules. Chosen
     on AnnoMI dev (441 turns) among the variants in docs/analysis.md."""
-    if _family_labels("talkdown_skill")(anns) & _QUESTION_SKILLS:
+    if _family_labels("talkdown_skill", _SKILLS)(anns) & _QUESTION_SKILLS:
         return frozenset({"question"})
     strategy = _best("esconv_strategy")(anns)
     if strategy:
@@ -124,7 +129,7 @@ CLIENT_DEFAULT = "neutral"
 
 
 def _mapped(rules: tuple[tuple[str, frozenset[str]], ...], default: str | None) -> Predict:
-    skills = _family_labels("talkdown_skill")
+    skills = _family_labels("talkdown_skill", _SKILLS)
 
     def pick(anns: tuple[Annotation, ...]) -> Labels:
         have = skills(anns)
@@ -152,6 +157,8 @@ _SKILLS = ("emotion_labeling", "paraphrasing", "mirroring", "minimal_encourager"
            "closed_question", "summarizing", "i_message", "effective_pause", "affirmation", "suggestion",
            "information", "self_disclosure", "other")  # fmt: skip
 _AVOID = ("arguing", "flat_no", "threat", "ultimatum", "minimizing", "false_promise", "deadline_setting", "other_avoid")
+_CUES = ("threat", "suicide_cue", "deadline", "demand", "weapon")
+_EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 _ESCONV = ("Question", "Others", "Providing Suggestions", "Affirmation and Reassurance", "Self-disclosure",
            "Reflection of feelings", "Information", "Restatement or Paraphrasing")  # fmt: skip
 _SKILL_NEED = frozenset({"talkdown_skill"})
@@ -166,20 +173,12 @@ FAMILIES: dict[str, FamilySpec] = {
     ),
     "annomi_question": FamilySpec("single", ("open", "closed"), _SKILL_NEED, _mapped(QUESTION_RULES, QUESTION_DEFAULT)),
     "annomi_client": FamilySpec("single", ("change", "neutral", "sustain"), frozenset({"change_talk"}), _client),
-    "ekman": FamilySpec(
-        "multi",
-        ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral"),
-        frozenset({"ekman"}),
-        _family_labels("ekman"),
+    "ekman": FamilySpec("multi", _EKMAN, frozenset({"ekman"}), _family_labels("ekman", _EKMAN)),
+    "talkdown_skill": FamilySpec("multi", _SKILLS, _SKILL_NEED, _family_labels("talkdown_skill", _SKILLS)),
+    "talkdown_avoid": FamilySpec(
+        "multi", _AVOID, frozenset({"talkdown_avoid"}), _family_labels("talkdown_avoid", _AVOID)
     ),
-    "talkdown_skill": FamilySpec("multi", _SKILLS, _SKILL_NEED, _family_labels("talkdown_skill")),
-    "talkdown_avoid": FamilySpec("multi", _AVOID, frozenset({"talkdown_avoid"}), _family_labels("talkdown_avoid")),
-    "talkdown_cue": FamilySpec(
-        "multi",
-        ("threat", "suicide_cue", "deadline", "demand", "weapon"),
-        frozenset({"talkdown_cue"}),
-        _family_labels("talkdown_cue"),
-    ),
+    "talkdown_cue": FamilySpec("multi", _CUES, frozenset({"talkdown_cue"}), _family_labels("talkdown_cue", _CUES)),
 }
 
 
