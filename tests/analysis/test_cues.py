@@ -515,3 +515,60 @@ def test_rule_labels_are_kept_unchanged_when_the_model_is_on(text: str) -> None:
     assert [(a.label, a.evidence, a.detail, a.score) for a in rules] == [
         (a.label, a.evidence, a.detail, a.score) for a in both if a.detail.get("source") != "model"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Make sure it isn't my daughter who finds me.",
+        "No one needs to see this part.",
+        "They'll cope better without me.",
+        "I left my brother the passwords to everything.",
+        "I'm going off the bridge.",
+        "I only need one bullet.",
+        "Just send your men in.",
+        "I'm not doing another ten years.",
+        "The medals are boxed for my grandson.",
+        "The engine's been running for an hour.",
+        "Nothing I do makes a difference.",
+    ],
+)
+def test_final_arrangements_falls_and_invitations_to_the_police_are_suicide_cues(text: str) -> None:
+    assert "suicide_cue" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'll say goodbye to the city when I retire.", "Her mum can say goodbye at the gate.", "Don't send them in."],
+)
+def test_goodbyes_to_places_others_goodbyes_and_a_plea_not_to_come_in_are_not_suicide_cues(text: str) -> None:
+    assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call the police and he won't see tomorrow.",
+        "Don't try to be a hero.",
+        "She's safe as long as nobody comes up the stairs.",
+        "You want this to go sideways?",
+        "You'll get her back in pieces.",
+    ],
+)
+def test_veiled_threats_in_other_words_are_threats(text: str) -> None:
+    assert "threat" in cues(text)
+
+
+def test_something_broken_to_pieces_is_not_a_threat() -> None:
+    assert "threat" not in cues("The vase is in pieces and the dog is hiding.")
+
+
+@pytest.mark.parametrize(
+    "text", ["Nobody's coming out until my lawyer is here.", "You've got twenty minutes to move those trucks."]
+)
+def test_conditions_for_coming_out_and_tasks_against_the_clock_are_demands(text: str) -> None:
+    assert "demand" in cues(text)
+
+
+def test_time_to_think_is_not_a_demand() -> None:
+    assert "demand" not in cues("You have ten minutes to think about it.")

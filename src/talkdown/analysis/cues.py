@@ -177,7 +177,7 @@ _SUICIDE = RulePattern(
         r"|\bbetter off (?:dead|without me|if I|with)\b|\b(?:be|are) better off\b|\bwish I (?:was|were) dead\b"
         r"|\bwon't be (?:here|around|needing)\b|\bwon't need (?:it|them|this)\b|\bmade (?:my |the )?arrangements\b"
         r"|\b(?:my|the) will(?:'s| is)\b|\b(?<!we )(?<!they )wrote (?:\w+ )?(?:\w+ )?(?:letters?|a note|goodbye)\b"
-        r"|\bsa(?:y|id) goodbye\b"
+        r"|(?<!can )\bsa(?:y|id) goodbye\b(?! to (?:this|that|the) )"
         r"|\bgoodbye to\b(?! (?:this|that|the) (?:town|city|place|job|house))|\btexted my \w+ I love\b"
         r"|\btell (?:my )?\w+ I (?:love|said goodbye)\b"
         r"|\b(?:he|she) can (?:keep|have) (?:the|my)\b|\bmake sure (?:my )?\w+ gets (?:the|my)\b"
@@ -216,7 +216,8 @@ _SUICIDE_QUESTION = RulePattern(
 )
 _AFFIRMATIVE = RulePattern(
     r"^\W*(?:yes|yeah|yep|yup|maybe|sometimes|probably|i have|i am|i do|i've thought|i thought|that's why"
-    r"|i came here|of course|kind of|sort of|a little|what do you think|so what|i've got|i have (?:a|my|the))\b",
+    r"|i came here|of course|kind of|sort of|a little|what do you think|so what|i've got|i have (?:a|my|the)"
+    r"|that(?:'s| is| was) the plan)\b",
     _I,
 )
 _WEAPON_KINDS = {kind: word_alternation(f"weapon_{kind}") for kind in ("gun", "knife", "explosive", "blunt", "other")}
@@ -589,7 +590,16 @@ _THREAT_WIDE = RulePattern(
         r"|for now,? (?:he|she|they|everybody|everyone)(?:'s| is| are|'re) (?:ok|okay|fine|alive|safe)\b"
         # someone else does not make it home: "Grace don't go home tonight" (not "I don't go home")
         r"|(?:she|he|they|(?-i:[A-Z][a-z]+)|(?:guy|one|man|cop|officer|deputy)\b[^.!?]{0,30}?) (?:doesn't|don't|won't"
-        r"|ain't|never|isn't gonna) (?:go|goes|going|get|gets|make it|walk|walks) (?:back )?home\b)"
+        r"|ain't|never|isn't gonna) (?:go|goes|going|get|gets|make it|walk|walks) (?:back )?home\b"
+        # writers 6 and 7, odd halves: "back in pieces", "she don't see Monday", "don't be a hero", "good as long
+        # as nobody ...", "you want this to go bad" ("don't try anything" was left out: other writers disagree)
+        r"|(?:back|(?:him|her|them|your \w+)) in (?:pieces|peices)\b"
+        r"|(?:she|he|they|you|(?-i:[A-Z][a-z]+)) (?:don't|doesn't|won't|will not|never|ain't gonna) see (?:monday"
+        r"|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|the morning|morning|daylight|another day"
+        r"|the weekend|christmas)\b"
+        r"|(?:don't|dont|do not) (?:try to |try and )?be (?:a )?heroe?s?\b"
+        r"|(?:fine|good|okay|ok|safe|alive|breathing)(?: for now)? (?:as long as|so long as)\b"
+        r"|(?:want|wants) (?:this|it|things) to go (?:bad|badly|wrong|south|sideways)\b)"
     )
     # the ultimatum's other branch, spelt out without optional parts so that the gate reads "or i start", not "or"
     # (in groups of a few subjects: each group's gate then holds whole strings such as "or i start shooting")
@@ -640,6 +650,25 @@ _SUICIDE_WIDE = RulePattern(
         r"|(?<!\bhe )(?<!\bshe )(?<!\bthey )(?:won't|shan't|ain't gon(?:na)?|not gonna|not going to|will not)"
         r" (?:be )?(?:need|needing) (?:it|them|this|that|these|those|any)\b)"
         r"|(?-i:\b[A-Z][a-z]+) can (?:have|keep) (?:the|my)\b"
+        # writers 6 and 7, odd halves: who finds him, who should not see, passwords left, a fall announced,
+        # one round needed, goodbyes, "send them in", no more years to serve, possessions set aside
+        r"|(?:who|that|one) finds? me\b(?! (?:a|an|some|the|my)\b)|\bfinds? my body\b"
+        r"|(?:nobody|no one|noone) (?:needs|has|wants) to see (?:this|me|it)\b"
+        r"|(?:they|she|he)(?:'ll| will|'d| would) (?:manage|do|cope|get on) (?:\w+ )?better without\b"
+        r"|(?:left|wrote|written|gave|give)\b[^.!?]{0,40}\bpasswords?\b"
+        r"|(?:coming|going|jumping|throwing myself|go) off (?:this|the) (?:roof|bridge|ledge|building|car park|balcony"
+        r"|tower|cliff|overpass|viaduct)\b|\bhead ?first\b"
+        r"|(?:only|just) need (?:the )?one (?:cartridge|bullet|shell|round)\b"
+        r"|(?<!can )(?:say|said|saying|wanted to say) (?:bye|goodbye)\b(?! to (?:this|that|the) )"
+        r"|(?:guys|men|snipers|lot|officers|shooters) (?:with the \w+ )?(?:to )?do (?:their|your) job\b"
+        r"|(?:just|go on(?: then)?\W+) send (?:them|your (?:guys|men|lot|people|team)) in\b"
+        r"|(?:not|n't|never) doing (?:the|another|two|three|six|\w+ more) (?:\w+ )?(?:months|years|stretch|weeks"
+        r"|sentence)\b|can't (?:do|face|take) (?:another|two more|\w+ more) (?:\w+ )?(?:years?|months?|weeks?)\b"
+        r"|don't want another (?:year|day|week|month|christmas|birthday)\b"
+        r"|(?:boxed|labell?ed|set aside|put by|in an envelope) for\b"
+        r"|go(?:ing)? out with (?:the|a|my) (?:\w+ )?(?:gun|shotgun|rifle|pistol|knife|weapon)\b"
+        r"|(?:car|engine|motor)(?:'s| has| is)? been running\b"
+        r"|nothing I do (?:ever )?(?:changes|matters|helps|makes a difference)\b"
     )
     # "I'm done." ending a sentence (outside _loose: optional apostrophes would leave the gate only "done")
     + r"|\b(?:I'm|Im|I am|just) (?:done|finished)\s*(?:[.!]|$)",
@@ -706,7 +735,12 @@ _DEMAND_WIDE = RulePattern(
     # outside _loose, so that the gate reads whole phrases ("here's what i want"), not "here" or "get"
     + r"|\bhere(?:'s| is|s) what (?:I|we) (?:want|need)\b|\bget (?:'em|em|them) (?:back|out|away)\b"
     r"|\btell (?:him|her|them|'em|em|the \w+|your \w+) (?:open|come|bring|send|stop|call|give|put|leave|move)\b"
-    r"|\b(?:y'all|yall|you|u) can (?:send|bring|call|ring)\b",
+    r"|\b(?:y'all|yall|you|u) can (?:send|bring|call|ring)\b"
+    # writers 6 and 7, odd halves: a condition for coming down or out, a task set against the clock
+    r"|\b(?:not|ain't|nobody(?:'s)?|no one(?:'s)?) (?:coming|comes|going|goes|walking|walks) (?:down|out|off)\b"
+    r"[^.!?]{0,25}\b(?:till|until|unless|before)\b"
+    r"|\b(?:you've got|you have|you got|you get) (?:\w+ ){1,2}(?:minutes?|hours?|mins?|seconds?) to"
+    r" (?!live|think|decide|breathe|say|talk|make up)\w+",
     _I,
 )
 
@@ -958,7 +992,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.6.0"
+    version: ClassVar[str] = "0.7.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
