@@ -36,6 +36,8 @@ DEFAULT_FILES = (
     "eval/data/indomain_holdout.jsonl",
     "eval/data/indomain_crosswriter.jsonl",
     "eval/data/indomain_writer3.jsonl",
+    "eval/data/indomain_writer6.jsonl",
+    "eval/data/indomain_writer7.jsonl",
 )
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.
@@ -81,7 +83,12 @@ def score(gold: list[set[str]], pred: list[set[str]]) -> dict[str, Any]:
 
 # Other writers' sets were split before any error was read: odd-numbered conversations could be used to fix
 # rules, even-numbered ones never were. Their scores are the honest estimate for unseen writers.
-SPLIT_SETS = ("indomain_crosswriter.jsonl", "indomain_writer3.jsonl")
+SPLIT_SETS = (
+    "indomain_crosswriter.jsonl",
+    "indomain_writer3.jsonl",
+    "indomain_writer6.jsonl",
+    "indomain_writer7.jsonl",
+)
 
 
 def is_untouched(conv: dict[str, Any]) -> bool:

@@ -572,3 +572,8 @@ def test_conditions_for_coming_out_and_tasks_against_the_clock_are_demands(text:
 
 def test_time_to_think_is_not_a_demand() -> None:
     assert "demand" not in cues("You have ten minutes to think about it.")
+
+
+def test_a_ransom_named_in_numbers_and_money_words_alone_is_judged_and_is_a_demand() -> None:
+    found = cues("Fifty thousand dollars. Small bills.")
+    assert "demand" in found and not found["demand"].low_confidence
