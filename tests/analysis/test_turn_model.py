@@ -65,3 +65,23 @@ def test_fast_analysers_are_the_rules_alone() -> None:
     fast = AvoidAnalyzer(use_model=False).analyze(turn, Context())
     assert all(a.detail.get("source") != "model" for a in fast)
     assert "false_promise" in {a.label for a in fast}
+
+
+@pytest.mark.integration
+def test_passes_started_ahead_give_what_asking_afterwards_gives_and_missing_turns_are_read_then() -> None:
+    from talkdown.analysis import skills
+
+    turns = [
+        Turn(text="It sounds like you feel nobody listened.", side="negotiator"),
+        Turn(text="What happened at the plant today?", side="negotiator"),
+    ]
+    ctxs = [Context(), Context(window=(turns[0],))]
+    analyzer = SkillAnalyzer()
+    plain: dict[int, dict[str, object]] = {0: {}, 1: {}}
+    expected = analyzer._join(skills.FAMILY, skills.LABELS, plain, turns, ctxs)
+    ahead = analyzer._ahead(skills.FAMILY, "negotiator", turns[:1], ctxs[:1])  # covers turn 0 only
+    assert ahead is not None and set(ahead.result()) == {0}
+    found: dict[int, dict[str, object]] = {0: {}, 1: {}}
+    assert analyzer._join(skills.FAMILY, skills.LABELS, found, turns, ctxs, ahead) == expected
+    assert found == plain
+    assert analyzer._ahead(skills.FAMILY, "subject", turns, ctxs) is None  # no subject turn: nothing to start
