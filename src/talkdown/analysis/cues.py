@@ -657,13 +657,14 @@ _SUICIDE_WIDE = RulePattern(
         r"|(?:they|she|he)(?:'ll| will|'d| would) (?:manage|do|cope|get on) (?:\w+ )?better without\b"
         r"|(?:left|wrote|written|gave|give)\b[^.!?]{0,40}\bpasswords?\b"
         r"|(?:coming|going|jumping|throwing myself|go) off (?:this|the) (?:roof|bridge|ledge|building|car park|balcony"
-        r"|tower|cliff|overpass|viaduct)\b|\bhead ?first\b"
+        r"|tower|cliff|overpass|viaduct)\b|\b(?:head first|headfirst)\b"
         r"|(?:only|just) need (?:the )?one (?:cartridge|bullet|shell|round)\b"
         r"|(?<!can )(?:say|said|saying|wanted to say) (?:bye|goodbye)\b(?! to (?:this|that|the) )"
         r"|(?:guys|men|snipers|lot|officers|shooters) (?:with the \w+ )?(?:to )?do (?:their|your) job\b"
         r"|(?:just|go on(?: then)?\W+) send (?:them|your (?:guys|men|lot|people|team)) in\b"
         r"|(?:not|n't|never) doing (?:the|another|two|three|six|\w+ more) (?:\w+ )?(?:months|years|stretch|weeks"
-        r"|sentence)\b|can't (?:do|face|take) (?:another|two more|\w+ more) (?:\w+ )?(?:years?|months?|weeks?)\b"
+        r"|sentence)\b|(?:can't|cannot) (?:do|face|take) (?:another (?:years?|months?|weeks?)"
+        r"|\w+ more (?:years?|months?|weeks?))\b"
         r"|don't want another (?:year|day|week|month|christmas|birthday)\b"
         r"|(?:boxed|labell?ed|set aside|put by|in an envelope) for\b"
         r"|go(?:ing)? out with (?:the|a|my) (?:\w+ )?(?:gun|shotgun|rifle|pistol|knife|weapon)\b"
@@ -739,7 +740,8 @@ _DEMAND_WIDE = RulePattern(
     # writers 6 and 7, odd halves: a condition for coming down or out, a task set against the clock
     r"|\b(?:not|ain't|nobody(?:'s)?|no one(?:'s)?) (?:coming|comes|going|goes|walking|walks) (?:down|out|off)\b"
     r"[^.!?]{0,25}\b(?:till|until|unless|before)\b"
-    r"|\b(?:you've got|you have|you got|you get) (?:\w+ ){1,2}(?:minutes?|hours?|mins?|seconds?) to"
+    # (the subject in lookbehinds, so that the gate reads "minutes to", not the common "you have")
+    r"|(?:(?<=\byou )(?:got|have|get)|(?<=\byou've )got) (?:\w+ ){1,2}(?:minutes|minute|hours|hour|seconds) to"
     r" (?!live|think|decide|breathe|say|talk|make up)\w+",
     _I,
 )
