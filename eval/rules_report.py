@@ -38,6 +38,8 @@ DEFAULT_FILES = (
     "eval/data/indomain_writer3.jsonl",
     "eval/data/indomain_writer6.jsonl",
     "eval/data/indomain_writer7.jsonl",
+    "eval/data/indomain_writer8.jsonl",
+    "eval/data/indomain_writer9.jsonl",
 )
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.
@@ -88,6 +90,8 @@ SPLIT_SETS = (
     "indomain_writer3.jsonl",
     "indomain_writer6.jsonl",
     "indomain_writer7.jsonl",
+    "indomain_writer8.jsonl",
+    "indomain_writer9.jsonl",
 )
 
 

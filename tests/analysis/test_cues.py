@@ -577,3 +577,35 @@ def test_time_to_think_is_not_a_demand() -> None:
 def test_a_ransom_named_in_numbers_and_money_words_alone_is_judged_and_is_a_demand() -> None:
     found = cues("Fifty thousand dollars. Small bills.")
     assert "demand" in found and not found["demand"].low_confidence
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She's okay while nobody touches the back door.",
+        "I've got the rifle and I know how to use it.",
+        "Her first, then me.",
+        "Come up the path and I'll put one through your bonnet.",
+        "Don't make me call his brother.",
+    ],
+)
+def test_more_veiled_threats_are_threats(text: str) -> None:
+    assert "threat" in cues(text)
+
+
+@pytest.mark.parametrize("text", ["The pistol is only for me.", "Six shells and I only need one of them."])
+def test_a_weapon_kept_for_himself_is_a_suicide_cue(text: str) -> None:
+    assert "suicide_cue" in cues(text)
+
+
+def test_not_yet_to_have_you_taken_something_is_a_suicide_cue() -> None:
+    assert "suicide_cue" in cues("Not yet. They're on the sink.", previous="Have you taken anything tonight?")
+
+
+@pytest.mark.parametrize("text", ["Go away.", "Stay on that side.", "Tell them not to shoot.", "ok. dont go yet"])
+def test_keeping_police_away_or_on_the_line_is_a_demand(text: str) -> None:
+    assert "demand" in cues(text)
+
+
+def test_staying_where_he_is_is_not_a_demand() -> None:
+    assert "demand" not in cues("I'll stay here tonight, I think.")

@@ -211,13 +211,14 @@ _SUICIDE = RulePattern(
 )
 _SUICIDE_QUESTION = RulePattern(
     r"\b(?:kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|suicid\w*|hurt(?:ing)? yourself|jump(?:ing)?"
-    r"|take your (?:own )?life|(?:police|officers|them|us) to (?:kill|shoot|end)|thoughts of ending|a plan for how)\b",
+    r"|take your (?:own )?life|(?:police|officers|them|us) to (?:kill|shoot|end)|thoughts of ending|a plan for how"
+    r"|taken (?:something|anything|any pills|pills|any tablets))\b",
     _I,
 )
 _AFFIRMATIVE = RulePattern(
     r"^\W*(?:yes|yeah|yep|yup|maybe|sometimes|probably|i have|i am|i do|i've thought|i thought|that's why"
     r"|i came here|of course|kind of|sort of|a little|what do you think|so what|i've got|i have (?:a|my|the)"
-    r"|that(?:'s| is| was) the plan)\b",
+    r"|that(?:'s| is| was) the plan|not yet)\b",
     _I,
 )
 _WEAPON_KINDS = {kind: word_alternation(f"weapon_{kind}") for kind in ("gun", "knife", "explosive", "blunt", "other")}
@@ -578,7 +579,8 @@ _THREAT_WIDE = RulePattern(
         r"|(?:is the one who|(?-i:[A-Z][a-z]+)) pays? for (?:it|this|that)\b"
         r"|want (?:him|her|them)(?: back)? (?:alive|in one piece|with both \w+|to keep (?:his|her|their) \w+)\b"
         r"|(?:not|no|won't|never)\b[^.!?]{0,30}\bin (?:one|wan) piece\b"
-        r"|(?:don't|do not) make (?:me|us)(?:\s*[.!]| do (?:it|this|something)| hurt| use| send| come| prove| show)"
+        r"|(?:don't|do not) make (?:me|us)(?:\s*[.!]| do (?:it|this|something)| hurt| use| send| come| prove| show"
+        r"| call)"
         r"|(?:they|you|he|she|y'all|u)(?:'re| are)? (?:gonna|going to|will|'ll) find out\s*(?:[.!]|$)"
         r"|see wh(?:at|it) happens (?:to|tae) (?:him|her|them|the \w+|your \w+|(?-i:M[rs]s?\.?))"
         r"|(?:for|at) (?:the|his|her|their) funeral\b|gets? it first\b"
@@ -599,7 +601,12 @@ _THREAT_WIDE = RulePattern(
         r"|the weekend|christmas)\b"
         r"|(?:don't|dont|do not) (?:try to |try and )?be (?:a )?heroe?s?\b"
         r"|(?:fine|good|okay|ok|safe|alive|breathing)(?: for now)? (?:as long as|so long as)\b"
-        r"|(?:want|wants) (?:this|it|things) to go (?:bad|badly|wrong|south|sideways)\b)"
+        r"|(?:want|wants) (?:this|it|things) to go (?:bad|badly|wrong|south|sideways)\b"
+        # writers 8 and 9, odd halves: "alright while you behave", "I know how to use it", "him first, then me",
+        # "I'll put one through their windscreen"
+        r"|(?:alright|all right|fine|okay|safe) while (?:you|nobody|no one|everyone|everybody)\b"
+        r"|know how to use (?:it|this|them|'em)\b|(?:her|him|them|you) first,? then me\b"
+        r"|put (?:one|a round|a bullet) (?:through|in|into) (?:their|his|her|your|the)\b)"
     )
     # the ultimatum's other branch, spelt out without optional parts so that the gate reads "or i start", not "or"
     # (in groups of a few subjects: each group's gate then holds whole strings such as "or i start shooting")
@@ -670,6 +677,7 @@ _SUICIDE_WIDE = RulePattern(
         r"|go(?:ing)? out with (?:the|a|my) (?:\w+ )?(?:gun|shotgun|rifle|pistol|knife|weapon)\b"
         r"|(?:car|engine|motor)(?:'s| has| is)? been running\b"
         r"|nothing I do (?:ever )?(?:changes|matters|helps|makes a difference)\b"
+        r"|(?:'s| is) (?:only|just) for me\b|(?:only|just) need one of (?:them|those|'em)\b"
     )
     # "I'm done." ending a sentence (outside _loose: optional apostrophes would leave the gate only "done")
     + r"|\b(?:I'm|Im|I am|just) (?:done|finished)\s*(?:[.!]|$)",
@@ -735,7 +743,11 @@ _DEMAND_WIDE = RulePattern(
     )
     # outside _loose, so that the gate reads whole phrases ("here's what i want"), not "here" or "get"
     + r"|\bhere(?:'s| is|s) what (?:I|we) (?:want|need)\b|\bget (?:'em|em|them) (?:back|out|away)\b"
-    r"|\btell (?:him|her|them|'em|em|the \w+|your \w+) (?:open|come|bring|send|stop|call|give|put|leave|move)\b"
+    r"|\btell (?:him|her|them|'em|em|the \w+|your \w+) (?:open|come|bring|send|stop|call|give|put|leave|move"
+    r"|not to)\b"
+    # writers 8 and 9, odd halves: keep away, don't leave
+    r"|(?:^|[.!?]\s+)(?:go away|stay (?:there|back|away|on that side|at the \w+|where you are)|keep back|back off"
+    r"|(?:don't|dont|do not) (?:go|leave|hang up)(?: yet)?)\b"
     r"|\b(?:y'all|yall|you|u) can (?:send|bring|call|ring)\b"
     # writers 6 and 7, odd halves: a condition for coming down or out, a task set against the clock
     r"|\b(?:not|ain't|nobody(?:'s)?|no one(?:'s)?) (?:coming|comes|going|goes|walking|walks) (?:down|out|off)\b"
@@ -845,7 +857,7 @@ def _suicide(text: str, asked: _Asked) -> list[Cue]:
     kind = "stated"
     if not spans and asked.suicide:
         answer = _AFFIRMATIVE.match(text)
-        if answer and not _DENIAL.match(text):
+        if answer and (_NOT_YET.match(text) or not _DENIAL.match(text)):  # "Not yet." is no denial
             spans, kind = [(answer.start(), answer.end())], "answer_to_direct_question"
     return [Cue("suicide_cue", tuple(spans), {"kind": kind})] if spans else []
 
@@ -994,7 +1006,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.7.0"
+    version: ClassVar[str] = "0.8.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
