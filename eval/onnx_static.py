@@ -77,8 +77,8 @@ def _probe_reshapes(model: Any) -> list[tuple[Any, list[int]]]:
     targets = []
     for k, node in enumerate(reshapes):
         target = []
+        inputs = [r[f"__probe_shape_{k}"] for r in runs]  # the data input's shape at each probe length
         for i, values in enumerate(zip(*(r[node.input[1]] for r in runs), strict=True)):
-            inputs = [r[f"__probe_shape_{k}"] for r in runs]
             if all(i < len(s) and v == s[i] for v, s in zip(values, inputs, strict=True)):
                 target.append(0)
             elif len(set(values)) == 1:

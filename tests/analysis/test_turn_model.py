@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from talkdown.analysis import skills
 from talkdown.analysis.avoid import AvoidAnalyzer
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.model_io import PACKAGED_MODELS, sha256_file
@@ -69,8 +70,6 @@ def test_fast_analysers_are_the_rules_alone() -> None:
 
 @pytest.mark.integration
 def test_passes_started_ahead_give_what_asking_afterwards_gives_and_missing_turns_are_read_then() -> None:
-    from talkdown.analysis import skills
-
     turns = [
         Turn(text="It sounds like you feel nobody listened.", side="negotiator"),
         Turn(text="What happened at the plant today?", side="negotiator"),
