@@ -609,3 +609,146 @@ def test_keeping_police_away_or_on_the_line_is_a_demand(text: str) -> None:
 
 def test_staying_where_he_is_is_not_a_demand() -> None:
     assert "demand" not in cues("I'll stay here tonight, I think.")
+
+
+# --- writers 10, 11 and 12 generalisation (cues 0.9.0): new wordings, not the data's sentences -------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do exactly what I tell you and nobody gets hurt.",
+        "Keep your men back. You know what happens if they don't.",
+        "Tell her husband the next photo won't be so pretty.",
+        "Then the teller's going to have a really bad evening.",
+        "Anybody kicks that door, the guard's first.",
+        "The kid stays fine long as nobody climbs the fence.",
+        "Come near the van and I'll put a brick through his head.",
+        "Print the letter or the boss doesn't walk out of this office.",
+        "He reckons a locked door's going to stop me.",
+        "Send the dogs and I'll set this whole garage on fire.",
+        "Step on my porch and I'm ready to defend my family.",
+        "Back the boats off or he goes over the rail.",
+    ],
+)
+def test_threats_from_the_writer_10_to_12_wordings_are_found(text: str) -> None:
+    assert "threat" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My grandmother died ten years ago, she was ninety.",
+        "I'm going up the hill and I'll take the rifle with me.",
+        "If I come out I'll put a jacket on him first.",
+    ],
+)
+def test_a_death_told_a_gun_taken_along_and_a_kindness_are_not_threats(text: str) -> None:
+    assert "threat" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It won't matter by morning.",
+        "The boys get my boat.",
+        "My guitar goes to my nephew.",
+        "Just make sure Tom looks after the cat.",
+        "The policy is in the kitchen drawer.",
+        "I've written my letters, they're by the kettle.",
+        "The life policy pays out either way.",
+        "The river can have me.",
+        "I'm ready to join my wife.",
+        "I just want all this to be over.",
+        "I don't care how this ends.",
+        "This bridge is as good a place as any to end it.",
+        "I'll light the caravan with me inside.",
+        "There's a round with my name on it.",
+        "I worked out the fatal dose last week.",
+        "I've been saving ampoules from the ward.",
+        "It should have been me in that car.",
+        "I have nobody left.",
+        "Read it when I'm gone.",
+        "I'm going to step off the ledge.",
+        "My brother walks out alive. I won't.",
+    ],
+)
+def test_suicide_cues_from_the_writer_10_to_12_wordings_are_found(text: str) -> None:
+    assert "suicide_cue" in cues(text)
+
+
+def test_thinking_about_it_answering_a_suicide_question_is_a_suicide_cue() -> None:
+    assert "suicide_cue" in cues("Thinking about it.", previous="Are you thinking about killing yourself?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My dad will kill me when he sees the car.",
+        "Are you going to shoot me now?",
+        "The keys? It's on the ledge by the window.",
+        "I just want to get out without anybody getting hurt, me included.",
+        "I have no one to blame but myself.",
+        "The car goes to the garage on Monday.",
+    ],
+)
+def test_other_peoples_anger_fear_of_police_and_things_set_down_are_not_suicide_cues(text: str) -> None:
+    assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Put the cash in a rucksack and leave it at the phone box.",
+        "I'll only come down to the inspector, nobody else.",
+        "The van first. Then the nurse walks.",
+        "My pension. That's what I want back.",
+        "That's all I ask, a bit of respect.",
+        "You drop the charges, I drop the bat. That's the deal.",
+        "Fuel for the lorry.",
+        "I want Dr Okafor on the phone.",
+        "I want this car park empty.",
+        "Don't let your officers touch him.",
+        "Don't follow the van.",
+        "She wants her inhaler.",
+        "We're staying till the council backs down.",
+        "And no more helicopters.",
+        "The phone. Now, or she pays.",
+    ],
+)
+def test_demands_from_the_writer_10_to_12_wordings_are_found(text: str) -> None:
+    assert "demand" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That's all I need, another parking ticket.",
+        "We sing together. That's the deal.",
+        "I send him a card every birthday.",
+        "You can call me Stevie.",
+        "Hang on, I'll get Marcus on the phone.",
+    ],
+)
+def test_sighs_pacts_habits_and_his_own_errands_are_not_demands(text: str) -> None:
+    assert "demand" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want a boat at the jetty before the sun is up.",
+        "Candle's nearly out.",
+        "I want the dog back by tomorrow.",
+        "I want the press here in twenty minutes.",
+    ],
+)
+def test_deadlines_from_the_writer_10_to_12_wordings_are_found(text: str) -> None:
+    assert "deadline" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Give me a second, I'm finding my glasses.", "The landlord says I've got till Monday to clear out."]
+)
+def test_time_he_asks_for_and_a_limit_set_on_him_are_not_deadlines(text: str) -> None:
+    assert "deadline" not in cues(text)
