@@ -5,10 +5,13 @@ CPU in well under a millisecond per turn, and its per-token contributions are ex
 fine-tuned BERT baseline (Ekman macro-F1 ≈ 0.62–0.64) needs torch and hundreds of MB, which talkdown
 does not ship.
 
-Since 0.2 a second head reads the frozen MiniLM sentence embedding (``analysis/encoder.py``, exported by
-``eval/train_encoder.py``): a one-hidden-layer MLP (512 ReLU units, scikit-learn, early stopping), whose
-probabilities are averaged with the linear model's, ``p = mix · p_head + (1 − mix) · p_linear``. The linear
-model still gives the evidence spans. ``mix`` and the per-label thresholds are chosen on 3-fold
+Since 0.2 a second head reads a MiniLM vector: a one-hidden-layer MLP (512 ReLU units, scikit-learn, early
+stopping), whose probabilities are averaged with the linear model's, ``p = mix · p_head + (1 − mix) · p_linear``.
+Since 0.3 that vector is the fine-tuned turn graph's ``turn_vector`` (``eval/onnx_turn_vector.py``: the turn's own
+positions after the graph's third layer), read with no previous turn as GoEmotions comments have none; before,
+it was a separate frozen sentence encoder, which cost every subject turn a second pass. The head records the
+turn graph's sha256, so **retrain this after every retrain of the turn graph** (``train_turn_encoder.py``).
+The linear model still gives the evidence spans. ``mix`` and the per-label thresholds are chosen on 3-fold
 out-of-fold predictions over *train*, not on dev, so the dev scores printed here stay an honest estimate
 (the dev split is used only to report, and to compare the few variants listed in docs/analysis.md).
 GoEmotions is Apache-2.0, so both files may ship inside the package.
@@ -38,7 +41,7 @@ from sklearn.neural_network import MLPClassifier
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from talkdown.analysis.encoder import ENCODER_FILE, SentenceEncoder
+from talkdown.analysis.base import Turn
 from talkdown.analysis.model_io import (
     Block,
     DenseHead,
@@ -47,6 +50,8 @@ from talkdown.analysis.model_io import (
     save_head,
     save_model,
 )
+from talkdown.analysis.turn_model import MODEL_FILE as TURN_GRAPH
+from talkdown.analysis.turn_model import TurnModel
 
 EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 HOSTILE_FROM = frozenset({"anger", "annoyance", "disgust"})
@@ -55,7 +60,7 @@ OUTPUTS = (*EKMAN, "hostile")
 MODEL_FILE = "emotion-goemotions.json"
 HEAD_FILE = "emotion-goemotions-head.json"
 DEFAULT_SEED = 13
-MIXES = (0.0, 0.2, 0.3, 0.4, 0.5)
+MIXES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
 def load(path: Path) -> tuple[list[str], np.ndarray]:
@@ -102,13 +107,14 @@ def fit_head(e: np.ndarray, y: np.ndarray, *, hidden: int, seed: int) -> MLPClas
 
 
 def embed(texts: list[str], cache: Path | None, name: str, out_dir: Path) -> np.ndarray:
-    """Sentence embeddings from the packaged int8 encoder; cached as ``<cache>/<name>.npy`` if asked."""
+    """The turn graph's ``turn_vector`` of each text (no previous turn); cached as ``<cache>/<name>.npy`` if asked
+    (the cache does not know which graph made it: clear it after a retrain of the turn graph)."""
     path = cache / f"{name}.npy" if cache is not None else None
     if path is not None and path.is_file():
         arr = np.load(path)
         if arr.shape == (len(texts), 384):
             return arr
-    arr = SentenceEncoder(model_dir=out_dir).encode(texts)
+    arr = TurnModel(out_dir).vectors([Turn(text=t, side="subject") for t in texts], [()] * len(texts))
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.save(path, arr)
@@ -150,7 +156,7 @@ def main() -> None:
     ap.add_argument("--max-char", type=int, default=40000)
     ap.add_argument("--hidden", type=int, default=512)
     ap.add_argument("--mix", type=float, default=None, help="Weight of the embedding head (default: best OOF).")
-    ap.add_argument("--embeddings", type=Path, default=None, help="Cache folder for the sentence embeddings.")
+    ap.add_argument("--embeddings", type=Path, default=None, help="Cache folder for the turn vectors.")
     args = ap.parse_args()
     print(f"seed={args.seed} data={args.data} C={args.c}", file=sys.stderr)
     t0 = time.perf_counter()
@@ -197,7 +203,7 @@ def main() -> None:
         blocks.append(Block(kind=kind, index=vocab, idf=v.idf_.astype(np.float32), offset=offset))
         offset += len(vocab)
     inputs = {"goemotions/train.jsonl": sha256(train_path)}
-    encoder_sha = sha256(args.out / ENCODER_FILE)
+    encoder_sha = sha256(args.out / TURN_GRAPH)
     model = LinearTextModel(
         labels=OUTPUTS,
         activation="sigmoid",
@@ -248,8 +254,9 @@ def render_card(
   `emotion-goemotions.json`: one logistic regression per output (liblinear, C={args.c}) over TF-IDF word
   1–2-grams and char 3–5-grams (`talkdown.analysis.model_io`), {n_features} features, JSON float32 weights;
   it also gives the evidence spans. `emotion-goemotions-head.json`: an MLP (384 → {args.hidden} ReLU → 8
-  sigmoid, scikit-learn, early stopping) over the frozen MiniLM sentence embedding
-  (`minilm-l6-int8.onnx`, see `minilm-l6.md`; the head records that graph's sha256 and refuses another).
+  sigmoid, scikit-learn, early stopping) over the turn graph's `turn_vector` (`talkdown-minilm-int8.onnx`, see
+  `talkdown-minilm.md` and `eval/onnx_turn_vector.py`; read with no previous turn; the head records that graph's
+  sha256 and refuses another).
   `mix` chosen on 3-fold out-of-fold train predictions (Ekman macro-F1 per mix: {mixes}).
 - **Data**: GoEmotions train split, 43,410 Reddit comments (Demszky et al., "GoEmotions: A Dataset of
   Fine-Grained Emotions", ACL 2020; google-research/google-research `goemotions/`, copy from
@@ -260,7 +267,7 @@ def render_card(
   predictions on train (dev untouched).
 - **Training command**: `.venv/bin/python eval/train_emotion.py --seed {args.seed} --c {args.c}
   --max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden}` (after
-  `eval/train_encoder.py`); deterministic for a given seed.
+  `eval/train_turn_encoder.py`); deterministic for a given seed and turn graph.
 - **Trained**: {time.strftime("%Y-%m-%d", time.gmtime())} on {platform.machine()}, Python {platform.python_version()},
   scikit-learn {sklearn.__version__}.
 

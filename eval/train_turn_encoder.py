@@ -51,6 +51,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "eval"))
 
+from onnx_turn_vector import vector_file
 from train_esconv_encoder import batches, build, export, onnx_predict, optimiser, tokenizer
 
 from talkdown.analysis import avoid, cues, skills
@@ -62,8 +63,8 @@ from talkdown.analysis.turn_model import MODEL_FILE, SETTINGS_FILE, context_of
 DATA = REPO / "eval" / "data"
 TRAIN_ALL = ("indomain_dev.jsonl", "indomain_writer4.jsonl", "indomain_writer5.jsonl")
 TRAIN_ODD = ("indomain_crosswriter.jsonl", "indomain_writer3.jsonl", "indomain_writer6.jsonl", "indomain_writer7.jsonl")
-# Writers 8 and 9 are not here: a retrain with their odd halves chose higher thresholds on its validation split and
-# lost suicide_cue recall on every untouched half (docs/analysis.md); their odd halves feed the cue rules only.
+# Writers 8 to 12 are not here: retrains with their odd halves (8-9; then 8-12) chose higher thresholds on their
+# validation splits and lost cue macro-F1 or suicide_cue recall on most untouched halves (docs/analysis.md).
 FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
     cues.FAMILY: ("subject", cues.LABELS),
     skills.FAMILY: ("negotiator", skills.LABELS),
@@ -299,12 +300,14 @@ def main() -> None:
         model = train(items, args)
         args.out.mkdir(parents=True, exist_ok=True)
         export(model, args.out / MODEL_FILE, multi_label=True)
+        vector_file(args.out / MODEL_FILE, args.out / MODEL_FILE)  # the emotion head's input, probs unchanged
         fp32 = probabilities(model, items[:200])
         int8 = onnx_predict(args.out / MODEL_FILE, items[:200])  # type: ignore[arg-type]
         result["int8_vs_fp32_max_abs"] = round(float(np.abs(fp32 - int8).max()), 4)
         result["sha256"] = register_file(args.out, MODEL_FILE, card=CARD)
         write_settings(result, args)
-        print(f"wrote {args.out / MODEL_FILE} sha256 {result['sha256']}", file=sys.stderr)
+        print(f"wrote {args.out / MODEL_FILE} sha256 {result['sha256']}; now retrain the emotion head on its "
+              "turn_vector: eval/train_emotion.py", file=sys.stderr)  # fmt: skip
     RESULT.parent.mkdir(exist_ok=True)
     RESULT.write_text(json.dumps(result, indent=2) + "\n")
 
@@ -342,7 +345,8 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   one linear layer to {len(OUTPUTS)} sigmoids (one per family and label). Input `[CLS] turn [SEP] side:
   previous turn [SEP]`, at most {MAX_TOKENS} word pieces. ONNX (opset 17), int8 dynamic quantisation, shape
   arithmetic made constant by `eval/onnx_static.py` (outputs unchanged, bit for bit), run with onnxruntime
-  one turn per call.
+  one turn per call. A second output, `turn_vector` (`eval/onnx_turn_vector.py`: the turn's own positions
+  after layer 2, summed, L2-normalised), is what the emotion head reads (`emotion-goemotions.md`).
 - **Use**: per label, `talkdown-minilm-settings.json` says whether the rules decide (`rules`), the model adds
   to them (`union`) or the model decides (`model`, skills and avoid only), and at which probability. Labels
   the model adds carry `detail["source"] = "model"` and the whole turn as evidence.

@@ -20,8 +20,8 @@ from talkdown.analysis.emotion import (
     EMOTION_MODEL_SHA256_PREFIX,
     EmotionAnalyzer,
 )
-from talkdown.analysis.encoder import ENCODER_FILE
 from talkdown.analysis.model_io import PACKAGED_MODELS, load_head, sha256_file
+from talkdown.analysis.turn_model import MODEL_FILE
 
 pytestmark = pytest.mark.integration
 
@@ -45,9 +45,9 @@ def test_version_carries_the_hash_of_the_shipped_model_listed_in_the_manifest() 
     assert (PACKAGED_MODELS / manifest["models"][EMOTION_MODEL_FILE]["card"]).is_file()
 
 
-def test_the_embedding_head_was_trained_on_the_shipped_encoder() -> None:
+def test_the_embedding_head_was_trained_on_the_shipped_turn_graph() -> None:
     head = load_head(PACKAGED_MODELS, EMOTION_HEAD_FILE)
-    assert head.encoder_sha256 == sha256_file(PACKAGED_MODELS / ENCODER_FILE)
+    assert head.encoder_sha256 == sha256_file(PACKAGED_MODELS / MODEL_FILE)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
-"""The shipped MiniLM encoder: integrity-checked, deterministic per text, and meaningful enough to use.
+"""The MiniLM runtime: integrity-checked files, one text at a time, and the turn vector the emotion head reads.
 
-Marked integration: it loads the 23 MB int8 ONNX graph (once per process).
+Marked integration: it loads the 23 MB int8 turn graph (once per process).
 """
 
 from __future__ import annotations
@@ -10,47 +10,61 @@ import json
 import numpy as np
 import pytest
 
-from talkdown.analysis.encoder import (
-    DIM,
-    ENCODER_FILE,
-    TOKENIZER_FILE,
-    SentenceEncoder,
-    load_tokenizer,
-    pair_ids,
-)
+from talkdown.analysis.base import Turn
+from talkdown.analysis.encoder import TOKENIZER_FILE, load_graph, load_tokenizer, pair_ids, run_each
 from talkdown.analysis.model_io import PACKAGED_MODELS, sha256_file
+from talkdown.analysis.turn_model import MODEL_FILE, TurnModel
 
 pytestmark = pytest.mark.integration
 
-ENCODER = SentenceEncoder()
+TURNS = TurnModel(PACKAGED_MODELS)
 
 
-def test_encoder_files_are_listed_in_the_manifest_with_a_card() -> None:
+def _vectors(texts: list[str], previous: str | None = None) -> np.ndarray:
+    window = (Turn(text=previous, side="negotiator"),) if previous is not None else ()
+    return TURNS.vectors([Turn(text=t, side="subject") for t in texts], [window] * len(texts))
+
+
+def test_model_files_are_listed_in_the_manifest_with_a_card() -> None:
     manifest = json.loads((PACKAGED_MODELS / "manifest.json").read_text())["models"]
-    for name in (ENCODER_FILE, TOKENIZER_FILE):
+    for name in (MODEL_FILE, TOKENIZER_FILE):
         assert sha256_file(PACKAGED_MODELS / name) == manifest[name]["sha256"]
         assert (PACKAGED_MODELS / manifest[name]["card"]).is_file()
+    assert "minilm-l6-int8.onnx" not in manifest  # the frozen encoder's pass is gone with it
 
 
-def test_embeddings_are_unit_vectors_and_paraphrases_are_closer_than_unrelated_text() -> None:
-    a, b, c = ENCODER.encode(["I am really scared", "I'm so frightened", "The car is parked outside"])
-    for v in (a, b, c):
-        assert v.shape == (DIM,)
-        assert abs(float(np.linalg.norm(v)) - 1.0) < 1e-3
-    assert float(a @ b) > float(a @ c) + 0.2
+def test_the_turn_graph_gives_probabilities_and_a_unit_turn_vector_per_text() -> None:
+    graph = load_graph(str(PACKAGED_MODELS), MODEL_FILE)
+    ids, types = pair_ids(load_tokenizer(), "I have a gun", "negotiator: what do you have?", max_tokens=96)
+    feed = {"input_ids": np.asarray([ids]), "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
+    ((probs, vector),) = run_each(graph, [{**feed, "token_type_ids": np.asarray([types])}])
+    assert probs.ndim == 1 and ((probs >= 0) & (probs <= 1)).all()
+    assert vector.shape == (384,) and abs(float(np.linalg.norm(vector)) - 1.0) < 1e-3
 
 
-def test_a_text_gets_the_same_vector_alone_or_in_any_batch() -> None:
+def test_turn_vectors_put_paraphrases_closer_than_unrelated_text() -> None:
+    a, b, c = _vectors(["I am really scared", "I'm so frightened", "The car is parked outside"])
+    assert float(a @ b) > float(a @ c) + 0.1
+
+
+def test_a_turn_gets_the_same_vector_alone_or_in_any_batch() -> None:
     texts = ["I hate this", "ok", "a much longer sentence about the weather and the bus schedule", "", "I hate this"]
-    batch = ENCODER.encode(texts)
-    alone = np.stack([ENCODER.encode([t])[0] for t in texts])
+    batch = _vectors(texts)
+    alone = np.stack([_vectors([t])[0] for t in texts])
     assert np.array_equal(batch, alone)
     assert np.array_equal(batch[0], batch[4])
 
 
-def test_huge_and_odd_input_is_encoded_without_error() -> None:
-    out = ENCODER.encode(["word " * 200_000, "\x00\x01\x02", "😀😀", ""])
-    assert out.shape == (4, DIM) and np.isfinite(out).all()
+def test_the_previous_turn_shapes_the_vector_only_a_little() -> None:
+    # the vector sums the turn's own positions; the context reaches it through attention only
+    alone, after = _vectors(["I can't stop shaking"]), _vectors(["I can't stop shaking"], "Are you hurt?")
+    assert not np.array_equal(alone, after)
+    assert float(alone[0] @ after[0]) > 0.8
+
+
+def test_huge_and_odd_input_is_read_without_error() -> None:
+    out = _vectors(["word " * 200_000, "\x00\x01\x02", "😀😀", ""])
+    assert out.shape == (4, 384) and np.isfinite(out).all()
 
 
 def test_pair_ids_keep_the_turn_and_fill_the_rest_with_the_end_of_the_context() -> None:

@@ -6,8 +6,12 @@ and shipped in ``analysis/models/`` (card: ``emotion-goemotions.md``). Two heads
 - ``emotion-goemotions.json``: a TF-IDF n-gram logistic regression. Small, fast on one CPU, and its
   per-token contributions give exact evidence spans, so the board can show *which words* read as fear or
   anger. Every evidence span comes from it.
-- ``emotion-goemotions-head.json``: a small MLP over the frozen MiniLM sentence embedding
-  (``analysis/encoder.py``), which reads meaning the n-grams miss (paraphrase, negation, word order).
+- ``emotion-goemotions-head.json``: a small MLP over the turn graph's ``turn_vector`` (the fine-tuned MiniLM that
+  also reads the cues, ``analysis/turn_model.py``; a vector of the turn's own words after its third layer), which
+  reads meaning the n-grams miss (paraphrase, negation, word order). It costs no model pass of its own: the cue
+  analyser has run the graph on the same subject turn. Until 0.3 it read a separate frozen sentence encoder, a
+  second pass per subject turn (``docs/analysis.md``). The previous turn shapes the vector a little, as it shapes
+  the cues; GoEmotions comments, which have none, are read without.
   ``p = mix · p_head + (1 − mix) · p_linear`` with ``mix`` and the thresholds fixed at training.
 
 Families:
@@ -32,7 +36,7 @@ from typing import ClassVar, TypeVar
 import numpy as np
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.encoder import SentenceEncoder
+from talkdown.analysis.encoder import AHEAD
 from talkdown.analysis.model_io import (
     MAX_CHARS,
     PACKAGED_MODELS,
@@ -42,13 +46,14 @@ from talkdown.analysis.model_io import (
     load_head,
     load_model,
 )
+from talkdown.analysis.turn_model import MODEL_FILE, TurnModel
 from talkdown.domain.annotations import Annotation, Span
 from talkdown.errors import TalkdownError
 
 EMOTION_MODEL_FILE = "emotion-goemotions.json"
 EMOTION_HEAD_FILE = "emotion-goemotions-head.json"
-EMOTION_MODEL_SHA256_PREFIX = "eda7c715"
-EMOTION_HEAD_SHA256_PREFIX = "29a72191"
+EMOTION_MODEL_SHA256_PREFIX = "666ea964"
+EMOTION_HEAD_SHA256_PREFIX = "b6bdd7f4"
 """First 8 hex digits of the shipped files' sha256, printed by ``eval/train_emotion.py``; a test keeps them
 equal to ``models/manifest.json``. They are spelled out here because ``version`` is a class variable and
 reading the manifest at import would be I/O at import time."""
@@ -62,7 +67,7 @@ class EmotionAnalyzer:
     """Ekman emotions, intensity and hostility for subject and party turns (learned model)."""
 
     name: ClassVar[str] = "emotion"
-    version: ClassVar[str] = f"0.2.0+m{EMOTION_MODEL_SHA256_PREFIX}.{EMOTION_HEAD_SHA256_PREFIX}"
+    version: ClassVar[str] = f"0.3.0+m{EMOTION_MODEL_SHA256_PREFIX}.{EMOTION_HEAD_SHA256_PREFIX}"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({"ekman", "emotion_intensity", "hostility"})
 
@@ -70,7 +75,7 @@ class EmotionAnalyzer:
         self._model_dir = model_dir or PACKAGED_MODELS
         self._model: LinearTextModel | None = None
         self._head: DenseHead | None = None
-        self._encoder = SentenceEncoder(model_dir=self._model_dir)
+        self._turns = TurnModel(self._model_dir)
 
     @property
     def model(self) -> LinearTextModel:
@@ -82,15 +87,15 @@ class EmotionAnalyzer:
 
     @property
     def head(self) -> DenseHead:
-        """The embedding head; refused unless it was trained on the encoder graph that is installed."""
+        """The embedding head; refused unless it was trained on the turn graph that is installed."""
         if self._head is None:
             head = self._checked(load_head(self._model_dir, EMOTION_HEAD_FILE), EMOTION_HEAD_FILE,
                                  EMOTION_HEAD_SHA256_PREFIX)  # fmt: skip
-            if head.encoder_sha256 != self._encoder.sha256:
+            if head.encoder_sha256 != self._turns.sha256:
                 raise TalkdownError(
                     "TD602",
                     file=str(self._model_dir / EMOTION_HEAD_FILE),
-                    problem=f"trained on encoder {head.encoder_sha256[:8]}, but {self._encoder.sha256[:8]} is "
+                    problem=f"trained on turn graph {head.encoder_sha256[:8]}, but {self._turns.sha256[:8]} is "
                     "installed; reinstall talkdown",
                 )
             self._head = head
@@ -110,21 +115,25 @@ class EmotionAnalyzer:
         return (
             f"{EMOTION_MODEL_FILE} (sha256 {EMOTION_MODEL_SHA256_PREFIX}…, GoEmotions train, Apache-2.0)",
             f"{EMOTION_HEAD_FILE} (sha256 {EMOTION_HEAD_SHA256_PREFIX}…, GoEmotions train, Apache-2.0) over "
-            "minilm-l6-int8.onnx (all-MiniLM-L6-v2, Apache-2.0)",
+            f"{MODEL_FILE}'s turn_vector",
         )
 
     def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
         return self.analyze_many([turn], [ctx])[0]
 
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
-        del ctxs  # the emotion read is per turn; context is for the rule analysers
         todo = [i for i, t in enumerate(turns) if t.side != "negotiator"]
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
         if not todo:
             return out
         model, head = self.model, self.head
         mix = float(model.meta.get("head_mix", 0.0))
-        embedded = self._encoder.encode_ahead([turns[i].text for i in todo]) if mix > 0.0 else None
+        # started before the TF-IDF work, which then runs meanwhile (usually served from the cue analyser's pass)
+        embedded = (
+            AHEAD.submit(self._turns.vectors, [turns[i] for i in todo], [ctxs[i].window for i in todo])
+            if mix > 0.0
+            else None
+        )
         vecs = [model.vectorize(turns[i].text) for i in todo]
         probs = (1.0 - mix) * model.probabilities_many(vecs)
         if embedded is not None:

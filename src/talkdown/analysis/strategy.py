@@ -169,7 +169,7 @@ class StrategyAnalyzer:
             ids, types = pair_ids(tokenizer, turn.text, context, max_tokens=PAIR_TOKENS)
             arr = np.asarray([ids], dtype=np.int64)
             feeds.append({"input_ids": arr, "attention_mask": np.ones_like(arr), "token_type_ids": np.asarray([types])})
-        return np.stack(run_each(graph, feeds))
+        return np.stack([outputs[0] for outputs in run_each(graph, feeds)])
 
     def _mapped(self, turn: Turn, ctx: Context) -> Annotation:
         skills = [a for a in ctx.prior if a.family == "talkdown_skill"]

@@ -27,7 +27,7 @@ from typing import ClassVar, TypeVar
 import numpy as np
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.encoder import AHEAD, FloatArray, load_graph, load_tokenizer, pair_ids, run_each
+from talkdown.analysis.encoder import AHEAD, FloatArray, Outputs, load_graph, load_tokenizer, pair_ids, run_each
 from talkdown.analysis.lexicons import is_judgeable
 from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, read_verified
 from talkdown.domain.annotations import Annotation
@@ -37,7 +37,7 @@ V = TypeVar("V")
 
 MODEL_FILE = "talkdown-minilm-int8.onnx"
 SETTINGS_FILE = "talkdown-minilm-settings.json"
-SHA256_PREFIX = "dbc70c1a"
+SHA256_PREFIX = "4b386bd2"
 """First 8 hex digits of the shipped graph's sha256 (printed by ``eval/train_turn_encoder.py``)."""
 CONTEXT_TAG = {"negotiator": "negotiator: ", "subject": "subject: "}
 CACHE_SIZE = 4096
@@ -75,7 +75,7 @@ def context_of(window: Sequence[Turn]) -> str:
 class TurnModel:
     """Probabilities per (family, label) for turns in context; loaded on first use, once per process."""
 
-    _cache: ClassVar[OrderedDict[tuple[str, str, str], FloatArray]] = OrderedDict()  # shared by every analyser
+    _cache: ClassVar[OrderedDict[tuple[str, str, str], Outputs]] = OrderedDict()  # shared by every analyser
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, directory: Path) -> None:
@@ -95,9 +95,24 @@ class TurnModel:
         texts = [t.text[:MAX_CHARS] for t in turns]
         rows = self._rows(settings, texts, [context_of(w) for w in windows])
         columns = [(k, label) for k, (f, label) in enumerate(settings.outputs) if f == family]
-        return [{label: float(row[k]) for k, label in columns} for row in rows]
+        return [{label: float(row[0][k]) for k, label in columns} for row in rows]
 
-    def _rows(self, settings: Settings, texts: list[str], contexts: list[str]) -> list[FloatArray]:
+    def vectors(self, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]) -> FloatArray:
+        """Per turn, the graph's ``turn_vector`` (unit, 384-d; ``eval/onnx_turn_vector.py``), which the emotion
+        head reads. The same pass as the probabilities: a subject turn the cue analyser read costs nothing more."""
+        rows = self._rows(
+            load_settings(self._dir), [t.text[:MAX_CHARS] for t in turns], [context_of(w) for w in windows]
+        )
+        if rows and len(rows[0]) < 2:
+            where = str(Path(self._dir) / MODEL_FILE)
+            raise TalkdownError("TD602", file=where, problem="it has no turn_vector output; reinstall talkdown")
+        return np.stack([row[1] for row in rows]) if rows else np.zeros((0, 384), dtype=np.float32)
+
+    @property
+    def sha256(self) -> str:
+        return load_graph(self._dir, MODEL_FILE).sha256
+
+    def _rows(self, settings: Settings, texts: list[str], contexts: list[str]) -> list[Outputs]:
         keys = [(self._dir, t, c) for t, c in zip(texts, contexts, strict=True)]
         with self._lock:
             found = {k: self._cache[k] for k in keys if k in self._cache}
