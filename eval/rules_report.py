@@ -40,6 +40,9 @@ DEFAULT_FILES = (
     "eval/data/indomain_writer7.jsonl",
     "eval/data/indomain_writer8.jsonl",
     "eval/data/indomain_writer9.jsonl",
+    "eval/data/indomain_writer10.jsonl",
+    "eval/data/indomain_writer11.jsonl",
+    "eval/data/indomain_writer12.jsonl",
 )
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.
@@ -92,6 +95,9 @@ SPLIT_SETS = (
     "indomain_writer7.jsonl",
     "indomain_writer8.jsonl",
     "indomain_writer9.jsonl",
+    "indomain_writer10.jsonl",
+    "indomain_writer11.jsonl",
+    "indomain_writer12.jsonl",
 )
 
 
