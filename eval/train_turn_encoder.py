@@ -259,7 +259,10 @@ def main() -> None:
     ap.add_argument("--cue-weight", type=float, default=2.0, help="Loss weight of the cue outputs.")
     ap.add_argument("--layers", type=int, default=6, help="Transformer layers kept (MiniLM-L6 has 6).")
     ap.add_argument("--out", type=Path, default=PACKAGED_MODELS)
-    ap.add_argument("--validate-only", action="store_true", help="Stop after the 80/20 run (no export).")
+    ap.add_argument("--validate-only", action="store_true", help="Stop after the validation run (no export).")
+    ap.add_argument("--folds", type=int, default=1,
+                    help="1: one 80/20 split; K > 1: K models, each conversation predicted by the one that did not "
+                    "see it, and the choices made on all of them (steadier thresholds, K times the time).")  # fmt: skip
     ap.add_argument("--rechoose", action="store_true", help="Only redo the choices from the kept validation run.")
     ap.add_argument("--reuse-validation", action="store_true",
                     help="Take the choices of an earlier --validate-only run on the same data.")  # fmt: skip
@@ -275,11 +278,14 @@ def main() -> None:
     items = items_of(pairs, y, m)
     convs = sorted(set(groups))
     random.Random(args.seed).shuffle(convs)  # noqa: S311
-    held = set(convs[: len(convs) // 5])
-    fit = [i for i, g in enumerate(groups) if g not in held]
-    val = [i for i, g in enumerate(groups) if g in held]
-    print(f"{len(items)} turns, {len(convs)} conversations; validation {len(val)} turns", file=sys.stderr)
-    same = {k: str(v) for k, v in vars(args).items() if k in ("seed", "epochs", "lr", "batch", "cue_weight", "layers")}
+    folds = (
+        [set(convs[: len(convs) // 5])] if args.folds <= 1 else [set(convs[k :: args.folds]) for k in range(args.folds)]
+    )
+    val = [i for i, g in enumerate(groups) if any(g in held for held in folds)]
+    print(f"{len(items)} turns, {len(convs)} conversations; validation {len(val)} turns in {len(folds)} fold(s)",
+          file=sys.stderr)  # fmt: skip
+    same = {k: str(v) for k, v in vars(args).items()
+            if k in ("seed", "epochs", "lr", "batch", "cue_weight", "layers", "folds")}  # fmt: skip
     previous = json.loads(RESULT.read_text()) if RESULT.is_file() else {}
     if (
         args.reuse_validation
@@ -289,11 +295,16 @@ def main() -> None:
         rows = previous["validation"]  # the 80/20 run is deterministic: same data and settings, same choices
         print("choices reused from the validation run with the same data and settings", file=sys.stderr)
     else:
-        first = train([items[i] for i in fit], args)
-        p_val = probabilities(first, [items[i] for i in val])
+        p_all = np.zeros(y.shape, dtype=np.float64)
+        for k, held in enumerate(folds):
+            print(f"fold {k + 1}/{len(folds)}", file=sys.stderr)
+            first = train([item for item, g in zip(items, groups, strict=True) if g not in held], args)
+            part = [i for i, g in enumerate(groups) if g in held]
+            p_all[part] = probabilities(first, [items[i] for i in part])
+            del first
+        p_val = p_all[val]
         np.savez_compressed(VALIDATION, y=y[val], r=r[val], m=m[val], p=p_val)  # to revisit the choices later
         rows = choose(y[val], r[val], m[val], p_val)
-        del first
     result: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "validation": rows,
                               "inputs_sha256": inputs, "turns": len(items), "validation_turns": len(val)}  # fmt: skip
     if not args.validate_only:
