@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -30,6 +33,24 @@ IN_CI = os.environ.get("CI") == "true"
 PG_URL = os.environ.get("TALKDOWN_TEST_POSTGRES_URL")
 TEMPLATE = "talkdown_test_template"
 START = datetime(2026, 3, 14, 19, 42, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def eval_script() -> Callable[[str], ModuleType]:
+    """Import a script of ``eval/`` by name (``eval/`` is not a package; its scripts import ``bench/machine``)."""
+
+    def load(name: str) -> ModuleType:
+        for folder in ("bench", "eval"):
+            if str(ROOT / folder) not in sys.path:
+                sys.path.insert(0, str(ROOT / folder))
+        spec = importlib.util.spec_from_file_location(f"eval_{name}", ROOT / "eval" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
 
 
 def _admin_engine():  # type: ignore[no-untyped-def]

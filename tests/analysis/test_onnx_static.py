@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -12,17 +11,6 @@ import pytest
 
 onnx = pytest.importorskip("onnx")
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_onnx_static", ROOT / "eval" / "onnx_static.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 INTS = TensorProto.INT64
 INPUTS = [helper.make_tensor_value_info("input_ids", INTS, [1, "S"]),
@@ -84,8 +72,12 @@ def _two_varying() -> Any:
     return _model(nodes, outputs, {**CONSTS, "flat": np.asarray([1, 1, -1], dtype=np.int64)})
 
 
-def test_shape_chains_and_nan_guards_go_and_every_output_stays_the_same() -> None:
-    static = _module()
+@pytest.fixture(scope="module")
+def static(eval_script: Callable[[str], ModuleType]) -> ModuleType:
+    return eval_script("onnx_static")
+
+
+def test_shape_chains_and_nan_guards_go_and_every_output_stays_the_same(static: ModuleType) -> None:
     before = _graph()
     after = static.make_static(before)
     ops = [n.op_type for n in after.graph.node]
@@ -96,13 +88,12 @@ def test_shape_chains_and_nan_guards_go_and_every_output_stays_the_same() -> Non
     assert static.check_identical(before, after) == 3 * len(static.CHECK_LENGTHS)
 
 
-def test_a_graph_it_cannot_make_static_is_refused() -> None:
+def test_a_graph_it_cannot_make_static_is_refused(static: ModuleType) -> None:
     with pytest.raises(ValueError, match="more than one dimension varies"):
-        _module().make_static(_two_varying())
+        static.make_static(_two_varying())
 
 
-def test_a_change_in_outputs_is_caught() -> None:
-    static = _module()
+def test_a_change_in_outputs_is_caught(static: ModuleType) -> None:
     before = _graph()
     after = static.make_static(before)
     for init in after.graph.initializer:

@@ -5,8 +5,7 @@ Marked integration: it loads the shipped 23 MB turn graph.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -19,29 +18,22 @@ from talkdown.analysis.model_io import PACKAGED_MODELS  # noqa: E402
 from talkdown.analysis.turn_model import MODEL_FILE  # noqa: E402
 
 pytestmark = pytest.mark.integration
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def _module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("eval_onnx_turn_vector", ROOT / "eval" / "onnx_turn_vector.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+@pytest.fixture(scope="module")
+def tv(eval_script: Callable[[str], ModuleType]) -> ModuleType:
+    return eval_script("onnx_turn_vector")
 
 
-TV = _module()
-
-
-def _without_vector(model: Any) -> Any:
+def _without_vector(model: Any, output: str) -> Any:
     """The shipped graph as training exports it, before the vector is added: its first output only."""
     out = onnx.ModelProto()
     out.CopyFrom(model)
-    keep = [o for o in out.graph.output if o.name != TV.OUTPUT]
+    keep = [o for o in out.graph.output if o.name != output]
     del out.graph.output[:]
     out.graph.output.extend(keep)
     added = [n for n in out.graph.node if any(name.startswith("/turn_vector/") for name in n.output)]
-    added += [n for n in out.graph.node if TV.OUTPUT in n.output]
+    added += [n for n in out.graph.node if output in n.output]
     for node in added:
         out.graph.node.remove(node)
     for init in [i for i in out.graph.initializer if i.name.startswith("/turn_vector/")]:
@@ -52,29 +44,29 @@ def _without_vector(model: Any) -> Any:
 SHIPPED = onnx.load(str(PACKAGED_MODELS / MODEL_FILE))
 
 
-def test_adding_the_vector_to_the_exported_graph_gives_the_shipped_graph() -> None:
-    bare = _without_vector(SHIPPED)
-    again = TV.add_turn_vector(bare)
-    TV.check(bare, again)  # probabilities bit for bit, a unit 384-vector
+def test_adding_the_vector_to_the_exported_graph_gives_the_shipped_graph(tv: ModuleType) -> None:
+    bare = _without_vector(SHIPPED, tv.OUTPUT)
+    again = tv.add_turn_vector(bare)
+    tv.check(bare, again)  # probabilities bit for bit, a unit 384-vector
     assert again.SerializeToString() == SHIPPED.SerializeToString()
 
 
-def test_the_vector_reads_layer_two_and_only_the_turn_segment() -> None:
+def test_the_vector_reads_layer_two_and_only_the_turn_segment(tv: ModuleType) -> None:
     (mul,) = [n for n in SHIPPED.graph.node if n.output == ["/turn_vector/masked"]]
-    assert mul.input[0].startswith(f"/inner/bert/encoder/layer.{TV.LAYER}/output/")
+    assert mul.input[0].startswith(f"/inner/bert/encoder/layer.{tv.LAYER}/output/")
     import onnxruntime as ort
 
     session = ort.InferenceSession(SHIPPED.SerializeToString(), providers=["CPUExecutionProvider"])
     ids = np.asarray([[101, 2054, 2024, 102, 7592, 2088, 102]], dtype=np.int64)
     feed = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
-    one = session.run([TV.OUTPUT], {**feed, "token_type_ids": np.asarray([[0, 0, 0, 0, 1, 1, 1]])})[0]
-    other = session.run([TV.OUTPUT], {**feed, "token_type_ids": np.asarray([[0, 0, 0, 0, 0, 0, 0]])})[0]
+    one = session.run([tv.OUTPUT], {**feed, "token_type_ids": np.asarray([[0, 0, 0, 0, 1, 1, 1]])})[0]
+    other = session.run([tv.OUTPUT], {**feed, "token_type_ids": np.asarray([[0, 0, 0, 0, 0, 0, 0]])})[0]
     assert not np.allclose(one, other)  # the context segment is left out of the sum
 
 
-def test_a_graph_that_has_the_vector_already_or_a_layer_it_lacks_is_refused() -> None:
+def test_a_graph_that_has_the_vector_already_or_a_layer_it_lacks_is_refused(tv: ModuleType) -> None:
     with pytest.raises(ValueError, match="already has"):
-        TV.add_turn_vector(SHIPPED)
-    bare = _without_vector(SHIPPED)
+        tv.add_turn_vector(SHIPPED)
+    bare = _without_vector(SHIPPED, tv.OUTPUT)
     with pytest.raises(ValueError, match="with a layer 9"):
-        TV.add_turn_vector(bare, layer=9)
+        tv.add_turn_vector(bare, layer=9)

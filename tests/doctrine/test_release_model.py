@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -13,15 +13,6 @@ from talkdown.domain.enums import IncidentType
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "doctrine" / "cases.yaml"
-
-
-def _eval_module():  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(ROOT / "bench"))
-    spec = importlib.util.spec_from_file_location("eval_release_model", ROOT / "eval" / "release_model.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_packaged_library_loads_and_political_incidents_end_negotiated_less_often() -> None:
@@ -55,8 +46,10 @@ def test_the_fit_learns_a_planted_effect() -> None:
     assert predict(model, political=True, hostages=2) < 0.2 < 0.5 < predict(model, political=False, hostages=2)
 
 
-def test_the_eval_gives_identical_results_on_two_runs_and_reports_a_verdict() -> None:
-    module = _eval_module()
+def test_the_eval_gives_identical_results_on_two_runs_and_reports_a_verdict(
+    eval_script: Callable[[str], ModuleType],
+) -> None:
+    module = eval_script("release_model")
     yaml_text = "\n".join(
         f"- {{id: c{i}, type: {'hijacking' if i % 3 == 0 else 'hostage'}, hostages: {i % 5}, "
         f"outcome: {'negotiated_release' if i % 2 else 'tactical_resolution'}}}"
