@@ -193,8 +193,8 @@ def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, t
     if len(questions) >= 3 and sum(1 for q in questions if _FACT_QUESTION.match(q.strip())) >= 2:
         other_spans.append((0, len(norm.rstrip())))
         ids.append("interrogation")
-    mirror = find_mirror(text, previous_subject)
-    if mirror and "suicide_cue" in previous_cues:
+    mirror = find_mirror(text, previous_subject) if "suicide_cue" in previous_cues else None
+    if mirror:
         other_spans += mirror
         ids.insert(0, "mirroring_death_talk")
     if ids:
