@@ -80,6 +80,13 @@ MIN_SUPPORT = 15
 SLACK = 0.01
 SUICIDE_PRECISION = 0.75
 VALIDATION = REPO / "eval" / "results" / "turn_encoder_validation.npz"
+
+
+def validation_file(folds: int) -> Path:
+    """Where a validation run's predictions are kept: the 80/20 run and a K-fold run side by side."""
+    return VALIDATION if folds <= 1 else VALIDATION.with_name(f"turn_encoder_validation_k{folds}.npz")
+
+
 WINDOW = 20
 Item = tuple[list[int], list[int], list[float], list[float]]  # ids, segment ids, targets, loss mask
 SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "party": "party"}
@@ -264,6 +271,7 @@ def main() -> None:
                     help="1: one 80/20 split; K > 1: K models, each conversation predicted by the one that did not "
                     "see it, and the choices made on all of them (steadier thresholds, K times the time).")  # fmt: skip
     ap.add_argument("--rechoose", action="store_true", help="Only redo the choices from the kept validation run.")
+    ap.add_argument("--families", default="", help="With --rechoose: only these families (comma-separated).")
     ap.add_argument("--reuse-validation", action="store_true",
                     help="Take the choices of an earlier --validate-only run on the same data.")  # fmt: skip
     args = ap.parse_args()
@@ -303,8 +311,12 @@ def main() -> None:
             p_all[part] = probabilities(first, [items[i] for i in part])
             del first
         p_val = p_all[val]
-        np.savez_compressed(VALIDATION, y=y[val], r=r[val], m=m[val], p=p_val)  # to revisit the choices later
+        np.savez_compressed(validation_file(args.folds), y=y[val], r=r[val], m=m[val], p=p_val)  # for --rechoose
         rows = choose(y[val], r[val], m[val], p_val)
+    if args.folds > 1:  # kept beside the 80/20 choices; --rechoose --folds K --families ... adopts them
+        previous[f"validation_k{args.folds}"] = rows
+        RESULT.write_text(json.dumps(previous, indent=2) + "\n")
+        return
     result: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "validation": rows,
                               "inputs_sha256": inputs, "turns": len(items), "validation_turns": len(val)}  # fmt: skip
     if not args.validate_only:
@@ -333,10 +345,18 @@ def write_settings(result: dict[str, Any], args: argparse.Namespace) -> None:
 
 
 def rechoose(args: argparse.Namespace) -> None:
-    """New choices from the kept validation predictions, for the graph already shipped (no training)."""
-    saved = np.load(VALIDATION)
+    """New choices from kept validation predictions (``--folds`` picks the run), for the graph already shipped (no
+    training). ``--families`` limits the new choices to those families; the others keep theirs."""
+    saved = np.load(validation_file(args.folds))
     result = json.loads(RESULT.read_text())
-    result["validation"] = choose(saved["y"], saved["r"], saved["m"], saved["p"])
+    rows = choose(saved["y"], saved["r"], saved["m"], saved["p"])
+    families = set(args.families.split(",")) if args.families else {family for family, _ in OUTPUTS}
+    source = result.setdefault("choices_from", {})
+    for key, row in rows.items():
+        family = key.split("/", 1)[0]
+        if family in families:
+            result["validation"][key] = row
+            source[family] = f"{args.folds}-fold" if args.folds > 1 else "80/20"
     write_settings(result, args)
     RESULT.write_text(json.dumps(result, indent=2) + "\n")
 
@@ -372,7 +392,9 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   {args.seed}, torch CPU, deterministic algorithms. int8 vs fp32 on 200 turns: max |difference|
   {result.get("int8_vs_fp32_max_abs", "n/a")}.
 - **Choices**: on a 20 % validation split of the training conversations ({result["validation_turns"]} turns)
-  with a model trained on the other 80 %; the shipped graph is trained on all of them.
+  with a model trained on the other 80 %; the shipped graph is trained on all of them. Families re-chosen on
+  K-fold predictions instead (every training conversation predicted by a model that did not see it):
+  {", ".join(f"{f} ({k})" for f, k in sorted(result.get("choices_from", {}).items())) or "none"}.
 - **Command**: `.venv/bin/python eval/train_turn_encoder.py --validate-only` then `--reuse-validation` (seed
   {args.seed}, {args.epochs} epochs, lr {args.lr}, cue loss weight {args.cue_weight})
 - **Limits**: small, synthetic, English training set by five writers; rare labels (self_disclosure,
