@@ -43,6 +43,7 @@ DEFAULT_FILES = (
     "eval/data/indomain_writer10.jsonl",
     "eval/data/indomain_writer11.jsonl",
     "eval/data/indomain_writer12.jsonl",
+    "eval/data/indomain_writer13.jsonl",
 )
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.
@@ -98,6 +99,7 @@ SPLIT_SETS = (
     "indomain_writer10.jsonl",
     "indomain_writer11.jsonl",
     "indomain_writer12.jsonl",
+    "indomain_writer13.jsonl",
 )
 
 
