@@ -4,9 +4,10 @@ Why: the rules are transparent and precise but miss much of what people who neve
 ~0.55, skill macro-F1 ~0.57 on such text, ``docs/analysis.md``). A MiniLM fine-tuned on five writers'
 labelled transcripts (``eval/train_turn_encoder.py``) reads the turn with the turn before it, so "Not yet."
 after "Has anyone been hurt?" can be read as the threat it is. One graph with a sigmoid per (family, label)
-serves all three analysers: one 23 MB file, one forward pass per turn, shared through a small cache.
+serves all three analysers: one 23 MB file, one forward pass per turn, shared through a small cache. The same
+pass gives the emotion analyser its input, ``turn_vector`` (``eval/onnx_turn_vector.py``).
 
-How it joins the rules is decided per label by the training script on a validation split and shipped in
+How it joins the rules is decided per label by the training script on validation predictions and shipped in
 ``talkdown-minilm-settings.json``: ``rules`` (the model is not asked), ``union`` (the model adds the label at
 or above its threshold) or ``model`` (the model decides; skills and avoid only). The graph and the settings
 are checked against ``manifest.json`` (sha256), and the graph's digest must start with ``SHA256_PREFIX``.
@@ -73,7 +74,8 @@ def context_of(window: Sequence[Turn]) -> str:
 
 
 class TurnModel:
-    """Probabilities per (family, label) for turns in context; loaded on first use, once per process."""
+    """Probabilities per (family, label), and the emotion head's ``turn_vector``, for turns in context; loaded on
+    first use, once per process."""
 
     _cache: ClassVar[OrderedDict[tuple[str, str, str], Outputs]] = OrderedDict()  # shared by every analyser
     _lock: ClassVar[threading.Lock] = threading.Lock()
