@@ -25,6 +25,11 @@ the choices without training again.
 
     .venv/bin/python eval/train_turn_encoder.py --validate-only      # the 80/20 run: choices (~5 min, 2 cores)
     .venv/bin/python eval/train_turn_encoder.py --reuse-validation   # the shipped graph (~8 min)
+    .venv/bin/python eval/train_turn_encoder.py --folds 5            # 5-fold predictions (~27 min)
+    .venv/bin/python eval/train_turn_encoder.py --rechoose --folds 5 --families talkdown_skill,talkdown_avoid
+
+The last two re-make the skill and avoid choices on predictions for every training conversation (the 80/20
+split left rare labels with too few positives; docs/analysis.md); the cue choices stay with the 80/20 run.
 
 Settings (defaults): seed 11, 6 epochs, lr 1e-4, cue loss weight 2. They were compared on the validation split
 (4 epochs at 8e-5; 6 at 1e-4; cue weight 1 / 2 / 3; see docs/analysis.md), which makes its figures slightly
@@ -396,7 +401,8 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   K-fold predictions instead (every training conversation predicted by a model that did not see it):
   {", ".join(f"{f} ({k})" for f, k in sorted(result.get("choices_from", {}).items())) or "none"}.
 - **Command**: `.venv/bin/python eval/train_turn_encoder.py --validate-only` then `--reuse-validation` (seed
-  {args.seed}, {args.epochs} epochs, lr {args.lr}, cue loss weight {args.cue_weight})
+  {args.seed}, {args.epochs} epochs, lr {args.lr}, cue loss weight {args.cue_weight}); then `--folds 5` and
+  `--rechoose --folds 5 --families` for the families listed under Choices
 - **Limits**: small, synthetic, English training set by five writers; rare labels (self_disclosure,
   ultimatum, threat by the negotiator) have a handful of examples; scores on other writers' text are in
   `eval/results/rules.json` (untouched halves).
