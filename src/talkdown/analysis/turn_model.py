@@ -93,18 +93,14 @@ class TurnModel:
     ) -> list[dict[str, float]]:
         """Per turn (with the turns before it), the probability of each label of ``family``. A turn already
         read by another analyser (skills and avoid read the same negotiator turns) is served from the cache."""
-        settings = load_settings(self._dir)
-        texts = [t.text[:MAX_CHARS] for t in turns]
-        rows = self._rows(settings, texts, [context_of(w) for w in windows])
-        columns = [(k, label) for k, (f, label) in enumerate(settings.outputs) if f == family]
+        rows = self._rows(turns, windows)
+        columns = [(k, label) for k, (f, label) in enumerate(load_settings(self._dir).outputs) if f == family]
         return [{label: float(row[0][k]) for k, label in columns} for row in rows]
 
     def vectors(self, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]) -> FloatArray:
         """Per turn, the graph's ``turn_vector`` (unit, 384-d; ``eval/onnx_turn_vector.py``), which the emotion
         head reads. The same pass as the probabilities: a subject turn the cue analyser read costs nothing more."""
-        rows = self._rows(
-            load_settings(self._dir), [t.text[:MAX_CHARS] for t in turns], [context_of(w) for w in windows]
-        )
+        rows = self._rows(turns, windows)
         if rows and len(rows[0]) < 2:
             where = str(Path(self._dir) / MODEL_FILE)
             raise TalkdownError("TD602", file=where, problem="it has no turn_vector output; reinstall talkdown")
@@ -114,8 +110,9 @@ class TurnModel:
     def sha256(self) -> str:
         return load_graph(self._dir, MODEL_FILE).sha256
 
-    def _rows(self, settings: Settings, texts: list[str], contexts: list[str]) -> list[Outputs]:
-        keys = [(self._dir, t, c) for t, c in zip(texts, contexts, strict=True)]
+    def _rows(self, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]) -> list[Outputs]:
+        """The graph's outputs per turn in its window, each (text, previous turn) run once and cached."""
+        keys = [(self._dir, t.text[:MAX_CHARS], context_of(w)) for t, w in zip(turns, windows, strict=True)]
         with self._lock:
             found = {k: self._cache[k] for k in keys if k in self._cache}
         todo = list(dict.fromkeys(k for k in keys if k not in found))
@@ -124,7 +121,7 @@ class TurnModel:
             if not graph.sha256.startswith(SHA256_PREFIX):
                 problem = f"sha256 {graph.sha256[:8]} is not the one this talkdown declares ({SHA256_PREFIX})"
                 raise TalkdownError("TD602", file=str(Path(self._dir) / MODEL_FILE), problem=f"{problem}; reinstall")
-            tokenizer = load_tokenizer(self._dir)
+            tokenizer, settings = load_tokenizer(self._dir), load_settings(self._dir)
             feeds = []
             for _, text, context in todo:
                 ids, types = pair_ids(tokenizer, text, context, max_tokens=settings.max_tokens)
