@@ -39,6 +39,13 @@ def _ram_gib() -> float:
         return 0.0
 
 
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:  # e.g. torch, only in the [train] extra
+        return "not installed"
+
+
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -56,7 +63,7 @@ def meta(*, packages: tuple[str, ...] = (), inputs: tuple[Path, ...] = (), **ext
         "ram_gib": _ram_gib(),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "packages": {p: metadata.version(p) for p in packages},
+        "packages": {p: _version(p) for p in packages},
         "inputs": {str(p): sha256_of(p) for p in inputs},
         **extra,
     }

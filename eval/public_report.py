@@ -23,19 +23,17 @@ shipped figure): a plain scikit-learn TF-IDF (word 1–2-grams, sublinear tf, mi
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import os
-import platform
-import subprocess
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from machine import meta, sha256_of
 
 from talkdown.analysis.registry import default_pipeline
 from talkdown.services.evaluate import STRATEGY_TO_THERAPIST, evaluate_files
@@ -43,53 +41,6 @@ from talkdown.services.evaluate import STRATEGY_TO_THERAPIST, evaluate_files
 DATASETS = ("annomi", "casino", "esconv", "goemotions")
 DEFAULT_SEED = 13
 PACKAGES = ("talkdown", "numpy", "scipy", "scikit-learn", "pydantic", "onnxruntime", "tokenizers", "torch")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _git_commit() -> str:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True, check=True)
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def _ram_gb() -> float:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    return 0.0
-
-
-def _versions() -> dict[str, str]:
-    out = {}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
 
 
 def _rows(path: Path, family: str) -> list[tuple[str, list[str]]]:
@@ -181,7 +132,7 @@ def main() -> None:
         if not path.is_file():
             print(f"{path}: missing, skipped", file=sys.stderr)
             continue
-        inputs[f"{name}/{path.name}"] = _sha256(path)
+        inputs[f"{name}/{path.name}"] = sha256_of(path)
         t0 = time.perf_counter()
         report = evaluate_files([path], pipeline=pipeline)
         timings[name] = round(time.perf_counter() - t0, 2)
@@ -199,24 +150,17 @@ def main() -> None:
         for fam, value in base.items():
             mine = f"{shipped[fam]:.4f}" if fam in shipped else "-"
             print(f"{fam:<28} {mine:>9} {value:>9.4f}", file=sys.stderr)
-    meta = {
-        "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "commit": _git_commit(),
-        "cpu": _cpu(),
-        "cores": os.cpu_count(),
-        "ram_gb": _ram_gb(),
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "packages": _versions(),
-        "inputs_sha256": inputs,
-        "seed": args.seed,
-        "seconds": timings,
-        "analyzers": [f"{i.name} {i.version} ({i.kind})" for i in pipeline.describe()],
-        "command": "python eval/public_report.py " + " ".join(sys.argv[1:]),
-    }
+    about = meta(
+        packages=PACKAGES,
+        inputs_sha256=inputs,
+        seed=args.seed,
+        seconds=timings,
+        analyzers=[f"{i.name} {i.version} ({i.kind})" for i in pipeline.describe()],
+        command="python eval/public_report.py " + " ".join(sys.argv[1:]),
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        json.dumps({"meta": meta, "results": results, "baseline": base}, indent=2) + "\n", encoding="utf-8"
+        json.dumps({"meta": about, "results": results, "baseline": base}, indent=2) + "\n", encoding="utf-8"
     )
     print(f"wrote {args.out}", file=sys.stderr)
 
