@@ -1,0 +1,101 @@
+"""Score two turn-model folders side by side on the same files: the before/after tables of a retrain.
+
+Why a script: a retrain of the turn graph is judged on files it never read (the even-numbered halves, writers'
+fresh test sets), with the cue, skill and avoid analysers exactly as ``talkdown eval`` runs them, and the
+figures quoted in docs/analysis.md must be re-runnable. Each folder holds a graph, its settings and manifest
+(``src/talkdown/analysis/models`` or a copy of an older commit's, e.g. ``git archive <commit>
+src/talkdown/analysis/models | tar -x -C /tmp/before``).
+
+    .venv/bin/python eval/compare_models.py BEFORE_DIR AFTER_DIR FILE.jsonl[:even|:odd] ... [--out X.json]
+
+``FILE:even`` scores only the even-numbered conversations of FILE (the untouched half of a set whose odd half
+trains), ``FILE:odd`` the others.
+
+A graph other than the one this talkdown pins (``turn_model.SHA256_PREFIX``) is refused at run time; this
+script lifts that pin for its own process only, since comparing candidate graphs is its purpose (the manifest
+sha256 checks still apply).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+
+from machine import meta
+
+from talkdown.analysis import turn_model
+from talkdown.analysis.avoid import AvoidAnalyzer
+from talkdown.analysis.cues import CueAnalyzer
+from talkdown.analysis.pipeline import Pipeline
+from talkdown.analysis.skills import SkillAnalyzer
+from talkdown.services.evaluate import evaluate_files
+
+COLUMNS = ("cue", "threat", "suicide_P", "suicide_R", "deadline", "demand", "weapon", "skill", "avoid")
+
+
+def scores(model_dir: Path, path: Path) -> dict[str, float]:
+    pipeline = Pipeline((CueAnalyzer(model_dir=model_dir), SkillAnalyzer(model_dir=model_dir),
+                         AvoidAnalyzer(model_dir=model_dir)))  # fmt: skip
+    families = evaluate_files([path], pipeline=pipeline).to_json()["families"]
+    cue = families["talkdown_cue"]["labels"]
+
+    def of(label: str, key: str = "f1") -> float:
+        return float(cue.get(label, {}).get(key, 0.0))
+
+    values = (families["talkdown_cue"]["macro_f1"], of("threat"), of("suicide_cue", "precision"),
+              of("suicide_cue", "recall"), of("deadline"), of("demand"), of("weapon"),
+              families["talkdown_skill"]["macro_f1"], families["talkdown_avoid"]["macro_f1"])  # fmt: skip
+    return {k: round(float(v), 3) for k, v in zip(COLUMNS, values, strict=True)}
+
+
+def half(spec: str, into: Path) -> Path:
+    """``FILE``, or the even- or odd-numbered conversations of it (ids end in ``-NNN``) written under ``into``."""
+    name, _, part = spec.partition(":")
+    path = Path(name)
+    if not part:
+        return path
+    if part not in ("even", "odd"):
+        raise SystemExit(f"{spec}: the part after ':' must be 'even' or 'odd'")
+    keep = [line for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and int(json.loads(line)["id"].rsplit("-", 1)[1]) % 2 == (part == "odd")]  # fmt: skip
+    out = into / f"{path.stem}_{part}.jsonl"
+    out.write_text("\n".join(keep) + "\n", encoding="utf-8")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("before", type=Path)
+    ap.add_argument("after", type=Path)
+    ap.add_argument("files", nargs="+", help="JSONL files, each optionally FILE:even or FILE:odd")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    turn_model.SHA256_PREFIX = ""  # see the docstring: this process compares graphs on purpose
+    rows: dict[str, Any] = {}
+    print(f"{'file':28s} " + " ".join(f"{c:>17s}" for c in COLUMNS), file=sys.stderr)
+    with tempfile.TemporaryDirectory() as tmp:
+        for spec in args.files:
+            path = half(spec, Path(tmp))
+            before, after = scores(args.before, path), scores(args.after, path)
+            rows[spec] = {"before": before, "after": after}
+            cells = " ".join(f"{before[c]:>8.3f} → {after[c]:<6.3f}" for c in COLUMNS)
+            print(f"{path.stem[:28]:28s} {cells}", file=sys.stderr)
+    mean = {side: {c: round(sum(r[side][c] for r in rows.values()) / len(rows), 3) for c in COLUMNS}
+            for side in ("before", "after")}  # fmt: skip
+    print(f"mean before {mean['before']}\nmean after  {mean['after']}", file=sys.stderr)
+    if args.out:
+        inputs = tuple(sorted({Path(spec.partition(":")[0]) for spec in args.files}))
+        about = meta(packages=("talkdown",), inputs=inputs, before=str(args.before), after=str(args.after))
+        args.out.write_text(json.dumps({"meta": about, "files": rows, "mean": mean}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

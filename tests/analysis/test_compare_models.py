@@ -1,0 +1,24 @@
+"""eval/compare_models.py: ``FILE:even`` / ``FILE:odd`` select the halves that the training script keeps apart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+
+def test_a_half_holds_exactly_the_even_or_the_odd_numbered_conversations(
+    eval_script: Callable[[str], ModuleType], tmp_path: Path
+) -> None:
+    compare = eval_script("compare_models")
+    source = tmp_path / "set.jsonl"
+    source.write_text("".join(json.dumps({"id": f"talkdown-w9-{n:03d}", "turns": []}) + "\n" for n in range(1, 6)))
+    texts = {part: compare.half(f"{source}:{part}", tmp_path).read_text() for part in ("even", "odd")}
+    ids = {part: [json.loads(line)["id"][-3:] for line in text.splitlines() if line] for part, text in texts.items()}
+    assert ids == {"even": ["002", "004"], "odd": ["001", "003", "005"]}
+    assert compare.half(str(source), tmp_path) == source
+    with pytest.raises(SystemExit, match="'even' or 'odd'"):
+        compare.half(f"{source}:first", tmp_path)
