@@ -44,6 +44,7 @@ DEFAULT_FILES = (
     "eval/data/indomain_writer11.jsonl",
     "eval/data/indomain_writer12.jsonl",
     "eval/data/indomain_writer13.jsonl",
+    *(f"eval/data/indomain_writer{n}.jsonl" for n in range(14, 21)),
 )
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.
@@ -100,7 +101,8 @@ SPLIT_SETS = (
     "indomain_writer11.jsonl",
     "indomain_writer12.jsonl",
     "indomain_writer13.jsonl",
-)
+    *(f"indomain_writer{n}.jsonl" for n in range(16, 21)),
+)  # writers 14 and 15 are fresh test sets: scored whole, nothing of them is ever read
 
 
 def is_untouched(conv: dict[str, Any]) -> bool:
