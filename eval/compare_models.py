@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "bench"))
 
 from machine import meta
+from writer_sets import is_odd
 
 from talkdown.analysis import turn_model
 from talkdown.analysis.avoid import AvoidAnalyzer
@@ -65,7 +66,7 @@ def half(spec: str, into: Path) -> Path:
     if part not in ("even", "odd"):
         raise SystemExit(f"{spec}: the part after ':' must be 'even' or 'odd'")
     keep = [line for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and int(json.loads(line)["id"].rsplit("-", 1)[1]) % 2 == (part == "odd")]  # fmt: skip
+            if line.strip() and is_odd(json.loads(line)["id"]) == (part == "odd")]  # fmt: skip
     out = into / f"{path.stem}_{part}.jsonl"
     out.write_text("\n".join(keep) + "\n", encoding="utf-8")
     return out

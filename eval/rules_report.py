@@ -24,6 +24,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from writer_sets import FRESH, SPLIT, is_odd
+
 from talkdown.analysis.avoid import AvoidAnalyzer
 from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.change_talk import ChangeTalkAnalyzer
@@ -34,17 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = (
     "eval/data/indomain_dev.jsonl",
     "eval/data/indomain_holdout.jsonl",
-    "eval/data/indomain_crosswriter.jsonl",
-    "eval/data/indomain_writer3.jsonl",
-    "eval/data/indomain_writer6.jsonl",
-    "eval/data/indomain_writer7.jsonl",
-    "eval/data/indomain_writer8.jsonl",
-    "eval/data/indomain_writer9.jsonl",
-    "eval/data/indomain_writer10.jsonl",
-    "eval/data/indomain_writer11.jsonl",
-    "eval/data/indomain_writer12.jsonl",
-    "eval/data/indomain_writer13.jsonl",
-    *(f"eval/data/indomain_writer{n}.jsonl" for n in range(14, 21)),
+    *(f"eval/data/{name}" for name in (*SPLIT, *FRESH)),
 )
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.
@@ -88,25 +80,9 @@ def score(gold: list[set[str]], pred: list[set[str]]) -> dict[str, Any]:
     return {"macro_f1": round(macro, 3), "exact_match": round(exact, 3), "turns": len(gold), "labels": per_label}
 
 
-# Other writers' sets were split before any error was read: odd-numbered conversations could be used to fix
-# rules, even-numbered ones never were. Their scores are the honest estimate for unseen writers.
-SPLIT_SETS = (
-    "indomain_crosswriter.jsonl",
-    "indomain_writer3.jsonl",
-    "indomain_writer6.jsonl",
-    "indomain_writer7.jsonl",
-    "indomain_writer8.jsonl",
-    "indomain_writer9.jsonl",
-    "indomain_writer10.jsonl",
-    "indomain_writer11.jsonl",
-    "indomain_writer12.jsonl",
-    "indomain_writer13.jsonl",
-    *(f"indomain_writer{n}.jsonl" for n in range(16, 21)),
-)  # writers 14 and 15 are fresh test sets: scored whole, nothing of them is ever read
-
-
 def is_untouched(conv: dict[str, Any]) -> bool:
-    return int(str(conv["id"]).rsplit("-", 1)[1]) % 2 == 0
+    """Split sets' even-numbered conversations were never read to fix rules nor to train: the honest estimate."""
+    return not is_odd(str(conv["id"]))
 
 
 def evaluate_file(path: Path, show_errors: bool, *, untouched_only: bool = False) -> dict[str, Any]:
@@ -192,7 +168,7 @@ def main() -> None:
         results[path.name] = evaluate_file(path, show)
         inputs[path.name] = sha256(path)
         print_table(path.name, results[path.name])
-        if path.name in SPLIT_SETS:
+        if path.name in SPLIT:
             name = f"{path.name} (untouched half)"
             results[name] = evaluate_file(path, False, untouched_only=True)
             print_table(name, results[name])

@@ -61,6 +61,7 @@ sys.path.insert(0, str(REPO / "eval"))
 
 from onnx_turn_vector import vector_file
 from train_esconv_encoder import batches, build, export, onnx_predict, optimiser, tokenizer
+from writer_sets import SPLIT, TRAIN_WHOLE, is_odd
 
 from talkdown.analysis import avoid, cues, skills
 from talkdown.analysis.base import Context, Side, Turn
@@ -69,12 +70,7 @@ from talkdown.analysis.model_io import PACKAGED_MODELS, register_file
 from talkdown.analysis.turn_model import MODEL_FILE, SETTINGS_FILE, context_of
 
 DATA = REPO / "eval" / "data"
-TRAIN_ALL = ("indomain_dev.jsonl", "indomain_writer4.jsonl", "indomain_writer5.jsonl")
-TRAIN_ODD = (
-    "indomain_crosswriter.jsonl",
-    *(f"indomain_writer{n}.jsonl" for n in (3, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20)),
-)
-# Writers 14 and 15 are never read: they are the fresh test sets of the retrain that added writers 8-13 and 16-20.
+TRAIN_ALL, TRAIN_ODD = TRAIN_WHOLE, SPLIT  # writer_sets.FRESH (writers 14 and 15) is never read
 FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
     cues.FAMILY: ("subject", cues.LABELS),
     skills.FAMILY: ("negotiator", skills.LABELS),
@@ -100,10 +96,6 @@ def validation_file(folds: int) -> Path:
 WINDOW = 20
 Item = tuple[list[int], list[int], list[float], list[float]]  # ids, segment ids, targets, loss mask
 SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "party": "party"}
-
-
-def odd(conv_id: str) -> bool:
-    return int(conv_id.rsplit("-", 1)[1]) % 2 == 1
 
 
 RULES: dict[str, Any] = {
@@ -132,7 +124,7 @@ def load() -> tuple[list[tuple[str, str]], npt.NDArray[np.bool_], npt.NDArray[np
             if not line.strip():
                 continue
             conv: dict[str, Any] = json.loads(line)
-            if name in TRAIN_ODD and not odd(str(conv["id"])):
+            if name in TRAIN_ODD and not is_odd(str(conv["id"])):
                 continue  # the untouched half: never used for training or thresholds
             history: list[Turn] = []
             for raw in conv["turns"]:
