@@ -34,10 +34,9 @@ sys.path.insert(0, str(REPO / "bench"))
 from machine import meta
 from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
-from talkdown.analysis.cues import LABELS
+from talkdown.analysis.cues import FAMILY, LABELS
 from talkdown.services.evaluate import evaluate_files
 
-FAMILY = "talkdown_cue"
 STUDY = REPO / "eval" / "data" / "agreement"
 OUT = REPO / "eval" / "results" / "agreement.json"
 
