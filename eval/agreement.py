@@ -13,7 +13,9 @@ labelling guide and the unlabelled turns; their notes are beside it (``.md``). A
 Per label it reports annotator 2 scored against annotator 1 (precision, recall, F1; F1 is symmetric, so it is
 *the* pairwise agreement) with Cohen's kappa, and ``talkdown eval``'s per-label figures for the shipped
 analyser against annotator 1 and against annotator 2 (the same file with annotator 2's cue labels). Those two
-columns are fair only for files the shipped graph never trained on (check ``TRAIN_ODD`` in train_turn_encoder.py).
+columns are fair only for files the shipped graph never trained on (``writer_sets.TRAIN``): since the retrain of
+2026-11-26 it trains on writers 10-13 whole, so ``eval/results/agreement.json`` keeps the columns of graph
+4b386bd2, which never read them.
 
     .venv/bin/python eval/agreement.py          # writes eval/results/agreement.json
 """

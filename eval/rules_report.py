@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from writer_sets import FRESH, SPLIT, is_odd
+from writer_sets import FRESH, LATE, SPLIT, is_odd
 
 from talkdown.analysis.avoid import AvoidAnalyzer
 from talkdown.analysis.base import Context, Side, Turn
@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = (
     "eval/data/indomain_dev.jsonl",
     "eval/data/indomain_holdout.jsonl",
-    *(f"eval/data/{name}" for name in (*SPLIT, *FRESH)),
+    *(f"eval/data/{name}" for name in (*SPLIT, *LATE, *FRESH)),
 )
 WINDOW = 20
 # A fixed, arbitrary day: transcript times (hh:mm:ss) become aware UTC datetimes on it.

@@ -12,9 +12,10 @@ teaches the skill outputs), positive weights sqrt(negatives / positives) for ski
 ratio for cues (``--cue-pos-power 1``): the cue targets ask for recall, and on the validation split the full
 ratio bought suicide_cue recall 0.75 -> 0.82 at the same precision (docs/analysis.md).
 
-Data (never anything else): ``TRAIN_ALL`` whole and the odd-numbered conversations of ``TRAIN_ODD`` (every
-other writer's set except 14 and 15). The even-numbered conversations (the "untouched halves"),
-``indomain_holdout`` and writers 14 and 15 (fresh test sets) are never read.
+Data (never anything else): ``writer_sets.TRAIN``, whole: the dev set, writers 4 and 5, the split sets (until
+graph a7371ccd only their odd halves trained; their even halves were the test, see docs/analysis.md) and the
+late training sets 24-28. ``indomain_holdout`` and the fresh test sets (``writer_sets.FRESH``: writers 14, 15,
+21, 22, 23) are never read.
 
 How the model joins the rules, per label, chosen on a 20 % validation split of the training conversations
 (grouped, seeded) with a model trained on the other 80 %: ``rules`` (model off), ``union`` (rules, plus the
@@ -61,7 +62,7 @@ sys.path.insert(0, str(REPO / "eval"))
 
 from onnx_turn_vector import vector_file
 from train_esconv_encoder import batches, build, export, onnx_predict, optimiser, tokenizer
-from writer_sets import SPLIT, TRAIN_WHOLE, is_odd
+from writer_sets import FRESH, TRAIN
 
 from talkdown.analysis import avoid, cues, skills
 from talkdown.analysis.base import Context, Side, Turn
@@ -70,7 +71,6 @@ from talkdown.analysis.model_io import PACKAGED_MODELS, register_file
 from talkdown.analysis.turn_model import MODEL_FILE, SETTINGS_FILE, context_of
 
 DATA = REPO / "eval" / "data"
-TRAIN_ALL, TRAIN_ODD = TRAIN_WHOLE, SPLIT  # writer_sets.FRESH (writers 14 and 15) is never read
 FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
     cues.FAMILY: ("subject", cues.LABELS),
     skills.FAMILY: ("negotiator", skills.LABELS),
@@ -117,15 +117,13 @@ def load() -> tuple[list[tuple[str, str]], npt.NDArray[np.bool_], npt.NDArray[np
     gold, rules, mask = [], [], []
     groups: list[str] = []
     inputs: dict[str, str] = {}
-    for name in (*TRAIN_ALL, *TRAIN_ODD):
+    for name in TRAIN:
         path = DATA / name
         inputs[name] = hashlib.sha256(path.read_bytes()).hexdigest()
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             conv: dict[str, Any] = json.loads(line)
-            if name in TRAIN_ODD and not is_odd(str(conv["id"])):
-                continue  # the untouched half: never used for training or thresholds
             history: list[Turn] = []
             for raw in conv["turns"]:
                 turn = Turn(text=raw["text"], side=SIDES.get(raw["role"], "unknown"))
@@ -386,9 +384,9 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
 - **Use**: per label, `talkdown-minilm-settings.json` says whether the rules decide (`rules`), the model adds
   to them (`union`) or the model decides (`model`, skills and avoid only), and at which probability. Labels
   the model adds carry `detail["source"] = "model"` and the whole turn as evidence.
-- **Data**: talkdown's own labelled transcripts, {result["turns"]} turns: {", ".join(f"`{n}`" for n in TRAIN_ALL)}
-  whole and the odd-numbered conversations of {", ".join(f"`{n}`" for n in TRAIN_ODD)}. Their even-numbered
-  conversations, `indomain_holdout.jsonl` and writers 14 and 15 were not used for training or the choices below.
+- **Data**: talkdown's own labelled transcripts, {result["turns"]} turns, each file whole: {", ".join(f"`{n}`" for n in TRAIN)}.
+  `indomain_holdout.jsonl` and the fresh test sets ({", ".join(f"`{n}`" for n in FRESH)}) were not used for
+  training or the choices below.
 {data}
 - **Training**: masked BCE (only the families labelled on a turn; cue outputs weighted {args.cue_weight}), positive
   weights (neg/pos)^{args.cue_pos_power} for cues and sqrt(neg/pos) for the rest, AdamW lr
@@ -403,9 +401,9 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   {args.seed}, {args.epochs} epochs, lr {args.lr}, cue loss weight {args.cue_weight}, cue positive power
   {args.cue_pos_power}); then `--folds 5` and
   `--rechoose --folds 5 --families` for the families listed under Choices
-- **Limits**: small, synthetic, English training set from {len(TRAIN_ALL) + len(TRAIN_ODD)} writers' sets;
+- **Limits**: small, synthetic, English training set from {len(TRAIN)} writers' sets;
   rare labels (self_disclosure, ultimatum, threat by the negotiator) have a handful of examples; scores on
-  other writers' text are in `eval/results/rules.json` (untouched halves) and `eval/results/fresh_*.json`.
+  text it never read are in `eval/results/fresh_*.json` and `eval/results/compare_*.json`.
 
 ## Validation split (P / R / F1)
 

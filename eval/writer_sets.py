@@ -1,9 +1,14 @@
-"""Which of talkdown's labelled sets train the turn model, which are split, and which are never read.
+"""Which of talkdown's labelled sets train the turn model, which did the rules read half of, and which are never read.
 
 One definition for the training script, the rules report and the model comparison: before it, the list of
 split sets and the odd/even rule were spelled in each, and adding a writer meant keeping three copies equal.
-A split set's odd-numbered conversations may train and be read to fix rules; its even-numbered ones (the
-"untouched halves") never are. Fresh sets are scored whole and never read.
+
+- ``SPLIT``: sets whose odd-numbered conversations were read to fix the rules; their even-numbered ones (the
+  "untouched halves") never were, so ``rules_report`` still scores the rules on those. The turn graph trained
+  on the odd halves only until graph a7371ccd; since the retrain of 2026-11-26 it trains on them whole, so the
+  even halves no longer measure the model.
+- ``LATE``: training sets written after the rules' last change (nobody read them to fix a rule).
+- ``FRESH``: test sets, scored whole and never read by training, by rule changes or by the choices of a retrain.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ SPLIT = (
     "indomain_crosswriter.jsonl",
     *(f"indomain_writer{n}.jsonl" for n in (3, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20)),
 )
-FRESH = ("indomain_writer14.jsonl", "indomain_writer15.jsonl")
+LATE = tuple(f"indomain_writer{n}.jsonl" for n in (24, 25, 26, 27, 28))
+FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23))
+TRAIN = (*TRAIN_WHOLE, *SPLIT, *LATE)
+"""Everything the turn graph trains on, whole."""
 
 
 def is_odd(conv_id: str) -> bool:
-    """Conversation ids end in ``-NNN``; odd numbers are the half a split set may train on."""
+    """Conversation ids end in ``-NNN``; odd numbers are the half of a split set the rules were tuned on."""
     return int(conv_id.rsplit("-", 1)[1]) % 2 == 1
