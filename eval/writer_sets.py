@@ -19,7 +19,7 @@ SPLIT = (
     *(f"indomain_writer{n}.jsonl" for n in (3, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20)),
 )
 LATE = tuple(f"indomain_writer{n}.jsonl" for n in (24, 25, 26, 27, 28))
-FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23))
+FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23, 29, 30))
 TRAIN = (*TRAIN_WHOLE, *SPLIT, *LATE)
 """Everything the turn graph trains on, whole."""
 
