@@ -15,7 +15,7 @@ ratio bought suicide_cue recall 0.75 -> 0.82 at the same precision (docs/analysi
 Data (never anything else): ``writer_sets.TRAIN``, whole: the dev set, writers 4 and 5, the split sets (until
 graph a7371ccd only their odd halves trained; their even halves were the test, see docs/analysis.md) and the
 late training sets 24-28. ``indomain_holdout`` and the fresh test sets (``writer_sets.FRESH``: writers 14, 15,
-21, 22, 23) are never read.
+21-23, 29, 30) are never read.
 
 How the model joins the rules, per label, chosen on a 20 % validation split of the training conversations
 (grouped, seeded) with a model trained on the other 80 %: ``rules`` (model off), ``union`` (rules, plus the
@@ -26,13 +26,14 @@ graph is trained on all training conversations with the same settings and gets t
 validation predictions are kept (``eval/results/turn_encoder_validation.npz``) so ``--rechoose`` can revisit
 the choices without training again.
 
-    .venv/bin/python eval/train_turn_encoder.py --validate-only      # the 80/20 run: choices (~10 min, 2 cores)
-    .venv/bin/python eval/train_turn_encoder.py --reuse-validation   # the shipped graph (~12 min)
-    .venv/bin/python eval/train_turn_encoder.py --folds 5            # 5-fold predictions (~47 min)
-    .venv/bin/python eval/train_turn_encoder.py --rechoose --folds 5 --families talkdown_skill,talkdown_avoid
+    .venv/bin/python eval/train_turn_encoder.py --validate-only      # the 80/20 run: choices (~18 min, 2 cores)
+    .venv/bin/python eval/train_turn_encoder.py --reuse-validation   # the shipped graph (~23 min)
+    .venv/bin/python eval/train_turn_encoder.py --folds 3            # 3-fold predictions (~46 min)
+    .venv/bin/python eval/train_turn_encoder.py --rechoose --folds 3 --families talkdown_skill,talkdown_avoid
 
 The last two re-make the skill and avoid choices on predictions for every training conversation (the 80/20
 split left rare labels with too few positives; docs/analysis.md); the cue choices stay with the 80/20 run.
+(Graph a7371ccd used 5 folds over 7,801 turns; on 15,889 turns 5 folds would take ~90 min, so 3.)
 
 Settings (defaults): seed 11, 6 epochs, lr 1e-4, cue loss weight 2, cue positive power 1. They were compared on
 the validation split (4 epochs at 8e-5; 6 at 1e-4; cue weight 1 / 2 / 3; positive power 0.5 / 1; see
@@ -384,7 +385,8 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
 - **Use**: per label, `talkdown-minilm-settings.json` says whether the rules decide (`rules`), the model adds
   to them (`union`) or the model decides (`model`, skills and avoid only), and at which probability. Labels
   the model adds carry `detail["source"] = "model"` and the whole turn as evidence.
-- **Data**: talkdown's own labelled transcripts, {result["turns"]} turns, each file whole: {", ".join(f"`{n}`" for n in TRAIN)}.
+- **Data**: talkdown's own labelled transcripts, {result["turns"]} turns, each file whole:
+  {", ".join(f"`{n}`" for n in TRAIN)}.
   `indomain_holdout.jsonl` and the fresh test sets ({", ".join(f"`{n}`" for n in FRESH)}) were not used for
   training or the choices below.
 {data}
@@ -399,8 +401,8 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   {", ".join(f"{f} ({k})" for f, k in sorted(result.get("choices_from", {}).items())) or "none"}.
 - **Command**: `.venv/bin/python eval/train_turn_encoder.py --validate-only` then `--reuse-validation` (seed
   {args.seed}, {args.epochs} epochs, lr {args.lr}, cue loss weight {args.cue_weight}, cue positive power
-  {args.cue_pos_power}); then `--folds 5` and
-  `--rechoose --folds 5 --families` for the families listed under Choices
+  {args.cue_pos_power}); then `--folds K` and `--rechoose --folds K --families` for the families listed under
+  Choices
 - **Limits**: small, synthetic, English training set from {len(TRAIN)} writers' sets;
   rare labels (self_disclosure, ultimatum, threat by the negotiator) have a handful of examples; scores on
   text it never read are in `eval/results/fresh_*.json` and `eval/results/compare_*.json`.

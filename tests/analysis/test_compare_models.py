@@ -22,3 +22,19 @@ def test_a_half_holds_exactly_the_even_or_the_odd_numbered_conversations(
     assert compare.half(str(source), tmp_path) == source
     with pytest.raises(SystemExit, match="'even' or 'odd'"):
         compare.half(f"{source}:first", tmp_path)
+
+
+def test_pooled_scores_are_those_of_the_files_read_as_one_set(
+    eval_script: Callable[[str], ModuleType], tmp_path: Path
+) -> None:
+    compare = eval_script("compare_models")
+    from talkdown.analysis.model_io import PACKAGED_MODELS
+
+    lines = (Path(__file__).resolve().parents[2] / "eval" / "data" / "indomain_dev.jsonl").read_text().splitlines()
+    first, second, both = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "ab.jsonl"
+    first.write_text("\n".join(lines[:6]) + "\n")
+    second.write_text("\n".join(lines[6:12]) + "\n")
+    both.write_text("\n".join(lines[:12]) + "\n")
+    pooled = compare.scores(PACKAGED_MODELS, [first, second])
+    assert pooled == compare.scores(PACKAGED_MODELS, [both])
+    assert pooled != compare.scores(PACKAGED_MODELS, [first])  # the second file counts
