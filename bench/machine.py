@@ -54,6 +54,18 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shown(path: Path) -> str:
+    """A path as it reads on any machine: relative to the checkout, or ``../`` for the shared data beside it."""
+    resolved = path.resolve()
+    for base, prefix in ((REPO, ""), (REPO.parent, "../")):
+        if resolved.is_relative_to(base):
+            return prefix + str(resolved.relative_to(base))
+    return str(path)
+
+
 def meta(*, packages: tuple[str, ...] = (), inputs: tuple[Path, ...] = (), **extra: Any) -> dict[str, Any]:
     return {
         "date_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -64,6 +76,6 @@ def meta(*, packages: tuple[str, ...] = (), inputs: tuple[Path, ...] = (), **ext
         "os": platform.platform(),
         "python": platform.python_version(),
         "packages": {p: _version(p) for p in packages},
-        "inputs": {str(p): sha256_of(p) for p in inputs},
+        "inputs": {shown(p): sha256_of(p) for p in inputs},
         **extra,
     }

@@ -13,10 +13,7 @@ scored for it. The rules are deterministic; ``--seed`` exists for the eval conve
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import platform
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from writer_sets import FRESH, LATE, SPLIT, is_odd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from machine import meta
 
 from talkdown.analysis.avoid import AvoidAnalyzer
 from talkdown.analysis.base import Context, Side, Turn
@@ -132,18 +132,6 @@ def evaluate_annomi_change_talk(data: Path) -> dict[str, Any] | None:
     return result
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return out.stdout.strip() or None
-
-
 def print_table(name: str, results: dict[str, Any]) -> None:
     print(f"\n== {name}", file=sys.stderr)
     for family, res in results.items():
@@ -164,11 +152,10 @@ def main() -> None:
     print(f"seed {args.seed} (rules are deterministic)", file=sys.stderr)
     files = sorted(args.files)
     results: dict[str, Any] = {}
-    inputs = {}
+    inputs = list(files)
     for path in files:
         show = args.errors is not None and path.resolve() == args.errors.resolve()
         results[path.name] = evaluate_file(path, show)
-        inputs[path.name] = sha256(path)
         print_table(path.name, results[path.name])
         if path.name in SPLIT:
             name = f"{path.name} (even half)"
@@ -177,24 +164,17 @@ def main() -> None:
     annomi = evaluate_annomi_change_talk(args.data)
     if annomi is not None:
         results["annomi-dev change_talk"] = annomi
-        inputs["annomi/dev.jsonl"] = sha256(args.data / "annomi" / "dev.jsonl")
+        inputs.append(args.data / "annomi" / "dev.jsonl")
         print(f"\n== annomi dev client talk vs change_talk: macro-F1 {annomi['macro_f1']:.3f}, accuracy "
               f"{annomi['accuracy']:.3f} (majority baseline {annomi['majority_baseline_accuracy']:.3f})",
               file=sys.stderr)  # fmt: skip
         for label, v in annomi["labels"].items():
             print(f"    {label:20s} P {v['precision']:.2f}  R {v['recall']:.2f}  F1 {v['f1']:.2f}  n={v['support']}",
                   file=sys.stderr)  # fmt: skip
-    meta = {
-        "date_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "commit": git_commit(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "seed": args.seed,
-        "analyzers": {a.name: a.version for a in (*FAMILIES.values(), ChangeTalkAnalyzer())},
-        "inputs_sha256": inputs,
-    }
+    about = meta(packages=("talkdown",), inputs=tuple(inputs), seed=args.seed,
+                 analyzers={a.name: a.version for a in (*FAMILIES.values(), ChangeTalkAnalyzer())})  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"meta": meta, "results": results}, indent=2, sort_keys=True) + "\n", "utf-8")
+    args.out.write_text(json.dumps({"meta": about, "results": results}, indent=2, sort_keys=True) + "\n", "utf-8")
     print(f"\nwrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}", file=sys.stderr)
 
 

@@ -38,3 +38,13 @@ def test_pooled_scores_are_those_of_the_files_read_as_one_set(
     pooled = compare.scores(PACKAGED_MODELS, [first, second])
     assert pooled == compare.scores(PACKAGED_MODELS, [both])
     assert pooled != compare.scores(PACKAGED_MODELS, [first])  # the second file counts
+
+
+def test_result_files_name_their_inputs_as_they_read_on_any_machine(eval_script: Callable[[str], ModuleType]) -> None:
+    eval_script("compare_models")  # puts bench/ on sys.path
+    import machine
+
+    root = Path(__file__).resolve().parents[2]
+    assert machine.shown(root / "eval" / "data" / "indomain_dev.jsonl") == "eval/data/indomain_dev.jsonl"
+    assert machine.shown(root.parent / "shared" / "data" / "x.jsonl") == "../shared/data/x.jsonl"
+    assert machine.shown(Path("/elsewhere/y.jsonl")) == "/elsewhere/y.jsonl"
