@@ -42,6 +42,8 @@ SHA256_PREFIX = "a7371ccd"
 """First 8 hex digits of the shipped graph's sha256 (printed by ``eval/train_turn_encoder.py``)."""
 CONTEXT_TAG = {"negotiator": "negotiator: ", "subject": "subject: "}
 CACHE_SIZE = 4096
+VECTOR_SIZE = 384
+"""Width of ``turn_vector``: MiniLM-L6's hidden size (an empty batch still needs a shape)."""
 Probabilities = dict[int, dict[str, float]]  # turn index in the batch -> label -> probability
 
 
@@ -98,13 +100,13 @@ class TurnModel:
         return [{label: float(row[0][k]) for k, label in columns} for row in rows]
 
     def vectors(self, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]) -> FloatArray:
-        """Per turn, the graph's ``turn_vector`` (unit, 384-d; ``eval/onnx_turn_vector.py``), which the emotion
-        head reads. The same pass as the probabilities: a subject turn the cue analyser read costs nothing more."""
+        """Per turn, the graph's unit ``turn_vector`` (``eval/onnx_turn_vector.py``), which the emotion head
+        reads. The same pass as the probabilities: a subject turn the cue analyser read costs nothing more."""
         rows = self._rows(turns, windows)
         if rows and len(rows[0]) < 2:
             where = str(Path(self._dir) / MODEL_FILE)
             raise TalkdownError("TD602", file=where, problem="it has no turn_vector output; reinstall talkdown")
-        return np.stack([row[1] for row in rows]) if rows else np.zeros((0, 384), dtype=np.float32)
+        return np.stack([row[1] for row in rows]) if rows else np.zeros((0, VECTOR_SIZE), dtype=np.float32)
 
     @property
     def sha256(self) -> str:
