@@ -34,15 +34,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import meta
 
-from talkdown.analysis.base import Context, Side, Turn
+from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.registry import default_pipeline
 from talkdown.analysis.strategy import EXTRA_ENV, default_extra_dir
+from talkdown.services.evaluate import conversations_in_context
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO / "eval" / "data" / "indomain_dev.jsonl"
 WINDOW = 8
 BATCH = 512
-SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "party": "party"}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -51,15 +51,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def load_turns(path: Path) -> list[tuple[Turn, Context]]:
-    out: list[tuple[Turn, Context]] = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            history: list[Turn] = []
-            for pos, raw in enumerate(json.loads(line)["turns"]):
-                turn = Turn(text=raw["text"], side=SIDES.get(raw["role"], "unknown"), seq=pos)
-                out.append((turn, Context(window=tuple(history[-WINDOW:]))))
-                history.append(turn)
-    return out
+    return [item for conv in conversations_in_context(path, window=WINDOW) for item in conv]
 
 
 def cycle(items: list[tuple[Turn, Context]], n: int, *, start: int = 0) -> list[tuple[Turn, Context]]:

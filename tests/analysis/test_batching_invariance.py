@@ -4,32 +4,25 @@ rule patterns skip work only where they prove no match; both must stay invisible
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
+from itertools import islice
 from pathlib import Path
 
 from talkdown.analysis import cues, lexicons, patterns, skills, stairway
-from talkdown.analysis.base import Context, Side, Turn
+from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.analysis.registry import default_pipeline
 from talkdown.analysis.turn_model import TurnModel
 from talkdown.domain.annotations import Annotation
+from talkdown.services.evaluate import conversations_in_context
 
 DEV = Path(__file__).resolve().parents[2] / "eval" / "data" / "indomain_dev.jsonl"
-SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject"}
 WINDOW = 8
 
 
 def _conversations(count: int) -> list[tuple[Turn, Context]]:
     """Turns of the first dev conversations, each with the 8 turns before it, as ``talkdown eval`` gives them."""
-    out: list[tuple[Turn, Context]] = []
-    for line in DEV.read_text(encoding="utf-8").splitlines()[:count]:
-        history: list[Turn] = []
-        for pos, raw in enumerate(json.loads(line)["turns"]):
-            turn = Turn(text=raw["text"], side=SIDES.get(raw["role"], "unknown"), seq=pos)
-            out.append((turn, Context(window=tuple(history[-WINDOW:]))))
-            history.append(turn)
-    return out
+    return [item for conv in islice(conversations_in_context(DEV, window=WINDOW), count) for item in conv]
 
 
 def _clear_caches() -> None:

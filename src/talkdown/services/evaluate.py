@@ -292,7 +292,14 @@ def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int,
             yield lineno, obj
 
 
-def _items(path: Path, lineno: int, conv: dict[str, Any], *, window: int) -> Iterator[_Item]:
+def conversations_in_context(path: Path, *, window: int = WINDOW) -> Iterator[list[tuple[Turn, Context]]]:
+    """Each conversation of a file as its turns with the ``window`` turns before each, read and checked exactly as
+    ``talkdown eval`` reads them: the speed benchmark and the batching tests must feed the analysers the same."""
+    for lineno, conv in _conversations(path, None):
+        yield [(turn, ctx) for turn, ctx, _ in _in_context(path, lineno, conv, window=window)]
+
+
+def _in_context(path: Path, lineno: int, conv: dict[str, Any], *, window: int) -> Iterator[tuple[Turn, Context, Any]]:
     history: list[Turn] = []
     for pos, raw in enumerate(conv["turns"]):
         where = f"turn {pos}"
@@ -307,10 +314,16 @@ def _items(path: Path, lineno: int, conv: dict[str, Any], *, window: int) -> Ite
             raise _bad(path, lineno, f"{where}: 'labels' must be an object")
         speaker = raw.get("speaker")
         turn = Turn(text=text, side=SIDES[role], seq=pos, speaker=speaker if isinstance(speaker, str) else None)
+        yield turn, Context(window=tuple(history[-window:]) if window else ()), labels
+        history.append(turn)
+
+
+def _items(path: Path, lineno: int, conv: dict[str, Any], *, window: int) -> Iterator[_Item]:
+    for turn, ctx, labels in _in_context(path, lineno, conv, window=window):
+        where = f"turn {turn.seq}"
         gold = {fam: _gold(path, lineno, where, fam, labs) for fam, labs in labels.items() if fam in FAMILIES}
         if gold:
-            yield _Item(turn=turn, ctx=Context(window=tuple(history[-window:]) if window else ()), gold=gold)
-        history.append(turn)
+            yield _Item(turn=turn, ctx=ctx, gold=gold)
 
 
 def _gold(path: Path, lineno: int, where: str, family: str, labels: object) -> Labels:
