@@ -403,9 +403,9 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   {args.seed}, {args.epochs} epochs, lr {args.lr}, cue loss weight {args.cue_weight}, cue positive power
   {args.cue_pos_power}); then `--folds K` and `--rechoose --folds K --families` for the families listed under
   Choices
-- **Limits**: small, synthetic, English training set from {len(TRAIN)} writers' sets;
+- **Limits**: small, synthetic, English training set from {len(TRAIN)} labelled sets;
   rare labels (self_disclosure, ultimatum, threat by the negotiator) have a handful of examples; scores on
-  text it never read are in `eval/results/fresh_*.json` and `eval/results/compare_*.json`.
+  text it never read are in `eval/results/fresh_*.json` and `eval/results/retrain_*.json`.
 
 ## Validation split (P / R / F1)
 
