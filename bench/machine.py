@@ -58,8 +58,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def shown(path: Path) -> str:
-    """A path as it reads on any machine: relative to the checkout, or ``../`` for the shared data beside it."""
-    resolved = path.resolve()
+    """A path as it reads on any machine: relative to the checkout, or ``../`` for the shared data beside it.
+    Symlinks are not followed: ``../shared`` is often a link to wherever the data really lives."""
+    resolved = Path(os.path.abspath(path))
     for base, prefix in ((REPO, ""), (REPO.parent, "../")):
         if resolved.is_relative_to(base):
             return prefix + str(resolved.relative_to(base))
