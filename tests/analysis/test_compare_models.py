@@ -1,4 +1,4 @@
-"""eval/compare_models.py: ``FILE:even`` / ``FILE:odd`` select the halves that the training script keeps apart."""
+"""eval/compare_models.py: ``FILE:even`` / ``FILE:odd`` pick a split set's halves; ``--pooled`` reads files as one."""
 
 from __future__ import annotations
 
