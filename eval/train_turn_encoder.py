@@ -33,6 +33,10 @@ the choices without training again.
 
 The last two re-make the skill and avoid choices on predictions for every training conversation (the 80/20
 split left rare labels with too few positives; docs/analysis.md); the cue choices stay with the 80/20 run.
+With ``--int8-check`` each validation model is also exported as the shipped int8 graph and the choices are made
+on its probabilities (what the analysers will see: int8 moved some probabilities across the thresholds,
+docs/analysis.md). ``--context-turns N`` (with ``--validate-only`` or ``--folds``) is an experiment: the same run
+reading the N previous turns, its results under a ``_ctxN`` suffix.
 (Graph a7371ccd used 5 folds over 7,801 turns; on 15,889 turns 5 folds would take ~90 min, so 3.)
 
 Settings (defaults): seed 11, 6 epochs, lr 1e-4, cue loss weight 2, cue positive power 1. They were compared on
@@ -89,9 +93,19 @@ SUICIDE_PRECISION = 0.75
 VALIDATION = REPO / "eval" / "results" / "turn_encoder_validation.npz"
 
 
-def validation_file(folds: int) -> Path:
+def variant(args: argparse.Namespace) -> str:
+    """File-name suffix of an experiment's results ("" for the shipped input, the previous turn only)."""
+    return "" if args.context_turns == 1 else f"_ctx{args.context_turns}"
+
+
+def validation_file(folds: int, suffix: str = "") -> Path:
     """Where a validation run's predictions are kept: the 80/20 run and a K-fold run side by side."""
-    return VALIDATION if folds <= 1 else VALIDATION.with_name(f"turn_encoder_validation_k{folds}.npz")
+    name = VALIDATION.stem + (f"_k{folds}" if folds > 1 else "") + suffix
+    return VALIDATION.with_name(name + VALIDATION.suffix)
+
+
+def result_file(suffix: str = "") -> Path:
+    return RESULT.with_name(RESULT.stem + suffix + RESULT.suffix)
 
 
 WINDOW = 20
@@ -111,8 +125,10 @@ def rule_labels(family: str, turn: Turn, window: tuple[Turn, ...]) -> set[str]:
     return {a.label for a in analyzer.analyze(turn, Context(window=window)) if not a.low_confidence}
 
 
-def load() -> tuple[list[tuple[str, str]], npt.NDArray[np.bool_], npt.NDArray[np.bool_], npt.NDArray[np.bool_],
-                    list[str], dict[str, str]]:  # fmt: skip
+Labels = npt.NDArray[np.bool_]
+
+
+def load(context_turns: int = 1) -> tuple[list[tuple[str, str]], Labels, Labels, Labels, list[str], dict[str, str]]:
     """(turn, context) pairs, gold, rule predictions and mask (turns x outputs), conversation ids, input hashes."""
     pairs: list[tuple[str, str]] = []
     gold, rules, mask = [], [], []
@@ -133,7 +149,7 @@ def load() -> tuple[list[tuple[str, str]], npt.NDArray[np.bool_], npt.NDArray[np
                 labelled = [f for f, (side, _) in FAMILIES.items() if side == turn.side and f in raw.get("labels", {})]
                 if not labelled:
                     continue
-                pairs.append((turn.text, context_of(window)))
+                pairs.append((turn.text, context_of(window, context_turns)))
                 found = {f: rule_labels(f, turn, window) for f in labelled}
                 gold.append([f in labelled and lab in raw["labels"][f] for f, lab in OUTPUTS])
                 rules.append([f in labelled and lab in found[f] for f, lab in OUTPUTS])
@@ -199,6 +215,18 @@ def train(items: list[Item], args: argparse.Namespace) -> Any:
             if step % 20 == 0:
                 print(f"step {step}/{steps} loss {loss.item():.3f} {time.perf_counter() - t0:.0f}s", file=sys.stderr)
     return model
+
+
+def int8_probabilities(model: Any, items: list[Item]) -> npt.NDArray[np.float64]:
+    """What the shipped form of ``model`` (int8 ONNX, one turn per call) says: the choices are made on the fp32
+    model's probabilities, so this shows whether quantisation moves them across the thresholds."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / MODEL_FILE
+        export(model, path, multi_label=True)
+        model.train()
+        return onnx_predict(path, items).astype(np.float64)  # type: ignore[arg-type]
 
 
 def probabilities(model: Any, items: list[Item]) -> npt.NDArray[np.float64]:
@@ -278,6 +306,15 @@ def main() -> None:
     ap.add_argument("--families", default="", help="With --rechoose: only these families (comma-separated).")
     ap.add_argument("--reuse-validation", action="store_true",
                     help="Take the choices of an earlier --validate-only run on the same data.")  # fmt: skip
+    ap.add_argument("--context-turns", type=int, default=1,
+                    help="Previous turns read with each turn (an experiment when not 1: its results get a _ctxN "
+                    "suffix; the analysers read one).")  # fmt: skip
+    ap.add_argument(
+        "--int8-check",
+        action="store_true",
+        help="Predict the validation turns with each fold model's int8 graph too, and make the choices on those "
+        "(what ships; both kept in the validation file).",
+    )
     args = ap.parse_args()
     if args.rechoose:
         rechoose(args)
@@ -286,7 +323,10 @@ def main() -> None:
 
     torch.set_num_threads(2)
     torch.use_deterministic_algorithms(True)
-    pairs, y, r, m, groups, inputs = load()
+    if args.context_turns != 1 and not (args.validate_only or args.folds > 1):
+        ap.error("--context-turns other than 1 is an experiment: use it with --validate-only or --folds")
+    suffix = variant(args)
+    pairs, y, r, m, groups, inputs = load(args.context_turns)
     items = items_of(pairs, y, m)
     convs = sorted(set(groups))
     random.Random(args.seed).shuffle(convs)  # noqa: S311
@@ -298,7 +338,8 @@ def main() -> None:
           file=sys.stderr)  # fmt: skip
     same = {k: str(v) for k, v in vars(args).items()
             if k in ("seed", "epochs", "lr", "batch", "cue_weight", "cue_pos_power", "layers", "folds")}  # fmt: skip
-    previous = json.loads(RESULT.read_text()) if RESULT.is_file() else {}
+    results = result_file(suffix)
+    previous = json.loads(results.read_text()) if results.is_file() else {}
     if (
         args.reuse_validation
         and previous.get("inputs_sha256") == inputs
@@ -308,18 +349,22 @@ def main() -> None:
         print("choices reused from the validation run with the same data and settings", file=sys.stderr)
     else:
         p_all = np.zeros(y.shape, dtype=np.float64)
+        p_int8 = np.zeros(y.shape, dtype=np.float64)
         for k, held in enumerate(folds):
             print(f"fold {k + 1}/{len(folds)}", file=sys.stderr)
             first = train([item for item, g in zip(items, groups, strict=True) if g not in held], args)
             part = [i for i, g in enumerate(groups) if g in held]
             p_all[part] = probabilities(first, [items[i] for i in part])
+            if args.int8_check:
+                p_int8[part] = int8_probabilities(first, [items[i] for i in part])
             del first
         p_val = p_all[val]
-        np.savez_compressed(validation_file(args.folds), y=y[val], r=r[val], m=m[val], p=p_val)  # for --rechoose
-        rows = choose(y[val], r[val], m[val], p_val)
+        extra = {"p_int8": p_int8[val]} if args.int8_check else {}
+        np.savez_compressed(validation_file(args.folds, suffix), y=y[val], r=r[val], m=m[val], p=p_val, **extra)
+        rows = choose(y[val], r[val], m[val], p_int8[val] if args.int8_check else p_val)
     if args.folds > 1:  # kept beside the 80/20 choices; --rechoose --folds K --families ... adopts them
         previous[f"validation_k{args.folds}"] = rows
-        RESULT.write_text(json.dumps(previous, indent=2) + "\n")
+        results.write_text(json.dumps(previous, indent=2) + "\n")
         return
     result: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "validation": rows,
                               "inputs_sha256": inputs, "turns": len(items), "validation_turns": len(val)}  # fmt: skip
@@ -335,8 +380,8 @@ def main() -> None:
         write_settings(result, args)
         print(f"wrote {args.out / MODEL_FILE} sha256 {result['sha256']}; now retrain the emotion head on its "
               "turn_vector: eval/train_emotion.py", file=sys.stderr)  # fmt: skip
-    RESULT.parent.mkdir(exist_ok=True)
-    RESULT.write_text(json.dumps(result, indent=2) + "\n")
+    results.parent.mkdir(exist_ok=True)
+    results.write_text(json.dumps(result, indent=2) + "\n")
 
 
 def write_settings(result: dict[str, Any], args: argparse.Namespace) -> None:
@@ -353,7 +398,7 @@ def rechoose(args: argparse.Namespace) -> None:
     training). ``--families`` limits the new choices to those families; the others keep theirs."""
     saved = np.load(validation_file(args.folds))
     result = json.loads(RESULT.read_text())
-    rows = choose(saved["y"], saved["r"], saved["m"], saved["p"])
+    rows = choose(saved["y"], saved["r"], saved["m"], saved["p_int8"] if "p_int8" in saved else saved["p"])
     families = set(args.families.split(",")) if args.families else {family for family, _ in OUTPUTS}
     source = result.setdefault("choices_from", {})
     for key, row in rows.items():

@@ -9,6 +9,7 @@ split sets and the odd/even rule were spelled in each, and adding a writer meant
   even halves no longer measure the model.
 - ``LATE``: training sets written after the rules' last change (nobody read them to fix a rule).
 - ``FRESH``: test sets, scored whole and never read by training, by rule changes or by the choices of a retrain.
+- ``LEFT_OUT``: in no list (see its docstring).
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ SPLIT = (
     "indomain_crosswriter.jsonl",
     *(f"indomain_writer{n}.jsonl" for n in (3, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20)),
 )
-LATE = tuple(f"indomain_writer{n}.jsonl" for n in (24, 25, 26, 27, 28))
-FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23, 29, 30))
+LATE = tuple(f"indomain_writer{n}.jsonl" for n in (24, 25, 26, 27, 28, 32, 33, 34, 37, 38))
+FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23, 29, 30, 35, 36))
+LEFT_OUT = ("indomain_writer31.jsonl",)
+"""Read by nobody: writer 31 wrote 16 conversations in a 12-minute slot without reading all the doctrine, and
+labels a hedged answer to a direct suicide question ("Maybe.") no cue, where writers 24 and 37 and the guide's
+majority label it ``suicide_cue``; training on both readings would teach neither."""
 TRAIN = (*TRAIN_WHOLE, *SPLIT, *LATE)
 """Everything the turn graph trains on, whole."""
 

@@ -9,7 +9,15 @@ from talkdown.analysis.avoid import AvoidAnalyzer
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.model_io import PACKAGED_MODELS, sha256_file
 from talkdown.analysis.skills import SkillAnalyzer
-from talkdown.analysis.turn_model import MODEL_FILE, SETTINGS_FILE, SHA256_PREFIX, Choice, load_settings, merge
+from talkdown.analysis.turn_model import (
+    MODEL_FILE,
+    SETTINGS_FILE,
+    SHA256_PREFIX,
+    Choice,
+    context_of,
+    load_settings,
+    merge,
+)
 
 RULES = Choice("rules", 2.0)
 UNION = Choice("union", 0.6)
@@ -37,6 +45,17 @@ def test_model_mode_drops_a_rule_label_the_model_rejects_and_keeps_one_it_confir
 def test_a_label_without_a_choice_is_left_to_the_rules() -> None:
     keep, added = merge({"other_avoid": []}, {}, {})
     assert keep == {"other_avoid"} and added == {}
+
+
+def test_the_context_is_the_previous_turn_or_the_last_turns_oldest_first_without_third_parties() -> None:
+    window = (
+        Turn(text="Put the phone down.", side="negotiator"),
+        Turn(text="Who's that?", side="party"),
+        Turn(text="Nobody listens.", side="subject"),
+    )
+    assert context_of(window) == "subject: Nobody listens."
+    assert context_of(window, 3) == "negotiator: Put the phone down. subject: Nobody listens."
+    assert context_of(window[:2]) == "" and context_of(()) == "" and context_of(window, 0) == ""
 
 
 @pytest.mark.integration

@@ -69,10 +69,12 @@ def load_settings(directory: str) -> Settings:
     return Settings(outputs=outputs, max_tokens=int(data["max_tokens"]), choices=choices)
 
 
-def context_of(window: Sequence[Turn]) -> str:
-    """The previous turn with its side, as the model was trained to read it ("" when there is none)."""
-    prev = window[-1] if window else None
-    return f"{CONTEXT_TAG[prev.side]}{prev.text[-MAX_CHARS:]}" if prev is not None and prev.side in CONTEXT_TAG else ""
+def context_of(window: Sequence[Turn], turns: int = 1) -> str:
+    """The previous turn (or ``turns`` turns, oldest first) with its side, as the model was trained to read it
+    ("" when there is none). ``pair_ids`` cuts a long context from its start, so the nearest words stay."""
+    return " ".join(
+        f"{CONTEXT_TAG[t.side]}{t.text[-MAX_CHARS:]}" for t in window[-turns:] if turns > 0 and t.side in CONTEXT_TAG
+    )
 
 
 class TurnModel:
