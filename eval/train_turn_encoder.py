@@ -406,6 +406,8 @@ def rechoose(args: argparse.Namespace) -> None:
         if family in families:
             result["validation"][key] = row
             source[family] = f"{args.folds}-fold" if args.folds > 1 else "80/20"
+            if args.folds > 1 and len(saved["y"]) != result["turns"]:  # kept from a run on fewer training turns
+                source[family] += f" predictions of an earlier training set ({len(saved['y'])} turns)"
     write_settings(result, args)
     RESULT.write_text(json.dumps(result, indent=2) + "\n")
 
