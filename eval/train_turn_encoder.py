@@ -346,6 +346,7 @@ def main() -> None:
         and all(previous.get("args", {}).get(k) == v for k, v in same.items())
     ):
         rows = previous["validation"]  # the 80/20 run is deterministic: same data and settings, same choices
+        args.int8_check = previous.get("choices_on") == "int8"  # how those choices were made, for the card
         print("choices reused from the validation run with the same data and settings", file=sys.stderr)
     else:
         p_all = np.zeros(y.shape, dtype=np.float64)
@@ -367,7 +368,8 @@ def main() -> None:
         results.write_text(json.dumps(previous, indent=2) + "\n")
         return
     result: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "validation": rows,
-                              "inputs_sha256": inputs, "turns": len(items), "validation_turns": len(val)}  # fmt: skip
+                              "inputs_sha256": inputs, "turns": len(items), "validation_turns": len(val),
+                              "choices_on": "int8" if args.int8_check else "fp32"}  # fmt: skip
     if not args.validate_only:
         model = train(items, args)
         args.out.mkdir(parents=True, exist_ok=True)
@@ -443,10 +445,14 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   {args.seed}, torch CPU, deterministic algorithms. int8 vs fp32 on 200 turns: max |difference|
   {result.get("int8_vs_fp32_max_abs", "n/a")}.
 - **Choices**: on a 20 % validation split of the training conversations ({result["validation_turns"]} turns)
-  with a model trained on the other 80 %; the shipped graph is trained on all of them. Families re-chosen on
+  with a model trained on the other 80 % (on {
+        "its int8 graph's" if result.get("choices_on") == "int8" else "its"
+    } probabilities); the shipped graph is trained on all of them. Families re-chosen on
   K-fold predictions instead (every training conversation predicted by a model that did not see it):
   {", ".join(f"{f} ({k})" for f, k in sorted(result.get("choices_from", {}).items())) or "none"}.
-- **Command**: `.venv/bin/python eval/train_turn_encoder.py --validate-only` then `--reuse-validation` (seed
+- **Command**: `.venv/bin/python eval/train_turn_encoder.py --validate-only{
+        " --int8-check" if result.get("choices_on") == "int8" else ""
+    }` then `--reuse-validation` (seed
   {args.seed}, {args.epochs} epochs, lr {args.lr}, cue loss weight {args.cue_weight}, cue positive power
   {args.cue_pos_power}); then `--folds K` and `--rechoose --folds K --families` for the families listed under
   Choices
