@@ -218,8 +218,8 @@ def train(items: list[Item], args: argparse.Namespace) -> Any:
 
 
 def int8_probabilities(model: Any, items: list[Item]) -> npt.NDArray[np.float64]:
-    """What the shipped form of ``model`` (int8 ONNX, one turn per call) says: the choices are made on the fp32
-    model's probabilities, so this shows whether quantisation moves them across the thresholds."""
+    """What the shipped form of ``model`` (int8 ONNX, one turn per call) says. With ``--int8-check`` the choices
+    are made on these: quantisation moved some fp32 probabilities across the thresholds (docs/analysis.md)."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
