@@ -50,7 +50,6 @@ Needs the ``[train]`` tools (CPU torch, transformers, onnx) and the PyPI package
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
@@ -64,7 +63,9 @@ import numpy.typing as npt
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "eval"))
+sys.path.insert(0, str(REPO / "bench"))
 
+from machine import sha256_of
 from onnx_turn_vector import vector_file
 from train_esconv_encoder import batches, build, export, onnx_predict, optimiser, tokenizer
 from writer_sets import FRESH, TRAIN
@@ -136,7 +137,7 @@ def load(context_turns: int = 1) -> tuple[list[tuple[str, str]], Labels, Labels,
     inputs: dict[str, str] = {}
     for name in TRAIN:
         path = DATA / name
-        inputs[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        inputs[name] = sha256_of(path)
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
