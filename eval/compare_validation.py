@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from machine import meta
 from sklearn.metrics import average_precision_score
-from train_turn_encoder import OUTPUTS, choose, prf
+from train_turn_encoder import OUTPUTS, choose, predicted, prf
 
 Scores = dict[str, tuple[float, float, float, float]]  # "family/label" -> precision, recall, F1, average precision
 
@@ -45,8 +45,7 @@ def scores(y: npt.NDArray[np.bool_], r: npt.NDArray[np.bool_], m: npt.NDArray[np
         key = f"{family}/{label}"
         on = m[:, k]
         gold, rule, prob = y[on, k], r[on, k], p[on, k]
-        mode, threshold = rows[key]["mode"], rows[key]["threshold"]
-        pred = rule if mode == "rules" else (rule | (prob >= threshold)) if mode == "union" else prob >= threshold
+        pred = predicted(rows[key]["mode"], rows[key]["threshold"], rule, prob)
         ap = float(average_precision_score(gold, prob)) if gold.any() else float("nan")
         out[key] = (*prf(gold, pred), ap)
     return out

@@ -250,6 +250,13 @@ def prf(gold: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_]) -> tuple[float
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def predicted(mode: str, threshold: float, rule: Labels, prob: npt.NDArray[np.float64]) -> Labels:
+    """A label's predictions under one choice: the rules alone, the rules plus the model, or the model alone."""
+    if mode == "rules":
+        return rule
+    return (rule | (prob >= threshold)) if mode == "union" else prob >= threshold
+
+
 def choose(y: npt.NDArray[np.bool_], r: npt.NDArray[np.bool_], m: npt.NDArray[np.bool_],
            p: npt.NDArray[np.float64]) -> dict[str, Any]:  # fmt: skip
     """Per output, how the model joins the rules, from validation predictions. Three cautions, because a first
@@ -265,8 +272,7 @@ def choose(y: npt.NDArray[np.bool_], r: npt.NDArray[np.bool_], m: npt.NDArray[np
         best: tuple[str, float, tuple[float, float, float]] = ("rules", OFF, base)
         if gold.sum() >= MIN_SUPPORT:
             modes = ("union",) if family == cues.FAMILY else ("union", "model")
-            options = [(mode, t, prf(gold, (rule | (prob >= t)) if mode == "union" else prob >= t))
-                       for mode in modes for t in GRID]  # fmt: skip
+            options = [(mode, t, prf(gold, predicted(mode, t, rule, prob))) for mode in modes for t in GRID]
             if label == "suicide_cue":
                 safe = [o for o in options if o[2][0] >= SUICIDE_PRECISION and o[2][1] > base[1]]
                 if safe:
@@ -347,7 +353,7 @@ def main() -> None:
         and all(previous.get("args", {}).get(k) == v for k, v in same.items())
     ):
         rows = previous["validation"]  # the 80/20 run is deterministic: same data and settings, same choices
-        args.int8_check = previous.get("choices_on") == "int8"  # how those choices were made, for the card
+        choices_on = previous.get("choices_on", "fp32")  # how those choices were made, for the card
         print("choices reused from the validation run with the same data and settings", file=sys.stderr)
     else:
         p_all = np.zeros(y.shape, dtype=np.float64)
@@ -364,13 +370,14 @@ def main() -> None:
         extra = {"p_int8": p_int8[val]} if args.int8_check else {}
         np.savez_compressed(validation_file(args.folds, suffix), y=y[val], r=r[val], m=m[val], p=p_val, **extra)
         rows = choose(y[val], r[val], m[val], p_int8[val] if args.int8_check else p_val)
+        choices_on = "int8" if args.int8_check else "fp32"
     if args.folds > 1:  # kept beside the 80/20 choices; --rechoose --folds K --families ... adopts them
         previous[f"validation_k{args.folds}"] = rows
         results.write_text(json.dumps(previous, indent=2) + "\n")
         return
     result: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "validation": rows,
                               "inputs_sha256": inputs, "turns": len(items), "validation_turns": len(val),
-                              "choices_on": "int8" if args.int8_check else "fp32"}  # fmt: skip
+                              "choices_on": choices_on}  # fmt: skip
     if not args.validate_only:
         model = train(items, args)
         args.out.mkdir(parents=True, exist_ok=True)
@@ -422,6 +429,7 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
         for key, v in result["validation"].items()
     )
     data = "\n".join(f"  - `{name}` sha256 `{digest}`" for name, digest in result["inputs_sha256"].items())
+    chosen_on, int8_flag = ("its int8 graph's", " --int8-check") if result.get("choices_on") == "int8" else ("its", "")
     return f"""# Model card: talkdown-minilm
 
 - **What**: the learned half of `CueAnalyzer`, `SkillAnalyzer` and `AvoidAnalyzer` (families
@@ -446,14 +454,11 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   {args.seed}, torch CPU, deterministic algorithms. int8 vs fp32 on 200 turns: max |difference|
   {result.get("int8_vs_fp32_max_abs", "n/a")}.
 - **Choices**: on a 20 % validation split of the training conversations ({result["validation_turns"]} turns)
-  with a model trained on the other 80 % (on {
-        "its int8 graph's" if result.get("choices_on") == "int8" else "its"
-    } probabilities); the shipped graph is trained on all of them. Families re-chosen on
+  with a model trained on the other 80 % (on {chosen_on} probabilities); the shipped graph is trained on all of
+  them. Families re-chosen on
   K-fold predictions instead (every training conversation predicted by a model that did not see it):
   {", ".join(f"{f} ({k})" for f, k in sorted(result.get("choices_from", {}).items())) or "none"}.
-- **Command**: `.venv/bin/python eval/train_turn_encoder.py --validate-only{
-        " --int8-check" if result.get("choices_on") == "int8" else ""
-    }` then `--reuse-validation` (seed
+- **Command**: `.venv/bin/python eval/train_turn_encoder.py --validate-only{int8_flag}` then `--reuse-validation` (seed
   {args.seed}, {args.epochs} epochs, lr {args.lr}, cue loss weight {args.cue_weight}, cue positive power
   {args.cue_pos_power}); then `--folds K` and `--rechoose --folds K --families` for the families listed under
   Choices
