@@ -36,8 +36,9 @@ from machine import meta
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.registry import default_pipeline
-from talkdown.analysis.strategy import EXTRA_ENV, default_extra_dir
 from talkdown.services.evaluate import conversations_in_context
+from talkdown.services.wiring import configure_analysis
+from talkdown.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO / "eval" / "data" / "indomain_dev.jsonl"
@@ -133,7 +134,7 @@ def in_child(kind: str, data: Path, n: int, *, extra: bool) -> dict[str, object]
     """``measure`` in a fresh interpreter; without ``extra`` the models-extra folder is hidden from it."""
     env = dict(os.environ)
     if not extra:
-        env[EXTRA_ENV] = str(Path(__file__).with_name("no-extra-models"))  # a folder that does not exist
+        env["TALKDOWN_EXTRA_MODELS"] = str(Path(__file__).with_name("no-extra-models"))  # a folder that does not exist
     cmd = [sys.executable, __file__, "--child", kind, "--n", str(n), "--data", str(data)]
     done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, timeout=3600)
     found: dict[str, object] = json.loads(done.stdout)
@@ -147,6 +148,7 @@ def main() -> None:
     parser.add_argument("--child", choices=("live", "batch", "fast"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    runtime = configure_analysis(Settings())  # as the CLI does: TALKDOWN_EXTRA_MODELS, TALKDOWN_ENCODER_THREADS
     if args.child:
         print(json.dumps(measure(args.child, args.data, args.n)))
         return
@@ -157,7 +159,7 @@ def main() -> None:
     results["live"] = in_child("live", args.data, n_live, extra=False)
     results["batch"] = in_child("batch", args.data, n_batch, extra=False)
     results["fast"] = in_child("fast", args.data, n_fast, extra=False)
-    extra = default_extra_dir()
+    extra = runtime.extra_dir()
     if extra is not None and extra.is_dir():
         results["live_with_extra"] = in_child("live", args.data, n_live, extra=True)
         results["batch_with_extra"] = in_child("batch", args.data, n_batch, extra=True)

@@ -25,6 +25,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import meta
 
+from talkdown.services.wiring import configure_analysis
+from talkdown.settings import Settings
+
 NEG = [
     "It sounds like you feel {a} about {b}.",
     "What happened with {b} tonight?",
@@ -116,6 +119,7 @@ def measure(mode: str, folder: Path, workdir: Path) -> dict[str, Any]:
 
 
 def main() -> None:
+    configure_analysis(Settings())  # as the CLI does: TALKDOWN_EXTRA_MODELS, TALKDOWN_ENCODER_THREADS
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="Tiny sizes: a smoke test, not a measurement.")
     parser.add_argument("--seed", type=int, default=20260314)

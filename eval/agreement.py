@@ -38,6 +38,8 @@ from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
 from talkdown.analysis.cues import FAMILY, LABELS
 from talkdown.services.evaluate import evaluate_files
+from talkdown.services.wiring import configure_analysis
+from talkdown.settings import Settings
 
 STUDY = REPO / "eval" / "data" / "agreement"
 OUT = REPO / "eval" / "results" / "agreement.json"
@@ -100,6 +102,7 @@ def analyser(path: Path) -> dict[str, Any]:
 
 
 def main() -> None:
+    configure_analysis(Settings())  # as the CLI does: TALKDOWN_EXTRA_MODELS, TALKDOWN_ENCODER_THREADS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--study", type=Path, default=STUDY)
     ap.add_argument("--out", type=Path, default=OUT)

@@ -38,6 +38,8 @@ from talkdown.analysis.cues import CueAnalyzer
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.analysis.skills import SkillAnalyzer
 from talkdown.services.evaluate import evaluate_files
+from talkdown.services.wiring import configure_analysis
+from talkdown.settings import Settings
 
 COLUMNS = ("cue", "threat", "suicide_P", "suicide_R", "deadline", "demand", "weapon", "skill", "avoid")
 
@@ -80,6 +82,7 @@ def compared(args: argparse.Namespace, paths: list[Path], name: str) -> dict[str
 
 
 def main() -> None:
+    configure_analysis(Settings())  # as the CLI does: TALKDOWN_EXTRA_MODELS, TALKDOWN_ENCODER_THREADS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("before", type=Path)
     ap.add_argument("after", type=Path)

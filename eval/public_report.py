@@ -37,6 +37,8 @@ from machine import meta, sha256_of
 
 from talkdown.analysis.registry import default_pipeline
 from talkdown.services.evaluate import STRATEGY_TO_THERAPIST, evaluate_files
+from talkdown.services.wiring import configure_analysis
+from talkdown.settings import Settings
 
 DATASETS = ("annomi", "casino", "esconv", "goemotions")
 DEFAULT_SEED = 13
@@ -115,6 +117,7 @@ def baseline(data: Path, split: str, seed: int) -> dict[str, float]:
 
 
 def main() -> None:
+    configure_analysis(Settings())  # as the CLI does: TALKDOWN_EXTRA_MODELS, TALKDOWN_ENCODER_THREADS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")

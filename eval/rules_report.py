@@ -31,6 +31,8 @@ from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.change_talk import ChangeTalkAnalyzer
 from talkdown.analysis.cues import CueAnalyzer
 from talkdown.analysis.skills import SkillAnalyzer
+from talkdown.services.wiring import configure_analysis
+from talkdown.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILES = (
@@ -142,6 +144,7 @@ def print_table(name: str, results: dict[str, Any]) -> None:
 
 
 def main() -> None:
+    configure_analysis(Settings())  # as the CLI does: TALKDOWN_EXTRA_MODELS, TALKDOWN_ENCODER_THREADS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--files", nargs="*", type=Path, default=[ROOT / f for f in DEFAULT_FILES])

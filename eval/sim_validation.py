@@ -28,6 +28,8 @@ from machine import meta
 from talkdown.analysis.base import Turn
 from talkdown.analysis.cues import find_cues
 from talkdown.analysis.stairway import estimate_stage
+from talkdown.services.wiring import configure_analysis
+from talkdown.settings import Settings
 from talkdown.sim.engine import SimulatedSubject, turn_rng
 from talkdown.sim.scenario import Scenario, load_scenario, shipped_ids
 from talkdown.sim.state import SubjectView, ViewItem
@@ -179,6 +181,7 @@ def run_session(scenario: Scenario, policy: Policy, seed: int, subject: Simulate
 
 
 def main() -> None:
+    configure_analysis(Settings())  # as the CLI does: TALKDOWN_EXTRA_MODELS, TALKDOWN_ENCODER_THREADS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7, help="base seed (default 7)")

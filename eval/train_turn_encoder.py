@@ -75,6 +75,8 @@ from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.encoder import pair_ids
 from talkdown.analysis.model_io import PACKAGED_MODELS, register_file
 from talkdown.analysis.turn_model import MODEL_FILE, SETTINGS_FILE, context_of
+from talkdown.services.wiring import configure_analysis
+from talkdown.settings import Settings
 
 DATA = REPO / "eval" / "data"
 FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -295,6 +297,7 @@ def choose(y: npt.NDArray[np.bool_], r: npt.NDArray[np.bool_], m: npt.NDArray[np
 
 
 def main() -> None:
+    configure_analysis(Settings())  # as the CLI does: TALKDOWN_EXTRA_MODELS, TALKDOWN_ENCODER_THREADS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--epochs", type=int, default=6)

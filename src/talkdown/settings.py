@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     checkpoint_dir: Path | None = None
     actor: str = Field(default_factory=_default_actor)
+    extra_models: Path | None = None
+    """Folder of separately licensed models (``esconv-strategy/``); unset: a source checkout's ``models-extra/``."""
+    encoder_threads: int | None = Field(default=None, ge=1)
+    """Texts the MiniLM graphs run at once per process; unset: one per core, at most two."""
 
     @property
     def resolved_database_url(self) -> str:

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.strategy import (
-    EXTRA_ENV,
-    STRATEGY_DIR,
-    STRATEGY_FILE,
-    STRATEGY_ONNX,
-    StrategyAnalyzer,
-    default_extra_dir,
-)
+from talkdown.analysis.runtime import Runtime, configure, current
+from talkdown.analysis.strategy import STRATEGY_DIR, STRATEGY_FILE, STRATEGY_ONNX, StrategyAnalyzer
 from talkdown.domain.annotations import Annotation, Span
 
 REPO_EXTRA = Path(__file__).resolve().parents[2] / "models-extra"
@@ -51,16 +44,20 @@ def test_subject_turns_get_no_strategy(tmp_path: Path) -> None:
     assert StrategyAnalyzer(extra_dir=tmp_path).analyze(Turn(text="hi", side="subject"), Context()) == ()
 
 
-def test_the_env_var_names_the_extra_models_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv(EXTRA_ENV, str(tmp_path))
-    assert default_extra_dir() == tmp_path
-    monkeypatch.delenv(EXTRA_ENV)
-    assert default_extra_dir() == REPO_EXTRA  # a source checkout finds the repo's models-extra/
+def test_the_configured_folder_names_the_extra_models_else_the_checkouts(tmp_path: Path) -> None:
+    assert Runtime(extra_models=tmp_path).extra_dir() == tmp_path
+    assert Runtime().extra_dir() == REPO_EXTRA  # a source checkout finds the repo's models-extra/
+    before = current()
+    try:
+        configure(Runtime(extra_models=tmp_path))  # an empty folder: the analyser falls back on its rules
+        assert not StrategyAnalyzer().has_model
+    finally:
+        configure(before)
 
 
 @pytest.mark.integration
 @pytest.mark.skipif(
-    not (REPO_EXTRA / STRATEGY_DIR / STRATEGY_FILE).is_file() or bool(os.environ.get(EXTRA_ENV)),
+    not (REPO_EXTRA / STRATEGY_DIR / STRATEGY_FILE).is_file(),
     reason="the ESConv model is optional (non-commercial licence); train it with eval/train_esconv_strategy.py",
 )
 def test_the_installed_model_labels_an_obvious_question_and_carries_its_hash() -> None:
@@ -77,7 +74,7 @@ def test_the_installed_model_labels_an_obvious_question_and_carries_its_hash() -
 
 @pytest.mark.integration
 @pytest.mark.skipif(
-    not (REPO_EXTRA / STRATEGY_DIR / STRATEGY_ONNX).is_file() or bool(os.environ.get(EXTRA_ENV)),
+    not (REPO_EXTRA / STRATEGY_DIR / STRATEGY_ONNX).is_file(),
     reason="the fine-tuned ESConv graph is optional (non-commercial licence); eval/train_esconv_encoder.py",
 )
 def test_the_fine_tuned_model_reads_the_previous_turn_and_agrees_between_batch_and_single() -> None:

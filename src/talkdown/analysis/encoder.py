@@ -15,7 +15,6 @@ eval/STUDY batches. Throughput comes from running texts on a small thread pool (
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,13 +26,13 @@ import numpy as np
 import numpy.typing as npt
 
 from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, read_verified
+from talkdown.analysis.runtime import current
 from talkdown.errors import TalkdownError
 
 TOKENIZER_FILE = "minilm-l6-tokenizer.json"
 MAX_TOKENS = 128
 """Word pieces the tokenizer keeps per encoded string; ``pair_ids`` then fits a turn and its context into each
 graph's own budget."""
-THREADS_ENV = "TALKDOWN_ENCODER_THREADS"
 AHEAD = ThreadPoolExecutor(max_workers=4, thread_name_prefix="talkdown-ahead")
 """Starts an analyser's model passes before its Python work (rules, TF-IDF), which then runs meanwhile on the
 caller's thread: onnxruntime releases the GIL, so both cores stay busy (batch throughput, bench/analyze.py)."""
@@ -51,13 +50,6 @@ class _Graph:
     threads: int
 
 
-def _threads() -> int:
-    raw = os.environ.get(THREADS_ENV, "")
-    if raw.isdigit() and int(raw) > 0:
-        return int(raw)
-    return max(1, min(2, os.cpu_count() or 1))
-
-
 def _runtime() -> tuple[Any, Any]:
     try:
         import onnxruntime as ort
@@ -67,13 +59,17 @@ def _runtime() -> tuple[Any, Any]:
     return ort, Tokenizer
 
 
-@lru_cache(maxsize=8)
 def load_graph(directory: str, filename: str) -> _Graph:
-    """An ONNX graph from a model directory, sha256-checked against its manifest; once per process."""
+    """An ONNX graph from a model directory, sha256-checked against its manifest; once per process and thread
+    count (``runtime.current()``)."""
+    return _load_graph(directory, filename, current().threads())
+
+
+@lru_cache(maxsize=8)
+def _load_graph(directory: str, filename: str, threads: int) -> _Graph:
     ort, _ = _runtime()
     graph, digest = read_verified(Path(directory), filename)
     opts = ort.SessionOptions()
-    threads = _threads()
     # One intra-op thread per run and texts spread over `threads` runs: for batch-of-one inputs of ~20
     # word pieces this beats splitting each matrix product across cores (measured 850 vs 530 texts/s).
     opts.intra_op_num_threads = 1

@@ -5,9 +5,10 @@ research use only", so a model trained on it is **never inside the package**. It
 removable file, ``models-extra/esconv-strategy/`` (model + manifest + card + LICENSE-NOTICE.md), trained by
 ``eval/train_esconv_strategy.py``:
 
-- **learned model** when that folder is present, looked for in ``$TALKDOWN_EXTRA_MODELS/esconv-strategy/``
-  or, by default, in the ``models-extra/`` folder of a source checkout (next to ``src/``); an installed
-  wheel has neither, so it never picks the model up by accident. Two files may be there:
+- **learned model** when that folder is present, looked for in the configured extra-models folder
+  (``TALKDOWN_EXTRA_MODELS``, see ``runtime.py``) or, by default, in the ``models-extra/`` folder of a source
+  checkout (next to ``src/``); an installed wheel has neither, so it never picks the model up by accident.
+  Two files may be there:
   ``esconv-strategy-minilm-int8.onnx``, MiniLM fine-tuned on ESConv (``eval/train_esconv_encoder.py``),
   which reads the turn **and the previous turn** (``[CLS] turn [SEP] side: previous [SEP]``), and
   ``esconv-strategy.json``, the TF-IDF n-gram logistic regression (``eval/train_esconv_strategy.py``).
@@ -26,7 +27,6 @@ model hash (``0.1.0+m1a2b3c4``) or ``+skillmap``, so results of the two modes ar
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -36,9 +36,9 @@ import numpy as np
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.encoder import load_graph, load_tokenizer, pair_ids, run_each
 from talkdown.analysis.model_io import MANIFEST, FloatArray, LinearTextModel, load_model, read_manifest
+from talkdown.analysis.runtime import current
 from talkdown.domain.annotations import Annotation, Span
 
-EXTRA_ENV = "TALKDOWN_EXTRA_MODELS"
 STRATEGY_DIR = "esconv-strategy"
 STRATEGY_FILE = "esconv-strategy.json"
 STRATEGY_ONNX = "esconv-strategy-minilm-int8.onnx"
@@ -64,15 +64,6 @@ question-first order): the rarer, more specific skills first; ESConv supporters 
 self-disclosure with a question, and annotators labelled the turn by its content."""
 
 
-def default_extra_dir() -> Path | None:
-    """Where optional, separately licensed models live: the env var, else a source checkout's models-extra/."""
-    env = os.environ.get(EXTRA_ENV)
-    if env:
-        return Path(env)
-    src = Path(__file__).resolve().parents[2]
-    return src.parent / "models-extra" if src.name == "src" else None
-
-
 class StrategyAnalyzer:
     """ESConv support strategy: a learned model if the separately licensed files are installed, else rules."""
 
@@ -82,7 +73,7 @@ class StrategyAnalyzer:
     produces: ClassVar[frozenset[str]] = frozenset({"esconv_strategy"})
 
     def __init__(self, *, extra_dir: Path | None = None, use_model: bool = True) -> None:
-        base = extra_dir if extra_dir is not None else default_extra_dir()
+        base = extra_dir if extra_dir is not None else current().extra_dir()
         self._dir = base / STRATEGY_DIR if base is not None and use_model else None
         self._model: LinearTextModel | None = None
 

@@ -14,8 +14,9 @@ import typer
 from rich.console import Console
 
 from talkdown.cli import advise, cases, diplomatic, entries, incident, records, study, train, web
-from talkdown.cli.state import STATE
+from talkdown.cli.state import STATE, settings
 from talkdown.errors import TalkdownError
+from talkdown.services.wiring import configure_analysis
 
 app = typer.Typer(
     name="talkdown",
@@ -42,6 +43,7 @@ log = logging.getLogger("talkdown")
 @app.callback()
 def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")) -> None:
     STATE.debug = debug
+    configure_analysis(settings())  # before any command builds a pipeline: models-extra folder, encoder threads
 
 
 def _register_analysis() -> None:

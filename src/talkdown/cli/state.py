@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 
+from talkdown.errors import TalkdownError
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
 
@@ -20,11 +22,11 @@ class CliState:
     def app(self) -> App:
         """Open the database on first use, so ``--help`` and usage errors never touch it."""
         if self._app is None:
-            self._app = build_app(Settings())
+            self._app = build_app(settings())
         return self._app
 
     def log_path(self) -> Path:
-        return Settings().log_file
+        return settings().log_file
 
     def reset(self) -> None:
         """Forget the application graph (tests run many invocations in one process)."""
@@ -32,6 +34,16 @@ class CliState:
 
 
 STATE = CliState()
+
+
+def settings() -> Settings:
+    """The ``TALKDOWN_*`` settings, or a one-line error naming the variable that is wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "TALKDOWN_" + "_".join(str(p) for p in first["loc"]).upper()
+        raise TalkdownError("TD105", value=str(first.get("input", "")), what=name, problem=first["msg"]) from exc
 
 
 def echo_json(data: object) -> None:

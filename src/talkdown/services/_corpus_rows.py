@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
 from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.cues import LABELS as CUE_LABELS
 from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
+from talkdown.analysis.runtime import Runtime, configure, current
 from talkdown.analysis.skills import LABELS as SKILL_LABELS
 from talkdown.analysis.stairway import STAGES
 from talkdown.domain.annotations import Annotation
@@ -36,7 +37,7 @@ from talkdown.services.formats import Transcript
 WINDOW = 8
 """Earlier turns of the same conversation given as context (as ``talkdown eval`` does)."""
 _SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "party": "party"}
-_PIPELINE: Pipeline | None = None
+_PIPELINE: tuple[Runtime, Pipeline] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Chunk:
     window: int = WINDOW
     speakers: tuple[tuple[str, str], ...] = ()
     """Speaker name → side for formats without roles (``--negotiator``/``--subject`` on the CLI)."""
+    runtime: Runtime = field(default_factory=Runtime)
+    """The client's analysis runtime: a spawned or Dask worker never ran the CLI that configured it."""
 
     @property
     def utterances(self) -> int:
@@ -65,13 +68,14 @@ class ChunkResult:
 
 
 def pipeline() -> Pipeline:
-    """The default pipeline of this process, built on first use (``record``: one bad analyser never stops a run)."""
+    """The default pipeline of this process, built on first use (``record``: one bad analyser never stops a run)
+    and again only if the analysis runtime changed (the models-extra folder is read when a pipeline is built)."""
     global _PIPELINE  # one pipeline per worker process, by design: models load once
-    if _PIPELINE is None:
+    if _PIPELINE is None or _PIPELINE[0] != current():
         from talkdown.analysis.registry import default_pipeline
 
-        _PIPELINE = default_pipeline(on_error="record")
-    return _PIPELINE
+        _PIPELINE = (current(), default_pipeline(on_error="record"))
+    return _PIPELINE[1]
 
 
 def families_of(p: Pipeline) -> tuple[str, ...]:
@@ -130,6 +134,8 @@ def analyze_chunk(chunk: Chunk) -> ChunkResult:
             turns.append(turn)
             ctxs.append(Context(window=tuple(history[-chunk.window :]) if chunk.window else ()))
             history.append(turn)
+    if current() != chunk.runtime:
+        configure(chunk.runtime)
     annotations = pipeline().run_many(turns, ctxs) if turns else []
     utt_rows: dict[str, list[object]] = {name: [] for name in utterance_schema(chunk.families).names}
     conv_rows: dict[str, list[object]] = {name: [] for name in conversation_schema().names}

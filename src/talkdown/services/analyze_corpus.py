@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from talkdown.analysis.runtime import Runtime, current
 from talkdown.errors import TalkdownError
 from talkdown.services._corpus_parts import PartStore, transcripts_of
 from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
@@ -53,6 +54,16 @@ class FileFailure:
     file: str
     code: str
     message: str
+
+
+@dataclass(frozen=True)
+class ChunkOptions:
+    """What every chunk of a run carries besides its conversations."""
+
+    families: tuple[str, ...]
+    chunk_size: int
+    speakers: tuple[tuple[str, str], ...]
+    runtime: Runtime
 
 
 @dataclass(frozen=True)
@@ -161,7 +172,7 @@ def analyze_corpus(
         executor, slots, close = _executor(workers, scheduler)
         try:
             named = tuple(sorted((speakers or {}).items()))
-            _dispatch(run, executor, slots=slots, families=families, chunk_size=chunk_size, speakers=named)
+            _dispatch(run, executor, slots=slots, options=ChunkOptions(families, chunk_size, named, current()))
         finally:
             close()
     except KeyboardInterrupt:
@@ -197,30 +208,25 @@ def _count(run: _Run) -> int:
     return total
 
 
-def _chunks(
-    index: int, path: Path, *, families: tuple[str, ...], chunk_size: int, speakers: tuple[tuple[str, str], ...]
-) -> Iterator[Chunk]:
+def _chunks(index: int, path: Path, options: ChunkOptions) -> Iterator[Chunk]:
     batch: list[Any] = []
     size = number = first = 0
+
+    def chunk() -> Chunk:
+        return Chunk(f"{index:05d}-{number:06d}", str(path), first, tuple(batch), options.families,
+                     speakers=options.speakers, runtime=options.runtime)  # fmt: skip
+
     for position, transcript in enumerate(transcripts_of(path), start=1):
         batch.append(transcript)
         size += len(transcript.turns)
-        if size >= chunk_size:
-            yield Chunk(f"{index:05d}-{number:06d}", str(path), first, tuple(batch), families, speakers=speakers)
+        if size >= options.chunk_size:
+            yield chunk()
             batch, size, number, first = [], 0, number + 1, position
     if batch:
-        yield Chunk(f"{index:05d}-{number:06d}", str(path), first, tuple(batch), families, speakers=speakers)
+        yield chunk()
 
 
-def _dispatch(
-    run: _Run,
-    executor: Executor,
-    *,
-    slots: int,
-    families: tuple[str, ...],
-    chunk_size: int,
-    speakers: tuple[tuple[str, str], ...],
-) -> None:
+def _dispatch(run: _Run, executor: Executor, *, slots: int, options: ChunkOptions) -> None:
     pending: dict[Future[ChunkResult], tuple[int, Chunk]] = {}
 
     def collect(block_until: int) -> None:
@@ -235,7 +241,7 @@ def _dispatch(
         if run.parts.is_file_done(index) or st.failed:
             continue
         try:
-            for chunk in _chunks(index, path, families=families, chunk_size=chunk_size, speakers=speakers):
+            for chunk in _chunks(index, path, options):
                 st.emitted += 1
                 if run.parts.is_chunk_done(chunk.chunk_id):
                     st.finished += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from talkdown.analysis.runtime import Runtime, configure
 from talkdown.domain.clock import Clock, SystemClock
 from talkdown.services.recorder import Recorder
 from talkdown.settings import Settings
@@ -37,9 +38,17 @@ class App:
         self.recorder = Recorder(self.store, self.clock)
 
 
+def configure_analysis(settings: Settings) -> Runtime:
+    """Hand the analysers what they take from the process (``analysis/runtime.py``); every entry point calls it."""
+    runtime = Runtime(extra_models=settings.extra_models, encoder_threads=settings.encoder_threads)
+    configure(runtime)
+    return runtime
+
+
 def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> App:
     """Open (and if needed create or migrate) the configured database."""
     settings = settings or Settings()
+    configure_analysis(settings)
     url = settings.resolved_database_url
     if is_sqlite(url):
         settings.data_dir.mkdir(parents=True, exist_ok=True)

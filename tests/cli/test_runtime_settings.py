@@ -1,0 +1,54 @@
+"""The CLI hands the analysers their process settings (``TALKDOWN_EXTRA_MODELS``, ``TALKDOWN_ENCODER_THREADS``);
+a wrong value is a one-line error naming the variable, never a traceback; study chunks carry the settings to
+workers that never ran the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from talkdown.analysis.runtime import Runtime, configure, current
+from talkdown.cli.main import app
+from talkdown.errors import TalkdownError
+from talkdown.services._corpus_rows import Chunk, analyze_chunk, pipeline
+from talkdown.services.formats import Transcript, TranscriptTurn
+
+RUNNER = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _restore_runtime() -> Iterator[None]:
+    before = current()
+    yield
+    configure(before)
+
+
+def test_the_cli_configures_the_analysers_from_the_environment(tmp_path: Path) -> None:
+    env = {"TALKDOWN_EXTRA_MODELS": str(tmp_path), "TALKDOWN_ENCODER_THREADS": "1", "TALKDOWN_DATA_DIR": str(tmp_path)}
+    result = RUNNER.invoke(app, ["analyze", "Put the gun down.", "--as", "negotiator", "--fast", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert current() == Runtime(extra_models=tmp_path, encoder_threads=1)
+    assert current().threads() == 1
+
+
+@pytest.mark.parametrize("value", ["0", "many"])
+def test_a_wrong_thread_count_is_a_clear_error(tmp_path: Path, value: str) -> None:
+    env = {"TALKDOWN_ENCODER_THREADS": value, "TALKDOWN_DATA_DIR": str(tmp_path)}
+    result = RUNNER.invoke(app, ["analyze", "hello", "--as", "subject", "--fast"], env=env)
+    assert isinstance(result.exception, TalkdownError)
+    assert result.exception.code == "TD105"
+    assert "TALKDOWN_ENCODER_THREADS" in result.exception.message and value in result.exception.message
+
+
+def test_a_chunk_configures_the_worker_that_runs_it_and_its_pipeline_follows(tmp_path: Path) -> None:
+    configure(Runtime())
+    default = pipeline()
+    turns = (TranscriptTurn(speaker="n", role="negotiator", text="What happened tonight?"),)
+    chunk = Chunk("00000-000000", "x.jsonl", 0, (Transcript(turns=turns, external_id="c"),), ("talkdown_skill",),
+                  runtime=Runtime(extra_models=tmp_path, encoder_threads=1))  # fmt: skip
+    analyze_chunk(chunk)
+    assert current() == chunk.runtime
+    assert pipeline() is not default  # rebuilt: the extra-models folder is read when a pipeline is built
