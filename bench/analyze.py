@@ -37,7 +37,7 @@ from machine import meta
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.registry import default_pipeline
 from talkdown.services.evaluate import conversations_in_context
-from talkdown.services.wiring import configure_analysis
+from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]

@@ -25,7 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine import meta
 
-from talkdown.services.wiring import configure_analysis
+from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 
 NEG = [

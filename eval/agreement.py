@@ -38,7 +38,7 @@ from sklearn.metrics import cohen_kappa_score, precision_recall_fscore_support
 
 from talkdown.analysis.cues import FAMILY, LABELS
 from talkdown.services.evaluate import evaluate_files
-from talkdown.services.wiring import configure_analysis
+from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 
 STUDY = REPO / "eval" / "data" / "agreement"

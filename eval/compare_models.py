@@ -38,7 +38,7 @@ from talkdown.analysis.cues import CueAnalyzer
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.analysis.skills import SkillAnalyzer
 from talkdown.services.evaluate import evaluate_files
-from talkdown.services.wiring import configure_analysis
+from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 
 COLUMNS = ("cue", "threat", "suicide_P", "suicide_R", "deadline", "demand", "weapon", "skill", "avoid")

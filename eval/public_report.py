@@ -37,7 +37,7 @@ from machine import meta, sha256_of
 
 from talkdown.analysis.registry import default_pipeline
 from talkdown.services.evaluate import STRATEGY_TO_THERAPIST, evaluate_files
-from talkdown.services.wiring import configure_analysis
+from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 
 DATASETS = ("annomi", "casino", "esconv", "goemotions")

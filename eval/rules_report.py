@@ -31,7 +31,7 @@ from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.change_talk import ChangeTalkAnalyzer
 from talkdown.analysis.cues import CueAnalyzer
 from talkdown.analysis.skills import SkillAnalyzer
-from talkdown.services.wiring import configure_analysis
+from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -28,7 +28,7 @@ from machine import meta
 from talkdown.analysis.base import Turn
 from talkdown.analysis.cues import find_cues
 from talkdown.analysis.stairway import estimate_stage
-from talkdown.services.wiring import configure_analysis
+from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 from talkdown.sim.engine import SimulatedSubject, turn_rng
 from talkdown.sim.scenario import Scenario, load_scenario, shipped_ids

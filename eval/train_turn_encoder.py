@@ -75,7 +75,7 @@ from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.encoder import pair_ids
 from talkdown.analysis.model_io import PACKAGED_MODELS, register_file
 from talkdown.analysis.turn_model import MODEL_FILE, SETTINGS_FILE, context_of
-from talkdown.services.wiring import configure_analysis
+from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 
 DATA = REPO / "eval" / "data"

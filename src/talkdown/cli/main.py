@@ -16,7 +16,7 @@ from rich.console import Console
 from talkdown.cli import advise, cases, diplomatic, entries, incident, records, study, train, web
 from talkdown.cli.state import STATE, settings
 from talkdown.errors import TalkdownError
-from talkdown.services.wiring import configure_analysis
+from talkdown.services.runtime import configure_analysis
 
 app = typer.Typer(
     name="talkdown",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from talkdown.analysis.runtime import Runtime, configure
 from talkdown.domain.clock import Clock, SystemClock
 from talkdown.services.recorder import Recorder
+from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 from talkdown.store.accounts import AccountStore
 from talkdown.store.annotations import AnnotationStore
@@ -36,13 +36,6 @@ class App:
 
     def __post_init__(self) -> None:
         self.recorder = Recorder(self.store, self.clock)
-
-
-def configure_analysis(settings: Settings) -> Runtime:
-    """Hand the analysers what they take from the process (``analysis/runtime.py``); every entry point calls it."""
-    runtime = Runtime(extra_models=settings.extra_models, encoder_threads=settings.encoder_threads)
-    configure(runtime)
-    return runtime
 
 
 def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> App:
