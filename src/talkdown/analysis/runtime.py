@@ -4,7 +4,7 @@ Why a process-wide value, set by the edges: both describe the process, not one p
 once per process and every pipeline in it shares them (and their thread pool); the separately licensed
 ESConv model is installed for the machine, not chosen per call. CONVENTIONS has settings read only by
 services, web and cli, so this layer never reads the environment: the CLI, the web app, the study workers and
-the scripts in ``eval/`` and ``bench/`` call ``talkdown.services.wiring.configure_analysis(settings)``
+the scripts in ``eval/`` and ``bench/`` call ``talkdown.services.runtime.configure_analysis(settings)``
 (``TALKDOWN_EXTRA_MODELS``, ``TALKDOWN_ENCODER_THREADS``). Code that configures nothing gets the defaults
 below, which are what an installed package does anyway.
 """
