@@ -13,6 +13,7 @@ import pytest
 from talkdown.analysis.base import Turn
 from talkdown.analysis.encoder import TOKENIZER_FILE, load_graph, load_tokenizer, pair_ids, run_each
 from talkdown.analysis.model_io import PACKAGED_MODELS, sha256_file
+from talkdown.analysis.runtime import Runtime, configure, current
 from talkdown.analysis.turn_model import MODEL_FILE, TurnModel
 
 pytestmark = pytest.mark.integration
@@ -75,3 +76,17 @@ def test_pair_ids_keep_the_turn_and_fill_the_rest_with_the_end_of_the_context() 
     assert tok.decode(ids[5:]).endswith("the end")
     alone, alone_types = pair_ids(tok, "how are you", "", max_tokens=16)
     assert len(alone) == 5 and set(alone_types) == {0}
+
+
+def test_the_configured_thread_count_reaches_the_graph() -> None:
+    before = current()
+    try:
+        configure(Runtime(encoder_threads=1))
+        one = load_graph(str(PACKAGED_MODELS), MODEL_FILE)
+        configure(Runtime(encoder_threads=2))
+        two = load_graph(str(PACKAGED_MODELS), MODEL_FILE)
+    finally:
+        configure(before)
+    assert (one.threads, one.pool is None) == (1, True)  # one thread: texts run on the caller's thread
+    assert (two.threads, two.pool is not None) == (2, True)
+    assert one.sha256 == two.sha256
