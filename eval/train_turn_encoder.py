@@ -36,7 +36,8 @@ split left rare labels with too few positives; docs/analysis.md); the cue choice
 With ``--int8-check`` each validation model is also exported as the shipped int8 graph and the choices are made
 on its probabilities (what the analysers will see: int8 moved some probabilities across the thresholds,
 docs/analysis.md). ``--context-turns N`` (with ``--validate-only`` or ``--folds``) is an experiment: the same run
-reading the N previous turns, its results under a ``_ctxN`` suffix.
+reading the N previous turns, its results under a ``_ctxN`` suffix; a ``--cue-weight`` other than 2 likewise
+keeps its results under ``_cwW``.
 (Graph a7371ccd used 5 folds over 7,801 turns; on 15,889 turns 5 folds would take ~90 min, so 3.)
 
 Settings (defaults): seed 11, 6 epochs, lr 1e-4, cue loss weight 2, cue positive power 1. They were compared on
@@ -94,11 +95,15 @@ MIN_SUPPORT = 15
 SLACK = 0.01
 SUICIDE_PRECISION = 0.75
 VALIDATION = REPO / "eval" / "results" / "turn_encoder_validation.npz"
+DEFAULT_CUE_WEIGHT = 2.0
 
 
 def variant(args: argparse.Namespace) -> str:
-    """File-name suffix of an experiment's results ("" for the shipped input, the previous turn only)."""
-    return "" if args.context_turns == 1 else f"_ctx{args.context_turns}"
+    """File-name suffix of an experiment's results: "" for the shipped settings, else one part per setting that
+    differs (``_ctx2``, ``_cw3``), so an experiment never overwrites the kept validation run."""
+    parts = [f"_ctx{args.context_turns}" if args.context_turns != 1 else ""]
+    parts.append(f"_cw{args.cue_weight:g}" if args.cue_weight != DEFAULT_CUE_WEIGHT else "")
+    return "".join(parts)
 
 
 def validation_file(folds: int, suffix: str = "") -> Path:
@@ -303,7 +308,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--cue-weight", type=float, default=2.0, help="Loss weight of the cue outputs.")
+    ap.add_argument("--cue-weight", type=float, default=DEFAULT_CUE_WEIGHT, help="Loss weight of the cue outputs.")
     ap.add_argument("--cue-pos-power", type=float, default=1.0,
                     help="Cue outputs' positive weight: (negatives / positives) ** this (others: 0.5).")  # fmt: skip
     ap.add_argument("--layers", type=int, default=6, help="Transformer layers kept (MiniLM-L6 has 6).")
