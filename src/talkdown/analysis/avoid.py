@@ -227,10 +227,10 @@ class AvoidAnalyzer(ModelAssisted):
             )
         added = self._join(FAMILY, LABELS, found, turns, ctxs)
         for i, rules in found.items():
-            whole = [(0, len(turns[i].text.rstrip()))]
             out[i] = tuple(
                 self._annotation(label, *rules[label], score=0.7) if label in rules
-                else self._annotation(label, whole, [], score=added[i][label], source="model")
+                else self._annotation(label, self._model_spans(FAMILY, turns[i], label), [], score=added[i][label],
+                                      source="model")
                 for label in LABELS if label in rules or label in added[i]
             )  # fmt: skip
         return out

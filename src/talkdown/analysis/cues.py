@@ -28,7 +28,6 @@ from typing import ClassVar
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.lexicons import is_judgeable, normalise, word_alternation
-from talkdown.analysis.model_io import MAX_CHARS
 from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.timeparse import CLOCK, DURATION, PAST_TO, VAGUE, parse_deadline
 from talkdown.analysis.turn_model import ModelAssisted
@@ -1006,7 +1005,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.13.0"
+    version: ClassVar[str] = "0.14.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -1031,8 +1030,11 @@ class CueAnalyzer(ModelAssisted):
         # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".
         added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs, ahead)
         for i, labels in added.items():
-            span = ((0, min(len(turns[i].text), MAX_CHARS)),)
-            extra = [self._annotation(Cue(label, span, {"source": "model"}), score=p) for label, p in labels.items()]
+            extra = [
+                self._annotation(Cue(label, tuple(self._model_spans(FAMILY, turns[i], label)), {"source": "model"}),
+                                 score=p)
+                for label, p in labels.items()
+            ]  # fmt: skip
             out[i] = (*out[i], *sorted(extra, key=lambda a: LABELS.index(a.label)))
         return out
 

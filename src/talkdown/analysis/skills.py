@@ -526,9 +526,9 @@ class SkillAnalyzer(ModelAssisted):
                 labels.pop("other", None)  # "other" means no skill: it cannot stand beside one
             if not labels:
                 labels = {"other": 0.5}
-            whole = [(0, len(turns[i].text.rstrip()))]
             out[i] = tuple(
-                self._annotation(label, labels[label], rules.get(label) or ([] if label == "other" else whole),
+                self._annotation(label, labels[label], rules.get(label) or
+                                 ([] if label == "other" else self._model_spans(FAMILY, turns[i], label)),
                                  source="model" if label in added[i] else None)
                 for label in LABELS if label in labels
             )  # fmt: skip

@@ -30,7 +30,7 @@ import numpy as np
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.encoder import AHEAD, FloatArray, Outputs, load_graph, load_tokenizer, pair_ids, run_each
 from talkdown.analysis.lexicons import is_judgeable
-from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, read_verified
+from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, LinearTextModel, load_model, read_verified
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
 
@@ -54,10 +54,20 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class LinearPart:
+    """A family's linear model (``eval/train_turn_linear.py``) and its weight in ``(1 - mix) · graph + mix ·
+    linear``."""
+
+    file: str
+    mix: float
+
+
+@dataclass(frozen=True)
 class Settings:
     outputs: tuple[tuple[str, str], ...]
     max_tokens: int
     choices: Mapping[str, Choice]  # "family/label" -> choice
+    linear: Mapping[str, LinearPart]  # family -> its linear part (a family without one: the graph alone)
 
 
 @lru_cache(maxsize=4)
@@ -66,7 +76,8 @@ def load_settings(directory: str) -> Settings:
     data = json.loads(raw)
     outputs = tuple((str(f), str(label)) for f, label in data["outputs"])
     choices = {k: Choice(str(v["mode"]), float(v["threshold"])) for k, v in data["choices"].items()}
-    return Settings(outputs=outputs, max_tokens=int(data["max_tokens"]), choices=choices)
+    linear = {str(f): LinearPart(Path(str(v["file"])).name, float(v["mix"])) for f, v in data.get("linear", {}).items()}
+    return Settings(outputs=outputs, max_tokens=int(data["max_tokens"]), choices=choices, linear=linear)
 
 
 def context_of(window: Sequence[Turn], turns: int = 1) -> str:
@@ -82,6 +93,7 @@ class TurnModel:
     first use, once per process."""
 
     _cache: ClassVar[OrderedDict[tuple[str, str, str], Outputs]] = OrderedDict()  # shared by every analyser
+    _linear_cache: ClassVar[OrderedDict[tuple[str, str, str], FloatArray]] = OrderedDict()
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, directory: Path) -> None:
@@ -93,13 +105,49 @@ class TurnModel:
         return {label: known.get(f"{family}/{label}", Choice("rules", 2.0)) for label in labels}
 
     def probabilities(
-        self, family: str, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
+        self, family: str, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]], *, linear: bool = True
     ) -> list[dict[str, float]]:
-        """Per turn (with the turns before it), the probability of each label of ``family``. A turn already
-        read by another analyser (skills and avoid read the same negotiator turns) is served from the cache."""
+        """Per turn (with the turns before it), the probability of each label of ``family``: the graph's, mixed
+        with the family's linear part unless ``linear`` is false (the graph alone, for ``eval/`` studies). A
+        turn already read by another analyser (skills and avoid read the same negotiator turns) is cached."""
         rows = self._rows(turns, windows)
-        columns = [(k, label) for k, (f, label) in enumerate(load_settings(self._dir).outputs) if f == family]
-        return [{label: float(row[0][k]) for k, label in columns} for row in rows]
+        settings = load_settings(self._dir)
+        columns = [(k, label) for k, (f, label) in enumerate(settings.outputs) if f == family]
+        probs = [{label: float(row[0][k]) for k, label in columns} for row in rows]
+        part = settings.linear.get(family)
+        if part is None or not probs or not linear:
+            return probs
+        model = load_model(Path(self._dir), part.file)
+        known = {name: j for j, name in enumerate(model.labels)}
+        where = {label: known[f"{family}/{label}"] for _, label in columns if f"{family}/{label}" in known}
+        for row, lin in zip(probs, self._linear_rows(model, part.file, turns), strict=True):
+            for label, j in where.items():
+                row[label] = (1.0 - part.mix) * row[label] + part.mix * float(lin[j])
+        return probs
+
+    def evidence(self, family: str, turn: Turn, label: str) -> tuple[tuple[int, int], ...]:
+        """The words that push ``label`` up most in ``turn`` by the family's linear part (empty without one):
+        a label only the model found is shown with those rather than the whole turn."""
+        part = load_settings(self._dir).linear.get(family)
+        if part is None:
+            return ()
+        model = load_model(Path(self._dir), part.file)
+        return model.evidence(model.vectorize(turn.text[:MAX_CHARS]), f"{family}/{label}")
+
+    def _linear_rows(self, model: LinearTextModel, file: str, turns: Sequence[Turn]) -> list[FloatArray]:
+        """The linear part's probabilities per turn; cached, so skills and avoid vectorise a turn once."""
+        keys = [(self._dir, file, t.text[:MAX_CHARS]) for t in turns]
+        with self._lock:
+            found = {k: self._linear_cache[k] for k in keys if k in self._linear_cache}
+        todo = list(dict.fromkeys(k for k in keys if k not in found))
+        if todo:
+            rows = model.probabilities_many([model.vectorize(text) for _, _, text in todo])
+            found.update(zip(todo, rows, strict=True))
+            with self._lock:
+                self._linear_cache.update((k, found[k]) for k in todo)
+                while len(self._linear_cache) > CACHE_SIZE:
+                    self._linear_cache.popitem(last=False)
+        return [found[k] for k in keys]
 
     def vectors(self, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]) -> FloatArray:
         """Per turn, the graph's unit ``turn_vector`` (``eval/onnx_turn_vector.py``), which the emotion head
@@ -179,6 +227,11 @@ class ModelAssisted:
 
     def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
         return self.analyze_many([turn], [ctx])[0]
+
+    def _model_spans(self, family: str, turn: Turn, label: str) -> list[tuple[int, int]]:
+        """Evidence for a label only the model found: the words its linear part weighs towards it, or the whole
+        turn when there is no linear part or no word pushes that way (the graph has no exact per-word share)."""
+        return list(self._model.evidence(family, turn, label)) or [(0, min(len(turn.text.rstrip()), MAX_CHARS))]
 
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         raise NotImplementedError
