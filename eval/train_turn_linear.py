@@ -160,6 +160,9 @@ def main() -> None:
     ap.add_argument("--max-word", type=int, default=30000)
     ap.add_argument("--folds", type=int, default=3, help="The kept K-fold run for --kfold-families.")
     ap.add_argument("--kfold-families", default="talkdown_skill,talkdown_avoid")
+    ap.add_argument("--mix-families", default=",".join(FAMILIES),
+                    help="Families whose probabilities get the mix; the others keep mix 0 and their choices (their "
+                    "linear part then only gives evidence).")  # fmt: skip
     ap.add_argument("--out", type=Path, default=PACKAGED_MODELS)
     args = ap.parse_args()
     result: dict[str, Any] = json.loads(RESULT.read_text())
@@ -167,6 +170,9 @@ def main() -> None:
     if result.get("inputs_sha256") != inputs:
         sys.exit("the shipped graph was trained on other data: retrain it first (train_turn_encoder.py)")
     texts = [text for text, _ in pairs]
+    to_mix = [f for f in args.mix_families.split(",") if f]
+    if set(to_mix) - set(FAMILIES):
+        ap.error(f"--mix-families: not a family: {', '.join(sorted(set(to_mix) - set(FAMILIES)))}")
     seed = int(result["args"]["seed"])
     summary: dict[str, Any] = {"c": args.c, "max_word": args.max_word, "sklearn": sklearn.__version__}
 
@@ -178,7 +184,7 @@ def main() -> None:
     mixes: dict[str, float] = {}
     for family in FAMILIES:
         by_mix = {mix: mean_ap(yv, mv, mixed(graph, linear, dict.fromkeys(FAMILIES, mix)), family) for mix in MIXES}
-        mixes[family] = max(MIXES, key=lambda x: (round(by_mix[x], 4), -x))
+        mixes[family] = max(MIXES, key=lambda x: (round(by_mix[x], 4), -x)) if family in to_mix else 0.0
         summary[family] = {"mean_ap_by_mix": {str(k): round(v, 4) for k, v in by_mix.items()}, "mix": mixes[family]}
         print(f"{family}: mean AP by mix {summary[family]['mean_ap_by_mix']} -> {mixes[family]}", file=sys.stderr)
     print("80/20 choices, graph alone:", file=sys.stderr)
@@ -189,8 +195,11 @@ def main() -> None:
         summary[family]["80/20 mean F1 (chosen), graph alone -> mixed"] = [
             round(mean_f1(alone, family), 4), round(mean_f1(rows, family), 4)]  # fmt: skip
 
-    source = {family: "80/20" for family in FAMILIES}
-    kfold = [f for f in args.kfold_families.split(",") if f]
+    source = {family: "80/20 (graph + linear)" for family in FAMILIES}
+    for family in set(FAMILIES) - set(to_mix):  # unmixed: the graph's own choices stay
+        rows |= {k: v for k, v in result["validation"].items() if k.startswith(family + "/")}
+        source[family] = result.get("choices_from", {}).get(family, "80/20")
+    kfold = [f for f in args.kfold_families.split(",") if f and f in to_mix]
     if kfold:
         folds_k = held_out(groups, seed, args.folds)
         val_k = np.array([any(g in held for held in folds_k) for g in groups])
@@ -201,7 +210,7 @@ def main() -> None:
         alone_k = choose(y[val_k], r[val_k], m[val_k], graph_k)
         for family in kfold:
             rows |= {k: v for k, v in rows_k.items() if k.startswith(family + "/")}
-            source[family] = f"{args.folds}-fold"
+            source[family] = f"{args.folds}-fold (graph + linear)"
             summary[family][f"{args.folds}-fold mean F1 (chosen), graph alone -> mixed"] = [
                 round(mean_f1(alone_k, family), 4), round(mean_f1(rows_k, family), 4)]  # fmt: skip
 
@@ -222,7 +231,7 @@ def main() -> None:
                 result["linear"][family] = {"file": file_of(side), "mix": mixes[family], "sha256": digest}
         print(f"wrote {args.out / file_of(side)} ({len(block.index)} features) sha256 {digest}", file=sys.stderr)
     result["validation"] = rows
-    result["choices_from"] = {f: s + " (graph + linear)" for f, s in source.items()}
+    result["choices_from"] = source
     (args.out / CARD).write_text(render_card(result, summary, args), encoding="utf-8")
     write_settings(result, argparse.Namespace(**{**result["args"], "out": args.out}))
     RESULT.write_text(json.dumps(result, indent=2) + "\n")

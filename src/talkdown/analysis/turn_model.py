@@ -115,8 +115,8 @@ class TurnModel:
         columns = [(k, label) for k, (f, label) in enumerate(settings.outputs) if f == family]
         probs = [{label: float(row[0][k]) for k, label in columns} for row in rows]
         part = settings.linear.get(family)
-        if part is None or not probs or not linear:
-            return probs
+        if part is None or part.mix == 0.0 or not probs or not linear:
+            return probs  # (a linear part with mix 0 only gives evidence)
         model = load_model(Path(self._dir), part.file)
         known = {name: j for j, name in enumerate(model.labels)}
         where = {label: known[f"{family}/{label}"] for _, label in columns if f"{family}/{label}" in known}
