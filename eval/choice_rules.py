@@ -2,10 +2,10 @@
 
 Why: ``train_turn_encoder.choose`` picks each cue label's threshold on validation predictions, and on those
 the near-best band is wide (threat: 0.575-0.95 within 0.01 F1). Which end of it to take is a rule, not a
-per-label tuning, so it is judged on the fresh test sets, split in two halves (``writer_sets.FRESH``, first
-five and last six): a rule is only worth taking if it wins on both. For suicide_cue the rule is the precision
-floor on validation; the script shows what each floor gives per fresh set (the issue's operating point is
-precision >= 0.70 on *each* set someone might meet).
+per-label tuning, so it is judged on the fresh test sets, split in two halves (``GROUPS``): a rule is only worth
+taking if it wins on both, and sets written after the decision then confirm it or not. For suicide_cue the rule
+is the precision floor on validation; the script shows what each floor gives per fresh set (the issue's
+operating point is precision >= 0.70 on *each* set someone might meet).
 
 Reads the kept 80/20 validation predictions (``turn_encoder_validation.npz``, int8, the graph alone) and runs
 the shipped graph (alone, no linear part) with the cue rules over the fresh sets.
@@ -42,6 +42,13 @@ from talkdown.settings import Settings
 Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
 FLOORS = (0.60, 0.65, 0.70, 0.75, 0.80)
+GROUPS = {
+    "first half": (14, 15, 21, 22, 23),
+    "second half": (29, 30, 35, 36, 39, 40),
+    "written after the rule (46, 47)": (46, 47),
+    "written after deadline's exception (48, 49)": (48, 49),
+}
+"""The two halves the best-F1 rule was judged on, then sets written after each decision (docs/analysis.md)."""
 
 
 def read(name: str) -> tuple[Bools, Bools, Floats]:
@@ -80,8 +87,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "eval" / "results" / "choice_rules.json")
     args = ap.parse_args()
     saved = np.load(validation_file(1))
-    sets = {name: read(name) for name in FRESH}
-    halves = {"first half": FRESH[:5], "second half": FRESH[5:]}
+    sets = {name: read(name) for name in FRESH if (DATA / name).is_file()}
+    named = {group: tuple(f"indomain_writer{n}.jsonl" for n in writers) for group, writers in GROUPS.items()}
+    halves = {group: names for group, names in named.items() if all(n in sets for n in names)}  # (written yet)
     result: dict[str, Any] = {"meta": meta(inputs=(validation_file(1), *(DATA / n for n in FRESH))),
                               "halves": {h: list(n) for h, n in halves.items()}, "labels": {}}  # fmt: skip
     for j, label in enumerate(cues.LABELS):
