@@ -22,7 +22,7 @@ SPLIT = (
     *(f"indomain_writer{n}.jsonl" for n in (3, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20)),
 )
 LATE = tuple(f"indomain_writer{n}.jsonl" for n in (24, 25, 26, 27, 28, 32, 33, 34, 37, 38, 41, 42, 43, 44, 45))
-FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23, 29, 30, 35, 36, 39, 40, 46, 47))
+FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23, 29, 30, 35, 36, 39, 40, 46, 47, 48, 49))
 LEFT_OUT = ("indomain_writer31.jsonl",)
 """Read by nobody: writer 31 wrote 16 conversations in a 12-minute slot without reading all the doctrine, and
 labels a hedged answer to a direct suicide question ("Maybe.") no cue, where writers 24 and 37 and the guide's
