@@ -99,7 +99,7 @@ def fit(texts: list[str], y: Bools, m: Bools, rows: npt.NDArray[np.intp], side: 
     for j, k in enumerate(ks):
         on = m[rows, k]
         if y[rows[on], k].any():
-            clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000).fit(x[on], y[rows[on], k])
+            clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=0).fit(x[on], y[rows[on], k])
             coef[:, j], icpt[j] = clf.coef_[0], clf.intercept_[0]
     return vec, coef, icpt
 

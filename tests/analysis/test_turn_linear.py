@@ -76,10 +76,13 @@ def test_a_linear_file_missing_from_the_manifest_is_refused(tmp_path: Path) -> N
     assert err.value.code == "TD602"
 
 
-def test_with_mix_zero_the_graph_decides_alone_and_the_linear_part_still_gives_the_words(tmp_path: Path) -> None:
+def test_with_mix_zero_the_graph_decides_alone_and_the_linear_part_gives_the_words_it_agrees_with(
+    tmp_path: Path,
+) -> None:
     graph = _probs(_folder(tmp_path / "a", None))
     folder = _folder(tmp_path / "b", {"talkdown_cue": {"file": "lin.json", "mix": 0.0}})
     assert _probs(folder) == graph
     start = TURN.text.index("drawer")
     assert TurnModel(folder).evidence("talkdown_cue", TURN, "weapon") == ((start, start + len("drawer")),)
+    assert TurnModel(folder).evidence("talkdown_cue", TURN, "threat") == ()  # the word model does not find it
     assert TurnModel(_folder(tmp_path / "c", None)).evidence("talkdown_cue", TURN, "weapon") == ()

@@ -42,6 +42,8 @@ SHA256_PREFIX = "295959de"
 """First 8 hex digits of the shipped graph's sha256 (printed by ``eval/train_turn_encoder.py``)."""
 CONTEXT_TAG = {"negotiator": "negotiator: ", "subject": "subject: "}
 CACHE_SIZE = 4096
+EVIDENCE_AGREES = 0.5
+"""The linear part's own probability at which its words are shown as a model label's evidence."""
 VECTOR_SIZE = 384
 """Width of ``turn_vector``: MiniLM-L6's hidden size (an empty batch still needs a shape)."""
 Probabilities = dict[int, dict[str, float]]  # turn index in the batch -> label -> probability
@@ -126,13 +128,21 @@ class TurnModel:
         return probs
 
     def evidence(self, family: str, turn: Turn, label: str) -> tuple[tuple[int, int], ...]:
-        """The words that push ``label`` up most in ``turn`` by the family's linear part (empty without one):
-        a label only the model found is shown with those rather than the whole turn."""
+        """The words that push ``label`` up most in ``turn`` by the family's linear part, when that word model
+        finds the label too (probability >= ``EVIDENCE_AGREES``); else empty. A label only the model found is
+        shown with those words rather than the whole turn; words from a word model that does not find the
+        label would explain nothing (on fresh sets they were often "it", "on", "the")."""
         part = load_settings(self._dir).linear.get(family)
+        name = f"{family}/{label}"
         if part is None:
             return ()
         model = load_model(Path(self._dir), part.file)
-        return model.evidence(model.vectorize(turn.text[:MAX_CHARS]), f"{family}/{label}")
+        if name not in model.labels:
+            return ()
+        vec = model.vectorize(turn.text[:MAX_CHARS])
+        if model.probabilities(vec)[model.labels.index(name)] < EVIDENCE_AGREES:
+            return ()
+        return model.evidence(vec, name)
 
     def _linear_rows(self, model: LinearTextModel, file: str, turns: Sequence[Turn]) -> list[FloatArray]:
         """The linear part's probabilities per turn; cached, so skills and avoid vectorise a turn once."""
