@@ -447,11 +447,12 @@ def rechoose(args: argparse.Namespace) -> None:
 
 def linear_note(result: dict[str, Any]) -> str:
     if not result.get("linear"):
-        return ""
+        return "."
     mixes = ", ".join(f"{family} {v['mix']}" for family, v in result["linear"].items())
     return (
-        f"\n  Each family's probabilities are mixed with a linear model's, `(1 - mix) · graph + mix · linear`"
-        f" ({mixes}; `talkdown-linear.md`), and the choices below are made on the mix."
+        ", or the words of the linear part (`talkdown-linear.md`) where that part finds the label too. Each"
+        f" family's probabilities are `(1 - mix) · graph + mix · linear` ({mixes}); the choices below are made on"
+        " those."
     )
 
 
@@ -475,7 +476,7 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
   after layer 2, summed, L2-normalised), is what the emotion head reads (`emotion-goemotions.md`).
 - **Use**: per label, `talkdown-minilm-settings.json` says whether the rules decide (`rules`), the model adds
   to them (`union`) or the model decides (`model`, skills and avoid only), and at which probability. Labels
-  the model adds carry `detail["source"] = "model"` and the whole turn as evidence.{linear_note(result)}
+  the model adds carry `detail["source"] = "model"` and the whole turn as evidence{linear_note(result)}
 - **Data**: talkdown's own labelled transcripts, {result["turns"]} turns, each file whole:
   {", ".join(f"`{n}`" for n in TRAIN)}.
   `indomain_holdout.jsonl` and the fresh test sets ({", ".join(f"`{n}`" for n in FRESH)}) were not used for

@@ -15,7 +15,8 @@ Since 0.3 the MiniLM graph shared with the cue analyser (``turn_model.py``) join
 settings file says (chosen on a validation split by ``eval/train_turn_encoder.py``): the rules alone, the
 rules plus what the model adds, or the model deciding (a rule label it rejects is dropped; one it confirms
 keeps the rule's words as evidence). Labels only the model found carry ``detail["source"] = "model"`` and
-the whole turn as evidence. ``use_model=False`` (``--fast``) is the rules alone.
+the words of the model's linear part as evidence where it finds the label too, else the whole turn.
+``use_model=False`` (``--fast``) is the rules alone.
 """
 
 from __future__ import annotations

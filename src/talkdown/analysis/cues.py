@@ -12,9 +12,10 @@ see the exact words behind each one. Definitions follow ``indicators.md`` and ``
 Since 0.5 a fine-tuned model complements the rules' recall (they are precise but miss much of what other
 writers say): the MiniLM graph shared with the skill and avoid analysers (``turn_model.py``), reading the
 turn with the turn before it. Every rule label is kept; the model only *adds* a label the rules did not find,
-when its probability reaches the label's threshold, with ``detail["source"] = "model"`` and the whole turn as
-evidence. It loads on first use, once per process, never at import; its output depends on the two texts
-alone, so the analyser stays pure.
+when its probability reaches the label's threshold, with ``detail["source"] = "model"`` and as evidence the
+words the model's linear part weighs towards it (where that part finds the label too), else the whole turn.
+It loads on first use, once per process, never at import; its output depends on the two texts alone, so the
+analyser stays pure.
 """
 
 from __future__ import annotations
