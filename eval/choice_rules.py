@@ -10,7 +10,7 @@ operating point is precision >= 0.70 on *each* set someone might meet).
 Reads the kept 80/20 validation predictions (``turn_encoder_validation.npz``, int8, the graph alone) and runs
 the shipped graph (alone, no linear part) with the cue rules over the fresh sets.
 
-    .venv/bin/python eval/choice_rules.py [--out eval/results/choice_rules.json]
+    .venv/bin/python eval/choice_rules.py [--mix 0.1]
 """
 
 from __future__ import annotations
@@ -29,12 +29,25 @@ sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "eval"))
 
 from machine import meta
-from train_turn_encoder import DATA, GRID, OUTPUTS, SIDES, WINDOW, prf, rule_labels, validation_file
+from train_turn_encoder import (
+    DATA,
+    GRID,
+    OUTPUTS,
+    RESULT,
+    SIDES,
+    WINDOW,
+    held_out,
+    load,
+    prf,
+    rule_labels,
+    validation_file,
+)
+from train_turn_linear import file_of, out_of_fold
 from writer_sets import FRESH
 
 from talkdown.analysis import cues
 from talkdown.analysis.base import Turn
-from talkdown.analysis.model_io import PACKAGED_MODELS
+from talkdown.analysis.model_io import PACKAGED_MODELS, load_model
 from talkdown.analysis.turn_model import TurnModel
 from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
@@ -51,8 +64,9 @@ GROUPS = {
 """The two halves the best-F1 rule was judged on, then sets written after each decision (docs/analysis.md)."""
 
 
-def read(name: str) -> tuple[Bools, Bools, Floats]:
-    """Gold, rule labels and the graph's probabilities (cue labels) for every labelled subject turn of a file."""
+def read(name: str, mix: float) -> tuple[Bools, Bools, Floats]:
+    """Gold, rule labels and the graph's probabilities (cue labels) for every labelled subject turn of a file,
+    mixed with the shipped cue linear part at ``mix`` (0: the graph alone)."""
     turns, windows, gold, rules = [], [], [], []
     for line in (DATA / name).read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -70,7 +84,21 @@ def read(name: str) -> tuple[Bools, Bools, Floats]:
                 rules.append([label in found for label in cues.LABELS])
     rows = TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, linear=False)
     probs = np.array([[row.get(label, 0.0) for label in cues.LABELS] for row in rows])
+    if mix:
+        model = load_model(PACKAGED_MODELS, file_of("subject"))
+        lin = model.probabilities_many([model.vectorize(t.text) for t in turns])
+        cols = [model.labels.index(f"{cues.FAMILY}/{label}") for label in cues.LABELS]
+        probs = (1 - mix) * probs + mix * lin[:, cols]
     return np.array(gold, dtype=bool), np.array(rules, dtype=bool), probs
+
+
+def validation_linear() -> Floats:
+    """The cue linear part's probabilities for the 80/20 validation turns, fitted on the other 80 % (as
+    ``train_turn_linear.py`` does), aligned with ``turn_encoder_validation.npz``."""
+    pairs, y, _, m, groups, _ = load(1)
+    folds = held_out(groups, int(json.loads(RESULT.read_text())["args"]["seed"]), 1)
+    val = np.array([g in folds[0] for g in groups])
+    return out_of_fold([t for t, _ in pairs], y, m, groups, folds, 2.0, 30000)[val]
 
 
 def rules_for(f1s: list[float]) -> dict[str, float]:
@@ -84,18 +112,21 @@ def rules_for(f1s: list[float]) -> dict[str, float]:
 def main() -> None:
     configure_analysis(Settings())
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=REPO / "eval" / "results" / "choice_rules.json")
+    ap.add_argument("--mix", type=float, default=0.0, help="Weight of the cue linear part (0: the graph alone).")
+    ap.add_argument("--out", type=Path, default=None, help="Default: eval/results/choice_rules[_mixM].json")
     args = ap.parse_args()
+    out = args.out or REPO / "eval" / "results" / f"choice_rules{f'_mix{args.mix:g}' if args.mix else ''}.json"
     saved = np.load(validation_file(1))
-    sets = {name: read(name) for name in FRESH if (DATA / name).is_file()}
+    p_val = saved["p_int8"] if not args.mix else (1 - args.mix) * saved["p_int8"] + args.mix * validation_linear()
+    sets = {name: read(name, args.mix) for name in FRESH if (DATA / name).is_file()}
     named = {group: tuple(f"indomain_writer{n}.jsonl" for n in writers) for group, writers in GROUPS.items()}
     halves = {group: names for group, names in named.items() if all(n in sets for n in names)}  # (written yet)
-    result: dict[str, Any] = {"meta": meta(inputs=(validation_file(1), *(DATA / n for n in FRESH))),
+    result: dict[str, Any] = {"meta": meta(inputs=(validation_file(1), *(DATA / n for n in FRESH)), mix=args.mix),
                               "halves": {h: list(n) for h, n in halves.items()}, "labels": {}}  # fmt: skip
     for j, label in enumerate(cues.LABELS):
         k = OUTPUTS.index((cues.FAMILY, label))
         on = saved["m"][:, k]
-        yv, rv, pv = saved["y"][on, k], saved["r"][on, k], saved["p_int8"][on, k]
+        yv, rv, pv = saved["y"][on, k], saved["r"][on, k], p_val[on, k]
         curve = [prf(yv, rv | (pv >= t)) for t in GRID]
         if label == "suicide_cue":
             picks = {f"precision floor {f:.2f}": max((o for o in zip(GRID, curve, strict=True) if o[1][0] >= f),
@@ -122,7 +153,7 @@ def main() -> None:
         for rule in others[0]
     }
     print(result["mean F1 of the other four labels"], file=sys.stderr)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    out.write_text(json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":
