@@ -14,8 +14,9 @@ family is labelled (as the graph's loss). Steps, all deterministic:
 1. Validation: the same folds as the graph's kept validation runs (``train_turn_encoder.held_out``; the 80/20
    run, and the K-fold run when it was made on the current training data), a linear model fitted on each
    fold's training part predicts its held-out turns.
-2. Per family, the mix with the best mean average precision on the 80/20 validation turns (labels with at
-   least ``MIN_SUPPORT`` positives), from ``MIXES``.
+2. Per family in ``--mix-families``, the mix with the best mean average precision on the 80/20 validation
+   turns (labels with at least ``MIN_SUPPORT`` positives), from ``MIXES``; the other families keep mix 0 and
+   their choices (cues: the mix did nothing on the fresh test sets, docs/analysis.md).
 3. The choices (``train_turn_encoder.choose``) re-made on the mixed probabilities: cues on the 80/20 run, the
    families in ``--kfold-families`` on the K-fold run (as for the graph alone).
 4. The linear models fitted on all training turns, written with their card; the settings file and
@@ -24,7 +25,7 @@ family is labelled (as the graph's loss). Steps, all deterministic:
 
 Run after every retrain of the graph (``train_turn_encoder.py``), before ``train_emotion.py``:
 
-    .venv/bin/python eval/train_turn_linear.py [--folds 3 --kfold-families talkdown_skill,talkdown_avoid]
+    .venv/bin/python eval/train_turn_linear.py   # defaults as shipped: mix skills and avoid, their choices 3-fold
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def main() -> None:
     ap.add_argument("--max-word", type=int, default=30000)
     ap.add_argument("--folds", type=int, default=3, help="The kept K-fold run for --kfold-families.")
     ap.add_argument("--kfold-families", default="talkdown_skill,talkdown_avoid")
-    ap.add_argument("--mix-families", default=",".join(FAMILIES),
+    ap.add_argument("--mix-families", default="talkdown_skill,talkdown_avoid",
                     help="Families whose probabilities get the mix; the others keep mix 0 and their choices (their "
                     "linear part then only gives evidence).")  # fmt: skip
     ap.add_argument("--out", type=Path, default=PACKAGED_MODELS)
@@ -255,15 +256,16 @@ def render_card(result: dict[str, Any], summary: dict[str, Any], args: argparse.
   evidence of labels only the model found.
 - **Data**: the graph's training turns ({result["turns"]}; {len(TRAIN)} files, listed with their sha256 in
   `talkdown-minilm.md`). Licence: Apache-2.0 (talkdown's own text).
-- **Mix**: per family, the best mean average precision on the graph's 80/20 validation turns (linear model
-  fitted on the same 80 %), labels with at least {MIN_SUPPORT} positives:
+- **Mix**: for the families mixed ({args.mix_families.replace(",", ", ") or "none"}), the best mean average
+  precision on the graph's 80/20 validation turns (linear model fitted on the same 80 %), labels with at least
+  {MIN_SUPPORT} positives; the others keep mix 0 (their linear part only gives evidence):
 
 | family | mix | mean AP by mix | mean F1 as chosen, graph alone → mixed |
 |---|---:|---|---|
 {mixes}
 
-- **Command**: `.venv/bin/python eval/train_turn_linear.py` (after `train_turn_encoder.py`, before
-  `train_emotion.py`); figures in `eval/results/turn_linear.json`.
+- **Command**: `.venv/bin/python eval/train_turn_linear.py --mix-families {args.mix_families}` (after
+  `train_turn_encoder.py`, before `train_emotion.py`); figures in `eval/results/turn_linear.json`.
 """
 
 
