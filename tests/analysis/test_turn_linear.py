@@ -86,3 +86,9 @@ def test_with_mix_zero_the_graph_decides_alone_and_the_linear_part_gives_the_wor
     assert TurnModel(folder).evidence("talkdown_cue", TURN, "weapon") == ((start, start + len("drawer")),)
     assert TurnModel(folder).evidence("talkdown_cue", TURN, "threat") == ()  # the word model does not find it
     assert TurnModel(_folder(tmp_path / "c", None)).evidence("talkdown_cue", TURN, "weapon") == ()
+
+
+def test_the_analysers_name_the_linear_files_they_read(tmp_path: Path) -> None:
+    with_part = _folder(tmp_path / "a", {"talkdown_cue": {"file": "lin.json", "mix": 0.0}})
+    assert "lin.json" in CueAnalyzer(model_dir=with_part).describe_models()[0]
+    assert "lin.json" not in CueAnalyzer(model_dir=_folder(tmp_path / "b", None)).describe_models()[0]

@@ -168,6 +168,9 @@ class TurnModel:
             raise TalkdownError("TD602", file=where, problem="it has no turn_vector output; reinstall talkdown")
         return np.stack([row[1] for row in rows]) if rows else np.zeros((0, VECTOR_SIZE), dtype=np.float32)
 
+    def linear_files(self) -> tuple[str, ...]:
+        return tuple(sorted({part.file for part in load_settings(self._dir).linear.values()}))
+
     @property
     def sha256(self) -> str:
         return load_graph(self._dir, MODEL_FILE).sha256
@@ -217,9 +220,12 @@ def merge(
     return keep, added
 
 
-def describe() -> str:
-    """What ``talkdown analyze`` prints for the analysers that use this model."""
-    return f"{MODEL_FILE} (sha256 {SHA256_PREFIX}…, all-MiniLM-L6-v2 (Apache-2.0) fine-tuned on talkdown's transcripts)"
+def describe(linear_files: Sequence[str] = ()) -> str:
+    """What ``talkdown analyze`` prints for the analysers that use this model (and its linear part's files)."""
+    graph = f"{MODEL_FILE} (sha256 {SHA256_PREFIX}…, all-MiniLM-L6-v2 (Apache-2.0) fine-tuned on talkdown's"
+    graph += " transcripts)"
+    words = f" + {', '.join(linear_files)} (TF-IDF word models, talkdown's transcripts)" if linear_files else ""
+    return graph + words
 
 
 class ModelAssisted:
@@ -233,7 +239,7 @@ class ModelAssisted:
         self._model = TurnModel(model_dir or PACKAGED_MODELS)
 
     def describe_models(self) -> tuple[str, ...]:
-        return (describe(),) if self._use_model else ()
+        return (describe(self._model.linear_files()),) if self._use_model else ()
 
     def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
         return self.analyze_many([turn], [ctx])[0]
