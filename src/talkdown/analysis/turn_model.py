@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
@@ -147,17 +147,9 @@ class TurnModel:
     def _linear_rows(self, model: LinearTextModel, file: str, turns: Sequence[Turn]) -> list[FloatArray]:
         """The linear part's probabilities per turn; cached, so skills and avoid vectorise a turn once."""
         keys = [(self._dir, file, t.text[:MAX_CHARS]) for t in turns]
-        with self._lock:
-            found = {k: self._linear_cache[k] for k in keys if k in self._linear_cache}
-        todo = list(dict.fromkeys(k for k in keys if k not in found))
-        if todo:
-            rows = model.probabilities_many([model.vectorize(text) for _, _, text in todo])
-            found.update(zip(todo, rows, strict=True))
-            with self._lock:
-                self._linear_cache.update((k, found[k]) for k in todo)
-                while len(self._linear_cache) > CACHE_SIZE:
-                    self._linear_cache.popitem(last=False)
-        return [found[k] for k in keys]
+        return self._cached(
+            self._linear_cache, keys, lambda todo: list(model.probabilities_many([model.vectorize(k[2]) for k in todo]))
+        )
 
     def vectors(self, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]) -> FloatArray:
         """Per turn, the graph's unit ``turn_vector`` (``eval/onnx_turn_vector.py``), which the emotion head
@@ -178,27 +170,41 @@ class TurnModel:
     def _rows(self, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]) -> list[Outputs]:
         """The graph's outputs per turn in its window, each (text, previous turn) run once and cached."""
         keys = [(self._dir, t.text[:MAX_CHARS], context_of(w)) for t, w in zip(turns, windows, strict=True)]
-        with self._lock:
-            found = {k: self._cache[k] for k in keys if k in self._cache}
+        return self._cached(self._cache, keys, self._run_graph)
+
+    def _run_graph(self, todo: list[tuple[str, str, str]]) -> list[Outputs]:
+        graph = load_graph(self._dir, MODEL_FILE)
+        if not graph.sha256.startswith(SHA256_PREFIX):
+            problem = f"sha256 {graph.sha256[:8]} is not the one this talkdown declares ({SHA256_PREFIX})"
+            raise TalkdownError("TD602", file=str(Path(self._dir) / MODEL_FILE), problem=f"{problem}; reinstall")
+        tokenizer, settings = load_tokenizer(self._dir), load_settings(self._dir)
+        feeds = []
+        for _, text, context in todo:
+            ids, types = pair_ids(tokenizer, text, context, max_tokens=settings.max_tokens)
+            arr = np.asarray([ids], dtype=np.int64)
+            segments = np.asarray([types], dtype=np.int64)
+            feeds.append({"input_ids": arr, "attention_mask": np.ones_like(arr), "token_type_ids": segments})
+        return run_each(graph, feeds)
+
+    @classmethod
+    def _cached(
+        cls,
+        cache: OrderedDict[tuple[str, str, str], V],
+        keys: list[tuple[str, str, str]],
+        compute: Callable[[list[tuple[str, str, str]]], Sequence[V]],
+    ) -> list[V]:
+        """Each key's value from ``cache``, computing the missing ones once (outside the lock, so the model passes
+        of two threads overlap) and keeping the newest ``CACHE_SIZE``: the graph's and the linear part's rows."""
+        with cls._lock:
+            found = {k: cache[k] for k in keys if k in cache}
         todo = list(dict.fromkeys(k for k in keys if k not in found))
         if todo:
-            graph = load_graph(self._dir, MODEL_FILE)
-            if not graph.sha256.startswith(SHA256_PREFIX):
-                problem = f"sha256 {graph.sha256[:8]} is not the one this talkdown declares ({SHA256_PREFIX})"
-                raise TalkdownError("TD602", file=str(Path(self._dir) / MODEL_FILE), problem=f"{problem}; reinstall")
-            tokenizer, settings = load_tokenizer(self._dir), load_settings(self._dir)
-            feeds = []
-            for _, text, context in todo:
-                ids, types = pair_ids(tokenizer, text, context, max_tokens=settings.max_tokens)
-                arr = np.asarray([ids], dtype=np.int64)
-                segments = np.asarray([types], dtype=np.int64)
-                feeds.append({"input_ids": arr, "attention_mask": np.ones_like(arr), "token_type_ids": segments})
-            found.update(zip(todo, run_each(graph, feeds), strict=True))
-            with self._lock:
+            found.update(zip(todo, compute(todo), strict=True))
+            with cls._lock:
                 for k in todo:
-                    self._cache[k] = found[k]
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+                    cache[k] = found[k]
+                while len(cache) > CACHE_SIZE:
+                    cache.popitem(last=False)
         return [found[k] for k in keys]
 
 
