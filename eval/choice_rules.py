@@ -42,7 +42,7 @@ from train_turn_encoder import (
     rule_labels,
     validation_file,
 )
-from train_turn_linear import file_of, out_of_fold
+from train_turn_linear import MAX_WORD, C, file_of, out_of_fold
 from writer_sets import FRESH
 
 from talkdown.analysis import cues
@@ -98,7 +98,7 @@ def validation_linear() -> Floats:
     pairs, y, _, m, groups, _ = load(1)
     folds = held_out(groups, int(json.loads(RESULT.read_text())["args"]["seed"]), 1)
     val = np.array([g in folds[0] for g in groups])
-    return out_of_fold([t for t, _ in pairs], y, m, groups, folds, 2.0, 30000)[val]
+    return out_of_fold([t for t, _ in pairs], y, m, groups, folds, C, MAX_WORD)[val]
 
 
 def rules_for(f1s: list[float]) -> dict[str, float]:

@@ -74,6 +74,9 @@ SIDES = ("subject", "negotiator")
 MIXES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 SUMMARY = RESULT.with_name("turn_linear.json")
 CARD = "talkdown-linear.md"
+C = 2.0
+"""Inverse regularisation of the shipped word models (compared on validation: 0.5, 1, 2, 4)."""
+MAX_WORD = 30000
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
@@ -157,8 +160,8 @@ def kept(folds: int, n_val: int, y_val: Bools) -> Floats:
 def main() -> None:
     configure_analysis(Settings())
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--c", type=float, default=2.0, help="Inverse regularisation (compared: 0.5, 1, 2, 4).")
-    ap.add_argument("--max-word", type=int, default=30000)
+    ap.add_argument("--c", type=float, default=C, help="Inverse regularisation (compared: 0.5, 1, 2, 4).")
+    ap.add_argument("--max-word", type=int, default=MAX_WORD)
     ap.add_argument("--folds", type=int, default=3, help="The kept K-fold run for --kfold-families.")
     ap.add_argument("--kfold-families", default="talkdown_skill,talkdown_avoid")
     ap.add_argument("--mix-families", default="talkdown_skill,talkdown_avoid",
