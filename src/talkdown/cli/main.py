@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from talkdown.cli import advise, cases, diplomatic, entries, incident, records, study, train, web
-from talkdown.cli.state import STATE, settings
+from talkdown.cli.state import STATE
 from talkdown.errors import TalkdownError
 from talkdown.services.runtime import configure_analysis
 
@@ -43,15 +43,13 @@ log = logging.getLogger("talkdown")
 @app.callback()
 def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")) -> None:
     STATE.debug = debug
-    configure_analysis(settings())  # before any command builds a pipeline: models-extra folder, encoder threads
+    configure_analysis(STATE.read_settings())  # before any command builds a pipeline: models-extra folder, encoder threads
 
 
 def _register_analysis() -> None:
     """Analysis commands live with the analysis engine; registered here so there is one entry point."""
-    try:
-        from talkdown.cli.evaluate import analyze_command, eval_command
-    except ImportError:  # pragma: no cover - present in every release; absent only mid-development
-        return
+    from talkdown.cli.evaluate import analyze_command, eval_command
+
     app.command("analyze", help="Analyse one utterance or an incident's log.")(analyze_command)
     app.command("eval", help="Score the analysers on labelled JSONL conversation files.")(eval_command)
 

@@ -17,19 +17,30 @@ from talkdown.settings import Settings
 @dataclass
 class CliState:
     debug: bool = False
+    _settings: Settings | None = field(default=None, repr=False)
     _app: App | None = field(default=None, repr=False)
+
+    def read_settings(self) -> Settings:
+        """Read the environment; the CLI callback does it once per invocation, so the analysis runtime, the
+        application graph and the error log see the same values."""
+        self._settings = settings()
+        return self._settings
+
+    def settings(self) -> Settings:
+        return self._settings or self.read_settings()
 
     def app(self) -> App:
         """Open the database on first use, so ``--help`` and usage errors never touch it."""
         if self._app is None:
-            self._app = build_app(settings())
+            self._app = build_app(self.settings())
         return self._app
 
     def log_path(self) -> Path:
-        return settings().log_file
+        return self.settings().log_file
 
     def reset(self) -> None:
-        """Forget the application graph (tests run many invocations in one process)."""
+        """Forget the settings and the application graph (tests run many invocations in one process)."""
+        self._settings = None
         self._app = None
 
 
