@@ -32,7 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import meta
+from machine import meta, python_loop_s
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.registry import default_pipeline
@@ -170,6 +170,7 @@ def main() -> None:
             inputs=(args.data,),
             command=" ".join(sys.argv),
             quick=args.quick,
+            python_loop_5m_s=python_loop_s(),
         ),
         "results": {**results, "peak_rss_mib": peak},
     }

@@ -6,6 +6,7 @@ import hashlib
 import os
 import platform
 import subprocess
+import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -44,6 +45,20 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:  # e.g. torch, only in the [train] extra
         return "not installed"
+
+
+def python_loop_s(n: int = 5_000_000, repeats: int = 3) -> float:
+    """Seconds for a fixed pure-Python loop (best of ``repeats``): a yardstick for the host's single-core speed.
+    Why: the VM's host changed under the project (an Intel Xeon, then an AMD EPYC about half as fast per core),
+    and only a figure measured beside a benchmark tells whether the code or the machine got slower."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        total = 0
+        for i in range(n):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return round(best, 3)
 
 
 def sha256_of(path: Path) -> str:

@@ -11,6 +11,8 @@ split sets and the odd/even rule were spelled in each, and adding a writer meant
 - ``FRESH``: test sets, scored whole and never read by training, by rule changes or by the per-label choices of
   a retrain. Once, one *rule* for those choices was judged on them (``eval/choice_rules.py``, 2026-11-26: the
   cue labels' best F1 rather than the highest threshold near it), on both halves, and is said so where quoted.
+  Writers 50-53 (2026-11-27) judged one candidate, decided before they were scored (cue choices on the 3-fold
+  predictions): rejected; nothing else was chosen on them.
 - ``LEFT_OUT``: in no list (see its docstring).
 """
 
@@ -22,7 +24,9 @@ SPLIT = (
     *(f"indomain_writer{n}.jsonl" for n in (3, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20)),
 )
 LATE = tuple(f"indomain_writer{n}.jsonl" for n in (24, 25, 26, 27, 28, 32, 33, 34, 37, 38, 41, 42, 43, 44, 45))
-FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23, 29, 30, 35, 36, 39, 40, 46, 47, 48, 49))
+FRESH = tuple(
+    f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23, 29, 30, 35, 36, 39, 40, 46, 47, 48, 49, 50, 51, 52, 53)
+)
 LEFT_OUT = ("indomain_writer31.jsonl",)
 """Read by nobody: writer 31 wrote 16 conversations in a 12-minute slot without reading all the doctrine, and
 labels a hedged answer to a direct suicide question ("Maybe.") no cue, where writers 24 and 37 and the guide's

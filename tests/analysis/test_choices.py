@@ -41,3 +41,12 @@ def test_cue_labels_take_the_best_f1_and_deadline_skills_avoid_the_highest_near_
     assert rows["talkdown_cue/threat"]["chosen"] == [1.0, 1.0, 1.0]
     assert {rows[name]["mode"] for name in names} == {"union"}  # the model alone scores the same: union wins ties
     assert rows["talkdown_cue/weapon"]["mode"] == "rules"  # no positives: the rules decide
+
+
+def test_a_mix_tied_on_mean_ap_gives_way_to_the_smaller_one(eval_script: Callable[[str], ModuleType]) -> None:
+    lin = eval_script("train_turn_linear")
+    # the skills' 80/20 curve of 2026-11-27: 0.3 and 0.4 are 0.0002 apart, a tie at three decimals
+    skills = {0.0: 0.8538, 0.1: 0.8635, 0.2: 0.8664, 0.3: 0.8677, 0.4: 0.8679, 0.5: 0.8675}
+    assert lin.pick_mix(skills) == 0.3
+    assert lin.pick_mix({0.0: 0.8093, 0.3: 0.812, 0.4: 0.8119, 0.5: 0.8139}) == 0.5  # avoid's: a real lead
+    assert lin.pick_mix({0.0: 0.86, 0.1: 0.8551}) == 0.0

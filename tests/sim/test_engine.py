@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from talkdown.analysis.registry import default_pipeline
 from talkdown.sim.engine import SimulatedSubject, turn_rng
+from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.scenario import load_scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
 
@@ -36,12 +38,18 @@ def test_the_same_seed_and_lines_give_the_same_session() -> None:
 
 
 def test_another_seed_varies_the_wording_but_not_the_state() -> None:
-    subject = SimulatedSubject(load_scenario("domestic_barricade"))
+    """The state follows what the trainee said, not how the subject happened to word his replies. Read by the
+    rule analysers: the learned ones also read the previous turn, so a borderline label can flip with the
+    wording ("That's not true." after "Don't tell me what to do" gets flat_no at p 0.48 against its threshold
+    0.475 on an AVX2-only host, not after another wording), and with the CPU's int8 kernels."""
+    rules = LineReader(default_pipeline(fast=True).subset(SIM_FAMILIES))
+    subject = SimulatedSubject(load_scenario("domestic_barricade"), reader=rules)
     lines = ["You're wrong about her.", "Be reasonable.", "That's not true.", "Calm down."]
     a, state_a = _play(subject, lines, seed=1)
     b, state_b = _play(subject, lines, seed=2)
     assert a != b
     assert state_a == state_b
+    assert state_a != subject.initial_state()  # the lines moved it: the equality above is not of two untouched states
 
 
 def test_listening_skills_build_trust_and_lower_arousal() -> None:

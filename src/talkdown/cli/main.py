@@ -43,7 +43,7 @@ log = logging.getLogger("talkdown")
 @app.callback()
 def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")) -> None:
     STATE.debug = debug
-    configure_analysis(STATE.read_settings())  # before any command builds a pipeline: models-extra folder, encoder threads
+    configure_analysis(STATE.read_settings())  # before any command builds a pipeline
 
 
 def _register_analysis() -> None:
