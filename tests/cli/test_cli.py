@@ -96,3 +96,21 @@ def test_analyze_incident_stores_labels_with_evidence_for_each_utterance(td) -> 
     assert ("talkdown_cue", "threat") in by_seq[3]
     assert ("talkdown_skill", "emotion_labeling") in by_seq[5]
     assert {a["name"] for a in doc["analyzers"]} >= {"skills", "cues", "emotion"}
+
+
+def test_analyze_loads_neither_the_store_nor_the_other_commands(tmp_path: Path) -> None:
+    """The cold-start target is measured on `talkdown analyze "..."`: it must not pay for the store (SQLAlchemy,
+    Alembic), the web console or the report stack, which the other commands import."""
+    probe = (
+        "import sys\n"
+        "sys.argv = ['talkdown', 'analyze', 'I will shoot him if you come in', '--as', 'subject', '--json']\n"
+        "from talkdown.cli.main import run\n"
+        "try:\n    run()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('sqlalchemy', 'alembic', 'talkdown.services.wiring', 'talkdown.cli.web',\n"
+        "         'talkdown.services.report')\n"
+        "print('LOADED', [m for m in heavy if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert '"label": "threat"' in proc.stdout  # the command ran and found the threat
+    assert "LOADED []" in proc.stderr

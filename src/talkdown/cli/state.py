@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from pydantic import ValidationError
 
 from talkdown.errors import TalkdownError
-from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
+
+if TYPE_CHECKING:  # the store and its engines load on first use (``app()``): `talkdown analyze` never needs them
+    from talkdown.services.wiring import App
 
 
 @dataclass
@@ -32,6 +35,8 @@ class CliState:
     def app(self) -> App:
         """Open the database on first use, so ``--help`` and usage errors never touch it."""
         if self._app is None:
+            from talkdown.services.wiring import build_app
+
             self._app = build_app(self.settings())
         return self._app
 
