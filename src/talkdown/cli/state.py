@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from talkdown.errors import TalkdownError
 from talkdown.settings import Settings
 
-if TYPE_CHECKING:  # the store and its engines load on first use (``app()``): `talkdown analyze` never needs them
+if TYPE_CHECKING:  # the store loads on first use (``app()``): `talkdown analyze "text"` never needs it
     from talkdown.services.wiring import App
 
 
