@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +37,12 @@ from train_turn_encoder import (
     RESULT,
     SIDES,
     WINDOW,
-    held_out,
     load,
     prf,
     rule_labels,
     validation_file,
 )
-from train_turn_linear import MAX_WORD, C, file_of, out_of_fold
+from train_turn_linear import MAX_WORD, C, file_of, validation_run
 from writer_sets import FRESH
 
 from talkdown.analysis import cues
@@ -64,24 +64,30 @@ GROUPS = {
 """The two halves the best-F1 rule was judged on, then sets written after each decision (docs/analysis.md)."""
 
 
+def cue_turns(names: Sequence[str]) -> tuple[list[Turn], list[tuple[Turn, ...]], Bools, Bools]:
+    """Every cue-labelled subject turn of the files, with its window, its gold cue labels and the rules' (turns x
+    ``cues.LABELS``), as the training script reads them."""
+    turns, windows, gold, rules = [], [], [], []
+    for name in names:
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            history: list[Turn] = []
+            for raw in json.loads(line)["turns"] if line.strip() else ():
+                turn = Turn(text=raw["text"], side=SIDES.get(raw["role"], "unknown"))
+                window = tuple(history[-WINDOW:])
+                history.append(turn)
+                if turn.side == "subject" and cues.FAMILY in raw.get("labels", {}):
+                    found = rule_labels(cues.FAMILY, turn, window)
+                    turns.append(turn)
+                    windows.append(window)
+                    gold.append([label in raw["labels"][cues.FAMILY] for label in cues.LABELS])
+                    rules.append([label in found for label in cues.LABELS])
+    return turns, windows, np.array(gold, dtype=bool), np.array(rules, dtype=bool)
+
+
 def read(name: str, mix: float) -> tuple[Bools, Bools, Floats]:
     """Gold, rule labels and the graph's probabilities (cue labels) for every labelled subject turn of a file,
     mixed with the shipped cue linear part at ``mix`` (0: the graph alone)."""
-    turns, windows, gold, rules = [], [], [], []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        history: list[Turn] = []
-        for raw in json.loads(line)["turns"]:
-            turn = Turn(text=raw["text"], side=SIDES.get(raw["role"], "unknown"))
-            window = tuple(history[-WINDOW:])
-            history.append(turn)
-            if turn.side == "subject" and cues.FAMILY in raw.get("labels", {}):
-                found = rule_labels(cues.FAMILY, turn, window)
-                turns.append(turn)
-                windows.append(window)
-                gold.append([label in raw["labels"][cues.FAMILY] for label in cues.LABELS])
-                rules.append([label in found for label in cues.LABELS])
+    turns, windows, gold, rules = cue_turns([name])
     rows = TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, linear=False)
     probs = np.array([[row.get(label, 0.0) for label in cues.LABELS] for row in rows])
     if mix:
@@ -89,16 +95,15 @@ def read(name: str, mix: float) -> tuple[Bools, Bools, Floats]:
         lin = model.probabilities_many([model.vectorize(t.text) for t in turns])
         cols = [model.labels.index(f"{cues.FAMILY}/{label}") for label in cues.LABELS]
         probs = (1 - mix) * probs + mix * lin[:, cols]
-    return np.array(gold, dtype=bool), np.array(rules, dtype=bool), probs
+    return gold, rules, probs
 
 
 def validation_linear() -> Floats:
     """The cue linear part's probabilities for the 80/20 validation turns, fitted on the other 80 % (as
     ``train_turn_linear.py`` does), aligned with ``turn_encoder_validation.npz``."""
     pairs, y, _, m, groups, _ = load(1)
-    folds = held_out(groups, int(json.loads(RESULT.read_text())["args"]["seed"]), 1)
-    val = np.array([g in folds[0] for g in groups])
-    return out_of_fold([t for t, _ in pairs], y, m, groups, folds, C, MAX_WORD)[val]
+    seed = int(json.loads(RESULT.read_text())["args"]["seed"])
+    return validation_run(1, [t for t, _ in pairs], y, m, groups, seed, C, MAX_WORD)[2]
 
 
 def rules_for(f1s: list[float]) -> dict[str, float]:

@@ -19,15 +19,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "eval"))
 
 from machine import meta
-from train_turn_encoder import DATA, RESULT, choose, held_out, load
-from train_turn_linear import MAX_WORD, C, kept, mixed, out_of_fold
+from train_turn_encoder import DATA, RESULT, choose, load
+from train_turn_linear import MAX_WORD, C, mixed, validation_run
 from writer_sets import FRESH
 
 from talkdown.analysis import turn_model
@@ -48,10 +46,8 @@ def main() -> None:
     args = ap.parse_args()
     result: dict[str, Any] = json.loads(RESULT.read_text())
     pairs, y, r, m, groups, _ = load(1)
-    folds = held_out(groups, int(result["args"]["seed"]), 3)
-    val = np.array([any(g in held for held in folds) for g in groups])
-    graph = kept(3, int(val.sum()), y[val])
-    linear = out_of_fold([t for t, _ in pairs], y, m, groups, folds, C, MAX_WORD)[val]
+    texts = [t for t, _ in pairs]
+    val, graph, linear = validation_run(3, texts, y, m, groups, int(result["args"]["seed"]), C, MAX_WORD)
     shipped = turn_model.load_settings(str(PACKAGED_MODELS))
     others = {family: part.mix for family, part in shipped.linear.items()}
     fresh = [DATA / n for n in (*FRESH, "indomain_holdout.jsonl")]

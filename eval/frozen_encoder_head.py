@@ -36,24 +36,21 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO / "eval"))
 
+from choice_rules import cue_turns
 from machine import meta
 from train_turn_encoder import (
     DATA,
     GRID,
     OUTPUTS,
     RESULT,
-    SIDES,
-    WINDOW,
     held_out,
     load,
     prf,
-    rule_labels,
     validation_file,
 )
 from writer_sets import FRESH
 
 from talkdown.analysis import cues
-from talkdown.analysis.base import Turn
 from talkdown.analysis.model_io import PACKAGED_MODELS
 from talkdown.analysis.turn_model import TurnModel, context_of
 from talkdown.services.runtime import configure_analysis
@@ -92,31 +89,18 @@ def embed(model_dir: Path, texts: list[str], what: str) -> npt.NDArray[np.float3
     return out
 
 
-def test_turns() -> tuple[list[Turn], list[tuple[Turn, ...]], npt.NDArray[np.bool_], list[str]]:
-    """Every cue-labelled subject turn of the fresh sets + holdout, with its window and gold (cue labels)."""
-    turns, windows, gold, names = [], [], [], []
-    for name in TESTS:
-        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-            history: list[Turn] = []
-            for raw in json.loads(line)["turns"] if line.strip() else ():
-                turn = Turn(text=raw["text"], side=SIDES.get(raw["role"], "unknown"))
-                window = tuple(history[-WINDOW:])
-                history.append(turn)
-                if turn.side == "subject" and cues.FAMILY in raw.get("labels", {}):
-                    turns.append(turn)
-                    windows.append(window)
-                    gold.append([label in raw["labels"][cues.FAMILY] for label in cues.LABELS])
-                    names.append(name)
-    return turns, windows, np.array(gold, dtype=bool), names
-
-
 def features(args: argparse.Namespace, train_pairs: list[tuple[str, str]], test: list[tuple[str, str]]) -> Any:
-    if args.cache and args.cache.is_file():
-        return np.load(args.cache)
+    """The embeddings of every part, from ``--cache`` when it holds these very turns' counts (a cache made before
+    a set joined the training or test lists is refused, not silently misaligned)."""
     parts = {
         "train_text": [t for t, _ in train_pairs], "train_ctx": [c for _, c in train_pairs],
         "test_text": [t for t, _ in test], "test_ctx": [c for _, c in test],
     }  # fmt: skip
+    if args.cache and args.cache.is_file():
+        cached = np.load(args.cache)
+        if any(len(cached[k]) != len(v) for k, v in parts.items()):
+            sys.exit(f"{args.cache} was made for other turns (a set was added since): delete it to embed again")
+        return cached
     arrays = {k: embed(args.model, v, k) for k, v in parts.items()}
     if args.cache:
         np.savez_compressed(args.cache, **arrays)
@@ -137,21 +121,15 @@ def main() -> None:
         sys.exit(f"{validation_file(3)} is not for the current training data")
     suicide = OUTPUTS.index((cues.FAMILY, "suicide_cue"))
     rows = np.flatnonzero(m[:, suicide])  # the cue-labelled subject turns (every cue output shares the mask)
-    turns, windows, gold, _ = test_turns()
+    turns, windows, gold, rules_test = cue_turns(TESTS)
     graph_test = TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, linear=False)
-    rules_test = np.array(
-        [
-            [label in rule_labels(cues.FAMILY, t, w) for label in cues.LABELS]
-            for t, w in zip(turns, windows, strict=True)
-        ]
-    )
     emb = features(
         args, [pairs[i] for i in rows], [(t.text, context_of(w, 1)) for t, w in zip(turns, windows, strict=True)]
     )
     x_train = np.hstack([emb["train_text"], emb["train_ctx"]])
     x_test = np.hstack([emb["test_text"], emb["test_ctx"]])
     conv = [groups[i] for i in rows]
-    folds = held_out(conv, int(json.loads(RESULT.read_text())["args"]["seed"]), 3)
+    folds = held_out(groups, int(json.loads(RESULT.read_text())["args"]["seed"]), 3)  # the kept run's folds
     head = lambda: LogisticRegression(C=args.c, max_iter=2000, class_weight="balanced")  # noqa: E731
     weights = args.model / "model.safetensors"
     inputs = (*(DATA / n for n in TESTS), *((weights,) if weights.is_file() else ()))

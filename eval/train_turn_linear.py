@@ -168,6 +168,17 @@ def kept(folds: int, n_val: int, y_val: Bools) -> Floats:
     return np.asarray(saved["p_int8"], dtype=np.float64)
 
 
+def validation_run(
+    folds: int, texts: list[str], y: Bools, m: Bools, groups: list[str], seed: int, c: float, max_word: int
+) -> tuple[Bools, Floats, Floats]:
+    """For the kept ``folds`` run of the graph: which turns it held out, the graph's kept probabilities for them,
+    and the linear part's, each fold's word model fitted on that fold's training part (the same folds)."""
+    held = held_out(groups, seed, folds)
+    val = np.array([any(g in fold for fold in held) for g in groups])
+    graph = kept(folds, int(val.sum()), y[val])  # first: a stale kept run stops before any fitting
+    return val, graph, out_of_fold(texts, y, m, groups, held, c, max_word)[val]
+
+
 def main() -> None:
     configure_analysis(Settings())
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -195,10 +206,7 @@ def main() -> None:
     seed = int(result["args"]["seed"])
     summary: dict[str, Any] = {"c": args.c, "max_word": args.max_word, "sklearn": sklearn.__version__}
 
-    folds = held_out(groups, seed, 1)
-    val = np.array([g in folds[0] for g in groups])
-    graph = kept(1, int(val.sum()), y[val])
-    linear = out_of_fold(texts, y, m, groups, folds, args.c, args.max_word)[val]
+    val, graph, linear = validation_run(1, texts, y, m, groups, seed, args.c, args.max_word)
     yv, rv, mv = y[val], r[val], m[val]
     mixes: dict[str, float] = {}
     for family in FAMILIES:
@@ -220,10 +228,7 @@ def main() -> None:
         source[family] = result.get("choices_from", {}).get(family, "80/20")
     kfold = [f for f in args.kfold_families.split(",") if f]  # an unmixed family: the graph alone, K-fold
     if kfold:
-        folds_k = held_out(groups, seed, args.folds)
-        val_k = np.array([any(g in held for held in folds_k) for g in groups])
-        graph_k = kept(args.folds, int(val_k.sum()), y[val_k])
-        linear_k = out_of_fold(texts, y, m, groups, folds_k, args.c, args.max_word)[val_k]
+        val_k, graph_k, linear_k = validation_run(args.folds, texts, y, m, groups, seed, args.c, args.max_word)
         print(f"{args.folds}-fold choices, mixed:", file=sys.stderr)
         rows_k = choose(y[val_k], r[val_k], m[val_k], mixed(graph_k, linear_k, mixes))
         alone_k = choose(y[val_k], r[val_k], m[val_k], graph_k)
