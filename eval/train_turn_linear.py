@@ -199,10 +199,10 @@ def main() -> None:
         sys.exit("the shipped graph was trained on other data: retrain it first (train_turn_encoder.py)")
     texts = [text for text, _ in pairs]
     to_mix = [f for f in args.mix_families.split(",") if f]
-    if set(f for f in args.kfold_families.split(",") if f) - set(FAMILIES):
-        ap.error(f"--kfold-families: not a family: {args.kfold_families}")
-    if set(to_mix) - set(FAMILIES):
-        ap.error(f"--mix-families: not a family: {', '.join(sorted(set(to_mix) - set(FAMILIES)))}")
+    kfold = [f for f in args.kfold_families.split(",") if f]  # an unmixed family: the graph alone, K-fold
+    for option, named in (("--mix-families", to_mix), ("--kfold-families", kfold)):
+        if set(named) - set(FAMILIES):
+            ap.error(f"{option}: not a family: {', '.join(sorted(set(named) - set(FAMILIES)))}")
     seed = int(result["args"]["seed"])
     summary: dict[str, Any] = {"c": args.c, "max_word": args.max_word, "sklearn": sklearn.__version__}
 
@@ -226,7 +226,6 @@ def main() -> None:
     for family in set(FAMILIES) - set(to_mix):  # unmixed: the graph's own choices stay
         rows |= {k: v for k, v in result["validation"].items() if k.startswith(family + "/")}
         source[family] = result.get("choices_from", {}).get(family, "80/20")
-    kfold = [f for f in args.kfold_families.split(",") if f]  # an unmixed family: the graph alone, K-fold
     if kfold:
         val_k, graph_k, linear_k = validation_run(args.folds, texts, y, m, groups, seed, args.c, args.max_word)
         print(f"{args.folds}-fold choices, mixed:", file=sys.stderr)
