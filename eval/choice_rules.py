@@ -64,14 +64,15 @@ GROUPS = {
 """The two halves the best-F1 rule was judged on, then sets written after each decision (docs/analysis.md)."""
 
 
-def cue_turns(names: Sequence[str]) -> tuple[list[Turn], list[tuple[Turn, ...]], Bools, Bools]:
+def cue_turns(names: Sequence[str]) -> tuple[list[Turn], list[tuple[Turn, ...]], Bools, Bools, list[str]]:
     """Every cue-labelled subject turn of the files, with its window, its gold cue labels and the rules' (turns x
-    ``cues.LABELS``), as the training script reads them."""
-    turns, windows, gold, rules = [], [], [], []
+    ``cues.LABELS``), as the training script reads them, and its conversation ("file:id")."""
+    turns, windows, gold, rules, groups = [], [], [], [], []
     for name in names:
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             history: list[Turn] = []
-            for raw in json.loads(line)["turns"] if line.strip() else ():
+            conv = json.loads(line) if line.strip() else {"turns": ()}
+            for raw in conv["turns"]:
                 turn = Turn(text=raw["text"], side=SIDES.get(raw["role"], "unknown"))
                 window = tuple(history[-WINDOW:])
                 history.append(turn)
@@ -81,13 +82,14 @@ def cue_turns(names: Sequence[str]) -> tuple[list[Turn], list[tuple[Turn, ...]],
                     windows.append(window)
                     gold.append([label in raw["labels"][cues.FAMILY] for label in cues.LABELS])
                     rules.append([label in found for label in cues.LABELS])
-    return turns, windows, np.array(gold, dtype=bool), np.array(rules, dtype=bool)
+                    groups.append(f"{name}:{conv['id']}")
+    return turns, windows, np.array(gold, dtype=bool), np.array(rules, dtype=bool), groups
 
 
 def read(name: str, mix: float) -> tuple[Bools, Bools, Floats]:
     """Gold, rule labels and the graph's probabilities (cue labels) for every labelled subject turn of a file,
     mixed with the shipped cue linear part at ``mix`` (0: the graph alone)."""
-    turns, windows, gold, rules = cue_turns([name])
+    turns, windows, gold, rules, _ = cue_turns([name])
     rows = TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, linear=False)
     probs = np.array([[row.get(label, 0.0) for label in cues.LABELS] for row in rows])
     if mix:

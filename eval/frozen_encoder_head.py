@@ -121,7 +121,7 @@ def main() -> None:
         sys.exit(f"{validation_file(3)} is not for the current training data")
     suicide = OUTPUTS.index((cues.FAMILY, "suicide_cue"))
     rows = np.flatnonzero(m[:, suicide])  # the cue-labelled subject turns (every cue output shares the mask)
-    turns, windows, gold, rules_test = cue_turns(TESTS)
+    turns, windows, gold, rules_test, _ = cue_turns(TESTS)
     graph_test = TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, linear=False)
     emb = features(
         args, [pairs[i] for i in rows], [(t.text, context_of(w, 1)) for t, w in zip(turns, windows, strict=True)]
