@@ -90,7 +90,7 @@ def read(name: str, mix: float) -> tuple[Bools, Bools, Floats]:
     """Gold, rule labels and the graph's probabilities (cue labels) for every labelled subject turn of a file,
     mixed with the shipped cue linear part at ``mix`` (0: the graph alone)."""
     turns, windows, gold, rules, _ = cue_turns([name])
-    rows = TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, linear=False)
+    rows = TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, graph_only=True)
     probs = np.array([[row.get(label, 0.0) for label in cues.LABELS] for row in rows])
     if mix:
         model = load_model(PACKAGED_MODELS, file_of("subject"))

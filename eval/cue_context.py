@@ -2,10 +2,11 @@
 
 Why: the suicide_cue misses are indirect lines whose sense sits turns back ("Kids get my truck." after talk of
 having had enough), and the graph reads one previous turn only. The cheapest way to give it more is a second
-stage: per cue label, a logistic regression over the graph's cue logits for the current turn, the largest and
-the latest of the subject's ``--k`` earlier turns in the conversation, the turn's position and the rule labels.
-At run time those earlier probabilities are the graph passes LIVE and eval already made (cached), so the
-question is only whether it pays.
+stage (``turn_model.Stage``): per cue label, a logistic regression over the graph's cue logits for the turn and
+the largest and latest of the subject's turns among the ``SPAN`` before it (``turn_model.stage_features``). At
+run time those earlier probabilities are graph passes LIVE and eval have already made (cached). The span is 7
+because ``talkdown eval`` gives 8 turns of context and the first has no previous turn of its own to be read
+with; adding the turn's position or its rule labels as inputs changed nothing (0.001-0.01, either way).
 
 Reads the kept 3-fold predictions (``turn_encoder_validation_k3.npz``: every training conversation predicted
 by a graph that did not see it, int8), so the stage is fitted and scored out of fold twice over (5 folds by
@@ -16,10 +17,14 @@ rules at each precision floor, and the best F1.
 outside the 80/20 validation fifth, its per-label choices made on that fifth's kept 80/20 predictions by the
 shipped rule (``train_turn_encoder.choose``, as the graph's own choices were), and both scored on the fresh test
 sets and the holdout, pooled, against the graph with its shipped choices. The rule, committed before the first
-``--fresh`` run: the stage is worth building into the cue analyser only if, pooled, suicide_cue recall rises
-while its precision stays >= 0.70, and the mean F1 of the five cue labels does not fall. Nothing ships from here.
+``--fresh`` run (b742fe8): the stage is worth building into the cue analyser only if, pooled, suicide_cue recall
+rises while its precision stays >= 0.70, and the mean F1 of the five cue labels does not fall.
 
-    .venv/bin/python eval/cue_context.py [--k 4] [--fresh]
+``--write`` (with ``--fresh``, and only when that rule holds) ships that very stage and its choices: into
+``eval/results/turn_encoder.json`` and the packaged ``talkdown-minilm-settings.json`` (+ card, manifest). Run it
+after ``train_turn_linear.py`` whenever the graph is retrained (it refuses kept runs of other training data).
+
+    .venv/bin/python eval/cue_context.py [--fresh [--write]]
 """
 
 from __future__ import annotations
@@ -42,44 +47,61 @@ sys.path.insert(0, str(REPO / "eval"))
 
 from choice_rules import cue_turns
 from machine import meta
-from train_turn_encoder import OUTPUTS, RESULT, choose, held_out, load, predicted, prf, validation_file
-from writer_sets import FRESH
+from train_turn_encoder import (
+    DATA,
+    FAMILIES,
+    OUTPUTS,
+    RESULT,
+    SIDES,
+    choose,
+    held_out,
+    load,
+    predicted,
+    prf,
+    validation_file,
+    write_settings,
+)
+from writer_sets import FRESH, TRAIN
 
 from talkdown.analysis import cues
 from talkdown.analysis.model_io import PACKAGED_MODELS
-from talkdown.analysis.turn_model import TurnModel, load_settings
+from talkdown.analysis.turn_model import TurnModel, load_settings, stage_features
 from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 
+Bools = npt.NDArray[np.bool_]
 Floats = npt.NDArray[np.float64]
+SPAN = 7
 FLOORS = (0.65, 0.70, 0.75, 0.80)
 GRID = np.arange(0.02, 0.99, 0.005)
 OUT = REPO / "eval" / "results" / "cue_context.json"
+TESTS = (*FRESH, "indomain_holdout.jsonl")
 
 
-def logit(p: Floats) -> Floats:
-    q = np.clip(p, 1e-4, 1 - 1e-4)
-    return np.asarray(np.log(q / (1 - q)))
+def positions() -> list[int]:
+    """Each training row's turn index in its conversation (``load`` keeps the turns a family is labelled on)."""
+    out = []
+    for name in TRAIN:
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            for k, raw in enumerate(json.loads(line)["turns"] if line.strip() else ()):
+                side = SIDES.get(raw["role"], "unknown")
+                if any(s == side and f in raw.get("labels", {}) for f, (s, _) in FAMILIES.items()):
+                    out.append(k)
+    return out
 
 
-def features(p: Floats, r: npt.NDArray[np.bool_], groups: list[str], rows: npt.NDArray[np.intp], k: int) -> Floats:
-    """Per row: the current turn's cue logits, the max and the last of its ``k`` earlier subject turns' (a floor
-    value when there are none), its position (capped at 10) and its rule labels."""
-    now = logit(p[rows])
-    floor = logit(np.zeros(1))[0]
-    most, last = np.full_like(now, floor), np.full_like(now, floor)
-    position = np.zeros(len(rows))
-    seen: dict[str, list[int]] = {}
-    for j, i in enumerate(rows):
+def kept_features(p: Floats, groups: list[str], at: list[int], rows: npt.NDArray[np.intp]) -> Floats:
+    """``stage_features`` for kept predictions: ``p`` (rows x cue labels) of each row in ``rows`` and of the
+    earlier rows of its conversation among the ``SPAN`` turns before it (all cue rows are subject turns)."""
+    out, seen = [], {}
+    for i in rows:
         earlier = seen.setdefault(groups[i], [])
-        if earlier:
-            most[j], last[j] = now[earlier[-k:]].max(axis=0), now[earlier[-1]]
-        position[j] = min(len(earlier), 10)
-        earlier.append(j)
-    return np.c_[now, most, last, position, r[rows]]
+        out.append(stage_features(p[i], [p[j] for j in earlier if at[j] >= at[i] - SPAN]))
+        earlier.append(i)
+    return np.array(out)
 
 
-def operating_points(gold: npt.NDArray[np.bool_], rule: npt.NDArray[np.bool_], score: Floats) -> dict[str, Any]:
+def operating_points(gold: Bools, rule: Bools, score: Floats) -> dict[str, Any]:
     """The best recall at each precision floor, and the best F1, for the rules joined by ``score >= t``."""
     points = [prf(gold, rule | (score >= t)) for t in GRID]
     return {
@@ -91,81 +113,28 @@ def operating_points(gold: npt.NDArray[np.bool_], rule: npt.NDArray[np.bool_], s
     }
 
 
-def fitted(x: Floats, gold: npt.NDArray[np.bool_], c: float) -> LogisticRegression:
-    return LogisticRegression(C=c, max_iter=2000).fit(x, gold)
+def fitted(x: Floats, gold: Bools) -> LogisticRegression:
+    return LogisticRegression(C=1.0, max_iter=2000).fit(x, gold)
 
 
-def pooled(
-    gold: npt.NDArray[np.bool_], rule: npt.NDArray[np.bool_], prob: Floats, choice: dict[str, Any]
-) -> dict[str, Any]:
+def pooled(gold: Bools, rule: Bools, prob: Floats, choice: dict[str, Any]) -> dict[str, Any]:
     p, r, f = prf(gold, predicted(choice["mode"], choice["threshold"], rule, prob))
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "threshold": choice["threshold"]}
 
 
-def fresh(args: argparse.Namespace, y: npt.NDArray[np.bool_], m: npt.NDArray[np.bool_], groups: list[str],
-          columns: list[int]) -> dict[str, Any]:  # fmt: skip
-    """The stage against the shipped graph on the fresh sets and the holdout (see the module docstring)."""
-    kept3, kept1 = np.load(validation_file(3)), np.load(validation_file(1))
-    seed = int(json.loads(RESULT.read_text())["args"]["seed"])
-    held = held_out(groups, seed, 1)[0]
-    val = np.array([g in held for g in groups])
-    if len(kept1["y"]) != val.sum() or not (kept1["y"] == y[val]).all():
-        sys.exit(f"{validation_file(1)} is not the 80/20 run on the current training data")
-    rows = np.flatnonzero(m[:, columns[0]])
-    x3 = features(kept3["p_int8"][:, columns], kept3["r"][:, columns], groups, rows, args.k)
-    fit_rows = ~val[rows]
-    val_groups = [g for g, v in zip(groups, val, strict=True) if v]
-    val_rows = np.flatnonzero(kept1["m"][:, columns[0]])
-    x1 = features(kept1["p_int8"][:, columns], kept1["r"][:, columns], val_groups, val_rows, args.k)
-    test = [*FRESH, "indomain_holdout.jsonl"]
-    turns, windows, gold, rules, test_groups = cue_turns(test)
-    graph = np.array([[row[label] for label in cues.LABELS] for row in
-                      TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, linear=False)])  # fmt: skip
-    x_test = features(graph, rules, test_groups, np.arange(len(turns)), args.k)
-    p_val = np.array(kept1["p_int8"], dtype=np.float64)
-    stage_test = np.zeros_like(graph)
-    for j, column in enumerate(columns):
-        model = fitted(x3[fit_rows], y[rows[fit_rows], column], args.c)
-        p_val[val_rows, column] = model.predict_proba(x1)[:, 1]
-        stage_test[:, j] = model.predict_proba(x_test)[:, 1]
-    stage_choices = choose(kept1["y"], kept1["r"], kept1["m"], p_val)
-    shipped = load_settings(str(PACKAGED_MODELS.resolve())).choices
-    out: dict[str, Any] = {"sets": test, "turns": len(turns), "labels": {}}
-    for j, label in enumerate(cues.LABELS):
-        name = f"{cues.FAMILY}/{label}"
-        before = {"mode": shipped[name].mode, "threshold": shipped[name].threshold}
-        out["labels"][label] = {
-            "shipped": pooled(gold[:, j], rules[:, j], graph[:, j], before),
-            "stage": pooled(gold[:, j], rules[:, j], stage_test[:, j], stage_choices[name]),
-        }
-    for side in ("shipped", "stage"):
-        out[f"mean_f1_{side}"] = round(float(np.mean([v[side]["f1"] for v in out["labels"].values()])), 4)
-    return out
-
-
-def main() -> None:
-    configure_analysis(Settings())
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--k", type=int, default=4, help="How many earlier subject turns the stage reads.")
-    ap.add_argument("--c", type=float, default=1.0)
-    ap.add_argument("--fresh", action="store_true", help="Also score the stage on the fresh sets (see above).")
-    args = ap.parse_args()
+def out_of_fold(y: Bools, m: Bools, groups: list[str], at: list[int], columns: list[int]) -> dict[str, Any]:
     kept = np.load(validation_file(3))
-    _, y, _, m, groups, _ = load(1)
     if len(kept["y"]) != len(y) or not (kept["y"] == y).all():
         sys.exit(f"{validation_file(3)} is not a 3-fold run on the current training data")
-    columns = [OUTPUTS.index((cues.FAMILY, label)) for label in cues.LABELS]
     rows = np.flatnonzero(m[:, columns[0]])
-    x = features(kept["p_int8"][:, columns], kept["r"][:, columns], groups, rows, args.k)
+    x = kept_features(kept["p_int8"][:, columns], groups, at, rows)
     conv = np.array(groups)[rows]
     results: dict[str, Any] = {}
     for j, label in enumerate(cues.LABELS):
         gold, rule, graph = y[rows, columns[j]], kept["r"][rows, columns[j]], kept["p_int8"][rows, columns[j]]
-        if gold.sum() < 15:
-            continue
         stage = np.zeros(len(rows))
         for fit, held in GroupKFold(5).split(x, gold, conv):
-            stage[held] = fitted(x[fit], gold[fit], args.c).predict_proba(x[held])[:, 1]
+            stage[held] = fitted(x[fit], gold[fit]).predict_proba(x[held])[:, 1]
         results[label] = {
             "support": int(gold.sum()),
             "graph": operating_points(gold, rule, graph),
@@ -175,19 +144,102 @@ def main() -> None:
         print(f"{label:12s} AP {g['ap']:.3f} -> {s['ap']:.3f}  recall at P>=0.70 "
               f"{g['recall_at_precision']['0.70']:.3f} -> {s['recall_at_precision']['0.70']:.3f}  best F1 "
               f"{g['best_f1']:.3f} -> {s['best_f1']:.3f}")  # fmt: skip
+    return results
+
+
+def fresh(y: Bools, m: Bools, groups: list[str], at: list[int], columns: list[int]) -> dict[str, Any]:
+    """The stage against the shipped graph on the fresh sets and the holdout (see the module docstring)."""
+    kept3, kept1 = np.load(validation_file(3)), np.load(validation_file(1))
+    seed = int(json.loads(RESULT.read_text())["args"]["seed"])
+    val = np.array([g in held_out(groups, seed, 1)[0] for g in groups])
+    if len(kept1["y"]) != val.sum() or not (kept1["y"] == y[val]).all():
+        sys.exit(f"{validation_file(1)} is not the 80/20 run on the current training data")
+    rows = np.flatnonzero(m[:, columns[0]] & ~val)
+    x3 = kept_features(kept3["p_int8"][:, columns], groups, at, rows)
+    val_index = np.flatnonzero(val)
+    val_rows = np.flatnonzero(kept1["m"][:, columns[0]])
+    x1 = kept_features(kept1["p_int8"][:, columns], [groups[i] for i in val_index], [at[i] for i in val_index],
+                       val_rows)  # fmt: skip
+    turns, windows, gold, rules, _ = cue_turns(TESTS)
+    model = TurnModel(PACKAGED_MODELS)
+    graph = np.array([[row[label] for label in cues.LABELS] for row in
+                      model.probabilities(cues.FAMILY, turns, windows, graph_only=True)])  # fmt: skip
+    x_test = np.array(model.stage_inputs(cues.FAMILY, SPAN, turns, windows))
+    p_val = np.array(kept1["p_int8"], dtype=np.float64)
+    stage_test = np.zeros_like(graph)
+    weights: dict[str, Any] = {}
+    for j, column in enumerate(columns):
+        lr = fitted(x3, y[rows, column])
+        p_val[val_rows, column] = lr.predict_proba(x1)[:, 1]
+        stage_test[:, j] = lr.predict_proba(x_test)[:, 1]
+        weights[cues.LABELS[j]] = {"coef": [round(float(c), 6) for c in lr.coef_[0]],
+                                   "intercept": round(float(lr.intercept_[0]), 6)}  # fmt: skip
+    choices = {k: v for k, v in choose(kept1["y"], kept1["r"], kept1["m"], p_val).items() if k.startswith(cues.FAMILY)}
+    shipped = load_settings(str(PACKAGED_MODELS.resolve())).choices
+    labels: dict[str, Any] = {}
+    for j, label in enumerate(cues.LABELS):
+        key = f"{cues.FAMILY}/{label}"
+        before = {"mode": shipped[key].mode, "threshold": shipped[key].threshold}
+        labels[label] = {
+            "shipped": pooled(gold[:, j], rules[:, j], graph[:, j], before),
+            "stage": pooled(gold[:, j], rules[:, j], stage_test[:, j], choices[key]),
+        }
+        a, b = labels[label]["shipped"], labels[label]["stage"]
+        print(f"fresh {label:12s} P/R/F1 {a['precision']:.3f}/{a['recall']:.3f}/{a['f1']:.3f} -> "
+              f"{b['precision']:.3f}/{b['recall']:.3f}/{b['f1']:.3f}")  # fmt: skip
+    mean = {side: round(float(np.mean([v[side]["f1"] for v in labels.values()])), 4) for side in ("shipped", "stage")}
+    suicide = labels["suicide_cue"]
+    holds = (
+        suicide["stage"]["recall"] > suicide["shipped"]["recall"]
+        and suicide["stage"]["precision"] >= 0.70
+        and mean["stage"] >= mean["shipped"]
+    )
+    print(f"fresh mean F1 {mean['shipped']:.4f} -> {mean['stage']:.4f}; the rule {'holds' if holds else 'fails'}")
+    return {
+        "sets": list(TESTS),
+        "turns": len(turns),
+        "labels": labels,
+        "mean_f1": mean,
+        "rule_holds": holds,
+        "stage": {"span": SPAN, "weights": weights},
+        "choices": choices,
+    }
+
+
+def write(found: dict[str, Any]) -> None:
+    """Ship the stage tested by ``fresh`` and its choices (the settings file, its card and the manifest)."""
+    result: dict[str, Any] = json.loads(RESULT.read_text())
+    result["stage"] = {cues.FAMILY: found["stage"]}
+    result["validation"].update(found["choices"])
+    result.setdefault("choices_from", {})[cues.FAMILY] = "80/20, read through the stage (eval/cue_context.py)"
+    write_settings(result, argparse.Namespace(**{**result["args"], "out": PACKAGED_MODELS}))
+    RESULT.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote the stage into {PACKAGED_MODELS.name}/talkdown-minilm-settings.json", file=sys.stderr)
+
+
+def main() -> None:
+    configure_analysis(Settings())
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fresh", action="store_true", help="Also score the stage on the fresh sets (see above).")
+    ap.add_argument("--write", action="store_true", help="With --fresh: ship the stage if the rule holds.")
+    args = ap.parse_args()
+    if args.write and not args.fresh:
+        ap.error("--write ships what --fresh tests: give both")
+    _, y, _, m, groups, _ = load(1)
+    at = positions()
+    columns = [OUTPUTS.index((cues.FAMILY, label)) for label in cues.LABELS]
     doc: dict[str, Any] = {
-        "meta": meta(command="eval/cue_context.py", inputs=(validation_file(3),), k=args.k, c=args.c, turns=len(rows)),
-        "results": results,
+        "meta": meta(command="eval/cue_context.py", inputs=(validation_file(3), validation_file(1)), span=SPAN),
+        "results": out_of_fold(y, m, groups, at, columns),
     }
     if args.fresh:
-        doc["fresh"] = fresh(args, y, m, groups, columns)
-        for label, v in doc["fresh"]["labels"].items():
-            a, b = v["shipped"], v["stage"]
-            print(f"fresh {label:12s} P/R/F1 {a['precision']:.3f}/{a['recall']:.3f}/{a['f1']:.3f} -> "
-                  f"{b['precision']:.3f}/{b['recall']:.3f}/{b['f1']:.3f}")  # fmt: skip
-        print(f"fresh mean F1 {doc['fresh']['mean_f1_shipped']:.4f} -> {doc['fresh']['mean_f1_stage']:.4f}")
+        doc["fresh"] = fresh(y, m, groups, at, columns)
     OUT.write_text(json.dumps(doc, indent=2) + "\n")
     print(f"wrote {OUT.relative_to(REPO)}", file=sys.stderr)
+    if args.write:
+        if not doc["fresh"]["rule_holds"]:
+            sys.exit("the rule does not hold: nothing shipped")
+        write(doc["fresh"])
 
 
 if __name__ == "__main__":

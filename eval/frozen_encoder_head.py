@@ -122,7 +122,7 @@ def main() -> None:
     suicide = OUTPUTS.index((cues.FAMILY, "suicide_cue"))
     rows = np.flatnonzero(m[:, suicide])  # the cue-labelled subject turns (every cue output shares the mask)
     turns, windows, gold, rules_test, _ = cue_turns(TESTS)
-    graph_test = TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, linear=False)
+    graph_test = TurnModel(PACKAGED_MODELS).probabilities(cues.FAMILY, turns, windows, graph_only=True)
     emb = features(
         args, [pairs[i] for i in rows], [(t.text, context_of(w, 1)) for t, w in zip(turns, windows, strict=True)]
     )

@@ -419,6 +419,8 @@ def write_settings(result: dict[str, Any], args: argparse.Namespace) -> None:
                 "choices": {k: {"mode": v["mode"], "threshold": v["threshold"]} for k, v in rows.items()}}  # fmt: skip
     if result.get("linear"):  # eval/train_turn_linear.py: the linear part mixed into each family's probabilities
         settings["linear"] = {f: {"file": v["file"], "mix": v["mix"]} for f, v in result["linear"].items()}
+    if result.get("stage"):  # eval/cue_context.py --write: a family's second look with the earlier turns
+        settings["stage"] = result["stage"]
     (args.out / SETTINGS_FILE).write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
     (args.out / CARD).write_text(render_card(result, args), encoding="utf-8")
     register_file(args.out, SETTINGS_FILE, card=CARD)
@@ -456,6 +458,18 @@ def linear_note(result: dict[str, Any]) -> str:
     )
 
 
+def stage_note(result: dict[str, Any]) -> str:
+    if not result.get("stage"):
+        return ""
+    spans = ", ".join(f"{family}: span {v['span']}" for family, v in result["stage"].items())
+    return (
+        f"A second stage ({spans}; `eval/cue_context.py`) replaces each of those families' graph probabilities by"
+        " a logistic regression over the turn's own logits and the largest and latest logits of the same side's"
+        " turns among the span before it; fitted on the K-fold predictions outside the validation split, its"
+        " choices made on that split's predictions read through it."
+    )
+
+
 def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
     table = "\n".join(
         f"| {key} | {v['support']} | {v['mode']} | {v['threshold']:.3f} | "
@@ -477,6 +491,7 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
 - **Use**: per label, `talkdown-minilm-settings.json` says whether the rules decide (`rules`), the model adds
   to them (`union`) or the model decides (`model`, skills and avoid only), and at which probability. Labels
   the model adds carry `detail["source"] = "model"` and the whole turn as evidence{linear_note(result)}
+  {stage_note(result)}
 - **Data**: talkdown's own labelled transcripts, {result["turns"]} turns, each file whole:
   {", ".join(f"`{n}`" for n in TRAIN)}.
   `indomain_holdout.jsonl` and the fresh test sets ({", ".join(f"`{n}`" for n in FRESH)}) were not used for
@@ -495,7 +510,7 @@ def render_card(result: dict[str, Any], args: argparse.Namespace) -> str:
 - **Command**: `.venv/bin/python eval/train_turn_encoder.py --validate-only{int8_flag}` then `--reuse-validation` (seed
   {args.seed}, {args.epochs} epochs, lr {args.lr}, cue loss weight {args.cue_weight}, cue positive power
   {args.cue_pos_power}); then `--folds K` and `--rechoose --folds K --families` for the families listed under
-  Choices
+  Choices{"; then `eval/train_turn_linear.py` and `eval/cue_context.py --fresh --write`" if result.get("stage") else ""}
 - **Limits**: small, synthetic, English training set from {len(TRAIN)} labelled sets;
   rare labels (self_disclosure, ultimatum, threat by the negotiator) have a handful of examples; scores on
   text it never read are in `eval/results/fresh_*.json` and `eval/results/retrain_*.json`.

@@ -50,3 +50,18 @@ def test_a_mix_tied_on_mean_ap_gives_way_to_the_smaller_one(eval_script: Callabl
     assert lin.pick_mix(skills) == 0.3
     assert lin.pick_mix({0.0: 0.8093, 0.3: 0.812, 0.4: 0.8119, 0.5: 0.8139}) == 0.5  # avoid's: a real lead
     assert lin.pick_mix({0.0: 0.86, 0.1: 0.8551}) == 0.0
+
+
+def test_the_cue_stage_is_fitted_on_what_it_reads_at_run_time(eval_script: Callable[[str], ModuleType]) -> None:
+    """eval/cue_context.py ``kept_features``: the earlier subject rows of the same conversation among the SPAN
+    turns before each (as ``turn_model.earlier_turns`` finds them in a window), the latest last."""
+    ctx = eval_script("cue_context")
+    p = np.array([[0.9, 0.1], [0.2, 0.8], [0.3, 0.3], [0.5, 0.5], [0.6, 0.4]])
+    groups = ["a", "a", "a", "b", "a"]
+    at = [1, 3, 9, 1, 10]  # turn positions; row 0 is more than SPAN (7) turns before row 2
+    x = ctx.kept_features(p, groups, at, np.arange(5))
+    floor = ctx.stage_features(p[3], [])[2:]
+    assert list(x[3]) == ctx.stage_features(p[3], []) and list(x[0][2:]) == floor  # first of its conversation
+    assert list(x[1]) == ctx.stage_features(p[1], [p[0]])
+    assert list(x[2]) == ctx.stage_features(p[2], [p[1]])  # row 0 is out of the span
+    assert list(x[4]) == ctx.stage_features(p[4], [p[1], p[2]])  # row 1 (turn 3) is just in the span, row 3 elsewhere

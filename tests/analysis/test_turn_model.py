@@ -10,13 +10,19 @@ from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.model_io import PACKAGED_MODELS, sha256_file
 from talkdown.analysis.skills import SkillAnalyzer
 from talkdown.analysis.turn_model import (
+    LOGIT_FLOOR,
     MODEL_FILE,
     SETTINGS_FILE,
     SHA256_PREFIX,
     Choice,
+    TurnModel,
     context_of,
+    earlier_turns,
     load_settings,
+    logit,
     merge,
+    sigmoid,
+    stage_features,
 )
 
 RULES = Choice("rules", 2.0)
@@ -104,3 +110,50 @@ def test_passes_started_ahead_give_what_asking_afterwards_gives_and_missing_turn
     assert analyzer._join(skills.FAMILY, skills.LABELS, found, turns, ctxs, ahead) == expected
     assert found == plain
     assert analyzer._ahead(skills.FAMILY, "subject", turns, ctxs) is None  # no subject turn: nothing to start
+
+
+def test_stage_features_are_the_turns_logits_then_the_largest_and_the_latest_of_the_earlier_ones() -> None:
+    now = [0.5, 0.9]
+    assert stage_features(now, []) == [0.0, pytest.approx(logit(0.9)), LOGIT_FLOOR, LOGIT_FLOOR, LOGIT_FLOOR,
+                                       LOGIT_FLOOR]  # fmt: skip
+    x = stage_features(now, [[0.8, 0.1], [0.2, 0.3]])
+    assert x[2:] == pytest.approx([logit(0.8), logit(0.3), logit(0.2), logit(0.3)])
+    assert logit(0.0) == pytest.approx(LOGIT_FLOOR, abs=0.01) and logit(1.0) == pytest.approx(-LOGIT_FLOOR, abs=0.01)
+    assert sigmoid(-1000.0) == 0.0 and sigmoid(1000.0) == 1.0 and sigmoid(0.0) == 0.5  # no overflow
+
+
+def test_earlier_turns_are_the_sides_turns_in_the_span_each_with_its_own_window_but_never_the_first() -> None:
+    window = tuple(Turn(text=f"t{k}", side="subject" if k % 2 else "negotiator") for k in range(9))
+    found = earlier_turns(window, "subject", 7)
+    assert [t.text for t, _ in found] == ["t3", "t5", "t7"]
+    assert all(w == window[: int(t.text[1:])] for t, w in found)
+    subject_first = (Turn(text="s0", side="subject"), Turn(text="n1", side="negotiator"))
+    assert earlier_turns(subject_first, "subject", 7) == []  # its previous turn is not in the window
+    assert earlier_turns((), "subject", 7) == []
+
+
+@pytest.mark.integration
+def test_the_cue_stage_reads_an_ambiguous_line_in_the_light_of_earlier_suicide_talk() -> None:
+    settings = load_settings(str(PACKAGED_MODELS.resolve()))
+    assert set(settings.stage["talkdown_cue"].weights) == {"threat", "suicide_cue", "deadline", "demand", "weapon"}
+    earlier = (
+        Turn(text="Talk to me, Ray. What's going on tonight?", side="negotiator"),
+        Turn(text="I'm done. I've been done for a while.", side="subject"),
+        Turn(text="Done how?", side="negotiator"),
+        Turn(text="Nobody needs me around anymore. They'd be better off.", side="subject"),
+        Turn(text="Who would be better off?", side="negotiator"),
+    )
+    line = Turn(text="Kids get my truck.", side="subject")
+    model = TurnModel(PACKAGED_MODELS)
+
+    def suicide(window: tuple[Turn, ...], *, graph_only: bool = False) -> float:
+        return model.probabilities("talkdown_cue", [line], [window], graph_only=graph_only)[0]["suicide_cue"]
+
+    # The graph reads the previous turn only, the same in both windows; the stage reads the subject's earlier turns.
+    assert suicide(earlier, graph_only=True) == suicide(earlier[-1:], graph_only=True)
+    assert suicide(earlier) > suicide(earlier[-1:]) + 0.1
+    neutral = (*earlier[:1], Turn(text="I'm fine, the coffee here is terrible.", side="subject"), *earlier[2:3],
+               Turn(text="Just tell them to send the food up.", side="subject"), earlier[-1])  # fmt: skip
+    assert suicide(earlier) > suicide(neutral)
+    batch = model.probabilities("talkdown_cue", [earlier[3], line], [earlier[:3], earlier])
+    assert batch[1]["suicide_cue"] == suicide(earlier)  # the same, read alone or in a batch

@@ -16,11 +16,12 @@ are checked against ``manifest.json`` (sha256), and the graph's digest must star
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import ClassVar, TypeVar
@@ -65,11 +66,25 @@ class LinearPart:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """A second look at a family's graph probabilities with the same side's earlier turns (``eval/cue_context.py``).
+
+    Why: the graph reads one previous turn, and an indirect suicide cue often means what it means because of a
+    line some turns back. Per label a logistic regression over ``stage_features`` (the turn's own logits and the
+    largest and latest of its side's turns among the ``span`` before it) replaces the graph's probability. The
+    earlier turns' probabilities are graph passes LIVE and eval have already made for those turns (cached)."""
+
+    span: int
+    weights: Mapping[str, tuple[tuple[float, ...], float]]  # label -> (coefficients, intercept)
+
+
+@dataclass(frozen=True)
 class Settings:
     outputs: tuple[tuple[str, str], ...]
     max_tokens: int
     choices: Mapping[str, Choice]  # "family/label" -> choice
     linear: Mapping[str, LinearPart]  # family -> its linear part (a family without one: the graph alone)
+    stage: Mapping[str, Stage] = field(default_factory=dict)  # family -> its second stage, if it has one
 
 
 @lru_cache(maxsize=4)
@@ -79,7 +94,41 @@ def load_settings(directory: str) -> Settings:
     outputs = tuple((str(f), str(label)) for f, label in data["outputs"])
     choices = {k: Choice(str(v["mode"]), float(v["threshold"])) for k, v in data["choices"].items()}
     linear = {str(f): LinearPart(Path(str(v["file"])).name, float(v["mix"])) for f, v in data.get("linear", {}).items()}
-    return Settings(outputs=outputs, max_tokens=int(data["max_tokens"]), choices=choices, linear=linear)
+    stage = {
+        str(f): Stage(int(v["span"]), {str(k): (tuple(map(float, w["coef"])), float(w["intercept"])) for k, w in
+                                       v["weights"].items()})
+        for f, v in data.get("stage", {}).items()
+    }  # fmt: skip
+    return Settings(outputs=outputs, max_tokens=int(data["max_tokens"]), choices=choices, linear=linear, stage=stage)
+
+
+LOGIT_FLOOR = -9.21
+"""``logit(1e-4)``: where probabilities are clipped, and the value of "no earlier turn"."""
+
+
+def logit(p: float) -> float:
+    q = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(q / (1 - q))
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))  # no overflow either way
+
+
+def stage_features(now: Sequence[float], earlier: Sequence[Sequence[float]]) -> list[float]:
+    """A turn's stage inputs, from probabilities in the family's label order: its own logits, then per label the
+    largest and the latest logit of its earlier turns (``LOGIT_FLOOR`` when there are none)."""
+    logits = [[logit(p) for p in row] for row in earlier]
+    most = [max(col) for col in zip(*logits, strict=True)] if logits else [LOGIT_FLOOR] * len(now)
+    last = logits[-1] if logits else [LOGIT_FLOOR] * len(now)
+    return [*(logit(p) for p in now), *most, *last]
+
+
+def earlier_turns(window: Sequence[Turn], side: str, span: int) -> list[tuple[Turn, tuple[Turn, ...]]]:
+    """The turns of ``side`` among the last ``span`` of ``window``, each with its own window, oldest first. The
+    window's first turn is left out: its previous turn, which the graph reads with it, is not there."""
+    return [(window[j], tuple(window[:j])) for j in range(max(1, len(window) - span), len(window))
+            if window[j].side == side]  # fmt: skip
 
 
 def context_of(window: Sequence[Turn], turns: int = 1) -> str:
@@ -107,24 +156,62 @@ class TurnModel:
         return {label: known.get(f"{family}/{label}", Choice("rules", 2.0)) for label in labels}
 
     def probabilities(
-        self, family: str, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]], *, linear: bool = True
+        self, family: str, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]], *, graph_only: bool = False
     ) -> list[dict[str, float]]:
-        """Per turn (with the turns before it), the probability of each label of ``family``: the graph's, mixed
-        with the family's linear part unless ``linear`` is false (the graph alone, for ``eval/`` studies). A
-        turn already read by another analyser (skills and avoid read the same negotiator turns) is cached."""
-        rows = self._rows(turns, windows)
+        """Per turn (with the turns before it), the probability of each label of ``family``: the graph's, read
+        again by the family's stage with the earlier turns and mixed with its linear part, where it has them
+        (``graph_only``: the graph alone, for ``eval/`` studies). A turn already read by another analyser (skills
+        and avoid read the same negotiator turns) is cached."""
         settings = load_settings(self._dir)
-        columns = [(k, label) for k, (f, label) in enumerate(settings.outputs) if f == family]
-        probs = [{label: float(row[0][k]) for k, label in columns} for row in rows]
+        probs = self._graph_probabilities(family, turns, windows)
+        stage = settings.stage.get(family)
+        if stage is not None and probs and not graph_only:
+            probs = self._staged(family, stage, turns, windows, probs)
         part = settings.linear.get(family)
-        if part is None or part.mix == 0.0 or not probs or not linear:
+        if part is None or part.mix == 0.0 or not probs or graph_only:
             return probs  # (a linear part with mix 0 only gives evidence)
+        columns = [label for f, label in settings.outputs if f == family]
         model = load_model(Path(self._dir), part.file)
         known = {name: j for j, name in enumerate(model.labels)}
-        where = {label: known[f"{family}/{label}"] for _, label in columns if f"{family}/{label}" in known}
+        where = {label: known[f"{family}/{label}"] for label in columns if f"{family}/{label}" in known}
         for row, lin in zip(probs, self._linear_rows(model, part.file, turns), strict=True):
             for label, j in where.items():
                 row[label] = (1.0 - part.mix) * row[label] + part.mix * float(lin[j])
+        return probs
+
+    def stage_inputs(self, family: str, span: int, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
+                     ) -> list[list[float]]:  # fmt: skip
+        """Per turn, ``stage_features`` from the graph's probabilities of it and of its side's earlier turns (all
+        read in one batch, so a batch's earlier turns are mostly cache hits)."""
+        earlier = [earlier_turns(w, t.side, span) for t, w in zip(turns, windows, strict=True)]
+        flat = [pair for pairs in earlier for pair in pairs]
+        rows = self._graph_probabilities(family, [*turns, *(t for t, _ in flat)], [*windows, *(w for _, w in flat)])
+        labels = [label for f, label in load_settings(self._dir).outputs if f == family]
+        out, at = [], len(turns)
+        for k, pairs in enumerate(earlier):
+            before = [[rows[at + j][label] for label in labels] for j in range(len(pairs))]
+            out.append(stage_features([rows[k][label] for label in labels], before))
+            at += len(pairs)
+        return out
+
+    def _graph_probabilities(
+        self, family: str, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
+    ) -> list[dict[str, float]]:
+        columns = [(k, label) for k, (f, label) in enumerate(load_settings(self._dir).outputs) if f == family]
+        return [{label: float(row[0][k]) for k, label in columns} for row in self._rows(turns, windows)]
+
+    def _staged(
+        self,
+        family: str,
+        stage: Stage,
+        turns: Sequence[Turn],
+        windows: Sequence[Sequence[Turn]],
+        probs: list[dict[str, float]],
+    ) -> list[dict[str, float]]:
+        """``probs`` with each label the stage weighs replaced by the stage's probability."""
+        for row, x in zip(probs, self.stage_inputs(family, stage.span, turns, windows), strict=True):
+            for label, (coef, intercept) in stage.weights.items():
+                row[label] = sigmoid(intercept + sum(c * v for c, v in zip(coef, x, strict=True)))
         return probs
 
     def evidence(self, family: str, turn: Turn, label: str) -> tuple[tuple[int, int], ...]:
