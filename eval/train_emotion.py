@@ -47,6 +47,7 @@ from talkdown.analysis.model_io import (
     DenseHead,
     LinearTextModel,
     feature_names,
+    join_features,
     save_head,
     save_model,
 )
@@ -97,6 +98,12 @@ def fit_outputs(x: sp.csr_matrix, y: np.ndarray, *, c: float, seed: int) -> tupl
         coefs.append(clf.coef_[0])
         intercepts.append(clf.intercept_[0])
     return np.stack(coefs, axis=1).astype(np.float32), np.asarray(intercepts, dtype=np.float32)
+
+
+def fit_join(features: np.ndarray, y: np.ndarray, *, c: float) -> np.ndarray:
+    """One output's join: a logistic regression over both models' logits; its weights with the bias last."""
+    lr = LogisticRegression(C=c, max_iter=2000).fit(features, y)
+    return np.append(lr.coef_[0], lr.intercept_[0])
 
 
 def fit_head(e: np.ndarray, y: np.ndarray, *, hidden: int, seed: int) -> MLPClassifier:
@@ -155,7 +162,14 @@ def main() -> None:
     ap.add_argument("--max-word", type=int, default=30000)
     ap.add_argument("--max-char", type=int, default=40000)
     ap.add_argument("--hidden", type=int, default=512)
-    ap.add_argument("--mix", type=float, default=None, help="Weight of the embedding head (default: best OOF).")
+    ap.add_argument(
+        "--mix",
+        type=float,
+        default=None,
+        help="Weight of the embedding head, averaged (default: the best out of fold, or the learned join "
+        "if that is better).",
+    )
+    ap.add_argument("--join-c", type=float, default=0.1, help="Inverse regularisation of the learned join.")
     ap.add_argument("--embeddings", type=Path, default=None, help="Cache folder for the turn vectors.")
     args = ap.parse_args()
     print(f"seed={args.seed} data={args.data} C={args.c}", file=sys.stderr)
@@ -186,10 +200,28 @@ def main() -> None:
         by_mix[mix] = (macro_at(fused, y_train, ths), ths)
         print(f"  mix {mix:.1f}: out-of-fold train Ekman macro-F1 {by_mix[mix][0]:.4f}", file=sys.stderr)
     mix = args.mix if args.mix is not None else max(MIXES, key=lambda m: by_mix[m][0])
-    thresholds = {name: by_mix[mix][1][k] for k, name in enumerate(OUTPUTS)}
+    features = join_features(oof.astype(np.float32), oof_head.astype(np.float32))
+    oof_join = np.zeros(y_train.shape, dtype=np.float32)
+    for fit_idx, tune_idx in KFold(n_splits=3, shuffle=True, random_state=args.seed + 1).split(features):
+        rows = np.stack([fit_join(features[fit_idx], y_train[fit_idx, k], c=args.join_c) for k in range(len(OUTPUTS))],
+                        axis=1)  # fmt: skip
+        oof_join[tune_idx] = sigmoid(features[tune_idx] @ rows[:-1] + rows[-1])
+    join_ths = [best_threshold(oof_join[:, k], y_train[:, k]) for k in range(len(OUTPUTS))]
+    by_join = macro_at(oof_join, y_train, join_ths)
+    use_join = args.mix is None and by_join > by_mix[mix][0]
+    print(f"  learned join (C={args.join_c}): out-of-fold train Ekman macro-F1 {by_join:.4f}"
+          f"{' (chosen)' if use_join else ''}", file=sys.stderr)  # fmt: skip
+    thresholds = {name: (join_ths if use_join else by_mix[mix][1])[k] for k, name in enumerate(OUTPUTS)}
     coef, icpt = fit_outputs(x_train, y_train, c=args.c, seed=args.seed)
     mlp = fit_head(e_train, y_train, hidden=args.hidden, seed=args.seed)
-    p_dev = mix * mlp.predict_proba(e_dev) + (1 - mix) * sigmoid(x_dev @ coef + icpt)
+    join = None
+    if use_join:
+        rows = np.stack([fit_join(features, y_train[:, k], c=args.join_c) for k in range(len(OUTPUTS))], axis=1)
+        join = (rows[:-1].astype(np.float32), rows[-1].astype(np.float32))
+        p_dev = sigmoid(join_features(sigmoid(x_dev @ coef + icpt), mlp.predict_proba(e_dev).astype(np.float32))
+                        @ join[0] + join[1])  # fmt: skip
+    else:
+        p_dev = mix * mlp.predict_proba(e_dev) + (1 - mix) * sigmoid(x_dev @ coef + icpt)
     pred = np.stack([(p_dev[:, k] >= thresholds[n]).astype(np.int8) for k, n in enumerate(OUTPUTS)], axis=1)
     dev_f1 = {n: round(f1(y_dev[:, k], pred[:, k]), 4) for k, n in enumerate(OUTPUTS)}
     macro = round(float(np.mean([dev_f1[n] for n in EKMAN])), 4)
@@ -222,9 +254,12 @@ def main() -> None:
                                                                                 strict=True)),
         encoder_sha256=encoder_sha,
         meta={"data": "GoEmotions train (Apache-2.0)", "seed": args.seed, "hidden": args.hidden,
-              "sklearn": sklearn.__version__, "epochs": int(mlp.n_iter_)},
+              "sklearn": sklearn.__version__, "epochs": int(mlp.n_iter_),
+              **({"join_c": args.join_c} if join is not None else {})},
+        join=join,
     )  # fmt: skip
-    card = render_card(args, thresholds, dev_f1, macro, x_train.shape[1], sha256(dev_path), inputs, mix, by_mix)
+    card = render_card(args, thresholds, dev_f1, macro, x_train.shape[1], sha256(dev_path), inputs, mix, by_mix,
+                       by_join if use_join else None)  # fmt: skip
     digest = save_model(model, args.out, MODEL_FILE, card=card)
     head_digest = save_head(head, args.out, HEAD_FILE, card=MODEL_FILE.rsplit(".", 1)[0] + ".md")
     size = (args.out / MODEL_FILE).stat().st_size + (args.out / HEAD_FILE).stat().st_size
@@ -244,29 +279,38 @@ def render_card(
     inputs: dict[str, str],
     mix: float,
     by_mix: dict[float, tuple[float, list[float]]],
+    by_join: float | None,
 ) -> str:
     rows = "\n".join(f"| {n} | {thresholds[n]:.2f} | {dev_f1[n]:.4f} |" for n in OUTPUTS)
     mixes = ", ".join(f"{m:.1f} → {v[0]:.4f}" for m, v in by_mix.items())
+    how = (
+        f"two models joined by a learned layer (in the head file): per output a logistic regression (C={args.join_c})"
+        " over both models' 8 logits, fitted on their 3-fold out-of-fold train predictions"
+        if by_join is not None
+        else f"two heads averaged, `p = {mix} · p_head + {1 - mix:.1f} · p_linear`"
+    )
+    chosen = f"; learned join → {by_join:.4f}, chosen" if by_join is not None else ""
     return f"""# Model card: emotion-goemotions
 
 - **What**: Ekman-7 emotions (multi-label) and hostility for subject turns; used by `EmotionAnalyzer`.
-- **Model**: two heads averaged, `p = {mix} · p_head + {1 - mix:.1f} · p_linear`.
+- **Model**: {how}.
   `emotion-goemotions.json`: one logistic regression per output (liblinear, C={args.c}) over TF-IDF word
   1–2-grams and char 3–5-grams (`talkdown.analysis.model_io`), {n_features} features, JSON float32 weights;
   it also gives the evidence spans. `emotion-goemotions-head.json`: an MLP (384 → {args.hidden} ReLU → 8
   sigmoid, scikit-learn, early stopping) over the turn graph's `turn_vector` (`talkdown-minilm-int8.onnx`, see
   `talkdown-minilm.md` and `eval/onnx_turn_vector.py`; read with no previous turn; the head records that graph's
   sha256 and refuses another).
-  `mix` chosen on 3-fold out-of-fold train predictions (Ekman macro-F1 per mix: {mixes}).
+  How they join is chosen on 3-fold out-of-fold train predictions (Ekman macro-F1 per averaging weight of the
+  head: {mixes}{chosen}).
 - **Data**: GoEmotions train split, 43,410 Reddit comments (Demszky et al., "GoEmotions: A Dataset of
   Fine-Grained Emotions", ACL 2020; google-research/google-research `goemotions/`, copy from
   monologg/GoEmotions-pytorch b75f9d3a). Licence **Apache-2.0**; see the data folder's NOTICE.md.
   sha256 of train.jsonl: `{inputs["goemotions/train.jsonl"]}`.
 - **Targets**: GoEmotions' own Ekman grouping; `hostile` = any of GoEmotions anger, annoyance, disgust.
-- **Thresholds**: per output, on the averaged probability, maximising F1 on 3-fold out-of-fold
+- **Thresholds**: per output, on the joined probability, maximising F1 on 3-fold out-of-fold
   predictions on train (dev untouched).
 - **Training command**: `.venv/bin/python eval/train_emotion.py --seed {args.seed} --c {args.c}
-  --max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden}` (after
+  --max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden} --join-c {args.join_c}` (after
   `eval/train_turn_encoder.py`); deterministic for a given seed and turn graph.
 - **Trained**: {time.strftime("%Y-%m-%d", time.gmtime())} on {platform.machine()}, Python {platform.python_version()},
   scikit-learn {sklearn.__version__}.

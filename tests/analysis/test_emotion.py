@@ -21,7 +21,7 @@ from talkdown.analysis.emotion import (
     EmotionAnalyzer,
 )
 from talkdown.analysis.model_io import PACKAGED_MODELS, load_head, sha256_file
-from talkdown.analysis.turn_model import MODEL_FILE
+from talkdown.analysis.turn_model import MODEL_FILE, TurnModel
 
 pytestmark = pytest.mark.integration
 
@@ -122,3 +122,17 @@ def test_any_text_gives_spans_inside_it_and_evidence_for_every_emotion(text: str
         assert all(0 <= s.start < s.end <= len(text) for s in ann.evidence)
         if ann.label not in ("neutral", "intensity") and not ann.low_confidence:
             assert ann.evidence
+
+
+def test_the_shipped_models_join_through_the_heads_learned_layer() -> None:
+    analyzer = EmotionAnalyzer()
+    head = load_head(PACKAGED_MODELS, EMOTION_HEAD_FILE)
+    assert head.join is not None  # emotion 0.4: the learned join beat every fixed average out of fold
+    turn = Turn(text="I can't believe they did this to me, I'm so angry and so scared", side="subject")
+    vector = TurnModel(PACKAGED_MODELS).vectors([turn], [()])
+    linear = analyzer.model.probabilities_many([analyzer.model.vectorize(turn.text)])
+    p = dict(zip(head.labels, head.joined(linear, head.probabilities_many(vector))[0], strict=True))
+    scores = {a.label: a.score for a in analyzer.analyze(turn, Context()) if a.family == "ekman"}
+    assert scores and all(s == pytest.approx(p[label], abs=1e-4) for label, s in scores.items())
+    averaged = 0.8 * linear[0] + 0.2 * head.probabilities_many(vector)[0]
+    assert any(abs(p[k] - averaged[j]) > 0.01 for j, k in enumerate(head.labels))  # not the old average

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 from functools import partial
 from pathlib import Path
@@ -152,6 +153,30 @@ def test_a_tampered_head_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TalkdownError) as err:
         model_io.load_head(tmp_path, "head.json")
     assert err.value.code == "TD504"
+
+
+def test_a_heads_join_round_trips_and_weighs_both_models_logits(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    join = (rng.normal(size=(4, 2)).astype(np.float32), rng.normal(size=2).astype(np.float32))
+    plain = _head()
+    joined = dataclasses.replace(plain, join=join)
+    model_io.save_head(joined, tmp_path, "head.json", card="card.md")
+    loaded = model_io.load_head(tmp_path, "head.json")
+    assert loaded.join is not None and all(np.array_equal(a, b) for a, b in zip(loaded.join, join, strict=True))
+    other, own = np.array([[0.9, 0.2]], dtype=np.float32), np.array([[0.4, 0.7]], dtype=np.float32)
+    logits = np.log(np.array([0.9, 0.2, 0.4, 0.7]) / (1 - np.array([0.9, 0.2, 0.4, 0.7])))
+    expected = 1.0 / (1.0 + np.exp(-(logits @ join[0] + join[1])))
+    np.testing.assert_allclose(loaded.joined(other, own)[0], expected, rtol=1e-5)
+    assert b'"join"' not in model_io.dumps_head(plain)  # a head without a join is written as before joins existed
+    with pytest.raises(ValueError):
+        plain.joined(other, own)
+
+
+def test_a_join_of_the_wrong_shape_is_refused() -> None:
+    bad = dataclasses.replace(_head(), join=(np.zeros((3, 2), dtype=np.float32), np.zeros(2, dtype=np.float32)))
+    with pytest.raises(TalkdownError) as err:
+        model_io.loads_head(model_io.dumps_head(bad))
+    assert err.value.code == "TD602" and "join" in str(err.value)
 
 
 def test_a_head_whose_layers_do_not_chain_is_refused() -> None:

@@ -12,7 +12,10 @@ and shipped in ``analysis/models/`` (card: ``emotion-goemotions.md``). Two heads
   analyser has run the graph on the same subject turn. Until 0.3 it read a separate frozen sentence encoder, a
   second pass per subject turn (``docs/analysis.md``). The previous turn shapes the vector a little, as it shapes
   the cues; GoEmotions comments, which have none, are read without.
-  ``p = mix · p_head + (1 − mix) · p_linear`` with ``mix`` and the thresholds fixed at training.
+  Since 0.4 the two join through a learned layer stored in the head file (per label a logistic regression over
+  both models' logits, ``DenseHead.joined``), which beat every fixed average ``mix · p_head + (1 − mix) ·
+  p_linear`` on out-of-fold train predictions (``eval/train_emotion.py``, ``eval/emotion_stack.py``); a head
+  without a join is averaged with the ``head_mix`` of the linear model's meta. Thresholds are fixed at training.
 
 Families:
 - ``ekman``: anger, disgust, fear, joy, sadness, surprise, neutral; multi-label, one threshold per label
@@ -52,8 +55,8 @@ from talkdown.errors import TalkdownError
 
 EMOTION_MODEL_FILE = "emotion-goemotions.json"
 EMOTION_HEAD_FILE = "emotion-goemotions-head.json"
-EMOTION_MODEL_SHA256_PREFIX = "79638ad1"
-EMOTION_HEAD_SHA256_PREFIX = "c8772e90"
+EMOTION_MODEL_SHA256_PREFIX = "871ea5c8"
+EMOTION_HEAD_SHA256_PREFIX = "bbdafcdb"
 """First 8 hex digits of the shipped files' sha256, printed by ``eval/train_emotion.py``; a test keeps them
 equal to ``models/manifest.json``. They are spelled out here because ``version`` is a class variable and
 reading the manifest at import would be I/O at import time."""
@@ -67,7 +70,7 @@ class EmotionAnalyzer:
     """Ekman emotions, intensity and hostility for subject and party turns (learned model)."""
 
     name: ClassVar[str] = "emotion"
-    version: ClassVar[str] = f"0.3.0+m{EMOTION_MODEL_SHA256_PREFIX}.{EMOTION_HEAD_SHA256_PREFIX}"
+    version: ClassVar[str] = f"0.4.0+m{EMOTION_MODEL_SHA256_PREFIX}.{EMOTION_HEAD_SHA256_PREFIX}"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({"ekman", "emotion_intensity", "hostility"})
 
@@ -131,13 +134,17 @@ class EmotionAnalyzer:
         # started before the TF-IDF work, which then runs meanwhile (usually served from the cue analyser's pass)
         embedded = (
             AHEAD.submit(self._turns.vectors, [turns[i] for i in todo], [ctxs[i].window for i in todo])
-            if mix > 0.0
+            if mix > 0.0 or head.join is not None
             else None
         )
         vecs = [model.vectorize(turns[i].text) for i in todo]
-        probs = (1.0 - mix) * model.probabilities_many(vecs)
-        if embedded is not None:
-            probs = probs + mix * head.probabilities_many(embedded.result())
+        linear = model.probabilities_many(vecs)
+        if embedded is None:
+            probs = linear
+        elif head.join is not None:
+            probs = head.joined(linear, head.probabilities_many(embedded.result()))
+        else:
+            probs = (1.0 - mix) * linear + mix * head.probabilities_many(embedded.result())
         probs = np.asarray(probs, dtype=np.float32)
         for row, (i, vec) in enumerate(zip(todo, vecs, strict=True)):
             p = {label: float(probs[row, k]) for k, label in enumerate(model.labels)}

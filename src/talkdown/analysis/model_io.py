@@ -392,6 +392,16 @@ class DenseHead:
     encoder_sha256: str
     meta: dict[str, str | int | float]
     sha256: str = ""
+    join: tuple[FloatArray, FloatArray] | None = None
+    """How the head's probabilities join another model's with the same labels (sigmoid only): weight (2 x labels,
+    labels) and bias over ``join_features`` (``joined``); None: the caller averages them."""
+
+    def joined(self, other: FloatArray, own: FloatArray) -> FloatArray:
+        """The join's probabilities from the other model's and this head's (rows x labels each)."""
+        if self.join is None:
+            raise ValueError("this head has no join")
+        weight, bias = self.join
+        return np.asarray(1.0 / (1.0 + np.exp(-(join_features(other, own) @ weight + bias))), dtype=np.float32)
 
     def probabilities_many(self, embeddings: FloatArray) -> FloatArray:
         h = np.asarray(embeddings, dtype=np.float32)
@@ -403,6 +413,13 @@ class DenseHead:
             return np.asarray(1.0 / (1.0 + np.exp(-h)), dtype=np.float32)
         shifted = np.exp(h - h.max(axis=1, keepdims=True))
         return np.asarray(shifted / shifted.sum(axis=1, keepdims=True), dtype=np.float32)
+
+
+def join_features(other: FloatArray, own: FloatArray) -> FloatArray:
+    """The inputs of a head's join: both models' logits side by side, probabilities clipped to [1e-5, 1 - 1e-5]
+    (a sigmoid's logit is its score, so the join weighs the two scores, not their averaged probabilities)."""
+    both = np.clip(np.concatenate([other, own], axis=1).astype(np.float64), 1e-5, 1 - 1e-5)
+    return np.asarray(np.log(both / (1 - both)), dtype=np.float32)
 
 
 class _LayerJson(BaseModel):
@@ -419,6 +436,7 @@ class _HeadJson(BaseModel):
     layers: list[_LayerJson]
     encoder_sha256: str
     meta: dict[str, str | int | float]
+    join: _LayerJson | None = None
 
 
 def dumps_head(head: DenseHead) -> bytes:
@@ -429,8 +447,10 @@ def dumps_head(head: DenseHead) -> bytes:
         layers=[_LayerJson(weight=_encode(w), bias=_encode(b)) for w, b in head.layers],
         encoder_sha256=head.encoder_sha256,
         meta=head.meta,
+        join=_LayerJson(weight=_encode(head.join[0]), bias=_encode(head.join[1])) if head.join is not None else None,
     )
-    return json.dumps(doc.model_dump(mode="json"), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    body = doc.model_dump(mode="json", exclude_none=True)  # a head without a join: the same bytes as before joins
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def loads_head(data: bytes, *, where: str = "head", sha256: str = "") -> DenseHead:
@@ -448,6 +468,10 @@ def loads_head(data: bytes, *, where: str = "head", sha256: str = "") -> DenseHe
         width = w.shape[1]
     if not layers or width != len(doc.labels):
         raise TalkdownError("TD602", file=where, problem=f"the last layer does not give {len(doc.labels)} outputs")
+    join = (_decode(doc.join.weight, where), _decode(doc.join.bias, where)) if doc.join is not None else None
+    n = len(doc.labels)
+    if join is not None and (join[0].shape != (2 * n, n) or join[1].shape != (n,) or doc.activation != "sigmoid"):
+        raise TalkdownError("TD602", file=where, problem=f"its join is not a sigmoid layer from {2 * n} to {n}")
     return DenseHead(
         labels=tuple(doc.labels),
         activation=doc.activation,
@@ -455,6 +479,7 @@ def loads_head(data: bytes, *, where: str = "head", sha256: str = "") -> DenseHe
         encoder_sha256=doc.encoder_sha256,
         meta=dict(doc.meta),
         sha256=sha256,
+        join=join,
     )
 
 
