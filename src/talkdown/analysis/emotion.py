@@ -1,7 +1,7 @@
 """Emotion of the subject's words: Ekman-7 labels, an intensity score and a hostility flag.
 
 A **learned model** (not a rule), trained on GoEmotions train (Apache-2.0) by ``eval/train_emotion.py``
-and shipped in ``analysis/models/`` (card: ``emotion-goemotions.md``). Two heads are averaged:
+and shipped in ``analysis/models/`` (card: ``emotion-goemotions.md``). Two models are joined:
 
 - ``emotion-goemotions.json``: a TF-IDF n-gram logistic regression. Small, fast on one CPU, and its
   per-token contributions give exact evidence spans, so the board can show *which words* read as fear or
