@@ -136,6 +136,7 @@ def test_earlier_turns_are_the_sides_turns_in_the_span_each_with_its_own_window_
 def test_the_cue_stage_reads_an_ambiguous_line_in_the_light_of_earlier_suicide_talk() -> None:
     settings = load_settings(str(PACKAGED_MODELS.resolve()))
     assert set(settings.stage["talkdown_cue"].weights) == {"threat", "suicide_cue", "deadline", "demand", "weapon"}
+    assert "second stage over earlier turns for talkdown_cue" in SkillAnalyzer().describe_models()[0]  # said so
     earlier = (
         Turn(text="Talk to me, Ray. What's going on tonight?", side="negotiator"),
         Turn(text="I'm done. I've been done for a while.", side="subject"),

@@ -250,6 +250,9 @@ class TurnModel:
     def linear_files(self) -> tuple[str, ...]:
         return tuple(sorted({part.file for part in load_settings(self._dir).linear.values()}))
 
+    def staged_families(self) -> tuple[str, ...]:
+        return tuple(sorted(load_settings(self._dir).stage))
+
     @property
     def sha256(self) -> str:
         return load_graph(self._dir, MODEL_FILE).sha256
@@ -313,12 +316,14 @@ def merge(
     return keep, added
 
 
-def describe(linear_files: Sequence[str] = ()) -> str:
-    """What ``talkdown analyze`` prints for the analysers that use this model (and its linear part's files)."""
+def describe(linear_files: Sequence[str] = (), staged: Sequence[str] = ()) -> str:
+    """What ``talkdown analyze`` prints for the analysers that use this model (its linear part's files, and the
+    families its second stage reads again with earlier turns)."""
     graph = f"{MODEL_FILE} (sha256 {SHA256_PREFIX}…, all-MiniLM-L6-v2 (Apache-2.0) fine-tuned on talkdown's"
     graph += " transcripts)"
     words = f" + {', '.join(linear_files)} (TF-IDF word models, talkdown's transcripts)" if linear_files else ""
-    return graph + words
+    stage = f" + a second stage over earlier turns for {', '.join(staged)} ({SETTINGS_FILE})" if staged else ""
+    return graph + words + stage
 
 
 class ModelAssisted:
@@ -332,7 +337,7 @@ class ModelAssisted:
         self._model = TurnModel(model_dir or PACKAGED_MODELS)
 
     def describe_models(self) -> tuple[str, ...]:
-        return (describe(self._model.linear_files()),) if self._use_model else ()
+        return (describe(self._model.linear_files(), self._model.staged_families()),) if self._use_model else ()
 
     def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
         return self.analyze_many([turn], [ctx])[0]
