@@ -6,7 +6,9 @@ stage (``turn_model.Stage``): per cue label, a logistic regression over the grap
 the largest and latest of the subject's turns among the ``SPAN`` before it (``turn_model.stage_features``). At
 run time those earlier probabilities are graph passes LIVE and eval have already made (cached). The span is 7
 because ``talkdown eval`` gives 8 turns of context and the first has no previous turn of its own to be read
-with; adding the turn's position or its rule labels as inputs changed nothing (0.001-0.01, either way).
+with; adding the turn's position or its rule labels as inputs changed nothing (0.001-0.01, either way). Since
+cues 0.18 the stage also reads the cue linear part's logits for the turn (``--no-words``: without them, as cues
+0.17): the TF-IDF word model, whose fixed mix into the graph did nothing on the fresh sets, weighed per label.
 
 Reads the kept 3-fold predictions (``turn_encoder_validation_k3.npz``: every training conversation predicted
 by a graph that did not see it, int8), so the stage is fitted and scored out of fold twice over (5 folds by
@@ -18,7 +20,11 @@ outside the 80/20 validation fifth, its per-label choices made on that fifth's k
 shipped rule (``train_turn_encoder.choose``, as the graph's own choices were), and both scored on the fresh test
 sets and the holdout, pooled, against the graph with its shipped choices. The rule, committed before the first
 ``--fresh`` run (b742fe8): the stage is worth building into the cue analyser only if, pooled, suicide_cue recall
-rises while its precision stays >= 0.70, and the mean F1 of the five cue labels does not fall.
+rises while its precision stays >= 0.70, and the mean F1 of the five cue labels does not fall. The comparison is
+always against what ships (the graph alone until cues 0.17; the first stage since). The same rule, committed again
+before its ``--fresh`` run, decides the stage with the word logits against cues 0.17 on the 23 fresh sets and
+the holdout; writers 58-61, written after that commit, then confirm it or not (it stays if, pooled over them,
+suicide_cue F1 is not lower than with cues 0.17 and mean cue F1 not lower by more than 0.01).
 
 ``--write`` (with ``--fresh``, and only when that rule holds) ships that very stage and its choices: into
 ``eval/results/turn_encoder.json`` and the packaged ``talkdown-minilm-settings.json`` (+ card, manifest). Run it
@@ -33,7 +39,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -61,11 +67,12 @@ from train_turn_encoder import (
     validation_file,
     write_settings,
 )
+from train_turn_linear import MAX_WORD, C, validation_run
 from writer_sets import FRESH, TRAIN
 
 from talkdown.analysis import cues
 from talkdown.analysis.model_io import PACKAGED_MODELS
-from talkdown.analysis.turn_model import TurnModel, load_settings, stage_features
+from talkdown.analysis.turn_model import Stage, TurnModel, load_settings, stage_features
 from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 
@@ -90,13 +97,16 @@ def positions() -> list[int]:
     return out
 
 
-def kept_features(p: Floats, groups: list[str], at: list[int], rows: npt.NDArray[np.intp]) -> Floats:
+def kept_features(p: Floats, groups: list[str], at: list[int], rows: npt.NDArray[np.intp],
+                  words: Floats | None = None) -> Floats:  # fmt: skip
     """``stage_features`` for kept predictions: ``p`` (rows x cue labels) of each row in ``rows`` and of the
-    earlier rows of its conversation among the ``SPAN`` turns before it (all cue rows are subject turns)."""
+    earlier rows of its conversation among the ``SPAN`` turns before it (all cue rows are subject turns), and the
+    row's ``words`` (the linear part's out-of-fold probabilities, same shape as ``p``) if given."""
     out, seen = [], {}
     for i in rows:
         earlier = seen.setdefault(groups[i], [])
-        out.append(stage_features(p[i], [p[j] for j in earlier if at[j] >= at[i] - SPAN]))
+        own = words[i] if words is not None else ()
+        out.append(stage_features(p[i], [p[j] for j in earlier if at[j] >= at[i] - SPAN], own))
         earlier.append(i)
     return np.array(out)
 
@@ -122,12 +132,11 @@ def pooled(gold: Bools, rule: Bools, prob: Floats, choice: dict[str, Any]) -> di
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "threshold": choice["threshold"]}
 
 
-def out_of_fold(y: Bools, m: Bools, groups: list[str], at: list[int], columns: list[int]) -> dict[str, Any]:
+def out_of_fold(data: Training, columns: list[int], words: Floats | None) -> dict[str, Any]:
+    y, m, groups, at = data.y, data.m, data.groups, data.at
     kept = np.load(validation_file(3))
-    if len(kept["y"]) != len(y) or not (kept["y"] == y).all():
-        sys.exit(f"{validation_file(3)} is not a 3-fold run on the current training data")
     rows = np.flatnonzero(m[:, columns[0]])
-    x = kept_features(kept["p_int8"][:, columns], groups, at, rows)
+    x = kept_features(kept["p_int8"][:, columns], groups, at, rows, words)
     conv = np.array(groups)[rows]
     results: dict[str, Any] = {}
     for j, label in enumerate(cues.LABELS):
@@ -147,26 +156,27 @@ def out_of_fold(y: Bools, m: Bools, groups: list[str], at: list[int], columns: l
     return results
 
 
-def fresh(y: Bools, m: Bools, groups: list[str], at: list[int], columns: list[int]) -> dict[str, Any]:
-    """The stage against the shipped graph on the fresh sets and the holdout (see the module docstring)."""
+def fresh(data: Training, columns: list[int], words3: Floats | None, words1: Floats | None) -> dict[str, Any]:
+    """The stage against what ships on the fresh sets and the holdout (see the module docstring)."""
+    y, m, groups, at = data.y, data.m, data.groups, data.at
     kept3, kept1 = np.load(validation_file(3)), np.load(validation_file(1))
-    seed = int(json.loads(RESULT.read_text())["args"]["seed"])
-    val = np.array([g in held_out(groups, seed, 1)[0] for g in groups])
+    val = data.val
     if len(kept1["y"]) != val.sum() or not (kept1["y"] == y[val]).all():
         sys.exit(f"{validation_file(1)} is not the 80/20 run on the current training data")
     rows = np.flatnonzero(m[:, columns[0]] & ~val)
-    x3 = kept_features(kept3["p_int8"][:, columns], groups, at, rows)
+    x3 = kept_features(kept3["p_int8"][:, columns], groups, at, rows, words3)
     val_index = np.flatnonzero(val)
     val_rows = np.flatnonzero(kept1["m"][:, columns[0]])
     x1 = kept_features(kept1["p_int8"][:, columns], [groups[i] for i in val_index], [at[i] for i in val_index],
-                       val_rows)  # fmt: skip
+                       val_rows, words1)  # fmt: skip
     turns, windows, gold, rules, _ = cue_turns(TESTS)
     model = TurnModel(PACKAGED_MODELS)
-    graph = np.array([[row[label] for label in cues.LABELS] for row in
-                      model.probabilities(cues.FAMILY, turns, windows, graph_only=True)])  # fmt: skip
-    x_test = np.array(model.stage_inputs(cues.FAMILY, SPAN, turns, windows))
+    ships = np.array([[row[label] for label in cues.LABELS] for row in
+                      model.probabilities(cues.FAMILY, turns, windows)])  # fmt: skip
+    candidate = Stage(SPAN, {}, words=words3 is not None)
+    x_test = np.array(model.stage_inputs(cues.FAMILY, candidate, turns, windows))
     p_val = np.array(kept1["p_int8"], dtype=np.float64)
-    stage_test = np.zeros_like(graph)
+    stage_test = np.zeros_like(ships)
     weights: dict[str, Any] = {}
     for j, column in enumerate(columns):
         lr = fitted(x3, y[rows, column])
@@ -181,7 +191,7 @@ def fresh(y: Bools, m: Bools, groups: list[str], at: list[int], columns: list[in
         key = f"{cues.FAMILY}/{label}"
         before = {"mode": shipped[key].mode, "threshold": shipped[key].threshold}
         labels[label] = {
-            "shipped": pooled(gold[:, j], rules[:, j], graph[:, j], before),
+            "shipped": pooled(gold[:, j], rules[:, j], ships[:, j], before),
             "stage": pooled(gold[:, j], rules[:, j], stage_test[:, j], choices[key]),
         }
         a, b = labels[label]["shipped"], labels[label]["stage"]
@@ -201,7 +211,7 @@ def fresh(y: Bools, m: Bools, groups: list[str], at: list[int], columns: list[in
         "labels": labels,
         "mean_f1": mean,
         "rule_holds": holds,
-        "stage": {"span": SPAN, "weights": weights},
+        "stage": {"span": SPAN, "words": candidate.words, "weights": weights},
         "choices": choices,
     }
 
@@ -217,23 +227,44 @@ def write(found: dict[str, Any]) -> None:
     print(f"wrote the stage into {PACKAGED_MODELS.name}/talkdown-minilm-settings.json", file=sys.stderr)
 
 
+class Training(NamedTuple):
+    """The training turns as the kept runs hold them: gold, mask, conversations, turn positions, the 80/20 fifth."""
+
+    y: Bools
+    m: Bools
+    groups: list[str]
+    at: list[int]
+    val: Bools
+
+
 def main() -> None:
     configure_analysis(Settings())
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fresh", action="store_true", help="Also score the stage on the fresh sets (see above).")
     ap.add_argument("--write", action="store_true", help="With --fresh: ship the stage if the rule holds.")
+    ap.add_argument("--no-words", action="store_true", help="Leave out the linear part's logits (the first stage).")
     args = ap.parse_args()
     if args.write and not args.fresh:
         ap.error("--write ships what --fresh tests: give both")
-    _, y, _, m, groups, _ = load(1)
-    at = positions()
+    pairs, y, _, m, groups, _ = load(1)
+    kept = np.load(validation_file(3))
+    if len(kept["y"]) != len(y) or not (kept["y"] == y).all():
+        sys.exit(f"{validation_file(3)} is not a 3-fold run on the current training data")
+    seed = int(json.loads(RESULT.read_text())["args"]["seed"])
+    data = Training(y, m, groups, positions(), np.array([g in held_out(groups, seed, 1)[0] for g in groups]))
     columns = [OUTPUTS.index((cues.FAMILY, label)) for label in cues.LABELS]
+    words3 = words1 = None
+    if not args.no_words:  # the linear part's out-of-fold probabilities, on the kept runs' own folds
+        texts = [text for text, _ in pairs]
+        words3 = validation_run(3, texts, y, m, groups, seed, C, MAX_WORD)[2][:, columns]
+        words1 = validation_run(1, texts, y, m, groups, seed, C, MAX_WORD)[2][:, columns]
     doc: dict[str, Any] = {
-        "meta": meta(command="eval/cue_context.py", inputs=(validation_file(3), validation_file(1)), span=SPAN),
-        "results": out_of_fold(y, m, groups, at, columns),
-    }
+        "meta": meta(command="eval/cue_context.py", inputs=(validation_file(3), validation_file(1)), span=SPAN,
+                     words=not args.no_words),
+        "results": out_of_fold(data, columns, words3),
+    }  # fmt: skip
     if args.fresh:
-        doc["fresh"] = fresh(y, m, groups, at, columns)
+        doc["fresh"] = fresh(data, columns, words3, words1)
     OUT.write_text(json.dumps(doc, indent=2) + "\n")
     print(f"wrote {OUT.relative_to(REPO)}", file=sys.stderr)
     if args.write:

@@ -118,6 +118,7 @@ def test_stage_features_are_the_turns_logits_then_the_largest_and_the_latest_of_
                                        LOGIT_FLOOR]  # fmt: skip
     x = stage_features(now, [[0.8, 0.1], [0.2, 0.3]])
     assert x[2:] == pytest.approx([logit(0.8), logit(0.3), logit(0.2), logit(0.3)])
+    assert stage_features(now, [], [0.5, 0.9])[6:] == pytest.approx([0.0, logit(0.9)])  # the word model's, last
     assert logit(0.0) == pytest.approx(LOGIT_FLOOR, abs=0.01) and logit(1.0) == pytest.approx(-LOGIT_FLOOR, abs=0.01)
     assert sigmoid(-1000.0) == 0.0 and sigmoid(1000.0) == 1.0 and sigmoid(0.0) == 0.5  # no overflow
 

@@ -76,6 +76,8 @@ class Stage:
 
     span: int
     weights: Mapping[str, tuple[tuple[float, ...], float]]  # label -> (coefficients, intercept)
+    words: bool = False
+    """Whether the inputs end with the family's linear part's logits for the turn (``stage_features``)."""
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,14 @@ def load_settings(directory: str) -> Settings:
     linear = {str(f): LinearPart(Path(str(v["file"])).name, float(v["mix"])) for f, v in data.get("linear", {}).items()}
     stage = {
         str(f): Stage(int(v["span"]), {str(k): (tuple(map(float, w["coef"])), float(w["intercept"])) for k, w in
-                                       v["weights"].items()})
+                                       v["weights"].items()}, bool(v.get("words", False)))
         for f, v in data.get("stage", {}).items()
     }  # fmt: skip
+    if unread := sorted(f for f, st in stage.items() if st.words and f not in linear):
+        where = str(Path(directory) / SETTINGS_FILE)
+        raise TalkdownError(
+            "TD602", file=where, problem=f"the stage for {', '.join(unread)} reads a missing linear part"
+        )
     return Settings(outputs=outputs, max_tokens=int(data["max_tokens"]), choices=choices, linear=linear, stage=stage)
 
 
@@ -115,13 +122,16 @@ def sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))  # no overflow either way
 
 
-def stage_features(now: Sequence[float], earlier: Sequence[Sequence[float]]) -> list[float]:
+def stage_features(
+    now: Sequence[float], earlier: Sequence[Sequence[float]], words: Sequence[float] = ()
+) -> list[float]:
     """A turn's stage inputs, from probabilities in the family's label order: its own logits, then per label the
-    largest and the latest logit of its earlier turns (``LOGIT_FLOOR`` when there are none)."""
+    largest and the latest logit of its earlier turns (``LOGIT_FLOOR`` when there are none), then the logits of
+    ``words`` (the linear part's probabilities for the turn, when the stage reads them)."""
     logits = [[logit(p) for p in row] for row in earlier]
     most = [max(col) for col in zip(*logits, strict=True)] if logits else [LOGIT_FLOOR] * len(now)
     last = logits[-1] if logits else [LOGIT_FLOOR] * len(now)
-    return [*(logit(p) for p in now), *most, *last]
+    return [*(logit(p) for p in now), *most, *last, *(logit(p) for p in words)]
 
 
 def earlier_turns(window: Sequence[Turn], side: str, span: int) -> list[tuple[Turn, tuple[Turn, ...]]]:
@@ -179,18 +189,26 @@ class TurnModel:
                 row[label] = (1.0 - part.mix) * row[label] + part.mix * float(lin[j])
         return probs
 
-    def stage_inputs(self, family: str, span: int, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
+    def stage_inputs(self, family: str, stage: Stage, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
                      ) -> list[list[float]]:  # fmt: skip
         """Per turn, ``stage_features`` from the graph's probabilities of it and of its side's earlier turns (all
-        read in one batch, so a batch's earlier turns are mostly cache hits)."""
-        earlier = [earlier_turns(w, t.side, span) for t, w in zip(turns, windows, strict=True)]
+        read in one batch, so a batch's earlier turns are mostly cache hits), and its linear part's if the stage
+        reads them."""
+        earlier = [earlier_turns(w, t.side, stage.span) for t, w in zip(turns, windows, strict=True)]
         flat = [pair for pairs in earlier for pair in pairs]
         rows = self._graph_probabilities(family, [*turns, *(t for t, _ in flat)], [*windows, *(w for _, w in flat)])
-        labels = [label for f, label in load_settings(self._dir).outputs if f == family]
+        settings = load_settings(self._dir)
+        labels = [label for f, label in settings.outputs if f == family]
+        words: list[list[float]] = [[] for _ in turns]
+        if stage.words:
+            file = settings.linear[family].file
+            model = load_model(Path(self._dir), file)
+            where = [model.labels.index(f"{family}/{label}") for label in labels]
+            words = [[float(row[j]) for j in where] for row in self._linear_rows(model, file, turns)]
         out, at = [], len(turns)
         for k, pairs in enumerate(earlier):
             before = [[rows[at + j][label] for label in labels] for j in range(len(pairs))]
-            out.append(stage_features([rows[k][label] for label in labels], before))
+            out.append(stage_features([rows[k][label] for label in labels], before, words[k]))
             at += len(pairs)
         return out
 
@@ -209,7 +227,7 @@ class TurnModel:
         probs: list[dict[str, float]],
     ) -> list[dict[str, float]]:
         """``probs`` with each label the stage weighs replaced by the stage's probability."""
-        for row, x in zip(probs, self.stage_inputs(family, stage.span, turns, windows), strict=True):
+        for row, x in zip(probs, self.stage_inputs(family, stage, turns, windows), strict=True):
             for label, (coef, intercept) in stage.weights.items():
                 row[label] = sigmoid(intercept + sum(c * v for c, v in zip(coef, x, strict=True)))
         return probs
