@@ -32,14 +32,17 @@ def _linear() -> LinearTextModel:
                            intercept=np.array([-8.0, -8.0], dtype=np.float32), thresholds={}, meta={})  # fmt: skip
 
 
-def _folder(tmp_path: Path, linear: dict[str, object] | None, *, listed: bool = True) -> Path:
-    """A copy of the shipped models whose settings carry ``linear`` (none: the graph alone)."""
+def _folder(tmp_path: Path, linear: dict[str, object] | None, *, listed: bool = True, stage: bool = False) -> Path:
+    """A copy of the shipped models whose settings carry ``linear`` (none: the graph alone), without the cue
+    stage unless ``stage`` (it would read these probabilities again, and the shipped one reads the word model)."""
     out = tmp_path / "models"
     shutil.copytree(PACKAGED_MODELS, out)
     if listed:
         save_model(_linear(), out, "lin.json", card="# a test model\n")
     settings = json.loads((out / SETTINGS_FILE).read_text())
     settings.pop("linear", None)
+    if not stage:
+        settings.pop("stage", None)
     if linear is not None:
         settings["linear"] = linear
     (out / SETTINGS_FILE).write_text(json.dumps(settings))
@@ -92,3 +95,10 @@ def test_the_analysers_name_the_linear_files_they_read(tmp_path: Path) -> None:
     with_part = _folder(tmp_path / "a", {"talkdown_cue": {"file": "lin.json", "mix": 0.0}})
     assert "lin.json" in CueAnalyzer(model_dir=with_part).describe_models()[0]
     assert "lin.json" not in CueAnalyzer(model_dir=_folder(tmp_path / "b", None)).describe_models()[0]
+
+
+def test_a_stage_that_reads_a_missing_linear_part_is_refused(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, None, stage=True)
+    with pytest.raises(TalkdownError) as err:
+        TurnModel(folder).probabilities("talkdown_cue", [TURN], [WINDOW])
+    assert err.value.code == "TD602" and "talkdown_cue" in str(err.value)
