@@ -99,6 +99,10 @@ def test_the_analysers_name_the_linear_files_they_read(tmp_path: Path) -> None:
 
 def test_a_stage_that_reads_a_missing_linear_part_is_refused(tmp_path: Path) -> None:
     folder = _folder(tmp_path, None, stage=True)
+    settings = json.loads((folder / SETTINGS_FILE).read_text())
+    settings["stage"]["talkdown_cue"]["words"] = True  # reads the word model's logits, and there is none
+    (folder / SETTINGS_FILE).write_text(json.dumps(settings))
+    register_file(folder, SETTINGS_FILE, card="talkdown-minilm.md")
     with pytest.raises(TalkdownError) as err:
         TurnModel(folder).probabilities("talkdown_cue", [TURN], [WINDOW])
     assert err.value.code == "TD602" and "talkdown_cue" in str(err.value)
