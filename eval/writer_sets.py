@@ -14,7 +14,8 @@ split sets and the odd/even rule were spelled in each, and adding a writer meant
   Writers 50-53 (2026-11-27) judged one candidate, decided before they were scored (cue choices on the 3-fold
   predictions): rejected; nothing else was chosen on them. The cue stage (cues 0.17, ``eval/cue_context.py``)
   was decided on all nineteen by a rule committed first (b742fe8), and confirmed on writers 54-57, written after
-  it (rule in ec051db).
+  it (rule in ec051db). The stage with the word logits was decided on those 23 (fe63e28) and failed its
+  confirmation on writers 58-61; the per-label variant that followed is judged on writers 62-65 alone.
 - ``LEFT_OUT``: in no list (see its docstring).
 """
 
@@ -28,7 +29,35 @@ SPLIT = (
 LATE = tuple(f"indomain_writer{n}.jsonl" for n in (24, 25, 26, 27, 28, 32, 33, 34, 37, 38, 41, 42, 43, 44, 45))
 FRESH = tuple(
     f"indomain_writer{n}.jsonl"
-    for n in (14, 15, 21, 22, 23, 29, 30, 35, 36, 39, 40, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57)
+    for n in (
+        14,
+        15,
+        21,
+        22,
+        23,
+        29,
+        30,
+        35,
+        36,
+        39,
+        40,
+        46,
+        47,
+        48,
+        49,
+        50,
+        51,
+        52,
+        53,
+        54,
+        55,
+        56,
+        57,
+        58,
+        59,
+        60,
+        61,
+    )
 )
 LEFT_OUT = ("indomain_writer31.jsonl",)
 """Read by nobody: writer 31 wrote 16 conversations in a 12-minute slot without reading all the doctrine, and
