@@ -218,7 +218,7 @@ def fresh(data: Training, columns: list[int], words3: Floats | None, words1: Flo
         "turns": len(turns),
         "labels": labels,
         "mean_f1": mean,
-        "rule_holds": holds,
+        "rule_holds": bool(holds),
         "stage": {"span": SPAN, "words": candidate.words, "weights": weights},
         "choices": choices,
     }
