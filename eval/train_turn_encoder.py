@@ -462,11 +462,14 @@ def stage_note(result: dict[str, Any]) -> str:
     if not result.get("stage"):
         return ""
     spans = ", ".join(f"{family}: span {v['span']}" for family, v in result["stage"].items())
+    words = any(v.get("words") for v in result["stage"].values())
     return (
         f"A second stage ({spans}; `eval/cue_context.py`) replaces each of those families' graph probabilities by"
         " a logistic regression over the turn's own logits and the largest and latest logits of the same side's"
-        " turns among the span before it; fitted on the K-fold predictions outside the validation split, its"
-        " choices made on that split's predictions read through it."
+        " turns among the span before it"
+        + (", and the family's word model's logits for the turn (weighed 0 by the labels left plain)" if words else "")
+        + "; fitted on the K-fold predictions outside the validation split, its choices made on that split's"
+        " predictions read through it."
     )
 
 
