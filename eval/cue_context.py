@@ -7,8 +7,9 @@ the largest and latest of the subject's turns among the ``SPAN`` before it (``tu
 run time those earlier probabilities are graph passes LIVE and eval have already made (cached). The span is 7
 because ``talkdown eval`` gives 8 turns of context and the first has no previous turn of its own to be read
 with; adding the turn's position or its rule labels as inputs changed nothing (0.001-0.01, either way). Since
-cues 0.18 the stage also reads the cue linear part's logits for the turn (``--no-words``: without them, as cues
-0.17): the TF-IDF word model, whose fixed mix into the graph did nothing on the fresh sets, weighed per label.
+cues 0.19 the stage also reads the cue linear part's logits for the turn, for every label but those in ``--plain``
+(default: suicide_cue, whose weights for them are 0): the TF-IDF word model, whose fixed mix into the graph did
+nothing on the fresh sets, weighed per label (``--no-words``: none reads it, as cues 0.17).
 
 Reads the kept 3-fold predictions (``turn_encoder_validation_k3.npz``: every training conversation predicted
 by a graph that did not see it, int8), so the stage is fitted and scored out of fold twice over (5 folds by
@@ -30,11 +31,15 @@ not lower than with cues 0.17, mean cue F1 not lower by more than 0.01). They di
 and weapon, none for suicide_cue (``--plain suicide_cue``, the default; that label's stage and threshold are then
 cues 0.17's), ships if on writers 62-65, pooled, mean cue F1 is higher than with cues 0.17.
 
-``--write`` (with ``--fresh``, and only when that rule holds) ships that very stage and its choices: into
-``eval/results/turn_encoder.json`` and the packaged ``talkdown-minilm-settings.json`` (+ card, manifest). Run it
-after ``train_turn_linear.py`` whenever the graph is retrained (it refuses kept runs of other training data).
+It passed (cues 0.19, shipped with ``--write --confirmed``).
 
-    .venv/bin/python eval/cue_context.py [--fresh [--write]]
+``--write`` (with ``--fresh``, and only when the fresh-set rule holds, or with ``--confirmed`` for a variant whose
+gate was sets written later, as its commit must say) ships that very stage and its choices: into
+``eval/results/turn_encoder.json`` and the packaged ``talkdown-minilm-settings.json`` (+ card, manifest);
+``--candidate DIR`` writes them into a copy of the models instead, for ``compare_models.py``. Run it after
+``train_turn_linear.py`` whenever the graph is retrained (it refuses kept runs of other training data).
+
+    .venv/bin/python eval/cue_context.py --fresh --write --confirmed   # as shipped (cues 0.19)
 """
 
 from __future__ import annotations
