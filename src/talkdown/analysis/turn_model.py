@@ -173,10 +173,11 @@ class TurnModel:
         (``graph_only``: the graph alone, for ``eval/`` studies). A turn already read by another analyser (skills
         and avoid read the same negotiator turns) is cached."""
         settings = load_settings(self._dir)
-        probs = self._graph_probabilities(family, turns, windows)
         stage = settings.stage.get(family)
-        if stage is not None and probs and not graph_only:
-            probs = self._staged(family, stage, turns, windows, probs)
+        if stage is not None and turns and not graph_only:
+            probs = self._staged(family, stage, turns, windows)
+        else:
+            probs = self._graph_probabilities(family, turns, windows)
         part = settings.linear.get(family)
         if part is None or part.mix == 0.0 or not probs or graph_only:
             return probs  # (a linear part with mix 0 only gives evidence)
@@ -194,6 +195,13 @@ class TurnModel:
         """Per turn, ``stage_features`` from the graph's probabilities of it and of its side's earlier turns (all
         read in one batch, so a batch's earlier turns are mostly cache hits), and its linear part's if the stage
         reads them."""
+        return self._stage_rows(family, stage, turns, windows)[1]
+
+    def _stage_rows(
+        self, family: str, stage: Stage, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
+    ) -> tuple[list[dict[str, float]], list[list[float]]]:
+        """The graph's probabilities of ``turns`` and their ``stage_inputs``, from one pass over the batch and
+        its earlier turns (the stage's caller needs both)."""
         earlier = [earlier_turns(w, t.side, stage.span) for t, w in zip(turns, windows, strict=True)]
         flat = [pair for pairs in earlier for pair in pairs]
         rows = self._graph_probabilities(family, [*turns, *(t for t, _ in flat)], [*windows, *(w for _, w in flat)])
@@ -210,7 +218,7 @@ class TurnModel:
             before = [[rows[at + j][label] for label in labels] for j in range(len(pairs))]
             out.append(stage_features([rows[k][label] for label in labels], before, words[k]))
             at += len(pairs)
-        return out
+        return rows[: len(turns)], out
 
     def _graph_probabilities(
         self, family: str, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
@@ -219,15 +227,11 @@ class TurnModel:
         return [{label: float(row[0][k]) for k, label in columns} for row in self._rows(turns, windows)]
 
     def _staged(
-        self,
-        family: str,
-        stage: Stage,
-        turns: Sequence[Turn],
-        windows: Sequence[Sequence[Turn]],
-        probs: list[dict[str, float]],
+        self, family: str, stage: Stage, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
     ) -> list[dict[str, float]]:
-        """``probs`` with each label the stage weighs replaced by the stage's probability."""
-        for row, x in zip(probs, self.stage_inputs(family, stage, turns, windows), strict=True):
+        """The graph's probabilities with each label the stage weighs replaced by the stage's probability."""
+        probs, inputs = self._stage_rows(family, stage, turns, windows)
+        for row, x in zip(probs, inputs, strict=True):
             for label, (coef, intercept) in stage.weights.items():
                 row[label] = sigmoid(intercept + sum(c * v for c, v in zip(coef, x, strict=True)))
         return probs
