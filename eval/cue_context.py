@@ -65,12 +65,12 @@ from choice_rules import cue_turns
 from machine import meta
 from train_turn_encoder import (
     DATA,
-    FAMILIES,
     OUTPUTS,
     RESULT,
     SIDES,
     choose,
     held_out,
+    labelled_families,
     load,
     predicted,
     prf,
@@ -101,8 +101,7 @@ def positions() -> list[int]:
     for name in TRAIN:
         for line in (DATA / name).read_text(encoding="utf-8").splitlines():
             for k, raw in enumerate(json.loads(line)["turns"] if line.strip() else ()):
-                side = SIDES.get(raw["role"], "unknown")
-                if any(s == side and f in raw.get("labels", {}) for f, (s, _) in FAMILIES.items()):
+                if labelled_families(raw, SIDES.get(raw["role"], "unknown")):
                     out.append(k)
     return out
 

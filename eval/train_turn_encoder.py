@@ -138,6 +138,11 @@ def rule_labels(family: str, turn: Turn, window: tuple[Turn, ...]) -> set[str]:
 Labels = npt.NDArray[np.bool_]
 
 
+def labelled_families(raw: dict[str, Any], side: str) -> list[str]:
+    """The families of ``FAMILIES`` labelled on a raw turn of ``side``: a turn with none is not a training row."""
+    return [f for f, (family_side, _) in FAMILIES.items() if family_side == side and f in raw.get("labels", {})]
+
+
 def load(context_turns: int = 1) -> tuple[list[tuple[str, str]], Labels, Labels, Labels, list[str], dict[str, str]]:
     """(turn, context) pairs, gold, rule predictions and mask (turns x outputs), conversation ids, input hashes."""
     pairs: list[tuple[str, str]] = []
@@ -156,7 +161,7 @@ def load(context_turns: int = 1) -> tuple[list[tuple[str, str]], Labels, Labels,
                 turn = Turn(text=raw["text"], side=SIDES.get(raw["role"], "unknown"))
                 window = tuple(history[-WINDOW:])
                 history.append(turn)
-                labelled = [f for f, (side, _) in FAMILIES.items() if side == turn.side and f in raw.get("labels", {})]
+                labelled = labelled_families(raw, turn.side)
                 if not labelled:
                     continue
                 pairs.append((turn.text, context_of(window, context_turns)))
