@@ -113,6 +113,33 @@ def fit_head(e: np.ndarray, y: np.ndarray, *, hidden: int, seed: int) -> MLPClas
     return mlp.fit(e, y)
 
 
+Layers = tuple[tuple[np.ndarray, np.ndarray], ...]
+
+
+def fit_heads(e: np.ndarray, y: np.ndarray, *, hidden: int, seeds: list[int]) -> tuple[Layers, list[int]]:
+    """MLPs from several seeds as *one* network whose output logits are their mean (their hidden layers side by
+    side, the output weights divided by their number): a seed ensemble that ``DenseHead`` runs as it is, one
+    matrix product wider. With one seed it is that MLP's own weights. Also returns each MLP's epochs."""
+    mlps = [fit_head(e, y, hidden=hidden, seed=s) for s in seeds]
+    if len(mlps) == 1:
+        return tuple(zip(mlps[0].coefs_, mlps[0].intercepts_, strict=True)), [int(mlps[0].n_iter_)]
+    hidden_w = np.hstack([m.coefs_[0] for m in mlps])
+    hidden_b = np.concatenate([m.intercepts_[0] for m in mlps])
+    out_w = np.vstack([m.coefs_[1] for m in mlps]) / len(mlps)
+    out_b = np.mean([m.intercepts_[1] for m in mlps], axis=0)
+    return ((hidden_w, hidden_b), (out_w, out_b)), [int(m.n_iter_) for m in mlps]
+
+
+def head_probabilities(layers: Layers, e: np.ndarray) -> np.ndarray:
+    """What ``DenseHead.probabilities_many`` computes (ReLU hidden layers, sigmoid out), in float64."""
+    h = np.asarray(e, dtype=np.float64)
+    for k, (w, b) in enumerate(layers):
+        h = h @ w + b
+        if k + 1 < len(layers):
+            h = np.maximum(h, 0.0)
+    return np.asarray(1.0 / (1.0 + np.exp(-h)))
+
+
 def embed(texts: list[str], cache: Path | None, name: str, out_dir: Path) -> np.ndarray:
     """The turn graph's ``turn_vector`` of each text (no previous turn); cached as ``<cache>/<name>.npy`` if asked
     (the cache does not know which graph made it: clear it after a retrain of the turn graph)."""
@@ -169,9 +196,11 @@ def main() -> None:
         help="Weight of the embedding head, averaged (default: the best out of fold, or the learned join "
         "if that is better).",
     )
+    ap.add_argument("--heads", type=int, default=1, help="MLPs from seeds seed, seed+1, ... averaged in logits.")
     ap.add_argument("--join-c", type=float, default=0.1, help="Inverse regularisation of the learned join.")
     ap.add_argument("--embeddings", type=Path, default=None, help="Cache folder for the turn vectors.")
     args = ap.parse_args()
+    seeds = [args.seed + k for k in range(args.heads)]
     print(f"seed={args.seed} data={args.data} C={args.c}", file=sys.stderr)
     t0 = time.perf_counter()
     train_path, dev_path = args.data / "goemotions" / "train.jsonl", args.data / "goemotions" / "dev.jsonl"
@@ -191,8 +220,8 @@ def main() -> None:
     for fit_idx, tune_idx in KFold(n_splits=3, shuffle=True, random_state=args.seed).split(x_train):
         coef, icpt = fit_outputs(x_train[fit_idx], y_train[fit_idx], c=args.c, seed=args.seed)
         oof[tune_idx] = sigmoid(x_train[tune_idx] @ coef + icpt)
-        oof_head[tune_idx] = fit_head(e_train[fit_idx], y_train[fit_idx], hidden=args.hidden, seed=args.seed
-                                      ).predict_proba(e_train[tune_idx])  # fmt: skip
+        layers, _ = fit_heads(e_train[fit_idx], y_train[fit_idx], hidden=args.hidden, seeds=seeds)
+        oof_head[tune_idx] = head_probabilities(layers, e_train[tune_idx])
     by_mix = {}
     for mix in MIXES:
         fused = mix * oof_head + (1 - mix) * oof
@@ -213,15 +242,15 @@ def main() -> None:
           f"{' (chosen)' if use_join else ''}", file=sys.stderr)  # fmt: skip
     thresholds = {name: (join_ths if use_join else by_mix[mix][1])[k] for k, name in enumerate(OUTPUTS)}
     coef, icpt = fit_outputs(x_train, y_train, c=args.c, seed=args.seed)
-    mlp = fit_head(e_train, y_train, hidden=args.hidden, seed=args.seed)
+    layers, epochs = fit_heads(e_train, y_train, hidden=args.hidden, seeds=seeds)
+    p_head_dev = head_probabilities(layers, e_dev).astype(np.float32)
     join = None
     if use_join:
         rows = np.stack([fit_join(features, y_train[:, k], c=args.join_c) for k in range(len(OUTPUTS))], axis=1)
         join = (rows[:-1].astype(np.float32), rows[-1].astype(np.float32))
-        p_dev = sigmoid(join_features(sigmoid(x_dev @ coef + icpt), mlp.predict_proba(e_dev).astype(np.float32))
-                        @ join[0] + join[1])  # fmt: skip
+        p_dev = sigmoid(join_features(sigmoid(x_dev @ coef + icpt), p_head_dev) @ join[0] + join[1])
     else:
-        p_dev = mix * mlp.predict_proba(e_dev) + (1 - mix) * sigmoid(x_dev @ coef + icpt)
+        p_dev = mix * p_head_dev + (1 - mix) * sigmoid(x_dev @ coef + icpt)
     pred = np.stack([(p_dev[:, k] >= thresholds[n]).astype(np.int8) for k, n in enumerate(OUTPUTS)], axis=1)
     dev_f1 = {n: round(f1(y_dev[:, k], pred[:, k]), 4) for k, n in enumerate(OUTPUTS)}
     macro = round(float(np.mean([dev_f1[n] for n in EKMAN])), 4)
@@ -250,11 +279,11 @@ def main() -> None:
     head = DenseHead(
         labels=OUTPUTS,
         activation="sigmoid",
-        layers=tuple((w.astype(np.float32), b.astype(np.float32)) for w, b in zip(mlp.coefs_, mlp.intercepts_,
-                                                                                strict=True)),
+        layers=tuple((w.astype(np.float32), b.astype(np.float32)) for w, b in layers),
         encoder_sha256=encoder_sha,
         meta={"data": "GoEmotions train (Apache-2.0)", "seed": args.seed, "hidden": args.hidden,
-              "sklearn": sklearn.__version__, "epochs": int(mlp.n_iter_),
+              "sklearn": sklearn.__version__, "epochs": epochs[0] if len(epochs) == 1 else str(epochs),
+              **({"heads": len(seeds)} if len(seeds) > 1 else {}),
               **({"join_c": args.join_c} if join is not None else {})},
         join=join,
     )  # fmt: skip
@@ -290,14 +319,20 @@ def render_card(
         else f"two heads averaged, `p = {mix} · p_head + {1 - mix:.1f} · p_linear`"
     )
     chosen = f"; learned join → {by_join:.4f}, chosen" if by_join is not None else ""
+    heads_text = (
+        f"an MLP (384 → {args.hidden} ReLU → 8 sigmoid, scikit-learn, early stopping)"
+        if args.heads == 1
+        else f"{args.heads} MLPs (384 → {args.hidden} ReLU → 8 sigmoid, scikit-learn, early stopping, seeds {args.seed}–"
+        f"{args.seed + args.heads - 1}) averaged in their logits, stored as one network (384 → "
+        f"{args.heads * args.hidden} ReLU → 8)"
+    )
     return f"""# Model card: emotion-goemotions
 
 - **What**: Ekman-7 emotions (multi-label) and hostility for subject turns; used by `EmotionAnalyzer`.
 - **Model**: {how}.
   `emotion-goemotions.json`: one logistic regression per output (liblinear, C={args.c}) over TF-IDF word
   1–2-grams and char 3–5-grams (`talkdown.analysis.model_io`), {n_features} features, JSON float32 weights;
-  it also gives the evidence spans. `emotion-goemotions-head.json`: an MLP (384 → {args.hidden} ReLU → 8
-  sigmoid, scikit-learn, early stopping) over the turn graph's `turn_vector` (`talkdown-minilm-int8.onnx`, see
+  it also gives the evidence spans. `emotion-goemotions-head.json`: {heads_text} over the turn graph's `turn_vector` (`talkdown-minilm-int8.onnx`, see
   `talkdown-minilm.md` and `eval/onnx_turn_vector.py`; read with no previous turn; the head records that graph's
   sha256 and refuses another).
   How they join is chosen on 3-fold out-of-fold train predictions (Ekman macro-F1 per averaging weight of the
@@ -310,7 +345,7 @@ def render_card(
 - **Thresholds**: per output, on the joined probability, maximising F1 on 3-fold out-of-fold
   predictions on train (dev untouched).
 - **Training command**: `.venv/bin/python eval/train_emotion.py --seed {args.seed} --c {args.c}
-  --max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden} --join-c {args.join_c}` (after
+  --max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden} --heads {args.heads} --join-c {args.join_c}` (after
   `eval/train_turn_encoder.py`); deterministic for a given seed and turn graph.
 - **Trained**: {time.strftime("%Y-%m-%d", time.gmtime())} on {platform.machine()}, Python {platform.python_version()},
   scikit-learn {sklearn.__version__}.
