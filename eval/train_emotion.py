@@ -322,8 +322,8 @@ def render_card(
     heads_text = (
         f"an MLP (384 → {args.hidden} ReLU → 8 sigmoid, scikit-learn, early stopping)"
         if args.heads == 1
-        else f"{args.heads} MLPs (384 → {args.hidden} ReLU → 8 sigmoid, scikit-learn, early stopping, seeds {args.seed}–"
-        f"{args.seed + args.heads - 1}) averaged in their logits, stored as one network (384 → "
+        else f"{args.heads} MLPs (384 → {args.hidden} ReLU → 8 sigmoid, scikit-learn, early stopping, seeds "
+        f"{args.seed}–{args.seed + args.heads - 1}) averaged in their logits, stored as one network (384 → "
         f"{args.heads * args.hidden} ReLU → 8)"
     )
     return f"""# Model card: emotion-goemotions
@@ -332,7 +332,8 @@ def render_card(
 - **Model**: {how}.
   `emotion-goemotions.json`: one logistic regression per output (liblinear, C={args.c}) over TF-IDF word
   1–2-grams and char 3–5-grams (`talkdown.analysis.model_io`), {n_features} features, JSON float32 weights;
-  it also gives the evidence spans. `emotion-goemotions-head.json`: {heads_text} over the turn graph's `turn_vector` (`talkdown-minilm-int8.onnx`, see
+  it also gives the evidence spans. `emotion-goemotions-head.json`: {heads_text}
+  over the turn graph's `turn_vector` (`talkdown-minilm-int8.onnx`, see
   `talkdown-minilm.md` and `eval/onnx_turn_vector.py`; read with no previous turn; the head records that graph's
   sha256 and refuses another).
   How they join is chosen on 3-fold out-of-fold train predictions (Ekman macro-F1 per averaging weight of the
@@ -345,7 +346,8 @@ def render_card(
 - **Thresholds**: per output, on the joined probability, maximising F1 on 3-fold out-of-fold
   predictions on train (dev untouched).
 - **Training command**: `.venv/bin/python eval/train_emotion.py --seed {args.seed} --c {args.c}
-  --max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden} --heads {args.heads} --join-c {args.join_c}` (after
+  --max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden} --heads {args.heads}
+  --join-c {args.join_c}` (after
   `eval/train_turn_encoder.py`); deterministic for a given seed and turn graph.
 - **Trained**: {time.strftime("%Y-%m-%d", time.gmtime())} on {platform.machine()}, Python {platform.python_version()},
   scikit-learn {sklearn.__version__}.

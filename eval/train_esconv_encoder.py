@@ -222,7 +222,21 @@ def onnx_predict(path: Path, items: list[tuple[list[int], list[int], int]]) -> n
 def render_card(result: dict[str, Any], *, n_train: int, n_dev: int) -> str:
     """The model card, from the numbers of this run (``eval/results/esconv_encoder.json`` holds the same)."""
     a, int8 = result["args"], result["int8"]
-    hist = ", ".join(f"epoch {h['epoch']}: {h['dev_macro_f1']:.4f}" for h in result["history"])
+    runs = result.get("soup_runs")
+    hist = ", ".join(f"epoch {h['epoch']}: {h['dev_macro_f1']:.4f}" for h in result["history"] if "epoch" in h)
+    made = (
+        f"seed {a['seed']}"
+        if not runs
+        else f"each run with its own seed; the graph is their uniform soup (the mean of each weight; Wortsman et al., "
+        f"ICML 2022), of {', '.join(f'`{r}`' for r in runs)}"
+    )
+    command = (
+        f"`.venv/bin/python eval/train_esconv_encoder.py --seed {a['seed']} --epochs {a['epochs']} --lr {a['lr']}`"
+        if not runs
+        else f"per run `.venv/bin/python eval/train_esconv_encoder.py --seed N --epochs {a['epochs']} --lr {a['lr']} "
+        f"--save-weights escN.safetensors`, then `--soup {' '.join(runs)}`"
+    )
+    dev_line = f"fp32 soup: {result['history'][0]['dev_macro_f1']:.4f}" if runs else f"fp32 after each epoch: {hist}"
     rows = "\n".join(f"| {s} | {f:.4f} |" for s, f in int8["per_label"].items())
     return f"""# Model card: esconv-strategy-minilm (NOT part of talkdown; CC BY-NC 4.0, research use only)
 
@@ -233,17 +247,16 @@ def render_card(result: dict[str, Any], *, n_train: int, n_dev: int) -> str:
   fine-tuned whole except the word-piece table: mean pooling, dropout 0.1, linear layer to 8 classes.
   Input `[CLS] turn [SEP] side: previous turn [SEP]`, {MAX_TOKENS} word pieces at most (the turn keeps up
   to 3/4). AdamW lr {a["lr"]}, weight decay 0.01, batch {a["batch"]}, {a["epochs"]} epochs, 10% warm-up then
-  linear decay, seed {a["seed"]}, torch 2.13.0 CPU, deterministic algorithms. Exported to ONNX (opset 17)
+  linear decay, {made}, torch 2.13.0 CPU, deterministic algorithms. Exported to ONNX (opset 17)
   and quantised to int8 (dynamic, per-channel weights); run with onnxruntime, one turn per call.
 - **Data**: ESConv train split, {n_train} supporter turns (Liu et al., ACL 2021; thu-coai/Emotional-Support-
   Conversation f262d062). sha256 `{result["train_sha256"]}`.
-- **Training command**: `.venv/bin/python eval/train_esconv_encoder.py --seed {a["seed"]} --epochs {a["epochs"]}
-  --lr {a["lr"]}` (about 8–10 min on 2 idle CPU cores; same bytes on re-run, checked).
+- **Training command**: {command} (about 8–10 min a run on 2 idle CPU cores; same bytes on re-run, checked).
 - **Trained**: {time.strftime("%Y-%m-%d", time.gmtime())}; sha256 of the graph `{result["sha256"]}`.
 
 ## Dev scores (ESConv dev, {n_dev} supporter turns)
 
-fp32 after each epoch: {hist}. Shipped int8 graph: macro-F1 **{int8["dev_macro_f1"]:.4f}**, accuracy
+{dev_line}. Shipped int8 graph: macro-F1 **{int8["dev_macro_f1"]:.4f}**, accuracy
 {int8["dev_accuracy"]:.4f} (fine-tuned RoBERTa-base on test: macro-F1 0.50, accuracy 0.57).
 
 | strategy | dev F1 (int8) |
@@ -304,7 +317,7 @@ def main() -> None:
         model.load_state_dict(soup(args.soup))
         probs = predict(model, dev)
         macro, acc, _ = macro_f1(gold, probs.argmax(1).tolist())
-        history.append({"soup": [p.name for p in args.soup], "dev_macro_f1": round(macro, 4), "dev_accuracy": round(acc, 4)})
+        history.append({"dev_macro_f1": round(macro, 4), "dev_accuracy": round(acc, 4)})
         print(f"soup of {len(args.soup)}: dev macro-F1 {macro:.4f} accuracy {acc:.4f}", file=sys.stderr)
     for epoch, chunks in enumerate(plan, start=1):
         for batch in chunks:
@@ -323,6 +336,8 @@ def main() -> None:
 
         save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(args.save_weights))
     result: dict[str, Any] = {"args": {k: str(v) for k, v in vars(args).items()}, "history": history}
+    if args.soup:
+        result["soup_runs"] = [p.name for p in args.soup]
     if not args.no_export:
         args.out.mkdir(parents=True, exist_ok=True)
         export(model, args.out / ONNX_FILE)
