@@ -28,6 +28,12 @@ def test_a_threat_against_officers_is_aimed_at_police() -> None:
     assert cues("I'll shoot the first cop who walks in.")["threat"].detail["target"] == "police"
 
 
+def test_the_next_sentence_does_not_name_a_threats_target() -> None:
+    # "You" opens the next sentence: the threat names "her", not the police of its condition
+    assert cues("If the cops come in I'll shoot her. You have until 6pm.")["threat"].detail["target"] == "hostage"
+    assert cues("I'll shoot you. Get me a car.")["threat"].detail["target"] == "police"
+
+
 def test_a_negated_harm_is_not_a_threat() -> None:
     assert "threat" not in cues("I'm not going to shoot at you guys.")
 
@@ -80,6 +86,20 @@ def test_an_unresolvable_deadline_keeps_its_words_and_no_time() -> None:
 
 def test_a_demand_carries_the_item() -> None:
     assert "car" in str(cues("I want a car out front with a full tank.")["demand"].detail["item"])
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("You have until 6pm to get me a car.", "a car"),  # found by its wording; the item is what "get" names
+        ("Tell them to send a helicopter.", "a helicopter"),
+        ("Get me a car.", "a car"),  # not "me a car"
+        ("Can you get me some cigarettes?", "some cigarettes"),
+        ("Nobody comes near the door.", "Nobody comes near"),  # no thing given: the request's own words
+    ],
+)
+def test_a_demand_names_the_thing_asked_for(text: str, item: str) -> None:
+    assert cues(text)["demand"].detail["item"] == item
 
 
 def test_a_wish_about_the_past_is_not_a_demand() -> None:

@@ -86,3 +86,23 @@ def test_analyze_reads_earlier_turns_from_a_context_file(tmp_path: Path) -> None
     result = RUNNER.invoke(app, ["analyze", "Nobody listens?", "--as", "negotiator", "--context", str(ctx)])
     assert result.exit_code == 0, result.output
     assert "analysers in use" in result.stdout
+
+
+def test_analyze_reads_a_deadlines_clock_time_against_when_it_was_said() -> None:
+    text = "If the cops come in I'll shoot her. You have until 6pm to get me a car."
+    result = RUNNER.invoke(app, ["analyze", text, "--json", "--at", "2026-11-27T14:00+01:00", "--fast"])
+    assert result.exit_code == 0, result.output
+    cues = {a["label"]: a["detail"] for a in json.loads(result.stdout)["annotations"] if a["family"] == "talkdown_cue"}
+    assert cues["deadline"]["due_at"] == "2026-11-27T17:00:00+00:00"  # 18:00 at +01:00
+    assert cues["demand"]["item"] == "a car" and cues["threat"]["target"] == "hostage"
+
+
+def test_analyze_without_at_reads_the_deadline_against_now() -> None:
+    result = RUNNER.invoke(app, ["analyze", "You have until 6pm to get me a car.", "--json", "--fast"])
+    deadline = next(a for a in json.loads(result.stdout)["annotations"] if a["label"] == "deadline")
+    assert deadline["detail"]["due_at"] is not None
+
+
+def test_analyze_refuses_a_time_without_its_zone() -> None:
+    result = RUNNER.invoke(app, ["analyze", "by six", "--at", "2026-11-27T14:00"])
+    assert isinstance(result.exception, TalkdownError) and "time zone" in str(result.exception)

@@ -771,6 +771,13 @@ _HOSTAGE_NAMED = RulePattern(r"\b(?:her|him|she|he|the \w+|one of|someone|somebo
 _SHOOT_ME_OR_I = RulePattern(r"(?:just )?shoots? me|kill me|I\b", _I)
 _SHOOT_ME = RulePattern(r"\b(?:shoot|kill) me\b", _I)
 _DENIAL = RulePattern(r"^\W*(?:no|not|never|I'm not|nope)\b", _I)
+_SENTENCE_END = re.compile(r"[.!?]")
+_FOR_ME = re.compile(r"^(?:me|us)\s+(?=\S)", _I)
+_ITEM_GIVEN = RulePattern(
+    r"\b(?:get|bring|give|send|deliver|drop off)\s+(?:me|us|him|her|them)?\s*(?P<item>(?:(?:a|an|the|some|my|our|more"
+    rf"|\d[\d,]*)\s+)?(?:[\w-]+\s+)?(?:{word_alternation('demand_items')}))\b",
+    _I,
+)
 _NOT_AN_ITEM = RulePattern(r"(?:me|us) (?:a (?:break|chance|minute|second)|out|away)\b", _I)
 
 
@@ -782,7 +789,7 @@ def _sentence_of(text: str, start: int, end: int) -> str:
 
 def _threat_target(match: str, after: str, sentence: str) -> str:
     """Who the threat names: the words of the threat and the few after it first, then the whole sentence."""
-    near = f"{match} {after[:20]}"
+    near = f"{match} {_SENTENCE_END.split(after[:20], maxsplit=1)[0]}"  # "I'll shoot her. You ..." names no police
     if _POLICE_NEAR.search(near):
         return "police"
     if _HOSTAGE_NAMED.search(match):
@@ -906,21 +913,19 @@ def _demands(text: str, asked: _Asked) -> list[Cue]:
         item = (m.group("item") or m.group("item2")).strip()
         if _NOT_AN_ITEM.match(item):
             continue
+        item = _FOR_ME.sub("", item) or item  # "get me a car": the item is "a car"
         return [Cue("demand", ((m.start(verb), m.end()),), {"item": " ".join(item.split()[:8])})]
     other = _DEMAND_OTHER.search(text)
     if other:
-        return [Cue("demand", ((other.start(), other.end()),), {"item": " ".join(other.group().split()[:8])})]
+        return [_generic_demand(text, other)]
     for sentence in _SENTENCE_SPLIT.finditer(text) if _DEMAND_FRAGMENT.may_match(text) else ():
         if _DEMAND_FRAGMENT.match(sentence.group()):
             start = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
             item = sentence.group().strip(" .!")
             return [Cue("demand", ((start, sentence.end()),), {"item": item})]
-    more = _DEMAND_MORE.search(text)
-    if more:
-        return [Cue("demand", ((more.start(), more.end()),), {"item": " ".join(more.group().split()[:8])})]
-    wide = _DEMAND_WIDE.search(text)
-    if wide:
-        return [Cue("demand", ((wide.start(), wide.end()),), {"item": " ".join(wide.group().split()[:8])})]
+    generic = _DEMAND_MORE.search(text) or _DEMAND_WIDE.search(text)
+    if generic:
+        return [_generic_demand(text, generic)]
     money = _MONEY.search(text)
     if money:
         return [Cue("demand", ((money.start(), money.end()),), {"item": money.group()})]
@@ -929,6 +934,15 @@ def _demands(text: str, asked: _Asked) -> list[Cue]:
         if item_match:
             return [Cue("demand", ((item_match.start(), item_match.end()),), {"item": item_match.group().lower()})]
     return []
+
+
+def _generic_demand(text: str, m: re.Match[str]) -> Cue:
+    """A demand found by its wording ("you have until six to ...", "tell them to ..."): its item is the thing a
+    give/get verb names after it in the same sentence ("... to get me a car" → "a car"), else its own words."""
+    sentence_end = _SENTENCE_END.search(text, m.end())
+    given = _ITEM_GIVEN.search(text[m.start() : sentence_end.start() if sentence_end else len(text)])
+    item = given.group("item") if given else m.group()
+    return Cue("demand", ((m.start(), m.end()),), {"item": " ".join(item.split()[:8])})
 
 
 def _deadlines(
@@ -1006,7 +1020,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.19.0"
+    version: ClassVar[str] = "0.19.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

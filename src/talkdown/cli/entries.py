@@ -7,7 +7,7 @@ from datetime import datetime
 
 import typer
 
-from talkdown.cli.state import STATE
+from talkdown.cli.state import STATE, iso_time
 from talkdown.domain.enums import (
     Channel,
     CommitmentStatus,
@@ -97,13 +97,7 @@ def _due(at: str | None, in_: str | None) -> datetime:
     if in_:
         return STATE.app().clock.now() + entries.parse_duration(in_)
     if at:
-        try:
-            due = datetime.fromisoformat(at.replace("Z", "+00:00"))
-        except ValueError as exc:
-            raise TalkdownError("TD105", value=at, what="time", problem="use ISO 8601, e.g. 2026-03-14T21:30Z") from exc
-        if due.tzinfo is None:
-            raise TalkdownError("TD105", value=at, what="time", problem="give a time zone, e.g. Z or +01:00")
-        return due
+        return iso_time(at)
     raise TalkdownError("TD105", value="", what="deadline", problem="give --in 30m or --at TIME")
 
 

@@ -21,6 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from talkdown.analysis.base import Side, Turn
+from talkdown.cli.state import iso_time
+from talkdown.domain.clock import SystemClock
 from talkdown.errors import TalkdownError
 from talkdown.services.evaluate import WINDOW, EvalReport, TextAnalysis, analyze_text, evaluate_files
 
@@ -93,15 +95,22 @@ def analyze_command(
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     incident: str | None = typer.Option(None, "--incident", help="Annotate every utterance of an incident."),
     fast: bool = typer.Option(False, "--fast", help="Rules only: no learned models (very old laptops)."),
+    at: str | None = typer.Option(
+        None, "--at", help="When it was said, ISO 8601 with zone (default: now, in this computer's zone)."
+    ),
 ) -> None:
-    """Analyse one utterance: labels with their evidence highlighted, and which analysers and models ran."""
+    """Analyse one utterance: labels with their evidence highlighted, and which analysers and models ran.
+
+    A deadline's clock time ("by six") is read against --at, so its absolute time (due_at) is in the output."""
     if incident is not None:
         _analyze_incident(incident, json_out=json_out)
         return
     if text is None:
         raise TalkdownError("TD105", value="", what="utterance", problem="give the text, or --incident ID")
     window = _read_context(context) if context is not None else ()
-    result = analyze_text(text, side=as_.value, window=window, fast=fast)
+    # in this computer's zone: "6pm" as the user means it
+    said = iso_time(at) if at is not None else SystemClock().now().astimezone()
+    result = analyze_text(text, side=as_.value, window=window, fast=fast, at=said)
     if json_out:
         doc = {
             "text": text,

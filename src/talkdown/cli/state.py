@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,3 +69,15 @@ def echo_json(data: object) -> None:
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+
+
+def iso_time(text: str) -> datetime:
+    """A time given on the command line: ISO 8601 with its zone (a time without one would be read in whichever
+    zone the machine is set to, which in a command post may not be the incident's)."""
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise TalkdownError("TD105", value=text, what="time", problem="use ISO 8601, e.g. 2026-03-14T21:30Z") from exc
+    if when.tzinfo is None:
+        raise TalkdownError("TD105", value=text, what="time", problem="give a time zone, e.g. Z or +01:00")
+    return when

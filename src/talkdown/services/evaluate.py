@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -408,18 +409,25 @@ class TextAnalysis:
 
 
 def analyze_text(
-    text: str, *, side: Side, window: Sequence[Turn] = (), pipeline: Pipeline | None = None, fast: bool = False
+    text: str,
+    *,
+    side: Side,
+    window: Sequence[Turn] = (),
+    pipeline: Pipeline | None = None,
+    fast: bool = False,
+    at: datetime | None = None,
 ) -> TextAnalysis:
     """Analyse one utterance as a live turn (``Pipeline.run``) with the given earlier turns as context.
 
     It lives beside ``evaluate_files`` because both are "run the default pipeline outside an incident";
     when ``talkdown analyze --incident`` arrives it belongs in its own ``services/analyze.py``.
-    ``fast`` (when no pipeline is given) runs the rules only: no model is loaded.
+    ``fast`` (when no pipeline is given) runs the rules only: no model is loaded. ``at`` is when it was said:
+    a deadline's clock time ("by 6pm") becomes an absolute ``due_at`` against it.
     """
     if pipeline is None:
         from talkdown.analysis.registry import default_pipeline
 
         pipeline = default_pipeline(on_error="record", fast=fast)
-    turn = Turn(text=text, side=side, seq=len(window))
+    turn = Turn(text=text, side=side, seq=len(window), at=at)
     anns = pipeline.run(turn, Context(window=tuple(window)[-WINDOW:]))
     return TextAnalysis(turn=turn, annotations=anns, analyzers=tuple(pipeline.describe()))
