@@ -79,6 +79,26 @@ def test_a_deadline_resolves_against_the_time_it_was_said() -> None:
     assert deadline.detail["expression"] == "You have thirty minutes"
 
 
+@pytest.mark.parametrize(
+    ("text", "expression", "due_at"),
+    [
+        ("I start shooting at 9:30.", "I start shooting at 9:30", "2024-05-02T09:30:00+00:00"),
+        ("Give me the plane by tomorrow morning.", "by tomorrow morning", None),
+        ("I want the bus by 9 tomorrow morning.", "by 9 tomorrow morning", "2024-05-02T09:00:00+00:00"),
+    ],
+)
+def test_a_deadline_after_its_consequence_or_on_another_day_is_found(
+    text: str, expression: str, due_at: str | None
+) -> None:
+    deadline = cues(text)["deadline"]
+    assert deadline.detail == {"expression": expression, "due_at": due_at}
+
+
+def test_a_plan_for_tomorrow_or_a_past_start_is_no_deadline() -> None:
+    for text in ("I'm staying in here till tomorrow.", "I started drinking at 9.", "I start work at 9 tomorrow."):
+        assert "deadline" not in cues(text), text
+
+
 def test_an_unresolvable_deadline_keeps_its_words_and_no_time() -> None:
     deadline = cues("I want the car before sunrise or else.")["deadline"]
     assert deadline.detail["due_at"] is None

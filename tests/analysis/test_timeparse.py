@@ -73,3 +73,17 @@ def test_half_past_quarter_to_teens_days_and_weeks_resolve(expression: str, expe
 )
 def test_days_the_weekend_the_sun_and_an_hourless_quarter_stay_unresolved(expression: str) -> None:
     assert parse_deadline(expression, REF) is None
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("by 9 tomorrow morning", "2024-05-02T09:00:00+00:00"),  # the day after, read in full (was "by 9": 21:00)
+        ("by 9 tomorrow night", "2024-05-02T21:00:00+00:00"),
+        ("by 9 tonight", "2024-05-01T21:00:00+00:00"),
+        ("at 7 tomorrow", "2024-05-02T07:00:00+00:00"),
+    ],
+)
+def test_a_day_and_a_part_of_it_after_the_hour_are_read(expression: str, expected: str) -> None:
+    found = parse_deadline(expression, REF)
+    assert found is not None and found.isoformat() == expected

@@ -509,11 +509,19 @@ _DEADLINE_MORE = RulePattern(
     rf"|\b(?:she|he|it|y'all|u|ya)\s+(?:has|have|got|'s got|gets)\s+(?:until|till|'til|til)\b"
     rf"|\bu\s+(?:got|have|get)\s+(?:{DURATION.pattern}|\d+ min)"
     rf"|\b(?:by|before|until|till)\s+the\s+(?:{VAGUE.pattern})"
+    # "by tomorrow (morning)": not "until tomorrow", which is as often a plan ("I'm staying till tomorrow")
+    rf"|\b(?:by|before|no later than)\s+tomorrow(?:\s+(?:morning|noon|afternoon|evening|night))?\b"
     rf"|\bthe clock (?:jumps|moves|speeds up|starts)\b",
     _I,
 )
-# "At nine, I start": its own pattern, since the gate can only read "at" in it, and on its own it is cheap to run
-_DEADLINE_AT = RulePattern(rf"\bat\s+(?:{_CLOCK}),?\s+(?:I|we)\s+(?:start|will|'ll|begin)", _I)
+# "At nine, I start" and "I start shooting at nine": their own pattern, since the gate can only read "at" in it,
+# and on its own it is cheap to run
+_DEADLINE_AT = RulePattern(
+    rf"\bat\s+(?:{_CLOCK}),?\s+(?:I|we)\s+(?:start|will|'ll|begin)"
+    rf"|\b(?:I|we)(?:'ll| will|'m going to| am going to|'re going to| are going to|'m gonna| gonna)?\s+(?:start|begin)"
+    rf"\s+\w+ing\b[^.!?]{{0,30}}?\bat\s+(?:{_CLOCK})",
+    _I,
+)
 # A rate ("every hour he isn't on this bus") or a countdown ("Eighty minutes. Seventy-nine.", "One. Two. Three.")
 _DEADLINE_RATE = RulePattern(r"\b(?:every|each) (?:\w+ )?(?:hours?|minutes?|mins?|half hour)\b", _I)
 _COUNTDOWN = RulePattern(rf"(?:^|[.!?])\s*{_NUMBER_WORD}(?: \w+)?\s*[.!]+\s*{_NUMBER_WORD}\s*[.!]", _I)
@@ -1020,7 +1028,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.19.1"
+    version: ClassVar[str] = "0.20.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

@@ -34,11 +34,14 @@ DURATION = re.compile(
     r"(?:more\s+)?(second|sec|minute|min|hour|hr|day|week)s?\b",
     re.IGNORECASE,
 )
+# The spaces before "pm" sit inside its optional group: a bare "\s*" there would take the space that the optional
+# tail needs, and "by 9 tomorrow" would end at "by 9" (nothing after forces the engine to give the space back).
 CLOCK = re.compile(
     r"\b(?:(?P<tom>tomorrow)\s+(?:at\s+|by\s+)?)?"
-    rf"(?P<word>noon|midday|midnight|(?P<hnum>\d{{1,2}})(?:[:.](?P<mnum>\d{{2}}))?\s*(?P<mer1>am|pm|a\.m\.|p\.m\.|o'clock)?"
-    rf"|(?P<hword>{_HOUR_WORD})(?:\s+(?P<mword>thirty|fifteen|forty-five))?\s*(?P<mer2>am|pm|a\.m\.|p\.m\.|o'clock)?)"
-    r"(?:\s+(?P<tail>tomorrow|tonight|today))?",
+    rf"(?P<word>noon|midday|midnight|(?P<hnum>\d{{1,2}})(?:[:.](?P<mnum>\d{{2}}))?(?:\s*(?P<mer1>am|pm|a\.m\.|p\.m\."
+    rf"|o'clock))?|(?P<hword>{_HOUR_WORD})(?:\s+(?P<mword>thirty|fifteen|forty-five))?(?:\s*(?P<mer2>am|pm|a\.m\."
+    r"|p\.m\.|o'clock))?)"
+    r"(?:\s+(?P<tail>tomorrow|tonight|today)(?:\s+(?P<daypart>morning|afternoon|evening|night))?)?",
     re.IGNORECASE,
 )
 # "half past six", "quarter to nine": read as a clock time by rewriting to "six thirty" / "eight forty-five".
@@ -101,6 +104,8 @@ def _clock(m: re.Match[str], local: datetime) -> datetime | None:
         hour = int(m["hnum"]) if m["hnum"] else _HOUR_WORDS[m["hword"].lower()]
         minute = int(m["mnum"]) if m["mnum"] else _MINUTE_WORDS.get((m["mword"] or "").lower(), 0)
         meridiem = (m["mer1"] or m["mer2"] or "").lower().replace(".", "")
+        if not meridiem and (m["daypart"] or (m["tail"] or "").lower() == "tonight"):
+            meridiem = "am" if (m["daypart"] or "").lower() == "morning" else "pm"  # "nine tomorrow morning"
         if hour > 23 or minute > 59:
             return None
         if meridiem == "pm" and hour < 12:
