@@ -649,3 +649,15 @@ def test_keeping_police_away_or_on_the_line_is_a_demand(text: str) -> None:
 
 def test_staying_where_he_is_is_not_a_demand() -> None:
     assert "demand" not in cues("I'll stay here tonight, I think.")
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I want my kids brought here by noon or someone gets hurt.", "my kids brought here"),  # no deadline, no threat
+        ("I want a car, a driver and no cops.", "a car, a driver and no cops"),
+        ("Nobody's coming out until I talk to my wife.", "I talk to my wife"),  # not "I talk to my"
+    ],
+)
+def test_a_demands_item_is_the_thing_without_what_follows_it(text: str, item: str) -> None:
+    assert cues(text)["demand"].detail["item"] == item

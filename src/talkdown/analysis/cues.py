@@ -780,6 +780,11 @@ _SHOOT_ME_OR_I = RulePattern(r"(?:just )?shoots? me|kill me|I\b", _I)
 _SHOOT_ME = RulePattern(r"\b(?:shoot|kill) me\b", _I)
 _DENIAL = RulePattern(r"^\W*(?:no|not|never|I'm not|nope)\b", _I)
 _SENTENCE_END = re.compile(r"[.!?]")
+_ITEM_TAIL = re.compile(
+    r",?\s+(?:by|before|until|till|within|or|otherwise|right now|in the next|in \d+|and then)\b", _I
+)
+_ENDS_IN_DETERMINER = re.compile(r"\b(?:the|my|your|a|an|our|his|her|their)$", _I)
+_NAMED_NEXT = re.compile(r"\s+[\w'-]+")
 _FOR_ME = re.compile(r"^(?:me|us)\s+(?=\S)", _I)
 _ITEM_GIVEN = RulePattern(
     r"\b(?:get|bring|give|send|deliver|drop off)\s+(?:me|us|him|her|them)?\s*(?P<item>(?:(?:a|an|the|some|my|our|more"
@@ -915,14 +920,14 @@ def _demands(text: str, asked: _Asked) -> list[Cue]:
     for m in _DEMAND_WANT.finditer(text) if _DEMAND_WANT_WORDS.may_match(text) else ():
         item = (m.group("item") or m.group("asked")).strip()
         if _DEMAND_OBJECT.match(item) or _DEMAND_ITEM.search(item):
-            return [Cue("demand", ((m.start(), m.end()),), {"item": " ".join(item.split()[:8])})]
+            return [Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)})]
     for m in _DEMAND_VERB.finditer(text) if _DEMAND_VERB_WORDS.may_match(text) else ():
         verb = "verb" if m.group("verb") else "verb2"
         item = (m.group("item") or m.group("item2")).strip()
         if _NOT_AN_ITEM.match(item):
             continue
         item = _FOR_ME.sub("", item) or item  # "get me a car": the item is "a car"
-        return [Cue("demand", ((m.start(verb), m.end()),), {"item": " ".join(item.split()[:8])})]
+        return [Cue("demand", ((m.start(verb), m.end()),), {"item": _tidy_item(item)})]
     other = _DEMAND_OTHER.search(text)
     if other:
         return [_generic_demand(text, other)]
@@ -949,8 +954,19 @@ def _generic_demand(text: str, m: re.Match[str]) -> Cue:
     give/get verb names after it in the same sentence ("... to get me a car" → "a car"), else its own words."""
     sentence_end = _SENTENCE_END.search(text, m.end())
     given = _ITEM_GIVEN.search(text[m.start() : sentence_end.start() if sentence_end else len(text)])
-    item = given.group("item") if given else m.group()
-    return Cue("demand", ((m.start(), m.end()),), {"item": " ".join(item.split()[:8])})
+    if given:
+        item = given.group("item")
+    else:  # "until I talk to my" + "wife": a request cut after its determiner takes the word it names
+        named = _NAMED_NEXT.match(text, m.end()) if _ENDS_IN_DETERMINER.search(m.group()) else None
+        item = m.group() + (named.group() if named else "")
+    return Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)})
+
+
+def _tidy_item(item: str) -> str:
+    """What a user reads as the thing demanded: without the deadline or threat that follows it ("my kids brought
+    here by noon or someone gets hurt" -> "my kids brought here"), at most ten words."""
+    kept = _ITEM_TAIL.split(item, maxsplit=1)[0] or item
+    return " ".join(kept.split()[:10])
 
 
 def _deadlines(
