@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 import sklearn
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
@@ -131,13 +132,16 @@ def fit_heads(e: np.ndarray, y: np.ndarray, *, hidden: int, seeds: list[int]) ->
 
 
 def head_probabilities(layers: Layers, e: np.ndarray) -> np.ndarray:
-    """What ``DenseHead.probabilities_many`` computes (ReLU hidden layers, sigmoid out), in float64."""
-    h = np.asarray(e, dtype=np.float64)
+    """ReLU hidden layers, sigmoid out, as ``DenseHead.probabilities_many``; computed in the weights' dtype and
+    order of operations exactly as scikit-learn's ``predict_proba``, so one head gives its numbers bit for bit
+    and the script still re-makes the shipped files."""
+    h = np.asarray(e, dtype=layers[0][0].dtype)
     for k, (w, b) in enumerate(layers):
-        h = h @ w + b
+        h = h @ w
+        h += b
         if k + 1 < len(layers):
-            h = np.maximum(h, 0.0)
-    return np.asarray(1.0 / (1.0 + np.exp(-h)))
+            np.maximum(h, 0, out=h)
+    return np.asarray(expit(h))
 
 
 def embed(texts: list[str], cache: Path | None, name: str, out_dir: Path) -> np.ndarray:
@@ -319,21 +323,25 @@ def render_card(
         else f"two heads averaged, `p = {mix} · p_head + {1 - mix:.1f} · p_linear`"
     )
     chosen = f"; learned join → {by_join:.4f}, chosen" if by_join is not None else ""
-    heads_text = (
-        f"an MLP (384 → {args.hidden} ReLU → 8 sigmoid, scikit-learn, early stopping)"
+    options = f"--max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden} --join-c {args.join_c}"
+    options += f" --heads {args.heads}" if args.heads > 1 else ""
+    heads_text = (  # one head: the wording (and line breaks) of the cards before --heads
+        f"an MLP (384 → {args.hidden} ReLU → 8\n  sigmoid, scikit-learn, early stopping)"
         if args.heads == 1
         else f"{args.heads} MLPs (384 → {args.hidden} ReLU → 8 sigmoid, scikit-learn, early stopping, seeds "
         f"{args.seed}–{args.seed + args.heads - 1}) averaged in their logits, stored as one network (384 → "
         f"{args.heads * args.hidden} ReLU → 8)"
     )
+    over = " over the turn graph's `turn_vector` (`talkdown-minilm-int8.onnx`, see"
+    if args.heads > 1:
+        over = "\n " + over
     return f"""# Model card: emotion-goemotions
 
 - **What**: Ekman-7 emotions (multi-label) and hostility for subject turns; used by `EmotionAnalyzer`.
 - **Model**: {how}.
   `emotion-goemotions.json`: one logistic regression per output (liblinear, C={args.c}) over TF-IDF word
   1–2-grams and char 3–5-grams (`talkdown.analysis.model_io`), {n_features} features, JSON float32 weights;
-  it also gives the evidence spans. `emotion-goemotions-head.json`: {heads_text}
-  over the turn graph's `turn_vector` (`talkdown-minilm-int8.onnx`, see
+  it also gives the evidence spans. `emotion-goemotions-head.json`: {heads_text}{over}
   `talkdown-minilm.md` and `eval/onnx_turn_vector.py`; read with no previous turn; the head records that graph's
   sha256 and refuses another).
   How they join is chosen on 3-fold out-of-fold train predictions (Ekman macro-F1 per averaging weight of the
@@ -346,9 +354,9 @@ def render_card(
 - **Thresholds**: per output, on the joined probability, maximising F1 on 3-fold out-of-fold
   predictions on train (dev untouched).
 - **Training command**: `.venv/bin/python eval/train_emotion.py --seed {args.seed} --c {args.c}
-  --max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden} --heads {args.heads}
-  --join-c {args.join_c}` (after
-  `eval/train_turn_encoder.py`); deterministic for a given seed and turn graph.
+  {options}` (after
+  `eval/train_turn_encoder.py`); deterministic for a given seed, turn graph and number of BLAS threads (the
+  shipped files: 2; with one thread the weights differ in their last bits, and so may a threshold).
 - **Trained**: {time.strftime("%Y-%m-%d", time.gmtime())} on {platform.machine()}, Python {platform.python_version()},
   scikit-learn {sklearn.__version__}.
 
