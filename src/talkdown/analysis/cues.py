@@ -926,7 +926,7 @@ def _demands(text: str, asked: _Asked) -> list[Cue]:
         item = (m.group("item") or m.group("item2")).strip()
         if _NOT_AN_ITEM.match(item):
             continue
-        item = _FOR_ME.sub("", item) or item  # "get me a car": the item is "a car"
+        item = _FOR_ME.sub("", item)  # "get me a car": the item is "a car"
         return [Cue("demand", ((m.start(verb), m.end()),), {"item": _tidy_item(item)})]
     other = _DEMAND_OTHER.search(text)
     if other:
