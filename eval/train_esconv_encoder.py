@@ -251,7 +251,9 @@ def render_card(result: dict[str, Any], *, n_train: int, n_dev: int) -> str:
   and quantised to int8 (dynamic, per-channel weights); run with onnxruntime, one turn per call.
 - **Data**: ESConv train split, {n_train} supporter turns (Liu et al., ACL 2021; thu-coai/Emotional-Support-
   Conversation f262d062). sha256 `{result["train_sha256"]}`.
-- **Training command**: {command} (about 8–10 min a run on 2 idle CPU cores; same bytes on re-run, checked).
+- **Training command**: {command} (about 8–10 min a run on 2 idle CPU cores; a re-run gives the same fp32
+  weights, checked 2026-11-27; the int8 file also depends on the versions of torch's exporter and onnxruntime's
+  quantiser: seed 13's graph of 2026-11-25 came out with other bytes there, dev 0.5245 → 0.5263 in `talkdown eval`).
 - **Trained**: {time.strftime("%Y-%m-%d", time.gmtime())}; sha256 of the graph `{result["sha256"]}`.
 
 ## Dev scores (ESConv dev, {n_dev} supporter turns)
