@@ -311,7 +311,7 @@ def main() -> None:
     model.train()
     plan = [] if args.soup else [batches(train, args.batch, rng) for _ in range(args.epochs)]
     steps = sum(len(p) for p in plan)
-    step_with = optimiser(model, lr=args.lr, steps=max(steps, 2))
+    step_with = optimiser(model, lr=args.lr, steps=max(steps, 2))  # a soup takes no step; its schedule needs two
     loss_fn = torch.nn.CrossEntropyLoss()
     t0, step = time.perf_counter(), 0
     history = []
