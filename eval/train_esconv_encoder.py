@@ -267,12 +267,18 @@ def render_card(result: dict[str, Any], *, n_train: int, n_dev: int) -> str:
 """
 
 
-def soup(paths: list[Path]) -> dict[str, Any]:
-    """The uniform average of runs' weights (safetensors files written by ``--save-weights``)."""
-    from safetensors.torch import load_file
+def soup(states: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The uniform average of runs' weights, each kept in its own dtype (integer buffers are equal in every run)."""
+    mean = {k: sum(s[k].astype(np.float64) for s in states) / len(states) for k in states[0]}
+    return {k: np.asarray(v).astype(states[0][k].dtype) for k, v in mean.items()}
 
-    states = [load_file(str(p)) for p in paths]
-    return {k: sum(s[k].double() for s in states).div(len(states)).to(states[0][k].dtype) for k in states[0]}
+
+def load_soup(paths: list[Path]) -> dict[str, Any]:
+    """The soup of the safetensors files written by ``--save-weights``, as the model's state dict."""
+    import torch
+    from safetensors.numpy import load_file
+
+    return {k: torch.from_numpy(v) for k, v in soup([load_file(str(p)) for p in paths]).items()}
 
 
 def main() -> None:
@@ -316,7 +322,7 @@ def main() -> None:
     t0, step = time.perf_counter(), 0
     history = []
     if args.soup:
-        model.load_state_dict(soup(args.soup))
+        model.load_state_dict(load_soup(args.soup))
         probs = predict(model, dev)
         macro, acc, _ = macro_f1(gold, probs.argmax(1).tolist())
         history.append({"dev_macro_f1": round(macro, 4), "dev_accuracy": round(acc, 4)})
