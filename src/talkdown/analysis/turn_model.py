@@ -181,13 +181,9 @@ class TurnModel:
         part = settings.linear.get(family)
         if part is None or part.mix == 0.0 or not probs or graph_only:
             return probs  # (a linear part with mix 0 only gives evidence)
-        columns = [label for f, label in settings.outputs if f == family]
-        model = load_model(Path(self._dir), part.file)
-        known = {name: j for j, name in enumerate(model.labels)}
-        where = {label: known[f"{family}/{label}"] for label in columns if f"{family}/{label}" in known}
-        for row, lin in zip(probs, self._linear_rows(model, part.file, turns), strict=True):
-            for label, j in where.items():
-                row[label] = (1.0 - part.mix) * row[label] + part.mix * float(lin[j])
+        for row, lin in zip(probs, self._linear_labels(family, part.file, turns), strict=True):
+            for label, p in lin.items():
+                row[label] = (1.0 - part.mix) * row[label] + part.mix * p
         return probs
 
     def stage_inputs(self, family: str, stage: Stage, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]
@@ -209,10 +205,8 @@ class TurnModel:
         labels = [label for f, label in settings.outputs if f == family]
         words: list[list[float]] = [[] for _ in turns]
         if stage.words:
-            file = settings.linear[family].file
-            model = load_model(Path(self._dir), file)
-            where = [model.labels.index(f"{family}/{label}") for label in labels]
-            words = [[float(row[j]) for j in where] for row in self._linear_rows(model, file, turns)]
+            lin = self._linear_labels(family, settings.linear[family].file, turns)
+            words = [[row[label] for label in labels] for row in lin]
         out, at = [], len(turns)
         for k, pairs in enumerate(earlier):
             before = [[rows[at + j][label] for label in labels] for j in range(len(pairs))]
@@ -252,6 +246,15 @@ class TurnModel:
         if model.probabilities(vec)[model.labels.index(name)] < EVIDENCE_AGREES:
             return ()
         return model.evidence(vec, name)
+
+    def _linear_labels(self, family: str, file: str, turns: Sequence[Turn]) -> list[dict[str, float]]:
+        """Per turn, the linear part's probability of each label of ``family`` that it knows (the mix and the
+        stage both read these)."""
+        columns = [label for f, label in load_settings(self._dir).outputs if f == family]
+        model = load_model(Path(self._dir), file)
+        known = {name: j for j, name in enumerate(model.labels)}
+        where = {label: known[f"{family}/{label}"] for label in columns if f"{family}/{label}" in known}
+        return [{label: float(row[j]) for label, j in where.items()} for row in self._linear_rows(model, file, turns)]
 
     def _linear_rows(self, model: LinearTextModel, file: str, turns: Sequence[Turn]) -> list[FloatArray]:
         """The linear part's probabilities per turn; cached, so skills and avoid vectorise a turn once."""
