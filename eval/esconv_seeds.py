@@ -21,36 +21,31 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from train_esconv_encoder import STRATEGIES, macro_f1
+
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.strategy import StrategyAnalyzer
+from talkdown.services.evaluate import conversations_in_context
 
-SIDES = {"negotiator": "negotiator", "subject": "subject"}
 
-
-def supporter_turns(path: Path) -> tuple[list[Turn], list[Context], list[str]]:
-    """Every labelled supporter turn, with the turn before it as its context, and its gold strategy."""
+def supporter_turns(path: Path) -> tuple[list[Turn], list[Context], list[int]]:
+    """Every labelled supporter turn with its context, read as ``talkdown eval`` reads them, and its gold
+    strategy (as an index of ``STRATEGIES``)."""
     turns, ctxs, gold = [], [], []
-    for line in path.open(encoding="utf-8"):
-        conv = json.loads(line)["turns"]
-        for i, t in enumerate(conv):
-            strategy = t["labels"].get("esconv_strategy")
-            if not strategy or t["role"] != "negotiator":
-                continue
-            window = (Turn(text=conv[i - 1]["text"], side=SIDES.get(conv[i - 1]["role"], "party")),) if i else ()
-            turns.append(Turn(text=t["text"], side="negotiator"))
-            ctxs.append(Context(window=window))
-            gold.append(strategy[0])
+    raw = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    for conv, pairs in zip(raw, conversations_in_context(path), strict=True):
+        for labels, (turn, ctx) in zip((t.get("labels", {}) for t in conv["turns"]), pairs, strict=True):
+            strategy = labels.get("esconv_strategy")
+            if strategy and turn.side == "negotiator":
+                turns.append(turn)
+                ctxs.append(ctx)
+                gold.append(STRATEGIES.index(strategy[0]))
     return turns, ctxs, gold
 
 
-def macro_f1(gold: list[str], pred: list[str], labels: list[str]) -> float:
-    scores = []
-    for label in labels:
-        tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
-        fp = sum(p == label != g for g, p in zip(gold, pred, strict=True))
-        fn = sum(g == label != p for g, p in zip(gold, pred, strict=True))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return float(np.mean(scores))
+def score(gold: list[int], probs: np.ndarray, labels: list[str]) -> float:
+    """Macro-F1 of the argmax of ``probs`` (columns in ``labels`` order)."""
+    return macro_f1(gold, [STRATEGIES.index(labels[k]) for k in probs.argmax(1)])[0]
 
 
 def main() -> None:
@@ -69,13 +64,14 @@ def main() -> None:
         labels = [k.removeprefix("p:") for k in anns[0].detail if k.startswith("p:")]
         probs = np.asarray([[float(a.detail[f"p:{name}"] or 0.0) for name in labels] for a in anns])
         runs[str(folder)] = (probs, labels)
-        print(f"{folder}: macro-F1 {macro_f1(gold, [a.label for a in anns], labels):.4f}", file=sys.stderr)
+        as_eval = macro_f1(gold, [STRATEGIES.index(a.label) for a in anns])[0]  # the label talkdown eval scores
+        print(f"{folder}: macro-F1 {as_eval:.4f}", file=sys.stderr)
     labels = next(iter(runs.values()))[1]
     mean = np.mean([p for p, _ in runs.values()], axis=0)
     result = {
         "turns": len(gold),
-        "each": {d: round(macro_f1(gold, [labels[k] for k in p.argmax(1)], labels), 4) for d, (p, _) in runs.items()},
-        "mean_of_probabilities": round(macro_f1(gold, [labels[k] for k in mean.argmax(1)], labels), 4),
+        "each": {d: round(score(gold, p, labels), 4) for d, (p, _) in runs.items()},
+        "mean_of_probabilities": round(score(gold, mean, labels), 4),
     }
     print(json.dumps(result, indent=2))
     if args.json is not None:
