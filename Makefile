@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 LINT_PATHS := $(wildcard src tests eval bench)
 
-.PHONY: run test test-fast lint eval bench clean
+.PHONY: run test test-fast lint eval bench clean literals
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/store.py
+
+# The required literals of every rule pattern (analysis/literals.py): run after editing a rule's regex.
+literals: $(STAMP)
+	$(BIN)/python -c "import talkdown.analysis.registry as r, talkdown.analysis.patterns as p, pathlib; \
+	print(p.write_literal_table(pathlib.Path(r.__file__).with_name('rule_literals.json')), 'patterns')"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -9,8 +9,9 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from talkdown.analysis import avoid, change_talk, cues, skills, stairway
-from talkdown.analysis.patterns import RulePattern, literal_tree, required_literals
+from talkdown.analysis import avoid, change_talk, cues, literals, patterns, skills, stairway
+from talkdown.analysis.literals import required_literals
+from talkdown.analysis.patterns import RulePattern
 
 DEV = Path(__file__).resolve().parents[2] / "eval" / "data" / "indomain_dev.jsonl"
 
@@ -82,11 +83,32 @@ def test_digits_are_read_as_zero_and_optional_parts_cut_a_literal() -> None:
     assert required_literals(re.compile(r"\bwon'?t walk out\b", re.I)) == {"t walk out"}
 
 
-def test_the_gate_finds_any_literal_anywhere_and_nothing_else() -> None:
-    gate = literal_tree(frozenset({"kill", "kin", "shoot"}))
-    assert gate.search(b"my kind of day") is not None
-    assert gate.search(b"go shoot") is not None
-    assert gate.search(b"ki ll sh oot") is None
+def test_the_gate_lets_a_pattern_run_where_any_of_its_literals_is_and_nowhere_else() -> None:
+    rule = RulePattern(r"\b(?:kill|kin|shoot)\w*", re.I)
+    assert rule.required == {"kill", "kin", "shoot"}
+    assert rule.may_match("my KIND of day")
+    assert rule.may_match("go shoot")
+    assert not rule.may_match("ki ll sh oot")
+    assert rule.search("ki ll sh oot") is None
+
+
+def test_a_pattern_made_after_the_index_was_built_gets_a_gate_of_its_own() -> None:
+    assert RULES["cues._WEAPON"].may_match("a gun")  # builds the index
+    late = RulePattern(r"\bzebra crossing\b", re.I)
+    assert late.bit >= patterns._INDEX.built.patterns
+    assert late.may_match("the ZEBRA crossing") and not late.may_match("a gun")
+    assert RULES["cues._WEAPON"].may_match("a gun")
+
+
+def test_the_shipped_literal_table_is_what_reading_each_rule_pattern_gives_now() -> None:
+    """Run `make literals` after editing a rule's regex: a stale entry would only cost speed (the pattern is
+    read at run time instead), but this keeps the table exact and free of dead entries."""
+    shipped = json.loads((Path(literals.__file__).with_name(literals.TABLE)).read_text(encoding="utf-8"))
+    current = {literals.key(p.pattern, p.flags): p for p in RULES.values() if p.pattern.isascii()}
+    assert set(shipped) == set(current), "rule_literals.json is stale: run `make literals`"
+    for entry, rule in current.items():
+        found = required_literals(re.compile(rule.pattern, rule.flags))
+        assert shipped[entry] == (None if found is None else sorted(found)), rule.pattern[:60]
 
 
 def test_a_pattern_with_a_non_ascii_character_is_always_run_as_written() -> None:

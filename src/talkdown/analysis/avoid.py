@@ -152,7 +152,9 @@ _DEMAND_THEN_NO = RulePattern(r"^\W*no\b[.,!]", _I)
 # "No car." / "No drink, no cans." answering a demand: a refusal naming the item.
 _NO_ITEM = RulePattern(r"^\W*no (?!problem|worries|one|body|way out|rush|hurry|pressure)(?:\w+\s*){1,2}[.!]*\s*$", _I)
 # Three or more questions in one turn, at least two of them fact-finding: an interview, not listening.
-_QUESTION = RulePattern(r"[^.!?]*\?")
+# A question starts only where a sentence can: the same matches as r"[^.!?]*\?" (whose leftmost match always
+# starts there), without retrying every position of a long sentence that ends in "." or "!".
+_QUESTION = RulePattern(r"(?:^|(?<=[.!?]))[^.!?]*\?")
 _FACT_QUESTION = RulePattern(
     r"^(?:\w+,\s*)?(?:how many|how much|what (?:are you|kind|type|weapons?|gun)|which|where|who (?:else|is)"
     r"|is (?:anyone|anybody)"
