@@ -9,6 +9,10 @@ benchmark's corpora of other measures, nor another pipeline's caches):
 - ``live``: ``Pipeline.run`` on one turn at a time (the LIVE path), default pipeline.
 - ``batch``: ``Pipeline.run_many`` on batches of 512 (the STUDY / eval path), default pipeline.
 - ``fast``: the same batches through ``default_pipeline(fast=True)`` (rules only, ``talkdown analyze --fast``).
+- ``study_fast`` and ``study``: ``talkdown study analyze [--fast]`` as a user runs it on this machine
+  (``services.analyze_corpus``: one worker process per core, Parquet out), over a JSONL corpus of the same
+  conversations repeated (each repeat's texts made distinct as above). Wall time from the call to the merged
+  output, so the workers' start, their imports and model loads, and the writing are all in it.
 - ``cold_start``: wall time of a fresh ``talkdown analyze "..." --as subject --json`` process (median of 3),
   and with ``--fast``; and that process's peak RSS.
 "Default" is what ``pip install talkdown`` gives: the package's models only. A source checkout also finds
@@ -27,6 +31,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -121,12 +126,40 @@ def cold_start(*, fast: bool, repeats: int) -> dict[str, float]:
             "child_peak_rss_mib": round(max(rss), 1)}  # fmt: skip
 
 
+def study(data: Path, n: int, *, fast: bool) -> dict[str, object]:
+    """``analyze_corpus`` on all cores over at least ``n`` turns: ``data``'s conversations, repeated."""
+    from talkdown.services.analyze_corpus import analyze_corpus
+
+    lines = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        written = 0
+        with corpus.open("w", encoding="utf-8") as out:
+            for repeat in range(n):
+                for conv in lines:
+                    turns = [{**t, "text": t["text"] + " " * repeat} for t in conv["turns"]]
+                    out.write(json.dumps({**conv, "id": f"{conv['id']}-{repeat}", "turns": turns}) + "\n")
+                    written += len(turns)
+                if written >= n:
+                    break
+        started = time.perf_counter()
+        run = analyze_corpus([str(corpus)], out=Path(tmp) / "rows.parquet", fast=fast)
+        wall = time.perf_counter() - started
+    workers_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"turns": run.utterances, "workers": os.cpu_count() or 1, "wall_s": round(wall, 2),
+            "utterances_per_s": round(run.utterances / wall), "worker_peak_rss_mib": round(workers_rss, 1)}  # fmt: skip
+
+
 def measure(kind: str, data: Path, n: int) -> dict[str, object]:
     """One measure in this process (``--child``), with this process's peak RSS and the analysers it ran."""
-    items = load_turns(data)
-    result = live(items, n) if kind == "live" else throughput(items, n, fast=kind == "fast")
+    fast = kind in ("fast", "study_fast")
+    if kind.startswith("study"):
+        result = study(data, n, fast=fast)
+    else:
+        items = load_turns(data)
+        result = live(items, n) if kind == "live" else throughput(items, n, fast=fast)
     result["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    result["analyzers"] = [f"{i.name} {i.version} ({i.kind})" for i in default_pipeline(fast=kind == "fast").describe()]
+    result["analyzers"] = [f"{i.name} {i.version} ({i.kind})" for i in default_pipeline(fast=fast).describe()]
     return result
 
 
@@ -145,7 +178,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="Tiny sizes: a smoke test, not a measurement.")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--child", choices=("live", "batch", "fast"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("live", "batch", "fast", "study", "study_fast"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     runtime = configure_analysis(Settings())  # as the CLI does: TALKDOWN_EXTRA_MODELS, TALKDOWN_ENCODER_THREADS
@@ -159,6 +192,8 @@ def main() -> None:
     results["live"] = in_child("live", args.data, n_live, extra=False)
     results["batch"] = in_child("batch", args.data, n_batch, extra=False)
     results["fast"] = in_child("fast", args.data, n_fast, extra=False)
+    results["study_fast"] = in_child("study_fast", args.data, 2 * n_fast, extra=False)
+    results["study"] = in_child("study", args.data, n_batch, extra=False)
     extra = runtime.extra_dir()
     if extra is not None and extra.is_dir():
         results["live_with_extra"] = in_child("live", args.data, n_live, extra=True)
@@ -182,6 +217,9 @@ def main() -> None:
           f"        peak RSS {bt['peak_rss_mib']} MiB", file=sys.stderr)  # fmt: skip
     print(f"batch (--fast, rules only) {ft['utterances_per_s']:>8,} utt/s          target >= 5,000"
           f"      peak RSS {ft['peak_rss_mib']} MiB", file=sys.stderr)  # fmt: skip
+    sf, sd = results["study_fast"], results["study"]
+    print(f"study analyze --fast       {sf['utterances_per_s']:>8,} utt/s          ({sf['workers']} worker processes;"
+          f" model-based: {sd['utterances_per_s']:,} utt/s)", file=sys.stderr)  # fmt: skip
     print(f"cold start analyze         {cs['wall_s_median']:.2f} s (fast {csf['wall_s_median']:.2f} s)"
           f"        target <= 2 s      peak RSS {cs['child_peak_rss_mib']} MiB", file=sys.stderr)  # fmt: skip
     print(f"peak RSS (default)         {peak} MiB                 target <= 400 MB", file=sys.stderr)

@@ -109,3 +109,13 @@ def test_cases_import_then_show_marks_the_agency_origin(tmp_path: Path) -> None:
 def test_cases_search_finds_by_place() -> None:
     result = RUNNER.invoke(app, ["cases", "search", "Stockholm", "--json"])
     assert [c["id"] for c in json.loads(result.stdout)] == ["norrmalmstorg-1973"]
+
+
+def test_analyze_fast_runs_the_rules_alone_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "ok.jsonl"
+    path.write_text(_conversation("a") + "\n", encoding="utf-8")
+    out = tmp_path / "r.parquet"
+    result = RUNNER.invoke(app, ["study", "analyze", str(path), "--out", str(out), "-w", "1", "--fast", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["fast"] is True and doc["utterances"] == 2

@@ -14,8 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from talkdown.analysis.registry import default_pipeline
 from talkdown.errors import TalkdownError
-from talkdown.services.analyze_corpus import analyze_corpus, conversations_path
+from talkdown.services._corpus_rows import WINDOW
+from talkdown.services.analyze_corpus import analyze_corpus, conversations_path, describe_run
+from talkdown.services.evaluate import conversations_in_context
 
 pytestmark = pytest.mark.integration
 
@@ -177,3 +180,29 @@ def test_a_local_process_pool_gives_the_same_rows(corpus: Path, tmp_path: Path) 
     inline = analyze_corpus([str(corpus)], out=tmp_path / "one.parquet", workers=1, chunk_size=2)
     pooled = analyze_corpus([str(corpus)], out=tmp_path / "two.parquet", workers=2, chunk_size=2)
     pd.testing.assert_frame_equal(pd.read_parquet(pooled.out), pd.read_parquet(inline.out))
+
+
+@pytest.mark.slow
+def test_fast_gives_each_utterance_the_rules_labels_in_two_worker_processes(corpus: Path, tmp_path: Path) -> None:
+    calls = str(corpus / "calls.jsonl")
+    run = analyze_corpus([calls], out=tmp_path / "fast.parquet", workers=2, chunk_size=2, fast=True)
+    rows = pd.read_parquet(run.out)
+    assert run.fast and describe_run(run)["fast"] is True
+    assert "ekman" not in rows.columns  # no model ran: emotion is a learned family only
+    rules = default_pipeline(fast=True)
+    for index, conv in enumerate(conversations_in_context(Path(calls), window=WINDOW)):
+        results = rules.run_many([t for t, _ in conv], [c for _, c in conv])
+        for (turn, _), anns in zip(conv, results, strict=True):
+            row = rows[(rows.conversation_index == index) & (rows.turn == turn.seq)].iloc[0]
+            for family in ("talkdown_cue", "talkdown_skill", "talkdown_avoid"):
+                assert sorted(row[family]) == sorted({a.label for a in anns if a.family == family}), (turn.text, family)
+    inline = analyze_corpus([calls], out=tmp_path / "inline.parquet", workers=1, fast=True)
+    pd.testing.assert_frame_equal(rows, pd.read_parquet(inline.out))
+
+
+def test_resume_refuses_to_mix_rules_alone_with_models(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.parquet"
+    analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, progress=_StopAfter(1), fast=True)
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, resume=True)
+    assert err.value.code == "TD323" and "--fast" in str(err.value)

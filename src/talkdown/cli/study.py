@@ -87,6 +87,7 @@ def analyze(
     scheduler: str | None = typer.Option(None, "--scheduler", help="Dask scheduler address, e.g. tcp://host:8786."),
     negotiator: list[str] = typer.Option([], "--negotiator", help="Speaker name on the negotiator side (repeat)."),
     subject: list[str] = typer.Option([], "--subject", help="Speaker name on the subject side (repeat)."),
+    fast: bool = typer.Option(False, "--fast", help="Rules only: no learned models (old machines; much faster)."),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Analyse every utterance of many transcripts; one row per utterance plus a per-conversation table."""
@@ -100,6 +101,7 @@ def analyze(
             scheduler=scheduler,
             speakers=_speakers(negotiator, subject),
             progress=progress,
+            fast=fast,
         )
     if json_out:
         echo_json(_study_services().describe_run(run))

@@ -95,6 +95,7 @@ class PartStore:
         chunk_size: int,
         csv: bool,
         resume: bool,
+        fast: bool = False,
     ) -> PartStore:
         folder = out.with_name(out.name + ".parts")
         manifest = {
@@ -102,6 +103,7 @@ class PartStore:
             "format": "csv" if csv else "parquet",
             "chunk_size": chunk_size,
             "families": list(families),
+            "fast": fast,
             "inputs": [_fingerprint(p) for p in files],
         }
         store = cls(folder=folder, families=families, csv=csv)
@@ -123,6 +125,8 @@ class PartStore:
             lines = (self.folder / "done.txt").read_text(encoding="utf-8").split()
         except (OSError, ValueError) as exc:
             raise TalkdownError("TD323", path=str(out), problem=f"its parts folder is unreadable: {exc}") from exc
+        if old.get("fast", False) != manifest["fast"]:  # rules alone and rules with models label differently
+            raise TalkdownError("TD323", path=str(out), problem="--fast differs")
         for key in ("version", "format", "chunk_size", "families"):
             if old.get(key) != manifest[key]:
                 raise TalkdownError("TD323", path=str(out), problem=f"{key} differs")

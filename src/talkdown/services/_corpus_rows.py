@@ -37,7 +37,7 @@ from talkdown.services.formats import Transcript
 WINDOW = 8
 """Earlier turns of the same conversation given as context (as ``talkdown eval`` does)."""
 _SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "party": "party"}
-_PIPELINE: tuple[Runtime, Pipeline] | None = None
+_PIPELINES: dict[tuple[Runtime, bool], Pipeline] = {}
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,8 @@ class Chunk:
     """Speaker name → side for formats without roles (``--negotiator``/``--subject`` on the CLI)."""
     runtime: Runtime = field(default_factory=Runtime)
     """The client's analysis runtime: a spawned or Dask worker never ran the CLI that configured it."""
+    fast: bool = False
+    """Rules only (``--fast``): no model is loaded in the worker."""
 
     @property
     def utterances(self) -> int:
@@ -67,15 +69,16 @@ class ChunkResult:
     conversations: pa.Table
 
 
-def pipeline() -> Pipeline:
-    """The default pipeline of this process, built on first use (``record``: one bad analyser never stops a run)
-    and again only if the analysis runtime changed (the models-extra folder is read when a pipeline is built)."""
-    global _PIPELINE  # one pipeline per worker process, by design: models load once
-    if _PIPELINE is None or _PIPELINE[0] != current():
+def pipeline(*, fast: bool = False) -> Pipeline:
+    """The default pipeline of this process (``fast``: rules only), built on first use (``record``: one bad
+    analyser never stops a run) and again only if the analysis runtime changed (the models-extra folder is read
+    when a pipeline is built). One per worker process, by design: models load once."""
+    key = (current(), fast)
+    if key not in _PIPELINES:
         from talkdown.analysis.registry import default_pipeline
 
-        _PIPELINE = (current(), default_pipeline(on_error="record"))
-    return _PIPELINE[1]
+        _PIPELINES[key] = default_pipeline(on_error="record", fast=fast)
+    return _PIPELINES[key]
 
 
 def families_of(p: Pipeline) -> tuple[str, ...]:
@@ -136,7 +139,7 @@ def analyze_chunk(chunk: Chunk) -> ChunkResult:
             history.append(turn)
     if current() != chunk.runtime:
         configure(chunk.runtime)
-    annotations = pipeline().run_many(turns, ctxs) if turns else []
+    annotations = pipeline(fast=chunk.fast).run_many(turns, ctxs) if turns else []
     utt_rows: dict[str, list[object]] = {name: [] for name in utterance_schema(chunk.families).names}
     conv_rows: dict[str, list[object]] = {name: [] for name in conversation_schema().names}
     at = 0
