@@ -18,6 +18,10 @@ columns are fair only for files the shipped graph never trained on (``writer_set
 4b386bd2, which never read them.
 
     .venv/bin/python eval/agreement.py          # writes eval/results/agreement.json
+    .venv/bin/python eval/agreement.py --study eval/data/agreement_fresh --out eval/results/agreement_fresh.json
+
+The second line is the same study on four fresh sets (writers 62-65), relabelled blind on 2026-11-27: no model
+trained on them, so the analyser's columns there are fair for the graph that ships.
 """
 
 from __future__ import annotations
