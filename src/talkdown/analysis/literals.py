@@ -163,7 +163,7 @@ def _item(op: object, av: object) -> Literals | None:
 
 
 def _fold(code: int) -> str:
-    """One pattern character as ``_folded`` reads text."""
+    """One pattern character as ``patterns.folded`` reads text."""
     return chr(code).lower().translate(_DIGIT_CHARS_AS_ZERO)
 
 

@@ -13,7 +13,7 @@ twin), by shortcuts that cannot change a match:
 - **Required literals** (``literals.py``): strings of which every match must contain one, as text is read
   lower-cased with each digit as "0". When the text holds none of them, the pattern cannot match and is not
   run. One Aho-Corasick pass (``pyahocorasick``) over a text finds the literals of *every* rule pattern at
-  once and gives a bit mask of the patterns that may match: ~9 µs a turn, where a literal pass per pattern
+  once and gives a bit mask of the patterns that may match: ~5 µs a dev turn, where a literal pass per pattern
   cost ~180 µs for all of them. A pattern whose structure yields no such strings is always run.
 - **Nothing is compiled before it is needed**: a pattern's Unicode form compiles on its first non-ASCII text,
   its twin when the mask first lets it run. A one-line ``talkdown analyze`` compiles a handful of patterns, not
