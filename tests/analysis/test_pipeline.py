@@ -158,3 +158,30 @@ def test_the_fast_pipeline_is_the_rules_only_and_loads_no_model() -> None:
     (strategy,) = [a for a in anns if a.family == "esconv_strategy"]
     assert strategy.analyzer_version.endswith("+skillmap")
     assert all(info.kind == "rule" for info in fast.describe())
+
+
+class Prefetching(EchoPrior):
+    """Fake late analyser that records when the pipeline lets it start its passes."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    def prefetch(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> None:
+        self.log.append(f"prefetch {len(turns)}")
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        self.log.append("echo")
+        return super().analyze(turn, ctx)
+
+
+def test_every_prefetch_runs_before_the_first_analyser_even_for_a_late_one() -> None:
+    log: list[str] = []
+
+    class Logged(Questions):
+        def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+            log.append("questions")
+            return super().analyze(turn, ctx)
+
+    pipe = Pipeline([Logged(), Prefetching(log)])
+    pipe.run_many([Turn(text="a?", side="negotiator"), Turn(text="b", side="subject")], [Context(), Context()])
+    assert log == ["prefetch 2", "questions", "questions", "echo", "echo"]

@@ -86,3 +86,23 @@ def test_the_fine_tuned_model_reads_the_previous_turn_and_agrees_between_batch_a
     assert analyzer.analyze_many([turn, turn], ctxs) == single
     assert single[0][0].detail != single[1][0].detail  # the previous turn is part of the input
     assert analyzer.effective_version() == single[0][0].analyzer_version
+
+
+@pytest.mark.skipif(
+    not (REPO_EXTRA / STRATEGY_DIR / STRATEGY_ONNX).is_file(),
+    reason="the fine-tuned ESConv graph is optional (non-commercial licence); eval/train_esconv_encoder.py",
+)
+def test_passes_started_by_prefetch_give_the_same_labels_and_serve_only_the_turns_they_read() -> None:
+    analyzer = StrategyAnalyzer(extra_dir=REPO_EXTRA)
+    turns = [Turn(text="That sounds really hard.", side="negotiator"), Turn(text="Whatever.", side="subject")]
+    ctxs = [Context(window=(Turn(text="I lost my job today", side="subject"),)), Context()]
+    plain = analyzer.analyze_many(turns, ctxs)
+    analyzer.prefetch(turns, ctxs)
+    assert analyzer._started.pending is not None  # started, not yet read
+    assert analyzer.analyze_many(turns, ctxs) == plain
+    assert analyzer._started.pending is None  # taken
+    other = [Turn(text="What happened next?", side="negotiator")]
+    analyzer.prefetch(turns, ctxs)  # for other turns than the ones then analysed: run afresh, not served
+    assert analyzer.analyze_many(other, [Context()]) == StrategyAnalyzer(extra_dir=REPO_EXTRA).analyze_many(
+        other, [Context()]
+    )

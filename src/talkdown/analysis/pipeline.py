@@ -9,6 +9,10 @@ committed, so one broken analyser leaves an ``analysis_failed`` annotation and t
 
 Each analyser sees ``ctx.prior`` extended with the annotations that earlier analysers produced for the
 same turn, filtered to the families it ``requires``; the caller's own ``prior`` is kept in front.
+
+An analyser may offer ``prefetch(turns, ctxs)``: called for every analyser before any runs, it starts model
+passes that need only the turns and their windows (never ``ctx.prior``), so a late analyser's pass runs on the
+second core beside an early one's instead of after it. It must not raise: errors surface when the analyser runs.
 """
 
 from __future__ import annotations
@@ -79,6 +83,10 @@ class Pipeline:
         if len(turns) != len(ctxs):
             raise TalkdownError("TD602", file="pipeline", problem=f"{len(turns)} turns but {len(ctxs)} contexts")
         produced: list[list[Annotation]] = [[] for _ in turns]
+        for analyzer in self.analyzers:
+            prefetch: Callable[[Sequence[Turn], Sequence[Context]], None] | None = getattr(analyzer, "prefetch", None)
+            if prefetch is not None:
+                prefetch(turns, ctxs)
         for analyzer in self.analyzers:
             views = [_with_prior(c, done, analyzer.requires) for c, done in zip(ctxs, produced, strict=True)]
             for i, result in enumerate(self._apply(analyzer, turns, views)):
