@@ -185,3 +185,15 @@ def test_every_prefetch_runs_before_the_first_analyser_even_for_a_late_one() -> 
     pipe = Pipeline([Logged(), Prefetching(log)])
     pipe.run_many([Turn(text="a?", side="negotiator"), Turn(text="b", side="subject")], [Context(), Context()])
     assert log == ["prefetch 2", "questions", "questions", "echo", "echo"]
+
+
+class BadPrefetch(Questions):
+    def prefetch(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> None:
+        raise RuntimeError("model file unreadable")
+
+
+def test_a_failing_prefetch_follows_the_error_policy() -> None:
+    with pytest.raises(RuntimeError):
+        Pipeline([BadPrefetch()]).run(SUBJECT, CTX)
+    anns = Pipeline([BadPrefetch()], on_error="record").run(Turn(text="why?", side="negotiator"), CTX)
+    assert [(a.family, a.label) for a in anns] == [("form", "question")]  # the analyser itself still ran

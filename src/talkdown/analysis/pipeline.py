@@ -12,7 +12,8 @@ same turn, filtered to the families it ``requires``; the caller's own ``prior`` 
 
 An analyser may offer ``prefetch(turns, ctxs)``: called for every analyser before any runs, it starts model
 passes that need only the turns and their windows (never ``ctx.prior``), so a late analyser's pass runs on the
-second core beside an early one's instead of after it. It must not raise: errors surface when the analyser runs.
+second core beside an early one's instead of after it. Its faults are the analyser's: with ``"record"`` they are
+kept when the analyser itself runs.
 """
 
 from __future__ import annotations
@@ -86,7 +87,12 @@ class Pipeline:
         for analyzer in self.analyzers:
             prefetch: Callable[[Sequence[Turn], Sequence[Context]], None] | None = getattr(analyzer, "prefetch", None)
             if prefetch is not None:
-                prefetch(turns, ctxs)
+                try:
+                    prefetch(turns, ctxs)
+                except Exception:  # "record": the analyser meets the same fault when it runs, and it is kept there
+                    if self.on_error == "raise":
+                        raise
+                    log.warning("analyser %s could not start its passes ahead", analyzer.name)
         for analyzer in self.analyzers:
             views = [_with_prior(c, done, analyzer.requires) for c, done in zip(ctxs, produced, strict=True)]
             for i, result in enumerate(self._apply(analyzer, turns, views)):
