@@ -44,6 +44,8 @@ CODES: dict[str, str] = {
     "TD106": "Unknown format '{value}'. Use one of: {choices}.",
     "TD107": "{file}: cannot read it ({problem}).",
     "TD108": "Speaker mapping {file}: {problem}.",
+    "TD109": "Argument {position} ('{shown}') is not UTF-8 text: {byte} cannot be read. "
+    "Type it again in a UTF-8 terminal (e.g. LANG=C.UTF-8).",
     "TD120": "Case file {file}: {problem}. Nothing was imported.",
     "TD121": "No transcripts found for '{pattern}': give files, folders or quoted globs (e.g. 'calls/*.vtt').",
     "TD122": "{file}: not a ConvoKit corpus ({problem}). "

@@ -10,6 +10,7 @@ from talkdown.analysis.avoid import AvoidAnalyzer
 from talkdown.analysis.base import Analyzer, Context, Side, Turn
 from talkdown.analysis.change_talk import ChangeTalkAnalyzer
 from talkdown.analysis.cues import CueAnalyzer
+from talkdown.analysis.registry import default_pipeline
 from talkdown.analysis.skills import SkillAnalyzer
 from talkdown.analysis.stairway import StairwayAnalyzer
 
@@ -70,11 +71,12 @@ BAD_INPUTS = [
     "\x00\x01\x02\xff binary",
     "x" * 1_000_000,
     "¿Dónde está mi hijo? Quiero hablar con él.",
+    "\udcff\udcfe\ud800 \udcc3",  # bytes Python could not decode (surrogateescape), or JSON "\udcff" escapes
 ]
 
 
 @pytest.mark.parametrize("analyzer", ANALYZERS, ids=lambda a: a.name)
-@pytest.mark.parametrize("text", BAD_INPUTS, ids=["empty", "blank", "emoji", "binary", "1MB", "spanish"])
+@pytest.mark.parametrize("text", BAD_INPUTS, ids=["empty", "blank", "emoji", "binary", "1MB", "spanish", "undecodable"])
 def test_unreadable_input_gets_one_neutral_low_confidence_annotation(analyzer: Analyzer, text: str) -> None:
     side: Side = "negotiator" if analyzer.name in ("skills", "avoid") else "subject"
     annotations = analyzer.analyze(Turn(text=text, side=side), Context())
@@ -83,6 +85,16 @@ def test_unreadable_input_gets_one_neutral_low_confidence_annotation(analyzer: A
     assert primary[0].low_confidence
     assert primary[0].label == NEUTRAL[analyzer.name]
     assert primary[0].evidence == ()
+
+
+def test_one_undecodable_character_does_not_hide_the_rest_of_the_line() -> None:
+    # A lone surrogate made the tokenizer raise (the emotion and cue models failed on the turn); it is read as
+    # U+FFFD now, and one lost character in a line of words still leaves the line judgeable.
+    turn = Turn(text="I will \udcff kill myself tonight", side="subject")
+    assert turn.text == "I will \ufffd kill myself tonight"
+    annotations = default_pipeline().run(turn, Context(window=WINDOW))
+    assert "suicide_cue" in {a.label for a in annotations}
+    assert "analysis_failed" not in {a.family for a in annotations}
 
 
 @pytest.mark.parametrize("analyzer", ANALYZERS, ids=lambda a: a.name)

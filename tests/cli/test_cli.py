@@ -68,6 +68,15 @@ def test_user_mistakes_print_one_red_line_with_a_code_and_exit_by_family(td) -> 
     assert usage.returncode == 2
 
 
+def test_an_argument_typed_in_another_encoding_is_refused_with_its_bytes_shown(tmp_path: Path) -> None:
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    argv: list[str | bytes] = [sys.executable, "-m", "talkdown", "incident", "new", b"Caf\xe9 siege"]
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3 and proc.stderr.startswith("error[TD109]")
+    assert "Argument 3 ('Caf\\xe9 siege')" in proc.stderr and "byte 0xe9" in proc.stderr
+
+
 def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: ignore[no-untyped-def]
     incident = td("demo").stdout.strip()
     assert json.loads(td("verify", incident, "--json").stdout)["ok"] is True

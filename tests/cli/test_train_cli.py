@@ -15,13 +15,6 @@ import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-# Until main.py registers the sub-app, register it here; once registered this is a no-op.
-ENTRY = (
-    "from talkdown.cli import main, train\n"
-    "if not any(g.name == 'train' for g in main.app.registered_groups):\n"
-    "    main.app.add_typer(train.app, name='train')\n"
-    "main.run()\n"
-)
 DOCTRINE_SCRIPT = """\
 My name is Sam. I'm here and I'm listening. What's going on for you right now?
 Sounds like you're exhausted from carrying all of this on your own.
@@ -52,7 +45,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 def _td(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
-        [sys.executable, "-c", ENTRY, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "talkdown", *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert proc.returncode == 0, proc.stderr
     return proc
@@ -84,12 +77,25 @@ def test_train_list_shows_every_shipped_scenario(env: dict[str, str]) -> None:
     assert len(listed) >= 9 and {"bridge", "embassy_siege", "teenager"} <= {s["scenario_id"] for s in listed}
 
 
+def test_a_typed_line_the_terminal_could_not_read_is_refused_and_the_session_goes_on(env: dict[str, str]) -> None:
+    typed = b"My name is Sam \xff.\nMy name is Sam. What's going on for you right now?\n/quit\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "talkdown", "train", "run", "bridge", "--seed", "3"],
+        input=typed,
+        env=env,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    out = proc.stdout.decode("utf-8", "replace")
+    assert proc.returncode == 0, proc.stderr
+    assert "could not be read as UTF-8" in out and out.count("Subject:") >= 2  # refused, then answered
+
+
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
-def test_the_interactive_chat_plays_a_whole_scenario_in_a_terminal(env: dict[str, str], tmp_path: Path) -> None:
+def test_the_interactive_chat_plays_a_whole_scenario_in_a_terminal(env: dict[str, str]) -> None:
     session = f"td-{uuid.uuid4().hex[:8]}"
-    entry = tmp_path / "entry.py"
-    entry.write_text(ENTRY, encoding="utf-8")
-    command = f"{sys.executable} {entry} train run bridge --seed 3 --trainee Alex; sleep 30"
+    command = f"{sys.executable} -m talkdown train run bridge --seed 3 --trainee Alex; sleep 30"
     tmux_env = [arg for k in ("TALKDOWN_DATA_DIR", "TALKDOWN_ACTOR") for arg in ("-e", f"{k}={env[k]}")]
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", *tmux_env, command], check=True

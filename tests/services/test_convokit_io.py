@@ -88,6 +88,19 @@ def test_an_old_style_corpus_reads_and_pickled_fields_are_skipped(tmp_path: Path
     assert t.external_id == "u1" and t.source == "old"
 
 
+def test_a_lone_surrogate_escape_in_an_utterance_is_an_error_on_its_line(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    rows = ['{"id": "u1", "speaker": "a", "text": "fine"}', '{"id": "u2", "speaker": "b", "text": "no \\udcff"}']
+    (folder / "utterances.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    for name in ("speakers.json", "conversations.json"):
+        (folder / name).write_text("{}", encoding="utf-8")
+    with pytest.raises(TalkdownError) as err:
+        convokit_io.read_corpus(folder)
+    assert (err.value.code, err.value.fields["line"]) == ("TD101", 2)
+    assert "surrogate" in str(err.value.fields["problem"])
+
+
 def test_a_folder_without_utterances_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TalkdownError) as err:
         convokit_io.read_corpus(tmp_path)

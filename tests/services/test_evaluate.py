@@ -217,6 +217,15 @@ def test_invalid_utf8_is_an_input_error_on_its_line(tmp_path: Path) -> None:
     assert (err.value.code, err.value.fields["line"]) == ("TD101", 2)
 
 
+def test_a_lone_surrogate_escape_is_scored_not_refused(tmp_path: Path) -> None:
+    # Valid JSON that is no Unicode text: the analysers read U+FFFD there (analysis/base.Turn); eval must still
+    # score files it has never seen.
+    line = _conv("t-9", (N, "they never \udcff listen", {}), (N, "Listen?", {"talkdown_skill": ["mirroring"]}))
+    assert "\\udcff" in line
+    report = evaluate_files([_write(tmp_path, [line])], pipeline=_pipeline())
+    assert _scores(report, "talkdown_skill") == {"mirroring": (1.0, 1.0, 1.0, 1)}
+
+
 def test_a_missing_file_is_a_read_error(tmp_path: Path) -> None:
     with pytest.raises(TalkdownError) as err:
         evaluate_files([tmp_path / "nope.jsonl"], pipeline=_pipeline())

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import ClassVar, Literal, Protocol
 
 from talkdown.domain.annotations import Annotation
+from talkdown.domain.text import readable
 
 Side = Literal["negotiator", "subject", "party", "unknown"]
 
@@ -26,6 +27,11 @@ class Turn:
     at: datetime | None = None
     seq: int | None = None
     speaker: str | None = None
+
+    def __post_init__(self) -> None:
+        # A lone surrogate (undecodable bytes, a JSON "\udcff" escape) made the tokenizer raise; bad input gets
+        # a result, never a failure, so every analyser reads U+FFFD there instead.
+        object.__setattr__(self, "text", readable(self.text))
 
 
 @dataclass(frozen=True)

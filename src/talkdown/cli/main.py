@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from talkdown.cli.state import STATE
+from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
 from talkdown.services.runtime import configure_analysis
 
@@ -85,10 +86,25 @@ def _log_internal_error(exc: BaseException) -> str:
     return str(settings_dir)
 
 
+def _refuse_undecodable(args: list[str]) -> None:
+    """An argument typed in another encoding than the terminal's arrives with lone surrogates for its bytes;
+    every command would fail on it deep inside (the event models, SQLite, the tokenizer), so say it here."""
+    for position, arg in enumerate(args, start=1):
+        at = first_surrogate(arg)
+        if at is not None:
+            try:  # the bytes as typed (Python's surrogateescape), the unreadable ones as \xNN
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                byte = f"byte 0x{ord(arg[at]) - 0xDC00:02x}"
+            except UnicodeEncodeError:
+                shown, byte = arg.encode("utf-8", "backslashreplace").decode("utf-8"), "a lone surrogate"
+            raise TalkdownError("TD109", position=position, shown=shown, byte=byte)
+
+
 def run() -> None:
     """Console-script entry point with the error policy described in the module docstring."""
     # Typer (standalone mode) handles usage errors itself (exit 2) and exits 0 on success.
     try:
+        _refuse_undecodable(sys.argv[1:])
         (analysis_app() if sys.argv[1:2] and sys.argv[1] in ANALYSIS_COMMANDS else full_app())()
     except TalkdownError as exc:
         err_console.print(f"[bold red]error[{exc.code}]:[/] {exc.message}", highlight=False, soft_wrap=True)

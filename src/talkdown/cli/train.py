@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
 from talkdown.services import train
 
@@ -68,6 +69,9 @@ def run_command(
             continue
         if line in ("/quit", "/exit"):
             break
+        if first_surrogate(line) is not None:  # bytes the terminal's encoding could not read (domain/text.py)
+            console.print("[red]Part of that line could not be read as UTF-8 text; type it again.[/]")
+            continue
         if line.startswith("/inject"):
             _inject(started.session_id, line.removeprefix("/inject").strip())
             continue

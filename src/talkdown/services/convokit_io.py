@@ -30,6 +30,7 @@ from pydantic import JsonValue
 from talkdown import __version__
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.state import IncidentState
+from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
 from talkdown.services._transcript_events import plan_incident, side_of
 from talkdown.services.formats import Transcript, TranscriptTurn, decode, detect_format, parse, render
@@ -202,6 +203,10 @@ def _utterances(folder: Path) -> Iterator[dict[str, Any]]:
                 raise TalkdownError("TD101", file=str(path), line=number, problem=f"not valid JSON ({exc})") from exc
             if not isinstance(row, dict) or not isinstance(row.get("id"), str | int):
                 raise TalkdownError("TD101", file=str(path), line=number, problem="an utterance needs an 'id'")
+            for key in ("text", "speaker"):  # a "\udcff" escape: valid JSON, but not text (see domain/text.py)
+                if isinstance(row.get(key), str) and first_surrogate(row[key]) is not None:
+                    problem = f"'{key}' holds a lone surrogate escape, which is not text"
+                    raise TalkdownError("TD101", file=str(path), line=number, problem=problem)
             yield row
 
 

@@ -83,6 +83,7 @@ def test_first_lines_of_shared_dev_files_render_back_byte_identical(dataset: str
         (_line(turns=_TURN.replace('"text": "hi", ', "")), "text"),
         (_line(meta='{"a": NaN}'), "NaN"),
         (_line(meta='{"a": 1, "a": 2}'), "repeats"),
+        (_line(turns=_TURN.replace('"hi"', '"h\\udcffi"')), "surrogate"),
         ('{"id": ', "JSON"),
         ("[" * 100_000, "nested"),
     ],

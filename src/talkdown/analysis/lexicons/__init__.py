@@ -18,7 +18,10 @@ MAX_CHARS = 5000
 
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _ENGLISH_CLITIC = re.compile(r"[A-Za-z]['\u2019](?:s|ll|re|ve|m|d|t)\b", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_REPLACED = 0.05
+"""Share of U+FFFD (a character lost in decoding) above which a text counts as binary. One lost character in
+"I will \ufffd kill myself" must not hide the rest of the line."""
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]+")
 _SPACE = re.compile(r"\s+")
 
@@ -61,6 +64,8 @@ def is_judgeable(text: str) -> bool:
     """
     stripped = text.strip()
     if not stripped or len(text) > MAX_CHARS or _CONTROL.search(text):
+        return False
+    if "\ufffd" in stripped and stripped.count("\ufffd") > MAX_REPLACED * len(stripped):
         return False
     # Counted with regexes, not a per-character loop: every analyser asks this of every window turn.
     visible = len(_SPACE.sub("", stripped))

@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
 
 from .model import JSONValue, Transcript, TranscriptTurn
@@ -97,6 +98,10 @@ def _turn(raw: object, index: int) -> TranscriptTurn:
     for key in ("role", "text"):
         if not isinstance(raw[key], str):
             raise _Invalid(f"{where}: '{key}' must be a string")
+    for key in ("speaker", "role", "text"):
+        at = first_surrogate(raw[key])
+        if at is not None:  # a "\udcff" escape: valid JSON, but no Unicode text, and no store or Parquet file takes it
+            raise _Invalid(f"{where}: '{key}' holds a lone surrogate escape at character {at}, which is not text")
     for key in ("time", "end_time"):
         if key in raw and not isinstance(raw[key], str):
             raise _Invalid(f"{where}: '{key}' must be a string")

@@ -1,0 +1,28 @@
+"""Text that cannot be written as UTF-8: lone surrogates.
+
+Why: Python turns bytes it cannot decode into lone surrogates (a command-line argument typed in another
+encoding arrives as ``'\\udcff'``), and JSON may spell one as an escape (``"\\udcff"``). Such a string is not
+Unicode text: the tokenizers, SQLite, Parquet and every UTF-8 writer refuse it, far from where it came in.
+The edges find it first (``first_surrogate``) and say where; analysis, which must never fail on a line,
+reads it with U+FFFD in its place (``readable``).
+"""
+
+from __future__ import annotations
+
+import re
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def first_surrogate(text: str) -> int | None:
+    """The index of the first lone surrogate in ``text``, or None when it is Unicode text."""
+    if text.isascii():
+        return None
+    found = _SURROGATE.search(text)
+    return found.start() if found else None
+
+
+def readable(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD: one code point for one, so offsets into the
+    original (evidence spans) still point at the same characters."""
+    return text if first_surrogate(text) is None else _SURROGATE.sub("\ufffd", text)

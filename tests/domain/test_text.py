@@ -1,0 +1,33 @@
+"""Lone surrogates: found where they are, and replaced one for one so offsets still hold."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talkdown.domain.text import first_surrogate, readable
+
+# Text with lone surrogates mixed in: hypothesis leaves category Cs out of text() unless asked.
+with_surrogates = st.text(alphabet=st.characters(categories=["Cs", "Ll", "Zs", "So"]), max_size=40)
+
+
+def test_bytes_python_could_not_decode_are_found_where_they_are() -> None:
+    typed = b"Tom \xff\xfe here".decode("utf-8", "surrogateescape")
+    assert first_surrogate(typed) == 4
+    assert readable(typed) == "Tom \ufffd\ufffd here"
+
+
+def test_a_json_escape_of_a_lone_surrogate_is_found_but_an_escaped_pair_is_text() -> None:
+    assert first_surrogate(json.loads('"ok \\udcff"')) == 3
+    assert first_surrogate(json.loads('"\\ud83d\\ude00 fine"')) is None  # the pair decodes to one emoji
+
+
+@given(with_surrogates)
+def test_readable_text_encodes_as_utf8_with_the_same_length_and_valid_text_unchanged(text: str) -> None:
+    out = readable(text)
+    out.encode("utf-8")
+    assert len(out) == len(text)
+    assert first_surrogate(out) is None
+    assert (out == text) == (first_surrogate(text) is None)
