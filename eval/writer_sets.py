@@ -16,7 +16,8 @@ split sets and the odd/even rule were spelled in each, and adding a writer meant
   was decided on all nineteen by a rule committed first (b742fe8), and confirmed on writers 54-57, written after
   it (rule in ec051db). The stage with the word logits was decided on those 23 (fe63e28) and failed its
   confirmation on writers 58-61; the per-label variant that followed was judged on writers 62-65 alone (it
-  passed: cues 0.19).
+  passed: cues 0.19). Writers 66-69 (2026-11-27) were read once by what ships, then scored the fine-tuned
+  all-mpnet-base-v2 experiment (``cue_large_encoder.py``); nothing was chosen on them.
 - ``LEFT_OUT``: in no list (see its docstring).
 """
 
@@ -28,7 +29,7 @@ SPLIT = (
     *(f"indomain_writer{n}.jsonl" for n in (3, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 18, 19, 20)),
 )
 LATE = tuple(f"indomain_writer{n}.jsonl" for n in (24, 25, 26, 27, 28, 32, 33, 34, 37, 38, 41, 42, 43, 44, 45))
-FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23, 29, 30, 35, 36, 39, 40, *range(46, 66)))
+FRESH = tuple(f"indomain_writer{n}.jsonl" for n in (14, 15, 21, 22, 23, 29, 30, 35, 36, 39, 40, *range(46, 70)))
 LEFT_OUT = ("indomain_writer31.jsonl",)
 """Read by nobody: writer 31 wrote 16 conversations in a 12-minute slot without reading all the doctrine, and
 labels a hedged answer to a direct suicide question ("Maybe.") no cue, where writers 24 and 37 and the guide's
