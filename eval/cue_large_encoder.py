@@ -217,6 +217,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--save", type=Path, help="keep the fine-tuned weights in this folder")
     ap.add_argument("--load", type=Path, help="fine-tuned weights from --save: score --fresh files, no training")
+    ap.add_argument("--init", type=Path, help="start from weights kept by --save (a further epoch; a new schedule)")
     ap.add_argument("--fresh", type=Path, nargs="*", default=[])
     ap.add_argument("--fresh-out", type=Path, default=REPO / "eval" / "results" / "cue_large_encoder_fresh.json")
     args = ap.parse_args()
@@ -236,6 +237,10 @@ def main() -> None:
         items = items[: args.limit]
     print(f"{len(items)} training subject turns, {len(va)} validation", file=sys.stderr)
     model = build(args.model)
+    if args.init:
+        from safetensors.torch import load_model
+
+        load_model(model, str(args.init / "cue-large.safetensors"))
     t0 = time.perf_counter()
     train(model, items, args.epochs, args.lr, args.batch, args.seed)
     train_s = time.perf_counter() - t0
@@ -266,7 +271,8 @@ def main() -> None:
         {
             "model": args.model.name,
             "weights_sha256": sha256_of(args.model / "model.safetensors"),
-            "settings": {k: getattr(args, k) for k in ("epochs", "lr", "batch", "limit", "max_tokens", "seed")},
+            "settings": {k: getattr(args, k) for k in ("epochs", "lr", "batch", "limit", "max_tokens", "seed")}
+            | {"init": str(args.init) if args.init else None},
             "training_turns": len(items),
             "validation_turns": len(va),
             "train_seconds": round(train_s),
