@@ -3,7 +3,9 @@
 Answer of 2026-11-27 (one epoch, 64 word pieces: the ~50 minutes this 2-core host allows): not on its own. On the
 validation turns its average precision is below the graph's for every cue label (suicide_cue 0.749 vs 0.832);
 averaged with the graph it adds ~0.01-0.03 AP, an ensemble's usual gain, and the best recall at precision >= 0.70
-stays at ~0.85 (``eval/results/cue_large_encoder.json``, ``cue_large_encoder_fresh.json``, docs/analysis.md).
+stays at ~0.85 (``eval/results/cue_large_encoder.json``, ``cue_large_encoder_fresh.json``, docs/analysis.md). A
+second epoch (``--init``) lifts it alone (suicide_cue 0.802; threat 0.803, above the graph) but not past the graph
+on suicide_cue, and the pair's recall at precision >= 0.70 stays ~0.85 (``cue_large_encoder_epoch2*.json``).
 
 Why: every note since the first retrain names "fine-tune a bigger encoder" as the one lever left for the cue
 targets (suicide_cue recall >= 0.95 at precision >= 0.70; threat, deadline, demand F1 >= 0.85). The frozen
