@@ -88,6 +88,9 @@ def test_an_events_export_verifies_as_a_file_and_a_changed_byte_fails(td, tmp_pa
     out = tmp_path / "demo.events.json"
     td("export", incident, "--format", "events", "-o", str(out))
     assert json.loads(td("verify", "--file", str(out), "--json").stdout)["ok"] is True
+    opened_on_windows = tmp_path / "saved-again.events.json"  # an editor's "save" adds a BOM: not a change
+    opened_on_windows.write_bytes(b"\xef\xbb\xbf" + out.read_bytes())
+    assert json.loads(td("verify", "--file", str(opened_on_windows), "--json").stdout)["ok"] is True
     raw = bytearray(out.read_bytes())
     pos = raw.index(b"Curtis")
     raw[pos] = ord("K")

@@ -88,6 +88,20 @@ def test_analyze_reads_earlier_turns_from_a_context_file(tmp_path: Path) -> None
     assert "analysers in use" in result.stdout
 
 
+def test_a_context_file_saved_with_a_byte_order_mark_keeps_its_first_turn(tmp_path: Path) -> None:
+    # With the BOM read as text, the first line's role was "\ufeffsubject": that turn was dropped unseen, and
+    # the mirror of it went unnoticed.
+    labels = []
+    for name, bom in (("plain.txt", b""), ("bom.txt", b"\xef\xbb\xbf")):
+        ctx = tmp_path / name
+        ctx.write_bytes(bom + b"subject: nobody ever listens to me\r\n")
+        result = RUNNER.invoke(app, ["analyze", "Nobody ever listens?", "--as", "negotiator", "--context", str(ctx),
+                                     "--json", "--fast"])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        labels.append([a["label"] for a in json.loads(result.stdout)["annotations"] if a["family"] == "talkdown_skill"])
+    assert labels[0] == labels[1] == ["mirroring"]
+
+
 def test_analyze_reads_a_deadlines_clock_time_against_when_it_was_said() -> None:
     text = "If the cops come in I'll shoot her. You have until 6pm to get me a car."
     result = RUNNER.invoke(app, ["analyze", text, "--json", "--at", "2026-11-27T14:00+01:00", "--fast"])

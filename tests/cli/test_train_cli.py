@@ -59,7 +59,9 @@ def test_a_scripted_session_resolves_and_its_debrief_names_the_slip(env: dict[st
     assert run["final_state"]["stage"] == "behavioral_change"
     assert any(e.get("inject") == "media_helicopter" for e in run["transcript"])
     assert "coming back over" in run["transcript"][-1]["text"]
-    again = json.loads(_td(env, "train", "run", "bridge", "--seed", "3", "--script", str(script), "--json").stdout)
+    windows = tmp_path / "lines-windows.txt"  # the same lines as Notepad saves them: a BOM and CRLF line ends
+    windows.write_bytes(b"\xef\xbb\xbf" + DOCTRINE_SCRIPT.replace("\n", "\r\n").encode())
+    again = json.loads(_td(env, "train", "run", "bridge", "--seed", "3", "--script", str(windows), "--json").stdout)
     assert [e.get("text") for e in again["transcript"]] == [e.get("text") for e in run["transcript"]]
     debrief = json.loads(_td(env, "train", "debrief", again["session_id"], "--json").stdout)
     assert debrief["outcome"] == "resolved"

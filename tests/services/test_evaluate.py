@@ -179,6 +179,14 @@ def test_two_runs_and_any_batch_size_give_identical_results(tmp_path: Path, repo
     assert again.to_json() == report.to_json()
 
 
+def test_a_file_saved_with_a_byte_order_mark_is_read_as_without_one(tmp_path: Path, report: EvalReport) -> None:
+    # Notepad and PowerShell 5 start UTF-8 files with a BOM; json.loads refuses one, the JSON RFC lets a reader
+    # ignore it. Windows line ends too.
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(LINES).encode() + b"\r\n")
+    assert evaluate_files([path], pipeline=_pipeline()).to_json() == report.to_json()
+
+
 def test_each_turn_sees_the_previous_turns_of_its_conversation_as_context(tmp_path: Path) -> None:
     line = _conv("t-3", (S, "they never listen", {}), (N, "Listen?", {"talkdown_skill": ["mirroring"]}))
     report = evaluate_files([_write(tmp_path, [line])], pipeline=_pipeline())

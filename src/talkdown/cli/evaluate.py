@@ -126,7 +126,7 @@ def analyze_command(
 def _read_context(path: Path) -> tuple[Turn, ...]:
     """Earlier turns from a file: JSONL → the turns of its last conversation; text → one turn per line."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise TalkdownError("TD107", file=str(path), problem=str(exc)) from exc
     if path.suffix == ".jsonl":

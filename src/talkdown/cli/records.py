@@ -81,7 +81,7 @@ def import_cmd(
 
 def _read(file: Path) -> str:
     try:
-        return file.read_text(encoding="utf-8")
+        return file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise TalkdownError("TD107", file=str(file), problem=str(exc)) from exc
 

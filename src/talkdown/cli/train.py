@@ -96,7 +96,7 @@ def _inject(session_id: str, inject_id: str) -> None:
 
 def _run_script(started: train.SessionStarted, script: Path, *, llm_url: str | None, as_json: bool) -> None:
     try:
-        lines = [ln.strip() for ln in script.read_text(encoding="utf-8").splitlines()]
+        lines = [ln.strip() for ln in script.read_text(encoding="utf-8-sig").splitlines()]
     except (OSError, UnicodeDecodeError) as exc:
         raise TalkdownError("TD107", file=str(script), problem=str(exc)) from exc
     application = STATE.app()

@@ -283,7 +283,7 @@ def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int,
             if not raw.strip():
                 continue  # a trailing blank line is harmless; the format has none inside
             try:
-                obj = json.loads(raw.decode("utf-8"))
+                obj = json.loads(raw.decode("utf-8-sig"))  # Windows editors start a file with a BOM
             except UnicodeDecodeError as exc:
                 raise _bad(path, lineno, f"not valid UTF-8 (byte {exc.start} of the line)") from exc
             except json.JSONDecodeError as exc:
