@@ -50,6 +50,9 @@ def test_analyze_exits_3_when_a_file_failed_and_report_escapes_what_the_data_say
     assert result.exit_code == 3, result.output
     doc = json.loads(result.stdout)
     assert doc["utterances"] == 2 and doc["failures"][0]["code"] == "TD101"
+    shown = RUNNER.invoke(app, ["study", "analyze", str(tmp_path / "in"), "--out", str(tmp_path / "o.parquet")])
+    said = " ".join(shown.stderr.split())
+    assert shown.exit_code == 3 and "Fix the skipped files, then run the same command with --resume" in said
     html_path = tmp_path / "report.html"
     result = RUNNER.invoke(app, ["study", "report", str(out), "--out", str(html_path)])
     assert result.exit_code == 0, result.output

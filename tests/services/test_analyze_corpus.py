@@ -8,7 +8,9 @@ worker processes gives the same rows as one local worker.
 
 from __future__ import annotations
 
+import gzip
 import json
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -104,6 +106,32 @@ def test_a_bad_file_is_reported_and_skipped_and_the_rest_is_written(corpus: Path
     rows = pd.read_parquet(tmp_path / "r.parquet")
     assert len(rows) == 12 and not rows.file.str.endswith("broken.jsonl").any()
     assert (tmp_path / "r.parquet.parts").is_dir()  # kept, so --resume can retry the bad file once fixed
+
+
+def test_gzip_files_in_a_folder_give_the_rows_of_their_plain_twins(corpus: Path, tmp_path: Path) -> None:
+    packed = tmp_path / "packed"
+    (packed / "sub").mkdir(parents=True)
+    for name in ("calls.jsonl", "sub/night.txt"):
+        (packed / f"{name}.gz").write_bytes(gzip.compress((corpus / name).read_bytes()))
+    plain = analyze_corpus([str(corpus)], out=tmp_path / "plain.parquet", workers=1)
+    unpacked = analyze_corpus([str(packed)], out=tmp_path / "packed.parquet", workers=1)
+    assert (unpacked.files, unpacked.utterances, unpacked.failures) == (2, plain.utterances, ())
+    rows = [pd.read_parquet(tmp_path / f"{n}.parquet").drop(columns=["file", "conversation_id"])  # paths differ
+            for n in ("plain", "packed")]  # fmt: skip
+    pd.testing.assert_frame_equal(rows[0], rows[1])
+
+
+def test_a_damaged_gzip_file_or_a_zip_archive_is_named_and_skipped(corpus: Path, tmp_path: Path) -> None:
+    whole = gzip.compress((corpus / "calls.jsonl").read_bytes())
+    (corpus / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    with zipfile.ZipFile(corpus / "zipped.jsonl", "w") as archive:
+        archive.write(corpus / "calls.jsonl", "calls.jsonl")
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r.parquet", workers=1)
+    failed = {Path(f.file).name: (f.code, f.message) for f in run.failures}
+    assert failed["cut.jsonl.gz"][0] == "TD101" and "compressed data is damaged" in failed["cut.jsonl.gz"][1]
+    assert failed["zipped.jsonl"] == ("TD107", f"{corpus / 'zipped.jsonl'}: cannot read it (it is a zip archive; "
+                                               "extract its files first).")  # fmt: skip
+    assert run.utterances == 12
 
 
 class _StopAfter:

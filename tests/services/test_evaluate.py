@@ -6,7 +6,10 @@ from two fake rule analysers at the analyser boundary, so every expected number 
 
 from __future__ import annotations
 
+import gzip
 import json
+import random
+import zipfile
 from pathlib import Path
 from typing import ClassVar
 
@@ -185,6 +188,43 @@ def test_a_file_saved_with_a_byte_order_mark_is_read_as_without_one(tmp_path: Pa
     path = tmp_path / "windows.jsonl"
     path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(LINES).encode() + b"\r\n")
     assert evaluate_files([path], pipeline=_pipeline()).to_json() == report.to_json()
+
+
+def test_a_gzip_file_is_read_as_it_streams_whatever_its_name(tmp_path: Path, report: EvalReport) -> None:
+    path = tmp_path / "dev.jsonl"  # named as plain text: the first bytes tell
+    path.write_bytes(gzip.compress(("\n".join(LINES) + "\n").encode()))
+    seen = _Bytes()
+    assert evaluate_files([path], pipeline=_pipeline(), progress=seen).to_json() == report.to_json()
+    assert seen.total == seen.done == path.stat().st_size  # the bar runs over the bytes on disk
+
+
+def test_a_damaged_gzip_file_is_an_input_error_on_the_line_it_breaks_in(tmp_path: Path) -> None:
+    noise = random.Random(7)  # noqa: S311  (ids that do not compress, so half the file holds many whole lines)
+    lines = [_conv(f"t-{noise.randbytes(48).hex()}", (N, "Listen?", {"talkdown_skill": ["other"]})) for _ in range(900)]
+    whole = gzip.compress(("\n".join(lines) + "\n").encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([path], pipeline=_pipeline())
+    assert err.value.code == "TD101" and "compressed data is damaged" in str(err.value.fields["problem"])
+    assert 300 < err.value.fields["line"] < 600  # the lines before it were read (by 8 KiB of text at a time)
+
+
+def test_a_zip_archive_is_refused_as_what_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "dev.jsonl"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("dev.jsonl", "\n".join(LINES))
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([path], pipeline=_pipeline())
+    assert (err.value.code, err.value.fields["problem"]) == ("TD107", "it is a zip archive; extract its files first")
+
+
+class _Bytes:
+    def start(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def advance(self, n: int) -> None:
+        self.done += n
 
 
 def test_each_turn_sees_the_previous_turns_of_its_conversation_as_context(tmp_path: Path) -> None:

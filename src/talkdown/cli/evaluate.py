@@ -59,7 +59,7 @@ class _RichProgress:
 
 
 def eval_command(
-    files: list[Path] = typer.Argument(..., help="Conversation JSONL files (the ../shared/data format)."),
+    files: list[Path] = typer.Argument(..., help="Conversation JSONL files (the ../shared/data format), or .jsonl.gz."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout instead of tables."),
     window: int = typer.Option(WINDOW, "--window", min=0, help="Earlier turns given to each turn as context."),
 ) -> None:

@@ -122,8 +122,11 @@ def _summarise(run: StudyRun) -> None:
         f"{run.files} files -> {run.out} and {run.conversations_out}",
         highlight=False,
     )
-    if run.interrupted or run.failures:
+    if run.interrupted:
         err.print("Continue with the same command and --resume.", style="yellow")
+    elif run.failures:
+        err.print("Fix the skipped files, then run the same command with --resume: only they are read again.",
+                  style="yellow")  # fmt: skip
 
 
 @app.command("report")

@@ -18,7 +18,7 @@ import os
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import pyarrow as pa
@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from talkdown.errors import TalkdownError
 from talkdown.services._corpus_rows import ChunkResult, conversation_schema, utterance_schema
 from talkdown.services.formats import FORMATS, Transcript, decode, detect_format, parse
+from talkdown.services.formats.streams import STREAM_ERRORS, numbered_lines, plain_name, read_all, unpacked
 
 MANIFEST_VERSION = 1
 
@@ -35,15 +36,16 @@ MANIFEST_VERSION = 1
 def transcripts_of(path: Path) -> Iterator[Transcript]:
     """The conversations of one file. JSONL is read a line at a time (memory flat in the file's size);
     the single-conversation formats (text, WebVTT, SubRip, CSV) are parsed whole."""
-    if path.suffix.lower() in FORMATS["jsonl"].extensions:
+    name = plain_name(path)
+    if PurePath(name).suffix.lower() in FORMATS["jsonl"].extensions:
         yield from _jsonl(path)
         return
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
+        raw = read_all(path)
+    except STREAM_ERRORS as exc:
+        raise TalkdownError("TD107", file=str(path), problem=getattr(exc, "strerror", None) or str(exc)) from exc
     text = decode(raw, file=str(path))
-    yield from parse(text, fmt=detect_format(path.name, text), file=str(path))
+    yield from parse(text, fmt=detect_format(name, text), file=str(path))
 
 
 def _jsonl(path: Path) -> Iterator[Transcript]:
@@ -52,8 +54,8 @@ def _jsonl(path: Path) -> Iterator[Transcript]:
     except OSError as exc:
         raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
     seen = False
-    with fh:
-        for number, raw in enumerate(fh, start=1):
+    with fh, unpacked(fh) as stream:
+        for number, raw in numbered_lines(path, stream):
             if not raw.strip():
                 continue
             try:

@@ -40,6 +40,7 @@ from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.pipeline import AnalyzerInfo, Pipeline
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
+from talkdown.services.formats.streams import compression_problem, numbered_lines, unpacked
 
 WINDOW = 8
 """Previous turns given as context: enough for mirroring/paraphrase checks, small enough for long chats."""
@@ -271,22 +272,30 @@ def _bad(path: Path, line: int, problem: str) -> TalkdownError:
 
 
 def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, conversation object), one line at a time, with byte-level progress."""
+    """Yield (line number, conversation object), one line at a time, with byte-level progress; a gzip file is
+    read through as it streams (``formats.streams``)."""
+    read = 0
     try:
-        fh = path.open("rb")
+        disk = path.open("rb")
     except OSError as exc:
         raise TalkdownError("TD107", file=str(path), problem=exc.strerror or type(exc).__name__) from exc
-    with fh:
-        for lineno, raw in enumerate(fh, start=1):
+    with disk, unpacked(disk) as stream:
+        for lineno, raw in numbered_lines(path, stream):
             if progress is not None:
-                progress.advance(len(raw))
+                done = disk.tell()  # bytes of the file on disk: compressed ones for a .gz
+                progress.advance(done - read)
+                read = done
             if not raw.strip():
                 continue  # a trailing blank line is harmless; the format has none inside
             try:
                 obj = json.loads(raw.decode("utf-8-sig"))  # Windows editors start a file with a BOM
-            except UnicodeDecodeError as exc:
-                raise _bad(path, lineno, f"not valid UTF-8 (byte {exc.start} of the line)") from exc
-            except json.JSONDecodeError as exc:
+            except ValueError as exc:  # UnicodeDecodeError and json.JSONDecodeError
+                packed = compression_problem(raw) if lineno == 1 else None
+                if packed is not None:
+                    raise TalkdownError("TD107", file=str(path), problem=packed) from exc
+                if isinstance(exc, UnicodeDecodeError):
+                    raise _bad(path, lineno, f"not valid UTF-8 (byte {exc.start} of the line)") from exc
+                assert isinstance(exc, json.JSONDecodeError)  # noqa: S101  (the only other ValueError here)
                 raise _bad(path, lineno, f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
             if not isinstance(obj, dict) or not isinstance(obj.get("turns"), list) or not obj["turns"]:
                 raise _bad(path, lineno, "expected a conversation object with a non-empty 'turns' list")

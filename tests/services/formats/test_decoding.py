@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,10 @@ def test_bytes_invalid_in_the_explicit_encoding_are_a_coded_error() -> None:
         decode(b"NEG: \xff\xfe\xfa", file="t.txt", encoding="utf-8")
 
     assert error.value.code == "TD107"
+
+
+def test_compressed_bytes_are_named_not_given_an_encoding_to_try() -> None:
+    for raw, word in ((gzip.compress(b"NEG: hi\n"), "gzip-compressed"), (b"PK\x03\x04\x14\x00", "zip archive")):
+        with pytest.raises(TalkdownError) as error:
+            decode(raw, file="t.txt")
+        assert error.value.code == "TD107" and word in str(error.value.fields["problem"])

@@ -11,6 +11,8 @@ import codecs
 
 from talkdown.errors import TalkdownError
 
+from .streams import compression_problem
+
 # Bytes 0x80-0x9F are C1 control characters in Latin-1, never typed on purpose, but curly quotes, dashes and
 # the euro sign in Windows-1252: their presence is the usual tell of a file saved on Windows.
 _CP1252_ONLY = frozenset(range(0x80, 0xA0)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
@@ -21,6 +23,9 @@ def decode(raw: bytes, *, file: str, encoding: str | None = None) -> str:
 
     ``offset`` in TD103 is the 0-based byte offset of the first byte that is not UTF-8.
     """
+    packed = compression_problem(raw[:4])
+    if packed is not None:  # no encoding would make compressed bytes text: say what they are instead
+        raise TalkdownError("TD107", file=file, problem=packed)
     if encoding is None:
         try:
             text = raw.decode("utf-8-sig")

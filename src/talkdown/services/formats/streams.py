@@ -1,0 +1,62 @@
+"""Opening an input file as bytes, gzip-compressed or not, for the readers that stream large corpora.
+
+Why: bulk inputs (``talkdown eval``, ``study analyze``) are often kept as ``.jsonl.gz``, and a compressed
+file read as text failed with advice to re-encode it (TD103, "it looks like cp1252"). A file is gzip when it
+starts with gzip's two magic bytes, whatever its name, and is decompressed as it is read, so memory stays flat.
+A zip archive holds several files of its own and is refused with a plain word (``compression_problem``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Iterable, Iterator
+from io import BufferedIOBase, BufferedReader
+from pathlib import Path
+
+from talkdown.errors import TalkdownError
+
+GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+GZIP_SUFFIX = ".gz"
+STREAM_ERRORS = (OSError, EOFError, zlib.error)
+"""What reading a damaged gzip stream raises part-way (``gzip.BadGzipFile`` is an ``OSError``)."""
+
+
+def compression_problem(head: bytes) -> str | None:
+    """Why bytes that begin with ``head`` are not text to decode, or None: a reader that has them whole says so
+    rather than guessing an encoding for compressed bytes."""
+    if head.startswith(GZIP_MAGIC):
+        return "it is gzip-compressed: decompress it first; talkdown eval and study analyze read .gz as it is"
+    if head.startswith(_ZIP_MAGIC):
+        return "it is a zip archive; extract its files first"
+    return None
+
+
+def plain_name(path: Path) -> str:
+    """The name that tells the format: ``calls.jsonl.gz`` reads as ``calls.jsonl``."""
+    return path.name[: -len(GZIP_SUFFIX)] if path.name.lower().endswith(GZIP_SUFFIX) else path.name
+
+
+def unpacked(raw: BufferedReader) -> BufferedIOBase:
+    """``raw`` itself, or a gzip reader over it when it starts with gzip's magic bytes. Iterate it for lines;
+    ``raw.tell()`` is how far the reading has come on disk (for a progress bar sized by ``stat().st_size``).
+    Closing the gzip reader leaves ``raw`` open: close both (``with raw, unpacked(raw) as stream``)."""
+    return gzip.GzipFile(fileobj=raw, mode="rb") if raw.peek(2)[:2] == GZIP_MAGIC else raw
+
+
+def numbered_lines(path: Path, stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+    """(1-based line number, line) of ``stream``; a damaged gzip stream is TD101 on the line it breaks in."""
+    number = 0
+    try:
+        for number, raw in enumerate(stream, start=1):
+            yield number, raw
+    except STREAM_ERRORS as exc:
+        problem = f"the compressed data is damaged ({exc or type(exc).__name__})"
+        raise TalkdownError("TD101", file=str(path), line=number + 1, problem=problem) from exc
+
+
+def read_all(path: Path) -> bytes:
+    """The whole content, decompressed when gzip. Raises ``OSError``, ``EOFError`` or ``zlib.error``."""
+    with path.open("rb") as raw, unpacked(raw) as stream:
+        return stream.read()
