@@ -102,6 +102,15 @@ def test_a_context_file_saved_with_a_byte_order_mark_keeps_its_first_turn(tmp_pa
     assert labels[0] == labels[1] == ["mirroring"]
 
 
+def test_analyze_dash_reads_the_utterance_from_standard_input() -> None:
+    piped = RUNNER.invoke(app, ["analyze", "-", "--json", "--fast"], input=b"I will kill myself.\r\n")
+    assert piped.exit_code == 0, piped.output
+    doc = json.loads(piped.stdout)
+    assert doc["text"] == "I will kill myself." and "suicide_cue" in {a["label"] for a in doc["annotations"]}
+    latin1 = RUNNER.invoke(app, ["analyze", "-", "--fast"], input="caf\u00e9".encode("latin-1"))
+    assert isinstance(latin1.exception, TalkdownError) and latin1.exception.code == "TD103"
+
+
 def test_analyze_reads_a_deadlines_clock_time_against_when_it_was_said() -> None:
     text = "If the cops come in I'll shoot her. You have until 6pm to get me a car."
     result = RUNNER.invoke(app, ["analyze", text, "--json", "--at", "2026-11-27T14:00+01:00", "--fast"])

@@ -9,6 +9,7 @@ render. Machine output (``--json``) goes to stdout alone; progress and notes go 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -87,7 +88,9 @@ def _render_report(report: EvalReport, out: Console) -> None:
 
 
 def analyze_command(
-    text: str | None = typer.Argument(None, help="The utterance to analyse (or use --incident)."),
+    text: str | None = typer.Argument(
+        None, help="The utterance to analyse; - reads it from standard input (or use --incident)."
+    ),
     as_: AsSide = typer.Option(AsSide.SUBJECT, "--as", help="Who said it."),
     context: Path | None = typer.Option(
         None, "--context", help="Earlier turns: a text file (one per line, optional 'subject:' prefix) or a JSONL file."
@@ -107,6 +110,10 @@ def analyze_command(
         return
     if text is None:
         raise TalkdownError("TD105", value="", what="utterance", problem="give the text, or --incident ID")
+    if text == "-":  # as Unix tools read it: `pbpaste | talkdown analyze -`; one utterance, however many lines
+        from talkdown.services.formats.decoding import decode  # here: the formats are not a one-liner's cost
+
+        text = decode(sys.stdin.buffer.read(), file="standard input").rstrip("\n")
     window = _read_context(context) if context is not None else ()
     # in this computer's zone: "6pm" as the user means it
     said = iso_time(at) if at is not None else SystemClock().now().astimezone()
