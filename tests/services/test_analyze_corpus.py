@@ -181,6 +181,15 @@ def test_csv_output_joins_label_lists(corpus: Path, tmp_path: Path) -> None:
     assert (tmp_path / "r.conversations.csv").is_file()
 
 
+def test_csv_output_writes_what_a_spreadsheet_would_run_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "said.txt"
+    path.write_text('NEG: =HYPERLINK("http://x.example")\nSUBJECT: -\nSUBJECT: @home\n', encoding="utf-8")
+    analyze_corpus([str(path)], out=tmp_path / "r.csv", csv=True, workers=1)
+    rows = pd.read_csv(tmp_path / "r.csv")
+    assert list(rows.text) == ['\'=HYPERLINK("http://x.example")', "-", "'@home"]
+    assert rows.talkdown_skill.iloc[0] != "" and not str(rows.talkdown_skill.iloc[0]).startswith("'")
+
+
 def test_an_input_matching_nothing_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(TalkdownError) as err:
         analyze_corpus([str(tmp_path / "none-*.vtt")], out=tmp_path / "r.parquet")

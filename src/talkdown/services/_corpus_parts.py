@@ -22,12 +22,14 @@ from pathlib import Path, PurePath
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from talkdown.errors import TalkdownError
 from talkdown.services._corpus_rows import ChunkResult, conversation_schema, utterance_schema
 from talkdown.services.formats import FORMATS, Transcript, decode, detect_format, parse
+from talkdown.services.formats.csvfmt import FORMULA
 from talkdown.services.formats.streams import STREAM_ERRORS, numbered_lines, plain_name, read_all, unpacked
 
 MANIFEST_VERSION = 1
@@ -204,15 +206,24 @@ def _csv_schema(schema: pa.Schema) -> pa.Schema:
 
 
 def _flatten(table: pa.Table) -> pa.Table:
-    """CSV has no lists: labels and scores become ``|``-joined cells, gold labels ``family:label`` pairs."""
+    """CSV has no lists: labels and scores become ``|``-joined cells, gold labels ``family:label`` pairs. Text
+    cells a spreadsheet would run as a formula get csvfmt's apostrophe (what was said, or a file's meta)."""
     columns = []
     for col in table.columns:
         if pa.types.is_list(col.type):
             cells = [None if v is None else "|".join(_cell(x) for x in v) for v in col.to_pylist()]
-            columns.append(pa.array(cells, type=pa.string()))
+            columns.append(_guarded(pa.array(cells, type=pa.string())))
+        elif pa.types.is_string(col.type):
+            columns.append(_guarded(col))
         else:
             columns.append(col)
     return pa.table(columns, names=table.column_names)
+
+
+def _guarded(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """``csvfmt.guard`` over a column at Arrow speed (a study may write millions of rows)."""
+    runs = pc.and_(pc.match_substring_regex(col, FORMULA.pattern), pc.not_equal(col, "-"))
+    return pc.if_else(pc.fill_null(runs, False), pc.binary_join_element_wise("'", col, ""), col)
 
 
 def _cell(value: object) -> str:

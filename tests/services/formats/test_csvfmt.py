@@ -112,8 +112,27 @@ def test_render_writes_only_the_columns_in_use() -> None:
     assert csvfmt.render([transcript]) == 'speaker,text,label:talkdown_cue\nNEG,"He said ""ok"", then left",-\n'
 
 
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text_and_read_back_as_said() -> None:
+    said = (
+        TranscriptTurn("SUBJ", '=HYPERLINK("http://x.example","call")', labels={"talkdown_cue": []}),
+        TranscriptTurn("@NEG", "+1 555 0100 is my cell", extra={"note": "-2+3"}),
+        TranscriptTurn("NEG", "'=already quoted", labels={"talkdown_skill": ["-x"]}),
+    )
+    transcript = Transcript(said)
+    written = csvfmt.render([transcript])
+    assert written.splitlines()[1:] == [
+        'SUBJ,"\'=HYPERLINK(""http://x.example"",""call"")",-,,',  # "-": none applies, no formula
+        "'@NEG,'+1 555 0100 is my cell,,,'-2+3",
+        "NEG,''=already quoted,,'-x,",
+    ]
+    assert csvfmt.parse(written, file="t.csv") == [transcript]
+    [typed] = csvfmt.parse("speaker,text\nNEG,'=SUM(A1)\nNEG,'cause I said so\n", file="t.csv")
+    assert [t.text for t in typed.turns] == ["=SUM(A1)", "'cause I said so"]  # Excel's text mark, not a word's
+
+
 @given(csv_transcripts())
 @example(Transcript((TranscriptTurn("NEG", "one\n\ntwo"),)))
+@example(Transcript((TranscriptTurn("'-", "''=x", labels={"f": ["-", "'-"]}, extra={"k": "@"}),)))
 def test_rendered_transcripts_parse_back_unchanged(transcript: Transcript) -> None:
     assert csvfmt.parse(csvfmt.render([transcript]), file="t.csv") == [transcript]
 

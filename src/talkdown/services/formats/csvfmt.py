@@ -10,6 +10,12 @@ The delimiter is the one of ``,``, ``;`` and tab that splits the header into cel
 ``text``. ``csv.Sniffer`` was tried first and rejected: it guesses from character counts over the sample and
 picks ``;`` for a comma file whose utterances contain semicolons, while the header we require settles it exactly.
 
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula ("CSV injection": a line such
+as ``=HYPERLINK(...)`` said in an incident would become a live link in the export). ``render`` writes such a
+cell with a leading apostrophe, which a spreadsheet shows as text and does not display, and ``parse`` drops it
+again; a lone ``-`` (no formula, and the "none applies" label cell) is left as it is. The rule is reversible:
+a cell gets the apostrophe when it matches ``^'*[-=+@]``, and loses one when it matches ``^'+[-=+@]``.
+
 What it represents: one transcript; speaker (non-empty); text, role and times stripped (times in any spelling
 :func:`~talkdown.services.formats.model.seconds` accepts); labels whose names are non-empty, stripped and free of
 ``;`` (a list may be empty); ``extra`` values that are non-empty stripped strings under keys that are not one of
@@ -21,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator, Sequence
 
 from talkdown.errors import TalkdownError
@@ -29,6 +36,8 @@ from .cues import only_transcript
 from .model import STAMP_EXPECTED, JSONValue, Transcript, TranscriptTurn, parse_stamp
 
 FORMAT = "csv"
+FORMULA = re.compile(r"^'*[-=+@]")
+"""A cell a spreadsheet would run (after any apostrophes): anchored, so Arrow's regex reads it the same."""
 _CORE = ("speaker", "text", "time", "end_time", "role")
 _LABEL = "label:"
 _NONE_APPLIES = "-"
@@ -84,7 +93,7 @@ def _columns(header: list[str], *, file: str, line: int) -> list[str]:
     """Normalised column names: the known ones in lower case, ``label:`` kept, others as written."""
     names: list[str] = []
     for cell in header:
-        name = cell.strip()
+        name = unguard(cell.strip())
         if name.lower() in _CORE:
             name = name.lower()
         elif name.lower().startswith(_LABEL):
@@ -108,7 +117,7 @@ def _turn(cells: list[str], columns: list[str], *, file: str, line: int) -> Tran
         raise TalkdownError(
             "TD101", file=file, line=line, problem=f"{len(cells)} cells, but the header has {len(columns)} columns"
         )
-    row = {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}
+    row = {name: unguard(cell.strip()) for name, cell in zip(columns, cells, strict=True)}
     if not row["speaker"]:
         raise TalkdownError("TD101", file=file, line=line, problem="the speaker is empty")
     for key in ("time", "end_time"):
@@ -141,10 +150,19 @@ def render(transcripts: Sequence[Transcript]) -> str:
     columns += list(dict.fromkeys(key for turn in turns for key in turn.extra))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([guard(name) for name in columns])
     for turn in turns:
-        writer.writerow(_cells(turn, columns))
+        writer.writerow([guard(cell) for cell in _cells(turn, columns)])
     return buffer.getvalue()
+
+
+def guard(cell: str) -> str:
+    """The cell as a spreadsheet will not run it (module docstring); ``unguard`` undoes it."""
+    return "'" + cell if cell != _NONE_APPLIES and FORMULA.match(cell) else cell
+
+
+def unguard(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and FORMULA.match(cell[1:]) else cell
 
 
 def _cells(turn: TranscriptTurn, columns: list[str]) -> list[str]:
