@@ -96,6 +96,8 @@ CODES: dict[str, str] = {
     "TD601": "Database '{url}' cannot be opened: {problem}.",
     "TD602": "{file}: {problem}.",
     "TD603": "The database schema is at revision {have}, newer than this talkdown knows ({want}). Upgrade talkdown.",
+    "TD604": "Database '{url}' did not answer: {problem}. Nothing was saved; check that it is running and "
+    "writable, then retry.",
     "TD620": "Your case library file {file}: {problem}. Fix or remove the file.",
     "TD621": "Dask scheduler {address} cannot be reached: {problem}. Check the address, or run without --scheduler.",
     "TD630": "The response realizer at {url} failed: {problem}. Check the URL or run without --llm-url.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,37 @@ def test_an_argument_typed_in_another_encoding_is_refused_with_its_bytes_shown(t
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3 and proc.stderr.startswith("error[TD109]")
     assert "Argument 3 ('Caf\\xe9 siege')" in proc.stderr and "byte 0xe9" in proc.stderr
+
+
+def test_a_database_that_does_not_answer_is_td604_without_its_password(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on: bound, then closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"),
+           "TALKDOWN_DATABASE_URL": f"postgresql://team:s3cret@127.0.0.1:{port}/talkdown"}  # fmt: skip
+    proc = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], env=env, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 8 and proc.stderr.startswith("error[TD604]"), proc.stderr
+    assert f"team:***@127.0.0.1:{port}" in proc.stderr and "s3cret" not in proc.stderr
+    assert "Nothing was saved" in " ".join(proc.stderr.split())
+
+
+def test_a_write_the_database_refuses_part_way_is_td604_and_leaves_the_log_whole(tmp_path: Path) -> None:
+    # The database opens (read-only, as on a read-only mount) and refuses the write that follows.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+
+    def td(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
+        run_env = env if url is None else {**env, "TALKDOWN_DATABASE_URL": url}
+        return subprocess.run([sys.executable, "-m", "talkdown", *args], env=run_env, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+
+    incident = td("incident", "new", "mount").stdout.strip()
+    read_only = f"sqlite:///file:{tmp_path / 'data' / 'talkdown.db'}?mode=ro&uri=true"
+    refused = td("say", incident, "Curtis", "hello", "--role", "subject", url=read_only)
+    assert refused.returncode == 8 and refused.stderr.startswith("error[TD604]"), refused.stderr
+    assert "readonly database" in refused.stderr
+    assert json.loads(td("verify", incident, "--json").stdout)["events"] == 1
 
 
 def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from functools import cache
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -100,6 +101,20 @@ def _refuse_undecodable(args: list[str]) -> None:
             raise TalkdownError("TD109", position=position, shown=shown, byte=byte)
 
 
+def _say(exc: TalkdownError) -> NoReturn:
+    err_console.print(f"[bold red]error[{exc.code}]:[/] {exc.message}", highlight=False, soft_wrap=True)
+    sys.exit(exc.exit_code)
+
+
+def _database_error(exc: Exception) -> TalkdownError | None:
+    """TD604 when the database stopped answering part-way (PostgreSQL restarted during a command)."""
+    if "sqlalchemy" not in sys.modules:  # never imported: the error cannot be one of its
+        return None
+    from talkdown.services.wiring import database_error
+
+    return database_error(exc, STATE.settings().resolved_database_url)
+
+
 def run() -> None:
     """Console-script entry point with the error policy described in the module docstring."""
     # Typer (standalone mode) handles usage errors itself (exit 2) and exits 0 on success.
@@ -107,9 +122,11 @@ def run() -> None:
         _refuse_undecodable(sys.argv[1:])
         (analysis_app() if sys.argv[1:2] and sys.argv[1] in ANALYSIS_COMMANDS else full_app())()
     except TalkdownError as exc:
-        err_console.print(f"[bold red]error[{exc.code}]:[/] {exc.message}", highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+        _say(exc)
     except Exception as exc:
+        coded = _database_error(exc)
+        if coded is not None:
+            _say(coded)
         if STATE.debug:
             raise
         where = _log_internal_error(exc)

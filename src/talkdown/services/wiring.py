@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import OperationalError
+
 from talkdown.domain.clock import Clock, SystemClock
+from talkdown.errors import TalkdownError
 from talkdown.services.recorder import Recorder
 from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 from talkdown.store.accounts import AccountStore
 from talkdown.store.annotations import AnnotationStore
 from talkdown.store.checkpoints import CheckpointFile
-from talkdown.store.engine import build_engine, is_sqlite
+from talkdown.store.engine import build_engine, is_sqlite, unreachable
 from talkdown.store.events import EventStore
 from talkdown.store.notify import Listener
 from talkdown.store.schema import upgrade
@@ -38,6 +41,15 @@ class App:
         self.recorder = Recorder(self.store, self.clock)
 
 
+DatabaseUnavailable = OperationalError
+"""What the driver raises when the database stops answering; the edges answer it with ``database_error``."""
+
+
+def database_error(exc: BaseException, url: str) -> TalkdownError | None:
+    """TD604 for ``DatabaseUnavailable`` (``store.engine.unreachable``), None for anything else."""
+    return unreachable(exc, url) if isinstance(exc, OperationalError) else None
+
+
 def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> App:
     """Open (and if needed create or migrate) the configured database."""
     settings = settings or Settings()
@@ -46,7 +58,10 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     if is_sqlite(url):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = build_engine(url)
-    upgrade(engine)
+    try:
+        upgrade(engine)  # the first connection
+    except OperationalError as exc:
+        raise unreachable(exc, url) from exc
     store = EventStore(engine, CheckpointFile(settings.resolved_checkpoint_dir))
     return App(
         store=store,

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from talkdown.errors import TalkdownError
 
@@ -40,6 +40,16 @@ def build_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     raise TalkdownError("TD601", url=parsed.render_as_string(hide_password=True), problem="unsupported database")
+
+
+def unreachable(exc: OperationalError, url: str) -> TalkdownError:
+    """TD604 for a database that refused the connection or the transaction (PostgreSQL down or restarted, a
+    SQLite file that cannot be opened, written or locked past the busy timeout): the driver's first line,
+    never the password. Why a code of its own: during an incident "nothing was saved, retry" is what the
+    team must read, where an uncaught driver error said "internal error"."""
+    first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    shown = make_url(url).render_as_string(hide_password=True)
+    return TalkdownError("TD604", url=shown, problem=first[0] if first else type(exc).__name__)
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:

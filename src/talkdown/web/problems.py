@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from talkdown.errors import TalkdownError
+from talkdown.services.wiring import DatabaseUnavailable, database_error
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,16 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
             response.headers[key] = value
         return response
 
+    async def on_database(request: Request, exc: Exception) -> Response:
+        log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+        coded = database_error(exc, request.app.state.td.settings.resolved_database_url)
+        assert coded is not None  # noqa: S101  # registered for DatabaseUnavailable only
+        response = problem(
+            request, templates, status=503, title="Database unavailable", detail=coded.message, code=coded.code
+        )
+        response.headers["Retry-After"] = "5"
+        return response
+
     async def on_bug(request: Request, exc: Exception) -> Response:
         log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
         return problem(
@@ -123,4 +134,5 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
     app.add_exception_handler(TalkdownError, on_talkdown)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(DatabaseUnavailable, on_database)
     app.add_exception_handler(Exception, on_bug)
