@@ -98,6 +98,7 @@ CODES: dict[str, str] = {
     "TD603": "The database schema is at revision {have}, newer than this talkdown knows ({want}). Upgrade talkdown.",
     "TD604": "Database '{url}' did not answer: {problem}. Nothing was saved; check that it is running and "
     "writable, then retry.",
+    "TD605": "Cannot listen on {host}:{port}: {problem}. Stop what is using it, or choose another --port or --host.",
     "TD620": "Your case library file {file}: {problem}. Fix or remove the file.",
     "TD621": "Dask scheduler {address} cannot be reached: {problem}. Check the address, or run without --scheduler.",
     "TD630": "The response realizer at {url} failed: {problem}. Check the URL or run without --llm-url.",

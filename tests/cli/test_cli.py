@@ -109,6 +109,19 @@ def test_a_write_the_database_refuses_part_way_is_td604_and_leaves_the_log_whole
     assert json.loads(td("verify", incident, "--json").stdout)["events"] == 1
 
 
+def test_serve_on_a_port_in_use_says_so_before_starting(tmp_path: Path) -> None:
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 8 and proc.stderr.startswith("error[TD605]"), proc.stderr
+    assert f"127.0.0.1:{port}" in proc.stderr and proc.stdout == ""  # no console address for a console not started
+
+
 def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: ignore[no-untyped-def]
     incident = td("demo").stdout.strip()
     assert json.loads(td("verify", incident, "--json").stdout)["ok"] is True

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 
 import typer
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.errors import TalkdownError
 from talkdown.services import accounts
 
 DEMO_USER = "demo"
@@ -41,6 +43,7 @@ def serve(
         raise typer.BadParameter("give both --tls-cert and --tls-key, or neither")
     tls = tls_cert is not None
     bind = "0.0.0.0" if lan else host  # noqa: S104  # only with the explicit --lan flag, warned below
+    _check_free(bind, port)
     app = STATE.app()
     scheme = "https" if tls else "http"
     if demo:
@@ -111,3 +114,15 @@ def register(app: typer.Typer) -> None:
     users.command("add")(user_add)
     users.command("list")(user_list)
     app.add_typer(users, name="user", help="Console accounts.")
+
+
+def _check_free(host: str, port: int) -> None:
+    """TD605 before anything is printed or loaded: uvicorn would log the bind error after the console's address
+    and the startup, and exit 3 with no code. Bound as uvicorn binds (SO_REUSEADDR), then let go."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise TalkdownError("TD605", host=host, port=port, problem=exc.strerror or str(exc)) from exc
