@@ -128,6 +128,18 @@ def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: i
     assert json.loads(td("init", "--json").stdout)["database"].endswith("data/talkdown.db")
 
 
+def test_entry_commands_print_what_they_recorded_as_json_for_scripts(td) -> None:  # type: ignore[no-untyped-def]
+    incident = json.loads(td("incident", "new", "scripted", "--json").stdout)["incident_id"]
+    said = json.loads(td("say", incident, "Curtis", "I want a car.", "--role", "subject", "--json").stdout)
+    party = json.loads(td("party", incident, "Dana", "--role", "primary_negotiator", "--json").stdout)
+    demand = json.loads(td("demand", "add", incident, "a car", "--from-seq", str(said["seq"]), "--json").stdout)
+    closed = json.loads(td("incident", "close", incident, "--outcome", "negotiated_surrender", "--json").stdout)
+    assert set(said) == {"seq"} and set(party) == {"id"} and set(demand) == {"id", "seq"}
+    assert said["seq"] < demand["seq"] < closed["seq"] == json.loads(td("verify", incident, "--json").stdout)["events"]
+    board = json.loads(td("incident", "show", incident, "--json").stdout)
+    assert demand["id"] in json.dumps(board) and party["id"] in json.dumps(board)
+
+
 def test_an_events_export_verifies_as_a_file_and_a_changed_byte_fails(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     incident = td("demo").stdout.strip()
     out = tmp_path / "demo.events.json"

@@ -64,10 +64,11 @@ def dismiss(
     advice_id: str = typer.Argument(..., help="The id shown by 'talkdown advise'."),
     reason: str = typer.Option(..., "--reason", help="What the team decided and why (logged)."),
     policy: Path | None = POLICY,
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Set an advice item aside; the dismissal and its reason are logged as an event."""
     seq = dismiss_advice(STATE.app(), incident, advice_id=advice_id, reason=reason, policy_file=policy)
-    typer.echo(f"seq {seq}")
+    echo_json({"seq": seq}) if json_out else typer.echo(f"seq {seq}")
 
 
 def metrics(incident: str = INCIDENT, json_out: bool = JSON_OPTION) -> None:

@@ -1,5 +1,5 @@
 """Commands the scribe uses during an incident: say, party, demand, deadline, promise, concession,
-hostage, intel, note, correct, retract. Each prints the seq (and id) it recorded."""
+hostage, intel, note, correct, retract. Each prints the seq (and id) it recorded; --json as one object."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 import typer
 
-from talkdown.cli.state import STATE, iso_time
+from talkdown.cli.state import JSON_OPTION, STATE, echo_json, iso_time
 from talkdown.domain.enums import (
     Channel,
     CommitmentStatus,
@@ -31,8 +31,13 @@ concession_app = typer.Typer(no_args_is_help=True, help="Concessions granted and
 hostage_app = typer.Typer(no_args_is_help=True, help="Hostages, their condition and release.")
 
 
-def _done(seq: int, ident: str | None = None) -> None:
-    typer.echo(f"{ident} seq {seq}" if ident else f"seq {seq}")
+def _done(seq: int | None, ident: str | None = None, *, json_out: bool = False) -> None:
+    """``ID seq N`` (or the id alone for a new party, which records no entry of its own); ``--json``: the same as
+    an object, for scripts that log on the team's behalf."""
+    if json_out:
+        echo_json({k: v for k, v in (("id", ident), ("seq", seq)) if v is not None})
+    else:
+        typer.echo(" ".join(x for x in (ident, f"seq {seq}" if seq is not None else None) if x))
 
 
 def say(
@@ -41,25 +46,28 @@ def say(
     text: str = typer.Argument(...),
     channel: Channel = typer.Option(Channel.PHONE, "--channel"),
     role: str | None = typer.Option(None, "--role", help="Add the speaker with this role if not yet a party."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Log an utterance as a party."""
     role_if_new = parse_role(role) if role else None
-    _done(entries.say(STATE.app(), incident, speaker=speaker, text=text, channel=channel, role_if_new=role_if_new))
+    recorded = entries.say(STATE.app(), incident, speaker=speaker, text=text, channel=channel, role_if_new=role_if_new)
+    _done(recorded, json_out=json_out)
 
 
 def party(
     incident: str = INCIDENT,
     name: str = typer.Argument(...),
     role: str = typer.Option("unknown", "--role", help="e.g. subject, primary_negotiator, hostage, intermediary."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Add a party, or set the role of an existing one."""
     app = STATE.app()
     state = incidents.get_incident(app, incident)
     if entries.find_party(state, name) is not None:
-        _done(entries.set_party_role(app, incident, party=name, role=parse_role(role)))
+        _done(entries.set_party_role(app, incident, party=name, role=parse_role(role)), json_out=json_out)
     else:
         pid = entries.add_party(app, incident, name=name, role=parse_role(role))
-        typer.echo(pid)
+        _done(None, pid, json_out=json_out)
 
 
 @demand_app.command("add")
@@ -70,6 +78,7 @@ def demand_add(
     non_negotiable: bool = typer.Option(False, "--non-negotiable"),
     priority: int = typer.Option(3, "--priority", min=1, max=5),
     utterance_seq: int | None = typer.Option(None, "--from-seq", help="The utterance that made the demand."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     did, seq = entries.record_demand(
         STATE.app(),
@@ -80,7 +89,7 @@ def demand_add(
         priority=priority,
         utterance_seq=utterance_seq,
     )
-    _done(seq, did)
+    _done(seq, did, json_out=json_out)
 
 
 @demand_app.command("status")
@@ -89,8 +98,10 @@ def demand_status(
     demand_id: str = typer.Argument(...),
     status: DemandStatus = typer.Argument(...),
     reason: str = typer.Option("", "--reason"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
-    _done(entries.change_demand(STATE.app(), incident, demand_id=demand_id, status=status, reason=reason))
+    recorded = entries.change_demand(STATE.app(), incident, demand_id=demand_id, status=status, reason=reason)
+    _done(recorded, json_out=json_out)
 
 
 def _due(at: str | None, in_: str | None) -> datetime:
@@ -109,6 +120,7 @@ def deadline_set(
     at: str | None = typer.Option(None, "--at", help="Absolute time, ISO 8601 with zone."),
     demand_id: str | None = typer.Option(None, "--demand"),
     utterance_seq: int | None = typer.Option(None, "--from-seq"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     dlid, seq = entries.set_deadline(
         STATE.app(),
@@ -118,7 +130,7 @@ def deadline_set(
         demand_id=demand_id,
         utterance_seq=utterance_seq,
     )
-    _done(seq, dlid)
+    _done(seq, dlid, json_out=json_out)
 
 
 @deadline_app.command("status")
@@ -128,12 +140,13 @@ def deadline_status(
     status: DeadlineStatus = typer.Argument(...),
     new_in: str | None = typer.Option(None, "--new-in", help="For 'extended': new time from now."),
     reason: str = typer.Option("", "--reason"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     new_due = _due(None, new_in) if new_in else None
     seq = entries.change_deadline(
         STATE.app(), incident, deadline_id=deadline_id, status=status, new_due_at=new_due, reason=reason
     )
-    _done(seq)
+    _done(seq, json_out=json_out)
 
 
 @promise_app.command("make")
@@ -141,9 +154,10 @@ def promise_make(
     incident: str = INCIDENT,
     what: str = typer.Argument(...),
     in_exchange_for: str = typer.Option("", "--for", help="What the subject gives in return."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     pid, seq = entries.make_promise(STATE.app(), incident, what=what, in_exchange_for=in_exchange_for)
-    _done(seq, pid)
+    _done(seq, pid, json_out=json_out)
 
 
 @promise_app.command("status")
@@ -152,8 +166,10 @@ def promise_status(
     promise_id: str = typer.Argument(...),
     status: CommitmentStatus = typer.Argument(...),
     reason: str = typer.Option("", "--reason"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
-    _done(entries.change_promise(STATE.app(), incident, promise_id=promise_id, status=status, reason=reason))
+    recorded = entries.change_promise(STATE.app(), incident, promise_id=promise_id, status=status, reason=reason)
+    _done(recorded, json_out=json_out)
 
 
 @concession_app.command("grant")
@@ -162,11 +178,12 @@ def concession_grant(
     what: str = typer.Argument(...),
     in_exchange_for: str = typer.Option("", "--for"),
     demand_id: str | None = typer.Option(None, "--demand"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     cid, seq = entries.grant_concession(
         STATE.app(), incident, what=what, in_exchange_for=in_exchange_for, demand_id=demand_id
     )
-    _done(seq, cid)
+    _done(seq, cid, json_out=json_out)
 
 
 @concession_app.command("status")
@@ -175,9 +192,10 @@ def concession_status(
     concession_id: str = typer.Argument(...),
     status: CommitmentStatus = typer.Argument(...),
     reason: str = typer.Option("", "--reason"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     seq = entries.change_concession(STATE.app(), incident, concession_id=concession_id, status=status, reason=reason)
-    _done(seq)
+    _done(seq, json_out=json_out)
 
 
 @hostage_app.command("add")
@@ -186,11 +204,12 @@ def hostage_add(
     alias: str = typer.Argument(...),
     condition: HostageCondition = typer.Option(HostageCondition.UNKNOWN, "--condition"),
     medical_needs: str = typer.Option("", "--medical"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     hid, seq = entries.record_hostage(
         STATE.app(), incident, alias=alias, condition=condition, medical_needs=medical_needs
     )
-    _done(seq, hid)
+    _done(seq, hid, json_out=json_out)
 
 
 @hostage_app.command("condition")
@@ -199,11 +218,12 @@ def hostage_condition(
     hostage_id: str = typer.Argument(...),
     condition: HostageCondition = typer.Argument(...),
     medical_needs: str | None = typer.Option(None, "--medical"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     seq = entries.change_hostage(
         STATE.app(), incident, hostage_id=hostage_id, condition=condition, medical_needs=medical_needs
     )
-    _done(seq)
+    _done(seq, json_out=json_out)
 
 
 @hostage_app.command("release")
@@ -211,8 +231,9 @@ def hostage_release(
     incident: str = INCIDENT,
     hostage_id: str = typer.Argument(...),
     condition: HostageCondition | None = typer.Option(None, "--condition"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
-    _done(entries.release_hostage(STATE.app(), incident, hostage_id=hostage_id, condition=condition))
+    _done(entries.release_hostage(STATE.app(), incident, hostage_id=hostage_id, condition=condition), json_out=json_out)
 
 
 def intel(
@@ -220,6 +241,7 @@ def intel(
     content: str = typer.Argument(...),
     source: str = typer.Option(..., "--source", help="Who or what it came from."),
     grade: str = typer.Option("F6", "--grade", help="Admiralty grade: reliability A-F + credibility 1-6, e.g. B2."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Add an intelligence item with its Admiralty grade."""
     grade = grade.strip().upper()
@@ -233,16 +255,18 @@ def intel(
         reliability=Reliability(grade[0]),
         credibility=Credibility(grade[1]),
     )
-    _done(seq, iid)
+    _done(seq, iid, json_out=json_out)
 
 
 def note(
     incident: str = INCIDENT,
     text: str = typer.Argument(...),
     action: bool = typer.Option(False, "--action", help="Record a team action rather than a note."),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Add a team note or action."""
-    _done(entries.add_note(STATE.app(), incident, text=text, kind=NoteKind.ACTION if action else NoteKind.NOTE))
+    recorded = entries.add_note(STATE.app(), incident, text=text, kind=NoteKind.ACTION if action else NoteKind.NOTE)
+    _done(recorded, json_out=json_out)
 
 
 def correct(
@@ -251,16 +275,21 @@ def correct(
     field: str = typer.Argument(..., help="text, speaker or channel."),
     value: str = typer.Argument(...),
     reason: str = typer.Option(..., "--reason"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Correct an utterance with a new event; the original stays in the log."""
-    _done(entries.correct_entry(STATE.app(), incident, ref_seq=seq, field=field, value=value, reason=reason))
+    recorded = entries.correct_entry(STATE.app(), incident, ref_seq=seq, field=field, value=value, reason=reason)
+    _done(recorded, json_out=json_out)
 
 
 def retract(
-    incident: str = INCIDENT, seq: int = typer.Argument(...), reason: str = typer.Option(..., "--reason")
+    incident: str = INCIDENT,
+    seq: int = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Mark an utterance as logged in error; it stays in the log, struck through."""
-    _done(entries.retract_entry(STATE.app(), incident, ref_seq=seq, reason=reason))
+    _done(entries.retract_entry(STATE.app(), incident, ref_seq=seq, reason=reason), json_out=json_out)
 
 
 def register(app: typer.Typer) -> None:

@@ -81,14 +81,17 @@ def close(
     incident: str = typer.Argument(...),
     outcome: str = typer.Option(..., "--outcome", help="e.g. negotiated_surrender, negotiated_release."),
     reason: str = typer.Option("", "--reason"),
+    json_out: bool = JSON_OPTION,
 ) -> None:
     """Close an incident (it can be reopened; nothing is deleted)."""
     seq = incidents.close_incident(STATE.app(), incident, outcome=outcome, reason=reason)
-    typer.echo(f"closed at seq {seq}")
+    echo_json({"seq": seq}) if json_out else typer.echo(f"closed at seq {seq}")
 
 
 @app.command("reopen")
-def reopen(incident: str = typer.Argument(...), reason: str = typer.Option("", "--reason")) -> None:
+def reopen(
+    incident: str = typer.Argument(...), reason: str = typer.Option("", "--reason"), json_out: bool = JSON_OPTION
+) -> None:
     """Reopen a closed incident."""
     seq = incidents.reopen_incident(STATE.app(), incident, reason=reason)
-    typer.echo(f"reopened at seq {seq}")
+    echo_json({"seq": seq}) if json_out else typer.echo(f"reopened at seq {seq}")
