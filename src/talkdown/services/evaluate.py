@@ -40,7 +40,7 @@ from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.pipeline import AnalyzerInfo, Pipeline
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
-from talkdown.services.formats.streams import compression_problem, numbered_lines, unpacked
+from talkdown.services.formats.streams import not_text, numbered_lines, unpacked
 
 WINDOW = 8
 """Previous turns given as context: enough for mirroring/paraphrase checks, small enough for long chats."""
@@ -290,7 +290,7 @@ def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int,
             try:
                 obj = json.loads(raw.decode("utf-8-sig"))  # Windows editors start a file with a BOM
             except ValueError as exc:  # UnicodeDecodeError and json.JSONDecodeError
-                packed = compression_problem(raw) if lineno == 1 else None
+                packed = not_text(raw) if lineno == 1 else None
                 if packed is not None:
                     raise TalkdownError("TD107", file=str(path), problem=packed) from exc
                 if isinstance(exc, UnicodeDecodeError):

@@ -61,8 +61,18 @@ def test_bytes_invalid_in_the_explicit_encoding_are_a_coded_error() -> None:
     assert error.value.code == "TD107"
 
 
-def test_compressed_bytes_are_named_not_given_an_encoding_to_try() -> None:
-    for raw, word in ((gzip.compress(b"NEG: hi\n"), "gzip-compressed"), (b"PK\x03\x04\x14\x00", "zip archive")):
+def test_compressed_or_binary_bytes_are_named_not_given_an_encoding_to_try() -> None:
+    for raw, word in (
+        (gzip.compress(b"NEG: hi\n"), "gzip-compressed"),
+        (b"PK\x03\x04\x14\x00", "zip archive"),
+        (b"PAR1\x15\x04", "Parquet file"),
+        (b"%PDF-1.7\n", "PDF document"),
+        ("NEG: hi".encode("utf-16-le"), "NUL bytes"),  # UTF-16 without its BOM reads as ASCII with NULs
+    ):
         with pytest.raises(TalkdownError) as error:
             decode(raw, file="t.txt")
         assert error.value.code == "TD107" and word in str(error.value.fields["problem"])
+
+
+def test_utf16_named_by_the_user_is_read_nul_bytes_and_all() -> None:
+    assert decode("NEG: hi".encode("utf-16-le"), file="t.txt", encoding="utf-16-le") == "NEG: hi"

@@ -11,7 +11,7 @@ import codecs
 
 from talkdown.errors import TalkdownError
 
-from .streams import compression_problem
+from .streams import not_text
 
 # Bytes 0x80-0x9F are C1 control characters in Latin-1, never typed on purpose, but curly quotes, dashes and
 # the euro sign in Windows-1252: their presence is the usual tell of a file saved on Windows.
@@ -23,10 +23,10 @@ def decode(raw: bytes, *, file: str, encoding: str | None = None) -> str:
 
     ``offset`` in TD103 is the 0-based byte offset of the first byte that is not UTF-8.
     """
-    packed = compression_problem(raw[:4])
-    if packed is not None:  # no encoding would make compressed bytes text: say what they are instead
-        raise TalkdownError("TD107", file=file, problem=packed)
     if encoding is None:
+        packed = not_text(raw[:4096])
+        if packed is not None:  # no encoding would make these bytes text: say what they are instead
+            raise TalkdownError("TD107", file=file, problem=packed)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:

@@ -3,11 +3,13 @@
 Why: bulk inputs (``talkdown eval``, ``study analyze``) are often kept as ``.jsonl.gz``, and a compressed
 file read as text failed with advice to re-encode it (TD103, "it looks like cp1252"). A file is gzip when it
 starts with gzip's two magic bytes, whatever its name, and is decompressed as it is read, so memory stays flat.
-A zip archive holds several files of its own and is refused with a plain word (``compression_problem``).
+A zip archive holds several files of its own; it and other binary files (Parquet, PDF, SQLite, anything with NUL
+bytes) are refused with a plain word (``not_text``).
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import zlib
 from collections.abc import Iterable, Iterator
@@ -18,18 +20,29 @@ from talkdown.errors import TalkdownError
 
 GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_UTF16_32_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+_NOT_TEXT = (
+    (b"PAR1", "a Parquet file", "; study results open with 'talkdown study report' or pandas"),
+    (b"SQLite format 3\x00", "an SQLite database", ""),
+    (b"%PDF", "a PDF document", "; save its text as a file first"),
+)
 GZIP_SUFFIX = ".gz"
 STREAM_ERRORS = (OSError, EOFError, zlib.error)
 """What reading a damaged gzip stream raises part-way (``gzip.BadGzipFile`` is an ``OSError``)."""
 
 
-def compression_problem(head: bytes) -> str | None:
+def not_text(head: bytes) -> str | None:
     """Why bytes that begin with ``head`` are not text to decode, or None: a reader that has them whole says so
-    rather than guessing an encoding for compressed bytes."""
+    rather than guessing an encoding for compressed or binary bytes (TD103 would suggest re-encoding them)."""
     if head.startswith(GZIP_MAGIC):
         return "it is gzip-compressed: decompress it first; talkdown eval and study analyze read .gz as it is"
     if head.startswith(_ZIP_MAGIC):
         return "it is a zip archive; extract its files first"
+    for magic, what, hint in _NOT_TEXT:
+        if head.startswith(magic):
+            return f"it is {what}, not a transcript{hint}"
+    if b"\x00" in head[:4096] and not head.startswith(_UTF16_32_BOMS):  # no other text encoding writes NUL
+        return "it holds NUL bytes: binary data, not text (UTF-16 text without a BOM: pass --encoding utf-16)"
     return None
 
 
