@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from talkdown.analysis.registry import default_pipeline
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.errors import TalkdownError
 from talkdown.services import convokit_io
+from talkdown.services.annotate import annotate_incident
 from talkdown.services.entries import say
 from talkdown.services.formats import parse
 from talkdown.services.incidents import get_incident, open_incident
@@ -128,3 +130,22 @@ def test_an_incident_exports_with_sides_from_roles_and_imports_as_study_incident
         "Leave me alone.",
     ]
     assert {p.name: p.role for p in state.parties.values()} == {"Dana": Role.PRIMARY, "Mark": Role.SUBJECT}
+
+
+def test_an_analysed_incident_exports_its_stored_labels_with_scores(app: App, tmp_path: Path) -> None:
+    incident = open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    say(app, incident, speaker="Mark", text="If you come in I'll shoot him.", role_if_new=Role.SUBJECT)
+    say(app, incident, speaker="Dana", text="You sound scared about what happens next.", role_if_new=Role.PRIMARY)
+    convokit_io.export_convokit(tmp_path / "before", incident=incident, app=app)
+    assert all("talkdown" not in r["meta"] for r in _lines(tmp_path / "before"))  # nothing analysed, nothing made up
+    stored = annotate_incident(app, incident, pipeline=default_pipeline(fast=True))
+    convokit_io.export_convokit(tmp_path / "after", incident=incident, app=app)
+    threat, label = (r["meta"]["talkdown"] for r in _lines(tmp_path / "after"))
+    first = min(stored)
+    assert threat["talkdown_cue"]["threat"] == max(a.score for a in stored[first] if a.label == "threat")
+    assert "emotion_labeling" in label["talkdown_skill"]
+    index = json.loads((tmp_path / "after" / "index.json").read_text())
+    assert index["utterances-index"]["talkdown"] == ["<class 'dict'>"]
+    assert [t.turns[0].text for t in convokit_io.read_corpus(tmp_path / "after")] == [
+        "If you come in I'll shoot him."
+    ]  # and it reads back as the transcript, the analysis left out

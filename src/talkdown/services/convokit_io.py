@@ -14,13 +14,16 @@ never unpickled (conventions §15); older spellings (``user``, ``root``, ``reply
 
 talkdown's own fields travel in ``meta``: the side (negotiator/subject/party), gold ``labels`` and the time
 stamp as written on each utterance; ``talkdown_id``, ``source``, ``split`` and the source's own meta on
-each conversation. A corpus exported by talkdown therefore reads back to the same transcripts.
+each conversation. A corpus exported by talkdown therefore reads back to the same transcripts. An incident's
+utterances also carry ``meta["talkdown"]``: the labels talkdown stored for them with their scores, by family,
+from the current analyser versions (``talkdown analyze --incident`` stores them; nothing is analysed here).
+That field is output only: reading a corpus back ignores it, as analysis is derived and re-made on import.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,7 @@ from typing import Any
 from pydantic import JsonValue
 
 from talkdown import __version__
+from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.state import IncidentState
 from talkdown.domain.text import first_surrogate
@@ -36,6 +40,7 @@ from talkdown.services._transcript_events import plan_incident, side_of
 from talkdown.services.formats import Transcript, TranscriptTurn, decode, detect_format, parse, render
 from talkdown.services.formats.model import parse_stamp
 from talkdown.services.incidents import resolve_incident_id
+from talkdown.services.live import annotations_of
 from talkdown.services.wiring import App
 
 FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json")
@@ -64,7 +69,7 @@ def export_convokit(
         name = file.stem
     elif incident is not None and app is not None:
         state = app.recorder.current(resolve_incident_id(app, incident))
-        transcripts = [_transcript_of(state)]
+        transcripts = [_transcript_of(state, annotations_of(app, state.incident_id))]
         name = state.incident_id
     else:
         raise TalkdownError("TD105", value="", what="source", problem="give a transcript file or an incident")
@@ -78,8 +83,9 @@ def _read(path: Path) -> bytes:
         raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
 
 
-def _transcript_of(state: IncidentState) -> Transcript:
-    """An incident's utterances (retractions left out) with each speaker's side from its party role."""
+def _transcript_of(state: IncidentState, analysed: Mapping[int, Sequence[Annotation]]) -> Transcript:
+    """An incident's utterances (retractions left out) with each speaker's side from its party role, and the
+    labels talkdown stored for each (``extra["talkdown"]``, family -> {label: score})."""
     turns = []
     for utt in state.utterances:
         if utt.retracted:
@@ -94,12 +100,23 @@ def _transcript_of(state: IncidentState) -> Transcript:
                 time=utt.source_time or utt.when.isoformat(),
                 role=side,
                 labels=utt.labels,
+                extra={"talkdown": _by_family(analysed[utt.seq])} if utt.seq in analysed else {},
             )
         )
     meta: dict[str, Any] = {"incident_type": state.incident_type.value, "title": state.title}
     if state.outcome:
         meta["outcome"] = state.outcome
     return Transcript(turns=tuple(turns), external_id=state.incident_id, source="talkdown", split=None, meta=meta)
+
+
+def _by_family(found: Sequence[Annotation]) -> dict[str, JsonValue]:
+    """family -> {label: score} (a label found twice keeps its higher score): the score is the value itself for
+    ``emotion_intensity`` and ``hostility``, as in ``study analyze``'s ``<family>_scores``."""
+    families: dict[str, dict[str, float]] = {}
+    for a in found:
+        labels = families.setdefault(a.family, {})
+        labels[a.label] = max(a.score, labels.get(a.label, 0.0))
+    return {family: dict(labels) for family, labels in families.items()}
 
 
 def _type_index(objects: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
@@ -125,6 +142,8 @@ def write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str)
             for idx, turn in enumerate(t.turns):
                 uid = f"{cid}-{idx:04d}"
                 meta: dict[str, Any] = {"side": turn.role, "labels": turn.labels, "time": turn.time, "idx": idx}
+                if "talkdown" in turn.extra:
+                    meta["talkdown"] = turn.extra["talkdown"]
                 stamp = parse_stamp(turn.time) if turn.time else None
                 row: dict[str, Any] = {
                     "id": uid,
