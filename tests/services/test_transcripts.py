@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from talkdown.domain.enums import Role
+from talkdown.domain.clock import FixedClock
+from talkdown.domain.enums import IncidentType, Role
 from talkdown.errors import TalkdownError
 from talkdown.services import incidents, transcripts
+from talkdown.services.entries import say
 from talkdown.services.formats import render
 from talkdown.services.formats.model import Transcript
 from talkdown.services.wiring import App
@@ -93,3 +97,18 @@ def test_an_unknown_role_in_a_mapping_file_is_a_clear_error(tmp_path: Path) -> N
     with pytest.raises(TalkdownError) as err:
         transcripts.read_mapping(path)
     assert err.value.code == "TD108" and "negociator" in err.value.message
+
+
+def test_an_incident_logged_here_exports_the_time_since_its_first_line(app: App, clock: FixedClock) -> None:
+    incident = incidents.open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    say(app, incident, speaker="Dana", text="What happened tonight?", role_if_new=Role.PRIMARY)
+    clock.advance(timedelta(minutes=2, seconds=30))
+    say(app, incident, speaker="Mark", text="Leave me alone.", role_if_new=Role.SUBJECT)
+    vtt = transcripts.export_transcript(app, incident, fmt="vtt")
+    cues = [line for line in vtt.splitlines() if "-->" in line]
+    # The first line's cue runs to the next line; the second starts 2 min 30 s (+ the clock's steps) later.
+    assert cues[0].startswith("00:00:00.000 --> 00:02:3") and cues[1].startswith(cues[0].split(" --> ")[1])
+    srt = transcripts.export_transcript(app, incident, fmt="srt")
+    assert cues[1].split(" --> ")[0].replace(".", ",") in srt
+    jsonl = json.loads(transcripts.export_transcript(app, incident, fmt="jsonl"))
+    assert [t["time"] for t in jsonl["turns"]] == [c.split(" --> ")[0] for c in cues]

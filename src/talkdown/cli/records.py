@@ -15,7 +15,7 @@ from talkdown.services.formats import FORMATS
 
 db_app = typer.Typer(no_args_is_help=True)
 console = Console()
-EXPORT_FORMATS = ("jsonl", "csv", "events")
+EXPORT_FORMATS = (*FORMATS, "events")  # as the console offers them
 
 
 def init(json_out: bool = JSON_OPTION) -> None:
@@ -88,14 +88,14 @@ def _read(file: Path) -> str:
 
 def export_cmd(
     incident: str = typer.Argument(...),
-    fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv, or events (the full hash-chained log)."),
+    fmt: str = typer.Option("jsonl", "--format", help=f"{', '.join(FORMATS)}, or events (the full hash-chained log)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write; default stdout."),
 ) -> None:
     """Export an incident as a transcript or as its full event log with hashes."""
     app = STATE.app()
     if fmt == "events":
         text = verify.export_event_log(app, incident)
-    elif fmt in EXPORT_FORMATS:
+    elif fmt in FORMATS:
         text = transcripts.export_transcript(app, incident, fmt=fmt)
     else:
         raise TalkdownError("TD106", value=fmt, choices=", ".join(EXPORT_FORMATS))

@@ -18,7 +18,7 @@ from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
 from talkdown.services._transcript_events import plan_incident, side_of
 from talkdown.services.formats import decode, detect_format, parse, render
-from talkdown.services.formats.model import Transcript, TranscriptTurn
+from talkdown.services.formats.model import Transcript, TranscriptTurn, format_stamp
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
 
@@ -79,12 +79,22 @@ def import_transcript(
     return ids
 
 
+def _elapsed(when: datetime, start: datetime) -> str:
+    return format_stamp((when - start).total_seconds(), decimal=".")
+
+
 def transcript_of(state: IncidentState) -> Transcript:
-    """An incident's utterances as a transcript; retracted utterances are left out, corrections applied."""
+    """An incident's utterances as a transcript; retracted utterances are left out, corrections applied.
+
+    Times: an imported incident keeps each line's time as written (or none, so its file round-trips byte for
+    byte). An incident logged here gives each line the time since its first line was said (``hh:mm:ss.mmm``), so
+    a subtitle export follows the call's real pace rather than cues invented two seconds apart, and a JSONL or
+    CSV export carries the timing."""
+    said = [utt for utt in state.utterances if not utt.retracted]
+    logged_here = not state.source_meta and not any(utt.source_time for utt in said)
+    start = min((utt.when for utt in said), default=None) if logged_here else None
     turns = []
-    for utt in state.utterances:
-        if utt.retracted:
-            continue
+    for utt in said:
         party = state.parties.get(utt.speaker)
         extra = dict(utt.extra)
         role = extra.pop("role", None)
@@ -95,7 +105,9 @@ def transcript_of(state: IncidentState) -> Transcript:
             TranscriptTurn(
                 speaker=party.name if party else utt.speaker,
                 text=utt.text,
-                time=utt.source_time,
+                time=utt.source_time
+                if start is None
+                else format_stamp((utt.when - start).total_seconds(), decimal="."),
                 end_time=end_time if isinstance(end_time, str) else None,
                 role=role if isinstance(role, str) else None,
                 labels=utt.labels,
