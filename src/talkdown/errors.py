@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "TD220": "No case '{case_id}'. See 'talkdown cases list'.",
     "TD230": "No training scenario '{scenario}'. Shipped scenarios: {choices} (see 'talkdown train list').",
     "TD231": "Scenario {scenario} has no inject '{inject}'. Choose one of: {choices}.",
+    "TD250": "No console account '{username}'. See 'talkdown user list'.",
     "TD240": "Incident {incident_id} has no current advice '{advice_id}'. See 'talkdown advise {incident_id}'.",
     # RuleViolation
     "TD301": "Incident {incident_id} is closed. Reopen it or open a new incident.",
@@ -82,6 +83,8 @@ CODES: dict[str, str] = {
     "TD331": "Training session {incident_id} has ended ({outcome}). Start a new one with 'talkdown train run'.",
     "TD340": "Advice {advice_id} was already dismissed at seq {seq}.",
     "TD350": "Your role ({role}) may not {action}. Ask the team leader or an admin.",
+    "TD351": "An admin may not {action} their own account here: another admin does it (or 'talkdown user' on the "
+    "server), so the console is never left without one.",
     # Conflict
     "TD401": "A teammate logged seq {seq} first; your entry was not saved after {attempts} tries. Submit it again.",
     "TD450": "Too many failed sign-ins for this account or address; try again in {seconds} s.",

@@ -183,3 +183,21 @@ def test_analyze_loads_neither_the_store_nor_the_other_commands(tmp_path: Path) 
     proc = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
     assert '"label": "threat"' in proc.stdout  # the command ran and found the threat
     assert "LOADED []" in proc.stderr
+
+
+def test_user_commands_manage_an_account_from_the_terminal(tmp_path: Path) -> None:
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+
+    def td(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "talkdown", "user", *args], env=env, input=stdin,
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+
+    assert td("add", "lee", "--role", "scribe", "--password-stdin", stdin="correct horse battery\n").returncode == 0
+    assert json.loads(td("role", "LEE", "observer", "--json").stdout)["change"] == "now observer"
+    assert td("disable", "lee").stdout.strip() == "lee: disabled"
+    reset = json.loads(td("password", "lee", "--password-stdin", "--json", stdin="a new long password\n").stdout)
+    assert reset == {"username": "lee", "change": "password set; 0 open session(s) ended", "sessions_ended": 0}
+    assert json.loads(td("list", "--json").stdout) == [{"username": "lee", "role": "observer", "disabled": True}]
+    missing = td("enable", "nobody")
+    assert missing.returncode == 4 and missing.stderr.startswith("error[TD250]")

@@ -111,3 +111,48 @@ def test_the_audit_log_refuses_update_and_delete(app: App, statement: str) -> No
     with pytest.raises(DBAPIError), app.accounts.engine.begin() as conn:
         conn.execute(text(statement))
     assert [r.actor for r in accounts.list_audit(app)] == ["user:lee"]
+
+
+def test_a_disabled_account_cannot_sign_in_and_its_open_session_ends(app: App) -> None:
+    _add(app)
+    session = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    accounts.set_disabled(app, "Lee", disabled=True, by="user:admin")
+    assert accounts.find_session(app, session.token) is None  # at its next request
+    with pytest.raises(TalkdownError) as refused:
+        accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    assert refused.value.code == "TD150"
+    accounts.set_disabled(app, "lee", disabled=False, by="user:admin")
+    assert accounts.find_session(app, accounts.sign_in(app, username="lee", password=PASSWORD, client="c").token)
+    assert [(r.actor, r.action, r.target) for r in accounts.list_audit(app) if r.action.startswith("user.")][-2:] == [
+        ("user:admin", "user.disable", "lee"),
+        ("user:admin", "user.enable", "lee"),
+    ]
+
+
+def test_a_new_role_applies_to_an_open_session_from_its_next_request(app: App) -> None:
+    _add(app, role=AccountRole.SCRIBE)
+    session = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    accounts.set_role(app, "lee", AccountRole.OBSERVER)
+    found = accounts.find_session(app, session.token)
+    assert found is not None and found.role is AccountRole.OBSERVER
+    assert not found.may(Permission.LOG_UTTERANCE)
+
+
+def test_a_password_reset_ends_open_sessions_and_only_the_new_password_opens_one(app: App) -> None:
+    _add(app)
+    open_sessions = [accounts.sign_in(app, username="lee", password=PASSWORD, client=f"c{i}") for i in range(2)]
+    new = "a different long password"
+    assert accounts.reset_password(app, "LEE", new) == ("lee", 2)
+    assert all(accounts.find_session(app, s.token) is None for s in open_sessions)
+    with pytest.raises(TalkdownError):
+        accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    assert accounts.sign_in(app, username="lee", password=new, client="c").user.username == "lee"
+
+
+def test_changing_an_account_that_does_not_exist_or_to_a_short_password_is_refused(app: App) -> None:
+    _add(app)
+    with pytest.raises(TalkdownError) as missing:
+        accounts.set_disabled(app, "nobody", disabled=True)
+    with pytest.raises(TalkdownError) as short:
+        accounts.reset_password(app, "lee", "short")
+    assert (missing.value.code, short.value.code) == ("TD250", "TD154")

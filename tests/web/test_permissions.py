@@ -40,6 +40,7 @@ MATRIX: dict[tuple[str, str], frozenset[R]] = {
     ("GET", f"/api/incidents/{INC}/export"): TEAM | {R.ADMIN},
     ("GET", "/api/users"): {R.ADMIN},
     ("POST", "/api/users"): {R.ADMIN},
+    ("PATCH", "/api/users/{username}"): {R.ADMIN},
     ("GET", "/api/audit"): {R.ADMIN},
     ("GET", "/cases"): ALL,
     ("GET", f"/cases/{CASE_ID}"): ALL,

@@ -87,15 +87,57 @@ def user_add(
 ) -> None:
     """Create a console account (the password is stored only as an argon2id hash)."""
     parsed = accounts.parse_role(role)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    username = accounts.add_user(STATE.app(), username=name, role=parsed, password=password)
+    username = accounts.add_user(STATE.app(), username=name, role=parsed, password=_password(password_stdin))
     if json_out:
         echo_json({"username": username, "role": parsed.value})
     else:
         typer.echo(f"added {username} ({parsed.value})")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+NAME = typer.Argument(..., help="Account name.")
+
+
+def user_disable(name: str = NAME, json_out: bool = JSON_OPTION) -> None:
+    """Disable an account: it cannot sign in, and its open sessions end at their next request."""
+    _changed(accounts.set_disabled(STATE.app(), name, disabled=True), "disabled", json_out)
+
+
+def user_enable(name: str = NAME, json_out: bool = JSON_OPTION) -> None:
+    """Enable a disabled account again."""
+    _changed(accounts.set_disabled(STATE.app(), name, disabled=False), "enabled", json_out)
+
+
+def user_role(
+    name: str = NAME,
+    role: str = typer.Argument(..., help="admin, team_leader, negotiator, scribe, intelligence, observer, instructor."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Change an account's role (from its next request)."""
+    parsed = accounts.parse_role(role)
+    _changed(accounts.set_role(STATE.app(), name, parsed), f"now {parsed.value}", json_out)
+
+
+def user_password(
+    name: str = NAME,
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Set a new password; the account's open sessions end (whoever knew the old one is signed out)."""
+    username, ended = accounts.reset_password(STATE.app(), name, _password(password_stdin))
+    _changed(username, f"password set; {ended} open session(s) ended", json_out, sessions_ended=ended)
+
+
+def _changed(username: str, what: str, json_out: bool, **more: int) -> None:
+    if json_out:
+        echo_json({"username": username, "change": what, **more})
+    else:
+        typer.echo(f"{username}: {what}")
 
 
 def user_list(json_out: bool = JSON_OPTION) -> None:
@@ -113,6 +155,10 @@ def register(app: typer.Typer) -> None:
     users = typer.Typer(no_args_is_help=True)
     users.command("add")(user_add)
     users.command("list")(user_list)
+    users.command("disable")(user_disable)
+    users.command("enable")(user_enable)
+    users.command("role")(user_role)
+    users.command("password")(user_password)
     app.add_typer(users, name="user", help="Console accounts.")
 
 

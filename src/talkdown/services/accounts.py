@@ -159,11 +159,42 @@ def _username(value: str) -> str:
 def add_user(app: App, *, username: str, role: AccountRole, password: str, by: str = "system:cli") -> str:
     """Create an account; the password is kept only as an argon2id hash."""
     name = _username(username)
-    if len(password) < MIN_PASSWORD:
-        raise TalkdownError("TD154", what="A password", problem=f"at least {MIN_PASSWORD} characters")
-    app.accounts.add_user(username=name, password_hash=_hasher.hash(password), role=role.value, at=app.clock.now())
+    hashed = _hasher.hash(_check_password(password))
+    app.accounts.add_user(username=name, password_hash=hashed, role=role.value, at=app.clock.now())
     audit(app, actor=by, action="user.add", target=name, detail=f"role={role.value}")
     return name
+
+
+def _check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise TalkdownError("TD154", what="A password", problem=f"at least {MIN_PASSWORD} characters")
+    return password
+
+
+def _update(app: App, username: str, *, by: str, action: str, detail: str = "", **values: str | bool) -> str:
+    name = _username(username)
+    if not app.accounts.update_user(name, **values):
+        raise TalkdownError("TD250", username=name)
+    audit(app, actor=by, action=action, target=name, detail=detail)
+    return name
+
+
+def set_disabled(app: App, username: str, *, disabled: bool, by: str = "system:cli") -> str:
+    """Disable an account (someone left the team, a laptop was lost) or enable it again. A disabled account
+    cannot sign in and its open sessions stop at their next request (``find_session`` reads the flag)."""
+    return _update(app, username, by=by, action="user.disable" if disabled else "user.enable", disabled=disabled)
+
+
+def set_role(app: App, username: str, role: AccountRole, *, by: str = "system:cli") -> str:
+    """Change an account's role; it applies from the account's next request (sessions read the role each time)."""
+    return _update(app, username, by=by, action="user.role", detail=f"role={role.value}", role=role.value)
+
+
+def reset_password(app: App, username: str, password: str, *, by: str = "system:cli") -> tuple[str, int]:
+    """Set a new password and end the account's open sessions (whoever knew the old one is signed out);
+    returns the account name and how many sessions ended."""
+    name = _update(app, username, by=by, action="user.password", password_hash=_hasher.hash(_check_password(password)))
+    return name, app.accounts.revoke_sessions_of(name)
 
 
 def list_users(app: App) -> list[tuple[str, AccountRole, bool]]:

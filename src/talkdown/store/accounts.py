@@ -86,6 +86,22 @@ class AccountStore:
             rows = conn.execute(select(users).order_by(users.c.username)).all()
         return [UserRow(r.username, r.password_hash, r.role, _parse(r.created_at), bool(r.disabled)) for r in rows]
 
+    def update_user(self, username: str, **values: str | bool) -> bool:
+        """Set ``password_hash``, ``role`` or ``disabled``; False when there is no such account."""
+        with self.engine.begin() as conn:
+            done = conn.execute(update(users).where(users.c.username == username).values(**values))
+        return done.rowcount == 1
+
+    def revoke_sessions_of(self, username: str) -> int:
+        """End every open session of an account (its password was reset); returns how many."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(sessions)
+                .where(and_(sessions.c.username == username, sessions.c.revoked.is_(False)))
+                .values(revoked=True)
+            )
+        return done.rowcount
+
     def set_password_hash(self, username: str, password_hash: str) -> None:
         """Replace a hash: a new password, or the same one re-hashed after the argon2 parameters changed."""
         with self.engine.begin() as conn:

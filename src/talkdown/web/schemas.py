@@ -172,6 +172,14 @@ class UserIn(Input):
     password: Annotated[str, Field(min_length=10, max_length=1000)]
 
 
+class UserChange(Input):
+    """What an admin changes on an account; absent fields stay as they are."""
+
+    role: AccountRole | None = None
+    disabled: bool | None = None
+    password: Annotated[str | None, Field(min_length=10, max_length=1000)] = None
+
+
 class Recorded(BaseModel):
     """What a write returns: the seq of its last event, and the id of the entry it created, if any."""
 
