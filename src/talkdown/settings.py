@@ -7,11 +7,14 @@ works with no server and no network. ``TALKDOWN_DATABASE_URL`` switches to Postg
 from __future__ import annotations
 
 import getpass
+from datetime import tzinfo
 from pathlib import Path
 
 from platformdirs import user_data_path
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from talkdown.domain.display_time import zone_named
 
 
 def _default_actor() -> str:
@@ -32,6 +35,19 @@ class Settings(BaseSettings):
     """Folder of separately licensed models (``esconv-strategy/``); unset: a source checkout's ``models-extra/``."""
     encoder_threads: int | None = Field(default=None, ge=1)
     """Texts the MiniLM graphs run at once per process; unset: one per core, at most two."""
+    timezone: str | None = None
+    """IANA zone the console and the terminal's tables show times in; unset: this computer's own. The record
+    and every export stay UTC (``domain/display_time.py``)."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        zone_named(value)
+        return value
+
+    @property
+    def display_zone(self) -> tzinfo | None:
+        return zone_named(self.timezone)
 
     @property
     def resolved_database_url(self) -> str:

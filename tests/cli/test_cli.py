@@ -201,3 +201,15 @@ def test_user_commands_manage_an_account_from_the_terminal(tmp_path: Path) -> No
     assert json.loads(td("list", "--json").stdout) == [{"username": "lee", "role": "observer", "disabled": True}]
     missing = td("enable", "nobody")
     assert missing.returncode == 4 and missing.stderr.startswith("error[TD250]")
+
+
+def test_the_terminal_board_shows_times_in_talkdown_timezone(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    incident = td("demo").stdout.strip()
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_TIMEZONE": "Asia/Kolkata"}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    shown = subprocess.run([sys.executable, "-m", "talkdown", "incident", "show", incident], env=env,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert shown.returncode == 0 and "times IST" in shown.stdout and " IST " in shown.stdout
+    bad = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], capture_output=True, text=True,
+                         env={**env, "TALKDOWN_TIMEZONE": "Mars/Base"}, timeout=120)  # fmt: skip
+    assert bad.returncode == 3 and "TALKDOWN_TIMEZONE" in bad.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.console import Console, Group
@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from talkdown.domain.display_time import shown, zone_label
 from talkdown.domain.enums import DeadlineStatus
 from talkdown.domain.state import IncidentState
 
@@ -29,7 +30,9 @@ def _party_name(state: IncidentState, party_id: str) -> str:
     return party.name if party else party_id
 
 
-def render_board(console: Console, state: IncidentState, *, now: datetime, lines: int = 15) -> None:
+def render_board(
+    console: Console, state: IncidentState, *, now: datetime, lines: int = 15, zone: tzinfo | None = None
+) -> None:
     header = Text.assemble(
         (state.title, "bold"),
         f"  [{state.incident_type.value}]  {state.status.value}  ",
@@ -47,10 +50,11 @@ def render_board(console: Console, state: IncidentState, *, now: datetime, lines
             d.demand_id, d.item, d.category.value, "yes" if d.negotiable else "[red]NO[/]", str(d.priority), d.status
         )
 
-    deadlines = Table("id", "due (UTC)", "time left", "status", "about", title="Deadlines", expand=True)
+    deadlines = Table("id", "due", "time left", "status", "about", title="Deadlines", expand=True)
     for dl in state.deadlines.values():
         left = time_left(dl.due_at, now) if dl.status in {DeadlineStatus.PENDING, DeadlineStatus.EXTENDED} else "-"
-        deadlines.add_row(dl.deadline_id, dl.due_at.strftime("%H:%M:%S"), left, dl.status.value, dl.description)
+        due = f"{shown(dl.due_at, zone)} {zone_label(dl.due_at, zone)}"
+        deadlines.add_row(dl.deadline_id, due, left, dl.status.value, dl.description)
 
     ledger = Table("kind", "id", "what", "in exchange for", "status", title="Promises and concessions", expand=True)
     for kind, items in (("promise", state.promises), ("concession", state.concessions)):
@@ -59,17 +63,18 @@ def render_board(console: Console, state: IncidentState, *, now: datetime, lines
 
     hostages = Table("id", "alias", "condition", "medical needs", "released", title="Hostages", expand=True)
     for h in state.hostages.values():
-        released = h.released_at.strftime("%H:%M") if h.released_at else ""
+        released = shown(h.released_at, zone, "%H:%M") if h.released_at else ""
         hostages.add_row(h.hostage_id, h.alias, h.condition.value, h.medical_needs, released)
 
     intel = Table("id", "grade", "source", "content", title="Intelligence", expand=True)
     for i in state.intel.values():
         intel.add_row(i.intel_id, i.grade, i.source, i.content)
 
-    exchanges = Table("seq", "time", "speaker", "text", title=f"Latest exchanges ({len(state.utterances)} in all)")
+    title = f"Latest exchanges ({len(state.utterances)} in all; times {zone_label(now, zone)})"
+    exchanges = Table("seq", "time", "speaker", "text", title=title)
     for utt in state.utterances[-lines:]:
         text = f"[strike]{utt.text}[/]" if utt.retracted else utt.text
-        exchanges.add_row(str(utt.seq), utt.when.strftime("%H:%M:%S"), _party_name(state, utt.speaker), text)
+        exchanges.add_row(str(utt.seq), shown(utt.when, zone), _party_name(state, utt.speaker), text)
 
     console.print(Group(parties, demands, deadlines, ledger, hostages, intel, exchanges))
 

@@ -7,6 +7,7 @@ from rich.console import Console
 
 from talkdown.cli.board import board_json, render_board
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.domain.display_time import shown, zone_label
 from talkdown.domain.enums import IncidentType
 from talkdown.services import incidents
 
@@ -53,9 +54,10 @@ def list_(json_out: bool = JSON_OPTION) -> None:
         return
     from rich.table import Table
 
-    table = Table("id", "opened (UTC)", "type", "mode", "events", "title", title="Incidents")
+    table = Table("id", "opened", "type", "mode", "events", "title", title="Incidents")
+    zone = STATE.settings().display_zone
     for r in rows:
-        opened = r.opened_at.strftime("%Y-%m-%d %H:%M")
+        opened = f"{shown(r.opened_at, zone, '%Y-%m-%d %H:%M')} {zone_label(r.opened_at, zone)}"
         table.add_row(r.incident_id, opened, r.incident_type, r.mode, str(r.events), r.title)
     console.print(table)
 
@@ -73,7 +75,7 @@ def show(
     if json_out:
         echo_json(board_json(state, now=now))
     else:
-        render_board(console, state, now=now, lines=lines)
+        render_board(console, state, now=now, lines=lines, zone=STATE.settings().display_zone)
 
 
 @app.command("close")

@@ -100,7 +100,7 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
     """The console for ``source``: an already built ``App`` (tests, ``make run``) or settings to build one."""
     td = source if isinstance(source, App) else build_app(source)
     config = config or WebConfig()
-    templates = build_templates()
+    templates = build_templates(td.settings.display_zone)
     web = FastAPI(
         title="talkdown console",
         version=__version__,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from talkdown.doctrine.metrics import MetricPoint
 from talkdown.domain.annotations import Annotation
+from talkdown.domain.display_time import shown, zone_label
 from talkdown.domain.log import format_time
 from talkdown.domain.state import IncidentState, Utterance
 from talkdown.services.live import Board
@@ -89,10 +90,6 @@ def highlight(text: str, annotations: Sequence[Annotation]) -> Markup:
     return out + escape(text[pos:])
 
 
-def hhmm(value: datetime | None) -> str:
-    return value.strftime("%H:%M:%S") if value else ""
-
-
 def iso(value: datetime | None) -> str:
     return format_time(value) if value else ""
 
@@ -139,7 +136,8 @@ def metric_line(series: Sequence[MetricPoint], metric_id: str) -> str:
     return sparkline([point.values.get(metric_id) for point in series])
 
 
-def build_templates() -> Jinja2Templates:
+def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
+    """The console's templates; times show on the wall clock of ``zone`` (None: this computer's), labelled."""
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -149,7 +147,12 @@ def build_templates() -> Jinja2Templates:
         # every render showed up in the console profile under 50 boards.
         auto_reload=False,
     )
-    env.filters.update(hhmm=hhmm, iso=iso)
+    env.filters.update(
+        hhmm=lambda v: shown(v, zone) if v else "",
+        day=lambda v: shown(v, zone, "%Y-%m-%d %H:%M") if v else "",
+        tz=lambda v: zone_label(v, zone) if v else "",
+        iso=iso,
+    )
     env.globals.update(chips=chips, highlight=highlight, speaker_name=speaker_name, metric_line=metric_line)
     return Jinja2Templates(env=env)
 
