@@ -131,3 +131,22 @@ def _wait_for(session: str, text: str, timeout_s: float = 30.0) -> str:
             return screen
         time.sleep(0.1)
     raise AssertionError(f"{text!r} did not appear; screen was:\n{screen}")
+
+
+def test_a_mistyped_command_is_not_said_to_the_subject_and_a_script_with_one_starts_nothing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    typed = b"/help\nMy name is Sam. What's going on for you right now?\n/state\n/quit\n"
+    proc = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--seed", "3"], input=typed,
+                          env=env, capture_output=True, timeout=120, check=False)  # fmt: skip
+    out = proc.stdout.decode()
+    assert proc.returncode == 0 and "Commands: /inject ID, /state, /quit" in out
+    session = out.rsplit("talkdown train debrief ", 1)[1].split()[0]
+    said = [json.loads(_td(env, "export", session, "--format", "jsonl").stdout)["turns"][i]["text"] for i in (1, 2)]
+    assert said[0].startswith("My name is Sam") and not any(t.startswith("/") for t in said)
+    script = tmp_path / "lines.txt"
+    script.write_text("My name is Sam.\n/hlep\n", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--script", str(script)],
+                             env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert refused.returncode == 3 and "line 2: unknown command '/hlep'" in refused.stderr
+    assert [i["incident_id"] for i in json.loads(_td(env, "incident", "list", "--json").stdout)] == [session]

@@ -52,12 +52,13 @@ def run_command(
 ) -> None:
     """Start a session and talk to the subject (interactive, or scripted with --script)."""
     application = STATE.app()
+    lines = _script_lines(script) if script is not None else None  # a bad script starts no session
     started = train.start_session(application, scenario=scenario, seed=seed, trainee=trainee)
-    if script is not None:
-        _run_script(started, script, llm_url=llm_url, as_json=as_json)
+    if lines is not None:
+        _run_script(started, lines, llm_url=llm_url, as_json=as_json)
         return
     console.print(f"[dim]session {started.session_id} · {started.scenario_id} · seed {seed}[/]")
-    console.print("[dim]Type your lines. /inject ID, /state, /quit.[/]")
+    console.print(f"[dim]Type your lines. {COMMANDS}[/]")
     console.print(f"[bold red]Subject:[/] {started.opening}")
     outcome = None
     while outcome is None:
@@ -67,22 +68,30 @@ def run_command(
             break
         if not line:
             continue
-        if line in ("/quit", "/exit"):
-            break
         if first_surrogate(line) is not None:  # bytes the terminal's encoding could not read (domain/text.py)
             console.print("[red]Part of that line could not be read as UTF-8 text; type it again.[/]")
             continue
-        if line.startswith("/inject"):
-            _inject(started.session_id, line.removeprefix("/inject").strip())
+        command, _, argument = line.partition(" ")
+        if command in QUIT:
+            break
+        if command == "/inject":
+            _inject(started.session_id, argument.strip())
             continue
-        if line == "/state":
+        if command == "/state":
             gauges = train.get_session_state(application, started.session_id)
             console.print("  ".join(f"{k} {v}" for k, v in gauges.items()), style="yellow")
+            continue
+        if command.startswith("/"):  # a typo of a command is not a line said to the subject (nor scored)
+            console.print(f"[yellow]{COMMANDS}[/]")
             continue
         result = train.take_turn(application, started.session_id, text=line, llm_url=llm_url)
         console.print(f"[bold red]Subject:[/] {result.reply}")
         outcome = result.outcome
     _print_summary(started.session_id)
+
+
+QUIT = ("/quit", "/exit")
+COMMANDS = "Commands: /inject ID, /state, /quit. A line starting with / is never said to the subject."
 
 
 def _inject(session_id: str, inject_id: str) -> None:
@@ -94,20 +103,37 @@ def _inject(session_id: str, inject_id: str) -> None:
     console.print(f"[yellow]inject {inject_id} logged at seq {seq}[/]")
 
 
-def _run_script(started: train.SessionStarted, script: Path, *, llm_url: str | None, as_json: bool) -> None:
+def _script_lines(script: Path) -> list[str]:
+    """The lines to play, up to a /quit: blank lines and # comments left out, commands checked first."""
     try:
         lines = [ln.strip() for ln in script.read_text(encoding="utf-8-sig").splitlines()]
     except (OSError, UnicodeDecodeError) as exc:
         raise TalkdownError("TD107", file=str(script), problem=str(exc)) from exc
+    kept = []
+    for number, line in enumerate(lines, start=1):
+        command = line.partition(" ")[0]
+        if command in QUIT:
+            break
+        if command.startswith("/") and command not in ("/inject", "/state"):
+            problem = f"unknown command '{command}' (use /inject ID, /state or /quit)"
+            raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
+        if line and not line.startswith("#"):
+            kept.append(line)
+    return kept
+
+
+def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str | None, as_json: bool) -> None:
     application = STATE.app()
     transcript: list[dict[str, object]] = [{"speaker": "subject", "text": started.opening}]
     result = None
     for line in lines:
-        if not line or line.startswith("#"):
+        command, _, argument = line.partition(" ")
+        if command == "/inject":
+            seq = train.issue_inject(application, started.session_id, inject=argument.strip())
+            transcript.append({"inject": argument.strip(), "seq": seq})
             continue
-        if line.startswith("/inject "):
-            seq = train.issue_inject(application, started.session_id, inject=line.split(maxsplit=1)[1])
-            transcript.append({"inject": line.split(maxsplit=1)[1], "seq": seq})
+        if command == "/state":
+            transcript.append({"state": train.get_session_state(application, started.session_id)})
             continue
         result = train.take_turn(application, started.session_id, text=line, llm_url=llm_url)
         transcript.append({"speaker": "trainee", "text": line, "seq": result.trainee_seq})
