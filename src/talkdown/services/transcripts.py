@@ -105,9 +105,7 @@ def transcript_of(state: IncidentState) -> Transcript:
             TranscriptTurn(
                 speaker=party.name if party else utt.speaker,
                 text=utt.text,
-                time=utt.source_time
-                if start is None
-                else format_stamp((utt.when - start).total_seconds(), decimal="."),
+                time=_elapsed(utt.when, start) if start is not None else utt.source_time,
                 end_time=end_time if isinstance(end_time, str) else None,
                 role=role if isinstance(role, str) else None,
                 labels=utt.labels,
