@@ -149,3 +149,12 @@ def test_an_analysed_incident_exports_its_stored_labels_with_scores(app: App, tm
     assert [t.turns[0].text for t in convokit_io.read_corpus(tmp_path / "after")] == [
         "If you come in I'll shoot him."
     ]  # and it reads back as the transcript, the analysis left out
+
+
+def test_an_incidents_utterances_carry_their_unix_time_as_convokit_timestamp(app: App, tmp_path: Path) -> None:
+    incident = open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    say(app, incident, speaker="Dana", text="What happened tonight?", role_if_new=Role.PRIMARY)
+    say(app, incident, speaker="Mark", text="Leave me alone.", role_if_new=Role.SUBJECT)
+    convokit_io.export_convokit(tmp_path / "c", incident=incident, app=app)
+    said = [u.when.timestamp() for u in get_incident(app, incident).utterances]
+    assert [r["timestamp"] for r in _lines(tmp_path / "c")] == said and said[0] < said[1]

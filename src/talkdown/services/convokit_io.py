@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,19 @@ def _by_family(found: Sequence[Annotation]) -> dict[str, JsonValue]:
     return {family: dict(labels) for family, labels in families.items()}
 
 
+def _timestamp(time: str) -> float | None:
+    """ConvoKit's ``timestamp``: seconds into the call for a transcript's stamp, Unix time for an incident's
+    ISO 8601 instant (ConvoKit's own corpora use Unix time); None when neither (the turn's index is used)."""
+    stamp = parse_stamp(time)
+    if stamp is not None:
+        return stamp
+    try:
+        instant = datetime.fromisoformat(time)
+    except ValueError:
+        return None
+    return instant.timestamp() if instant.tzinfo is not None else None
+
+
 def _type_index(objects: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     """ConvoKit's index: each meta key → the Python type names of its values, as ``str(type(v))`` gives them."""
     index: dict[str, list[str]] = {}
@@ -144,7 +158,7 @@ def write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str)
                 meta: dict[str, Any] = {"side": turn.role, "labels": turn.labels, "time": turn.time, "idx": idx}
                 if "talkdown" in turn.extra:
                     meta["talkdown"] = turn.extra["talkdown"]
-                stamp = parse_stamp(turn.time) if turn.time else None
+                stamp = _timestamp(turn.time) if turn.time else None
                 row: dict[str, Any] = {
                     "id": uid,
                     "conversation_id": first,
