@@ -41,6 +41,9 @@ MATRIX: dict[tuple[str, str], frozenset[R]] = {
     ("GET", "/api/users"): {R.ADMIN},
     ("POST", "/api/users"): {R.ADMIN},
     ("PATCH", "/api/users/{username}"): {R.ADMIN},
+    ("GET", "/accounts"): {R.ADMIN},
+    ("POST", "/accounts"): {R.ADMIN},
+    ("POST", "/accounts/{username}"): {R.ADMIN},
     ("GET", "/api/audit"): {R.ADMIN},
     ("GET", "/cases"): ALL,
     ("GET", f"/cases/{CASE_ID}"): ALL,
@@ -107,6 +110,9 @@ def _routes(console: Console) -> set[tuple[str, str]]:
         ("GET", "/login"),
         ("POST", "/login"),
         ("GET", "/openapi.json"),
+        ("GET", "/accounts"),
+        ("POST", "/accounts"),
+        ("POST", "/accounts/{username}"),
     }
     forms = {
         ("POST", p.replace("/api", "", 1)) for m, p in found if m == "POST" and p.startswith(f"/api/incidents/{INC}/")

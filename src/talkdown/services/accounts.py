@@ -197,6 +197,32 @@ def reset_password(app: App, username: str, password: str, *, by: str = "system:
     return name, app.accounts.revoke_sessions_of(name)
 
 
+def change_user(
+    app: App,
+    username: str,
+    *,
+    by: SignedIn,
+    role: AccountRole | None = None,
+    disabled: bool | None = None,
+    password: str | None = None,
+) -> tuple[str, AccountRole, bool]:
+    """What an admin changes from the console, in one call: the account as it is now. An admin may not disable
+    or demote their own account there (TD351), so the console always keeps one; the terminal still can."""
+    name = _username(username)
+    if name == by.username and (disabled or role not in (None, AccountRole.ADMIN)):
+        raise TalkdownError("TD351", action="disable or demote")
+    if role is not None:
+        set_role(app, name, role, by=by.actor)
+    if disabled is not None:
+        set_disabled(app, name, disabled=disabled, by=by.actor)
+    if password is not None:
+        reset_password(app, name, password, by=by.actor)
+    found = next((u for u in list_users(app) if u[0] == name), None)
+    if found is None:
+        raise TalkdownError("TD250", username=name)
+    return found
+
+
 def list_users(app: App) -> list[tuple[str, AccountRole, bool]]:
     return [(u.username, AccountRole(u.role), u.disabled) for u in app.accounts.list_users()]
 

@@ -16,7 +16,6 @@ from starlette.concurrency import run_in_threadpool
 
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts
-from talkdown.services.accounts import AccountRole
 from talkdown.web.config import WebConfig
 from talkdown.web.deps import (
     PRE_CSRF_COOKIE,
@@ -162,19 +161,10 @@ def api_change_user(
     app: AppDep, user: Admin, username: Annotated[str, Path(max_length=64)], body: UserChange
 ) -> UserOut:
     """Disable or enable an account, change its role, or reset its password (which ends its open sessions)."""
-    name = username.strip().lower()
-    if name == user.username and (body.disabled or (body.role not in (None, AccountRole.ADMIN))):
-        raise TalkdownError("TD351", action="disable or demote")
-    if body.role is not None:
-        accounts.set_role(app, name, body.role, by=user.actor)
-    if body.disabled is not None:
-        accounts.set_disabled(app, name, disabled=body.disabled, by=user.actor)
-    if body.password is not None:
-        accounts.reset_password(app, name, body.password, by=user.actor)
-    found = next((u for u in accounts.list_users(app) if u[0] == name), None)
-    if found is None:
-        raise TalkdownError("TD250", username=name)
-    return UserOut(username=found[0], role=found[1], disabled=found[2])
+    name, role, disabled = accounts.change_user(
+        app, username, by=user, role=body.role, disabled=body.disabled, password=body.password
+    )
+    return UserOut(username=name, role=role, disabled=disabled)
 
 
 @router.get("/api/audit", tags=["accounts"], responses={401: {}, 403: {}})
