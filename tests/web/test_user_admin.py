@@ -60,6 +60,7 @@ def test_the_accounts_page_does_the_same_with_forms_and_only_admins_see_it(tmp_p
         page = admin.get("/accounts").text
         assert 'hx-post="/accounts/lee"' in page and 'href="/accounts"' in page
         assert 'href="/accounts"' not in lee.get("/incidents").text and lee.get("/accounts").status_code == 403
+        assert "<td>user:lee</td><td>denied</td>" in admin.get("/accounts").text  # the refusal, in recent activity
 
         form = {"csrf_token": token}
         added = admin.post("/accounts", data={**form, "username": "Kim", "role": "negotiator",

@@ -320,6 +320,11 @@ def list_audit(app: App, *, after_id: int = 0, limit: int = 500) -> list[AuditRo
     return app.accounts.list_audit(after_id=after_id, limit=limit)
 
 
+def recent_audit(app: App, *, limit: int = 50) -> list[AuditRow]:
+    """The latest entries, newest first: what an admin scans for failed sign-ins, refusals and exports."""
+    return app.accounts.list_audit(limit=limit, newest_first=True)
+
+
 def acting_as(app: App, user: SignedIn) -> App:
     """The same application graph, recording as this user.
 

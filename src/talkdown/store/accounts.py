@@ -177,10 +177,13 @@ class AccountStore:
         with self.engine.begin() as conn:
             conn.execute(audit_log.insert(), [row])
 
-    def list_audit(self, *, after_id: int = 0, limit: int = 500, actions: Sequence[str] = ()) -> list[AuditRow]:
+    def list_audit(
+        self, *, after_id: int = 0, limit: int = 500, actions: Sequence[str] = (), newest_first: bool = False
+    ) -> list[AuditRow]:
         query = select(audit_log).where(audit_log.c.id > after_id)
         if actions:
             query = query.where(audit_log.c.action.in_(list(actions)))
+        order = audit_log.c.id.desc() if newest_first else audit_log.c.id
         with self._reader().connect() as conn:
-            rows = conn.execute(query.order_by(audit_log.c.id).limit(limit)).all()
+            rows = conn.execute(query.order_by(order).limit(limit)).all()
         return [AuditRow(r.id, _parse(r.at), r.actor, r.action, r.outcome, r.target, r.client, r.detail) for r in rows]

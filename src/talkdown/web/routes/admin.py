@@ -24,7 +24,14 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/accounts")
 def accounts_page(request: Request, app: AppDep, user: Admin) -> Response:
-    return _page(request, "accounts/list.html", user, users=accounts.list_users(app), roles=list(AccountRole))
+    return _page(
+        request,
+        "accounts/list.html",
+        user,
+        users=accounts.list_users(app),
+        roles=list(AccountRole),
+        recent=accounts.recent_audit(app),
+    )
 
 
 @router.post("/accounts")
