@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from talkdown.services import incidents, live, verify
@@ -94,3 +95,18 @@ def test_opening_an_incident_records_the_user_as_actor(console: Console) -> None
     assert response.status_code == 201
     env = live.events_after(console.app, response.json()["id"], 0)[0]
     assert env.actor == "user:scribe" and isinstance(env.at, datetime)
+
+
+def test_the_board_offers_every_export_its_role_may_take_and_each_link_works(console: Console) -> None:
+    leader, scribe = console.client(R.TEAM_LEADER), console.client(R.SCRIBE)
+    page = leader.get(f"/incidents/{console.incident_id}").text
+    links = re.findall(rf'href="(/api/incidents/{console.incident_id}/export\?format=(\w+))"', page)
+    assert [f for _, f in links] == ["events", "jsonl", "csv", "text", "vtt", "srt"]
+    for url, fmt in links:
+        got = leader.get(url)
+        assert (
+            got.status_code == 200
+            and f"{console.incident_id}.{'events.json' if fmt == 'events' else fmt}"
+            in (got.headers["content-disposition"])
+        )
+    assert "/export?format=" not in scribe.get(f"/incidents/{console.incident_id}").text
