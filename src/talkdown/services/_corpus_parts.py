@@ -30,7 +30,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services._corpus_rows import ChunkResult, conversation_schema, utterance_schema
 from talkdown.services.formats import FORMATS, Transcript, decode, detect_format, parse
 from talkdown.services.formats.csvfmt import FORMULA
-from talkdown.services.formats.streams import STREAM_ERRORS, numbered_lines, plain_name, read_all, unpacked
+from talkdown.services.streams import STREAM_ERRORS, numbered_lines, plain_name, read_all, unpacked
 
 MANIFEST_VERSION = 1
 

@@ -37,7 +37,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services._corpus_parts import PartStore, transcripts_of
 from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
 from talkdown.services.formats import FORMATS
-from talkdown.services.formats.streams import plain_name
+from talkdown.services.streams import plain_name
 
 CHUNK_SIZE = 500
 T = TypeVar("T")
@@ -147,7 +147,7 @@ def resolve_inputs(inputs: Sequence[str]) -> list[Path]:
 
 
 def _suffix(path: Path) -> str:
-    """``.jsonl`` for ``calls.jsonl`` and ``calls.jsonl.gz`` alike (gzip is read through, ``formats.streams``)."""
+    """``.jsonl`` for ``calls.jsonl`` and ``calls.jsonl.gz`` alike (gzip is read through, ``services.streams``)."""
     return PurePath(plain_name(path)).suffix.lower()
 
 

@@ -40,7 +40,7 @@ from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.pipeline import AnalyzerInfo, Pipeline
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
-from talkdown.services.formats.streams import not_text, numbered_lines, unpacked
+from talkdown.services.streams import not_text, numbered_lines, unpacked
 
 WINDOW = 8
 """Previous turns given as context: enough for mirroring/paraphrase checks, small enough for long chats."""
@@ -273,7 +273,7 @@ def _bad(path: Path, line: int, problem: str) -> TalkdownError:
 
 def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, conversation object), one line at a time, with byte-level progress; a gzip file is
-    read through as it streams (``formats.streams``)."""
+    read through as it streams (``services.streams``)."""
     read = 0
     try:
         disk = path.open("rb")

@@ -10,8 +10,7 @@ from __future__ import annotations
 import codecs
 
 from talkdown.errors import TalkdownError
-
-from .streams import not_text
+from talkdown.services.streams import not_text
 
 # Bytes 0x80-0x9F are C1 control characters in Latin-1, never typed on purpose, but curly quotes, dashes and
 # the euro sign in Windows-1252: their presence is the usual tell of a file saved on Windows.
