@@ -24,6 +24,9 @@ DEMO_USER = "demo"
 DEMO_PASSWORD = "talkdown-demo"  # noqa: S105  # printed by `make run`; demo databases only, by design
 
 
+ROLES_HELP = ", ".join(r.value for r in accounts.AccountRole) + "."
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind; localhost by default."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
@@ -79,9 +82,7 @@ def serve(
 
 def user_add(
     name: str = typer.Argument(..., help="Account name: letters, digits, '.', '_' or '-'."),
-    role: str = typer.Option(
-        ..., "--role", help="admin, team_leader, negotiator, scribe, intelligence, observer, instructor."
-    ),
+    role: str = typer.Option(..., "--role", help=ROLES_HELP),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
     json_out: bool = JSON_OPTION,
 ) -> None:
@@ -115,7 +116,7 @@ def user_enable(name: str = NAME, json_out: bool = JSON_OPTION) -> None:
 
 def user_role(
     name: str = NAME,
-    role: str = typer.Argument(..., help="admin, team_leader, negotiator, scribe, intelligence, observer, instructor."),
+    role: str = typer.Argument(..., help=ROLES_HELP),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Change an account's role (from its next request)."""
