@@ -120,3 +120,11 @@ def test_list_filters_by_type_tag_and_outcome(app: App) -> None:
     rows = cases.list_cases(app, incident_type=IncidentType.PRISON, outcome=Outcome.NEGOTIATED_SURRENDER)
     assert rows and all(lc.case.type is IncidentType.PRISON for lc in rows)
     assert all(lc.case.outcome is Outcome.NEGOTIATED_SURRENDER for lc in rows)
+
+
+def test_search_matches_where_words_start_not_inside_them(app: App) -> None:
+    # "Lima" found the Iranian Embassy siege too, for its "negotiating climate".
+    assert [lc.case.id for lc in cases.search_cases(app, "Lima")] == ["lima-japanese-residence-1996"]
+    plural = {lc.case.id for lc in cases.search_cases(app, "hostage")}
+    assert "iranian-embassy-london-1980" in plural  # "hostages" starts with the word asked for
+    assert cases.search_cases(app, "imate") == [] and cases.search_cases(app, "  ?! ") == []

@@ -112,15 +112,16 @@ def search_cases(app: App, query: str) -> list[LibraryCase]:
     """Cases containing every word of ``query`` (any field, case-insensitive), most mentions first.
 
     Word search rather than TF-IDF ranking, because people search the library for names and places
-    ("Stockholm", "amnesty") and expect exactly the cases that mention them.
+    ("Stockholm", "amnesty") and expect exactly the cases that mention them. A word matches where a word of the
+    text starts ("hostage" finds "hostages"); inside one it does not ("Lima" found "climate").
     """
-    words = [w for w in re.findall(r"\w+", query.lower()) if w]
+    words = [re.compile(rf"\b{re.escape(w)}") for w in re.findall(r"\w+", query.lower()) if w]
     if not words:
         return []
     hits: list[tuple[int, int, LibraryCase]] = []
     for pos, lc in enumerate(load_library(app)):
         text = _haystack(lc.case)
-        counts = [text.count(w) for w in words]
+        counts = [len(w.findall(text)) for w in words]
         if all(counts):
             hits.append((-sum(counts), pos, lc))
     return [lc for _, _, lc in sorted(hits, key=lambda h: (h[0], h[1]))]
