@@ -19,7 +19,7 @@ from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.domain.annotations import Annotation, Span
 from talkdown.errors import TalkdownError
-from talkdown.services.evaluate import EvalReport, evaluate_files
+from talkdown.services.evaluate import EvalReport, conversation_files, evaluate_files
 
 
 def _ann(name: str, family: str, label: str) -> Annotation:
@@ -313,3 +313,17 @@ def test_a_low_confidence_placeholder_is_no_label_but_a_confident_invented_label
         "bogus": (0.0, 0.0, 0.0, 0),
     }
     assert report.families["talkdown_cue"].macro_f1 == pytest.approx(1 / 3)
+
+
+def test_a_folder_is_scored_as_the_conversation_files_under_it(tmp_path: Path, report: EvalReport) -> None:
+    (tmp_path / "in" / "more").mkdir(parents=True)
+    _write(tmp_path / "in", LINES[:2], "a.jsonl")
+    (tmp_path / "in" / "more" / "b.jsonl.gz").write_bytes(gzip.compress(("\n".join(LINES[2:]) + "\n").encode()))
+    (tmp_path / "in" / "README.md").write_text("not a conversation file", encoding="utf-8")
+    files = conversation_files([tmp_path / "in"])
+    assert [p.name for p in files] == ["a.jsonl", "b.jsonl.gz"]
+    assert evaluate_files(files, pipeline=_pipeline()).to_json() == report.to_json()  # the same as one whole file
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(TalkdownError) as err:
+        conversation_files([tmp_path / "empty"])
+    assert err.value.code == "TD121"

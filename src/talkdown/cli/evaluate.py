@@ -25,7 +25,14 @@ from talkdown.analysis.base import Side, Turn
 from talkdown.cli.state import iso_time
 from talkdown.domain.clock import SystemClock
 from talkdown.errors import TalkdownError
-from talkdown.services.evaluate import WINDOW, EvalReport, TextAnalysis, analyze_text, evaluate_files
+from talkdown.services.evaluate import (
+    WINDOW,
+    EvalReport,
+    TextAnalysis,
+    analyze_text,
+    conversation_files,
+    evaluate_files,
+)
 
 _SIDE_PREFIXES: tuple[Side, ...] = ("negotiator", "subject", "party")
 
@@ -60,14 +67,16 @@ class _RichProgress:
 
 
 def eval_command(
-    files: list[Path] = typer.Argument(..., help="Conversation JSONL files (the ../shared/data format), or .jsonl.gz."),
+    files: list[Path] = typer.Argument(
+        ..., help="Conversation JSONL files (the ../shared/data format; .jsonl.gz too), or folders of them."
+    ),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout instead of tables."),
     window: int = typer.Option(WINDOW, "--window", min=0, help="Earlier turns given to each turn as context."),
 ) -> None:
     """Score talkdown's labels against labelled conversation files: per family n, macro-F1 and per-label P/R/F1."""
     err = Console(stderr=True)
     with _RichProgress(err) as progress:
-        report = evaluate_files(files, progress=progress, window=window)
+        report = evaluate_files(conversation_files(files), progress=progress, window=window)
     if report.skipped:
         err.print(f"not scored (talkdown does not predict them): {', '.join(report.skipped)}", style="dim")
     if json_out:

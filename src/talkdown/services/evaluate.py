@@ -33,14 +33,14 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Literal, Protocol
 
 from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.pipeline import AnalyzerInfo, Pipeline
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
-from talkdown.services.streams import not_text, numbered_lines, unpacked
+from talkdown.services.streams import not_text, numbered_lines, plain_name, unpacked
 
 WINDOW = 8
 """Previous turns given as context: enough for mirroring/paraphrase checks, small enough for long chats."""
@@ -349,6 +349,26 @@ def _gold(path: Path, lineno: int, where: str, family: str, labels: object) -> L
 
 
 # ---------------------------------------------------------------- the use case
+
+
+_CONVERSATION_FILES = (".jsonl", ".ndjson")
+
+
+def conversation_files(paths: Sequence[Path]) -> list[Path]:
+    """The files to score: each file as given; for a folder, every ``.jsonl``/``.ndjson`` (or ``.gz`` of one)
+    under it, sorted. A folder holding none is TD121, not an empty report."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        inside = sorted(
+            p for p in path.rglob("*") if p.is_file() and PurePath(plain_name(p)).suffix.lower() in _CONVERSATION_FILES
+        )
+        if not inside:
+            raise TalkdownError("TD121", pattern=str(path))
+        found.extend(inside)
+    return found
 
 
 def evaluate_files(
