@@ -18,7 +18,7 @@ import os
 import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -30,7 +30,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services._corpus_rows import ChunkResult, conversation_schema, utterance_schema
 from talkdown.services.formats import FORMATS, Transcript, decode, detect_format, parse
 from talkdown.services.formats.csvfmt import FORMULA
-from talkdown.services.streams import STREAM_ERRORS, numbered_lines, plain_name, read_all, unpacked
+from talkdown.services.streams import STREAM_ERRORS, lines_of, plain_name, plain_suffix, read_all
 
 MANIFEST_VERSION = 1
 
@@ -38,8 +38,7 @@ MANIFEST_VERSION = 1
 def transcripts_of(path: Path) -> Iterator[Transcript]:
     """The conversations of one file. JSONL is read a line at a time (memory flat in the file's size);
     the single-conversation formats (text, WebVTT, SubRip, CSV) are parsed whole."""
-    name = plain_name(path)
-    if PurePath(name).suffix.lower() in FORMATS["jsonl"].extensions:
+    if plain_suffix(path) in FORMATS["jsonl"].extensions:
         yield from _jsonl(path)
         return
     try:
@@ -47,17 +46,13 @@ def transcripts_of(path: Path) -> Iterator[Transcript]:
     except STREAM_ERRORS as exc:
         raise TalkdownError("TD107", file=str(path), problem=getattr(exc, "strerror", None) or str(exc)) from exc
     text = decode(raw, file=str(path))
-    yield from parse(text, fmt=detect_format(name, text), file=str(path))
+    yield from parse(text, fmt=detect_format(plain_name(path), text), file=str(path))
 
 
 def _jsonl(path: Path) -> Iterator[Transcript]:
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
     seen = False
-    with fh, unpacked(fh) as stream:
-        for number, raw in numbered_lines(path, stream):
+    with lines_of(path) as (lines, _):
+        for number, raw in lines:
             if not raw.strip():
                 continue
             try:

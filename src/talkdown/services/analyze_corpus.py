@@ -29,7 +29,7 @@ import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from talkdown.analysis.runtime import Runtime, current
@@ -37,7 +37,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services._corpus_parts import PartStore, transcripts_of
 from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
 from talkdown.services.formats import FORMATS
-from talkdown.services.streams import plain_name
+from talkdown.services.streams import plain_suffix
 
 CHUNK_SIZE = 500
 T = TypeVar("T")
@@ -134,7 +134,7 @@ def resolve_inputs(inputs: Sequence[str]) -> list[Path]:
         if path.is_file():
             matches = [path]
         elif path.is_dir():
-            matches = sorted(p for p in path.rglob("*") if p.is_file() and _suffix(p) in known)
+            matches = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in known)
         else:
             matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
         if not matches:
@@ -144,11 +144,6 @@ def resolve_inputs(inputs: Sequence[str]) -> list[Path]:
     for p in found:
         unique.setdefault(p.resolve(), None)
     return list(unique)
-
-
-def _suffix(path: Path) -> str:
-    """``.jsonl`` for ``calls.jsonl`` and ``calls.jsonl.gz`` alike (gzip is read through, ``services.streams``)."""
-    return PurePath(plain_name(path)).suffix.lower()
 
 
 def conversations_path(out: Path) -> Path:

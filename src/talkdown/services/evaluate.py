@@ -33,14 +33,14 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.pipeline import AnalyzerInfo, Pipeline
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
-from talkdown.services.streams import not_text, numbered_lines, plain_name, unpacked
+from talkdown.services.streams import lines_of, not_text, plain_suffix
 
 WINDOW = 8
 """Previous turns given as context: enough for mirroring/paraphrase checks, small enough for long chats."""
@@ -275,12 +275,8 @@ def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int,
     """Yield (line number, conversation object), one line at a time, with byte-level progress; a gzip file is
     read through as it streams (``services.streams``)."""
     read = 0
-    try:
-        disk = path.open("rb")
-    except OSError as exc:
-        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or type(exc).__name__) from exc
-    with disk, unpacked(disk) as stream:
-        for lineno, raw in numbered_lines(path, stream):
+    with lines_of(path) as (lines, disk):
+        for lineno, raw in lines:
             if progress is not None:
                 done = disk.tell()  # bytes of the file on disk: compressed ones for a .gz
                 progress.advance(done - read)
@@ -352,6 +348,8 @@ def _gold(path: Path, lineno: int, where: str, family: str, labels: object) -> L
 
 
 _CONVERSATION_FILES = (".jsonl", ".ndjson")
+"""``formats.FORMATS["jsonl"]``'s extensions, spelled here: importing the formats loads every parser (~36 ms),
+which ``talkdown analyze``'s one-line path, through this module, does not need."""
 
 
 def conversation_files(paths: Sequence[Path]) -> list[Path]:
@@ -362,9 +360,7 @@ def conversation_files(paths: Sequence[Path]) -> list[Path]:
         if not path.is_dir():
             found.append(path)
             continue
-        inside = sorted(
-            p for p in path.rglob("*") if p.is_file() and PurePath(plain_name(p)).suffix.lower() in _CONVERSATION_FILES
-        )
+        inside = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in _CONVERSATION_FILES)
         if not inside:
             raise TalkdownError("TD121", pattern=str(path))
         found.extend(inside)

@@ -13,8 +13,9 @@ import codecs
 import gzip
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from io import BufferedIOBase, BufferedReader
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from talkdown.errors import TalkdownError
 
@@ -51,6 +52,11 @@ def plain_name(path: Path) -> str:
     return path.name[: -len(GZIP_SUFFIX)] if path.name.lower().endswith(GZIP_SUFFIX) else path.name
 
 
+def plain_suffix(path: Path) -> str:
+    """``.jsonl`` for ``calls.jsonl`` and ``calls.JSONL.gz`` alike: the extension that names the format."""
+    return PurePath(plain_name(path)).suffix.lower()
+
+
 def unpacked(raw: BufferedReader) -> BufferedIOBase:
     """``raw`` itself, or a gzip reader over it when it starts with gzip's magic bytes. Iterate it for lines;
     ``raw.tell()`` is how far the reading has come on disk (for a progress bar sized by ``stat().st_size``).
@@ -58,7 +64,19 @@ def unpacked(raw: BufferedReader) -> BufferedIOBase:
     return gzip.GzipFile(fileobj=raw, mode="rb") if raw.peek(2)[:2] == GZIP_MAGIC else raw
 
 
-def numbered_lines(path: Path, stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
+@contextmanager
+def lines_of(path: Path) -> Iterator[tuple[Iterator[tuple[int, bytes]], BufferedReader]]:
+    """The numbered lines of a file (gzip read through as it streams) and the file on disk, whose ``tell()`` is
+    how far the reading has come. A file that cannot be opened is TD107; a damaged gzip stream, TD101."""
+    try:
+        disk = path.open("rb")
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
+    with disk, unpacked(disk) as stream:
+        yield _numbered(path, stream), disk
+
+
+def _numbered(path: Path, stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     """(1-based line number, line) of ``stream``; a damaged gzip stream is TD101 on the line it breaks in."""
     number = 0
     try:
