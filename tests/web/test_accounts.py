@@ -156,3 +156,13 @@ def test_changing_an_account_that_does_not_exist_or_to_a_short_password_is_refus
     with pytest.raises(TalkdownError) as short:
         accounts.reset_password(app, "lee", "short")
     assert (missing.value.code, short.value.code) == ("TD250", "TD154")
+
+
+def test_a_console_change_with_a_refused_password_changes_nothing(app: App) -> None:
+    _add(app, "root", AccountRole.ADMIN)
+    _add(app)
+    admin = accounts.find_session(app, accounts.sign_in(app, username="root", password=PASSWORD, client="c").token)
+    assert admin is not None
+    with pytest.raises(TalkdownError) as short:
+        accounts.change_user(app, "lee", by=admin, role=AccountRole.OBSERVER, disabled=True, password="short")
+    assert short.value.code == "TD154" and ("lee", AccountRole.SCRIBE, False) in accounts.list_users(app)

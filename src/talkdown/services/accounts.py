@@ -211,16 +211,18 @@ def change_user(
     name = _username(username)
     if name == by.username and (disabled or role not in (None, AccountRole.ADMIN)):
         raise TalkdownError("TD351", action="disable or demote")
+    if password is not None:
+        _check_password(password)  # before any change: a refused password leaves the account as it was
     if role is not None:
         set_role(app, name, role, by=by.actor)
     if disabled is not None:
         set_disabled(app, name, disabled=disabled, by=by.actor)
     if password is not None:
         reset_password(app, name, password, by=by.actor)
-    found = next((u for u in list_users(app) if u[0] == name), None)
+    found = app.accounts.find_user(name)
     if found is None:
         raise TalkdownError("TD250", username=name)
-    return found
+    return found.username, AccountRole(found.role), found.disabled
 
 
 def list_users(app: App) -> list[tuple[str, AccountRole, bool]]:
@@ -267,7 +269,7 @@ def sign_in(app: App, *, username: str, password: str, client: str) -> NewSessio
         audit(app, actor=f"user:{name}", action="login", outcome="failed", client=client)
         raise TalkdownError("TD150", limit=MAX_USER_FAILURES)
     if _hasher.check_needs_rehash(user.password_hash):
-        app.accounts.set_password_hash(name, _hasher.hash(password))
+        app.accounts.update_user(name, password_hash=_hasher.hash(password))
     app.accounts.add_attempt(username=name, client=client, at=now, ok=True)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires = now + SESSION_LIFETIME

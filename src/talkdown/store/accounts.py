@@ -87,7 +87,8 @@ class AccountStore:
         return [UserRow(r.username, r.password_hash, r.role, _parse(r.created_at), bool(r.disabled)) for r in rows]
 
     def update_user(self, username: str, **values: str | bool) -> bool:
-        """Set ``password_hash``, ``role`` or ``disabled``; False when there is no such account."""
+        """Set ``password_hash`` (a new password, or the same re-hashed after the argon2 parameters changed),
+        ``role`` or ``disabled``; False when there is no such account."""
         with self.engine.begin() as conn:
             done = conn.execute(update(users).where(users.c.username == username).values(**values))
         return done.rowcount == 1
@@ -101,11 +102,6 @@ class AccountStore:
                 .values(revoked=True)
             )
         return done.rowcount
-
-    def set_password_hash(self, username: str, password_hash: str) -> None:
-        """Replace a hash: a new password, or the same one re-hashed after the argon2 parameters changed."""
-        with self.engine.begin() as conn:
-            conn.execute(update(users).where(users.c.username == username).values(password_hash=password_hash))
 
     def add_session(
         self, *, token_hash: str, username: str, csrf_token: str, created_at: datetime, expires_at: datetime

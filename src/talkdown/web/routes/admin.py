@@ -17,7 +17,7 @@ from talkdown.services import accounts
 from talkdown.services.accounts import AccountRole
 from talkdown.web.deps import Admin, AppDep
 from talkdown.web.routes.pages import _page
-from talkdown.web.schemas import UserIn
+from talkdown.web.schemas import UserChange, UserIn
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,14 +46,12 @@ def account_change(
     app: AppDep,
     user: Admin,
     username: Annotated[str, Path(max_length=64)],
-    role: Annotated[AccountRole | None, Form()] = None,
-    disabled: Annotated[bool | None, Form()] = None,
-    password: Annotated[str | None, Form(min_length=10, max_length=1000)] = None,
+    body: Annotated[UserChange, Form()],
 ) -> Response:
     name, now_role, now_disabled = accounts.change_user(
-        app, username, by=user, role=role, disabled=disabled, password=password or None
+        app, username, by=user, role=body.role, disabled=body.disabled, password=body.password
     )
-    said = "password reset, its sessions ended" if password else ("disabled" if now_disabled else now_role.value)
+    said = "password reset, its sessions ended" if body.password else ("disabled" if now_disabled else now_role.value)
     return _done(request, f"Account {name}: {said}.")
 
 
