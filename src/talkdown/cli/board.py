@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from talkdown.domain.display_time import shown, zone_label
+from talkdown.domain.display_time import labelled, shown, zone_label
 from talkdown.domain.enums import DeadlineStatus
 from talkdown.domain.state import IncidentState
 
@@ -53,8 +53,7 @@ def render_board(
     deadlines = Table("id", "due", "time left", "status", "about", title="Deadlines", expand=True)
     for dl in state.deadlines.values():
         left = time_left(dl.due_at, now) if dl.status in {DeadlineStatus.PENDING, DeadlineStatus.EXTENDED} else "-"
-        due = f"{shown(dl.due_at, zone)} {zone_label(dl.due_at, zone)}"
-        deadlines.add_row(dl.deadline_id, due, left, dl.status.value, dl.description)
+        deadlines.add_row(dl.deadline_id, labelled(dl.due_at, zone), left, dl.status.value, dl.description)
 
     ledger = Table("kind", "id", "what", "in exchange for", "status", title="Promises and concessions", expand=True)
     for kind, items in (("promise", state.promises), ("concession", state.concessions)):

@@ -7,7 +7,7 @@ from rich.console import Console
 
 from talkdown.cli.board import board_json, render_board
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
-from talkdown.domain.display_time import shown, zone_label
+from talkdown.domain.display_time import labelled
 from talkdown.domain.enums import IncidentType
 from talkdown.services import incidents
 
@@ -57,7 +57,7 @@ def list_(json_out: bool = JSON_OPTION) -> None:
     table = Table("id", "opened", "type", "mode", "events", "title", title="Incidents")
     zone = STATE.settings().display_zone
     for r in rows:
-        opened = f"{shown(r.opened_at, zone, '%Y-%m-%d %H:%M')} {zone_label(r.opened_at, zone)}"
+        opened = labelled(r.opened_at, zone, "%Y-%m-%d %H:%M")
         table.add_row(r.incident_id, opened, r.incident_type, r.mode, str(r.events), r.title)
     console.print(table)
 

@@ -15,7 +15,8 @@ from talkdown.services.formats import FORMATS
 
 db_app = typer.Typer(no_args_is_help=True)
 console = Console()
-EXPORT_FORMATS = (*FORMATS, "events")  # as the console offers them
+FORMATS_AND_EVENTS = ", ".join([*FORMATS, "events"])
+"""What import and export take: every transcript format, and the hash-chained event log."""
 
 
 def init(json_out: bool = JSON_OPTION) -> None:
@@ -48,7 +49,7 @@ def demo_cmd(
 
 def import_cmd(
     file: Path = typer.Argument(..., help="Transcript: .txt, .vtt, .srt, .csv, .jsonl, or an events export."),
-    fmt: str | None = typer.Option(None, "--format", help=f"One of {', '.join([*FORMATS, 'events'])}."),
+    fmt: str | None = typer.Option(None, "--format", help=f"One of {FORMATS_AND_EVENTS}."),
     encoding: str | None = typer.Option(None, "--encoding", help="e.g. latin-1 for a file that is not UTF-8."),
     map_: list[str] = typer.Option([], "--map", help="SPEAKER=ROLE, repeatable."),
     map_file: Path | None = typer.Option(None, "--map-file", help="YAML/JSON {speaker: role}."),
@@ -62,7 +63,7 @@ def import_cmd(
         ids = [verify.restore_event_log(app, _read(file), file=str(file))]
     else:
         if fmt is not None and fmt not in FORMATS:
-            raise TalkdownError("TD106", value=fmt, choices=", ".join([*FORMATS, "events"]))
+            raise TalkdownError("TD106", value=fmt, choices=FORMATS_AND_EVENTS)
         mapping = transcripts.read_mapping(map_file) if map_file else {}
         for pair in map_:
             speaker, sep, role = pair.partition("=")
@@ -98,7 +99,7 @@ def export_cmd(
     elif fmt in FORMATS:
         text = transcripts.export_transcript(app, incident, fmt=fmt)
     else:
-        raise TalkdownError("TD106", value=fmt, choices=", ".join(EXPORT_FORMATS))
+        raise TalkdownError("TD106", value=fmt, choices=FORMATS_AND_EVENTS)
     if output is None:
         typer.echo(text, nl=False)
     else:

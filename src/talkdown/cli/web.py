@@ -25,6 +25,7 @@ DEMO_PASSWORD = "talkdown-demo"  # noqa: S105  # printed by `make run`; demo dat
 
 
 ROLES_HELP = ", ".join(r.value for r in accounts.AccountRole) + "."
+PASSWORD_STDIN = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
 
 
 def serve(
@@ -83,7 +84,7 @@ def serve(
 def user_add(
     name: str = typer.Argument(..., help="Account name: letters, digits, '.', '_' or '-'."),
     role: str = typer.Option(..., "--role", help=ROLES_HELP),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    password_stdin: bool = PASSWORD_STDIN,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Create a console account (the password is stored only as an argon2id hash)."""
@@ -126,7 +127,7 @@ def user_role(
 
 def user_password(
     name: str = NAME,
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    password_stdin: bool = PASSWORD_STDIN,
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Set a new password; the account's open sessions end (whoever knew the old one is signed out)."""

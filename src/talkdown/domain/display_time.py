@@ -31,3 +31,8 @@ def shown(value: datetime, zone: tzinfo | None, fmt: str = "%H:%M:%S") -> str:
 def zone_label(value: datetime, zone: tzinfo | None) -> str:
     """The zone's abbreviation at ``value`` (EST or EDT, UTC), to print beside a time."""
     return value.astimezone(zone).strftime("%Z") or "local"
+
+
+def labelled(value: datetime, zone: tzinfo | None, fmt: str = "%H:%M:%S") -> str:
+    """``shown`` with the zone's abbreviation after it, for a table cell that stands alone."""
+    return f"{shown(value, zone, fmt)} {zone_label(value, zone)}"
