@@ -10,18 +10,33 @@ from talkdown.analysis.avoid import AvoidAnalyzer
 from talkdown.analysis.base import Analyzer, Context, Side, Turn
 from talkdown.analysis.change_talk import ChangeTalkAnalyzer
 from talkdown.analysis.cues import CueAnalyzer
+from talkdown.analysis.outburst import OutburstAnalyzer
 from talkdown.analysis.registry import default_pipeline
 from talkdown.analysis.skills import SkillAnalyzer
 from talkdown.analysis.stairway import StairwayAnalyzer
 
-ANALYZERS: list[Analyzer] = [SkillAnalyzer(), AvoidAnalyzer(), CueAnalyzer(), ChangeTalkAnalyzer(), StairwayAnalyzer()]
+ANALYZERS: list[Analyzer] = [
+    SkillAnalyzer(),
+    AvoidAnalyzer(),
+    CueAnalyzer(),
+    ChangeTalkAnalyzer(),
+    OutburstAnalyzer(),
+    StairwayAnalyzer(),
+]
 SIDES: tuple[Side, ...] = ("negotiator", "subject", "party", "unknown")
 WINDOW = (
     Turn(text="I've got a gun and I'm not coming out.", side="subject"),
     Turn(text="Sounds like you're scared.", side="negotiator"),
     Turn(text="That's right.", side="subject"),
 )
-NEUTRAL = {"skills": "other", "avoid": "none", "cues": "none", "change_talk": "neutral", "stairway": "active_listening"}
+NEUTRAL = {
+    "skills": "other",
+    "avoid": "none",
+    "cues": "none",
+    "change_talk": "neutral",
+    "outburst": "none",
+    "stairway": "active_listening",
+}
 words = st.sampled_from(
     [
         "I",

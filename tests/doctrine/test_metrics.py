@@ -119,3 +119,14 @@ def test_indicators_track_threats_and_longer_turns_per_subject_turn() -> None:
     points = indicator_series(s.envelopes, s.annotations())
     assert [p.values["threats"] for p in points] == [1.0, 1.0]
     assert points[1].values["talking_longer"] > points[0].values["talking_longer"]  # type: ignore[operator]
+
+
+def test_outbursts_per_subject_turn_fall_as_he_calms_down() -> None:
+    # indicators.md observes intensity_falling as the rate of swearing, capitals and "!" per subject turn.
+    s = Script()
+    s.at(1).say("subj", "Get the hell away from my door!! I SAID BACK OFF!")
+    s.at(2).say("neg", "We're staying back. Nobody is coming to the door.")
+    s.at(3).say("subj", "Okay. I just want to talk to my daughter.")
+    s.at(4).say("subj", "She's eleven. She likes horses.")
+    values = [p.values["outbursts"] for p in indicator_series(s.envelopes, s.annotations())]
+    assert values == [4.0, 2.0, 4 / 3]  # the hell, "!!", I SAID BACK OFF, "!"; then calm turns dilute the mean

@@ -16,6 +16,7 @@ from talkdown.analysis.base import Analyzer
 from talkdown.analysis.change_talk import ChangeTalkAnalyzer
 from talkdown.analysis.cues import CueAnalyzer
 from talkdown.analysis.emotion import EmotionAnalyzer
+from talkdown.analysis.outburst import OutburstAnalyzer
 from talkdown.analysis.pipeline import OnError, Pipeline
 from talkdown.analysis.skills import SkillAnalyzer
 from talkdown.analysis.stairway import StairwayAnalyzer
@@ -26,6 +27,7 @@ DEFAULT_ANALYZERS: tuple[type[Analyzer], ...] = (
     AvoidAnalyzer,  # rules + model: talkdown_avoid
     CueAnalyzer,  # rules + model: talkdown_cue
     ChangeTalkAnalyzer,  # rules: change_talk
+    OutburstAnalyzer,  # rules: outburst (swearing, shouting, "!")
     EmotionAnalyzer,  # model: ekman, emotion_intensity, hostility (GoEmotions)
     StairwayAnalyzer,  # rules: stairway, stairway_warning
     StrategyAnalyzer,  # model if installed (ESConv, non-commercial), else mapped from talkdown_skill

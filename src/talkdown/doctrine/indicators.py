@@ -5,7 +5,7 @@ team sees each indicator's trend and judges. Each point is computed by replaying
 so a point never uses what was logged later. Rolling windows are talkdown's choice [D]: the last 5 subject
 turns for rates per turn, the last 10 for counts, the last 20 utterances for talk share.
 
-Utterance-based indicators read the annotations (cues, emotion intensity, hostility, stairway); the others
+Utterance-based indicators read the annotations (cues, outbursts, hostility, stairway); the others
 read logged entries only. Suicide cues are kept as their own series and never netted against progress
 (indicators.md: "Progress indicators must not cancel suicide cues").
 """
@@ -36,7 +36,11 @@ class IndicatorDef:
 DEFINITIONS: tuple[IndicatorDef, ...] = (
     IndicatorDef("talking_longer", "Words per subject turn (last 5)", "progress", "words", "indicators.md [R26 S]"),
     IndicatorDef(
-        "intensity", "Emotion intensity of subject turns (last 5)", "danger", "0-1", "intensity_falling [R26 S]"
+        "outbursts",
+        "Swearing, shouting and '!' per subject turn (last 5)",
+        "danger",
+        "marks",
+        "intensity_falling [R26 S]",
     ),
     IndicatorDef("threats", "Threat cues in his last 10 turns", "danger", "count", "threats_falling [M; R15 P]"),
     IndicatorDef("hostility", "Hostile turns in his last 10", "danger", "count", "stairway.md, signs it is lost"),
@@ -69,16 +73,22 @@ def _has(annotations: AnnotationMap, seq: int, family: str, label: str | None = 
     )
 
 
-def _score(annotations: AnnotationMap, seq: int, family: str) -> float | None:
-    scores = [a.score for a in annotations.get(seq, ()) if a.family == family and not a.low_confidence]
-    return max(scores) if scores else None
+def _marks(annotations: AnnotationMap, seq: int) -> float | None:
+    """Outburst marks of one turn (``analysis/outburst.py``); None when the rule did not judge it. Until
+    2026-11-27 this indicator was the emotion model's intensity (1 − p(neutral)), which on negotiation text
+    read threats as calmer than other turns; indicators.md observes outbursts as these marks."""
+    for a in annotations.get(seq, ()):
+        if a.family == "outburst" and not a.low_confidence:
+            marks = a.detail.get("marks")
+            return float(marks) if isinstance(marks, int | float) else None
+    return None
 
 
 def _point(state: IncidentState, env: Envelope, annotations: AnnotationMap) -> IndicatorPoint:
     live = [u for u in state.utterances if not u.retracted]
     subject = [u for u in live if _role(state, u.speaker) is Role.SUBJECT]
     rate, count = subject[-RATE_TURNS:], subject[-COUNT_TURNS:]
-    intensities = [s for u in rate if (s := _score(annotations, u.seq, "emotion_intensity")) is not None]
+    outbursts = [m for u in rate if (m := _marks(annotations, u.seq)) is not None]
     recent = live[-SHARE_UTTERANCES:]
     words_all = sum(len(u.text.split()) for u in recent)
     words_subject = sum(len(u.text.split()) for u in recent if _role(state, u.speaker) is Role.SUBJECT)
@@ -91,7 +101,7 @@ def _point(state: IncidentState, env: Envelope, annotations: AnnotationMap) -> I
     harmed = {HostageCondition.INJURED, HostageCondition.CRITICAL, HostageCondition.DECEASED}
     values: dict[str, float | None] = {
         "talking_longer": _mean([float(len(u.text.split())) for u in rate]),
-        "intensity": _mean(intensities),
+        "outbursts": _mean(outbursts),
         "threats": float(sum(_has(annotations, u.seq, "talkdown_cue", "threat") for u in count)) if count else None,
         "hostility": float(sum(_has(annotations, u.seq, "hostility") for u in count)) if count else None,
         "suicide_cues": (

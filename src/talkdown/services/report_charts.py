@@ -94,6 +94,7 @@ def draw_charts(
             "Threat cues x10": [_times10(p.values.get("threats")) for p in indicator_points],
             "Suicide cues x10": [_times10(p.values.get("suicide_cues")) for p in indicator_points],
             "Hostile turns x10": [_times10(p.values.get("hostility")) for p in indicator_points],
+            "Outburst marks per turn x10": [_times10(p.values.get("outbursts")) for p in indicator_points],
         },
         "words / scaled count",
     )

@@ -26,7 +26,7 @@ from talkdown.services.live import Board
 
 HERE = Path(__file__).parent
 # Families shown as chips on a line, in this order; labels meaning "nothing found" are left out.
-CHIP_FAMILIES = ("talkdown_cue", "talkdown_avoid", "talkdown_skill", "change_talk", "hostility")
+CHIP_FAMILIES = ("talkdown_cue", "talkdown_avoid", "talkdown_skill", "change_talk", "hostility", "outburst")
 QUIET_LABELS = frozenset({"none", "other", "other_avoid", "neutral", "not_hostile"})
 EVIDENCE_FAMILIES = frozenset({"talkdown_cue", "talkdown_avoid", "talkdown_skill"})
 PANELS = ("ledger", "hostages", "intel", "advice", "stairway", "metrics", "roster")
