@@ -122,3 +122,26 @@ def test_analyze_fast_runs_the_rules_alone_and_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["fast"] is True and doc["utterances"] == 2
+
+
+def test_case_text_with_square_brackets_prints_as_written_in_every_cases_command(tmp_path: Path) -> None:
+    path = tmp_path / "ours.yaml"
+    path.write_text(
+        "- id: elm-2024\n  name: 'Elm [/] St'\n  type: barricade\n  hostages: 1\n"
+        "  place: {country: US, city: '[red]Springfield', site: null}\n"
+        "  demands: ['a car [now]']\n  lessons: ['Keep [b]talking']\n",
+        encoding="utf-8",
+    )
+    assert RUNNER.invoke(app, ["cases", "import", str(path)]).exit_code == 0
+    shown = RUNNER.invoke(app, ["cases", "show", "elm-2024"])
+    assert shown.exit_code == 0, shown.output
+    assert "Elm [/] St" in shown.stdout and "[red]Springfield" in shown.stdout and "Keep [b]talking" in shown.stdout
+    listed = RUNNER.invoke(app, ["cases", "list", "--type", "barricade"], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert "Elm [/] St [agency]" in listed.stdout  # the agency marker, which Rich used to swallow as a tag
+    like = RUNNER.invoke(app, ["cases", "like", "--describe", "barricade, one hostage, wants a car", "-k", "50"])
+    assert like.exit_code == 0, like.output
+    assert "Elm [/] St" in like.stdout and "lesson: Keep [b]talking" in like.stdout
+    searched = RUNNER.invoke(app, ["cases", "search", "[/]"])
+    assert searched.exit_code == 0, searched.output
+    assert "Cases matching '[/]' (0)" in searched.stdout

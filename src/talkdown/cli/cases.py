@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
@@ -21,6 +22,8 @@ from talkdown.services import cases as svc
 
 app = typer.Typer(no_args_is_help=True)
 console = Console()
+# Every case field and query shown here goes through ``escape``: Rich reads "[...]" as markup, so an agency case or a
+# search for "[/]" made every command that printed it fail with an internal MarkupError (and "[red]" restyled text).
 
 
 def _case_json(lc: svc.LibraryCase) -> dict[str, Any]:
@@ -37,8 +40,8 @@ def _table(rows: list[svc.LibraryCase], title: str) -> Table:
         c = lc.case
         hostages = "?" if c.hostages is None else str(c.hostages)
         hours = "?" if c.duration_hours is None else f"{c.duration_hours:g}"
-        name = c.name + (" [agency]" if lc.origin == "user" else "")
-        table.add_row(c.id, str(c.year or "?"), c.type.value, hostages, hours, _outcome(c), name)
+        name = escape(c.name) + (r" \[agency]" if lc.origin == "user" else "")
+        table.add_row(escape(c.id), str(c.year or "?"), c.type.value, hostages, hours, _outcome(c), name)
     return table
 
 
@@ -67,20 +70,20 @@ def show(
         echo_json(_case_json(lc))
         return
     c = lc.case
-    place = ", ".join(p for p in (c.place.site, c.place.city, c.place.country) if p)
-    console.print(f"[bold]{c.name}[/] ({c.id}, {c.year or 'year unknown'})", highlight=False)
+    place = escape(", ".join(p for p in (c.place.site, c.place.city, c.place.country) if p))
+    console.print(f"[bold]{escape(c.name)}[/] ({escape(c.id)}, {c.year or 'year unknown'})", highlight=False)
     console.print(
         f"{place}\ntype {', '.join(sorted(c.types))}; hostages {c.hostages if c.hostages is not None else '?'}"
     )
-    console.print(f"outcome: {_outcome(c)}. {c.outcome_detail or ''}", highlight=False)
+    console.print(f"outcome: {_outcome(c)}. {escape(c.outcome_detail or '')}", highlight=False)
     for title, items in (("Demands", c.demands), ("Key events", c.key_events), ("Lessons", c.lessons)):
         if items:
             console.print(f"[bold]{title}[/]")
             for item in items:
-                console.print(f"  - {item}", highlight=False)
+                console.print(f"  - {escape(item)}", highlight=False)
     if c.uncertain:
-        console.print(f"Uncertain in the sources: {', '.join(c.uncertain)}", style="yellow")
-    console.print(f"Sources: {'; '.join(c.sources)}", style="dim", highlight=False)
+        console.print(f"Uncertain in the sources: {escape(', '.join(c.uncertain))}", style="yellow")
+    console.print(f"Sources: {escape('; '.join(c.sources))}", style="dim", highlight=False)
 
 
 @app.command("search")
@@ -90,7 +93,7 @@ def search(query: str = typer.Argument(..., help="Words that must all appear."),
     if json_out:
         echo_json([_case_json(lc) for lc in rows])
         return
-    console.print(_table(rows, f"Cases matching '{query}' ({len(rows)})"))
+    console.print(_table(rows, f"Cases matching '{escape(query)}' ({len(rows)})"))
 
 
 def _neighbour_json(n: Neighbour, origin: str) -> dict[str, Any]:
@@ -142,11 +145,12 @@ def like(
     if not result.neighbours:
         console.print("No case has anything in common with this; describe the type, hostages or demands.")
     for n in result.neighbours:
-        console.print(f"\n[bold]{n.case.name}[/] ({n.case.id}) similarity {n.score:.2f}", highlight=False)
-        console.print("  because: " + "; ".join(m.reason for m in n.matches), highlight=False)
-        console.print(f"  outcome: {_outcome(n.case)}. {n.case.outcome_detail or ''}", highlight=False)
+        title = f"[bold]{escape(n.case.name)}[/] ({escape(n.case.id)})"
+        console.print(f"\n{title} similarity {n.score:.2f}", highlight=False)
+        console.print("  because: " + escape("; ".join(m.reason for m in n.matches)), highlight=False)
+        console.print(f"  outcome: {_outcome(n.case)}. {escape(n.case.outcome_detail or '')}", highlight=False)
         for lesson in n.case.lessons:
-            console.print(f"  lesson: {lesson}", highlight=False)
+            console.print(f"  lesson: {escape(lesson)}", highlight=False)
 
 
 @app.command("import")
