@@ -128,3 +128,17 @@ def test_search_matches_where_words_start_not_inside_them(app: App) -> None:
     plural = {lc.case.id for lc in cases.search_cases(app, "hostage")}
     assert "iranian-embassy-london-1980" in plural  # "hostages" starts with the word asked for
     assert cases.search_cases(app, "imate") == [] and cases.search_cases(app, "  ?! ") == []
+
+
+def test_search_ignores_accents_either_way(app: App) -> None:
+    # Typed on a US keyboard, "Furstenfeldbruck" and "Roman" found nothing: the sources spell them with accents.
+    assert [lc.case.id for lc in cases.search_cases(app, "Furstenfeldbruck")] == ["munich-1972"]
+    assert [lc.case.id for lc in cases.search_cases(app, "Agustin Roman")] == ["oakdale-1987"]
+    assert [lc.case.id for lc in cases.search_cases(app, "MÚNICH")] == ["munich-1972"]
+
+
+def test_search_reads_the_notes_on_hostages_channel_and_deaths(app: App) -> None:
+    # The murdered captain of Lufthansa 181 is named only in the deaths note.
+    assert [lc.case.id for lc in cases.search_cases(app, "Schumann")] == ["lufthansa-181-1977"]
+    assert [lc.case.id for lc in cases.search_cases(app, "escaped third night")] == ["wijster-train-1975"]
+    assert [lc.case.id for lc in cases.search_cases(app, "ventilation pipe")] == ["midland-city-2013"]

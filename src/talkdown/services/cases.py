@@ -9,6 +9,7 @@ the shipped library is the common ground every team reads the same way.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -86,8 +87,16 @@ def get_case(app: App, case_id: str) -> LibraryCase:
     raise TalkdownError("TD220", case_id=case_id)
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents, so a query typed on any keyboard finds the case as its sources spell it:
+    "Furstenfeldbruck" finds "Fürstenfeldbruck", "Roman" finds "Agustín Román" (and the other way round)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
 def _haystack(case: Case) -> str:
-    return " ".join(
+    """Every text field of the case but its sources (URLs and source keys would match nearly any query)."""
+    text = " ".join(
         [
             case.id,
             case.name,
@@ -99,13 +108,17 @@ def _haystack(case: Case) -> str:
             *(t.value for t in case.type_tags),
             case.subjects.motive or "",
             *(t.value for t in case.subjects.typology),
+            case.hostages_note or "",
+            case.channel_note or "",
             *case.demands,
             *case.concessions,
             case.outcome_detail or "",
+            case.deaths.note or "",
             *case.key_events,
             *case.lessons,
         ]
-    ).lower()
+    )
+    return _fold(text)
 
 
 def search_cases(app: App, query: str) -> list[LibraryCase]:
@@ -115,7 +128,7 @@ def search_cases(app: App, query: str) -> list[LibraryCase]:
     ("Stockholm", "amnesty") and expect exactly the cases that mention them. A word matches where a word of the
     text starts ("hostage" finds "hostages"); inside one it does not ("Lima" found "climate").
     """
-    words = [re.compile(rf"\b{re.escape(w)}") for w in re.findall(r"\w+", query.lower()) if w]
+    words = [re.compile(rf"\b{re.escape(w)}") for w in re.findall(r"\w+", _fold(query)) if w]
     if not words:
         return []
     hits: list[tuple[int, int, LibraryCase]] = []
