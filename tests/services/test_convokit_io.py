@@ -90,6 +90,45 @@ def test_an_old_style_corpus_reads_and_pickled_fields_are_skipped(tmp_path: Path
     assert t.external_id == "u1" and t.source == "old"
 
 
+def _corpus(folder: Path, rows: list[dict[str, object]]) -> Path:
+    folder.mkdir()
+    (folder / "utterances.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    for name in ("speakers.json", "conversations.json"):
+        (folder / name).write_text("{}", encoding="utf-8")
+    return folder
+
+
+def test_utterances_listed_out_of_order_read_in_timestamp_order_as_convokit_orders_them(tmp_path: Path) -> None:
+    # ConvoKit's get_chronological_utterance_list sorts by timestamp; utterances.jsonl need not be in that order.
+    rows = [
+        {"id": "u3", "conversation_id": "u1", "speaker": "curtis", "reply-to": "u2", "timestamp": 1700000030,
+         "text": "Nobody comes up those stairs.", "meta": {}},
+        {"id": "u1", "conversation_id": "u1", "speaker": "dana", "reply-to": None, "timestamp": 1700000000,
+         "text": "Curtis, this is Dana.", "meta": {}},
+        {"id": "u2", "conversation_id": "u1", "speaker": "curtis", "reply-to": "u1", "timestamp": 1700000010.5,
+         "text": "Go away.", "meta": {}},
+        {"id": "u4", "conversation_id": "u1", "speaker": "dana", "reply-to": "u3", "timestamp": 1700000030,
+         "text": "Nobody is coming up.", "meta": {}},
+    ]  # fmt: skip
+    [t] = convokit_io.read_corpus(_corpus(tmp_path / "c", rows))
+    assert [x.text for x in t.turns] == [
+        "Curtis, this is Dana.",
+        "Go away.",
+        "Nobody comes up those stairs.",
+        "Nobody is coming up.",  # the same second as the line before it: the file's order breaks the tie
+    ]
+
+
+def test_without_a_timestamp_on_every_utterance_the_files_order_stands(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "conversation_id": "a", "speaker": "x", "timestamp": 9, "text": "first", "meta": {}},
+        {"id": "b", "conversation_id": "a", "speaker": "y", "timestamp": None, "text": "second", "meta": {}},
+        {"id": "c", "conversation_id": "a", "speaker": "x", "timestamp": 3, "text": "third", "meta": {}},
+    ]
+    [t] = convokit_io.read_corpus(_corpus(tmp_path / "c", rows))
+    assert [x.text for x in t.turns] == ["first", "second", "third"]
+
+
 def test_a_lone_surrogate_escape_in_an_utterance_is_an_error_on_its_line(tmp_path: Path) -> None:
     folder = tmp_path / "c"
     folder.mkdir()

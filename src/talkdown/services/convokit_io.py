@@ -249,7 +249,7 @@ def read_corpus(folder: Path) -> list[Transcript]:
         raise _bad(folder, "not a folder")
     speakers = {k: _meta(v) for k, v in _json_file(folder, "speakers.json").items()}
     convos = {k: _meta(v) for k, v in _json_file(folder, "conversations.json").items()}
-    grouped: dict[str, list[TranscriptTurn]] = {}
+    grouped: dict[str, list[tuple[TranscriptTurn, object, object]]] = {}
     for row in _utterances(folder):
         speaker = str(row.get("speaker", row.get("user", "unknown")))
         conv = str(row.get("conversation_id", row.get("root")) or row["id"])
@@ -259,19 +259,19 @@ def read_corpus(folder: Path) -> list[Transcript]:
         clean = {str(k): [str(x) for x in v] for k, v in labels.items() if isinstance(v, list)}
         time = meta.get("time")
         text = row.get("text")
-        grouped.setdefault(conv, []).append(
-            TranscriptTurn(
-                speaker=speaker,
-                text=text if isinstance(text, str) else "",
-                time=time if isinstance(time, str) else None,
-                role=side if side in _SIDES else None,
-                labels=clean,
-            )
+        turn = TranscriptTurn(
+            speaker=speaker,
+            text=text if isinstance(text, str) else "",
+            time=time if isinstance(time, str) else None,
+            role=side if side in _SIDES else None,
+            labels=clean,
         )
+        grouped.setdefault(conv, []).append((turn, meta.get("idx"), row.get("timestamp")))
     if not grouped:
         raise _bad(folder, "utterances.jsonl holds no utterance")
     out = []
-    for conv, turns in grouped.items():
+    for conv, rows in grouped.items():
+        turns = _chronological(rows)
         meta = convos.get(conv, {})
         inner: dict[str, Any] = meta["source_meta"] if isinstance(meta.get("source_meta"), dict) else meta
         source, split, tid = meta.get("source"), meta.get("split"), meta.get("talkdown_id")
@@ -285,6 +285,20 @@ def read_corpus(folder: Path) -> list[Transcript]:
             )
         )
     return out
+
+
+def _chronological(rows: Sequence[tuple[TranscriptTurn, object, object]]) -> list[TranscriptTurn]:
+    """A conversation's turns in the order they were said. ConvoKit keeps no order on disk: its own
+    ``Conversation.get_chronological_utterance_list`` sorts by ``timestamp``, and a corpus need not list its
+    utterances that way (one built from a crawl rarely does). So: talkdown's ``meta.idx`` when every turn has
+    one (a corpus talkdown wrote), else ``timestamp`` when every turn has a number (stable: ties keep the file's
+    order), else the file's order, which is all there is."""
+    for position in (1, 2):
+        keys = [row[position] for row in rows]
+        if all(isinstance(k, int | float) and not isinstance(k, bool) for k in keys):
+            numbers = [float(k) for k in keys if isinstance(k, int | float)]
+            return [rows[n][0] for n in sorted(range(len(rows)), key=numbers.__getitem__)]
+    return [row[0] for row in rows]
 
 
 def convert_convokit(folder: Path, out: Path) -> CorpusSummary:
