@@ -129,6 +129,12 @@ def test_without_a_timestamp_on_every_utterance_the_files_order_stands(tmp_path:
     assert [x.text for x in t.turns] == ["first", "second", "third"]
 
 
+def test_a_null_speaker_reads_as_unknown_not_as_the_word_none(tmp_path: Path) -> None:
+    rows = [{"id": "a", "conversation_id": "a", "speaker": None, "timestamp": 1, "text": "ok", "meta": {}}]
+    [t] = convokit_io.read_corpus(_corpus(tmp_path / "c", rows))
+    assert [x.speaker for x in t.turns] == ["unknown"]
+
+
 def test_a_lone_surrogate_escape_in_an_utterance_is_an_error_on_its_line(tmp_path: Path) -> None:
     folder = tmp_path / "c"
     folder.mkdir()

@@ -251,7 +251,8 @@ def read_corpus(folder: Path) -> list[Transcript]:
     convos = {k: _meta(v) for k, v in _json_file(folder, "conversations.json").items()}
     grouped: dict[str, list[tuple[TranscriptTurn, object, object]]] = {}
     for row in _utterances(folder):
-        speaker = str(row.get("speaker", row.get("user", "unknown")))
+        named = row.get("speaker", row.get("user"))
+        speaker = "unknown" if named is None else str(named)  # a null speaker is unknown, not "None"
         conv = str(row.get("conversation_id", row.get("root")) or row["id"])
         meta = _meta({"meta": row.get("meta") or {}})
         side = meta.get("side") if meta.get("side") in _SIDES else speakers.get(speaker, {}).get("side")
