@@ -71,6 +71,16 @@ def test_an_exported_corpus_reads_back_to_the_same_transcripts(tmp_path: Path) -
         ]
 
 
+def test_a_line_without_its_own_time_stamp_keeps_its_place_in_convokits_time_order(tmp_path: Path) -> None:
+    # sample.txt: "[00:00:26] Sgt. Ortiz: ..." then "NEG: Nobody is coming up" with no stamp. Its timestamp was its
+    # index (5), so ConvoKit's get_chronological_utterance_list (a sort by timestamp) put it second.
+    convokit_io.export_convokit(tmp_path / "c", file=Path(__file__).parents[1] / "data" / "transcripts" / "sample.txt")
+    rows = _lines(tmp_path / "c")
+    assert [r["timestamp"] for r in rows] == [4.0, 9.0, 12.0, 20.0, 26.0, 26.0, 41.5]
+    chronological = sorted(rows, key=lambda r: r["timestamp"])  # type: ignore[arg-type,return-value]  # numbers
+    assert [r["id"] for r in chronological] == [r["id"] for r in rows]
+
+
 def test_an_old_style_corpus_reads_and_pickled_fields_are_skipped(tmp_path: Path) -> None:
     folder = tmp_path / "old"
     folder.mkdir()

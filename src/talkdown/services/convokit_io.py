@@ -133,6 +133,20 @@ def _timestamp(time: str) -> float | None:
     return instant.timestamp() if instant.tzinfo is not None else None
 
 
+def _timestamps(turns: Sequence[TranscriptTurn]) -> list[float]:
+    """Each turn's ``timestamp``, never going back for a turn without a time stamp of its own: ConvoKit orders a
+    conversation by timestamp (``get_chronological_utterance_list``), so the line after a stamped ``[00:00:26]``
+    that carries no stamp takes 26, not its index 5, which put it second. A stamp the file gives is kept as
+    written; a turn before the first one takes 0; a conversation without any stamp is numbered by its turns."""
+    stamps = [_timestamp(turn.time) if turn.time else None for turn in turns]
+    if all(stamp is None for stamp in stamps):
+        return [float(idx) for idx in range(len(turns))]
+    out: list[float] = []
+    for stamp in stamps:
+        out.append(stamp if stamp is not None else (out[-1] if out else 0.0))
+    return out
+
+
 def _type_index(objects: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     """ConvoKit's index: each meta key → the Python type names of its values, as ``str(type(v))`` gives them."""
     index: dict[str, list[str]] = {}
@@ -153,12 +167,12 @@ def write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str)
             cid = t.external_id or f"{name}-{n}"
             first = f"{cid}-0000"
             previous: str | None = None
+            stamps = _timestamps(t.turns)
             for idx, turn in enumerate(t.turns):
                 uid = f"{cid}-{idx:04d}"
                 meta: dict[str, Any] = {"side": turn.role, "labels": turn.labels, "time": turn.time, "idx": idx}
                 if "talkdown" in turn.extra:
                     meta["talkdown"] = turn.extra["talkdown"]
-                stamp = _timestamp(turn.time) if turn.time else None
                 row: dict[str, Any] = {
                     "id": uid,
                     "conversation_id": first,
@@ -166,7 +180,7 @@ def write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str)
                     "speaker": turn.speaker,
                     "meta": meta,
                     "reply-to": previous,
-                    "timestamp": stamp if stamp is not None else idx,
+                    "timestamp": stamps[idx],
                     "vectors": [],
                 }
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
