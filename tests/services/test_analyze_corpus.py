@@ -196,6 +196,20 @@ def test_an_input_matching_nothing_is_an_input_error(tmp_path: Path) -> None:
     assert err.value.code == "TD121"
 
 
+def test_a_scheduler_address_without_a_port_is_td621_and_the_corrected_command_then_runs(
+    corpus: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("distributed")
+    out = tmp_path / "r.parquet"
+    with pytest.raises(TalkdownError) as err:  # was an internal ValueError ("missing port number")
+        analyze_corpus([str(corpus / "calls.jsonl")], out=out, scheduler="dask-host")
+    assert err.value.code == "TD621" and "port" in err.value.message
+    # Nothing ran, so nothing is left behind: the parts folder made the next command TD322, "already holds results".
+    assert not (tmp_path / "r.parquet.parts").exists() and not out.exists()
+    run = analyze_corpus([str(corpus / "calls.jsonl")], out=out, workers=1)
+    assert run.utterances == 9
+
+
 @pytest.mark.slow
 def test_a_dask_local_cluster_of_two_worker_processes_gives_the_same_rows(corpus: Path, tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")

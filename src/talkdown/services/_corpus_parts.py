@@ -83,6 +83,8 @@ class PartStore:
     csv: bool
     done_chunks: set[str] = field(default_factory=set)
     done_files: set[int] = field(default_factory=set)
+    fresh: bool = False
+    """This run created the folder (not ``--resume``): nothing in it is older than the run."""
 
     @classmethod
     def open(
@@ -114,6 +116,7 @@ class PartStore:
         if out.exists() and not resume:
             raise TalkdownError("TD322", path=str(out))
         folder.mkdir(parents=True)
+        store.fresh = True
         (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         (folder / "done.txt").touch()
         return store

@@ -171,14 +171,19 @@ def analyze_corpus(
     parts = PartStore.open(
         out, files=files, families=families, chunk_size=chunk_size, csv=csv, resume=resume, fast=fast
     )
+    try:
+        executor, slots, close = _executor(workers, scheduler)
+    except BaseException:
+        if parts.fresh:  # nothing ran: a parts folder left here would make the corrected command TD322
+            parts.remove()
+        raise
     run = _Run(parts=parts, files=files, progress=progress, state={i: _FileState() for i in range(len(files))})
     interrupted = False
     try:
-        total = _count(run)
-        if progress is not None:
-            progress.start(total)
-        executor, slots, close = _executor(workers, scheduler)
         try:
+            total = _count(run)
+            if progress is not None:
+                progress.start(total)
             named = tuple(sorted((speakers or {}).items()))
             _dispatch(run, executor, slots=slots, options=ChunkOptions(families, chunk_size, named, current(), fast))
         finally:
@@ -289,7 +294,7 @@ def _executor(workers: int | None, scheduler: str | None) -> tuple[Executor, int
             raise TalkdownError("TD701", feature="Bulk analysis on Dask", extra="dask") from exc
         try:
             client = Client(scheduler, timeout=30)  # type: ignore[no-untyped-call]  # distributed is untyped
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError) as exc:  # ValueError: not an address ("missing port number")
             raise TalkdownError("TD621", address=scheduler, problem=str(exc) or type(exc).__name__) from exc
         threads = sum(int(w.get("nthreads", 1)) for w in client.scheduler_info()["workers"].values())
 
