@@ -145,3 +145,33 @@ def test_case_text_with_square_brackets_prints_as_written_in_every_cases_command
     searched = RUNNER.invoke(app, ["cases", "search", "[/]"])
     assert searched.exit_code == 0, searched.output
     assert "Cases matching '[/]' (0)" in searched.stdout
+
+
+def test_an_output_path_the_os_refuses_is_td124_in_every_study_command(tmp_path: Path) -> None:
+    # A file where a folder should be refuses a write for root too. Each of these was "internal error".
+    transcript = tmp_path / "ok.jsonl"
+    transcript.write_text(_conversation("a") + "\n", encoding="utf-8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    results = tmp_path / "r.parquet"
+    assert RUNNER.invoke(app, ["study", "analyze", str(transcript), "--out", str(results), "-w", "1"]).exit_code == 0
+    RUNNER.invoke(app, ["study", "export-convokit", str(transcript), str(tmp_path / "ck")])
+    commands = [
+        ["study", "analyze", str(transcript), "--out", str(blocker / "r.parquet"), "-w", "1"],
+        ["study", "report", str(results), "--out", str(blocker / "report.html")],
+        ["study", "export-convokit", str(transcript), str(blocker / "ck")],
+        ["study", "import-convokit", str(tmp_path / "ck"), "--jsonl", str(blocker / "b.jsonl")],
+    ]
+    for args in commands:
+        result = RUNNER.invoke(app, args)
+        assert getattr(result.exception, "code", None) == "TD124", (args, result.exception)
+    assert not (tmp_path / "a-file" / "r.parquet.parts").exists()
+
+
+def test_analyze_to_a_folder_says_it_is_a_folder_not_that_it_holds_results(tmp_path: Path) -> None:
+    transcript = tmp_path / "ok.jsonl"
+    transcript.write_text(_conversation("a") + "\n", encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    result = RUNNER.invoke(app, ["study", "analyze", str(transcript), "--out", str(tmp_path / "out"), "-w", "1"])
+    assert getattr(result.exception, "code", None) == "TD124"  # was TD322 "already holds study results"
+    assert "it is a folder" in str(result.exception)

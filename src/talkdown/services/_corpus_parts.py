@@ -30,7 +30,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services._corpus_rows import ChunkResult, conversation_schema, utterance_schema
 from talkdown.services.formats import FORMATS, Transcript, decode, detect_format, parse
 from talkdown.services.formats.csvfmt import FORMULA
-from talkdown.services.streams import STREAM_ERRORS, lines_of, plain_name, plain_suffix, read_all
+from talkdown.services.streams import STREAM_ERRORS, cannot_write, lines_of, plain_name, plain_suffix, read_all
 
 MANIFEST_VERSION = 1
 
@@ -108,6 +108,10 @@ class PartStore:
             "inputs": [_fingerprint(p) for p in files],
         }
         store = cls(folder=folder, families=families, csv=csv)
+        if out.is_dir():
+            raise TalkdownError(
+                "TD124", file=str(out), problem=f"it is a folder; name a file in it, e.g. {out / 'results.parquet'}"
+            )
         if folder.exists():
             if not resume:
                 raise TalkdownError("TD322", path=str(out))
@@ -115,10 +119,14 @@ class PartStore:
             return store
         if out.exists() and not resume:
             raise TalkdownError("TD322", path=str(out))
-        folder.mkdir(parents=True)
-        store.fresh = True
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        (folder / "done.txt").touch()
+        try:
+            folder.mkdir(parents=True)
+            store.fresh = True
+            (folder / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            (folder / "done.txt").touch()
+        except OSError as exc:
+            store.remove()
+            raise cannot_write(out, exc) from exc
         return store
 
     def _resume(self, manifest: dict[str, Any], out: Path) -> None:

@@ -42,6 +42,7 @@ from talkdown.services.formats import Transcript, TranscriptTurn, decode, detect
 from talkdown.services.formats.model import parse_stamp
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.live import annotations_of
+from talkdown.services.streams import cannot_write
 from talkdown.services.wiring import App
 
 FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json")
@@ -157,6 +158,14 @@ def _type_index(objects: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str) -> CorpusSummary:
+    """The five files of a ConvoKit corpus in ``out_dir``; a folder the OS refuses is TD124."""
+    try:
+        return _write_corpus(transcripts, out_dir, name=name)
+    except OSError as exc:
+        raise cannot_write(out_dir, exc) from exc
+
+
+def _write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str) -> CorpusSummary:
     out_dir.mkdir(parents=True, exist_ok=True)
     speakers: dict[str, dict[str, Any]] = {}
     conversations: dict[str, dict[str, Any]] = {}
@@ -323,16 +332,19 @@ def convert_convokit(folder: Path, out: Path) -> CorpusSummary:
     (both sides equal), the format's neutral role, and its split ``dev`` when none is recorded.
     """
     transcripts = read_corpus(folder)
-    out.parent.mkdir(parents=True, exist_ok=True)
     count = 0
-    with out.open("w", encoding="utf-8") as fh:
-        for t in transcripts:
-            turns = tuple(TranscriptTurn(**{**vars(x), "role": x.role or "party"}) for x in t.turns)
-            fixed = Transcript(
-                turns=turns, external_id=t.external_id, source=t.source, split=t.split or "dev", meta=t.meta
-            )
-            fh.write(render([fixed], fmt="jsonl").rstrip("\n") + "\n")
-            count += len(turns)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as fh:
+            for t in transcripts:
+                turns = tuple(TranscriptTurn(**{**vars(x), "role": x.role or "party"}) for x in t.turns)
+                fixed = Transcript(
+                    turns=turns, external_id=t.external_id, source=t.source, split=t.split or "dev", meta=t.meta
+                )
+                fh.write(render([fixed], fmt="jsonl").rstrip("\n") + "\n")
+                count += len(turns)
+    except OSError as exc:
+        raise cannot_write(out, exc) from exc
     speakers = len({x.speaker for t in transcripts for x in t.turns})
     return CorpusSummary(out, len(transcripts), count, speakers)
 

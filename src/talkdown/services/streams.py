@@ -91,3 +91,9 @@ def read_all(path: Path) -> bytes:
     """The whole content, decompressed when gzip. Raises ``OSError``, ``EOFError`` or ``zlib.error``."""
     with path.open("rb") as raw, unpacked(raw) as stream:
         return stream.read()
+
+
+def cannot_write(path: Path, exc: OSError) -> TalkdownError:
+    """TD124 for an output path the OS refused (a missing or read-only folder, a file where a folder should be):
+    the user chose the path, so it is their input to fix, not an internal error."""
+    return TalkdownError("TD124", file=str(path), problem=exc.strerror or str(exc))

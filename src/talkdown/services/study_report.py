@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from talkdown import __version__
 from talkdown.analysis.stairway import STAGES
 from talkdown.errors import TalkdownError
+from talkdown.services.streams import cannot_write
 
 TIMELINES = 12
 CUE_BARS = 25
@@ -155,6 +156,9 @@ def render_html(data: ReportData, *, title: str) -> str:
 def study_report(results: Path, *, out: Path, title: str = "talkdown study report") -> ReportData:
     """Write the HTML report for ``results`` to ``out``; returns the numbers it shows."""
     data = collect(results)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(data, title=title), encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render_html(data, title=title), encoding="utf-8")
+    except OSError as exc:
+        raise cannot_write(out, exc) from exc
     return data
