@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -175,3 +176,25 @@ def test_analyze_to_a_folder_says_it_is_a_folder_not_that_it_holds_results(tmp_p
     result = RUNNER.invoke(app, ["study", "analyze", str(transcript), "--out", str(tmp_path / "out"), "-w", "1"])
     assert getattr(result.exception, "code", None) == "TD124"  # was TD322 "already holds study results"
     assert "it is a folder" in str(result.exception)
+
+
+def test_the_encoding_td103_advises_is_an_option_of_analyze(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("NEG: José, can you hear me?\nSUBJECT: Leave me alone.\n".encode("cp1252"))
+    out = tmp_path / "r.parquet"
+    first = RUNNER.invoke(app, ["study", "analyze", str(path), "--out", str(out), "-w", "1", "--json"])
+    [failure] = json.loads(first.stdout)["failures"]
+    assert failure["code"] == "TD103" and "--encoding" in failure["message"]
+    utf8 = tmp_path / "new.txt"
+    utf8.write_text("NEG: Renée is here.\n", encoding="utf-8")
+    # The advice, taken with --resume as the summary says: the option did not exist ("No such option: --encoding").
+    again = ["study", "analyze", str(path), "--out", str(out), "-w", "1", "--resume", "--encoding", "cp1252"]
+    result = RUNNER.invoke(app, again)
+    assert result.exit_code == 0, result.output
+    assert pd.read_parquet(out).text.tolist()[0] == "José, can you hear me?"
+    # A mixed corpus: UTF-8 files stay UTF-8 (read as cp1252, "é" would become "Ã©").
+    both = ["study", "analyze", str(path), str(utf8), "--out", str(tmp_path / "r2.parquet"), "--encoding", "cp1252"]
+    assert RUNNER.invoke(app, [*both, "-w", "1"]).exit_code == 0
+    assert pd.read_parquet(tmp_path / "r2.parquet").text.tolist()[-1] == "Renée is here."
+    bad = RUNNER.invoke(app, ["study", "analyze", str(path), "--out", str(tmp_path / "r3.parquet"), "--encoding", "x"])
+    assert getattr(bad.exception, "code", None) == "TD105"

@@ -88,6 +88,7 @@ def analyze(
     negotiator: list[str] = typer.Option([], "--negotiator", help="Speaker name on the negotiator side (repeat)."),
     subject: list[str] = typer.Option([], "--subject", help="Speaker name on the subject side (repeat)."),
     fast: bool = typer.Option(False, "--fast", help="Rules only: no learned models (old machines; much faster)."),
+    encoding: str | None = typer.Option(None, "--encoding", help="Read non-UTF-8 inputs in this, e.g. cp1252."),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Analyse every utterance of many transcripts; one row per utterance plus a per-conversation table."""
@@ -102,6 +103,7 @@ def analyze(
             speakers=_speakers(negotiator, subject),
             progress=progress,
             fast=fast,
+            encoding=encoding,
         )
     if json_out:
         echo_json(_study_services().describe_run(run))

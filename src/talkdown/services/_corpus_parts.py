@@ -35,28 +35,29 @@ from talkdown.services.streams import STREAM_ERRORS, cannot_write, lines_of, pla
 MANIFEST_VERSION = 1
 
 
-def transcripts_of(path: Path) -> Iterator[Transcript]:
+def transcripts_of(path: Path, *, encoding: str | None = None) -> Iterator[Transcript]:
     """The conversations of one file. JSONL is read a line at a time (memory flat in the file's size);
-    the single-conversation formats (text, WebVTT, SubRip, CSV) are parsed whole."""
+    the single-conversation formats (text, WebVTT, SubRip, CSV) are parsed whole. ``encoding``: how to read
+    text that is not valid UTF-8 (``study analyze --encoding``)."""
     if plain_suffix(path) in FORMATS["jsonl"].extensions:
-        yield from _jsonl(path)
+        yield from _jsonl(path, encoding=encoding)
         return
     try:
         raw = read_all(path)
     except STREAM_ERRORS as exc:
         raise TalkdownError("TD107", file=str(path), problem=getattr(exc, "strerror", None) or str(exc)) from exc
-    text = decode(raw, file=str(path))
+    text = _text(raw, file=str(path), encoding=encoding)
     yield from parse(text, fmt=detect_format(plain_name(path), text), file=str(path))
 
 
-def _jsonl(path: Path) -> Iterator[Transcript]:
+def _jsonl(path: Path, *, encoding: str | None = None) -> Iterator[Transcript]:
     seen = False
     with lines_of(path) as (lines, _):
         for number, raw in lines:
             if not raw.strip():
                 continue
             try:
-                line = decode(raw, file=str(path))
+                line = _text(raw, file=str(path), encoding=encoding)
                 found = parse(line, fmt="jsonl", file=str(path))
             except TalkdownError as exc:  # the parser saw one line: put the file's line number back
                 if exc.code in ("TD101", "TD103"):
@@ -67,6 +68,19 @@ def _jsonl(path: Path) -> Iterator[Transcript]:
             yield from found
     if not seen:
         raise TalkdownError("TD102", file=str(path), problem="the file holds no conversation")
+
+
+def _text(raw: bytes, *, file: str, encoding: str | None) -> str:
+    """UTF-8 first, ``encoding`` only for bytes that are not UTF-8. Why a fallback and not an override: a corpus
+    mixes old Windows exports with UTF-8 files, and cp1252 would turn every UTF-8 "é" into "Ã©"; bytes that are
+    cp1252 with any accent in them are almost never valid UTF-8. It also makes TD103's advice safe to follow with
+    ``--resume``: the files already done were UTF-8 and read the same either way."""
+    try:
+        return decode(raw, file=file)
+    except TalkdownError as exc:
+        if exc.code != "TD103" or encoding is None:
+            raise
+    return decode(raw, file=file, encoding=encoding)
 
 
 def _fingerprint(path: Path) -> dict[str, Any]:

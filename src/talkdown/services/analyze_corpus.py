@@ -22,6 +22,7 @@ This use case reads files only, so unlike the others it takes no ``App``: worker
 
 from __future__ import annotations
 
+import codecs
 import glob
 import multiprocessing
 import os
@@ -66,6 +67,8 @@ class ChunkOptions:
     speakers: tuple[tuple[str, str], ...]
     runtime: Runtime
     fast: bool = False
+    encoding: str | None = None
+    """How to read an input that is not UTF-8 (``--encoding``); the client reads, so workers never see it."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class _Run:
     parts: PartStore
     files: list[Path]
     progress: Progress | None
+    encoding: str | None = None
     state: dict[int, _FileState] = field(default_factory=dict)
     failures: list[FileFailure] = field(default_factory=list)
     skipped: int = 0
@@ -163,9 +167,18 @@ def analyze_corpus(
     speakers: dict[str, str] | None = None,
     progress: Progress | None = None,
     fast: bool = False,
+    encoding: str | None = None,
 ) -> StudyRun:
     """Analyse every utterance of the inputs; see the module docstring for the guarantees. ``fast``: the rules
-    alone in every worker (``talkdown analyze --fast``), several times the throughput on an old machine."""
+    alone in every worker (``talkdown analyze --fast``), several times the throughput on an old machine.
+    ``encoding``: how to read an input that is not valid UTF-8 (e.g. ``cp1252``); UTF-8 inputs are unaffected."""
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise TalkdownError(
+                "TD105", value=encoding, what="encoding", problem="Python knows no such codec"
+            ) from None
     files = resolve_inputs(inputs)
     families = families_of(pipeline(fast=fast))
     parts = PartStore.open(
@@ -177,7 +190,7 @@ def analyze_corpus(
         if parts.fresh:  # nothing ran: a parts folder left here would make the corrected command TD322
             parts.remove()
         raise
-    run = _Run(parts=parts, files=files, progress=progress, state={i: _FileState() for i in range(len(files))})
+    run = _Run(parts, files, progress, encoding, state={i: _FileState() for i in range(len(files))})
     interrupted = False
     try:
         try:
@@ -185,7 +198,8 @@ def analyze_corpus(
             if progress is not None:
                 progress.start(total)
             named = tuple(sorted((speakers or {}).items()))
-            _dispatch(run, executor, slots=slots, options=ChunkOptions(families, chunk_size, named, current(), fast))
+            options = ChunkOptions(families, chunk_size, named, current(), fast, encoding)
+            _dispatch(run, executor, slots=slots, options=options)
         finally:
             close()
     except KeyboardInterrupt:
@@ -216,7 +230,7 @@ def _count(run: _Run) -> int:
         if run.parts.is_file_done(index):
             continue
         try:
-            total += sum(len(t.turns) for t in transcripts_of(path))
+            total += sum(len(t.turns) for t in transcripts_of(path, encoding=run.encoding))
         except TalkdownError as exc:
             run.fail(index, exc.code, exc.message)
     return total
@@ -230,7 +244,7 @@ def _chunks(index: int, path: Path, options: ChunkOptions) -> Iterator[Chunk]:
         return Chunk(f"{index:05d}-{number:06d}", str(path), first, tuple(batch), options.families,
                      speakers=options.speakers, runtime=options.runtime, fast=options.fast)  # fmt: skip
 
-    for position, transcript in enumerate(transcripts_of(path), start=1):
+    for position, transcript in enumerate(transcripts_of(path, encoding=options.encoding), start=1):
         batch.append(transcript)
         size += len(transcript.turns)
         if size >= options.chunk_size:
