@@ -166,6 +166,19 @@ def test_an_interrupted_run_leaves_readable_output_and_resume_finishes_it(corpus
     assert not (tmp_path / "r.parquet.parts").exists()
 
 
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_chunks_workers_had_already_started(corpus: Path, tmp_path: Path) -> None:
+    # Four chunks, two worker processes: at the first finished chunk Ctrl-C comes while the others are running.
+    # The pool's shutdown waits for them, but their results were dropped: one chunk kept, the rest redone on resume.
+    out = tmp_path / "r.parquet"
+    stopped = analyze_corpus([str(corpus)], out=out, workers=2, chunk_size=2, fast=True, progress=_StopAfter(1))
+    assert stopped.interrupted
+    assert stopped.conversations >= 2 and len(pd.read_parquet(out)) == stopped.utterances
+    analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, fast=True, resume=True)
+    clean = analyze_corpus([str(corpus)], out=tmp_path / "clean.parquet", workers=1, chunk_size=2, fast=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(clean.out))
+
+
 def test_resume_refuses_other_inputs(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.parquet"
     analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, progress=_StopAfter(1))

@@ -10,10 +10,11 @@ Design, and the alternatives rejected:
 - **Flat memory.** At most ``2 × workers`` chunks are in flight; JSONL (the big-corpus format) is read line
   by line; the final files are assembled part by part. Memory depends on the chunk size, not the corpus.
 - **Interruptible, resumable.** Each finished chunk is written to ``<out>.parts/`` (atomic rename) and
-  recorded in ``done.txt``. Whatever stops the run (Ctrl-C included), the ``finally`` block merges the
-  finished chunks into ``<out>`` and ``<stem>.conversations<suffix>``, so the output is always complete and
-  readable for what was done. ``resume=True`` skips recorded chunks; a file whose size or modification time
-  changed is redone. The parts folder is removed once every file succeeded.
+  recorded in ``done.txt``. Whatever stops the run (Ctrl-C included: chunks already running are finished and
+  kept, queued ones cancelled), the ``finally`` block merges the finished chunks into ``<out>`` and
+  ``<stem>.conversations<suffix>``, so the output is always complete and readable for what was done.
+  ``resume=True`` skips recorded chunks; a file whose size or modification time changed is redone. The parts
+  folder is removed once every file succeeded.
 - **A bad file is skipped, not fatal.** A file that cannot be read or parsed is reported (its code and
   message in ``StudyRun.failures``) and left out entirely; the rest goes on.
 
@@ -264,26 +265,42 @@ def _dispatch(run: _Run, executor: Executor, *, slots: int, options: ChunkOption
                 index, chunk = pending.pop(fut)
                 _collect(run, index, chunk, fut)
 
-    for index, path in enumerate(run.files):
-        st = run.state[index]
-        if run.parts.is_file_done(index) or st.failed:
-            continue
-        try:
-            for chunk in _chunks(index, path, options):
-                st.emitted += 1
-                if run.parts.is_chunk_done(chunk.chunk_id):
-                    st.finished += 1
-                    run.skipped += 1
-                    if run.progress is not None:
-                        run.progress.advance(chunk.utterances)
-                    continue
-                collect(block_until=max(1, 2 * slots) - 1)
-                pending[executor.submit(analyze_chunk, chunk)] = (index, chunk)
-        except TalkdownError as exc:  # changed since it was counted
-            run.fail(index, exc.code, exc.message)
-        st.streamed = True
-        run.finished(index)
-    collect(block_until=0)
+    try:
+        for index, path in enumerate(run.files):
+            st = run.state[index]
+            if run.parts.is_file_done(index) or st.failed:
+                continue
+            try:
+                for chunk in _chunks(index, path, options):
+                    st.emitted += 1
+                    if run.parts.is_chunk_done(chunk.chunk_id):
+                        st.finished += 1
+                        run.skipped += 1
+                        if run.progress is not None:
+                            run.progress.advance(chunk.utterances)
+                        continue
+                    collect(block_until=max(1, 2 * slots) - 1)
+                    pending[executor.submit(analyze_chunk, chunk)] = (index, chunk)
+            except TalkdownError as exc:  # changed since it was counted
+                run.fail(index, exc.code, exc.message)
+            st.streamed = True
+            run.finished(index)
+        collect(block_until=0)
+    except KeyboardInterrupt:
+        _keep_running(run, pending)
+        raise
+
+
+def _keep_running(run: _Run, pending: dict[Future[ChunkResult], tuple[int, Chunk]]) -> None:
+    """On Ctrl-C, cancel the chunks no worker has started and keep the results of those already running. The
+    executor's shutdown waits for running chunks anyway; their results used to be dropped, so the user waited
+    for work that ``--resume`` then did again (with models loading, often every chunk of a short run)."""
+    for fut in pending:
+        fut.cancel()
+    for fut, (index, chunk) in pending.items():
+        if not fut.cancelled():
+            wait([fut])
+            _collect(run, index, chunk, fut)
 
 
 def _collect(run: _Run, index: int, chunk: Chunk, fut: Future[ChunkResult]) -> None:
