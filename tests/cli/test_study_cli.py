@@ -198,3 +198,16 @@ def test_the_encoding_td103_advises_is_an_option_of_analyze(tmp_path: Path) -> N
     assert pd.read_parquet(tmp_path / "r2.parquet").text.tolist()[-1] == "Renée is here."
     bad = RUNNER.invoke(app, ["study", "analyze", str(path), "--out", str(tmp_path / "r3.parquet"), "--encoding", "x"])
     assert getattr(bad.exception, "code", None) == "TD105"
+
+
+def test_report_on_the_csv_or_conversation_table_says_which_file_it_reads(tmp_path: Path) -> None:
+    path = tmp_path / "ok.jsonl"
+    path.write_text(_conversation("a") + "\n", encoding="utf-8")
+    RUNNER.invoke(app, ["study", "analyze", str(path), "--out", str(tmp_path / "r.csv"), "--csv", "-w", "1"])
+    RUNNER.invoke(app, ["study", "analyze", str(path), "--out", str(tmp_path / "r.parquet"), "-w", "1"])
+    csv = RUNNER.invoke(app, ["study", "report", str(tmp_path / "r.csv")])
+    assert getattr(csv.exception, "code", None) == "TD123"
+    assert "without --csv" in str(csv.exception)  # was "Parquet magic bytes not found in footer"
+    table = RUNNER.invoke(app, ["study", "report", str(tmp_path / "r.conversations.parquet")])
+    assert getattr(table.exception, "code", None) == "TD123"
+    assert "give r.parquet" in str(table.exception)  # was "column 'turn' is missing"

@@ -48,15 +48,26 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _utterances_name(conversations: Path) -> str:
+    """``r.conversations.parquet`` → ``r.parquet``, the name ``study analyze`` gave the per-utterance file."""
+    return conversations.name.replace(".conversations", "", 1)
+
+
 def collect(results: Path) -> ReportData:
     """Read the per-utterance file row group by row group, and the per-conversation file beside it."""
     try:
         pf = pq.ParquetFile(results)
     except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) for a non-Parquet file
-        raise TalkdownError("TD123", file=str(results), problem=str(exc).splitlines()[0]) from exc
+        problem = str(exc).splitlines()[0]
+        if results.suffix.lower() == ".csv":  # 'study analyze --csv' wrote it: say what the report reads instead
+            problem = "it is a CSV export and the report reads Parquet: run the analysis again without --csv"
+        raise TalkdownError("TD123", file=str(results), problem=problem) from exc
     missing = [c for c in _NEEDED if c not in pf.schema_arrow.names]
     if missing:
-        raise TalkdownError("TD123", file=str(results), problem=f"column '{missing[0]}' is missing")
+        problem = f"column '{missing[0]}' is missing"
+        if "turns" in pf.schema_arrow.names:  # results.conversations.parquet, the table beside the results
+            problem = f"it is the per-conversation table: give {_utterances_name(results)}, the results beside it"
+        raise TalkdownError("TD123", file=str(results), problem=problem)
     data = ReportData()
     for group in range(pf.num_row_groups):
         table = pf.read_row_group(group, columns=[*_NEEDED, "file"])
