@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.errors import TalkdownError
 from talkdown.services import cases
 from talkdown.services.entries import record_demand, say
-from talkdown.services.incidents import open_incident
+from talkdown.services.incidents import close_incident, open_incident
 from talkdown.services.wiring import App
 
 AGENCY = """\
@@ -142,3 +144,20 @@ def test_search_reads_the_notes_on_hostages_channel_and_deaths(app: App) -> None
     assert [lc.case.id for lc in cases.search_cases(app, "Schumann")] == ["lufthansa-181-1977"]
     assert [lc.case.id for lc in cases.search_cases(app, "escaped third night")] == ["wijster-train-1975"]
     assert [lc.case.id for lc in cases.search_cases(app, "ventilation pipe")] == ["midland-city-2013"]
+
+
+def test_an_open_incidents_time_so_far_is_a_lower_bound_not_its_duration(app: App, clock: FixedClock) -> None:
+    # A call opened a minute ago "matched" every short case by duration: Colleyville (11 h) came up for a
+    # diplomatic incident on that alone, with "duration about 11 h" as its reason.
+    incident = open_incident(app, title="Consulate, 2nd floor", incident_type=IncidentType.DIPLOMATIC_STATE)
+    fresh = cases.like_cases(app, incident=incident, k=10)
+    assert not [m for n in fresh.neighbours for m in n.matches if m.feature == "duration"]
+    assert "colleyville-2022" not in {n.case.id for n in fresh.neighbours}
+    clock.advance(timedelta(hours=30))  # a day in: cases that ended sooner are known to differ
+    say(app, incident, speaker="Caller", text="We are still here.", role_if_new=Role.SUBJECT)
+    later = cases.like_cases(app, incident=incident, k=10)
+    by_id = {n.case.id: {m.feature: m.similarity for m in n.matches} for n in later.neighbours}
+    assert by_id["iran-hostage-crisis-1979"].get("duration") is None  # 444 days: this one may yet run as long
+    close_incident(app, incident, outcome="negotiated_surrender")
+    closed = cases.like_cases(app, incident=incident, k=10)
+    assert any(m.feature == "duration" for n in closed.neighbours for m in n.matches)  # now its real duration

@@ -108,8 +108,12 @@ def compare(query: Situation, case: Situation, *, text_similarity: float | None)
         out.append(Match("demands", _jaccard(q_kinds, c_kinds), f"demands for {_names(shared)}"))
     if query.duration_hours is not None and case.duration_hours is not None:
         qd, cd = duration_bucket(query.duration_hours), duration_bucket(case.duration_hours)
-        sim = max(0.0, 1.0 - abs(qd - cd) / 2)
-        out.append(Match("duration", sim, f"duration about {case.duration_hours:g} h"))
+        # An open incident may yet run as long as any case that lasted longer than it has so far: for those the
+        # comparison is unknown, not similar (a call opened a minute ago "matched" every short case by duration).
+        # A case that ended sooner than this incident has already run is known to differ.
+        if not (query.duration_so_far and cd >= qd):
+            sim = max(0.0, 1.0 - abs(qd - cd) / 2)
+            out.append(Match("duration", sim, f"duration about {case.duration_hours:g} h"))
     if query.channels and case.channels:
         shared = query.channels & case.channels
         out.append(Match("channel", _jaccard(query.channels, case.channels), f"channel: {_names(shared)}"))

@@ -28,6 +28,8 @@ class Situation:
     duration_hours: float | None = None
     channels: frozenset[str] | None = None
     text: str = ""
+    duration_so_far: bool = False
+    """``duration_hours`` is how long a still-open incident has run: a lower bound on how long it will last."""
 
 
 def _rx(*words: str) -> re.Pattern[str]:
@@ -206,7 +208,8 @@ def incident_situation(state: IncidentState, *, subject_ids: Sequence[str] = ())
     """Features of a logged incident: what the log knows, plus a reading of its title and description.
 
     Typology is not a field of the incident, so it comes from the description (the team's own words) and
-    from what the subject said. Duration runs from the opening to the close, or to the last entry.
+    from what the subject said. Duration runs from the opening to the close; while the incident is open, to
+    the last entry, marked as a lower bound (``duration_so_far``).
     """
     said = [u.text for u in state.utterances if not u.retracted and (not subject_ids or u.speaker in subject_ids)]
     prose = " . ".join(p for p in (state.title, state.description, state.location) if p)
@@ -223,4 +226,5 @@ def incident_situation(state: IncidentState, *, subject_ids: Sequence[str] = ())
         duration_hours=duration,
         channels=frozenset(u.channel.value for u in state.utterances) or read.channels,
         text=" . ".join([prose, *(d.item for d in state.demands.values()), *said]),
+        duration_so_far=state.closed_at is None,
     )
