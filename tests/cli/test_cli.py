@@ -213,3 +213,19 @@ def test_the_terminal_board_shows_times_in_talkdown_timezone(td, tmp_path: Path)
     bad = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], capture_output=True, text=True,
                          env={**env, "TALKDOWN_TIMEZONE": "Mars/Base"}, timeout=120)  # fmt: skip
     assert bad.returncode == 3 and "TALKDOWN_TIMEZONE" in bad.stderr
+
+
+def test_an_error_quoting_square_brackets_prints_them_instead_of_a_traceback(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Rich read the quoted "[/]" as a closing tag: MarkupError, a Python traceback and exit 1 instead of TD220.
+    shown = td("cases", "show", "[/]", ok=False)
+    assert shown.returncode == 4 and "error[TD220]: No case '[/]'" in shown.stderr
+    # An opening tag was swallowed instead: the case id pattern lost its "[a-z0-9]" classes.
+    (tmp_path / "ours.yaml").write_text("- id: Bad Id\n  name: x\n  type: barricade\n", encoding="utf-8")
+    refused = td("cases", "import", str(tmp_path / "ours.yaml"), ok=False)
+    assert refused.returncode == 3 and "[a-z0-9][a-z0-9-]{0,79}" in " ".join(refused.stderr.split())
+    # study analyze names a skipped file as it is called, "[red]" and all.
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "[red]night.txt").write_bytes(b"NEG: hi\x00")
+    run = td("study", "analyze", str(tmp_path / "in"), "--out", str(tmp_path / "r.parquet"), "-w", "1", "--fast",
+             ok=False)  # fmt: skip
+    assert run.returncode == 3 and "[red]night.txt" in run.stderr

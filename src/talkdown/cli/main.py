@@ -14,6 +14,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from talkdown.cli.state import STATE
 from talkdown.domain.text import first_surrogate
@@ -102,7 +103,9 @@ def _refuse_undecodable(args: list[str]) -> None:
 
 
 def _say(exc: TalkdownError) -> NoReturn:
-    err_console.print(f"[bold red]error[{exc.code}]:[/] {exc.message}", highlight=False, soft_wrap=True)
+    # escape: a message quotes what the user typed or a file holds ("No case '[/]'"), which Rich would read as
+    # markup: a closing tag raised MarkupError here, so the user got a traceback instead of the error line.
+    err_console.print(f"[bold red]error[{exc.code}]:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
     sys.exit(exc.exit_code)
 
 

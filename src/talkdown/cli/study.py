@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
@@ -117,11 +118,11 @@ def analyze(
 
 def _summarise(run: StudyRun) -> None:
     for f in run.failures:
-        err.print(f"[bold red]skipped[{f.code}]:[/] {f.message}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]skipped[{f.code}]:[/] {escape(f.message)}", highlight=False, soft_wrap=True)
     state = "interrupted" if run.interrupted else "done"
     err.print(
         f"{state}: {run.utterances} utterances, {run.conversations} conversations from {run.files_done} of "
-        f"{run.files} files -> {run.out} and {run.conversations_out}",
+        f"{run.files} files -> {escape(str(run.out))} and {escape(str(run.conversations_out))}",
         highlight=False,
     )
     if run.interrupted:
