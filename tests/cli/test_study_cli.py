@@ -211,3 +211,12 @@ def test_report_on_the_csv_or_conversation_table_says_which_file_it_reads(tmp_pa
     table = RUNNER.invoke(app, ["study", "report", str(tmp_path / "r.conversations.parquet")])
     assert getattr(table.exception, "code", None) == "TD123"
     assert "give r.parquet" in str(table.exception)  # was "column 'turn' is missing"
+
+
+def test_cases_show_gives_deaths_duration_and_concessions_as_the_library_records_them() -> None:
+    # "Show one case in full" left out who died, how long it ran and what was conceded (the web page had some).
+    result = RUNNER.invoke(app, ["cases", "show", "attica-1971"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "deaths: hostages 10, subjects 33, officers 0; others not stated. 43 dead in total" in result.stdout
+    assert "duration: 97 h" in result.stdout and "channel: intermediary" in result.stdout
+    assert "Concessions\n  - The state accepted most of the demands, but not full amnesty" in result.stdout

@@ -53,3 +53,9 @@ def test_cases_like_an_incident_lists_cases_with_the_features_that_matched(conso
 def test_the_board_links_to_similar_cases(console: Console) -> None:
     response = console.client(R.OBSERVER).get(f"/incidents/{console.incident_id}")
     assert f'href="/incidents/{console.incident_id}/cases-like"' in response.text
+
+
+def test_a_case_page_says_who_died_and_what_the_sources_leave_out(console: Console) -> None:
+    text = html.unescape(console.client(R.OBSERVER).get("/cases/lufthansa-181-1977").text)
+    assert "Deaths: hostages 1, subjects 3; officers, others not stated" in text
+    assert "Captain Jürgen Schumann was murdered by the hijackers in Aden" in text

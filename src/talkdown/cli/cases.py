@@ -64,7 +64,7 @@ def list_(
 def show(
     case_id: str = typer.Argument(..., help="Case id, e.g. norrmalmstorg-1973."), json_out: bool = JSON_OPTION
 ) -> None:
-    """Show one case in full: what happened, demands, outcome, lessons, sources and what is uncertain."""
+    """Show one case in full: what happened, demands, concessions, outcome, deaths, lessons, sources, uncertainty."""
     lc = svc.get_case(STATE.app(), case_id)
     if json_out:
         echo_json(_case_json(lc))
@@ -76,7 +76,17 @@ def show(
         f"{place}\ntype {', '.join(sorted(c.types))}; hostages {c.hostages if c.hostages is not None else '?'}"
     )
     console.print(f"outcome: {_outcome(c)}. {escape(c.outcome_detail or '')}", highlight=False)
-    for title, items in (("Demands", c.demands), ("Key events", c.key_events), ("Lessons", c.lessons)):
+    for label, value in (
+        ("duration", None if c.duration_hours is None else f"{c.duration_hours:g} h"),
+        ("hostages held", c.hostages_note),
+        ("subjects", _subjects(c)),
+        ("channel", ", ".join(ch.value.replace("_", " ") for ch in c.channel or ()) or c.channel_note),
+        ("deaths", ". ".join(p for p in (c.deaths.counted(), c.deaths.note or "") if p)),
+    ):
+        if value:
+            console.print(f"{label}: {escape(value)}", highlight=False)
+    sections = (("Demands", c.demands), ("Concessions", c.concessions), ("Key events", c.key_events))
+    for title, items in (*sections, ("Lessons", c.lessons)):
         if items:
             console.print(f"[bold]{title}[/]")
             for item in items:
@@ -84,6 +94,12 @@ def show(
     if c.uncertain:
         console.print(f"Uncertain in the sources: {escape(', '.join(c.uncertain))}", style="yellow")
     console.print(f"Sources: {escape('; '.join(c.sources))}", style="dim", highlight=False)
+
+
+def _subjects(c: Case) -> str:
+    count = "" if c.subjects.count is None else f"{c.subjects.count}"
+    motive = f"motive: {c.subjects.motive}" if c.subjects.motive else ""
+    return "; ".join(p for p in (count, motive) if p)
 
 
 @app.command("search")

@@ -90,6 +90,19 @@ class Deaths(_Strict):
     others: int | None = Field(default=None, ge=0)
     note: str | None = None
 
+    def counted(self) -> str:
+        """The counts in words, saying which the sources leave out (null is "not stated", never zero).
+
+        >>> Deaths(hostages=10, subjects=33, officers=0).counted()
+        'hostages 10, subjects 33, officers 0; others not stated'
+        """
+        known = [(n, k) for k in ("hostages", "subjects", "officers", "others") if (n := getattr(self, k)) is not None]
+        missing = [k for k in ("hostages", "subjects", "officers", "others") if getattr(self, k) is None]
+        if not known:
+            return ""
+        text = ", ".join(f"{k} {n}" for n, k in known)
+        return text + (f"; {', '.join(missing)} not stated" if missing else "")
+
 
 class Case(_Strict):
     """One historical incident, restated from its sources. Field meanings: the header of ``cases.yaml``."""
