@@ -220,3 +220,12 @@ def test_cases_show_gives_deaths_duration_and_concessions_as_the_library_records
     assert "deaths: hostages 10, subjects 33, officers 0; others not stated. 43 dead in total" in result.stdout
     assert "duration: 97 h" in result.stdout and "channel: intermediary" in result.stdout
     assert "Concessions\n  - The state accepted most of the demands, but not full amnesty" in result.stdout
+
+
+def test_cases_like_says_which_demands_it_read_not_just_the_sentence() -> None:
+    # "demands" held the whole description, so --json did not show what was read from it.
+    said = "bank robbery gone wrong, three hostages, wants a car and money"
+    doc = json.loads(RUNNER.invoke(app, ["cases", "like", "--describe", said, "--json"]).stdout)
+    assert doc["situation"]["demand_kinds"] == ["money", "transport"]
+    shown = RUNNER.invoke(app, ["cases", "like", "--describe", said, "-k", "1"], env={"COLUMNS": "200"})
+    assert "demands for money, transport" in shown.stdout.splitlines()[0]

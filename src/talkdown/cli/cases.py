@@ -17,6 +17,7 @@ from rich.table import Table
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
 from talkdown.doctrine.cases import Case, Outcome
 from talkdown.doctrine.similarity import Neighbour
+from talkdown.doctrine.situation import demand_kinds
 from talkdown.domain.enums import IncidentType
 from talkdown.services import cases as svc
 
@@ -146,6 +147,7 @@ def like(
                     "typology": sorted(s.typology),
                     "hostages": s.hostages,
                     "demands": list(s.demands),
+                    "demand_kinds": sorted(demand_kinds(s.demands)),
                     "duration_hours": s.duration_hours,
                     "channels": sorted(s.channels) if s.channels is not None else None,
                 },
@@ -155,8 +157,10 @@ def like(
         return
     console.print(
         f"Read as: type {s.incident_type or '?'}; typology {', '.join(sorted(s.typology)) or '?'}; "
-        f"hostages {s.hostages if s.hostages is not None else '?'}",
+        f"hostages {s.hostages if s.hostages is not None else '?'}; "
+        f"demands for {', '.join(sorted(demand_kinds(s.demands))) or '?'}",
         style="dim",
+        highlight=False,
     )
     if not result.neighbours:
         console.print("No case has anything in common with this; describe the type, hostages or demands.")
