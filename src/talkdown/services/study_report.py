@@ -69,6 +69,8 @@ def collect(results: Path) -> ReportData:
             problem = f"it is the per-conversation table: give {_utterances_name(results)}, the results beside it"
         raise TalkdownError("TD123", file=str(results), problem=problem)
     data = ReportData()
+    turns: Counter[tuple[str, str]] = Counter()  # (file, conversation id): ids repeat across files
+    cue_turns: Counter[tuple[str, str]] = Counter()
     for group in range(pf.num_row_groups):
         table = pf.read_row_group(group, columns=[*_NEEDED, "file"])
         rows = table.to_pylist()
@@ -80,19 +82,17 @@ def collect(results: Path) -> ReportData:
                 data.skills.update(row["talkdown_skill"] or [])
             data.cues.update(row["talkdown_cue"] or [])
             cid = row["conversation_id"]
+            turns[row["file"], cid] += 1
+            cue_turns[row["file"], cid] += bool(row["talkdown_cue"])
             stages = [STAGES.index(s) for s in row["stairway"] or [] if s in STAGES]
             if stages and (cid in data.timelines or len(data.timelines) < TIMELINES):
                 data.timelines.setdefault(cid, []).append(max(stages))
+    # Turns with any cue, from the utterances: the conversation table counts turns per cue label, and their sum
+    # counted "I want a car by noon or I stop talking" (deadline and demand) twice, a rate of 2 "cue turns per turn".
+    rates = [(key[1], cue_turns[key] / n, cue_turns[key]) for key, n in turns.items()]
+    data.cue_rates = sorted(rates, key=lambda r: (-r[1], r[0]))[:CUE_BARS]
     conv_path = results.with_name(f"{results.stem}.conversations{results.suffix}")
-    if conv_path.is_file():
-        table = pq.read_table(conv_path)
-        cue_cols = [c for c in table.column_names if c.startswith("cue_")]
-        data.conversations = table.num_rows
-        rates = []
-        for row in table.select(["conversation_id", "turns", *cue_cols]).to_pylist():
-            total = sum(row[c] or 0 for c in cue_cols)
-            rates.append((row["conversation_id"], total / row["turns"] if row["turns"] else 0.0, total))
-        data.cue_rates = sorted(rates, key=lambda r: (-r[1], r[0]))[:CUE_BARS]
+    data.conversations = pq.read_metadata(conv_path).num_rows if conv_path.is_file() else len(turns)
     return data
 
 

@@ -1,0 +1,28 @@
+"""The study report's figures, from results written by a real (rules-only) bulk analysis."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from talkdown.services.analyze_corpus import analyze_corpus
+from talkdown.services.study_report import collect
+
+pytestmark = pytest.mark.integration
+
+
+def test_the_cue_rate_counts_turns_with_a_cue_so_it_never_exceeds_one(tmp_path: Path) -> None:
+    # One turn with two cues (a deadline and a demand) was "2 cue turns per turn": the rate summed the
+    # conversation table's per-label counts.
+    said = [("subject", "I want a car by noon or I stop talking."), ("negotiator", "Tell me more about the car.")]
+    turns = [{"idx": i, "speaker": s, "role": s, "text": t, "labels": {}} for i, (s, t) in enumerate(said)]
+    conv = {"id": "two-cues", "source": "t", "split": "dev", "meta": {}, "turns": turns}
+    (tmp_path / "in.jsonl").write_text(json.dumps(conv) + "\n", encoding="utf-8")
+    analyze_corpus([str(tmp_path / "in.jsonl")], out=tmp_path / "r.parquet", workers=1, fast=True)
+    cues = pq.read_table(tmp_path / "r.parquet").column("talkdown_cue").to_pylist()
+    assert len(cues[0]) >= 2 and not cues[1]  # the premise: two cues on the first turn, none on the second
+    data = collect(tmp_path / "r.parquet")
+    assert data.cue_rates == [("two-cues", 0.5, 1)] and data.conversations == 1
