@@ -229,3 +229,14 @@ def test_cases_like_says_which_demands_it_read_not_just_the_sentence() -> None:
     assert doc["situation"]["demand_kinds"] == ["money", "transport"]
     shown = RUNNER.invoke(app, ["cases", "like", "--describe", said, "-k", "1"], env={"COLUMNS": "200"})
     assert "demands for money, transport" in shown.stdout.splitlines()[0]
+
+
+def test_negotiator_and_subject_names_match_the_transcript_in_any_case(tmp_path: Path) -> None:
+    # "--negotiator Dana" left the scribe's "DANA:" unknown (only an all-lower-case name was looked up both ways).
+    path = tmp_path / "call.txt"
+    path.write_text("DANA: Mark, are you hurt?\nMark: Stay back.\n", encoding="utf-8")
+    out = tmp_path / "r.parquet"
+    args = ["study", "analyze", str(path), "--out", str(out), "-w", "1", "--fast", "--negotiator", "Dana"]
+    result = RUNNER.invoke(app, [*args, "--subject", "MARK"])
+    assert result.exit_code == 0, result.output
+    assert pd.read_parquet(out).side.tolist() == ["negotiator", "subject"]

@@ -129,7 +129,7 @@ def analyze_chunk(chunk: Chunk) -> ChunkResult:
     """Analyse every turn of the chunk in one ``run_many`` batch and tabulate the results."""
     turns: list[Turn] = []
     ctxs: list[Context] = []
-    named = dict(chunk.speakers)
+    named = {name.strip().lower(): side for name, side in chunk.speakers}  # side_of looks names up in lower case
     for t in chunk.transcripts:
         history: list[Turn] = []
         for pos, tt in enumerate(t.turns):
@@ -158,17 +158,18 @@ def analyze_chunk(chunk: Chunk) -> ChunkResult:
 
 
 def side_of(speaker: str, role: str | None, named: dict[str, str]) -> Side:
-    """The file's role if it has one, else the name the user mapped, else a guess from common labels.
+    """The file's role if it has one, else the name the user mapped (``named``: lower-cased name → side, so the
+    mapping ignores case as a scribe's labels do), else a guess from common labels.
 
     The guess covers how scribes write transcripts ("NEG", "Negotiator 1", "Subject", "Caller"); anything
     else stays ``unknown``, which the skill rules do not score, rather than being guessed wrong.
     """
     if role in _SIDES:
         return _SIDES[role]
-    mapped = named.get(speaker) or named.get(speaker.lower())
+    name = speaker.strip().lower()
+    mapped = named.get(name)  # keys in lower case: "--negotiator Dana" names the scribe's "DANA" too
     if mapped in _SIDES:
         return _SIDES[mapped]
-    name = speaker.strip().lower()
     if name in {"neg", "cnt", "primary", "secondary", "tpn"} or name.startswith("negotiat"):
         return "negotiator"
     if name.startswith(("subject", "caller", "sub ")) or name in {"sub", "hostage taker"}:
