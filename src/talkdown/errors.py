@@ -80,6 +80,8 @@ CODES: dict[str, str] = {
     "TD322": "{path} already holds study results. Continue them with --resume, or choose another --out.",
     "TD323": "{path} was started for other inputs or options ({problem}). "
     "Use another --out, or the same inputs to resume.",
+    "TD324": "{path} is a finished study: every input was analysed and its parts folder removed, so there is "
+    "nothing to resume. Choose another --out to analyse again.",
     "TD330": "Incident {incident_id} is not a training session; training commands work only on those.",
     "TD331": "Training session {incident_id} has ended ({outcome}). Start a new one with 'talkdown train run'.",
     "TD340": "Advice {advice_id} was already dismissed at seq {seq}.",

@@ -179,6 +179,18 @@ def test_ctrl_c_keeps_the_chunks_workers_had_already_started(corpus: Path, tmp_p
     pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(clean.out))
 
 
+def test_resume_on_a_finished_study_refuses_rather_than_redoing_and_replacing_it(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.parquet"
+    analyze_corpus([str(corpus / "calls.jsonl")], out=out, workers=1, fast=True)
+    before = pd.read_parquet(out)
+    # Its parts folder is gone once every file succeeded, and --resume used to start over: with other inputs
+    # (TD323's own case) it silently replaced the finished results.
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus([str(corpus)], out=out, workers=1, fast=True, resume=True)
+    assert err.value.code == "TD324"
+    pd.testing.assert_frame_equal(pd.read_parquet(out), before)
+
+
 def test_resume_refuses_other_inputs(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.parquet"
     analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, progress=_StopAfter(1))

@@ -131,8 +131,8 @@ class PartStore:
                 raise TalkdownError("TD322", path=str(out))
             store._resume(manifest, out)
             return store
-        if out.exists() and not resume:
-            raise TalkdownError("TD322", path=str(out))
+        if out.exists():  # without a parts folder: a finished run, which --resume would have redone and replaced
+            raise TalkdownError("TD324" if resume else "TD322", path=str(out))
         try:
             folder.mkdir(parents=True)
             store.fresh = True
