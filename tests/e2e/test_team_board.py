@@ -1,0 +1,46 @@
+"""A team running a new incident from the board alone: who spoke, the record's entries, close and reopen."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.services import entries, incidents
+from tests.e2e.conftest import ARTIFACTS, PASSWORD, Live
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def _new_incident(live: Live, title: str) -> str:
+    return incidents.open_incident(live.app, title=title, incident_type=IncidentType.BARRICADE)
+
+
+def _board(browser: Browser, live: Live, username: str, incident_id: str) -> Page:
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(f"{live.url}/login?next=/incidents/{incident_id}")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#live")).to_have_text("live")
+    return page
+
+
+def test_a_new_incident_still_offers_the_primary_after_the_subject_has_spoken(browser: Browser, live: Live) -> None:
+    incident_id = _new_incident(live, "Harbour Road barricade")
+    entries.say(live.app, incident_id, speaker="Subject", text="Stay back!", role_if_new=Role.SUBJECT)
+    scribe = _board(browser, live, "scribe", incident_id)
+
+    speakers = scribe.locator("#speakers")
+    expect(speakers.get_by_role("radio")).to_have_count(2)
+    box = scribe.get_by_label("What was said")
+    box.press("Alt+s")
+    expect(speakers.get_by_role("radio", name="Primary")).to_be_checked()
+    box.fill("This is Dana with the police. Is anyone hurt?")
+    box.press("Enter")
+
+    line = scribe.locator("#log article.utt").filter(has_text="Is anyone hurt?")
+    expect(line.locator(".speaker")).to_have_text("Primary")
+    state = incidents.get_incident(live.app, incident_id)
+    assert [p.role for p in state.parties.values()] == [Role.SUBJECT, Role.PRIMARY]
+    scribe.screenshot(path=str(ARTIFACTS / "board-new-incident-speakers.png"), full_page=True)
