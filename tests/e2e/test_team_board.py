@@ -44,3 +44,20 @@ def test_a_new_incident_still_offers_the_primary_after_the_subject_has_spoken(br
     state = incidents.get_incident(live.app, incident_id)
     assert [p.role for p in state.parties.values()] == [Role.SUBJECT, Role.PRIMARY]
     scribe.screenshot(path=str(ARTIFACTS / "board-new-incident-speakers.png"), full_page=True)
+
+
+def test_a_wrong_incident_id_and_a_bad_form_value_show_an_error_page(browser: Browser, live: Live) -> None:
+    page = _board(browser, live, "team_leader", live.incident_id)
+    response = page.goto(f"{live.url}/incidents/ffffffffffff")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", name="Not found")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("TD201 No incident 'ffffffffffff'")
+    page.get_by_role("link", name="Back to the incidents").click()
+    page.get_by_label("Title").fill("Quay 4")
+    page.locator("select[name=incident_type] option").first.evaluate("o => { o.value = 'nonsense'; }")
+    page.get_by_label("Type").select_option("nonsense")
+    with page.expect_response(f"{live.url}/incidents") as posted:
+        page.get_by_role("button", name="Open incident").click()
+    assert posted.value.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("TD105 'nonsense' is not a valid incident_type")
+    page.screenshot(path=str(ARTIFACTS / "error-page-bad-form-value.png"), full_page=True)

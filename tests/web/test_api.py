@@ -110,3 +110,9 @@ def test_the_board_offers_every_export_its_role_may_take_and_each_link_works(con
             in (got.headers["content-disposition"])
         )
     assert "/export?format=" not in scribe.get(f"/incidents/{console.incident_id}").text
+
+
+def test_an_invalid_value_is_named_in_the_td105_message(console: Console) -> None:
+    response = console.client(R.TEAM_LEADER).get(f"/api/incidents/{console.incident_id}/export?format=pdf")
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("'pdf' is not a valid format")

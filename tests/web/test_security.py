@@ -134,3 +134,13 @@ def test_signing_out_ends_the_session_for_the_api(console: Console) -> None:
     client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
     assert client.delete("/api/session").status_code == 204
     assert client.get("/api/session").status_code == 401
+
+
+def test_a_wrong_incident_link_in_the_browser_is_an_html_page_and_the_api_stays_json(console: Console) -> None:
+    client = console.client(R.OBSERVER)
+    page = client.get("/incidents/ffffffffffff", headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    assert "TD201" in page.text and "<h1>Not found</h1>" in page.text
+    api = client.get("/api/incidents/ffffffffffff", headers={"accept": "text/html"})
+    assert (api.status_code, api.headers["content-type"]) == (404, "application/problem+json")

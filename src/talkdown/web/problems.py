@@ -1,4 +1,7 @@
-"""Errors as ``application/problem+json`` (CONVENTIONS §8), or as an alert fragment for HTMX requests.
+"""Errors as ``application/problem+json`` (CONVENTIONS §8), an alert fragment for HTMX requests, or a page.
+
+A person who opens a wrong incident link or submits a plain form with a bad value in the browser gets an
+HTML page with the code and message, not a JSON document; the API answers problem+json to everyone.
 
 Why a few codes get their own HTTP status: the families map to 422/404/409/500, but a browser and an API
 client must be able to tell "sign in" (401), "not allowed" (403) and "slow down" (429) apart without reading
@@ -36,7 +39,19 @@ def _is_htmx(request: Request) -> bool:
 
 
 def _wants_page(request: Request) -> bool:
-    return request.method == "GET" and "text/html" in request.headers.get("accept", "") and not _is_htmx(request)
+    return request.method == "GET" and _is_browser_page(request)
+
+
+def _is_browser_page(request: Request) -> bool:
+    """A page or plain form a person opened in the browser: they get an HTML page, not JSON to decipher.
+
+    The JSON API (``/api/...``) answers problem+json whatever the client accepts, so scripts see one format.
+    """
+    return (
+        "text/html" in request.headers.get("accept", "")
+        and not _is_htmx(request)
+        and not request.url.path.startswith("/api/")
+    )
 
 
 def problem(
@@ -56,6 +71,14 @@ def problem(
         response.headers["HX-Retarget"] = "#alerts"
         response.headers["HX-Reswap"] = "innerHTML"
         return response
+    if _is_browser_page(request):
+        page: Response = templates.TemplateResponse(
+            request,
+            "error.html",
+            {"title": title, "detail": detail, "code": code, "user": None, "csrf": None, "can": None},
+            status_code=status,
+        )
+        return page
     body: dict[str, Any] = {
         "type": f"/docs/errors#{code}" if code else "about:blank",
         "title": title,
@@ -98,7 +121,10 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
         ]
         first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
         where = ".".join(first["loc"][1:] or first["loc"]) or "request"
-        detail = TalkdownError("TD105", value="", what=where, problem=first["msg"]).message
+        raw = exc.errors()[0].get("input") if exc.errors() else None
+        # The value that was refused, so "'pdf' is not a valid format" (a whole body or a missing field: '').
+        value = str(raw)[:80] if isinstance(raw, str | int | float) else ""
+        detail = TalkdownError("TD105", value=value, what=where, problem=first["msg"]).message
         return problem(
             request, templates, status=422, title="Invalid input", detail=detail, code="TD105", extra={"errors": errors}
         )
