@@ -100,10 +100,15 @@ def test_durations_are_read_as_typed(text: str, minutes: int) -> None:
     assert entries.parse_duration(text) == timedelta(minutes=minutes)
 
 
-def test_a_bad_duration_is_an_input_error() -> None:
+@pytest.mark.parametrize("text", ["soon", "99999999h", "9" * 30, "8785h", "²"])
+def test_a_bad_or_overlong_duration_is_an_input_error(text: str) -> None:
     with pytest.raises(TalkdownError) as err:
-        entries.parse_duration("soon")
+        entries.parse_duration(text)
     assert err.value.code == "TD105"
+
+
+def test_the_longest_duration_is_366_days() -> None:
+    assert entries.parse_duration("8784h") == timedelta(days=366)
 
 
 def test_the_demo_incident_loads_with_at_least_sixty_exchanges_and_verifies(app: App) -> None:

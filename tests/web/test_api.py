@@ -116,3 +116,10 @@ def test_an_invalid_value_is_named_in_the_td105_message(console: Console) -> Non
     response = console.client(R.TEAM_LEADER).get(f"/api/incidents/{console.incident_id}/export?format=pdf")
     assert response.status_code == 422
     assert response.json()["detail"].startswith("'pdf' is not a valid format")
+
+
+def test_a_deadline_too_far_away_is_a_td105_problem_not_an_internal_error(console: Console) -> None:
+    response = console.client(R.SCRIBE).post(
+        f"/api/incidents/{console.incident_id}/deadlines", json={"due_in": "99999999h"}
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "TD105")

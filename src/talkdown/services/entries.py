@@ -51,6 +51,8 @@ from talkdown.services.wiring import App
 _E = TypeVar("_E", bound=Fact)
 
 _DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
+# Longer than any deadline a subject sets (kidnap-for-ransom deadlines run days or weeks), short of overflow.
+MAX_DURATION = timedelta(days=366)
 
 
 def parse_duration(text: str) -> timedelta:
@@ -61,12 +63,16 @@ def parse_duration(text: str) -> timedelta:
     >>> parse_duration("20")
     datetime.timedelta(seconds=1200)
     """
-    if text.strip().isdigit():
-        return timedelta(minutes=int(text))
-    match = _DURATION.match(text)
-    if not match or not any(match.groups()):
-        raise TalkdownError("TD105", value=text, what="duration", problem="use e.g. 30m, 1h30m or 45s")
-    h, m, s = (int(g) if g else 0 for g in match.groups())
+    if text.strip().isdecimal():  # not isdigit: int() refuses '²', which isdigit accepts
+        h, m, s = 0, int(text), 0
+    else:
+        match = _DURATION.match(text)
+        if not match or not any(match.groups()):
+            raise TalkdownError("TD105", value=text, what="duration", problem="use e.g. 30m, 1h30m or 45s")
+        h, m, s = (int(g) if g else 0 for g in match.groups())
+    # Checked before timedelta is built: '99999999h' overflowed the date and reached the user as an internal error.
+    if h * 3600 + m * 60 + s > MAX_DURATION.total_seconds():
+        raise TalkdownError("TD105", value=text, what="duration", problem="give at most 366 days (8784h)")
     return timedelta(hours=h, minutes=m, seconds=s)
 
 
