@@ -61,3 +61,32 @@ def test_a_wrong_incident_id_and_a_bad_form_value_show_an_error_page(browser: Br
     assert posted.value.status == 422
     expect(page.get_by_role("alert")).to_contain_text("TD105 'nonsense' is not a valid incident_type")
     page.screenshot(path=str(ARTIFACTS / "error-page-bad-form-value.png"), full_page=True)
+
+
+def test_the_team_leader_closes_and_reopens_and_the_scribe_sees_it_without_reloading(
+    browser: Browser, live: Live
+) -> None:
+    incident_id = _new_incident(live, "Mill Lane barricade")
+    leader = _board(browser, live, "team_leader", incident_id)
+    scribe = _board(browser, live, "scribe", incident_id)
+    expect(scribe.get_by_role("button", name="Close incident")).to_have_count(0)
+
+    leader.get_by_label("Outcome").fill("negotiated_surrender")
+    leader.get_by_label("Closing note").fill("walked out at 03:12")
+    leader.get_by_role("button", name="Close incident").click()
+    expect(leader.locator("#alerts")).to_contain_text("saved")
+    status = scribe.get_by_label("Incident status")
+    expect(status).to_contain_text("closed")
+    expect(status).to_contain_text("outcome: negotiated surrender")
+    box = scribe.get_by_label("What was said")
+    box.fill("Are you still there?")
+    box.press("Enter")
+    expect(scribe.locator("#alerts")).to_contain_text("TD301")
+    scribe.screenshot(path=str(ARTIFACTS / "board-closed-scribe.png"), full_page=True)
+
+    leader.get_by_label("Reason to reopen").fill("he called back")
+    leader.get_by_role("button", name="Reopen incident").click()
+    expect(status).to_contain_text("open")
+    expect(status).not_to_contain_text("closed")
+    box.press("Enter")
+    expect(scribe.locator("#log article.utt").filter(has_text="Are you still there?")).to_be_visible()

@@ -37,6 +37,8 @@ MATRIX: dict[tuple[str, str], frozenset[R]] = {
     ("POST", "/api/incidents"): TEAM | {R.SCRIBE},
     ("POST", f"/api/incidents/{INC}/close"): TEAM,
     ("POST", f"/api/incidents/{INC}/reopen"): TEAM,
+    ("POST", f"/incidents/{INC}/close"): TEAM,
+    ("POST", f"/incidents/{INC}/reopen"): TEAM,
     ("GET", f"/api/incidents/{INC}/export"): TEAM | {R.ADMIN},
     ("GET", "/api/users"): {R.ADMIN},
     ("POST", "/api/users"): {R.ADMIN},
@@ -117,7 +119,6 @@ def _routes(console: Console) -> set[tuple[str, str]]:
     forms = {
         ("POST", p.replace("/api", "", 1)) for m, p in found if m == "POST" and p.startswith(f"/api/incidents/{INC}/")
     }
-    forms -= {("POST", f"/incidents/{INC}/close"), ("POST", f"/incidents/{INC}/reopen")}
     return found | pages | forms
 
 

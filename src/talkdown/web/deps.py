@@ -106,7 +106,6 @@ def allow(permission: Permission) -> Callable[[Request, SignedIn, App], Awaitabl
 
 Reader = Annotated[SignedIn, Depends(allow(Permission.READ))]
 Opener = Annotated[SignedIn, Depends(allow(Permission.OPEN_INCIDENT))]
-Closer = Annotated[SignedIn, Depends(allow(Permission.CLOSE_INCIDENT))]
 Exporter = Annotated[SignedIn, Depends(allow(Permission.EXPORT))]
 Admin = Annotated[SignedIn, Depends(allow(Permission.MANAGE_USERS))]
 Auditor = Annotated[SignedIn, Depends(allow(Permission.READ_AUDIT))]

@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from talkdown.doctrine.cases import Outcome
 from talkdown.doctrine.metrics import MetricPoint
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.display_time import shown, zone_label
@@ -29,7 +30,7 @@ HERE = Path(__file__).parent
 CHIP_FAMILIES = ("talkdown_cue", "talkdown_avoid", "talkdown_skill", "change_talk", "hostility", "outburst")
 QUIET_LABELS = frozenset({"none", "other", "other_avoid", "neutral", "not_hostile"})
 EVIDENCE_FAMILIES = frozenset({"talkdown_cue", "talkdown_avoid", "talkdown_skill"})
-PANELS = ("ledger", "hostages", "intel", "advice", "stairway", "metrics", "roster")
+PANELS = ("status", "ledger", "hostages", "intel", "advice", "stairway", "metrics", "roster")
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
         iso=iso,
     )
     env.globals.update(chips=chips, highlight=highlight, speaker_name=speaker_name, metric_line=metric_line)
+    env.globals["outcomes"] = [o.value for o in Outcome]  # the case library's outcomes, offered when closing
     return Jinja2Templates(env=env)
 
 

@@ -1,4 +1,6 @@
-"""The JSON API's reads, incident lifecycle and exports: everything the pages show, for other tools.
+"""The JSON API's reads, opening an incident and exports: everything the pages show, for other tools.
+
+Closing and reopening are in ``commands.py``'s table, so the board's forms and the API share them.
 
 Every route names the permission it needs through its user dependency (``deps.Reader`` …); the role ×
 endpoint matrix in ``tests/web/test_permissions.py`` holds each one to it.
@@ -13,16 +15,14 @@ from fastapi.responses import PlainTextResponse
 
 from talkdown.domain.state import IncidentState
 from talkdown.services import accounts, incidents, live, transcripts, verify
-from talkdown.web.deps import AppDep, Closer, CurrentIncident, Exporter, Opener, Reader, client_of
+from talkdown.web.deps import AppDep, CurrentIncident, Exporter, Opener, Reader, client_of
 from talkdown.web.schemas import (
     AdviceOut,
     AnnotationOut,
-    CloseIn,
     HeadOut,
     IncidentIn,
     IncidentOut,
     Recorded,
-    ReopenIn,
     VerifyOut,
 )
 
@@ -53,17 +53,6 @@ def show_incident(app: AppDep, user: Reader, incident_id: CurrentIncident) -> In
     """The incident's current state: the fold of its log, corrections applied."""
     del user
     return incidents.get_incident(app, incident_id)
-
-
-@router.post("/incidents/{incident_id}/close", tags=["incidents"], responses={404: {}, 409: {}})
-def close_incident(app: AppDep, user: Closer, incident_id: CurrentIncident, body: CloseIn) -> Recorded:
-    seq = incidents.close_incident(accounts.acting_as(app, user), incident_id, outcome=body.outcome, reason=body.reason)
-    return Recorded(seq=seq)
-
-
-@router.post("/incidents/{incident_id}/reopen", tags=["incidents"], responses={404: {}, 409: {}})
-def reopen_incident(app: AppDep, user: Closer, incident_id: CurrentIncident, body: ReopenIn) -> Recorded:
-    return Recorded(seq=incidents.reopen_incident(accounts.acting_as(app, user), incident_id, reason=body.reason))
 
 
 @router.get("/incidents/{incident_id}/annotations", tags=["analysis"], responses={404: {}})

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from talkdown.errors import TalkdownError
-from talkdown.services import accounts, dismiss, entries, live
+from talkdown.services import accounts, dismiss, entries, incidents, live
 from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.analysis_worker import AnalysisWorker
 from talkdown.services.wiring import App
@@ -163,6 +163,20 @@ COMMANDS: tuple[Command, ...] = (
         Permission.ADD_NOTE,
         lambda a, r, b: s.Recorded(seq=entries.add_note(a, r, text=b.text, kind=b.kind)),
         "Add a note",
+    ),
+    Command(
+        "close",
+        s.CloseIn,
+        Permission.CLOSE_INCIDENT,
+        lambda a, r, b: s.Recorded(seq=incidents.close_incident(a, r, outcome=b.outcome, reason=b.reason)),
+        "Close the incident (it can be reopened; nothing is deleted)",
+    ),
+    Command(
+        "reopen",
+        s.ReopenIn,
+        Permission.CLOSE_INCIDENT,
+        lambda a, r, b: s.Recorded(seq=incidents.reopen_incident(a, r, reason=b.reason)),
+        "Reopen a closed incident",
     ),
     Command(
         "advice-dismissals",
