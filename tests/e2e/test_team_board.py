@@ -90,3 +90,27 @@ def test_the_team_leader_closes_and_reopens_and_the_scribe_sees_it_without_reloa
     expect(status).not_to_contain_text("closed")
     box.press("Enter")
     expect(scribe.locator("#log article.utt").filter(has_text="Are you still there?")).to_be_visible()
+
+
+def test_what_a_teammate_is_typing_in_a_panel_survives_the_live_updates(browser: Browser, live: Live) -> None:
+    incident_id = _new_incident(live, "Canal Street barricade")
+    intel = _board(browser, live, "team_leader", incident_id)
+    scribe = _board(browser, live, "scribe", incident_id)
+    draft = intel.get_by_role("textbox", name="Intelligence")
+    draft.click()
+    draft.press_sequentially("Neighbour says he owns a rifle")
+
+    box = scribe.get_by_label("What was said")
+    box.fill("Get me a car. You got 10 minutes, then I kill him.")
+    box.press("Enter")
+    line = intel.locator("#log article.utt").filter(has_text="You got 10 minutes")
+    expect(line.locator(".chip-threat")).to_be_visible()  # the same push re-renders every side panel
+    expect(intel.locator("#panel-metrics")).to_contain_text("Negotiation Duration")
+
+    expect(draft).to_have_value("Neighbour says he owns a rifle")
+    expect(draft).to_be_focused()
+    draft.press_sequentially(" (unverified)")
+    intel.get_by_label("Source").fill("neighbour")
+    intel.get_by_role("button", name="Add intel").click()
+    expect(scribe.locator("#panel-intel")).to_contain_text("owns a rifle (unverified)")
+    expect(draft).to_have_value("")

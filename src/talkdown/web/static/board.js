@@ -97,6 +97,28 @@
     }
   });
 
+  // The side panels are replaced whenever lines arrive; their forms carry hx-preserve (the element a
+  // teammate is typing in is kept, not re-rendered). Browsers without Element.moveBefore drop the focus
+  // when htmx puts a preserved form back, so the field and caret are restored here.
+  var typing = null;
+  document.addEventListener("htmx:oobBeforeSwap", function (ev) {
+    var el = document.activeElement, target = ev.detail && ev.detail.target;
+    typing = null;
+    if (el && target && target.contains(el) && el.closest("[hx-preserve]")) {
+      typing = { el: el, start: el.selectionStart, end: el.selectionEnd };
+    }
+  });
+
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    if (typing && typing.el.isConnected && document.activeElement !== typing.el) {
+      typing.el.focus();
+      if (typeof typing.start === "number" && typing.el.setSelectionRange) {
+        try { typing.el.setSelectionRange(typing.start, typing.end); } catch (e) { /* not a text field */ }
+      }
+    }
+    typing = null;
+  });
+
   document.addEventListener("htmx:oobAfterSwap", function () {
     var log = document.getElementById("log");
     if (log) { log.scrollTop = log.scrollHeight; }
