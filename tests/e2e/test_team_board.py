@@ -114,3 +114,58 @@ def test_what_a_teammate_is_typing_in_a_panel_survives_the_live_updates(browser:
     intel.get_by_role("button", name="Add intel").click()
     expect(scribe.locator("#panel-intel")).to_contain_text("owns a rifle (unverified)")
     expect(draft).to_have_value("")
+
+
+def test_the_team_records_parties_ledger_and_hostages_from_the_board(browser: Browser, live: Live) -> None:
+    incident_id = _new_incident(live, "Bridge Street hostage")
+    leader = _board(browser, live, "team_leader", incident_id)
+    scribe = _board(browser, live, "scribe", incident_id)
+    observer = _board(browser, live, "observer", incident_id)
+    expect(observer.get_by_role("button", name="Add party")).to_be_hidden()
+    expect(observer.get_by_text("Record a demand, deadline, promise or concession")).to_be_hidden()
+    expect(observer.locator("#speakers")).to_be_hidden()
+
+    leader.get_by_role("radio", name="Primary").check()
+    scribe.get_by_label("Party name").fill("Det. Dana Reyes")
+    scribe.get_by_role("button", name="Add party").click()
+    expect(leader.locator("#panel-roster")).to_contain_text("Det. Dana Reyes")
+    expect(leader.get_by_role("radio", name="Det. Dana Reyes")).to_be_checked()  # the stand-in's role, kept
+    expect(leader.get_by_role("radio", name="Primary")).to_have_count(0)
+
+    scribe.get_by_text("Record a demand, deadline, promise or concession").click()
+    scribe.get_by_role("textbox", name="Demand", exact=True).fill("A car to the airport")
+    scribe.locator("#ledger-add").get_by_label("Category").select_option("transport")
+    scribe.get_by_role("button", name="Record demand").click()
+    scribe.get_by_label("Deadline due in").fill("45m")
+    scribe.get_by_label("Deadline description").fill("or he hurts her")
+    scribe.get_by_role("button", name="Record deadline").click()
+    scribe.get_by_role("textbox", name="Promise", exact=True).fill("Food within the hour")
+    scribe.get_by_role("button", name="Record promise").click()
+    scribe.get_by_role("textbox", name="Concession", exact=True).fill("Phone line kept open")
+    scribe.get_by_label("Concession in exchange for").fill("one hostage")
+    scribe.get_by_role("button", name="Record concession").click()
+    ledger = leader.locator("#panel-ledger")
+    expect(ledger).to_contain_text("A car to the airport")
+    expect(ledger).to_contain_text("or he hurts her")
+    expect(ledger).to_contain_text("Phone line kept open for one hostage")
+
+    leader.get_by_label("Status of demand A car to the airport").select_option("in_progress")
+    leader.locator("#panel-ledger li").filter(has_text="A car to the airport").get_by_role("button", name="Set").click()
+    leader.get_by_role("button", name="Promise Food within the hour: kept").click()
+    leader.get_by_role("button", name="passed without incident").click()
+    scribe_ledger = scribe.locator("#panel-ledger")
+    expect(scribe_ledger).to_contain_text("in progress A car to the airport")
+    expect(scribe_ledger).to_contain_text("promise · kept Food within the hour")
+    expect(scribe_ledger).to_contain_text("passed without incident")
+    expect(scribe_ledger.locator(".deadline .countdown")).not_to_contain_text("in ")  # settled: no countdown
+
+    scribe.get_by_label("Hostage alias").fill("Maria")
+    scribe.locator("#hostage-form").get_by_label("Condition").select_option("unharmed")
+    scribe.locator("#hostage-form").get_by_role("button", name="Add").click()
+    expect(leader.locator("#panel-hostages")).to_contain_text("Maria")
+    leader.get_by_label("Condition of Maria").select_option("injured")
+    leader.locator("#panel-hostages").get_by_role("button", name="Update").click()
+    expect(scribe.locator("#panel-hostages .hostage .badge.cond")).to_have_text("injured")
+    state = incidents.get_incident(live.app, incident_id)
+    assert [h.condition.value for h in state.hostages.values()] == ["injured"]
+    leader.screenshot(path=str(ARTIFACTS / "board-ledger-forms.png"), full_page=True)

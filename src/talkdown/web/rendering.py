@@ -21,6 +21,7 @@ from talkdown.doctrine.cases import Outcome
 from talkdown.doctrine.metrics import MetricPoint
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.display_time import shown, zone_label
+from talkdown.domain.enums import DemandCategory, DemandStatus, HostageCondition, Role
 from talkdown.domain.log import format_time
 from talkdown.domain.state import IncidentState, Utterance
 from talkdown.services.live import Board
@@ -30,7 +31,39 @@ HERE = Path(__file__).parent
 CHIP_FAMILIES = ("talkdown_cue", "talkdown_avoid", "talkdown_skill", "change_talk", "hostility", "outburst")
 QUIET_LABELS = frozenset({"none", "other", "other_avoid", "neutral", "not_hostile"})
 EVIDENCE_FAMILIES = frozenset({"talkdown_cue", "talkdown_avoid", "talkdown_skill"})
-PANELS = ("status", "ledger", "hostages", "intel", "advice", "stairway", "metrics", "roster")
+PANELS = ("status", "speakers", "ledger", "hostages", "intel", "advice", "stairway", "metrics", "roster")
+
+
+_SPEAKER_ORDER = {Role.SUBJECT: 0, Role.PRIMARY: 1, Role.SECONDARY: 2, Role.INTERMEDIARY: 3}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """One choice of the entry box: ``value`` is posted as the speaker (a party id, or a name to add)."""
+
+    value: str
+    name: str
+    role: Role
+
+
+# Offered until the incident has a party in that role; posting the name adds the party with that role.
+_STAND_INS = ((Role.SUBJECT, "Subject"), (Role.PRIMARY, "Primary"))
+
+
+def speakers(state: IncidentState) -> list[Speaker]:
+    """Who the scribe can log as: the subject first, then the negotiators (the usual order of a call).
+
+    Why stand-ins: a new incident has no parties, and the first line logged as "Subject" adds only the
+    subject. Offering the subject and a primary until each is a party keeps both sides of the call one
+    keystroke away; without it the negotiator's lines would have to be logged as the subject's.
+    """
+    talkers = [p for p in state.parties.values() if p.role in _SPEAKER_ORDER]
+    choices = [Speaker(p.party_id, p.name, p.role) for p in talkers]
+    taken = {p.name.casefold() for p in state.parties.values()}
+    for role, name in _STAND_INS:
+        if all(p.role != role for p in talkers) and name.casefold() not in taken:
+            choices.append(Speaker(name, name, role))
+    return sorted(choices, key=lambda c: (_SPEAKER_ORDER.get(c.role, 9), c.name))
 
 
 @dataclass(frozen=True)
@@ -154,8 +187,16 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
         tz=lambda v: zone_label(v, zone) if v else "",
         iso=iso,
     )
-    env.globals.update(chips=chips, highlight=highlight, speaker_name=speaker_name, metric_line=metric_line)
-    env.globals["outcomes"] = [o.value for o in Outcome]  # the case library's outcomes, offered when closing
+    env.globals.update(
+        chips=chips, highlight=highlight, speaker_name=speaker_name, metric_line=metric_line, speakers=speakers
+    )
+    env.globals.update(  # the choices the board's forms offer
+        outcomes=[o.value for o in Outcome],  # the case library's outcomes, offered when closing
+        demand_statuses=[v.value for v in DemandStatus],
+        demand_categories=[v.value for v in DemandCategory],
+        conditions=[v.value for v in HostageCondition],
+        party_roles=[v.value for v in Role if v is not Role.UNKNOWN],
+    )
     return Jinja2Templates(env=env)
 
 

@@ -7,7 +7,6 @@ server refuses them anyway (the permission check is on the route, not in the tem
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -21,7 +20,6 @@ from talkdown.web.deps import AppDep, CurrentIncident, CurrentUser, Opener, Read
 from talkdown.web.schemas import IncidentIn
 
 router = APIRouter(include_in_schema=False)
-_SPEAKER_ORDER = {Role.SUBJECT: 0, Role.PRIMARY: 1, Role.SECONDARY: 2, Role.INTERMEDIARY: 3}
 _TEAM_ROLES = {r for r in Role if r not in {Role.SUBJECT, Role.HOSTAGE, Role.UNKNOWN, Role.INTERMEDIARY}}
 
 
@@ -33,35 +31,6 @@ def _page(request: Request, name: str, user: SignedIn, **context: Any) -> Respon
     )
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """One choice of the entry box: ``value`` is posted as the speaker (a party id, or a name to add)."""
-
-    value: str
-    name: str
-    role: Role
-
-
-# Offered until the incident has a party in that role; posting the name adds the party with that role.
-_STAND_INS = ((Role.SUBJECT, "Subject"), (Role.PRIMARY, "Primary"))
-
-
-def speakers(state: IncidentState) -> list[Speaker]:
-    """Who the scribe can log as: the subject first, then the negotiators (the usual order of a call).
-
-    Why stand-ins: a new incident has no parties, and the first line logged as "Subject" adds only the
-    subject. Offering the subject and a primary until each is a party keeps both sides of the call one
-    keystroke away; without it the negotiator's lines would have to be logged as the subject's.
-    """
-    talkers = [p for p in state.parties.values() if p.role in _SPEAKER_ORDER]
-    choices = [Speaker(p.party_id, p.name, p.role) for p in talkers]
-    taken = {p.name.casefold() for p in state.parties.values()}
-    for role, name in _STAND_INS:
-        if all(p.role != role for p in talkers) and name.casefold() not in taken:
-            choices.append(Speaker(name, name, role))
-    return sorted(choices, key=lambda c: (_SPEAKER_ORDER.get(c.role, 9), c.name))
 
 
 def team(state: IncidentState) -> list[Party]:
@@ -101,7 +70,6 @@ def board(request: Request, app: AppDep, user: Reader, incident_id: CurrentIncid
         "incidents/board.html",
         user,
         board=view,
-        speakers=speakers(view.state),
         team=team(view.state),
     )
 

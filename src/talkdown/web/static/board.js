@@ -100,16 +100,30 @@
   // The side panels are replaced whenever lines arrive; their forms carry hx-preserve (the element a
   // teammate is typing in is kept, not re-rendered). Browsers without Element.moveBefore drop the focus
   // when htmx puts a preserved form back, so the field and caret are restored here.
-  var typing = null;
+  // The speaker list is re-rendered too (a party added on another board appears here): the scribe's
+  // choice is kept by party, or by role when a stand-in ("Primary") has become a named party.
+  var typing = null, chosen = null;
   document.addEventListener("htmx:oobBeforeSwap", function (ev) {
     var el = document.activeElement, target = ev.detail && ev.detail.target;
     typing = null;
+    if (target && target.id === "speakers") {
+      var checked = target.querySelector("input[type=radio]:checked");
+      chosen = checked ? { value: checked.value, role: checked.getAttribute("data-role") } : null;
+    }
     if (el && target && target.contains(el) && el.closest("[hx-preserve]")) {
       typing = { el: el, start: el.selectionStart, end: el.selectionEnd };
     }
   });
 
   document.addEventListener("htmx:oobAfterSwap", function () {
+    if (chosen) {
+      var all = radios();
+      var same = all.filter(function (r) { return r.value === chosen.value; })[0] ||
+                 all.filter(function (r) { return r.getAttribute("data-role") === chosen.role; })[0];
+      if (same) { same.checked = true; }
+      chosen = null;
+      syncRole();
+    }
     if (typing && typing.el.isConnected && document.activeElement !== typing.el) {
       typing.el.focus();
       if (typeof typing.start === "number" && typing.el.setSelectionRange) {
