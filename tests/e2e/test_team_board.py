@@ -169,3 +169,20 @@ def test_the_team_records_parties_ledger_and_hostages_from_the_board(browser: Br
     state = incidents.get_incident(live.app, incident_id)
     assert [h.condition.value for h in state.hostages.values()] == ["injured"]
     leader.screenshot(path=str(ARTIFACTS / "board-ledger-forms.png"), full_page=True)
+
+
+def test_the_team_leader_reads_the_after_action_report_and_downloads_its_pdf(browser: Browser, live: Live) -> None:
+    leader = _board(browser, live, "team_leader", live.incident_id)
+    refused: list[str] = []
+    leader.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    leader.get_by_role("link", name="page").click()
+    expect(leader.get_by_role("heading", name="After-action report: Linden Court barricade")).to_be_visible()
+    expect(leader.get_by_role("heading", name="Integrity")).to_be_visible()
+    expect(leader.get_by_role("img", name="Metrics over time")).to_be_visible()
+    leader.screenshot(path=str(ARTIFACTS / "report-page.png"), full_page=False)
+    with leader.expect_download() as download:
+        leader.get_by_role("link", name="Download as PDF").click()
+    path = download.value.path()
+    assert download.value.suggested_filename == f"{live.incident_id}.report.pdf"
+    assert path.read_bytes().startswith(b"%PDF-")
+    assert refused == []

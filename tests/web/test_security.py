@@ -144,3 +144,20 @@ def test_a_wrong_incident_link_in_the_browser_is_an_html_page_and_the_api_stays_
     assert "TD201" in page.text and "<h1>Not found</h1>" in page.text
     api = client.get("/api/incidents/ffffffffffff", headers={"accept": "text/html"})
     assert (api.status_code, api.headers["content-type"]) == (404, "application/problem+json")
+
+
+def test_the_after_action_report_is_an_audited_export_and_escapes_user_text(console: Console) -> None:
+    client = console.client(R.TEAM_LEADER)
+    incident = console.incident_id
+    client.post(f"/api/incidents/{incident}/notes", json={"text": "<script>alert(1)</script> {{7*7}}"})
+    page = client.get(f"/incidents/{incident}/report", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "<h1>After-action report: Elm St barricade</h1>" in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{7*7}}" in page.text and "<script>alert" not in page.text
+    assert "<style" not in page.text  # the console's CSP refuses inline styles; report.css is linked
+    pdf = client.get(f"/incidents/{incident}/report.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    audit = console.client(R.ADMIN).get("/api/audit", params={"limit": 1000}).json()
+    details = [a["detail"] for a in audit if a["action"] == "export" and a["target"] == incident]
+    assert "report" in details and "report.pdf" in details

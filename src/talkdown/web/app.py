@@ -26,7 +26,7 @@ from talkdown.settings import Settings
 from talkdown.web import problems
 from talkdown.web.config import WebConfig
 from talkdown.web.rendering import HERE, Fragments, build_templates
-from talkdown.web.routes import admin, api, auth, cases, commands, pages, training
+from talkdown.web.routes import admin, api, auth, cases, commands, pages, report, training
 from talkdown.web.sse import Hub
 from talkdown.web.sse import router as sse_router
 
@@ -123,6 +123,7 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
         api.router,
         api_commands,
         pages.router,
+        report.router,
         page_commands,
         cases.router,
         training.router,
