@@ -7,7 +7,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.services import entries, incidents
+from talkdown.web.app import create_app
+from talkdown.web.config import WebConfig
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, Live
+from tests.web.server import running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -186,3 +189,19 @@ def test_the_team_leader_reads_the_after_action_report_and_downloads_its_pdf(bro
     assert download.value.suggested_filename == f"{live.incident_id}.report.pdf"
     assert path.read_bytes().startswith(b"%PDF-")
     assert refused == []
+
+
+def test_signing_out_in_another_tab_stops_the_open_board(browser: Browser, live: Live) -> None:
+    with running(create_app(live.app, config=WebConfig(session_check_s=0.5))) as url:
+        board = _board(browser, Live(url, live.app, live.incident_id), "scribe", live.incident_id)
+        other = board.context.new_page()
+        other.goto(f"{url}/incidents")
+        other.get_by_role("button", name="Sign out").click()
+        expect(other.get_by_role("heading", name="Sign in")).to_be_visible()
+
+        expect(board.get_by_role("alert")).to_contain_text("this board no longer updates")
+        entries.say(live.app, live.incident_id, speaker="subj", text="Anyone there?")
+        board.get_by_role("link", name="Sign in again").click()
+        expect(board.get_by_role("heading", name="Sign in")).to_be_visible()
+        board.go_back()
+        expect(board.get_by_text("Anyone there?")).to_have_count(0)

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from talkdown.services import entries
+from talkdown.services import accounts, entries
 from talkdown.services.accounts import AccountRole as R
 from talkdown.web import sse
 from talkdown.web.app import create_app
@@ -178,3 +178,18 @@ def test_an_entry_posted_to_this_console_is_pushed_without_waiting_for_the_poll(
             )
             ((ident, html),) = _events(lines, 1, logged_only=True)
     assert ident == str(posted.json()["seq"]) and "Now." in html
+
+
+def test_a_board_stops_receiving_when_its_session_ends(console: Console) -> None:
+    quick = WebConfig(session_check_s=0.2)
+    with running(create_app(console.app, config=quick)) as url, _client(url) as client:
+        head = entries.say(console.app, console.incident_id, speaker="subj", text="Still here.")
+        with client.stream("GET", f"/incidents/{console.incident_id}/stream?after={head}") as s:
+            lines = s.iter_lines()
+            assert next(line for line in lines if line.startswith(": ")) == ": live"
+            accounts.sign_out(console.app, client.cookies["td_session"])
+            messages = list(sse_messages(lines))  # until the server ends the stream (else the 10 s timeout)
+        ident, html = messages[-1]  # panel refreshes may come first; the last word is the sign-out
+        assert ident is None and "Signed out" in html and 'id="live"' in html  # replaces the stream's element
+        again = client.get(f"/incidents/{console.incident_id}/stream?after={head}")
+        assert again.status_code == 401

@@ -14,7 +14,9 @@ class WebConfig:
     analysis in a child process started with the app (its lifespan); off, or when the app runs without
     its lifespan (tests), each new line is analysed in the serving process after the response. The live
     tail reads the log every ``poll_interval_s`` on SQLite; on PostgreSQL it reads when notified and at
-    least every ``safety_poll_s``, which bounds how late a line is when a notification was lost.
+    least every ``safety_poll_s``, which bounds how late a line is when a notification was lost. An open
+    board checks its session every ``session_check_s``: signed out, disabled, password reset or expired,
+    its stream ends then rather than at the next page load.
     """
 
     secure_cookies: bool = False
@@ -23,3 +25,4 @@ class WebConfig:
     advice_refresh_s: float = 15.0
     annotation_wait_s: float = 5.0
     analysis_worker: bool = True
+    session_check_s: float = 15.0

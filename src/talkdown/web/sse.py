@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any
@@ -38,10 +38,10 @@ from fastapi.sse import KEEPALIVE_COMMENT, format_sse_event
 from starlette.concurrency import run_in_threadpool
 
 from talkdown.domain.log import Envelope
-from talkdown.services import live, live_notify
+from talkdown.services import accounts, live, live_notify
 from talkdown.services.wiring import App
 from talkdown.web.config import WebConfig
-from talkdown.web.deps import AppDep, CurrentIncident, Reader
+from talkdown.web.deps import SESSION_COOKIE, AppDep, CurrentIncident, Reader
 from talkdown.web.rendering import PANELS, Fragments
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,12 @@ class Message:
 
 
 END = Message(-1, -1, "")  # put on a board's queue to end its stream
+# Replaces the element that holds the stream, so the browser closes it instead of reconnecting in a loop.
+SIGNED_OUT = format_sse_event(
+    data_str='<div id="live" hx-swap-oob="outerHTML" class="live-status off" role="alert">'
+    'Signed out or session ended: this board no longer updates. <a href="/login">Sign in again</a></div>'
+)
+SessionCheck = Callable[[], Awaitable[bool]]
 
 
 def _end(tail: Tail, queue: asyncio.Queue[Message]) -> None:
@@ -114,10 +120,20 @@ class Hub:
         board = live.board_view(self.app, tail.incident_id)
         return self.fragments.replaced_lines(board.state, analysed, board.annotations) + self.fragments.panels(board)
 
-    async def subscribe(self, incident_id: str, after: int) -> AsyncIterator[bytes]:
+    async def subscribe(
+        self, incident_id: str, after: int, *, signed_in: SessionCheck | None = None
+    ) -> AsyncIterator[bytes]:
+        """The board's messages; with ``signed_in``, the stream ends once that says the session is over.
+
+        Why check during the stream: it is one request that lasts for hours, so the session check of
+        ``current_user`` ran once, at connect; a board left open after sign-out, a disabled account or a
+        password reset would otherwise keep receiving the incident.
+        """
         queue: asyncio.Queue[Message] = asyncio.Queue(maxsize=1000)
         tail = self._join(incident_id, queue)
         last = after
+        every = self.config.session_check_s
+        checked = time.monotonic()
         try:
             # The catch-up must read after the tail's first read of the head, or a line committed in between
             # would be in neither.
@@ -127,8 +143,13 @@ class Hub:
                 yield missed.encoded
             yield LIVE
             while True:
+                if signed_in is not None and time.monotonic() - checked >= every:
+                    if not await signed_in():
+                        yield SIGNED_OUT
+                        return
+                    checked = time.monotonic()
                 try:
-                    async with asyncio.timeout(KEEPALIVE_S):
+                    async with asyncio.timeout(min(KEEPALIVE_S, every)):
                         msg = await queue.get()
                 except TimeoutError:
                     yield KEEPALIVE_COMMENT  # proxies and firewalls close connections that stay silent
@@ -292,11 +313,17 @@ async def stream(
     boards and twenty lines a second that bookkeeping was the largest cost left on the event loop (issue #6).
     Here a message is encoded once for all boards and each board's generator writes it directly.
     """
-    del app, user
+    del user
     hub: Hub = request.app.state.hub
     start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+    token = request.cookies.get(SESSION_COOKIE, "")
+
+    async def signed_in() -> bool:
+        return await run_in_threadpool(accounts.find_session, app, token) is not None
+
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy buffering (nginx)
-    return StreamingResponse(hub.subscribe(incident_id, start), media_type="text/event-stream", headers=headers)
+    events = hub.subscribe(incident_id, start, signed_in=signed_in)
+    return StreamingResponse(events, media_type="text/event-stream", headers=headers)
 
 
 __all__ = ["PANELS", "Hub", "router"]
