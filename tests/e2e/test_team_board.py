@@ -205,3 +205,15 @@ def test_signing_out_in_another_tab_stops_the_open_board(browser: Browser, live:
         expect(board.get_by_role("heading", name="Sign in")).to_be_visible()
         board.go_back()
         expect(board.get_by_text("Anyone there?")).to_have_count(0)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+def test_the_board_and_the_list_fit_the_window_width(browser: Browser, live: Live, size: tuple[int, int]) -> None:
+    page = _board(browser, live, "team_leader", live.incident_id)
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    for path in (f"/incidents/{live.incident_id}", "/incidents"):
+        page.goto(live.url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow == 0, f"{path} scrolls sideways by {overflow}px at {size}"
+        expect(page.get_by_role("button", name="Sign out")).to_be_in_viewport()
+    page.screenshot(path=str(ARTIFACTS / f"incident-list-{size[0]}.png"), full_page=True)
