@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
+
 from talkdown.services import incidents, live, verify
 from talkdown.services.accounts import AccountRole as R
 from tests.web.conftest import Console
@@ -123,3 +125,18 @@ def test_a_deadline_too_far_away_is_a_td105_problem_not_an_internal_error(consol
         f"/api/incidents/{console.incident_id}/deadlines", json={"due_in": "99999999h"}
     )
     assert (response.status_code, response.json()["code"]) == (422, "TD105")
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/incidents", {"title": "   "}),
+        ("/api/incidents/{inc}/hostages", {"alias": " \t "}),
+        ("/api/incidents/{inc}/parties", {"name": "  ", "role": "primary_negotiator"}),
+        ("/api/incidents/{inc}/demands", {"item": "   "}),
+    ],
+)
+def test_a_required_text_of_spaces_only_is_a_td105_problem(console: Console, path: str, body: dict[str, str]) -> None:
+    response = console.client(R.TEAM_LEADER).post(path.format(inc=console.incident_id), json=body)
+    assert (response.status_code, response.json()["code"]) == (422, "TD105")
+    assert "must not be blank" in response.json()["detail"]

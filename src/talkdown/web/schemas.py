@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from talkdown.domain.enums import (
     Channel,
@@ -29,9 +30,18 @@ from talkdown.domain.enums import (
 from talkdown.services.accounts import AccountRole
 from talkdown.services.live import Mark
 
-Short = Annotated[str, Field(min_length=1, max_length=500)]
+
+def _not_blank(value: str) -> str:
+    """A required text of spaces only is refused: the browser's ``required`` lets it through, and a title
+    of spaces made an incident whose link in the list had nothing to click."""
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank")
+    return value
+
+
+Short = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_not_blank)]
 Optional500 = Annotated[str, Field(max_length=500)]
-Long = Annotated[str, Field(min_length=1, max_length=10_000)]
+Long = Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(_not_blank)]
 Seq = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
