@@ -217,3 +217,21 @@ def test_the_board_and_the_list_fit_the_window_width(browser: Browser, live: Liv
         assert overflow == 0, f"{path} scrolls sideways by {overflow}px at {size}"
         expect(page.get_by_role("button", name="Sign out")).to_be_in_viewport()
     page.screenshot(path=str(ARTIFACTS / f"incident-list-{size[0]}.png"), full_page=True)
+
+
+def test_the_pages_load_with_no_console_error_and_nothing_from_another_host(browser: Browser, live: Live) -> None:
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    errors: list[str] = []
+    foreign: list[str] = []
+    page.on("console", lambda m: errors.append(f"{m.text} {m.location}") if m.type == "error" else None)
+    page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((live.url, "data:")) else None)
+    page.goto(f"{live.url}/login")
+    page.get_by_label("User name").fill("team_leader")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Incidents")).to_be_visible()
+    for path in ("/guide", "/cases", "/training", f"/incidents/{live.incident_id}"):
+        page.goto(live.url + path)
+    expect(page.locator("#live")).to_have_text("live")
+    assert errors == []
+    assert foreign == []
