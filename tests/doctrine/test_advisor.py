@@ -150,6 +150,37 @@ def test_rising_suicide_cues_fire_at_the_second_cue_and_name_the_mental_health_c
     assert "Dr. Halvorsen" in item.about and item.priority == 1
 
 
+def test_one_statement_of_suicidal_intent_is_a_high_risk_factor_at_once() -> None:
+    # indicators.md [R19 P]: "says he intends to kill himself" is a high-risk factor; one statement is enough.
+    s = Script()
+    _calm_opening(s)
+    said = s.at(6).say("subj", "I'm going to kill myself tonight.")
+    assert s.first_seq("high_risk_factors") == said
+    item = next(a for a in s.final() if a.rule_id == "high_risk_factors")
+    assert item.priority == 1 and "suicidal_intent" in item.about and item.trigger_seqs == (said,)
+
+
+def test_a_threat_naming_a_captive_and_a_hurt_hostage_are_one_card_whose_key_grows() -> None:
+    s = Script()
+    _calm_opening(s)
+    s.at(5).log(HostageRecorded(hostage_id="h1", alias="Owen"))
+    threat = s.at(6).say("subj", "If anybody comes through that door I'll shoot her.")
+    assert s.first_seq("high_risk_factors") == threat
+    first = next(a for a in s.final() if a.rule_id == "high_risk_factors")
+    s.at(8).log(HostageConditionChanged(hostage_id="h1", condition=HostageCondition.INJURED))
+    s.at(9).say("subj", "Nothing matters anymore. I won't be around tomorrow.")
+    (item,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
+    assert "Owen injured" in item.about and "suicidal_intent" in item.about
+    assert item.advice_id != first.advice_id  # a new factor raises a new card, even if the first was dismissed
+
+
+def test_a_calm_subject_raises_no_high_risk_factor() -> None:
+    s = Script()
+    _calm_opening(s)
+    s.at(6).say("subj", "I'm dying for a smoke. This traffic is killing me.")
+    assert s.first_seq("high_risk_factors") is None
+
+
 def test_a_single_suicide_cue_does_not_fire_the_rising_rule() -> None:
     s = Script()
     s.at(6).say("subj", "They'll all be better off without me.")

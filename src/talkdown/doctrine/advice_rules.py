@@ -228,6 +228,37 @@ def progress_rules(v: View) -> Iterator[Found]:
         yield Found("progress_keep_course", f"t{threats_before[-1]}", tuple(sorted(set(seqs))), about)
 
 
+def danger_rules(v: View) -> Iterator[Found]:
+    """The FBI high-risk factors the log shows (indicators.md [R19 P]): a threat naming a captive, a hostage hurt,
+    stated suicidal intent. One statement is enough: ``rising_suicide_cues`` waits for the policy's count of
+    recent cues, and until this rule a subject who said once "I'm going to kill myself" got no advice at all.
+
+    One finding names every factor present, so the team leader sees them together; its key is the set of
+    factors, so a card dismissed for one factor comes back when another appears. No recency window: no later
+    improvement cancels a factor [R24 S].
+    """
+    threats = [
+        u.seq
+        for u in v.subject_turns
+        if any(a.label == "threat" and a.detail.get("target") == "hostage" for a in v.labels(u.seq, CUE))
+    ]
+    harmed = [h for h in v.state.hostages.values() if h.condition in HARMED]
+    suicide = [u.seq for u in v.subject_turns if v.has(u.seq, CUE, "suicide_cue")]
+    factors: list[tuple[str, str, list[int]]] = []
+    if threats or harmed:
+        hurt = ", ".join(f"{h.alias} {h.condition.value}" for h in harmed)
+        said = f"threat naming a captive at seq {', '.join(map(str, threats[-3:]))}" if threats else ""
+        factors.append(
+            ("threat_or_injury_to_hostage", "; ".join(x for x in (said, hurt) if x), threats + [h.seq for h in harmed])
+        )
+    if suicide:
+        factors.append(("suicidal_intent", f"suicide cue at seq {', '.join(map(str, suicide[-3:]))}", suicide))
+    if factors:
+        about = "High-risk factors: " + "; ".join(f"{name} ({what})" for name, what, _ in factors) + "."
+        seqs = sorted({seq for _, _, found in factors for seq in found})
+        yield Found("high_risk_factors", "+".join(name for name, _, _ in factors), tuple(seqs), about)
+
+
 def team_rules(v: View) -> Iterator[Found]:
     """Relief: a negotiator on duty longer than the agency's interval (incident-types.md "Relief and rotation")."""
     interval = timedelta(minutes=v.policy.relief_interval_minutes)
@@ -252,6 +283,7 @@ DETECTORS: tuple[Detector, ...] = (
     demand_rules,
     concession_rules,
     conversation_rules,
+    danger_rules,
     progress_rules,
     team_rules,
 )
