@@ -150,3 +150,22 @@ def test_a_mistyped_command_is_not_said_to_the_subject_and_a_script_with_one_sta
                              env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
     assert refused.returncode == 3 and "line 2: unknown command '/hlep'" in refused.stderr
     assert [i["incident_id"] for i in json.loads(_td(env, "incident", "list", "--json").stdout)] == [session]
+
+
+def test_lines_with_square_brackets_are_shown_as_typed_in_the_run_and_the_debrief(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    script = tmp_path / "lines.txt"  # a trainee's stage direction, and text Rich would read as markup
+    script.write_text("Calm down [/] it's not that bad.\nI hear you [sighs], [red]really[/red].\n", encoding="utf-8")
+    run = _td(env, "train", "run", "bridge", "--script", str(script))  # MarkupError, exit 1, before the fix
+    assert "Calm down [/] it's not that bad." in run.stdout and "[sighs], [red]really[/red]." in run.stdout
+    session = run.stdout.rsplit("talkdown train debrief ", 1)[1].split()[0]
+    debrief = _td(env, "train", "debrief", session)
+    assert "Calm down [/]" in debrief.stdout and "minimizing" in debrief.stdout
+    typed = b"/inject [/]\n/quit\n"
+    chat = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--trainee", "[b]Al[/b]"],
+                          input=typed, env=env, capture_output=True, timeout=120, check=False)  # fmt: skip
+    assert chat.returncode == 0, chat.stderr
+    assert "no inject '[/]'" in chat.stdout.decode()
+    named = chat.stdout.decode().rsplit("talkdown train debrief ", 1)[1].split()[0]
+    assert "trainee [b]Al[/b]" in _td(env, "train", "debrief", named).stdout

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
@@ -37,7 +38,7 @@ def list_command(as_json: bool = JSON_OPTION) -> None:
         return
     table = Table("id", "type", "title", "injects")
     for s in scenarios:
-        table.add_row(s.scenario_id, s.incident_type, s.title, ", ".join(s.injects))
+        table.add_row(s.scenario_id, s.incident_type, escape(s.title), ", ".join(s.injects))
     console.print(table)
 
 
@@ -59,7 +60,7 @@ def run_command(
         return
     console.print(f"[dim]session {started.session_id} · {started.scenario_id} · seed {seed}[/]")
     console.print(f"[dim]Type your lines. {COMMANDS}[/]")
-    console.print(f"[bold red]Subject:[/] {started.opening}")
+    console.print(f"[bold red]Subject:[/] {escape(started.opening)}")
     outcome = None
     while outcome is None:
         try:
@@ -85,7 +86,7 @@ def run_command(
             console.print(f"[yellow]{COMMANDS}[/]")
             continue
         result = train.take_turn(application, started.session_id, text=line, llm_url=llm_url)
-        console.print(f"[bold red]Subject:[/] {result.reply}")
+        console.print(f"[bold red]Subject:[/] {escape(result.reply)}")
         outcome = result.outcome
     _print_summary(started.session_id)
 
@@ -98,7 +99,7 @@ def _inject(session_id: str, inject_id: str) -> None:
     try:
         seq = train.issue_inject(STATE.app(), session_id, inject=inject_id)
     except TalkdownError as exc:
-        console.print(f"[red]{exc.message}[/]")
+        console.print(f"[red]{escape(exc.message)}[/]")
         return
     console.print(f"[yellow]inject {inject_id} logged at seq {seq}[/]")
 
@@ -153,16 +154,18 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
     else:
         for entry in transcript:
             if "speaker" in entry:
-                console.print(f"[bold]{entry['speaker']}:[/] {entry['text']}", highlight=False)
+                console.print(f"[bold]{entry['speaker']}:[/] {escape(str(entry['text']))}", highlight=False)
         _print_summary(started.session_id)
 
 
 def _print_summary(session_id: str) -> None:
     d = train.get_debrief(STATE.app(), session_id)
-    console.print(f"\n[bold]Outcome:[/] {d.outcome}. {d.outcome_reason}")
+    console.print(f"\n[bold]Outcome:[/] {d.outcome}. {escape(d.outcome_reason)}")
     console.print(f"Highest stairway step: {d.highest_stage}; listening moves in {d.listening_rate:.0%} of your turns.")
     for a in d.avoid[:5]:
-        console.print(f'[red]seq {a.seq}[/] {a.doctrine_id}: "{a.line}" → better: {a.better}', highlight=False)
+        console.print(
+            f'[red]seq {a.seq}[/] {a.doctrine_id}: "{escape(a.line)}" → better: {escape(a.better)}', highlight=False
+        )
     console.print(f"[dim]Full debrief: talkdown train debrief {session_id}[/]")
 
 
@@ -195,8 +198,8 @@ def debrief_command(
     if as_json:
         echo_json(d.to_dict())
         return
-    console.print(f"[bold]{d.scenario_title}[/] · trainee {d.trainee} · {d.turns} exchanges")
-    console.print(f"[bold]Outcome:[/] {d.outcome}. {d.outcome_reason}")
+    console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)} · {d.turns} exchanges")
+    console.print(f"[bold]Outcome:[/] {d.outcome}. {escape(d.outcome_reason)}")
     console.print(f"Highest step: {d.highest_stage}; listening moves in {d.listening_rate:.0%} of turns.")
     skills = Table("skill", "turns")
     for k, v in d.skills.items():
@@ -204,11 +207,11 @@ def debrief_command(
     console.print(skills)
     avoid = Table("seq", "your line", "behaviour", "better")
     for a in d.avoid:
-        avoid.add_row(str(a.seq), a.line, a.doctrine_id, a.better)
+        avoid.add_row(str(a.seq), escape(a.line), a.doctrine_id, escape(a.better))
     console.print(avoid)
     for x in d.demands:
-        console.print(f"Demand '{x.item}': {x.handled}. {x.doctrine}", highlight=False)
+        console.print(f"Demand '{escape(x.item)}': {x.handled}. {x.doctrine}", highlight=False)
     for line in d.deadlines:
-        console.print(line, highlight=False)
+        console.print(escape(line), highlight=False)
     for s in d.earlier:
         console.print(f"Earlier: {s.opened_at} {s.scenario_id} {s.outcome} listening {s.listening_rate:.0%}")
