@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
 from talkdown.domain.enums import IncidentMode, Role
@@ -85,3 +88,27 @@ def test_a_finished_session_refuses_more_lines_and_a_live_incident_refuses_train
     with pytest.raises(TalkdownError) as bad:
         train.issue_inject(app, started.session_id, inject="no_such_inject")
     assert bad.value.code == "TD231"
+
+
+def test_a_session_from_an_instructors_file_runs_that_file_to_the_end_even_once_it_is_gone(
+    app: App, tmp_path: Path
+) -> None:
+    shipped = (resources.files("talkdown.sim") / "scenarios" / "bridge.yaml").read_text(encoding="utf-8")
+    own = tmp_path / "my_bridge.yaml"  # keeps the shipped id on purpose: an instructor's edited copy
+    own.write_text(
+        shipped.replace("wife_arrives", "dog_barks").replace("Stay back. That's close enough.", "Who sent you?"),
+        encoding="utf-8",
+    )
+    started = train.start_session(app, scenario=str(own), seed=4, trainee="Alex")
+    assert started.opening.startswith("Who sent you?")
+    train.take_turn(app, started.session_id, text=LINES[0])  # TD230 'bridge'... or the shipped bridge, before
+    assert train.get_session_scenario(app, started.session_id).injects[1] == "dog_barks"
+    own.unlink()  # moved or deleted after class: the session still has its scenario
+    train.issue_inject(app, started.session_id, inject="dog_barks")
+    train.take_turn(app, started.session_id, text=LINES[1])
+    state = incidents.get_incident(app, started.session_id)
+    logged = [u.text for u in state.utterances if u.speaker == "subject"]
+    assert logged[0].startswith("Who sent you?") and train.replay_session(app, started.session_id) == logged[1:]
+    debrief = train.get_debrief(app, started.session_id)
+    assert debrief.turns == 2 and "changed" not in debrief.outcome_reason
+    assert train.get_session_state(app, started.session_id)["turn"] == 2

@@ -13,6 +13,7 @@ the end of the session) are appended together, so a crash never leaves a line wi
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
@@ -42,7 +43,7 @@ from talkdown.services.wiring import App
 from talkdown.sim.debrief import Debrief, SessionSummary, build_debrief, render_html
 from talkdown.sim.engine import VERSION, Effect, SimulatedSubject, turn_rng
 from talkdown.sim.realizer import HttpRealizer, Realizer
-from talkdown.sim.scenario import Scenario, load_scenario, scenario_digest, shipped_ids
+from talkdown.sim.scenario import Scenario, load_scenario, parse_scenario, scenario_digest, shipped_ids
 from talkdown.sim.state import SubjectView, ViewItem, build_view
 
 TRAINEE, SUBJECT = "trainee", "subject"
@@ -78,20 +79,46 @@ class TurnResult:
     effects: tuple[str, ...]
 
 
+def _info(sc: Scenario) -> ScenarioInfo:
+    return ScenarioInfo(sc.id, sc.title, sc.incident_type.value, tuple(sc.trains), tuple(i.id for i in sc.injects))
+
+
 def list_scenarios() -> list[ScenarioInfo]:
-    out = []
-    for sid in shipped_ids():
-        sc = load_scenario(sid)
-        out.append(
-            ScenarioInfo(sc.id, sc.title, sc.incident_type.value, tuple(sc.trains), tuple(i.id for i in sc.injects))
-        )
-    return out
+    return [_info(load_scenario(sid)) for sid in shipped_ids()]
+
+
+def get_session_scenario(app: App, ref: str) -> ScenarioInfo:
+    """The scenario a session runs (an instructor's own file included), e.g. for its inject buttons."""
+    return _info(_session(app.recorder.current(resolve_incident_id(app, ref)))[0])
+
+
+_SUBJECTS: dict[str, SimulatedSubject] = {}
+_SUBJECTS_KEPT = 32  # scenarios per process; a web console serving a class needs a handful
+
+
+def _subject(sc: Scenario) -> SimulatedSubject:
+    """One subject per scenario per process, so its memo of analysed lines survives across turns.
+
+    Keyed by the scenario's digest, not its id: an instructor's file may reuse a shipped id ('bridge') with
+    other content, and two files may share an id; each must drive its own sessions.
+    """
+    key = _digest(sc)
+    subject = _SUBJECTS.pop(key, None) or SimulatedSubject(sc)
+    _SUBJECTS[key] = subject  # most recently used last
+    while len(_SUBJECTS) > _SUBJECTS_KEPT:
+        del _SUBJECTS[next(iter(_SUBJECTS))]
+    return subject
 
 
 @cache
-def _subject(scenario_id: str) -> SimulatedSubject:
-    """One subject per scenario per process, so its memo of analysed lines survives across turns."""
-    return SimulatedSubject(load_scenario(scenario_id))
+def _shipped_digest(scenario_id: str) -> str:
+    return scenario_digest(load_scenario(scenario_id))
+
+
+def _digest(sc: Scenario) -> str:
+    if sc.id in shipped_ids() and sc is load_scenario(sc.id):  # the shipped object: hashed once per process
+        return _shipped_digest(sc.id)
+    return scenario_digest(sc)
 
 
 def start_session(app: App, *, scenario: str, seed: int = 0, trainee: str = "Trainee") -> SessionStarted:
@@ -100,11 +127,16 @@ def start_session(app: App, *, scenario: str, seed: int = 0, trainee: str = "Tra
     session_id = new_id()
     meta: dict[str, JsonValue] = {
         "scenario": sc.id,
-        "scenario_sha256": scenario_digest(sc),
+        "scenario_sha256": _digest(sc),
         "seed": seed,
         "engine": VERSION,
     }
-    opening = _subject(sc.id).opening(turn_rng(seed, 0))
+    if scenario not in shipped_ids():
+        # An instructor's own file: the session keeps the validated scenario itself, so every later turn,
+        # inject and debrief (another process, the web console, months later) runs the same subject even
+        # when the file is moved, edited or was never on that machine. Shipped ones are found by id.
+        meta["scenario_spec"] = sc.model_dump(mode="json")
+    opening = _subject(sc).opening(turn_rng(seed, 0))
     events: list[AnyEvent] = [
         IncidentOpened(
             title=f"Training: {sc.title}",
@@ -136,7 +168,12 @@ def _session(state: IncidentState) -> tuple[Scenario, int]:
         raise TalkdownError("TD330", incident_id=state.incident_id)
     sid = str(state.source_meta.get("scenario", ""))
     seed = state.source_meta.get("seed", 0)
-    return load_scenario(sid), int(seed) if isinstance(seed, int) else 0
+    spec = state.source_meta.get("scenario_spec")
+    if spec is not None:  # JSON is YAML: the same validation and TD130 if the engine's schema moved on
+        sc = parse_scenario(json.dumps(spec), file=f"the scenario logged with session {state.incident_id}")
+    else:
+        sc = load_scenario(sid)
+    return sc, int(seed) if isinstance(seed, int) else 0
 
 
 def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> TurnResult:
@@ -151,7 +188,7 @@ def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> T
         sc, seed = _session(state)
         if not state.is_open:
             raise TalkdownError("TD331", incident_id=incident_id, outcome=state.outcome or "closed")
-        subject = _subject(sc.id)
+        subject = _subject(sc)
         trainee_seq = state.head_seq + 1
         view = build_view(state, scenario_id=sc.id).extended(ViewItem("trainee", text, trainee_seq))
         turn = len(view.trainee_lines)
@@ -252,7 +289,7 @@ def get_session_state(app: App, ref: str) -> dict[str, float | int | str]:
     """The subject's gauges now (for an instructor): recomputed from the log like everything else."""
     state = app.recorder.current(resolve_incident_id(app, ref))
     sc, _seed = _session(state)
-    return _subject(sc.id).state_of(build_view(state, scenario_id=sc.id)).gauges()
+    return _subject(sc).state_of(build_view(state, scenario_id=sc.id)).gauges()
 
 
 def get_debrief(app: App, ref: str, *, compare: bool = True) -> Debrief:
@@ -264,10 +301,10 @@ def get_debrief(app: App, ref: str, *, compare: bool = True) -> Debrief:
 
 def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> Debrief:
     sc, _seed = _session(state)
-    steps = _subject(sc.id).trace(build_view(state, scenario_id=sc.id))
+    steps = _subject(sc).trace(build_view(state, scenario_id=sc.id))
     trainee = state.parties[TRAINEE].name if TRAINEE in state.parties else "?"
     debrief = build_debrief(session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier)
-    if state.source_meta.get("scenario_sha256") != scenario_digest(sc):
+    if state.source_meta.get("scenario_sha256") != _digest(sc):
         reason = debrief.outcome_reason + " (note: the scenario file changed after this session was run)"
         debrief = replace(debrief, outcome_reason=reason.strip())
     return debrief
@@ -314,7 +351,7 @@ def replay_session(app: App, ref: str) -> list[str]:
     """
     state = app.recorder.current(resolve_incident_id(app, ref))
     sc, seed = _session(state)
-    subject = _subject(sc.id)
+    subject = _subject(sc)
     full = build_view(state, scenario_id=sc.id)
     replies: list[str] = []
     view = SubjectView(sc.id, full.items[:1])

@@ -56,10 +56,9 @@ def training_start(
 @router.get("/training/{session_id}")
 def training_session(request: Request, app: AppDep, user: Reader, session_id: str) -> Response:
     state = _session(app, session_id)
-    scenario_id = str(state.source_meta.get("scenario", ""))
     instructor = user.may(Permission.INSTRUCT)
     gauges = train.get_session_state(app, state.incident_id) if instructor else {}
-    info = next((s for s in train.list_scenarios() if s.scenario_id == scenario_id), None)
+    info = train.get_session_scenario(app, state.incident_id)  # its own injects, not a shipped namesake's
     return _page(
         request,
         "training/session.html",
