@@ -99,7 +99,7 @@ def test_a_session_from_an_instructors_file_runs_that_file_to_the_end_even_once_
         shipped.replace("wife_arrives", "dog_barks").replace("Stay back. That's close enough.", "Who sent you?"),
         encoding="utf-8",
     )
-    started = train.start_session(app, scenario=str(own), seed=4, trainee="Alex")
+    started = train.start_session(app, scenario=str(own), seed=4, trainee="Alex", allow_file=True)
     assert started.opening.startswith("Who sent you?")
     train.take_turn(app, started.session_id, text=LINES[0])  # TD230 'bridge'... or the shipped bridge, before
     assert train.get_session_scenario(app, started.session_id).injects[1] == "dog_barks"

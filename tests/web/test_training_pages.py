@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from importlib import resources
+from pathlib import Path
 
 from talkdown.services import incidents, train
 from talkdown.services.accounts import AccountRole as R
@@ -88,3 +90,21 @@ def test_an_ordinary_incident_is_not_a_training_session(console: Console) -> Non
     )
     assert 400 <= response.status_code < 500
     assert response.json()["code"] == "TD330"
+
+
+def test_the_start_form_takes_only_a_shipped_scenario_never_a_path_on_the_server(
+    console: Console, tmp_path: Path
+) -> None:
+    valid = tmp_path / "bridge.yaml"  # a real scenario on the server's disk
+    valid.write_text(
+        (resources.files("talkdown.sim") / "scenarios" / "bridge.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    private = tmp_path / "private.yaml"  # its content came back quoted in TD131 before
+    private.write_text("token: [abc\n", encoding="utf-8")
+    before = len(incidents.list_incidents(console.app))
+    client = console.client(R.NEGOTIATOR)
+    for path in (valid, private, tmp_path / "absent.yaml"):
+        response = client.post("/training", data={"scenario": str(path)}, follow_redirects=False)
+        assert response.status_code == 404 and response.json()["code"] == "TD230", response.text
+        assert "abc" not in response.text
+    assert len(incidents.list_incidents(console.app)) == before

@@ -54,7 +54,7 @@ def run_command(
     """Start a session and talk to the subject (interactive, or scripted with --script)."""
     application = STATE.app()
     lines = _script_lines(script) if script is not None else None  # a bad script starts no session
-    started = train.start_session(application, scenario=scenario, seed=seed, trainee=trainee)
+    started = train.start_session(application, scenario=scenario, seed=seed, trainee=trainee, allow_file=True)
     if lines is not None:
         _run_script(started, lines, llm_url=llm_url, as_json=as_json)
         return

@@ -121,8 +121,17 @@ def _digest(sc: Scenario) -> str:
     return scenario_digest(sc)
 
 
-def start_session(app: App, *, scenario: str, seed: int = 0, trainee: str = "Trainee") -> SessionStarted:
-    """Open the training incident with its parties, hostages and the subject's opening line."""
+def start_session(
+    app: App, *, scenario: str, seed: int = 0, trainee: str = "Trainee", allow_file: bool = False
+) -> SessionStarted:
+    """Open the training incident with its parties, hostages and the subject's opening line.
+
+    ``scenario`` is a shipped id, or with ``allow_file`` (the terminal, run by the instructor on his own
+    machine) a path to a scenario YAML. The web console leaves it off: a form field must never make the server
+    open a path of the client's choosing (and tell it by TD107/TD131 what is there).
+    """
+    if not allow_file and scenario not in shipped_ids():
+        raise TalkdownError("TD230", scenario=scenario, choices=", ".join(shipped_ids()))
     sc = load_scenario(scenario)
     session_id = new_id()
     meta: dict[str, JsonValue] = {
