@@ -169,3 +169,15 @@ def test_lines_with_square_brackets_are_shown_as_typed_in_the_run_and_the_debrie
     assert "no inject '[/]'" in chat.stdout.decode()
     named = chat.stdout.decode().rsplit("talkdown train debrief ", 1)[1].split()[0]
     assert "trainee [b]Al[/b]" in _td(env, "train", "debrief", named).stdout
+
+
+def test_a_script_naming_an_inject_the_scenario_lacks_is_refused_before_a_session_starts(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("My name is Sam.\n\n/inject wife_arives\nWhat's going on?\n", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--script", str(script),
+                              "--json"], env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert refused.returncode == 3 and refused.stderr.startswith("error[TD101]"), refused.stderr
+    assert "line 3: scenario bridge has no inject 'wife_arives'" in refused.stderr and "wife_arrives" in refused.stderr
+    assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # was a half-played session, exit 4

@@ -53,7 +53,11 @@ def run_command(
 ) -> None:
     """Start a session and talk to the subject (interactive, or scripted with --script)."""
     application = STATE.app()
-    lines = _script_lines(script) if script is not None else None  # a bad script starts no session
+    lines = None
+    if script is not None:  # a bad script starts no session
+        numbered = _script_lines(script)
+        _check_injects(script, numbered, train.get_scenario(scenario))
+        lines = [line for _, line in numbered]
     started = train.start_session(application, scenario=scenario, seed=seed, trainee=trainee, allow_file=True)
     if lines is not None:
         _run_script(started, lines, llm_url=llm_url, as_json=as_json)
@@ -104,8 +108,8 @@ def _inject(session_id: str, inject_id: str) -> None:
     console.print(f"[yellow]inject {inject_id} logged at seq {seq}[/]")
 
 
-def _script_lines(script: Path) -> list[str]:
-    """The lines to play, up to a /quit: blank lines and # comments left out, commands checked first."""
+def _script_lines(script: Path) -> list[tuple[int, str]]:
+    """The lines to play with their line numbers, up to a /quit: blank lines and # comments left out."""
     try:
         lines = [ln.strip() for ln in script.read_text(encoding="utf-8-sig").splitlines()]
     except (OSError, UnicodeDecodeError) as exc:
@@ -119,8 +123,18 @@ def _script_lines(script: Path) -> list[str]:
             problem = f"unknown command '{command}' (use /inject ID, /state or /quit)"
             raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
         if line and not line.startswith("#"):
-            kept.append(line)
+            kept.append((number, line))
     return kept
+
+
+def _check_injects(script: Path, lines: list[tuple[int, str]], scenario: train.ScenarioInfo) -> None:
+    """An inject the scenario does not have would stop the script half-way, after the session started."""
+    for number, line in lines:
+        command, _, argument = line.partition(" ")
+        if command == "/inject" and argument.strip() not in scenario.injects:
+            choices = ", ".join(scenario.injects) or "(none)"
+            problem = f"scenario {scenario.scenario_id} has no inject '{argument.strip()}' (choose one of: {choices})"
+            raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
 
 
 def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str | None, as_json: bool) -> None:

@@ -87,6 +87,11 @@ def list_scenarios() -> list[ScenarioInfo]:
     return [_info(load_scenario(sid)) for sid in shipped_ids()]
 
 
+def get_scenario(scenario: str) -> ScenarioInfo:
+    """A shipped scenario by id or an instructor's file by path (the terminal), checked before a session starts."""
+    return _info(load_scenario(scenario))
+
+
 def get_session_scenario(app: App, ref: str) -> ScenarioInfo:
     """The scenario a session runs (an instructor's own file included), e.g. for its inject buttons."""
     return _info(_session(app.recorder.current(resolve_incident_id(app, ref)))[0])
