@@ -181,3 +181,26 @@ def test_a_script_naming_an_inject_the_scenario_lacks_is_refused_before_a_sessio
     assert refused.returncode == 3 and refused.stderr.startswith("error[TD101]"), refused.stderr
     assert "line 3: scenario bridge has no inject 'wife_arives'" in refused.stderr and "wife_arrives" in refused.stderr
     assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # was a half-played session, exit 4
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: dict[str, str]) -> None:
+    session = f"td-{uuid.uuid4().hex[:8]}"
+    command = f"{sys.executable} -m talkdown train run bridge --seed 3; echo exit=$?; sleep 30"
+    tmux_env = [arg for k in ("TALKDOWN_DATA_DIR", "TALKDOWN_ACTOR") for arg in ("-e", f"{k}={env[k]}")]
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", *tmux_env, command], check=True
+    )
+    try:
+        _wait_for(session, "You:")
+        subprocess.run(["tmux", "send-keys", "-t", session, "-l", "Sounds like you feel let down."], check=True)
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        _wait_for(session, "machine shop")
+        subprocess.run(["tmux", "send-keys", "-t", session, "C-c"], check=True)
+        screen = _wait_for(session, "exit=")  # a bare exit 130 and no word of the session, before
+        assert "Interrupted." in screen and "exit=0" in screen
+        debrief_id = screen.rsplit("talkdown train debrief ", 1)[1].split()[0]
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+    debrief = json.loads(_td(env, "train", "debrief", debrief_id, "--json").stdout)
+    assert debrief["turns"] == 1 and debrief["skills"].get("emotion_labeling") == 1

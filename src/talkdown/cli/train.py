@@ -65,6 +65,16 @@ def run_command(
     console.print(f"[dim]session {started.session_id} · {started.scenario_id} · seed {seed}[/]")
     console.print(f"[dim]Type your lines. {COMMANDS}[/]")
     console.print(f"[bold red]Subject:[/] {escape(started.opening)}")
+    try:
+        _chat(started.session_id, llm_url=llm_url)
+    except KeyboardInterrupt:  # Ctrl-C is how a terminal user stops: end like /quit, with the way to the debrief
+        console.print("\n[yellow]Interrupted. Every line the subject answered is saved in the session.[/]")
+    _print_summary(started.session_id)
+
+
+def _chat(session_id: str, *, llm_url: str | None) -> None:
+    """Read the trainee's lines until the session ends, /quit or end of input; each turn is committed."""
+    application = STATE.app()
     outcome = None
     while outcome is None:
         try:
@@ -80,19 +90,18 @@ def run_command(
         if command in QUIT:
             break
         if command == "/inject":
-            _inject(started.session_id, argument.strip())
+            _inject(session_id, argument.strip())
             continue
         if command == "/state":
-            gauges = train.get_session_state(application, started.session_id)
+            gauges = train.get_session_state(application, session_id)
             console.print("  ".join(f"{k} {v}" for k, v in gauges.items()), style="yellow")
             continue
         if command.startswith("/"):  # a typo of a command is not a line said to the subject (nor scored)
             console.print(f"[yellow]{COMMANDS}[/]")
             continue
-        result = train.take_turn(application, started.session_id, text=line, llm_url=llm_url)
+        result = train.take_turn(application, session_id, text=line, llm_url=llm_url)
         console.print(f"[bold red]Subject:[/] {escape(result.reply)}")
         outcome = result.outcome
-    _print_summary(started.session_id)
 
 
 QUIT = ("/quit", "/exit")
