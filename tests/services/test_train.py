@@ -112,3 +112,11 @@ def test_a_session_from_an_instructors_file_runs_that_file_to_the_end_even_once_
     debrief = train.get_debrief(app, started.session_id)
     assert debrief.turns == 2 and "changed" not in debrief.outcome_reason
     assert train.get_session_state(app, started.session_id)["turn"] == 2
+
+
+def test_the_debrief_lists_no_skill_for_a_line_that_used_none(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    train.take_turn(app, started.session_id, text="Come down right now or we will come and get you.")
+    d = train.get_debrief(app, started.session_id)
+    assert d.skills == {} and d.listening_rate == 0.0  # it showed 'other: 1' under listening skills
+    assert {a.doctrine_id for a in d.avoid} >= {"threat", "ultimatum"}

@@ -102,7 +102,7 @@ def build_debrief(
     skills: dict[str, int] = {}
     avoid: list[AvoidItem] = []
     for step in steps:
-        for label in sorted(step.reading.skills):
+        for label in sorted(step.reading.skills - {"other"}):  # "other" is the skills analyser's "no skill"
             skills[label] = skills.get(label, 0) + 1
         ids = list(step.reading.avoid)
         if step.reading.influence and step.before.stage < 2:
