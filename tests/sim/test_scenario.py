@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from talkdown.errors import TalkdownError
@@ -65,3 +67,10 @@ def test_an_unknown_scenario_id_lists_the_shipped_ones() -> None:
     with pytest.raises(TalkdownError) as err:
         load_scenario("no_such_scenario")
     assert err.value.code == "TD230" and "bridge" in err.value.fields["choices"]
+
+
+def test_a_scenario_file_that_is_not_there_is_td107_naming_the_path(tmp_path: Path) -> None:
+    missing = tmp_path / "my_bridge.yaml"
+    with pytest.raises(TalkdownError) as err:
+        load_scenario(str(missing))  # was TD230 "No training scenario", listing the shipped ids
+    assert err.value.code == "TD107" and err.value.fields["file"] == str(missing)

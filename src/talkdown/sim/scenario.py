@@ -325,7 +325,7 @@ def load_scenario(ref: str) -> Scenario:
     if ref in texts:
         return parse_scenario(texts[ref], file=f"scenarios/{ref}.yaml")
     path = Path(ref)
-    if path.suffix in (".yaml", ".yml") and path.is_file():
+    if path.suffix in (".yaml", ".yml"):  # meant as a file: a wrong path is TD107 saying so, not "no scenario"
         return load_scenario_file(path)
     raise TalkdownError("TD230", scenario=ref, choices=", ".join(shipped_ids()))
 
