@@ -182,7 +182,7 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
 
 
 def _print_summary(session_id: str) -> None:
-    d = train.get_debrief(STATE.app(), session_id)
+    d = train.get_debrief(STATE.app(), session_id, compare=False)  # the summary shows no earlier sessions
     console.print(f"\n[bold]Outcome:[/] {d.outcome}. {escape(d.outcome_reason)}")
     console.print(f"Highest stairway step: {d.highest_stage}; listening moves in {d.listening_rate:.0%} of your turns.")
     for a in d.avoid[:5]:
