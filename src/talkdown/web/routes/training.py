@@ -73,16 +73,30 @@ def training_session(request: Request, app: AppDep, user: Reader, session_id: st
 
 
 @router.post("/training/{session_id}/say")
-def training_say(app: AppDep, user: Trainer, session_id: str, text: Annotated[str, Form(max_length=5000)]) -> Response:
+def training_say(
+    request: Request, app: AppDep, user: Trainer, session_id: str, text: Annotated[str, Form(max_length=5000)]
+) -> Response:
     state = _session(app, session_id)
     train.take_turn(accounts.acting_as(app, user), state.incident_id, text=text)
-    return RedirectResponse(f"/training/{state.incident_id}", status_code=303)
+    return _back_to(request, state.incident_id)
 
 
 @router.post("/training/{session_id}/inject")
 def training_inject(
-    app: AppDep, user: Instructor, session_id: str, inject: Annotated[str, Form(max_length=200)]
+    request: Request, app: AppDep, user: Instructor, session_id: str, inject: Annotated[str, Form(max_length=200)]
 ) -> Response:
     state = _session(app, session_id)
     train.issue_inject(accounts.acting_as(app, user), state.incident_id, inject=inject)
-    return RedirectResponse(f"/training/{state.incident_id}", status_code=303)
+    return _back_to(request, state.incident_id)
+
+
+def _back_to(request: Request, session_id: str) -> Response:
+    """The session page again: a reload for the page's own HTMX post, a redirect for a plain form post.
+
+    The forms post through HTMX so that a refused line (empty, the session ended meanwhile, an inject
+    the scenario lacks) shows as an alert above the form, with the typed text still in it, instead of
+    replacing the page by the problem+json body; without JavaScript they still post and redirect.
+    """
+    if request.headers.get("HX-Request") == "true":
+        return Response(status_code=204, headers={"HX-Refresh": "true"})
+    return RedirectResponse(f"/training/{session_id}", status_code=303)
