@@ -122,3 +122,33 @@ def test_facts_once_told_are_never_contradicted_or_repeated() -> None:
     assert len(told) == len(set(told))
     for fid in told:
         assert sum(facts[fid] in r for r in replies) == 1
+
+
+def test_a_demand_or_deadline_he_raises_is_said_even_on_a_turn_he_also_confirms() -> None:
+    """Every demand and deadline the log records was said by him: the trainee can only answer what he hears."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    view = SubjectView("bank_robbery", (ViewItem("subject", subject.opening(turn_rng(2, 0)), 1),))
+    lines = [
+        "My name is Sam. I'm here and I'm listening. What's going on in there?",
+        "Sounds like this went really wrong, really fast.",
+        "That's not something I can decide, but I'll pass it up to the people who decide.",
+        "It sounds like you're scared about what happens next.",
+        "You sound exhausted.",
+        "Tell me more about that.",
+        "So what I'm hearing is that this was supposed to be quick and now you're stuck, and you're worried about "
+        "going back inside. Is that right?",  # 'That's right' and, on schedule, the food demand
+    ]
+    raised = []
+    for turn, line in enumerate(lines, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        reply = subject.respond(view, turn_rng(2, turn))
+        view = view.extended(ViewItem("subject", reply.text, 2 * turn + 1))
+        for effect in reply.effects:
+            if effect.kind in ("demand_raised", "deadline_stated"):
+                raised.append((reply.intent.key, effect.ref))
+                spec = subject.scenario.persona
+                said = [d.say for d in spec.deadlines if d.id == effect.ref] or next(
+                    d.say for d in spec.demands if d.id == effect.ref
+                )
+                assert any(s in reply.text for s in said), (effect.ref, reply.text)  # was 'Yeah. That's right.'
+    assert ("confirm", "food") in raised

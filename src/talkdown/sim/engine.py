@@ -25,7 +25,7 @@ from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
 from talkdown.sim.scenario import Fact, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
-VERSION = "0.1.0"
+VERSION = "0.1.1"  # 0.1.1: a demand or deadline raised beside another reply is also said
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -414,6 +414,16 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
         parts.append(next(d.say for d in p.deadlines if d.id == ref))
     elif key != "mood":
         parts.append(f"@{key}")
+    # A demand or deadline raised on a turn another note leads (he confirms a summary, a hostage goes out) is
+    # still logged as DemandRecorded/DeadlineSet, so he must still say it, after his main reply; before, the
+    # board showed a demand he never voiced. Only the wording changes: the state is the same either way.
+    for note in notes[1:]:
+        kind, _, ref = note.partition(":")
+        if kind == "demand" and note != main:
+            demand = next(d for d in p.demands if d.id == ref)
+            parts.append(demand.say[(s.turn // 3) % len(demand.say)])
+        elif kind == "deadline" and note != main:
+            parts.append(next(d.say for d in p.deadlines if d.id == ref))
     if fact is not None:
         parts.append(fact)
     if key == "mood" and fact is None:
