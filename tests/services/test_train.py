@@ -120,3 +120,13 @@ def test_the_debrief_lists_no_skill_for_a_line_that_used_none(app: App) -> None:
     d = train.get_debrief(app, started.session_id)
     assert d.skills == {} and d.listening_rate == 0.0  # it showed 'other: 1' under listening skills
     assert {a.doctrine_id for a in d.avoid} >= {"threat", "ultimatum"}
+
+
+def test_an_empty_trainee_name_is_td105_and_a_padded_one_is_trimmed(app: App) -> None:
+    for name in ("", "   ", "A" * 501):
+        with pytest.raises(TalkdownError) as err:  # an internal ValidationError (exit 1) before
+            train.start_session(app, scenario="bridge", trainee=name)
+        assert err.value.code == "TD105"
+    assert incidents.list_incidents(app) == []
+    started = train.start_session(app, scenario="bridge", trainee="  Alex ")
+    assert train.get_debrief(app, started.session_id).trainee == "Alex"

@@ -137,6 +137,10 @@ def start_session(
     """
     if not allow_file and scenario not in shipped_ids():
         raise TalkdownError("TD230", scenario=scenario, choices=", ".join(shipped_ids()))
+    trainee = trainee.strip()  # the name matches his earlier sessions: ' Alex' is Alex
+    if not trainee or len(trainee) > 500:  # PartyAdded's limits, said before anything is recorded
+        problem = "it is empty" if not trainee else "it is longer than 500 characters"
+        raise TalkdownError("TD105", value=trainee[:80], what="trainee name", problem=problem)
     sc = load_scenario(scenario)
     session_id = new_id()
     meta: dict[str, JsonValue] = {
