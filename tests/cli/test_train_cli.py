@@ -204,3 +204,15 @@ def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: d
         subprocess.run(["tmux", "kill-session", "-t", session], check=False)
     debrief = json.loads(_td(env, "train", "debrief", debrief_id, "--json").stdout)
     assert debrief["turns"] == 1 and debrief["skills"].get("emotion_labeling") == 1
+
+
+def test_an_llm_url_the_realizer_cannot_use_is_refused_before_a_session_starts(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("My name is Sam.\n", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--script", str(script),
+                              "--llm-url", "ftp://llm.local"], env=env, capture_output=True, text=True, timeout=120,
+                             check=False)  # fmt: skip
+    assert refused.returncode == 8 and refused.stderr.startswith("error[TD630]"), refused.stderr
+    assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # a session with only his opening, before

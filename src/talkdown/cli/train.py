@@ -53,6 +53,8 @@ def run_command(
 ) -> None:
     """Start a session and talk to the subject (interactive, or scripted with --script)."""
     application = STATE.app()
+    if llm_url:  # a bad URL starts no session either
+        train.check_llm_url(llm_url)
     lines = None
     if script is not None:  # a bad script starts no session
         numbered = _script_lines(script)

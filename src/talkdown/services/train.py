@@ -194,6 +194,11 @@ def _session(state: IncidentState) -> tuple[Scenario, int]:
     return sc, int(seed) if isinstance(seed, int) else 0
 
 
+def check_llm_url(url: str) -> None:
+    """TD630 for a URL the realizer cannot use, before a session is started with it (not at the first line)."""
+    HttpRealizer(url)
+
+
 def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> TurnResult:
     """Log the trainee's line and the subject's reply (with what it caused) in one transaction."""
     if not text.strip():
