@@ -216,3 +216,22 @@ def test_an_llm_url_the_realizer_cannot_use_is_refused_before_a_session_starts(
                              check=False)  # fmt: skip
     assert refused.returncode == 8 and refused.stderr.startswith("error[TD630]"), refused.stderr
     assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # a session with only his opening, before
+
+
+def test_a_line_over_the_length_limit_is_refused_by_line_in_a_script_and_the_chat_goes_on(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    huge = "I hear you. " * 9000  # 108,000 characters: over UtteranceLogged's 100,000
+    script = tmp_path / "lines.txt"
+    script.write_text(f"My name is Sam.\n{huge}\n", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--script", str(script)],
+                             env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert (
+        refused.returncode == 3 and "line 2: the line is 107,999 characters long"
+    )  # stripped in refused.stderr, refused.stderr
+    assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # was: ValidationError, exit 1
+    typed = f"{huge}\nMy name is Sam. What's going on for you right now?\n/quit\n".encode()
+    chat = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--seed", "3"], input=typed,
+                          env=env, capture_output=True, timeout=120, check=False)  # fmt: skip
+    out = chat.stdout.decode()
+    assert chat.returncode == 0 and "a line may have up to 100,000" in out and out.count("Subject:") >= 2, chat.stderr

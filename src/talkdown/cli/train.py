@@ -18,7 +18,7 @@ from rich.table import Table
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
 from talkdown.domain.text import first_surrogate
-from talkdown.errors import TalkdownError
+from talkdown.errors import INPUT, TalkdownError
 from talkdown.services import train
 
 app = typer.Typer(no_args_is_help=True, help="Practise against a simulated subject; inject; debrief.")
@@ -101,7 +101,13 @@ def _chat(session_id: str, *, llm_url: str | None) -> None:
         if command.startswith("/"):  # a typo of a command is not a line said to the subject (nor scored)
             console.print(f"[yellow]{COMMANDS}[/]")
             continue
-        result = train.take_turn(application, session_id, text=line, llm_url=llm_url)
+        try:
+            result = train.take_turn(application, session_id, text=line, llm_url=llm_url)
+        except TalkdownError as exc:
+            if exc.family is not INPUT:  # only a line he could not take (TD1xx) leaves the chat running
+                raise
+            console.print(f"[red]{escape(exc.message)}[/]")
+            continue
         console.print(f"[bold red]Subject:[/] {escape(result.reply)}")
         outcome = result.outcome
 
@@ -132,6 +138,9 @@ def _script_lines(script: Path) -> list[tuple[int, str]]:
             break
         if command.startswith("/") and command not in ("/inject", "/state"):
             problem = f"unknown command '{command}' (use /inject ID, /state or /quit)"
+            raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
+        if len(line) > train.MAX_LINE:
+            problem = f"the line is {len(line):,} characters long; a line may have up to {train.MAX_LINE:,}"
             raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
         if line and not line.startswith("#"):
             kept.append((number, line))

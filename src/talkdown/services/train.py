@@ -49,6 +49,7 @@ from talkdown.sim.state import SubjectView, ViewItem, build_view
 TRAINEE, SUBJECT = "trainee", "subject"
 SOURCE = "talkdown.sim"
 MINUTES_PER_EXCHANGE = 1  # a deadline "in N exchanges" is logged as due N minutes later [D]
+MAX_LINE = 100_000  # characters: UtteranceLogged.text's limit, said as TD105 before anything is recorded
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,9 @@ def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> T
     """Log the trainee's line and the subject's reply (with what it caused) in one transaction."""
     if not text.strip():
         raise TalkdownError("TD105", value=text, what="line", problem="it is empty")
+    if len(text) > MAX_LINE:
+        problem = f"it is {len(text):,} characters long; a line may have up to {MAX_LINE:,}"
+        raise TalkdownError("TD105", value=text[:40] + "...", what="line", problem=problem)
     incident_id = resolve_incident_id(app, ref)
     realizer: Realizer | None = HttpRealizer(llm_url) if llm_url else None
     result: list[TurnResult] = []
