@@ -78,3 +78,37 @@ def test_a_url_without_http_is_a_config_error() -> None:
     with pytest.raises(TalkdownError) as err:
         HttpRealizer("file:///etc/passwd")
     assert err.value.code == "TD630"
+
+
+class _BrokenChat(BaseHTTPRequestHandler):
+    """Answers a runaway reply, or a body cut off before its announced length."""
+
+    mode: ClassVar[str] = "runaway"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        content = "Fine. " * 20_000 if _BrokenChat.mode == "runaway" else "Stay back."
+        data = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data) + (50 if _BrokenChat.mode == "cut" else 0)))
+        self.end_headers()
+        self.wfile.write(data)
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+
+@pytest.mark.parametrize("mode", ["runaway", "cut"])
+def test_a_runaway_or_cut_off_answer_falls_back_to_the_template(mode: str) -> None:
+    server = HTTPServer(("127.0.0.1", 0), _BrokenChat)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _BrokenChat.mode = mode
+    try:
+        realizer = HttpRealizer(f"http://127.0.0.1:{server.server_port}", timeout_s=5)
+        spoken = realizer.realize(Intent("mood", ("Stay back.",)), load_scenario("bridge"), _view(), turn_rng(1, 1))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert spoken.realizer == "template-fallback" and spoken.text == "Stay back."  # 120,000 chars / IncompleteRead

@@ -13,6 +13,7 @@ so a flaky endpoint never stalls a training session; the reply records which rea
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import random
@@ -27,6 +28,9 @@ from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import SubjectView
 
 log = logging.getLogger(__name__)
+# Characters in a reworded reply: the prompt asks for one to three sentences and a scenario line is at most
+# 600, so a longer answer is a model gone astray (and over 100,000 the utterance could not even be logged).
+MAX_REPLY = 4_000
 
 
 @dataclass(frozen=True)
@@ -204,10 +208,21 @@ class HttpRealizer:
         seed = rng.randrange(2**31)
         try:
             text = self._complete(self._messages(draft.text, scenario, view), seed)
-        except (urllib.error.URLError, TimeoutError, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        except (
+            urllib.error.URLError,
+            http.client.HTTPException,  # a cut-off or malformed response (IncompleteRead, BadStatusLine)
+            TimeoutError,
+            OSError,
+            ValueError,
+            KeyError,
+            IndexError,
+            TypeError,
+        ) as exc:
             log.warning("LLM realizer failed (%s); using the template reply", type(exc).__name__)
             return Spoken(draft.text, "template-fallback")
-        return Spoken(text, self.name) if text else Spoken(draft.text, "template-fallback")
+        if not text or len(text) > MAX_REPLY:  # asked for one to three sentences: a runaway answer is no reply
+            return Spoken(draft.text, "template-fallback")
+        return Spoken(text, self.name)
 
     def _messages(self, draft: str, scenario: Scenario, view: SubjectView) -> list[dict[str, str]]:
         p = scenario.persona
