@@ -235,3 +235,14 @@ def test_a_line_over_the_length_limit_is_refused_by_line_in_a_script_and_the_cha
                           env=env, capture_output=True, timeout=120, check=False)  # fmt: skip
     out = chat.stdout.decode()
     assert chat.returncode == 0 and "a line may have up to 100,000" in out and out.count("Subject:") >= 2, chat.stderr
+
+
+def test_a_script_with_no_line_said_reports_the_same_outcome_as_the_debrief(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("# the instructor's warm-up: only an inject\n/inject wife_arrives\n/state\n", encoding="utf-8")
+    run = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    debrief = json.loads(_td(env, "train", "debrief", run["session_id"], "--json").stdout)
+    assert run["outcome"] == debrief["outcome"] == "not started"  # the run said 'in progress'
+    assert run["final_state"] is None and run["transcript"][-1]["state"]["turn"] == 0

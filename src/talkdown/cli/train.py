@@ -181,7 +181,7 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
         "seed": started.seed,
         "transcript": transcript,
         "final_state": result.state if result else None,
-        "outcome": (result.outcome if result else None) or "in progress",
+        "outcome": (result.outcome or "in progress") if result else "not started",  # as the debrief says
     }
     if as_json:
         echo_json(out)
