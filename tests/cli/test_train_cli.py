@@ -246,3 +246,11 @@ def test_a_script_with_no_line_said_reports_the_same_outcome_as_the_debrief(
     debrief = json.loads(_td(env, "train", "debrief", run["session_id"], "--json").stdout)
     assert run["outcome"] == debrief["outcome"] == "not started"  # the run said 'in progress'
     assert run["final_state"] is None and run["transcript"][-1]["state"]["turn"] == 0
+
+
+def test_train_list_shows_every_scenario_and_inject_id_whole_in_an_80_column_terminal(env: dict[str, str]) -> None:
+    listed = json.loads(_td(env, "train", "list", "--json").stdout)
+    table = _td({**env, "COLUMNS": "80"}, "train", "list").stdout
+    cells = {cell.strip() for row in table.splitlines() for cell in row.split("│")}
+    ids = {s["scenario_id"] for s in listed} | {i for s in listed for i in s["injects"]}
+    assert ids <= cells, sorted(ids - cells)  # 'domestic_barrica…', 'medical_emergenc…' before

@@ -36,9 +36,16 @@ def list_command(as_json: bool = JSON_OPTION) -> None:
     if as_json:
         echo_json([asdict(s) for s in scenarios])
         return
-    table = Table("id", "type", "title", "injects")
+    # Ids are what 'train run' and '/inject' take: never cut to 'domestic_barrica…' in an 80-column terminal
+    # (both id columns keep their width, one inject per line; type and title wrap instead).
+    table = Table()
+    table.add_column("id", min_width=max((len(s.scenario_id) for s in scenarios), default=2), no_wrap=True)
+    table.add_column("type", overflow="fold")
+    table.add_column("title")
+    longest = max((len(i) for s in scenarios for i in s.injects), default=7)
+    table.add_column("injects", min_width=longest, no_wrap=True)
     for s in scenarios:
-        table.add_row(s.scenario_id, s.incident_type, escape(s.title), ", ".join(s.injects))
+        table.add_row(s.scenario_id, s.incident_type, escape(s.title), "\n".join(s.injects))
     console.print(table)
 
 
