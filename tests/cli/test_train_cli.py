@@ -254,3 +254,35 @@ def test_train_list_shows_every_scenario_and_inject_id_whole_in_an_80_column_ter
     cells = {cell.strip() for row in table.splitlines() for cell in row.split("│")}
     ids = {s["scenario_id"] for s in listed} | {i for s in listed for i in s["injects"]}
     assert ids <= cells, sorted(ids - cells)  # 'domestic_barrica…', 'medical_emergenc…' before
+
+
+BANK_SCRIPT = """\
+My name is Sam. I'm here and I'm listening. What's going on in there?
+Sounds like this went really wrong, really fast.
+That's not something I can decide, but I'll pass it up to the people who decide.
+It sounds like you're scared about what happens next.
+You sound exhausted.
+Tell me more about that.
+So what I'm hearing is that this was supposed to be quick and now you're stuck, and you're worried about going \
+back inside. Is that right?
+I can get water in. In return, could Mr. Okafor come out? He needs his pills.
+Come down right now or we will come and get you.
+"""
+
+
+def test_the_terminal_debrief_shows_the_stairway_the_release_and_whole_behaviour_ids(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text(BANK_SCRIPT, encoding="utf-8")
+    run = json.loads(_td(env, "train", "run", "bank_robbery", "--seed", "2", "--script", str(script), "--json").stdout)
+    debrief = json.loads(_td(env, "train", "debrief", run["session_id"], "--json").stdout)
+    assert debrief["releases"] == ["Mr. Okafor"]
+    text = _td({**env, "COLUMNS": "80"}, "train", "debrief", run["session_id"]).stdout
+    assert "Released: Mr. Okafor" in text  # in the JSON and HTML only, before
+    assert f"{debrief['stairway'][-1][0]} {debrief['stairway'][-1][1]}" in text  # the step after each line
+    third_line = debrief["stairway"][2][0]  # he set the deadline in his reply to it ('Seq 14: he set', before)
+    assert debrief["deadlines"][0].startswith(f"After your line at seq {third_line}, he set a deadline")
+    flagged = {a["doctrine_id"] for a in debrief["avoid"]}
+    cells = "".join(row.split("│")[3].strip() for row in text.splitlines() if row.count("│") == 5)
+    assert all(doctrine_id in cells for doctrine_id in flagged), (flagged, cells)  # not 'premature_problem_so…'

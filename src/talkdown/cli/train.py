@@ -242,17 +242,23 @@ def debrief_command(
     console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)} · {d.turns} exchanges")
     console.print(f"[bold]Outcome:[/] {d.outcome}. {escape(d.outcome_reason)}")
     console.print(f"Highest step: {d.highest_stage}; listening moves in {d.listening_rate:.0%} of turns.")
+    if d.stairway:
+        console.print("Step after each of your lines: " + ", ".join(f"{seq} {stage}" for seq, stage in d.stairway))
     skills = Table("skill", "turns")
     for k, v in d.skills.items():
         skills.add_row(k, str(v))
     console.print(skills)
-    avoid = Table("seq", "your line", "behaviour", "better")
+    avoid = Table("seq", "your line", "better")
+    avoid.add_column("behaviour", overflow="fold")  # an id: wrapped whole, never cut to 'premature_problem_so…'
+    avoid.columns.insert(2, avoid.columns.pop())
     for a in d.avoid:
         avoid.add_row(str(a.seq), escape(a.line), a.doctrine_id, escape(a.better))
-    console.print(avoid)
+    console.print(avoid if d.avoid else "No behaviour to avoid.")
     for x in d.demands:
         console.print(f"Demand '{escape(x.item)}': {x.handled}. {x.doctrine}", highlight=False)
     for line in d.deadlines:
         console.print(escape(line), highlight=False)
+    for released in d.releases:
+        console.print(f"Released: {escape(released)}", highlight=False)
     for s in d.earlier:
         console.print(f"Earlier: {s.opened_at} {s.scenario_id} {s.outcome} listening {s.listening_rate:.0%}")

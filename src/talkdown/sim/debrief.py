@@ -176,11 +176,15 @@ def _deadlines(scenario: Scenario, steps: list[Step]) -> tuple[str, ...]:
     reminders = sum(1 for s in steps if "setting_deadline" in s.reading.avoid)
     for step in steps:
         for effect in step.effects:
+            # His reply, not the trainee's line (step.trainee.seq), is where he set it: say which is which.
             if effect.kind == "deadline_stated":
-                out.append(f'Seq {step.trainee.seq}: he set a deadline ({effect.turns} exchanges): "{effect.value}"')
+                out.append(
+                    f"After your line at seq {step.trainee.seq}, he set a deadline ({effect.turns} exchanges): "
+                    f'"{effect.value}"'
+                )
             elif effect.kind == "deadline_passed":
                 how = "passed quietly (progress)" if effect.value == "quiet" else "was acted on"
-                out.append(f"Seq {step.trainee.seq}: deadline {effect.ref} {how}.")
+                out.append(f"After your line at seq {step.trainee.seq}, deadline {effect.ref} {how}.")
     if reminders:
         out.append(f"You mentioned or set deadlines {reminders} time(s); doctrine: never remind him of his own.")
     return tuple(out)
