@@ -108,3 +108,15 @@ def test_the_start_form_takes_only_a_shipped_scenario_never_a_path_on_the_server
         assert response.status_code == 404 and response.json()["code"] == "TD230", response.text
         assert "abc" not in response.text
     assert len(incidents.list_incidents(console.app)) == before
+
+
+def test_the_session_list_names_each_sessions_trainee_and_status(console: Console) -> None:
+    running = _start(console, R.NEGOTIATOR)
+    ended = _start(console, R.TEAM_LEADER)
+    incidents.close_incident(console.app, ended, outcome="unresolved")  # an instructor stopped it
+    page = console.client(R.INSTRUCTOR).get("/training")
+    rows = [row for row in page.text.split("<tr>") if "<td>" in row]
+    running_row = next(r for r in rows if f"/training/{running}" in r)
+    ended_row = next(r for r in rows if f"/training/{ended}" in r)
+    assert "<td>negotiator</td>" in running_row and "<td>running</td>" in running_row  # trainee, status: absent
+    assert "<td>team_leader</td>" in ended_row and "<td>unresolved</td>" in ended_row  # before, only titles

@@ -80,6 +80,31 @@ class TurnResult:
     effects: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class SessionInfo:
+    """One row of an instructor's class list: whose session, of what, and whether it is still running."""
+
+    session_id: str
+    title: str
+    trainee: str
+    opened_at: datetime
+    events: int
+    status: str  # "running", or the outcome it ended with (resolved, failed, unresolved)
+
+
+def list_sessions(app: App) -> list[SessionInfo]:
+    """Training sessions, newest first. Reads each log (no analysis): the trainee and status are in the log."""
+    out = []
+    for summary in list_incidents(app):
+        if summary.mode != IncidentMode.TRAINING.value:
+            continue
+        state = app.recorder.current(summary.incident_id)
+        trainee = state.parties[TRAINEE].name if TRAINEE in state.parties else ""
+        status = "running" if state.is_open else (state.outcome or "closed")
+        out.append(SessionInfo(summary.incident_id, summary.title, trainee, summary.opened_at, summary.events, status))
+    return sorted(out, key=lambda s: s.opened_at, reverse=True)
+
+
 def _info(sc: Scenario) -> ScenarioInfo:
     return ScenarioInfo(sc.id, sc.title, sc.incident_type.value, tuple(sc.trains), tuple(i.id for i in sc.injects))
 

@@ -37,11 +37,7 @@ def _session(app: App, session_id: str) -> IncidentState:
 
 @router.get("/training")
 def training_list(request: Request, app: AppDep, user: Reader) -> Response:
-    sessions = sorted(
-        (r for r in incidents.list_incidents(app) if r.mode == IncidentMode.TRAINING.value),
-        key=lambda r: r.opened_at,
-        reverse=True,
-    )
+    sessions = train.list_sessions(app)
     return _page(request, "training/list.html", user, scenarios=train.list_scenarios(), sessions=sessions)
 
 
