@@ -130,3 +130,10 @@ def test_an_empty_trainee_name_is_td105_and_a_padded_one_is_trimmed(app: App) ->
     assert incidents.list_incidents(app) == []
     started = train.start_session(app, scenario="bridge", trainee="  Alex ")
     assert train.get_debrief(app, started.session_id).trainee == "Alex"
+
+
+def test_the_debrief_compares_the_trainees_ten_most_recent_earlier_sessions(app: App) -> None:
+    earlier = [train.start_session(app, scenario="teenager", trainee="Alex").session_id for _ in range(12)]
+    last = train.start_session(app, scenario="bridge", trainee="Alex")
+    compared = train.get_debrief(app, last.session_id).earlier  # all twelve, each re-scored, before
+    assert [s.session_id for s in compared] == earlier[-10:]

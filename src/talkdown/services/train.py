@@ -362,10 +362,18 @@ def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> 
     return debrief
 
 
+EARLIER_KEPT = 10  # earlier sessions compared in a debrief: the most recent; each costs a re-scoring
+
+
 def _earlier_sessions(app: App, state: IncidentState) -> tuple[SessionSummary, ...]:
-    """The same trainee's previous training sessions, oldest first (matched by the trainee's name)."""
+    """The same trainee's most recent previous sessions, oldest first (matched by the trainee's name).
+
+    Re-scoring a session runs the analysis on every line it holds (about 0.1 s for a short one, cold), so a
+    trainee with a term's worth of sessions made every debrief slow (60 sessions: 8 s); the logs are folded
+    first, which is cheap, and only the last EARLIER_KEPT are scored.
+    """
     name = state.parties[TRAINEE].name if TRAINEE in state.parties else None
-    out = []
+    found = []
     for summary in list_incidents(app):
         if summary.mode != IncidentMode.TRAINING.value or summary.incident_id == state.incident_id:
             continue
@@ -374,8 +382,9 @@ def _earlier_sessions(app: App, state: IncidentState) -> tuple[SessionSummary, .
         other = app.recorder.current(summary.incident_id)
         if other.source != SOURCE or TRAINEE not in other.parties or other.parties[TRAINEE].name != name:
             continue
-        out.append(_debrief(other).summary(summary.opened_at.isoformat()))
-    return tuple(sorted(out, key=lambda s: s.opened_at))
+        found.append((summary.opened_at, other))
+    found.sort(key=lambda pair: pair[0])
+    return tuple(_debrief(other).summary(at.isoformat()) for at, other in found[-EARLIER_KEPT:])
 
 
 def export_html(app: App, ref: str) -> str:
