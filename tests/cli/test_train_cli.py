@@ -286,3 +286,10 @@ def test_the_terminal_debrief_shows_the_stairway_the_release_and_whole_behaviour
     flagged = {a["doctrine_id"] for a in debrief["avoid"]}
     cells = "".join(row.split("│")[3].strip() for row in text.splitlines() if row.count("│") == 5)
     assert all(doctrine_id in cells for doctrine_id in flagged), (flagged, cells)  # not 'premature_problem_so…'
+
+
+def test_json_without_a_script_is_a_usage_error_not_a_silent_chat(env: dict[str, str]) -> None:
+    piped = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--json"], input="Hi.\n",
+                           env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert piped.returncode == 2 and "--json needs --script" in piped.stderr, piped.stdout  # a chat on stdout, before
+    assert json.loads(_td(env, "incident", "list", "--json").stdout) == []

@@ -59,6 +59,10 @@ def run_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Start a session and talk to the subject (interactive, or scripted with --script)."""
+    if as_json and script is None:  # the chat is for a person: JSON needs the lines from a file
+        raise typer.BadParameter(
+            "--json needs --script FILE (the interactive chat prints no JSON).", param_hint="--json"
+        )
     application = STATE.app()
     if llm_url:  # a bad URL starts no session either
         train.check_llm_url(llm_url)
