@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import text
 
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.errors import TalkdownError
 from talkdown.services import entries, incidents, verify
-from talkdown.services.wiring import App
+from talkdown.services.wiring import App, build_app
 
 pytestmark = pytest.mark.integration
 
@@ -32,6 +35,16 @@ def _as_attacker(app: App, statement: str, **params: object) -> None:
             conn.execute(text("DROP TRIGGER events_no_update"))
             conn.execute(text("DROP TRIGGER events_no_delete"))
             conn.execute(text(statement), params)
+
+
+@contextmanager
+def _another_process(app: App) -> Iterator[App]:
+    """The same database and checkpoints seen afresh, as the next ``talkdown verify`` sees them."""
+    fresh = build_app(app.settings)
+    try:
+        yield fresh
+    finally:
+        fresh.store.engine.dispose()
 
 
 def test_an_untouched_log_verifies(app: App) -> None:
@@ -68,6 +81,39 @@ def test_verify_names_a_deleted_middle_event(app: App) -> None:
     with pytest.raises(TalkdownError) as err:
         verify.verify_incident(app, incident_id)
     assert err.value.fields["seq"] == 4
+
+
+def test_verify_reports_a_deleted_opening_event_as_tampering_not_as_an_unknown_incident(app: App) -> None:
+    incident_id = _incident(app)
+    _as_attacker(app, "DELETE FROM events WHERE incident_id = :i AND seq = 1", i=incident_id)
+    for ref in (incident_id, incident_id[:6]):
+        with _another_process(app) as fresh, pytest.raises(TalkdownError) as err:
+            verify.verify_incident(fresh, ref)
+        assert (err.value.code, err.value.fields["seq"]) == ("TD501", 1)
+
+
+def test_verify_reports_a_whole_deleted_log_through_its_checkpoint(app: App) -> None:
+    incident_id = _incident(app)
+    _as_attacker(app, "DELETE FROM events WHERE incident_id = :i", i=incident_id)
+    with _another_process(app) as fresh, pytest.raises(TalkdownError) as err:
+        verify.verify_incident(fresh, incident_id)
+    assert err.value.code == "TD502"
+    assert (err.value.fields["have"], err.value.fields["want"]) == (0, 7)
+
+
+def test_an_incident_never_logged_is_still_unknown_to_verify(app: App) -> None:
+    _incident(app)
+    with pytest.raises(TalkdownError) as err:
+        verify.verify_incident(app, "zz-never")
+    assert err.value.code == "TD201"
+
+
+def test_the_head_for_the_paper_log_is_refused_when_the_tail_was_deleted(app: App) -> None:
+    incident_id = _incident(app)
+    _as_attacker(app, "DELETE FROM events WHERE incident_id = :i AND seq = 7", i=incident_id)
+    with pytest.raises(TalkdownError) as err:
+        verify.get_verified_head(app, incident_id)
+    assert err.value.code == "TD502"
 
 
 def test_head_matches_the_checkpoint_and_prints_a_paper_line(app: App) -> None:

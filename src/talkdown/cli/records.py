@@ -130,8 +130,9 @@ def verify_cmd(
 
 
 def head_cmd(incident: str = typer.Argument(...), json_out: bool = JSON_OPTION) -> None:
-    """Print the log head for the paper log (and the last checkpoint recorded outside the database)."""
-    head = verify.get_head(STATE.app(), incident)
+    """Print the verified log head for the paper log (and the last checkpoint recorded outside the database);
+    a broken chain or a deleted tail exits 7 instead, naming the seq."""
+    head = verify.get_verified_head(STATE.app(), incident)
     if json_out:
         echo_json(
             {

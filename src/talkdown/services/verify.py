@@ -37,7 +37,7 @@ def verify_incident(app: App, ref: str) -> Verification:
 
     Raises TD501 naming the first broken seq, or TD502 when the checkpoint shows a deleted tail.
     """
-    incident_id = resolve_incident_id(app, ref)
+    incident_id = _resolve_traced(app, ref)
     rows = app.store.load_rows(incident_id)
     envelopes: list[Envelope] = []
     for row in rows:
@@ -64,6 +64,39 @@ def verify_incident(app: App, ref: str) -> Verification:
                 "TD501", incident_id=incident_id, seq=checkpoint.seq, problem="differs from its recorded checkpoint"
             )
     return result
+
+
+def _resolve_traced(app: App, ref: str) -> str:
+    """The incident ``ref`` names, even if its opening event or its whole log was deleted.
+
+    Why not ``resolve_incident_id`` alone: it knows an incident by its seq 1, so deleting that row (or every
+    row) made ``verify`` answer "no incident" (TD201, exit 4) where it must report tampering (exit 7). The rows
+    left and the checkpoint files outside the database still name the incident.
+    """
+    try:
+        return resolve_incident_id(app, ref)
+    except TalkdownError as exc:
+        if exc.code != "TD201" or not ref.strip():
+            raise
+        traced = app.store.traced_incident_ids(prefix=ref.strip())
+        if ref.strip() in traced:
+            return ref.strip()
+        if len(traced) > 1:
+            raise TalkdownError("TD203", prefix=ref.strip(), count=len(traced)) from exc
+        if not traced:
+            raise
+        return traced[0]
+
+
+def get_verified_head(app: App, ref: str) -> Head:
+    """The head to copy onto the paper log, only once the chain and the checkpoint agree with it.
+
+    Why verify first: after a deleted tail the database's head is an older, intact event, and copying it onto
+    paper would make the deletion look like the record; this raises TD501/TD502 instead (``get_head`` alone
+    stays for pages that show the head beside a failed verification).
+    """
+    verify_incident(app, ref)
+    return get_head(app, ref)
 
 
 def get_head(app: App, ref: str) -> Head:

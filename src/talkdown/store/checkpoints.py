@@ -46,6 +46,14 @@ class CheckpointFile:
         finally:
             os.close(fd)
 
+    def incident_ids(self, *, prefix: str = "") -> list[str]:
+        """Every incident with a checkpoint file here, whose id starts with ``prefix``."""
+        suffix = ".heads.jsonl"
+        if not self.directory.is_dir():
+            return []
+        names = (p.name[: -len(suffix)] for p in self.directory.iterdir() if p.name.endswith(suffix))
+        return sorted(n for n in names if n.startswith(prefix) and _SAFE.match(n))
+
     def latest(self, incident_id: str) -> Checkpoint | None:
         """The highest head ever recorded; a torn last line (crash mid-write) is ignored."""
         path = self._path(incident_id)

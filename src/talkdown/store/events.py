@@ -158,6 +158,16 @@ class EventStore:
         with self._reader().connect() as conn:
             return [r.incident_id for r in conn.execute(query)]
 
+    def traced_incident_ids(self, *, prefix: str = "") -> list[str]:
+        """Ids with any row left or a checkpoint file: what ``verify`` must still find when the opening event,
+        or the whole log, was deleted (``incident_ids`` looks only at seq 1, so it loses both)."""
+        query = select(events.c.incident_id).distinct()
+        if prefix:
+            query = query.where(events.c.incident_id.startswith(prefix, autoescape=True))
+        with self._reader().connect() as conn:
+            logged = {r.incident_id for r in conn.execute(query)}
+        return sorted(logged | set(self.checkpoints.incident_ids(prefix=prefix)))
+
     def openings(self) -> list[tuple[Envelope, int]]:
         """Each incident's first event with its current head seq: enough for an incident list."""
         heads = (
