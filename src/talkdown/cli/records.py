@@ -22,7 +22,7 @@ FORMATS_AND_EVENTS = ", ".join([*FORMATS, "events"])
 def init(json_out: bool = JSON_OPTION) -> None:
     """Create (or migrate) the database; safe to run again."""
     app = STATE.app()
-    url = app.settings.resolved_database_url
+    url = app.database_shown
     if json_out:
         echo_json({"database": url, "checkpoints": str(app.settings.resolved_checkpoint_dir)})
     else:

@@ -18,7 +18,7 @@ from talkdown.settings import Settings
 from talkdown.store.accounts import AccountStore
 from talkdown.store.annotations import AnnotationStore
 from talkdown.store.checkpoints import CheckpointFile
-from talkdown.store.engine import build_engine, is_sqlite, unreachable
+from talkdown.store.engine import build_engine, is_sqlite, shown_url, unreachable
 from talkdown.store.events import EventStore
 from talkdown.store.notify import Listener
 from talkdown.store.schema import upgrade
@@ -39,6 +39,11 @@ class App:
 
     def __post_init__(self) -> None:
         self.recorder = Recorder(self.store, self.clock)
+
+    @property
+    def database_shown(self) -> str:
+        """The database URL to print (``talkdown init``), never with its password."""
+        return shown_url(self.settings.resolved_database_url)
 
 
 DatabaseUnavailable = OperationalError

@@ -42,14 +42,18 @@ def build_engine(url: str) -> Engine:
     raise TalkdownError("TD601", url=parsed.render_as_string(hide_password=True), problem="unsupported database")
 
 
+def shown_url(url: str) -> str:
+    """A database URL fit to print or log: the password, if any, as ``***``."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def unreachable(exc: OperationalError, url: str) -> TalkdownError:
     """TD604 for a database that refused the connection or the transaction (PostgreSQL down or restarted, a
     SQLite file that cannot be opened, written or locked past the busy timeout): the driver's first line,
     never the password. Why a code of its own: during an incident "nothing was saved, retry" is what the
     team must read, where an uncaught driver error said "internal error"."""
     first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    shown = make_url(url).render_as_string(hide_password=True)
-    return TalkdownError("TD604", url=shown, problem=first[0] if first else type(exc).__name__)
+    return TalkdownError("TD604", url=shown_url(url), problem=first[0] if first else type(exc).__name__)
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:

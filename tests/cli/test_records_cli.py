@@ -1,0 +1,44 @@
+"""init, head, verify and the other whole-log commands as an administrator runs them, on both backends."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def td(tmp_path: Path, database_url: str) -> Run:
+    """The talkdown command on this test's database (SQLite file or cloned PostgreSQL database)."""
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": database_url}
+
+    def run(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
+        run_env = env if url is None else {**env, "TALKDOWN_DATABASE_URL": url}
+        return subprocess.run(
+            [sys.executable, "-m", "talkdown", *args], env=run_env, capture_output=True, text=True, timeout=120
+        )
+
+    return run
+
+
+def test_init_never_prints_the_database_password(td: Run, database_url: str) -> None:
+    url = make_url(database_url)
+    if url.drivername.startswith("sqlite"):
+        pytest.skip("a SQLite URL has no password")
+    with_password = url.set(password="s3cret").render_as_string(hide_password=False)  # noqa: S106  # trust auth ignores it
+    for args in (("init",), ("init", "--json"), ("db", "upgrade")):
+        proc = td(*args, url=with_password)
+        assert proc.returncode == 0, proc.stderr
+        assert "s3cret" not in proc.stdout and ":***@" in proc.stdout
+    shown = json.loads(td("init", "--json", url=with_password).stdout)["database"]
+    assert shown == url.render_as_string(hide_password=False).replace("@", ":***@", 1)
