@@ -95,12 +95,15 @@ def test_an_ambiguous_incident_prefix_is_refused(app: App) -> None:
     assert missing.value.code == "TD201"
 
 
-@pytest.mark.parametrize(("text", "minutes"), [("30m", 30), ("1h30m", 90), ("45", 45), ("2h", 120)])
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("30m", 30), ("1h30m", 90), ("45", 45), ("2h", 120), ("20 minutes", 20), ("1 hour 30 min", 90), ("2 hrs", 120)],
+)
 def test_durations_are_read_as_typed(text: str, minutes: int) -> None:
     assert entries.parse_duration(text) == timedelta(minutes=minutes)
 
 
-@pytest.mark.parametrize("text", ["soon", "99999999h", "9" * 30, "8785h", "²"])
+@pytest.mark.parametrize("text", ["soon", "99999999h", "9" * 30, "9" * 30 + "h", "8785h", "527041", "²"])
 def test_a_bad_or_overlong_duration_is_an_input_error(text: str) -> None:
     with pytest.raises(TalkdownError) as err:
         entries.parse_duration(text)

@@ -116,7 +116,7 @@ def _due(at: str | None, in_: str | None) -> datetime:
 def deadline_set(
     incident: str = INCIDENT,
     description: str = typer.Argument("", help="What the subject said would happen."),
-    in_: str | None = typer.Option(None, "--in", help="Time from now: 30m, 1h30m."),
+    in_: str | None = typer.Option(None, "--in", help="Time from now: 30m, 1h30m, 20 minutes (at most 366 days)."),
     at: str | None = typer.Option(None, "--at", help="Absolute time, ISO 8601 with zone."),
     demand_id: str | None = typer.Option(None, "--demand"),
     utterance_seq: int | None = typer.Option(None, "--from-seq"),

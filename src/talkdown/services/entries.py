@@ -50,30 +50,35 @@ from talkdown.services.wiring import App
 
 _E = TypeVar("_E", bound=Fact)
 
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
-# Longer than any deadline a subject sets (kidnap-for-ransom deadlines run days or weeks), short of overflow.
+_DURATION = re.compile(
+    r"^\s*(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:ute)?s?)?)?\s*(?:(\d+)\s*s(?:ec(?:ond)?s?)?)?\s*$",
+    re.IGNORECASE,
+)
 MAX_DURATION = timedelta(days=366)
+"""The longest time from now a deadline may be typed as. Why a bound: a kidnap-for-ransom deadline may be weeks
+away, but '99999999h' is a slip of the finger, and past year 9999 the date itself overflowed (an internal
+error)."""
 
 
 def parse_duration(text: str) -> timedelta:
-    """'90m', '1h30m', '45s' or a bare number of minutes, as typed under pressure.
+    """'90m', '1h30m', '45s', '20 minutes', '1 hour 30 min' or a bare number of minutes, as typed under pressure.
 
     >>> parse_duration("1h30m")
     datetime.timedelta(seconds=5400)
     >>> parse_duration("20")
     datetime.timedelta(seconds=1200)
+    >>> parse_duration("1 hour 20 minutes")
+    datetime.timedelta(seconds=4800)
     """
-    if text.strip().isdecimal():  # not isdigit: int() refuses '²', which isdigit accepts
-        h, m, s = 0, int(text), 0
-    else:
-        match = _DURATION.match(text)
-        if not match or not any(match.groups()):
-            raise TalkdownError("TD105", value=text, what="duration", problem="use e.g. 30m, 1h30m or 45s")
-        h, m, s = (int(g) if g else 0 for g in match.groups())
-    # Checked before timedelta is built: '99999999h' overflowed the date and reached the user as an internal error.
-    if h * 3600 + m * 60 + s > MAX_DURATION.total_seconds():
-        raise TalkdownError("TD105", value=text, what="duration", problem="give at most 366 days (8784h)")
-    return timedelta(hours=h, minutes=m, seconds=s)
+    bare = text.strip().isdecimal()  # not isdigit: int() refuses '²', which isdigit accepts
+    match = None if bare else _DURATION.match(text)
+    if not bare and (match is None or not any(match.groups())):
+        raise TalkdownError("TD105", value=text, what="duration", problem="use e.g. 30m, 1h30m, 45s or 20 minutes")
+    h, m, s = (int(g) if g else 0 for g in match.groups()) if match else (0, int(text), 0)
+    seconds = h * 3600 + m * 60 + s  # compared as an int: timedelta and date arithmetic overflow on huge values
+    if seconds > MAX_DURATION.total_seconds():
+        raise TalkdownError("TD105", value=text.strip(), what="duration", problem="at most 366 days; use --at")
+    return timedelta(seconds=seconds)
 
 
 def _record(app: App, ref: str, events: list[AnyEvent], *, at: datetime | None = None) -> int:
