@@ -15,6 +15,7 @@ from talkdown.domain.enums import (
     Reliability,
     Role,
 )
+from talkdown.domain.events import PromiseMade
 from talkdown.errors import TalkdownError
 from talkdown.services import entries, incidents
 from talkdown.services.wiring import App
@@ -135,3 +136,22 @@ def test_a_live_demo_ends_now_so_its_durations_read_as_a_running_incident(app: A
     assert state.last_at is not None and state.opened_at is not None
     assert before < state.last_at <= before + timedelta(seconds=5)  # the script's last entry is "now"
     assert timedelta(hours=3) < state.last_at - state.opened_at < timedelta(hours=6)
+
+
+@pytest.mark.parametrize("utterance_seq", [999, 3])  # no event there; seq 3 is a party, not an utterance
+def test_a_demand_deadline_or_promise_from_a_seq_that_is_no_utterance_is_refused(
+    app: App, incident: str, utterance_seq: int
+) -> None:
+    due = app.clock.now() + timedelta(minutes=30)
+    attempts = (
+        lambda: entries.record_demand(app, incident, item="a car", utterance_seq=utterance_seq),
+        lambda: entries.set_deadline(app, incident, due_at=due, utterance_seq=utterance_seq),
+        lambda: app.recorder.record(
+            incident, [PromiseMade(promise_id="r1", what="water", utterance_seq=utterance_seq)], actor="user:test"
+        ),
+    )
+    for attempt in attempts:
+        with pytest.raises(TalkdownError) as err:
+            attempt()
+        assert err.value.code == "TD202"
+    assert incidents.get_incident(app, incident).head_seq == 3  # nothing was recorded

@@ -115,14 +115,25 @@ def _check_references(state: IncidentState, event: AnyEvent, pending: dict[str, 
     linked = getattr(event, "demand_id", None) if isinstance(event, DeadlineSet | ConcessionGranted) else None
     if linked is not None and not _known(state, "demands", pending, linked):
         raise TalkdownError("TD202", incident_id=incident, what="demand", ref=linked)
+    # A demand, deadline or promise may name the utterance it came from; a seq that is no utterance would leave
+    # the record pointing at nothing (or at a note), so it is refused like any other unknown reference.
+    said_at = (
+        getattr(event, "utterance_seq", None) if isinstance(event, DemandRecorded | DeadlineSet | PromiseMade) else None
+    )
+    if said_at is not None and not _is_utterance(state, pending, said_at):
+        raise TalkdownError("TD202", incident_id=incident, what="utterance at seq", ref=said_at)
     if isinstance(event, EntryCorrected | EntryRetracted):
-        if state.utterance_at(event.ref_seq) is None and str(event.ref_seq) not in pending.get("utterances", set()):
+        if not _is_utterance(state, pending, event.ref_seq):
             raise TalkdownError("TD202", incident_id=incident, what="utterance at seq", ref=event.ref_seq)
         if isinstance(event, EntryCorrected) and event.field not in CORRECTABLE_UTTERANCE_FIELDS:
             problem = f"field '{event.field}' cannot be corrected; use one of {sorted(CORRECTABLE_UTTERANCE_FIELDS)}"
             raise TalkdownError("TD302", incident_id=incident, problem=problem)
         if isinstance(event, EntryCorrected):
             _check_corrected_value(state, event, pending, incident)
+
+
+def _is_utterance(state: IncidentState, pending: dict[str, set[str]], seq: int) -> bool:
+    return state.utterance_at(seq) is not None or str(seq) in pending.get("utterances", set())
 
 
 def _check_corrected_value(
