@@ -42,3 +42,14 @@ def test_init_never_prints_the_database_password(td: Run, database_url: str) -> 
         assert "s3cret" not in proc.stdout and ":***@" in proc.stdout
     shown = json.loads(td("init", "--json", url=with_password).stdout)["database"]
     assert shown == url.render_as_string(hide_password=False).replace("@", ":***@", 1)
+
+
+def test_a_sqlite_path_that_is_not_a_database_is_td601_not_an_internal_error(tmp_path: Path) -> None:
+    other = tmp_path / "notes.txt"
+    other.write_text("shopping list\n" * 200, encoding="utf-8")
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": f"sqlite:///{other}"}
+    proc = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], env=env, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 8 and proc.stderr.startswith("error[TD601]"), proc.stderr
+    assert "not a database" in proc.stderr
+    assert other.read_text(encoding="utf-8") == "shopping list\n" * 200  # left as it was

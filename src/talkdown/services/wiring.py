@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 from talkdown.domain.clock import Clock, SystemClock
 from talkdown.errors import TalkdownError
@@ -67,6 +67,10 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         upgrade(engine)  # the first connection
     except OperationalError as exc:
         raise unreachable(exc, url) from exc
+    except DatabaseError as exc:  # opened, but not a database: a SQLite path naming some other file
+        first = str(exc.orig or exc).strip().splitlines()
+        problem = first[0] if first else type(exc).__name__
+        raise TalkdownError("TD601", url=shown_url(url), problem=problem) from exc
     store = EventStore(engine, CheckpointFile(settings.resolved_checkpoint_dir))
     return App(
         store=store,
