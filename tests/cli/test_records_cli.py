@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,18 @@ def test_a_sqlite_path_that_is_not_a_database_is_td601_not_an_internal_error(tmp
     assert proc.returncode == 8 and proc.stderr.startswith("error[TD601]"), proc.stderr
     assert "not a database" in proc.stderr
     assert other.read_text(encoding="utf-8") == "shopping list\n" * 200  # left as it was
+
+
+def test_the_json_board_gives_iso_times_that_match_the_incident_list(td: Run) -> None:
+    incident = td("incident", "new", "Elm St").stdout.strip()
+    assert td("say", incident, "Curtis", "You have until nine", "--role", "subject").returncode == 0
+    assert td("deadline", "set", incident, "or else", "--in", "45m").returncode == 0
+    hostage = json.loads(td("hostage", "add", incident, "Owen", "--json").stdout)["id"]
+    assert td("hostage", "release", incident, hostage).returncode == 0
+    board = json.loads(td("incident", "show", incident, "--json").stdout)
+    times = [board["opened_at"], board["utterances"][0]["at"], board["deadlines"][0]["due_at"]]
+    times.append(board["hostages"][0]["released_at"])
+    for shown in times:
+        assert "T" in shown and datetime.fromisoformat(shown).utcoffset() == timedelta(0), shown
+    listed = json.loads(td("incident", "list", "--json").stdout)
+    assert listed[0]["opened_at"] == board["opened_at"]

@@ -64,8 +64,14 @@ def settings() -> Settings:
 
 
 def echo_json(data: object) -> None:
-    """One JSON document on stdout, for scripts."""
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """One JSON document on stdout, for scripts. A time is ISO 8601 (``2026-03-14T19:42:00+00:00``) as the boards
+    promise, where ``str()`` put a space for the ``T`` (JavaScript's Date and other strict parsers refuse it), and
+    the board's times differed from ``incident list``'s for the same instant."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value))
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")
