@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -23,8 +25,9 @@ def td(tmp_path: Path, database_url: str) -> Run:
     """The talkdown command on this test's database (SQLite file or cloned PostgreSQL database)."""
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": database_url}
 
-    def run(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, url: str | None = None, zone: str | None = None) -> subprocess.CompletedProcess[str]:
         run_env = env if url is None else {**env, "TALKDOWN_DATABASE_URL": url}
+        run_env = run_env if zone is None else {**run_env, "TALKDOWN_TIMEZONE": zone}
         return subprocess.run(
             [sys.executable, "-m", "talkdown", *args], env=run_env, capture_output=True, text=True, timeout=120
         )
@@ -69,3 +72,22 @@ def test_the_json_board_gives_iso_times_that_match_the_incident_list(td: Run) ->
         assert "T" in shown and datetime.fromisoformat(shown).utcoffset() == timedelta(0), shown
     listed = json.loads(td("incident", "list", "--json").stdout)
     assert listed[0]["opened_at"] == board["opened_at"]
+
+
+def test_deadline_at_a_clock_time_is_read_in_talkdown_timezone_and_shown_back(td: Run) -> None:
+    incident = td("incident", "new", "Elm St").stdout.strip()
+    chicago = td("deadline", "set", incident, "or he gets hurt", "--at", "9pm", "--json", zone="America/Chicago")
+    assert chicago.returncode == 0, chicago.stderr
+    assert chicago.stderr.startswith("due ") and re.search(r"21:00 C[SD]T", chicago.stderr), chicago.stderr
+    kolkata = td("deadline", "set", incident, "second", "--at", "21:00", zone="Asia/Kolkata")
+    assert kolkata.returncode == 0 and "21:00 IST" in kolkata.stderr, kolkata.stderr
+    board = json.loads(td("incident", "show", incident, "--json").stdout)
+    due = [datetime.fromisoformat(d["due_at"]) for d in board["deadlines"]]
+    assert due[0].astimezone(ZoneInfo("America/Chicago")).strftime("%H:%M") == "21:00"
+    assert due[1].astimezone(ZoneInfo("Asia/Kolkata")).strftime("%H:%M") == "21:00"
+    opened = datetime.fromisoformat(board["opened_at"])
+    assert all(timedelta(0) < d - opened <= timedelta(days=1) for d in due)  # the next 9 pm, not a past one
+    naive_date = td("deadline", "set", incident, "x", "--at", "2026-11-27T21:00", zone="America/Chicago")
+    assert naive_date.returncode == 3 and "give a time zone" in naive_date.stderr
+    typo = td("deadline", "set", incident, "x", "--at", "9pm tmorow", zone="America/Chicago")
+    assert typo.returncode == 3 and typo.stderr.startswith("error[TD105]")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -155,3 +156,34 @@ def test_a_demand_deadline_or_promise_from_a_seq_that_is_no_utterance_is_refused
             attempt()
         assert err.value.code == "TD202"
     assert incidents.get_incident(app, incident).head_seq == 3  # nothing was recorded
+
+
+CHICAGO = ZoneInfo("America/Chicago")
+NOW = datetime(2026, 3, 14, 19, 42, tzinfo=UTC)  # 14:42 CDT (daylight time began on 8 March)
+
+
+@pytest.mark.parametrize(
+    ("typed", "due"),
+    [
+        ("21:00", datetime(2026, 3, 15, 2, 0, tzinfo=UTC)),  # 21:00 CDT
+        ("9pm", datetime(2026, 3, 15, 2, 0, tzinfo=UTC)),
+        ("by 9:30 pm", datetime(2026, 3, 15, 2, 30, tzinfo=UTC)),
+        ("noon", datetime(2026, 3, 15, 17, 0, tzinfo=UTC)),  # today's noon has passed: tomorrow's
+        ("tomorrow 9am", datetime(2026, 3, 15, 14, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_clock_time_is_read_on_the_teams_wall_clock(typed: str, due: datetime) -> None:
+    assert entries.parse_clock_time(typed, now=NOW, zone=CHICAGO) == due
+
+
+def test_the_same_clock_time_in_another_zone_is_another_instant() -> None:
+    assert entries.parse_clock_time("21:00", now=NOW, zone=ZoneInfo("Europe/Berlin")) == datetime(
+        2026, 3, 14, 20, 0, tzinfo=UTC
+    )
+
+
+@pytest.mark.parametrize("typed", ["25:00", "9pm tmorow", "soon", "", "21:61"])
+def test_what_is_not_a_clock_time_is_an_input_error(typed: str) -> None:
+    with pytest.raises(TalkdownError) as err:
+        entries.parse_clock_time(typed, now=NOW, zone=CHICAGO)
+    assert err.value.code == "TD105"

@@ -8,6 +8,7 @@ from datetime import datetime
 import typer
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json, iso_time
+from talkdown.domain.display_time import labelled
 from talkdown.domain.enums import (
     Channel,
     CommitmentStatus,
@@ -108,7 +109,14 @@ def _due(at: str | None, in_: str | None) -> datetime:
     if in_:
         return STATE.app().clock.now() + entries.parse_duration(in_)
     if at:
-        return iso_time(at)
+        try:
+            datetime.fromisoformat(at.replace("Z", "+00:00"))
+        except ValueError:  # not a date: a clock time on the team's wall clock, shown back to be checked
+            zone = STATE.settings().display_zone
+            due = entries.parse_clock_time(at, now=STATE.app().clock.now(), zone=zone)
+            typer.echo(f"due {labelled(due, zone, '%Y-%m-%d %H:%M')}", err=True)
+            return due
+        return iso_time(at)  # a date must carry its zone
     raise TalkdownError("TD105", value="", what="deadline", problem="give --in 30m or --at TIME")
 
 
@@ -117,7 +125,9 @@ def deadline_set(
     incident: str = INCIDENT,
     description: str = typer.Argument("", help="What the subject said would happen."),
     in_: str | None = typer.Option(None, "--in", help="Time from now: 30m, 1h30m, 20 minutes (at most 366 days)."),
-    at: str | None = typer.Option(None, "--at", help="Absolute time, ISO 8601 with zone."),
+    at: str | None = typer.Option(
+        None, "--at", help="ISO 8601 with zone, or a clock time (21:00, 9pm, tomorrow 9am) in TALKDOWN_TIMEZONE."
+    ),
     demand_id: str | None = typer.Option(None, "--demand"),
     utterance_seq: int | None = typer.Option(None, "--from-seq"),
     json_out: bool = JSON_OPTION,

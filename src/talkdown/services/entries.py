@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from pydantic import JsonValue, ValidationError
 
+from talkdown.analysis.timeparse import CLOCK, parse_deadline
 from talkdown.domain.enums import (
     Channel,
     CommitmentStatus,
@@ -79,6 +80,26 @@ def parse_duration(text: str) -> timedelta:
     if seconds > MAX_DURATION.total_seconds():
         raise TalkdownError("TD105", value=text.strip(), what="duration", problem="at most 366 days; use --at")
     return timedelta(seconds=seconds)
+
+
+_CLOCK_TYPED = re.compile(r"^\s*(?:(?:by|at)\s+)?(?P<body>.+?)\s*$", re.IGNORECASE)
+CLOCK_TIME_HINT = "use ISO 8601 with a zone (2026-03-14T21:30Z) or a clock time such as 21:00, 9pm or tomorrow 9am"
+
+
+def parse_clock_time(text: str, *, now: datetime, zone: tzinfo | None) -> datetime:
+    """'21:00', '9pm', 'by 9:30 pm', 'noon', 'tomorrow 9am': the next such time on the team's wall clock, in UTC.
+
+    ``zone`` is the one the boards show times in (``TALKDOWN_TIMEZONE``, else this computer's, ``None``), so
+    what the scribe types is what the board then shows. Why the whole text must be a clock time: the analyser's
+    reader (``analysis.timeparse``, also used here) finds a time *inside* a sentence, and a typo around one
+    ("9pm tmorow") must be refused, not silently read as today.
+    """
+    typed = _CLOCK_TYPED.match(text)
+    body = typed["body"] if typed else ""
+    found = parse_deadline(f"at {body}", now.astimezone(zone)) if CLOCK.fullmatch(body) else None
+    if found is None:
+        raise TalkdownError("TD105", value=text, what="time", problem=CLOCK_TIME_HINT)
+    return found
 
 
 def _record(app: App, ref: str, events: list[AnyEvent], *, at: datetime | None = None) -> int:
