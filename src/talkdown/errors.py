@@ -46,6 +46,7 @@ CODES: dict[str, str] = {
     "TD108": "Speaker mapping {file}: {problem}.",
     "TD109": "Argument {position} ('{shown}') is not UTF-8 text: {byte} cannot be read. "
     "Type it again in a UTF-8 terminal (e.g. LANG=C.UTF-8).",
+    "TD110": "Cannot write {file}: {problem}. Nothing was written there; give another path.",
     "TD120": "Case file {file}: {problem}. Nothing was imported.",
     "TD121": "No transcripts found for '{pattern}': give files, folders or quoted globs (e.g. 'calls/*.vtt').",
     "TD122": "{file}: not a ConvoKit corpus ({problem}). "

@@ -91,3 +91,23 @@ def test_deadline_at_a_clock_time_is_read_in_talkdown_timezone_and_shown_back(td
     assert naive_date.returncode == 3 and "give a time zone" in naive_date.stderr
     typo = td("deadline", "set", incident, "x", "--at", "9pm tmorow", zone="America/Chicago")
     assert typo.returncode == 3 and typo.stderr.startswith("error[TD105]")
+
+
+def test_an_export_or_report_to_a_path_that_cannot_be_written_is_td110(tmp_path: Path) -> None:
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+
+    def td(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "talkdown", *args], env=env, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+
+    incident = td("incident", "new", "Elm St").stdout.strip()
+    assert td("say", incident, "Curtis", "Stay back", "--role", "subject").returncode == 0
+    missing = tmp_path / "no such folder" / "out.events.json"
+    for args in (("export", incident, "--format", "events", "-o", str(missing)),
+                 ("export", incident, "-o", str(tmp_path)),
+                 ("report", incident, "--html", str(missing.with_suffix(".html")))):  # fmt: skip
+        proc = td(*args)
+        assert proc.returncode == 3 and proc.stderr.startswith("error[TD110]"), proc.stderr
+        assert "internal error" not in proc.stderr
+    assert not missing.parent.exists()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from talkdown.cli.report import render_html, write_pdf
+from talkdown.cli.report import pdf_bytes, render_html
 from talkdown.domain.clock import FixedClock
 from talkdown.services.demo import load_demo
 from talkdown.services.dismiss import dismiss_advice
@@ -50,7 +50,7 @@ def test_the_demo_pdf_contains_every_section_and_the_chain_head(sqlite_app: App,
     incident = load_demo(sqlite_app)
     report = build_report(sqlite_app, incident)
     pdf = tmp_path / "report.pdf"
-    write_pdf(render_html(report), pdf)
+    pdf.write_bytes(pdf_bytes(render_html(report)))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for section in SECTIONS:
         assert section in text, section

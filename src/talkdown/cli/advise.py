@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
-from talkdown.cli.report import render_html, write_pdf
-from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.cli.report import pdf_bytes, render_html
+from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.services.advise import advise_incident
 from talkdown.services.dismiss import dismiss_advice
 from talkdown.services.metrics import incident_metrics
@@ -107,10 +107,10 @@ def report(
         typer.echo(page)
         return
     if html is not None:
-        html.write_text(page, encoding="utf-8")
+        write_output(html, page)
         typer.echo(f"wrote {html}")
     if pdf is not None:
-        write_pdf(page, pdf)
+        write_output(pdf, pdf_bytes(page))
         typer.echo(f"wrote {pdf}")
 
 

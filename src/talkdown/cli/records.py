@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.enums import IncidentType
 from talkdown.errors import TalkdownError
 from talkdown.services import demo, transcripts, verify
@@ -103,7 +103,7 @@ def export_cmd(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         typer.echo(f"wrote {output}", err=True)
 
 

@@ -9,7 +9,6 @@ system) are embedded in the PDF.
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
 
 import jinja2
 
@@ -32,7 +31,7 @@ def render_html(report: Report) -> str:
     return _environment().get_template("report.html").render(r=report, s=report.state)
 
 
-def write_pdf(page: str, path: Path) -> None:
+def pdf_bytes(page: str) -> bytes:
     """Render the HTML to PDF with WeasyPrint (needs Debian's pango libraries; TD740 if missing)."""
     try:
         from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
@@ -43,4 +42,5 @@ def write_pdf(page: str, path: Path) -> None:
             package="weasyprint",
             hint=" (and on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)",
         ) from exc
-    HTML(string=page, base_url=None).write_pdf(str(path))
+    pdf: bytes = HTML(string=page, base_url=None).write_pdf()
+    return pdf

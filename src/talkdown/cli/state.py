@@ -74,6 +74,18 @@ def _json_value(value: object) -> object:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
+def write_output(path: Path, data: str | bytes) -> None:
+    """Write a file the user named (an export, a report): a path that cannot be written (no such folder, a
+    folder, no permission, a full disk) is TD110 naming it, where the OSError was an 'internal error'."""
+    try:
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise TalkdownError("TD110", file=str(path), problem=exc.strerror or type(exc).__name__) from exc
+
+
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")
 
 

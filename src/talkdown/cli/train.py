@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import INPUT, TalkdownError
 from talkdown.services import train
@@ -232,11 +232,11 @@ def debrief_command(
     """The scored debrief: outcome, stairway, skills, behaviours to avoid with better lines, demands, history."""
     application = STATE.app()
     if html is not None:
-        html.write_text(train.export_html(application, session), encoding="utf-8")
+        write_output(html, train.export_html(application, session))
         typer.echo(str(html))
         return
     if pdf is not None:
-        pdf.write_bytes(train.export_pdf(application, session))
+        write_output(pdf, train.export_pdf(application, session))
         typer.echo(str(pdf))
         return
     d = train.get_debrief(application, session)
