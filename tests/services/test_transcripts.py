@@ -112,3 +112,11 @@ def test_an_incident_logged_here_exports_the_time_since_its_first_line(app: App,
     assert cues[1].split(" --> ")[0].replace(".", ",") in srt
     jsonl = json.loads(transcripts.export_transcript(app, incident, fmt="jsonl"))
     assert [t["time"] for t in jsonl["turns"]] == [c.split(" --> ")[0] for c in cues]
+
+
+def test_a_jsonl_export_of_an_incident_without_utterances_names_the_incident(app: App) -> None:
+    incident_id = incidents.open_incident(app, title="Quiet", incident_type=IncidentType.BARRICADE)
+    with pytest.raises(TalkdownError) as err:
+        transcripts.export_transcript(app, incident_id, fmt="jsonl")
+    assert err.value.code == "TD302" and err.value.fields["incident_id"] == incident_id
+    assert transcripts.export_transcript(app, incident_id, fmt="csv").strip() == "speaker,text"

@@ -124,5 +124,12 @@ def transcript_of(state: IncidentState) -> Transcript:
 
 
 def export_transcript(app: App, ref: str, *, fmt: str) -> str:
+    """The incident's utterances in a transcript format. A JSONL conversation needs at least one turn (its reader
+    refuses an empty one), so an incident with none yet is a TD302 about the incident, where the renderer's own
+    check spoke of a 'transcript 1' the user never gave."""
     state = app.recorder.current(resolve_incident_id(app, ref))
-    return render([transcript_of(state)], fmt=fmt)
+    transcript = transcript_of(state)
+    if fmt == "jsonl" and not transcript.turns:
+        problem = "it has no utterances yet, and a JSONL conversation needs one (--format events exports the log)"
+        raise TalkdownError("TD302", incident_id=state.incident_id, problem=problem)
+    return render([transcript], fmt=fmt)
