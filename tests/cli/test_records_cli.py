@@ -111,3 +111,16 @@ def test_an_export_or_report_to_a_path_that_cannot_be_written_is_td110(tmp_path:
         assert proc.returncode == 3 and proc.stderr.startswith("error[TD110]"), proc.stderr
         assert "internal error" not in proc.stderr
     assert not missing.parent.exists()
+
+
+def test_party_without_role_leaves_an_existing_partys_role_alone(td: Run) -> None:
+    incident = td("incident", "new", "Elm St").stdout.strip()
+    added = json.loads(td("party", incident, "Det. Reyes", "--role", "primary", "--json").stdout)
+    again = td("party", incident, "det. reyes", "--json")
+    assert again.returncode == 0 and json.loads(again.stdout) == {"id": added["id"]}  # nothing recorded
+    board = json.loads(td("incident", "show", incident, "--json").stdout)
+    assert board["parties"] == [{"party_id": added["id"], "name": "Det. Reyes", "role": "primary_negotiator"}]
+    assert board["head"]["seq"] == 2
+    assert json.loads(td("party", incident, "Curtis", "--json").stdout)["id"] != added["id"]
+    roles = {p["name"]: p["role"] for p in json.loads(td("incident", "show", incident, "--json").stdout)["parties"]}
+    assert roles == {"Det. Reyes": "primary_negotiator", "Curtis": "unknown"}

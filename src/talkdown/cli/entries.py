@@ -58,16 +58,21 @@ def say(
 def party(
     incident: str = INCIDENT,
     name: str = typer.Argument(...),
-    role: str = typer.Option("unknown", "--role", help="e.g. subject, primary_negotiator, hostage, intermediary."),
+    role: str | None = typer.Option(
+        None, "--role", help="e.g. subject, primary_negotiator, hostage, intermediary (a new party: unknown)."
+    ),
     json_out: bool = JSON_OPTION,
 ) -> None:
-    """Add a party, or set the role of an existing one."""
+    """Add a party, or set the role of an existing one (without --role an existing party is left as it is)."""
     app = STATE.app()
     state = incidents.get_incident(app, incident)
-    if entries.find_party(state, name) is not None:
+    existing = entries.find_party(state, name)
+    if existing is not None and role is None:  # nothing to change: never reset a known role to 'unknown'
+        _done(None, existing, json_out=json_out)
+    elif existing is not None and role is not None:
         _done(entries.set_party_role(app, incident, party=name, role=parse_role(role)), json_out=json_out)
     else:
-        pid = entries.add_party(app, incident, name=name, role=parse_role(role))
+        pid = entries.add_party(app, incident, name=name, role=parse_role(role or "unknown"))
         _done(None, pid, json_out=json_out)
 
 
