@@ -124,3 +124,12 @@ def test_party_without_role_leaves_an_existing_partys_role_alone(td: Run) -> Non
     assert json.loads(td("party", incident, "Curtis", "--json").stdout)["id"] != added["id"]
     roles = {p["name"]: p["role"] for p in json.loads(td("incident", "show", incident, "--json").stdout)["parties"]}
     assert roles == {"Det. Reyes": "primary_negotiator", "Curtis": "unknown"}
+
+
+def test_an_unknown_role_for_a_party_is_td105_about_the_role_not_a_speaker_mapping(td: Run) -> None:
+    incident = td("incident", "new", "Elm St").stdout.strip()
+    for args in (("party", incident, "Curtis", "--role", "hostagetaker"),
+                 ("say", incident, "Curtis", "Back off", "--role", "hostagetaker")):  # fmt: skip
+        proc = td(*args)
+        assert proc.returncode == 3 and proc.stderr.startswith("error[TD105]"), proc.stderr
+        assert "'hostagetaker' is not a valid role" in proc.stderr and "--map" not in proc.stderr

@@ -22,7 +22,7 @@ from talkdown.domain.enums import (
 )
 from talkdown.errors import TalkdownError
 from talkdown.services import entries, incidents
-from talkdown.services.transcripts import parse_role
+from talkdown.services.transcripts import parse_party_role
 
 INCIDENT = typer.Argument(..., help="Incident id or a unique prefix.")
 demand_app = typer.Typer(no_args_is_help=True, help="Record demands and change their status.")
@@ -50,7 +50,7 @@ def say(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Log an utterance as a party."""
-    role_if_new = parse_role(role) if role else None
+    role_if_new = parse_party_role(role) if role else None
     recorded = entries.say(STATE.app(), incident, speaker=speaker, text=text, channel=channel, role_if_new=role_if_new)
     _done(recorded, json_out=json_out)
 
@@ -70,9 +70,9 @@ def party(
     if existing is not None and role is None:  # nothing to change: never reset a known role to 'unknown'
         _done(None, existing, json_out=json_out)
     elif existing is not None and role is not None:
-        _done(entries.set_party_role(app, incident, party=name, role=parse_role(role)), json_out=json_out)
+        _done(entries.set_party_role(app, incident, party=name, role=parse_party_role(role)), json_out=json_out)
     else:
-        pid = entries.add_party(app, incident, name=name, role=parse_role(role or "unknown"))
+        pid = entries.add_party(app, incident, name=name, role=parse_party_role(role or "unknown"))
         _done(None, pid, json_out=json_out)
 
 

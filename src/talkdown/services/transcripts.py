@@ -34,16 +34,29 @@ def read_mapping(path: Path) -> dict[str, Role]:
     return {str(k): parse_role(str(v), file=str(path)) for k, v in data.items()}
 
 
-def parse_role(value: str, *, file: str = "--map") -> Role:
+def _role_named(value: str) -> Role | None:
     aliases = {"primary": Role.PRIMARY, "secondary": Role.SECONDARY, "negotiator": Role.PRIMARY}
     key = value.strip().lower().replace("-", "_").replace(" ", "_")
-    if key in aliases:
-        return aliases[key]
-    try:
-        return Role(key)
-    except ValueError as exc:
+    return aliases.get(key) or next((r for r in Role if r.value == key), None)
+
+
+def parse_role(value: str, *, file: str = "--map") -> Role:
+    """A role in a speaker mapping (``--map``, ``--map-file``); TD108 names the mapping."""
+    role = _role_named(value)
+    if role is None:
         choices = ", ".join(r.value for r in Role)
-        raise TalkdownError("TD108", file=file, problem=f"unknown role '{value}' (use one of: {choices})") from exc
+        raise TalkdownError("TD108", file=file, problem=f"unknown role '{value}' (use one of: {choices})")
+    return role
+
+
+def parse_party_role(value: str) -> Role:
+    """A role typed for one party (``party --role``, ``say --role``): TD105, since no speaker mapping is involved
+    (``parse_role``'s TD108 said 'Speaker mapping --map' to a scribe who had typed no mapping)."""
+    role = _role_named(value)
+    if role is None:
+        choices = ", ".join(r.value for r in Role)
+        raise TalkdownError("TD105", value=value, what="role", problem=f"use one of: {choices}")
+    return role
 
 
 def import_transcript(
