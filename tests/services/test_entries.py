@@ -62,6 +62,17 @@ def test_a_correction_is_a_new_event_and_the_original_stays(app: App, incident: 
     assert state.corrections[0].ref_seq == seq
 
 
+def test_a_corrected_speaker_may_be_typed_as_a_name_as_say_takes_it(app: App, incident: str) -> None:
+    seq = entries.say(app, incident, speaker="Det. Reyes", text="Put the phone down")  # it was the subject
+    entries.correct_entry(app, incident, ref_seq=seq, field="speaker", value="subject", reason="misheard")
+    assert incidents.get_incident(app, incident).utterance_at(seq).speaker == "subj"  # type: ignore[union-attr]
+    stored = app.store.load(incident)[-1].payload
+    assert getattr(stored, "value", None) == "subj"  # the log keeps the party id, as for a speaker logged by say
+    with pytest.raises(TalkdownError) as err:
+        entries.correct_entry(app, incident, ref_seq=seq, field="speaker", value="Nobody", reason="x")
+    assert err.value.code == "TD202"
+
+
 def test_unknown_speaker_is_refused_unless_a_role_is_given(app: App, incident: str) -> None:
     with pytest.raises(TalkdownError) as err:
         entries.say(app, incident, speaker="Mother", text="Please come out")

@@ -306,7 +306,17 @@ def add_note(app: App, ref: str, *, text: str, kind: NoteKind = NoteKind.NOTE) -
 
 
 def correct_entry(app: App, ref: str, *, ref_seq: int, field: str, value: JsonValue, reason: str) -> int:
-    return _record(app, ref, [_build(EntryCorrected, ref_seq=ref_seq, field=field, value=value, reason=reason)])
+    """Correct an utterance. A corrected speaker may be typed as a name, as ``say`` takes it (the log stores the
+    party id); a name no party has is left for ``decide`` to refuse (TD202)."""
+    incident_id = resolve_incident_id(app, ref)
+
+    def build(state: IncidentState) -> list[AnyEvent]:
+        fixed = value
+        if field == "speaker" and isinstance(value, str):
+            fixed = find_party(state, value) or value
+        return [_build(EntryCorrected, ref_seq=ref_seq, field=field, value=fixed, reason=reason)]
+
+    return app.recorder.record_with(incident_id, build, actor=app.actor)[-1].seq
 
 
 def retract_entry(app: App, ref: str, *, ref_seq: int, reason: str) -> int:
