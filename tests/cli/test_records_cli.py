@@ -133,3 +133,14 @@ def test_an_unknown_role_for_a_party_is_td105_about_the_role_not_a_speaker_mappi
         proc = td(*args)
         assert proc.returncode == 3 and proc.stderr.startswith("error[TD105]"), proc.stderr
         assert "'hostagetaker' is not a valid role" in proc.stderr and "--map" not in proc.stderr
+
+
+def test_board_lines_zero_shows_no_exchange_and_one_shows_the_last(td: Run) -> None:
+    incident = td("incident", "new", "Elm St").stdout.strip()
+    assert td("say", incident, "Curtis", "First thing said", "--role", "subject").returncode == 0
+    assert td("say", incident, "Curtis", "Second thing said").returncode == 0
+    none = td("incident", "show", incident, "-n", "0").stdout
+    assert "First thing said" not in none and "Second thing said" not in none and "2 in all" in none
+    last = td("incident", "show", incident, "-n", "1").stdout
+    assert "First thing said" not in last and "Second thing said" in last
+    assert td("incident", "show", incident, "-n", "-1").returncode == 2

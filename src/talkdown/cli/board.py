@@ -71,7 +71,7 @@ def render_board(
 
     title = f"Latest exchanges ({len(state.utterances)} in all; times {zone_label(now, zone)})"
     exchanges = Table("seq", "time", "speaker", "text", title=title)
-    for utt in state.utterances[-lines:]:
+    for utt in state.utterances[-lines:] if lines > 0 else []:  # [-0:] would be every exchange
         text = f"[strike]{utt.text}[/]" if utt.retracted else utt.text
         exchanges.add_row(str(utt.seq), shown(utt.when, zone), _party_name(state, utt.speaker), text)
 

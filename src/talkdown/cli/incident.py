@@ -65,7 +65,7 @@ def list_(json_out: bool = JSON_OPTION) -> None:
 @app.command("show")
 def show(
     incident: str = typer.Argument(..., help="Incident id or a unique prefix."),
-    lines: int = typer.Option(15, "--lines", "-n", help="How many latest exchanges to show."),
+    lines: int = typer.Option(15, "--lines", "-n", min=0, help="How many latest exchanges to show (0: none)."),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Show the incident board: parties, demands, deadlines, promises, hostages, intel, latest exchanges."""
