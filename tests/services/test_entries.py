@@ -198,3 +198,21 @@ def test_what_is_not_a_clock_time_is_an_input_error(typed: str) -> None:
     with pytest.raises(TalkdownError) as err:
         entries.parse_clock_time(typed, now=NOW, zone=CHICAGO)
     assert err.value.code == "TD105"
+
+
+def test_a_hostage_is_released_once_and_an_utterance_retracted_once(app: App, incident: str) -> None:
+    hid, _ = entries.record_hostage(app, incident, alias="Teller 1")
+    entries.release_hostage(app, incident, hostage_id=hid)
+    released_at = incidents.get_incident(app, incident).hostages[hid].released_at
+    seq = entries.say(app, incident, speaker="subject", text="Wrong line")
+    entries.retract_entry(app, incident, ref_seq=seq, reason="logged in error")
+    head = incidents.get_incident(app, incident).head_seq
+    for again in (
+        lambda: entries.release_hostage(app, incident, hostage_id=hid),
+        lambda: entries.retract_entry(app, incident, ref_seq=seq, reason="twice"),
+    ):
+        with pytest.raises(TalkdownError) as err:
+            again()
+        assert err.value.code == "TD302"
+    state = incidents.get_incident(app, incident)
+    assert (state.head_seq, state.hostages[hid].released_at) == (head, released_at)

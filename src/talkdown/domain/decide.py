@@ -130,6 +130,21 @@ def _check_references(state: IncidentState, event: AnyEvent, pending: dict[str, 
             raise TalkdownError("TD302", incident_id=incident, problem=problem)
         if isinstance(event, EntryCorrected):
             _check_corrected_value(state, event, pending, incident)
+    _check_once(state, event, incident)
+
+
+def _check_once(state: IncidentState, event: AnyEvent, incident: str) -> None:
+    """A release and a retraction happen once. A second release overwrote the first one's time on the board and
+    in the metrics (the log kept both), and a second retraction recorded nothing new."""
+    if isinstance(event, HostageReleased):
+        hostage = state.hostages.get(event.hostage_id)
+        if hostage is not None and hostage.released_at is not None:
+            problem = f"hostage '{event.hostage_id}' was already released at {hostage.released_at.isoformat()}"
+            raise TalkdownError("TD302", incident_id=incident, problem=problem)
+    if isinstance(event, EntryRetracted):
+        utt = state.utterance_at(event.ref_seq)
+        if utt is not None and utt.retracted:
+            raise TalkdownError("TD302", incident_id=incident, problem=f"seq {event.ref_seq} is already retracted")
 
 
 def _is_utterance(state: IncidentState, pending: dict[str, set[str]], seq: int) -> bool:
