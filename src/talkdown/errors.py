@@ -52,7 +52,6 @@ CODES: dict[str, str] = {
     "TD122": "{file}: not a ConvoKit corpus ({problem}). "
     "It needs utterances.jsonl, speakers.json and conversations.json.",
     "TD123": "{file}: not a talkdown study results file ({problem}). Create one with 'talkdown study analyze'.",
-    "TD124": "{file}: cannot write it ({problem}). Choose another path.",
     "TD130": "{file} line {line}: scenario key '{key}': {problem}. Fix the scenario (see docs/training.md).",
     "TD131": "{file} line {line}: not valid YAML ({problem}). Fix the scenario file.",
     "TD140": "Advice {advice_id}: a dismissal needs a reason (what the team decided and why).",

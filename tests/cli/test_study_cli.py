@@ -165,7 +165,7 @@ def test_an_output_path_the_os_refuses_is_td124_in_every_study_command(tmp_path:
     ]
     for args in commands:
         result = RUNNER.invoke(app, args)
-        assert getattr(result.exception, "code", None) == "TD124", (args, result.exception)
+        assert getattr(result.exception, "code", None) == "TD110", (args, result.exception)
     assert not (tmp_path / "a-file" / "r.parquet.parts").exists()
 
 
@@ -174,7 +174,7 @@ def test_analyze_to_a_folder_says_it_is_a_folder_not_that_it_holds_results(tmp_p
     transcript.write_text(_conversation("a") + "\n", encoding="utf-8")
     (tmp_path / "out").mkdir()
     result = RUNNER.invoke(app, ["study", "analyze", str(transcript), "--out", str(tmp_path / "out"), "-w", "1"])
-    assert getattr(result.exception, "code", None) == "TD124"  # was TD322 "already holds study results"
+    assert getattr(result.exception, "code", None) == "TD110"  # was TD322 "already holds study results"
     assert "it is a folder" in str(result.exception)
 
 

@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 
 from talkdown.errors import TalkdownError
+from talkdown.services.streams import cannot_write
 from talkdown.settings import Settings
 
 if TYPE_CHECKING:  # the store loads on first use (``app()``): `talkdown analyze "text"` never needs it
@@ -83,7 +84,7 @@ def write_output(path: Path, data: str | bytes) -> None:
         else:
             path.write_text(data, encoding="utf-8")
     except OSError as exc:
-        raise TalkdownError("TD110", file=str(path), problem=exc.strerror or type(exc).__name__) from exc
+        raise cannot_write(path, exc) from exc
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")

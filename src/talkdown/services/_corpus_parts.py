@@ -124,7 +124,7 @@ class PartStore:
         store = cls(folder=folder, families=families, csv=csv)
         if out.is_dir():
             raise TalkdownError(
-                "TD124", file=str(out), problem=f"it is a folder; name a file in it, e.g. {out / 'results.parquet'}"
+                "TD110", file=str(out), problem=f"it is a folder; name a file in it, e.g. {out / 'results.parquet'}"
             )
         if folder.exists():
             if not resume:

@@ -158,7 +158,7 @@ def _type_index(objects: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str) -> CorpusSummary:
-    """The five files of a ConvoKit corpus in ``out_dir``; a folder the OS refuses is TD124."""
+    """The five files of a ConvoKit corpus in ``out_dir``; a folder the OS refuses is TD110."""
     try:
         return _write_corpus(transcripts, out_dir, name=name)
     except OSError as exc:

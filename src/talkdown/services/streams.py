@@ -94,6 +94,6 @@ def read_all(path: Path) -> bytes:
 
 
 def cannot_write(path: Path, exc: OSError) -> TalkdownError:
-    """TD124 for an output path the OS refused (a missing or read-only folder, a file where a folder should be):
+    """TD110 for an output path the OS refused (a missing or read-only folder, a file where a folder should be):
     the user chose the path, so it is their input to fix, not an internal error."""
-    return TalkdownError("TD124", file=str(path), problem=exc.strerror or str(exc))
+    return TalkdownError("TD110", file=str(path), problem=exc.strerror or str(exc))
