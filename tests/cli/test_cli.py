@@ -55,6 +55,22 @@ def test_a_scribe_records_an_incident_and_the_board_and_verify_show_it(td) -> No
     assert [i["incident_id"] for i in listed] == [incident]
 
 
+def test_typed_text_that_looks_like_rich_markup_is_shown_as_typed(td) -> None:  # type: ignore[no-untyped-def]
+    # "[/]" in a subject's words crashed the board, the list, advice and analysis with MarkupError; "[red]" restyled.
+    incident = td("incident", "new", "Siege [/] at [red]Main", "--type", "barricade").stdout.strip()
+    td("say", incident, "Mo [/]", "you think I care [/] about [bold]that, I'll shoot her", "--role", "subject")
+    td("demand", "add", incident, "a [/] car", "--non-negotiable")
+    td("hostage", "add", incident, "Ann [/]", "--medical", "insulin [/]")
+    td("intel", incident, "a [/] shotgun", "--source", "neighbour [/]")
+    td("deadline", "set", incident, "by [/] nine", "--in", "30m")
+    board = td("incident", "show", incident).stdout
+    for typed in ("[/] about [bold]that", "Mo [/]", "a [/] car", "Ann [/]", "insulin [/]", "neighbour [/]", "by [/]"):
+        assert typed in board, typed
+    assert "[red]Main" in td("incident", "list").stdout  # the table wraps the title
+    assert "a [/] car" in td("advise", incident).stdout
+    assert "[bold]that" in td("analyze", "--incident", incident, "--fast").stdout
+
+
 def test_user_mistakes_print_one_red_line_with_a_code_and_exit_by_family(td) -> None:  # type: ignore[no-untyped-def]
     missing = td("incident", "show", "nope", ok=False)
     assert missing.returncode == 4

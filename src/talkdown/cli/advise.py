@@ -12,6 +12,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -53,7 +54,7 @@ def show(incident: str = INCIDENT, json_out: bool = JSON_OPTION, policy: Path | 
         seqs = ", ".join(str(s) for s in item.trigger_seqs)
         console.print(f"\n[bold]P{item.priority} {item.title}[/]  [dim]{item.advice_id}[/]", highlight=False)
         console.print(f"  Do: {item.action}", highlight=False)
-        console.print(f"  About: {item.about}", highlight=False)
+        console.print(f"  About: {escape(item.about)}", highlight=False)  # quotes what was said and logged
         console.print(f"  Why: {item.reason} [dim]({item.doctrine_ref}; {', '.join(item.sources)})[/]", highlight=False)
         console.print(f"  Evidence: seq {seqs}", highlight=False)
 

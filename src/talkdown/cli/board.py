@@ -1,4 +1,8 @@
-"""The incident board in a terminal (Rich) and as JSON: what the team leader looks at."""
+"""The incident board in a terminal (Rich) and as JSON: what the team leader looks at.
+
+Every text a person typed goes into a cell as ``Text``, never as a string: Rich reads a string as markup, so a
+subject's "[/]" crashed the board and "[red]" restyled it.
+"""
 
 from __future__ import annotations
 
@@ -38,42 +42,42 @@ def render_board(
         f"  [{state.incident_type.value}]  {state.status.value}  ",
         (f"id {state.incident_id}  seq {state.head_seq}", "dim"),
     )
-    console.print(Panel(header, subtitle=state.location or None))
+    console.print(Panel(header, subtitle=Text(state.location) if state.location else None))
 
     parties = Table("id", "name", "role", title="Parties", expand=True)
     for p in state.parties.values():
-        parties.add_row(p.party_id, p.name, p.role.value)
+        parties.add_row(p.party_id, Text(p.name), p.role.value)
 
     demands = Table("id", "item", "category", "negotiable", "prio", "status", title="Demands", expand=True)
     for d in state.demands.values():
         demands.add_row(
-            d.demand_id, d.item, d.category.value, "yes" if d.negotiable else "[red]NO[/]", str(d.priority), d.status
+            d.demand_id, Text(d.item), d.category.value, "yes" if d.negotiable else "[red]NO[/]", str(d.priority), d.status
         )
 
     deadlines = Table("id", "due", "time left", "status", "about", title="Deadlines", expand=True)
     for dl in state.deadlines.values():
         left = time_left(dl.due_at, now) if dl.status in {DeadlineStatus.PENDING, DeadlineStatus.EXTENDED} else "-"
-        deadlines.add_row(dl.deadline_id, labelled(dl.due_at, zone), left, dl.status.value, dl.description)
+        deadlines.add_row(dl.deadline_id, labelled(dl.due_at, zone), left, dl.status.value, Text(dl.description))
 
     ledger = Table("kind", "id", "what", "in exchange for", "status", title="Promises and concessions", expand=True)
     for kind, items in (("promise", state.promises), ("concession", state.concessions)):
         for c in items.values():
-            ledger.add_row(kind, c.commitment_id, c.what, c.in_exchange_for, c.status.value)
+            ledger.add_row(kind, c.commitment_id, Text(c.what), Text(c.in_exchange_for), c.status.value)
 
     hostages = Table("id", "alias", "condition", "medical needs", "released", title="Hostages", expand=True)
     for h in state.hostages.values():
         released = shown(h.released_at, zone, "%H:%M") if h.released_at else ""
-        hostages.add_row(h.hostage_id, h.alias, h.condition.value, h.medical_needs, released)
+        hostages.add_row(h.hostage_id, Text(h.alias), h.condition.value, Text(h.medical_needs), released)
 
     intel = Table("id", "grade", "source", "content", title="Intelligence", expand=True)
     for i in state.intel.values():
-        intel.add_row(i.intel_id, i.grade, i.source, i.content)
+        intel.add_row(i.intel_id, i.grade, Text(i.source), Text(i.content))
 
     title = f"Latest exchanges ({len(state.utterances)} in all; times {zone_label(now, zone)})"
     exchanges = Table("seq", "time", "speaker", "text", title=title)
     for utt in state.utterances[-lines:] if lines > 0 else []:  # [-0:] would be every exchange
-        text = f"[strike]{utt.text}[/]" if utt.retracted else utt.text
-        exchanges.add_row(str(utt.seq), shown(utt.when, zone), _party_name(state, utt.speaker), text)
+        text = Text(utt.text, style="strike" if utt.retracted else "")
+        exchanges.add_row(str(utt.seq), shown(utt.when, zone), Text(_party_name(state, utt.speaker)), text)
 
     console.print(Group(parties, demands, deadlines, ledger, hostages, intel, exchanges))
 

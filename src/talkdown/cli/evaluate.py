@@ -230,7 +230,7 @@ def _analyze_incident(ref: str, *, json_out: bool) -> None:
         return
     out = Console()
     table = Table(
-        "seq", "speaker", "utterance (evidence highlighted)", "labels", title=state.title, title_justify="left"
+        "seq", "speaker", "utterance (evidence highlighted)", "labels", title=Text(state.title), title_justify="left"
     )
     for u in state.utterances:
         found = [a for a in results.get(u.seq, []) if a.evidence and not a.low_confidence]
@@ -240,6 +240,6 @@ def _analyze_incident(ref: str, *, json_out: bool) -> None:
                 shown.stylize("bold black on yellow", span.start, span.end)
         labels = ", ".join(sorted({f"{a.family}:{a.label}" for a in found}))
         speaker = state.parties[u.speaker].name if u.speaker in state.parties else u.speaker
-        table.add_row(str(u.seq), speaker, shown, labels or "-")
+        table.add_row(str(u.seq), Text(speaker), shown, labels or "-")
     out.print(table)
     out.print("analysers: " + ", ".join(f"{i.name} {i.version} ({i.kind})" for i in infos))

@@ -53,12 +53,13 @@ def list_(json_out: bool = JSON_OPTION) -> None:
         )
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table("id", "opened", "type", "mode", "events", "title", title="Incidents")
     zone = STATE.settings().display_zone
     for r in rows:
         opened = labelled(r.opened_at, zone, "%Y-%m-%d %H:%M")
-        table.add_row(r.incident_id, opened, r.incident_type, r.mode, str(r.events), r.title)
+        table.add_row(r.incident_id, opened, r.incident_type, r.mode, str(r.events), Text(r.title))
     console.print(table)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.enums import IncidentType
@@ -126,7 +127,7 @@ def verify_cmd(
     if json_out:
         echo_json({"ok": True, "target": target, "events": count, "head": {"seq": head_seq, "hash": head_hash}})
     else:
-        console.print(f"[green]verified[/] {target}: {count} events, head seq {head_seq} sha256 {head_hash}")
+        console.print(f"[green]verified[/] {escape(target)}: {count} events, head seq {head_seq} sha256 {head_hash}")
 
 
 def head_cmd(incident: str = typer.Argument(...), json_out: bool = JSON_OPTION) -> None:
