@@ -50,9 +50,8 @@ def render_board(
 
     demands = Table("id", "item", "category", "negotiable", "prio", "status", title="Demands", expand=True)
     for d in state.demands.values():
-        demands.add_row(
-            d.demand_id, Text(d.item), d.category.value, "yes" if d.negotiable else "[red]NO[/]", str(d.priority), d.status
-        )
+        negotiable = "yes" if d.negotiable else "[red]NO[/]"
+        demands.add_row(d.demand_id, Text(d.item), d.category.value, negotiable, str(d.priority), d.status)
 
     deadlines = Table("id", "due", "time left", "status", "about", title="Deadlines", expand=True)
     for dl in state.deadlines.values():
