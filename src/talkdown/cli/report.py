@@ -1,8 +1,8 @@
 """The after-action report as HTML (Jinja2, autoescaped) and PDF (WeasyPrint), both offline.
 
 Why here: Jinja2 and WeasyPrint are presentation libraries, kept out of services by the import contracts;
-the ``Report`` read model comes from ``services/report.py``. The HTML is self-contained (inline CSS, charts
-as data URIs), so WeasyPrint never fetches anything and the fonts it uses (DejaVu, installed with the
+the ``Report`` read model comes from ``services/report.py``. The HTML is self-contained (inline CSS around the
+console's report body, charts as data URIs), so WeasyPrint never fetches anything and the fonts it uses (DejaVu, installed with the
 system) are embedded in the PDF.
 """
 
@@ -16,13 +16,21 @@ from talkdown.errors import TalkdownError
 from talkdown.services.report import Report
 
 
+def _template(name: str) -> str | None:
+    """The CLI's page, and the report's body from the console's templates (``incidents/_report_body.html``):
+    one body for the file this command writes, the console's page and its PDF, so the three cannot drift."""
+    for package in ("talkdown.cli", "talkdown.web"):
+        path = resources.files(package).joinpath("templates", *name.split("/"))
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return None
+
+
 def _environment() -> jinja2.Environment:
-    loader = jinja2.FunctionLoader(
-        lambda name: resources.files("talkdown.cli").joinpath("templates", name).read_text(encoding="utf-8")
-    )
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters["hm"] = lambda dt: dt.strftime("%H:%M:%S") if dt is not None else ""
-    env.filters["day"] = lambda dt: dt.strftime("%Y-%m-%d %H:%M UTC") if dt is not None else ""
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(_template), autoescape=True, undefined=jinja2.StrictUndefined)
+    # A record keeps UTC; the console's filters of the same names say the same.
+    env.filters["utc_hm"] = lambda dt: dt.strftime("%H:%M:%S") if dt is not None else ""
+    env.filters["utc_day"] = lambda dt: dt.strftime("%Y-%m-%d %H:%M UTC") if dt is not None else ""
     return env
 
 

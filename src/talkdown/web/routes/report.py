@@ -1,8 +1,9 @@
 """The after-action report in the console: the same ``Report`` read model as ``talkdown report``.
 
-Why a template of its own (``services/report.py`` foresaw it): the CLI's HTML is one self-contained file
-with inline CSS, which the console's Content-Security-Policy refuses; here the page links
-``static/report.css`` and the PDF is that page's body rendered by WeasyPrint with the same stylesheet.
+Why a page of its own: the CLI's HTML is one self-contained file with inline CSS, which the console's
+Content-Security-Policy refuses; here the page links ``static/report.css`` and the PDF is that page's body
+rendered by WeasyPrint with the same stylesheet. The body itself (``incidents/_report_body.html``) is one
+template, which ``talkdown report`` renders too.
 Both are exports of the record, so they need the export permission and are written to the audit log.
 """
 
