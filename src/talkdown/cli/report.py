@@ -1,9 +1,9 @@
 """The after-action report as HTML (Jinja2, autoescaped) and PDF (WeasyPrint), both offline.
 
 Why here: Jinja2 and WeasyPrint are presentation libraries, kept out of services by the import contracts;
-the ``Report`` read model comes from ``services/report.py``. The HTML is self-contained (inline CSS around the
-console's report body, charts as data URIs), so WeasyPrint never fetches anything and the fonts it uses (DejaVu, installed with the
-system) are embedded in the PDF.
+the ``Report`` read model comes from ``services/report.py``. The HTML is self-contained (inline CSS around
+the console's report body, charts as data URIs), so WeasyPrint never fetches anything and the fonts it uses
+(DejaVu, installed with the system) are embedded in the PDF.
 """
 
 from __future__ import annotations
