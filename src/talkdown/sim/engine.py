@@ -407,11 +407,10 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
     elif key == "hook":
         parts.append(next(h.reply for h in p.hooks if h.id == ref))
     elif key in ("demand", "demand_again", "not_yet_demand"):
-        demand = next(d for d in p.demands if d.id == ref)
-        slots["item"] = demand.item
-        parts.append(demand.say[(s.turn // 3) % len(demand.say)] if key == "demand" else f"@{key}")
+        slots["item"] = next(d.item for d in p.demands if d.id == ref)
+        parts.append(_raised(sc, s.turn, key, ref) if key == "demand" else f"@{key}")
     elif key == "deadline":
-        parts.append(next(d.say for d in p.deadlines if d.id == ref))
+        parts.append(_raised(sc, s.turn, key, ref))
     elif key != "mood":
         parts.append(f"@{key}")
     # A demand or deadline raised on a turn another note leads (he confirms a summary, a hostage goes out) is
@@ -419,17 +418,23 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
     # board showed a demand he never voiced. Only the wording changes: the state is the same either way.
     for note in notes[1:]:
         kind, _, ref = note.partition(":")
-        if kind == "demand" and note != main:
-            demand = next(d for d in p.demands if d.id == ref)
-            parts.append(demand.say[(s.turn // 3) % len(demand.say)])
-        elif kind == "deadline" and note != main:
-            parts.append(next(d.say for d in p.deadlines if d.id == ref))
+        if kind in ("demand", "deadline") and note != main:
+            parts.append(_raised(sc, s.turn, kind, ref))
     if fact is not None:
         parts.append(fact)
     if key == "mood" and fact is None:
         parts.append("@venting" if s.arousal >= 0.55 else "@calmer")
     slots["exit"] = p.voice.exit
     return Intent(key, tuple(parts), tuple(sorted(slots.items())), s.arousal)
+
+
+def _raised(sc: Scenario, turn: int, kind: str, ref: str) -> str:
+    """His words raising a demand (its lines in turn, one every third exchange) or a deadline."""
+    p = sc.persona
+    if kind == "demand":
+        demand = next(d for d in p.demands if d.id == ref)
+        return demand.say[(turn // 3) % len(demand.say)]
+    return next(d.say for d in p.deadlines if d.id == ref)
 
 
 def _fact_to_reveal(sc: Scenario, s: SubjectState, r: Reading, item: ViewItem) -> Fact | None:
