@@ -18,7 +18,7 @@ from talkdown.settings import Settings
 from talkdown.store.accounts import AccountStore
 from talkdown.store.annotations import AnnotationStore
 from talkdown.store.checkpoints import CheckpointFile
-from talkdown.store.engine import build_engine, is_sqlite, shown_url, unreachable
+from talkdown.store.engine import build_engine, driver_problem, is_sqlite, shown_url, unreachable
 from talkdown.store.events import EventStore
 from talkdown.store.notify import Listener
 from talkdown.store.schema import upgrade
@@ -68,9 +68,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
     except OperationalError as exc:
         raise unreachable(exc, url) from exc
     except DatabaseError as exc:  # opened, but not a database: a SQLite path naming some other file
-        first = str(exc.orig or exc).strip().splitlines()
-        problem = first[0] if first else type(exc).__name__
-        raise TalkdownError("TD601", url=shown_url(url), problem=problem) from exc
+        raise TalkdownError("TD601", url=shown_url(url), problem=driver_problem(exc)) from exc
     store = EventStore(engine, CheckpointFile(settings.resolved_checkpoint_dir))
     return App(
         store=store,

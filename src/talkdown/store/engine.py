@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from talkdown.errors import TalkdownError
 
@@ -39,7 +39,7 @@ def build_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    raise TalkdownError("TD601", url=parsed.render_as_string(hide_password=True), problem="unsupported database")
+    raise TalkdownError("TD601", url=shown_url(url), problem="unsupported database")
 
 
 def shown_url(url: str) -> str:
@@ -47,13 +47,18 @@ def shown_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def driver_problem(exc: DBAPIError) -> str:
+    """The driver's first line for an error message (its later lines repeat the SQL, which says nothing to a user)."""
+    first = str(exc.orig or exc).strip().splitlines()
+    return first[0] if first else type(exc).__name__
+
+
 def unreachable(exc: OperationalError, url: str) -> TalkdownError:
     """TD604 for a database that refused the connection or the transaction (PostgreSQL down or restarted, a
     SQLite file that cannot be opened, written or locked past the busy timeout): the driver's first line,
     never the password. Why a code of its own: during an incident "nothing was saved, retry" is what the
     team must read, where an uncaught driver error said "internal error"."""
-    first = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return TalkdownError("TD604", url=shown_url(url), problem=first[0] if first else type(exc).__name__)
+    return TalkdownError("TD604", url=shown_url(url), problem=driver_problem(exc))
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
