@@ -99,10 +99,15 @@ def list_sessions(app: App) -> list[SessionInfo]:
         if summary.mode != IncidentMode.TRAINING.value:
             continue
         state = app.recorder.current(summary.incident_id)
-        trainee = state.parties[TRAINEE].name if TRAINEE in state.parties else ""
+        trainee = _trainee(state) or ""
         status = "running" if state.is_open else (state.outcome or "closed")
         out.append(SessionInfo(summary.incident_id, summary.title, trainee, summary.opened_at, summary.events, status))
     return sorted(out, key=lambda s: s.opened_at, reverse=True)
+
+
+def _trainee(state: IncidentState) -> str | None:
+    party = state.parties.get(TRAINEE)
+    return party.name if party is not None else None
 
 
 def _info(sc: Scenario) -> ScenarioInfo:
@@ -354,7 +359,7 @@ def get_debrief(app: App, ref: str, *, compare: bool = True) -> Debrief:
 def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> Debrief:
     sc, _seed = _session(state)
     steps = _subject(sc).trace(build_view(state, scenario_id=sc.id))
-    trainee = state.parties[TRAINEE].name if TRAINEE in state.parties else "?"
+    trainee = _trainee(state) or "?"
     debrief = build_debrief(session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier)
     if state.source_meta.get("scenario_sha256") != _digest(sc):
         reason = debrief.outcome_reason + " (note: the scenario file changed after this session was run)"
@@ -372,7 +377,9 @@ def _earlier_sessions(app: App, state: IncidentState) -> tuple[SessionSummary, .
     trainee with a term's worth of sessions made every debrief slow (60 sessions: 8 s); the logs are folded
     first, which is cheap, and only the last EARLIER_KEPT are scored.
     """
-    name = state.parties[TRAINEE].name if TRAINEE in state.parties else None
+    name = _trainee(state)
+    if name is None:
+        return ()
     found = []
     for summary in list_incidents(app):
         if summary.mode != IncidentMode.TRAINING.value or summary.incident_id == state.incident_id:
@@ -380,7 +387,7 @@ def _earlier_sessions(app: App, state: IncidentState) -> tuple[SessionSummary, .
         if state.opened_at is not None and summary.opened_at >= state.opened_at:
             continue
         other = app.recorder.current(summary.incident_id)
-        if other.source != SOURCE or TRAINEE not in other.parties or other.parties[TRAINEE].name != name:
+        if other.source != SOURCE or _trainee(other) != name:
             continue
         found.append((summary.opened_at, other))
     found.sort(key=lambda pair: pair[0])

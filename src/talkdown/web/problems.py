@@ -115,13 +115,14 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)  # noqa: S101  # registered for this type only
+        found = exc.errors()
         errors = [
             {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-            for e in exc.errors()
+            for e in found
         ]
         first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
         where = ".".join(first["loc"][1:] or first["loc"]) or "request"
-        raw = exc.errors()[0].get("input") if exc.errors() else None
+        raw = found[0].get("input") if found else None
         # The value that was refused, so "'pdf' is not a valid format" (a whole body or a missing field: '').
         value = str(raw)[:80] if isinstance(raw, str | int | float) else ""
         detail = TalkdownError("TD105", value=value, what=where, problem=first["msg"]).message
