@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from talkdown.cli.report import pdf_bytes, render_html
+from talkdown.cli.report import render_html
 from talkdown.domain.clock import FixedClock
 from talkdown.services.demo import load_demo
 from talkdown.services.dismiss import dismiss_advice
+from talkdown.services.pdf import html_to_pdf
 from talkdown.services.report import build_report
 from talkdown.services.wiring import App
 
@@ -50,7 +51,7 @@ def test_the_demo_pdf_contains_every_section_and_the_chain_head(sqlite_app: App,
     incident = load_demo(sqlite_app)
     report = build_report(sqlite_app, incident)
     pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(pdf_bytes(render_html(report)))
+    pdf.write_bytes(html_to_pdf(render_html(report)))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for section in SECTIONS:
         assert section in text, section

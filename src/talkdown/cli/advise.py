@@ -16,11 +16,12 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
-from talkdown.cli.report import pdf_bytes, render_html
+from talkdown.cli.report import render_html
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.services.advise import advise_incident
 from talkdown.services.dismiss import dismiss_advice
 from talkdown.services.metrics import incident_metrics
+from talkdown.services.pdf import html_to_pdf
 from talkdown.services.report import build_report
 
 INCIDENT = typer.Argument(..., help="Incident id or a unique prefix.")
@@ -111,7 +112,7 @@ def report(
         write_output(html, page)
         typer.echo(f"wrote {html}")
     if pdf is not None:
-        write_output(pdf, pdf_bytes(page))
+        write_output(pdf, html_to_pdf(page))
         typer.echo(f"wrote {pdf}")
 
 

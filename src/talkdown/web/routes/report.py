@@ -14,36 +14,24 @@ import re
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from talkdown.errors import TalkdownError
 from talkdown.services import accounts
+from talkdown.services.pdf import html_to_pdf
 from talkdown.services.report import build_report
 from talkdown.web.deps import AppDep, CurrentIncident, Exporter, client_of
 from talkdown.web.rendering import HERE
+from talkdown.web.routes.pages import _page
 
 router = APIRouter(include_in_schema=False)
 
 
 def _pdf(page: str, incident_id: str) -> bytes:
-    """The page as PDF; WeasyPrint fetches nothing (no base URL; charts are data URIs). TD740 if missing."""
-    try:
-        from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
-    except (ImportError, OSError) as exc:
-        raise TalkdownError(
-            "TD740",
-            feature="PDF reports",
-            package="weasyprint",
-            hint=" (and on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)",
-        ) from exc
+    """The page as PDF with the console's report stylesheet and the incident in every page's footer."""
     footer = re.sub(r"[^A-Za-z0-9_.:-]", "", incident_id)  # goes into a CSS string
-    sheets = [
-        CSS(filename=str(HERE / "static" / "report.css")),
-        CSS(
-            string=f'@page {{ @bottom-left {{ content: "talkdown after-action report · {footer}"; '
-            "font-size: 7pt; color: #666; } }"
-        ),
-    ]
-    pdf: bytes = HTML(string=page, base_url=None).write_pdf(stylesheets=sheets)
-    return pdf
+    page_css = (
+        f'@page {{ @bottom-left {{ content: "talkdown after-action report · {footer}"; '
+        "font-size: 7pt; color: #666; } }"
+    )
+    return html_to_pdf(page, css_files=[HERE / "static" / "report.css"], css=[page_css])
 
 
 @router.get("/incidents/{incident_id}/report")
@@ -52,14 +40,7 @@ def report_page(request: Request, app: AppDep, user: Exporter, incident_id: Curr
     accounts.audit(
         app, actor=user.actor, action="export", target=incident_id, client=client_of(request), detail="report"
     )
-    flags = {p.name.lower(): user.may(p) for p in accounts.Permission}
-    response: Response = request.app.state.templates.TemplateResponse(
-        request,
-        "incidents/report.html",
-        {"user": user, "csrf": user.csrf_token, "can": flags, "r": built, "s": built.state},
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _page(request, "incidents/report.html", user, r=built, s=built.state)
 
 
 @router.get("/incidents/{incident_id}/report.pdf")
