@@ -84,6 +84,8 @@ CODES: dict[str, str] = {
     "nothing to resume. Choose another --out to analyse again.",
     "TD330": "Incident {incident_id} is not a training session; training commands work only on those.",
     "TD331": "Training session {incident_id} has ended ({outcome}). Start a new one with 'talkdown train run'.",
+    "TD332": "Incident {incident_id} is a training session: only the training commands write to its log, so that "
+    "its debrief scores only what the simulated subject took part in; nothing was saved ({what}). {instead}",
     "TD340": "Advice {advice_id} was already dismissed at seq {seq}.",
     "TD350": "Your role ({role}) may not {action}. Ask the team leader or an admin.",
     "TD351": "An admin may not {action} their own account here: another admin does it (or 'talkdown user' on the "

@@ -293,3 +293,23 @@ def test_json_without_a_script_is_a_usage_error_not_a_silent_chat(env: dict[str,
                            env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
     assert piped.returncode == 2 and "--json needs --script" in piped.stderr, piped.stdout  # a chat on stdout, before
     assert json.loads(_td(env, "incident", "list", "--json").stdout) == []
+
+
+def _chat(env: dict[str, str], *args: str, typed: str) -> str:
+    proc = subprocess.run([sys.executable, "-m", "talkdown", *args], input=typed, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_a_quit_session_is_resumed_with_train_resume_and_never_written_by_say(env: dict[str, str]) -> None:
+    first = _chat(env, "train", "run", "bridge", "--seed", "3", typed="Sounds like you feel let down.\n/quit\n")
+    session = first.rsplit("talkdown train resume ", 1)[1].split()[0]  # the way back, printed on quitting
+    said = subprocess.run([sys.executable, "-m", "talkdown", "say", session, "trainee", "Tell me more."], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert said.returncode == 5 and said.stderr.startswith("error[TD332]"), said.stderr  # 'seq 5', exit 0, before
+    assert f"talkdown train resume {session}" in said.stderr
+    again = _chat(env, "train", "resume", session, typed="What's going on for you tonight?\n/quit\n")
+    assert "Sounds like you feel let down." in again and "(resumed)" in again  # the thread so far, recapped
+    debrief = json.loads(_td(env, "train", "debrief", session, "--json").stdout)
+    assert debrief["turns"] == 2 and [s for _, s in debrief["stairway"]] == ["active_listening"] * 2

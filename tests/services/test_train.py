@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 import pytest
 
-from talkdown.domain.enums import IncidentMode, Role
+from talkdown.domain.enums import IncidentMode, IncidentType, Role, StakeholderKind
 from talkdown.errors import TalkdownError
-from talkdown.services import entries, incidents, train
+from talkdown.services import diplomatic, entries, incidents, train
 from talkdown.services.wiring import App
 
 pytestmark = pytest.mark.integration
@@ -137,3 +138,84 @@ def test_the_debrief_compares_the_trainees_ten_most_recent_earlier_sessions(app:
     last = train.start_session(app, scenario="bridge", trainee="Alex")
     compared = train.get_debrief(app, last.session_id).earlier  # all twelve, each re-scored, before
     assert [s.session_id for s in compared] == earlier[-10:]
+
+
+def _live_writes(app: App, session: str) -> dict[str, Callable[[], object]]:
+    """Every LIVE command that writes to an incident by id, aimed at a training session."""
+    now = app.clock.now()
+    return {
+        "say": lambda: entries.say(app, session, speaker="trainee", text="Tell me more."),
+        "say as the subject": lambda: entries.say(app, session, speaker="subject", text="I give up."),
+        "party": lambda: entries.add_party(app, session, name="Coach", role=Role.SECONDARY),
+        "party role": lambda: entries.set_party_role(app, session, party="subject", role=Role.PRIMARY),
+        "demand": lambda: entries.record_demand(app, session, item="a car"),
+        "deadline": lambda: entries.set_deadline(app, session, due_at=now),
+        "promise": lambda: entries.make_promise(app, session, what="food"),
+        "concession": lambda: entries.grant_concession(app, session, what="cigarettes"),
+        "hostage": lambda: entries.record_hostage(app, session, alias="H9"),
+        "intel": lambda: entries.add_intel(app, session, content="owns a rifle", source="neighbour"),
+        "correct": lambda: entries.correct_entry(app, session, ref_seq=4, field="text", value="x", reason="typo"),
+        "retract": lambda: entries.retract_entry(app, session, ref_seq=4, reason="mistake"),
+        "close": lambda: incidents.close_incident(app, session, outcome="surrender"),
+        "stakeholder": lambda: diplomatic.add_stakeholder(app, session, name="ICRC", kind=StakeholderKind.FAMILY),
+    }
+
+
+def test_no_live_command_writes_into_a_training_session_but_a_note(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    train.take_turn(app, started.session_id, text=LINES[0])
+    head = incidents.get_incident(app, started.session_id).head_seq
+    refused = {}
+    for name, write in _live_writes(app, started.session_id).items():
+        with pytest.raises(TalkdownError) as err:
+            write()
+        refused[name] = err.value.code
+    assert refused == dict.fromkeys(refused, "TD332")
+    assert "talkdown train resume" in str(err.value)
+    assert incidents.get_incident(app, started.session_id).head_seq == head  # nothing was saved
+    assert train.get_debrief(app, started.session_id).turns == 1  # 'say' made it 2: a line he never answered
+    entries.add_note(app, started.session_id, text="Good opening; watch the pace.")  # an instructor's comment
+    assert train.get_debrief(app, started.session_id).turns == 1
+
+
+def test_an_ended_session_cannot_be_reopened_by_a_live_command(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    train.take_turn(app, started.session_id, text="Come down right now or we will come and get you.")
+    for _ in range(12):  # threats until he acts: the session ends 'failed'
+        if not incidents.get_incident(app, started.session_id).is_open:
+            break
+        train.take_turn(app, started.session_id, text="Last chance. Come down now or we come and get you.")
+    assert not incidents.get_incident(app, started.session_id).is_open
+    with pytest.raises(TalkdownError) as err:
+        incidents.reopen_incident(app, started.session_id, reason="again")
+    assert err.value.code == "TD332"
+    with pytest.raises(TalkdownError) as ended:
+        train.resume_session(app, started.session_id)
+    assert ended.value.code == "TD331"
+
+
+def test_resuming_a_session_gives_its_transcript_and_refuses_a_live_incident(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    reply = train.take_turn(app, started.session_id, text=LINES[0]).reply
+    resumed = train.resume_session(app, started.session_id[:6])
+    assert resumed.session_id == started.session_id and resumed.seed == 1
+    assert resumed.transcript == (("subject", started.opening), ("trainee", LINES[0]), ("subject", reply))
+    live = incidents.open_incident(app, title="real", incident_type="barricade")  # type: ignore[arg-type]
+    with pytest.raises(TalkdownError) as err:
+        train.resume_session(app, live)
+    assert err.value.code == "TD330"
+    entries.say(app, live, speaker="Subject", text="Back off.", role_if_new=Role.SUBJECT)  # a LIVE incident: fine
+
+
+def test_a_stopped_session_ends_unresolved_and_its_debrief_says_why(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    train.take_turn(app, started.session_id, text=LINES[0])
+    train.end_session(app, started.session_id, reason="  class over ")
+    d = train.get_debrief(app, started.session_id)
+    assert (d.outcome, d.outcome_reason) == ("unresolved", "The session was stopped after 1 exchange: class over.")
+    assert [s.status for s in train.list_sessions(app)] == ["unresolved"]
+    live = incidents.open_incident(app, title="real", incident_type=IncidentType.BARRICADE)
+    for ref, code in ((started.session_id, "TD331"), (live, "TD330")):
+        with pytest.raises(TalkdownError) as err:
+            train.end_session(app, ref)
+        assert err.value.code == code

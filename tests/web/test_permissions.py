@@ -57,6 +57,7 @@ MATRIX: dict[tuple[str, str], frozenset[R]] = {
     ("GET", f"/training/{SESSION}"): ALL,
     ("POST", f"/training/{SESSION}/say"): TRAINERS,
     ("POST", f"/training/{SESSION}/inject"): {R.INSTRUCTOR},
+    ("POST", f"/training/{SESSION}/end"): {R.INSTRUCTOR},
 }
 for name in ("utterances",):
     MATRIX[("POST", f"/api/incidents/{INC}/{name}")] = WRITERS
@@ -111,6 +112,7 @@ def _routes(console: Console) -> set[tuple[str, str]]:
         ("GET", f"/training/{SESSION}"),
         ("POST", f"/training/{SESSION}/say"),
         ("POST", f"/training/{SESSION}/inject"),
+        ("POST", f"/training/{SESSION}/end"),
         ("GET", "/"),
         ("POST", "/logout"),
         ("GET", "/login"),

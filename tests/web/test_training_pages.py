@@ -113,10 +113,43 @@ def test_the_start_form_takes_only_a_shipped_scenario_never_a_path_on_the_server
 def test_the_session_list_names_each_sessions_trainee_and_status(console: Console) -> None:
     running = _start(console, R.NEGOTIATOR)
     ended = _start(console, R.TEAM_LEADER)
-    incidents.close_incident(console.app, ended, outcome="unresolved")  # an instructor stopped it
+    train.end_session(console.app, ended, reason="class over")  # an instructor stopped it
     page = console.client(R.INSTRUCTOR).get("/training")
     rows = [row for row in page.text.split("<tr>") if "<td>" in row]
     running_row = next(r for r in rows if f"/training/{running}" in r)
     ended_row = next(r for r in rows if f"/training/{ended}" in r)
     assert "<td>negotiator</td>" in running_row and "<td>running</td>" in running_row  # trainee, status: absent
     assert "<td>team_leader</td>" in ended_row and "<td>unresolved</td>" in ended_row  # before, only titles
+
+
+def test_no_live_board_or_api_write_reaches_a_training_session_but_a_note(console: Console) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    client = console.client(R.TEAM_LEADER)
+    writes = {
+        "utterances": {"speaker": "trainee", "text": "Tell me more."},
+        "demands": {"item": "a car"},
+        "hostages": {"alias": "H9"},
+        "close": {"outcome": "surrender"},
+    }
+    for name, body in writes.items():
+        response = client.post(f"/api/incidents/{session_id}/{name}", json=body)
+        assert response.status_code == 409 and response.json()["code"] == "TD332", (name, response.text)
+    board_form = client.post(f"/incidents/{session_id}/utterances", data={"speaker": "trainee", "text": "Hi."})
+    assert board_form.status_code == 409 and "TD332" in board_form.text
+    assert len(incidents.get_incident(console.app, session_id).utterances) == 1  # his opening only
+    note = client.post(f"/api/incidents/{session_id}/notes", json={"text": "Watch the pace."})
+    assert note.status_code == 201, note.text
+
+
+def test_an_instructor_ends_a_running_session_with_a_reason_and_the_line_form_goes(console: Console) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    assert console.client(R.NEGOTIATOR).post(f"/training/{session_id}/end", data={}).status_code == 403
+    instructor = console.client(R.INSTRUCTOR)
+    ended = instructor.post(f"/training/{session_id}/end", data={"reason": "class over"}, follow_redirects=False)
+    assert ended.status_code == 303
+    debrief = train.get_debrief(console.app, session_id)
+    assert debrief.outcome == "unresolved" and "class over" in debrief.outcome_reason  # 'in progress', before
+    page = console.client(R.NEGOTIATOR).get(f"/training/{session_id}").text
+    assert "ended (unresolved)" in page and 'aria-label="Your line"' not in page
+    again = instructor.post(f"/training/{session_id}/end", data={}, headers={"accept": "application/json"})
+    assert again.status_code == 409 and again.json()["code"] == "TD331"

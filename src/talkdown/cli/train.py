@@ -85,6 +85,27 @@ def run_command(
     _print_summary(started.session_id)
 
 
+RECAP = 6  # lines of the transcript shown again on resuming: enough to pick up the thread
+
+
+@app.command("resume")
+def resume_command(session: str = SESSION, llm_url: str | None = LLM_URL) -> None:
+    """Go on talking in a session that has not ended (after /quit, Ctrl-C or a closed terminal)."""
+    resumed = train.resume_session(STATE.app(), session)
+    console.print(f"[dim]session {resumed.session_id} · {resumed.scenario_id} · seed {resumed.seed} (resumed)[/]")
+    console.print(f"[dim]Type your lines. {COMMANDS}[/]")
+    if len(resumed.transcript) > RECAP:
+        console.print(f"[dim]… {len(resumed.transcript) - RECAP} earlier lines[/]")
+    for speaker, text in resumed.transcript[-RECAP:]:
+        who = "[bold red]Subject:[/]" if speaker == "subject" else "[bold cyan]You:[/]"
+        console.print(f"{who} {escape(text)}", highlight=False)
+    try:
+        _chat(resumed.session_id, llm_url=llm_url)
+    except KeyboardInterrupt:
+        console.print("\n[yellow]Interrupted. Every line the subject answered is saved in the session.[/]")
+    _print_summary(resumed.session_id)
+
+
 def _chat(session_id: str, *, llm_url: str | None) -> None:
     """Read the trainee's lines until the session ends, /quit or end of input; each turn is committed."""
     application = STATE.app()
@@ -211,6 +232,8 @@ def _print_summary(session_id: str) -> None:
         console.print(
             f'[red]seq {a.seq}[/] {a.doctrine_id}: "{escape(a.line)}" → better: {escape(a.better)}', highlight=False
         )
+    if d.outcome in ("in progress", "not started"):  # the session is still open
+        console.print(f"[dim]Go on later: talkdown train resume {session_id}[/]")
     console.print(f"[dim]Full debrief: talkdown train debrief {session_id}[/]")
 
 
@@ -220,6 +243,17 @@ def inject_command(
 ) -> None:
     """Issue an instructor's inject; the subject reacts on his next reply."""
     typer.echo(f"seq {train.issue_inject(STATE.app(), session, inject=inject)}")
+
+
+@app.command("end")
+def end_command(
+    session: str = SESSION,
+    reason: str = typer.Option("", "--reason", help="Why it was stopped; the debrief quotes it."),
+) -> None:
+    """Stop a running session before it comes to an outcome (it ends 'unresolved'); its debrief stays."""
+    application = STATE.app()
+    seq = train.end_session(application, session, reason=reason)
+    typer.echo(f"seq {seq}")
 
 
 @app.command("debrief")

@@ -200,6 +200,7 @@ class IncidentState:
     mode: IncidentMode = IncidentMode.LIVE
     status: IncidentStatus = IncidentStatus.OPEN
     outcome: str = ""
+    close_reason: str = ""  # the reason logged with the last close, e.g. why a training session was stopped
     opened_at: datetime | None = None
     closed_at: datetime | None = None
     source: str | None = None
@@ -269,6 +270,7 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
             state.opened_at = env.at
         case IncidentClosed():
             state.status, state.outcome, state.closed_at = IncidentStatus.CLOSED, p.outcome, env.at
+            state.close_reason = p.reason
         case IncidentReopened():
             state.status, state.closed_at = IncidentStatus.OPEN, None
         case PartyAdded():

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from talkdown.domain.clock import Clock
 from talkdown.domain.decide import decide
+from talkdown.domain.enums import IncidentMode
 from talkdown.domain.events import AnyEvent
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
@@ -21,6 +22,11 @@ from talkdown.errors import TalkdownError
 from talkdown.store.events import EventStore, StaleHead
 
 MAX_ATTEMPTS = 8
+OUTSIDE_TRAINING = frozenset({"note_added"})
+"""What other commands may add to a training session's log: a note (an instructor's comment on the run), which
+the simulated subject never reads and the debrief never scores. Anything else (a line, a demand, a release, a
+correction, closing it) would change what the subject said or heard, or what the debrief counts, behind the
+simulation's back."""
 
 
 class Recorder:
@@ -59,9 +65,10 @@ class Recorder:
         *,
         actor: str,
         at: datetime | None = None,
+        training: bool = False,
     ) -> list[Envelope]:
         """Append events if the rules allow them; retried against the new head when another writer won."""
-        return self.record_with(incident_id, lambda _state: events, actor=actor, at=at)
+        return self.record_with(incident_id, lambda _state: events, actor=actor, at=at, training=training)
 
     def record_with(
         self,
@@ -70,11 +77,15 @@ class Recorder:
         *,
         actor: str,
         at: datetime | None = None,
+        training: bool = False,
     ) -> list[Envelope]:
         """Like :meth:`record`, with events built from the current state (read-only) on every attempt.
 
         Why: an entry that depends on the state (the speaker's party id, say) must be rebuilt when a
         retry finds a newer head, and copying the whole state for each keystroke is what made appends slow.
+        ``training`` is set by ``services.train`` alone: every other writer is refused a training session's
+        log (TD332, but for a note), checked here on the one write path so that no LIVE command, CLI or web,
+        present or future, can slip a line the subject never answered into a trainee's debrief.
         """
         with self._lock:
             seq = 0
@@ -87,6 +98,8 @@ class Recorder:
                         if state.head_seq > 0:
                             self._states[incident_id] = state
                         events = build(state)
+                        if state.mode is IncidentMode.TRAINING and not training:
+                            _refuse_outside_training(state.incident_id, events)
                         if state.head_seq == 0 and events and events[0].kind != "incident_opened":
                             raise TalkdownError("TD201", incident_id=incident_id)
                         decide(state, events)
@@ -105,3 +118,16 @@ class Recorder:
                 self._states[incident_id] = state
                 return envelopes
             raise TalkdownError("TD401", seq=seq, attempts=MAX_ATTEMPTS)
+
+
+def _refuse_outside_training(incident_id: str, events: Sequence[AnyEvent]) -> None:
+    for event in events:
+        if event.kind not in OUTSIDE_TRAINING:
+            if event.kind in ("incident_closed", "incident_reopened"):
+                instead = f"Stop a running session with 'talkdown train end {incident_id}'; an ended one stays ended."
+            else:
+                instead = (
+                    f"Talk to the subject with 'talkdown train resume {incident_id}' (or the console's Training "
+                    f"page); inject with 'talkdown train inject {incident_id} INJECT'; a note is allowed."
+                )
+            raise TalkdownError("TD332", incident_id=incident_id, what=event.kind.replace("_", " "), instead=instead)

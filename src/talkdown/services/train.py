@@ -204,8 +204,30 @@ def start_session(
         ),
         UtteranceLogged(speaker=SUBJECT, text=opening, channel=_channel(sc)),
     ]
-    app.recorder.record(session_id, events, actor=app.actor)
+    app.recorder.record(session_id, events, actor=app.actor, training=True)
     return SessionStarted(session_id, sc.id, seed, opening)
+
+
+@dataclass(frozen=True)
+class SessionResumed:
+    session_id: str
+    scenario_id: str
+    seed: int
+    transcript: tuple[tuple[str, str], ...]  # (speaker: trainee or subject, text), retracted lines left out
+
+
+def resume_session(app: App, ref: str) -> SessionResumed:
+    """A session that has not ended, to go on talking in it (after /quit, Ctrl-C or a closed terminal).
+
+    TD330 for an incident that is no training session, TD331 for one that ended: checked before the chat
+    asks for a line, not when the first one is refused.
+    """
+    state = app.recorder.current(resolve_incident_id(app, ref))
+    sc, seed = _session(state)
+    if not state.is_open:
+        raise TalkdownError("TD331", incident_id=state.incident_id, outcome=state.outcome or "closed")
+    said = tuple((item.kind, item.text) for item in build_view(state, scenario_id=sc.id).items if item.kind != "inject")
+    return SessionResumed(state.incident_id, sc.id, seed, said)
 
 
 def _channel(sc: Scenario) -> Channel:
@@ -277,7 +299,7 @@ def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> T
         ]
         return events
 
-    app.recorder.record_with(incident_id, build, actor=app.actor)
+    app.recorder.record_with(incident_id, build, actor=app.actor, training=True)
     return result[0]
 
 
@@ -339,7 +361,29 @@ def issue_inject(app: App, ref: str, *, inject: str) -> int:
             events.append(HostageConditionChanged(hostage_id=inj.hostage, condition=inj.hostage_condition))
         return events
 
-    return app.recorder.record_with(incident_id, build, actor=app.actor)[0].seq
+    return app.recorder.record_with(incident_id, build, actor=app.actor, training=True)[0].seq
+
+
+STOPPED = "unresolved"  # the outcome of a session stopped before the subject came to one [D]
+
+
+def end_session(app: App, ref: str, *, reason: str = "") -> int:
+    """Stop a running session (the trainee walked away, the class is over): logged as ``IncidentClosed``.
+
+    Its outcome is ``unresolved``, as when the exchanges run out: nobody talked him down, and the debrief says it
+    was stopped and why. A LIVE ``close`` is refused on a session (TD332): its free outcome ('surrender') was
+    shown in the class list while the debrief said 'in progress'.
+    """
+    incident_id = resolve_incident_id(app, ref)
+    why = reason.strip()[:500] or "stopped before an outcome"
+
+    def build(state: IncidentState) -> list[AnyEvent]:
+        _session(state)
+        if not state.is_open:
+            raise TalkdownError("TD331", incident_id=incident_id, outcome=state.outcome or "closed")
+        return [IncidentClosed(outcome=STOPPED, reason=why)]
+
+    return app.recorder.record_with(incident_id, build, actor=app.actor, training=True)[-1].seq
 
 
 def get_session_state(app: App, ref: str) -> dict[str, float | int | str]:
@@ -361,6 +405,10 @@ def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> 
     steps = _subject(sc).trace(build_view(state, scenario_id=sc.id))
     trainee = _trainee(state) or "?"
     debrief = build_debrief(session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier)
+    if not state.is_open and debrief.outcome in ("in progress", "not started"):  # stopped by end_session
+        exchanges = f"{debrief.turns} exchange{'' if debrief.turns == 1 else 's'}"
+        reason = f"The session was stopped after {exchanges}: {state.close_reason or 'no reason given'}."
+        debrief = replace(debrief, outcome=state.outcome or STOPPED, outcome_reason=reason)
     if state.source_meta.get("scenario_sha256") != _digest(sc):
         reason = debrief.outcome_reason + " (note: the scenario file changed after this session was run)"
         debrief = replace(debrief, outcome_reason=reason.strip())

@@ -86,6 +86,20 @@ def training_inject(
     return _back_to(request, state.incident_id)
 
 
+@router.post("/training/{session_id}/end")
+def training_end(
+    request: Request,
+    app: AppDep,
+    user: Instructor,
+    session_id: str,
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """An instructor stops a running session (``talkdown train end``): it ends unresolved, with his reason."""
+    state = _session(app, session_id)
+    train.end_session(accounts.acting_as(app, user), state.incident_id, reason=reason)
+    return _back_to(request, state.incident_id)
+
+
 def _back_to(request: Request, session_id: str) -> Response:
     """The session page again: a reload for the page's own HTMX post, a redirect for a plain form post.
 
