@@ -219,3 +219,19 @@ def test_a_stopped_session_ends_unresolved_and_its_debrief_says_why(app: App) ->
         with pytest.raises(TalkdownError) as err:
             train.end_session(app, ref)
         assert err.value.code == code
+
+
+def test_the_debrief_lists_only_active_listening_skills_under_that_heading(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    for line in ("Sounds like you feel let down.", "Is anyone hurt in there?", "I've got a daughter that age too."):
+        train.take_turn(app, started.session_id, text=line)
+    d = train.get_debrief(app, started.session_id)
+    assert d.listening_skills == {"emotion_labeling": 1}  # skills.md's ALS list
+    assert d.other_moves == {"closed_question": 1, "self_disclosure": 1}  # skills.md's "Other moves"
+    assert d.listening_rate == round(1 / 3, 3)  # self-disclosure counted as listening: 2/3, before
+    html = train.export_html(app, started.session_id)
+    listening, other = html.split("<h2>Active-listening skills</h2>", 1)[1].split("<h2>Other moves</h2>", 1)
+    other = other.split("<h2>", 1)[0]
+    assert "emotion_labeling" in listening and "closed_question" not in listening  # all under 'Listening', before
+    assert "closed_question" in other and "self_disclosure" in other
+    assert d.to_dict()["other_moves"] == {"closed_question": 1, "self_disclosure": 1}

@@ -227,7 +227,9 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
 def _print_summary(session_id: str) -> None:
     d = train.get_debrief(STATE.app(), session_id, compare=False)  # the summary shows no earlier sessions
     console.print(f"\n[bold]Outcome:[/] {d.outcome}. {escape(d.outcome_reason)}")
-    console.print(f"Highest stairway step: {d.highest_stage}; listening moves in {d.listening_rate:.0%} of your turns.")
+    console.print(
+        f"Highest stairway step: {d.highest_stage}; an active-listening skill in {d.listening_rate:.0%} of your turns."
+    )
     for a in d.avoid[:5]:
         console.print(
             f'[red]seq {a.seq}[/] {a.doctrine_id}: "{escape(a.line)}" → better: {escape(a.better)}', highlight=False
@@ -279,13 +281,17 @@ def debrief_command(
         return
     console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)} · {d.turns} exchanges")
     console.print(f"[bold]Outcome:[/] {d.outcome}. {escape(d.outcome_reason)}")
-    console.print(f"Highest step: {d.highest_stage}; listening moves in {d.listening_rate:.0%} of turns.")
+    console.print(f"Highest step: {d.highest_stage}; an active-listening skill in {d.listening_rate:.0%} of turns.")
     if d.stairway:
         console.print("Step after each of your lines: " + ", ".join(f"{seq} {stage}" for seq, stage in d.stairway))
-    skills = Table("skill", "turns")
-    for k, v in d.skills.items():
-        skills.add_row(k, str(v))
-    console.print(skills)
+    for title, header, used in (
+        ("Active-listening skills", "skill", d.listening_skills),
+        ("Other moves", "move", d.other_moves),
+    ):
+        table = Table(header, "turns", title=title)
+        for k, v in used.items():
+            table.add_row(k, str(v))
+        console.print(table if used else f"{title}: none.")
     avoid = Table("seq", "your line", "better")
     avoid.add_column("behaviour", overflow="fold")  # an id: wrapped whole, never cut to 'premature_problem_so…'
     avoid.columns.insert(2, avoid.columns.pop())

@@ -17,9 +17,26 @@ from importlib import resources
 import yaml
 
 from talkdown.sim.engine import Step
-from talkdown.sim.reading import LISTENING
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES
+
+ACTIVE_LISTENING = (
+    "emotion_labeling",
+    "paraphrasing",
+    "mirroring",
+    "minimal_encourager",
+    "open_question",
+    "summarizing",
+    "i_message",
+    "effective_pause",
+)
+"""The active-listening skills the debrief lists under that heading and counts in the listening rate.
+
+Doctrine: skills.md, "Active-listening skills (ALS)" (the FBI CNU list; voice needs audio). The analyser's other
+labels (affirmation, i.e. validation, self-disclosure, closed questions, suggestions, information) are
+skills.md's "Other moves": listed apart, not as listening. The engine's own trust weights (``reading.LISTENING``)
+reward some of those too [D]; that is how he reacts, not what the trainee is told he practised.
+"""
 
 
 @cache
@@ -85,8 +102,18 @@ class Debrief:
             self.session_id, self.scenario_id, opened_at, self.outcome, self.turns, self.listening_rate, len(self.avoid)
         )
 
+    @property
+    def listening_skills(self) -> dict[str, int]:
+        """The active-listening skills used, by turns (skills.md's list), most used first."""
+        return {k: v for k, v in self.skills.items() if k in ACTIVE_LISTENING}
+
+    @property
+    def other_moves(self) -> dict[str, int]:
+        """The analyser's other labels (validation, closed question, suggestion, ...): skills.md's "Other moves"."""
+        return {k: v for k, v in self.skills.items() if k not in ACTIVE_LISTENING}
+
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {**asdict(self), "listening_skills": self.listening_skills, "other_moves": self.other_moves}
 
 
 def build_debrief(
@@ -110,7 +137,7 @@ def build_debrief(
         for doctrine_id in ids:
             why, line = better.get(doctrine_id, ("See avoid.md.", "(See avoid.md for a better line.)"))
             avoid.append(AvoidItem(step.trainee.seq, step.trainee.text, doctrine_id, why, line))
-    listening = sum(1 for s in steps if s.reading.skills & LISTENING.keys())
+    listening = sum(1 for s in steps if s.reading.skills & set(ACTIVE_LISTENING))
     last = steps[-1].after if steps else None
     stairway = tuple((s.trainee.seq, s.after.stage_name) for s in steps)
     return Debrief(
@@ -197,7 +224,8 @@ def render_html(d: Debrief) -> str:
     def rows(items: list[list[str]]) -> str:
         return "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in items)
 
-    skills = rows([[k, str(v)] for k, v in d.skills.items()])
+    listening = rows([[k, str(v)] for k, v in d.listening_skills.items()]) or '<tr><td colspan="2">None.</td></tr>'
+    other = rows([[k, str(v)] for k, v in d.other_moves.items()]) or '<tr><td colspan="2">None.</td></tr>'
     avoid = rows([[str(a.seq), a.line, a.doctrine_id, a.why, a.better] for a in d.avoid]) or "<tr><td>None.</td></tr>"
     demands = rows([[x.item, "yes" if x.negotiable else "no", x.handled, x.doctrine] for x in d.demands])
     stair = rows([[str(seq), stage] for seq, stage in d.stairway])
@@ -220,8 +248,10 @@ td,th{{border:1px solid #999;padding:.25em .5em;vertical-align:top;text-align:le
 <h2>What this scenario trains</h2><ul>{trains}</ul>
 <h2>Stairway progression</h2><p>Highest step: {e(d.highest_stage)}</p>
 <table><tr><th>seq</th><th>step</th></tr>{stair}</table>
-<h2>Listening skills</h2><p>Listening moves in {d.listening_rate:.0%} of your turns.</p>
-<table><tr><th>skill</th><th>turns</th></tr>{skills}</table>
+<h2>Active-listening skills</h2><p>An active-listening skill in {d.listening_rate:.0%} of your turns.</p>
+<table><tr><th>skill</th><th>turns</th></tr>{listening}</table>
+<h2>Other moves</h2><p>Labelled in your lines but not active-listening skills (affirmation is validation).</p>
+<table><tr><th>move</th><th>turns</th></tr>{other}</table>
 <h2>Behaviours to avoid</h2>
 <table><tr><th>seq</th><th>your line</th><th>behaviour</th><th>why</th><th>better</th></tr>{avoid}</table>
 <h2>Demands and deadlines</h2>
