@@ -86,6 +86,8 @@ CODES: dict[str, str] = {
     "TD331": "Training session {incident_id} has ended ({outcome}). Start a new one with 'talkdown train run'.",
     "TD332": "Incident {incident_id} is a training session: only the training commands write to its log, so that "
     "its debrief scores only what the simulated subject took part in; nothing was saved ({what}). {instead}",
+    "TD333": "Training session {incident_id} is still running; its debrief opens when it ends (the subject comes "
+    "to an outcome, or an instructor ends it).",
     "TD340": "Advice {advice_id} was already dismissed at seq {seq}.",
     "TD350": "Your role ({role}) may not {action}. Ask the team leader or an admin.",
     "TD351": "An admin may not {action} their own account here: another admin does it (or 'talkdown user' on the "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -14,7 +16,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 def _instructor(browser: Browser, live: Live) -> Page:
     accounts.add_user(live.app, username="instructor", role=AccountRole.INSTRUCTOR, password=PASSWORD)
-    session_id = train.start_session(live.app, scenario="bridge", seed=3).session_id
+    runner = copy.copy(live.app)
+    runner.actor = "user:instructor"  # his own session: only the trainee who runs one says its lines
+    session_id = train.start_session(runner, scenario="bridge", seed=3).session_id
     page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
     page.goto(f"{live.url}/login?next=/training/{session_id}")
     page.get_by_label("User name").fill("instructor")
@@ -39,3 +43,25 @@ def test_a_refused_line_or_inject_shows_an_alert_and_keeps_the_session_page(brow
     page.get_by_role("button", name="Inject wife_arrives").click()
     expect(page.get_by_text("#8 wife_arrives")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "training-session.png"), full_page=True)
+
+
+def test_a_trainee_opens_his_debrief_from_the_session_list_once_the_session_ends(browser: Browser, live: Live) -> None:
+    accounts.add_user(live.app, username="alex", role=AccountRole.NEGOTIATOR, password=PASSWORD)
+    runner = copy.copy(live.app)
+    runner.actor = "user:alex"
+    session_id = train.start_session(runner, scenario="bridge", seed=3, trainee="alex").session_id
+    train.take_turn(runner, session_id, text="Sounds like you feel let down.")
+    train.take_turn(runner, session_id, text="Is anyone else up there with you?")
+    train.end_session(live.app, session_id, reason="class over")  # the instructor, from his terminal
+    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    page.goto(f"{live.url}/login?next=/training")
+    page.get_by_label("User name").fill("alex")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Debrief").click()
+    expect(page.get_by_role("heading", name="Training debrief: Man on the Harlan Street bridge")).to_be_visible()
+    expect(page.get_by_text("The session was stopped after 2 exchanges: class over.")).to_be_visible()
+    listening = page.get_by_role("heading", name="Active-listening skills").locator("xpath=following::table[1]")
+    expect(listening).to_contain_text("emotion_labeling")
+    expect(listening).not_to_contain_text("closed_question")  # under "Other moves"
+    page.screenshot(path=str(ARTIFACTS / "training-debrief.png"), full_page=True)

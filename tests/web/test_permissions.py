@@ -6,6 +6,8 @@ without a row here fails ``test_every_route_is_in_the_matrix``.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from talkdown.services import accounts, train
@@ -58,6 +60,7 @@ MATRIX: dict[tuple[str, str], frozenset[R]] = {
     ("POST", f"/training/{SESSION}/say"): TRAINERS,
     ("POST", f"/training/{SESSION}/inject"): {R.INSTRUCTOR},
     ("POST", f"/training/{SESSION}/end"): {R.INSTRUCTOR},
+    ("GET", f"/training/{SESSION}/debrief"): ALL,  # and then whose session it is: test_training_pages.py
 }
 for name in ("utterances",):
     MATRIX[("POST", f"/api/incidents/{INC}/{name}")] = WRITERS
@@ -113,6 +116,7 @@ def _routes(console: Console) -> set[tuple[str, str]]:
         ("POST", f"/training/{SESSION}/say"),
         ("POST", f"/training/{SESSION}/inject"),
         ("POST", f"/training/{SESSION}/end"),
+        ("GET", f"/training/{SESSION}/debrief"),
         ("GET", "/"),
         ("POST", "/logout"),
         ("GET", "/login"),
@@ -132,21 +136,27 @@ def test_every_route_is_in_the_matrix(console: Console) -> None:
     assert _routes(console) == set(MATRIX) | SESSION_ONLY | PUBLIC
 
 
-_SESSIONS: dict[int, str] = {}
+_SESSIONS: dict[tuple[int, R], str] = {}
 
 
-def _training_session(console: Console) -> str:
-    """One training session per console, started on first use (the other modules never see it)."""
-    if id(console) not in _SESSIONS:
-        _SESSIONS[id(console)] = train.start_session(console.app, scenario="bridge").session_id
-    return _SESSIONS[id(console)]
+def _training_session(console: Console, role: R) -> str:
+    """One training session per console and role, run by that role's account, started on first use.
+
+    Run by the caller: a line or a debrief also depends on whose session it is, which this matrix of roles
+    leaves to tests/web/test_training_pages.py.
+    """
+    if (id(console), role) not in _SESSIONS:
+        runner = copy.copy(console.app)
+        runner.actor = f"user:{role.value}"
+        _SESSIONS[(id(console), role)] = train.start_session(runner, scenario="bridge").session_id
+    return _SESSIONS[(id(console), role)]
 
 
 def _call(console: Console, role: R, method: str, path: str) -> int:
     client = console.client(role)
     url = path.replace(INC, console.incident_id)
     if SESSION in url:
-        url = url.replace(SESSION, _training_session(console))
+        url = url.replace(SESSION, _training_session(console, role))
     if url.endswith("/stream"):
         url += "?after=999999"
     if method == "GET":

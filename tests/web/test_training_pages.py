@@ -153,3 +153,40 @@ def test_an_instructor_ends_a_running_session_with_a_reason_and_the_line_form_go
     assert "ended (unresolved)" in page and 'aria-label="Your line"' not in page
     again = instructor.post(f"/training/{session_id}/end", data={}, headers={"accept": "application/json"})
     assert again.status_code == 409 and again.json()["code"] == "TD331"
+
+
+def _body(document: str) -> str:
+    """The debrief body inside the file 'talkdown train debrief --html' writes."""
+    return document.split("<body>\n", 1)[1].rsplit("\n</body>", 1)[0]
+
+
+def test_the_debrief_page_is_the_trainees_once_it_ends_and_an_instructors_at_any_time(console: Console) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    trainee, instructor = console.client(R.NEGOTIATOR), console.client(R.INSTRUCTOR)
+    trainee.post(f"/training/{session_id}/say", data={"text": "Sounds like you feel let down."})
+    url = f"/training/{session_id}/debrief"
+    running = trainee.get(url, headers={"accept": "application/json"})
+    assert running.status_code == 409 and running.json()["code"] == "TD333"  # he reads it after the session
+    watching = instructor.get(url)
+    assert watching.status_code == 200 and "debrief so far" in watching.text
+    for other in (R.TEAM_LEADER, R.OBSERVER, R.SCRIBE):  # a colleague's scores are not theirs to read
+        denied = console.client(other).get(url, headers={"accept": "application/json"})
+        assert denied.status_code == 403 and denied.json()["code"] == "TD350", other
+    train.end_session(console.app, session_id, reason="class over")
+    page = trainee.get(url)
+    assert page.status_code == 200
+    assert _body(train.export_html(console.app, session_id)) in page.text  # the --html file's body, verbatim
+    assert "Active-listening skills" in page.text and "class over" in page.text
+    listed = trainee.get("/training").text
+    assert f'href="{url}"' in listed and f'href="{url}"' in trainee.get(f"/training/{session_id}").text
+    assert f'href="{url}"' not in console.client(R.TEAM_LEADER).get("/training").text
+
+
+def test_a_line_in_another_trainees_session_is_refused_and_not_offered(console: Console) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    colleague = console.client(R.TEAM_LEADER)
+    assert 'aria-label="Your line"' not in colleague.get(f"/training/{session_id}").text
+    response = colleague.post(f"/training/{session_id}/say", data={"text": "Tell me more."})
+    assert response.status_code == 403 and response.json()["code"] == "TD350"  # scored as the trainee's, before
+    assert len(incidents.get_incident(console.app, session_id).utterances) == 1
+    assert 'aria-label="Your line"' in console.client(R.NEGOTIATOR).get(f"/training/{session_id}").text

@@ -202,6 +202,7 @@ class IncidentState:
     outcome: str = ""
     close_reason: str = ""  # the reason logged with the last close, e.g. why a training session was stopped
     opened_at: datetime | None = None
+    opened_by: str = ""  # the actor who opened it: for a training session, the trainee who ran it
     closed_at: datetime | None = None
     source: str | None = None
     external_id: str | None = None
@@ -267,7 +268,7 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
             state.incident_id, state.title, state.incident_type = env.incident_id, p.title, p.incident_type
             state.location, state.description, state.mode = p.location, p.description, p.mode
             state.source, state.external_id, state.source_meta = p.source, p.external_id, dict(p.source_meta)
-            state.opened_at = env.at
+            state.opened_at, state.opened_by = env.at, env.actor
         case IncidentClosed():
             state.status, state.outcome, state.closed_at = IncidentStatus.CLOSED, p.outcome, env.at
             state.close_reason = p.reason

@@ -38,9 +38,10 @@ from talkdown.domain.events import (
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
+from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.incidents import list_incidents, resolve_incident_id
 from talkdown.services.wiring import App
-from talkdown.sim.debrief import Debrief, SessionSummary, build_debrief, render_html
+from talkdown.sim.debrief import Debrief, SessionSummary, build_debrief, render_body, render_html
 from talkdown.sim.engine import VERSION, Effect, SimulatedSubject, turn_rng
 from talkdown.sim.realizer import HttpRealizer, Realizer
 from talkdown.sim.scenario import Scenario, load_scenario, parse_scenario, scenario_digest, shipped_ids
@@ -90,6 +91,7 @@ class SessionInfo:
     opened_at: datetime
     events: int
     status: str  # "running", or the outcome it ended with (resolved, failed, unresolved)
+    opened_by: str = ""  # the actor who ran it ('user:<account>'), whose debrief it is
 
 
 def list_sessions(app: App) -> list[SessionInfo]:
@@ -101,7 +103,11 @@ def list_sessions(app: App) -> list[SessionInfo]:
         state = app.recorder.current(summary.incident_id)
         trainee = _trainee(state) or ""
         status = "running" if state.is_open else (state.outcome or "closed")
-        out.append(SessionInfo(summary.incident_id, summary.title, trainee, summary.opened_at, summary.events, status))
+        out.append(
+            SessionInfo(
+                summary.incident_id, summary.title, trainee, summary.opened_at, summary.events, status, state.opened_by
+            )
+        )
     return sorted(out, key=lambda s: s.opened_at, reverse=True)
 
 
@@ -444,6 +450,35 @@ def _earlier_sessions(app: App, state: IncidentState) -> tuple[SessionSummary, .
 
 def export_html(app: App, ref: str) -> str:
     return render_html(get_debrief(app, ref))
+
+
+def is_run_by(session: IncidentState | SessionInfo, user: SignedIn) -> bool:
+    """Whether ``user`` ran the session: he opened it (the console starts a session as its signed-in user)."""
+    return session.opened_by == user.actor
+
+
+def may_read_debrief(session: IncidentState | SessionInfo, user: SignedIn) -> bool:
+    """The console's rule: an instructor always; the trainee who ran it once it has ended; nobody else.
+
+    Why: a debrief scores one trainee's lines (a colleague or an observer has no business reading it), and
+    while the session runs it would show him the subject's trace he is meant to read from the replies; an
+    instructor watches live anyway (he sees the gauges).
+    """
+    if user.may(Permission.INSTRUCT):
+        return True
+    running = session.is_open if isinstance(session, IncidentState) else session.status == "running"
+    return is_run_by(session, user) and not running
+
+
+def debrief_body(app: App, ref: str, *, user: SignedIn) -> str:
+    """The debrief as the console shows it: ``render_body``, the same body as ``--html`` (TD350, TD333)."""
+    state = app.recorder.current(resolve_incident_id(app, ref))
+    _session(state)
+    if not may_read_debrief(state, user):
+        if not is_run_by(state, user):
+            raise TalkdownError("TD350", role=user.role.value, action="read another trainee's debrief")
+        raise TalkdownError("TD333", incident_id=state.incident_id)
+    return render_body(get_debrief(app, state.incident_id))
 
 
 def export_pdf(app: App, ref: str) -> bytes:

@@ -218,32 +218,48 @@ def _deadlines(scenario: Scenario, steps: list[Step]) -> tuple[str, ...]:
 
 
 def render_html(d: Debrief) -> str:
-    """A self-contained HTML document (inline CSS) for printing or PDF export."""
+    """A self-contained HTML document (inline CSS) for printing or PDF export: ``render_body`` in a page."""
     e = html.escape
-
-    def rows(items: list[list[str]]) -> str:
-        return "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in items)
-
-    listening = rows([[k, str(v)] for k, v in d.listening_skills.items()]) or '<tr><td colspan="2">None.</td></tr>'
-    other = rows([[k, str(v)] for k, v in d.other_moves.items()]) or '<tr><td colspan="2">None.</td></tr>'
-    avoid = rows([[str(a.seq), a.line, a.doctrine_id, a.why, a.better] for a in d.avoid]) or "<tr><td>None.</td></tr>"
-    demands = rows([[x.item, "yes" if x.negotiable else "no", x.handled, x.doctrine] for x in d.demands])
-    stair = rows([[str(seq), stage] for seq, stage in d.stairway])
-    earlier = rows(
-        [
-            [s.opened_at, s.scenario_id, s.outcome, str(s.turns), f"{s.listening_rate:.0%}", str(s.avoid_count)]
-            for s in d.earlier
-        ]
-    )
-    lists = "".join(f"<li>{e(x)}</li>" for x in (*d.deadlines, *(f"Released: {r}" for r in d.releases)))
-    trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Debrief: {e(d.scenario_title)}</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:60em}}table{{border-collapse:collapse;margin:.5em 0 1.5em}}
 td,th{{border:1px solid #999;padding:.25em .5em;vertical-align:top;text-align:left}}h1{{font-size:1.4em}}
 .outcome{{font-size:1.2em;font-weight:bold}}</style></head><body>
+{render_body(d)}
+</body></html>
+"""
+
+
+def render_body(d: Debrief) -> str:
+    """The debrief itself, every value escaped: the file ``--html`` writes and the console's debrief page.
+
+    One body for both, so they cannot drift; it holds no style (the console's CSP refuses inline CSS: the page
+    styles ``.debrief`` from its own stylesheet) and no link (WeasyPrint fetches nothing).
+    """
+    e = html.escape
+
+    def rows(items: list[list[str]], *, columns: int) -> str:
+        cells = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in items)
+        return cells or f'<tr><td colspan="{columns}">None.</td></tr>'  # an empty table said nothing
+
+    listening = rows([[k, str(v)] for k, v in d.listening_skills.items()], columns=2)
+    other = rows([[k, str(v)] for k, v in d.other_moves.items()], columns=2)
+    avoid = rows([[str(a.seq), a.line, a.doctrine_id, a.why, a.better] for a in d.avoid], columns=5)
+    demands = rows([[x.item, "yes" if x.negotiable else "no", x.handled, x.doctrine] for x in d.demands], columns=4)
+    stair = rows([[str(seq), stage] for seq, stage in d.stairway], columns=2)
+    earlier = rows(
+        [
+            [s.opened_at, s.scenario_id, s.outcome, str(s.turns), f"{s.listening_rate:.0%}", str(s.avoid_count)]
+            for s in d.earlier
+        ],
+        columns=6,
+    )
+    lists = "".join(f"<li>{e(x)}</li>" for x in (*d.deadlines, *(f"Released: {r}" for r in d.releases)))
+    trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
+    exchanges = f"{d.turns} exchange{'' if d.turns == 1 else 's'}"
+    return f"""<div class="debrief">
 <h1>Training debrief: {e(d.scenario_title)}</h1>
-<p>Session {e(d.session_id)} &middot; trainee {e(d.trainee)} &middot; {d.turns} exchanges</p>
+<p>Session {e(d.session_id)} &middot; trainee {e(d.trainee)} &middot; {exchanges}</p>
 <p class="outcome">Outcome: {e(d.outcome)}</p><p>{e(d.outcome_reason)}</p>
 <h2>What this scenario trains</h2><ul>{trains}</ul>
 <h2>Stairway progression</h2><p>Highest step: {e(d.highest_stage)}</p>
@@ -259,5 +275,4 @@ td,th{{border:1px solid #999;padding:.25em .5em;vertical-align:top;text-align:le
 <ul>{lists}</ul>
 <h2>Earlier sessions</h2>
 <table><tr><th>opened</th><th>scenario</th><th>outcome</th><th>turns</th><th>listening</th><th>avoid</th></tr>{earlier}</table>
-</body></html>
-"""
+</div>"""

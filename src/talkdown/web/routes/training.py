@@ -13,14 +13,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from talkdown.domain.enums import IncidentMode
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts, incidents, train
-from talkdown.services.accounts import Permission
+from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.wiring import App
-from talkdown.web.deps import AppDep, Instructor, Reader, Trainer
+from talkdown.web.deps import AppDep, Instructor, Reader, Trainer, client_of
 from talkdown.web.routes.pages import _page
 
 router = APIRouter(include_in_schema=False)
@@ -38,7 +39,15 @@ def _session(app: App, session_id: str) -> IncidentState:
 @router.get("/training")
 def training_list(request: Request, app: AppDep, user: Reader) -> Response:
     sessions = train.list_sessions(app)
-    return _page(request, "training/list.html", user, scenarios=train.list_scenarios(), sessions=sessions)
+    readable = {s.session_id for s in sessions if train.may_read_debrief(s, user)}
+    return _page(
+        request,
+        "training/list.html",
+        user,
+        scenarios=train.list_scenarios(),
+        sessions=sessions,
+        readable=readable,
+    )
 
 
 @router.post("/training")
@@ -65,6 +74,35 @@ def training_session(request: Request, app: AppDep, user: Reader, session_id: st
         gauges=gauges,
         gauge_names=GAUGES,
         trainee=train.TRAINEE,
+        own=train.is_run_by(state, user),
+        debrief=train.may_read_debrief(state, user),
+    )
+
+
+@router.get("/training/{session_id}/debrief")
+def training_debrief(request: Request, app: AppDep, user: Reader, session_id: str) -> Response:
+    """The scored debrief: the same body as ``talkdown train debrief --html`` (``sim.debrief.render_body``)."""
+    state = _session(app, session_id)
+    try:
+        body = train.debrief_body(app, state.incident_id, user=user)
+    except TalkdownError as exc:
+        if exc.code == "TD350":
+            _audit_denial(request, app, user, "not the trainee")
+        raise
+    # render_body escapes every value itself (html.escape); marking its result safe adds no user text unescaped.
+    return _page(request, "training/debrief.html", user, state=state, body=Markup(body))  # noqa: S704
+
+
+def _audit_denial(request: Request, app: App, user: SignedIn, why: str) -> None:
+    """As ``deps.allow`` audits a role's denial: a refusal that depends on whose session it is."""
+    accounts.audit(
+        app,
+        actor=user.actor,
+        action="denied",
+        outcome="denied",
+        target=f"{request.method} {request.url.path}",
+        client=client_of(request),
+        detail=why,
     )
 
 
@@ -73,6 +111,9 @@ def training_say(
     request: Request, app: AppDep, user: Trainer, session_id: str, text: Annotated[str, Form(max_length=5000)]
 ) -> Response:
     state = _session(app, session_id)
+    if not train.is_run_by(state, user):  # his debrief would score another's line as his
+        _audit_denial(request, app, user, "not the trainee")
+        raise TalkdownError("TD350", role=user.role.value, action="say a line in another trainee's session")
     train.take_turn(accounts.acting_as(app, user), state.incident_id, text=text)
     return _back_to(request, state.incident_id)
 
