@@ -313,3 +313,17 @@ def test_a_quit_session_is_resumed_with_train_resume_and_never_written_by_say(en
     assert "Sounds like you feel let down." in again and "(resumed)" in again  # the thread so far, recapped
     debrief = json.loads(_td(env, "train", "debrief", session, "--json").stdout)
     assert debrief["turns"] == 2 and [s for _, s in debrief["stairway"]] == ["active_listening"] * 2
+
+
+def test_the_debrief_writes_both_the_html_and_the_pdf_when_both_are_named(env: dict[str, str], tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    script = tmp_path / "lines.txt"
+    script.write_text("Sounds like you feel let down.\n", encoding="utf-8")
+    run = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    html, pdf = tmp_path / "d.html", tmp_path / "d.pdf"
+    _td(env, "train", "debrief", run["session_id"], "--html", str(html), "--pdf", str(pdf))
+    assert "Training debrief" in html.read_text(encoding="utf-8")
+    assert pdf.read_bytes().startswith(b"%PDF-")  # only the HTML was written, exit 0, before
+    both = subprocess.run([sys.executable, "-m", "talkdown", "train", "debrief", run["session_id"], "--json", "--html",
+                           str(html)], env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert both.returncode == 2 and "--json prints the debrief" in both.stderr  # JSON silently dropped, before

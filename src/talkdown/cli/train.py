@@ -20,6 +20,7 @@ from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import INPUT, TalkdownError
 from talkdown.services import train
+from talkdown.services.pdf import html_to_pdf
 
 app = typer.Typer(no_args_is_help=True, help="Practise against a simulated subject; inject; debrief.")
 SESSION = typer.Argument(..., help="Training session id (an incident id) or a unique prefix.")
@@ -266,14 +267,17 @@ def debrief_command(
     pdf: Path | None = typer.Option(None, "--pdf", help="Write the debrief as PDF (needs WeasyPrint)."),
 ) -> None:
     """The scored debrief: outcome, stairway, skills, behaviours to avoid with better lines, demands, history."""
+    if as_json and (html is not None or pdf is not None):  # the JSON was dropped, silently
+        raise typer.BadParameter("--json prints the debrief; --html and --pdf write it to files.", param_hint="--json")
     application = STATE.app()
-    if html is not None:
-        write_output(html, train.export_html(application, session))
-        typer.echo(str(html))
-        return
-    if pdf is not None:
-        write_output(pdf, train.export_pdf(application, session))
-        typer.echo(str(pdf))
+    if html is not None or pdf is not None:  # both when both are named (the PDF was dropped, silently)
+        page = train.export_html(application, session)
+        if html is not None:
+            write_output(html, page)
+            typer.echo(str(html))
+        if pdf is not None:  # the report's PDF path: one WeasyPrint guard (TD740), nothing fetched
+            write_output(pdf, html_to_pdf(page))
+            typer.echo(str(pdf))
         return
     d = train.get_debrief(application, session)
     if as_json:

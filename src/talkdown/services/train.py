@@ -12,7 +12,6 @@ the end of the session) are appended together, so a crash never leaves a line wi
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -479,19 +478,6 @@ def debrief_body(app: App, ref: str, *, user: SignedIn) -> str:
             raise TalkdownError("TD350", role=user.role.value, action="read another trainee's debrief")
         raise TalkdownError("TD333", incident_id=state.incident_id)
     return render_body(get_debrief(app, state.incident_id))
-
-
-def export_pdf(app: App, ref: str) -> bytes:
-    """PDF via WeasyPrint (optional dependency); TD701 names the extra when it is missing."""
-    document = export_html(app, ref)
-    try:
-        weasyprint = importlib.import_module("weasyprint")
-    except ImportError as exc:  # OSError too: WeasyPrint raises it when the pango libraries are missing
-        raise TalkdownError("TD701", feature="PDF export of the debrief", extra="report") from exc
-    except OSError as exc:
-        raise TalkdownError("TD701", feature="PDF export (needs Debian's pango libraries)", extra="report") from exc
-    pdf: bytes = weasyprint.HTML(string=document).write_pdf()
-    return pdf
 
 
 def replay_session(app: App, ref: str) -> list[str]:
