@@ -190,3 +190,12 @@ def test_a_line_in_another_trainees_session_is_refused_and_not_offered(console: 
     assert response.status_code == 403 and response.json()["code"] == "TD350"  # scored as the trainee's, before
     assert len(incidents.get_incident(console.app, session_id).utterances) == 1
     assert 'aria-label="Your line"' in console.client(R.NEGOTIATOR).get(f"/training/{session_id}").text
+
+
+def test_a_slash_command_typed_in_the_console_is_refused_not_said_to_the_subject(console: Console) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    for typed in ("/state", " /quit", "/inject wife_arrives"):  # what the terminal chat takes as commands
+        response = console.client(R.NEGOTIATOR).post(f"/training/{session_id}/say", data={"text": typed})
+        assert response.status_code == 422 and response.json()["code"] == "TD105", typed  # said and scored, before
+    assert len(incidents.get_incident(console.app, session_id).utterances) == 1
+

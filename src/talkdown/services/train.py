@@ -261,6 +261,9 @@ def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> T
     """Log the trainee's line and the subject's reply (with what it caused) in one transaction."""
     if not text.strip():
         raise TalkdownError("TD105", value=text, what="line", problem="it is empty")
+    if text.lstrip().startswith("/"):  # the terminal chat never says these; the console said and scored them
+        problem = "a line starting with / is a command of the terminal chat (/inject, /state, /quit), never said to him"
+        raise TalkdownError("TD105", value=text.strip()[:40], what="line", problem=problem)
     if len(text) > MAX_LINE:
         problem = f"it is {len(text):,} characters long; a line may have up to {MAX_LINE:,}"
         raise TalkdownError("TD105", value=text[:40] + "...", what="line", problem=problem)
