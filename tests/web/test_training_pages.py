@@ -199,3 +199,12 @@ def test_a_slash_command_typed_in_the_console_is_refused_not_said_to_the_subject
         assert response.status_code == 422 and response.json()["code"] == "TD105", typed  # said and scored, before
     assert len(incidents.get_incident(console.app, session_id).utterances) == 1
 
+
+def test_the_live_board_of_a_training_session_points_to_its_training_page_and_has_no_entry_box(
+    console: Console,
+) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    board = console.client(R.TEAM_LEADER).get(f"/incidents/{session_id}").text
+    assert f'<a href="/training/{session_id}">its training page</a>' in board
+    assert 'id="entry"' not in board  # every line logged there was refused (TD332)
+    assert 'id="entry"' in console.client(R.TEAM_LEADER).get(f"/incidents/{console.incident_id}").text
