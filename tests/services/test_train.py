@@ -210,7 +210,7 @@ def test_resuming_a_session_gives_its_transcript_and_refuses_a_live_incident(app
 def test_a_stopped_session_ends_unresolved_and_its_debrief_says_why(app: App) -> None:
     started = train.start_session(app, scenario="bridge", seed=1)
     train.take_turn(app, started.session_id, text=LINES[0])
-    train.end_session(app, started.session_id, reason="  class over ")
+    train.end_session(app, started.session_id, reason="  class over. ")
     d = train.get_debrief(app, started.session_id)
     assert (d.outcome, d.outcome_reason) == ("unresolved", "The session was stopped after 1 exchange: class over.")
     assert [s.status for s in train.list_sessions(app)] == ["unresolved"]

@@ -415,7 +415,7 @@ def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> 
     debrief = build_debrief(session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier)
     if not state.is_open and debrief.outcome in ("in progress", "not started"):  # stopped by end_session
         exchanges = f"{debrief.turns} exchange{'' if debrief.turns == 1 else 's'}"
-        reason = f"The session was stopped after {exchanges}: {state.close_reason or 'no reason given'}."
+        reason = f"The session was stopped after {exchanges}: {state.close_reason.rstrip('.') or 'no reason given'}."
         debrief = replace(debrief, outcome=state.outcome or STOPPED, outcome_reason=reason)
     if state.source_meta.get("scenario_sha256") != _digest(sc):
         reason = debrief.outcome_reason + " (note: the scenario file changed after this session was run)"
