@@ -235,3 +235,12 @@ def test_the_debrief_lists_only_active_listening_skills_under_that_heading(app: 
     assert "emotion_labeling" in listening and "closed_question" not in listening  # all under 'Listening', before
     assert "closed_question" in other and "self_disclosure" in other
     assert d.to_dict()["other_moves"] == {"closed_question": 1, "self_disclosure": 1}
+
+
+def test_a_training_incident_logged_by_hand_takes_live_entries(app: App) -> None:
+    drill = incidents.open_incident(  # a role-play with a human subject, logged by a scribe: not the simulator's
+        app, title="drill", incident_type=IncidentType.BARRICADE, mode=IncidentMode.TRAINING
+    )
+    entries.say(app, drill, speaker="Role-player", text="Back off!", role_if_new=Role.SUBJECT)
+    assert len(incidents.get_incident(app, drill).utterances) == 1
+    assert train.list_sessions(app) == []  # its training page would only say TD330

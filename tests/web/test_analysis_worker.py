@@ -151,7 +151,7 @@ def test_a_sweep_takes_live_incidents_whose_head_moved_and_leaves_training_and_s
         loop.sweep()
         assert loop.pending == set()  # nothing moved: an idle sweep analyses nothing
         entries.say(app, live_id, speaker="subj", text=THREAT)
-        entries.add_party(app, training, name="Trainee", role=Role.PRIMARY)
+        entries.add_party(app, training, name="Trainee", role=Role.PRIMARY)  # a drill logged by hand
         entries.add_party(app, study, name="Subject", role=Role.SUBJECT)
         loop.sweep()
         assert loop.pending == {live_id}

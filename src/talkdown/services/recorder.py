@@ -22,6 +22,7 @@ from talkdown.errors import TalkdownError
 from talkdown.store.events import EventStore, StaleHead
 
 MAX_ATTEMPTS = 8
+SIMULATED = "talkdown.sim"  # IncidentOpened.source of a session run by services.train against the simulated subject
 OUTSIDE_TRAINING = frozenset({"note_added"})
 """What other commands may add to a training session's log: a note (an instructor's comment on the run), which
 the simulated subject never reads and the debrief never scores. Anything else (a line, a demand, a release, a
@@ -83,9 +84,10 @@ class Recorder:
 
         Why: an entry that depends on the state (the speaker's party id, say) must be rebuilt when a
         retry finds a newer head, and copying the whole state for each keystroke is what made appends slow.
-        ``training`` is set by ``services.train`` alone: every other writer is refused a training session's
-        log (TD332, but for a note), checked here on the one write path so that no LIVE command, CLI or web,
-        present or future, can slip a line the subject never answered into a trainee's debrief.
+        ``training`` is set by ``services.train`` alone: every other writer is refused the log of a session run
+        against the simulated subject (TD332, but for a note; a training incident a scribe logs, a role-play
+        with a human subject say, is written like any other). Checked here, on the one write path, so that no
+        LIVE command, CLI or web, present or future, can slip a line he never answered into a debrief.
         """
         with self._lock:
             seq = 0
@@ -98,7 +100,7 @@ class Recorder:
                         if state.head_seq > 0:
                             self._states[incident_id] = state
                         events = build(state)
-                        if state.mode is IncidentMode.TRAINING and not training:
+                        if state.mode is IncidentMode.TRAINING and state.source == SIMULATED and not training:
                             _refuse_outside_training(state.incident_id, events)
                         if state.head_seq == 0 and events and events[0].kind != "incident_opened":
                             raise TalkdownError("TD201", incident_id=incident_id)

@@ -39,6 +39,7 @@ from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
 from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.incidents import list_incidents, resolve_incident_id
+from talkdown.services.recorder import SIMULATED
 from talkdown.services.wiring import App
 from talkdown.sim.debrief import Debrief, SessionSummary, build_debrief, render_body, render_html
 from talkdown.sim.engine import VERSION, Effect, SimulatedSubject, turn_rng
@@ -47,7 +48,7 @@ from talkdown.sim.scenario import Scenario, load_scenario, parse_scenario, scena
 from talkdown.sim.state import SubjectView, ViewItem, build_view
 
 TRAINEE, SUBJECT = "trainee", "subject"
-SOURCE = "talkdown.sim"
+SOURCE = SIMULATED
 MINUTES_PER_EXCHANGE = 1  # a deadline "in N exchanges" is logged as due N minutes later [D]
 MAX_LINE = 100_000  # characters: UtteranceLogged.text's limit, said as TD105 before anything is recorded
 
@@ -100,6 +101,8 @@ def list_sessions(app: App) -> list[SessionInfo]:
         if summary.mode != IncidentMode.TRAINING.value:
             continue
         state = app.recorder.current(summary.incident_id)
+        if state.source != SOURCE:  # a drill logged by hand: no simulated subject, no training page
+            continue
         trainee = _trainee(state) or ""
         status = "running" if state.is_open else (state.outcome or "closed")
         out.append(
