@@ -327,3 +327,16 @@ def test_the_debrief_writes_both_the_html_and_the_pdf_when_both_are_named(env: d
     both = subprocess.run([sys.executable, "-m", "talkdown", "train", "debrief", run["session_id"], "--json", "--html",
                            str(html)], env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
     assert both.returncode == 2 and "--json prints the debrief" in both.stderr  # JSON silently dropped, before
+
+
+def test_sessions_run_without_a_trainee_name_are_compared_only_with_the_same_accounts(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("Sounds like you feel let down.\n", encoding="utf-8")
+    ids = []
+    for actor in ("user:alex", "user:bo", "user:alex"):
+        run = _td({**env, "TALKDOWN_ACTOR": actor}, "train", "run", "bridge", "--script", str(script), "--json")
+        ids.append(json.loads(run.stdout)["session_id"])
+    last = json.loads(_td(env, "train", "debrief", ids[2], "--json").stdout)
+    assert last["trainee"] == "alex" and [s["session_id"] for s in last["earlier"]] == [ids[0]]  # all 'Trainee'

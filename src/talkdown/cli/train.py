@@ -55,7 +55,9 @@ def run_command(
     scenario: str = typer.Argument(..., help="Scenario id (see 'talkdown train list') or a scenario YAML file."),
     seed: int = typer.Option(0, "--seed", help="Seed for the subject's wording; same seed and lines, same session."),
     script: Path | None = typer.Option(None, "--script", help="Read the trainee's lines from this file."),
-    trainee: str = typer.Option("Trainee", "--trainee", help="Your name, to compare with your earlier sessions."),
+    trainee: str | None = typer.Option(
+        None, "--trainee", help="Your name, to compare with your earlier sessions [default: your account name]."
+    ),
     llm_url: str | None = LLM_URL,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -72,6 +74,8 @@ def run_command(
         numbered = _script_lines(script)
         _check_injects(script, numbered, train.get_scenario(scenario))
         lines = [line for _, line in numbered]
+    if trainee is None:  # one shared 'Trainee' made every unnamed session everyone's "earlier session"
+        trainee = application.actor.removeprefix("user:")
     started = train.start_session(application, scenario=scenario, seed=seed, trainee=trainee, allow_file=True)
     if lines is not None:
         _run_script(started, lines, llm_url=llm_url, as_json=as_json)

@@ -450,7 +450,7 @@ def _earlier_sessions(app: App, state: IncidentState) -> tuple[SessionSummary, .
             continue
         found.append((summary.opened_at, other))
     found.sort(key=lambda pair: pair[0])
-    return tuple(_debrief(other).summary(at.isoformat()) for at, other in found[-EARLIER_KEPT:])
+    return tuple(_debrief(other).summary(at.isoformat(timespec="seconds")) for at, other in found[-EARLIER_KEPT:])
 
 
 def export_html(app: App, ref: str) -> str:
