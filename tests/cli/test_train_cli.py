@@ -340,3 +340,13 @@ def test_sessions_run_without_a_trainee_name_are_compared_only_with_the_same_acc
         ids.append(json.loads(run.stdout)["session_id"])
     last = json.loads(_td(env, "train", "debrief", ids[2], "--json").stdout)
     assert last["trainee"] == "alex" and [s["session_id"] for s in last["earlier"]] == [ids[0]]  # all 'Trainee'
+
+
+def test_train_sessions_lists_each_session_to_resume_or_debrief(env: dict[str, str], tmp_path: Path) -> None:
+    assert "No training sessions yet" in _td(env, "train", "sessions").stdout
+    script = tmp_path / "lines.txt"
+    script.write_text("Sounds like you feel let down.\n", encoding="utf-8")
+    run = json.loads(_td(env, "train", "run", "bridge", "--trainee", "Alex", "--script", str(script), "--json").stdout)
+    listed = json.loads(_td(env, "train", "sessions", "--json").stdout)
+    assert [(s["session_id"], s["trainee"], s["status"]) for s in listed] == [(run["session_id"], "Alex", "running")]
+    assert run["session_id"] in _td({**env, "COLUMNS": "80"}, "train", "sessions").stdout  # whole, never cut

@@ -50,6 +50,21 @@ def list_command(as_json: bool = JSON_OPTION) -> None:
     console.print(table)
 
 
+@app.command("sessions")
+def sessions_command(as_json: bool = JSON_OPTION) -> None:
+    """The training sessions, newest first: whose, of what, running or how it ended (to resume or debrief)."""
+    sessions = train.list_sessions(STATE.app())
+    if as_json:
+        echo_json([{**asdict(s), "opened_at": s.opened_at.isoformat()} for s in sessions])
+        return
+    table = Table("session", "opened", "trainee", "scenario", "status", title="Training sessions")
+    table.columns[0].no_wrap = True  # the id is what 'resume' and 'debrief' take: never cut
+    for s in sessions:
+        opened = s.opened_at.strftime("%Y-%m-%d %H:%M UTC")
+        table.add_row(s.session_id, opened, escape(s.trainee), escape(s.title.removeprefix("Training: ")), s.status)
+    console.print(table if sessions else "No training sessions yet. Start one with 'talkdown train run SCENARIO'.")
+
+
 @app.command("run")
 def run_command(
     scenario: str = typer.Argument(..., help="Scenario id (see 'talkdown train list') or a scenario YAML file."),
