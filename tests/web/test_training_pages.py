@@ -56,6 +56,7 @@ def test_an_instructor_sees_the_gauges_and_issues_an_inject(console: Console) ->
     assert page.text.count("<meter") == 4 and "hopelessness" in page.text
     inject = next(s for s in train.list_scenarios() if s.scenario_id == SCENARIO).injects[0]
     assert f'value="{inject}"' in page.text
+    assert "A TV news helicopter hovers over the bridge" in page.text  # what it does, not only its id
     response = client.post(f"/training/{session_id}/inject", data={"inject": inject}, follow_redirects=False)
     assert response.status_code == 303
     state = incidents.get_incident(console.app, session_id)

@@ -60,6 +60,7 @@ class ScenarioInfo:
     incident_type: str
     trains: tuple[str, ...]
     injects: tuple[str, ...]
+    inject_details: tuple[tuple[str, str, str], ...] = ()  # (id, name, description): what an instructor chooses
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def _trainee(state: IncidentState) -> str | None:
 
 
 def _info(sc: Scenario) -> ScenarioInfo:
-    return ScenarioInfo(sc.id, sc.title, sc.incident_type.value, tuple(sc.trains), tuple(i.id for i in sc.injects))
+    ids, details = tuple(i.id for i in sc.injects), tuple((i.id, i.name, i.description) for i in sc.injects)
+    return ScenarioInfo(sc.id, sc.title, sc.incident_type.value, tuple(sc.trains), ids, details)
 
 
 def list_scenarios() -> list[ScenarioInfo]:
