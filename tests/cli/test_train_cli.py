@@ -350,3 +350,24 @@ def test_train_sessions_lists_each_session_to_resume_or_debrief(env: dict[str, s
     listed = json.loads(_td(env, "train", "sessions", "--json").stdout)
     assert [(s["session_id"], s["trainee"], s["status"]) for s in listed] == [(run["session_id"], "Alex", "running")]
     assert run["session_id"] in _td({**env, "COLUMNS": "80"}, "train", "sessions").stdout  # whole, never cut
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+def test_a_session_ended_by_the_instructor_ends_the_chat_with_its_summary(env: dict[str, str]) -> None:
+    session = f"td-{uuid.uuid4().hex[:8]}"
+    command = f"{sys.executable} -m talkdown train run bridge --seed 3; echo exit=$?; sleep 30"
+    tmux_env = [arg for k in ("TALKDOWN_DATA_DIR", "TALKDOWN_ACTOR") for arg in ("-e", f"{k}={env[k]}")]
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", *tmux_env, command], check=True
+    )
+    try:
+        screen = _wait_for(session, "You:")
+        session_id = screen.split("session ", 1)[1].split()[0]
+        _td(env, "train", "end", session_id, "--reason", "class over")  # the instructor, from his terminal
+        subprocess.run(["tmux", "send-keys", "-t", session, "-l", "Sounds like you feel let down."], check=True)
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        screen = _wait_for(session, "exit=")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+    assert "exit=0" in screen and "ended meanwhile" in screen  # error[TD331], exit 5 and no summary, before
+    assert "Outcome: unresolved. The session was stopped after 0 exchanges: class over." in screen

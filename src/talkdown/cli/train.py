@@ -156,6 +156,9 @@ def _chat(session_id: str, *, llm_url: str | None) -> None:
         try:
             result = train.take_turn(application, session_id, text=line, llm_url=llm_url)
         except TalkdownError as exc:
+            if exc.code == "TD331":  # an instructor ended it meanwhile ('train end'): the summary, not exit 5
+                console.print("[yellow]The session was ended meanwhile; that line was not said.[/]")
+                break
             if exc.family is not INPUT:  # only a line he could not take (TD1xx) leaves the chat running
                 raise
             console.print(f"[red]{escape(exc.message)}[/]")
