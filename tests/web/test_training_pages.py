@@ -144,7 +144,7 @@ def test_no_live_board_or_api_write_reaches_a_training_session_but_a_note(consol
 
 def test_an_instructor_ends_a_running_session_with_a_reason_and_the_line_form_goes(console: Console) -> None:
     session_id = _start(console, R.NEGOTIATOR)
-    assert console.client(R.NEGOTIATOR).post(f"/training/{session_id}/end", data={}).status_code == 403
+    assert console.client(R.TEAM_LEADER).post(f"/training/{session_id}/end", data={}).status_code == 403  # not his
     instructor = console.client(R.INSTRUCTOR)
     ended = instructor.post(f"/training/{session_id}/end", data={"reason": "class over"}, follow_redirects=False)
     assert ended.status_code == 303
@@ -209,3 +209,12 @@ def test_the_live_board_of_a_training_session_points_to_its_training_page_and_ha
     assert f'<a href="/training/{session_id}">its training page</a>' in board
     assert 'id="entry"' not in board  # every line logged there was refused (TD332)
     assert 'id="entry"' in console.client(R.TEAM_LEADER).get(f"/incidents/{console.incident_id}").text
+
+
+def test_a_trainee_ends_his_own_session_to_read_his_debrief(console: Console) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    trainee = console.client(R.NEGOTIATOR)
+    assert "Done practising?" in trainee.get(f"/training/{session_id}").text
+    ended = trainee.post(f"/training/{session_id}/end", data={"reason": "done"}, follow_redirects=False)
+    assert ended.status_code == 303  # 403 before: alone in the console, his debrief never opened
+    assert trainee.get(f"/training/{session_id}/debrief").status_code == 200

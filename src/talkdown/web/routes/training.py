@@ -131,12 +131,19 @@ def training_inject(
 def training_end(
     request: Request,
     app: AppDep,
-    user: Instructor,
+    user: Trainer,
     session_id: str,
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    """An instructor stops a running session (``talkdown train end``): it ends unresolved, with his reason."""
+    """Stop a running session (``talkdown train end``): it ends unresolved, with the reason.
+
+    An instructor stops anyone's; a trainee his own, when he is done practising: his debrief opens only once
+    the session has ended, and a trainee alone in the console had no way to get there.
+    """
     state = _session(app, session_id)
+    if not (user.may(Permission.INSTRUCT) or train.is_run_by(state, user)):
+        _audit_denial(request, app, user, "not the trainee")
+        raise TalkdownError("TD350", role=user.role.value, action="end another trainee's session")
     train.end_session(accounts.acting_as(app, user), state.incident_id, reason=reason)
     return _back_to(request, state.incident_id)
 
