@@ -126,7 +126,10 @@ def _refuse_outside_training(incident_id: str, events: Sequence[AnyEvent]) -> No
     for event in events:
         if event.kind not in OUTSIDE_TRAINING:
             if event.kind in ("incident_closed", "incident_reopened"):
-                instead = f"Stop a running session with 'talkdown train end {incident_id}'; an ended one stays ended."
+                instead = (
+                    f"Stop a running session with 'talkdown train end {incident_id}' (or 'End session' on its "
+                    "training page); an ended one stays ended."
+                )
             else:
                 instead = (
                     f"Talk to the subject with 'talkdown train resume {incident_id}' (or the console's Training "
