@@ -83,7 +83,8 @@ CODES: dict[str, str] = {
     "TD324": "{path} is a finished study: every input was analysed and its parts folder removed, so there is "
     "nothing to resume. Choose another --out to analyse again.",
     "TD330": "Incident {incident_id} is not a training session; training commands work only on those.",
-    "TD331": "Training session {incident_id} has ended ({outcome}). Start a new one with 'talkdown train run'.",
+    "TD331": "Training session {incident_id} has ended ({outcome}). Start a new one with 'talkdown train run' or on "
+    "the console's Training page; its debrief stays ('talkdown train debrief {incident_id}').",
     "TD332": "Incident {incident_id} is a training session: only the training commands write to its log, so that "
     "its debrief scores only what the simulated subject took part in; nothing was saved ({what}). {instead}",
     "TD333": "Training session {incident_id} is still running; its debrief opens when it ends (the subject comes "
