@@ -58,7 +58,7 @@ def sessions_command(as_json: bool = JSON_OPTION) -> None:
         echo_json([{**asdict(s), "opened_at": s.opened_at.isoformat()} for s in sessions])
         return
     table = Table("session", "opened", "trainee", "scenario", "status", title="Training sessions")
-    table.columns[0].no_wrap = True  # the id is what 'resume' and 'debrief' take: never cut
+    table.columns[0].no_wrap = table.columns[1].no_wrap = True  # the id is what 'resume' and 'debrief' take
     for s in sessions:
         opened = s.opened_at.strftime("%Y-%m-%d %H:%M UTC")
         table.add_row(s.session_id, opened, escape(s.trainee), escape(s.title.removeprefix("Training: ")), s.status)
