@@ -6,7 +6,7 @@ figure, not numbers copied by hand from three results files written at different
 - ``eval/results/public.json`` (``eval/public_report.py``): ekman, esconv_strategy, annomi_therapist;
 - ``eval/results/fresh_pooled.json``: the talkdown_cue figures of what ships today, pooled over the holdout and
   every fresh test set of ``writer_sets.FRESH`` (sets no training, rule or choice read), written by this script
-  with ``--score-fresh`` (``talkdown eval`` over the same files gives the same numbers);
+  with ``--score-fresh``, which runs ``talkdown eval --json`` over those files;
 - ``bench/results/analyze.json`` (``bench/analyze.py``): speed and memory.
 
     .venv/bin/python eval/targets.py [--score-fresh] [--json]
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -36,28 +37,22 @@ MIB_PER_MB = 1_000_000 / 2**20  # the issue's 400 MB, in the MiB the bench repor
 
 
 def score_fresh() -> None:
-    """Score what ships on the holdout and the fresh sets, pooled, and save it with its ``meta``."""
+    """Score what ships on the holdout and the fresh sets, pooled, with ``talkdown eval`` itself (its progress bar
+    on stderr), and save the cue family with its ``meta``."""
     from talkdown.analysis.registry import default_pipeline
-    from talkdown.services.evaluate import evaluate_files
-    from talkdown.services.runtime import configure_analysis
-    from talkdown.settings import Settings
 
-    configure_analysis(Settings())
-    pipeline = default_pipeline(on_error="raise")
     paths = tuple(REPO / "eval/data" / name for name in FRESH_FILES)
     started = time.perf_counter()
-    report = evaluate_files(paths, pipeline=pipeline).to_json()
+    command = [sys.executable, "-m", "talkdown", "eval", *map(str, paths), "--json"]
+    report = json.loads(subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout)
     about = meta(
         packages=("talkdown", "onnxruntime"),
         inputs=paths,
         command="python eval/targets.py --score-fresh",
-        analyzers=[f"{i.name} {i.version} ({i.kind})" for i in pipeline.describe()],
+        analyzers=[f"{i.name} {i.version} ({i.kind})" for i in default_pipeline().describe()],
         seconds=round(time.perf_counter() - started, 1),
     )
-    doc = {
-        "meta": about,
-        "results": {"talkdown_cue": report["families"]["talkdown_cue"]},
-    }
+    doc = {"meta": about, "results": {"talkdown_cue": report["families"]["talkdown_cue"]}}
     FRESH_POOLED.write_text(json.dumps(doc, indent=1) + "\n")
 
 
