@@ -105,6 +105,9 @@ CODES: dict[str, str] = {
     "TD604": "Database '{url}' did not answer: {problem}. Nothing was saved; check that it is running and "
     "writable, then retry.",
     "TD605": "Cannot listen on {host}:{port}: {problem}. Stop what is using it, or choose another --port or --host.",
+    "TD606": "Serving on the network, account '{username}' would sign in with the published demo password, as "
+    "{role}. Give it a new password ('talkdown user password {username}') or disable it ('talkdown user disable "
+    "{username}'); --demo serves on localhost only.",
     "TD620": "Your case library file {file}: {problem}. Fix or remove the file.",
     "TD621": "Dask scheduler {address} cannot be reached: {problem}. Check the address, or run without --scheduler.",
     "TD630": "The response realizer at {url} failed: {problem}. Check the URL or run without --llm-url.",

@@ -138,6 +138,32 @@ def test_serve_on_a_port_in_use_says_so_before_starting(tmp_path: Path) -> None:
     assert f"127.0.0.1:{port}" in proc.stderr and proc.stdout == ""  # no console address for a console not started
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_on_the_network_refuses_the_demo_account_while_it_has_the_published_password(tmp_path: Path) -> None:
+    # `make run` (serve --demo) leaves a team leader demo / talkdown-demo in the database; a later
+    # `serve --lan` served it to the whole network, where anyone could sign in with the README's password.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+
+    def td(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "talkdown", *args], env=env, input=stdin,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+
+    fresh = td("serve", "--lan", "--demo", "--port", str(_free_port()))
+    assert fresh.returncode == 8 and fresh.stderr.startswith("error[TD606]"), fresh.stderr
+    added = td("user", "add", "demo", "--role", "team_leader", "--password-stdin", stdin="talkdown-demo\n")
+    assert added.returncode == 0, added.stderr
+    left_over = td("serve", "--lan", "--port", str(_free_port()))
+    assert left_over.returncode == 8 and left_over.stderr.startswith("error[TD606]"), left_over.stderr
+    assert "talkdown user password demo" in left_over.stderr and left_over.stdout == ""
+    assert td("user", "list", "--json").stdout.count('"demo"') == 1  # nothing was created or loaded
+
+
 def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: ignore[no-untyped-def]
     incident = td("demo").stdout.strip()
     assert json.loads(td("verify", incident, "--json").stdout)["ok"] is True

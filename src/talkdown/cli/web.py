@@ -13,6 +13,7 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -20,9 +21,13 @@ from talkdown.cli.state import JSON_OPTION, STATE, echo_json
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts
 
+if TYPE_CHECKING:
+    from talkdown.services.wiring import App
+
 DEMO_USER = "demo"
 DEMO_PASSWORD = "talkdown-demo"  # noqa: S105  # printed by `make run`; demo databases only, by design
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 ROLES_HELP = ", ".join(r.value for r in accounts.AccountRole) + "."
 PASSWORD_STDIN = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
@@ -42,13 +47,17 @@ def serve(
     from talkdown.services.demo import load_demo
     from talkdown.services.live import analyse_pending
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if (tls_cert is None) != (tls_key is None):
         raise typer.BadParameter("give both --tls-cert and --tls-key, or neither")
     tls = tls_cert is not None
     bind = "0.0.0.0" if lan else host  # noqa: S104  # only with the explicit --lan flag, warned below
     _check_free(bind, port)
     app = STATE.app()
+    if bind not in LOOPBACK:
+        _refuse_the_demo_password(app, demo=demo)
+    # Configured after the checks, so a refusal is one error line (as for every other command), not preceded by
+    # the database's migration log.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scheme = "https" if tls else "http"
     if demo:
         incident_id = load_demo(app, close=False, live=True)
@@ -62,7 +71,7 @@ def serve(
         typer.echo(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}")
     else:
         typer.echo(f"console: {scheme}://{bind}:{port}/")
-    if bind not in {"127.0.0.1", "localhost", "::1"} and not tls:
+    if bind not in LOOPBACK and not tls:
         typer.secho(
             "warning: serving on the network without TLS; passwords and session cookies cross it in clear. "
             "Use --tls-cert/--tls-key.",
@@ -162,6 +171,19 @@ def register(app: typer.Typer) -> None:
     users.command("role")(user_role)
     users.command("password")(user_password)
     app.add_typer(users, name="user", help="Console accounts.")
+
+
+def _refuse_the_demo_password(app: App, *, demo: bool) -> None:
+    """TD606 when the console would go on a network with the demo account's published password.
+
+    Why refuse rather than warn: ``make run`` (``serve --demo``) adds that team-leader account to the
+    installation's own database and it stays there; a later ``serve --lan`` for the team would let anyone on
+    the command-post network sign in with the password the README prints, write the record and export it.
+    """
+    found = app.accounts.find_user(DEMO_USER)
+    if (demo and found is None) or accounts.has_password(app, DEMO_USER, DEMO_PASSWORD):
+        role = found.role if found else accounts.AccountRole.TEAM_LEADER.value
+        raise TalkdownError("TD606", username=DEMO_USER, role=role)
 
 
 def _check_free(host: str, port: int) -> None:

@@ -280,6 +280,18 @@ def sign_in(app: App, *, username: str, password: str, client: str) -> NewSessio
     return NewSession(token, SignedIn(name, AccountRole(user.role), csrf), expires)
 
 
+def has_password(app: App, username: str, password: str) -> bool:
+    """Whether an enabled account opens with ``password``, checked without signing in (no session, attempt or
+    audit row): ``talkdown serve`` asks it of the demo account before serving on a network."""
+    user = app.accounts.find_user(username.strip().lower())
+    if user is None or user.disabled:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def _digest(token: str) -> str:
     """Only a digest of the session token is stored, so a copy of the database cannot be used to sign in."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
