@@ -13,12 +13,13 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from talkdown import __version__
+from talkdown.errors import TalkdownError
 from talkdown.services import live
 from talkdown.services.analysis_worker import AnalysisWorker
 from talkdown.services.wiring import App, build_app
@@ -69,6 +70,43 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class BodyLimit:
+    """Pure ASGI middleware: refuse a request body over ``limit`` bytes (413, TD111) before it is read whole.
+
+    Starlette reads a JSON or urlencoded body into memory in one piece, and ``/login`` and ``/api/session``
+    do so before anyone has signed in: a few large requests took a laptop's console to gigabytes. A declared
+    ``Content-Length`` over the limit is answered at once, unread; a body sent without one is counted as it
+    arrives and stopped when it passes the limit.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            request = Request(scope)
+            coded = TalkdownError("TD111", limit=self.limit)
+            await problems.coded_problem(request, request.app.state.templates, coded)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise problems.BodyTooLarge(self.limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
 def start_analysis_worker(td: App, config: WebConfig) -> AnalysisWorker | None:
     """The live analysis worker for this console, or None: then lines are analysed in-process."""
     if not config.analysis_worker:
@@ -116,7 +154,8 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
     web.state.analysis_worker = None  # started by the lifespan; without it, lines are analysed in-process
     problems.install(web, templates)
 
-    web.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
+    web.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    web.add_middleware(SecurityHeaders, hsts=config.secure_cookies)  # added last: outermost, so on every answer
     api_commands, page_commands = commands.build_routers()
     for router in (
         auth.router,
