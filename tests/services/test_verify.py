@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from talkdown.domain.enums import IncidentType, Role
+from talkdown.domain.log import chain
 from talkdown.errors import TalkdownError
 from talkdown.services import entries, incidents, verify
 from talkdown.services.wiring import App, build_app
@@ -145,3 +146,26 @@ def test_a_changed_byte_in_an_export_file_is_named(app: App) -> None:
         verify.read_event_log("\n".join(lines), file="x.events.json")
     assert err.value.code == "TD501"
     assert err.value.fields["seq"] == 3
+
+
+@pytest.mark.parametrize("odd_id", ["Straße-1", "../accounts/lee?", 'x"; y=1', ".."])
+def test_an_export_with_an_incident_id_unsafe_in_a_file_name_or_url_is_refused_and_nothing_is_stored(
+    app: App, odd_id: str
+) -> None:
+    # Such an id was committed, then its checkpoint failed with a bare ValueError: an incident left behind
+    # whose board, head and verify answered 500. The hash chain cannot catch it: the exporter computes it.
+    source = _incident(app, lines=1)
+    envelopes = app.store.load(source)
+    first = envelopes[0]
+    forged = chain(
+        [e.payload for e in envelopes],
+        incident_id=odd_id,
+        after_seq=0,
+        after_hash=first.prev_hash,
+        at=first.at,
+        actor=first.actor,
+    )
+    with pytest.raises(TalkdownError) as err:
+        verify.restore_event_log(app, verify.render_event_log(forged), file="odd.events.json")
+    assert err.value.code == "TD102"
+    assert app.store.incident_ids(prefix="") == [source]

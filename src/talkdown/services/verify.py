@@ -8,6 +8,7 @@ changed byte is caught, even one that leaves the JSON meaning intact (a space fo
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from talkdown.domain.log import Envelope, Verification, export_line, parse_body, parse_export_line, verify
@@ -106,6 +107,10 @@ def get_head(app: App, ref: str) -> Head:
     return Head(incident_id, state.head_seq, state.head_hash, cp.seq if cp else None, cp.hash if cp else None)
 
 
+# Every id talkdown makes is 12 hex digits; older or hand-made exports get this wider, still file- and URL-safe set.
+_INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
 def render_event_log(envelopes: list[Envelope]) -> str:
     incident_id = envelopes[0].incident_id if envelopes else ""
     header = json.dumps({"format": EXPORT_FORMAT, "version": 1, "incident_id": incident_id}, sort_keys=True)
@@ -127,6 +132,14 @@ def read_event_log(text: str, *, file: str) -> list[Envelope]:
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT or not isinstance(doc.get("events"), list):
         raise TalkdownError("TD102", file=file, problem=f"not a {EXPORT_FORMAT} export")
     incident_id = str(doc.get("incident_id", ""))
+    if not _INCIDENT_ID.match(incident_id):
+        # Checked before anything is stored: the id becomes a checkpoint file name, a URL path segment and a
+        # download's file name, and one outside this alphabet was committed, then failed its checkpoint with
+        # a bare ValueError, leaving an incident whose board, head and verify answered 500.
+        shown = incident_id[:70].encode("unicode_escape").decode("ascii")
+        raise TalkdownError(
+            "TD102", file=file, problem=f"incident id '{shown}' is not 1-64 letters, digits, '_', '.' or '-'"
+        )
     envelopes: list[Envelope] = []
     for index, item in enumerate(doc["events"], start=1):
         try:
