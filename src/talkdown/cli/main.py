@@ -80,7 +80,7 @@ def __getattr__(name: str) -> typer.Typer:
 
 def _log_internal_error(exc: BaseException) -> str:
     settings_dir = STATE.log_path()
-    settings_dir.parent.mkdir(parents=True, exist_ok=True)
+    settings_dir.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder, private as build_app makes it
     handler = logging.FileHandler(settings_dir, encoding="utf-8")
     log.addHandler(handler)
     log.error("internal error", exc_info=exc)
