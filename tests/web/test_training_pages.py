@@ -120,3 +120,20 @@ def test_the_session_list_names_each_sessions_trainee_and_status(console: Consol
     ended_row = next(r for r in rows if f"/training/{ended}" in r)
     assert "<td>negotiator</td>" in running_row and "<td>running</td>" in running_row  # trainee, status: absent
     assert "<td>team_leader</td>" in ended_row and "<td>unresolved</td>" in ended_row  # before, only titles
+
+
+def test_only_an_instructor_reads_the_scenario_of_a_session_from_an_instructors_own_file(
+    console: Console, tmp_path: Path
+) -> None:
+    # The session keeps the instructor's whole scenario in its log (source_meta.scenario_spec): the subject's
+    # dynamics, ending rules and every inject. GET /api/incidents/{id} handed it to the trainee as well.
+    own = tmp_path / "night_bridge.yaml"
+    shipped = (resources.files("talkdown.sim") / "scenarios" / "bridge.yaml").read_text(encoding="utf-8")
+    own.write_text(shipped.replace("id: bridge", "id: night_bridge", 1), encoding="utf-8")
+    session_id = train.start_session(console.app, scenario=str(own), allow_file=True).session_id
+    url = f"/api/incidents/{session_id}"
+    for role in (R.NEGOTIATOR, R.TEAM_LEADER, R.OBSERVER):
+        meta = console.client(role).get(url).json()["source_meta"]
+        assert "scenario_spec" not in meta and meta["scenario"] == "night_bridge", role
+    spec = console.client(R.INSTRUCTOR).get(url).json()["source_meta"]["scenario_spec"]
+    assert spec["id"] == "night_bridge" and "media_helicopter" in [i["id"] for i in spec["injects"]]
