@@ -7,8 +7,10 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -162,6 +164,36 @@ def test_serve_on_the_network_refuses_the_demo_account_while_it_has_the_publishe
     assert left_over.returncode == 8 and left_over.stderr.startswith("error[TD606]"), left_over.stderr
     assert "talkdown user password demo" in left_over.stderr and left_over.stdout == ""
     assert td("user", "list", "--json").stdout.count('"demo"') == 1  # nothing was created or loaded
+
+
+def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp_path: Path) -> None:
+    # A page whose name is re-resolved to 127.0.0.1 (DNS rebinding) reached the console as its own origin:
+    # sign-in and its throttle (a pause for 127.0.0.1 locks out everyone on the laptop) were open to it.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/login", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the console did not start"
+                with pytest.raises(subprocess.TimeoutExpired):  # still starting, not exited
+                    proc.wait(timeout=0.2)
+        ok = [httpx.get(f"{base}/login", headers={"host": h}).status_code for h in ("localhost:1", "[::1]:1")]
+        rebound = httpx.post(
+            f"{base}/api/session", json={"username": "a", "password": "b"}, headers={"host": f"evil.example:{port}"}
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert ok == [200, 200]
+    assert (rebound.status_code, rebound.json()["code"]) == (400, "TD112")
 
 
 def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: ignore[no-untyped-def]

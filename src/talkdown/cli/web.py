@@ -79,6 +79,7 @@ def serve(
             err=True,
         )
     os.environ["TALKDOWN_WEB_TLS"] = "1" if tls else "0"  # read by talkdown.web.app:create_app_from_env
+    os.environ["TALKDOWN_WEB_LOCAL"] = "1" if bind in LOOPBACK else "0"  # answer loopback names only (TD112)
     uvicorn.run(
         "talkdown.web.app:create_app_from_env",
         factory=True,

@@ -107,6 +107,47 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
+LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without its port: ``[::1]:8000`` is ``::1``.
+
+    >>> host_name("LocalHost:8000"), host_name("[::1]:8000"), host_name("127.0.0.1")
+    ('localhost', '::1', '127.0.0.1')
+    """
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.split(":", 1)[0]
+
+
+class LocalOnly:
+    """Pure ASGI middleware: on a console bound to loopback, refuse requests addressed to any other name (TD112).
+
+    Why: a page on any site can have its name re-resolved to 127.0.0.1 (DNS rebinding) and then talk to the
+    console as its own origin: no session cookie reaches it, but sign-in, the login throttle (a pause for
+    127.0.0.1 locks out everyone on this computer) and every public route do. The browser still sends that
+    page's name as Host, so answering only the loopback names closes it. ``--lan`` consoles answer any name:
+    their users reach them by an address or a name of the laptop.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+        if host_name(raw) not in LOCAL_NAMES:
+            request = Request(scope)
+            coded = TalkdownError("TD112", host=raw[:100])
+            await problems.coded_problem(request, request.app.state.templates, coded)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def start_analysis_worker(td: App, config: WebConfig) -> AnalysisWorker | None:
     """The live analysis worker for this console, or None: then lines are analysed in-process."""
     if not config.analysis_worker:
@@ -155,6 +196,8 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
     problems.install(web, templates)
 
     web.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    if config.local_only:
+        web.add_middleware(LocalOnly)
     web.add_middleware(SecurityHeaders, hsts=config.secure_cookies)  # added last: outermost, so on every answer
     api_commands, page_commands = commands.build_routers()
     for router in (
@@ -175,6 +218,7 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
 
 
 TLS_ENV = "TALKDOWN_WEB_TLS"
+LOCAL_ENV = "TALKDOWN_WEB_LOCAL"
 
 
 def create_app_from_env() -> FastAPI:
@@ -183,4 +227,5 @@ def create_app_from_env() -> FastAPI:
     Why a factory named by string: the CLI and the web layer are sibling edges that never import each
     other (CONVENTIONS §3); the CLI hands uvicorn this name and the settings travel in ``TALKDOWN_*``.
     """
-    return create_app(Settings(), config=WebConfig(secure_cookies=os.environ.get(TLS_ENV) == "1"))
+    config = WebConfig(secure_cookies=os.environ.get(TLS_ENV) == "1", local_only=os.environ.get(LOCAL_ENV) == "1")
+    return create_app(Settings(), config=config)

@@ -19,6 +19,9 @@ class WebConfig:
     its stream ends then rather than at the next page load. A request body over ``max_body_bytes`` is refused
     (413, TD111) before it is read: the largest entry the forms take is a few tens of kilobytes, and an
     unlimited body is read whole into memory, before sign-in for ``/login`` and ``/api/session``.
+    ``local_only`` (``talkdown serve`` on a loopback address) answers only requests addressed to 127.0.0.1,
+    localhost or [::1]: a web page whose name an attacker points at 127.0.0.1 (DNS rebinding) is then refused
+    instead of reaching the console as if from this computer.
     """
 
     secure_cookies: bool = False
@@ -29,3 +32,4 @@ class WebConfig:
     analysis_worker: bool = True
     session_check_s: float = 15.0
     max_body_bytes: int = 1_048_576
+    local_only: bool = False

@@ -25,8 +25,14 @@ from talkdown.services.wiring import DatabaseUnavailable, database_error
 
 log = logging.getLogger(__name__)
 
-STATUS_OVERRIDES = {"TD111": 413, "TD150": 401, "TD151": 401, "TD152": 403, "TD350": 403, "TD450": 429}
-TITLES = {401: "Not signed in", 403: "Forbidden", 413: "Request too large", 429: "Too many attempts"}
+STATUS_OVERRIDES = {"TD111": 413, "TD112": 400, "TD150": 401, "TD151": 401, "TD152": 403, "TD350": 403, "TD450": 429}
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Forbidden",
+    413: "Request too large",
+    429: "Too many attempts",
+}
 PROBLEM = "application/problem+json"
 
 
