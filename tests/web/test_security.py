@@ -190,3 +190,17 @@ def test_a_body_over_the_limit_is_refused_before_sign_in_whether_declared_or_str
     assert fine.status_code == 201
     new = accounts.list_audit(console.app, limit=10_000)[attempts:]
     assert [(r.action, r.outcome) for r in new] == [("login", "ok")]  # the refused bodies were never read
+
+
+def test_a_paused_sign_in_on_the_form_says_when_to_retry_as_the_api_does(console: Console) -> None:
+    client = _anonymous(console)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token is not None
+    form = {"username": "paused.form", "password": "wrong password!", "csrf_token": token.group(1)}
+    answers = [client.post("/login", data=form) for _ in range(accounts.MAX_USER_FAILURES + 1)]
+    api = client.post("/api/session", json={"username": "paused.form", "password": "wrong password!"})
+    paused = answers[-1]
+    assert [a.status_code for a in answers[-2:]] == [401, 429] and "TD450" in paused.text
+    assert api.status_code == 429
+    form_wait, api_wait = int(paused.headers["retry-after"]), int(api.headers["retry-after"])
+    assert 0 < form_wait <= accounts.FIRST_PAUSE.total_seconds() and abs(form_wait - api_wait) <= 1  # a second apart
