@@ -41,6 +41,7 @@ def verify_incident(app: App, ref: str) -> Verification:
     incident_id = _resolve_traced(app, ref)
     rows = app.store.load_rows(incident_id)
     envelopes: list[Envelope] = []
+    copy_problem: tuple[int, TalkdownError] | None = None  # the first row whose column copies differ
     for row in rows:
         try:
             env = parse_body(row.body, row.hash)
@@ -50,8 +51,13 @@ def verify_incident(app: App, ref: str) -> Verification:
             ) from exc
         if env.seq != row.seq or env.incident_id != incident_id:
             raise TalkdownError("TD501", incident_id=incident_id, seq=row.seq, problem="is stored under the wrong key")
+        differs = row.differing_column(env)
+        if differs is not None and copy_problem is None:
+            copy_problem = row.seq, _column_problem(incident_id, row.seq, *differs)
         envelopes.append(env)
     result = verify(envelopes, incident_id=incident_id)
+    if copy_problem is not None and (result.broken_seq is None or copy_problem[0] < result.broken_seq):
+        raise copy_problem[1]
     if not result.ok:
         raise TalkdownError("TD501", incident_id=incident_id, seq=result.broken_seq, problem=result.problem)
     checkpoint = app.store.latest_checkpoint(incident_id)
@@ -65,6 +71,16 @@ def verify_incident(app: App, ref: str) -> Verification:
                 "TD501", incident_id=incident_id, seq=checkpoint.seq, problem="differs from its recorded checkpoint"
             )
     return result
+
+
+def _column_problem(incident_id: str, seq: int, column: str, stored: str, expected: str) -> TalkdownError:
+    """TD501 for a row whose ``column`` no longer repeats its hashed body.
+
+    Why it is tampering although the app reads only the body: an auditor comparing the table (or a query on
+    ``kind``/``at``) sees the column, so an edit there would show a record the chain never vouched for.
+    """
+    problem = f"has its '{column}' column changed to {stored!r}; its hashed body says {expected!r}"
+    return TalkdownError("TD501", incident_id=incident_id, seq=seq, problem=problem, column=column)
 
 
 def _resolve_traced(app: App, ref: str) -> str:
