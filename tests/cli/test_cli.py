@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -303,3 +304,25 @@ def test_an_error_quoting_square_brackets_prints_them_instead_of_a_traceback(td,
     run = td("study", "analyze", str(tmp_path / "in"), "--out", str(tmp_path / "r.parquet"), "-w", "1", "--fast",
              ok=False)  # fmt: skip
     assert run.returncode == 3 and "[red]night.txt" in run.stderr
+
+
+def test_verify_head_and_show_with_json_print_one_json_error_on_stdout_and_keep_the_exit_code(  # type: ignore[no-untyped-def]
+    td, tmp_path: Path
+) -> None:
+    # A script reads stdout with a JSON parser: a broken chain printed nothing there, only the stderr line.
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    td("say", incident, "Curtis", "Stay back", "--role", "subject")
+    with sqlite3.connect(tmp_path / "data" / "talkdown.db") as db:  # as someone with raw database access
+        db.execute("DROP TRIGGER events_no_update")
+        db.execute("UPDATE events SET actor = 'user:mallory' WHERE incident_id = ? AND seq = 2", (incident,))
+    for command in ("verify", "head"):
+        failed = td(command, incident, "--json", ok=False)
+        assert failed.returncode == 7 and "TD501" in failed.stderr
+        doc = json.loads(failed.stdout)
+        assert (doc["ok"], doc["code"], doc["seq"], doc["column"]) == (False, "TD501", 2, "actor")
+        assert doc["incident_id"] == incident and "actor" in doc["problem"]
+    missing = td("incident", "show", "zz-none", "--json", ok=False)
+    assert missing.returncode == 4
+    assert json.loads(missing.stdout)["code"] == "TD201"
+    plain = td("verify", incident, ok=False)  # without --json stdout stays empty: the error is on stderr
+    assert (plain.returncode, plain.stdout) == (7, "")
