@@ -2,8 +2,9 @@
 
 Why localhost by default: the console holds an incident's record; serving it on a network must be a
 deliberate choice (``--lan``), and without TLS the session cookie would cross that network in clear, so
-``--lan`` without a certificate prints a warning. ``--demo`` is what ``make run`` uses: it records the demo
-incident (left open), analyses it, and makes sure a demo team-leader account exists.
+``--lan`` without a certificate prints a warning. ``--demo`` is what ``make run`` uses: it shows the demo
+incident (the open one if there is one, else a new copy left open; ``--fresh-demo`` always records a new
+copy), analyses it, and makes sure a demo team-leader account exists.
 """
 
 from __future__ import annotations
@@ -39,12 +40,17 @@ def serve(
     lan: bool = typer.Option(False, "--lan", help="Serve on all interfaces (0.0.0.0) for a command-post LAN."),
     tls_cert: Path | None = typer.Option(None, "--tls-cert", exists=True, dir_okay=False, help="PEM certificate."),
     tls_key: Path | None = typer.Option(None, "--tls-key", exists=True, dir_okay=False, help="PEM private key."),
-    demo: bool = typer.Option(False, "--demo", help="Load the demo incident and a demo account first."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Show the demo incident (reusing an open one) and make sure the demo account exists."
+    ),
+    fresh_demo: bool = typer.Option(
+        False, "--fresh-demo", help="Like --demo, but record a new copy of the demo incident even if one is open."
+    ),
 ) -> None:
     """Start the web console."""
     import uvicorn
 
-    from talkdown.services.demo import load_demo
+    from talkdown.services.demo import open_live_demo
     from talkdown.services.live import analyse_pending
 
     if (tls_cert is None) != (tls_key is None):
@@ -59,14 +65,17 @@ def serve(
     # the database's migration log.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scheme = "https" if tls else "http"
-    if demo:
-        incident_id = load_demo(app, close=False, live=True)
+    if demo or fresh_demo:
+        incident_id, reused = open_live_demo(app, fresh=fresh_demo)
         analyse_pending(app, incident_id)
         if app.accounts.find_user(DEMO_USER) is None:
             accounts.add_user(
                 app, username=DEMO_USER, role=accounts.AccountRole.TEAM_LEADER, password=DEMO_PASSWORD, by="system:demo"
             )
-        typer.echo(f"demo incident: {incident_id}")
+        if reused:
+            typer.echo(f"demo incident: {incident_id} (the open demo, reused; --fresh-demo records a new copy)")
+        else:
+            typer.echo(f"demo incident: {incident_id} (new)")
         typer.echo(f"console: {scheme}://{'127.0.0.1' if bind == '0.0.0.0' else bind}:{port}/incidents/{incident_id}")  # noqa: S104
         typer.echo(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}")
     else:
