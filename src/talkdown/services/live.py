@@ -21,7 +21,7 @@ from functools import cache
 from types import MappingProxyType
 
 from talkdown.doctrine.advisor import Advice
-from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics
+from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, shown_metrics
 from talkdown.doctrine.release_model import ReleaseEstimate, fitted
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import Channel, DemandCategory, Role
@@ -299,6 +299,7 @@ class Board:
     metrics: tuple[Metric, ...] = ()
     release: ReleaseEstimate | None = None
     metric_series: tuple[MetricPoint, ...] = ()
+    metrics_note: str = ""  # which metrics are left out and why (``doctrine.metrics.shown_metrics``)
 
 
 def stairway_now(state: IncidentState, annotations: dict[int, list[Annotation]]) -> tuple[str | None, int | None]:
@@ -324,6 +325,7 @@ def board_view(app: App, ref: str) -> Board:
     now = app.clock.now()
     # The seed-001 metrics come from logged events only (docs/metrics.md), so the panel needs no analysis.
     metrics, release = current_metrics(state, now)
+    shown, note = shown_metrics(metrics, state)
     series = metrics_over_time(app, incident_id)
     advice = current_advice(app, state, annotations)
-    return Board(state, annotations, advice, stage, seq, now, tuple(metrics), release, series)
+    return Board(state, annotations, advice, stage, seq, now, shown, release, series, note)
