@@ -359,3 +359,34 @@ def test_verify_head_and_show_with_json_print_one_json_error_on_stdout_and_keep_
     assert json.loads(missing.stdout)["code"] == "TD201"
     plain = td("verify", incident, ok=False)  # without --json stdout stays empty: the error is on stderr
     assert (plain.returncode, plain.stdout) == (7, "")
+
+
+BLANK_TEXT_COMMANDS = [
+    ("incident", "new", " \t "),
+    ("say", "{inc}", "Curtis", "   ", "--role", "subject"),
+    ("say", "{inc}", "  ", "Hello", "--role", "subject"),
+    ("party", "{inc}", "  ", "--role", "primary"),
+    ("demand", "add", "{inc}", "  "),
+    ("promise", "make", "{inc}", " "),
+    ("concession", "grant", "{inc}", "\t"),
+    ("hostage", "add", "{inc}", "  "),
+    ("intel", "{inc}", "  ", "--source", "neighbour"),
+    ("intel", "{inc}", "Owns a rifle", "--source", " "),
+    ("note", "{inc}", "   "),
+    ("correct", "{inc}", "3", "text", "  ", "--reason", "misheard"),
+    ("retract", "{inc}", "3", "--reason", "  "),
+    ("diplomatic", "stakeholder", "{inc}", "  ", "--kind", "government"),
+    ("diplomatic", "media", "{inc}", " ", "Live coverage"),
+]
+
+
+def test_a_required_text_of_spaces_only_is_refused_at_the_cli_as_in_the_console(td) -> None:  # type: ignore[no-untyped-def]
+    # The console and the API refused these (TD105, "must not be blank"); the CLI recorded them.
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    td("say", incident, "Curtis", "Stay back", "--role", "subject")
+    for args in BLANK_TEXT_COMMANDS:
+        refused = td(*(a.format(inc=incident) for a in args), ok=False)
+        assert refused.returncode == 3 and refused.stderr.startswith("error[TD105]"), (args, refused.stderr)
+        assert "must not be blank" in refused.stderr, args
+    assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 3  # nothing recorded
+    assert len(json.loads(td("incident", "list", "--json").stdout)) == 1
