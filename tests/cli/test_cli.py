@@ -157,8 +157,9 @@ def test_serve_on_the_network_refuses_the_demo_account_while_it_has_the_publishe
         return subprocess.run([sys.executable, "-m", "talkdown", *args], env=env, input=stdin,
                               capture_output=True, text=True, timeout=60)  # fmt: skip
 
-    fresh = td("serve", "--lan", "--demo", "--port", str(_free_port()))
-    assert fresh.returncode == 8 and fresh.stderr.startswith("error[TD606]"), fresh.stderr
+    for flag in ("--demo", "--fresh-demo"):
+        fresh = td("serve", "--lan", flag, "--port", str(_free_port()))
+        assert fresh.returncode == 8 and fresh.stderr.startswith("error[TD606]"), (flag, fresh.stderr)
     added = td("user", "add", "demo", "--role", "team_leader", "--password-stdin", stdin="talkdown-demo\n")
     assert added.returncode == 0, added.stderr
     left_over = td("serve", "--lan", "--port", str(_free_port()))

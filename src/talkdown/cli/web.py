@@ -60,7 +60,7 @@ def serve(
     _check_free(bind, port)
     app = STATE.app()
     if bind not in LOOPBACK:
-        _refuse_the_demo_password(app, demo=demo)
+        _refuse_the_demo_password(app, demo=demo or fresh_demo)
     # Configured after the checks, so a refusal is one error line (as for every other command), not preceded by
     # the database's migration log.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
