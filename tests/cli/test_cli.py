@@ -243,8 +243,9 @@ def test_entry_commands_print_what_they_recorded_as_json_for_scripts(td) -> None
     party = json.loads(td("party", incident, "Dana", "--role", "primary_negotiator", "--json").stdout)
     demand = json.loads(td("demand", "add", incident, "a car", "--from-seq", str(said["seq"]), "--json").stdout)
     closed = json.loads(td("incident", "close", incident, "--outcome", "negotiated_surrender", "--json").stdout)
-    assert set(said) == {"seq"} and set(party) == {"id"} and set(demand) == {"id", "seq"}
-    assert said["seq"] < demand["seq"] < closed["seq"] == json.loads(td("verify", incident, "--json").stdout)["events"]
+    assert set(said) == {"seq"} and set(party) == set(demand) == {"id", "seq"}  # README: the seq, and any new id
+    events = json.loads(td("verify", incident, "--json").stdout)["events"]
+    assert said["seq"] < party["seq"] < demand["seq"] < closed["seq"] == events
     board = json.loads(td("incident", "show", incident, "--json").stdout)
     assert demand["id"] in json.dumps(board) and party["id"] in json.dumps(board)
 

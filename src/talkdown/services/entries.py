@@ -130,10 +130,12 @@ def find_party(state: IncidentState, ref: str) -> str | None:
     return None
 
 
-def add_party(app: App, ref: str, *, name: str, role: Role = Role.UNKNOWN, party_id: str | None = None) -> str:
+def add_party(
+    app: App, ref: str, *, name: str, role: Role = Role.UNKNOWN, party_id: str | None = None
+) -> tuple[str, int]:
+    """The new party's id and the seq of its ``PartyAdded``, like every other entry that makes a record."""
     pid = party_id or new_id("p")
-    _record(app, ref, [_build(PartyAdded, party_id=pid, name=require_text(name, what="name"), role=role)])
-    return pid
+    return pid, _record(app, ref, [_build(PartyAdded, party_id=pid, name=require_text(name, what="name"), role=role)])
 
 
 def set_party_role(app: App, ref: str, *, party: str, role: Role) -> int:
