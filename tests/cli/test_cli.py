@@ -392,3 +392,42 @@ def test_a_required_text_of_spaces_only_is_refused_at_the_cli_as_in_the_console(
         assert "must not be blank" in refused.stderr, args
     assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 3  # nothing recorded
     assert len(json.loads(td("incident", "list", "--json").stdout)) == 1
+
+
+# Commands that write a file, serve, or migrate: they record no event, so no seq to print. Every other command
+# lists, shows or records something, and the README promises all of those a --json.
+NO_JSON = {("export",), ("report",), ("serve",), ("db", "upgrade"), ("study", "report")}
+
+
+def test_every_command_that_lists_shows_or_records_takes_json() -> None:
+    import typer
+
+    from talkdown.cli.main import full_app
+
+    def leaves(command: object, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], object]]:
+        children = getattr(command, "commands", None)
+        if children is None:
+            return [(path, command)]
+        return [leaf for name, child in sorted(children.items()) for leaf in leaves(child, (*path, name))]
+
+    without = [
+        " ".join(path)
+        for path, command in leaves(typer.main.get_command(full_app()), ())
+        if path not in NO_JSON and not any("--json" in p.opts for p in command.params)  # type: ignore[attr-defined]
+    ]
+    assert without == []
+
+
+def test_diplomatic_entries_and_injects_print_their_seq_as_json(td) -> None:  # type: ignore[no-untyped-def]
+    incident = json.loads(td("incident", "new", "Embassy", "--type", "diplomatic_state", "--json").stdout)[
+        "incident_id"
+    ]
+    un = json.loads(td("diplomatic", "stakeholder", incident, "UN", "--kind", "intermediary", "--json").stdout)
+    channel = json.loads(
+        td("diplomatic", "channel", incident, "Geneva talks", "--kind", "multilateral", "--with", "UN", "--json").stdout
+    )
+    assert set(un) == set(channel) == {"id", "seq"} and un["seq"] < channel["seq"]
+    session = td("train", "run", "bridge", "--script", os.devnull, "--json")
+    session_id = json.loads(session.stdout)["session_id"]
+    issued = json.loads(td("train", "inject", session_id, "media_helicopter", "--json").stdout)
+    assert issued == {"seq": json.loads(td("verify", session_id, "--json").stdout)["events"]}
