@@ -82,3 +82,13 @@ def test_docs_name_only_declared_extras() -> None:
         if not set(extra.split(",")) <= _declared_extras()
     }
     assert named == set()
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    """A TALKDOWN_* variable changes where the record goes or who it names; a user can only set what is written."""
+    from talkdown.settings import Settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [
+        f"TALKDOWN_{name.upper()}" for name in Settings.model_fields if f"TALKDOWN_{name.upper()}" not in readme
+    ] == []
