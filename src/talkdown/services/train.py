@@ -12,7 +12,6 @@ the end of the session) are appended together, so a crash never leaves a line wi
 
 from __future__ import annotations
 
-import importlib
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -39,6 +38,7 @@ from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
 from talkdown.services.incidents import list_incidents, resolve_incident_id
+from talkdown.services.pdf import html_to_pdf
 from talkdown.services.wiring import App
 from talkdown.sim.debrief import Debrief, SessionSummary, build_debrief, render_html
 from talkdown.sim.engine import VERSION, Effect, SimulatedSubject, turn_rng
@@ -412,16 +412,9 @@ def export_html(app: App, ref: str) -> str:
 
 
 def export_pdf(app: App, ref: str) -> bytes:
-    """PDF via WeasyPrint (optional dependency); TD701 names the extra when it is missing."""
-    document = export_html(app, ref)
-    try:
-        weasyprint = importlib.import_module("weasyprint")
-    except ImportError as exc:  # OSError too: WeasyPrint raises it when the pango libraries are missing
-        raise TalkdownError("TD701", feature="PDF export of the debrief", extra="report") from exc
-    except OSError as exc:
-        raise TalkdownError("TD701", feature="PDF export (needs Debian's pango libraries)", extra="report") from exc
-    pdf: bytes = weasyprint.HTML(string=document).write_pdf()
-    return pdf
+    """PDF via WeasyPrint, through the report's guard (``services/pdf.py``: TD740 naming the pip package and
+    Debian's pango libraries, which a missing extra alone would not explain)."""
+    return html_to_pdf(export_html(app, ref))
 
 
 def replay_session(app: App, ref: str) -> list[str]:
