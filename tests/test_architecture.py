@@ -92,3 +92,17 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     assert [
         f"TALKDOWN_{name.upper()}" for name in Settings.model_fields if f"TALKDOWN_{name.upper()}" not in readme
     ] == []
+
+
+def test_architecture_md_names_every_module_of_services() -> None:
+    """The one-page map is 'kept true': a module it does not name is one a reader cannot find from it."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_*]+)(?:\.py)?`", page))
+    missing = [
+        path.stem
+        for path in sorted((SRC / "services").glob("*.py"))
+        if path.stem != "__init__"
+        and path.stem not in named
+        and not (path.stem.startswith("_corpus_") and "_corpus_*" in named)
+    ]
+    assert missing == []
