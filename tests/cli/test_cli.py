@@ -431,3 +431,20 @@ def test_diplomatic_entries_and_injects_print_their_seq_as_json(td) -> None:  # 
     session_id = json.loads(session.stdout)["session_id"]
     issued = json.loads(td("train", "inject", session_id, "media_helicopter", "--json").stdout)
     assert issued == {"seq": json.loads(td("verify", session_id, "--json").stdout)["events"]}
+
+
+def test_analyze_reads_a_spoken_clock_time_on_the_talkdown_timezone_wall_clock(tmp_path: Path) -> None:
+    """'until nine' with no --at is read against now on TALKDOWN_TIMEZONE's clock, as the README says times are,
+    not on this computer's (a UTC laptop read it as nine UTC: 3 or 4 pm in Chicago)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_TIMEZONE": "America/Chicago"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "talkdown", "analyze", "You have until nine or he gets hurt.", "--fast", "--json"],
+        env={**env, "TZ": "UTC"}, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    [due] = [a["detail"]["due_at"] for a in json.loads(proc.stdout)["annotations"] if a["label"] == "deadline"]
+    on_the_wall = datetime.fromisoformat(due).astimezone(ZoneInfo("America/Chicago"))
+    assert (on_the_wall.hour, on_the_wall.minute) in {(9, 0), (21, 0)}

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from talkdown.analysis.base import Side, Turn
-from talkdown.cli.state import iso_time, json_option
+from talkdown.cli.state import STATE, iso_time, json_option
 from talkdown.domain.clock import SystemClock
 from talkdown.errors import TalkdownError
 from talkdown.services.evaluate import (
@@ -108,7 +108,9 @@ def analyze_command(
     incident: str | None = typer.Option(None, "--incident", help="Annotate every utterance of an incident."),
     fast: bool = typer.Option(False, "--fast", help="Rules only: no learned models (very old laptops)."),
     at: str | None = typer.Option(
-        None, "--at", help="When it was said, ISO 8601 with zone (default: now, in this computer's zone)."
+        None,
+        "--at",
+        help="When it was said, ISO 8601 with zone (default: now, in TALKDOWN_TIMEZONE or this computer's).",
     ),
 ) -> None:
     """Analyse one utterance: labels with their evidence highlighted, and which analysers and models ran.
@@ -124,8 +126,8 @@ def analyze_command(
 
         text = decode(sys.stdin.buffer.read(), file="standard input").rstrip("\n")
     window = _read_context(context) if context is not None else ()
-    # in this computer's zone: "6pm" as the user means it
-    said = iso_time(at) if at is not None else SystemClock().now().astimezone()
+    # on the team's wall clock (TALKDOWN_TIMEZONE, else this computer's): "6pm" as the user means it
+    said = iso_time(at) if at is not None else SystemClock().now().astimezone(STATE.settings().display_zone)
     result = analyze_text(text, side=as_.value, window=window, fast=fast, at=said)
     if json_out:
         doc = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import tzinfo
 
 from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.pipeline import Pipeline
@@ -44,15 +45,20 @@ def side_of(state: IncidentState, utt: Utterance) -> Side:
     return "party" if party.role is not Role.UNKNOWN else "unknown"
 
 
-def turns_of(state: IncidentState) -> list[tuple[Turn, Context]]:
-    """Each live (not retracted) utterance as the analysers see it, with a window of the turns before it."""
+def turns_of(state: IncidentState, zone: tzinfo | None) -> list[tuple[Turn, Context]]:
+    """Each live (not retracted) utterance as the analysers see it, with a window of the turns before it.
+
+    ``zone`` is the team's wall clock (``Settings.display_zone``: ``TALKDOWN_TIMEZONE``, else this computer's,
+    ``None``). A clock time he says ("until nine") is read against the moment on that clock, as the boards show
+    it and as a typed ``--at 9pm`` is read; against the UTC instant, "nine" was nine UTC.
+    """
     turns: list[Turn] = []
     out: list[tuple[Turn, Context]] = []
     for utt in state.utterances:
         if utt.retracted:
             continue
         turn = Turn(text=utt.text, side=side_of(state, utt), at=utt.when, seq=utt.seq, speaker=utt.speaker)
-        out.append((turn, Context(window=tuple(turns[-WINDOW:]), reference_time=utt.when)))
+        out.append((turn, Context(window=tuple(turns[-WINDOW:]), reference_time=utt.when.astimezone(zone))))
         turns.append(turn)
     return out
 
@@ -74,7 +80,7 @@ def annotate_incident(
     wanted = versions(pipe)
     state = app.recorder.current(incident_id)
     done = app.annotations.analysed(incident_id, wanted)
-    todo = [(t, c) for t, c in turns_of(state) if t.seq not in done]
+    todo = [(t, c) for t, c in turns_of(state, app.settings.display_zone) if t.seq not in done]
     batch: list[tuple[int, tuple[Annotation, ...]]] = []
     for index, (turn, ctx) in enumerate(todo, start=1):
         assert turn.seq is not None  # noqa: S101  # turns_of always sets it

@@ -223,7 +223,9 @@ def analyse_pending(app: App, incident_id: str) -> int:
         pipe = live_pipeline()
         state = app.recorder.current(incident_id)
         done = app.annotations.analysed(incident_id, versions(pipe))
-        todo = [(t, c) for t, c in turns_of(state) if t.seq is not None and t.seq not in done]
+        todo = [
+            (t, c) for t, c in turns_of(state, app.settings.display_zone) if t.seq is not None and t.seq not in done
+        ]
         batch = [(t.seq, pipe.run(t, c)) for t, c in todo if t.seq is not None]
         app.annotations.add(incident_id, batch)
         return len(batch)
