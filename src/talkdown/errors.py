@@ -37,7 +37,7 @@ CODES: dict[str, str] = {
     "TD101": "{file} line {line}: {problem}. Fix the line; nothing was imported.",
     "TD102": "{file}: {problem}. Nothing was imported.",
     "TD103": "{file}: not valid UTF-8 (byte {offset}); it looks like {guess}. "
-    "Re-save it as UTF-8 or pass --encoding {guess}. Nothing was imported.",
+    "Re-save it as UTF-8{hint}. Nothing was imported.",
     "TD104": "{file} line {line}: '{value}' is not a valid time stamp ({expected}). "
     "Fix or remove the line; nothing was imported.",
     "TD105": "'{value}' is not a valid {what}: {problem}.",
