@@ -106,3 +106,9 @@ def test_architecture_md_names_every_module_of_services() -> None:
         and not (path.stem.startswith("_corpus_") and "_corpus_*" in named)
     ]
     assert missing == []
+
+
+def test_the_readme_lists_every_extra_with_what_it_installs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = readme[readme.index("Extras: ") :].split("\n\n", 1)[0]
+    assert set(re.findall(r"`\[([a-z]+)\]`", paragraph)) == _declared_extras()
