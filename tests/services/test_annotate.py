@@ -53,6 +53,38 @@ def test_a_new_utterance_is_analysed_on_the_next_run(app: App, incident: str) ->
     assert ("talkdown_cue", "weapon") in {(a.family, a.label) for a in results[seq]}
 
 
+def _cues(results: dict[int, list[Annotation]], seq: int) -> set[str]:
+    return {a.label for a in results[seq] if a.family == "talkdown_cue"}
+
+
+def test_a_corrected_line_is_analysed_again_and_its_old_analysis_is_no_longer_its_own(app: App, incident: str) -> None:
+    # Keyed by seq alone, a line corrected from "kill myself" to "grab a smoke" kept its suicide cue on the board,
+    # in analyze --incident and in the API, while the advice (computed afresh) said nothing.
+    seq = entries.say(app, incident, speaker="Curtis", text="I'm going to kill myself tonight.")
+    assert "suicide_cue" in _cues(annotate.annotate_incident(app, incident), seq)
+    assert "suicide_cue" in _cues(live.annotations_of(app, incident), seq)
+    entries.correct_entry(
+        app, incident, ref_seq=seq, field="text", value="I'm going to grab a smoke.", reason="misheard"
+    )
+    assert "suicide_cue" not in _cues(annotate.annotate_incident(app, incident), seq)
+    assert "suicide_cue" not in _cues(live.annotations_of(app, incident, [seq]), seq)
+    assert "suicide_cue" not in _cues(live.annotations_of(app, incident), seq)
+    entries.correct_entry(
+        app, incident, ref_seq=seq, field="text", value="I'm going to kill myself tonight.", reason="x"
+    )
+    assert "suicide_cue" in _cues(annotate.annotate_incident(app, incident), seq)  # the first rows are its own again
+
+
+def test_a_role_given_to_the_speaker_has_his_lines_analysed_as_that_side(app: App, incident: str) -> None:
+    entries.add_party(app, incident, name="Voice", role=Role.UNKNOWN)
+    seq = entries.say(app, incident, speaker="Voice", text="You have until nine or I shoot the hostage.")
+    live.analyse_pending(app, incident)
+    assert "threat" not in _cues(live.annotations_of(app, incident), seq)  # an unknown speaker's cues are not read
+    entries.set_party_role(app, incident, party="Voice", role=Role.SUBJECT)
+    live.analyse_pending(app, incident)
+    assert "threat" in _cues(live.annotations_of(app, incident), seq)
+
+
 def test_a_clock_time_he_says_is_read_on_the_teams_wall_clock(tmp_path: Path, clock: FixedClock) -> None:
     """The README: times are shown, and a typed clock time is read, in TALKDOWN_TIMEZONE. A clock time the subject
     said was read against the line's UTC instant instead, so 'until nine' said at 14:42 in Chicago became 21:00
@@ -77,4 +109,4 @@ def test_a_clock_time_he_says_is_read_on_the_teams_wall_clock(tmp_path: Path, cl
 
 def _analysed_by_the_console(app: App, incident_id: str) -> dict[int, list[Annotation]]:
     live.analyse_pending(app, incident_id)
-    return app.annotations.list(incident_id, annotate.versions(annotate.live_pipeline()))
+    return live.annotations_of(app, incident_id)
