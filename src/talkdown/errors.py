@@ -37,7 +37,7 @@ CODES: dict[str, str] = {
     "TD101": "{file} line {line}: {problem}. Fix the line; nothing was imported.",
     "TD102": "{file}: {problem}. Nothing was imported.",
     "TD103": "{file}: not valid UTF-8 (byte {offset}); it looks like {guess}. "
-    "Re-save it as UTF-8 or pass --encoding {guess}. Nothing was imported.",
+    "Re-save it as UTF-8{hint}. Nothing was imported.",
     "TD104": "{file} line {line}: '{value}' is not a valid time stamp ({expected}). "
     "Fix or remove the line; nothing was imported.",
     "TD105": "'{value}' is not a valid {what}: {problem}.",
@@ -47,6 +47,10 @@ CODES: dict[str, str] = {
     "TD109": "Argument {position} ('{shown}') is not UTF-8 text: {byte} cannot be read. "
     "Type it again in a UTF-8 terminal (e.g. LANG=C.UTF-8).",
     "TD110": "Cannot write {file}: {problem}. Nothing was written there; give another path.",
+    "TD112": "This console serves this computer only (127.0.0.1 or localhost); the request was addressed to "
+    "'{host}'. Open it as http://127.0.0.1 or http://localhost with its port, or serve it with --lan.",
+    "TD111": "The request is larger than the console's limit of {limit} bytes; nothing was read or saved. "
+    "Send less (a line or an entry is at most a few thousand characters).",
     "TD120": "Case file {file}: {problem}. Nothing was imported.",
     "TD121": "No transcripts found for '{pattern}': give files, folders or quoted globs (e.g. 'calls/*.vtt').",
     "TD122": "{file}: not a ConvoKit corpus ({problem}). "
@@ -110,6 +114,9 @@ CODES: dict[str, str] = {
     "TD604": "Database '{url}' did not answer: {problem}. Nothing was saved; check that it is running and "
     "writable, then retry.",
     "TD605": "Cannot listen on {host}:{port}: {problem}. Stop what is using it, or choose another --port or --host.",
+    "TD606": "Serving on the network, account '{username}' would sign in with the published demo password, as "
+    "{role}. Give it a new password ('talkdown user password {username}') or disable it ('talkdown user disable "
+    "{username}'); --demo serves on localhost only.",
     "TD620": "Your case library file {file}: {problem}. Fix or remove the file.",
     "TD621": "Dask scheduler {address} cannot be reached: {problem}. Check the address, or run without --scheduler.",
     "TD630": "The response realizer at {url} failed: {problem}. Check the URL or run without --llm-url.",

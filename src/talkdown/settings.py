@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=lambda: user_data_path("talkdown", appauthor=False))
     database_url: str | None = None
     checkpoint_dir: Path | None = None
-    actor: str = Field(default_factory=_default_actor)
+    actor: str = Field(default_factory=_default_actor, min_length=1, max_length=200)
+    """Who records the events this process writes (``user:<name>``), on every event; unset: the login name.
+    The bounds are the log's (``domain/log.py``), so a bad value is refused here, before anything is opened."""
     extra_models: Path | None = None
     """Folder of separately licensed models (``esconv-strategy/``); unset: a source checkout's ``models-extra/``."""
     encoder_threads: int | None = Field(default=None, ge=1)

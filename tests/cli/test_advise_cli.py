@@ -73,7 +73,9 @@ def test_metrics_and_report_render_the_seven_metrics_and_a_self_contained_page(d
     data = json.loads(result.output)
     assert len(data["metrics"]) == 7 and data["metric_series"] and data["indicator_series"]
     text = RUNNER.invoke(cli, ["metrics", demo]).output
-    assert "Hostage Well-being Index" in text and "Diplomatic Relations Impact" in text
+    assert "Hostage Well-being Index" in text and "Concession Level" in text
+    assert [m["applies"] for m in data["metrics"]] == [True] * 4 + [False] * 3  # the demo is a barricade
+    assert "left out" in text  # the table says why the diplomatic three are not in it
     out = tmp_path / "report.html"
     written = RUNNER.invoke(cli, ["report", demo, "--html", str(out)])
     assert written.exit_code == 0, written.output

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -138,6 +141,96 @@ def test_serve_on_a_port_in_use_says_so_before_starting(tmp_path: Path) -> None:
     assert f"127.0.0.1:{port}" in proc.stderr and proc.stdout == ""  # no console address for a console not started
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_on_the_network_refuses_the_demo_account_while_it_has_the_published_password(tmp_path: Path) -> None:
+    # `make run` (serve --demo) leaves a team leader demo / talkdown-demo in the database; a later
+    # `serve --lan` served it to the whole network, where anyone could sign in with the README's password.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+
+    def td(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "talkdown", *args], env=env, input=stdin,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+
+    for flag in ("--demo", "--fresh-demo"):
+        fresh = td("serve", "--lan", flag, "--port", str(_free_port()))
+        assert fresh.returncode == 8 and fresh.stderr.startswith("error[TD606]"), (flag, fresh.stderr)
+    added = td("user", "add", "demo", "--role", "team_leader", "--password-stdin", stdin="talkdown-demo\n")
+    assert added.returncode == 0, added.stderr
+    left_over = td("serve", "--lan", "--port", str(_free_port()))
+    assert left_over.returncode == 8 and left_over.stderr.startswith("error[TD606]"), left_over.stderr
+    assert "talkdown user password demo" in left_over.stderr and left_over.stdout == ""
+    assert td("user", "list", "--json").stdout.count('"demo"') == 1  # nothing was created or loaded
+
+
+def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp_path: Path) -> None:
+    # A page whose name is re-resolved to 127.0.0.1 (DNS rebinding) reached the console as its own origin:
+    # sign-in and its throttle (a pause for 127.0.0.1 locks out everyone on the laptop) were open to it.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/login", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the console did not start"
+                with pytest.raises(subprocess.TimeoutExpired):  # still starting, not exited
+                    proc.wait(timeout=0.2)
+        ok = [httpx.get(f"{base}/login", headers={"host": h}).status_code for h in ("localhost:1", "[::1]:1")]
+        rebound = httpx.post(
+            f"{base}/api/session", json={"username": "a", "password": "b"}, headers={"host": f"evil.example:{port}"}
+        )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert ok == [200, 200]
+    assert (rebound.status_code, rebound.json()["code"]) == (400, "TD112")
+
+
+def _serve_demo_once(env: dict[str, str], *flags: str) -> list[str]:
+    """Start ``talkdown serve`` as ``make run`` does, read what it prints up to the login line, then stop it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = [sys.executable, "-m", "talkdown", "serve", "--port", str(port), *flags]
+    proc = subprocess.Popen(args, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline().strip() for _ in range(3)]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    return lines
+
+
+def test_serve_demo_reuses_the_open_demo_at_each_start_and_fresh_demo_adds_one(tmp_path: Path) -> None:
+    # Every `make run` recorded another copy of the demo incident, so the list filled with identical demos.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    first = _serve_demo_once(env, "--demo")
+    second = _serve_demo_once(env, "--demo")
+    assert first[0].endswith("(new)") and first[2] == "demo login: demo / talkdown-demo"
+    demo_id = first[0].split()[2]
+    assert second[0].startswith(f"demo incident: {demo_id} (the open demo, reused;")
+    assert f"/incidents/{demo_id}" in second[1]
+    fresh = _serve_demo_once(env, "--fresh-demo")
+    assert fresh[0].endswith("(new)") and fresh[0].split()[2] != demo_id
+    listed = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list", "--json"], env=env,
+                            capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    assert len(json.loads(listed.stdout)) == 2
+
+
 def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: ignore[no-untyped-def]
     incident = td("demo").stdout.strip()
     assert json.loads(td("verify", incident, "--json").stdout)["ok"] is True
@@ -150,8 +243,9 @@ def test_entry_commands_print_what_they_recorded_as_json_for_scripts(td) -> None
     party = json.loads(td("party", incident, "Dana", "--role", "primary_negotiator", "--json").stdout)
     demand = json.loads(td("demand", "add", incident, "a car", "--from-seq", str(said["seq"]), "--json").stdout)
     closed = json.loads(td("incident", "close", incident, "--outcome", "negotiated_surrender", "--json").stdout)
-    assert set(said) == {"seq"} and set(party) == {"id"} and set(demand) == {"id", "seq"}
-    assert said["seq"] < demand["seq"] < closed["seq"] == json.loads(td("verify", incident, "--json").stdout)["events"]
+    assert set(said) == {"seq"} and set(party) == set(demand) == {"id", "seq"}  # README: the seq, and any new id
+    events = json.loads(td("verify", incident, "--json").stdout)["events"]
+    assert said["seq"] < party["seq"] < demand["seq"] < closed["seq"] == events
     board = json.loads(td("incident", "show", incident, "--json").stdout)
     assert demand["id"] in json.dumps(board) and party["id"] in json.dumps(board)
 
@@ -245,3 +339,112 @@ def test_an_error_quoting_square_brackets_prints_them_instead_of_a_traceback(td,
     run = td("study", "analyze", str(tmp_path / "in"), "--out", str(tmp_path / "r.parquet"), "-w", "1", "--fast",
              ok=False)  # fmt: skip
     assert run.returncode == 3 and "[red]night.txt" in run.stderr
+
+
+def test_verify_head_and_show_with_json_print_one_json_error_on_stdout_and_keep_the_exit_code(  # type: ignore[no-untyped-def]
+    td, tmp_path: Path
+) -> None:
+    # A script reads stdout with a JSON parser: a broken chain printed nothing there, only the stderr line.
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    td("say", incident, "Curtis", "Stay back", "--role", "subject")
+    with sqlite3.connect(tmp_path / "data" / "talkdown.db") as db:  # as someone with raw database access
+        db.execute("DROP TRIGGER events_no_update")
+        db.execute("UPDATE events SET actor = 'user:mallory' WHERE incident_id = ? AND seq = 2", (incident,))
+    for command in ("verify", "head"):
+        failed = td(command, incident, "--json", ok=False)
+        assert failed.returncode == 7 and "TD501" in failed.stderr
+        doc = json.loads(failed.stdout)
+        assert (doc["ok"], doc["code"], doc["seq"], doc["column"]) == (False, "TD501", 2, "actor")
+        assert doc["incident_id"] == incident and "actor" in doc["problem"]
+    missing = td("incident", "show", "zz-none", "--json", ok=False)
+    assert missing.returncode == 4
+    assert json.loads(missing.stdout)["code"] == "TD201"
+    plain = td("verify", incident, ok=False)  # without --json stdout stays empty: the error is on stderr
+    assert (plain.returncode, plain.stdout) == (7, "")
+
+
+BLANK_TEXT_COMMANDS = [
+    ("incident", "new", " \t "),
+    ("say", "{inc}", "Curtis", "   ", "--role", "subject"),
+    ("say", "{inc}", "  ", "Hello", "--role", "subject"),
+    ("party", "{inc}", "  ", "--role", "primary"),
+    ("demand", "add", "{inc}", "  "),
+    ("promise", "make", "{inc}", " "),
+    ("concession", "grant", "{inc}", "\t"),
+    ("hostage", "add", "{inc}", "  "),
+    ("intel", "{inc}", "  ", "--source", "neighbour"),
+    ("intel", "{inc}", "Owns a rifle", "--source", " "),
+    ("note", "{inc}", "   "),
+    ("correct", "{inc}", "3", "text", "  ", "--reason", "misheard"),
+    ("retract", "{inc}", "3", "--reason", "  "),
+    ("diplomatic", "stakeholder", "{inc}", "  ", "--kind", "government"),
+    ("diplomatic", "media", "{inc}", " ", "Live coverage"),
+]
+
+
+def test_a_required_text_of_spaces_only_is_refused_at_the_cli_as_in_the_console(td) -> None:  # type: ignore[no-untyped-def]
+    # The console and the API refused these (TD105, "must not be blank"); the CLI recorded them.
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    td("say", incident, "Curtis", "Stay back", "--role", "subject")
+    for args in BLANK_TEXT_COMMANDS:
+        refused = td(*(a.format(inc=incident) for a in args), ok=False)
+        assert refused.returncode == 3 and refused.stderr.startswith("error[TD105]"), (args, refused.stderr)
+        assert "must not be blank" in refused.stderr, args
+    assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 3  # nothing recorded
+    assert len(json.loads(td("incident", "list", "--json").stdout)) == 1
+
+
+# Commands that write a file, serve, or migrate: they record no event, so no seq to print. Every other command
+# lists, shows or records something, and the README promises all of those a --json.
+NO_JSON = {("export",), ("report",), ("serve",), ("db", "upgrade"), ("study", "report")}
+
+
+def test_every_command_that_lists_shows_or_records_takes_json() -> None:
+    import typer
+
+    from talkdown.cli.main import full_app
+
+    def leaves(command: object, path: tuple[str, ...]) -> list[tuple[tuple[str, ...], object]]:
+        children = getattr(command, "commands", None)
+        if children is None:
+            return [(path, command)]
+        return [leaf for name, child in sorted(children.items()) for leaf in leaves(child, (*path, name))]
+
+    without = [
+        " ".join(path)
+        for path, command in leaves(typer.main.get_command(full_app()), ())
+        if path not in NO_JSON and not any("--json" in p.opts for p in command.params)  # type: ignore[attr-defined]
+    ]
+    assert without == []
+
+
+def test_diplomatic_entries_and_injects_print_their_seq_as_json(td) -> None:  # type: ignore[no-untyped-def]
+    incident = json.loads(td("incident", "new", "Embassy", "--type", "diplomatic_state", "--json").stdout)[
+        "incident_id"
+    ]
+    un = json.loads(td("diplomatic", "stakeholder", incident, "UN", "--kind", "intermediary", "--json").stdout)
+    channel = json.loads(
+        td("diplomatic", "channel", incident, "Geneva talks", "--kind", "multilateral", "--with", "UN", "--json").stdout
+    )
+    assert set(un) == set(channel) == {"id", "seq"} and un["seq"] < channel["seq"]
+    session = td("train", "run", "bridge", "--script", os.devnull, "--json")
+    session_id = json.loads(session.stdout)["session_id"]
+    issued = json.loads(td("train", "inject", session_id, "media_helicopter", "--json").stdout)
+    assert issued == {"seq": json.loads(td("verify", session_id, "--json").stdout)["events"]}
+
+
+def test_analyze_reads_a_spoken_clock_time_on_the_talkdown_timezone_wall_clock(tmp_path: Path) -> None:
+    """'until nine' with no --at is read against now on TALKDOWN_TIMEZONE's clock, as the README says times are,
+    not on this computer's (a UTC laptop read it as nine UTC: 3 or 4 pm in Chicago)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_TIMEZONE": "America/Chicago"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "talkdown", "analyze", "You have until nine or he gets hurt.", "--fast", "--json"],
+        env={**env, "TZ": "UTC"}, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    [due] = [a["detail"]["due_at"] for a in json.loads(proc.stdout)["annotations"] if a["label"] == "deadline"]
+    on_the_wall = datetime.fromisoformat(due).astimezone(ZoneInfo("America/Chicago"))
+    assert (on_the_wall.hour, on_the_wall.minute) in {(9, 0), (21, 0)}

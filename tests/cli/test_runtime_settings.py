@@ -52,3 +52,14 @@ def test_a_chunk_configures_the_worker_that_runs_it_and_its_pipeline_follows(tmp
     analyze_chunk(chunk)
     assert current() == chunk.runtime
     assert pipeline() is not default  # rebuilt: the extra-models folder is read when a pipeline is built
+
+
+@pytest.mark.parametrize("value", ["", "user:" + "x" * 200])
+def test_an_actor_no_log_can_hold_is_a_clear_error_before_anything_is_recorded(tmp_path: Path, value: str) -> None:
+    """Every event carries the actor (1-200 characters); an empty TALKDOWN_ACTOR was an internal error at the
+    first entry, after the incident had been looked up, instead of a line naming the variable."""
+    env = {"TALKDOWN_ACTOR": value, "TALKDOWN_DATA_DIR": str(tmp_path)}
+    result = RUNNER.invoke(app, ["incident", "new", "Elm St"], env=env)
+    assert isinstance(result.exception, TalkdownError), result.output
+    assert result.exception.code == "TD105" and "TALKDOWN_ACTOR" in result.exception.message
+    assert not (tmp_path / "talkdown.db").exists()

@@ -371,3 +371,38 @@ def test_a_session_ended_by_the_instructor_ends_the_chat_with_its_summary(env: d
         subprocess.run(["tmux", "kill-session", "-t", session], check=False)
     assert "exit=0" in screen and "ended meanwhile" in screen  # error[TD331], exit 5 and no summary, before
     assert "Outcome: unresolved. The session was stopped after 0 exchanges: class over." in screen
+
+
+NO_PANGO = """\
+import sys
+
+
+class NoPango:  # WeasyPrint installed, Debian's pango not: its import raises OSError, as on a bare laptop
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return None
+
+
+sys.meta_path.insert(0, NoPango())
+sys.argv = ["talkdown", *sys.argv[1:]]
+from talkdown.cli.main import run
+
+run()
+"""
+
+
+def test_a_debrief_pdf_names_the_packages_to_install_like_the_report_does(env: dict[str, str], tmp_path: Path) -> None:
+    """The debrief said TD701 'pip install talkdown[report]' when pango was missing, which installs nothing that
+    helps; the report's guard (TD740) names the Debian packages. Both PDFs now go through that one guard."""
+    session = json.loads(_td(env, "train", "run", "bridge", "--script", os.devnull, "--json").stdout)["session_id"]
+    pdf = tmp_path / "debrief.pdf"
+    proc = subprocess.run(
+        [sys.executable, "-c", NO_PANGO, "train", "debrief", session, "--pdf", str(pdf)],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 9 and proc.stderr.startswith("error[TD740]"), proc.stderr
+    assert "libpango-1.0-0" in proc.stderr and not pdf.exists()
+    pytest.importorskip("weasyprint")
+    _td(env, "train", "debrief", session, "--pdf", str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF")

@@ -6,7 +6,7 @@ import math
 from datetime import timedelta
 
 from talkdown.doctrine.indicators import indicator_series
-from talkdown.doctrine.metrics import current_metrics, metric_series
+from talkdown.doctrine.metrics import DIPLOMATIC_METRICS, current_metrics, metric_series, shown_metrics
 from talkdown.domain.enums import (
     ChannelKind,
     DemandCategory,
@@ -130,3 +130,30 @@ def test_outbursts_per_subject_turn_fall_as_he_calms_down() -> None:
     s.at(4).say("subj", "She's eleven. She likes horses.")
     values = [p.values["outbursts"] for p in indicator_series(s.envelopes, s.annotations())]
     assert values == [4.0, 2.0, 4 / 3]  # the hell, "!!", I SAID BACK OFF, "!"; then calm turns dilute the mean
+
+
+def _shown(s: Script) -> tuple[list[str], str]:
+    state = replay(s.envelopes)
+    metrics, _ = current_metrics(state, T0)
+    shown, note = shown_metrics(metrics, state)
+    return [m.id for m in shown], note
+
+
+def test_a_barricade_with_no_diplomatic_entry_leaves_out_the_three_diplomatic_metrics_and_says_why() -> None:
+    ids, note = _shown(Script(incident_type=IncidentType.BARRICADE))
+    assert ids == ["hostage_wellbeing", "negotiation_duration_h", "concession_level", "release_probability"]
+    assert note.startswith("International Support, Media Exposure and Diplomatic Relations Impact are left out")
+    assert "kidnap-abroad and state-level" in note and "barricade" in note
+
+
+def test_kidnap_and_state_level_incidents_show_all_seven_metrics() -> None:
+    for kind in (IncidentType.KIDNAP_FOR_RANSOM, IncidentType.DIPLOMATIC_STATE, IncidentType.TERRORIST):
+        ids, note = _shown(Script(incident_type=kind))
+        assert set(DIPLOMATIC_METRICS) <= set(ids) and note == ""
+
+
+def test_a_diplomatic_entry_logged_on_any_incident_brings_the_metrics_back() -> None:
+    s = Script(incident_type=IncidentType.BARRICADE)
+    s.log(MediaEventRecorded(media_id="m1", outlet="TV", description="Live coverage", reach=4))
+    ids, note = _shown(s)
+    assert len(ids) == 7 and note == ""

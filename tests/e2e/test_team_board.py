@@ -171,6 +171,25 @@ def test_the_team_records_parties_ledger_and_hostages_from_the_board(browser: Br
     expect(scribe.locator("#panel-hostages .hostage .badge.cond")).to_have_text("injured")
     state = incidents.get_incident(live.app, incident_id)
     assert [h.condition.value for h in state.hostages.values()] == ["injured"]
+
+    # A release cannot be undone: one click only opens the confirmation, a second one records it.
+    hostages = leader.locator("#panel-hostages")
+    expect(observer.locator("#panel-hostages").get_by_text("Released…")).to_be_hidden()
+    expect(hostages.get_by_role("button", name="Confirm release of Maria")).to_be_hidden()
+    hostages.get_by_text("Released…").click()
+    confirm = hostages.get_by_role("button", name="Confirm release of Maria")
+    expect(confirm).to_be_visible()
+    expect(hostages.get_by_label("Condition at release of Maria")).to_have_value("")
+    leader.screenshot(path=str(ARTIFACTS / "board-hostage-release-confirm.png"), full_page=True)
+    confirm.click()  # no condition chosen yet: the browser asks for one and nothing is sent
+    expect(hostages.get_by_label("Condition at release of Maria")).to_be_focused()
+    assert all(h.released_at is None for h in incidents.get_incident(live.app, incident_id).hostages.values())
+    hostages.get_by_label("Condition at release of Maria").select_option("distressed")
+    confirm.click()
+    expect(scribe.locator("#panel-hostages")).to_contain_text("released")
+    released = incidents.get_incident(live.app, incident_id).hostages.values()
+    assert [(h.condition.value, h.released_at is not None) for h in released] == [("distressed", True)]
+    expect(hostages.get_by_text("Released…")).to_have_count(0)
     leader.screenshot(path=str(ARTIFACTS / "board-ledger-forms.png"), full_page=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -282,3 +283,16 @@ def test_resume_refuses_to_mix_rules_alone_with_models(corpus: Path, tmp_path: P
     with pytest.raises(TalkdownError) as err:
         analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, resume=True)
     assert err.value.code == "TD323" and "--fast" in str(err.value)
+
+
+def test_docs_study_md_names_every_column_a_study_writes(corpus: Path, tmp_path: Path) -> None:
+    """docs/study.md's two tables are what a researcher reads the Parquet files by; a family or column missing
+    there (``outburst`` was, when its analyser joined the pipeline) is a column nobody can interpret."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "study.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_<>]+)`", doc))
+    families = {family for info in default_pipeline().describe() for family in info.produces} | {"analysis_failed"}
+    out = tmp_path / "r.parquet"
+    analyze_corpus([str(corpus)], out=out, workers=1, fast=True)
+    columns = set(pd.read_parquet(out).columns) | set(pd.read_parquet(conversations_path(out)).columns)
+    columns = {re.sub(r"^(skill|cue)_.*", r"\1_<label>", c).removesuffix("_scores") for c in columns}
+    assert sorted((families | columns) - named) == []

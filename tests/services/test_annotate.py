@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
 import pytest
 
+from talkdown.domain.annotations import Annotation
+from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentType, Role
-from talkdown.services import annotate, entries, incidents, verify
-from talkdown.services.wiring import App
+from talkdown.services import annotate, entries, incidents, live, verify
+from talkdown.services.wiring import App, build_app
+from talkdown.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -44,3 +51,62 @@ def test_a_new_utterance_is_analysed_on_the_next_run(app: App, incident: str) ->
     seq = entries.say(app, incident, speaker="Curtis", text="I have a shotgun and nothing left to lose.")
     results = annotate.annotate_incident(app, incident)
     assert ("talkdown_cue", "weapon") in {(a.family, a.label) for a in results[seq]}
+
+
+def _cues(results: dict[int, list[Annotation]], seq: int) -> set[str]:
+    return {a.label for a in results[seq] if a.family == "talkdown_cue"}
+
+
+def test_a_corrected_line_is_analysed_again_and_its_old_analysis_is_no_longer_its_own(app: App, incident: str) -> None:
+    # Keyed by seq alone, a line corrected from "kill myself" to "grab a smoke" kept its suicide cue on the board,
+    # in analyze --incident and in the API, while the advice (computed afresh) said nothing.
+    seq = entries.say(app, incident, speaker="Curtis", text="I'm going to kill myself tonight.")
+    assert "suicide_cue" in _cues(annotate.annotate_incident(app, incident), seq)
+    assert "suicide_cue" in _cues(live.annotations_of(app, incident), seq)
+    entries.correct_entry(
+        app, incident, ref_seq=seq, field="text", value="I'm going to grab a smoke.", reason="misheard"
+    )
+    assert "suicide_cue" not in _cues(annotate.annotate_incident(app, incident), seq)
+    assert "suicide_cue" not in _cues(live.annotations_of(app, incident, [seq]), seq)
+    assert "suicide_cue" not in _cues(live.annotations_of(app, incident), seq)
+    entries.correct_entry(
+        app, incident, ref_seq=seq, field="text", value="I'm going to kill myself tonight.", reason="x"
+    )
+    assert "suicide_cue" in _cues(annotate.annotate_incident(app, incident), seq)  # the first rows are its own again
+
+
+def test_a_role_given_to_the_speaker_has_his_lines_analysed_as_that_side(app: App, incident: str) -> None:
+    entries.add_party(app, incident, name="Voice", role=Role.UNKNOWN)
+    seq = entries.say(app, incident, speaker="Voice", text="You have until nine or I shoot the hostage.")
+    live.analyse_pending(app, incident)
+    assert "threat" not in _cues(live.annotations_of(app, incident), seq)  # an unknown speaker's cues are not read
+    entries.set_party_role(app, incident, party="Voice", role=Role.SUBJECT)
+    live.analyse_pending(app, incident)
+    assert "threat" in _cues(live.annotations_of(app, incident), seq)
+
+
+def test_a_clock_time_he_says_is_read_on_the_teams_wall_clock(tmp_path: Path, clock: FixedClock) -> None:
+    """The README: times are shown, and a typed clock time is read, in TALKDOWN_TIMEZONE. A clock time the subject
+    said was read against the line's UTC instant instead, so 'until nine' said at 14:42 in Chicago became 21:00
+    UTC (16:00 there): a countdown five hours short on the board of any team not on UTC. Both paths are checked:
+    'talkdown analyze --incident' and the console's (live.analyse_pending)."""
+    chicago = ZoneInfo("America/Chicago")
+    settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:test",
+                        timezone="America/Chicago")  # fmt: skip
+    app = build_app(settings, clock=clock)
+    try:
+        for analyse in (annotate.annotate_incident, _analysed_by_the_console):
+            incident_id = incidents.open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+            entries.add_party(app, incident_id, name="Curtis", role=Role.SUBJECT)
+            seq = entries.say(app, incident_id, speaker="Curtis", text="You have until nine or he gets hurt.")
+            said = incidents.get_incident(app, incident_id).utterance_at(seq)
+            assert said is not None and said.at.astimezone(chicago).hour == 14
+            [due] = [a.detail["due_at"] for a in analyse(app, incident_id)[seq] if a.label == "deadline"]
+            assert datetime.fromisoformat(str(due)) == datetime(2026, 3, 14, 21, 0, tzinfo=chicago)
+    finally:
+        app.store.engine.dispose()
+
+
+def _analysed_by_the_console(app: App, incident_id: str) -> dict[int, list[Annotation]]:
+    live.analyse_pending(app, incident_id)
+    return live.annotations_of(app, incident_id)

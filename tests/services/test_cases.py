@@ -79,6 +79,18 @@ def test_an_invalid_case_file_is_an_input_error_naming_the_field(app: App, tmp_p
     assert err.value.code == "TD120" and "type" in err.value.message
 
 
+def test_a_case_file_in_another_encoding_is_td103_without_advice_to_pass_an_option_cases_import_lacks(
+    app: App, tmp_path: Path
+) -> None:
+    """TD103 said 'pass --encoding latin-1', and 'cases import' has no --encoding: the user got a usage error."""
+    path = tmp_path / "ours.yaml"
+    path.write_bytes(AGENCY.replace("Elm", "Él").encode("latin-1"))
+    with pytest.raises(TalkdownError) as err:
+        cases.import_cases(app, path)
+    assert err.value.code == "TD103" and "--encoding" not in err.value.message
+    assert "Re-save it as UTF-8." in err.value.message
+
+
 def test_a_hand_edited_broken_library_file_is_a_config_error(app: App) -> None:
     folder = cases.user_cases_dir(app)
     folder.mkdir(parents=True)

@@ -16,7 +16,7 @@ from talkdown.domain.enums import (
     Reliability,
     Role,
 )
-from talkdown.domain.events import PromiseMade
+from talkdown.domain.events import HostageRecorded, NoteAdded, PartyAdded, PromiseMade
 from talkdown.errors import TalkdownError
 from talkdown.services import entries, incidents
 from talkdown.services.wiring import App
@@ -216,3 +216,20 @@ def test_a_hostage_is_released_once_and_an_utterance_retracted_once(app: App, in
         assert err.value.code == "TD302"
     state = incidents.get_incident(app, incident)
     assert (state.head_seq, state.hostages[hid].released_at) == (head, released_at)
+
+
+def test_a_log_recorded_before_blank_text_was_refused_still_loads(app: App, incident: str) -> None:
+    # The refusal lives in the services, not the event models: an old log holding "   " must still replay.
+    state = incidents.get_incident(app, incident)
+    old = [
+        HostageRecorded(hostage_id="h-old", alias="   "),
+        NoteAdded(text=" \t "),
+        PartyAdded(party_id="p-old", name="  ", role=Role.UNKNOWN),
+    ]
+    head = {"after_seq": state.head_seq, "after_hash": state.head_hash}
+    app.store.append(incident, old, **head, actor="user:old", at=app.clock.now())
+    loaded = incidents.get_incident(app, incident)
+    assert loaded.hostages["h-old"].alias == "   " and loaded.parties["p-old"].name == "  "
+    with pytest.raises(TalkdownError) as err:
+        entries.record_hostage(app, incident, alias="   ")
+    assert (err.value.code, err.value.fields["what"]) == ("TD105", "alias")

@@ -55,7 +55,7 @@ def test_a_bad_line_names_file_and_line_and_imports_nothing(app: App, tmp_path: 
 def test_latin1_is_refused_with_a_hint_and_read_when_the_encoding_is_given(app: App) -> None:
     with pytest.raises(TalkdownError) as err:
         transcripts.import_transcript(app, SAMPLES / "latin1.txt")
-    assert err.value.code == "TD103"
+    assert err.value.code == "TD103" and "pass --encoding latin-1" in err.value.message  # import has the option
     [incident_id] = transcripts.import_transcript(app, SAMPLES / "latin1.txt", encoding="latin-1")
     texts = " ".join(u.text for u in incidents.get_incident(app, incident_id).utterances)
     assert "José" in texts and "Ã" not in texts

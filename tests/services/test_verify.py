@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from talkdown.domain.enums import IncidentType, Role
+from talkdown.domain.log import chain
 from talkdown.errors import TalkdownError
 from talkdown.services import entries, incidents, verify
 from talkdown.services.wiring import App, build_app
@@ -32,8 +33,8 @@ def _as_attacker(app: App, statement: str, **params: object) -> None:
             conn.execute(text(statement), params)
             conn.execute(text("ALTER TABLE events ENABLE TRIGGER USER"))
         else:
-            conn.execute(text("DROP TRIGGER events_no_update"))
-            conn.execute(text("DROP TRIGGER events_no_delete"))
+            conn.execute(text("DROP TRIGGER IF EXISTS events_no_update"))
+            conn.execute(text("DROP TRIGGER IF EXISTS events_no_delete"))
             conn.execute(text(statement), params)
 
 
@@ -145,3 +146,64 @@ def test_a_changed_byte_in_an_export_file_is_named(app: App) -> None:
         verify.read_event_log("\n".join(lines), file="x.events.json")
     assert err.value.code == "TD501"
     assert err.value.fields["seq"] == 3
+
+
+@pytest.mark.parametrize("odd_id", ["Straße-1", "../accounts/lee?", 'x"; y=1', ".."])
+def test_an_export_with_an_incident_id_unsafe_in_a_file_name_or_url_is_refused_and_nothing_is_stored(
+    app: App, odd_id: str
+) -> None:
+    # Such an id was committed, then its checkpoint failed with a bare ValueError: an incident left behind
+    # whose board, head and verify answered 500. The hash chain cannot catch it: the exporter computes it.
+    source = _incident(app, lines=1)
+    envelopes = app.store.load(source)
+    first = envelopes[0]
+    forged = chain(
+        [e.payload for e in envelopes],
+        incident_id=odd_id,
+        after_seq=0,
+        after_hash=first.prev_hash,
+        at=first.at,
+        actor=first.actor,
+    )
+    with pytest.raises(TalkdownError) as err:
+        verify.restore_event_log(app, verify.render_event_log(forged), file="odd.events.json")
+    assert err.value.code == "TD102"
+    assert app.store.incident_ids(prefix="") == [source]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("at", "2020-01-01T00:00:00.000000Z"),
+        ("actor", "user:mallory"),
+        ("kind", "note_added"),
+        ("prev_hash", "f" * 64),
+    ],
+)
+def test_verify_names_the_seq_and_column_when_a_copied_column_disagrees_with_the_hashed_body(
+    app: App, column: str, value: str
+) -> None:
+    incident_id = _incident(app)
+    _as_attacker(
+        app,
+        f"UPDATE events SET {column} = :v WHERE incident_id = :i AND seq = 4",  # noqa: S608  # column from the fixed list above
+        v=value,
+        i=incident_id,
+    )
+    with _another_process(app) as fresh, pytest.raises(TalkdownError) as err:
+        verify.verify_incident(fresh, incident_id)
+    assert (err.value.code, err.value.fields["seq"], err.value.fields["column"]) == ("TD501", 4, column)
+    assert f"'{column}' column" in err.value.message
+
+
+def test_verify_names_the_earlier_seq_when_a_column_and_a_later_body_were_both_edited(app: App) -> None:
+    incident_id = _incident(app)
+    _as_attacker(
+        app,
+        "UPDATE events SET body = replace(body, 'line 3', 'line X') WHERE incident_id = :i AND seq = 6",
+        i=incident_id,
+    )
+    _as_attacker(app, "UPDATE events SET actor = 'user:mallory' WHERE incident_id = :i AND seq = 3", i=incident_id)
+    with pytest.raises(TalkdownError) as err:
+        verify.verify_incident(app, incident_id)
+    assert (err.value.fields["seq"], err.value.fields["column"]) == (3, "actor")

@@ -130,7 +130,7 @@ def test_stored_analysis_is_announced_with_its_incident(app: App, listener: List
     _say(app, "inc1", "Back off.")
     assert [inbox.next().seq, inbox.next().seq] == [2, 3]
     found = Annotation(analyzer="cues", analyzer_version="1", family="talkdown_cue", label="threat", score=0.9)
-    app.annotations.add("inc1", [(3, [found])])
+    app.annotations.add("inc1", [(3, "basis", [found])])
     assert inbox.next() == Change(ChangeKind.ANALYSED, "inc1")
 
 

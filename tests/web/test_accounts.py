@@ -3,6 +3,8 @@
 # ruff: noqa: S105, S106  # test accounts in temporary databases
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -166,3 +168,23 @@ def test_a_console_change_with_a_refused_password_changes_nothing(app: App) -> N
     with pytest.raises(TalkdownError) as short:
         accounts.change_user(app, "lee", by=admin, role=AccountRole.OBSERVER, disabled=True, password="short")
     assert short.value.code == "TD154" and ("lee", AccountRole.SCRIBE, False) in accounts.list_users(app)
+
+
+def test_guesses_sent_at_once_are_throttled_as_if_sent_one_after_another(app: App) -> None:
+    # The pause was read before each password check and the failure recorded after it: thirty guesses sent
+    # together were all checked, where the fifth failure should pause the account.
+    _add(app)
+    tries = 3 * accounts.MAX_USER_FAILURES
+    together = threading.Barrier(tries)
+
+    def guess(n: int) -> str:
+        together.wait()
+        try:
+            accounts.sign_in(app, username="lee", password=f"wrong guess {n}", client=f"10.0.0.{n}")
+        except TalkdownError as exc:
+            return exc.code
+        return "signed in"
+
+    with ThreadPoolExecutor(tries) as pool:
+        codes = sorted(pool.map(guess, range(tries)))
+    assert codes == ["TD150"] * accounts.MAX_USER_FAILURES + ["TD450"] * (tries - accounts.MAX_USER_FAILURES)

@@ -209,7 +209,7 @@ def test_cached_annotations_equal_the_store_and_pick_up_lines_analysed_later(td:
     seq = entries.say(td, incident_id, speaker="subj", text=THREAT)
     assert seq not in live.annotations_of(td, incident_id, [seq])  # not analysed yet, and not cached as empty
     live.analyse_pending(td, incident_id)
-    stored = td.annotations.list(incident_id, versions(live_pipeline()))
+    stored = {seq: anns for (seq, _basis), anns in td.annotations.list(incident_id, versions(live_pipeline())).items()}
     assert live.annotations_of(td, incident_id, [seq]) == {seq: stored[seq]}
     assert live.annotations_of(td, incident_id) == stored
 

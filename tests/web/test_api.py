@@ -69,6 +69,19 @@ def test_ledger_entries_reach_the_incident_state(console: Console) -> None:
     assert state["promises"][promise]["status"] == "pending"
 
 
+def test_adding_a_party_answers_the_seq_it_recorded_like_every_write(console: Console) -> None:
+    """docs/web.md: writes answer {"seq", "id"}. A party was answered seq 0, a seq no log has."""
+    client = console.client(R.SCRIBE)
+    response = client.post(
+        f"/api/incidents/{console.incident_id}/parties", json={"name": "Sgt. Lee", "role": "secondary_negotiator"}
+    )
+    assert response.status_code == 201
+    envs = live.events_after(console.app, console.incident_id, response.json()["seq"] - 1)
+    assert [(env.kind, getattr(env.payload, "party_id", None)) for env in envs] == [
+        ("party_added", response.json()["id"])
+    ]
+
+
 def test_an_invalid_body_is_a_td105_problem_naming_the_field(console: Console) -> None:
     response = console.client(R.INTELLIGENCE).post(
         f"/api/incidents/{console.incident_id}/intel", json={"content": "x", "source": "y", "reliability": "Z"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from talkdown.domain.enums import HostageCondition
-from talkdown.services import entries
+from talkdown.domain.enums import HostageCondition, IncidentType
+from talkdown.services import entries, incidents
 from talkdown.services.accounts import AccountRole as R
 from talkdown.web.rendering import sparkline
 from tests.web.conftest import Console
@@ -16,7 +16,7 @@ def test_the_board_shows_each_seed_metric_and_a_trend_once_there_is_history(cons
     entries.change_hostage(console.app, console.incident_id, hostage_id=hid, condition=HostageCondition.INJURED)
     page = console.client(R.OBSERVER).get(f"/incidents/{console.incident_id}").text
     assert 'id="panel-metrics"' in page
-    for name in ("Hostage Well-being", "Negotiation Duration", "Concession Level", "Media Exposure"):
+    for name in ("Hostage Well-being", "Negotiation Duration", "Concession Level", "Release Probability"):
         assert name in page
     assert "<polyline" in page and "over time" in page
 
@@ -37,3 +37,24 @@ def test_a_long_series_keeps_a_few_points_per_pixel_column_and_its_spikes() -> N
     assert [x for x, _ in points] == sorted(x for x, _ in points)
     short = [1.0, 5.0, 2.0, 4.0]
     assert len(sparkline(short, width=120).split()) == len(short)  # few points: all kept
+
+
+def test_a_barricade_board_leaves_out_the_diplomatic_metrics_and_says_why(console: Console) -> None:
+    page = console.client(R.OBSERVER).get(f"/incidents/{console.incident_id}").text
+    panel = page[page.index('id="panel-metrics"') :]
+    panel = panel[: panel.index("</section>")]
+    assert ">Concession Level</th>" in panel
+    for name in ("International Support", "Media Exposure", "Diplomatic Relations Impact"):
+        assert f">{name}</th>" not in panel
+    assert "are left out: seed 001 ties them to kidnap-abroad and state-level cases" in panel
+
+
+def test_a_state_level_board_and_its_report_show_the_diplomatic_metrics(console: Console) -> None:
+    incident_id = incidents.open_incident(console.app, title="Embassy", incident_type=IncidentType.DIPLOMATIC_STATE)
+    observer = console.client(R.OBSERVER)
+    page = observer.get(f"/incidents/{incident_id}").text
+    for name in ("International Support", "Media Exposure", "Diplomatic Relations Impact"):
+        assert f">{name}</th>" in page
+    assert "are left out" not in page
+    report = console.client(R.TEAM_LEADER).get(f"/incidents/{incident_id}/report").text
+    assert "<td>Diplomatic Relations Impact</td>" in report and "are left out" not in report

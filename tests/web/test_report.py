@@ -18,3 +18,11 @@ def test_the_cli_report_renders_the_consoles_body_with_every_section(sqlite_app:
     page = render_html(build_report(sqlite_app, incident))
     assert re.findall(r"<h2>(.*?)</h2>", page) == re.findall(r"<h2>(.*?)</h2>", body)
     assert "<h2>Integrity</h2>" in page and "UTC" in page
+
+
+def test_a_barricade_report_leaves_out_the_diplomatic_metrics_and_says_why(sqlite_app: App) -> None:
+    incident = open_incident(sqlite_app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    page = render_html(build_report(sqlite_app, incident))
+    assert "<td>Concession Level</td>" in page
+    assert "<td>Media Exposure</td>" not in page and "<td>International Support</td>" not in page
+    assert "are left out: seed 001 ties them to kidnap-abroad and state-level cases" in page

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 from talkdown.services import accounts, incidents
@@ -11,6 +13,7 @@ from talkdown.services.accounts import AccountRole as R
 from talkdown.web.app import create_app
 from talkdown.web.config import WebConfig
 from tests.web.conftest import PASSWORD, Console
+from tests.web.server import running
 
 
 def _anonymous(console: Console, **config: bool) -> TestClient:
@@ -161,3 +164,43 @@ def test_the_after_action_report_is_an_audited_export_and_escapes_user_text(cons
     audit = console.client(R.ADMIN).get("/api/audit", params={"limit": 1000}).json()
     details = [a["detail"] for a in audit if a["action"] == "export" and a["target"] == incident]
     assert "report" in details and "report.pdf" in details
+
+
+@pytest.mark.integration
+def test_a_body_over_the_limit_is_refused_before_sign_in_whether_declared_or_streamed(console: Console) -> None:
+    # 300 MB posted to /api/session without an account took a console to a gigabyte: the body was read whole.
+    big = b'{"username": "observer", "password": "' + b"a" * 2_000_000 + b'"}'
+    attempts = len(accounts.list_audit(console.app, limit=10_000))
+    with running(create_app(console.app)) as base, httpx.Client(base_url=base) as client:
+        declared = client.post("/api/session", content=big, headers={"content-type": "application/json"})
+        streamed = client.post(
+            "/api/session",
+            content=(big[i : i + 65_536] for i in range(0, len(big), 65_536)),  # chunked: no Content-Length
+            headers={"content-type": "application/json"},
+        )
+        form = client.post(
+            "/login", content=b"username=observer&password=" + b"a" * 2_000_000,
+            headers={"content-type": "application/x-www-form-urlencoded", "accept": "text/html"},
+        )  # fmt: skip
+        fine = client.post("/api/session", json={"username": "observer", "password": PASSWORD})
+    for refused in (declared, streamed):
+        assert (refused.status_code, refused.json()["code"]) == (413, "TD111"), refused.text
+    assert form.status_code == 413 and "TD111" in form.text and form.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in declared.headers["content-security-policy"]
+    assert fine.status_code == 201
+    new = accounts.list_audit(console.app, limit=10_000)[attempts:]
+    assert [(r.action, r.outcome) for r in new] == [("login", "ok")]  # the refused bodies were never read
+
+
+def test_a_paused_sign_in_on_the_form_says_when_to_retry_as_the_api_does(console: Console) -> None:
+    client = _anonymous(console)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token is not None
+    form = {"username": "paused.form", "password": "wrong password!", "csrf_token": token.group(1)}
+    answers = [client.post("/login", data=form) for _ in range(accounts.MAX_USER_FAILURES + 1)]
+    api = client.post("/api/session", json={"username": "paused.form", "password": "wrong password!"})
+    paused = answers[-1]
+    assert [a.status_code for a in answers[-2:]] == [401, 429] and "TD450" in paused.text
+    assert api.status_code == 429
+    form_wait, api_wait = int(paused.headers["retry-after"]), int(api.headers["retry-after"])
+    assert 0 < form_wait <= accounts.FIRST_PAUSE.total_seconds() and abs(form_wait - api_wait) <= 1  # a second apart

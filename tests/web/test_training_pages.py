@@ -218,3 +218,20 @@ def test_a_trainee_ends_his_own_session_to_read_his_debrief(console: Console) ->
     ended = trainee.post(f"/training/{session_id}/end", data={"reason": "done"}, follow_redirects=False)
     assert ended.status_code == 303  # 403 before: alone in the console, his debrief never opened
     assert trainee.get(f"/training/{session_id}/debrief").status_code == 200
+
+
+def test_only_an_instructor_reads_the_scenario_of_a_session_from_an_instructors_own_file(
+    console: Console, tmp_path: Path
+) -> None:
+    # The session keeps the instructor's whole scenario in its log (source_meta.scenario_spec): the subject's
+    # dynamics, ending rules and every inject. GET /api/incidents/{id} handed it to the trainee as well.
+    own = tmp_path / "night_bridge.yaml"
+    shipped = (resources.files("talkdown.sim") / "scenarios" / "bridge.yaml").read_text(encoding="utf-8")
+    own.write_text(shipped.replace("id: bridge", "id: night_bridge", 1), encoding="utf-8")
+    session_id = train.start_session(console.app, scenario=str(own), allow_file=True).session_id
+    url = f"/api/incidents/{session_id}"
+    for role in (R.NEGOTIATOR, R.TEAM_LEADER, R.OBSERVER):
+        meta = console.client(role).get(url).json()["source_meta"]
+        assert "scenario_spec" not in meta and meta["scenario"] == "night_bridge", role
+    spec = console.client(R.INSTRUCTOR).get(url).json()["source_meta"]["scenario_spec"]
+    assert spec["id"] == "night_bridge" and "media_helicopter" in [i["id"] for i in spec["injects"]]

@@ -81,9 +81,11 @@ def metrics(incident: str = INCIDENT, json_out: bool = JSON_OPTION) -> None:
         return
     console = Console()
     table = Table("metric", "value", "basis", title=f"Metrics for {result.incident_id} at seq {result.head_seq}")
-    for m in result.metrics:
+    for m in result.shown:
         table.add_row(m.name, m.display, m.detail)
     console.print(table)
+    if result.shown_note:
+        console.print(result.shown_note, style="dim", highlight=False, soft_wrap=True)
     if result.release is not None:
         factors = "; ".join(f"{f.name} {f.value} ({f.effect:+.2f} log-odds)" for f in result.release.factors)
         console.print(f"Release probability factors: {factors}. {result.release.note}", highlight=False)

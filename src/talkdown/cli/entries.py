@@ -33,8 +33,8 @@ hostage_app = typer.Typer(no_args_is_help=True, help="Hostages, their condition 
 
 
 def _done(seq: int | None, ident: str | None = None, *, json_out: bool = False) -> None:
-    """``ID seq N`` (or the id alone for a new party, which records no entry of its own); ``--json``: the same as
-    an object, for scripts that log on the team's behalf."""
+    """``ID seq N`` (the id alone for a party that was already there, where nothing is recorded); ``--json``: the
+    same as an object, for scripts that log on the team's behalf."""
     if json_out:
         echo_json({k: v for k, v in (("id", ident), ("seq", seq)) if v is not None})
     else:
@@ -72,8 +72,8 @@ def party(
     elif existing is not None and role is not None:
         _done(entries.set_party_role(app, incident, party=name, role=parse_party_role(role)), json_out=json_out)
     else:
-        pid = entries.add_party(app, incident, name=name, role=parse_party_role(role or "unknown"))
-        _done(None, pid, json_out=json_out)
+        pid, seq = entries.add_party(app, incident, name=name, role=parse_party_role(role or "unknown"))
+        _done(seq, pid, json_out=json_out)
 
 
 @demand_app.command("add")

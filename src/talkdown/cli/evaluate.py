@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from talkdown.analysis.base import Side, Turn
-from talkdown.cli.state import iso_time
+from talkdown.cli.state import STATE, iso_time, json_option
 from talkdown.domain.clock import SystemClock
 from talkdown.errors import TalkdownError
 from talkdown.services.evaluate import (
@@ -70,7 +70,7 @@ def eval_command(
     files: list[Path] = typer.Argument(
         ..., help="Conversation JSONL files (the ../shared/data format; .jsonl.gz too), or folders of them."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout instead of tables."),
+    json_out: bool = json_option("Print one JSON object on stdout instead of tables."),
     window: int = typer.Option(WINDOW, "--window", min=0, help="Earlier turns given to each turn as context."),
 ) -> None:
     """Score talkdown's labels against labelled conversation files: per family n, macro-F1 and per-label P/R/F1."""
@@ -104,11 +104,13 @@ def analyze_command(
     context: Path | None = typer.Option(
         None, "--context", help="Earlier turns: a text file (one per line, optional 'subject:' prefix) or a JSONL file."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
+    json_out: bool = json_option("Print one JSON object on stdout."),
     incident: str | None = typer.Option(None, "--incident", help="Annotate every utterance of an incident."),
     fast: bool = typer.Option(False, "--fast", help="Rules only: no learned models (very old laptops)."),
     at: str | None = typer.Option(
-        None, "--at", help="When it was said, ISO 8601 with zone (default: now, in this computer's zone)."
+        None,
+        "--at",
+        help="When it was said, ISO 8601 with zone (default: now, in TALKDOWN_TIMEZONE or this computer's).",
     ),
 ) -> None:
     """Analyse one utterance: labels with their evidence highlighted, and which analysers and models ran.
@@ -124,8 +126,8 @@ def analyze_command(
 
         text = decode(sys.stdin.buffer.read(), file="standard input").rstrip("\n")
     window = _read_context(context) if context is not None else ()
-    # in this computer's zone: "6pm" as the user means it
-    said = iso_time(at) if at is not None else SystemClock().now().astimezone()
+    # on the team's wall clock (TALKDOWN_TIMEZONE, else this computer's): "6pm" as the user means it
+    said = iso_time(at) if at is not None else SystemClock().now().astimezone(STATE.settings().display_zone)
     result = analyze_text(text, side=as_.value, window=window, fast=fast, at=said)
     if json_out:
         doc = {

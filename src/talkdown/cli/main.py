@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from talkdown.cli.state import STATE
+from talkdown.cli.state import STATE, echo_json, error_json
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
 from talkdown.services.runtime import configure_analysis
@@ -80,7 +80,7 @@ def __getattr__(name: str) -> typer.Typer:
 
 def _log_internal_error(exc: BaseException) -> str:
     settings_dir = STATE.log_path()
-    settings_dir.parent.mkdir(parents=True, exist_ok=True)
+    settings_dir.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder, private as build_app makes it
     handler = logging.FileHandler(settings_dir, encoding="utf-8")
     log.addHandler(handler)
     log.error("internal error", exc_info=exc)
@@ -106,6 +106,8 @@ def _say(exc: TalkdownError) -> NoReturn:
     # escape: a message quotes what the user typed or a file holds ("No case '[/]'"), which Rich would read as
     # markup: a closing tag raised MarkupError here, so the user got a traceback instead of the error line.
     err_console.print(f"[bold red]error[{exc.code}]:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
+    if STATE.json_out:
+        echo_json(error_json(exc))
     sys.exit(exc.exit_code)
 
 
@@ -133,7 +135,8 @@ def run() -> None:
         if STATE.debug:
             raise
         where = _log_internal_error(exc)
-        err_console.print(
-            f"[bold red]internal error:[/] {type(exc).__name__}. Details in {where} (or rerun with --debug)."
-        )
+        said = f"{type(exc).__name__}. Details in {where} (or rerun with --debug)."
+        err_console.print(f"[bold red]internal error:[/] {said}")
+        if STATE.json_out:
+            echo_json({"ok": False, "code": None, "error": "Internal error", "message": said})
         sys.exit(1)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # the store loads on first use (``app()``): `talkdown analyze
 @dataclass
 class CliState:
     debug: bool = False
+    json_out: bool = False  # the command was given --json: an error is a JSON document on stdout too
     _settings: Settings | None = field(default=None, repr=False)
     _app: App | None = field(default=None, repr=False)
 
@@ -49,6 +50,7 @@ class CliState:
         """Forget the settings and the application graph (tests run many invocations in one process)."""
         self._settings = None
         self._app = None
+        self.json_out = False
 
 
 STATE = CliState()
@@ -87,7 +89,38 @@ def write_output(path: Path, data: str | bytes) -> None:
         raise cannot_write(path, exc) from exc
 
 
-JSON_OPTION = typer.Option(False, "--json", help="Print one JSON document on stdout.")
+def error_json(exc: TalkdownError) -> dict[str, object]:
+    """The JSON document a ``--json`` command prints on stdout when it fails (besides the stderr line).
+
+    Why: a script reads stdout with a JSON parser; an empty stdout on failure (``verify --json`` on a broken
+    chain) made it crash instead of reading what failed. ``ok`` is false, ``code`` and ``message`` are the
+    error's, and the template's fields (``seq``, ``problem``, ...) follow at the top level; none of them is
+    named ``ok``, ``code``, ``error`` or ``message`` (a test checks it).
+    """
+    return {
+        "ok": False,
+        "code": exc.code,
+        "error": exc.family.title,
+        "message": exc.message,
+        **{key: value for key, value in exc.fields.items() if key not in ERROR_JSON_KEYS},
+    }
+
+
+ERROR_JSON_KEYS = frozenset({"ok", "code", "error", "message"})
+
+
+def _remember_json(value: bool) -> bool:
+    """Typer callback of every ``--json``: lets the error handler answer in JSON too (see ``error_json``)."""
+    STATE.json_out = STATE.json_out or value
+    return value
+
+
+def json_option(help_: str = "Print one JSON document on stdout.") -> bool:
+    """A ``--json`` flag; use this (or JSON_OPTION) rather than a bare ``typer.Option`` so errors are JSON too."""
+    return typer.Option(False, "--json", help=help_, callback=_remember_json)  # type: ignore[no-any-return]  # OptionInfo is the declared default, as for every Typer option
+
+
+JSON_OPTION = json_option()
 
 
 def iso_time(text: str) -> datetime:

@@ -264,10 +264,16 @@ def _print_summary(session_id: str) -> None:
 
 @app.command("inject")
 def inject_command(
-    session: str = SESSION, inject: str = typer.Argument(..., help="Inject id (see 'talkdown train list').")
+    session: str = SESSION,
+    inject: str = typer.Argument(..., help="Inject id (see 'talkdown train list')."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Issue an instructor's inject; the subject reacts on his next reply."""
-    typer.echo(f"seq {train.issue_inject(STATE.app(), session, inject=inject)}")
+    seq = train.issue_inject(STATE.app(), session, inject=inject)
+    if as_json:
+        echo_json({"seq": seq})
+    else:
+        typer.echo(f"seq {seq}")
 
 
 @app.command("end")

@@ -2,8 +2,9 @@
 
 Why localhost by default: the console holds an incident's record; serving it on a network must be a
 deliberate choice (``--lan``), and without TLS the session cookie would cross that network in clear, so
-``--lan`` without a certificate prints a warning. ``--demo`` is what ``make run`` uses: it records the demo
-incident (left open), analyses it, and makes sure a demo team-leader account exists.
+``--lan`` without a certificate prints a warning. ``--demo`` is what ``make run`` uses: it shows the demo
+incident (the open one if there is one, else a new copy left open; ``--fresh-demo`` always records a new
+copy), analyses it, and makes sure a demo team-leader account exists.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -20,9 +22,13 @@ from talkdown.cli.state import JSON_OPTION, STATE, echo_json
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts
 
+if TYPE_CHECKING:
+    from talkdown.services.wiring import App
+
 DEMO_USER = "demo"
 DEMO_PASSWORD = "talkdown-demo"  # noqa: S105  # printed by `make run`; demo databases only, by design
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 ROLES_HELP = ", ".join(r.value for r in accounts.AccountRole) + "."
 PASSWORD_STDIN = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
@@ -34,35 +40,47 @@ def serve(
     lan: bool = typer.Option(False, "--lan", help="Serve on all interfaces (0.0.0.0) for a command-post LAN."),
     tls_cert: Path | None = typer.Option(None, "--tls-cert", exists=True, dir_okay=False, help="PEM certificate."),
     tls_key: Path | None = typer.Option(None, "--tls-key", exists=True, dir_okay=False, help="PEM private key."),
-    demo: bool = typer.Option(False, "--demo", help="Load the demo incident and a demo account first."),
+    demo: bool = typer.Option(
+        False, "--demo", help="Show the demo incident (reusing an open one) and make sure the demo account exists."
+    ),
+    fresh_demo: bool = typer.Option(
+        False, "--fresh-demo", help="Like --demo, but record a new copy of the demo incident even if one is open."
+    ),
 ) -> None:
     """Start the web console."""
     import uvicorn
 
-    from talkdown.services.demo import load_demo
+    from talkdown.services.demo import open_live_demo
     from talkdown.services.live import analyse_pending
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if (tls_cert is None) != (tls_key is None):
         raise typer.BadParameter("give both --tls-cert and --tls-key, or neither")
     tls = tls_cert is not None
     bind = "0.0.0.0" if lan else host  # noqa: S104  # only with the explicit --lan flag, warned below
     _check_free(bind, port)
     app = STATE.app()
+    if bind not in LOOPBACK:
+        _refuse_the_demo_password(app, demo=demo or fresh_demo)
+    # Configured after the checks, so a refusal is one error line (as for every other command), not preceded by
+    # the database's migration log.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scheme = "https" if tls else "http"
-    if demo:
-        incident_id = load_demo(app, close=False, live=True)
+    if demo or fresh_demo:
+        incident_id, reused = open_live_demo(app, fresh=fresh_demo)
         analyse_pending(app, incident_id)
         if app.accounts.find_user(DEMO_USER) is None:
             accounts.add_user(
                 app, username=DEMO_USER, role=accounts.AccountRole.TEAM_LEADER, password=DEMO_PASSWORD, by="system:demo"
             )
-        typer.echo(f"demo incident: {incident_id}")
+        if reused:
+            typer.echo(f"demo incident: {incident_id} (the open demo, reused; --fresh-demo records a new copy)")
+        else:
+            typer.echo(f"demo incident: {incident_id} (new)")
         typer.echo(f"console: {scheme}://{'127.0.0.1' if bind == '0.0.0.0' else bind}:{port}/incidents/{incident_id}")  # noqa: S104
         typer.echo(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}")
     else:
         typer.echo(f"console: {scheme}://{bind}:{port}/")
-    if bind not in {"127.0.0.1", "localhost", "::1"} and not tls:
+    if bind not in LOOPBACK and not tls:
         typer.secho(
             "warning: serving on the network without TLS; passwords and session cookies cross it in clear. "
             "Use --tls-cert/--tls-key.",
@@ -70,6 +88,7 @@ def serve(
             err=True,
         )
     os.environ["TALKDOWN_WEB_TLS"] = "1" if tls else "0"  # read by talkdown.web.app:create_app_from_env
+    os.environ["TALKDOWN_WEB_LOCAL"] = "1" if bind in LOOPBACK else "0"  # answer loopback names only (TD112)
     uvicorn.run(
         "talkdown.web.app:create_app_from_env",
         factory=True,
@@ -162,6 +181,19 @@ def register(app: typer.Typer) -> None:
     users.command("role")(user_role)
     users.command("password")(user_password)
     app.add_typer(users, name="user", help="Console accounts.")
+
+
+def _refuse_the_demo_password(app: App, *, demo: bool) -> None:
+    """TD606 when the console would go on a network with the demo account's published password.
+
+    Why refuse rather than warn: ``make run`` (``serve --demo``) adds that team-leader account to the
+    installation's own database and it stays there; a later ``serve --lan`` for the team would let anyone on
+    the command-post network sign in with the password the README prints, write the record and export it.
+    """
+    found = app.accounts.find_user(DEMO_USER)
+    if (demo and found is None) or accounts.has_password(app, DEMO_USER, DEMO_PASSWORD):
+        role = found.role if found else accounts.AccountRole.TEAM_LEADER.value
+        raise TalkdownError("TD606", username=DEMO_USER, role=role)
 
 
 def _check_free(host: str, port: int) -> None:

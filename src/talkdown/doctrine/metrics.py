@@ -42,14 +42,32 @@ METRICS = (
     "diplomatic_impact",
 )
 
+DIPLOMATIC_METRICS = ("international_support", "media_exposure", "diplomatic_impact")
+# "The first four fit any incident; the last three mainly kidnap-abroad and state-level cases" (indicators.md,
+# "The seed-001 metrics"). talkdown has no "abroad" flag, so kidnap for ransom counts, with the types the
+# release model calls political; any other incident shows them as soon as a diplomatic-track entry is logged.
+DIPLOMATIC_TYPES = frozenset(
+    {
+        IncidentType.KIDNAP_FOR_RANSOM,
+        IncidentType.TERRORIST,
+        IncidentType.HIJACKING,
+        IncidentType.MASS_HOSTAGE,
+        IncidentType.DIPLOMATIC_STATE,
+    }
+)
+
 
 @dataclass(frozen=True)
 class Metric:
+    """One metric now; ``applies`` is False for a diplomatic metric on an incident it does not fit (the board,
+    the report and the terminal table leave it out, ``--json`` keeps it with the flag)."""
+
     id: str
     name: str
     value: float | None
     display: str
     detail: str = ""
+    applies: bool = True
 
 
 @dataclass(frozen=True)
@@ -179,6 +197,31 @@ def diplomatic_impact(state: IncidentState) -> tuple[float | None, str]:
     return round(math.tanh(signed / 3), 2), f"{n} signed diplomatic event(s)"
 
 
+def diplomatic_metrics_apply(state: IncidentState) -> bool:
+    """Whether the three diplomatic metrics fit this incident: its type is a kidnap or state-level one, or the
+    team logged a diplomatic-track entry (then hiding them would hide what was recorded)."""
+    return state.incident_type in DIPLOMATIC_TYPES or bool(state.diplomatic)
+
+
+def shown_metrics(metrics: Iterable[Metric], state: IncidentState) -> tuple[tuple[Metric, ...], str]:
+    """The metrics a panel shows, and the sentence saying which were left out and why ("" when none).
+
+    Why leave them out: on a barricade or a suicide intervention three rows reading "unknown" for international
+    support, media exposure and diplomatic impact suggest the team has something to log there; they have not.
+    """
+    shown = tuple(m for m in metrics if m.applies)
+    hidden = [m.name for m in metrics if not m.applies]
+    if not hidden:
+        return shown, ""
+    names = ", ".join(hidden[:-1]) + f" and {hidden[-1]}" if len(hidden) > 1 else hidden[0]
+    kind = state.incident_type.value.replace("_", " ")
+    note = (
+        f"{names} are left out: seed 001 ties them to kidnap-abroad and state-level cases, and this {kind} "
+        "incident has no diplomatic-track entry. They show once one is logged (talkdown diplomatic)."
+    )
+    return shown, note
+
+
 def current_metrics(state: IncidentState, now: datetime) -> tuple[list[Metric], ReleaseEstimate | None]:
     """All seven metrics as of ``now`` (close time for a closed incident), with a display string each."""
     wb, wb_d = hostage_wellbeing(state)
@@ -192,14 +235,15 @@ def current_metrics(state: IncidentState, now: datetime) -> tuple[list[Metric], 
     def show(value: float | None, fmt: str) -> str:
         return "unknown" if value is None else fmt.format(value)
 
+    diplomatic = diplomatic_metrics_apply(state)
     metrics = [
         Metric("hostage_wellbeing", "Hostage Well-being Index", wb, show(wb, "{:.1f} / 10"), wb_d),
         Metric("negotiation_duration_h", "Negotiation Duration", dur, show(dur, "{:.1f} h"), dur_d),
         Metric("concession_level", "Concession Level", con, show(con, "{:.0f} %"), con_d),
         Metric("release_probability", "Release Probability", rel, show(rel, "{:.0f} %"), rel_d),
-        Metric("international_support", "International Support", sup, show(sup, "{:+.0f}"), sup_d),
-        Metric("media_exposure", "Media Exposure", med, show(med, "{:.1f}"), med_d),
-        Metric("diplomatic_impact", "Diplomatic Relations Impact", dip, show(dip, "{:+.2f}"), dip_d),
+        Metric("international_support", "International Support", sup, show(sup, "{:+.0f}"), sup_d, diplomatic),
+        Metric("media_exposure", "Media Exposure", med, show(med, "{:.1f}"), med_d, diplomatic),
+        Metric("diplomatic_impact", "Diplomatic Relations Impact", dip, show(dip, "{:+.2f}"), dip_d, diplomatic),
     ]
     return metrics, est
 

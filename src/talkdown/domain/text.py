@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from talkdown.errors import TalkdownError
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -26,3 +28,16 @@ def readable(text: str) -> str:
     """``text`` with each lone surrogate replaced by U+FFFD: one code point for one, so offsets into the
     original (evidence spans) still point at the same characters."""
     return text if first_surrogate(text) is None else _SURROGATE.sub("\ufffd", text)
+
+
+def require_text(value: str, *, what: str) -> str:
+    """``value`` unchanged, or TD105 when a required text holds only white space (or nothing).
+
+    Why here and not in the event models: the console's and the API's forms refuse such text (web/schemas.py),
+    but the CLI and other callers reached the services with it, recording an incident titled "   " or a
+    hostage with no alias. Tightening the events instead would make old logs that hold one fail to load.
+    ``what`` names the field as the API does, so both faces say the same thing.
+    """
+    if not value.strip():
+        raise TalkdownError("TD105", value=value, what=what, problem="must not be blank")
+    return value

@@ -76,7 +76,7 @@ def _text(raw: bytes, *, file: str, encoding: str | None) -> str:
     cp1252 with any accent in them are almost never valid UTF-8. It also makes TD103's advice safe to follow with
     ``--resume``: the files already done were UTF-8 and read the same either way."""
     try:
-        return decode(raw, file=file)
+        return decode(raw, file=file, option="--encoding")
     except TalkdownError as exc:
         if exc.code != "TD103" or encoding is None:
             raise

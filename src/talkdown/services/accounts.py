@@ -18,6 +18,7 @@ import copy
 import hashlib
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -111,6 +112,12 @@ MIN_PASSWORD = 10
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 _hasher = PasswordHasher()
+# One password check at a time in this process. The pause is read before the password is verified and the failure
+# recorded after, so guesses sent at once all found sign-in open (thirty parallel guesses were all verified, where
+# five pause the account). Serialising also keeps argon2's 64 MiB per verification from multiplying by the
+# server's thread pool. Rejected: a lock per account, which leaves the per-address limit open to parallel guesses
+# at many names. A throttled attempt costs no hash, so a flood waits only behind the checks it is allowed.
+_SIGN_IN = threading.Lock()
 # Verified when the user name is unknown, so a wrong name costs as much time as a wrong password.
 _DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$Nvmhd9/5dBB6YFSCZzV/bg$ntCmitIQtn9ykw8Nz9ELgvX4sM1Qd+IFAQ4y7rXApMo"
 
@@ -253,24 +260,25 @@ def sign_in(app: App, *, username: str, password: str, client: str) -> NewSessio
     answer does not reveal which accounts exist).
     """
     name = username.strip().lower()[:64]
-    now = app.clock.now()
-    wait = _pause(app, username=name, client=client, now=now)
-    if wait:
-        audit(app, actor=f"user:{name}", action="login", outcome="throttled", client=client, detail=f"wait={wait}s")
-        raise TalkdownError("TD450", seconds=wait)
-    user = app.accounts.find_user(name)
-    ok = False
-    try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
-    except (VerificationError, InvalidHashError):
+    with _SIGN_IN:
+        now = app.clock.now()
+        wait = _pause(app, username=name, client=client, now=now)
+        if wait:
+            audit(app, actor=f"user:{name}", action="login", outcome="throttled", client=client, detail=f"wait={wait}s")
+            raise TalkdownError("TD450", seconds=wait)
+        user = app.accounts.find_user(name)
         ok = False
-    if user is None or user.disabled or not ok:
-        app.accounts.add_attempt(username=name, client=client, at=now, ok=False)
-        audit(app, actor=f"user:{name}", action="login", outcome="failed", client=client)
-        raise TalkdownError("TD150", limit=MAX_USER_FAILURES)
-    if _hasher.check_needs_rehash(user.password_hash):
-        app.accounts.update_user(name, password_hash=_hasher.hash(password))
-    app.accounts.add_attempt(username=name, client=client, at=now, ok=True)
+        try:
+            ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if user is None or user.disabled or not ok:
+            app.accounts.add_attempt(username=name, client=client, at=now, ok=False)
+            audit(app, actor=f"user:{name}", action="login", outcome="failed", client=client)
+            raise TalkdownError("TD150", limit=MAX_USER_FAILURES)
+        if _hasher.check_needs_rehash(user.password_hash):
+            app.accounts.update_user(name, password_hash=_hasher.hash(password))
+        app.accounts.add_attempt(username=name, client=client, at=now, ok=True)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires = now + SESSION_LIFETIME
     app.accounts.add_session(
@@ -278,6 +286,18 @@ def sign_in(app: App, *, username: str, password: str, client: str) -> NewSessio
     )
     audit(app, actor=f"user:{name}", action="login", client=client)
     return NewSession(token, SignedIn(name, AccountRole(user.role), csrf), expires)
+
+
+def has_password(app: App, username: str, password: str) -> bool:
+    """Whether an enabled account opens with ``password``, checked without signing in (no session, attempt or
+    audit row): ``talkdown serve`` asks it of the demo account before serving on a network."""
+    user = app.accounts.find_user(username.strip().lower())
+    if user is None or user.disabled:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _digest(token: str) -> str:

@@ -322,7 +322,7 @@ def _executor(workers: int | None, scheduler: str | None) -> tuple[Executor, int
         try:
             from distributed import Client
         except ImportError as exc:
-            raise TalkdownError("TD701", feature="Bulk analysis on Dask", extra="dask") from exc
+            raise TalkdownError("TD701", feature="Bulk analysis on Dask", extra="study") from exc
         try:
             client = Client(scheduler, timeout=30)  # type: ignore[no-untyped-call]  # distributed is untyped
         except (OSError, TimeoutError, ValueError) as exc:  # ValueError: not an address ("missing port number")

@@ -8,8 +8,10 @@ analyser leaves an ``analysis_failed`` record and the utterance, already committ
 
 from __future__ import annotations
 
+import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from datetime import tzinfo
 
 from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.pipeline import Pipeline
@@ -44,17 +46,49 @@ def side_of(state: IncidentState, utt: Utterance) -> Side:
     return "party" if party.role is not Role.UNKNOWN else "unknown"
 
 
-def turns_of(state: IncidentState) -> list[tuple[Turn, Context]]:
-    """Each live (not retracted) utterance as the analysers see it, with a window of the turns before it."""
+def _turn(state: IncidentState, utt: Utterance) -> Turn:
+    return Turn(text=utt.text, side=side_of(state, utt), at=utt.when, seq=utt.seq, speaker=utt.speaker)
+
+
+def turns_of(state: IncidentState, zone: tzinfo | None) -> list[tuple[Turn, Context]]:
+    """Each live (not retracted) utterance as the analysers see it, with a window of the turns before it.
+
+    ``zone`` is the team's wall clock (``Settings.display_zone``: ``TALKDOWN_TIMEZONE``, else this computer's,
+    ``None``). A clock time he says ("until nine") is read against the moment on that clock, as the boards show
+    it and as a typed ``--at 9pm`` is read; against the UTC instant, "nine" was nine UTC.
+    """
     turns: list[Turn] = []
     out: list[tuple[Turn, Context]] = []
     for utt in state.utterances:
         if utt.retracted:
             continue
-        turn = Turn(text=utt.text, side=side_of(state, utt), at=utt.when, seq=utt.seq, speaker=utt.speaker)
-        out.append((turn, Context(window=tuple(turns[-WINDOW:]), reference_time=utt.when)))
+        turn = _turn(state, utt)
+        out.append((turn, Context(window=tuple(turns[-WINDOW:]), reference_time=utt.when.astimezone(zone))))
         turns.append(turn)
     return out
+
+
+def basis(turn: Turn) -> str:
+    """What a line's stored analysis was computed from: a digest of its side and text (``store/annotations.py``).
+
+    A correction keeps the utterance's seq and changes its text; a role given to its speaker changes its side.
+    Either gives a new basis, so the line is analysed again and its old rows stop being read as its analysis.
+    """
+    return hashlib.sha256(f"{turn.side}\x00{turn.text}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def bases(state: IncidentState, seqs: Collection[int] | None = None) -> dict[int, str]:
+    """The current basis of every live utterance (or of those of ``seqs``), by seq."""
+    return {
+        utt.seq: basis(_turn(state, utt))
+        for utt in state.utterances
+        if not utt.retracted and (seqs is None or utt.seq in seqs)
+    }
+
+
+def current(found: dict[tuple[int, str], list[Annotation]], now: dict[int, str]) -> dict[int, list[Annotation]]:
+    """Of the stored rows by (seq, basis), those of each line's current basis, by seq."""
+    return {seq: anns for (seq, b), anns in found.items() if now.get(seq) == b}
 
 
 def versions(pipeline: Pipeline) -> dict[str, str]:
@@ -74,12 +108,12 @@ def annotate_incident(
     wanted = versions(pipe)
     state = app.recorder.current(incident_id)
     done = app.annotations.analysed(incident_id, wanted)
-    todo = [(t, c) for t, c in turns_of(state) if t.seq not in done]
-    batch: list[tuple[int, tuple[Annotation, ...]]] = []
+    todo = [(t, c) for t, c in turns_of(state, app.settings.display_zone) if (t.seq, basis(t)) not in done]
+    batch: list[tuple[int, str, tuple[Annotation, ...]]] = []
     for index, (turn, ctx) in enumerate(todo, start=1):
         assert turn.seq is not None  # noqa: S101  # turns_of always sets it
-        batch.append((turn.seq, pipe.run(turn, ctx)))
+        batch.append((turn.seq, basis(turn), pipe.run(turn, ctx)))
         if progress is not None:
             progress(index, len(todo))
     app.annotations.add(incident_id, batch)
-    return app.annotations.list(incident_id, wanted)
+    return current(app.annotations.list(incident_id, wanted), bases(state))

@@ -109,3 +109,27 @@ def load_demo(app: App, *, close: bool = True, live: bool = False) -> str:
             continue
         app.recorder.record(incident_id, [event], actor=DEMO_ACTOR, at=start + _offset(entry["at"]))
     return incident_id
+
+
+def find_open_demo(app: App) -> str | None:
+    """The newest demo incident still open (recorded by the demo script, not closed), if any."""
+    opened = sorted((env for env, _ in app.store.openings() if env.actor == DEMO_ACTOR), key=lambda e: e.at)
+    for env in reversed(opened):
+        if app.recorder.current(env.incident_id).is_open:
+            return env.incident_id
+    return None
+
+
+def open_live_demo(app: App, *, fresh: bool = False) -> tuple[str, bool]:
+    """The demo incident ``serve --demo`` shows: ``(incident_id, reused)``.
+
+    Why reuse: ``make run`` is how people restart the console, and recording a new copy at every start
+    filled the incident list with identical demos and dropped whatever the user had added to the last one.
+    An open demo is therefore reused (its times stay those of its first start); ``fresh=True`` records a new
+    one, as does a closed or missing demo. ``talkdown demo`` always records a new one: that is what it is for.
+    """
+    if not fresh:
+        found = find_open_demo(app)
+        if found is not None:
+            return found, True
+    return load_demo(app, close=False, live=True), False

@@ -17,6 +17,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
+from talkdown.domain.text import require_text
 from talkdown.errors import TalkdownError
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
@@ -45,11 +46,13 @@ def add_stakeholder(
     app: App, ref: str, *, name: str, kind: StakeholderKind, country: str = "", stance: str = ""
 ) -> tuple[str, int]:
     sid = new_id("s")
+    name = require_text(name, what="name")
     event = StakeholderAdded(stakeholder_id=sid, name=name, stakeholder_kind=kind, country=country, stance=stance)
     return sid, _record(app, ref, event)
 
 
 def open_channel(app: App, ref: str, *, kind: ChannelKind, description: str, with_: list[str]) -> tuple[str, int]:
+    require_text(description, what="description")
     state = app.recorder.current(resolve_incident_id(app, ref))
     ids = [find_stakeholder(state, s) for s in with_]
     cid = new_id("c")
@@ -59,17 +62,22 @@ def open_channel(app: App, ref: str, *, kind: ChannelKind, description: str, wit
 
 def note_constraint(app: App, ref: str, *, description: str, legal: bool) -> tuple[str, int]:
     kid = new_id("k")
+    require_text(description, what="description")
     return kid, _record(app, ref, ConstraintNoted(constraint_id=kid, description=description, legal=legal))
 
 
 def record_media(app: App, ref: str, *, outlet: str, description: str, tone: Tone, reach: int) -> tuple[str, int]:
     mid = new_id("m")
+    require_text(outlet, what="outlet")
+    require_text(description, what="description")
     event = MediaEventRecorded(media_id=mid, outlet=outlet, description=description, tone=tone, reach=reach)
     return mid, _record(app, ref, event)
 
 
 def state_support(app: App, ref: str, *, by: str, description: str, tone: Tone) -> tuple[str, int]:
     """A statement by a known stakeholder (linked) or by anyone else (name only)."""
+    require_text(by, what="by")
+    require_text(description, what="description")
     state = app.recorder.current(resolve_incident_id(app, ref))
     linked = stakeholders(state)
     sid = next((k for k, s in linked.items() if by in (k, s.name) or s.name.casefold() == by.casefold()), None)

@@ -45,6 +45,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
+from talkdown.domain.text import require_text
 from talkdown.errors import TalkdownError
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
@@ -129,10 +130,12 @@ def find_party(state: IncidentState, ref: str) -> str | None:
     return None
 
 
-def add_party(app: App, ref: str, *, name: str, role: Role = Role.UNKNOWN, party_id: str | None = None) -> str:
+def add_party(
+    app: App, ref: str, *, name: str, role: Role = Role.UNKNOWN, party_id: str | None = None
+) -> tuple[str, int]:
+    """The new party's id and the seq of its ``PartyAdded``, like every other entry that makes a record."""
     pid = party_id or new_id("p")
-    _record(app, ref, [_build(PartyAdded, party_id=pid, name=name, role=role)])
-    return pid
+    return pid, _record(app, ref, [_build(PartyAdded, party_id=pid, name=require_text(name, what="name"), role=role)])
 
 
 def set_party_role(app: App, ref: str, *, party: str, role: Role) -> int:
@@ -158,8 +161,8 @@ def say(
     role_if_new: Role | None = None,
 ) -> int:
     """Log an utterance. An unknown speaker becomes a new party only when a role for it is given."""
-    if not text.strip():
-        raise TalkdownError("TD105", value=text, what="utterance", problem="it is empty")
+    require_text(speaker, what="speaker")
+    require_text(text, what="text")
     incident_id = resolve_incident_id(app, ref)
 
     def build(state: IncidentState) -> list[AnyEvent]:
@@ -190,7 +193,7 @@ def record_demand(
     event = _build(
         DemandRecorded,
         demand_id=did,
-        item=item,
+        item=require_text(item, what="item"),
         category=category,
         negotiable=negotiable,
         priority=priority,
@@ -239,7 +242,8 @@ def change_deadline(
 
 def make_promise(app: App, ref: str, *, what: str, in_exchange_for: str = "") -> tuple[str, int]:
     pid = new_id("r")
-    return pid, _record(app, ref, [_build(PromiseMade, promise_id=pid, what=what, in_exchange_for=in_exchange_for)])
+    event = _build(PromiseMade, promise_id=pid, what=require_text(what, what="what"), in_exchange_for=in_exchange_for)
+    return pid, _record(app, ref, [event])
 
 
 def change_promise(app: App, ref: str, *, promise_id: str, status: CommitmentStatus, reason: str = "") -> int:
@@ -251,7 +255,11 @@ def grant_concession(
 ) -> tuple[str, int]:
     cid = new_id("c")
     event = _build(
-        ConcessionGranted, concession_id=cid, what=what, in_exchange_for=in_exchange_for, demand_id=demand_id
+        ConcessionGranted,
+        concession_id=cid,
+        what=require_text(what, what="what"),
+        in_exchange_for=in_exchange_for,
+        demand_id=demand_id,
     )
     return cid, _record(app, ref, [event])
 
@@ -270,6 +278,7 @@ def record_hostage(
     medical_needs: str = "",
 ) -> tuple[str, int]:
     hid = new_id("h")
+    alias = require_text(alias, what="alias")
     event = _build(HostageRecorded, hostage_id=hid, alias=alias, condition=condition, medical_needs=medical_needs)
     return hid, _record(app, ref, [event])
 
@@ -295,6 +304,8 @@ def add_intel(
     credibility: Credibility = Credibility.CANNOT_JUDGE,
 ) -> tuple[str, int]:
     iid = new_id("i")
+    require_text(content, what="content")
+    require_text(source, what="source")
     event = _build(
         IntelItemAdded, intel_id=iid, content=content, source=source, reliability=reliability, credibility=credibility
     )
@@ -302,12 +313,16 @@ def add_intel(
 
 
 def add_note(app: App, ref: str, *, text: str, kind: NoteKind = NoteKind.NOTE) -> int:
-    return _record(app, ref, [_build(NoteAdded, text=text, note_kind=kind)])
+    return _record(app, ref, [_build(NoteAdded, text=require_text(text, what="text"), note_kind=kind)])
 
 
 def correct_entry(app: App, ref: str, *, ref_seq: int, field: str, value: JsonValue, reason: str) -> int:
     """Correct an utterance. A corrected speaker may be typed as a name, as ``say`` takes it (the log stores the
-    party id); a name no party has is left for ``decide`` to refuse (TD202)."""
+    party id); a name no party has is left for ``decide`` to refuse (TD202). A blank text or speaker is refused:
+    a line corrected to nothing is a retraction (``retract_entry``)."""
+    require_text(reason, what="reason")
+    if field in {"text", "speaker"} and isinstance(value, str):
+        require_text(value, what="value")
     incident_id = resolve_incident_id(app, ref)
 
     def build(state: IncidentState) -> list[AnyEvent]:
@@ -320,4 +335,4 @@ def correct_entry(app: App, ref: str, *, ref_seq: int, field: str, value: JsonVa
 
 
 def retract_entry(app: App, ref: str, *, ref_seq: int, reason: str) -> int:
-    return _record(app, ref, [_build(EntryRetracted, ref_seq=ref_seq, reason=reason)])
+    return _record(app, ref, [_build(EntryRetracted, ref_seq=ref_seq, reason=require_text(reason, what="reason"))])

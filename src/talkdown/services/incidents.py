@@ -9,6 +9,7 @@ from talkdown.domain.enums import IncidentMode, IncidentType
 from talkdown.domain.events import IncidentClosed, IncidentOpened, IncidentReopened
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
+from talkdown.domain.text import require_text
 from talkdown.errors import TalkdownError
 from talkdown.services.wiring import App
 
@@ -34,6 +35,7 @@ def open_incident(
     at: datetime | None = None,
 ) -> str:
     incident_id = new_id()
+    title = require_text(title, what="title")
     event = IncidentOpened(
         title=title, incident_type=incident_type, location=location, description=description, mode=mode
     )

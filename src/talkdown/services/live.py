@@ -21,14 +21,14 @@ from functools import cache
 from types import MappingProxyType
 
 from talkdown.doctrine.advisor import Advice
-from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics
+from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, shown_metrics
 from talkdown.doctrine.release_model import ReleaseEstimate, fitted
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import Channel, DemandCategory, Role
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
-from talkdown.services.annotate import live_pipeline, turns_of, versions
+from talkdown.services.annotate import bases, basis, live_pipeline, turns_of, versions
 from talkdown.services.derived import advice_now, read_policy
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
@@ -74,36 +74,45 @@ def _current_versions() -> Mapping[str, str]:
     return MappingProxyType(versions(live_pipeline()))
 
 
-# Per annotation store (so per App and database), per incident: the stored annotations of lines seen analysed.
-_stored: weakref.WeakKeyDictionary[AnnotationStore, dict[str, dict[int, list[Annotation]]]] = (
+# Per annotation store (so per App and database), per incident: the stored annotations of lines seen analysed, by
+# (seq, basis).
+_stored: weakref.WeakKeyDictionary[AnnotationStore, dict[str, dict[tuple[int, str], list[Annotation]]]] = (
     weakref.WeakKeyDictionary()
 )
 _stored_lock = threading.Lock()
 
 
 def annotations_of(app: App, incident_id: str, seqs: list[int] | None = None) -> dict[int, list[Annotation]]:
-    """Stored annotations of the current analyser versions, by utterance seq (never recomputed here).
+    """Stored annotations of the current analyser versions on each line's current words and side, by utterance seq
+    (never recomputed here).
 
-    Each line's annotations are read from the store once per process: rows of one analyser version are
-    never updated or deleted, and a line's rows are committed together, so once a line has any, they are
-    final. Re-reading every annotation of the incident on each board refresh (twice a second while lines
-    arrive) was one of the largest costs left in the serving process once analysis moved to the worker
-    (issue #6). The one case this misses: two processes that both analysed a line, one with an analyser
-    failing, may store complementary rows; the later ones appear after a restart.
+    Each line's annotations are read from the store once per process and basis: rows of one analyser version
+    are never updated or deleted, and a line's rows are committed together, so once a line has any for its
+    basis, they are final; a correction gives the line a new basis, and so new rows. Re-reading every
+    annotation of the incident on each board refresh (twice a second while lines arrive) was one of the largest
+    costs left in the serving process once analysis moved to the worker (issue #6). The one case this misses:
+    two processes that both analysed a line, one with an analyser failing, may store complementary rows; the
+    later ones appear after a restart.
     """
-    current = _current_versions()
-    # Which lines to look at: the given ones, or every analysed line (one DISTINCT query on the seqs).
-    wanted = set(seqs) if seqs is not None else app.annotations.analysed(incident_id, current)
+    versions_now = _current_versions()
+    with _folds_lock:  # each line's current basis: a correction or a new role means new rows (store/annotations.py)
+        now = bases(_caught_up(app, incident_id).state, None if seqs is None else set(seqs))
+    # Which lines to look at: the given ones, or every line analysed on its current basis (one DISTINCT query).
+    if seqs is None:
+        wanted = {(seq, b) for seq, b in app.annotations.analysed(incident_id, versions_now) if now.get(seq) == b}
+    else:
+        wanted = {(seq, now[seq]) for seq in seqs if seq in now}
     with _stored_lock:
         known = _stored.setdefault(app.annotations, {}).setdefault(incident_id, {})
         missing = sorted(wanted - known.keys())
     if missing:
         # Lines not analysed yet are asked for again next time; past a few hundred, one read of all is cheaper.
-        found = app.annotations.list(incident_id, current, seqs=missing if len(missing) <= MAX_SEQS else None)
+        asked = [seq for seq, _ in missing] if len(missing) <= MAX_SEQS else None
+        found = app.annotations.list(incident_id, versions_now, seqs=asked)
         with _stored_lock:
-            for seq, anns in found.items():
-                known.setdefault(seq, anns)
-    return {seq: list(known[seq]) for seq in sorted(wanted) if seq in known}
+            for key, anns in found.items():
+                known.setdefault(key, anns)
+    return {seq: list(known[(seq, b)]) for seq, b in sorted(wanted) if (seq, b) in known}
 
 
 @dataclass
@@ -223,8 +232,12 @@ def analyse_pending(app: App, incident_id: str) -> int:
         pipe = live_pipeline()
         state = app.recorder.current(incident_id)
         done = app.annotations.analysed(incident_id, versions(pipe))
-        todo = [(t, c) for t, c in turns_of(state) if t.seq is not None and t.seq not in done]
-        batch = [(t.seq, pipe.run(t, c)) for t, c in todo if t.seq is not None]
+        todo = [
+            (t, c)
+            for t, c in turns_of(state, app.settings.display_zone)
+            if t.seq is not None and (t.seq, basis(t)) not in done
+        ]
+        batch = [(t.seq, basis(t), pipe.run(t, c)) for t, c in todo if t.seq is not None]
         app.annotations.add(incident_id, batch)
         return len(batch)
 
@@ -299,6 +312,7 @@ class Board:
     metrics: tuple[Metric, ...] = ()
     release: ReleaseEstimate | None = None
     metric_series: tuple[MetricPoint, ...] = ()
+    metrics_note: str = ""  # which metrics are left out and why (``doctrine.metrics.shown_metrics``)
 
 
 def stairway_now(state: IncidentState, annotations: dict[int, list[Annotation]]) -> tuple[str | None, int | None]:
@@ -324,6 +338,7 @@ def board_view(app: App, ref: str) -> Board:
     now = app.clock.now()
     # The seed-001 metrics come from logged events only (docs/metrics.md), so the panel needs no analysis.
     metrics, release = current_metrics(state, now)
+    shown, note = shown_metrics(metrics, state)
     series = metrics_over_time(app, incident_id)
     advice = current_advice(app, state, annotations)
-    return Board(state, annotations, advice, stage, seq, now, tuple(metrics), release, series)
+    return Board(state, annotations, advice, stage, seq, now, shown, release, series, note)

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from talkdown.doctrine.indicators import DEFINITIONS, IndicatorDef, IndicatorPoint, indicator_series
-from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, metric_series
+from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, metric_series, shown_metrics
 from talkdown.doctrine.release_model import ReleaseEstimate
 from talkdown.services.derived import annotations_for
 from talkdown.services.incidents import get_incident
@@ -27,6 +27,8 @@ class IncidentMetrics:
     metric_series: tuple[MetricPoint, ...]
     indicators: tuple[IndicatorDef, ...]
     indicator_series: tuple[IndicatorPoint, ...]
+    shown: tuple[Metric, ...] = ()  # the metrics a table shows (``metrics`` keeps all seven, each with ``applies``)
+    shown_note: str = ""  # which were left out and why
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -48,6 +50,7 @@ def incident_metrics(app: App, ref: str, *, at: datetime | None = None) -> Incid
     now = at or app.clock.now()
     metrics, release = current_metrics(state, now)
     indicators = indicator_series(envelopes, annotations_for(app, state))
+    shown, note = shown_metrics(metrics, state)
     return IncidentMetrics(
         state.incident_id,
         state.head_seq,
@@ -57,4 +60,6 @@ def incident_metrics(app: App, ref: str, *, at: datetime | None = None) -> Incid
         tuple(metric_series(envelopes)),
         DEFINITIONS,
         tuple(indicators),
+        shown,
+        note,
     )

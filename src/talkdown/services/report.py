@@ -17,7 +17,7 @@ from pathlib import Path
 from talkdown.doctrine.advisor import advise
 from talkdown.doctrine.evidence import AnnotationMap
 from talkdown.doctrine.indicators import indicator_series
-from talkdown.doctrine.metrics import Metric, current_metrics, metric_series
+from talkdown.doctrine.metrics import Metric, current_metrics, metric_series, shown_metrics
 from talkdown.doctrine.policy import Policy
 from talkdown.doctrine.release_model import ReleaseEstimate
 from talkdown.domain.enums import Role
@@ -78,6 +78,7 @@ class Report:
     charts: Charts
     integrity: Integrity
     lessons: tuple[str, ...] = LESSONS
+    metrics_note: str = ""  # which metrics are left out and why (``doctrine.metrics.shown_metrics``)
 
 
 def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Report:
@@ -88,6 +89,7 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
     annotations = annotations_for(app, state)
     now = app.clock.now()
     metrics, release = current_metrics(state, state.closed_at or now)
+    shown, metrics_note = shown_metrics(metrics, state)
     stairway = _stairway(state, annotations)
     charts = draw_charts(metric_series(envelopes), indicator_series(envelopes, annotations), stairway_points(stairway))
     skills, avoid = _skill_use(state, annotations)
@@ -99,7 +101,8 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         skills=skills,
         avoid=avoid,
         advice=tuple(_advice_history(envelopes, annotations, policy)),
-        metrics=tuple(metrics),
+        metrics=shown,
+        metrics_note=metrics_note,
         release=release,
         charts=charts,
         integrity=_integrity(app, state.incident_id),

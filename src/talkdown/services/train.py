@@ -406,6 +406,19 @@ def get_session_state(app: App, ref: str) -> dict[str, float | int | str]:
     return _subject(sc).state_of(build_view(state, scenario_id=sc.id)).gauges()
 
 
+def without_scenario(state: IncidentState) -> IncidentState:
+    """The incident as someone who may not instruct reads it: an instructor's own scenario left out.
+
+    Why: a session of an instructor's file keeps the whole scenario in ``source_meta`` (``scenario_spec``):
+    the subject's dynamics, what ends the session either way, every inject and its effect on the gauges.
+    Read back by a trainee, that is the answer sheet to the exercise, which the console otherwise keeps to
+    instructors (the gauges and inject buttons). The log and its exports keep it: they are the record.
+    """
+    if "scenario_spec" not in state.source_meta:
+        return state
+    return replace(state, source_meta={k: v for k, v in state.source_meta.items() if k != "scenario_spec"})
+
+
 def get_debrief(app: App, ref: str, *, compare: bool = True) -> Debrief:
     """Recompute the session from its log and score it; earlier sessions of the same trainee are compared."""
     state = app.recorder.current(resolve_incident_id(app, ref))

@@ -75,7 +75,7 @@ def import_transcript(
         raw = path.read_bytes()
     except OSError as exc:
         raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
-    text = decode(raw, file=str(path), encoding=encoding)
+    text = decode(raw, file=str(path), encoding=encoding, option="--encoding")
     fmt = fmt or detect_format(path.name, text)
     transcripts = parse(text, fmt=fmt, file=str(path))
     if not transcripts:

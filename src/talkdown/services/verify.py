@@ -8,6 +8,7 @@ changed byte is caught, even one that leaves the JSON meaning intact (a space fo
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from talkdown.domain.log import Envelope, Verification, export_line, parse_body, parse_export_line, verify
@@ -40,6 +41,7 @@ def verify_incident(app: App, ref: str) -> Verification:
     incident_id = _resolve_traced(app, ref)
     rows = app.store.load_rows(incident_id)
     envelopes: list[Envelope] = []
+    copy_problem: tuple[int, TalkdownError] | None = None  # the first row whose column copies differ
     for row in rows:
         try:
             env = parse_body(row.body, row.hash)
@@ -49,8 +51,13 @@ def verify_incident(app: App, ref: str) -> Verification:
             ) from exc
         if env.seq != row.seq or env.incident_id != incident_id:
             raise TalkdownError("TD501", incident_id=incident_id, seq=row.seq, problem="is stored under the wrong key")
+        differs = row.differing_column(env)
+        if differs is not None and copy_problem is None:
+            copy_problem = row.seq, _column_problem(incident_id, row.seq, *differs)
         envelopes.append(env)
     result = verify(envelopes, incident_id=incident_id)
+    if copy_problem is not None and (result.broken_seq is None or copy_problem[0] < result.broken_seq):
+        raise copy_problem[1]
     if not result.ok:
         raise TalkdownError("TD501", incident_id=incident_id, seq=result.broken_seq, problem=result.problem)
     checkpoint = app.store.latest_checkpoint(incident_id)
@@ -64,6 +71,16 @@ def verify_incident(app: App, ref: str) -> Verification:
                 "TD501", incident_id=incident_id, seq=checkpoint.seq, problem="differs from its recorded checkpoint"
             )
     return result
+
+
+def _column_problem(incident_id: str, seq: int, column: str, stored: str, expected: str) -> TalkdownError:
+    """TD501 for a row whose ``column`` no longer repeats its hashed body.
+
+    Why it is tampering although the app reads only the body: an auditor comparing the table (or a query on
+    ``kind``/``at``) sees the column, so an edit there would show a record the chain never vouched for.
+    """
+    problem = f"has its '{column}' column changed to {stored!r}; its hashed body says {expected!r}"
+    return TalkdownError("TD501", incident_id=incident_id, seq=seq, problem=problem, column=column)
 
 
 def _resolve_traced(app: App, ref: str) -> str:
@@ -106,6 +123,10 @@ def get_head(app: App, ref: str) -> Head:
     return Head(incident_id, state.head_seq, state.head_hash, cp.seq if cp else None, cp.hash if cp else None)
 
 
+# Every id talkdown makes is 12 hex digits; older or hand-made exports get this wider, still file- and URL-safe set.
+_INCIDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
 def render_event_log(envelopes: list[Envelope]) -> str:
     incident_id = envelopes[0].incident_id if envelopes else ""
     header = json.dumps({"format": EXPORT_FORMAT, "version": 1, "incident_id": incident_id}, sort_keys=True)
@@ -127,6 +148,14 @@ def read_event_log(text: str, *, file: str) -> list[Envelope]:
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT or not isinstance(doc.get("events"), list):
         raise TalkdownError("TD102", file=file, problem=f"not a {EXPORT_FORMAT} export")
     incident_id = str(doc.get("incident_id", ""))
+    if not _INCIDENT_ID.match(incident_id):
+        # Checked before anything is stored: the id becomes a checkpoint file name, a URL path segment and a
+        # download's file name, and one outside this alphabet was committed, then failed its checkpoint with
+        # a bare ValueError, leaving an incident whose board, head and verify answered 500.
+        shown = incident_id[:70].encode("unicode_escape").decode("ascii")
+        raise TalkdownError(
+            "TD102", file=file, problem=f"incident id '{shown}' is not 1-64 letters, digits, '_', '.' or '-'"
+        )
     envelopes: list[Envelope] = []
     for index, item in enumerate(doc["events"], start=1):
         try:

@@ -55,13 +55,19 @@ def database_error(exc: BaseException, url: str) -> TalkdownError | None:
     return unreachable(exc, url) if isinstance(exc, OperationalError) else None
 
 
+DATA_DIR_MODE = 0o700
+
+
 def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> App:
     """Open (and if needed create or migrate) the configured database."""
     settings = settings or Settings()
     configure_analysis(settings)
     url = settings.resolved_database_url
     if is_sqlite(url):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # Created private (a folder someone chose and made is left as they made it): it holds the record, the
+        # intelligence and the password hashes, and the default umask left them readable by every account on
+        # the laptop.
+        settings.data_dir.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
     engine = build_engine(url)
     try:
         upgrade(engine)  # the first connection

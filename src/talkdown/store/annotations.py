@@ -1,7 +1,10 @@
 """Annotation records: analysis results stored beside the log, one row per label.
 
 A new analyser version adds rows beside the old ones; nothing here updates or deletes. The key
-(incident, utterance seq, analyser, version, family, label) makes re-running the same version a no-op.
+(incident, utterance seq, analyser, version, family, label, basis) makes re-running the same version on the same
+words a no-op. ``basis`` names what a row was computed from (a digest of the line's side and text, made by the
+services): a corrected line, or one whose speaker got a role, is analysed again beside its old rows, and readers
+ask for the rows of each line's current basis.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ class AnnotationStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def analysed(self, incident_id: str, versions: Mapping[str, str]) -> set[int]:
-        """Seqs that already have results from these analyser versions.
+    def analysed(self, incident_id: str, versions: Mapping[str, str]) -> set[tuple[int, str]]:
+        """(seq, basis) of the lines that already have results from these analyser versions.
 
         A pipeline runs all its analysers on a turn at once, so any row of the current versions means the
         turn was done; a turn that produced no label at all is simply analysed again (it is cheap).
@@ -31,7 +34,7 @@ class AnnotationStore:
         if not versions:
             return set()
         query = (
-            select(annotation_rows.c.utterance_seq)
+            select(annotation_rows.c.utterance_seq, annotation_rows.c.basis)
             .where(
                 annotation_rows.c.incident_id == incident_id,
                 tuple_(annotation_rows.c.analyzer, annotation_rows.c.analyzer_version).in_(list(versions.items())),
@@ -39,9 +42,10 @@ class AnnotationStore:
             .distinct()
         )
         with self.engine.execution_options(read_only=True).connect() as conn:
-            return {seq for (seq,) in conn.execute(query)}
+            return {(seq, basis) for seq, basis in conn.execute(query)}
 
-    def add(self, incident_id: str, results: Iterable[tuple[int, Sequence[Annotation]]]) -> int:
+    def add(self, incident_id: str, results: Iterable[tuple[int, str, Sequence[Annotation]]]) -> int:
+        """Store each line's results (seq, basis, annotations); returns the rows written."""
         rows = [
             {
                 "incident_id": incident_id,
@@ -54,8 +58,9 @@ class AnnotationStore:
                 "low_confidence": a.low_confidence,
                 "evidence": json.dumps([[s.start, s.end] for s in a.evidence]),
                 "detail": json.dumps(a.detail, sort_keys=True),
+                "basis": basis,
             }
-            for seq, found in results
+            for seq, basis, found in results
             for a in _unique(found)
         ]
         if rows:
@@ -72,8 +77,8 @@ class AnnotationStore:
         versions: Mapping[str, str] | None = None,
         *,
         seqs: Collection[int] | None = None,
-    ) -> dict[int, list[Annotation]]:
-        """Annotations by utterance seq; limited to the given analyser versions and seqs when given."""
+    ) -> dict[tuple[int, str], list[Annotation]]:
+        """Annotations by (utterance seq, basis); limited to the given analyser versions and seqs when given."""
         query = (
             select(annotation_rows).where(annotation_rows.c.incident_id == incident_id).order_by(annotation_rows.c.id)
         )
@@ -83,10 +88,10 @@ class AnnotationStore:
             query = query.where(
                 tuple_(annotation_rows.c.analyzer, annotation_rows.c.analyzer_version).in_(list(versions.items()))
             )
-        out: dict[int, list[Annotation]] = {}
+        out: dict[tuple[int, str], list[Annotation]] = {}
         with self.engine.execution_options(read_only=True).connect() as conn:
             for r in conn.execute(query):
-                out.setdefault(r.utterance_seq, []).append(
+                out.setdefault((r.utterance_seq, r.basis), []).append(
                     Annotation(
                         analyzer=r.analyzer,
                         analyzer_version=r.analyzer_version,

@@ -23,6 +23,9 @@ from talkdown.store.checkpoints import Checkpoint, CheckpointFile
 from talkdown.store.notify import notify_appended
 from talkdown.store.tables import events
 
+# Columns that repeat a field of the hashed body (for queries and for people reading the table).
+COPIED_COLUMNS = ("at", "actor", "kind", "prev_hash")
+
 
 class StaleHead(Exception):
     """Another writer appended after the head this append was decided against."""
@@ -30,12 +33,27 @@ class StaleHead(Exception):
 
 @dataclass(frozen=True)
 class StoredRow:
-    """An event row as stored, before parsing: what ``verify`` must check byte for byte."""
+    """An event row as stored, before parsing: what ``verify`` must check byte for byte.
+
+    ``columns`` holds the row's copies of fields the hashed body also holds (``at``, ``actor``, ``kind``,
+    ``prev_hash``), read only by ``verify``: the app reads the body, but an auditor reading the table reads
+    these, so a copy that no longer matches the body is tampering too.
+    """
 
     incident_id: str
     seq: int
     body: str
     hash: str
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def differing_column(self, env: Envelope) -> tuple[str, str, str] | None:
+        """The first copied column that differs from what the body ``env`` was parsed from would store:
+        ``(column, stored, expected)``, or None when they agree."""
+        expected = _row(env)
+        for name, stored in self.columns:
+            if stored != expected[name]:
+                return name, stored, str(expected[name])
+        return None
 
 
 class WriteTx:
@@ -137,13 +155,17 @@ class EventStore:
             ) from exc
 
     def load_rows(self, incident_id: str, *, after_seq: int = 0) -> list[StoredRow]:
+        copies = [events.c[name] for name in COPIED_COLUMNS]
         query = (
-            select(events.c.incident_id, events.c.seq, events.c.body, events.c.hash)
+            select(events.c.seq, events.c.body, events.c.hash, *copies)
             .where(events.c.incident_id == incident_id, events.c.seq > after_seq)
             .order_by(events.c.seq)
         )
         with self._reader().connect() as conn:
-            return [StoredRow(incident_id, seq, body, hash_) for _, seq, body, hash_ in conn.execute(query)]
+            return [
+                StoredRow(incident_id, seq, body, hash_, tuple(zip(COPIED_COLUMNS, values, strict=True)))
+                for seq, body, hash_, *values in conn.execute(query)
+            ]
 
     def head_seq(self, incident_id: str) -> int:
         """The last seq stored for an incident (0 when none), without reading the log."""

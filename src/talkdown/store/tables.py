@@ -38,6 +38,9 @@ annotation_rows = Table(
     Column("low_confidence", Boolean, nullable=False),
     Column("evidence", Text, nullable=False),
     Column("detail", Text, nullable=False),
+    # What the row was computed from: a digest of the utterance's side and text (migration 0004), so a correction
+    # or a new role gets fresh analysis beside the old rows instead of keeping it.
+    Column("basis", String(16), nullable=False, server_default=""),
 )
 
 # Accounts for the web console (migration 0003). Users and sessions may change (a password rehash, a logout);

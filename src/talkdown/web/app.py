@@ -13,12 +13,13 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from talkdown import __version__
+from talkdown.errors import TalkdownError
 from talkdown.services import live
 from talkdown.services.analysis_worker import AnalysisWorker
 from talkdown.services.wiring import App, build_app
@@ -69,6 +70,84 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class BodyLimit:
+    """Pure ASGI middleware: refuse a request body over ``limit`` bytes (413, TD111) before it is read whole.
+
+    Starlette reads a JSON or urlencoded body into memory in one piece, and ``/login`` and ``/api/session``
+    do so before anyone has signed in: a few large requests took a laptop's console to gigabytes. A declared
+    ``Content-Length`` over the limit is answered at once, unread; a body sent without one is counted as it
+    arrives and stopped when it passes the limit.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            request = Request(scope)
+            coded = TalkdownError("TD111", limit=self.limit)
+            await problems.coded_problem(request, request.app.state.templates, coded)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise problems.BodyTooLarge(self.limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def host_name(header: str) -> str:
+    """The name in a Host header, without its port: ``[::1]:8000`` is ``::1``.
+
+    >>> host_name("LocalHost:8000"), host_name("[::1]:8000"), host_name("127.0.0.1")
+    ('localhost', '::1', '127.0.0.1')
+    """
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.split(":", 1)[0]
+
+
+class LocalOnly:
+    """Pure ASGI middleware: on a console bound to loopback, refuse requests addressed to any other name (TD112).
+
+    Why: a page on any site can have its name re-resolved to 127.0.0.1 (DNS rebinding) and then talk to the
+    console as its own origin: no session cookie reaches it, but sign-in, the login throttle (a pause for
+    127.0.0.1 locks out everyone on this computer) and every public route do. The browser still sends that
+    page's name as Host, so answering only the loopback names closes it. ``--lan`` consoles answer any name:
+    their users reach them by an address or a name of the laptop.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+        if host_name(raw) not in LOCAL_NAMES:
+            request = Request(scope)
+            coded = TalkdownError("TD112", host=raw[:100])
+            await problems.coded_problem(request, request.app.state.templates, coded)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def start_analysis_worker(td: App, config: WebConfig) -> AnalysisWorker | None:
     """The live analysis worker for this console, or None: then lines are analysed in-process."""
     if not config.analysis_worker:
@@ -116,7 +195,10 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
     web.state.analysis_worker = None  # started by the lifespan; without it, lines are analysed in-process
     problems.install(web, templates)
 
-    web.add_middleware(SecurityHeaders, hsts=config.secure_cookies)
+    web.add_middleware(BodyLimit, limit=config.max_body_bytes)
+    if config.local_only:
+        web.add_middleware(LocalOnly)
+    web.add_middleware(SecurityHeaders, hsts=config.secure_cookies)  # added last: outermost, so on every answer
     api_commands, page_commands = commands.build_routers()
     for router in (
         auth.router,
@@ -136,6 +218,7 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
 
 
 TLS_ENV = "TALKDOWN_WEB_TLS"
+LOCAL_ENV = "TALKDOWN_WEB_LOCAL"
 
 
 def create_app_from_env() -> FastAPI:
@@ -144,4 +227,5 @@ def create_app_from_env() -> FastAPI:
     Why a factory named by string: the CLI and the web layer are sibling edges that never import each
     other (CONVENTIONS §3); the CLI hands uvicorn this name and the settings travel in ``TALKDOWN_*``.
     """
-    return create_app(Settings(), config=WebConfig(secure_cookies=os.environ.get(TLS_ENV) == "1"))
+    config = WebConfig(secure_cookies=os.environ.get(TLS_ENV) == "1", local_only=os.environ.get(LOCAL_ENV) == "1")
+    return create_app(Settings(), config=config)

@@ -16,7 +16,12 @@ class WebConfig:
     tail reads the log every ``poll_interval_s`` on SQLite; on PostgreSQL it reads when notified and at
     least every ``safety_poll_s``, which bounds how late a line is when a notification was lost. An open
     board checks its session every ``session_check_s``: signed out, disabled, password reset or expired,
-    its stream ends then rather than at the next page load.
+    its stream ends then rather than at the next page load. A request body over ``max_body_bytes`` is refused
+    (413, TD111) before it is read: the largest entry the forms take is a few tens of kilobytes, and an
+    unlimited body is read whole into memory, before sign-in for ``/login`` and ``/api/session``.
+    ``local_only`` (``talkdown serve`` on a loopback address) answers only requests addressed to 127.0.0.1,
+    localhost or [::1]: a web page whose name an attacker points at 127.0.0.1 (DNS rebinding) is then refused
+    instead of reaching the console as if from this computer.
     """
 
     secure_cookies: bool = False
@@ -26,3 +31,5 @@ class WebConfig:
     annotation_wait_s: float = 5.0
     analysis_worker: bool = True
     session_check_s: float = 15.0
+    max_body_bytes: int = 1_048_576
+    local_only: bool = False

@@ -25,8 +25,14 @@ from talkdown.services.wiring import DatabaseUnavailable, database_error
 
 log = logging.getLogger(__name__)
 
-STATUS_OVERRIDES = {"TD150": 401, "TD151": 401, "TD152": 403, "TD350": 403, "TD450": 429}
-TITLES = {401: "Not signed in", 403: "Forbidden", 429: "Too many attempts"}
+STATUS_OVERRIDES = {"TD111": 413, "TD112": 400, "TD150": 401, "TD151": 401, "TD152": 403, "TD350": 403, "TD450": 429}
+TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Forbidden",
+    413: "Request too large",
+    429: "Too many attempts",
+}
 PROBLEM = "application/problem+json"
 
 
@@ -91,6 +97,33 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """A request body that passed its limit while it streamed in (it declared no length): raised from the
+    body's ``receive``, where FastAPI re-raises an HTTPException as it is, and answered as TD111."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413)
+        self.coded = TalkdownError("TD111", limit=limit)
+
+
+def coded_problem(request: Request, templates: Jinja2Templates, exc: TalkdownError) -> Response:
+    """The answer to a coded error: its status, problem+json, an HTMX alert or an HTML page."""
+    status = status_of(exc)
+    if status >= 500:
+        log.error("request failed with %s on %s", exc.code, request.url.path)
+    response = problem(
+        request,
+        templates,
+        status=status,
+        title=TITLES.get(status, exc.family.title),
+        detail=exc.message,
+        code=exc.code,
+    )
+    if exc.code == "TD450":
+        response.headers["Retry-After"] = str(exc.fields.get("seconds", 60))
+    return response
+
+
 def install(app: FastAPI, templates: Jinja2Templates) -> None:
     """One handler per exception kind; any other exception is a bug, logged and answered with a bare 500."""
 
@@ -98,20 +131,7 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
         assert isinstance(exc, TalkdownError)  # noqa: S101  # registered for this type only
         if exc.code == "TD151" and _wants_page(request):
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-        status = status_of(exc)
-        if status >= 500:
-            log.error("request failed with %s on %s", exc.code, request.url.path)
-        response = problem(
-            request,
-            templates,
-            status=status,
-            title=TITLES.get(status, exc.family.title),
-            detail=exc.message,
-            code=exc.code,
-        )
-        if exc.code == "TD450":
-            response.headers["Retry-After"] = str(exc.fields.get("seconds", 60))
-        return response
+        return coded_problem(request, templates, exc)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)  # noqa: S101  # registered for this type only
@@ -132,6 +152,8 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)  # noqa: S101  # registered for this type only
+        if isinstance(exc, BodyTooLarge):
+            return coded_problem(request, templates, exc.coded)
         response = problem(request, templates, status=exc.status_code, title=str(exc.detail), detail="", code=None)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value

@@ -26,7 +26,7 @@ def test_latin1_file_is_refused_with_the_offset_and_a_guess() -> None:
         decode((DATA / "latin1.txt").read_bytes(), file="latin1.txt")
 
     assert error.value.code == "TD103"
-    assert error.value.fields == {"file": "latin1.txt", "offset": 8, "guess": "latin-1"}
+    assert error.value.fields == {"file": "latin1.txt", "offset": 8, "guess": "latin-1", "hint": ""}
 
 
 def test_windows_quotes_suggest_cp1252() -> None:

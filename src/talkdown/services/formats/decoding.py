@@ -17,10 +17,13 @@ from talkdown.services.streams import not_text
 _CP1252_ONLY = frozenset(range(0x80, 0xA0)) - {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
 
-def decode(raw: bytes, *, file: str, encoding: str | None = None) -> str:
+def decode(raw: bytes, *, file: str, encoding: str | None = None, option: str | None = None) -> str:
     """Text of a file, UTF-8 (a BOM is dropped) unless ``encoding`` names another; line ends become ``\\n``.
 
-    ``offset`` in TD103 is the 0-based byte offset of the first byte that is not UTF-8.
+    ``offset`` in TD103 is the 0-based byte offset of the first byte that is not UTF-8. ``option`` is the
+    command's option that names another encoding (``--encoding``), when it has one: TD103 then suggests it.
+    Without it TD103 only says to re-save the file, because advice to pass an option the command refuses
+    (``cases import``, ``--map-file``, a ConvoKit corpus) sends the user round in a circle.
     """
     if encoding is None:
         packed = not_text(raw[:4096])
@@ -29,7 +32,9 @@ def decode(raw: bytes, *, file: str, encoding: str | None = None) -> str:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise TalkdownError("TD103", file=file, offset=error.start, guess=_guess(raw)) from None
+            guess = _guess(raw)
+            hint = f" or pass {option} {guess}" if option else ""
+            raise TalkdownError("TD103", file=file, offset=error.start, guess=guess, hint=hint) from None
     else:
         try:
             codecs.lookup(encoding)

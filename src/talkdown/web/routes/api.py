@@ -14,7 +14,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from talkdown.domain.state import IncidentState
-from talkdown.services import accounts, incidents, live, transcripts, verify
+from talkdown.services import accounts, incidents, live, train, transcripts, verify
+from talkdown.services.accounts import Permission
 from talkdown.web.deps import AppDep, CurrentIncident, Exporter, Opener, Reader, client_of
 from talkdown.web.schemas import (
     AdviceOut,
@@ -50,9 +51,13 @@ def open_incident(app: AppDep, user: Opener, body: IncidentIn) -> Recorded:
 
 @router.get("/incidents/{incident_id}", tags=["incidents"], responses={404: {}})
 def show_incident(app: AppDep, user: Reader, incident_id: CurrentIncident) -> IncidentState:
-    """The incident's current state: the fold of its log, corrections applied."""
-    del user
-    return incidents.get_incident(app, incident_id)
+    """The incident's current state: the fold of its log, corrections applied.
+
+    For a training session of an instructor's own scenario, only instructors get the scenario itself
+    (``source_meta.scenario_spec``); a trainee would read the subject's dynamics and injects in it.
+    """
+    state = incidents.get_incident(app, incident_id)
+    return state if user.may(Permission.INSTRUCT) else train.without_scenario(state)
 
 
 @router.get("/incidents/{incident_id}/annotations", tags=["analysis"], responses={404: {}})

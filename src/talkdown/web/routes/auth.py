@@ -97,12 +97,15 @@ async def login_form(
             raise
         templates = request.app.state.templates
         status = 429 if exc.code == "TD450" else 401
-        return templates.TemplateResponse(  # type: ignore[no-any-return]  # starlette's TemplateResponse is untyped
+        page: Response = templates.TemplateResponse(
             request,
             "auth/login.html",
             {"csrf": expected, "next": _safe_next(next), "error": exc.message, "code": exc.code, "user": None},
             status_code=status,
         )
+        if exc.code == "TD450":  # as the API's 429 says it (problems.coded_problem)
+            page.headers["Retry-After"] = str(exc.fields.get("seconds", 60))
+        return page
     response = RedirectResponse(_safe_next(next), status_code=303)
     _session_cookie(request, response, session)
     response.delete_cookie(PRE_CSRF_COOKIE, path="/")

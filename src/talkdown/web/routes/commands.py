@@ -72,7 +72,7 @@ COMMANDS: tuple[Command, ...] = (
         "parties",
         s.PartyIn,
         Permission.RECORD_ENTRY,
-        lambda a, r, b: s.Recorded(seq=0, id=entries.add_party(a, r, name=b.name, role=b.role)),
+        lambda a, r, b: _pair(entries.add_party(a, r, name=b.name, role=b.role)),
         "Add a party",
     ),
     Command(
