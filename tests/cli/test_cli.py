@@ -394,9 +394,10 @@ def test_a_required_text_of_spaces_only_is_refused_at_the_cli_as_in_the_console(
     assert len(json.loads(td("incident", "list", "--json").stdout)) == 1
 
 
-# Commands that write a file, serve, or migrate: they record no event, so no seq to print. Every other command
-# lists, shows or records something, and the README promises all of those a --json.
-NO_JSON = {("export",), ("report",), ("serve",), ("db", "upgrade"), ("study", "report")}
+# Commands that write a file, serve, or migrate: they record no event, so no seq to print; and the interactive chat
+# of a resumed session (``train run`` takes --json with --script). Every other command lists, shows or records
+# something, and the README promises all of those a --json.
+NO_JSON = {("export",), ("report",), ("serve",), ("db", "upgrade"), ("study", "report"), ("train", "resume")}
 
 
 def test_every_command_that_lists_shows_or_records_takes_json() -> None:

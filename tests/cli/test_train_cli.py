@@ -406,3 +406,9 @@ def test_a_debrief_pdf_names_the_packages_to_install_like_the_report_does(env: d
     pytest.importorskip("weasyprint")
     _td(env, "train", "debrief", session, "--pdf", str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_train_end_prints_its_seq_as_json(env: dict[str, str]) -> None:
+    session = json.loads(_td(env, "train", "run", "bridge", "--script", os.devnull, "--json").stdout)["session_id"]
+    ended = json.loads(_td(env, "train", "end", session, "--reason", "class over", "--json").stdout)
+    assert ended == {"seq": json.loads(_td(env, "verify", session, "--json").stdout)["events"]}

@@ -189,6 +189,6 @@ ANONYMOUS = sorted(set(MATRIX) | SESSION_ONLY)
 @pytest.mark.parametrize(("method", "path"), ANONYMOUS, ids=[f"{m}-{p}" for m, p in ANONYMOUS])
 def test_every_route_but_sign_in_refuses_a_caller_without_a_session(console: Console, method: str, path: str) -> None:
     anonymous = TestClient(create_app(console.app), raise_server_exceptions=False)
-    url = path.replace(INC, console.incident_id).replace(SESSION, _training_session(console))
+    url = path.replace(INC, console.incident_id).replace(SESSION, _training_session(console, R.INSTRUCTOR))
     response = anonymous.request(method, url, json={}, follow_redirects=False)
     assert (response.status_code, response.json()["code"]) == (401, "TD151")

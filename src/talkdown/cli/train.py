@@ -280,11 +280,15 @@ def inject_command(
 def end_command(
     session: str = SESSION,
     reason: str = typer.Option("", "--reason", help="Why it was stopped; the debrief quotes it."),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Stop a running session before it comes to an outcome (it ends 'unresolved'); its debrief stays."""
     application = STATE.app()
     seq = train.end_session(application, session, reason=reason)
-    typer.echo(f"seq {seq}")
+    if as_json:
+        echo_json({"seq": seq})
+    else:
+        typer.echo(f"seq {seq}")
 
 
 @app.command("debrief")
