@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -110,3 +112,25 @@ def test_a_clock_time_he_says_is_read_on_the_teams_wall_clock(tmp_path: Path, cl
 def _analysed_by_the_console(app: App, incident_id: str) -> dict[int, list[Annotation]]:
     live.analyse_pending(app, incident_id)
     return live.annotations_of(app, incident_id)
+
+
+def test_advice_metrics_and_the_report_read_each_line_as_the_board_does(app: App, incident: str) -> None:
+    # derived.annotations_for read 20 turns of context where the board's analysis reads 12, a speaker with no role
+    # as "party" where the board reads "unknown", and no clock, so "until nine" had no time: the report's stairway
+    # and cues could differ from what the team saw on the board.
+    from talkdown.services import derived
+
+    entries.add_party(app, incident, name="Voice", role=Role.UNKNOWN)
+    entries.say(app, incident, speaker="Voice", text="Tell them to back off.")
+    for n in range(14):
+        entries.say(app, incident, speaker="Dana" if n % 2 else "Curtis", text=f"Line {n}: you have until nine.")
+    live.analyse_pending(app, incident)
+    board = live.annotations_of(app, incident)
+    fresh = derived.annotations_for(app, incidents.get_incident(app, incident))
+    assert board.keys() == fresh.keys()
+    for seq, anns in fresh.items():
+        assert _read(anns) == _read(board[seq]), seq
+
+
+def _read(anns: Sequence[Annotation]) -> set[tuple[str, str, str]]:
+    return {(a.family, a.label, json.dumps(a.detail, sort_keys=True)) for a in anns}

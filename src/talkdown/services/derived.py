@@ -2,8 +2,7 @@
 
 Why one private module: use cases must not import each other (CONVENTIONS §6), yet advise, dismiss, metrics
 and report all need the same annotations and the same advice. Annotations are computed here by running the
-default pipeline over the incident's utterances; when annotations are persisted (a later issue), only
-``annotations_for`` changes.
+default pipeline over the incident's utterances as the board's analysis reads them (``annotate.turns_of``).
 """
 
 from __future__ import annotations
@@ -12,52 +11,42 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.registry import default_pipeline
 from talkdown.doctrine.advisor import Advice, advise
 from talkdown.doctrine.evidence import AnnotationMap
 from talkdown.doctrine.policy import Policy, parse_policy
 from talkdown.domain.annotations import Annotation
-from talkdown.domain.enums import Role
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
+from talkdown.services.annotate import turns_of
 from talkdown.services.wiring import App
 
-WINDOW = 20
-"""Earlier turns each analyser sees: the stairway estimator's window (stairway.md suggests 10-20 turns)."""
 _CACHE_SIZE = 8
-# Annotations are a pure function of the log up to its head (and of the analyser versions, fixed per process),
-# so they are cached by head hash: advise, dismiss, metrics and report in one process analyse a log once.
-_cache: dict[tuple[str, str], dict[int, tuple[Annotation, ...]]] = {}
-
-
-def side_of(role: Role) -> Side:
-    if role.is_negotiator:
-        return "negotiator"
-    return "subject" if role is Role.SUBJECT else "party"
+# Annotations are a pure function of the log up to its head and the team's clock (and of the analyser versions,
+# fixed per process), so they are cached by head hash and zone: advise, dismiss, metrics and report in one process
+# analyse a log once.
+_cache: dict[tuple[str, str, str], dict[int, tuple[Annotation, ...]]] = {}
 
 
 def annotations_for(app: App, state: IncidentState) -> dict[int, tuple[Annotation, ...]]:
     """Annotations of every utterance, keyed by seq; each turn sees only the turns before it.
 
-    ``app`` is unused until annotations are stored; it is the seam where a stored-annotation reader goes.
-    The pipeline records (not raises) analyser failures: the report must still render if one analyser breaks.
+    Computed afresh rather than read from the board's stored rows: a report or advice must not depend on whether
+    a console's worker or ``analyze --incident`` got to every line. The pipeline records (not raises) analyser
+    failures: the report must still render if one analyser breaks.
     """
-    del app
-    key = (state.incident_id, state.head_hash)
+    zone = app.settings.display_zone
+    key = (state.incident_id, state.head_hash, str(zone))
     if key in _cache:
         return _cache[key]
-    turns: list[Turn] = []
-    ctxs: list[Context] = []
-    for utt in state.utterances:
-        if utt.retracted:
-            continue
-        party = state.parties.get(utt.speaker)
-        side: Side = side_of(party.role) if party is not None else "unknown"
-        ctxs.append(Context(window=tuple(turns[-WINDOW:])))
-        turns.append(Turn(text=utt.text, side=side, at=utt.when, seq=utt.seq, speaker=utt.speaker))
-    if not turns:
+    # The turns exactly as the board's stored analysis reads them (sides, window, the team's clock), so the
+    # advice, metrics and report say what the board said; before, a window of 20 turns and "party" for a speaker
+    # with no role gave another stairway step, and no deadline time was read.
+    read = turns_of(state, zone)
+    if not read:
         return {}
+    turns = [turn for turn, _ in read]
+    ctxs = [ctx for _, ctx in read]
     results = default_pipeline(on_error="record").run_many(turns, ctxs)
     out = {turn.seq: anns for turn, anns in zip(turns, results, strict=True) if turn.seq is not None}
     if len(_cache) >= _CACHE_SIZE:
