@@ -68,3 +68,26 @@ def test_html_escapes_logged_text(sqlite_app: App) -> None:
     entries.add_note(sqlite_app, incident, text="<script>alert(1)</script>")
     page = render_html(build_report(sqlite_app, incident))
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_only_active_listening_is_listed_as_listening_and_the_other_moves_apart(sqlite_app: App) -> None:
+    # "Listening skills:" listed every skill label, closed questions and self-disclosure among them (skills.md
+    # keeps those as "other moves"), as the training debrief did.
+    import re
+
+    from talkdown.domain.enums import IncidentType, Role
+    from talkdown.services import entries
+    from talkdown.services.incidents import open_incident
+
+    incident = open_incident(sqlite_app, title="Skills", incident_type=IncidentType.BARRICADE)
+    entries.add_party(sqlite_app, incident, name="Dana", role=Role.PRIMARY)
+    entries.add_party(sqlite_app, incident, name="Curtis", role=Role.SUBJECT)
+    entries.say(sqlite_app, incident, speaker="Curtis", text="Nobody listens to me.")
+    entries.say(sqlite_app, incident, speaker="Dana", text="You sound really frustrated. Are you alone in there?")
+    report = build_report(sqlite_app, incident)
+    assert {"emotion_labeling", "closed_question"} <= set(report.skills["Dana"])
+    text = re.sub(r"<[^>]+>|\s+", " ", render_html(report))
+    listening = text.split("Listening skills:", 1)[1].split(".", 1)[0]
+    other = text.split("Other moves:", 1)[1].split(".", 1)[0]
+    assert "emotion labeling 1" in listening and "closed question" not in listening
+    assert "closed question 1" in other and "emotion labeling" not in other

@@ -26,3 +26,18 @@ def test_the_cue_rate_counts_turns_with_a_cue_so_it_never_exceeds_one(tmp_path: 
     assert len(cues[0]) >= 2 and not cues[1]  # the premise: two cues on the first turn, none on the second
     data = collect(tmp_path / "r.parquet")
     assert data.cue_rates == [("two-cues", 0.5, 1)] and data.conversations == 1
+
+
+def test_listening_skills_and_other_moves_are_charted_apart(tmp_path: Path) -> None:
+    from talkdown.services.study_report import render_html
+
+    said = [("subject", "Nobody listens to me."), ("negotiator", "You sound frustrated. Are you alone in there?")]
+    turns = [{"idx": i, "speaker": s, "role": s, "text": t, "labels": {}} for i, (s, t) in enumerate(said)]
+    conv = {"id": "skills", "source": "t", "split": "dev", "meta": {}, "turns": turns}
+    (tmp_path / "in.jsonl").write_text(json.dumps(conv) + "\n", encoding="utf-8")
+    analyze_corpus([str(tmp_path / "in.jsonl")], out=tmp_path / "r.parquet", workers=1, fast=True)
+    page = render_html(collect(tmp_path / "r.parquet"), title="t")
+    listening, other = page.split("<h2>Listening skills", 1)[1].split("<h2>Other moves", 1)
+    other = other.split("<h2>", 1)[0]
+    assert "emotion_labeling" in listening and "closed_question" not in listening  # one chart of both, before
+    assert "closed_question" in other and "emotion_labeling" not in other

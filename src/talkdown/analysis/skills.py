@@ -38,6 +38,13 @@ LABELS = (
     "summarizing", "i_message", "effective_pause", "affirmation", "suggestion", "information", "self_disclosure",
     "other",
 )  # fmt: skip
+ACTIVE_LISTENING = (
+    "emotion_labeling", "paraphrasing", "mirroring", "minimal_encourager", "open_question", "summarizing",
+    "i_message", "effective_pause",
+)  # fmt: skip
+"""The labels that are active listening (skills.md, "Active-listening skills (ALS)", the FBI CNU list). The others
+(affirmation, i.e. validation, self-disclosure, closed questions, suggestions, information) are skills.md's "Other
+moves": the debrief, the after-action report and the study report list them apart, not as listening."""
 
 # Silence that counts as a deliberate pause, in seconds. skills.md suggests "> 2-3 s" [D]; 3 s keeps ordinary
 # turn-taking latency (0.2-1.5 s in conversation studies) and slow typing of a scribe well below the line.

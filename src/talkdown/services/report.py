@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.doctrine.advisor import advise
 from talkdown.doctrine.evidence import AnnotationMap
 from talkdown.doctrine.indicators import indicator_series
@@ -78,6 +79,7 @@ class Report:
     charts: Charts
     integrity: Integrity
     lessons: tuple[str, ...] = LESSONS
+    listening_labels: tuple[str, ...] = ACTIVE_LISTENING  # the rest of ``skills`` shows as skills.md's other moves
     metrics_note: str = ""  # which metrics are left out and why (``doctrine.metrics.shown_metrics``)
 
 
@@ -123,7 +125,7 @@ def _stairway(state: IncidentState, annotations: AnnotationMap) -> list[StageCha
 
 
 def _skill_use(state: IncidentState, annotations: AnnotationMap) -> tuple[Counts, Counts]:
-    """Listening skills and behaviours to avoid, counted per negotiator (skills.md, avoid.md ids)."""
+    """Skills (listening and other moves) and behaviours to avoid, counted per negotiator (skills.md, avoid.md ids)."""
     skills: dict[str, Counter[str]] = {}
     avoid: dict[str, Counter[str]] = {}
     for utt in state.utterances:

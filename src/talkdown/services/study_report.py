@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from talkdown import __version__
+from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.analysis.stairway import STAGES
 from talkdown.errors import TalkdownError
 from talkdown.services.streams import cannot_write
@@ -144,6 +145,8 @@ def render_html(data: ReportData, *, title: str) -> str:
         (label, count / data.negotiator_turns if data.negotiator_turns else 0.0, f"{count} turns")
         for label, count in data.skills.most_common()
     ]
+    listening = [item for item in skill_items if item[0] in ACTIVE_LISTENING]
+    other = [item for item in skill_items if item[0] not in ACTIVE_LISTENING]
     cue_items = [(cid, rate, f"{total} cue turns") for cid, rate, total in data.cue_rates]
     timelines = (
         "".join(f"<h3>{_e(cid)}</h3>{_timeline(stages)}" for cid, stages in data.timelines.items())
@@ -155,7 +158,8 @@ def render_html(data: ReportData, *, title: str) -> str:
 <body><h1>{_e(title)}</h1>
 <p>{data.utterances} utterances in {data.conversations} conversations from {len(data.files)} files;
 {data.negotiator_turns} negotiator turns.</p>
-<h2>Listening skills (share of negotiator turns)</h2>{_bars(skill_items)}
+<h2>Listening skills (share of negotiator turns)</h2>{_bars(listening)}
+<h2>Other moves (skills.md; share of negotiator turns)</h2>{_bars(other)}
 <h2>Stairway timelines (first {TIMELINES} conversations)</h2>{timelines}
 <h2>Cue rate per conversation (cue turns per turn, highest {CUE_BARS})</h2>{_bars(cue_items)}
 <h2>Cues overall</h2><table><tr><th>cue</th><th>turns</th></tr>{cues}</table>

@@ -16,27 +16,10 @@ from importlib import resources
 
 import yaml
 
+from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.sim.engine import Step
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES
-
-ACTIVE_LISTENING = (
-    "emotion_labeling",
-    "paraphrasing",
-    "mirroring",
-    "minimal_encourager",
-    "open_question",
-    "summarizing",
-    "i_message",
-    "effective_pause",
-)
-"""The active-listening skills the debrief lists under that heading and counts in the listening rate.
-
-Doctrine: skills.md, "Active-listening skills (ALS)" (the FBI CNU list; voice needs audio). The analyser's other
-labels (affirmation, i.e. validation, self-disclosure, closed questions, suggestions, information) are
-skills.md's "Other moves": listed apart, not as listening. The engine's own trust weights (``reading.LISTENING``)
-reward some of those too [D]; that is how he reacts, not what the trainee is told he practised.
-"""
 
 
 @cache
