@@ -270,10 +270,7 @@ def inject_command(
 ) -> None:
     """Issue an instructor's inject; the subject reacts on his next reply."""
     seq = train.issue_inject(STATE.app(), session, inject=inject)
-    if as_json:
-        echo_json({"seq": seq})
-    else:
-        typer.echo(f"seq {seq}")
+    echo_json({"seq": seq}) if as_json else typer.echo(f"seq {seq}")
 
 
 @app.command("end")
@@ -283,12 +280,8 @@ def end_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Stop a running session before it comes to an outcome (it ends 'unresolved'); its debrief stays."""
-    application = STATE.app()
-    seq = train.end_session(application, session, reason=reason)
-    if as_json:
-        echo_json({"seq": seq})
-    else:
-        typer.echo(f"seq {seq}")
+    seq = train.end_session(STATE.app(), session, reason=reason)
+    echo_json({"seq": seq}) if as_json else typer.echo(f"seq {seq}")
 
 
 @app.command("debrief")
