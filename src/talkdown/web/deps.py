@@ -64,16 +64,7 @@ async def current_user(request: Request, app: AppDep) -> SignedIn:
     if request.method not in SAFE_METHODS:
         sent = await submitted_csrf(request)
         if not sent or not secrets.compare_digest(sent.encode(), user.csrf_token.encode()):
-            await run_in_threadpool(
-                lambda: accounts.audit(
-                    app,
-                    actor=user.actor,
-                    action="denied",
-                    outcome="csrf",
-                    target=f"{request.method} {request.url.path}",
-                    client=client_of(request),
-                )
-            )
+            await run_in_threadpool(audit_refusal, request, app, user, outcome="csrf")
             raise TalkdownError("TD152")
     return user
 
@@ -81,22 +72,26 @@ async def current_user(request: Request, app: AppDep) -> SignedIn:
 CurrentUser = Annotated[SignedIn, Depends(current_user)]
 
 
+def audit_refusal(request: Request, app: App, user: SignedIn, *, outcome: str = "denied", detail: str = "") -> None:
+    """The audit row of a signed-in user's refused request: a failed CSRF check, a role without the permission, or
+    a refusal that depends on whose record it is (another trainee's debrief)."""
+    accounts.audit(
+        app,
+        actor=user.actor,
+        action="denied",
+        outcome=outcome,
+        target=f"{request.method} {request.url.path}",
+        client=client_of(request),
+        detail=detail,
+    )
+
+
 def allow(permission: Permission) -> Callable[[Request, SignedIn, App], Awaitable[SignedIn]]:
     """A dependency that yields the user if their role grants ``permission``; denials are audited."""
 
     async def check(request: Request, user: CurrentUser, app: AppDep) -> SignedIn:
         if not user.may(permission):
-            await run_in_threadpool(
-                lambda: accounts.audit(
-                    app,
-                    actor=user.actor,
-                    action="denied",
-                    outcome="denied",
-                    target=f"{request.method} {request.url.path}",
-                    client=client_of(request),
-                    detail=permission.name,
-                )
-            )
+            await run_in_threadpool(audit_refusal, request, app, user, detail=permission.name)
         accounts.require(user, permission)
         return user
 

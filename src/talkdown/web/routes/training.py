@@ -19,9 +19,9 @@ from talkdown.domain.enums import IncidentMode
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts, incidents, train
-from talkdown.services.accounts import Permission, SignedIn
+from talkdown.services.accounts import Permission
 from talkdown.services.wiring import App
-from talkdown.web.deps import AppDep, Instructor, Reader, Trainer, client_of
+from talkdown.web.deps import AppDep, Instructor, Reader, Trainer, audit_refusal
 from talkdown.web.routes.pages import _page
 
 router = APIRouter(include_in_schema=False)
@@ -87,23 +87,10 @@ def training_debrief(request: Request, app: AppDep, user: Reader, session_id: st
         body = train.debrief_body(app, state.incident_id, user=user)
     except TalkdownError as exc:
         if exc.code == "TD350":
-            _audit_denial(request, app, user, "not the trainee")
+            audit_refusal(request, app, user, detail="not the trainee")
         raise
     # render_body escapes every value itself (html.escape); marking its result safe adds no user text unescaped.
     return _page(request, "training/debrief.html", user, state=state, body=Markup(body))  # noqa: S704
-
-
-def _audit_denial(request: Request, app: App, user: SignedIn, why: str) -> None:
-    """As ``deps.allow`` audits a role's denial: a refusal that depends on whose session it is."""
-    accounts.audit(
-        app,
-        actor=user.actor,
-        action="denied",
-        outcome="denied",
-        target=f"{request.method} {request.url.path}",
-        client=client_of(request),
-        detail=why,
-    )
 
 
 @router.post("/training/{session_id}/say")
@@ -112,7 +99,7 @@ def training_say(
 ) -> Response:
     state = _session(app, session_id)
     if not train.is_run_by(state, user):  # his debrief would score another's line as his
-        _audit_denial(request, app, user, "not the trainee")
+        audit_refusal(request, app, user, detail="not the trainee")
         raise TalkdownError("TD350", role=user.role.value, action="say a line in another trainee's session")
     train.take_turn(accounts.acting_as(app, user), state.incident_id, text=text)
     return _back_to(request, state.incident_id)
@@ -142,7 +129,7 @@ def training_end(
     """
     state = _session(app, session_id)
     if not (user.may(Permission.INSTRUCT) or train.is_run_by(state, user)):
-        _audit_denial(request, app, user, "not the trainee")
+        audit_refusal(request, app, user, detail="not the trainee")
         raise TalkdownError("TD350", role=user.role.value, action="end another trainee's session")
     train.end_session(accounts.acting_as(app, user), state.incident_id, reason=reason)
     return _back_to(request, state.incident_id)
