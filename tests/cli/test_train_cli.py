@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -96,24 +98,37 @@ def test_a_typed_line_the_terminal_could_not_read_is_refused_and_the_session_goe
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 def test_the_interactive_chat_plays_a_whole_scenario_in_a_terminal(env: dict[str, str]) -> None:
-    session = f"td-{uuid.uuid4().hex[:8]}"
-    command = f"{sys.executable} -m talkdown train run bridge --seed 3 --trainee Alex; sleep 30"
-    tmux_env = [arg for k in ("TALKDOWN_DATA_DIR", "TALKDOWN_ACTOR") for arg in ("-e", f"{k}={env[k]}")]
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", *tmux_env, command], check=True
-    )
-    try:
+    with _tmux_chat(env, "train run bridge --seed 3 --trainee Alex") as session:
         _wait_for(session, "Subject:")
         for line in DOCTRINE_SCRIPT.splitlines():
-            subprocess.run(["tmux", "send-keys", "-t", session, "-l", line], check=True)
-            subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+            _type(session, line)
             marker = "logged at seq" if line.startswith("/inject") else None
             _wait_for(session, marker or line[-20:])
         screen = _wait_for(session, "Full debrief")
         assert "Outcome: resolved" in screen
         assert "minimizing" in screen and "worst day of your life" in screen
+
+
+@contextmanager
+def _tmux_chat(env: dict[str, str], args: str, *, exit_code: bool = False) -> Iterator[str]:
+    """``talkdown ARGS`` in a detached 200x50 tmux pane (a real terminal); yields the tmux session, killed after.
+    With ``exit_code`` the pane prints ``exit=N`` when talkdown ends."""
+    session = f"td-{uuid.uuid4().hex[:8]}"
+    command = f"{sys.executable} -m talkdown {args}{'; echo exit=$?' if exit_code else ''}; sleep 30"
+    tmux_env = [arg for k in ("TALKDOWN_DATA_DIR", "TALKDOWN_ACTOR") for arg in ("-e", f"{k}={env[k]}")]
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", *tmux_env, command], check=True
+    )
+    try:
+        yield session
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+
+
+def _type(session: str, line: str) -> None:
+    """Type ``line`` into the pane and press Enter."""
+    subprocess.run(["tmux", "send-keys", "-t", session, "-l", line], check=True)
+    subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
 
 
 def _wait_for(session: str, text: str, timeout_s: float = 30.0) -> str:
@@ -185,23 +200,14 @@ def test_a_script_naming_an_inject_the_scenario_lacks_is_refused_before_a_sessio
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: dict[str, str]) -> None:
-    session = f"td-{uuid.uuid4().hex[:8]}"
-    command = f"{sys.executable} -m talkdown train run bridge --seed 3; echo exit=$?; sleep 30"
-    tmux_env = [arg for k in ("TALKDOWN_DATA_DIR", "TALKDOWN_ACTOR") for arg in ("-e", f"{k}={env[k]}")]
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", *tmux_env, command], check=True
-    )
-    try:
+    with _tmux_chat(env, "train run bridge --seed 3", exit_code=True) as session:
         _wait_for(session, "You:")
-        subprocess.run(["tmux", "send-keys", "-t", session, "-l", "Sounds like you feel let down."], check=True)
-        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        _type(session, "Sounds like you feel let down.")
         _wait_for(session, "machine shop")
         subprocess.run(["tmux", "send-keys", "-t", session, "C-c"], check=True)
         screen = _wait_for(session, "exit=")  # a bare exit 130 and no word of the session, before
         assert "Interrupted." in screen and "exit=0" in screen
         debrief_id = screen.rsplit("talkdown train debrief ", 1)[1].split()[0]
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
     debrief = json.loads(_td(env, "train", "debrief", debrief_id, "--json").stdout)
     assert debrief["turns"] == 1 and debrief["skills"].get("emotion_labeling") == 1
 
@@ -354,21 +360,12 @@ def test_train_sessions_lists_each_session_to_resume_or_debrief(env: dict[str, s
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 def test_a_session_ended_by_the_instructor_ends_the_chat_with_its_summary(env: dict[str, str]) -> None:
-    session = f"td-{uuid.uuid4().hex[:8]}"
-    command = f"{sys.executable} -m talkdown train run bridge --seed 3; echo exit=$?; sleep 30"
-    tmux_env = [arg for k in ("TALKDOWN_DATA_DIR", "TALKDOWN_ACTOR") for arg in ("-e", f"{k}={env[k]}")]
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", *tmux_env, command], check=True
-    )
-    try:
+    with _tmux_chat(env, "train run bridge --seed 3", exit_code=True) as session:
         screen = _wait_for(session, "You:")
         session_id = screen.split("session ", 1)[1].split()[0]
         _td(env, "train", "end", session_id, "--reason", "class over")  # the instructor, from his terminal
-        subprocess.run(["tmux", "send-keys", "-t", session, "-l", "Sounds like you feel let down."], check=True)
-        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        _type(session, "Sounds like you feel let down.")
         screen = _wait_for(session, "exit=")
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
     assert "exit=0" in screen and "ended meanwhile" in screen  # error[TD331], exit 5 and no summary, before
     assert "Outcome: unresolved. The session was stopped after 0 exchanges: class over." in screen
 
