@@ -91,6 +91,19 @@ def current(found: dict[tuple[int, str], list[Annotation]], now: dict[int, str])
     return {seq: anns for (seq, b), anns in found.items() if now.get(seq) == b}
 
 
+def unanalysed(app: App, state: IncidentState, pipe: Pipeline) -> list[tuple[int, str, Turn, Context]]:
+    """(seq, basis, turn, context) of each live line with no stored rows of these analysers on its current basis:
+    what the console's worker and ``annotate_incident`` analyse next."""
+    done = app.annotations.analysed(state.incident_id, versions(pipe))
+    out = []
+    for turn, ctx in turns_of(state, app.settings.display_zone):
+        assert turn.seq is not None  # noqa: S101  # turns_of always sets it
+        key = (turn.seq, basis(turn))
+        if key not in done:
+            out.append((*key, turn, ctx))
+    return out
+
+
 def versions(pipeline: Pipeline) -> dict[str, str]:
     return {info.name: info.version for info in pipeline.describe()}
 
@@ -107,12 +120,10 @@ def annotate_incident(
     pipe = pipeline or live_pipeline()
     wanted = versions(pipe)
     state = app.recorder.current(incident_id)
-    done = app.annotations.analysed(incident_id, wanted)
-    todo = [(t, c) for t, c in turns_of(state, app.settings.display_zone) if (t.seq, basis(t)) not in done]
+    todo = unanalysed(app, state, pipe)
     batch: list[tuple[int, str, tuple[Annotation, ...]]] = []
-    for index, (turn, ctx) in enumerate(todo, start=1):
-        assert turn.seq is not None  # noqa: S101  # turns_of always sets it
-        batch.append((turn.seq, basis(turn), pipe.run(turn, ctx)))
+    for index, (seq, read_as, turn, ctx) in enumerate(todo, start=1):
+        batch.append((seq, read_as, pipe.run(turn, ctx)))
         if progress is not None:
             progress(index, len(todo))
     app.annotations.add(incident_id, batch)

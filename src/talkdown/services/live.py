@@ -28,7 +28,7 @@ from talkdown.domain.enums import Channel, DemandCategory, Role
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
-from talkdown.services.annotate import bases, basis, live_pipeline, turns_of, versions
+from talkdown.services.annotate import bases, live_pipeline, unanalysed, versions
 from talkdown.services.derived import advice_now, read_policy
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
@@ -231,13 +231,7 @@ def analyse_pending(app: App, incident_id: str) -> int:
     with _analysing:
         pipe = live_pipeline()
         state = app.recorder.current(incident_id)
-        done = app.annotations.analysed(incident_id, versions(pipe))
-        todo = [
-            (t, c)
-            for t, c in turns_of(state, app.settings.display_zone)
-            if t.seq is not None and (t.seq, basis(t)) not in done
-        ]
-        batch = [(t.seq, basis(t), pipe.run(t, c)) for t, c in todo if t.seq is not None]
+        batch = [(seq, read_as, pipe.run(t, c)) for seq, read_as, t, c in unanalysed(app, state, pipe)]
         app.annotations.add(incident_id, batch)
         return len(batch)
 
