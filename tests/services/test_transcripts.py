@@ -41,6 +41,18 @@ def test_a_mapping_sets_roles_and_leaves_unmapped_speakers_unknown(app: App, tmp
     assert roles == {"NEG": Role.PRIMARY, "SUBJECT": Role.SUBJECT, "MOTHER": Role.UNKNOWN}
 
 
+def test_roleless_names_the_speakers_left_unknown_with_their_lines_and_map_names_nobody_said(
+    app: App, tmp_path: Path
+) -> None:
+    path = tmp_path / "call.txt"
+    path.write_text("NEG: Hello.\nSUBJECT: Go away.\nSUBJECT: Now.\nMOTHER: Mark.\n", encoding="utf-8")
+    mapping = {"NEG": Role.PRIMARY, "Subject": Role.SUBJECT}  # a typo: the file says SUBJECT
+    ids = transcripts.import_transcript(app, path, mapping=mapping)
+    left = transcripts.roleless(app, ids, mapping)
+    assert left.speakers == {"SUBJECT": 2, "MOTHER": 1}
+    assert left.unused_map == ["Subject"]
+
+
 def test_a_bad_line_names_file_and_line_and_imports_nothing(app: App, tmp_path: Path) -> None:
     path = tmp_path / "bad.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:02,000\nNEG: hi\n\n2\n00:61:00,000 --> 00:62:00,000\nS: x\n")

@@ -60,6 +60,7 @@ def import_cmd(
 ) -> None:
     """Import a transcript (one incident per conversation) or restore an events export."""
     app = STATE.app()
+    left = None
     if fmt == "events" or (fmt is None and file.name.endswith(".events.json")):
         ids = [verify.restore_event_log(app, _read(file), file=str(file))]
     else:
@@ -74,11 +75,31 @@ def import_cmd(
         ids = transcripts.import_transcript(
             app, file, fmt=fmt, encoding=encoding, mapping=mapping, incident_type=incident_type, title=title
         )
+        left = transcripts.roleless(app, ids, mapping)
     if json_out:
-        echo_json({"incident_ids": ids})
-    else:
-        for incident_id in ids:
-            typer.echo(incident_id)
+        settle = {} if left is None else {"speakers_without_role": left.speakers, "unused_map": left.unused_map}
+        echo_json({"incident_ids": ids, **settle})
+        return
+    for incident_id in ids:
+        typer.echo(incident_id)
+    if left is not None:
+        _warn_roleless(left)
+
+
+def _warn_roleless(left: transcripts.Roleless) -> None:
+    """On stderr, so a script reading the ids from stdout is unaffected."""
+    err = Console(stderr=True)
+    if left.speakers:
+        who = ", ".join(f"{name} ({n} lines)" for name, n in left.speakers.items())
+        example = next(iter(left.speakers))
+        err.print(
+            f"No role for: {escape(who)}. Their lines get no skill or cue analysis until a role is set with "
+            "`talkdown party INCIDENT NAME --role subject` (or primary for a negotiator); "
+            f'next time import with --map "{escape(example)}=subject".',
+            style="yellow",
+        )
+    if left.unused_map:
+        err.print(f"--map names nobody in the file: {escape(', '.join(left.unused_map))}.", style="yellow")
 
 
 def _read(file: Path) -> str:

@@ -7,7 +7,9 @@ because a researcher's file should never be refused for a missing option.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services._transcript_events import plan_incident, side_of
 from talkdown.services.formats import decode, detect_format, parse, render
 from talkdown.services.formats.model import Transcript, TranscriptTurn, format_stamp
-from talkdown.services.incidents import resolve_incident_id
+from talkdown.services.incidents import get_incident, resolve_incident_id
 from talkdown.services.wiring import App
 
 
@@ -90,6 +92,27 @@ def import_transcript(
         app.recorder.record(incident_id, events, actor=app.actor, at=at)
         ids.append(incident_id)
     return ids
+
+
+@dataclass(frozen=True)
+class Roleless:
+    """What an import left for the user to settle: speakers with role ``unknown`` (their lines get no skill or cue
+    analysis, since talkdown does not guess a side into the record) and ``--map`` names nobody in the file said."""
+
+    speakers: dict[str, int]
+    unused_map: list[str]
+
+
+def roleless(app: App, ids: list[str], mapping: Mapping[str, Role]) -> Roleless:
+    """Read back from the stored incidents, so the answer is what the log holds, not what the import meant."""
+    lines: Counter[str] = Counter()
+    named: set[str] = set()
+    for incident_id in ids:
+        state = get_incident(app, incident_id)
+        named.update(p.name for p in state.parties.values())
+        unknown = {p.party_id: p.name for p in state.parties.values() if p.role is Role.UNKNOWN}
+        lines.update(unknown[u.speaker] for u in state.utterances if u.speaker in unknown)
+    return Roleless(speakers=dict(lines), unused_map=sorted(set(mapping) - named))
 
 
 def _elapsed(when: datetime, start: datetime) -> str:
