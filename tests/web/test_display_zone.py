@@ -66,3 +66,18 @@ def test_the_after_action_report_shows_the_teams_zone_and_names_it_with_its_offs
         assert "2026-01-14 21:00 CST" in shown  # the deadline in the ledger
         assert "due 21:00 CST" in shown  # and in the timeline
     td.store.engine.dispose()
+
+
+def test_the_advisors_deadline_times_are_on_the_teams_clock(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", actor="user:test", timezone="America/Chicago")
+    td = build_app(settings, clock=FixedClock(datetime(2026, 1, 15, 2, 0, tzinfo=UTC)))  # 20:00 CST
+    accounts.add_user(td, username="kim", role=AccountRole.TEAM_LEADER, password=PASSWORD)
+    incident = seed_incident(td)
+    entries.set_deadline(td, incident, due_at=datetime(2026, 1, 15, 2, 10, tzinfo=UTC), description="or else")
+    with TestClient(create_app(td)) as client:
+        sign_in(client, "kim")
+        board = client.get(f"/incidents/{incident}").text
+        report = client.get(f"/incidents/{incident}/report").text
+    for page in (board, report):  # 'is due at 02:10 UTC' beside a board and a report on Chicago's clock, before
+        assert "is due at 20:10 CST, in" in page and "02:10 UTC" not in page
+    td.store.engine.dispose()

@@ -323,7 +323,7 @@ def stairway_now(state: IncidentState, annotations: dict[int, list[Annotation]])
 def current_advice(app: App, state: IncidentState, annotations: dict[int, list[Annotation]]) -> tuple[Advice, ...]:
     """Advice from the stored annotations: no analyser runs here, so the board refreshes cheaply."""
     stored = {seq: tuple(anns) for seq, anns in annotations.items()}
-    return tuple(advice_now(state, stored, read_policy(None), app.clock.now()))
+    return tuple(advice_now(state, stored, read_policy(None), app.clock.now(), zone=app.settings.display_zone))
 
 
 def board_view(app: App, ref: str) -> Board:

@@ -123,7 +123,7 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         stairway=tuple(stairway),
         skills=skills,
         avoid=avoid,
-        advice=tuple(_advice_history(envelopes, annotations, policy)),
+        advice=tuple(_advice_history(envelopes, annotations, policy, zone)),
         metrics=shown,
         metrics_note=metrics_note,
         release=release,
@@ -169,14 +169,16 @@ def _skill_use(state: IncidentState, annotations: AnnotationMap) -> tuple[Counts
     )
 
 
-def _advice_history(envelopes: list[Envelope], annotations: AnnotationMap, policy: Policy) -> list[AdviceRecord]:
+def _advice_history(
+    envelopes: list[Envelope], annotations: AnnotationMap, policy: Policy, zone: tzinfo | None
+) -> list[AdviceRecord]:
     """Replay the advisor after every event: when each item first appeared and what became of it."""
     state = IncidentState()
     active: dict[str, AdviceRecord] = {}
     done: list[AdviceRecord] = []
     for env in envelopes:
         evolve(state, env)
-        current = {a.advice_id: a for a in advise(state, annotations, policy, env.at)}
+        current = {a.advice_id: a for a in advise(state, annotations, policy, env.at, zone=zone)}
         for advice_id in [i for i in active if i not in current]:
             record = active.pop(advice_id)
             payload = env.payload
