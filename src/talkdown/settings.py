@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     encoder_threads: int | None = Field(default=None, ge=1)
     """Texts the MiniLM graphs run at once per process; unset: one per core, at most two."""
     timezone: str | None = None
-    """IANA zone the console and the terminal's tables show times in; unset: this computer's own. The record
-    and every export stay UTC (``domain/display_time.py``)."""
+    """IANA zone the console, the terminal's tables and the after-action report show times in; unset: this
+    computer's own. The record and every export stay UTC (``domain/display_time.py``)."""
 
     @field_validator("timezone")
     @classmethod

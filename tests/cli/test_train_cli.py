@@ -11,7 +11,9 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -356,6 +358,14 @@ def test_train_sessions_lists_each_session_to_resume_or_debrief(env: dict[str, s
     listed = json.loads(_td(env, "train", "sessions", "--json").stdout)
     assert [(s["session_id"], s["trainee"], s["status"]) for s in listed] == [(run["session_id"], "Alex", "running")]
     assert run["session_id"] in _td({**env, "COLUMNS": "80"}, "train", "sessions").stdout  # whole, never cut
+    # On the team's clock, as the README says the terminal's tables are ('2026-… 19:42 UTC' before).
+    zoned = {**env, "TALKDOWN_TIMEZONE": "Asia/Kolkata", "COLUMNS": "200"}
+    opened = datetime.fromisoformat(listed[0]["opened_at"]).astimezone(ZoneInfo("Asia/Kolkata"))
+    table = _td(zoned, "train", "sessions").stdout
+    assert f"{opened:%Y-%m-%d %H:%M} IST" in table and "UTC" not in table
+    again = _td(env, "train", "run", "bridge", "--trainee", "Alex", "--script", str(script), "--json").stdout
+    debrief = _td(zoned, "train", "debrief", json.loads(again)["session_id"]).stdout
+    assert f"Earlier: {opened:%Y-%m-%d %H:%M} IST bridge" in debrief  # the ISO UTC string before
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")

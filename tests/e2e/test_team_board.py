@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -154,8 +156,12 @@ def test_the_team_records_parties_ledger_and_hostages_from_the_board(browser: Br
 
     leader.get_by_label("Status of demand A car to the airport").select_option("in_progress")
     leader.locator("#panel-ledger li").filter(has_text="A car to the airport").get_by_role("button", name="Set").click()
-    leader.get_by_role("button", name="Promise Food within the hour: kept").click()
-    leader.get_by_role("button", name="passed without incident").click()
+    ledger.locator("li").filter(has_text="Food within the hour").get_by_text("Kept or broken…").click()
+    ledger.get_by_label("New status of promise Food within the hour").select_option("kept")
+    ledger.get_by_role("button", name="Confirm status of promise Food within the hour").click()
+    ledger.get_by_text("Met or passed…").click()
+    ledger.locator(".deadline select").select_option("passed_without_incident")
+    ledger.locator(".deadline").get_by_role("button", name="Confirm").click()
     scribe_ledger = scribe.locator("#panel-ledger")
     expect(scribe_ledger).to_contain_text("in progress A car to the airport")
     expect(scribe_ledger).to_contain_text("promise · kept Food within the hour")
@@ -191,6 +197,60 @@ def test_the_team_records_parties_ledger_and_hostages_from_the_board(browser: Br
     assert [(h.condition.value, h.released_at is not None) for h in released] == [("distressed", True)]
     expect(hostages.get_by_text("Released…")).to_have_count(0)
     leader.screenshot(path=str(ARTIFACTS / "board-ledger-forms.png"), full_page=True)
+
+
+def test_a_deadline_or_promise_status_needs_a_second_step_and_can_be_corrected(browser: Browser, live: Live) -> None:
+    incident_id = _new_incident(live, "Station Road barricade")
+    deadline_id, _ = entries.set_deadline(live.app, incident_id, due_at=live.app.clock.now() + timedelta(minutes=40))
+    entries.make_promise(live.app, incident_id, what="Cigarettes")
+    leader = _board(browser, live, "team_leader", incident_id)
+    scribe = _board(browser, live, "scribe", incident_id)
+    observer = _board(browser, live, "observer", incident_id)
+    ledger, watched = leader.locator("#panel-ledger"), scribe.locator("#panel-ledger")
+    expect(observer.locator("#panel-ledger").get_by_text("Met or passed…")).to_be_hidden()
+    due = leader.locator(".deadline .when").inner_text().split()[1]  # 'due 14:30 CST'
+
+    # One click only opens the choice (it recorded 'met' before); confirming without a status sends nothing.
+    ledger.get_by_text("Met or passed…").click()
+    confirm = ledger.get_by_role("button", name=f"Confirm status of deadline {due}")
+    confirm.click()
+    expect(ledger.get_by_label(f"New status of deadline {due}")).to_be_focused()
+    assert incidents.get_incident(live.app, incident_id).deadlines[deadline_id].status.value == "pending"
+    ledger.get_by_label(f"New status of deadline {due}").select_option("met")
+    confirm.click()
+    expect(watched.locator(".deadline")).to_contain_text("· met")
+
+    # A slip is corrected from the board, with a reason the log keeps beside the first status.
+    ledger.get_by_text("Correct status…").click()
+    ledger.get_by_label(f"New status of deadline {due}").select_option("pending")
+    leader.screenshot(path=str(ARTIFACTS / "board-status-correct.png"), full_page=True)
+    ledger.get_by_role("button", name=f"Confirm status of deadline {due}").click()  # no reason yet: not sent
+    expect(ledger.get_by_label(f"Reason for deadline {due}")).to_be_focused()
+    ledger.get_by_label(f"Reason for deadline {due}").fill("clicked Met by mistake")
+    ledger.get_by_role("button", name=f"Confirm status of deadline {due}").click()
+    expect(watched.locator(".deadline")).to_contain_text("· pending")
+    expect(watched.locator(".deadline .countdown")).to_contain_text("in ")  # counting down again
+
+    ledger.get_by_text("Kept or broken…").click()
+    ledger.get_by_label("New status of promise Cigarettes").select_option("broken")
+    ledger.get_by_role("button", name="Confirm status of promise Cigarettes").click()
+    expect(watched).to_contain_text("promise · broken Cigarettes")
+    ledger.get_by_text("Correct status…").click()
+    ledger.get_by_label("New status of promise Cigarettes").select_option("kept")
+    ledger.get_by_label("Reason for promise Cigarettes").fill("they were delivered at 02:10")
+    ledger.get_by_role("button", name="Confirm status of promise Cigarettes").click()
+    expect(watched).to_contain_text("promise · kept Cigarettes")
+    changes = [
+        (e.payload.status.value, e.payload.reason)
+        for e in live.app.store.load(incident_id)
+        if e.payload.kind in ("deadline_status_changed", "promise_status_changed")
+    ]
+    assert changes == [
+        ("met", ""),
+        ("pending", "clicked Met by mistake"),
+        ("broken", ""),
+        ("kept", "they were delivered at 02:10"),
+    ]
 
 
 def test_the_team_leader_reads_the_after_action_report_and_downloads_its_pdf(browser: Browser, live: Live) -> None:

@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def _instructor(browser: Browser, live: Live) -> Page:
-    accounts.add_user(live.app, username="instructor", role=AccountRole.INSTRUCTOR, password=PASSWORD)
+    if "instructor" not in {name for name, _role, _disabled in accounts.list_users(live.app)}:  # one per module
+        accounts.add_user(live.app, username="instructor", role=AccountRole.INSTRUCTOR, password=PASSWORD)
     runner = copy.copy(live.app)
     runner.actor = "user:instructor"  # his own session: only the trainee who runs one says its lines
     session_id = train.start_session(runner, scenario="bridge", seed=3).session_id
@@ -65,3 +66,22 @@ def test_a_trainee_opens_his_debrief_from_the_session_list_once_the_session_ends
     expect(listening).to_contain_text("emotion_labeling")
     expect(listening).not_to_contain_text("closed_question")  # under "Other moves"
     page.screenshot(path=str(ARTIFACTS / "training-debrief.png"), full_page=True)
+
+
+def test_a_training_sessions_board_offers_only_the_team_note(browser: Browser, live: Live) -> None:
+    page = _instructor(browser, live)
+    session_id = page.url.rsplit("/", 1)[1]
+    page.goto(f"{live.url}/incidents/{session_id}")
+    expect(page.locator("#live")).to_have_text("live")
+    expect(page.get_by_text("this board takes only notes")).to_be_visible()
+    # Every one of these was shown and answered TD332 when used: the log of a simulated session takes notes only.
+    for name in ("Add party", "Add", "Add intel", "Close incident", "Record demand"):
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_hidden()
+    expect(page.get_by_text("Record a demand, deadline, promise or concession")).to_be_hidden()
+    expect(page.locator("#log .marks button").first).to_be_hidden()
+    page.get_by_label("Team note").fill("Watch the pace of his questions.")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator("#alerts")).not_to_contain_text("TD332")
+    expect(page.get_by_label("Team note")).to_have_value("")  # reset on success: the note was recorded
+    assert [e.payload.kind for e in live.app.store.load(session_id)].count("note_added") == 1
+    page.screenshot(path=str(ARTIFACTS / "training-board-notes-only.png"), full_page=True)

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentMode, IncidentType, Role, StakeholderKind
 from talkdown.errors import TalkdownError
 from talkdown.services import diplomatic, entries, incidents, train
-from talkdown.services.wiring import App
+from talkdown.services.accounts import AccountRole, SignedIn
+from talkdown.services.wiring import App, build_app
+from talkdown.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -244,3 +247,19 @@ def test_a_training_incident_logged_by_hand_takes_live_entries(app: App) -> None
     entries.say(app, drill, speaker="Role-player", text="Back off!", role_if_new=Role.SUBJECT)
     assert len(incidents.get_incident(app, drill).utterances) == 1
     assert train.list_sessions(app) == []  # its training page would only say TD330
+
+
+def test_the_debrief_shows_earlier_sessions_on_the_teams_clock(td_settings: Settings, clock: FixedClock) -> None:
+    app = build_app(td_settings.model_copy(update={"timezone": "America/Chicago"}), clock=clock)
+    try:
+        first = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")  # 19:42 UTC, 14:42 in Chicago
+        train.take_turn(app, first.session_id, text="Sounds like you feel let down.")
+        second = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+        earlier = train.export_html(app, second.session_id).split("<h2>Earlier sessions</h2>", 1)[1]
+        assert "2026-03-14 14:42 CDT" in earlier and "19:42" not in earlier  # '2026-03-14T19:42:00+00:00' before
+        instructor = SignedIn("kim", AccountRole.INSTRUCTOR, csrf_token="")
+        assert "2026-03-14 14:42 CDT" in train.debrief_body(app, second.session_id, user=instructor)  # the console's
+        [summary] = train.get_debrief(app, second.session_id).to_dict()["earlier"]
+        assert summary["opened_at"] == "2026-03-14T19:42:00+00:00"  # --json keeps the record's UTC
+    finally:
+        app.store.engine.dispose()

@@ -122,8 +122,22 @@ def test_an_incident_logged_here_exports_the_time_since_its_first_line(app: App,
     assert cues[0].startswith("00:00:00.000 --> 00:02:3") and cues[1].startswith(cues[0].split(" --> ")[1])
     srt = transcripts.export_transcript(app, incident, fmt="srt")
     assert cues[1].split(" --> ")[0].replace(".", ",") in srt
+    srt_cues = [line for line in srt.splitlines() if "-->" in line]
+    assert srt_cues == [cue.replace(".", ",") for cue in cues]  # '00:00:00.000 --> 00:02:30,…' before
     jsonl = json.loads(transcripts.export_transcript(app, incident, fmt="jsonl"))
     assert [t["time"] for t in jsonl["turns"]] == [c.split(" --> ")[0] for c in cues]
+
+
+def test_an_srt_export_imports_and_exports_again_byte_for_byte(app: App, clock: FixedClock, tmp_path: Path) -> None:
+    incident = incidents.open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    say(app, incident, speaker="Dana", text="What happened tonight?", role_if_new=Role.PRIMARY)
+    clock.advance(timedelta(seconds=42.5))
+    say(app, incident, speaker="Mark", text="Leave me alone.", role_if_new=Role.SUBJECT)
+    exported = transcripts.export_transcript(app, incident, fmt="srt")
+    path = tmp_path / "elm.srt"
+    path.write_text(exported, encoding="utf-8")
+    [imported] = transcripts.import_transcript(app, path)
+    assert transcripts.export_transcript(app, imported, fmt="srt") == exported
 
 
 def test_a_jsonl_export_of_an_incident_without_utterances_names_the_incident(app: App) -> None:

@@ -208,7 +208,11 @@ def test_the_live_board_of_a_training_session_points_to_its_training_page_and_ha
     board = console.client(R.TEAM_LEADER).get(f"/incidents/{session_id}").text
     assert f'<a href="/training/{session_id}">its training page</a>' in board
     assert 'id="entry"' not in board  # every line logged there was refused (TD332)
-    assert 'id="entry"' in console.client(R.TEAM_LEADER).get(f"/incidents/{console.incident_id}").text
+    live_board = console.client(R.TEAM_LEADER).get(f"/incidents/{console.incident_id}").text
+    assert 'id="entry"' in live_board
+    # The side panels' forms show by the body's can-* classes: only the note's is left on a session's board.
+    assert "can-record_entry" not in board and "can-close_incident" not in board and "can-add_note" in board
+    assert "can-record_entry" in live_board and "can-close_incident" in live_board
 
 
 def test_a_trainee_ends_his_own_session_to_read_his_debrief(console: Console) -> None:

@@ -26,11 +26,11 @@ def _template(name: str) -> str | None:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FunctionLoader(_template), autoescape=True, undefined=jinja2.StrictUndefined)
-    # A record keeps UTC; the console's filters of the same names say the same.
-    env.filters["utc_hm"] = lambda dt: dt.strftime("%H:%M:%S") if dt is not None else ""
-    env.filters["utc_day"] = lambda dt: dt.strftime("%Y-%m-%d %H:%M UTC") if dt is not None else ""
-    return env
+    # No time filters: the report formats its own times on its own clock (``Report.clock``/``day``), so this page,
+    # the console's and their PDFs cannot disagree about the zone.
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(_template), autoescape=True, undefined=jinja2.StrictUndefined
+    )
 
 
 def render_html(report: Report) -> str:

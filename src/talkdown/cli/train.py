@@ -9,6 +9,7 @@ file, one per line, and the transcript, final state and outcome print as one JSO
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -17,6 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
+from talkdown.domain.display_time import labelled
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import INPUT, TalkdownError
 from talkdown.services import train
@@ -59,8 +61,9 @@ def sessions_command(as_json: bool = JSON_OPTION) -> None:
         return
     table = Table("session", "opened", "trainee", "scenario", "status", title="Training sessions")
     table.columns[0].no_wrap = table.columns[1].no_wrap = True  # the id is what 'resume' and 'debrief' take
+    zone = STATE.settings().display_zone  # the team's clock, as the board's tables (the record stays UTC: --json)
     for s in sessions:
-        opened = s.opened_at.strftime("%Y-%m-%d %H:%M UTC")
+        opened = labelled(s.opened_at, zone, "%Y-%m-%d %H:%M")
         table.add_row(s.session_id, opened, escape(s.trainee), escape(s.title.removeprefix("Training: ")), s.status)
     console.print(table if sessions else "No training sessions yet. Start one with 'talkdown train run SCENARIO'.")
 
@@ -333,5 +336,7 @@ def debrief_command(
         console.print(escape(line), highlight=False)
     for released in d.releases:
         console.print(f"Released: {escape(released)}", highlight=False)
+    zone = STATE.settings().display_zone
     for s in d.earlier:
-        console.print(f"Earlier: {s.opened_at} {s.scenario_id} {s.outcome} listening {s.listening_rate:.0%}")
+        opened = labelled(datetime.fromisoformat(s.opened_at), zone, "%Y-%m-%d %H:%M")
+        console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} listening {s.listening_rate:.0%}")

@@ -48,11 +48,11 @@ def deadline_rules(v: View) -> Iterator[Found]:
         if (logged_quiet or inferred_quiet) and dl.due_at <= v.now <= dl.due_at + v.window:
             how = "logged as passed without incident" if logged_quiet else "no harmful act logged since"
             what = dl.description or "no description"
-            about = f"Deadline {dl.deadline_id} ({what}) was due {fmt_time(dl.due_at)}; {how}."
+            about = f"Deadline {dl.deadline_id} ({what}) was due {fmt_time(dl.due_at, v.zone)}; {how}."
             yield Found("deadline_passed_quietly", dl.deadline_id, (dl.seq,), about)
         if pending and timedelta(0) < dl.due_at - v.now <= warn:
             minutes = int((dl.due_at - v.now).total_seconds() // 60)
-            about = f"Deadline {dl.deadline_id} is due at {fmt_time(dl.due_at)}, in {minutes} min."
+            about = f"Deadline {dl.deadline_id} is due at {fmt_time(dl.due_at, v.zone)}, in {minutes} min."
             yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), about)
         if pending:
             start = dl.utterance_seq or dl.seq
@@ -272,7 +272,7 @@ def team_rules(v: View) -> Iterator[Found]:
         ]
         hours, minutes = divmod(int((v.now - since).total_seconds() // 60), 60)
         about = (
-            f"{v.name_of(party_id)} has been on duty {hours}h {minutes:02d}m since {fmt_time(since)} "
+            f"{v.name_of(party_id)} has been on duty {hours}h {minutes:02d}m since {fmt_time(since, v.zone)} "
             f"(policy interval {v.policy.relief_interval_minutes} min)."
         )
         yield Found("relief_due", f"{party_id}:{started[-1]}", (started[-1],), about)

@@ -13,7 +13,7 @@ advice is keyed by its latest cue, so a new cue brings it back even after a dism
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from talkdown.doctrine.advice_rules import DETECTORS
 from talkdown.doctrine.evidence import AnnotationMap, Found, View
@@ -57,15 +57,18 @@ def dismissed_ids(board: IncidentState) -> dict[str, int]:
     return out
 
 
-def advise(board: IncidentState, annotations: AnnotationMap, policy: Policy, now: datetime) -> list[Advice]:
+def advise(
+    board: IncidentState, annotations: AnnotationMap, policy: Policy, now: datetime, *, zone: tzinfo | None = UTC
+) -> list[Advice]:
     """Current advice for an open incident, most urgent first; dismissed items and disabled rules left out.
 
     ``annotations`` maps utterance seq to that utterance's annotations; only seqs up to the board's head
-    are read, so replaying the advisor over a prefix of the log never sees the future.
+    are read, so replaying the advisor over a prefix of the log never sees the future. ``zone`` is the clock
+    the team reads (``TALKDOWN_TIMEZONE``): a time quoted in advice is shown on it, as the board shows times.
     """
     if not board.is_open:
         return []
-    view = View(board, annotations, policy, now)
+    view = View(board, annotations, policy, now, zone)
     rules = load_rules()
     dismissed = dismissed_ids(board)
     seen: set[str] = set()

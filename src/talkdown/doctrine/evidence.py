@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from talkdown.doctrine.policy import Policy
 from talkdown.domain.annotations import Annotation
+from talkdown.domain.display_time import labelled
 from talkdown.domain.enums import Role
 from talkdown.domain.state import IncidentState, Utterance
 
@@ -39,6 +40,7 @@ class View:
     annotations: AnnotationMap
     policy: Policy
     now: datetime
+    zone: tzinfo | None = UTC  # the team's clock, for the times advice quotes (None: this computer's)
     subject_turns: list[Utterance] = field(default_factory=list)
     negotiator_turns: list[Utterance] = field(default_factory=list)
 
@@ -86,5 +88,6 @@ def content_words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
 
-def fmt_time(at: datetime) -> str:
-    return at.strftime("%H:%M UTC")
+def fmt_time(at: datetime, zone: tzinfo | None) -> str:
+    """A time quoted in advice, on the board's clock with its abbreviation ('20:10 CST'), as the board shows it."""
+    return labelled(at, zone, "%H:%M")

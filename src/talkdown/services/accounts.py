@@ -103,6 +103,19 @@ PERMISSIONS: dict[AccountRole, frozenset[Permission]] = {
     AccountRole.OBSERVER: frozenset({Permission.READ}),
 }
 
+REFUSED_ON_A_SIMULATED_SESSION = frozenset(
+    {
+        Permission.CLOSE_INCIDENT,
+        Permission.LOG_UTTERANCE,
+        Permission.RECORD_ENTRY,
+        Permission.ADD_INTEL,
+        Permission.DISMISS_ADVICE,
+    }
+)
+"""The permissions whose writes the log of a session run against the simulated subject refuses from everyone
+(TD332, ``services.recorder``): all but a note. The board leaves their controls out on such a session, so that
+it never offers what would be refused."""
+
 SESSION_LIFETIME = timedelta(hours=14)  # longer than most incidents' durations (incident-types.md, base rates)
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_USER_FAILURES = 5

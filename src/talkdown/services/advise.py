@@ -43,5 +43,5 @@ def advise_incident(app: App, ref: str, *, policy_file: Path | None = None, at: 
     policy = read_policy(policy_file)
     state = get_incident(app, ref)
     now = at or app.clock.now()
-    items = advice_now(state, annotations_for(app, state), policy, now)
+    items = advice_now(state, annotations_for(app, state), policy, now, zone=app.settings.display_zone)
     return AdviceList(state.incident_id, state.head_seq, now, policy.agency, ADVISOR_VERSION, tuple(items))

@@ -8,7 +8,7 @@ default pipeline over the incident's utterances as the board's analysis reads th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from talkdown.analysis.registry import default_pipeline
@@ -66,8 +66,11 @@ def read_policy(path: Path | None) -> Policy:
     return parse_policy(text, file=str(path))
 
 
-def advice_now(state: IncidentState, annotations: AnnotationMap, policy: Policy, now: datetime) -> list[Advice]:
-    return advise(state, annotations, policy, now)
+def advice_now(
+    state: IncidentState, annotations: AnnotationMap, policy: Policy, now: datetime, *, zone: tzinfo | None
+) -> list[Advice]:
+    """The advice now; ``zone`` (``Settings.display_zone``) is the clock its quoted times are on."""
+    return advise(state, annotations, policy, now, zone=zone)
 
 
 def find_advice(advice: Sequence[Advice], advice_id: str) -> Advice | None:

@@ -35,7 +35,8 @@ def dismiss_advice(
     earlier = dismissed_ids(state).get(advice_id)
     if earlier is not None:
         raise TalkdownError("TD340", advice_id=advice_id, seq=earlier)
-    current = advice_now(state, annotations_for(app, state), read_policy(policy_file), at or app.clock.now())
+    policy, zone = read_policy(policy_file), app.settings.display_zone
+    current = advice_now(state, annotations_for(app, state), policy, at or app.clock.now(), zone=zone)
     item = find_advice(current, advice_id)
     if item is None:
         raise TalkdownError("TD240", incident_id=state.incident_id, advice_id=advice_id)

@@ -32,6 +32,7 @@ from talkdown.services.annotate import bases, live_pipeline, unanalysed, version
 from talkdown.services.derived import advice_now, read_policy
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
+from talkdown.services.recorder import is_simulated_session
 from talkdown.services.wiring import App
 from talkdown.store.annotations import AnnotationStore
 from talkdown.store.events import EventStore
@@ -307,6 +308,7 @@ class Board:
     release: ReleaseEstimate | None = None
     metric_series: tuple[MetricPoint, ...] = ()
     metrics_note: str = ""  # which metrics are left out and why (``doctrine.metrics.shown_metrics``)
+    notes_only: bool = False  # a session run against the simulated subject: its log takes only notes here (TD332)
 
 
 def stairway_now(state: IncidentState, annotations: dict[int, list[Annotation]]) -> tuple[str | None, int | None]:
@@ -321,7 +323,7 @@ def stairway_now(state: IncidentState, annotations: dict[int, list[Annotation]])
 def current_advice(app: App, state: IncidentState, annotations: dict[int, list[Annotation]]) -> tuple[Advice, ...]:
     """Advice from the stored annotations: no analyser runs here, so the board refreshes cheaply."""
     stored = {seq: tuple(anns) for seq, anns in annotations.items()}
-    return tuple(advice_now(state, stored, read_policy(None), app.clock.now()))
+    return tuple(advice_now(state, stored, read_policy(None), app.clock.now(), zone=app.settings.display_zone))
 
 
 def board_view(app: App, ref: str) -> Board:
@@ -335,4 +337,5 @@ def board_view(app: App, ref: str) -> Board:
     shown, note = shown_metrics(metrics, state)
     series = metrics_over_time(app, incident_id)
     advice = current_advice(app, state, annotations)
-    return Board(state, annotations, advice, stage, seq, now, shown, release, series, note)
+    notes_only = is_simulated_session(state)
+    return Board(state, annotations, advice, stage, seq, now, shown, release, series, note, notes_only)

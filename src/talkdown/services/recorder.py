@@ -100,7 +100,7 @@ class Recorder:
                         if state.head_seq > 0:
                             self._states[incident_id] = state
                         events = build(state)
-                        if state.mode is IncidentMode.TRAINING and state.source == SIMULATED and not training:
+                        if is_simulated_session(state) and not training:
                             _refuse_outside_training(state.incident_id, events)
                         if state.head_seq == 0 and events and events[0].kind != "incident_opened":
                             raise TalkdownError("TD201", incident_id=incident_id)
@@ -120,6 +120,15 @@ class Recorder:
                 self._states[incident_id] = state
                 return envelopes
             raise TalkdownError("TD401", seq=seq, attempts=MAX_ATTEMPTS)
+
+
+def is_simulated_session(state: IncidentState) -> bool:
+    """Whether the incident is a session run by ``services.train`` against the simulated subject.
+
+    Its log takes only the training commands' events and notes (:data:`OUTSIDE_TRAINING`); a training incident a
+    scribe logs (a role-play with a human subject, say) is written like any other.
+    """
+    return state.mode is IncidentMode.TRAINING and state.source == SIMULATED
 
 
 def _refuse_outside_training(incident_id: str, events: Sequence[AnyEvent]) -> None:

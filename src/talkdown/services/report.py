@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from talkdown.analysis.skills import ACTIVE_LISTENING
@@ -21,6 +21,7 @@ from talkdown.doctrine.indicators import indicator_series
 from talkdown.doctrine.metrics import Metric, current_metrics, metric_series, shown_metrics
 from talkdown.doctrine.policy import Policy
 from talkdown.doctrine.release_model import ReleaseEstimate
+from talkdown.domain import display_time
 from talkdown.domain.enums import Role
 from talkdown.domain.events import AdviceDismissed
 from talkdown.domain.log import Envelope
@@ -78,9 +79,19 @@ class Report:
     release: ReleaseEstimate | None
     charts: Charts
     integrity: Integrity
+    zone: tzinfo | None  # the clock its times are on: ``Settings.display_zone`` (None: this computer's)
+    zone_note: str  # that clock named, with its offset from UTC (``display_time.zone_statement``)
     lessons: tuple[str, ...] = LESSONS
     listening_labels: tuple[str, ...] = ACTIVE_LISTENING  # the rest of ``skills`` shows as skills.md's other moves
     metrics_note: str = ""  # which metrics are left out and why (``doctrine.metrics.shown_metrics``)
+
+    def clock(self, at: datetime) -> str:
+        """A time of day on the report's clock (the zone is named once, at the top)."""
+        return display_time.shown(at, self.zone)
+
+    def day(self, at: datetime) -> str:
+        """A date and time that stands alone (opened, due, generated), with the zone's abbreviation."""
+        return display_time.labelled(at, self.zone, "%Y-%m-%d %H:%M")
 
 
 def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Report:
@@ -93,21 +104,33 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
     metrics, release = current_metrics(state, state.closed_at or now)
     shown, metrics_note = shown_metrics(metrics, state)
     stairway = _stairway(state, annotations)
-    charts = draw_charts(metric_series(envelopes), indicator_series(envelopes, annotations), stairway_points(stairway))
+    # The team reads these times on its own clock, as on the board (the report alone used to say UTC); the zone
+    # and its offset are named at the top, so each time converts back to the log's UTC exactly.
+    zone = app.settings.display_zone
+    # Over the log's times, which the columns without an abbreviation show; a date that stands alone (generated,
+    # opened, due) carries its own, so a report printed in winter does not say the summer's incident changed clock.
+    zone_note = display_time.zone_statement(
+        [env.at for env in envelopes] or [now], zone, app.settings.timezone or "this computer's zone"
+    )
+    charts = draw_charts(
+        metric_series(envelopes), indicator_series(envelopes, annotations), stairway_points(stairway), zone=zone
+    )
     skills, avoid = _skill_use(state, annotations)
     return Report(
         state=state,
         generated_at=now,
-        timeline=tuple(timeline_rows(envelopes, state)),
+        timeline=tuple(timeline_rows(envelopes, state, zone)),
         stairway=tuple(stairway),
         skills=skills,
         avoid=avoid,
-        advice=tuple(_advice_history(envelopes, annotations, policy)),
+        advice=tuple(_advice_history(envelopes, annotations, policy, zone)),
         metrics=shown,
         metrics_note=metrics_note,
         release=release,
         charts=charts,
         integrity=_integrity(app, state.incident_id),
+        zone=zone,
+        zone_note=zone_note,
     )
 
 
@@ -146,14 +169,16 @@ def _skill_use(state: IncidentState, annotations: AnnotationMap) -> tuple[Counts
     )
 
 
-def _advice_history(envelopes: list[Envelope], annotations: AnnotationMap, policy: Policy) -> list[AdviceRecord]:
+def _advice_history(
+    envelopes: list[Envelope], annotations: AnnotationMap, policy: Policy, zone: tzinfo | None
+) -> list[AdviceRecord]:
     """Replay the advisor after every event: when each item first appeared and what became of it."""
     state = IncidentState()
     active: dict[str, AdviceRecord] = {}
     done: list[AdviceRecord] = []
     for env in envelopes:
         evolve(state, env)
-        current = {a.advice_id: a for a in advise(state, annotations, policy, env.at)}
+        current = {a.advice_id: a for a in advise(state, annotations, policy, env.at, zone=zone)}
         for advice_id in [i for i in active if i not in current]:
             record = active.pop(advice_id)
             payload = env.payload

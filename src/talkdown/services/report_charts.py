@@ -11,7 +11,7 @@ import base64
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from talkdown.doctrine.indicators import IndicatorPoint
@@ -48,8 +48,15 @@ def _times(points: Sequence[MetricPoint | IndicatorPoint]) -> list[datetime]:
     return [datetime.fromisoformat(p.at) for p in points]
 
 
-def _series(plt: Any, title: str, xs: list[datetime], lines: dict[str, list[float | None]], ylabel: str) -> str:
+def _series(
+    plt: Any, title: str, xs: list[datetime], lines: dict[str, list[float | None]], ylabel: str, zone: tzinfo | None
+) -> str:
     fig, ax = plt.subplots(figsize=(6.4, 2.3), dpi=100)
+    if xs:
+        # Ticks on the report's clock, set before plotting (matplotlib's default is UTC). This computer's own zone
+        # (None) has no tzinfo matplotlib can follow across a daylight-saving change, so its offset at the
+        # first point is used; the zone named at the report's top says which.
+        ax.xaxis.axis_date(zone or xs[0].astimezone().tzinfo)
     for label, ys in lines.items():
         pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
         if pairs:
@@ -68,6 +75,8 @@ def draw_charts(
     metric_points: Sequence[MetricPoint],
     indicator_points: Sequence[IndicatorPoint],
     stairway: Sequence[tuple[datetime, int]],
+    *,
+    zone: tzinfo | None,
 ) -> Charts:
     plt = _pyplot()
     xs = _times(metric_points)
@@ -83,6 +92,7 @@ def draw_charts(
             ],
         },
         "percent",
+        zone,
     )
     ixs = _times(indicator_points)
     indicators = _series(
@@ -97,6 +107,7 @@ def draw_charts(
             "Outburst marks per turn x10": [_times10(p.values.get("outbursts")) for p in indicator_points],
         },
         "words / scaled count",
+        zone,
     )
     stair = _series(
         plt,
@@ -104,6 +115,7 @@ def draw_charts(
         [s[0] for s in stairway],
         {"Stage": [float(s[1]) for s in stairway]},
         "stage",
+        zone,
     )
     return Charts(metrics, indicators, stair)
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
+from talkdown.domain.display_time import labelled
 from talkdown.domain.events import (
     AdviceDismissed,
     ConcessionGranted,
@@ -44,8 +45,8 @@ class TimelineRow:
     text: str
 
 
-def _describe(env: Envelope, names: dict[str, str]) -> tuple[str, str]:
-    """(who, what) for one event; unknown kinds fall back to their field values."""
+def _describe(env: Envelope, names: dict[str, str], zone: tzinfo | None) -> tuple[str, str]:
+    """(who, what) for one event, a time in it on ``zone``'s clock; unknown kinds fall back to their field values."""
     p = env.payload
     match p:
         case UtteranceLogged():
@@ -62,7 +63,7 @@ def _describe(env: Envelope, names: dict[str, str]) -> tuple[str, str]:
         case DemandStatusChanged():
             return "", f"Demand {p.demand_id} {p.status.value}. {p.reason}".strip()
         case DeadlineSet():
-            return "", f"Deadline {p.deadline_id} due {p.due_at:%H:%M} UTC: {p.description}"
+            return "", f"Deadline {p.deadline_id} due {labelled(p.due_at, zone, '%H:%M')}: {p.description}"
         case DeadlineStatusChanged():
             return "", f"Deadline {p.deadline_id} {p.status.value.replace('_', ' ')}"
         case PromiseMade():
@@ -91,10 +92,11 @@ def _describe(env: Envelope, names: dict[str, str]) -> tuple[str, str]:
     return "", "; ".join(f"{k}: {v}" for k, v in fields.items() if v not in ("", None, [], {}))
 
 
-def timeline_rows(envelopes: Iterable[Envelope], state: IncidentState) -> list[TimelineRow]:
+def timeline_rows(envelopes: Iterable[Envelope], state: IncidentState, zone: tzinfo | None) -> list[TimelineRow]:
+    """One row per event; ``zone`` is the report's clock (``None``: this computer's)."""
     names = {pid: party.name for pid, party in state.parties.items()}
     rows = []
     for env in envelopes:
-        who, text = _describe(env, names)
+        who, text = _describe(env, names, zone)
         rows.append(TimelineRow(env.seq, env.at, env.kind.replace("_", " "), who, text))
     return rows

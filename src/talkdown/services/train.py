@@ -469,7 +469,7 @@ def _earlier_sessions(app: App, state: IncidentState) -> tuple[SessionSummary, .
 
 
 def export_html(app: App, ref: str) -> str:
-    return render_html(get_debrief(app, ref))
+    return render_html(get_debrief(app, ref), zone=app.settings.display_zone)
 
 
 def is_run_by(session: IncidentState | SessionInfo, user: SignedIn) -> bool:
@@ -498,7 +498,7 @@ def debrief_body(app: App, ref: str, *, user: SignedIn) -> str:
         if not is_run_by(state, user):
             raise TalkdownError("TD350", role=user.role.value, action="read another trainee's debrief")
         raise TalkdownError("TD333", incident_id=state.incident_id)
-    return render_body(get_debrief(app, state.incident_id))
+    return render_body(get_debrief(app, state.incident_id), zone=app.settings.display_zone)
 
 
 def replay_session(app: App, ref: str) -> list[str]:

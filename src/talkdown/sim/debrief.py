@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import html
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, tzinfo
 from functools import cache
 from importlib import resources
 
 import yaml
 
 from talkdown.analysis.skills import ACTIVE_LISTENING
+from talkdown.domain.display_time import labelled
 from talkdown.sim.engine import Step
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES
@@ -53,7 +55,7 @@ class SessionSummary:
 
     session_id: str
     scenario_id: str
-    opened_at: str
+    opened_at: str  # ISO 8601 UTC, as --json gives it; the HTML body and the terminal show the team's clock
     outcome: str
     turns: int
     listening_rate: float
@@ -200,7 +202,7 @@ def _deadlines(scenario: Scenario, steps: list[Step]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def render_html(d: Debrief) -> str:
+def render_html(d: Debrief, *, zone: tzinfo | None) -> str:
     """A self-contained HTML document (inline CSS) for printing or PDF export: ``render_body`` in a page."""
     e = html.escape
     return f"""<!doctype html>
@@ -208,16 +210,18 @@ def render_html(d: Debrief) -> str:
 <style>body{{font-family:sans-serif;margin:2em;max-width:60em}}table{{border-collapse:collapse;margin:.5em 0 1.5em}}
 td,th{{border:1px solid #999;padding:.25em .5em;vertical-align:top;text-align:left}}h1{{font-size:1.4em}}
 .outcome{{font-size:1.2em;font-weight:bold}}</style></head><body>
-{render_body(d)}
+{render_body(d, zone=zone)}
 </body></html>
 """
 
 
-def render_body(d: Debrief) -> str:
+def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
     """The debrief itself, every value escaped: the file ``--html`` writes and the console's debrief page.
 
     One body for both, so they cannot drift; it holds no style (the console's CSP refuses inline CSS: the page
-    styles ``.debrief`` from its own stylesheet) and no link (WeasyPrint fetches nothing).
+    styles ``.debrief`` from its own stylesheet) and no link (WeasyPrint fetches nothing). ``zone`` is the team's
+    clock (``TALKDOWN_TIMEZONE``; None: this computer's), on which an earlier session's opening time is shown
+    with its abbreviation, as on the board; the model (and ``--json``) keeps it in UTC.
     """
     e = html.escape
 
@@ -232,7 +236,14 @@ def render_body(d: Debrief) -> str:
     stair = rows([[str(seq), stage] for seq, stage in d.stairway], columns=2)
     earlier = rows(
         [
-            [s.opened_at, s.scenario_id, s.outcome, str(s.turns), f"{s.listening_rate:.0%}", str(s.avoid_count)]
+            [
+                labelled(datetime.fromisoformat(s.opened_at), zone, "%Y-%m-%d %H:%M"),
+                s.scenario_id,
+                s.outcome,
+                str(s.turns),
+                f"{s.listening_rate:.0%}",
+                str(s.avoid_count),
+            ]
             for s in d.earlier
         ],
         columns=6,

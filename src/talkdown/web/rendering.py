@@ -186,9 +186,6 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
         day=lambda v: shown(v, zone, "%Y-%m-%d %H:%M") if v else "",
         tz=lambda v: zone_label(v, zone) if v else "",
         iso=iso,
-        # The after-action report keeps UTC, like the CLI's report and the exports (a record for court).
-        utc_hm=lambda v: v.strftime("%H:%M:%S") if v else "",
-        utc_day=lambda v: v.strftime("%Y-%m-%d %H:%M UTC") if v else "",
     )
     env.globals.update(
         chips=chips, highlight=highlight, speaker_name=speaker_name, metric_line=metric_line, speakers=speakers

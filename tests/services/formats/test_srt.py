@@ -78,7 +78,15 @@ def test_empty_file_is_a_whole_file_error() -> None:
 def test_render_numbers_cues_and_converts_other_stamp_spellings() -> None:
     transcript = Transcript((TranscriptTurn("NEG", "hi", time="00:00:01.000", end_time="01:02:03"),))
 
-    assert srt.render([transcript]) == "1\n00:00:01.000 --> 01:02:03,000\nNEG: hi\n"
+    assert srt.render([transcript]) == "1\n00:00:01,000 --> 01:02:03,000\nNEG: hi\n"  # '00:00:01.000 -->' before
+
+
+def test_a_file_with_dots_reads_and_writes_back_with_commas_at_the_same_times() -> None:
+    old = "1\n00:00:01.5 --> 00:00:02.250\nNEG: hi\n\n2\n0:00:03,000 --> 00:00:04,000\nSUBJECT: no\n"
+    written = srt.render(srt.parse(old, file="old.srt"))
+
+    assert written == ("1\n00:00:01,500 --> 00:00:02,250\nNEG: hi\n\n2\n00:00:03,000 --> 00:00:04,000\nSUBJECT: no\n")
+    assert srt.render(srt.parse(written, file="new.srt")) == written
 
 
 def test_render_refuses_a_speaker_the_prefix_cannot_carry() -> None:

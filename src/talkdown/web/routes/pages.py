@@ -23,9 +23,12 @@ router = APIRouter(include_in_schema=False)
 _TEAM_ROLES = {r for r in Role if r not in {Role.SUBJECT, Role.HOSTAGE, Role.UNKNOWN, Role.INTERMEDIARY}}
 
 
-def _page(request: Request, name: str, user: SignedIn, **context: Any) -> Response:
+def _page(
+    request: Request, name: str, user: SignedIn, *, withheld: frozenset[Permission] = frozenset(), **context: Any
+) -> Response:
+    """Render a page; ``withheld`` are permissions whose controls the page leaves out though the role has them."""
     templates = request.app.state.templates
-    flags = {p.name.lower(): user.may(p) for p in Permission}
+    flags = {p.name.lower(): user.may(p) and p not in withheld for p in Permission}
     response: Response = templates.TemplateResponse(
         request, name, {"user": user, "csrf": user.csrf_token, "can": flags, **context}
     )
@@ -69,6 +72,7 @@ def board(request: Request, app: AppDep, user: Reader, incident_id: CurrentIncid
         request,
         "incidents/board.html",
         user,
+        withheld=accounts.REFUSED_ON_A_SIMULATED_SESSION if view.notes_only else frozenset(),
         board=view,
         team=team(view.state),
     )
