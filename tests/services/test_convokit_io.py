@@ -19,7 +19,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services import convokit_io
 from talkdown.services.annotate import annotate_incident
 from talkdown.services.entries import say
-from talkdown.services.formats import parse
+from talkdown.services.formats import Transcript, TranscriptTurn, parse
 from talkdown.services.incidents import get_incident, open_incident
 from talkdown.services.wiring import App
 
@@ -213,3 +213,22 @@ def test_an_incidents_utterances_carry_their_unix_time_as_convokit_timestamp(app
     convokit_io.export_convokit(tmp_path / "c", incident=incident, app=app)
     said = [u.when.timestamp() for u in get_incident(app, incident).utterances]
     assert [r["timestamp"] for r in _lines(tmp_path / "c")] == said and said[0] < said[1]
+
+
+def test_two_conversations_sharing_an_id_export_as_two_and_read_back_apart(tmp_path: Path) -> None:
+    # Two calls both exported as "call-1" wrote the same utterance ids twice: conversations.json held one
+    # conversation, and reading the corpus back interleaved the two calls' turns into one.
+    def call(*texts: str) -> Transcript:
+        turns = tuple(TranscriptTurn("NEG" if i % 2 == 0 else "S", x, role="party") for i, x in enumerate(texts))
+        return Transcript(turns, "call-1", "x", "dev", {})
+
+    first, second = call("Talk to me.", "I have a gun."), call("How are you?", "Fine.", "Nice day.")
+    summary = convokit_io.write_corpus([first, second], tmp_path / "c", name="calls")
+    rows = _lines(tmp_path / "c")
+    assert summary.conversations == 2 and len({r["id"] for r in rows}) == len(rows) == 5
+    back = convokit_io.read_corpus(tmp_path / "c")
+    assert [t.external_id for t in back] == ["call-1", "call-1"]
+    assert [[x.text for x in t.turns] for t in back] == [
+        ["Talk to me.", "I have a gun."],
+        ["How are you?", "Fine.", "Nice day."],
+    ]

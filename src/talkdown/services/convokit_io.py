@@ -157,6 +157,17 @@ def _type_index(objects: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     return index
 
 
+def _unique(cid: str, n: int, taken: Mapping[str, object]) -> str:
+    """The id the conversation's utterances are numbered under: its own, or ``<id>#<n>`` (its position in the
+    input, 0-based) when an earlier conversation of the file has that id. ConvoKit ids are unique, and two calls
+    exported as ``call-1`` both wrote ``call-1-0000``, ``call-1-0001``, ...: one conversation in
+    conversations.json, and an import interleaved the two calls' turns. ``talkdown_id`` keeps the id as written."""
+    key, extra = cid, 0
+    while f"{key}-0000" in taken:
+        key, extra = f"{cid}#{n}" + (f".{extra}" if extra else ""), extra + 1
+    return key
+
+
 def write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str) -> CorpusSummary:
     """The five files of a ConvoKit corpus in ``out_dir``; a folder the OS refuses is TD110."""
     try:
@@ -174,11 +185,12 @@ def _write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str
     with (out_dir / "utterances.jsonl").open("w", encoding="utf-8") as fh:
         for n, t in enumerate(transcripts):
             cid = t.external_id or f"{name}-{n}"
-            first = f"{cid}-0000"
+            key = _unique(cid, n, conversations)
+            first = f"{key}-0000"
             previous: str | None = None
             stamps = _timestamps(t.turns)
             for idx, turn in enumerate(t.turns):
-                uid = f"{cid}-{idx:04d}"
+                uid = f"{key}-{idx:04d}"
                 meta: dict[str, Any] = {"side": turn.role, "labels": turn.labels, "time": turn.time, "idx": idx}
                 if "talkdown" in turn.extra:
                     meta["talkdown"] = turn.extra["talkdown"]
