@@ -41,3 +41,19 @@ def test_listening_skills_and_other_moves_are_charted_apart(tmp_path: Path) -> N
     other = other.split("<h2>", 1)[0]
     assert "emotion_labeling" in listening and "closed_question" not in listening  # one chart of both, before
     assert "closed_question" in other and "emotion_labeling" not in other
+
+
+def test_two_conversations_sharing_an_id_get_a_bar_and_a_timeline_each(tmp_path: Path) -> None:
+    # Keyed by id, two calls both written as "call-1" drew one bar (1 cue turn of 5: 0.2, where the calls have
+    # 1 of 2 and 0 of 3) and one timeline running through both.
+    def call(said: list[tuple[str, str]]) -> str:
+        turns = [{"idx": i, "speaker": s, "role": s, "text": t, "labels": {}} for i, (s, t) in enumerate(said)]
+        return json.dumps({"id": "call-1", "source": "t", "split": "dev", "meta": {}, "turns": turns}) + "\n"
+
+    threat = [("negotiator", "Talk to me, I'm listening."), ("subject", "I have a gun and I will shoot.")]
+    calm = [("negotiator", "How are you doing?"), ("subject", "Fine, thanks."), ("subject", "Nice day.")]
+    (tmp_path / "in.jsonl").write_text(call(threat) + call(calm), encoding="utf-8")
+    analyze_corpus([str(tmp_path / "in.jsonl")], out=tmp_path / "r.parquet", workers=1, fast=True)
+    data = collect(tmp_path / "r.parquet")
+    assert data.cue_rates == [("call-1 (in.jsonl #0)", 0.5, 1), ("call-1 (in.jsonl #1)", 0.0, 0)]
+    assert [len(stages) for stages in data.timelines.values()] == [2, 3]

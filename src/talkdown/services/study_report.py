@@ -54,6 +54,17 @@ def _utterances_name(conversations: Path) -> str:
     return conversations.name.replace(".conversations", "", 1)
 
 
+_Key = tuple[str, int, str]
+"""(file, conversation_index, conversation_id): one conversation of the results."""
+
+
+def _names(ids: dict[_Key, str]) -> dict[_Key, str]:
+    """Each conversation's label on the page: its id, and where another conversation has the same id, the file's
+    name and its position in it too (``call-1 (night.jsonl #2)``), so two bars or timelines never share a title."""
+    shared = Counter(ids.values())
+    return {key: cid if shared[cid] == 1 else f"{cid} ({Path(key[0]).name} #{key[1]})" for key, cid in ids.items()}
+
+
 def collect(results: Path) -> ReportData:
     """Read the per-utterance file row group by row group, and the per-conversation file beside it."""
     try:
@@ -70,10 +81,15 @@ def collect(results: Path) -> ReportData:
             problem = f"it is the per-conversation table: give {_utterances_name(results)}, the results beside it"
         raise TalkdownError("TD123", file=str(results), problem=problem)
     data = ReportData()
-    turns: Counter[tuple[str, str]] = Counter()  # (file, conversation id): ids repeat across files
-    cue_turns: Counter[tuple[str, str]] = Counter()
+    # A conversation is (file, conversation_index): ids repeat across files, and within one (two calls both
+    # written as "call-1" in a JSONL file), where keying by id drew both calls as one bar and one timeline.
+    turns: Counter[_Key] = Counter()
+    cue_turns: Counter[_Key] = Counter()
+    ids: dict[_Key, str] = {}
+    timelines: dict[_Key, list[int]] = {}
+    columns = [*_NEEDED, "file", *(["conversation_index"] if "conversation_index" in pf.schema_arrow.names else [])]
     for group in range(pf.num_row_groups):
-        table = pf.read_row_group(group, columns=[*_NEEDED, "file"])
+        table = pf.read_row_group(group, columns=columns)
         rows = table.to_pylist()
         for row in rows:
             data.utterances += 1
@@ -82,15 +98,18 @@ def collect(results: Path) -> ReportData:
                 data.negotiator_turns += 1
                 data.skills.update(row["talkdown_skill"] or [])
             data.cues.update(row["talkdown_cue"] or [])
-            cid = row["conversation_id"]
-            turns[row["file"], cid] += 1
-            cue_turns[row["file"], cid] += bool(row["talkdown_cue"])
+            key = (row["file"], row.get("conversation_index", -1), row["conversation_id"])
+            ids.setdefault(key, row["conversation_id"])
+            turns[key] += 1
+            cue_turns[key] += bool(row["talkdown_cue"])
             stages = [STAGES.index(s) for s in row["stairway"] or [] if s in STAGES]
-            if stages and (cid in data.timelines or len(data.timelines) < TIMELINES):
-                data.timelines.setdefault(cid, []).append(max(stages))
+            if stages and (key in timelines or len(timelines) < TIMELINES):
+                timelines.setdefault(key, []).append(max(stages))
+    names = _names(ids)
+    data.timelines = {names[key]: stages for key, stages in timelines.items()}
     # Turns with any cue, from the utterances: the conversation table counts turns per cue label, and their sum
     # counted "I want a car by noon or I stop talking" (deadline and demand) twice, a rate of 2 "cue turns per turn".
-    rates = [(key[1], cue_turns[key] / n, cue_turns[key]) for key, n in turns.items()]
+    rates = [(names[key], cue_turns[key] / n, cue_turns[key]) for key, n in turns.items()]
     data.cue_rates = sorted(rates, key=lambda r: (-r[1], r[0]))[:CUE_BARS]
     conv_path = results.with_name(f"{results.stem}.conversations{results.suffix}")
     data.conversations = pq.read_metadata(conv_path).num_rows if conv_path.is_file() else len(turns)
