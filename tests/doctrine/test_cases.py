@@ -111,3 +111,29 @@ def test_hostage_buckets(n: int, bucket: int) -> None:
 
 def test_duration_buckets_follow_the_fbi_infographic_bands() -> None:
     assert [duration_bucket(h) for h in (1, 5, 30, 200)] == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    [
+        # the second case's misspelt key, on line 8 of the file
+        (
+            "- id: a\n  name: A\n  type: prison\n  hostages: 3\n- id: b\n  name: B\n  type: prison\n  hostges: 0\n",
+            8,
+            "hostges",
+        ),
+        # a value outside the vocabulary, nested: the line of 'officers'
+        ("- id: a\n  name: A\n  type: prison\n  deaths:\n    hostages: 0\n    officers: -1\n", 6, "deaths.officers"),
+        # a required key missing: the case's first line
+        ("- id: a\n  name: A\n  type: prison\n- id: b\n  type: prison\n", 4, "name"),
+        # a quote left open: where the YAML parser stopped
+        ('- id: a\n  name: "A\n  type: prison\n', 4, "quoted scalar from line 2"),
+        ("- {id: a, name: A, type: prison}\n- {id: a, name: B, type: prison}\n", 2, "twice (first at line 1)"),
+    ],
+)
+def test_a_bad_case_file_names_the_line_at_fault(text: str, line: int, said: str) -> None:
+    # TD602 / TD120 named the file and the case id but no line: in an agency's file of hundreds of lines
+    # the user had to search for the case, then for the key.
+    with pytest.raises(TalkdownError) as err:
+        parse_cases(text, file="mine.yaml")
+    assert f"line {line}" in err.value.message and said in err.value.message

@@ -12,7 +12,7 @@ The shipped copy lives in ``doctrine/data/cases.yaml`` (read with ``importlib.re
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -178,38 +178,70 @@ def parse_cases(text: str, *, file: str) -> tuple[Case, ...]:
     Ids must be unique within the file, because "cases like this" and ``cases show`` address cases by id.
     """
     try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise TalkdownError("TD602", file=file, problem=f"not valid YAML ({str(exc).splitlines()[0]})") from exc
+        raise TalkdownError("TD602", file=file, problem=_yaml_problem(exc)) from exc
     if data is None:
         return ()
-    if not isinstance(data, list):
+    if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
         raise TalkdownError("TD602", file=file, problem="expected a list of cases (each item starting with '- id:')")
     cases: list[Case] = []
-    for pos, item in enumerate(data, start=1):
+    for pos, (item, node) in enumerate(zip(data, root.value, strict=True), start=1):
         label = str(item.get("id", f"#{pos}")) if isinstance(item, dict) else f"#{pos}"
         try:
             cases.append(Case.model_validate(item))
         except ValidationError as exc:
-            raise TalkdownError("TD602", file=file, problem=f"case '{label}': {_first_problem(exc)}") from exc
-    _check_unique(cases, file=file)
+            line, what = _first_problem(exc, node)
+            raise TalkdownError("TD602", file=file, problem=f"line {line}, case '{label}': {what}") from exc
+    _check_unique(cases, [node.start_mark.line + 1 for node in root.value], file=file)
     return tuple(cases)
 
 
-def _first_problem(exc: ValidationError) -> str:
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where the parser stopped and why, with where the construct it was reading began: an unclosed quote on
+    line 2 is found at the end of the file ("found unexpected end of stream, while scanning a quoted scalar from
+    line 2")."""
+    if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
+        return f"not valid YAML ({str(exc).splitlines()[0]})"
+    what = exc.problem or "unreadable"
+    if exc.context and exc.context_mark is not None:
+        what += f", {exc.context} from line {exc.context_mark.line + 1}"
+    elif exc.context:
+        what += f", {exc.context}"
+    return f"line {exc.problem_mark.line + 1}: not valid YAML ({what})"
+
+
+def _first_problem(exc: ValidationError, node: yaml.Node) -> tuple[int, str]:
+    """The first problem pydantic found, and the line of the deepest part of its path the file has (a missing
+    key: the case's first line). An agency's file can run to hundreds of lines; the case id alone left the user
+    searching it."""
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err["loc"]) or "case"
+    line = node.start_mark.line + 1
+    for part in err["loc"]:
+        if isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if k.value == str(part)]
+            if not found:
+                break
+            line, node = found[0][0].start_mark.line + 1, found[0][1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
     if err["type"] == "extra_forbidden":
-        return f"unknown key '{where}'"
-    return f"{where}: {err['msg']}"
+        return line, f"unknown key '{where}'"
+    return line, f"{where}: {err['msg']}"
 
 
-def _check_unique(cases: Iterable[Case], *, file: str) -> None:
-    seen: set[str] = set()
-    for case in cases:
+def _check_unique(cases: Sequence[Case], lines: Sequence[int], *, file: str) -> None:
+    seen: dict[str, int] = {}
+    for case, line in zip(cases, lines, strict=True):
         if case.id in seen:
-            raise TalkdownError("TD602", file=file, problem=f"case id '{case.id}' appears twice")
-        seen.add(case.id)
+            problem = f"line {line}: case id '{case.id}' appears twice (first at line {seen[case.id]})"
+            raise TalkdownError("TD602", file=file, problem=problem)
+        seen[case.id] = line
 
 
 @cache
