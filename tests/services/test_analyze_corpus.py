@@ -296,3 +296,17 @@ def test_docs_study_md_names_every_column_a_study_writes(corpus: Path, tmp_path:
     columns = set(pd.read_parquet(out).columns) | set(pd.read_parquet(conversations_path(out)).columns)
     columns = {re.sub(r"^(skill|cue)_.*", r"\1_<label>", c).removesuffix("_scores") for c in columns}
     assert sorted((families | columns) - named) == []
+
+
+def test_resume_refuses_other_speaker_names(corpus: Path, tmp_path: Path) -> None:
+    # The names decide each turn's side; --resume with other names wrote rows of both mappings into one table.
+    out = tmp_path / "r.parquet"
+    named = {"Negotiator": "subject"}
+    analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, speakers=named, progress=_StopAfter(1), fast=True)
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, resume=True, fast=True)
+    assert err.value.code == "TD323" and "--negotiator/--subject" in str(err.value)
+    # the same names in another case are the same mapping (names are matched in any case)
+    done = analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, speakers={"NEGOTIATOR": "subject"},
+                          resume=True, fast=True)  # fmt: skip
+    assert done.files_done == done.files and not done.failures

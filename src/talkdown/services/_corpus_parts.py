@@ -111,6 +111,7 @@ class PartStore:
         csv: bool,
         resume: bool,
         fast: bool = False,
+        speakers: Sequence[tuple[str, str]] = (),
     ) -> PartStore:
         folder = out.with_name(out.name + ".parts")
         manifest = {
@@ -119,6 +120,7 @@ class PartStore:
             "chunk_size": chunk_size,
             "families": list(families),
             "fast": fast,
+            "speakers": sorted([name.strip().lower(), side] for name, side in speakers),
             "inputs": [_fingerprint(p) for p in files],
         }
         store = cls(folder=folder, families=families, csv=csv)
@@ -154,6 +156,10 @@ class PartStore:
         for key in ("version", "format", "chunk_size", "families"):
             if old.get(key) != manifest[key]:
                 raise TalkdownError("TD323", path=str(out), problem=f"{key} differs")
+        # The names decide each turn's side, and so which turns the skill rules score: rows read with other names
+        # would sit beside the first ones in one table. A parts folder from before this check recorded none.
+        if old.get("speakers", []) != manifest["speakers"]:
+            raise TalkdownError("TD323", path=str(out), problem="the --negotiator/--subject names differ")
         if [i["path"] for i in old.get("inputs", [])] != [i["path"] for i in manifest["inputs"]]:
             raise TalkdownError("TD323", path=str(out), problem="the input files differ")
         changed = {n for n, (a, b) in enumerate(zip(old["inputs"], manifest["inputs"], strict=True)) if a != b}

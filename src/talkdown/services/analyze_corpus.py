@@ -182,8 +182,9 @@ def analyze_corpus(
             ) from None
     files = resolve_inputs(inputs)
     families = families_of(pipeline(fast=fast))
+    named = tuple(sorted((speakers or {}).items()))
     parts = PartStore.open(
-        out, files=files, families=families, chunk_size=chunk_size, csv=csv, resume=resume, fast=fast
+        out, files=files, families=families, chunk_size=chunk_size, csv=csv, resume=resume, fast=fast, speakers=named
     )
     try:
         executor, slots, close = _executor(workers, scheduler)
@@ -198,7 +199,6 @@ def analyze_corpus(
             total = _count(run)
             if progress is not None:
                 progress.start(total)
-            named = tuple(sorted((speakers or {}).items()))
             options = ChunkOptions(families, chunk_size, named, current(), fast, encoding)
             _dispatch(run, executor, slots=slots, options=options)
         finally:
