@@ -310,3 +310,23 @@ def test_resume_refuses_other_speaker_names(corpus: Path, tmp_path: Path) -> Non
     done = analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, speakers={"NEGOTIATOR": "subject"},
                           resume=True, fast=True)  # fmt: skip
     assert done.files_done == done.files and not done.failures
+
+
+def test_named_speakers_get_their_side_in_a_transcript_that_went_through_convokit(tmp_path: Path) -> None:
+    # import-convokit --jsonl writes 'party' for a speaker ConvoKit gave no side, and the file's role won over
+    # --negotiator/--subject: a transcript passed through ConvoKit could never be scored again.
+    from talkdown.services.convokit_io import convert_convokit, write_corpus
+    from talkdown.services.formats import parse
+
+    said = "Dana: Are you hurt?\nMark: Leave me alone.\nDana: It sounds like today has been a lot.\n"
+    write_corpus(parse(said, fmt="text", file="call.txt"), tmp_path / "corpus", name="call")
+    convert_convokit(tmp_path / "corpus", tmp_path / "call.jsonl")
+    named = {"dana": "negotiator", "MARK": "subject"}
+    run = analyze_corpus([str(tmp_path / "call.jsonl")], out=tmp_path / "r.parquet", workers=1, fast=True,
+                         speakers=named)  # fmt: skip
+    rows = pd.read_parquet(run.out)
+    assert rows["side"].tolist() == ["negotiator", "subject", "negotiator"]
+    assert pd.read_parquet(run.conversations_out)["negotiator_turns"].tolist() == [2]
+    # without names, 'party' stays party: no guess is made over a side the file records
+    plain = analyze_corpus([str(tmp_path / "call.jsonl")], out=tmp_path / "p.parquet", workers=1, fast=True)
+    assert set(pd.read_parquet(plain.out)["side"]) == {"party"}

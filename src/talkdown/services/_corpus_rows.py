@@ -158,18 +158,24 @@ def analyze_chunk(chunk: Chunk) -> ChunkResult:
 
 
 def side_of(speaker: str, role: str | None, named: dict[str, str]) -> Side:
-    """The file's role if it has one, else the name the user mapped (``named``: lower-cased name → side, so the
-    mapping ignores case as a scribe's labels do), else a guess from common labels.
+    """The file's side if it gives one (negotiator or subject), else the name the user mapped (``named``:
+    lower-cased name → side, so the mapping ignores case as a scribe's labels do), else the file's ``party``,
+    else a guess from common labels.
 
-    The guess covers how scribes write transcripts ("NEG", "Negotiator 1", "Subject", "Caller"); anything
-    else stays ``unknown``, which the skill rules do not score, rather than being guessed wrong.
+    A mapped name wins over ``party`` because ``party`` says no side, not the other side: it is what
+    ``import-convokit --jsonl`` writes for a speaker ConvoKit gave no side, and a transcript that went through
+    ConvoKit could not be given its sides again, every turn unscored. The guess covers how scribes write
+    transcripts ("NEG", "Negotiator 1", "Subject", "Caller"); anything else stays ``unknown``, which the skill
+    rules do not score, rather than being guessed wrong.
     """
-    if role in _SIDES:
+    if role in ("negotiator", "subject"):
         return _SIDES[role]
     name = speaker.strip().lower()
     mapped = named.get(name)  # keys in lower case: "--negotiator Dana" names the scribe's "DANA" too
     if mapped in _SIDES:
         return _SIDES[mapped]
+    if role == "party":
+        return "party"
     if name in {"neg", "cnt", "primary", "secondary", "tpn"} or name.startswith("negotiat"):
         return "negotiator"
     if name.startswith(("subject", "caller", "sub ")) or name in {"sub", "hostage taker"}:
