@@ -330,3 +330,17 @@ def test_named_speakers_get_their_side_in_a_transcript_that_went_through_convoki
     # without names, 'party' stays party: no guess is made over a side the file records
     plain = analyze_corpus([str(tmp_path / "call.jsonl")], out=tmp_path / "p.parquet", workers=1, fast=True)
     assert set(pd.read_parquet(plain.out)["side"]) == {"party"}
+
+
+def test_skill_rate_counts_active_listening_not_the_other_moves(tmp_path: Path) -> None:
+    # skill_rate counted any skill label but 'other': a negotiator asking only yes/no questions had a
+    # "listening" rate of 1, where skills.md (and the study report's chart) call closed questions another move.
+    said = [(NEG, "Are you alone in there?"), (SUB, "Yes."), (NEG, "You sound really frustrated."), (SUB, "I am.")]
+    turns = [{"idx": i, "speaker": s, "role": s, "text": t, "labels": {}} for i, (s, t) in enumerate(said)]
+    conv = {"id": "c", "source": "t", "split": "dev", "meta": {}, "turns": turns}
+    (tmp_path / "in.jsonl").write_text(json.dumps(conv) + "\n", encoding="utf-8")
+    run = analyze_corpus([str(tmp_path / "in.jsonl")], out=tmp_path / "r.parquet", workers=1, fast=True)
+    skills = pd.read_parquet(run.out)["talkdown_skill"].map(list).tolist()
+    assert skills[0] == ["closed_question"] and "emotion_labeling" in skills[2]  # the premise
+    [row] = pd.read_parquet(run.conversations_out).itertuples()
+    assert row.skill_closed_question == 0.5 and row.skill_rate == 0.5

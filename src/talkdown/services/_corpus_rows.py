@@ -11,10 +11,10 @@ Columns (``docs/study.md`` is the reference):
   (``speaker``, ``side``), ``time``, ``text``; then for every family the pipeline produces, ``<family>`` (labels,
   list of strings) and ``<family>_scores`` (their scores, same order); ``gold`` holds the labels the file
   carried (family/label pairs) so a study can compare them with talkdown's.
-- conversations: counts per side, ``skill_rate`` (share of negotiator turns showing any listening skill other
-  than ``other``), ``skill_<label>`` (share of negotiator turns with that skill), ``avoid_rate``, ``cue_<label>``
-  (turns with that cue), the stairway progression (stages in order of first reaching them), its final and
-  peak stage, ``outcome`` where the source records one, and ``meta`` as JSON.
+- conversations: counts per side, ``skill_rate`` (share of negotiator turns showing an active-listening skill,
+  ``analysis.skills.ACTIVE_LISTENING``), ``skill_<label>`` (share of negotiator turns with that skill label),
+  ``avoid_rate``, ``cue_<label>`` (turns with that cue), the stairway progression (stages in order of first
+  reaching them), its final and peak stage, ``outcome`` where the source records one, and ``meta`` as JSON.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.cues import LABELS as CUE_LABELS
 from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
 from talkdown.analysis.runtime import Runtime, configure, current
+from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.analysis.skills import LABELS as SKILL_LABELS
 from talkdown.analysis.stairway import STAGES
 from talkdown.domain.annotations import Annotation
@@ -38,6 +39,11 @@ WINDOW = 8
 """Earlier turns of the same conversation given as context (as ``talkdown eval`` does)."""
 _SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "party": "party"}
 _PIPELINES: dict[tuple[Runtime, bool], Pipeline] = {}
+_LISTENING = frozenset(ACTIVE_LISTENING)
+"""What ``skill_rate`` counts: skills.md's active-listening skills, as the study report's "Listening skills"
+chart, the after-action report and the debrief do. Closed questions, suggestions, information, self-disclosure
+and affirmation are its "other moves": they have their ``skill_<label>`` columns, and counted here they made a
+negotiator who only asked yes/no questions score a listening rate of 1."""
 
 
 @dataclass(frozen=True)
@@ -236,7 +242,7 @@ def _add_conversation(
         "turns": len(t.turns),
         "negotiator_turns": len(neg),
         "subject_turns": sum(1 for s in sides if s == "subject"),
-        "skill_rate": _rate(sum(1 for s in skills if s - {"other"}), len(neg)),
+        "skill_rate": _rate(sum(1 for s in skills if s & _LISTENING), len(neg)),
         "avoid_rate": _rate(sum(1 for found in neg if _labels(found, "talkdown_avoid")), len(neg)),
         "stairway_progression": progression,
         "stairway_final": stages[-1] if stages else None,
