@@ -1,4 +1,9 @@
-"""The talkdown command as a user runs it: real processes, real database files, exit codes."""
+"""The talkdown command as a user runs it: real database files, exit codes, what it prints.
+
+Most tests run the command in-process (``tests/cli/in_process.py``): the real entry point, without 1-3 s of
+imports per command. Real processes remain where the process is the point: ``serve``, bytes in argv, a cold start's
+imports, the process's local time zone, a database that does not answer, and one command of each group run as
+``python -m talkdown`` (``test_python_m_talkdown_runs_a_command_of_each_group``)."""
 
 from __future__ import annotations
 
@@ -14,21 +19,21 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.cli.in_process import Ran, talkdown
+
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture
 def td(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_ACTOR": "user:scribe"}
-    env.pop("TALKDOWN_DATABASE_URL", None)
+    """The talkdown command, in-process, on this test's SQLite file, as user:scribe."""
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_ACTOR": "user:scribe", "TALKDOWN_DATABASE_URL": None}
 
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            [sys.executable, "-m", "talkdown", *args], env=env, capture_output=True, text=True, timeout=120
-        )
+    def run(*args: str, ok: bool = True) -> Ran:
+        ran = talkdown(*args, env=env)
         if ok:
-            assert proc.returncode == 0, proc.stderr
-        return proc
+            assert ran.returncode == 0, ran.stderr
+        return ran
 
     return run
 
@@ -112,13 +117,8 @@ def test_a_database_that_does_not_answer_is_td604_without_its_password(tmp_path:
 
 def test_a_write_the_database_refuses_part_way_is_td604_and_leaves_the_log_whole(tmp_path: Path) -> None:
     # The database opens (read-only, as on a read-only mount) and refuses the write that follows.
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
-    env.pop("TALKDOWN_DATABASE_URL", None)
-
-    def td(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
-        run_env = env if url is None else {**env, "TALKDOWN_DATABASE_URL": url}
-        return subprocess.run([sys.executable, "-m", "talkdown", *args], env=run_env, capture_output=True, text=True,
-                              timeout=120)  # fmt: skip
+    def td(*args: str, url: str | None = None) -> Ran:
+        return talkdown(*args, env={"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": url})
 
     incident = td("incident", "new", "mount").stdout.strip()
     read_only = f"sqlite:///file:{tmp_path / 'data' / 'talkdown.db'}?mode=ro&uri=true"
@@ -237,6 +237,36 @@ def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: i
     assert json.loads(td("init", "--json").stdout)["database"].endswith("data/talkdown.db")
 
 
+def test_python_m_talkdown_runs_a_command_of_each_group(tmp_path: Path) -> None:
+    """The other tests run commands in-process; this one runs a command of each group as users do, in a fresh
+    ``python -m talkdown``, so an import that only works because an earlier test loaded the module still fails.
+    (serve, user, analyze and train have their own process tests.)"""
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+
+    def td(*args: str) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "talkdown", *args], env=env, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+        assert proc.returncode == 0, (args, proc.stderr)
+        return proc
+
+    demo = td("demo").stdout.strip()
+    assert isinstance(json.loads(td("advise", "show", demo, "--json").stdout)["advice"], list)  # closed: none due
+    td("report", demo, "--html", str(tmp_path / "report.html"))
+    assert demo in (tmp_path / "report.html").read_text(encoding="utf-8")
+    incident = json.loads(td("incident", "new", "Embassy", "--type", "diplomatic_state", "--json").stdout)
+    said = json.loads(td("say", incident["incident_id"], "Curtis", "Stay back.", "--role", "subject", "--json").stdout)
+    un = json.loads(
+        td("diplomatic", "stakeholder", incident["incident_id"], "UN", "--kind", "intermediary", "--json").stdout
+    )
+    assert un["seq"] == said["seq"] + 1
+    assert json.loads(td("cases", "list", "--json").stdout)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "call.txt").write_text("NEG: What happened tonight?\nSUB: Stay back.\n", encoding="utf-8")
+    study = td("study", "analyze", str(tmp_path / "in"), "--out", str(tmp_path / "r.parquet"), "-w", "1", "--json")
+    assert json.loads(study.stdout)["utterances"] == 2
+
+
 def test_entry_commands_print_what_they_recorded_as_json_for_scripts(td) -> None:  # type: ignore[no-untyped-def]
     incident = json.loads(td("incident", "new", "scripted", "--json").stdout)["incident_id"]
     said = json.loads(td("say", incident, "Curtis", "I want a car.", "--role", "subject", "--json").stdout)
@@ -296,12 +326,9 @@ def test_analyze_loads_neither_the_store_nor_the_other_commands(tmp_path: Path) 
 
 
 def test_user_commands_manage_an_account_from_the_terminal(tmp_path: Path) -> None:
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
-    env.pop("TALKDOWN_DATABASE_URL", None)
-
-    def td(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "talkdown", "user", *args], env=env, input=stdin,
-                              capture_output=True, text=True, timeout=120)  # fmt: skip
+    def td(*args: str, stdin: str = "") -> Ran:
+        env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+        return talkdown("user", *args, env=env, stdin=stdin)
 
     assert td("add", "lee", "--role", "scribe", "--password-stdin", stdin="correct horse battery\n").returncode == 0
     assert json.loads(td("role", "LEE", "observer", "--json").stdout)["change"] == "now observer"
@@ -315,13 +342,10 @@ def test_user_commands_manage_an_account_from_the_terminal(tmp_path: Path) -> No
 
 def test_the_terminal_board_shows_times_in_talkdown_timezone(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     incident = td("demo").stdout.strip()
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_TIMEZONE": "Asia/Kolkata"}
-    env.pop("TALKDOWN_DATABASE_URL", None)
-    shown = subprocess.run([sys.executable, "-m", "talkdown", "incident", "show", incident], env=env,
-                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    shown = talkdown("incident", "show", incident, env={**env, "TALKDOWN_TIMEZONE": "Asia/Kolkata"})
     assert shown.returncode == 0 and "times IST" in shown.stdout and " IST " in shown.stdout
-    bad = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], capture_output=True, text=True,
-                         env={**env, "TALKDOWN_TIMEZONE": "Mars/Base"}, timeout=120)  # fmt: skip
+    bad = talkdown("incident", "list", env={**env, "TALKDOWN_TIMEZONE": "Mars/Base"})
     assert bad.returncode == 3 and "TALKDOWN_TIMEZONE" in bad.stderr
 
 
