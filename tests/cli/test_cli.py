@@ -93,6 +93,23 @@ def test_user_mistakes_print_one_red_line_with_a_code_and_exit_by_family(td) -> 
     assert usage.returncode == 2
 
 
+def test_an_internal_error_is_logged_to_its_own_data_folder_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The log file's handler stayed on the 'talkdown' logger after the command: a later internal error in the same
+    # process (the tests, a tool calling cli.main.run) was written into the earlier command's data folder too.
+    from talkdown.cli.main import _log_internal_error
+    from talkdown.cli.state import STATE
+
+    for name in ("first", "second"):
+        monkeypatch.setenv("TALKDOWN_DATA_DIR", str(tmp_path / name))
+        STATE.reset()
+        assert _log_internal_error(RuntimeError(f"{name} bug")) == str(tmp_path / name / "talkdown.log")
+    STATE.reset()
+    logs = [(tmp_path / name / "talkdown.log").read_text(encoding="utf-8") for name in ("first", "second")]
+    assert ["second bug" in log for log in logs] == [False, True], logs
+
+
 def test_an_argument_typed_in_another_encoding_is_refused_with_its_bytes_shown(tmp_path: Path) -> None:
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
     env.pop("TALKDOWN_DATABASE_URL", None)
