@@ -182,7 +182,9 @@ def test_serve_on_the_network_refuses_the_demo_account_while_it_has_the_publishe
     left_over = td("serve", "--lan", "--port", str(_free_port()))
     assert left_over.returncode == 8 and left_over.stderr.startswith("error[TD606]"), left_over.stderr
     assert "talkdown user password demo" in left_over.stderr and left_over.stdout == ""
-    assert td("user", "list", "--json").stdout.count('"demo"') == 1  # nothing was created or loaded
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    listed = talkdown("user", "list", "--json", env=same_data)
+    assert listed.stdout.count('"demo"') == 1  # nothing was created or loaded
 
 
 def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp_path: Path) -> None:
@@ -243,8 +245,8 @@ def test_serve_demo_reuses_the_open_demo_at_each_start_and_fresh_demo_adds_one(t
     assert f"/incidents/{demo_id}" in second[1]
     fresh = _serve_demo_once(env, "--fresh-demo")
     assert fresh[0].endswith("(new)") and fresh[0].split()[2] != demo_id
-    listed = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list", "--json"], env=env,
-                            capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    listed = talkdown("incident", "list", "--json", env=same_data)
     assert len(json.loads(listed.stdout)) == 2
 
 
