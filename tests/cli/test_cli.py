@@ -2,7 +2,7 @@
 
 Most tests run the command in-process (``tests/cli/in_process.py``): the real entry point, without 1-3 s of
 imports per command. Real processes remain where the process is the point: ``serve``, bytes in argv, a cold start's
-imports, the process's local time zone, a database that does not answer, and one command of each group run as
+imports, the process's local time zone, and one command of each group run as
 ``python -m talkdown`` (``test_python_m_talkdown_runs_a_command_of_each_group``)."""
 
 from __future__ import annotations
@@ -123,10 +123,9 @@ def test_a_database_that_does_not_answer_is_td604_without_its_password(tmp_path:
     with socket.socket() as probe:  # a port nothing listens on: bound, then closed
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"),
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"),
            "TALKDOWN_DATABASE_URL": f"postgresql://team:s3cret@127.0.0.1:{port}/talkdown"}  # fmt: skip
-    proc = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], env=env, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    proc = talkdown("incident", "list", env=env)
     assert proc.returncode == 8 and proc.stderr.startswith("error[TD604]"), proc.stderr
     assert f"team:***@127.0.0.1:{port}" in proc.stderr and "s3cret" not in proc.stderr
     assert "Nothing was saved" in " ".join(proc.stderr.split())

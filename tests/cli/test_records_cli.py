@@ -1,15 +1,12 @@
 """init, head, verify and the other whole-log commands as an administrator runs them, on both backends.
 
-In-process (``tests/cli/in_process.py``) but for the one test of a path that is not a database, which keeps this
-group's commands covered through a real ``python -m talkdown``."""
+In-process (``tests/cli/in_process.py``); ``test_cli.test_python_m_talkdown_runs_a_command_of_each_group`` runs
+this group through a real ``python -m talkdown``."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -53,9 +50,8 @@ def test_init_never_prints_the_database_password(td: Run, database_url: str) -> 
 def test_a_sqlite_path_that_is_not_a_database_is_td601_not_an_internal_error(tmp_path: Path) -> None:
     other = tmp_path / "notes.txt"
     other.write_text("shopping list\n" * 200, encoding="utf-8")
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": f"sqlite:///{other}"}
-    proc = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], env=env, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    proc = talkdown("incident", "list", env={"TALKDOWN_DATA_DIR": str(tmp_path / "data"),
+                                             "TALKDOWN_DATABASE_URL": f"sqlite:///{other}"})  # fmt: skip
     assert proc.returncode == 8 and proc.stderr.startswith("error[TD601]"), proc.stderr
     assert "not a database" in proc.stderr
     assert other.read_text(encoding="utf-8") == "shopping list\n" * 200  # left as it was
