@@ -1,4 +1,9 @@
-"""The talkdown command as a user runs it: real processes, real database files, exit codes."""
+"""The talkdown command as a user runs it: real database files, exit codes, what it prints.
+
+Most tests run the command in-process (``tests/cli/in_process.py``): the real entry point, without 1-3 s of
+imports per command. Real processes remain where the process is the point: ``serve``, bytes in argv, a cold start's
+imports, the process's local time zone, and one command of each group run as
+``python -m talkdown`` (``test_python_m_talkdown_runs_a_command_of_each_group``)."""
 
 from __future__ import annotations
 
@@ -14,21 +19,21 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.cli.in_process import Ran, talkdown
+
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture
 def td(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_ACTOR": "user:scribe"}
-    env.pop("TALKDOWN_DATABASE_URL", None)
+    """The talkdown command, in-process, on this test's SQLite file, as user:scribe."""
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_ACTOR": "user:scribe", "TALKDOWN_DATABASE_URL": None}
 
-    def run(*args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            [sys.executable, "-m", "talkdown", *args], env=env, capture_output=True, text=True, timeout=120
-        )
+    def run(*args: str, ok: bool = True) -> Ran:
+        ran = talkdown(*args, env=env)
         if ok:
-            assert proc.returncode == 0, proc.stderr
-        return proc
+            assert ran.returncode == 0, ran.stderr
+        return ran
 
     return run
 
@@ -88,6 +93,23 @@ def test_user_mistakes_print_one_red_line_with_a_code_and_exit_by_family(td) -> 
     assert usage.returncode == 2
 
 
+def test_an_internal_error_is_logged_to_its_own_data_folder_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The log file's handler stayed on the 'talkdown' logger after the command: a later internal error in the same
+    # process (the tests, a tool calling cli.main.run) was written into the earlier command's data folder too.
+    from talkdown.cli.main import _log_internal_error
+    from talkdown.cli.state import STATE
+
+    for name in ("first", "second"):
+        monkeypatch.setenv("TALKDOWN_DATA_DIR", str(tmp_path / name))
+        STATE.reset()
+        assert _log_internal_error(RuntimeError(f"{name} bug")) == str(tmp_path / name / "talkdown.log")
+    STATE.reset()
+    logs = [(tmp_path / name / "talkdown.log").read_text(encoding="utf-8") for name in ("first", "second")]
+    assert ["second bug" in log for log in logs] == [False, True], logs
+
+
 def test_an_argument_typed_in_another_encoding_is_refused_with_its_bytes_shown(tmp_path: Path) -> None:
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
     env.pop("TALKDOWN_DATABASE_URL", None)
@@ -101,10 +123,9 @@ def test_a_database_that_does_not_answer_is_td604_without_its_password(tmp_path:
     with socket.socket() as probe:  # a port nothing listens on: bound, then closed
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"),
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"),
            "TALKDOWN_DATABASE_URL": f"postgresql://team:s3cret@127.0.0.1:{port}/talkdown"}  # fmt: skip
-    proc = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], env=env, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    proc = talkdown("incident", "list", env=env)
     assert proc.returncode == 8 and proc.stderr.startswith("error[TD604]"), proc.stderr
     assert f"team:***@127.0.0.1:{port}" in proc.stderr and "s3cret" not in proc.stderr
     assert "Nothing was saved" in " ".join(proc.stderr.split())
@@ -112,13 +133,8 @@ def test_a_database_that_does_not_answer_is_td604_without_its_password(tmp_path:
 
 def test_a_write_the_database_refuses_part_way_is_td604_and_leaves_the_log_whole(tmp_path: Path) -> None:
     # The database opens (read-only, as on a read-only mount) and refuses the write that follows.
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
-    env.pop("TALKDOWN_DATABASE_URL", None)
-
-    def td(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
-        run_env = env if url is None else {**env, "TALKDOWN_DATABASE_URL": url}
-        return subprocess.run([sys.executable, "-m", "talkdown", *args], env=run_env, capture_output=True, text=True,
-                              timeout=120)  # fmt: skip
+    def td(*args: str, url: str | None = None) -> Ran:
+        return talkdown(*args, env={"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": url})
 
     incident = td("incident", "new", "mount").stdout.strip()
     read_only = f"sqlite:///file:{tmp_path / 'data' / 'talkdown.db'}?mode=ro&uri=true"
@@ -165,7 +181,9 @@ def test_serve_on_the_network_refuses_the_demo_account_while_it_has_the_publishe
     left_over = td("serve", "--lan", "--port", str(_free_port()))
     assert left_over.returncode == 8 and left_over.stderr.startswith("error[TD606]"), left_over.stderr
     assert "talkdown user password demo" in left_over.stderr and left_over.stdout == ""
-    assert td("user", "list", "--json").stdout.count('"demo"') == 1  # nothing was created or loaded
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    listed = talkdown("user", "list", "--json", env=same_data)
+    assert listed.stdout.count('"demo"') == 1  # nothing was created or loaded
 
 
 def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp_path: Path) -> None:
@@ -226,8 +244,8 @@ def test_serve_demo_reuses_the_open_demo_at_each_start_and_fresh_demo_adds_one(t
     assert f"/incidents/{demo_id}" in second[1]
     fresh = _serve_demo_once(env, "--fresh-demo")
     assert fresh[0].endswith("(new)") and fresh[0].split()[2] != demo_id
-    listed = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list", "--json"], env=env,
-                            capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    listed = talkdown("incident", "list", "--json", env=same_data)
     assert len(json.loads(listed.stdout)) == 2
 
 
@@ -235,6 +253,36 @@ def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: i
     incident = td("demo").stdout.strip()
     assert json.loads(td("verify", incident, "--json").stdout)["ok"] is True
     assert json.loads(td("init", "--json").stdout)["database"].endswith("data/talkdown.db")
+
+
+def test_python_m_talkdown_runs_a_command_of_each_group(tmp_path: Path) -> None:
+    """The other tests run commands in-process; this one runs a command of each group as users do, in a fresh
+    ``python -m talkdown``, so an import that only works because an earlier test loaded the module still fails.
+    (serve, user, analyze and train have their own process tests.)"""
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+
+    def td(*args: str) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "talkdown", *args], env=env, capture_output=True, text=True,
+                              timeout=120)  # fmt: skip
+        assert proc.returncode == 0, (args, proc.stderr)
+        return proc
+
+    demo = td("demo").stdout.strip()
+    assert isinstance(json.loads(td("advise", "show", demo, "--json").stdout)["advice"], list)  # closed: none due
+    td("report", demo, "--html", str(tmp_path / "report.html"))
+    assert demo in (tmp_path / "report.html").read_text(encoding="utf-8")
+    incident = json.loads(td("incident", "new", "Embassy", "--type", "diplomatic_state", "--json").stdout)
+    said = json.loads(td("say", incident["incident_id"], "Curtis", "Stay back.", "--role", "subject", "--json").stdout)
+    un = json.loads(
+        td("diplomatic", "stakeholder", incident["incident_id"], "UN", "--kind", "intermediary", "--json").stdout
+    )
+    assert un["seq"] == said["seq"] + 1
+    assert json.loads(td("cases", "list", "--json").stdout)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "call.txt").write_text("NEG: What happened tonight?\nSUB: Stay back.\n", encoding="utf-8")
+    study = td("study", "analyze", str(tmp_path / "in"), "--out", str(tmp_path / "r.parquet"), "-w", "1", "--json")
+    assert json.loads(study.stdout)["utterances"] == 2
 
 
 def test_entry_commands_print_what_they_recorded_as_json_for_scripts(td) -> None:  # type: ignore[no-untyped-def]
@@ -296,12 +344,9 @@ def test_analyze_loads_neither_the_store_nor_the_other_commands(tmp_path: Path) 
 
 
 def test_user_commands_manage_an_account_from_the_terminal(tmp_path: Path) -> None:
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
-    env.pop("TALKDOWN_DATABASE_URL", None)
-
-    def td(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "talkdown", "user", *args], env=env, input=stdin,
-                              capture_output=True, text=True, timeout=120)  # fmt: skip
+    def td(*args: str, stdin: str = "") -> Ran:
+        env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+        return talkdown("user", *args, env=env, stdin=stdin)
 
     assert td("add", "lee", "--role", "scribe", "--password-stdin", stdin="correct horse battery\n").returncode == 0
     assert json.loads(td("role", "LEE", "observer", "--json").stdout)["change"] == "now observer"
@@ -315,13 +360,10 @@ def test_user_commands_manage_an_account_from_the_terminal(tmp_path: Path) -> No
 
 def test_the_terminal_board_shows_times_in_talkdown_timezone(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     incident = td("demo").stdout.strip()
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_TIMEZONE": "Asia/Kolkata"}
-    env.pop("TALKDOWN_DATABASE_URL", None)
-    shown = subprocess.run([sys.executable, "-m", "talkdown", "incident", "show", incident], env=env,
-                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    shown = talkdown("incident", "show", incident, env={**env, "TALKDOWN_TIMEZONE": "Asia/Kolkata"})
     assert shown.returncode == 0 and "times IST" in shown.stdout and " IST " in shown.stdout
-    bad = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], capture_output=True, text=True,
-                         env={**env, "TALKDOWN_TIMEZONE": "Mars/Base"}, timeout=120)  # fmt: skip
+    bad = talkdown("incident", "list", env={**env, "TALKDOWN_TIMEZONE": "Mars/Base"})
     assert bad.returncode == 3 and "TALKDOWN_TIMEZONE" in bad.stderr
 
 

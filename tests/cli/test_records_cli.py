@@ -1,12 +1,12 @@
-"""init, head, verify and the other whole-log commands as an administrator runs them, on both backends."""
+"""init, head, verify and the other whole-log commands as an administrator runs them, on both backends.
+
+In-process (``tests/cli/in_process.py``); ``test_cli.test_python_m_talkdown_runs_a_command_of_each_group`` runs
+this group through a real ``python -m talkdown``."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,22 +15,21 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.cli.in_process import Ran, talkdown
+
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-Run = Callable[..., subprocess.CompletedProcess[str]]
+Run = Callable[..., Ran]
 
 
 @pytest.fixture
 def td(tmp_path: Path, database_url: str) -> Run:
-    """The talkdown command on this test's database (SQLite file or cloned PostgreSQL database)."""
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": database_url}
+    """The talkdown command on this test's database (SQLite file or cloned PostgreSQL database), in-process."""
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": database_url}
 
-    def run(*args: str, url: str | None = None, zone: str | None = None) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, url: str | None = None, zone: str | None = None) -> Ran:
         run_env = env if url is None else {**env, "TALKDOWN_DATABASE_URL": url}
-        run_env = run_env if zone is None else {**run_env, "TALKDOWN_TIMEZONE": zone}
-        return subprocess.run(
-            [sys.executable, "-m", "talkdown", *args], env=run_env, capture_output=True, text=True, timeout=120
-        )
+        return talkdown(*args, env={**run_env, "TALKDOWN_TIMEZONE": zone})
 
     return run
 
@@ -51,9 +50,8 @@ def test_init_never_prints_the_database_password(td: Run, database_url: str) -> 
 def test_a_sqlite_path_that_is_not_a_database_is_td601_not_an_internal_error(tmp_path: Path) -> None:
     other = tmp_path / "notes.txt"
     other.write_text("shopping list\n" * 200, encoding="utf-8")
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": f"sqlite:///{other}"}
-    proc = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], env=env, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    proc = talkdown("incident", "list", env={"TALKDOWN_DATA_DIR": str(tmp_path / "data"),
+                                             "TALKDOWN_DATABASE_URL": f"sqlite:///{other}"})  # fmt: skip
     assert proc.returncode == 8 and proc.stderr.startswith("error[TD601]"), proc.stderr
     assert "not a database" in proc.stderr
     assert other.read_text(encoding="utf-8") == "shopping list\n" * 200  # left as it was
@@ -94,12 +92,8 @@ def test_deadline_at_a_clock_time_is_read_in_talkdown_timezone_and_shown_back(td
 
 
 def test_an_export_or_report_to_a_path_that_cannot_be_written_is_td110(tmp_path: Path) -> None:
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
-    env.pop("TALKDOWN_DATABASE_URL", None)
-
-    def td(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "talkdown", *args], env=env, capture_output=True, text=True,
-                              timeout=120)  # fmt: skip
+    def td(*args: str) -> Ran:
+        return talkdown(*args, env={"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None})
 
     incident = td("incident", "new", "Elm St").stdout.strip()
     assert td("say", incident, "Curtis", "Stay back", "--role", "subject").returncode == 0

@@ -1,4 +1,8 @@
-"""``talkdown train`` as a trainee uses it: a scripted session end to end, and the interactive chat under tmux."""
+"""``talkdown train`` as a trainee uses it: a scripted session end to end, and the interactive chat under tmux.
+
+Commands run in-process (``tests/cli/in_process.py``) but where the process is the point: the chat in a real
+terminal (tmux), bytes a real stdin cannot decode, and a debrief PDF on a laptop without pango (an import hook in a
+fresh interpreter); these keep ``python -m talkdown train`` covered end to end."""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from tests.cli.in_process import Ran, talkdown
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -39,23 +45,38 @@ What would it take for you to climb back over, on your own terms?
 """
 
 
+Env = dict[str, str | None]
+
+
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    environ = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_ACTOR": "user:trainee"}
-    environ.pop("TALKDOWN_DATABASE_URL", None)
-    environ.pop("TALKDOWN_TRAIN_LLM_URL", None)
-    return environ
+def env(tmp_path: Path) -> Env:
+    """The trainee's environment over this process's (None unsets a variable)."""
+    return {
+        "TALKDOWN_DATA_DIR": str(tmp_path / "data"),
+        "TALKDOWN_ACTOR": "user:trainee",
+        "TALKDOWN_DATABASE_URL": None,
+        "TALKDOWN_TRAIN_LLM_URL": None,
+    }
 
 
-def _td(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "talkdown", *args], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc
+def _process_env(env: Env) -> dict[str, str]:
+    """``env`` as the whole environment of a real subprocess."""
+    environ = {**os.environ, **{k: v for k, v in env.items() if v is not None}}
+    return {k: v for k, v in environ.items() if env.get(k, "") is not None}
 
 
-def test_a_scripted_session_resolves_and_its_debrief_names_the_slip(env: dict[str, str], tmp_path: Path) -> None:
+def _td(env: Env, *args: str, stdin: str | None = None) -> Ran:
+    ran = talkdown(*args, env=env, stdin=stdin)
+    assert ran.returncode == 0, ran.stderr
+    return ran
+
+
+def _tried(env: Env, *args: str, stdin: str | None = None) -> Ran:
+    """``talkdown ARGS`` in-process, whatever its exit code."""
+    return talkdown(*args, env=env, stdin=stdin)
+
+
+def test_a_scripted_session_resolves_and_its_debrief_names_the_slip(env: Env, tmp_path: Path) -> None:
     script = tmp_path / "lines.txt"
     script.write_text(DOCTRINE_SCRIPT, encoding="utf-8")
     run = json.loads(_td(env, "train", "run", "bridge", "--seed", "3", "--script", str(script), "--json").stdout)
@@ -78,17 +99,17 @@ def test_a_scripted_session_resolves_and_its_debrief_names_the_slip(env: dict[st
     assert "Outcome: resolved" in html.read_text(encoding="utf-8")
 
 
-def test_train_list_shows_every_shipped_scenario(env: dict[str, str]) -> None:
+def test_train_list_shows_every_shipped_scenario(env: Env) -> None:
     listed = json.loads(_td(env, "train", "list", "--json").stdout)
     assert len(listed) >= 9 and {"bridge", "embassy_siege", "teenager"} <= {s["scenario_id"] for s in listed}
 
 
-def test_a_typed_line_the_terminal_could_not_read_is_refused_and_the_session_goes_on(env: dict[str, str]) -> None:
+def test_a_typed_line_the_terminal_could_not_read_is_refused_and_the_session_goes_on(env: Env) -> None:
     typed = b"My name is Sam \xff.\nMy name is Sam. What's going on for you right now?\n/quit\n"
     proc = subprocess.run(
         [sys.executable, "-m", "talkdown", "train", "run", "bridge", "--seed", "3"],
         input=typed,
-        env=env,
+        env=_process_env(env),
         capture_output=True,
         timeout=120,
         check=False,
@@ -99,7 +120,7 @@ def test_a_typed_line_the_terminal_could_not_read_is_refused_and_the_session_goe
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
-def test_the_interactive_chat_plays_a_whole_scenario_in_a_terminal(env: dict[str, str]) -> None:
+def test_the_interactive_chat_plays_a_whole_scenario_in_a_terminal(env: Env) -> None:
     with _tmux_chat(env, "train run bridge --seed 3 --trainee Alex") as session:
         _wait_for(session, "Subject:")
         for line in DOCTRINE_SCRIPT.splitlines():
@@ -112,7 +133,7 @@ def test_the_interactive_chat_plays_a_whole_scenario_in_a_terminal(env: dict[str
 
 
 @contextmanager
-def _tmux_chat(env: dict[str, str], args: str, *, exit_code: bool = False) -> Iterator[str]:
+def _tmux_chat(env: Env, args: str, *, exit_code: bool = False) -> Iterator[str]:
     """``talkdown ARGS`` in a detached 200x50 tmux pane (a real terminal); yields the tmux session, killed after.
     With ``exit_code`` the pane prints ``exit=N`` when talkdown ends."""
     session = f"td-{uuid.uuid4().hex[:8]}"
@@ -151,27 +172,23 @@ def _wait_for(session: str, text: str, timeout_s: float = 30.0) -> str:
 
 
 def test_a_mistyped_command_is_not_said_to_the_subject_and_a_script_with_one_starts_nothing(
-    env: dict[str, str], tmp_path: Path
+    env: Env, tmp_path: Path
 ) -> None:
-    typed = b"/help\nMy name is Sam. What's going on for you right now?\n/state\n/quit\n"
-    proc = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--seed", "3"], input=typed,
-                          env=env, capture_output=True, timeout=120, check=False)  # fmt: skip
-    out = proc.stdout.decode()
+    typed = "/help\nMy name is Sam. What's going on for you right now?\n/state\n/quit\n"
+    proc = _tried(env, "train", "run", "bridge", "--seed", "3", stdin=typed)
+    out = proc.stdout
     assert proc.returncode == 0 and "Commands: /inject ID, /state, /quit" in out
     session = out.rsplit("talkdown train debrief ", 1)[1].split()[0]
     said = [json.loads(_td(env, "export", session, "--format", "jsonl").stdout)["turns"][i]["text"] for i in (1, 2)]
     assert said[0].startswith("My name is Sam") and not any(t.startswith("/") for t in said)
     script = tmp_path / "lines.txt"
     script.write_text("My name is Sam.\n/hlep\n", encoding="utf-8")
-    refused = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--script", str(script)],
-                             env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    refused = _tried(env, "train", "run", "bridge", "--script", str(script))
     assert refused.returncode == 3 and "line 2: unknown command '/hlep'" in refused.stderr
     assert [i["incident_id"] for i in json.loads(_td(env, "incident", "list", "--json").stdout)] == [session]
 
 
-def test_lines_with_square_brackets_are_shown_as_typed_in_the_run_and_the_debrief(
-    env: dict[str, str], tmp_path: Path
-) -> None:
+def test_lines_with_square_brackets_are_shown_as_typed_in_the_run_and_the_debrief(env: Env, tmp_path: Path) -> None:
     script = tmp_path / "lines.txt"  # a trainee's stage direction, and text Rich would read as markup
     script.write_text("Calm down [/] it's not that bad.\nI hear you [sighs], [red]really[/red].\n", encoding="utf-8")
     run = _td(env, "train", "run", "bridge", "--script", str(script))  # MarkupError, exit 1, before the fix
@@ -179,29 +196,25 @@ def test_lines_with_square_brackets_are_shown_as_typed_in_the_run_and_the_debrie
     session = run.stdout.rsplit("talkdown train debrief ", 1)[1].split()[0]
     debrief = _td(env, "train", "debrief", session)
     assert "Calm down [/]" in debrief.stdout and "minimizing" in debrief.stdout
-    typed = b"/inject [/]\n/quit\n"
-    chat = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--trainee", "[b]Al[/b]"],
-                          input=typed, env=env, capture_output=True, timeout=120, check=False)  # fmt: skip
-    assert chat.returncode == 0, chat.stderr
-    assert "no inject '[/]'" in chat.stdout.decode()
-    named = chat.stdout.decode().rsplit("talkdown train debrief ", 1)[1].split()[0]
+    chat = _td(env, "train", "run", "bridge", "--trainee", "[b]Al[/b]", stdin="/inject [/]\n/quit\n")
+    assert "no inject '[/]'" in chat.stdout
+    named = chat.stdout.rsplit("talkdown train debrief ", 1)[1].split()[0]
     assert "trainee [b]Al[/b]" in _td(env, "train", "debrief", named).stdout
 
 
 def test_a_script_naming_an_inject_the_scenario_lacks_is_refused_before_a_session_starts(
-    env: dict[str, str], tmp_path: Path
+    env: Env, tmp_path: Path
 ) -> None:
     script = tmp_path / "lines.txt"
     script.write_text("My name is Sam.\n\n/inject wife_arives\nWhat's going on?\n", encoding="utf-8")
-    refused = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--script", str(script),
-                              "--json"], env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    refused = _tried(env, "train", "run", "bridge", "--script", str(script), "--json")
     assert refused.returncode == 3 and refused.stderr.startswith("error[TD101]"), refused.stderr
     assert "line 3: scenario bridge has no inject 'wife_arives'" in refused.stderr and "wife_arrives" in refused.stderr
     assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # was a half-played session, exit 4
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
-def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: dict[str, str]) -> None:
+def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: Env) -> None:
     with _tmux_chat(env, "train run bridge --seed 3", exit_code=True) as session:
         _wait_for(session, "You:")
         _type(session, "Sounds like you feel let down.")
@@ -214,40 +227,31 @@ def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: d
     assert debrief["turns"] == 1 and debrief["skills"].get("emotion_labeling") == 1
 
 
-def test_an_llm_url_the_realizer_cannot_use_is_refused_before_a_session_starts(
-    env: dict[str, str], tmp_path: Path
-) -> None:
+def test_an_llm_url_the_realizer_cannot_use_is_refused_before_a_session_starts(env: Env, tmp_path: Path) -> None:
     script = tmp_path / "lines.txt"
     script.write_text("My name is Sam.\n", encoding="utf-8")
-    refused = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--script", str(script),
-                              "--llm-url", "ftp://llm.local"], env=env, capture_output=True, text=True, timeout=120,
-                             check=False)  # fmt: skip
+    refused = _tried(env, "train", "run", "bridge", "--script", str(script), "--llm-url", "ftp://llm.local")
     assert refused.returncode == 8 and refused.stderr.startswith("error[TD630]"), refused.stderr
     assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # a session with only his opening, before
 
 
 def test_a_line_over_the_length_limit_is_refused_by_line_in_a_script_and_the_chat_goes_on(
-    env: dict[str, str], tmp_path: Path
+    env: Env, tmp_path: Path
 ) -> None:
     huge = "I hear you. " * 9000  # 108,000 characters: over UtteranceLogged's 100,000
     script = tmp_path / "lines.txt"
     script.write_text(f"My name is Sam.\n{huge}\n", encoding="utf-8")
-    refused = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--script", str(script)],
-                             env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
-    assert (
-        refused.returncode == 3 and "line 2: the line is 107,999 characters long"
-    )  # stripped in refused.stderr, refused.stderr
+    refused = _tried(env, "train", "run", "bridge", "--script", str(script))
+    stripped = "line 2: the line is 107,999 characters long"  # the line's last space is stripped
+    assert refused.returncode == 3 and stripped in refused.stderr, refused.stderr
     assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # was: ValidationError, exit 1
-    typed = f"{huge}\nMy name is Sam. What's going on for you right now?\n/quit\n".encode()
-    chat = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--seed", "3"], input=typed,
-                          env=env, capture_output=True, timeout=120, check=False)  # fmt: skip
-    out = chat.stdout.decode()
+    typed = f"{huge}\nMy name is Sam. What's going on for you right now?\n/quit\n"
+    chat = _tried(env, "train", "run", "bridge", "--seed", "3", stdin=typed)
+    out = chat.stdout
     assert chat.returncode == 0 and "a line may have up to 100,000" in out and out.count("Subject:") >= 2, chat.stderr
 
 
-def test_a_script_with_no_line_said_reports_the_same_outcome_as_the_debrief(
-    env: dict[str, str], tmp_path: Path
-) -> None:
+def test_a_script_with_no_line_said_reports_the_same_outcome_as_the_debrief(env: Env, tmp_path: Path) -> None:
     script = tmp_path / "lines.txt"
     script.write_text("# the instructor's warm-up: only an inject\n/inject wife_arrives\n/state\n", encoding="utf-8")
     run = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
@@ -256,7 +260,7 @@ def test_a_script_with_no_line_said_reports_the_same_outcome_as_the_debrief(
     assert run["final_state"] is None and run["transcript"][-1]["state"]["turn"] == 0
 
 
-def test_train_list_shows_every_scenario_and_inject_id_whole_in_an_80_column_terminal(env: dict[str, str]) -> None:
+def test_train_list_shows_every_scenario_and_inject_id_whole_in_an_80_column_terminal(env: Env) -> None:
     listed = json.loads(_td(env, "train", "list", "--json").stdout)
     table = _td({**env, "COLUMNS": "80"}, "train", "list").stdout
     cells = {cell.strip() for row in table.splitlines() for cell in row.split("│")}
@@ -278,9 +282,7 @@ Come down right now or we will come and get you.
 """
 
 
-def test_the_terminal_debrief_shows_the_stairway_the_release_and_whole_behaviour_ids(
-    env: dict[str, str], tmp_path: Path
-) -> None:
+def test_the_terminal_debrief_shows_the_stairway_the_release_and_whole_behaviour_ids(env: Env, tmp_path: Path) -> None:
     script = tmp_path / "lines.txt"
     script.write_text(BANK_SCRIPT, encoding="utf-8")
     run = json.loads(_td(env, "train", "run", "bank_robbery", "--seed", "2", "--script", str(script), "--json").stdout)
@@ -296,25 +298,22 @@ def test_the_terminal_debrief_shows_the_stairway_the_release_and_whole_behaviour
     assert all(doctrine_id in cells for doctrine_id in flagged), (flagged, cells)  # not 'premature_problem_so…'
 
 
-def test_json_without_a_script_is_a_usage_error_not_a_silent_chat(env: dict[str, str]) -> None:
-    piped = subprocess.run([sys.executable, "-m", "talkdown", "train", "run", "bridge", "--json"], input="Hi.\n",
-                           env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+def test_json_without_a_script_is_a_usage_error_not_a_silent_chat(env: Env) -> None:
+    piped = _tried(env, "train", "run", "bridge", "--json", stdin="Hi.\n")
     assert piped.returncode == 2 and "--json needs --script" in piped.stderr, piped.stdout  # a chat on stdout, before
     assert json.loads(_td(env, "incident", "list", "--json").stdout) == []
 
 
-def _chat(env: dict[str, str], *args: str, typed: str) -> str:
-    proc = subprocess.run([sys.executable, "-m", "talkdown", *args], input=typed, env=env, capture_output=True,
-                          text=True, timeout=120, check=False)  # fmt: skip
+def _chat(env: Env, *args: str, typed: str) -> str:
+    proc = _tried(env, *args, stdin=typed)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
 
-def test_a_quit_session_is_resumed_with_train_resume_and_never_written_by_say(env: dict[str, str]) -> None:
+def test_a_quit_session_is_resumed_with_train_resume_and_never_written_by_say(env: Env) -> None:
     first = _chat(env, "train", "run", "bridge", "--seed", "3", typed="Sounds like you feel let down.\n/quit\n")
     session = first.rsplit("talkdown train resume ", 1)[1].split()[0]  # the way back, printed on quitting
-    said = subprocess.run([sys.executable, "-m", "talkdown", "say", session, "trainee", "Tell me more."], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    said = _tried(env, "say", session, "trainee", "Tell me more.")
     assert said.returncode == 5 and said.stderr.startswith("error[TD332]"), said.stderr  # 'seq 5', exit 0, before
     assert f"talkdown train resume {session}" in said.stderr
     again = _chat(env, "train", "resume", session, typed="What's going on for you tonight?\n/quit\n")
@@ -323,7 +322,7 @@ def test_a_quit_session_is_resumed_with_train_resume_and_never_written_by_say(en
     assert debrief["turns"] == 2 and [s for _, s in debrief["stairway"]] == ["active_listening"] * 2
 
 
-def test_the_debrief_writes_both_the_html_and_the_pdf_when_both_are_named(env: dict[str, str], tmp_path: Path) -> None:
+def test_the_debrief_writes_both_the_html_and_the_pdf_when_both_are_named(env: Env, tmp_path: Path) -> None:
     pytest.importorskip("weasyprint")
     script = tmp_path / "lines.txt"
     script.write_text("Sounds like you feel let down.\n", encoding="utf-8")
@@ -332,14 +331,11 @@ def test_the_debrief_writes_both_the_html_and_the_pdf_when_both_are_named(env: d
     _td(env, "train", "debrief", run["session_id"], "--html", str(html), "--pdf", str(pdf))
     assert "Training debrief" in html.read_text(encoding="utf-8")
     assert pdf.read_bytes().startswith(b"%PDF-")  # only the HTML was written, exit 0, before
-    both = subprocess.run([sys.executable, "-m", "talkdown", "train", "debrief", run["session_id"], "--json", "--html",
-                           str(html)], env=env, capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    both = _tried(env, "train", "debrief", run["session_id"], "--json", "--html", str(html))
     assert both.returncode == 2 and "--json prints the debrief" in both.stderr  # JSON silently dropped, before
 
 
-def test_sessions_run_without_a_trainee_name_are_compared_only_with_the_same_accounts(
-    env: dict[str, str], tmp_path: Path
-) -> None:
+def test_sessions_run_without_a_trainee_name_are_compared_only_with_the_same_accounts(env: Env, tmp_path: Path) -> None:
     script = tmp_path / "lines.txt"
     script.write_text("Sounds like you feel let down.\n", encoding="utf-8")
     ids = []
@@ -350,7 +346,7 @@ def test_sessions_run_without_a_trainee_name_are_compared_only_with_the_same_acc
     assert last["trainee"] == "alex" and [s["session_id"] for s in last["earlier"]] == [ids[0]]  # all 'Trainee'
 
 
-def test_train_sessions_lists_each_session_to_resume_or_debrief(env: dict[str, str], tmp_path: Path) -> None:
+def test_train_sessions_lists_each_session_to_resume_or_debrief(env: Env, tmp_path: Path) -> None:
     assert "No training sessions yet" in _td(env, "train", "sessions").stdout
     script = tmp_path / "lines.txt"
     script.write_text("Sounds like you feel let down.\n", encoding="utf-8")
@@ -369,7 +365,7 @@ def test_train_sessions_lists_each_session_to_resume_or_debrief(env: dict[str, s
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
-def test_a_session_ended_by_the_instructor_ends_the_chat_with_its_summary(env: dict[str, str]) -> None:
+def test_a_session_ended_by_the_instructor_ends_the_chat_with_its_summary(env: Env) -> None:
     with _tmux_chat(env, "train run bridge --seed 3", exit_code=True) as session:
         screen = _wait_for(session, "You:")
         session_id = screen.split("session ", 1)[1].split()[0]
@@ -399,14 +395,14 @@ run()
 """
 
 
-def test_a_debrief_pdf_names_the_packages_to_install_like_the_report_does(env: dict[str, str], tmp_path: Path) -> None:
+def test_a_debrief_pdf_names_the_packages_to_install_like_the_report_does(env: Env, tmp_path: Path) -> None:
     """The debrief said TD701 'pip install talkdown[report]' when pango was missing, which installs nothing that
     helps; the report's guard (TD740) names the Debian packages. Both PDFs now go through that one guard."""
     session = json.loads(_td(env, "train", "run", "bridge", "--script", os.devnull, "--json").stdout)["session_id"]
     pdf = tmp_path / "debrief.pdf"
     proc = subprocess.run(
         [sys.executable, "-c", NO_PANGO, "train", "debrief", session, "--pdf", str(pdf)],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=_process_env(env), capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert proc.returncode == 9 and proc.stderr.startswith("error[TD740]"), proc.stderr
     assert "libpango-1.0-0" in proc.stderr and not pdf.exists()
@@ -415,7 +411,7 @@ def test_a_debrief_pdf_names_the_packages_to_install_like_the_report_does(env: d
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_train_end_prints_its_seq_as_json(env: dict[str, str]) -> None:
+def test_train_end_prints_its_seq_as_json(env: Env) -> None:
     session = json.loads(_td(env, "train", "run", "bridge", "--script", os.devnull, "--json").stdout)["session_id"]
     ended = json.loads(_td(env, "train", "end", session, "--reason", "class over", "--json").stdout)
     assert ended == {"seq": json.loads(_td(env, "verify", session, "--json").stdout)["events"]}

@@ -83,8 +83,11 @@ def _log_internal_error(exc: BaseException) -> str:
     settings_dir.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder, private as build_app makes it
     handler = logging.FileHandler(settings_dir, encoding="utf-8")
     log.addHandler(handler)
-    log.error("internal error", exc_info=exc)
-    handler.close()
+    try:
+        log.error("internal error", exc_info=exc)
+    finally:  # a closed FileHandler left on the logger reopens its file: a later error in this process lands there
+        log.removeHandler(handler)
+        handler.close()
     return str(settings_dir)
 
 
