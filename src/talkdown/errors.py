@@ -117,6 +117,8 @@ CODES: dict[str, str] = {
     "TD606": "Serving on the network, account '{username}' would sign in with the published demo password, as "
     "{role}. Give it a new password ('talkdown user password {username}') or disable it ('talkdown user disable "
     "{username}'); --demo serves on localhost only.",
+    "TD607": "The folder {folder} cannot be used: {problem}. Nothing was saved. Set {setting} to a folder this "
+    "account can write, or fix the folder's permissions.",
     "TD620": "Your case library file {file}: {problem}. Fix or remove the file.",
     "TD621": "Dask scheduler {address} cannot be reached: {problem}. Check the address, or run without --scheduler.",
     "TD630": "The response realizer at {url} failed: {problem}. Check the URL or run without --llm-url.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 
 import pytest
@@ -13,6 +14,7 @@ from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.events import AnyEvent, IncidentOpened, PartyAdded, UtteranceLogged
 from talkdown.domain.log import GENESIS_HASH, verify
 from talkdown.domain.state import replay
+from talkdown.errors import TalkdownError
 from talkdown.services.wiring import App
 from talkdown.store.events import StaleHead
 from tests.strategies import event_sequences
@@ -88,3 +90,30 @@ def test_head_seq_is_the_last_stored_seq_and_zero_for_an_unknown_incident(app: A
     app.recorder.record("inc1", [UtteranceLogged(speaker="s", text="one")], actor="user:test")
     assert app.store.head_seq("inc1") == 3
     assert app.store.head_seq("nope") == 0
+
+
+def test_a_checkpoint_folder_that_cannot_be_used_refuses_the_entry_before_anything_is_committed(app: App) -> None:
+    _open(app)
+    folder = app.store.checkpoints.directory
+    shutil.rmtree(folder)
+    folder.write_text("a file where the checkpoints go")
+    app.store.checkpoints._ready = False  # a new process: the folder is checked before its first write
+    with pytest.raises(TalkdownError) as err:
+        app.recorder.record("inc1", [UtteranceLogged(speaker="s", text="not kept")], actor="user:test")
+    assert err.value.code == "TD607" and "TALKDOWN_CHECKPOINT_DIR" in err.value.message
+    assert [e.seq for e in app.store.load("inc1")] == [1, 2]
+
+
+def test_a_checkpoint_lost_after_the_commit_is_logged_and_the_entry_stands(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    _open(app)  # the folder was checked and used
+    folder = app.store.checkpoints.directory
+    shutil.rmtree(folder)
+    folder.write_text("the disk changed under us")
+    app.recorder.record("inc1", [UtteranceLogged(speaker="s", text="kept")], actor="user:test")  # no error: saved
+    assert [e.seq for e in app.store.load("inc1")] == [1, 2, 3]
+    assert "checkpoint seq 3 of incident inc1 not written" in caplog.text
+    with pytest.raises(TalkdownError) as err:  # and the next entry is checked again before it is committed
+        app.recorder.record("inc1", [UtteranceLogged(speaker="s", text="not kept")], actor="user:test")
+    assert err.value.code == "TD607"

@@ -78,10 +78,15 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(name)
 
 
-def _log_internal_error(exc: BaseException) -> str:
+def _log_internal_error(exc: BaseException) -> str | None:
+    """Where the traceback was written, or None when the data folder cannot take it (the error is then said
+    without a place, never replaced by a second traceback about the log)."""
     settings_dir = STATE.log_path()
-    settings_dir.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder, private as build_app makes it
-    handler = logging.FileHandler(settings_dir, encoding="utf-8")
+    try:
+        settings_dir.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private, as build_app makes it
+        handler = logging.FileHandler(settings_dir, encoding="utf-8")
+    except OSError:
+        return None
     log.addHandler(handler)
     try:
         log.error("internal error", exc_info=exc)
@@ -138,7 +143,8 @@ def run() -> None:
         if STATE.debug:
             raise
         where = _log_internal_error(exc)
-        said = f"{type(exc).__name__}. Details in {where} (or rerun with --debug)."
+        details = f"Details in {where} (or rerun with --debug)." if where else "Rerun with --debug."
+        said = f"{type(exc).__name__}. {details}"
         err_console.print(f"[bold red]internal error:[/] {said}")
         if STATE.json_out:
             echo_json({"ok": False, "code": None, "error": "Internal error", "message": said})

@@ -20,6 +20,7 @@ from talkdown.store.annotations import AnnotationStore
 from talkdown.store.checkpoints import CheckpointFile
 from talkdown.store.engine import build_engine, driver_problem, is_sqlite, shown_url, unreachable
 from talkdown.store.events import EventStore
+from talkdown.store.folders import make_folder
 from talkdown.store.notify import Listener
 from talkdown.store.schema import upgrade
 
@@ -67,7 +68,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         # Created private (a folder someone chose and made is left as they made it): it holds the record, the
         # intelligence and the password hashes, and the default umask left them readable by every account on
         # the laptop.
-        settings.data_dir.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
+        make_folder(settings.data_dir, setting="TALKDOWN_DATA_DIR", mode=DATA_DIR_MODE)
     engine = build_engine(url)
     try:
         upgrade(engine)  # the first connection

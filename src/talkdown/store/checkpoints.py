@@ -5,16 +5,25 @@ Each append records ``seq`` and ``hash`` of the new head as one JSON line (O_APP
 ``talkdown head`` prints it for the paper log. A checkpoint may lag the log (a crash between commit and
 write), never lead it; a checkpoint ahead of the log means events were removed. No fsync: a checkpoint lost
 to a power cut only lags (no false alarm), and an fsync here would double the scribe's append latency.
+
+The folder is checked before a write transaction (``ready``), so a folder that cannot take checkpoints (a path
+naming a file, no write permission) refuses the entry with TD607 before anything is committed. A write that
+fails after the commit (a full disk) is logged, not raised: the entry is in the log, and an error then would
+tell the scribe it was not, so they would enter it twice; the checkpoint only lags.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from talkdown.store.folders import make_folder
+
+log = logging.getLogger(__name__)
 _SAFE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 
@@ -31,6 +40,13 @@ class CheckpointFile:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._ready = False
+
+    def ready(self) -> None:
+        """TD607 unless checkpoints can be written here; checked once per process while it succeeds."""
+        if not self._ready:
+            make_folder(self.directory, setting="TALKDOWN_CHECKPOINT_DIR")
+            self._ready = True
 
     def _path(self, incident_id: str) -> Path:
         if not _SAFE.match(incident_id):
@@ -38,13 +54,19 @@ class CheckpointFile:
         return self.directory / f"{incident_id}.heads.jsonl"
 
     def record(self, cp: Checkpoint) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        """Append after a commit; a failure is logged (see the module docstring), never raised."""
         line = json.dumps({"incident_id": cp.incident_id, "seq": cp.seq, "hash": cp.hash, "at": cp.at}) + "\n"
-        fd = os.open(self._path(cp.incident_id), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        path = self._path(cp.incident_id)
         try:
-            os.write(fd, line.encode())
-        finally:
-            os.close(fd)
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, line.encode())
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            self._ready = False  # ask again before the next write transaction
+            log.error("checkpoint seq %d of incident %s not written to %s: %s", cp.seq, cp.incident_id, path, exc)
 
     def incident_ids(self, *, prefix: str = "") -> list[str]:
         """Every incident with a checkpoint file here, whose id starts with ``prefix``."""

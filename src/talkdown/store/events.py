@@ -113,6 +113,7 @@ class EventStore:
         checkpoint is written after the commit, never before. On PostgreSQL the new head is announced with
         NOTIFY in the same transaction, once for all its appends: the server delivers it only on commit.
         """
+        self.checkpoints.ready()
         try:
             with self.engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
@@ -210,6 +211,7 @@ class EventStore:
         if not envelopes:
             return
         incident_id = envelopes[0].incident_id
+        self.checkpoints.ready()
         try:
             with self.engine.begin() as conn:
                 exists = conn.execute(select(events.c.seq).where(events.c.incident_id == incident_id).limit(1)).first()
