@@ -216,33 +216,38 @@ def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp
     assert (rebound.status_code, rebound.json()["code"]) == (400, "TD112")
 
 
-def _serve_demo_once(env: dict[str, str], *flags: str) -> list[str]:
-    """Start ``talkdown serve`` as ``make run`` does, read what it prints up to the login line, then stop it."""
+def _serve_demo_once(env: dict[str, str], *flags: str) -> tuple[list[str], str]:
+    """Start ``talkdown serve`` as ``make run`` does, read what it prints up to the login line, then stop it;
+    returns those lines and everything said on stderr."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     args = [sys.executable, "-m", "talkdown", "serve", "--port", str(port), *flags]
-    proc = subprocess.Popen(args, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        args, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline().strip() for _ in range(3)]
     finally:
         proc.terminate()
-        proc.wait(timeout=60)
-    return lines
+        _, err = proc.communicate(timeout=60)
+    return lines, err
 
 
 def test_serve_demo_reuses_the_open_demo_at_each_start_and_fresh_demo_adds_one(tmp_path: Path) -> None:
     # Every `make run` recorded another copy of the demo incident, so the list filled with identical demos.
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
     env.pop("TALKDOWN_DATABASE_URL", None)
-    first = _serve_demo_once(env, "--demo")
-    second = _serve_demo_once(env, "--demo")
+    first, said_first = _serve_demo_once(env, "--demo")
+    second, said_second = _serve_demo_once(env, "--demo")
     assert first[0].endswith("(new)") and first[2] == "demo login: demo / talkdown-demo"
+    assert "analysing the new demo incident's lines" in said_first  # seconds of work: said before it starts
+    assert "analysing" not in said_second
     demo_id = first[0].split()[2]
     assert second[0].startswith(f"demo incident: {demo_id} (the open demo, reused;")
     assert f"/incidents/{demo_id}" in second[1]
-    fresh = _serve_demo_once(env, "--fresh-demo")
+    fresh, _ = _serve_demo_once(env, "--fresh-demo")
     assert fresh[0].endswith("(new)") and fresh[0].split()[2] != demo_id
     same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
     listed = talkdown("incident", "list", "--json", env=same_data)

@@ -67,6 +67,8 @@ def serve(
     scheme = "https" if tls else "http"
     if demo or fresh_demo:
         incident_id, reused = open_live_demo(app, fresh=fresh_demo)
+        if not reused:  # ~200 lines and the models' first load: seconds of silence before the address otherwise
+            typer.echo("analysing the new demo incident's lines (a few seconds)...", err=True)
         analyse_pending(app, incident_id)
         if app.accounts.find_user(DEMO_USER) is None:
             accounts.add_user(
