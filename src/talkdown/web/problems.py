@@ -43,6 +43,14 @@ TITLES = {
     503: "Database unavailable",
 }
 PROBLEM = "application/problem+json"
+# What the console says for a code whose message names the server's insides. TD604 names the database (a
+# PostgreSQL host, port and name, or the SQLite file's path) and the driver's error, which repeats them: the
+# server's log gets all of it, a caller only what happened and what to do. Why not the whole message to a
+# signed-in admin: knowing who is signed in takes the database that has just stopped answering.
+PUBLIC_DETAIL = {
+    "TD604": "The database did not answer. Nothing was saved; retry in a moment. If it goes on, tell whoever runs "
+    "the console: its log says which database and why.",
+}
 
 
 def status_of(exc: TalkdownError) -> int:
@@ -127,7 +135,7 @@ def coded_problem(request: Request, templates: Jinja2Templates, exc: TalkdownErr
         templates,
         status=status,
         title=TITLES.get(status, exc.family.title),
-        detail=exc.message,
+        detail=PUBLIC_DETAIL.get(exc.code, exc.message),
         code=exc.code,
     )
     if exc.code == "TD450":
