@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     """IANA zone the console and the terminal's tables show times in; unset: this computer's own. The record
     and every export stay UTC (``domain/display_time.py``)."""
 
+    session_idle_minutes: int = Field(default=30, ge=1, le=14 * 60)
+    """Minutes a console session may go unused before it ends (the sign-in page then says so). A board open on an
+    incident that is still open counts as use (docs/web.md, Security); the 14-hour lifetime applies regardless."""
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     """Addresses or networks (``10.0.0.5``, ``10.0.0.0/24``; ``*`` for any) of reverse proxies whose
     ``X-Forwarded-For`` and ``X-Forwarded-Proto`` ``talkdown serve`` believes, as a comma list; unset: none, and the

@@ -29,6 +29,7 @@ STATUS_OVERRIDES = {
     "TD112": 400,
     "TD150": 401,
     "TD151": 401,
+    "TD155": 401,
     "TD152": 403,
     "TD350": 403,
     "TD450": 429,
@@ -150,8 +151,9 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
 
     async def on_talkdown(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, TalkdownError)  # noqa: S101  # registered for this type only
-        if exc.code == "TD151" and _wants_page(request):
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        if exc.code in {"TD151", "TD155"} and _wants_page(request):
+            ended = "&ended=idle" if exc.code == "TD155" else ""  # the sign-in page says why
+            return RedirectResponse(f"/login?next={quote(request.url.path)}{ended}", status_code=303)
         return coded_problem(request, templates, exc)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
