@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from talkdown.domain.clock import FixedClock
 from talkdown.services import accounts, verify
 from talkdown.services.accounts import AccountRole
-from talkdown.services.wiring import App
+from talkdown.services.wiring import App, build_app
+from talkdown.settings import Settings
 from talkdown.web.app import create_app
 
 from .conftest import PASSWORD, make_app, seed_incident, sign_in
@@ -115,4 +118,21 @@ def test_a_write_the_database_refuses_is_a_503_saying_nothing_was_saved(tmp_path
     assert "readonly" not in body["detail"] and str(tmp_path) not in response.text  # where is for the server log
     assert response.headers["Retry-After"] == "5"
     assert len(td.store.load_rows(incident)) == before and verify.verify_incident(td, incident).ok  # nothing was
+    td.store.engine.dispose()
+
+
+def test_a_database_that_refuses_writes_still_shows_a_signed_in_user_the_record(tmp_path: Path) -> None:
+    # Recording a session's use is a write (once a minute); on a full disk it must not cost the team its board.
+    clock = FixedClock(datetime(2026, 3, 14, 19, 42, tzinfo=UTC))
+    settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:test")
+    td = build_app(settings, clock=clock)
+    accounts.add_user(td, username="lead", role=AccountRole.TEAM_LEADER, password=PASSWORD)
+    incident = seed_incident(td)
+    client = TestClient(create_app(td), raise_server_exceptions=False)
+    sign_in(client, "lead")
+    with refusing(td, settings.resolved_database_url):
+        clock.advance(timedelta(minutes=2))
+        shown = client.get(f"/api/incidents/{incident}")
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["incident_id"] == incident
     td.store.engine.dispose()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import re
 import secrets
 import threading
@@ -114,6 +115,7 @@ FIRST_PAUSE = timedelta(seconds=30)
 MIN_PASSWORD = 10
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
+log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
 # One password check at a time in this process. The pause is read before the password is verified and the failure
 # recorded after, so guesses sent at once all found sign-in open (thirty parallel guesses were all verified, where
@@ -334,11 +336,23 @@ def find_session(app: App, token: str, *, active: bool = True) -> SignedIn | Non
             audit(app, actor=f"user:{name}", action="logout", outcome="idle", detail=f"idle={minutes}m")
         return None
     if active and row.last_seen_at <= now - TOUCH_EVERY:
-        app.accounts.touch_session(digest, at=now, unless_after=now - TOUCH_EVERY)
+        _touch(app, digest, now)
     user = app.accounts.find_user(row.username)
     if user is None:
         return None
     return SignedIn(row.username, AccountRole(user.role), row.csrf_token)
+
+
+def _touch(app: App, digest: str, now: datetime) -> None:
+    """Record the session's use. A database that refuses writes (a full disk, a read-only mount) must not cost the
+    team the reading of its board: the request goes on, and the session's idle time runs from its last recorded
+    use."""
+    try:
+        app.accounts.touch_session(digest, at=now, unless_after=now - TOUCH_EVERY)
+    except TalkdownError as exc:
+        if exc.code != "TD604":
+            raise
+        log.warning("session use not recorded: the database refused the write (%s)", exc.code)
 
 
 def signed_out(app: App, token: str) -> TalkdownError:
