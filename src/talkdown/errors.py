@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "TD152": "The security token (CSRF) of this request is missing or stale; nothing was saved. Reload and retry.",
     "TD153": "'{value}' is not an account role. Use one of: {choices}.",
     "TD154": "{what} must be {problem}.",
+    "TD155": "Signed out after {idle} without activity. Sign in again at /login.",
     # NotFound
     "TD201": "No incident '{incident_id}'. See 'talkdown incident list'.",
     "TD202": "Incident {incident_id} has no {what} '{ref}'. See 'talkdown incident show {incident_id}'.",

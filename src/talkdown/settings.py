@@ -7,12 +7,14 @@ works with no server and no network. ``TALKDOWN_DATABASE_URL`` switches to Postg
 from __future__ import annotations
 
 import getpass
+import ipaddress
 from datetime import tzinfo
 from pathlib import Path
+from typing import Annotated
 
 from platformdirs import user_data_path
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from talkdown.domain.display_time import zone_named
 
@@ -40,6 +42,32 @@ class Settings(BaseSettings):
     timezone: str | None = None
     """IANA zone the console, the terminal's tables and the after-action report show times in; unset: this
     computer's own. The record and every export stay UTC (``domain/display_time.py``)."""
+
+    session_idle_minutes: int = Field(default=30, ge=1, le=14 * 60)
+    """Minutes a console session may go unused before it ends (the sign-in page then says so). A board open on an
+    incident that is still open counts as use (docs/web.md, Security); the 14-hour lifetime applies regardless."""
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    """Addresses or networks (``10.0.0.5``, ``10.0.0.0/24``; ``*`` for any) of reverse proxies whose
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` ``talkdown serve`` believes, as a comma list; unset: none, and the
+    client address in the audit log and the sign-in throttle is the connection's own. Why not uvicorn's default
+    (believe 127.0.0.1): the console runs without a proxy, and then any process on the laptop could name any
+    address in the audit log."""
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_list(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        proxies = tuple(part.strip() for part in value.split(",") if part.strip())
+        for proxy in proxies:
+            if proxy != "*":
+                try:
+                    ipaddress.ip_network(proxy, strict=False)
+                except ValueError as exc:
+                    raise ValueError(
+                        f"'{proxy}' is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+                    ) from exc
+        return proxies
 
     @field_validator("timezone")
     @classmethod

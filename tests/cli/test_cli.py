@@ -496,3 +496,53 @@ def test_analyze_reads_a_spoken_clock_time_on_the_talkdown_timezone_wall_clock(t
     [due] = [a["detail"]["due_at"] for a in json.loads(proc.stdout)["annotations"] if a["label"] == "deadline"]
     on_the_wall = datetime.fromisoformat(due).astimezone(ZoneInfo("America/Chicago"))
     assert (on_the_wall.hour, on_the_wall.minute) in {(9, 0), (21, 0)}
+
+
+def _audited_sign_in_client(tmp_path: Path, **settings: str) -> str:
+    """Start ``talkdown serve``, send one failed sign-in that claims ``X-Forwarded-For: 6.6.6.6``, stop it, and
+    return the client address the audit log recorded for it."""
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), **settings}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    env.pop("FORWARDED_ALLOW_IPS", None)  # uvicorn's own variable: the setting alone must decide
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/login", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the console did not start"
+                with pytest.raises(subprocess.TimeoutExpired):  # still starting, not exited
+                    proc.wait(timeout=0.2)
+        refused = httpx.post(f"{base}/api/session", json={"username": "nobody", "password": "wrong-password"},
+                             headers={"X-Forwarded-For": "6.6.6.6"})  # fmt: skip
+        assert refused.status_code == 401, refused.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    with sqlite3.connect(tmp_path / "data" / "talkdown.db") as db:
+        rows = db.execute("SELECT client FROM audit_log WHERE action = 'login' AND outcome = 'failed'").fetchall()
+    assert len(rows) == 1, rows
+    return str(rows[0][0])
+
+
+def test_serve_audits_the_real_peer_when_a_local_process_claims_another_address(tmp_path: Path) -> None:
+    # uvicorn believed X-Forwarded-For from 127.0.0.1 by default: any process on the laptop could write any
+    # address into the audit log and the sign-in throttle's per-address count.
+    assert _audited_sign_in_client(tmp_path) == "127.0.0.1"
+
+
+def test_serve_believes_x_forwarded_for_from_a_proxy_the_operator_trusts(tmp_path: Path) -> None:
+    assert _audited_sign_in_client(tmp_path, TALKDOWN_TRUSTED_PROXIES="10.0.0.0/8, 127.0.0.1") == "6.6.6.6"
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_refused_naming_the_setting(tmp_path: Path) -> None:
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_TRUSTED_PROXIES": "127.0.0.1,proxy.lan"}
+    proc = subprocess.run([sys.executable, "-m", "talkdown", "serve", "--port", str(_free_port())], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 3 and proc.stderr.startswith("error[TD105]"), proc.stderr
+    assert "TALKDOWN_TRUSTED_PROXIES" in proc.stderr and "proxy.lan" in proc.stderr

@@ -1,4 +1,5 @@
-"""Migrations keep what a database already holds: revision 0004 (annotation basis) on a 0003 database."""
+"""Migrations keep what a database already holds: revision 0004 (annotation basis) on a 0003 database, 0005
+(session activity) on a 0004 one."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from talkdown.store import schema
 from talkdown.store.engine import build_engine
-from talkdown.store.tables import annotation_rows
+from talkdown.store.tables import annotation_rows, sessions
 from tests.conftest import cloned_database
 
 pytestmark = pytest.mark.integration
@@ -60,9 +61,23 @@ def test_revision_0004_keeps_old_rows_with_an_empty_basis_and_keys_new_rows_by_b
     _upgrade_to(empty_engine, "0003")
     with empty_engine.begin() as conn:
         conn.execute(OLD_INSERT, ROW)
-    assert schema.upgrade(empty_engine) == "0004"
+    assert schema.upgrade(empty_engine) == schema.head_revision()
     with empty_engine.begin() as conn:
         assert conn.execute(select(annotation_rows.c.basis)).scalars().all() == [""]
         conn.execute(insert(annotation_rows), {**ROW, "basis": "0123456789abcdef"})  # the same label, new words
     with pytest.raises(IntegrityError), empty_engine.begin() as conn:
         conn.execute(insert(annotation_rows), {**ROW, "basis": "0123456789abcdef"})  # the same words again
+
+
+def test_revision_0005_counts_an_open_session_as_last_used_when_it_was_created(empty_engine: Engine) -> None:
+    _upgrade_to(empty_engine, "0004")
+    old = {"token_hash": "a" * 64, "username": "lee", "csrf_token": "c", "created_at": "2026-03-14T19:42:00.000000Z",
+           "expires_at": "2026-03-15T09:42:00.000000Z", "revoked": False}  # fmt: skip
+    with empty_engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO sessions (token_hash, username, csrf_token, created_at, expires_at, revoked) "
+                 "VALUES (:token_hash, :username, :csrf_token, :created_at, :expires_at, :revoked)"), old)  # fmt: skip
+    assert schema.upgrade(empty_engine) == "0005"
+    with empty_engine.connect() as conn:
+        row = conn.execute(select(sessions.c.last_seen_at, sessions.c.ended)).one()
+    assert (row.last_seen_at, row.ended) == (old["created_at"], "")

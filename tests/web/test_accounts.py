@@ -63,6 +63,68 @@ def test_a_session_expires_after_its_lifetime(app: App, clock: FixedClock) -> No
     assert accounts.find_session(app, session.token) is None
 
 
+def _idle_ends(app: App) -> list[tuple[str, str, str]]:
+    return [(r.actor, r.outcome, r.detail) for r in accounts.list_audit(app) if r.action == "logout"]
+
+
+def test_a_session_unused_for_the_idle_minutes_ends_once_audited_and_says_why(app: App, clock: FixedClock) -> None:
+    # A console left signed in on a shared command-post laptop stayed usable for the session's 14 hours.
+    _add(app)
+    session = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    clock.advance(timedelta(minutes=app.settings.session_idle_minutes, seconds=1))
+    assert accounts.find_session(app, session.token) is None
+    assert accounts.find_session(app, session.token) is None  # ended once, audited once
+    assert _idle_ends(app) == [("user:lee", "idle", "idle=30m")]
+    why = accounts.signed_out(app, session.token)
+    assert why.code == "TD155" and why.message.startswith("Signed out after 30 minutes without activity.")
+    assert accounts.find_session(app, accounts.sign_in(app, username="lee", password=PASSWORD, client="c").token)
+
+
+def test_use_within_the_idle_minutes_keeps_a_session_open(app: App, clock: FixedClock) -> None:
+    _add(app)
+    session = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    for _ in range(3):  # 75 minutes in all, never 30 without a request
+        clock.advance(timedelta(minutes=25))
+        assert accounts.find_session(app, session.token) is not None
+    clock.advance(timedelta(minutes=31))
+    assert accounts.find_session(app, session.token) is None
+
+
+def test_a_check_that_is_not_the_users_activity_does_not_keep_the_session_open(app: App, clock: FixedClock) -> None:
+    # A board's periodic check of a closed incident's stream: it sees the session, but is no one's activity.
+    _add(app)
+    session = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    clock.advance(timedelta(minutes=25))
+    assert accounts.find_session(app, session.token, active=False) is not None
+    clock.advance(timedelta(minutes=6))
+    assert accounts.find_session(app, session.token, active=False) is None
+    assert accounts.signed_out(app, session.token).code == "TD155"
+
+
+def test_the_idle_minutes_are_a_setting(app: App, clock: FixedClock) -> None:
+    app.settings = app.settings.model_copy(update={"session_idle_minutes": 5})
+    _add(app)
+    session = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    clock.advance(timedelta(minutes=4))
+    assert accounts.find_session(app, session.token) is not None
+    clock.advance(timedelta(minutes=6))
+    assert accounts.find_session(app, session.token) is None
+    assert accounts.signed_out(app, session.token).message.startswith("Signed out after 5 minutes")
+    app.settings = app.settings.model_copy(update={"session_idle_minutes": 1})
+    assert accounts.idle_wording(app) == "1 minute"
+
+
+def test_a_session_signed_out_or_past_its_lifetime_is_not_called_idle(app: App, clock: FixedClock) -> None:
+    _add(app)
+    left = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    accounts.sign_out(app, left.token)
+    kept = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    clock.advance(accounts.SESSION_LIFETIME + timedelta(seconds=5))
+    assert accounts.find_session(app, kept.token) is None
+    assert [accounts.signed_out(app, s.token).code for s in (left, kept)] == ["TD151", "TD151"]
+    assert [outcome for _, outcome, _ in _idle_ends(app)] == ["ok"]  # the sign-out; no idle end
+
+
 def test_wrong_password_and_unknown_user_give_the_same_error_and_are_audited(app: App) -> None:
     _add(app)
     codes = []

@@ -1,20 +1,32 @@
 """When the database stops taking writes mid-incident, the console says so (TD604, 503) and nothing half-saved.
 
-The failure is SQLite's own: every new connection is made read-only (``PRAGMA query_only``), as a full disk, a
-read-only mount or a dropped PostgreSQL server refuse writes, and the pool is emptied so the next request
-opens one. No mock: the engine, driver and error are the real ones.
+The failures are the databases' own: on SQLite every new connection is made read-only (``PRAGMA query_only``),
+as a full disk or a read-only mount refuse writes; on PostgreSQL the database stops taking connections, as a
+server that went down does. The pool is emptied so the next request opens one. No mock: the engine, driver
+and error are the real ones. The answer says what happened and that nothing was saved, never where the database
+is: that goes to the server log.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 
+from talkdown.domain.clock import FixedClock
 from talkdown.services import accounts, verify
 from talkdown.services.accounts import AccountRole
+from talkdown.services.wiring import App, build_app
+from talkdown.settings import Settings
 from talkdown.web.app import create_app
 
 from .conftest import PASSWORD, make_app, seed_incident, sign_in
@@ -22,6 +34,69 @@ from .conftest import PASSWORD, make_app, seed_incident, sign_in
 
 def _read_only(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.execute("PRAGMA query_only=ON")
+
+
+@contextmanager
+def refusing(td: App, url: str) -> Iterator[None]:
+    """The database refuses from the next connection on: SQLite writes, or every PostgreSQL connection."""
+    engine = td.store.engine
+    if url.startswith("sqlite"):
+        event.listen(engine, "connect", _read_only)
+        engine.dispose()
+        try:
+            yield
+        finally:
+            event.remove(engine, "connect", _read_only)
+            engine.dispose()
+        return
+    name = make_url(url).database
+    admin_url = make_url(url).set(drivername="postgresql+psycopg", database="postgres")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false"))
+        engine.dispose()
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        try:
+            yield
+        finally:
+            conn.execute(text(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+    admin.dispose()
+    engine.dispose()
+
+
+def _where(url: str) -> list[str]:
+    """What would tell a caller where the database is: its file, or its host, port and name."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        return [str(Path(parsed.database or "").parent), "readonly"]
+    return [f"{parsed.host}", f"{parsed.port}", f"{parsed.database}", "connection"]
+
+
+@pytest.mark.integration
+def test_a_database_that_does_not_answer_is_td604_without_its_address_to_a_caller_not_signed_in(
+    tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    td = make_app(tmp_path, database_url=database_url)
+    accounts.add_user(td, username="scribe", role=AccountRole.SCRIBE, password=PASSWORD)
+    with TestClient(create_app(td), raise_server_exceptions=False) as client:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+        assert token is not None
+        with refusing(td, database_url), caplog.at_level(logging.ERROR, logger="talkdown.web"):
+            api = client.post("/api/session", json={"username": "scribe", "password": PASSWORD})
+            page = client.post(
+                "/login",
+                data={"username": "scribe", "password": PASSWORD, "csrf_token": token.group(1)},
+                headers={"Accept": "text/html"},
+            )
+    td.store.engine.dispose()
+    assert api.status_code == 503 and api.json()["code"] == "TD604" and api.headers["Retry-After"] == "5"
+    assert "Nothing was saved" in api.json()["detail"]
+    assert page.status_code == 503 and "TD604" in page.text and "Nothing was saved" in page.text
+    for shown in (api.text, page.text):
+        assert [part for part in _where(database_url) if part in shown] == []
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "TD604" in logged or "did not answer" in logged
+    assert str(make_url(database_url).database) in logged  # the operator reads where, in the server's log
 
 
 def test_a_write_the_database_refuses_is_a_503_saying_nothing_was_saved(tmp_path: Path) -> None:
@@ -40,6 +115,24 @@ def test_a_write_the_database_refuses_is_a_503_saying_nothing_was_saved(tmp_path
     assert response.status_code == 503, response.text
     body = response.json()
     assert body["code"] == "TD604" and "Nothing was saved" in body["detail"]
-    assert "readonly" in body["detail"] and response.headers["Retry-After"] == "5"
+    assert "readonly" not in body["detail"] and str(tmp_path) not in response.text  # where is for the server log
+    assert response.headers["Retry-After"] == "5"
     assert len(td.store.load_rows(incident)) == before and verify.verify_incident(td, incident).ok  # nothing was
+    td.store.engine.dispose()
+
+
+def test_a_database_that_refuses_writes_still_shows_a_signed_in_user_the_record(tmp_path: Path) -> None:
+    # Recording a session's use is a write (once a minute); on a full disk it must not cost the team its board.
+    clock = FixedClock(datetime(2026, 3, 14, 19, 42, tzinfo=UTC))
+    settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:test")
+    td = build_app(settings, clock=clock)
+    accounts.add_user(td, username="lead", role=AccountRole.TEAM_LEADER, password=PASSWORD)
+    incident = seed_incident(td)
+    client = TestClient(create_app(td), raise_server_exceptions=False)
+    sign_in(client, "lead")
+    with refusing(td, settings.resolved_database_url):
+        clock.advance(timedelta(minutes=2))
+        shown = client.get(f"/api/incidents/{incident}")
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["incident_id"] == incident
     td.store.engine.dispose()

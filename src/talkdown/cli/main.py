@@ -119,15 +119,6 @@ def _say(exc: TalkdownError) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
-def _database_error(exc: Exception) -> TalkdownError | None:
-    """TD604 when the database stopped answering part-way (PostgreSQL restarted during a command)."""
-    if "sqlalchemy" not in sys.modules:  # never imported: the error cannot be one of its
-        return None
-    from talkdown.services.wiring import database_error
-
-    return database_error(exc, STATE.settings().resolved_database_url)
-
-
 def run() -> None:
     """Console-script entry point with the error policy described in the module docstring."""
     # Typer (standalone mode) handles usage errors itself (exit 2) and exits 0 on success.
@@ -137,9 +128,6 @@ def run() -> None:
     except TalkdownError as exc:
         _say(exc)
     except Exception as exc:
-        coded = _database_error(exc)
-        if coded is not None:
-            _say(coded)
         if STATE.debug:
             raise
         where = _log_internal_error(exc)

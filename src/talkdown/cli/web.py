@@ -89,6 +89,7 @@ def serve(
             fg="yellow",
             err=True,
         )
+    proxies = list(app.settings.trusted_proxies)
     os.environ["TALKDOWN_WEB_TLS"] = "1" if tls else "0"  # read by talkdown.web.app:create_app_from_env
     os.environ["TALKDOWN_WEB_LOCAL"] = "1" if bind in LOOPBACK else "0"  # answer loopback names only (TD112)
     uvicorn.run(
@@ -98,6 +99,10 @@ def serve(
         port=port,
         ssl_certfile=str(tls_cert) if tls_cert else None,
         ssl_keyfile=str(tls_key) if tls_key else None,
+        # Forwarded headers only from the proxies the operator named (TALKDOWN_TRUSTED_PROXIES): uvicorn's
+        # default believes them from 127.0.0.1, which on a console without a proxy is every local process.
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
         log_level="info",
     )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import re
 import secrets
 import threading
@@ -117,6 +118,9 @@ REFUSED_ON_A_SIMULATED_SESSION = frozenset(
 it never offers what would be refused."""
 
 SESSION_LIFETIME = timedelta(hours=14)  # longer than most incidents' durations (incident-types.md, base rates)
+# How often a session's use is written down: the idle timeout is then exact to this, and a console's requests
+# cost one write a minute per session instead of one each (a write waits for SQLite's lock, as appends do).
+TOUCH_EVERY = timedelta(minutes=1)
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_USER_FAILURES = 5
 MAX_CLIENT_FAILURES = 20
@@ -124,6 +128,7 @@ FIRST_PAUSE = timedelta(seconds=30)
 MIN_PASSWORD = 10
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
+log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
 # One password check at a time in this process. The pause is read before the password is verified and the failure
 # recorded after, so guesses sent at once all found sign-in open (thirty parallel guesses were all verified, where
@@ -318,16 +323,57 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def find_session(app: App, token: str) -> SignedIn | None:
+def idle_limit(app: App) -> timedelta:
+    return timedelta(minutes=app.settings.session_idle_minutes)
+
+
+def idle_wording(app: App) -> str:
+    """The idle limit as the sign-in page and TD155 say it: "30 minutes", "1 minute"."""
+    minutes = app.settings.session_idle_minutes
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def find_session(app: App, token: str, *, active: bool = True) -> SignedIn | None:
+    """The session's user, or None. ``active``: this request is the user's activity, which keeps the session
+    from ending idle (``TALKDOWN_SESSION_IDLE_MINUTES``); a board's periodic check of an incident that is closed
+    passes False. A session found unused for that long is ended here, and its end audited once."""
     if not token or len(token) > 200:
         return None
-    row = app.accounts.find_session(_digest(token), now=app.clock.now())
+    digest, now = _digest(token), app.clock.now()
+    idle_since = now - idle_limit(app)
+    row = app.accounts.find_session(digest, now=now, idle_since=idle_since)
     if row is None:
+        name = app.accounts.end_idle_session(digest, now=now, idle_since=idle_since)
+        if name is not None:
+            minutes = app.settings.session_idle_minutes
+            audit(app, actor=f"user:{name}", action="logout", outcome="idle", detail=f"idle={minutes}m")
         return None
+    if active and row.last_seen_at <= now - TOUCH_EVERY:
+        _touch(app, digest, now)
     user = app.accounts.find_user(row.username)
     if user is None:
         return None
     return SignedIn(row.username, AccountRole(user.role), row.csrf_token)
+
+
+def _touch(app: App, digest: str, now: datetime) -> None:
+    """Record the session's use. A database that refuses writes (a full disk, a read-only mount) must not cost the
+    team the reading of its board: the request goes on, and the session's idle time runs from its last recorded
+    use."""
+    try:
+        app.accounts.touch_session(digest, at=now, unless_after=now - TOUCH_EVERY)
+    except TalkdownError as exc:
+        if exc.code != "TD604":
+            raise
+        log.warning("session use not recorded: the database refused the write (%s)", exc.code)
+
+
+def signed_out(app: App, token: str) -> TalkdownError:
+    """Why a request has no session: TD155 when its session ended idle (so the sign-in page can say so), else
+    TD151."""
+    if token and len(token) <= 200 and app.accounts.session_ended(_digest(token)) == "idle":
+        return TalkdownError("TD155", idle=idle_wording(app))
+    return TalkdownError("TD151")
 
 
 def sign_out(app: App, token: str, *, client: str = "") -> None:

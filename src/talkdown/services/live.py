@@ -150,6 +150,12 @@ def _caught_up(app: App, incident_id: str) -> _Fold:
     return fold
 
 
+def is_open(app: App, incident_id: str) -> bool:
+    """Whether the incident is open now (its fold, read on, as the board's are): an open board's session check."""
+    with _folds_lock:
+        return _caught_up(app, incident_id).state.is_open
+
+
 def metrics_over_time(app: App, incident_id: str) -> tuple[MetricPoint, ...]:
     """``doctrine.metrics.metric_series`` of the incident's log, kept per process and extended by new events.
 

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import DatabaseError, OperationalError
-
 from talkdown.domain.clock import Clock, SystemClock
-from talkdown.errors import TalkdownError
 from talkdown.services.recorder import Recorder
 from talkdown.services.runtime import configure_analysis
 from talkdown.settings import Settings
 from talkdown.store.accounts import AccountStore
 from talkdown.store.annotations import AnnotationStore
 from talkdown.store.checkpoints import CheckpointFile
-from talkdown.store.engine import build_engine, driver_problem, is_sqlite, shown_url, unreachable
+from talkdown.store.engine import build_engine, is_sqlite, shown_url
 from talkdown.store.events import EventStore
 from talkdown.store.folders import make_folder
 from talkdown.store.notify import Listener
@@ -47,20 +44,12 @@ class App:
         return shown_url(self.settings.resolved_database_url)
 
 
-DatabaseUnavailable = OperationalError
-"""What the driver raises when the database stops answering; the edges answer it with ``database_error``."""
-
-
-def database_error(exc: BaseException, url: str) -> TalkdownError | None:
-    """TD604 for ``DatabaseUnavailable`` (``store.engine.unreachable``), None for anything else."""
-    return unreachable(exc, url) if isinstance(exc, OperationalError) else None
-
-
 DATA_DIR_MODE = 0o700
 
 
 def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -> App:
-    """Open (and if needed create or migrate) the configured database."""
+    """Open (and if needed create or migrate) the configured database: TD601 when it is not one, TD604 when it
+    does not answer (as every later store call that finds it gone: ``store.engine``)."""
     settings = settings or Settings()
     configure_analysis(settings)
     url = settings.resolved_database_url
@@ -70,12 +59,7 @@ def build_app(settings: Settings | None = None, *, clock: Clock | None = None) -
         # the laptop.
         make_folder(settings.data_dir, setting="TALKDOWN_DATA_DIR", mode=DATA_DIR_MODE)
     engine = build_engine(url)
-    try:
-        upgrade(engine)  # the first connection
-    except OperationalError as exc:
-        raise unreachable(exc, url) from exc
-    except DatabaseError as exc:  # opened, but not a database: a SQLite path naming some other file
-        raise TalkdownError("TD601", url=shown_url(url), problem=driver_problem(exc)) from exc
+    upgrade(engine)  # the first connection
     store = EventStore(engine, CheckpointFile(settings.resolved_checkpoint_dir))
     return App(
         store=store,

@@ -35,6 +35,7 @@ class SessionRow:
     username: str
     csrf_token: str
     expires_at: datetime
+    last_seen_at: datetime
 
 
 @dataclass(frozen=True)
@@ -113,27 +114,70 @@ class AccountStore:
             "created_at": format_time(created_at),
             "expires_at": format_time(expires_at),
             "revoked": False,
+            "last_seen_at": format_time(created_at),
+            "ended": "",
         }
         with self.engine.begin() as conn:
             conn.execute(sessions.insert(), [row])
 
-    def find_session(self, token_hash: str, *, now: datetime) -> SessionRow | None:
-        """A live session: not revoked, not expired, and its user still enabled."""
+    def find_session(self, token_hash: str, *, now: datetime, idle_since: datetime) -> SessionRow | None:
+        """A live session: not revoked, not expired, used after ``idle_since``, and its user still enabled."""
         query = (
-            select(sessions.c.token_hash, sessions.c.username, sessions.c.csrf_token, sessions.c.expires_at)
+            select(
+                sessions.c.token_hash,
+                sessions.c.username,
+                sessions.c.csrf_token,
+                sessions.c.expires_at,
+                sessions.c.last_seen_at,
+            )
             .join(users, users.c.username == sessions.c.username)
             .where(
                 and_(
                     sessions.c.token_hash == token_hash,
                     sessions.c.revoked.is_(False),
                     sessions.c.expires_at > format_time(now),
+                    sessions.c.last_seen_at > format_time(idle_since),
                     users.c.disabled.is_(False),
                 )
             )
         )
         with self._reader().connect() as conn:
             r = conn.execute(query).first()
-        return None if r is None else SessionRow(r.token_hash, r.username, r.csrf_token, _parse(r.expires_at))
+        if r is None:
+            return None
+        return SessionRow(r.token_hash, r.username, r.csrf_token, _parse(r.expires_at), _parse(r.last_seen_at))
+
+    def touch_session(self, token_hash: str, *, at: datetime, unless_after: datetime) -> None:
+        """Record that the session was used at ``at``, unless that was already recorded after ``unless_after``:
+        one write a minute per session at most, not one per request (each write waits for SQLite's lock)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(sessions)
+                .where(and_(sessions.c.token_hash == token_hash, sessions.c.last_seen_at <= format_time(unless_after)))
+                .values(last_seen_at=format_time(at))
+            )
+
+    def end_idle_session(self, token_hash: str, *, now: datetime, idle_since: datetime) -> str | None:
+        """End the session if it is open, unexpired and unused since ``idle_since``; the account's name when this
+        call ended it, else None (so two requests arriving together end it, and audit it, once)."""
+        idle = and_(
+            sessions.c.token_hash == token_hash,
+            sessions.c.revoked.is_(False),
+            sessions.c.expires_at > format_time(now),
+            sessions.c.last_seen_at <= format_time(idle_since),
+        )
+        with self.engine.begin() as conn:
+            name = conn.execute(select(sessions.c.username).where(idle)).scalar()
+            if name is None:
+                return None
+            done = conn.execute(update(sessions).where(idle).values(revoked=True, ended="idle"))
+        return str(name) if done.rowcount == 1 else None
+
+    def session_ended(self, token_hash: str) -> str:
+        """Why a session ended, when it ended on its own: "idle", or "" (open, signed out, revoked or unknown)."""
+        with self._reader().connect() as conn:
+            found = conn.execute(select(sessions.c.ended).where(sessions.c.token_hash == token_hash)).scalar()
+        return str(found or "")
 
     def revoke_session(self, token_hash: str) -> None:
         with self.engine.begin() as conn:

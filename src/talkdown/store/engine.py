@@ -4,6 +4,10 @@ SQLite: WAL (readers never block the writer), ``synchronous=FULL`` (a commit sur
 foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` so two processes appending to one incident
 serialise on the write lock instead of both reading the same head. PostgreSQL: psycopg 3; concurrent
 appends collide on the (incident_id, seq) primary key and the service retries.
+
+Every engine answers a database that stops answering with TD604 (``unreachable``), raised in place of the
+driver's error by SQLAlchemy's ``handle_error`` hook, so the layers above catch talkdown's own error and
+never import SQLAlchemy (an import-linter contract keeps it inside ``store``).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from talkdown.errors import TalkdownError
@@ -23,6 +27,12 @@ def is_sqlite(url: str) -> bool:
 
 def build_engine(url: str) -> Engine:
     """Create an engine for ``url``; PostgreSQL URLs are steered to the psycopg 3 driver."""
+    engine = _create(url)
+    event.listen(engine, "handle_error", _Unreachable(url))
+    return engine
+
+
+def _create(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -59,6 +69,23 @@ def unreachable(exc: OperationalError, url: str) -> TalkdownError:
     never the password. Why a code of its own: during an incident "nothing was saved, retry" is what the
     team must read, where an uncaught driver error said "internal error"."""
     return TalkdownError("TD604", url=shown_url(url), problem=driver_problem(exc))
+
+
+class _Unreachable:
+    """``handle_error`` hook: TD604 in place of a driver's ``OperationalError``, the driver's error as its cause.
+
+    The pool's pre-ping is left alone: its failure on a connection the server ended (a PostgreSQL restart
+    between two requests) is how SQLAlchemy knows to open a new one, which it does without any error.
+    Other errors (``IntegrityError``: a seq another writer took) stay SQLAlchemy's, for the store to handle.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __call__(self, ctx: ExceptionContext) -> None:
+        if ctx.is_pre_ping or not isinstance(ctx.sqlalchemy_exception, OperationalError):
+            return
+        raise unreachable(ctx.sqlalchemy_exception, self.url)
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -64,6 +64,9 @@ sessions = Table(
     Column("created_at", String(32), nullable=False),
     Column("expires_at", String(32), nullable=False),
     Column("revoked", Boolean, nullable=False),
+    # Migration 0005: when the session was last used (for the idle timeout), and "idle" once it ended that way.
+    Column("last_seen_at", String(32), nullable=False, server_default=""),
+    Column("ended", String(16), nullable=False, server_default=""),
 )
 
 login_attempts = Table(

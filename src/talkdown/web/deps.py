@@ -56,11 +56,12 @@ async def submitted_csrf(request: Request) -> str:
 
 
 async def current_user(request: Request, app: AppDep) -> SignedIn:
-    """The session's user (TD151 if none); for a state-changing method also the CSRF check (TD152)."""
+    """The session's user (TD151 if none, TD155 if it ended idle); for a state-changing method also the CSRF
+    check (TD152). The request counts as the user's activity (``TALKDOWN_SESSION_IDLE_MINUTES``)."""
     token = request.cookies.get(SESSION_COOKIE, "")
     user = await run_in_threadpool(accounts.find_session, app, token) if token else None
     if user is None:
-        raise TalkdownError("TD151")
+        raise await run_in_threadpool(accounts.signed_out, app, token)
     if request.method not in SAFE_METHODS:
         sent = await submitted_csrf(request)
         if not sent or not secrets.compare_digest(sent.encode(), user.csrf_token.encode()):

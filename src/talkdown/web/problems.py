@@ -21,19 +21,37 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from talkdown.errors import TalkdownError
-from talkdown.services.wiring import DatabaseUnavailable, database_error
 
 log = logging.getLogger(__name__)
 
-STATUS_OVERRIDES = {"TD111": 413, "TD112": 400, "TD150": 401, "TD151": 401, "TD152": 403, "TD350": 403, "TD450": 429}
+STATUS_OVERRIDES = {
+    "TD111": 413,
+    "TD112": 400,
+    "TD150": 401,
+    "TD151": 401,
+    "TD155": 401,
+    "TD152": 403,
+    "TD350": 403,
+    "TD450": 429,
+    "TD604": 503,
+}
 TITLES = {
     400: "Bad request",
     401: "Not signed in",
     403: "Forbidden",
     413: "Request too large",
     429: "Too many attempts",
+    503: "Database unavailable",
 }
 PROBLEM = "application/problem+json"
+# What the console says for a code whose message names the server's insides. TD604 names the database (a
+# PostgreSQL host, port and name, or the SQLite file's path) and the driver's error, which repeats them: the
+# server's log gets all of it, a caller only what happened and what to do. Why not the whole message to a
+# signed-in admin: knowing who is signed in takes the database that has just stopped answering.
+PUBLIC_DETAIL = {
+    "TD604": "The database did not answer. Nothing was saved; retry in a moment. If it goes on, tell whoever runs "
+    "the console: its log says which database and why.",
+}
 
 
 def status_of(exc: TalkdownError) -> int:
@@ -109,18 +127,22 @@ class BodyTooLarge(StarletteHTTPException):
 def coded_problem(request: Request, templates: Jinja2Templates, exc: TalkdownError) -> Response:
     """The answer to a coded error: its status, problem+json, an HTMX alert or an HTML page."""
     status = status_of(exc)
-    if status >= 500:
+    if exc.code == "TD604":  # the database stopped answering: the driver's error and its traceback, to the log
+        log.error("database error on %s %s: %s", request.method, request.url.path, exc.message, exc_info=exc)
+    elif status >= 500:
         log.error("request failed with %s on %s", exc.code, request.url.path)
     response = problem(
         request,
         templates,
         status=status,
         title=TITLES.get(status, exc.family.title),
-        detail=exc.message,
+        detail=PUBLIC_DETAIL.get(exc.code, exc.message),
         code=exc.code,
     )
     if exc.code == "TD450":
         response.headers["Retry-After"] = str(exc.fields.get("seconds", 60))
+    elif exc.code == "TD604":
+        response.headers["Retry-After"] = "5"
     return response
 
 
@@ -129,8 +151,9 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
 
     async def on_talkdown(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, TalkdownError)  # noqa: S101  # registered for this type only
-        if exc.code == "TD151" and _wants_page(request):
-            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+        if exc.code in {"TD151", "TD155"} and _wants_page(request):
+            ended = "&ended=idle" if exc.code == "TD155" else ""  # the sign-in page says why
+            return RedirectResponse(f"/login?next={quote(request.url.path)}{ended}", status_code=303)
         return coded_problem(request, templates, exc)
 
     async def on_validation(request: Request, exc: Exception) -> Response:
@@ -159,16 +182,6 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
             response.headers[key] = value
         return response
 
-    async def on_database(request: Request, exc: Exception) -> Response:
-        log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
-        coded = database_error(exc, request.app.state.td.settings.resolved_database_url)
-        assert coded is not None  # noqa: S101  # registered for DatabaseUnavailable only
-        response = problem(
-            request, templates, status=503, title="Database unavailable", detail=coded.message, code=coded.code
-        )
-        response.headers["Retry-After"] = "5"
-        return response
-
     async def on_bug(request: Request, exc: Exception) -> Response:
         log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
         return problem(
@@ -183,5 +196,4 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
     app.add_exception_handler(TalkdownError, on_talkdown)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(DatabaseUnavailable, on_database)
     app.add_exception_handler(Exception, on_bug)

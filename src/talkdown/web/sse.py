@@ -319,7 +319,12 @@ async def stream(
     token = request.cookies.get(SESSION_COOKIE, "")
 
     async def signed_in() -> bool:
-        return await run_in_threadpool(accounts.find_session, app, token) is not None
+        # A board of an open incident counts as its user's activity: during an incident it is the team's display,
+        # watched for hours without a click, and must not sign itself out. A closed incident's board does not.
+        def check() -> bool:
+            return accounts.find_session(app, token, active=live.is_open(app, incident_id)) is not None
+
+        return await run_in_threadpool(check)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy buffering (nginx)
     events = hub.subscribe(incident_id, start, signed_in=signed_in)

@@ -63,11 +63,13 @@ def _session_out(user: accounts.SignedIn) -> SessionOut:
 
 
 @router.get("/login", include_in_schema=False)
-def login_page(request: Request, next: str = "/incidents") -> Response:
+def login_page(request: Request, app: AppDep, next: str = "/incidents", ended: str = "") -> Response:
+    """The sign-in form; ``ended=idle`` (where a page whose session ended idle is sent) says why it is shown."""
     token = secrets.token_urlsafe(24)
     templates = request.app.state.templates
+    idle = accounts.idle_wording(app) if ended == "idle" else ""
     response: Response = templates.TemplateResponse(
-        request, "auth/login.html", {"csrf": token, "next": _safe_next(next), "user": None}
+        request, "auth/login.html", {"csrf": token, "next": _safe_next(next), "user": None, "idle": idle}
     )
     response.set_cookie(
         PRE_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_config(request).secure_cookies, path="/"

@@ -1,0 +1,73 @@
+"""The store answers a database that stops answering with talkdown's TD604, so no layer above it names SQLAlchemy.
+
+Real drivers and servers: a SQLite file opened read-only (as a read-only mount or a full disk refuses writes),
+a PostgreSQL address nothing listens on, and a PostgreSQL connection its server ended (a restart).
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from talkdown.errors import TalkdownError
+from talkdown.store.accounts import AccountStore
+from talkdown.store.engine import build_engine
+from talkdown.store.schema import upgrade
+from tests.conftest import cloned_database
+
+pytestmark = pytest.mark.integration
+
+AT = datetime(2026, 3, 14, 19, 42, tzinfo=UTC)
+
+
+def _add_user(store: AccountStore, name: str) -> None:
+    store.add_user(username=name, password_hash="x", role="scribe", at=AT)  # noqa: S106  # never checked here
+
+
+def test_a_write_a_read_only_sqlite_file_refuses_is_td604_from_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "talkdown.db"
+    writable = build_engine(f"sqlite:///{path}")
+    upgrade(writable)
+    writable.dispose()
+    engine = build_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(TalkdownError) as raised:
+        _add_user(AccountStore(engine), "scribe")
+    engine.dispose()
+    assert raised.value.code == "TD604" and "readonly database" in raised.value.message
+    assert isinstance(raised.value.__cause__, Exception) and not isinstance(raised.value, OperationalError)
+
+
+def test_a_postgresql_server_that_does_not_answer_is_td604_without_the_password() -> None:
+    pytest.importorskip("psycopg")
+    with socket.socket() as probe:  # a port nothing listens on: bound, then closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = build_engine(f"postgresql://team:s3cret@127.0.0.1:{port}/talkdown")
+    with pytest.raises(TalkdownError) as raised:
+        AccountStore(engine).find_user("scribe")
+    engine.dispose()
+    assert raised.value.code == "TD604"
+    assert f"team:***@127.0.0.1:{port}/talkdown" in raised.value.message and "s3cret" not in raised.value.message
+
+
+@pytest.mark.usefixtures("pg_template")
+def test_a_postgresql_connection_the_server_ended_is_replaced_silently(pg_template: str) -> None:
+    """The pool's pre-ping finds the dead connection and opens a new one: a restart between two requests is no
+    error at all, so translating driver errors must leave the pre-ping's own failure alone."""
+    with cloned_database(pg_template) as url:
+        engine = build_engine(url)
+        store = AccountStore(engine)
+        _add_user(store, "before")
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with build_engine(url).connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            other.commit()
+        _add_user(store, "after")
+        assert [u.username for u in store.list_users()] == ["after", "before"]
+        engine.dispose()

@@ -1,0 +1,117 @@
+"""A console session ends after ``TALKDOWN_SESSION_IDLE_MINUTES`` without activity, and the console says so.
+
+A console left signed in on a shared command-post laptop stayed usable for the session's 14 hours. The clock is a
+``FixedClock`` the test moves; the server, database and browser-facing answers are real.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from talkdown.domain.clock import FixedClock
+from talkdown.services import accounts, incidents
+from talkdown.services.accounts import AccountRole
+from talkdown.services.wiring import App, build_app
+from talkdown.settings import Settings
+from talkdown.web.app import create_app
+from talkdown.web.config import WebConfig
+from tests.web.conftest import PASSWORD, seed_incident, sign_in
+from tests.web.server import running, sse_messages
+
+pytestmark = pytest.mark.integration
+
+START = datetime(2026, 3, 14, 19, 42, tzinfo=UTC)
+
+
+def _console(tmp_path: Path) -> tuple[App, FixedClock]:
+    clock = FixedClock(START)
+    settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:test")
+    td = build_app(settings, clock=clock)
+    accounts.add_user(td, username="lead", role=AccountRole.TEAM_LEADER, password=PASSWORD)
+    return td, clock
+
+
+def _idle_ends(td: App) -> list[tuple[str, str]]:
+    return [(r.actor, r.detail) for r in accounts.list_audit(td) if (r.action, r.outcome) == ("logout", "idle")]
+
+
+def test_a_page_opened_after_the_idle_minutes_goes_to_sign_in_saying_why(tmp_path: Path) -> None:
+    td, clock = _console(tmp_path)
+    client = TestClient(create_app(td))
+    sign_in(client, "lead")
+    clock.advance(timedelta(minutes=31))
+    page = client.get("/incidents", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert (page.status_code, page.headers["location"]) == (303, "/login?next=/incidents&ended=idle")
+    login = client.get(page.headers["location"])
+    assert "Signed out after 30 minutes without activity." in login.text
+    api = client.get("/api/session")
+    assert (api.status_code, api.json()["code"]) == (401, "TD155")
+    assert "Signed out after 30 minutes without activity" in api.json()["detail"]
+    assert _idle_ends(td) == [("user:lead", "idle=30m")]
+    assert "Signed out after" not in client.get("/login").text  # only when sent there by the idle end
+    td.store.engine.dispose()
+
+
+def _until(condition: Callable[[], bool]) -> None:
+    deadline, tick = time.monotonic() + 10, threading.Event()
+    while not condition():
+        assert time.monotonic() < deadline, "the board did not check its session"
+        tick.wait(0.02)
+
+
+def _within(lines: Iterator[str], *, seconds: float) -> Iterator[str]:
+    """The stream's lines, failing the test if it has not ended after ``seconds`` (its pings never time out)."""
+    deadline = time.monotonic() + seconds
+    for line in lines:
+        assert time.monotonic() < deadline, "the stream did not end: the session was kept open"
+        yield line
+
+
+def _pings(lines: Iterator[str], count: int) -> None:
+    """Read the stream until ``count`` keep-alive comments: it sends one each time it waited ``session_check_s``
+    for a message, and checks the session between them."""
+    for line in lines:
+        if line == ": ping":
+            count -= 1
+            if count == 0:
+                return
+
+
+def test_a_board_of_an_open_incident_keeps_its_session_and_a_closed_ones_does_not(tmp_path: Path) -> None:
+    td, clock = _console(tmp_path)
+    incident = seed_incident(td)
+    quick = WebConfig(session_check_s=0.05)
+    with running(create_app(td, config=quick)) as url, httpx.Client(base_url=url, timeout=10) as client:
+        client.post("/api/session", json={"username": "lead", "password": PASSWORD}).raise_for_status()
+        digest = hashlib.sha256(client.cookies["td_session"].encode()).hexdigest()
+
+        def last_seen() -> datetime | None:
+            row = td.accounts.find_session(digest, now=clock.now(), idle_since=START - timedelta(days=1))
+            return None if row is None else row.last_seen_at
+
+        with client.stream("GET", f"/incidents/{incident}/stream") as stream:
+            lines = stream.iter_lines()
+            assert next(line for line in lines if line.startswith(": ")) == ": live"
+            for _ in range(3):  # 75 minutes with the board open and nobody clicking
+                clock.advance(timedelta(minutes=25))
+                _until(lambda: last_seen() == clock.now())  # the board's check counted as activity
+            assert _idle_ends(td) == []
+            incidents.close_incident(td, incident, outcome="surrender")  # from the terminal: no one's request
+            clock.advance(timedelta(minutes=25))
+            _pings(lines, 5)  # the board checks its session between pings: here without counting as activity
+            clock.advance(timedelta(minutes=6))  # 31 minutes since the last check of the open incident
+            messages = list(sse_messages(_within(lines, seconds=10)))  # until the server ends the stream
+        assert "Signed out" in messages[-1][1]
+        assert _idle_ends(td) == [("user:lead", "idle=30m")]
+        again = client.get("/api/session")
+    assert (again.status_code, again.json()["code"]) == (401, "TD155")
+    td.store.engine.dispose()
