@@ -14,6 +14,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -186,11 +188,9 @@ def test_serve_on_the_network_refuses_the_demo_account_while_it_has_the_publishe
     assert listed.stdout.count('"demo"') == 1  # nothing was created or loaded
 
 
-def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp_path: Path) -> None:
-    # A page whose name is re-resolved to 127.0.0.1 (DNS rebinding) reached the console as its own origin:
-    # sign-in and its throttle (a pause for 127.0.0.1 locks out everyone on the laptop) were open to it.
-    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
-    env.pop("TALKDOWN_DATABASE_URL", None)
+@contextmanager
+def _console(env: dict[str, str]) -> Iterator[str]:
+    """A real ``talkdown serve`` on a free port, once it answers; yields its base URL and stops it after."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -205,13 +205,23 @@ def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp
                 assert time.monotonic() < deadline, "the console did not start"
                 with pytest.raises(subprocess.TimeoutExpired):  # still starting, not exited
                     proc.wait(timeout=0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp_path: Path) -> None:
+    # A page whose name is re-resolved to 127.0.0.1 (DNS rebinding) reached the console as its own origin:
+    # sign-in and its throttle (a pause for 127.0.0.1 locks out everyone on the laptop) were open to it.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    with _console(env) as base:
+        port = int(base.rsplit(":", 1)[1])
         ok = [httpx.get(f"{base}/login", headers={"host": h}).status_code for h in ("localhost:1", "[::1]:1")]
         rebound = httpx.post(
             f"{base}/api/session", json={"username": "a", "password": "b"}, headers={"host": f"evil.example:{port}"}
         )
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     assert ok == [200, 200]
     assert (rebound.status_code, rebound.json()["code"]) == (400, "TD112")
 
@@ -504,26 +514,10 @@ def _audited_sign_in_client(tmp_path: Path, **settings: str) -> str:
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), **settings}
     env.pop("TALKDOWN_DATABASE_URL", None)
     env.pop("FORWARDED_ALLOW_IPS", None)  # uvicorn's own variable: the setting alone must decide
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/login", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the console did not start"
-                with pytest.raises(subprocess.TimeoutExpired):  # still starting, not exited
-                    proc.wait(timeout=0.2)
+    with _console(env) as base:
         refused = httpx.post(f"{base}/api/session", json={"username": "nobody", "password": "wrong-password"},
                              headers={"X-Forwarded-For": "6.6.6.6"})  # fmt: skip
         assert refused.status_code == 401, refused.text
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
     with sqlite3.connect(tmp_path / "data" / "talkdown.db") as db:
         rows = db.execute("SELECT client FROM audit_log WHERE action = 'login' AND outcome = 'failed'").fetchall()
     assert len(rows) == 1, rows
