@@ -21,7 +21,13 @@ def free_port() -> int:
 @contextmanager
 def running(web: FastAPI) -> Iterator[str]:
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    # A browser's board keeps an SSE stream open that the server notices as closed only at its next heartbeat, and
+    # uvicorn's graceful shutdown waited for it: 10 s at the end of each e2e module. One second is enough for the
+    # requests that are really in flight.
+    config = uvicorn.Config(
+        web, host="127.0.0.1", port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     started = threading.Event()
