@@ -240,3 +240,21 @@ def test_negotiator_and_subject_names_match_the_transcript_in_any_case(tmp_path:
     result = RUNNER.invoke(app, [*args, "--subject", "MARK"])
     assert result.exit_code == 0, result.output
     assert pd.read_parquet(out).side.tolist() == ["negotiator", "subject"]
+
+
+def test_cases_like_says_how_strongly_each_reason_matches_as_json_does() -> None:
+    # "because: ... hostages held: 12 (query 3)" read as a match while --json gave that feature 0.5: every reason
+    # now carries its similarity and "full" or "partial", the same numbers as --json.
+    said = ["cases", "like", "--describe", "bank robbery gone wrong, three hostages, wants a car and money", "-k", "3"]
+    doc = json.loads(RUNNER.invoke(app, [*said, "--json"]).stdout)
+    shown = RUNNER.invoke(app, said, env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    lines = [line.strip() for line in shown.stdout.splitlines()]
+    brooklyn = next(n for n in doc["neighbours"] if n["case_id"] == "brooklyn-1973")
+    hostages = next(m for m in brooklyn["matches"] if m["feature"] == "hostages")
+    assert (hostages["similarity"], hostages["reason"]) == (0.5, "hostages held: 12 (query 3)")
+    assert "0.50 partial  hostages held: 12 (query 3)" in lines
+    for n in doc["neighbours"]:
+        for m in n["matches"]:
+            strength = "full" if m["similarity"] == 1 else "partial"
+            assert f"{m['similarity']:.2f} {strength:<7}  {m['reason']}" in lines, (n["case_id"], m)

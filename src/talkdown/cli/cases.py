@@ -167,7 +167,12 @@ def like(
     for n in result.neighbours:
         title = f"[bold]{escape(n.case.name)}[/] ({escape(n.case.id)})"
         console.print(f"\n{title} similarity {n.score:.2f}", highlight=False)
-        console.print("  because: " + escape("; ".join(m.reason for m in n.matches)), highlight=False)
+        if n.matches:
+            console.print("  because (similarity of each feature, 1.00 = full match):")
+        else:  # the score came from text too faint to name
+            console.print("  because: no single feature stood out")
+        for m in n.matches:
+            console.print(f"    {m.shown} {m.strength:<7}  {escape(m.reason)}", highlight=False)
         console.print(f"  outcome: {_outcome(n.case)}. {escape(n.case.outcome_detail or '')}", highlight=False)
         for lesson in n.case.lessons:
             console.print(f"  lesson: {escape(lesson)}", highlight=False)

@@ -45,6 +45,21 @@ class Match:
     similarity: float
     reason: str
 
+    @property
+    def strength(self) -> str:
+        """``full`` when the feature matches completely (similarity 1), else ``partial``.
+
+        Why a word and not only the number: a reason such as "hostages held: 12 (query 3)" reads as a match
+        whatever it scored (here 0.5, both held some but not in the same bucket); every face that lists
+        reasons says which ones only half match, the same way ``--json``'s ``similarity`` does.
+        """
+        return "full" if self.similarity >= 1.0 - 1e-9 else "partial"
+
+    @property
+    def shown(self) -> str:
+        """The similarity to two places, a partial match never rounded up to "1.00" (it is not one)."""
+        return f"{1.0 if self.strength == 'full' else min(self.similarity, 0.99):.2f}"
+
 
 @dataclass(frozen=True)
 class Neighbour:
