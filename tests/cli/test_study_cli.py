@@ -258,3 +258,26 @@ def test_cases_like_says_how_strongly_each_reason_matches_as_json_does() -> None
         for m in n["matches"]:
             strength = "full" if m["similarity"] == 1 else "partial"
             assert f"{m['similarity']:.2f} {strength:<7}  {m['reason']}" in lines, (n["case_id"], m)
+
+
+def test_cases_like_and_show_mark_an_agency_case_in_the_text_output(tmp_path: Path, data_dir: Path) -> None:
+    # Only the list table and --json said "agency": like and show printed an imported case exactly as a shipped
+    # historical one, so a team could not tell its own write-up from the library's.
+    path = tmp_path / "ours.yaml"
+    path.write_text(
+        "- id: county-2020\n  name: County bank siege\n  type: criminal_interrupted\n  type_tags: [hostage]\n"
+        "  hostages: 3\n  demands: ['A car', 'Money']\n",
+        encoding="utf-8",
+    )
+    assert RUNNER.invoke(app, ["cases", "import", str(path)]).exit_code == 0
+    said = ["cases", "like", "--describe", "bank robbery gone wrong, three hostages, wants a car and money"]
+    like = RUNNER.invoke(app, [*said, "-k", "3"], env={"COLUMNS": "200"})
+    assert like.exit_code == 0, like.output
+    assert "County bank siege (county-2020) [agency] similarity" in like.stdout
+    assert "(norrmalmstorg-1973) similarity" in like.stdout  # a shipped case carries no marker
+    shown = RUNNER.invoke(app, ["cases", "show", "county-2020"], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert "County bank siege (county-2020, year unknown) [agency]" in shown.stdout
+    assert f"agency case, imported from {data_dir / 'cases' / 'ours.yaml'}" in shown.stdout
+    shipped = RUNNER.invoke(app, ["cases", "show", "norrmalmstorg-1973"], env={"COLUMNS": "300"})
+    assert "agency" not in shipped.stdout

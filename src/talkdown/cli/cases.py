@@ -35,13 +35,18 @@ def _outcome(case: Case) -> str:
     return case.outcome.value.replace("_", " ") if case.outcome else "unknown"
 
 
+def _mark(lc: svc.LibraryCase) -> str:
+    """The " [agency]" after an agency case's name (escaped for Rich), so no one takes it for a shipped one."""
+    return r" \[agency]" if lc.origin == "user" else ""
+
+
 def _table(rows: list[svc.LibraryCase], title: str) -> Table:
     table = Table("id", "year", "type", "hostages", "hours", "outcome", "name", title=title)
     for lc in rows:
         c = lc.case
         hostages = "?" if c.hostages is None else str(c.hostages)
         hours = "?" if c.duration_hours is None else f"{c.duration_hours:g}"
-        name = escape(c.name) + (r" \[agency]" if lc.origin == "user" else "")
+        name = escape(c.name) + _mark(lc)
         table.add_row(escape(c.id), str(c.year or "?"), c.type.value, hostages, hours, _outcome(c), name)
     return table
 
@@ -72,7 +77,9 @@ def show(
         return
     c = lc.case
     place = escape(", ".join(p for p in (c.place.site, c.place.city, c.place.country) if p))
-    console.print(f"[bold]{escape(c.name)}[/] ({escape(c.id)}, {c.year or 'year unknown'})", highlight=False)
+    console.print(f"[bold]{escape(c.name)}[/] ({escape(c.id)}, {c.year or 'year unknown'}){_mark(lc)}", highlight=False)
+    if lc.origin == "user":
+        console.print(f"agency case, imported from {escape(lc.file)}", highlight=False)
     console.print(
         f"{place}\ntype {', '.join(sorted(c.types))}; hostages {c.hostages if c.hostages is not None else '?'}"
     )
@@ -165,7 +172,8 @@ def like(
     if not result.neighbours:
         console.print("No case has anything in common with this; describe the type, hostages or demands.")
     for n in result.neighbours:
-        title = f"[bold]{escape(n.case.name)}[/] ({escape(n.case.id)})"
+        agency = r" \[agency]" if result.origins[n.case.id] == "user" else ""
+        title = f"[bold]{escape(n.case.name)}[/] ({escape(n.case.id)}){agency}"
         console.print(f"\n{title} similarity {n.score:.2f}", highlight=False)
         if n.matches:
             console.print("  because (similarity of each feature, 1.00 = full match):")
