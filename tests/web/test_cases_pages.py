@@ -62,3 +62,10 @@ def test_a_case_page_says_who_died_and_what_the_sources_leave_out(console: Conso
     text = html.unescape(console.client(R.OBSERVER).get("/cases/lufthansa-181-1977").text)
     assert "Deaths: hostages 1, subjects 3; officers, others not stated" in text
     assert "Captain Jürgen Schumann was murdered by the hijackers in Aden" in text
+
+
+def test_a_case_page_says_when_its_outcome_is_uncertain_in_the_sources(console: Console) -> None:
+    text = html.unescape(console.client(R.OBSERVER).get("/cases/schilling-kidnapping-2000").text)
+    assert "escape <em>(uncertain in the sources)</em>: Freed or escaped" in text
+    sure = html.unescape(console.client(R.OBSERVER).get("/cases/getty-kidnapping-1973").text)
+    assert "negotiated release: Released alive" in sure

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
 from talkdown.doctrine.cases import Case, Outcome
-from talkdown.doctrine.similarity import Neighbour
+from talkdown.doctrine.similarity import Neighbour, rests_on_uncertain
 from talkdown.doctrine.situation import demand_kinds
 from talkdown.domain.enums import IncidentType
 from talkdown.services import cases as svc
@@ -33,6 +33,15 @@ def _case_json(lc: svc.LibraryCase) -> dict[str, Any]:
 
 def _outcome(case: Case) -> str:
     return case.outcome.value.replace("_", " ") if case.outcome else "unknown"
+
+
+UNCERTAIN = "(uncertain in the sources)"
+
+
+def _outcome_line(case: Case) -> str:
+    """``outcome: ... detail``, saying so when the sources leave the outcome in doubt (escaped for Rich)."""
+    doubt = f" {UNCERTAIN}" if case.outcome is not None and case.is_uncertain("outcome") else ""
+    return f"outcome: {_outcome(case)}{doubt}. {escape(case.outcome_detail or '')}"
 
 
 def _mark(lc: svc.LibraryCase) -> str:
@@ -83,7 +92,7 @@ def show(
     console.print(
         f"{place}\ntype {', '.join(sorted(c.types))}; hostages {c.hostages if c.hostages is not None else '?'}"
     )
-    console.print(f"outcome: {_outcome(c)}. {escape(c.outcome_detail or '')}", highlight=False)
+    console.print(_outcome_line(c), highlight=False)
     for label, value in (
         ("duration", None if c.duration_hours is None else f"{c.duration_hours:g} h"),
         ("hostages held", c.hostages_note),
@@ -127,7 +136,13 @@ def _neighbour_json(n: Neighbour, origin: str) -> dict[str, Any]:
         "score": n.score,
         "origin": origin,
         "matches": [
-            {"feature": m.feature, "similarity": round(m.similarity, 4), "reason": m.reason} for m in n.matches
+            {
+                "feature": m.feature,
+                "similarity": round(m.similarity, 4),
+                "reason": m.reason,
+                "uncertain": rests_on_uncertain(n.case, m.feature),
+            }
+            for m in n.matches
         ],
         "outcome": n.case.outcome.value if n.case.outcome else None,
         "outcome_detail": n.case.outcome_detail,
@@ -180,8 +195,9 @@ def like(
         else:  # the score came from text too faint to name
             console.print("  because: no single feature stood out")
         for m in n.matches:
-            console.print(f"    {m.shown} {m.strength:<7}  {escape(m.reason)}", highlight=False)
-        console.print(f"  outcome: {_outcome(n.case)}. {escape(n.case.outcome_detail or '')}", highlight=False)
+            doubt = f"  {UNCERTAIN}" if rests_on_uncertain(n.case, m.feature) else ""
+            console.print(f"    {m.shown} {m.strength:<7}  {escape(m.reason)}{doubt}", highlight=False)
+        console.print(f"  {_outcome_line(n.case)}", highlight=False)
         for lesson in n.case.lessons:
             console.print(f"  lesson: {escape(lesson)}", highlight=False)
 
