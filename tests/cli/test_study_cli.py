@@ -306,3 +306,16 @@ def test_cases_like_and_show_say_when_a_reason_or_the_outcome_rests_on_doubtful_
     assert "outcome: escape (uncertain in the sources). Freed or escaped" in case.stdout
     sure = RUNNER.invoke(app, ["cases", "show", "getty-kidnapping-1973"], env={"COLUMNS": "200"})
     assert "outcome: negotiated release. Released alive" in sure.stdout
+
+
+def test_cases_like_read_as_line_gives_every_feature_it_compared() -> None:
+    # "Read as" left out the type tags, the duration and the channel that --json gives and the reasons compare:
+    # "duration about 34 h" matched a 48 h the team never saw it read from "for two days".
+    said = "man barricaded at home with his wife for two days, talking by phone, threatens suicide"
+    doc = json.loads(RUNNER.invoke(app, ["cases", "like", "--describe", said, "--json"]).stdout)["situation"]
+    assert (doc["duration_hours"], doc["channels"]) == (48.0, ["phone"])
+    shown = RUNNER.invoke(app, ["cases", "like", "--describe", said, "-k", "1"], env={"COLUMNS": "300"})
+    assert shown.stdout.splitlines()[0] == (
+        "Read as: type domestic (also barricade, suicide intervention); typology domestic, suicidal; hostages ?; "
+        "demands for person; duration 48 h; channel phone"
+    )

@@ -17,7 +17,7 @@ from rich.table import Table
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
 from talkdown.doctrine.cases import Case, Outcome
 from talkdown.doctrine.similarity import Neighbour, rests_on_uncertain
-from talkdown.doctrine.situation import demand_kinds
+from talkdown.doctrine.situation import Situation, demand_kinds
 from talkdown.domain.enums import IncidentType
 from talkdown.services import cases as svc
 
@@ -150,6 +150,24 @@ def _neighbour_json(n: Neighbour, origin: str) -> dict[str, Any]:
     }
 
 
+def _read_as(s: Situation) -> str:
+    """Every feature the comparison used, as ``--json``'s ``situation`` gives it: the reasons below compare these
+    (a "duration about 34 h" matched a duration read from the description that the line did not show)."""
+    tags = sorted(t.replace("_", " ") for t in s.types - {s.incident_type or ""})
+    hours = s.duration_hours
+    duration = "?" if hours is None else "under 0.1 h" if hours < 0.05 else f"{round(hours, 1):g} h"
+    if s.duration_hours is not None and s.duration_so_far:
+        duration += " so far"
+    channels = ", ".join(sorted(c.replace("_", " ") for c in s.channels)) if s.channels else "?"
+    also = f" (also {', '.join(tags)})" if tags else ""
+    return (
+        f"Read as: type {s.incident_type or '?'}{also}; "
+        f"typology {', '.join(sorted(s.typology)) or '?'}; "
+        f"hostages {s.hostages if s.hostages is not None else '?'}; "
+        f"demands for {', '.join(sorted(demand_kinds(s.demands))) or '?'}; duration {duration}; channel {channels}"
+    )
+
+
 @app.command("like")
 def like(
     incident: str | None = typer.Argument(None, help="Incident id or prefix (or use --describe)."),
@@ -177,13 +195,7 @@ def like(
             }
         )
         return
-    console.print(
-        f"Read as: type {s.incident_type or '?'}; typology {', '.join(sorted(s.typology)) or '?'}; "
-        f"hostages {s.hostages if s.hostages is not None else '?'}; "
-        f"demands for {', '.join(sorted(demand_kinds(s.demands))) or '?'}",
-        style="dim",
-        highlight=False,
-    )
+    console.print(_read_as(s), style="dim", highlight=False)
     if not result.neighbours:
         console.print("No case has anything in common with this; describe the type, hostages or demands.")
     for n in result.neighbours:
