@@ -319,3 +319,18 @@ def test_cases_like_read_as_line_gives_every_feature_it_compared() -> None:
         "Read as: type domestic (also barricade, suicide intervention); typology domestic, suicidal; hostages ?; "
         "demands for person; duration 48 h; channel phone"
     )
+
+
+def test_cases_list_and_search_mark_a_figure_the_sources_leave_in_doubt() -> None:
+    # The table gave wijster's 50 hostages (the lower bound of a range) and schilling's "escape" ("freed or
+    # escaped") as surely as getty's; cases.yaml lists them under "uncertain".
+    listed = RUNNER.invoke(app, ["cases", "list", "--type", "kidnap_for_ransom"], env={"COLUMNS": "200"})
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in listed.stdout.splitlines() if line[:1] == "│"]
+    rows = {row[0]: row for row in cells}
+    assert rows["schilling-kidnapping-2000"][3:6] == ["1", "5400?", "escape?"]
+    assert rows["getty-kidnapping-1973"][3:6] == ["1", "3800", "negotiated release"]
+    assert "? after a value: uncertain in the sources" in listed.stdout
+    searched = RUNNER.invoke(app, ["cases", "search", "Wijster"], env={"COLUMNS": "200"})
+    assert "│ 50?      │ 288?  │" in searched.stdout
+    sure = RUNNER.invoke(app, ["cases", "search", "Getty"], env={"COLUMNS": "200"})
+    assert "uncertain in the sources" not in sure.stdout

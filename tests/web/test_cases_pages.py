@@ -69,3 +69,6 @@ def test_a_case_page_says_when_its_outcome_is_uncertain_in_the_sources(console: 
     assert "escape <em>(uncertain in the sources)</em>: Freed or escaped" in text
     sure = html.unescape(console.client(R.OBSERVER).get("/cases/getty-kidnapping-1973").text)
     assert "negotiated release: Released alive" in sure
+    listed = html.unescape(console.client(R.OBSERVER).get("/cases", params={"q": "kidnapping"}).text)
+    assert "<td>escape <em>(uncertain in the sources)</em></td>" in listed
+    assert "<td>negotiated release</td>" in listed

@@ -49,14 +49,27 @@ def _mark(lc: svc.LibraryCase) -> str:
     return r" \[agency]" if lc.origin == "user" else ""
 
 
+def _cell(case: Case, field: str, value: str | None) -> str:
+    """A table cell: ``?`` when unknown, the value with ``?`` after it when the sources leave it in doubt."""
+    if value is None:
+        return "?"
+    return f"{value}?" if case.is_uncertain(field) else value
+
+
 def _table(rows: list[svc.LibraryCase], title: str) -> Table:
+    # The year, hostages, hours and outcome columns are where a reader compares cases at a glance; a figure the
+    # case lists under "uncertain" (a hostage range stored as its lower bound) looked as sure as any other.
     table = Table("id", "year", "type", "hostages", "hours", "outcome", "name", title=title)
     for lc in rows:
         c = lc.case
-        hostages = "?" if c.hostages is None else str(c.hostages)
-        hours = "?" if c.duration_hours is None else f"{c.duration_hours:g}"
+        year = _cell(c, "year", None if c.year is None else str(c.year))
+        hostages = _cell(c, "hostages", None if c.hostages is None else str(c.hostages))
+        hours = _cell(c, "duration_hours", None if c.duration_hours is None else f"{c.duration_hours:g}")
+        outcome = _cell(c, "outcome", _outcome(c)) if c.outcome else _outcome(c)
         name = escape(c.name) + _mark(lc)
-        table.add_row(escape(c.id), str(c.year or "?"), c.type.value, hostages, hours, _outcome(c), name)
+        table.add_row(escape(c.id), year, c.type.value, hostages, hours, outcome, name)
+        if any(cell.endswith("?") and cell != "?" for cell in (year, hostages, hours, outcome)):
+            table.caption = "? after a value: uncertain in the sources (cases show ID says which)"
     return table
 
 
