@@ -334,3 +334,15 @@ def test_cases_list_and_search_mark_a_figure_the_sources_leave_in_doubt() -> Non
     assert "│ 50?      │ 288?  │" in searched.stdout
     sure = RUNNER.invoke(app, ["cases", "search", "Getty"], env={"COLUMNS": "200"})
     assert "uncertain in the sources" not in sure.stdout
+
+
+def test_cases_like_says_the_neighbours_outcomes_are_a_famous_case_sample_not_a_forecast() -> None:
+    # Only "cases list" carried the caveat; "like", where a team reads the neighbours' endings next to its own
+    # incident, did not (19 of 41 library cases end in tactical resolution, against 65-72% surrenders in surveys).
+    said = ["cases", "like", "--describe", "bank robbery gone wrong, three hostages, wants a car and money", "-k", "3"]
+    shown = RUNNER.invoke(app, said, env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[-1] == (
+        "A small, famous-case sample: most real incidents end in negotiated surrender. "
+        "Similar cases illustrate; their outcomes do not predict this one's."
+    )

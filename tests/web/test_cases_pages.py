@@ -48,6 +48,7 @@ def test_cases_like_an_incident_lists_cases_with_the_features_that_matched(conso
     assert f'href="/cases/{first.case.id}"' in response.text
     if first.matches:
         assert first.matches[0].feature.replace("_", " ") in response.text
+    assert "their outcomes do not predict this one's" in html.unescape(response.text)  # a famous-case sample
     for n in like.neighbours:  # each reason says how strongly it matched, as the terminal and --json do
         for m in n.matches:
             assert f"({m.strength}, {m.shown}): {m.reason}" in html.unescape(response.text)

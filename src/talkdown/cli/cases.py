@@ -36,6 +36,7 @@ def _outcome(case: Case) -> str:
 
 
 UNCERTAIN = "(uncertain in the sources)"
+SAMPLE = "A small, famous-case sample: most real incidents end in negotiated surrender."
 
 
 def _outcome_line(case: Case) -> str:
@@ -85,7 +86,7 @@ def list_(
         echo_json([_case_json(lc) for lc in rows])
         return
     console.print(_table(rows, f"Cases ({len(rows)})"))
-    console.print("A small, famous-case sample: most real incidents end in negotiated surrender.", style="dim")
+    console.print(SAMPLE, style="dim")
 
 
 @app.command("show")
@@ -225,6 +226,8 @@ def like(
         console.print(f"  {_outcome_line(n.case)}", highlight=False)
         for lesson in n.case.lessons:
             console.print(f"  lesson: {escape(lesson)}", highlight=False)
+    if result.neighbours:  # their outcomes are where a reader is tempted to read a forecast
+        console.print(f"\n{SAMPLE} Similar cases illustrate; their outcomes do not predict this one's.", style="dim")
 
 
 @app.command("import")
