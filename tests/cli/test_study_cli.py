@@ -346,3 +346,14 @@ def test_cases_like_says_the_neighbours_outcomes_are_a_famous_case_sample_not_a_
         "A small, famous-case sample: most real incidents end in negotiated surrender. "
         "Similar cases illustrate; their outcomes do not predict this one's."
     )
+
+
+def test_cases_like_with_no_query_says_what_to_give_not_not_both() -> None:
+    # "cases like" alone was told "give an incident or --describe, not both", though it had given neither.
+    neither = RUNNER.invoke(app, ["cases", "like"])
+    assert getattr(neither.exception, "code", None) == "TD105"
+    assert 'give an incident id, or --describe "what is happening"' in str(neither.exception)
+    assert "not both" not in str(neither.exception)
+    both = RUNNER.invoke(app, ["cases", "like", "4a5ad9", "--describe", "a barricade"])
+    assert getattr(both.exception, "code", None) == "TD105"
+    assert "'4a5ad9' is not a valid query: give an incident id or --describe, not both" in str(both.exception)
