@@ -357,3 +357,14 @@ def test_cases_like_with_no_query_says_what_to_give_not_not_both() -> None:
     both = RUNNER.invoke(app, ["cases", "like", "4a5ad9", "--describe", "a barricade"])
     assert getattr(both.exception, "code", None) == "TD105"
     assert "'4a5ad9' is not a valid query: give an incident id or --describe, not both" in str(both.exception)
+
+
+def test_cases_show_says_when_no_negotiation_took_place() -> None:
+    # channel: [] means "no negotiation took place" (cases.yaml header), but show printed no channel line at all,
+    # exactly as for a case whose channel was not recorded (null); a note replaced the channel instead of adding.
+    amenas = RUNNER.invoke(app, ["cases", "show", "in-amenas-2013"], env={"COLUMNS": "200"})
+    assert "channel: none: no negotiation took place" in amenas.stdout
+    unrecorded = RUNNER.invoke(app, ["cases", "show", "munich-1972"], env={"COLUMNS": "200"})
+    assert "channel:" not in unrecorded.stdout
+    midland = RUNNER.invoke(app, ["cases", "show", "midland-city-2013"], env={"COLUMNS": "200"})
+    assert "channel: other (Voice contact through a PVC ventilation pipe)" in midland.stdout

@@ -73,3 +73,11 @@ def test_a_case_page_says_when_its_outcome_is_uncertain_in_the_sources(console: 
     listed = html.unescape(console.client(R.OBSERVER).get("/cases", params={"q": "kidnapping"}).text)
     assert "<td>escape <em>(uncertain in the sources)</em></td>" in listed
     assert "<td>negotiated release</td>" in listed
+
+
+def test_a_case_page_gives_the_channel_and_says_when_there_was_no_negotiation(console: Console) -> None:
+    amenas = html.unescape(console.client(R.OBSERVER).get("/cases/in-amenas-2013").text)
+    assert "<p>Channel: none: no negotiation took place</p>" in amenas
+    midland = html.unescape(console.client(R.OBSERVER).get("/cases/midland-city-2013").text)
+    assert "<p>Channel: other (Voice contact through a PVC ventilation pipe)</p>" in midland
+    assert "Channel:" not in html.unescape(console.client(R.OBSERVER).get("/cases/munich-1972").text)

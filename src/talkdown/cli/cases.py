@@ -111,7 +111,7 @@ def show(
         ("duration", None if c.duration_hours is None else f"{c.duration_hours:g} h"),
         ("hostages held", c.hostages_note),
         ("subjects", _subjects(c)),
-        ("channel", ", ".join(ch.value.replace("_", " ") for ch in c.channel or ()) or c.channel_note),
+        ("channel", _channel(c)),
         ("deaths", ". ".join(p for p in (c.deaths.counted(), c.deaths.note or "") if p)),
     ):
         if value:
@@ -125,6 +125,15 @@ def show(
     if c.uncertain:
         console.print(f"Uncertain in the sources: {escape(', '.join(c.uncertain))}", style="yellow")
     console.print(f"Sources: {escape('; '.join(c.sources))}", style="dim", highlight=False)
+
+
+def _channel(c: Case) -> str | None:
+    """How they talked; ``[]`` in the library means no negotiation took place, which an empty line did not say
+    (In Amenas read like a case whose channel was simply not recorded)."""
+    if c.channel is None:
+        return c.channel_note
+    said = ", ".join(ch.value.replace("_", " ") for ch in c.channel) or "none: no negotiation took place"
+    return f"{said} ({c.channel_note})" if c.channel_note else said
 
 
 def _subjects(c: Case) -> str:
