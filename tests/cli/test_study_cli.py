@@ -368,3 +368,12 @@ def test_cases_show_says_when_no_negotiation_took_place() -> None:
     assert "channel:" not in unrecorded.stdout
     midland = RUNNER.invoke(app, ["cases", "show", "midland-city-2013"], env={"COLUMNS": "200"})
     assert "channel: other (Voice contact through a PVC ventilation pipe)" in midland.stdout
+
+
+def test_cases_show_names_the_primary_type_before_its_tags() -> None:
+    # "type hostage, mass_hostage, terrorist" (sorted together) hid which one is the case's type, the one the list
+    # shows and "same type" in cases like compares.
+    shown = RUNNER.invoke(app, ["cases", "show", "in-amenas-2013"], env={"COLUMNS": "200"})
+    assert "type mass_hostage (also hostage, terrorist); hostages 800" in shown.stdout
+    alone = RUNNER.invoke(app, ["cases", "show", "kiritsis-1977"], env={"COLUMNS": "200"})
+    assert "type hostage; hostages 1" in alone.stdout

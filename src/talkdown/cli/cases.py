@@ -103,9 +103,11 @@ def show(
     console.print(f"[bold]{escape(c.name)}[/] ({escape(c.id)}, {c.year or 'year unknown'}){_mark(lc)}", highlight=False)
     if lc.origin == "user":
         console.print(f"agency case, imported from {escape(lc.file)}", highlight=False)
-    console.print(
-        f"{place}\ntype {', '.join(sorted(c.types))}; hostages {c.hostages if c.hostages is not None else '?'}"
-    )
+    # The primary type first: it is what "same type" in cases like compares (weight 3), the tags only overlap.
+    tags = sorted(t.value for t in c.type_tags if t is not c.type)
+    also = f" (also {', '.join(tags)})" if tags else ""
+    hostages = c.hostages if c.hostages is not None else "?"
+    console.print(f"{place}\ntype {c.type.value}{also}; hostages {hostages}", highlight=False)
     console.print(_outcome_line(c), highlight=False)
     for label, value in (
         ("duration", None if c.duration_hours is None else f"{c.duration_hours:g} h"),
