@@ -377,3 +377,13 @@ def test_cases_show_names_the_primary_type_before_its_tags() -> None:
     assert "type mass_hostage (also hostage, terrorist); hostages 800" in shown.stdout
     alone = RUNNER.invoke(app, ["cases", "show", "kiritsis-1977"], env={"COLUMNS": "200"})
     assert "type hostage; hostages 1" in alone.stdout
+
+
+def test_cases_show_of_a_sparse_agency_case_says_what_is_not_stated(tmp_path: Path) -> None:
+    # An agency case with only id, name and type printed an empty line for its place and a bare "Sources: ".
+    path = tmp_path / "ours.yaml"
+    path.write_text("- id: county-2020\n  name: County barricade\n  type: barricade\n", encoding="utf-8")
+    assert RUNNER.invoke(app, ["cases", "import", str(path)]).exit_code == 0
+    lines = RUNNER.invoke(app, ["cases", "show", "county-2020"], env={"COLUMNS": "300"}).stdout.splitlines()
+    assert lines[2:4] == ["place not stated", "type barricade; hostages ?"]
+    assert lines[-1] == "Sources: none given"

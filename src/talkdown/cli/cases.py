@@ -99,7 +99,7 @@ def show(
         echo_json(_case_json(lc))
         return
     c = lc.case
-    place = escape(", ".join(p for p in (c.place.site, c.place.city, c.place.country) if p))
+    place = escape(", ".join(p for p in (c.place.site, c.place.city, c.place.country) if p) or "place not stated")
     console.print(f"[bold]{escape(c.name)}[/] ({escape(c.id)}, {c.year or 'year unknown'}){_mark(lc)}", highlight=False)
     if lc.origin == "user":
         console.print(f"agency case, imported from {escape(lc.file)}", highlight=False)
@@ -126,7 +126,8 @@ def show(
                 console.print(f"  - {escape(item)}", highlight=False)
     if c.uncertain:
         console.print(f"Uncertain in the sources: {escape(', '.join(c.uncertain))}", style="yellow")
-    console.print(f"Sources: {escape('; '.join(c.sources))}", style="dim", highlight=False)
+    sources = "; ".join(c.sources) or "none given"  # an agency case may cite none: say so, not "Sources: "
+    console.print(f"Sources: {escape(sources)}", style="dim", highlight=False)
 
 
 def _channel(c: Case) -> str | None:
