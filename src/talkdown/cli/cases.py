@@ -215,6 +215,7 @@ def like(
                     "demands": list(s.demands),
                     "demand_kinds": sorted(demand_kinds(s.demands)),
                     "duration_hours": s.duration_hours,
+                    "duration_so_far": s.duration_so_far,  # an open incident's time so far: a lower bound
                     "channels": sorted(s.channels) if s.channels is not None else None,
                 },
                 "neighbours": [_neighbour_json(n, result.origins[n.case.id]) for n in result.neighbours],
