@@ -387,3 +387,11 @@ def test_cases_show_of_a_sparse_agency_case_says_what_is_not_stated(tmp_path: Pa
     lines = RUNNER.invoke(app, ["cases", "show", "county-2020"], env={"COLUMNS": "300"}).stdout.splitlines()
     assert lines[2:4] == ["place not stated", "type barricade; hostages ?"]
     assert lines[-1] == "Sources: none given"
+
+
+def test_cases_show_gives_the_dates_and_the_subjects_typology() -> None:
+    # show left out the start and end dates and the subjects' typology, which "subject typology" in cases like
+    # gives as a reason: a team could not check that reason against the case.
+    shown = RUNNER.invoke(app, ["cases", "show", "norrmalmstorg-1973"], env={"COLUMNS": "200"})
+    assert "dates: 1973-08-23 to 1973-08-28\n" in shown.stdout
+    assert "subjects: 1; motive: Money and freedom; typology: criminal\n" in shown.stdout

@@ -81,3 +81,9 @@ def test_a_case_page_gives_the_channel_and_says_when_there_was_no_negotiation(co
     midland = html.unescape(console.client(R.OBSERVER).get("/cases/midland-city-2013").text)
     assert "<p>Channel: other (Voice contact through a PVC ventilation pipe)</p>" in midland
     assert "Channel:" not in html.unescape(console.client(R.OBSERVER).get("/cases/munich-1972").text)
+
+
+def test_a_case_page_gives_the_dates_and_the_subjects_typology(console: Console) -> None:
+    text = html.unescape(console.client(R.OBSERVER).get("/cases/schilling-kidnapping-2000").text)
+    assert "<p>Dates: 2000-08-28 to 2001-04-12</p>" in text
+    assert "<p>Subject typology: terrorist political, criminal</p>" in text

@@ -109,7 +109,10 @@ def show(
     hostages = c.hostages if c.hostages is not None else "?"
     console.print(f"{place}\ntype {c.type.value}{also}; hostages {hostages}", highlight=False)
     console.print(_outcome_line(c), highlight=False)
+    start, end = c.start, c.end
+    dates = f"{start} to {end}" if start and end else f"from {start}" if start else f"until {end}" if end else None
     for label, value in (
+        ("dates", dates),
         ("duration", None if c.duration_hours is None else f"{c.duration_hours:g} h"),
         ("hostages held", c.hostages_note),
         ("subjects", _subjects(c)),
@@ -142,7 +145,9 @@ def _channel(c: Case) -> str | None:
 def _subjects(c: Case) -> str:
     count = "" if c.subjects.count is None else f"{c.subjects.count}"
     motive = f"motive: {c.subjects.motive}" if c.subjects.motive else ""
-    return "; ".join(p for p in (count, motive) if p)
+    # The typology is what "subject typology" in cases like compares; show left it out.
+    typology = ", ".join(t.value for t in c.subjects.typology)
+    return "; ".join(p for p in (count, motive, typology and f"typology: {typology}") if p)
 
 
 @app.command("search")
