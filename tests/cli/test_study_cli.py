@@ -395,3 +395,17 @@ def test_cases_show_gives_the_dates_and_the_subjects_typology() -> None:
     shown = RUNNER.invoke(app, ["cases", "show", "norrmalmstorg-1973"], env={"COLUMNS": "200"})
     assert "dates: 1973-08-23 to 1973-08-28\n" in shown.stdout
     assert "subjects: 1; motive: Money and freedom; typology: criminal\n" in shown.stdout
+
+
+def test_cases_show_marks_each_uncertain_figure_where_it_is_given() -> None:
+    # Only the last line ("Uncertain in the sources: hostages") said that wijster's 50 is the lower bound of a
+    # range; the figure itself, near the top, read as sure as any other.
+    wijster = RUNNER.invoke(app, ["cases", "show", "wijster-train-1975"], env={"COLUMNS": "200"}).stdout
+    assert "; hostages 50 (uncertain in the sources)\n" in wijster
+    assert "duration: 288 h (uncertain in the sources)\n" in wijster
+    schilling = RUNNER.invoke(app, ["cases", "show", "schilling-kidnapping-2000"], env={"COLUMNS": "200"}).stdout
+    assert "dates: 2000-08-28 to 2001-04-12 (uncertain in the sources)\n" in schilling
+    getty = RUNNER.invoke(app, ["cases", "show", "getty-kidnapping-1973"], env={"COLUMNS": "200"}).stdout
+    assert "; hostages 1\n" in getty and "duration: 3800 h\n" in getty
+    lauro = RUNNER.invoke(app, ["cases", "show", "achille-lauro-1985"], env={"COLUMNS": "200"}).stdout
+    assert "; hostages ?\n" in lauro  # unknown, not "uncertain"

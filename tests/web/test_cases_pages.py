@@ -85,5 +85,15 @@ def test_a_case_page_gives_the_channel_and_says_when_there_was_no_negotiation(co
 
 def test_a_case_page_gives_the_dates_and_the_subjects_typology(console: Console) -> None:
     text = html.unescape(console.client(R.OBSERVER).get("/cases/schilling-kidnapping-2000").text)
-    assert "<p>Dates: 2000-08-28 to 2001-04-12</p>" in text
+    assert "<p>Dates: 2000-08-28 to 2001-04-12 <em>(uncertain in the sources)</em></p>" in text
     assert "<p>Subject typology: terrorist political, criminal</p>" in text
+
+
+def test_a_case_page_marks_each_uncertain_figure_and_gives_whole_hours(console: Console) -> None:
+    # "Duration: 5400.0 h" with no word of doubt; only the list under Sources said "duration_hours".
+    text = html.unescape(console.client(R.OBSERVER).get("/cases/schilling-kidnapping-2000").text)
+    assert "<p>Duration: 5400 h <em>(uncertain in the sources)</em></p>" in text
+    wijster = html.unescape(console.client(R.OBSERVER).get("/cases/wijster-train-1975").text)
+    assert "<p>Hostages: 50 <em>(uncertain in the sources)</em> (" in wijster
+    getty = html.unescape(console.client(R.OBSERVER).get("/cases/getty-kidnapping-1973").text)
+    assert "<p>Duration: 3800 h</p>" in getty

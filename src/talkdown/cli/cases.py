@@ -39,6 +39,11 @@ UNCERTAIN = "(uncertain in the sources)"
 SAMPLE = "A small, famous-case sample: most real incidents end in negotiated surrender."
 
 
+def _doubt(case: Case, *paths: str) -> str:
+    """`` (uncertain in the sources)`` after a figure whose field the case lists under ``uncertain``."""
+    return f" {UNCERTAIN}" if any(case.is_uncertain(p) for p in paths) else ""
+
+
 def _outcome_line(case: Case) -> str:
     """``outcome: ... detail``, saying so when the sources leave the outcome in doubt (escaped for Rich)."""
     doubt = f" {UNCERTAIN}" if case.outcome is not None and case.is_uncertain("outcome") else ""
@@ -106,14 +111,14 @@ def show(
     # The primary type first: it is what "same type" in cases like compares (weight 3), the tags only overlap.
     tags = sorted(t.value for t in c.type_tags if t is not c.type)
     also = f" (also {', '.join(tags)})" if tags else ""
-    hostages = c.hostages if c.hostages is not None else "?"
+    hostages = "?" if c.hostages is None else f"{c.hostages}{_doubt(c, 'hostages')}"
     console.print(f"{place}\ntype {c.type.value}{also}; hostages {hostages}", highlight=False)
     console.print(_outcome_line(c), highlight=False)
     start, end = c.start, c.end
     dates = f"{start} to {end}" if start and end else f"from {start}" if start else f"until {end}" if end else None
     for label, value in (
-        ("dates", dates),
-        ("duration", None if c.duration_hours is None else f"{c.duration_hours:g} h"),
+        ("dates", dates and dates + _doubt(c, "start", "end")),
+        ("duration", None if c.duration_hours is None else f"{c.duration_hours:g} h{_doubt(c, 'duration_hours')}"),
         ("hostages held", c.hostages_note),
         ("subjects", _subjects(c)),
         ("channel", _channel(c)),
