@@ -409,3 +409,11 @@ def test_cases_show_marks_each_uncertain_figure_where_it_is_given() -> None:
     assert "; hostages 1\n" in getty and "duration: 3800 h\n" in getty
     lauro = RUNNER.invoke(app, ["cases", "show", "achille-lauro-1985"], env={"COLUMNS": "200"}).stdout
     assert "; hostages ?\n" in lauro  # unknown, not "uncertain"
+
+
+def test_cases_show_marks_uncertain_demands_concessions_and_key_events_at_their_heading() -> None:
+    iran = RUNNER.invoke(app, ["cases", "show", "iran-hostage-crisis-1979"], env={"COLUMNS": "200"}).stdout
+    assert "\nDemands (uncertain in the sources)\n" in iran and "\nConcessions (uncertain in the sources)\n" in iran
+    assert "\nKey events\n" in iran and "\nLessons\n" in iran
+    munich = RUNNER.invoke(app, ["cases", "show", "munich-1972"], env={"COLUMNS": "200"}).stdout
+    assert "\nKey events (uncertain in the sources)\n" in munich

@@ -97,3 +97,10 @@ def test_a_case_page_marks_each_uncertain_figure_and_gives_whole_hours(console: 
     assert "<p>Hostages: 50 <em>(uncertain in the sources)</em> (" in wijster
     getty = html.unescape(console.client(R.OBSERVER).get("/cases/getty-kidnapping-1973").text)
     assert "<p>Duration: 3800 h</p>" in getty
+
+
+def test_a_case_page_marks_uncertain_demands_and_key_events_at_their_heading(console: Console) -> None:
+    iran = html.unescape(console.client(R.OBSERVER).get("/cases/iran-hostage-crisis-1979").text)
+    assert "<h3>Demands <em>(uncertain in the sources)</em></h3>" in iran and "<h2>Key events</h2>" in iran
+    munich = html.unescape(console.client(R.OBSERVER).get("/cases/munich-1972").text)
+    assert "<h2>Key events <em>(uncertain in the sources)</em></h2>" in munich

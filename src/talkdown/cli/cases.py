@@ -129,7 +129,7 @@ def show(
     sections = (("Demands", c.demands), ("Concessions", c.concessions), ("Key events", c.key_events))
     for title, items in (*sections, ("Lessons", c.lessons)):
         if items:
-            console.print(f"[bold]{title}[/]")
+            console.print(f"[bold]{title}[/]{_doubt(c, title.lower().replace(' ', '_'))}")
             for item in items:
                 console.print(f"  - {escape(item)}", highlight=False)
     if c.uncertain:
