@@ -540,3 +540,17 @@ def test_a_trusted_proxy_that_is_not_an_address_is_refused_naming_the_setting(tm
                           capture_output=True, text=True, timeout=120)  # fmt: skip
     assert proc.returncode == 3 and proc.stderr.startswith("error[TD105]"), proc.stderr
     assert "TALKDOWN_TRUSTED_PROXIES" in proc.stderr and "proxy.lan" in proc.stderr
+
+
+def test_cases_like_an_open_incident_says_its_duration_is_time_so_far_in_text_and_json(td) -> None:  # type: ignore[no-untyped-def]
+    # --json gave an open incident's time so far as "duration_hours" with nothing to tell it from a closed one's
+    # whole duration; the text line says "so far".
+    incident = td("incident", "new", "Bank on Elm", "--type", "criminal_interrupted").stdout.strip()
+    td("say", incident, "Curtis", "I want a car and money", "--role", "subject")
+    situation = json.loads(td("cases", "like", incident, "--json").stdout)["situation"]
+    assert situation["duration_so_far"] is True and situation["duration_hours"] < 1
+    first = " ".join(td("cases", "like", incident, "-k", "1").stdout.split("\n\n")[0].split())  # Rich wraps at 80
+    assert "demands for money, transport; duration under 0.1 h so far; channel phone" in first
+    td("incident", "close", incident, "--outcome", "negotiated_surrender")
+    closed = json.loads(td("cases", "like", incident, "--json").stdout)["situation"]
+    assert closed["duration_so_far"] is False

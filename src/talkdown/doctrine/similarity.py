@@ -33,6 +33,17 @@ WEIGHTS: dict[str, float] = {
     "channel": 0.5,
     "text": 2.0,
 }
+CASE_FIELDS: dict[str, tuple[str, ...]] = {
+    "type": ("type",),
+    "type_tags": ("type", "type_tags"),
+    "typology": ("subjects.typology",),
+    "hostages": ("hostages",),
+    "demands": ("demands",),
+    "duration": ("duration_hours",),
+    "channel": ("channel",),
+    "text": (),  # a likeness of wording, not a figure: doubt about a field does not make it less or more alike
+}
+"""The case fields each feature compares, to tell when a reason rests on what the sources leave in doubt."""
 MIN_TEXT = 0.05
 """A text similarity below this is noise (one shared common word) and is not reported as a reason."""
 
@@ -45,6 +56,21 @@ class Match:
     similarity: float
     reason: str
 
+    @property
+    def strength(self) -> str:
+        """``full`` when the feature matches completely (similarity 1), else ``partial``.
+
+        Why a word and not only the number: a reason such as "hostages held: 12 (query 3)" reads as a match
+        whatever it scored (here 0.5, both held some but not in the same bucket); every face that lists
+        reasons says which ones only half match, the same way ``--json``'s ``similarity`` does.
+        """
+        return "full" if self.similarity >= 1.0 - 1e-9 else "partial"
+
+    @property
+    def shown(self) -> str:
+        """The similarity to two places, a partial match never rounded up to "1.00" (it is not one)."""
+        return f"{1.0 if self.strength == 'full' else min(self.similarity, 0.99):.2f}"
+
 
 @dataclass(frozen=True)
 class Neighbour:
@@ -53,6 +79,15 @@ class Neighbour:
     case: Case
     score: float
     matches: tuple[Match, ...] = field(default_factory=tuple)
+
+
+def rests_on_uncertain(case: Case, feature: str) -> bool:
+    """Whether a feature's match reads a field the case lists under ``uncertain``.
+
+    Such a match is only as good as the figure behind it: a hostage count given as a range is stored as its lower
+    bound (``cases.yaml`` header), so "hostages held: 50" may be 50 or 60.
+    """
+    return any(case.is_uncertain(path) for path in CASE_FIELDS[feature])
 
 
 def case_situation(case: Case) -> Situation:

@@ -142,8 +142,14 @@ def search_cases(app: App, query: str) -> list[LibraryCase]:
 
 def like_cases(app: App, *, incident: str | None = None, description: str | None = None, k: int = 5) -> LikeResult:
     """The cases most like an incident in the log, or like a described situation (exactly one of the two)."""
-    if (incident is None) == (description is None):
-        raise TalkdownError("TD105", value="", what="query", problem="give an incident or --describe, not both")
+    if incident is None and description is None:
+        raise TalkdownError(
+            "TD105", value="", what="query", problem='give an incident id, or --describe "what is happening"'
+        )
+    if incident is not None and description is not None:  # "not both" was also all a query of neither was told
+        raise TalkdownError(
+            "TD105", value=incident, what="query", problem="give an incident id or --describe, not both"
+        )
     library = load_library(app)
     if incident is not None:
         state = app.recorder.current(resolve_incident_id(app, incident))

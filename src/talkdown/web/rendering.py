@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from talkdown.doctrine.cases import Outcome
 from talkdown.doctrine.metrics import MetricPoint
+from talkdown.doctrine.similarity import rests_on_uncertain
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.display_time import shown, zone_label
 from talkdown.domain.enums import DemandCategory, DemandStatus, HostageCondition, Role
@@ -188,7 +189,12 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
         iso=iso,
     )
     env.globals.update(
-        chips=chips, highlight=highlight, speaker_name=speaker_name, metric_line=metric_line, speakers=speakers
+        chips=chips,
+        highlight=highlight,
+        speaker_name=speaker_name,
+        metric_line=metric_line,
+        speakers=speakers,
+        rests_on_uncertain=rests_on_uncertain,
     )
     env.globals.update(  # the choices the board's forms offer
         outcomes=[o.value for o in Outcome],  # the case library's outcomes, offered when closing
