@@ -125,6 +125,26 @@ def test_a_session_signed_out_or_past_its_lifetime_is_not_called_idle(app: App, 
     assert [outcome for _, outcome, _ in _idle_ends(app)] == ["ok"]  # the sign-out; no idle end
 
 
+def test_an_ended_session_says_what_ended_it(app: App, clock: FixedClock) -> None:
+    for name in ("ann", "bob", "cal", "dee", "eve"):
+        _add(app, name)
+    token = {n: accounts.sign_in(app, username=n, password=PASSWORD, client="c").token for n in ("ann", "bob", "cal")}
+    assert accounts.session_end(app, token["ann"]) is accounts.SessionEnd.UNKNOWN  # still open
+    accounts.sign_out(app, token["ann"])
+    accounts.reset_password(app, "bob", PASSWORD + "!")
+    accounts.set_disabled(app, "cal", disabled=True)
+    clock.advance(timedelta(minutes=31))
+    idle = accounts.sign_in(app, username="dee", password=PASSWORD, client="c").token
+    clock.advance(timedelta(minutes=31))
+    assert accounts.find_session(app, idle) is None
+    accounts.sign_out(app, idle)  # signing out a session that already ended idle keeps "idle"
+    late = accounts.sign_in(app, username="eve", password=PASSWORD, client="c").token
+    clock.advance(accounts.SESSION_LIFETIME + timedelta(seconds=5))
+    ends = [accounts.session_end(app, t) for t in (*token.values(), idle, late, "never-issued")]
+    E = accounts.SessionEnd
+    assert ends == [E.SIGNED_OUT, E.RESET, E.DISABLED, E.IDLE, E.EXPIRED, E.UNKNOWN]
+
+
 def test_wrong_password_and_unknown_user_give_the_same_error_and_are_audited(app: App) -> None:
     _add(app)
     codes = []

@@ -376,6 +376,27 @@ def signed_out(app: App, token: str) -> TalkdownError:
     return TalkdownError("TD151")
 
 
+class SessionEnd(StrEnum):
+    """Why a session no longer signs anyone in, as an open board tells its user."""
+
+    IDLE = "idle"
+    SIGNED_OUT = "signed_out"
+    RESET = "reset"  # the account's password was reset
+    DISABLED = "disabled"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+def session_end(app: App, token: str) -> SessionEnd:
+    """Why ``token``'s session has ended (call it once ``find_session`` found none): an open board names the
+    reason, the sign-in page and TD155 name the idle one. UNKNOWN for a token never issued, or a session revoked
+    before its reason was kept."""
+    if not token or len(token) > 200:
+        return SessionEnd.UNKNOWN
+    found = app.accounts.session_end(_digest(token), now=app.clock.now())
+    return SessionEnd(found) if found in {e.value for e in SessionEnd} else SessionEnd.UNKNOWN
+
+
 def sign_out(app: App, token: str, *, client: str = "") -> None:
     user = find_session(app, token)
     app.accounts.revoke_session(_digest(token))

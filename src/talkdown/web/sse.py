@@ -63,12 +63,9 @@ class Message:
 
 
 END = Message(-1, -1, "")  # put on a board's queue to end its stream
-# Replaces the element that holds the stream, so the browser closes it instead of reconnecting in a loop.
-SIGNED_OUT = format_sse_event(
-    data_str='<div id="live" hx-swap-oob="outerHTML" class="live-status off" role="alert">'
-    'Signed out or session ended: this board no longer updates. <a href="/login">Sign in again</a></div>'
-)
-SessionCheck = Callable[[], Awaitable[bool]]
+# None while the board's session lasts; once it has ended, the banner (HTML) that replaces the element holding the
+# stream, so the browser closes it instead of reconnecting in a loop, and the user reads why.
+SessionCheck = Callable[[], Awaitable[str | None]]
 
 
 def _end(tail: Tail, queue: asyncio.Queue[Message]) -> None:
@@ -123,7 +120,7 @@ class Hub:
     async def subscribe(
         self, incident_id: str, after: int, *, signed_in: SessionCheck | None = None
     ) -> AsyncIterator[bytes]:
-        """The board's messages; with ``signed_in``, the stream ends once that says the session is over.
+        """The board's messages; with ``signed_in``, the stream ends with its banner once the session is over.
 
         Why check during the stream: it is one request that lasts for hours, so the session check of
         ``current_user`` ran once, at connect; a board left open after sign-out, a disabled account or a
@@ -144,8 +141,9 @@ class Hub:
             yield LIVE
             while True:
                 if signed_in is not None and time.monotonic() - checked >= every:
-                    if not await signed_in():
-                        yield SIGNED_OUT
+                    ended = await signed_in()
+                    if ended is not None:
+                        yield format_sse_event(data_str=ended.replace("\n", " "))
                         return
                     checked = time.monotonic()
                 try:
@@ -318,11 +316,15 @@ async def stream(
     start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
     token = request.cookies.get(SESSION_COOKIE, "")
 
-    async def signed_in() -> bool:
+    async def signed_in() -> str | None:
         # A board of an open incident counts as its user's activity: during an incident it is the team's display,
         # watched for hours without a click, and must not sign itself out. A closed incident's board does not.
-        def check() -> bool:
-            return accounts.find_session(app, token, active=live.is_open(app, incident_id)) is not None
+        def check() -> str | None:
+            if accounts.find_session(app, token, active=live.is_open(app, incident_id)) is not None:
+                return None
+            why = accounts.session_end(app, token)
+            lifetime = f"{int(accounts.SESSION_LIFETIME.total_seconds() // 3600)} hours"
+            return hub.fragments.session_ended(incident_id, why=why, idle=accounts.idle_wording(app), lifetime=lifetime)
 
         return await run_in_threadpool(check)
 
