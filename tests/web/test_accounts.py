@@ -145,6 +145,39 @@ def test_an_ended_session_says_what_ended_it(app: App, clock: FixedClock) -> Non
     assert ends == [E.SIGNED_OUT, E.RESET, E.DISABLED, E.IDLE, E.EXPIRED, E.UNKNOWN]
 
 
+def _session_count(app: App) -> int:
+    with app.store.engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM sessions")).scalar_one())
+
+
+def test_sign_in_deletes_sessions_expired_over_30_days_ago_and_keeps_the_audit_log(app: App, clock: FixedClock) -> None:
+    # Ended and expired sessions were never deleted: every sign-in of every shift added a row for good.
+    _add(app)
+    old = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    accounts.sign_out(app, old.token)
+    clock.advance(timedelta(days=10))
+    recent = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    clock.advance(timedelta(days=25))  # the first expired 35 days ago, the second 25 days ago
+    audited = len(accounts.list_audit(app))
+    accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    assert _session_count(app) == 2
+    assert accounts.session_end(app, old.token) is accounts.SessionEnd.UNKNOWN
+    assert accounts.session_end(app, recent.token) is accounts.SessionEnd.EXPIRED
+    actions = [(r.action, r.outcome) for r in accounts.list_audit(app)]
+    assert len(actions) == audited + 1 and actions.count(("logout", "ok")) == 1  # the history is all there
+
+
+def test_a_purge_deletes_at_most_its_limit(app: App, clock: FixedClock) -> None:
+    _add(app)
+    for _ in range(3):
+        accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    clock.advance(timedelta(days=60))
+    cutoff = clock.now() - accounts.SESSION_RETENTION
+    assert app.accounts.purge_sessions(expired_before=cutoff, limit=2) == 2
+    assert app.accounts.purge_sessions(expired_before=cutoff, limit=2) == 1
+    assert _session_count(app) == 0
+
+
 def test_wrong_password_and_unknown_user_give_the_same_error_and_are_audited(app: App) -> None:
     _add(app)
     codes = []

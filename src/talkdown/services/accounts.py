@@ -121,6 +121,11 @@ SESSION_LIFETIME = timedelta(hours=14)  # longer than most incidents' durations 
 # How often a session's use is written down: the idle timeout is then exact to this, and a console's requests
 # cost one write a minute per session instead of one each (a write waits for SQLite's lock, as appends do).
 TOUCH_EVERY = timedelta(minutes=1)
+# Sessions whose lifetime ran out longer ago than this are deleted, a few at each sign-in (``sign_in``). A session
+# row is credential state, not evidence: the audit log keeps every sign-in and sign-out, and the event log who
+# wrote what. 30 days keeps an ended session's reason (the board's banner, TD155) far longer than anyone acts on it.
+SESSION_RETENTION = timedelta(days=30)
+PURGE_BATCH = 200  # a sign-in deletes at most this many, so its cost stays bounded after a long gap
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_USER_FAILURES = 5
 MAX_CLIENT_FAILURES = 20
@@ -302,6 +307,7 @@ def sign_in(app: App, *, username: str, password: str, client: str) -> NewSessio
     app.accounts.add_session(
         token_hash=_digest(token), username=name, csrf_token=csrf, created_at=now, expires_at=expires
     )
+    app.accounts.purge_sessions(expired_before=now - SESSION_RETENTION, limit=PURGE_BATCH)
     audit(app, actor=f"user:{name}", action="login", client=client)
     return NewSession(token, SignedIn(name, AccountRole(user.role), csrf), expires)
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, select, update
+from sqlalchemy import Engine, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from talkdown.domain.log import format_time
@@ -203,6 +203,18 @@ class AccountStore:
         if r.disabled is None or r.disabled:
             return "disabled"
         return "expired" if r.expires_at <= format_time(now) else ""
+
+    def purge_sessions(self, *, expired_before: datetime, limit: int) -> int:
+        """Delete at most ``limit`` sessions whose lifetime ran out before ``expired_before``; returns how many.
+
+        By expiry alone: every session has ended by then (signed out, idle, reset or not), and the table keeps no
+        time of revocation. The audit log, append-only, is untouched. Bounded by a sub-select, as SQLite is not
+        built with ``DELETE ... LIMIT``; two consoles purging at once delete each row once (the other finds none).
+        """
+        old = select(sessions.c.token_hash).where(sessions.c.expires_at < format_time(expired_before)).limit(limit)
+        with self.engine.begin() as conn:
+            done = conn.execute(delete(sessions).where(sessions.c.token_hash.in_(old.scalar_subquery())))
+        return done.rowcount
 
     def add_attempt(self, *, username: str, client: str, at: datetime, ok: bool) -> None:
         with self.engine.begin() as conn:
