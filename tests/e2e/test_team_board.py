@@ -17,7 +17,7 @@ from talkdown.settings import Settings
 from talkdown.web.app import create_app
 from talkdown.web.config import WebConfig
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, Live
-from tests.web.server import running
+from tests.web.server import free_port, running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -311,6 +311,26 @@ def test_a_board_left_idle_says_so_and_signs_back_in_to_the_same_board(browser: 
         board.get_by_role("button", name="Sign in").click()
         expect(board.get_by_role("heading", name="Quarry Rd barricade")).to_be_visible()
         expect(board.locator("#live")).to_have_text("live")
+    td.store.engine.dispose()
+
+
+def test_a_board_whose_stream_comes_back_to_an_ended_session_says_why(browser: Browser, tmp_path: Path) -> None:
+    # A laptop asleep (or a console restarted) past the idle minutes: the board's stream reconnected to a 401 and
+    # the board said "reconnecting…" for good, never that its session had ended.
+    clock = FixedClock(datetime(2026, 3, 14, 19, 42, tzinfo=UTC))
+    settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:setup")
+    td = build_app(settings, clock=clock)
+    accounts.add_user(td, username="lead", role=AccountRole.TEAM_LEADER, password=PASSWORD)
+    incident_id = incidents.open_incident(td, title="Mill St barricade", incident_type=IncidentType.BARRICADE)
+    port = free_port()
+    with running(create_app(td), port=port, drop_streams=True) as url:
+        board = _board(browser, Live(url, td, incident_id), "lead", incident_id)
+    expect(board.locator("#live")).to_have_text("reconnecting…")
+    clock.advance(timedelta(minutes=31))
+    with running(create_app(td), port=port):
+        expect(board.get_by_role("alert")).to_contain_text("Signed out after 30 minutes without activity")
+        board.get_by_role("link", name="Sign in again").click()
+        expect(board.get_by_text("Signed out after 30 minutes without activity.")).to_be_visible()
     td.store.engine.dispose()
 
 

@@ -19,9 +19,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(web: FastAPI) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+def running(web: FastAPI, *, port: int | None = None, drop_streams: bool = False) -> Iterator[str]:
+    """``web`` served on ``port`` (a free one by default; a given one serves a console restarted on its address).
+    ``drop_streams``: at the end, cut the open streams as a console that stops or a network that drops does
+    (otherwise uvicorn waits for them to end and they keep being served)."""
+    port = port or free_port()
+    config = uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    if drop_streams:
+        config.timeout_graceful_shutdown = 0
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     started = threading.Event()

@@ -156,3 +156,23 @@ def test_a_board_whose_session_ended_says_what_ended_it(tmp_path: Path) -> None:
         assert "this board no longer updates" in banner.lower() and 'role="alert"' in banner
         assert f'href="/login?next=/incidents/{incident}"' in banner
     td.store.engine.dispose()
+
+
+def test_a_board_that_cannot_reconnect_can_ask_why_its_session_ended(tmp_path: Path) -> None:
+    # The browser hides a reconnecting stream's 401 from the page, so the board asks this route (board.js).
+    td, clock = _console(tmp_path)
+    incident = seed_incident(td)
+    client = TestClient(create_app(td))
+    sign_in(client, "lead")
+    url = f"/incidents/{incident}/session-ended"
+    assert client.get(url).status_code == 204  # still signed in: keep reconnecting
+    clock.advance(timedelta(minutes=31))
+    assert client.get(url).status_code == 200  # the check itself is not activity: the session ended idle
+    ended = client.get(url)
+    assert ended.headers["content-type"].startswith("text/html") and 'role="alert"' in ended.text
+    assert "Signed out after 30 minutes without activity" in ended.text
+    assert f'href="/login?next=/incidents/{incident}&amp;ended=idle"' in ended.text
+    stranger = TestClient(create_app(td)).get("/incidents/%3Cb%3E/session-ended")
+    assert stranger.status_code == 200 and "Signed out or session ended" in stranger.text
+    assert "<b>" not in stranger.text  # the id is only echoed in the link, escaped
+    td.store.engine.dispose()

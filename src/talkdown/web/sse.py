@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.sse import KEEPALIVE_COMMENT, format_sse_event
 from starlette.concurrency import run_in_threadpool
 
@@ -322,15 +322,37 @@ async def stream(
         def check() -> str | None:
             if accounts.find_session(app, token, active=live.is_open(app, incident_id)) is not None:
                 return None
-            why = accounts.session_end(app, token)
-            lifetime = f"{int(accounts.SESSION_LIFETIME.total_seconds() // 3600)} hours"
-            return hub.fragments.session_ended(incident_id, why=why, idle=accounts.idle_wording(app), lifetime=lifetime)
+            return _ended_banner(app, hub, token, incident_id)
 
         return await run_in_threadpool(check)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy buffering (nginx)
     events = hub.subscribe(incident_id, start, signed_in=signed_in)
     return StreamingResponse(events, media_type="text/event-stream", headers=headers)
+
+
+def _ended_banner(app: App, hub: Hub, token: str, incident_id: str) -> str:
+    """The board's banner for a session that has ended, naming why (``accounts.session_end``)."""
+    why = accounts.session_end(app, token)
+    lifetime = f"{int(accounts.SESSION_LIFETIME.total_seconds() // 3600)} hours"
+    return hub.fragments.session_ended(incident_id, why=why, idle=accounts.idle_wording(app), lifetime=lifetime)
+
+
+@router.get("/incidents/{incident_id}/session-ended", include_in_schema=False)
+def session_ended(request: Request, app: AppDep, incident_id: Annotated[str, Path(max_length=64)]) -> Response:
+    """The banner a board shows when its stream cannot reconnect because the session has ended; 204 while it lasts.
+
+    Why a route: a stream that drops (a laptop asleep past the idle minutes, a restarted console) reconnects
+    to a 401 the browser's EventSource does not let the page read, and the board said "reconnecting…" for good.
+    ``board.js`` asks here after a failed reconnect. It needs no session, as the sign-in page does not: it only
+    says why the caller's own cookie no longer signs in, checks it without counting as use, and reads no incident
+    (the id only makes the link back to the board).
+    """
+    hub: Hub = request.app.state.hub
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if accounts.find_session(app, token, active=False) is not None:
+        return Response(status_code=204)
+    return HTMLResponse(_ended_banner(app, hub, token, incident_id), headers={"Cache-Control": "no-store"})
 
 
 __all__ = ["PANELS", "Hub", "router"]
