@@ -246,6 +246,17 @@ def test_a_disabled_account_cannot_sign_in_and_its_open_session_ends(app: App) -
     ]
 
 
+def test_enabling_an_account_again_does_not_bring_back_the_sessions_open_when_it_was_disabled(app: App) -> None:
+    # A disabled account's sessions were only hidden (find_session reads the flag): enabled again, the session of
+    # the laptop that was lost, the reason it was disabled, signed in again.
+    _add(app)
+    lost = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    accounts.set_disabled(app, "lee", disabled=True, by="user:admin")
+    accounts.set_disabled(app, "lee", disabled=False, by="user:admin")
+    assert accounts.find_session(app, lost.token) is None
+    assert accounts.session_end(app, lost.token) is accounts.SessionEnd.DISABLED
+
+
 def test_a_new_role_applies_to_an_open_session_from_its_next_request(app: App) -> None:
     _add(app, role=AccountRole.SCRIBE)
     session = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")

@@ -211,8 +211,12 @@ def _update(app: App, username: str, *, by: str, action: str, detail: str = "", 
 
 def set_disabled(app: App, username: str, *, disabled: bool, by: str = "system:cli") -> str:
     """Disable an account (someone left the team, a laptop was lost) or enable it again. A disabled account
-    cannot sign in and its open sessions stop at their next request (``find_session`` reads the flag)."""
-    return _update(app, username, by=by, action="user.disable" if disabled else "user.enable", disabled=disabled)
+    cannot sign in and its open sessions end: revoked, so that enabling it again does not bring back the session
+    of the laptop that was lost."""
+    name = _update(app, username, by=by, action="user.disable" if disabled else "user.enable", disabled=disabled)
+    if disabled:
+        app.accounts.revoke_sessions_of(name, reason="disabled")
+    return name
 
 
 def set_role(app: App, username: str, role: AccountRole, *, by: str = "system:cli") -> str:
@@ -224,7 +228,7 @@ def reset_password(app: App, username: str, password: str, *, by: str = "system:
     """Set a new password and end the account's open sessions (whoever knew the old one is signed out);
     returns the account name and how many sessions ended."""
     name = _update(app, username, by=by, action="user.password", password_hash=_hasher.hash(_check_password(password)))
-    return name, app.accounts.revoke_sessions_of(name)
+    return name, app.accounts.revoke_sessions_of(name, reason="reset")
 
 
 def change_user(

@@ -94,13 +94,14 @@ class AccountStore:
             done = conn.execute(update(users).where(users.c.username == username).values(**values))
         return done.rowcount == 1
 
-    def revoke_sessions_of(self, username: str) -> int:
-        """End every open session of an account (its password was reset); returns how many."""
+    def revoke_sessions_of(self, username: str, *, reason: str) -> int:
+        """End every open session of an account, for ``reason`` ("reset": its password; "disabled"); returns how
+        many."""
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(sessions)
                 .where(and_(sessions.c.username == username, sessions.c.revoked.is_(False)))
-                .values(revoked=True, ended="reset")
+                .values(revoked=True, ended=reason)
             )
         return done.rowcount
 
@@ -174,8 +175,8 @@ class AccountStore:
         return str(name) if done.rowcount == 1 else None
 
     def session_ended(self, token_hash: str) -> str:
-        """How a session was ended: "idle", "signed_out", "reset" (its password), or "" (open, unknown, or revoked
-        before the reason was kept)."""
+        """How a session was ended: "idle", "signed_out", "reset" (its password), "disabled" (its account), or ""
+        (open, unknown, or revoked before the reason was kept)."""
         with self._reader().connect() as conn:
             found = conn.execute(select(sessions.c.ended).where(sessions.c.token_hash == token_hash)).scalar()
         return str(found or "")
