@@ -534,6 +534,44 @@ def test_serve_believes_x_forwarded_for_from_a_proxy_the_operator_trusts(tmp_pat
     assert _audited_sign_in_client(tmp_path, TALKDOWN_TRUSTED_PROXIES="10.0.0.0/8, 127.0.0.1") == "6.6.6.6"
 
 
+def _cookies_and_hsts_for_a_forwarded_https_request(tmp_path: Path, **settings: str) -> tuple[str, str, str | None]:
+    """Start ``talkdown serve``, open the sign-in page and sign in with ``X-Forwarded-Proto: https``, stop it; return
+    the sign-in page's CSRF cookie, the session cookie (as set, lower case) and the HSTS header of the sign-in."""
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), **settings}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    added = talkdown("user", "add", "dana", "--role", "scribe", "--password-stdin", env=same_data,
+                     stdin="long-enough-password\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    forwarded = {"X-Forwarded-Proto": "https"}
+    with _console(env) as base:
+        page = httpx.get(f"{base}/login", headers=forwarded)
+        signed_in = httpx.post(f"{base}/api/session", json={"username": "dana", "password": "long-enough-password"},
+                               headers=forwarded)  # fmt: skip
+    assert (page.status_code, signed_in.status_code) == (200, 201), signed_in.text
+    return (
+        page.headers["set-cookie"].lower(),
+        signed_in.headers["set-cookie"].lower(),
+        signed_in.headers.get("strict-transport-security"),
+    )
+
+
+def test_serve_behind_a_trusted_https_proxy_sets_secure_cookies_and_hsts(tmp_path: Path) -> None:
+    # The proxy ends TLS and talks plain HTTP to the console: Secure and HSTS were decided from --tls-cert alone,
+    # so the session cookie went out without Secure and a browser would send it over http:// too.
+    trusted = {"TALKDOWN_TRUSTED_PROXIES": "127.0.0.1"}
+    csrf, session, hsts = _cookies_and_hsts_for_a_forwarded_https_request(tmp_path, **trusted)
+    assert "; secure" in csrf and "; secure" in session and "httponly" in session
+    assert hsts is not None and hsts.startswith("max-age=")
+
+
+def test_serve_ignores_x_forwarded_proto_from_a_sender_it_does_not_trust(tmp_path: Path) -> None:
+    for n, settings in enumerate(({}, {"TALKDOWN_TRUSTED_PROXIES": "10.0.0.0/8"})):
+        csrf, session, hsts = _cookies_and_hsts_for_a_forwarded_https_request(tmp_path / str(n), **settings)
+        assert "secure" not in csrf and "secure" not in session and hsts is None, settings
+
+
 def test_a_trusted_proxy_that_is_not_an_address_is_refused_naming_the_setting(tmp_path: Path) -> None:
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_TRUSTED_PROXIES": "127.0.0.1,proxy.lan"}
     proc = subprocess.run([sys.executable, "-m", "talkdown", "serve", "--port", str(_free_port())], env=env,

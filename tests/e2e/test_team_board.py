@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentType, Role
-from talkdown.services import entries, incidents
+from talkdown.services import accounts, entries, incidents
+from talkdown.services.accounts import AccountRole
+from talkdown.services.wiring import build_app
+from talkdown.settings import Settings
 from talkdown.web.app import create_app
 from talkdown.web.config import WebConfig
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, Live
-from tests.web.server import running
+from tests.web.server import free_port, running
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -284,6 +289,49 @@ def test_signing_out_in_another_tab_stops_the_open_board(browser: Browser, live:
         expect(board.get_by_role("heading", name="Sign in")).to_be_visible()
         board.go_back()
         expect(board.get_by_text("Anyone there?")).to_have_count(0)
+
+
+def test_a_board_left_idle_says_so_and_signs_back_in_to_the_same_board(browser: Browser, tmp_path: Path) -> None:
+    # The board said "Signed out or session ended" whatever ended it, while the sign-in page named the idle end.
+    clock = FixedClock(datetime(2026, 3, 14, 19, 42, tzinfo=UTC))
+    settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:setup")
+    td = build_app(settings, clock=clock)
+    accounts.add_user(td, username="lead", role=AccountRole.TEAM_LEADER, password=PASSWORD)
+    incident_id = incidents.open_incident(td, title="Quarry Rd barricade", incident_type=IncidentType.BARRICADE)
+    incidents.close_incident(td, incident_id, outcome="surrender")  # a closed incident's board does not keep a session
+    with running(create_app(td, config=WebConfig(session_check_s=0.2))) as url:
+        board = _board(browser, Live(url, td, incident_id), "lead", incident_id)
+        clock.advance(timedelta(minutes=31))
+        expect(board.get_by_role("alert")).to_contain_text("Signed out after 30 minutes without activity")
+        board.screenshot(path=str(ARTIFACTS / "board-idle-ended.png"))
+        board.get_by_role("link", name="Sign in again").click()
+        expect(board.get_by_text("Signed out after 30 minutes without activity.")).to_be_visible()
+        board.get_by_label("User name").fill("lead")
+        board.get_by_label("Password").fill(PASSWORD)
+        board.get_by_role("button", name="Sign in").click()
+        expect(board.get_by_role("heading", name="Quarry Rd barricade")).to_be_visible()
+        expect(board.locator("#live")).to_have_text("live")
+    td.store.engine.dispose()
+
+
+def test_a_board_whose_stream_comes_back_to_an_ended_session_says_why(browser: Browser, tmp_path: Path) -> None:
+    # A laptop asleep (or a console restarted) past the idle minutes: the board's stream reconnected to a 401 and
+    # the board said "reconnecting…" for good, never that its session had ended.
+    clock = FixedClock(datetime(2026, 3, 14, 19, 42, tzinfo=UTC))
+    settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:setup")
+    td = build_app(settings, clock=clock)
+    accounts.add_user(td, username="lead", role=AccountRole.TEAM_LEADER, password=PASSWORD)
+    incident_id = incidents.open_incident(td, title="Mill St barricade", incident_type=IncidentType.BARRICADE)
+    port = free_port()
+    with running(create_app(td), port=port, drop_streams=True) as url:
+        board = _board(browser, Live(url, td, incident_id), "lead", incident_id)
+    expect(board.locator("#live")).to_have_text("reconnecting…")
+    clock.advance(timedelta(minutes=31))
+    with running(create_app(td), port=port):
+        expect(board.get_by_role("alert")).to_contain_text("Signed out after 30 minutes without activity")
+        board.get_by_role("link", name="Sign in again").click()
+        expect(board.get_by_text("Signed out after 30 minutes without activity.")).to_be_visible()
+    td.store.engine.dispose()
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])

@@ -19,14 +19,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running(web: FastAPI) -> Iterator[str]:
-    port = free_port()
-    # A browser's board keeps an SSE stream open that the server notices as closed only at its next heartbeat, and
-    # uvicorn's graceful shutdown waited for it: 10 s at the end of each e2e module. One second is enough for the
-    # requests that are really in flight.
+def running(web: FastAPI, *, port: int | None = None, drop_streams: bool = False) -> Iterator[str]:
+    """``web`` served on ``port`` (a free one by default; a given one serves a console restarted on its address).
+    ``drop_streams``: at the end, cut the open streams at once, as a console that stops or a network that drops
+    does. Otherwise they get one second: a browser's board keeps an SSE stream open that the server notices as
+    closed only at its next heartbeat, and uvicorn's default graceful shutdown waited for it (10 s at the end of
+    each e2e module)."""
+    port = port or free_port()
     config = uvicorn.Config(
         web, host="127.0.0.1", port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
     )
+    if drop_streams:
+        config.timeout_graceful_shutdown = 0
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -125,6 +125,59 @@ def test_a_session_signed_out_or_past_its_lifetime_is_not_called_idle(app: App, 
     assert [outcome for _, outcome, _ in _idle_ends(app)] == ["ok"]  # the sign-out; no idle end
 
 
+def test_an_ended_session_says_what_ended_it(app: App, clock: FixedClock) -> None:
+    for name in ("ann", "bob", "cal", "dee", "eve"):
+        _add(app, name)
+    token = {n: accounts.sign_in(app, username=n, password=PASSWORD, client="c").token for n in ("ann", "bob", "cal")}
+    assert accounts.session_end(app, token["ann"]) is accounts.SessionEnd.UNKNOWN  # still open
+    accounts.sign_out(app, token["ann"])
+    accounts.reset_password(app, "bob", PASSWORD + "!")
+    accounts.set_disabled(app, "cal", disabled=True)
+    clock.advance(timedelta(minutes=31))
+    idle = accounts.sign_in(app, username="dee", password=PASSWORD, client="c").token
+    clock.advance(timedelta(minutes=31))
+    assert accounts.find_session(app, idle) is None
+    accounts.sign_out(app, idle)  # signing out a session that already ended idle keeps "idle"
+    late = accounts.sign_in(app, username="eve", password=PASSWORD, client="c").token
+    clock.advance(accounts.SESSION_LIFETIME + timedelta(seconds=5))
+    ends = [accounts.session_end(app, t) for t in (*token.values(), idle, late, "never-issued")]
+    E = accounts.SessionEnd
+    assert ends == [E.SIGNED_OUT, E.RESET, E.DISABLED, E.IDLE, E.EXPIRED, E.UNKNOWN]
+
+
+def _session_count(app: App) -> int:
+    with app.store.engine.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM sessions")).scalar_one())
+
+
+def test_sign_in_deletes_sessions_expired_over_30_days_ago_and_keeps_the_audit_log(app: App, clock: FixedClock) -> None:
+    # Ended and expired sessions were never deleted: every sign-in of every shift added a row for good.
+    _add(app)
+    old = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    accounts.sign_out(app, old.token)
+    clock.advance(timedelta(days=10))
+    recent = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    clock.advance(timedelta(days=25))  # the first expired 35 days ago, the second 25 days ago
+    audited = len(accounts.list_audit(app))
+    accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    assert _session_count(app) == 2
+    assert accounts.session_end(app, old.token) is accounts.SessionEnd.UNKNOWN
+    assert accounts.session_end(app, recent.token) is accounts.SessionEnd.EXPIRED
+    actions = [(r.action, r.outcome) for r in accounts.list_audit(app)]
+    assert len(actions) == audited + 1 and actions.count(("logout", "ok")) == 1  # the history is all there
+
+
+def test_a_purge_deletes_at_most_its_limit(app: App, clock: FixedClock) -> None:
+    _add(app)
+    for _ in range(3):
+        accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    clock.advance(timedelta(days=60))
+    cutoff = clock.now() - accounts.SESSION_RETENTION
+    assert app.accounts.purge_sessions(expired_before=cutoff, limit=2) == 2
+    assert app.accounts.purge_sessions(expired_before=cutoff, limit=2) == 1
+    assert _session_count(app) == 0
+
+
 def test_wrong_password_and_unknown_user_give_the_same_error_and_are_audited(app: App) -> None:
     _add(app)
     codes = []
@@ -191,6 +244,17 @@ def test_a_disabled_account_cannot_sign_in_and_its_open_session_ends(app: App) -
         ("user:admin", "user.disable", "lee"),
         ("user:admin", "user.enable", "lee"),
     ]
+
+
+def test_enabling_an_account_again_does_not_bring_back_the_sessions_open_when_it_was_disabled(app: App) -> None:
+    # A disabled account's sessions were only hidden (find_session reads the flag): enabled again, the session of
+    # the laptop that was lost, the reason it was disabled, signed in again.
+    _add(app)
+    lost = accounts.sign_in(app, username="lee", password=PASSWORD, client="c")
+    accounts.set_disabled(app, "lee", disabled=True, by="user:admin")
+    accounts.set_disabled(app, "lee", disabled=False, by="user:admin")
+    assert accounts.find_session(app, lost.token) is None
+    assert accounts.session_end(app, lost.token) is accounts.SessionEnd.DISABLED
 
 
 def test_a_new_role_applies_to_an_open_session_from_its_next_request(app: App) -> None:

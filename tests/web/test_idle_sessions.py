@@ -110,8 +110,69 @@ def test_a_board_of_an_open_incident_keeps_its_session_and_a_closed_ones_does_no
             _pings(lines, 5)  # the board checks its session between pings: here without counting as activity
             clock.advance(timedelta(minutes=6))  # 31 minutes since the last check of the open incident
             messages = list(sse_messages(_within(lines, seconds=10)))  # until the server ends the stream
-        assert "Signed out" in messages[-1][1]
+        banner = messages[-1][1]
+        assert "Signed out after 30 minutes without activity" in banner, banner
+        assert f'href="/login?next=/incidents/{incident}&amp;ended=idle"' in banner
         assert _idle_ends(td) == [("user:lead", "idle=30m")]
         again = client.get("/api/session")
     assert (again.status_code, again.json()["code"]) == (401, "TD155")
+    td.store.engine.dispose()
+
+
+def _board_banner(url: str, username: str, incident: str, end: Callable[[str], object]) -> str:
+    """Sign ``username`` in, open the incident's board stream, end the session with ``end(token)``, and return the
+    banner the stream ends with."""
+    with httpx.Client(base_url=url, timeout=10) as client:
+        client.post("/api/session", json={"username": username, "password": PASSWORD}).raise_for_status()
+        with client.stream("GET", f"/incidents/{incident}/stream") as stream:
+            lines = stream.iter_lines()
+            assert next(line for line in lines if line.startswith(": ")) == ": live"
+            end(client.cookies["td_session"])
+            messages = list(sse_messages(_within(lines, seconds=10)))
+    return messages[-1][1]
+
+
+def test_a_board_whose_session_ended_says_what_ended_it(tmp_path: Path) -> None:
+    # The board said "Signed out or session ended" whatever happened, while the sign-in page named the idle end.
+    td, clock = _console(tmp_path)
+    incident = seed_incident(td)
+    for name in ("dana", "eli", "fay", "gus"):
+        accounts.add_user(td, username=name, role=AccountRole.SCRIBE, password=PASSWORD)
+    quick = WebConfig(session_check_s=0.05)
+    with running(create_app(td, config=quick)) as url:
+        banners = {
+            "signed out": _board_banner(url, "dana", incident, lambda token: accounts.sign_out(td, token)),
+            "reset": _board_banner(url, "eli", incident, lambda _: accounts.reset_password(td, "eli", PASSWORD * 2)),
+            "disabled": _board_banner(url, "fay", incident, lambda _: accounts.set_disabled(td, "fay", disabled=True)),
+            "expired": _board_banner(url, "gus", incident, lambda _: clock.advance(timedelta(hours=15))),
+        }
+    assert "Signed out in another tab or window" in banners["signed out"]
+    assert "password was changed" in banners["reset"]
+    assert (
+        "disabled by an administrator" in banners["disabled"] and "Sign in with another account" in banners["disabled"]
+    )
+    assert "a session lasts 14 hours at most" in banners["expired"]
+    for banner in banners.values():
+        assert "this board no longer updates" in banner.lower() and 'role="alert"' in banner
+        assert f'href="/login?next=/incidents/{incident}"' in banner
+    td.store.engine.dispose()
+
+
+def test_a_board_that_cannot_reconnect_can_ask_why_its_session_ended(tmp_path: Path) -> None:
+    # The browser hides a reconnecting stream's 401 from the page, so the board asks this route (board.js).
+    td, clock = _console(tmp_path)
+    incident = seed_incident(td)
+    client = TestClient(create_app(td))
+    sign_in(client, "lead")
+    url = f"/incidents/{incident}/session-ended"
+    assert client.get(url).status_code == 204  # still signed in: keep reconnecting
+    clock.advance(timedelta(minutes=31))
+    assert client.get(url).status_code == 200  # the check itself is not activity: the session ended idle
+    ended = client.get(url)
+    assert ended.headers["content-type"].startswith("text/html") and 'role="alert"' in ended.text
+    assert "Signed out after 30 minutes without activity" in ended.text
+    assert f'href="/login?next=/incidents/{incident}&amp;ended=idle"' in ended.text
+    stranger = TestClient(create_app(td)).get("/incidents/%3Cb%3E/session-ended")
+    assert stranger.status_code == 200 and "Signed out or session ended" in stranger.text
+    assert "<b>" not in stranger.text  # the id is only echoed in the link, escaped
     td.store.engine.dispose()

@@ -67,6 +67,17 @@ def test_session_cookie_is_httponly_and_samesite_strict_and_secure_only_over_tls
     assert tls.headers["strict-transport-security"].startswith("max-age=")
 
 
+def test_a_request_that_arrived_as_https_gets_secure_cookies_and_hsts_without_a_certificate(console: Console) -> None:
+    # Behind a TLS-ending proxy the console has no certificate: the scheme (set by uvicorn from a trusted
+    # proxy's X-Forwarded-Proto) must decide, not --tls-cert alone.
+    client = TestClient(create_app(console.app, config=WebConfig()), base_url="https://127.0.0.1")
+    page = client.get("/login")
+    signed_in = client.post("/api/session", json={"username": "observer", "password": PASSWORD})
+    assert "; secure" in page.headers["set-cookie"].lower() and "; secure" in signed_in.headers["set-cookie"].lower()
+    assert signed_in.headers["strict-transport-security"].startswith("max-age=")
+    assert page.headers["strict-transport-security"].startswith("max-age=")
+
+
 def test_login_form_needs_its_double_submit_token(console: Console) -> None:
     client = _anonymous(console)
     forged = client.post("/login", data={"username": "observer", "password": PASSWORD, "csrf_token": "made-up"})

@@ -132,7 +132,7 @@ NAME = typer.Argument(..., help="Account name.")
 
 
 def user_disable(name: str = NAME, json_out: bool = JSON_OPTION) -> None:
-    """Disable an account: it cannot sign in, and its open sessions end at their next request."""
+    """Disable an account: it cannot sign in, and its open sessions end (enabling it again does not revive them)."""
     _changed(accounts.set_disabled(STATE.app(), name, disabled=True), "disabled", json_out)
 
 

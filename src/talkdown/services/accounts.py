@@ -121,6 +121,11 @@ SESSION_LIFETIME = timedelta(hours=14)  # longer than most incidents' durations 
 # How often a session's use is written down: the idle timeout is then exact to this, and a console's requests
 # cost one write a minute per session instead of one each (a write waits for SQLite's lock, as appends do).
 TOUCH_EVERY = timedelta(minutes=1)
+# Sessions whose lifetime ran out longer ago than this are deleted, a few at each sign-in (``sign_in``). A session
+# row is credential state, not evidence: the audit log keeps every sign-in and sign-out, and the event log who
+# wrote what. 30 days keeps an ended session's reason (the board's banner, TD155) far longer than anyone acts on it.
+SESSION_RETENTION = timedelta(days=30)
+PURGE_BATCH = 200  # a sign-in deletes at most this many, so its cost stays bounded after a long gap
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_USER_FAILURES = 5
 MAX_CLIENT_FAILURES = 20
@@ -206,8 +211,12 @@ def _update(app: App, username: str, *, by: str, action: str, detail: str = "", 
 
 def set_disabled(app: App, username: str, *, disabled: bool, by: str = "system:cli") -> str:
     """Disable an account (someone left the team, a laptop was lost) or enable it again. A disabled account
-    cannot sign in and its open sessions stop at their next request (``find_session`` reads the flag)."""
-    return _update(app, username, by=by, action="user.disable" if disabled else "user.enable", disabled=disabled)
+    cannot sign in and its open sessions end: revoked, so that enabling it again does not bring back the session
+    of the laptop that was lost."""
+    name = _update(app, username, by=by, action="user.disable" if disabled else "user.enable", disabled=disabled)
+    if disabled:
+        app.accounts.revoke_sessions_of(name, reason="disabled")
+    return name
 
 
 def set_role(app: App, username: str, role: AccountRole, *, by: str = "system:cli") -> str:
@@ -219,7 +228,7 @@ def reset_password(app: App, username: str, password: str, *, by: str = "system:
     """Set a new password and end the account's open sessions (whoever knew the old one is signed out);
     returns the account name and how many sessions ended."""
     name = _update(app, username, by=by, action="user.password", password_hash=_hasher.hash(_check_password(password)))
-    return name, app.accounts.revoke_sessions_of(name)
+    return name, app.accounts.revoke_sessions_of(name, reason="reset")
 
 
 def change_user(
@@ -302,6 +311,7 @@ def sign_in(app: App, *, username: str, password: str, client: str) -> NewSessio
     app.accounts.add_session(
         token_hash=_digest(token), username=name, csrf_token=csrf, created_at=now, expires_at=expires
     )
+    app.accounts.purge_sessions(expired_before=now - SESSION_RETENTION, limit=PURGE_BATCH)
     audit(app, actor=f"user:{name}", action="login", client=client)
     return NewSession(token, SignedIn(name, AccountRole(user.role), csrf), expires)
 
@@ -374,6 +384,27 @@ def signed_out(app: App, token: str) -> TalkdownError:
     if token and len(token) <= 200 and app.accounts.session_ended(_digest(token)) == "idle":
         return TalkdownError("TD155", idle=idle_wording(app))
     return TalkdownError("TD151")
+
+
+class SessionEnd(StrEnum):
+    """Why a session no longer signs anyone in, as an open board tells its user."""
+
+    IDLE = "idle"
+    SIGNED_OUT = "signed_out"
+    RESET = "reset"  # the account's password was reset
+    DISABLED = "disabled"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+def session_end(app: App, token: str) -> SessionEnd:
+    """Why ``token``'s session has ended (call it once ``find_session`` found none): an open board names the
+    reason, the sign-in page and TD155 name the idle one. UNKNOWN for a token never issued, or a session revoked
+    before its reason was kept."""
+    if not token or len(token) > 200:
+        return SessionEnd.UNKNOWN
+    found = app.accounts.session_end(_digest(token), now=app.clock.now())
+    return SessionEnd(found) if found in {e.value for e in SessionEnd} else SessionEnd.UNKNOWN
 
 
 def sign_out(app: App, token: str, *, client: str = "") -> None:

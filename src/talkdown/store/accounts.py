@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, select, update
+from sqlalchemy import Engine, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from talkdown.domain.log import format_time
@@ -94,13 +94,14 @@ class AccountStore:
             done = conn.execute(update(users).where(users.c.username == username).values(**values))
         return done.rowcount == 1
 
-    def revoke_sessions_of(self, username: str) -> int:
-        """End every open session of an account (its password was reset); returns how many."""
+    def revoke_sessions_of(self, username: str, *, reason: str) -> int:
+        """End every open session of an account, for ``reason`` ("reset": its password; "disabled"); returns how
+        many."""
         with self.engine.begin() as conn:
             done = conn.execute(
                 update(sessions)
                 .where(and_(sessions.c.username == username, sessions.c.revoked.is_(False)))
-                .values(revoked=True)
+                .values(revoked=True, ended=reason)
             )
         return done.rowcount
 
@@ -174,14 +175,47 @@ class AccountStore:
         return str(name) if done.rowcount == 1 else None
 
     def session_ended(self, token_hash: str) -> str:
-        """Why a session ended, when it ended on its own: "idle", or "" (open, signed out, revoked or unknown)."""
+        """How a session was ended: "idle", "signed_out", "reset" (its password), "disabled" (its account), or ""
+        (open, unknown, or revoked before the reason was kept)."""
         with self._reader().connect() as conn:
             found = conn.execute(select(sessions.c.ended).where(sessions.c.token_hash == token_hash)).scalar()
         return str(found or "")
 
     def revoke_session(self, token_hash: str) -> None:
+        """Sign the session out; one already ended keeps the reason it ended for."""
+        open_one = and_(sessions.c.token_hash == token_hash, sessions.c.revoked.is_(False))
         with self.engine.begin() as conn:
-            conn.execute(update(sessions).where(sessions.c.token_hash == token_hash).values(revoked=True))
+            conn.execute(update(sessions).where(open_one).values(revoked=True, ended="signed_out"))
+
+    def session_end(self, token_hash: str, *, now: datetime) -> str:
+        """Why the session no longer signs anyone in: how it was ended (``session_ended``, "revoked" when that was
+        not kept), else "disabled" (its account), "expired", or "" (still open, or no such session)."""
+        query = (
+            select(sessions.c.revoked, sessions.c.ended, sessions.c.expires_at, users.c.disabled)
+            .outerjoin(users, users.c.username == sessions.c.username)
+            .where(sessions.c.token_hash == token_hash)
+        )
+        with self._reader().connect() as conn:
+            r = conn.execute(query).first()
+        if r is None:
+            return ""
+        if r.revoked:
+            return str(r.ended or "revoked")
+        if r.disabled is None or r.disabled:
+            return "disabled"
+        return "expired" if r.expires_at <= format_time(now) else ""
+
+    def purge_sessions(self, *, expired_before: datetime, limit: int) -> int:
+        """Delete at most ``limit`` sessions whose lifetime ran out before ``expired_before``; returns how many.
+
+        By expiry alone: every session has ended by then (signed out, idle, reset or not), and the table keeps no
+        time of revocation. The audit log, append-only, is untouched. Bounded by a sub-select, as SQLite is not
+        built with ``DELETE ... LIMIT``; two consoles purging at once delete each row once (the other finds none).
+        """
+        old = select(sessions.c.token_hash).where(sessions.c.expires_at < format_time(expired_before)).limit(limit)
+        with self.engine.begin() as conn:
+            done = conn.execute(delete(sessions).where(sessions.c.token_hash.in_(old.scalar_subquery())))
+        return done.rowcount
 
     def add_attempt(self, *, username: str, client: str, at: datetime, ok: bool) -> None:
         with self.engine.begin() as conn:

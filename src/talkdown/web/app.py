@@ -46,24 +46,32 @@ SECURITY_HEADERS = {
 }
 
 
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
 class SecurityHeaders:
-    """Pure ASGI middleware: Starlette's ``BaseHTTPMiddleware`` would wrap every long-lived SSE stream."""
+    """Pure ASGI middleware: Starlette's ``BaseHTTPMiddleware`` would wrap every long-lived SSE stream.
+
+    HSTS goes on every answer when ``hsts`` (served with ``--tls-cert``) and on any answer to a request that
+    arrived as https: through a reverse proxy named in ``TALKDOWN_TRUSTED_PROXIES`` uvicorn has already set the
+    scheme from ``X-Forwarded-Proto``, and from any other sender the header has not changed it.
+    """
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
         self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-        if hsts:
-            self.headers.append((b"strict-transport-security", b"max-age=31536000"))
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = [*self.headers, HSTS] if self.hsts or scope.get("scheme") == "https" else self.headers
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in self.headers if k not in present]
+                extra = [(k, v) for k, v in headers if k not in present]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 

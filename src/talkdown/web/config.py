@@ -9,8 +9,10 @@ from dataclasses import dataclass
 class WebConfig:
     """Options of the serving process, not of the installation (those are ``Settings``).
 
-    ``secure_cookies`` must be on whenever the console is served over TLS, so the session cookie is never
-    sent in clear; ``talkdown serve`` sets it when given a certificate. ``analysis_worker`` runs live
+    ``secure_cookies`` marks every cookie ``Secure`` and sends HSTS on every answer; ``talkdown serve`` sets it
+    when given a certificate. Without it, a request that arrived as https (through a reverse proxy named in
+    ``TALKDOWN_TRUSTED_PROXIES``, whose ``X-Forwarded-Proto`` uvicorn believes) still gets both.
+    ``analysis_worker`` runs live
     analysis in a child process started with the app (its lifespan); off, or when the app runs without
     its lifespan (tests), each new line is analysed in the serving process after the response. The live
     tail reads the log every ``poll_interval_s`` on SQLite; on PostgreSQL it reads when notified and at

@@ -233,5 +233,11 @@ class Fragments:
             if (u := state.utterance_at(seq)) is not None
         )
 
+    def session_ended(self, incident_id: str, *, why: str, idle: str, lifetime: str) -> str:
+        """The banner that replaces a board's stream once its session has ended, saying why (``SessionEnd``)."""
+        return self.render(
+            "incidents/_session_ended.html", incident_id=incident_id, why=why, idle=idle, lifetime=lifetime
+        )
+
     def panels(self, board: Board, names: Iterable[str] = PANELS) -> str:
         return "".join(self.render(f"incidents/_{name}.html", board=board, oob=True) for name in names)

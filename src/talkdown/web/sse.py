@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.sse import KEEPALIVE_COMMENT, format_sse_event
 from starlette.concurrency import run_in_threadpool
 
@@ -63,12 +63,9 @@ class Message:
 
 
 END = Message(-1, -1, "")  # put on a board's queue to end its stream
-# Replaces the element that holds the stream, so the browser closes it instead of reconnecting in a loop.
-SIGNED_OUT = format_sse_event(
-    data_str='<div id="live" hx-swap-oob="outerHTML" class="live-status off" role="alert">'
-    'Signed out or session ended: this board no longer updates. <a href="/login">Sign in again</a></div>'
-)
-SessionCheck = Callable[[], Awaitable[bool]]
+# None while the board's session lasts; once it has ended, the banner (HTML) that replaces the element holding the
+# stream, so the browser closes it instead of reconnecting in a loop, and the user reads why.
+SessionCheck = Callable[[], Awaitable[str | None]]
 
 
 def _end(tail: Tail, queue: asyncio.Queue[Message]) -> None:
@@ -123,7 +120,7 @@ class Hub:
     async def subscribe(
         self, incident_id: str, after: int, *, signed_in: SessionCheck | None = None
     ) -> AsyncIterator[bytes]:
-        """The board's messages; with ``signed_in``, the stream ends once that says the session is over.
+        """The board's messages; with ``signed_in``, the stream ends with its banner once the session is over.
 
         Why check during the stream: it is one request that lasts for hours, so the session check of
         ``current_user`` ran once, at connect; a board left open after sign-out, a disabled account or a
@@ -144,8 +141,9 @@ class Hub:
             yield LIVE
             while True:
                 if signed_in is not None and time.monotonic() - checked >= every:
-                    if not await signed_in():
-                        yield SIGNED_OUT
+                    ended = await signed_in()
+                    if ended is not None:
+                        yield format_sse_event(data_str=ended.replace("\n", " "))
                         return
                     checked = time.monotonic()
                 try:
@@ -318,17 +316,43 @@ async def stream(
     start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
     token = request.cookies.get(SESSION_COOKIE, "")
 
-    async def signed_in() -> bool:
+    async def signed_in() -> str | None:
         # A board of an open incident counts as its user's activity: during an incident it is the team's display,
         # watched for hours without a click, and must not sign itself out. A closed incident's board does not.
-        def check() -> bool:
-            return accounts.find_session(app, token, active=live.is_open(app, incident_id)) is not None
+        def check() -> str | None:
+            if accounts.find_session(app, token, active=live.is_open(app, incident_id)) is not None:
+                return None
+            return _ended_banner(app, hub, token, incident_id)
 
         return await run_in_threadpool(check)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy buffering (nginx)
     events = hub.subscribe(incident_id, start, signed_in=signed_in)
     return StreamingResponse(events, media_type="text/event-stream", headers=headers)
+
+
+def _ended_banner(app: App, hub: Hub, token: str, incident_id: str) -> str:
+    """The board's banner for a session that has ended, naming why (``accounts.session_end``)."""
+    why = accounts.session_end(app, token)
+    lifetime = f"{int(accounts.SESSION_LIFETIME.total_seconds() // 3600)} hours"
+    return hub.fragments.session_ended(incident_id, why=why, idle=accounts.idle_wording(app), lifetime=lifetime)
+
+
+@router.get("/incidents/{incident_id}/session-ended", include_in_schema=False)
+def session_ended(request: Request, app: AppDep, incident_id: Annotated[str, Path(max_length=64)]) -> Response:
+    """The banner a board shows when its stream cannot reconnect because the session has ended; 204 while it lasts.
+
+    Why a route: a stream that drops (a laptop asleep past the idle minutes, a restarted console) reconnects
+    to a 401 the browser's EventSource does not let the page read, and the board said "reconnecting…" for good.
+    ``board.js`` asks here after a failed reconnect. It needs no session, as the sign-in page does not: it only
+    says why the caller's own cookie no longer signs in, checks it without counting as use, and reads no incident
+    (the id only makes the link back to the board).
+    """
+    hub: Hub = request.app.state.hub
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if accounts.find_session(app, token, active=False) is not None:
+        return Response(status_code=204)
+    return HTMLResponse(_ended_banner(app, hub, token, incident_id), headers={"Cache-Control": "no-store"})
 
 
 __all__ = ["PANELS", "Hub", "router"]

@@ -31,9 +31,15 @@ from talkdown.web.schemas import AuditOut, LoginIn, SessionOut, UserChange, User
 router = APIRouter()
 
 
-def _config(request: Request) -> WebConfig:
+def _is_https(request: Request) -> bool:
+    """Whether this request reached the console over HTTPS: ``Secure`` cookies then, so they never go out in clear.
+
+    Why per request and not only from ``--tls-cert``: behind a reverse proxy that ends TLS the console itself
+    serves plain HTTP, and uvicorn sets the scheme to https from ``X-Forwarded-Proto`` only when the sender
+    is a proxy named in ``TALKDOWN_TRUSTED_PROXIES``; anyone else claiming the header leaves it http.
+    """
     config: WebConfig = request.app.state.config
-    return config
+    return config.secure_cookies or request.url.scheme == "https"
 
 
 def _session_cookie(request: Request, response: Response, session: accounts.NewSession) -> None:
@@ -43,7 +49,7 @@ def _session_cookie(request: Request, response: Response, session: accounts.NewS
         max_age=int(accounts.SESSION_LIFETIME.total_seconds()),
         httponly=True,
         samesite="strict",
-        secure=_config(request).secure_cookies,
+        secure=_is_https(request),
         path="/",
     )
 
@@ -71,9 +77,7 @@ def login_page(request: Request, app: AppDep, next: str = "/incidents", ended: s
     response: Response = templates.TemplateResponse(
         request, "auth/login.html", {"csrf": token, "next": _safe_next(next), "user": None, "idle": idle}
     )
-    response.set_cookie(
-        PRE_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_config(request).secure_cookies, path="/"
-    )
+    response.set_cookie(PRE_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_is_https(request), path="/")
     return response
 
 

@@ -145,9 +145,20 @@
     var s = document.getElementById("live");
     if (s) { s.textContent = "live"; s.className = "live-status on"; }
   });
+  // A stream that cannot reconnect may have found its session ended (a laptop asleep past the idle minutes, a
+  // restarted console): the browser hides the 401, so ask the server why, and show its banner in place of the
+  // stream (which ends the reconnecting). 204: still signed in, keep reconnecting.
   document.addEventListener("htmx:sseError", function () {
     var s = document.getElementById("live");
-    if (s) { s.textContent = "reconnecting…"; s.className = "live-status off"; }
+    if (!s || !s.hasAttribute("sse-connect")) { return; }  // already replaced by a banner
+    s.textContent = "reconnecting…"; s.className = "live-status off";
+    var url = s.getAttribute("sse-connect").split("?")[0].replace(/\/stream$/, "/session-ended");
+    fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      return r.status === 200 ? r.text() : "";
+    }).then(function (html) {
+      var now = document.getElementById("live");
+      if (html && now && now.hasAttribute("sse-connect")) { now.outerHTML = html; }
+    }).catch(function () { /* the console is unreachable: keep reconnecting */ });
   });
 
   document.addEventListener("DOMContentLoaded", function () {
