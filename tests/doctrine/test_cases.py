@@ -104,6 +104,14 @@ def test_describe_reads_counts_duration_and_channel() -> None:
     assert "hostage" in s.types
 
 
+@pytest.mark.parametrize("text", ["Barricaded alone in his flat, no hostages", "He is without hostages, armed"])
+def test_describe_does_not_tag_a_hostage_incident_where_hostages_are_denied(text: str) -> None:
+    s = describe(text)
+    assert "hostage" not in s.types and s.incident_type != "hostage"
+    assert describe("He holds no hostages now but held two hostages earlier").hostages == 2  # a count still counts
+    assert "hostage" in describe("no demands yet, one hostage").types
+
+
 @pytest.mark.parametrize(("n", "bucket"), [(0, 0), (1, 1), (2, 2), (10, 2), (11, 3), (51, 4)])
 def test_hostage_buckets(n: int, bucket: int) -> None:
     assert hostage_bucket(n) == bucket

@@ -148,6 +148,9 @@ _DURATION = re.compile(
 )
 _UNIT_HOURS = {"hour": 1.0, "day": 24.0, "week": 168.0}
 _HOSTAGE_WORDS = _rx(r"hostage", r"captive", r"held at gunpoint", r"holding .{1,30} (?:at gunpoint|inside)")
+_DENIED_HOSTAGES = _rx(r"(?:no|without|zero|not holding any|not any) (?:hostages?|captives?)\b")
+"""Mentions that deny hostages ("no hostages", "without captives"), removed before looking for hostage words:
+"barricaded alone, no hostages" was tagged a hostage incident and compared with hostage cases."""
 
 
 def _hits(patterns: dict[str, re.Pattern[str]], text: str) -> dict[str, int]:
@@ -179,7 +182,7 @@ def describe(text: str) -> Situation:
     """Read a short free-text description ("a bank robbery gone wrong, three hostages, he wants a car")."""
     types = _hits(TYPE_CUES, text)
     primary = max(types, key=lambda t: (types[t], -list(TYPE_CUES).index(t))) if types else None
-    has_hostages = bool(_HOSTAGE_WORDS.search(text))
+    has_hostages = bool(_HOSTAGE_WORDS.search(_DENIED_HOSTAGES.sub(" ", text)))
     counts = [_number(m.group(1)) for m in _COUNT.finditer(text)]
     hostages = max(counts) if counts else (0 if _NO_HOSTAGE.search(text) else None)
     tags = set(types)
