@@ -23,7 +23,7 @@ import pytest
 
 from tests.cli.in_process import Ran, talkdown
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.integration  # 'slow' only on the tests that start real processes (below)
 
 
 @pytest.fixture
@@ -112,6 +112,7 @@ def test_an_internal_error_is_logged_to_its_own_data_folder_only(
     assert ["second bug" in log for log in logs] == [False, True], logs
 
 
+@pytest.mark.slow
 def test_an_argument_typed_in_another_encoding_is_refused_with_its_bytes_shown(tmp_path: Path) -> None:
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
     env.pop("TALKDOWN_DATABASE_URL", None)
@@ -146,6 +147,7 @@ def test_a_write_the_database_refuses_part_way_is_td604_and_leaves_the_log_whole
     assert json.loads(td("verify", incident, "--json").stdout)["events"] == 1
 
 
+@pytest.mark.slow
 def test_serve_on_a_port_in_use_says_so_before_starting(tmp_path: Path) -> None:
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
     env.pop("TALKDOWN_DATABASE_URL", None)
@@ -165,6 +167,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.slow
 def test_serve_on_the_network_refuses_the_demo_account_while_it_has_the_published_password(tmp_path: Path) -> None:
     # `make run` (serve --demo) leaves a team leader demo / talkdown-demo in the database; a later
     # `serve --lan` served it to the whole network, where anyone could sign in with the README's password.
@@ -211,6 +214,7 @@ def _console(env: dict[str, str]) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp_path: Path) -> None:
     # A page whose name is re-resolved to 127.0.0.1 (DNS rebinding) reached the console as its own origin:
     # sign-in and its throttle (a pause for 127.0.0.1 locks out everyone on the laptop) were open to it.
@@ -245,6 +249,7 @@ def _serve_demo_once(env: dict[str, str], *flags: str) -> tuple[list[str], str]:
     return lines, err
 
 
+@pytest.mark.slow
 def test_serve_demo_reuses_the_open_demo_at_each_start_and_fresh_demo_adds_one(tmp_path: Path) -> None:
     # Every `make run` recorded another copy of the demo incident, so the list filled with identical demos.
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
@@ -270,6 +275,7 @@ def test_demo_prints_the_new_incident_id_and_it_verifies(td) -> None:  # type: i
     assert json.loads(td("init", "--json").stdout)["database"].endswith("data/talkdown.db")
 
 
+@pytest.mark.slow
 def test_python_m_talkdown_runs_a_command_of_each_group(tmp_path: Path) -> None:
     """The other tests run commands in-process; this one runs a command of each group as users do, in a fresh
     ``python -m talkdown``, so an import that only works because an earlier test loaded the module still fails.
@@ -340,6 +346,7 @@ def test_analyze_incident_stores_labels_with_evidence_for_each_utterance(td) -> 
     assert {a["name"] for a in doc["analyzers"]} >= {"skills", "cues", "emotion"}
 
 
+@pytest.mark.slow
 def test_analyze_loads_neither_the_store_nor_the_other_commands(tmp_path: Path) -> None:
     """The cold-start target is measured on `talkdown analyze "..."`: it must not pay for the store (SQLAlchemy,
     Alembic), the web console or the report stack, which the other commands import."""
@@ -439,6 +446,7 @@ BLANK_TEXT_COMMANDS = [
 ]
 
 
+@pytest.mark.slow
 def test_a_required_text_of_spaces_only_is_refused_at_the_cli_as_in_the_console(td) -> None:  # type: ignore[no-untyped-def]
     # The console and the API refused these (TD105, "must not be blank"); the CLI recorded them.
     incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
@@ -491,6 +499,7 @@ def test_diplomatic_entries_and_injects_print_their_seq_as_json(td) -> None:  # 
     assert issued == {"seq": json.loads(td("verify", session_id, "--json").stdout)["events"]}
 
 
+@pytest.mark.slow
 def test_analyze_reads_a_spoken_clock_time_on_the_talkdown_timezone_wall_clock(tmp_path: Path) -> None:
     """'until nine' with no --at is read against now on TALKDOWN_TIMEZONE's clock, as the README says times are,
     not on this computer's (a UTC laptop read it as nine UTC: 3 or 4 pm in Chicago)."""
@@ -524,12 +533,14 @@ def _audited_sign_in_client(tmp_path: Path, **settings: str) -> str:
     return str(rows[0][0])
 
 
+@pytest.mark.slow
 def test_serve_audits_the_real_peer_when_a_local_process_claims_another_address(tmp_path: Path) -> None:
     # uvicorn believed X-Forwarded-For from 127.0.0.1 by default: any process on the laptop could write any
     # address into the audit log and the sign-in throttle's per-address count.
     assert _audited_sign_in_client(tmp_path) == "127.0.0.1"
 
 
+@pytest.mark.slow
 def test_serve_believes_x_forwarded_for_from_a_proxy_the_operator_trusts(tmp_path: Path) -> None:
     assert _audited_sign_in_client(tmp_path, TALKDOWN_TRUSTED_PROXIES="10.0.0.0/8, 127.0.0.1") == "6.6.6.6"
 
@@ -557,6 +568,7 @@ def _cookies_and_hsts_for_a_forwarded_https_request(tmp_path: Path, **settings: 
     )
 
 
+@pytest.mark.slow
 def test_serve_behind_a_trusted_https_proxy_sets_secure_cookies_and_hsts(tmp_path: Path) -> None:
     # The proxy ends TLS and talks plain HTTP to the console: Secure and HSTS were decided from --tls-cert alone,
     # so the session cookie went out without Secure and a browser would send it over http:// too.
@@ -566,12 +578,14 @@ def test_serve_behind_a_trusted_https_proxy_sets_secure_cookies_and_hsts(tmp_pat
     assert hsts is not None and hsts.startswith("max-age=")
 
 
+@pytest.mark.slow
 def test_serve_ignores_x_forwarded_proto_from_a_sender_it_does_not_trust(tmp_path: Path) -> None:
     for n, settings in enumerate(({}, {"TALKDOWN_TRUSTED_PROXIES": "10.0.0.0/8"})):
         csrf, session, hsts = _cookies_and_hsts_for_a_forwarded_https_request(tmp_path / str(n), **settings)
         assert "secure" not in csrf and "secure" not in session and hsts is None, settings
 
 
+@pytest.mark.slow
 def test_a_trusted_proxy_that_is_not_an_address_is_refused_naming_the_setting(tmp_path: Path) -> None:
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_TRUSTED_PROXIES": "127.0.0.1,proxy.lan"}
     proc = subprocess.run([sys.executable, "-m", "talkdown", "serve", "--port", str(_free_port())], env=env,

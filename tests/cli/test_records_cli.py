@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from tests.cli.in_process import Ran, talkdown
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.integration
 
 Run = Callable[..., Ran]
 

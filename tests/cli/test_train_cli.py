@@ -23,7 +23,7 @@ import pytest
 
 from tests.cli.in_process import Ran, talkdown
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+pytestmark = pytest.mark.integration  # 'slow' only on the tests that start real processes (below)
 
 DOCTRINE_SCRIPT = """\
 My name is Sam. I'm here and I'm listening. What's going on for you right now?
@@ -104,6 +104,7 @@ def test_train_list_shows_every_shipped_scenario(env: Env) -> None:
     assert len(listed) >= 9 and {"bridge", "embassy_siege", "teenager"} <= {s["scenario_id"] for s in listed}
 
 
+@pytest.mark.slow
 def test_a_typed_line_the_terminal_could_not_read_is_refused_and_the_session_goes_on(env: Env) -> None:
     typed = b"My name is Sam \xff.\nMy name is Sam. What's going on for you right now?\n/quit\n"
     proc = subprocess.run(
@@ -120,6 +121,7 @@ def test_a_typed_line_the_terminal_could_not_read_is_refused_and_the_session_goe
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+@pytest.mark.slow
 def test_the_interactive_chat_plays_a_whole_scenario_in_a_terminal(env: Env) -> None:
     with _tmux_chat(env, "train run bridge --seed 3 --trainee Alex") as session:
         _wait_for(session, "Subject:")
@@ -214,6 +216,7 @@ def test_a_script_naming_an_inject_the_scenario_lacks_is_refused_before_a_sessio
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+@pytest.mark.slow
 def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: Env) -> None:
     with _tmux_chat(env, "train run bridge --seed 3", exit_code=True) as session:
         _wait_for(session, "You:")
@@ -365,6 +368,7 @@ def test_train_sessions_lists_each_session_to_resume_or_debrief(env: Env, tmp_pa
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
+@pytest.mark.slow
 def test_a_session_ended_by_the_instructor_ends_the_chat_with_its_summary(env: Env) -> None:
     with _tmux_chat(env, "train run bridge --seed 3", exit_code=True) as session:
         screen = _wait_for(session, "You:")
@@ -395,6 +399,7 @@ run()
 """
 
 
+@pytest.mark.slow
 def test_a_debrief_pdf_names_the_packages_to_install_like_the_report_does(env: Env, tmp_path: Path) -> None:
     """The debrief said TD701 'pip install talkdown[report]' when pango was missing, which installs nothing that
     helps; the report's guard (TD740) names the Debian packages. Both PDFs now go through that one guard."""
