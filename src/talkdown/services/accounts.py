@@ -378,14 +378,6 @@ def _touch(app: App, digest: str, now: datetime) -> None:
         log.warning("session use not recorded: the database refused the write (%s)", exc.code)
 
 
-def signed_out(app: App, token: str) -> TalkdownError:
-    """Why a request has no session: TD155 when its session ended idle (so the sign-in page can say so), else
-    TD151."""
-    if token and len(token) <= 200 and app.accounts.session_ended(_digest(token)) == "idle":
-        return TalkdownError("TD155", idle=idle_wording(app))
-    return TalkdownError("TD151")
-
-
 class SessionEnd(StrEnum):
     """Why a session no longer signs anyone in, as an open board tells its user."""
 
@@ -405,6 +397,14 @@ def session_end(app: App, token: str) -> SessionEnd:
         return SessionEnd.UNKNOWN
     found = app.accounts.session_end(_digest(token), now=app.clock.now())
     return SessionEnd(found) if found in {e.value for e in SessionEnd} else SessionEnd.UNKNOWN
+
+
+def signed_out(app: App, token: str) -> TalkdownError:
+    """Why a request has no session: TD155 when its session ended idle (so the sign-in page can say so), else
+    TD151."""
+    if session_end(app, token) is SessionEnd.IDLE:
+        return TalkdownError("TD155", idle=idle_wording(app))
+    return TalkdownError("TD151")
 
 
 def sign_out(app: App, token: str, *, client: str = "") -> None:

@@ -174,13 +174,6 @@ class AccountStore:
             done = conn.execute(update(sessions).where(idle).values(revoked=True, ended="idle"))
         return str(name) if done.rowcount == 1 else None
 
-    def session_ended(self, token_hash: str) -> str:
-        """How a session was ended: "idle", "signed_out", "reset" (its password), "disabled" (its account), or ""
-        (open, unknown, or revoked before the reason was kept)."""
-        with self._reader().connect() as conn:
-            found = conn.execute(select(sessions.c.ended).where(sessions.c.token_hash == token_hash)).scalar()
-        return str(found or "")
-
     def revoke_session(self, token_hash: str) -> None:
         """Sign the session out; one already ended keeps the reason it ended for."""
         open_one = and_(sessions.c.token_hash == token_hash, sessions.c.revoked.is_(False))
@@ -188,8 +181,9 @@ class AccountStore:
             conn.execute(update(sessions).where(open_one).values(revoked=True, ended="signed_out"))
 
     def session_end(self, token_hash: str, *, now: datetime) -> str:
-        """Why the session no longer signs anyone in: how it was ended (``session_ended``, "revoked" when that was
-        not kept), else "disabled" (its account), "expired", or "" (still open, or no such session)."""
+        """Why the session no longer signs anyone in: how it was ended ("idle", "signed_out", "reset": its password,
+        "disabled": its account; "revoked" when that was not kept), else "disabled" (its account), "expired", or ""
+        (still open, or no such session)."""
         query = (
             select(sessions.c.revoked, sessions.c.ended, sessions.c.expires_at, users.c.disabled)
             .outerjoin(users, users.c.username == sessions.c.username)
