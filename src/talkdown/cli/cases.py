@@ -46,13 +46,13 @@ def _doubt(case: Case, *paths: str) -> str:
 
 def _outcome_line(case: Case) -> str:
     """``outcome: ... detail``, saying so when the sources leave the outcome in doubt (escaped for Rich)."""
-    doubt = f" {UNCERTAIN}" if case.outcome is not None and case.is_uncertain("outcome") else ""
+    doubt = _doubt(case, "outcome") if case.outcome is not None else ""
     return f"outcome: {_outcome(case)}{doubt}. {escape(case.outcome_detail or '')}"
 
 
-def _mark(lc: svc.LibraryCase) -> str:
+def _mark(origin: str) -> str:
     """The " [agency]" after an agency case's name (escaped for Rich), so no one takes it for a shipped one."""
-    return r" \[agency]" if lc.origin == "user" else ""
+    return r" \[agency]" if origin == "user" else ""
 
 
 def _cell(case: Case, field: str, value: str | None) -> str:
@@ -72,7 +72,7 @@ def _table(rows: list[svc.LibraryCase], title: str) -> Table:
         hostages = _cell(c, "hostages", None if c.hostages is None else str(c.hostages))
         hours = _cell(c, "duration_hours", None if c.duration_hours is None else f"{c.duration_hours:g}")
         outcome = _cell(c, "outcome", _outcome(c)) if c.outcome else _outcome(c)
-        name = escape(c.name) + _mark(lc)
+        name = escape(c.name) + _mark(lc.origin)
         table.add_row(escape(c.id), year, c.type.value, hostages, hours, outcome, name)
         if any(cell.endswith("?") and cell != "?" for cell in (year, hostages, hours, outcome)):
             table.caption = "? after a value: uncertain in the sources (cases show ID says which)"
@@ -105,7 +105,8 @@ def show(
         return
     c = lc.case
     place = escape(", ".join(p for p in (c.place.site, c.place.city, c.place.country) if p) or "place not stated")
-    console.print(f"[bold]{escape(c.name)}[/] ({escape(c.id)}, {c.year or 'year unknown'}){_mark(lc)}", highlight=False)
+    title = f"[bold]{escape(c.name)}[/] ({escape(c.id)}, {c.year or 'year unknown'}){_mark(lc.origin)}"
+    console.print(title, highlight=False)
     if lc.origin == "user":
         console.print(f"agency case, imported from {escape(lc.file)}", highlight=False)
     # The primary type first: it is what "same type" in cases like compares (weight 3), the tags only overlap.
@@ -236,8 +237,7 @@ def like(
     if not result.neighbours:
         console.print("No case has anything in common with this; describe the type, hostages or demands.")
     for n in result.neighbours:
-        agency = r" \[agency]" if result.origins[n.case.id] == "user" else ""
-        title = f"[bold]{escape(n.case.name)}[/] ({escape(n.case.id)}){agency}"
+        title = f"[bold]{escape(n.case.name)}[/] ({escape(n.case.id)}){_mark(result.origins[n.case.id])}"
         console.print(f"\n{title} similarity {n.score:.2f}", highlight=False)
         if n.matches:
             console.print("  because (similarity of each feature, 1.00 = full match):")
