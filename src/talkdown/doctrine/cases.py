@@ -177,11 +177,14 @@ def parse_cases(text: str, *, file: str) -> tuple[Case, ...]:
 
     Ids must be unique within the file, because "cases like this" and ``cases show`` address cases by id.
     """
+    loader = yaml.SafeLoader(text)  # one parse: the nodes give each case its lines, the data is built from them
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        data = None if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
         raise TalkdownError("TD602", file=file, problem=_yaml_problem(exc)) from exc
+    finally:
+        loader.dispose()
     if data is None:
         return ()
     if not isinstance(data, list) or not isinstance(root, yaml.SequenceNode):
