@@ -317,7 +317,7 @@ def test_cases_like_read_as_line_gives_every_feature_it_compared() -> None:
     shown = RUNNER.invoke(app, ["cases", "like", "--describe", said, "-k", "1"], env={"COLUMNS": "300"})
     assert shown.stdout.splitlines()[0] == (
         "Read as: type domestic (also barricade, suicide intervention); typology domestic, suicidal; hostages ?; "
-        "demands for person; duration 48 h; channel phone"
+        "demands none read; duration 48 h; channel phone"
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from talkdown.doctrine.cases import Case, parse_cases, shipped_cases
 from talkdown.doctrine.similarity import CaseIndex
-from talkdown.doctrine.situation import describe, duration_bucket, hostage_bucket
+from talkdown.doctrine.situation import demand_kinds, describe, duration_bucket, hostage_bucket
 from talkdown.errors import TalkdownError
 
 
@@ -110,6 +110,20 @@ def test_describe_does_not_tag_a_hostage_incident_where_hostages_are_denied(text
     assert "hostage" not in s.types and s.incident_type != "hostage"
     assert describe("He holds no hostages now but held two hostages earlier").hostages == 2  # a count still counts
     assert "hostage" in describe("no demands yet, one hostage").types
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("A man barricaded at home with his estranged wife and kids says he will kill himself", set()),
+        ("Barricaded in a flat with his girlfriend; his car is outside", set()),
+        ("Barricaded with his wife; he wants to talk to his mother", {"person"}),
+        ("A kidnap for ransom abroad", {"money"}),
+        ("He wants money, a car and a plane, and he says he has a gun", {"money", "transport"}),
+    ],
+)
+def test_describe_reads_demands_from_what_is_wanted_not_from_the_scene(text: str, kinds: set[str]) -> None:
+    assert demand_kinds(describe(text).demands) == kinds
 
 
 @pytest.mark.parametrize(("n", "bucket"), [(0, 0), (1, 1), (2, 2), (10, 2), (11, 3), (51, 4)])

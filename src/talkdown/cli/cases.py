@@ -201,8 +201,13 @@ def _read_as(s: Situation) -> str:
         f"Read as: type {s.incident_type or '?'}{also}; "
         f"typology {', '.join(sorted(s.typology)) or '?'}; "
         f"hostages {s.hostages if s.hostages is not None else '?'}; "
-        f"demands for {', '.join(sorted(demand_kinds(s.demands))) or '?'}; duration {duration}; channel {channels}"
+        f"demands {_demands_read(s)}; duration {duration}; channel {channels}"
     )
+
+
+def _demands_read(s: Situation) -> str:
+    kinds = demand_kinds(s.demands)
+    return f"for {', '.join(sorted(kinds))}" if kinds else "none read"
 
 
 @app.command("like")
