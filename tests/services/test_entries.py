@@ -97,6 +97,30 @@ def test_status_change_for_an_unknown_demand_is_not_found(app: App, incident: st
     assert err.value.code == "TD202"
 
 
+def test_correcting_a_settled_deadline_or_commitment_needs_a_reason(app: App, incident: str) -> None:
+    # The console's correction form required a reason; the API and CLI took "kept" -> "broken" without one.
+    pid, _ = entries.make_promise(app, incident, what="water")
+    entries.change_promise(app, incident, promise_id=pid, status=CommitmentStatus.KEPT)  # settling: no reason needed
+    with pytest.raises(TalkdownError) as err:
+        entries.change_promise(app, incident, promise_id=pid, status=CommitmentStatus.BROKEN, reason="  ")
+    assert err.value.code == "TD302" and "already kept" in err.value.message and "reason" in err.value.message
+    entries.change_promise(app, incident, promise_id=pid, status=CommitmentStatus.BROKEN, reason="never delivered")
+    dlid, _ = entries.set_deadline(app, incident, due_at=app.clock.now() + timedelta(minutes=30))
+    entries.change_deadline(app, incident, deadline_id=dlid, status=DeadlineStatus.MET)
+    with pytest.raises(TalkdownError):
+        entries.change_deadline(app, incident, deadline_id=dlid, status=DeadlineStatus.PENDING)
+    cid, _ = entries.grant_concession(app, incident, what="cigarettes")
+    entries.change_concession(app, incident, concession_id=cid, status=CommitmentStatus.BROKEN)
+    with pytest.raises(TalkdownError):
+        entries.change_concession(app, incident, concession_id=cid, status=CommitmentStatus.KEPT)
+    state = incidents.get_incident(app, incident)
+    assert state.promises[pid].status is CommitmentStatus.BROKEN
+    assert (state.deadlines[dlid].status, state.concessions[cid].status) == (
+        DeadlineStatus.MET,
+        CommitmentStatus.BROKEN,
+    )
+
+
 def test_an_ambiguous_incident_prefix_is_refused(app: App) -> None:
     ids = [incidents.open_incident(app, title=f"t{i}", incident_type=IncidentType.BARRICADE) for i in range(40)]
     common = next(a[:1] for a in ids for b in ids if a != b and a[:1] == b[:1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from talkdown.domain.enums import Channel
+from talkdown.domain.enums import Channel, CommitmentStatus, DeadlineStatus
 from talkdown.domain.events import (
     AnyEvent,
     ConcessionGranted,
@@ -35,7 +35,7 @@ from talkdown.domain.events import (
     PromiseStatusChanged,
     UtteranceLogged,
 )
-from talkdown.domain.state import CORRECTABLE_UTTERANCE_FIELDS, IncidentState
+from talkdown.domain.state import CORRECTABLE_UTTERANCE_FIELDS, Commitment, Deadline, IncidentState
 from talkdown.errors import TalkdownError
 
 # (event type, attribute holding the id, state collection name, human name)
@@ -131,6 +131,7 @@ def _check_references(state: IncidentState, event: AnyEvent, pending: dict[str, 
         if isinstance(event, EntryCorrected):
             _check_corrected_value(state, event, pending, incident)
     _check_once(state, event, incident)
+    _check_correction_has_reason(state, event, incident)
 
 
 def _check_once(state: IncidentState, event: AnyEvent, incident: str) -> None:
@@ -161,3 +162,33 @@ def _check_corrected_value(
         raise TalkdownError("TD302", incident_id=incident, problem=f"'{value}' is not a channel")
     if event.field == "speaker" and not _known(state, "parties", pending, value):
         raise TalkdownError("TD202", incident_id=incident, what="party", ref=value)
+
+
+_DEADLINE_SETTLED = frozenset({DeadlineStatus.MET, DeadlineStatus.PASSED_WITHOUT_INCIDENT})
+_COMMITMENT_SETTLED = frozenset({CommitmentStatus.KEPT, CommitmentStatus.BROKEN})
+
+
+def _check_correction_has_reason(state: IncidentState, event: AnyEvent, incident: str) -> None:
+    """Changing a deadline, promise or concession that was already settled (met or passed; kept or broken) is a
+    correction of the record, and the log must say why: the console's form required a reason, but the API and the
+    CLI took "kept" → "broken" without one, so the after-action report showed a flip nobody explained. Demands
+    are left out: "refused" then "in progress" is how bargaining goes, not a correction. Restored logs
+    (``verify.restore_event_log``) are not decided again, so older logs stay importable."""
+    before: Deadline | Commitment | None
+    settled: frozenset[DeadlineStatus] | frozenset[CommitmentStatus]
+    if isinstance(event, DeadlineStatusChanged):
+        name, before, settled = "deadline", state.deadlines.get(event.deadline_id), _DEADLINE_SETTLED
+    elif isinstance(event, PromiseStatusChanged):
+        name, before, settled = "promise", state.promises.get(event.promise_id), _COMMITMENT_SETTLED
+    elif isinstance(event, ConcessionStatusChanged):
+        name, before, settled = "concession", state.concessions.get(event.concession_id), _COMMITMENT_SETTLED
+    else:
+        return
+    if before is None or before.status not in settled or before.status == event.status or event.reason.strip():
+        return
+    raise TalkdownError(
+        "TD302",
+        incident_id=incident,
+        problem=f"the {name} is already {before.status.value.replace('_', ' ')}; correcting it needs a reason "
+        "(--reason), which the log keeps beside the first status",
+    )
