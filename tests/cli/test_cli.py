@@ -191,6 +191,17 @@ def test_serve_on_the_network_refuses_the_demo_account_while_it_has_the_publishe
     assert listed.stdout.count('"demo"') == 1  # nothing was created or loaded
 
 
+def test_the_clear_text_warning_behind_a_trusted_proxy_names_the_direct_callers_not_certificates() -> None:
+    # Behind a TLS proxy (TALKDOWN_TRUSTED_PROXIES) "use --tls-cert/--tls-key" was the only advice; the risk is
+    # a caller reaching the port past the proxy.
+    from talkdown.cli.web import clear_text_warning
+
+    behind = clear_text_warning(["10.0.0.2"], 8080)
+    assert "port 8080 directly" in behind and "10.0.0.2" in behind and "firewall" in behind
+    alone = clear_text_warning([], 8080)
+    assert "cross it in clear" in alone and "TALKDOWN_TRUSTED_PROXIES" in alone and "directly" not in alone
+
+
 @contextmanager
 def _console(env: dict[str, str]) -> Iterator[str]:
     """A real ``talkdown serve`` on a free port, once it answers; yields its base URL and stops it after."""

@@ -82,14 +82,9 @@ def serve(
         typer.echo(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}")
     else:
         typer.echo(f"console: {scheme}://{bind}:{port}/")
-    if bind not in LOOPBACK and not tls:
-        typer.secho(
-            "warning: serving on the network without TLS; passwords and session cookies cross it in clear. "
-            "Use --tls-cert/--tls-key.",
-            fg="yellow",
-            err=True,
-        )
     proxies = list(app.settings.trusted_proxies)
+    if bind not in LOOPBACK and not tls:
+        typer.secho(clear_text_warning(proxies, port), fg="yellow", err=True)
     os.environ["TALKDOWN_WEB_TLS"] = "1" if tls else "0"  # read by talkdown.web.app:create_app_from_env
     os.environ["TALKDOWN_WEB_LOCAL"] = "1" if bind in LOOPBACK else "0"  # answer loopback names only (TD112)
     uvicorn.run(
@@ -104,6 +99,21 @@ def serve(
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
         log_level="info",
+    )
+
+
+def clear_text_warning(proxies: list[str], port: int) -> str:
+    """Why two wordings: behind a TLS proxy (TALKDOWN_TRUSTED_PROXIES) "use --tls-cert" was wrong advice; the
+    risk left is a caller that reaches the port directly, past the proxy."""
+    if proxies:
+        return (
+            f"warning: serving on the network without TLS of its own; callers that reach port {port} directly, not "
+            f"through the trusted proxies ({', '.join(proxies)}), send passwords and session cookies in clear. "
+            "Let only the proxy reach this port (firewall), or use --tls-cert/--tls-key."
+        )
+    return (
+        "warning: serving on the network without TLS; passwords and session cookies cross it in clear. "
+        "Use --tls-cert/--tls-key, or a TLS proxy named in TALKDOWN_TRUSTED_PROXIES."
     )
 
 
