@@ -44,3 +44,16 @@ def test_a_channel_with_an_unknown_stakeholder_is_refused(app: App) -> None:
     with pytest.raises(TalkdownError) as err:
         diplomatic.open_channel(app, incident, kind=ChannelKind.OFFICIAL, description="x", with_=["nobody"])
     assert err.value.code == "TD202"
+
+
+def test_a_second_stakeholder_of_the_same_name_is_refused_and_a_channel_names_each_once(app: App) -> None:
+    # A second "ICRC" was recorded, and every later "--with ICRC" silently meant the first one.
+    incident = incidents.open_incident(app, title="t", incident_type=IncidentType.DIPLOMATIC_STATE)
+    sid, _ = diplomatic.add_stakeholder(app, incident, name="ICRC", kind=StakeholderKind.INTERMEDIARY)
+    with pytest.raises(TalkdownError) as err:
+        diplomatic.add_stakeholder(app, incident, name=" icrc", kind=StakeholderKind.OTHER)
+    assert err.value.code == "TD302" and sid in err.value.message
+    diplomatic.open_channel(app, incident, kind=ChannelKind.OFFICIAL, description="x", with_=["ICRC", sid])
+    state = incidents.get_incident(app, incident)
+    assert [r.event.kind for r in state.diplomatic] == ["stakeholder_added", "channel_opened"]
+    assert state.diplomatic[1].event.stakeholder_ids == [sid]  # type: ignore[union-attr]

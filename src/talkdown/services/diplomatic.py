@@ -45,16 +45,27 @@ def find_stakeholder(state: IncidentState, ref: str) -> str:
 def add_stakeholder(
     app: App, ref: str, *, name: str, kind: StakeholderKind, country: str = "", stance: str = ""
 ) -> tuple[str, int]:
+    """Names are unique in an incident (ignoring case): channels and statements name stakeholders, and a second
+    "ICRC" made every later "--with ICRC" mean the first one, silently."""
     sid = new_id("s")
     name = require_text(name, what="name")
-    event = StakeholderAdded(stakeholder_id=sid, name=name, stakeholder_kind=kind, country=country, stance=stance)
-    return sid, _record(app, ref, event)
+    incident_id = resolve_incident_id(app, ref)
+
+    def build(state: IncidentState) -> list[AnyEvent]:
+        wanted = name.strip().casefold()
+        same = next((k for k, s in stakeholders(state).items() if s.name.strip().casefold() == wanted), None)
+        if same is not None:
+            problem = f"stakeholder '{name}' already exists ({same}); give the new one a name of its own"
+            raise TalkdownError("TD302", incident_id=incident_id, problem=problem)
+        return [StakeholderAdded(stakeholder_id=sid, name=name, stakeholder_kind=kind, country=country, stance=stance)]
+
+    return sid, app.recorder.record_with(incident_id, build, actor=app.actor)[-1].seq
 
 
 def open_channel(app: App, ref: str, *, kind: ChannelKind, description: str, with_: list[str]) -> tuple[str, int]:
     require_text(description, what="description")
     state = app.recorder.current(resolve_incident_id(app, ref))
-    ids = [find_stakeholder(state, s) for s in with_]
+    ids = list(dict.fromkeys(find_stakeholder(state, s) for s in with_))  # "--with ICRC --with s1" is one party
     cid = new_id("c")
     event = ChannelOpened(channel_id=cid, channel_kind=kind, description=description, stakeholder_ids=ids)
     return cid, _record(app, ref, event)
