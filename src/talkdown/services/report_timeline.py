@@ -13,7 +13,10 @@ from datetime import datetime, tzinfo
 from talkdown.domain.display_time import labelled
 from talkdown.domain.events import (
     AdviceDismissed,
+    ChannelOpened,
     ConcessionGranted,
+    ConcessionStatusChanged,
+    ConstraintNoted,
     DeadlineSet,
     DeadlineStatusChanged,
     DemandRecorded,
@@ -26,14 +29,18 @@ from talkdown.domain.events import (
     IncidentClosed,
     IncidentOpened,
     IntelItemAdded,
+    MediaEventRecorded,
     NoteAdded,
     PartyAdded,
     PromiseMade,
     PromiseStatusChanged,
+    StakeholderAdded,
+    SupportStated,
     UtteranceLogged,
 )
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState
+from talkdown.services.diplomatic import stakeholders as stakeholders_of
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,9 @@ class TimelineRow:
     text: str
 
 
-def _describe(env: Envelope, names: dict[str, str], zone: tzinfo | None) -> tuple[str, str]:
+def _describe(
+    env: Envelope, names: dict[str, str], zone: tzinfo | None, stakeholders: dict[str, str]
+) -> tuple[str, str]:
     """(who, what) for one event, a time in it on ``zone``'s clock; unknown kinds fall back to their field values."""
     p = env.payload
     match p:
@@ -65,13 +74,16 @@ def _describe(env: Envelope, names: dict[str, str], zone: tzinfo | None) -> tupl
         case DeadlineSet():
             return "", f"Deadline {p.deadline_id} due {labelled(p.due_at, zone, '%H:%M')}: {p.description}"
         case DeadlineStatusChanged():
-            return "", f"Deadline {p.deadline_id} {p.status.value.replace('_', ' ')}"
+            due = f", now due {labelled(p.new_due_at, zone, '%H:%M')}" if p.new_due_at else ""
+            return "", _because(f"Deadline {p.deadline_id} {p.status.value.replace('_', ' ')}{due}", p.reason)
         case PromiseMade():
             return "", f"Promise {p.promise_id}: {p.what} (for: {p.in_exchange_for or 'nothing logged'})"
         case PromiseStatusChanged():
-            return "", f"Promise {p.promise_id} {p.status.value}"
+            return "", _because(f"Promise {p.promise_id} {p.status.value}", p.reason)
         case ConcessionGranted():
             return "", f"Concession {p.concession_id}: {p.what} (for: {p.in_exchange_for or 'nothing logged'})"
+        case ConcessionStatusChanged():
+            return "", _because(f"Concession {p.concession_id} {p.status.value}", p.reason)
         case HostageRecorded():
             return "", f"Hostage {p.alias}: {p.condition.value}"
         case HostageConditionChanged():
@@ -88,15 +100,39 @@ def _describe(env: Envelope, names: dict[str, str], zone: tzinfo | None) -> tupl
             return "", f"Retraction of seq {p.ref_seq}: {p.reason}"
         case AdviceDismissed():
             return "", f"Advice {p.advice_id} dismissed: {p.reason}"
+        case StakeholderAdded():
+            return "", "Stakeholder " + _joined(p.name, p.stakeholder_kind.value.replace("_", " "), p.country, p.stance)
+        case ChannelOpened():
+            parties = ", ".join(stakeholders.get(s, s) for s in p.stakeholder_ids)
+            kind = p.channel_kind.value.replace("_", "-")
+            return "", f"Channel ({kind}): {p.description}" + (f" (with {parties})" if parties else "")
+        case ConstraintNoted():
+            return "", f"{'Legal' if p.legal else 'Policy'} constraint: {p.description}"
+        case MediaEventRecorded():
+            return "", f"Media, {p.outlet} ({p.tone.value}, reach {p.reach} of 5): {p.description}"
+        case SupportStated():
+            return "", f"Statement by {p.by} ({p.tone.value}): {p.description}"
     fields = p.model_dump(mode="json", exclude={"kind"})
     return "", "; ".join(f"{k}: {v}" for k, v in fields.items() if v not in ("", None, [], {}))
+
+
+def _because(what: str, reason: str) -> str:
+    """A status change with the reason the log keeps: a correction's reason is required, and the report left it
+    out (and an extension's new time), so the row said "Promise r1 broken" with no why."""
+    return f"{what}: {reason.strip()}" if reason.strip() else what
+
+
+def _joined(name: str, *details: str) -> str:
+    shown = [d for d in details if d]
+    return f"{name} ({', '.join(shown)})" if shown else name
 
 
 def timeline_rows(envelopes: Iterable[Envelope], state: IncidentState, zone: tzinfo | None) -> list[TimelineRow]:
     """One row per event; ``zone`` is the report's clock (``None``: this computer's)."""
     names = {pid: party.name for pid, party in state.parties.items()}
+    stakeholders = {sid: event.name for sid, event in stakeholders_of(state).items()}  # a channel's "with"
     rows = []
     for env in envelopes:
-        who, text = _describe(env, names, zone)
+        who, text = _describe(env, names, zone, stakeholders)
         rows.append(TimelineRow(env.seq, env.at, env.kind.replace("_", " "), who, text))
     return rows
