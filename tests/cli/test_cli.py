@@ -37,6 +37,7 @@ def td(tmp_path: Path):  # type: ignore[no-untyped-def]
             assert ran.returncode == 0, ran.stderr
         return ran
 
+    run.env = env  # type: ignore[attr-defined]
     return run
 
 
@@ -63,6 +64,20 @@ def test_a_scribe_records_an_incident_and_the_board_and_verify_show_it(td) -> No
     assert json.loads(td("head", incident, "--json").stdout)["seq"] == 10
     listed = json.loads(td("incident", "list", "--json").stdout)
     assert [i["incident_id"] for i in listed] == [incident]
+
+
+def test_the_board_shows_the_diplomatic_track_where_it_is_used(td) -> None:  # type: ignore[no-untyped-def]
+    # Stakeholders, channels and statements fed the metrics but showed nowhere: not on the board, not in --json.
+    incident = td("incident", "new", "Embassy", "--type", "diplomatic_state").stdout.strip()
+    assert "Diplomatic track" not in td("incident", "show", incident).stdout  # no entry, no empty table
+    td("diplomatic", "stakeholder", incident, "ICRC", "--kind", "intermediary", "--stance", "mediating")
+    td("diplomatic", "channel", incident, "Geneva [b]talks[/b]", "--kind", "back_channel", "--with", "icrc")
+    shown = talkdown("incident", "show", incident, env={**td.env, "COLUMNS": "200"}).stdout
+    assert "Diplomatic track" in shown and "Stakeholder ICRC (intermediary, mediating)" in shown
+    assert "Channel (back-channel): Geneva [b]talks[/b] (with ICRC)" in shown  # typed text shown as typed
+    board = json.loads(td("incident", "show", incident, "--json").stdout)
+    assert [(e["seq"], e["kind"]) for e in board["diplomatic"]] == [(2, "stakeholder_added"), (3, "channel_opened")]
+    assert board["diplomatic"][1]["stakeholder_ids"] == [board["diplomatic"][0]["stakeholder_id"]]
 
 
 def test_typed_text_that_looks_like_rich_markup_is_shown_as_typed(td) -> None:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from rich.text import Text
 from talkdown.domain.display_time import labelled, shown, zone_label
 from talkdown.domain.enums import DeadlineStatus
 from talkdown.domain.state import IncidentState
+from talkdown.services.report_timeline import diplomatic_track
 
 
 def time_left(due_at: datetime, now: datetime) -> str:
@@ -78,7 +79,13 @@ def render_board(
         text = Text(utt.text, style="strike" if utt.retracted else "")
         exchanges.add_row(str(utt.seq), shown(utt.when, zone), Text(_party_name(state, utt.speaker)), text)
 
-    console.print(Group(parties, demands, deadlines, ledger, hostages, intel, exchanges))
+    tables: list[Table] = [parties, demands, deadlines, ledger, hostages, intel]
+    if state.diplomatic:  # only where the track is used: most incidents have none
+        track = Table("seq", "time", "entry", title="Diplomatic track", expand=True)
+        for row in diplomatic_track(state, zone):
+            track.add_row(str(row.seq), shown(row.at, zone), Text(row.text))
+        tables.append(track)
+    console.print(Group(*tables, exchanges))
 
 
 def board_json(state: IncidentState, *, now: datetime) -> dict[str, Any]:
@@ -133,6 +140,7 @@ def board_json(state: IncidentState, *, now: datetime) -> dict[str, Any]:
             for i in state.intel.values()
         ],
         "notes": [{"seq": n.seq, "kind": n.note_kind.value, "text": n.text} for n in state.notes],
+        "diplomatic": [{"seq": r.seq, "at": r.at, **r.event.model_dump(mode="json")} for r in state.diplomatic],
         "utterances": [
             {
                 "seq": u.seq,

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from talkdown.domain.display_time import labelled
 from talkdown.domain.events import (
     AdviceDismissed,
+    AnyEvent,
     ChannelOpened,
     ConcessionGranted,
     ConcessionStatusChanged,
@@ -52,11 +53,8 @@ class TimelineRow:
     text: str
 
 
-def _describe(
-    env: Envelope, names: dict[str, str], zone: tzinfo | None, stakeholders: dict[str, str]
-) -> tuple[str, str]:
+def _describe(p: AnyEvent, names: dict[str, str], zone: tzinfo | None, stakeholders: dict[str, str]) -> tuple[str, str]:
     """(who, what) for one event, a time in it on ``zone``'s clock; unknown kinds fall back to their field values."""
-    p = env.payload
     match p:
         case UtteranceLogged():
             return names.get(p.speaker, p.speaker), p.text
@@ -133,6 +131,15 @@ def timeline_rows(envelopes: Iterable[Envelope], state: IncidentState, zone: tzi
     stakeholders = {sid: event.name for sid, event in stakeholders_of(state).items()}  # a channel's "with"
     rows = []
     for env in envelopes:
-        who, text = _describe(env, names, zone, stakeholders)
+        who, text = _describe(env.payload, names, zone, stakeholders)
         rows.append(TimelineRow(env.seq, env.at, env.kind.replace("_", " "), who, text))
     return rows
+
+
+def diplomatic_track(state: IncidentState, zone: tzinfo | None) -> list[TimelineRow]:
+    """The diplomatic entries alone, worded as in the timeline, for the boards (CLI and console)."""
+    stakeholders = {sid: event.name for sid, event in stakeholders_of(state).items()}
+    return [
+        TimelineRow(r.seq, r.at, r.event.kind.replace("_", " "), "", _describe(r.event, {}, zone, stakeholders)[1])
+        for r in state.diplomatic
+    ]
