@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from talkdown.domain.enums import HostageCondition, IncidentType
-from talkdown.services import entries, incidents
+from talkdown.domain.enums import ChannelKind, HostageCondition, IncidentType, StakeholderKind
+from talkdown.services import diplomatic, entries, incidents
 from talkdown.services.accounts import AccountRole as R
 from talkdown.web.rendering import sparkline
 from tests.web.conftest import Console
@@ -58,3 +58,21 @@ def test_a_state_level_board_and_its_report_show_the_diplomatic_metrics(console:
     assert "are left out" not in page
     report = console.client(R.TEAM_LEADER).get(f"/incidents/{incident_id}/report").text
     assert "<td>Diplomatic Relations Impact</td>" in report and "are left out" not in report
+
+
+def test_the_board_shows_the_diplomatic_track_escaped_and_hides_the_panel_while_it_is_empty(console: Console) -> None:
+    # The entries fed these metrics but the board never showed them.
+    incident_id = incidents.open_incident(console.app, title="Embassy", incident_type=IncidentType.DIPLOMATIC_STATE)
+    observer = console.client(R.OBSERVER)
+    empty = observer.get(f"/incidents/{incident_id}").text
+    assert '<section id="panel-diplomatic" class="panel" aria-labelledby="h-diplomatic" hidden>' in empty
+    diplomatic.add_stakeholder(console.app, incident_id, name="<b>ICRC</b>", kind=StakeholderKind.INTERMEDIARY)
+    diplomatic.open_channel(
+        console.app, incident_id, kind=ChannelKind.BACK_CHANNEL, description="Geneva", with_=["<b>ICRC</b>"]
+    )
+    page = observer.get(f"/incidents/{incident_id}").text
+    panel = page[page.index('id="panel-diplomatic"') :]
+    panel = panel[: panel.index("</section>")]
+    assert " hidden" not in panel.split(">", 1)[0]
+    assert "Stakeholder &lt;b&gt;ICRC&lt;/b&gt; (intermediary)" in panel and "<b>ICRC" not in panel
+    assert "Channel (back-channel): Geneva (with &lt;b&gt;ICRC&lt;/b&gt;)" in panel

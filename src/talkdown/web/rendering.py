@@ -26,13 +26,14 @@ from talkdown.domain.enums import DemandCategory, DemandStatus, HostageCondition
 from talkdown.domain.log import format_time
 from talkdown.domain.state import IncidentState, Utterance
 from talkdown.services.live import Board
+from talkdown.services.report_timeline import diplomatic_track
 
 HERE = Path(__file__).parent
 # Families shown as chips on a line, in this order; labels meaning "nothing found" are left out.
 CHIP_FAMILIES = ("talkdown_cue", "talkdown_avoid", "talkdown_skill", "change_talk", "hostility", "outburst")
 QUIET_LABELS = frozenset({"none", "other", "other_avoid", "neutral", "not_hostile"})
 EVIDENCE_FAMILIES = frozenset({"talkdown_cue", "talkdown_avoid", "talkdown_skill"})
-PANELS = ("status", "speakers", "ledger", "hostages", "intel", "advice", "stairway", "metrics", "roster")
+PANELS = ("status", "speakers", "ledger", "hostages", "intel", "diplomatic", "advice", "stairway", "metrics", "roster")
 
 
 _SPEAKER_ORDER = {Role.SUBJECT: 0, Role.PRIMARY: 1, Role.SECONDARY: 2, Role.INTERMEDIARY: 3}
@@ -195,6 +196,7 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
         metric_line=metric_line,
         speakers=speakers,
         rests_on_uncertain=rests_on_uncertain,
+        diplomatic_track=lambda state: diplomatic_track(state, zone),
     )
     env.globals.update(  # the choices the board's forms offer
         outcomes=[o.value for o in Outcome],  # the case library's outcomes, offered when closing
