@@ -80,6 +80,25 @@ def test_the_board_shows_the_diplomatic_track_where_it_is_used(td) -> None:  # t
     assert board["diplomatic"][1]["stakeholder_ids"] == [board["diplomatic"][0]["stakeholder_id"]]
 
 
+def test_no_help_text_has_brackets_that_rich_would_swallow() -> None:
+    # `train run --help` showed "compare with your earlier sessions ." : Rich read "[default: your account
+    # name]" as a markup tag and dropped it.
+    from typer.main import get_command
+
+    from talkdown.cli.main import app
+
+    def helps(command, path):  # type: ignore[no-untyped-def]
+        yield path, command.help or ""
+        for param in command.params:
+            yield f"{path} {param.name}", getattr(param, "help", None) or ""
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from helps(sub, f"{path} {name}")
+
+    texts = list(helps(get_command(app), "talkdown"))
+    assert len(texts) > 100
+    assert [(where, text) for where, text in texts if "[" in text.replace("\\[", "")] == []
+
+
 def test_typed_text_that_looks_like_rich_markup_is_shown_as_typed(td) -> None:  # type: ignore[no-untyped-def]
     # "[/]" in a subject's words crashed the board, the list, advice and analysis with MarkupError; "[red]" restyled.
     incident = td("incident", "new", "Siege [/] at [red]Main", "--type", "barricade").stdout.strip()

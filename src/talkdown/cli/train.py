@@ -74,7 +74,7 @@ def run_command(
     seed: int = typer.Option(0, "--seed", help="Seed for the subject's wording; same seed and lines, same session."),
     script: Path | None = typer.Option(None, "--script", help="Read the trainee's lines from this file."),
     trainee: str | None = typer.Option(
-        None, "--trainee", help="Your name, to compare with your earlier sessions [default: your account name]."
+        None, "--trainee", help="Your name, to compare with your earlier sessions (default: your account name)."
     ),
     llm_url: str | None = LLM_URL,
     as_json: bool = JSON_OPTION,
@@ -252,7 +252,7 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
 
 def _print_summary(session_id: str) -> None:
     d = train.get_debrief(STATE.app(), session_id, compare=False)  # the summary shows no earlier sessions
-    console.print(f"\n[bold]Outcome:[/] {d.outcome}. {escape(d.outcome_reason)}")
+    console.print(f"\n[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
     console.print(
         f"Highest stairway step: {d.highest_stage}; an active-listening skill in {d.listening_rate:.0%} of your turns."
     )
@@ -312,7 +312,7 @@ def debrief_command(
         echo_json(d.to_dict())
         return
     console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)} · {d.turns} exchanges")
-    console.print(f"[bold]Outcome:[/] {d.outcome}. {escape(d.outcome_reason)}")
+    console.print(f"[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
     console.print(f"Highest step: {d.highest_stage}; an active-listening skill in {d.listening_rate:.0%} of turns.")
     if d.stairway:
         console.print("Step after each of your lines: " + ", ".join(f"{seq} {stage}" for seq, stage in d.stairway))
