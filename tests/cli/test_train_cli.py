@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -295,7 +296,9 @@ def test_the_terminal_debrief_shows_the_stairway_the_release_and_whole_behaviour
     assert "Released: Mr. Okafor" in text  # in the JSON and HTML only, before
     assert f"{debrief['stairway'][-1][0]} {debrief['stairway'][-1][1]}" in text  # the step after each line
     third_line = debrief["stairway"][2][0]  # he set the deadline in his reply to it ('Seq 14: he set', before)
-    assert debrief["deadlines"][0].startswith(f"After your line at seq {third_line}, he set a deadline")
+    assert re.match(
+        rf"After your line at seq {third_line}, he set a deadline, due in \d+ more exchanges: ", debrief["deadlines"][0]
+    )
     flagged = {a["doctrine_id"] for a in debrief["avoid"]}
     cells = "".join(row.split("│")[3].strip() for row in text.splitlines() if row.count("│") == 5)
     assert all(doctrine_id in cells for doctrine_id in flagged), (flagged, cells)  # not 'premature_problem_so…'

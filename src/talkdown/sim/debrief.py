@@ -191,8 +191,8 @@ def _deadlines(scenario: Scenario, steps: list[Step]) -> tuple[str, ...]:
             # His reply, not the trainee's line (step.trainee.seq), is where he set it: say which is which.
             if effect.kind == "deadline_stated":
                 out.append(
-                    f"After your line at seq {step.trainee.seq}, he set a deadline ({effect.turns} exchanges): "
-                    f'"{effect.value}"'
+                    f"After your line at seq {step.trainee.seq}, he set a deadline, due in {effect.turns} more "
+                    f'exchanges: "{effect.value}"'
                 )
             elif effect.kind == "deadline_passed":
                 how = "passed quietly (progress)" if effect.value == "quiet" else "was acted on"
