@@ -17,6 +17,7 @@ from talkdown.domain.clock import FixedClock
 from talkdown.errors import TalkdownError
 from talkdown.services.demo import load_demo
 from talkdown.services.wiring import App
+from tests.cli.in_process import talkdown
 
 pytestmark = pytest.mark.integration
 
@@ -81,3 +82,32 @@ def test_metrics_and_report_render_the_seven_metrics_and_a_self_contained_page(d
     assert written.exit_code == 0, written.output
     page = out.read_text(encoding="utf-8")
     assert "Advice given and what was done with it" in page and "http://" not in page and "https://" not in page
+
+
+@pytest.mark.slow
+def test_report_without_a_file_on_a_terminal_asks_for_one_and_goes_to_a_pipe_as_html(tmp_path: Path) -> None:
+    # On a terminal the page (100 KB of HTML and base64 charts) scrolled past; redirected, it is the page.
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    incident = talkdown("incident", "new", "Elm St", env=same_data).stdout.strip()
+    leader, follower = pty.openpty()
+    with os.fdopen(leader, "rb", buffering=0) as terminal:
+        proc = subprocess.run([sys.executable, "-m", "talkdown", "report", incident], env=env, stdout=follower,
+                              stderr=subprocess.PIPE, text=True, timeout=120)  # fmt: skip
+        os.close(follower)
+        shown = b""
+        try:
+            while chunk := terminal.read(4096):
+                shown += chunk
+        except OSError:  # EIO once the terminal's other end is closed and read empty
+            pass
+    assert proc.returncode == 2 and "--html FILE" in proc.stderr and "> report.html" in proc.stderr
+    assert b"<html" not in shown
+    piped = talkdown("report", incident, env=same_data)  # stdout is no terminal here: the page, for a redirect
+    assert piped.returncode == 0 and piped.stdout.startswith("<!DOCTYPE html>"), piped.stderr

@@ -7,6 +7,7 @@ default (the pattern of click-default-group, without the dependency).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,15 @@ def report(
     html: Path | None = typer.Option(None, "--html", help="Write the report as one self-contained HTML file."),
     policy: Path | None = POLICY,
 ) -> None:
-    """After-action report: timeline, stairway, skills, ledger, advice, metrics charts, chain head, lessons."""
+    """After-action report: timeline, stairway, skills, ledger, advice, metrics charts, chain head, lessons.
+
+    Without --pdf or --html the HTML page goes to stdout, for a pipe or a redirect (> report.html)."""
+    if html is None and pdf is None and sys.stdout.isatty():
+        # On a terminal the page was 100 KB of HTML and base64 charts scrolling past: nobody reads a report so.
+        raise typer.BadParameter(
+            "the report is an HTML page: give --pdf FILE or --html FILE, or redirect it (> report.html)",
+            param_hint="--pdf / --html",
+        )
     built = build_report(STATE.app(), incident, policy_file=policy)
     page = render_html(built)
     if html is None and pdf is None:
