@@ -64,6 +64,8 @@ def test_a_scribe_records_an_incident_and_the_board_and_verify_show_it(td) -> No
     assert json.loads(td("head", incident, "--json").stdout)["seq"] == 10
     listed = json.loads(td("incident", "list", "--json").stdout)
     assert [i["incident_id"] for i in listed] == [incident]
+    td("incident", "close", incident, "--outcome", "negotiated_surrender")
+    assert [r["status"] for r in json.loads(td("incident", "list", "--json").stdout)] == ["closed"]
 
 
 def test_the_board_shows_the_diplomatic_track_where_it_is_used(td) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from talkdown.domain.enums import IncidentType
 from talkdown.services import incidents, live, verify
 from talkdown.services.accounts import AccountRole as R
 from tests.web.conftest import Console
@@ -110,6 +111,19 @@ def test_opening_an_incident_records_the_user_as_actor(console: Console) -> None
     assert response.status_code == 201
     env = live.events_after(console.app, response.json()["id"], 0)[0]
     assert env.actor == "user:scribe" and isinstance(env.at, datetime)
+
+
+def test_the_incident_lists_say_which_incidents_are_open_or_closed(console: Console) -> None:
+    # The CLI list, the API and the console's list showed no status: a closed incident looked like a live one.
+    leader = console.client(R.TEAM_LEADER)
+    ended, other = (incidents.open_incident(console.app, title=t, incident_type=IncidentType.HIJACKING) for t in "AB")
+    incidents.close_incident(console.app, ended, outcome="negotiated_surrender")
+    incidents.close_incident(console.app, other, outcome="negotiated_surrender")
+    incidents.reopen_incident(console.app, other, reason="he called back")
+    listed = {r["incident_id"]: r["status"] for r in leader.get("/api/incidents").json()}
+    assert (listed[ended], listed[other], listed[console.incident_id]) == ("closed", "open", "open")
+    page = leader.get("/incidents").text
+    assert '<td class="status-closed">closed</td>' in page and '<td class="status-open">open</td>' in page
 
 
 def test_the_board_offers_every_export_its_role_may_take_and_each_link_works(console: Console) -> None:

@@ -45,6 +45,7 @@ def list_(json_out: bool = JSON_OPTION) -> None:
                     "title": r.title,
                     "incident_type": r.incident_type,
                     "mode": r.mode,
+                    "status": r.status,
                     "opened_at": r.opened_at.isoformat(),
                     "events": r.events,
                 }
@@ -55,11 +56,11 @@ def list_(json_out: bool = JSON_OPTION) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table("id", "opened", "type", "mode", "events", "title", title="Incidents")
+    table = Table("id", "opened", "type", "mode", "status", "events", "title", title="Incidents")
     zone = STATE.settings().display_zone
     for r in rows:
         opened = labelled(r.opened_at, zone, "%Y-%m-%d %H:%M")
-        table.add_row(r.incident_id, opened, r.incident_type, r.mode, str(r.events), Text(r.title))
+        table.add_row(r.incident_id, opened, r.incident_type, r.mode, r.status, str(r.events), Text(r.title))
     console.print(table)
 
 

@@ -22,6 +22,8 @@ class IncidentSummary:
     mode: str
     opened_at: datetime
     events: int
+    status: str = "open"
+    """"open" or "closed" (by the latest close or reopen)."""
 
 
 def open_incident(
@@ -62,12 +64,15 @@ def resolve_incident_id(app: App, ref: str) -> str:
 
 def list_incidents(app: App) -> list[IncidentSummary]:
     out = []
+    closed = app.store.closed()
     for env, head in app.store.openings():
         opened = env.payload
         assert isinstance(opened, IncidentOpened)  # noqa: S101  # decide() guarantees seq 1 opens the incident
-        out.append(
-            IncidentSummary(env.incident_id, opened.title, opened.incident_type.value, opened.mode.value, env.at, head)
+        status = "closed" if env.incident_id in closed else "open"
+        summary = IncidentSummary(
+            env.incident_id, opened.title, opened.incident_type.value, opened.mode.value, env.at, head, status
         )
+        out.append(summary)
     return out
 
 

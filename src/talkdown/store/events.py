@@ -206,6 +206,18 @@ class EventStore:
             rows = list(conn.execute(query))
         return [(_parse(StoredRow(r.incident_id, r.seq, r.body, r.hash)), int(r.head)) for r in rows]
 
+    def closed(self) -> set[str]:
+        """The incidents whose latest close or reopen is a close: an incident list shows which are still open
+        without folding every log (the two kinds are rare, so every one of them is read)."""
+        query = (
+            select(events.c.incident_id, events.c.kind)
+            .where(events.c.kind.in_(("incident_closed", "incident_reopened")))
+            .order_by(events.c.incident_id, events.c.seq)
+        )
+        with self._reader().connect() as conn:
+            latest = {r.incident_id: r.kind for r in conn.execute(query)}
+        return {incident for incident, kind in latest.items() if kind == "incident_closed"}
+
     def import_envelopes(self, envelopes: Sequence[Envelope]) -> None:
         """Store an already-sealed log (a restored export) in one transaction; never over an existing one."""
         if not envelopes:

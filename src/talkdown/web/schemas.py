@@ -227,6 +227,7 @@ class IncidentOut(BaseModel):
     mode: str
     opened_at: datetime
     events: int
+    status: str
 
 
 class VerifyOut(BaseModel):
