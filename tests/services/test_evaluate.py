@@ -327,3 +327,35 @@ def test_a_folder_is_scored_as_the_conversation_files_under_it(tmp_path: Path, r
     with pytest.raises(TalkdownError) as err:
         conversation_files([tmp_path / "empty"])
     assert err.value.code == "TD121"
+
+
+class _Watched:
+    """An analyser that notes how far the bar claimed to be each time a batch reaches it."""
+
+    name: ClassVar[str] = "emotion"
+    version: ClassVar[str] = "1"
+    requires: ClassVar[frozenset[str]] = frozenset()
+    produces: ClassVar[frozenset[str]] = frozenset({"ekman"})
+
+    def __init__(self, bar: _Bytes) -> None:
+        self.bar = bar
+        self.seen: list[int] = []
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        self.seen.append(self.bar.done)
+        return ()
+
+
+def test_the_bar_counts_a_batch_as_done_only_once_it_is_scored(tmp_path: Path) -> None:
+    # The file fits in one batch, so it was read whole before the analysers started: the bar stood at 100 %
+    # with nothing left to wait for while every turn was still to be analysed.
+    path = _write(tmp_path, LINES)
+    bar = _Bytes()
+    watched = _Watched(bar)
+    evaluate_files([path], pipeline=Pipeline([watched]), progress=bar)
+    assert watched.seen and set(watched.seen) == {0}
+    assert bar.done == bar.total == path.stat().st_size
+    bar, lines = _Bytes(), [_conv(f"t-{i}", (S, "ok", {"ekman": ["neutral"]})) for i in range(4)]
+    watched = _Watched(bar)
+    evaluate_files([_write(tmp_path, lines, "four.jsonl")], pipeline=Pipeline([watched]), progress=bar, batch_size=2)
+    assert watched.seen[0] == 0 and 0 < watched.seen[-1] < bar.total == bar.done  # the second batch: half done

@@ -44,7 +44,7 @@ class AsSide(StrEnum):
 
 
 class _RichProgress:
-    """The services ``Progress`` port drawn as a Rich bar on stderr (bytes read of all input files)."""
+    """The services ``Progress`` port drawn as a Rich bar on stderr (bytes of the input files scored so far)."""
 
     def __init__(self, console: Console) -> None:
         self._bar = Progress(

@@ -49,7 +49,7 @@ SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "par
 
 
 class Progress(Protocol):
-    """Long-job progress, in bytes of input read (the CLI draws it with Rich; tests pass nothing)."""
+    """Long-job progress, in bytes of input whose turns are scored (the CLI draws it with Rich; tests pass none)."""
 
     def start(self, total: int) -> None: ...
     def advance(self, n: int) -> None: ...
@@ -380,8 +380,8 @@ def evaluate_files(
         from talkdown.analysis.registry import default_pipeline  # deferred: loads every analyser module
 
         pipeline = default_pipeline(on_error="raise")
-    if progress is not None:
-        progress.start(sum(p.stat().st_size for p in paths if p.is_file()))
+    read = _Scored(progress)
+    read.start(sum(p.stat().st_size for p in paths if p.is_file()))
     tallies: dict[str, _Tally] = {}
     skipped: set[str] = set()
     subsets: dict[frozenset[str], Pipeline] = {}
@@ -397,9 +397,10 @@ def evaluate_files(
             for fam, gold in item.gold.items():
                 tallies.setdefault(fam, _Tally()).add(gold, FAMILIES[fam].predict(anns))
         batch.clear()
+        read.release()
 
     for path in paths:
-        for lineno, conv in _conversations(path, progress):
+        for lineno, conv in _conversations(path, read):
             conversations += 1
             turns += len(conv["turns"])
             skipped |= _unscorable(conv)
@@ -408,8 +409,33 @@ def evaluate_files(
                 flush()
     if batch:
         flush()
+    read.release()
     families = {f: tallies[f].score(FAMILIES[f].labels) for f in FAMILIES if f in tallies}
     return EvalReport(families=families, conversations=conversations, turns=turns, skipped=tuple(sorted(skipped)))
+
+
+class _Scored:
+    """The bytes read, passed on to the bar only once the batch holding their turns has been scored.
+
+    Reading runs a batch (512 turns) ahead of the analysers, and a file of fewer labelled turns is read whole
+    before any is analysed: a bar fed as the bytes were read stood at 100 %, "0:00:00" left, for the whole run.
+    """
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._pending = 0
+
+    def start(self, total: int) -> None:
+        if self._progress is not None:
+            self._progress.start(total)
+
+    def advance(self, n: int) -> None:
+        self._pending += n
+
+    def release(self) -> None:
+        if self._progress is not None and self._pending:
+            self._progress.advance(self._pending)
+        self._pending = 0
 
 
 def _unscorable(conv: dict[str, Any]) -> set[str]:
