@@ -359,3 +359,18 @@ def test_the_bar_counts_a_batch_as_done_only_once_it_is_scored(tmp_path: Path) -
     watched = _Watched(bar)
     evaluate_files([_write(tmp_path, lines, "four.jsonl")], pipeline=Pipeline([watched]), progress=bar, batch_size=2)
     assert watched.seen[0] == 0 and 0 < watched.seen[-1] < bar.total == bar.done  # the second batch: half done
+
+
+def test_a_quoted_glob_is_scored_as_the_files_it_matches_and_a_file_named_twice_once(
+    tmp_path: Path, report: EvalReport
+) -> None:
+    # TD121 tells the user to give "files, folders or quoted globs", but eval read a glob as a file name (TD107).
+    (tmp_path / "in" / "more").mkdir(parents=True)
+    first = _write(tmp_path / "in", LINES[:1], "a.jsonl")
+    _write(tmp_path / "in" / "more", LINES[1:], "b.jsonl")
+    files = conversation_files([tmp_path / "in" / "**" / "*.jsonl", first, tmp_path / "in"])
+    assert files == [first, tmp_path / "in" / "more" / "b.jsonl"]
+    assert evaluate_files(files, pipeline=_pipeline()).to_json() == report.to_json()
+    with pytest.raises(TalkdownError) as err:
+        conversation_files([tmp_path / "in" / "*.csv"])
+    assert (err.value.code, err.value.fields["pattern"]) == ("TD121", str(tmp_path / "in" / "*.csv"))

@@ -68,7 +68,8 @@ class _RichProgress:
 
 def eval_command(
     files: list[Path] = typer.Argument(
-        ..., help="Conversation JSONL files (the ../shared/data format; .jsonl.gz too), or folders of them."
+        ...,
+        help="Conversation JSONL files (the ../shared/data format; .jsonl.gz too), folders of them, or quoted globs.",
     ),
     json_out: bool = json_option("Print one JSON object on stdout instead of tables."),
     window: int = typer.Option(WINDOW, "--window", min=0, help="Earlier turns given to each turn as context."),

@@ -29,6 +29,7 @@ Public families talkdown has no analyser for map from talkdown's own labels; the
 
 from __future__ import annotations
 
+import glob
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -352,19 +353,30 @@ _CONVERSATION_FILES = (".jsonl", ".ndjson")
 which ``talkdown analyze``'s one-line path, through this module, does not need."""
 
 
+_GLOB_MAGIC = frozenset("*?[")
+
+
 def conversation_files(paths: Sequence[Path]) -> list[Path]:
     """The files to score: each file as given; for a folder, every ``.jsonl``/``.ndjson`` (or ``.gz`` of one)
-    under it, sorted. A folder holding none is TD121, not an empty report."""
+    under it, sorted; for a quoted glob (``'data/*/dev.jsonl'``, ``**`` too), the files it matches, sorted. A
+    folder or glob that yields none is TD121, not an empty report; a file named twice (a folder and a file in
+    it) is scored once. A plain name that does not exist stays, for the reader's TD107 "no such file"."""
     found: list[Path] = []
     for path in paths:
-        if not path.is_dir():
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in _CONVERSATION_FILES)
+        elif not path.exists() and _GLOB_MAGIC & set(str(path)):
+            inside = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
+        else:
             found.append(path)
             continue
-        inside = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in _CONVERSATION_FILES)
         if not inside:
             raise TalkdownError("TD121", pattern=str(path))
         found.extend(inside)
-    return found
+    once: dict[Path, Path] = {}
+    for path in found:
+        once.setdefault(path.resolve(), path)
+    return list(once.values())
 
 
 def evaluate_files(
