@@ -19,7 +19,7 @@ from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.domain.annotations import Annotation, Span
 from talkdown.errors import TalkdownError
-from talkdown.services.evaluate import EvalReport, conversation_files, evaluate_files
+from talkdown.services.evaluate import EvalReport, conversation_files, evaluate_files, read_context
 
 
 def _ann(name: str, family: str, label: str) -> Annotation:
@@ -374,3 +374,32 @@ def test_a_quoted_glob_is_scored_as_the_files_it_matches_and_a_file_named_twice_
     with pytest.raises(TalkdownError) as err:
         conversation_files([tmp_path / "in" / "*.csv"])
     assert (err.value.code, err.value.fields["pattern"]) == ("TD121", str(tmp_path / "in" / "*.csv"))
+
+
+@pytest.mark.parametrize("name", ["ctx.jsonl", "ctx.JSONL", "ctx.ndjson", "ctx.jsonl.gz"])
+def test_a_context_file_in_the_conversation_format_gives_its_last_conversations_turns(
+    tmp_path: Path, name: str
+) -> None:
+    # Only a lower-case '.jsonl' was read as conversations: '.JSONL' and '.ndjson' (which eval reads) became one
+    # turn of raw JSON per line, silently, and a '.jsonl.gz' failed as text that is not UTF-8.
+    body = ("\n".join(LINES) + "\n\n").encode()
+    (tmp_path / name).write_bytes(gzip.compress(body) if name.endswith(".gz") else body)
+    turns = read_context(tmp_path / name)
+    assert [(t.side, t.text) for t in turns] == [("negotiator", "You should leave"), ("subject", "ok")]
+
+
+def test_a_broken_context_line_is_named_by_its_own_number_not_the_files_last(tmp_path: Path) -> None:
+    path = _write(tmp_path, [LINES[0], "{oops", "", ""], "ctx.jsonl")
+    with pytest.raises(TalkdownError) as err:
+        read_context(path)
+    assert (err.value.code, err.value.fields["line"]) == ("TD101", 2)
+
+
+def test_a_text_context_file_gives_one_turn_a_line_with_its_side_when_prefixed(tmp_path: Path) -> None:
+    path = tmp_path / "ctx.txt"
+    path.write_bytes(b"\xef\xbb\xbfSubject: nobody listens\r\n\r\nwho is this\r\nnegotiator: I am listening")
+    assert [(t.side, t.text) for t in read_context(path)] == [
+        ("subject", "nobody listens"),
+        ("unknown", "who is this"),
+        ("negotiator", "I am listening"),
+    ]

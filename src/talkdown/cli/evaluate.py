@@ -21,7 +21,6 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from rich.text import Text
 
-from talkdown.analysis.base import Side, Turn
 from talkdown.cli.state import STATE, iso_time, json_option
 from talkdown.domain.clock import SystemClock
 from talkdown.errors import TalkdownError
@@ -32,9 +31,8 @@ from talkdown.services.evaluate import (
     analyze_text,
     conversation_files,
     evaluate_files,
+    read_context,
 )
-
-_SIDE_PREFIXES: tuple[Side, ...] = ("negotiator", "subject", "party")
 
 
 class AsSide(StrEnum):
@@ -126,7 +124,7 @@ def analyze_command(
         from talkdown.services.formats.decoding import decode  # here: the formats are not a one-liner's cost
 
         text = decode(sys.stdin.buffer.read(), file="standard input").rstrip("\n")
-    window = _read_context(context) if context is not None else ()
+    window = read_context(context) if context is not None else ()
     # on the team's wall clock (TALKDOWN_TIMEZONE, else this computer's): "6pm" as the user means it
     said = iso_time(at) if at is not None else SystemClock().now().astimezone(STATE.settings().display_zone)
     result = analyze_text(text, side=as_.value, window=window, fast=fast, at=said)
@@ -140,38 +138,6 @@ def analyze_command(
         typer.echo(json.dumps(doc, ensure_ascii=False))
         return
     _render_analysis(result, Console())
-
-
-def _read_context(path: Path) -> tuple[Turn, ...]:
-    """Earlier turns from a file: JSONL → the turns of its last conversation; text → one turn per line."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TalkdownError("TD107", file=str(path), problem=str(exc)) from exc
-    if path.suffix == ".jsonl":
-        rows = [ln for ln in lines if ln.strip()]
-        try:
-            turns = json.loads(rows[-1])["turns"] if rows else []
-            return tuple(Turn(text=str(t["text"]), side=_side(str(t.get("role", "")))) for t in turns)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise TalkdownError(
-                "TD101", file=str(path), line=len(lines), problem=f"not a conversation ({exc})"
-            ) from exc
-    out = []
-    for line in lines:
-        head, sep, rest = line.partition(":")
-        if sep and head.strip().lower() in _SIDE_PREFIXES:
-            out.append(Turn(text=rest.strip(), side=_side(head.strip().lower())))
-        elif line.strip():
-            out.append(Turn(text=line.strip(), side="unknown"))
-    return tuple(out)
-
-
-def _side(role: str) -> Side:
-    for side in _SIDE_PREFIXES:
-        if role == side:
-            return side
-    return "unknown"
 
 
 def _render_analysis(result: TextAnalysis, out: Console) -> None:

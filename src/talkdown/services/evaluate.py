@@ -462,6 +462,35 @@ def _unscorable(conv: dict[str, Any]) -> set[str]:
 # ---------------------------------------------------------------- one text, for `talkdown analyze`
 
 
+def read_context(path: Path) -> tuple[Turn, ...]:
+    """The earlier turns of ``talkdown analyze --context``: the turns of a conversation file's last conversation,
+    read exactly as ``talkdown eval`` reads it (gzip, BOM, ``.JSONL``/``.ndjson``, errors naming the line), or the
+    lines of a text file, one turn each, with an optional ``subject:``/``negotiator:``/``party:`` prefix.
+
+    A ``.JSONL`` or gzipped file was read as text before: each conversation line became one turn of JSON."""
+    if plain_suffix(path) in _CONVERSATION_FILES:
+        last: tuple[int, dict[str, Any]] | None = None
+        for last in _conversations(path, None):  # noqa: B007  (the loop keeps the last one)
+            pass
+        if last is None:
+            return ()
+        return tuple(turn for turn, _, _ in _in_context(path, *last, window=0))
+    from talkdown.services.formats.decoding import decode  # here: the formats are not a one-liner's cost
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
+    out = []
+    for line in decode(raw, file=str(path)).split("\n"):
+        head, sep, rest = line.partition(":")
+        if sep and head.strip().lower() in SIDES:
+            out.append(Turn(text=rest.strip(), side=SIDES[head.strip().lower()]))
+        elif line.strip():
+            out.append(Turn(text=line.strip(), side="unknown"))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class TextAnalysis:
     """The annotations of one text and which analysers/models produced them."""
