@@ -403,3 +403,16 @@ def test_a_text_context_file_gives_one_turn_a_line_with_its_side_when_prefixed(t
         ("unknown", "who is this"),
         ("negotiator", "I am listening"),
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such_and_no_missing_option_is_suggested(tmp_path: Path, encoding: str) -> None:
+    # Without a BOM, NUL bytes: the message told the user to 'pass --encoding utf-16', which eval has not; with
+    # one, it said 'not valid UTF-8 (byte 0 of the line)'.
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(("\n".join(LINES) + "\n").encode(encoding))
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([path], pipeline=_pipeline())
+    problem = str(err.value.fields["problem"])
+    assert err.value.code == "TD107" and "UTF-16" in problem and "save it as UTF-8" in problem
+    assert "--encoding" not in problem

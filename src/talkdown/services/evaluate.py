@@ -29,6 +29,7 @@ Public families talkdown has no analyser for map from talkdown's own labels; the
 
 from __future__ import annotations
 
+import codecs
 import glob
 import json
 from collections.abc import Callable, Iterator, Sequence
@@ -287,7 +288,7 @@ def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int,
             try:
                 obj = json.loads(raw.decode("utf-8-sig"))  # Windows editors start a file with a BOM
             except ValueError as exc:  # UnicodeDecodeError and json.JSONDecodeError
-                packed = not_text(raw) if lineno == 1 else None
+                packed = _not_utf8_text(raw) if lineno == 1 else None
                 if packed is not None:
                     raise TalkdownError("TD107", file=str(path), problem=packed) from exc
                 if isinstance(exc, UnicodeDecodeError):
@@ -297,6 +298,17 @@ def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int,
             if not isinstance(obj, dict) or not isinstance(obj.get("turns"), list) or not obj["turns"]:
                 raise _bad(path, lineno, "expected a conversation object with a non-empty 'turns' list")
             yield lineno, obj
+
+
+_UTF16_32_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # UTF-32-LE's starts as 16-LE's
+
+
+def _not_utf8_text(first: bytes) -> str | None:
+    """Why a file whose first line is ``first`` is no UTF-8 text at all, or None for a line to report as such.
+    A UTF-16 file (Windows' "Unicode") was "not valid UTF-8 (byte 0 of the line)", which does not say why."""
+    if first.startswith(_UTF16_32_BOMS):
+        return "it is UTF-16 or UTF-32 text; conversation files are UTF-8: save it as UTF-8"
+    return not_text(first)
 
 
 def conversations_in_context(path: Path, *, window: int = WINDOW) -> Iterator[list[tuple[Turn, Context]]]:
