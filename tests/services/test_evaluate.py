@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
+import threading
 import zipfile
 from pathlib import Path
 from typing import ClassVar
@@ -220,7 +222,7 @@ def test_a_zip_archive_is_refused_as_what_it_is(tmp_path: Path) -> None:
 
 
 class _Bytes:
-    def start(self, total: int) -> None:
+    def start(self, total: int | None) -> None:
         self.total, self.done = total, 0
 
     def advance(self, n: int) -> None:
@@ -416,3 +418,20 @@ def test_a_utf16_file_is_named_as_such_and_no_missing_option_is_suggested(tmp_pa
     problem = str(err.value.fields["problem"])
     assert err.value.code == "TD107" and "UTF-16" in problem and "save it as UTF-8" in problem
     assert "--encoding" not in problem
+
+
+def test_a_pipe_is_scored_with_a_bar_of_unknown_size(tmp_path: Path, report: EvalReport) -> None:
+    # talkdown eval <(zcat test.jsonl.gz) or /dev/stdin: the progress read the pipe's position, which it has
+    # not, and the run ended in an internal error (OSError: Illegal seek) before scoring anything.
+    fifo = tmp_path / "piped.jsonl"
+    os.mkfifo(fifo)
+    body = ("\n".join(LINES) + "\n").encode()
+    writer = threading.Thread(target=fifo.write_bytes, args=(body,))
+    writer.start()
+    bar = _Bytes()
+    try:
+        piped = evaluate_files([fifo], pipeline=_pipeline(), progress=bar)
+    finally:
+        writer.join(timeout=10)
+    assert piped.to_json() == report.to_json()
+    assert (bar.total, bar.done) == (None, 0)

@@ -57,8 +57,8 @@ class _RichProgress:
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
         self._bar.stop()
 
-    def start(self, total: int) -> None:
-        self._bar.update(self._task, total=total)
+    def start(self, total: int | None) -> None:
+        self._bar.update(self._task, total=total)  # None (a pipe among the inputs): Rich's pulsing bar
 
     def advance(self, n: int) -> None:
         self._bar.advance(self._task, n)

@@ -51,9 +51,10 @@ SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "par
 
 
 class Progress(Protocol):
-    """Long-job progress, in bytes of input whose turns are scored (the CLI draws it with Rich; tests pass none)."""
+    """Long-job progress, in bytes of input whose turns are scored (the CLI draws it with Rich; tests pass none).
+    ``total`` is None when an input is a pipe (``<(zcat dev.jsonl.gz)``, ``/dev/stdin``): its size is unknown."""
 
-    def start(self, total: int) -> None: ...
+    def start(self, total: int | None) -> None: ...
     def advance(self, n: int) -> None: ...
 
 
@@ -278,10 +279,12 @@ def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int,
     read through as it streams (``services.streams``)."""
     read = 0
     with lines_of(path) as (lines, disk):
+        # a pipe (<(zcat ...), /dev/stdin) has no position: its tell() raised OSError, an internal error
+        advance = progress.advance if progress is not None and disk.seekable() else None
         for lineno, raw in lines:
-            if progress is not None:
+            if advance is not None:
                 done = disk.tell()  # bytes of the file on disk: compressed ones for a .gz
-                progress.advance(done - read)
+                advance(done - read)
                 read = done
             if not raw.strip():
                 continue  # a trailing blank line is harmless; the format has none inside
@@ -405,7 +408,8 @@ def evaluate_files(
 
         pipeline = default_pipeline(on_error="raise")
     read = _Scored(progress)
-    read.start(sum(p.stat().st_size for p in paths if p.is_file()))
+    sizes = [p.stat().st_size if p.is_file() else None for p in paths if p.exists()]
+    read.start(None if None in sizes else sum(s for s in sizes if s is not None))
     tallies: dict[str, _Tally] = {}
     skipped: set[str] = set()
     subsets: dict[frozenset[str], Pipeline] = {}
@@ -449,7 +453,7 @@ class _Scored:
         self._progress = progress
         self._pending = 0
 
-    def start(self, total: int) -> None:
+    def start(self, total: int | None) -> None:
         if self._progress is not None:
             self._progress.start(total)
 
