@@ -61,6 +61,18 @@ def test_eval_table_names_the_family(ekman_file: Path) -> None:
     assert "ekman" in result.stdout and "macro-F1" in result.stdout
 
 
+def test_eval_names_families_it_cannot_score_as_written_even_when_they_look_like_markup(tmp_path: Path) -> None:
+    # The note on stderr went through Rich markup: a family named '[/]' in the file ended the run with an
+    # internal error (MarkupError) instead of the scores.
+    turn = {"idx": 0, "speaker": "s", "role": "subject", "text": "Thanks!", "labels": {"[/]": ["x"], "ekman": ["joy"]}}
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps({"id": "a", "source": "t", "split": "dev", "meta": {}, "turns": [turn]}) + "\n")
+    result = RUNNER.invoke(app, ["eval", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["families"]["ekman"]["n"] == 1
+    assert "not scored (talkdown does not predict them): [/]" in result.stderr
+
+
 def test_eval_malformed_line_raises_a_coded_error_naming_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(_conv("a", "fine", ["neutral"]) + "\n{oops\n", encoding="utf-8")

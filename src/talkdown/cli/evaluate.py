@@ -77,7 +77,9 @@ def eval_command(
     with _RichProgress(err) as progress:
         report = evaluate_files(conversation_files(files), progress=progress, window=window)
     if report.skipped:
-        err.print(f"not scored (talkdown does not predict them): {', '.join(report.skipped)}", style="dim")
+        # markup=False: the names come from the file, and one such as '[/]' raised MarkupError (an internal error)
+        names = ", ".join(report.skipped)
+        err.print(f"not scored (talkdown does not predict them): {names}", style="dim", markup=False, highlight=False)
     if json_out:
         typer.echo(json.dumps(report.to_json(), sort_keys=False))
         return
