@@ -257,6 +257,21 @@ def test_a_malformed_line_is_an_input_error_naming_file_and_line(tmp_path: Path,
     assert problem in str(err.value.fields["problem"])
 
 
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),  # was RecursionError: an internal error
+        (LINES[0].replace('"meta": {}', '"meta": {"n": ' + "9" * 5000 + "}"), "digits"),  # was AssertionError
+    ],
+)
+def test_json_the_decoder_cannot_take_is_an_input_error_on_its_line(tmp_path: Path, bad: str, problem: str) -> None:
+    path = _write(tmp_path, [LINES[0], bad])
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([path], pipeline=_pipeline())
+    assert (err.value.code, err.value.fields["line"]) == ("TD101", 2)
+    assert problem in str(err.value.fields["problem"])
+
+
 def test_invalid_utf8_is_an_input_error_on_its_line(tmp_path: Path) -> None:
     path = tmp_path / "latin1.jsonl"
     path.write_bytes(

@@ -290,14 +290,17 @@ def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int,
                 continue  # a trailing blank line is harmless; the format has none inside
             try:
                 obj = json.loads(raw.decode("utf-8-sig"))  # Windows editors start a file with a BOM
-            except ValueError as exc:  # UnicodeDecodeError and json.JSONDecodeError
+            except RecursionError as exc:  # '[[[[...' thousands deep: the decoder recurses once per level
+                raise _bad(path, lineno, "not valid JSON here (nested too deeply to read)") from exc
+            except ValueError as exc:  # UnicodeDecodeError, json.JSONDecodeError, int() of over 4,300 digits
                 packed = _not_utf8_text(raw) if lineno == 1 else None
                 if packed is not None:
                     raise TalkdownError("TD107", file=str(path), problem=packed) from exc
                 if isinstance(exc, UnicodeDecodeError):
                     raise _bad(path, lineno, f"not valid UTF-8 (byte {exc.start} of the line)") from exc
-                assert isinstance(exc, json.JSONDecodeError)  # noqa: S101  (the only other ValueError here)
-                raise _bad(path, lineno, f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
+                if isinstance(exc, json.JSONDecodeError):
+                    raise _bad(path, lineno, f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
+                raise _bad(path, lineno, f"not readable JSON ({str(exc).partition(':')[0]})") from exc
             if not isinstance(obj, dict) or not isinstance(obj.get("turns"), list) or not obj["turns"]:
                 raise _bad(path, lineno, "expected a conversation object with a non-empty 'turns' list")
             yield lineno, obj
