@@ -141,3 +141,10 @@ def test_analyze_without_at_reads_the_deadline_against_now() -> None:
 def test_analyze_refuses_a_time_without_its_zone() -> None:
     result = RUNNER.invoke(app, ["analyze", "by six", "--at", "2026-11-27T14:00"])
     assert isinstance(result.exception, TalkdownError) and "time zone" in str(result.exception)
+
+
+def test_analyze_refuses_a_text_and_an_incident_together_rather_than_drop_the_text() -> None:
+    # The text was ignored without a word and the incident's log annotated instead.
+    result = RUNNER.invoke(app, ["analyze", "I have a gun", "--incident", "7f3c", "--json"])
+    assert isinstance(result.exception, TalkdownError)
+    assert (result.exception.code, result.exception.fields["value"]) == ("TD105", "I have a gun")

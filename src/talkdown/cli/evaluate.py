@@ -118,6 +118,10 @@ def analyze_command(
 
     A deadline's clock time ("by six") is read against --at, so its absolute time (due_at) is in the output."""
     if incident is not None:
+        if text is not None:  # the text was dropped unread: the user saw the incident's lines, not theirs
+            raise TalkdownError(
+                "TD105", value=text, what="utterance here", problem="give the text or --incident ID, not both"
+            )
         _analyze_incident(incident, json_out=json_out)
         return
     if text is None:
