@@ -148,3 +148,16 @@ def test_analyze_refuses_a_text_and_an_incident_together_rather_than_drop_the_te
     result = RUNNER.invoke(app, ["analyze", "I have a gun", "--incident", "7f3c", "--json"])
     assert isinstance(result.exception, TalkdownError)
     assert (result.exception.code, result.exception.fields["value"]) == ("TD105", "I have a gun")
+
+
+def test_eval_says_on_stderr_why_nothing_was_scored(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    unscored = tmp_path / "casino.jsonl"
+    turn = {"idx": 0, "speaker": "a", "role": "party", "text": "Hello!", "labels": {"casino_strategy": ["small-talk"]}}
+    unscored.write_text(json.dumps({"id": "c", "source": "casino", "split": "dev", "meta": {}, "turns": [turn]}) + "\n")
+    for path, why in ((empty, "the files hold no conversation"), (unscored, "no turn carries a family it scores")):
+        result = RUNNER.invoke(app, ["eval", str(path), "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == {"families": {}}
+        assert f"nothing was scored: {why}" in result.stderr

@@ -80,6 +80,9 @@ def eval_command(
         # markup=False: the names come from the file, and one such as '[/]' raised MarkupError (an internal error)
         names = ", ".join(report.skipped)
         err.print(f"not scored (talkdown does not predict them): {names}", style="dim", markup=False, highlight=False)
+    if not report.families:  # with --json the user saw only '{"families": {}}', exit 0, and no reason
+        why = "the files hold no conversation" if not report.conversations else "no turn carries a family it scores"
+        err.print(f"nothing was scored: {why}", style="yellow")
     if json_out:
         typer.echo(json.dumps(report.to_json(), sort_keys=False))
         return
