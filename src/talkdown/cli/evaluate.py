@@ -106,7 +106,10 @@ def analyze_command(
     ),
     as_: AsSide = typer.Option(AsSide.SUBJECT, "--as", help="Who said it."),
     context: Path | None = typer.Option(
-        None, "--context", help="Earlier turns: a text file (one per line, optional 'subject:' prefix) or a JSONL file."
+        None,
+        "--context",
+        help="Earlier turns: a text file (one per line, optional 'subject:' prefix) or a conversation file"
+        " (.jsonl/.ndjson, .gz too; its last conversation).",
     ),
     json_out: bool = json_option("Print one JSON object on stdout."),
     incident: str | None = typer.Option(None, "--incident", help="Annotate every utterance of an incident."),
