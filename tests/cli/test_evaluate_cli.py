@@ -7,6 +7,9 @@ written for this test.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,3 +164,18 @@ def test_eval_says_on_stderr_why_nothing_was_scored(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout) == {"families": {}}
         assert f"nothing was scored: {why}" in result.stderr
+
+
+@pytest.mark.slow
+def test_analyze_writes_emoji_to_a_stdout_that_is_not_utf8(tmp_path: Path) -> None:
+    # Redirected on Windows, stdout has the ANSI code page: "😀" ended in an internal error (UnicodeEncodeError)
+    # in both the JSON and the table. The JSON now escapes it (still the same text); the table shows '?'.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "PYTHONIOENCODING": "cp1252"}
+    text = "I'm done \U0001f600 caf\u00e9"
+    base = [sys.executable, "-m", "talkdown", "analyze", text, "--as", "subject", "--fast"]
+    as_json = subprocess.run([*base, "--json"], env=env, capture_output=True, timeout=120)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["text"] == text
+    table = subprocess.run(base, env=env, capture_output=True, timeout=120)
+    assert table.returncode == 0, table.stderr
+    assert "I'm done ? café".encode("cp1252") in table.stdout

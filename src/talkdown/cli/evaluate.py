@@ -8,12 +8,15 @@ render. Machine output (``--json``) goes to stdout alone; progress and notes go 
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import sys
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -147,9 +150,33 @@ def analyze_command(
             "annotations": [a.model_dump(mode="json") for a in result.annotations],
             "analyzers": [asdict(info) for info in result.analyzers],
         }
-        typer.echo(json.dumps(doc, ensure_ascii=False))
+        _echo_json(doc)
         return
-    _render_analysis(result, Console())
+    _render_analysis(result, _stdout_console())
+
+
+def _says_utf8(stream: object) -> bool:
+    try:
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _echo_json(doc: dict[str, Any]) -> None:
+    """One JSON object on stdout: the text as is where stdout is UTF-8, else with ``\\u`` escapes.
+
+    Why: redirected on Windows, stdout has the ANSI code page (cp1252), which cannot write "😀" or "Привет",
+    and the analysis of such an utterance ended in an internal error (UnicodeEncodeError). Escapes keep the
+    JSON exact (the evidence offsets count the characters of ``text``), where replacing them would not."""
+    typer.echo(json.dumps(doc, ensure_ascii=not _says_utf8(sys.stdout)))
+
+
+def _stdout_console() -> Console:
+    """A console for the tables; on a stdout that is not UTF-8 (see ``_echo_json``) a character it cannot
+    write becomes '?' in the table rather than an internal error that shows nothing."""
+    if isinstance(sys.stdout, io.TextIOWrapper) and not _says_utf8(sys.stdout):
+        sys.stdout.reconfigure(errors="replace")
+    return Console()
 
 
 def _render_analysis(result: TextAnalysis, out: Console) -> None:
@@ -207,9 +234,9 @@ def _analyze_incident(ref: str, *, json_out: bool) -> None:
             ],
             "analyzers": [asdict(info) for info in infos],
         }
-        typer.echo(json.dumps(doc, ensure_ascii=False))
+        _echo_json(doc)
         return
-    out = Console()
+    out = _stdout_console()
     table = Table(
         "seq", "speaker", "utterance (evidence highlighted)", "labels", title=Text(state.title), title_justify="left"
     )
