@@ -6,6 +6,7 @@ written for this test.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -14,10 +15,14 @@ from pathlib import Path
 
 import pytest
 import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
-from talkdown.cli.evaluate import analyze_command, eval_command
+from talkdown.analysis.base import Turn
+from talkdown.analysis.pipeline import AnalyzerInfo
+from talkdown.cli.evaluate import _render_analysis, analyze_command, eval_command
 from talkdown.errors import TalkdownError
+from talkdown.services.evaluate import TextAnalysis
 
 pytestmark = pytest.mark.integration
 
@@ -179,3 +184,14 @@ def test_analyze_writes_emoji_to_a_stdout_that_is_not_utf8(tmp_path: Path) -> No
     table = subprocess.run(base, env=env, capture_output=True, timeout=120)
     assert table.returncode == 0, table.stderr
     assert "I'm done ? café".encode("cp1252") in table.stdout
+
+
+def test_the_analysers_table_shows_a_models_folder_as_written(tmp_path: Path) -> None:
+    # The model's place comes from TALKDOWN_EXTRA_MODELS; read as Rich markup, '[v2]' vanished from the table
+    # and '[/]' raised MarkupError (an internal error instead of the analysis).
+    place = "/srv/[v2]/[/]esconv-strategy.onnx"
+    info = AnalyzerInfo(name="strategy", version="1", kind="model", requires=(), produces=(), models=(place,))
+    shown = io.StringIO()
+    result = TextAnalysis(turn=Turn(text="ok", side="negotiator"), annotations=(), analyzers=(info,))
+    _render_analysis(result, Console(file=shown, width=200))
+    assert place in shown.getvalue()

@@ -197,7 +197,9 @@ def _render_analysis(result: TextAnalysis, out: Console) -> None:
     for col in ("analyser", "kind", "version", "models"):
         models.add_column(col)
     for info in result.analyzers:
-        models.add_row(info.name, info.kind, info.version, "\n".join(info.models) or "-")
+        # Text, not markup: a model's place is the user's folder (TALKDOWN_EXTRA_MODELS), and '[x]' in it vanished
+        # from the table while '[/]' ended the command with MarkupError
+        models.add_row(info.name, info.kind, info.version, Text("\n".join(info.models) or "-"))
     out.print(models)
 
 
