@@ -6,15 +6,23 @@ written for this test.
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
-from talkdown.cli.evaluate import analyze_command, eval_command
+from talkdown.analysis.base import Turn
+from talkdown.analysis.pipeline import AnalyzerInfo
+from talkdown.cli.evaluate import _render_analysis, analyze_command, eval_command
 from talkdown.errors import TalkdownError
+from talkdown.services.evaluate import TextAnalysis
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +67,18 @@ def test_eval_table_names_the_family(ekman_file: Path) -> None:
     result = RUNNER.invoke(app, ["eval", str(ekman_file)])
     assert result.exit_code == 0
     assert "ekman" in result.stdout and "macro-F1" in result.stdout
+
+
+def test_eval_names_families_it_cannot_score_as_written_even_when_they_look_like_markup(tmp_path: Path) -> None:
+    # The note on stderr went through Rich markup: a family named '[/]' in the file ended the run with an
+    # internal error (MarkupError) instead of the scores.
+    turn = {"idx": 0, "speaker": "s", "role": "subject", "text": "Thanks!", "labels": {"[/]": ["x"], "ekman": ["joy"]}}
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps({"id": "a", "source": "t", "split": "dev", "meta": {}, "turns": [turn]}) + "\n")
+    result = RUNNER.invoke(app, ["eval", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["families"]["ekman"]["n"] == 1
+    assert "not scored (talkdown does not predict them): [/]" in result.stderr
 
 
 def test_eval_malformed_line_raises_a_coded_error_naming_the_line(tmp_path: Path) -> None:
@@ -129,3 +149,49 @@ def test_analyze_without_at_reads_the_deadline_against_now() -> None:
 def test_analyze_refuses_a_time_without_its_zone() -> None:
     result = RUNNER.invoke(app, ["analyze", "by six", "--at", "2026-11-27T14:00"])
     assert isinstance(result.exception, TalkdownError) and "time zone" in str(result.exception)
+
+
+def test_analyze_refuses_a_text_and_an_incident_together_rather_than_drop_the_text() -> None:
+    # The text was ignored without a word and the incident's log annotated instead.
+    result = RUNNER.invoke(app, ["analyze", "I have a gun", "--incident", "7f3c", "--json"])
+    assert isinstance(result.exception, TalkdownError)
+    assert (result.exception.code, result.exception.fields["value"]) == ("TD105", "I have a gun")
+
+
+def test_eval_says_on_stderr_why_nothing_was_scored(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    unscored = tmp_path / "casino.jsonl"
+    turn = {"idx": 0, "speaker": "a", "role": "party", "text": "Hello!", "labels": {"casino_strategy": ["small-talk"]}}
+    unscored.write_text(json.dumps({"id": "c", "source": "casino", "split": "dev", "meta": {}, "turns": [turn]}) + "\n")
+    for path, why in ((empty, "the files hold no conversation"), (unscored, "no turn carries a family it scores")):
+        result = RUNNER.invoke(app, ["eval", str(path), "--json"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == {"families": {}}
+        assert f"nothing was scored: {why}" in result.stderr
+
+
+@pytest.mark.slow
+def test_analyze_writes_emoji_to_a_stdout_that_is_not_utf8(tmp_path: Path) -> None:
+    # Redirected on Windows, stdout has the ANSI code page: "😀" ended in an internal error (UnicodeEncodeError)
+    # in both the JSON and the table. The JSON now escapes it (still the same text); the table shows '?'.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "PYTHONIOENCODING": "cp1252"}
+    text = "I'm done \U0001f600 caf\u00e9"
+    base = [sys.executable, "-m", "talkdown", "analyze", text, "--as", "subject", "--fast"]
+    as_json = subprocess.run([*base, "--json"], env=env, capture_output=True, timeout=120)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["text"] == text
+    table = subprocess.run(base, env=env, capture_output=True, timeout=120)
+    assert table.returncode == 0, table.stderr
+    assert "I'm done ? café".encode("cp1252") in table.stdout
+
+
+def test_the_analysers_table_shows_a_models_folder_as_written(tmp_path: Path) -> None:
+    # The model's place comes from TALKDOWN_EXTRA_MODELS; read as Rich markup, '[v2]' vanished from the table
+    # and '[/]' raised MarkupError (an internal error instead of the analysis).
+    place = "/srv/[v2]/[/]esconv-strategy.onnx"
+    info = AnalyzerInfo(name="strategy", version="1", kind="model", requires=(), produces=(), models=(place,))
+    shown = io.StringIO()
+    result = TextAnalysis(turn=Turn(text="ok", side="negotiator"), annotations=(), analyzers=(info,))
+    _render_analysis(result, Console(file=shown, width=200))
+    assert place in shown.getvalue()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
+import threading
 import zipfile
 from pathlib import Path
 from typing import ClassVar
@@ -19,7 +21,7 @@ from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.domain.annotations import Annotation, Span
 from talkdown.errors import TalkdownError
-from talkdown.services.evaluate import EvalReport, conversation_files, evaluate_files
+from talkdown.services.evaluate import EvalReport, conversation_files, evaluate_files, read_context
 
 
 def _ann(name: str, family: str, label: str) -> Annotation:
@@ -220,7 +222,7 @@ def test_a_zip_archive_is_refused_as_what_it_is(tmp_path: Path) -> None:
 
 
 class _Bytes:
-    def start(self, total: int) -> None:
+    def start(self, total: int | None) -> None:
         self.total, self.done = total, 0
 
     def advance(self, n: int) -> None:
@@ -252,6 +254,21 @@ def test_a_malformed_line_is_an_input_error_naming_file_and_line(tmp_path: Path,
     assert err.value.code == "TD101"
     assert err.value.fields["line"] == 2
     assert err.value.fields["file"] == str(path)
+    assert problem in str(err.value.fields["problem"])
+
+
+@pytest.mark.parametrize(
+    ("bad", "problem"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),  # was RecursionError: an internal error
+        (LINES[0].replace('"meta": {}', '"meta": {"n": ' + "9" * 5000 + "}"), "digits"),  # was AssertionError
+    ],
+)
+def test_json_the_decoder_cannot_take_is_an_input_error_on_its_line(tmp_path: Path, bad: str, problem: str) -> None:
+    path = _write(tmp_path, [LINES[0], bad])
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([path], pipeline=_pipeline())
+    assert (err.value.code, err.value.fields["line"]) == ("TD101", 2)
     assert problem in str(err.value.fields["problem"])
 
 
@@ -327,3 +344,109 @@ def test_a_folder_is_scored_as_the_conversation_files_under_it(tmp_path: Path, r
     with pytest.raises(TalkdownError) as err:
         conversation_files([tmp_path / "empty"])
     assert err.value.code == "TD121"
+
+
+class _Watched:
+    """An analyser that notes how far the bar claimed to be each time a batch reaches it."""
+
+    name: ClassVar[str] = "emotion"
+    version: ClassVar[str] = "1"
+    requires: ClassVar[frozenset[str]] = frozenset()
+    produces: ClassVar[frozenset[str]] = frozenset({"ekman"})
+
+    def __init__(self, bar: _Bytes) -> None:
+        self.bar = bar
+        self.seen: list[int] = []
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        self.seen.append(self.bar.done)
+        return ()
+
+
+def test_the_bar_counts_a_batch_as_done_only_once_it_is_scored(tmp_path: Path) -> None:
+    # The file fits in one batch, so it was read whole before the analysers started: the bar stood at 100 %
+    # with nothing left to wait for while every turn was still to be analysed.
+    path = _write(tmp_path, LINES)
+    bar = _Bytes()
+    watched = _Watched(bar)
+    evaluate_files([path], pipeline=Pipeline([watched]), progress=bar)
+    assert watched.seen and set(watched.seen) == {0}
+    assert bar.done == bar.total == path.stat().st_size
+    bar, lines = _Bytes(), [_conv(f"t-{i}", (S, "ok", {"ekman": ["neutral"]})) for i in range(4)]
+    watched = _Watched(bar)
+    evaluate_files([_write(tmp_path, lines, "four.jsonl")], pipeline=Pipeline([watched]), progress=bar, batch_size=2)
+    assert watched.seen[0] == 0 and 0 < watched.seen[-1] < bar.total == bar.done  # the second batch: half done
+
+
+def test_a_quoted_glob_is_scored_as_the_files_it_matches_and_a_file_named_twice_once(
+    tmp_path: Path, report: EvalReport
+) -> None:
+    # TD121 tells the user to give "files, folders or quoted globs", but eval read a glob as a file name (TD107).
+    (tmp_path / "in" / "more").mkdir(parents=True)
+    first = _write(tmp_path / "in", LINES[:1], "a.jsonl")
+    _write(tmp_path / "in" / "more", LINES[1:], "b.jsonl")
+    files = conversation_files([tmp_path / "in" / "**" / "*.jsonl", first, tmp_path / "in"])
+    assert files == [first, tmp_path / "in" / "more" / "b.jsonl"]
+    assert evaluate_files(files, pipeline=_pipeline()).to_json() == report.to_json()
+    with pytest.raises(TalkdownError) as err:
+        conversation_files([tmp_path / "in" / "*.csv"])
+    assert (err.value.code, err.value.fields["pattern"]) == ("TD121", str(tmp_path / "in" / "*.csv"))
+
+
+@pytest.mark.parametrize("name", ["ctx.jsonl", "ctx.JSONL", "ctx.ndjson", "ctx.jsonl.gz"])
+def test_a_context_file_in_the_conversation_format_gives_its_last_conversations_turns(
+    tmp_path: Path, name: str
+) -> None:
+    # Only a lower-case '.jsonl' was read as conversations: '.JSONL' and '.ndjson' (which eval reads) became one
+    # turn of raw JSON per line, silently, and a '.jsonl.gz' failed as text that is not UTF-8.
+    body = ("\n".join(LINES) + "\n\n").encode()
+    (tmp_path / name).write_bytes(gzip.compress(body) if name.endswith(".gz") else body)
+    turns = read_context(tmp_path / name)
+    assert [(t.side, t.text) for t in turns] == [("negotiator", "You should leave"), ("subject", "ok")]
+
+
+def test_a_broken_context_line_is_named_by_its_own_number_not_the_files_last(tmp_path: Path) -> None:
+    path = _write(tmp_path, [LINES[0], "{oops", "", ""], "ctx.jsonl")
+    with pytest.raises(TalkdownError) as err:
+        read_context(path)
+    assert (err.value.code, err.value.fields["line"]) == ("TD101", 2)
+
+
+def test_a_text_context_file_gives_one_turn_a_line_with_its_side_when_prefixed(tmp_path: Path) -> None:
+    path = tmp_path / "ctx.txt"
+    path.write_bytes(b"\xef\xbb\xbfSubject: nobody listens\r\n\r\nwho is this\r\nnegotiator: I am listening")
+    assert [(t.side, t.text) for t in read_context(path)] == [
+        ("subject", "nobody listens"),
+        ("unknown", "who is this"),
+        ("negotiator", "I am listening"),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such_and_no_missing_option_is_suggested(tmp_path: Path, encoding: str) -> None:
+    # Without a BOM, NUL bytes: the message told the user to 'pass --encoding utf-16', which eval has not; with
+    # one, it said 'not valid UTF-8 (byte 0 of the line)'.
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes(("\n".join(LINES) + "\n").encode(encoding))
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([path], pipeline=_pipeline())
+    problem = str(err.value.fields["problem"])
+    assert err.value.code == "TD107" and "UTF-16" in problem and "save it as UTF-8" in problem
+    assert "--encoding" not in problem
+
+
+def test_a_pipe_is_scored_with_a_bar_of_unknown_size(tmp_path: Path, report: EvalReport) -> None:
+    # talkdown eval <(zcat test.jsonl.gz) or /dev/stdin: the progress read the pipe's position, which it has
+    # not, and the run ended in an internal error (OSError: Illegal seek) before scoring anything.
+    fifo = tmp_path / "piped.jsonl"
+    os.mkfifo(fifo)
+    body = ("\n".join(LINES) + "\n").encode()
+    writer = threading.Thread(target=fifo.write_bytes, args=(body,))
+    writer.start()
+    bar = _Bytes()
+    try:
+        piped = evaluate_files([fifo], pipeline=_pipeline(), progress=bar)
+    finally:
+        writer.join(timeout=10)
+    assert piped.to_json() == report.to_json()
+    assert (bar.total, bar.done) == (None, 0)

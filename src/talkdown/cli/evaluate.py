@@ -8,12 +8,15 @@ render. Machine output (``--json``) goes to stdout alone; progress and notes go 
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import sys
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -21,7 +24,6 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from rich.text import Text
 
-from talkdown.analysis.base import Side, Turn
 from talkdown.cli.state import STATE, iso_time, json_option
 from talkdown.domain.clock import SystemClock
 from talkdown.errors import TalkdownError
@@ -32,9 +34,8 @@ from talkdown.services.evaluate import (
     analyze_text,
     conversation_files,
     evaluate_files,
+    read_context,
 )
-
-_SIDE_PREFIXES: tuple[Side, ...] = ("negotiator", "subject", "party")
 
 
 class AsSide(StrEnum):
@@ -44,7 +45,7 @@ class AsSide(StrEnum):
 
 
 class _RichProgress:
-    """The services ``Progress`` port drawn as a Rich bar on stderr (bytes read of all input files)."""
+    """The services ``Progress`` port drawn as a Rich bar on stderr (bytes of the input files scored so far)."""
 
     def __init__(self, console: Console) -> None:
         self._bar = Progress(
@@ -59,8 +60,8 @@ class _RichProgress:
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
         self._bar.stop()
 
-    def start(self, total: int) -> None:
-        self._bar.update(self._task, total=total)
+    def start(self, total: int | None) -> None:
+        self._bar.update(self._task, total=total)  # None (a pipe among the inputs): Rich's pulsing bar
 
     def advance(self, n: int) -> None:
         self._bar.advance(self._task, n)
@@ -68,7 +69,8 @@ class _RichProgress:
 
 def eval_command(
     files: list[Path] = typer.Argument(
-        ..., help="Conversation JSONL files (the ../shared/data format; .jsonl.gz too), or folders of them."
+        ...,
+        help="Conversation JSONL files (the ../shared/data format; .jsonl.gz too), folders of them, or quoted globs.",
     ),
     json_out: bool = json_option("Print one JSON object on stdout instead of tables."),
     window: int = typer.Option(WINDOW, "--window", min=0, help="Earlier turns given to each turn as context."),
@@ -78,7 +80,12 @@ def eval_command(
     with _RichProgress(err) as progress:
         report = evaluate_files(conversation_files(files), progress=progress, window=window)
     if report.skipped:
-        err.print(f"not scored (talkdown does not predict them): {', '.join(report.skipped)}", style="dim")
+        # markup=False: the names come from the file, and one such as '[/]' raised MarkupError (an internal error)
+        names = ", ".join(report.skipped)
+        err.print(f"not scored (talkdown does not predict them): {names}", style="dim", markup=False, highlight=False)
+    if not report.families:  # with --json the user saw only '{"families": {}}', exit 0, and no reason
+        why = "the files hold no conversation" if not report.conversations else "no turn carries a family it scores"
+        err.print(f"nothing was scored: {why}", style="yellow")
     if json_out:
         typer.echo(json.dumps(report.to_json(), sort_keys=False))
         return
@@ -102,7 +109,10 @@ def analyze_command(
     ),
     as_: AsSide = typer.Option(AsSide.SUBJECT, "--as", help="Who said it."),
     context: Path | None = typer.Option(
-        None, "--context", help="Earlier turns: a text file (one per line, optional 'subject:' prefix) or a JSONL file."
+        None,
+        "--context",
+        help="Earlier turns: a text file (one per line, optional 'subject:' prefix) or a conversation file"
+        " (.jsonl/.ndjson, .gz too; its last conversation).",
     ),
     json_out: bool = json_option("Print one JSON object on stdout."),
     incident: str | None = typer.Option(None, "--incident", help="Annotate every utterance of an incident."),
@@ -117,6 +127,10 @@ def analyze_command(
 
     A deadline's clock time ("by six") is read against --at, so its absolute time (due_at) is in the output."""
     if incident is not None:
+        if text is not None:  # the text was dropped unread: the user saw the incident's lines, not theirs
+            raise TalkdownError(
+                "TD105", value=text, what="utterance here", problem="give the text or --incident ID, not both"
+            )
         _analyze_incident(incident, json_out=json_out)
         return
     if text is None:
@@ -125,7 +139,7 @@ def analyze_command(
         from talkdown.services.formats.decoding import decode  # here: the formats are not a one-liner's cost
 
         text = decode(sys.stdin.buffer.read(), file="standard input").rstrip("\n")
-    window = _read_context(context) if context is not None else ()
+    window = read_context(context) if context is not None else ()
     # on the team's wall clock (TALKDOWN_TIMEZONE, else this computer's): "6pm" as the user means it
     said = iso_time(at) if at is not None else SystemClock().now().astimezone(STATE.settings().display_zone)
     result = analyze_text(text, side=as_.value, window=window, fast=fast, at=said)
@@ -136,41 +150,33 @@ def analyze_command(
             "annotations": [a.model_dump(mode="json") for a in result.annotations],
             "analyzers": [asdict(info) for info in result.analyzers],
         }
-        typer.echo(json.dumps(doc, ensure_ascii=False))
+        _echo_json(doc)
         return
-    _render_analysis(result, Console())
+    _render_analysis(result, _stdout_console())
 
 
-def _read_context(path: Path) -> tuple[Turn, ...]:
-    """Earlier turns from a file: JSONL → the turns of its last conversation; text → one turn per line."""
+def _says_utf8(stream: object) -> bool:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TalkdownError("TD107", file=str(path), problem=str(exc)) from exc
-    if path.suffix == ".jsonl":
-        rows = [ln for ln in lines if ln.strip()]
-        try:
-            turns = json.loads(rows[-1])["turns"] if rows else []
-            return tuple(Turn(text=str(t["text"]), side=_side(str(t.get("role", "")))) for t in turns)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise TalkdownError(
-                "TD101", file=str(path), line=len(lines), problem=f"not a conversation ({exc})"
-            ) from exc
-    out = []
-    for line in lines:
-        head, sep, rest = line.partition(":")
-        if sep and head.strip().lower() in _SIDE_PREFIXES:
-            out.append(Turn(text=rest.strip(), side=_side(head.strip().lower())))
-        elif line.strip():
-            out.append(Turn(text=line.strip(), side="unknown"))
-    return tuple(out)
+        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        return False
 
 
-def _side(role: str) -> Side:
-    for side in _SIDE_PREFIXES:
-        if role == side:
-            return side
-    return "unknown"
+def _echo_json(doc: dict[str, Any]) -> None:
+    """One JSON object on stdout: the text as is where stdout is UTF-8, else with ``\\u`` escapes.
+
+    Why: redirected on Windows, stdout has the ANSI code page (cp1252), which cannot write "😀" or "Привет",
+    and the analysis of such an utterance ended in an internal error (UnicodeEncodeError). Escapes keep the
+    JSON exact (the evidence offsets count the characters of ``text``), where replacing them would not."""
+    typer.echo(json.dumps(doc, ensure_ascii=not _says_utf8(sys.stdout)))
+
+
+def _stdout_console() -> Console:
+    """A console for the tables; on a stdout that is not UTF-8 (see ``_echo_json``) a character it cannot
+    write becomes '?' in the table rather than an internal error that shows nothing."""
+    if isinstance(sys.stdout, io.TextIOWrapper) and not _says_utf8(sys.stdout):
+        sys.stdout.reconfigure(errors="replace")
+    return Console()
 
 
 def _render_analysis(result: TextAnalysis, out: Console) -> None:
@@ -191,7 +197,9 @@ def _render_analysis(result: TextAnalysis, out: Console) -> None:
     for col in ("analyser", "kind", "version", "models"):
         models.add_column(col)
     for info in result.analyzers:
-        models.add_row(info.name, info.kind, info.version, "\n".join(info.models) or "-")
+        # Text, not markup: a model's place is the user's folder (TALKDOWN_EXTRA_MODELS), and '[x]' in it vanished
+        # from the table while '[/]' ended the command with MarkupError
+        models.add_row(info.name, info.kind, info.version, Text("\n".join(info.models) or "-"))
     out.print(models)
 
 
@@ -228,9 +236,9 @@ def _analyze_incident(ref: str, *, json_out: bool) -> None:
             ],
             "analyzers": [asdict(info) for info in infos],
         }
-        typer.echo(json.dumps(doc, ensure_ascii=False))
+        _echo_json(doc)
         return
-    out = Console()
+    out = _stdout_console()
     table = Table(
         "seq", "speaker", "utterance (evidence highlighted)", "labels", title=Text(state.title), title_justify="left"
     )

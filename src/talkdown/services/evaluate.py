@@ -29,6 +29,8 @@ Public families talkdown has no analyser for map from talkdown's own labels; the
 
 from __future__ import annotations
 
+import codecs
+import glob
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -49,9 +51,10 @@ SIDES: dict[str, Side] = {"negotiator": "negotiator", "subject": "subject", "par
 
 
 class Progress(Protocol):
-    """Long-job progress, in bytes of input read (the CLI draws it with Rich; tests pass nothing)."""
+    """Long-job progress, in bytes of input whose turns are scored (the CLI draws it with Rich; tests pass none).
+    ``total`` is None when an input is a pipe (``<(zcat dev.jsonl.gz)``, ``/dev/stdin``): its size is unknown."""
 
-    def start(self, total: int) -> None: ...
+    def start(self, total: int | None) -> None: ...
     def advance(self, n: int) -> None: ...
 
 
@@ -276,26 +279,42 @@ def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int,
     read through as it streams (``services.streams``)."""
     read = 0
     with lines_of(path) as (lines, disk):
+        # a pipe (<(zcat ...), /dev/stdin) has no position: its tell() raised OSError, an internal error
+        advance = progress.advance if progress is not None and disk.seekable() else None
         for lineno, raw in lines:
-            if progress is not None:
+            if advance is not None:
                 done = disk.tell()  # bytes of the file on disk: compressed ones for a .gz
-                progress.advance(done - read)
+                advance(done - read)
                 read = done
             if not raw.strip():
                 continue  # a trailing blank line is harmless; the format has none inside
             try:
                 obj = json.loads(raw.decode("utf-8-sig"))  # Windows editors start a file with a BOM
-            except ValueError as exc:  # UnicodeDecodeError and json.JSONDecodeError
-                packed = not_text(raw) if lineno == 1 else None
+            except RecursionError as exc:  # '[[[[...' thousands deep: the decoder recurses once per level
+                raise _bad(path, lineno, "not valid JSON here (nested too deeply to read)") from exc
+            except ValueError as exc:  # UnicodeDecodeError, json.JSONDecodeError, int() of over 4,300 digits
+                packed = _not_utf8_text(raw) if lineno == 1 else None
                 if packed is not None:
                     raise TalkdownError("TD107", file=str(path), problem=packed) from exc
                 if isinstance(exc, UnicodeDecodeError):
                     raise _bad(path, lineno, f"not valid UTF-8 (byte {exc.start} of the line)") from exc
-                assert isinstance(exc, json.JSONDecodeError)  # noqa: S101  (the only other ValueError here)
-                raise _bad(path, lineno, f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
+                if isinstance(exc, json.JSONDecodeError):
+                    raise _bad(path, lineno, f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
+                raise _bad(path, lineno, f"not readable JSON ({str(exc).partition(':')[0]})") from exc
             if not isinstance(obj, dict) or not isinstance(obj.get("turns"), list) or not obj["turns"]:
                 raise _bad(path, lineno, "expected a conversation object with a non-empty 'turns' list")
             yield lineno, obj
+
+
+_UTF16_32_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # UTF-32-LE's starts as 16-LE's
+
+
+def _not_utf8_text(first: bytes) -> str | None:
+    """Why a file whose first line is ``first`` is no UTF-8 text at all, or None for a line to report as such.
+    A UTF-16 file (Windows' "Unicode") was "not valid UTF-8 (byte 0 of the line)", which does not say why."""
+    if first.startswith(_UTF16_32_BOMS):
+        return "it is UTF-16 or UTF-32 text; conversation files are UTF-8: save it as UTF-8"
+    return not_text(first)
 
 
 def conversations_in_context(path: Path, *, window: int = WINDOW) -> Iterator[list[tuple[Turn, Context]]]:
@@ -352,19 +371,30 @@ _CONVERSATION_FILES = (".jsonl", ".ndjson")
 which ``talkdown analyze``'s one-line path, through this module, does not need."""
 
 
+_GLOB_MAGIC = frozenset("*?[")
+
+
 def conversation_files(paths: Sequence[Path]) -> list[Path]:
     """The files to score: each file as given; for a folder, every ``.jsonl``/``.ndjson`` (or ``.gz`` of one)
-    under it, sorted. A folder holding none is TD121, not an empty report."""
+    under it, sorted; for a quoted glob (``'data/*/dev.jsonl'``, ``**`` too), the files it matches, sorted. A
+    folder or glob that yields none is TD121, not an empty report; a file named twice (a folder and a file in
+    it) is scored once. A plain name that does not exist stays, for the reader's TD107 "no such file"."""
     found: list[Path] = []
     for path in paths:
-        if not path.is_dir():
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in _CONVERSATION_FILES)
+        elif not path.exists() and _GLOB_MAGIC & set(str(path)):
+            inside = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
+        else:
             found.append(path)
             continue
-        inside = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in _CONVERSATION_FILES)
         if not inside:
             raise TalkdownError("TD121", pattern=str(path))
         found.extend(inside)
-    return found
+    once: dict[Path, Path] = {}
+    for path in found:
+        once.setdefault(path.resolve(), path)
+    return list(once.values())
 
 
 def evaluate_files(
@@ -380,8 +410,9 @@ def evaluate_files(
         from talkdown.analysis.registry import default_pipeline  # deferred: loads every analyser module
 
         pipeline = default_pipeline(on_error="raise")
-    if progress is not None:
-        progress.start(sum(p.stat().st_size for p in paths if p.is_file()))
+    read = _Scored(progress)
+    sizes = [p.stat().st_size if p.is_file() else None for p in paths if p.exists()]
+    read.start(None if None in sizes else sum(s for s in sizes if s is not None))
     tallies: dict[str, _Tally] = {}
     skipped: set[str] = set()
     subsets: dict[frozenset[str], Pipeline] = {}
@@ -397,9 +428,10 @@ def evaluate_files(
             for fam, gold in item.gold.items():
                 tallies.setdefault(fam, _Tally()).add(gold, FAMILIES[fam].predict(anns))
         batch.clear()
+        read.release()
 
     for path in paths:
-        for lineno, conv in _conversations(path, progress):
+        for lineno, conv in _conversations(path, read):
             conversations += 1
             turns += len(conv["turns"])
             skipped |= _unscorable(conv)
@@ -408,8 +440,33 @@ def evaluate_files(
                 flush()
     if batch:
         flush()
+    read.release()
     families = {f: tallies[f].score(FAMILIES[f].labels) for f in FAMILIES if f in tallies}
     return EvalReport(families=families, conversations=conversations, turns=turns, skipped=tuple(sorted(skipped)))
+
+
+class _Scored:
+    """The bytes read, passed on to the bar only once the batch holding their turns has been scored.
+
+    Reading runs a batch (512 turns) ahead of the analysers, and a file of fewer labelled turns is read whole
+    before any is analysed: a bar fed as the bytes were read stood at 100 %, "0:00:00" left, for the whole run.
+    """
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._pending = 0
+
+    def start(self, total: int | None) -> None:
+        if self._progress is not None:
+            self._progress.start(total)
+
+    def advance(self, n: int) -> None:
+        self._pending += n
+
+    def release(self) -> None:
+        if self._progress is not None and self._pending:
+            self._progress.advance(self._pending)
+        self._pending = 0
 
 
 def _unscorable(conv: dict[str, Any]) -> set[str]:
@@ -422,6 +479,35 @@ def _unscorable(conv: dict[str, Any]) -> set[str]:
 
 
 # ---------------------------------------------------------------- one text, for `talkdown analyze`
+
+
+def read_context(path: Path) -> tuple[Turn, ...]:
+    """The earlier turns of ``talkdown analyze --context``: the turns of a conversation file's last conversation,
+    read exactly as ``talkdown eval`` reads it (gzip, BOM, ``.JSONL``/``.ndjson``, errors naming the line), or the
+    lines of a text file, one turn each, with an optional ``subject:``/``negotiator:``/``party:`` prefix.
+
+    A ``.JSONL`` or gzipped file was read as text before: each conversation line became one turn of JSON."""
+    if plain_suffix(path) in _CONVERSATION_FILES:
+        last: tuple[int, dict[str, Any]] | None = None
+        for last in _conversations(path, None):  # noqa: B007  (the loop keeps the last one)
+            pass
+        if last is None:
+            return ()
+        return tuple(turn for turn, _, _ in _in_context(path, *last, window=0))
+    from talkdown.services.formats.decoding import decode  # here: the formats are not a one-liner's cost
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
+    out = []
+    for line in decode(raw, file=str(path)).split("\n"):
+        head, sep, rest = line.partition(":")
+        if sep and head.strip().lower() in SIDES:
+            out.append(Turn(text=rest.strip(), side=SIDES[head.strip().lower()]))
+        elif line.strip():
+            out.append(Turn(text=line.strip(), side="unknown"))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

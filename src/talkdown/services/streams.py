@@ -32,9 +32,12 @@ STREAM_ERRORS = (OSError, EOFError, zlib.error)
 """What reading a damaged gzip stream raises part-way (``gzip.BadGzipFile`` is an ``OSError``)."""
 
 
-def not_text(head: bytes) -> str | None:
+def not_text(head: bytes, *, option: str | None = None) -> str | None:
     """Why bytes that begin with ``head`` are not text to decode, or None: a reader that has them whole says so
-    rather than guessing an encoding for compressed or binary bytes (TD103 would suggest re-encoding them)."""
+    rather than guessing an encoding for compressed or binary bytes (TD103 would suggest re-encoding them).
+
+    ``option`` is the reader's option that names an encoding (``--encoding``), when it has one: only then is
+    it suggested for UTF-16 without a BOM (``talkdown eval`` and ``analyze -`` have none, as TD103 learnt)."""
     if head.startswith(GZIP_MAGIC):
         return "it is gzip-compressed: decompress it first; talkdown eval and study analyze read .gz as it is"
     if head.startswith(_ZIP_MAGIC):
@@ -43,7 +46,8 @@ def not_text(head: bytes) -> str | None:
         if head.startswith(magic):
             return f"it is {what}, not a transcript{hint}"
     if b"\x00" in head[:4096] and not head.startswith(_UTF16_32_BOMS):  # no other text encoding writes NUL
-        return "it holds NUL bytes: binary data, not text (UTF-16 text without a BOM: pass --encoding utf-16)"
+        utf16 = f"pass {option} utf-16" if option else "save it as UTF-8"
+        return f"it holds NUL bytes: binary data, not text (UTF-16 text without a BOM: {utf16})"
     return None
 
 

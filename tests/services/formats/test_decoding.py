@@ -74,5 +74,14 @@ def test_compressed_or_binary_bytes_are_named_not_given_an_encoding_to_try() -> 
         assert error.value.code == "TD107" and word in str(error.value.fields["problem"])
 
 
+def test_utf16_without_a_bom_suggests_the_readers_encoding_option_only_when_it_has_one() -> None:
+    raw = "NEG: hi".encode("utf-16-le")
+    for option, advice in (("--encoding", "pass --encoding utf-16"), (None, "save it as UTF-8")):
+        with pytest.raises(TalkdownError) as error:
+            decode(raw, file="t.txt", option=option)
+        problem = str(error.value.fields["problem"])
+        assert advice in problem and (option is not None or "--encoding" not in problem)
+
+
 def test_utf16_named_by_the_user_is_read_nul_bytes_and_all() -> None:
     assert decode("NEG: hi".encode("utf-16-le"), file="t.txt", encoding="utf-16-le") == "NEG: hi"

@@ -26,7 +26,7 @@ def decode(raw: bytes, *, file: str, encoding: str | None = None, option: str | 
     (``cases import``, ``--map-file``, a ConvoKit corpus) sends the user round in a circle.
     """
     if encoding is None:
-        packed = not_text(raw[:4096])
+        packed = not_text(raw[:4096], option=option)
         if packed is not None:  # no encoding would make these bytes text: say what they are instead
             raise TalkdownError("TD107", file=file, problem=packed)
         try:
