@@ -34,7 +34,7 @@ _FAMILIES = {1: INPUT, 2: NOT_FOUND, 3: RULE, 4: CONFLICT, 5: INTEGRITY, 6: CONF
 
 CODES: dict[str, str] = {
     # InputError: the user gave us something we cannot use; nothing was written.
-    "TD101": "{file} line {line}: {problem}. Fix the line; nothing was imported.",
+    "TD101": "{file} line {line}: {problem}. Fix the line; nothing was taken from the file.",
     "TD102": "{file}: {problem}. Nothing was imported.",
     "TD103": "{file}: not valid UTF-8 (byte {offset}); it looks like {guess}. "
     "Re-save it as UTF-8{hint}. Nothing was imported.",
