@@ -238,6 +238,19 @@ def test_the_clear_text_warning_behind_a_trusted_proxy_names_the_direct_callers_
     assert "cross it in clear" in alone and "TALKDOWN_TRUSTED_PROXIES" in alone and "directly" not in alone
 
 
+@pytest.mark.slow
+def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path: Path) -> None:
+    # `talkdown cases list --json | true` exited 1, the code kept for internal errors; now what a shell shows
+    # for a program ended by SIGPIPE, and nothing on stderr.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "cases", "list", "--json"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command has written anything: it starts in about a second
+    assert proc.wait(timeout=60) == 141
+    assert proc.stderr.read() == b""
+
+
 @contextmanager
 def _console(env: dict[str, str]) -> Iterator[str]:
     """A real ``talkdown serve`` on a free port, once it answers; yields its base URL and stops it after."""

@@ -8,6 +8,9 @@ code; any other exception is a bug, logged with its traceback to the log file an
 from __future__ import annotations
 
 import logging
+import os
+import select
+import stat
 import sys
 from functools import cache
 from typing import NoReturn
@@ -119,12 +122,42 @@ def _say(exc: TalkdownError) -> NoReturn:
     sys.exit(exc.exit_code)
 
 
+CLOSED_PIPE_EXIT = 141
+"""What a shell reports for a program ended by SIGPIPE (128 + 13): ``talkdown cases list | head -1`` exited 1,
+which this CLI keeps for internal errors."""
+
+
+def _pipe_watch() -> int | None:
+    """A second descriptor of stdout when it is a pipe: Rich answers EPIPE by pointing stdout at /dev/null before
+    exiting 1, so the pipe must be looked at through a copy to tell that exit from an internal error's."""
+    try:
+        return os.dup(1) if stat.S_ISFIFO(os.fstat(1).st_mode) else None
+    except OSError:  # no stdout at all
+        return None
+
+
+def _reader_gone(watch: int | None) -> bool:
+    """Whether the pipe's reader went away (``| head``): the write end of such a pipe polls as an error (Linux,
+    macOS). Why not restore SIGPIPE's default action instead: ``serve`` or a Dask client writing to a closed
+    socket would then be killed."""
+    if watch is None:
+        return False
+    poller = select.poll()
+    poller.register(watch, 0)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
 def run() -> None:
     """Console-script entry point with the error policy described in the module docstring."""
     # Typer (standalone mode) handles usage errors itself (exit 2) and exits 0 on success.
+    watch = _pipe_watch()
     try:
         _refuse_undecodable(sys.argv[1:])
         (analysis_app() if sys.argv[1:2] and sys.argv[1] in ANALYSIS_COMMANDS else full_app())()
+    except SystemExit as done:
+        if done.code == 1 and _reader_gone(watch):  # Click and Rich both end a closed pipe with exit 1
+            sys.exit(CLOSED_PIPE_EXIT)
+        raise
     except TalkdownError as exc:
         _say(exc)
     except Exception as exc:
@@ -137,3 +170,6 @@ def run() -> None:
         if STATE.json_out:
             echo_json({"ok": False, "code": None, "error": "Internal error", "message": said})
         sys.exit(1)
+    finally:  # the tests run many commands in one process: a descriptor per command would run out
+        if watch is not None:
+            os.close(watch)
