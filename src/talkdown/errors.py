@@ -181,6 +181,12 @@ def render_markdown() -> str:
     ]
     for digit, fam in sorted(_FAMILIES.items()):
         lines.append(f"| {fam.name} | TD{digit}xx | {fam.exit_code} | {fam.http_status} |")
+    lines += [
+        "",
+        "Other exits of the CLI: 0 success; 1 an internal error (a bug: one line, the traceback in the data folder's"
+        " log); 2 a usage error (an unknown option, a bad value); 141 stdout's reader went away (`| head`), as for"
+        " any program ended by SIGPIPE.",
+    ]
     lines += ["", "| code | message template |", "|---|---|"]
     for code, template in sorted(CODES.items()):
         escaped = template.replace("|", "\\|")
