@@ -89,6 +89,11 @@ def test_deadline_at_a_clock_time_is_read_in_talkdown_timezone_and_shown_back(td
     assert naive_date.returncode == 3 and "give a time zone" in naive_date.stderr
     typo = td("deadline", "set", incident, "x", "--at", "9pm tmorow", zone="America/Chicago")
     assert typo.returncode == 3 and typo.stderr.startswith("error[TD105]")
+    # A date already past (logged late, or a slip of the day) was recorded without a word: now a note on stderr
+    past = td("deadline", "set", incident, "x", "--at", "2020-01-01T10:00Z", zone="America/Chicago")
+    assert past.returncode == 0 and "note: due 2020-01-01 04:00 CST is already past" in past.stderr, past.stderr
+    ahead = td("deadline", "set", incident, "x", "--at", "2099-01-01T10:00Z", zone="America/Chicago")
+    assert ahead.returncode == 0 and ahead.stderr == ""
 
 
 def test_an_export_or_report_to_a_path_that_cannot_be_written_is_td110(tmp_path: Path) -> None:

@@ -121,7 +121,13 @@ def _due(at: str | None, in_: str | None) -> datetime:
             due = entries.parse_clock_time(at, now=STATE.app().clock.now(), zone=zone)
             typer.echo(f"due {labelled(due, zone, '%Y-%m-%d %H:%M')}", err=True)
             return due
-        return iso_time(at)  # a date must carry its zone
+        due = iso_time(at)  # a date must carry its zone
+        if due < STATE.app().clock.now():  # logged late, or a slip of the day or the zone: say so, keep it
+            zone = STATE.settings().display_zone
+            typer.echo(
+                f"note: due {labelled(due, zone, '%Y-%m-%d %H:%M')} is already past; recorded as given", err=True
+            )
+        return due
     raise TalkdownError("TD105", value="", what="deadline", problem="give --in 30m or --at TIME")
 
 
