@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.lexicons import is_judgeable, load_words, normalise, word_alternation
 from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.turn_model import ModelAssisted
-from talkdown.domain.annotations import Annotation, Span
+from talkdown.domain.annotations import Annotation
 
 FAMILY = "talkdown_skill"
 LABELS = (
@@ -545,13 +545,8 @@ class SkillAnalyzer(ModelAssisted):
     def _annotation(
         self, label: str, score: float, spans: Spans, *, low_confidence: bool = False, source: str | None = None
     ) -> Annotation:
-        return Annotation(
-            analyzer=self.name,
-            analyzer_version=self.version,
-            family=FAMILY,
-            label=label,
-            score=round(min(1.0, max(0.0, score)), 4),
-            evidence=tuple(Span(start=s, end=e) for s, e in spans),
-            low_confidence=low_confidence,
-            detail={"source": source} if source else {},
+        score = round(min(1.0, max(0.0, score)), 4)
+        detail: dict[str, str | float | int | bool | None] = {"source": source} if source else {}
+        return annotation(
+            self.name, self.version, FAMILY, label, score, spans, low_confidence=low_confidence, detail=detail
         )

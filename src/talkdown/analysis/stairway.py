@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
 from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.skills import skills_of
-from talkdown.domain.annotations import Annotation, Span
+from talkdown.domain.annotations import Annotation
 
 FAMILY = "stairway"
 WARNING_FAMILY = "stairway_warning"
@@ -196,13 +196,7 @@ class StairwayAnalyzer:
         *,
         low_confidence: bool = False,
     ) -> Annotation:
-        return Annotation(
-            analyzer=self.name,
-            analyzer_version=self.version,
-            family=family,
-            label=label,
-            score=0.3 if low_confidence else 0.6,
-            evidence=tuple(Span(start=s, end=e) for s, e in spans),
-            low_confidence=low_confidence,
-            detail=detail,
+        score = 0.3 if low_confidence else 0.6
+        return annotation(
+            self.name, self.version, family, label, score, spans, low_confidence=low_confidence, detail=detail
         )
