@@ -491,6 +491,20 @@ def skills_of(turn: Turn, window: Sequence[Turn]) -> dict[str, Spans]:
     )
 
 
+def skills_after(turn: Turn, previous: Turn | None, subject_texts: Sequence[str]) -> dict[str, Spans]:
+    """``skills_of(turn, window)`` for a caller that walks a window forward: ``previous`` is ``window[-1]`` and
+    ``subject_texts`` the texts of every subject turn of ``window``, oldest first. The stairway asks this of
+    each negotiator turn of each window; slicing the window and scanning it back for each cost more than the
+    skills themselves, which are cached."""
+    keep = 8 if _token_count(turn.text) >= 20 else 2
+    return skills_in_context(
+        turn.text,
+        previous.text if previous is not None and previous.side == "subject" else None,
+        tuple(subject_texts[-keep:]),
+        estimate_silence(turn, previous),
+    )
+
+
 @lru_cache(maxsize=4096)
 def _token_count(text: str) -> int:
     """Cached: the stairway asks ``skills_of`` about each window turn again for every later turn."""
