@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from talkdown.analysis import skills
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.skills import SkillAnalyzer
 
@@ -171,3 +174,9 @@ def test_a_long_i_message_is_not_a_summary() -> None:
 def test_a_report_about_ourselves_that_shares_his_words_is_not_a_paraphrase() -> None:
     found = labels("I'm alone out here, I promise you, there are no police cars.", previous="No police cars. Alone.")
     assert "paraphrasing" not in found
+
+
+@given(st.text(alphabet=st.sampled_from("aZk9'- .\u212a\u0130\u00e9I\u2019"), max_size=30))
+@example("\u212aelvin's")  # the Kelvin sign lower-cases to an ASCII "k": lower-casing first would make a token
+def test_the_words_of_a_turn_are_its_tokens_without_offsets(text: str) -> None:
+    assert skills._words(text) == tuple(word for word, _, _ in skills._tokens(text))

@@ -25,14 +25,14 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
-from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
 from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.skills import find_mirror
 from talkdown.analysis.timeparse import DURATION
 from talkdown.analysis.turn_model import ModelAssisted
-from talkdown.domain.annotations import Annotation, Span
+from talkdown.domain.annotations import Annotation
 
 FAMILY = "talkdown_avoid"
 LABELS = ("arguing", "flat_no", "threat", "ultimatum", "minimizing", "false_promise", "deadline_setting", "other_avoid")
@@ -253,13 +253,7 @@ class AvoidAnalyzer(ModelAssisted):
             detail = {"doctrine_id": ids[0], "doctrine_ids": ",".join(ids)}
         if source:
             detail["source"] = source
-        return Annotation(
-            analyzer=self.name,
-            analyzer_version=self.version,
-            family=FAMILY,
-            label=label,
-            score=round(min(1.0, max(0.0, score)), 4),
-            evidence=tuple(Span(start=s, end=e) for s, e in spans),
-            low_confidence=low_confidence,
-            detail=detail,
+        score = round(min(1.0, max(0.0, score)), 4)
+        return annotation(
+            self.name, self.version, FAMILY, label, score, spans, low_confidence=low_confidence, detail=detail
         )

@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.lexicons import is_judgeable, normalise
 from talkdown.analysis.patterns import RulePattern
-from talkdown.domain.annotations import Annotation, Span
+from talkdown.domain.annotations import Annotation
 
 FAMILY = "change_talk"
 LABELS = ("change", "neutral", "sustain")
@@ -101,14 +101,4 @@ class ChangeTalkAnalyzer:
         else:
             label, spans = classify_change_talk(turn.text)
             score, low = (0.5 if label == "neutral" else 0.7), False
-        return (
-            Annotation(
-                analyzer=self.name,
-                analyzer_version=self.version,
-                family=FAMILY,
-                label=label,
-                score=score,
-                evidence=tuple(Span(start=s, end=e) for s, e in spans),
-                low_confidence=low,
-            ),
-        )
+        return (annotation(self.name, self.version, FAMILY, label, score, spans, low_confidence=low),)

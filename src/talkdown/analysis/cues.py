@@ -27,12 +27,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import ClassVar
 
-from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.lexicons import is_judgeable, normalise, word_alternation
 from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.timeparse import CLOCK, DURATION, PAST_TO, VAGUE, parse_deadline
 from talkdown.analysis.turn_model import ModelAssisted
-from talkdown.domain.annotations import Annotation, Span
+from talkdown.domain.annotations import Annotation
 
 FAMILY = "talkdown_cue"
 LABELS = ("threat", "suicide_cue", "deadline", "demand", "weapon")
@@ -1078,13 +1078,14 @@ class CueAnalyzer(ModelAssisted):
         return out
 
     def _annotation(self, cue: Cue, *, score: float, low_confidence: bool = False) -> Annotation:
-        return Annotation(
-            analyzer=self.name,
-            analyzer_version=self.version,
-            family=FAMILY,
-            label=cue.label,
-            score=min(1.0, max(0.0, round(score, 4))),
-            evidence=tuple(Span(start=s, end=e) for s, e in cue.spans),
+        score = min(1.0, max(0.0, round(score, 4)))
+        return annotation(
+            self.name,
+            self.version,
+            FAMILY,
+            cue.label,
+            score,
+            cue.spans,
             low_confidence=low_confidence,
-            detail=dict(cue.detail),
+            detail=cue.detail,
         )

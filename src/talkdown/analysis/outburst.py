@@ -29,10 +29,10 @@ import re
 from functools import cache
 from typing import ClassVar
 
-from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.lexicons import is_judgeable, load_words, normalise
 from talkdown.analysis.patterns import RulePattern
-from talkdown.domain.annotations import Annotation, Span
+from talkdown.domain.annotations import Annotation
 
 FAMILY = "outburst"
 LABELS = ("outburst", "none")
@@ -133,13 +133,4 @@ class OutburstAnalyzer:
         *,
         low: bool = False,
     ) -> Annotation:
-        return Annotation(
-            analyzer=self.name,
-            analyzer_version=self.version,
-            family=FAMILY,
-            label=label,
-            score=score,
-            evidence=tuple(Span(start=s, end=e) for s, e in spans),
-            low_confidence=low,
-            detail=detail,
-        )
+        return annotation(self.name, self.version, FAMILY, label, score, spans, low_confidence=low, detail=detail)

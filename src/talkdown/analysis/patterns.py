@@ -74,10 +74,16 @@ class RulePattern:
         """The compiled pattern to run on ``text``, or None when it cannot match. ``match`` and ``fullmatch``
         are gated too: the mask is shared by every pattern run over the same text, so reading it costs less
         than trying a large alternation even at one position."""
+        global _LAST  # a one-entry cache: see _LAST
         built = _INDEX.built
         if self.bit >= built.patterns:
             built = _INDEX.build()
-        bits = _mask(built, text)
+        last = _LAST
+        if last[0] is text and last[1] is built:
+            bits = last[2]
+        else:
+            bits = _mask(built, text)
+            _LAST = (text, built, bits)
         if bits is None:
             return self.unicode
         if not (bits >> self.bit) & 1:
@@ -188,6 +194,11 @@ def _mask(built: _Built, text: str) -> int | None:
 
 
 _INDEX = _Index()
+_LAST: tuple[str | None, _Built | None, int | None] = (None, None, None)
+"""The text, automaton and mask of the latest ``_engine`` call. A rule runs a dozen patterns over one text in a
+row, and an identity check costs a fraction of the ``_mask`` cache's lookup (which builds and hashes a key
+each call). Replaced whole, so a thread reads a consistent triple; a reference to the text is held, so its
+``id`` cannot be reused by another text while it is here."""
 
 
 def write_literal_table(path: Path) -> int:

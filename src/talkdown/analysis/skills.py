@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.lexicons import is_judgeable, load_words, normalise, word_alternation
 from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.turn_model import ModelAssisted
-from talkdown.domain.annotations import Annotation, Span
+from talkdown.domain.annotations import Annotation
 
 FAMILY = "talkdown_skill"
 LABELS = (
@@ -227,10 +227,24 @@ _PRONOUN_MAP = {"you": "i", "me": "i", "your": "my", "you're": "i'm", "you've": 
                 "you'll": "i'll", "you'd": "i'd", "yours": "mine"}  # fmt: skip
 
 
-@lru_cache(maxsize=1024)
+_TOKEN_WORDS = re.compile(_TOKEN.pattern)
+"""``_TOKEN`` for ``findall``: no flags, so its classes mean the same in Unicode and ASCII mode."""
+
+
 def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
-    """Cached: mirror, paraphrase and summary (and the avoid rules' mirror) read the same turns again."""
+    """The lower-cased tokens of ``text`` with their offsets (a mirror's span reads the offsets)."""
     return tuple((m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text))
+
+
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[str, ...]:
+    """``_tokens`` without offsets, which is all that counts and overlaps read, in one ``findall``. On ASCII
+    text lower-casing first finds the same tokens (the classes hold both cases, and ASCII keeps its length);
+    elsewhere each token is lower-cased as found. Cached: mirror, paraphrase and summary (and the avoid rules'
+    mirror) read the same turns again."""
+    if text.isascii():
+        return tuple(_TOKEN_WORDS.findall(text.lower()))
+    return tuple(w.lower() for w in _TOKEN_WORDS.findall(text))
 
 
 def _stem(word: str) -> str:
@@ -245,7 +259,7 @@ def _stem(word: str) -> str:
 def content_stems(text: str) -> frozenset[str]:
     """Stems of the non-stopwords: what paraphrase and summary overlap is measured on. Cached: a summary
     compares the turn with each of his last 8 turns, which the next turns' summaries compare again."""
-    return frozenset(_stem(t) for t, _, _ in _tokens(normalise(text)) if t not in _STOP and not t.isdigit())
+    return frozenset(_stem(t) for t in _words(normalise(text)) if t not in _STOP and not t.isdigit())
 
 
 @lru_cache(maxsize=256)
@@ -268,13 +282,13 @@ def find_mirror(text: str, previous_subject: str | None) -> Spans:
     """
     if not previous_subject:
         return []
-    mine = _tokens(normalise(text))
+    mine = _words(normalise(text))
     if not 1 <= len(mine) <= 6:
         return []
-    words = [_PRONOUN_MAP.get(t, t) for t, _, _ in mine]
+    words = [_PRONOUN_MAP.get(t, t) for t in mine]
     if all(w in _STOP for w in words) and len(words) < 3:
         return []  # "Right?" or "Okay?" repeats nothing of his
-    theirs = [_PRONOUN_MAP.get(t, t) for t, _, _ in _tokens(normalise(previous_subject))]
+    theirs = [_PRONOUN_MAP.get(t, t) for t in _words(normalise(previous_subject))]
     if words[0] not in theirs or words[-1] not in theirs:
         return []  # "Who told you to use it?" adds a question word: a question, not a mirror
     found, pos = 0, 0
@@ -283,7 +297,8 @@ def find_mirror(text: str, previous_subject: str | None) -> Spans:
             pos = theirs.index(w, pos) + 1
             found += 1
     if found >= max(1, len(words) - 1) and found / len(words) >= 0.75:
-        return [(mine[0][1], mine[-1][2])]
+        spans = _tokens(normalise(text))
+        return [(spans[0][1], spans[-1][2])]
     return []
 
 
@@ -346,7 +361,7 @@ _AND_THEN = RulePattern(r"\b(?:and|then)\b", _I)
 
 
 def _summary(text: str, earlier_subject: Sequence[str]) -> Spans:
-    n_tokens = len(_tokens(text))
+    n_tokens = len(_words(text))
     if n_tokens >= 12 and _SUM_FRAME.search(text):
         return [(0, len(text.rstrip()))]
     if n_tokens < 20:  # the cheap test first: most turns are short
@@ -362,7 +377,7 @@ def _summary(text: str, earlier_subject: Sequence[str]) -> Spans:
 
 
 def _paraphrase(text: str, previous_subject: str | None) -> Spans:
-    if not previous_subject or len(_tokens(text)) < 6:
+    if not previous_subject or len(_words(text)) < 6:
         return []
     body = text.strip()
     framed = _PARA_FRAME.search(body)
@@ -491,10 +506,24 @@ def skills_of(turn: Turn, window: Sequence[Turn]) -> dict[str, Spans]:
     )
 
 
+def skills_after(turn: Turn, previous: Turn | None, subject_texts: Sequence[str]) -> dict[str, Spans]:
+    """``skills_of(turn, window)`` for a caller that walks a window forward: ``previous`` is ``window[-1]`` and
+    ``subject_texts`` the texts of every subject turn of ``window``, oldest first. The stairway asks this of
+    each negotiator turn of each window; slicing the window and scanning it back for each cost more than the
+    skills themselves, which are cached."""
+    keep = 8 if _token_count(turn.text) >= 20 else 2
+    return skills_in_context(
+        turn.text,
+        previous.text if previous is not None and previous.side == "subject" else None,
+        tuple(subject_texts[-keep:]),
+        estimate_silence(turn, previous),
+    )
+
+
 @lru_cache(maxsize=4096)
 def _token_count(text: str) -> int:
     """Cached: the stairway asks ``skills_of`` about each window turn again for every later turn."""
-    return len(_tokens(normalise(text)))
+    return len(_words(normalise(text)))
 
 
 def estimate_silence(turn: Turn, previous: Turn | None) -> float | None:
@@ -502,7 +531,7 @@ def estimate_silence(turn: Turn, previous: Turn | None) -> float | None:
     if previous is None or previous.side != "subject" or turn.at is None or previous.at is None:
         return None
     gap = (turn.at - previous.at).total_seconds()
-    return gap - SECONDS_PER_WORD * len(_tokens(previous.text))
+    return gap - SECONDS_PER_WORD * len(_words(previous.text))
 
 
 class SkillAnalyzer(ModelAssisted):
@@ -545,13 +574,8 @@ class SkillAnalyzer(ModelAssisted):
     def _annotation(
         self, label: str, score: float, spans: Spans, *, low_confidence: bool = False, source: str | None = None
     ) -> Annotation:
-        return Annotation(
-            analyzer=self.name,
-            analyzer_version=self.version,
-            family=FAMILY,
-            label=label,
-            score=round(min(1.0, max(0.0, score)), 4),
-            evidence=tuple(Span(start=s, end=e) for s, e in spans),
-            low_confidence=low_confidence,
-            detail={"source": source} if source else {},
+        score = round(min(1.0, max(0.0, score)), 4)
+        detail: dict[str, str | float | int | bool | None] = {"source": source} if source else {}
+        return annotation(
+            self.name, self.version, FAMILY, label, score, spans, low_confidence=low_confidence, detail=detail
         )

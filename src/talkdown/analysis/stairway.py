@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
-from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
 from talkdown.analysis.patterns import RulePattern
-from talkdown.analysis.skills import skills_of
-from talkdown.domain.annotations import Annotation, Span
+from talkdown.analysis.skills import skills_after, skills_of
+from talkdown.domain.annotations import Annotation
 
 FAMILY = "stairway"
 WARNING_FAMILY = "stairway_warning"
@@ -111,16 +111,26 @@ def _spans(pattern: RulePattern, text: str) -> list[tuple[int, int]]:
 
 def estimate_stage(turns: tuple[Turn, ...]) -> tuple[int, dict[str, int], int]:
     """Stage index (0-4) for a conversation so far, the seq/position where each step was first evidenced, and
-    the number of subject turns with suicide cues. ``turns`` is oldest first and ends with the current turn."""
+    the number of subject turns with suicide cues. ``turns`` is oldest first and ends with the current turn.
+
+    Every turn of a window is read again by the next turns' estimates, so the loop itself is kept lean: one
+    pass keeps his turns so far for the skills rules (``skills_after``, the same key as ``skills_of``'s own
+    scan back through ``turns[:pos]``), and the negotiator's names are gathered only when a subject turn could
+    reach rapport by saying one (the check needs them; most windows never get there)."""
     reached: dict[str, int] = {}
-    names = frozenset().union(*(_names_in(t.text) for t in turns if t.side == "negotiator"))
+    names: frozenset[str] | None = None
     last_negotiator_skills: Mapping[str, object] = {}
+    subjects: list[str] = []  # his turns before ``pos``, judgeable or not (``skills_of`` counts them all)
     suicide = 0
+    previous: Turn | None = None
     for pos, turn in enumerate(turns):
+        before, previous = previous, turn
+        if turn.side == "subject":
+            subjects.append(turn.text)
         if not is_judgeable(turn.text):
             continue
         if turn.side == "negotiator":
-            last_negotiator_skills = skills_of(turn, turns[:pos])
+            last_negotiator_skills = skills_after(turn, before, subjects)
             if _EMPATHY_SKILLS & last_negotiator_skills.keys():
                 reached.setdefault("empathy", pos)
             continue
@@ -135,7 +145,7 @@ def estimate_stage(turns: tuple[Turn, ...]) -> tuple[int, dict[str, int], int]:
         if "empathy" in reached and (
             (said.confirm and _EMPATHY_SKILLS & last_negotiator_skills.keys())
             or said.rapport
-            or any(re.search(rf"\b{re.escape(n)}\b", turn.text) for n in names)
+            or _says_a_name(turn.text, names if names is not None else (names := _names(turns)))
             or (offered and said.agree)
         ):
             reached.setdefault("rapport", pos)
@@ -146,6 +156,17 @@ def estimate_stage(turns: tuple[Turn, ...]) -> tuple[int, dict[str, int], int]:
             reached.setdefault("behavioral_change", pos)
     stage = max((STAGES.index(k) for k in reached), default=0)
     return stage, reached, suicide
+
+
+def _names(turns: tuple[Turn, ...]) -> frozenset[str]:
+    """The names the negotiators of the window gave (any turn of it, later ones too)."""
+    return frozenset().union(*(_names_in(t.text) for t in turns if t.side == "negotiator"))
+
+
+@lru_cache(maxsize=4096)
+def _says_a_name(text: str, names: frozenset[str]) -> bool:
+    """Cached: a subject turn is checked against the same names in each later window that holds it."""
+    return any(re.search(rf"\b{re.escape(n)}\b", text) for n in names)
 
 
 class StairwayAnalyzer:
@@ -196,13 +217,7 @@ class StairwayAnalyzer:
         *,
         low_confidence: bool = False,
     ) -> Annotation:
-        return Annotation(
-            analyzer=self.name,
-            analyzer_version=self.version,
-            family=family,
-            label=label,
-            score=0.3 if low_confidence else 0.6,
-            evidence=tuple(Span(start=s, end=e) for s, e in spans),
-            low_confidence=low_confidence,
-            detail=detail,
+        score = 0.3 if low_confidence else 0.6
+        return annotation(
+            self.name, self.version, family, label, score, spans, low_confidence=low_confidence, detail=detail
         )

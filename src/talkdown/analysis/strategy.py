@@ -36,7 +36,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.encoder import AHEAD, load_graph, load_tokenizer, pair_ids, run_each
 from talkdown.analysis.model_io import MANIFEST, FloatArray, LinearTextModel, load_model, read_manifest
 from talkdown.analysis.runtime import current
@@ -215,15 +215,9 @@ class StrategyAnalyzer:
         low: bool,
         detail: dict[str, str | float | int | bool | None] | None = None,
     ) -> Annotation:
-        return Annotation(
-            analyzer=self.name,
-            analyzer_version=version,
-            family="esconv_strategy",
-            label=label,
-            score=min(1.0, max(0.0, round(score, 4))),
-            evidence=tuple(s if isinstance(s, Span) else Span(start=s[0], end=s[1]) for s in spans),
-            low_confidence=low,
-            detail=detail or {},
+        score = min(1.0, max(0.0, round(score, 4)))
+        return annotation(
+            self.name, version, "esconv_strategy", label, score, spans, low_confidence=low, detail=detail or {}
         )
 
 

@@ -24,6 +24,8 @@ MAX_REPLACED = 0.05
 "I will \ufffd kill myself" must not hide the rest of the line."""
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]+")
 _SPACE = re.compile(r"\s+")
+_ASCII_SPACE = bytes(b for b in range(128) if _SPACE.match(chr(b)))
+_ASCII_NOT_LETTER = bytes(b for b in range(128) if _NOT_ASCII_LETTER.match(chr(b)))
 
 
 @cache
@@ -67,12 +69,22 @@ def is_judgeable(text: str) -> bool:
         return False
     if "\ufffd" in stripped and stripped.count("\ufffd") > MAX_REPLACED * len(stripped):
         return False
-    # Counted with regexes, not a per-character loop: every analyser asks this of every window turn.
-    visible = len(_SPACE.sub("", stripped))
-    letters = len(_NOT_ASCII_LETTER.sub("", stripped))
-    if letters == 0 or letters / visible < 0.5:
-        return False
-    words = [w.lower() for w in _LATIN_WORD.findall(stripped)]
+    # Counted with regexes, not a per-character loop: every analyser asks this of every window turn. ASCII text
+    # (nearly all of it) is counted by bytes.translate, twice as fast; on ASCII, \s is exactly _ASCII_SPACE
+    # and lower-casing first finds the same words at the same places.
+    if stripped.isascii():
+        raw = stripped.encode("ascii")
+        visible = len(raw.translate(None, _ASCII_SPACE))
+        letters = len(raw.translate(None, _ASCII_NOT_LETTER))
+        if letters == 0 or letters / visible < 0.5:
+            return False
+        words = _LATIN_WORD.findall(stripped.lower())
+    else:
+        visible = len(_SPACE.sub("", stripped))
+        letters = len(_NOT_ASCII_LETTER.sub("", stripped))
+        if letters == 0 or letters / visible < 0.5:
+            return False
+        words = [w.lower() for w in _LATIN_WORD.findall(stripped)]
     if len(words) >= 4 and _ENGLISH_CLITIC.search(stripped):
         return True  # "Clock's ticking, sunshine.": an English contraction is English evidence
     if len(words) >= 4:
