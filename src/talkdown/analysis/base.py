@@ -67,19 +67,6 @@ def span(start: int, end: int) -> Span:
     return Span(start=start, end=end)
 
 
-_FIELDS = ("analyzer", "analyzer_version", "family", "label", "score", "evidence", "low_confidence", "detail")
-_SCALARS = frozenset({str, float, int, bool, type(None)})
-_FAST = (
-    tuple(Annotation.model_fields) == _FIELDS
-    and Annotation.model_config.get("extra") == "forbid"
-    and not Annotation.__pydantic_decorators__.model_validators
-    and not Annotation.__pydantic_decorators__.field_validators
-    and not Annotation.__private_attributes__
-)
-"""Whether ``annotation`` may skip validation: only for the model it was checked against
-(``tests/analysis/test_base.py``); a new field or validator on ``Annotation`` turns the shortcut off."""
-
-
 def annotation(
     analyzer: str,
     version: str,
@@ -91,37 +78,11 @@ def annotation(
     low_confidence: bool = False,
     detail: Mapping[str, str | float | int | bool | None] | None = None,
 ) -> Annotation:
-    """An analyser's ``Annotation`` with every field given, built without pydantic's validation when every value
-    already has exactly the type validation would give (``str`` names, a ``float`` score in [0, 1], a ``bool``,
-    a dict of ``str`` to plain scalars): validation would then return these very values, so the result is
-    equal in every respect (fields, their types and order, fields set, JSON). Anything else, a NaN score or an
-    ``int`` one, a list, a ``str`` subclass, goes through ``Annotation(...)`` and is converted or refused there
-    as before. Why: validating ~4 annotations a turn was about a tenth of the rules-only time."""
+    """An analyser's ``Annotation`` with every field given, its spans shared through ``span``: one way to build
+    them for every rule analyser (seven copies of this before). Validation stays: skipping it by setting
+    pydantic's internal fields was measured at under 2 % of ``--fast`` time, not worth depending on them."""
     evidence = tuple(s if isinstance(s, Span) else span(*s) for s in spans)  # a pair or a Span
-    copied = dict(detail) if detail is not None else {}  # None: not given, as ``Annotation(...)`` without it
-    if (
-        _FAST
-        and type(score) is float
-        and 0.0 <= score <= 1.0
-        and type(low_confidence) is bool
-        and type(analyzer) is str
-        and type(version) is str
-        and type(family) is str
-        and type(label) is str
-        and all(type(k) is str and type(v) in _SCALARS for k, v in copied.items())
-    ):
-        built = _new(Annotation)
-        _setattr(
-            built,
-            "__dict__",
-            {"analyzer": analyzer, "analyzer_version": version, "family": family, "label": label, "score": score,
-             "evidence": evidence, "low_confidence": low_confidence, "detail": copied},
-        )  # fmt: skip
-        _setattr(built, "__pydantic_fields_set__", set(_FIELDS if detail is not None else _FIELDS[:-1]))
-        _setattr(built, "__pydantic_extra__", None)
-        _setattr(built, "__pydantic_private__", None)
-        return built
-    given = {"detail": copied} if detail is not None else {}
+    given = {"detail": dict(detail)} if detail is not None else {}  # None: not given, as ``Annotation(...)`` without
     return Annotation(
         analyzer=analyzer,
         analyzer_version=version,
@@ -132,7 +93,3 @@ def annotation(
         low_confidence=low_confidence,
         **given,
     )
-
-
-_new = object.__new__
-_setattr = object.__setattr__
