@@ -150,7 +150,7 @@ def analyze_chunk(chunk: Chunk) -> ChunkResult:
     conv_rows: dict[str, list[object]] = {name: [] for name in conversation_schema().names}
     at = 0
     for offset, t in enumerate(chunk.transcripts):
-        anns = annotations[at : at + len(t.turns)]
+        anns = [_by_family(found) for found in annotations[at : at + len(t.turns)]]
         sides = [tu.side for tu in turns[at : at + len(t.turns)]]
         at += len(t.turns)
         cid = t.external_id or f"{chunk.file}#{chunk.first_index + offset}"
@@ -189,6 +189,15 @@ def side_of(speaker: str, role: str | None, named: dict[str, str]) -> Side:
     return "unknown"
 
 
+def _by_family(found: tuple[Annotation, ...]) -> dict[str, list[Annotation]]:
+    """A turn's annotations by family, in the pipeline's order: grouped once, where each family's column and
+    each rate used to scan every annotation of the turn again (a tenth of a worker's time with the rules alone)."""
+    grouped: dict[str, list[Annotation]] = {}
+    for a in found:
+        grouped.setdefault(a.family, []).append(a)
+    return grouped
+
+
 def _add_utterances(
     rows: dict[str, list[object]],
     chunk: Chunk,
@@ -196,25 +205,27 @@ def _add_utterances(
     cid: str,
     index: int,
     sides: list[Side],
-    anns: list[tuple[Annotation, ...]],
+    anns: list[dict[str, list[Annotation]]],
 ) -> None:
-    for pos, (tt, side, found) in enumerate(zip(t.turns, sides, anns, strict=True)):
-        for key, value in (("file", chunk.file), ("conversation_id", cid), ("conversation_index", index)):
-            rows[key].append(value)
-        rows["turn"].append(pos)
+    n = len(t.turns)
+    for key, value in (("file", chunk.file), ("conversation_id", cid), ("conversation_index", index)):
+        rows[key].extend([value] * n)
+    rows["turn"].extend(range(n))
+    rows["side"].extend(sides)
+    columns = [(fam, rows[fam], rows[f"{fam}_scores"]) for fam in chunk.families]
+    for tt, grouped in zip(t.turns, anns, strict=True):
         rows["speaker"].append(tt.speaker)
-        rows["side"].append(side)
         rows["time"].append(tt.time)
         rows["text"].append(tt.text)
-        for fam in chunk.families:
-            mine = [a for a in found if a.family == fam]
-            rows[fam].append([a.label for a in mine])
-            rows[f"{fam}_scores"].append([a.score for a in mine])
+        for fam, labels, scores in columns:
+            mine = grouped.get(fam, ())
+            labels.append([a.label for a in mine])
+            scores.append([a.score for a in mine])
         rows["gold"].append([{"family": f, "label": lab} for f, labs in sorted(tt.labels.items()) for lab in labs])
 
 
-def _labels(found: tuple[Annotation, ...], family: str) -> set[str]:
-    return {a.label for a in found if a.family == family}
+def _labels(grouped: dict[str, list[Annotation]], family: str) -> set[str]:
+    return {a.label for a in grouped.get(family, ())}
 
 
 def _add_conversation(
@@ -224,11 +235,12 @@ def _add_conversation(
     cid: str,
     index: int,
     sides: list[Side],
-    anns: list[tuple[Annotation, ...]],
+    anns: list[dict[str, list[Annotation]]],
 ) -> None:
-    neg = [found for found, side in zip(anns, sides, strict=True) if side == "negotiator"]
-    skills = [_labels(found, "talkdown_skill") for found in neg]
-    stages = [s for found in anns for s in _labels(found, "stairway")]
+    neg = [grouped for grouped, side in zip(anns, sides, strict=True) if side == "negotiator"]
+    skills = [_labels(grouped, "talkdown_skill") for grouped in neg]
+    stages = [s for grouped in anns for s in _labels(grouped, "stairway")]
+    cues = [_labels(grouped, "talkdown_cue") for grouped in anns]
     progression: list[str] = []
     for stage in stages:
         if stage not in progression:
@@ -243,7 +255,7 @@ def _add_conversation(
         "negotiator_turns": len(neg),
         "subject_turns": sum(1 for s in sides if s == "subject"),
         "skill_rate": _rate(sum(1 for s in skills if s & _LISTENING), len(neg)),
-        "avoid_rate": _rate(sum(1 for found in neg if _labels(found, "talkdown_avoid")), len(neg)),
+        "avoid_rate": _rate(sum(1 for grouped in neg if grouped.get("talkdown_avoid")), len(neg)),
         "stairway_progression": progression,
         "stairway_final": stages[-1] if stages else None,
         "stairway_peak": max(stages, key=_stage_rank) if stages else None,
@@ -253,7 +265,7 @@ def _add_conversation(
     for label in SKILL_LABELS:
         values[f"skill_{label}"] = _rate(sum(1 for s in skills if label in s), len(neg))
     for label in CUE_LABELS:
-        values[f"cue_{label}"] = sum(1 for found in anns if label in _labels(found, "talkdown_cue"))
+        values[f"cue_{label}"] = sum(1 for found in cues if label in found)
     for key, value in values.items():
         rows[key].append(value)
 
