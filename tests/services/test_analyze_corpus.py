@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from talkdown.analysis.registry import default_pipeline
@@ -344,3 +345,12 @@ def test_skill_rate_counts_active_listening_not_the_other_moves(tmp_path: Path) 
     assert skills[0] == ["closed_question"] and "emotion_labeling" in skills[2]  # the premise
     [row] = pd.read_parquet(run.conversations_out).itertuples()
     assert row.skill_closed_question == 0.5 and row.skill_rate == 0.5
+
+
+def test_the_merged_parquet_file_is_not_cut_into_a_row_group_per_chunk(corpus: Path, tmp_path: Path) -> None:
+    # Each 500-utterance part became a row group of its own: writing the merged file took 2.5 times longer, and
+    # every reader of a large study paid for thousands of tiny row groups.
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r.parquet", workers=1, chunk_size=2, fast=True)
+    assert pq.ParquetFile(run.out).metadata.num_row_groups == 1
+    assert pq.ParquetFile(run.conversations_out).metadata.num_row_groups == 1
+    assert len(pd.read_parquet(run.out)) == run.utterances == 12
