@@ -352,7 +352,8 @@ def _collect(run: _Run, index: int, chunk: Chunk, fut: Future[ChunkResult]) -> N
 
 
 def _executor(workers: int | None, scheduler: str | None) -> tuple[Executor, int, Callable[[], None]]:
-    """The executor, how many tasks it runs at once, and how to release it."""
+    """The executor, how many tasks it runs at once, and how to release it. Local workers are started at once,
+    so that they import talkdown (about a second each) while the client counts, not after."""
     if scheduler is not None:
         try:
             from distributed import Client
@@ -378,6 +379,8 @@ def _executor(workers: int | None, scheduler: str | None) -> tuple[Executor, int
     pool = ProcessPoolExecutor(
         max_workers=count, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
     )
+    for _ in range(count):  # the pool starts a process per task it cannot give to an idle one, up to count
+        pool.submit(_started)
 
     def close_pool() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -387,6 +390,10 @@ def _executor(workers: int | None, scheduler: str | None) -> tuple[Executor, int
 
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _started() -> None:
+    """The task that makes the pool start a worker before the client has cut a chunk."""
 
 
 def _cores() -> int:
