@@ -381,6 +381,19 @@ def _calls(path: Path, count: int, *, broken: frozenset[int] = frozenset()) -> P
     return path
 
 
+class _Bar:
+    """A progress port that adds up what it is told."""
+
+    def __init__(self) -> None:
+        self.total = self.done = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, n: int) -> None:
+        self.done += n
+
+
 @pytest.mark.slow
 def test_a_line_only_a_worker_finds_wrong_fails_its_file_by_its_line_and_resume_finishes(tmp_path: Path) -> None:
     # The client no longer checks each conversation against the format (the workers do, so that two workers
@@ -391,7 +404,9 @@ def test_a_line_only_a_worker_finds_wrong_fails_its_file_by_its_line_and_resume_
     bad = _calls(folder / "a.jsonl", 12, broken=frozenset({7, 9}))
     _calls(folder / "b.jsonl", 3)
     out = tmp_path / "r.parquet"
-    run = analyze_corpus([str(folder)], out=out, workers=2, chunk_size=4, fast=True)
+    bar = _Bar()
+    run = analyze_corpus([str(folder)], out=out, workers=2, chunk_size=4, fast=True, progress=bar)
+    assert bar.done == bar.total == 30  # the failed file's utterances were counted, so the bar covers them too
     # the earlier of the two bad lines (conversation 7, on line 15), whichever chunk finished first
     said = f"{bad.resolve()} line 15: turn 1 has no 'idx'. Fix the line; nothing was imported."
     assert [(f.file, f.code, f.message) for f in run.failures] == [(str(bad.resolve()), "TD101", said)]
@@ -403,27 +418,27 @@ def test_a_line_only_a_worker_finds_wrong_fails_its_file_by_its_line_and_resume_
     pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(clean.out))
 
 
-class _CutShort:
+class _CutShort(_Bar):
     """A progress port that truncates ``path`` once counting is done, as a copy still being written might be."""
 
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = path
 
     def start(self, total: int) -> None:
+        super().start(total)
         lines = self.path.read_text(encoding="utf-8").splitlines(keepends=True)
         self.path.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
-
-    def advance(self, n: int) -> None:
-        pass
 
 
 def test_a_jsonl_file_cut_short_after_it_was_counted_fails_rather_than_losing_its_end(tmp_path: Path) -> None:
     # The file was counted, then read again to be analysed: what it lost in between was left out without a word,
     # and the file was reported done.
     calls = _calls(tmp_path / "calls.jsonl", 12)
-    run = analyze_corpus([str(calls)], out=tmp_path / "r.parquet", workers=1, chunk_size=4, fast=True,
-                         progress=_CutShort(calls))  # fmt: skip
+    bar = _CutShort(calls)
+    run = analyze_corpus([str(calls)], out=tmp_path / "r.parquet", workers=1, chunk_size=4, fast=True, progress=bar)
     assert [(f.code, "cut short" in f.message) for f in run.failures] == [("TD107", True)]
+    assert bar.done == bar.total == 24
     assert run.files_done == 0 and (tmp_path / "r.parquet.parts").is_dir()
 
 

@@ -314,6 +314,9 @@ def _dispatch(run: _Run, executor: Executor, *, slots: int, options: ChunkOption
                     pending[executor.submit(analyze_chunk, chunk)] = (index, chunk)
             except TalkdownError as exc:  # changed since it was counted
                 run.fail(index, exc.code, exc.message)
+            rest = sum(cut.utterances for cut in st.cuts[st.emitted :]) if st.failed and st.cuts else 0
+            if rest and run.progress is not None:  # counted, never to be sent: the bar still reaches its total
+                run.progress.advance(rest)
             st.streamed = True
             run.finished(index)
         collect(block_until=0)
@@ -340,13 +343,13 @@ def _collect(run: _Run, index: int, chunk: Chunk, fut: Future[ChunkResult]) -> N
         result = fut.result()
     except Exception as exc:  # a worker bug or a lost worker: that file is reported, the rest goes on
         run.fail(index, "internal", f"{type(exc).__name__}: {exc}", chunk=number)
-        return
-    if result.failure is not None:  # a line the worker could not read: the file's error, as if read here
-        run.fail(index, *result.failure, chunk=number)
-        return
-    run.parts.write(result)
-    run.state[index].finished += 1
-    if run.progress is not None:
+    else:
+        if result.failure is not None:  # a line the worker could not read: the file's error, as if read here
+            run.fail(index, *result.failure, chunk=number)
+        else:
+            run.parts.write(result)
+            run.state[index].finished += 1
+    if run.progress is not None:  # a failed chunk is dealt with too: the bar was sized with it
         run.progress.advance(chunk.utterances)
     run.finished(index)
 
