@@ -461,3 +461,14 @@ def _conversations(name: str) -> list[dict[str, object]]:
     turns = [{"idx": 0, "speaker": NEG, "role": NEG, "text": f"Hello {name}.", "labels": {}},
              {"idx": 1, "speaker": SUB, "role": SUB, "text": "Bye.", "labels": {}}]  # fmt: skip
     return [{"id": f"c{n}", "source": "t", "split": "dev", "meta": {}, "turns": turns} for n in range(3)]
+
+
+def test_failures_are_listed_in_input_order_whoever_found_them(tmp_path: Path) -> None:
+    # The client finds a damaged gzip stream when counting; a bad line in an earlier file only when a worker
+    # reads it, later. The summary listed the files in the order they failed, not in the order given.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _calls(folder / "a.jsonl", 4, broken=frozenset({3}))
+    (folder / "b.jsonl").write_bytes(gzip.compress(b"")[:5])  # a cut-off gzip stream
+    run = analyze_corpus([str(folder)], out=tmp_path / "r.parquet", workers=1, chunk_size=2, fast=True)
+    assert [(Path(f.file).name, f.code) for f in run.failures] == [("a.jsonl", "TD101"), ("b.jsonl", "TD101")]

@@ -125,7 +125,8 @@ class _Run:
 
     @property
     def failures(self) -> tuple[FileFailure, ...]:
-        return tuple(self.failed.values())
+        """In input order, as when the client found every failure itself, not in the order workers finished."""
+        return tuple(self.failed[index] for index in sorted(self.failed))
 
     def finished(self, index: int) -> None:
         st = self.state[index]
