@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from talkdown.analysis.registry import default_pipeline
@@ -344,3 +345,130 @@ def test_skill_rate_counts_active_listening_not_the_other_moves(tmp_path: Path) 
     assert skills[0] == ["closed_question"] and "emotion_labeling" in skills[2]  # the premise
     [row] = pd.read_parquet(run.conversations_out).itertuples()
     assert row.skill_closed_question == 0.5 and row.skill_rate == 0.5
+
+
+def test_the_merged_parquet_file_is_not_cut_into_a_row_group_per_chunk(corpus: Path, tmp_path: Path) -> None:
+    # Each 500-utterance part became a row group of its own: writing the merged file took 2.5 times longer, and
+    # every reader of a large study paid for thousands of tiny row groups.
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r.parquet", workers=1, chunk_size=2, fast=True)
+    assert pq.ParquetFile(run.out).metadata.num_row_groups == 1
+    assert pq.ParquetFile(run.conversations_out).metadata.num_row_groups == 1
+    assert len(pd.read_parquet(run.out)) == run.utterances == 12
+
+
+def test_resume_refuses_a_parts_folder_of_an_earlier_layout_naming_it(corpus: Path, tmp_path: Path) -> None:
+    # Parts are Arrow IPC files now; a folder of Parquet parts (layout 1) would have been resumed and its parts
+    # read as something they are not.
+    out = tmp_path / "r.parquet"
+    analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, progress=_StopAfter(1), fast=True)
+    manifest = out.with_name("r.parquet.parts") / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text(encoding="utf-8")), "version": 1}), "utf-8")
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, resume=True, fast=True)
+    assert err.value.code == "TD323" and "layout 1" in err.value.message
+
+
+def _calls(path: Path, count: int, *, broken: frozenset[int] = frozenset()) -> Path:
+    """``count`` two-turn conversations, one a line; those in ``broken`` are JSON but lack a turn's ``idx``."""
+    lines = []
+    for n in range(count):
+        turns = [{"idx": 0, "speaker": NEG, "role": NEG, "text": f"Are you hurt, caller {n}?", "labels": {}},
+                 {"idx": 1, "speaker": SUB, "role": SUB, "text": "Leave me alone.", "labels": {}}]  # fmt: skip
+        if n in broken:
+            del turns[1]["idx"]
+        lines.append(json.dumps({"id": f"c{n}", "source": "t", "split": "dev", "meta": {}, "turns": turns}))
+    path.write_text("\n\n".join(lines) + "\n", encoding="utf-8")  # blank lines between: numbers stay the file's
+    return path
+
+
+class _Bar:
+    """A progress port that adds up what it is told."""
+
+    def __init__(self) -> None:
+        self.total = self.done = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, n: int) -> None:
+        self.done += n
+
+
+@pytest.mark.slow
+def test_a_line_only_a_worker_finds_wrong_fails_its_file_by_its_line_and_resume_finishes(tmp_path: Path) -> None:
+    # The client no longer checks each conversation against the format (the workers do, so that two workers
+    # are not held back by it): a bad line deep in a file must still fail that file, naming the file's own line,
+    # whichever worker process found it, and leave the other files' rows whole.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = _calls(folder / "a.jsonl", 12, broken=frozenset({7, 9}))
+    _calls(folder / "b.jsonl", 3)
+    out = tmp_path / "r.parquet"
+    bar = _Bar()
+    run = analyze_corpus([str(folder)], out=out, workers=2, chunk_size=4, fast=True, progress=bar)
+    assert bar.done == bar.total == 30  # the failed file's utterances were counted, so the bar covers them too
+    # the earlier of the two bad lines (conversation 7, on line 15), whichever chunk finished first
+    said = f"{bad.resolve()} line 15: turn 1 has no 'idx'. Fix the line; nothing was imported."
+    assert [(f.file, f.code, f.message) for f in run.failures] == [(str(bad.resolve()), "TD101", said)]
+    assert set(pd.read_parquet(out).file) == {str((folder / "b.jsonl").resolve())} and run.utterances == 6
+    _calls(bad, 12)
+    resumed = analyze_corpus([str(folder)], out=out, workers=2, chunk_size=4, fast=True, resume=True)
+    assert resumed.failures == () and resumed.utterances == 30
+    clean = analyze_corpus([str(folder)], out=tmp_path / "clean.parquet", workers=1, chunk_size=4, fast=True)
+    pd.testing.assert_frame_equal(pd.read_parquet(out), pd.read_parquet(clean.out))
+
+
+class _CutShort(_Bar):
+    """A progress port that truncates ``path`` once counting is done, as a copy still being written might be."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def start(self, total: int) -> None:
+        super().start(total)
+        lines = self.path.read_text(encoding="utf-8").splitlines(keepends=True)
+        self.path.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
+
+
+def test_a_jsonl_file_cut_short_after_it_was_counted_fails_rather_than_losing_its_end(tmp_path: Path) -> None:
+    # The file was counted, then read again to be analysed: what it lost in between was left out without a word,
+    # and the file was reported done.
+    calls = _calls(tmp_path / "calls.jsonl", 12)
+    bar = _CutShort(calls)
+    run = analyze_corpus([str(calls)], out=tmp_path / "r.parquet", workers=1, chunk_size=4, fast=True, progress=bar)
+    assert [(f.code, "cut short" in f.message) for f in run.failures] == [("TD107", True)]
+    assert bar.done == bar.total == 24
+    assert run.files_done == 0 and (tmp_path / "r.parquet.parts").is_dir()
+
+
+@pytest.mark.slow
+def test_a_cp1252_jsonl_line_is_read_in_the_named_encoding_by_the_worker_processes(tmp_path: Path) -> None:
+    # The workers decode the JSONL lines they are sent, so --encoding has to reach them: UTF-8 lines stay UTF-8,
+    # the one saved on Windows is read as cp1252, and without the option that line fails its file by number.
+    lines = [json.dumps(conv, ensure_ascii=False).encode("utf-8") for conv in _conversations("Jos\u00e9")]
+    lines[1] = lines[1].decode("utf-8").encode("cp1252")
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    run = analyze_corpus([str(path)], out=tmp_path / "r.parquet", workers=2, chunk_size=2, fast=True,
+                         encoding="cp1252")  # fmt: skip
+    assert run.failures == () and set(pd.read_parquet(run.out).text) == {"Hello Jos\u00e9.", "Bye."}
+    plain = analyze_corpus([str(path)], out=tmp_path / "p.parquet", workers=2, chunk_size=2, fast=True)
+    assert [(f.code, f"{path.resolve()} line 2:" in f.message) for f in plain.failures] == [("TD101", True)]
+
+
+def _conversations(name: str) -> list[dict[str, object]]:
+    turns = [{"idx": 0, "speaker": NEG, "role": NEG, "text": f"Hello {name}.", "labels": {}},
+             {"idx": 1, "speaker": SUB, "role": SUB, "text": "Bye.", "labels": {}}]  # fmt: skip
+    return [{"id": f"c{n}", "source": "t", "split": "dev", "meta": {}, "turns": turns} for n in range(3)]
+
+
+def test_failures_are_listed_in_input_order_whoever_found_them(tmp_path: Path) -> None:
+    # The client finds a damaged gzip stream when counting; a bad line in an earlier file only when a worker
+    # reads it, later. The summary listed the files in the order they failed, not in the order given.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _calls(folder / "a.jsonl", 4, broken=frozenset({3}))
+    (folder / "b.jsonl").write_bytes(gzip.compress(b"")[:5])  # a cut-off gzip stream
+    run = analyze_corpus([str(folder)], out=tmp_path / "r.parquet", workers=1, chunk_size=2, fast=True)
+    assert [(Path(f.file).name, f.code) for f in run.failures] == [("a.jsonl", "TD101"), ("b.jsonl", "TD101")]

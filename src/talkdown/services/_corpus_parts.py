@@ -8,7 +8,13 @@ one, never half of either.
 
 ``manifest.json`` records what the run was started for (inputs with size and modification time, chunk
 size, label families, output format); ``--resume`` refuses a different set of inputs or options (TD323)
-and redoes any single input that changed since.
+and redoes any single input that changed since. Its ``version`` is the layout of the folder: parts are Arrow
+IPC files since version 2 (Parquet before), and a folder of another layout is refused (TD323) rather than
+half read.
+
+A JSONL file is read twice by the client, and parsed by neither read: :func:`plan_jsonl` counts each line's
+turns with a plain ``json.loads`` (a fifth of a full check) to size the progress bar and cut the chunks, and
+:func:`jsonl_blocks` then hands each chunk's lines on as bytes; the workers check them against the format.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,60 +33,99 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from talkdown.errors import TalkdownError
-from talkdown.services._corpus_rows import ChunkResult, conversation_schema, utterance_schema
-from talkdown.services.formats import FORMATS, Transcript, decode, detect_format, parse
+from talkdown.services._corpus_rows import ChunkResult, conversation_schema, decoded, jsonl_line, utterance_schema
+from talkdown.services.formats import FORMATS, Transcript, detect_format, parse
 from talkdown.services.formats.csvfmt import FORMULA
 from talkdown.services.streams import STREAM_ERRORS, cannot_write, lines_of, plain_name, plain_suffix, read_all
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
+"""1: Parquet parts. 2: Arrow IPC parts (``u-<chunk>.arrow``), written by the workers."""
+ROW_GROUP = 65_536
+"""Rows per row group of the merged Parquet file, about: a row group per 500-row part made writing it 2.5 times
+slower, and every reader pays for tiny row groups too. The merge holds at most about this many rows."""
 
 
-def transcripts_of(path: Path, *, encoding: str | None = None) -> Iterator[Transcript]:
-    """The conversations of one file. JSONL is read a line at a time (memory flat in the file's size);
-    the single-conversation formats (text, WebVTT, SubRip, CSV) are parsed whole. ``encoding``: how to read
-    text that is not valid UTF-8 (``study analyze --encoding``)."""
-    if plain_suffix(path) in FORMATS["jsonl"].extensions:
-        yield from _jsonl(path, encoding=encoding)
-        return
+def is_jsonl(path: Path) -> bool:
+    return plain_suffix(path) in FORMATS["jsonl"].extensions
+
+
+def transcripts_of(path: Path, *, encoding: str | None = None) -> list[Transcript]:
+    """The conversations of a file in a single-conversation format (text, WebVTT, SubRip, CSV), parsed whole:
+    such files are small. JSONL, the big-corpus format, is streamed by :func:`plan_jsonl` and
+    :func:`jsonl_blocks` instead. ``encoding``: how to read text that is not valid UTF-8 (``--encoding``)."""
     try:
         raw = read_all(path)
     except STREAM_ERRORS as exc:
         raise TalkdownError("TD107", file=str(path), problem=getattr(exc, "strerror", None) or str(exc)) from exc
-    text = _text(raw, file=str(path), encoding=encoding)
-    yield from parse(text, fmt=detect_format(plain_name(path), text), file=str(path))
+    text = decoded(raw, file=str(path), encoding=encoding)
+    return parse(text, fmt=detect_format(plain_name(path), text), file=str(path))
 
 
-def _jsonl(path: Path, *, encoding: str | None = None) -> Iterator[Transcript]:
+@dataclass(frozen=True)
+class Cut:
+    """One chunk of a JSONL file as planned: up to which line, and the conversations and utterances in it."""
+
+    last_line: int
+    conversations: int
+    utterances: int
+
+
+def plan_jsonl(path: Path, *, chunk_size: int, encoding: str | None = None) -> list[Cut]:
+    """Where the chunks of a JSONL file end: after the conversation that brings a chunk to ``chunk_size``
+    utterances, as when the client parsed every conversation (so chunk ids, and ``--resume``, are unchanged).
+
+    A line is counted with a plain ``json.loads``; the line it cannot count (not JSON, not UTF-8, no list of
+    turns) is read by the full parser, which either raises the error naming the line, as it always did, or
+    counts it (a line in ``--encoding``). A line that is JSON but breaks the format is left to the worker."""
+    cuts: list[Cut] = []
+    conversations = utterances = number = 0
     seen = False
     with lines_of(path) as (lines, _):
         for number, raw in lines:
             if not raw.strip():
                 continue
-            try:
-                line = _text(raw, file=str(path), encoding=encoding)
-                found = parse(line, fmt="jsonl", file=str(path))
-            except TalkdownError as exc:  # the parser saw one line: put the file's line number back
-                if exc.code in ("TD101", "TD103"):
-                    problem = exc.fields.get("problem") or f"not valid UTF-8 (byte {exc.fields.get('offset')})"
-                    raise TalkdownError("TD101", file=str(path), line=number, problem=problem) from exc
-                raise
             seen = True
-            yield from found
+            turns = _turns_in(raw)
+            if turns is None:
+                found = jsonl_line(raw, file=str(path), number=number, encoding=encoding)
+                turns = sum(len(t.turns) for t in found)
+            conversations += 1
+            utterances += turns
+            if utterances >= chunk_size:
+                cuts.append(Cut(number, conversations, utterances))
+                conversations = utterances = 0
     if not seen:
         raise TalkdownError("TD102", file=str(path), problem="the file holds no conversation")
+    if conversations:
+        cuts.append(Cut(number, conversations, utterances))
+    return cuts
 
 
-def _text(raw: bytes, *, file: str, encoding: str | None) -> str:
-    """UTF-8 first, ``encoding`` only for bytes that are not UTF-8. Why a fallback and not an override: a corpus
-    mixes old Windows exports with UTF-8 files, and cp1252 would turn every UTF-8 "é" into "Ã©"; bytes that are
-    cp1252 with any accent in them are almost never valid UTF-8. It also makes TD103's advice safe to follow with
-    ``--resume``: the files already done were UTF-8 and read the same either way."""
+def _turns_in(raw: bytes) -> int | None:
     try:
-        return decode(raw, file=file, option="--encoding")
-    except TalkdownError as exc:
-        if exc.code != "TD103" or encoding is None:
-            raise
-    return decode(raw, file=file, encoding=encoding)
+        found = json.loads(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        return None
+    turns = found.get("turns") if isinstance(found, dict) else None
+    return len(turns) if isinstance(turns, list) and turns else None
+
+
+def jsonl_blocks(path: Path, cuts: Iterable[Cut]) -> Iterator[tuple[int, bytes]]:
+    """Each planned chunk's lines as bytes, with the number of its first line. A file that ends before its
+    plan does was cut short since it was counted: TD107 rather than its last chunk silently left out."""
+    with lines_of(path) as (lines, _):
+        first, block = 1, bytearray()
+        ends = iter(cuts)
+        end = next(ends, None)
+        for number, raw in lines:
+            if end is None:
+                break
+            block += raw
+            if number == end.last_line:
+                yield first, bytes(block)
+                first, block, end = number + 1, bytearray(), next(ends, None)
+    if end is not None:
+        raise TalkdownError("TD107", file=str(path), problem="it was cut short while it was being analysed")
 
 
 def _fingerprint(path: Path) -> dict[str, Any]:
@@ -151,9 +196,12 @@ class PartStore:
             lines = (self.folder / "done.txt").read_text(encoding="utf-8").split()
         except (OSError, ValueError) as exc:
             raise TalkdownError("TD323", path=str(out), problem=f"its parts folder is unreadable: {exc}") from exc
+        if old.get("version") != MANIFEST_VERSION:  # another layout of parts: reading it would fail half-way
+            problem = f"its parts were written by another talkdown (layout {old.get('version')}, this one reads "
+            raise TalkdownError("TD323", path=str(out), problem=problem + f"{MANIFEST_VERSION}); start it again")
         if old.get("fast", False) != manifest["fast"]:  # rules alone and rules with models label differently
             raise TalkdownError("TD323", path=str(out), problem="--fast differs")
-        for key in ("version", "format", "chunk_size", "families"):
+        for key in ("format", "chunk_size", "families"):
             if old.get(key) != manifest[key]:
                 raise TalkdownError("TD323", path=str(out), problem=f"{key} differs")
         # The names decide each turn's side, and so which turns the skill rules score: rows read with other names
@@ -189,13 +237,21 @@ class PartStore:
             self._record(f"F:{index}")
 
     def write(self, result: ChunkResult) -> None:
-        for prefix, table in (("u", result.utterances), ("c", result.conversations)):
-            target = self.folder / f"{prefix}-{result.chunk_id}.parquet"
+        for prefix, data in (("u", result.utterances), ("c", result.conversations)):
+            target = self._part(prefix, result.chunk_id)
             tmp = target.with_suffix(".tmp")
-            pq.write_table(table, tmp)
+            tmp.write_bytes(data)
             os.replace(tmp, target)
         self.done_chunks.add(result.chunk_id)
         self._record(f"C:{result.chunk_id}")
+
+    def _part(self, prefix: str, chunk_id: str) -> Path:
+        return self.folder / f"{prefix}-{chunk_id}.arrow"
+
+    def _tables(self, prefix: str, ids: list[str]) -> Iterator[pa.Table]:
+        for chunk_id in ids:
+            with pa.memory_map(str(self._part(prefix, chunk_id))) as source:
+                yield pa.ipc.open_file(source).read_all()
 
     def merge(self, out: Path, conversations_out: Path, *, exclude_files: set[int]) -> tuple[int, int]:
         """Assemble the finished chunks (in input order) into the two outputs; returns their row counts."""
@@ -210,16 +266,20 @@ class PartStore:
         rows = 0
         if self.csv:
             with pacsv.CSVWriter(str(tmp), _csv_schema(schema)) as writer:
-                for chunk_id in ids:
-                    table = pq.read_table(self.folder / f"{prefix}-{chunk_id}.parquet")
+                for table in self._tables(prefix, ids):
                     writer.write_table(_flatten(table))
                     rows += table.num_rows
         else:
             with pq.ParquetWriter(str(tmp), schema) as writer:
-                for chunk_id in ids:
-                    table = pq.read_table(self.folder / f"{prefix}-{chunk_id}.parquet", schema=schema)
-                    writer.write_table(table)
+                held: list[pa.Table] = []
+                for table in self._tables(prefix, ids):
+                    held.append(table)
                     rows += table.num_rows
+                    if sum(t.num_rows for t in held) >= ROW_GROUP:
+                        writer.write_table(pa.concat_tables(held))  # one row group of what is held
+                        held = []
+                if held:
+                    writer.write_table(pa.concat_tables(held))
         os.replace(tmp, target)
         return rows
 

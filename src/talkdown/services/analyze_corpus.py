@@ -5,8 +5,13 @@ Design, and the alternatives rejected:
 - **One code path, any executor.** The client streams the inputs, cuts them into chunks of whole
   conversations (about ``chunk_size`` utterances) and hands each to a ``concurrent.futures.Executor``: inline
   for one worker, a process pool on local cores (the default: no extra needed), or a Dask cluster through
-  ``distributed.Client.get_executor()`` with ``--scheduler``. Workers return Arrow tables and the client
-  writes them, so a cluster needs no shared file system. Dask is imported only for ``--scheduler``.
+  ``distributed.Client.get_executor()`` with ``--scheduler``. Workers return Arrow tables (as IPC bytes) and
+  the client writes them, so a cluster needs no shared file system. Dask is imported only for ``--scheduler``.
+- **The workers do the work.** The client shares the machine's cores with the workers, so it only counts
+  and cuts: a JSONL chunk goes out as the raw bytes of its lines (counted with a plain ``json.loads``), and
+  the worker checks it against the format, analyses it and serialises the tables; a bad line comes back as
+  that file's failure, naming the line. Parsing and Parquet parts in the client had two workers on two cores
+  barely faster than one (``_corpus_rows``'s docstring has the figures).
 - **Flat memory.** At most ``2 × workers`` chunks are in flight; JSONL (the big-corpus format) is read line
   by line; the final files are assembled part by part. Memory depends on the chunk size, not the corpus.
 - **Interruptible, resumable.** Each finished chunk is written to ``<out>.parts/`` (atomic rename) and
@@ -36,7 +41,7 @@ from typing import Any, Protocol, TypeVar
 
 from talkdown.analysis.runtime import Runtime, current
 from talkdown.errors import TalkdownError
-from talkdown.services._corpus_parts import PartStore, transcripts_of
+from talkdown.services._corpus_parts import Cut, PartStore, is_jsonl, jsonl_blocks, plan_jsonl, transcripts_of
 from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
 from talkdown.services.formats import FORMATS
 from talkdown.services.streams import plain_suffix
@@ -69,7 +74,7 @@ class ChunkOptions:
     runtime: Runtime
     fast: bool = False
     encoding: str | None = None
-    """How to read an input that is not UTF-8 (``--encoding``); the client reads, so workers never see it."""
+    """How to read an input that is not UTF-8 (``--encoding``); workers decode the JSONL lines they get."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,10 @@ class _FileState:
     finished: int = 0
     streamed: bool = False
     failed: bool = False
+    cuts: list[Cut] | None = None
+    """A JSONL file's chunks as planned while counting."""
+    failed_at: int = -1
+    """The chunk whose failure is reported (-1: the client's own reading): the first, as one worker would."""
 
 
 @dataclass
@@ -104,13 +113,20 @@ class _Run:
     progress: Progress | None
     encoding: str | None = None
     state: dict[int, _FileState] = field(default_factory=dict)
-    failures: list[FileFailure] = field(default_factory=list)
+    failed: dict[int, FileFailure] = field(default_factory=dict)
     skipped: int = 0
 
-    def fail(self, index: int, code: str, message: str) -> None:
-        if not self.state[index].failed:
-            self.state[index].failed = True
-            self.failures.append(FileFailure(str(self.files[index]), code, message))
+    def fail(self, index: int, code: str, message: str, *, chunk: int = -1) -> None:
+        """Fail the file; of several failing chunks, running at once, the earliest in the file is reported."""
+        st = self.state[index]
+        if not st.failed or chunk < st.failed_at:
+            st.failed, st.failed_at = True, chunk
+            self.failed[index] = FileFailure(str(self.files[index]), code, message)
+
+    @property
+    def failures(self) -> tuple[FileFailure, ...]:
+        """In input order, as when the client found every failure itself, not in the order workers finished."""
+        return tuple(self.failed[index] for index in sorted(self.failed))
 
     def finished(self, index: int) -> None:
         st = self.state[index]
@@ -196,7 +212,7 @@ def analyze_corpus(
     interrupted = False
     try:
         try:
-            total = _count(run)
+            total = _count(run, chunk_size=chunk_size)
             if progress is not None:
                 progress.start(total)
             options = ChunkOptions(families, chunk_size, named, current(), fast, encoding)
@@ -217,27 +233,41 @@ def analyze_corpus(
         files_done=done,
         utterances=utterances,
         conversations=conversations,
-        failures=tuple(run.failures),
+        failures=run.failures,
         interrupted=interrupted,
         skipped_chunks=run.skipped,
         fast=fast,
     )
 
 
-def _count(run: _Run) -> int:
-    """Utterances still to analyse, reading each pending file once; an unreadable file fails here, early."""
+def _count(run: _Run, *, chunk_size: int) -> int:
+    """Utterances still to analyse, reading each pending file once (a JSONL file's chunks are planned on the
+    way); an unreadable file, or a line that is not JSON, fails here, early."""
     total = 0
     for index, path in enumerate(run.files):
         if run.parts.is_file_done(index):
             continue
         try:
-            total += sum(len(t.turns) for t in transcripts_of(path, encoding=run.encoding))
+            if is_jsonl(path):
+                cuts = plan_jsonl(path, chunk_size=chunk_size, encoding=run.encoding)
+                run.state[index].cuts = cuts
+                total += sum(cut.utterances for cut in cuts)
+            else:
+                total += sum(len(t.turns) for t in transcripts_of(path, encoding=run.encoding))
         except TalkdownError as exc:
             run.fail(index, exc.code, exc.message)
     return total
 
 
-def _chunks(index: int, path: Path, options: ChunkOptions) -> Iterator[Chunk]:
+def _chunks(index: int, path: Path, options: ChunkOptions, cuts: list[Cut] | None) -> Iterator[Chunk]:
+    if cuts is not None:
+        first = 0
+        for number, (cut, (first_line, lines)) in enumerate(zip(cuts, jsonl_blocks(path, cuts), strict=False)):
+            yield Chunk(f"{index:05d}-{number:06d}", str(path), first, (), options.families,
+                        speakers=options.speakers, runtime=options.runtime, fast=options.fast, lines=lines,
+                        first_line=first_line, counted=cut.utterances, encoding=options.encoding)  # fmt: skip
+            first += cut.conversations
+        return
     batch: list[Any] = []
     size = number = first = 0
 
@@ -271,7 +301,9 @@ def _dispatch(run: _Run, executor: Executor, *, slots: int, options: ChunkOption
             if run.parts.is_file_done(index) or st.failed:
                 continue
             try:
-                for chunk in _chunks(index, path, options):
+                for chunk in _chunks(index, path, options, st.cuts):
+                    if st.failed:  # a worker found a bad line: the file is left out, so stop sending it
+                        break
                     st.emitted += 1
                     if run.parts.is_chunk_done(chunk.chunk_id):
                         st.finished += 1
@@ -283,6 +315,9 @@ def _dispatch(run: _Run, executor: Executor, *, slots: int, options: ChunkOption
                     pending[executor.submit(analyze_chunk, chunk)] = (index, chunk)
             except TalkdownError as exc:  # changed since it was counted
                 run.fail(index, exc.code, exc.message)
+            rest = sum(cut.utterances for cut in st.cuts[st.emitted :]) if st.failed and st.cuts else 0
+            if rest and run.progress is not None:  # counted, never to be sent: the bar still reaches its total
+                run.progress.advance(rest)
             st.streamed = True
             run.finished(index)
         collect(block_until=0)
@@ -304,20 +339,25 @@ def _keep_running(run: _Run, pending: dict[Future[ChunkResult], tuple[int, Chunk
 
 
 def _collect(run: _Run, index: int, chunk: Chunk, fut: Future[ChunkResult]) -> None:
+    number = int(chunk.chunk_id[6:])
     try:
         result = fut.result()
     except Exception as exc:  # a worker bug or a lost worker: that file is reported, the rest goes on
-        run.fail(index, "internal", f"{type(exc).__name__}: {exc}")
-        return
-    run.parts.write(result)
-    run.state[index].finished += 1
-    if run.progress is not None:
+        run.fail(index, "internal", f"{type(exc).__name__}: {exc}", chunk=number)
+    else:
+        if result.failure is not None:  # a line the worker could not read: the file's error, as if read here
+            run.fail(index, *result.failure, chunk=number)
+        else:
+            run.parts.write(result)
+            run.state[index].finished += 1
+    if run.progress is not None:  # a failed chunk is dealt with too: the bar was sized with it
         run.progress.advance(chunk.utterances)
     run.finished(index)
 
 
 def _executor(workers: int | None, scheduler: str | None) -> tuple[Executor, int, Callable[[], None]]:
-    """The executor, how many tasks it runs at once, and how to release it."""
+    """The executor, how many tasks it runs at once, and how to release it. Local workers are started at once,
+    so that they import talkdown (about a second each) while the client counts, not after."""
     if scheduler is not None:
         try:
             from distributed import Client
@@ -343,6 +383,8 @@ def _executor(workers: int | None, scheduler: str | None) -> tuple[Executor, int
     pool = ProcessPoolExecutor(
         max_workers=count, mp_context=multiprocessing.get_context("spawn"), initializer=_ignore_sigint
     )
+    for _ in range(count):  # the pool starts a process per task it cannot give to an idle one, up to count
+        pool.submit(_started)
 
     def close_pool() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -352,6 +394,10 @@ def _executor(workers: int | None, scheduler: str | None) -> tuple[Executor, int
 
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _started() -> None:
+    """The task that makes the pool start a worker before the client has cut a chunk."""
 
 
 def _cores() -> int:
