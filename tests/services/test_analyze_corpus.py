@@ -408,7 +408,7 @@ def test_a_line_only_a_worker_finds_wrong_fails_its_file_by_its_line_and_resume_
     run = analyze_corpus([str(folder)], out=out, workers=2, chunk_size=4, fast=True, progress=bar)
     assert bar.done == bar.total == 30  # the failed file's utterances were counted, so the bar covers them too
     # the earlier of the two bad lines (conversation 7, on line 15), whichever chunk finished first
-    said = f"{bad.resolve()} line 15: turn 1 has no 'idx'. Fix the line; nothing was imported."
+    said = f"{bad.resolve()} line 15: turn 1 has no 'idx'. Fix the line; nothing was taken from the file."
     assert [(f.file, f.code, f.message) for f in run.failures] == [(str(bad.resolve()), "TD101", said)]
     assert set(pd.read_parquet(out).file) == {str((folder / "b.jsonl").resolve())} and run.utterances == 6
     _calls(bad, 12)
