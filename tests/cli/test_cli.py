@@ -251,6 +251,25 @@ def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path: Path) -> Non
     assert proc.stderr.read() == b""
 
 
+@pytest.mark.slow
+def test_a_stdout_that_is_not_utf8_gets_escaped_json_and_tables_with_question_marks(tmp_path: Path) -> None:
+    # Redirected on Windows, stdout is cp1252: "😀" in a title ended `incident list` and every --json command
+    # in an internal error (only `analyze` had been mended).
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "PYTHONIOENCODING": "cp1252"}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    incident = talkdown("incident", "new", "Caf\u00e9 \U0001f600 \u041f\u0440\u0438", env=same_data).stdout.strip()
+    shown = subprocess.run([sys.executable, "-m", "talkdown", "incident", "show", incident, "--json"], env=env,
+                           capture_output=True, timeout=60)  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert b'"title": "Caf\\u00e9 \\ud83d\\ude00 \\u041f\\u0440\\u0438"' in shown.stdout
+    assert json.loads(shown.stdout)["title"] == "Caf\u00e9 \U0001f600 \u041f\u0440\u0438"
+    listed = subprocess.run([sys.executable, "-m", "talkdown", "incident", "list"], env={**env, "COLUMNS": "200"},
+                            capture_output=True, timeout=60)  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    assert "Caf\u00e9 ? ???".encode("cp1252") in listed.stdout
+
+
 @contextmanager
 def _console(env: dict[str, str]) -> Iterator[str]:
     """A real ``talkdown serve`` on a free port, once it answers; yields its base URL and stops it after."""

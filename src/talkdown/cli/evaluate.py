@@ -8,8 +8,6 @@ render. Machine output (``--json``) goes to stdout alone; progress and notes go 
 
 from __future__ import annotations
 
-import codecs
-import io
 import json
 import sys
 from dataclasses import asdict
@@ -24,7 +22,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from rich.text import Text
 
-from talkdown.cli.state import STATE, iso_time, json_option
+from talkdown.cli.state import STATE, iso_time, json_option, stdout_is_utf8
 from talkdown.domain.clock import SystemClock
 from talkdown.errors import TalkdownError
 from talkdown.services.evaluate import (
@@ -152,31 +150,12 @@ def analyze_command(
         }
         _echo_json(doc)
         return
-    _render_analysis(result, _stdout_console())
-
-
-def _says_utf8(stream: object) -> bool:
-    try:
-        return codecs.lookup(getattr(stream, "encoding", None) or "ascii").name == "utf-8"
-    except LookupError:
-        return False
+    _render_analysis(result, Console())
 
 
 def _echo_json(doc: dict[str, Any]) -> None:
-    """One JSON object on stdout: the text as is where stdout is UTF-8, else with ``\\u`` escapes.
-
-    Why: redirected on Windows, stdout has the ANSI code page (cp1252), which cannot write "😀" or "Привет",
-    and the analysis of such an utterance ended in an internal error (UnicodeEncodeError). Escapes keep the
-    JSON exact (the evidence offsets count the characters of ``text``), where replacing them would not."""
-    typer.echo(json.dumps(doc, ensure_ascii=not _says_utf8(sys.stdout)))
-
-
-def _stdout_console() -> Console:
-    """A console for the tables; on a stdout that is not UTF-8 (see ``_echo_json``) a character it cannot
-    write becomes '?' in the table rather than an internal error that shows nothing."""
-    if isinstance(sys.stdout, io.TextIOWrapper) and not _says_utf8(sys.stdout):
-        sys.stdout.reconfigure(errors="replace")
-    return Console()
+    """One JSON object on one line (``echo_json`` indents), escaped where stdout is not UTF-8 (``stdout_is_utf8``)."""
+    typer.echo(json.dumps(doc, ensure_ascii=not stdout_is_utf8()))
 
 
 def _render_analysis(result: TextAnalysis, out: Console) -> None:
@@ -238,7 +217,7 @@ def _analyze_incident(ref: str, *, json_out: bool) -> None:
         }
         _echo_json(doc)
         return
-    out = _stdout_console()
+    out = Console()
     table = Table(
         "seq", "speaker", "utterance (evidence highlighted)", "labels", title=Text(state.title), title_justify="left"
     )

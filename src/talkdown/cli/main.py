@@ -7,6 +7,7 @@ code; any other exception is a bug, logged with its traceback to the log file an
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import select
@@ -19,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from talkdown.cli.state import STATE, echo_json, error_json
+from talkdown.cli.state import STATE, echo_json, error_json, stdout_is_utf8
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
 from talkdown.services.runtime import configure_analysis
@@ -147,10 +148,19 @@ def _reader_gone(watch: int | None) -> bool:
     return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
+def _tolerant_stdout() -> None:
+    """On a stdout that cannot take every character (Windows' cp1252 when redirected), a table prints '?' for
+    one it cannot write, where "😀" in a title ended any command in an internal error; JSON is escaped instead
+    (``state.stdout_is_utf8``), so nothing is replaced there."""
+    if isinstance(sys.stdout, io.TextIOWrapper) and not stdout_is_utf8():
+        sys.stdout.reconfigure(errors="replace")
+
+
 def run() -> None:
     """Console-script entry point with the error policy described in the module docstring."""
     # Typer (standalone mode) handles usage errors itself (exit 2) and exits 0 on success.
     watch = _pipe_watch()
+    _tolerant_stdout()
     try:
         _refuse_undecodable(sys.argv[1:])
         (analysis_app() if sys.argv[1:2] and sys.argv[1] in ANALYSIS_COMMANDS else full_app())()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -70,7 +72,17 @@ def echo_json(data: object) -> None:
     """One JSON document on stdout, for scripts. A time is ISO 8601 (``2026-03-14T19:42:00+00:00``) as the boards
     promise, where ``str()`` put a space for the ``T`` (JavaScript's Date and other strict parsers refuse it), and
     the board's times differed from ``incident list``'s for the same instant."""
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value))
+    typer.echo(json.dumps(data, ensure_ascii=not stdout_is_utf8(), indent=2, default=_json_value))
+
+
+def stdout_is_utf8() -> bool:
+    """Whether stdout takes any text. Redirected on Windows it has the ANSI code page (cp1252), which cannot
+    write "😀" or "Привет": JSON then goes out with ``\\u`` escapes, exact where a replacement would not be
+    (evidence offsets count the characters of the text), and ``main.run`` lets tables print '?' for them."""
+    try:
+        return codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _json_value(value: object) -> object:
