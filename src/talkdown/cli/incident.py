@@ -36,7 +36,7 @@ def new(
 @app.command("list")
 def list_(json_out: bool = JSON_OPTION) -> None:
     """List incidents, oldest first."""
-    rows = incidents.list_incidents(STATE.app())
+    rows = incidents.list_incidents(STATE.app(), status=True)
     if json_out:
         echo_json(
             [

@@ -22,8 +22,8 @@ class IncidentSummary:
     mode: str
     opened_at: datetime
     events: int
-    status: str = "open"
-    """"open" or "closed" (by the latest close or reopen)."""
+    status: str | None = None
+    """"open" or "closed" (by the latest close or reopen); None when not asked for (``list_incidents``)."""
 
 
 def open_incident(
@@ -62,15 +62,17 @@ def resolve_incident_id(app: App, ref: str) -> str:
     return matches[0]
 
 
-def list_incidents(app: App) -> list[IncidentSummary]:
+def list_incidents(app: App, *, status: bool = False) -> list[IncidentSummary]:
+    """Every incident, oldest first. ``status``: read which are closed too, a scan of the log's close and reopen
+    events that the lists people read need, and the analysis worker's sweep every 5 s does not."""
     out = []
-    closed = app.store.closed()
+    closed = app.store.closed() if status else set()
     for env, head in app.store.openings():
         opened = env.payload
         assert isinstance(opened, IncidentOpened)  # noqa: S101  # decide() guarantees seq 1 opens the incident
-        status = "closed" if env.incident_id in closed else "open"
+        shown = ("closed" if env.incident_id in closed else "open") if status else None
         summary = IncidentSummary(
-            env.incident_id, opened.title, opened.incident_type.value, opened.mode.value, env.at, head, status
+            env.incident_id, opened.title, opened.incident_type.value, opened.mode.value, env.at, head, shown
         )
         out.append(summary)
     return out

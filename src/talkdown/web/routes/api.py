@@ -34,7 +34,7 @@ ExportFormat = Literal["events", "text", "vtt", "srt", "csv", "jsonl"]
 @router.get("/incidents", tags=["incidents"])
 def list_incidents(app: AppDep, user: Reader) -> list[IncidentOut]:
     del user
-    return [IncidentOut(**vars(s)) for s in incidents.list_incidents(app)]
+    return [IncidentOut(**vars(s)) for s in incidents.list_incidents(app, status=True)]
 
 
 @router.post("/incidents", tags=["incidents"], status_code=201)

@@ -48,7 +48,7 @@ def home(user: CurrentUser) -> Response:
 
 @router.get("/incidents")
 def incident_list(request: Request, app: AppDep, user: Reader) -> Response:
-    rows = sorted(incidents.list_incidents(app), key=lambda r: r.opened_at, reverse=True)
+    rows = sorted(incidents.list_incidents(app, status=True), key=lambda r: r.opened_at, reverse=True)
     return _page(request, "incidents/list.html", user, incidents=rows, types=list(IncidentType))
 
 
