@@ -270,6 +270,19 @@ def test_a_stdout_that_is_not_utf8_gets_escaped_json_and_tables_with_question_ma
     assert "Caf\u00e9 ? ???".encode("cp1252") in listed.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_an_error_whose_json_cannot_be_written_says_the_error_once(tmp_path: Path) -> None:
+    # `--json > file` on a full disk: the error's JSON on stdout failed too, and a second traceback followed.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    with open("/dev/full", "w") as full:
+        ran = subprocess.run([sys.executable, "-m", "talkdown", "incident", "show", "nope", "--json"], env=env,
+                             stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
+    assert ran.returncode == 4 and ran.stderr.startswith("error[TD201]")
+    assert "Traceback" not in ran.stderr, ran.stderr
+
+
 @contextmanager
 def _console(env: dict[str, str]) -> Iterator[str]:
     """A real ``talkdown serve`` on a free port, once it answers; yields its base URL and stops it after."""

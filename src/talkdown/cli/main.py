@@ -7,6 +7,7 @@ code; any other exception is a bug, logged with its traceback to the log file an
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -119,8 +120,15 @@ def _say(exc: TalkdownError) -> NoReturn:
     # markup: a closing tag raised MarkupError here, so the user got a traceback instead of the error line.
     err_console.print(f"[bold red]error[{exc.code}]:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
     if STATE.json_out:
-        echo_json(error_json(exc))
+        _error_json(error_json(exc))
     sys.exit(exc.exit_code)
+
+
+def _error_json(doc: dict[str, object]) -> None:
+    """The error's JSON on stdout, unless stdout refuses it (a redirect onto a full disk: the error may be that
+    very write), which added a second traceback after the one red line on stderr."""
+    with contextlib.suppress(OSError):
+        echo_json(doc)
 
 
 CLOSED_PIPE_EXIT = 141
@@ -178,7 +186,7 @@ def run() -> None:
         said = f"{type(exc).__name__}. {details}"
         err_console.print(f"[bold red]internal error:[/] {said}")
         if STATE.json_out:
-            echo_json({"ok": False, "code": None, "error": "Internal error", "message": said})
+            _error_json({"ok": False, "code": None, "error": "Internal error", "message": said})
         sys.exit(1)
     finally:  # the tests run many commands in one process: a descriptor per command would run out
         if watch is not None:
