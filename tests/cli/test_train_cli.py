@@ -216,6 +216,20 @@ def test_a_script_naming_an_inject_the_scenario_lacks_is_refused_before_a_sessio
     assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # was a half-played session, exit 4
 
 
+def test_a_script_issuing_an_inject_twice_before_he_replies_is_refused_before_a_session_starts(
+    env: Env, tmp_path: Path
+) -> None:
+    script = tmp_path / "lines.txt"  # the first reply quoted 'Is that Carol? ...' twice and shifted him twice
+    script.write_text("/inject wife_arrives\n/state\n/inject wife_arrives\nWhat's going on?\n", encoding="utf-8")
+    refused = _tried(env, "train", "run", "bridge", "--script", str(script), "--json")
+    assert refused.returncode == 3 and refused.stderr.startswith("error[TD101]"), refused.stderr
+    assert "line 3: inject 'wife_arrives' is issued again with no line said since line 1" in refused.stderr
+    assert json.loads(_td(env, "incident", "list", "--json").stdout) == []
+    script.write_text("/inject wife_arrives\nWhat's going on?\n/inject wife_arrives\nI'm here.\n", encoding="utf-8")
+    played = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    assert [e["inject"] for e in played["transcript"] if "inject" in e] == ["wife_arrives", "wife_arrives"]
+
+
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 @pytest.mark.slow
 def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: Env) -> None:

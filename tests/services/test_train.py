@@ -197,6 +197,19 @@ def test_an_ended_session_cannot_be_reopened_by_a_live_command(app: App) -> None
     assert ended.value.code == "TD331"
 
 
+def test_an_inject_issued_again_before_he_replies_is_refused_so_he_reacts_once(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    first = train.issue_inject(app, started.session_id, inject="wife_arrives")
+    train.issue_inject(app, started.session_id, inject="media_helicopter")  # another inject: fine
+    with pytest.raises(TalkdownError) as err:  # a double click, or a second instructor: logged and applied twice
+        train.issue_inject(app, started.session_id, inject="wife_arrives")
+    assert err.value.code == "TD302" and f"issued at seq {first}" in err.value.message
+    reply = train.take_turn(app, started.session_id, text=LINES[0]).reply
+    assert reply.count("Is that Carol?") == 1  # his reaction was quoted twice, before
+    train.issue_inject(app, started.session_id, inject="wife_arrives")  # after his reply: it may happen again
+    assert [r.event.kind for r in incidents.get_incident(app, started.session_id).injects] == ["inject_issued"] * 3
+
+
 def test_resuming_a_session_gives_its_transcript_and_refuses_a_live_incident(app: App) -> None:
     started = train.start_session(app, scenario="bridge", seed=1)
     reply = train.take_turn(app, started.session_id, text=LINES[0]).reply

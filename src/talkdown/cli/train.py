@@ -206,13 +206,24 @@ def _script_lines(script: Path) -> list[tuple[int, str]]:
 
 
 def _check_injects(script: Path, lines: list[tuple[int, str]], scenario: train.ScenarioInfo) -> None:
-    """An inject the scenario does not have would stop the script half-way, after the session started."""
+    """An inject the scenario does not have, or one issued twice before he replies, would stop the script half-way."""
+    pending: dict[str, int] = {}  # injects since the last line said, and where: he reacts to each once
     for number, line in lines:
         command, _, argument = line.partition(" ")
-        if command == "/inject" and argument.strip() not in scenario.injects:
+        if command == "/state":
+            continue
+        if command != "/inject":
+            pending.clear()
+            continue
+        inject = argument.strip()
+        if inject not in scenario.injects:
             choices = ", ".join(scenario.injects) or "(none)"
-            problem = f"scenario {scenario.scenario_id} has no inject '{argument.strip()}' (choose one of: {choices})"
+            problem = f"scenario {scenario.scenario_id} has no inject '{inject}' (choose one of: {choices})"
             raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
+        if inject in pending:
+            problem = f"inject '{inject}' is issued again with no line said since line {pending[inject]}"
+            raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
+        pending[inject] = number
 
 
 def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str | None, as_json: bool) -> None:

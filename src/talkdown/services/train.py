@@ -357,6 +357,15 @@ def issue_inject(app: App, ref: str, *, inject: str) -> int:
         if not state.is_open:
             raise TalkdownError("TD331", incident_id=incident_id, outcome=state.outcome or "closed")
         inj = sc.inject(inject)
+        for item in reversed(build_view(state, scenario_id=sc.id).items):  # issued since his last reply
+            if item.kind != "inject":
+                break
+            if item.inject_id == inj.id:  # a double click, or two instructors: he would react (and shift) twice
+                problem = (
+                    f"inject '{inj.id}' was issued at seq {item.seq} and the subject has not replied since "
+                    "(he reacts to it on his next reply); issue it again after that reply if it happens again"
+                )
+                raise TalkdownError("TD302", incident_id=incident_id, problem=problem)
         effects: dict[str, JsonValue] = {
             k: v
             for k, v in (
