@@ -230,6 +230,18 @@ def test_a_script_issuing_an_inject_twice_before_he_replies_is_refused_before_a_
     assert [e["inject"] for e in played["transcript"] if "inject" in e] == ["wife_arrives", "wife_arrives"]
 
 
+def test_the_debrief_of_a_session_with_no_line_scores_nothing(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("# the trainee froze\n", encoding="utf-8")
+    run = _td(env, "train", "run", "bridge", "--script", str(script))
+    said = " ".join(run.stdout.split())  # Rich wraps at the terminal's width
+    assert "No line was said to him, so nothing is scored." in said  # 'skill in 0% of your turns', before
+    session = run.stdout.rsplit("talkdown train debrief ", 1)[1].split()[0]
+    _td(env, "train", "end", session, "--reason", "class over")
+    debrief = " ".join(_td(env, "train", "debrief", session).stdout.split())
+    assert "No line was said to him" in debrief and "0%" not in debrief
+
+
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 @pytest.mark.slow
 def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: Env) -> None:

@@ -126,6 +126,22 @@ def test_the_debrief_lists_no_skill_for_a_line_that_used_none(app: App) -> None:
     assert {a.doctrine_id for a in d.avoid} >= {"threat", "ultimatum"}
 
 
+def test_a_debrief_says_what_its_listening_share_counts_and_scores_no_line_never_said(app: App) -> None:
+    silent = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    train.end_session(app, silent.session_id, reason="class over")
+    d = train.get_debrief(app, silent.session_id)
+    assert d.listening_said == "No line was said to him, so nothing is scored."  # '0% of your turns', before
+    body = train.export_html(app, silent.session_id)
+    assert "No line was said to him" in body and "0% of your turns" not in body
+    started = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    for line in ("Sounds like you feel let down.", "Is anyone hurt in there?", "Tell me what happened."):
+        train.take_turn(app, started.session_id, text=line)
+    d = train.get_debrief(app, started.session_id)
+    assert (d.listening_turns, d.turns) == (2, 3) and d.to_dict()["listening_turns"] == 2
+    assert d.listening_said == "An active-listening skill in 2 of 3 turns (67%)."
+    assert "<td>bridge</td><td>unresolved</td><td>0</td><td>-</td>" in train.export_html(app, started.session_id)
+
+
 def test_an_empty_trainee_name_is_td105_and_a_padded_one_is_trimmed(app: App) -> None:
     for name in ("", "   ", "A" * 501):
         with pytest.raises(TalkdownError) as err:  # an internal ValidationError (exit 1) before

@@ -264,9 +264,7 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
 def _print_summary(session_id: str) -> None:
     d = train.get_debrief(STATE.app(), session_id, compare=False)  # the summary shows no earlier sessions
     console.print(f"\n[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
-    console.print(
-        f"Highest stairway step: {d.highest_stage}; an active-listening skill in {d.listening_rate:.0%} of your turns."
-    )
+    console.print(f"Highest stairway step: {d.highest_stage}. {d.listening_said}")
     for a in d.avoid[:5]:
         console.print(
             f'[red]seq {a.seq}[/] {a.doctrine_id}: "{escape(a.line)}" → better: {escape(a.better)}', highlight=False
@@ -324,7 +322,7 @@ def debrief_command(
         return
     console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)} · {d.turns} exchanges")
     console.print(f"[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
-    console.print(f"Highest step: {d.highest_stage}; an active-listening skill in {d.listening_rate:.0%} of turns.")
+    console.print(f"Highest step: {d.highest_stage}. {d.listening_said}")
     if d.stairway:
         console.print("Step after each of your lines: " + ", ".join(f"{seq} {stage}" for seq, stage in d.stairway))
     for title, header, used in (
@@ -350,4 +348,5 @@ def debrief_command(
     zone = STATE.settings().display_zone
     for s in d.earlier:
         opened = labelled(datetime.fromisoformat(s.opened_at), zone, "%Y-%m-%d %H:%M")
-        console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} listening {s.listening_rate:.0%}")
+        listened = f"listening {s.listening_rate:.0%} of {s.turns} turns" if s.turns else "no line said"
+        console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} {listened}")

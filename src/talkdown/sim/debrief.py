@@ -81,6 +81,15 @@ class Debrief:
     releases: tuple[str, ...]
     trains: tuple[str, ...]
     earlier: tuple[SessionSummary, ...] = field(default=())
+    listening_turns: int = 0  # turns with an active-listening skill: listening_rate's numerator
+
+    @property
+    def listening_said(self) -> str:
+        """The listening share with what it is counted on; none for a session where nothing was said."""
+        if not self.turns:  # '0% of your turns' scored lines nobody said
+            return "No line was said to him, so nothing is scored."
+        turns = f"{self.turns} turn{'' if self.turns == 1 else 's'}"
+        return f"An active-listening skill in {self.listening_turns} of {turns} ({self.listening_rate:.0%})."
 
     def summary(self, opened_at: str) -> SessionSummary:
         return SessionSummary(
@@ -143,6 +152,7 @@ def build_debrief(
         releases=tuple(e.value for s in steps for e in s.effects if e.kind == "hostage_freed"),
         trains=tuple(scenario.trains),
         earlier=earlier,
+        listening_turns=listening,
     )
 
 
@@ -241,7 +251,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
                 s.scenario_id,
                 s.outcome,
                 str(s.turns),
-                f"{s.listening_rate:.0%}",
+                f"{s.listening_rate:.0%}" if s.turns else "-",  # no line said: no share of lines
                 str(s.avoid_count),
             ]
             for s in d.earlier
@@ -258,7 +268,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
 <h2>What this scenario trains</h2><ul>{trains}</ul>
 <h2>Stairway progression</h2><p>Highest step: {e(d.highest_stage)}</p>
 <table><tr><th>seq</th><th>step</th></tr>{stair}</table>
-<h2>Active-listening skills</h2><p>An active-listening skill in {d.listening_rate:.0%} of your turns.</p>
+<h2>Active-listening skills</h2><p>{e(d.listening_said)}</p>
 <table><tr><th>skill</th><th>turns</th></tr>{listening}</table>
 <h2>Other moves</h2><p>Labelled in your lines but not active-listening skills (affirmation is validation).</p>
 <table><tr><th>move</th><th>turns</th></tr>{other}</table>
