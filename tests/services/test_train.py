@@ -226,6 +226,15 @@ def test_an_inject_issued_again_before_he_replies_is_refused_so_he_reacts_once(a
     assert [r.event.kind for r in incidents.get_incident(app, started.session_id).injects] == ["inject_issued"] * 3
 
 
+def test_the_instructors_gauges_move_when_he_issues_an_inject(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    calm = train.get_session_state(app, started.session_id)
+    train.issue_inject(app, started.session_id, inject="media_helicopter")  # before the first line
+    moved = train.get_session_state(app, started.session_id)
+    assert moved["arousal"] > calm["arousal"] and moved["face"] < calm["face"]  # unchanged until a line, before
+    assert moved["turn"] == 0
+
+
 def test_resuming_a_session_gives_its_transcript_and_refuses_a_live_incident(app: App) -> None:
     started = train.start_session(app, scenario="bridge", seed=1)
     reply = train.take_turn(app, started.session_id, text=LINES[0]).reply
