@@ -242,6 +242,16 @@ def test_the_debrief_of_a_session_with_no_line_scores_nothing(env: Env, tmp_path
     assert "No line was said to him" in debrief and "0%" not in debrief
 
 
+def test_the_terminal_debrief_lists_the_injects(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("/inject wife_arrives\nTell me what happened.\n", encoding="utf-8")
+    played = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    debrief = " ".join(_td(env, "train", "debrief", played["session_id"]).stdout.split())
+    assert (
+        "Inject at seq 5: wife_arrives (His wife arrives at the cordon); in his reply to your line at seq 6." in debrief
+    )
+
+
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 @pytest.mark.slow
 def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: Env) -> None:

@@ -235,6 +235,27 @@ def test_the_instructors_gauges_move_when_he_issues_an_inject(app: App) -> None:
     assert moved["turn"] == 0
 
 
+def test_the_debrief_lists_the_instructors_injects_and_the_line_he_reacted_after(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    first = train.issue_inject(app, started.session_id, inject="wife_arrives")  # before the first line
+    line = train.take_turn(app, started.session_id, text=LINES[0]).trainee_seq
+    last = train.issue_inject(app, started.session_id, inject="media_helicopter")
+    d = train.get_debrief(app, started.session_id)
+    assert [(i.seq, i.inject_id, i.reacted_after) for i in d.injects] == [
+        (first, "wife_arrives", line),
+        (last, "media_helicopter", None),
+    ]  # the debrief named no inject: a jump in his arousal read as the trainee's doing
+    assert d.to_dict()["injects"][0] == {
+        "seq": first,
+        "inject_id": "wife_arrives",
+        "name": "His wife arrives at the cordon",
+        "reacted_after": line,
+    }
+    body = train.export_html(app, started.session_id)
+    assert f"<td>{first}</td><td>wife_arrives</td><td>His wife arrives at the cordon</td>" in body
+    assert f"in his reply to your line at seq {line}" in body and "not yet: no line was said after it" in body
+
+
 def test_resuming_a_session_gives_its_transcript_and_refuses_a_live_incident(app: App) -> None:
     started = train.start_session(app, scenario="bridge", seed=1)
     reply = train.take_turn(app, started.session_id, text=LINES[0]).reply

@@ -345,8 +345,11 @@ def debrief_command(
         console.print(escape(line), highlight=False)
     for released in d.releases:
         console.print(f"Released: {escape(released)}", highlight=False)
+    for i in d.injects:
+        console.print(f"Inject at seq {i.seq}: {i.inject_id} ({escape(i.name)}); {i.reacted}.", highlight=False)
     zone = STATE.settings().display_zone
     for s in d.earlier:
         opened = labelled(datetime.fromisoformat(s.opened_at), zone, "%Y-%m-%d %H:%M")
-        listened = f"listening {s.listening_rate:.0%} of {s.turns} turns" if s.turns else "no line said"
+        turns = f"{s.turns} turn{'' if s.turns == 1 else 's'}"
+        listened = f"listening {s.listening_rate:.0%} of {turns}" if s.turns else "no line said"
         console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} {listened}")

@@ -439,7 +439,12 @@ def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> 
     sc, _seed = _session(state)
     steps = _subject(sc).trace(build_view(state, scenario_id=sc.id))
     trainee = _trainee(state) or "?"
-    debrief = build_debrief(session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier)
+    injects = tuple(
+        (r.seq, r.event.inject_id, r.event.name) for r in state.injects if isinstance(r.event, InjectIssued)
+    )
+    debrief = build_debrief(
+        session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier, injects=injects
+    )
     if not state.is_open and debrief.outcome in ("in progress", "not started"):  # stopped by end_session
         exchanges = f"{debrief.turns} exchange{'' if debrief.turns == 1 else 's'}"
         reason = f"The session was stopped after {exchanges}: {state.close_reason.rstrip('.') or 'no reason given'}."

@@ -41,6 +41,23 @@ class AvoidItem:
 
 
 @dataclass(frozen=True)
+class InjectItem:
+    """An instructor's inject: when it was issued, and the trainee's line after which he reacted (None: no line yet)."""
+
+    seq: int
+    inject_id: str
+    name: str
+    reacted_after: int | None
+
+    @property
+    def reacted(self) -> str:
+        """When he reacted to it, in the trainee's terms."""
+        if self.reacted_after is None:
+            return "not yet: no line was said after it"
+        return f"in his reply to your line at seq {self.reacted_after}"
+
+
+@dataclass(frozen=True)
 class DemandItem:
     demand_id: str
     item: str
@@ -82,6 +99,7 @@ class Debrief:
     trains: tuple[str, ...]
     earlier: tuple[SessionSummary, ...] = field(default=())
     listening_turns: int = 0  # turns with an active-listening skill: listening_rate's numerator
+    injects: tuple[InjectItem, ...] = ()  # what the instructor changed: a jump in the stairway may be his doing
 
     @property
     def listening_said(self) -> str:
@@ -117,8 +135,12 @@ def build_debrief(
     steps: list[Step],
     trainee: str,
     earlier: tuple[SessionSummary, ...] = (),
+    injects: tuple[tuple[int, str, str], ...] = (),
 ) -> Debrief:
-    """Score a session from its trace; ``earlier`` are the trainee's previous sessions, oldest first."""
+    """Score a session from its trace; ``earlier`` are the trainee's previous sessions, oldest first.
+
+    ``injects`` are the logged ones as (seq, inject id, name): listed, each with the line he reacted after.
+    """
     better = better_lines()
     skills: dict[str, int] = {}
     avoid: list[AvoidItem] = []
@@ -153,6 +175,10 @@ def build_debrief(
         trains=tuple(scenario.trains),
         earlier=earlier,
         listening_turns=listening,
+        injects=tuple(
+            InjectItem(seq, inject_id, name, next((s.trainee.seq for s in steps if s.trainee.seq > seq), None))
+            for seq, inject_id, name in injects
+        ),
     )
 
 
@@ -259,6 +285,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
         columns=6,
     )
     lists = "".join(f"<li>{e(x)}</li>" for x in (*d.deadlines, *(f"Released: {r}" for r in d.releases)))
+    injects = rows([[str(i.seq), i.inject_id, i.name, i.reacted] for i in d.injects], columns=4)
     trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
     exchanges = f"{d.turns} exchange{'' if d.turns == 1 else 's'}"
     return f"""<div class="debrief">
@@ -277,6 +304,8 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
 <h2>Demands and deadlines</h2>
 <table><tr><th>demand</th><th>negotiable</th><th>handled</th><th>doctrine</th></tr>{demands}</table>
 <ul>{lists}</ul>
+<h2>Instructor's injects</h2>
+<table><tr><th>seq</th><th>inject</th><th>what happened</th><th>he reacted</th></tr>{injects}</table>
 <h2>Earlier sessions</h2>
 <table><tr><th>opened</th><th>scenario</th><th>outcome</th><th>turns</th><th>listening</th><th>avoid</th></tr>{earlier}</table>
 </div>"""
