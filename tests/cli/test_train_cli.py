@@ -250,6 +250,7 @@ def test_the_terminal_debrief_lists_the_injects(env: Env, tmp_path: Path) -> Non
     assert (
         "Inject at seq 5: wife_arrives (His wife arrives at the cordon); in his reply to your line at seq 6." in debrief
     )
+    assert re.search(r"trainee trainee · opened \d{4}-\d\d-\d\d \d\d:\d\d \w+ · 1 exchange Outcome", debrief), debrief
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")

@@ -322,3 +322,15 @@ def test_the_debrief_shows_earlier_sessions_on_the_teams_clock(td_settings: Sett
         assert summary["opened_at"] == "2026-03-14T19:42:00+00:00"  # --json keeps the record's UTC
     finally:
         app.store.engine.dispose()
+
+
+def test_the_debrief_says_when_the_session_was_run_on_the_teams_clock(td_settings: Settings, clock: FixedClock) -> None:
+    app = build_app(td_settings.model_copy(update={"timezone": "America/Chicago"}), clock=clock)
+    try:
+        started = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")  # 19:42 UTC, 14:42 in Chicago
+        train.take_turn(app, started.session_id, text="Sounds like you feel let down.")
+        body = train.export_html(app, started.session_id)  # the printed debrief said no date at all
+        assert f"Session {started.session_id} &middot; trainee Alex &middot; opened 2026-03-14 14:42 CDT" in body
+        assert train.get_debrief(app, started.session_id).to_dict()["opened_at"] == "2026-03-14T19:42:00+00:00"
+    finally:
+        app.store.engine.dispose()

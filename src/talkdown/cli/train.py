@@ -320,7 +320,9 @@ def debrief_command(
     if as_json:
         echo_json(d.to_dict())
         return
-    console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)} · {d.turns} exchanges")
+    opened = f" · opened {d.opened_on(STATE.settings().display_zone)}" if d.opened_at else ""
+    exchanges = f"{d.turns} exchange{'' if d.turns == 1 else 's'}"
+    console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)}{opened} · {exchanges}")
     console.print(f"[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
     console.print(f"Highest step: {d.highest_stage}. {d.listening_said}")
     if d.stairway:

@@ -445,6 +445,8 @@ def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> 
     debrief = build_debrief(
         session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier, injects=injects
     )
+    if state.opened_at is not None:
+        debrief = replace(debrief, opened_at=state.opened_at.isoformat(timespec="seconds"))
     if not state.is_open and debrief.outcome in ("in progress", "not started"):  # stopped by end_session
         exchanges = f"{debrief.turns} exchange{'' if debrief.turns == 1 else 's'}"
         reason = f"The session was stopped after {exchanges}: {state.close_reason.rstrip('.') or 'no reason given'}."

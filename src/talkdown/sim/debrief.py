@@ -100,6 +100,7 @@ class Debrief:
     earlier: tuple[SessionSummary, ...] = field(default=())
     listening_turns: int = 0  # turns with an active-listening skill: listening_rate's numerator
     injects: tuple[InjectItem, ...] = ()  # what the instructor changed: a jump in the stairway may be his doing
+    opened_at: str = ""  # ISO 8601 UTC, when the session was opened ('' if unknown); shown on the team's clock
 
     @property
     def listening_said(self) -> str:
@@ -108,6 +109,10 @@ class Debrief:
             return "No line was said to him, so nothing is scored."
         turns = f"{self.turns} turn{'' if self.turns == 1 else 's'}"
         return f"An active-listening skill in {self.listening_turns} of {turns} ({self.listening_rate:.0%})."
+
+    def opened_on(self, zone: tzinfo | None) -> str:
+        """When the session was opened, on the team's clock with the zone's abbreviation ('' if unknown)."""
+        return labelled(datetime.fromisoformat(self.opened_at), zone, "%Y-%m-%d %H:%M") if self.opened_at else ""
 
     def summary(self, opened_at: str) -> SessionSummary:
         return SessionSummary(
@@ -288,9 +293,10 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
     injects = rows([[str(i.seq), i.inject_id, i.name, i.reacted] for i in d.injects], columns=4)
     trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
     exchanges = f"{d.turns} exchange{'' if d.turns == 1 else 's'}"
+    opened = f" &middot; opened {e(d.opened_on(zone))}" if d.opened_at else ""
     return f"""<div class="debrief">
 <h1>Training debrief: {e(d.scenario_title)}</h1>
-<p>Session {e(d.session_id)} &middot; trainee {e(d.trainee)} &middot; {exchanges}</p>
+<p>Session {e(d.session_id)} &middot; trainee {e(d.trainee)}{opened} &middot; {exchanges}</p>
 <p class="outcome">Outcome: {e(d.outcome)}</p><p>{e(d.outcome_reason)}</p>
 <h2>What this scenario trains</h2><ul>{trains}</ul>
 <h2>Stairway progression</h2><p>Highest step: {e(d.highest_stage)}</p>
