@@ -253,6 +253,17 @@ def test_the_terminal_debrief_lists_the_injects(env: Env, tmp_path: Path) -> Non
     assert re.search(r"trainee trainee · opened \d{4}-\d\d-\d\d \d\d:\d\d \w+ · 1 exchange Outcome", debrief), debrief
 
 
+def test_a_script_that_outlasts_the_session_says_how_many_lines_were_not_said(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    hostile = "Come down right now or we will come and get you, you idiot.\n"
+    script.write_text(hostile * 6 + "/state\nSounds like you're upset.\n", encoding="utf-8")
+    played = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    said = [e["text"] for e in played["transcript"] if e.get("speaker") == "trainee"]
+    assert played["outcome"] == "failed" and played["not_said"] == 7 - len(said) > 0  # dropped silently, before
+    run = " ".join(_td(env, "train", "run", "bridge", "--script", str(script)).stdout.split())
+    assert f"The session ended; {7 - len(said)} lines of the script after that were not said." in run
+
+
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 @pytest.mark.slow
 def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: Env) -> None:

@@ -230,7 +230,8 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
     application = STATE.app()
     transcript: list[dict[str, object]] = [{"speaker": "subject", "text": started.opening}]
     result = None
-    for line in lines:
+    not_said = 0  # lines after the outcome: the session ended, they were never said (nor scored)
+    for index, line in enumerate(lines):
         command, _, argument = line.partition(" ")
         if command == "/inject":
             seq = train.issue_inject(application, started.session_id, inject=argument.strip())
@@ -243,6 +244,7 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
         transcript.append({"speaker": "trainee", "text": line, "seq": result.trainee_seq})
         transcript.append({"speaker": "subject", "text": result.reply, "seq": result.reply_seq})
         if result.outcome is not None:
+            not_said = sum(1 for rest in lines[index + 1 :] if not rest.startswith("/"))
             break
     out = {
         "session_id": started.session_id,
@@ -251,6 +253,7 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
         "transcript": transcript,
         "final_state": result.state if result else None,
         "outcome": (result.outcome or "in progress") if result else "not started",  # as the debrief says
+        "not_said": not_said,
     }
     if as_json:
         echo_json(out)
@@ -258,6 +261,9 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
         for entry in transcript:
             if "speaker" in entry:
                 console.print(f"[bold]{entry['speaker']}:[/] {escape(str(entry['text']))}", highlight=False)
+        if not_said:
+            left = f"{not_said} line{'' if not_said == 1 else 's'}"
+            console.print(f"[yellow]The session ended; {left} of the script after that were not said.[/]")
         _print_summary(started.session_id)
 
 
