@@ -216,6 +216,54 @@ def test_a_script_naming_an_inject_the_scenario_lacks_is_refused_before_a_sessio
     assert json.loads(_td(env, "incident", "list", "--json").stdout) == []  # was a half-played session, exit 4
 
 
+def test_a_script_issuing_an_inject_twice_before_he_replies_is_refused_before_a_session_starts(
+    env: Env, tmp_path: Path
+) -> None:
+    script = tmp_path / "lines.txt"  # the first reply quoted 'Is that Carol? ...' twice and shifted him twice
+    script.write_text("/inject wife_arrives\n/state\n/inject wife_arrives\nWhat's going on?\n", encoding="utf-8")
+    refused = _tried(env, "train", "run", "bridge", "--script", str(script), "--json")
+    assert refused.returncode == 3 and refused.stderr.startswith("error[TD101]"), refused.stderr
+    assert "line 3: inject 'wife_arrives' is issued again with no line said since line 1" in refused.stderr
+    assert json.loads(_td(env, "incident", "list", "--json").stdout) == []
+    script.write_text("/inject wife_arrives\nWhat's going on?\n/inject wife_arrives\nI'm here.\n", encoding="utf-8")
+    played = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    assert [e["inject"] for e in played["transcript"] if "inject" in e] == ["wife_arrives", "wife_arrives"]
+
+
+def test_the_debrief_of_a_session_with_no_line_scores_nothing(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("# the trainee froze\n", encoding="utf-8")
+    run = _td(env, "train", "run", "bridge", "--script", str(script))
+    said = " ".join(run.stdout.split())  # Rich wraps at the terminal's width
+    assert "No line was said to him, so nothing is scored." in said  # 'skill in 0% of your turns', before
+    session = run.stdout.rsplit("talkdown train debrief ", 1)[1].split()[0]
+    _td(env, "train", "end", session, "--reason", "class over")
+    debrief = " ".join(_td(env, "train", "debrief", session).stdout.split())
+    assert "No line was said to him" in debrief and "0%" not in debrief
+
+
+def test_the_terminal_debrief_lists_the_injects(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("/inject wife_arrives\nTell me what happened.\n", encoding="utf-8")
+    played = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    debrief = " ".join(_td(env, "train", "debrief", played["session_id"]).stdout.split())
+    assert (
+        "Inject at seq 5: wife_arrives (His wife arrives at the cordon); in his reply to your line at seq 6." in debrief
+    )
+    assert re.search(r"trainee trainee · opened \d{4}-\d\d-\d\d \d\d:\d\d \w+ · 1 exchange Outcome", debrief), debrief
+
+
+def test_a_script_that_outlasts_the_session_says_how_many_lines_were_not_said(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    hostile = "Come down right now or we will come and get you, you idiot.\n"
+    script.write_text(hostile * 6 + "/state\nSounds like you're upset.\n", encoding="utf-8")
+    played = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    said = [e["text"] for e in played["transcript"] if e.get("speaker") == "trainee"]
+    assert played["outcome"] == "failed" and played["not_said"] == 7 - len(said) > 0  # dropped silently, before
+    run = " ".join(_td(env, "train", "run", "bridge", "--script", str(script)).stdout.split())
+    assert f"The session ended; {7 - len(said)} lines of the script after that were not said." in run
+
+
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 @pytest.mark.slow
 def test_ctrl_c_in_the_chat_ends_it_like_quit_with_the_way_to_the_debrief(env: Env) -> None:

@@ -85,3 +85,25 @@ def test_a_training_sessions_board_offers_only_the_team_note(browser: Browser, l
     expect(page.get_by_label("Team note")).to_have_value("")  # reset on success: the note was recorded
     assert [e.payload.kind for e in live.app.store.load(session_id)].count("note_added") == 1
     page.screenshot(path=str(ARTIFACTS / "training-board-notes-only.png"), full_page=True)
+
+
+def test_an_instructor_watching_a_trainees_session_sees_his_lines_and_the_gauges_move(
+    browser: Browser, live: Live
+) -> None:
+    _instructor(browser, live).context.close()  # the instructor's account
+    if "sam" not in {name for name, _role, _disabled in accounts.list_users(live.app)}:
+        accounts.add_user(live.app, username="sam", role=AccountRole.NEGOTIATOR, password=PASSWORD)
+    trainee = copy.copy(live.app)
+    trainee.actor = "user:sam"
+    session_id = train.start_session(trainee, scenario="bridge", seed=3, trainee="sam").session_id
+    page = browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+    page.goto(f"{live.url}/login?next=/training/{session_id}")
+    page.get_by_label("User name").fill("instructor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("active_listening · turn 0")).to_be_visible()
+    train.take_turn(trainee, session_id, text="Sounds like you feel let down.")  # the trainee, in his own browser
+    expect(page.locator("#transcript")).to_contain_text("Sounds like you feel let down.")  # only on reload, before
+    expect(page.get_by_text("active_listening · turn 1")).to_be_visible()
+    train.end_session(trainee, session_id, reason="done")
+    expect(page.get_by_text("ended (unresolved)")).to_be_visible()

@@ -126,6 +126,22 @@ def test_the_debrief_lists_no_skill_for_a_line_that_used_none(app: App) -> None:
     assert {a.doctrine_id for a in d.avoid} >= {"threat", "ultimatum"}
 
 
+def test_a_debrief_says_what_its_listening_share_counts_and_scores_no_line_never_said(app: App) -> None:
+    silent = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    train.end_session(app, silent.session_id, reason="class over")
+    d = train.get_debrief(app, silent.session_id)
+    assert d.listening_said == "No line was said to him, so nothing is scored."  # '0% of your turns', before
+    body = train.export_html(app, silent.session_id)
+    assert "No line was said to him" in body and "0% of your turns" not in body
+    started = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    for line in ("Sounds like you feel let down.", "Is anyone hurt in there?", "Tell me what happened."):
+        train.take_turn(app, started.session_id, text=line)
+    d = train.get_debrief(app, started.session_id)
+    assert (d.listening_turns, d.turns) == (2, 3) and d.to_dict()["listening_turns"] == 2
+    assert d.listening_said == "An active-listening skill in 2 of 3 turns (67%)."
+    assert "<td>bridge</td><td>unresolved</td><td>0</td><td>-</td>" in train.export_html(app, started.session_id)
+
+
 def test_an_empty_trainee_name_is_td105_and_a_padded_one_is_trimmed(app: App) -> None:
     for name in ("", "   ", "A" * 501):
         with pytest.raises(TalkdownError) as err:  # an internal ValidationError (exit 1) before
@@ -197,6 +213,49 @@ def test_an_ended_session_cannot_be_reopened_by_a_live_command(app: App) -> None
     assert ended.value.code == "TD331"
 
 
+def test_an_inject_issued_again_before_he_replies_is_refused_so_he_reacts_once(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    first = train.issue_inject(app, started.session_id, inject="wife_arrives")
+    train.issue_inject(app, started.session_id, inject="media_helicopter")  # another inject: fine
+    with pytest.raises(TalkdownError) as err:  # a double click, or a second instructor: logged and applied twice
+        train.issue_inject(app, started.session_id, inject="wife_arrives")
+    assert err.value.code == "TD302" and f"issued at seq {first}" in err.value.message
+    reply = train.take_turn(app, started.session_id, text=LINES[0]).reply
+    assert reply.count("Is that Carol?") == 1  # his reaction was quoted twice, before
+    train.issue_inject(app, started.session_id, inject="wife_arrives")  # after his reply: it may happen again
+    assert [r.event.kind for r in incidents.get_incident(app, started.session_id).injects] == ["inject_issued"] * 3
+
+
+def test_the_instructors_gauges_move_when_he_issues_an_inject(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    calm = train.get_session_state(app, started.session_id)
+    train.issue_inject(app, started.session_id, inject="media_helicopter")  # before the first line
+    moved = train.get_session_state(app, started.session_id)
+    assert moved["arousal"] > calm["arousal"] and moved["face"] < calm["face"]  # unchanged until a line, before
+    assert moved["turn"] == 0
+
+
+def test_the_debrief_lists_the_instructors_injects_and_the_line_he_reacted_after(app: App) -> None:
+    started = train.start_session(app, scenario="bridge", seed=1)
+    first = train.issue_inject(app, started.session_id, inject="wife_arrives")  # before the first line
+    line = train.take_turn(app, started.session_id, text=LINES[0]).trainee_seq
+    last = train.issue_inject(app, started.session_id, inject="media_helicopter")
+    d = train.get_debrief(app, started.session_id)
+    assert [(i.seq, i.inject_id, i.reacted_after) for i in d.injects] == [
+        (first, "wife_arrives", line),
+        (last, "media_helicopter", None),
+    ]  # the debrief named no inject: a jump in his arousal read as the trainee's doing
+    assert d.to_dict()["injects"][0] == {
+        "seq": first,
+        "inject_id": "wife_arrives",
+        "name": "His wife arrives at the cordon",
+        "reacted_after": line,
+    }
+    body = train.export_html(app, started.session_id)
+    assert f"<td>{first}</td><td>wife_arrives</td><td>His wife arrives at the cordon</td>" in body
+    assert f"in his reply to your line at seq {line}" in body and "not yet: no line was said after it" in body
+
+
 def test_resuming_a_session_gives_its_transcript_and_refuses_a_live_incident(app: App) -> None:
     started = train.start_session(app, scenario="bridge", seed=1)
     reply = train.take_turn(app, started.session_id, text=LINES[0]).reply
@@ -261,5 +320,17 @@ def test_the_debrief_shows_earlier_sessions_on_the_teams_clock(td_settings: Sett
         assert "2026-03-14 14:42 CDT" in train.debrief_body(app, second.session_id, user=instructor)  # the console's
         [summary] = train.get_debrief(app, second.session_id).to_dict()["earlier"]
         assert summary["opened_at"] == "2026-03-14T19:42:00+00:00"  # --json keeps the record's UTC
+    finally:
+        app.store.engine.dispose()
+
+
+def test_the_debrief_says_when_the_session_was_run_on_the_teams_clock(td_settings: Settings, clock: FixedClock) -> None:
+    app = build_app(td_settings.model_copy(update={"timezone": "America/Chicago"}), clock=clock)
+    try:
+        started = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")  # 19:42 UTC, 14:42 in Chicago
+        train.take_turn(app, started.session_id, text="Sounds like you feel let down.")
+        body = train.export_html(app, started.session_id)  # the printed debrief said no date at all
+        assert f"Session {started.session_id} &middot; trainee Alex &middot; opened 2026-03-14 14:42 CDT" in body
+        assert train.get_debrief(app, started.session_id).to_dict()["opened_at"] == "2026-03-14T19:42:00+00:00"
     finally:
         app.store.engine.dispose()

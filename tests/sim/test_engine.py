@@ -106,6 +106,17 @@ def test_an_inject_changes_his_state_and_he_reacts_to_it() -> None:
     assert "news chopper" in replies[-1]
 
 
+def test_his_state_now_includes_an_inject_issued_since_his_last_reply() -> None:
+    subject = SimulatedSubject(load_scenario("bridge"))
+    opening = (ViewItem("subject", "Stay back.", 1),)
+    before = SubjectView("bridge", (*opening, ViewItem("inject", "x", 2, "wife_arrives")))
+    assert subject.state_of(before).arousal == subject.initial_state().arousal + 0.1  # his initial state, before
+    said = SubjectView("bridge", (*opening, ViewItem("trainee", LISTENING[0], 2), ViewItem("subject", "Hm.", 3)))
+    after = said.extended(ViewItem("inject", "x", 4, "media_helicopter"))
+    assert subject.state_of(after).arousal > subject.state_of(said).arousal  # the gauges lagged by one line
+    assert subject.trace(after) == subject.trace(said)  # the exchanges (debrief, replies) are unchanged
+
+
 def test_hooks_help_and_triggers_hurt() -> None:
     subject = SimulatedSubject(load_scenario("bridge"))
     _, hook = _play(subject, [LISTENING[0], "Tell me about your grandson."])

@@ -74,3 +74,22 @@ def test_a_scenario_file_that_is_not_there_is_td107_naming_the_path(tmp_path: Pa
     with pytest.raises(TalkdownError) as err:
         load_scenario(str(missing))  # was TD230 "No training scenario", listing the shipped ids
     assert err.value.code == "TD107" and err.value.fields["file"] == str(missing)
+
+
+def test_a_check_across_keys_names_the_line_of_the_key_to_fix() -> None:
+    text = _bridge_text()
+    lines = text.splitlines()
+    second = next(n for n, ln in enumerate(lines, start=1) if ln == "  - id: wife_arrives")
+    with pytest.raises(TalkdownError) as err:  # was: key '(top level)', line 2 (the top of the file)
+        parse_scenario(text.replace("  - id: wife_arrives", "  - id: media_helicopter"), file="my.yaml")
+    assert (err.value.code, err.value.fields["key"], err.value.fields["line"]) == ("TD130", "injects.1.id", second)
+    assert err.value.fields["problem"] == "injects: duplicate id 'media_helicopter'"
+    dynamics = text + "dynamics:\n  stage_trust: [0.5, 0.4, 0.7]\n"
+    with pytest.raises(TalkdownError) as err:
+        parse_scenario(dynamics, file="my.yaml")
+    assert (err.value.fields["key"], err.value.fields["line"]) == ("dynamics.stage_trust", len(lines) + 2)
+    deadline = text.replace("  hostages: []\n", "  hostages: []\n  deadlines: [{id: d, demand: nope, say: x}]\n")
+    at = next(n for n, ln in enumerate(deadline.splitlines(), start=1) if "demand: nope" in ln)
+    with pytest.raises(TalkdownError) as err:
+        parse_scenario(deadline, file="my.yaml")
+    assert (err.value.fields["key"], err.value.fields["line"]) == ("persona.deadlines.0.demand", at)

@@ -62,6 +62,7 @@ MATRIX: dict[tuple[str, str], frozenset[R]] = {
     ("GET", "/training"): ALL,
     ("POST", "/training"): TRAINERS,
     ("GET", f"/training/{SESSION}"): ALL,
+    ("GET", f"/training/{SESSION}/changed"): ALL,  # the watching page's poll: whether to reload
     ("POST", f"/training/{SESSION}/say"): TRAINERS,
     ("POST", f"/training/{SESSION}/inject"): {R.INSTRUCTOR},
     ("POST", f"/training/{SESSION}/end"): TRAINERS,  # an instructor any; a trainee his own

@@ -239,3 +239,17 @@ def test_only_an_instructor_reads_the_scenario_of_a_session_from_an_instructors_
         assert "scenario_spec" not in meta and meta["scenario"] == "night_bridge", role
     spec = console.client(R.INSTRUCTOR).get(url).json()["source_meta"]["scenario_spec"]
     assert spec["id"] == "night_bridge" and "media_helicopter" in [i["id"] for i in spec["injects"]]
+
+
+def test_a_watching_page_polls_for_new_entries_and_the_trainees_own_page_does_not(console: Console) -> None:
+    session_id = _start(console, R.NEGOTIATOR)
+    head = incidents.get_incident(console.app, session_id).head_seq
+    poll = f'hx-get="/training/{session_id}/changed?seq={head}"'
+    assert poll in console.client(R.INSTRUCTOR).get(f"/training/{session_id}").text
+    assert poll not in console.client(R.NEGOTIATOR).get(f"/training/{session_id}").text  # he would lose his line
+    watcher = console.client(R.INSTRUCTOR)
+    same = watcher.get(f"/training/{session_id}/changed", params={"seq": head})
+    assert same.status_code == 204 and "HX-Refresh" not in same.headers
+    console.client(R.NEGOTIATOR).post(f"/training/{session_id}/say", data={"text": "Sounds like you feel let down."})
+    moved = watcher.get(f"/training/{session_id}/changed", params={"seq": head})
+    assert moved.status_code == 204 and moved.headers["HX-Refresh"] == "true"

@@ -206,20 +206,32 @@ def _script_lines(script: Path) -> list[tuple[int, str]]:
 
 
 def _check_injects(script: Path, lines: list[tuple[int, str]], scenario: train.ScenarioInfo) -> None:
-    """An inject the scenario does not have would stop the script half-way, after the session started."""
+    """An inject the scenario does not have, or one issued twice before he replies, would stop the script half-way."""
+    pending: dict[str, int] = {}  # injects since the last line said, and where: he reacts to each once
     for number, line in lines:
         command, _, argument = line.partition(" ")
-        if command == "/inject" and argument.strip() not in scenario.injects:
+        if command == "/state":
+            continue
+        if command != "/inject":
+            pending.clear()
+            continue
+        inject = argument.strip()
+        if inject not in scenario.injects:
             choices = ", ".join(scenario.injects) or "(none)"
-            problem = f"scenario {scenario.scenario_id} has no inject '{argument.strip()}' (choose one of: {choices})"
+            problem = f"scenario {scenario.scenario_id} has no inject '{inject}' (choose one of: {choices})"
             raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
+        if inject in pending:
+            problem = f"inject '{inject}' is issued again with no line said since line {pending[inject]}"
+            raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
+        pending[inject] = number
 
 
 def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str | None, as_json: bool) -> None:
     application = STATE.app()
     transcript: list[dict[str, object]] = [{"speaker": "subject", "text": started.opening}]
     result = None
-    for line in lines:
+    not_said = 0  # lines after the outcome: the session ended, they were never said (nor scored)
+    for index, line in enumerate(lines):
         command, _, argument = line.partition(" ")
         if command == "/inject":
             seq = train.issue_inject(application, started.session_id, inject=argument.strip())
@@ -232,6 +244,7 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
         transcript.append({"speaker": "trainee", "text": line, "seq": result.trainee_seq})
         transcript.append({"speaker": "subject", "text": result.reply, "seq": result.reply_seq})
         if result.outcome is not None:
+            not_said = sum(1 for rest in lines[index + 1 :] if not rest.startswith("/"))
             break
     out = {
         "session_id": started.session_id,
@@ -240,6 +253,7 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
         "transcript": transcript,
         "final_state": result.state if result else None,
         "outcome": (result.outcome or "in progress") if result else "not started",  # as the debrief says
+        "not_said": not_said,
     }
     if as_json:
         echo_json(out)
@@ -247,15 +261,16 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
         for entry in transcript:
             if "speaker" in entry:
                 console.print(f"[bold]{entry['speaker']}:[/] {escape(str(entry['text']))}", highlight=False)
+        if not_said:
+            left = f"{not_said} line{'' if not_said == 1 else 's'}"
+            console.print(f"[yellow]The session ended; {left} of the script after that were not said.[/]")
         _print_summary(started.session_id)
 
 
 def _print_summary(session_id: str) -> None:
     d = train.get_debrief(STATE.app(), session_id, compare=False)  # the summary shows no earlier sessions
     console.print(f"\n[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
-    console.print(
-        f"Highest stairway step: {d.highest_stage}; an active-listening skill in {d.listening_rate:.0%} of your turns."
-    )
+    console.print(f"Highest stairway step: {d.highest_stage}. {d.listening_said}")
     for a in d.avoid[:5]:
         console.print(
             f'[red]seq {a.seq}[/] {a.doctrine_id}: "{escape(a.line)}" → better: {escape(a.better)}', highlight=False
@@ -311,9 +326,11 @@ def debrief_command(
     if as_json:
         echo_json(d.to_dict())
         return
-    console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)} · {d.turns} exchanges")
+    opened = f" · opened {d.opened_on(STATE.settings().display_zone)}" if d.opened_at else ""
+    exchanges = f"{d.turns} exchange{'' if d.turns == 1 else 's'}"
+    console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)}{opened} · {exchanges}")
     console.print(f"[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
-    console.print(f"Highest step: {d.highest_stage}; an active-listening skill in {d.listening_rate:.0%} of turns.")
+    console.print(f"Highest step: {d.highest_stage}. {d.listening_said}")
     if d.stairway:
         console.print("Step after each of your lines: " + ", ".join(f"{seq} {stage}" for seq, stage in d.stairway))
     for title, header, used in (
@@ -336,7 +353,11 @@ def debrief_command(
         console.print(escape(line), highlight=False)
     for released in d.releases:
         console.print(f"Released: {escape(released)}", highlight=False)
+    for i in d.injects:
+        console.print(f"Inject at seq {i.seq}: {i.inject_id} ({escape(i.name)}); {i.reacted}.", highlight=False)
     zone = STATE.settings().display_zone
     for s in d.earlier:
         opened = labelled(datetime.fromisoformat(s.opened_at), zone, "%Y-%m-%d %H:%M")
-        console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} listening {s.listening_rate:.0%}")
+        turns = f"{s.turns} turn{'' if s.turns == 1 else 's'}"
+        listened = f"listening {s.listening_rate:.0%} of {turns}" if s.turns else "no line said"
+        console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} {listened}")

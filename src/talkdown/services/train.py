@@ -357,6 +357,15 @@ def issue_inject(app: App, ref: str, *, inject: str) -> int:
         if not state.is_open:
             raise TalkdownError("TD331", incident_id=incident_id, outcome=state.outcome or "closed")
         inj = sc.inject(inject)
+        for item in reversed(build_view(state, scenario_id=sc.id).items):  # issued since his last reply
+            if item.kind != "inject":
+                break
+            if item.inject_id == inj.id:  # a double click, or two instructors: he would react (and shift) twice
+                problem = (
+                    f"inject '{inj.id}' was issued at seq {item.seq} and the subject has not replied since "
+                    "(he reacts to it on his next reply); issue it again after that reply if it happens again"
+                )
+                raise TalkdownError("TD302", incident_id=incident_id, problem=problem)
         effects: dict[str, JsonValue] = {
             k: v
             for k, v in (
@@ -430,7 +439,14 @@ def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> 
     sc, _seed = _session(state)
     steps = _subject(sc).trace(build_view(state, scenario_id=sc.id))
     trainee = _trainee(state) or "?"
-    debrief = build_debrief(session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier)
+    injects = tuple(
+        (r.seq, r.event.inject_id, r.event.name) for r in state.injects if isinstance(r.event, InjectIssued)
+    )
+    debrief = build_debrief(
+        session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier, injects=injects
+    )
+    if state.opened_at is not None:
+        debrief = replace(debrief, opened_at=state.opened_at.isoformat(timespec="seconds"))
     if not state.is_open and debrief.outcome in ("in progress", "not started"):  # stopped by end_session
         exchanges = f"{debrief.turns} exchange{'' if debrief.turns == 1 else 's'}"
         reason = f"The session was stopped after {exchanges}: {state.close_reason.rstrip('.') or 'no reason given'}."

@@ -41,6 +41,23 @@ class AvoidItem:
 
 
 @dataclass(frozen=True)
+class InjectItem:
+    """An instructor's inject: when it was issued, and the trainee's line after which he reacted (None: no line yet)."""
+
+    seq: int
+    inject_id: str
+    name: str
+    reacted_after: int | None
+
+    @property
+    def reacted(self) -> str:
+        """When he reacted to it, in the trainee's terms."""
+        if self.reacted_after is None:
+            return "not yet: no line was said after it"
+        return f"in his reply to your line at seq {self.reacted_after}"
+
+
+@dataclass(frozen=True)
 class DemandItem:
     demand_id: str
     item: str
@@ -81,6 +98,21 @@ class Debrief:
     releases: tuple[str, ...]
     trains: tuple[str, ...]
     earlier: tuple[SessionSummary, ...] = field(default=())
+    listening_turns: int = 0  # turns with an active-listening skill: listening_rate's numerator
+    injects: tuple[InjectItem, ...] = ()  # what the instructor changed: a jump in the stairway may be his doing
+    opened_at: str = ""  # ISO 8601 UTC, when the session was opened ('' if unknown); shown on the team's clock
+
+    @property
+    def listening_said(self) -> str:
+        """The listening share with what it is counted on; none for a session where nothing was said."""
+        if not self.turns:  # '0% of your turns' scored lines nobody said
+            return "No line was said to him, so nothing is scored."
+        turns = f"{self.turns} turn{'' if self.turns == 1 else 's'}"
+        return f"An active-listening skill in {self.listening_turns} of {turns} ({self.listening_rate:.0%})."
+
+    def opened_on(self, zone: tzinfo | None) -> str:
+        """When the session was opened, on the team's clock with the zone's abbreviation ('' if unknown)."""
+        return labelled(datetime.fromisoformat(self.opened_at), zone, "%Y-%m-%d %H:%M") if self.opened_at else ""
 
     def summary(self, opened_at: str) -> SessionSummary:
         return SessionSummary(
@@ -108,8 +140,12 @@ def build_debrief(
     steps: list[Step],
     trainee: str,
     earlier: tuple[SessionSummary, ...] = (),
+    injects: tuple[tuple[int, str, str], ...] = (),
 ) -> Debrief:
-    """Score a session from its trace; ``earlier`` are the trainee's previous sessions, oldest first."""
+    """Score a session from its trace; ``earlier`` are the trainee's previous sessions, oldest first.
+
+    ``injects`` are the logged ones as (seq, inject id, name): listed, each with the line he reacted after.
+    """
     better = better_lines()
     skills: dict[str, int] = {}
     avoid: list[AvoidItem] = []
@@ -143,6 +179,11 @@ def build_debrief(
         releases=tuple(e.value for s in steps for e in s.effects if e.kind == "hostage_freed"),
         trains=tuple(scenario.trains),
         earlier=earlier,
+        listening_turns=listening,
+        injects=tuple(
+            InjectItem(seq, inject_id, name, next((s.trainee.seq for s in steps if s.trainee.seq > seq), None))
+            for seq, inject_id, name in injects
+        ),
     )
 
 
@@ -241,7 +282,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
                 s.scenario_id,
                 s.outcome,
                 str(s.turns),
-                f"{s.listening_rate:.0%}",
+                f"{s.listening_rate:.0%}" if s.turns else "-",  # no line said: no share of lines
                 str(s.avoid_count),
             ]
             for s in d.earlier
@@ -249,16 +290,18 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
         columns=6,
     )
     lists = "".join(f"<li>{e(x)}</li>" for x in (*d.deadlines, *(f"Released: {r}" for r in d.releases)))
+    injects = rows([[str(i.seq), i.inject_id, i.name, i.reacted] for i in d.injects], columns=4)
     trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
     exchanges = f"{d.turns} exchange{'' if d.turns == 1 else 's'}"
+    opened = f" &middot; opened {e(d.opened_on(zone))}" if d.opened_at else ""
     return f"""<div class="debrief">
 <h1>Training debrief: {e(d.scenario_title)}</h1>
-<p>Session {e(d.session_id)} &middot; trainee {e(d.trainee)} &middot; {exchanges}</p>
+<p>Session {e(d.session_id)} &middot; trainee {e(d.trainee)}{opened} &middot; {exchanges}</p>
 <p class="outcome">Outcome: {e(d.outcome)}</p><p>{e(d.outcome_reason)}</p>
 <h2>What this scenario trains</h2><ul>{trains}</ul>
 <h2>Stairway progression</h2><p>Highest step: {e(d.highest_stage)}</p>
 <table><tr><th>seq</th><th>step</th></tr>{stair}</table>
-<h2>Active-listening skills</h2><p>An active-listening skill in {d.listening_rate:.0%} of your turns.</p>
+<h2>Active-listening skills</h2><p>{e(d.listening_said)}</p>
 <table><tr><th>skill</th><th>turns</th></tr>{listening}</table>
 <h2>Other moves</h2><p>Labelled in your lines but not active-listening skills (affirmation is validation).</p>
 <table><tr><th>move</th><th>turns</th></tr>{other}</table>
@@ -267,6 +310,8 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
 <h2>Demands and deadlines</h2>
 <table><tr><th>demand</th><th>negotiable</th><th>handled</th><th>doctrine</th></tr>{demands}</table>
 <ul>{lists}</ul>
+<h2>Instructor's injects</h2>
+<table><tr><th>seq</th><th>inject</th><th>what happened</th><th>he reacted</th></tr>{injects}</table>
 <h2>Earlier sessions</h2>
 <table><tr><th>opened</th><th>scenario</th><th>outcome</th><th>turns</th><th>listening</th><th>avoid</th></tr>{earlier}</table>
 </div>"""

@@ -111,6 +111,13 @@ class SimulatedSubject:
 
     def trace(self, view: SubjectView) -> list[Step]:
         """Fold the whole view: one ``Step`` per trainee line, injects applied where they happened."""
+        return self._fold(view)[0]
+
+    def state_of(self, view: SubjectView) -> SubjectState:
+        """His state now: after the last exchange and any inject issued since (the instructor's gauges)."""
+        return self._fold(view)[1]
+
+    def _fold(self, view: SubjectView) -> tuple[list[Step], SubjectState]:
         state = self.initial_state()
         steps: list[Step] = []
         window: list[tuple[str, str]] = []
@@ -128,11 +135,7 @@ class SimulatedSubject:
                 state = step.after
                 pending_injects = []
                 window.append(("negotiator", item.text))
-        return steps
-
-    def state_of(self, view: SubjectView) -> SubjectState:
-        steps = self.trace(view)
-        return steps[-1].after if steps else self.initial_state()
+        return steps, state  # an inject after the last line moved him too: the gauges showed it only a line later
 
     def respond(self, view: SubjectView, rng: random.Random) -> Reply:
         """His reply to the last trainee line in ``view`` (which must end the view, injects aside)."""

@@ -31,6 +31,17 @@ Line = Annotated[str, Field(min_length=1, max_length=600)]
 Keywords = Annotated[list[Annotated[str, Field(min_length=2)]], Field(min_length=1)]
 
 
+Path_ = tuple[str | int, ...]
+
+
+class At(ValueError):
+    """A check across keys, with the key it is about: TD130 names that key's line, not the top of the file."""
+
+    def __init__(self, loc: Path_, message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -159,7 +170,7 @@ class Dynamics(Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if not self.stage_trust[0] < self.stage_trust[1] < self.stage_trust[2]:
-            raise ValueError("stage_trust must rise: empathy < rapport < influence")
+            raise At(("stage_trust",), "stage_trust must rise: empathy < rapport < influence")
         return self
 
 
@@ -214,27 +225,28 @@ class Scenario(Model):
     @model_validator(mode="after")
     def _references(self) -> Self:
         p = self.persona
-        for name, items in (
-            ("backstory", p.backstory),
-            ("hooks", p.hooks),
-            ("triggers", p.triggers),
-            ("demands", p.demands),
-            ("deadlines", p.deadlines),
-            ("hostages", p.hostages),
-            ("injects", self.injects),
+        for where, items in (
+            (("persona", "backstory"), p.backstory),
+            (("persona", "hooks"), p.hooks),
+            (("persona", "triggers"), p.triggers),
+            (("persona", "demands"), p.demands),
+            (("persona", "deadlines"), p.deadlines),
+            (("persona", "hostages"), p.hostages),
+            (("injects",), self.injects),
         ):
             ids = [i.id for i in items]
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"{name}: duplicate id {dupes[0]!r}")
+            again = next((n for n, i in enumerate(ids) if i in ids[:n]), None)  # the second use: the one to fix
+            if again is not None:
+                raise At((*where, again, "id"), f"{where[-1]}: duplicate id {ids[again]!r}")
         demands = {d.id for d in p.demands}
-        for dl in p.deadlines:
+        for n, dl in enumerate(p.deadlines):
             if dl.demand is not None and dl.demand not in demands:
-                raise ValueError(f"deadline {dl.id!r} names unknown demand {dl.demand!r}")
+                problem = f"deadline {dl.id!r} names unknown demand {dl.demand!r}"
+                raise At(("persona", "deadlines", n, "demand"), problem)
         hostages = {h.id for h in p.hostages}
-        for inj in self.injects:
+        for n, inj in enumerate(self.injects):
             if inj.hostage is not None and inj.hostage not in hostages:
-                raise ValueError(f"inject {inj.id!r} names unknown hostage {inj.hostage!r}")
+                raise At(("injects", n, "hostage"), f"inject {inj.id!r} names unknown hostage {inj.hostage!r}")
         return self
 
     def inject(self, inject_id: str) -> Inject:
@@ -246,8 +258,6 @@ class Scenario(Model):
 
 
 # --- loading -------------------------------------------------------------------------------------------------
-
-Path_ = tuple[str | int, ...]
 
 
 def _node_lines(node: yaml.Node, path: Path_ = ()) -> Iterator[tuple[Path_, int]]:
@@ -290,9 +300,10 @@ def parse_scenario(text: str, *, file: str = "<scenario>") -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc: Path_ = tuple(err["loc"])
+        at = err.get("ctx", {}).get("error")  # a check across keys says which key (else: line of the model)
+        loc: Path_ = (*err["loc"], *(at.loc if isinstance(at, At) else ()))
         key = ".".join(str(p) for p in loc) or "(top level)"
-        problem = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        problem = "unknown key" if err["type"] == "extra_forbidden" else str(at) if isinstance(at, At) else err["msg"]
         raise TalkdownError("TD130", file=file, line=_line_for(lines, loc), key=key, problem=problem) from exc
 
 

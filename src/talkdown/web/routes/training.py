@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
@@ -77,6 +77,21 @@ def training_session(request: Request, app: AppDep, user: Reader, session_id: st
         own=train.is_run_by(state, user),
         debrief=train.may_read_debrief(state, user),
     )
+
+
+@router.get("/training/{session_id}/changed")
+def training_changed(
+    app: AppDep, user: Reader, session_id: str, seq: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0
+) -> Response:
+    """Whether the log moved past ``seq``: the watching page's poll, answered by a reload (``HX-Refresh``) if so.
+
+    An instructor watching a trainee's session (or an observer) saw its lines, gauges and end only on reloading
+    by hand: the trainee's lines come from another browser or a terminal. The page polls this (the trainee's
+    own page does not: a reload would drop the line he is typing; his own posts reload it).
+    """
+    del user
+    moved = _session(app, session_id).head_seq != seq
+    return Response(status_code=204, headers={"HX-Refresh": "true"} if moved else {})
 
 
 @router.get("/training/{session_id}/debrief")
