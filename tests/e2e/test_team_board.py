@@ -362,3 +362,34 @@ def test_the_pages_load_with_no_console_error_and_nothing_from_another_host(brow
     expect(page.locator("#live")).to_have_text("live")
     assert errors == []
     assert foreign == []
+
+
+def test_a_reader_scrolled_back_through_the_log_stays_there_while_the_board_updates(
+    browser: Browser, live: Live
+) -> None:
+    incident_id = _new_incident(live, "Mill Lane barricade, a long call")
+    for n in range(40):
+        speaker = "Subject" if n % 2 else "Primary"
+        role = Role.SUBJECT if n % 2 else Role.PRIMARY
+        entries.say(live.app, incident_id, speaker=speaker, text=f"Line {n} of a long call.", role_if_new=role)
+    leader = _board(browser, live, "team_leader", incident_id)
+    log = leader.locator("#log")
+    assert log.evaluate("el => el.scrollHeight - el.scrollTop - el.clientHeight") < 40  # opens on the newest line
+
+    log.evaluate("el => { el.scrollTop = 0; }")  # reading back to the start of the call
+    entries.add_intel(live.app, incident_id, content="Brother says he has no gun", source="brother")
+    expect(leader.locator("#panel-intel")).to_contain_text("no gun")  # every side panel was pushed again
+    entries.say(live.app, incident_id, speaker="Subject", text="Line 40, while she reads back.")
+    expect(log.locator("article.utt").filter(has_text="Line 40")).to_have_count(1)
+    assert log.evaluate("el => el.scrollTop") == 0  # before: thrown down to the newest line at every push
+
+    log.evaluate("el => { el.scrollTop = el.scrollHeight; }")  # back at the bottom: follows new lines again
+    entries.say(live.app, incident_id, speaker="Subject", text="Line 41, followed.")
+    expect(log.locator("article.utt").filter(has_text="Line 41")).to_be_in_viewport()
+
+    scribe = _board(browser, live, "scribe", incident_id)
+    scribe.locator("#log").evaluate("el => { el.scrollTop = 0; }")
+    box = scribe.get_by_label("What was said")
+    box.fill("Line 42, the scribe's own.")
+    box.press("Enter")  # the scribe logging a line is taken back to it
+    expect(scribe.locator("#log article.utt").filter(has_text="Line 42")).to_be_in_viewport()
