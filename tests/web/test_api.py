@@ -113,6 +113,23 @@ def test_an_invalid_body_is_a_td105_problem_naming_the_field(console: Console) -
     assert response.json()["code"] == "TD105" and "reliability" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b'{"text": "he hung up",}', '\'{"text": "he hung up",}\' is not a valid JSON body: Expecting property name'),
+        (b'["he hung up"]', "'[\"he hung up\"]' is not a valid request body: send one JSON object"),
+        (b"", "'' is not a valid request body: send one JSON object"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_named_as_such(console: Console, body: bytes, says: str) -> None:
+    """Unreadable JSON was reported at ("body", <character>): "'' is not a valid 1: JSON decode error"."""
+    response = console.client(R.SCRIBE).post(
+        f"/api/incidents/{console.incident_id}/notes", content=body, headers={"content-type": "application/json"}
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "TD105")
+    assert response.json()["detail"].startswith(says), response.json()["detail"]
+
+
 def test_an_unknown_incident_is_a_404_problem(console: Console) -> None:
     response = console.client(R.OBSERVER).get("/api/incidents/ffffffffffff")
     assert (response.status_code, response.json()["code"]) == (404, "TD201")
