@@ -335,6 +335,26 @@ def test_a_board_whose_stream_comes_back_to_an_ended_session_says_why(browser: B
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+def test_long_unbroken_text_wraps_inside_the_board(browser: Browser, live: Live, size: tuple[int, int]) -> None:
+    url = "https://social.example/@curtis/posts/" + "a1b2c3d4e5" * 25  # what a subject's post or a wallet looks like
+    incident_id = incidents.open_incident(
+        live.app, title=f"Ransom call {url}", incident_type=IncidentType.KIDNAP_FOR_RANSOM, location=url
+    )
+    name = "caller-" + "x" * 120
+    entries.add_party(live.app, incident_id, name=name, role=Role.SUBJECT)
+    entries.say(live.app, incident_id, speaker=name, text=f"Pay to {url} or else.")
+    entries.record_demand(live.app, incident_id, item=f"Payment to {url}")
+    entries.record_hostage(live.app, incident_id, alias=name)
+    entries.add_intel(live.app, incident_id, content=f"Account behind {url}", source=url)
+    page = _board(browser, live, "team_leader", incident_id)
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow == 0, f"the board scrolls sideways by {overflow}px at {size}"
+    box = page.get_by_label("What was said").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= size[0]  # the entry box is whole, not half off-screen
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
 def test_the_board_and_the_list_fit_the_window_width(browser: Browser, live: Live, size: tuple[int, int]) -> None:
     page = _board(browser, live, "team_leader", live.incident_id)
     page.set_viewport_size({"width": size[0], "height": size[1]})
