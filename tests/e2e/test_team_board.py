@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from talkdown.domain.clock import FixedClock
-from talkdown.domain.enums import IncidentType, Role
+from talkdown.domain.enums import DemandStatus, HostageCondition, IncidentType, Role
 from talkdown.services import accounts, entries, incidents
 from talkdown.services.accounts import AccountRole
 from talkdown.services.wiring import build_app
@@ -124,6 +124,25 @@ def test_what_a_teammate_is_typing_in_a_panel_survives_the_live_updates(browser:
     intel.get_by_role("button", name="Add intel").click()
     expect(scribe.locator("#panel-intel")).to_contain_text("owns a rifle (unverified)")
     expect(draft).to_have_value("")
+
+
+def test_a_status_a_teammate_changed_shows_in_the_form_beside_it_not_the_old_one(browser: Browser, live: Live) -> None:
+    """The demand-status and hostage-condition forms are kept across pushes (hx-preserve): kept by a fixed id, they
+    went on showing "open" beside a demand now "refused", and the hostage's old condition beside the new one."""
+    incident_id = _new_incident(live, "Ferry Lane hostage")
+    demand_id, _ = entries.record_demand(live.app, incident_id, item="Talk to his wife")
+    hostage_id, _ = entries.record_hostage(live.app, incident_id, alias="Ann")
+    scribe = _board(browser, live, "scribe", incident_id)
+    status = scribe.get_by_role("combobox", name="Status of demand Talk to his wife")
+    condition = scribe.get_by_role("combobox", name="Condition of Ann")
+    expect(status).to_have_value("open")
+    expect(condition).to_have_value("unknown")
+
+    entries.change_demand(live.app, incident_id, demand_id=demand_id, status=DemandStatus.REFUSED)
+    entries.change_hostage(live.app, incident_id, hostage_id=hostage_id, condition=HostageCondition.INJURED)
+    expect(scribe.locator("#panel-hostages .badge.cond")).to_have_text("injured")
+    expect(status).to_have_value("refused")
+    expect(condition).to_have_value("injured")
 
 
 def test_the_team_records_parties_ledger_and_hostages_from_the_board(browser: Browser, live: Live) -> None:
