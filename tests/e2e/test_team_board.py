@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from talkdown.domain.clock import FixedClock
-from talkdown.domain.enums import IncidentType, Role
+from talkdown.domain.enums import DemandStatus, HostageCondition, IncidentType, Role
 from talkdown.services import accounts, entries, incidents
 from talkdown.services.accounts import AccountRole
 from talkdown.services.wiring import build_app
@@ -124,6 +124,25 @@ def test_what_a_teammate_is_typing_in_a_panel_survives_the_live_updates(browser:
     intel.get_by_role("button", name="Add intel").click()
     expect(scribe.locator("#panel-intel")).to_contain_text("owns a rifle (unverified)")
     expect(draft).to_have_value("")
+
+
+def test_a_status_a_teammate_changed_shows_in_the_form_beside_it_not_the_old_one(browser: Browser, live: Live) -> None:
+    """The demand-status and hostage-condition forms are kept across pushes (hx-preserve): kept by a fixed id, they
+    went on showing "open" beside a demand now "refused", and the hostage's old condition beside the new one."""
+    incident_id = _new_incident(live, "Ferry Lane hostage")
+    demand_id, _ = entries.record_demand(live.app, incident_id, item="Talk to his wife")
+    hostage_id, _ = entries.record_hostage(live.app, incident_id, alias="Ann")
+    scribe = _board(browser, live, "scribe", incident_id)
+    status = scribe.get_by_role("combobox", name="Status of demand Talk to his wife")
+    condition = scribe.get_by_role("combobox", name="Condition of Ann")
+    expect(status).to_have_value("open")
+    expect(condition).to_have_value("unknown")
+
+    entries.change_demand(live.app, incident_id, demand_id=demand_id, status=DemandStatus.REFUSED)
+    entries.change_hostage(live.app, incident_id, hostage_id=hostage_id, condition=HostageCondition.INJURED)
+    expect(scribe.locator("#panel-hostages .badge.cond")).to_have_text("injured")
+    expect(status).to_have_value("refused")
+    expect(condition).to_have_value("injured")
 
 
 def test_the_team_records_parties_ledger_and_hostages_from_the_board(browser: Browser, live: Live) -> None:
@@ -335,6 +354,26 @@ def test_a_board_whose_stream_comes_back_to_an_ended_session_says_why(browser: B
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
+def test_long_unbroken_text_wraps_inside_the_board(browser: Browser, live: Live, size: tuple[int, int]) -> None:
+    url = "https://social.example/@curtis/posts/" + "a1b2c3d4e5" * 25  # what a subject's post or a wallet looks like
+    incident_id = incidents.open_incident(
+        live.app, title=f"Ransom call {url}", incident_type=IncidentType.KIDNAP_FOR_RANSOM, location=url
+    )
+    name = "caller-" + "x" * 120
+    entries.add_party(live.app, incident_id, name=name, role=Role.SUBJECT)
+    entries.say(live.app, incident_id, speaker=name, text=f"Pay to {url} or else.")
+    entries.record_demand(live.app, incident_id, item=f"Payment to {url}")
+    entries.record_hostage(live.app, incident_id, alias=name)
+    entries.add_intel(live.app, incident_id, content=f"Account behind {url}", source=url)
+    page = _board(browser, live, "team_leader", incident_id)
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow == 0, f"the board scrolls sideways by {overflow}px at {size}"
+    box = page.get_by_label("What was said").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= size[0]  # the entry box is whole, not half off-screen
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
 def test_the_board_and_the_list_fit_the_window_width(browser: Browser, live: Live, size: tuple[int, int]) -> None:
     page = _board(browser, live, "team_leader", live.incident_id)
     page.set_viewport_size({"width": size[0], "height": size[1]})
@@ -362,3 +401,34 @@ def test_the_pages_load_with_no_console_error_and_nothing_from_another_host(brow
     expect(page.locator("#live")).to_have_text("live")
     assert errors == []
     assert foreign == []
+
+
+def test_a_reader_scrolled_back_through_the_log_stays_there_while_the_board_updates(
+    browser: Browser, live: Live
+) -> None:
+    incident_id = _new_incident(live, "Mill Lane barricade, a long call")
+    for n in range(40):
+        speaker = "Subject" if n % 2 else "Primary"
+        role = Role.SUBJECT if n % 2 else Role.PRIMARY
+        entries.say(live.app, incident_id, speaker=speaker, text=f"Line {n} of a long call.", role_if_new=role)
+    leader = _board(browser, live, "team_leader", incident_id)
+    log = leader.locator("#log")
+    assert log.evaluate("el => el.scrollHeight - el.scrollTop - el.clientHeight") < 40  # opens on the newest line
+
+    log.evaluate("el => { el.scrollTop = 0; }")  # reading back to the start of the call
+    entries.add_intel(live.app, incident_id, content="Brother says he has no gun", source="brother")
+    expect(leader.locator("#panel-intel")).to_contain_text("no gun")  # every side panel was pushed again
+    entries.say(live.app, incident_id, speaker="Subject", text="Line 40, while she reads back.")
+    expect(log.locator("article.utt").filter(has_text="Line 40")).to_have_count(1)
+    assert log.evaluate("el => el.scrollTop") == 0  # before: thrown down to the newest line at every push
+
+    log.evaluate("el => { el.scrollTop = el.scrollHeight; }")  # back at the bottom: follows new lines again
+    entries.say(live.app, incident_id, speaker="Subject", text="Line 41, followed.")
+    expect(log.locator("article.utt").filter(has_text="Line 41")).to_be_in_viewport()
+
+    scribe = _board(browser, live, "scribe", incident_id)
+    scribe.locator("#log").evaluate("el => { el.scrollTop = 0; }")
+    box = scribe.get_by_label("What was said")
+    box.fill("Line 42, the scribe's own.")
+    box.press("Enter")  # the scribe logging a line is taken back to it
+    expect(scribe.locator("#log article.utt").filter(has_text="Line 42")).to_be_in_viewport()

@@ -55,6 +55,28 @@ def test_marking_a_deadline_from_a_line_without_a_time_asks_for_one(console: Con
     assert typed.status_code == 201
 
 
+def test_a_line_marked_twice_as_the_same_demand_or_deadline_is_recorded_once(console: Console) -> None:
+    """D (or Alt+D) pressed twice, or by two boards at once, put the demand twice in the ledger."""
+    client = console.client(R.SCRIBE)
+    base = f"/api/incidents/{console.incident_id}"
+    seq = client.post(f"{base}/utterances", json={"speaker": "subj", "text": THREAT}).json()["seq"]
+    for mark in ("demand", "deadline"):
+        first = client.post(f"{base}/marks", json={"seq": seq, "mark": mark})
+        again = client.post(f"{base}/marks", json={"seq": seq, "mark": mark})
+        assert first.status_code == 201
+        assert (again.status_code, again.json()["code"]) == (409, "TD302")
+        assert f"line #{seq} is already recorded as {mark} {first.json()['id']}" in again.json()["detail"]
+    board = client.post(
+        f"/incidents/{console.incident_id}/marks", data={"seq": seq, "mark": "demand"}, headers={"HX-Request": "true"}
+    )
+    assert board.status_code == 409 and "already recorded as demand" in board.text  # the alert on the board
+    state = incidents.get_incident(console.app, console.incident_id)
+    assert len([d for d in state.demands.values() if d.utterance_seq == seq]) == 1
+    assert len([d for d in state.deadlines.values() if d.utterance_seq == seq]) == 1
+    # Another time typed for the same line is another deadline (he moved it), not a duplicate.
+    assert client.post(f"{base}/marks", json={"seq": seq, "mark": "deadline", "due": "45m"}).status_code == 201
+
+
 def test_ledger_entries_reach_the_incident_state(console: Console) -> None:
     client = console.client(R.TEAM_LEADER)
     base = f"/api/incidents/{console.incident_id}"
@@ -89,6 +111,23 @@ def test_an_invalid_body_is_a_td105_problem_naming_the_field(console: Console) -
     )
     assert response.status_code == 422
     assert response.json()["code"] == "TD105" and "reliability" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b'{"text": "he hung up",}', '\'{"text": "he hung up",}\' is not a valid JSON body: Expecting property name'),
+        (b'["he hung up"]', "'[\"he hung up\"]' is not a valid request body: send one JSON object"),
+        (b"", "'' is not a valid request body: send one JSON object"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_named_as_such(console: Console, body: bytes, says: str) -> None:
+    """Unreadable JSON was reported at ("body", <character>): "'' is not a valid 1: JSON decode error"."""
+    response = console.client(R.SCRIBE).post(
+        f"/api/incidents/{console.incident_id}/notes", content=body, headers={"content-type": "application/json"}
+    )
+    assert (response.status_code, response.json()["code"]) == (422, "TD105")
+    assert response.json()["detail"].startswith(says), response.json()["detail"]
 
 
 def test_an_unknown_incident_is_a_404_problem(console: Console) -> None:

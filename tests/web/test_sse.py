@@ -11,7 +11,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from talkdown.services import accounts, entries
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.services import accounts, entries, incidents, live
 from talkdown.services.accounts import AccountRole as R
 from talkdown.web import sse
 from talkdown.web.app import create_app
@@ -103,6 +104,24 @@ def test_a_line_is_pushed_again_with_its_chips_once_analysed(console: Console, b
     chips = [html for _, html in seen if f'id="u-{seq}"' in html and "chip-threat" in html]
     assert chips, [h[:200] for _, h in seen]
     assert '<mark class="ev ev-talkdown_cue"' in chips[0]
+
+
+def test_a_line_logged_before_the_board_connected_gets_its_chips_when_analysed(console: Console, base_url: str) -> None:
+    """A console restarted while the CLI logged a line: the board reconnects to a new tail, which had never seen
+    the line arrive, so its analysis (the worker's first sweep) was never pushed and it stayed without chips."""
+    incident_id = incidents.open_incident(
+        console.app, title="Quay Road, console restarted", incident_type=IncidentType.BARRICADE
+    )
+    entries.add_party(console.app, incident_id, name="Sam", role=Role.SUBJECT)
+    seq = entries.say(console.app, incident_id, speaker="Sam", text="You got 10 minutes, then I shoot him.")
+    with _client(base_url) as client, client.stream("GET", f"/incidents/{incident_id}/stream?after={seq}") as s:
+        lines = s.iter_lines()
+        seen = _events(lines, 1)  # the panels, as the tail starts
+        assert live.analyse_pending(console.app, incident_id) == 1  # the worker's sweep
+        while not any(f'id="u-{seq}"' in h for _, h in seen) and len(seen) < 4:
+            seen += _events(lines, 1)
+    chips = [html for _, html in seen if f'id="u-{seq}"' in html]
+    assert chips and "chip-threat" in chips[0], [h[:200] for _, h in seen]
 
 
 def test_an_observer_may_watch_the_stream(console: Console, base_url: str) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, tzinfo
-from typing import TypeVar
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import NoReturn, TypeVar
 
 from pydantic import JsonValue, ValidationError
 
@@ -199,7 +199,26 @@ def record_demand(
         priority=priority,
         utterance_seq=utterance_seq,
     )
-    return did, _record(app, ref, [event])
+
+    def build(state: IncidentState) -> list[AnyEvent]:
+        wanted = event.item.strip().casefold()
+        for d in state.demands.values():
+            if utterance_seq is not None and d.utterance_seq == utterance_seq and d.item.strip().casefold() == wanted:
+                _refuse_twice(state, utterance_seq, "demand", d.demand_id, d.item)
+        return [event]
+
+    return did, app.recorder.record_with(resolve_incident_id(app, ref), build, actor=app.actor)[-1].seq
+
+
+def _refuse_twice(state: IncidentState, seq: int, what: str, entry_id: str, label: str) -> NoReturn:
+    """A line recorded twice as the same entry (``D`` or ``Alt+D`` pressed twice, or by two boards at once)
+    put the same demand or deadline twice in the ledger, counted twice by the metrics and the report."""
+    raise TalkdownError(
+        "TD302",
+        incident_id=state.incident_id,
+        problem=f"line #{seq} is already recorded as {what} {entry_id} ({label[:80]}); "
+        f"change that {what}'s status rather than recording it again",
+    )
 
 
 def change_demand(app: App, ref: str, *, demand_id: str, status: DemandStatus, reason: str = "") -> int:
@@ -224,7 +243,15 @@ def set_deadline(
         demand_id=demand_id,
         utterance_seq=utterance_seq,
     )
-    return dlid, _record(app, ref, [event])
+
+    def build(state: IncidentState) -> list[AnyEvent]:
+        for d in state.deadlines.values():
+            if utterance_seq is not None and d.utterance_seq == utterance_seq and d.due_at == event.due_at:
+                due = f"due {d.due_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+                _refuse_twice(state, utterance_seq, "deadline", d.deadline_id, due)
+        return [event]
+
+    return dlid, app.recorder.record_with(resolve_incident_id(app, ref), build, actor=app.actor)[-1].seq
 
 
 def change_deadline(

@@ -178,6 +178,18 @@ def analysed_seqs(app: App, incident_id: str, seqs: list[int]) -> set[int]:
     return set(annotations_of(app, incident_id, seqs))
 
 
+def unanalysed_seqs(app: App, incident_id: str, *, newest: int = 200) -> list[int]:
+    """The newest ``newest`` lines of the incident with no stored analysis from the current analyser versions.
+
+    What a board's tail starting on an incident must still wait for: lines logged while no console ran (the
+    CLI during a restart) or analysed after the board was rendered show without chips until their analysis
+    is pushed, and a new tail had never seen them arrive.
+    """
+    seqs = [u.seq for u in app.recorder.current(incident_id).utterances][-newest:]
+    done = analysed_seqs(app, incident_id, seqs)
+    return [seq for seq in seqs if seq not in done]
+
+
 def lines_view(
     app: App, incident_id: str, seqs: list[int] | None = None
 ) -> tuple[IncidentState, dict[int, list[Annotation]]]:

@@ -10,7 +10,9 @@ the code. A browser asking for a page while signed out is sent to the sign-in pa
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -146,6 +148,24 @@ def coded_problem(request: Request, templates: Jinja2Templates, exc: TalkdownErr
     return response
 
 
+def _body_problem(error: Mapping[str, Any], body: Any) -> tuple[str, str, str] | None:
+    """What, value and problem for a body that is not a JSON object at all, or None for a field's error.
+
+    pydantic reports unreadable JSON at ``("body", <character>)``, so the message read "'' is not a valid 1:
+    JSON decode error"; and a list, a string or no body at all read "'' is not a valid body: Field required".
+    """
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body or "")
+        reason = str((error.get("ctx") or {}).get("error", "")) or "not JSON"
+        at = f" at character {loc[1]}" if len(loc) > 1 else ""
+        return "JSON body", text[:80], f"{reason}{at}; send one JSON object (see /openapi.json)"
+    if loc == ("body",):
+        shown = "" if body is None else body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+        return "request body", shown[:80], "send one JSON object with the fields this route takes (see /openapi.json)"
+    return None
+
+
 def install(app: FastAPI, templates: Jinja2Templates) -> None:
     """One handler per exception kind; any other exception is a bug, logged and answered with a bare 500."""
 
@@ -168,7 +188,11 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
         raw = found[0].get("input") if found else None
         # The value that was refused, so "'pdf' is not a valid format" (a whole body or a missing field: '').
         value = str(raw)[:80] if isinstance(raw, str | int | float) else ""
-        detail = TalkdownError("TD105", value=value, what=where, problem=first["msg"]).message
+        why = first["msg"]
+        whole = _body_problem(found[0], exc.body) if found else None
+        if whole is not None:
+            where, value, why = whole
+        detail = TalkdownError("TD105", value=value, what=where, problem=why).message
         return problem(
             request, templates, status=422, title="Invalid input", detail=detail, code="TD105", extra={"errors": errors}
         )

@@ -47,6 +47,7 @@ from talkdown.web.rendering import PANELS, Fragments
 log = logging.getLogger(__name__)
 PANEL_INTERVAL_S = 0.5
 KEEPALIVE_S = 15.0  # a comment after this long without a message
+STARTUP_WAIT_S = 60.0  # how long a new tail waits for the analysis of lines logged before it started
 LIVE = format_sse_event(comment="live", retry=1000)  # "caught up", and how soon a dropped browser reconnects
 
 
@@ -219,6 +220,12 @@ class Hub:
         self._running += 1
         try:
             tail.cursor = await run_in_threadpool(live.head_seq, self.app, tail.incident_id)
+            # Lines already in the log but not analysed (logged from the CLI while the console was down, or just
+            # before the board was rendered) are on the boards without chips: wait for their analysis as for a
+            # new line's, longer, since a restarted console's worker analyses them in its first sweep.
+            waiting = await run_in_threadpool(live.unanalysed_seqs, self.app, tail.incident_id)
+            later = time.monotonic() + STARTUP_WAIT_S - self.config.annotation_wait_s
+            tail.pending.update(dict.fromkeys(waiting, later))
             tail.ready.set()
             while tail.queues:
                 wake.clear()  # before the read: a notification arriving during it makes the next wait return

@@ -133,9 +133,25 @@
     typing = null;
   });
 
-  document.addEventListener("htmx:oobAfterSwap", function () {
+  // The log follows new lines only while its reader is at the bottom: the side panels are re-rendered at every
+  // line and every 15 s, and scrolling to the bottom at each of those swaps threw a team leader reading back
+  // through the call down to the newest line every few seconds. Logging a line of one's own follows again.
+  var following = true;
+  function atBottom(log) { return log.scrollHeight - log.scrollTop - log.clientHeight < 40; }
+  function follow() {
     var log = document.getElementById("log");
-    if (log) { log.scrollTop = log.scrollHeight; }
+    if (log && following) { log.scrollTop = log.scrollHeight; }
+  }
+  document.addEventListener("scroll", function (ev) {
+    if (ev.target && ev.target.id === "log") { following = atBottom(ev.target); }
+  }, true);
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    var form = ev.detail && ev.detail.elt;
+    if (form && form.id === "entry" && ev.detail.successful) { following = true; follow(); }
+  });
+
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    follow();
     var head = document.getElementById("head-seq"), seq = lastSeq();
     if (head && seq && parseInt(seq, 10) > parseInt(head.textContent, 10)) { head.textContent = seq; }
     tick();
@@ -164,8 +180,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     syncRole();
     tick();
-    var log = document.getElementById("log");
-    if (log) { log.scrollTop = log.scrollHeight; }
+    follow();
     window.setInterval(tick, 1000);
   });
 })();
