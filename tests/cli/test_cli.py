@@ -7,12 +7,15 @@ imports, the process's local time zone, and one command of each group run as
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -281,6 +284,54 @@ def test_an_error_whose_json_cannot_be_written_says_the_error_once(tmp_path: Pat
                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)  # fmt: skip
     assert ran.returncode == 4 and ran.stderr.startswith("error[TD201]")
     assert "Traceback" not in ran.stderr, ran.stderr
+
+
+@pytest.mark.slow
+def test_stopping_the_console_with_a_board_open_ends_within_seconds(tmp_path: Path) -> None:
+    # An open board's live stream never ends by itself, and Ctrl-C on `talkdown serve` waited for it forever
+    # ("Waiting for background tasks to complete").
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    added = talkdown("user", "add", "dana", "--role", "scribe", "--password-stdin", env=same_data,
+                     stdin="long-enough-password\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    incident = talkdown("incident", "new", "Elm St", env=same_data).stdout.strip()
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client.get("/login", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the console did not start"
+                time.sleep(0.2)
+        signed = client.post("/api/session", json={"username": "dana", "password": "long-enough-password"})
+        assert signed.status_code == 201, signed.text
+        opened = threading.Event()
+
+        def board() -> None:
+            with contextlib.suppress(httpx.HTTPError), client.stream("GET", f"/incidents/{incident}/stream",
+                                                                     timeout=None) as stream:  # fmt: skip
+                opened.set()
+                for _ in stream.iter_bytes():
+                    pass
+
+        threading.Thread(target=board, daemon=True).start()
+        assert opened.wait(timeout=30)
+        time.sleep(0.5)
+        stopping = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+        assert time.monotonic() - stopping < 20
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 @contextmanager

@@ -99,7 +99,14 @@ def serve(
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
         log_level="info",
+        # An open board's live stream never ends by itself: without a limit, Ctrl-C waited for it forever
+        # ("Waiting for background tasks to complete"); boards reconnect to the next start on their own.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
+
+
+GRACEFUL_SHUTDOWN_S = 5
+"""Seconds a stopping console gives open requests and streams before closing them."""
 
 
 def clear_text_warning(proxies: list[str], port: int) -> str:

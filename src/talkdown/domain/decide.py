@@ -140,7 +140,8 @@ def _check_once(state: IncidentState, event: AnyEvent, incident: str) -> None:
     if isinstance(event, HostageReleased):
         hostage = state.hostages.get(event.hostage_id)
         if hostage is not None and hostage.released_at is not None:
-            problem = f"hostage '{event.hostage_id}' was already released at {hostage.released_at.isoformat()}"
+            when = hostage.released_at.strftime("%H:%M:%S UTC")  # the board's reader, not a log's microseconds
+            problem = f"hostage '{event.hostage_id}' was already released at {when}"
             raise TalkdownError("TD302", incident_id=incident, problem=problem)
     if isinstance(event, EntryRetracted):
         utt = state.utterance_at(event.ref_seq)
@@ -189,6 +190,6 @@ def _check_correction_has_reason(state: IncidentState, event: AnyEvent, incident
     raise TalkdownError(
         "TD302",
         incident_id=incident,
-        problem=f"the {name} is already {before.status.value.replace('_', ' ')}; correcting it needs a reason "
-        "(--reason), which the log keeps beside the first status",
+        problem=f"the {name} is already {before.status.value.replace('_', ' ')}; correcting it needs a reason, "
+        "which the log keeps beside the first status",
     )
