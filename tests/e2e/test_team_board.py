@@ -371,6 +371,10 @@ def test_long_unbroken_text_wraps_inside_the_board(browser: Browser, live: Live,
     assert overflow == 0, f"the board scrolls sideways by {overflow}px at {size}"
     box = page.get_by_label("What was said").bounding_box()
     assert box is not None and box["x"] + box["width"] <= size[0]  # the entry box is whole, not half off-screen
+    if size[0] >= 1280:  # the after-action report page (report.css) scrolled sideways with the same text
+        page.goto(f"{live.url}/incidents/{incident_id}/report")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow == 0, f"the report scrolls sideways by {overflow}px at {size}"
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["laptop", "phone"])
