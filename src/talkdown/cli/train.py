@@ -19,7 +19,7 @@ from rich.table import Table
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.display_time import labelled
-from talkdown.domain.text import first_surrogate
+from talkdown.domain.text import counted, first_surrogate
 from talkdown.errors import INPUT, TalkdownError
 from talkdown.services import train
 from talkdown.services.pdf import html_to_pdf
@@ -262,7 +262,7 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
             if "speaker" in entry:
                 console.print(f"[bold]{entry['speaker']}:[/] {escape(str(entry['text']))}", highlight=False)
         if not_said:
-            left = f"{not_said} line{'' if not_said == 1 else 's'}"
+            left = counted(not_said, "line")
             console.print(f"[yellow]The session ended; {left} of the script after that were not said.[/]")
         _print_summary(started.session_id)
 
@@ -327,7 +327,7 @@ def debrief_command(
         echo_json(d.to_dict())
         return
     opened = f" · opened {d.opened_on(STATE.settings().display_zone)}" if d.opened_at else ""
-    exchanges = f"{d.turns} exchange{'' if d.turns == 1 else 's'}"
+    exchanges = counted(d.turns, "exchange")
     console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)}{opened} · {exchanges}")
     console.print(f"[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
     console.print(f"Highest step: {d.highest_stage}. {d.listening_said}")
@@ -358,6 +358,6 @@ def debrief_command(
     zone = STATE.settings().display_zone
     for s in d.earlier:
         opened = labelled(datetime.fromisoformat(s.opened_at), zone, "%Y-%m-%d %H:%M")
-        turns = f"{s.turns} turn{'' if s.turns == 1 else 's'}"
+        turns = counted(s.turns, "turn")
         listened = f"listening {s.listening_rate:.0%} of {turns}" if s.turns else "no line said"
         console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} {listened}")

@@ -5,6 +5,8 @@ encoding arrives as ``'\\udcff'``), and JSON may spell one as an escape (``"\\ud
 Unicode text: the tokenizers, SQLite, Parquet and every UTF-8 writer refuse it, far from where it came in.
 The edges find it first (``first_surrogate``) and say where; analysis, which must never fail on a line,
 reads it with U+FFFD in its place (``readable``).
+
+Also ``counted``: a number with its noun, as every sentence the user reads says it.
 """
 
 from __future__ import annotations
@@ -41,3 +43,8 @@ def require_text(value: str, *, what: str) -> str:
     if not value.strip():
         raise TalkdownError("TD105", value=value, what=what, problem="must not be blank")
     return value
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 exchange", "3 exchanges": the debriefs, the sign-in page and the training CLI each spelled this."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -27,6 +27,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from talkdown.domain.text import counted
 from talkdown.errors import TalkdownError
 from talkdown.services.wiring import App
 from talkdown.store.accounts import AuditRow
@@ -340,7 +341,7 @@ def idle_limit(app: App) -> timedelta:
 def idle_wording(app: App) -> str:
     """The idle limit as the sign-in page and TD155 say it: "30 minutes", "1 minute"."""
     minutes = app.settings.session_idle_minutes
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return counted(minutes, "minute")
 
 
 def find_session(app: App, token: str, *, active: bool = True) -> SignedIn | None:

@@ -36,6 +36,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
+from talkdown.domain.text import counted
 from talkdown.errors import TalkdownError
 from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.incidents import list_incidents, resolve_incident_id
@@ -448,7 +449,7 @@ def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> 
     if state.opened_at is not None:
         debrief = replace(debrief, opened_at=state.opened_at.isoformat(timespec="seconds"))
     if not state.is_open and debrief.outcome in ("in progress", "not started"):  # stopped by end_session
-        exchanges = f"{debrief.turns} exchange{'' if debrief.turns == 1 else 's'}"
+        exchanges = counted(debrief.turns, "exchange")
         reason = f"The session was stopped after {exchanges}: {state.close_reason.rstrip('.') or 'no reason given'}."
         debrief = replace(debrief, outcome=state.outcome or STOPPED, outcome_reason=reason)
     if state.source_meta.get("scenario_sha256") != _digest(sc):

@@ -19,6 +19,7 @@ import yaml
 
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.domain.display_time import labelled
+from talkdown.domain.text import counted
 from talkdown.sim.engine import Step
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES
@@ -107,7 +108,7 @@ class Debrief:
         """The listening share with what it is counted on; none for a session where nothing was said."""
         if not self.turns:  # '0% of your turns' scored lines nobody said
             return "No line was said to him, so nothing is scored."
-        turns = f"{self.turns} turn{'' if self.turns == 1 else 's'}"
+        turns = counted(self.turns, "turn")
         return f"An active-listening skill in {self.listening_turns} of {turns} ({self.listening_rate:.0%})."
 
     def opened_on(self, zone: tzinfo | None) -> str:
@@ -292,7 +293,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
     lists = "".join(f"<li>{e(x)}</li>" for x in (*d.deadlines, *(f"Released: {r}" for r in d.releases)))
     injects = rows([[str(i.seq), i.inject_id, i.name, i.reacted] for i in d.injects], columns=4)
     trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
-    exchanges = f"{d.turns} exchange{'' if d.turns == 1 else 's'}"
+    exchanges = counted(d.turns, "exchange")
     opened = f" &middot; opened {e(d.opened_on(zone))}" if d.opened_at else ""
     return f"""<div class="debrief">
 <h1>Training debrief: {e(d.scenario_title)}</h1>
