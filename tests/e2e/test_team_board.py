@@ -12,7 +12,7 @@ from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import DemandStatus, HostageCondition, IncidentType, Role
 from talkdown.services import accounts, entries, incidents
 from talkdown.services.accounts import AccountRole
-from talkdown.services.wiring import build_app
+from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
 from talkdown.web.app import create_app
 from talkdown.web.config import WebConfig
@@ -310,13 +310,18 @@ def test_signing_out_in_another_tab_stops_the_open_board(browser: Browser, live:
         expect(board.get_by_text("Anyone there?")).to_have_count(0)
 
 
-def test_a_board_left_idle_says_so_and_signs_back_in_to_the_same_board(browser: Browser, tmp_path: Path) -> None:
-    # The board said "Signed out or session ended" whatever ended it, while the sign-in page named the idle end.
+def _clocked_console(tmp_path: Path, title: str) -> tuple[FixedClock, App, str]:
+    """An app on a clock the test moves (past the idle limit), a team leader "lead" and a barricade incident."""
     clock = FixedClock(datetime(2026, 3, 14, 19, 42, tzinfo=UTC))
     settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:setup")
     td = build_app(settings, clock=clock)
     accounts.add_user(td, username="lead", role=AccountRole.TEAM_LEADER, password=PASSWORD)
-    incident_id = incidents.open_incident(td, title="Quarry Rd barricade", incident_type=IncidentType.BARRICADE)
+    return clock, td, incidents.open_incident(td, title=title, incident_type=IncidentType.BARRICADE)
+
+
+def test_a_board_left_idle_says_so_and_signs_back_in_to_the_same_board(browser: Browser, tmp_path: Path) -> None:
+    # The board said "Signed out or session ended" whatever ended it, while the sign-in page named the idle end.
+    clock, td, incident_id = _clocked_console(tmp_path, "Quarry Rd barricade")
     incidents.close_incident(td, incident_id, outcome="surrender")  # a closed incident's board does not keep a session
     with running(create_app(td, config=WebConfig(session_check_s=0.2))) as url:
         board = _board(browser, Live(url, td, incident_id), "lead", incident_id)
@@ -336,11 +341,7 @@ def test_a_board_left_idle_says_so_and_signs_back_in_to_the_same_board(browser: 
 def test_a_board_whose_stream_comes_back_to_an_ended_session_says_why(browser: Browser, tmp_path: Path) -> None:
     # A laptop asleep (or a console restarted) past the idle minutes: the board's stream reconnected to a 401 and
     # the board said "reconnecting…" for good, never that its session had ended.
-    clock = FixedClock(datetime(2026, 3, 14, 19, 42, tzinfo=UTC))
-    settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:setup")
-    td = build_app(settings, clock=clock)
-    accounts.add_user(td, username="lead", role=AccountRole.TEAM_LEADER, password=PASSWORD)
-    incident_id = incidents.open_incident(td, title="Mill St barricade", incident_type=IncidentType.BARRICADE)
+    clock, td, incident_id = _clocked_console(tmp_path, "Mill St barricade")
     port = free_port()
     with running(create_app(td), port=port, drop_streams=True) as url:
         board = _board(browser, Live(url, td, incident_id), "lead", incident_id)
