@@ -11,6 +11,11 @@ from tests.web.conftest import Console
 KNOWN = "norrmalmstorg-1973"  # doctrine/data/cases.yaml
 
 
+def _case_page(console: Console, case_id: str) -> str:
+    """A case's page as an observer reads it, entities unescaped."""
+    return html.unescape(console.client(R.OBSERVER).get(f"/cases/{case_id}").text)
+
+
 def test_the_case_list_shows_the_shipped_cases(console: Console) -> None:
     response = console.client(R.OBSERVER).get("/cases")
     assert response.status_code == 200
@@ -60,15 +65,15 @@ def test_the_board_links_to_similar_cases(console: Console) -> None:
 
 
 def test_a_case_page_says_who_died_and_what_the_sources_leave_out(console: Console) -> None:
-    text = html.unescape(console.client(R.OBSERVER).get("/cases/lufthansa-181-1977").text)
+    text = _case_page(console, "lufthansa-181-1977")
     assert "Deaths: hostages 1, subjects 3; officers, others not stated" in text
     assert "Captain Jürgen Schumann was murdered by the hijackers in Aden" in text
 
 
 def test_a_case_page_says_when_its_outcome_is_uncertain_in_the_sources(console: Console) -> None:
-    text = html.unescape(console.client(R.OBSERVER).get("/cases/schilling-kidnapping-2000").text)
+    text = _case_page(console, "schilling-kidnapping-2000")
     assert "escape <em>(uncertain in the sources)</em>: Freed or escaped" in text
-    sure = html.unescape(console.client(R.OBSERVER).get("/cases/getty-kidnapping-1973").text)
+    sure = _case_page(console, "getty-kidnapping-1973")
     assert "negotiated release: Released alive" in sure
     listed = html.unescape(console.client(R.OBSERVER).get("/cases", params={"q": "kidnapping"}).text)
     assert "<td>escape <em>(uncertain in the sources)</em></td>" in listed
@@ -76,31 +81,31 @@ def test_a_case_page_says_when_its_outcome_is_uncertain_in_the_sources(console: 
 
 
 def test_a_case_page_gives_the_channel_and_says_when_there_was_no_negotiation(console: Console) -> None:
-    amenas = html.unescape(console.client(R.OBSERVER).get("/cases/in-amenas-2013").text)
+    amenas = _case_page(console, "in-amenas-2013")
     assert "<p>Channel: none: no negotiation took place</p>" in amenas
-    midland = html.unescape(console.client(R.OBSERVER).get("/cases/midland-city-2013").text)
+    midland = _case_page(console, "midland-city-2013")
     assert "<p>Channel: other (Voice contact through a PVC ventilation pipe)</p>" in midland
-    assert "Channel:" not in html.unescape(console.client(R.OBSERVER).get("/cases/munich-1972").text)
+    assert "Channel:" not in _case_page(console, "munich-1972")
 
 
 def test_a_case_page_gives_the_dates_and_the_subjects_typology(console: Console) -> None:
-    text = html.unescape(console.client(R.OBSERVER).get("/cases/schilling-kidnapping-2000").text)
+    text = _case_page(console, "schilling-kidnapping-2000")
     assert "<p>Dates: 2000-08-28 to 2001-04-12 <em>(uncertain in the sources)</em></p>" in text
     assert "<p>Subject typology: terrorist political, criminal</p>" in text
 
 
 def test_a_case_page_marks_each_uncertain_figure_and_gives_whole_hours(console: Console) -> None:
     # "Duration: 5400.0 h" with no word of doubt; only the list under Sources said "duration_hours".
-    text = html.unescape(console.client(R.OBSERVER).get("/cases/schilling-kidnapping-2000").text)
+    text = _case_page(console, "schilling-kidnapping-2000")
     assert "<p>Duration: 5400 h <em>(uncertain in the sources)</em></p>" in text
-    wijster = html.unescape(console.client(R.OBSERVER).get("/cases/wijster-train-1975").text)
+    wijster = _case_page(console, "wijster-train-1975")
     assert "<p>Hostages: 50 <em>(uncertain in the sources)</em> (" in wijster
-    getty = html.unescape(console.client(R.OBSERVER).get("/cases/getty-kidnapping-1973").text)
+    getty = _case_page(console, "getty-kidnapping-1973")
     assert "<p>Duration: 3800 h</p>" in getty
 
 
 def test_a_case_page_marks_uncertain_demands_and_key_events_at_their_heading(console: Console) -> None:
-    iran = html.unescape(console.client(R.OBSERVER).get("/cases/iran-hostage-crisis-1979").text)
+    iran = _case_page(console, "iran-hostage-crisis-1979")
     assert "<h3>Demands <em>(uncertain in the sources)</em></h3>" in iran and "<h2>Key events</h2>" in iran
-    munich = html.unescape(console.client(R.OBSERVER).get("/cases/munich-1972").text)
+    munich = _case_page(console, "munich-1972")
     assert "<h2>Key events <em>(uncertain in the sources)</em></h2>" in munich
