@@ -186,6 +186,7 @@ def main() -> None:
         print(json.dumps(measure(args.child, args.data, args.n)))
         return
     n_live, n_batch, n_fast, repeats = (50, 512, 1024, 1) if args.quick else (1000, 4096, 20_000, 3)
+    load_before = os.getloadavg()
     results: dict[str, dict[str, object]] = {}
     results["cold_start"] = cold_start(fast=False, repeats=repeats)
     results["cold_start_fast"] = cold_start(fast=True, repeats=repeats)
@@ -206,6 +207,10 @@ def main() -> None:
             command=" ".join(sys.argv),
             quick=args.quick,
             python_loop_5m_s=python_loop_s(),
+            # Why: other jobs on a shared two-core host cost the rules up to a third of their speed (docs/analysis.md,
+            # Speed and memory), so a figure is read with the load it was measured under.
+            load_avg_1_5_15_before=[round(x, 2) for x in load_before],
+            load_avg_1_5_15_after=[round(x, 2) for x in os.getloadavg()],
         ),
         "results": {**results, "peak_rss_mib": peak},
     }
@@ -223,6 +228,9 @@ def main() -> None:
     print(f"cold start analyze         {cs['wall_s_median']:.2f} s (fast {csf['wall_s_median']:.2f} s)"
           f"        target <= 2 s      peak RSS {cs['child_peak_rss_mib']} MiB", file=sys.stderr)  # fmt: skip
     print(f"peak RSS (default)         {peak} MiB                 target <= 400 MB", file=sys.stderr)
+    m = out["meta"]
+    print(f"host load (1/5/15 min)     before {m['load_avg_1_5_15_before']}, after {m['load_avg_1_5_15_after']};"
+          f" python_loop_5m_s {m['python_loop_5m_s']}", file=sys.stderr)  # fmt: skip
     if "batch_with_extra" in results:
         le, be = results["live_with_extra"], results["batch_with_extra"]
         print(f"with models-extra: live p99 {le['p99_ms']:.2f} ms, batch {be['utterances_per_s']:,} utt/s,"
