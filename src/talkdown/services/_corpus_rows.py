@@ -315,7 +315,7 @@ def _add_conversation(
 ) -> None:
     neg = [grouped for grouped, side in zip(anns, sides, strict=True) if side == "negotiator"]
     skills = [_labels(grouped, "talkdown_skill") for grouped in neg]
-    stages = [s for grouped in anns for s in _labels(grouped, "stairway")]
+    stages = [a.label for grouped in anns for a in grouped.get("stairway", ())]  # in order: final and peak read it
     cues = [_labels(grouped, "talkdown_cue") for grouped in anns]
     progression: list[str] = []
     for stage in stages:
