@@ -111,3 +111,12 @@ def test_report_without_a_file_on_a_terminal_asks_for_one_and_goes_to_a_pipe_as_
     assert b"<html" not in shown
     piped = talkdown("report", incident, env=same_data)  # stdout is no terminal here: the page, for a redirect
     assert piped.returncode == 0 and piped.stdout.startswith("<!DOCTYPE html>"), piped.stderr
+
+
+def test_an_agency_name_that_looks_like_markup_is_shown_as_written(demo: str, tmp_path: Path) -> None:
+    # The header printed the policy's agency name as Rich markup: "[/]" in it was an internal error (MarkupError).
+    policy = tmp_path / "policy.yaml"
+    policy.write_text('agency: "Team [/] A [red]B"\n', encoding="utf-8")
+    shown = RUNNER.invoke(cli, ["advise", demo, "--policy", str(policy)])
+    assert shown.exit_code == 0, shown.output
+    assert "Team [/] A [red]B" in shown.output.splitlines()[0]

@@ -49,7 +49,8 @@ def show(incident: str = INCIDENT, json_out: bool = JSON_OPTION, policy: Path | 
         echo_json(result.to_json())
         return
     console = Console()
-    console.print(f"[bold]Advice[/] for {result.incident_id} at seq {result.head_seq} ({result.policy})")
+    # The policy names the agency as its file says it: text, not markup.
+    console.print(f"[bold]Advice[/] for {result.incident_id} at seq {result.head_seq} ({escape(result.policy)})")
     if not result.items:
         console.print("No advice: nothing in the log calls for it.")
     for item in result.items:
