@@ -72,6 +72,7 @@ CODES: dict[str, str] = {
     "TD220": "No case '{case_id}'. See 'talkdown cases list'.",
     "TD230": "No training scenario '{scenario}'. Shipped scenarios: {choices} (see 'talkdown train list').",
     "TD231": "Scenario {scenario} has no inject '{inject}'. Choose one of: {choices}.",
+    "TD232": "No training session '{session_id}'. See 'talkdown train sessions'.",
     "TD250": "No console account '{username}'. See 'talkdown user list'.",
     "TD240": "Incident {incident_id} has no current advice '{advice_id}'. See 'talkdown advise {incident_id}'.",
     # RuleViolation

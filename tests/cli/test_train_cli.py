@@ -471,3 +471,11 @@ def test_train_end_prints_its_seq_as_json(env: Env) -> None:
     session = json.loads(_td(env, "train", "run", "bridge", "--script", os.devnull, "--json").stdout)["session_id"]
     ended = json.loads(_td(env, "train", "end", session, "--reason", "class over", "--json").stdout)
     assert ended == {"seq": json.loads(_td(env, "verify", session, "--json").stdout)["events"]}
+
+
+def test_a_wrong_session_id_points_at_train_sessions_not_the_incident_list(env: Env) -> None:
+    """It said "No incident 'nosuch'. See 'talkdown incident list'", a list of live incidents, not of sessions."""
+    for args in (("debrief", "nosuch"), ("end", "nosuch"), ("resume", "nosuch"), ("inject", "nosuch", "x")):
+        ran = _tried(env, "train", *args)
+        assert ran.returncode == 4, (args, ran.stderr)
+        assert ran.stderr.startswith("error[TD232]: No training session 'nosuch'. See 'talkdown train sessions'.")
