@@ -479,3 +479,17 @@ def test_a_wrong_session_id_points_at_train_sessions_not_the_incident_list(env: 
         ran = _tried(env, "train", *args)
         assert ran.returncode == 4, (args, ran.stderr)
         assert ran.stderr.startswith("error[TD232]: No training session 'nosuch'. See 'talkdown train sessions'.")
+
+
+def test_train_end_refuses_a_reason_over_the_limit_as_the_console_does(env: Env) -> None:
+    """A 501-character reason was cut to 500 and logged as if whole; the console's form refuses it (TD105)."""
+    session = json.loads(_td(env, "train", "run", "bridge", "--script", os.devnull, "--json").stdout)["session_id"]
+    refused = _tried(env, "train", "end", session, "--reason", "x" * 501)
+    assert refused.returncode == 3, refused.stderr
+    assert refused.stderr.startswith("error[TD105]") and "501 characters long" in refused.stderr
+    assert "up to 500" in refused.stderr
+    listed = json.loads(_td(env, "train", "sessions", "--json").stdout)
+    assert [s["status"] for s in listed if s["session_id"] == session] == ["running"]  # nothing was recorded
+    _td(env, "train", "end", session, "--reason", "y" * 500)
+    debrief = _td(env, "train", "debrief", session, "--json").stdout
+    assert "y" * 500 in debrief

@@ -36,7 +36,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import counted
+from talkdown.domain.text import counted, require_short
 from talkdown.errors import TalkdownError
 from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.incidents import list_incidents, resolve_incident_id
@@ -419,7 +419,7 @@ def end_session(app: App, ref: str, *, reason: str = "") -> int:
     shown in the class list while the debrief said 'in progress'.
     """
     incident_id = _session_id(app, ref)
-    why = reason.strip()[:500] or "stopped before an outcome"
+    why = require_short(reason, what="reason").strip() or "stopped before an outcome"
 
     def build(state: IncidentState) -> list[AnyEvent]:
         _session(state)

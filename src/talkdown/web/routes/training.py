@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from talkdown.domain.state import IncidentState
+from talkdown.domain.text import SHORT_TEXT_MAX
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts, train
 from talkdown.services.accounts import Permission
@@ -131,7 +132,7 @@ def training_end(
     app: AppDep,
     user: Trainer,
     session_id: str,
-    reason: Annotated[str, Form(max_length=500)] = "",
+    reason: Annotated[str, Form(max_length=SHORT_TEXT_MAX)] = "",
 ) -> Response:
     """Stop a running session (``talkdown train end``): it ends unresolved, with the reason.
 
