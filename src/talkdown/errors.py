@@ -47,6 +47,8 @@ CODES: dict[str, str] = {
     "TD109": "Argument {position} ('{shown}') is not UTF-8 text: {byte} cannot be read. "
     "Type it again in a UTF-8 terminal (e.g. LANG=C.UTF-8).",
     "TD110": "Cannot write {file}: {problem}. Nothing was written there; give another path.",
+    "TD113": "Could not write the output: {problem}. Anything the command recorded is kept; free some space or "
+    "send the output elsewhere.",
     "TD112": "This console serves this computer only (127.0.0.1 or localhost); the request was addressed to "
     "'{host}'. Open it as http://127.0.0.1 or http://localhost with its port, or serve it with --lan.",
     "TD111": "The request is larger than the console's limit of {limit} bytes; nothing was read or saved. "
