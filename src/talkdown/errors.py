@@ -47,6 +47,8 @@ CODES: dict[str, str] = {
     "TD109": "Argument {position} ('{shown}') is not UTF-8 text: {byte} cannot be read. "
     "Type it again in a UTF-8 terminal (e.g. LANG=C.UTF-8).",
     "TD110": "Cannot write {file}: {problem}. Nothing was written there; give another path.",
+    "TD113": "Could not write the output: {problem}. Anything the command recorded is kept; free some space or "
+    "send the output elsewhere.",
     "TD112": "This console serves this computer only (127.0.0.1 or localhost); the request was addressed to "
     "'{host}'. Open it as http://127.0.0.1 or http://localhost with its port, or serve it with --lan.",
     "TD111": "The request is larger than the console's limit of {limit} bytes; nothing was read or saved. "
@@ -72,6 +74,7 @@ CODES: dict[str, str] = {
     "TD220": "No case '{case_id}'. See 'talkdown cases list'.",
     "TD230": "No training scenario '{scenario}'. Shipped scenarios: {choices} (see 'talkdown train list').",
     "TD231": "Scenario {scenario} has no inject '{inject}'. Choose one of: {choices}.",
+    "TD232": "No training session '{session_id}'. See 'talkdown train sessions'.",
     "TD250": "No console account '{username}'. See 'talkdown user list'.",
     "TD240": "Incident {incident_id} has no current advice '{advice_id}'. See 'talkdown advise {incident_id}'.",
     # RuleViolation

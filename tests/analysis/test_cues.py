@@ -82,7 +82,8 @@ def test_a_deadline_resolves_against_the_time_it_was_said() -> None:
 @pytest.mark.parametrize(
     ("text", "expression", "due_at"),
     [
-        ("I start shooting at 9:30.", "I start shooting at 9:30", "2024-05-02T09:30:00+00:00"),
+        # said at 14:10: the next 9:30, as "until nine" is 21:00 (cues 0.20.2; was 09:30 the next morning)
+        ("I start shooting at 9:30.", "I start shooting at 9:30", "2024-05-01T21:30:00+00:00"),
         ("Give me the plane by tomorrow morning.", "by tomorrow morning", None),
         ("I want the bus by 9 tomorrow morning.", "by 9 tomorrow morning", "2024-05-02T09:00:00+00:00"),
     ],

@@ -36,6 +36,13 @@ REF = datetime(2024, 5, 1, 14, 10, tzinfo=UTC)
         ("by 9 tomorrow night", "2024-05-02T21:00:00+00:00"),
         ("by 9 tonight", "2024-05-01T21:00:00+00:00"),
         ("at 7 tomorrow", "2024-05-02T07:00:00+00:00"),
+        # hours and minutes without am/pm: the next such time, as for "by five"; a leading zero is 24-hour
+        ("by 2:11", "2024-05-01T14:11:00+00:00"),  # was 02:11 the next morning, a minute away read as 12 h
+        ("until 9:30", "2024-05-01T21:30:00+00:00"),
+        ("by 12:30", "2024-05-02T00:30:00+00:00"),
+        ("at 09:30", "2024-05-02T09:30:00+00:00"),
+        ("by 21:30", "2024-05-01T21:30:00+00:00"),
+        ("by 2.30", "2024-05-01T14:30:00+00:00"),
     ],
 )
 def test_expression_resolves_to_the_next_matching_utc_instant(expression: str, expected: str) -> None:

@@ -61,6 +61,10 @@ def test_advise_prints_json_with_evidence_and_dismiss_logs_it_once(demo: str, tm
     after = json.loads(RUNNER.invoke(cli, ["advise", demo, "--json"]).output)["advice"]
     assert "influence_before_rapport:s236" not in [a["advice_id"] for a in after]
     assert _code(["advise", "dismiss", demo, "influence_before_rapport:s236", "--reason", "again"]) == "TD340"
+    # a reason over the console's limit was cut to 500 characters and logged as if whole; now refused (TD105)
+    too_long = RUNNER.invoke(cli, ["advise", "dismiss", demo, "deadline_passed_quietly:x", "--reason", "r" * 501])
+    assert isinstance(too_long.exception, TalkdownError) and too_long.exception.code == "TD105"
+    assert "it is 501 characters long; a reason may have up to 500" in too_long.exception.message
     policy = tmp_path / "policy.yaml"
     policy.write_text("no_concesions: true\n", encoding="utf-8")
     bad = RUNNER.invoke(cli, ["advise", demo, "--policy", str(policy)])

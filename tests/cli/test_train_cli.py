@@ -471,3 +471,25 @@ def test_train_end_prints_its_seq_as_json(env: Env) -> None:
     session = json.loads(_td(env, "train", "run", "bridge", "--script", os.devnull, "--json").stdout)["session_id"]
     ended = json.loads(_td(env, "train", "end", session, "--reason", "class over", "--json").stdout)
     assert ended == {"seq": json.loads(_td(env, "verify", session, "--json").stdout)["events"]}
+
+
+def test_a_wrong_session_id_points_at_train_sessions_not_the_incident_list(env: Env) -> None:
+    """It said "No incident 'nosuch'. See 'talkdown incident list'", a list of live incidents, not of sessions."""
+    for args in (("debrief", "nosuch"), ("end", "nosuch"), ("resume", "nosuch"), ("inject", "nosuch", "x")):
+        ran = _tried(env, "train", *args)
+        assert ran.returncode == 4, (args, ran.stderr)
+        assert ran.stderr.startswith("error[TD232]: No training session 'nosuch'. See 'talkdown train sessions'.")
+
+
+def test_train_end_refuses_a_reason_over_the_limit_as_the_console_does(env: Env) -> None:
+    """A 501-character reason was cut to 500 and logged as if whole; the console's form refuses it (TD105)."""
+    session = json.loads(_td(env, "train", "run", "bridge", "--script", os.devnull, "--json").stdout)["session_id"]
+    refused = _tried(env, "train", "end", session, "--reason", "x" * 501)
+    assert refused.returncode == 3, refused.stderr
+    assert refused.stderr.startswith("error[TD105]") and "501 characters long" in refused.stderr
+    assert "up to 500" in refused.stderr
+    listed = json.loads(_td(env, "train", "sessions", "--json").stdout)
+    assert [s["status"] for s in listed if s["session_id"] == session] == ["running"]  # nothing was recorded
+    _td(env, "train", "end", session, "--reason", "y" * 500)
+    debrief = _td(env, "train", "debrief", session, "--json").stdout
+    assert "y" * 500 in debrief

@@ -266,3 +266,15 @@ def _state(s: Script):  # type: ignore[no-untyped-def]
     from talkdown.domain.state import replay
 
     return replay(s.envelopes)
+
+
+def test_the_minutes_left_to_a_deadline_are_rounded_up_so_under_a_minute_is_not_in_0_min() -> None:
+    """The minutes left were floored: 40 s before the deadline the advice read "in 0 min", which a team reads as
+    already due (and 9 min 40 s read "in 9 min")."""
+    for minute, said in ((29 + 20 / 60, "in 1 min."), (20 + 20 / 60, "in 10 min."), (20, "in 10 min.")):
+        s = Script()
+        _calm_opening(s)
+        s.at(5).log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=30), description="by 19:30"))
+        s.at(minute).say("neg", "Tell me about the job.")
+        item = next(a for a in s.final() if a.rule_id == "deadline_approaching")
+        assert item.about.endswith(said), (minute, item.about)

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from talkdown.services import incidents
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, Live
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -77,3 +78,26 @@ def test_incident_list_and_printable_quick_guide_render(browser: Browser, live: 
     page.emulate_media(media="print")
     expect(page.locator("header.top")).to_be_hidden()
     page.screenshot(path=str(ARTIFACTS / "guide-print.png"), full_page=True)
+
+
+def test_a_pasted_line_over_the_limit_is_refused_in_the_page_whole_not_cut_and_logged(
+    browser: Browser, live: Live
+) -> None:
+    """The entry box had maxlength="10000": a pasted 10,001-character line was cut to 10,000 without a word and
+    logged as if whole. Now the box keeps every character, says how long it is and the limit, and sends nothing."""
+    scribe = _sign_in(browser, live, "scribe")
+    before = len(incidents.get_incident(live.app, live.incident_id).utterances)
+    box = scribe.get_by_label("What was said")
+    box.focus()
+    scribe.keyboard.insert_text("word " * 2000 + "x")  # as a paste: the browser applies maxlength to it
+    box.press("Enter")
+    expect(scribe.locator(".field-limit")).to_have_text(
+        "Too long to send: 10,001 characters; the limit is 10,000. Nothing was sent: shorten it or split it."
+    )
+    assert len(box.input_value()) == 10_001
+    box.press("Backspace")  # at the limit it goes
+    expect(scribe.locator(".field-limit")).to_be_hidden()
+    box.press("Enter")
+    expect(box).to_have_value("")
+    assert len(incidents.get_incident(live.app, live.incident_id).utterances) == before + 1
+    assert len(incidents.get_incident(live.app, live.incident_id).utterances[-1].text) == 10_000

@@ -107,3 +107,16 @@ def test_an_instructor_watching_a_trainees_session_sees_his_lines_and_the_gauges
     expect(page.get_by_text("active_listening · turn 1")).to_be_visible()
     train.end_session(trainee, session_id, reason="done")
     expect(page.get_by_text("ended (unresolved)")).to_be_visible()
+
+
+def test_a_pasted_line_over_the_limit_is_refused_in_the_session_page_not_cut(browser: Browser, live: Live) -> None:
+    """The chat box had maxlength="5000", which cut a pasted longer line without a word and sent the rest."""
+    page = _instructor(browser, live)
+    session_id = page.url.rsplit("/", 1)[1]
+    line = page.get_by_label("Your line")
+    line.focus()
+    page.keyboard.insert_text("y" * 5_001)
+    page.get_by_role("button", name="Say").click()
+    expect(page.locator(".field-limit")).to_contain_text("5,001 characters; the limit is 5,000")
+    assert len(line.input_value()) == 5_001
+    assert len(train.get_session(live.app, session_id).utterances) == 1  # his opening line only: nothing sent

@@ -109,6 +109,31 @@ def test_a_clock_time_he_says_is_read_on_the_teams_wall_clock(tmp_path: Path, cl
         app.store.engine.dispose()
 
 
+def test_a_deadline_he_gives_as_hours_and_minutes_two_minutes_away_is_advised_on_the_board(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """'Until 2:44' said at 14:42 was read as 02:44 the next morning (a digit time with minutes had no am/pm
+    reading), so the board counted down twelve hours and the advisor, whose warning window is 15 minutes,
+    showed only the high-risk factors: the team was not told its deadline was two minutes away."""
+    chicago = ZoneInfo("America/Chicago")
+    settings = Settings(data_dir=tmp_path / "data", checkpoint_dir=tmp_path / "cp", actor="user:test",
+                        timezone="America/Chicago")  # fmt: skip
+    app = build_app(settings, clock=clock)
+    try:
+        incident_id = incidents.open_incident(app, title="Elm St", incident_type=IncidentType.HOSTAGE)
+        entries.add_party(app, incident_id, name="Curtis", role=Role.SUBJECT)
+        seq = entries.say(app, incident_id, speaker="Curtis", text="You have until 2:44 or I shoot the hostage.")
+        live.analyse_pending(app, incident_id)
+        marked = live.mark_from_line(app, incident_id, seq=seq, mark=live.Mark.DEADLINE)
+        deadline = incidents.get_incident(app, incident_id).deadlines[marked.entity_id]
+        assert deadline.due_at == datetime(2026, 3, 14, 14, 44, tzinfo=chicago)
+        advice = {a.rule_id: a for a in live.board_view(app, incident_id).advice}
+        assert "deadline_approaching" in advice
+        assert "14:44 CDT" in advice["deadline_approaching"].about
+    finally:
+        app.store.engine.dispose()
+
+
 def _analysed_by_the_console(app: App, incident_id: str) -> dict[int, list[Annotation]]:
     live.analyse_pending(app, incident_id)
     return live.annotations_of(app, incident_id)

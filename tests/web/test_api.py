@@ -206,3 +206,22 @@ def test_a_required_text_of_spaces_only_is_a_td105_problem(console: Console, pat
     response = console.client(R.TEAM_LEADER).post(path.format(inc=console.incident_id), json=body)
     assert (response.status_code, response.json()["code"]) == (422, "TD105")
     assert "must not be blank" in response.json()["detail"]
+
+
+def test_a_line_over_the_limit_is_refused_naming_its_length_and_the_limit_and_the_page_never_cuts_it(
+    console: Console,
+) -> None:
+    """The browser's maxlength cut a pasted long line without a word; the page now leaves the limit to board.js
+    (data-max-chars), and the server's refusal says how long the line is, the limit, and that nothing was saved
+    (it said only "String should have at most 10000 characters")."""
+    client = console.client(R.SCRIBE)
+    before = incidents.get_incident(console.app, console.incident_id).head_seq
+    for headers in ({"HX-Request": "true"}, {"accept": "application/json"}):
+        line = {"speaker": "subj", "text": "x" * 10_001}
+        refused = client.post(f"/incidents/{console.incident_id}/utterances", data=line, headers=headers)
+        assert refused.status_code == 422
+        assert "it is 10,001 characters long; a text may have up to 10,000. Nothing was saved" in refused.text
+    assert incidents.get_incident(console.app, console.incident_id).head_seq == before
+    page = client.get(f"/incidents/{console.incident_id}").text
+    assert 'id="entry-text" name="text" required data-max-chars="10000"' in page
+    assert "maxlength" not in page

@@ -253,3 +253,8 @@ def test_a_watching_page_polls_for_new_entries_and_the_trainees_own_page_does_no
     console.client(R.NEGOTIATOR).post(f"/training/{session_id}/say", data={"text": "Sounds like you feel let down."})
     moved = watcher.get(f"/training/{session_id}/changed", params={"seq": head})
     assert moved.status_code == 204 and moved.headers["HX-Refresh"] == "true"
+
+
+def test_a_wrong_session_link_is_a_missing_session_not_a_missing_incident(console: Console) -> None:
+    response = console.client(R.OBSERVER).get("/training/ffffffffffff", headers={"accept": "application/json"})
+    assert response.status_code == 404 and response.json()["code"] == "TD232", response.text

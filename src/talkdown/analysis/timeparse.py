@@ -7,7 +7,8 @@ a wrong countdown on the board is worse than none.
 
 Clock times are read in the reference's own time zone (pass a reference in the incident's local zone when it
 is known; a naive reference is taken as UTC) and the result is converted to UTC. A clock time without am/pm
-("by five") means the next five o'clock after the reference, morning or afternoon.
+("by five", "by 9:30") means the next such time after the reference, morning or afternoon; a written leading
+zero ("09:30") or an hour past twelve ("21:30") is a 24-hour time.
 """
 
 from __future__ import annotations
@@ -112,7 +113,9 @@ def _clock(m: re.Match[str], local: datetime) -> datetime | None:
             hours = [hour + 12]
         elif meridiem == "am":
             hours = [0 if hour == 12 else hour]
-        elif hour <= 12 and not m["mnum"]:
+        elif hour <= 12 and not (m["mnum"] and m["hnum"].startswith("0")):
+            # "by 9:30" said at 21:26 is four minutes away, like "by half past nine"; only a written leading
+            # zero ("09:30") is a 24-hour time. It was read as 09:30 the next morning: no countdown, no advice.
             hours = [hour % 12, hour % 12 + 12]
         else:
             hours = [hour]

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from talkdown.cli.report import render_html
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
+from talkdown.domain.text import SHORT_TEXT_MAX
 from talkdown.services.advise import advise_incident
 from talkdown.services.dismiss import dismiss_advice
 from talkdown.services.metrics import incident_metrics
@@ -66,7 +67,9 @@ def show(incident: str = INCIDENT, json_out: bool = JSON_OPTION, policy: Path | 
 def dismiss(
     incident: str = INCIDENT,
     advice_id: str = typer.Argument(..., help="The id shown by 'talkdown advise'."),
-    reason: str = typer.Option(..., "--reason", help="What the team decided and why (logged)."),
+    reason: str = typer.Option(
+        ..., "--reason", help=f"What the team decided and why (logged; up to {SHORT_TEXT_MAX} characters)."
+    ),
     policy: Path | None = POLICY,
     json_out: bool = JSON_OPTION,
 ) -> None:

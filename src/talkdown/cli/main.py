@@ -2,12 +2,14 @@
 
 Errors: a ``TalkdownError`` becomes one red line ``error[TD104]: ...`` on stderr and its family's exit
 code; any other exception is a bug, logged with its traceback to the log file and reported in one line
-(``--debug`` shows the traceback). Users never see a traceback for their own mistakes.
+(``--debug`` shows the traceback). Users never see a traceback for their own mistakes. Output its destination
+refuses (``> /dev/full``, a full disk) is TD113 (exit 3); a reader gone from a pipe (``| head``) exits 141.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import logging
 import os
@@ -156,12 +158,68 @@ def _reader_gone(watch: int | None) -> bool:
     return any(events & select.POLLERR for _, events in poller.poll(0))
 
 
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""A write that failed for want of room or a device (``> /dev/full``, a full disk or quota). Without a file name
+such an error comes from the command's own output: every file the CLI opens by name says so itself (TD110)."""
+
+
+def _output_failed(exc: OSError) -> TalkdownError | None:
+    """TD113 for the command's output refused by where it goes; None for any other OSError (still a bug)."""
+    if exc.errno not in OUTPUT_ERRNOS or exc.filename is not None:
+        return None
+    _drop_output()
+    return TalkdownError("TD113", problem=os.strerror(exc.errno))
+
+
+def _flush_output() -> None:
+    """Write what is still buffered while the error policy can still say why it failed: the interpreter's own flush
+    at exit reported a full disk as "Exception ignored ... OSError" and exit 120."""
+    with contextlib.suppress(ValueError, BrokenPipeError):  # a stdout already closed; a reader gone (exit 141)
+        sys.stdout.flush()
+
+
+def _drop_output() -> None:
+    """Point stdout's descriptor at the null device, so the unwritten rest is not tried again at exit (a second
+    message after the error's line). Only a real descriptor: the in-process tests' stdout has none."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, fd)
+    finally:
+        os.close(null)
+
+
 def _tolerant_stdout() -> None:
     """On a stdout that cannot take every character (Windows' cp1252 when redirected), a table prints '?' for
     one it cannot write, where "😀" in a title ended any command in an internal error; JSON is escaped instead
     (``state.stdout_is_utf8``), so nothing is replaced there."""
     if isinstance(sys.stdout, io.TextIOWrapper) and not stdout_is_utf8():
         sys.stdout.reconfigure(errors="replace")
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    """A bug: one line on stderr, the traceback to the log (``--debug``: raised as it is), exit 1."""
+    if STATE.debug:
+        raise exc
+    where = _log_internal_error(exc)
+    details = f"Details in {where} (or rerun with --debug)." if where else "Rerun with --debug."
+    said = f"{type(exc).__name__}. {details}"
+    err_console.print(f"[bold red]internal error:[/] {said}")
+    if STATE.json_out:
+        _error_json({"ok": False, "code": None, "error": "Internal error", "message": said})
+    sys.exit(1)
+
+
+def _said_or_bug(exc: OSError) -> NoReturn:
+    """TD113 when the output could not be written (``> /dev/full``: it was "internal error: OSError", exit 1),
+    else an internal error."""
+    failed = _output_failed(exc)
+    if failed is None:
+        _internal_error(exc)
+    _say(failed)
 
 
 def run() -> None:
@@ -175,19 +233,17 @@ def run() -> None:
     except SystemExit as done:
         if done.code == 1 and _reader_gone(watch):  # Click and Rich both end a closed pipe with exit 1
             sys.exit(CLOSED_PIPE_EXIT)
+        try:
+            _flush_output()
+        except OSError as exc:
+            _said_or_bug(exc)
         raise
     except TalkdownError as exc:
         _say(exc)
+    except OSError as exc:
+        _said_or_bug(exc)
     except Exception as exc:
-        if STATE.debug:
-            raise
-        where = _log_internal_error(exc)
-        details = f"Details in {where} (or rerun with --debug)." if where else "Rerun with --debug."
-        said = f"{type(exc).__name__}. {details}"
-        err_console.print(f"[bold red]internal error:[/] {said}")
-        if STATE.json_out:
-            _error_json({"ok": False, "code": None, "error": "Internal error", "message": said})
-        sys.exit(1)
+        _internal_error(exc)
     finally:  # the tests run many commands in one process: a descriptor per command would run out
         if watch is not None:
             os.close(watch)

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.display_time import labelled
-from talkdown.domain.text import counted, first_surrogate
+from talkdown.domain.text import SHORT_TEXT_MAX, counted, first_surrogate
 from talkdown.errors import INPUT, TalkdownError
 from talkdown.services import train
 from talkdown.services.pdf import html_to_pdf
@@ -294,7 +294,9 @@ def inject_command(
 @app.command("end")
 def end_command(
     session: str = SESSION,
-    reason: str = typer.Option("", "--reason", help="Why it was stopped; the debrief quotes it."),
+    reason: str = typer.Option(
+        "", "--reason", help=f"Why it was stopped (up to {SHORT_TEXT_MAX} characters); the debrief quotes it."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Stop a running session before it comes to an outcome (it ends 'unresolved'); its debrief stays."""

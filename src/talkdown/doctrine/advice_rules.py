@@ -7,6 +7,7 @@ agency ``Policy``. Doctrine sources are named per function; ``[D]`` marks talkdo
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -51,7 +52,7 @@ def deadline_rules(v: View) -> Iterator[Found]:
             about = f"Deadline {dl.deadline_id} ({what}) was due {fmt_time(dl.due_at, v.zone)}; {how}."
             yield Found("deadline_passed_quietly", dl.deadline_id, (dl.seq,), about)
         if pending and timedelta(0) < dl.due_at - v.now <= warn:
-            minutes = int((dl.due_at - v.now).total_seconds() // 60)
+            minutes = math.ceil((dl.due_at - v.now).total_seconds() / 60)  # 40 s left is "in 1 min", never "in 0"
             about = f"Deadline {dl.deadline_id} is due at {fmt_time(dl.due_at, v.zone)}, in {minutes} min."
             yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), about)
         if pending:

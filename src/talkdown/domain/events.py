@@ -29,9 +29,10 @@ from talkdown.domain.enums import (
     StakeholderKind,
     Tone,
 )
+from talkdown.domain.text import SHORT_TEXT_MAX
 
 Text = Annotated[str, Field(min_length=1, max_length=100_000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=500)]
+ShortText = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX)]
 # Imported transcripts may hold empty turns (a shared data set does); live entry refuses them in services.
 UtteranceText = Annotated[str, Field(max_length=100_000)]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]

@@ -6,7 +6,8 @@ Unicode text: the tokenizers, SQLite, Parquet and every UTF-8 writer refuse it, 
 The edges find it first (``first_surrogate``) and say where; analysis, which must never fail on a line,
 reads it with U+FFFD in its place (``readable``).
 
-Also ``counted``: a number with its noun, as every sentence the user reads says it.
+Also ``counted``: a number with its noun, as every sentence the user reads says it; and ``SHORT_TEXT_MAX``
+with ``require_short``: the one limit on a one-line entry (a name, a title, a reason) that every face applies.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import re
 from talkdown.errors import TalkdownError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+SHORT_TEXT_MAX = 500
+"""The most characters a one-line entry (a name, a title, a reason) may have: the events' ``ShortText``, the
+console's forms and the CLI's checks all read it here, so no face takes what another refuses."""
 
 
 def first_surrogate(text: str) -> int | None:
@@ -42,6 +46,18 @@ def require_text(value: str, *, what: str) -> str:
     """
     if not value.strip():
         raise TalkdownError("TD105", value=value, what=what, problem="must not be blank")
+    return value
+
+
+def require_short(value: str, *, what: str, limit: int = SHORT_TEXT_MAX) -> str:
+    """``value`` unchanged, or TD105 naming its length and the limit when it is longer than ``limit``.
+
+    Why refuse rather than cut: a reason cut at 500 characters reads as the whole reason in the record, and
+    nobody is told the rest was lost; the console's form refuses it, so the CLI must too.
+    """
+    if len(value) > limit:
+        problem = f"it is {len(value):,} characters long; a {what} may have up to {limit:,}"
+        raise TalkdownError("TD105", value=value[:40] + "...", what=what, problem=problem)
     return value
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from talkdown.doctrine.advisor import dismissed_ids
 from talkdown.domain.events import AdviceDismissed
+from talkdown.domain.text import require_short
 from talkdown.errors import TalkdownError
 from talkdown.services.derived import advice_now, annotations_for, find_advice, read_policy
 from talkdown.services.incidents import get_incident
@@ -28,7 +29,7 @@ def dismiss_advice(
     at: datetime | None = None,
 ) -> int:
     """Log the dismissal of a current advice item and return its seq (TD140 no reason, TD240 unknown, TD340 twice)."""
-    reason = reason.strip()
+    reason = require_short(reason, what="reason").strip()  # refused whole, as the console's form does; was cut
     if not reason:
         raise TalkdownError("TD140", advice_id=advice_id)
     state = get_incident(app, ref)
@@ -41,7 +42,7 @@ def dismiss_advice(
     if item is None:
         raise TalkdownError("TD240", incident_id=state.incident_id, advice_id=advice_id)
     event = AdviceDismissed(
-        advice_id=item.advice_id, rule_id=item.rule_id, advisor_version=item.advisor_version, reason=reason[:500]
+        advice_id=item.advice_id, rule_id=item.rule_id, advisor_version=item.advisor_version, reason=reason
     )
     envelopes = app.recorder.record(state.incident_id, [event], actor=app.actor)
     return envelopes[-1].seq

@@ -36,7 +36,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import counted
+from talkdown.domain.text import counted, require_short
 from talkdown.errors import TalkdownError
 from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.incidents import list_incidents, resolve_incident_id
@@ -136,7 +136,7 @@ def get_scenario(scenario: str) -> ScenarioInfo:
 
 def get_session_scenario(app: App, ref: str) -> ScenarioInfo:
     """The scenario a session runs (an instructor's own file included), e.g. for its inject buttons."""
-    return _info(_session(app.recorder.current(resolve_incident_id(app, ref)))[0])
+    return _info(_session(app.recorder.current(_session_id(app, ref)))[0])
 
 
 _SUBJECTS: dict[str, SimulatedSubject] = {}
@@ -233,7 +233,7 @@ def resume_session(app: App, ref: str) -> SessionResumed:
     TD330 for an incident that is no training session, TD331 for one that ended: checked before the chat
     asks for a line, not when the first one is refused.
     """
-    state = app.recorder.current(resolve_incident_id(app, ref))
+    state = app.recorder.current(_session_id(app, ref))
     sc, seed = _session(state)
     if not state.is_open:
         raise TalkdownError("TD331", incident_id=state.incident_id, outcome=state.outcome or "closed")
@@ -243,6 +243,27 @@ def resume_session(app: App, ref: str) -> SessionResumed:
 
 def _channel(sc: Scenario) -> Channel:
     return Channel(sc.channel)
+
+
+def _session_id(app: App, ref: str) -> str:
+    """A session's full id from an id or unique prefix; TD232 (pointing at ``train sessions``) when none matches.
+
+    Why not the incident's TD201: it sends a trainee to 'talkdown incident list', which lists live incidents and
+    not the sessions the training commands take.
+    """
+    try:
+        return resolve_incident_id(app, ref)
+    except TalkdownError as exc:
+        if exc.code != "TD201":
+            raise
+        raise TalkdownError("TD232", session_id=ref.strip()) from exc
+
+
+def get_session(app: App, ref: str) -> IncidentState:
+    """A training session's state by id or prefix: TD232 when there is none, TD330 for a live incident."""
+    state = app.recorder.current(_session_id(app, ref))
+    _session(state)
+    return state
 
 
 def _session(state: IncidentState) -> tuple[Scenario, int]:
@@ -273,7 +294,7 @@ def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> T
     if len(text) > MAX_LINE:
         problem = f"it is {len(text):,} characters long; a line may have up to {MAX_LINE:,}"
         raise TalkdownError("TD105", value=text[:40] + "...", what="line", problem=problem)
-    incident_id = resolve_incident_id(app, ref)
+    incident_id = _session_id(app, ref)
     realizer: Realizer | None = HttpRealizer(llm_url) if llm_url else None
     result: list[TurnResult] = []
 
@@ -351,7 +372,7 @@ def _effect_events(sc: Scenario, effects: tuple[Effect, ...], *, reply_seq: int,
 
 def issue_inject(app: App, ref: str, *, inject: str) -> int:
     """An instructor's inject: logged as ``InjectIssued``; he reacts to it on his next reply."""
-    incident_id = resolve_incident_id(app, ref)
+    incident_id = _session_id(app, ref)
 
     def build(state: IncidentState) -> list[AnyEvent]:
         sc, _seed = _session(state)
@@ -397,8 +418,8 @@ def end_session(app: App, ref: str, *, reason: str = "") -> int:
     was stopped and why. A LIVE ``close`` is refused on a session (TD332): its free outcome ('surrender') was
     shown in the class list while the debrief said 'in progress'.
     """
-    incident_id = resolve_incident_id(app, ref)
-    why = reason.strip()[:500] or "stopped before an outcome"
+    incident_id = _session_id(app, ref)
+    why = require_short(reason, what="reason").strip() or "stopped before an outcome"
 
     def build(state: IncidentState) -> list[AnyEvent]:
         _session(state)
@@ -411,7 +432,7 @@ def end_session(app: App, ref: str, *, reason: str = "") -> int:
 
 def get_session_state(app: App, ref: str) -> dict[str, float | int | str]:
     """The subject's gauges now (for an instructor): recomputed from the log like everything else."""
-    state = app.recorder.current(resolve_incident_id(app, ref))
+    state = app.recorder.current(_session_id(app, ref))
     sc, _seed = _session(state)
     return _subject(sc).state_of(build_view(state, scenario_id=sc.id)).gauges()
 
@@ -431,7 +452,7 @@ def without_scenario(state: IncidentState) -> IncidentState:
 
 def get_debrief(app: App, ref: str, *, compare: bool = True) -> Debrief:
     """Recompute the session from its log and score it; earlier sessions of the same trainee are compared."""
-    state = app.recorder.current(resolve_incident_id(app, ref))
+    state = app.recorder.current(_session_id(app, ref))
     earlier = _earlier_sessions(app, state) if compare else ()
     return _debrief(state, earlier)
 
@@ -509,7 +530,7 @@ def may_read_debrief(session: IncidentState | SessionInfo, user: SignedIn) -> bo
 
 def debrief_body(app: App, ref: str, *, user: SignedIn) -> str:
     """The debrief as the console shows it: ``render_body``, the same body as ``--html`` (TD350, TD333)."""
-    state = app.recorder.current(resolve_incident_id(app, ref))
+    state = app.recorder.current(_session_id(app, ref))
     _session(state)
     if not may_read_debrief(state, user):
         if not is_run_by(state, user):
@@ -524,7 +545,7 @@ def replay_session(app: App, ref: str) -> list[str]:
     Used to show a session replays deterministically: the result equals the logged replies when the session
     ran with the template realizer and the scenario file is unchanged.
     """
-    state = app.recorder.current(resolve_incident_id(app, ref))
+    state = app.recorder.current(_session_id(app, ref))
     sc, seed = _session(state)
     subject = _subject(sc)
     full = build_view(state, scenario_id=sc.id)

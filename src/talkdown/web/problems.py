@@ -166,6 +166,14 @@ def _body_problem(error: Mapping[str, Any], body: Any) -> tuple[str, str, str] |
     return None
 
 
+def _too_long(text: str, what: str, ctx: Mapping[str, Any]) -> str:
+    """How long the refused text is, the limit, and that nothing was saved: pydantic's "String should have at
+    most 5000 characters" did not say by how much, nor that the words were not logged."""
+    limit = ctx.get("max_length")
+    most = f"; a {what} may have up to {limit:,}" if isinstance(limit, int) else ""
+    return f"it is {len(text):,} characters long{most}. Nothing was saved: shorten it or split it"
+
+
 def install(app: FastAPI, templates: Jinja2Templates) -> None:
     """One handler per exception kind; any other exception is a bug, logged and answered with a bare 500."""
 
@@ -192,6 +200,8 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
         whole = _body_problem(found[0], exc.body) if found else None
         if whole is not None:
             where, value, why = whole
+        elif found and found[0].get("type") == "string_too_long" and isinstance(raw, str):
+            value, why = raw[:40] + "...", _too_long(raw, where, found[0].get("ctx") or {})
         detail = TalkdownError("TD105", value=value, what=where, problem=why).message
         return problem(
             request, templates, status=422, title="Invalid input", detail=detail, code="TD105", extra={"errors": errors}

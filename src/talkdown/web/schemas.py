@@ -27,6 +27,7 @@ from talkdown.domain.enums import (
     Reliability,
     Role,
 )
+from talkdown.domain.text import SHORT_TEXT_MAX
 from talkdown.services.accounts import AccountRole
 from talkdown.services.live import Mark
 
@@ -39,8 +40,8 @@ def _not_blank(value: str) -> str:
     return value
 
 
-Short = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_not_blank)]
-Optional500 = Annotated[str, Field(max_length=500)]
+Short = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX), AfterValidator(_not_blank)]
+Optional500 = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
 Long = Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(_not_blank)]
 Seq = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]

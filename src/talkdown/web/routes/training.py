@@ -15,10 +15,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
-from talkdown.domain.enums import IncidentMode
 from talkdown.domain.state import IncidentState
+from talkdown.domain.text import SHORT_TEXT_MAX
 from talkdown.errors import TalkdownError
-from talkdown.services import accounts, incidents, train
+from talkdown.services import accounts, train
 from talkdown.services.accounts import Permission
 from talkdown.services.wiring import App
 from talkdown.web.deps import AppDep, Instructor, Reader, Trainer, audit_refusal
@@ -29,11 +29,8 @@ GAUGES = ("arousal", "trust", "hopelessness", "face")
 
 
 def _session(app: App, session_id: str) -> IncidentState:
-    """The training session's state; TD330 for an incident that is not one."""
-    state = incidents.get_incident(app, session_id[:64])
-    if state.mode is not IncidentMode.TRAINING or state.source != train.SOURCE:
-        raise TalkdownError("TD330", incident_id=state.incident_id)
-    return state
+    """The training session's state; TD232 for no session, TD330 for an incident that is not one."""
+    return train.get_session(app, session_id[:64])
 
 
 @router.get("/training")
@@ -135,7 +132,7 @@ def training_end(
     app: AppDep,
     user: Trainer,
     session_id: str,
-    reason: Annotated[str, Form(max_length=500)] = "",
+    reason: Annotated[str, Form(max_length=SHORT_TEXT_MAX)] = "",
 ) -> Response:
     """Stop a running session (``talkdown train end``): it ends unresolved, with the reason.
 

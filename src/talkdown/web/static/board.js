@@ -177,6 +177,41 @@
     }).catch(function () { /* the console is unreachable: keep reconnecting */ });
   });
 
+  // A field's limit is data-max-chars, never maxlength: a browser cuts a pasted text at maxlength without a
+  // word, so a negotiator's long line was logged short. Over the limit the field says how long the text is and
+  // the limit, under it and as the form's validity, and the form is not sent (htmx and a plain form post both
+  // check validity first); the whole text stays in the field to shorten. The server refuses it too (TD105).
+  function chars(text) { return Array.from(text).length; }  // code points, as the server counts them
+  function limitNote(field, create) {
+    var next = field.nextElementSibling;
+    if (next && next.classList.contains("field-limit")) { return next; }
+    if (!create) { return null; }
+    var note = document.createElement("p");
+    note.className = "field-limit";
+    note.setAttribute("role", "alert");
+    field.insertAdjacentElement("afterend", note);
+    return note;
+  }
+  function checkLength(field) {
+    var max = parseInt(field.getAttribute("data-max-chars"), 10);
+    if (isNaN(max)) { return true; }
+    var n = chars(field.value);
+    var says = n > max ? "Too long to send: " + n.toLocaleString("en") + " characters; the limit is " +
+      max.toLocaleString("en") + ". Nothing was sent: shorten it or split it." : "";
+    field.setCustomValidity(says);
+    var note = limitNote(field, !!says);
+    if (note) { note.textContent = says; note.hidden = !says; }
+    return !says;
+  }
+  document.addEventListener("input", function (ev) {
+    if (ev.target && ev.target.hasAttribute && ev.target.hasAttribute("data-max-chars")) { checkLength(ev.target); }
+  });
+  document.addEventListener("htmx:validation:halted", function (ev) {
+    var form = ev.detail && ev.detail.elt;
+    var bad = form && form.querySelector ? form.querySelector("[data-max-chars]:invalid") : null;
+    if (bad) { bad.reportValidity(); bad.focus(); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     syncRole();
     tick();
