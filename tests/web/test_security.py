@@ -215,3 +215,44 @@ def test_a_paused_sign_in_on_the_form_says_when_to_retry_as_the_api_does(console
     assert api.status_code == 429
     form_wait, api_wait = int(paused.headers["retry-after"]), int(api.headers["retry-after"])
     assert 0 < form_wait <= accounts.FIRST_PAUSE.total_seconds() and abs(form_wait - api_wait) <= 1  # a second apart
+
+
+SECRET = "hunter2-ish"  # noqa: S105  # a test value: cut under the 10-character minimum, or repeated past 1,000
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "form"),
+    [
+        ("PATCH", "/api/users/observer", {"password": SECRET[:9]}, False),  # under the 10-character minimum
+        ("POST", "/api/users", {"username": "new.one", "role": "observer", "password": SECRET[:9]}, False),
+        ("POST", "/accounts/observer", {"password": SECRET[:9]}, True),
+        ("POST", "/login", {"username": "observer", "password": SECRET * 100, "csrf_token": "x"}, True),
+        ("POST", "/api/session", {"username": "observer", "password": SECRET * 100}, False),  # over 1,000
+        ("POST", "/api/session", f'{{"username": "observer", "password": "{SECRET}"', False),  # no closing brace
+        ("POST", "/api/session", ["observer", SECRET], False),  # not an object: the body was shown
+    ],
+    ids=[
+        "reset-too-short",
+        "add-too-short",
+        "accounts-page",
+        "sign-in-form",
+        "sign-in-too-long",
+        "unreadable-json",
+        "list-body",
+    ],
+)
+def test_a_refused_password_is_never_repeated_in_the_answer(
+    console: Console, method: str, path: str, body: object, form: bool
+) -> None:
+    # TD105 quotes the refused value ("'x' is not a valid password"): for a password that put the secret, or a
+    # near miss of it, on the screen of a shared command-post laptop and into any client's error log.
+    client = console.client(R.ADMIN)
+    if form:
+        response = client.request(method, path, data=body, headers={"HX-Request": "true"})  # type: ignore[arg-type]
+    elif isinstance(body, str):
+        response = client.request(method, path, content=body, headers={"content-type": "application/json"})
+    else:
+        response = client.request(method, path, json=body)
+    assert response.status_code == 422 and "TD105" in response.text, response.text
+    assert SECRET[:9] not in response.text and "hunter2" not in response.text
+    assert "password" in response.text or "request body" in response.text or "JSON body" in response.text
