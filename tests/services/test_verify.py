@@ -148,6 +148,23 @@ def test_a_changed_byte_in_an_export_file_is_named(app: App) -> None:
     assert err.value.fields["seq"] == 3
 
 
+@pytest.mark.parametrize("depth_at", ["top", "inside an event"], ids=["nested-document", "nested-event"])
+def test_an_export_nested_too_deeply_is_a_coded_refusal_and_nothing_is_stored(app: App, depth_at: str) -> None:
+    # A crafted '[[[[...' file ran the JSON decoder out of stack: "internal error: RecursionError" from
+    # `talkdown import`, where every other unreadable file is a coded error naming it.
+    source = _incident(app, lines=1)
+    deep = "[" * 100_000 + "]" * 100_000
+    text = (
+        deep
+        if depth_at == "top"
+        else f'{{"format": "{verify.EXPORT_FORMAT}", "incident_id": "ab", "events": [{deep}]}}'
+    )
+    with pytest.raises(TalkdownError) as err:
+        verify.restore_event_log(app, text, file="deep.events.json")
+    assert err.value.code == "TD102" and "nested too deeply" in err.value.message
+    assert app.store.incident_ids(prefix="") == [source]
+
+
 @pytest.mark.parametrize("odd_id", ["Straße-1", "../accounts/lee?", 'x"; y=1', ".."])
 def test_an_export_with_an_incident_id_unsafe_in_a_file_name_or_url_is_refused_and_nothing_is_stored(
     app: App, odd_id: str

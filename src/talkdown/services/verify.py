@@ -145,6 +145,8 @@ def read_event_log(text: str, *, file: str) -> list[Envelope]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise TalkdownError("TD101", file=file, line=exc.lineno, problem=f"not JSON ({exc.msg})") from exc
+    except RecursionError:  # '[[[[...' thousands deep: the decoder recurses once per level, and says not where
+        raise TalkdownError("TD102", file=file, problem="the JSON is nested too deeply") from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT or not isinstance(doc.get("events"), list):
         raise TalkdownError("TD102", file=file, problem=f"not a {EXPORT_FORMAT} export")
     incident_id = str(doc.get("incident_id", ""))
