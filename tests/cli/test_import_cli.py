@@ -30,3 +30,29 @@ def test_import_names_speakers_left_without_a_role_and_map_names_nobody_said(tmp
     assert len(out["incident_ids"]) == 1 and out["incident_ids"] != [incident_id]
     mapped = talkdown(*args[:4], "--map", "SUBJECT=subject", env=env)
     assert mapped.returncode == 0 and mapped.stderr == "" and len(mapped.stdout.split()) == 1  # nothing to settle
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (["import", "{txt}", "--map-file", "{deep}"], "TD108"),
+        (["cases", "import", "{deep}"], "TD120"),
+        (["train", "run", "{deep}"], "TD131"),
+        (["advise", "show", "ffffffffffff", "--policy", "{deep}"], "TD642"),
+    ],
+    ids=["speaker-map", "case-file", "scenario", "policy"],
+)
+def test_a_yaml_file_nested_too_deeply_is_a_coded_error_not_a_crash(
+    tmp_path: Path, command: list[str], code: str
+) -> None:
+    # A crafted '[[[[...' file (an agency's case file, a scenario or a policy passed around) ran PyYAML's composer
+    # out of stack: "internal error: RecursionError" instead of the file's own error naming it.
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    txt = tmp_path / "call.txt"
+    txt.write_text("NEG: Hello.\n", encoding="utf-8")
+    args = [a.format(deep=deep, txt=txt) for a in command]
+    ran = talkdown(*args, env={"TALKDOWN_DATA_DIR": str(tmp_path / "data")}, stdin="")
+    err = " ".join(ran.stderr.split())
+    assert ran.returncode != 0 and f"error[{code}]" in err and "nested too deeply" in err, err
+    assert "internal error" not in err

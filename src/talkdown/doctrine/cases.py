@@ -183,6 +183,8 @@ def parse_cases(text: str, *, file: str) -> tuple[Case, ...]:
         data = None if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
         raise TalkdownError("TD602", file=file, problem=_yaml_problem(exc)) from exc
+    except RecursionError:  # '[[[[...' thousands deep: PyYAML composes one nested call per level
+        raise TalkdownError("TD602", file=file, problem="the YAML is nested too deeply") from None
     finally:
         loader.dispose()
     if data is None:

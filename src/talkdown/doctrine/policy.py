@@ -117,6 +117,8 @@ def parse_policy(text: str, *, file: str) -> Policy:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise TalkdownError("TD642", file=file, problem=f"not valid YAML{where}") from exc
+    except RecursionError:  # '[[[[...' thousands deep: PyYAML composes one nested call per level
+        raise TalkdownError("TD642", file=file, problem="the YAML is nested too deeply") from None
     if raw is None:
         return Policy()
     if not isinstance(raw, dict):

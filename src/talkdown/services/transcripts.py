@@ -31,6 +31,8 @@ def read_mapping(path: Path) -> dict[str, Role]:
         data = yaml.safe_load(decode(path.read_bytes(), file=str(path)))
     except (OSError, yaml.YAMLError) as exc:
         raise TalkdownError("TD108", file=str(path), problem=str(exc).splitlines()[0]) from exc
+    except RecursionError:  # '[[[[...' thousands deep: PyYAML composes one nested call per level
+        raise TalkdownError("TD108", file=str(path), problem="the YAML is nested too deeply") from None
     if not isinstance(data, dict):
         raise TalkdownError("TD108", file=str(path), problem="expected a mapping of speaker: role")
     return {str(k): parse_role(str(v), file=str(path)) for k, v in data.items()}

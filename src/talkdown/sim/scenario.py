@@ -293,6 +293,8 @@ def parse_scenario(text: str, *, file: str = "<scenario>") -> Scenario:
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise TalkdownError("TD131", file=file, line=line, problem=problem) from exc
+    except RecursionError:  # '[[[[...' thousands deep: PyYAML composes one nested call per level, says not where
+        raise TalkdownError("TD131", file=file, line=1, problem="the YAML is nested too deeply") from None
     if root is None or not isinstance(data, dict):
         raise TalkdownError("TD130", file=file, line=1, key="(top level)", problem="a scenario must be a mapping")
     lines = dict(_node_lines(root))
