@@ -256,3 +256,31 @@ def test_a_refused_password_is_never_repeated_in_the_answer(
     assert response.status_code == 422 and "TD105" in response.text, response.text
     assert SECRET[:9] not in response.text and "hunter2" not in response.text
     assert "password" in response.text or "request body" in response.text or "JSON body" in response.text
+
+
+def test_no_answer_holding_the_record_or_a_token_is_kept_in_the_browsers_cache(console: Console) -> None:
+    # The pages said no-store, but the API's JSON (the incident with its hostages and the subject's words), the
+    # exports the board links to, the audit log and the sign-in answer (with its CSRF token) said nothing: a
+    # browser kept them on the shared command-post laptop's disk after sign-out.
+    incident = console.incident_id
+    leader, admin = console.client(R.TEAM_LEADER), console.client(R.ADMIN)
+    answers = {
+        path: client.get(path)
+        for client, path in [
+            (leader, f"/api/incidents/{incident}"),
+            (leader, "/api/incidents"),
+            (leader, f"/api/incidents/{incident}/annotations"),
+            (leader, f"/api/incidents/{incident}/export?format=events"),
+            (leader, f"/api/incidents/{incident}/export?format=csv"),
+            (leader, "/api/session"),
+            (admin, "/api/audit"),
+            (admin, "/api/users"),
+            (leader, "/api/incidents/ffffffffffff"),  # a problem answer too
+        ]
+    }
+    answers["POST /api/session"] = _anonymous(console).post(
+        "/api/session", json={"username": "observer", "password": PASSWORD}
+    )
+    for path, answer in answers.items():
+        assert answer.headers.get("cache-control") == "no-store", (path, answer.status_code)
+    assert "no-store" not in console.client(R.OBSERVER).get("/static/htmx.min.js").headers.get("cache-control", "")

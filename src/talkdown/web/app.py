@@ -47,6 +47,7 @@ SECURITY_HEADERS = {
 
 
 HSTS = (b"strict-transport-security", b"max-age=31536000")
+NO_STORE = (b"cache-control", b"no-store")
 
 
 class SecurityHeaders:
@@ -55,6 +56,11 @@ class SecurityHeaders:
     HSTS goes on every answer when ``hsts`` (served with ``--tls-cert``) and on any answer to a request that
     arrived as https: through a reverse proxy named in ``TALKDOWN_TRUSTED_PROXIES`` uvicorn has already set the
     scheme from ``X-Forwarded-Proto``, and from any other sender the header has not changed it.
+
+    ``Cache-Control: no-store`` goes on every answer that sets no caching of its own, but the vendored assets
+    under ``/static/``: the API's JSON, the exports and the audit log hold hostage names and the subject's
+    words, and a browser kept them on the shared laptop's disk after sign-out (the pages already said
+    no-store; the stream says no-cache).
     """
 
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
@@ -67,6 +73,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         headers = [*self.headers, HSTS] if self.hsts or scope.get("scheme") == "https" else self.headers
+        if not scope["path"].startswith("/static/"):
+            headers = [*headers, NO_STORE]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
