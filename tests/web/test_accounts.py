@@ -314,3 +314,23 @@ def test_guesses_sent_at_once_are_throttled_as_if_sent_one_after_another(app: Ap
     with ThreadPoolExecutor(tries) as pool:
         codes = sorted(pool.map(guess, range(tries)))
     assert codes == ["TD150"] * accounts.MAX_USER_FAILURES + ["TD450"] * (tries - accounts.MAX_USER_FAILURES)
+
+
+def test_a_flood_of_paused_sign_ins_writes_one_audit_row_a_minute_per_address(app: App, clock: FixedClock) -> None:
+    # Every attempt refused by the pause wrote a "throttled" row, and a paused attempt costs no hash: one LAN
+    # machine sent ~100 a second, each a write into the append-only audit log (kept for good, 50 MB an hour), each
+    # waiting on the database lock the team's own entries wait on, and the admin's "recent" list showed nothing else.
+    _add(app)
+    for n in range(accounts.MAX_CLIENT_FAILURES):  # the address is paused for the rest of the 15-minute window
+        with pytest.raises(TalkdownError):
+            accounts.sign_in(app, username=f"guess{n}", password="wrong password!", client="10.6.6.6")
+    for _ in range(15):  # this test's clock ticks a second at each reading: well within one minute
+        with pytest.raises(TalkdownError) as paused:
+            accounts.sign_in(app, username="lee", password=PASSWORD, client="10.6.6.6")
+        assert paused.value.code == "TD450"  # still refused, every time
+    clock.advance(accounts.THROTTLE_AUDIT_EVERY)
+    with pytest.raises(TalkdownError) as later:
+        accounts.sign_in(app, username="lee", password=PASSWORD, client="10.6.6.6")
+    assert later.value.code == "TD450"
+    rows = [(r.actor, r.outcome) for r in accounts.list_audit(app) if r.action == "login"]
+    assert rows[accounts.MAX_CLIENT_FAILURES :] == [("user:lee", "throttled")] * 2  # the first, and a minute later

@@ -245,6 +245,23 @@ class AccountStore:
         with self.engine.begin() as conn:
             conn.execute(audit_log.insert(), [row])
 
+    def last_audit_at(self, *, action: str, outcome: str, client: str) -> datetime | None:
+        """When the newest audit row of this action, outcome and client address was written, or None.
+
+        Read newest first by id: the row sought is usually among the last few, since it is asked for only while a
+        flood of the same rows is being held back (``services.accounts.sign_in``)."""
+        query = (
+            select(audit_log.c.at)
+            .where(
+                and_(audit_log.c.action == action, audit_log.c.outcome == outcome, audit_log.c.client == client[:64])
+            )
+            .order_by(audit_log.c.id.desc())
+            .limit(1)
+        )
+        with self._reader().connect() as conn:
+            found = conn.execute(query).scalar()
+        return None if found is None else _parse(found)
+
     def list_audit(
         self, *, after_id: int = 0, limit: int = 500, actions: Sequence[str] = (), newest_first: bool = False
     ) -> list[AuditRow]:
