@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,7 +15,7 @@ from talkdown.services import accounts, incidents
 from talkdown.services.accounts import AccountRole as R
 from talkdown.web.app import create_app
 from talkdown.web.config import WebConfig
-from tests.web.conftest import PASSWORD, Console
+from tests.web.conftest import PASSWORD, Console, make_app
 from tests.web.server import running
 
 
@@ -284,3 +287,28 @@ def test_no_answer_holding_the_record_or_a_token_is_kept_in_the_browsers_cache(c
     for path, answer in answers.items():
         assert answer.headers.get("cache-control") == "no-store", (path, answer.status_code)
     assert "no-store" not in console.client(R.OBSERVER).get("/static/htmx.min.js").headers.get("cache-control", "")
+
+
+def test_a_made_up_session_cookie_does_not_wait_for_the_databases_write_lock(tmp_path: Path) -> None:
+    # Checking whether a cookie's session had ended idle opened a write transaction (SQLite: BEGIN IMMEDIATE) for
+    # every cookie that signed nobody in: anyone on the network, with no account, sending "td_session=x" took the
+    # lock the team's entries need, once per request, and queued behind any writer that held it.
+    td = make_app(tmp_path)
+    client = TestClient(create_app(td), raise_server_exceptions=False)
+    client.cookies.set("td_session", "made-up")
+    database = td.store.engine.url.database
+    assert database is not None
+    writer = sqlite3.connect(database, isolation_level=None)
+    answers: list[int] = []
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+        asking = threading.Thread(target=lambda: answers.append(client.get("/api/incidents").status_code))
+        asking.start()
+        asking.join(timeout=5)
+        answered_while_locked = list(answers)
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        asking.join()
+        td.store.engine.dispose()
+    assert answered_while_locked == [401]

@@ -160,17 +160,23 @@ class AccountStore:
 
     def end_idle_session(self, token_hash: str, *, now: datetime, idle_since: datetime) -> str | None:
         """End the session if it is open, unexpired and unused since ``idle_since``; the account's name when this
-        call ended it, else None (so two requests arriving together end it, and audit it, once)."""
+        call ended it, else None (so two requests arriving together end it, and audit it, once).
+
+        Asked for every cookie that signs nobody in, so it reads first and takes a write transaction (SQLite's
+        write lock) only for a session there is to end: a made-up cookie, sent by anyone who can reach the
+        console, took the lock the team's entries need at each request. The update repeats the condition, so a
+        session used or ended between the read and the write is left as it is."""
         idle = and_(
             sessions.c.token_hash == token_hash,
             sessions.c.revoked.is_(False),
             sessions.c.expires_at > format_time(now),
             sessions.c.last_seen_at <= format_time(idle_since),
         )
-        with self.engine.begin() as conn:
+        with self._reader().connect() as conn:
             name = conn.execute(select(sessions.c.username).where(idle)).scalar()
-            if name is None:
-                return None
+        if name is None:
+            return None
+        with self.engine.begin() as conn:
             done = conn.execute(update(sessions).where(idle).values(revoked=True, ended="idle"))
         return str(name) if done.rowcount == 1 else None
 
