@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Mount
 
-from talkdown.services import accounts, train
+from talkdown.services import accounts, incidents, train
 from talkdown.services.accounts import AccountRole as R
 from talkdown.web.app import create_app
 from tests.web.conftest import Console
@@ -195,3 +195,24 @@ def test_every_route_but_sign_in_refuses_a_caller_without_a_session(console: Con
     url = path.replace(INC, console.incident_id).replace(SESSION, _training_session(console, R.INSTRUCTOR))
     response = anonymous.request(method, url, json={}, follow_redirects=False)
     assert (response.status_code, response.json()["code"]) == (401, "TD151")
+
+
+WRITES = sorted((m, p) for (m, p) in set(MATRIX) | SESSION_ONLY if m not in {"GET", "HEAD", "OPTIONS"})
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES, ids=[f"{m}-{p}" for m, p in WRITES])
+def test_every_write_route_refuses_a_signed_in_caller_without_the_csrf_token(
+    console: Console, method: str, path: str
+) -> None:
+    """Walks every state-changing route (the matrix is checked against ``app.routes`` above), so a write route added
+    with its own session check instead of ``current_user`` fails here: another site's page can post with the
+    browser's cookie, and only the token tells the two apart. Sent as a role that may call it, JSON and form."""
+    role = next(iter(sorted(MATRIX.get((method, path), {R.ADMIN}))))
+    client = console.client(role)
+    url = path.replace(INC, console.incident_id).replace(SESSION, _training_session(console, role))
+    before = incidents.get_incident(console.app, console.incident_id).head_seq
+    as_json = client.request(method, url, json={}, headers={"X-CSRF-Token": ""}, follow_redirects=False)
+    as_form = client.request(method, url, data={"x": "1"}, headers={"X-CSRF-Token": ""}, follow_redirects=False)
+    for answer in (as_json, as_form):
+        assert (answer.status_code, answer.json()["code"]) == (403, "TD152"), (method, url, answer.text[:200])
+    assert incidents.get_incident(console.app, console.incident_id).head_seq == before
