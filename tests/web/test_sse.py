@@ -212,3 +212,31 @@ def test_a_board_stops_receiving_when_its_session_ends(console: Console) -> None
         assert ident is None and "Signed out" in html and 'id="live"' in html  # replaces the stream's element
         again = client.get(f"/incidents/{console.incident_id}/stream?after={head}")
         assert again.status_code == 401
+
+
+@pytest.mark.parametrize("sent", ["99999999999999999999", "²"], ids=["past-a-database-integer", "superscript-two"])
+def test_a_last_event_id_that_is_not_one_of_ours_is_ignored(console: Console, base_url: str, sent: str) -> None:
+    # The header was taken whenever str.isdigit() said so: twenty digits passed its 20-character limit and reached
+    # the catch-up query as an integer SQLite cannot hold ("internal error", a traceback in the log, the stream cut
+    # at once), and isdigit() is true of any script's digits. The ids the stream sends are seqs in ASCII digits;
+    # anything else is ignored, as a non-number always was, and the board resumes after ``after``.
+    head = entries.say(console.app, console.incident_id, speaker="subj", text="Hello?")
+    with (
+        _client(base_url) as client,
+        client.stream(
+            "GET",
+            f"/incidents/{console.incident_id}/stream?after={head}",
+            headers={"Last-Event-ID": sent.encode("latin-1")},  # as a header carries it
+        ) as s,
+    ):
+        assert s.status_code == 200
+        lines = s.iter_lines()
+        before_live = []
+        for line in lines:
+            if line == ": live":
+                break
+            before_live.append(line)
+        assert not [line for line in before_live if line.startswith(("id:", "data:"))]  # nothing replayed
+        seq = entries.say(console.app, console.incident_id, speaker="subj", text="Are you there?")
+        ((ident, _html),) = _events(lines, 1, logged_only=True)
+    assert ident == str(seq)

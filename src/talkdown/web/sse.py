@@ -289,6 +289,7 @@ class Hub:
 
 
 router = APIRouter()
+MAX_SEQ = 2**31 - 1  # the largest ``after`` the stream takes; every seq is below it
 DENIED: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}}
 
 
@@ -308,7 +309,7 @@ async def stream(
     app: AppDep,
     user: Reader,
     incident_id: CurrentIncident,
-    after: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
 ) -> StreamingResponse:
     """Board fragments (HTML, for HTMX out-of-band swaps) for every event after ``after`` or ``Last-Event-ID``.
@@ -320,7 +321,7 @@ async def stream(
     """
     del user
     hub: Hub = request.app.state.hub
-    start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+    start = resume_after(last_event_id, after)
     token = request.cookies.get(SESSION_COOKIE, "")
 
     async def signed_in() -> str | None:
@@ -336,6 +337,22 @@ async def stream(
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # no proxy buffering (nginx)
     events = hub.subscribe(incident_id, start, signed_in=signed_in)
     return StreamingResponse(events, media_type="text/event-stream", headers=headers)
+
+
+def resume_after(last_event_id: str | None, after: int) -> int:
+    """Where a board resumes: the ``Last-Event-ID`` its browser sent back, if it is one of the ids this stream
+    sends (a seq, in ASCII digits), else ``after``.
+
+    Why not ``str.isdigit``: it is true of "²" (a header is read as Latin-1), which ``int`` refuses (500), and
+    twenty digits passed the header's length limit and reached the catch-up query as an integer SQLite cannot
+    hold ("internal error", the stream cut). An id that is not ours is ignored, as a non-number always was.
+
+    >>> resume_after("12", 0), resume_after("²", 5), resume_after("99999999999999999999", 5), resume_after(None, 5)
+    (12, 5, 5, 5)
+    """
+    if last_event_id and last_event_id.isascii() and last_event_id.isdigit() and int(last_event_id) <= MAX_SEQ:
+        return int(last_event_id)
+    return after
 
 
 def _ended_banner(app: App, hub: Hub, token: str, incident_id: str) -> str:
