@@ -143,3 +143,12 @@ def test_board_lines_zero_shows_no_exchange_and_one_shows_the_last(td: Run) -> N
     last = td("incident", "show", incident, "-n", "1").stdout
     assert "First thing said" not in last and "Second thing said" in last
     assert td("incident", "show", incident, "-n", "-1").returncode == 2
+
+
+@pytest.mark.parametrize("url", ["postgresql://u:s3cret@db.local:port/talkdown", "u:s3cret@db.local/talkdown"])
+def test_a_database_url_that_cannot_be_read_is_td601_and_never_shows_its_password(tmp_path: Path, url: str) -> None:
+    # A port that is not a number was "internal error: ValueError"; a URL with no scheme was TD601 printing the
+    # URL as typed, password and all, on a screen the whole command post can read.
+    proc = talkdown("incident", "list", env={"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": url})
+    assert proc.returncode == 8 and proc.stderr.startswith("error[TD601]"), proc.stderr
+    assert "s3cret" not in proc.stderr and "u:***@db.local" in proc.stderr

@@ -12,6 +12,7 @@ never import SQLAlchemy (an import-linter contract keeps it inside ``store``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -35,8 +36,9 @@ def build_engine(url: str) -> Engine:
 def _create(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise TalkdownError("TD601", url=url, problem=str(exc)) from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
+        problem = "not a database URL (e.g. sqlite:////path/talkdown.db or postgresql://user@host/db)"
+        raise TalkdownError("TD601", url=_masked(url), problem=problem) from exc
     if parsed.drivername in {"postgresql", "postgres"}:
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername.startswith("postgresql"):
@@ -55,6 +57,15 @@ def _create(url: str) -> Engine:
 def shown_url(url: str) -> str:
     """A database URL fit to print or log: the password, if any, as ``***``."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _masked(url: str) -> str:
+    """A URL SQLAlchemy cannot read, fit to print: whatever sits between the first ':' after the user name and the
+    '@' is taken for a password and shown as ``***`` (``shown_url`` needs a URL it can parse)."""
+    return _PASSWORD.sub(r"\1***@", url, count=1)
+
+
+_PASSWORD = re.compile(r"^((?:[^:/@]*://)?[^:/@]*:)[^@]*@")
 
 
 def driver_problem(exc: DBAPIError) -> str:
