@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -804,3 +805,12 @@ def test_cases_like_an_open_incident_says_its_duration_is_time_so_far_in_text_an
     td("incident", "close", incident, "--outcome", "negotiated_surrender")
     closed = json.loads(td("cases", "like", incident, "--json").stdout)["situation"]
     assert closed["duration_so_far"] is False
+
+
+def test_version_prints_the_release_pyproject_builds_without_reading_settings() -> None:
+    # `talkdown --version` was "No such option" (exit 2): the first question of a support call had no answer
+    # short of `pip show`. It must also answer when a setting is wrong, as that is when support is called.
+    with (Path(__file__).resolve().parents[2] / "pyproject.toml").open("rb") as handle:
+        release = tomllib.load(handle)["project"]["version"]
+    ran = talkdown("--version", env={"TALKDOWN_DATA_DIR": "", "TALKDOWN_DATABASE_URL": None})
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, f"talkdown {release}\n", "")

@@ -82,10 +82,13 @@ def problem(words: list[str]) -> str | None:
     """Why ``talkdown WORDS`` names no real command, option or argument count; None when it does."""
     command = _cli()
     path = ["talkdown"]
-    words = [w for w in words if w != "--debug"]
     while hasattr(command, "commands"):
-        if not words or words[0].startswith("-"):
-            return None if all(w == "--help" for w in words) else f"{' '.join(path)} takes a subcommand first"
+        while words and _options(command).get(words[0]) is False:  # the group's own flags: --debug, --version
+            words = words[1:]
+        if not words:
+            return None  # a group named on its own, or with its own flags: a reference to its commands
+        if words[0].startswith("-"):
+            return f"{' '.join(path)} has no option {words[0]}"
         if words[0] not in command.commands and _parses_its_own_arguments(command):
             words = [DEFAULT_SUBCOMMAND, *words]
         if words[0] not in command.commands:
@@ -133,6 +136,7 @@ def test_every_documented_command_exists_with_its_options(doc: Path) -> None:
         ("talkdown say INC NAME TEXT MORE", "talkdown say takes 3 argument(s), the docs give 4"),
         ("talkdown advise INC --bogus", "talkdown advise show has no option --bogus"),
         ("talkdown user add|lst NAME", "talkdown user has no subcommand 'lst'"),
+        ("talkdown --verbose incident list", "talkdown has no option --verbose"),
     ],
 )
 def test_the_check_names_what_is_wrong_with_a_command(command: str, why: str) -> None:
@@ -147,6 +151,7 @@ def test_the_check_names_what_is_wrong_with_a_command(command: str, why: str) ->
         "talkdown user disable|enable NAME",
         "talkdown advise INC",
         "talkdown diplomatic …",
+        "talkdown --debug --version",
     ],
 )
 def test_the_check_reads_references_and_synopses_as_the_docs_mean_them(command: str) -> None:
