@@ -30,3 +30,12 @@ def test_import_names_speakers_left_without_a_role_and_map_names_nobody_said(tmp
     assert len(out["incident_ids"]) == 1 and out["incident_ids"] != [incident_id]
     mapped = talkdown(*args[:4], "--map", "SUBJECT=subject", env=env)
     assert mapped.returncode == 0 and mapped.stderr == "" and len(mapped.stdout.split()) == 1  # nothing to settle
+
+
+def test_a_speaker_with_one_line_left_without_a_role_is_said_in_the_singular(tmp_path: Path) -> None:
+    # "No role for: SUBJECT (2 lines), UNKNOWN (1 lines)" after importing the README's own kind of file.
+    path = tmp_path / "call.txt"
+    path.write_text("NEG: Hello.\nSUBJECT: Go away.\n", encoding="utf-8")
+    shown = talkdown("import", str(path), "--map", "NEG=primary", env={"TALKDOWN_DATA_DIR": str(tmp_path / "data")})
+    assert shown.returncode == 0, shown.stderr
+    assert "No role for: SUBJECT (1 line)." in " ".join(shown.stderr.split())
