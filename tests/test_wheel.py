@@ -52,8 +52,8 @@ def _tracked(*paths: str) -> list[str]:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build from a copy of the tracked files only, so an untracked or ignored file cannot hide a gap."""
-    if shutil.which("git") is None or not (ROOT / ".git").exists():
-        _need("the wheel test needs a git checkout to know the tracked files")
+    if shutil.which("git") is None or not (ROOT / ".git").exists():  # a source archive: no list of tracked files
+        pytest.skip("the wheel test needs a git checkout to know the tracked files")
     if _setuptools_version() < MIN_SETUPTOOLS:
         _need("the wheel test builds offline with this environment's setuptools >= 77 (pip install -e '.[dev]')")
     tree = tmp_path_factory.mktemp("tree")
