@@ -53,6 +53,16 @@ class Settings(BaseSettings):
     (believe 127.0.0.1): the console runs without a proxy, and then any process on the laptop could name any
     address in the audit log."""
 
+    @field_validator("data_dir", "checkpoint_dir", "extra_models", mode="before")
+    @classmethod
+    def _names_a_folder(cls, value: object) -> object:
+        """An empty value (``TALKDOWN_DATA_DIR=`` from a script whose variable was unset) read as ``Path("")``,
+        the current directory: the database and its checkpoints went wherever the command was started, and a
+        command started elsewhere found another, empty database."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("it names no folder; unset the variable to use the default")
+        return value
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _proxy_list(cls, value: object) -> object:

@@ -6,6 +6,10 @@ Marked integration: it loads the 23 MB int8 turn graph (once per process).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -90,3 +94,28 @@ def test_the_configured_thread_count_reaches_the_graph() -> None:
     assert (one.threads, one.pool is None) == (1, True)  # one thread: texts run on the caller's thread
     assert (two.threads, two.pool is not None) == (2, True)
     assert one.sha256 == two.sha256
+
+
+# Where onnxruntime's telemetry keeps its device id and event queue under HOME; the variables it reads to turn
+# itself off in CI, unset here so that the test sees what a user's laptop gets.
+ORT_TELEMETRY_CACHE = Path(".cache", "Microsoft", "DeveloperTools", ".onnxruntime")
+CI_VARIABLES = ("CI", "GITHUB_ACTIONS", "GITLAB_CI", "CIRCLECI", "TF_BUILD", "ORT_RUNNING_UNIT_TESTS")
+
+
+@pytest.mark.slow
+def test_running_the_models_leaves_no_onnxruntime_telemetry_in_home(tmp_path: Path) -> None:
+    # onnxruntime 1.32 stored a device id and a usage event under ~/.cache and uploaded it to Microsoft (a running
+    # console looked up mobile.events.data.microsoft.com); talkdown runs on an offline command-post laptop.
+    env = {k: v for k, v in os.environ.items() if k not in (*CI_VARIABLES, "ORT_DISABLE_TELEMETRY")}
+    env |= {"HOME": str(tmp_path / "home"), "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    (tmp_path / "home").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "talkdown", "analyze", "Back off or I'll shoot her", "--as", "subject", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Failed to persist telemetry" not in done.stderr
+    assert not (tmp_path / "home" / ORT_TELEMETRY_CACHE).exists()

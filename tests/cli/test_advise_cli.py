@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -124,3 +125,18 @@ def test_an_agency_name_that_looks_like_markup_is_shown_as_written(demo: str, tm
     shown = RUNNER.invoke(cli, ["advise", demo, "--policy", str(policy)])
     assert shown.exit_code == 0, shown.output
     assert "Team [/] A [red]B" in shown.output.splitlines()[0]
+
+
+@pytest.mark.parametrize(("missing", "flag"), [("matplotlib", "--html"), ("weasyprint", "--pdf")])
+def test_a_report_on_a_default_install_names_the_report_extra(
+    missing: str, flag: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pip install talkdown` then the README's `talkdown report INC --pdf report.pdf` said TD740 'pip install
+    # matplotlib', and once that was done TD740 'pip install weasyprint': never the [report] extra the README names.
+    same_data = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    incident = talkdown("incident", "new", "Elm St", env=same_data).stdout.strip()
+    monkeypatch.setitem(sys.modules, missing, None)  # what `import` meets when the package is not installed
+    out = tmp_path / f"report{flag.replace('--', '.')}"
+    ran = talkdown("report", incident, flag, str(out), env=same_data)
+    assert ran.returncode == 9 and ran.stderr.startswith("error[TD701]"), ran.stderr
+    assert "pip install 'talkdown[report]'" in ran.stderr and not out.exists()

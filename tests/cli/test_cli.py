@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -392,6 +393,40 @@ def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp
         )
     assert ok == [200, 200]
     assert (rebound.status_code, rebound.json()["code"]) == (400, "TD112")
+
+
+def _serve_until_it_answers(env: dict[str, str]) -> str:
+    """Start ``talkdown serve``, wait until it answers, stop it; returns what it said on stderr."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None, "the console did not start"
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    return err
+
+
+@pytest.mark.slow
+def test_serve_on_a_fresh_machine_says_how_to_make_the_first_account(tmp_path: Path) -> None:
+    # A first `talkdown serve` opened a sign-in page nobody could pass, and nothing said that accounts are made
+    # with `talkdown user add`.
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    assert "'talkdown user add NAME --role admin'" in _serve_until_it_answers(env)
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    added = talkdown("user", "add", "dana", "--role", "admin", "--password-stdin", env=same_data,
+                     stdin="long-enough-password\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "talkdown user add" not in _serve_until_it_answers(env)
 
 
 def _serve_demo_once(env: dict[str, str], *flags: str) -> tuple[list[str], str]:
@@ -770,3 +805,12 @@ def test_cases_like_an_open_incident_says_its_duration_is_time_so_far_in_text_an
     td("incident", "close", incident, "--outcome", "negotiated_surrender")
     closed = json.loads(td("cases", "like", incident, "--json").stdout)["situation"]
     assert closed["duration_so_far"] is False
+
+
+def test_version_prints_the_release_pyproject_builds_without_reading_settings() -> None:
+    # `talkdown --version` was "No such option" (exit 2): the first question of a support call had no answer
+    # short of `pip show`. It must also answer when a setting is wrong, as that is when support is called.
+    with (Path(__file__).resolve().parents[2] / "pyproject.toml").open("rb") as handle:
+        release = tomllib.load(handle)["project"]["version"]
+    ran = talkdown("--version", env={"TALKDOWN_DATA_DIR": "", "TALKDOWN_DATABASE_URL": None})
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, f"talkdown {release}\n", "")

@@ -56,3 +56,12 @@ def test_a_yaml_file_nested_too_deeply_is_a_coded_error_not_a_crash(
     err = " ".join(ran.stderr.split())
     assert ran.returncode != 0 and f"error[{code}]" in err and "nested too deeply" in err, err
     assert "internal error" not in err
+
+
+def test_a_speaker_with_one_line_left_without_a_role_is_said_in_the_singular(tmp_path: Path) -> None:
+    # "No role for: SUBJECT (2 lines), UNKNOWN (1 lines)" after importing the README's own kind of file.
+    path = tmp_path / "call.txt"
+    path.write_text("NEG: Hello.\nSUBJECT: Go away.\n", encoding="utf-8")
+    shown = talkdown("import", str(path), "--map", "NEG=primary", env={"TALKDOWN_DATA_DIR": str(tmp_path / "data")})
+    assert shown.returncode == 0, shown.stderr
+    assert "No role for: SUBJECT (1 line)." in " ".join(shown.stderr.split())

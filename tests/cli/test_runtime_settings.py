@@ -15,6 +15,7 @@ from talkdown.cli.main import app
 from talkdown.errors import TalkdownError
 from talkdown.services._corpus_rows import Chunk, analyze_chunk, pipeline
 from talkdown.services.formats import Transcript, TranscriptTurn
+from tests.cli.in_process import talkdown
 
 RUNNER = CliRunner()
 
@@ -63,3 +64,17 @@ def test_an_actor_no_log_can_hold_is_a_clear_error_before_anything_is_recorded(t
     assert isinstance(result.exception, TalkdownError), result.output
     assert result.exception.code == "TD105" and "TALKDOWN_ACTOR" in result.exception.message
     assert not (tmp_path / "talkdown.db").exists()
+
+
+@pytest.mark.parametrize("variable", ["TALKDOWN_DATA_DIR", "TALKDOWN_CHECKPOINT_DIR", "TALKDOWN_EXTRA_MODELS"])
+def test_a_folder_variable_set_to_nothing_is_refused_instead_of_meaning_here(
+    variable: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `TALKDOWN_DATA_DIR=` read as Path(""): the database (or its checkpoints) went into whatever folder the
+    # command was started from, and the next command, started elsewhere, found another, empty database.
+    monkeypatch.chdir(tmp_path)
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None, variable: ""}
+    ran = talkdown("init", env=env)
+    assert ran.returncode == 3 and ran.stderr.startswith("error[TD105]"), ran.stderr
+    assert variable in ran.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

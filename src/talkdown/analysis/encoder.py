@@ -15,6 +15,7 @@ eval/STUDY batches. Throughput comes from running texts on a small thread pool (
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,7 +51,16 @@ class _Graph:
     threads: int
 
 
+ORT_TELEMETRY_OFF = ("ORT_DISABLE_TELEMETRY", "1")
+"""onnxruntime's opt-out of its own telemetry, read once when it initialises. Why: recent releases (1.32 here) of
+its Linux and macOS wheels keep a device id and a queue of usage events (OS, CPU, memory, the Python path) under
+``~/.cache/Microsoft/DeveloperTools`` and upload them to mobile.events.data.microsoft.com; a running console looked
+that name up within a minute. talkdown promises an offline laptop, and a read-only home printed onnxruntime's
+"Failed to persist telemetry device ID" warning on every command. Set only if the user has not set it."""
+
+
 def _runtime() -> tuple[Any, Any]:
+    os.environ.setdefault(*ORT_TELEMETRY_OFF)  # before the import: the choice is latched when it initialises
     try:
         import onnxruntime as ort
         from tokenizers import Tokenizer

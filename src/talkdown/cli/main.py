@@ -23,6 +23,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from talkdown import __version__
 from talkdown.cli.state import STATE, echo_json, error_json, stdout_is_utf8
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
@@ -37,7 +38,20 @@ err_console = Console(stderr=True)
 log = logging.getLogger("talkdown")
 
 
-def main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors.")) -> None:
+def _print_version(wanted: bool) -> None:
+    """``talkdown --version``: which release is installed, before any setting or database is read (a support call
+    from a command post starts there; ``pip show`` needs to know how it was installed)."""
+    if wanted:
+        typer.echo(f"talkdown {__version__}")
+        raise typer.Exit()
+
+
+def main(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_print_version, help="Print the installed version and exit."
+    ),
+) -> None:
     STATE.debug = debug
     configure_analysis(STATE.read_settings())  # before any command builds a pipeline
 

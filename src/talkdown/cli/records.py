@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.enums import IncidentType
+from talkdown.domain.text import counted
 from talkdown.errors import TalkdownError
 from talkdown.services import demo, transcripts, verify
 from talkdown.services.formats import FORMATS
@@ -90,7 +91,7 @@ def _warn_roleless(left: transcripts.Roleless) -> None:
     """On stderr, so a script reading the ids from stdout is unaffected."""
     err = Console(stderr=True)
     if left.speakers:
-        who = ", ".join(f"{name} ({n} lines)" for name, n in left.speakers.items())
+        who = ", ".join(f"{name} ({counted(n, 'line')})" for name, n in left.speakers.items())
         example = next(iter(left.speakers))
         err.print(
             f"No role for: {escape(who)}. Their lines get no skill or cue analysis until a role is set with "

@@ -82,6 +82,8 @@ def serve(
         typer.echo(f"demo login: {DEMO_USER} / {DEMO_PASSWORD}")
     else:
         typer.echo(f"console: {scheme}://{bind}:{port}/")
+        if not any(not disabled for _, _, disabled in accounts.list_users(app)):
+            typer.echo(NO_ACCOUNT_HINT, err=True)
     proxies = list(app.settings.trusted_proxies)
     if bind not in LOOPBACK and not tls:
         typer.secho(clear_text_warning(proxies, port), fg="yellow", err=True)
@@ -104,6 +106,13 @@ def serve(
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
 
+
+NO_ACCOUNT_HINT = (
+    "no console account can sign in yet: add one with 'talkdown user add NAME --role admin' "
+    "(the console then picks it up), or try the demo with 'talkdown serve --demo'"
+)
+"""Why: on a fresh machine the console opened on a sign-in page that no name and password could pass, and
+nothing said that accounts are made on the command line."""
 
 GRACEFUL_SHUTDOWN_S = 5
 """Seconds a stopping console gives open requests and streams before closing them."""

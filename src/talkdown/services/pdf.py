@@ -1,10 +1,11 @@
 """HTML to PDF with WeasyPrint, for the after-action report the CLI writes and the console serves.
 
-Why one place: both faces need the same guard (WeasyPrint and Debian's pango libraries are an install step a
-command post may have skipped, said as TD740 with the packages to install) and the same rule that WeasyPrint
-fetches nothing but the page's own data URIs (the charts). No base URL stops relative links only: WeasyPrint's
-default fetcher still read any absolute ``file://`` or ``http://`` URL a page held, so the fetcher itself refuses
-every other scheme. WeasyPrint is imported on first use, never at start-up.
+Why one place: both faces need the same guard and the same rule that WeasyPrint fetches nothing but the page's
+own data URIs (the charts). No base URL stops relative links only: WeasyPrint's default fetcher still read any
+absolute ``file://`` or ``http://`` URL a page held, so the fetcher itself refuses every other scheme. WeasyPrint
+and Debian's pango libraries are an install step a command post may have skipped: TD701 names the [report] extra
+when WeasyPrint is missing, TD740 the Debian packages when pango is. WeasyPrint is imported on first use, never at
+start-up.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ def html_to_pdf(page: str, *, css_files: Sequence[Path] = (), css: Sequence[str]
     """``page`` as PDF, with the stylesheets given as files and as text, after any the page holds."""
     try:
         from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
-    except (ImportError, OSError) as exc:
+    except ImportError as exc:  # not installed: the extra pyproject declares for it, at its pinned version
+        raise TalkdownError("TD701", feature="PDF output", extra="report") from exc
+    except OSError as exc:  # installed, but Debian's pango is missing, which pip cannot install
         raise TalkdownError(
             "TD740",
             feature="PDF reports",

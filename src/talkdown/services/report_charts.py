@@ -2,7 +2,8 @@
 
 Why SVG data URIs: the report must render offline and stand alone (one HTML file, one PDF), and vector
 charts stay sharp when printed. Why here: both edges (CLI, web) embed the same charts. matplotlib is
-imported lazily so the rest of talkdown works without it; a missing install is TD740.
+imported lazily so the rest of talkdown works without it; a missing install is TD701 naming the [report] extra,
+which also brings WeasyPrint for the PDF (naming matplotlib alone sent a user to a second error at --pdf).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _pyplot() -> Any:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise TalkdownError("TD740", feature="The report's charts", package="matplotlib", hint="") from exc
+        raise TalkdownError("TD701", feature="The after-action report", extra="report") from exc
     return plt
 
 
