@@ -32,6 +32,29 @@ def _cpu() -> str:
     return platform.processor() or "unknown"
 
 
+SIMD_FLAGS = ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
+
+
+def _cpu_details() -> dict[str, Any]:
+    """Family, model and the SIMD flags the int8 graph's kernels depend on. Why: the VM's host changed three times
+    under one CPU name ("AMD EPYC" with and without AVX-512 VNNI), and both the speed and the last digits of the
+    accuracy figures (onnxruntime picks its int8 kernels by these flags) moved with it."""
+    fields: dict[str, str] = {}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            key = key.strip()
+            if key in ("cpu family", "model", "flags") and key not in fields:
+                fields[key] = value.strip()
+    except OSError:
+        return {}
+    flags = set(fields.get("flags", "").split())
+    return {
+        "cpu_family_model": f"{fields.get('cpu family', '?')}/{fields.get('model', '?')}",
+        "cpu_simd": [f for f in SIMD_FLAGS if f in flags],
+    }
+
+
 def _ram_gib() -> float:
     try:
         pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
@@ -87,6 +110,7 @@ def meta(*, packages: tuple[str, ...] = (), inputs: tuple[Path, ...] = (), **ext
         "date_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "commit": _git_commit(),
         "cpu": _cpu(),
+        **_cpu_details(),
         "cores": os.cpu_count(),
         "ram_gib": _ram_gib(),
         "os": platform.platform(),

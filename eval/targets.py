@@ -62,7 +62,8 @@ def _load(path: Path) -> dict[str, Any] | None:
 
 def _when(doc: dict[str, Any]) -> str:
     m = doc["meta"]
-    return f"{m['date_utc'][:16].replace('T', ' ')} UTC, {m['cpu']}, {m['commit']}"
+    vnni = " (VNNI)" if "avx512_vnni" in m.get("cpu_simd", ()) else ""  # recorded since 2026-11-28 (bench/machine.py)
+    return f"{m['date_utc'][:16].replace('T', ' ')} UTC, {m['cpu']}{vnni}, {m['commit']}"
 
 
 Row = tuple[str, str, str, bool, str]
