@@ -224,3 +224,32 @@ def test_verify_names_the_earlier_seq_when_a_column_and_a_later_body_were_both_e
     with pytest.raises(TalkdownError) as err:
         verify.verify_incident(app, incident_id)
     assert (err.value.fields["seq"], err.value.fields["column"]) == (3, "actor")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # a reader taking the first of two keys (SQLite's json_extract) sees 'line X'; the app takes the last
+        ('"text":"line 2"', '"text":"line X","text":"line 2"'),
+        ('"kind":"utterance_logged"', '"channel":"phone","kind":"utterance_logged"'),  # a default spelled out
+        ('"seq":5', '"seq": 5'),
+    ],
+    ids=["repeated-key", "default-spelled-out", "whitespace"],
+)
+def test_verify_names_a_body_whose_stored_bytes_were_edited_though_it_parses_the_same(
+    app: App, old: str, new: str
+) -> None:
+    incident_id = _incident(app)
+    _as_attacker(
+        app,
+        "UPDATE events SET body = replace(body, :old, :new) WHERE incident_id = :i AND seq = 5",
+        old=old,
+        new=new,
+        i=incident_id,
+    )
+    with _another_process(app) as fresh:
+        assert fresh.store.load(incident_id)[4].payload == app.store.load(incident_id)[4].payload  # parses the same
+        with pytest.raises(TalkdownError) as err:
+            verify.verify_incident(fresh, incident_id)
+    assert (err.value.code, err.value.fields["seq"]) == ("TD501", 5)
+    assert "stored body" in err.value.message

@@ -7,6 +7,7 @@ changed byte is caught, even one that leaves the JSON meaning intact (a space fo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from talkdown.domain.log import Envelope, Verification, export_line, parse_body,
 from talkdown.errors import TalkdownError
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
+from talkdown.store.events import StoredRow
 
 EXPORT_FORMAT = "talkdown-event-log"
 
@@ -41,7 +43,7 @@ def verify_incident(app: App, ref: str) -> Verification:
     incident_id = _resolve_traced(app, ref)
     rows = app.store.load_rows(incident_id)
     envelopes: list[Envelope] = []
-    copy_problem: tuple[int, TalkdownError] | None = None  # the first row whose column copies differ
+    row_problem: tuple[int, TalkdownError] | None = None  # the first row whose stored bytes or copies were edited
     for row in rows:
         try:
             env = parse_body(row.body, row.hash)
@@ -51,13 +53,13 @@ def verify_incident(app: App, ref: str) -> Verification:
             ) from exc
         if env.seq != row.seq or env.incident_id != incident_id:
             raise TalkdownError("TD501", incident_id=incident_id, seq=row.seq, problem="is stored under the wrong key")
-        differs = row.differing_column(env)
-        if differs is not None and copy_problem is None:
-            copy_problem = row.seq, _column_problem(incident_id, row.seq, *differs)
+        problem = _row_problem(row, env) if row_problem is None else None
+        if problem is not None:
+            row_problem = row.seq, problem
         envelopes.append(env)
     result = verify(envelopes, incident_id=incident_id)
-    if copy_problem is not None and (result.broken_seq is None or copy_problem[0] < result.broken_seq):
-        raise copy_problem[1]
+    if row_problem is not None and (result.broken_seq is None or row_problem[0] < result.broken_seq):
+        raise row_problem[1]
     if not result.ok:
         raise TalkdownError("TD501", incident_id=incident_id, seq=result.broken_seq, problem=result.problem)
     checkpoint = app.store.latest_checkpoint(incident_id)
@@ -71,6 +73,21 @@ def verify_incident(app: App, ref: str) -> Verification:
                 "TD501", incident_id=incident_id, seq=checkpoint.seq, problem="differs from its recorded checkpoint"
             )
     return result
+
+
+def _row_problem(row: StoredRow, env: Envelope) -> TalkdownError | None:
+    """TD501 for a row whose stored body is not the bytes that were hashed, or whose column copies differ.
+
+    Why the stored bytes are checked and not only the parsed event: the chain re-encodes what it parsed, so an
+    edit that parses the same (a key repeated with other words, which SQLite's ``json_extract`` reads first and
+    the app reads last; a field spelled out at its default; spaces) verified, while an auditor hashing the
+    ``body`` column, or querying it, saw a record the chain never vouched for.
+    """
+    if hashlib.sha256(row.body.encode("utf-8", "surrogatepass")).hexdigest() != row.hash:
+        problem = "has its stored body changed from the bytes that were hashed"
+        return TalkdownError("TD501", incident_id=row.incident_id, seq=row.seq, problem=problem)
+    differs = row.differing_column(env)
+    return None if differs is None else _column_problem(row.incident_id, row.seq, *differs)
 
 
 def _column_problem(incident_id: str, seq: int, column: str, stored: str, expected: str) -> TalkdownError:
