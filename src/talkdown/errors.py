@@ -123,6 +123,8 @@ CODES: dict[str, str] = {
     "{username}'); --demo serves on localhost only.",
     "TD607": "The folder {folder} cannot be used: {problem}. Nothing was saved. Set {setting} to a folder this "
     "account can write, or fix the folder's permissions.",
+    "TD608": "'talkdown db backup' copies the embedded SQLite database; {url} is PostgreSQL: back it up with "
+    "pg_dump (README, Backing up). Nothing was written.",
     "TD620": "Your case library file {file}: {problem}. Fix or remove the file.",
     "TD621": "Dask scheduler {address} cannot be reached: {problem}. Check the address, or run without --scheduler.",
     "TD630": "The response realizer at {url} failed: {problem}. Check the URL or run without --llm-url.",

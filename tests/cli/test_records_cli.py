@@ -152,3 +152,13 @@ def test_a_database_url_that_cannot_be_read_is_td601_and_never_shows_its_passwor
     proc = talkdown("incident", "list", env={"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": url})
     assert proc.returncode == 8 and proc.stderr.startswith("error[TD601]"), proc.stderr
     assert "s3cret" not in proc.stderr and "u:***@db.local" in proc.stderr
+
+
+def test_the_db_backup_command_prints_what_the_copy_holds(tmp_path: Path) -> None:
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    assert talkdown("incident", "new", "Elm St", env=env).returncode == 0
+    ran = talkdown("db", "backup", str(tmp_path / "copy.db"), "--json", env=env)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["events"] == 1
+    again = talkdown("db", "backup", str(tmp_path / "copy.db"), env=env)
+    assert (again.returncode, "TD110" in again.stderr) == (3, True)

@@ -1,4 +1,4 @@
-"""Commands on whole logs: init, demo, import, export, verify, head, db upgrade."""
+"""Commands on whole logs: init, demo, import, export, verify, head, db upgrade, db backup."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.enums import IncidentType
 from talkdown.domain.text import counted
 from talkdown.errors import TalkdownError
-from talkdown.services import demo, transcripts, verify
+from talkdown.services import backup, demo, transcripts, verify
 from talkdown.services.formats import FORMATS
 
 db_app = typer.Typer(no_args_is_help=True)
@@ -35,6 +35,19 @@ def init(json_out: bool = JSON_OPTION) -> None:
 def db_upgrade() -> None:
     """Apply pending schema migrations."""
     init(json_out=False)
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Path = typer.Argument(..., help="The new file to write the copy to (never an existing one)."),
+    json_out: bool = JSON_OPTION,
+) -> None:
+    """Copy the live SQLite database to FILE, safe while the console and the CLI keep writing."""
+    copy = backup.backup_database(STATE.app(), file)
+    if json_out:
+        echo_json({"file": str(copy.path), "incidents": copy.incidents, "events": copy.events, "bytes": copy.size})
+    else:
+        typer.echo(f"backed up {copy.incidents} incidents, {copy.events} events to {copy.path} ({copy.size} bytes)")
 
 
 def demo_cmd(

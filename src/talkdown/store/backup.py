@@ -1,0 +1,90 @@
+"""A consistent copy of a live SQLite database, taken while the console and the CLI keep writing.
+
+Why not ``cp talkdown.db``: in WAL mode the latest commits live in ``talkdown.db-wal`` until a checkpoint moves
+them into the main file, and ``talkdown serve`` keeps its connections open, so a plain copy of the main file
+taken during an incident held none of that day's entries (or a torn mix of pages). SQLite's online backup API
+copies the database as one transaction sees it, WAL included, page by page; a writer that commits meanwhile
+makes it start over, so the copy is always one consistent state. The copy is written beside its destination
+under a temporary name, checked with ``PRAGMA integrity_check``, flushed to disk and only then renamed into
+place, so a destination path never holds half a backup.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from talkdown.errors import TalkdownError
+
+_COUNT = "SELECT count(DISTINCT incident_id), count(*) FROM events"
+
+
+@dataclass(frozen=True)
+class BackupCopy:
+    """What the copy holds, read back from the copy itself."""
+
+    path: Path
+    incidents: int
+    events: int
+    size: int
+
+
+def backup_sqlite(engine: Engine, destination: Path) -> BackupCopy:
+    """Copy the SQLite database behind ``engine`` to ``destination`` (which must not exist yet).
+
+    Raises TD110 for a destination that exists or cannot be written; the live database is only read.
+    """
+    if destination.exists():
+        raise TalkdownError("TD110", file=str(destination), problem="it already exists; a backup never replaces a file")
+    partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
+    try:
+        incidents, count = _copy(engine, partial)
+        os.replace(partial, destination)
+        _fsync_folder(destination.parent)
+    except OSError as exc:
+        raise TalkdownError("TD110", file=str(destination), problem=exc.strerror or str(exc)) from exc
+    except sqlite3.Error as exc:
+        raise TalkdownError("TD110", file=str(destination), problem=str(exc)) from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupCopy(path=destination, incidents=incidents, events=count, size=destination.stat().st_size)
+
+
+def _copy(engine: Engine, partial: Path) -> tuple[int, int]:
+    """Run the online backup into ``partial``, check it, flush it to disk, and count the incidents and events
+    the copy holds (read from the copy, so the report is about what was saved, not about the source)."""
+    raw = engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        if not isinstance(source, sqlite3.Connection):  # build_engine makes SQLite engines with pysqlite only
+            raise TypeError(f"not a pysqlite connection: {type(source).__name__}")
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+            (verdict,) = target.execute("PRAGMA integrity_check").fetchone()
+            if verdict != "ok":
+                raise sqlite3.DatabaseError(f"the copy failed SQLite's integrity check ({verdict})")
+            incidents, count = target.execute(_COUNT).fetchone()
+        finally:
+            target.close()
+    finally:
+        raw.close()
+    fd = os.open(partial, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return int(incidents), int(count)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename durable too (a power cut after it could otherwise leave no file under the name)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
