@@ -6,7 +6,9 @@ a PostgreSQL address nothing listens on, and a PostgreSQL connection its server 
 
 from __future__ import annotations
 
+import os
 import socket
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +16,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from talkdown.domain.enums import IncidentType, Role
 from talkdown.errors import TalkdownError
+from talkdown.services import entries, incidents
+from talkdown.services.wiring import App, build_app
+from talkdown.settings import Settings
 from talkdown.store.accounts import AccountStore
 from talkdown.store.engine import build_engine
 from talkdown.store.schema import upgrade
@@ -71,3 +77,42 @@ def test_a_postgresql_connection_the_server_ended_is_replaced_silently(pg_templa
         _add_user(store, "after")
         assert [u.username for u in store.list_users()] == ["after", "before"]
         engine.dispose()
+
+
+def _scribe_app(data: Path) -> tuple[App, str]:
+    """A long-running process (as ``talkdown serve`` is) with an incident open and one line in its log."""
+    app = build_app(Settings(data_dir=data, actor="user:test"))
+    incident_id = incidents.open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    entries.add_party(app, incident_id, name="Subject", role=Role.SUBJECT)
+    entries.say(app, incident_id, speaker="Subject", text="line 1")
+    return app, incident_id
+
+
+def test_an_entry_is_refused_not_acknowledged_once_the_database_file_was_deleted_under_the_process(
+    tmp_path: Path,
+) -> None:
+    app, incident_id = _scribe_app(tmp_path / "data")
+    for name in ("talkdown.db", "talkdown.db-wal", "talkdown.db-shm"):
+        (tmp_path / "data" / name).unlink(missing_ok=True)
+    with pytest.raises(TalkdownError) as raised:
+        entries.say(app, incident_id, speaker="Subject", text="into a deleted file")
+    app.store.engine.dispose()
+    assert raised.value.code == "TD604" and "deleted or replaced" in raised.value.message
+
+
+def test_an_entry_is_refused_once_the_database_file_was_replaced_and_the_new_file_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    app, incident_id = _scribe_app(tmp_path / "data")
+    live = tmp_path / "data" / "talkdown.db"
+    restored = tmp_path / "restored.db"
+    with sqlite3.connect(live) as source, sqlite3.connect(restored) as target:
+        source.backup(target)  # e.g. last night's backup, put back while the console runs
+    os.replace(restored, live)
+    with pytest.raises(TalkdownError) as raised:
+        entries.say(app, incident_id, speaker="Subject", text="into the old file")
+    app.store.engine.dispose()
+    assert raised.value.code == "TD604" and "deleted or replaced" in raised.value.message
+    fresh = build_app(Settings(data_dir=tmp_path / "data", actor="user:test"))  # the restart the error asks for
+    assert entries.say(fresh, incident_id, speaker="Subject", text="after the restart") == 4
+    fresh.store.engine.dispose()

@@ -12,6 +12,7 @@ never import SQLAlchemy (an import-linter contract keeps it inside ``store``).
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -48,7 +49,10 @@ def _create(url: str) -> Engine:
             raise TalkdownError("TD701", feature="PostgreSQL", extra="postgres") from exc
     if parsed.drivername.startswith("sqlite"):
         engine = create_engine(parsed, connect_args={"timeout": 30, "isolation_level": None})
+        watch = _SqliteFile(parsed.database, url)
         event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "connect", watch.opened)
+        event.listen(engine, "begin", watch.check)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     raise TalkdownError("TD601", url=shown_url(url), problem="unsupported database")
@@ -97,6 +101,46 @@ class _Unreachable:
         if ctx.is_pre_ping or not isinstance(ctx.sqlalchemy_exception, OperationalError):
             return
         raise unreachable(ctx.sqlalchemy_exception, self.url)
+
+
+_OPENED_FILE = "talkdown_opened_file"
+
+
+class _SqliteFile:
+    """TD604 before any transaction on a connection whose database file was deleted or replaced since it opened it.
+
+    Why: a process keeps its SQLite connections open (``talkdown serve`` for hours), and SQLite in WAL mode goes
+    on committing into a file that was deleted (or renamed over, e.g. a backup restored in its place) without a
+    word: the console acknowledged every entry while it went into a file no other process, and no restart, would
+    ever see again. One ``stat`` per transaction compares the path's file with the one the connection opened;
+    the connection is kept, not closed, so a deleted file's contents stay readable from the running process
+    (``/proc/PID/fd``) until it is stopped.
+    """
+
+    def __init__(self, database: str | None, url: str) -> None:
+        path = (database or "").removeprefix("file:")
+        self.path = "" if path in {"", ":memory:"} or "mode=memory" in url else os.path.abspath(path)
+        self.url = url
+
+    def opened(self, _dbapi_conn: Any, record: Any) -> None:
+        if self.path:
+            record.info[_OPENED_FILE] = _file_identity(self.path)
+
+    def check(self, conn: Any) -> None:
+        opened = conn.connection.info.get(_OPENED_FILE)
+        if opened is None or _file_identity(self.path) == opened:
+            return
+        problem = "its file was deleted or replaced after this process opened it; restart talkdown"
+        raise TalkdownError("TD604", url=shown_url(self.url), problem=problem)
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    """The (device, inode) of the file at ``path``, None when there is none."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
