@@ -82,3 +82,24 @@ def test_db_backup_on_postgresql_names_pg_dump_and_writes_nothing(app: App, tmp_
     assert err.value.code == "TD608"
     assert "pg_dump" in err.value.message
     assert not (tmp_path / "backup.db").exists()
+
+
+def test_a_backup_verifies_opened_read_only_and_immutable_as_the_readme_says_for_evidence_media(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    incident_id = _incident(sqlite_app, lines=3)
+    evidence = tmp_path / "usb"
+    evidence.mkdir()
+    backup.backup_database(sqlite_app, evidence / "talkdown.db")
+    before = (evidence / "talkdown.db").read_bytes()
+    url = f"sqlite:///file:{evidence / 'talkdown.db'}?mode=ro&immutable=1&uri=true"
+    settings = Settings(
+        database_url=url, data_dir=tmp_path / "scratch", checkpoint_dir=sqlite_app.settings.resolved_checkpoint_dir
+    )
+    reader = build_app(settings)
+    try:
+        assert verify.verify_incident(reader, incident_id).head_seq == 5
+    finally:
+        reader.store.engine.dispose()
+    assert sorted(p.name for p in evidence.iterdir()) == ["talkdown.db"]  # no -wal or -shm made beside it
+    assert (evidence / "talkdown.db").read_bytes() == before
