@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.log import chain
@@ -253,3 +253,21 @@ def test_verify_names_a_body_whose_stored_bytes_were_edited_though_it_parses_the
             verify.verify_incident(fresh, incident_id)
     assert (err.value.code, err.value.fields["seq"]) == ("TD501", 5)
     assert "stored body" in err.value.message
+
+
+def test_a_line_a_teammate_commits_while_verify_reads_the_log_is_no_deleted_tail(app: App) -> None:
+    """The race, made certain: another process commits a line (and its checkpoint) right after verify's query of
+    the rows ran, so the rows lack it; the checkpoint must not then be read as a tail that was deleted."""
+    incident_id = _incident(app)
+    with _another_process(app) as reader, _another_process(app) as teammate:
+        fired: list[int] = []
+
+        def teammate_commits(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            if not fired and "FROM events" in statement and "ORDER BY events.seq" in statement:
+                fired.append(entries.say(teammate, incident_id, speaker="Subject", text="said meanwhile"))
+
+        event.listen(reader.store.engine, "after_cursor_execute", teammate_commits)
+        result = verify.verify_incident(reader, incident_id)
+    assert fired == [8]
+    assert (result.ok, result.head_seq) == (True, 7)  # the rows as its query found them, no alarm
+    assert verify.verify_incident(app, incident_id).head_seq == 8

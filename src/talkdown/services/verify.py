@@ -38,9 +38,13 @@ class Head:
 def verify_incident(app: App, ref: str) -> Verification:
     """Recompute the chain from the stored bytes and compare the head with the separate checkpoint.
 
-    Raises TD501 naming the first broken seq, or TD502 when the checkpoint shows a deleted tail.
+    Raises TD501 naming the first broken seq, or TD502 when the checkpoint shows a deleted tail. The checkpoint
+    is read before the rows: it is written after each commit, so read first it can only lag the rows, where read
+    after them it could name an event a teammate committed in between, and "events were deleted, preserve the
+    database" was reported during a live incident whose log was whole.
     """
     incident_id = _resolve_traced(app, ref)
+    checkpoint = app.store.latest_checkpoint(incident_id)
     rows = app.store.load_rows(incident_id)
     envelopes: list[Envelope] = []
     row_problem: tuple[int, TalkdownError] | None = None  # the first row whose stored bytes or copies were edited
@@ -62,7 +66,6 @@ def verify_incident(app: App, ref: str) -> Verification:
         raise row_problem[1]
     if not result.ok:
         raise TalkdownError("TD501", incident_id=incident_id, seq=result.broken_seq, problem=result.problem)
-    checkpoint = app.store.latest_checkpoint(incident_id)
     if checkpoint is not None:
         if checkpoint.seq > result.head_seq:
             raise TalkdownError(
