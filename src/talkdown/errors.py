@@ -125,6 +125,9 @@ CODES: dict[str, str] = {
     "account can write, or fix the folder's permissions.",
     "TD608": "'talkdown db backup' copies the embedded SQLite database; {url} is PostgreSQL: back it up with "
     "pg_dump (README, Backing up). Nothing was written.",
+    "TD609": "Database '{url}' stopped answering while incident {incident_id}'s seq {seq} was being saved, and "
+    "cannot say whether it was. Once it answers, look at the log ('talkdown incident show {incident_id}') before "
+    "entering it again.",
     "TD620": "Your case library file {file}: {problem}. Fix or remove the file.",
     "TD621": "Dask scheduler {address} cannot be reached: {problem}. Check the address, or run without --scheduler.",
     "TD630": "The response realizer at {url} failed: {problem}. Check the URL or run without --llm-url.",

@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from talkdown.domain.enums import IncidentType, Role
@@ -25,6 +27,7 @@ from talkdown.store.accounts import AccountStore
 from talkdown.store.engine import build_engine
 from talkdown.store.schema import upgrade
 from tests.conftest import cloned_database
+from tests.store.commit_relay import CommitRelay
 
 pytestmark = pytest.mark.integration
 
@@ -116,3 +119,61 @@ def test_an_entry_is_refused_once_the_database_file_was_replaced_and_the_new_fil
     fresh = build_app(Settings(data_dir=tmp_path / "data", actor="user:test"))  # the restart the error asks for
     assert entries.say(fresh, incident_id, speaker="Subject", text="after the restart") == 4
     fresh.store.engine.dispose()
+
+
+@pytest.fixture
+def relayed(pg_template: str, tmp_path: Path) -> Iterator[tuple[App, CommitRelay]]:
+    """An app whose PostgreSQL connections pass through a relay that can cut one COMMIT."""
+    with cloned_database(pg_template) as url:
+        parsed = make_url(url)
+        relay = CommitRelay(parsed.host or "127.0.0.1", parsed.port or 5432)
+        relayed_url = parsed.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
+        app = build_app(Settings(database_url=relayed_url, data_dir=tmp_path / "data", actor="user:test"))
+        try:
+            yield app, relay
+        finally:
+            if app.listener is not None:
+                app.listener.stop()
+            app.store.engine.dispose()
+            relay.close()
+
+
+def test_an_entry_the_server_committed_before_the_connection_dropped_is_acknowledged_not_reported_unsaved(
+    relayed: tuple[App, CommitRelay],
+) -> None:
+    app, relay = relayed
+    incident_id = incidents.open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    entries.add_party(app, incident_id, name="Subject", role=Role.SUBJECT)
+    relay.arm("answer")
+    seq = entries.say(app, incident_id, speaker="Subject", text="said as the network failed")
+    assert relay.fired.is_set()
+    log = app.store.load(incident_id)
+    assert (seq, log[-1].seq, [e.payload.text for e in log[2:]]) == (3, 3, ["said as the network failed"])  # type: ignore[attr-defined]
+    assert app.store.latest_checkpoint(incident_id).seq == 3  # type: ignore[union-attr]
+
+
+def test_an_entry_whose_commit_never_reached_the_server_is_td604_and_is_not_in_the_log(
+    relayed: tuple[App, CommitRelay],
+) -> None:
+    app, relay = relayed
+    incident_id = incidents.open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    entries.add_party(app, incident_id, name="Subject", role=Role.SUBJECT)
+    relay.arm("request")
+    with pytest.raises(TalkdownError) as raised:
+        entries.say(app, incident_id, speaker="Subject", text="lost with the network")
+    assert relay.fired.is_set() and raised.value.code == "TD604"
+    assert app.store.head_seq(incident_id) == 2
+    assert entries.say(app, incident_id, speaker="Subject", text="said again") == 3  # the next command works
+
+
+def test_an_entry_whose_commit_cannot_be_confirmed_says_so_instead_of_nothing_was_saved(
+    relayed: tuple[App, CommitRelay], pg_template: str
+) -> None:
+    app, relay = relayed
+    incident_id = incidents.open_incident(app, title="Elm St", incident_type=IncidentType.BARRICADE)
+    entries.add_party(app, incident_id, name="Subject", role=Role.SUBJECT)
+    relay.arm("answer-then-down")
+    with pytest.raises(TalkdownError) as raised:
+        entries.say(app, incident_id, speaker="Subject", text="said as the server went out of reach")
+    assert (raised.value.code, raised.value.fields["seq"]) == ("TD609", 3)
+    assert "Nothing was saved" not in raised.value.message and "look at the log" in raised.value.message

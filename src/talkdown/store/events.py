@@ -112,8 +112,13 @@ class EventStore:
         writers queue instead of racing (a tight-looping writer could otherwise starve another). The head
         checkpoint is written after the commit, never before. On PostgreSQL the new head is announced with
         NOTIFY in the same transaction, once for all its appends: the server delivers it only on commit.
+
+        A connection lost during the COMMIT itself (TD604 then) leaves the outcome unknown to the driver: the server
+        may have committed before the answer was lost. The store then asks the database with a new connection, so
+        that what the team is told is true (:meth:`_settle_lost_commit`).
         """
         self.checkpoints.ready()
+        committing = False
         try:
             with self.engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
@@ -122,11 +127,37 @@ class EventStore:
                 yield tx
                 if tx.appended:
                     notify_appended(conn, incident_id, tx.appended[-1].seq)
+                committing = True
         except IntegrityError as exc:
             raise StaleHead() from exc
+        except TalkdownError as exc:
+            if not (committing and tx.appended and exc.code == "TD604"):
+                raise
+            self._settle_lost_commit(tx.appended[-1], exc)
         if tx.appended:
             last = tx.appended[-1]
             self.checkpoints.record(Checkpoint(incident_id, last.seq, last.hash, format_time(last.at)))
+
+    def _settle_lost_commit(self, last: Envelope, lost: TalkdownError) -> None:
+        """Return if the commit whose answer was lost did land (the last event is stored with its hash); otherwise
+        raise: the TD604 ``lost`` when it is not there (nothing was saved, as it says), or TD609 when the database
+        cannot be asked (the entry may or may not be in the log; entering it again could log it twice).
+
+        Why: the scribe acts on the answer. Told "nothing was saved" about a line the server had committed, they
+        enter it again and the record holds it twice; told it was saved when it was not, they lose it.
+        """
+        query = select(events.c.hash).where(events.c.incident_id == last.incident_id, events.c.seq == last.seq)
+        try:
+            with self._reader().connect() as conn:
+                stored = conn.execute(query).scalar()
+        except TalkdownError as exc:
+            if exc.code != "TD604":
+                raise
+            raise TalkdownError(
+                "TD609", url=lost.fields.get("url"), incident_id=last.incident_id, seq=last.seq
+            ) from lost
+        if stored != last.hash:
+            raise lost
 
     def append(
         self,

@@ -37,6 +37,7 @@ STATUS_OVERRIDES = {
     "TD350": 403,
     "TD450": 429,
     "TD604": 503,
+    "TD609": 503,
 }
 TITLES = {
     400: "Bad request",
@@ -54,6 +55,8 @@ PROBLEM = "application/problem+json"
 PUBLIC_DETAIL = {
     "TD604": "The database did not answer. Nothing was saved; retry in a moment. If it goes on, tell whoever runs "
     "the console: its log says which database and why.",
+    "TD609": "The database stopped answering while this entry was being saved, and cannot say whether it was. "
+    "Once it answers, look at the board before entering it again.",
 }
 
 
