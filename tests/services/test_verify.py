@@ -102,6 +102,24 @@ def test_verify_reports_a_whole_deleted_log_through_its_checkpoint(app: App) -> 
     assert (err.value.fields["have"], err.value.fields["want"]) == (0, 7)
 
 
+@pytest.mark.parametrize("deleted", ["seq = 1", "seq >= 1"], ids=["opening-event", "whole-log"])
+def test_the_next_entry_on_an_incident_whose_log_was_deleted_is_refused_as_tampering_not_as_unknown(
+    app: App, deleted: str
+) -> None:
+    """The scribe's next line, not only ``verify``, must say the record was deleted: "no incident" sent them to
+    an incident list without it, to go on in a new incident with the database never preserved."""
+    incident_id = _incident(app)
+    _as_attacker(app, f"DELETE FROM events WHERE incident_id = :i AND {deleted}", i=incident_id)  # noqa: S608
+    for ref in (incident_id, incident_id[:6]):
+        with _another_process(app) as fresh, pytest.raises(TalkdownError) as err:
+            entries.say(fresh, ref, speaker="Subject", text="the next line")
+        assert (err.value.code, err.value.exit_code) == (("TD501" if deleted == "seq = 1" else "TD502"), 7)
+        assert "Preserve the database" in err.value.message
+    with _another_process(app) as fresh, pytest.raises(TalkdownError) as err:
+        entries.say(fresh, "zz-never", speaker="Subject", text="a line")
+    assert err.value.code == "TD201"
+
+
 def test_an_incident_never_logged_is_still_unknown_to_verify(app: App) -> None:
     _incident(app)
     with pytest.raises(TalkdownError) as err:

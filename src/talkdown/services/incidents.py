@@ -56,10 +56,31 @@ def resolve_incident_id(app: App, ref: str) -> str:
     if ref in matches:
         return ref
     if not matches:
+        _refuse_a_deleted_log(app, ref)
         raise TalkdownError("TD201", incident_id=ref)
     if len(matches) > 1:
         raise TalkdownError("TD203", prefix=ref, count=len(matches))
     return matches[0]
+
+
+def _refuse_a_deleted_log(app: App, ref: str) -> None:
+    """TD501/TD502 for an id (or the one id a prefix names) whose opening event, or whole log, was deleted: rows
+    of it are left, or a checkpoint outside the database recorded its head.
+
+    Why not "no incident" (TD201): the scribe typing the next line was sent to an incident list that no longer
+    showed the incident, and could go on in a new one without ever hearing that the record had been deleted and
+    the database should be preserved; ``verify`` already said so, now every command naming the id does.
+    """
+    traced = app.store.traced_incident_ids(prefix=ref)
+    if ref not in traced and len(traced) != 1:
+        return
+    incident_id = ref if ref in traced else traced[0]
+    head = app.store.head_seq(incident_id)
+    if head > 0:
+        raise TalkdownError("TD501", incident_id=incident_id, seq=1, problem="is missing (the opening event)")
+    checkpoint = app.store.latest_checkpoint(incident_id)
+    if checkpoint is not None:
+        raise TalkdownError("TD502", incident_id=incident_id, have=0, want=checkpoint.seq, hash=checkpoint.hash[:16])
 
 
 def list_incidents(app: App, *, status: bool = False) -> list[IncidentSummary]:
