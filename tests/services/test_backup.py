@@ -13,6 +13,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services import backup, entries, incidents, verify
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
+from tests.store.damage import damage_the_events_table
 
 pytestmark = pytest.mark.integration
 
@@ -103,3 +104,15 @@ def test_a_backup_verifies_opened_read_only_and_immutable_as_the_readme_says_for
         reader.store.engine.dispose()
     assert sorted(p.name for p in evidence.iterdir()) == ["talkdown.db"]  # no -wal or -shm made beside it
     assert (evidence / "talkdown.db").read_bytes() == before
+
+
+def test_a_backup_of_a_damaged_database_is_td503_and_leaves_no_copy_that_would_pass_for_a_good_one(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    _incident(sqlite_app, lines=3)
+    sqlite_app.store.engine.dispose()
+    damage_the_events_table(sqlite_app.settings.data_dir / "talkdown.db")
+    with pytest.raises(TalkdownError) as err:
+        backup.backup_database(sqlite_app, tmp_path / "backup.db")
+    assert err.value.code == "TD503"
+    assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == []

@@ -28,6 +28,7 @@ from talkdown.store.engine import build_engine
 from talkdown.store.schema import upgrade
 from tests.conftest import cloned_database
 from tests.store.commit_relay import CommitRelay
+from tests.store.damage import damage_the_events_table
 
 pytestmark = pytest.mark.integration
 
@@ -177,3 +178,21 @@ def test_an_entry_whose_commit_cannot_be_confirmed_says_so_instead_of_nothing_wa
         entries.say(app, incident_id, speaker="Subject", text="said as the server went out of reach")
     assert (raised.value.code, raised.value.fields["seq"]) == ("TD609", 3)
     assert "Nothing was saved" not in raised.value.message and "look at the log" in raised.value.message
+
+
+def test_a_damaged_sqlite_file_is_td503_telling_the_team_to_preserve_it_not_an_internal_error(tmp_path: Path) -> None:
+    app, incident_id = _scribe_app(tmp_path / "data")
+    app.store.engine.dispose()
+    damage_the_events_table(tmp_path / "data" / "talkdown.db")
+    fresh = build_app(Settings(data_dir=tmp_path / "data", actor="user:test"))
+    try:
+        for attempt in (
+            lambda: fresh.store.load(incident_id),
+            lambda: entries.say(fresh, incident_id, speaker="Subject", text="line 2"),
+        ):
+            with pytest.raises(TalkdownError) as raised:
+                attempt()
+            assert (raised.value.code, raised.value.exit_code) == ("TD503", 7)
+            assert "malformed" in raised.value.message and "Preserve the file" in raised.value.message
+    finally:
+        fresh.store.engine.dispose()

@@ -28,6 +28,7 @@ from talkdown.services.accounts import AccountRole
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
 from talkdown.web.app import create_app
+from tests.store.damage import damage_the_events_table
 
 from .conftest import PASSWORD, make_app, seed_incident, sign_in
 
@@ -136,3 +137,22 @@ def test_a_database_that_refuses_writes_still_shows_a_signed_in_user_the_record(
     assert shown.status_code == 200, shown.text
     assert shown.json()["incident_id"] == incident
     td.store.engine.dispose()
+
+
+def test_a_damaged_database_is_td503_to_the_console_with_where_and_why_in_the_server_log_only(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    td = make_app(tmp_path)
+    accounts.add_user(td, username="scribe", role=AccountRole.SCRIBE, password=PASSWORD)
+    incident = seed_incident(td)
+    with TestClient(create_app(td), raise_server_exceptions=False) as client:
+        sign_in(client, "scribe")
+        td.store.engine.dispose()
+        damage_the_events_table(Path(str(td.store.engine.url.database)))
+        with caplog.at_level(logging.ERROR, logger="talkdown.web"):
+            response = client.post(f"/api/incidents/{incident}/utterances", json={"speaker": "subj", "text": "Hi."})
+    td.store.engine.dispose()
+    assert response.status_code == 500 and response.json()["code"] == "TD503", response.text
+    assert "damaged" in response.json()["detail"] and str(tmp_path) not in response.text
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "malformed" in logged and str(tmp_path) in logged

@@ -36,7 +36,8 @@ class BackupCopy:
 def backup_sqlite(engine: Engine, destination: Path) -> BackupCopy:
     """Copy the SQLite database behind ``engine`` to ``destination`` (which must not exist yet).
 
-    Raises TD110 for a destination that exists or cannot be written; the live database is only read.
+    Raises TD110 for a destination that exists or cannot be written, TD503 when the copy shows the database itself
+    is damaged (no backup is kept then: it would pass for a good one); the live database is only read.
     """
     if destination.exists():
         raise TalkdownError("TD110", file=str(destination), problem="it already exists; a backup never replaces a file")
@@ -47,7 +48,12 @@ def backup_sqlite(engine: Engine, destination: Path) -> BackupCopy:
         _fsync_folder(destination.parent)
     except OSError as exc:
         raise TalkdownError("TD110", file=str(destination), problem=exc.strerror or str(exc)) from exc
+    except _Damaged as exc:
+        raise TalkdownError("TD503", url=engine.url.render_as_string(hide_password=True), problem=str(exc)) from exc
     except sqlite3.Error as exc:
+        if _is_corrupt(exc):
+            url = engine.url.render_as_string(hide_password=True)
+            raise TalkdownError("TD503", url=url, problem=str(exc)) from exc
         raise TalkdownError("TD110", file=str(destination), problem=str(exc)) from exc
     finally:
         partial.unlink(missing_ok=True)
@@ -67,7 +73,7 @@ def _copy(engine: Engine, partial: Path) -> tuple[int, int]:
             source.backup(target)
             (verdict,) = target.execute("PRAGMA integrity_check").fetchone()
             if verdict != "ok":
-                raise sqlite3.DatabaseError(f"the copy failed SQLite's integrity check ({verdict})")
+                raise _Damaged(f"a copy of it failed SQLite's integrity check ({verdict})")
             incidents, count = target.execute(_COUNT).fetchone()
         finally:
             target.close()
@@ -79,6 +85,16 @@ def _copy(engine: Engine, partial: Path) -> tuple[int, int]:
     finally:
         os.close(fd)
     return int(incidents), int(count)
+
+
+class _Damaged(Exception):
+    """The copy, taken page for page, fails SQLite's integrity check: the source is damaged, not the destination."""
+
+
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    """SQLITE_CORRUPT (11, in the low byte of an extended code): reading the source hit a damaged page."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF == 11  # SQLITE_CORRUPT
 
 
 def _fsync_folder(folder: Path) -> None:

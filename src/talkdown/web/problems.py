@@ -48,13 +48,15 @@ TITLES = {
     503: "Database unavailable",
 }
 PROBLEM = "application/problem+json"
-# What the console says for a code whose message names the server's insides. TD604 names the database (a
+# What the console says for a code whose message names the server's insides. TD604 (TD503, TD609) names the database (a
 # PostgreSQL host, port and name, or the SQLite file's path) and the driver's error, which repeats them: the
 # server's log gets all of it, a caller only what happened and what to do. Why not the whole message to a
 # signed-in admin: knowing who is signed in takes the database that has just stopped answering.
 PUBLIC_DETAIL = {
     "TD604": "The database did not answer. Nothing was saved; retry in a moment. If it goes on, tell whoever runs "
     "the console: its log says which database and why.",
+    "TD503": "The database is damaged. Nothing was saved. Tell whoever runs the console at once: its log says which "
+    "database and why, and the file must be preserved as it is and the latest backup restored.",
     "TD609": "The database stopped answering while this entry was being saved, and cannot say whether it was. "
     "Once it answers, look at the board before entering it again.",
 }
@@ -133,7 +135,7 @@ class BodyTooLarge(StarletteHTTPException):
 def coded_problem(request: Request, templates: Jinja2Templates, exc: TalkdownError) -> Response:
     """The answer to a coded error: its status, problem+json, an HTMX alert or an HTML page."""
     status = status_of(exc)
-    if exc.code == "TD604":  # the database stopped answering: the driver's error and its traceback, to the log
+    if exc.code in PUBLIC_DETAIL:  # the database's name and the driver's error and traceback: to the log only
         log.error("database error on %s %s: %s", request.method, request.url.path, exc.message, exc_info=exc)
     elif status >= 500:
         log.error("request failed with %s on %s", exc.code, request.url.path)
