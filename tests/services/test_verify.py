@@ -289,3 +289,13 @@ def test_a_line_a_teammate_commits_while_verify_reads_the_log_is_no_deleted_tail
     assert fired == [8]
     assert (result.ok, result.head_seq) == (True, 7)  # the rows as its query found them, no alarm
     assert verify.verify_incident(app, incident_id).head_seq == 8
+
+
+def test_an_event_log_export_of_a_log_with_a_deleted_tail_is_refused(app: App) -> None:
+    # The export wrote the damaged log as it stood, and importing it elsewhere verified cleanly: the deletion was
+    # laundered into a record that checks. An events export claims a verifiable record, so it verifies first.
+    incident_id = _incident(app)
+    _as_attacker(app, "DELETE FROM events WHERE incident_id = :i AND seq = 7", i=incident_id)
+    with pytest.raises(TalkdownError) as err:
+        verify.export_event_log(app, incident_id)
+    assert err.value.code == "TD502"

@@ -155,8 +155,14 @@ def render_event_log(envelopes: list[Envelope]) -> str:
 
 
 def export_event_log(app: App, ref: str) -> str:
-    incident_id = resolve_incident_id(app, ref)
-    return render_event_log(app.store.load(incident_id))
+    """The incident's log as a tamper-evident export, once it verifies (TD501/TD502 otherwise).
+
+    Why verify first: the export re-states the rows as a self-consistent chain, so a log with a deleted tail
+    exported as it stood would import elsewhere and verify cleanly, the deletion laundered. The damaged
+    database itself is the evidence to preserve (TD502 says so), not a copy that hides the damage.
+    """
+    verify_incident(app, ref)
+    return render_event_log(app.store.load(resolve_incident_id(app, ref)))
 
 
 def read_event_log(text: str, *, file: str) -> list[Envelope]:
