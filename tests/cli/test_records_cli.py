@@ -162,3 +162,12 @@ def test_the_db_backup_command_prints_what_the_copy_holds(tmp_path: Path) -> Non
     assert json.loads(ran.stdout)["events"] == 1
     again = talkdown("db", "backup", str(tmp_path / "copy.db"), env=env)
     assert (again.returncode, "TD110" in again.stderr) == (3, True)
+
+
+def test_verify_names_the_whole_incident_id_when_given_a_prefix(td: Run) -> None:
+    # "verified 2e27: 3 events" named what was typed: the line a team copies into its paper log must name the
+    # incident itself, as `head` does.
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    shown = td("verify", incident[:4])
+    assert shown.returncode == 0 and shown.stdout.startswith(f"verified {incident}:"), shown.stdout
+    assert json.loads(td("verify", incident[:4], "--json").stdout)["target"] == incident

@@ -12,7 +12,7 @@ from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.enums import IncidentType
 from talkdown.domain.text import counted
 from talkdown.errors import TalkdownError
-from talkdown.services import backup, demo, transcripts, verify
+from talkdown.services import backup, demo, incidents, transcripts, verify
 from talkdown.services.formats import FORMATS
 
 db_app = typer.Typer(no_args_is_help=True)
@@ -156,7 +156,8 @@ def verify_cmd(
         head_hash, target = (envelopes[-1].hash if envelopes else ""), str(file)
     elif incident is not None:
         result = verify.verify_incident(app, incident)
-        count, head_seq, head_hash, target = result.count, result.head_seq, result.head_hash, incident
+        target = incidents.resolve_incident_id(app, incident)  # the id itself, for the paper log, not the prefix
+        count, head_seq, head_hash = result.count, result.head_seq, result.head_hash
     else:
         raise TalkdownError("TD105", value="", what="target", problem="give an incident or --file")
     if json_out:
