@@ -47,6 +47,10 @@ from talkdown.services.wiring import App
 
 FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json")
 _SIDES = frozenset({"negotiator", "subject", "party"})
+_OWN_META = frozenset({"side", "labels", "time", "end_time", "idx", "talkdown"})
+"""Utterance meta keys talkdown writes for itself; every other key is the turn's own (``TranscriptTurn.extra``)."""
+_TURN_KEYS = frozenset({"idx", "speaker", "role", "text", "time", "end_time", "labels"})
+"""The JSONL turn's own keys: a ConvoKit meta field of that name cannot become a turn key, so it is not read."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,33 @@ def _timestamps(turns: Sequence[TranscriptTurn]) -> list[float]:
     return out
 
 
+def _utterance_meta(turn: TranscriptTurn, idx: int) -> dict[str, Any]:
+    """An utterance's ``meta``: talkdown's own fields, then whatever else the file gave the turn (``end_time``,
+    AnnoMI's annotator ``votes``, ESConv ``feedback``, a file's other turn keys) under its own name, as ConvoKit
+    keeps utterance-level fields. These were dropped, so the 10-annotator votes a researcher exports for an
+    agreement study were missing from the corpus and from what it reads back to. A turn key that has one of
+    talkdown's names (``side``, ``labels``, ...) cannot be kept there: talkdown's field wins."""
+    meta: dict[str, Any] = {"side": turn.role, "labels": turn.labels, "time": turn.time, "idx": idx}
+    if turn.end_time is not None:
+        meta["end_time"] = turn.end_time
+    if "talkdown" in turn.extra:
+        meta["talkdown"] = turn.extra["talkdown"]
+    meta.update({key: value for key, value in turn.extra.items() if key not in _OWN_META})
+    return meta
+
+
+def _turn_extra(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The utterance meta that is the turn's own (not talkdown's fields), for ``TranscriptTurn.extra``: what
+    ``_utterance_meta`` wrote from a file, or a ConvoKit corpus's own utterance fields, which an import
+    carries to the JSONL turn rather than dropping them. A ``feedback`` that is not an integer is left out, as
+    the JSONL format holds only ESConv's 1-5 there and ``study analyze`` would refuse the converted file."""
+    return {
+        key: value
+        for key, value in meta.items()
+        if key not in _OWN_META and key not in _TURN_KEYS and (key != "feedback" or type(value) is int)
+    }
+
+
 def _type_index(objects: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
     """ConvoKit's index: each meta key → the Python type names of its values, as ``str(type(v))`` gives them."""
     index: dict[str, list[str]] = {}
@@ -191,9 +222,7 @@ def _write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str
             stamps = _timestamps(t.turns)
             for idx, turn in enumerate(t.turns):
                 uid = f"{key}-{idx:04d}"
-                meta: dict[str, Any] = {"side": turn.role, "labels": turn.labels, "time": turn.time, "idx": idx}
-                if "talkdown" in turn.extra:
-                    meta["talkdown"] = turn.extra["talkdown"]
+                meta = _utterance_meta(turn, idx)
                 row: dict[str, Any] = {
                     "id": uid,
                     "conversation_id": first,
@@ -293,14 +322,16 @@ def read_corpus(folder: Path) -> list[Transcript]:
         side = meta.get("side") if meta.get("side") in _SIDES else speakers.get(speaker, {}).get("side")
         labels: dict[str, Any] = meta["labels"] if isinstance(meta.get("labels"), dict) else {}
         clean = {str(k): [str(x) for x in v] for k, v in labels.items() if isinstance(v, list)}
-        time = meta.get("time")
+        time, end_time = meta.get("time"), meta.get("end_time")
         text = row.get("text")
         turn = TranscriptTurn(
             speaker=speaker,
             text=text if isinstance(text, str) else "",
             time=time if isinstance(time, str) else None,
+            end_time=end_time if isinstance(end_time, str) else None,
             role=side if side in _SIDES else None,
             labels=clean,
+            extra=_turn_extra(meta),
         )
         grouped.setdefault(conv, []).append((turn, meta.get("idx"), row.get("timestamp")))
     if not grouped:
