@@ -457,6 +457,19 @@ def test_a_cp1252_jsonl_line_is_read_in_the_named_encoding_by_the_worker_process
     assert [(f.code, f"{path.resolve()} line 2:" in f.message) for f in plain.failures] == [("TD101", True)]
 
 
+def test_a_jsonl_line_that_is_not_utf8_names_the_likely_encoding_and_the_option(tmp_path: Path) -> None:
+    # A text file said "it looks like cp1252 ... or pass --encoding cp1252"; a JSONL line only "not valid UTF-8
+    # (byte 30)", so a researcher with a Windows export never learnt that --encoding reads it as it is.
+    lines = [json.dumps(conv, ensure_ascii=False).encode("utf-8") for conv in _conversations("\u201cJos\u00e9\u201d")]
+    lines[1] = lines[1].decode("utf-8").encode("cp1252")
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    run = analyze_corpus([str(path)], out=tmp_path / "r.parquet", workers=1, fast=True)
+    [failure] = run.failures
+    assert failure.code == "TD101" and f"{path.resolve()} line 2: not valid UTF-8" in failure.message
+    assert "it looks like cp1252" in failure.message and "pass --encoding cp1252" in failure.message
+
+
 def _conversations(name: str) -> list[dict[str, object]]:
     turns = [{"idx": 0, "speaker": NEG, "role": NEG, "text": f"Hello {name}.", "labels": {}},
              {"idx": 1, "speaker": SUB, "role": SUB, "text": "Bye.", "labels": {}}]  # fmt: skip
