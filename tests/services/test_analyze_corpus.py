@@ -485,3 +485,20 @@ def test_failures_are_listed_in_input_order_whoever_found_them(tmp_path: Path) -
     (folder / "b.jsonl").write_bytes(gzip.compress(b"")[:5])  # a cut-off gzip stream
     run = analyze_corpus([str(folder)], out=tmp_path / "r.parquet", workers=1, chunk_size=2, fast=True)
     assert [(Path(f.file).name, f.code) for f in run.failures] == [("a.jsonl", "TD101"), ("b.jsonl", "TD101")]
+
+
+@pytest.mark.parametrize(("name", "csv"), [("r.csv", False), ("r.parquet", True), ("R.CSV", False)])
+def test_an_out_named_for_the_other_format_is_refused_before_anything_runs(
+    corpus: Path, tmp_path: Path, name: str, csv: bool
+) -> None:
+    # The format followed --csv alone: "--out r.csv" wrote Parquet bytes under a .csv name, and
+    # "--csv --out r.parquet" wrote CSV that 'study report' then called a corrupt Parquet file.
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus([str(corpus)], out=tmp_path / name, csv=csv, workers=1, fast=True)
+    assert err.value.code == "TD105" and "--csv" in err.value.message
+    assert [p.name for p in tmp_path.iterdir()] == ["in"]  # no output, no parts: the corrected command runs as new
+
+
+def test_an_out_without_a_format_suffix_is_written_as_given(corpus: Path, tmp_path: Path) -> None:
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r", csv=True, workers=1, fast=True)
+    assert run.out.read_text(encoding="utf-8").startswith('"file"')

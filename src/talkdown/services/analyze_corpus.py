@@ -172,6 +172,22 @@ def conversations_path(out: Path) -> Path:
     return out.with_name(f"{out.stem}.conversations{out.suffix}")
 
 
+def _check_out_suffix(out: Path, *, csv: bool) -> None:
+    """Refuse an ``--out`` whose name says the other format (TD105). The format follows ``--csv`` alone, so
+    ``--out results.csv`` without it wrote Parquet bytes a spreadsheet showed as garbage, and ``--csv --out
+    results.parquet`` wrote CSV that ``study report`` then called corrupt. Guessing the format from the name
+    instead would make ``--resume`` depend on two things that can disagree; a name without either suffix is
+    left as given."""
+    suffix = out.suffix.lower()
+    if suffix == ".csv" and not csv:
+        problem = "it names a CSV file but the results are Parquet: add --csv, or name it .parquet"
+    elif suffix == ".parquet" and csv:
+        problem = "it names a Parquet file but --csv writes CSV: name it .csv, or leave out --csv"
+    else:
+        return
+    raise TalkdownError("TD105", value=str(out), what="--out", problem=problem)
+
+
 def analyze_corpus(
     inputs: Sequence[str],
     *,
@@ -196,6 +212,7 @@ def analyze_corpus(
             raise TalkdownError(
                 "TD105", value=encoding, what="encoding", problem="Python knows no such codec"
             ) from None
+    _check_out_suffix(out, csv=csv)
     files = resolve_inputs(inputs)
     families = families_of(pipeline(fast=fast))
     named = tuple(sorted((speakers or {}).items()))
