@@ -58,14 +58,25 @@ def load_library(app: App) -> list[LibraryCase]:
         try:
             cases = parse_cases(decode(path.read_bytes(), file=str(path)), file=str(path))
         except (TalkdownError, OSError) as exc:
-            problem = exc.message if isinstance(exc, TalkdownError) else str(exc)
-            raise TalkdownError("TD620", file=str(path), problem=problem) from exc
+            raise TalkdownError("TD620", file=str(path), problem=_broken(exc)) from exc
         for case in cases:
             if case.id in shipped or case.id in seen:  # written by hand around `cases import`
                 raise TalkdownError("TD620", file=str(path), problem=f"case id '{case.id}' is already taken")
             seen[case.id] = path.name
             out.append(LibraryCase(case, "user", str(path)))
     return out
+
+
+def _broken(exc: TalkdownError | OSError) -> str:
+    """What is wrong with a library file, for TD620, which names the file itself: the parser's problem without its
+    own ``{file}:`` prefix and full stop, which printed the path twice and ended in '..'; a file that is not UTF-8
+    says so without TD103's "Nothing was imported" (the file was imported long ago)."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    if exc.code == "TD103":
+        return f"not valid UTF-8 (byte {exc.fields['offset']}); it looks like {exc.fields['guess']}"
+    problem = exc.fields.get("problem")
+    return str(problem) if problem is not None else exc.message.rstrip(".")
 
 
 def list_cases(
