@@ -267,3 +267,21 @@ def test_a_convokit_corpuss_own_utterance_meta_reaches_the_jsonl_turn(tmp_path: 
     assert turn["score"] == 5 and turn["top_level_comment"] == "u1"  # kept, where they were dropped
     assert turn["text"] == "Hi." and "feedback" not in turn  # the format's own keys, and its integer feedback
     parse((tmp_path / "out.jsonl").read_text(encoding="utf-8"), fmt="jsonl", file="out")  # study analyze reads it
+
+
+def test_a_conversation_imported_as_an_incident_exports_with_its_source_meta_and_line_fields(
+    app: App, tmp_path: Path
+) -> None:
+    # corpus -> incident -> corpus came back with source "talkdown", split null, no meta and no votes: the
+    # exported conversation could no longer be joined to the data it came from.
+    convokit_io.export_convokit(tmp_path / "c", file=SAMPLE)  # talkdown-sample-1: meta, a feedback, stamps
+    first, _ = convokit_io.import_convokit(app, tmp_path / "c")
+    convokit_io.export_convokit(tmp_path / "again", incident=first, app=app)
+    [conversation] = json.loads((tmp_path / "again" / "conversations.json").read_text(encoding="utf-8")).values()
+    meta = conversation["meta"]
+    assert (meta["talkdown_id"], meta["source"], meta["split"]) == (first, "talkdown-sample", "dev")
+    assert meta["source_meta"]["external_id"] == "talkdown-sample-1"
+    assert meta["source_meta"]["imported_meta"] == {"scenario": "barricade, apartment"}
+    rows: list[Any] = _lines(tmp_path / "again")
+    assert [r["meta"].get("feedback") for r in rows] == [None, 4]
+    assert [r["timestamp"] for r in rows] == [4.0, 9.0] and "role" not in rows[0]["meta"]

@@ -91,28 +91,50 @@ def _read(path: Path) -> bytes:
 
 def _transcript_of(state: IncidentState, analysed: Mapping[int, Sequence[Annotation]]) -> Transcript:
     """An incident's utterances (retractions left out) with each speaker's side from its party role, and the
-    labels talkdown stored for each (``extra["talkdown"]``, family -> {label: score})."""
+    labels talkdown stored for each (``extra["talkdown"]``, family -> {label: score}).
+
+    An incident imported from a file or a corpus keeps what it was imported with: its source and split, the
+    conversation's own meta (``imported_meta``) and id (``external_id``), and each line's fields beyond the
+    text (``votes``, ``feedback``, ``end_time``, the file's ``party`` side for a speaker with no role). All of
+    it was dropped, so a corpus imported as incidents and exported again came back with ``source: talkdown``
+    and no meta, which a researcher could not join to the original data any more."""
     turns = []
     for utt in state.utterances:
         if utt.retracted:
             continue
         party = state.parties.get(utt.speaker)
         role = party.role if party else Role.UNKNOWN
-        side = side_of(role)
+        extra: dict[str, Any] = dict(utt.extra)
+        file_side, end_time = extra.pop("role", None), extra.pop("end_time", None)
+        side = side_of(role) or (file_side if file_side in _SIDES else None)  # the team's role first: it is current
+        if utt.seq in analysed:
+            extra["talkdown"] = _by_family(analysed[utt.seq])
         turns.append(
             TranscriptTurn(
                 speaker=party.name if party else utt.speaker,
                 text=utt.text,
                 time=utt.source_time or utt.when.isoformat(),
+                end_time=end_time if isinstance(end_time, str) else None,
                 role=side,
                 labels=utt.labels,
-                extra={"talkdown": _by_family(analysed[utt.seq])} if utt.seq in analysed else {},
+                extra=extra,
             )
         )
     meta: dict[str, Any] = {"incident_type": state.incident_type.value, "title": state.title}
     if state.outcome:
         meta["outcome"] = state.outcome
-    return Transcript(turns=tuple(turns), external_id=state.incident_id, source="talkdown", split=None, meta=meta)
+    if state.external_id:
+        meta["external_id"] = state.external_id
+    imported, split = state.source_meta.get("meta"), state.source_meta.get("split")
+    if isinstance(imported, dict) and imported:
+        meta["imported_meta"] = imported
+    return Transcript(
+        turns=tuple(turns),
+        external_id=state.incident_id,
+        source=state.source or "talkdown",
+        split=split if isinstance(split, str) else None,
+        meta=meta,
+    )
 
 
 def _by_family(found: Sequence[Annotation]) -> dict[str, JsonValue]:
