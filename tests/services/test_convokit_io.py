@@ -146,6 +146,21 @@ def test_a_null_speaker_reads_as_unknown_not_as_the_word_none(tmp_path: Path) ->
     assert [x.speaker for x in t.turns] == ["unknown"]
 
 
+@pytest.mark.parametrize("named", ["", "  "])
+def test_an_empty_speaker_reads_as_unknown_so_the_jsonl_and_the_incident_take_it(
+    app: App, tmp_path: Path, named: str
+) -> None:
+    # import-convokit --jsonl wrote "speaker": "", which 'study analyze' then refused (TD101), and the import
+    # as incidents failed with "internal error: ValidationError" (a party needs a name).
+    rows = [{"id": "a", "conversation_id": "a", "speaker": named, "timestamp": 1, "text": "ok", "meta": {}}]
+    folder = _corpus(tmp_path / "c", rows)
+    convokit_io.convert_convokit(folder, tmp_path / "out.jsonl")
+    [t] = parse((tmp_path / "out.jsonl").read_text(encoding="utf-8"), fmt="jsonl", file="out")
+    assert [x.speaker for x in t.turns] == ["unknown"]
+    [incident] = convokit_io.import_convokit(app, folder)
+    assert [p.name for p in get_incident(app, incident).parties.values()] == ["unknown"]
+
+
 def test_a_lone_surrogate_escape_in_an_utterance_is_an_error_on_its_line(tmp_path: Path) -> None:
     folder = tmp_path / "c"
     folder.mkdir()

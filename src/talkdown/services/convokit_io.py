@@ -338,7 +338,8 @@ def read_corpus(folder: Path) -> list[Transcript]:
     grouped: dict[str, list[tuple[TranscriptTurn, object, object]]] = {}
     for row in _utterances(folder):
         named = row.get("speaker", row.get("user"))
-        speaker = "unknown" if named is None else str(named)  # a null speaker is unknown, not "None"
+        # a null speaker is unknown, not "None"; so is an empty one, which the JSONL reader and a party both refuse
+        speaker = "unknown" if named is None or not str(named).strip() else str(named)
         conv = str(row.get("conversation_id", row.get("root")) or row["id"])
         meta = _meta({"meta": row.get("meta") or {}})
         side = meta.get("side") if meta.get("side") in _SIDES else speakers.get(speaker, {}).get("side")
