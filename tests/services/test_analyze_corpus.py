@@ -502,3 +502,22 @@ def test_an_out_named_for_the_other_format_is_refused_before_anything_runs(
 def test_an_out_without_a_format_suffix_is_written_as_given(corpus: Path, tmp_path: Path) -> None:
     run = analyze_corpus([str(corpus)], out=tmp_path / "r", csv=True, workers=1, fast=True)
     assert run.out.read_text(encoding="utf-8").startswith('"file"')
+
+
+@pytest.mark.parametrize("name", ["results.csv", "results.parquet"])
+def test_a_studys_own_files_inside_the_input_folder_are_not_read_back_as_inputs_on_resume(
+    corpus: Path, name: str
+) -> None:
+    # The documented way on: fix the skipped file, run the same command with --resume. With --out in the input
+    # folder the first run's parts folder (its done.txt) and, with --csv, its results.csv were new inputs:
+    # TD323, "the input files differ", and the study could not be finished.
+    bad = _bad(corpus)
+    out, csv = corpus / name, name.endswith(".csv")
+    first = analyze_corpus([str(corpus)], out=out, csv=csv, workers=1, fast=True)
+    assert [Path(f.file).name for f in first.failures] == ["broken.jsonl"] and out.is_file()
+    bad.unlink()
+    _jsonl(bad)
+    again = analyze_corpus([str(corpus)], out=out, csv=csv, workers=1, fast=True, resume=True)
+    assert again.failures == () and again.files == first.files == 3
+    rows = pd.read_csv(out) if csv else pd.read_parquet(out)
+    assert set(rows.file.map(lambda f: Path(f).name)) == {"broken.jsonl", "calls.jsonl", "night.txt"}

@@ -146,9 +146,20 @@ class _Inline(Executor):
         return fut
 
 
-def resolve_inputs(inputs: Sequence[str]) -> list[Path]:
-    """Files, folders (searched recursively for known extensions) and globs, sorted and without repeats."""
+def resolve_inputs(inputs: Sequence[str], *, outputs: Sequence[Path] = ()) -> list[Path]:
+    """Files, folders (searched recursively for known extensions) and globs, sorted and without repeats.
+
+    A folder or glob never yields one of ``outputs`` (the study's own two files) nor a file in a study's parts
+    folder (``results.parquet.parts/done.txt``): with ``--out calls/results.csv --csv`` the first run left both
+    in ``calls/``, and the documented "fix the file and run the same command with --resume" then found them as
+    new inputs and was refused (TD323, the input files differ); a new run read them as transcripts."""
     known = {ext for fmt in FORMATS.values() for ext in fmt.extensions}
+    own = {out.resolve() for out in outputs}
+
+    def ours(found: Path) -> bool:
+        parent = found.parent
+        return found.resolve() in own or (parent.name.endswith(".parts") and (parent / "manifest.json").is_file())
+
     found: list[Path] = []
     for item in inputs:
         path = Path(item)
@@ -158,6 +169,8 @@ def resolve_inputs(inputs: Sequence[str]) -> list[Path]:
             matches = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in known)
         else:
             matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
+        if not path.is_file():
+            matches = [m for m in matches if not ours(m)]
         if not matches:
             raise TalkdownError("TD121", pattern=item)
         found.extend(matches)
@@ -213,7 +226,7 @@ def analyze_corpus(
                 "TD105", value=encoding, what="encoding", problem="Python knows no such codec"
             ) from None
     _check_out_suffix(out, csv=csv)
-    files = resolve_inputs(inputs)
+    files = resolve_inputs(inputs, outputs=(out, conversations_path(out)))
     families = families_of(pipeline(fast=fast))
     named = tuple(sorted((speakers or {}).items()))
     parts = PartStore.open(
