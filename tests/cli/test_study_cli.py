@@ -242,6 +242,20 @@ def test_negotiator_and_subject_names_match_the_transcript_in_any_case(tmp_path:
     assert pd.read_parquet(out).side.tolist() == ["negotiator", "subject"]
 
 
+@pytest.mark.parametrize(("negotiator", "subject"), [("Sam", "Sam"), ("Sam", " SAM")])
+def test_a_name_given_both_sides_is_refused_not_silently_one_of_them(
+    tmp_path: Path, negotiator: str, subject: str
+) -> None:
+    # One side won without a word, so the study looked complete with one speaker's turns scored as the other's.
+    path = tmp_path / "call.txt"
+    path.write_text("Sam: Are you hurt?\nMark: Stay back.\n", encoding="utf-8")
+    out = tmp_path / "r.parquet"
+    args = ["study", "analyze", str(path), "--out", str(out), "-w", "1", "--fast", "--negotiator", negotiator]
+    result = RUNNER.invoke(app, [*args, "--subject", subject])
+    assert getattr(result.exception, "code", None) == "TD105" and "one side" in str(result.exception)
+    assert not out.exists() and not (tmp_path / "r.parquet.parts").exists()
+
+
 def test_cases_like_says_how_strongly_each_reason_matches_as_json_does() -> None:
     # "because: ... hostages held: 12 (query 3)" read as a match while --json gave that feature 0.5: every reason
     # now carries its similarity and "full" or "partial", the same numbers as --json.
