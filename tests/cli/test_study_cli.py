@@ -110,6 +110,20 @@ def test_cases_import_then_show_marks_the_agency_origin(tmp_path: Path) -> None:
     assert "county-2020" in [c["id"] for c in listed] and "waco-1993" in [c["id"] for c in listed]
 
 
+def test_cases_import_of_another_file_with_the_same_name_says_which_cases_it_removed(tmp_path: Path) -> None:
+    # Two regions' files, both cases.yaml: the second replaced the first with only "imported 1 case(s)" said,
+    # and the north's case was gone from the library without a word.
+    for region, case in (("north", "north-2019"), ("south", "south-2021")):
+        (tmp_path / region).mkdir()
+        (tmp_path / region / "cases.yaml").write_text(f"- {{id: {case}, name: X, type: prison}}\n", encoding="utf-8")
+    assert RUNNER.invoke(app, ["cases", "import", str(tmp_path / "north" / "cases.yaml")]).exit_code == 0
+    south = RUNNER.invoke(app, ["cases", "import", str(tmp_path / "south" / "cases.yaml")], env={"COLUMNS": "200"})
+    assert south.exit_code == 0, south.output
+    assert "replaced the earlier cases.yaml" in south.stdout and "north-2019" in south.stdout
+    again = RUNNER.invoke(app, ["cases", "import", str(tmp_path / "south" / "cases.yaml"), "--json"])
+    assert json.loads(again.stdout) == {"imported": ["south-2021"], "removed": []}
+
+
 def test_cases_search_finds_by_place() -> None:
     result = RUNNER.invoke(app, ["cases", "search", "Stockholm", "--json"])
     assert [c["id"] for c in json.loads(result.stdout)] == ["norrmalmstorg-1973"]

@@ -41,7 +41,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_an_agency_case_is_imported_and_then_listed_shown_searched_and_found_alike(app: App, tmp_path: Path) -> None:
-    assert cases.import_cases(app, _write(tmp_path, "ours.yaml", AGENCY)) == ["elm-street-2019"]
+    assert cases.import_cases(app, _write(tmp_path, "ours.yaml", AGENCY)).ids == ["elm-street-2019"]
     listed = cases.list_cases(app)
     assert [lc.case.id for lc in listed if lc.origin == "user"] == ["elm-street-2019"]
     assert len(listed) == 42

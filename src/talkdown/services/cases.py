@@ -176,12 +176,22 @@ def like_cases(app: App, *, incident: str | None = None, description: str | None
     return LikeResult(situation=situation, neighbours=neighbours, origins={lc.case.id: lc.origin for lc in library})
 
 
-def import_cases(app: App, path: Path) -> list[str]:
-    """Validate a YAML file of cases and add it to the agency library; returns the ids imported.
+@dataclass(frozen=True)
+class ImportedCases:
+    """The ids a file brought in, and the ids the library file it replaced held that it no longer does."""
+
+    ids: list[str]
+    removed: list[str]
+
+
+def import_cases(app: App, path: Path) -> ImportedCases:
+    """Validate a YAML file of cases and add it to the agency library.
 
     All or nothing: one bad case refuses the file. Re-importing a file of the same name replaces the
     cases it brought before (how an agency corrects its own entry); a shipped id is refused (TD320) and
-    an id another user file already holds is refused (TD321).
+    an id another user file already holds is refused (TD321). The ids the replaced file held and the new one
+    does not are returned as ``removed``: two regions' files both called ``cases.yaml`` replaced each other
+    with only "imported 2 case(s)" said, and the first region's cases were gone from ``cases like``.
     """
     try:
         raw = path.read_bytes()
@@ -203,11 +213,13 @@ def import_cases(app: App, path: Path) -> list[str]:
             raise TalkdownError("TD320", case_id=case.id)
         if case.id in others:
             raise TalkdownError("TD321", case_id=case.id, file=others[case.id])
+    before = [lc.case.id for lc in load_library(app) if lc.origin == "user" and Path(lc.file) == target]
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".yaml.tmp")
     tmp.write_bytes(raw)
     tmp.replace(target)  # atomic: a reader sees the old file or the new one, never half of it
-    return [c.id for c in cases]
+    ids = [c.id for c in cases]
+    return ImportedCases(ids=ids, removed=[i for i in before if i not in ids])
 
 
 def _safe_stem(path: Path) -> str:
