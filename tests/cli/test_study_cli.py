@@ -77,6 +77,17 @@ def test_report_on_a_file_that_is_not_results_is_a_coded_error(tmp_path: Path) -
     assert getattr(result.exception, "code", None) == "TD123"
 
 
+@pytest.mark.parametrize(("given", "why"), [("calls.jsonl", "No such file"), ("in/night.txt", "No such file"),
+                                            ("in", "Is a directory")])  # fmt: skip
+def test_export_convokit_of_a_file_that_cannot_be_read_is_td107_not_no_such_incident(
+    tmp_path: Path, given: str, why: str
+) -> None:
+    # A mistyped file name was looked up as an incident: "TD201 No incident 'calls.jsonl'".
+    (tmp_path / "in").mkdir()
+    result = RUNNER.invoke(app, ["study", "export-convokit", str(tmp_path / given), str(tmp_path / "ck")])
+    assert getattr(result.exception, "code", None) == "TD107" and why in str(result.exception)
+
+
 def test_export_convokit_from_a_file_prints_counts(tmp_path: Path) -> None:
     path = tmp_path / "ok.jsonl"
     path.write_text(_conversation("a") + "\n" + _conversation("b") + "\n", encoding="utf-8")

@@ -162,7 +162,7 @@ def export_convokit(
 ) -> None:
     """Write a ConvoKit corpus folder (load it with convokit.Corpus(filename=OUT_DIR))."""
     path = Path(source)
-    if path.is_file():
+    if convokit_io.names_a_file(source):  # a missing or unreadable file is TD107, not "no such incident"
         summary = convokit_io.export_convokit(out_dir, file=path)
     else:
         summary = convokit_io.export_convokit(out_dir, incident=source, app=STATE.app())

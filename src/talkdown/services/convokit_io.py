@@ -23,6 +23,7 @@ That field is output only: reading a corpus back ignores it, as analysis is deri
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,11 +39,11 @@ from talkdown.domain.state import IncidentState
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
 from talkdown.services._transcript_events import plan_incident, side_of
-from talkdown.services.formats import Transcript, TranscriptTurn, decode, detect_format, parse, render
+from talkdown.services.formats import FORMATS, Transcript, TranscriptTurn, decode, detect_format, parse, render
 from talkdown.services.formats.model import parse_stamp
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.live import annotations_of
-from talkdown.services.streams import cannot_write
+from talkdown.services.streams import cannot_write, plain_suffix
 from talkdown.services.wiring import App
 
 FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json")
@@ -80,6 +81,16 @@ def export_convokit(
     else:
         raise TalkdownError("TD105", value="", what="source", problem="give a transcript file or an incident")
     return write_corpus(transcripts, out_dir, name=name)
+
+
+def names_a_file(source: str) -> bool:
+    """Whether ``export-convokit``'s first argument means a file rather than an incident: one that exists (a
+    folder too), or one written as a path (a separator, a transcript extension). A mistyped file name was
+    looked up as an incident id: "TD201 No incident 'calls.jsonl'" sent the user to 'incident list'; as a file
+    it is TD107 "cannot read it (No such file or directory)"."""
+    path = Path(source)
+    known = {ext for fmt in FORMATS.values() for ext in fmt.extensions}
+    return path.exists() or "/" in source or os.sep in source or plain_suffix(path) in known
 
 
 def _read(path: Path) -> bytes:
