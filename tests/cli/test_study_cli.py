@@ -77,6 +77,17 @@ def test_report_on_a_file_that_is_not_results_is_a_coded_error(tmp_path: Path) -
     assert getattr(result.exception, "code", None) == "TD123"
 
 
+@pytest.mark.parametrize(("given", "why"), [("calls.jsonl", "No such file"), ("in/night.txt", "No such file"),
+                                            ("in", "Is a directory")])  # fmt: skip
+def test_export_convokit_of_a_file_that_cannot_be_read_is_td107_not_no_such_incident(
+    tmp_path: Path, given: str, why: str
+) -> None:
+    # A mistyped file name was looked up as an incident: "TD201 No incident 'calls.jsonl'".
+    (tmp_path / "in").mkdir()
+    result = RUNNER.invoke(app, ["study", "export-convokit", str(tmp_path / given), str(tmp_path / "ck")])
+    assert getattr(result.exception, "code", None) == "TD107" and why in str(result.exception)
+
+
 def test_export_convokit_from_a_file_prints_counts(tmp_path: Path) -> None:
     path = tmp_path / "ok.jsonl"
     path.write_text(_conversation("a") + "\n" + _conversation("b") + "\n", encoding="utf-8")
@@ -108,6 +119,20 @@ def test_cases_import_then_show_marks_the_agency_origin(tmp_path: Path) -> None:
     assert shown["origin"] == "user" and shown["type"] == "barricade"
     listed = json.loads(RUNNER.invoke(app, ["cases", "list", "--type", "barricade", "--json"]).stdout)
     assert "county-2020" in [c["id"] for c in listed] and "waco-1993" in [c["id"] for c in listed]
+
+
+def test_cases_import_of_another_file_with_the_same_name_says_which_cases_it_removed(tmp_path: Path) -> None:
+    # Two regions' files, both cases.yaml: the second replaced the first with only "imported 1 case(s)" said,
+    # and the north's case was gone from the library without a word.
+    for region, case in (("north", "north-2019"), ("south", "south-2021")):
+        (tmp_path / region).mkdir()
+        (tmp_path / region / "cases.yaml").write_text(f"- {{id: {case}, name: X, type: prison}}\n", encoding="utf-8")
+    assert RUNNER.invoke(app, ["cases", "import", str(tmp_path / "north" / "cases.yaml")]).exit_code == 0
+    south = RUNNER.invoke(app, ["cases", "import", str(tmp_path / "south" / "cases.yaml")], env={"COLUMNS": "200"})
+    assert south.exit_code == 0, south.output
+    assert "replaced the earlier cases.yaml" in south.stdout and "north-2019" in south.stdout
+    again = RUNNER.invoke(app, ["cases", "import", str(tmp_path / "south" / "cases.yaml"), "--json"])
+    assert json.loads(again.stdout) == {"imported": ["south-2021"], "removed": []}
 
 
 def test_cases_search_finds_by_place() -> None:
@@ -240,6 +265,20 @@ def test_negotiator_and_subject_names_match_the_transcript_in_any_case(tmp_path:
     result = RUNNER.invoke(app, [*args, "--subject", "MARK"])
     assert result.exit_code == 0, result.output
     assert pd.read_parquet(out).side.tolist() == ["negotiator", "subject"]
+
+
+@pytest.mark.parametrize(("negotiator", "subject"), [("Sam", "Sam"), ("Sam", " SAM")])
+def test_a_name_given_both_sides_is_refused_not_silently_one_of_them(
+    tmp_path: Path, negotiator: str, subject: str
+) -> None:
+    # One side won without a word, so the study looked complete with one speaker's turns scored as the other's.
+    path = tmp_path / "call.txt"
+    path.write_text("Sam: Are you hurt?\nMark: Stay back.\n", encoding="utf-8")
+    out = tmp_path / "r.parquet"
+    args = ["study", "analyze", str(path), "--out", str(out), "-w", "1", "--fast", "--negotiator", negotiator]
+    result = RUNNER.invoke(app, [*args, "--subject", subject])
+    assert getattr(result.exception, "code", None) == "TD105" and "one side" in str(result.exception)
+    assert not out.exists() and not (tmp_path / "r.parquet.parts").exists()
 
 
 def test_cases_like_says_how_strongly_each_reason_matches_as_json_does() -> None:

@@ -159,3 +159,29 @@ def test_a_bad_case_file_names_the_line_at_fault(text: str, line: int, said: str
     with pytest.raises(TalkdownError) as err:
         parse_cases(text, file="mine.yaml")
     assert f"line {line}" in err.value.message and said in err.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # a second 'lessons:' block pasted from a draft: PyYAML kept only the last one, without a word
+        (
+            "- id: a\n  name: A\n  type: prison\n  lessons: [Keep the line open]\n  hostages: 3\n  lessons: [Other]\n",
+            "line 6, case 'a': key 'lessons' appears twice (first at line 4)",
+        ),
+        # nested, in the second case, flow style
+        (
+            "- {id: a, name: A, type: prison}\n- {id: b, name: B, type: prison, deaths: {hostages: 0, hostages: 2}}\n",
+            "line 2, case 'b': key 'hostages' appears twice (first at line 2)",
+        ),
+    ],
+)
+def test_a_key_repeated_in_a_case_is_refused_not_silently_overwritten(text: str, said: str) -> None:
+    with pytest.raises(TalkdownError) as err:
+        parse_cases(text, file="mine.yaml")
+    assert err.value.code == "TD602" and said in err.value.message
+
+
+def test_an_anchor_aliased_inside_itself_does_not_hang_the_repeated_key_check() -> None:
+    with pytest.raises(TalkdownError):  # a recursive list is no valid case, but it must be refused, not loop
+        parse_cases("- &a\n  id: a\n  name: A\n  type: prison\n  lessons: [*a]\n", file="mine.yaml")

@@ -457,6 +457,19 @@ def test_a_cp1252_jsonl_line_is_read_in_the_named_encoding_by_the_worker_process
     assert [(f.code, f"{path.resolve()} line 2:" in f.message) for f in plain.failures] == [("TD101", True)]
 
 
+def test_a_jsonl_line_that_is_not_utf8_names_the_likely_encoding_and_the_option(tmp_path: Path) -> None:
+    # A text file said "it looks like cp1252 ... or pass --encoding cp1252"; a JSONL line only "not valid UTF-8
+    # (byte 30)", so a researcher with a Windows export never learnt that --encoding reads it as it is.
+    lines = [json.dumps(conv, ensure_ascii=False).encode("utf-8") for conv in _conversations("\u201cJos\u00e9\u201d")]
+    lines[1] = lines[1].decode("utf-8").encode("cp1252")
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    run = analyze_corpus([str(path)], out=tmp_path / "r.parquet", workers=1, fast=True)
+    [failure] = run.failures
+    assert failure.code == "TD101" and f"{path.resolve()} line 2: not valid UTF-8" in failure.message
+    assert "it looks like cp1252" in failure.message and "pass --encoding cp1252" in failure.message
+
+
 def _conversations(name: str) -> list[dict[str, object]]:
     turns = [{"idx": 0, "speaker": NEG, "role": NEG, "text": f"Hello {name}.", "labels": {}},
              {"idx": 1, "speaker": SUB, "role": SUB, "text": "Bye.", "labels": {}}]  # fmt: skip
@@ -472,3 +485,39 @@ def test_failures_are_listed_in_input_order_whoever_found_them(tmp_path: Path) -
     (folder / "b.jsonl").write_bytes(gzip.compress(b"")[:5])  # a cut-off gzip stream
     run = analyze_corpus([str(folder)], out=tmp_path / "r.parquet", workers=1, chunk_size=2, fast=True)
     assert [(Path(f.file).name, f.code) for f in run.failures] == [("a.jsonl", "TD101"), ("b.jsonl", "TD101")]
+
+
+@pytest.mark.parametrize(("name", "csv"), [("r.csv", False), ("r.parquet", True), ("R.CSV", False)])
+def test_an_out_named_for_the_other_format_is_refused_before_anything_runs(
+    corpus: Path, tmp_path: Path, name: str, csv: bool
+) -> None:
+    # The format followed --csv alone: "--out r.csv" wrote Parquet bytes under a .csv name, and
+    # "--csv --out r.parquet" wrote CSV that 'study report' then called a corrupt Parquet file.
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus([str(corpus)], out=tmp_path / name, csv=csv, workers=1, fast=True)
+    assert err.value.code == "TD105" and "--csv" in err.value.message
+    assert [p.name for p in tmp_path.iterdir()] == ["in"]  # no output, no parts: the corrected command runs as new
+
+
+def test_an_out_without_a_format_suffix_is_written_as_given(corpus: Path, tmp_path: Path) -> None:
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r", csv=True, workers=1, fast=True)
+    assert run.out.read_text(encoding="utf-8").startswith('"file"')
+
+
+@pytest.mark.parametrize("name", ["results.csv", "results.parquet"])
+def test_a_studys_own_files_inside_the_input_folder_are_not_read_back_as_inputs_on_resume(
+    corpus: Path, name: str
+) -> None:
+    # The documented way on: fix the skipped file, run the same command with --resume. With --out in the input
+    # folder the first run's parts folder (its done.txt) and, with --csv, its results.csv were new inputs:
+    # TD323, "the input files differ", and the study could not be finished.
+    bad = _bad(corpus)
+    out, csv = corpus / name, name.endswith(".csv")
+    first = analyze_corpus([str(corpus)], out=out, csv=csv, workers=1, fast=True)
+    assert [Path(f.file).name for f in first.failures] == ["broken.jsonl"] and out.is_file()
+    bad.unlink()
+    _jsonl(bad)
+    again = analyze_corpus([str(corpus)], out=out, csv=csv, workers=1, fast=True, resume=True)
+    assert again.failures == () and again.files == first.files == 3
+    rows = pd.read_csv(out) if csv else pd.read_parquet(out)
+    assert set(rows.file.map(lambda f: Path(f).name)) == {"broken.jsonl", "calls.jsonl", "night.txt"}

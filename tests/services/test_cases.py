@@ -41,7 +41,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_an_agency_case_is_imported_and_then_listed_shown_searched_and_found_alike(app: App, tmp_path: Path) -> None:
-    assert cases.import_cases(app, _write(tmp_path, "ours.yaml", AGENCY)) == ["elm-street-2019"]
+    assert cases.import_cases(app, _write(tmp_path, "ours.yaml", AGENCY)).ids == ["elm-street-2019"]
     listed = cases.list_cases(app)
     assert [lc.case.id for lc in listed if lc.origin == "user"] == ["elm-street-2019"]
     assert len(listed) == 42
@@ -98,6 +98,19 @@ def test_a_hand_edited_broken_library_file_is_a_config_error(app: App) -> None:
     with pytest.raises(TalkdownError) as err:
         cases.list_cases(app)
     assert err.value.code == "TD620"
+    # the file once, one full stop: the parser's own "{file}: ..." inside TD620's "{file}: ..." said it twice
+    assert err.value.message.count("broken.yaml") == 1 and ".." not in err.value.message
+    assert "line 4, case 'x': unknown key 'colour'" in err.value.message
+
+
+def test_a_library_file_saved_in_latin1_since_is_named_once_without_nothing_was_imported(app: App) -> None:
+    folder = cases.user_cases_dir(app)
+    folder.mkdir(parents=True)
+    (folder / "ours.yaml").write_bytes(AGENCY.replace("Elm", "\u00c9lm").encode("latin-1"))
+    with pytest.raises(TalkdownError) as err:
+        cases.list_cases(app)
+    assert err.value.code == "TD620" and err.value.message.count("ours.yaml") == 1
+    assert "it looks like latin-1" in err.value.message and "Nothing was imported" not in err.value.message
 
 
 def test_an_unknown_case_is_not_found(app: App) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,6 +146,21 @@ def test_a_null_speaker_reads_as_unknown_not_as_the_word_none(tmp_path: Path) ->
     assert [x.speaker for x in t.turns] == ["unknown"]
 
 
+@pytest.mark.parametrize("named", ["", "  "])
+def test_an_empty_speaker_reads_as_unknown_so_the_jsonl_and_the_incident_take_it(
+    app: App, tmp_path: Path, named: str
+) -> None:
+    # import-convokit --jsonl wrote "speaker": "", which 'study analyze' then refused (TD101), and the import
+    # as incidents failed with "internal error: ValidationError" (a party needs a name).
+    rows = [{"id": "a", "conversation_id": "a", "speaker": named, "timestamp": 1, "text": "ok", "meta": {}}]
+    folder = _corpus(tmp_path / "c", rows)
+    convokit_io.convert_convokit(folder, tmp_path / "out.jsonl")
+    [t] = parse((tmp_path / "out.jsonl").read_text(encoding="utf-8"), fmt="jsonl", file="out")
+    assert [x.speaker for x in t.turns] == ["unknown"]
+    [incident] = convokit_io.import_convokit(app, folder)
+    assert [p.name for p in get_incident(app, incident).parties.values()] == ["unknown"]
+
+
 def test_a_lone_surrogate_escape_in_an_utterance_is_an_error_on_its_line(tmp_path: Path) -> None:
     folder = tmp_path / "c"
     folder.mkdir()
@@ -232,3 +248,55 @@ def test_two_conversations_sharing_an_id_export_as_two_and_read_back_apart(tmp_p
         ["Talk to me.", "I have a gun."],
         ["How are you?", "Fine.", "Nice day."],
     ]
+
+
+def test_a_turns_votes_feedback_end_time_and_other_keys_survive_export_and_import(tmp_path: Path) -> None:
+    # An AnnoMI 10-annotator turn (votes), an ESConv-style feedback, talkdown's end_time and a key the format
+    # does not know: the export dropped them all, so a corpus exported for an agreement study had no votes and
+    # read back to a file that differed from the original.
+    turns = [
+        {"idx": 0, "speaker": "therapist", "role": "negotiator", "text": "Hi, Mr. Stowe.", "time": "00:00:00",
+         "end_time": "00:00:02", "labels": {"annomi_therapist": ["other"]},
+         "votes": {"annomi_therapist": {"other": 9, "question": 1}}},
+        {"idx": 1, "speaker": "client", "role": "subject", "text": "Hello.", "labels": {}, "feedback": 4,
+         "coder_note": {"unsure": True}},
+    ]  # fmt: skip
+    line = {"id": "annomi-000066", "source": "annomi", "split": "dev", "meta": {"annotators": 10}, "turns": turns}
+    original = json.dumps(line, ensure_ascii=False) + "\n"
+    (tmp_path / "dev.jsonl").write_text(original, encoding="utf-8")
+    convokit_io.export_convokit(tmp_path / "c", file=tmp_path / "dev.jsonl")
+    metas: list[Any] = [row["meta"] for row in _lines(tmp_path / "c")]
+    assert metas[0]["votes"] == {"annomi_therapist": {"other": 9, "question": 1}}  # as ConvoKit users read it
+    assert metas[0]["end_time"] == "00:00:02" and metas[1]["feedback"] == 4
+    convokit_io.convert_convokit(tmp_path / "c", tmp_path / "back.jsonl")
+    assert (tmp_path / "back.jsonl").read_text(encoding="utf-8") == original
+
+
+def test_a_convokit_corpuss_own_utterance_meta_reaches_the_jsonl_turn(tmp_path: Path) -> None:
+    rows: list[dict[str, object]] = [
+        {"id": "u1", "conversation_id": "u1", "speaker": "dana", "reply-to": None, "timestamp": 1, "text": "Hi.",
+         "meta": {"score": 5, "top_level_comment": "u1", "feedback": "great", "text": "not the text"}},
+    ]  # fmt: skip
+    convokit_io.convert_convokit(_corpus(tmp_path / "c", rows), tmp_path / "out.jsonl")
+    [turn] = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))["turns"]
+    assert turn["score"] == 5 and turn["top_level_comment"] == "u1"  # kept, where they were dropped
+    assert turn["text"] == "Hi." and "feedback" not in turn  # the format's own keys, and its integer feedback
+    parse((tmp_path / "out.jsonl").read_text(encoding="utf-8"), fmt="jsonl", file="out")  # study analyze reads it
+
+
+def test_a_conversation_imported_as_an_incident_exports_with_its_source_meta_and_line_fields(
+    app: App, tmp_path: Path
+) -> None:
+    # corpus -> incident -> corpus came back with source "talkdown", split null, no meta and no votes: the
+    # exported conversation could no longer be joined to the data it came from.
+    convokit_io.export_convokit(tmp_path / "c", file=SAMPLE)  # talkdown-sample-1: meta, a feedback, stamps
+    first, _ = convokit_io.import_convokit(app, tmp_path / "c")
+    convokit_io.export_convokit(tmp_path / "again", incident=first, app=app)
+    [conversation] = json.loads((tmp_path / "again" / "conversations.json").read_text(encoding="utf-8")).values()
+    meta = conversation["meta"]
+    assert (meta["talkdown_id"], meta["source"], meta["split"]) == (first, "talkdown-sample", "dev")
+    assert meta["source_meta"]["external_id"] == "talkdown-sample-1"
+    assert meta["source_meta"]["imported_meta"] == {"scenario": "barricade, apartment"}
+    rows: list[Any] = _lines(tmp_path / "again")
+    assert [r["meta"].get("feedback") for r in rows] == [None, 4]
+    assert [r["timestamp"] for r in rows] == [4.0, 9.0] and "role" not in rows[0]["meta"]

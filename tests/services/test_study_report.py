@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from talkdown.errors import TalkdownError
 from talkdown.services.analyze_corpus import analyze_corpus
 from talkdown.services.study_report import collect
 
@@ -57,3 +58,15 @@ def test_two_conversations_sharing_an_id_get_a_bar_and_a_timeline_each(tmp_path:
     data = collect(tmp_path / "r.parquet")
     assert data.cue_rates == [("call-1 (in.jsonl #0)", 0.5, 1), ("call-1 (in.jsonl #1)", 0.0, 0)]
     assert [len(stages) for stages in data.timelines.values()] == [2, 3]
+
+
+@pytest.mark.parametrize("name", ["results.parquet", "."])
+def test_a_results_path_that_cannot_be_opened_is_td107_naming_why_not_a_bad_results_file(
+    tmp_path: Path, name: str
+) -> None:
+    # A mistyped name was TD123 "not a talkdown study results file ([Errno 2] Failed to open local file ...)
+    # Create one with 'talkdown study analyze'": advice to redo an hour's analysis for a typo.
+    with pytest.raises(TalkdownError) as err:
+        collect(tmp_path / name)
+    assert err.value.code == "TD107"
+    assert ("No such file or directory" if name != "." else "Is a directory") in err.value.message

@@ -264,8 +264,13 @@ def import_(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Add your agency's cases (validated; shipped ids cannot be replaced)."""
-    ids = svc.import_cases(STATE.app(), file)
+    done = svc.import_cases(STATE.app(), file)
     if json_out:
-        echo_json({"imported": ids})
+        echo_json({"imported": done.ids, "removed": done.removed})
         return
-    typer.echo(f"imported {len(ids)} case(s): {', '.join(ids)}")
+    typer.echo(f"imported {len(done.ids)} case(s): {', '.join(done.ids)}")
+    if done.removed:  # a file of the same name was replaced: say which of its cases are gone
+        typer.echo(
+            f"replaced the earlier {file.stem}.yaml: {len(done.removed)} of its case(s) are no longer in your library: "
+            f"{', '.join(done.removed)}"
+        )

@@ -75,6 +75,14 @@ class _RichProgress:
 
 
 def _speakers(negotiators: list[str], subjects: list[str]) -> dict[str, str]:
+    """Each named speaker's side. A name on both sides (as the transcript matches names: case and surrounding
+    spaces ignored) is TD105: one side silently won, so a pasted "--negotiator Sam --subject sam" scored the
+    subject's turns as listening skills, or the negotiator's not at all, and the study looked complete."""
+    sides = {n.strip().lower(): n for n in negotiators}
+    both = next((s for s in subjects if s.strip().lower() in sides), None)
+    if both is not None:
+        problem = f"'{sides[both.strip().lower()]}' is named with --negotiator too; a speaker has one side"
+        raise TalkdownError("TD105", value=both, what="--subject", problem=problem)
     return {**{n: "negotiator" for n in negotiators}, **{s: "subject" for s in subjects}}
 
 
@@ -154,7 +162,7 @@ def export_convokit(
 ) -> None:
     """Write a ConvoKit corpus folder (load it with convokit.Corpus(filename=OUT_DIR))."""
     path = Path(source)
-    if path.is_file():
+    if convokit_io.names_a_file(source):  # a missing or unreadable file is TD107, not "no such incident"
         summary = convokit_io.export_convokit(out_dir, file=path)
     else:
         summary = convokit_io.export_convokit(out_dir, incident=source, app=STATE.app())

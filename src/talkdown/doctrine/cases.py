@@ -194,6 +194,9 @@ def parse_cases(text: str, *, file: str) -> tuple[Case, ...]:
     cases: list[Case] = []
     for pos, (item, node) in enumerate(zip(data, root.value, strict=True), start=1):
         label = str(item.get("id", f"#{pos}")) if isinstance(item, dict) else f"#{pos}"
+        repeated = _repeated_key(node)
+        if repeated is not None:
+            raise TalkdownError("TD602", file=file, problem=f"line {repeated[0]}, case '{label}': {repeated[1]}")
         try:
             cases.append(Case.model_validate(item))
         except ValidationError as exc:
@@ -201,6 +204,32 @@ def parse_cases(text: str, *, file: str) -> tuple[Case, ...]:
             raise TalkdownError("TD602", file=file, problem=f"line {line}, case '{label}': {what}") from exc
     _check_unique(cases, [node.start_mark.line + 1 for node in root.value], file=file)
     return tuple(cases)
+
+
+def _repeated_key(root: yaml.Node) -> tuple[int, str] | None:
+    """The first place (in file order) where a mapping repeats a key, or None. YAML forbids it, but PyYAML keeps
+    the last value without a word: a case with two ``lessons:`` blocks (one pasted from a draft) lost the first
+    silently, and an agency's reviewed file said less in talkdown than on paper. The JSONL reader refuses a
+    repeated key for the same reason."""
+    found: list[tuple[int, str]] = []
+    stack, seen = [root], set()
+    while stack:  # a loop over each node once: an anchor may be aliased many times, or inside itself
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, int] = {}
+            for key, value in node.value:
+                line = key.start_mark.line + 1
+                if isinstance(key, yaml.ScalarNode) and key.value in first:
+                    found.append((line, f"key '{key.value}' appears twice (first at line {first[key.value]})"))
+                elif isinstance(key, yaml.ScalarNode):
+                    first[key.value] = line
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return min(found) if found else None
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:

@@ -114,12 +114,20 @@ def decoded(raw: bytes, *, file: str, encoding: str | None) -> str:
 
 def jsonl_line(raw: bytes, *, file: str, number: int, encoding: str | None) -> list[Transcript]:
     """The conversation on line ``number`` of a JSONL file, checked against the format; an error names the
-    file's line (the parser saw one line, so it would say line 1)."""
+    file's line (the parser saw one line, so it would say line 1). A line that is not UTF-8 keeps TD103's
+    likely encoding and its ``--encoding`` advice: "not valid UTF-8 (byte 107)" alone left a researcher with a
+    Windows export to re-save it by hand, never learning that the option reads it as it is."""
     try:
         return parse(decoded(raw, file=file, encoding=encoding), fmt="jsonl", file=file)
     except TalkdownError as exc:
-        if exc.code in ("TD101", "TD103"):
-            problem = exc.fields.get("problem") or f"not valid UTF-8 (byte {exc.fields.get('offset')})"
+        if exc.code == "TD101":
+            raise TalkdownError("TD101", file=file, line=number, problem=exc.fields["problem"]) from exc
+        if exc.code == "TD103":
+            fields = exc.fields
+            problem = (
+                f"not valid UTF-8 (byte {fields['offset']} of the line); it looks like {fields['guess']}: "
+                f"re-save the file as UTF-8{fields['hint']}"
+            )
             raise TalkdownError("TD101", file=file, line=number, problem=problem) from exc
         raise
 

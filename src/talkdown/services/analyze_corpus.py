@@ -146,9 +146,20 @@ class _Inline(Executor):
         return fut
 
 
-def resolve_inputs(inputs: Sequence[str]) -> list[Path]:
-    """Files, folders (searched recursively for known extensions) and globs, sorted and without repeats."""
+def resolve_inputs(inputs: Sequence[str], *, outputs: Sequence[Path] = ()) -> list[Path]:
+    """Files, folders (searched recursively for known extensions) and globs, sorted and without repeats.
+
+    A folder or glob never yields one of ``outputs`` (the study's own two files) nor a file in a study's parts
+    folder (``results.parquet.parts/done.txt``): with ``--out calls/results.csv --csv`` the first run left both
+    in ``calls/``, and the documented "fix the file and run the same command with --resume" then found them as
+    new inputs and was refused (TD323, the input files differ); a new run read them as transcripts."""
     known = {ext for fmt in FORMATS.values() for ext in fmt.extensions}
+    own = {out.resolve() for out in outputs}
+
+    def ours(found: Path) -> bool:
+        parent = found.parent
+        return found.resolve() in own or (parent.name.endswith(".parts") and (parent / "manifest.json").is_file())
+
     found: list[Path] = []
     for item in inputs:
         path = Path(item)
@@ -158,6 +169,8 @@ def resolve_inputs(inputs: Sequence[str]) -> list[Path]:
             matches = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in known)
         else:
             matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
+        if not path.is_file():
+            matches = [m for m in matches if not ours(m)]
         if not matches:
             raise TalkdownError("TD121", pattern=item)
         found.extend(matches)
@@ -170,6 +183,22 @@ def resolve_inputs(inputs: Sequence[str]) -> list[Path]:
 def conversations_path(out: Path) -> Path:
     """``results.parquet`` → ``results.conversations.parquet`` (same folder, same format)."""
     return out.with_name(f"{out.stem}.conversations{out.suffix}")
+
+
+def _check_out_suffix(out: Path, *, csv: bool) -> None:
+    """Refuse an ``--out`` whose name says the other format (TD105). The format follows ``--csv`` alone, so
+    ``--out results.csv`` without it wrote Parquet bytes a spreadsheet showed as garbage, and ``--csv --out
+    results.parquet`` wrote CSV that ``study report`` then called corrupt. Guessing the format from the name
+    instead would make ``--resume`` depend on two things that can disagree; a name without either suffix is
+    left as given."""
+    suffix = out.suffix.lower()
+    if suffix == ".csv" and not csv:
+        problem = "it names a CSV file but the results are Parquet: add --csv, or name it .parquet"
+    elif suffix == ".parquet" and csv:
+        problem = "it names a Parquet file but --csv writes CSV: name it .csv, or leave out --csv"
+    else:
+        return
+    raise TalkdownError("TD105", value=str(out), what="--out", problem=problem)
 
 
 def analyze_corpus(
@@ -196,7 +225,8 @@ def analyze_corpus(
             raise TalkdownError(
                 "TD105", value=encoding, what="encoding", problem="Python knows no such codec"
             ) from None
-    files = resolve_inputs(inputs)
+    _check_out_suffix(out, csv=csv)
+    files = resolve_inputs(inputs, outputs=(out, conversations_path(out)))
     families = families_of(pipeline(fast=fast))
     named = tuple(sorted((speakers or {}).items()))
     parts = PartStore.open(

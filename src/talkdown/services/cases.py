@@ -58,14 +58,25 @@ def load_library(app: App) -> list[LibraryCase]:
         try:
             cases = parse_cases(decode(path.read_bytes(), file=str(path)), file=str(path))
         except (TalkdownError, OSError) as exc:
-            problem = exc.message if isinstance(exc, TalkdownError) else str(exc)
-            raise TalkdownError("TD620", file=str(path), problem=problem) from exc
+            raise TalkdownError("TD620", file=str(path), problem=_broken(exc)) from exc
         for case in cases:
             if case.id in shipped or case.id in seen:  # written by hand around `cases import`
                 raise TalkdownError("TD620", file=str(path), problem=f"case id '{case.id}' is already taken")
             seen[case.id] = path.name
             out.append(LibraryCase(case, "user", str(path)))
     return out
+
+
+def _broken(exc: TalkdownError | OSError) -> str:
+    """What is wrong with a library file, for TD620, which names the file itself: the parser's problem without its
+    own ``{file}:`` prefix and full stop, which printed the path twice and ended in '..'; a file that is not UTF-8
+    says so without TD103's "Nothing was imported" (the file was imported long ago)."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    if exc.code == "TD103":
+        return f"not valid UTF-8 (byte {exc.fields['offset']}); it looks like {exc.fields['guess']}"
+    problem = exc.fields.get("problem")
+    return str(problem) if problem is not None else exc.message.rstrip(".")
 
 
 def list_cases(
@@ -165,12 +176,22 @@ def like_cases(app: App, *, incident: str | None = None, description: str | None
     return LikeResult(situation=situation, neighbours=neighbours, origins={lc.case.id: lc.origin for lc in library})
 
 
-def import_cases(app: App, path: Path) -> list[str]:
-    """Validate a YAML file of cases and add it to the agency library; returns the ids imported.
+@dataclass(frozen=True)
+class ImportedCases:
+    """The ids a file brought in, and the ids the library file it replaced held that it no longer does."""
+
+    ids: list[str]
+    removed: list[str]
+
+
+def import_cases(app: App, path: Path) -> ImportedCases:
+    """Validate a YAML file of cases and add it to the agency library.
 
     All or nothing: one bad case refuses the file. Re-importing a file of the same name replaces the
     cases it brought before (how an agency corrects its own entry); a shipped id is refused (TD320) and
-    an id another user file already holds is refused (TD321).
+    an id another user file already holds is refused (TD321). The ids the replaced file held and the new one
+    does not are returned as ``removed``: two regions' files both called ``cases.yaml`` replaced each other
+    with only "imported 2 case(s)" said, and the first region's cases were gone from ``cases like``.
     """
     try:
         raw = path.read_bytes()
@@ -192,11 +213,13 @@ def import_cases(app: App, path: Path) -> list[str]:
             raise TalkdownError("TD320", case_id=case.id)
         if case.id in others:
             raise TalkdownError("TD321", case_id=case.id, file=others[case.id])
+    before = [lc.case.id for lc in load_library(app) if lc.origin == "user" and Path(lc.file) == target]
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".yaml.tmp")
     tmp.write_bytes(raw)
     tmp.replace(target)  # atomic: a reader sees the old file or the new one, never half of it
-    return [c.id for c in cases]
+    ids = [c.id for c in cases]
+    return ImportedCases(ids=ids, removed=[i for i in before if i not in ids])
 
 
 def _safe_stem(path: Path) -> str:

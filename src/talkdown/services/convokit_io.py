@@ -23,6 +23,7 @@ That field is output only: reading a corpus back ignores it, as analysis is deri
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,15 +39,19 @@ from talkdown.domain.state import IncidentState
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
 from talkdown.services._transcript_events import plan_incident, side_of
-from talkdown.services.formats import Transcript, TranscriptTurn, decode, detect_format, parse, render
+from talkdown.services.formats import FORMATS, Transcript, TranscriptTurn, decode, detect_format, parse, render
 from talkdown.services.formats.model import parse_stamp
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.live import annotations_of
-from talkdown.services.streams import cannot_write
+from talkdown.services.streams import cannot_write, plain_suffix
 from talkdown.services.wiring import App
 
 FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json")
 _SIDES = frozenset({"negotiator", "subject", "party"})
+_OWN_META = frozenset({"side", "labels", "time", "end_time", "idx", "talkdown"})
+"""Utterance meta keys talkdown writes for itself; every other key is the turn's own (``TranscriptTurn.extra``)."""
+_TURN_KEYS = frozenset({"idx", "speaker", "role", "text", "time", "end_time", "labels"})
+"""The JSONL turn's own keys: a ConvoKit meta field of that name cannot become a turn key, so it is not read."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,16 @@ def export_convokit(
     return write_corpus(transcripts, out_dir, name=name)
 
 
+def names_a_file(source: str) -> bool:
+    """Whether ``export-convokit``'s first argument means a file rather than an incident: one that exists (a
+    folder too), or one written as a path (a separator, a transcript extension). A mistyped file name was
+    looked up as an incident id: "TD201 No incident 'calls.jsonl'" sent the user to 'incident list'; as a file
+    it is TD107 "cannot read it (No such file or directory)"."""
+    path = Path(source)
+    known = {ext for fmt in FORMATS.values() for ext in fmt.extensions}
+    return path.exists() or "/" in source or os.sep in source or plain_suffix(path) in known
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -87,28 +102,50 @@ def _read(path: Path) -> bytes:
 
 def _transcript_of(state: IncidentState, analysed: Mapping[int, Sequence[Annotation]]) -> Transcript:
     """An incident's utterances (retractions left out) with each speaker's side from its party role, and the
-    labels talkdown stored for each (``extra["talkdown"]``, family -> {label: score})."""
+    labels talkdown stored for each (``extra["talkdown"]``, family -> {label: score}).
+
+    An incident imported from a file or a corpus keeps what it was imported with: its source and split, the
+    conversation's own meta (``imported_meta``) and id (``external_id``), and each line's fields beyond the
+    text (``votes``, ``feedback``, ``end_time``, the file's ``party`` side for a speaker with no role). All of
+    it was dropped, so a corpus imported as incidents and exported again came back with ``source: talkdown``
+    and no meta, which a researcher could not join to the original data any more."""
     turns = []
     for utt in state.utterances:
         if utt.retracted:
             continue
         party = state.parties.get(utt.speaker)
         role = party.role if party else Role.UNKNOWN
-        side = side_of(role)
+        extra: dict[str, Any] = dict(utt.extra)
+        file_side, end_time = extra.pop("role", None), extra.pop("end_time", None)
+        side = side_of(role) or (file_side if file_side in _SIDES else None)  # the team's role first: it is current
+        if utt.seq in analysed:
+            extra["talkdown"] = _by_family(analysed[utt.seq])
         turns.append(
             TranscriptTurn(
                 speaker=party.name if party else utt.speaker,
                 text=utt.text,
                 time=utt.source_time or utt.when.isoformat(),
+                end_time=end_time if isinstance(end_time, str) else None,
                 role=side,
                 labels=utt.labels,
-                extra={"talkdown": _by_family(analysed[utt.seq])} if utt.seq in analysed else {},
+                extra=extra,
             )
         )
     meta: dict[str, Any] = {"incident_type": state.incident_type.value, "title": state.title}
     if state.outcome:
         meta["outcome"] = state.outcome
-    return Transcript(turns=tuple(turns), external_id=state.incident_id, source="talkdown", split=None, meta=meta)
+    if state.external_id:
+        meta["external_id"] = state.external_id
+    imported, split = state.source_meta.get("meta"), state.source_meta.get("split")
+    if isinstance(imported, dict) and imported:
+        meta["imported_meta"] = imported
+    return Transcript(
+        turns=tuple(turns),
+        external_id=state.incident_id,
+        source=state.source or "talkdown",
+        split=split if isinstance(split, str) else None,
+        meta=meta,
+    )
 
 
 def _by_family(found: Sequence[Annotation]) -> dict[str, JsonValue]:
@@ -146,6 +183,33 @@ def _timestamps(turns: Sequence[TranscriptTurn]) -> list[float]:
     for stamp in stamps:
         out.append(stamp if stamp is not None else (out[-1] if out else 0.0))
     return out
+
+
+def _utterance_meta(turn: TranscriptTurn, idx: int) -> dict[str, Any]:
+    """An utterance's ``meta``: talkdown's own fields, then whatever else the file gave the turn (``end_time``,
+    AnnoMI's annotator ``votes``, ESConv ``feedback``, a file's other turn keys) under its own name, as ConvoKit
+    keeps utterance-level fields. These were dropped, so the 10-annotator votes a researcher exports for an
+    agreement study were missing from the corpus and from what it reads back to. A turn key that has one of
+    talkdown's names (``side``, ``labels``, ...) cannot be kept there: talkdown's field wins."""
+    meta: dict[str, Any] = {"side": turn.role, "labels": turn.labels, "time": turn.time, "idx": idx}
+    if turn.end_time is not None:
+        meta["end_time"] = turn.end_time
+    if "talkdown" in turn.extra:
+        meta["talkdown"] = turn.extra["talkdown"]
+    meta.update({key: value for key, value in turn.extra.items() if key not in _OWN_META})
+    return meta
+
+
+def _turn_extra(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The utterance meta that is the turn's own (not talkdown's fields), for ``TranscriptTurn.extra``: what
+    ``_utterance_meta`` wrote from a file, or a ConvoKit corpus's own utterance fields, which an import
+    carries to the JSONL turn rather than dropping them. A ``feedback`` that is not an integer is left out, as
+    the JSONL format holds only ESConv's 1-5 there and ``study analyze`` would refuse the converted file."""
+    return {
+        key: value
+        for key, value in meta.items()
+        if key not in _OWN_META and key not in _TURN_KEYS and (key != "feedback" or type(value) is int)
+    }
 
 
 def _type_index(objects: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
@@ -191,9 +255,7 @@ def _write_corpus(transcripts: Sequence[Transcript], out_dir: Path, *, name: str
             stamps = _timestamps(t.turns)
             for idx, turn in enumerate(t.turns):
                 uid = f"{key}-{idx:04d}"
-                meta: dict[str, Any] = {"side": turn.role, "labels": turn.labels, "time": turn.time, "idx": idx}
-                if "talkdown" in turn.extra:
-                    meta["talkdown"] = turn.extra["talkdown"]
+                meta = _utterance_meta(turn, idx)
                 row: dict[str, Any] = {
                     "id": uid,
                     "conversation_id": first,
@@ -287,20 +349,23 @@ def read_corpus(folder: Path) -> list[Transcript]:
     grouped: dict[str, list[tuple[TranscriptTurn, object, object]]] = {}
     for row in _utterances(folder):
         named = row.get("speaker", row.get("user"))
-        speaker = "unknown" if named is None else str(named)  # a null speaker is unknown, not "None"
+        # a null speaker is unknown, not "None"; so is an empty one, which the JSONL reader and a party both refuse
+        speaker = "unknown" if named is None or not str(named).strip() else str(named)
         conv = str(row.get("conversation_id", row.get("root")) or row["id"])
         meta = _meta({"meta": row.get("meta") or {}})
         side = meta.get("side") if meta.get("side") in _SIDES else speakers.get(speaker, {}).get("side")
         labels: dict[str, Any] = meta["labels"] if isinstance(meta.get("labels"), dict) else {}
         clean = {str(k): [str(x) for x in v] for k, v in labels.items() if isinstance(v, list)}
-        time = meta.get("time")
+        time, end_time = meta.get("time"), meta.get("end_time")
         text = row.get("text")
         turn = TranscriptTurn(
             speaker=speaker,
             text=text if isinstance(text, str) else "",
             time=time if isinstance(time, str) else None,
+            end_time=end_time if isinstance(end_time, str) else None,
             role=side if side in _SIDES else None,
             labels=clean,
+            extra=_turn_extra(meta),
         )
         grouped.setdefault(conv, []).append((turn, meta.get("idx"), row.get("timestamp")))
     if not grouped:

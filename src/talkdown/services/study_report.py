@@ -66,7 +66,16 @@ def _names(ids: dict[_Key, str]) -> dict[_Key, str]:
 
 
 def collect(results: Path) -> ReportData:
-    """Read the per-utterance file row group by row group, and the per-conversation file beside it."""
+    """Read the per-utterance file row group by row group, and the per-conversation file beside it.
+
+    A path that cannot be opened (none there, a folder, no permission) is TD107 naming why, as for every other
+    input: it said "not a talkdown study results file ([Errno 2] Failed to open local file ...)", which sent the
+    user to re-run the analysis when the name was only mistyped."""
+    try:
+        with results.open("rb"):
+            pass
+    except OSError as exc:
+        raise TalkdownError("TD107", file=str(results), problem=exc.strerror or str(exc)) from exc
     try:
         pf = pq.ParquetFile(results)
     except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) for a non-Parquet file

@@ -96,6 +96,16 @@ def test_malformed_conversation_is_an_error_on_its_line(line: str, problem_word:
     assert problem_word in str(error.value.fields["problem"])
 
 
+def test_a_convokit_utterances_file_is_named_as_one_with_the_command_that_converts_it() -> None:
+    # A folder holding a ConvoKit corpus, given to 'study analyze', failed on utterances.jsonl with "Fix the
+    # line": the line is right, the file is another format, and the converter was never mentioned.
+    line = ('{"id": "u1", "conversation_id": "u1", "text": "Hi.", "speaker": "dana", "meta": {}, "reply-to": null,'
+            ' "timestamp": 0, "vectors": []}')  # fmt: skip
+    with pytest.raises(TalkdownError) as error:
+        jsonl.parse(line + "\n", file="utterances.jsonl")
+    assert "ConvoKit" in error.value.message and "study import-convokit FOLDER --jsonl FILE" in error.value.message
+
+
 def test_file_of_blank_lines_is_a_whole_file_error() -> None:
     with pytest.raises(TalkdownError) as error:
         jsonl.parse("\n\n", file="t.jsonl")

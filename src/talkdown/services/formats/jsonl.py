@@ -26,6 +26,9 @@ FORMAT = "jsonl"
 _CONVERSATION_KEYS = ("id", "source", "split", "meta", "turns")
 _TURN_CORE = ("idx", "speaker", "role", "text", "time", "end_time", "labels")
 _TURN_TAIL = ("votes", "feedback")
+_CONVOKIT_UTTERANCE = frozenset({"id", "conversation_id", "speaker", "text"})
+"""Keys every line of a ConvoKit ``utterances.jsonl`` has: a folder of corpora given to ``study analyze`` or a
+corpus file given to ``import`` met "Fix the line", when the line is right and the file is another format."""
 
 
 class _Invalid(Exception):
@@ -71,7 +74,13 @@ def _conversation(raw: object) -> Transcript:
     if not isinstance(raw, dict):
         raise _Invalid("a line must hold one JSON object")
     if tuple(sorted(raw)) != tuple(sorted(_CONVERSATION_KEYS)):
-        raise _Invalid(f"a conversation has exactly the keys {', '.join(_CONVERSATION_KEYS)}; found {', '.join(raw)}")
+        found = f"a conversation has exactly the keys {', '.join(_CONVERSATION_KEYS)}; found {', '.join(raw)}"
+        if raw.keys() >= _CONVOKIT_UTTERANCE:
+            found += (
+                " (a ConvoKit utterance: this is a corpus's utterances.jsonl; convert its folder with "
+                "'talkdown study import-convokit FOLDER --jsonl FILE')"
+            )
+        raise _Invalid(found)
     ident, source, split, meta, turns = (raw[key] for key in _CONVERSATION_KEYS)
     if not isinstance(ident, str) or not ident:
         raise _Invalid("'id' must be a non-empty string")
