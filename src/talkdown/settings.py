@@ -19,6 +19,23 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from talkdown.domain.display_time import zone_named
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a bind address or a Host header's name) is this computer alone: ``localhost`` or any
+    loopback address, 127.0.0.0/8 and ::1.
+
+    Why the whole range: Debian resolves the laptop's own hostname to 127.0.1.1, and ``serve --host 127.0.1.1``
+    was taken for a LAN console: the DNS-rebinding guard off, a clear-text warning, the demo refused. An
+    address literal is safe to answer as local: a rebinding page's Host is its own name, never an address.
+    """
+    name = host.strip().lower().rstrip(".")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 def _default_actor() -> str:
     try:
         return f"user:{getpass.getuser()}"

@@ -357,13 +357,13 @@ def test_stopping_the_console_with_a_board_open_ends_within_seconds(tmp_path: Pa
 
 
 @contextmanager
-def _console(env: dict[str, str]) -> Iterator[str]:
+def _console(env: dict[str, str], host: str = "127.0.0.1") -> Iterator[str]:
     """A real ``talkdown serve`` on a free port, once it answers; yields its base URL and stops it after."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--host", host, "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
-        base = f"http://127.0.0.1:{port}"
+        base = f"http://{host}:{port}"
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -392,6 +392,20 @@ def test_serve_on_localhost_answers_only_requests_addressed_to_this_computer(tmp
             f"{base}/api/session", json={"username": "a", "password": "b"}, headers={"host": f"evil.example:{port}"}
         )
     assert ok == [200, 200]
+    assert (rebound.status_code, rebound.json()["code"]) == (400, "TD112")
+
+
+@pytest.mark.slow
+def test_serve_on_another_loopback_address_is_a_local_console_not_a_lan_one(tmp_path: Path) -> None:
+    # Debian resolves the laptop's own name to 127.0.1.1: served there, the console was taken for a LAN one, so the
+    # DNS-rebinding guard was off and any Host was answered (and the demo refused, with a clear-text warning).
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    with _console(env, host="127.0.1.1") as base:
+        port = int(base.rsplit(":", 1)[1])
+        own = httpx.get(f"{base}/login").status_code
+        rebound = httpx.get(f"{base}/login", headers={"host": f"evil.example:{port}"})
+    assert own == 200
     assert (rebound.status_code, rebound.json()["code"]) == (400, "TD112")
 
 

@@ -21,14 +21,13 @@ import typer
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts
+from talkdown.settings import is_loopback
 
 if TYPE_CHECKING:
     from talkdown.services.wiring import App
 
 DEMO_USER = "demo"
 DEMO_PASSWORD = "talkdown-demo"  # noqa: S105  # printed by `make run`; demo databases only, by design
-
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 ROLES_HELP = ", ".join(r.value for r in accounts.AccountRole) + "."
 PASSWORD_STDIN = typer.Option(False, "--password-stdin", help="Read the password from standard input.")
@@ -59,7 +58,7 @@ def serve(
     bind = "0.0.0.0" if lan else host  # noqa: S104  # only with the explicit --lan flag, warned below
     _check_free(bind, port)
     app = STATE.app()
-    if bind not in LOOPBACK:
+    if not is_loopback(bind):
         _refuse_the_demo_password(app, demo=demo or fresh_demo)
     # Configured after the checks, so a refusal is one error line (as for every other command), not preceded by
     # the database's migration log.
@@ -85,10 +84,10 @@ def serve(
         if not any(not disabled for _, _, disabled in accounts.list_users(app)):
             typer.echo(NO_ACCOUNT_HINT, err=True)
     proxies = list(app.settings.trusted_proxies)
-    if bind not in LOOPBACK and not tls:
+    if not is_loopback(bind) and not tls:
         typer.secho(clear_text_warning(proxies, port), fg="yellow", err=True)
     os.environ["TALKDOWN_WEB_TLS"] = "1" if tls else "0"  # read by talkdown.web.app:create_app_from_env
-    os.environ["TALKDOWN_WEB_LOCAL"] = "1" if bind in LOOPBACK else "0"  # answer loopback names only (TD112)
+    os.environ["TALKDOWN_WEB_LOCAL"] = "1" if is_loopback(bind) else "0"  # answer loopback names only (TD112)
     uvicorn.run(
         "talkdown.web.app:create_app_from_env",
         factory=True,

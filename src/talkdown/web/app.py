@@ -23,7 +23,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services import live
 from talkdown.services.analysis_worker import AnalysisWorker
 from talkdown.services.wiring import App, build_app
-from talkdown.settings import Settings
+from talkdown.settings import Settings, is_loopback
 from talkdown.web import problems
 from talkdown.web.config import WebConfig
 from talkdown.web.rendering import HERE, Fragments, build_templates
@@ -123,9 +123,6 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
-LOCAL_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
 def host_name(header: str) -> str:
     """The name in a Host header, without its port: ``[::1]:8000`` is ``::1``.
 
@@ -156,7 +153,7 @@ class LocalOnly:
             await self.app(scope, receive, send)
             return
         raw = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
-        if host_name(raw) not in LOCAL_NAMES:
+        if not is_loopback(host_name(raw)):
             request = Request(scope)
             coded = TalkdownError("TD112", host=raw[:100])
             await problems.coded_problem(request, request.app.state.templates, coded)(scope, receive, send)
