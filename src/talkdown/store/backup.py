@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from talkdown.errors import TalkdownError
+from talkdown.store.engine import is_corrupt
 
 _COUNT = "SELECT count(DISTINCT incident_id), count(*) FROM events"
 
@@ -45,16 +46,13 @@ def backup_sqlite(engine: Engine, destination: Path) -> BackupCopy:
     try:
         incidents, count = _copy(engine, partial)
         os.replace(partial, destination)
-        _fsync_folder(destination.parent)
+        _fsync(destination.parent)
     except OSError as exc:
         raise TalkdownError("TD110", file=str(destination), problem=exc.strerror or str(exc)) from exc
-    except _Damaged as exc:
+    except (_Damaged, sqlite3.Error) as exc:
+        if isinstance(exc, sqlite3.Error) and not is_corrupt(exc):
+            raise TalkdownError("TD110", file=str(destination), problem=str(exc)) from exc
         raise TalkdownError("TD503", url=engine.url.render_as_string(hide_password=True), problem=str(exc)) from exc
-    except sqlite3.Error as exc:
-        if _is_corrupt(exc):
-            url = engine.url.render_as_string(hide_password=True)
-            raise TalkdownError("TD503", url=url, problem=str(exc)) from exc
-        raise TalkdownError("TD110", file=str(destination), problem=str(exc)) from exc
     finally:
         partial.unlink(missing_ok=True)
     return BackupCopy(path=destination, incidents=incidents, events=count, size=destination.stat().st_size)
@@ -79,11 +77,7 @@ def _copy(engine: Engine, partial: Path) -> tuple[int, int]:
             target.close()
     finally:
         raw.close()
-    fd = os.open(partial, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync(partial)
     return int(incidents), int(count)
 
 
@@ -91,15 +85,10 @@ class _Damaged(Exception):
     """The copy, taken page for page, fails SQLite's integrity check: the source is damaged, not the destination."""
 
 
-def _is_corrupt(exc: sqlite3.Error) -> bool:
-    """SQLITE_CORRUPT (11, in the low byte of an extended code): reading the source hit a damaged page."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return isinstance(code, int) and code & 0xFF == 11  # SQLITE_CORRUPT
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable too (a power cut after it could otherwise leave no file under the name)."""
-    fd = os.open(folder, os.O_RDONLY)
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder after a rename into it (a power cut could otherwise leave no file under the
+    name), to disk."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

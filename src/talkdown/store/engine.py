@@ -98,8 +98,9 @@ class _Unreachable:
         self.url = url
 
     def __call__(self, ctx: ExceptionContext) -> None:
-        if not ctx.is_pre_ping and isinstance(ctx.sqlalchemy_exception, DBAPIError) and _is_corrupt(ctx):
-            raise TalkdownError("TD503", url=shown_url(self.url), problem=driver_problem(ctx.sqlalchemy_exception))
+        driver = ctx.sqlalchemy_exception
+        if not ctx.is_pre_ping and isinstance(driver, DBAPIError) and is_corrupt(ctx.original_exception):
+            raise TalkdownError("TD503", url=shown_url(self.url), problem=driver_problem(driver))
         if ctx.is_pre_ping or not isinstance(ctx.sqlalchemy_exception, OperationalError):
             return
         raise unreachable(ctx.sqlalchemy_exception, self.url)
@@ -109,13 +110,12 @@ _SQLITE_CORRUPT = 11  # the primary result code; extended codes (SQLITE_CORRUPT_
 _PG_CORRUPT = frozenset({"XX001", "XX002"})  # data_corrupted, index_corrupted
 
 
-def _is_corrupt(ctx: ExceptionContext) -> bool:
+def is_corrupt(orig: BaseException | None) -> bool:
     """Whether the driver reports a damaged database: SQLite's SQLITE_CORRUPT ("database disk image is malformed":
     a bad sector, a torn copy, bytes changed in the file) or PostgreSQL's data or index corruption.
 
     Why its own code (TD503) and not the internal error it was: the team must hear that the record itself is
     damaged, preserve the file and restore a backup, where "internal error" reads as a bug to report."""
-    orig = ctx.original_exception
     code = getattr(orig, "sqlite_errorcode", None)
     if isinstance(code, int) and code & 0xFF == _SQLITE_CORRUPT:
         return True
