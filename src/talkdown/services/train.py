@@ -291,9 +291,7 @@ def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> T
     if text.lstrip().startswith("/"):  # the terminal chat never says these; the console said and scored them
         problem = "a line starting with / is a command of the terminal chat (/inject, /state, /quit), never said to him"
         raise TalkdownError("TD105", value=text.strip()[:40], what="line", problem=problem)
-    if len(text) > MAX_LINE:
-        problem = f"it is {len(text):,} characters long; a line may have up to {MAX_LINE:,}"
-        raise TalkdownError("TD105", value=text[:40] + "...", what="line", problem=problem)
+    require_short(text, what="line", limit=MAX_LINE)
     incident_id = _session_id(app, ref)
     realizer: Realizer | None = HttpRealizer(llm_url) if llm_url else None
     result: list[TurnResult] = []
@@ -530,8 +528,7 @@ def may_read_debrief(session: IncidentState | SessionInfo, user: SignedIn) -> bo
 
 def debrief_body(app: App, ref: str, *, user: SignedIn) -> str:
     """The debrief as the console shows it: ``render_body``, the same body as ``--html`` (TD350, TD333)."""
-    state = app.recorder.current(_session_id(app, ref))
-    _session(state)
+    state = get_session(app, ref)
     if not may_read_debrief(state, user):
         if not is_run_by(state, user):
             raise TalkdownError("TD350", role=user.role.value, action="read another trainee's debrief")
