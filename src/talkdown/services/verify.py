@@ -36,7 +36,12 @@ class Head:
 
 
 def verify_incident(app: App, ref: str) -> Verification:
-    """Recompute the chain from the stored bytes and compare the head with the separate checkpoint.
+    """Recompute the chain from the stored bytes and compare the head with the separate checkpoint (TD501/TD502)."""
+    return _verified_log(app, ref)[0]
+
+
+def _verified_log(app: App, ref: str) -> tuple[Verification, list[Envelope]]:
+    """The verification and the events it read, for ``verify_incident`` and the events export.
 
     Raises TD501 naming the first broken seq, or TD502 when the checkpoint shows a deleted tail. The checkpoint
     is read before the rows: it is written after each commit, so read first it can only lag the rows, where read
@@ -75,7 +80,7 @@ def verify_incident(app: App, ref: str) -> Verification:
             raise TalkdownError(
                 "TD501", incident_id=incident_id, seq=checkpoint.seq, problem="differs from its recorded checkpoint"
             )
-    return result
+    return result, envelopes
 
 
 def _row_problem(row: StoredRow, env: Envelope) -> TalkdownError | None:
@@ -161,8 +166,7 @@ def export_event_log(app: App, ref: str) -> str:
     exported as it stood would import elsewhere and verify cleanly, the deletion laundered. The damaged
     database itself is the evidence to preserve (TD502 says so), not a copy that hides the damage.
     """
-    verify_incident(app, ref)
-    return render_event_log(app.store.load(resolve_incident_id(app, ref)))
+    return render_event_log(_verified_log(app, ref)[1])
 
 
 def read_event_log(text: str, *, file: str) -> list[Envelope]:
