@@ -43,7 +43,7 @@ from talkdown.analysis.runtime import Runtime, current
 from talkdown.errors import TalkdownError
 from talkdown.services._corpus_parts import Cut, PartStore, is_jsonl, jsonl_blocks, plan_jsonl, transcripts_of
 from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
-from talkdown.services.formats import FORMATS
+from talkdown.services.formats import EXTENSIONS
 from talkdown.services.streams import plain_suffix
 
 CHUNK_SIZE = 500
@@ -153,7 +153,6 @@ def resolve_inputs(inputs: Sequence[str], *, outputs: Sequence[Path] = ()) -> li
     folder (``results.parquet.parts/done.txt``): with ``--out calls/results.csv --csv`` the first run left both
     in ``calls/``, and the documented "fix the file and run the same command with --resume" then found them as
     new inputs and was refused (TD323, the input files differ); a new run read them as transcripts."""
-    known = {ext for fmt in FORMATS.values() for ext in fmt.extensions}
     own = {out.resolve() for out in outputs}
 
     def ours(found: Path) -> bool:
@@ -166,7 +165,7 @@ def resolve_inputs(inputs: Sequence[str], *, outputs: Sequence[Path] = ()) -> li
         if path.is_file():
             matches = [path]
         elif path.is_dir():
-            matches = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in known)
+            matches = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in EXTENSIONS)
         else:
             matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if Path(p).is_file())
         if not path.is_file():

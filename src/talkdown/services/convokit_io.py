@@ -39,7 +39,7 @@ from talkdown.domain.state import IncidentState
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
 from talkdown.services._transcript_events import plan_incident, side_of
-from talkdown.services.formats import FORMATS, Transcript, TranscriptTurn, decode, detect_format, parse, render
+from talkdown.services.formats import EXTENSIONS, Transcript, TranscriptTurn, decode, detect_format, parse, render
 from talkdown.services.formats.model import parse_stamp
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.live import annotations_of
@@ -89,8 +89,7 @@ def names_a_file(source: str) -> bool:
     looked up as an incident id: "TD201 No incident 'calls.jsonl'" sent the user to 'incident list'; as a file
     it is TD107 "cannot read it (No such file or directory)"."""
     path = Path(source)
-    known = {ext for fmt in FORMATS.values() for ext in fmt.extensions}
-    return path.exists() or "/" in source or os.sep in source or plain_suffix(path) in known
+    return path.exists() or "/" in source or os.sep in source or plain_suffix(path) in EXTENSIONS
 
 
 def _read(path: Path) -> bytes:

@@ -24,6 +24,7 @@ from .decoding import decode
 from .model import Transcript, TranscriptTurn, seconds
 
 __all__ = [
+    "EXTENSIONS",
     "FORMATS",
     "Format",
     "Parser",
@@ -60,6 +61,8 @@ FORMATS: dict[str, Format] = {
     "csv": Format("csv", (".csv", ".tsv"), csvfmt.parse, csvfmt.render),
     "jsonl": Format("jsonl", (".jsonl", ".ndjson"), jsonl.parse, jsonl.render),
 }
+EXTENSIONS = frozenset(ext for fmt in FORMATS.values() for ext in fmt.extensions)
+"""Every file extension a transcript format reads: what a folder scan takes, and what names a file, not an id."""
 
 _SRT_START = re.compile(r"[0-9]+\n[^\n]*-->")
 
