@@ -357,11 +357,13 @@ def test_stopping_the_console_with_a_board_open_ends_within_seconds(tmp_path: Pa
 
 
 @contextmanager
-def _console(env: dict[str, str], host: str = "127.0.0.1") -> Iterator[str]:
-    """A real ``talkdown serve`` on a free port, once it answers; yields its base URL and stops it after."""
+def _console(env: dict[str, str], host: str = "127.0.0.1", *, said: list[str] | None = None) -> Iterator[str]:
+    """A real ``talkdown serve`` on a free port, once it answers; yields its base URL and stops it after. With
+    ``said``, what it wrote on stderr is appended there once it has stopped."""
     port = _free_port()
+    stderr = subprocess.DEVNULL if said is None else subprocess.PIPE
     proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--host", host, "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+                            stdout=subprocess.DEVNULL, stderr=stderr, text=True)  # fmt: skip
     try:
         base = f"http://{host}:{port}"
         deadline = time.monotonic() + 60
@@ -376,7 +378,9 @@ def _console(env: dict[str, str], host: str = "127.0.0.1") -> Iterator[str]:
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        _, err = proc.communicate(timeout=60)
+        if said is not None:
+            said.append(err)
 
 
 @pytest.mark.slow
@@ -411,22 +415,10 @@ def test_serve_on_another_loopback_address_is_a_local_console_not_a_lan_one(tmp_
 
 def _serve_until_it_answers(env: dict[str, str]) -> str:
     """Start ``talkdown serve``, wait until it answers, stop it; returns what it said on stderr."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline and proc.poll() is None, "the console did not start"
-                time.sleep(0.2)
-    finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=60)
-    return err
+    said: list[str] = []
+    with _console(env, said=said):
+        pass
+    return said[0]
 
 
 @pytest.mark.slow
