@@ -300,3 +300,19 @@ def test_a_conversation_imported_as_an_incident_exports_with_its_source_meta_and
     rows: list[Any] = _lines(tmp_path / "again")
     assert [r["meta"].get("feedback") for r in rows] == [None, 4]
     assert [r["timestamp"] for r in rows] == [4.0, 9.0] and "role" not in rows[0]["meta"]
+
+
+def test_a_running_training_sessions_export_leaves_out_the_subjects_intent(app: App, tmp_path: Path) -> None:
+    # The subject's intent (logged with each reply) is what the trainee must find out by talking; the ConvoKit
+    # and transcript exports of his running session handed it over. Once it has ended, they carry it.
+    from talkdown.services import train, transcripts
+
+    started = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    train.take_turn(app, started.session_id, text="Hi, I'm Sam. What's going on tonight?")
+    convokit_io.export_convokit(tmp_path / "running", incident=started.session_id, app=app)
+    assert not [row for row in _lines(tmp_path / "running") if "intent" in row["meta"]]  # type: ignore[operator]
+    assert '"intent"' not in transcripts.export_transcript(app, started.session_id, fmt="jsonl")
+    train.end_session(app, started.session_id, reason="class over")
+    convokit_io.export_convokit(tmp_path / "ended", incident=started.session_id, app=app)
+    assert [row for row in _lines(tmp_path / "ended") if "intent" in row["meta"]]  # type: ignore[operator]
+    assert '"intent"' in transcripts.export_transcript(app, started.session_id, fmt="jsonl")

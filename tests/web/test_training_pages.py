@@ -258,3 +258,28 @@ def test_a_watching_page_polls_for_new_entries_and_the_trainees_own_page_does_no
 def test_a_wrong_session_link_is_a_missing_session_not_a_missing_incident(console: Console) -> None:
     response = console.client(R.OBSERVER).get("/training/ffffffffffff", headers={"accept": "application/json"})
     assert response.status_code == 404 and response.json()["code"] == "TD232", response.text
+
+
+def test_the_subjects_intent_is_read_by_the_instructor_and_by_the_trainee_only_once_the_session_has_ended(
+    console: Console,
+) -> None:
+    # Each reply is logged with the subject's intent (extra.intent: the hook, trigger or demand he answers to),
+    # his hidden state that the trainee is there to read. GET /api/incidents/{id} handed it to every role.
+    session_id = _start(console, R.NEGOTIATOR)
+    trainee = console.client(R.NEGOTIATOR)
+    trainee.post(f"/training/{session_id}/say", data={"text": "Hi, I'm Sam. What's going on tonight?"})
+    logged = incidents.get_incident(console.app, session_id).utterances[-1].extra
+    assert "intent" in logged  # the log keeps it
+
+    def intents(role: R) -> list[object]:
+        body = console.client(role).get(f"/api/incidents/{session_id}").json()
+        return [u["extra"]["intent"] for u in body["utterances"] if "intent" in u["extra"]]
+
+    assert intents(R.INSTRUCTOR) == [logged["intent"]]
+    for role in (R.NEGOTIATOR, R.TEAM_LEADER, R.OBSERVER, R.ADMIN):
+        assert intents(role) == [], role
+    assert trainee.post(f"/training/{session_id}/end", data={"reason": "done"}).status_code < 400
+    assert intents(R.NEGOTIATOR) == [logged["intent"]]  # his debrief is open to him now, and so is this
+    assert intents(R.INSTRUCTOR) == [logged["intent"]]
+    for role in (R.TEAM_LEADER, R.OBSERVER):  # another trainee's debrief is not theirs to read
+        assert intents(role) == [], role

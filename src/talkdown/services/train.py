@@ -38,6 +38,7 @@ from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
 from talkdown.domain.text import counted, require_short
 from talkdown.errors import TalkdownError
+from talkdown.services._subject_intent import INTENT, without_intent
 from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.incidents import list_incidents, resolve_incident_id
 from talkdown.services.recorder import SIMULATED
@@ -315,7 +316,7 @@ def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> T
                 speaker=SUBJECT,
                 text=reply.text,
                 channel=channel,
-                extra={"realizer": reply.realizer, "intent": reply.intent.key},
+                extra={"realizer": reply.realizer, INTENT: reply.intent.key},
             ),
         ]
         events += _effect_events(sc, reply.effects, reply_seq=trainee_seq + 1, now=app.clock.now())
@@ -446,6 +447,22 @@ def without_scenario(state: IncidentState) -> IncidentState:
     if "scenario_spec" not in state.source_meta:
         return state
     return replace(state, source_meta={k: v for k, v in state.source_meta.items() if k != "scenario_spec"})
+
+
+def as_read_by(state: IncidentState, user: SignedIn) -> IncidentState:
+    """The incident as ``user`` may read it through the API: what the trainee is meant to discover left out.
+
+    An instructor reads everything. Anyone else loses an instructor's own scenario (``without_scenario``), and
+    the subject's intent logged with each reply (``extra["intent"]``) unless he may read the session's debrief
+    (``may_read_debrief``: its trainee once it has ended). Why: while the session runs the intent names what
+    the subject is really after or reacting to, which the trainee must find out by talking to him.
+    """
+    if user.may(Permission.INSTRUCT):
+        return state
+    state = without_scenario(state)
+    if state.mode is IncidentMode.TRAINING and not may_read_debrief(state, user):
+        state = without_intent(state)
+    return state
 
 
 def get_debrief(app: App, ref: str, *, compare: bool = True) -> Debrief:

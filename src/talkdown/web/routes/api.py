@@ -15,7 +15,6 @@ from fastapi.responses import PlainTextResponse
 
 from talkdown.domain.state import IncidentState
 from talkdown.services import accounts, incidents, live, train, transcripts, verify
-from talkdown.services.accounts import Permission
 from talkdown.web.deps import AppDep, CurrentIncident, Exporter, Opener, Reader, client_of
 from talkdown.web.schemas import (
     AdviceOut,
@@ -53,11 +52,11 @@ def open_incident(app: AppDep, user: Opener, body: IncidentIn) -> Recorded:
 def show_incident(app: AppDep, user: Reader, incident_id: CurrentIncident) -> IncidentState:
     """The incident's current state: the fold of its log, corrections applied.
 
-    For a training session of an instructor's own scenario, only instructors get the scenario itself
-    (``source_meta.scenario_spec``); a trainee would read the subject's dynamics and injects in it.
+    For a training session, only instructors get an instructor's own scenario (``source_meta.scenario_spec``)
+    and, while it runs, the subject's intent logged with each reply (``extra.intent``): a trainee would read
+    the subject's dynamics and what he is really after in them (``train.as_read_by``).
     """
-    state = incidents.get_incident(app, incident_id)
-    return state if user.may(Permission.INSTRUCT) else train.without_scenario(state)
+    return train.as_read_by(incidents.get_incident(app, incident_id), user)
 
 
 @router.get("/incidents/{incident_id}/annotations", tags=["analysis"], responses={404: {}})

@@ -1,0 +1,39 @@
+"""The simulated subject's intent, logged with each of his replies, and the reads that must leave it out.
+
+A training session logs each reply with ``extra["intent"]``: what the engine chose to answer (``hook:daughter``,
+``trigger:police``, ``not_yet_demand``, ``mood``). That is the subject's hidden state in words, the thing the
+trainee is there to read from the replies; an instructor watches it (with the gauges), and the debrief shows
+the trace once the session has ended. ``train`` writes it, and every read that hands a running session to
+someone else (the API, the ConvoKit and transcript exports) drops it here, so the rule is written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from talkdown.domain.enums import IncidentMode
+from talkdown.domain.state import IncidentState
+
+INTENT = "intent"
+"""The key of ``UtteranceLogged.extra`` under which a training session logs the subject's intent."""
+
+
+def is_running_session(state: IncidentState) -> bool:
+    """A training session still being played: its trainee must not yet read the subject's intent."""
+    return state.mode is IncidentMode.TRAINING and state.is_open
+
+
+def without_intent(state: IncidentState) -> IncidentState:
+    """The state with every utterance's ``intent`` left out (the log itself keeps it: it is the record)."""
+    if not any(INTENT in utt.extra for utt in state.utterances):
+        return state
+    utterances = [
+        replace(utt, extra={k: v for k, v in utt.extra.items() if k != INTENT}) if INTENT in utt.extra else utt
+        for utt in state.utterances
+    ]
+    return replace(state, utterances=utterances)
+
+
+def unless_ended(state: IncidentState) -> IncidentState:
+    """The state as an export shows it: a running session's intent left out, an ended session's kept."""
+    return without_intent(state) if is_running_session(state) else state
