@@ -187,7 +187,31 @@ def test_wrong_password_and_unknown_user_give_the_same_error_and_are_audited(app
         codes.append(err.value.code)
     assert codes == ["TD150", "TD150"]
     failed = [(r.actor, r.outcome) for r in accounts.list_audit(app) if r.action == "login"]
-    assert failed == [("user:lee", "failed"), ("user:nobody", "failed")]
+    assert failed == [("user:lee", "failed"), (accounts.UNKNOWN_ACTOR, "failed")]
+
+
+def test_a_password_typed_as_the_user_name_is_never_written_and_still_pauses_like_a_name(app: App) -> None:
+    # A user who typed his password into the name box had it written to the audit log, as the actor of the
+    # failed sign-in, for every admin to read (and to the attempts table). Only a real account's name is written.
+    _add(app)
+    typed = "Lee-Pa55word!"
+    for _ in range(accounts.MAX_USER_FAILURES):
+        with pytest.raises(TalkdownError) as err:
+            accounts.sign_in(app, username=typed, password="", client="10.1.1.1")
+        assert err.value.code == "TD150"
+    with pytest.raises(TalkdownError) as paused:  # paused after five failures, as a real name is
+        accounts.sign_in(app, username=typed, password="", client="10.1.1.1")
+    assert paused.value.code == "TD450"
+    with pytest.raises(TalkdownError) as err:
+        accounts.sign_in(app, username="lee", password="wrong password!", client="10.1.1.1")
+    assert err.value.code == "TD150"  # a real name with no failures of its own is not paused by those
+    rows = [(r.actor, r.outcome) for r in accounts.list_audit(app) if r.action == "login"]
+    placeholder = "user:(no such account)"
+    assert rows == [(placeholder, "failed")] * 5 + [(placeholder, "throttled"), ("user:lee", "failed")]
+    with app.store.engine.connect() as conn:
+        for table in ("audit_log", "login_attempts"):
+            dump = " ".join(str(row) for row in conn.execute(text(f"SELECT * FROM {table}")))  # noqa: S608
+            assert typed.lower() not in dump.lower(), table
 
 
 def test_five_failures_pause_sign_in_even_with_the_right_password_until_the_pause_ends(

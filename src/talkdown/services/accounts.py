@@ -285,6 +285,24 @@ def _pause(app: App, *, username: str, client: str, now: datetime) -> int:
     return max(0, int(wait.total_seconds() + 0.999))
 
 
+UNKNOWN_ACTOR = "user:(no such account)"
+"""The audit log's actor for a sign-in under a name no account has (no user name can be written so)."""
+
+
+def _throttle_key(name: str, exists: bool) -> str:
+    """The name a sign-in attempt is counted under: the account's own, or for a name no account has, a short
+    digest of it (``?`` and 4 hex digits).
+
+    Why: people type their password into the name box, and that name was written as it came (the attempts
+    table, and the audit log's actor for everyone with the audit page to read). A digest this short (65,536
+    values) holds nothing of a password, yet keeps an unknown name paused after its failures just as a real
+    one is, so the pause does not tell which names have accounts. No account name starts with ``?``.
+    """
+    if exists:
+        return name
+    return "?" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:4]
+
+
 def sign_in(app: App, *, username: str, password: str, client: str) -> NewSession:
     """Check a password (throttled), open a session and audit the outcome.
 
@@ -294,22 +312,24 @@ def sign_in(app: App, *, username: str, password: str, client: str) -> NewSessio
     name = username.strip().lower()[:64]
     with _SIGN_IN:
         now = app.clock.now()
-        wait = _pause(app, username=name, client=client, now=now)
+        user = app.accounts.find_user(name)
+        key = _throttle_key(name, exists=user is not None)
+        actor = f"user:{name}" if user is not None else UNKNOWN_ACTOR  # never a password typed as the name
+        wait = _pause(app, username=key, client=client, now=now)
         if wait:
             last = app.accounts.last_audit_at(action="login", outcome="throttled", client=client)
             if last is None or now - last >= THROTTLE_AUDIT_EVERY:
                 detail = f"wait={wait}s; more paused attempts from this address within a minute are not written"
-                audit(app, actor=f"user:{name}", action="login", outcome="throttled", client=client, detail=detail)
+                audit(app, actor=actor, action="login", outcome="throttled", client=client, detail=detail)
             raise TalkdownError("TD450", seconds=wait)
-        user = app.accounts.find_user(name)
         ok = False
         try:
             ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
         except (VerificationError, InvalidHashError):
             ok = False
         if user is None or user.disabled or not ok:
-            app.accounts.add_attempt(username=name, client=client, at=now, ok=False)
-            audit(app, actor=f"user:{name}", action="login", outcome="failed", client=client)
+            app.accounts.add_attempt(username=key, client=client, at=now, ok=False)
+            audit(app, actor=actor, action="login", outcome="failed", client=client)
             raise TalkdownError("TD150", limit=MAX_USER_FAILURES)
         if _hasher.check_needs_rehash(user.password_hash):
             app.accounts.update_user(name, password_hash=_hasher.hash(password))
