@@ -119,6 +119,9 @@ def test_an_invalid_body_is_a_td105_problem_naming_the_field(console: Console) -
         (b'{"text": "he hung up",}', '\'{"text": "he hung up",}\' is not a valid JSON body: Expecting property name'),
         (b'["he hung up"]', "'[\"he hung up\"]' is not a valid request body: send one JSON object"),
         (b"", "'' is not a valid request body: send one JSON object"),
+        # Too deep for the JSON reader (RecursionError) or not UTF-8: FastAPI's bare 400 with "code": null.
+        (b"[" * 100_000 + b"]" * 100_000, "'' is not a valid JSON body: it is nested too deeply to read"),
+        (b'{"text": "\xff"}', "'' is not a valid JSON body: it is not UTF-8 text"),
     ],
 )
 def test_a_body_that_is_not_a_json_object_is_named_as_such(console: Console, body: bytes, says: str) -> None:

@@ -193,6 +193,31 @@ def _body_problem(error: Mapping[str, Any], body: Any) -> tuple[str, str, str] |
     return None
 
 
+UNPARSED_BODY = "There was an error parsing the body"
+"""FastAPI's bare 400 for a body its JSON reader raised on with anything but a JSONDecodeError."""
+
+
+def _unparsed_body(exc: StarletteHTTPException) -> TalkdownError | None:
+    """TD105 for a body FastAPI could not parse (400, ``code: null``), or None for any other HTTP error.
+
+    Why: a JSON body nested thousands of levels deep makes the JSON reader raise RecursionError (not a
+    JSONDecodeError), and bytes that are not UTF-8 raise UnicodeDecodeError; FastAPI answered both with a bare
+    400 and no talkdown code, where every other body that is not one JSON object gets TD105 (422).
+    """
+    if exc.status_code != 400 or exc.detail != UNPARSED_BODY:
+        return None
+    cause = exc.__cause__
+    if isinstance(cause, RecursionError):
+        reason = "it is nested too deeply to read"
+    elif isinstance(cause, UnicodeDecodeError):
+        reason = "it is not UTF-8 text"
+    else:
+        reason = "it could not be read"
+    return TalkdownError(
+        "TD105", value="", what="JSON body", problem=f"{reason}; send one JSON object (see /openapi.json)"
+    )
+
+
 def _too_long(text: str, what: str, ctx: Mapping[str, Any]) -> str:
     """How long the refused text is, the limit, and that nothing was saved: pydantic's "String should have at
     most 5000 characters" did not say by how much, nor that the words were not logged."""
@@ -241,6 +266,9 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
         assert isinstance(exc, StarletteHTTPException)  # noqa: S101  # registered for this type only
         if isinstance(exc, BodyTooLarge):
             return coded_problem(request, templates, exc.coded)
+        unparsed = _unparsed_body(exc)
+        if unparsed is not None:
+            return coded_problem(request, templates, unparsed)
         response = problem(request, templates, status=exc.status_code, title=str(exc.detail), detail="", code=None)
         for key, value in (exc.headers or {}).items():
             response.headers[key] = value
