@@ -117,8 +117,8 @@ CODES: dict[str, str] = {
     "TD601": "Database '{url}' cannot be opened: {problem}.",
     "TD602": "{file}: {problem}.",
     "TD603": "The database schema is at revision {have}, newer than this talkdown knows ({want}). Upgrade talkdown.",
-    "TD604": "Database '{url}' did not answer: {problem}. Nothing was saved; check that it is running and "
-    "writable, then retry.",
+    "TD604": "Database '{url}' did not answer: {problem}. If this command was saving anything, it was not saved; "
+    "check that the database is running and writable, then run the command again.",
     "TD605": "Cannot listen on {host}:{port}: {problem}. Stop what is using it, or choose another --port or --host.",
     "TD606": "Serving on the network, account '{username}' would sign in with the published demo password, as "
     "{role}. Give it a new password ('talkdown user password {username}') or disable it ('talkdown user disable "

@@ -91,8 +91,8 @@ def test_a_database_that_does_not_answer_is_td604_without_its_address_to_a_calle
             )
     td.store.engine.dispose()
     assert api.status_code == 503 and api.json()["code"] == "TD604" and api.headers["Retry-After"] == "5"
-    assert "Nothing was saved" in api.json()["detail"]
-    assert page.status_code == 503 and "TD604" in page.text and "Nothing was saved" in page.text
+    assert "it was not saved" in api.json()["detail"]
+    assert page.status_code == 503 and "TD604" in page.text and "it was not saved" in page.text
     for shown in (api.text, page.text):
         assert [part for part in _where(database_url) if part in shown] == []
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -115,7 +115,7 @@ def test_a_write_the_database_refuses_is_a_503_saying_nothing_was_saved(tmp_path
         engine.dispose()
     assert response.status_code == 503, response.text
     body = response.json()
-    assert body["code"] == "TD604" and "Nothing was saved" in body["detail"]
+    assert body["code"] == "TD604" and "it was not saved" in body["detail"]
     assert "readonly" not in body["detail"] and str(tmp_path) not in response.text  # where is for the server log
     assert response.headers["Retry-After"] == "5"
     assert len(td.store.load_rows(incident)) == before and verify.verify_incident(td, incident).ok  # nothing was

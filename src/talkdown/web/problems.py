@@ -53,8 +53,8 @@ PROBLEM = "application/problem+json"
 # server's log gets all of it, a caller only what happened and what to do. Why not the whole message to a
 # signed-in admin: knowing who is signed in takes the database that has just stopped answering.
 PUBLIC_DETAIL = {
-    "TD604": "The database did not answer. Nothing was saved; retry in a moment. If it goes on, tell whoever runs "
-    "the console: its log says which database and why.",
+    "TD604": "The database did not answer. If you were saving anything, it was not saved; retry in a moment. If it "
+    "goes on, tell whoever runs the console: its log says which database and why.",
     "TD503": "The database is damaged. Nothing was saved. Tell whoever runs the console at once: its log says which "
     "database and why, and the file must be preserved as it is and the latest backup restored.",
     "TD609": "The database stopped answering while this entry was being saved, and cannot say whether it was. "
