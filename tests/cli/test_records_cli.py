@@ -6,7 +6,9 @@ this group through a real ``python -m talkdown``."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -162,6 +164,32 @@ def test_the_db_backup_command_prints_what_the_copy_holds(tmp_path: Path) -> Non
     assert json.loads(ran.stdout)["events"] == 1
     again = talkdown("db", "backup", str(tmp_path / "copy.db"), env=env)
     assert (again.returncode, "TD110" in again.stderr) == (3, True)
+
+
+def _a_pid_no_process_has() -> int:
+    """One above the system's largest process id: no process can have it (Linux reads it from /proc)."""
+    limit = Path("/proc/sys/kernel/pid_max")
+    pid = (int(limit.read_text()) if limit.exists() else 2**22) + 1
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    return pid
+
+
+def test_db_backup_removes_the_partial_copies_a_killed_backup_left_and_says_so(tmp_path: Path) -> None:
+    # A backup killed mid-copy never ran its clean-up: ".copy.db.partial-PID" (as large as the database) stayed
+    # hidden beside the backups for good, and the next backup said nothing of it.
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    assert talkdown("incident", "new", "Elm St", env=env).returncode == 0
+    dead = _a_pid_no_process_has()
+    stale = [tmp_path / f".copy.db.partial-{dead}", tmp_path / f".copy.db.partial-{dead}-journal"]
+    running = tmp_path / f".copy.db.partial-{os.getppid()}"  # another backup at work: not ours to remove
+    for path in [*stale, running]:
+        path.write_bytes(b"SQLite format 3\x00 half a copy")
+    ran = talkdown("db", "backup", str(tmp_path / "copy.db"), env=env)
+    assert ran.returncode == 0, ran.stderr
+    assert [path.exists() for path in stale] == [False, False] and running.exists()
+    assert f"removed {stale[0]}, a partial copy left by a backup that was stopped" in ran.stderr
+    assert sqlite3.connect(tmp_path / "copy.db").execute("SELECT count(*) FROM events").fetchone() == (1,)
 
 
 def test_verify_names_the_whole_incident_id_when_given_a_prefix(td: Run) -> None:

@@ -45,8 +45,19 @@ def db_backup(
     """Copy the live SQLite database to FILE, safe while the console and the CLI keep writing."""
     copy = backup.backup_database(STATE.app(), file)
     if json_out:
-        echo_json({"file": str(copy.path), "incidents": copy.incidents, "events": copy.events, "bytes": copy.size})
+        removed = [str(path) for path in copy.removed]
+        echo_json(
+            {
+                "file": str(copy.path),
+                "incidents": copy.incidents,
+                "events": copy.events,
+                "bytes": copy.size,
+                "removed_partials": removed,
+            }
+        )
     else:
+        for path in copy.removed:
+            typer.echo(f"removed {path}, a partial copy left by a backup that was stopped", err=True)
         typer.echo(f"backed up {copy.incidents} incidents, {copy.events} events to {copy.path} ({copy.size} bytes)")
 
 

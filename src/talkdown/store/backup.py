@@ -12,8 +12,9 @@ place, so a destination path never holds half a backup.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -32,6 +33,8 @@ class BackupCopy:
     incidents: int
     events: int
     size: int
+    removed: tuple[Path, ...] = field(default=())
+    """Partial copies a stopped backup to the same destination had left behind, removed before this one."""
 
 
 def backup_sqlite(engine: Engine, destination: Path) -> BackupCopy:
@@ -42,6 +45,7 @@ def backup_sqlite(engine: Engine, destination: Path) -> BackupCopy:
     """
     if destination.exists():
         raise TalkdownError("TD110", file=str(destination), problem="it already exists; a backup never replaces a file")
+    removed = remove_stale_partials(destination)
     partial = destination.with_name(f".{destination.name}.partial-{os.getpid()}")
     try:
         incidents, count = _copy(engine, partial)
@@ -55,7 +59,48 @@ def backup_sqlite(engine: Engine, destination: Path) -> BackupCopy:
         raise TalkdownError("TD503", url=engine.url.render_as_string(hide_password=True), problem=str(exc)) from exc
     finally:
         partial.unlink(missing_ok=True)
-    return BackupCopy(path=destination, incidents=incidents, events=count, size=destination.stat().st_size)
+    size = destination.stat().st_size
+    return BackupCopy(path=destination, incidents=incidents, events=count, size=size, removed=removed)
+
+
+def remove_stale_partials(destination: Path) -> tuple[Path, ...]:
+    """Remove the hidden partial copies (``.NAME.partial-PID``, and its ``-journal``) that a backup to
+    ``destination`` left when it was killed, as long as process PID no longer runs; return what was removed.
+
+    Why: the ``finally`` that removes a partial copy never runs for a backup killed (``kill -9``, a power cut,
+    a closed laptop's shell), so each one left a hidden file as large as the database beside the backups,
+    which nothing ever removed or mentioned. A partial whose process still runs is another backup at work
+    (or a reused PID): it is left alone.
+    """
+    pattern = re.compile(rf"\.{re.escape(destination.name)}\.partial-(\d+)(?:-journal)?")
+    removed = []
+    try:
+        found = sorted(destination.parent.iterdir())
+    except OSError:
+        return ()  # a folder that cannot be listed fails the backup itself, with its own message
+    for path in found:
+        match = pattern.fullmatch(path.name)
+        if match is None or _running(int(match.group(1))):
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue  # not ours to remove (another account's): the backup goes on beside it
+        removed.append(path)
+    return tuple(removed)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 checks without sending anything)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another account's process, or an id this system cannot check: assume it is at work
+    return True
 
 
 def _copy(engine: Engine, partial: Path) -> tuple[int, int]:
