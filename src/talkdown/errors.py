@@ -67,6 +67,9 @@ CODES: dict[str, str] = {
     "TD153": "'{value}' is not an account role. Use one of: {choices}.",
     "TD154": "{what} must be {problem}.",
     "TD155": "Signed out after {idle} without activity. Sign in again at /login.",
+    "TD156": "No password was given: {problem}. Nothing was changed. Type it at the prompt in a terminal, or give "
+    "it as one line on standard input with --password-stdin (printf '%s\\n' \"$PASSWORD\" | {command} "
+    "--password-stdin).",
     # NotFound
     "TD201": "No incident '{incident_id}'. See 'talkdown incident list'.",
     "TD202": "Incident {incident_id} has no {what} '{ref}'. See 'talkdown incident show {incident_id}'.",

@@ -588,6 +588,22 @@ def test_user_commands_manage_an_account_from_the_terminal(tmp_path: Path) -> No
     assert missing.returncode == 4 and missing.stderr.startswith("error[TD250]")
 
 
+def test_a_password_prompt_that_meets_the_end_of_input_is_td156_naming_password_stdin(tmp_path: Path) -> None:
+    # With stdin closed (a script, < /dev/null) the prompt met end of input and Click said only "Aborted." (exit 1).
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    prompted = talkdown("user", "add", "lee", "--role", "scribe", env=env, stdin="")
+    assert prompted.returncode == 3 and prompted.stderr.startswith("error[TD156]"), prompted.stderr
+    said = " ".join(prompted.stderr.split())
+    assert "No password was given: standard input ended at the password prompt" in said
+    assert "| talkdown user add lee --role scribe --password-stdin" in said and "Aborted" not in said
+    half = talkdown("user", "add", "lee", "--role", "scribe", env=env, stdin="correct horse battery\n")  # no repeat
+    assert half.stderr.startswith("error[TD156]"), half.stderr
+    piped = talkdown("user", "password", "lee", "--password-stdin", env=env, stdin="")
+    assert piped.returncode == 3 and "standard input was empty" in piped.stderr, piped.stderr
+    assert "| talkdown user password lee --password-stdin" in " ".join(piped.stderr.split())
+    assert json.loads(talkdown("user", "list", "--json", env=env).stdout) == []  # nothing was added
+
+
 def test_the_terminal_board_shows_times_in_talkdown_timezone(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     incident = td("demo").stdout.strip()
     env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}

@@ -140,17 +140,32 @@ def user_add(
 ) -> None:
     """Create a console account (the password is stored only as an argon2id hash)."""
     parsed = accounts.parse_role(role)
-    username = accounts.add_user(STATE.app(), username=name, role=parsed, password=_password(password_stdin))
+    password = _password(password_stdin, command=f"talkdown user add {name} --role {parsed.value}")
+    username = accounts.add_user(STATE.app(), username=name, role=parsed, password=password)
     if json_out:
         echo_json({"username": username, "role": parsed.value})
     else:
         typer.echo(f"added {username} ({parsed.value})")
 
 
-def _password(from_stdin: bool) -> str:
+def _password(from_stdin: bool, *, command: str) -> str:
+    """The new password: one line of standard input, or typed twice at a hidden prompt (TD156 when stdin ends).
+
+    Why TD156: with standard input closed or empty (a script, a cron job, ``< /dev/null``) the prompt met the
+    end of input and Click printed a bare "Aborted." (exit 1), which said neither what was missing nor how to
+    give a password without a terminal. Ctrl-C at the prompt stays Click's "Aborted.": the user chose to stop.
+    """
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+        line = sys.stdin.readline()
+        if not line:
+            raise TalkdownError("TD156", problem="standard input was empty", command=command)
+        return line.rstrip("\r\n")
+    try:
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    except typer.Abort as exc:
+        if not isinstance(exc.__context__, EOFError):
+            raise
+        raise TalkdownError("TD156", problem="standard input ended at the password prompt", command=command) from None
 
 
 NAME = typer.Argument(..., help="Account name.")
@@ -182,7 +197,8 @@ def user_password(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Set a new password; the account's open sessions end (whoever knew the old one is signed out)."""
-    username, ended = accounts.reset_password(STATE.app(), name, _password(password_stdin))
+    password = _password(password_stdin, command=f"talkdown user password {name}")
+    username, ended = accounts.reset_password(STATE.app(), name, password)
     _changed(username, f"password set; {ended} open session(s) ended", json_out, sessions_ended=ended)
 
 
