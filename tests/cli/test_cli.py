@@ -72,6 +72,17 @@ def test_a_scribe_records_an_incident_and_the_board_and_verify_show_it(td) -> No
     assert [r["status"] for r in json.loads(td("incident", "list", "--json").stdout)] == ["closed"]
 
 
+def test_the_empty_incident_list_says_how_to_open_one_except_in_json(tmp_path: Path) -> None:
+    # A fresh data folder printed an empty table and nothing else: a first-time user had no next step.
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    shown = talkdown("incident", "list", env=env)
+    assert shown.returncode == 0 and "'talkdown incident new TITLE'" in shown.stdout
+    assert "'talkdown demo'" in shown.stdout
+    assert json.loads(talkdown("incident", "list", "--json", env=env).stdout) == []  # scripts read JSON only
+    talkdown("incident", "new", "Elm St", env=env)
+    assert "talkdown incident new" not in talkdown("incident", "list", env=env).stdout
+
+
 def test_the_board_shows_the_diplomatic_track_where_it_is_used(td) -> None:  # type: ignore[no-untyped-def]
     # Stakeholders, channels and statements fed the metrics but showed nowhere: not on the board, not in --json.
     incident = td("incident", "new", "Embassy", "--type", "diplomatic_state").stdout.strip()

@@ -62,6 +62,11 @@ def list_(json_out: bool = JSON_OPTION) -> None:
         opened = labelled(r.opened_at, zone, "%Y-%m-%d %H:%M")
         table.add_row(r.incident_id, opened, r.incident_type, r.mode, r.status, str(r.events), Text(r.title))
     console.print(table)
+    if not rows:  # a new data folder: an empty table alone left a first-time user with nothing to do next
+        typer.echo(EMPTY_HINT)
+
+
+EMPTY_HINT = "No incidents yet. Open one with 'talkdown incident new TITLE', or record the demo with 'talkdown demo'."
 
 
 @app.command("show")
