@@ -43,7 +43,10 @@ def _not_blank(value: str) -> str:
 Short = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX), AfterValidator(_not_blank)]
 Optional500 = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
 Long = Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(_not_blank)]
-Seq = Annotated[int, Field(ge=1, le=2**31 - 1)]
+MAX_SEQ = 2**31 - 1
+"""The largest seq a request may name (the signed 32-bit ``seq`` column); the stream's ``after`` and the training
+chat's ``seq`` share it, so a number the store cannot hold is a 422, never a database error."""
+Seq = Annotated[int, Field(ge=1, le=MAX_SEQ)]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 

@@ -43,6 +43,7 @@ from talkdown.services.wiring import App
 from talkdown.web.config import WebConfig
 from talkdown.web.deps import SESSION_COOKIE, AppDep, CurrentIncident, Reader
 from talkdown.web.rendering import PANELS, Fragments
+from talkdown.web.schemas import MAX_SEQ
 
 log = logging.getLogger(__name__)
 PANEL_INTERVAL_S = 0.5
@@ -289,7 +290,6 @@ class Hub:
 
 
 router = APIRouter()
-MAX_SEQ = 2**31 - 1  # the largest ``after`` the stream takes; every seq is below it
 DENIED: dict[int | str, dict[str, Any]] = {401: {}, 403: {}, 404: {}}
 
 

@@ -23,6 +23,7 @@ from talkdown.services.accounts import Permission
 from talkdown.services.wiring import App
 from talkdown.web.deps import AppDep, Instructor, Reader, Trainer, audit_refusal
 from talkdown.web.routes.pages import _page
+from talkdown.web.schemas import MAX_SEQ
 
 router = APIRouter(include_in_schema=False)
 GAUGES = ("arousal", "trust", "hopelessness", "face")
@@ -78,7 +79,7 @@ def training_session(request: Request, app: AppDep, user: Reader, session_id: st
 
 @router.get("/training/{session_id}/changed")
 def training_changed(
-    app: AppDep, user: Reader, session_id: str, seq: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0
+    app: AppDep, user: Reader, session_id: str, seq: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0
 ) -> Response:
     """Whether the log moved past ``seq``: the watching page's poll, answered by a reload (``HX-Refresh``) if so.
 

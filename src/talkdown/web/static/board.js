@@ -194,14 +194,13 @@
   }
   function checkLength(field) {
     var max = parseInt(field.getAttribute("data-max-chars"), 10);
-    if (isNaN(max)) { return true; }
+    if (isNaN(max)) { return; }
     var n = chars(field.value);
     var says = n > max ? "Too long to send: " + n.toLocaleString("en") + " characters; the limit is " +
       max.toLocaleString("en") + ". Nothing was sent: shorten it or split it." : "";
     field.setCustomValidity(says);
     var note = limitNote(field, !!says);
     if (note) { note.textContent = says; note.hidden = !says; }
-    return !says;
   }
   document.addEventListener("input", function (ev) {
     if (ev.target && ev.target.hasAttribute && ev.target.hasAttribute("data-max-chars")) { checkLength(ev.target); }
