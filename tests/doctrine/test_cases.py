@@ -188,6 +188,39 @@ def test_a_grievance_query_finds_the_dismissed_inspectors_case_first() -> None:
     assert best.case.id == "manila-bus-2010" and "typology" in {m.feature for m in best.matches}
 
 
+_SPARSE_AND_FULL = """
+- id: a-sparse
+  name: Type and typology only
+  type: criminal_interrupted
+  subjects: {motive: "Armed robbery of a bank", typology: [criminal]}
+- id: b-full
+  name: Everything known, all of it alike
+  type: criminal_interrupted
+  subjects: {motive: "Armed robbery of a bank", typology: [criminal]}
+  hostages: 12
+  demands: ["Money", "A getaway vehicle"]
+- id: c-unlike
+  name: Everything known, the rest unlike
+  type: criminal_interrupted
+  subjects: {motive: "Armed robbery of a bank", typology: [criminal]}
+  hostages: 0
+  demands: ["Amnesty"]
+"""
+
+
+def test_a_sparse_case_does_not_outrank_a_full_one_that_matches_as_well_nor_lose_to_one_that_does_not() -> None:
+    # Unknown fields were left out of the mean, so the case that gave only its type and typology scored those two
+    # matches alone and came above the case that matched them too and was alike in hostages and demands.
+    extra = parse_cases(_SPARSE_AND_FULL, file="ours.yaml")
+    query = describe("Robbers trapped in a bank with four hostages want a car")
+    found = CaseIndex([*shipped_cases(), *extra]).like(query, k=50)
+    order = [n.case.id for n in found if n.case.id in {"a-sparse", "b-full", "c-unlike"}]
+    assert order == ["b-full", "a-sparse", "c-unlike"]  # unknown is neither a match nor a mismatch
+    sparse = next(n for n in found if n.case.id == "a-sparse")
+    assert {m.feature for m in sparse.matches} == {"type", "typology", "type_tags", "text"}  # nothing imputed shown
+    assert all(0 < n.score <= 1 for n in found)
+
+
 @pytest.mark.parametrize(("n", "bucket"), [(0, 0), (1, 1), (2, 2), (10, 2), (11, 3), (51, 4)])
 def test_hostage_buckets(n: int, bucket: int) -> None:
     assert hostage_bucket(n) == bucket
