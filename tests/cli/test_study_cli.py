@@ -189,9 +189,9 @@ def test_case_text_with_square_brackets_prints_as_written_in_every_cases_command
     like = RUNNER.invoke(app, ["cases", "like", "--describe", "barricade, one hostage, wants a car", "-k", "50"])
     assert like.exit_code == 0, like.output
     assert "Elm [/] St" in like.stdout and "lesson: Keep [b]talking" in like.stdout
-    searched = RUNNER.invoke(app, ["cases", "search", "[/]"])
+    searched = RUNNER.invoke(app, ["cases", "search", "[/] Elm"])
     assert searched.exit_code == 0, searched.output
-    assert "Cases matching '[/]' (0)" in searched.stdout
+    assert "Cases matching '[/] Elm' (1)" in searched.stdout
 
 
 def test_an_output_path_the_os_refuses_is_td124_in_every_study_command(tmp_path: Path) -> None:
