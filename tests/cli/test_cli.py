@@ -829,6 +829,17 @@ def test_a_trusted_proxy_that_is_not_an_address_is_refused_naming_the_setting(tm
     assert "TALKDOWN_TRUSTED_PROXIES" in proc.stderr and "proxy.lan" in proc.stderr
 
 
+@pytest.mark.parametrize("query", ["", "[/]"])
+def test_cases_search_with_no_word_says_so_instead_of_an_empty_table(td, query: str) -> None:  # type: ignore[no-untyped-def]
+    # 'cases search ""' printed "Cases matching '' (0)" and exited 0, as if no case in the library matched.
+    ran = td("cases", "search", query, ok=False)
+    assert ran.returncode == 3 and ran.stdout == "", ran.stdout
+    assert f"error[TD105]: '{query}' is not a valid search: it has no word to look for" in ran.stderr
+    assert "talkdown cases list" in ran.stderr
+    as_json = td("cases", "search", query, "--json", ok=False)
+    assert as_json.returncode == 3 and json.loads(as_json.stdout)["code"] == "TD105"  # not [], "nothing matched"
+
+
 def test_cases_like_an_open_incident_says_its_duration_is_time_so_far_in_text_and_json(td) -> None:  # type: ignore[no-untyped-def]
     # --json gave an open incident's time so far as "duration_hours" with nothing to tell it from a closed one's
     # whole duration; the text line says "so far".

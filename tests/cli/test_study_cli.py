@@ -100,6 +100,27 @@ def test_export_convokit_from_a_file_prints_counts(tmp_path: Path) -> None:
     assert result.exit_code == 0 and len((tmp_path / "b.jsonl").read_text().splitlines()) == 2
 
 
+def test_export_convokit_into_a_folder_that_is_not_empty_is_refused_unless_forced(tmp_path: Path) -> None:
+    # A second export into the folder of the first replaced that corpus without a word: the earlier study was lost.
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(_conversation("a") + "\n" + _conversation("b") + "\n", encoding="utf-8")
+    second.write_text(_conversation("c") + "\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    assert RUNNER.invoke(app, ["study", "export-convokit", str(first), str(tmp_path / "empty")]).exit_code == 0
+    ck = tmp_path / "ck"
+    assert RUNNER.invoke(app, ["study", "export-convokit", str(first), str(ck)]).exit_code == 0
+    earlier = (ck / "utterances.jsonl").read_bytes()
+    refused = RUNNER.invoke(app, ["study", "export-convokit", str(second), str(ck)])
+    assert getattr(refused.exception, "code", None) == "TD110", refused.output
+    said = str(refused.exception)
+    assert str(ck) in said and "utterances.jsonl" in said and "--force" in said
+    assert (ck / "utterances.jsonl").read_bytes() == earlier
+    forced = RUNNER.invoke(app, ["study", "export-convokit", str(second), str(ck), "--force", "--json"])
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(forced.stdout)["conversations"] == 1
+    assert len((ck / "utterances.jsonl").read_text().splitlines()) == 2
+
+
 def test_cases_like_describe_json_lists_neighbours_with_reasons_outcome_and_lessons() -> None:
     result = RUNNER.invoke(
         app, ["cases", "like", "--describe", "prison riot, inmates hold two guards hostage", "-k", "3", "--json"]
@@ -168,9 +189,9 @@ def test_case_text_with_square_brackets_prints_as_written_in_every_cases_command
     like = RUNNER.invoke(app, ["cases", "like", "--describe", "barricade, one hostage, wants a car", "-k", "50"])
     assert like.exit_code == 0, like.output
     assert "Elm [/] St" in like.stdout and "lesson: Keep [b]talking" in like.stdout
-    searched = RUNNER.invoke(app, ["cases", "search", "[/]"])
+    searched = RUNNER.invoke(app, ["cases", "search", "[/] Elm"])
     assert searched.exit_code == 0, searched.output
-    assert "Cases matching '[/]' (0)" in searched.stdout
+    assert "Cases matching '[/] Elm' (1)" in searched.stdout
 
 
 def test_an_output_path_the_os_refuses_is_td124_in_every_study_command(tmp_path: Path) -> None:

@@ -126,6 +126,101 @@ def test_describe_reads_demands_from_what_is_wanted_not_from_the_scene(text: str
     assert demand_kinds(describe(text).demands) == kinds
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is barricaded and wants to talk to the Prime Minister",
+        "He demands to speak with the president",
+        "She asks to see the governor",
+        "Holding two hostages, he wants to meet the mayor",
+        "They demand to talk to the ambassador",
+        "He wants to see their kids",
+    ],
+)
+def test_a_demand_to_speak_to_an_official_or_a_relative_is_a_demand_for_a_person(text: str) -> None:
+    # Only "talk to his/her/my ..." counted: "to talk to the Prime Minister" (the Lindt Cafe demand) was no demand.
+    assert "person" in demand_kinds(describe(text).demands)
+    assert demand_kinds(["To talk to the Prime Minister live"]) == {"person"}
+
+
+@pytest.mark.parametrize(
+    ("text", "typology"),
+    [
+        ("Barricaded in his flat after his eviction", {"grievance"}),
+        ("He was evicted last week and is holed up with a rifle", {"grievance"}),
+        ("Holding the bank manager over the foreclosure of his farm", {"grievance"}),
+        ("A dismissed officer demands reinstatement", {"grievance"}),
+        ("He got fired on Monday and came back with a gun", {"grievance"}),
+        ("He fired two shots at the door", set()),  # gunfire is not a lost job
+        ("Barricaded after losing custody of his kids", {"domestic"}),
+    ],
+)
+def test_describe_reads_grievances_of_home_and_work_and_not_gunfire(text: str, typology: set[str]) -> None:
+    assert describe(text).typology == typology
+
+
+_TWO_ALIKE = """
+- id: a-car
+  name: Wants a car
+  type: barricade
+  subjects: {typology: [criminal]}
+  demands: ["A car"]
+- id: b-official
+  name: Wants an official
+  type: barricade
+  subjects: {typology: [grievance]}
+  demands: ["To talk to the Prime Minister live"]
+"""
+
+
+@pytest.mark.parametrize(
+    "text", ["A man barricaded in his flat wants to speak with the president", "A man barricaded after his eviction"]
+)
+def test_a_demand_for_an_official_or_an_eviction_ranks_the_case_that_shares_it_first(text: str) -> None:
+    # Both cases tied on type, and the tie went to the first id: neither the demand nor the grievance was read.
+    top = CaseIndex(parse_cases(_TWO_ALIKE, file="two.yaml")).like(describe(text), k=2)
+    assert [n.case.id for n in top] == ["b-official", "a-car"] and top[0].score > top[1].score
+
+
+def test_a_grievance_query_finds_the_dismissed_inspectors_case_first() -> None:
+    query = describe("Dismissed officer takes a bus of tourists hostage and demands reinstatement")
+    best = _index().like(query, k=1)[0]
+    assert best.case.id == "manila-bus-2010" and "typology" in {m.feature for m in best.matches}
+
+
+_SPARSE_AND_FULL = """
+- id: a-sparse
+  name: Type and typology only
+  type: criminal_interrupted
+  subjects: {motive: "Armed robbery of a bank", typology: [criminal]}
+- id: b-full
+  name: Everything known, all of it alike
+  type: criminal_interrupted
+  subjects: {motive: "Armed robbery of a bank", typology: [criminal]}
+  hostages: 12
+  demands: ["Money", "A getaway vehicle"]
+- id: c-unlike
+  name: Everything known, the rest unlike
+  type: criminal_interrupted
+  subjects: {motive: "Armed robbery of a bank", typology: [criminal]}
+  hostages: 0
+  demands: ["Amnesty"]
+"""
+
+
+def test_a_sparse_case_does_not_outrank_a_full_one_that_matches_as_well_nor_lose_to_one_that_does_not() -> None:
+    # Unknown fields were left out of the mean, so the case that gave only its type and typology scored those two
+    # matches alone and came above the case that matched them too and was alike in hostages and demands.
+    extra = parse_cases(_SPARSE_AND_FULL, file="ours.yaml")
+    query = describe("Robbers trapped in a bank with four hostages want a car")
+    found = CaseIndex([*shipped_cases(), *extra]).like(query, k=50)
+    order = [n.case.id for n in found if n.case.id in {"a-sparse", "b-full", "c-unlike"}]
+    assert order == ["b-full", "a-sparse", "c-unlike"]  # unknown is neither a match nor a mismatch
+    sparse = next(n for n in found if n.case.id == "a-sparse")
+    assert {m.feature for m in sparse.matches} == {"type", "typology", "type_tags", "text"}  # nothing imputed shown
+    assert all(0 < n.score <= 1 for n in found)
+
+
 @pytest.mark.parametrize(("n", "bucket"), [(0, 0), (1, 1), (2, 2), (10, 2), (11, 3), (51, 4)])
 def test_hostage_buckets(n: int, bucket: int) -> None:
     assert hostage_bucket(n) == bucket

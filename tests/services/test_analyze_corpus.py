@@ -521,3 +521,23 @@ def test_a_studys_own_files_inside_the_input_folder_are_not_read_back_as_inputs_
     assert again.failures == () and again.files == first.files == 3
     rows = pd.read_csv(out) if csv else pd.read_parquet(out)
     assert set(rows.file.map(lambda f: Path(f).name)) == {"broken.jsonl", "calls.jsonl", "night.txt"}
+
+
+def test_another_studys_results_and_an_unrelated_table_in_the_input_folder_fail_by_name(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # An earlier study's results.csv has 'speaker' and 'text' columns: a folder holding it read every analysed
+    # row back as a turn, and the new study counted it as a call.
+    analyze_corpus([str(corpus / "calls.jsonl")], out=corpus / "old" / "results.csv", csv=True, workers=1, fast=True)
+    (corpus / "old" / "budget.csv").write_text("item,cost\nradios,300\n", encoding="utf-8")
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r.parquet", workers=1, fast=True)
+    failed = {Path(f.file).name: f for f in run.failures}
+    assert {name: f.code for name, f in failed.items()} == {
+        "results.csv": "TD102", "results.conversations.csv": "TD102", "budget.csv": "TD101"
+    }  # fmt: skip
+    assert "study results table" in failed["results.csv"].message
+    assert "no 'speaker' and no 'text' column" in failed["budget.csv"].message
+    rows = pd.read_parquet(tmp_path / "r.parquet")
+    assert run.utterances == len(rows) == 9 + 3 and set(rows.file.map(lambda f: Path(f).name)) == {
+        "calls.jsonl", "night.txt"
+    }  # fmt: skip

@@ -154,7 +154,16 @@ def test_search_matches_where_words_start_not_inside_them(app: App) -> None:
     assert [lc.case.id for lc in cases.search_cases(app, "Lima")] == ["lima-japanese-residence-1996"]
     plural = {lc.case.id for lc in cases.search_cases(app, "hostage")}
     assert "iranian-embassy-london-1980" in plural  # "hostages" starts with the word asked for
-    assert cases.search_cases(app, "imate") == [] and cases.search_cases(app, "  ?! ") == []
+    assert cases.search_cases(app, "imate") == []
+
+
+@pytest.mark.parametrize("query", ["", "   ", "  ?! ", "[/]"])
+def test_a_search_with_no_word_in_it_is_refused_not_an_empty_answer(app: App, query: str) -> None:
+    # It returned no case: an empty table that read as "no case matches" (an unset "$NAME" in a script, say).
+    with pytest.raises(TalkdownError) as err:
+        cases.search_cases(app, query)
+    assert err.value.code == "TD105" and "no word to look for" in err.value.message
+    assert "cases list" in err.value.message
 
 
 def test_search_ignores_accents_either_way(app: App) -> None:

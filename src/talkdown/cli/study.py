@@ -157,15 +157,16 @@ def report(
 @app.command("export-convokit")
 def export_convokit(
     source: str = typer.Argument(..., help="An incident id (or prefix), or a transcript file."),
-    out_dir: Path = typer.Argument(..., help="Folder to write the ConvoKit corpus into."),
+    out_dir: Path = typer.Argument(..., help="Folder to write the ConvoKit corpus into (new or empty)."),
+    force: bool = typer.Option(False, "--force", help="Replace the corpus files in a folder that is not empty."),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Write a ConvoKit corpus folder (load it with convokit.Corpus(filename=OUT_DIR))."""
     path = Path(source)
     if convokit_io.names_a_file(source):  # a missing or unreadable file is TD107, not "no such incident"
-        summary = convokit_io.export_convokit(out_dir, file=path)
+        summary = convokit_io.export_convokit(out_dir, file=path, force=force)
     else:
-        summary = convokit_io.export_convokit(out_dir, incident=source, app=STATE.app())
+        summary = convokit_io.export_convokit(out_dir, incident=source, app=STATE.app(), force=force)
     _corpus_summary(summary, json_out)
 
 

@@ -7,16 +7,20 @@ how many were held, what he wanted, how long it ran and how we talked. Those are
 each comparison that contributes is returned as a :class:`Match`, so the answer says *why* a case is
 similar. TF-IDF over key events, demands and motive (scikit-learn) then adds what the fields miss.
 
-Scoring: each feature has a weight (``WEIGHTS``) and a similarity in [0, 1]. A feature unknown on either
-side (``null`` in the case, not derivable from the incident) is left out of both the sum and the
-normaliser, because unknown is not "different" (``cases.yaml`` header: null = unknown). The score is the
-weighted mean over the features known on both sides, so it stays in [0, 1].
+Scoring: each feature has a weight (``WEIGHTS``) and a similarity in [0, 1]; the score is the weighted mean,
+so it stays in [0, 1]. A feature the query does not know is left out for every case. A feature the query knows
+but a case leaves unknown (``null`` in the case; ``cases.yaml`` header: null = unknown) is neither a match nor
+a mismatch: it counts as the average similarity, for this query, of the cases that do know it (``expected``).
+Leaving it out of the mean instead (as before) made silence a reward: a case giving only its type scored the
+mean of that one match, so a sparse agency case outranked a full one that matched as well on the type and
+reasonably on everything else. Counting it as 0 would make silence a mismatch. An imputed feature is never
+listed as a reason, and a case whose known features all score 0 is still no neighbour.
 Doctrine: ``incident-types.md`` for type, typology and demand-type ids; weights are talkdown design [D].
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,10 +161,26 @@ def compare(query: Situation, case: Situation, *, text_similarity: float | None)
     return out
 
 
-def score(matches: Sequence[Match]) -> float:
-    """Weighted mean similarity over the features known on both sides (0 when nothing is comparable)."""
-    total = sum(WEIGHTS[m.feature] for m in matches)
-    return sum(WEIGHTS[m.feature] * m.similarity for m in matches) / total if total else 0.0
+def score(matches: Sequence[Match], expected: Mapping[str, float] | None = None) -> float:
+    """Weighted mean similarity over the features known on both sides, and over each feature of ``expected``
+    this case leaves unknown at its expected value (module docstring); 0 when nothing is comparable."""
+    known = {m.feature for m in matches}
+    imputed = {f: v for f, v in (expected or {}).items() if f not in known}
+    total = sum(WEIGHTS[m.feature] for m in matches) + sum(WEIGHTS[f] for f in imputed)
+    found = sum(WEIGHTS[m.feature] * m.similarity for m in matches) + sum(WEIGHTS[f] * v for f, v in imputed.items())
+    return found / total if total else 0.0
+
+
+def expected_similarities(compared: Iterable[Sequence[Match]]) -> dict[str, float]:
+    """Each feature's mean similarity over the cases it was compared on: what a case that leaves it unknown is
+    taken to score, as an average case would. Features no case could be compared on are absent."""
+    sums: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for matches in compared:
+        for m in matches:
+            sums[m.feature] = sums.get(m.feature, 0.0) + m.similarity
+            counts[m.feature] = counts.get(m.feature, 0) + 1
+    return {f: sums[f] / counts[f] for f in sums}
 
 
 class CaseIndex:
@@ -185,20 +205,23 @@ class CaseIndex:
             return []
         skip = set(exclude)
         texts = self._text_similarities(query.text)
+        compared = [
+            (case, compare(query, situation, text_similarity=text_sim))
+            for case, situation, text_sim in zip(self.cases, self._situations, texts, strict=True)
+            if case.id not in skip
+        ]
+        expected = expected_similarities(matches for _, matches in compared)
         found: list[Neighbour] = []
-        for case, situation, text_sim in zip(self.cases, self._situations, texts, strict=True):
-            if case.id in skip:
+        for case, matches in compared:
+            if not any(m.similarity > 0 for m in matches):  # nothing in common is not a neighbour, however short
                 continue
-            matches = compare(query, situation, text_similarity=text_sim)
             reasons = tuple(
                 sorted(
                     (m for m in matches if m.similarity > 0 and (m.feature != "text" or m.similarity >= MIN_TEXT)),
                     key=lambda m: -WEIGHTS[m.feature] * m.similarity,
                 )
             )
-            value = round(score(matches), 4)
-            if value > 0:  # nothing in common is not a neighbour, however short the list
-                found.append(Neighbour(case=case, score=value, matches=reasons))
+            found.append(Neighbour(case=case, score=round(score(matches, expected), 4), matches=reasons))
         found.sort(key=lambda n: (-n.score, n.case.id))
         return found[:k]
 

@@ -132,16 +132,32 @@ def _haystack(case: Case) -> str:
     return _fold(text)
 
 
+def _words(query: str) -> list[str]:
+    return re.findall(r"\w+", _fold(query))
+
+
+def is_search(query: str) -> bool:
+    """Whether ``query`` holds a word to search for: the console lists every case for a search box without one
+    (empty, or "?!"), as a filter that filters nothing, where ``search_cases`` refuses it."""
+    return bool(_words(query))
+
+
 def search_cases(app: App, query: str) -> list[LibraryCase]:
     """Cases containing every word of ``query`` (any field, case-insensitive), most mentions first.
 
     Word search rather than TF-IDF ranking, because people search the library for names and places
     ("Stockholm", "amnesty") and expect exactly the cases that mention them. A word matches where a word of the
     text starts ("hostage" finds "hostages"); inside one it does not ("Lima" found "climate").
+
+    A query with no word in it ("", "?!") is TD105. It returned no case, an empty table that read as "nothing in
+    the library matches" when every case holds all of no words, and hid the usual cause, an empty or unset
+    argument in a script (``cases search "$NAME"``). Listing the whole library instead would hand that script
+    every case as a match; ``cases list`` (and the console's empty search box) is the way to see them all.
     """
-    words = [re.compile(rf"\b{re.escape(w)}") for w in re.findall(r"\w+", _fold(query)) if w]
+    words = [re.compile(rf"\b{re.escape(w)}") for w in _words(query)]
     if not words:
-        return []
+        problem = "it has no word to look for; search for a name, a place or a demand, or list every case"
+        raise TalkdownError("TD105", value=query, what="search", problem=problem + " ('talkdown cases list')")
     hits: list[tuple[int, int, LibraryCase]] = []
     for pos, lc in enumerate(load_library(app)):
         text = _haystack(lc.case)

@@ -67,9 +67,18 @@ class CorpusSummary:
 
 
 def export_convokit(
-    out_dir: Path, *, file: Path | None = None, incident: str | None = None, app: App | None = None
+    out_dir: Path,
+    *,
+    file: Path | None = None,
+    incident: str | None = None,
+    app: App | None = None,
+    force: bool = False,
 ) -> CorpusSummary:
-    """Write a transcript file (any import format) or an incident's utterances as a ConvoKit corpus."""
+    """Write a transcript file (any import format) or an incident's utterances as a ConvoKit corpus.
+
+    A folder that already holds something is refused (TD110) unless ``force``: see ``_refuse_to_replace``."""
+    if not force:
+        _refuse_to_replace(out_dir)
     if file is not None:
         raw = _read(file)
         text = decode(raw, file=str(file))
@@ -83,6 +92,22 @@ def export_convokit(
     else:
         raise TalkdownError("TD105", value="", what="source", problem="give a transcript file or an incident")
     return write_corpus(transcripts, out_dir, name=name)
+
+
+def _refuse_to_replace(out_dir: Path) -> None:
+    """TD110 naming ``out_dir`` and what it holds when it is a folder that is not empty. The corpus files were
+    rewritten in place without a word, so exporting into the folder of an earlier export replaced that corpus
+    (a researcher's only copy of it, perhaps) with one holding other conversations. An empty folder is used as
+    it is; a file there is TD110 when the folder is made; ``--force`` replaces the corpus files and leaves any
+    other file in the folder alone."""
+    try:
+        held = sorted(entry.name for entry in out_dir.iterdir()) if out_dir.is_dir() else []
+    except OSError as exc:
+        raise cannot_write(out_dir, exc) from exc
+    if held:
+        shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+        problem = f"the folder is not empty ({shown}); add --force to replace the corpus in it"
+        raise TalkdownError("TD110", file=str(out_dir), problem=problem)
 
 
 def names_a_file(source: str) -> bool:

@@ -60,6 +60,31 @@ def test_header_without_speaker_and_text_is_an_error_on_its_line() -> None:
         csvfmt.parse("\nwho,said\nNEG,hi\n", file="t.csv")
 
     assert (error.value.code, error.value.fields["line"]) == ("TD101", 2)
+    assert "no 'speaker' and no 'text' column" in error.value.message and "'who', 'said'" in error.value.message
+
+
+def test_a_header_with_speaker_but_no_text_names_the_column_it_lacks() -> None:
+    with pytest.raises(TalkdownError) as error:
+        csvfmt.parse("speaker,utterance\nNEG,hi\n", file="t.csv")
+
+    assert error.value.code == "TD101" and "no 'text' column" in error.value.message
+    assert "'speaker'" not in error.value.message.split("column")[0]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ['"file","conversation_id","conversation_index","turn","speaker","side","time","text","gold"',
+     "file,conversation_id,conversation_index,source,split,turns"],
+)  # fmt: skip
+def test_a_talkdown_study_results_table_is_not_read_as_a_transcript(header: str) -> None:
+    # The per-utterance results have 'speaker' and 'text', so an earlier study's results.csv in an input folder
+    # was read as a call: every analysed row came back as a turn.
+    cells = ",".join(["calls.jsonl", "c1", "0"] + ["x"] * (header.count(",") - 2))
+    with pytest.raises(TalkdownError) as error:
+        csvfmt.parse(f"{header}\n{cells}\n", file="old.csv")
+
+    assert error.value.code == "TD102" and "study results table" in error.value.message
+    assert "old.csv" in error.value.message
 
 
 def test_row_with_a_cell_too_many_names_the_line_it_starts_on() -> None:

@@ -5,6 +5,9 @@ spaces); optional ``time``, ``end_time`` and ``role``; any ``label:<family>`` co
 separated by ``;``; every other column goes to ``extra`` under its header name. Cells are stripped; an empty
 cell means "not given" (no key in ``extra``, no family in ``labels``, ``None`` for a time or role), and a label
 cell holding just ``-`` means "labelled, none applies" (an empty list), which JSONL files need for negatives.
+A header without ``speaker`` or ``text`` is TD101 naming what it lacks and what it has; one that starts like the
+tables ``study analyze --csv`` writes (``file``, ``conversation_id``, ``conversation_index``) is TD102: results,
+not a transcript, though the per-utterance table has ``speaker`` and ``text`` columns too.
 
 The delimiter is the one of ``,``, ``;`` and tab that splits the header into cells naming both ``speaker`` and
 ``text``. ``csv.Sniffer`` was tried first and rejected: it guesses from character counts over the sample and
@@ -42,6 +45,9 @@ _CORE = ("speaker", "text", "time", "end_time", "role")
 _LABEL = "label:"
 _NONE_APPLIES = "-"
 _DELIMITERS = (",", ";", "\t")
+_STUDY_RESULTS_ORDER = ("file", "conversation_id", "conversation_index")
+_STUDY_RESULTS = frozenset(_STUDY_RESULTS_ORDER)
+"""The columns both tables of ``study analyze --csv`` start with: the mark of a results table, not a transcript."""
 
 
 def parse(text: str, *, file: str) -> list[Transcript]:
@@ -51,6 +57,7 @@ def parse(text: str, *, file: str) -> list[Transcript]:
         header_line, header = next(rows)
     except StopIteration:
         raise TalkdownError("TD102", file=file, problem="the file is empty") from None
+    _refuse_study_results(header, file=file)
     columns = _columns(header, file=file, line=header_line)
     turns = tuple(_turn(cells, columns, file=file, line=line) for line, cells in rows)
     if not turns:
@@ -89,6 +96,20 @@ def _delimiter(header: str) -> str:
     return ","
 
 
+def _refuse_study_results(header: list[str], *, file: str) -> None:
+    """TD102 for a table ``talkdown study analyze --csv`` wrote (its per-utterance or per-conversation results,
+    both starting ``file, conversation_id, conversation_index``). The per-utterance one has ``speaker`` and
+    ``text`` columns, so a folder holding an earlier study's results read it as a transcript: every analysed row
+    became a turn again, with the old labels as the turn's fields, and the new study counted it as a call."""
+    names = {unguard(cell.strip()).lower() for cell in header}
+    if names >= _STUDY_RESULTS:
+        problem = (
+            "it is a talkdown study results table (columns " + ", ".join(_STUDY_RESULTS_ORDER) + ", ...), not a "
+            "transcript; take it out of the inputs"
+        )
+        raise TalkdownError("TD102", file=file, problem=problem)
+
+
 def _columns(header: list[str], *, file: str, line: int) -> list[str]:
     """Normalised column names: the known ones in lower case, ``label:`` kept, others as written."""
     names: list[str] = []
@@ -105,10 +126,13 @@ def _columns(header: list[str], *, file: str, line: int) -> list[str]:
         if name in names:
             raise TalkdownError("TD101", file=file, line=line, problem=f"the column '{name}' appears twice")
         names.append(name)
-    if "speaker" not in names or "text" not in names:
-        raise TalkdownError(
-            "TD101", file=file, line=line, problem="the header must name the columns 'speaker' and 'text'"
+    lacking = [name for name in ("speaker", "text") if name not in names]
+    if lacking:
+        problem = (
+            f"the header has no {' and no '.join(repr(name) for name in lacking)} column (a transcript CSV names "
+            f"'speaker' and 'text'; this one names {', '.join(repr(name) for name in names)})"
         )
+        raise TalkdownError("TD101", file=file, line=line, problem=problem)
     return names
 
 

@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/cases")
 def case_list(request: Request, app: AppDep, user: Reader, q: Annotated[str, Query(max_length=200)] = "") -> Response:
-    rows = cases.search_cases(app, q) if q.strip() else cases.list_cases(app)
+    rows = cases.search_cases(app, q) if cases.is_search(q) else cases.list_cases(app)
     return _page(request, "cases/list.html", user, cases=rows, q=q)
 
 
