@@ -100,6 +100,10 @@ CODES: dict[str, str] = {
     "its debrief scores only what the simulated subject took part in; nothing was saved ({what}). {instead}",
     "TD333": "Training session {incident_id} is still running; its debrief opens when it ends (the subject comes "
     "to an outcome, or an instructor ends it).",
+    "TD334": "Training session {incident_id} is still running: its event log holds the subject's intent with each "
+    "reply and the scenario, which the trainee is there to find out, and a hash-chained log cannot leave them out, "
+    "so only an instructor may export it now. It can be exported once the session ends (the subject comes to an "
+    "outcome, or an instructor ends it); its transcript exports (jsonl, csv, text, vtt, srt) are open now.",
     "TD340": "Advice {advice_id} was already dismissed at seq {seq}.",
     "TD350": "Your role ({role}) may not {action}. Ask the team leader or an admin.",
     "TD351": "An admin may not {action} their own account here: another admin does it (or 'talkdown user' on the "

@@ -283,3 +283,25 @@ def test_the_subjects_intent_is_read_by_the_instructor_and_by_the_trainee_only_o
     assert intents(R.INSTRUCTOR) == [logged["intent"]]
     for role in (R.TEAM_LEADER, R.OBSERVER):  # another trainee's debrief is not theirs to read
         assert intents(role) == [], role
+
+
+def test_a_running_sessions_event_log_is_exported_to_an_instructor_only_and_to_its_exporters_once_it_ends(
+    console: Console,
+) -> None:
+    # The events export is the hash-chained log: it keeps each reply's intent (and an instructor's own scenario),
+    # and cannot leave them out. Export permission (team leader, admin) handed it to a trainee who leads a team.
+    session_id = _start(console, R.TEAM_LEADER)
+    trainee = console.client(R.TEAM_LEADER)
+    trainee.post(f"/training/{session_id}/say", data={"text": "Hi, I'm Sam. What's going on tonight?"})
+    url = f"/api/incidents/{session_id}/export"
+    for role in (R.TEAM_LEADER, R.ADMIN):
+        refused = console.client(role).get(url, params={"format": "events"})
+        assert refused.status_code == 409 and refused.json()["code"] == "TD334", (role, refused.text)
+        assert "once the session ends" in refused.json()["detail"] and '"intent"' not in refused.text
+        transcript = console.client(role).get(url, params={"format": "jsonl"})  # no intent in it: still open
+        assert transcript.status_code == 200 and '"intent"' not in transcript.text, role
+    watching = console.client(R.INSTRUCTOR).get(url, params={"format": "events"})
+    assert watching.status_code == 200 and '"intent"' in watching.text
+    train.end_session(console.app, session_id, reason="class over")
+    ended = trainee.get(url, params={"format": "events"})
+    assert ended.status_code == 200 and '"intent"' in ended.text  # the record, once there is nothing to find out

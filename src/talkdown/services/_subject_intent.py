@@ -13,6 +13,8 @@ from dataclasses import replace
 
 from talkdown.domain.enums import IncidentMode
 from talkdown.domain.state import IncidentState
+from talkdown.errors import TalkdownError
+from talkdown.services.accounts import Permission, SignedIn
 
 INTENT = "intent"
 """The key of ``UtteranceLogged.extra`` under which a training session logs the subject's intent."""
@@ -37,3 +39,15 @@ def without_intent(state: IncidentState) -> IncidentState:
 def unless_ended(state: IncidentState) -> IncidentState:
     """The state as an export shows it: a running session's intent left out, an ended session's kept."""
     return without_intent(state) if is_running_session(state) else state
+
+
+def refuse_event_log(state: IncidentState, user: SignedIn) -> None:
+    """TD334 for anyone but an instructor asking for a running session's event log export.
+
+    Why refuse rather than leave things out: the export is the hash-chained record, verifiable only whole, and it
+    carries each reply's intent and an instructor's own scenario (``scenario_spec``). Export permission (team
+    leader, instructor, admin) does not say who is training: a team leader may be the trainee. Once the session
+    has ended there is nothing left to find out, and the log is exported like any other.
+    """
+    if is_running_session(state) and not user.may(Permission.INSTRUCT):
+        raise TalkdownError("TD334", incident_id=state.incident_id)

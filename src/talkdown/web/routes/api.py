@@ -104,9 +104,13 @@ def export(
     incident_id: CurrentIncident,
     format: Annotated[ExportFormat, Query()] = "events",
 ) -> PlainTextResponse:
-    """The hash-chained event log (``events``) or a transcript; every export is recorded in the audit log."""
+    """The hash-chained event log (``events``) or a transcript; every export is recorded in the audit log.
+
+    A running training session's event log goes to instructors only (TD334): it holds the subject's intent and the
+    scenario the trainee is there to find out; its transcripts leave the intent out (``_subject_intent``).
+    """
     if format == "events":
-        text, name = verify.export_event_log(app, incident_id), f"{incident_id}.events.json"
+        text, name = verify.export_event_log_for(app, incident_id, user=user), f"{incident_id}.events.json"
     else:
         text, name = transcripts.export_transcript(app, incident_id, fmt=format), f"{incident_id}.{format}"
     accounts.audit(app, actor=user.actor, action="export", target=incident_id, client=client_of(request), detail=format)
