@@ -305,3 +305,25 @@ def test_a_running_sessions_event_log_is_exported_to_an_instructor_only_and_to_i
     train.end_session(console.app, session_id, reason="class over")
     ended = trainee.get(url, params={"format": "events"})
     assert ended.status_code == 200 and '"intent"' in ended.text  # the record, once there is nothing to find out
+
+
+def test_an_instructors_notes_on_a_running_session_are_kept_from_its_trainee_until_it_ends(console: Console) -> None:
+    # A note is the one entry the board takes on a simulated session: an instructor's comment on the run, which
+    # may say what he plans next. GET /api/incidents/{id} handed it to the trainee while he was still playing.
+    session_id = _start(console, R.NEGOTIATOR)
+    trainee, instructor = console.client(R.NEGOTIATOR), console.client(R.INSTRUCTOR)
+    plan = "Fire the helicopter inject at the next demand; he rushes the hook."
+    assert instructor.post(f"/api/incidents/{session_id}/notes", json={"text": plan}).status_code == 201
+    assert trainee.post(f"/api/incidents/{session_id}/notes", json={"text": "Slow down."}).status_code == 201
+
+    def notes(role: R) -> list[str]:
+        return [n["text"] for n in console.client(role).get(f"/api/incidents/{session_id}").json()["notes"]]
+
+    assert notes(R.INSTRUCTOR) == [plan, "Slow down."]
+    assert notes(R.NEGOTIATOR) == ["Slow down."]  # his own, not the instructor's plan
+    for role in (R.TEAM_LEADER, R.OBSERVER, R.ADMIN):
+        assert notes(role) == [], role
+    assert [n.text for n in incidents.get_incident(console.app, session_id).notes] == [plan, "Slow down."]  # logged
+    assert trainee.post(f"/training/{session_id}/end", data={"reason": "done"}).status_code < 400
+    assert notes(R.NEGOTIATOR) == [plan, "Slow down."]  # with his debrief, once it has ended
+    assert notes(R.TEAM_LEADER) == []  # another trainee's debrief is not his to read

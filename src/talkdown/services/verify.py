@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from talkdown.domain.log import Envelope, Verification, export_line, parse_body, parse_export_line, verify
 from talkdown.errors import TalkdownError
-from talkdown.services._subject_intent import refuse_event_log
+from talkdown.services._running_session import refuse_event_log
 from talkdown.services.accounts import SignedIn
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App

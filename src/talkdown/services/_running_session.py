@@ -1,10 +1,15 @@
-"""The simulated subject's intent, logged with each of his replies, and the reads that must leave it out.
+"""What a running training session keeps from its trainee: the subject's intent, others' notes, the event log.
 
 A training session logs each reply with ``extra["intent"]``: what the engine chose to answer (``hook:daughter``,
 ``trigger:police``, ``not_yet_demand``, ``mood``). That is the subject's hidden state in words, the thing the
 trainee is there to read from the replies; an instructor watches it (with the gauges), and the debrief shows
 the trace once the session has ended. ``train`` writes it, and every read that hands a running session to
 someone else (the API, the ConvoKit and transcript exports) drops it here, so the rule is written once.
+
+A note is the one entry other commands may add to a simulated session's log (``recorder.OUTSIDE_TRAINING``): an
+instructor's comment on the run, which may hold what he plans next (an inject) or his assessment, debrief
+material like the intent. The API leaves out notes its reader did not write by the intent's rule
+(``train.as_read_by``), and the event log, which cannot leave anything out, is refused (TD334).
 """
 
 from __future__ import annotations
@@ -34,6 +39,16 @@ def without_intent(state: IncidentState) -> IncidentState:
         for utt in state.utterances
     ]
     return replace(state, utterances=utterances)
+
+
+def only_notes_by(state: IncidentState, actor: str) -> IncidentState:
+    """The state with only the notes ``actor`` added himself (the log keeps them all: it is the record).
+
+    Why his own: a trainee (or a colleague) who notes something during the run reads back what he wrote.
+    """
+    if all(note.actor == actor for note in state.notes):
+        return state
+    return replace(state, notes=[note for note in state.notes if note.actor == actor])
 
 
 def unless_ended(state: IncidentState) -> IncidentState:
