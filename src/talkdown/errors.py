@@ -116,8 +116,9 @@ CODES: dict[str, str] = {
     "TD501": "Incident {incident_id}: seq {seq} {problem}. Preserve the database; compare with the paper head.",
     "TD502": "Incident {incident_id}: the log ends at seq {have} but a checkpoint recorded seq {want} "
     "(hash {hash}). Events after seq {have} were deleted. Preserve the database.",
-    "TD503": "Database '{url}' is damaged: {problem}. Nothing was saved. Preserve the file as it is (copy it aside, "
-    "do not repair it in place), restore the latest backup (README, Backing up) and compare with the paper head.",
+    "TD503": "Database '{url}' is damaged: {problem}. If this command was saving anything, it was not saved. "
+    "Preserve the file as it is (copy it aside, do not repair it in place), restore the latest backup (README, "
+    "Backing up) and compare with the paper head.",
     "TD504": "Model file {file}: {problem}. It was changed or corrupted; reinstall talkdown or re-run its "
     "training script.",
     # ConfigError

@@ -151,9 +151,15 @@ def test_a_damaged_database_is_td503_to_the_console_with_where_and_why_in_the_se
         damage_the_events_table(Path(str(td.store.engine.url.database)))
         with caplog.at_level(logging.ERROR, logger="talkdown.web"):
             response = client.post(f"/api/incidents/{incident}/utterances", json={"speaker": "subj", "text": "Hi."})
+            read = client.get("/api/incidents")
     td.store.engine.dispose()
     assert response.status_code == 500 and response.json()["code"] == "TD503", response.text
     assert "damaged" in response.json()["detail"] and str(tmp_path) not in response.text
+    # A read saved nothing to begin with: "Nothing was saved" read as if something were lost.
+    assert read.status_code == 500 and read.json()["code"] == "TD503", read.text
+    for answer in (response, read):
+        assert "Nothing was saved" not in answer.json()["detail"]
+        assert "If you were saving anything, it was not saved" in answer.json()["detail"]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "malformed" in logged and str(tmp_path) in logged
 
