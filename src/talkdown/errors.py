@@ -104,6 +104,9 @@ CODES: dict[str, str] = {
     "reply and the scenario, which the trainee is there to find out, and a hash-chained log cannot leave them out, "
     "so only an instructor may export it now. It can be exported once the session ends (the subject comes to an "
     "outcome, or an instructor ends it); its transcript exports (jsonl, csv, text, vtt, srt) are open now.",
+    "TD335": "Training session {incident_id} is still running: its report lists the notes an instructor added "
+    "and scores the trainee's lines so far, his debrief before its time, so only an instructor may open it now. It "
+    "opens once the session ends (the subject comes to an outcome, or an instructor ends it).",
     "TD340": "Advice {advice_id} was already dismissed at seq {seq}.",
     "TD350": "Your role ({role}) may not {action}. Ask the team leader or an admin.",
     "TD351": "An admin may not {action} their own account here: another admin does it (or 'talkdown user' on the "

@@ -327,3 +327,22 @@ def test_an_instructors_notes_on_a_running_session_are_kept_from_its_trainee_unt
     assert trainee.post(f"/training/{session_id}/end", data={"reason": "done"}).status_code < 400
     assert notes(R.NEGOTIATOR) == [plan, "Slow down."]  # with his debrief, once it has ended
     assert notes(R.TEAM_LEADER) == []  # another trainee's debrief is not his to read
+
+
+def test_a_running_sessions_report_is_an_instructors_only_and_its_exporters_once_it_ends(console: Console) -> None:
+    # The report lists every entry, an instructor's notes among them, and scores the trainee's lines so far:
+    # export permission handed both to a trainee who leads a team, while he was still playing.
+    session_id = _start(console, R.TEAM_LEADER)
+    trainee = console.client(R.TEAM_LEADER)
+    plan = "Fire the helicopter inject at the next demand."
+    noted = console.client(R.INSTRUCTOR).post(f"/api/incidents/{session_id}/notes", json={"text": plan})
+    assert noted.status_code == 201, noted.text
+    url = f"/incidents/{session_id}/report"
+    for role in (R.TEAM_LEADER, R.ADMIN):
+        refused = console.client(role).get(url, headers={"accept": "application/json"})
+        assert refused.status_code == 409 and refused.json()["code"] == "TD335", (role, refused.text)
+        assert plan not in refused.text and "once the session ends" in refused.json()["detail"]
+    assert plan in console.client(R.INSTRUCTOR).get(url).text
+    train.end_session(console.app, session_id, reason="class over")
+    ended = trainee.get(url)
+    assert ended.status_code == 200 and plan in ended.text

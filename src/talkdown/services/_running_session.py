@@ -20,6 +20,7 @@ from talkdown.domain.enums import IncidentMode
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
 from talkdown.services.accounts import Permission, SignedIn
+from talkdown.services.recorder import is_simulated_session
 
 INTENT = "intent"
 """The key of ``UtteranceLogged.extra`` under which a training session logs the subject's intent."""
@@ -57,12 +58,27 @@ def unless_ended(state: IncidentState) -> IncidentState:
 
 
 def refuse_event_log(state: IncidentState, user: SignedIn) -> None:
-    """TD334 for anyone but an instructor asking for a running session's event log export.
+    """TD334 for anyone but an instructor asking for a running simulated session's event log export.
 
     Why refuse rather than leave things out: the export is the hash-chained record, verifiable only whole, and it
-    carries each reply's intent and an instructor's own scenario (``scenario_spec``). Export permission (team
-    leader, instructor, admin) does not say who is training: a team leader may be the trainee. Once the session
-    has ended there is nothing left to find out, and the log is exported like any other.
+    carries each reply's intent, the notes and an instructor's own scenario (``scenario_spec``). Export permission
+    (team leader, instructor, admin) does not say who is training: a team leader may be the trainee. Once the
+    session has ended there is nothing left to find out, and the log is exported like any other.
     """
-    if is_running_session(state) and not user.may(Permission.INSTRUCT):
-        raise TalkdownError("TD334", incident_id=state.incident_id)
+    _refuse_while_running(state, user, "TD334")
+
+
+def refuse_report(state: IncidentState, user: SignedIn) -> None:
+    """TD335 for anyone but an instructor asking for a running simulated session's after-action report.
+
+    Why: the report lists every entry (the notes an instructor added among them) and scores the trainee's lines so
+    far, which is his debrief before its time (TD333 keeps that from him); an exporter may be the trainee.
+    """
+    _refuse_while_running(state, user, "TD335")
+
+
+def _refuse_while_running(state: IncidentState, user: SignedIn, code: str) -> None:
+    # A simulated session only: a role-play a scribe logs (mode training, a human subject) holds no intent and
+    # ordinary team notes, and is exported like any incident.
+    if is_simulated_session(state) and state.is_open and not user.may(Permission.INSTRUCT):
+        raise TalkdownError(code, incident_id=state.incident_id)
