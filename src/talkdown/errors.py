@@ -100,6 +100,13 @@ CODES: dict[str, str] = {
     "its debrief scores only what the simulated subject took part in; nothing was saved ({what}). {instead}",
     "TD333": "Training session {incident_id} is still running; its debrief opens when it ends (the subject comes "
     "to an outcome, or an instructor ends it).",
+    "TD334": "Training session {incident_id} is still running: its event log holds the subject's intent with each "
+    "reply and the scenario, which the trainee is there to find out, and a hash-chained log cannot leave them out, "
+    "so only an instructor may export it now. It can be exported once the session ends (the subject comes to an "
+    "outcome, or an instructor ends it); its transcript exports (jsonl, csv, text, vtt, srt) are open now.",
+    "TD335": "Training session {incident_id} is still running: its report lists the notes an instructor added "
+    "and scores the trainee's lines so far, his debrief before its time, so only an instructor may open it now. It "
+    "opens once the session ends (the subject comes to an outcome, or an instructor ends it).",
     "TD340": "Advice {advice_id} was already dismissed at seq {seq}.",
     "TD350": "Your role ({role}) may not {action}. Ask the team leader or an admin.",
     "TD351": "An admin may not {action} their own account here: another admin does it (or 'talkdown user' on the "
@@ -112,8 +119,9 @@ CODES: dict[str, str] = {
     "TD501": "Incident {incident_id}: seq {seq} {problem}. Preserve the database; compare with the paper head.",
     "TD502": "Incident {incident_id}: the log ends at seq {have} but a checkpoint recorded seq {want} "
     "(hash {hash}). Events after seq {have} were deleted. Preserve the database.",
-    "TD503": "Database '{url}' is damaged: {problem}. Nothing was saved. Preserve the file as it is (copy it aside, "
-    "do not repair it in place), restore the latest backup (README, Backing up) and compare with the paper head.",
+    "TD503": "Database '{url}' is damaged: {problem}. If this command was saving anything, it was not saved. "
+    "Preserve the file as it is (copy it aside, do not repair it in place), restore the latest backup (README, "
+    "Backing up) and compare with the paper head.",
     "TD504": "Model file {file}: {problem}. It was changed or corrupted; reinstall talkdown or re-run its "
     "training script.",
     # ConfigError

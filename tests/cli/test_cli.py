@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from tests.cli.in_process import Ran, talkdown
+from tests.store.damage import damage_the_events_table
 
 pytestmark = pytest.mark.integration  # 'slow' only on the tests that start real processes (below)
 
@@ -186,6 +187,21 @@ def test_a_database_that_does_not_answer_is_td604_without_its_password(tmp_path:
     said = " ".join(proc.stderr.split())
     assert "Nothing was saved" not in said and "If this command was saving anything, it was not saved" in said
     assert said.rstrip().endswith("then run the command again.")
+
+
+def test_a_damaged_database_is_td503_and_a_command_that_only_reads_is_not_told_nothing_was_saved(
+    td,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    incident = td("incident", "new", "Elm St barricade").stdout.strip()
+    damage_the_events_table(tmp_path / "data" / "talkdown.db")
+    for args in (("incident", "show", incident), ("say", incident, "Curtis", "hello", "--role", "subject")):
+        ran = td(*args, ok=False)
+        assert ran.returncode == 7 and ran.stderr.startswith("error[TD503]"), (args, ran.stderr)
+        said = " ".join(ran.stderr.split())
+        # 'incident show' saved nothing to begin with: "Nothing was saved" read as if something were lost.
+        assert "Nothing was saved" not in said and "If this command was saving anything, it was not saved" in said
+        assert "Preserve the file as it is" in said
 
 
 def test_a_write_the_database_refuses_part_way_is_td604_and_leaves_the_log_whole(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from talkdown.domain.clock import FixedClock
-from talkdown.services import accounts, verify
+from talkdown.services import accounts, annotate, verify
 from talkdown.services.accounts import AccountRole
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
@@ -151,8 +151,46 @@ def test_a_damaged_database_is_td503_to_the_console_with_where_and_why_in_the_se
         damage_the_events_table(Path(str(td.store.engine.url.database)))
         with caplog.at_level(logging.ERROR, logger="talkdown.web"):
             response = client.post(f"/api/incidents/{incident}/utterances", json={"speaker": "subj", "text": "Hi."})
+            read = client.get("/api/incidents")
     td.store.engine.dispose()
     assert response.status_code == 500 and response.json()["code"] == "TD503", response.text
     assert "damaged" in response.json()["detail"] and str(tmp_path) not in response.text
+    # A read saved nothing to begin with: "Nothing was saved" read as if something were lost.
+    assert read.status_code == 500 and read.json()["code"] == "TD503", read.text
+    for answer in (response, read):
+        assert "Nothing was saved" not in answer.json()["detail"]
+        assert "If you were saving anything, it was not saved" in answer.json()["detail"]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "malformed" in logged and str(tmp_path) in logged
+
+
+def test_a_line_saved_whose_analysis_the_database_refuses_is_logged_as_saved_and_analysed_later(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The database stops taking the annotations' insert between the line's commit and theirs: a trigger calling a
+    # function SQLite does not have fails every insert into that table with SQLite's own OperationalError (TD604),
+    # while the events table and every read still work. No lifespan, so no worker: the line is analysed in-process.
+    td = make_app(tmp_path)
+    accounts.add_user(td, username="scribe", role=AccountRole.SCRIBE, password=PASSWORD)
+    incident = seed_incident(td)
+    before = len(td.store.load_rows(incident))
+    with td.store.engine.begin() as conn:
+        conn.execute(text("CREATE TRIGGER annotations_down BEFORE INSERT ON annotations BEGIN SELECT gone(); END"))
+    client = TestClient(create_app(td), raise_server_exceptions=False)
+    sign_in(client, "scribe")
+    with caplog.at_level(logging.WARNING):
+        response = client.post(f"/api/incidents/{incident}/utterances", json={"speaker": "subj", "text": "Back off."})
+    assert response.status_code == 201, response.text
+    seq = response.json()["seq"]
+    assert len(td.store.load_rows(incident)) == before + 1 == seq  # saved once: the scribe must not type it again
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "internal error" not in logged and "was not saved" not in logged, logged
+    assert f"line seq {seq} is saved, but its analysis was not stored (TD604" in logged, logged
+    assert f"talkdown analyze --incident {incident}" in logged
+    assert seq not in {s for s, _ in td.annotations.analysed(incident, annotate.versions(annotate.live_pipeline()))}
+    # What the log says re-runs it does: once the database takes the rows again, the line gets its analysis.
+    with td.store.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER annotations_down"))
+    assert seq in annotate.annotate_incident(td, incident)
+    client.close()
+    td.store.engine.dispose()

@@ -283,3 +283,66 @@ def test_the_subjects_intent_is_read_by_the_instructor_and_by_the_trainee_only_o
     assert intents(R.INSTRUCTOR) == [logged["intent"]]
     for role in (R.TEAM_LEADER, R.OBSERVER):  # another trainee's debrief is not theirs to read
         assert intents(role) == [], role
+
+
+def test_a_running_sessions_event_log_is_exported_to_an_instructor_only_and_to_its_exporters_once_it_ends(
+    console: Console,
+) -> None:
+    # The events export is the hash-chained log: it keeps each reply's intent (and an instructor's own scenario),
+    # and cannot leave them out. Export permission (team leader, admin) handed it to a trainee who leads a team.
+    session_id = _start(console, R.TEAM_LEADER)
+    trainee = console.client(R.TEAM_LEADER)
+    trainee.post(f"/training/{session_id}/say", data={"text": "Hi, I'm Sam. What's going on tonight?"})
+    url = f"/api/incidents/{session_id}/export"
+    for role in (R.TEAM_LEADER, R.ADMIN):
+        refused = console.client(role).get(url, params={"format": "events"})
+        assert refused.status_code == 409 and refused.json()["code"] == "TD334", (role, refused.text)
+        assert "once the session ends" in refused.json()["detail"] and '"intent"' not in refused.text
+        transcript = console.client(role).get(url, params={"format": "jsonl"})  # no intent in it: still open
+        assert transcript.status_code == 200 and '"intent"' not in transcript.text, role
+    watching = console.client(R.INSTRUCTOR).get(url, params={"format": "events"})
+    assert watching.status_code == 200 and '"intent"' in watching.text
+    train.end_session(console.app, session_id, reason="class over")
+    ended = trainee.get(url, params={"format": "events"})
+    assert ended.status_code == 200 and '"intent"' in ended.text  # the record, once there is nothing to find out
+
+
+def test_an_instructors_notes_on_a_running_session_are_kept_from_its_trainee_until_it_ends(console: Console) -> None:
+    # A note is the one entry the board takes on a simulated session: an instructor's comment on the run, which
+    # may say what he plans next. GET /api/incidents/{id} handed it to the trainee while he was still playing.
+    session_id = _start(console, R.NEGOTIATOR)
+    trainee, instructor = console.client(R.NEGOTIATOR), console.client(R.INSTRUCTOR)
+    plan = "Fire the helicopter inject at the next demand; he rushes the hook."
+    assert instructor.post(f"/api/incidents/{session_id}/notes", json={"text": plan}).status_code == 201
+    assert trainee.post(f"/api/incidents/{session_id}/notes", json={"text": "Slow down."}).status_code == 201
+
+    def notes(role: R) -> list[str]:
+        return [n["text"] for n in console.client(role).get(f"/api/incidents/{session_id}").json()["notes"]]
+
+    assert notes(R.INSTRUCTOR) == [plan, "Slow down."]
+    assert notes(R.NEGOTIATOR) == ["Slow down."]  # his own, not the instructor's plan
+    for role in (R.TEAM_LEADER, R.OBSERVER, R.ADMIN):
+        assert notes(role) == [], role
+    assert [n.text for n in incidents.get_incident(console.app, session_id).notes] == [plan, "Slow down."]  # logged
+    assert trainee.post(f"/training/{session_id}/end", data={"reason": "done"}).status_code < 400
+    assert notes(R.NEGOTIATOR) == [plan, "Slow down."]  # with his debrief, once it has ended
+    assert notes(R.TEAM_LEADER) == []  # another trainee's debrief is not his to read
+
+
+def test_a_running_sessions_report_is_an_instructors_only_and_its_exporters_once_it_ends(console: Console) -> None:
+    # The report lists every entry, an instructor's notes among them, and scores the trainee's lines so far:
+    # export permission handed both to a trainee who leads a team, while he was still playing.
+    session_id = _start(console, R.TEAM_LEADER)
+    trainee = console.client(R.TEAM_LEADER)
+    plan = "Fire the helicopter inject at the next demand."
+    noted = console.client(R.INSTRUCTOR).post(f"/api/incidents/{session_id}/notes", json={"text": plan})
+    assert noted.status_code == 201, noted.text
+    url = f"/incidents/{session_id}/report"
+    for role in (R.TEAM_LEADER, R.ADMIN):
+        refused = console.client(role).get(url, headers={"accept": "application/json"})
+        assert refused.status_code == 409 and refused.json()["code"] == "TD335", (role, refused.text)
+        assert plan not in refused.text and "once the session ends" in refused.json()["detail"]
+    assert plan in console.client(R.INSTRUCTOR).get(url).text
+    train.end_session(console.app, session_id, reason="class over")
+    ended = trainee.get(url)
+    assert ended.status_code == 200 and plan in ended.text

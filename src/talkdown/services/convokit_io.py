@@ -38,7 +38,7 @@ from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.state import IncidentState
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
-from talkdown.services._subject_intent import unless_ended
+from talkdown.services._running_session import unless_ended
 from talkdown.services._transcript_events import plan_incident, side_of
 from talkdown.services.formats import EXTENSIONS, Transcript, TranscriptTurn, decode, detect_format, parse, render
 from talkdown.services.formats.model import parse_stamp
@@ -85,7 +85,7 @@ def export_convokit(
         transcripts = parse(text, fmt=detect_format(file.name, text), file=str(file))
         name = file.stem
     elif incident is not None and app is not None:
-        # A running training session's subject intent stays out: the trainee could read it here (_subject_intent).
+        # A running training session's subject intent stays out: the trainee could read it here (_running_session).
         state = unless_ended(app.recorder.current(resolve_incident_id(app, incident)))
         transcripts = [_transcript_of(state, annotations_of(app, state.incident_id))]
         name = state.incident_id

@@ -11,7 +11,9 @@ processes because the store, not a process, is the source of truth.
 from __future__ import annotations
 
 import copy
+import logging
 import threading
+import traceback
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +38,8 @@ from talkdown.services.recorder import is_simulated_session
 from talkdown.services.wiring import App
 from talkdown.store.annotations import AnnotationStore
 from talkdown.store.events import EventStore
+
+log = logging.getLogger(__name__)
 
 CUE_FAMILY = "talkdown_cue"
 STAIRWAY_FAMILY = "stairway"
@@ -253,6 +257,34 @@ def analyse_pending(app: App, incident_id: str) -> int:
         batch = [(seq, read_as, pipe.run(t, c)) for seq, read_as, t, c in unanalysed(app, state, pipe)]
         app.annotations.add(incident_id, batch)
         return len(batch)
+
+
+def analyse_after_logging(app: App, incident_id: str, seq: int) -> int:
+    """Analyse the incident's pending lines after line ``seq`` was committed; a failure is logged as what it is.
+
+    Why not let it raise: the line is already in the log and its seq already acknowledged, so whatever goes wrong
+    now (the database stops answering between the line's commit and its annotations', an analyser's bug) costs
+    only the line's chips. Raised, it was logged as an "internal error" carrying TD604's "if this command was
+    saving anything, it was not saved", which told whoever read the server's log that the line was lost. The
+    line's analysis is not lost either: it is pending until stored, so the incident's next line, the console
+    worker's next sweep, or ``talkdown analyze --incident`` analyses it.
+    """
+    try:
+        return analyse_pending(app, incident_id)
+    except Exception as exc:  # the line is saved whatever this was; said so below
+        why = f"{exc.code}: {exc.fields.get('problem', '')}" if isinstance(exc, TalkdownError) else type(exc).__name__
+        # Frames only, as the worker logs them: an exception's message may quote the utterance (CONVENTIONS §10).
+        frames = "" if isinstance(exc, TalkdownError) else "\n" + "".join(traceback.format_tb(exc.__traceback__))
+        log.warning(
+            "incident %s: line seq %d is saved, but its analysis was not stored (%s); it is analysed with the "
+            "incident's next line, or now with 'talkdown analyze --incident %s'%s",
+            incident_id,
+            seq,
+            why,
+            incident_id,
+            frames,
+        )
+        return 0
 
 
 def warm_up() -> None:

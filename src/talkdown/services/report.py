@@ -27,8 +27,10 @@ from talkdown.domain.events import AdviceDismissed
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
+from talkdown.services._running_session import refuse_report
+from talkdown.services.accounts import SignedIn
 from talkdown.services.derived import annotations_for, read_policy
-from talkdown.services.incidents import get_incident
+from talkdown.services.incidents import get_incident, resolve_incident_id
 from talkdown.services.report_charts import Charts, draw_charts
 from talkdown.services.report_timeline import TimelineRow, timeline_rows
 from talkdown.services.verify import get_head, verify_incident
@@ -132,6 +134,17 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         zone=zone,
         zone_note=zone_note,
     )
+
+
+def build_report_for(app: App, ref: str, *, user: SignedIn) -> Report:
+    """:func:`build_report` for a console account: a running simulated session's only to an instructor (TD335).
+
+    The CLI's ``talkdown report`` calls :func:`build_report`: it runs as the installation's operator, who holds the
+    database file and reads running debriefs already.
+    """
+    incident_id = resolve_incident_id(app, ref)
+    refuse_report(app.recorder.current(incident_id), user)
+    return build_report(app, incident_id)
 
 
 def stairway_points(changes: list[StageChange]) -> list[tuple[datetime, int]]:

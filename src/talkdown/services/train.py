@@ -38,10 +38,10 @@ from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
 from talkdown.domain.text import counted, require_short
 from talkdown.errors import TalkdownError
-from talkdown.services._subject_intent import INTENT, without_intent
+from talkdown.services._running_session import INTENT, only_notes_by, without_intent
 from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.incidents import list_incidents, resolve_incident_id
-from talkdown.services.recorder import SIMULATED
+from talkdown.services.recorder import SIMULATED, is_simulated_session
 from talkdown.services.wiring import App
 from talkdown.sim.debrief import Debrief, SessionSummary, build_debrief, render_body, render_html
 from talkdown.sim.engine import VERSION, Effect, SimulatedSubject, turn_rng
@@ -455,13 +455,17 @@ def as_read_by(state: IncidentState, user: SignedIn) -> IncidentState:
     An instructor reads everything. Anyone else loses an instructor's own scenario (``without_scenario``), and
     the subject's intent logged with each reply (``extra["intent"]``) unless he may read the session's debrief
     (``may_read_debrief``: its trainee once it has ended). Why: while the session runs the intent names what
-    the subject is really after or reacting to, which the trainee must find out by talking to him.
+    the subject is really after or reacting to, which the trainee must find out by talking to him. The notes
+    others added to a simulated session follow the same rule: an instructor comments on the run there, what he
+    plans next or how the trainee does, which is debrief material too (a reader's own notes stay his).
     """
     if user.may(Permission.INSTRUCT):
         return state
     state = without_scenario(state)
     if state.mode is IncidentMode.TRAINING and not may_read_debrief(state, user):
         state = without_intent(state)
+        if is_simulated_session(state):
+            state = only_notes_by(state, user.actor)
     return state
 
 

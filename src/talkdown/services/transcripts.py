@@ -18,7 +18,7 @@ import yaml
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
-from talkdown.services._subject_intent import unless_ended
+from talkdown.services._running_session import unless_ended
 from talkdown.services._transcript_events import plan_incident, side_of
 from talkdown.services.formats import decode, detect_format, parse, render
 from talkdown.services.formats.model import Transcript, TranscriptTurn, format_stamp
@@ -166,7 +166,7 @@ def export_transcript(app: App, ref: str, *, fmt: str) -> str:
     """The incident's utterances in a transcript format. A JSONL conversation needs at least one turn (its reader
     refuses an empty one), so an incident with none yet is a TD302 about the incident, where the renderer's own
     check spoke of a 'transcript 1' the user never gave."""
-    # A running training session's subject intent stays out: the trainee could read it here (_subject_intent).
+    # A running training session's subject intent stays out: the trainee could read it here (_running_session).
     state = unless_ended(app.recorder.current(resolve_incident_id(app, ref)))
     transcript = transcript_of(state)
     if fmt == "jsonl" and not transcript.turns:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from talkdown.domain.log import Envelope, Verification, export_line, parse_body, parse_export_line, verify
 from talkdown.errors import TalkdownError
+from talkdown.services._running_session import refuse_event_log
+from talkdown.services.accounts import SignedIn
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
 from talkdown.store.events import StoredRow
@@ -167,6 +169,17 @@ def export_event_log(app: App, ref: str) -> str:
     database itself is the evidence to preserve (TD502 says so), not a copy that hides the damage.
     """
     return render_event_log(_verified_log(app, ref)[1])
+
+
+def export_event_log_for(app: App, ref: str, *, user: SignedIn) -> str:
+    """:func:`export_event_log` for a console account: a running training session's only to an instructor (TD334).
+
+    The CLI calls :func:`export_event_log` itself: it runs as the installation's operator, who holds the database
+    file (and issues injects and reads debriefs from any terminal), so refusing him would protect nothing.
+    """
+    incident_id = resolve_incident_id(app, ref)
+    refuse_event_log(app.recorder.current(incident_id), user)
+    return export_event_log(app, incident_id)
 
 
 def read_event_log(text: str, *, file: str) -> list[Envelope]:

@@ -55,8 +55,9 @@ PROBLEM = "application/problem+json"
 PUBLIC_DETAIL = {
     "TD604": "The database did not answer. If you were saving anything, it was not saved; retry in a moment. If it "
     "goes on, tell whoever runs the console: its log says which database and why.",
-    "TD503": "The database is damaged. Nothing was saved. Tell whoever runs the console at once: its log says which "
-    "database and why, and the file must be preserved as it is and the latest backup restored.",
+    "TD503": "The database is damaged. If you were saving anything, it was not saved. Tell whoever runs the console "
+    "at once: its log says which database and why, and the file must be preserved as it is and the latest backup "
+    "restored.",
     "TD609": "The database stopped answering while this entry was being saved, and cannot say whether it was. "
     "Once it answers, look at the board before entering it again.",
 }

@@ -53,8 +53,9 @@ def show_incident(app: AppDep, user: Reader, incident_id: CurrentIncident) -> In
     """The incident's current state: the fold of its log, corrections applied.
 
     For a training session, only instructors get an instructor's own scenario (``source_meta.scenario_spec``)
-    and, while it runs, the subject's intent logged with each reply (``extra.intent``): a trainee would read
-    the subject's dynamics and what he is really after in them (``train.as_read_by``).
+    and, while it runs, the subject's intent logged with each reply (``extra.intent``) and the notes others added
+    (an instructor's plans and assessment): a trainee would read the subject's dynamics and what he is really
+    after in them (``train.as_read_by``).
     """
     return train.as_read_by(incidents.get_incident(app, incident_id), user)
 
@@ -104,9 +105,13 @@ def export(
     incident_id: CurrentIncident,
     format: Annotated[ExportFormat, Query()] = "events",
 ) -> PlainTextResponse:
-    """The hash-chained event log (``events``) or a transcript; every export is recorded in the audit log."""
+    """The hash-chained event log (``events``) or a transcript; every export is recorded in the audit log.
+
+    A running training session's event log goes to instructors only (TD334): it holds the subject's intent and the
+    scenario the trainee is there to find out; its transcripts leave the intent out (``_running_session``).
+    """
     if format == "events":
-        text, name = verify.export_event_log(app, incident_id), f"{incident_id}.events.json"
+        text, name = verify.export_event_log_for(app, incident_id, user=user), f"{incident_id}.events.json"
     else:
         text, name = transcripts.export_transcript(app, incident_id, fmt=format), f"{incident_id}.{format}"
     accounts.audit(app, actor=user.actor, action="export", target=incident_id, client=client_of(request), detail=format)

@@ -188,15 +188,16 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
-def _analyse_later(request: Request, background: BackgroundTasks, app: App, incident_id: str) -> None:
+def _analyse_later(request: Request, background: BackgroundTasks, app: App, incident_id: str, seq: int) -> None:
     """Wake the analysis worker for the new line, or analyse it in this process after the response.
 
     The fallback serves tests and a server whose worker is off, failed to start or died: the line's
-    analysis is then slower for everyone, but never missing.
+    analysis is then slower for everyone, but never missing. It runs after the line's seq was answered, so a
+    failure there is logged as an analysis not stored, never as an entry not saved (``live.analyse_after_logging``).
     """
     worker: AnalysisWorker | None = request.app.state.analysis_worker
     if worker is None or not worker.notify(incident_id):
-        background.add_task(live.analyse_pending, app, incident_id)
+        background.add_task(live.analyse_after_logging, app, incident_id, seq)
 
 
 def _endpoint(cmd: Command, *, form: bool) -> Callable[..., Any]:
@@ -209,7 +210,7 @@ def _endpoint(cmd: Command, *, form: bool) -> Callable[..., Any]:
         # This process's boards read it now, not at their next poll; after the response, which comes first.
         background.add_task(request.app.state.hub.poke, incident_id)
         if cmd.analyses:
-            _analyse_later(request, background, app, incident_id)
+            _analyse_later(request, background, app, incident_id, result.seq)
         if not form:
             return result
         templates = request.app.state.templates

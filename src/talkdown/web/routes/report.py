@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from talkdown.services import accounts
 from talkdown.services.pdf import html_to_pdf
-from talkdown.services.report import build_report
+from talkdown.services.report import build_report_for
 from talkdown.web.deps import AppDep, CurrentIncident, Exporter, client_of
 from talkdown.web.rendering import HERE
 from talkdown.web.routes.pages import _page
@@ -36,7 +36,7 @@ def _pdf(page: str, incident_id: str) -> bytes:
 
 @router.get("/incidents/{incident_id}/report")
 def report_page(request: Request, app: AppDep, user: Exporter, incident_id: CurrentIncident) -> Response:
-    built = build_report(app, incident_id)
+    built = build_report_for(app, incident_id, user=user)
     accounts.audit(
         app, actor=user.actor, action="export", target=incident_id, client=client_of(request), detail="report"
     )
@@ -45,7 +45,7 @@ def report_page(request: Request, app: AppDep, user: Exporter, incident_id: Curr
 
 @router.get("/incidents/{incident_id}/report.pdf")
 def report_pdf(request: Request, app: AppDep, user: Exporter, incident_id: CurrentIncident) -> Response:
-    built = build_report(app, incident_id)
+    built = build_report_for(app, incident_id, user=user)
     page = request.app.state.templates.env.get_template("incidents/report_pdf.html").render(r=built, s=built.state)
     pdf = _pdf(page, incident_id)
     accounts.audit(
