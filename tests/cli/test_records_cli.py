@@ -199,3 +199,24 @@ def test_verify_names_the_whole_incident_id_when_given_a_prefix(td: Run) -> None
     shown = td("verify", incident[:4])
     assert shown.returncode == 0 and shown.stdout.startswith(f"verified {incident}:"), shown.stdout
     assert json.loads(td("verify", incident[:4], "--json").stdout)["target"] == incident
+
+
+@pytest.mark.parametrize(("command", "options"), [("export", ("--format", "events", "-o")), ("report", ("--html",))])
+def test_a_file_export_or_report_writes_is_never_replaced_unless_forced(
+    tmp_path: Path, command: str, options: tuple[str, ...]
+) -> None:
+    # `export -o` and `report --html` replaced an existing file without a word (last week's report, an earlier
+    # export), while `study export-convokit` and `db backup` refused: each now refuses one that holds something.
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    incident = talkdown("incident", "new", "Elm St", env=env).stdout.strip()
+    out = tmp_path / "kept.out"
+    out.write_text("an earlier file", encoding="utf-8")
+    refused = talkdown(command, incident, *options, str(out), env=env)
+    assert refused.returncode == 3 and refused.stderr.startswith("error[TD110]"), refused.stderr
+    assert "add --force to replace it" in refused.stderr and out.read_text(encoding="utf-8") == "an earlier file"
+    empty = tmp_path / "empty.out"  # as `mktemp` leaves it: nothing in it to lose
+    empty.touch()
+    assert talkdown(command, incident, *options, str(empty), env=env).returncode == 0
+    forced = talkdown(command, incident, *options, str(out), "--force", env=env)
+    assert forced.returncode == 0, forced.stderr
+    assert out.read_text(encoding="utf-8") != "an earlier file"

@@ -121,6 +121,31 @@ def test_export_convokit_into_a_folder_that_is_not_empty_is_refused_unless_force
     assert len((ck / "utterances.jsonl").read_text().splitlines()) == 2
 
 
+def test_study_report_and_import_convokit_jsonl_never_replace_a_file_unless_forced(tmp_path: Path) -> None:
+    # Both wrote over an existing file without a word, where export-convokit refused a folder that held files.
+    path = tmp_path / "ok.jsonl"
+    path.write_text(_conversation("a") + "\n", encoding="utf-8")
+    results = tmp_path / "r.parquet"
+    assert (
+        RUNNER.invoke(app, ["study", "analyze", str(path), "--out", str(results), "-w", "1", "--fast"]).exit_code == 0
+    )
+    assert RUNNER.invoke(app, ["study", "export-convokit", str(path), str(tmp_path / "ck")]).exit_code == 0
+    commands = {
+        "report.html": ["study", "report", str(results), "--out"],
+        "back.jsonl": ["study", "import-convokit", str(tmp_path / "ck"), "--jsonl"],
+    }
+    for name, command in commands.items():
+        out = tmp_path / name
+        out.write_text("an earlier file", encoding="utf-8")
+        refused = RUNNER.invoke(app, [*command, str(out)])
+        assert getattr(refused.exception, "code", None) == "TD110", (name, refused.output)
+        assert "add --force to replace it" in str(refused.exception)
+        assert out.read_text(encoding="utf-8") == "an earlier file"
+        forced = RUNNER.invoke(app, [*command, str(out), "--force"])
+        assert forced.exit_code == 0, (name, forced.output)
+        assert out.read_text(encoding="utf-8") != "an earlier file"
+
+
 def test_cases_like_describe_json_lists_neighbours_with_reasons_outcome_and_lessons() -> None:
     result = RUNNER.invoke(
         app, ["cases", "like", "--describe", "prison riot, inmates hold two guards hostage", "-k", "3", "--json"]

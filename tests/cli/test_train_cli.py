@@ -98,6 +98,12 @@ def test_a_scripted_session_resolves_and_its_debrief_names_the_slip(env: Env, tm
     html = tmp_path / "d.html"
     _td(env, "train", "debrief", run["session_id"], "--html", str(html))
     assert "Outcome: resolved" in html.read_text(encoding="utf-8")
+    first = html.read_text(encoding="utf-8")
+    again_html = _tried(env, "train", "debrief", again["session_id"], "--html", str(html))  # replaced silently, before
+    assert again_html.returncode == 3 and "TD110" in again_html.stderr and "--force" in again_html.stderr
+    assert html.read_text(encoding="utf-8") == first
+    _td(env, "train", "debrief", again["session_id"], "--html", str(html), "--force")
+    assert html.read_text(encoding="utf-8") != first
 
 
 def test_train_list_shows_every_shipped_scenario(env: Env) -> None:

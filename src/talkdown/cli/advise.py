@@ -18,13 +18,14 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from talkdown.cli.report import render_html
-from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
+from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.text import SHORT_TEXT_MAX
 from talkdown.services.advise import advise_incident
 from talkdown.services.dismiss import dismiss_advice
 from talkdown.services.metrics import incident_metrics
 from talkdown.services.pdf import html_to_pdf
 from talkdown.services.report import build_report
+from talkdown.services.streams import refuse_to_replace
 
 INCIDENT = typer.Argument(..., help="Incident id or a unique prefix.")
 POLICY = typer.Option(None, "--policy", help="Agency policy YAML overriding doctrine defaults (docs/advisor.md).")
@@ -108,6 +109,7 @@ def report(
     pdf: Path | None = typer.Option(None, "--pdf", help="Write the report as PDF (needs WeasyPrint)."),
     html: Path | None = typer.Option(None, "--html", help="Write the report as one self-contained HTML file."),
     policy: Path | None = POLICY,
+    force: bool = FORCE_OPTION,
 ) -> None:
     """After-action report: timeline, stairway, skills, ledger, advice, metrics charts, chain head, lessons.
 
@@ -118,6 +120,7 @@ def report(
             "the report is an HTML page: give --pdf FILE or --html FILE, or redirect it (> report.html)",
             param_hint="--pdf / --html",
         )
+    refuse_to_replace(html, pdf, force=force)
     built = build_report(STATE.app(), incident, policy_file=policy)
     page = render_html(built)
     if html is None and pdf is None:

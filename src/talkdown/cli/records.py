@@ -8,12 +8,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
+from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.enums import IncidentType
 from talkdown.domain.text import counted
 from talkdown.errors import TalkdownError
 from talkdown.services import backup, demo, incidents, transcripts, verify
 from talkdown.services.formats import FORMATS
+from talkdown.services.streams import refuse_to_replace
 
 db_app = typer.Typer(no_args_is_help=True)
 console = Console()
@@ -138,8 +139,10 @@ def export_cmd(
     incident: str = typer.Argument(...),
     fmt: str = typer.Option("jsonl", "--format", help=f"{', '.join(FORMATS)}, or events (the full hash-chained log)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write; default stdout."),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Export an incident as a transcript or as its full event log with hashes."""
+    refuse_to_replace(output, force=force)
     app = STATE.app()
     if fmt == "events":
         text = verify.export_event_log(app, incident)

@@ -89,6 +89,11 @@ def _json_value(value: object) -> object:
     return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
+FORCE_OPTION = typer.Option(False, "--force", help="Replace an output file that already exists.")
+"""Every command that writes a file the user names refuses one that holds something unless given this
+(``streams.refuse_to_replace``); ``db backup`` never replaces one and ``study analyze`` continues with --resume."""
+
+
 def write_output(path: Path, data: str | bytes) -> None:
     """Write a file the user named (an export, a report): a path that cannot be written (no such folder, a
     folder, no permission, a full disk) is TD110 naming it, where the OSError was an 'internal error'."""

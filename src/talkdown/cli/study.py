@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json
 from talkdown.domain.enums import IncidentType
 from talkdown.errors import TalkdownError
 from talkdown.services import convokit_io
@@ -145,12 +145,13 @@ def report(
     results: Path = typer.Argument(..., help="The .parquet file written by 'talkdown study analyze'."),
     out: Path = typer.Option(Path("study-report.html"), "--out", "-o", help="HTML file to write."),
     title: str = typer.Option("talkdown study report", "--title"),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """Write an HTML report: skill distribution, stairway timelines, cue rates per conversation."""
     _study_services()
     from talkdown.services.study_report import study_report
 
-    data = study_report(results, out=out, title=title)
+    data = study_report(results, out=out, title=title, force=force)
     typer.echo(f"{out} ({data.utterances} utterances, {data.conversations} conversations)")
 
 
@@ -175,11 +176,12 @@ def import_convokit(
     folder: Path = typer.Argument(..., help="A ConvoKit corpus folder (utterances.jsonl, speakers.json, ...)."),
     jsonl: Path | None = typer.Option(None, "--jsonl", help="Write talkdown JSONL instead of creating incidents."),
     incident_type: IncidentType = typer.Option(IncidentType.BARRICADE, "--type", help="Type of the incidents."),
+    force: bool = typer.Option(False, "--force", help="Replace a --jsonl file that already exists."),
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Read a ConvoKit corpus: as STUDY incidents (default) or as a JSONL file for 'study analyze'."""
     if jsonl is not None:
-        _corpus_summary(convokit_io.convert_convokit(folder, jsonl), json_out)
+        _corpus_summary(convokit_io.convert_convokit(folder, jsonl, force=force), json_out)
         return
     ids = convokit_io.import_convokit(STATE.app(), folder, incident_type=incident_type)
     if json_out:

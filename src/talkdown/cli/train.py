@@ -17,12 +17,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from talkdown.cli.state import JSON_OPTION, STATE, echo_json, write_output
+from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import SHORT_TEXT_MAX, counted, first_surrogate
 from talkdown.errors import INPUT, TalkdownError
 from talkdown.services import train
 from talkdown.services.pdf import html_to_pdf
+from talkdown.services.streams import refuse_to_replace
 
 app = typer.Typer(no_args_is_help=True, help="Practise against a simulated subject; inject; debrief.")
 SESSION = typer.Argument(..., help="Training session id (an incident id) or a unique prefix.")
@@ -310,10 +311,12 @@ def debrief_command(
     as_json: bool = JSON_OPTION,
     html: Path | None = typer.Option(None, "--html", help="Write the debrief as HTML to this file."),
     pdf: Path | None = typer.Option(None, "--pdf", help="Write the debrief as PDF (needs WeasyPrint)."),
+    force: bool = FORCE_OPTION,
 ) -> None:
     """The scored debrief: outcome, stairway, skills, behaviours to avoid with better lines, demands, history."""
     if as_json and (html is not None or pdf is not None):  # the JSON was dropped, silently
         raise typer.BadParameter("--json prints the debrief; --html and --pdf write it to files.", param_hint="--json")
+    refuse_to_replace(html, pdf, force=force)
     application = STATE.app()
     if html is not None or pdf is not None:  # both when both are named (the PDF was dropped, silently)
         page = train.export_html(application, session)

@@ -44,7 +44,7 @@ from talkdown.services.formats import EXTENSIONS, Transcript, TranscriptTurn, de
 from talkdown.services.formats.model import parse_stamp
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.live import annotations_of
-from talkdown.services.streams import cannot_write, plain_suffix
+from talkdown.services.streams import cannot_write, plain_suffix, refuse_to_replace
 from talkdown.services.wiring import App
 
 FILES = ("utterances.jsonl", "speakers.json", "conversations.json", "corpus.json", "index.json")
@@ -76,9 +76,9 @@ def export_convokit(
 ) -> CorpusSummary:
     """Write a transcript file (any import format) or an incident's utterances as a ConvoKit corpus.
 
-    A folder that already holds something is refused (TD110) unless ``force``: see ``_refuse_to_replace``."""
+    A folder that already holds something is refused (TD110) unless ``force``: see ``_refuse_full_folder``."""
     if not force:
-        _refuse_to_replace(out_dir)
+        _refuse_full_folder(out_dir)
     if file is not None:
         raw = _read(file)
         text = decode(raw, file=str(file))
@@ -94,7 +94,7 @@ def export_convokit(
     return write_corpus(transcripts, out_dir, name=name)
 
 
-def _refuse_to_replace(out_dir: Path) -> None:
+def _refuse_full_folder(out_dir: Path) -> None:
     """TD110 naming ``out_dir`` and what it holds when it is a folder that is not empty. The corpus files were
     rewritten in place without a word, so exporting into the folder of an earlier export replaced that corpus
     (a researcher's only copy of it, perhaps) with one holding other conversations. An empty folder is used as
@@ -428,12 +428,14 @@ def _chronological(rows: Sequence[tuple[TranscriptTurn, object, object]]) -> lis
     return [row[0] for row in rows]
 
 
-def convert_convokit(folder: Path, out: Path) -> CorpusSummary:
-    """A ConvoKit corpus as a talkdown JSONL file, which ``study analyze`` and ``talkdown eval`` read.
+def convert_convokit(folder: Path, out: Path, *, force: bool = False) -> CorpusSummary:
+    """A ConvoKit corpus as a talkdown JSONL file, which ``study analyze`` and ``talkdown eval`` read. An
+    ``out`` that holds something is refused (TD110) unless ``force`` (``streams.refuse_to_replace``).
 
     JSONL needs a role on every turn; a turn whose side ConvoKit does not record becomes ``party``
     (both sides equal), the format's neutral role, and its split ``dev`` when none is recorded.
     """
+    refuse_to_replace(out, force=force)
     transcripts = read_corpus(folder)
     count = 0
     try:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import os
+import stat
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -101,3 +103,26 @@ def cannot_write(path: Path, exc: OSError) -> TalkdownError:
     """TD110 for an output path the OS refused (a missing or read-only folder, a file where a folder should be):
     the user chose the path, so it is their input to fix, not an internal error."""
     return TalkdownError("TD110", file=str(path), problem=exc.strerror or str(exc))
+
+
+def refuse_to_replace(*paths: Path | None, force: bool) -> None:
+    """TD110 for the first of ``paths`` (the files a command was told to write) that already holds something,
+    unless ``force``: checked before any work, so a refused command has written nothing.
+
+    Why: ``export -o``, ``report --html``, ``study report`` and ``import-convokit --jsonl`` replaced an
+    existing file without a word (last week's report, a converted corpus), while ``export-convokit`` refused a
+    folder that holds files and ``db backup`` refuses any existing file. Only a regular file with bytes in it
+    is refused: an empty one (``mktemp``) loses nothing, a folder fails when written (TD110 as the OS puts it),
+    and a device or pipe (``/dev/stdout``, ``<(...)``) is not a file anyone keeps."""
+    if force:
+        return
+    for path in paths:
+        if path is None:
+            continue
+        try:
+            held = os.stat(path)
+        except OSError:
+            continue  # absent, or one the write will name (TD110)
+        if stat.S_ISREG(held.st_mode) and held.st_size > 0 and not str(os.path.abspath(path)).startswith("/dev/"):
+            problem = f"it already exists ({held.st_size} bytes); add --force to replace it"
+            raise TalkdownError("TD110", file=str(path), problem=problem)

@@ -24,7 +24,7 @@ from talkdown import __version__
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.analysis.stairway import STAGES
 from talkdown.errors import TalkdownError
-from talkdown.services.streams import cannot_write
+from talkdown.services.streams import cannot_write, refuse_to_replace
 
 TIMELINES = 12
 CUE_BARS = 25
@@ -196,8 +196,10 @@ def render_html(data: ReportData, *, title: str) -> str:
 """
 
 
-def study_report(results: Path, *, out: Path, title: str = "talkdown study report") -> ReportData:
-    """Write the HTML report for ``results`` to ``out``; returns the numbers it shows."""
+def study_report(results: Path, *, out: Path, title: str = "talkdown study report", force: bool = False) -> ReportData:
+    """Write the HTML report for ``results`` to ``out``; returns the numbers it shows. An ``out`` that holds
+    something is refused (TD110) unless ``force`` (``streams.refuse_to_replace``)."""
+    refuse_to_replace(out, force=force)
     data = collect(results)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
