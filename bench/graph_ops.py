@@ -28,11 +28,13 @@ from typing import Any
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 from onnx import helper, numpy_helper
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine import meta
+from machine import meta  # first: it turns onnxruntime's telemetry off before onnxruntime starts
+
+# isort: split
+import onnxruntime as ort
 
 from talkdown.analysis.encoder import load_tokenizer, pair_ids
 from talkdown.analysis.model_io import PACKAGED_MODELS

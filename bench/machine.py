@@ -1,4 +1,7 @@
-"""The ``meta`` block every bench and eval result carries: when, on what, from which commit."""
+"""The ``meta`` block every bench and eval result carries: when, on what, from which commit.
+
+Importing this module also turns onnxruntime's telemetry off (``ORT_TELEMETRY_OFF``), so every script that
+imports onnxruntime imports this first (``tests/test_scripts.py`` checks it)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,14 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+ORT_TELEMETRY_OFF = ("ORT_DISABLE_TELEMETRY", "1")
+"""The same opt-out as ``talkdown.analysis.encoder.ORT_TELEMETRY_OFF`` (a test keeps them equal), read once when
+onnxruntime initialises. Why here: the eval and bench scripts import onnxruntime themselves, before talkdown's
+encoder could set it, so their runs kept a device id under ~/.cache/Microsoft and queued usage events to upload;
+this module is the one every bench and most eval scripts already import first. Not imported from talkdown: that
+would load talkdown before a script puts its checkout's ``src`` on ``sys.path``. Set only if the user has not."""
+os.environ.setdefault(*ORT_TELEMETRY_OFF)
 
 
 def _git_commit() -> str:

@@ -38,6 +38,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "bench"))
+import machine  # noqa: F401  (imported first: it turns onnxruntime's telemetry off before onnxruntime starts)
 
 STRATEGIES = ("Question", "Others", "Providing Suggestions", "Affirmation and Reassurance", "Self-disclosure",
               "Reflection of feelings", "Information", "Restatement or Paraphrasing")  # fmt: skip
