@@ -609,7 +609,7 @@ def test_user_commands_manage_an_account_from_the_terminal(tmp_path: Path) -> No
     assert json.loads(td("role", "LEE", "observer", "--json").stdout)["change"] == "now observer"
     assert td("disable", "lee").stdout.strip() == "lee: disabled"
     reset = json.loads(td("password", "lee", "--password-stdin", "--json", stdin="a new long password\n").stdout)
-    assert reset == {"username": "lee", "change": "password set; 0 open session(s) ended", "sessions_ended": 0}
+    assert reset == {"username": "lee", "change": "password set; 0 open sessions ended", "sessions_ended": 0}
     assert json.loads(td("list", "--json").stdout) == [{"username": "lee", "role": "observer", "disabled": True}]
     missing = td("enable", "nobody")
     assert missing.returncode == 4 and missing.stderr.startswith("error[TD250]")

@@ -181,6 +181,26 @@ def test_cases_import_of_another_file_with_the_same_name_says_which_cases_it_rem
     assert json.loads(again.stdout) == {"imported": ["south-2021"], "removed": []}
 
 
+def test_cases_import_counts_one_case_and_several_in_words_not_case_s(tmp_path: Path) -> None:
+    # "imported 1 case(s)", "1 of its case(s) are no longer in your library": one case is one case.
+    def cases(*ids: str) -> str:
+        return "".join(f"- {{id: {case}, name: X, type: prison}}\n" for case in ids)
+
+    for region, ids in (("east", ("east-1", "east-2")), ("west", ("west-1",)), ("north", ("north-1", "north-2"))):
+        (tmp_path / region).mkdir()
+        (tmp_path / region / "cases.yaml").write_text(cases(*ids), encoding="utf-8")
+    said = [
+        " ".join(RUNNER.invoke(app, ["cases", "import", str(tmp_path / region / "cases.yaml")]).stdout.split())
+        for region in ("east", "west", "north")
+    ]
+    assert said[0] == "imported 2 cases: east-1, east-2"
+    assert said[1] == (
+        "imported 1 case: west-1 replaced the earlier cases.yaml: 2 of its cases are no longer in your library: "
+        "east-1, east-2"
+    )
+    assert said[2].endswith("1 of its cases is no longer in your library: west-1")
+
+
 def test_cases_search_finds_by_place() -> None:
     result = RUNNER.invoke(app, ["cases", "search", "Stockholm", "--json"])
     assert [c["id"] for c in json.loads(result.stdout)] == ["norrmalmstorg-1973"]

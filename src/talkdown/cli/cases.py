@@ -19,6 +19,7 @@ from talkdown.doctrine.cases import Case, Outcome
 from talkdown.doctrine.similarity import Neighbour, rests_on_uncertain
 from talkdown.doctrine.situation import Situation, demand_kinds
 from talkdown.domain.enums import IncidentType
+from talkdown.domain.text import counted
 from talkdown.services import cases as svc
 
 app = typer.Typer(no_args_is_help=True)
@@ -268,9 +269,9 @@ def import_(
     if json_out:
         echo_json({"imported": done.ids, "removed": done.removed})
         return
-    typer.echo(f"imported {len(done.ids)} case(s): {', '.join(done.ids)}")
+    typer.echo(f"imported {counted(len(done.ids), 'case')}: {', '.join(done.ids)}")
     if done.removed:  # a file of the same name was replaced: say which of its cases are gone
+        gone = f"{len(done.removed)} of its cases {'is' if len(done.removed) == 1 else 'are'}"
         typer.echo(
-            f"replaced the earlier {file.stem}.yaml: {len(done.removed)} of its case(s) are no longer in your library: "
-            f"{', '.join(done.removed)}"
+            f"replaced the earlier {file.stem}.yaml: {gone} no longer in your library: {', '.join(done.removed)}"
         )

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from talkdown.cli.state import JSON_OPTION, STATE, echo_json
+from talkdown.domain.text import counted
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts
 from talkdown.settings import is_loopback
@@ -199,7 +200,7 @@ def user_password(
     """Set a new password; the account's open sessions end (whoever knew the old one is signed out)."""
     password = _password(password_stdin, command=f"talkdown user password {name}")
     username, ended = accounts.reset_password(STATE.app(), name, password)
-    _changed(username, f"password set; {ended} open session(s) ended", json_out, sessions_ended=ended)
+    _changed(username, f"password set; {counted(ended, 'open session')} ended", json_out, sessions_ended=ended)
 
 
 def _changed(username: str, what: str, json_out: bool, **more: int) -> None:

@@ -20,6 +20,7 @@ from talkdown.domain.enums import DemandStatus, HostageCondition, IncidentStatus
 from talkdown.domain.events import ChannelOpened, MediaEventRecorded, StakeholderAdded, SupportStated
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
+from talkdown.domain.text import counted
 
 CONDITION_SCORE = {
     HostageCondition.UNHARMED: 9.0,
@@ -91,7 +92,7 @@ def hostage_wellbeing(state: IncidentState) -> tuple[float | None, str]:
         scores.append(min(10.0, max(1.0, base)))
     if not scores:
         return None, "no hostage condition logged"
-    return round(sum(scores) / len(scores), 1), f"{len(scores)} hostage(s) with a logged condition"
+    return round(sum(scores) / len(scores), 1), f"{counted(len(scores), 'hostage')} with a logged condition"
 
 
 def negotiation_duration(state: IncidentState, now: datetime) -> tuple[float | None, str]:
@@ -118,7 +119,7 @@ def concession_level(state: IncidentState) -> tuple[float | None, str]:
     traded = sum(bool(c.in_exchange_for.strip()) for c in state.concessions.values())
     return round(
         100 * met / len(demands), 1
-    ), f"{len(demands)} demand(s); {traded}/{len(state.concessions)} concessions traded"
+    ), f"{counted(len(demands), 'demand')}; {traded}/{len(state.concessions)} concessions traded"
 
 
 @cache
@@ -174,7 +175,7 @@ def media_exposure(state: IncidentState, now: datetime) -> tuple[float | None, s
     if n == 0:
         return None, "no media event logged"
     level = "high" if total >= 8 else "medium" if total >= 3 else "low"
-    return round(total, 2), f"{level}: {n} media event(s)"
+    return round(total, 2), f"{level}: {counted(n, 'media event')}"
 
 
 def diplomatic_impact(state: IncidentState) -> tuple[float | None, str]:
@@ -194,7 +195,7 @@ def diplomatic_impact(state: IncidentState) -> tuple[float | None, str]:
             n += 1
     if n == 0:
         return None, "no diplomatic event logged"
-    return round(math.tanh(signed / 3), 2), f"{n} signed diplomatic event(s)"
+    return round(math.tanh(signed / 3), 2), counted(n, "signed diplomatic event")
 
 
 def diplomatic_metrics_apply(state: IncidentState) -> bool:

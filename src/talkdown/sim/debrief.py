@@ -240,7 +240,9 @@ def _deadlines(scenario: Scenario, steps: list[Step]) -> tuple[str, ...]:
                 how = "passed quietly (progress)" if effect.value == "quiet" else "was acted on"
                 out.append(f"After your line at seq {step.trainee.seq}, deadline {effect.ref} {how}.")
     if reminders:
-        out.append(f"You mentioned or set deadlines {reminders} time(s); doctrine: never remind him of his own.")
+        out.append(
+            f"You mentioned or set deadlines {counted(reminders, 'time')}; doctrine: never remind him of his own."
+        )
     return tuple(out)
 
 
