@@ -118,3 +118,9 @@ class Settings(BaseSettings):
     @property
     def log_file(self) -> Path:
         return self.data_dir / "talkdown.log"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Files talkdown can rebuild at any time (matplotlib's font list): in the data folder, which talkdown
+        writes anyway, so that a home folder it cannot write costs nothing (see ``report_charts``)."""
+        return self.data_dir / "cache"

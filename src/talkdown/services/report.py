@@ -115,7 +115,11 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         [env.at for env in envelopes] or [now], zone, app.settings.timezone or "this computer's zone"
     )
     charts = draw_charts(
-        metric_series(envelopes), indicator_series(envelopes, annotations), stairway_points(stairway), zone=zone
+        metric_series(envelopes),
+        indicator_series(envelopes, annotations),
+        stairway_points(stairway),
+        zone=zone,
+        cache_dir=app.settings.cache_dir,
     )
     skills, avoid = _skill_use(state, annotations)
     return Report(

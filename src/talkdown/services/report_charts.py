@@ -8,11 +8,17 @@ which also brings WeasyPrint for the PDF (naming matplotlib alone sent a user to
 
 from __future__ import annotations
 
+import atexit
 import base64
 import io
-from collections.abc import Sequence
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
 from talkdown.doctrine.indicators import IndicatorPoint
@@ -25,6 +31,31 @@ class Charts:
     metrics: str
     indicators: str
     stairway: str
+
+
+MPLCONFIGDIR = "MPLCONFIGDIR"
+
+
+def use_config_dir(folder: Path, environ: MutableMapping[str, str] = os.environ) -> None:
+    """Point matplotlib's config and cache folder at ``folder`` (talkdown's cache) unless the user chose one.
+
+    Why: matplotlib keeps them under the home folder; with one it cannot write (a locked-down laptop, a service
+    account, ``HOME`` unset under systemd) every report printed "mkdir -p failed ... Matplotlib created a temporary
+    cache directory at /tmp/matplotlib-..." on stderr, rebuilt its font list each time, and a process that was
+    killed left that folder in /tmp. When ``folder`` cannot be made either, a private temporary folder removed at
+    exit stands in, quietly. matplotlib reads the variable once, when it is first imported (see ``draw_charts``)."""
+    if MPLCONFIGDIR in environ:
+        return
+    try:
+        for missing in reversed([p for p in (folder, *folder.parents) if not p.exists()]):
+            missing.mkdir(mode=0o700, exist_ok=True)  # private, as build_app makes the data folder (DATA_DIR_MODE)
+        usable = os.access(folder, os.W_OK)
+    except OSError:
+        usable = False
+    if not usable:
+        folder = Path(tempfile.mkdtemp(prefix="talkdown-matplotlib-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    environ[MPLCONFIGDIR] = str(folder)
 
 
 def _pyplot() -> Any:
@@ -78,7 +109,11 @@ def draw_charts(
     stairway: Sequence[tuple[datetime, int]],
     *,
     zone: tzinfo | None,
+    cache_dir: Path,
 ) -> Charts:
+    """The report's three charts; ``cache_dir`` is talkdown's cache folder, for matplotlib's (``use_config_dir``)."""
+    if "matplotlib" not in sys.modules:  # its folder is chosen at its first import; later, setting it changes nothing
+        use_config_dir(cache_dir / "matplotlib")
     plt = _pyplot()
     xs = _times(metric_points)
     metrics = _series(

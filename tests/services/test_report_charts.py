@@ -1,0 +1,57 @@
+"""Where matplotlib keeps its config and font cache when talkdown draws the report's charts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from talkdown.services.report_charts import MPLCONFIGDIR, use_config_dir
+from tests.cli.in_process import talkdown
+
+
+def test_matplotlib_gets_talkdowns_cache_folder_unless_the_user_named_one(tmp_path: Path) -> None:
+    environ: dict[str, str] = {}
+    use_config_dir(tmp_path / "data" / "cache" / "matplotlib", environ)
+    assert environ == {MPLCONFIGDIR: str(tmp_path / "data" / "cache" / "matplotlib")}
+    assert (tmp_path / "data" / "cache" / "matplotlib").is_dir()
+    assert (tmp_path / "data").stat().st_mode & 0o777 == 0o700  # a data folder made here is private, as build_app's
+    own = {MPLCONFIGDIR: "/srv/mpl"}
+    use_config_dir(tmp_path / "elsewhere", own)
+    assert own == {MPLCONFIGDIR: "/srv/mpl"} and not (tmp_path / "elsewhere").exists()
+
+
+def test_a_cache_folder_that_cannot_be_made_gives_matplotlib_a_private_temporary_one(tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file where the folder should be", encoding="utf-8")
+    environ: dict[str, str] = {}
+    use_config_dir(tmp_path / "cache" / "matplotlib", environ)
+    chosen = Path(environ[MPLCONFIGDIR])
+    assert chosen.is_dir() and chosen.name.startswith("talkdown-matplotlib-") and os.access(chosen, os.W_OK)
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_report_under_a_home_nobody_can_write_prints_no_matplotlib_warning_and_leaves_no_temp_folder(
+    tmp_path: Path,
+) -> None:
+    # matplotlib's folder is under the home folder: with one it could not write, every report printed
+    # "mkdir -p failed ... Matplotlib created a temporary cache directory at /tmp/matplotlib-..." on stderr.
+    data, temp, out = tmp_path / "data", tmp_path / "tmp", tmp_path / "report.html"
+    temp.mkdir()
+    home = tmp_path / "home"
+    home.write_text("a file, so that not even root can make folders in it", encoding="utf-8")
+    incident = talkdown(
+        "incident", "new", "Elm St", env={"TALKDOWN_DATA_DIR": str(data), "TALKDOWN_DATABASE_URL": None}
+    )
+    hidden = {MPLCONFIGDIR, "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "TALKDOWN_DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in hidden}
+    env |= {"HOME": str(home), "TMPDIR": str(temp), "TALKDOWN_DATA_DIR": str(data)}
+    argv = [sys.executable, "-m", "talkdown", "report", incident.stdout.strip(), "--html", str(out)]
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "" and out.is_file()
+    assert list(temp.iterdir()) == []
+    assert list((data / "cache" / "matplotlib").glob("fontlist-*.json"))
