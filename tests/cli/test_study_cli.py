@@ -146,6 +146,20 @@ def test_study_report_and_import_convokit_jsonl_never_replace_a_file_unless_forc
         assert out.read_text(encoding="utf-8") != "an earlier file"
 
 
+def test_the_study_summaries_say_one_conversation_not_one_conversations(tmp_path: Path) -> None:
+    # "ck: 1 conversations, 2 utterances", "done: 2 utterances, 1 conversations from 1 of 1 files".
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    one.write_text(_conversation("a") + "\n", encoding="utf-8")
+    two.write_text(_conversation("a") + "\n" + _conversation("b") + "\n", encoding="utf-8")
+    said = [RUNNER.invoke(app, ["study", "export-convokit", str(f), str(tmp_path / f.stem)]).stdout for f in (one, two)]
+    assert said == [
+        f"{tmp_path / 'one'}: 1 conversation, 2 utterances\n",
+        f"{tmp_path / 'two'}: 2 conversations, 4 utterances\n",
+    ]
+    done = RUNNER.invoke(app, ["study", "analyze", str(one), "--out", str(tmp_path / "r.parquet"), "-w", "1", "--fast"])
+    assert " ".join(done.stderr.split()).startswith("done: 2 utterances, 1 conversation from 1 of 1 file -> ")
+
+
 def test_cases_like_describe_json_lists_neighbours_with_reasons_outcome_and_lessons() -> None:
     result = RUNNER.invoke(
         app, ["cases", "like", "--describe", "prison riot, inmates hold two guards hostage", "-k", "3", "--json"]

@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json
 from talkdown.domain.enums import IncidentType
+from talkdown.domain.text import counted
 from talkdown.errors import TalkdownError
 from talkdown.services import convokit_io
 
@@ -129,8 +130,9 @@ def _summarise(run: StudyRun) -> None:
         err.print(f"[bold red]skipped[{f.code}]:[/] {escape(f.message)}", highlight=False, soft_wrap=True)
     state = "interrupted" if run.interrupted else "done"
     err.print(
-        f"{state}: {run.utterances} utterances, {run.conversations} conversations from {run.files_done} of "
-        f"{run.files} files -> {escape(str(run.out))} and {escape(str(run.conversations_out))}",
+        f"{state}: {counted(run.utterances, 'utterance')}, {counted(run.conversations, 'conversation')} from "
+        f"{run.files_done} of {counted(run.files, 'file')} -> {escape(str(run.out))} and "
+        f"{escape(str(run.conversations_out))}",
         highlight=False,
     )
     if run.interrupted:
@@ -152,7 +154,7 @@ def report(
     from talkdown.services.study_report import study_report
 
     data = study_report(results, out=out, title=title, force=force)
-    typer.echo(f"{out} ({data.utterances} utterances, {data.conversations} conversations)")
+    typer.echo(f"{out} ({counted(data.utterances, 'utterance')}, {counted(data.conversations, 'conversation')})")
 
 
 @app.command("export-convokit")
@@ -200,4 +202,7 @@ def _corpus_summary(summary: convokit_io.CorpusSummary, json_out: bool) -> None:
     if json_out:
         echo_json(doc)
     else:
-        typer.echo(f"{summary.folder}: {summary.conversations} conversations, {summary.utterances} utterances")
+        typer.echo(
+            f"{summary.folder}: {counted(summary.conversations, 'conversation')}, "
+            f"{counted(summary.utterances, 'utterance')}"
+        )
