@@ -1,4 +1,4 @@
-"""Opening a long incident pauses Python's cyclic GC (store.events.gc_paused), and always gives it back."""
+"""Opening a long incident pauses Python's cyclic GC (talkdown.gcpause), and always gives it back."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.events import IncidentOpened, PartyAdded, UtteranceLogged
 from talkdown.errors import TalkdownError
+from talkdown.gcpause import gc_paused
 from talkdown.services.recorder import Recorder
 from talkdown.services.wiring import App
-from talkdown.store.events import gc_paused
 
 LONG = 2_000
 

@@ -8,8 +8,6 @@ head collide on the (incident_id, seq) primary key, and the loser gets ``StaleHe
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from talkdown.domain.events import AnyEvent
 from talkdown.domain.log import GENESIS_HASH, Envelope, chain, envelope_bytes, format_time, parse_body
 from talkdown.errors import TalkdownError
+from talkdown.gcpause import gc_paused
 from talkdown.store.checkpoints import Checkpoint, CheckpointFile
 from talkdown.store.notify import notify_appended
 from talkdown.store.tables import events
@@ -176,7 +175,8 @@ class EventStore:
             return tx.append(new_events, after_seq=after_seq, after_hash=after_hash, actor=actor, at=at)
 
     def load(self, incident_id: str, *, after_seq: int = 0) -> list[Envelope]:
-        """Parsed envelopes in seq order; a body that no longer parses is an integrity error."""
+        """Parsed envelopes in seq order; a body that no longer parses is an integrity error. Read with the cyclic GC
+        paused (``talkdown.gcpause``): the collections it made during a long load found nothing to free."""
         with gc_paused():
             return [_parse(row) for row in self.load_rows(incident_id, after_seq=after_seq)]
 
@@ -263,38 +263,6 @@ class EventStore:
 
     def latest_checkpoint(self, incident_id: str) -> Checkpoint | None:
         return self.checkpoints.latest(incident_id)
-
-
-_GC_LOCK = threading.Lock()
-_gc_pausers = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic GC while a log's envelopes are built (and, opening an incident, folded), then restore it.
-
-    Why: reading, parsing and folding make tens of thousands of small, long-lived, acyclic objects, and every few
-    hundred of them the collector walks the younger generations and, as they grow, the whole heap: the collections
-    found nothing to free and took half of a 20,000-event replay (``bench/store.py``, VNNI host: ~35,000 against
-    ~68,000 events/s). Pausing only the load moved them to the fold's first allocations, so the recorder holds the
-    pause over both when it opens an incident (nested pauses are counted). A pause costs two calls, so every load
-    takes one. Counted under a lock, so loads on two threads overlap safely and the collector comes back only if it
-    was on before.
-    """
-    global _gc_pausers, _gc_was_enabled  # one process-wide switch, counted under a lock
-    with _GC_LOCK:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
-    try:
-        yield
-    finally:
-        with _GC_LOCK:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 def _parse(row: StoredRow) -> Envelope:
