@@ -225,3 +225,33 @@ def test_a_training_sessions_log_refuses_the_diplomatic_track_as_every_entry_but
         f"/api/incidents/{session_id}/stakeholders", json={"name": "Government of X", "kind": "government"}
     )
     assert (answer.status_code, answer.json()["code"]) == (409, "TD332")
+
+
+def _panel(page: str) -> str:
+    panel = page[page.index('<section id="panel-diplomatic"') :]
+    return panel[: panel.index("</section>")]
+
+
+def test_the_board_offers_the_forms_folded_away_and_the_incidents_stakeholders_to_choose(console: Console) -> None:
+    incident_id = _incident(console, "Board")
+    page = console.client(R.SCRIBE).get(f"/incidents/{incident_id}").text
+    empty = _panel(page)
+    # While the track is empty the panel shows only to a role that may record on it (body.can-record_entry).
+    assert 'class="panel needs-record_entry as-block"' in empty and " hidden" not in empty.split(">", 1)[0]
+    assert "can-record_entry" in page.split("<body", 1)[1].split(">", 1)[0]
+    assert '<details id="diplomatic-add" hx-preserve="true" class="needs-record_entry as-block">' in empty
+    assert '<details id="diplomatic-add" hx-preserve="true" class="needs-record_entry as-block" open' not in empty
+    for path in ROUTES:
+        assert f'hx-post="/incidents/{incident_id}/{path}" hx-target="#alerts"' in empty, path
+    assert '<datalist id="stakeholder-names"></datalist>' in empty
+
+    diplomatic.add_stakeholder(console.app, incident_id, name='<b>"ICRC"</b>', kind=StakeholderKind.INTERMEDIARY)
+    observer = console.client(R.OBSERVER).get(f"/incidents/{incident_id}").text
+    panel = _panel(observer)
+    assert panel.startswith('<section id="panel-diplomatic" class="panel" ')  # now shown to every role
+    assert '<option value="&lt;b&gt;&#34;ICRC&#34;&lt;/b&gt;">intermediary</option>' in panel
+    assert (
+        'name="stakeholders" list="stakeholder-names"' in panel
+        and 'name="by" required list="stakeholder-names"' in panel
+    )
+    assert "can-record_entry" not in observer.split("<body", 1)[1].split(">", 1)[0]  # its forms stay hidden
