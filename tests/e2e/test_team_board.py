@@ -223,6 +223,34 @@ def test_the_team_records_parties_ledger_and_hostages_from_the_board(browser: Br
     leader.screenshot(path=str(ARTIFACTS / "board-ledger-forms.png"), full_page=True)
 
 
+def test_the_team_records_the_diplomatic_track_from_the_board(browser: Browser, live: Live) -> None:
+    """The board showed the track read-only: a stakeholder or a channel needed ``talkdown diplomatic`` in a terminal.
+    Its panel shows to an observer only once the track has an entry; its forms, folded away, to the writers."""
+    incident_id = incidents.open_incident(live.app, title="Abroad kidnap", incident_type=IncidentType.KIDNAP_FOR_RANSOM)
+    scribe = _board(browser, live, "scribe", incident_id)
+    observer = _board(browser, live, "observer", incident_id)
+    expect(observer.locator("#panel-diplomatic")).to_be_hidden()
+    panel = scribe.locator("#panel-diplomatic")
+    expect(panel.get_by_role("button", name="Add stakeholder")).to_be_hidden()  # folded away
+
+    panel.get_by_text("Record a stakeholder, channel, constraint, media event or statement").click()
+    panel.get_by_label("Stakeholder name").fill("ICRC")
+    panel.get_by_label("Stakeholder kind").select_option("intermediary")
+    panel.get_by_role("button", name="Add stakeholder").click()
+    expect(observer.locator("#panel-diplomatic")).to_contain_text("Stakeholder ICRC (intermediary)")
+    expect(panel.get_by_label("Stakeholder name")).to_have_value("")
+    expect(panel.get_by_role("button", name="Record channel")).to_be_visible()  # still open after the push
+
+    panel.get_by_label("Channel description").fill("Geneva")
+    panel.get_by_label("Channel kind").select_option("back_channel")
+    panel.get_by_label("Channel with stakeholder 1").fill("icrc")  # the datalist offers it; any case matches
+    panel.get_by_role("button", name="Record channel").click()
+    expect(observer.locator("#panel-diplomatic")).to_contain_text("Channel (back-channel): Geneva (with ICRC)")
+    state = incidents.get_incident(live.app, incident_id)
+    assert [r.event.kind for r in state.diplomatic] == ["stakeholder_added", "channel_opened"]
+    scribe.screenshot(path=str(ARTIFACTS / "board-diplomatic-forms.png"), full_page=True)
+
+
 def test_a_deadline_or_promise_status_needs_a_second_step_and_can_be_corrected(browser: Browser, live: Live) -> None:
     incident_id = _new_incident(live, "Station Road barricade")
     deadline_id, _ = entries.set_deadline(live.app, incident_id, due_at=live.app.clock.now() + timedelta(minutes=40))

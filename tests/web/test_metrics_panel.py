@@ -61,11 +61,16 @@ def test_a_state_level_board_and_its_report_show_the_diplomatic_metrics(console:
 
 
 def test_the_board_shows_the_diplomatic_track_escaped_and_hides_the_panel_while_it_is_empty(console: Console) -> None:
-    # The entries fed these metrics but the board never showed them.
+    # The entries fed these metrics but the board never showed them. While the track is empty the panel shows only
+    # to the roles that may record on it (body.can-record_entry): an observer's body has no such class.
     incident_id = incidents.open_incident(console.app, title="Embassy", incident_type=IncidentType.DIPLOMATIC_STATE)
     observer = console.client(R.OBSERVER)
     empty = observer.get(f"/incidents/{incident_id}").text
-    assert '<section id="panel-diplomatic" class="panel" aria-labelledby="h-diplomatic" hidden>' in empty
+    assert (
+        '<section id="panel-diplomatic" class="panel needs-record_entry as-block" aria-labelledby="h-diplomatic">'
+        in empty
+    )
+    assert "can-record_entry" not in empty
     diplomatic.add_stakeholder(console.app, incident_id, name="<b>ICRC</b>", kind=StakeholderKind.INTERMEDIARY)
     diplomatic.open_channel(
         console.app, incident_id, kind=ChannelKind.BACK_CHANNEL, description="Geneva", with_=["<b>ICRC</b>"]

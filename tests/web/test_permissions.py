@@ -85,6 +85,11 @@ for name in (
     "hostages",
     "hostage-condition",
     "hostage-release",
+    "stakeholders",
+    "channels",
+    "constraints",
+    "media-events",
+    "statements",
 ):
     MATRIX[("POST", f"/api/incidents/{INC}/{name}")] = WRITERS
     MATRIX[("POST", f"/incidents/{INC}/{name}")] = WRITERS

@@ -50,7 +50,7 @@ class Permission(StrEnum):
     OPEN_INCIDENT = "open incidents"
     CLOSE_INCIDENT = "close or reopen incidents"
     LOG_UTTERANCE = "log utterances"
-    RECORD_ENTRY = "record demands, deadlines, promises, concessions, hostages and parties"
+    RECORD_ENTRY = "record demands, deadlines, promises, concessions, hostages, parties and the diplomatic track"
     ADD_INTEL = "add intelligence"
     ADD_NOTE = "add notes"
     DISMISS_ADVICE = "dismiss advice"

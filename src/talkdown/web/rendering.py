@@ -22,9 +22,18 @@ from talkdown.doctrine.metrics import MetricPoint
 from talkdown.doctrine.similarity import rests_on_uncertain
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.display_time import shown, zone_label
-from talkdown.domain.enums import DemandCategory, DemandStatus, HostageCondition, Role
+from talkdown.domain.enums import (
+    ChannelKind,
+    DemandCategory,
+    DemandStatus,
+    HostageCondition,
+    Role,
+    StakeholderKind,
+    Tone,
+)
 from talkdown.domain.log import format_time
 from talkdown.domain.state import IncidentState, Utterance
+from talkdown.services.diplomatic import stakeholders
 from talkdown.services.live import Board
 from talkdown.services.report_timeline import diplomatic_track
 
@@ -197,6 +206,7 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
         speakers=speakers,
         rests_on_uncertain=rests_on_uncertain,
         diplomatic_track=lambda state: diplomatic_track(state, zone),
+        stakeholders=stakeholders,
     )
     env.globals.update(  # the choices the board's forms offer
         outcomes=[o.value for o in Outcome],  # the case library's outcomes, offered when closing
@@ -204,6 +214,9 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
         demand_categories=[v.value for v in DemandCategory],
         conditions=[v.value for v in HostageCondition],
         party_roles=[v.value for v in Role if v is not Role.UNKNOWN],
+        stakeholder_kinds=[v.value for v in StakeholderKind],
+        channel_kinds=[v.value for v in ChannelKind],
+        tones=[v.value for v in Tone],
     )
     return Jinja2Templates(env=env)
 

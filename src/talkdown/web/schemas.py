@@ -11,11 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from talkdown.domain.enums import (
     Channel,
+    ChannelKind,
     CommitmentStatus,
     Credibility,
     DeadlineStatus,
@@ -26,6 +27,8 @@ from talkdown.domain.enums import (
     NoteKind,
     Reliability,
     Role,
+    StakeholderKind,
+    Tone,
 )
 from talkdown.domain.text import SHORT_TEXT_MAX
 from talkdown.services.accounts import AccountRole
@@ -164,6 +167,60 @@ class IntelIn(Input):
 class NoteIn(Input):
     text: Long
     kind: NoteKind = NoteKind.NOTE
+
+
+MAX_CHANNEL_STAKEHOLDERS = 50
+"""The most stakeholders one channel may name: a multilateral channel has a handful; the bound keeps one request's
+work (a look-up per name) small."""
+
+
+def _drop_blank_items(value: Any) -> Any:  # raw input is Any until validated (CONVENTIONS §10)
+    """A list without its empty strings: the board's channel form has several "with" boxes, and the ones left empty
+    post ``""`` (the model's ``_drop_blanks`` drops only a field that is empty as a whole)."""
+    if isinstance(value, list):
+        return [v for v in value if v != ""]
+    return value
+
+
+class StakeholderIn(Input):
+    """``talkdown diplomatic stakeholder``: names are unique in an incident, ignoring case (TD302)."""
+
+    name: Short
+    kind: StakeholderKind = StakeholderKind.OTHER
+    country: Optional500 = ""
+    stance: Optional500 = ""
+
+
+class ChannelIn(Input):
+    """``talkdown diplomatic channel``: the kind is required, as the CLI's ``--kind`` is."""
+
+    kind: ChannelKind
+    description: Short
+    stakeholders: Annotated[
+        list[Short],
+        BeforeValidator(_drop_blank_items),
+        Field(max_length=MAX_CHANNEL_STAKEHOLDERS, description="Stakeholder ids or names (ignoring case)"),
+    ] = []
+
+
+class ConstraintIn(Input):
+    description: Short
+    legal: Annotated[bool, Field(description="A law, as opposed to a policy")] = False
+
+
+class MediaEventIn(Input):
+    outlet: Short
+    description: Short
+    tone: Tone = Tone.NEUTRAL
+    reach: Annotated[int, Field(ge=1, le=5, description="1 local .. 5 global")] = 1
+
+
+class StatementIn(Input):
+    """A statement of support or opposition; ``by`` is linked to a stakeholder when it names one."""
+
+    by: Annotated[Short, Field(description="A stakeholder's id or name, or anyone else")]
+    description: Short
+    tone: Tone = Tone.POSITIVE
 
 
 class DismissIn(Input):

@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from talkdown.errors import TalkdownError
-from talkdown.services import accounts, dismiss, entries, incidents, live
+from talkdown.services import accounts, diplomatic, dismiss, entries, incidents, live
 from talkdown.services.accounts import Permission, SignedIn
 from talkdown.services.analysis_worker import AnalysisWorker
 from talkdown.services.wiring import App
@@ -163,6 +163,47 @@ COMMANDS: tuple[Command, ...] = (
         Permission.ADD_NOTE,
         lambda a, r, b: s.Recorded(seq=entries.add_note(a, r, text=b.text, kind=b.kind)),
         "Add a note",
+    ),
+    # The diplomatic track (services/diplomatic.py, ``talkdown diplomatic ...``): entries the team records, as the
+    # ledger's are, so the ledger's permission (the same roles, and refused on a simulated session as they are).
+    Command(
+        "stakeholders",
+        s.StakeholderIn,
+        Permission.RECORD_ENTRY,
+        lambda a, r, b: _pair(
+            diplomatic.add_stakeholder(a, r, name=b.name, kind=b.kind, country=b.country, stance=b.stance)
+        ),
+        "Add a stakeholder of the diplomatic track",
+    ),
+    Command(
+        "channels",
+        s.ChannelIn,
+        Permission.RECORD_ENTRY,
+        lambda a, r, b: _pair(
+            diplomatic.open_channel(a, r, kind=b.kind, description=b.description, with_=b.stakeholders)
+        ),
+        "Record a negotiation channel (official, back-channel or multilateral)",
+    ),
+    Command(
+        "constraints",
+        s.ConstraintIn,
+        Permission.RECORD_ENTRY,
+        lambda a, r, b: _pair(diplomatic.note_constraint(a, r, description=b.description, legal=b.legal)),
+        "Record a legal or policy constraint",
+    ),
+    Command(
+        "media-events",
+        s.MediaEventIn,
+        Permission.RECORD_ENTRY,
+        lambda a, r, b: _pair(diplomatic.record_media(a, r, **b.model_dump())),
+        "Record a media event",
+    ),
+    Command(
+        "statements",
+        s.StatementIn,
+        Permission.RECORD_ENTRY,
+        lambda a, r, b: _pair(diplomatic.state_support(a, r, **b.model_dump())),
+        "Record a statement of support or opposition",
     ),
     Command(
         "close",
