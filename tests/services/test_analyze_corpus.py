@@ -193,6 +193,21 @@ def test_resume_on_a_finished_study_refuses_rather_than_redoing_and_replacing_it
     pd.testing.assert_frame_equal(pd.read_parquet(out), before)
 
 
+def test_a_finished_studys_per_conversation_file_alone_is_not_replaced(corpus: Path, tmp_path: Path) -> None:
+    # The per-utterance file was moved away (or renamed) and its per-conversation file left: TD322 looked at the
+    # per-utterance file only, so the same --out silently replaced the other.
+    out = tmp_path / "r.parquet"
+    analyze_corpus([str(corpus / "calls.jsonl")], out=out, workers=1, fast=True)
+    out.rename(tmp_path / "kept.parquet")
+    before = pd.read_parquet(conversations_path(out))
+    for resume, code in ((False, "TD322"), (True, "TD324")):
+        with pytest.raises(TalkdownError) as err:
+            analyze_corpus([str(corpus)], out=out, workers=1, fast=True, resume=resume)
+        assert err.value.code == code and str(conversations_path(out)) in str(err.value)
+    pd.testing.assert_frame_equal(pd.read_parquet(conversations_path(out)), before)
+    assert not out.exists()
+
+
 def test_resume_refuses_other_inputs(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.parquet"
     analyze_corpus([str(corpus)], out=out, workers=1, chunk_size=2, progress=_StopAfter(1))

@@ -133,6 +133,12 @@ def _fingerprint(path: Path) -> dict[str, Any]:
     return {"path": str(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
+def conversations_path(out: Path) -> Path:
+    """``results.parquet`` → ``results.conversations.parquet`` (same folder, same format): the per-conversation file
+    written beside the per-utterance one."""
+    return out.with_name(f"{out.stem}.conversations{out.suffix}")
+
+
 @dataclass
 class PartStore:
     """The ``<out>.parts`` folder: finished chunks, which files are complete, and what the run is for."""
@@ -178,8 +184,9 @@ class PartStore:
                 raise TalkdownError("TD322", path=str(out))
             store._resume(manifest, out)
             return store
-        if out.exists():  # without a parts folder: a finished run, which --resume would have redone and replaced
-            raise TalkdownError("TD324" if resume else "TD322", path=str(out))
+        for done in (out, conversations_path(out)):  # without a parts folder: a finished run's, --resume or not
+            if done.exists():  # (its per-conversation file alone too: the other file may have been moved away)
+                raise TalkdownError("TD324" if resume else "TD322", path=str(done))
         try:
             folder.mkdir(parents=True)
             store.fresh = True

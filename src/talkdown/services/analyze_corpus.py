@@ -41,7 +41,15 @@ from typing import Any, Protocol, TypeVar
 
 from talkdown.analysis.runtime import Runtime, current
 from talkdown.errors import TalkdownError
-from talkdown.services._corpus_parts import Cut, PartStore, is_jsonl, jsonl_blocks, plan_jsonl, transcripts_of
+from talkdown.services._corpus_parts import (
+    Cut,
+    PartStore,
+    conversations_path,
+    is_jsonl,
+    jsonl_blocks,
+    plan_jsonl,
+    transcripts_of,
+)
 from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
 from talkdown.services.formats import EXTENSIONS
 from talkdown.services.streams import plain_suffix
@@ -177,11 +185,6 @@ def resolve_inputs(inputs: Sequence[str], *, outputs: Sequence[Path] = ()) -> li
     for p in found:
         unique.setdefault(p.resolve(), None)
     return list(unique)
-
-
-def conversations_path(out: Path) -> Path:
-    """``results.parquet`` → ``results.conversations.parquet`` (same folder, same format)."""
-    return out.with_name(f"{out.stem}.conversations{out.suffix}")
 
 
 def _check_out_suffix(out: Path, *, csv: bool) -> None:
