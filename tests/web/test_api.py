@@ -138,6 +138,19 @@ def test_an_unknown_incident_is_a_404_problem(console: Console) -> None:
     assert (response.status_code, response.json()["code"]) == (404, "TD201")
 
 
+def test_a_missing_thing_names_the_console_page_that_lists_it_not_a_terminal_command(console: Console) -> None:
+    # The messages end "See 'talkdown incident list'." for the CLI; a console user may have no terminal.
+    client = console.client(R.SCRIBE)
+    incident = client.get("/api/incidents/ffffffffffff").json()
+    assert incident["detail"] == "No incident 'ffffffffffff'. See the incident list (/incidents)."
+    party = client.post(
+        f"/api/incidents/{console.incident_id}/demand-status", json={"demand_id": "d-nope", "status": "met"}
+    ).json()
+    assert party["code"] == "TD202", party
+    assert party["detail"].endswith(f"See the incident's board (/incidents/{console.incident_id})."), party
+    assert "talkdown " not in incident["detail"] + party["detail"]
+
+
 def test_verify_head_and_export_agree_with_the_log(console: Console) -> None:
     client = console.client(R.TEAM_LEADER)
     base = f"/api/incidents/{console.incident_id}"

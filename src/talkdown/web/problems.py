@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -61,6 +62,31 @@ PUBLIC_DETAIL = {
     "TD609": "The database stopped answering while this entry was being saved, and cannot say whether it was. "
     "Once it answers, look at the board before entering it again.",
 }
+
+
+# Where the console shows what a "not found" message's CLI hint ("See 'talkdown incident list'.") lists: the
+# console's users may have no terminal on the server, and a command there names nothing they can open.
+CONSOLE_HINT = {
+    "TD201": "See the incident list (/incidents).",
+    "TD202": "See the incident's board (/incidents/{incident_id}).",
+    "TD220": "See the case library (/cases).",
+    "TD232": "See the training sessions (/training).",
+    "TD240": "See the incident's board (/incidents/{incident_id}).",
+    "TD250": "See the accounts (/accounts).",
+}
+_CLI_HINT = re.compile(r" See 'talkdown [^']*'\.$")
+
+
+def console_detail(exc: TalkdownError) -> str:
+    """The message as the console gives it: the database's insides left out (``PUBLIC_DETAIL``), and a CLI hint
+    replaced by the page that shows the same list (``CONSOLE_HINT``)."""
+    if exc.code in PUBLIC_DETAIL:
+        return PUBLIC_DETAIL[exc.code]
+    hint = CONSOLE_HINT.get(exc.code)
+    if hint is None:
+        return exc.message
+    shown = " " + hint.format(incident_id=exc.fields.get("incident_id", ""))
+    return _CLI_HINT.sub(lambda _: shown, exc.message)
 
 
 def status_of(exc: TalkdownError) -> int:
@@ -145,7 +171,7 @@ def coded_problem(request: Request, templates: Jinja2Templates, exc: TalkdownErr
         templates,
         status=status,
         title=TITLES.get(status, exc.family.title),
-        detail=PUBLIC_DETAIL.get(exc.code, exc.message),
+        detail=console_detail(exc),
         code=exc.code,
     )
     if exc.code == "TD450":
