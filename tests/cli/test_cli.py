@@ -877,3 +877,15 @@ def test_version_prints_the_release_pyproject_builds_without_reading_settings() 
         release = tomllib.load(handle)["project"]["version"]
     ran = talkdown("--version", env={"TALKDOWN_DATA_DIR": "", "TALKDOWN_DATABASE_URL": None})
     assert (ran.returncode, ran.stdout, ran.stderr) == (0, f"talkdown {release}\n", "")
+
+
+def test_import_convokit_force_without_jsonl_is_refused_and_nothing_is_imported(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # --force replaces a --jsonl file; without --jsonl it was accepted and did nothing, so a user who meant to
+    # replace an earlier conversion got a second set of incidents instead.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    ran = td("study", "import-convokit", str(corpus), "--force", ok=False)
+    assert ran.returncode == 3 and ran.stderr.startswith("error[TD105]: '--force' is not a valid option here"), (
+        ran.stderr
+    )
+    assert json.loads(td("incident", "list", "--json").stdout) == []

@@ -182,6 +182,9 @@ def import_convokit(
     json_out: bool = JSON_OPTION,
 ) -> None:
     """Read a ConvoKit corpus: as STUDY incidents (default) or as a JSONL file for 'study analyze'."""
+    if force and jsonl is None:  # new incidents never replace anything: a --force here was meant for a file
+        problem = "it replaces an existing --jsonl file, and without --jsonl the corpus becomes new incidents"
+        raise TalkdownError("TD105", value="--force", what="option here", problem=problem)
     if jsonl is not None:
         _corpus_summary(convokit_io.convert_convokit(folder, jsonl, force=force), json_out)
         return
