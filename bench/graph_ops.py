@@ -36,6 +36,9 @@ from machine import meta  # first: it turns onnxruntime's telemetry off before o
 # isort: split
 import onnxruntime as ort
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+from onnx_static import prune
+
 from talkdown.analysis.encoder import load_tokenizer, pair_ids
 from talkdown.analysis.model_io import PACKAGED_MODELS
 from talkdown.analysis.turn_model import CONTEXT_TAG, MODEL_FILE, load_settings
@@ -159,14 +162,9 @@ def dequantized(path: Path) -> onnx.ModelProto:
         replaced[id(node)] = helper.make_node("MatMul", [x, f"{w_q}_fp32"], [scale.output[0]], name=node.name)
         gone |= {id(cast), id(scale), id(scales)}
     nodes = [replaced.get(id(n), n) for n in graph.node if id(n) not in gone]
-    needed = {i for n in nodes for i in n.input} | {o.name for o in graph.output}
-    nodes = [n for n in nodes if n.op_type != "DynamicQuantizeLinear" or set(n.output) & needed]
     del graph.node[:]
     graph.node.extend(nodes)
-    needed = {i for n in nodes for i in n.input}
-    kept = [i for i in graph.initializer if i.name in needed]
-    del graph.initializer[:]
-    graph.initializer.extend(kept)
+    prune(graph)  # the DynamicQuantizeLinear nodes nobody reads now, and the int8 weights and scales
     return model
 
 

@@ -122,9 +122,17 @@ def make_static(model: Any) -> Any:
         for i, name in enumerate(node.input):
             if name in guards:
                 node.input[i] = guards[name]
+    prune(graph)
+    onnx.checker.check_model(out)
+    return out
+
+
+def prune(graph: Any) -> None:
+    """Drop the nodes whose outputs nobody reads (until none is left) and the initializers no node reads, in place
+    (``bench/graph_ops.py`` prunes its dequantised graph with it too)."""
     nodes = list(graph.node)
     wanted = {o.name for o in graph.output}
-    while True:  # drop nodes whose outputs nobody reads, until none is left
+    while True:
         used = {i for n in nodes for i in n.input} | wanted
         alive = [n for n in nodes if any(o in used for o in n.output)]
         if len(alive) == len(nodes):
@@ -136,8 +144,6 @@ def make_static(model: Any) -> Any:
     kept = [i for i in graph.initializer if i.name in used]
     del graph.initializer[:]
     graph.initializer.extend(kept)
-    onnx.checker.check_model(out)
-    return out
 
 
 def check_identical(before: Any, after: Any) -> int:
