@@ -89,7 +89,7 @@ class ChangeTalkAnalyzer:
     """One of change / neutral / sustain per subject turn (rule; MI talk types in negotiation register)."""
 
     name: ClassVar[str] = "change_talk"
-    version: ClassVar[str] = "0.1.3"
+    version: ClassVar[str] = "0.1.4"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

@@ -105,7 +105,7 @@ class OutburstAnalyzer:
     """Swearing, shouting and "!" in subject and party turns (rule; indicators.md ``intensity_falling``)."""
 
     name: ClassVar[str] = "outburst"
-    version: ClassVar[str] = "0.1.0"
+    version: ClassVar[str] = "0.1.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

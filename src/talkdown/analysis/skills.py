@@ -538,7 +538,7 @@ class SkillAnalyzer(ModelAssisted):
     """Labels the listening skills of negotiator turns (rule; multi-label, ``other`` when nothing fires)."""
 
     name: ClassVar[str] = "skills"
-    version: ClassVar[str] = "0.9.1"
+    version: ClassVar[str] = "0.9.2"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

@@ -173,7 +173,7 @@ class StairwayAnalyzer:
     """Estimates the BCSM step for the conversation so far and warns of influence before rapport (rule)."""
 
     name: ClassVar[str] = "stairway"
-    version: ClassVar[str] = "0.1.4"
+    version: ClassVar[str] = "0.1.5"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY, WARNING_FAMILY})
 
