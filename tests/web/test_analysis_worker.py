@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
 from talkdown.analysis.skills import SkillAnalyzer
@@ -303,3 +304,27 @@ def test_a_console_worker_gives_a_line_its_analysis_once_the_model_can_run_witho
         worker.stop()
         app.store.engine.dispose()
     assert worker.exitcode == 0
+
+
+def test_an_incident_whose_analysis_keeps_raising_is_tried_again_later_not_at_every_sweep(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app(tmp_path)
+    incident_id = seed_incident(app)
+    with app.store.engine.begin() as conn:  # a damaged row, as with raw database access: every load raises TD501
+        conn.execute(text("DROP TRIGGER IF EXISTS events_no_update"))
+        conn.execute(text("UPDATE events SET body = '{' WHERE incident_id = :i AND seq = 4"), {"i": incident_id})
+    app.store.engine.dispose()
+    fresh = build_app(app.settings)  # nothing of the log cached
+    try:
+        loop = Loop(fresh, sweep_s=3600)
+        with caplog.at_level(logging.ERROR, logger="talkdown.services.analysis_worker"):
+            for _ in range(3):
+                loop.sweep()
+                loop.analyse()
+        assert sum(incident_id in r.getMessage() for r in caplog.records) == 1  # not again within sweep_s
+        loop.broken[incident_id].due = 0.0  # sweep_s has passed
+        loop.sweep()
+        assert loop.pending == {incident_id}
+    finally:
+        fresh.store.engine.dispose()

@@ -18,7 +18,8 @@ short) leaves a failure record on the line, and a line with rows counts as analy
 has given nothing since (``annotate.failed_lines``): of every LIVE incident at its first sweep, and of each
 incident it has just analysed (one query on the incident's index). It analyses each such line again at once, then
 after ``retry_s``, twice that, and so on up to ``RETRY_MAX_S``: a line that always fails costs one analysis every
-ten minutes, not one per sweep.
+ten minutes, not one per sweep. An incident whose analysis raises (the database stopped answering) backs off the
+same way, from ``sweep_s``, but a wake-up for a new line on it is always tried.
 
 Why no lock between the worker and anyone else: annotations are keyed by (incident, seq, analyser,
 version, family, label) and inserted with "on conflict do nothing", so the worker, the serving process's
@@ -159,18 +160,23 @@ class Loop:
     next_sweep: float = 0.0  # monotonic; 0 sweeps at once, which catches up after a restart
     stop: Event | None = None  # set by the server: a long catch-up ends after the current incident
     failed: dict[tuple[str, int, str], Backoff] = field(default_factory=dict)  # (incident, seq, basis) of failures
+    broken: dict[str, Backoff] = field(default_factory=dict)  # incidents whose analysis raised
     pipeline: Pipeline | None = None  # the live pipeline unless given (tests)
     swept: bool = False  # whether the first sweep, which also reads every LIVE line's failures, has run
 
     def sweep(self) -> None:
         """Queue the LIVE incidents whose head moved; training and STUDY imports are not analysed live. The first
         sweep also notes every LIVE line where an analyser failed (one query), so they are retried at startup."""
+        now = time.monotonic()
         live_ids = set()
         for incident in list_incidents(self.app):
             if incident.mode != IncidentMode.LIVE:
                 continue
             live_ids.add(incident.incident_id)
             if self.heads.get(incident.incident_id) != incident.events:
+                backoff = self.broken.get(incident.incident_id)
+                if backoff is not None and backoff.due > now:
+                    continue  # its head stays unseen, so it is queued when due
                 self.heads[incident.incident_id] = incident.events
                 self.pending.add(incident.incident_id)
         if not self.swept:
@@ -193,10 +199,12 @@ class Loop:
                 found = failed_lines(self.app, self.pipeline or live_pipeline(), incident_id).get(incident_id, set())
             except Exception as exc:  # one incident's failure must not stop live analysis of the others
                 self.heads.pop(incident_id, None)
+                self.broken.setdefault(incident_id, Backoff()).failed(time.monotonic(), self.sweep_s)
                 # Frames only: an exception's message may quote the utterance (CONVENTIONS §10).
                 frames = "".join(traceback.format_tb(exc.__traceback__))
                 log.error("live analysis of incident %s failed (%s)\n%s", incident_id, type(exc).__name__, frames)
                 continue
+            self.broken.pop(incident_id, None)
             for backoff in retries.values():
                 backoff.failed(time.monotonic(), self.retry_s)
             # This incident's failures as stored now: a new one is due at once, a settled one is dropped.
