@@ -190,6 +190,12 @@ def analysed_seqs(app: App, incident_id: str, seqs: list[int]) -> set[int]:
     return set(annotations_of(app, incident_id, seqs))
 
 
+def unsettled_seqs(app: App, incident_id: str, seqs: list[int]) -> set[int]:
+    """Of these analysed lines, those where an analyser failed and has given nothing since: the console's worker
+    retries them (``analysis_worker.py``), so a board watches them to show the result when it comes."""
+    return {seq for seq, anns in annotations_of(app, incident_id, seqs).items() if unsettled(anns)}
+
+
 def unanalysed_seqs(app: App, incident_id: str, *, newest: int = 200) -> list[int]:
     """The newest ``newest`` lines of the incident with no stored analysis from the current analyser versions.
 
