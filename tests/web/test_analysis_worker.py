@@ -328,3 +328,29 @@ def test_an_incident_whose_analysis_keeps_raising_is_tried_again_later_not_at_ev
         assert loop.pending == {incident_id}
     finally:
         fresh.store.engine.dispose()
+
+
+@needs_strategy_graph
+def test_a_failed_line_corrected_since_is_retried_on_its_new_words_only(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    try:
+        extra = half_installed_strategy(tmp_path)
+        pipe = Pipeline((SkillAnalyzer(), StrategyAnalyzer(extra_dir=extra)), on_error="record")
+        incident_id = seed_incident(app)
+        seq = entries.say(app, incident_id, speaker="neg1", text=NEGOTIATOR_LINE)
+        loop = Loop(app, retry_s=3600, pipeline=pipe)
+        loop.sweep()
+        loop.analyse()  # fails: the graph is missing
+        entries.correct_entry(
+            app, incident_id, ref_seq=seq, field="text", value="You sound angry about tonight.", reason="misheard"
+        )
+        loop.sweep()
+        loop.analyse()  # the corrected words: they fail too
+        now = annotate.bases(incidents.get_incident(app, incident_id), {seq})[seq]
+        assert set(loop.failed) == {(incident_id, seq, now)}  # the old words' failure is no line to retry
+        finish_install(extra)
+        loop.failed[incident_id, seq, now].due = 0.0
+        loop.analyse()
+        assert loop.failed == {}
+    finally:
+        app.store.engine.dispose()

@@ -7,10 +7,11 @@ uses the second core, and the operating system, not the GIL, shares the CPU.
 
 How the worker learns about new lines: the serving process puts the incident id on a queue after each
 logged line (a wake-up), and the worker analyses that incident at once with ``live.analyse_pending``, the
-same step the console ran in-process. A wake-up can be lost (the worker was starting, or the line came
-from the CLI or another console), so every ``sweep_s`` the worker also looks at the LIVE incidents whose
-head moved since it last looked; its first sweep covers every LIVE incident, so lines left unanalysed by
-a crash or restart get their chips. Idle, it blocks on the queue and costs nothing but the sweep.
+same step the console runs in-process (``live.analyse_and_find_failures``: that, then the lines to retry). A
+wake-up can be lost (the worker was starting, or the line came from the CLI or another console), so every
+``sweep_s`` the worker also looks at the LIVE incidents whose head moved since it last looked; its first sweep
+covers every LIVE incident, so lines left unanalysed by a crash or restart get their chips. Idle, it blocks on the
+queue and costs nothing but the sweep.
 
 Why it retries lines that were analysed: an analyser that could not run (its model file being copied in, memory
 short) leaves a failure record on the line, and a line with rows counts as analysed, so nobody looked at it again
@@ -46,7 +47,7 @@ from talkdown.analysis.pipeline import Pipeline
 from talkdown.domain.enums import IncidentMode
 from talkdown.services.annotate import failed_lines, live_pipeline
 from talkdown.services.incidents import list_incidents
-from talkdown.services.live import analyse_pending
+from talkdown.services.live import analyse_and_find_failures
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
 
@@ -195,8 +196,10 @@ class Loop:
             incident_id = self.pending.pop()
             retries = {(seq, b): bo for (i, seq, b), bo in self.failed.items() if i == incident_id and bo.due <= now}
             try:
-                done += analyse_pending(self.app, incident_id, retry=retries.keys(), pipeline=self.pipeline)
-                found = failed_lines(self.app, self.pipeline or live_pipeline(), incident_id).get(incident_id, set())
+                count, found = analyse_and_find_failures(
+                    self.app, incident_id, retry=retries.keys(), pipeline=self.pipeline
+                )
+                done += count
             except Exception as exc:  # one incident's failure must not stop live analysis of the others
                 self.heads.pop(incident_id, None)
                 self.broken.setdefault(incident_id, Backoff()).failed(time.monotonic(), self.sweep_s)

@@ -31,7 +31,15 @@ from talkdown.domain.enums import Channel, DemandCategory, Role
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
-from talkdown.services.annotate import bases, live_pipeline, settled, unanalysed, unsettled, versions
+from talkdown.services.annotate import (
+    bases,
+    failed_lines,
+    live_pipeline,
+    settled,
+    unanalysed,
+    unsettled,
+    versions,
+)
 from talkdown.services.derived import advice_now, read_policy
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
@@ -268,13 +276,32 @@ def analyse_pending(
     across processes the annotation key makes a second analysis a no-op. A backlog is analysed in one pass,
     so a burst of lines costs one state copy rather than one each. ``pipeline`` defaults to the live one.
     """
+    return _analyse(app, incident_id, retry, pipeline or live_pipeline())[1]
+
+
+def analyse_and_find_failures(
+    app: App, incident_id: str, *, retry: Collection[tuple[int, str]] = (), pipeline: Pipeline | None = None
+) -> tuple[int, set[tuple[int, str]]]:
+    """:func:`analyse_pending`, then the incident's lines where an analyser failed and has given nothing since, as
+    (seq, basis) of the lines' current words: what the worker retries. A failure on words corrected since is no
+    line to retry (the new words are analysed as a new line), so it is left out; the state read for the analysis
+    says which words are current, at no extra cost."""
+    pipe = pipeline or live_pipeline()
+    state, count = _analyse(app, incident_id, retry, pipe)
+    found = failed_lines(app, pipe, incident_id).get(incident_id, set())
+    now = bases(state, {seq for seq, _ in found}) if found else {}
+    return count, {(seq, b) for seq, b in found if now.get(seq) == b}
+
+
+def _analyse(
+    app: App, incident_id: str, retry: Collection[tuple[int, str]], pipe: Pipeline
+) -> tuple[IncidentState, int]:
     with _analysing:
-        pipe = pipeline or live_pipeline()
         state = app.recorder.current(incident_id)
         todo = unanalysed(app, state, pipe, retry=retry)
         batch = [(seq, read_as, pipe.run(t, c)) for seq, read_as, t, c in todo]
         app.annotations.add(incident_id, batch)
-        return len(batch)
+        return state, len(batch)
 
 
 def analyse_after_logging(app: App, incident_id: str, seq: int) -> int:
