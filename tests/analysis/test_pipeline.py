@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
+from talkdown.analysis.skills import SkillAnalyzer
+from talkdown.analysis.strategy import StrategyAnalyzer
 from talkdown.domain.annotations import Annotation, Span
 from talkdown.errors import TalkdownError
+from tests.models_extra import half_installed_strategy, needs_strategy_graph
 
 
 def _ann(name: str, family: str, label: str) -> Annotation:
@@ -197,3 +201,14 @@ def test_a_failing_prefetch_follows_the_error_policy() -> None:
         Pipeline([BadPrefetch()]).run(SUBJECT, CTX)
     anns = Pipeline([BadPrefetch()], on_error="record").run(Turn(text="why?", side="negotiator"), CTX)
     assert [(a.family, a.label) for a in anns] == [("form", "question")]  # the analyser itself still ran
+
+
+@pytest.mark.integration  # copies model files
+@needs_strategy_graph
+def test_a_failure_record_carries_the_analysers_effective_version_the_one_readers_ask_for(tmp_path: Path) -> None:
+    strategy = StrategyAnalyzer(extra_dir=half_installed_strategy(tmp_path))  # its graph cannot run
+    pipe = Pipeline((SkillAnalyzer(), strategy), on_error="record")
+    (found,) = pipe.run_many([Turn(text="You sound really angry.", side="negotiator", seq=5)], [Context()])
+    (failure,) = [a for a in found if a.family == FAILED_FAMILY]
+    assert failure.analyzer_version == strategy.effective_version() != StrategyAnalyzer.version
+    assert (failure.analyzer, failure.analyzer_version) in {(i.name, i.version) for i in pipe.describe()}

@@ -15,7 +15,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
 
 from tests.cli.in_process import Ran, talkdown
 
@@ -220,3 +221,23 @@ def test_a_file_export_or_report_writes_is_never_replaced_unless_forced(
     forced = talkdown(command, incident, *options, str(out), "--force", env=env)
     assert forced.returncode == 0, forced.stderr
     assert out.read_text(encoding="utf-8") != "an earlier file"
+
+
+def test_verify_and_head_look_the_incident_up_once(td: Run) -> None:
+    # `verify PREFIX` resolved the prefix inside the check, then again to print the id: a second query per run.
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    lookups: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if "LIKE" in statement and "events" in statement:  # the id (or prefix) looked up among the incidents
+            lookups.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        for command in ("verify", "head"):
+            lookups.clear()
+            ran = td(command, incident[:4])
+            assert ran.returncode == 0 and incident in ran.stdout, ran.stderr
+            assert len(lookups) == 1, (command, lookups)
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)

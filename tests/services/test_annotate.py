@@ -10,12 +10,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
+from talkdown.analysis.skills import SkillAnalyzer
+from talkdown.analysis.strategy import StrategyAnalyzer
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.services import annotate, entries, incidents, live, verify
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
+from tests.models_extra import finish_install, half_installed_strategy, needs_strategy_graph
 
 pytestmark = pytest.mark.integration
 
@@ -159,3 +163,23 @@ def test_advice_metrics_and_the_report_read_each_line_as_the_board_does(app: App
 
 def _read(anns: Sequence[Annotation]) -> set[tuple[str, str, str]]:
     return {(a.family, a.label, json.dumps(a.detail, sort_keys=True)) for a in anns}
+
+
+# A model that could not run once (its file still being copied in) must not leave the line without its analysis.
+
+
+@needs_strategy_graph
+def test_analyze_again_retries_a_line_whose_model_could_not_run_and_reads_its_result_not_the_failure(
+    app: App, incident: str, tmp_path: Path
+) -> None:
+    extra = half_installed_strategy(tmp_path)
+    pipe = Pipeline((SkillAnalyzer(), StrategyAnalyzer(extra_dir=extra)), on_error="record")
+    first = annotate.annotate_incident(app, incident, pipeline=pipe)
+    assert {(a.family, a.label) for a in first[5] if a.family == FAILED_FAMILY} == {(FAILED_FAMILY, "strategy")}
+    finish_install(extra)
+    again = annotate.annotate_incident(app, incident, pipeline=pipe)
+    assert {a.family for a in again[5]} == {"talkdown_skill", "esconv_strategy"}  # the failure is settled
+    assert annotate.failed_lines(app, pipe, incident) == {}
+    stored = app.annotations.list(incident, annotate.versions(pipe), seqs=[5])
+    (rows,) = stored.values()
+    assert sum(a.family == "talkdown_skill" for a in rows) == sum(a.family == "talkdown_skill" for a in first[5])

@@ -196,3 +196,22 @@ def test_a_damaged_sqlite_file_is_td503_telling_the_team_to_preserve_it_not_an_i
             assert "malformed" in raised.value.message and "Preserve the file" in raised.value.message
     finally:
         fresh.store.engine.dispose()
+
+
+def test_a_lost_commit_whose_check_finds_the_database_damaged_is_td609_not_nothing_was_saved(tmp_path: Path) -> None:
+    """The check after a COMMIT whose answer was lost, run on a damaged file. Called directly: a COMMIT's answer
+    can be lost for real only on PostgreSQL (the relay above), and its pages cannot be damaged from a test."""
+    app, incident_id = _scribe_app(tmp_path / "data")
+    last = app.store.load(incident_id)[-1]  # as if this line's COMMIT had got no answer
+    app.store.engine.dispose()
+    damage_the_events_table(tmp_path / "data" / "talkdown.db")
+    fresh = build_app(Settings(data_dir=tmp_path / "data", actor="user:test"))
+    lost = TalkdownError("TD604", url="talkdown.db", problem="server closed the connection unexpectedly")
+    try:
+        with pytest.raises(TalkdownError) as raised:
+            fresh.store._settle_lost_commit(last, lost)
+        assert (raised.value.code, raised.value.fields["seq"]) == ("TD609", last.seq)
+        assert "not saved" not in raised.value.message and "look at the log" in raised.value.message
+        assert isinstance(raised.value.__cause__, TalkdownError) and raised.value.__cause__.code == "TD503"  # logged
+    finally:
+        fresh.store.engine.dispose()

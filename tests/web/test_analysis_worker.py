@@ -13,17 +13,22 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
+from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
+from talkdown.analysis.skills import SkillAnalyzer
+from talkdown.analysis.strategy import StrategyAnalyzer
 from talkdown.doctrine.metrics import metric_series
 from talkdown.domain.enums import IncidentMode, IncidentType, Role
 from talkdown.errors import TalkdownError
-from talkdown.services import accounts, entries, incidents, live
+from talkdown.services import accounts, annotate, entries, incidents, live
 from talkdown.services.analysis_worker import AnalysisWorker, Loop
 from talkdown.services.annotate import live_pipeline, versions
-from talkdown.services.wiring import App
+from talkdown.services.wiring import App, build_app
 from talkdown.web.app import create_app
 from talkdown.web.config import WebConfig
 from tests.conftest import cloned_database
+from tests.models_extra import finish_install, half_installed_strategy, needs_strategy_graph
 from tests.web.conftest import PASSWORD, make_app, seed_incident, sign_in
 
 pytestmark = pytest.mark.integration
@@ -228,3 +233,124 @@ def test_the_lines_view_holds_the_lines_asked_for_as_recorded_with_the_parties(t
     with pytest.raises(TalkdownError) as unknown:
         live.lines_view(td, "no-such-incident", [1])
     assert unknown.value.code == "TD201"
+
+
+# A line where an analyser could not run (its model still being copied in) is analysed again, on a timer.
+
+NEGOTIATOR_LINE = "You sound really angry about how tonight went."
+
+
+def _strategy_state(td: App, incident_id: str, seq: int) -> set[str]:
+    """The families the board reads for a line's strategy analyser: a failure, a result, or both."""
+    anns = live.annotations_of(td, incident_id, [seq]).get(seq, [])
+    return {a.family for a in anns if a.analyzer == "strategy"}
+
+
+@needs_strategy_graph
+def test_the_worker_retries_a_line_whose_model_could_not_run_then_backs_off_while_it_still_fails(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app(tmp_path)
+    try:
+        extra = half_installed_strategy(tmp_path)
+        pipe = Pipeline((SkillAnalyzer(), StrategyAnalyzer(extra_dir=extra)), on_error="record")
+        incident_id = seed_incident(app)
+        seq = entries.say(app, incident_id, speaker="neg1", text=NEGOTIATOR_LINE)
+        loop = Loop(app, retry_s=3600, pipeline=pipe)
+
+        def failures_after_a_round() -> int:
+            """How often the strategy analyser failed on the line in one sweep and analysis."""
+            caplog.clear()
+            with caplog.at_level(logging.WARNING, logger="talkdown.analysis.pipeline"):
+                loop.sweep()
+                loop.analyse()
+            return sum(f"strategy failed on seq {seq}" in r.getMessage() for r in caplog.records)
+
+        assert failures_after_a_round() == 1  # the graph is missing
+        assert failures_after_a_round() == 1  # tried again at the next sweep, without a new line
+        line_basis = annotate.bases(incidents.get_incident(app, incident_id), {seq})[seq]
+        assert set(loop.failed) == {(incident_id, seq, line_basis)}
+        assert failures_after_a_round() == 0  # still failing: not again before retry_s
+        restarted = Loop(app, pipeline=pipe)
+        restarted.sweep()
+        assert set(restarted.failed) == {(incident_id, seq, line_basis)}  # a new worker retries it at once
+        finish_install(extra)
+        loop.failed[incident_id, seq, line_basis].due = 0.0  # retry_s has passed
+        assert failures_after_a_round() == 0
+        (rows,) = app.annotations.list(incident_id, annotate.versions(pipe), seqs=[seq]).values()
+        assert {a.family for a in rows if a.analyzer == "strategy"} == {FAILED_FAMILY, "esconv_strategy"}  # kept
+        loop.sweep()
+        assert loop.failed == {}  # settled: never tried again
+    finally:
+        app.store.engine.dispose()
+
+
+@pytest.mark.slow
+@needs_strategy_graph
+def test_a_console_worker_gives_a_line_its_analysis_once_the_model_can_run_without_a_new_line(
+    tmp_path: Path,
+) -> None:
+    extra = half_installed_strategy(tmp_path)
+    app = build_app(make_app(tmp_path).settings.model_copy(update={"extra_models": extra}))
+    worker = AnalysisWorker(app.settings, sweep_s=0.2, retry_s=0.5)
+    try:
+        incident_id = seed_incident(app)
+        seq = entries.say(app, incident_id, speaker="neg1", text=NEGOTIATOR_LINE)  # as the CLI logs it
+        worker.start()
+        assert eventually(lambda: _strategy_state(app, incident_id, seq) == {FAILED_FAMILY})
+        finish_install(extra)
+        assert eventually(lambda: _strategy_state(app, incident_id, seq) == {"esconv_strategy"})  # the board's read
+    finally:
+        worker.stop()
+        app.store.engine.dispose()
+    assert worker.exitcode == 0
+
+
+def test_an_incident_whose_analysis_keeps_raising_is_tried_again_later_not_at_every_sweep(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app(tmp_path)
+    incident_id = seed_incident(app)
+    with app.store.engine.begin() as conn:  # a damaged row, as with raw database access: every load raises TD501
+        conn.execute(text("DROP TRIGGER IF EXISTS events_no_update"))
+        conn.execute(text("UPDATE events SET body = '{' WHERE incident_id = :i AND seq = 4"), {"i": incident_id})
+    app.store.engine.dispose()
+    fresh = build_app(app.settings)  # nothing of the log cached
+    try:
+        loop = Loop(fresh, sweep_s=3600)
+        with caplog.at_level(logging.ERROR, logger="talkdown.services.analysis_worker"):
+            for _ in range(3):
+                loop.sweep()
+                loop.analyse()
+        assert sum(incident_id in r.getMessage() for r in caplog.records) == 1  # not again within sweep_s
+        loop.broken[incident_id].due = 0.0  # sweep_s has passed
+        loop.sweep()
+        assert loop.pending == {incident_id}
+    finally:
+        fresh.store.engine.dispose()
+
+
+@needs_strategy_graph
+def test_a_failed_line_corrected_since_is_retried_on_its_new_words_only(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    try:
+        extra = half_installed_strategy(tmp_path)
+        pipe = Pipeline((SkillAnalyzer(), StrategyAnalyzer(extra_dir=extra)), on_error="record")
+        incident_id = seed_incident(app)
+        seq = entries.say(app, incident_id, speaker="neg1", text=NEGOTIATOR_LINE)
+        loop = Loop(app, retry_s=3600, pipeline=pipe)
+        loop.sweep()
+        loop.analyse()  # fails: the graph is missing
+        entries.correct_entry(
+            app, incident_id, ref_seq=seq, field="text", value="You sound angry about tonight.", reason="misheard"
+        )
+        loop.sweep()
+        loop.analyse()  # the corrected words: they fail too
+        now = annotate.bases(incidents.get_incident(app, incident_id), {seq})[seq]
+        assert set(loop.failed) == {(incident_id, seq, now)}  # the old words' failure is no line to retry
+        finish_install(extra)
+        loop.failed[incident_id, seq, now].due = 0.0
+        loop.analyse()
+        assert loop.failed == {}
+    finally:
+        app.store.engine.dispose()

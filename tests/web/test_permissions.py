@@ -104,6 +104,7 @@ for name, roles in (
 # Routes any signed-in user may call: sign-out, and the redirect from "/".
 SESSION_ONLY = {("POST", "/logout"), ("DELETE", "/api/session"), ("GET", "/")}
 PUBLIC = {("GET", "/login"), ("POST", "/login"), ("POST", "/api/session"), ("GET", "/openapi.json")}
+PUBLIC |= {("GET", "/docs/errors")}  # what each code means: a problem's ``type`` links there, signed in or not
 # Says why the caller's own cookie no longer signs in (a board that cannot reconnect asks it); reads no incident.
 PUBLIC |= {("GET", f"/incidents/{INC}/session-ended")}
 

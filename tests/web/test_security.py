@@ -6,6 +6,7 @@ import re
 import sqlite3
 import threading
 from pathlib import Path
+from urllib.parse import urldefrag, urljoin
 
 import httpx
 import pytest
@@ -312,3 +313,34 @@ def test_a_made_up_session_cookie_does_not_wait_for_the_databases_write_lock(tmp
         asking.join()
         td.store.engine.dispose()
     assert answered_while_locked == [401]
+
+
+def test_a_problems_type_link_opens_the_consoles_page_for_its_code_signed_in_or_not(console: Console) -> None:
+    problem = console.client(R.OBSERVER).get("/api/incidents/ffffffffffff").json()
+    assert problem["type"] == "/docs/errors#TD201"
+    target, fragment = urldefrag(urljoin("http://testserver/api/incidents/ffffffffffff", problem["type"]))
+    assert (target, fragment) == ("http://testserver/docs/errors", "TD201")  # RFC 3986 resolution
+    for client in (console.client(R.OBSERVER), _anonymous(console)):
+        page = client.get(target)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        row = re.search(r'<tr id="TD201">(.*?)</tr>', page.text, re.S)
+        assert row is not None, page.text[:500]
+        assert "No incident" in row.group(1) and "404" in row.group(1) and "/incidents" in row.group(1)
+    assert all(f'id="{code}"' in page.text for code in ("TD105", "TD301", "TD604", "TD609"))
+    database_down = re.search(r'<tr id="TD604">(.*?)</tr>', page.text, re.S)
+    assert database_down is not None and "The database did not answer" in database_down.group(1)  # the console's
+
+
+def test_an_error_without_a_code_is_about_blank_titled_with_its_status_phrase(console: Console) -> None:
+    """RFC 9457 §4.2.1: a problem of type about:blank has the HTTP status phrase as its title."""
+    web = create_app(console.app, config=WebConfig(analysis_worker=False))
+
+    def broken() -> None:  # a bug, as any route might have one
+        raise RuntimeError("a bug")
+
+    web.add_api_route("/api/broken", broken)
+    client = TestClient(web, raise_server_exceptions=False)
+    for path, status, phrase in (("/api/broken", 500, "Internal Server Error"), ("/api/nowhere", 404, "Not Found")):
+        body = client.get(path).json()
+        assert (body["type"], body["status"], body["title"], body["code"]) == ("about:blank", status, phrase, None)
+    assert "logged" in client.get("/api/broken").json()["detail"]  # what was the title is still said

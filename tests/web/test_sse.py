@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from talkdown.analysis.model_io import PACKAGED_MODELS
+from talkdown.analysis.pipeline import Pipeline
+from talkdown.analysis.skills import SkillAnalyzer
+from talkdown.analysis.turn_model import MODEL_FILE
 from talkdown.domain.enums import IncidentType, Role
-from talkdown.services import accounts, entries, incidents, live
+from talkdown.services import accounts, annotate, entries, incidents, live
 from talkdown.services.accounts import AccountRole as R
 from talkdown.web import sse
 from talkdown.web.app import create_app
@@ -240,3 +246,34 @@ def test_a_last_event_id_that_is_not_one_of_ours_is_ignored(console: Console, ba
         seq = entries.say(console.app, console.incident_id, speaker="subj", text="Are you there?")
         ((ident, _html),) = _events(lines, 1, logged_only=True)
     assert ident == str(seq)
+
+
+def test_a_line_whose_analyser_failed_is_pushed_again_with_its_chips_once_a_retry_works(
+    console: Console, tmp_path: Path
+) -> None:
+    """The worker retries a line where an analyser could not run (its model file not there yet); the boards already
+    showed the line without that analyser's chips, and showed it so until they were reloaded."""
+    models = tmp_path / "models"
+    shutil.copytree(PACKAGED_MODELS, models, ignore=shutil.ignore_patterns(MODEL_FILE))  # the graph not there yet
+    skills = Pipeline((SkillAnalyzer(model_dir=models),), on_error="record")
+    incident_id = incidents.open_incident(console.app, title="Quay Road", incident_type=IncidentType.BARRICADE)
+    entries.add_party(console.app, incident_id, name="Dana", role=Role.PRIMARY)
+    seq = entries.say(console.app, incident_id, speaker="Dana", text="You sound really angry about how tonight went.")
+    fast = WebConfig(analysis_worker=False, advice_refresh_s=0.2)  # no worker: this test plays its part
+    with (
+        running(create_app(console.app, config=fast)) as url,
+        _client(url) as client,
+        client.stream("GET", f"/incidents/{incident_id}/stream?after={seq}") as s,
+    ):
+        lines = s.iter_lines()
+        seen = _events(lines, 1)  # the panels, as the tail starts
+        live.analyse_pending(console.app, incident_id, pipeline=skills)  # the model cannot run: a failure record
+        while not any(f'id="u-{seq}"' in h for _, h in seen) and len(seen) < 6:
+            seen += _events(lines, 1)
+        assert not any("chip-emotion_labeling" in h for _, h in seen)
+        shutil.copy(PACKAGED_MODELS / MODEL_FILE, models / MODEL_FILE)
+        retry = annotate.failed_lines(console.app, skills, incident_id)[incident_id]
+        live.analyse_pending(console.app, incident_id, retry=retry, pipeline=skills)  # the worker's retry
+        while not any(f'id="u-{seq}"' in h and "chip-emotion_labeling" in h for _, h in seen) and len(seen) < 20:
+            seen += _events(lines, 1)
+    assert any(f'id="u-{seq}"' in h and "chip-emotion_labeling" in h for _, h in seen), [h[:120] for _, h in seen]

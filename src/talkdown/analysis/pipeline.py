@@ -112,8 +112,7 @@ class Pipeline:
         for a in self.analyzers:
             models_fn = getattr(a, "describe_models", None)
             models: tuple[str, ...] = tuple(str(m) for m in models_fn()) if callable(models_fn) else ()
-            version_fn = getattr(a, "effective_version", None)
-            version = str(version_fn()) if callable(version_fn) else a.version
+            version = version_of(a)
             out.append(
                 AnalyzerInfo(
                     name=a.name,
@@ -149,7 +148,7 @@ class Pipeline:
             return (
                 Annotation(
                     analyzer=analyzer.name,
-                    analyzer_version=analyzer.version,
+                    analyzer_version=version_of(analyzer),
                     family=FAILED_FAMILY,
                     label=analyzer.name,
                     score=1.0,
@@ -157,6 +156,17 @@ class Pipeline:
                     detail={"error": type(exc).__name__},
                 ),
             )
+
+
+def version_of(analyzer: Analyzer) -> str:
+    """The version an analyser's results carry: its ``effective_version()`` (the strategy analyser's adds its
+    model's hash) when it has one, else its class ``version``.
+
+    A failure record carries it too: stored under the bare class version, a failed strategy line was a row no
+    reader asked for (they ask by the pipeline's versions), so nobody could see or retry the failure.
+    """
+    version_fn = getattr(analyzer, "effective_version", None)
+    return str(version_fn()) if callable(version_fn) else analyzer.version
 
 
 def _check(analyzers: tuple[Analyzer, ...]) -> None:

@@ -12,7 +12,7 @@ from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json, writ
 from talkdown.domain.enums import IncidentType
 from talkdown.domain.text import counted
 from talkdown.errors import TalkdownError
-from talkdown.services import backup, demo, incidents, transcripts, verify
+from talkdown.services import backup, demo, transcripts, verify
 from talkdown.services.formats import FORMATS
 from talkdown.services.streams import refuse_to_replace
 
@@ -169,8 +169,7 @@ def verify_cmd(
         count, head_seq = len(envelopes), envelopes[-1].seq if envelopes else 0
         head_hash, target = (envelopes[-1].hash if envelopes else ""), str(file)
     elif incident is not None:
-        result = verify.verify_incident(app, incident)
-        target = incidents.resolve_incident_id(app, incident)  # the id itself, for the paper log, not the prefix
+        target, result = verify.verify_named(app, incident)  # the id itself, for the paper log, not the prefix
         count, head_seq, head_hash = result.count, result.head_seq, result.head_hash
     else:
         raise TalkdownError("TD105", value="", what="target", problem="give an incident or --file")

@@ -7,10 +7,20 @@ uses the second core, and the operating system, not the GIL, shares the CPU.
 
 How the worker learns about new lines: the serving process puts the incident id on a queue after each
 logged line (a wake-up), and the worker analyses that incident at once with ``live.analyse_pending``, the
-same step the console ran in-process. A wake-up can be lost (the worker was starting, or the line came
-from the CLI or another console), so every ``sweep_s`` the worker also looks at the LIVE incidents whose
-head moved since it last looked; its first sweep covers every LIVE incident, so lines left unanalysed by
-a crash or restart get their chips. Idle, it blocks on the queue and costs nothing but the sweep.
+same step the console runs in-process (``live.analyse_and_find_failures``: that, then the lines to retry). A
+wake-up can be lost (the worker was starting, or the line came from the CLI or another console), so every
+``sweep_s`` the worker also looks at the LIVE incidents whose head moved since it last looked; its first sweep
+covers every LIVE incident, so lines left unanalysed by a crash or restart get their chips. Idle, it blocks on the
+queue and costs nothing but the sweep.
+
+Why it retries lines that were analysed: an analyser that could not run (its model file being copied in, memory
+short) leaves a failure record on the line, and a line with rows counts as analysed, so nobody looked at it again
+(nor did a new line or ``talkdown analyze --incident``). The worker reads the lines where an analyser failed and
+has given nothing since (``annotate.failed_lines``): of every LIVE incident at its first sweep, and of each
+incident it has just analysed (one query on the incident's index). It analyses each such line again at once, then
+after ``retry_s``, twice that, and so on up to ``RETRY_MAX_S``: a line that always fails costs one analysis every
+ten minutes, not one per sweep. An incident whose analysis raises (the database stopped answering) backs off the
+same way, from ``sweep_s``, but a wake-up for a new line on it is always tried.
 
 Why no lock between the worker and anyone else: annotations are keyed by (incident, seq, analyser,
 version, family, label) and inserted with "on conflict do nothing", so the worker, the serving process's
@@ -33,16 +43,19 @@ from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 
 from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.pipeline import Pipeline
 from talkdown.domain.enums import IncidentMode
-from talkdown.services.annotate import live_pipeline
+from talkdown.services.annotate import failed_lines, live_pipeline
 from talkdown.services.incidents import list_incidents
-from talkdown.services.live import analyse_pending
+from talkdown.services.live import analyse_and_find_failures
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
 
 log = logging.getLogger(__name__)
 
 SWEEP_S = 5.0  # how stale a line written by another process may stay unanalysed
+RETRY_S = 30.0  # a line where an analyser failed is tried again at once, then after 30 s, 60 s, 120 s ...
+RETRY_MAX_S = 600.0  # ... and at most every ten minutes
 PARENT_CHECK_S = 1.0  # how long an orphaned worker outlives a server that was killed
 NICENESS = 5  # appends and SSE rendering come first when both cores are busy; chips may wait a little
 
@@ -56,14 +69,21 @@ class AnalysisWorker:
     child within ``PARENT_CHECK_S``.
     """
 
-    def __init__(self, settings: Settings, *, sweep_s: float = SWEEP_S, niceness: int = NICENESS) -> None:
+    def __init__(
+        self, settings: Settings, *, sweep_s: float = SWEEP_S, retry_s: float = RETRY_S, niceness: int = NICENESS
+    ) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._wakeups: Queue[str | None] = ctx.Queue()
         self._stop = ctx.Event()
         self._process: BaseProcess = ctx.Process(
             target=run,
             args=(settings, self._wakeups, self._stop),
-            kwargs={"sweep_s": sweep_s, "niceness": niceness, "log_level": logging.getLogger().getEffectiveLevel()},
+            kwargs={
+                "sweep_s": sweep_s,
+                "retry_s": retry_s,
+                "niceness": niceness,
+                "log_level": logging.getLogger().getEffectiveLevel(),
+            },
             name="talkdown-analysis",
             daemon=True,
         )
@@ -118,36 +138,83 @@ class AnalysisWorker:
 
 
 @dataclass
+class Backoff:
+    """How often something kept failing, and when it is tried next (monotonic seconds)."""
+
+    attempts: int = 0
+    due: float = 0.0
+
+    def failed(self, now: float, base_s: float) -> None:
+        self.due = now + min(RETRY_MAX_S, base_s * 2**self.attempts)
+        self.attempts += 1
+
+
+@dataclass
 class Loop:
-    """The worker's state: incidents to analyse now, and the heads its last sweep saw."""
+    """The worker's state: incidents to analyse now, the heads its last sweep saw, and what it retries when."""
 
     app: App
     sweep_s: float = SWEEP_S
+    retry_s: float = RETRY_S
     pending: set[str] = field(default_factory=set)
     heads: dict[str, int] = field(default_factory=dict)
     next_sweep: float = 0.0  # monotonic; 0 sweeps at once, which catches up after a restart
     stop: Event | None = None  # set by the server: a long catch-up ends after the current incident
+    failed: dict[tuple[str, int, str], Backoff] = field(default_factory=dict)  # (incident, seq, basis) of failures
+    broken: dict[str, Backoff] = field(default_factory=dict)  # incidents whose analysis raised
+    pipeline: Pipeline | None = None  # the live pipeline unless given (tests)
+    swept: bool = False  # whether the first sweep, which also reads every LIVE line's failures, has run
 
     def sweep(self) -> None:
-        """Queue the LIVE incidents whose head moved; training and STUDY imports are not analysed live."""
+        """Queue the LIVE incidents whose head moved; training and STUDY imports are not analysed live. The first
+        sweep also notes every LIVE line where an analyser failed (one query), so they are retried at startup."""
+        now = time.monotonic()
+        live_ids = set()
         for incident in list_incidents(self.app):
-            if incident.mode == IncidentMode.LIVE and self.heads.get(incident.incident_id) != incident.events:
+            if incident.mode != IncidentMode.LIVE:
+                continue
+            live_ids.add(incident.incident_id)
+            if self.heads.get(incident.incident_id) != incident.events:
+                backoff = self.broken.get(incident.incident_id)
+                if backoff is not None and backoff.due > now:
+                    continue  # its head stays unseen, so it is queued when due
                 self.heads[incident.incident_id] = incident.events
                 self.pending.add(incident.incident_id)
+        if not self.swept:
+            found = failed_lines(self.app, self.pipeline or live_pipeline())
+            self.failed = {(i, seq, b): Backoff() for i in found.keys() & live_ids for seq, b in found[i]}
+            self.swept = True
         self.next_sweep = time.monotonic() + self.sweep_s
 
     def analyse(self) -> int:
-        """Analyse every pending incident; a failure is logged and retried at the next sweep, not in a loop."""
+        """Analyse every pending incident, with its failed lines that are due; a failure is logged and retried
+        later (``Backoff``), not in a loop."""
         done = 0
+        now = time.monotonic()
+        self.pending |= {i for (i, _, _), bo in self.failed.items() if bo.due <= now}
         while self.pending and not (self.stop is not None and self.stop.is_set()):
             incident_id = self.pending.pop()
+            retries = {(seq, b): bo for (i, seq, b), bo in self.failed.items() if i == incident_id and bo.due <= now}
             try:
-                done += analyse_pending(self.app, incident_id)
+                count, found = analyse_and_find_failures(
+                    self.app, incident_id, retry=retries.keys(), pipeline=self.pipeline
+                )
+                done += count
             except Exception as exc:  # one incident's failure must not stop live analysis of the others
                 self.heads.pop(incident_id, None)
+                self.broken.setdefault(incident_id, Backoff()).failed(time.monotonic(), self.sweep_s)
                 # Frames only: an exception's message may quote the utterance (CONVENTIONS §10).
                 frames = "".join(traceback.format_tb(exc.__traceback__))
                 log.error("live analysis of incident %s failed (%s)\n%s", incident_id, type(exc).__name__, frames)
+                continue
+            self.broken.pop(incident_id, None)
+            for backoff in retries.values():
+                backoff.failed(time.monotonic(), self.retry_s)
+            # This incident's failures as stored now: a new one is due at once, a settled one is dropped.
+            others = {key: bo for key, bo in self.failed.items() if key[0] != incident_id}
+            self.failed = others | {
+                (incident_id, s, b): self.failed.get((incident_id, s, b), Backoff()) for s, b in found
+            }
         return done
 
 
@@ -171,6 +238,7 @@ def run(
     stop: Event,
     *,
     sweep_s: float = SWEEP_S,
+    retry_s: float = RETRY_S,
     niceness: int = NICENESS,
     log_level: int = logging.WARNING,
 ) -> None:
@@ -187,7 +255,7 @@ def run(
     # Models load on first use: a throwaway turn per side loads them now, so the first chips do not wait.
     warm = [Turn(text="warm up", side="subject"), Turn(text="warm up", side="negotiator")]
     live_pipeline().run_many(warm, [Context(), Context()])
-    loop = Loop(app, sweep_s=sweep_s, stop=stop)
+    loop = Loop(app, sweep_s=sweep_s, retry_s=retry_s, stop=stop)
     log.info("analysis worker %s started", os.getpid())
     try:
         while not stop.is_set() and (parent is None or parent.is_alive()):

@@ -4,6 +4,11 @@ Why stored rather than recomputed on every view: the team and a later court see 
 at the time and with which analyser version; a new version adds its own rows beside the old ones. The
 pipeline is built once per process (it loads models) and runs with ``on_error="record"``, so a failing
 analyser leaves an ``analysis_failed`` record and the utterance, already committed, is untouched.
+
+A failure record is not the line's last word: a model that could not run once (a file being copied in, memory
+short) may run the next time, so ``talkdown analyze --incident`` and the console's worker analyse such a line
+again (:func:`failed_lines`). Its rows stay (nothing is deleted); the analyser's new rows beside them say the retry
+worked, and readers leave the failure out then (:func:`settled`).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable, Collection
 from datetime import tzinfo
 
 from talkdown.analysis.base import Context, Side, Turn
-from talkdown.analysis.pipeline import Pipeline
+from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
 from talkdown.analysis.registry import default_pipeline
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import Role
@@ -87,14 +92,39 @@ def bases(state: IncidentState, seqs: Collection[int] | None = None) -> dict[int
 
 
 def current(found: dict[tuple[int, str], list[Annotation]], now: dict[int, str]) -> dict[int, list[Annotation]]:
-    """Of the stored rows by (seq, basis), those of each line's current basis, by seq."""
-    return {seq: anns for (seq, b), anns in found.items() if now.get(seq) == b}
+    """Of the stored rows by (seq, basis), those of each line's current basis, by seq (failures retried since that
+    worked left out, :func:`settled`)."""
+    return {seq: settled(anns) for (seq, b), anns in found.items() if now.get(seq) == b}
 
 
-def unanalysed(app: App, state: IncidentState, pipe: Pipeline) -> list[tuple[int, str, Turn, Context]]:
-    """(seq, basis, turn, context) of each live line with no stored rows of these analysers on its current basis:
-    what the console's worker and ``annotate_incident`` analyse next."""
-    done = app.annotations.analysed(state.incident_id, versions(pipe))
+def unsettled(anns: Collection[Annotation]) -> set[str]:
+    """The analysers whose only rows on a line are failure records: the line's analysis is not complete."""
+    failed = {a.analyzer for a in anns if a.family == FAILED_FAMILY}
+    return failed - {a.analyzer for a in anns if a.family != FAILED_FAMILY} if failed else set()
+
+
+def settled(anns: list[Annotation]) -> list[Annotation]:
+    """A line's rows without the failure records of analysers that gave results on a later try."""
+    if not any(a.family == FAILED_FAMILY for a in anns):
+        return anns
+    open_failures = unsettled(anns)
+    return [a for a in anns if a.family != FAILED_FAMILY or a.analyzer in open_failures]
+
+
+def failed_lines(app: App, pipe: Pipeline, incident_id: str | None = None) -> dict[str, set[tuple[int, str]]]:
+    """(seq, basis) of the lines where an analyser of ``pipe`` failed and has not since given a result, by incident
+    (every incident when none is given): what a retry looks at."""
+    return app.annotations.failed(versions(pipe), family=FAILED_FAMILY, incident_id=incident_id)
+
+
+def unanalysed(
+    app: App, state: IncidentState, pipe: Pipeline, *, retry: Collection[tuple[int, str]] = ()
+) -> list[tuple[int, str, Turn, Context]]:
+    """(seq, basis, turn, context) of each live line with no stored rows of these analysers on its current basis,
+    and of the lines keyed (seq, basis) in ``retry`` (an analyser failed there): what the console's worker and
+    ``annotate_incident`` analyse next. A retried line's rows that were already stored are stored again as
+    no-ops (the table's key), so only what failed before adds rows."""
+    done = app.annotations.analysed(state.incident_id, versions(pipe)) - set(retry)
     out = []
     for turn, ctx in turns_of(state, app.settings.display_zone):
         assert turn.seq is not None  # noqa: S101  # turns_of always sets it
@@ -115,12 +145,13 @@ def annotate_incident(
     pipeline: Pipeline | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[int, list[Annotation]]:
-    """Analyse the utterances not yet analysed by this pipeline's versions; return all current results."""
+    """Analyse the utterances not yet analysed by this pipeline's versions, and again those where one of its
+    analysers failed (once per run: the user asked); return all current results."""
     incident_id = resolve_incident_id(app, ref)
     pipe = pipeline or live_pipeline()
     wanted = versions(pipe)
     state = app.recorder.current(incident_id)
-    todo = unanalysed(app, state, pipe)
+    todo = unanalysed(app, state, pipe, retry=failed_lines(app, pipe, incident_id).get(incident_id, set()))
     batch: list[tuple[int, str, tuple[Annotation, ...]]] = []
     for index, (seq, read_as, turn, ctx) in enumerate(todo, start=1):
         batch.append((seq, read_as, pipe.run(turn, ctx)))

@@ -15,13 +15,14 @@ import logging
 import threading
 import traceback
 import weakref
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from types import MappingProxyType
 
+from talkdown.analysis.pipeline import Pipeline
 from talkdown.doctrine.advisor import Advice
 from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, shown_metrics
 from talkdown.doctrine.release_model import ReleaseEstimate, fitted
@@ -30,7 +31,15 @@ from talkdown.domain.enums import Channel, DemandCategory, Role
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
-from talkdown.services.annotate import bases, live_pipeline, unanalysed, versions
+from talkdown.services.annotate import (
+    bases,
+    failed_lines,
+    live_pipeline,
+    settled,
+    unanalysed,
+    unsettled,
+    versions,
+)
 from talkdown.services.derived import advice_now, read_policy
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
@@ -97,7 +106,8 @@ def annotations_of(app: App, incident_id: str, seqs: list[int] | None = None) ->
     annotation of the incident on each board refresh (twice a second while lines arrive) was one of the largest
     costs left in the serving process once analysis moved to the worker (issue #6). The one case this misses:
     two processes that both analysed a line, one with an analyser failing, may store complementary rows; the
-    later ones appear after a restart.
+    later ones appear after a restart. A line whose cached rows hold a failure not yet settled (an analyser failed
+    there, and the worker retries it) is read again each time, so the retry's results show without a restart.
     """
     versions_now = _current_versions()
     with _folds_lock:  # each line's current basis: a correction or a new role means new rows (store/annotations.py)
@@ -110,14 +120,20 @@ def annotations_of(app: App, incident_id: str, seqs: list[int] | None = None) ->
     with _stored_lock:
         known = _stored.setdefault(app.annotations, {}).setdefault(incident_id, {})
         missing = sorted(wanted - known.keys())
+    out: dict[tuple[int, str], list[Annotation]] = {}  # a line with an unsettled failure is read each time, never kept
     if missing:
         # Lines not analysed yet are asked for again next time; past a few hundred, one read of all is cheaper.
         asked = [seq for seq, _ in missing] if len(missing) <= MAX_SEQS else None
         found = app.annotations.list(incident_id, versions_now, seqs=asked)
         with _stored_lock:
             for key, anns in found.items():
-                known.setdefault(key, anns)
-    return {seq: list(known[(seq, b)]) for seq, b in sorted(wanted) if (seq, b) in known}
+                if unsettled(anns):
+                    out[key] = settled(anns)
+                else:
+                    known.setdefault(key, settled(anns))
+    with _stored_lock:
+        out.update((key, known[key]) for key in wanted if key in known)
+    return {seq: list(out[(seq, b)]) for seq, b in sorted(wanted) if (seq, b) in out}
 
 
 @dataclass
@@ -182,6 +198,12 @@ def analysed_seqs(app: App, incident_id: str, seqs: list[int]) -> set[int]:
     return set(annotations_of(app, incident_id, seqs))
 
 
+def unsettled_seqs(app: App, incident_id: str, seqs: list[int]) -> set[int]:
+    """Of these analysed lines, those where an analyser failed and has given nothing since: the console's worker
+    retries them (``analysis_worker.py``), so a board watches them to show the result when it comes."""
+    return {seq for seq, anns in annotations_of(app, incident_id, seqs).items() if unsettled(anns)}
+
+
 def unanalysed_seqs(app: App, incident_id: str, *, newest: int = 200) -> list[int]:
     """The newest ``newest`` lines of the incident with no stored analysis from the current analyser versions.
 
@@ -243,20 +265,43 @@ def log_line(
 _analysing = threading.Lock()
 
 
-def analyse_pending(app: App, incident_id: str) -> int:
-    """Analyse and store every utterance the current analyser versions have not seen; returns how many.
+def analyse_pending(
+    app: App, incident_id: str, *, retry: Collection[tuple[int, str]] = (), pipeline: Pipeline | None = None
+) -> int:
+    """Analyse and store every utterance the current analyser versions have not seen, and the lines keyed
+    (seq, basis) in ``retry`` (an analyser failed there: ``annotate.failed_lines``); returns how many.
 
     The console runs this in its analysis worker process (``services/analysis_worker.py``), or after the
     response when there is none. Serialised per process so two requests never analyse the same line twice;
     across processes the annotation key makes a second analysis a no-op. A backlog is analysed in one pass,
-    so a burst of lines costs one state copy rather than one each.
+    so a burst of lines costs one state copy rather than one each. ``pipeline`` defaults to the live one.
     """
+    return _analyse(app, incident_id, retry, pipeline or live_pipeline())[1]
+
+
+def analyse_and_find_failures(
+    app: App, incident_id: str, *, retry: Collection[tuple[int, str]] = (), pipeline: Pipeline | None = None
+) -> tuple[int, set[tuple[int, str]]]:
+    """:func:`analyse_pending`, then the incident's lines where an analyser failed and has given nothing since, as
+    (seq, basis) of the lines' current words: what the worker retries. A failure on words corrected since is no
+    line to retry (the new words are analysed as a new line), so it is left out; the state read for the analysis
+    says which words are current, at no extra cost."""
+    pipe = pipeline or live_pipeline()
+    state, count = _analyse(app, incident_id, retry, pipe)
+    found = failed_lines(app, pipe, incident_id).get(incident_id, set())
+    now = bases(state, {seq for seq, _ in found}) if found else {}
+    return count, {(seq, b) for seq, b in found if now.get(seq) == b}
+
+
+def _analyse(
+    app: App, incident_id: str, retry: Collection[tuple[int, str]], pipe: Pipeline
+) -> tuple[IncidentState, int]:
     with _analysing:
-        pipe = live_pipeline()
         state = app.recorder.current(incident_id)
-        batch = [(seq, read_as, pipe.run(t, c)) for seq, read_as, t, c in unanalysed(app, state, pipe)]
+        todo = unanalysed(app, state, pipe, retry=retry)
+        batch = [(seq, read_as, pipe.run(t, c)) for seq, read_as, t, c in todo]
         app.annotations.add(incident_id, batch)
-        return len(batch)
+        return state, len(batch)
 
 
 def analyse_after_logging(app: App, incident_id: str, seq: int) -> int:

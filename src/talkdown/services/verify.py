@@ -39,18 +39,25 @@ class Head:
 
 def verify_incident(app: App, ref: str) -> Verification:
     """Recompute the chain from the stored bytes and compare the head with the separate checkpoint (TD501/TD502)."""
-    return _verified_log(app, ref)[0]
+    return _verified_log(app, _resolve_traced(app, ref))[0]
 
 
-def _verified_log(app: App, ref: str) -> tuple[Verification, list[Envelope]]:
+def verify_named(app: App, ref: str) -> tuple[str, Verification]:
+    """The incident ``ref`` names (a prefix resolved to the id itself, which the paper log wants) and
+    :func:`verify_incident`'s result: ``talkdown verify`` printed the id by resolving ``ref`` again, one query more."""
+    incident_id = _resolve_traced(app, ref)
+    return incident_id, _verified_log(app, incident_id)[0]
+
+
+def _verified_log(app: App, incident_id: str) -> tuple[Verification, list[Envelope]]:
     """The verification and the events it read, for ``verify_incident`` and the events export.
 
     Raises TD501 naming the first broken seq, or TD502 when the checkpoint shows a deleted tail. The checkpoint
     is read before the rows: it is written after each commit, so read first it can only lag the rows, where read
     after them it could name an event a teammate committed in between, and "events were deleted, preserve the
-    database" was reported during a live incident whose log was whole.
+    database" was reported during a live incident whose log was whole. ``incident_id`` is already resolved
+    (``_resolve_traced``).
     """
-    incident_id = _resolve_traced(app, ref)
     checkpoint = app.store.latest_checkpoint(incident_id)
     rows = app.store.load_rows(incident_id)
     envelopes: list[Envelope] = []
@@ -139,12 +146,15 @@ def get_verified_head(app: App, ref: str) -> Head:
     paper would make the deletion look like the record; this raises TD501/TD502 instead (``get_head`` alone
     stays for pages that show the head beside a failed verification).
     """
-    verify_incident(app, ref)
-    return get_head(app, ref)
+    incident_id, _ = verify_named(app, ref)
+    return _head(app, incident_id)
 
 
 def get_head(app: App, ref: str) -> Head:
-    incident_id = resolve_incident_id(app, ref)
+    return _head(app, resolve_incident_id(app, ref))
+
+
+def _head(app: App, incident_id: str) -> Head:
     state = app.recorder.current(incident_id)
     cp = app.store.latest_checkpoint(incident_id)
     return Head(incident_id, state.head_seq, state.head_hash, cp.seq if cp else None, cp.hash if cp else None)
@@ -168,7 +178,7 @@ def export_event_log(app: App, ref: str) -> str:
     exported as it stood would import elsewhere and verify cleanly, the deletion laundered. The damaged
     database itself is the evidence to preserve (TD502 says so), not a copy that hides the damage.
     """
-    return render_event_log(_verified_log(app, ref)[1])
+    return render_event_log(_verified_log(app, _resolve_traced(app, ref))[1])
 
 
 def export_event_log_for(app: App, ref: str, *, user: SignedIn) -> str:

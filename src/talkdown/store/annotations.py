@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from sqlalchemy import Engine, select, tuple_
+from sqlalchemy import Engine, and_, exists, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -43,6 +43,45 @@ class AnnotationStore:
         )
         with self.engine.execution_options(read_only=True).connect() as conn:
             return {(seq, basis) for seq, basis in conn.execute(query)}
+
+    def failed(
+        self, versions: Mapping[str, str], *, family: str, incident_id: str | None = None
+    ) -> dict[str, set[tuple[int, str]]]:
+        """(seq, basis) of the lines holding a ``family`` (failure) row of these versions for some analyser that
+        has no other row on that line and basis, by incident (all incidents when none is given).
+
+        Why "no other row": rows are never deleted, so a failure stays beside the results of a later retry
+        that worked; the analyser's own rows beside it say it was retried. One query, on the table's key.
+        """
+        if not versions:
+            return {}
+        rows, other = annotation_rows, annotation_rows.alias("other")
+        settled = exists().where(
+            and_(
+                other.c.incident_id == rows.c.incident_id,
+                other.c.utterance_seq == rows.c.utterance_seq,
+                other.c.basis == rows.c.basis,
+                other.c.analyzer == rows.c.analyzer,
+                other.c.analyzer_version == rows.c.analyzer_version,
+                other.c.family != family,
+            )
+        )
+        query = (
+            select(rows.c.incident_id, rows.c.utterance_seq, rows.c.basis)
+            .where(
+                rows.c.family == family,
+                tuple_(rows.c.analyzer, rows.c.analyzer_version).in_(list(versions.items())),
+                ~settled,
+            )
+            .distinct()
+        )
+        if incident_id is not None:
+            query = query.where(rows.c.incident_id == incident_id)
+        out: dict[str, set[tuple[int, str]]] = {}
+        with self.engine.execution_options(read_only=True).connect() as conn:
+            for found_in, seq, basis in conn.execute(query):
+                out.setdefault(found_in, set()).add((seq, basis))
+        return out
 
     def add(self, incident_id: str, results: Iterable[tuple[int, str, Sequence[Annotation]]]) -> int:
         """Store each line's results (seq, basis, annotations); returns the rows written."""

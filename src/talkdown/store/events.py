@@ -142,7 +142,12 @@ class EventStore:
     def _settle_lost_commit(self, last: Envelope, lost: TalkdownError) -> None:
         """Return if the commit whose answer was lost did land (the last event is stored with its hash); otherwise
         raise: the TD604 ``lost`` when it is not there (nothing was saved, as it says), or TD609 when the database
-        cannot be asked (the entry may or may not be in the log; entering it again could log it twice).
+        cannot be asked, because it does not answer (TD604) or is damaged (TD503): the entry may or may not be in
+        the log, and entering it again could log it twice.
+
+        Why a COMMIT that the database itself answered with an error (TD503 for a damaged page, say) is not checked:
+        an error answer means the transaction was rolled back, on SQLite and on PostgreSQL, so its "it was not
+        saved" is true; only a lost answer leaves the outcome open.
 
         Why: the scribe acts on the answer. Told "nothing was saved" about a line the server had committed, they
         enter it again and the record holds it twice; told it was saved when it was not, they lose it.
@@ -152,11 +157,13 @@ class EventStore:
             with self._reader().connect() as conn:
                 stored = conn.execute(query).scalar()
         except TalkdownError as exc:
-            if exc.code != "TD604":
+            # A damaged file (TD503) cannot be asked either: its "it was not saved" would be a guess, so the answer
+            # is TD609's "cannot say" too, caused by the damage, which the server's log then shows.
+            if exc.code not in ("TD604", "TD503"):
                 raise
-            raise TalkdownError(
-                "TD609", url=lost.fields.get("url"), incident_id=last.incident_id, seq=last.seq
-            ) from lost
+            raise TalkdownError("TD609", url=lost.fields.get("url"), incident_id=last.incident_id, seq=last.seq) from (
+                lost if exc.code == "TD604" else exc
+            )
         if stored != last.hash:
             raise lost
 

@@ -27,7 +27,7 @@ from talkdown.settings import Settings, is_loopback
 from talkdown.web import problems
 from talkdown.web.config import WebConfig
 from talkdown.web.rendering import HERE, Fragments, build_templates
-from talkdown.web.routes import admin, api, auth, cases, commands, pages, report, training
+from talkdown.web.routes import admin, api, auth, cases, commands, error_codes, pages, report, training
 from talkdown.web.sse import Hub
 from talkdown.web.sse import router as sse_router
 
@@ -223,6 +223,7 @@ def create_app(source: Settings | App | None = None, *, config: WebConfig | None
         cases.router,
         training.router,
         admin.router,
+        error_codes.router,
         sse_router,
     ):
         web.include_router(router)

@@ -14,6 +14,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -113,6 +114,14 @@ def _is_browser_page(request: Request) -> bool:
     )
 
 
+def _phrase(status: int, fallback: str) -> str:
+    """The status's reason phrase ("Not Found"), or ``fallback`` for a status HTTP does not name."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return fallback
+
+
 def problem(
     request: Request,
     templates: Jinja2Templates,
@@ -138,6 +147,9 @@ def problem(
             status_code=status,
         )
         return page
+    if code is None:  # RFC 9457 §4.2.1: about:blank's title is the status phrase; a title of our own is a detail
+        phrase = _phrase(status, title)
+        detail, title = detail or (title if title != phrase else ""), phrase
     body: dict[str, Any] = {
         "type": f"/docs/errors#{code}" if code else "about:blank",
         "title": title,

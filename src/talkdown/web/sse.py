@@ -88,6 +88,7 @@ class Tail:
     panels_due: bool = False
     panels_at: float = 0.0
     analysed: set[int] = field(default_factory=set)  # analysed lines whose chips are not pushed yet
+    unsettled: set[int] = field(default_factory=set)  # pushed lines where an analyser failed: pushed again once retried
     ready: asyncio.Event = field(default_factory=asyncio.Event)  # set once ``cursor`` holds the head
     wake: asyncio.Event = field(default_factory=asyncio.Event)  # read now: a notification or a local entry
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.get_running_loop)
@@ -280,9 +281,15 @@ class Hub:
             for seq, seen in list(tail.pending.items()):
                 if seq in done or now - seen > self.config.annotation_wait_s:
                     tail.pending.pop(seq)
+            if done:
+                tail.unsettled |= await run_in_threadpool(live.unsettled_seqs, self.app, tail.incident_id, sorted(done))
         # The panels (advice, ledger, stairway) cost a whole-board recomputation: at most one per interval,
         # carrying the chips of every line analysed since, however fast lines arrive.
         refresh = now - tail.panels_at > self.config.advice_refresh_s
+        if refresh and tail.unsettled:  # a retry that worked (the worker's, backing off): the line's new chips
+            still = await run_in_threadpool(live.unsettled_seqs, self.app, tail.incident_id, sorted(tail.unsettled))
+            tail.analysed |= tail.unsettled - still
+            tail.unsettled = still
         if refresh or ((tail.analysed or tail.panels_due) and now - tail.panels_at > PANEL_INTERVAL_S):
             html = await run_in_threadpool(self._render_update, tail, sorted(tail.analysed))
             tail.panels_due, tail.panels_at, tail.analysed = False, now, set()
