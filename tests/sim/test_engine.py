@@ -163,3 +163,43 @@ def test_a_demand_or_deadline_he_raises_is_said_even_on_a_turn_he_also_confirms(
                 )
                 assert any(s in reply.text for s in said), (effect.ref, reply.text)  # was 'Yeah. That's right.'
     assert ("confirm", "food") in raised
+
+
+EMBASSY_TRADES = [
+    "My name is Sam. I'm listening. What's going on for you today?",
+    "It sounds like you feel nobody has ever listened to your people.",
+    "That's not something I can decide, but I'll pass it up to the people who decide.",
+    "Tell me more about that.",
+    "It sounds like you're exhausted from carrying all of this.",
+    "I'll pass that up to the people who decide.",
+    "So what you're saying is your people have been forgotten and you feel this is the only way to be heard. "
+    "Is that right?",
+    "You sound frightened about what happens next.",
+    "I'll push for the broadcast. In return, could the pregnant woman come out as a sign of good faith?",
+    "Tell me more about your comrades.",
+    "I'll push for the food. In return, could the sick man come out?",
+    "It sounds like you feel the world has looked away.",
+    "I'll push for the food and cigarettes. In return, could someone come out as a sign of good faith?",
+]
+
+
+def _releases(subject: SimulatedSubject, lines: list[str]) -> list[tuple[str, str, str]]:
+    """(hostage id, his alias, the reply on that exchange) for each release the engine decided."""
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(0, 0)), 1),))
+    out = []
+    for turn, line in enumerate(lines, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        reply = subject.respond(view, turn_rng(0, turn))
+        view = view.extended(ViewItem("subject", reply.text, 2 * turn + 1))
+        out += [(e.ref, e.value, reply.text) for e in reply.effects if e.kind == "hostage_freed"]
+    return out
+
+
+def test_a_hostage_he_releases_is_named_in_his_reply_even_when_another_note_leads() -> None:
+    """HostageReleased goes on the board with his reply: he must say it. Before, a release on the exchange he
+    also asked for a withheld demand ('You still haven't told me anything about food...') or said 'I'm not there
+    yet' was logged and never voiced, so the trainee never learned the pregnant woman had walked out."""
+    releases = _releases(SimulatedSubject(load_scenario("embassy_siege")), EMBASSY_TRADES)
+    assert len(releases) >= 2, "the trades must free hostages for this test to mean anything"
+    for _hostage, alias, reply in releases:
+        assert alias.casefold() in reply.casefold(), (alias, reply)

@@ -25,7 +25,7 @@ from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
 from talkdown.sim.scenario import Fact, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
-VERSION = "0.1.1"  # 0.1.1: a demand or deadline raised beside another reply is also said
+VERSION = "0.1.2"  # 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -418,11 +418,15 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
         parts.append(f"@{key}")
     # A demand or deadline raised on a turn another note leads (he confirms a summary, a hostage goes out) is
     # still logged as DemandRecorded/DeadlineSet, so he must still say it, after his main reply; before, the
-    # board showed a demand he never voiced. Only the wording changes: the state is the same either way.
+    # board showed a demand he never voiced. A release led by another note (he presses a withheld demand, he is
+    # "not there yet") is logged as HostageReleased just the same, so he says that too. Only the wording
+    # changes: the state is the same either way.
     for note in notes[1:]:
         kind, _, ref = note.partition(":")
         if kind in ("demand", "deadline") and note != main:
             parts.append(_raised(sc, s.turn, kind, ref))
+        elif kind == "released" and note != main:
+            parts.append("@released")
     if fact is not None:
         parts.append(fact)
     if key == "mood" and fact is None:

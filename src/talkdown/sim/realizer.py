@@ -141,9 +141,9 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Time's up, you know that? ...Okay. I'll wait a bit more. Not forever.",
     ),
     "deadline_harm": ("I told you what would happen. You didn't listen.",),
-    "released": (
-        "Okay. {alias} can come out. That's good faith, remember it.",
-        "{alias} is coming out. Now you owe me.",
+    "released": (  # the alias mid-sentence: "the pregnant woman" would open one in lower case
+        "Okay. I'm letting {alias} go. That's good faith, remember it.",
+        "I'm sending {alias} out. Now you owe me.",
     ),
 }
 
