@@ -203,3 +203,13 @@ def test_a_hostage_he_releases_is_named_in_his_reply_even_when_another_note_lead
     assert len(releases) >= 2, "the trades must free hostages for this test to mean anything"
     for _hostage, alias, reply in releases:
         assert alias.casefold() in reply.casefold(), (alias, reply)
+
+
+def test_a_trade_frees_the_hostage_a_demand_still_open_names_not_one_already_out() -> None:
+    """embassy_siege: the broadcast releases the pregnant woman, food and cigarettes the sick man. Once she was
+    out, the next trade freed the first hostage on the list (the press attaché), because only the first
+    tradeable demand's hostage was looked for."""
+    scenario = load_scenario("embassy_siege")
+    releases = _releases(SimulatedSubject(scenario), EMBASSY_TRADES)
+    named = {d.id: d.releases for d in scenario.persona.demands}
+    assert [alias for _, alias, _ in releases] == [named["broadcast"], named["food"]]

@@ -290,7 +290,10 @@ class SimulatedSubject:
         tradeable = [d for d in p.demands if d.id in raised and d.negotiable and d.releases]
         if r.trade and held and tradeable and s.stage >= 2 and counts.get("trade_turn", -9) < s.turn - 2:
             counts["trade_turn"] = s.turn
-            freed = next((h for h in held if h.alias == tradeable[0].releases), held[0])
+            # A hostage one of his demands names and who is still held: the first demand's may be out already
+            # (a second trade in embassy_siege freed the press attaché, not the sick man food and cigarettes
+            # buy). The first one held when no demand names one still held, as before.
+            freed = next((h for d in tradeable for h in held if h.alias == d.releases), held[0])
             released.append(freed.id)
             face += 0.03
             trust += 0.04
