@@ -5,6 +5,7 @@ from __future__ import annotations
 from talkdown.analysis.registry import default_pipeline
 from talkdown.sim.engine import SimulatedSubject, turn_rng
 from talkdown.sim.reading import SIM_FAMILIES, LineReader
+from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
 
@@ -213,3 +214,21 @@ def test_a_trade_frees_the_hostage_a_demand_still_open_names_not_one_already_out
     releases = _releases(SimulatedSubject(scenario), EMBASSY_TRADES)
     named = {d.id: d.releases for d in scenario.persona.demands}
     assert [alias for _, alias, _ in releases] == [named["broadcast"], named["food"]]
+
+
+def test_he_never_says_he_is_still_waiting_to_hear_about_a_demand_he_raises_in_that_reply() -> None:
+    """A way out offered on the exchange a demand falls due: he asks for it, and is not ready yet. Before, he
+    said "You still haven't told me anything about food and cigarettes" before asking for them."""
+    subject = SimulatedSubject(load_scenario("embassy_siege"))
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(0, 0)), 1),))
+    raised_with_a_way_out = 0
+    for turn, line in enumerate(EMBASSY_TRADES, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        reply = subject.respond(view, turn_rng(0, turn))
+        view = view.extended(ViewItem("subject", reply.text, 2 * turn + 1))
+        for effect in reply.effects:
+            if effect.kind == "demand_raised":
+                waiting = [t.format(item=effect.value).casefold() for t in GENERIC["not_yet_demand"]]
+                assert not any(w in reply.text.casefold() for w in waiting), reply.text
+                raised_with_a_way_out += reply.state.stage == 3 and subject.trace(view)[-1].reading.influence
+    assert raised_with_a_way_out, "a demand must fall due beside a way out for this test to mean anything"

@@ -368,6 +368,8 @@ class SimulatedSubject:
             ]
             if ready and not unanswered:
                 return replace(s, stage=4), ""
+            if unanswered and all(s.phrase_counts.get(f"raised_at:{d.id}") == s.turn for d in unanswered):
+                return s, ""  # he raises (or presses) it in this very reply: no "still haven't told me" first
             if unanswered:
                 return s, f"not_yet_demand:{unanswered[0].id}"
             return s, "not_yet_hopeless" if s.hopelessness > res.hopelessness else "not_yet"
