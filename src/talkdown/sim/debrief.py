@@ -20,7 +20,7 @@ import yaml
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import counted
-from talkdown.sim.engine import Step
+from talkdown.sim.engine import IGNORED_AFTER, Step
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES
 
@@ -189,7 +189,12 @@ def build_debrief(
 
 
 def _demands(scenario: Scenario, steps: list[Step]) -> tuple[DemandItem, ...]:
-    """How the first answer after each demand measured up to demands-deadlines.md."""
+    """How the first answer after each demand measured up to demands-deadlines.md, and whether it came late.
+
+    Every later line is searched, as the engine does (a deferral or trade answers the demand whenever it
+    comes): looking at only the next three said "not answered" of a demand the trainee traded for on the
+    fourth, for which the subject had let a hostage go. An answer after he started pressing says so.
+    """
     out = []
     for i, step in enumerate(steps):
         for effect in step.effects:
@@ -200,7 +205,7 @@ def _demands(scenario: Scenario, steps: list[Step]) -> tuple[DemandItem, ...]:
                 "not answered",
                 "Acknowledge every demand: defer it upward or explore it (demands-deadlines.md).",
             )
-            for later in steps[i + 1 : i + 4]:
+            for k, later in enumerate(steps[i + 1 :], start=1):
                 r = later.reading
                 if "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
                     handled, doctrine = (
@@ -220,9 +225,23 @@ def _demands(scenario: Scenario, steps: list[Step]) -> tuple[DemandItem, ...]:
                     handled, doctrine = "deferred", "Good: the negotiator does not decide; passing it up buys time."
                 else:
                     continue
+                if k > IGNORED_AFTER:  # he pressed for it meanwhile, agitated (engine: IGNORED_AFTER)
+                    doctrine += (
+                        f" It came late: at seq {later.trainee.seq}, your {_ordinal(k)} line after he raised it."
+                    )
                 break
             out.append(DemandItem(spec.id, spec.item, spec.negotiable, handled, doctrine))
     return tuple(out)
+
+
+def _ordinal(n: int) -> str:
+    """A line counted in a sentence.
+
+    >>> [_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _deadlines(scenario: Scenario, steps: list[Step]) -> tuple[str, ...]:

@@ -1,0 +1,45 @@
+"""The scored debrief built from the engine's trace: what it says about each demand."""
+
+from __future__ import annotations
+
+from talkdown.sim.debrief import build_debrief
+from talkdown.sim.engine import SimulatedSubject, Step, turn_rng
+from talkdown.sim.scenario import load_scenario
+from talkdown.sim.state import SubjectView, ViewItem
+
+# bank_robbery: he asks for food and water on exchange 7; the trainee labels, paraphrases and affirms first and
+# trades for it (the elderly customer walks out) on the 4th line after.
+LATE_TRADE = [
+    "My name is Sam, I'm with the police negotiation team. What's going on in there right now?",
+    "Sounds like this went really wrong really fast.",
+    "Left you standing there. Tell me more about that.",
+    "It sounds like you feel abandoned by the person who was supposed to have your back.",
+    "That's not something I can decide, but I'll pass it up to the people who decide.",
+    "Mm-hm. I'm listening.",
+    "What's been the hardest part of all this?",
+    "So what you're saying is you owe money to dangerous people and you felt you had no choice.",
+    "You sound really frightened about what happens next.",
+    "You've kept everyone safe so far, and that matters.",
+    "I'll push for the water. In return, could Mr. Okafor come out as a sign of good faith?",
+]
+
+
+def _steps(subject: SimulatedSubject, lines: list[str]) -> list[Step]:
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(0, 0)), 1),))
+    for turn, line in enumerate(lines, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        view = view.extended(ViewItem("subject", subject.respond(view, turn_rng(0, turn)).text, 2 * turn + 1))
+    return subject.trace(view)
+
+
+def test_a_demand_answered_late_is_reported_as_answered_late_not_as_never_answered() -> None:
+    """The engine took the trade (he let Mr. Okafor go); the debrief told the trainee the demand was "not
+    answered" because it looked only at the three lines after it."""
+    scenario = load_scenario("bank_robbery")
+    steps = _steps(SimulatedSubject(scenario), LATE_TRADE)
+    assert any(e.kind == "hostage_freed" for e in steps[-1].effects), "the late trade must free him to mean anything"
+    debrief = build_debrief(session_id="s", scenario=scenario, steps=steps, trainee="t")
+    food = next(d for d in debrief.demands if d.demand_id == "food")
+    assert food.handled == "traded"
+    assert f"seq {steps[-1].trainee.seq}" in food.doctrine  # when, so the trainee sees it came late
+    assert "Mr. Okafor" in debrief.releases
