@@ -43,3 +43,16 @@ def test_a_demand_answered_late_is_reported_as_answered_late_not_as_never_answer
     assert food.handled == "traded"
     assert f"seq {steps[-1].trainee.seq}" in food.doctrine  # when, so the trainee sees it came late
     assert "Mr. Okafor" in debrief.releases
+
+
+def test_a_demand_raised_in_his_last_reply_is_not_scored_as_one_the_trainee_left_unanswered() -> None:
+    """The session stopped (or is still running) right after he asked: no line of the trainee's could answer it,
+    as the injects section says of an inject no line followed. It read "not answered. Acknowledge every
+    demand"."""
+    scenario = load_scenario("bank_robbery")
+    steps = _steps(SimulatedSubject(scenario), LATE_TRADE[:2])  # the car comes up in his reply to the 2nd line
+    assert [e.ref for e in steps[-1].effects if e.kind == "demand_raised"] == ["car"]
+    debrief = build_debrief(session_id="s", scenario=scenario, steps=steps, trainee="t")
+    (car,) = debrief.demands
+    assert car.handled == "no line after it"
+    assert "Acknowledge" not in car.doctrine

@@ -205,6 +205,8 @@ def _demands(scenario: Scenario, steps: list[Step]) -> tuple[DemandItem, ...]:
                 "not answered",
                 "Acknowledge every demand: defer it upward or explore it (demands-deadlines.md).",
             )
+            if i == len(steps) - 1:  # raised in his last reply: nothing of the trainee's to score, as for an inject
+                handled, doctrine = "no line after it", "No line was said after he raised it, so it is not scored."
             for k, later in enumerate(steps[i + 1 :], start=1):
                 r = later.reading
                 if "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
