@@ -499,3 +499,14 @@ def test_train_end_refuses_a_reason_over_the_limit_as_the_console_does(env: Env)
     _td(env, "train", "end", session, "--reason", "y" * 500)
     debrief = _td(env, "train", "debrief", session, "--json").stdout
     assert "y" * 500 in debrief
+
+
+def test_the_run_summary_and_the_debrief_name_the_lines_he_heard_as_a_repeat(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("Sounds like you're going through a lot.\n" * 7, encoding="utf-8")
+    run = " ".join(_td(env, "train", "run", "teenager", "--script", str(script)).stdout.split())
+    assert "6 of your lines repeated an earlier one nearly word for word (seq 7, 9, 11, 13, 15, 17)" in run
+    session = run.rsplit("talkdown train debrief ", 1)[1].split()[0]
+    debrief = " ".join(_td(env, "train", "debrief", session).stdout.split())
+    assert "6 of your lines repeated an earlier one" in debrief  # '100%' and 'No behaviour to avoid' alone, before
+    assert json.loads(_td(env, "train", "debrief", session, "--json").stdout)["repeated"] == [7, 9, 11, 13, 15, 17]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from talkdown.sim.debrief import build_debrief
+from datetime import UTC
+
+from talkdown.sim.debrief import build_debrief, render_body
 from talkdown.sim.engine import SimulatedSubject, Step, turn_rng
 from talkdown.sim.scenario import load_scenario
 from talkdown.sim.state import SubjectView, ViewItem
@@ -56,3 +58,19 @@ def test_a_demand_raised_in_his_last_reply_is_not_scored_as_one_the_trainee_left
     (car,) = debrief.demands
     assert car.handled == "no line after it"
     assert "Acknowledge" not in car.doctrine
+
+
+def test_a_debrief_names_the_lines_that_repeated_an_earlier_one_which_he_tuned_out() -> None:
+    """One label said seven times: he heard it less each time, was irritated from the third, and the session
+    failed; the debrief said "An active-listening skill in 7 of 7 turns (100%). No behaviour to avoid.", which
+    left the trainee nothing to learn from (and a better listening share than a trainee who varied his words)."""
+    scenario = load_scenario("teenager")
+    steps = _steps(SimulatedSubject(scenario), ["Sounds like you're going through a lot."] * 7)
+    debrief = build_debrief(session_id="s", scenario=scenario, steps=steps, trainee="t")
+    assert debrief.repeated == tuple(s.trainee.seq for s in steps[1:])
+    body = render_body(debrief, zone=UTC)
+    assert "6 of your lines repeated an earlier one" in body
+    varied = build_debrief(
+        session_id="s", scenario=scenario, steps=_steps(SimulatedSubject(scenario), LATE_TRADE[:4]), trainee="t"
+    )
+    assert varied.repeated == ()

@@ -272,6 +272,8 @@ def _print_summary(session_id: str) -> None:
     d = train.get_debrief(STATE.app(), session_id, compare=False)  # the summary shows no earlier sessions
     console.print(f"\n[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
     console.print(f"Highest stairway step: {d.highest_stage}. {d.listening_said}")
+    if d.repeated:
+        console.print(d.repeated_said, style="yellow", highlight=False)
     for a in d.avoid[:5]:
         console.print(
             f'[red]seq {a.seq}[/] {a.doctrine_id}: "{escape(a.line)}" → better: {escape(a.better)}', highlight=False
@@ -336,6 +338,8 @@ def debrief_command(
     console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)}{opened} · {exchanges}")
     console.print(f"[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
     console.print(f"Highest step: {d.highest_stage}. {d.listening_said}")
+    if d.repeated:
+        console.print(d.repeated_said, style="yellow", highlight=False)
     if d.stairway:
         console.print("Step after each of your lines: " + ", ".join(f"{seq} {stage}" for seq, stage in d.stairway))
     for title, header, used in (

@@ -102,6 +102,19 @@ class Debrief:
     listening_turns: int = 0  # turns with an active-listening skill: listening_rate's numerator
     injects: tuple[InjectItem, ...] = ()  # what the instructor changed: a jump in the stairway may be his doing
     opened_at: str = ""  # ISO 8601 UTC, when the session was opened ('' if unknown); shown on the team's clock
+    repeated: tuple[int, ...] = ()  # seqs of lines that nearly repeated an earlier one: he tuned them out
+
+    @property
+    def repeated_said(self) -> str:
+        """The lines he heard as a repeat, or '' when none: what a parrot with a 100% listening share failed on."""
+        if not self.repeated:
+            return ""
+        seqs = ", ".join(str(seq) for seq in self.repeated)
+        lines = "1 of your lines" if len(self.repeated) == 1 else f"{len(self.repeated)} of your lines"
+        return (
+            f"{lines} repeated an earlier one nearly word for word (seq {seqs}): each repeat moves him less, "
+            "and from the third use of a phrase it irritates him. Vary your words."
+        )
 
     @property
     def listening_said(self) -> str:
@@ -185,6 +198,7 @@ def build_debrief(
             InjectItem(seq, inject_id, name, next((s.trainee.seq for s in steps if s.trainee.seq > seq), None))
             for seq, inject_id, name in injects
         ),
+        repeated=tuple(s.trainee.seq for s in steps if s.repeats),
     )
 
 
@@ -317,6 +331,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
     injects = rows([[str(i.seq), i.inject_id, i.name, i.reacted] for i in d.injects], columns=4)
     trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
     exchanges = counted(d.turns, "exchange")
+    repeated = f"<p>{e(d.repeated_said)}</p>" if d.repeated else ""
     opened = f" &middot; opened {e(d.opened_on(zone))}" if d.opened_at else ""
     return f"""<div class="debrief">
 <h1>Training debrief: {e(d.scenario_title)}</h1>
@@ -325,7 +340,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
 <h2>What this scenario trains</h2><ul>{trains}</ul>
 <h2>Stairway progression</h2><p>Highest step: {e(d.highest_stage)}</p>
 <table><tr><th>seq</th><th>step</th></tr>{stair}</table>
-<h2>Active-listening skills</h2><p>{e(d.listening_said)}</p>
+<h2>Active-listening skills</h2><p>{e(d.listening_said)}</p>{repeated}
 <table><tr><th>skill</th><th>turns</th></tr>{listening}</table>
 <h2>Other moves</h2><p>Labelled in your lines but not active-listening skills (affirmation is validation).</p>
 <table><tr><th>move</th><th>turns</th></tr>{other}</table>

@@ -81,6 +81,7 @@ class Step:
     after: SubjectState
     intent: Intent
     effects: tuple[Effect, ...]
+    repeats: int = 0  # earlier trainee lines this one nearly repeats: each cuts its effect, from 2 it irritates
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ class SimulatedSubject:
             if fact is not None:
                 s = replace(s, revealed=(*s.revealed, fact.id))
         intent = _intent(self.scenario, s, notes, prefix, fact.text if fact else None)
-        return Step(item, r, before, s, intent, tuple(effects))
+        return Step(item, r, before, s, intent, tuple(effects), repeats)
 
     def _demands(self, s: SubjectState, r: Reading, item: ViewItem) -> tuple[SubjectState, list[str], list[Effect]]:
         """Raise demands and deadlines on schedule; react to how the last one was handled."""
