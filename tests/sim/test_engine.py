@@ -232,3 +232,15 @@ def test_he_never_says_he_is_still_waiting_to_hear_about_a_demand_he_raises_in_t
                 assert not any(w in reply.text.casefold() for w in waiting), reply.text
                 raised_with_a_way_out += reply.state.stage == 3 and subject.trace(view)[-1].reading.influence
     assert raised_with_a_way_out, "a demand must fall due beside a way out for this test to mean anything"
+
+
+def test_asked_straight_out_about_suicide_he_answers_the_question() -> None:
+    """indicators.md, "When cues rise": ask directly. The engine rewarded the question (trust up, hopelessness
+    down) but his reply ignored it: "Nobody's asked me anything about me in months.\""""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    question = "Are you thinking about killing yourself tonight?"
+    replies, _ = _play(subject, [LISTENING[0], LISTENING[1], question])
+    answers = GENERIC.get("suicide_answer", ())  # no such reply, before
+    assert any(answer in replies[-1] for answer in answers), replies[-1]
+    replies, _ = _play(subject, [LISTENING[0], LISTENING[1], "Tell me more about that."])
+    assert not any(answer in replies[-1] for answer in answers)

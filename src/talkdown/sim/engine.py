@@ -193,6 +193,7 @@ class SimulatedSubject:
         if r.suicide_question and hope > 0.5:
             trust += 0.04 * novelty
             hope -= 0.04 * novelty
+            notes.append("suicide_answer")  # asked straight out, he answers (indicators.md, "When cues rise")
         if r.ambivalence and trust >= dyn.stage_trust[0]:
             hope -= 0.05 * novelty
         for doctrine_id in r.avoid:
@@ -255,7 +256,7 @@ class SimulatedSubject:
         if s.outcome is not None:
             notes.insert(0, s.outcome)
         fact = None
-        if s.outcome is None and (not notes or notes[0].partition(":")[0] in ("confirm", "hook")):
+        if s.outcome is None and (not notes or notes[0].partition(":")[0] in ("confirm", "hook", "suicide_answer")):
             fact = _fact_to_reveal(self.scenario, s, r, item)
             if fact is not None:
                 s = replace(s, revealed=(*s.revealed, fact.id))
@@ -431,8 +432,8 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
         kind, _, ref = note.partition(":")
         if kind in ("demand", "deadline") and note != main:
             parts.append(_raised(sc, s.turn, kind, ref))
-        elif kind == "released" and note != main:
-            parts.append("@released")
+        elif kind in ("released", "suicide_answer") and note != main:
+            parts.append(f"@{kind}")
     if fact is not None:
         parts.append(fact)
     if key == "mood" and fact is None:

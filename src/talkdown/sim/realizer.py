@@ -141,6 +141,11 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Time's up, you know that? ...Okay. I'll wait a bit more. Not forever.",
     ),
     "deadline_harm": ("I told you what would happen. You didn't listen.",),
+    "suicide_answer": (  # the direct question only a subject with suicidal thoughts hears as one (engine)
+        "...Yeah. I've thought about it. I'm thinking about it right now.",
+        "Yes. You're the first one to ask me straight out.",
+        "...Yeah. I have. Nobody's ever just asked me that.",
+    ),
     "released": (  # the alias mid-sentence: "the pregnant woman" would open one in lower case
         "Okay. I'm letting {alias} go. That's good faith, remember it.",
         "I'm sending {alias} out. Now you owe me.",
