@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 
 from talkdown.sim.debrief import build_debrief, render_body
@@ -74,3 +75,17 @@ def test_a_debrief_names_the_lines_that_repeated_an_earlier_one_which_he_tuned_o
         session_id="s", scenario=scenario, steps=_steps(SimulatedSubject(scenario), LATE_TRADE[:4]), trainee="t"
     )
     assert varied.repeated == ()
+
+
+def test_a_line_the_model_alone_flags_gets_a_reason_not_a_bare_pointer_to_avoid_md() -> None:
+    """The avoid model may flag a line as one of avoid.md's other behaviours without naming which (no rule
+    matched): the debrief listed 'other_avoid', why "See avoid.md.", better "(See avoid.md for a better line.)"."""
+    scenario = load_scenario("bridge")
+    (step,) = _steps(SimulatedSubject(scenario), ["Nobody's better off with you dead."])
+    # What the reader makes of the model's bare label (sim/reading.py): fixed here, since whether the model
+    # flags a given line can vary with the CPU's int8 kernels.
+    flagged_step = replace(step, reading=replace(step.reading, avoid=("other_avoid",)))
+    debrief = build_debrief(session_id="s", scenario=scenario, steps=[flagged_step], trainee="t")
+    flagged = next(a for a in debrief.avoid if a.doctrine_id == "other_avoid")
+    assert flagged.why != "See avoid.md." and "model" in flagged.why
+    assert flagged.better != "(See avoid.md for a better line.)"
