@@ -378,6 +378,10 @@ def issue_inject(app: App, ref: str, *, inject: str) -> int:
         if not state.is_open:
             raise TalkdownError("TD331", incident_id=incident_id, outcome=state.outcome or "closed")
         inj = sc.inject(inject)
+        about = state.hostages.get(inj.hostage) if inj.hostage else None
+        if about is not None and about.released_at is not None:  # "he collapses" inside, said of a man outside
+            problem = f"inject '{inj.id}' is about {about.alias}, who has been released; it cannot happen to him now"
+            raise TalkdownError("TD302", incident_id=incident_id, problem=problem)
         for item in reversed(build_view(state, scenario_id=sc.id).items):  # issued since his last reply
             if item.kind != "inject":
                 break
