@@ -510,3 +510,14 @@ def test_the_run_summary_and_the_debrief_name_the_lines_he_heard_as_a_repeat(env
     debrief = " ".join(_td(env, "train", "debrief", session).stdout.split())
     assert "6 of your lines repeated an earlier one" in debrief  # '100%' and 'No behaviour to avoid' alone, before
     assert json.loads(_td(env, "train", "debrief", session, "--json").stdout)["repeated"] == [7, 9, 11, 13, 15, 17]
+
+
+def test_a_scripts_injects_and_state_show_in_the_terminal_transcript_as_in_the_json(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text(
+        "What's going on for you tonight?\n/inject wife_arrives\n/state\nTell me more.\n", encoding="utf-8"
+    )
+    run = " ".join(_td(env, "train", "run", "bridge", "--script", str(script)).stdout.split())
+    # His "Is that Carol?" came with no sign of the inject, and /state printed nothing, before.
+    assert "inject wife_arrives logged at seq 7 arousal" in run
+    assert re.search(r"arousal [\d.]+ trust [\d.]+ hopelessness [\d.]+ face [\d.]+ stage \w+ turn 1 trainee:", run)

@@ -259,9 +259,13 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
     if as_json:
         echo_json(out)
     else:
-        for entry in transcript:
+        for entry in transcript:  # the script's injects and /state too, as the chat prints them (and --json has them)
             if "speaker" in entry:
                 console.print(f"[bold]{entry['speaker']}:[/] {escape(str(entry['text']))}", highlight=False)
+            elif "inject" in entry:
+                console.print(f"[yellow]inject {entry['inject']} logged at seq {entry['seq']}[/]", highlight=False)
+            elif isinstance(gauges := entry.get("state"), dict):
+                console.print("  ".join(f"{k} {v}" for k, v in gauges.items()), style="yellow", highlight=False)
         if not_said:
             left = counted(not_said, "line")
             console.print(f"[yellow]The session ended; {left} of the script after that were not said.[/]")
