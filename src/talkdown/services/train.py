@@ -274,7 +274,7 @@ def _session(state: IncidentState) -> tuple[Scenario, int]:
     seed = state.source_meta.get("seed", 0)
     spec = state.source_meta.get("scenario_spec")
     if spec is not None:  # JSON is YAML: the same validation and TD130 if the engine's schema moved on
-        sc = parse_scenario(json.dumps(spec), file=f"the scenario logged with session {state.incident_id}")
+        sc = parse_scenario(json.dumps(spec), file=f"the scenario logged with session {state.incident_id}", logged=True)
     else:
         sc = load_scenario(sid)
     return sc, int(seed) if isinstance(seed, int) else 0
