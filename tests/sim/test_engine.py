@@ -244,3 +244,20 @@ def test_asked_straight_out_about_suicide_he_answers_the_question() -> None:
     assert any(answer in replies[-1] for answer in answers), replies[-1]
     replies, _ = _play(subject, [LISTENING[0], LISTENING[1], "Tell me more about that."])
     assert not any(answer in replies[-1] for answer in answers)
+
+
+def test_a_promise_with_no_demand_behind_it_is_called_hollow_not_something_that_never_came() -> None:
+    """bridge has no demands: "I promise you, everything is going to be okay" was found out five exchanges later
+    as "Nothing's here. You made that up, didn't you." (a delivery that never came), answering "Tell me about
+    your grandson". The cost stays (avoid.md false_promise: a discovered lie); the words fit what was promised."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    promise = "I promise you, everything is going to be okay. You have my word."
+    lines = [LISTENING[0], promise, *LISTENING[1:5], "Tell me more about that."]
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(0, 0)), 1),))
+    for turn, line in enumerate(lines, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        reply = subject.respond(view, turn_rng(0, turn))
+        view = view.extended(ViewItem("subject", reply.text, 2 * turn + 1))
+    assert reply.intent.key == "promise_broken", "the promise must be found out for this test to mean anything"
+    assert not any(line in reply.text for line in GENERIC["promise_broken"]), reply.text
+    assert any(line in reply.text for line in GENERIC.get("promise_hollow", ())), reply.text

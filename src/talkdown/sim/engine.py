@@ -287,7 +287,7 @@ class SimulatedSubject:
                 promises.remove((ref, at))
                 trust -= 0.2
                 arousal += 0.1
-                notes.insert(0, "promise_broken")
+                notes.insert(0, f"promise_broken:{ref}")  # ref "promise": no demand behind it (hollow)
         held = [h for h in p.hostages if h.id not in released]
         tradeable = [d for d in p.demands if d.id in raised and d.negotiable and d.releases]
         if r.trade and held and tradeable and s.stage >= 2 and counts.get("trade_turn", -9) < s.turn - 2:
@@ -409,7 +409,7 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
         if kind == "released":
             slots["alias"] = next(h.alias for h in p.hostages if h.id == ref)
         if kind in ("deadline_quiet", "deadline_harm", "promise_broken") and note != main:
-            parts.append(f"@{kind}")
+            parts.append(_promise(ref) if kind == "promise_broken" else f"@{kind}")
     key = main.partition(":")[0] or "mood"
     ref = main.partition(":")[2]
     if key == "trigger":
@@ -421,6 +421,8 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
         parts.append(_raised(sc, s.turn, key, ref) if key == "demand" else f"@{key}")
     elif key == "deadline":
         parts.append(_raised(sc, s.turn, key, ref))
+    elif key == "promise_broken":
+        parts.append(_promise(ref))
     elif key != "mood":
         parts.append(f"@{key}")
     # A demand or deadline raised on a turn another note leads (he confirms a summary, a hostage goes out) is
@@ -440,6 +442,15 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
         parts.append("@venting" if s.arousal >= 0.55 else "@calmer")
     slots["exit"] = p.voice.exit
     return Intent(key, tuple(parts), tuple(sorted(slots.items())), s.arousal)
+
+
+def _promise(ref: str) -> str:
+    """His words finding out a promise: one made with a demand pending did not come; one with none was hollow.
+
+    ("I promise, everything's going to be okay" on the bridge was found out as "Nothing's here. You made that
+    up", a delivery nobody had spoken of.)
+    """
+    return "@promise_hollow" if ref == "promise" else "@promise_broken"
 
 
 def _raised(sc: Scenario, turn: int, kind: str, ref: str) -> str:

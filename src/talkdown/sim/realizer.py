@@ -136,6 +136,10 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "You said it was coming. Where is it? You lied to me.",
         "Nothing's here. You made that up, didn't you.",
     ),
+    "promise_hollow": (  # a promise with no demand behind it ("everything's going to be okay"), found out
+        "You promised me it would be okay. It isn't. Don't make me promises you can't keep.",
+        "You gave me your word. Your word about what? Nothing's changed.",
+    ),
     "deadline_quiet": (
         "That time I gave you has come and gone. Fine. A little longer. Don't make me regret it.",
         "Time's up, you know that? ...Okay. I'll wait a bit more. Not forever.",
