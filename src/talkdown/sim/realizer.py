@@ -17,6 +17,7 @@ import http.client
 import json
 import logging
 import random
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -157,13 +158,35 @@ GENERIC: dict[str, tuple[str, ...]] = {
 }
 
 
+_SLOT = re.compile(r"\{[^}]*\}")
+
+
 def _recent(view: SubjectView, n: int = 4) -> set[str]:
     return set([i.text for i in view.items if i.kind == "subject"][-n:])
 
 
 def _choose(options: tuple[str, ...] | list[str], rng: random.Random, avoid: set[str]) -> str:
-    fresh = [o for o in options if not any(o.split("{")[0][:30] in a for a in avoid)]
+    """A wording not among his recent lines, known by its longest fixed part (a slot's value varies).
+
+    The text before the first slot was used: for "{item}. I'm not asking again." that is '', found in every
+    line, so that variant was never chosen while another was fresh.
+    """
+    fresh = [o for o in options if not any(_fixed(o) in a for a in avoid)]
     return rng.choice(fresh or list(options))
+
+
+def _fixed(option: str) -> str:
+    """The longest part of a wording outside its slots, cut to 30 characters: what a line said with it holds.
+
+    >>> _fixed("{item}. I'm not asking again.")
+    ". I'm not asking again."
+    """
+    return max(_SLOT.split(option), key=len)[:30]
+
+
+def _sentence(text: str) -> str:
+    """A reply part opening with a slot's value ('a car ...') starts its sentence with a capital."""
+    return text[:1].upper() + text[1:]
 
 
 class TemplateRealizer:
@@ -187,7 +210,7 @@ class TemplateRealizer:
                 options = voice.calmer
             else:
                 options = GENERIC.get(family) or GENERIC["avoid.other"]
-            out.append(_choose(options, rng, recent).format_map(_Slots(slots)))
+            out.append(_sentence(_choose(options, rng, recent).format_map(_Slots(slots))))
         return Spoken(" ".join(out) or voice.calmer[0], self.name)
 
 
