@@ -521,3 +521,35 @@ def test_a_scripts_injects_and_state_show_in_the_terminal_transcript_as_in_the_j
     # His "Is that Carol?" came with no sign of the inject, and /state printed nothing, before.
     assert "inject wife_arrives logged at seq 7 arousal" in run
     assert re.search(r"arousal [\d.]+ trust [\d.]+ hopelessness [\d.]+ face [\d.]+ stage \w+ turn 1 trainee:", run)
+
+
+TRADE_FOR_THE_CUSTOMER = """\
+My name is Sam, I'm with the police negotiation team. What's going on in there right now?
+Sounds like this went really wrong really fast.
+Left you standing there. Tell me more about that.
+It sounds like you feel abandoned by the person who was supposed to have your back.
+That's not something I can decide, but I'll pass it up to the people who decide.
+Mm-hm. I'm listening.
+What's been the hardest part of all this?
+So what you're saying is you owe money to dangerous people and you felt you had no choice.
+You sound really frightened about what happens next.
+You've kept everyone safe so far, and that matters.
+I'll push for the water. In return, could Mr. Okafor come out as a sign of good faith?
+"""
+
+
+def test_a_script_inject_about_a_hostage_freed_meanwhile_is_refused_and_the_script_goes_on(
+    env: Env, tmp_path: Path
+) -> None:
+    """No check before the run can know a trade will free Mr. Okafor; his collapse inside, issued after, is
+    refused (TD302) and the transcript says so, instead of the script stopping half-way with exit 5."""
+    script = tmp_path / "lines.txt"
+    script.write_text(
+        TRADE_FOR_THE_CUSTOMER + "/inject medical_emergency\nTell me more about that.\n", encoding="utf-8"
+    )
+    played = json.loads(_td(env, "train", "run", "bank_robbery", "--script", str(script), "--json").stdout)
+    refused = next(e for e in played["transcript"] if e.get("inject") == "medical_emergency")
+    assert "seq" not in refused and "Mr. Okafor" in refused["refused"]
+    assert played["transcript"][-2] == {"speaker": "trainee", "text": "Tell me more about that.", "seq": 35}
+    run = " ".join(_td(env, "train", "run", "bank_robbery", "--script", str(script)).stdout.split())
+    assert "inject medical_emergency refused:" in run

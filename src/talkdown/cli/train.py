@@ -235,7 +235,13 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
     for index, line in enumerate(lines):
         command, _, argument = line.partition(" ")
         if command == "/inject":
-            seq = train.issue_inject(application, started.session_id, inject=argument.strip())
+            try:
+                seq = train.issue_inject(application, started.session_id, inject=argument.strip())
+            except TalkdownError as exc:  # TD302: about a hostage a trade freed meanwhile, unknowable beforehand
+                if exc.code != "TD302":
+                    raise
+                transcript.append({"inject": argument.strip(), "refused": exc.message})
+                continue
             transcript.append({"inject": argument.strip(), "seq": seq})
             continue
         if command == "/state":
@@ -262,6 +268,8 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
         for entry in transcript:  # the script's injects and /state too, as the chat prints them (and --json has them)
             if "speaker" in entry:
                 console.print(f"[bold]{entry['speaker']}:[/] {escape(str(entry['text']))}", highlight=False)
+            elif "refused" in entry:
+                console.print(f"[yellow]inject {entry['inject']} refused: {escape(str(entry['refused']))}[/]")
             elif "inject" in entry:
                 console.print(f"[yellow]inject {entry['inject']} logged at seq {entry['seq']}[/]", highlight=False)
             elif isinstance(gauges := entry.get("state"), dict):
