@@ -553,3 +553,13 @@ def test_a_script_inject_about_a_hostage_freed_meanwhile_is_refused_and_the_scri
     assert played["transcript"][-2] == {"speaker": "trainee", "text": "Tell me more about that.", "seq": 35}
     run = " ".join(_td(env, "train", "run", "bank_robbery", "--script", str(script)).stdout.split())
     assert "inject medical_emergency refused:" in run
+
+
+def test_the_terminal_debrief_says_why_each_behaviour_to_avoid_hurts(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("What's going on for you tonight?\nCalm down, it's not that bad.\n", encoding="utf-8")
+    played = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    debrief = json.loads(_td(env, "train", "debrief", played["session_id"], "--json").stdout)
+    (minimizing,) = [a for a in debrief["avoid"] if a["doctrine_id"] == "minimizing"]
+    text = _td({**env, "COLUMNS": "250"}, "train", "debrief", played["session_id"]).stdout  # no cell wraps
+    assert minimizing["why"] in text  # docs: the seq, the line, why, and a better line (why: JSON and HTML only)

@@ -362,11 +362,11 @@ def debrief_command(
         for k, v in used.items():
             table.add_row(k, str(v))
         console.print(table if used else f"{title}: none.")
-    avoid = Table("seq", "your line", "better")
+    avoid = Table("seq", "your line", "why, and a better line")  # why: in --json and the HTML only, before
     avoid.add_column("behaviour", overflow="fold")  # an id: wrapped whole, never cut to 'premature_problem_so…'
     avoid.columns.insert(2, avoid.columns.pop())
     for a in d.avoid:
-        avoid.add_row(str(a.seq), escape(a.line), a.doctrine_id, escape(a.better))
+        avoid.add_row(str(a.seq), escape(a.line), a.doctrine_id, f"{escape(a.why)}\n[bold]→[/] {escape(a.better)}")
     console.print(avoid if d.avoid else "No behaviour to avoid.")
     for x in d.demands:
         console.print(f"Demand '{escape(x.item)}': {x.handled}. {x.doctrine}", highlight=False)
