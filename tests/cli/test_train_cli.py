@@ -563,3 +563,14 @@ def test_the_terminal_debrief_says_why_each_behaviour_to_avoid_hurts(env: Env, t
     (minimizing,) = [a for a in debrief["avoid"] if a["doctrine_id"] == "minimizing"]
     text = _td({**env, "COLUMNS": "250"}, "train", "debrief", played["session_id"]).stdout  # no cell wraps
     assert minimizing["why"] in text  # docs: the seq, the line, why, and a better line (why: JSON and HTML only)
+
+
+def test_the_terminal_debrief_counts_each_earlier_sessions_behaviours_to_avoid(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("What's going on for you tonight?\nCalm down, it's not that bad.\n", encoding="utf-8")
+    first = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    flagged = len(json.loads(_td(env, "train", "debrief", first["session_id"], "--json").stdout)["avoid"])
+    second = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    debrief = " ".join(_td(env, "train", "debrief", second["session_id"]).stdout.split())
+    noun = "behaviour" if flagged == 1 else "behaviours"
+    assert f"listening 50% of 2 turns, {flagged} {noun} to avoid" in debrief  # the HTML and --json had the count

@@ -381,4 +381,5 @@ def debrief_command(
         opened = labelled(datetime.fromisoformat(s.opened_at), zone, "%Y-%m-%d %H:%M")
         turns = counted(s.turns, "turn")
         listened = f"listening {s.listening_rate:.0%} of {turns}" if s.turns else "no line said"
-        console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} {listened}")
+        avoided = f"{counted(s.avoid_count, 'behaviour')} to avoid"  # the HTML's 'avoid' column, and --json's
+        console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} {listened}, {avoided}", highlight=False)
