@@ -261,3 +261,19 @@ def test_a_promise_with_no_demand_behind_it_is_called_hollow_not_something_that_
     assert reply.intent.key == "promise_broken", "the promise must be found out for this test to mean anything"
     assert not any(line in reply.text for line in GENERIC["promise_broken"]), reply.text
     assert any(line in reply.text for line in GENERIC.get("promise_hollow", ())), reply.text
+
+
+def test_he_answers_a_threat_or_a_trigger_before_raising_a_demand_due_on_that_exchange() -> None:
+    """A demand falling due led his reply, so what the trainee had just said went unanswered: "Calm down, it's
+    not that bad." got "I want a car at the back..." and nothing else, and "Are you worried about going back to
+    prison?" (his trigger) the same. He now reacts first, then raises the demand (which the log records)."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    car = subject.scenario.persona.demands[0]
+    for line, reactions in (
+        ("Calm down, it's not that bad.", GENERIC["avoid.minimizing"]),
+        ("Are you worried about going back to prison?", (subject.scenario.persona.triggers[0].reply,)),
+    ):
+        replies, state = _play(subject, ["What's going on in there right now?", line], seed=0)
+        assert "car" in state.raised, "the car must fall due on this exchange for this test to mean anything"
+        assert any(r in replies[-1] for r in reactions), replies[-1]
+        assert any(said in replies[-1] for said in car.say), replies[-1]

@@ -246,7 +246,7 @@ class SimulatedSubject:
             phrase_counts=MappingProxyType(counts),
         )
         s, demand_notes, demand_effects = self._demands(s, r, item)
-        notes = demand_notes + notes
+        notes = _ordered(demand_notes, notes)
         effects += demand_effects
         s, stage_note = self._stage(s, r)
         if stage_note:
@@ -392,6 +392,24 @@ class SimulatedSubject:
             reason = f"no resolution within {self.scenario.max_turns} exchanges"
             return replace(s, outcome="unresolved", outcome_reason=reason), [Effect("ended", "unresolved", reason)]
         return s, []
+
+
+def _ordered(demand_notes: list[str], line_notes: list[str]) -> list[str]:
+    """What his reply addresses, most pressing first: his reaction to the line before a demand falling due.
+
+    A demand or deadline raised on schedule led before anything the trainee said, so "Calm down" or his
+    trigger word went unanswered on that exchange; it is said after the reaction anyway (``_intent``), as
+    the log records it. Other demand news (a release, a promise found out, a demand pressed, a deadline
+    passing) still leads, and the notes a fact may follow (a hook, his answer to the suicide question) still
+    come after. Which note leads decides whether a fact is told; on an exchange that raises something none
+    is, before or now (no fact follows a reaction or a raised demand), so the state is the same.
+    """
+    raised = [n for n in demand_notes if n.partition(":")[0] in ("demand", "deadline")]
+    if not raised:
+        return demand_notes + line_notes
+    after = [n for n in line_notes if n.partition(":")[0] in ("hook", "suicide_answer")]
+    reactions = [n for n in line_notes if n not in after]
+    return [n for n in demand_notes if n not in raised] + reactions + raised + after
 
 
 def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], fact: str | None) -> Intent:
