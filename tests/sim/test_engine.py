@@ -6,7 +6,7 @@ from talkdown.analysis.registry import default_pipeline
 from talkdown.sim.engine import SimulatedSubject, turn_rng
 from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.realizer import GENERIC
-from talkdown.sim.scenario import load_scenario
+from talkdown.sim.scenario import load_scenario, parse_scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
 
 LISTENING = [
@@ -277,3 +277,15 @@ def test_he_answers_a_threat_or_a_trigger_before_raising_a_demand_due_on_that_ex
         assert "car" in state.raised, "the car must fall due on this exchange for this test to mean anything"
         assert any(r in replies[-1] for r in reactions), replies[-1]
         assert any(said in replies[-1] for said in car.say), replies[-1]
+
+
+def test_his_last_reply_when_the_exchanges_run_out_answers_the_line_not_a_generic_rebuke() -> None:
+    """At max_turns the outcome 'unresolved' led his reply and, having no wording of its own, was said with the
+    rebuke for an unnamed behaviour to avoid: a label got "Is that what they taught you to say?"."""
+    from importlib import resources
+
+    text = (resources.files("talkdown.sim") / "scenarios" / "bridge.yaml").read_text(encoding="utf-8")
+    subject = SimulatedSubject(parse_scenario(text.replace("max_turns: 40", "max_turns: 5"), file="short.yaml"))
+    replies, state = _play(subject, LISTENING, seed=0)
+    assert state.outcome == "unresolved"
+    assert not any(rebuke in replies[-1] for rebuke in GENERIC["avoid.other"]), replies[-1]

@@ -253,8 +253,8 @@ class SimulatedSubject:
             notes.insert(0, stage_note)
         s, end_effects = self._end(s)
         effects += end_effects
-        if s.outcome is not None:
-            notes.insert(0, s.outcome)
+        if s.outcome in ("resolved", "failed"):  # his way out or his act; running out of exchanges is the
+            notes.insert(0, s.outcome)  # exercise's end, not his: he answers the line (it read "That's not helping.")
         fact = None
         if s.outcome is None and (not notes or notes[0].partition(":")[0] in ("confirm", "hook", "suicide_answer")):
             fact = _fact_to_reveal(self.scenario, s, r, item)
