@@ -499,3 +499,78 @@ def test_train_end_refuses_a_reason_over_the_limit_as_the_console_does(env: Env)
     _td(env, "train", "end", session, "--reason", "y" * 500)
     debrief = _td(env, "train", "debrief", session, "--json").stdout
     assert "y" * 500 in debrief
+
+
+def test_the_run_summary_and_the_debrief_name_the_lines_he_heard_as_a_repeat(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("Sounds like you're going through a lot.\n" * 7, encoding="utf-8")
+    run = " ".join(_td(env, "train", "run", "teenager", "--script", str(script)).stdout.split())
+    assert "6 of your lines repeated an earlier one nearly word for word (seq 7, 9, 11, 13, 15, 17)" in run
+    session = run.rsplit("talkdown train debrief ", 1)[1].split()[0]
+    debrief = " ".join(_td(env, "train", "debrief", session).stdout.split())
+    assert "6 of your lines repeated an earlier one" in debrief  # '100%' and 'No behaviour to avoid' alone, before
+    assert json.loads(_td(env, "train", "debrief", session, "--json").stdout)["repeated"] == [7, 9, 11, 13, 15, 17]
+
+
+def test_a_scripts_injects_and_state_show_in_the_terminal_transcript_as_in_the_json(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text(
+        "What's going on for you tonight?\n/inject wife_arrives\n/state\nTell me more.\n", encoding="utf-8"
+    )
+    run = " ".join(_td(env, "train", "run", "bridge", "--script", str(script)).stdout.split())
+    # His "Is that Carol?" came with no sign of the inject, and /state printed nothing, before.
+    assert "inject wife_arrives logged at seq 7 arousal" in run
+    assert re.search(r"arousal [\d.]+ trust [\d.]+ hopelessness [\d.]+ face [\d.]+ stage \w+ turn 1 trainee:", run)
+
+
+TRADE_FOR_THE_CUSTOMER = """\
+My name is Sam, I'm with the police negotiation team. What's going on in there right now?
+Sounds like this went really wrong really fast.
+Left you standing there. Tell me more about that.
+It sounds like you feel abandoned by the person who was supposed to have your back.
+That's not something I can decide, but I'll pass it up to the people who decide.
+Mm-hm. I'm listening.
+What's been the hardest part of all this?
+So what you're saying is you owe money to dangerous people and you felt you had no choice.
+You sound really frightened about what happens next.
+You've kept everyone safe so far, and that matters.
+I'll push for the water. In return, could Mr. Okafor come out as a sign of good faith?
+"""
+
+
+def test_a_script_inject_about_a_hostage_freed_meanwhile_is_refused_and_the_script_goes_on(
+    env: Env, tmp_path: Path
+) -> None:
+    """No check before the run can know a trade will free Mr. Okafor; his collapse inside, issued after, is
+    refused (TD302) and the transcript says so, instead of the script stopping half-way with exit 5."""
+    script = tmp_path / "lines.txt"
+    script.write_text(
+        TRADE_FOR_THE_CUSTOMER + "/inject medical_emergency\nTell me more about that.\n", encoding="utf-8"
+    )
+    played = json.loads(_td(env, "train", "run", "bank_robbery", "--script", str(script), "--json").stdout)
+    refused = next(e for e in played["transcript"] if e.get("inject") == "medical_emergency")
+    assert "seq" not in refused and "Mr. Okafor" in refused["refused"]
+    assert played["transcript"][-2] == {"speaker": "trainee", "text": "Tell me more about that.", "seq": 35}
+    run = " ".join(_td(env, "train", "run", "bank_robbery", "--script", str(script)).stdout.split())
+    assert "inject medical_emergency refused:" in run
+
+
+def test_the_terminal_debrief_says_why_each_behaviour_to_avoid_hurts(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("What's going on for you tonight?\nCalm down, it's not that bad.\n", encoding="utf-8")
+    played = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    debrief = json.loads(_td(env, "train", "debrief", played["session_id"], "--json").stdout)
+    (minimizing,) = [a for a in debrief["avoid"] if a["doctrine_id"] == "minimizing"]
+    text = _td({**env, "COLUMNS": "250"}, "train", "debrief", played["session_id"]).stdout  # no cell wraps
+    assert minimizing["why"] in text  # docs: the seq, the line, why, and a better line (why: JSON and HTML only)
+
+
+def test_the_terminal_debrief_counts_each_earlier_sessions_behaviours_to_avoid(env: Env, tmp_path: Path) -> None:
+    script = tmp_path / "lines.txt"
+    script.write_text("What's going on for you tonight?\nCalm down, it's not that bad.\n", encoding="utf-8")
+    first = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    flagged = len(json.loads(_td(env, "train", "debrief", first["session_id"], "--json").stdout)["avoid"])
+    second = json.loads(_td(env, "train", "run", "bridge", "--script", str(script), "--json").stdout)
+    debrief = " ".join(_td(env, "train", "debrief", second["session_id"]).stdout.split())
+    noun = "behaviour" if flagged == 1 else "behaviours"
+    assert f"listening 50% of 2 turns, {flagged} {noun} to avoid" in debrief  # the HTML and --json had the count

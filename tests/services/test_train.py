@@ -226,6 +226,37 @@ def test_an_inject_issued_again_before_he_replies_is_refused_so_he_reacts_once(a
     assert [r.event.kind for r in incidents.get_incident(app, started.session_id).injects] == ["inject_issued"] * 3
 
 
+def test_an_inject_about_a_hostage_already_released_is_refused(app: App) -> None:
+    """bank_robbery: the elderly customer went out in a trade; 'medical_emergency' (he collapses inside) was
+    logged, marked the released man critical, and had the subject shout that the old man was on the floor."""
+    started = train.start_session(app, scenario="bank_robbery", seed=0, trainee="Alex")
+    for line in TRADE_FOR_THE_CUSTOMER:
+        train.take_turn(app, started.session_id, text=line)
+    customer = incidents.get_incident(app, started.session_id).hostages["customer"]
+    assert customer.released_at is not None, "the trade must free him for this test to mean anything"
+    with pytest.raises(TalkdownError) as err:
+        train.issue_inject(app, started.session_id, inject="medical_emergency")
+    assert err.value.code == "TD302" and "Mr. Okafor" in err.value.message
+    after = incidents.get_incident(app, started.session_id)
+    assert not after.injects and after.hostages["customer"].condition == customer.condition
+    train.issue_inject(app, started.session_id, inject="media_helicopter")  # an inject about no hostage: fine
+
+
+TRADE_FOR_THE_CUSTOMER = [  # he asks for food and water on the 7th line; the 11th trades for Mr. Okafor
+    "My name is Sam, I'm with the police negotiation team. What's going on in there right now?",
+    "Sounds like this went really wrong really fast.",
+    "Left you standing there. Tell me more about that.",
+    "It sounds like you feel abandoned by the person who was supposed to have your back.",
+    "That's not something I can decide, but I'll pass it up to the people who decide.",
+    "Mm-hm. I'm listening.",
+    "What's been the hardest part of all this?",
+    "So what you're saying is you owe money to dangerous people and you felt you had no choice.",
+    "You sound really frightened about what happens next.",
+    "You've kept everyone safe so far, and that matters.",
+    "I'll push for the water. In return, could Mr. Okafor come out as a sign of good faith?",
+]
+
+
 def test_the_instructors_gauges_move_when_he_issues_an_inject(app: App) -> None:
     started = train.start_session(app, scenario="bridge", seed=1)
     calm = train.get_session_state(app, started.session_id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from talkdown.analysis.registry import default_pipeline
 from talkdown.sim.engine import SimulatedSubject, turn_rng
 from talkdown.sim.reading import SIM_FAMILIES, LineReader
-from talkdown.sim.scenario import load_scenario
+from talkdown.sim.realizer import GENERIC
+from talkdown.sim.scenario import load_scenario, parse_scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
 
 LISTENING = [
@@ -163,3 +164,128 @@ def test_a_demand_or_deadline_he_raises_is_said_even_on_a_turn_he_also_confirms(
                 )
                 assert any(s in reply.text for s in said), (effect.ref, reply.text)  # was 'Yeah. That's right.'
     assert ("confirm", "food") in raised
+
+
+EMBASSY_TRADES = [
+    "My name is Sam. I'm listening. What's going on for you today?",
+    "It sounds like you feel nobody has ever listened to your people.",
+    "That's not something I can decide, but I'll pass it up to the people who decide.",
+    "Tell me more about that.",
+    "It sounds like you're exhausted from carrying all of this.",
+    "I'll pass that up to the people who decide.",
+    "So what you're saying is your people have been forgotten and you feel this is the only way to be heard. "
+    "Is that right?",
+    "You sound frightened about what happens next.",
+    "I'll push for the broadcast. In return, could the pregnant woman come out as a sign of good faith?",
+    "Tell me more about your comrades.",
+    "I'll push for the food. In return, could the sick man come out?",
+    "It sounds like you feel the world has looked away.",
+    "I'll push for the food and cigarettes. In return, could someone come out as a sign of good faith?",
+]
+
+
+def _releases(subject: SimulatedSubject, lines: list[str]) -> list[tuple[str, str, str]]:
+    """(hostage id, his alias, the reply on that exchange) for each release the engine decided."""
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(0, 0)), 1),))
+    out = []
+    for turn, line in enumerate(lines, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        reply = subject.respond(view, turn_rng(0, turn))
+        view = view.extended(ViewItem("subject", reply.text, 2 * turn + 1))
+        out += [(e.ref, e.value, reply.text) for e in reply.effects if e.kind == "hostage_freed"]
+    return out
+
+
+def test_a_hostage_he_releases_is_named_in_his_reply_even_when_another_note_leads() -> None:
+    """HostageReleased goes on the board with his reply: he must say it. Before, a release on the exchange he
+    also asked for a withheld demand ('You still haven't told me anything about food...') or said 'I'm not there
+    yet' was logged and never voiced, so the trainee never learned the pregnant woman had walked out."""
+    releases = _releases(SimulatedSubject(load_scenario("embassy_siege")), EMBASSY_TRADES)
+    assert len(releases) >= 2, "the trades must free hostages for this test to mean anything"
+    for _hostage, alias, reply in releases:
+        assert alias.casefold() in reply.casefold(), (alias, reply)
+
+
+def test_a_trade_frees_the_hostage_a_demand_still_open_names_not_one_already_out() -> None:
+    """embassy_siege: the broadcast releases the pregnant woman, food and cigarettes the sick man. Once she was
+    out, the next trade freed the first hostage on the list (the press attaché), because only the first
+    tradeable demand's hostage was looked for."""
+    scenario = load_scenario("embassy_siege")
+    releases = _releases(SimulatedSubject(scenario), EMBASSY_TRADES)
+    named = {d.id: d.releases for d in scenario.persona.demands}
+    assert [alias for _, alias, _ in releases] == [named["broadcast"], named["food"]]
+
+
+def test_he_never_says_he_is_still_waiting_to_hear_about_a_demand_he_raises_in_that_reply() -> None:
+    """A way out offered on the exchange a demand falls due: he asks for it, and is not ready yet. Before, he
+    said "You still haven't told me anything about food and cigarettes" before asking for them."""
+    subject = SimulatedSubject(load_scenario("embassy_siege"))
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(0, 0)), 1),))
+    raised_with_a_way_out = 0
+    for turn, line in enumerate(EMBASSY_TRADES, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        reply = subject.respond(view, turn_rng(0, turn))
+        view = view.extended(ViewItem("subject", reply.text, 2 * turn + 1))
+        for effect in reply.effects:
+            if effect.kind == "demand_raised":
+                waiting = [t.format(item=effect.value).casefold() for t in GENERIC["not_yet_demand"]]
+                assert not any(w in reply.text.casefold() for w in waiting), reply.text
+                raised_with_a_way_out += reply.state.stage == 3 and subject.trace(view)[-1].reading.influence
+    assert raised_with_a_way_out, "a demand must fall due beside a way out for this test to mean anything"
+
+
+def test_asked_straight_out_about_suicide_he_answers_the_question() -> None:
+    """indicators.md, "When cues rise": ask directly. The engine rewarded the question (trust up, hopelessness
+    down) but his reply ignored it: "Nobody's asked me anything about me in months.\""""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    question = "Are you thinking about killing yourself tonight?"
+    replies, _ = _play(subject, [LISTENING[0], LISTENING[1], question])
+    answers = GENERIC.get("suicide_answer", ())  # no such reply, before
+    assert any(answer in replies[-1] for answer in answers), replies[-1]
+    replies, _ = _play(subject, [LISTENING[0], LISTENING[1], "Tell me more about that."])
+    assert not any(answer in replies[-1] for answer in answers)
+
+
+def test_a_promise_with_no_demand_behind_it_is_called_hollow_not_something_that_never_came() -> None:
+    """bridge has no demands: "I promise you, everything is going to be okay" was found out five exchanges later
+    as "Nothing's here. You made that up, didn't you." (a delivery that never came), answering "Tell me about
+    your grandson". The cost stays (avoid.md false_promise: a discovered lie); the words fit what was promised."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    promise = "I promise you, everything is going to be okay. You have my word."
+    lines = [LISTENING[0], promise, *LISTENING[1:5], "Tell me more about that."]
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(0, 0)), 1),))
+    for turn, line in enumerate(lines, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        reply = subject.respond(view, turn_rng(0, turn))
+        view = view.extended(ViewItem("subject", reply.text, 2 * turn + 1))
+    assert reply.intent.key == "promise_broken", "the promise must be found out for this test to mean anything"
+    assert not any(line in reply.text for line in GENERIC["promise_broken"]), reply.text
+    assert any(line in reply.text for line in GENERIC.get("promise_hollow", ())), reply.text
+
+
+def test_he_answers_a_threat_or_a_trigger_before_raising_a_demand_due_on_that_exchange() -> None:
+    """A demand falling due led his reply, so what the trainee had just said went unanswered: "Calm down, it's
+    not that bad." got "I want a car at the back..." and nothing else, and "Are you worried about going back to
+    prison?" (his trigger) the same. He now reacts first, then raises the demand (which the log records)."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    car = subject.scenario.persona.demands[0]
+    for line, reactions in (
+        ("Calm down, it's not that bad.", GENERIC["avoid.minimizing"]),
+        ("Are you worried about going back to prison?", (subject.scenario.persona.triggers[0].reply,)),
+    ):
+        replies, state = _play(subject, ["What's going on in there right now?", line], seed=0)
+        assert "car" in state.raised, "the car must fall due on this exchange for this test to mean anything"
+        assert any(r in replies[-1] for r in reactions), replies[-1]
+        assert any(said in replies[-1] for said in car.say), replies[-1]
+
+
+def test_his_last_reply_when_the_exchanges_run_out_answers_the_line_not_a_generic_rebuke() -> None:
+    """At max_turns the outcome 'unresolved' led his reply and, having no wording of its own, was said with the
+    rebuke for an unnamed behaviour to avoid: a label got "Is that what they taught you to say?"."""
+    from importlib import resources
+
+    text = (resources.files("talkdown.sim") / "scenarios" / "bridge.yaml").read_text(encoding="utf-8")
+    subject = SimulatedSubject(parse_scenario(text.replace("max_turns: 40", "max_turns: 5"), file="short.yaml"))
+    replies, state = _play(subject, LISTENING, seed=0)
+    assert state.outcome == "unresolved"
+    assert not any(rebuke in replies[-1] for rebuke in GENERIC["avoid.other"]), replies[-1]

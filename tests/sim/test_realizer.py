@@ -112,3 +112,14 @@ def test_a_runaway_or_cut_off_answer_falls_back_to_the_template(mode: str) -> No
         server.shutdown()
         server.server_close()
     assert spoken.realizer == "template-fallback" and spoken.text == "Stay back."  # 120,000 chars / IncompleteRead
+
+
+def test_a_wording_that_opens_with_a_slot_is_chosen_once_the_others_were_just_used() -> None:
+    """A variant starting with '{item}' was always taken for one of his recent lines (its text before the slot
+    is empty, and '' is in every line), so he never said "... I'm not asking again." and repeated the others."""
+    scenario = load_scenario("bank_robbery")
+    intent = Intent("demand_again", ("@demand_again",), (("item", "a car"),))
+    recent = ("You heard me. I want a car.", "I'm still waiting on a car.")
+    view = SubjectView("bank_robbery", tuple(ViewItem("subject", text, n) for n, text in enumerate(recent, start=1)))
+    said = {TemplateRealizer().realize(intent, scenario, view, turn_rng(seed, 1)).text for seed in range(8)}
+    assert said == {"A car. I'm not asking again."}  # a capital: the slot's value opens the sentence

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,20 @@ def test_a_check_across_keys_names_the_line_of_the_key_to_fix() -> None:
     with pytest.raises(TalkdownError) as err:
         parse_scenario(deadline, file="my.yaml")
     assert (err.value.fields["key"], err.value.fields["line"]) == ("persona.deadlines.0.demand", at)
+
+
+def test_a_demand_releasing_a_hostage_the_scenario_does_not_hold_is_refused_at_its_line() -> None:
+    """``releases`` names the hostage (by alias) a trade for the demand frees. A typo ('Mr Okafor') loaded and
+    then freed whichever hostage was first on the list (the teller Priya) when the trainee traded for food."""
+    text = (resources.files("talkdown.sim") / "scenarios" / "bank_robbery.yaml").read_text(encoding="utf-8")
+    line = next(n for n, ln in enumerate(text.splitlines(), start=1) if 'releases: "Mr. Okafor"' in ln)
+    with pytest.raises(TalkdownError) as err:
+        parse_scenario(text.replace('releases: "Mr. Okafor"', 'releases: "Mr Okafor"'), file="my.yaml")
+    assert (err.value.code, err.value.fields["key"], err.value.fields["line"]) == (
+        "TD130",
+        "persona.demands.1.releases",
+        line,
+    )
+    assert "Mr Okafor" in err.value.fields["problem"] and "Mr. Okafor" in err.value.fields["problem"]
+    logged = parse_scenario(text.replace('releases: "Mr. Okafor"', 'releases: "Mr Okafor"'), file="s", logged=True)
+    assert logged.persona.demands[1].releases == "Mr Okafor"  # a session logged with it before still debriefs

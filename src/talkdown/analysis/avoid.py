@@ -147,7 +147,7 @@ _OTHER: dict[str, RulePattern] = {
         _I,
     ),
 }
-_DOCTRINE_ID = {"deadline_setting": "setting_deadline"}  # the family label and avoid.md's id differ here
+DOCTRINE_ID = {"deadline_setting": "setting_deadline"}  # the family label and avoid.md's id differ here
 _DEMAND_THEN_NO = RulePattern(r"^\W*no\b[.,!]", _I)
 # "No car." / "No drink, no cans." answering a demand: a refusal naming the item.
 _NO_ITEM = RulePattern(r"^\W*no (?!problem|worries|one|body|way out|rush|hurry|pressure)(?:\w+\s*){1,2}[.!]*\s*$", _I)
@@ -171,7 +171,7 @@ def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, t
     for label, pattern in _PATTERNS.items():
         spans = [(m.start(), m.end()) for m in pattern.finditer(norm)]
         if spans:
-            found[label] = (spans, [_DOCTRINE_ID.get(label, label)])
+            found[label] = (spans, [DOCTRINE_ID.get(label, label)])
     previous_cues = cue_labels(previous_subject) if previous_subject is not None else frozenset()
     demand_before = "demand" in previous_cues
     bare_no = _DEMAND_THEN_NO.match(norm)

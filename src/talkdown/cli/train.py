@@ -235,7 +235,13 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
     for index, line in enumerate(lines):
         command, _, argument = line.partition(" ")
         if command == "/inject":
-            seq = train.issue_inject(application, started.session_id, inject=argument.strip())
+            try:
+                seq = train.issue_inject(application, started.session_id, inject=argument.strip())
+            except TalkdownError as exc:  # TD302: about a hostage a trade freed meanwhile, unknowable beforehand
+                if exc.code != "TD302":
+                    raise
+                transcript.append({"inject": argument.strip(), "refused": exc.message})
+                continue
             transcript.append({"inject": argument.strip(), "seq": seq})
             continue
         if command == "/state":
@@ -259,9 +265,15 @@ def _run_script(started: train.SessionStarted, lines: list[str], *, llm_url: str
     if as_json:
         echo_json(out)
     else:
-        for entry in transcript:
+        for entry in transcript:  # the script's injects and /state too, as the chat prints them (and --json has them)
             if "speaker" in entry:
                 console.print(f"[bold]{entry['speaker']}:[/] {escape(str(entry['text']))}", highlight=False)
+            elif "refused" in entry:
+                console.print(f"[yellow]inject {entry['inject']} refused: {escape(str(entry['refused']))}[/]")
+            elif "inject" in entry:
+                console.print(f"[yellow]inject {entry['inject']} logged at seq {entry['seq']}[/]", highlight=False)
+            elif isinstance(gauges := entry.get("state"), dict):
+                console.print("  ".join(f"{k} {v}" for k, v in gauges.items()), style="yellow", highlight=False)
         if not_said:
             left = counted(not_said, "line")
             console.print(f"[yellow]The session ended; {left} of the script after that were not said.[/]")
@@ -272,6 +284,8 @@ def _print_summary(session_id: str) -> None:
     d = train.get_debrief(STATE.app(), session_id, compare=False)  # the summary shows no earlier sessions
     console.print(f"\n[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
     console.print(f"Highest stairway step: {d.highest_stage}. {d.listening_said}")
+    if d.repeated:
+        console.print(d.repeated_said, style="yellow", highlight=False)
     for a in d.avoid[:5]:
         console.print(
             f'[red]seq {a.seq}[/] {a.doctrine_id}: "{escape(a.line)}" → better: {escape(a.better)}', highlight=False
@@ -336,6 +350,8 @@ def debrief_command(
     console.print(f"[bold]{escape(d.scenario_title)}[/] · trainee {escape(d.trainee)}{opened} · {exchanges}")
     console.print(f"[bold]Outcome:[/] {d.outcome}." + (f" {escape(d.outcome_reason)}" if d.outcome_reason else ""))
     console.print(f"Highest step: {d.highest_stage}. {d.listening_said}")
+    if d.repeated:
+        console.print(d.repeated_said, style="yellow", highlight=False)
     if d.stairway:
         console.print("Step after each of your lines: " + ", ".join(f"{seq} {stage}" for seq, stage in d.stairway))
     for title, header, used in (
@@ -346,11 +362,11 @@ def debrief_command(
         for k, v in used.items():
             table.add_row(k, str(v))
         console.print(table if used else f"{title}: none.")
-    avoid = Table("seq", "your line", "better")
+    avoid = Table("seq", "your line", "why, and a better line")  # why: in --json and the HTML only, before
     avoid.add_column("behaviour", overflow="fold")  # an id: wrapped whole, never cut to 'premature_problem_so…'
     avoid.columns.insert(2, avoid.columns.pop())
     for a in d.avoid:
-        avoid.add_row(str(a.seq), escape(a.line), a.doctrine_id, escape(a.better))
+        avoid.add_row(str(a.seq), escape(a.line), a.doctrine_id, f"{escape(a.why)}\n[bold]→[/] {escape(a.better)}")
     console.print(avoid if d.avoid else "No behaviour to avoid.")
     for x in d.demands:
         console.print(f"Demand '{escape(x.item)}': {x.handled}. {x.doctrine}", highlight=False)
@@ -365,4 +381,5 @@ def debrief_command(
         opened = labelled(datetime.fromisoformat(s.opened_at), zone, "%Y-%m-%d %H:%M")
         turns = counted(s.turns, "turn")
         listened = f"listening {s.listening_rate:.0%} of {turns}" if s.turns else "no line said"
-        console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} {listened}")
+        avoided = f"{counted(s.avoid_count, 'behaviour')} to avoid"  # the HTML's 'avoid' column, and --json's
+        console.print(f"Earlier: {opened} {s.scenario_id} {s.outcome} {listened}, {avoided}", highlight=False)

@@ -274,7 +274,7 @@ def _session(state: IncidentState) -> tuple[Scenario, int]:
     seed = state.source_meta.get("seed", 0)
     spec = state.source_meta.get("scenario_spec")
     if spec is not None:  # JSON is YAML: the same validation and TD130 if the engine's schema moved on
-        sc = parse_scenario(json.dumps(spec), file=f"the scenario logged with session {state.incident_id}")
+        sc = parse_scenario(json.dumps(spec), file=f"the scenario logged with session {state.incident_id}", logged=True)
     else:
         sc = load_scenario(sid)
     return sc, int(seed) if isinstance(seed, int) else 0
@@ -378,6 +378,10 @@ def issue_inject(app: App, ref: str, *, inject: str) -> int:
         if not state.is_open:
             raise TalkdownError("TD331", incident_id=incident_id, outcome=state.outcome or "closed")
         inj = sc.inject(inject)
+        about = state.hostages.get(inj.hostage) if inj.hostage else None
+        if about is not None and about.released_at is not None:  # "he collapses" inside, said of a man outside
+            problem = f"inject '{inj.id}' is about {about.alias}, who has been released; it cannot happen to him now"
+            raise TalkdownError("TD302", incident_id=incident_id, problem=problem)
         for item in reversed(build_view(state, scenario_id=sc.id).items):  # issued since his last reply
             if item.kind != "inject":
                 break

@@ -20,7 +20,7 @@ import yaml
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import counted
-from talkdown.sim.engine import Step
+from talkdown.sim.engine import IGNORED_AFTER, Step
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES
 
@@ -102,6 +102,19 @@ class Debrief:
     listening_turns: int = 0  # turns with an active-listening skill: listening_rate's numerator
     injects: tuple[InjectItem, ...] = ()  # what the instructor changed: a jump in the stairway may be his doing
     opened_at: str = ""  # ISO 8601 UTC, when the session was opened ('' if unknown); shown on the team's clock
+    repeated: tuple[int, ...] = ()  # seqs of lines that nearly repeated an earlier one: he tuned them out
+
+    @property
+    def repeated_said(self) -> str:
+        """The lines he heard as a repeat, or '' when none: what a parrot with a 100% listening share failed on."""
+        if not self.repeated:
+            return ""
+        seqs = ", ".join(str(seq) for seq in self.repeated)
+        lines = "1 of your lines" if len(self.repeated) == 1 else f"{len(self.repeated)} of your lines"
+        return (
+            f"{lines} repeated an earlier one nearly word for word (seq {seqs}): each repeat moves him less, "
+            "and from the third use of a phrase it irritates him. Vary your words."
+        )
 
     @property
     def listening_said(self) -> str:
@@ -185,11 +198,17 @@ def build_debrief(
             InjectItem(seq, inject_id, name, next((s.trainee.seq for s in steps if s.trainee.seq > seq), None))
             for seq, inject_id, name in injects
         ),
+        repeated=tuple(s.trainee.seq for s in steps if s.repeats),
     )
 
 
 def _demands(scenario: Scenario, steps: list[Step]) -> tuple[DemandItem, ...]:
-    """How the first answer after each demand measured up to demands-deadlines.md."""
+    """How the first answer after each demand measured up to demands-deadlines.md, and whether it came late.
+
+    Every later line is searched, as the engine does (a deferral or trade answers the demand whenever it
+    comes): looking at only the next three said "not answered" of a demand the trainee traded for on the
+    fourth, for which the subject had let a hostage go. An answer after he started pressing says so.
+    """
     out = []
     for i, step in enumerate(steps):
         for effect in step.effects:
@@ -200,7 +219,9 @@ def _demands(scenario: Scenario, steps: list[Step]) -> tuple[DemandItem, ...]:
                 "not answered",
                 "Acknowledge every demand: defer it upward or explore it (demands-deadlines.md).",
             )
-            for later in steps[i + 1 : i + 4]:
+            if i == len(steps) - 1:  # raised in his last reply: nothing of the trainee's to score, as for an inject
+                handled, doctrine = "no line after it", "No line was said after he raised it, so it is not scored."
+            for k, later in enumerate(steps[i + 1 :], start=1):
                 r = later.reading
                 if "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
                     handled, doctrine = (
@@ -220,9 +241,23 @@ def _demands(scenario: Scenario, steps: list[Step]) -> tuple[DemandItem, ...]:
                     handled, doctrine = "deferred", "Good: the negotiator does not decide; passing it up buys time."
                 else:
                     continue
+                if k > IGNORED_AFTER:  # he pressed for it meanwhile, agitated (engine: IGNORED_AFTER)
+                    doctrine += (
+                        f" It came late: at seq {later.trainee.seq}, your {_ordinal(k)} line after he raised it."
+                    )
                 break
             out.append(DemandItem(spec.id, spec.item, spec.negotiable, handled, doctrine))
     return tuple(out)
+
+
+def _ordinal(n: int) -> str:
+    """A line counted in a sentence.
+
+    >>> [_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _deadlines(scenario: Scenario, steps: list[Step]) -> tuple[str, ...]:
@@ -296,6 +331,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
     injects = rows([[str(i.seq), i.inject_id, i.name, i.reacted] for i in d.injects], columns=4)
     trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
     exchanges = counted(d.turns, "exchange")
+    repeated = f"<p>{e(d.repeated_said)}</p>" if d.repeated else ""
     opened = f" &middot; opened {e(d.opened_on(zone))}" if d.opened_at else ""
     return f"""<div class="debrief">
 <h1>Training debrief: {e(d.scenario_title)}</h1>
@@ -304,7 +340,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
 <h2>What this scenario trains</h2><ul>{trains}</ul>
 <h2>Stairway progression</h2><p>Highest step: {e(d.highest_stage)}</p>
 <table><tr><th>seq</th><th>step</th></tr>{stair}</table>
-<h2>Active-listening skills</h2><p>{e(d.listening_said)}</p>
+<h2>Active-listening skills</h2><p>{e(d.listening_said)}</p>{repeated}
 <table><tr><th>skill</th><th>turns</th></tr>{listening}</table>
 <h2>Other moves</h2><p>Labelled in your lines but not active-listening skills (affirmation is validation).</p>
 <table><tr><th>move</th><th>turns</th></tr>{other}</table>

@@ -25,7 +25,7 @@ from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
 from talkdown.sim.scenario import Fact, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
-VERSION = "0.1.1"  # 0.1.1: a demand or deadline raised beside another reply is also said
+VERSION = "0.1.2"  # 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -81,6 +81,7 @@ class Step:
     after: SubjectState
     intent: Intent
     effects: tuple[Effect, ...]
+    repeats: int = 0  # earlier trainee lines this one nearly repeats: each cuts its effect, from 2 it irritates
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ class SimulatedSubject:
         if r.suicide_question and hope > 0.5:
             trust += 0.04 * novelty
             hope -= 0.04 * novelty
+            notes.append("suicide_answer")  # asked straight out, he answers (indicators.md, "When cues rise")
         if r.ambivalence and trust >= dyn.stage_trust[0]:
             hope -= 0.05 * novelty
         for doctrine_id in r.avoid:
@@ -244,22 +246,22 @@ class SimulatedSubject:
             phrase_counts=MappingProxyType(counts),
         )
         s, demand_notes, demand_effects = self._demands(s, r, item)
-        notes = demand_notes + notes
+        notes = _ordered(demand_notes, notes)
         effects += demand_effects
         s, stage_note = self._stage(s, r)
         if stage_note:
             notes.insert(0, stage_note)
         s, end_effects = self._end(s)
         effects += end_effects
-        if s.outcome is not None:
-            notes.insert(0, s.outcome)
+        if s.outcome in ("resolved", "failed"):  # his way out or his act; running out of exchanges is the
+            notes.insert(0, s.outcome)  # exercise's end, not his: he answers the line (it read "That's not helping.")
         fact = None
-        if s.outcome is None and (not notes or notes[0].partition(":")[0] in ("confirm", "hook")):
+        if s.outcome is None and (not notes or notes[0].partition(":")[0] in ("confirm", "hook", "suicide_answer")):
             fact = _fact_to_reveal(self.scenario, s, r, item)
             if fact is not None:
                 s = replace(s, revealed=(*s.revealed, fact.id))
         intent = _intent(self.scenario, s, notes, prefix, fact.text if fact else None)
-        return Step(item, r, before, s, intent, tuple(effects))
+        return Step(item, r, before, s, intent, tuple(effects), repeats)
 
     def _demands(self, s: SubjectState, r: Reading, item: ViewItem) -> tuple[SubjectState, list[str], list[Effect]]:
         """Raise demands and deadlines on schedule; react to how the last one was handled."""
@@ -285,12 +287,15 @@ class SimulatedSubject:
                 promises.remove((ref, at))
                 trust -= 0.2
                 arousal += 0.1
-                notes.insert(0, "promise_broken")
+                notes.insert(0, f"promise_broken:{ref}")  # ref "promise": no demand behind it (hollow)
         held = [h for h in p.hostages if h.id not in released]
         tradeable = [d for d in p.demands if d.id in raised and d.negotiable and d.releases]
         if r.trade and held and tradeable and s.stage >= 2 and counts.get("trade_turn", -9) < s.turn - 2:
             counts["trade_turn"] = s.turn
-            freed = next((h for h in held if h.alias == tradeable[0].releases), held[0])
+            # A hostage one of his demands names and who is still held: the first demand's may be out already
+            # (a second trade in embassy_siege freed the press attaché, not the sick man food and cigarettes
+            # buy). The first one held when no demand names one still held, as before.
+            freed = next((h for d in tradeable for h in held if h.alias == d.releases), held[0])
             released.append(freed.id)
             face += 0.03
             trust += 0.04
@@ -365,6 +370,8 @@ class SimulatedSubject:
             ]
             if ready and not unanswered:
                 return replace(s, stage=4), ""
+            if unanswered and all(s.phrase_counts.get(f"raised_at:{d.id}") == s.turn for d in unanswered):
+                return s, ""  # he raises (or presses) it in this very reply: no "still haven't told me" first
             if unanswered:
                 return s, f"not_yet_demand:{unanswered[0].id}"
             return s, "not_yet_hopeless" if s.hopelessness > res.hopelessness else "not_yet"
@@ -387,6 +394,24 @@ class SimulatedSubject:
         return s, []
 
 
+def _ordered(demand_notes: list[str], line_notes: list[str]) -> list[str]:
+    """What his reply addresses, most pressing first: his reaction to the line before a demand falling due.
+
+    A demand or deadline raised on schedule led before anything the trainee said, so "Calm down" or his
+    trigger word went unanswered on that exchange; it is said after the reaction anyway (``_intent``), as
+    the log records it. Other demand news (a release, a promise found out, a demand pressed, a deadline
+    passing) still leads, and the notes a fact may follow (a hook, his answer to the suicide question) still
+    come after. Which note leads decides whether a fact is told; on an exchange that raises something none
+    is, before or now (no fact follows a reaction or a raised demand), so the state is the same.
+    """
+    raised = [n for n in demand_notes if n.partition(":")[0] in ("demand", "deadline")]
+    if not raised:
+        return demand_notes + line_notes
+    after = [n for n in line_notes if n.partition(":")[0] in ("hook", "suicide_answer")]
+    reactions = [n for n in line_notes if n not in after]
+    return [n for n in demand_notes if n not in raised] + reactions + raised + after
+
+
 def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], fact: str | None) -> Intent:
     """Pick what he says: the most pressing note first, then a fact if the trainee earned one, else his mood."""
     p = sc.persona
@@ -402,7 +427,7 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
         if kind == "released":
             slots["alias"] = next(h.alias for h in p.hostages if h.id == ref)
         if kind in ("deadline_quiet", "deadline_harm", "promise_broken") and note != main:
-            parts.append(f"@{kind}")
+            parts.append(_promise(ref) if kind == "promise_broken" else f"@{kind}")
     key = main.partition(":")[0] or "mood"
     ref = main.partition(":")[2]
     if key == "trigger":
@@ -414,21 +439,36 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
         parts.append(_raised(sc, s.turn, key, ref) if key == "demand" else f"@{key}")
     elif key == "deadline":
         parts.append(_raised(sc, s.turn, key, ref))
+    elif key == "promise_broken":
+        parts.append(_promise(ref))
     elif key != "mood":
         parts.append(f"@{key}")
     # A demand or deadline raised on a turn another note leads (he confirms a summary, a hostage goes out) is
     # still logged as DemandRecorded/DeadlineSet, so he must still say it, after his main reply; before, the
-    # board showed a demand he never voiced. Only the wording changes: the state is the same either way.
+    # board showed a demand he never voiced. A release led by another note (he presses a withheld demand, he is
+    # "not there yet") is logged as HostageReleased just the same, so he says that too. Only the wording
+    # changes: the state is the same either way.
     for note in notes[1:]:
         kind, _, ref = note.partition(":")
         if kind in ("demand", "deadline") and note != main:
             parts.append(_raised(sc, s.turn, kind, ref))
+        elif kind in ("released", "suicide_answer") and note != main:
+            parts.append(f"@{kind}")
     if fact is not None:
         parts.append(fact)
     if key == "mood" and fact is None:
         parts.append("@venting" if s.arousal >= 0.55 else "@calmer")
     slots["exit"] = p.voice.exit
     return Intent(key, tuple(parts), tuple(sorted(slots.items())), s.arousal)
+
+
+def _promise(ref: str) -> str:
+    """His words finding out a promise: one made with a demand pending did not come; one with none was hollow.
+
+    ("I promise, everything's going to be okay" on the bridge was found out as "Nothing's here. You made that
+    up", a delivery nobody had spoken of.)
+    """
+    return "@promise_hollow" if ref == "promise" else "@promise_broken"
 
 
 def _raised(sc: Scenario, turn: int, kind: str, ref: str) -> str:

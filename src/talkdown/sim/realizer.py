@@ -17,6 +17,7 @@ import http.client
 import json
 import logging
 import random
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -136,16 +137,28 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "You said it was coming. Where is it? You lied to me.",
         "Nothing's here. You made that up, didn't you.",
     ),
+    "promise_hollow": (  # a promise with no demand behind it ("everything's going to be okay"), found out
+        "You promised me it would be okay. It isn't. Don't make me promises you can't keep.",
+        "You gave me your word. Your word about what? Nothing's changed.",
+    ),
     "deadline_quiet": (
         "That time I gave you has come and gone. Fine. A little longer. Don't make me regret it.",
         "Time's up, you know that? ...Okay. I'll wait a bit more. Not forever.",
     ),
     "deadline_harm": ("I told you what would happen. You didn't listen.",),
-    "released": (
-        "Okay. {alias} can come out. That's good faith, remember it.",
-        "{alias} is coming out. Now you owe me.",
+    "suicide_answer": (  # the direct question only a subject with suicidal thoughts hears as one (engine)
+        "...Yeah. I've thought about it. I'm thinking about it right now.",
+        "Yes. You're the first one to ask me straight out.",
+        "...Yeah. I have. Nobody's ever just asked me that.",
+    ),
+    "released": (  # the alias mid-sentence: "the pregnant woman" would open one in lower case
+        "Okay. I'm letting {alias} go. That's good faith, remember it.",
+        "I'm sending {alias} out. Now you owe me.",
     ),
 }
+
+
+_SLOT = re.compile(r"\{[^}]*\}")
 
 
 def _recent(view: SubjectView, n: int = 4) -> set[str]:
@@ -153,8 +166,27 @@ def _recent(view: SubjectView, n: int = 4) -> set[str]:
 
 
 def _choose(options: tuple[str, ...] | list[str], rng: random.Random, avoid: set[str]) -> str:
-    fresh = [o for o in options if not any(o.split("{")[0][:30] in a for a in avoid)]
+    """A wording not among his recent lines, known by its longest fixed part (a slot's value varies).
+
+    The text before the first slot was used: for "{item}. I'm not asking again." that is '', found in every
+    line, so that variant was never chosen while another was fresh.
+    """
+    fresh = [o for o in options if not any(_fixed(o) in a for a in avoid)]
     return rng.choice(fresh or list(options))
+
+
+def _fixed(option: str) -> str:
+    """The longest part of a wording outside its slots, cut to 30 characters: what a line said with it holds.
+
+    >>> _fixed("{item}. I'm not asking again.")
+    ". I'm not asking again."
+    """
+    return max(_SLOT.split(option), key=len)[:30]
+
+
+def _sentence(text: str) -> str:
+    """A reply part opening with a slot's value ('a car ...') starts its sentence with a capital."""
+    return text[:1].upper() + text[1:]
 
 
 class TemplateRealizer:
@@ -178,7 +210,7 @@ class TemplateRealizer:
                 options = voice.calmer
             else:
                 options = GENERIC.get(family) or GENERIC["avoid.other"]
-            out.append(_choose(options, rng, recent).format_map(_Slots(slots)))
+            out.append(_sentence(_choose(options, rng, recent).format_map(_Slots(slots))))
         return Spoken(" ".join(out) or voice.calmer[0], self.name)
 
 

@@ -283,8 +283,12 @@ def _line_for(lines: dict[Path_, int], loc: Path_) -> int:
     return 1
 
 
-def parse_scenario(text: str, *, file: str = "<scenario>") -> Scenario:
-    """Validate scenario YAML; any problem raises TD130/TD131 naming the key and the line."""
+def parse_scenario(text: str, *, file: str = "<scenario>", logged: bool = False) -> Scenario:
+    """Validate scenario YAML; any problem raises TD130/TD131 naming the key and the line.
+
+    ``logged`` is for a scenario a session logged (``scenario_spec``): checks added since (``_unheld_release``)
+    are left out, so a session an instructor ran months ago still resumes and debriefs.
+    """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data: Any = yaml.safe_load(text)
@@ -299,7 +303,7 @@ def parse_scenario(text: str, *, file: str = "<scenario>") -> Scenario:
         raise TalkdownError("TD130", file=file, line=1, key="(top level)", problem="a scenario must be a mapping")
     lines = dict(_node_lines(root))
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         at = err.get("ctx", {}).get("error")  # a check across keys says which key (else: line of the model)
@@ -307,6 +311,26 @@ def parse_scenario(text: str, *, file: str = "<scenario>") -> Scenario:
         key = ".".join(str(p) for p in loc) or "(top level)"
         problem = "unknown key" if err["type"] == "extra_forbidden" else str(at) if isinstance(at, At) else err["msg"]
         raise TalkdownError("TD130", file=file, line=_line_for(lines, loc), key=key, problem=problem) from exc
+    unheld = None if logged else _unheld_release(scenario)
+    if unheld is not None:
+        loc, problem = unheld.loc, str(unheld)
+        key = ".".join(str(p) for p in loc)
+        raise TalkdownError("TD130", file=file, line=_line_for(lines, loc), key=key, problem=problem)
+    return scenario
+
+
+def _unheld_release(scenario: Scenario) -> At | None:
+    """A demand whose ``releases`` is no hostage's alias: the engine then freed the first hostage held instead.
+
+    Not a model validator: sessions logged before this check keep their scenario (``parse_scenario(logged=True)``).
+    """
+    aliases = [h.alias for h in scenario.persona.hostages]
+    for n, demand in enumerate(scenario.persona.demands):
+        if demand.releases is not None and demand.releases not in aliases:
+            held = ", ".join(repr(a) for a in aliases) or "none"
+            problem = f"demand {demand.id!r} releases {demand.releases!r}, no hostage's alias (hostages: {held})"
+            return At(("persona", "demands", n, "releases"), problem)
+    return None
 
 
 def load_scenario_file(path: Path) -> Scenario:

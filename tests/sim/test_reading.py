@@ -1,0 +1,54 @@
+"""The trainee line as the subject reads it: the listening weights docs/training.md gives are the ones used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from talkdown.analysis.avoid import AvoidAnalyzer
+from talkdown.analysis.base import annotation
+from talkdown.sim.debrief import better_lines
+from talkdown.sim.reading import LISTENING, _reading
+
+ROOT = Path(__file__).resolve().parents[2]
+# docs/training.md's words for each listening move of sim/reading.py
+DOC_NAMES = {
+    "summarizing": "summary",
+    "emotion_labeling": "label",
+    "paraphrasing": "paraphrase",
+    "affirmation": "validation",
+    "open_question": "open question",
+    "mirroring": "mirror",
+    "effective_pause": "pause",
+    "i_message": "I-message",
+    "minimal_encourager": "encourager",
+    "self_disclosure": "self-disclosure",
+}
+
+
+def test_the_training_docs_give_every_listening_weight_the_subject_uses() -> None:
+    """The docs left self-disclosure (0.3) out, so a trainee's story about himself building trust looked like a
+    bug to the instructor reading them."""
+    docs = (ROOT / "docs" / "training.md").read_text(encoding="utf-8")
+    row = next(line for line in docs.splitlines() if line.startswith("| listening |"))
+    weights = row.split("g = strongest skill weight (", 1)[1].split(")", 1)[0]
+    stated: dict[str, float] = {}
+    for part in weights.split(", "):
+        names, _, weight = part.rpartition(" ")
+        for name in names.split("/"):
+            stated[name] = float(weight)
+    assert stated == {DOC_NAMES[skill]: weight for skill, weight in LISTENING.items()}
+
+
+def test_a_deadline_the_avoid_model_alone_finds_is_read_as_avoid_mds_setting_deadline() -> None:
+    """The avoid family's label is 'deadline_setting', avoid.md's id 'setting_deadline'; the rules give the id,
+    a label only the model found has none. The subject read it as an unknown behaviour (default weights, not
+    counted as a reminder of his deadline) and the debrief listed 'deadline_setting' with "See avoid.md."
+    ("You have five minutes, then we come in." in prison_disturbance)."""
+    text = "You have five minutes, then we come in."
+    by_model = annotation(
+        "avoid", AvoidAnalyzer.version, "talkdown_avoid", "deadline_setting", 0.8, [(0, len(text))],
+        detail={"source": "model"},
+    )  # fmt: skip
+    reading = _reading(text, (by_model,))
+    assert reading.avoid == ("setting_deadline",)
+    assert "setting_deadline" in better_lines()
