@@ -174,6 +174,42 @@ def test_a_threat_naming_a_captive_and_a_hurt_hostage_are_one_card_whose_key_gro
     assert item.advice_id != first.advice_id  # a new factor raises a new card, even if the first was dismissed
 
 
+def test_a_hostage_hurt_after_the_threat_card_was_dismissed_raises_the_card_again_citing_the_injury() -> None:
+    # Threat and injury are one FBI factor, and the card's id was the set of factor names: once the team dismissed
+    # the threat card, a captive logged as injured (or later dead) raised nothing, and the card cited the entry that
+    # first listed the hostage (seq 5, condition unknown) as the evidence of the injury.
+    s = Script()
+    _calm_opening(s)
+    listed = s.at(5).log(HostageRecorded(hostage_id="h1", alias="Owen"))
+    threat = s.at(6).say("subj", "If anybody comes through that door I'll shoot her.")
+    (card,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
+    s.at(7).log(
+        AdviceDismissed(advice_id=card.advice_id, rule_id=card.rule_id, advisor_version="0.1.0", reason="Noted")
+    )
+    assert [a for a in s.final() if a.rule_id == "high_risk_factors"] == []
+    hurt = s.at(8).log(HostageConditionChanged(hostage_id="h1", condition=HostageCondition.INJURED))
+    (again,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
+    assert again.trigger_seqs == (threat, hurt) and listed not in again.trigger_seqs
+    assert f"Owen injured (seq {hurt})" in again.about
+    s.at(9).log(
+        AdviceDismissed(advice_id=again.advice_id, rule_id=again.rule_id, advisor_version="0.1.0", reason="EMS")
+    )
+    died = s.at(10).log(HostageConditionChanged(hostage_id="h1", condition=HostageCondition.DECEASED))
+    (worse,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
+    assert "Owen deceased" in worse.about and died in worse.trigger_seqs
+
+
+def test_a_hurt_hostage_asked_for_in_a_trade_cites_the_entry_that_logged_the_need() -> None:
+    s = Script()
+    listed = s.at(1).log(HostageRecorded(hostage_id="h1", alias="Owen"))
+    need = s.at(2).log(
+        HostageConditionChanged(hostage_id="h1", condition=HostageCondition.DISTRESSED, medical_needs="asthma")
+    )
+    s.at(3).log(DemandRecorded(demand_id="d1", item="cigarettes", negotiable=True, category=DemandCategory.TOBACCO))
+    (trade,) = [a for a in s.final() if a.rule_id == "quid_pro_quo"]
+    assert "Owen (asthma)" in trade.about and need in trade.trigger_seqs and listed not in trade.trigger_seqs
+
+
 def test_a_calm_subject_raises_no_high_risk_factor() -> None:
     s = Script()
     _calm_opening(s)

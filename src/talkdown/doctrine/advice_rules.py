@@ -129,7 +129,7 @@ def _what_to_ask(v: View) -> tuple[str, tuple[int, ...]]:
     if needy:
         h = needy[0]
         need = f" ({h.medical_needs})" if h.medical_needs.strip() not in ("", "unknown") else ""
-        return f"Ask for {h.alias}{need} to come out, or at least to come on the phone, in return.", (h.seq,)
+        return f"Ask for {h.alias}{need} to come out, or at least to come on the phone, in return.", (h.condition_seq,)
     if held:
         return "Ask for a hostage to come out, or a welfare check on the phone, in return.", ()
     return "Ask for something back: the weapon put down, or continued calm talk.", ()
@@ -235,8 +235,11 @@ def danger_rules(v: View) -> Iterator[Found]:
     recent cues, and until this rule a subject who said once "I'm going to kill myself" got no advice at all.
 
     One finding names every factor present, so the team leader sees them together; its key is the set of
-    factors, so a card dismissed for one factor comes back when another appears. No recency window: no later
-    improvement cancels a factor [R24 S].
+    factors, so a card dismissed for one factor comes back when another appears. A hostage logged as harmed adds
+    the seq of the latest such entry to the key: a threat card dismissed as "noted" came back neither when a
+    captive was then hurt (threat and injury are one FBI factor) nor when an injured one became critical or died.
+    An injury cites the entry that logged it, not the one that first listed the captive. No recency window: no
+    later improvement cancels a factor [R24 S].
     """
     threats = [
         u.seq
@@ -245,19 +248,21 @@ def danger_rules(v: View) -> Iterator[Found]:
     ]
     harmed = [h for h in v.state.hostages.values() if h.condition in HARMED]
     suicide = [u.seq for u in v.subject_turns if v.has(u.seq, CUE, "suicide_cue")]
-    factors: list[tuple[str, str, list[int]]] = []
+    factors: list[tuple[str, str, str, list[int]]] = []  # (name, key part, what was seen, seqs)
     if threats or harmed:
-        hurt = ", ".join(f"{h.alias} {h.condition.value}" for h in harmed)
+        hurt = ", ".join(f"{h.alias} {h.condition.value} (seq {h.condition_seq})" for h in harmed)
         said = f"threat naming a captive at seq {', '.join(map(str, threats[-3:]))}" if threats else ""
-        factors.append(
-            ("threat_or_injury_to_hostage", "; ".join(x for x in (said, hurt) if x), threats + [h.seq for h in harmed])
-        )
+        name = "threat_or_injury_to_hostage"
+        key = f"{name}.harm{max(h.condition_seq for h in harmed)}" if harmed else name  # bounded, unlike a list
+        seen = "; ".join(x for x in (said, hurt) if x)
+        factors.append((name, key, seen, threats + [h.condition_seq for h in harmed]))
     if suicide:
-        factors.append(("suicidal_intent", f"suicide cue at seq {', '.join(map(str, suicide[-3:]))}", suicide))
+        seen = f"suicide cue at seq {', '.join(map(str, suicide[-3:]))}"
+        factors.append(("suicidal_intent", "suicidal_intent", seen, suicide))
     if factors:
-        about = "High-risk factors: " + "; ".join(f"{name} ({what})" for name, what, _ in factors) + "."
-        seqs = sorted({seq for _, _, found in factors for seq in found})
-        yield Found("high_risk_factors", "+".join(name for name, _, _ in factors), tuple(seqs), about)
+        about = "High-risk factors: " + "; ".join(f"{name} ({what})" for name, _, what, _ in factors) + "."
+        seqs = sorted({seq for *_, found in factors for seq in found})
+        yield Found("high_risk_factors", "+".join(key for _, key, _, _ in factors), tuple(seqs), about)
 
 
 def team_rules(v: View) -> Iterator[Found]:
