@@ -74,6 +74,31 @@ def test_a_passed_deadline_is_not_called_quiet_when_a_hostage_is_logged_as_injur
     assert s.first_seq("deadline_passed_quietly") is None
 
 
+def test_a_deadline_keeps_its_card_from_the_due_time_until_the_grace_window_ends() -> None:
+    # The approaching card vanished at the due time and "passed quietly" waited for the grace window: for those
+    # minutes, when the team most needs it, the advisor said nothing about the deadline at all.
+    s = Script()
+    s.at(5).log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=30)))
+    due = s.at(30).log(NoteAdded(text="Deadline time"))
+    s.at(33).log(NoteAdded(text="Quiet inside"))
+    replayed = dict(s.replay())
+    (at_due,) = [a for a in replayed[due] if a.rule_id.startswith("deadline")]
+    (later,) = [a for a in replayed[due + 1] if a.rule_id.startswith("deadline")]
+    assert at_due.advice_id == later.advice_id == "deadline_approaching:dl1"
+    assert "was due at 19:30 UTC (now); no outcome logged yet." in at_due.about
+    assert "(3 min ago)" in later.about
+
+
+def test_a_hostage_hurt_before_the_deadline_was_set_does_not_stop_it_passing_quietly() -> None:
+    # Any hostage ever logged as injured made every deadline "not quiet" for good, though demands-deadlines.md asks
+    # only that no harmful act be logged within the deadline's window.
+    s = Script()
+    s.at(1).log(HostageRecorded(hostage_id="h1", alias="Owen", condition=HostageCondition.INJURED))
+    s.at(5).log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=30)))
+    quiet = s.at(36).log(NoteAdded(text="No movement"))
+    assert s.first_seq("deadline_passed_quietly") == quiet
+
+
 def test_a_weapons_demand_fires_deflect_without_a_flat_no_when_he_says_it_and_when_it_is_recorded() -> None:
     s = Script()
     _calm_opening(s)

@@ -37,14 +37,18 @@ def deadline_rules(v: View) -> Iterator[Found]:
     """Deadlines: passed quietly (progress), approaching, and repeated (he is committed).
 
     Doctrine: demands-deadlines.md "Deadlines" [R40 S; T20 S; R11 S]; a deadline inferred as passed needs the
-    due time plus the policy's grace window and no hostage logged as harmed [D].
+    due time plus the policy's grace window and no hostage logged as harmed since the deadline was set [D]
+    ("no harmful act logged within a grace window"). A hostage hurt before he set it is no act of this deadline:
+    counting it kept every later deadline from ever passing quietly. From the due time until the grace window
+    ends the deadline is still "approaching" (due now, outcome not yet known): that is when the team most needs
+    the card, and it had none.
     """
     grace = timedelta(minutes=v.policy.deadline_grace_minutes)
     warn = timedelta(minutes=v.policy.deadline_warning_minutes)
-    harmed = any(h.condition in HARMED for h in v.state.hostages.values())
     for dl in v.state.deadlines.values():
         pending = dl.status in (DeadlineStatus.PENDING, DeadlineStatus.EXTENDED)
         logged_quiet = dl.status is DeadlineStatus.PASSED_WITHOUT_INCIDENT
+        harmed = any(h.condition in HARMED and h.condition_seq > dl.seq for h in v.state.hostages.values())
         inferred_quiet = pending and not harmed and v.now >= dl.due_at + grace
         if (logged_quiet or inferred_quiet) and dl.due_at <= v.now <= dl.due_at + v.window:
             how = "logged as passed without incident" if logged_quiet else "no harmful act logged since"
@@ -54,6 +58,13 @@ def deadline_rules(v: View) -> Iterator[Found]:
         if pending and timedelta(0) < dl.due_at - v.now <= warn:
             minutes = math.ceil((dl.due_at - v.now).total_seconds() / 60)  # 40 s left is "in 1 min", never "in 0"
             about = f"Deadline {dl.deadline_id} is due at {fmt_time(dl.due_at, v.zone)}, in {minutes} min."
+            yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), about)
+        elif pending and dl.due_at <= v.now < dl.due_at + grace:
+            minutes = int((v.now - dl.due_at).total_seconds() // 60)
+            ago = "now" if minutes == 0 else f"{minutes} min ago"
+            about = (
+                f"Deadline {dl.deadline_id} was due at {fmt_time(dl.due_at, v.zone)} ({ago}); no outcome logged yet."
+            )
             yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), about)
         if pending:
             start = dl.utterance_seq or dl.seq
