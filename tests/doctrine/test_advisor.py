@@ -235,6 +235,19 @@ def test_a_hurt_hostage_asked_for_in_a_trade_cites_the_entry_that_logged_the_nee
     assert "Owen (asthma)" in trade.about and need in trade.trigger_seqs and listed not in trade.trigger_seqs
 
 
+def test_a_threat_to_a_hostage_alone_is_not_told_to_ask_about_suicide_as_if_he_had_said_it() -> None:
+    # The card's one action read "Treat stated suicidal intent as real: ask him directly and plainly about it" on a
+    # card whose only factor was a threat naming a captive: an order to ask a man who threatened his wife whether he
+    # means to kill himself, on no evidence. The suicide step is now conditional on that factor being present.
+    s = Script()
+    _calm_opening(s)
+    s.at(6).say("subj", "If anybody comes through that door I'll shoot her.")
+    (card,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
+    assert "suicidal_intent" not in card.about
+    assert "Treat stated suicidal intent as real" not in card.action
+    assert "If suicidal intent is among them" in card.action
+
+
 def test_a_calm_subject_raises_no_high_risk_factor() -> None:
     s = Script()
     _calm_opening(s)
