@@ -74,6 +74,26 @@ def test_a_passed_deadline_is_not_called_quiet_when_a_hostage_is_logged_as_injur
     assert s.first_seq("deadline_passed_quietly") is None
 
 
+def test_a_demand_for_a_car_gets_discuss_to_stall_advice_and_names_the_flat_no_that_followed() -> None:
+    # demands-deadlines.md: transport is "not granted; discuss to buy time", no leaving with hostages [T7 P]. A car
+    # demand got no advice at all, heard or recorded, and the flat no after it (avoid.md's own example) went unnamed.
+    s = Script()
+    _calm_opening(s)
+    said = s.at(5).say("subj", "I want a car out front.")
+    heard = s.final()
+    assert [a.advice_id for a in heard if a.rule_id == "transport_demand"] == [f"transport_demand:u{said}"]
+    recorded = s.at(6).log(
+        DemandRecorded(demand_id="d1", item="a car", category=DemandCategory.TRANSPORT, utterance_seq=said)
+    )
+    no = s.at(7).say("neg", "No. You're not getting a car.")
+    (card,) = [a for a in s.final() if a.rule_id == "transport_demand"]
+    assert card.advice_id == "transport_demand:d1" and card.trigger_seqs == (said, recorded)
+    assert f"A flat no was heard at seq {no}" in card.about
+    assert card.doctrine_ref == "demands-deadlines.md#negotiable-vs-non-negotiable" and "T7 P" in card.sources
+    off = Policy(rules={"transport_demand": RuleSetting(enabled=False)})  # the Philippine deck trades transport
+    assert not [a for a in s.final(off) if a.rule_id == "transport_demand"]
+
+
 def test_a_deadline_keeps_its_card_from_the_due_time_until_the_grace_window_ends() -> None:
     # The approaching card vanished at the due time and "passed quietly" waited for the grace window: for those
     # minutes, when the team most needs it, the advisor said nothing about the deadline at all.

@@ -75,10 +75,12 @@ def deadline_rules(v: View) -> Iterator[Found]:
 
 
 def demand_rules(v: View) -> Iterator[Found]:
-    """Recorded demands: non-negotiable, barred by a no-concessions policy, or small and tradable.
+    """Recorded demands: non-negotiable, barred by a no-concessions policy, transport, or small and tradable.
 
     Doctrine: demands-deadlines.md "Negotiable vs non-negotiable", "Concessions, promises and the ledger",
-    "Government no-concessions policy" [R46 P; R45 S; R48 P].
+    "Government no-concessions policy" [R46 P; R45 S; R48 P; T7 P]. A demand for a car or a plane got no advice at
+    all, though the table's row is explicit (not granted, discussed to buy time, no leaving with hostages) and
+    promising the vehicle is the ``false_promise`` that seed S000 recommends and doctrine rejects.
     """
     traded = {c.demand_id for c in v.state.concessions.values() if c.demand_id}
     for d in v.state.demands.values():
@@ -91,6 +93,11 @@ def demand_rules(v: View) -> Iterator[Found]:
         elif v.policy.is_barred(d.category):
             about = f"Demand {d.demand_id}: {d.item} ({d.category.value}); policy of {v.policy.agency}."
             yield Found("policy_bars_concession", d.demand_id, seqs, about)
+        elif v.policy.is_transport(d.item, d.category):
+            about = (
+                f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq if d.utterance_seq is None else d.utterance_seq)}"
+            )
+            yield Found("transport_demand", d.demand_id, seqs, about)
         elif d.demand_id not in traded and v.policy.is_small(d.item, d.category):
             ask, hostage_seqs = _what_to_ask(v)
             yield Found("quid_pro_quo", d.demand_id, (*seqs, *hostage_seqs), f"Demand {d.demand_id}: {d.item}. {ask}")
@@ -109,6 +116,9 @@ def _demand_cues(v: View) -> Iterator[Found]:
             if v.policy.is_non_negotiable(item):
                 about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger.{_flat_no(v, u.seq)}"
                 yield Found("non_negotiable_demand", f"u{u.seq}", (u.seq,), about)
+            elif v.policy.is_transport(item):
+                about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger.{_flat_no(v, u.seq)}"
+                yield Found("transport_demand", f"u{u.seq}", (u.seq,), about)
             elif v.policy.is_small(item):
                 ask, hostage_seqs = _what_to_ask(v)
                 about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger. {ask}"

@@ -42,6 +42,16 @@ DEFAULT_SMALL_ITEMS: tuple[str, ...] = (
     "smoke", "smokes", "tobacco", "medicine", "medication", "inhaler", "insulin", "blanket", "diapers",
 )  # fmt: skip
 
+# Transport, escape, "freedom" (same table): not granted in usual doctrine, discussed to buy time; the Philippine
+# deck lists them as negotiable, so an agency switches the rule off (``rules: {transport_demand: {enabled: false}}``).
+TRANSPORT_ITEMS: tuple[str, ...] = (
+    "car", "cars", "vehicle", "van", "truck", "bus", "plane", "jet", "airplane", "aeroplane", "helicopter",
+    "chopper", "boat", "getaway", "escape", "safe passage", "free passage", "safe conduct", "airport",
+)  # fmt: skip
+_TRANSPORT_RE = re.compile(
+    rf"\b(?:{'|'.join(re.escape(w) for w in sorted(TRANSPORT_ITEMS, key=len, reverse=True))})\b", re.IGNORECASE
+)
+
 
 class RuleSetting(BaseModel):
     """Per-rule override: switch a rule off or re-rank it (1 = act now ... 5 = background)."""
@@ -92,6 +102,12 @@ class Policy(BaseModel):
         if self.is_non_negotiable(item, category):
             return False
         return category in self.small_demand_categories or bool(self._small_re.search(item))
+
+    def is_transport(self, item: str, category: DemandCategory | None = None) -> bool:
+        """Whether the demand is for transport or escape (a car, a plane, safe passage), not a weapon or drug."""
+        if self.is_non_negotiable(item, category):
+            return False
+        return category is DemandCategory.TRANSPORT or bool(_TRANSPORT_RE.search(item))
 
     def is_enabled(self, rule_id: str) -> bool:
         setting = self.rules.get(rule_id)
