@@ -10,6 +10,7 @@ from talkdown.domain.enums import (
     CommitmentStatus,
     DeadlineStatus,
     DemandCategory,
+    DemandStatus,
     HostageCondition,
     IncidentType,
     Role,
@@ -20,6 +21,7 @@ from talkdown.domain.events import (
     DeadlineSet,
     DeadlineStatusChanged,
     DemandRecorded,
+    DemandStatusChanged,
     DutyStarted,
     HostageConditionChanged,
     HostageRecorded,
@@ -92,6 +94,26 @@ def test_a_demand_for_a_car_gets_discuss_to_stall_advice_and_names_the_flat_no_t
     assert card.doctrine_ref == "demands-deadlines.md#negotiable-vs-non-negotiable" and "T7 P" in card.sources
     off = Policy(rules={"transport_demand": RuleSetting(enabled=False)})  # the Philippine deck trades transport
     assert not [a for a in s.final(off) if a.rule_id == "transport_demand"]
+
+
+def test_a_demand_he_repeats_after_it_was_recorded_is_not_called_missing_from_the_ledger() -> None:
+    # Only a demand recorded after his words counted as "on the ledger": asking again for what the scribe had already
+    # recorded raised a second card saying it was "not yet on the demand ledger", beside the ledger's own card.
+    s = Script()
+    _calm_opening(s)
+    asked = s.at(5).say("subj", "Get me some cigarettes.")
+    s.at(6).log(DemandRecorded(demand_id="d1", item="cigarettes", category=DemandCategory.TOBACCO, utterance_seq=asked))
+    s.at(7).say("subj", "Where are my smokes? I want the cigarettes.")
+    s.at(8).say("subj", "And I want a car.")
+    s.at(9).log(DemandRecorded(demand_id="d2", item="a car", category=DemandCategory.TRANSPORT))
+    s.at(10).say("subj", "Where's that car?")
+    assert sorted(a.advice_id for a in s.final() if a.rule_id in ("quid_pro_quo", "transport_demand")) == [
+        "quid_pro_quo:d1",
+        "transport_demand:d2",
+    ]
+    s.at(11).log(DemandStatusChanged(demand_id="d1", status=DemandStatus.MET))
+    again = s.at(12).say("subj", "I want more cigarettes.")  # met and closed: asking again is a new demand
+    assert f"quid_pro_quo:u{again}" in [a.advice_id for a in s.final()]
 
 
 def test_a_deadline_keeps_its_card_from_the_due_time_until_the_grace_window_ends() -> None:

@@ -111,7 +111,7 @@ def _demand_cues(v: View) -> Iterator[Found]:
             continue
         for ann in v.labels(u.seq, CUE):
             item = str(ann.detail.get("item") or "") if ann.label == "demand" else ""
-            if not item or _recorded_after(v, u.seq, item):
+            if not item or _on_ledger(v, u.seq, item):
                 continue
             if v.policy.is_non_negotiable(item):
                 about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger.{_flat_no(v, u.seq)}"
@@ -125,11 +125,18 @@ def _demand_cues(v: View) -> Iterator[Found]:
                 yield Found("quid_pro_quo", f"u{u.seq}", (u.seq, *hostage_seqs), about)
 
 
-def _recorded_after(v: View, seq: int, item: str) -> bool:
-    words = content_words(item)
-    return any(
-        d.utterance_seq == seq or (d.seq > seq and words & content_words(d.item)) for d in v.state.demands.values()
-    )
+def _on_ledger(v: View, seq: int, item: str) -> bool:
+    """Whether the demand heard at ``seq`` is on the ledger: recorded from that turn, recorded later for the same
+    item, or an open demand for the same item recorded before it (he asked again). Only later records counted, so
+    a repeated demand got a second card saying it was "not yet on the demand ledger" beside the ledger's own."""
+    words = content_words(item) | v.policy.keywords_in(item)
+    for d in v.state.demands.values():
+        if d.utterance_seq == seq:
+            return True
+        same = bool(words & (content_words(d.item) | v.policy.keywords_in(d.item)))
+        if same and (d.seq > seq or d.status in OPEN_DEMAND):
+            return True
+    return False
 
 
 def _flat_no(v: View, after_seq: int) -> str:

@@ -109,6 +109,12 @@ class Policy(BaseModel):
             return False
         return category is DemandCategory.TRANSPORT or bool(_TRANSPORT_RE.search(item))
 
+    def keywords_in(self, item: str) -> set[str]:
+        """The policy's item words (non-negotiable, small, transport) in a demand's text, lower-cased: 'that car'
+        and 'a car' name the same item though neither has a content word of four letters."""
+        found = (p.findall(item) for p in (self._non_negotiable_re, self._small_re, _TRANSPORT_RE))
+        return {w.lower() for words in found for w in words}
+
     def is_enabled(self, rule_id: str) -> bool:
         setting = self.rules.get(rule_id)
         return setting is None or setting.enabled
