@@ -116,6 +116,23 @@ def test_a_demand_he_repeats_after_it_was_recorded_is_not_called_missing_from_th
     assert f"quid_pro_quo:u{again}" in [a.advice_id for a in s.final()]
 
 
+def test_a_demand_he_keeps_repeating_before_the_scribe_records_it_is_one_card_citing_every_turn() -> None:
+    # Each turn that asked for the same unrecorded item raised its own card with the same advice: on a long call a
+    # subject who asked for cigarettes 189 times before anyone recorded it got 189 'Trade the small demand' cards.
+    s = Script()
+    _calm_opening(s)
+    first = s.at(5).say("subj", "I want a pack of cigarettes.")
+    s.at(6).say("neg", "Tell me what's going on.")
+    second = s.at(7).say("subj", "Get me the cigarettes.")
+    car = s.at(8).say("subj", "And I want a car.")
+    third = s.at(9).say("subj", "Cigarettes! Now.")
+    heard = [a for a in s.final() if a.advice_id.startswith(("quid_pro_quo", "transport_demand"))]
+    assert sorted(a.advice_id for a in heard) == [f"quid_pro_quo:u{first}", f"transport_demand:u{car}"]
+    (trade,) = [a for a in heard if a.rule_id == "quid_pro_quo"]
+    assert trade.trigger_seqs == (first, second, third)
+    assert f"(seq {first}, {second}, {third})" in trade.about
+
+
 def test_a_deadline_keeps_its_card_from_the_due_time_until_the_grace_window_ends() -> None:
     # The approaching card vanished at the due time and "passed quietly" waited for the grace window: for those
     # minutes, when the team most needs it, the advisor said nothing about the deadline at all.

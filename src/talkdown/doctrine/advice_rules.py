@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from talkdown.doctrine.evidence import Found, View, content_words, fmt_time
+from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
 from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandStatus, HostageCondition, Role
 
 OPEN_DEMAND = frozenset({DemandStatus.OPEN, DemandStatus.IN_PROGRESS})
@@ -104,8 +105,23 @@ def demand_rules(v: View) -> Iterator[Found]:
     yield from _demand_cues(v)
 
 
+@dataclass
+class _Heard:
+    """One item he asked for and the scribe has not recorded: every turn he asked for it in, first to last."""
+
+    rule_id: str
+    words: set[str]
+    item: str
+    seqs: list[int] = field(default_factory=list)
+
+
 def _demand_cues(v: View) -> Iterator[Found]:
-    """Demands heard in his words but not (yet) recorded by the scribe: the cue is the evidence."""
+    """Demands heard in his words but not (yet) recorded by the scribe: the cue is the evidence.
+
+    One card per item, keyed by the first turn he asked for it in and citing every such turn: a card per turn
+    repeated the same advice for each time he said "I want a pack of cigarettes" before the scribe recorded it.
+    """
+    heard: list[_Heard] = []
     for u in v.subject_turns:
         if not v.is_recent(u.when):
             continue
@@ -114,27 +130,43 @@ def _demand_cues(v: View) -> Iterator[Found]:
             if not item or _on_ledger(v, u.seq, item):
                 continue
             if v.policy.is_non_negotiable(item):
-                about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger.{_flat_no(v, u.seq)}"
-                yield Found("non_negotiable_demand", f"u{u.seq}", (u.seq,), about)
+                rule_id = "non_negotiable_demand"
             elif v.policy.is_transport(item):
-                about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger.{_flat_no(v, u.seq)}"
-                yield Found("transport_demand", f"u{u.seq}", (u.seq,), about)
+                rule_id = "transport_demand"
             elif v.policy.is_small(item):
-                ask, hostage_seqs = _what_to_ask(v)
-                about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger. {ask}"
-                yield Found("quid_pro_quo", f"u{u.seq}", (u.seq, *hostage_seqs), about)
+                rule_id = "quid_pro_quo"
+            else:
+                continue
+            words = content_words(item) | v.policy.keywords_in(item)
+            same = next((h for h in heard if h.rule_id == rule_id and words & h.words), None)
+            if same is None:
+                same = _Heard(rule_id, set(words), item)
+                heard.append(same)
+            same.words |= words
+            if u.seq not in same.seqs:
+                same.seqs.append(u.seq)
+    for h in heard:
+        first = h.seqs[0]
+        asked = f"He asked for '{h.item}' ({seq_list(h.seqs)}), not yet on the demand ledger."
+        if h.rule_id == "quid_pro_quo":
+            ask, hostage_seqs = _what_to_ask(v)
+            yield Found(h.rule_id, f"u{first}", (*h.seqs, *hostage_seqs), f"{asked} {ask}")
+        else:
+            yield Found(h.rule_id, f"u{first}", tuple(h.seqs), f"{asked}{_flat_no(v, first)}")
 
 
 def _on_ledger(v: View, seq: int, item: str) -> bool:
     """Whether the demand heard at ``seq`` is on the ledger: recorded from that turn, recorded later for the same
-    item, or an open demand for the same item recorded before it (he asked again). Only later records counted, so
-    a repeated demand got a second card saying it was "not yet on the demand ledger" beside the ledger's own."""
+    item, or a demand for the same item recorded before it and still open then (he asked again). Only later records
+    counted, so a repeated demand got a second card saying it was "not yet on the demand ledger" beside the
+    ledger's own; one met or withdrawn before he asked again is a new demand."""
     words = content_words(item) | v.policy.keywords_in(item)
     for d in v.state.demands.values():
         if d.utterance_seq == seq:
             return True
         same = bool(words & (content_words(d.item) | v.policy.keywords_in(d.item)))
-        if same and (d.seq > seq or d.status in OPEN_DEMAND):
+        open_then = d.status in OPEN_DEMAND or d.status_seq > seq
+        if same and (d.seq > seq or open_then):
             return True
     return False
 

@@ -91,3 +91,19 @@ def content_words(text: str) -> set[str]:
 def fmt_time(at: datetime, zone: tzinfo | None) -> str:
     """A time quoted in advice, on the board's clock with its abbreviation ('20:10 CST'), as the board shows it."""
     return labelled(at, zone, "%H:%M")
+
+
+def seq_list(seqs: Sequence[int], *, shown: int = 4) -> str:
+    """The seqs a card quotes in its text, at most ``shown`` of them: on a long log a card listed hundreds.
+
+    The card's ``trigger_seqs`` keep every one; the text names the first, the latest and how many in all.
+
+    >>> seq_list([5, 7])
+    'seq 5, 7'
+    >>> seq_list(list(range(1, 300, 2)))
+    'seq 1, …, 295, 297, 299; 150 in all'
+    """
+    if len(seqs) <= shown:
+        return "seq " + ", ".join(map(str, seqs))
+    tail = ", ".join(map(str, seqs[-(shown - 1) :]))
+    return f"seq {seqs[0]}, …, {tail}; {len(seqs)} in all"

@@ -112,6 +112,7 @@ class Demand:
     seq: int
     at: datetime
     utterance_seq: int | None = None
+    status_seq: int = 0  # the entry that set the current status: was the demand still open when he asked again?
 
 
 @dataclass
@@ -306,9 +307,11 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
                 env.seq,
                 env.at,
                 p.utterance_seq,
+                env.seq,
             )
         case DemandStatusChanged():
             state.demands[p.demand_id].status = p.status
+            state.demands[p.demand_id].status_seq = env.seq
         case DeadlineSet():
             state.deadlines[p.deadline_id] = Deadline(
                 p.deadline_id, p.due_at, p.description, DeadlineStatus.PENDING, env.seq, p.demand_id, p.utterance_seq
