@@ -307,6 +307,20 @@ def test_a_threat_to_a_hostage_alone_is_not_told_to_ask_about_suicide_as_if_he_h
     assert "If suicidal intent is among them" in card.action
 
 
+def test_a_card_on_a_long_call_names_a_few_seqs_and_how_many_not_every_one() -> None:
+    # On a 3,000-event call the suicide card's text listed 192 seqs and the stairway card's 261 (thousands of
+    # characters on the board), while the high-risk card named the last three threats as if there had been three.
+    s = Script()
+    for minute in range(20):
+        s.at(minute).say("neg", "Here's what you need to do: put the gun down and walk out.")
+        s.say("subj", "They'll all be better off without me. If anyone comes in I'll shoot her.")
+    cards = {a.rule_id: a for a in s.final()}
+    for rule_id in ("influence_before_rapport", "rising_suicide_cues", "high_risk_factors"):
+        card = cards[rule_id]
+        assert len(card.trigger_seqs) >= 20, rule_id  # the evidence keeps every seq
+        assert "; 20 in all" in card.about and len(card.about) < 400, (rule_id, card.about)
+
+
 def test_a_calm_subject_raises_no_high_risk_factor() -> None:
     s = Script()
     _calm_opening(s)

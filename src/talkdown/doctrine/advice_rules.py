@@ -249,7 +249,7 @@ def conversation_rules(v: View) -> Iterator[Found]:
     # Keyed by the first warned turn since rapport was last evidenced, so the id stays put as warnings age.
     last = v.state.utterance_at(since_rapport[-1]) if since_rapport else None
     if last is not None and v.is_recent(last.when):
-        about = f"Influence moves before rapport at seq {', '.join(map(str, since_rapport))}."
+        about = f"Influence moves before rapport at {seq_list(since_rapport)}."
         yield Found("influence_before_rapport", f"s{since_rapport[0]}", tuple(since_rapport), about)
     cues = [u.seq for u in v.subject_turns if v.is_recent(u.when) and v.has(u.seq, CUE, "suicide_cue")]
     if len(cues) >= v.policy.suicide_cue_threshold:
@@ -259,8 +259,7 @@ def conversation_rules(v: View) -> Iterator[Found]:
             if mhc
             else "No mental health consultant is logged on this incident: call one out."
         )
-        seqs = ", ".join(map(str, cues))
-        about = f"{len(cues)} suicide cues in the last {v.policy.advice_window_minutes} min (seq {seqs}). {who}"
+        about = f"{len(cues)} suicide cues in the last {v.policy.advice_window_minutes} min ({seq_list(cues)}). {who}"
         yield Found("rising_suicide_cues", f"c{cues[-1]}", tuple(cues), about)
 
 
@@ -311,13 +310,13 @@ def danger_rules(v: View) -> Iterator[Found]:
     factors: list[tuple[str, str, str, list[int]]] = []  # (name, key part, what was seen, seqs)
     if threats or harmed:
         hurt = ", ".join(f"{h.alias} {h.condition.value} (seq {h.condition_seq})" for h in harmed)
-        said = f"threat naming a captive at seq {', '.join(map(str, threats[-3:]))}" if threats else ""
+        said = f"threat naming a captive at {seq_list(threats)}" if threats else ""
         name = "threat_or_injury_to_hostage"
         key = f"{name}.harm{max(h.condition_seq for h in harmed)}" if harmed else name  # bounded, unlike a list
         seen = "; ".join(x for x in (said, hurt) if x)
         factors.append((name, key, seen, threats + [h.condition_seq for h in harmed]))
     if suicide:
-        seen = f"suicide cue at seq {', '.join(map(str, suicide[-3:]))}"
+        seen = f"suicide cue at {seq_list(suicide)}"
         factors.append(("suicidal_intent", "suicidal_intent", seen, suicide))
     if factors:
         about = "High-risk factors: " + "; ".join(f"{name} ({what})" for name, _, what, _ in factors) + "."
