@@ -196,6 +196,25 @@ def test_an_offer_after_his_request_or_made_as_a_trade_is_not_unrequested() -> N
     assert traded.first_seq("unrequested_concession") is None
 
 
+def test_reassurance_about_getting_out_safely_and_offers_of_time_are_not_unrequested_concessions() -> None:
+    # "We can get you out of there safely" is the reassurance stairway.md's last step calls for, yet it matched
+    # "we can get you" and drew "Offer not asked for: hold the offer until he asks"; so did "Do you want a minute?".
+    lines = (
+        "We can get you out of there safely.",
+        "I'll get you through this.",
+        "Nobody will hurt you. I'll bring you out myself.",
+        "Do you want a minute to think?",
+        "Do you want me to repeat that?",
+    )
+    for line in lines:
+        s = Script()
+        s.at(1).say("neg", line)
+        assert s.first_seq("unrequested_concession") is None, line
+    s = Script()
+    offer = s.at(1).say("neg", "Do you want me to call your sister?")
+    assert s.first_seq("unrequested_concession") == offer
+
+
 def test_a_concession_logged_with_no_demand_and_no_return_fires_unrequested_concession() -> None:
     s = Script()
     seq = s.at(5).log(ConcessionGranted(concession_id="c1", what="A car out front"))

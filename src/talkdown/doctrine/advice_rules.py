@@ -21,10 +21,18 @@ HARMED = frozenset({HostageCondition.INJURED, HostageCondition.CRITICAL, Hostage
 CUE, AVOID, WARNING, STAIRWAY = "talkdown_cue", "talkdown_avoid", "stairway_warning", "stairway"
 RAPPORT_OR_ABOVE = frozenset({"rapport", "influence", "behavioral_change"})
 # A negotiator offering an item: "I can get you...", "we'll send in...", "how about I bring...". [D]
+# Not an offer: getting him out safely ("We can get you out of there safely", "I'll get you through this": the
+# reassurance stairway.md's last step calls for, which this rule told the negotiator to hold back), nor time or
+# talk ("Do you want a minute?", "Do you want me to repeat that?").
+_NOT_AN_ITEM = r"(?!\s+(?:out|through|home|back|safe|safely|off|away|down)\b)"
+_TIME_OR_TALK = (
+    r"(?!\s+(?:minute|moment|second|break|bit|time|repeat|say|explain|wait|stop|slow|listen|stay|keep|go on"
+    r"|continue|call (?:you )?back|talk)\b)"
+)
 _OFFER = re.compile(
     r"\b(?:I can|I could|I'll|I will|we can|we could|we'll|let me|how about I|how about we|want me to)\s+"
-    r"(?:get|send|bring|have (?:them|someone|somebody) (?:send|bring))\s+(?:you|in|up|over|it)\b"
-    r"|\bdo you want (?:some|a|any|me to)\b",
+    rf"(?:get|send|bring|have (?:them|someone|somebody) (?:send|bring))\s+(?:you|in|up|over|it)\b{_NOT_AN_ITEM}"
+    rf"|\bdo you want (?:some|a|any|me to)\b{_TIME_OR_TALK}",
     re.IGNORECASE,
 )
 _IN_RETURN = re.compile(r"\b(?:if you|in return|in exchange|for that|would you|can you|could you)\b", re.IGNORECASE)
