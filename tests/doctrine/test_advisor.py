@@ -340,6 +340,26 @@ def test_a_card_on_a_long_call_names_a_few_seqs_and_how_many_not_every_one() -> 
         assert "; 20 in all" in card.about and len(card.about) < 400, (rule_id, card.about)
 
 
+def test_a_weapon_in_his_words_raises_one_card_that_a_new_kind_of_weapon_brings_back() -> None:
+    # "I've got a gun" got no advice at all: weapons at the scene lower the chance of a negotiated end (indicators.md
+    # "Other predictors" [R34 S]) and the team leader and tactical liaison must hear of it.
+    s = Script(incident_type=IncidentType.BARRICADE)
+    _calm_opening(s)
+    gun = s.at(5).say("subj", "I've got a gun in here and it's loaded.")
+    assert s.first_seq("weapon_mentioned") == gun
+    (card,) = [a for a in s.final() if a.rule_id == "weapon_mentioned"]
+    assert card.advice_id == "weapon_mentioned:gun" and card.trigger_seqs == (gun,) and "gun" in card.about
+    assert card.doctrine_ref == "indicators.md#other-predictors" and "R34 S" in card.sources
+    s.at(6).log(
+        AdviceDismissed(advice_id=card.advice_id, rule_id=card.rule_id, advisor_version="0.1.0", reason="Intel")
+    )
+    s.at(7).say("subj", "I told you, I have a gun.")
+    assert not [a for a in s.final() if a.rule_id == "weapon_mentioned"]  # the same weapon again: still dismissed
+    knife = s.at(8).say("subj", "And a knife.")
+    (again,) = [a for a in s.final() if a.rule_id == "weapon_mentioned"]
+    assert again.advice_id == "weapon_mentioned:gun+knife" and knife in again.trigger_seqs
+
+
 def test_a_calm_subject_raises_no_high_risk_factor() -> None:
     s = Script()
     _calm_opening(s)

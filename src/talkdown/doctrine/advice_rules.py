@@ -332,6 +332,30 @@ def danger_rules(v: View) -> Iterator[Found]:
         yield Found("high_risk_factors", "+".join(key for _, key, _, _ in factors), tuple(seqs), about)
 
 
+def weapon_rules(v: View) -> Iterator[Found]:
+    """A weapon in his words (indicators.md "Other predictors" [R34 S; R30 P]): tell the team, log it, don't
+    interrogate (avoid.md ``interrogation``, ``why_question`` [R2 P; T9 S]).
+
+    "I've got a gun" got no advice at all, though weapons at the scene lower the chance of a negotiated end. One
+    card naming every kind heard; its key is the set of kinds, so a new kind (a knife after a gun) raises a new
+    card after a dismissal, and repeats of a known one do not. No recency window: a weapon does not age out.
+    """
+    seqs: list[int] = []
+    kinds: list[str] = []
+    for u in v.subject_turns:
+        for ann in v.labels(u.seq, CUE):
+            if ann.label != "weapon":
+                continue
+            kind = str(ann.detail.get("weapon") or "unspecified")
+            seqs.append(u.seq)
+            if kind not in kinds:
+                kinds.append(kind)
+    if seqs:
+        seqs = sorted(set(seqs))
+        about = f"He spoke of a weapon ({', '.join(kinds)}) at {seq_list(seqs)}."
+        yield Found("weapon_mentioned", "+".join(sorted(kinds)), tuple(seqs), about)
+
+
 def team_rules(v: View) -> Iterator[Found]:
     """Relief: a negotiator on duty longer than the agency's interval (incident-types.md "Relief and rotation")."""
     interval = timedelta(minutes=v.policy.relief_interval_minutes)
@@ -357,6 +381,7 @@ DETECTORS: tuple[Detector, ...] = (
     concession_rules,
     conversation_rules,
     danger_rules,
+    weapon_rules,
     progress_rules,
     team_rules,
 )
