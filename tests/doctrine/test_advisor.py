@@ -148,6 +148,22 @@ def test_a_deadline_keeps_its_card_from_the_due_time_until_the_grace_window_ends
     assert "(3 min ago)" in later.about
 
 
+def test_a_deadline_he_set_that_nobody_recorded_still_warns_when_it_is_near() -> None:
+    # "You have thirty minutes ... or she gets hurt": the cue analyser parses the due time, but the approaching card
+    # read recorded deadlines only, so with a busy scribe the deadline came and went with no warning at all.
+    s = Script()
+    said = s.at(2).say("subj", "You have thirty minutes to get me that car or she gets hurt.")
+    early = s.at(10).log(NoteAdded(text="Tactical in position"))
+    near = s.at(20).log(NoteAdded(text="Quiet"))
+    replayed = dict(s.replay())
+    assert not [a for a in replayed[early] if a.rule_id == "deadline_approaching"]
+    (card,) = [a for a in replayed[near] if a.rule_id == "deadline_approaching"]
+    assert card.advice_id == f"deadline_approaching:u{said}" and card.trigger_seqs == (said,)
+    assert "not on the deadline ledger yet: it is due at 19:32 UTC, in 12 min." in card.about
+    s.at(21).log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=32), utterance_seq=said))
+    assert [a.advice_id for a in s.final() if a.rule_id == "deadline_approaching"] == ["deadline_approaching:dl1"]
+
+
 def test_a_hostage_hurt_before_the_deadline_was_set_does_not_stop_it_passing_quietly() -> None:
     # Any hostage ever logged as injured made every deadline "not quiet" for good, though demands-deadlines.md asks
     # only that no harmful act be logged within the deadline's window.

@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
 from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandStatus, HostageCondition, Role
@@ -37,6 +37,7 @@ _OFFER = re.compile(
 )
 _IN_RETURN = re.compile(r"\b(?:if you|in return|in exchange|for that|would you|can you|could you)\b", re.IGNORECASE)
 PROGRESS_TURNS = 6  # subject turns compared, recent against earlier [D]
+SAME_DEADLINE = timedelta(minutes=5)  # a heard deadline due this close to a recorded one is that one, restated [D]
 LONGER_RATIO = 1.25  # recent mean words per subject turn at least this times the earlier mean [D]
 
 Detector = Callable[[View], Iterator[Found]]
@@ -53,7 +54,6 @@ def deadline_rules(v: View) -> Iterator[Found]:
     the card, and it had none.
     """
     grace = timedelta(minutes=v.policy.deadline_grace_minutes)
-    warn = timedelta(minutes=v.policy.deadline_warning_minutes)
     for dl in v.state.deadlines.values():
         pending = dl.status in (DeadlineStatus.PENDING, DeadlineStatus.EXTENDED)
         logged_quiet = dl.status is DeadlineStatus.PASSED_WITHOUT_INCIDENT
@@ -64,23 +64,70 @@ def deadline_rules(v: View) -> Iterator[Found]:
             what = dl.description or "no description"
             about = f"Deadline {dl.deadline_id} ({what}) was due {fmt_time(dl.due_at, v.zone)}; {how}."
             yield Found("deadline_passed_quietly", dl.deadline_id, (dl.seq,), about)
-        if pending and timedelta(0) < dl.due_at - v.now <= warn:
-            minutes = math.ceil((dl.due_at - v.now).total_seconds() / 60)  # 40 s left is "in 1 min", never "in 0"
-            about = f"Deadline {dl.deadline_id} is due at {fmt_time(dl.due_at, v.zone)}, in {minutes} min."
-            yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), about)
-        elif pending and dl.due_at <= v.now < dl.due_at + grace:
-            minutes = int((v.now - dl.due_at).total_seconds() // 60)
-            ago = "now" if minutes == 0 else f"{minutes} min ago"
-            about = (
-                f"Deadline {dl.deadline_id} was due at {fmt_time(dl.due_at, v.zone)} ({ago}); no outcome logged yet."
-            )
-            yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), about)
+        near = _near(v, dl.due_at) if pending else None
+        if near is not None:
+            yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), f"Deadline {dl.deadline_id} {near}")
         if pending:
             start = dl.utterance_seq or dl.seq
             again = [u.seq for u in v.subject_turns if u.seq > start and v.has(u.seq, CUE, "deadline")]
             if len(again) >= 2:
                 about = f"He returned to a deadline {len(again)} times after {dl.deadline_id} was set."
                 yield Found("deadline_repeated", dl.deadline_id, (dl.seq, *again), about)
+    yield from _deadline_cues(v)
+
+
+def _near(v: View, due_at: datetime) -> str | None:
+    """How a deadline stands when it is near: due within the warning time, or due and still in the grace window."""
+    grace = timedelta(minutes=v.policy.deadline_grace_minutes)
+    warn = timedelta(minutes=v.policy.deadline_warning_minutes)
+    if timedelta(0) < due_at - v.now <= warn:
+        minutes = math.ceil((due_at - v.now).total_seconds() / 60)  # 40 s left is "in 1 min", never "in 0"
+        return f"is due at {fmt_time(due_at, v.zone)}, in {minutes} min."
+    if due_at <= v.now < due_at + grace:
+        minutes = int((v.now - due_at).total_seconds() // 60)
+        ago = "now" if minutes == 0 else f"{minutes} min ago"
+        return f"was due at {fmt_time(due_at, v.zone)} ({ago}); no outcome logged yet."
+    return None
+
+
+def _deadline_cues(v: View) -> Iterator[Found]:
+    """Deadlines heard in his words but not on the ledger: a near one still gets the approaching card.
+
+    The card rested on a recorded deadline only, so "You have thirty minutes or she gets hurt", parsed with its due
+    time by the cue analyser but not yet recorded by a busy scribe, came and went with no warning. A cue is on the
+    ledger when a deadline was recorded from that turn or after it, or one falls due within ``SAME_DEADLINE`` of
+    it (he restated it); cues naming the same time share one card, keyed by the first.
+    """
+    heard: list[tuple[datetime, list[int]]] = []
+    for u in v.subject_turns:
+        for ann in v.labels(u.seq, CUE):
+            due = _parsed_time(ann.detail.get("due_at")) if ann.label == "deadline" else None
+            if due is None or any(
+                dl.utterance_seq == u.seq or dl.seq > u.seq or abs(dl.due_at - due) <= SAME_DEADLINE
+                for dl in v.state.deadlines.values()
+            ):
+                continue
+            same = next((seqs for at, seqs in heard if abs(at - due) <= SAME_DEADLINE), None)
+            if same is None:
+                heard.append((due, [u.seq]))
+            elif u.seq not in same:
+                same.append(u.seq)
+    for due, seqs in heard:
+        near = _near(v, due)
+        if near is not None:
+            about = f"He set a deadline at {seq_list(seqs)}, not on the deadline ledger yet: it {near}"
+            yield Found("deadline_approaching", f"u{seqs[0]}", tuple(seqs), about)
+
+
+def _parsed_time(value: object) -> datetime | None:
+    """The cue's ISO due time, or None when the analyser found no time or wrote one that does not parse."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def demand_rules(v: View) -> Iterator[Found]:
