@@ -376,6 +376,20 @@ def test_a_weapon_in_his_words_raises_one_card_that_a_new_kind_of_weapon_brings_
     assert again.advice_id == "weapon_mentioned:gun+knife" and knife in again.trigger_seqs
 
 
+def test_a_hostage_of_unknown_condition_asks_for_a_welfare_check_until_the_condition_is_logged() -> None:
+    # A captive recorded with no condition (the default) got no advice: the board read "unknown" and nothing asked the
+    # team to find out, though a welfare check is one of doctrine's good trades (demands-deadlines.md).
+    s = Script()
+    owen = s.at(1).log(HostageRecorded(hostage_id="h1", alias="Owen"))
+    (card,) = [a for a in s.final() if a.rule_id == "hostage_welfare_unknown"]
+    assert card.advice_id == f"hostage_welfare_unknown:s{owen}" and card.trigger_seqs == (owen,)
+    assert "No condition logged for Owen" in card.about and "welfare check" in card.action
+    s.at(2).log(HostageConditionChanged(hostage_id="h1", condition=HostageCondition.UNHARMED))
+    assert not [a for a in s.final() if a.rule_id == "hostage_welfare_unknown"]  # acted on: the card goes
+    s.at(3).log(HostageRecorded(hostage_id="h2", alias="Mia", condition=HostageCondition.DISTRESSED))
+    assert not [a for a in s.final() if a.rule_id == "hostage_welfare_unknown"]  # her condition is known
+
+
 def test_a_calm_subject_raises_no_high_risk_factor() -> None:
     s = Script()
     _calm_opening(s)

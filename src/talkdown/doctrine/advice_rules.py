@@ -403,6 +403,24 @@ def weapon_rules(v: View) -> Iterator[Found]:
         yield Found("weapon_mentioned", "+".join(sorted(kinds)), tuple(seqs), about)
 
 
+def welfare_rules(v: View) -> Iterator[Found]:
+    """Hostages held whose condition is unknown (demands-deadlines.md: a welfare check is a good trade [R45 S];
+    indicators.md: hostage well-being reads "unknown" until evidence is logged [S001]).
+
+    A hostage recorded with no condition got no advice: the board showed "unknown" and the advisor never asked
+    the team to find out. One card naming every such hostage; it goes once each condition is logged, and its key
+    is the latest entry that left a hostage unknown, so a new captive of unknown condition raises it again.
+    """
+    unknown = [
+        h for h in v.state.hostages.values() if h.released_at is None and h.condition is HostageCondition.UNKNOWN
+    ]
+    if unknown:
+        seqs = sorted(h.condition_seq for h in unknown)
+        names = ", ".join(h.alias for h in unknown[:6]) + (f" and {len(unknown) - 6} more" if len(unknown) > 6 else "")
+        about = f"No condition logged for {names} ({seq_list(seqs)})."
+        yield Found("hostage_welfare_unknown", f"s{seqs[-1]}", tuple(seqs), about)
+
+
 def team_rules(v: View) -> Iterator[Found]:
     """Relief: a negotiator on duty longer than the agency's interval (incident-types.md "Relief and rotation")."""
     interval = timedelta(minutes=v.policy.relief_interval_minutes)
@@ -429,6 +447,7 @@ DETECTORS: tuple[Detector, ...] = (
     conversation_rules,
     danger_rules,
     weapon_rules,
+    welfare_rules,
     progress_rules,
     team_rules,
 )
