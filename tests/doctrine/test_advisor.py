@@ -133,6 +133,24 @@ def test_a_demand_he_keeps_repeating_before_the_scribe_records_it_is_one_card_ci
     assert f"(seq {first}, {second}, {third})" in trade.about
 
 
+def test_amnesty_or_a_prisoner_release_is_deferred_upward_even_without_a_no_concessions_policy() -> None:
+    # demands-deadlines.md: amnesty "police cannot grant it", prisoners "not police business; national policy". With
+    # the default policy (no_concessions off) both got no advice at all, and promising them is a false promise.
+    s = Script(incident_type=IncidentType.TERRORIST)
+    _calm_opening(s)
+    heard = s.at(5).say("subj", "I want immunity. Put it in writing.")
+    prisoners = s.at(6).log(
+        DemandRecorded(demand_id="d1", item="Free our comrades", category=DemandCategory.RELEASE_OF_PRISONERS)
+    )
+    cards = {a.advice_id: a for a in s.final() if a.rule_id == "beyond_police_authority"}
+    assert set(cards) == {f"beyond_police_authority:u{heard}", "beyond_police_authority:d1"}
+    assert cards["beyond_police_authority:d1"].trigger_seqs == (prisoners,)
+    assert "Don't promise it" in cards["beyond_police_authority:d1"].action
+    barred = s.final(Policy(no_concessions=True))  # the agency's own bar takes the prisoners' demand
+    assert "policy_bars_concession:d1" in [a.advice_id for a in barred]
+    assert "beyond_police_authority:d1" not in [a.advice_id for a in barred]
+
+
 def test_a_deadline_keeps_its_card_from_the_due_time_until_the_grace_window_ends() -> None:
     # The approaching card vanished at the due time and "passed quietly" waited for the grace window: for those
     # minutes, when the team most needs it, the advisor said nothing about the deadline at all.

@@ -131,12 +131,14 @@ def _parsed_time(value: object) -> datetime | None:
 
 
 def demand_rules(v: View) -> Iterator[Found]:
-    """Recorded demands: non-negotiable, barred by a no-concessions policy, transport, or small and tradable.
+    """Recorded demands: non-negotiable, barred by policy, beyond police authority, transport, or small and tradable.
 
     Doctrine: demands-deadlines.md "Negotiable vs non-negotiable", "Concessions, promises and the ledger",
     "Government no-concessions policy" [R46 P; R45 S; R48 P; T7 P]. A demand for a car or a plane got no advice at
     all, though the table's row is explicit (not granted, discussed to buy time, no leaving with hostages) and
-    promising the vehicle is the ``false_promise`` that seed S000 recommends and doctrine rejects.
+    promising the vehicle is the ``false_promise`` that seed S000 recommends and doctrine rejects. Likewise amnesty,
+    "no charges" and prisoners released, which police cannot grant, got nothing unless the agency had set
+    ``no_concessions`` (and then only prisoners).
     """
     traded = {c.demand_id for c in v.state.concessions.values() if c.demand_id}
     for d in v.state.demands.values():
@@ -149,6 +151,11 @@ def demand_rules(v: View) -> Iterator[Found]:
         elif v.policy.is_barred(d.category):
             about = f"Demand {d.demand_id}: {d.item} ({d.category.value}); policy of {v.policy.agency}."
             yield Found("policy_bars_concession", d.demand_id, seqs, about)
+        elif v.policy.is_beyond_police(d.item, d.category):
+            about = (
+                f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq if d.utterance_seq is None else d.utterance_seq)}"
+            )
+            yield Found("beyond_police_authority", d.demand_id, seqs, about)
         elif v.policy.is_transport(d.item, d.category):
             about = (
                 f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq if d.utterance_seq is None else d.utterance_seq)}"
@@ -186,6 +193,8 @@ def _demand_cues(v: View) -> Iterator[Found]:
                 continue
             if v.policy.is_non_negotiable(item):
                 rule_id = "non_negotiable_demand"
+            elif v.policy.is_beyond_police(item):
+                rule_id = "beyond_police_authority"
             elif v.policy.is_transport(item):
                 rule_id = "transport_demand"
             elif v.policy.is_small(item):

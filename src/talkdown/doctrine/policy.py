@@ -52,6 +52,17 @@ _TRANSPORT_RE = re.compile(
     rf"\b(?:{'|'.join(re.escape(w) for w in sorted(TRANSPORT_ITEMS, key=len, reverse=True))})\b", re.IGNORECASE
 )
 
+# Amnesty and prisoner releases (same table): "police cannot grant it" and "not police business; national policy".
+# A no-concessions policy bars prisoners outright (policy_bars_concession); otherwise the negotiator still defers.
+BEYOND_POLICE_ITEMS: tuple[str, ...] = (
+    "amnesty", "immunity", "pardon", "no charges", "drop the charges", "no prosecution", "not prosecuted",
+    "walk free", "prisoner", "prisoners", "release my brother", "free my brother", "free our brothers",
+    "release our brothers", "release our comrades", "free our comrades", "political prisoners",
+)  # fmt: skip
+_BEYOND_POLICE_RE = re.compile(
+    rf"\b(?:{'|'.join(re.escape(w) for w in sorted(BEYOND_POLICE_ITEMS, key=len, reverse=True))})\b", re.IGNORECASE
+)
+
 
 class RuleSetting(BaseModel):
     """Per-rule override: switch a rule off or re-rank it (1 = act now ... 5 = background)."""
@@ -109,10 +120,16 @@ class Policy(BaseModel):
             return False
         return category is DemandCategory.TRANSPORT or bool(_TRANSPORT_RE.search(item))
 
+    def is_beyond_police(self, item: str, category: DemandCategory | None = None) -> bool:
+        """Whether only others could grant it: amnesty, no prosecution, prisoners released (not weapons or drugs)."""
+        if self.is_non_negotiable(item, category):
+            return False
+        return category is DemandCategory.RELEASE_OF_PRISONERS or bool(_BEYOND_POLICE_RE.search(item))
+
     def keywords_in(self, item: str) -> set[str]:
         """The policy's item words (non-negotiable, small, transport) in a demand's text, lower-cased: 'that car'
         and 'a car' name the same item though neither has a content word of four letters."""
-        found = (p.findall(item) for p in (self._non_negotiable_re, self._small_re, _TRANSPORT_RE))
+        found = (p.findall(item) for p in (self._non_negotiable_re, self._small_re, _TRANSPORT_RE, _BEYOND_POLICE_RE))
         return {w.lower() for words in found for w in words}
 
     def is_enabled(self, rule_id: str) -> bool:
