@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
 from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandStatus, HostageCondition, Role
+from talkdown.domain.state import Demand
 
 OPEN_DEMAND = frozenset({DemandStatus.OPEN, DemandStatus.IN_PROGRESS})
 HARMED = frozenset({HostageCondition.INJURED, HostageCondition.CRITICAL, HostageCondition.DECEASED})
@@ -99,8 +100,8 @@ def _deadline_cues(v: View) -> Iterator[Found]:
     it (he restated it); cues naming the same time share one card, keyed by the first.
     """
     heard: list[tuple[datetime, list[int]]] = []
-    for u in v.subject_turns:
-        for ann in v.labels(u.seq, CUE):
+    for u, cues in v.cue_turns:
+        for ann in cues:
             due = _parsed_time(ann.detail.get("due_at")) if ann.label == "deadline" else None
             if due is None or any(
                 dl.utterance_seq == u.seq or dl.seq > u.seq or abs(dl.due_at - due) <= SAME_DEADLINE
@@ -184,12 +185,13 @@ def _demand_cues(v: View) -> Iterator[Found]:
     repeated the same advice for each time he said "I want a pack of cigarettes" before the scribe recorded it.
     """
     heard: list[_Heard] = []
-    for u in v.subject_turns:
+    ledger = [(d, v.item_words(d.item)) for d in v.state.demands.values()]
+    for u, cues in v.cue_turns:
         if not v.is_recent(u.when):
             continue
-        for ann in v.labels(u.seq, CUE):
+        for ann in cues:
             item = str(ann.detail.get("item") or "") if ann.label == "demand" else ""
-            if not item or _on_ledger(v, u.seq, item):
+            if not item or _on_ledger(ledger, u.seq, v.item_words(item)):
                 continue
             if v.policy.is_non_negotiable(item):
                 rule_id = "non_negotiable_demand"
@@ -201,7 +203,7 @@ def _demand_cues(v: View) -> Iterator[Found]:
                 rule_id = "quid_pro_quo"
             else:
                 continue
-            words = content_words(item) | v.policy.keywords_in(item)
+            words = v.item_words(item)
             same = next((h for h in heard if h.rule_id == rule_id and words & h.words), None)
             if same is None:
                 same = _Heard(rule_id, set(words), item)
@@ -219,16 +221,15 @@ def _demand_cues(v: View) -> Iterator[Found]:
             yield Found(h.rule_id, f"u{first}", tuple(h.seqs), f"{asked}{_flat_no(v, first)}")
 
 
-def _on_ledger(v: View, seq: int, item: str) -> bool:
+def _on_ledger(ledger: list[tuple[Demand, set[str]]], seq: int, words: set[str]) -> bool:
     """Whether the demand heard at ``seq`` is on the ledger: recorded from that turn, recorded later for the same
     item, or a demand for the same item recorded before it and still open then (he asked again). Only later records
     counted, so a repeated demand got a second card saying it was "not yet on the demand ledger" beside the
     ledger's own; one met or withdrawn before he asked again is a new demand."""
-    words = content_words(item) | v.policy.keywords_in(item)
-    for d in v.state.demands.values():
+    for d, item_words in ledger:
         if d.utterance_seq == seq:
             return True
-        same = bool(words & (content_words(d.item) | v.policy.keywords_in(d.item)))
+        same = bool(words & item_words)
         open_then = d.status in OPEN_DEMAND or d.status_seq > seq
         if same and (d.seq > seq or open_then):
             return True
@@ -398,8 +399,8 @@ def weapon_rules(v: View) -> Iterator[Found]:
     """
     seqs: list[int] = []
     kinds: list[str] = []
-    for u in v.subject_turns:
-        for ann in v.labels(u.seq, CUE):
+    for u, cues in v.cue_turns:
+        for ann in cues:
             if ann.label != "weapon":
                 continue
             kind = str(ann.detail.get("weapon") or "unspecified")

@@ -20,6 +20,7 @@ from talkdown.domain.state import IncidentState, Utterance
 
 AnnotationMap = Mapping[int, Sequence[Annotation]]
 _WORD = re.compile(r"[A-Za-z]{4,}")
+CUE_FAMILY = "talkdown_cue"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class View:
     zone: tzinfo | None = UTC  # the team's clock, for the times advice quotes (None: this computer's)
     subject_turns: list[Utterance] = field(default_factory=list)
     negotiator_turns: list[Utterance] = field(default_factory=list)
+    # Each turn's confident annotations by family, filled on first ask: rules ask the same (seq, family) many
+    # times per call, and the after-action report calls the advisor after every event of the log.
+    _labels: dict[tuple[int, str], list[Annotation]] = field(default_factory=dict, init=False, repr=False)
+    _cue_turns: list[tuple[Utterance, list[Annotation]]] | None = field(default=None, init=False, repr=False)
+    _item_words: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         for utt in self.state.utterances:
@@ -67,7 +73,28 @@ class View:
         return party.name if party is not None else party_id
 
     def labels(self, seq: int, family: str) -> list[Annotation]:
-        return [a for a in self.annotations.get(seq, ()) if a.family == family and not a.low_confidence]
+        """The turn's annotations of one family, low-confidence ones left out (shared: read, never change it)."""
+        key = (seq, family)
+        found = self._labels.get(key)
+        if found is None:
+            found = [a for a in self.annotations.get(seq, ()) if a.family == family and not a.low_confidence]
+            self._labels[key] = found
+        return found
+
+    @property
+    def cue_turns(self) -> list[tuple[Utterance, list[Annotation]]]:
+        """His turns that carry a confident risk cue, with those cues: one pass shared by every cue rule."""
+        if self._cue_turns is None:
+            self._cue_turns = [(u, cues) for u in self.subject_turns if (cues := self.labels(u.seq, CUE_FAMILY))]
+        return self._cue_turns
+
+    def item_words(self, item: str) -> set[str]:
+        """The words that tell whether two demand texts name the same item (content words and policy item words)."""
+        words = self._item_words.get(item)
+        if words is None:
+            words = content_words(item) | self.policy.keywords_in(item)
+            self._item_words[item] = words
+        return words
 
     def has(self, seq: int, family: str, label: str) -> bool:
         return any(a.label == label for a in self.labels(seq, family))
