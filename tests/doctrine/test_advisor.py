@@ -249,6 +249,17 @@ def test_reassurance_about_getting_out_safely_and_offers_of_time_are_not_unreque
     assert s.first_seq("unrequested_concession") == offer
 
 
+def test_a_concession_with_no_return_names_a_step_the_team_can_take_to_record_it() -> None:
+    # The card said "Record what came back for it", but no command or form records a return after the grant
+    # (ConcessionGranted carries it; a status change does not): the card could only be dismissed or outlived.
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="water", category=DemandCategory.FOOD_DRINK))
+    s.at(2).log(ConcessionGranted(concession_id="c1", what="two bottles of water", demand_id="d1"))
+    (card,) = [a for a in s.final() if a.rule_id == "concession_without_return"]
+    assert "Record what came back" not in card.action
+    assert "dismiss this card with what it was as the reason" in card.action
+
+
 def test_a_concession_logged_with_no_demand_and_no_return_fires_unrequested_concession() -> None:
     s = Script()
     seq = s.at(5).log(ConcessionGranted(concession_id="c1", what="A car out front"))
