@@ -230,6 +230,16 @@ def test_an_offer_after_his_request_or_made_as_a_trade_is_not_unrequested() -> N
     assert traded.first_seq("unrequested_concession") is None
 
 
+def test_the_non_negotiable_reason_gives_alcohol_and_body_armour_the_standing_the_doctrine_pack_gives_them() -> None:
+    # The reason said body armour "counts as a weapon item" and alcohol is "never traded in usual doctrine": the pack
+    # marks the first as talkdown's design [D] (never to be shown as doctrine) and says sources differ on alcohol.
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="Bulletproof vest", category=DemandCategory.WEAPONS))
+    (card,) = [a for a in s.final() if a.rule_id == "non_negotiable_demand"]
+    assert "body armour counts as a weapon item" not in card.reason
+    assert "talkdown's own choice" in card.reason and "alcohol generally is not" in card.reason
+
+
 def test_reassurance_about_getting_out_safely_and_offers_of_time_are_not_unrequested_concessions() -> None:
     # "We can get you out of there safely" is the reassurance stairway.md's last step calls for, yet it matched
     # "we can get you" and drew "Offer not asked for: hold the offer until he asks"; so did "Do you want a minute?".
