@@ -240,6 +240,16 @@ def test_the_non_negotiable_reason_gives_alcohol_and_body_armour_the_standing_th
     assert "talkdown's own choice" in card.reason and "alcohol generally is not" in card.reason
 
 
+def test_a_concession_of_some_water_is_not_taken_for_the_demand_for_some_food() -> None:
+    # Demand texts were matched on any shared word of four letters, "some" and "want" included: a concession of
+    # "some water" counted as asked for by a demand for "some food", so the unrequested card never fired.
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="some food", category=DemandCategory.FOOD_DRINK))
+    given = s.at(2).log(ConcessionGranted(concession_id="c1", what="some water"))
+    (card,) = [a for a in s.final() if a.rule_id == "unrequested_concession"]
+    assert card.advice_id == "unrequested_concession:c1" and card.trigger_seqs == (given,)
+
+
 def test_reassurance_about_getting_out_safely_and_offers_of_time_are_not_unrequested_concessions() -> None:
     # "We can get you out of there safely" is the reassurance stairway.md's last step calls for, yet it matched
     # "we can get you" and drew "Offer not asked for: hold the offer until he asks"; so did "Do you want a minute?".

@@ -21,6 +21,14 @@ from talkdown.domain.state import IncidentState, Utterance
 AnnotationMap = Mapping[int, Sequence[Annotation]]
 _WORD = re.compile(r"[A-Za-z]{4,}")
 CUE_FAMILY = "talkdown_cue"
+# Words of four letters or more that say nothing about which item a demand is for [D].
+_ANY_DEMAND = frozenset((
+    "want", "wants", "need", "needs", "give", "bring", "send", "have", "just", "some", "more", "your", "them",
+    "they", "that", "this", "these", "those", "with", "from", "what", "about", "like", "please", "right", "here",
+    "there", "talk", "speak", "call", "phone", "only", "again", "still", "gonna", "wanna", "make", "sure", "into",
+    "over", "when", "then", "will", "would", "could", "should", "going", "back", "also", "even", "each", "every",
+    "their", "thing", "things",
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,12 +115,16 @@ class View:
 
 
 def content_words(text: str) -> set[str]:
-    """Words of four letters or more, lower-cased: enough to tell whether two demand texts are the same item.
+    """Words of four letters or more, lower-cased, but for the ones any demand may hold ("want", "talk", "some",
+    "that"): enough to tell whether two demand texts are the same item. With those words "to talk to my wife" was
+    the same item as "talk to the chief", and a concession of "some water" answered a demand for "some food".
 
     >>> sorted(content_words("Get me a pack of cigarettes"))
     ['cigarettes', 'pack']
+    >>> sorted(content_words("I want to talk to my wife"))
+    ['wife']
     """
-    return {w.lower() for w in _WORD.findall(text)}
+    return {w for w in (m.lower() for m in _WORD.findall(text)) if w not in _ANY_DEMAND}
 
 
 def fmt_time(at: datetime, zone: tzinfo | None) -> str:
