@@ -151,6 +151,21 @@ def test_amnesty_or_a_prisoner_release_is_deferred_upward_even_without_a_no_conc
     assert "beyond_police_authority:d1" not in [a.advice_id for a in barred]
 
 
+def test_a_demand_to_talk_to_his_wife_or_the_chief_warns_against_an_unscreened_audience() -> None:
+    # demands-deadlines.md: talking to family or a named person is "limited and controlled; never as audience for a
+    # final act", and wanting only the officer in charge is a suicide-by-cop sign. Both got no advice at all.
+    s = Script(incident_type=IncidentType.SUICIDE_INTERVENTION)
+    _calm_opening(s)
+    wife = s.at(5).say("subj", "I want to talk to my wife. Put her on the phone.")
+    chief = s.at(6).log(DemandRecorded(demand_id="d1", item="Talk to the chief only", category=DemandCategory.PERSON))
+    cards = {a.advice_id: a for a in s.final() if a.rule_id == "third_party_demand"}
+    assert set(cards) == {f"third_party_demand:u{wife}", "third_party_demand:d1"}
+    assert cards["third_party_demand:d1"].trigger_seqs == (chief,)
+    assert "unscreened" in cards["third_party_demand:d1"].action and "R20 S" in cards["third_party_demand:d1"].sources
+    s.at(7).log(DemandRecorded(demand_id="d2", item="Let me trade places with her", category=DemandCategory.PERSON))
+    assert "non_negotiable_demand:d2" in [a.advice_id for a in s.final()]  # an exchange stays non-negotiable
+
+
 def test_a_deadline_keeps_its_card_from_the_due_time_until_the_grace_window_ends() -> None:
     # The approaching card vanished at the due time and "passed quietly" waited for the grace window: for those
     # minutes, when the team most needs it, the advisor said nothing about the deadline at all.

@@ -13,7 +13,7 @@ DOCTRINE = Path(__file__).resolve().parents[3] / "shared" / "doctrine"
 EXPECTED = {
     "high_risk_factors", "weapon_mentioned", "hostage_welfare_unknown",
     "non_negotiable_demand", "policy_bars_concession", "beyond_police_authority",
-    "transport_demand", "quid_pro_quo", "unrequested_concession",
+    "third_party_demand", "transport_demand", "quid_pro_quo", "unrequested_concession",
     "concession_without_return", "broken_promise", "deadline_passed_quietly", "deadline_approaching",
     "deadline_repeated", "influence_before_rapport", "rising_suicide_cues", "progress_keep_course", "relief_due",
 }  # fmt: skip

@@ -137,7 +137,9 @@ def demand_rules(v: View) -> Iterator[Found]:
     Doctrine: demands-deadlines.md "Negotiable vs non-negotiable", "Concessions, promises and the ledger",
     "Government no-concessions policy" [R46 P; R45 S; R48 P; T7 P]. A demand for a car or a plane got no advice at
     all, though the table's row is explicit (not granted, discussed to buy time, no leaving with hostages) and
-    promising the vehicle is the ``false_promise`` that seed S000 recommends and doctrine rejects. Likewise amnesty,
+    promising the vehicle is the ``false_promise`` that seed S000 recommends and doctrine rejects. So did a demand
+    to talk to his wife or to the chief, which the table limits and avoid.md's ``unscreened_third_party`` guards
+    (an audience for a final act; the officer in charge is a suicide-by-cop sign [R47 S; R20 S]). Likewise amnesty,
     "no charges" and prisoners released, which police cannot grant, got nothing unless the agency had set
     ``no_concessions`` (and then only prisoners).
     """
@@ -157,6 +159,8 @@ def demand_rules(v: View) -> Iterator[Found]:
                 f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq if d.utterance_seq is None else d.utterance_seq)}"
             )
             yield Found("beyond_police_authority", d.demand_id, seqs, about)
+        elif v.policy.is_person_to_talk_to(d.item, d.category):
+            yield Found("third_party_demand", d.demand_id, seqs, f"Demand {d.demand_id}: {d.item}.")
         elif v.policy.is_transport(d.item, d.category):
             about = (
                 f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq if d.utterance_seq is None else d.utterance_seq)}"
@@ -197,6 +201,8 @@ def _demand_cues(v: View) -> Iterator[Found]:
                 rule_id = "non_negotiable_demand"
             elif v.policy.is_beyond_police(item):
                 rule_id = "beyond_police_authority"
+            elif v.policy.is_person_to_talk_to(item):
+                rule_id = "third_party_demand"
             elif v.policy.is_transport(item):
                 rule_id = "transport_demand"
             elif v.policy.is_small(item):
@@ -214,7 +220,9 @@ def _demand_cues(v: View) -> Iterator[Found]:
     for h in heard:
         first = h.seqs[0]
         asked = f"He asked for '{h.item}' ({seq_list(h.seqs)}), not yet on the demand ledger."
-        if h.rule_id == "quid_pro_quo":
+        if h.rule_id == "third_party_demand":
+            yield Found(h.rule_id, f"u{first}", tuple(h.seqs), asked)
+        elif h.rule_id == "quid_pro_quo":
             ask, hostage_seqs = _what_to_ask(v)
             yield Found(h.rule_id, f"u{first}", (*h.seqs, *hostage_seqs), f"{asked} {ask}")
         else:

@@ -63,6 +63,16 @@ _BEYOND_POLICE_RE = re.compile(
     rf"\b(?:{'|'.join(re.escape(w) for w in sorted(BEYOND_POLICE_ITEMS, key=len, reverse=True))})\b", re.IGNORECASE
 )
 
+# Talking to family or a named person (same table): "limited and controlled; never as audience for a final act";
+# asking for the officer in charge is a suicide-by-cop sign [R20 S]. A text names a person to talk to when a verb
+# of contact comes before one of these.
+_PERSON_TO_TALK_TO = re.compile(
+    r"\b(?:talk|speak|see|call|phone|ring|say goodbye)\b.{0,40}?\b(?:wife|husband|ex|partner|girlfriend|boyfriend"
+    r"|mother|mom|mum|father|dad|brother|sister|son|daughter|kids|children|family|priest|pastor|imam|rabbi|boss"
+    r"|chief|sheriff|captain|commander|mayor|governor|reporter|journalist|media|tv)\b",
+    re.IGNORECASE,
+)
+
 
 class RuleSetting(BaseModel):
     """Per-rule override: switch a rule off or re-rank it (1 = act now ... 5 = background)."""
@@ -125,6 +135,10 @@ class Policy(BaseModel):
         if self.is_non_negotiable(item, category):
             return False
         return category is DemandCategory.RELEASE_OF_PRISONERS or bool(_BEYOND_POLICE_RE.search(item))
+
+    def is_person_to_talk_to(self, item: str, category: DemandCategory | None = None) -> bool:
+        """Whether the demand is to talk to family, clergy, a boss, a commander or the media."""
+        return category is DemandCategory.PERSON or bool(_PERSON_TO_TALK_TO.search(item))
 
     def keywords_in(self, item: str) -> set[str]:
         """The policy's item words (non-negotiable, small, transport) in a demand's text, lower-cased: 'that car'
