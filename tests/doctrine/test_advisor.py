@@ -454,6 +454,17 @@ def test_a_hostage_of_unknown_condition_asks_for_a_welfare_check_until_the_condi
     assert not [a for a in s.final() if a.rule_id == "hostage_welfare_unknown"]  # her condition is known
 
 
+def test_a_weapon_card_names_the_kind_once_known_not_also_unspecified() -> None:
+    # The demo's card read "He spoke of a weapon (gun, unspecified)": "I'm armed" adds nothing once a gun is named.
+    s = Script()
+    s.at(1).say("subj", "I'm armed, don't come any closer.")
+    (first,) = [a for a in s.final() if a.rule_id == "weapon_mentioned"]
+    assert first.advice_id == "weapon_mentioned:unspecified"
+    s.at(2).say("subj", "I've got a gun in here.")
+    (card,) = [a for a in s.final() if a.rule_id == "weapon_mentioned"]
+    assert card.advice_id == "weapon_mentioned:gun" and "(gun)" in card.about
+
+
 def test_a_calm_subject_raises_no_high_risk_factor() -> None:
     s = Script()
     _calm_opening(s)

@@ -417,8 +417,9 @@ def weapon_rules(v: View) -> Iterator[Found]:
                 kinds.append(kind)
     if seqs:
         seqs = sorted(set(seqs))
-        about = f"He spoke of a weapon ({', '.join(kinds)}) at {seq_list(seqs)}."
-        yield Found("weapon_mentioned", "+".join(sorted(kinds)), tuple(seqs), about)
+        named = [k for k in kinds if k != "unspecified"] or kinds  # "I'm armed" adds nothing once a gun is named
+        about = f"He spoke of a weapon ({', '.join(named)}) at {seq_list(seqs)}."
+        yield Found("weapon_mentioned", "+".join(sorted(named)), tuple(seqs), about)
 
 
 def welfare_rules(v: View) -> Iterator[Found]:
