@@ -17,6 +17,7 @@ from talkdown.cli.state import STATE
 from talkdown.domain.clock import FixedClock
 from talkdown.errors import TalkdownError
 from talkdown.services.demo import load_demo
+from talkdown.services.incidents import close_incident
 from talkdown.services.wiring import App
 from tests.cli.in_process import talkdown
 
@@ -140,3 +141,18 @@ def test_a_report_on_a_default_install_names_the_report_extra(
     ran = talkdown("report", incident, flag, str(out), env=same_data)
     assert ran.returncode == 9 and ran.stderr.startswith("error[TD701]"), ran.stderr
     assert "pip install 'talkdown[report]'" in ran.stderr and not out.exists()
+
+
+def test_advise_on_a_closed_incident_says_it_is_closed_and_dismiss_is_td301(demo: str, sqlite_app: App) -> None:
+    # A closed incident with advice in its log printed "No advice: nothing in the log calls for it." (false: the
+    # advisor speaks only while an incident is open), --json had no way to tell the two apart, and a dismissal got
+    # TD240 "has no current advice" pointing back at that empty list.
+    assert json.loads(RUNNER.invoke(cli, ["advise", demo, "--json"]).output)["incident_open"] is True
+    close_incident(sqlite_app, demo, outcome="negotiated_surrender")
+    shown = RUNNER.invoke(cli, ["advise", demo])
+    assert shown.exit_code == 0, shown.output
+    assert "nothing in the log calls for it" not in shown.output
+    assert f"incident {demo} is closed" in " ".join(shown.output.split())
+    data = json.loads(RUNNER.invoke(cli, ["advise", demo, "--json"]).output)
+    assert data["incident_open"] is False and data["advice"] == []
+    assert _code(["advise", "dismiss", demo, "influence_before_rapport:s236", "--reason", "Closed"]) == "TD301"

@@ -10,6 +10,7 @@ from talkdown.domain.enums import (
     CommitmentStatus,
     DeadlineStatus,
     DemandCategory,
+    DemandStatus,
     HostageCondition,
     IncidentType,
     Role,
@@ -20,6 +21,7 @@ from talkdown.domain.events import (
     DeadlineSet,
     DeadlineStatusChanged,
     DemandRecorded,
+    DemandStatusChanged,
     DutyStarted,
     HostageConditionChanged,
     HostageRecorded,
@@ -74,6 +76,137 @@ def test_a_passed_deadline_is_not_called_quiet_when_a_hostage_is_logged_as_injur
     assert s.first_seq("deadline_passed_quietly") is None
 
 
+def test_a_demand_for_a_car_gets_discuss_to_stall_advice_and_names_the_flat_no_that_followed() -> None:
+    # demands-deadlines.md: transport is "not granted; discuss to buy time", no leaving with hostages [T7 P]. A car
+    # demand got no advice at all, heard or recorded, and the flat no after it (avoid.md's own example) went unnamed.
+    s = Script()
+    _calm_opening(s)
+    said = s.at(5).say("subj", "I want a car out front.")
+    heard = s.final()
+    assert [a.advice_id for a in heard if a.rule_id == "transport_demand"] == [f"transport_demand:u{said}"]
+    recorded = s.at(6).log(
+        DemandRecorded(demand_id="d1", item="a car", category=DemandCategory.TRANSPORT, utterance_seq=said)
+    )
+    no = s.at(7).say("neg", "No. You're not getting a car.")
+    (card,) = [a for a in s.final() if a.rule_id == "transport_demand"]
+    assert card.advice_id == "transport_demand:d1" and card.trigger_seqs == (said, recorded)
+    assert f"A flat no was heard at seq {no}" in card.about
+    assert card.doctrine_ref == "demands-deadlines.md#negotiable-vs-non-negotiable" and "T7 P" in card.sources
+    off = Policy(rules={"transport_demand": RuleSetting(enabled=False)})  # the Philippine deck trades transport
+    assert not [a for a in s.final(off) if a.rule_id == "transport_demand"]
+
+
+def test_a_demand_he_repeats_after_it_was_recorded_is_not_called_missing_from_the_ledger() -> None:
+    # Only a demand recorded after his words counted as "on the ledger": asking again for what the scribe had already
+    # recorded raised a second card saying it was "not yet on the demand ledger", beside the ledger's own card.
+    s = Script()
+    _calm_opening(s)
+    asked = s.at(5).say("subj", "Get me some cigarettes.")
+    s.at(6).log(DemandRecorded(demand_id="d1", item="cigarettes", category=DemandCategory.TOBACCO, utterance_seq=asked))
+    s.at(7).say("subj", "Where are my smokes? I want the cigarettes.")
+    s.at(8).say("subj", "And I want a car.")
+    s.at(9).log(DemandRecorded(demand_id="d2", item="a car", category=DemandCategory.TRANSPORT))
+    s.at(10).say("subj", "Where's that car?")
+    assert sorted(a.advice_id for a in s.final() if a.rule_id in ("quid_pro_quo", "transport_demand")) == [
+        "quid_pro_quo:d1",
+        "transport_demand:d2",
+    ]
+    s.at(11).log(DemandStatusChanged(demand_id="d1", status=DemandStatus.MET))
+    again = s.at(12).say("subj", "I want more cigarettes.")  # met and closed: asking again is a new demand
+    assert f"quid_pro_quo:u{again}" in [a.advice_id for a in s.final()]
+
+
+def test_a_demand_he_keeps_repeating_before_the_scribe_records_it_is_one_card_citing_every_turn() -> None:
+    # Each turn that asked for the same unrecorded item raised its own card with the same advice: on a long call a
+    # subject who asked for cigarettes 189 times before anyone recorded it got 189 'Trade the small demand' cards.
+    s = Script()
+    _calm_opening(s)
+    first = s.at(5).say("subj", "I want a pack of cigarettes.")
+    s.at(6).say("neg", "Tell me what's going on.")
+    second = s.at(7).say("subj", "Get me the cigarettes.")
+    car = s.at(8).say("subj", "And I want a car.")
+    third = s.at(9).say("subj", "Cigarettes! Now.")
+    heard = [a for a in s.final() if a.advice_id.startswith(("quid_pro_quo", "transport_demand"))]
+    assert sorted(a.advice_id for a in heard) == [f"quid_pro_quo:u{first}", f"transport_demand:u{car}"]
+    (trade,) = [a for a in heard if a.rule_id == "quid_pro_quo"]
+    assert trade.trigger_seqs == (first, second, third)
+    assert f"(seq {first}, {second}, {third})" in trade.about
+
+
+def test_amnesty_or_a_prisoner_release_is_deferred_upward_even_without_a_no_concessions_policy() -> None:
+    # demands-deadlines.md: amnesty "police cannot grant it", prisoners "not police business; national policy". With
+    # the default policy (no_concessions off) both got no advice at all, and promising them is a false promise.
+    s = Script(incident_type=IncidentType.TERRORIST)
+    _calm_opening(s)
+    heard = s.at(5).say("subj", "I want immunity. Put it in writing.")
+    prisoners = s.at(6).log(
+        DemandRecorded(demand_id="d1", item="Free our comrades", category=DemandCategory.RELEASE_OF_PRISONERS)
+    )
+    cards = {a.advice_id: a for a in s.final() if a.rule_id == "beyond_police_authority"}
+    assert set(cards) == {f"beyond_police_authority:u{heard}", "beyond_police_authority:d1"}
+    assert cards["beyond_police_authority:d1"].trigger_seqs == (prisoners,)
+    assert "Don't promise it" in cards["beyond_police_authority:d1"].action
+    barred = s.final(Policy(no_concessions=True))  # the agency's own bar takes the prisoners' demand
+    assert "policy_bars_concession:d1" in [a.advice_id for a in barred]
+    assert "beyond_police_authority:d1" not in [a.advice_id for a in barred]
+
+
+def test_a_demand_to_talk_to_his_wife_or_the_chief_warns_against_an_unscreened_audience() -> None:
+    # demands-deadlines.md: talking to family or a named person is "limited and controlled; never as audience for a
+    # final act", and wanting only the officer in charge is a suicide-by-cop sign. Both got no advice at all.
+    s = Script(incident_type=IncidentType.SUICIDE_INTERVENTION)
+    _calm_opening(s)
+    wife = s.at(5).say("subj", "I want to talk to my wife. Put her on the phone.")
+    chief = s.at(6).log(DemandRecorded(demand_id="d1", item="Talk to the chief only", category=DemandCategory.PERSON))
+    cards = {a.advice_id: a for a in s.final() if a.rule_id == "third_party_demand"}
+    assert set(cards) == {f"third_party_demand:u{wife}", "third_party_demand:d1"}
+    assert cards["third_party_demand:d1"].trigger_seqs == (chief,)
+    assert "unscreened" in cards["third_party_demand:d1"].action and "R20 S" in cards["third_party_demand:d1"].sources
+    s.at(7).log(DemandRecorded(demand_id="d2", item="Let me trade places with her", category=DemandCategory.PERSON))
+    assert "non_negotiable_demand:d2" in [a.advice_id for a in s.final()]  # an exchange stays non-negotiable
+
+
+def test_a_deadline_keeps_its_card_from_the_due_time_until_the_grace_window_ends() -> None:
+    # The approaching card vanished at the due time and "passed quietly" waited for the grace window: for those
+    # minutes, when the team most needs it, the advisor said nothing about the deadline at all.
+    s = Script()
+    s.at(5).log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=30)))
+    due = s.at(30).log(NoteAdded(text="Deadline time"))
+    s.at(33).log(NoteAdded(text="Quiet inside"))
+    replayed = dict(s.replay())
+    (at_due,) = [a for a in replayed[due] if a.rule_id.startswith("deadline")]
+    (later,) = [a for a in replayed[due + 1] if a.rule_id.startswith("deadline")]
+    assert at_due.advice_id == later.advice_id == "deadline_approaching:dl1"
+    assert "was due at 19:30 UTC (now); no outcome logged yet." in at_due.about
+    assert "(3 min ago)" in later.about
+
+
+def test_a_deadline_he_set_that_nobody_recorded_still_warns_when_it_is_near() -> None:
+    # "You have thirty minutes ... or she gets hurt": the cue analyser parses the due time, but the approaching card
+    # read recorded deadlines only, so with a busy scribe the deadline came and went with no warning at all.
+    s = Script()
+    said = s.at(2).say("subj", "You have thirty minutes to get me that car or she gets hurt.")
+    early = s.at(10).log(NoteAdded(text="Tactical in position"))
+    near = s.at(20).log(NoteAdded(text="Quiet"))
+    replayed = dict(s.replay())
+    assert not [a for a in replayed[early] if a.rule_id == "deadline_approaching"]
+    (card,) = [a for a in replayed[near] if a.rule_id == "deadline_approaching"]
+    assert card.advice_id == f"deadline_approaching:u{said}" and card.trigger_seqs == (said,)
+    assert "not on the deadline ledger yet: it is due at 19:32 UTC, in 12 min." in card.about
+    s.at(21).log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=32), utterance_seq=said))
+    assert [a.advice_id for a in s.final() if a.rule_id == "deadline_approaching"] == ["deadline_approaching:dl1"]
+
+
+def test_a_hostage_hurt_before_the_deadline_was_set_does_not_stop_it_passing_quietly() -> None:
+    # Any hostage ever logged as injured made every deadline "not quiet" for good, though demands-deadlines.md asks
+    # only that no harmful act be logged within the deadline's window.
+    s = Script()
+    s.at(1).log(HostageRecorded(hostage_id="h1", alias="Owen", condition=HostageCondition.INJURED))
+    s.at(5).log(DeadlineSet(deadline_id="dl1", due_at=T0 + timedelta(minutes=30)))
+    quiet = s.at(36).log(NoteAdded(text="No movement"))
+    assert s.first_seq("deadline_passed_quietly") == quiet
+
+
 def test_a_weapons_demand_fires_deflect_without_a_flat_no_when_he_says_it_and_when_it_is_recorded() -> None:
     s = Script()
     _calm_opening(s)
@@ -110,6 +243,56 @@ def test_an_offer_after_his_request_or_made_as_a_trade_is_not_unrequested() -> N
     traded.at(3).say("neg", "I can get you some food in if you let Owen talk to me.")
     assert asked.first_seq("unrequested_concession") is None
     assert traded.first_seq("unrequested_concession") is None
+
+
+def test_the_non_negotiable_reason_gives_alcohol_and_body_armour_the_standing_the_doctrine_pack_gives_them() -> None:
+    # The reason said body armour "counts as a weapon item" and alcohol is "never traded in usual doctrine": the pack
+    # marks the first as talkdown's design [D] (never to be shown as doctrine) and says sources differ on alcohol.
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="Bulletproof vest", category=DemandCategory.WEAPONS))
+    (card,) = [a for a in s.final() if a.rule_id == "non_negotiable_demand"]
+    assert "body armour counts as a weapon item" not in card.reason
+    assert "talkdown's own choice" in card.reason and "alcohol generally is not" in card.reason
+
+
+def test_a_concession_of_some_water_is_not_taken_for_the_demand_for_some_food() -> None:
+    # Demand texts were matched on any shared word of four letters, "some" and "want" included: a concession of
+    # "some water" counted as asked for by a demand for "some food", so the unrequested card never fired.
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="some food", category=DemandCategory.FOOD_DRINK))
+    given = s.at(2).log(ConcessionGranted(concession_id="c1", what="some water"))
+    (card,) = [a for a in s.final() if a.rule_id == "unrequested_concession"]
+    assert card.advice_id == "unrequested_concession:c1" and card.trigger_seqs == (given,)
+
+
+def test_reassurance_about_getting_out_safely_and_offers_of_time_are_not_unrequested_concessions() -> None:
+    # "We can get you out of there safely" is the reassurance stairway.md's last step calls for, yet it matched
+    # "we can get you" and drew "Offer not asked for: hold the offer until he asks"; so did "Do you want a minute?".
+    lines = (
+        "We can get you out of there safely.",
+        "I'll get you through this.",
+        "Nobody will hurt you. I'll bring you out myself.",
+        "Do you want a minute to think?",
+        "Do you want me to repeat that?",
+    )
+    for line in lines:
+        s = Script()
+        s.at(1).say("neg", line)
+        assert s.first_seq("unrequested_concession") is None, line
+    s = Script()
+    offer = s.at(1).say("neg", "Do you want me to call your sister?")
+    assert s.first_seq("unrequested_concession") == offer
+
+
+def test_a_concession_with_no_return_names_a_step_the_team_can_take_to_record_it() -> None:
+    # The card said "Record what came back for it", but no command or form records a return after the grant
+    # (ConcessionGranted carries it; a status change does not): the card could only be dismissed or outlived.
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="water", category=DemandCategory.FOOD_DRINK))
+    s.at(2).log(ConcessionGranted(concession_id="c1", what="two bottles of water", demand_id="d1"))
+    (card,) = [a for a in s.final() if a.rule_id == "concession_without_return"]
+    assert "Record what came back" not in card.action
+    assert "dismiss this card with what it was as the reason" in card.action
 
 
 def test_a_concession_logged_with_no_demand_and_no_return_fires_unrequested_concession() -> None:
@@ -172,6 +355,114 @@ def test_a_threat_naming_a_captive_and_a_hurt_hostage_are_one_card_whose_key_gro
     (item,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
     assert "Owen injured" in item.about and "suicidal_intent" in item.about
     assert item.advice_id != first.advice_id  # a new factor raises a new card, even if the first was dismissed
+
+
+def test_a_hostage_hurt_after_the_threat_card_was_dismissed_raises_the_card_again_citing_the_injury() -> None:
+    # Threat and injury are one FBI factor, and the card's id was the set of factor names: once the team dismissed
+    # the threat card, a captive logged as injured (or later dead) raised nothing, and the card cited the entry that
+    # first listed the hostage (seq 5, condition unknown) as the evidence of the injury.
+    s = Script()
+    _calm_opening(s)
+    listed = s.at(5).log(HostageRecorded(hostage_id="h1", alias="Owen"))
+    threat = s.at(6).say("subj", "If anybody comes through that door I'll shoot her.")
+    (card,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
+    s.at(7).log(
+        AdviceDismissed(advice_id=card.advice_id, rule_id=card.rule_id, advisor_version="0.1.0", reason="Noted")
+    )
+    assert [a for a in s.final() if a.rule_id == "high_risk_factors"] == []
+    hurt = s.at(8).log(HostageConditionChanged(hostage_id="h1", condition=HostageCondition.INJURED))
+    (again,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
+    assert again.trigger_seqs == (threat, hurt) and listed not in again.trigger_seqs
+    assert f"Owen injured (seq {hurt})" in again.about
+    s.at(9).log(
+        AdviceDismissed(advice_id=again.advice_id, rule_id=again.rule_id, advisor_version="0.1.0", reason="EMS")
+    )
+    died = s.at(10).log(HostageConditionChanged(hostage_id="h1", condition=HostageCondition.DECEASED))
+    (worse,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
+    assert "Owen deceased" in worse.about and died in worse.trigger_seqs
+
+
+def test_a_hurt_hostage_asked_for_in_a_trade_cites_the_entry_that_logged_the_need() -> None:
+    s = Script()
+    listed = s.at(1).log(HostageRecorded(hostage_id="h1", alias="Owen"))
+    need = s.at(2).log(
+        HostageConditionChanged(hostage_id="h1", condition=HostageCondition.DISTRESSED, medical_needs="asthma")
+    )
+    s.at(3).log(DemandRecorded(demand_id="d1", item="cigarettes", negotiable=True, category=DemandCategory.TOBACCO))
+    (trade,) = [a for a in s.final() if a.rule_id == "quid_pro_quo"]
+    assert "Owen (asthma)" in trade.about and need in trade.trigger_seqs and listed not in trade.trigger_seqs
+
+
+def test_a_threat_to_a_hostage_alone_is_not_told_to_ask_about_suicide_as_if_he_had_said_it() -> None:
+    # The card's one action read "Treat stated suicidal intent as real: ask him directly and plainly about it" on a
+    # card whose only factor was a threat naming a captive: an order to ask a man who threatened his wife whether he
+    # means to kill himself, on no evidence. The suicide step is now conditional on that factor being present.
+    s = Script()
+    _calm_opening(s)
+    s.at(6).say("subj", "If anybody comes through that door I'll shoot her.")
+    (card,) = [a for a in s.final() if a.rule_id == "high_risk_factors"]
+    assert "suicidal_intent" not in card.about
+    assert "Treat stated suicidal intent as real" not in card.action
+    assert "If suicidal intent is among them" in card.action
+
+
+def test_a_card_on_a_long_call_names_a_few_seqs_and_how_many_not_every_one() -> None:
+    # On a 3,000-event call the suicide card's text listed 192 seqs and the stairway card's 261 (thousands of
+    # characters on the board), while the high-risk card named the last three threats as if there had been three.
+    s = Script()
+    for minute in range(20):
+        s.at(minute).say("neg", "Here's what you need to do: put the gun down and walk out.")
+        s.say("subj", "They'll all be better off without me. If anyone comes in I'll shoot her.")
+    cards = {a.rule_id: a for a in s.final()}
+    for rule_id in ("influence_before_rapport", "rising_suicide_cues", "high_risk_factors"):
+        card = cards[rule_id]
+        assert len(card.trigger_seqs) >= 20, rule_id  # the evidence keeps every seq
+        assert "; 20 in all" in card.about and len(card.about) < 400, (rule_id, card.about)
+
+
+def test_a_weapon_in_his_words_raises_one_card_that_a_new_kind_of_weapon_brings_back() -> None:
+    # "I've got a gun" got no advice at all: weapons at the scene lower the chance of a negotiated end (indicators.md
+    # "Other predictors" [R34 S]) and the team leader and tactical liaison must hear of it.
+    s = Script(incident_type=IncidentType.BARRICADE)
+    _calm_opening(s)
+    gun = s.at(5).say("subj", "I've got a gun in here and it's loaded.")
+    assert s.first_seq("weapon_mentioned") == gun
+    (card,) = [a for a in s.final() if a.rule_id == "weapon_mentioned"]
+    assert card.advice_id == "weapon_mentioned:gun" and card.trigger_seqs == (gun,) and "gun" in card.about
+    assert card.doctrine_ref == "indicators.md#other-predictors" and "R34 S" in card.sources
+    s.at(6).log(
+        AdviceDismissed(advice_id=card.advice_id, rule_id=card.rule_id, advisor_version="0.1.0", reason="Intel")
+    )
+    s.at(7).say("subj", "I told you, I have a gun.")
+    assert not [a for a in s.final() if a.rule_id == "weapon_mentioned"]  # the same weapon again: still dismissed
+    knife = s.at(8).say("subj", "And a knife.")
+    (again,) = [a for a in s.final() if a.rule_id == "weapon_mentioned"]
+    assert again.advice_id == "weapon_mentioned:gun+knife" and knife in again.trigger_seqs
+
+
+def test_a_hostage_of_unknown_condition_asks_for_a_welfare_check_until_the_condition_is_logged() -> None:
+    # A captive recorded with no condition (the default) got no advice: the board read "unknown" and nothing asked the
+    # team to find out, though a welfare check is one of doctrine's good trades (demands-deadlines.md).
+    s = Script()
+    owen = s.at(1).log(HostageRecorded(hostage_id="h1", alias="Owen"))
+    (card,) = [a for a in s.final() if a.rule_id == "hostage_welfare_unknown"]
+    assert card.advice_id == f"hostage_welfare_unknown:s{owen}" and card.trigger_seqs == (owen,)
+    assert "No condition logged for Owen" in card.about and "welfare check" in card.action
+    s.at(2).log(HostageConditionChanged(hostage_id="h1", condition=HostageCondition.UNHARMED))
+    assert not [a for a in s.final() if a.rule_id == "hostage_welfare_unknown"]  # acted on: the card goes
+    s.at(3).log(HostageRecorded(hostage_id="h2", alias="Mia", condition=HostageCondition.DISTRESSED))
+    assert not [a for a in s.final() if a.rule_id == "hostage_welfare_unknown"]  # her condition is known
+
+
+def test_a_weapon_card_names_the_kind_once_known_not_also_unspecified() -> None:
+    # The demo's card read "He spoke of a weapon (gun, unspecified)": "I'm armed" adds nothing once a gun is named.
+    s = Script()
+    s.at(1).say("subj", "I'm armed, don't come any closer.")
+    (first,) = [a for a in s.final() if a.rule_id == "weapon_mentioned"]
+    assert first.advice_id == "weapon_mentioned:unspecified"
+    s.at(2).say("subj", "I've got a gun in here.")
+    (card,) = [a for a in s.final() if a.rule_id == "weapon_mentioned"]
+    assert card.advice_id == "weapon_mentioned:gun" and "(gun)" in card.about
 
 
 def test_a_calm_subject_raises_no_high_risk_factor() -> None:

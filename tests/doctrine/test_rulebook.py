@@ -11,8 +11,9 @@ from talkdown.doctrine.rulebook import load_rules
 
 DOCTRINE = Path(__file__).resolve().parents[3] / "shared" / "doctrine"
 EXPECTED = {
-    "high_risk_factors",
-    "non_negotiable_demand", "policy_bars_concession", "quid_pro_quo", "unrequested_concession",
+    "high_risk_factors", "weapon_mentioned", "hostage_welfare_unknown",
+    "non_negotiable_demand", "policy_bars_concession", "beyond_police_authority",
+    "third_party_demand", "transport_demand", "quid_pro_quo", "unrequested_concession",
     "concession_without_return", "broken_promise", "deadline_passed_quietly", "deadline_approaching",
     "deadline_repeated", "influence_before_rapport", "rising_suicide_cues", "progress_keep_course", "relief_due",
 }  # fmt: skip

@@ -53,7 +53,14 @@ def show(incident: str = INCIDENT, json_out: bool = JSON_OPTION, policy: Path | 
     console = Console()
     # The policy names the agency as its file says it: text, not markup.
     console.print(f"[bold]Advice[/] for {result.incident_id} at seq {result.head_seq} ({escape(result.policy)})")
-    if not result.items:
+    if not result.incident_open:
+        # Said plainly: "nothing in the log calls for it" on a closed incident with suicide cues was false.
+        console.print(
+            f"No advice: incident {result.incident_id} is closed, and advice is given only while an incident is open. "
+            f"The after-action report ('talkdown report {result.incident_id} --html FILE') replays the advice it had.",
+            highlight=False,
+        )
+    elif not result.items:
         console.print("No advice: nothing in the log calls for it.")
     for item in result.items:
         seqs = ", ".join(str(s) for s in item.trigger_seqs)

@@ -10,24 +10,35 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from talkdown.doctrine.evidence import Found, View, content_words, fmt_time
+from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
 from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandStatus, HostageCondition, Role
+from talkdown.domain.state import Demand
 
 OPEN_DEMAND = frozenset({DemandStatus.OPEN, DemandStatus.IN_PROGRESS})
 HARMED = frozenset({HostageCondition.INJURED, HostageCondition.CRITICAL, HostageCondition.DECEASED})
 CUE, AVOID, WARNING, STAIRWAY = "talkdown_cue", "talkdown_avoid", "stairway_warning", "stairway"
 RAPPORT_OR_ABOVE = frozenset({"rapport", "influence", "behavioral_change"})
 # A negotiator offering an item: "I can get you...", "we'll send in...", "how about I bring...". [D]
+# Not an offer: getting him out safely ("We can get you out of there safely", "I'll get you through this": the
+# reassurance stairway.md's last step calls for, which this rule told the negotiator to hold back), nor time or
+# talk ("Do you want a minute?", "Do you want me to repeat that?").
+_NOT_AN_ITEM = r"(?!\s+(?:out|through|home|back|safe|safely|off|away|down)\b)"
+_TIME_OR_TALK = (
+    r"(?!\s+(?:minute|moment|second|break|bit|time|repeat|say|explain|wait|stop|slow|listen|stay|keep|go on"
+    r"|continue|call (?:you )?back|talk)\b)"
+)
 _OFFER = re.compile(
     r"\b(?:I can|I could|I'll|I will|we can|we could|we'll|let me|how about I|how about we|want me to)\s+"
-    r"(?:get|send|bring|have (?:them|someone|somebody) (?:send|bring))\s+(?:you|in|up|over|it)\b"
-    r"|\bdo you want (?:some|a|any|me to)\b",
+    rf"(?:get|send|bring|have (?:them|someone|somebody) (?:send|bring))\s+(?:you|in|up|over|it)\b{_NOT_AN_ITEM}"
+    rf"|\bdo you want (?:some|a|any|me to)\b{_TIME_OR_TALK}",
     re.IGNORECASE,
 )
 _IN_RETURN = re.compile(r"\b(?:if you|in return|in exchange|for that|would you|can you|could you)\b", re.IGNORECASE)
 PROGRESS_TURNS = 6  # subject turns compared, recent against earlier [D]
+SAME_DEADLINE = timedelta(minutes=5)  # a heard deadline due this close to a recorded one is that one, restated [D]
 LONGER_RATIO = 1.25  # recent mean words per subject turn at least this times the earlier mean [D]
 
 Detector = Callable[[View], Iterator[Found]]
@@ -37,37 +48,100 @@ def deadline_rules(v: View) -> Iterator[Found]:
     """Deadlines: passed quietly (progress), approaching, and repeated (he is committed).
 
     Doctrine: demands-deadlines.md "Deadlines" [R40 S; T20 S; R11 S]; a deadline inferred as passed needs the
-    due time plus the policy's grace window and no hostage logged as harmed [D].
+    due time plus the policy's grace window and no hostage logged as harmed since the deadline was set [D]
+    ("no harmful act logged within a grace window"). A hostage hurt before he set it is no act of this deadline:
+    counting it kept every later deadline from ever passing quietly. From the due time until the grace window
+    ends the deadline is still "approaching" (due now, outcome not yet known): that is when the team most needs
+    the card, and it had none.
     """
     grace = timedelta(minutes=v.policy.deadline_grace_minutes)
-    warn = timedelta(minutes=v.policy.deadline_warning_minutes)
-    harmed = any(h.condition in HARMED for h in v.state.hostages.values())
     for dl in v.state.deadlines.values():
         pending = dl.status in (DeadlineStatus.PENDING, DeadlineStatus.EXTENDED)
         logged_quiet = dl.status is DeadlineStatus.PASSED_WITHOUT_INCIDENT
+        harmed = any(h.condition in HARMED and h.condition_seq > dl.seq for h in v.state.hostages.values())
         inferred_quiet = pending and not harmed and v.now >= dl.due_at + grace
         if (logged_quiet or inferred_quiet) and dl.due_at <= v.now <= dl.due_at + v.window:
             how = "logged as passed without incident" if logged_quiet else "no harmful act logged since"
             what = dl.description or "no description"
             about = f"Deadline {dl.deadline_id} ({what}) was due {fmt_time(dl.due_at, v.zone)}; {how}."
             yield Found("deadline_passed_quietly", dl.deadline_id, (dl.seq,), about)
-        if pending and timedelta(0) < dl.due_at - v.now <= warn:
-            minutes = math.ceil((dl.due_at - v.now).total_seconds() / 60)  # 40 s left is "in 1 min", never "in 0"
-            about = f"Deadline {dl.deadline_id} is due at {fmt_time(dl.due_at, v.zone)}, in {minutes} min."
-            yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), about)
+        near = _near(v, dl.due_at) if pending else None
+        if near is not None:
+            yield Found("deadline_approaching", dl.deadline_id, (dl.seq,), f"Deadline {dl.deadline_id} {near}")
         if pending:
             start = dl.utterance_seq or dl.seq
             again = [u.seq for u in v.subject_turns if u.seq > start and v.has(u.seq, CUE, "deadline")]
             if len(again) >= 2:
                 about = f"He returned to a deadline {len(again)} times after {dl.deadline_id} was set."
                 yield Found("deadline_repeated", dl.deadline_id, (dl.seq, *again), about)
+    yield from _deadline_cues(v)
+
+
+def _near(v: View, due_at: datetime) -> str | None:
+    """How a deadline stands when it is near: due within the warning time, or due and still in the grace window."""
+    grace = timedelta(minutes=v.policy.deadline_grace_minutes)
+    warn = timedelta(minutes=v.policy.deadline_warning_minutes)
+    if timedelta(0) < due_at - v.now <= warn:
+        minutes = math.ceil((due_at - v.now).total_seconds() / 60)  # 40 s left is "in 1 min", never "in 0"
+        return f"is due at {fmt_time(due_at, v.zone)}, in {minutes} min."
+    if due_at <= v.now < due_at + grace:
+        minutes = int((v.now - due_at).total_seconds() // 60)
+        ago = "now" if minutes == 0 else f"{minutes} min ago"
+        return f"was due at {fmt_time(due_at, v.zone)} ({ago}); no outcome logged yet."
+    return None
+
+
+def _deadline_cues(v: View) -> Iterator[Found]:
+    """Deadlines heard in his words but not on the ledger: a near one still gets the approaching card.
+
+    The card rested on a recorded deadline only, so "You have thirty minutes or she gets hurt", parsed with its due
+    time by the cue analyser but not yet recorded by a busy scribe, came and went with no warning. A cue is on the
+    ledger when a deadline was recorded from that turn or after it, or one falls due within ``SAME_DEADLINE`` of
+    it (he restated it); cues naming the same time share one card, keyed by the first.
+    """
+    heard: list[tuple[datetime, list[int]]] = []
+    for u, cues in v.cue_turns:
+        for ann in cues:
+            due = _parsed_time(ann.detail.get("due_at")) if ann.label == "deadline" else None
+            if due is None or any(
+                dl.utterance_seq == u.seq or dl.seq > u.seq or abs(dl.due_at - due) <= SAME_DEADLINE
+                for dl in v.state.deadlines.values()
+            ):
+                continue
+            same = next((seqs for at, seqs in heard if abs(at - due) <= SAME_DEADLINE), None)
+            if same is None:
+                heard.append((due, [u.seq]))
+            elif u.seq not in same:
+                same.append(u.seq)
+    for due, seqs in heard:
+        near = _near(v, due)
+        if near is not None:
+            about = f"He set a deadline at {seq_list(seqs)}, not on the deadline ledger yet: it {near}"
+            yield Found("deadline_approaching", f"u{seqs[0]}", tuple(seqs), about)
+
+
+def _parsed_time(value: object) -> datetime | None:
+    """The cue's ISO due time, or None when the analyser found no time or wrote one that does not parse."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def demand_rules(v: View) -> Iterator[Found]:
-    """Recorded demands: non-negotiable, barred by a no-concessions policy, or small and tradable.
+    """Recorded demands: non-negotiable, barred by policy, beyond police authority, transport, or small and tradable.
 
     Doctrine: demands-deadlines.md "Negotiable vs non-negotiable", "Concessions, promises and the ledger",
-    "Government no-concessions policy" [R46 P; R45 S; R48 P].
+    "Government no-concessions policy" [R46 P; R45 S; R48 P; T7 P]. A demand for a car or a plane got no advice at
+    all, though the table's row is explicit (not granted, discussed to buy time, no leaving with hostages) and
+    promising the vehicle is the ``false_promise`` that seed S000 recommends and doctrine rejects. So did a demand
+    to talk to his wife or to the chief, which the table limits and avoid.md's ``unscreened_third_party`` guards
+    (an audience for a final act; the officer in charge is a suicide-by-cop sign [R47 S; R20 S]). Likewise amnesty,
+    "no charges" and prisoners released, which police cannot grant, got nothing unless the agency had set
+    ``no_concessions`` (and then only prisoners).
     """
     traded = {c.demand_id for c in v.state.concessions.values() if c.demand_id}
     for d in v.state.demands.values():
@@ -80,35 +154,94 @@ def demand_rules(v: View) -> Iterator[Found]:
         elif v.policy.is_barred(d.category):
             about = f"Demand {d.demand_id}: {d.item} ({d.category.value}); policy of {v.policy.agency}."
             yield Found("policy_bars_concession", d.demand_id, seqs, about)
+        elif v.policy.is_beyond_police(d.item, d.category):
+            about = (
+                f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq if d.utterance_seq is None else d.utterance_seq)}"
+            )
+            yield Found("beyond_police_authority", d.demand_id, seqs, about)
+        elif v.policy.is_person_to_talk_to(d.item, d.category):
+            yield Found("third_party_demand", d.demand_id, seqs, f"Demand {d.demand_id}: {d.item}.")
+        elif v.policy.is_transport(d.item, d.category):
+            about = (
+                f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq if d.utterance_seq is None else d.utterance_seq)}"
+            )
+            yield Found("transport_demand", d.demand_id, seqs, about)
         elif d.demand_id not in traded and v.policy.is_small(d.item, d.category):
             ask, hostage_seqs = _what_to_ask(v)
             yield Found("quid_pro_quo", d.demand_id, (*seqs, *hostage_seqs), f"Demand {d.demand_id}: {d.item}. {ask}")
     yield from _demand_cues(v)
 
 
+@dataclass
+class _Heard:
+    """One item he asked for and the scribe has not recorded: every turn he asked for it in, first to last."""
+
+    rule_id: str
+    words: set[str]
+    item: str
+    seqs: list[int] = field(default_factory=list)
+
+
 def _demand_cues(v: View) -> Iterator[Found]:
-    """Demands heard in his words but not (yet) recorded by the scribe: the cue is the evidence."""
-    for u in v.subject_turns:
+    """Demands heard in his words but not (yet) recorded by the scribe: the cue is the evidence.
+
+    One card per item, keyed by the first turn he asked for it in and citing every such turn: a card per turn
+    repeated the same advice for each time he said "I want a pack of cigarettes" before the scribe recorded it.
+    """
+    heard: list[_Heard] = []
+    ledger = [(d, v.item_words(d.item)) for d in v.state.demands.values()]
+    for u, cues in v.cue_turns:
         if not v.is_recent(u.when):
             continue
-        for ann in v.labels(u.seq, CUE):
+        for ann in cues:
             item = str(ann.detail.get("item") or "") if ann.label == "demand" else ""
-            if not item or _recorded_after(v, u.seq, item):
+            if not item or _on_ledger(ledger, u.seq, v.item_words(item)):
                 continue
             if v.policy.is_non_negotiable(item):
-                about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger.{_flat_no(v, u.seq)}"
-                yield Found("non_negotiable_demand", f"u{u.seq}", (u.seq,), about)
+                rule_id = "non_negotiable_demand"
+            elif v.policy.is_beyond_police(item):
+                rule_id = "beyond_police_authority"
+            elif v.policy.is_person_to_talk_to(item):
+                rule_id = "third_party_demand"
+            elif v.policy.is_transport(item):
+                rule_id = "transport_demand"
             elif v.policy.is_small(item):
-                ask, hostage_seqs = _what_to_ask(v)
-                about = f"He asked for '{item}' (seq {u.seq}), not yet on the demand ledger. {ask}"
-                yield Found("quid_pro_quo", f"u{u.seq}", (u.seq, *hostage_seqs), about)
+                rule_id = "quid_pro_quo"
+            else:
+                continue
+            words = v.item_words(item)
+            same = next((h for h in heard if h.rule_id == rule_id and words & h.words), None)
+            if same is None:
+                same = _Heard(rule_id, set(words), item)
+                heard.append(same)
+            same.words |= words
+            if u.seq not in same.seqs:
+                same.seqs.append(u.seq)
+    for h in heard:
+        first = h.seqs[0]
+        asked = f"He asked for '{h.item}' ({seq_list(h.seqs)}), not yet on the demand ledger."
+        if h.rule_id == "third_party_demand":
+            yield Found(h.rule_id, f"u{first}", tuple(h.seqs), asked)
+        elif h.rule_id == "quid_pro_quo":
+            ask, hostage_seqs = _what_to_ask(v)
+            yield Found(h.rule_id, f"u{first}", (*h.seqs, *hostage_seqs), f"{asked} {ask}")
+        else:
+            yield Found(h.rule_id, f"u{first}", tuple(h.seqs), f"{asked}{_flat_no(v, first)}")
 
 
-def _recorded_after(v: View, seq: int, item: str) -> bool:
-    words = content_words(item)
-    return any(
-        d.utterance_seq == seq or (d.seq > seq and words & content_words(d.item)) for d in v.state.demands.values()
-    )
+def _on_ledger(ledger: list[tuple[Demand, set[str]]], seq: int, words: set[str]) -> bool:
+    """Whether the demand heard at ``seq`` is on the ledger: recorded from that turn, recorded later for the same
+    item, or a demand for the same item recorded before it and still open then (he asked again). Only later records
+    counted, so a repeated demand got a second card saying it was "not yet on the demand ledger" beside the
+    ledger's own; one met or withdrawn before he asked again is a new demand."""
+    for d, item_words in ledger:
+        if d.utterance_seq == seq:
+            return True
+        same = bool(words & item_words)
+        open_then = d.status in OPEN_DEMAND or d.status_seq > seq
+        if same and (d.seq > seq or open_then):
+            return True
+    return False
 
 
 def _flat_no(v: View, after_seq: int) -> str:
@@ -129,7 +262,7 @@ def _what_to_ask(v: View) -> tuple[str, tuple[int, ...]]:
     if needy:
         h = needy[0]
         need = f" ({h.medical_needs})" if h.medical_needs.strip() not in ("", "unknown") else ""
-        return f"Ask for {h.alias}{need} to come out, or at least to come on the phone, in return.", (h.seq,)
+        return f"Ask for {h.alias}{need} to come out, or at least to come on the phone, in return.", (h.condition_seq,)
     if held:
         return "Ask for a hostage to come out, or a welfare check on the phone, in return.", ()
     return "Ask for something back: the weapon put down, or continued calm talk.", ()
@@ -189,7 +322,7 @@ def conversation_rules(v: View) -> Iterator[Found]:
     # Keyed by the first warned turn since rapport was last evidenced, so the id stays put as warnings age.
     last = v.state.utterance_at(since_rapport[-1]) if since_rapport else None
     if last is not None and v.is_recent(last.when):
-        about = f"Influence moves before rapport at seq {', '.join(map(str, since_rapport))}."
+        about = f"Influence moves before rapport at {seq_list(since_rapport)}."
         yield Found("influence_before_rapport", f"s{since_rapport[0]}", tuple(since_rapport), about)
     cues = [u.seq for u in v.subject_turns if v.is_recent(u.when) and v.has(u.seq, CUE, "suicide_cue")]
     if len(cues) >= v.policy.suicide_cue_threshold:
@@ -199,8 +332,7 @@ def conversation_rules(v: View) -> Iterator[Found]:
             if mhc
             else "No mental health consultant is logged on this incident: call one out."
         )
-        seqs = ", ".join(map(str, cues))
-        about = f"{len(cues)} suicide cues in the last {v.policy.advice_window_minutes} min (seq {seqs}). {who}"
+        about = f"{len(cues)} suicide cues in the last {v.policy.advice_window_minutes} min ({seq_list(cues)}). {who}"
         yield Found("rising_suicide_cues", f"c{cues[-1]}", tuple(cues), about)
 
 
@@ -235,8 +367,11 @@ def danger_rules(v: View) -> Iterator[Found]:
     recent cues, and until this rule a subject who said once "I'm going to kill myself" got no advice at all.
 
     One finding names every factor present, so the team leader sees them together; its key is the set of
-    factors, so a card dismissed for one factor comes back when another appears. No recency window: no later
-    improvement cancels a factor [R24 S].
+    factors, so a card dismissed for one factor comes back when another appears. A hostage logged as harmed adds
+    the seq of the latest such entry to the key: a threat card dismissed as "noted" came back neither when a
+    captive was then hurt (threat and injury are one FBI factor) nor when an injured one became critical or died.
+    An injury cites the entry that logged it, not the one that first listed the captive. No recency window: no
+    later improvement cancels a factor [R24 S].
     """
     threats = [
         u.seq
@@ -245,19 +380,64 @@ def danger_rules(v: View) -> Iterator[Found]:
     ]
     harmed = [h for h in v.state.hostages.values() if h.condition in HARMED]
     suicide = [u.seq for u in v.subject_turns if v.has(u.seq, CUE, "suicide_cue")]
-    factors: list[tuple[str, str, list[int]]] = []
+    factors: list[tuple[str, str, str, list[int]]] = []  # (name, key part, what was seen, seqs)
     if threats or harmed:
-        hurt = ", ".join(f"{h.alias} {h.condition.value}" for h in harmed)
-        said = f"threat naming a captive at seq {', '.join(map(str, threats[-3:]))}" if threats else ""
-        factors.append(
-            ("threat_or_injury_to_hostage", "; ".join(x for x in (said, hurt) if x), threats + [h.seq for h in harmed])
-        )
+        hurt = ", ".join(f"{h.alias} {h.condition.value} (seq {h.condition_seq})" for h in harmed)
+        said = f"threat naming a captive at {seq_list(threats)}" if threats else ""
+        name = "threat_or_injury_to_hostage"
+        key = f"{name}.harm{max(h.condition_seq for h in harmed)}" if harmed else name  # bounded, unlike a list
+        seen = "; ".join(x for x in (said, hurt) if x)
+        factors.append((name, key, seen, threats + [h.condition_seq for h in harmed]))
     if suicide:
-        factors.append(("suicidal_intent", f"suicide cue at seq {', '.join(map(str, suicide[-3:]))}", suicide))
+        seen = f"suicide cue at {seq_list(suicide)}"
+        factors.append(("suicidal_intent", "suicidal_intent", seen, suicide))
     if factors:
-        about = "High-risk factors: " + "; ".join(f"{name} ({what})" for name, what, _ in factors) + "."
-        seqs = sorted({seq for _, _, found in factors for seq in found})
-        yield Found("high_risk_factors", "+".join(name for name, _, _ in factors), tuple(seqs), about)
+        about = "High-risk factors: " + "; ".join(f"{name} ({what})" for name, _, what, _ in factors) + "."
+        seqs = sorted({seq for *_, found in factors for seq in found})
+        yield Found("high_risk_factors", "+".join(key for _, key, _, _ in factors), tuple(seqs), about)
+
+
+def weapon_rules(v: View) -> Iterator[Found]:
+    """A weapon in his words (indicators.md "Other predictors" [R34 S; R30 P]): tell the team, log it, don't
+    interrogate (avoid.md ``interrogation``, ``why_question`` [R2 P; T9 S]).
+
+    "I've got a gun" got no advice at all, though weapons at the scene lower the chance of a negotiated end. One
+    card naming every kind heard; its key is the set of kinds, so a new kind (a knife after a gun) raises a new
+    card after a dismissal, and repeats of a known one do not. No recency window: a weapon does not age out.
+    """
+    seqs: list[int] = []
+    kinds: list[str] = []
+    for u, cues in v.cue_turns:
+        for ann in cues:
+            if ann.label != "weapon":
+                continue
+            kind = str(ann.detail.get("weapon") or "unspecified")
+            seqs.append(u.seq)
+            if kind not in kinds:
+                kinds.append(kind)
+    if seqs:
+        seqs = sorted(set(seqs))
+        named = [k for k in kinds if k != "unspecified"] or kinds  # "I'm armed" adds nothing once a gun is named
+        about = f"He spoke of a weapon ({', '.join(named)}) at {seq_list(seqs)}."
+        yield Found("weapon_mentioned", "+".join(sorted(named)), tuple(seqs), about)
+
+
+def welfare_rules(v: View) -> Iterator[Found]:
+    """Hostages held whose condition is unknown (demands-deadlines.md: a welfare check is a good trade [R45 S];
+    indicators.md: hostage well-being reads "unknown" until evidence is logged [S001]).
+
+    A hostage recorded with no condition got no advice: the board showed "unknown" and the advisor never asked
+    the team to find out. One card naming every such hostage; it goes once each condition is logged, and its key
+    is the latest entry that left a hostage unknown, so a new captive of unknown condition raises it again.
+    """
+    unknown = [
+        h for h in v.state.hostages.values() if h.released_at is None and h.condition is HostageCondition.UNKNOWN
+    ]
+    if unknown:
+        seqs = sorted(h.condition_seq for h in unknown)
+        names = ", ".join(h.alias for h in unknown[:6]) + (f" and {len(unknown) - 6} more" if len(unknown) > 6 else "")
+        about = f"No condition logged for {names} ({seq_list(seqs)})."
+        yield Found("hostage_welfare_unknown", f"s{seqs[-1]}", tuple(seqs), about)
 
 
 def team_rules(v: View) -> Iterator[Found]:
@@ -285,6 +465,8 @@ DETECTORS: tuple[Detector, ...] = (
     concession_rules,
     conversation_rules,
     danger_rules,
+    weapon_rules,
+    welfare_rules,
     progress_rules,
     team_rules,
 )

@@ -42,6 +42,37 @@ DEFAULT_SMALL_ITEMS: tuple[str, ...] = (
     "smoke", "smokes", "tobacco", "medicine", "medication", "inhaler", "insulin", "blanket", "diapers",
 )  # fmt: skip
 
+# Transport, escape, "freedom" (same table): not granted in usual doctrine, discussed to buy time; the Philippine
+# deck lists them as negotiable, so an agency switches the rule off (``rules: {transport_demand: {enabled: false}}``).
+TRANSPORT_ITEMS: tuple[str, ...] = (
+    "car", "cars", "vehicle", "van", "truck", "bus", "plane", "jet", "airplane", "aeroplane", "helicopter",
+    "chopper", "boat", "getaway", "escape", "safe passage", "free passage", "safe conduct", "airport",
+)  # fmt: skip
+_TRANSPORT_RE = re.compile(
+    rf"\b(?:{'|'.join(re.escape(w) for w in sorted(TRANSPORT_ITEMS, key=len, reverse=True))})\b", re.IGNORECASE
+)
+
+# Amnesty and prisoner releases (same table): "police cannot grant it" and "not police business; national policy".
+# A no-concessions policy bars prisoners outright (policy_bars_concession); otherwise the negotiator still defers.
+BEYOND_POLICE_ITEMS: tuple[str, ...] = (
+    "amnesty", "immunity", "pardon", "no charges", "drop the charges", "no prosecution", "not prosecuted",
+    "walk free", "prisoner", "prisoners", "release my brother", "free my brother", "free our brothers",
+    "release our brothers", "release our comrades", "free our comrades", "political prisoners",
+)  # fmt: skip
+_BEYOND_POLICE_RE = re.compile(
+    rf"\b(?:{'|'.join(re.escape(w) for w in sorted(BEYOND_POLICE_ITEMS, key=len, reverse=True))})\b", re.IGNORECASE
+)
+
+# Talking to family or a named person (same table): "limited and controlled; never as audience for a final act";
+# asking for the officer in charge is a suicide-by-cop sign [R20 S]. A text names a person to talk to when a verb
+# of contact comes before one of these.
+_PERSON_TO_TALK_TO = re.compile(
+    r"\b(?:talk|speak|see|call|phone|ring|say goodbye)\b.{0,40}?\b(?:wife|husband|ex|partner|girlfriend|boyfriend"
+    r"|mother|mom|mum|father|dad|brother|sister|son|daughter|kids|children|family|priest|pastor|imam|rabbi|boss"
+    r"|chief|sheriff|captain|commander|mayor|governor|reporter|journalist|media|tv)\b",
+    re.IGNORECASE,
+)
+
 
 class RuleSetting(BaseModel):
     """Per-rule override: switch a rule off or re-rank it (1 = act now ... 5 = background)."""
@@ -92,6 +123,28 @@ class Policy(BaseModel):
         if self.is_non_negotiable(item, category):
             return False
         return category in self.small_demand_categories or bool(self._small_re.search(item))
+
+    def is_transport(self, item: str, category: DemandCategory | None = None) -> bool:
+        """Whether the demand is for transport or escape (a car, a plane, safe passage), not a weapon or drug."""
+        if self.is_non_negotiable(item, category):
+            return False
+        return category is DemandCategory.TRANSPORT or bool(_TRANSPORT_RE.search(item))
+
+    def is_beyond_police(self, item: str, category: DemandCategory | None = None) -> bool:
+        """Whether only others could grant it: amnesty, no prosecution, prisoners released (not weapons or drugs)."""
+        if self.is_non_negotiable(item, category):
+            return False
+        return category is DemandCategory.RELEASE_OF_PRISONERS or bool(_BEYOND_POLICE_RE.search(item))
+
+    def is_person_to_talk_to(self, item: str, category: DemandCategory | None = None) -> bool:
+        """Whether the demand is to talk to family, clergy, a boss, a commander or the media."""
+        return category is DemandCategory.PERSON or bool(_PERSON_TO_TALK_TO.search(item))
+
+    def keywords_in(self, item: str) -> set[str]:
+        """The policy's item words (non-negotiable, small, transport) in a demand's text, lower-cased: 'that car'
+        and 'a car' name the same item though neither has a content word of four letters."""
+        found = (p.findall(item) for p in (self._non_negotiable_re, self._small_re, _TRANSPORT_RE, _BEYOND_POLICE_RE))
+        return {w.lower() for words in found for w in words}
 
     def is_enabled(self, rule_id: str) -> bool:
         setting = self.rules.get(rule_id)

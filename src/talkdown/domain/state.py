@@ -112,6 +112,7 @@ class Demand:
     seq: int
     at: datetime
     utterance_seq: int | None = None
+    status_seq: int = 0  # the entry that set the current status: was the demand still open when he asked again?
 
 
 @dataclass
@@ -146,6 +147,9 @@ class Hostage:
     medical_needs: str
     seq: int
     released_at: datetime | None = None
+    # The entry that logged the current condition and medical needs (the record, a change, or a release naming a
+    # condition): advice about an injury cites the entry that reported it, not the one that first listed the captive.
+    condition_seq: int = 0
 
 
 @dataclass
@@ -303,9 +307,11 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
                 env.seq,
                 env.at,
                 p.utterance_seq,
+                env.seq,
             )
         case DemandStatusChanged():
             state.demands[p.demand_id].status = p.status
+            state.demands[p.demand_id].status_seq = env.seq
         case DeadlineSet():
             state.deadlines[p.deadline_id] = Deadline(
                 p.deadline_id, p.due_at, p.description, DeadlineStatus.PENDING, env.seq, p.demand_id, p.utterance_seq
@@ -328,10 +334,13 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
         case ConcessionStatusChanged():
             state.concessions[p.concession_id].status = p.status
         case HostageRecorded():
-            state.hostages[p.hostage_id] = Hostage(p.hostage_id, p.alias, p.condition, p.medical_needs, env.seq)
+            state.hostages[p.hostage_id] = Hostage(
+                p.hostage_id, p.alias, p.condition, p.medical_needs, env.seq, condition_seq=env.seq
+            )
         case HostageConditionChanged():
             hostage = state.hostages[p.hostage_id]
             hostage.condition = p.condition
+            hostage.condition_seq = env.seq
             if p.medical_needs is not None:
                 hostage.medical_needs = p.medical_needs
         case HostageReleased():
@@ -339,6 +348,7 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
             hostage.released_at = p.released_at or env.at
             if p.condition is not None:
                 hostage.condition = p.condition
+                hostage.condition_seq = env.seq
         case IntelItemAdded():
             state.intel[p.intel_id] = IntelItem(
                 p.intel_id, p.content, p.source, p.reliability, p.credibility, env.seq, env.at

@@ -26,6 +26,9 @@ class AdviceList:
     policy: str
     advisor_version: str
     items: tuple[Advice, ...]
+    # The advisor speaks only while the incident is open; a closed one gets no advice, which is not the same as
+    # a log that calls for none, so the edges say which it is.
+    incident_open: bool = True
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -34,6 +37,7 @@ class AdviceList:
             "at": self.at.isoformat(),
             "policy": self.policy,
             "advisor_version": self.advisor_version,
+            "incident_open": self.incident_open,
             "advice": [a.to_json() for a in self.items],
         }
 
@@ -44,4 +48,6 @@ def advise_incident(app: App, ref: str, *, policy_file: Path | None = None, at: 
     state = get_incident(app, ref)
     now = at or app.clock.now()
     items = advice_now(state, annotations_for(app, state), policy, now, zone=app.settings.display_zone)
-    return AdviceList(state.incident_id, state.head_seq, now, policy.agency, ADVISOR_VERSION, tuple(items))
+    return AdviceList(
+        state.incident_id, state.head_seq, now, policy.agency, ADVISOR_VERSION, tuple(items), state.is_open
+    )

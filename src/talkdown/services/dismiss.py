@@ -28,11 +28,16 @@ def dismiss_advice(
     policy_file: Path | None = None,
     at: datetime | None = None,
 ) -> int:
-    """Log the dismissal of a current advice item and return its seq (TD140 no reason, TD240 unknown, TD340 twice)."""
+    """Log the dismissal of a current advice item and return its seq.
+
+    TD140 no reason, TD301 a closed incident (it has no current advice), TD240 unknown, TD340 twice.
+    """
     reason = require_short(reason, what="reason").strip()  # refused whole, as the console's form does; was cut
     if not reason:
         raise TalkdownError("TD140", advice_id=advice_id)
     state = get_incident(app, ref)
+    if not state.is_open:  # a closed incident has no current advice: TD240 sent the user to an empty list
+        raise TalkdownError("TD301", incident_id=state.incident_id)
     earlier = dismissed_ids(state).get(advice_id)
     if earlier is not None:
         raise TalkdownError("TD340", advice_id=advice_id, seq=earlier)

@@ -1,0 +1,25 @@
+"""The board's advisor panel: what it says when there is no advice."""
+
+from __future__ import annotations
+
+from talkdown.domain.enums import IncidentType
+from talkdown.services import incidents
+from talkdown.services.accounts import AccountRole as R
+from tests.web.conftest import Console
+
+
+def _panel(page: str) -> str:
+    panel = page[page.index('id="panel-advice"') :]
+    return panel[: panel.index("</section>")]
+
+
+def test_a_closed_incident_says_it_is_closed_where_an_open_one_says_no_advice_right_now(console: Console) -> None:
+    # A closed incident's panel said "No advice right now." as a quiet open one does: the advisor is silent because
+    # the incident is closed, not because nothing in the log calls for advice.
+    incident_id = incidents.open_incident(console.app, title="Bridge", incident_type=IncidentType.SUICIDE_INTERVENTION)
+    observer = console.client(R.OBSERVER)
+    assert "No advice right now." in _panel(observer.get(f"/incidents/{incident_id}").text)
+    incidents.close_incident(console.app, incident_id, outcome="negotiated_surrender")
+    panel = _panel(observer.get(f"/incidents/{incident_id}").text)
+    assert "No advice right now." not in panel
+    assert "the incident is closed" in panel
