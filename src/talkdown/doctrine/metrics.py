@@ -223,8 +223,21 @@ def shown_metrics(metrics: Iterable[Metric], state: IncidentState) -> tuple[tupl
     return shown, note
 
 
+def measured_at(state: IncidentState, now: datetime) -> datetime:
+    """The time the metrics are taken at: ``now``, or the close for a closed incident.
+
+    Why here and not in each caller: the report passed the close time and ``talkdown metrics`` and the board
+    passed the wall clock, so a closed incident's media exposure kept decaying on the board and in ``--json``
+    while its after-action report kept the value at the close, and the two disagreed about the same log.
+    """
+    if state.status is IncidentStatus.CLOSED and state.closed_at is not None:
+        return state.closed_at
+    return now
+
+
 def current_metrics(state: IncidentState, now: datetime) -> tuple[list[Metric], ReleaseEstimate | None]:
     """All seven metrics as of ``now`` (close time for a closed incident), with a display string each."""
+    now = measured_at(state, now)
     wb, wb_d = hostage_wellbeing(state)
     dur, dur_d = negotiation_duration(state, now)
     con, con_d = concession_level(state)
