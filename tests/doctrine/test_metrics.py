@@ -85,6 +85,20 @@ def test_release_probability_is_observed_once_every_hostage_is_out_and_otherwise
     assert _values(s, 4)["release_probability"] == 100.0
 
 
+def test_the_release_probability_row_rounds_the_models_figure_once_as_the_paragraph_under_it_does() -> None:
+    # Two hostages held in a hostage incident: the model gives 74.53 %. The row rounded it to 74.5 and then to
+    # "74 %" (half to even), while the report's paragraph and the board's line under it, from the same estimate,
+    # said "75 %".
+    s = Script(incident_type=IncidentType.HOSTAGE)
+    s.at(1).log(HostageRecorded(hostage_id="h1", alias="A"))
+    s.log(HostageRecorded(hostage_id="h2", alias="B"))
+    metrics, est = current_metrics(replay(s.envelopes), T0 + timedelta(minutes=2))
+    assert est is not None
+    row = next(m for m in metrics if m.id == "release_probability")
+    assert row.display == "%.0f %%" % (est.probability * 100)  # the report's paragraph's own format
+    assert row.display == f"{round(est.probability * 100)} %"  # and the board's (Jinja's round, then int)
+
+
 def test_the_diplomatic_track_feeds_support_media_and_relations() -> None:
     s = Script(incident_type=IncidentType.DIPLOMATIC_STATE)
     s.at(0).log(StakeholderAdded(stakeholder_id="g1", name="State A", stakeholder_kind=StakeholderKind.GOVERNMENT))

@@ -254,12 +254,24 @@ def current_metrics(state: IncidentState, now: datetime) -> tuple[list[Metric], 
         Metric("hostage_wellbeing", "Hostage Well-being Index", wb, show(wb, "{:.1f} / 10"), wb_d),
         Metric("negotiation_duration_h", "Negotiation Duration", dur, show(dur, "{:.1f} h"), dur_d),
         Metric("concession_level", "Concession Level", con, show(con, "{:.0f} %"), con_d),
-        Metric("release_probability", "Release Probability", rel, show(rel, "{:.0f} %"), rel_d),
+        Metric("release_probability", "Release Probability", rel, _release_display(rel, est), rel_d),
         Metric("international_support", "International Support", sup, show(sup, "{:+.0f}"), sup_d, diplomatic),
         Metric("media_exposure", "Media Exposure", med, show(med, "{:.1f}"), med_d, diplomatic),
         Metric("diplomatic_impact", "Diplomatic Relations Impact", dip, show(dip, "{:+.2f}"), dip_d, diplomatic),
     ]
     return metrics, est
+
+
+def _release_display(value: float | None, est: ReleaseEstimate | None) -> str:
+    """The row's percentage, rounded once from the model's figure.
+
+    Why not from ``value``: that is already rounded to 0.1, and rounding 74.53 to 74.5 and then to a whole
+    number gave "74 %" in the row while the paragraph and the board's line under it, formatted from the
+    estimate itself, said "75 %" for the same incident.
+    """
+    if est is not None:
+        return f"{100 * est.probability:.0f} %"
+    return "unknown" if value is None else f"{value:.0f} %"
 
 
 def metric_series(envelopes: Iterable[Envelope]) -> list[MetricPoint]:
