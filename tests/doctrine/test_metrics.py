@@ -20,6 +20,7 @@ from talkdown.domain.events import (
     ChannelOpened,
     DemandRecorded,
     DemandStatusChanged,
+    EntryRetracted,
     HostageConditionChanged,
     HostageRecorded,
     HostageReleased,
@@ -133,6 +134,27 @@ def test_indicators_track_threats_and_longer_turns_per_subject_turn() -> None:
     points = indicator_series(s.envelopes, s.annotations())
     assert [p.values["threats"] for p in points] == [1.0, 1.0]
     assert points[1].values["talking_longer"] > points[0].values["talking_longer"]  # type: ignore[operator]
+
+
+def test_a_struck_subject_line_leaves_the_indicators_at_once() -> None:
+    # The series took a point only at subject lines and deadline, hostage or closing events, so after a threat
+    # logged on the wrong incident was retracted, `talkdown metrics` and the report's chart kept "1 threat cue"
+    # (and its words per turn) until he next spoke.
+    s = Script()
+    s.at(1).say("subj", "Just listen to me for once.")
+    wrong = s.at(2).say("subj", "I'll kill him if anybody comes through that door.")
+    retracted = s.at(3).log(EntryRetracted(ref_seq=wrong, reason="logged on the wrong incident"))
+    last = indicator_series(s.envelopes, s.annotations())[-1]
+    assert last.seq == retracted
+    assert last.values["threats"] == 0.0 and last.values["talking_longer"] == 6.0
+
+
+def test_a_hostage_recorded_hurt_counts_from_the_moment_it_is_logged() -> None:
+    s = Script()
+    s.at(1).say("subj", "Nobody is hurt.")
+    recorded = s.at(2).log(HostageRecorded(hostage_id="h1", alias="Ann", condition=HostageCondition.INJURED))
+    last = indicator_series(s.envelopes, s.annotations())[-1]
+    assert last.seq == recorded and last.values["hostages_harmed"] == 1.0
 
 
 def test_outbursts_per_subject_turn_fall_as_he_calms_down() -> None:
