@@ -120,6 +120,7 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         stairway_points(stairway),
         zone=zone,
         cache_dir=app.settings.cache_dir,
+        last_line_at=max((u.when for u in state.utterances if not u.retracted), default=None),
     )
     skills, avoid = _skill_use(state, annotations)
     return Report(
