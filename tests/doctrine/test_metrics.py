@@ -66,6 +66,17 @@ def test_duration_runs_from_first_contact_to_close() -> None:
     assert _values(s, 500)["negotiation_duration_h"] == 2.0
 
 
+def test_time_in_contact_sums_only_the_gaps_under_ten_minutes() -> None:
+    # docs/metrics.md and the constant's comment say "under 10 min"; a gap of exactly 10 minutes was counted.
+    s = Script()
+    s.at(0).say("neg", "Hello, this is Sam.")
+    s.at(10).say("subj", "What now?")  # exactly 10 minutes later: a new stretch of contact
+    s.at(16).say("neg", "I'm still here.")  # 6 minutes later: in contact
+    metrics, _ = current_metrics(replay(s.envelopes), T0 + timedelta(minutes=20))
+    duration = next(m for m in metrics if m.id == "negotiation_duration_h")
+    assert duration.detail == "0.1 h in contact"  # 6 minutes; with the 10-minute gap it read 0.3 h
+
+
 def test_concession_level_counts_met_and_half_of_partly_met_demands_leaving_out_withdrawn() -> None:
     s = Script()
     for i, status in enumerate(

@@ -104,7 +104,7 @@ def negotiation_duration(state: IncidentState, now: datetime) -> tuple[float | N
         return None, "no contact logged"
     end = state.closed_at if state.status is IncidentStatus.CLOSED and state.closed_at else now
     hours = max(0.0, (end - min(starts)).total_seconds() / 3600)
-    contact = sum((b - a for a, b in itertools.pairwise(times) if b - a <= CONTACT_GAP), timedelta())
+    contact = sum((b - a for a, b in itertools.pairwise(times) if b - a < CONTACT_GAP), timedelta())
     return round(hours, 2), f"{contact.total_seconds() / 3600:.1f} h in contact"
 
 
