@@ -97,6 +97,26 @@ def test_release_probability_is_observed_once_every_hostage_is_out_and_otherwise
     assert _values(s, 4)["release_probability"] == 100.0
 
 
+def test_once_no_hostage_is_held_the_release_figure_is_the_observed_share_released_alive() -> None:
+    # With every hostage dead the row read the model's 75 % (as for an incident with no hostage), and with one
+    # dead and one out it read "100 %: all recorded hostages released (observed)".
+    s = Script(incident_type=IncidentType.HOSTAGE)
+    s.at(1).log(HostageRecorded(hostage_id="h1", alias="A"))
+    s.log(HostageRecorded(hostage_id="h2", alias="B"))
+    s.at(2).log(HostageConditionChanged(hostage_id="h1", condition=HostageCondition.DECEASED))
+    s.log(HostageReleased(hostage_id="h2"))
+    metrics, est = current_metrics(replay(s.envelopes), T0 + timedelta(minutes=3))
+    row = next(m for m in metrics if m.id == "release_probability")
+    assert est is None and row.value == 50.0 and row.display == "50 %"
+    assert row.detail == "observed: 1 of 2 recorded hostages released alive"
+
+
+def test_with_every_hostage_dead_the_release_figure_is_zero_observed() -> None:
+    s = Script(incident_type=IncidentType.HOSTAGE)
+    s.at(1).log(HostageRecorded(hostage_id="h1", alias="A", condition=HostageCondition.DECEASED))
+    assert _values(s, 2)["release_probability"] == 0.0
+
+
 def test_the_release_probability_row_rounds_the_models_figure_once_as_the_paragraph_under_it_does() -> None:
     # Two hostages held in a hostage incident: the model gives 74.53 %. The row rounded it to 74.5 and then to
     # "74 %" (half to even), while the report's paragraph and the board's line under it, from the same estimate,

@@ -128,11 +128,24 @@ def _release(incident_type: IncidentType, held: int) -> ReleaseEstimate:
 
 
 def release_probability(state: IncidentState) -> tuple[float | None, str, ReleaseEstimate | None]:
-    """The release model's figure for the hostages still held; 100 % once all recorded hostages are out alive."""
+    """The release model's figure for the hostages still held; once none is, what happened: the share of the
+    recorded hostages released alive (100 % when all are out alive).
+
+    Why observed and not the model once nobody is held: with every hostage dead the model, asked about zero
+    hostages held, gave its no-hostage base rate (75 % on a hostage incident), and with one dead and one out
+    the row said "all recorded hostages released".
+    """
     alive = [h for h in state.hostages.values() if h.condition is not HostageCondition.DECEASED]
-    if state.hostages and alive and all(h.released_at is not None for h in alive):
-        return 100.0, "all recorded hostages released (observed)", None
     held = sum(h.released_at is None for h in alive)
+    if state.hostages and held == 0:
+        out = sum(h.released_at is not None for h in alive)
+        if out == len(state.hostages):
+            return 100.0, "all recorded hostages released (observed)", None
+        return (
+            round(100 * out / len(state.hostages), 1),
+            f"observed: {out} of {counted(len(state.hostages), 'recorded hostage')} released alive",
+            None,
+        )
     est = _release(state.incident_type, held)
     return round(100 * est.probability, 1), f"80% band {100 * est.low:.0f}-{100 * est.high:.0f} %", est
 
