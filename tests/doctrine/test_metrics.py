@@ -87,6 +87,16 @@ def test_concession_level_counts_met_and_half_of_partly_met_demands_leaving_out_
     assert _values(s, 10)["concession_level"] == 50.0  # (1 + 0.5 + 0) / 3
 
 
+def test_with_every_demand_withdrawn_concession_level_is_unknown_and_says_why() -> None:
+    # The basis read "no demand logged" beside demands the report's ledger lists two rows below.
+    s = Script()
+    s.at(1).log(DemandRecorded(demand_id="d1", item="Car", category=DemandCategory.TRANSPORT))
+    s.log(DemandStatusChanged(demand_id="d1", status=DemandStatus.WITHDRAWN))
+    metrics, _ = current_metrics(replay(s.envelopes), T0 + timedelta(minutes=2))
+    row = next(m for m in metrics if m.id == "concession_level")
+    assert row.value is None and row.detail == "1 demand logged, all withdrawn"
+
+
 def test_release_probability_is_observed_once_every_hostage_is_out_and_otherwise_from_the_model() -> None:
     s = Script(incident_type=IncidentType.TERRORIST)
     s.at(1).log(HostageRecorded(hostage_id="h1", alias="A"))

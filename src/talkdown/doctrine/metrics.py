@@ -112,7 +112,11 @@ def concession_level(state: IncidentState) -> tuple[float | None, str]:
     """Share of demands met (partly met = half), withdrawn demands left out; 0-100 %."""
     demands = [d for d in state.demands.values() if d.status is not DemandStatus.WITHDRAWN]
     if not demands:
-        return None, "no demand logged"
+        # "no demand logged" beside a ledger of withdrawn demands read as if the scribe had missed them
+        return (
+            None,
+            f"{counted(len(state.demands), 'demand')} logged, all withdrawn" if state.demands else "no demand logged",
+        )
     met = sum(
         1.0 if d.status is DemandStatus.MET else 0.5 if d.status is DemandStatus.PARTIALLY_MET else 0.0 for d in demands
     )
