@@ -91,3 +91,15 @@ def test_only_active_listening_is_listed_as_listening_and_the_other_moves_apart(
     other = text.split("Other moves:", 1)[1].split(".", 1)[0]
     assert "emotion labeling 1" in listening and "closed question" not in listening
     assert "closed question 1" in other and "emotion labeling" not in other
+
+
+def test_the_report_charts_the_diplomatic_track_where_it_shows_its_metrics(sqlite_app: App) -> None:
+    from talkdown.domain.enums import IncidentType, Tone
+    from talkdown.services import diplomatic
+    from talkdown.services.incidents import open_incident
+
+    abroad = open_incident(sqlite_app, title="Engineer held abroad", incident_type=IncidentType.KIDNAP_FOR_RANSOM)
+    diplomatic.state_support(sqlite_app, abroad, by="ICRC", description="Calls for release", tone=Tone.POSITIVE)
+    assert 'alt="Diplomatic track over time"' in render_html(build_report(sqlite_app, abroad))
+    barricade = open_incident(sqlite_app, title="Barricade", incident_type=IncidentType.BARRICADE)
+    assert "Diplomatic track" not in render_html(build_report(sqlite_app, barricade))

@@ -96,3 +96,17 @@ def test_a_log_of_one_event_shows_its_one_known_value_as_a_point(tmp_path: Path)
     points = [MetricPoint(1, T0.isoformat(), {"concession_level": 0.0})]  # the first series of the metrics chart
     charts = draw_charts(points, [], [], zone=UTC, cache_dir=tmp_path)
     assert _first_series(charts.metrics)[1] == 1
+
+
+def test_the_diplomatic_track_gets_its_own_chart_only_where_the_report_shows_it(tmp_path: Path) -> None:
+    # The report charted 3 of the 7 metrics: support, media and relations impact had a row "as of now" and no
+    # history, though they are the ones that move on a kidnap abroad.
+    points = [
+        MetricPoint(1, T0.isoformat(), {"international_support": None}),
+        MetricPoint(2, (T0 + timedelta(minutes=5)).isoformat(), {"international_support": 1.0}),
+        MetricPoint(3, (T0 + timedelta(minutes=9)).isoformat(), {"international_support": 2.0}),
+    ]
+    shown = draw_charts(points, [], [], zone=UTC, cache_dir=tmp_path, diplomatic=True)
+    paths, _ = _first_series(shown.diplomatic)
+    assert len(paths) == 1 and paths[0].count("L") >= 2  # net support stepping from +1 to +2
+    assert draw_charts(points, [], [], zone=UTC, cache_dir=tmp_path).diplomatic == ""

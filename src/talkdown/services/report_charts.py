@@ -31,6 +31,7 @@ class Charts:
     metrics: str
     indicators: str
     stairway: str
+    diplomatic: str = ""  # the diplomatic track's three metrics, drawn only where the report shows them
 
 
 MPLCONFIGDIR = "MPLCONFIGDIR"
@@ -144,11 +145,15 @@ def draw_charts(
     zone: tzinfo | None,
     cache_dir: Path,
     last_line_at: datetime | None = None,
+    diplomatic: bool = False,
 ) -> Charts:
     """The report's three charts; ``cache_dir`` is talkdown's cache folder, for matplotlib's (``use_config_dir``).
 
     The metric and indicator lines hold their last value to the log's last event; the stairway, whose points are
-    when lines were said (an import's own times), holds its stage to ``last_line_at``, the last line said."""
+    when lines were said (an import's own times), holds its stage to ``last_line_at``, the last line said. With
+    ``diplomatic`` (the report shows the diplomatic metrics) a fourth chart draws them: the first chart holds
+    the percentages only, and the report's table gave International Support, Media Exposure and Diplomatic
+    Relations Impact as of now with no history, though seed 001's point is how they move."""
     if "matplotlib" not in sys.modules:  # its folder is chosen at its first import; later, setting it changes nothing
         use_config_dir(cache_dir / "matplotlib")
     plt = _pyplot()
@@ -195,7 +200,22 @@ def draw_charts(
         last_line_at,
         (0.5, 5.5),  # the whole stairway, so one stage reached reads as stage 1 of 5, not as 0.96-1.04
     )
-    return Charts(metrics, indicators, stair)
+    track = ""
+    if diplomatic:
+        track = _series(
+            plt,
+            "Diplomatic track over time (at each logged event)",
+            xs,
+            {
+                "International support (net)": [p.values.get("international_support") for p in metric_points],
+                "Media exposure": [p.values.get("media_exposure") for p in metric_points],
+                "Relations impact x10": [_times10(p.values.get("diplomatic_impact")) for p in metric_points],
+            },
+            "net count / reach / scaled",
+            zone,
+            until,
+        )
+    return Charts(metrics, indicators, stair, track)
 
 
 def _times10(value: float | None) -> float | None:
