@@ -16,9 +16,18 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from talkdown.doctrine.release_model import ReleaseEstimate, estimate
-from talkdown.domain.enums import DemandStatus, HostageCondition, IncidentStatus, IncidentType, StakeholderKind, Tone
+from talkdown.domain.enums import (
+    DemandStatus,
+    HostageCondition,
+    IncidentMode,
+    IncidentStatus,
+    IncidentType,
+    StakeholderKind,
+    Tone,
+)
 from talkdown.domain.events import ChannelOpened, MediaEventRecorded, StakeholderAdded, SupportStated
 from talkdown.domain.log import Envelope
+from talkdown.domain.stamps import parse_stamp
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.domain.text import counted
 
@@ -95,14 +104,36 @@ def hostage_wellbeing(state: IncidentState) -> tuple[float | None, str]:
     return round(sum(scores) / len(scores), 1), f"{counted(len(scores), 'hostage')} with a logged condition"
 
 
+def _said_times(state: IncidentState) -> list[datetime]:
+    """When each line still standing was said, in order.
+
+    A transcript imported without a start date logs every line at the moment of import and keeps the
+    transcript's own time as written (``source_time``); those times, counted from the incident's opening, are
+    then the only record of the gaps between lines, so they are used when every line has one.
+    """
+    live = [u for u in state.utterances if not u.retracted]
+    if state.mode is IncidentMode.STUDY and state.opened_at is not None and all(u.occurred_at is None for u in live):
+        offsets = [parse_stamp(u.source_time) if u.source_time else None for u in live]
+        if live and all(o is not None for o in offsets):
+            return sorted(state.opened_at + timedelta(seconds=o) for o in offsets if o is not None)
+    return sorted(u.when for u in live)
+
+
 def negotiation_duration(state: IncidentState, now: datetime) -> tuple[float | None, str]:
-    """Hours from first contact (first utterance or diplomatic channel) to close or now; contact hours beside."""
-    times = sorted(u.when for u in state.utterances if not u.retracted)
+    """Hours from first contact (first utterance or diplomatic channel) to close or now; contact hours beside.
+
+    A STUDY incident (an imported transcript) is a past conversation: it runs to its last line, not to the wall
+    clock, which only said how long ago it was imported.
+    """
+    times = _said_times(state)
     channels = [r.at for r in state.diplomatic if isinstance(r.event, ChannelOpened)]
     starts = times[:1] + channels
     if not starts:
         return None, "no contact logged"
-    end = state.closed_at if state.status is IncidentStatus.CLOSED and state.closed_at else now
+    if state.mode is IncidentMode.STUDY and times:
+        end = times[-1]
+    else:
+        end = state.closed_at if state.status is IncidentStatus.CLOSED and state.closed_at else now
     hours = max(0.0, (end - min(starts)).total_seconds() / 3600)
     contact = sum((b - a for a, b in itertools.pairwise(times) if b - a < CONTACT_GAP), timedelta())
     return round(hours, 2), f"{contact.total_seconds() / 3600:.1f} h in contact"
