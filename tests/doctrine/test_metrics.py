@@ -159,6 +159,20 @@ def test_the_diplomatic_track_feeds_support_media_and_relations() -> None:
     assert _values(s, 2)["international_support"] == 1.0  # State A's latest statement now counts against
 
 
+def test_support_counts_one_latest_statement_per_stakeholder_however_its_name_was_typed() -> None:
+    # Statements were keyed by the text typed: "UN" condemning and later "un" calling for calm counted as two
+    # stakeholders (net 0, "1 supporting, 1 opposed"), and so did "UN" before and after it was added as one.
+    s = Script(incident_type=IncidentType.DIPLOMATIC_STATE)
+    s.at(0).log(SupportStated(statement_id="s1", by="UN", description="Condemns", tone=Tone.NEGATIVE))
+    s.at(1).log(SupportStated(statement_id="s2", by="un", description="Calls for calm", tone=Tone.POSITIVE))
+    assert _values(s, 2)["international_support"] == 1.0
+    s.at(3).log(StakeholderAdded(stakeholder_id="un1", name="UN", stakeholder_kind=StakeholderKind.INTERMEDIARY))
+    s.log(SupportStated(statement_id="s3", stakeholder_id="un1", by="UN", description="Protests", tone=Tone.NEGATIVE))
+    metrics, _ = current_metrics(replay(s.envelopes), T0 + timedelta(minutes=4))
+    support = next(m for m in metrics if m.id == "international_support")
+    assert support.value == -1.0 and support.detail == "low: 0 supporting, 1 opposed"
+
+
 def test_the_metric_series_never_looks_ahead() -> None:
     s = Script()
     s.at(1).log(DemandRecorded(demand_id="d1", item="Water"))

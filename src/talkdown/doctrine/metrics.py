@@ -194,12 +194,23 @@ def _stakeholder_kinds(state: IncidentState) -> dict[str, StakeholderKind]:
 
 
 def international_support(state: IncidentState) -> tuple[float | None, str]:
-    """Net supporters: latest stated tone per stakeholder (+1/0/-1), plus 1 per multilateral channel."""
+    """Net supporters: latest stated tone per stakeholder (+1/0/-1), plus 1 per multilateral channel.
+
+    A statement is linked to its stakeholder, or else matched to one by name, case aside (as ``talkdown diplomatic
+    support`` matches ``by``), or else known by its name, case aside: statements were keyed by the text typed,
+    so "UN" and "un", or "UN" before and after it was added as a stakeholder, counted as two bodies and both
+    their tones stood.
+    """
+    by_name: dict[str, str] = {}
+    for r in state.diplomatic:
+        if isinstance(r.event, StakeholderAdded):
+            by_name.setdefault(r.event.name.strip().casefold(), r.event.stakeholder_id)
     latest: dict[str, int] = {}
     multilateral = 0
     for r in state.diplomatic:
         if isinstance(r.event, SupportStated):
-            latest[r.event.stakeholder_id or r.event.by] = TONE_SIGN[r.event.tone]
+            name = r.event.by.strip().casefold()
+            latest[r.event.stakeholder_id or by_name.get(name, name)] = TONE_SIGN[r.event.tone]
         elif isinstance(r.event, ChannelOpened) and r.event.channel_kind.value == "multilateral":
             multilateral += 1
     if not latest and not multilateral:
