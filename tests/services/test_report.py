@@ -23,6 +23,7 @@ SECTIONS = (
     "Metrics",
     "Stairway progression",
     "Skill use per negotiator",
+    "Hostages",
     "Demands, deadlines and promises",
     "Advice given and what was done with it",
     "Timeline",
@@ -103,3 +104,31 @@ def test_the_report_charts_the_diplomatic_track_where_it_shows_its_metrics(sqlit
     assert 'alt="Diplomatic track over time"' in render_html(build_report(sqlite_app, abroad))
     barricade = open_incident(sqlite_app, title="Barricade", incident_type=IncidentType.BARRICADE)
     assert "Diplomatic track" not in render_html(build_report(sqlite_app, barricade))
+
+
+def test_the_report_lists_the_hostages_its_wellbeing_and_release_figures_come_from(sqlite_app: App) -> None:
+    # The report gave a Hostage Well-being Index and a release figure but no hostage ledger to check them against
+    # (demands had theirs): who was held, in what condition, with what need, released when.
+    import re
+
+    from talkdown.domain.enums import HostageCondition, IncidentType
+    from talkdown.services import entries
+    from talkdown.services.incidents import open_incident
+
+    incident = open_incident(sqlite_app, title="Bank", incident_type=IncidentType.HOSTAGE)
+    ann, _ = entries.record_hostage(sqlite_app, incident, alias="Ann & <b>Co</b>", condition=HostageCondition.INJURED)
+    entries.change_hostage(
+        sqlite_app, incident, hostage_id=ann, condition=HostageCondition.INJURED, medical_needs="cut"
+    )
+    entries.release_hostage(sqlite_app, incident, hostage_id=ann)
+    entries.record_hostage(sqlite_app, incident, alias="Bob", condition=HostageCondition.UNHARMED)
+    report = build_report(sqlite_app, incident)
+    section = render_html(report).split("<h2>Hostages</h2>", 1)[1].split("<h2>", 1)[0]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", section)]
+    released_at = report.state.hostages[ann].released_at
+    assert released_at is not None
+    released = report.day(released_at)
+    assert [c[1:] for c in cells if c] == [
+        ["Ann &amp; &lt;b&gt;Co&lt;/b&gt;", "injured", "cut", released],
+        ["Bob", "unharmed", "", "still held"],
+    ]
