@@ -132,3 +132,37 @@ def test_the_report_lists_the_hostages_its_wellbeing_and_release_figures_come_fr
         ["Ann &amp; &lt;b&gt;Co&lt;/b&gt;", "injured", "cut", released],
         ["Bob", "unharmed", "", "still held"],
     ]
+
+
+def _table_layouts(page: str, css_files: list[Path]) -> list[tuple[str, int]]:
+    """(table-layout, columns its colgroup gives a width) of every table WeasyPrint lays out in ``page``.
+
+    WeasyPrint has no public API for its boxes; ``_page_box`` is the one way to read the layout it used."""
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
+    from weasyprint.formatting_structure import boxes  # type: ignore[import-untyped]
+
+    document = HTML(string=page).render(stylesheets=[CSS(filename=str(f)) for f in css_files])
+    return [
+        (box.style["table_layout"], sum(c.style["width"] != "auto" for g in box.column_groups for c in g.children))
+        for p in document.pages
+        for box in p._page_box.descendants()
+        if isinstance(box, boxes.TableBox)
+    ]
+
+
+def test_every_report_table_is_laid_out_by_its_column_widths_not_by_its_text(sqlite_app: App) -> None:
+    # With automatic table layout and overflow-wrap: anywhere, WeasyPrint measured each cell character by
+    # character: the PDF of a report with one 4,000-character line took 50 s, one of 20,000 characters more than
+    # ten minutes (a pasted document, a transcript turn in a language written without spaces), and the demo's
+    # 14 s. Fixed layout takes the widths from each table's <colgroup> whatever the cells hold.
+    pytest.importorskip("weasyprint")
+    from talkdown.web.rendering import HERE, build_templates
+
+    incident = load_demo(sqlite_app)
+    report = build_report(sqlite_app, incident)
+    console = build_templates().env.get_template("incidents/report_pdf.html").render(r=report, s=report.state)
+    for page, css in ((render_html(report), []), (console, [HERE / "static" / "report.css"])):
+        tables = _table_layouts(page, css)
+        assert len(tables) >= 9
+        assert {layout for layout, _ in tables} == {"fixed"}
+        assert all(given >= 1 for _, given in tables)  # each table names its narrow columns' widths
