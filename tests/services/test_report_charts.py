@@ -110,3 +110,13 @@ def test_the_diplomatic_track_gets_its_own_chart_only_where_the_report_shows_it(
     paths, _ = _first_series(shown.diplomatic)
     assert len(paths) == 1 and paths[0].count("L") >= 2  # net support stepping from +1 to +2
     assert draw_charts(points, [], [], zone=UTC, cache_dir=tmp_path).diplomatic == ""
+
+
+def test_a_chart_with_nothing_to_draw_says_so_instead_of_an_empty_frame(tmp_path: Path) -> None:
+    # An incident with no subject turn got an indicators chart and a stairway chart of bare axes, the time axis
+    # reading 0.0 to 1.0.
+    points = [MetricPoint(1, T0.isoformat(), {"release_probability": 80.0})]  # a new incident's one known metric
+    charts = draw_charts(points, [], [], zone=UTC, cache_dir=tmp_path)
+    for uri in (charts.indicators, charts.stairway):
+        assert 'id="empty"' in base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+    assert 'id="empty"' not in base64.b64decode(charts.metrics.split(",", 1)[1]).decode("utf-8")

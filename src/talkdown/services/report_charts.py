@@ -124,6 +124,14 @@ def _series(
             ax.step(
                 [p[0] for p in pairs], [p[1] for p in pairs], where="post", label=label, linewidth=1.4, marker=marker
             )
+    if not ax.lines:
+        # Nothing to draw (no subject turn, no stairway estimate): the chart was an empty frame whose time axis read
+        # 0.0 to 1.0, which looked like a drawing fault rather than an answer.
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.text(
+            0.5, 0.5, "nothing logged for this chart", ha="center", va="center", transform=ax.transAxes, gid="empty"
+        )
     if xs and end is not None and end == min(xs):
         # matplotlib widens a zero-width date range to years (2025-2029 around one stairway stage).
         ax.set_xlim(end - SINGLE_INSTANT_MARGIN, end + SINGLE_INSTANT_MARGIN)
