@@ -173,6 +173,15 @@ def test_support_counts_one_latest_statement_per_stakeholder_however_its_name_wa
     assert support.value == -1.0 and support.detail == "low: 0 supporting, 1 opposed"
 
 
+def test_a_media_outlets_statement_logged_before_it_was_added_stays_out_of_relations_impact() -> None:
+    # Relations impact counts statements by governments and intermediaries (or unattributed ones); a statement by
+    # "Daily Star" logged before the Daily Star was added as a media stakeholder counted as a government's.
+    s = Script(incident_type=IncidentType.DIPLOMATIC_STATE)
+    s.at(0).log(SupportStated(statement_id="s1", by="Daily Star", description="Attacks talks", tone=Tone.NEGATIVE))
+    s.at(1).log(StakeholderAdded(stakeholder_id="ds", name="daily star", stakeholder_kind=StakeholderKind.MEDIA))
+    assert _values(s, 2)["diplomatic_impact"] is None
+
+
 def test_the_metric_series_never_looks_ahead() -> None:
     s = Script()
     s.at(1).log(DemandRecorded(demand_id="d1", item="Water"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -193,24 +193,35 @@ def _stakeholder_kinds(state: IncidentState) -> dict[str, StakeholderKind]:
     }
 
 
-def international_support(state: IncidentState) -> tuple[float | None, str]:
-    """Net supporters: latest stated tone per stakeholder (+1/0/-1), plus 1 per multilateral channel.
+def _speaker_of(state: IncidentState) -> Callable[[SupportStated], str]:
+    """Who a statement counts under: its linked stakeholder, else the stakeholder of that name (case aside, as
+    ``talkdown diplomatic support`` matches ``by``), else its casefolded name.
 
-    A statement is linked to its stakeholder, or else matched to one by name, case aside (as ``talkdown diplomatic
-    support`` matches ``by``), or else known by its name, case aside: statements were keyed by the text typed,
-    so "UN" and "un", or "UN" before and after it was added as a stakeholder, counted as two bodies and both
-    their tones stood.
+    Why: statements were keyed by the text typed, so "UN" and "un", or "UN" before and after it was added as a
+    stakeholder, were two bodies (both tones stood in International Support, and a media outlet's statement
+    logged before it was added counted as a government's in Diplomatic Relations Impact).
     """
     by_name: dict[str, str] = {}
     for r in state.diplomatic:
         if isinstance(r.event, StakeholderAdded):
             by_name.setdefault(r.event.name.strip().casefold(), r.event.stakeholder_id)
+
+    def speaker(event: SupportStated) -> str:
+        name = event.by.strip().casefold()
+        return event.stakeholder_id or by_name.get(name, name)
+
+    return speaker
+
+
+def international_support(state: IncidentState) -> tuple[float | None, str]:
+    """Net supporters: latest stated tone per stakeholder (+1/0/-1; ``_speaker_of``), plus 1 per multilateral
+    channel."""
+    speaker = _speaker_of(state)
     latest: dict[str, int] = {}
     multilateral = 0
     for r in state.diplomatic:
         if isinstance(r.event, SupportStated):
-            name = r.event.by.strip().casefold()
-            latest[r.event.stakeholder_id or by_name.get(name, name)] = TONE_SIGN[r.event.tone]
+            latest[speaker(r.event)] = TONE_SIGN[r.event.tone]
         elif isinstance(r.event, ChannelOpened) and r.event.channel_kind.value == "multilateral":
             multilateral += 1
     if not latest and not multilateral:
@@ -241,11 +252,12 @@ def diplomatic_impact(state: IncidentState) -> tuple[float | None, str]:
     """tanh(sum / 3) of signed diplomatic events: statements by governments or intermediaries (+1/-1), and
     0.5 for each channel opened (engagement); -1 negative ... +1 positive."""
     kinds = _stakeholder_kinds(state)
+    speaker = _speaker_of(state)
     signed = 0.0
     n = 0
     for r in state.diplomatic:
         if isinstance(r.event, SupportStated):
-            kind = kinds.get(r.event.stakeholder_id or "")
+            kind = kinds.get(speaker(r.event))
             if kind in (StakeholderKind.GOVERNMENT, StakeholderKind.INTERMEDIARY, None):
                 signed += TONE_SIGN[r.event.tone]
                 n += 1
