@@ -23,6 +23,7 @@ SECTIONS = (
     "Metrics",
     "Stairway progression",
     "Skill use per negotiator",
+    "Hostages",
     "Demands, deadlines and promises",
     "Advice given and what was done with it",
     "Timeline",
@@ -91,3 +92,77 @@ def test_only_active_listening_is_listed_as_listening_and_the_other_moves_apart(
     other = text.split("Other moves:", 1)[1].split(".", 1)[0]
     assert "emotion labeling 1" in listening and "closed question" not in listening
     assert "closed question 1" in other and "emotion labeling" not in other
+
+
+def test_the_report_charts_the_diplomatic_track_where_it_shows_its_metrics(sqlite_app: App) -> None:
+    from talkdown.domain.enums import IncidentType, Tone
+    from talkdown.services import diplomatic
+    from talkdown.services.incidents import open_incident
+
+    abroad = open_incident(sqlite_app, title="Engineer held abroad", incident_type=IncidentType.KIDNAP_FOR_RANSOM)
+    diplomatic.state_support(sqlite_app, abroad, by="ICRC", description="Calls for release", tone=Tone.POSITIVE)
+    assert 'alt="Diplomatic track over time"' in render_html(build_report(sqlite_app, abroad))
+    barricade = open_incident(sqlite_app, title="Barricade", incident_type=IncidentType.BARRICADE)
+    assert "Diplomatic track" not in render_html(build_report(sqlite_app, barricade))
+
+
+def test_the_report_lists_the_hostages_its_wellbeing_and_release_figures_come_from(sqlite_app: App) -> None:
+    # The report gave a Hostage Well-being Index and a release figure but no hostage ledger to check them against
+    # (demands had theirs): who was held, in what condition, with what need, released when.
+    import re
+
+    from talkdown.domain.enums import HostageCondition, IncidentType
+    from talkdown.services import entries
+    from talkdown.services.incidents import open_incident
+
+    incident = open_incident(sqlite_app, title="Bank", incident_type=IncidentType.HOSTAGE)
+    ann, _ = entries.record_hostage(sqlite_app, incident, alias="Ann & <b>Co</b>", condition=HostageCondition.INJURED)
+    entries.change_hostage(
+        sqlite_app, incident, hostage_id=ann, condition=HostageCondition.INJURED, medical_needs="cut"
+    )
+    entries.release_hostage(sqlite_app, incident, hostage_id=ann)
+    entries.record_hostage(sqlite_app, incident, alias="Bob", condition=HostageCondition.UNHARMED)
+    report = build_report(sqlite_app, incident)
+    section = render_html(report).split("<h2>Hostages</h2>", 1)[1].split("<h2>", 1)[0]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", section)]
+    released_at = report.state.hostages[ann].released_at
+    assert released_at is not None
+    released = report.day(released_at)
+    assert [c[1:] for c in cells if c] == [
+        ["Ann &amp; &lt;b&gt;Co&lt;/b&gt;", "injured", "cut", released],
+        ["Bob", "unharmed", "", "still held"],
+    ]
+
+
+def _table_layouts(page: str, css_files: list[Path]) -> list[tuple[str, int]]:
+    """(table-layout, columns its colgroup gives a width) of every table WeasyPrint lays out in ``page``.
+
+    WeasyPrint has no public API for its boxes; ``_page_box`` is the one way to read the layout it used."""
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
+    from weasyprint.formatting_structure import boxes  # type: ignore[import-untyped]
+
+    document = HTML(string=page).render(stylesheets=[CSS(filename=str(f)) for f in css_files])
+    return [
+        (box.style["table_layout"], sum(c.style["width"] != "auto" for g in box.column_groups for c in g.children))
+        for p in document.pages
+        for box in p._page_box.descendants()
+        if isinstance(box, boxes.TableBox)
+    ]
+
+
+def test_every_report_table_is_laid_out_by_its_column_widths_not_by_its_text(sqlite_app: App) -> None:
+    # With automatic table layout and overflow-wrap: anywhere, WeasyPrint measured each cell character by
+    # character: the PDF of a report with one 4,000-character line took 50 s, one of 20,000 characters more than
+    # ten minutes (a pasted document, a transcript turn in a language written without spaces), and the demo's
+    # 14 s. Fixed layout takes the widths from each table's <colgroup> whatever the cells hold.
+    pytest.importorskip("weasyprint")
+    from talkdown.web.rendering import HERE, build_templates
+
+    incident = load_demo(sqlite_app)
+    report = build_report(sqlite_app, incident)
+    console = build_templates().env.get_template("incidents/report_pdf.html").render(r=report, s=report.state)
+    for page, css in ((render_html(report), []), (console, [HERE / "static" / "report.css"])):
+        tables = _table_layouts(page, css)
+        assert len(tables) >= 9
+        assert {layout for layout, _ in tables} == {"fixed"}
+        assert all(given >= 1 for _, given in tables)  # each table names its narrow columns' widths

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from talkdown.services.report_charts import MPLCONFIGDIR, use_config_dir
+from talkdown.doctrine.metrics import MetricPoint
+from talkdown.services.report_charts import MPLCONFIGDIR, draw_charts, use_config_dir
 from tests.cli.in_process import talkdown
 
 
@@ -55,3 +59,64 @@ def test_a_report_under_a_home_nobody_can_write_prints_no_matplotlib_warning_and
     assert proc.stderr == "" and out.is_file()
     assert list(temp.iterdir()) == []
     assert list((data / "cache" / "matplotlib").glob("fontlist-*.json"))
+
+
+T0 = datetime(2026, 3, 14, 19, 0, tzinfo=UTC)
+FIRST_COLOUR = "#1f77b4"  # matplotlib's first line colour: the chart's first series
+
+
+def _first_series(uri: str) -> tuple[list[str], int]:
+    """The drawn path of a chart's first series (clipped to the plot, unlike its legend swatch) and its markers."""
+    svg = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+    paths = re.findall(rf'<path d="([^"]*)" clip-path="[^"]*" style="[^"]*stroke: {FIRST_COLOUR}', svg)
+    markers = len(re.findall(rf'<g clip-path="[^"]*">\s*<use [^>]*style="[^"]*stroke: {FIRST_COLOUR}', svg))
+    return paths, markers
+
+
+def _metric_points(*minutes: int) -> list[MetricPoint]:
+    return [MetricPoint(i + 1, (T0 + timedelta(minutes=m)).isoformat(), {}) for i, m in enumerate(minutes)]
+
+
+def test_a_stairway_stage_reached_once_is_drawn_up_to_the_last_line(tmp_path: Path) -> None:
+    # A step line ends at its last change: one stage reached at 19:01 drew no segment, the chart came out empty
+    # and matplotlib spread its axis over 2025-2029.
+    charts = draw_charts(
+        _metric_points(0, 1, 30),
+        [],
+        [(T0 + timedelta(minutes=1), 1)],
+        zone=UTC,
+        cache_dir=tmp_path,
+        last_line_at=T0 + timedelta(minutes=25),
+    )
+    paths, _ = _first_series(charts.stairway)
+    assert len(paths) == 1 and paths[0].count("L") >= 1
+
+
+def test_a_log_of_one_event_shows_its_one_known_value_as_a_point(tmp_path: Path) -> None:
+    points = [MetricPoint(1, T0.isoformat(), {"concession_level": 0.0})]  # the first series of the metrics chart
+    charts = draw_charts(points, [], [], zone=UTC, cache_dir=tmp_path)
+    assert _first_series(charts.metrics)[1] == 1
+
+
+def test_the_diplomatic_track_gets_its_own_chart_only_where_the_report_shows_it(tmp_path: Path) -> None:
+    # The report charted 3 of the 7 metrics: support, media and relations impact had a row "as of now" and no
+    # history, though they are the ones that move on a kidnap abroad.
+    points = [
+        MetricPoint(1, T0.isoformat(), {"international_support": None}),
+        MetricPoint(2, (T0 + timedelta(minutes=5)).isoformat(), {"international_support": 1.0}),
+        MetricPoint(3, (T0 + timedelta(minutes=9)).isoformat(), {"international_support": 2.0}),
+    ]
+    shown = draw_charts(points, [], [], zone=UTC, cache_dir=tmp_path, diplomatic=True)
+    paths, _ = _first_series(shown.diplomatic)
+    assert len(paths) == 1 and paths[0].count("L") >= 2  # net support stepping from +1 to +2
+    assert draw_charts(points, [], [], zone=UTC, cache_dir=tmp_path).diplomatic == ""
+
+
+def test_a_chart_with_nothing_to_draw_says_so_instead_of_an_empty_frame(tmp_path: Path) -> None:
+    # An incident with no subject turn got an indicators chart and a stairway chart of bare axes, the time axis
+    # reading 0.0 to 1.0.
+    points = [MetricPoint(1, T0.isoformat(), {"release_probability": 80.0})]  # a new incident's one known metric
+    charts = draw_charts(points, [], [], zone=UTC, cache_dir=tmp_path)
+    for uri in (charts.indicators, charts.stairway):
+        assert 'id="empty"' in base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+    assert 'id="empty"' not in base64.b64decode(charts.metrics.split(",", 1)[1]).decode("utf-8")

@@ -6,7 +6,15 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from talkdown.domain.enums import ChannelKind, CommitmentStatus, DeadlineStatus, IncidentType, StakeholderKind, Tone
+from talkdown.domain.enums import (
+    ChannelKind,
+    CommitmentStatus,
+    DeadlineStatus,
+    HostageCondition,
+    IncidentType,
+    StakeholderKind,
+    Tone,
+)
 from talkdown.services import diplomatic, entries, incidents
 from talkdown.services.report_timeline import timeline_rows
 from talkdown.services.wiring import App
@@ -50,4 +58,18 @@ def test_diplomatic_entries_read_as_sentences_with_stakeholders_by_name(app: App
         "Legal constraint: No-ransom law",
         "Media, Wire (negative, reach 4 of 5): Story runs",
         "Statement by ICRC (positive): Calls for calm",
+    ]
+
+
+def test_hostage_rows_name_the_hostage_and_a_release_keeps_its_condition(app: App) -> None:
+    # "Hostage h3f… released" and "Hostage h3f…: injured": the reader had to match ids to the one row that named
+    # the hostage, and the condition logged with the release (which moves the well-being index) was left out.
+    incident = incidents.open_incident(app, title="t", incident_type=IncidentType.HOSTAGE)
+    hid, _ = entries.record_hostage(app, incident, alias="Ann <teller>", condition=HostageCondition.DISTRESSED)
+    entries.change_hostage(app, incident, hostage_id=hid, condition=HostageCondition.INJURED, medical_needs="cut hand")
+    entries.release_hostage(app, incident, hostage_id=hid, condition=HostageCondition.INJURED)
+    assert _rows(app, incident)[1:] == [
+        "Hostage Ann <teller>: distressed",
+        "Hostage Ann <teller>: injured. cut hand",
+        "Hostage Ann <teller> released: injured",
     ]

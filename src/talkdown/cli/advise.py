@@ -118,7 +118,7 @@ def report(
     policy: Path | None = POLICY,
     force: bool = FORCE_OPTION,
 ) -> None:
-    """After-action report: timeline, stairway, skills, ledger, advice, metrics charts, chain head, lessons.
+    """After-action report: timeline, stairway, skills, hostages, ledger, advice, metrics charts, chain head, lessons.
 
     Without --pdf or --html the HTML page goes to stdout, for a pipe or a redirect (> report.html)."""
     if html is None and pdf is None and sys.stdout.isatty():

@@ -123,13 +123,26 @@ def _role(state: IncidentState, party_id: str) -> Role:
     return party.role if party is not None else Role.UNKNOWN
 
 
+# A retraction, a correction (of a line's text or speaker) or a role change moves what the windows hold: without a
+# point of its own, a struck threat kept counting in the latest value until the subject next spoke.
 RELEVANT = frozenset(
-    {"utterance_logged", "deadline_status_changed", "hostage_released", "hostage_condition_changed", "incident_closed"}
+    {
+        "utterance_logged",
+        "deadline_status_changed",
+        "hostage_recorded",
+        "hostage_released",
+        "hostage_condition_changed",
+        "incident_closed",
+        "entry_retracted",
+        "entry_corrected",
+        "party_role_set",
+    }
 )
 
 
 def indicator_series(envelopes: Iterable[Envelope], annotations: AnnotationMap) -> list[IndicatorPoint]:
-    """One point after each subject utterance and each deadline, hostage or closing event, in seq order."""
+    """One point after each subject utterance, each deadline, hostage or closing event, and each retraction,
+    correction or role change (they change which lines the windows hold), in seq order."""
     state = IncidentState()
     points: list[IndicatorPoint] = []
     for env in envelopes:

@@ -10,15 +10,24 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 
 from talkdown.doctrine.release_model import ReleaseEstimate, estimate
-from talkdown.domain.enums import DemandStatus, HostageCondition, IncidentStatus, IncidentType, StakeholderKind, Tone
+from talkdown.domain.enums import (
+    DemandStatus,
+    HostageCondition,
+    IncidentMode,
+    IncidentStatus,
+    IncidentType,
+    StakeholderKind,
+    Tone,
+)
 from talkdown.domain.events import ChannelOpened, MediaEventRecorded, StakeholderAdded, SupportStated
 from talkdown.domain.log import Envelope
+from talkdown.domain.stamps import parse_stamp
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.domain.text import counted
 
@@ -95,16 +104,38 @@ def hostage_wellbeing(state: IncidentState) -> tuple[float | None, str]:
     return round(sum(scores) / len(scores), 1), f"{counted(len(scores), 'hostage')} with a logged condition"
 
 
+def _said_times(state: IncidentState) -> list[datetime]:
+    """When each line still standing was said, in order.
+
+    A transcript imported without a start date logs every line at the moment of import and keeps the
+    transcript's own time as written (``source_time``); those times, counted from the incident's opening, are
+    then the only record of the gaps between lines, so they are used when every line has one.
+    """
+    live = [u for u in state.utterances if not u.retracted]
+    if state.mode is IncidentMode.STUDY and state.opened_at is not None and all(u.occurred_at is None for u in live):
+        offsets = [parse_stamp(u.source_time) if u.source_time else None for u in live]
+        if live and all(o is not None for o in offsets):
+            return sorted(state.opened_at + timedelta(seconds=o) for o in offsets if o is not None)
+    return sorted(u.when for u in live)
+
+
 def negotiation_duration(state: IncidentState, now: datetime) -> tuple[float | None, str]:
-    """Hours from first contact (first utterance or diplomatic channel) to close or now; contact hours beside."""
-    times = sorted(u.when for u in state.utterances if not u.retracted)
+    """Hours from first contact (first utterance or diplomatic channel) to close or now; contact hours beside.
+
+    A STUDY incident (an imported transcript) is a past conversation: it runs to its last line, not to the wall
+    clock, which only said how long ago it was imported.
+    """
+    times = _said_times(state)
     channels = [r.at for r in state.diplomatic if isinstance(r.event, ChannelOpened)]
     starts = times[:1] + channels
     if not starts:
         return None, "no contact logged"
-    end = state.closed_at if state.status is IncidentStatus.CLOSED and state.closed_at else now
+    if state.mode is IncidentMode.STUDY and times:
+        end = times[-1]
+    else:
+        end = state.closed_at if state.status is IncidentStatus.CLOSED and state.closed_at else now
     hours = max(0.0, (end - min(starts)).total_seconds() / 3600)
-    contact = sum((b - a for a, b in itertools.pairwise(times) if b - a <= CONTACT_GAP), timedelta())
+    contact = sum((b - a for a, b in itertools.pairwise(times) if b - a < CONTACT_GAP), timedelta())
     return round(hours, 2), f"{contact.total_seconds() / 3600:.1f} h in contact"
 
 
@@ -112,7 +143,11 @@ def concession_level(state: IncidentState) -> tuple[float | None, str]:
     """Share of demands met (partly met = half), withdrawn demands left out; 0-100 %."""
     demands = [d for d in state.demands.values() if d.status is not DemandStatus.WITHDRAWN]
     if not demands:
-        return None, "no demand logged"
+        # "no demand logged" beside a ledger of withdrawn demands read as if the scribe had missed them
+        return (
+            None,
+            f"{counted(len(state.demands), 'demand')} logged, all withdrawn" if state.demands else "no demand logged",
+        )
     met = sum(
         1.0 if d.status is DemandStatus.MET else 0.5 if d.status is DemandStatus.PARTIALLY_MET else 0.0 for d in demands
     )
@@ -128,11 +163,24 @@ def _release(incident_type: IncidentType, held: int) -> ReleaseEstimate:
 
 
 def release_probability(state: IncidentState) -> tuple[float | None, str, ReleaseEstimate | None]:
-    """The release model's figure for the hostages still held; 100 % once all recorded hostages are out alive."""
+    """The release model's figure for the hostages still held; once none is, what happened: the share of the
+    recorded hostages released alive (100 % when all are out alive).
+
+    Why observed and not the model once nobody is held: with every hostage dead the model, asked about zero
+    hostages held, gave its no-hostage base rate (75 % on a hostage incident), and with one dead and one out
+    the row said "all recorded hostages released".
+    """
     alive = [h for h in state.hostages.values() if h.condition is not HostageCondition.DECEASED]
-    if state.hostages and alive and all(h.released_at is not None for h in alive):
-        return 100.0, "all recorded hostages released (observed)", None
     held = sum(h.released_at is None for h in alive)
+    if state.hostages and held == 0:
+        out = sum(h.released_at is not None for h in alive)
+        if out == len(state.hostages):
+            return 100.0, "all recorded hostages released (observed)", None
+        return (
+            round(100 * out / len(state.hostages), 1),
+            f"observed: {out} of {counted(len(state.hostages), 'recorded hostage')} released alive",
+            None,
+        )
     est = _release(state.incident_type, held)
     return round(100 * est.probability, 1), f"80% band {100 * est.low:.0f}-{100 * est.high:.0f} %", est
 
@@ -145,13 +193,35 @@ def _stakeholder_kinds(state: IncidentState) -> dict[str, StakeholderKind]:
     }
 
 
+def _speaker_of(state: IncidentState) -> Callable[[SupportStated], str]:
+    """Who a statement counts under: its linked stakeholder, else the stakeholder of that name (case aside, as
+    ``talkdown diplomatic support`` matches ``by``), else its casefolded name.
+
+    Why: statements were keyed by the text typed, so "UN" and "un", or "UN" before and after it was added as a
+    stakeholder, were two bodies (both tones stood in International Support, and a media outlet's statement
+    logged before it was added counted as a government's in Diplomatic Relations Impact).
+    """
+    by_name: dict[str, str] = {}
+    for r in state.diplomatic:
+        if isinstance(r.event, StakeholderAdded):
+            by_name.setdefault(r.event.name.strip().casefold(), r.event.stakeholder_id)
+
+    def speaker(event: SupportStated) -> str:
+        name = event.by.strip().casefold()
+        return event.stakeholder_id or by_name.get(name, name)
+
+    return speaker
+
+
 def international_support(state: IncidentState) -> tuple[float | None, str]:
-    """Net supporters: latest stated tone per stakeholder (+1/0/-1), plus 1 per multilateral channel."""
+    """Net supporters: latest stated tone per stakeholder (+1/0/-1; ``_speaker_of``), plus 1 per multilateral
+    channel."""
+    speaker = _speaker_of(state)
     latest: dict[str, int] = {}
     multilateral = 0
     for r in state.diplomatic:
         if isinstance(r.event, SupportStated):
-            latest[r.event.stakeholder_id or r.event.by] = TONE_SIGN[r.event.tone]
+            latest[speaker(r.event)] = TONE_SIGN[r.event.tone]
         elif isinstance(r.event, ChannelOpened) and r.event.channel_kind.value == "multilateral":
             multilateral += 1
     if not latest and not multilateral:
@@ -182,11 +252,12 @@ def diplomatic_impact(state: IncidentState) -> tuple[float | None, str]:
     """tanh(sum / 3) of signed diplomatic events: statements by governments or intermediaries (+1/-1), and
     0.5 for each channel opened (engagement); -1 negative ... +1 positive."""
     kinds = _stakeholder_kinds(state)
+    speaker = _speaker_of(state)
     signed = 0.0
     n = 0
     for r in state.diplomatic:
         if isinstance(r.event, SupportStated):
-            kind = kinds.get(r.event.stakeholder_id or "")
+            kind = kinds.get(speaker(r.event))
             if kind in (StakeholderKind.GOVERNMENT, StakeholderKind.INTERMEDIARY, None):
                 signed += TONE_SIGN[r.event.tone]
                 n += 1
@@ -223,8 +294,21 @@ def shown_metrics(metrics: Iterable[Metric], state: IncidentState) -> tuple[tupl
     return shown, note
 
 
+def measured_at(state: IncidentState, now: datetime) -> datetime:
+    """The time the metrics are taken at: ``now``, or the close for a closed incident.
+
+    Why here and not in each caller: the report passed the close time and ``talkdown metrics`` and the board
+    passed the wall clock, so a closed incident's media exposure kept decaying on the board and in ``--json``
+    while its after-action report kept the value at the close, and the two disagreed about the same log.
+    """
+    if state.status is IncidentStatus.CLOSED and state.closed_at is not None:
+        return state.closed_at
+    return now
+
+
 def current_metrics(state: IncidentState, now: datetime) -> tuple[list[Metric], ReleaseEstimate | None]:
     """All seven metrics as of ``now`` (close time for a closed incident), with a display string each."""
+    now = measured_at(state, now)
     wb, wb_d = hostage_wellbeing(state)
     dur, dur_d = negotiation_duration(state, now)
     con, con_d = concession_level(state)
@@ -241,12 +325,24 @@ def current_metrics(state: IncidentState, now: datetime) -> tuple[list[Metric], 
         Metric("hostage_wellbeing", "Hostage Well-being Index", wb, show(wb, "{:.1f} / 10"), wb_d),
         Metric("negotiation_duration_h", "Negotiation Duration", dur, show(dur, "{:.1f} h"), dur_d),
         Metric("concession_level", "Concession Level", con, show(con, "{:.0f} %"), con_d),
-        Metric("release_probability", "Release Probability", rel, show(rel, "{:.0f} %"), rel_d),
+        Metric("release_probability", "Release Probability", rel, _release_display(rel, est), rel_d),
         Metric("international_support", "International Support", sup, show(sup, "{:+.0f}"), sup_d, diplomatic),
         Metric("media_exposure", "Media Exposure", med, show(med, "{:.1f}"), med_d, diplomatic),
         Metric("diplomatic_impact", "Diplomatic Relations Impact", dip, show(dip, "{:+.2f}"), dip_d, diplomatic),
     ]
     return metrics, est
+
+
+def _release_display(value: float | None, est: ReleaseEstimate | None) -> str:
+    """The row's percentage, rounded once from the model's figure.
+
+    Why not from ``value``: that is already rounded to 0.1, and rounding 74.53 to 74.5 and then to a whole
+    number gave "74 %" in the row while the paragraph and the board's line under it, formatted from the
+    estimate itself, said "75 %" for the same incident.
+    """
+    if est is not None:
+        return f"{100 * est.probability:.0f} %"
+    return "unknown" if value is None else f"{value:.0f} %"
 
 
 def metric_series(envelopes: Iterable[Envelope]) -> list[MetricPoint]:

@@ -10,7 +10,14 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from talkdown.doctrine.indicators import DEFINITIONS, IndicatorDef, IndicatorPoint, indicator_series
-from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, metric_series, shown_metrics
+from talkdown.doctrine.metrics import (
+    Metric,
+    MetricPoint,
+    current_metrics,
+    measured_at,
+    metric_series,
+    shown_metrics,
+)
 from talkdown.doctrine.release_model import ReleaseEstimate
 from talkdown.services.derived import annotations_for
 from talkdown.services.incidents import get_incident
@@ -47,7 +54,7 @@ def incident_metrics(app: App, ref: str, *, at: datetime | None = None) -> Incid
     """Metrics as of ``at`` (default now; a closed incident is measured at its close) plus both series."""
     state = get_incident(app, ref)
     envelopes = app.store.load(state.incident_id)
-    now = at or app.clock.now()
+    now = measured_at(state, at or app.clock.now())
     metrics, release = current_metrics(state, now)
     indicators = indicator_series(envelopes, annotations_for(app, state))
     shown, note = shown_metrics(metrics, state)

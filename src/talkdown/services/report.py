@@ -18,7 +18,13 @@ from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.doctrine.advisor import advise
 from talkdown.doctrine.evidence import AnnotationMap
 from talkdown.doctrine.indicators import indicator_series
-from talkdown.doctrine.metrics import Metric, current_metrics, metric_series, shown_metrics
+from talkdown.doctrine.metrics import (
+    Metric,
+    current_metrics,
+    diplomatic_metrics_apply,
+    metric_series,
+    shown_metrics,
+)
 from talkdown.doctrine.policy import Policy
 from talkdown.doctrine.release_model import ReleaseEstimate
 from talkdown.domain import display_time
@@ -120,6 +126,8 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         stairway_points(stairway),
         zone=zone,
         cache_dir=app.settings.cache_dir,
+        last_line_at=max((u.when for u in state.utterances if not u.retracted), default=None),
+        diplomatic=diplomatic_metrics_apply(state),
     )
     skills, avoid = _skill_use(state, annotations)
     return Report(

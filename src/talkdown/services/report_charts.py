@@ -17,7 +17,7 @@ import sys
 import tempfile
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ class Charts:
     metrics: str
     indicators: str
     stairway: str
+    diplomatic: str = ""  # the diplomatic track's three metrics, drawn only where the report shows them
 
 
 MPLCONFIGDIR = "MPLCONFIGDIR"
@@ -80,19 +81,60 @@ def _times(points: Sequence[MetricPoint | IndicatorPoint]) -> list[datetime]:
     return [datetime.fromisoformat(p.at) for p in points]
 
 
+SINGLE_INSTANT_MARGIN = timedelta(minutes=5)  # the x range drawn around a log whose events share one time
+
+
+def _held_to(pairs: list[tuple[datetime, float]], end: datetime | None) -> list[tuple[datetime, float]]:
+    """A step line's points with its last value held until ``end`` (the log's last event), as the board reads it.
+
+    Why: a step line ends at its last change, so a value set once (one stairway stage, one subject turn)
+    drew no segment at all and its chart came out empty, and a stage reached early stopped short of the end.
+    """
+    if pairs and end is not None and pairs[-1][0] < end:
+        return [*pairs, (end, pairs[-1][1])]
+    return pairs
+
+
 def _series(
-    plt: Any, title: str, xs: list[datetime], lines: dict[str, list[float | None]], ylabel: str, zone: tzinfo | None
+    plt: Any,
+    title: str,
+    xs: list[datetime],
+    lines: dict[str, list[float | None]],
+    ylabel: str,
+    zone: tzinfo | None,
+    until: datetime | None = None,
+    ylim: tuple[float, float] | None = None,
 ) -> str:
     fig, ax = plt.subplots(figsize=(6.4, 2.3), dpi=100)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     if xs:
         # Ticks on the report's clock, set before plotting (matplotlib's default is UTC). This computer's own zone
         # (None) has no tzinfo matplotlib can follow across a daylight-saving change, so its offset at the
         # first point is used; the zone named at the report's top says which.
         ax.xaxis.axis_date(zone or xs[0].astimezone().tzinfo)
+    end = max(xs, default=None)
+    if end is not None and until is not None:
+        end = max(end, until)
     for label, ys in lines.items():
-        pairs = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+        pairs = _held_to([(x, y) for x, y in zip(xs, ys, strict=True) if y is not None], end)
         if pairs:
-            ax.step([p[0] for p in pairs], [p[1] for p in pairs], where="post", label=label, linewidth=1.4)
+            # A lone point (every event at one instant) has no segment to draw: a marker shows it.
+            marker = "o" if len({p[0] for p in pairs}) == 1 else None
+            ax.step(
+                [p[0] for p in pairs], [p[1] for p in pairs], where="post", label=label, linewidth=1.4, marker=marker
+            )
+    if not ax.lines:
+        # Nothing to draw (no subject turn, no stairway estimate): the chart was an empty frame whose time axis read
+        # 0.0 to 1.0, which looked like a drawing fault rather than an answer.
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.text(
+            0.5, 0.5, "nothing logged for this chart", ha="center", va="center", transform=ax.transAxes, gid="empty"
+        )
+    if xs and end is not None and end == min(xs):
+        # matplotlib widens a zero-width date range to years (2025-2029 around one stairway stage).
+        ax.set_xlim(end - SINGLE_INSTANT_MARGIN, end + SINGLE_INSTANT_MARGIN)
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_ylabel(ylabel, fontsize=8)
     ax.tick_params(labelsize=7)
@@ -110,12 +152,21 @@ def draw_charts(
     *,
     zone: tzinfo | None,
     cache_dir: Path,
+    last_line_at: datetime | None = None,
+    diplomatic: bool = False,
 ) -> Charts:
-    """The report's three charts; ``cache_dir`` is talkdown's cache folder, for matplotlib's (``use_config_dir``)."""
+    """The report's three charts; ``cache_dir`` is talkdown's cache folder, for matplotlib's (``use_config_dir``).
+
+    The metric and indicator lines hold their last value to the log's last event; the stairway, whose points are
+    when lines were said (an import's own times), holds its stage to ``last_line_at``, the last line said. With
+    ``diplomatic`` (the report shows the diplomatic metrics) a fourth chart draws them: the first chart holds
+    the percentages only, and the report's table gave International Support, Media Exposure and Diplomatic
+    Relations Impact as of now with no history, though seed 001's point is how they move."""
     if "matplotlib" not in sys.modules:  # its folder is chosen at its first import; later, setting it changes nothing
         use_config_dir(cache_dir / "matplotlib")
     plt = _pyplot()
     xs = _times(metric_points)
+    until = xs[-1] if xs else None  # the metric series has a point at every event: its last is the log's end
     metrics = _series(
         plt,
         "Seed-001 metrics over time (unknown until evidence is logged)",
@@ -129,6 +180,7 @@ def draw_charts(
         },
         "percent",
         zone,
+        until,
     )
     ixs = _times(indicator_points)
     indicators = _series(
@@ -144,6 +196,7 @@ def draw_charts(
         },
         "words / scaled count",
         zone,
+        until,
     )
     stair = _series(
         plt,
@@ -152,8 +205,25 @@ def draw_charts(
         {"Stage": [float(s[1]) for s in stairway]},
         "stage",
         zone,
+        last_line_at,
+        (0.5, 5.5),  # the whole stairway, so one stage reached reads as stage 1 of 5, not as 0.96-1.04
     )
-    return Charts(metrics, indicators, stair)
+    track = ""
+    if diplomatic:
+        track = _series(
+            plt,
+            "Diplomatic track over time (at each logged event)",
+            xs,
+            {
+                "International support (net)": [p.values.get("international_support") for p in metric_points],
+                "Media exposure": [p.values.get("media_exposure") for p in metric_points],
+                "Relations impact x10": [_times10(p.values.get("diplomatic_impact")) for p in metric_points],
+            },
+            "net count / reach / scaled",
+            zone,
+            until,
+        )
+    return Charts(metrics, indicators, stair, track)
 
 
 def _times10(value: float | None) -> float | None:

@@ -53,8 +53,18 @@ class TimelineRow:
     text: str
 
 
-def _describe(p: AnyEvent, names: dict[str, str], zone: tzinfo | None, stakeholders: dict[str, str]) -> tuple[str, str]:
-    """(who, what) for one event, a time in it on ``zone``'s clock; unknown kinds fall back to their field values."""
+def _describe(
+    p: AnyEvent,
+    names: dict[str, str],
+    zone: tzinfo | None,
+    stakeholders: dict[str, str],
+    hostages: dict[str, str] | None = None,
+) -> tuple[str, str]:
+    """(who, what) for one event, a time in it on ``zone``'s clock; unknown kinds fall back to their field values.
+
+    Hostages are named by their alias (``hostages``: id to alias), as the row that recorded them was: a row
+    reading "Hostage h3f9c… released" sent the reader hunting for the one row that said who that was."""
+    aliases = hostages or {}
     match p:
         case UtteranceLogged():
             return names.get(p.speaker, p.speaker), p.text
@@ -85,9 +95,14 @@ def _describe(p: AnyEvent, names: dict[str, str], zone: tzinfo | None, stakehold
         case HostageRecorded():
             return "", f"Hostage {p.alias}: {p.condition.value}"
         case HostageConditionChanged():
-            return "", f"Hostage {p.hostage_id}: {p.condition.value}. {p.medical_needs or ''}".strip()
+            who = aliases.get(p.hostage_id, p.hostage_id)
+            return "", f"Hostage {who}: {p.condition.value}. {p.medical_needs or ''}".strip()
         case HostageReleased():
-            return "", f"Hostage {p.hostage_id} released"
+            # The condition at release moves the well-being index, and a late entry's own time is when it happened.
+            released = f"Hostage {aliases.get(p.hostage_id, p.hostage_id)} released"
+            if p.released_at is not None:
+                released += f" at {labelled(p.released_at, zone, '%H:%M')}"
+            return "", f"{released}: {p.condition.value}" if p.condition is not None else released
         case IntelItemAdded():
             return "", f"Intel {p.intel_id} ({p.reliability.value}{p.credibility.value}, {p.source}): {p.content}"
         case NoteAdded():
@@ -129,9 +144,10 @@ def timeline_rows(envelopes: Iterable[Envelope], state: IncidentState, zone: tzi
     """One row per event; ``zone`` is the report's clock (``None``: this computer's)."""
     names = {pid: party.name for pid, party in state.parties.items()}
     stakeholders = {sid: event.name for sid, event in stakeholders_of(state).items()}  # a channel's "with"
+    hostages = {hid: hostage.alias for hid, hostage in state.hostages.items()}
     rows = []
     for env in envelopes:
-        who, text = _describe(env.payload, names, zone, stakeholders)
+        who, text = _describe(env.payload, names, zone, stakeholders, hostages)
         rows.append(TimelineRow(env.seq, env.at, env.kind.replace("_", " "), who, text))
     return rows
 

@@ -1,0 +1,63 @@
+"""``talkdown metrics``, the board's panel and the after-action report read the same figures off the same log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from talkdown.doctrine.metrics import Metric
+from talkdown.domain.clock import FixedClock
+from talkdown.domain.enums import IncidentType, Role, Tone
+from talkdown.services import diplomatic, incidents
+from talkdown.services.live import board_view
+from talkdown.services.metrics import incident_metrics
+from talkdown.services.report import build_report
+from talkdown.services.transcripts import import_transcript
+from talkdown.services.wiring import App
+
+pytestmark = pytest.mark.integration
+
+
+def _media(metrics: Iterable[Metric]) -> float | None:
+    return next(m.value for m in metrics if m.id == "media_exposure")
+
+
+def test_a_closed_incident_is_measured_at_its_close_by_the_metrics_command_the_board_and_the_report(
+    app: App, clock: FixedClock
+) -> None:
+    # Media exposure halves every 12 hours; the report took it at the close, `talkdown metrics` and the board at
+    # the wall clock, so a day after the close the same log read 3.0 in the report and 0.75 everywhere else.
+    incident = incidents.open_incident(app, title="Engineer held abroad", incident_type=IncidentType.KIDNAP_FOR_RANSOM)
+    diplomatic.record_media(app, incident, outlet="Wire", description="Story runs", tone=Tone.NEUTRAL, reach=3)
+    incidents.close_incident(app, incident, outcome="negotiated_release")
+    closed_at = incidents.get_incident(app, incident).closed_at
+    clock.advance(timedelta(hours=24))
+
+    result = incident_metrics(app, incident)
+    assert result.at == closed_at
+    assert _media(result.metrics) == 3.0  # one second of decay: 3 x 0.5^(1/43200) rounds to 3.0
+    assert _media(board_view(app, incident).metrics) == 3.0
+    assert _media(build_report(app, incident).metrics) == 3.0
+
+
+def test_an_imported_transcript_lasts_as_long_as_its_own_times_say_however_long_ago_it_was_imported(
+    app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    # An import logs every line at the moment of import and keeps the transcript's times as text, so Negotiation
+    # Duration ran from the import to the wall clock: "0.0 h" that day, "48.0 h" two days later, for a
+    # conversation of two hours, and "0.0 h in contact" whatever its gaps.
+    transcript = tmp_path / "call.txt"
+    transcript.write_text(
+        "[00:00:00] NEG: Hi, this is Sam.\n"
+        "[00:05:00] SUBJ: Go away.\n"  # 5 minutes: in contact
+        "[00:40:00] NEG: I'm still here.\n"
+        "[02:00:00] SUBJ: Fine, I'm coming out.\n",
+        encoding="utf-8",
+    )
+    (incident,) = import_transcript(app, transcript, mapping={"NEG": Role.PRIMARY, "SUBJ": Role.SUBJECT})
+    clock.advance(timedelta(hours=48))
+    duration = next(m for m in incident_metrics(app, incident).metrics if m.id == "negotiation_duration_h")
+    assert duration.value == 2.0 and duration.detail == "0.1 h in contact"
