@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     """IANA zone the console, the terminal's tables and the after-action report show times in; unset: this
     computer's own. The record and every export stay UTC (``domain/display_time.py``)."""
 
+    policy_file: Path | None = None
+    """The agency policy (YAML, docs/advisor.md) every advice shown follows: the console's board, its advice API,
+    the after-action report, ``talkdown advise`` and ``advise dismiss`` (a command's ``--policy`` overrides it);
+    unset: the doctrine defaults. Why one setting: the board read the defaults while ``advise --policy`` read the
+    agency's file, so a team with ``no_concessions`` saw two answers. A file that is missing or wrong is an error
+    where it is read (``serve`` refuses to start), never a quiet fall-back to the defaults."""
+
     session_idle_minutes: int = Field(default=30, ge=1, le=14 * 60)
     """Minutes a console session may go unused before it ends (the sign-in page then says so). A board open on an
     incident that is still open counts as use (docs/web.md, Security); the 14-hour lifetime applies regardless."""
@@ -78,6 +85,15 @@ class Settings(BaseSettings):
         command started elsewhere found another, empty database."""
         if isinstance(value, str) and not value.strip():
             raise ValueError("it names no folder; unset the variable to use the default")
+        return value
+
+    @field_validator("policy_file", mode="before")
+    @classmethod
+    def _names_a_file(cls, value: object) -> object:
+        """An empty ``TALKDOWN_POLICY_FILE=`` named the current folder: refused, not read as "no policy", since
+        whoever set it meant some policy and the defaults would be a quiet fall-back."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("it names no file; unset the variable to use the doctrine defaults")
         return value
 
     @field_validator("trusted_proxies", mode="before")

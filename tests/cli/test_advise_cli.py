@@ -156,3 +156,49 @@ def test_advise_on_a_closed_incident_says_it_is_closed_and_dismiss_is_td301(demo
     data = json.loads(RUNNER.invoke(cli, ["advise", demo, "--json"]).output)
     assert data["incident_open"] is False and data["advice"] == []
     assert _code(["advise", "dismiss", demo, "influence_before_rapport:s236", "--reason", "Closed"]) == "TD301"
+
+
+def test_advise_dismiss_and_report_follow_the_policy_setting_and_a_commands_policy_overrides_it(
+    tmp_path: Path,
+) -> None:
+    # TALKDOWN_POLICY_FILE is the installation's policy, the one the console's boards follow too: before it, only
+    # `--policy` on each command gave the agency's advice, and the board always gave the defaults'.
+    agency = tmp_path / "agency.yaml"
+    agency.write_text("agency: Harrow Falls PD\nno_concessions: true\n", encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    other.write_text("agency: Visiting team\n", encoding="utf-8")
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None, "TALKDOWN_POLICY_FILE": None}
+    incident = talkdown("incident", "new", "Bank", env=env).stdout.strip()
+    demand = json.loads(
+        talkdown("demand", "add", incident, "a million", "--category", "money", "--json", env=env).stdout
+    )
+    with_policy = {**env, "TALKDOWN_POLICY_FILE": str(agency)}
+    shown = json.loads(talkdown("advise", incident, "--json", env=with_policy).stdout)
+    assert shown["policy"] == "Harrow Falls PD"
+    barred = f"policy_bars_concession:{demand['id']}"
+    assert barred in [a["advice_id"] for a in shown["advice"]]
+    overridden = json.loads(talkdown("advise", incident, "--json", "--policy", str(other), env=with_policy).stdout)
+    assert overridden["policy"] == "Visiting team" and barred not in [a["advice_id"] for a in overridden["advice"]]
+    page = talkdown("report", incident, env=with_policy).stdout
+    assert "Policy: Harrow Falls PD" in page and "Agency policy bars this concession" in page
+    dismissed = talkdown("advise", "dismiss", incident, barred, "--reason", "Passed up the line", env=with_policy)
+    assert dismissed.returncode == 0, dismissed.stderr
+
+
+def test_a_missing_policy_setting_is_an_error_at_the_command_not_the_defaults(tmp_path: Path) -> None:
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None, "TALKDOWN_POLICY_FILE": None}
+    incident = talkdown("incident", "new", "Bank", env=env).stdout.strip()
+    missing = {**env, "TALKDOWN_POLICY_FILE": str(tmp_path / "gone.yaml")}
+    ran = talkdown("advise", incident, env=missing)
+    assert ran.stderr.startswith("error[TD643]") and "gone.yaml" in ran.stderr, ran.stderr
+    assert talkdown("incident", "show", incident, env=missing).returncode == 0  # logging never needs the policy
+    empty = talkdown("advise", incident, env={**env, "TALKDOWN_POLICY_FILE": ""})
+    assert empty.stderr.startswith("error[TD105]") and "TALKDOWN_POLICY_FILE" in empty.stderr, empty.stderr
+
+
+def test_serve_with_a_missing_policy_refuses_to_start_with_its_code(tmp_path: Path) -> None:
+    # Checked before uvicorn or the demo start: a console must not come up giving the defaults' advice.
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None, "TALKDOWN_POLICY_FILE": None}
+    ran = talkdown("serve", "--port", "18931", "--policy", str(tmp_path / "gone.yaml"), env=env)
+    assert ran.stderr.startswith("error[TD643]") and "gone.yaml" in ran.stderr, ran.stderr
+    assert "console:" not in ran.stdout

@@ -46,12 +46,18 @@ def serve(
     fresh_demo: bool = typer.Option(
         False, "--fresh-demo", help="Like --demo, but record a new copy of the demo incident even if one is open."
     ),
+    policy: Path | None = typer.Option(
+        None,
+        "--policy",
+        help="Agency policy YAML the boards, the advice API and the report follow (default: TALKDOWN_POLICY_FILE, "
+        "else the doctrine defaults; docs/advisor.md).",
+    ),
 ) -> None:
     """Start the web console."""
     import uvicorn
 
     from talkdown.services.demo import open_live_demo
-    from talkdown.services.live import analyse_pending
+    from talkdown.services.live import analyse_pending, policy_name
 
     if (tls_cert is None) != (tls_key is None):
         raise typer.BadParameter("give both --tls-cert and --tls-key, or neither")
@@ -59,6 +65,7 @@ def serve(
     bind = "0.0.0.0" if lan else host  # noqa: S104  # only with the explicit --lan flag, warned below
     _check_free(bind, port)
     app = STATE.app()
+    advice_policy = policy_name(app, policy)  # TD640-TD643 now, one line, before uvicorn or the demo starts
     if not is_loopback(bind):
         _refuse_the_demo_password(app, demo=demo or fresh_demo)
     # Configured after the checks, so a refusal is one error line (as for every other command), not preceded by
@@ -84,11 +91,14 @@ def serve(
         typer.echo(f"console: {scheme}://{bind}:{port}/")
         if not any(not disabled for _, _, disabled in accounts.list_users(app)):
             typer.echo(NO_ACCOUNT_HINT, err=True)
+    typer.echo(f"advice policy: {advice_policy}" + _policy_source(policy or app.settings.policy_file))
     proxies = list(app.settings.trusted_proxies)
     if not is_loopback(bind) and not tls:
         typer.secho(clear_text_warning(proxies, port), fg="yellow", err=True)
     os.environ["TALKDOWN_WEB_TLS"] = "1" if tls else "0"  # read by talkdown.web.app:create_app_from_env
     os.environ["TALKDOWN_WEB_LOCAL"] = "1" if is_loopback(bind) else "0"  # answer loopback names only (TD112)
+    if policy is not None:  # the console reads its settings again (create_app_from_env): the option goes as one
+        os.environ[POLICY_ENV] = str(policy.absolute())
     uvicorn.run(
         "talkdown.web.app:create_app_from_env",
         factory=True,
@@ -105,6 +115,14 @@ def serve(
         # ("Waiting for background tasks to complete"); boards reconnect to the next start on their own.
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
+
+
+POLICY_ENV = "TALKDOWN_POLICY_FILE"
+
+
+def _policy_source(path: Path | None) -> str:
+    """Where the policy came from, so whoever starts the console sees which file its advice follows."""
+    return f" ({path})" if path is not None else " (no TALKDOWN_POLICY_FILE or --policy: the doctrine defaults)"
 
 
 NO_ACCOUNT_HINT = (

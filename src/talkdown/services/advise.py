@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from talkdown.doctrine.advisor import ADVISOR_VERSION, Advice
-from talkdown.services.derived import advice_now, annotations_for, read_policy
+from talkdown.services.derived import advice_now, annotations_for, policy_in_force
 from talkdown.services.incidents import get_incident
 from talkdown.services.wiring import App
 
@@ -43,8 +43,9 @@ class AdviceList:
 
 
 def advise_incident(app: App, ref: str, *, policy_file: Path | None = None, at: datetime | None = None) -> AdviceList:
-    """Advice as of ``at`` (default: now on the app's clock); the policy file, if given, overrides defaults."""
-    policy = read_policy(policy_file)
+    """Advice as of ``at`` (default: now on the app's clock), under ``policy_file`` if given, else the policy in
+    force (``TALKDOWN_POLICY_FILE``, else the doctrine defaults)."""
+    policy = policy_in_force(app, policy_file)
     state = get_incident(app, ref)
     now = at or app.clock.now()
     items = advice_now(state, annotations_for(app, state), policy, now, zone=app.settings.display_zone)

@@ -55,6 +55,20 @@ def annotations_for(app: App, state: IncidentState) -> dict[int, tuple[Annotatio
     return out
 
 
+def policy_in_force(app: App, override: Path | None = None) -> Policy:
+    """The policy advice follows: ``override`` (a command's ``--policy``), else the installation's
+    ``TALKDOWN_POLICY_FILE``, read once per ``App``, else the doctrine defaults; TD640-TD643 for a bad file.
+
+    Why one function for every face: the board, the advice API and the report read ``read_policy(None)`` while
+    ``advise`` read the agency's file, so the board and the terminal gave a team two answers.
+    """
+    if override is not None:
+        return read_policy(override)
+    if app.policy is None:
+        app.policy = read_policy(app.settings.policy_file)
+    return app.policy
+
+
 def read_policy(path: Path | None) -> Policy:
     """The agency policy from a YAML file, or the doctrine defaults when no file is given."""
     if path is None:

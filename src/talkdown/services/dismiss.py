@@ -14,7 +14,7 @@ from talkdown.doctrine.advisor import dismissed_ids
 from talkdown.domain.events import AdviceDismissed
 from talkdown.domain.text import require_short
 from talkdown.errors import TalkdownError
-from talkdown.services.derived import advice_now, annotations_for, find_advice, read_policy
+from talkdown.services.derived import advice_now, annotations_for, find_advice, policy_in_force
 from talkdown.services.incidents import get_incident
 from talkdown.services.wiring import App
 
@@ -41,7 +41,7 @@ def dismiss_advice(
     earlier = dismissed_ids(state).get(advice_id)
     if earlier is not None:
         raise TalkdownError("TD340", advice_id=advice_id, seq=earlier)
-    policy, zone = read_policy(policy_file), app.settings.display_zone
+    policy, zone = policy_in_force(app, policy_file), app.settings.display_zone
     current = advice_now(state, annotations_for(app, state), policy, at or app.clock.now(), zone=zone)
     item = find_advice(current, advice_id)
     if item is None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
+from pathlib import Path
 from types import MappingProxyType
 
 from talkdown.analysis.pipeline import Pipeline
@@ -40,7 +41,7 @@ from talkdown.services.annotate import (
     unsettled,
     versions,
 )
-from talkdown.services.derived import advice_now, read_policy
+from talkdown.services.derived import advice_now, policy_in_force
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.recorder import is_simulated_session
@@ -404,6 +405,7 @@ class Board:
     metric_series: tuple[MetricPoint, ...] = ()
     metrics_note: str = ""  # which metrics are left out and why (``doctrine.metrics.shown_metrics``)
     notes_only: bool = False  # a session run against the simulated subject: its log takes only notes here (TD332)
+    policy: str = ""  # the agency policy the advice follows, named on the panel as ``talkdown advise`` names it
 
 
 def stairway_now(state: IncidentState, annotations: dict[int, list[Annotation]]) -> tuple[str | None, int | None]:
@@ -416,9 +418,18 @@ def stairway_now(state: IncidentState, annotations: dict[int, list[Annotation]])
 
 
 def current_advice(app: App, state: IncidentState, annotations: dict[int, list[Annotation]]) -> tuple[Advice, ...]:
-    """Advice from the stored annotations: no analyser runs here, so the board refreshes cheaply."""
+    """Advice from the stored annotations, under the policy in force (``derived.policy_in_force``, as ``talkdown
+    advise``): no analyser runs here, so the board refreshes cheaply."""
     stored = {seq: tuple(anns) for seq, anns in annotations.items()}
-    return tuple(advice_now(state, stored, read_policy(None), app.clock.now(), zone=app.settings.display_zone))
+    policy = policy_in_force(app)
+    return tuple(advice_now(state, stored, policy, app.clock.now(), zone=app.settings.display_zone))
+
+
+def policy_name(app: App, override: Path | None = None) -> str:
+    """The name of the policy the console's advice follows (its ``agency``), read at startup: ``create_app`` calls
+    this so that a missing or malformed ``TALKDOWN_POLICY_FILE`` stops the console with its code (TD640-TD643)
+    before any board shows advice, rather than each board failing later; ``serve --policy`` checks its file so."""
+    return policy_in_force(app, override).agency
 
 
 def board_view(app: App, ref: str) -> Board:
@@ -433,4 +444,6 @@ def board_view(app: App, ref: str) -> Board:
     series = metrics_over_time(app, incident_id)
     advice = current_advice(app, state, annotations)
     notes_only = is_simulated_session(state)
-    return Board(state, annotations, advice, stage, seq, now, shown, release, series, note, notes_only)
+    return Board(
+        state, annotations, advice, stage, seq, now, shown, release, series, note, notes_only, policy_name(app)
+    )

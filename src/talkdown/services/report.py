@@ -35,7 +35,7 @@ from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
 from talkdown.services._running_session import refuse_report
 from talkdown.services.accounts import SignedIn
-from talkdown.services.derived import annotations_for, read_policy
+from talkdown.services.derived import annotations_for, policy_in_force
 from talkdown.services.incidents import get_incident, resolve_incident_id
 from talkdown.services.report_charts import Charts, draw_charts
 from talkdown.services.report_timeline import TimelineRow, timeline_rows
@@ -92,6 +92,7 @@ class Report:
     lessons: tuple[str, ...] = LESSONS
     listening_labels: tuple[str, ...] = ACTIVE_LISTENING  # the rest of ``skills`` shows as skills.md's other moves
     metrics_note: str = ""  # which metrics are left out and why (``doctrine.metrics.shown_metrics``)
+    policy: str = ""  # the agency policy the advice was replayed under (its ``agency``), named above the advice
 
     def clock(self, at: datetime) -> str:
         """A time of day on the report's clock (the zone is named once, at the top)."""
@@ -104,7 +105,7 @@ class Report:
 
 def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Report:
     """Everything the after-action report shows, from the log; charts need matplotlib (TD740)."""
-    policy = read_policy(policy_file)
+    policy = policy_in_force(app, policy_file)
     state = get_incident(app, ref)
     envelopes = app.store.load(state.incident_id)
     annotations = annotations_for(app, state)
@@ -145,6 +146,7 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         integrity=_integrity(app, state.incident_id),
         zone=zone,
         zone_note=zone_note,
+        policy=policy.agency,
     )
 
 

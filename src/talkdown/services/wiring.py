@@ -7,6 +7,7 @@ so tests can point everything at a temporary database, and importing a module ne
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from talkdown.domain.clock import Clock, SystemClock
 from talkdown.services.recorder import Recorder
@@ -21,6 +22,9 @@ from talkdown.store.folders import make_folder
 from talkdown.store.notify import Listener
 from talkdown.store.schema import upgrade
 
+if TYPE_CHECKING:  # read on first use (``derived.policy_in_force``): most commands never need the advisor
+    from talkdown.doctrine.policy import Policy
+
 
 @dataclass
 class App:
@@ -34,6 +38,9 @@ class App:
     accounts: AccountStore
     listener: Listener | None = None  # PostgreSQL only; connects on first use (services/live_notify.py)
     recorder: Recorder = field(init=False)
+    policy: Policy | None = field(default=None, init=False, repr=False)
+    """The agency policy of ``settings.policy_file``, once read (``derived.policy_in_force``): a console reads it
+    at startup and keeps it, so its boards cannot change answers mid-incident because a file was half edited."""
 
     def __post_init__(self) -> None:
         self.recorder = Recorder(self.store, self.clock)

@@ -191,6 +191,7 @@ async def lifespan(web: FastAPI) -> AsyncIterator[None]:
 def create_app(source: Settings | App | None = None, *, config: WebConfig | None = None) -> FastAPI:
     """The console for ``source``: an already built ``App`` (tests, ``make run``) or settings to build one."""
     td = source if isinstance(source, App) else build_app(source)
+    live.policy_name(td)  # a bad TALKDOWN_POLICY_FILE stops the console here, not on every board (TD640-TD643)
     config = config or WebConfig()
     templates = build_templates(td.settings.display_zone)
     web = FastAPI(
