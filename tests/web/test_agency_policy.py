@@ -17,6 +17,7 @@ from talkdown.domain.enums import DemandCategory, IncidentType
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts, entries, incidents
 from talkdown.services.accounts import AccountRole
+from talkdown.services.advise import advise_incident
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
 from talkdown.web.app import create_app
@@ -106,3 +107,13 @@ def test_an_empty_policy_setting_is_refused_not_read_as_no_policy(monkeypatch: p
     monkeypatch.setenv("TALKDOWN_POLICY_FILE", " ")
     with pytest.raises(ValueError, match="names no file"):
         Settings()
+
+
+def test_the_advice_api_answers_what_advise_json_does_under_the_agency_policy(
+    agency: tuple[App, TestClient, str],
+) -> None:
+    td, client, incident_id = agency
+    body = client.get(f"/api/incidents/{incident_id}/advice").json()
+    assert body["policy"] == AGENCY and body["incident_open"] is True
+    cli = advise_incident(td, incident_id).to_json()
+    assert {k: v for k, v in body.items() if k != "at"} == {k: v for k, v in cli.items() if k != "at"}

@@ -23,3 +23,19 @@ def test_a_closed_incident_says_it_is_closed_where_an_open_one_says_no_advice_ri
     panel = _panel(observer.get(f"/incidents/{incident_id}").text)
     assert "No advice right now." not in panel
     assert "the incident is closed" in panel
+
+
+def test_the_advice_api_tells_a_closed_incident_from_a_quiet_one_and_names_the_policy(console: Console) -> None:
+    # The API answered a bare list: [] for a quiet open incident and [] for a closed one, and no policy name, where
+    # `talkdown advise --json` had `incident_open` and `policy`. It now answers that same document.
+    incident_id = incidents.open_incident(console.app, title="Quay", incident_type=IncidentType.SUICIDE_INTERVENTION)
+    observer = console.client(R.OBSERVER)
+    quiet = observer.get(f"/api/incidents/{incident_id}/advice")
+    assert quiet.status_code == 200, quiet.text
+    body = quiet.json()
+    assert body["incident_open"] is True and body["advice"] == []
+    assert body["incident_id"] == incident_id and body["policy"].startswith("talkdown defaults")
+    assert body["head_seq"] == 1 and body["advisor_version"] and body["at"]
+    incidents.close_incident(console.app, incident_id, outcome="negotiated_surrender")
+    closed = observer.get(f"/api/incidents/{incident_id}/advice").json()
+    assert closed["incident_open"] is False and closed["advice"] == []

@@ -8,6 +8,7 @@ default pipeline over the incident's utterances as the board's analysis reads th
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -26,6 +27,34 @@ _CACHE_SIZE = 8
 # fixed per process), so they are cached by head hash and zone: advise, dismiss, metrics and report in one process
 # analyse a log once.
 _cache: dict[tuple[str, str, str], dict[int, tuple[Annotation, ...]]] = {}
+
+
+@dataclass(frozen=True)
+class AdviceList:
+    """What ``talkdown advise --json`` and the console's advice API answer: the advice at a moment, for a head seq,
+    under a named policy. Here, not in ``advise``, so that both use cases build one shape without importing each
+    other: the API answered a bare list, and a client could not tell a closed incident from a quiet one."""
+
+    incident_id: str
+    head_seq: int
+    at: datetime
+    policy: str
+    advisor_version: str
+    items: tuple[Advice, ...]
+    # The advisor speaks only while the incident is open; a closed one gets no advice, which is not the same as
+    # a log that calls for none, so the edges say which it is.
+    incident_open: bool = True
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "incident_id": self.incident_id,
+            "head_seq": self.head_seq,
+            "at": self.at.isoformat(),
+            "policy": self.policy,
+            "advisor_version": self.advisor_version,
+            "incident_open": self.incident_open,
+            "advice": [a.to_json() for a in self.items],
+        }
 
 
 def annotations_for(app: App, state: IncidentState) -> dict[int, tuple[Annotation, ...]]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from talkdown.analysis.pipeline import Pipeline
-from talkdown.doctrine.advisor import Advice
+from talkdown.doctrine.advisor import ADVISOR_VERSION, Advice
 from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, shown_metrics
 from talkdown.doctrine.release_model import ReleaseEstimate, fitted
 from talkdown.domain.annotations import Annotation
@@ -41,7 +41,7 @@ from talkdown.services.annotate import (
     unsettled,
     versions,
 )
-from talkdown.services.derived import advice_now, policy_in_force
+from talkdown.services.derived import AdviceList, advice_now, policy_in_force
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.recorder import is_simulated_session
@@ -446,4 +446,14 @@ def board_view(app: App, ref: str) -> Board:
     notes_only = is_simulated_session(state)
     return Board(
         state, annotations, advice, stage, seq, now, shown, release, series, note, notes_only, policy_name(app)
+    )
+
+
+def advice_list(app: App, ref: str) -> AdviceList:
+    """The board's advice in the shape of ``talkdown advise --json``: with ``incident_open`` and the policy's name, so
+    that an API client tells a closed incident (no advice is given) from a quiet one, and knows which policy spoke."""
+    board = board_view(app, ref)
+    state = board.state
+    return AdviceList(
+        state.incident_id, state.head_seq, board.at, board.policy, ADVISOR_VERSION, board.advice, state.is_open
     )

@@ -321,6 +321,20 @@ class AdviceOut(BaseModel):
     advisor_version: str
 
 
+class AdviceListOut(BaseModel):
+    """``GET /api/incidents/{id}/advice``: the same document as ``talkdown advise --json``."""
+
+    incident_id: str
+    head_seq: int
+    at: datetime
+    policy: Annotated[str, Field(description="The agency policy the advice follows (its `agency`)")]
+    advisor_version: str
+    incident_open: Annotated[
+        bool, Field(description="False: the incident is closed and gets no advice (not a log that calls for none)")
+    ]
+    advice: list[AdviceOut]
+
+
 class UserOut(BaseModel):
     username: str
     role: AccountRole

@@ -17,7 +17,7 @@ from talkdown.domain.state import IncidentState
 from talkdown.services import accounts, incidents, live, train, transcripts, verify
 from talkdown.web.deps import AppDep, CurrentIncident, Exporter, Opener, Reader, client_of
 from talkdown.web.schemas import (
-    AdviceOut,
+    AdviceListOut,
     AnnotationOut,
     HeadOut,
     IncidentIn,
@@ -71,10 +71,11 @@ def list_annotations(app: AppDep, user: Reader, incident_id: CurrentIncident) ->
 
 
 @router.get("/incidents/{incident_id}/advice", tags=["analysis"], responses={404: {}})
-def list_advice(app: AppDep, user: Reader, incident_id: CurrentIncident) -> list[AdviceOut]:
+def list_advice(app: AppDep, user: Reader, incident_id: CurrentIncident) -> AdviceListOut:
+    """The board's advice, as ``talkdown advise --json`` gives it: under the policy in force (``policy``), and
+    ``incident_open`` false for a closed incident, whose empty list is not a quiet log's."""
     del user
-    board = live.board_view(app, incident_id)
-    return [AdviceOut.model_validate(a.to_json()) for a in board.advice]
+    return AdviceListOut.model_validate(live.advice_list(app, incident_id).to_json())
 
 
 @router.get("/incidents/{incident_id}/verify", tags=["integrity"], responses={404: {}, 500: {}})
