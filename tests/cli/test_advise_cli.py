@@ -202,3 +202,14 @@ def test_serve_with_a_missing_policy_refuses_to_start_with_its_code(tmp_path: Pa
     ran = talkdown("serve", "--port", "18931", "--policy", str(tmp_path / "gone.yaml"), env=env)
     assert ran.stderr.startswith("error[TD643]") and "gone.yaml" in ran.stderr, ran.stderr
     assert "console:" not in ran.stdout
+
+
+def test_a_policy_file_that_names_no_agency_is_not_shown_as_the_defaults(demo: str, tmp_path: Path) -> None:
+    # `advise` printed "(talkdown defaults (usual US/European doctrine))" under a file that set no_concessions but no
+    # `agency`: the one line that says which policy is in force said the wrong one.
+    policy = tmp_path / "harrow.yaml"
+    policy.write_text("no_concessions: true\n", encoding="utf-8")
+    shown = json.loads(RUNNER.invoke(cli, ["advise", demo, "--json", "--policy", str(policy)]).output)
+    assert shown["policy"] == "policy file harrow.yaml (no agency named in it)"
+    defaults = json.loads(RUNNER.invoke(cli, ["advise", demo, "--json"]).output)
+    assert defaults["policy"] == "talkdown defaults (usual US/European doctrine)"

@@ -106,7 +106,12 @@ def read_policy(path: Path | None) -> Policy:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise TalkdownError("TD643", file=str(path), problem=str(exc)) from exc
-    return parse_policy(text, file=str(path))
+    policy = parse_policy(text, file=str(path))
+    if "agency" not in policy.model_fields_set:
+        # Named as the doctrine defaults, a file that sets no_concessions but no `agency` was shown on the board, the
+        # report and `advise` as "talkdown defaults": exactly the wrong answer to "which policy is in force?".
+        policy = policy.model_copy(update={"agency": f"policy file {path.name} (no agency named in it)"})
+    return policy
 
 
 def advice_now(
