@@ -34,6 +34,8 @@ def test_a_demand_reaches_an_open_board_whose_advice_ids_hold_a_colon(browser: B
 
     entries.record_demand(live.app, incident_id, item="a pizza with extra olives")
     expect(page.locator("#panel-ledger").get_by_text("a pizza with extra olives")).to_be_visible()
+    # The panel pushed in after the demand still names the policy its advice follows, as `talkdown advise` does.
+    expect(page.locator("#panel-advice .policy")).to_have_text("Policy: talkdown defaults (usual US/European doctrine)")
     assert errors == []
 
 
