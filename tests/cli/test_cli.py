@@ -387,13 +387,15 @@ def test_stopping_the_console_with_a_board_open_ends_within_seconds(tmp_path: Pa
 
 
 @contextmanager
-def _console(env: dict[str, str], host: str = "127.0.0.1", *, said: list[str] | None = None) -> Iterator[str]:
+def _console(
+    env: dict[str, str], host: str = "127.0.0.1", *, said: list[str] | None = None, flags: tuple[str, ...] = ()
+) -> Iterator[str]:
     """A real ``talkdown serve`` on a free port, once it answers; yields its base URL and stops it after. With
     ``said``, what it wrote on stderr is appended there once it has stopped."""
     port = _free_port()
     stderr = subprocess.DEVNULL if said is None else subprocess.PIPE
-    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--host", host, "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=stderr, text=True)  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "serve", "--host", host, "--port", str(port), *flags],
+                            env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True)  # fmt: skip
     try:
         base = f"http://{host}:{port}"
         deadline = time.monotonic() + 60
@@ -411,6 +413,28 @@ def _console(env: dict[str, str], host: str = "127.0.0.1", *, said: list[str] | 
         _, err = proc.communicate(timeout=60)
         if said is not None:
             said.append(err)
+
+
+@pytest.mark.slow
+def test_serve_policy_reaches_the_consoles_advice_and_overrides_the_setting(tmp_path: Path) -> None:
+    # The console process builds its app again from TALKDOWN_* (create_app_from_env): `serve --policy` must travel
+    # there, or the boards would follow the setting (or the defaults) while serve had checked another file.
+    setting, option = tmp_path / "setting.yaml", tmp_path / "option.yaml"
+    setting.write_text("agency: From the setting\n", encoding="utf-8")
+    option.write_text("agency: From the option\nno_concessions: true\n", encoding="utf-8")
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_POLICY_FILE": str(setting)}
+    env.pop("TALKDOWN_DATABASE_URL", None)
+    same_data = {"TALKDOWN_DATA_DIR": env["TALKDOWN_DATA_DIR"], "TALKDOWN_DATABASE_URL": None}
+    added = talkdown("user", "add", "dana", "--role", "observer", "--password-stdin", env=same_data,
+                     stdin="long-enough-password\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    incident = talkdown("incident", "new", "Bank", env=same_data).stdout.strip()
+    for flags, agency in (((), "From the setting"), (("--policy", str(option)), "From the option")):
+        with _console(env, flags=flags) as base, httpx.Client(base_url=base) as client:
+            signed = client.post("/api/session", json={"username": "dana", "password": "long-enough-password"})
+            assert signed.status_code == 201, signed.text
+            assert client.get(f"/api/incidents/{incident}/advice").json()["policy"] == agency
+            assert f"Policy: {agency}" in client.get(f"/incidents/{incident}").text
 
 
 @pytest.mark.slow
