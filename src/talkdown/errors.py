@@ -147,7 +147,8 @@ CODES: dict[str, str] = {
     "TD640": "{file}: unknown key '{key}'{hint}. Nothing in the policy was applied.",
     "TD641": "{file}: key '{key}': {problem}. Fix the value; nothing in the policy was applied.",
     "TD642": "{file}: {problem}. A policy file is a YAML mapping of keys to values (see docs/advisor.md).",
-    "TD643": "Policy file {file} cannot be read ({problem}).",
+    "TD643": "Policy file {file} cannot be read ({problem}). Fix it, or what names it (the command's --policy, else "
+    "TALKDOWN_POLICY_FILE); the doctrine defaults are not used in its place.",
     # MissingExtra
     "TD701": "{feature} needs the [{extra}] extra: pip install 'talkdown[{extra}]'.",
     "TD740": "{feature} needs {package}: pip install {package}{hint}.",

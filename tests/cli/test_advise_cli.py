@@ -191,6 +191,7 @@ def test_a_missing_policy_setting_is_an_error_at_the_command_not_the_defaults(tm
     missing = {**env, "TALKDOWN_POLICY_FILE": str(tmp_path / "gone.yaml")}
     ran = talkdown("advise", incident, env=missing)
     assert ran.stderr.startswith("error[TD643]") and "gone.yaml" in ran.stderr, ran.stderr
+    assert "TALKDOWN_POLICY_FILE" in ran.stderr  # where the name came from, when no --policy was typed
     assert talkdown("incident", "show", incident, env=missing).returncode == 0  # logging never needs the policy
     empty = talkdown("advise", incident, env={**env, "TALKDOWN_POLICY_FILE": ""})
     assert empty.stderr.startswith("error[TD105]") and "TALKDOWN_POLICY_FILE" in empty.stderr, empty.stderr
