@@ -122,3 +122,41 @@ def test_three_fact_questions_in_one_turn_are_interrogation() -> None:
 def test_texted_why_questions_and_the_word_deadline_are_other_avoid() -> None:
     assert found("why would u do that")["other_avoid"]["doctrine_id"] == "why_question"
     assert found("Let's talk about the deadline.")["other_avoid"]["doctrine_id"] == "trigger_word"
+
+
+# Wordings a trainer found unflagged in avoid 0.8.2, and others of the same behaviours written from avoid.md's
+# markers (not from eval/data). Each must fire its label (or its doctrine id under other_avoid); each look-alike
+# nothing.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll kill you if you hurt anyone.",
+        "Hurt her and you're a dead man.",
+        "If anything happens to them, you'll spend the rest of your life in prison.",
+        "They're going to shoot you if you come out with that.",
+        "The snipers will shoot you.",
+        "You'll be sorry if you hurt anyone.",
+        "Come out now or the dogs go in.",
+    ],
+)
+def test_a_harm_voiced_at_him_is_a_threat(text: str) -> None:
+    assert "threat" in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not going to let anyone hurt you.",
+        "We won't come in.",
+        "Nobody's going to shoot you.",
+        "The officers won't shoot while we're talking.",
+        "Are you asking us to kill you?",
+        "Are you afraid they'll shoot you?",
+        "He said he'd kill you if you left.",
+        "Sounds like people put you down all your life.",
+    ],
+)
+def test_reassurance_and_questions_about_harm_are_not_threats(text: str) -> None:
+    assert found(text) == {}

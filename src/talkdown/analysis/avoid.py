@@ -64,9 +64,15 @@ _PATTERNS: dict[str, RulePattern] = {
         r"\bif you don't\b[^.!?]*\b(?:we'll|we will|they'll|they will|the team|swat|going to come|coming in|come in)\b"
         r"|\bswat\b[^.!?]*\b(?:take|come|go|will)\b|\btake you (?:out|down)\b|\byou'll regret\b"
         r"|\b(?:we|they|the team)(?:'ll| will| are| is|'re)? (?:be )?(?:coming|come|going|go) in\b"
-        r"|\bor we (?:come|go) in\b|\bwe(?:'ll| will) (?:use force|break|shoot)\b|\bcome in and get you\b"
+        r"|\bor (?:we|they|the (?:team|dogs))(?:'ll| will)? (?:come|go) in\b"
+        r"|\bwe(?:'ll| will) (?:use force|break|shoot)\b|\bcome in and get you\b"
         r"|\b(?:we|they|the team)(?:'ll| will)? come (?:through|in through) (?:that|the|your) (?:wall|door|window)\b"
-        r"|\b(?:our|the) (?:unit|team|guys|officers|tactical team) (?:takes|take|will take|storms?|goes in)\b",
+        r"|\b(?:our|the) (?:unit|team|guys|officers|tactical team) (?:takes|take|will take|storms?|goes in)\b"
+        # a harm we voice at him, unless asked ("Are you afraid they'll shoot you?" is listening, not a threat)
+        r"|\b(?:we|they|I|snipers?|officers|the (?:team|officers|snipers?|police|cops))(?:'ll| will|'re going to"
+        r"|'re gonna| are going to| are gonna|'m going to|'m gonna) (?:kill|shoot|drop|end) you\b"
+        r"(?![^.!?]*\?)|\byou(?:'re| are) a dead man\b|\byou(?:'ll| will) be sorry\b"
+        r"|\byou(?:'ll| will|'re going to| are going to) spend the rest of your life (?:in|behind)\b",
         _I,
     ),
     "ultimatum": RulePattern(
@@ -211,7 +217,7 @@ class AvoidAnalyzer(ModelAssisted):
     """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
 
     name: ClassVar[str] = "avoid"
-    version: ClassVar[str] = "0.8.2"
+    version: ClassVar[str] = "0.9.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
