@@ -160,3 +160,43 @@ def test_a_harm_voiced_at_him_is_a_threat(text: str) -> None:
 )
 def test_reassurance_and_questions_about_harm_are_not_threats(text: str) -> None:
     assert found(text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shut up and listen to me.",
+        "Just shut up for a second.",
+        "Stop being such a baby.",
+        "Stop crying like a little kid.",
+        "Grow up.",
+        "Quit whining.",
+        "You don't have the guts.",
+        "You haven't got the nerve.",
+        "Go on then, do it.",
+        "I don't have time for this.",
+        "I haven't got all day.",
+        "You're wasting my time.",
+    ],
+)
+def test_talking_down_to_him_is_a_face_attack(text: str) -> None:
+    assert "face_attack" in str(found(text)["other_avoid"]["doctrine_ids"]).split(",")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Take your time.",
+        "Sounds like you're sick of being told to grow up.",
+        "Who told you that you don't have the guts?",
+        "That took guts.",
+        "Go ahead, I'm listening.",
+        "You're not wasting my time.",
+        "It sounds like you're in a hurry.",
+        "I've got all the time you need.",
+        "We've got time. Nobody's rushing you.",
+        "It's okay to cry.",
+    ],
+)
+def test_lookalikes_of_talking_down_are_not_face_attacks(text: str) -> None:
+    assert found(text) == {}

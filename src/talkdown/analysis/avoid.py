@@ -132,7 +132,15 @@ _OTHER: dict[str, RulePattern] = {
         r"\btough guy\b|\byou won't do it\b|\byou're not going to (?:do|shoot|hurt) (?:anything|anyone|anybody)\b"
         r"|\byou sound (?:crazy|insane|nuts|pathetic|stupid)\b|\bcoward\b|\bloser\b|\bpathetic\b|\bbig man\b"
         r"|\byou're (?:crazy|insane|nuts|a joke)\b|\bgenius\b|\b(?:you|you're|ur|you are) (?:being )?(?:an? )?(?:idiot"
-        r"|moron|fool)\b",
+        r"|moron|fool)\b"
+        # talking down to him: silencing, calling him a child, daring, and "you're not worth my time"
+        r"|\bshut (?:up|your mouth)\b|\bsuch a (?:baby|child|crybaby|wimp)\b|\bcry ?baby\b|(?<!to )\bgrow up\b"
+        r"|\bact your age\b|\b(?:quit|stop) (?:whining|moaning|sulking|crying like)\b"
+        r"|\blike a (?:little )?(?:kid|baby|child)\b"
+        r"|(?:^|[.!?]\s+)you (?:don't|do not|haven't|ain't)(?: got| have)? the (?:guts|nerve|balls)\b"
+        r"|\b(?:I|we) (?:don't|do not|haven't|ain't)(?: got| have)? (?:time for this|all (?:day|night))\b"
+        r"|(?<!not )\bwasting my time\b|\bgo on,? then,? (?:do it|shoot|jump)\b"
+        r"|\bgo ahead,? (?:shoot|jump|pull the trigger)\b",
         _I,
     ),
     "claiming_authority": RulePattern(
