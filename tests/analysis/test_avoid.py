@@ -200,3 +200,29 @@ def test_talking_down_to_him_is_a_face_attack(text: str) -> None:
 )
 def test_lookalikes_of_talking_down_are_not_face_attacks(text: str) -> None:
     assert found(text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let me tell you about my own divorce, it was a nightmare.",
+        "Let me tell you about me, I went through the same thing.",
+        "Let me tell you a story about myself.",
+        "That reminds me of when I lost my job, I was a mess for months.",
+    ],
+)
+def test_announcing_a_story_about_oneself_is_self_focus(text: str) -> None:
+    assert "self_focus" in str(found(text)["other_avoid"]["doctrine_ids"]).split(",")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let me tell you what I can do.",
+        "Let me tell you what I heard.",
+        "Let me tell you about my role: I pass your words to the people who decide.",
+        "I've been through a split too. What's been hardest for you?",
+    ],
+)
+def test_telling_him_what_we_can_do_or_a_disclosure_handed_back_is_not_self_focus(text: str) -> None:
+    assert found(text) == {}

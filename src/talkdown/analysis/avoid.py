@@ -3,9 +3,10 @@
 Why rules: the debrief and the advisor must quote the words that broke doctrine, and the same line must get
 the same flag in every release. Ids and markers follow ``avoid.md`` [D]. The family has seven named labels;
 every other utterance-level behaviour of avoid.md is ``other_avoid`` with its doctrine id in
-``detail["doctrine_id"]`` (all ids found in ``detail["doctrine_ids"]``). Window- and team-level behaviours
-(interrogation, self focus, premature problem solving) are not judged here: ``stairway`` warns about influence
-before rapport.
+``detail["doctrine_id"]`` (all ids found in ``detail["doctrine_ids"]``). Window- and team-level behaviours are
+judged here only by what one turn shows: interrogation as three questions in the turn, self focus as a story
+about oneself announced ("let me tell you about my..."), not the word share over a window; premature problem
+solving is left to ``stairway``, which warns about influence before rapport.
 
 Conventions shared with the dev set: an ultimatum always also sets a deadline (``ultimatum`` +
 ``deadline_setting``); "X? Never happening." after a demand is ``dismissing_demand``, a bare "No, you're not
@@ -151,6 +152,13 @@ _OTHER: dict[str, RulePattern] = {
     ),
     "hiding_identity": RulePattern(
         r"\bjust someone who (?:wants to help|cares)\b|\bdoesn't matter who I am\b|\bnever mind who I am\b", _I
+    ),
+    # the utterance part of self_focus: announcing a story about oneself, not handing the turn back to him
+    "self_focus": RulePattern(
+        r"\blet me tell you (?:about (?:my\b(?! (?:role|job here|team|boss|plan)\b)|me\b|myself|when I|the time I)"
+        r"|a (?:little )?(?:story|bit) about (?:me|myself|my))|\b(?:that|this|it) reminds me of (?:when I|the time I"
+        r"|my own)\b|\benough about you\b",
+        _I,
     ),
     "contested_stock_phrase": RulePattern(
         r"\bI'm here to help(?: you)?\s*(?:[.!,]|$)|(?:^|[.!?]\s+)talk to me\s*(?:[.!]|$)", _I
