@@ -226,3 +226,67 @@ def test_announcing_a_story_about_oneself_is_self_focus(text: str) -> None:
 )
 def test_telling_him_what_we_can_do_or_a_disclosure_handed_back_is_not_self_focus(text: str) -> None:
     assert found(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Come on, be realistic.", "arguing"),
+        ("You're exaggerating.", "arguing"),
+        ("You brought this on yourself.", "arguing"),
+        ("That doesn't make any sense.", "arguing"),
+        ("The answer is no.", "flat_no"),
+        ("That's a no.", "flat_no"),
+        ("You can forget about the plane.", "flat_no"),
+        ("Time's up.", "ultimatum"),
+        ("I'm giving you until ten o'clock to let them go.", "ultimatum"),
+        ("Come out by six or we come in.", "ultimatum"),
+        ("You won't be charged.", "false_promise"),
+        ("Nobody's going to press charges.", "false_promise"),
+        ("It's not the end of the world.", "minimizing"),
+        ("Lots of people have it worse.", "minimizing"),
+        ("Take it easy, it's just money.", "minimizing"),
+        ("You're overreacting.", "minimizing"),
+    ],
+)
+def test_more_common_wordings_fire_their_label(text: str, label: str) -> None:
+    assert label in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "doctrine_id"),
+    [
+        ("I know exactly how you feel.", "empty_understanding"),
+        ("I totally understand.", "empty_understanding"),
+        ("Believe me, I understand.", "empty_understanding"),
+        ("Tell me your demands.", "soliciting_demands"),
+        ("Dream on.", "dismissing_demand"),
+        ("Not in a million years.", "dismissing_demand"),
+        ("I'm the one in charge here.", "claiming_authority"),
+        ("I'm calling the shots.", "claiming_authority"),
+        ("It's my decision.", "claiming_authority"),
+        ("Who I am doesn't matter.", "hiding_identity"),
+        ("Don't worry about who I am.", "hiding_identity"),
+        ("Just talk to me.", "contested_stock_phrase"),
+    ],
+)
+def test_more_common_wordings_name_their_doctrine_id(text: str, doctrine_id: str) -> None:
+    assert doctrine_id in str(found(text)["other_avoid"]["doctrine_ids"]).split(",")
+
+
+def test_worry_about_who_i_am_is_hiding_identity_not_minimizing() -> None:
+    assert "minimizing" not in found("Don't worry about who I am.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's not my call.",
+        "It's not my decision, but I'll push for it.",
+        "I'm not in charge, but I'll push for you.",
+        "I can't promise you won't be charged.",
+        "No rush.",
+    ],
+)
+def test_lookalikes_of_the_other_wordings_fire_nothing(text: str) -> None:
+    assert found(text) == {}

@@ -45,7 +45,8 @@ _PATTERNS: dict[str, RulePattern] = {
         r"\bthat's (?:a )?(?:ridiculous|crazy|insane|stupid|nonsense|not true|not realistic|unrealistic)\b"
         r"|\bcrazy talk\b|\byou're (?:wrong|lying)\b|\byou're being (?:irrational|unreasonable|ridiculous|stupid|silly"
         r"|childish|dramatic)\b|\bbe reasonable\b|^\W*(?:yes|yeah),? but\b|\bI feel like you're\b"
-        r"|\bthis isn't a movie\b"
+        r"|\bthis isn't a movie\b|\bbe realistic\b|^\W*that (?:doesn't|does not) make (?:any )?sense\b"
+        r"|\byou(?:'re| are) exaggerating\b|\byou brought this on yourself\b"
         r"|\bmakes no sense\b|\bridiculous thing\b|\bbe serious\b|\bget real\b|\bcome on,? that's not\b"
         r"|\byou(?:'re| are|r| r) being (?:an? )?(?:idiot|daft|stupid|silly|selfish|unreasonable|ridiculous|irrational"
         r"|childish|dramatic|paranoid)\b|\bthat's (?:a )?(?:daft|stupid|silly|dumb) thing\b"
@@ -56,7 +57,8 @@ _PATTERNS: dict[str, RulePattern] = {
     "flat_no": RulePattern(
         r"^\W*no[.,!]\s+(?:you're not|you are not|you won't|that's not|not|forget|absolutely|way)\b|^\W*no way\b"
         r"|\b(?:that's )?not happening\b|\byou're not getting\b|\byou are not getting\b|^\W*forget it\b"
-        r"|^\W*absolutely not\b|\bnot a chance\b|\bthat's not going to happen\b"
+        r"|^\W*absolutely not\b|^\W*the answer is no\b|^\W*that's a no\b"
+        r"|\byou can forget (?:about )?(?:the|a|that|it)\b|\bnot a chance\b|\bthat's not going to happen\b"
         r"|\b(?:that's|that is|it's|it is) never (?:going to|gonna) happen\b|\bnot gonna happen\b|\bain't happening\b"
         r"|\bthere(?:'s| is) no way (?:the|you|they|we're|anyone|anybody|I'm)\b(?! (?:I|we) can)",
         _I,
@@ -80,7 +82,11 @@ _PATTERNS: dict[str, RulePattern] = {
         rf"\blast chance\b|\bfinal (?:offer|chance|warning)\b|\blast warning\b|\bor else\b"
         rf"|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern})(?= (?:to|or|before|until))"
         rf"|\bif you don't\b[^.!?]*\b(?:in|within) (?:the next )?(?:{DURATION.pattern})"
-        rf"|\b(?:in|within) the next (?:{DURATION.pattern})\b[^.!?]*\bor\b",
+        rf"|\b(?:in|within) the next (?:{DURATION.pattern})\b[^.!?]*\bor\b"
+        # a clock time with a consequence, a deadline we hand him, the clock run out
+        r"|\b(?:by|before) (?:noon|midnight|\d{1,2}(?::\d\d)? ?(?:am|pm|o'clock)?|one|two|three|four|five|six|seven"
+        r"|eight|nine|ten|eleven|twelve)(?: o'clock)?,? or\b|\b(?:I'm|I am|we're|we are) giving you (?:until|till)\b"
+        r"|^\W*time(?:'s| is) up\b",
         _I,
     ),
     "deadline_setting": RulePattern(
@@ -95,7 +101,10 @@ _PATTERNS: dict[str, RulePattern] = {
         _I,
     ),
     "minimizing": RulePattern(
-        r"\bcalm down\b|^\W*relax\b|\brelax,|\b(?:it's|it is) not that bad\b|\bcould be worse\b|\bdon't worry\b"
+        r"\bcalm down\b|^\W*relax\b|\brelax,|\b(?:it's|it is) not that bad\b|\bcould be worse\b"
+        r"|\bdon't worry\b(?! about who)"
+        r"|\bnot the end of the world\b|\b(?:lots of|plenty of|other|many) people (?:have|had|have had) it worse\b"
+        r"|^\W*take it easy\b|\byou(?:'re| are) overreacting\b|\b(?:it's|it is) just money\b"
         r"|\bso much to live for\b|\b(?:it's|it is) (?:just|only) an?\b|\bit's only\b|\bpeople get (?:divorced|fired"
         r"|through)\b|\bget over it\b|\bno big deal\b|\bcheer up\b|\bbright side\b|\bdon't say that\b"
         r"|\b(?:everything|it|things|this|all)(?:'s| is|'ll| will)? (?:going to|gonna|will) (?:be"
@@ -108,7 +117,9 @@ _PATTERNS: dict[str, RulePattern] = {
         r"(?<!can't )(?<!cannot )(?<!not )\bI promise\b(?! I'll (?:try|ask|pass))|\bI guarantee\b|\byou have my word\b"
         r"|\b(?:is|are) (?:already )?on (?:its|their|the) way\b|\bno charges\b|\bwon't be any charges\b"
         r"|\bwalk (?:free|away clean)\b|\bnobody will (?:arrest|charge)\b|\bnothing will happen to you\b"
-        r"|\bI swear\b(?!\s*[.!?]|\s*$)|\bwill be arrested today\b",
+        r"|\bI swear\b(?!\s*[.!?]|\s*$)|\bwill be arrested today\b"
+        r"|(?<!promise )(?<!promise that )\byou won't be (?:charged|arrested|prosecuted)\b"
+        r"|\bnobody(?:'s| is) (?:going to|gonna) press charges\b",
         _I,
     ),
 }
@@ -118,11 +129,13 @@ _OTHER: dict[str, RulePattern] = {
     ),
     "soliciting_demands": RulePattern(
         r"\bwhat (?:are|were) your demands\b|\bwhat (?:do|would) you want(?: from (?:us|me))?\s*\?"
-        r"|\bwhat is it you want\b",
+        r"|\bwhat is it you want\b|\btell me (?:your|what your) demands\b",
         _I,
     ),
     "dismissing_demand": RulePattern(
-        r"\bimpossible\b|\bnever happening\b|\bnobody(?:'s| is) going to (?:do|arrest|give|send|let)\b", _I
+        r"\bimpossible\b|\bnever happening\b|\bdream on\b|\bnot in a million years\b|\bin your dreams\b"
+        r"|\bnobody(?:'s| is) going to (?:do|arrest|give|send|let)\b",
+        _I,
     ),
     "trigger_word": RulePattern(
         r"\bhostages?\b|\bsurrender\w*\b|\bdemands?\b|\bdeadlines?\b|\bnegotiat(?:e|ing)\b|\bnegotiation(?! team)\b"
@@ -147,11 +160,13 @@ _OTHER: dict[str, RulePattern] = {
     "claiming_authority": RulePattern(
         r"\bI'm in charge\b|\bI decide\b|\bI'm the (?:captain|lieutenant|boss|commander|chief|one who (?:decides|can"
         r" authori[sz]e|can approve))\b|\bI can (?:authori[sz]e|approve)\b|\bit's my call\b|\bI make the (?:call"
-        r"|decisions)\b",
+        r"|decisions)\b|\bI(?:'m| am) (?:the one )?(?:in charge|calling the shots)\b|\b(?:it's|it is) my decision\b",
         _I,
     ),
     "hiding_identity": RulePattern(
-        r"\bjust someone who (?:wants to help|cares)\b|\bdoesn't matter who I am\b|\bnever mind who I am\b", _I
+        r"\bjust someone who (?:wants to help|cares)\b|\bdoesn't matter who I am\b|\bnever mind who I am\b"
+        r"|\bwho I am (?:doesn't|does not|don't) matter\b|\bdon't worry about who I am\b",
+        _I,
     ),
     # the utterance part of self_focus: announcing a story about oneself, not handing the turn back to him
     "self_focus": RulePattern(
@@ -161,10 +176,11 @@ _OTHER: dict[str, RulePattern] = {
         _I,
     ),
     "contested_stock_phrase": RulePattern(
-        r"\bI'm here to help(?: you)?\s*(?:[.!,]|$)|(?:^|[.!?]\s+)talk to me\s*(?:[.!]|$)", _I
+        r"\bI'm here to help(?: you)?\s*(?:[.!,]|$)|(?:^|[.!?]\s+)(?:just )?talk to me\s*(?:[.!]|$)", _I
     ),
     "empty_understanding": RulePattern(
-        r"^\W*(?:(?:okay|ok|alright|yeah)[,.]?\s*)*(?:I understand|I hear you|I get it|I know how you feel)"
+        r"^\W*(?:(?:okay|ok|alright|yeah|believe me|trust me)[,.]?\s*)*(?:I (?:totally |completely |really )?understand"
+        r"|I hear you|I (?:totally )?get it|I know (?:exactly )?how you feel)"
         r"(?:[.!]?\s*$|[.!,]\s*(?:now|so|anyway|but)\b)",
         _I,
     ),
