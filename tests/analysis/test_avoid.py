@@ -169,6 +169,7 @@ def test_reassurance_and_questions_about_harm_are_not_threats(text: str) -> None
         "Just shut up for a second.",
         "Stop being such a baby.",
         "Stop crying like a little kid.",
+        "You're acting like a child.",
         "Grow up.",
         "Quit whining.",
         "You don't have the guts.",
@@ -196,6 +197,8 @@ def test_talking_down_to_him_is_a_face_attack(text: str) -> None:
         "I've got all the time you need.",
         "We've got time. Nobody's rushing you.",
         "It's okay to cry.",
+        "I felt like a kid again when he called.",
+        "What's going on in there right now?",
     ],
 )
 def test_lookalikes_of_talking_down_are_not_face_attacks(text: str) -> None:

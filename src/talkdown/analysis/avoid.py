@@ -150,10 +150,10 @@ _OTHER: dict[str, RulePattern] = {
         # talking down to him: silencing, calling him a child, daring, and "you're not worth my time"
         r"|\bshut (?:up|your mouth)\b|\bsuch a (?:baby|child|crybaby|wimp)\b|\bcry ?baby\b|(?<!to )\bgrow up\b"
         r"|\bact your age\b|\b(?:quit|stop) (?:whining|moaning|sulking|crying like)\b"
-        r"|\blike a (?:little )?(?:kid|baby|child)\b"
+        r"|\bacting like a (?:little )?(?:kid|baby|child)\b"
         r"|(?:^|[.!?]\s+)you (?:don't|do not|haven't|ain't)(?: got| have)? the (?:guts|nerve|balls)\b"
         r"|\b(?:I|we) (?:don't|do not|haven't|ain't)(?: got| have)? (?:time for this|all (?:day|night))\b"
-        r"|(?<!not )\bwasting my time\b|\bgo on,? then,? (?:do it|shoot|jump)\b"
+        r"|(?<!not )\bwasting my time\b|\bgo on(?: then|, then),? (?:do it|shoot|jump)\b"
         r"|\bgo ahead,? (?:shoot|jump|pull the trigger)\b",
         _I,
     ),
