@@ -122,3 +122,174 @@ def test_three_fact_questions_in_one_turn_are_interrogation() -> None:
 def test_texted_why_questions_and_the_word_deadline_are_other_avoid() -> None:
     assert found("why would u do that")["other_avoid"]["doctrine_id"] == "why_question"
     assert found("Let's talk about the deadline.")["other_avoid"]["doctrine_id"] == "trigger_word"
+
+
+# Wordings a trainer found unflagged in avoid 0.8.2, and others of the same behaviours written from avoid.md's
+# markers (not from eval/data). Each must fire its label (or its doctrine id under other_avoid); each look-alike
+# nothing.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll kill you if you hurt anyone.",
+        "Hurt her and you're a dead man.",
+        "If anything happens to them, you'll spend the rest of your life in prison.",
+        "They're going to shoot you if you come out with that.",
+        "The snipers will shoot you.",
+        "You'll be sorry if you hurt anyone.",
+        "Come out now or the dogs go in.",
+    ],
+)
+def test_a_harm_voiced_at_him_is_a_threat(text: str) -> None:
+    assert "threat" in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not going to let anyone hurt you.",
+        "We won't come in.",
+        "Nobody's going to shoot you.",
+        "The officers won't shoot while we're talking.",
+        "Are you asking us to kill you?",
+        "Are you afraid they'll shoot you?",
+        "He said he'd kill you if you left.",
+        "Sounds like people put you down all your life.",
+    ],
+)
+def test_reassurance_and_questions_about_harm_are_not_threats(text: str) -> None:
+    assert found(text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shut up and listen to me.",
+        "Just shut up for a second.",
+        "Stop being such a baby.",
+        "Stop crying like a little kid.",
+        "You're acting like a child.",
+        "Grow up.",
+        "Quit whining.",
+        "You don't have the guts.",
+        "You haven't got the nerve.",
+        "Go on then, do it.",
+        "I don't have time for this.",
+        "I haven't got all day.",
+        "You're wasting my time.",
+    ],
+)
+def test_talking_down_to_him_is_a_face_attack(text: str) -> None:
+    assert "face_attack" in str(found(text)["other_avoid"]["doctrine_ids"]).split(",")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Take your time.",
+        "Sounds like you're sick of being told to grow up.",
+        "Who told you that you don't have the guts?",
+        "That took guts.",
+        "Go ahead, I'm listening.",
+        "You're not wasting my time.",
+        "It sounds like you're in a hurry.",
+        "I've got all the time you need.",
+        "We've got time. Nobody's rushing you.",
+        "It's okay to cry.",
+        "I felt like a kid again when he called.",
+        "What's going on in there right now?",
+    ],
+)
+def test_lookalikes_of_talking_down_are_not_face_attacks(text: str) -> None:
+    assert found(text) == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let me tell you about my own divorce, it was a nightmare.",
+        "Let me tell you about me, I went through the same thing.",
+        "Let me tell you a story about myself.",
+        "That reminds me of when I lost my job, I was a mess for months.",
+    ],
+)
+def test_announcing_a_story_about_oneself_is_self_focus(text: str) -> None:
+    assert "self_focus" in str(found(text)["other_avoid"]["doctrine_ids"]).split(",")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Let me tell you what I can do.",
+        "Let me tell you what I heard.",
+        "Let me tell you about my role: I pass your words to the people who decide.",
+        "I've been through a split too. What's been hardest for you?",
+    ],
+)
+def test_telling_him_what_we_can_do_or_a_disclosure_handed_back_is_not_self_focus(text: str) -> None:
+    assert found(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Come on, be realistic.", "arguing"),
+        ("You're exaggerating.", "arguing"),
+        ("You brought this on yourself.", "arguing"),
+        ("That doesn't make any sense.", "arguing"),
+        ("The answer is no.", "flat_no"),
+        ("That's a no.", "flat_no"),
+        ("You can forget about the plane.", "flat_no"),
+        ("Time's up.", "ultimatum"),
+        ("I'm giving you until ten o'clock to let them go.", "ultimatum"),
+        ("Come out by six or we come in.", "ultimatum"),
+        ("You won't be charged.", "false_promise"),
+        ("Nobody's going to press charges.", "false_promise"),
+        ("It's not the end of the world.", "minimizing"),
+        ("Lots of people have it worse.", "minimizing"),
+        ("Take it easy, it's just money.", "minimizing"),
+        ("You're overreacting.", "minimizing"),
+    ],
+)
+def test_more_common_wordings_fire_their_label(text: str, label: str) -> None:
+    assert label in found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "doctrine_id"),
+    [
+        ("I know exactly how you feel.", "empty_understanding"),
+        ("I totally understand.", "empty_understanding"),
+        ("Believe me, I understand.", "empty_understanding"),
+        ("Tell me your demands.", "soliciting_demands"),
+        ("Dream on.", "dismissing_demand"),
+        ("Not in a million years.", "dismissing_demand"),
+        ("I'm the one in charge here.", "claiming_authority"),
+        ("I'm calling the shots.", "claiming_authority"),
+        ("It's my decision.", "claiming_authority"),
+        ("Who I am doesn't matter.", "hiding_identity"),
+        ("Don't worry about who I am.", "hiding_identity"),
+        ("Just talk to me.", "contested_stock_phrase"),
+    ],
+)
+def test_more_common_wordings_name_their_doctrine_id(text: str, doctrine_id: str) -> None:
+    assert doctrine_id in str(found(text)["other_avoid"]["doctrine_ids"]).split(",")
+
+
+def test_worry_about_who_i_am_is_hiding_identity_not_minimizing() -> None:
+    assert "minimizing" not in found("Don't worry about who I am.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's not my call.",
+        "It's not my decision, but I'll push for it.",
+        "I'm not in charge, but I'll push for you.",
+        "I can't promise you won't be charged.",
+        "No rush.",
+    ],
+)
+def test_lookalikes_of_the_other_wordings_fire_nothing(text: str) -> None:
+    assert found(text) == {}

@@ -3,9 +3,10 @@
 Why rules: the debrief and the advisor must quote the words that broke doctrine, and the same line must get
 the same flag in every release. Ids and markers follow ``avoid.md`` [D]. The family has seven named labels;
 every other utterance-level behaviour of avoid.md is ``other_avoid`` with its doctrine id in
-``detail["doctrine_id"]`` (all ids found in ``detail["doctrine_ids"]``). Window- and team-level behaviours
-(interrogation, self focus, premature problem solving) are not judged here: ``stairway`` warns about influence
-before rapport.
+``detail["doctrine_id"]`` (all ids found in ``detail["doctrine_ids"]``). Window- and team-level behaviours are
+judged here only by what one turn shows: interrogation as three questions in the turn, self focus as a story
+about oneself announced ("let me tell you about my..."), not the word share over a window; premature problem
+solving is left to ``stairway``, which warns about influence before rapport.
 
 Conventions shared with the dev set: an ultimatum always also sets a deadline (``ultimatum`` +
 ``deadline_setting``); "X? Never happening." after a demand is ``dismissing_demand``, a bare "No, you're not
@@ -44,7 +45,8 @@ _PATTERNS: dict[str, RulePattern] = {
         r"\bthat's (?:a )?(?:ridiculous|crazy|insane|stupid|nonsense|not true|not realistic|unrealistic)\b"
         r"|\bcrazy talk\b|\byou're (?:wrong|lying)\b|\byou're being (?:irrational|unreasonable|ridiculous|stupid|silly"
         r"|childish|dramatic)\b|\bbe reasonable\b|^\W*(?:yes|yeah),? but\b|\bI feel like you're\b"
-        r"|\bthis isn't a movie\b"
+        r"|\bthis isn't a movie\b|\bbe realistic\b|^\W*that (?:doesn't|does not) make (?:any )?sense\b"
+        r"|\byou(?:'re| are) exaggerating\b|\byou brought this on yourself\b"
         r"|\bmakes no sense\b|\bridiculous thing\b|\bbe serious\b|\bget real\b|\bcome on,? that's not\b"
         r"|\byou(?:'re| are|r| r) being (?:an? )?(?:idiot|daft|stupid|silly|selfish|unreasonable|ridiculous|irrational"
         r"|childish|dramatic|paranoid)\b|\bthat's (?:a )?(?:daft|stupid|silly|dumb) thing\b"
@@ -55,7 +57,8 @@ _PATTERNS: dict[str, RulePattern] = {
     "flat_no": RulePattern(
         r"^\W*no[.,!]\s+(?:you're not|you are not|you won't|that's not|not|forget|absolutely|way)\b|^\W*no way\b"
         r"|\b(?:that's )?not happening\b|\byou're not getting\b|\byou are not getting\b|^\W*forget it\b"
-        r"|^\W*absolutely not\b|\bnot a chance\b|\bthat's not going to happen\b"
+        r"|^\W*absolutely not\b|^\W*the answer is no\b|^\W*that's a no\b"
+        r"|\byou can forget (?:about )?(?:the|a|that|it)\b|\bnot a chance\b|\bthat's not going to happen\b"
         r"|\b(?:that's|that is|it's|it is) never (?:going to|gonna) happen\b|\bnot gonna happen\b|\bain't happening\b"
         r"|\bthere(?:'s| is) no way (?:the|you|they|we're|anyone|anybody|I'm)\b(?! (?:I|we) can)",
         _I,
@@ -64,16 +67,26 @@ _PATTERNS: dict[str, RulePattern] = {
         r"\bif you don't\b[^.!?]*\b(?:we'll|we will|they'll|they will|the team|swat|going to come|coming in|come in)\b"
         r"|\bswat\b[^.!?]*\b(?:take|come|go|will)\b|\btake you (?:out|down)\b|\byou'll regret\b"
         r"|\b(?:we|they|the team)(?:'ll| will| are| is|'re)? (?:be )?(?:coming|come|going|go) in\b"
-        r"|\bor we (?:come|go) in\b|\bwe(?:'ll| will) (?:use force|break|shoot)\b|\bcome in and get you\b"
+        r"|\bor (?:we|they|the (?:team|dogs))(?:'ll| will)? (?:come|go) in\b"
+        r"|\bwe(?:'ll| will) (?:use force|break|shoot)\b|\bcome in and get you\b"
         r"|\b(?:we|they|the team)(?:'ll| will)? come (?:through|in through) (?:that|the|your) (?:wall|door|window)\b"
-        r"|\b(?:our|the) (?:unit|team|guys|officers|tactical team) (?:takes|take|will take|storms?|goes in)\b",
+        r"|\b(?:our|the) (?:unit|team|guys|officers|tactical team) (?:takes|take|will take|storms?|goes in)\b"
+        # a harm we voice at him, unless asked ("Are you afraid they'll shoot you?" is listening, not a threat)
+        r"|\b(?:we|they|I|snipers?|officers|the (?:team|officers|snipers?|police|cops))(?:'ll| will|'re going to"
+        r"|'re gonna| are going to| are gonna|'m going to|'m gonna) (?:kill|shoot|drop|end) you\b"
+        r"(?![^.!?]*\?)|\byou(?:'re| are) a dead man\b|\byou(?:'ll| will) be sorry\b"
+        r"|\byou(?:'ll| will|'re going to| are going to) spend the rest of your life (?:in|behind)\b",
         _I,
     ),
     "ultimatum": RulePattern(
         rf"\blast chance\b|\bfinal (?:offer|chance|warning)\b|\blast warning\b|\bor else\b"
         rf"|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern})(?= (?:to|or|before|until))"
         rf"|\bif you don't\b[^.!?]*\b(?:in|within) (?:the next )?(?:{DURATION.pattern})"
-        rf"|\b(?:in|within) the next (?:{DURATION.pattern})\b[^.!?]*\bor\b",
+        rf"|\b(?:in|within) the next (?:{DURATION.pattern})\b[^.!?]*\bor\b"
+        # a clock time with a consequence, a deadline we hand him, the clock run out
+        r"|\b(?:by|before) (?:noon|midnight|\d{1,2}(?::\d\d)? ?(?:am|pm|o'clock)?|one|two|three|four|five|six|seven"
+        r"|eight|nine|ten|eleven|twelve)(?: o'clock)?,? or\b|\b(?:I'm|I am|we're|we are) giving you (?:until|till)\b"
+        r"|^\W*time(?:'s| is) up\b",
         _I,
     ),
     "deadline_setting": RulePattern(
@@ -88,7 +101,10 @@ _PATTERNS: dict[str, RulePattern] = {
         _I,
     ),
     "minimizing": RulePattern(
-        r"\bcalm down\b|^\W*relax\b|\brelax,|\b(?:it's|it is) not that bad\b|\bcould be worse\b|\bdon't worry\b"
+        r"\bcalm down\b|^\W*relax\b|\brelax,|\b(?:it's|it is) not that bad\b|\bcould be worse\b"
+        r"|\bdon't worry\b(?! about who)"
+        r"|\bnot the end of the world\b|\b(?:lots of|plenty of|other|many) people (?:have|had|have had) it worse\b"
+        r"|^\W*take it easy\b|\byou(?:'re| are) overreacting\b|\b(?:it's|it is) just money\b"
         r"|\bso much to live for\b|\b(?:it's|it is) (?:just|only) an?\b|\bit's only\b|\bpeople get (?:divorced|fired"
         r"|through)\b|\bget over it\b|\bno big deal\b|\bcheer up\b|\bbright side\b|\bdon't say that\b"
         r"|\b(?:everything|it|things|this|all)(?:'s| is|'ll| will)? (?:going to|gonna|will) (?:be"
@@ -101,7 +117,9 @@ _PATTERNS: dict[str, RulePattern] = {
         r"(?<!can't )(?<!cannot )(?<!not )\bI promise\b(?! I'll (?:try|ask|pass))|\bI guarantee\b|\byou have my word\b"
         r"|\b(?:is|are) (?:already )?on (?:its|their|the) way\b|\bno charges\b|\bwon't be any charges\b"
         r"|\bwalk (?:free|away clean)\b|\bnobody will (?:arrest|charge)\b|\bnothing will happen to you\b"
-        r"|\bI swear\b(?!\s*[.!?]|\s*$)|\bwill be arrested today\b",
+        r"|\bI swear\b(?!\s*[.!?]|\s*$)|\bwill be arrested today\b"
+        r"|(?<!promise )(?<!promise that )\byou won't be (?:charged|arrested|prosecuted)\b"
+        r"|\bnobody(?:'s| is) (?:going to|gonna) press charges\b",
         _I,
     ),
 }
@@ -111,11 +129,13 @@ _OTHER: dict[str, RulePattern] = {
     ),
     "soliciting_demands": RulePattern(
         r"\bwhat (?:are|were) your demands\b|\bwhat (?:do|would) you want(?: from (?:us|me))?\s*\?"
-        r"|\bwhat is it you want\b",
+        r"|\bwhat is it you want\b|\btell me (?:your|what your) demands\b",
         _I,
     ),
     "dismissing_demand": RulePattern(
-        r"\bimpossible\b|\bnever happening\b|\bnobody(?:'s| is) going to (?:do|arrest|give|send|let)\b", _I
+        r"\bimpossible\b|\bnever happening\b|\bdream on\b|\bnot in a million years\b|\bin your dreams\b"
+        r"|\bnobody(?:'s| is) going to (?:do|arrest|give|send|let)\b",
+        _I,
     ),
     "trigger_word": RulePattern(
         r"\bhostages?\b|\bsurrender\w*\b|\bdemands?\b|\bdeadlines?\b|\bnegotiat(?:e|ing)\b|\bnegotiation(?! team)\b"
@@ -126,23 +146,41 @@ _OTHER: dict[str, RulePattern] = {
         r"\btough guy\b|\byou won't do it\b|\byou're not going to (?:do|shoot|hurt) (?:anything|anyone|anybody)\b"
         r"|\byou sound (?:crazy|insane|nuts|pathetic|stupid)\b|\bcoward\b|\bloser\b|\bpathetic\b|\bbig man\b"
         r"|\byou're (?:crazy|insane|nuts|a joke)\b|\bgenius\b|\b(?:you|you're|ur|you are) (?:being )?(?:an? )?(?:idiot"
-        r"|moron|fool)\b",
+        r"|moron|fool)\b"
+        # talking down to him: silencing, calling him a child, daring, and "you're not worth my time"
+        r"|\bshut (?:up|your mouth)\b|\bsuch a (?:baby|child|crybaby|wimp)\b|\bcry ?baby\b|(?<!to )\bgrow up\b"
+        r"|\bact your age\b|\b(?:quit|stop) (?:whining|moaning|sulking|crying like)\b"
+        r"|\bacting like a (?:little )?(?:kid|baby|child)\b"
+        r"|(?:^|[.!?]\s+)you (?:don't|do not|haven't|ain't)(?: got| have)? the (?:guts|nerve|balls)\b"
+        r"|\b(?:I|we) (?:don't|do not|haven't|ain't)(?: got| have)? (?:time for this|all (?:day|night))\b"
+        r"|(?<!not )\bwasting my time\b|\bgo on(?: then|, then),? (?:do it|shoot|jump)\b"
+        r"|\bgo ahead,? (?:shoot|jump|pull the trigger)\b",
         _I,
     ),
     "claiming_authority": RulePattern(
         r"\bI'm in charge\b|\bI decide\b|\bI'm the (?:captain|lieutenant|boss|commander|chief|one who (?:decides|can"
         r" authori[sz]e|can approve))\b|\bI can (?:authori[sz]e|approve)\b|\bit's my call\b|\bI make the (?:call"
-        r"|decisions)\b",
+        r"|decisions)\b|\bI(?:'m| am) (?:the one )?(?:in charge|calling the shots)\b|\b(?:it's|it is) my decision\b",
         _I,
     ),
     "hiding_identity": RulePattern(
-        r"\bjust someone who (?:wants to help|cares)\b|\bdoesn't matter who I am\b|\bnever mind who I am\b", _I
+        r"\bjust someone who (?:wants to help|cares)\b|\bdoesn't matter who I am\b|\bnever mind who I am\b"
+        r"|\bwho I am (?:doesn't|does not|don't) matter\b|\bdon't worry about who I am\b",
+        _I,
+    ),
+    # the utterance part of self_focus: announcing a story about oneself, not handing the turn back to him
+    "self_focus": RulePattern(
+        r"\blet me tell you (?:about (?:my\b(?! (?:role|job here|team|boss|plan)\b)|me\b|myself|when I|the time I)"
+        r"|a (?:little )?(?:story|bit) about (?:me|myself|my))|\b(?:that|this|it) reminds me of (?:when I|the time I"
+        r"|my own)\b|\benough about you\b",
+        _I,
     ),
     "contested_stock_phrase": RulePattern(
-        r"\bI'm here to help(?: you)?\s*(?:[.!,]|$)|(?:^|[.!?]\s+)talk to me\s*(?:[.!]|$)", _I
+        r"\bI'm here to help(?: you)?\s*(?:[.!,]|$)|(?:^|[.!?]\s+)(?:just )?talk to me\s*(?:[.!]|$)", _I
     ),
     "empty_understanding": RulePattern(
-        r"^\W*(?:(?:okay|ok|alright|yeah)[,.]?\s*)*(?:I understand|I hear you|I get it|I know how you feel)"
+        r"^\W*(?:(?:okay|ok|alright|yeah|believe me|trust me)[,.]?\s*)*(?:I (?:totally |completely |really )?understand"
+        r"|I hear you|I (?:totally )?get it|I know (?:exactly )?how you feel)"
         r"(?:[.!]?\s*$|[.!,]\s*(?:now|so|anyway|but)\b)",
         _I,
     ),
@@ -211,7 +249,7 @@ class AvoidAnalyzer(ModelAssisted):
     """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
 
     name: ClassVar[str] = "avoid"
-    version: ClassVar[str] = "0.8.2"
+    version: ClassVar[str] = "0.9.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
