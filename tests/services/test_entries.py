@@ -257,3 +257,19 @@ def test_a_log_recorded_before_blank_text_was_refused_still_loads(app: App, inci
     with pytest.raises(TalkdownError) as err:
         entries.record_hostage(app, incident, alias="   ")
     assert (err.value.code, err.value.fields["what"]) == ("TD105", "alias")
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c\u200d", "\u2060", "\ufeff", "\u0301"])
+def test_a_line_or_note_of_only_invisible_characters_is_refused_as_blank(
+    app: App, incident: str, invisible: str
+) -> None:
+    # They passed the `.strip()` check: an invisible line was logged, analysed and scored as said.
+    head = len(incidents.get_incident(app, incident).utterances)
+    with pytest.raises(TalkdownError) as said:
+        entries.say(app, incident, speaker="subj", text=invisible)
+    with pytest.raises(TalkdownError) as noted:
+        entries.add_note(app, incident, text=f" {invisible} ")
+    for err in (said, noted):
+        assert (err.value.code, err.value.fields["problem"]) == ("TD105", "must not be blank")
+    state = incidents.get_incident(app, incident)
+    assert len(state.utterances) == head and state.notes == []

@@ -365,3 +365,12 @@ def test_the_debrief_says_when_the_session_was_run_on_the_teams_clock(td_setting
         assert train.get_debrief(app, started.session_id).to_dict()["opened_at"] == "2026-03-14T19:42:00+00:00"
     finally:
         app.store.engine.dispose()
+
+
+def test_a_line_of_only_zero_width_characters_is_not_said_to_him(app: App) -> None:
+    # "\u200b" passed `.strip()`: it was logged as the trainee's line, answered and scored.
+    started = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    with pytest.raises(TalkdownError) as err:
+        train.take_turn(app, started.session_id, text="\u200b\u2060\ufeff")
+    assert (err.value.code, err.value.fields["problem"]) == ("TD105", "it is empty")
+    assert train.get_debrief(app, started.session_id).turns == 0

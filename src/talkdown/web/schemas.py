@@ -30,15 +30,16 @@ from talkdown.domain.enums import (
     StakeholderKind,
     Tone,
 )
-from talkdown.domain.text import SHORT_TEXT_MAX
+from talkdown.domain.text import SHORT_TEXT_MAX, is_blank
 from talkdown.services.accounts import AccountRole
 from talkdown.services.live import Mark
 
 
 def _not_blank(value: str) -> str:
     """A required text of spaces only is refused: the browser's ``required`` lets it through, and a title
-    of spaces made an incident whose link in the list had nothing to click."""
-    if not value.strip():
+    of spaces made an incident whose link in the list had nothing to click. Blank as every face reads it
+    (``is_blank``): zero-width characters alone are blank too."""
+    if is_blank(value):
         raise PydanticCustomError("blank", "must not be blank")
     return value
 
