@@ -23,6 +23,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 SHORT_TEXT_MAX = 500
 """The most characters a one-line entry (a name, a title, a reason) may have: the events' ``ShortText``, the
 console's forms and the CLI's checks all read it here, so no face takes what another refuses."""
+LONG_TEXT_MAX = 10_000
+"""The most characters a line said (logged in LIVE or said by a trainee in TRAIN), a note or an intelligence
+item may have, on every face. Why 10,000: the console's board took that much already, it is some twenty minutes
+of speech (far more than one turn on the line), and a longer paste is a document to attach, not a line; the
+training chat had 5,000 in the console and 100,000 at the terminal, for the same kind of text. The events keep
+their 100,000 (``events.Text``) so that old logs and imported transcripts, whose monologues may be longer, load."""
+DESCRIPTION_MAX = 5_000
+"""The most characters an incident's description may have (the console's form and the CLI's ``--description``)."""
 
 
 def first_surrogate(text: str) -> int | None:

@@ -36,7 +36,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import counted, is_blank, require_short
+from talkdown.domain.text import LONG_TEXT_MAX, counted, is_blank, require_short
 from talkdown.errors import TalkdownError
 from talkdown.services._running_session import INTENT, only_notes_by, without_intent
 from talkdown.services.accounts import Permission, SignedIn
@@ -52,7 +52,7 @@ from talkdown.sim.state import SubjectView, ViewItem, build_view
 TRAINEE, SUBJECT = "trainee", "subject"
 SOURCE = SIMULATED
 MINUTES_PER_EXCHANGE = 1  # a deadline "in N exchanges" is logged as due N minutes later [D]
-MAX_LINE = 100_000  # characters: UtteranceLogged.text's limit, said as TD105 before anything is recorded
+MAX_LINE = LONG_TEXT_MAX  # characters: a line said, as on the board and in the console's chat (TD105)
 
 
 @dataclass(frozen=True)
