@@ -296,7 +296,7 @@ def test_an_llm_url_the_realizer_cannot_use_is_refused_before_a_session_starts(e
 def test_a_line_over_the_length_limit_is_refused_by_line_in_a_script_and_the_chat_goes_on(
     env: Env, tmp_path: Path
 ) -> None:
-    huge = "I hear you. " * 9000  # 108,000 characters: over UtteranceLogged's 100,000
+    huge = "I hear you. " * 9000  # 108,000 characters: over the 10,000 a line may have (LONG_TEXT_MAX)
     script = tmp_path / "lines.txt"
     script.write_text(f"My name is Sam.\n{huge}\n", encoding="utf-8")
     refused = _tried(env, "train", "run", "bridge", "--script", str(script))
@@ -306,7 +306,7 @@ def test_a_line_over_the_length_limit_is_refused_by_line_in_a_script_and_the_cha
     typed = f"{huge}\nMy name is Sam. What's going on for you right now?\n/quit\n"
     chat = _tried(env, "train", "run", "bridge", "--seed", "3", stdin=typed)
     out = chat.stdout
-    assert chat.returncode == 0 and "a line may have up to 100,000" in out and out.count("Subject:") >= 2, chat.stderr
+    assert chat.returncode == 0 and "a line may have up to 10,000" in out and out.count("Subject:") >= 2, chat.stderr
 
 
 def test_a_script_with_no_line_said_reports_the_same_outcome_as_the_debrief(env: Env, tmp_path: Path) -> None:

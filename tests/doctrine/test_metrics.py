@@ -57,6 +57,19 @@ def test_wellbeing_reads_logged_conditions_needs_and_releases() -> None:
     assert _values(s, 6)["hostage_wellbeing"] == 6.5  # (9 + 1 released) and 3, halved
 
 
+def test_a_release_saying_unknown_keeps_the_last_known_condition() -> None:
+    # A release logged with condition "unknown" overwrote the known "injured": the report's hostage table read
+    # "unknown" and the hostage dropped out of the well-being index, which then read "unknown" with no one counted.
+    s = Script()
+    reported = s.at(1).log(HostageRecorded(hostage_id="h1", alias="Owen", condition=HostageCondition.INJURED))
+    s.at(2).log(HostageReleased(hostage_id="h1", condition=HostageCondition.UNKNOWN))
+    state = replay(s.envelopes)
+    owen = state.hostages["h1"]
+    assert owen.condition is HostageCondition.INJURED and owen.condition_seq == reported  # the entry that reported it
+    assert owen.released_at is not None
+    assert _values(s, 3)["hostage_wellbeing"] == 4.0  # injured 3, +1 released alive
+
+
 def test_duration_runs_from_first_contact_to_close() -> None:
     s = Script()
     s.at(10).say("neg", "Hello, this is Sam.")

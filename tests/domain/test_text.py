@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talkdown.domain.text import first_surrogate, readable
+from talkdown.domain.text import first_surrogate, is_blank, readable
 
 # Text with lone surrogates mixed in: hypothesis leaves category Cs out of text() unless asked.
 with_surrogates = st.text(alphabet=st.characters(categories=["Cs", "Ll", "Zs", "So"]), max_size=40)
@@ -31,3 +31,13 @@ def test_readable_text_encodes_as_utf8_with_the_same_length_and_valid_text_uncha
     assert len(out) == len(text)
     assert first_surrogate(out) is None
     assert (out == text) == (first_surrogate(text) is None)
+
+
+INVISIBLE = ["\u200b", "\u200c\u200d", "\u2060", "\ufeff", "\u0301", " \u200b\t\u00a0", "\u3164", ""]
+
+
+def test_a_text_of_only_characters_that_draw_nothing_is_blank_and_one_visible_character_is_not() -> None:
+    # A line of zero-width spaces, a byte order mark or a lone combining mark passed `not text.strip()`, so it
+    # was logged and scored as a line said.
+    assert all(is_blank(text) for text in INVISIBLE)
+    assert not any(is_blank(text) for text in ("a", "\u200ba", "e\u0301", "\u0928\u094d\u200d", "\U0001f600", "."))

@@ -17,6 +17,7 @@ from talkdown.domain.enums import (
     Role,
 )
 from talkdown.domain.events import HostageRecorded, NoteAdded, PartyAdded, PromiseMade
+from talkdown.domain.text import LONG_TEXT_MAX
 from talkdown.errors import TalkdownError
 from talkdown.services import entries, incidents
 from talkdown.services.wiring import App
@@ -257,3 +258,47 @@ def test_a_log_recorded_before_blank_text_was_refused_still_loads(app: App, inci
     with pytest.raises(TalkdownError) as err:
         entries.record_hostage(app, incident, alias="   ")
     assert (err.value.code, err.value.fields["what"]) == ("TD105", "alias")
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c\u200d", "\u2060", "\ufeff", "\u0301"])
+def test_a_line_or_note_of_only_invisible_characters_is_refused_as_blank(
+    app: App, incident: str, invisible: str
+) -> None:
+    # They passed the `.strip()` check: an invisible line was logged, analysed and scored as said.
+    head = len(incidents.get_incident(app, incident).utterances)
+    with pytest.raises(TalkdownError) as said:
+        entries.say(app, incident, speaker="subj", text=invisible)
+    with pytest.raises(TalkdownError) as noted:
+        entries.add_note(app, incident, text=f" {invisible} ")
+    for err in (said, noted):
+        assert (err.value.code, err.value.fields["problem"]) == ("TD105", "must not be blank")
+    state = incidents.get_incident(app, incident)
+    assert len(state.utterances) == head and state.notes == []
+
+
+def test_a_line_note_or_intel_over_the_long_text_limit_is_refused_on_the_cli_as_in_the_console(
+    app: App, incident: str
+) -> None:
+    # The console refused a line over 10,000 characters; talkdown say, note and intel took up to 100,000.
+    long = "a" * (LONG_TEXT_MAX + 1)
+    head = len(incidents.get_incident(app, incident).utterances)
+    for record in ("say", "note", "intel"):
+        with pytest.raises(TalkdownError) as err:
+            if record == "say":
+                entries.say(app, incident, speaker="subj", text=long)
+            elif record == "note":
+                entries.add_note(app, incident, text=long)
+            else:
+                entries.add_intel(app, incident, content=long, source="neighbour")
+        assert err.value.code == "TD105" and "up to 10,000" in str(err.value.fields["problem"])
+    state = incidents.get_incident(app, incident)
+    assert len(state.utterances) == head and state.notes == [] and state.intel == {}
+    entries.say(app, incident, speaker="subj", text=long[:-1])  # the limit itself is taken
+
+
+def test_an_incident_description_over_the_consoles_limit_is_refused_by_the_cli_too(app: App) -> None:
+    # The console's form refused a description over 5,000 characters; `incident open --description` took 100,000.
+    with pytest.raises(TalkdownError) as err:
+        incidents.open_incident(app, title="Bank", incident_type=IncidentType.BARRICADE, description="a" * 5_001)
+    assert err.value.code == "TD105" and "up to 5,000" in str(err.value.fields["problem"])
+    assert incidents.list_incidents(app) == []

@@ -120,3 +120,26 @@ def test_a_chart_with_nothing_to_draw_says_so_instead_of_an_empty_frame(tmp_path
     for uri in (charts.indicators, charts.stairway):
         assert 'id="empty"' in base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
     assert 'id="empty"' not in base64.b64decode(charts.metrics.split(",", 1)[1]).decode("utf-8")
+
+
+def _tick_labels(uri: str) -> list[str]:
+    """The x tick labels of a chart: matplotlib's SVG names each text it draws in a comment."""
+    svg = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+    return re.findall(r"<!-- (\d[\d:. -]*) -->", svg.split('id="matplotlib.axis_2"')[0])
+
+
+def test_an_incident_of_a_few_seconds_gets_clock_time_ticks_not_microseconds(tmp_path: Path) -> None:
+    # Lines a second apart made matplotlib label sub-second ticks "41:43.000000", "41:43.200000": minutes,
+    # seconds and six zeros, with no hour.
+    start = T0 + timedelta(seconds=43)
+    charts = draw_charts(
+        [MetricPoint(1, start.isoformat(), {}), MetricPoint(2, (start + timedelta(seconds=1)).isoformat(), {})],
+        [],
+        [(start, 1), (start + timedelta(seconds=1), 2)],
+        zone=UTC,
+        cache_dir=tmp_path,
+        last_line_at=start + timedelta(seconds=1),
+    )
+    labels = _tick_labels(charts.stairway)
+    assert labels and all(re.fullmatch(r"\d\d:\d\d:\d\d(\.\d{1,3})?", label) for label in labels), labels
+    assert f"{start:%H:%M:%S}" in labels

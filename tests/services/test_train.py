@@ -10,6 +10,7 @@ import pytest
 
 from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentMode, IncidentType, Role, StakeholderKind
+from talkdown.domain.text import LONG_TEXT_MAX
 from talkdown.errors import TalkdownError
 from talkdown.services import diplomatic, entries, incidents, train
 from talkdown.services.accounts import AccountRole, SignedIn
@@ -365,3 +366,21 @@ def test_the_debrief_says_when_the_session_was_run_on_the_teams_clock(td_setting
         assert train.get_debrief(app, started.session_id).to_dict()["opened_at"] == "2026-03-14T19:42:00+00:00"
     finally:
         app.store.engine.dispose()
+
+
+def test_a_line_of_only_zero_width_characters_is_not_said_to_him(app: App) -> None:
+    # "\u200b" passed `.strip()`: it was logged as the trainee's line, answered and scored.
+    started = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    with pytest.raises(TalkdownError) as err:
+        train.take_turn(app, started.session_id, text="\u200b\u2060\ufeff")
+    assert (err.value.code, err.value.fields["problem"]) == ("TD105", "it is empty")
+    assert train.get_debrief(app, started.session_id).turns == 0
+
+
+def test_a_training_line_has_the_same_limit_at_the_terminal_as_in_the_console(app: App) -> None:
+    # train run took a line of up to 100,000 characters; the console's chat refused one over 5,000.
+    started = train.start_session(app, scenario="bridge", seed=1, trainee="Alex")
+    with pytest.raises(TalkdownError) as err:
+        train.take_turn(app, started.session_id, text="a" * (LONG_TEXT_MAX + 1))
+    assert err.value.code == "TD105" and "up to 10,000" in str(err.value.fields["problem"])
+    assert train.get_debrief(app, started.session_id).turns == 0

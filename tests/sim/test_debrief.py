@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC
 
-from talkdown.sim.debrief import build_debrief, render_body
+import pytest
+
+from talkdown.sim.debrief import AvoidItem, build_debrief, render_body, render_html
 from talkdown.sim.engine import SimulatedSubject, Step, turn_rng
 from talkdown.sim.scenario import load_scenario
 from talkdown.sim.state import SubjectView, ViewItem
@@ -89,3 +91,30 @@ def test_a_line_the_model_alone_flags_gets_a_reason_not_a_bare_pointer_to_avoid_
     flagged = next(a for a in debrief.avoid if a.doctrine_id == "other_avoid")
     assert flagged.why != "See avoid.md." and "model" in flagged.why
     assert flagged.better != "(See avoid.md for a better line.)"
+
+
+def test_a_line_with_no_space_wraps_inside_the_pdfs_page_instead_of_running_off_it() -> None:
+    # A trainee's 4,000-character line with no space made the behaviours table 38,175 px wide on a 644 px page:
+    # the line, the behaviour, the why and the better line were cut off at the page's edge. WeasyPrint's own
+    # layout is read (its boxes have no public API), not a time.
+    pytest.importorskip("weasyprint")
+    from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
+    from weasyprint.formatting_structure import boxes  # type: ignore[import-untyped]
+
+    scenario = load_scenario("bank_robbery")
+    debrief = build_debrief(
+        session_id="s", scenario=scenario, steps=_steps(SimulatedSubject(scenario), LATE_TRADE[:1]), trainee="t"
+    )
+    line = "x" * 4_000
+    debrief = replace(debrief, avoid=(AvoidItem(2, line, "X1", "why & <not>", "better"), *debrief.avoid))
+    page = render_html(debrief, zone=UTC)
+    assert line in page.replace("<wbr>", "")  # the text itself is whole: the breaks add no character
+    assert "why &amp; &lt;not&gt;" in page
+    document = HTML(string=page).render()
+    widths = [
+        (box.width, p._page_box.width)
+        for p in document.pages
+        for box in p._page_box.descendants()
+        if isinstance(box, boxes.TableBox)
+    ]
+    assert widths and all(table <= page_width for table, page_width in widths), widths

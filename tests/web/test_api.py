@@ -241,3 +241,17 @@ def test_a_line_over_the_limit_is_refused_naming_its_length_and_the_limit_and_th
     page = client.get(f"/incidents/{console.incident_id}").text
     assert 'id="entry-text" name="text" required data-max-chars="10000"' in page
     assert "maxlength" not in page
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c\u200d", "\u2060\ufeff", "\u0301"])
+def test_an_utterance_or_note_of_only_invisible_characters_is_refused_as_blank(
+    console: Console, invisible: str
+) -> None:
+    # The console's form and the API took them (`.strip()` left them), logging a line that shows nothing.
+    client = console.client(R.SCRIBE)
+    before = len(incidents.get_incident(console.app, console.incident_id).utterances)
+    for path, body in (("utterances", {"speaker": "subj", "text": invisible}), ("notes", {"text": invisible})):
+        response = client.post(f"/api/incidents/{console.incident_id}/{path}", json=body)
+        assert (response.status_code, response.json()["code"]) == (422, "TD105"), response.text
+        assert "must not be blank" in response.json()["detail"]
+    assert len(incidents.get_incident(console.app, console.incident_id).utterances) == before

@@ -6,6 +6,7 @@ import html
 from importlib import resources
 from pathlib import Path
 
+from talkdown.domain.text import LONG_TEXT_MAX
 from talkdown.services import incidents, train
 from talkdown.services.accounts import AccountRole as R
 from tests.web.conftest import Console
@@ -346,3 +347,15 @@ def test_a_running_sessions_report_is_an_instructors_only_and_its_exporters_once
     train.end_session(console.app, session_id, reason="class over")
     ended = trainee.get(url)
     assert ended.status_code == 200 and plan in ended.text
+
+
+def test_the_consoles_training_chat_takes_a_line_as_long_as_the_board_and_the_terminal_do(console: Console) -> None:
+    # The chat refused a line over 5,000 characters (the board 10,000, train run 100,000); its box said 5,000.
+    session_id = _start(console, R.NEGOTIATOR)
+    client = console.client(R.NEGOTIATOR)
+    assert f'data-max-chars="{LONG_TEXT_MAX}"' in client.get(f"/training/{session_id}").text
+    line = ("You sound tired of all this. " * 400)[:6000]
+    said = client.post(f"/training/{session_id}/say", data={"text": line}, follow_redirects=False)
+    assert said.status_code == 303, said.text
+    over = client.post(f"/training/{session_id}/say", data={"text": "a" * (LONG_TEXT_MAX + 1)})
+    assert (over.status_code, over.json()["code"]) == (422, "TD105") and "up to 10,000" in over.json()["detail"]

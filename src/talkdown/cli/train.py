@@ -19,7 +19,7 @@ from rich.table import Table
 
 from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json, write_output
 from talkdown.domain.display_time import labelled
-from talkdown.domain.text import SHORT_TEXT_MAX, counted, first_surrogate
+from talkdown.domain.text import SHORT_TEXT_MAX, counted, first_surrogate, is_blank
 from talkdown.errors import INPUT, TalkdownError
 from talkdown.services import train
 from talkdown.services.pdf import html_to_pdf
@@ -139,7 +139,7 @@ def _chat(session_id: str, *, llm_url: str | None) -> None:
             line = console.input("[bold cyan]You:[/] ").strip()
         except EOFError:
             break
-        if not line:
+        if is_blank(line):  # an empty line, or zero-width characters alone: nothing said
             continue
         if first_surrogate(line) is not None:  # bytes the terminal's encoding could not read (domain/text.py)
             console.print("[red]Part of that line could not be read as UTF-8 text; type it again.[/]")
@@ -201,7 +201,7 @@ def _script_lines(script: Path) -> list[tuple[int, str]]:
         if len(line) > train.MAX_LINE:
             problem = f"the line is {len(line):,} characters long; a line may have up to {train.MAX_LINE:,}"
             raise TalkdownError("TD101", file=str(script), line=number, problem=problem)
-        if line and not line.startswith("#"):
+        if not is_blank(line) and not line.startswith("#"):
             kept.append((number, line))
     return kept
 

@@ -36,6 +36,7 @@ from talkdown.domain.events import (
     UtteranceLogged,
 )
 from talkdown.domain.state import CORRECTABLE_UTTERANCE_FIELDS, Commitment, Deadline, IncidentState
+from talkdown.domain.text import is_blank
 from talkdown.errors import TalkdownError
 
 # (event type, attribute holding the id, state collection name, human name)
@@ -185,7 +186,7 @@ def _check_correction_has_reason(state: IncidentState, event: AnyEvent, incident
         name, before, settled = "concession", state.concessions.get(event.concession_id), _COMMITMENT_SETTLED
     else:
         return
-    if before is None or before.status not in settled or before.status == event.status or event.reason.strip():
+    if before is None or before.status not in settled or before.status == event.status or not is_blank(event.reason):
         return
     raise TalkdownError(
         "TD302",

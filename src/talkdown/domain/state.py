@@ -346,7 +346,9 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
         case HostageReleased():
             hostage = state.hostages[p.hostage_id]
             hostage.released_at = p.released_at or env.at
-            if p.condition is not None:
+            # "unknown" at release says only that no one saw her condition as she came out; it must not erase a
+            # condition logged before (the report and the well-being index would lose a known injury).
+            if p.condition is not None and p.condition is not HostageCondition.UNKNOWN:
                 hostage.condition = p.condition
                 hostage.condition_seq = env.seq
         case IntelItemAdded():

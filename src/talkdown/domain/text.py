@@ -6,6 +6,8 @@ Unicode text: the tokenizers, SQLite, Parquet and every UTF-8 writer refuse it, 
 The edges find it first (``first_surrogate``) and say where; analysis, which must never fail on a line,
 reads it with U+FFFD in its place (``readable``).
 
+``is_blank``: the one test of a required text for "nothing written", which every face applies.
+
 Also ``counted``: a number with its noun, as every sentence the user reads says it; and ``SHORT_TEXT_MAX``
 with ``require_short``: the one limit on a one-line entry (a name, a title, a reason) that every face applies.
 """
@@ -13,6 +15,7 @@ with ``require_short``: the one limit on a one-line entry (a name, a title, a re
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from talkdown.errors import TalkdownError
 
@@ -20,6 +23,14 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 SHORT_TEXT_MAX = 500
 """The most characters a one-line entry (a name, a title, a reason) may have: the events' ``ShortText``, the
 console's forms and the CLI's checks all read it here, so no face takes what another refuses."""
+LONG_TEXT_MAX = 10_000
+"""The most characters a line said (logged in LIVE or said by a trainee in TRAIN), a note or an intelligence
+item may have, on every face. Why 10,000: the console's board took that much already, it is some twenty minutes
+of speech (far more than one turn on the line), and a longer paste is a document to attach, not a line; the
+training chat had 5,000 in the console and 100,000 at the terminal, for the same kind of text. The events keep
+their 100,000 (``events.Text``) so that old logs and imported transcripts, whose monologues may be longer, load."""
+DESCRIPTION_MAX = 5_000
+"""The most characters an incident's description may have (the console's form and the CLI's ``--description``)."""
 
 
 def first_surrogate(text: str) -> int | None:
@@ -36,15 +47,32 @@ def readable(text: str) -> str:
     return text if first_surrogate(text) is None else _SURROGATE.sub("\ufffd", text)
 
 
+_DRAWS_NOTHING = frozenset({"Cc", "Cf", "Mn", "Me", "Mc", "Zs", "Zl", "Zp"})
+"""Unicode categories whose characters show nothing on their own: controls, format characters (zero-width space
+U+200B, joiners U+200C/D, word joiner U+2060, byte order mark U+FEFF, bidi marks), combining marks with no base
+to sit on, and separators."""
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")  # Hangul fillers: letters (Lo) drawn as nothing
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: empty, or only white space and characters that draw nothing.
+
+    Why not ``not text.strip()``: a line of zero-width spaces, a byte order mark or a lone combining mark
+    passed that test, so an invisible "line" was logged, analysed and scored as said. A text with one visible
+    character is not blank, whatever invisible characters surround it (they may belong to the script).
+    """
+    return all(ch.isspace() or ch in _FILLERS or unicodedata.category(ch) in _DRAWS_NOTHING for ch in text)
+
+
 def require_text(value: str, *, what: str) -> str:
-    """``value`` unchanged, or TD105 when a required text holds only white space (or nothing).
+    """``value`` unchanged, or TD105 when a required text shows nothing (``is_blank``).
 
     Why here and not in the event models: the console's and the API's forms refuse such text (web/schemas.py),
     but the CLI and other callers reached the services with it, recording an incident titled "   " or a
     hostage with no alias. Tightening the events instead would make old logs that hold one fail to load.
     ``what`` names the field as the API does, so both faces say the same thing.
     """
-    if not value.strip():
+    if is_blank(value):
         raise TalkdownError("TD105", value=value, what=what, problem="must not be blank")
     return value
 

@@ -18,6 +18,7 @@ from talkdown.doctrine.cases import Case, Outcome, parse_cases, shipped_cases
 from talkdown.doctrine.similarity import CaseIndex, Neighbour
 from talkdown.doctrine.situation import Situation, describe, incident_situation
 from talkdown.domain.enums import IncidentType, Role
+from talkdown.domain.text import is_blank
 from talkdown.errors import TalkdownError
 from talkdown.services.formats import decode
 from talkdown.services.incidents import resolve_incident_id
@@ -184,7 +185,7 @@ def like_cases(app: App, *, incident: str | None = None, description: str | None
         situation = incident_situation(state, subject_ids=subject_ids)
     else:
         assert description is not None  # noqa: S101  # checked above; narrows the type
-        if not description.strip():
+        if is_blank(description):
             raise TalkdownError("TD105", value=description, what="description", problem="it is empty")
         situation = describe(description)
     index = CaseIndex([lc.case for lc in library])

@@ -9,7 +9,7 @@ from talkdown.domain.enums import IncidentMode, IncidentType
 from talkdown.domain.events import IncidentClosed, IncidentOpened, IncidentReopened
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import require_text
+from talkdown.domain.text import DESCRIPTION_MAX, require_short, require_text
 from talkdown.errors import TalkdownError
 from talkdown.services.wiring import App
 
@@ -38,6 +38,7 @@ def open_incident(
 ) -> str:
     incident_id = new_id()
     title = require_text(title, what="title")
+    require_short(description, what="description", limit=DESCRIPTION_MAX)  # the console's form refuses more
     event = IncidentOpened(
         title=title, incident_type=incident_type, location=location, description=description, mode=mode
     )

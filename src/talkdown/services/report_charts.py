@@ -15,11 +15,11 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from talkdown.doctrine.indicators import IndicatorPoint
 from talkdown.doctrine.metrics import MetricPoint
@@ -95,6 +95,28 @@ def _held_to(pairs: list[tuple[datetime, float]], end: datetime | None) -> list[
     return pairs
 
 
+def _clock_label(day: datetime) -> str:
+    """A sub-second tick as clock time with only the fraction it needs: 19:41:43.2, not 41:43.200000."""
+    label = f"{day:%H:%M:%S}"
+    return label + f".{day.microsecond:06d}".rstrip("0") if day.microsecond else label
+
+
+def _readable_short_spans(ax: Any, zone: tzinfo | None) -> None:
+    """Label sub-second ticks on the report's clock.
+
+    Why: over an incident a few seconds long (a demo, a short import) matplotlib's tick locator steps in fractions
+    of a second and its default label for that scale is minutes:seconds with six decimals ("41:43.000000"),
+    which has no hour and reads as a fault. Longer spans keep matplotlib's labels.
+    """
+    from matplotlib.dates import AutoDateFormatter, num2date
+
+    to_date = cast(Callable[[float, tzinfo | None], datetime], num2date)  # matplotlib leaves it untyped
+    formatter = ax.xaxis.get_major_formatter()
+    if isinstance(formatter, AutoDateFormatter):
+        finest = min(formatter.scaled)  # the scale matplotlib uses below a second
+        formatter.scaled[finest] = lambda x, pos=None: _clock_label(to_date(x, zone))
+
+
 def _series(
     plt: Any,
     title: str,
@@ -112,7 +134,8 @@ def _series(
         # Ticks on the report's clock, set before plotting (matplotlib's default is UTC). This computer's own zone
         # (None) has no tzinfo matplotlib can follow across a daylight-saving change, so its offset at the
         # first point is used; the zone named at the report's top says which.
-        ax.xaxis.axis_date(zone or xs[0].astimezone().tzinfo)
+        zone = zone or xs[0].astimezone().tzinfo
+        ax.xaxis.axis_date(zone)
     end = max(xs, default=None)
     if end is not None and until is not None:
         end = max(end, until)
@@ -124,7 +147,9 @@ def _series(
             ax.step(
                 [p[0] for p in pairs], [p[1] for p in pairs], where="post", label=label, linewidth=1.4, marker=marker
             )
-    if not ax.lines:
+    if ax.lines:
+        _readable_short_spans(ax, zone)
+    else:
         # Nothing to draw (no subject turn, no stairway estimate): the chart was an empty frame whose time axis read
         # 0.0 to 1.0, which looked like a drawing fault rather than an answer.
         ax.set_xticks([])

@@ -36,7 +36,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import counted, require_short
+from talkdown.domain.text import LONG_TEXT_MAX, counted, is_blank, require_short
 from talkdown.errors import TalkdownError
 from talkdown.services._running_session import INTENT, only_notes_by, without_intent
 from talkdown.services.accounts import Permission, SignedIn
@@ -52,7 +52,7 @@ from talkdown.sim.state import SubjectView, ViewItem, build_view
 TRAINEE, SUBJECT = "trainee", "subject"
 SOURCE = SIMULATED
 MINUTES_PER_EXCHANGE = 1  # a deadline "in N exchanges" is logged as due N minutes later [D]
-MAX_LINE = 100_000  # characters: UtteranceLogged.text's limit, said as TD105 before anything is recorded
+MAX_LINE = LONG_TEXT_MAX  # characters: a line said, as on the board and in the console's chat (TD105)
 
 
 @dataclass(frozen=True)
@@ -287,7 +287,7 @@ def check_llm_url(url: str) -> None:
 
 def take_turn(app: App, ref: str, *, text: str, llm_url: str | None = None) -> TurnResult:
     """Log the trainee's line and the subject's reply (with what it caused) in one transaction."""
-    if not text.strip():
+    if is_blank(text):  # zero-width characters alone were said and scored as a line
         raise TalkdownError("TD105", value=text, what="line", problem="it is empty")
     if text.lstrip().startswith("/"):  # the terminal chat never says these; the console said and scored them
         problem = "a line starting with / is a command of the terminal chat (/inject, /state, /quit), never said to him"

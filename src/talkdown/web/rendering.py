@@ -33,6 +33,7 @@ from talkdown.domain.enums import (
 )
 from talkdown.domain.log import format_time
 from talkdown.domain.state import IncidentState, Utterance
+from talkdown.domain.text import DESCRIPTION_MAX, LONG_TEXT_MAX
 from talkdown.services.diplomatic import stakeholders
 from talkdown.services.live import Board
 from talkdown.services.report_timeline import diplomatic_track
@@ -217,6 +218,8 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
         stakeholder_kinds=[v.value for v in StakeholderKind],
         channel_kinds=[v.value for v in ChannelKind],
         tones=[v.value for v in Tone],
+        long_text_max=LONG_TEXT_MAX,  # the forms' limits are the services' (domain/text.py), never typed again
+        description_max=DESCRIPTION_MAX,
     )
     return Jinja2Templates(env=env)
 

@@ -30,22 +30,23 @@ from talkdown.domain.enums import (
     StakeholderKind,
     Tone,
 )
-from talkdown.domain.text import SHORT_TEXT_MAX
+from talkdown.domain.text import DESCRIPTION_MAX, LONG_TEXT_MAX, SHORT_TEXT_MAX, is_blank
 from talkdown.services.accounts import AccountRole
 from talkdown.services.live import Mark
 
 
 def _not_blank(value: str) -> str:
     """A required text of spaces only is refused: the browser's ``required`` lets it through, and a title
-    of spaces made an incident whose link in the list had nothing to click."""
-    if not value.strip():
+    of spaces made an incident whose link in the list had nothing to click. Blank as every face reads it
+    (``is_blank``): zero-width characters alone are blank too."""
+    if is_blank(value):
         raise PydanticCustomError("blank", "must not be blank")
     return value
 
 
 Short = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT_MAX), AfterValidator(_not_blank)]
 Optional500 = Annotated[str, Field(max_length=SHORT_TEXT_MAX)]
-Long = Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(_not_blank)]
+Long = Annotated[str, Field(min_length=1, max_length=LONG_TEXT_MAX), AfterValidator(_not_blank)]
 MAX_SEQ = 2**31 - 1
 """The largest seq a request may name (the signed 32-bit ``seq`` column); the stream's ``after`` and the training
 chat's ``seq`` share it, so a number the store cannot hold is a 422, never a database error."""
@@ -73,7 +74,7 @@ class IncidentIn(Input):
     title: Short
     incident_type: IncidentType = IncidentType.BARRICADE
     location: Optional500 = ""
-    description: Annotated[str, Field(max_length=5000)] = ""
+    description: Annotated[str, Field(max_length=DESCRIPTION_MAX)] = ""
 
 
 class PartyIn(Input):

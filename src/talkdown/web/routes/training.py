@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import SHORT_TEXT_MAX
+from talkdown.domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts, train
 from talkdown.services.accounts import Permission
@@ -108,7 +108,7 @@ def training_debrief(request: Request, app: AppDep, user: Reader, session_id: st
 
 @router.post("/training/{session_id}/say")
 def training_say(
-    request: Request, app: AppDep, user: Trainer, session_id: str, text: Annotated[str, Form(max_length=5000)]
+    request: Request, app: AppDep, user: Trainer, session_id: str, text: Annotated[str, Form(max_length=LONG_TEXT_MAX)]
 ) -> Response:
     state = _session(app, session_id)
     if not train.is_run_by(state, user):  # his debrief would score another's line as his
