@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from talkdown.analysis import avoid, change_talk, cues, literals, outburst, patterns, skills, stairway
+from talkdown.analysis import avoid, change_talk, cue_patterns, cues, literals, outburst, patterns, skills, stairway
 from talkdown.analysis.literals import required_literals
 from talkdown.analysis.patterns import RulePattern
 
@@ -18,7 +18,7 @@ DEV = Path(__file__).resolve().parents[2] / "eval" / "data" / "indomain_dev.json
 
 def _rule_patterns() -> dict[str, RulePattern]:
     found: dict[str, RulePattern] = {}
-    for module in (cues, skills, avoid, change_talk, outburst, stairway):
+    for module in (cue_patterns, skills, avoid, change_talk, outburst, stairway):
         short = module.__name__.rsplit(".", 1)[-1]
         found |= {f"{short}.{name}": value for name, value in vars(module).items() if isinstance(value, RulePattern)}
     found |= {f"avoid.{name}": value for name, value in {**avoid._PATTERNS, **avoid._OTHER}.items()}
@@ -93,11 +93,11 @@ def test_the_gate_lets_a_pattern_run_where_any_of_its_literals_is_and_nowhere_el
 
 
 def test_a_pattern_made_after_the_index_was_built_gets_a_gate_of_its_own() -> None:
-    assert RULES["cues._WEAPON"].may_match("a gun")  # builds the index
+    assert RULES["cue_patterns.WEAPON"].may_match("a gun")  # builds the index
     late = RulePattern(r"\bzebra crossing\b", re.I)
     assert late.bit >= patterns._INDEX.built.patterns
     assert late.may_match("the ZEBRA crossing") and not late.may_match("a gun")
-    assert RULES["cues._WEAPON"].may_match("a gun")
+    assert RULES["cue_patterns.WEAPON"].may_match("a gun")
 
 
 def test_the_shipped_literal_table_is_what_reading_each_rule_pattern_gives_now() -> None:

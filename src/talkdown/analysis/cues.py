@@ -27,10 +27,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import ClassVar
 
+from talkdown.analysis import cue_patterns as rx
 from talkdown.analysis.base import Context, Turn, annotation
-from talkdown.analysis.lexicons import is_judgeable, normalise, word_alternation
-from talkdown.analysis.patterns import RulePattern
-from talkdown.analysis.timeparse import CLOCK, DURATION, PAST_TO, VAGUE, parse_deadline
+from talkdown.analysis.lexicons import is_judgeable, normalise
+from talkdown.analysis.timeparse import parse_deadline
 from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation
 
@@ -38,7 +38,6 @@ FAMILY = "talkdown_cue"
 LABELS = ("threat", "suicide_cue", "deadline", "demand", "weapon")
 NEUTRAL = "none"  # only on input the rules cannot judge, with low_confidence=True; not a label of the family
 Detail = dict[str, str | float | int | bool | None]
-_I = re.IGNORECASE
 
 
 @dataclass(frozen=True)
@@ -50,750 +49,6 @@ class Cue:
     detail: Detail = field(default_factory=dict)
 
 
-def _loose(pattern: str) -> str:
-    """Make every apostrophe optional: texted turns drop them ("dont", "im", "whats")."""
-    return pattern.replace("'", "'?")
-
-
-def _loose_bounded(pattern: str) -> str:
-    """``_loose``, then ``_one_boundary``."""
-    return _one_boundary(_loose(pattern))
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level alternatives of a pattern (split at "|" outside groups, classes and escapes)."""
-    depth, start, i, in_class, out = 0, 0, 0, False, []
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class, i = True, i + (pattern[i + 1 : i + 2] == "]")
-        elif c in "()":
-            depth += 1 if c == "(" else -1
-        elif c == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    return [*out, pattern[start:]]
-
-
-def _one_boundary(pattern: str) -> str:
-    """The same pattern with each run of adjacent alternatives that start with a word boundary written as one
-    ``\\b(?:a|b|...)``: the engine then tests the boundary once per position instead of once per alternative
-    (about a quarter faster on the large threat and demand rules). The order of the alternatives is kept, so the
-    matches are the same."""
-    runs: list[tuple[bool, list[str]]] = []
-    for alt in _alternatives(pattern):
-        bounded = alt.startswith("\\b")
-        if runs and runs[-1][0] == bounded:
-            runs[-1][1].append(alt)
-        else:
-            runs.append((bounded, [alt]))
-    parts = []
-    for bounded, alts in runs:
-        if bounded and len(alts) > 1:
-            parts.append("\\b(?:" + "|".join(a[2:] for a in alts) + ")")
-        else:
-            parts.extend(alts)
-    return "|".join(parts)
-
-
-# A negation reaches over a few words of its own clause, not over "or"/"and"/"then" into the next one:
-# "No police or he is dead" is a threat.
-_NEGATION = RulePattern(
-    _loose(r"\b(?:not|never|no|don't|didn't|won't|wouldn't|can't|isn't|ain't|n't)\b")
-    + r"(?:(?!\b(?:or|and|then|but|else)\b)[^.!?,;]){0,12}$",
-    _I,
-)
-_CONDITIONAL = RulePattern(
-    r"\b(?:if|unless|or|otherwise|then|until|as long as|next time|anybody|anyone|somebody)\b|\bor else\b", _I
-)
-_THREAT = RulePattern(
-    _loose_bounded(
-        r"\b(?:I|we)(?:'ll| will|'m going to| am going to|'m gonna| am gonna|'d| would| could| start| swear I'll)?"
-        r"(?: just| maybe| really)? (?:kill|shoot|hurt|cut|stab|burn|blow up|waste|execute|torch|strangle|choke"
-        r"|beat|use it|start shooting|start picking|pick someone|show you|do something)\b(?! for\b)(?! myself\b)"
-        r"(?! me\b)(?! out\b)(?! again\b)(?! deeper\b)(?:\s+(?:her|him|them|you|everyone|everybody|someone|somebody"
-        r"|the \w+|one of \w+|through the \w+))?"
-        r"|\b(?:she|he|they|the \w+|someone|somebody|everyone|everybody|people)(?:'s| is| are)?\s+(?:dead|gonna die"
-        r"|going to die|dies|die|disappears|gets hurt|get hurt|getting hurt|pays for it|pay for it|goes first"
-        r"|won't walk out|doesn't come home|is getting shot|getting shot|gets it)\b"
-        r"|\bwon't walk out(?: of here)?(?: alive)?\b|\b(?:isn't|is not|aren't|not) (?:leaving|going anywhere) until\b"
-        r"|\byou(?:'ll)? (?:won't|never) see (?:her|him|them|the \w+) again\b"
-        r"|\bif you (?:ever )?want to see (?:her|him|them|the \w+)"
-        r"|\bthis gets ugly\b|\bit's on you\b|\bwill regret it\b|\byou'll regret\b|\bshow you I'm serious\b"
-        r"|\bdone worse\b|\bkeep sweating\b|\bwatch me (?:hurt|kill|shoot)\b|\btake (?:the \w+|one of (?:them|you)"
-        r"|somebody|someone|her|him) with me\b|\btry me\b|\bI'll show you\b"
-        # implied harm: consequences named without a harm verb
-        r"|\byou (?:don't|won't|will not|never|'ll never) see (?:her|him|them|the \w+|your \w+) (?:again|alive)\b"
-        r"|\bsend (?:you )?(?:a|his|her|their|one) (?:finger|ear|body|hand|piece)\b"
-        r"|\b(?:nobody|no one)(?:'s| has| is)? (?:been )?(?:touched|hurt"
-        r"|harmed)\b[^.!?]{0,30}[.!?,]?\s*(?:\.{3}\s*)?yet\b"
-        r"|\bstop being (?:polite|nice|patient)\b|\b(?:gloves|gloves are) (?:come|coming) off\b"
-        r"|\b(?:gonna|going to|will|'ll) have a (?:real |really |very )?(?:bad|rough|short|long) (?:night|day)\b"
-        r"|\b(?:somebody|someone|people|everybody|everyone|the \w+|she|he|they)(?:'s| is| are|'re)? (?:getting"
-        r"|gonna get|going"
-        r" to get|gets|get) (?:cut|stabbed|shot|killed|burned|burnt|hurt|it|what's coming)\b"
-        r"|\b(?:will|'ll|is going to|are going to|gonna) (?:be )?(?:executed|shot|killed|struck down|hurt|harmed|burned"
-        r"|punished|sent out (?:in|feet)|thrown (?:off|out)|carried out)\b"
-        r"|\b(?:don't|do not|won't|ain't gonna|not going to) (?:want to|wanna) (?:find out|know|see) what(?:'s| is)?"
-        r" (?:happens|next|comes|coming)\b|\b(?:won't|will not|ain't gonna|not going to) like what (?:happens"
-        r"|they|you)\b"
-        r"|\bif (?:you|y'all|they|anybody|anyone) (?:try|tries) (?:anything|something|to (?:come|get|rush))\b"
-        r"|\b(?:I|we)(?:'ll| will)? start (?:with (?:her|him|them|the \w+|(?-i:[A-Z][a-z]+))|on (?:her|him|them))\b"
-        r"|,\s*(?:I|we) start\s*[.!]*$|\b(?:I|we)(?:'ll| will) make (?:her|him|them|you) (?:pay|sorry|regret)\b"
-        r"|\bor (?:I|we)(?:'ll| will) make (?:her|him|them)\b|\ba list of names\b"
-        r"|\bno (?:promises|guarantees) (?:about|for) (?:her|him|them|what)\b|\bI (?:can't|cannot"
-        r"|no fit) promise (?:you )?"
-        r"(?:anything|nothing|what happens)\b|\b(?:we|I)(?:'ll| will) both (?:go|die)\b"
-        r"|\b(?:they|she|he)(?:'ll| will) go first\b|\bfirst (?:one|thing|person) (?:they'll|you'll|through)\b"
-        r"|\bwill regret\b|\b(?:you|they)(?:'ll| will) be sorry\b"
-    ),
-    _I,
-)
-_HOSTAGE_WORDS = RulePattern(
-    r"\b(?:her|him|she|he|the (?:boy|girl|kid|kids|child|clerk|tellers?|guards?|driver|owner|manager|boss|pharmacist"
-    r"|hostages?|wife|daughter|son|family|people|officer|passengers?|nurse|doctor)|one of (?:them|these)|these"
-    r" people|the people in here|everyone in here|somebody|someone)\b",
-    _I,
-)
-_POLICE_WORDS = RulePattern(
-    r"\b(?:you|your guys|cops?|police|officers?|swat|tactical|anybody (?:comes|steps|kicks|grabs)|anyone (?:comes"
-    r"|steps|kicks|grabs|calls)|first one through|through (?:that|the) door|in the way|lawn|property)\b",
-    _I,
-)
-_SUICIDE = RulePattern(
-    _loose(
-        r"\b(?:kill(?:ing)?|shoot(?:ing)?|hurt(?:ing)?|hang(?:ing)?|off|throw(?:ing)?|cut(?:ting)?) myself\b"
-        r"|\bI (?:just |really )?(?:want|wanna) to die\b|\b(?:ready|going) to die\b|\bend (?:it|it all|my life"
-        r"|things)\b"
-        r"|\bwant (?:it|this|the pain) (?:all )?to (?:stop|end)\b|\bsuicide\b|\b(?:took|take|taking|swallow\w*)"
-        r" (?:some of |half |all )?(?:the |my |these |those )?pills\b|\b(?:have|got) the pills\b|\bhow many pills\b"
-        r"|\boverdose\b|\bdon't want to (?:live|be here|be alive|wake up|go on)\b|\bno reason to live\b"
-        r"|\bbetter off (?:dead|without me|if I|with)\b|\b(?:be|are) better off\b|\bwish I (?:was|were) dead\b"
-        r"|\bwon't be (?:here|around|needing)\b|\bwon't need (?:it|them|this)\b|\bmade (?:my |the )?arrangements\b"
-        r"|\b(?:my|the) will(?:'s| is)\b|\b(?<!we )(?<!they )wrote (?:\w+ )?(?:\w+ )?(?:letters?|a note|goodbye)\b"
-        r"|(?<!can )\bsa(?:y|id) goodbye\b(?! to (?:this|that|the) )"
-        r"|\bgoodbye to\b(?! (?:this|that|the) (?:town|city|place|job|house))|\btexted my \w+ I love\b"
-        r"|\btell (?:my )?\w+ I (?:love|said goodbye)\b"
-        r"|\b(?:he|she) can (?:keep|have) (?:the|my)\b|\bmake sure (?:my )?\w+ gets (?:the|my)\b"
-        r"|\bgave (?:away )?my \w+ to\b|\bgave \w+ my\b|\b(?:a|just a) (?:burden|drain|weight)\b"
-        r"|\beverybody's problem\b"
-        r"|\bnothing matters\b|\b(?:won't|doesn't|don't) matter (?:anymore|any more)\b|\b(?:there's )?no point\b"
-        r"|\bdon't see (?:the|any) point\b|\b(?:no|any) way out\b|\bnothing (?:is|'s)? ?(?:ever )?(?:going to|will"
-        r" ever|gonna) (?:get better|change|fix)\b|\bnothing will fix\b|\bnothing left for me\b|\bnothing to live for\b"
-        r"|\bcan't go on\b|\bafter (?:tonight|today) (?:none|nothing|I won't|it won't)\b|\bnone of this is (?:going to"
-        r" be )?my problem\b|\b(?:just )?shoots? me\b|\bkill me\b|\bgo ahead and shoot\b|\bgo(?:ing)? out like a man\b"
-        r"|\bgo down fighting\b|\bthey'll have to\b|\bend it for me\b|\bnot coming out (?:of here )?alive\b"
-        r"|\bdon't deserve to (?:be here|live)\b|\bstanding on the (?:rail|ledge|edge)\b|\bcame here to do it\b"
-        r"|\bthought it through\b|\bhow easy it would be\b|\bcar's running\b|\bengine(?:'s| is) (?:still )?running\b"
-        r"|\bnow me\b|\bI'm next\b"
-        # method and means: pills taken or hoarded, a jump announced
-        r"|\b(?:took|taken|swallowed|saving|saved|hoarding|stockpil\w+|been saving)\b[^.!?]{0,30}\b(?:pills|tablets"
-        r"|paracetamol|painkillers|sleeping pills)\b|\bI(?:'ll| will|'m gonna|'m going to)? jump\b"
-        # hopelessness and burden, in more words
-        r"|\bnothing (?:can|could|will|is going to|'s gonna|is gonna) (?:fix|change|help|make (?:it|this) better)\b"
-        r"|\bwhat's the point\b|\b(?:everyone|everybody|they|people)(?:'s| is| are|'re)? (?:sick|tired) of me\b"
-        r"|\bcan't (?:do|take|face|handle) (?:this|another \w+|any of this)(?: \w+)? (?:anymore|any more|alone)\b"
-        r"|\b(?:I'll|I will|I'd|I would) (?:rather )?die (?:before|than)\b"
-        # final arrangements and possessions passed on
-        r"|\bI(?:'ve| have) (?:sorted|arranged|organi[sz]ed|settled|taken care of) (?:it all|everything)\b"
-        r"|\b(?:affairs|everything|things) in order\b|\b(?:my|the) (?:truck|car|house|dog|cat|bike|boat|guitar|ring"
-        r"|watch|medals|money|stuff|things|tools|savings)(?:'s| is| are|'re) (?:going to|for|hers|his|yours|theirs)\b"
-        # religious euphemisms for dying
-        r"|\bgo(?:ing)? home to (?:the Father|God|the Lord|Jesus|heaven)\b|\bmeet (?:my|our) maker\b"
-    ),
-    _I,
-)
-_SUICIDE_QUESTION = RulePattern(
-    r"\b(?:kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|suicid\w*|hurt(?:ing)? yourself|jump(?:ing)?"
-    r"|take your (?:own )?life|(?:police|officers|them|us) to (?:kill|shoot|end)|thoughts of ending|a plan for how"
-    r"|taken (?:something|anything|any pills|pills|any tablets))\b",
-    _I,
-)
-_AFFIRMATIVE = RulePattern(
-    r"^\W*(?:yes|yeah|yep|yup|maybe|sometimes|probably|i have|i am|i do|i've thought|i thought|that's why"
-    r"|i came here|of course|kind of|sort of|a little|what do you think|so what|i've got|i have (?:a|my|the)"
-    r"|that(?:'s| is| was) the plan|not yet)\b",
-    _I,
-)
-_WEAPON_KINDS = {kind: word_alternation(f"weapon_{kind}") for kind in ("gun", "knife", "explosive", "blunt", "other")}
-_WEAPON = RulePattern(
-    r"\b(?:" + "|".join(f"(?P<{kind}>{alt})" for kind, alt in _WEAPON_KINDS.items()) + r")\b|\b(?P<armed>I'm armed"
-    r"|I am armed|we're armed|loaded)\b"
-    # guns named by calibre, gauge or slang: "the .38", "a nine mil", "twelve-bore", "my piece", "the AR"
-    r"|(?P<calibre>(?<![\w.])\.\d{2,3}\b|\b(?:9|nine)\s?(?:mm|mil)\b|\b(?:12|twelve|20|twenty)[- ](?:bore|gauge)\b"
-    r"|\b(?:a|my|the|his) piece\b(?! of))",
-    _I,
-)
-# "the AR", "an AK-47": matched case-sensitively, and only when the text holds "AR" or "AK" (the gate reads text
-# in lower case, where "ar" is in every other word)
-_WEAPON_AR = RulePattern(r"\b(?P<calibre>AR|AK)(?:-?\d{1,2})?\b")
-_NOT_MINE = RulePattern(
-    r"\b(?:you|your|you've|he|she|they|his|their|cops?|police|officers?|snipers?|landlord|guys|those \w+|swat)\b"
-    r"(?![^,.!?]*\b(?:I|my|we"
-    r"|our)\b)[^,.!?]*$",
-    _I,
-)
-_HELD = RulePattern(r"\b(?:I|we)(?:'ve| have)?(?: got| have| grabbed| took| am holding|'m holding| holding)\b", _I)
-_NO_WEAPON = RulePattern(
-    r"\b(?:don't have|do not have|haven't got|no|not armed|unarmed|never had|sold|got rid of|gave away"
-    r"|pawned)\b[^,.!?]*$"
-    r"|\b(?:bb|toy|nerf|water|paintball|air|cap)\s*$",
-    _I,
-)
-_DEMAND_ITEM = RulePattern(rf"\b(?:{word_alternation('demand_items')})\b", _I)
-_DEMAND_WANT = RulePattern(
-    r"\b(?:I|we|i) (?:just |really |still |only )?(?:want|need|demand|wanna)\s+(?!to die|it to|us to|to sleep|to be)"
-    r"(?P<item>[^.!?;]{1,60})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for (?P<asked>[^.!?;]{1,60})",
-    _I,
-)
-_DEMAND_OBJECT = RulePattern(
-    r"^(?:to (?:see|talk|speak)|somebody|someone|every \w+)\b"
-    # someone made to act: "I want her to admit it", "we want Collins to say sorry"
-    r"|^(?:you|u|them|him|her|y'all|the \w+|your \w+|that \w+|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?: from \w+)?) to"
-    r" (?!know\b|understand\b|hear\b|listen\b|think\b|remember\b|feel\b|be (?:happy|sorry)\b)\w+"
-    # a state asked for: "I want them gone", "we want it in writing", "I want my visa back"
-    r"|^(?:them|him|her|it|those \w+|the \w+|that \w+) (?:gone|out|off|back|removed|fired|arrested|here|in writing"
-    r"|on (?:tv|air|the phone|record|the radio))\b|^(?:my|our|his|her|the)?\s*\w+(?: \w+)? back\b"
-    # any thing named with a determiner, or "it" with a time or a form: "the ruling overturned", "it before four"
-    r"|^(?:a|an|the|my|our|some|more|his|their)\s+(?!(?:life|chance|break|minute|second|moment|peace|rest|end|time"
-    r"|day|hour|week|while|bit|pain|world|truth|answer|answers|way|lot)\b)\w+"
-    r"|^it (?:before|by|now|today|tonight|done|signed|in writing)\b",
-    _I,
-)
-_DEMAND_VERB = RulePattern(
-    _loose(
-        r"(?:^|[.!?,;]\s*|\b(?:then|just|and|now|so|can you|could you|can u|could u|you|u|y'all"
-        r"|(?:tell|ask|want) (?:the |your )?\w+ to|(?:you|u|y'all) (?:need to|have to|better|gotta|must))\s+)"
-        r"(?:(?P<verb>get|bring|brings|send|give|put|release|fetch|find)\s+(?P<item>(?:me|us|in|my|a|an|the|some)\b"
-        r"[^.!?;]{0,60})|(?<!you )(?<!u )(?P<verb2>turn|pull|back|call|move|keep|ring|phone|remove)\s+"
-        r"(?:(?:off|up|back|out|away)\s+)?(?P<item2>(?:my|the|them|those|that|this|your|our|him|her"
-        r"|it)\b[^.!?;]{0,60}))"
-    ),
-    _I,
-)
-# Requests without a give/get verb: someone told to act, something not to happen, a condition, a channel
-_DEMAND_OTHER = RulePattern(
-    _one_boundary(
-        _loose(
-            r"\b(?:you |u |then |just |and )?tell (?:them|him|her|the \w+|your \w+|those \w+|them \w+) to"
-            r" (?!go ahead\b|shoot\b|kill\b|come (?:in|and get)\b)\w+"
-            r"|\b(?:don't|do not|dont) (?:let|forget) (?:anyone|anybody|nobody|him|her|them|my|the|our)\b"
-        )
-        # spelt without an optional apostrophe, so that the gate reads "you need to", not "y" or "u"
-        + r"|\b(?:you|u|y'all|yall) (?:need to|have to|better|gotta|must) (?!understand\b|know\b|listen\b|believe\b"
-        r"|see\b|think\b|remember\b|trust\b|realize\b|realise\b|calm\b|relax\b|mean\b|be\b|not\b|hope\b"
-        r"|watch\b)\w+|"
-        + _loose(
-            r"\b(?:nobody|no one|don't (?:you )?(?:come|get)) (?:comes?|gets?|goes?|coming)? ?(?:near|in here|close"
-            r"|closer|up (?:here|the stairs))\b|\b(?:stay|keep|get|back|pull) (?:away|back|off) from\b"
-            r"|^\W*back (?:off|up)\b"
-            r"|\b(?:I|we)(?:'ll| will)? (?:only )?(?:speak|talk|deal) (?:only )?(?:to|with) (?:the|my|your|a)\b"
-            r"|\bthe (?:release|freedom) of\b|\bif (?:I|we) (?:get|don't get|don't see) (?:my|the|a|our|that)\b"
-            r"|\b(?:give|get) (?:it|that|them) to me\b|\b(?:get|make) (?:them|him|her|those \w+) to \w+"
-        )
-    ),
-    _I,
-)
-_DEMAND_FRAGMENT = RulePattern(
-    rf"^\s*(?:(?:and|also|plus|first|then|now)\s+(?:(?:a|an|the|some|my|our|more|your)\s+)?|(?:a|an|some|more)\s+)?"
-    rf"(?:{word_alternation('demand_items')})(?:\s+\w+)?\s*[.!]*\s*$",
-    _I,
-)
-_MONEY = RulePattern(
-    r"\b(?:\d[\d,]*|one|two|three|five|ten|twenty|fifty|a|one hundred|two hundred|hundred)\s*(?:hundred\s+)?"
-    r"(?:thousand|grand|million|dollars?|bucks|pounds|quid|euros|naira|pesos|rupees)\b(?=[^.!?]*\b(?:or|cash"
-    r"|wired?|transfer|deliver\w*|ready|send|bag)\b)"
-    r"|\b(?:have|get) the money\b|\bthe money ready\b",
-    _I,
-)
-_SENTENCE_SPLIT = RulePattern(r"[^.!?]+[.!?]*")
-_ASKED_WHAT = RulePattern(r"\bwhat (?:would you like|do you want|do you need|kind of|are your demands)\b", _I)
-# group names may appear only once per pattern
-_CLOCK = "|".join(re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in (PAST_TO, CLOCK))
-_DEADLINE_YOU = RulePattern(
-    rf"\b(?:you|they)(?:'ve| have| get|'ve got| have got| got)?\s+(?:got\s+)?(?:(?:until|till|'til|til)\s+"
-    rf"[^.!?,]{{1,25}}|{DURATION.pattern})",
-    _I,
-)
-_DEADLINE_BY = RulePattern(
-    rf"\b(?:by|before|until|till|no later than)\s+(?:{_CLOCK}|{VAGUE.pattern})|\bat\s+(?:{_CLOCK})"
-    rf"(?=[^.!?]*[.!?]\s*not a minute later)|\bin\s+(?:{DURATION.pattern})(?=,?\s+(?:I|we)\s+(?:start|will|'ll))",
-    _I,
-)
-# Here and below, a sentence start is "(?:^|(?<=[.!?,]))\s*", never "(?:^|(?<=[.!?,])\s*)\s*": two runs of \s*
-# side by side match the same text, but the engine tries every split of a run of spaces between them, which
-# is quadratic in its length (with 64 trailing spaces these rules took 1.9 ms a turn instead of 0.25 ms).
-# A limit stated without "you have / by": a bare "Fourteen minutes." or "Couple hours tops.", "not one day more",
-# a running clock ("clock's ticking", "tick tock"), a rate ("each hour after eight"), "what happens at quarter past".
-_DEADLINE_BARE = RulePattern(
-    rf"(?:^|(?<=[.!?,]))\s*(?:only |just )?(?:{DURATION.pattern}),?\s+(?:tops|max|maximum|left|from now"
-    rf"|starting now|and counting|no more|not (?:a|one) \w+ (?:more|longer|later))\b"
-    r"|\bnot (?:a|one) (?:second|minute|hour|day) (?:more|longer|later)\b"
-    r"|\b(?:the )?clock(?:'s| is) (?:ticking|running)\b|\btick[- ]?tock\b|\btime(?:'s| is) (?:running out|ticking"
-    r"|nearly up|almost up)\b|\b(?:each|every) (?:hour|half hour|\w+ minutes) (?:after|past|that)\b"
-    rf"|\bwhat happens (?:at|after|by)\s+(?:{_CLOCK}|{VAGUE.pattern}|quarter past|half past)",
-    _I,
-)
-# A bare duration ("Fourteen minutes.") counts only beside a demand or threat, or with "I'm counting" after it:
-# "Three weeks." answering a question is not a limit.
-_DEADLINE_FRAGMENT = RulePattern(
-    rf"(?:^|(?<=[.!?,]))\s*(?:only |just )?(?P<expr>{DURATION.pattern})\s*(?=[.!?]|$)(?P<counting>[.!?]*\s*(?:I'm"
-    rf"|I am) counting\b)?",
-    _I,
-)
-# A day named as a fragment next to a demand: "Money. Friday."
-_DEADLINE_DAY = RulePattern(
-    r"(?:^|[.!?,]\s*)(?:by |before |till |until )?(?:this )?(?P<day>monday|tuesday|wednesday|thursday|friday|saturday"
-    r"|sunday|tomorrow|tonight)\s*[.!]",
-    _I,
-)
-_DEADLINE_CONTEXT = RulePattern(r"\b(?:or|if|want|need|I'll|we'll|I will|deliver\w*|have|start|or else)\b", _I)
-_HABITUAL = RulePattern(r"\b(?:always|usually|normally|every day|every night)\b", _I)
-
-# --- writer-3 generalisation (0.3.0): forms of each cue that carry no stock phrase -----------------------------
-_NUMBER_WORD = (
-    r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty"
-    r"|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?"
-)
-# Implied harm to others: a price paid, a place that "goes up", everyone going "with me", a shot taken, a
-# regret promised, a threat asked as a question, "fine... for now", "a shame if", "think about the people in here".
-_THREAT_MORE = RulePattern(
-    _loose_bounded(
-        r"\b(?:she|he|they|the \w+|this \w+|that \w+|somebody|someone|everyone|everybody|people|one of (?:them|these"
-        r"|you|y'all))(?:'s| is| are|'re)? (?:pays?|will pay|gonna pay|going to pay) for\b"
-        r"|\b(?:the|this|that|whole)(?: whole)?(?: \w+)? (?:floor|building|place|house|row|block|room|street|bus|plane"
-        r"|store|shop|office|lobby|warehouse|garage|flat|apartment|school|church|station|hall|train|home|bank)"
-        r"(?:'s| is| will| gonna)? (?:goes|go|going|gonna go|blows?|going to go) up\b"
-        r"|\b(?:everyone|everybody|all of (?:us|them|you)|we)(?: in here| here| in (?:this|the) \w+"
-        r"| on (?:this|the) \w+)?(?:'re| are| is| all)?"
-        r" (?:goes|go|going|gonna go|dies?|die|dying)(?: \w+)? (?:with me|together)\b"
-        r"|\b(?:him|her|them) and me both\b"
-        r"|\b(?:eats?|gets?|catch(?:es)?|takes?) (?:a|the|both|one|six|my) (?:bullets?|barrels|rounds?|slugs?"
-        r"|shells?)\b"
-        r"|\b(?:gonna|going to|will|'ll) regret\b"
-        r"|\b(?:won't|will not|ain't gonna|not gonna|not going to) like (?:it|this|that)\b|\bin a way (?:you|y'all|u)"
-        r" (?:won't|will not) like\b"
-        r"|\bdone (?:asking|being) (?:nice(?:ly)?|polite(?:ly)?)\b"
-        r"|\bnot (?:so |as )?(?:nice|polite|patient) any ?more\b"
-        r"|\bwhat (?:do you think |d'you think |do u think )?(?:happens|will happen|is gonna happen|is going to happen)"
-        r" to (?:him|her|them|the \w+|these \w+|those \w+|your \w+)\b"
-        r"|\bthink I (?:won't|wouldn't|can't|will not) (?:use|do|pull|shoot|hurt)\b"
-        r"|\b(?:somebody|someone|he|she|the \w+|one of (?:them|you))\b[^.!?]{0,25}\bstops? breathing\b"
-        r"|\b(?:first|next) (?:one|person|man|guy|cop|officer)\b[^.!?]{0,40}\b(?:goes down|gets it|eats|dies|drops)\b"
-        r"|\b(?:be a|would be a|it'd be a|it would be a) (?:real |damn |crying )?shame if\b"
-        r"|\b(?:hate|hating) (?:for|if) (?:something|anything) (?:to happen|happened|happens) to\b"
-        r"|\bthink about (?:the \w+|them|those \w+|these \w+|everyone|everybody) (?:in here|in there) before\b"
-        r"|\b\w+(?:'s| is) gettin'? it\b"
-        r"|\b(?:you'll|you will|u'll|u will) find out\b(?! (?:tomorrow|soon|later|when|if|in))|\bfind out what I"
-        r" (?:do|can do|'ll do|will do)\b"
-        r"|\b(?:she|he|they|you|y'all|u) (?:better|'d better|had better) (?:think|watch|be careful|not)\b"
-        r"|\bif (?:anyone|anybody|you|they|u|y'all) (?:gets? (?:cute|smart|brave|funny|clever)|tries? anything)\b"
-        r"|(?:^|[.!?]\s+)for now\s*[.!]"
-        r"|\b(?:I|we)(?:'ll| will)? (?:begin|start) with (?:the \w+(?: \w+)?|her|him|them)\b"
-        r"|\bthings (?:change|get (?:ugly|bad|messy|real))\b"
-        r"|\b(?:it's|its|that's|this is) for (?:them|you|him|her|the cops|y'all|u)\b"
-        r"|\b(?:not|no|nobody|no one|none)\b[^.!?]{0,25}\b(?:hurt|injured|harmed|touched|dead)\b[^.!?]{0,10}[.!?,]*\s*"
-        r"(?:yet|for now)\b"
-        r"|\b(?:fine|alive|okay|ok|safe|unharmed)\b[.!?,]*\s*for now\b"
-        r"|\b(?:long as|as long as|if)\b[^.!?]{0,50}\b(?:stay|stays|remain|remains)(?: \w+)? (?:fine|safe|alive|okay|ok"
-        r"|sweet|healthy)\b|\b(?:stay|stays) (?:fine|safe|alive|okay|sweet) (?:if|as long as|long as)\b"
-    ),
-    _I,
-)
-_NOT_YET = RulePattern(r"^\W*(?:not|no|nah)\W+yet\b", _I)
-_HARM_QUESTION = RulePattern(r"\b(?:hurt|injured|harmed|okay|ok|all right|alright|safe)\b", _I)
-# He tells of a threat he once made ("In 2019 I told my boss I'd kill him"): a report, not a threat now.
-_REPORTED_SELF = RulePattern(r"\b(?:told|said to|warned|texted) (?:\w+ ){0,2}(?:that )?$", _I)
-_SUICIDE_MORE = RulePattern(
-    _loose(
-        r"\bended it(?: all)?\b(?! with)|\bno way back\b|\b(?<!we )(?<!they )(?:left|leaving|wrote|written)"
-        r" (?:a |the |my )?(?:letter"
-        r"|note)s? (?:for|to)\b"
-        r"|\b(?:took|taken|swallowed|drank)\b[^.!?]{0,30}\b(?:bottle|pills|tablets)\b|\b(?:half|all|rest of) the"
-        r" bottle\b|\bsleeping (?:tablets|pills)\b"
-        r"|\bI(?:'m| am)? (?:just |only |such |really )?(?:a )?(?:waste of (?:space|money|air|oxygen|time|skin)"
-        r"|worthless)\b"
-        r"|\b(?:tell|let) (?:my )?\w+(?: know)? (?:that )?I(?: love| loved| tried| did try|'m sorry| am sorry"
-        r"| said goodbye)\b|\btell (?:her|him|them|my \w+|\w+) (?:it wasn't|it's not|it was not) (?:her|his|their"
-        r"|your) fault\b|\btell (?:him|her|them) (?:his|her|their) (?:father|mother|dad|mum|mom) (?:was|is) proud\b"
-        r"|\bgo to sleep (?:together|forever|for good)\b|\b(?:just|about|easier if I)\b[^.!?]{0,20}\b(?:not|didn't"
-        r"|never) wak(?:e|ing) up\b"
-        r"|\b(?:car|engine|motor)(?:'s| is)? running in the garage\b"
-        r"|\b(?:nobody|no one|noone)(?:'d| would| will|'ll)? (?:even )?(?:miss|notice)\b|\bwho(?:'d| would| will)?"
-        r" (?:even )?miss me\b"
-        r"|\bI (?:cut|cutting|burned|burnt)(?: myself)? (?:again|deeper|tonight|last night)\b"
-        r"|\bdon't feel anything\b|\bdead inside\b"
-        r"|\b(?:not|never) (?:afraid|scared) (?:to|of) (?:die|dying|death)\b|\bdon't care if I die\b|\b(?:idc|don't"
-        r" care) what happens to me\b"
-        r"|\b(?:him|her|them) and me both\b|\b(?:goes|go|going|die|dies|dying) (?:with me|together)\b"
-        r"|\bcarry me out\b|\bcome in (?:shooting|and get me)\b|\baim for (?:the |my )?(?:chest|head|heart)\b"
-        r"|\bmake (?:them|him|'em|em|your guys) (?:shoot|kill) me\b|\b(?:take|get) (?:the|a) (?:clear )?shot\b"
-        r"|\bgo(?:ing)? out (?:big|in a blaze|with a bang)\b|\bblaze of glory\b|\bremember (?:my name|me) after\b"
-        r"|\b(?:be with|join) (?:him|her|them|my \w+) (?:again|soon|tonight|in heaven)\b|\b(?:has|have) been waiting"
-        r" (?:long enough )?for me\b|\bsee (?:her|him|them|mama|my \w+) (?:real )?soon\b"
-        r"|\bGod (?:will|would|'ll) (?:understand|forgive me)\b"
-        r"|\b(?:fine|better|happier|okay|ok) without me\b|\bget (?:up )?the (?:nerve|courage)\b"
-        r"|\bbury me\b|\bnothing (?:left )?(?:to (?:stick around|live|stay) for)\b|\bstick around for\b"
-        r"|\btired of (?:everything|it all|living|life|being alive)\b|\bworth (?:more|something) dead\b"
-        r"|\bmy (?:sister|brother|son|daughter|mum|mom|mother|dad|father|wife|husband|kids?|friend|nephew|niece"
-        r"|neighbou?r) (?:gets|can have|can keep|should get|is getting) (?:the|my|all)\b|\bsigned (?:it|the \w+) over\b"
-        r"|\b(?:last|final) (?:time|post|message|text|call)\b[^.!?]{0,30}\b(?:hear|from me|you'll|anyone)\b"
-        r"|\b(?:last|final) (?:post|message|goodbye)\b|\bon the other side\b|\bafter tonight\b|\bover soon\b"
-        r"|\bnothing to lose\b|\bdon't (?:want|need) to be saved\b|\bnot worth (?:saving|the \w+)\b"
-    ),
-    _I,
-)
-# "they're gonna shoot me" said in fear, or "he said he'd kill me": not a wish to die
-_FEAR_OR_REPORT = RulePattern(
-    r"\b(?:scared|afraid|worried|terrified|fear|said|says|threatened|will they|are they|gonna they)\b[^.!?]{0,30}$", _I
-)
-_DEMAND_MORE = RulePattern(
-    _loose_bounded(
-        # imperatives that stop or send away
-        r"(?:^|[.!?])\W*(?:just |now |and |so )?(?:stop|quit) \w+ing\b"
-        r"|(?:^|[.!?])\W*(?:just |now |and |so )?(?:get away from|back off)\b"
-        # someone fetched to the phone or the door
-        r"|\b(?:get|put|bring|fetch) (?:\w+ ){1,3}?(?:on the (?:phone|line|radio|tv)|down here|in here|here|to the"
-        r" (?:door|phone))\b"
-        r"|\b(?:bring|get|send) (?:also |me |us )?(?:mr|mrs|ms|dr|doc|her|him|them|that|this|those|these|also)\b"
-        # third person need: "she needs her insulin", "he's going to need a doctor"
-        r"|\b(?:he|she|they|the \w+|my \w+|this \w+) (?:needs?|is going to need|'s gonna need|gonna need|will need)"
-        r" (?:a |an |the |her |his |their |some |that )?(?:doctor|medicine|meds|insulin|ambulance|water|food|medic"
-        r"|paramedic|hospital|inhaler|pills|help)\b"
-        # questions that ask for something
-        r"|(?:^|[.!?])\W*(?:and |so |now )?where(?:'s| is| are| r|s) (?:my|the|our) \w+"
-        r"|\b(?:has|have) (?:anybody|anyone|somebody|someone|you|u) (?:called|rung|phoned|got|brought|sent"
-        r"|contacted)\b|\bis (?:the|my) \w+ (?:coming|here|on (?:its|the) way|ready)\b"
-        r"|\bhow long (?:before|until|till)\b"
-        r"|\b(?:can|could) (?:you|u|somebody|someone) (?:make sure|get|bring|send)\b"
-        r"|\b(?:has|have|got|gets) (?:until|till|'til|til) [^.!?,]{1,25} to (?!the\b)\w+"
-        r"|\btell (?:the|your|those) (?:\w+ ){1,5}?to (?!go ahead\b|shoot\b|kill\b)\w+"
-        r"|\b(?:dying|desperate) to (?:see|talk to|speak to|hear from)\b"
-        # polite and indirect requests
-        r"|\b(?:I'd|I would|we'd|we would) like (?:a|an|the|my|some|to (?:see|talk|speak))\b"
-        r"|\b(?:\w+ )?would be (?:nice|good|great)\b(?! if)|\byou (?:should|could) (?:be )?(?:get|getting|bring"
-        r"|bringing|send|sending) (?:me|us)\b"
-        # conditions: nobody leaves / comes out until...
-        r"|\b(?:nobody|no one|nothing|the \w+|they|he|she|I|we|I'm|I am)(?:'s| is| are)? (?:not )?(?:leaves?|leaving"
-        r"|opens?|comes? out|coming out|goes?|going|stays?|staying|keep \w+ \w+|moves?)\b[^.!?]{0,40}\b(?:until|till"
-        r"|til|unless)\b"
-        r"|\bwhen I (?:see|get|hear) (?:the|my|a|his|her)\b"
-    )
-    # outside _loose (an optional apostrophe would leave the gate only "don"), so the gate reads "don't send"
-    + r"|(?<!I )(?<!we )(?<!they )\b(?:don't|dont|do not) (?:send|call|come|touch|grab|cut|move|bring|push|rush"
-    r"|nobody|anybody|anyone)\b|"
-    + _loose_bounded(
-        r"\bnobody on (?:my|the) \w+\b|\bnobody (?:touches|grabs|opens|cuts)\b"
-        # a numbered list: "1 pack of reds", "One, hot food... Two, ..."
-        r"|^\s*\d{1,2}[.):]?\s+(?!(?:min|mins|minutes?|hours?|hrs?|o'clock|am|pm|seconds?|days?)\b)[a-z]"
-        r"|\b(?:one|1)[,:.)]\s+[^.!?]{2,80}[.!?]?\s*(?:two|2)[,:.)]\s"
-    ),
-    _I,
-)
-_DEADLINE_MORE = RulePattern(
-    rf"\bwithin\s+(?:the (?:next )?hour|{DURATION.pattern})|\bin the next\s+(?:hour|day|{DURATION.pattern})"
-    rf"|\bin\s+(?:{DURATION.pattern})(?=[^.!?]*\bor\b)"
-    rf"|\bbefore (?:the \w+ (?:\w+ )?(?:close|closes|opens?|starts?|ends?|comes?|gets? here|goes? down|hits))\b"
-    rf"|\bbefore\b[^.!?]{{0,30}}\bat\s+(?:{_CLOCK})"
-    rf"|\b(?:if|when|once) (?:{_CLOCK}) (?:comes|hits|rolls around|passes|arrives)\b"
-    rf"|\bafter (?:midnight|noon|{_CLOCK})\s*,?\s*(?:I|we)\b"
-    rf"|\bwhen the sun (?:comes up|goes down|sets|rises)\b|\b(?:the )?(?:second|minute|moment) the clock (?:hits"
-    rf"|strikes)\b"
-    rf"|(?:{DURATION.pattern})\s+(?:and|then|or)\s+(?:I|we)\b"
-    rf"|\b(?:she|he|it|y'all|u|ya)\s+(?:has|have|got|'s got|gets)\s+(?:until|till|'til|til)\b"
-    rf"|\bu\s+(?:got|have|get)\s+(?:{DURATION.pattern}|\d+ min)"
-    rf"|\b(?:by|before|until|till)\s+the\s+(?:{VAGUE.pattern})"
-    # "by tomorrow (morning)": not "until tomorrow", which is as often a plan ("I'm staying till tomorrow")
-    rf"|\b(?:by|before|no later than)\s+tomorrow(?:\s+(?:morning|noon|afternoon|evening|night))?\b"
-    rf"|\bthe clock (?:jumps|moves|speeds up|starts)\b",
-    _I,
-)
-# "At nine, I start" and "I start shooting at nine": their own pattern, since the gate can only read "at" in it,
-# and on its own it is cheap to run
-_DEADLINE_AT = RulePattern(
-    rf"\bat\s+(?:{_CLOCK}),?\s+(?:I|we)\s+(?:start|will|'ll|begin)"
-    rf"|\b(?:I|we)(?:'ll| will|'m going to| am going to|'re going to| are going to|'m gonna| gonna)?\s+(?:start|begin)"
-    rf"\s+\w+ing\b[^.!?]{{0,30}}?\bat\s+(?:{_CLOCK})",
-    _I,
-)
-# A rate ("every hour he isn't on this bus") or a countdown ("Eighty minutes. Seventy-nine.", "One. Two. Three.")
-_DEADLINE_RATE = RulePattern(r"\b(?:every|each) (?:\w+ )?(?:hours?|minutes?|mins?|half hour)\b", _I)
-_COUNTDOWN = RulePattern(rf"(?:^|[.!?])\s*{_NUMBER_WORD}(?: \w+)?\s*[.!]+\s*{_NUMBER_WORD}\s*[.!]", _I)
-_DEADLINE_TODAY = RulePattern(r"(?:^|[.!?,]\s*)(?P<day>today)\s*[.!]", _I)
-_WEAPON_MORE = RulePattern(
-    r"\b(?:I'm|I am|im|we're) (?:strapped|packing)\b|\b(?:got|have|packing|carrying) (?:plenty of |some |the )?heat\b"
-    r"|\bin my waistband\b|\bsafety(?:'s| is)? (?:on|off)\b|\b(?:road )?flare\b(?= in my)|\bsix (?:rounds|shots)\b"
-    r"|\b(?:eats?|gets?) (?:a|both) (?:bullet|barrels)\b|\bwhat's strapped to me\b"
-    r"|\b\w+s piece\b(?! of)|\b(?:dad|father|uncle|brother|grandpa|pop)(?:'s|s)? (?:thing|piece|old thing)\b"
-    r"|\bthe thing (?:my|from) (?:dad|father|uncle|brother|grandpa)\b|\bfrom (?:his|my dad's|the) (?:nightstand"
-    r"|glovebox|glove box|gun safe)\b",
-    _I,
-)
-
-# --- writers 4 and 5 generalisation (0.6.0): wordings two more writers use, mined from their training sets ------
-# Each pattern puts the shared "\b" in front of one group (a word boundary is tested once per position, not once
-# per alternative), and every alternative holds a word rarer than "or"/"the", so the gates skip most turns.
-#
-# Threats without a harm verb: the other branch of an ultimatum ("... or I open him up", "or you bury him"), the
-# harm named by what the victim gets or loses ("he gets the blade", "loses a finger"), responsibility disowned
-# ("I can't be responsible for what happens"), patience ended ("I'm done being nice"), a fate left to the listener
-# ("whether he keeps eating is up to you"), hostages taken along, "I know where he lives", police sightings as
-# the condition ("if I see a cop car ...").
-# what the subject does if the demand is not met ("... or I start shooting"), not "or I start cooking"
-_ULTIMATUM_ACT = (
-    r"(?:start (?:shooting|cutting|hurting|killing|picking|taking|burning|pouring|with|on)|open (?:him|her|fire|up)"
-    r"|light (?:it|this|them|up|the \w+)|swear\b|take (?:him|her|them|one|a \w+|his|her)|sell (?:him|her|them)"
-    r"|send (?:you|him|her|his|a|the)|cut (?:him|her|them|his)|shoot|kill|hurt|burn|pick (?:one|someone|somebody)"
-    r"|finish (?:him|her|them|it|this))"
-)
-_THREAT_WIDE = RulePattern(
-    _loose(
-        r"\b(?:or the next (?:call|time|thing|video|photo|picture|package|message|one)\b"
-        r"|(?:gets|getting|is getting|gonna get|will get|'ll get) (?:a |an |the |one |his )?(?:load of |face ?full"
-        r" of |taste of )?(?:blade|bullet|buckshot|birdshot|arrow|slug)s?\b(?! points?\b)"
-        r"|(?:loses?|losing) (?:a|an|one|his|her|their|more than (?:his|her|a)) (?:finger|ear|eye|hand|leg|toe"
-        r"|thumb)s?\b|(?:take|cut|send|cutting|taking) (?:off )?(?:her|his|their) (?:finger|ear|hand|eye|toe)s?\b"
-        r"(?! on\b)|a piece of (?:her|him|them)\b"
-        r"|(?:I|we)(?:'ll| will)? sell (?:her|him|them) to\b"
-        r"|(?:I|we) know where (?:he|she|they|you|your \w+) (?:lives?|sleeps|works)\b"
-        r"|(?:ain't|not|never) (?:scared|afraid) to use (?:it|this|them|'em)\b"
-        r"|(?:can't|cannot|cannae|won't|will not|'ll not|not) (?:be responsible|answer) for (?:wh(?:at|it) (?:happens"
-        r"|I do|I might do|comes next)|anything)\b"
-        r"|(?:can't|cannot|cannae) promise (?:what|whit)\b"
-        r"|(?:I|we|Ah)(?:'m|'ll| am| will|'re)?(?: just| gonna| going to| might have to| have to)? (?:done|stop|quit"
-        r"|finished)"
-        r" (?:ask|be)in(?:g|')? (?:so |the |a )?(?:nice|polite|reasonable|patient)\b"
-        r"|for the (?:moment|time being)\s*[.!]"
-        r"|not (?:a|one) (?:scratch|mark|hair)\b[^.!?]{0,15}[.!?,]*\s*(?:yet|for now)\b"
-        r"|what (?:that|this|it) (?:means for|costs|does to) (?:him|her|them|the \w+|your \w+)\b"
-        r"|whether (?:it|he|she|they|that|the \w+|(?-i:[A-Z][a-z]+))\b[^.!?]{0,40}\b(?:is up to (?:you|yourself"
-        r"|y'all|u)|depends on (?:you|how|what you))\b"
-        r"|(?:the rest|what happens(?: next| to (?:her|him|them))?)(?:'s| is) (?:up to|on) (?:you|yourself|y'all|u)\b"
-        r"|(?:somebody|someone|you|they|he|she|everyone|everybody)\b[^.!?]{0,25}\b(?:will|'ll|gonna) wish"
-        r" (?:they|he|she|you)\b"
-        r"|tak(?:e|es|ing|in'?) (?:her|him|them|'em|one of (?:them|'em|you|y'all)|a couple of (?:you|them|y'all)"
-        r"|the (?:guy|girl|boy|kid|man|woman|hostages?|manager|clerk|teller|guard|driver|nurse)|somebody|someone)\b"
-        r"[^.!?]{0,30}\bwi(?:th|t) me\b"
-        r"|(?:I|we) (?:push|press|hit|flip) the (?:button|switch)\s*(?:[.!]|$)|(?:push|press|hit|flip) the detonator\b"
-        r"|(?:from|in) the morgue\b|in a ditch\b|(?:you|u|they)(?:'ll| will)? bury (?:him|her|them)\b"
-        r"|stays? (?:with (?:us|me)|here|on this \w+) (?:for good|forever)\b"
-        r"|think I'm (?:bluffing|playing|joking|kidding)\b"
-        r"|(?:is the one who|(?-i:[A-Z][a-z]+)) pays? for (?:it|this|that)\b"
-        r"|want (?:him|her|them)(?: back)? (?:alive|in one piece|with both \w+|to keep (?:his|her|their) \w+)\b"
-        r"|(?:not|no|won't|never)\b[^.!?]{0,30}\bin (?:one|wan) piece\b"
-        r"|(?:don't|do not) make (?:me|us)(?:\s*[.!]| do (?:it|this|something)| hurt| use| send| come| prove| show"
-        r"| call)"
-        r"|(?:they|you|he|she|y'all|u)(?:'re| are)? (?:gonna|going to|will|'ll) find out\s*(?:[.!]|$)"
-        r"|see wh(?:at|it) happens (?:to|tae) (?:him|her|them|the \w+|your \w+|(?-i:M[rs]s?\.?))"
-        r"|(?:for|at) (?:the|his|her|their) funeral\b|gets? it first\b"
-        r"|(?:nobody|no one)(?:'d| had)? better (?:try|do|move)\b"
-        r"|(?:long as|if) (?:nobody|no one|you|they|y'all)\b[^.!?]{0,25}\b(?:stupid|clever|cute|funny)\b"
-        r"|if (?:I|we) (?:see|hear|spot) (?:a |an |one |any |the |two |some )?(?:\w+ )?(?:cops?|police(?:man|men)?"
-        r"|polis|swat|squad|helicopters?|drones?|sirens?|deputy|deputies|soldiers?|officers?|uniforms?|snipers?"
-        r"|guards)\b"
-        r"|for now,? (?:he|she|they|everybody|everyone)(?:'s| is| are|'re) (?:ok|okay|fine|alive|safe)\b"
-        # someone else does not make it home: "Grace don't go home tonight" (not "I don't go home")
-        r"|(?:she|he|they|(?-i:[A-Z][a-z]+)|(?:guy|one|man|cop|officer|deputy)\b[^.!?]{0,30}?) (?:doesn't|don't|won't"
-        r"|ain't|never|isn't gonna) (?:go|goes|going|get|gets|make it|walk|walks) (?:back )?home\b"
-        # writers 6 and 7, odd halves: "back in pieces", "she don't see Monday", "don't be a hero", "good as long
-        # as nobody ...", "you want this to go bad" ("don't try anything" was left out: other writers disagree)
-        r"|(?:back|(?:him|her|them|your \w+)) in (?:pieces|peices)\b"
-        r"|(?:she|he|they|you|(?-i:[A-Z][a-z]+)) (?:don't|doesn't|won't|will not|never|ain't gonna) see (?:monday"
-        r"|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|the morning|morning|daylight|another day"
-        r"|the weekend|christmas)\b"
-        r"|(?:don't|dont|do not) (?:try to |try and )?be (?:a )?heroe?s?\b"
-        r"|(?:fine|good|okay|ok|safe|alive|breathing)(?: for now)? (?:as long as|so long as)\b"
-        r"|(?:want|wants) (?:this|it|things) to go (?:bad|badly|wrong|south|sideways)\b"
-        # writers 8 and 9, odd halves: "alright while you behave", "I know how to use it", "him first, then me",
-        # "I'll put one through their windscreen"
-        r"|(?:alright|all right|fine|okay|safe) while (?:you|nobody|no one|everyone|everybody)\b"
-        r"|know how to use (?:it|this|them|'em)\b|(?:her|him|them|you) first,? then me\b"
-        r"|put (?:one|a round|a bullet) (?:through|in|into) (?:their|his|her|your|the)\b)"
-    )
-    # the ultimatum's other branch, spelt out without optional parts so that the gate reads "or i start", not "or"
-    # (in groups of a few subjects: each group's gate then holds whole strings such as "or i start shooting")
-    + rf"|\bor (?:I|we|else I|else we) {_ULTIMATUM_ACT}|\bor (?:I'll|we'll|Ill|I will|we will) {_ULTIMATUM_ACT}"
-    rf"|\bor (?:I'm gonna|Im gonna|we're gonna) {_ULTIMATUM_ACT}"
-    rf"|\bor (?:I'm going to|Im going to|we're going to) {_ULTIMATUM_ACT}"
-    r"|\bor (?:you|u|ya|maybe you) (?:bury|lose|never see|never hear|won't see|wont see|don't hear|dont hear"
-    r"|will never see|find him|find her|find them)\b",
-    _I,
-)
-# Suicide cues in other words: a burden to others ("she's better off", "I'm just in the way", "save them the
-# money", the insurance), possessions given away or not needed, goodbyes left, "I'd rather die than", "I'm
-# done", the end of the line, method researched, a ledge, "nothing left", "nobody would care".
-_SUICIDE_WIDE = RulePattern(
-    _loose(
-        r"\b(?:(?:she|he|they|everyone|everybody|the (?:kids|girls|boys))(?:'s|'re|'d| is| are| would| will|'ll)"
-        r"(?: be)? better (?:off|raised)\b(?=\s*(?:[.!,]|$|not\b|without\b|if\b|than\b|by\b|with(?:out)? me\b))"
-        r"|I(?:'m| am)? (?:just |only )?in (?:the|their|her|his) way\b"
-        r"|(?:been|be|I'm|I am) (?:a |such a )?(?:problem|bother|nuisance) (?:for|to)\b"
-        r"|save (?:the|them|everyone|everybody|my \w+|her|him) (?:\w+ )?(?:the )?(?:money|trouble|bother)\b"
-        r"|(?:life insurance|insurance money)\b"
-        r"|(?:gave (?:away )?(?:my|the|all my|all of my) (?:\w+ ){1,3}?to (?:my|the|a|her|his|our)\b"
-        r"|gave (?!you\b)(?:my |the )?\w+ (?:all )?my\b)(?![^.!?]*\b(?:last (?:year|summer|month|week|spring|winter)"
-        r"|years ago|when I moved))"
-        r"|make sure (?:my |the )?\w+ (?:gets?|ends up with|has|keeps) (?:the|my|his|her)\b"
-        r"|tell (?:her|him|them|\w+) (?:her|his|their) (?:da|dad|daddy|father|mum|mom|mama|mother|papa) (?:loved"
-        r"|loves|was proud|is proud)\b|tell (?:her|him|them|my \w+) (?:(?:I|Ah)'m )?sorry\b"
-        r"|I'd (?:just )?rather (?:just )?(?:die|be dead|cark it|not exist|not be here)\b|not exist\b"
-        r"|(?:better|easier) (?:for everyone if|if) I(?:'m| am| was| wasn't| weren't)? (?:just )?(?:not here|gone"
-        r"|wasn't here|dead|not around)\b"
-        r"|end of the (?:line|road)\b"
-        r"|look(?:ing|ed)? up how (?:many|much)\b[^.!?]{0,30}\b(?:pills|tablets|take|it takes)\b"
-        r"|look(?:ing|ed)? up how to (?:die|end it|kill myself|overdose|do it)\b"
-        r"|every (?:pill|tablet)\s*[.!]|(?:take|took|swallow\w*) every (?:pill|tablet)\b"
-        r"|(?:not|won't) (?:going to |gonna )?be (?:a (?:bother|burden|problem)|around|here)\b[^.!?]{0,25}\blonger\b"
-        r"|(?:posted|wrote|sent|recorded|left) (?:my|a) goodbye\b"
-        r"|on (?:a|the|this) (?:ledge|railing|parapet)\b"
-        r"|what's left for me\b|(?:ain't|there's|there is) nothing left\b"
-        r"|not (?:coming|walking|going) out (?:of here )?(?:alive|on my feet)\b|not on my (?:own )?feet\b"
-        r"|(?:use|turn|point) (?:it|this|the \w+|this thing) on myself\b|me included\b"
-        r"|(?:doesn't|don't|dont) matter what happens to me\b"
-        r"|anyone else hurt\b[^.!?]{0,10}\bjust me\b|only (?:person|one) (?:getting|gettin'|gonna get) hurt\b"
-        r"[^.!?]{0,15}\bme\b|(?:tying|tie|tied) up (?:the |my |some )?loose ends\b|know how this ends?\b"
-        r"|(?:not|n't) doing (?:it|this) any ?more\b|worry(?:ing)? (?:about|'bout|bout) me (?:no more|anymore"
-        r"|any more)\b|(?:don't|do not|can't) trust myself\b|I (?:hurt|shoot|kill) me\b"
-        r"|do what (?:they|you) came (?:here )?to do\b"
-        # things he will not need (not "he won't need it": a threat's words)
-        r"|(?<!\bhe )(?<!\bshe )(?<!\bthey )(?:won't|shan't|ain't gon(?:na)?|not gonna|not going to|will not)"
-        r" (?:be )?(?:need|needing) (?:it|them|this|that|these|those|any)\b)"
-        r"|(?-i:\b[A-Z][a-z]+) can (?:have|keep) (?:the|my)\b"
-        # writers 6 and 7, odd halves: who finds him, who should not see, passwords left, a fall announced,
-        # one round needed, goodbyes, "send them in", no more years to serve, possessions set aside
-        r"|(?:who|that|one) finds? me\b(?! (?:a|an|some|the|my)\b)|\bfinds? my body\b"
-        r"|(?:nobody|no one|noone) (?:needs|has|wants) to see (?:this|me|it)\b"
-        r"|(?:they|she|he)(?:'ll| will|'d| would) (?:manage|do|cope|get on) (?:\w+ )?better without\b"
-        r"|(?:left|wrote|written|gave|give)\b[^.!?]{0,40}\bpasswords?\b"
-        r"|(?:coming|going|jumping|throwing myself|go) off (?:this|the) (?:roof|bridge|ledge|building|car park|balcony"
-        r"|tower|cliff|overpass|viaduct)\b|\b(?:head first|headfirst)\b"
-        r"|(?:only|just) need (?:the )?one (?:cartridge|bullet|shell|round)\b"
-        r"|(?<!can )(?:say|said|saying|wanted to say) (?:bye|goodbye)\b(?! to (?:this|that|the) )"
-        r"|(?:guys|men|snipers|lot|officers|shooters) (?:with the \w+ )?(?:to )?do (?:their|your) job\b"
-        r"|(?:just|go on(?: then)?\W+) send (?:them|your (?:guys|men|lot|people|team)) in\b"
-        r"|(?:not|n't|never) doing (?:the|another|two|three|six|\w+ more) (?:\w+ )?(?:months|years|stretch|weeks"
-        r"|sentence)\b|(?:can't|cannot) (?:do|face|take) (?:another (?:years?|months?|weeks?)"
-        r"|\w+ more (?:years?|months?|weeks?))\b"
-        r"|don't want another (?:year|day|week|month|christmas|birthday)\b"
-        r"|(?:boxed|labell?ed|set aside|put by|in an envelope) for\b"
-        r"|go(?:ing)? out with (?:the|a|my) (?:\w+ )?(?:gun|shotgun|rifle|pistol|knife|weapon)\b"
-        r"|(?:car|engine|motor)(?:'s| has| is)? been running\b"
-        r"|nothing I do (?:ever )?(?:changes|matters|helps|makes a difference)\b"
-        r"|(?:'s| is) (?:only|just) for me\b|(?:only|just) need one of (?:them|those|'em)\b"
-    )
-    # "I'm done." ending a sentence (outside _loose: optional apostrophes would leave the gate only "done")
-    + r"|\b(?:I'm|Im|I am|just) (?:done|finished)\s*(?:[.!]|$)",
-    _I,
-)
-# Deadlines as events and clocks: "I'll give you till ...", "he's got until ...", "when this song ends",
-# "by suppertime", "not one minute after", "I'm counting", "Ten minutes. Then ...", and a time or a day said as a
-# sentence of its own ("Six o'clock, Nora.", "Saturday. Twelve."). A bare duration that opens a turn is
-# ``_DEADLINE_OPENS``.
-_UNIT = r"(?:second|sec|minute|min|hour|hr|day|week)s?"
-_DAY_OR_CLOCK = (
-    r"(?:noon|midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|(?:one|two|three|four|five|six|seven|eight|nine|ten"
-    r"|eleven|twelve) (?:am|pm|a\.m\.|p\.m\.)|\w+(?:-\w+)? o'clock|\d{1,2}:\d{2}"
-    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)-(?:fifteen|thirty|forty-five|\w+ty(?:-\w+)?)"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|sunrise|sunset|sundown|sunup)"
-)
-_DEADLINE_WIDE = RulePattern(
-    _loose(
-        rf"\b(?:(?:give|gie|giving) (?:ye|you|u|ya|him|her|them|'em|me|us|y'all|(?-i:[A-Z][a-z]+)) (?:till|until|'til"
-        rf"|til|(?:half an?|\d{{1,3}}|\w+(?:-\w+)?) {_UNIT}\b)"
-        rf"|(?:has|have|'s got|has got|have got|'ve got|'ve goat|got|goat) (?:till|until|'til|til)\b"
-        rf"|(?:has|have|s) got (?:only |just )?(?:half an?|\d{{1,3}}|\w+(?:-\w+)?) {_UNIT}\b"
-        r"|(?:when|once|before|till|until|by the time) (?:the|this|that|my|his|her) (?:\w+ )?(?:song|bottle|beer"
-        r"|cigarette|smoke|fag|durry|coffee|light|battery|news|broadcast|train|shift|church|candle|safe)s?\b"
-        r"|time(?:'s| is) up\b"
-        r"|(?:by|before|till|until) (?:supper(?:time)?|tea ?time|bedtime|knock-off|lunchtime|the end of)\b"
-        r"|not (?:one|a) (?:minute|second|hour) (?:after|past|over|late)\b"
-        r"|I(?:'m| am) countin(?:g|')?(?:\s*[.!]| them| down| the (?:minutes|seconds|hours|days))"
-        r"|(?:minute|minutes|hour|hours|day|days|week|weeks)[.,!] (?:then|after that)\b)"
-    ),
-    _I,
-)
-_DEADLINE_SAID = RulePattern(
-    rf"(?:^|[.!?]\s+)(?:by |at |before |till |until |next |this )?{_DAY_OR_CLOCK}(?: sharp| tomorrow| tonight"
-    r"|,? noon|,? (?:in the )?morning|,? night)?(?:,\s*(?-i:[A-Z][a-z]+))?\s*[.!]",
-    _I,
-)
-# Minutes and hours only ("Three weeks." is more often how long something lasted), and not as the answer to "how
-# long ...?"
-_DEADLINE_OPENS = RulePattern(
-    r"\W*(?:only |just )?(?:half an?|\d{1,3}|\w+(?:-\w+)?) (?:more )?(?:second|sec|minute|min|hour|hr)s?"
-    r"(?:,? (?:tops|max|now))?\s*(?:[.!,]|$)",
-    _I,
-)
-_ASKED_WHEN = ("how long", "how many minutes", "how many hours", "what time", "when did")
-# Requests in other words: "can you call ...", "put her on", a list of terms, "no police", a sum named on its
-# own, "come any closer".
-_DEMAND_WIDE = RulePattern(
-    _loose(
-        r"\b(?:(?:can|could|would|will) (?:you|u|ya|youse|y'all|somebody|someone|anyone|anybody|everyone|everybody)"
-        r" (?:please |pls |just |not |maybe )?(?:call|ring|phone|text|get|bring|send|ask|tell|make sure|stop|help|let"
-        r"|put|take|find|move|turn|keep|give|come|stay)\b"
-        r"|put (?:her|him|them|'em|(?-i:[A-Z][a-z]+)) on\b"
-        r"|these are (?:the|my|our) (?:conditions|terms|demands)\b"
-        r"|(?:my|our) (?:conditions|terms|demands) (?:are|is)\b|number one is\b|what I(?:'m| am) owed\b"
-        r"|come (?:any )?closer\b"
-        r"|have (?:the|your|my|that) (?:\w+ )?\w+ (?:come|call|bring|send|ring|phone)\b"
-        r"|(?:bring|send|wire|deliver|drop) (?:it|them|'em)\b(?! (?:up|down|on)\b))"
-        r"|(?<!to )\b(?:no|nae) (?:police|cops|polis|swat|tricks|cameras|helicopters|deputies|army|soldiers|snipers)\b"
-        r"(?! (?:were|was|came|showed|around|anywhere|in sight)\b)"
-        r"|(?:^|[.!?]\s+)(?:\w+[ -]){0,3}?(?:thousand|grand|million)\b(?: dollars| US| euros| pounds| quid)?\s*(?:[.,!]"
-        r"|$|in |cash|small)"
-    )
-    # outside _loose, so that the gate reads whole phrases ("here's what i want"), not "here" or "get"
-    + r"|\bhere(?:'s| is|s) what (?:I|we) (?:want|need)\b|\bget (?:'em|em|them) (?:back|out|away)\b"
-    r"|\btell (?:him|her|them|'em|em|the \w+|your \w+) (?:open|come|bring|send|stop|call|give|put|leave|move"
-    r"|not to)\b"
-    # writers 8 and 9, odd halves: keep away, don't leave
-    r"|(?:^|[.!?]\s+)(?:go away|stay (?:there|back|away|on that side|at the \w+|where you are)|keep back|back off"
-    r"|(?:don't|dont|do not) (?:go|leave|hang up)(?: yet)?)\b"
-    r"|\b(?:y'all|yall|you|u) can (?:send|bring|call|ring)\b"
-    # writers 6 and 7, odd halves: a condition for coming down or out, a task set against the clock
-    r"|\b(?:not|ain't|nobody(?:'s)?|no one(?:'s)?) (?:coming|comes|going|goes|walking|walks) (?:down|out|off)\b"
-    r"[^.!?]{0,25}\b(?:till|until|unless|before)\b"
-    # (the subject in lookbehinds, so that the gate reads "minutes to", not the common "you have")
-    r"|(?:(?<=\byou )(?:got|have|get)|(?<=\byou've )got) (?:\w+ ){1,2}(?:minutes|minute|hours|hour|seconds) to"
-    r" (?!live|think|decide|breathe|say|talk|make up)\w+",
-    _I,
-)
-
-# The words every match of _DEMAND_WANT / _DEMAND_VERB holds. Their own gates read only "i" and "a"/"the" (the
-# words next to these are optional or apart), so these cheaper gates go first; the matches are the same.
-_DEMAND_WANT_WORDS = RulePattern(r"want|need|demand|ask", _I)
-_DEMAND_VERB_WORDS = RulePattern(
-    r"get|bring|send|give|put|release|fetch|find|turn|pull|back|call|move|keep|ring|phone|remove", _I
-)
-
-# Small patterns the functions below use; module-level, so they are compiled (and gated) once.
-_POLICE_NEAR = RulePattern(r"\b(?:you|cops?|police|officers?|swat)\b", _I)
-_HOSTAGE_NAMED = RulePattern(r"\b(?:her|him|she|he|the \w+|one of|someone|somebody)\b", _I)
-_SHOOT_ME_OR_I = RulePattern(r"(?:just )?shoots? me|kill me|I\b", _I)
-_SHOOT_ME = RulePattern(r"\b(?:shoot|kill) me\b", _I)
-_DENIAL = RulePattern(r"^\W*(?:no|not|never|I'm not|nope)\b", _I)
-_SENTENCE_END = re.compile(r"[.!?]")
-_ITEM_TAIL = re.compile(
-    r",?\s+(?:by|before|until|till|within|or|otherwise|right now|in the next|in \d+|and then)\b", _I
-)
-_ENDS_IN_DETERMINER = re.compile(r"\b(?:the|my|your|a|an|our|his|her|their)$", _I)
-_NAMED_NEXT = re.compile(r"\s+[\w'-]+")
-_FOR_ME = re.compile(r"^(?:me|us)\s+(?=\S)", _I)
-_ITEM_GIVEN = RulePattern(
-    r"\b(?:get|bring|give|send|deliver|drop off)\s+(?:me|us|him|her|them)?\s*(?P<item>(?:(?:a|an|the|some|my|our|more"
-    rf"|\d[\d,]*)\s+)?(?:[\w-]+\s+)?(?:{word_alternation('demand_items')}))\b",
-    _I,
-)
-_NOT_AN_ITEM = RulePattern(r"(?:me|us) (?:a (?:break|chance|minute|second)|out|away)\b", _I)
-
-
 def _sentence_of(text: str, start: int, end: int) -> str:
     left = max(text.rfind(c, 0, start) for c in ".!?") + 1
     rights = [i for i in (text.find(c, end) for c in ".!?") if i != -1]
@@ -802,14 +57,14 @@ def _sentence_of(text: str, start: int, end: int) -> str:
 
 def _threat_target(match: str, after: str, sentence: str) -> str:
     """Who the threat names: the words of the threat and the few after it first, then the whole sentence."""
-    near = f"{match} {_SENTENCE_END.split(after[:20], maxsplit=1)[0]}"  # "I'll shoot her. You ..." names no police
-    if _POLICE_NEAR.search(near):
+    near = f"{match} {rx.SENTENCE_END.split(after[:20], maxsplit=1)[0]}"  # "I'll shoot her. You ..." names no police
+    if rx.POLICE_NEAR.search(near):
         return "police"
-    if _HOSTAGE_NAMED.search(match):
+    if rx.HOSTAGE_NAMED.search(match):
         return "hostage"
-    if _POLICE_WORDS.search(sentence):
+    if rx.POLICE_WORDS.search(sentence):
         return "police"
-    return "hostage" if _HOSTAGE_WORDS.search(sentence) else "others"
+    return "hostage" if rx.HOSTAGE_WORDS.search(sentence) else "others"
 
 
 @dataclass(frozen=True)
@@ -832,23 +87,23 @@ def _asked(previous_negotiator: str | None) -> _Asked:
     if not previous_negotiator:
         return _NOTHING_ASKED
     return _Asked(
-        harm=_HARM_QUESTION.search(previous_negotiator) is not None,
-        suicide=_SUICIDE_QUESTION.search(previous_negotiator) is not None,
-        wants=_ASKED_WHAT.search(previous_negotiator) is not None,
-        when=any(words in previous_negotiator.lower() for words in _ASKED_WHEN),
+        harm=rx.HARM_QUESTION.search(previous_negotiator) is not None,
+        suicide=rx.SUICIDE_QUESTION.search(previous_negotiator) is not None,
+        wants=rx.ASKED_WHAT.search(previous_negotiator) is not None,
+        when=any(words in previous_negotiator.lower() for words in rx.ASKED_WHEN),
     )
 
 
 def _threat_matches(text: str, asked: _Asked) -> list[re.Match[str]]:
-    found = [*_THREAT.finditer(text), *_THREAT_MORE.finditer(text)]
+    found = [*rx.THREAT.finditer(text), *rx.THREAT_MORE.finditer(text)]
     if asked.harm:
-        found.extend(_NOT_YET.finditer(text))  # "Not yet." answering "is anyone hurt?"
+        found.extend(rx.NOT_YET.finditer(text))  # "Not yet." answering "is anyone hurt?"
     return sorted(found, key=lambda m: m.start())
 
 
 def _threats(text: str, asked: _Asked = _NOTHING_ASKED) -> list[Cue]:
     # the wider wordings are read only when the older rules find nothing (they would add words, not a label)
-    cues = _threat_cues(text, _threat_matches(text, asked)) or _threat_cues(text, _THREAT_WIDE.finditer(text))
+    cues = _threat_cues(text, _threat_matches(text, asked)) or _threat_cues(text, rx.THREAT_WIDE.finditer(text))
     if not cues:
         return []
     return [Cue("threat", tuple(s for c in cues for s in c.spans), cues[0].detail)]
@@ -858,13 +113,15 @@ def _threat_cues(text: str, matches: Iterable[re.Match[str]]) -> list[Cue]:
     cues = []
     for m in matches:
         before = text[max(0, m.start() - 25) : m.start()]
-        if _NEGATION.search(before) and not m.group().lower().startswith(("try", "not", "no", "nah", "none", "think")):
+        if rx.NEGATION.search(before) and not m.group().lower().startswith(
+            ("try", "not", "no", "nah", "none", "think")
+        ):
             continue
-        if _REPORTED_SELF.search(before):
+        if rx.REPORTED_SELF.search(before):
             continue
         sentence = _sentence_of(text, m.start(), m.end())
         detail: Detail = {
-            "conditional": bool(_CONDITIONAL.search(sentence)),
+            "conditional": bool(rx.CONDITIONAL.search(sentence)),
             "target": _threat_target(m.group(), text[m.end() :], sentence),
         }
         cues.append(Cue("threat", ((m.start(), m.end()),), detail))
@@ -872,12 +129,12 @@ def _threat_cues(text: str, matches: Iterable[re.Match[str]]) -> list[Cue]:
 
 
 def _suicide(text: str, asked: _Asked) -> list[Cue]:
-    found = sorted([*_SUICIDE.finditer(text), *_SUICIDE_MORE.finditer(text)], key=lambda m: m.start())
-    spans = _suicide_spans(text, found) or _suicide_spans(text, _SUICIDE_WIDE.finditer(text))  # as for threats
+    found = sorted([*rx.SUICIDE.finditer(text), *rx.SUICIDE_MORE.finditer(text)], key=lambda m: m.start())
+    spans = _suicide_spans(text, found) or _suicide_spans(text, rx.SUICIDE_WIDE.finditer(text))  # as for threats
     kind = "stated"
     if not spans and asked.suicide:
-        answer = _AFFIRMATIVE.match(text)
-        if answer and (_NOT_YET.match(text) or not _DENIAL.match(text)):  # "Not yet." is no denial
+        answer = rx.AFFIRMATIVE.match(text)
+        if answer and (rx.NOT_YET.match(text) or not rx.DENIAL.match(text)):  # "Not yet." is no denial
             spans, kind = [(answer.start(), answer.end())], "answer_to_direct_question"
     return [Cue("suicide_cue", tuple(spans), {"kind": kind})] if spans else []
 
@@ -885,65 +142,65 @@ def _suicide(text: str, asked: _Asked) -> list[Cue]:
 def _suicide_spans(text: str, matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
     spans = []
     for m in matches:
-        if _SHOOT_ME_OR_I.match(m.group()) and _NEGATION.search(
+        if rx.SHOOT_ME_OR_I.match(m.group()) and rx.NEGATION.search(
             text[max(0, m.start() - 12) : m.start() + (len(m.group()) if m.group().lower().startswith("i") else 0)]
         ):
             continue
         sentence_start = max(text.rfind(c, 0, m.start()) for c in ".!?") + 1
-        if _SHOOT_ME.search(m.group()) and _FEAR_OR_REPORT.search(text[sentence_start : m.start()]):
+        if rx.SHOOT_ME.search(m.group()) and rx.FEAR_OR_REPORT.search(text[sentence_start : m.start()]):
             continue
         spans.append((m.start(), m.end()))
     return spans
 
 
 def _weapons(text: str) -> list[Cue]:
-    found = list(_WEAPON.finditer(text))
+    found = list(rx.WEAPON.finditer(text))
     if "AR" in text or "AK" in text:  # sorted by start; at the same start the rule above comes first, as before
-        found = sorted([*found, *_WEAPON_AR.finditer(text)], key=lambda m: m.start())
+        found = sorted([*found, *rx.WEAPON_AR.finditer(text)], key=lambda m: m.start())
     for m in found:
         clause_start = max(text.rfind(c, 0, m.start()) for c in ".!?,;") + 1
         before = text[clause_start : m.start()]
-        held = _HELD.search(before) is not None
-        if (_NOT_MINE.search(before) and not held) or _NO_WEAPON.search(before):
+        held = rx.HELD.search(before) is not None
+        if (rx.NOT_MINE.search(before) and not held) or rx.NO_WEAPON.search(before):
             continue
         groups = m.groupdict()
-        kind = next((k for k in (*_WEAPON_KINDS, "armed") if groups.get(k)), "gun")  # "calibre" names a gun
+        kind = next((k for k in (*rx.WEAPON_KINDS, "armed") if groups.get(k)), "gun")  # "calibre" names a gun
         weapon = {"armed": "unspecified", "other": m.group().lower()}.get(kind, kind)
         return [Cue("weapon", ((m.start(), m.end()),), {"weapon": weapon})]
-    more = _WEAPON_MORE.search(text)
-    if more and not _NO_WEAPON.search(text[max(0, more.start() - 30) : more.start()]):
+    more = rx.WEAPON_MORE.search(text)
+    if more and not rx.NO_WEAPON.search(text[max(0, more.start() - 30) : more.start()]):
         return [Cue("weapon", ((more.start(), more.end()),), {"weapon": "unspecified"})]
     return []
 
 
 def _demands(text: str, asked: _Asked) -> list[Cue]:
-    for m in _DEMAND_WANT.finditer(text) if _DEMAND_WANT_WORDS.may_match(text) else ():
+    for m in rx.DEMAND_WANT.finditer(text) if rx.DEMAND_WANT_WORDS.may_match(text) else ():
         item = (m.group("item") or m.group("asked")).strip()
-        if _DEMAND_OBJECT.match(item) or _DEMAND_ITEM.search(item):
+        if rx.DEMAND_OBJECT.match(item) or rx.DEMAND_ITEM.search(item):
             return [Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)})]
-    for m in _DEMAND_VERB.finditer(text) if _DEMAND_VERB_WORDS.may_match(text) else ():
+    for m in rx.DEMAND_VERB.finditer(text) if rx.DEMAND_VERB_WORDS.may_match(text) else ():
         verb = "verb" if m.group("verb") else "verb2"
         item = (m.group("item") or m.group("item2")).strip()
-        if _NOT_AN_ITEM.match(item):
+        if rx.NOT_AN_ITEM.match(item):
             continue
-        item = _FOR_ME.sub("", item)  # "get me a car": the item is "a car"
+        item = rx.FOR_ME.sub("", item)  # "get me a car": the item is "a car"
         return [Cue("demand", ((m.start(verb), m.end()),), {"item": _tidy_item(item)})]
-    other = _DEMAND_OTHER.search(text)
+    other = rx.DEMAND_OTHER.search(text)
     if other:
         return [_generic_demand(text, other)]
-    for sentence in _SENTENCE_SPLIT.finditer(text) if _DEMAND_FRAGMENT.may_match(text) else ():
-        if _DEMAND_FRAGMENT.match(sentence.group()):
+    for sentence in rx.SENTENCE_SPLIT.finditer(text) if rx.DEMAND_FRAGMENT.may_match(text) else ():
+        if rx.DEMAND_FRAGMENT.match(sentence.group()):
             start = sentence.start() + len(sentence.group()) - len(sentence.group().lstrip())
             item = sentence.group().strip(" .!")
             return [Cue("demand", ((start, sentence.end()),), {"item": item})]
-    generic = _DEMAND_MORE.search(text) or _DEMAND_WIDE.search(text)
+    generic = rx.DEMAND_MORE.search(text) or rx.DEMAND_WIDE.search(text)
     if generic:
         return [_generic_demand(text, generic)]
-    money = _MONEY.search(text)
+    money = rx.MONEY.search(text)
     if money:
         return [Cue("demand", ((money.start(), money.end()),), {"item": money.group()})]
     if asked.wants:
-        item_match = _DEMAND_ITEM.search(text)
+        item_match = rx.DEMAND_ITEM.search(text)
         if item_match:
             return [Cue("demand", ((item_match.start(), item_match.end()),), {"item": item_match.group().lower()})]
     return []
@@ -952,12 +209,12 @@ def _demands(text: str, asked: _Asked) -> list[Cue]:
 def _generic_demand(text: str, m: re.Match[str]) -> Cue:
     """A demand found by its wording ("you have until six to ...", "tell them to ..."): its item is the thing a
     give/get verb names after it in the same sentence ("... to get me a car" → "a car"), else its own words."""
-    sentence_end = _SENTENCE_END.search(text, m.end())
-    given = _ITEM_GIVEN.search(text[m.start() : sentence_end.start() if sentence_end else len(text)])
+    sentence_end = rx.SENTENCE_END.search(text, m.end())
+    given = rx.ITEM_GIVEN.search(text[m.start() : sentence_end.start() if sentence_end else len(text)])
     if given:
         item = given.group("item")
     else:  # "until I talk to my" + "wife": a request cut after its determiner takes the word it names
-        named = _NAMED_NEXT.match(text, m.end()) if _ENDS_IN_DETERMINER.search(m.group()) else None
+        named = rx.NAMED_NEXT.match(text, m.end()) if rx.ENDS_IN_DETERMINER.search(m.group()) else None
         item = m.group() + (named.group() if named else "")
     return Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)})
 
@@ -965,7 +222,7 @@ def _generic_demand(text: str, m: re.Match[str]) -> Cue:
 def _tidy_item(item: str) -> str:
     """What a user reads as the thing demanded: without the deadline or threat that follows it ("my kids brought
     here by noon or someone gets hurt" -> "my kids brought here"), at most ten words."""
-    kept = _ITEM_TAIL.split(item, maxsplit=1)[0] or item
+    kept = rx.ITEM_TAIL.split(item, maxsplit=1)[0] or item
     return " ".join(kept.split()[:10])
 
 
@@ -973,38 +230,38 @@ def _deadlines(
     text: str, reference: datetime | None, *, demand: bool = False, asked: _Asked = _NOTHING_ASKED
 ) -> list[Cue]:
     short = len(text.split()) <= 25  # in a short turn the demand or consequence may sit in the next fragment
-    for pattern, needs_context in ((_DEADLINE_YOU, False), (_DEADLINE_BY, True), (_DEADLINE_BARE, False)):
+    for pattern, needs_context in ((rx.DEADLINE_YOU, False), (rx.DEADLINE_BY, True), (rx.DEADLINE_BARE, False)):
         for m in pattern.finditer(text):
             sentence = _sentence_of(text, m.start(), m.end())
-            context = _DEADLINE_CONTEXT.search(text if short else sentence) or demand
-            if _HABITUAL.search(sentence) or (needs_context and not context):
+            context = rx.DEADLINE_CONTEXT.search(text if short else sentence) or demand
+            if rx.HABITUAL.search(sentence) or (needs_context and not context):
                 continue
             due = parse_deadline(m.group(), reference) if reference is not None else None
             detail: Detail = {"expression": m.group().strip(), "due_at": due.isoformat() if due else None}
             return [Cue("deadline", ((m.start(), m.end()),), detail)]
-    more = sorted([*_DEADLINE_MORE.finditer(text), *_DEADLINE_AT.finditer(text)], key=lambda m: m.start())
-    for m in (*more, *_DEADLINE_WIDE.finditer(text)):
-        if _HABITUAL.search(_sentence_of(text, m.start(), m.end())):
+    more = sorted([*rx.DEADLINE_MORE.finditer(text), *rx.DEADLINE_AT.finditer(text)], key=lambda m: m.start())
+    for m in (*more, *rx.DEADLINE_WIDE.finditer(text)):
+        if rx.HABITUAL.search(_sentence_of(text, m.start(), m.end())):
             continue
         when = parse_deadline(m.group(), reference) if reference is not None else None
         found: Detail = {"expression": m.group().strip(), "due_at": when.isoformat() if when else None}
         return [Cue("deadline", ((m.start(), m.end()),), found)]
     # a time or a day said on its own ("Six o'clock, Nora."), or a turn that opens with a duration ("Ten minutes.")
-    said = None if asked.when else _DEADLINE_SAID.search(text) or _DEADLINE_OPENS.match(text)
+    said = None if asked.when else rx.DEADLINE_SAID.search(text) or rx.DEADLINE_OPENS.match(text)
     if said:
         words = said.group().strip(" .!?,")
         start = said.start() + said.group().index(words)
         return [Cue("deadline", ((start, start + len(words)),), {"expression": words, "due_at": None})]
-    rate = _DEADLINE_RATE.search(text) if demand else None
-    for hit in (_COUNTDOWN.search(text), rate):
-        if hit is not None and not _HABITUAL.search(_sentence_of(text, hit.start(), hit.end())):
+    rate = rx.DEADLINE_RATE.search(text) if demand else None
+    for hit in (rx.COUNTDOWN.search(text), rate):
+        if hit is not None and not rx.HABITUAL.search(_sentence_of(text, hit.start(), hit.end())):
             return [Cue("deadline", ((hit.start(), hit.end()),), {"expression": hit.group().strip(), "due_at": None})]
-    for m in _DEADLINE_FRAGMENT.finditer(text):
+    for m in rx.DEADLINE_FRAGMENT.finditer(text):
         if demand or m["counting"]:
             due = parse_deadline(m["expr"], reference) if reference is not None else None
             detail = {"expression": m["expr"], "due_at": due.isoformat() if due else None}
             return [Cue("deadline", ((m.start("expr"), m.end("expr")),), detail)]
-    day = (_DEADLINE_DAY.search(text) or _DEADLINE_TODAY.search(text)) if demand else None
+    day = (rx.DEADLINE_DAY.search(text) or rx.DEADLINE_TODAY.search(text)) if demand else None
     if day:
         return [Cue("deadline", ((day.start("day"), day.end("day")),), {"expression": day["day"], "due_at": None})]
     return []
