@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from talkdown.analysis import avoid, change_talk, cue_patterns, cues, literals, outburst, patterns, skills, stairway
+from talkdown.analysis import avoid, change_talk, cue_patterns, literals, outburst, patterns, skills, stairway
 from talkdown.analysis.literals import required_literals
 from talkdown.analysis.patterns import RulePattern
 
