@@ -16,6 +16,7 @@ from talkdown.services import diplomatic, entries, incidents, train
 from talkdown.services.accounts import AccountRole, SignedIn
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
+from tests.trainee_scripts import LATE_TRADE
 
 pytestmark = pytest.mark.integration
 
@@ -231,7 +232,7 @@ def test_an_inject_about_a_hostage_already_released_is_refused(app: App) -> None
     """bank_robbery: the elderly customer went out in a trade; 'medical_emergency' (he collapses inside) was
     logged, marked the released man critical, and had the subject shout that the old man was on the floor."""
     started = train.start_session(app, scenario="bank_robbery", seed=0, trainee="Alex")
-    for line in TRADE_FOR_THE_CUSTOMER:
+    for line in LATE_TRADE:
         train.take_turn(app, started.session_id, text=line)
     customer = incidents.get_incident(app, started.session_id).hostages["customer"]
     assert customer.released_at is not None, "the trade must free him for this test to mean anything"
@@ -241,21 +242,6 @@ def test_an_inject_about_a_hostage_already_released_is_refused(app: App) -> None
     after = incidents.get_incident(app, started.session_id)
     assert not after.injects and after.hostages["customer"].condition == customer.condition
     train.issue_inject(app, started.session_id, inject="media_helicopter")  # an inject about no hostage: fine
-
-
-TRADE_FOR_THE_CUSTOMER = [  # he asks for food and water on the 7th line; the 11th trades for Mr. Okafor
-    "My name is Sam, I'm with the police negotiation team. What's going on in there right now?",
-    "Sounds like this went really wrong really fast.",
-    "Left you standing there. Tell me more about that.",
-    "It sounds like you feel abandoned by the person who was supposed to have your back.",
-    "That's not something I can decide, but I'll pass it up to the people who decide.",
-    "Mm-hm. I'm listening.",
-    "What's been the hardest part of all this?",
-    "So what you're saying is you owe money to dangerous people and you felt you had no choice.",
-    "You sound really frightened about what happens next.",
-    "You've kept everyone safe so far, and that matters.",
-    "I'll push for the water. In return, could Mr. Okafor come out as a sign of good faith?",
-]
 
 
 def test_the_instructors_gauges_move_when_he_issues_an_inject(app: App) -> None:

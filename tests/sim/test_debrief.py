@@ -11,22 +11,7 @@ from talkdown.sim.debrief import AvoidItem, build_debrief, render_body, render_h
 from talkdown.sim.engine import SimulatedSubject, Step, turn_rng
 from talkdown.sim.scenario import load_scenario
 from talkdown.sim.state import SubjectView, ViewItem
-
-# bank_robbery: he asks for food and water on exchange 7; the trainee labels, paraphrases and affirms first and
-# trades for it (the elderly customer walks out) on the 4th line after.
-LATE_TRADE = [
-    "My name is Sam, I'm with the police negotiation team. What's going on in there right now?",
-    "Sounds like this went really wrong really fast.",
-    "Left you standing there. Tell me more about that.",
-    "It sounds like you feel abandoned by the person who was supposed to have your back.",
-    "That's not something I can decide, but I'll pass it up to the people who decide.",
-    "Mm-hm. I'm listening.",
-    "What's been the hardest part of all this?",
-    "So what you're saying is you owe money to dangerous people and you felt you had no choice.",
-    "You sound really frightened about what happens next.",
-    "You've kept everyone safe so far, and that matters.",
-    "I'll push for the water. In return, could Mr. Okafor come out as a sign of good faith?",
-]
+from tests.trainee_scripts import LATE_TRADE
 
 
 def _steps(subject: SimulatedSubject, lines: list[str]) -> list[Step]:
