@@ -7,6 +7,7 @@ import copy
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from talkdown.domain.text import LONG_TEXT_MAX
 from talkdown.services import accounts, train
 from talkdown.services.accounts import AccountRole
 from tests.e2e.conftest import ARTIFACTS, PASSWORD, Live
@@ -110,13 +111,16 @@ def test_an_instructor_watching_a_trainees_session_sees_his_lines_and_the_gauges
 
 
 def test_a_pasted_line_over_the_limit_is_refused_in_the_session_page_not_cut(browser: Browser, live: Live) -> None:
-    """The chat box had maxlength="5000", which cut a pasted longer line without a word and sent the rest."""
+    """The chat box had maxlength="5000", which cut a pasted longer line without a word and sent the rest. The
+    limit is the one every face applies to a line said (``LONG_TEXT_MAX``)."""
     page = _instructor(browser, live)
     session_id = page.url.rsplit("/", 1)[1]
     line = page.get_by_label("Your line")
     line.focus()
-    page.keyboard.insert_text("y" * 5_001)
+    page.keyboard.insert_text("y" * (LONG_TEXT_MAX + 1))
     page.get_by_role("button", name="Say").click()
-    expect(page.locator(".field-limit")).to_contain_text("5,001 characters; the limit is 5,000")
-    assert len(line.input_value()) == 5_001
+    expect(page.locator(".field-limit")).to_contain_text(
+        f"{LONG_TEXT_MAX + 1:,} characters; the limit is {LONG_TEXT_MAX:,}"
+    )
+    assert len(line.input_value()) == LONG_TEXT_MAX + 1
     assert len(train.get_session(live.app, session_id).utterances) == 1  # his opening line only: nothing sent
