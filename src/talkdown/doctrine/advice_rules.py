@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
-from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandStatus, HostageCondition, Role
+from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandCategory, DemandStatus, HostageCondition, Role
 from talkdown.domain.state import Demand
 
 OPEN_DEMAND = frozenset({DemandStatus.OPEN, DemandStatus.IN_PROGRESS})
@@ -148,28 +148,44 @@ def demand_rules(v: View) -> Iterator[Found]:
         if d.status not in OPEN_DEMAND:
             continue
         seqs = (d.seq,) if d.utterance_seq is None else (d.utterance_seq, d.seq)
-        if not d.negotiable or v.policy.is_non_negotiable(d.item, d.category):
-            about = f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq)}"
-            yield Found("non_negotiable_demand", d.demand_id, seqs, about)
-        elif v.policy.is_barred(d.category):
+        rule_id = "non_negotiable_demand" if not d.negotiable else _demand_rule(v, d.item, d.category)
+        if rule_id is None or (rule_id == "quid_pro_quo" and d.demand_id in traded):
+            continue
+        about = f"Demand {d.demand_id}: {d.item}."
+        if rule_id == "non_negotiable_demand":
+            yield Found(rule_id, d.demand_id, seqs, f"{about}{_flat_no(v, d.seq)}")
+        elif rule_id == "policy_bars_concession":
             about = f"Demand {d.demand_id}: {d.item} ({d.category.value}); policy of {v.policy.agency}."
-            yield Found("policy_bars_concession", d.demand_id, seqs, about)
-        elif v.policy.is_beyond_police(d.item, d.category):
-            about = (
-                f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq if d.utterance_seq is None else d.utterance_seq)}"
-            )
-            yield Found("beyond_police_authority", d.demand_id, seqs, about)
-        elif v.policy.is_person_to_talk_to(d.item, d.category):
-            yield Found("third_party_demand", d.demand_id, seqs, f"Demand {d.demand_id}: {d.item}.")
-        elif v.policy.is_transport(d.item, d.category):
-            about = (
-                f"Demand {d.demand_id}: {d.item}.{_flat_no(v, d.seq if d.utterance_seq is None else d.utterance_seq)}"
-            )
-            yield Found("transport_demand", d.demand_id, seqs, about)
-        elif d.demand_id not in traded and v.policy.is_small(d.item, d.category):
+            yield Found(rule_id, d.demand_id, seqs, about)
+        elif rule_id == "quid_pro_quo":
             ask, hostage_seqs = _what_to_ask(v)
-            yield Found("quid_pro_quo", d.demand_id, (*seqs, *hostage_seqs), f"Demand {d.demand_id}: {d.item}. {ask}")
+            yield Found(rule_id, d.demand_id, (*seqs, *hostage_seqs), f"{about} {ask}")
+        elif rule_id == "third_party_demand":
+            yield Found(rule_id, d.demand_id, seqs, about)
+        else:  # beyond police authority, transport: a flat no after he asked is pointed out
+            yield Found(rule_id, d.demand_id, seqs, f"{about}{_flat_no(v, seqs[0])}")
     yield from _demand_cues(v)
+
+
+def _demand_rule(v: View, item: str, category: DemandCategory | None = None) -> str | None:
+    """The rule a demand for ``item`` falls under, in the order of demands-deadlines.md's table, or None.
+
+    One order for a recorded demand and for one only heard in his words, so the two cannot drift apart. A heard
+    demand has no category (the scribe gives one), so no agency bar can be judged on it.
+    """
+    if v.policy.is_non_negotiable(item, category):
+        return "non_negotiable_demand"
+    if category is not None and v.policy.is_barred(category):
+        return "policy_bars_concession"
+    if v.policy.is_beyond_police(item, category):
+        return "beyond_police_authority"
+    if v.policy.is_person_to_talk_to(item, category):
+        return "third_party_demand"
+    if v.policy.is_transport(item, category):
+        return "transport_demand"
+    if v.policy.is_small(item, category):
+        return "quid_pro_quo"
+    return None
 
 
 @dataclass
@@ -195,21 +211,10 @@ def _demand_cues(v: View) -> Iterator[Found]:
             continue
         for ann in cues:
             item = str(ann.detail.get("item") or "") if ann.label == "demand" else ""
-            if not item or _on_ledger(ledger, u.seq, v.item_words(item)):
+            words = v.item_words(item) if item else set()
+            rule_id = _demand_rule(v, item) if item and not _on_ledger(ledger, u.seq, words) else None
+            if rule_id is None:
                 continue
-            if v.policy.is_non_negotiable(item):
-                rule_id = "non_negotiable_demand"
-            elif v.policy.is_beyond_police(item):
-                rule_id = "beyond_police_authority"
-            elif v.policy.is_person_to_talk_to(item):
-                rule_id = "third_party_demand"
-            elif v.policy.is_transport(item):
-                rule_id = "transport_demand"
-            elif v.policy.is_small(item):
-                rule_id = "quid_pro_quo"
-            else:
-                continue
-            words = v.item_words(item)
             same = next((h for h in heard if h.rule_id == rule_id and words & h.words), None)
             if same is None:
                 same = _Heard(rule_id, set(words), item)
