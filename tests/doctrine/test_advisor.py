@@ -569,3 +569,54 @@ def test_the_minutes_left_to_a_deadline_are_rounded_up_so_under_a_minute_is_not_
         s.at(minute).say("neg", "Tell me about the job.")
         item = next(a for a in s.final() if a.rule_id == "deadline_approaching")
         assert item.about.endswith(said), (minute, item.about)
+
+
+def _coached(s: Script) -> list[str]:
+    return [a.advice_id for a in s.final() if a.rule_id == "negotiator_avoid"]
+
+
+def test_a_negotiators_false_promise_gets_a_coaching_card_with_the_sentence_and_avoid_mds_better_line() -> None:
+    # The board flagged the line; the advice panel, which the team reads first, said nothing about it.
+    s = Script()
+    _calm_opening(s)
+    s.at(5).say("subj", "I want a helicopter on the roof.")
+    line = s.at(6).say("neg", "Okay. The helicopter is on its way. Just stay calm.")
+    (card,) = [a for a in s.final() if a.rule_id == "negotiator_avoid"]
+    assert card.advice_id == f"negotiator_avoid:false_promise.{line}" and card.trigger_seqs == (line,)
+    assert card.about.startswith(f'Sam at seq {line}, false promise: "The helicopter is on its way."')
+    assert "I've passed that up the line." in card.about  # avoid.md's Better line
+    assert card.doctrine_ref == "avoid.md#behaviours-negotiators-avoid"
+
+
+def test_an_ultimatum_is_coached_as_an_ultimatum_and_as_a_deadline_set() -> None:
+    s = Script()
+    _calm_opening(s)
+    line = s.at(5).say("neg", "You've got ten minutes to let them go.")
+    assert sorted(_coached(s)) == [f"negotiator_avoid:setting_deadline.{line}", f"negotiator_avoid:ultimatum.{line}"]
+
+
+def test_a_dismissed_coaching_card_returns_when_the_behaviour_does_and_old_lines_age_out() -> None:
+    s = Script()
+    _calm_opening(s)
+    first = s.at(5).say("neg", "The helicopter is on its way.")
+    (card,) = [a for a in s.final() if a.rule_id == "negotiator_avoid"]
+    s.at(6).log(
+        AdviceDismissed(advice_id=card.advice_id, rule_id=card.rule_id, advisor_version="0.1.0", reason="Noted")
+    )
+    assert _coached(s) == []
+    again = s.at(9).say("neg", "Your money is on its way, I promise.")
+    (back,) = [a for a in s.final() if a.rule_id == "negotiator_avoid"]
+    assert back.advice_id == f"negotiator_avoid:false_promise.{again}" and back.trigger_seqs == (first, again)
+    s.at(9 + 61).say("subj", "Still waiting.")  # past the 60-minute advice window: both lines are history
+    assert _coached(s) == []
+
+
+def test_lines_with_a_card_of_their_own_or_no_weight_are_not_coached() -> None:
+    # An offer with no demand is unrequested_concession's card; "I'm here to help" is avoid.md's low-weight stock
+    # phrase; a calm, doctrine-shaped line gets nothing.
+    s = Script()
+    _calm_opening(s)
+    s.at(5).say("neg", "I'm here to help. I can get you some food.")
+    s.at(6).say("neg", "Sounds like you've been carrying this alone for a long time.")
+    assert _coached(s) == []
+    assert any(a.rule_id == "unrequested_concession" for a in s.final())

@@ -15,7 +15,8 @@ EXPECTED = {
     "non_negotiable_demand", "policy_bars_concession", "beyond_police_authority",
     "third_party_demand", "transport_demand", "quid_pro_quo", "unrequested_concession",
     "concession_without_return", "broken_promise", "deadline_passed_quietly", "deadline_approaching",
-    "deadline_repeated", "influence_before_rapport", "rising_suicide_cues", "progress_keep_course", "relief_due",
+    "deadline_repeated", "influence_before_rapport", "rising_suicide_cues", "progress_keep_course", "negotiator_avoid",
+    "relief_due",
 }  # fmt: skip
 
 

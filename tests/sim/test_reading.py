@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from talkdown.analysis.avoid import AvoidAnalyzer
+from talkdown.analysis.avoid_doctrine import better_lines
 from talkdown.analysis.base import annotation
-from talkdown.sim.debrief import better_lines
 from talkdown.sim.reading import LISTENING, _reading
 
 ROOT = Path(__file__).resolve().parents[2]

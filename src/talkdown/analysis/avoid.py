@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from talkdown.analysis.avoid_doctrine import DOCTRINE_ID
 from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
@@ -185,7 +186,6 @@ _OTHER: dict[str, RulePattern] = {
         _I,
     ),
 }
-DOCTRINE_ID = {"deadline_setting": "setting_deadline"}  # the family label and avoid.md's id differ here
 _DEMAND_THEN_NO = RulePattern(r"^\W*no\b[.,!]", _I)
 # "No car." / "No drink, no cans." answering a demand: a refusal naming the item.
 _NO_ITEM = RulePattern(r"^\W*no (?!problem|worries|one|body|way out|rush|hurry|pressure)(?:\w+\s*){1,2}[.!]*\s*$", _I)

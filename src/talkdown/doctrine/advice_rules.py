@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from talkdown.analysis.avoid_doctrine import better_lines, doctrine_ids
 from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
+from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandCategory, DemandStatus, HostageCondition, Role
-from talkdown.domain.state import Demand
+from talkdown.domain.state import Demand, Utterance
 
 OPEN_DEMAND = frozenset({DemandStatus.OPEN, DemandStatus.IN_PROGRESS})
 HARMED = frozenset({HostageCondition.INJURED, HostageCondition.CRITICAL, HostageCondition.DECEASED})
@@ -40,6 +42,14 @@ _IN_RETURN = re.compile(r"\b(?:if you|in return|in exchange|for that|would you|c
 PROGRESS_TURNS = 6  # subject turns compared, recent against earlier [D]
 SAME_DEADLINE = timedelta(minutes=5)  # a heard deadline due this close to a recorded one is that one, restated [D]
 LONGER_RATIO = 1.25  # recent mean words per subject turn at least this times the earlier mean [D]
+# Behaviours a card of their own covers (unrequested_concession; premature_problem_solving is the stairway's
+# influence_before_rapport), or too weak to interrupt a negotiator for: avoid.md gives contested_stock_phrase
+# "low weight", and other_avoid names no behaviour. [D]
+_NOT_COACHED = frozenset(
+    {"unrequested_concession", "premature_problem_solving", "contested_stock_phrase", "other_avoid"}
+)
+QUOTE_CHARS = 80
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
 
 Detector = Callable[[View], Iterator[Found]]
 
@@ -445,6 +455,45 @@ def welfare_rules(v: View) -> Iterator[Found]:
         yield Found("hostage_welfare_unknown", f"s{seqs[-1]}", tuple(seqs), about)
 
 
+def negotiator_rules(v: View) -> Iterator[Found]:
+    """Behaviours avoid.md lists, in the negotiators' own recent lines: a note for the secondary to pass, with
+    avoid.md's better line (incident-types.md: the secondary listens to both sides and passes notes [T8 S; T1 P]).
+
+    Before, the analysis flagged "You'll get the car, I promise." as a false promise on the board's line and the
+    advice said nothing, so a team reading the advice panel under stress missed it. One card per behaviour, keyed
+    by its latest line: a dismissed card comes back when the behaviour does.
+    """
+    hits: dict[str, dict[int, tuple[Utterance, Annotation]]] = {}
+    for u in v.negotiator_turns:
+        if not v.is_recent(u.when):
+            continue
+        for ann in v.labels(u.seq, AVOID):
+            for doctrine_id in doctrine_ids(ann):
+                if doctrine_id not in _NOT_COACHED:
+                    hits.setdefault(doctrine_id, {}).setdefault(u.seq, (u, ann))
+    lines = better_lines()
+    for doctrine_id, by_seq in hits.items():
+        seqs = sorted(by_seq)
+        u, ann = by_seq[seqs[-1]]
+        what = doctrine_id.replace("_", " ")
+        about = f'{v.name_of(u.speaker)} at {seq_list(seqs)}, {what}: "{_quote(u.text, ann)}"'
+        if doctrine_id in lines:
+            why, better = lines[doctrine_id]
+            shown = better if better.startswith("(") else f'"{better}"'
+            about = f"{about} {why} Better: {shown}"
+        yield Found("negotiator_avoid", f"{doctrine_id}.{seqs[-1]}", tuple(seqs), about)
+
+
+def _quote(text: str, ann: Annotation) -> str:
+    """The sentence that carries the label's evidence (the line's start for a label with none), cut to
+    ``QUOTE_CHARS``: the evidence alone can be two words ("I promise") that do not say what was promised."""
+    start, end = (ann.evidence[0].start, ann.evidence[0].end) if ann.evidence else (0, 0)
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    words = " ".join(text[before[-1] if before else 0 : after.end() if after else len(text)].split())
+    return words if len(words) <= QUOTE_CHARS else words[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
 def team_rules(v: View) -> Iterator[Found]:
     """Relief: a negotiator on duty longer than the agency's interval (incident-types.md "Relief and rotation")."""
     interval = timedelta(minutes=v.policy.relief_interval_minutes)
@@ -473,5 +522,6 @@ DETECTORS: tuple[Detector, ...] = (
     weapon_rules,
     welfare_rules,
     progress_rules,
+    negotiator_rules,
     team_rules,
 )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from talkdown.analysis.avoid_doctrine import doctrine_ids
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.doctrine.advisor import advise
 from talkdown.doctrine.evidence import AnnotationMap
@@ -188,8 +189,7 @@ def _skill_use(state: IncidentState, annotations: AnnotationMap) -> tuple[Counts
             if ann.family == "talkdown_skill" and ann.label != "other":
                 skills.setdefault(party.name, Counter())[ann.label] += 1
             elif ann.family == "talkdown_avoid":
-                label = str(ann.detail.get("doctrine_id") or ann.label)
-                avoid.setdefault(party.name, Counter())[label] += 1
+                avoid.setdefault(party.name, Counter())[doctrine_ids(ann)[0]] += 1
     return (
         {name: dict(c.most_common()) for name, c in skills.items()},
         {name: dict(c.most_common()) for name, c in avoid.items()},

@@ -13,24 +13,14 @@ import html
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
-from functools import cache
-from importlib import resources
 
-import yaml
-
+from talkdown.analysis.avoid_doctrine import UNKNOWN, better_lines
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import counted
 from talkdown.sim.engine import IGNORED_AFTER, Step
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES
-
-
-@cache
-def better_lines() -> dict[str, tuple[str, str]]:
-    """avoid.md's why/better pairs, shipped as data (``avoid_better.yaml``) so doctrine edits need no code change."""
-    raw = yaml.safe_load((resources.files("talkdown.sim") / "avoid_better.yaml").read_text(encoding="utf-8"))
-    return {str(k): (str(v["why"]), str(v["better"])) for k, v in raw.items()}
 
 
 @dataclass(frozen=True)
@@ -171,7 +161,7 @@ def build_debrief(
         if step.reading.influence and step.before.stage < 2:
             ids.append("premature_problem_solving")
         for doctrine_id in ids:
-            why, line = better.get(doctrine_id, ("See avoid.md.", "(See avoid.md for a better line.)"))
+            why, line = better.get(doctrine_id, UNKNOWN)
             avoid.append(AvoidItem(step.trainee.seq, step.trainee.text, doctrine_id, why, line))
     listening = sum(1 for s in steps if s.reading.skills & set(ACTIVE_LISTENING))
     last = steps[-1].after if steps else None

@@ -12,7 +12,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from talkdown.analysis.avoid import DOCTRINE_ID
+from talkdown.analysis.avoid_doctrine import doctrine_ids
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.analysis.registry import default_pipeline
@@ -140,10 +140,7 @@ def _reading(text: str, annotations: tuple[Annotation, ...]) -> Reading:
     for a in annotations:
         if a.family != "talkdown_avoid" or a.low_confidence:
             continue
-        # A label only the model found has no doctrine id: avoid.md's id for it, as the rules give
-        # ('deadline_setting' was read as an unknown behaviour, not as setting_deadline).
-        ids = str(a.detail.get("doctrine_ids") or a.detail.get("doctrine_id") or DOCTRINE_ID.get(a.label, a.label))
-        avoid.extend(i for i in ids.split(",") if i and i not in avoid)
+        avoid.extend(i for i in doctrine_ids(a) if i not in avoid)
     warned = any(a.family == "stairway_warning" for a in annotations)
     return Reading(
         skills=skills,
