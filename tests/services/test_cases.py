@@ -195,3 +195,16 @@ def test_an_open_incidents_time_so_far_is_a_lower_bound_not_its_duration(app: Ap
     close_incident(app, incident, outcome="negotiated_surrender")
     closed = cases.like_cases(app, incident=incident, k=10)
     assert any(m.feature == "duration" for n in closed.neighbours for m in n.matches)  # now its real duration
+
+
+def test_cases_like_an_incident_read_suicidal_from_the_analysis_of_his_lines_not_only_his_words(app: App) -> None:
+    # No word of the typology table ("suicide", "kill himself", "jump") is in these lines; the cue analyser reads
+    # both as suicide cues (hopelessness and burdensomeness, giving possessions away), and the board shows them.
+    incident = open_incident(app, title="Apartment 4B", incident_type=IncidentType.BARRICADE)
+    for line in ("Nobody would even miss me.", "I already gave my dog to my sister. She'll take better care of him."):
+        say(app, incident, speaker="Dale", text=line, role_if_new=Role.SUBJECT)
+    result = cases.like_cases(app, incident=incident, k=3)
+    assert "suicidal" in result.situation.typology
+    calm = open_incident(app, title="Apartment 5C", incident_type=IncidentType.BARRICADE)
+    say(app, calm, speaker="Ray", text="I'm not coming out till my lawyer calls.", role_if_new=Role.SUBJECT)
+    assert "suicidal" not in cases.like_cases(app, incident=calm, k=3).situation.typology

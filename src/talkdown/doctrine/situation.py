@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from talkdown.doctrine.evidence import AnnotationMap
 from talkdown.domain.enums import IncidentType
-from talkdown.domain.state import IncidentState
+from talkdown.domain.state import IncidentState, Utterance
 
 
 @dataclass(frozen=True)
@@ -254,14 +255,20 @@ def describe(text: str) -> Situation:
     )
 
 
-def incident_situation(state: IncidentState, *, subject_ids: Sequence[str] = ()) -> Situation:
+def incident_situation(
+    state: IncidentState, *, subject_ids: Sequence[str] = (), annotations: AnnotationMap | None = None
+) -> Situation:
     """Features of a logged incident: what the log knows, plus a reading of its title and description.
 
-    Typology is not a field of the incident, so it comes from the description (the team's own words) and
-    from what the subject said. Duration runs from the opening to the close; while the incident is open, to
-    the last entry, marked as a lower bound (``duration_so_far``).
+    Typology is not a field of the incident, so it comes from the description (the team's own words), from
+    what the subject said, and from the analysis of his lines (``annotations``, by seq): a confident suicide
+    cue makes him ``suicidal``. The words alone read "Nobody would even miss me. I already gave my dog to my
+    sister." as nothing, so an incident whose board showed suicide cues was matched to cases with no suicidal
+    subject. Duration runs from the opening to the close; while the incident is open, to the last entry, marked
+    as a lower bound (``duration_so_far``).
     """
-    said = [u.text for u in state.utterances if not u.retracted and (not subject_ids or u.speaker in subject_ids)]
+    his = [u for u in state.utterances if not u.retracted and (not subject_ids or u.speaker in subject_ids)]
+    said = [u.text for u in his]
     prose = " . ".join(p for p in (state.title, state.description, state.location) if p)
     read = describe(prose + " . " + " . ".join(said))
     end = state.closed_at or state.last_at
@@ -270,11 +277,19 @@ def incident_situation(state: IncidentState, *, subject_ids: Sequence[str] = ())
     return Situation(
         incident_type=state.incident_type.value,
         types=frozenset({state.incident_type.value} | ({IncidentType.HOSTAGE.value} if live_hostages else set())),
-        typology=read.typology,
+        typology=read.typology | ({"suicidal"} if _suicide_cue(his, annotations or {}) else set()),
         hostages=live_hostages if live_hostages else read.hostages,
         demands=tuple(d.item for d in state.demands.values()) or read.demands,
         duration_hours=duration,
         channels=frozenset(u.channel.value for u in state.utterances) or read.channels,
         text=" . ".join([prose, *(d.item for d in state.demands.values()), *said]),
         duration_so_far=state.closed_at is None,
+    )
+
+
+def _suicide_cue(turns: Sequence[Utterance], annotations: AnnotationMap) -> bool:
+    return any(
+        a.family == "talkdown_cue" and a.label == "suicide_cue" and not a.low_confidence
+        for u in turns
+        for a in annotations.get(u.seq, ())
     )

@@ -20,6 +20,7 @@ from talkdown.doctrine.situation import Situation, describe, incident_situation
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.text import is_blank
 from talkdown.errors import TalkdownError
+from talkdown.services.derived import annotations_for
 from talkdown.services.formats import decode
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
@@ -182,7 +183,7 @@ def like_cases(app: App, *, incident: str | None = None, description: str | None
     if incident is not None:
         state = app.recorder.current(resolve_incident_id(app, incident))
         subject_ids = [p.party_id for p in state.parties.values() if p.role is Role.SUBJECT]
-        situation = incident_situation(state, subject_ids=subject_ids)
+        situation = incident_situation(state, subject_ids=subject_ids, annotations=annotations_for(app, state))
     else:
         assert description is not None  # noqa: S101  # checked above; narrows the type
         if is_blank(description):
