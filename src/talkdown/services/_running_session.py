@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from talkdown.domain.enums import IncidentMode
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
 from talkdown.services.accounts import Permission, SignedIn
@@ -27,8 +26,10 @@ INTENT = "intent"
 
 
 def is_running_session(state: IncidentState) -> bool:
-    """A training session still being played: its trainee must not yet read the subject's intent."""
-    return state.mode is IncidentMode.TRAINING and state.is_open
+    """A session against the simulated subject still being played: its trainee must not yet read the subject's
+    intent or the instructor's notes. A role-play a scribe logs (mode training, a human subject) holds neither and
+    is read like any incident; one rule for the exports and the refusals, which had each their own."""
+    return is_simulated_session(state) and state.is_open
 
 
 def without_intent(state: IncidentState) -> IncidentState:
@@ -78,7 +79,5 @@ def refuse_report(state: IncidentState, user: SignedIn) -> None:
 
 
 def _refuse_while_running(state: IncidentState, user: SignedIn, code: str) -> None:
-    # A simulated session only: a role-play a scribe logs (mode training, a human subject) holds no intent and
-    # ordinary team notes, and is exported like any incident.
-    if is_simulated_session(state) and state.is_open and not user.may(Permission.INSTRUCT):
+    if is_running_session(state) and not user.may(Permission.INSTRUCT):
         raise TalkdownError(code, incident_id=state.incident_id)
