@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from talkdown.analysis.registry import default_pipeline
-from talkdown.sim.engine import SimulatedSubject, turn_rng
+from talkdown.sim.debrief import build_debrief
+from talkdown.sim.engine import PROMISE_DUE, SimulatedSubject, turn_rng
 from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario, parse_scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
+from tests.trainee_scripts import FALSE_PROMISE
 
 LISTENING = [
     "What's going on for you right now?",
@@ -261,6 +263,36 @@ def test_a_promise_with_no_demand_behind_it_is_called_hollow_not_something_that_
     assert reply.intent.key == "promise_broken", "the promise must be found out for this test to mean anything"
     assert not any(line in reply.text for line in GENERIC["promise_broken"]), reply.text
     assert any(line in reply.text for line in GENERIC.get("promise_hollow", ())), reply.text
+
+
+def test_a_false_promise_answers_his_demand_for_now_and_costs_when_found_out_as_the_debrief_says() -> None:
+    """The line "Sure, you'll get the car, no problem" left the car unanswered for the engine: two exchanges later he
+    pressed for it ("You heard me. I want a car..."), while the debrief scored the same line "promised". He now
+    takes it as an answer (no pressing, no "not until I hear back about the car"), earns the trainee no credit a
+    deferral would, and finds it out PROMISE_DUE exchanges later (avoid.md false_promise: trust and calm lost)."""
+    scenario = load_scenario("bank_robbery")
+    subject = SimulatedSubject(scenario)
+    steps = subject.trace(_played_view(subject, FALSE_PROMISE))
+    promised = steps[2]
+    assert "false_promise" in promised.reading.avoid and "car" in promised.before.raised
+    assert promised.after.phrase_counts.get("ack:car") == 1
+    assert promised.after.trust < promised.before.trust  # the avoid weight, and no deferral's +0.03
+    assert promised.after.promises == (("car", promised.after.turn),)
+    assert [s.intent.key for s in steps[3:7]].count("demand_again") == 0  # he pressed on the 5th line, before
+    found = steps[2 + PROMISE_DUE]
+    assert found.intent.key == "promise_broken" and found.after.promises == ()
+    assert found.after.trust < found.before.trust - 0.1
+    car = next(d for d in build_debrief(session_id="s", scenario=scenario, steps=steps, trainee="t").demands)
+    assert (car.demand_id, car.handled) == ("car", "promised")
+
+
+def _played_view(subject: SimulatedSubject, lines: list[str], seed: int = 0) -> SubjectView:
+    """The view after ``lines`` were said to him and answered, as a session logs it."""
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(seed, 0)), 1),))
+    for turn, line in enumerate(lines, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        view = view.extended(ViewItem("subject", subject.respond(view, turn_rng(seed, turn)).text, 2 * turn + 1))
+    return view
 
 
 def test_he_answers_a_threat_or_a_trigger_before_raising_a_demand_due_on_that_exchange() -> None:

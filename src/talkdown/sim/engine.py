@@ -25,7 +25,9 @@ from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
 from talkdown.sim.scenario import Fact, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
-VERSION = "0.1.2"  # 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too
+# 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too; 0.1.3: a false
+# promise answers a pending demand (demand_answer), and a refusal or promise beside a deferral earns no credit
+VERSION = "0.1.3"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -50,6 +52,30 @@ AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
 STRONG_AVOID = ("threat", "face_attack", "ultimatum", "arguing", "flat_no", "dismissing_demand", "minimizing")
 PROMISE_DUE = 5  # exchanges until an undeliverable promise is found out [D]
 IGNORED_AFTER = 2  # exchanges a demand may go unanswered before he presses [D]
+
+
+DemandAnswer = Literal["refused", "promised", "traded", "deferred"]
+
+
+def demand_answer(r: Reading) -> DemandAnswer | None:
+    """How a trainee line answers a pending demand, or None: one reading for the engine and the debrief.
+
+    Why one function: the engine took only a deferral, a trade or a refusal as an answer, so after "Sure, you'll
+    get the car, no problem" he pressed for the car as if nothing had been said, while the debrief scored the
+    same line "promised". A false promise is an answer (he believes it, for now); what it costs is the avoid
+    weight now and, when it is found out ``PROMISE_DUE`` exchanges later, trust and calm (avoid.md
+    false_promise: a discovered lie destroys trust). The order is the debrief's: a refusal or a promise in the
+    same line as a deferral is what he hears, and earns no credit for the deferral.
+    """
+    if "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
+        return "refused"
+    if "false_promise" in r.avoid:
+        return "promised"
+    if r.trade:
+        return "traded"
+    if r.deferral:
+        return "deferred"
+    return None
 
 
 def turn_rng(seed: int, turn: int) -> random.Random:
@@ -270,12 +296,12 @@ class SimulatedSubject:
         raised, released, promises = list(s.raised), list(s.released), list(s.promises)
         arousal, trust, face = s.arousal, s.trust, s.face
         open_demands = [d for d in p.demands if d.id in raised and counts.get(f"ack:{d.id}", 0) == 0]
+        answer = demand_answer(r)
         for d in open_demands:
-            if r.deferral or r.trade:
+            if answer is not None:
                 counts[f"ack:{d.id}"] = 1
-                trust += 0.03
-            elif "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
-                counts[f"ack:{d.id}"] = 1  # answered, badly: already paid for through the avoid weights
+                if answer in ("traded", "deferred"):
+                    trust += 0.03  # refused and promised: answered badly, paid for by the avoid weights
             elif s.turn - counts.get(f"raised_at:{d.id}", s.turn) >= IGNORED_AFTER:
                 arousal += 0.06
                 counts[f"raised_at:{d.id}"] = s.turn
