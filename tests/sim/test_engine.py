@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from talkdown.analysis.registry import default_pipeline
-from talkdown.sim.debrief import build_debrief
-from talkdown.sim.engine import PROMISE_DUE, SimulatedSubject, turn_rng
+from talkdown.sim.debrief import better_lines, build_debrief
+from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SimulatedSubject, turn_rng
 from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario, parse_scenario
@@ -321,3 +321,32 @@ def test_his_last_reply_when_the_exchanges_run_out_answers_the_line_not_a_generi
     replies, state = _play(subject, LISTENING, seed=0)
     assert state.outcome == "unresolved"
     assert not any(rebuke in replies[-1] for rebuke in GENERIC["avoid.other"]), replies[-1]
+
+
+def test_interrogation_and_self_focus_move_him_by_their_own_doctrine_weights() -> None:
+    """Neither had a weight: avoid.md's own "How many are in there? What are you armed with? Which room?" (a
+    rapport destroyer) and "Let me tell you about my own divorce" moved him by the unknown-behaviour default,
+    arousal and trust alike, and he answered "That's not helping." Now each costs rapport more than calm (he is
+    questioned or not heard, not attacked), and he says which it was."""
+    kept_elsewhere = {"premature_problem_solving", "unrequested_concession", "other_avoid"}  # backfire; events; model
+    assert set(better_lines()) - kept_elsewhere <= AVOID_WEIGHTS.keys()
+    subject = SimulatedSubject(load_scenario("domestic_barricade"))
+    dyn = subject.scenario.dynamics
+    for label, line in (
+        ("interrogation", "How many are in there? What are you armed with? Which room?"),
+        ("self_focus", "Let me tell you about my own divorce, it was a mess."),
+    ):
+        arousal_w, trust_w, face_w = AVOID_WEIGHTS[label]
+        assert trust_w > arousal_w and face_w <= 0
+        step = subject.trace(_view(subject, [*LISTENING[:2], line]))[-1]  # some trust to lose: none is clamped
+        assert step.reading.avoid == (label,), step.reading.avoid
+        a0, t0, gain = step.before.arousal, step.before.trust, step.reading.listening_gain / 2  # halved: an avoid
+        calm = dyn.skill_calm * gain * a0 if gain else -dyn.drift
+        built = dyn.skill_trust * gain * (1 - t0) if gain else -dyn.drift / 2
+        assert abs(step.after.arousal - (a0 - calm + dyn.avoid_arousal * arousal_w)) < 1e-9
+        assert abs(step.after.trust - (t0 + built - dyn.avoid_trust * trust_w)) < 1e-9
+        assert abs(step.after.face - (step.before.face + face_w)) < 1e-9
+    asked = subject.respond(
+        _view(subject, ["How many are in there? What are you armed with? Which room?"]), turn_rng(0, 1)
+    )
+    assert any(said in asked.text for said in GENERIC["avoid.interrogation"]), asked.text

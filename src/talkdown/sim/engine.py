@@ -26,8 +26,9 @@ from talkdown.sim.scenario import Fact, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
 # 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too; 0.1.3: a false
-# promise answers a pending demand (demand_answer), and a refusal or promise beside a deferral earns no credit
-VERSION = "0.1.3"
+# promise answers a pending demand (demand_answer), and a refusal or promise beside a deferral earns no credit;
+# 0.1.4: interrogation and self_focus have their own weights and words
+VERSION = "0.1.4"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -48,6 +49,11 @@ AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
     "claiming_authority": (0.4, 0.4, 0.0),
     "hiding_identity": (0.4, 0.6, 0.0),
     "mirroring_death_talk": (0.3, 0.3, 0.0),
+    # avoid.md: an interview is "a rapport destroyer" and fact questions are heard as a suspect's (trust above
+    # arousal, a little face, as a why question); talking about oneself moves the spotlight off him: he is not
+    # attacked, only not heard (as empty understanding). Both fell to the unknown default (0.5, 0.5, 0.0).
+    "interrogation": (0.6, 0.8, -0.02),
+    "self_focus": (0.3, 0.6, 0.0),
 }
 STRONG_AVOID = ("threat", "face_attack", "ultimatum", "arguing", "flat_no", "dismissing_demand", "minimizing")
 PROMISE_DUE = 5  # exchanges until an undeliverable promise is found out [D]

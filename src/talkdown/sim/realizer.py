@@ -104,6 +104,11 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "avoid.trigger_word": ("Don't use those words with me.", "Listen to how you talk. Like I'm a case file."),
     "avoid.why_question": ("Why? You want me to justify myself to you?", "Why does it matter why?"),
     "avoid.empty_understanding": ("You don't understand anything.", "You keep saying that. You don't get it."),
+    "avoid.interrogation": (
+        "What is this, an interview?",
+        "Enough questions. You sound like you're filling in a form on me.",
+    ),
+    "avoid.self_focus": ("This isn't about you.", "Why are you telling me about your life? Mine's the one on fire."),
     "avoid.other": ("That's not helping.", "Is that what they taught you to say?"),
     "repeat": (
         "You keep saying that.",
