@@ -350,3 +350,31 @@ def test_interrogation_and_self_focus_move_him_by_their_own_doctrine_weights() -
         _view(subject, ["How many are in there? What are you armed with? Which room?"]), turn_rng(0, 1)
     )
     assert any(said in asked.text for said in GENERIC["avoid.interrogation"]), asked.text
+
+
+def test_his_trigger_word_said_again_gets_an_escalating_reply_not_the_same_line_verbatim() -> None:
+    """ "Prison" said twice got "Don't talk to me about prison. I'm not going back, you hear me?" twice, word for
+    word, like a recording. His scripted reply comes the first time; after that he escalates, quoting the word as
+    the trainee said it, in wording drawn from the seeded generator: the same seed gives the same session."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    scripted = subject.scenario.persona.triggers[0].reply
+    lines = [
+        "What's going on in there right now?",
+        "Are you worried about going back to prison?",
+        "That's not something I can decide, but I'll pass it up to the people who decide.",  # the car he asks for
+        "Is it the prison time that scares you?",
+        "Tell me more about that.",
+        "Did you do prison time before?",
+    ]
+    replies, _ = _play(subject, lines, seed=4)
+    first, second, third = replies[1], replies[3], replies[5]
+    assert first.startswith(scripted), first
+    again = [w.replace('"{topic}"', '"prison"') for w in GENERIC["trigger_again"]]
+    for reply in (second, third):
+        assert scripted not in reply, reply
+        assert any(reply.startswith(w) or reply.startswith(w[:1].upper() + w[1:]) for w in again), reply
+    assert second != third
+    steps = subject.trace(_view(subject, lines))
+    rises = [s.after.arousal - s.before.arousal for s in steps if s.trainee.text in (lines[1], lines[3])]
+    assert rises[1] > 0  # the word still costs what it did: only the words of his reply changed
+    assert _play(SimulatedSubject(subject.scenario), lines, seed=4)[0] == replies  # seeded: reproducible

@@ -20,15 +20,16 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Literal
 
-from talkdown.sim.reading import CONFIRMABLE, EMPATHY, LineReader, Reading, mentions, similar, tokens
+from talkdown.sim.reading import CONFIRMABLE, EMPATHY, LineReader, Reading, mentioned, mentions, similar, tokens
 from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
 from talkdown.sim.scenario import Fact, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
 # 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too; 0.1.3: a false
 # promise answers a pending demand (demand_answer), and a refusal or promise beside a deferral earns no credit;
-# 0.1.4: interrogation and self_focus have their own weights and words
-VERSION = "0.1.4"
+# 0.1.4: interrogation and self_focus have their own weights and words; 0.1.5: a trigger said again gets an
+# escalating reply quoting it, not his scripted line verbatim
+VERSION = "0.1.5"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -255,12 +256,19 @@ class SimulatedSubject:
                 face += hook.face * factor
                 if used == 0:
                     notes.append(f"hook:{hook.id}")
+        said: dict[str, str] = {}  # slot values his reply may quote from the trainee's line
         for trig in sc.persona.triggers:
-            if any(mentions(item.text, k) for k in trig.keywords):
+            word = next((w for w in (mentioned(item.text, k) for k in trig.keywords) if w), None)
+            if word is not None:
                 arousal += trig.arousal
                 trust += trig.trust
                 face += trig.face
-                notes.insert(0, f"trigger:{trig.id}")
+                # His scripted reply once; said again, the word gets an escalating reply quoting it, worded by
+                # the seeded realizer: the same line verbatim each time sounded like a recording, not a man.
+                heard = counts.get(f"trigger:{trig.id}", 0)
+                counts[f"trigger:{trig.id}"] = heard + 1
+                notes.insert(0, f"{'trigger' if heard == 0 else 'trigger_again'}:{trig.id}")
+                said["topic"] = word
 
         # influence moves: gated by the stairway (stairway.md)
         if r.influence and s.stage < 2:
@@ -292,7 +300,7 @@ class SimulatedSubject:
             fact = _fact_to_reveal(self.scenario, s, r, item)
             if fact is not None:
                 s = replace(s, revealed=(*s.revealed, fact.id))
-        intent = _intent(self.scenario, s, notes, prefix, fact.text if fact else None)
+        intent = _intent(self.scenario, s, notes, prefix, fact.text if fact else None, said)
         return Step(item, r, before, s, intent, tuple(effects), repeats)
 
     def _demands(self, s: SubjectState, r: Reading, item: ViewItem) -> tuple[SubjectState, list[str], list[Effect]]:
@@ -444,12 +452,17 @@ def _ordered(demand_notes: list[str], line_notes: list[str]) -> list[str]:
     return [n for n in demand_notes if n not in raised] + reactions + raised + after
 
 
-def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], fact: str | None) -> Intent:
-    """Pick what he says: the most pressing note first, then a fact if the trainee earned one, else his mood."""
+def _intent(
+    sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], fact: str | None, said: dict[str, str]
+) -> Intent:
+    """Pick what he says: the most pressing note first, then a fact if the trainee earned one, else his mood.
+
+    ``said`` holds slot values taken from the trainee's line (the trigger word he used).
+    """
     p = sc.persona
     parts = list(prefix)
     main = notes[0] if notes else ""
-    slots: dict[str, str] = {}
+    slots: dict[str, str] = dict(said)
     if s.outcome == "resolved":
         return Intent("resolution", (*parts, p.voice.resolution))
     if s.outcome == "failed":

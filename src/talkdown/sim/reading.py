@@ -110,6 +110,12 @@ def mentions(text: str, keyword: str) -> bool:
     return re.search(rf"\b{re.escape(keyword)}", text, _I) is not None
 
 
+def mentioned(text: str, keyword: str) -> str | None:
+    """The words of ``text`` that mention ``keyword``, to the end of the word: "foreclosure" for "foreclos"."""
+    found = re.search(rf"\b{re.escape(keyword)}[\w']*", text, _I)
+    return found[0] if found else None
+
+
 class LineReader:
     """Runs the analysis pipeline on trainee lines, memoised by (line, window) so a replay costs nothing."""
 

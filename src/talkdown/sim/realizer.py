@@ -110,6 +110,12 @@ GENERIC: dict[str, tuple[str, ...]] = {
     ),
     "avoid.self_focus": ("This isn't about you.", "Why are you telling me about your life? Mine's the one on fire."),
     "avoid.other": ("That's not helping.", "Is that what they taught you to say?"),
+    "trigger_again": (  # his trigger word said again: his scenario reply was given the first time (engine)
+        'I told you already. Don\'t say "{topic}" to me again.',
+        '"{topic}" again? Are you trying to set me off?',
+        'You heard me the first time. Leave "{topic}" out of it.',
+        'Say "{topic}" one more time and we\'re done talking.',
+    ),
     "repeat": (
         "You keep saying that.",
         "That again? Are you reading off a card?",
