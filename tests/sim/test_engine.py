@@ -9,7 +9,7 @@ from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario, parse_scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
-from tests.trainee_scripts import FALSE_PROMISE
+from tests.trainee_scripts import FALSE_PROMISE, LATE_TRADE
 
 LISTENING = [
     "What's going on for you right now?",
@@ -378,3 +378,59 @@ def test_his_trigger_word_said_again_gets_an_escalating_reply_not_the_same_line_
     rises = [s.after.arousal - s.before.arousal for s in steps if s.trainee.text in (lines[1], lines[3])]
     assert rises[1] > 0  # the word still costs what it did: only the words of his reply changed
     assert _play(SimulatedSubject(subject.scenario), lines, seed=4)[0] == replies  # seeded: reproducible
+
+
+def _asked(scenario_id: str, question: str, before: tuple[str, ...] = (LISTENING[0],)) -> str:
+    """His reply to ``question`` after the lines ``before`` (an "/inject ID" line issues an inject)."""
+    replies, _ = _play(SimulatedSubject(load_scenario(scenario_id)), [*before, question], seed=0)
+    return replies[-1]
+
+
+def test_asked_whether_anyone_is_hurt_he_tells_how_each_person_held_is_from_the_scenario() -> None:
+    """ "Is anyone hurt in there?" got his mood or the next backstory line: only the suicide question had an
+    answer. He now says how each hostage still held is (the scenario's condition, an inject's since, the medical
+    needs it gives), and with no hostage in the scenario he claims none."""
+    reply = _asked("bank_robbery", "Is anyone hurt in there?")
+    assert "Priya is upset." in reply and "Josh and Ms. Brandt are okay." in reply, reply
+    assert "Mr. Okafor is upset: heart condition, needs his pills." in reply, reply
+    collapsed = _asked("bank_robbery", "Is anyone hurt?", (LISTENING[0], "/inject medical_emergency"))
+    assert "Mr. Okafor is in a bad way: heart condition, needs his pills." in collapsed, collapsed
+    released = _asked("bank_robbery", "Is anyone hurt in there?", tuple(LATE_TRADE))  # Mr. Okafor walked out
+    assert "Okafor" not in released and "Josh and Ms. Brandt are okay." in released, released
+    unknown = _asked("kidnap_ransom", "Is anyone hurt?")  # Tomas Reyes' condition: unknown, so he does not say
+    assert "You'll hear how Tomas Reyes is doing when I'm ready." in unknown, unknown
+    bridge = _asked("bridge", "Is anyone hurt?")
+    assert any(line in bridge for line in GENERIC["answer_nobody_held"]), bridge
+
+
+def test_asked_who_is_with_him_he_names_the_people_he_still_holds() -> None:
+    reply = _asked("bank_robbery", "Is anyone with you?")
+    assert "Priya, Josh, Ms. Brandt and Mr. Okafor" in reply, reply
+    assert "Lena" in _asked("domestic_barricade", "Who's in there with you?")
+    released = _asked("bank_robbery", "Is anyone with you?", tuple(LATE_TRADE))
+    assert "Priya, Josh and Ms. Brandt" in released, released
+    teenager = _asked("teenager", "Are you alone?")
+    assert any(line in teenager for line in GENERIC["answer_nobody_held"]), teenager
+
+
+def test_asked_about_a_weapon_he_names_the_scenarios_and_says_nothing_it_does_not_give() -> None:
+    assert "a 9 mm handgun" in _asked("bank_robbery", "Do you have a weapon?").casefold()
+    assert "a kitchen knife" in _asked("domestic_barricade", "Do you have a weapon?").casefold()
+    assert "submachine guns, pistols and grenades" in _asked("embassy_siege", "What are you armed with?").casefold()
+    for scenario_id in ("kidnap_ransom", "bridge"):  # kind "unknown"; no weapon given: no claim either way
+        reply = _asked(scenario_id, "Do you have a weapon?")
+        assert any(line in reply for line in GENERIC["answer_weapon_unsaid"]), (scenario_id, reply)
+
+
+def test_asked_what_he_wants_he_says_his_demand_early_and_then_repeats_the_ones_raised() -> None:
+    """avoid.md soliciting_demands: asking invites demands. Asked on the first line, he raises the car then (the
+    log records it), not on exchange 2; asked again, he repeats what he has raised; with none, he wants nothing."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    car = subject.scenario.persona.demands[0]
+    first = subject.trace(_view(subject, ["What do you want?"]))[-1]
+    assert [e.ref for e in first.effects if e.kind == "demand_raised"] == ["car"]
+    replies, _ = _play(subject, ["What do you want?", LISTENING[1], LISTENING[2], "What do you want from us?"], seed=0)
+    assert any(said in replies[0] for said in car.say), replies[0]
+    assert car.item in replies[-1].casefold(), replies[-1]
+    bridge = _asked("bridge", "What do you want?")
+    assert any(line in bridge for line in GENERIC["answer_wants_none"]), bridge
