@@ -22,3 +22,15 @@ LATE_TRADE = [
     "You've kept everyone safe so far, and that matters.",
     "I'll push for the water. In return, could Mr. Okafor come out as a sign of good faith?",
 ]
+
+# bank_robbery: he asks for the car in his reply to the 2nd line; the 3rd promises it falsely, and listening lines
+# follow until the promise is found out, PROMISE_DUE (5) exchanges later, on the 8th.
+FALSE_PROMISE = [
+    *LATE_TRADE[:2],
+    "Sure, you'll get the car, no problem.",
+    "Tell me more about that.",
+    "What's been the hardest part of all this?",
+    "Sounds like you're scared of what happens next.",
+    "Mm-hm. I'm listening.",
+    "So you feel nobody had your back.",
+]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from talkdown.analysis.registry import default_pipeline
-from talkdown.sim.engine import SimulatedSubject, turn_rng
+from talkdown.sim.debrief import better_lines, build_debrief
+from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SimulatedSubject, turn_rng
 from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario, parse_scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
+from tests.trainee_scripts import FALSE_PROMISE, LATE_TRADE
 
 LISTENING = [
     "What's going on for you right now?",
@@ -263,6 +265,36 @@ def test_a_promise_with_no_demand_behind_it_is_called_hollow_not_something_that_
     assert any(line in reply.text for line in GENERIC.get("promise_hollow", ())), reply.text
 
 
+def test_a_false_promise_answers_his_demand_for_now_and_costs_when_found_out_as_the_debrief_says() -> None:
+    """The line "Sure, you'll get the car, no problem" left the car unanswered for the engine: two exchanges later he
+    pressed for it ("You heard me. I want a car..."), while the debrief scored the same line "promised". He now
+    takes it as an answer (no pressing, no "not until I hear back about the car"), earns the trainee no credit a
+    deferral would, and finds it out PROMISE_DUE exchanges later (avoid.md false_promise: trust and calm lost)."""
+    scenario = load_scenario("bank_robbery")
+    subject = SimulatedSubject(scenario)
+    steps = subject.trace(_played_view(subject, FALSE_PROMISE))
+    promised = steps[2]
+    assert "false_promise" in promised.reading.avoid and "car" in promised.before.raised
+    assert promised.after.phrase_counts.get("ack:car") == 1
+    assert promised.after.trust < promised.before.trust  # the avoid weight, and no deferral's +0.03
+    assert promised.after.promises == (("car", promised.after.turn),)
+    assert [s.intent.key for s in steps[3:7]].count("demand_again") == 0  # he pressed on the 5th line, before
+    found = steps[2 + PROMISE_DUE]
+    assert found.intent.key == "promise_broken" and found.after.promises == ()
+    assert found.after.trust < found.before.trust - 0.1
+    car = next(d for d in build_debrief(session_id="s", scenario=scenario, steps=steps, trainee="t").demands)
+    assert (car.demand_id, car.handled) == ("car", "promised")
+
+
+def _played_view(subject: SimulatedSubject, lines: list[str], seed: int = 0) -> SubjectView:
+    """The view after ``lines`` were said to him and answered, as a session logs it."""
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(seed, 0)), 1),))
+    for turn, line in enumerate(lines, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        view = view.extended(ViewItem("subject", subject.respond(view, turn_rng(seed, turn)).text, 2 * turn + 1))
+    return view
+
+
 def test_he_answers_a_threat_or_a_trigger_before_raising_a_demand_due_on_that_exchange() -> None:
     """A demand falling due led his reply, so what the trainee had just said went unanswered: "Calm down, it's
     not that bad." got "I want a car at the back..." and nothing else, and "Are you worried about going back to
@@ -289,3 +321,116 @@ def test_his_last_reply_when_the_exchanges_run_out_answers_the_line_not_a_generi
     replies, state = _play(subject, LISTENING, seed=0)
     assert state.outcome == "unresolved"
     assert not any(rebuke in replies[-1] for rebuke in GENERIC["avoid.other"]), replies[-1]
+
+
+def test_interrogation_and_self_focus_move_him_by_their_own_doctrine_weights() -> None:
+    """Neither had a weight: avoid.md's own "How many are in there? What are you armed with? Which room?" (a
+    rapport destroyer) and "Let me tell you about my own divorce" moved him by the unknown-behaviour default,
+    arousal and trust alike, and he answered "That's not helping." Now each costs rapport more than calm (he is
+    questioned or not heard, not attacked), and he says which it was."""
+    kept_elsewhere = {"premature_problem_solving", "unrequested_concession", "other_avoid"}  # backfire; events; model
+    assert set(better_lines()) - kept_elsewhere <= AVOID_WEIGHTS.keys()
+    subject = SimulatedSubject(load_scenario("domestic_barricade"))
+    dyn = subject.scenario.dynamics
+    for label, line in (
+        ("interrogation", "How many are in there? What are you armed with? Which room?"),
+        ("self_focus", "Let me tell you about my own divorce, it was a mess."),
+    ):
+        arousal_w, trust_w, face_w = AVOID_WEIGHTS[label]
+        assert trust_w > arousal_w and face_w <= 0
+        step = subject.trace(_view(subject, [*LISTENING[:2], line]))[-1]  # some trust to lose: none is clamped
+        assert step.reading.avoid == (label,), step.reading.avoid
+        a0, t0, gain = step.before.arousal, step.before.trust, step.reading.listening_gain / 2  # halved: an avoid
+        calm = dyn.skill_calm * gain * a0 if gain else -dyn.drift
+        built = dyn.skill_trust * gain * (1 - t0) if gain else -dyn.drift / 2
+        assert abs(step.after.arousal - (a0 - calm + dyn.avoid_arousal * arousal_w)) < 1e-9
+        assert abs(step.after.trust - (t0 + built - dyn.avoid_trust * trust_w)) < 1e-9
+        assert abs(step.after.face - (step.before.face + face_w)) < 1e-9
+    asked = subject.respond(
+        _view(subject, ["How many are in there? What are you armed with? Which room?"]), turn_rng(0, 1)
+    )
+    assert any(said in asked.text for said in GENERIC["avoid.interrogation"]), asked.text
+
+
+def test_his_trigger_word_said_again_gets_an_escalating_reply_not_the_same_line_verbatim() -> None:
+    """ "Prison" said twice got "Don't talk to me about prison. I'm not going back, you hear me?" twice, word for
+    word, like a recording. His scripted reply comes the first time; after that he escalates, quoting the word as
+    the trainee said it, in wording drawn from the seeded generator: the same seed gives the same session."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    scripted = subject.scenario.persona.triggers[0].reply
+    lines = [
+        "What's going on in there right now?",
+        "Are you worried about going back to prison?",
+        "That's not something I can decide, but I'll pass it up to the people who decide.",  # the car he asks for
+        "Is it the prison time that scares you?",
+        "Tell me more about that.",
+        "Did you do prison time before?",
+    ]
+    replies, _ = _play(subject, lines, seed=4)
+    first, second, third = replies[1], replies[3], replies[5]
+    assert first.startswith(scripted), first
+    again = [w.replace('"{topic}"', '"prison"') for w in GENERIC["trigger_again"]]
+    for reply in (second, third):
+        assert scripted not in reply, reply
+        assert any(reply.startswith(w) or reply.startswith(w[:1].upper() + w[1:]) for w in again), reply
+    assert second != third
+    steps = subject.trace(_view(subject, lines))
+    rises = [s.after.arousal - s.before.arousal for s in steps if s.trainee.text in (lines[1], lines[3])]
+    assert rises[1] > 0  # the word still costs what it did: only the words of his reply changed
+    assert _play(SimulatedSubject(subject.scenario), lines, seed=4)[0] == replies  # seeded: reproducible
+
+
+def _asked(scenario_id: str, question: str, before: tuple[str, ...] = (LISTENING[0],)) -> str:
+    """His reply to ``question`` after the lines ``before`` (an "/inject ID" line issues an inject)."""
+    replies, _ = _play(SimulatedSubject(load_scenario(scenario_id)), [*before, question], seed=0)
+    return replies[-1]
+
+
+def test_asked_whether_anyone_is_hurt_he_tells_how_each_person_held_is_from_the_scenario() -> None:
+    """ "Is anyone hurt in there?" got his mood or the next backstory line: only the suicide question had an
+    answer. He now says how each hostage still held is (the scenario's condition, an inject's since, the medical
+    needs it gives), and with no hostage in the scenario he claims none."""
+    reply = _asked("bank_robbery", "Is anyone hurt in there?")
+    assert "Priya is upset." in reply and "Josh and Ms. Brandt are okay." in reply, reply
+    assert "Mr. Okafor is upset: heart condition, needs his pills." in reply, reply
+    collapsed = _asked("bank_robbery", "Is anyone hurt?", (LISTENING[0], "/inject medical_emergency"))
+    assert "Mr. Okafor is in a bad way: heart condition, needs his pills." in collapsed, collapsed
+    released = _asked("bank_robbery", "Is anyone hurt in there?", tuple(LATE_TRADE))  # Mr. Okafor walked out
+    assert "Okafor" not in released and "Josh and Ms. Brandt are okay." in released, released
+    unknown = _asked("kidnap_ransom", "Is anyone hurt?")  # Tomas Reyes' condition: unknown, so he does not say
+    assert "You'll hear how Tomas Reyes is doing when I'm ready." in unknown, unknown
+    bridge = _asked("bridge", "Is anyone hurt?")
+    assert any(line in bridge for line in GENERIC["answer_nobody_held"]), bridge
+
+
+def test_asked_who_is_with_him_he_names_the_people_he_still_holds() -> None:
+    reply = _asked("bank_robbery", "Is anyone with you?")
+    assert "Priya, Josh, Ms. Brandt and Mr. Okafor" in reply, reply
+    assert "Lena" in _asked("domestic_barricade", "Who's in there with you?")
+    released = _asked("bank_robbery", "Is anyone with you?", tuple(LATE_TRADE))
+    assert "Priya, Josh and Ms. Brandt" in released, released
+    teenager = _asked("teenager", "Are you alone?")
+    assert any(line in teenager for line in GENERIC["answer_nobody_held"]), teenager
+
+
+def test_asked_about_a_weapon_he_names_the_scenarios_and_says_nothing_it_does_not_give() -> None:
+    assert "a 9 mm handgun" in _asked("bank_robbery", "Do you have a weapon?").casefold()
+    assert "a kitchen knife" in _asked("domestic_barricade", "Do you have a weapon?").casefold()
+    assert "submachine guns, pistols and grenades" in _asked("embassy_siege", "What are you armed with?").casefold()
+    for scenario_id in ("kidnap_ransom", "bridge"):  # kind "unknown"; no weapon given: no claim either way
+        reply = _asked(scenario_id, "Do you have a weapon?")
+        assert any(line in reply for line in GENERIC["answer_weapon_unsaid"]), (scenario_id, reply)
+
+
+def test_asked_what_he_wants_he_says_his_demand_early_and_then_repeats_the_ones_raised() -> None:
+    """avoid.md soliciting_demands: asking invites demands. Asked on the first line, he raises the car then (the
+    log records it), not on exchange 2; asked again, he repeats what he has raised; with none, he wants nothing."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    car = subject.scenario.persona.demands[0]
+    first = subject.trace(_view(subject, ["What do you want?"]))[-1]
+    assert [e.ref for e in first.effects if e.kind == "demand_raised"] == ["car"]
+    replies, _ = _play(subject, ["What do you want?", LISTENING[1], LISTENING[2], "What do you want from us?"], seed=0)
+    assert any(said in replies[0] for said in car.say), replies[0]
+    assert car.item in replies[-1].casefold(), replies[-1]
+    bridge = _asked("bridge", "What do you want?")
+    assert any(line in bridge for line in GENERIC["answer_wants_none"]), bridge

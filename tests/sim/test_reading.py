@@ -52,3 +52,26 @@ def test_a_deadline_the_avoid_model_alone_finds_is_read_as_avoid_mds_setting_dea
     reading = _reading(text, (by_model,))
     assert reading.avoid == ("setting_deadline",)
     assert "setting_deadline" in better_lines()
+
+
+def test_the_direct_questions_he_answers_are_read_in_questions_not_in_statements_or_other_questions() -> None:
+    """The cue behind his answers (engine._answers): a question about the scene, not a word in passing."""
+    from talkdown.sim.reading import asks
+
+    for line, topics in (
+        ("Is anyone hurt in there?", ("hurt",)),
+        ("Tell me how everyone's doing in there.", ("hurt",)),  # avoid.md's better line for interrogation
+        ("Is anyone with you?", ("with_you",)),
+        ("Are you alone?", ("with_you",)),
+        ("Do you have a weapon?", ("weapon",)),
+        ("What are you armed with?", ("weapon",)),
+        ("What do you want?", ("wants",)),
+        ("What are your demands?", ("wants",)),
+        ("How many are in there? What are you armed with? Which room?", ("with_you", "weapon")),
+        ("What would you want tomorrow to look like?", ()),  # ambivalence, not demands
+        ("Help me understand what you need right now.", ()),
+        ("I know you have a gun.", ()),  # a statement
+        ("Are you okay?", ()),  # about him, not the people held
+        ("What's going on for you right now?", ()),
+    ):
+        assert asks(line) == topics, line

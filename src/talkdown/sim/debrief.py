@@ -18,7 +18,7 @@ from talkdown.analysis.avoid_doctrine import UNKNOWN, better_lines
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import counted
-from talkdown.sim.engine import IGNORED_AFTER, Step
+from talkdown.sim.engine import IGNORED_AFTER, PROMISE_DUE, Step, demand_answer
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES
 
@@ -213,22 +213,26 @@ def _demands(scenario: Scenario, steps: list[Step]) -> tuple[DemandItem, ...]:
             if i == len(steps) - 1:  # raised in his last reply: nothing of the trainee's to score, as for an inject
                 handled, doctrine = "no line after it", "No line was said after he raised it, so it is not scored."
             for k, later in enumerate(steps[i + 1 :], start=1):
-                r = later.reading
-                if "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
+                answer = demand_answer(later.reading)  # the engine's own reading: both say what happened
+                if answer == "refused":
                     handled, doctrine = (
                         "refused outright",
                         "No flat no, even to a non-negotiable demand: defer, explore, offer an alternative.",
                     )
-                elif "false_promise" in r.avoid:
-                    handled, doctrine = "promised", "Never promise what will not be delivered (false_promise)."
-                elif r.trade:
+                elif answer == "promised":
+                    handled, doctrine = (
+                        "promised",
+                        "Never promise what will not be delivered (false_promise): he took it as an answer, and "
+                        f"finds it out {PROMISE_DUE} exchanges later, at a cost in trust and calm.",
+                    )
+                elif answer == "traded":
                     handled = "traded"
                     doctrine = (
                         "Quid pro quo: something back for anything given."
                         if spec.negotiable
                         else "Not negotiable (demands-deadlines.md): discuss it to buy time, do not trade it."
                     )
-                elif r.deferral:
+                elif answer == "deferred":
                     handled, doctrine = "deferred", "Good: the negotiator does not decide; passing it up buys time."
                 else:
                     continue

@@ -20,12 +20,18 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Literal
 
-from talkdown.sim.reading import CONFIRMABLE, EMPATHY, LineReader, Reading, mentions, similar, tokens
+from talkdown.domain.enums import HostageCondition
+from talkdown.sim.reading import CONFIRMABLE, EMPATHY, LineReader, Reading, mentioned, mentions, similar, tokens
 from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
-from talkdown.sim.scenario import Fact, Scenario
+from talkdown.sim.scenario import Fact, HostageSpec, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
-VERSION = "0.1.2"  # 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too
+# 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too; 0.1.3: a false
+# promise answers a pending demand (demand_answer), and a refusal or promise beside a deferral earns no credit;
+# 0.1.4: interrogation and self_focus have their own weights and words; 0.1.5: a trigger said again gets an
+# escalating reply quoting it, not his scripted line verbatim; 0.1.6: he answers direct questions (hostages,
+# who is with him, weapon, what he wants) from the scenario's facts, and asked what he wants says it early
+VERSION = "0.1.6"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -46,10 +52,39 @@ AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
     "claiming_authority": (0.4, 0.4, 0.0),
     "hiding_identity": (0.4, 0.6, 0.0),
     "mirroring_death_talk": (0.3, 0.3, 0.0),
+    # avoid.md: an interview is "a rapport destroyer" and fact questions are heard as a suspect's (trust above
+    # arousal, a little face, as a why question); talking about oneself moves the spotlight off him: he is not
+    # attacked, only not heard (as empty understanding). Both fell to the unknown default (0.5, 0.5, 0.0).
+    "interrogation": (0.6, 0.8, -0.02),
+    "self_focus": (0.3, 0.6, 0.0),
 }
 STRONG_AVOID = ("threat", "face_attack", "ultimatum", "arguing", "flat_no", "dismissing_demand", "minimizing")
 PROMISE_DUE = 5  # exchanges until an undeliverable promise is found out [D]
 IGNORED_AFTER = 2  # exchanges a demand may go unanswered before he presses [D]
+
+
+DemandAnswer = Literal["refused", "promised", "traded", "deferred"]
+
+
+def demand_answer(r: Reading) -> DemandAnswer | None:
+    """How a trainee line answers a pending demand, or None: one reading for the engine and the debrief.
+
+    Why one function: the engine took only a deferral, a trade or a refusal as an answer, so after "Sure, you'll
+    get the car, no problem" he pressed for the car as if nothing had been said, while the debrief scored the
+    same line "promised". A false promise is an answer (he believes it, for now); what it costs is the avoid
+    weight now and, when it is found out ``PROMISE_DUE`` exchanges later, trust and calm (avoid.md
+    false_promise: a discovered lie destroys trust). The order is the debrief's: a refusal or a promise in the
+    same line as a deferral is what he hears, and earns no credit for the deferral.
+    """
+    if "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
+        return "refused"
+    if "false_promise" in r.avoid:
+        return "promised"
+    if r.trade:
+        return "traded"
+    if r.deferral:
+        return "deferred"
+    return None
 
 
 def turn_rng(seed: int, turn: int) -> random.Random:
@@ -223,12 +258,19 @@ class SimulatedSubject:
                 face += hook.face * factor
                 if used == 0:
                     notes.append(f"hook:{hook.id}")
+        said: dict[str, str] = {}  # slot values his reply may quote from the trainee's line
         for trig in sc.persona.triggers:
-            if any(mentions(item.text, k) for k in trig.keywords):
+            word = next((w for w in (mentioned(item.text, k) for k in trig.keywords) if w), None)
+            if word is not None:
                 arousal += trig.arousal
                 trust += trig.trust
                 face += trig.face
-                notes.insert(0, f"trigger:{trig.id}")
+                # His scripted reply once; said again, the word gets an escalating reply quoting it, worded by
+                # the seeded realizer: the same line verbatim each time sounded like a recording, not a man.
+                heard = counts.get(f"trigger:{trig.id}", 0)
+                counts[f"trigger:{trig.id}"] = heard + 1
+                notes.insert(0, f"{'trigger' if heard == 0 else 'trigger_again'}:{trig.id}")
+                said["topic"] = word
 
         # influence moves: gated by the stairway (stairway.md)
         if r.influence and s.stage < 2:
@@ -246,7 +288,9 @@ class SimulatedSubject:
             phrase_counts=MappingProxyType(counts),
         )
         s, demand_notes, demand_effects = self._demands(s, r, item)
-        notes = _ordered(demand_notes, notes)
+        answers, answer_slots = _answers(sc, s, r, view, item, demand_notes)
+        said.update(answer_slots)
+        notes = _ordered(demand_notes, notes + answers)
         effects += demand_effects
         s, stage_note = self._stage(s, r)
         if stage_note:
@@ -256,11 +300,13 @@ class SimulatedSubject:
         if s.outcome in ("resolved", "failed"):  # his way out or his act; running out of exchanges is the
             notes.insert(0, s.outcome)  # exercise's end, not his: he answers the line (it read "That's not helping.")
         fact = None
-        if s.outcome is None and (not notes or notes[0].partition(":")[0] in ("confirm", "hook", "suicide_answer")):
+        if s.outcome is None and (
+            not notes or notes[0].partition(":")[0] in ("confirm", "hook", "suicide_answer", "answer")
+        ):
             fact = _fact_to_reveal(self.scenario, s, r, item)
             if fact is not None:
                 s = replace(s, revealed=(*s.revealed, fact.id))
-        intent = _intent(self.scenario, s, notes, prefix, fact.text if fact else None)
+        intent = _intent(self.scenario, s, notes, prefix, fact.text if fact else None, said)
         return Step(item, r, before, s, intent, tuple(effects), repeats)
 
     def _demands(self, s: SubjectState, r: Reading, item: ViewItem) -> tuple[SubjectState, list[str], list[Effect]]:
@@ -270,12 +316,12 @@ class SimulatedSubject:
         raised, released, promises = list(s.raised), list(s.released), list(s.promises)
         arousal, trust, face = s.arousal, s.trust, s.face
         open_demands = [d for d in p.demands if d.id in raised and counts.get(f"ack:{d.id}", 0) == 0]
+        answer = demand_answer(r)
         for d in open_demands:
-            if r.deferral or r.trade:
+            if answer is not None:
                 counts[f"ack:{d.id}"] = 1
-                trust += 0.03
-            elif "flat_no" in r.avoid or "dismissing_demand" in r.avoid:
-                counts[f"ack:{d.id}"] = 1  # answered, badly: already paid for through the avoid weights
+                if answer in ("traded", "deferred"):
+                    trust += 0.03  # refused and promised: answered badly, paid for by the avoid weights
             elif s.turn - counts.get(f"raised_at:{d.id}", s.turn) >= IGNORED_AFTER:
                 arousal += 0.06
                 counts[f"raised_at:{d.id}"] = s.turn
@@ -301,8 +347,13 @@ class SimulatedSubject:
             trust += 0.04
             notes.insert(0, f"released:{freed.id}")
             effects.append(Effect("hostage_freed", freed.id, freed.alias))
+        # Asked what he wants before he has said it, he says it now (avoid.md soliciting_demands: asking invites
+        # demands): the next demand on his schedule comes early. Asked once he has, he repeats them (_answers).
+        asked = "wants" in r.asks and not raised
+        first = min(p.demands, key=lambda d: d.raise_at, default=None)
         for d in p.demands:
-            if d.id not in raised and s.turn >= d.raise_at and not any(n.startswith("demand:") for n in notes):
+            due = s.turn >= d.raise_at or (asked and d is first)
+            if d.id not in raised and due and not any(n.startswith("demand:") for n in notes):
                 raised.append(d.id)
                 counts[f"raised_at:{d.id}"] = s.turn
                 notes.append(f"demand:{d.id}")
@@ -400,24 +451,29 @@ def _ordered(demand_notes: list[str], line_notes: list[str]) -> list[str]:
     A demand or deadline raised on schedule led before anything the trainee said, so "Calm down" or his
     trigger word went unanswered on that exchange; it is said after the reaction anyway (``_intent``), as
     the log records it. Other demand news (a release, a promise found out, a demand pressed, a deadline
-    passing) still leads, and the notes a fact may follow (a hook, his answer to the suicide question) still
+    passing) still leads, and the notes a fact may follow (a hook, his answer to the suicide or a direct question) still
     come after. Which note leads decides whether a fact is told; on an exchange that raises something none
     is, before or now (no fact follows a reaction or a raised demand), so the state is the same.
     """
     raised = [n for n in demand_notes if n.partition(":")[0] in ("demand", "deadline")]
     if not raised:
         return demand_notes + line_notes
-    after = [n for n in line_notes if n.partition(":")[0] in ("hook", "suicide_answer")]
+    after = [n for n in line_notes if n.partition(":")[0] in ("hook", "suicide_answer", "answer")]
     reactions = [n for n in line_notes if n not in after]
     return [n for n in demand_notes if n not in raised] + reactions + raised + after
 
 
-def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], fact: str | None) -> Intent:
-    """Pick what he says: the most pressing note first, then a fact if the trainee earned one, else his mood."""
+def _intent(
+    sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], fact: str | None, said: dict[str, str]
+) -> Intent:
+    """Pick what he says: the most pressing note first, then a fact if the trainee earned one, else his mood.
+
+    ``said`` holds slot values taken from the trainee's line (the trigger word he used).
+    """
     p = sc.persona
     parts = list(prefix)
     main = notes[0] if notes else ""
-    slots: dict[str, str] = {}
+    slots: dict[str, str] = dict(said)
     if s.outcome == "resolved":
         return Intent("resolution", (*parts, p.voice.resolution))
     if s.outcome == "failed":
@@ -441,6 +497,8 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
         parts.append(_raised(sc, s.turn, key, ref))
     elif key == "promise_broken":
         parts.append(_promise(ref))
+    elif key == "answer":
+        parts.append(f"@answer_{ref}")
     elif key != "mood":
         parts.append(f"@{key}")
     # A demand or deadline raised on a turn another note leads (he confirms a summary, a hostage goes out) is
@@ -454,12 +512,109 @@ def _intent(sc: Scenario, s: SubjectState, notes: list[str], prefix: list[str], 
             parts.append(_raised(sc, s.turn, kind, ref))
         elif kind in ("released", "suicide_answer") and note != main:
             parts.append(f"@{kind}")
+        elif kind == "answer" and note != main:
+            parts.append(f"@answer_{ref}")
     if fact is not None:
         parts.append(fact)
     if key == "mood" and fact is None:
         parts.append("@venting" if s.arousal >= 0.55 else "@calmer")
     slots["exit"] = p.voice.exit
     return Intent(key, tuple(parts), tuple(sorted(slots.items())), s.arousal)
+
+
+_CONDITION = {
+    HostageCondition.DISTRESSED: "is upset",
+    HostageCondition.INJURED: "is hurt",
+    HostageCondition.CRITICAL: "is in a bad way",
+    HostageCondition.DECEASED: "is dead",
+}
+
+
+def _answers(
+    sc: Scenario, s: SubjectState, r: Reading, view: SubjectView, item: ViewItem, demand_notes: list[str]
+) -> tuple[list[str], dict[str, str]]:
+    """His answers to the trainee's direct questions, only from what the scenario says: notes and slot values.
+
+    Why: asked "Is anyone hurt?", "Is anyone with you?" or "Do you have a weapon?" he answered something else
+    (his mood, the next backstory line), as if unheard; only the suicide question had an answer. Each answer is
+    the scenario's own facts: the hostages still held (not released), each in the condition the scenario and any
+    inject since gave him, with his medical needs; the weapons' kinds; the demands he has raised. What the
+    scenario does not say, he does not either: no hostage, he holds nobody; an unknown weapon, he will not say.
+    The answers decide wording only; the one question that moves the state, what he wants, is in ``_demands``.
+    """
+    p = sc.persona
+    notes: list[str] = []
+    slots: dict[str, str] = {}
+    held = _held(sc, s, view, item.seq)
+    for topic in r.asks:
+        if topic in ("hurt", "with_you") and not p.hostages:
+            family = "nobody_held"
+        elif topic in ("hurt", "with_you") and not held:
+            family = "all_out"
+        elif topic == "hurt":
+            family, slots["hurt"] = "hurt", _how_they_are(held)
+        elif topic == "with_you":
+            family, slots["who"] = "with_you", _joined([h.alias for h, _ in held])
+        elif topic == "weapon":
+            kinds = [w.kind for w in p.weapons if w.kind.strip().casefold() != "unknown"]
+            family = "weapon" if kinds else "weapon_unsaid"
+            if kinds:
+                slots["weapon"] = _joined([_with_article(k) for k in kinds])
+        elif any(n.startswith("demand:") for n in demand_notes):
+            continue  # the demand he raises in this reply is his answer
+        elif s.raised:
+            family = "wants"
+            slots["items"] = _joined([d.item for d in p.demands if d.id in s.raised])
+        else:
+            family = "wants_none"
+        if f"answer:{family}" not in notes:
+            notes.append(f"answer:{family}")
+    return notes, slots
+
+
+def _held(sc: Scenario, s: SubjectState, view: SubjectView, seq: int) -> list[tuple[HostageSpec, HostageCondition]]:
+    """The hostages still with him, each in the condition the scenario gave and the injects before ``seq`` left."""
+    condition = {h.id: h.condition for h in sc.persona.hostages}
+    for i in view.items:
+        if i.kind == "inject" and i.seq < seq:
+            inj = sc.inject(i.inject_id)
+            if inj.hostage is not None and inj.hostage_condition is not None:
+                condition[inj.hostage] = inj.hostage_condition
+    return [(h, condition[h.id]) for h in sc.persona.hostages if h.id not in s.released]
+
+
+def _how_they_are(held: list[tuple[HostageSpec, HostageCondition]]) -> str:
+    """'Mr. Okafor is upset: heart condition, needs his pills. Josh and Ms. Brandt are okay.' Worst news first."""
+    said = []
+    for h, condition in held:
+        if condition in _CONDITION:
+            needs = f": {h.medical_needs}" if h.medical_needs else ""
+            said.append(_capital(f"{h.alias} {_CONDITION[condition]}{needs}."))
+    for condition, how in ((HostageCondition.UNHARMED, "okay"), (HostageCondition.UNKNOWN, "")):
+        names = [h.alias for h, c in held if c is condition]
+        if not names:
+            continue
+        verb = "is" if len(names) == 1 else "are"
+        if how:
+            said.append(_capital(f"{_joined(names)} {verb} {how}."))
+        else:  # the scenario does not say: neither does he
+            said.append(f"You'll hear how {_joined(names)} {verb} doing when I'm ready.")
+    return " ".join(said)
+
+
+def _joined(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _with_article(kind: str) -> str:
+    """'a 9 mm handgun', 'an axe'; a plural or a list of kinds ('rifles', 'blades and batons') as it is."""
+    if "," in kind or " and " in kind or kind.endswith("s"):
+        return kind
+    return f"{'an' if kind[:1].casefold() in 'aeiou' else 'a'} {kind}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _promise(ref: str) -> str:

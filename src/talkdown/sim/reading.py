@@ -69,6 +69,54 @@ _AMBIVALENCE = re.compile(
     _I,
 )
 _TOKEN = re.compile(r"[a-z0-9']+")
+# The direct questions a negotiator asks about the scene [D]: how the people held are, who is with him, his weapon,
+# what he wants. Each is read in one question (a sentence ending in "?") or a "tell me ..." request, so "what would
+# you want tomorrow to look like?" is no question about demands and "I know you have a gun." none about a weapon.
+_ASKS: dict[str, re.Pattern[str]] = {
+    "hurt": re.compile(
+        r"\b(?:is|are) (?:any(?:one|body)|every(?:one|body)|they|people|the (?:hostages|people|others|staff)|(?:all "
+        r")?of them)(?: (?:in there|inside|there))?(?: (?:still|all))? (?:hurt|injured|wounded|bleeding|ok(?:ay)?"
+        r"|alright|all right|safe)\b|\bhow(?:'s| is| are) (?:every(?:one|body)|the hostages|they|the people|the "
+        r"others)\b|\bhow every(?:one|body)(?:'s| is) doing\b|\b(?:has|have) (?:any(?:one|body)|they) been hurt\b"
+        r"|\b(?:does|do) (?:any(?:one|body)|they) need (?:a doctor|medical|an ambulance|medicine)\b",
+        _I,
+    ),
+    "with_you": re.compile(
+        r"\b(?:is|are) (?:there )?(?:any(?:one|body)|people|others|any others)(?: else)?(?: in there| there)? with "
+        r"you\b|\bwho(?:'s| is| else is)(?: in there)? (?:with you|in there)\b|\bare you (?:alone|by yourself)\b"
+        r"|\bhow many (?:people )?(?:are |have you got |do you have )?(?:in there|with you|inside|there)\b"
+        r"|\b(?:is|are) (?:there )?any(?:one|body) else (?:in there|there|inside)\b",
+        _I,
+    ),
+    "weapon": re.compile(
+        r"\b(?:do |have )?you (?:have|got) (?:a |any )?(?:weapons?|guns?|knife|knives|firearms?|explosives?"
+        r"|bombs?)\b|\bare you (?:armed|carrying)\b|\bwhat (?:are you armed with|(?:kind of |sort of )?(?:weapons?"
+        r"|guns?)\b)|\bwhat(?:'s| is) in your hand\b",
+        _I,
+    ),
+    "wants": re.compile(
+        r"^\W*(?:(?:so|and|okay|ok|then|tell me),? )?what (?:is it )?(?:do |that )?you (?:want|need)(?: from (?:me|us)"
+        r"| right now| out of this| here)?\W*$|\bwhat are your demands\b|\bwhat (?:is it|are) you (?:want|after"
+        r"|asking for)\b",
+        _I,
+    ),
+}
+_ASKED = re.compile(r"[^.!?]*\?|(?:^|(?<=[.!?]))\s*(?:tell me|let me know)\b[^.!?]*", _I)
+
+
+def asks(text: str) -> tuple[str, ...]:
+    """The direct questions in a line, in the order asked: "hurt", "with_you", "weapon", "wants".
+
+    >>> asks("How many are in there? What are you armed with? Which room?")
+    ('with_you', 'weapon')
+    """
+    found: list[tuple[int, str]] = []
+    for question in _ASKED.finditer(text):
+        for topic, pattern in _ASKS.items():
+            hit = pattern.search(question[0].strip())
+            if hit and topic not in (t for _, t in found):
+                found.append((question.start() + hit.start(), topic))
+    return tuple(topic for _, topic in sorted(found))
 
 
 @dataclass(frozen=True)
@@ -85,6 +133,7 @@ class Reading:
     suicide_question: bool
     ambivalence: bool
     annotations: tuple[Annotation, ...]
+    asks: tuple[str, ...] = ()  # direct questions about the scene he answers from the scenario's facts
 
     @property
     def listening_gain(self) -> float:
@@ -108,6 +157,12 @@ def similar(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def mentions(text: str, keyword: str) -> bool:
     return re.search(rf"\b{re.escape(keyword)}", text, _I) is not None
+
+
+def mentioned(text: str, keyword: str) -> str | None:
+    """The words of ``text`` that mention ``keyword``, to the end of the word: "foreclosure" for "foreclos"."""
+    found = re.search(rf"\b{re.escape(keyword)}[\w']*", text, _I)
+    return found[0] if found else None
 
 
 class LineReader:
@@ -153,4 +208,5 @@ def _reading(text: str, annotations: tuple[Annotation, ...]) -> Reading:
         suicide_question=_SUICIDE_Q.search(text) is not None,
         ambivalence=_AMBIVALENCE.search(text) is not None,
         annotations=annotations,
+        asks=asks(text),
     )

@@ -104,7 +104,18 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "avoid.trigger_word": ("Don't use those words with me.", "Listen to how you talk. Like I'm a case file."),
     "avoid.why_question": ("Why? You want me to justify myself to you?", "Why does it matter why?"),
     "avoid.empty_understanding": ("You don't understand anything.", "You keep saying that. You don't get it."),
+    "avoid.interrogation": (
+        "What is this, an interview?",
+        "Enough questions. You sound like you're filling in a form on me.",
+    ),
+    "avoid.self_focus": ("This isn't about you.", "Why are you telling me about your life? Mine's the one on fire."),
     "avoid.other": ("That's not helping.", "Is that what they taught you to say?"),
+    "trigger_again": (  # his trigger word said again: his scenario reply was given the first time (engine)
+        'I told you already. Don\'t say "{topic}" to me again.',
+        '"{topic}" again? Are you trying to set me off?',
+        'You heard me the first time. Leave "{topic}" out of it.',
+        'Say "{topic}" one more time and we\'re done talking.',
+    ),
     "repeat": (
         "You keep saying that.",
         "That again? Are you reading off a card?",
@@ -151,6 +162,22 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Yes. You're the first one to ask me straight out.",
         "...Yeah. I have. Nobody's ever just asked me that.",
     ),
+    # Answers to direct questions (engine._answers): the facts come in the slots, from the scenario; these word them.
+    "answer_hurt": ("{hurt}", "You want to know how they are? {hurt}", "{hurt} That's how it is in here."),
+    "answer_with_you": ("I've got {who}.", "{who}. That's who."),
+    "answer_all_out": ("Everyone I had is out. You know that.", "They're all out. I let every one of them go."),
+    "answer_nobody_held": (
+        "I'm not holding anybody, if that's what you're asking.",
+        "Nobody's being held here, if that's what you want to know.",
+    ),
+    "answer_weapon": (
+        "I've got {weapon}.",
+        "{weapon}. That's what I've got.",
+        "I've got {weapon}. That's all you get.",
+    ),
+    "answer_weapon_unsaid": ("That's not what this is about.", "Why does that matter? That's not what this is about."),
+    "answer_wants": ("I told you: {items}.", "{items}. How many times do I have to say it?"),
+    "answer_wants_none": ("I don't want anything from you.", "Nothing you can give me."),
     "released": (  # the alias mid-sentence: "the pregnant woman" would open one in lower case
         "Okay. I'm letting {alias} go. That's good faith, remember it.",
         "I'm sending {alias} out. Now you owe me.",
