@@ -370,3 +370,18 @@ def test_a_training_line_has_the_same_limit_at_the_terminal_as_in_the_console(ap
         train.take_turn(app, started.session_id, text="a" * (LONG_TEXT_MAX + 1))
     assert err.value.code == "TD105" and "up to 10,000" in str(err.value.fields["problem"])
     assert train.get_debrief(app, started.session_id).turns == 0
+
+
+def test_a_debrief_of_a_session_run_on_an_earlier_engine_says_it_is_scored_by_todays(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A session recorded by an earlier release: the debrief recomputes the subject's trace with today's engine.
+    monkeypatch.setattr(train, "VERSION", "0.0.9")
+    old = train.start_session(app, scenario="bank_robbery", seed=3, trainee="Alex")
+    monkeypatch.undo()
+    new = train.start_session(app, scenario="bank_robbery", seed=3, trainee="Alex")
+    for session in (old, new):
+        train.take_turn(app, session.session_id, text=LINES[0])
+    said = train.get_debrief(app, old.session_id).outcome_reason
+    assert f"scored with the subject engine {train.VERSION}; the session ran on 0.0.9" in said
+    assert "engine" not in train.get_debrief(app, new.session_id).outcome_reason

@@ -496,8 +496,16 @@ def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> 
         exchanges = counted(debrief.turns, "exchange")
         reason = f"The session was stopped after {exchanges}: {state.close_reason.rstrip('.') or 'no reason given'}."
         debrief = replace(debrief, outcome=state.outcome or STOPPED, outcome_reason=reason)
+    notes = []
     if state.source_meta.get("scenario_sha256") != _digest(sc):
-        reason = debrief.outcome_reason + " (note: the scenario file changed after this session was run)"
+        notes.append("the scenario file changed after this session was run")
+    ran = state.source_meta.get("engine")
+    if ran != VERSION:
+        # The trace is recomputed, so a release whose subject reacts otherwise (engine 0.1.3 took a false promise
+        # as an answer) scores an old session by rules its trainee never met: say so, as for a changed scenario.
+        notes.append(f"scored with the subject engine {VERSION}; the session ran on {ran or 'an earlier one'}")
+    if notes:
+        reason = f"{debrief.outcome_reason} (note: {'; '.join(notes)})"
         debrief = replace(debrief, outcome_reason=reason.strip())
     return debrief
 
