@@ -330,7 +330,7 @@ def test_guesses_sent_at_once_are_throttled_as_if_sent_one_after_another(app: Ap
     def guess(n: int) -> str:
         together.wait()
         try:
-            accounts.sign_in(app, username="lee", password=f"wrong guess {n}", client=f"10.0.0.{n}")
+            accounts.sign_in(app, username="lee", password=f"wrong guess {n}", client="10.0.0.9")
         except TalkdownError as exc:
             return exc.code
         return "signed in"
@@ -358,3 +358,16 @@ def test_a_flood_of_paused_sign_ins_writes_one_audit_row_a_minute_per_address(ap
     assert later.value.code == "TD450"
     rows = [(r.actor, r.outcome) for r in accounts.list_audit(app) if r.action == "login"]
     assert rows[accounts.MAX_CLIENT_FAILURES :] == [("user:lee", "throttled")] * 2  # the first, and a minute later
+
+
+def test_failures_from_one_address_do_not_pause_the_account_at_another_address(app: App) -> None:
+    # The pause was keyed on the account alone: anyone on the LAN could keep the team leader out during an incident
+    # by typing a wrong password under her name whenever the pause ran out.
+    _add(app, "boss", AccountRole.TEAM_LEADER)
+    for _ in range(accounts.MAX_USER_FAILURES):
+        with pytest.raises(TalkdownError):
+            accounts.sign_in(app, username="boss", password="wrong password!", client="10.6.6.6")
+    with pytest.raises(TalkdownError) as paused:
+        accounts.sign_in(app, username="boss", password=PASSWORD, client="10.6.6.6")
+    assert paused.value.code == "TD450"  # the address that guessed is paused, even with the right password
+    assert accounts.sign_in(app, username="boss", password=PASSWORD, client="10.0.0.7").user.username == "boss"

@@ -7,9 +7,9 @@ adds intel, negotiators and the team leader act on advice, and an observer only 
 the installation (accounts, audit, exports) but does not write into an incident's record: who writes the
 record is a team role, not an IT one. The instructor runs training sessions and may do what the team does.
 
-Sign-in throttling counts failures per account and per client address in a sliding window, so guessing a
-password is slow without letting a stranger lock an account for long: the pause grows from 30 s and is
-capped at the window.
+Sign-in throttling counts failures per account and address, and per address, in a sliding window, so guessing a
+password is slow without letting a stranger lock an account: the pause grows from 30 s and is capped at the window,
+and it holds only for the address the failures came from (:func:`_pause`).
 """
 
 from __future__ import annotations
@@ -269,10 +269,16 @@ def list_users(app: App) -> list[tuple[str, AccountRole, bool]]:
 
 
 def _pause(app: App, *, username: str, client: str, now: datetime) -> int:
-    """Seconds the caller must wait before another try; 0 when sign-in is open."""
+    """Seconds the caller must wait before another try; 0 when sign-in is open.
+
+    An account's failures in a row pause it for the address they came from only. Why not for every address: keyed
+    on the name alone, anyone on the LAN could keep the team leader out during an incident by typing a wrong
+    password under her name once each pause ran out. Guessing from one address stays as slow as before; from many,
+    each address gets its own five tries and then its own pause, and any address its ``MAX_CLIENT_FAILURES``.
+    """
     since = now - THROTTLE_WINDOW
     wait = timedelta(0)
-    user_attempts = app.accounts.attempts_since(since=since, username=username)
+    user_attempts = app.accounts.attempts_since(since=since, username=username, client=client)
     failures: list[datetime] = []
     for attempt in user_attempts:
         failures = [] if attempt.ok else [*failures, attempt.at]
