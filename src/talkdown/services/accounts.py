@@ -337,14 +337,27 @@ def sign_in(app: App, *, username: str, password: str, client: str) -> NewSessio
             app.accounts.add_attempt(username=key, client=client, at=now, ok=False)
             audit(app, actor=actor, action="login", outcome="failed", client=client)
             raise TalkdownError("TD150", limit=MAX_USER_FAILURES)
-        if _hasher.check_needs_rehash(user.password_hash):
-            app.accounts.update_user(name, password_hash=_hasher.hash(password))
+        checked = user.password_hash
+        if _hasher.check_needs_rehash(checked):
+            rehashed = _hasher.hash(password)
+            if app.accounts.rehash(name, old=checked, new=rehashed):
+                checked = rehashed
         app.accounts.add_attempt(username=name, client=client, at=now, ok=True)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires = now + SESSION_LIFETIME
-    app.accounts.add_session(
-        token_hash=_digest(token), username=name, csrf_token=csrf, created_at=now, expires_at=expires
-    )
+    # Only while the account still has the password just checked and is enabled (``AccountStore.add_session``):
+    # a reset or disable during the check must not leave a session of the old password behind it.
+    if not app.accounts.add_session(
+        token_hash=_digest(token),
+        username=name,
+        csrf_token=csrf,
+        created_at=now,
+        expires_at=expires,
+        password_hash=checked,
+    ):
+        detail = "the password was reset or the account disabled while the sign-in checked it"
+        audit(app, actor=f"user:{name}", action="login", outcome="failed", client=client, detail=detail)
+        raise TalkdownError("TD150", limit=MAX_USER_FAILURES)
     app.accounts.purge_sessions(expired_before=now - SESSION_RETENTION, limit=PURGE_BATCH)
     audit(app, actor=f"user:{name}", action="login", client=client)
     return NewSession(token, SignedIn(name, AccountRole(user.role), csrf), expires)
