@@ -53,6 +53,9 @@ CODES: dict[str, str] = {
     "'{host}'. Open it as http://127.0.0.1 or http://localhost with its port, or serve it with --lan.",
     "TD111": "The request is larger than the console's limit of {limit} bytes; nothing was read or saved. "
     "Send less (a line or an entry is at most a few thousand characters).",
+    "TD114": "{file}: it is compressed and unpacks to more than {limit} MB, the limit for a compressed input "
+    "(TALKDOWN_MAX_UNPACKED_MB); it was not read further. Decompress it yourself if it is meant to be that large, "
+    "or raise the limit.",
     "TD120": "Case file {file}: {problem}. Nothing was imported.",
     "TD121": "No transcripts found for '{pattern}': give files, folders or quoted globs (e.g. 'calls/*.vtt').",
     "TD122": "{file}: not a ConvoKit corpus ({problem}). "

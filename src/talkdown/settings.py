@@ -36,6 +36,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+MAX_UNPACKED_MB = 1024
+"""The default of ``Settings.max_unpacked_mb``."""
+
+
 def _default_actor() -> str:
     try:
         return f"user:{getpass.getuser()}"
@@ -70,6 +74,11 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=30, ge=1, le=14 * 60)
     """Minutes a console session may go unused before it ends (the sign-in page then says so). A board open on an
     incident that is still open counts as use (docs/web.md, Security); the 14-hour lifetime applies regardless."""
+    max_unpacked_mb: int = Field(default=MAX_UNPACKED_MB, ge=1)
+    """The most a gzip-compressed input (``talkdown eval``, ``study analyze``, ``analyze --context``) may unpack to,
+    in MB (2**20 bytes); more is TD114. Why: a few kilobytes of gzip can unpack to gigabytes (a "gzip bomb"), read
+    into memory or analysed for hours before anyone sees why; a plain file's size is there to see, so it has no
+    limit. 1 GB of JSONL is about five million utterances, a run of hours; raise it for a larger corpus."""
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     """Addresses or networks (``10.0.0.5``, ``10.0.0.0/24``; ``*`` for any) of reverse proxies whose
     ``X-Forwarded-For`` and ``X-Forwarded-Proto`` ``talkdown serve`` believes, as a comma list; unset: none, and the

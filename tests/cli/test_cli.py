@@ -8,6 +8,7 @@ imports, the process's local time zone, and one command of each group run as
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import os
 import signal
@@ -913,3 +914,13 @@ def test_import_convokit_force_without_jsonl_is_refused_and_nothing_is_imported(
         ran.stderr
     )
     assert json.loads(td("incident", "list", "--json").stdout) == []
+
+
+def test_the_unpacked_size_limit_of_a_compressed_input_is_a_setting(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bomb = tmp_path / "dev.jsonl.gz"
+    bomb.write_bytes(gzip.compress(bytes(50 * 2**20), compresslevel=9))  # a real gzip bomb, about 50 KB
+    refused = talkdown("eval", str(bomb), env={**td.env, "TALKDOWN_MAX_UNPACKED_MB": "1"})
+    assert refused.returncode == 3 and "error[TD114]" in refused.stderr, refused.stderr
+    assert str(bomb) in refused.stderr and "TALKDOWN_MAX_UNPACKED_MB" in refused.stderr
+    wrong = talkdown("eval", str(bomb), env={**td.env, "TALKDOWN_MAX_UNPACKED_MB": "0"})
+    assert wrong.returncode == 3 and "TALKDOWN_MAX_UNPACKED_MB" in wrong.stderr  # TD105, before anything is read

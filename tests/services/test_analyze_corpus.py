@@ -556,3 +556,15 @@ def test_another_studys_results_and_an_unrelated_table_in_the_input_folder_fail_
     assert run.utterances == len(rows) == 9 + 3 and set(rows.file.map(lambda f: Path(f).name)) == {
         "calls.jsonl", "night.txt"
     }  # fmt: skip
+
+
+def test_a_gzip_file_that_unpacks_past_the_limit_is_named_and_skipped(corpus: Path, tmp_path: Path) -> None:
+    zeros = gzip.compress(bytes(50 * 2**20), compresslevel=9)  # a real gzip bomb: about 50 KB on disk
+    for name in ("bomb.jsonl.gz", "bomb.txt.gz"):  # streamed line by line, and read whole
+        (corpus / name).write_bytes(zeros)
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r.parquet", workers=1, max_unpacked_mb=1)
+    failed = {Path(f.file).name: (f.code, f.message) for f in run.failures}
+    assert set(failed) == {"bomb.jsonl.gz", "bomb.txt.gz"}
+    for name, (code, message) in failed.items():
+        assert code == "TD114" and str(corpus / name) in message and "more than 1 MB" in message
+    assert run.utterances == 12  # the other files' rows, as without the bombs

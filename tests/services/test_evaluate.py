@@ -450,3 +450,24 @@ def test_a_pipe_is_scored_with_a_bar_of_unknown_size(tmp_path: Path, report: Eva
         writer.join(timeout=10)
     assert piped.to_json() == report.to_json()
     assert (bar.total, bar.done) == (None, 0)
+
+
+def _bomb(path: Path) -> Path:
+    """A real gzip bomb, small: 50 MB of zeros compress to about 50 KB."""
+    path.write_bytes(gzip.compress(bytes(50 * 2**20), compresslevel=9))
+    return path
+
+
+def test_a_gzip_file_that_unpacks_past_the_limit_is_refused_naming_the_file_and_the_limit(tmp_path: Path) -> None:
+    # A few kilobytes of gzip unpacked to gigabytes: one line with no newline, held whole in memory by the reader.
+    bomb = _bomb(tmp_path / "dev.jsonl.gz")
+    assert bomb.stat().st_size < 2**20
+    for read in (lambda: evaluate_files([bomb], pipeline=_pipeline(), max_unpacked_mb=1),
+                 lambda: read_context(bomb, max_unpacked_mb=1)):  # fmt: skip
+        with pytest.raises(TalkdownError) as err:
+            read()
+        assert err.value.code == "TD114"
+        assert str(bomb) in err.value.message and "more than 1 MB" in err.value.message
+    small = tmp_path / "small.jsonl.gz"  # under the limit, a gzip file reads as before
+    small.write_bytes(gzip.compress(("\n".join(LINES) + "\n").encode()))
+    assert evaluate_files([small], pipeline=_pipeline(), max_unpacked_mb=1).conversations == len(LINES)

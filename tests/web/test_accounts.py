@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -330,7 +331,7 @@ def test_guesses_sent_at_once_are_throttled_as_if_sent_one_after_another(app: Ap
     def guess(n: int) -> str:
         together.wait()
         try:
-            accounts.sign_in(app, username="lee", password=f"wrong guess {n}", client=f"10.0.0.{n}")
+            accounts.sign_in(app, username="lee", password=f"wrong guess {n}", client="10.0.0.9")
         except TalkdownError as exc:
             return exc.code
         return "signed in"
@@ -358,3 +359,76 @@ def test_a_flood_of_paused_sign_ins_writes_one_audit_row_a_minute_per_address(ap
     assert later.value.code == "TD450"
     rows = [(r.actor, r.outcome) for r in accounts.list_audit(app) if r.action == "login"]
     assert rows[accounts.MAX_CLIENT_FAILURES :] == [("user:lee", "throttled")] * 2  # the first, and a minute later
+
+
+def test_failures_from_one_address_do_not_pause_the_account_at_another_address(app: App) -> None:
+    # The pause was keyed on the account alone: anyone on the LAN could keep the team leader out during an incident
+    # by typing a wrong password under her name whenever the pause ran out.
+    _add(app, "boss", AccountRole.TEAM_LEADER)
+    for _ in range(accounts.MAX_USER_FAILURES):
+        with pytest.raises(TalkdownError):
+            accounts.sign_in(app, username="boss", password="wrong password!", client="10.6.6.6")
+    with pytest.raises(TalkdownError) as paused:
+        accounts.sign_in(app, username="boss", password=PASSWORD, client="10.6.6.6")
+    assert paused.value.code == "TD450"  # the address that guessed is paused, even with the right password
+    assert accounts.sign_in(app, username="boss", password=PASSWORD, client="10.0.0.7").user.username == "boss"
+
+
+def _slow_hash(password: str) -> str:
+    """A real argon2id hash that takes about a second to check (and that sign-in re-hashes, its parameters not being
+    the current ones): a sign-in checking it leaves a reset the time to happen in between."""
+    return PasswordHasher(time_cost=40).hash(password)
+
+
+@pytest.mark.parametrize("change", ["reset", "disable"])
+def test_a_reset_or_disable_while_a_sign_in_checks_the_old_password_leaves_no_session(app: App, change: str) -> None:
+    # The sign-in read the account, checked the password (argon2: the slow part), then stored its session. A reset
+    # or a disable that ended the account's sessions meanwhile found none to end, and the session made after it with
+    # the old password stayed valid; the sign-in's re-hash of the old password could even overwrite the new one.
+    _add(app)
+    app.accounts.update_user("lee", password_hash=_slow_hash(PASSWORD))
+    new = "a different long password"
+    with ThreadPoolExecutor(1) as pool:
+        signing_in = pool.submit(accounts.sign_in, app, username="lee", password=PASSWORD, client="10.0.0.5")
+        while not accounts._SIGN_IN.locked() and not signing_in.done():  # its check has begun: it read the account
+            threading.Event().wait(0.001)
+        if change == "reset":  # hashing the new password first: the sign-in has long read the old hash by then
+            accounts.reset_password(app, "lee", new, by="user:admin")
+        else:
+            accounts.set_disabled(app, "lee", disabled=True, by="user:admin")
+        try:
+            session = signing_in.result()
+        except TalkdownError as exc:
+            assert exc.code == "TD150"  # refused: the password it checked is no longer the account's
+        else:
+            assert accounts.find_session(app, session.token) is None  # or made, and ended with the others
+    if change == "disable":
+        accounts.set_disabled(app, "lee", disabled=False, by="user:admin")
+    with app.store.engine.connect() as conn:
+        live = conn.execute(text("SELECT count(*) FROM sessions WHERE revoked = :f"), {"f": False}).scalar_one()
+    assert live == 0  # no session of the old password, once the account is enabled again either
+    if change == "reset":
+        assert accounts.sign_in(app, username="lee", password=new, client="10.0.0.5").user.username == "lee"
+
+
+def test_a_session_is_stored_only_for_the_password_hash_the_account_still_has_and_while_it_is_enabled(
+    app: App, clock: FixedClock
+) -> None:
+    _add(app)
+    checked = app.accounts.find_user("lee")
+    assert checked is not None
+
+    def store(token: str) -> bool:
+        now = clock.now()
+        return app.accounts.add_session(
+            token_hash=token, username="lee", csrf_token="c", created_at=now, expires_at=now + timedelta(hours=1),
+            password_hash=checked.password_hash,
+        )  # fmt: skip
+
+    assert store("a" * 64)
+    accounts.set_disabled(app, "lee", disabled=True, by="user:admin")
+    assert not store("b" * 64)
+    accounts.set_disabled(app, "lee", disabled=False, by="user:admin")
+    accounts.reset_password(app, "lee", "a different long password", by="user:admin")
+    assert not store("c" * 64)  # the sign-in checked the password before the reset
+    assert _session_count(app) == 1  # the first, ended by the disable

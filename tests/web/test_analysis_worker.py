@@ -10,15 +10,18 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
 from talkdown.analysis.skills import SkillAnalyzer
 from talkdown.analysis.strategy import StrategyAnalyzer
 from talkdown.doctrine.metrics import metric_series
+from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import IncidentMode, IncidentType, Role
 from talkdown.errors import TalkdownError
 from talkdown.services import accounts, annotate, entries, incidents, live
@@ -352,5 +355,50 @@ def test_a_failed_line_corrected_since_is_retried_on_its_new_words_only(tmp_path
         loop.failed[incident_id, seq, now].due = 0.0
         loop.analyse()
         assert loop.failed == {}
+    finally:
+        app.store.engine.dispose()
+
+
+class _BrokenOnce:
+    """An analyser whose model could not run the first time it was asked, and then runs and finds nothing: most
+    lines carry no cue, so a retry that works often gives no label at all."""
+
+    name: ClassVar[str] = "broken_once"
+    version: ClassVar[str] = "1.0"
+    requires: ClassVar[frozenset[str]] = frozenset()
+    produces: ClassVar[frozenset[str]] = frozenset({"broken_once"})
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def analyze(self, turn: Turn, ctx: Context) -> tuple[Annotation, ...]:
+        self.calls += 1
+        if self.calls == 1:
+            raise OSError("model file still being copied in")
+        return ()
+
+
+def test_a_retry_that_works_but_finds_no_label_settles_the_line_and_is_not_retried_again(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    try:
+        analyser = _BrokenOnce()
+        pipe = Pipeline((SkillAnalyzer(), analyser), on_error="record")
+        incident_id = seed_incident(app)
+        loop = Loop(app, retry_s=30, pipeline=pipe)
+        loop.sweep()
+        loop.analyse()  # the analyser fails on the incident's one line
+        ((_, seq, line_basis),) = loop.failed
+        loop.analyse()  # retried at once: it runs, and finds nothing there
+        assert analyser.calls == 2
+        assert loop.failed == {}  # settled: not retried every ten minutes from now on
+        assert annotate.failed_lines(app, pipe, incident_id) == {}  # nor by 'talkdown analyze --incident'
+        stored = app.annotations.list(incident_id, versions(pipe), seqs=[seq])
+        read = annotate.current(stored, {seq: line_basis})[seq]
+        assert not annotate.unsettled(read)  # the board shows no failure on the line, and stops watching it
+        assert {a.family for a in read} <= {"talkdown_skill"}  # and no row of the retry's own
+        restarted = Loop(app, pipeline=pipe)
+        restarted.sweep()
+        assert restarted.failed == {}  # a new worker does not pick it up either
+        assert analyser.calls == 2
     finally:
         app.store.engine.dispose()

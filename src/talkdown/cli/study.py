@@ -114,6 +114,7 @@ def analyze(
             progress=progress,
             fast=fast,
             encoding=encoding,
+            max_unpacked_mb=STATE.settings().max_unpacked_mb,
         )
     if json_out:
         echo_json(_study_services().describe_run(run))

@@ -37,6 +37,7 @@ from talkdown.services._corpus_rows import ChunkResult, conversation_schema, dec
 from talkdown.services.formats import FORMATS, Transcript, detect_format, parse
 from talkdown.services.formats.csvfmt import FORMULA
 from talkdown.services.streams import STREAM_ERRORS, cannot_write, lines_of, plain_name, plain_suffix, read_all
+from talkdown.settings import MAX_UNPACKED_MB
 
 MANIFEST_VERSION = 2
 """1: Parquet parts. 2: Arrow IPC parts (``u-<chunk>.arrow``), written by the workers."""
@@ -49,12 +50,14 @@ def is_jsonl(path: Path) -> bool:
     return plain_suffix(path) in FORMATS["jsonl"].extensions
 
 
-def transcripts_of(path: Path, *, encoding: str | None = None) -> list[Transcript]:
+def transcripts_of(
+    path: Path, *, encoding: str | None = None, max_unpacked_mb: int = MAX_UNPACKED_MB
+) -> list[Transcript]:
     """The conversations of a file in a single-conversation format (text, WebVTT, SubRip, CSV), parsed whole:
     such files are small. JSONL, the big-corpus format, is streamed by :func:`plan_jsonl` and
     :func:`jsonl_blocks` instead. ``encoding``: how to read text that is not valid UTF-8 (``--encoding``)."""
     try:
-        raw = read_all(path)
+        raw = read_all(path, max_unpacked_mb=max_unpacked_mb)
     except STREAM_ERRORS as exc:
         raise TalkdownError("TD107", file=str(path), problem=getattr(exc, "strerror", None) or str(exc)) from exc
     text = decoded(raw, file=str(path), encoding=encoding)
@@ -70,7 +73,9 @@ class Cut:
     utterances: int
 
 
-def plan_jsonl(path: Path, *, chunk_size: int, encoding: str | None = None) -> list[Cut]:
+def plan_jsonl(
+    path: Path, *, chunk_size: int, encoding: str | None = None, max_unpacked_mb: int = MAX_UNPACKED_MB
+) -> list[Cut]:
     """Where the chunks of a JSONL file end: after the conversation that brings a chunk to ``chunk_size``
     utterances, as when the client parsed every conversation (so chunk ids, and ``--resume``, are unchanged).
 
@@ -80,7 +85,7 @@ def plan_jsonl(path: Path, *, chunk_size: int, encoding: str | None = None) -> l
     cuts: list[Cut] = []
     conversations = utterances = number = 0
     seen = False
-    with lines_of(path) as (lines, _):
+    with lines_of(path, max_unpacked_mb=max_unpacked_mb) as (lines, _):
         for number, raw in lines:
             if not raw.strip():
                 continue
@@ -110,10 +115,12 @@ def _turns_in(raw: bytes) -> int | None:
     return len(turns) if isinstance(turns, list) and turns else None
 
 
-def jsonl_blocks(path: Path, cuts: Iterable[Cut]) -> Iterator[tuple[int, bytes]]:
+def jsonl_blocks(
+    path: Path, cuts: Iterable[Cut], *, max_unpacked_mb: int = MAX_UNPACKED_MB
+) -> Iterator[tuple[int, bytes]]:
     """Each planned chunk's lines as bytes, with the number of its first line. A file that ends before its
     plan does was cut short since it was counted: TD107 rather than its last chunk silently left out."""
-    with lines_of(path) as (lines, _):
+    with lines_of(path, max_unpacked_mb=max_unpacked_mb) as (lines, _):
         first, block = 1, bytearray()
         ends = iter(cuts)
         end = next(ends, None)

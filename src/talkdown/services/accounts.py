@@ -7,9 +7,9 @@ adds intel, negotiators and the team leader act on advice, and an observer only 
 the installation (accounts, audit, exports) but does not write into an incident's record: who writes the
 record is a team role, not an IT one. The instructor runs training sessions and may do what the team does.
 
-Sign-in throttling counts failures per account and per client address in a sliding window, so guessing a
-password is slow without letting a stranger lock an account for long: the pause grows from 30 s and is
-capped at the window.
+Sign-in throttling counts failures per account and address, and per address, in a sliding window, so guessing a
+password is slow without letting a stranger lock an account: the pause grows from 30 s and is capped at the window,
+and it holds only for the address the failures came from (:func:`_pause`).
 """
 
 from __future__ import annotations
@@ -269,10 +269,16 @@ def list_users(app: App) -> list[tuple[str, AccountRole, bool]]:
 
 
 def _pause(app: App, *, username: str, client: str, now: datetime) -> int:
-    """Seconds the caller must wait before another try; 0 when sign-in is open."""
+    """Seconds the caller must wait before another try; 0 when sign-in is open.
+
+    An account's failures in a row pause it for the address they came from only. Why not for every address: keyed
+    on the name alone, anyone on the LAN could keep the team leader out during an incident by typing a wrong
+    password under her name once each pause ran out. Guessing from one address stays as slow as before; from many,
+    each address gets its own five tries and then its own pause, and any address its ``MAX_CLIENT_FAILURES``.
+    """
     since = now - THROTTLE_WINDOW
     wait = timedelta(0)
-    user_attempts = app.accounts.attempts_since(since=since, username=username)
+    user_attempts = app.accounts.attempts_since(since=since, username=username, client=client)
     failures: list[datetime] = []
     for attempt in user_attempts:
         failures = [] if attempt.ok else [*failures, attempt.at]
@@ -331,14 +337,27 @@ def sign_in(app: App, *, username: str, password: str, client: str) -> NewSessio
             app.accounts.add_attempt(username=key, client=client, at=now, ok=False)
             audit(app, actor=actor, action="login", outcome="failed", client=client)
             raise TalkdownError("TD150", limit=MAX_USER_FAILURES)
-        if _hasher.check_needs_rehash(user.password_hash):
-            app.accounts.update_user(name, password_hash=_hasher.hash(password))
+        checked = user.password_hash
+        if _hasher.check_needs_rehash(checked):
+            rehashed = _hasher.hash(password)
+            if app.accounts.rehash(name, old=checked, new=rehashed):
+                checked = rehashed
         app.accounts.add_attempt(username=name, client=client, at=now, ok=True)
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     expires = now + SESSION_LIFETIME
-    app.accounts.add_session(
-        token_hash=_digest(token), username=name, csrf_token=csrf, created_at=now, expires_at=expires
-    )
+    # Only while the account still has the password just checked and is enabled (``AccountStore.add_session``):
+    # a reset or disable during the check must not leave a session of the old password behind it.
+    if not app.accounts.add_session(
+        token_hash=_digest(token),
+        username=name,
+        csrf_token=csrf,
+        created_at=now,
+        expires_at=expires,
+        password_hash=checked,
+    ):
+        detail = "the password was reset or the account disabled while the sign-in checked it"
+        audit(app, actor=f"user:{name}", action="login", outcome="failed", client=client, detail=detail)
+        raise TalkdownError("TD150", limit=MAX_USER_FAILURES)
     app.accounts.purge_sessions(expired_before=now - SESSION_RETENTION, limit=PURGE_BATCH)
     audit(app, actor=f"user:{name}", action="login", client=client)
     return NewSession(token, SignedIn(name, AccountRole(user.role), csrf), expires)

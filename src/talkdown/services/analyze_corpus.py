@@ -53,6 +53,7 @@ from talkdown.services._corpus_parts import (
 from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
 from talkdown.services.formats import EXTENSIONS
 from talkdown.services.streams import plain_suffix
+from talkdown.settings import MAX_UNPACKED_MB
 
 CHUNK_SIZE = 500
 T = TypeVar("T")
@@ -120,6 +121,7 @@ class _Run:
     files: list[Path]
     progress: Progress | None
     encoding: str | None = None
+    max_unpacked_mb: int = MAX_UNPACKED_MB
     state: dict[int, _FileState] = field(default_factory=dict)
     failed: dict[int, FileFailure] = field(default_factory=dict)
     skipped: int = 0
@@ -216,10 +218,13 @@ def analyze_corpus(
     progress: Progress | None = None,
     fast: bool = False,
     encoding: str | None = None,
+    max_unpacked_mb: int = MAX_UNPACKED_MB,
 ) -> StudyRun:
     """Analyse every utterance of the inputs; see the module docstring for the guarantees. ``fast``: the rules
     alone in every worker (``talkdown analyze --fast``), several times the throughput on an old machine.
-    ``encoding``: how to read an input that is not valid UTF-8 (e.g. ``cp1252``); UTF-8 inputs are unaffected."""
+    ``encoding``: how to read an input that is not valid UTF-8 (e.g. ``cp1252``); UTF-8 inputs are unaffected.
+    ``max_unpacked_mb``: what a gzip-compressed input may unpack to (``Settings.max_unpacked_mb``; more is TD114,
+    that file's failure)."""
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -240,7 +245,7 @@ def analyze_corpus(
         if parts.fresh:  # nothing ran: a parts folder left here would make the corrected command TD322
             parts.remove()
         raise
-    run = _Run(parts, files, progress, encoding, state={i: _FileState() for i in range(len(files))})
+    run = _Run(parts, files, progress, encoding, max_unpacked_mb, state={i: _FileState() for i in range(len(files))})
     interrupted = False
     try:
         try:
@@ -281,20 +286,26 @@ def _count(run: _Run, *, chunk_size: int) -> int:
             continue
         try:
             if is_jsonl(path):
-                cuts = plan_jsonl(path, chunk_size=chunk_size, encoding=run.encoding)
+                cuts = plan_jsonl(
+                    path, chunk_size=chunk_size, encoding=run.encoding, max_unpacked_mb=run.max_unpacked_mb
+                )
                 run.state[index].cuts = cuts
                 total += sum(cut.utterances for cut in cuts)
             else:
-                total += sum(len(t.turns) for t in transcripts_of(path, encoding=run.encoding))
+                found = transcripts_of(path, encoding=run.encoding, max_unpacked_mb=run.max_unpacked_mb)
+                total += sum(len(t.turns) for t in found)
         except TalkdownError as exc:
             run.fail(index, exc.code, exc.message)
     return total
 
 
-def _chunks(index: int, path: Path, options: ChunkOptions, cuts: list[Cut] | None) -> Iterator[Chunk]:
+def _chunks(
+    index: int, path: Path, options: ChunkOptions, cuts: list[Cut] | None, max_unpacked_mb: int
+) -> Iterator[Chunk]:
     if cuts is not None:
         first = 0
-        for number, (cut, (first_line, lines)) in enumerate(zip(cuts, jsonl_blocks(path, cuts), strict=False)):
+        blocks = jsonl_blocks(path, cuts, max_unpacked_mb=max_unpacked_mb)
+        for number, (cut, (first_line, lines)) in enumerate(zip(cuts, blocks, strict=False)):
             yield Chunk(f"{index:05d}-{number:06d}", str(path), first, (), options.families,
                         speakers=options.speakers, runtime=options.runtime, fast=options.fast, lines=lines,
                         first_line=first_line, counted=cut.utterances, encoding=options.encoding)  # fmt: skip
@@ -307,7 +318,8 @@ def _chunks(index: int, path: Path, options: ChunkOptions, cuts: list[Cut] | Non
         return Chunk(f"{index:05d}-{number:06d}", str(path), first, tuple(batch), options.families,
                      speakers=options.speakers, runtime=options.runtime, fast=options.fast)  # fmt: skip
 
-    for position, transcript in enumerate(transcripts_of(path, encoding=options.encoding), start=1):
+    found = transcripts_of(path, encoding=options.encoding, max_unpacked_mb=max_unpacked_mb)
+    for position, transcript in enumerate(found, start=1):
         batch.append(transcript)
         size += len(transcript.turns)
         if size >= options.chunk_size:
@@ -333,7 +345,7 @@ def _dispatch(run: _Run, executor: Executor, *, slots: int, options: ChunkOption
             if run.parts.is_file_done(index) or st.failed:
                 continue
             try:
-                for chunk in _chunks(index, path, options, st.cuts):
+                for chunk in _chunks(index, path, options, st.cuts, run.max_unpacked_mb):
                     if st.failed:  # a worker found a bad line: the file is left out, so stop sending it
                         break
                     st.emitted += 1

@@ -8,7 +8,8 @@ analyser leaves an ``analysis_failed`` record and the utterance, already committ
 A failure record is not the line's last word: a model that could not run once (a file being copied in, memory
 short) may run the next time, so ``talkdown analyze --incident`` and the console's worker analyse such a line
 again (:func:`failed_lines`). Its rows stay (nothing is deleted); the analyser's new rows beside them say the retry
-worked, and readers leave the failure out then (:func:`settled`).
+worked, and readers leave the failure out then (:func:`settled`). A retry that works but finds no label on the line
+(most lines carry no cue) leaves a ``RETRIED_FAMILY`` row saying so, which readers never show (:func:`analyse_line`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
 
 WINDOW = 12
+RETRIED_FAMILY = "analysis_retried"  # an analyser that failed on a line ran there again and gave no label
 _pipeline: Pipeline | None = None
 _lock = threading.Lock()
 
@@ -104,11 +106,14 @@ def unsettled(anns: Collection[Annotation]) -> set[str]:
 
 
 def settled(anns: list[Annotation]) -> list[Annotation]:
-    """A line's rows without the failure records of analysers that gave results on a later try."""
-    if not any(a.family == FAILED_FAMILY for a in anns):
+    """A line's rows without the failure records of analysers that gave results on a later try, and without the
+    ``RETRIED_FAMILY`` rows (no label of anyone's: they only settle a failure)."""
+    if not any(a.family in (FAILED_FAMILY, RETRIED_FAMILY) for a in anns):
         return anns
     open_failures = unsettled(anns)
-    return [a for a in anns if a.family != FAILED_FAMILY or a.analyzer in open_failures]
+    return [
+        a for a in anns if a.family != RETRIED_FAMILY and (a.family != FAILED_FAMILY or a.analyzer in open_failures)
+    ]
 
 
 def failed_lines(app: App, pipe: Pipeline, incident_id: str | None = None) -> dict[str, set[tuple[int, str]]]:
@@ -138,6 +143,30 @@ def versions(pipeline: Pipeline) -> dict[str, str]:
     return {info.name: info.version for info in pipeline.describe()}
 
 
+def analyse_line(
+    pipe: Pipeline, key: tuple[int, str], turn: Turn, ctx: Context, retry: Collection[tuple[int, str]]
+) -> tuple[Annotation, ...]:
+    """The line's analysis; on a line retried (``key`` in ``retry``), with a ``RETRIED_FAMILY`` row for each
+    analyser that now ran and gave no label.
+
+    Why: only a stored row of the analyser's own says its failure was retried (``AnnotationStore.failed``), and
+    an analyser that works and finds nothing stores none. Without the row, such a line stayed "failed": the
+    worker analysed it again every ten minutes for as long as the incident was LIVE, every ``talkdown analyze
+    --incident`` again, and the board kept showing the failure and watching the line.
+    """
+    found = pipe.run(turn, ctx)
+    if key not in retry:
+        return found
+    gave = {a.analyzer for a in found}
+    return found + tuple(
+        Annotation(
+            analyzer=name, analyzer_version=version, family=RETRIED_FAMILY, label=name, score=0.0, low_confidence=True
+        )
+        for name, version in versions(pipe).items()
+        if name not in gave
+    )
+
+
 def annotate_incident(
     app: App,
     ref: str,
@@ -151,10 +180,11 @@ def annotate_incident(
     pipe = pipeline or live_pipeline()
     wanted = versions(pipe)
     state = app.recorder.current(incident_id)
-    todo = unanalysed(app, state, pipe, retry=failed_lines(app, pipe, incident_id).get(incident_id, set()))
+    retry = failed_lines(app, pipe, incident_id).get(incident_id, set())
+    todo = unanalysed(app, state, pipe, retry=retry)
     batch: list[tuple[int, str, tuple[Annotation, ...]]] = []
     for index, (seq, read_as, turn, ctx) in enumerate(todo, start=1):
-        batch.append((seq, read_as, pipe.run(turn, ctx)))
+        batch.append((seq, read_as, analyse_line(pipe, (seq, read_as), turn, ctx, retry)))
         if progress is not None:
             progress(index, len(todo))
     app.annotations.add(incident_id, batch)

@@ -43,6 +43,7 @@ from talkdown.analysis.pipeline import AnalyzerInfo, Pipeline
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
 from talkdown.services.streams import lines_of, not_text, plain_suffix
+from talkdown.settings import MAX_UNPACKED_MB
 
 WINDOW = 8
 """Previous turns given as context: enough for mirroring/paraphrase checks, small enough for long chats."""
@@ -274,11 +275,13 @@ def _bad(path: Path, line: int, problem: str) -> TalkdownError:
     return TalkdownError("TD101", file=str(path), line=line, problem=problem)
 
 
-def _conversations(path: Path, progress: Progress | None) -> Iterator[tuple[int, dict[str, Any]]]:
+def _conversations(
+    path: Path, progress: Progress | None, *, max_unpacked_mb: int = MAX_UNPACKED_MB
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, conversation object), one line at a time, with byte-level progress; a gzip file is
-    read through as it streams (``services.streams``)."""
+    read through as it streams (``services.streams``), up to ``max_unpacked_mb`` MB unpacked (TD114)."""
     read = 0
-    with lines_of(path) as (lines, disk):
+    with lines_of(path, max_unpacked_mb=max_unpacked_mb) as (lines, disk):
         # a pipe (<(zcat ...), /dev/stdin) has no position: its tell() raised OSError, an internal error
         advance = progress.advance if progress is not None and disk.seekable() else None
         for lineno, raw in lines:
@@ -404,8 +407,10 @@ def evaluate_files(
     progress: Progress | None = None,
     window: int = WINDOW,
     batch_size: int = BATCH,
+    max_unpacked_mb: int = MAX_UNPACKED_MB,
 ) -> EvalReport:
-    """Stream the files, analyse every labelled turn, and score each family talkdown can predict."""
+    """Stream the files, analyse every labelled turn, and score each family talkdown can predict. A gzip file may
+    unpack to ``max_unpacked_mb`` MB (``Settings.max_unpacked_mb``; more is TD114)."""
     if pipeline is None:
         from talkdown.analysis.registry import default_pipeline  # deferred: loads every analyser module
 
@@ -431,7 +436,7 @@ def evaluate_files(
         read.release()
 
     for path in paths:
-        for lineno, conv in _conversations(path, read):
+        for lineno, conv in _conversations(path, read, max_unpacked_mb=max_unpacked_mb):
             conversations += 1
             turns += len(conv["turns"])
             skipped |= _unscorable(conv)
@@ -481,7 +486,7 @@ def _unscorable(conv: dict[str, Any]) -> set[str]:
 # ---------------------------------------------------------------- one text, for `talkdown analyze`
 
 
-def read_context(path: Path) -> tuple[Turn, ...]:
+def read_context(path: Path, *, max_unpacked_mb: int = MAX_UNPACKED_MB) -> tuple[Turn, ...]:
     """The earlier turns of ``talkdown analyze --context``: the turns of a conversation file's last conversation,
     read exactly as ``talkdown eval`` reads it (gzip, BOM, ``.JSONL``/``.ndjson``, errors naming the line), or the
     lines of a text file, one turn each, with an optional ``subject:``/``negotiator:``/``party:`` prefix.
@@ -489,7 +494,7 @@ def read_context(path: Path) -> tuple[Turn, ...]:
     A ``.JSONL`` or gzipped file was read as text before: each conversation line became one turn of JSON."""
     if plain_suffix(path) in _CONVERSATION_FILES:
         last: tuple[int, dict[str, Any]] | None = None
-        for last in _conversations(path, None):  # noqa: B007  (the loop keeps the last one)
+        for last in _conversations(path, None, max_unpacked_mb=max_unpacked_mb):  # noqa: B007  (keeps the last one)
             pass
         if last is None:
             return ()

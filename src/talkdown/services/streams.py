@@ -4,13 +4,16 @@ Why: bulk inputs (``talkdown eval``, ``study analyze``) are often kept as ``.jso
 file read as text failed with advice to re-encode it (TD103, "it looks like cp1252"). A file is gzip when it
 starts with gzip's two magic bytes, whatever its name, and is decompressed as it is read, so memory stays flat.
 A zip archive holds several files of its own; it and other binary files (Parquet, PDF, SQLite, anything with NUL
-bytes) are refused with a plain word (``not_text``).
+bytes) are refused with a plain word (``not_text``). What a gzip file unpacks to is counted as it is read, and past
+``Settings.max_unpacked_mb`` the read stops with TD114 (:class:`_Capped`): a "gzip bomb" of a few kilobytes would
+otherwise unpack to gigabytes, held in memory by the readers that take a file (or a line) whole.
 """
 
 from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import os
 import stat
 import zlib
@@ -20,6 +23,7 @@ from io import BufferedIOBase, BufferedReader
 from pathlib import Path, PurePath
 
 from talkdown.errors import TalkdownError
+from talkdown.settings import MAX_UNPACKED_MB
 
 GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -63,22 +67,52 @@ def plain_suffix(path: Path) -> str:
     return PurePath(plain_name(path)).suffix.lower()
 
 
-def unpacked(raw: BufferedReader) -> BufferedIOBase:
-    """``raw`` itself, or a gzip reader over it when it starts with gzip's magic bytes. Iterate it for lines;
-    ``raw.tell()`` is how far the reading has come on disk (for a progress bar sized by ``stat().st_size``).
-    Closing the gzip reader leaves ``raw`` open: close both (``with raw, unpacked(raw) as stream``)."""
-    return gzip.GzipFile(fileobj=raw, mode="rb") if raw.peek(2)[:2] == GZIP_MAGIC else raw
+class _Capped(io.RawIOBase):
+    """A gzip stream that raises TD114 once it has given more than ``limit_mb`` MB; closing it closes the gzip reader
+    (the file on disk stays open, as ``gzip.GzipFile`` leaves it)."""
+
+    def __init__(self, inner: gzip.GzipFile, *, path: Path, limit_mb: int) -> None:
+        super().__init__()
+        self._inner, self._path, self._limit_mb = inner, path, limit_mb
+        self._left = limit_mb * 2**20
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]  # io's own signature, in bytes
+        n = self._inner.readinto(buffer)
+        self._left -= n
+        if self._left < 0:
+            raise TalkdownError("TD114", file=str(self._path), limit=self._limit_mb)
+        return n
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
+
+
+def unpacked(raw: BufferedReader, *, path: Path, max_unpacked_mb: int = MAX_UNPACKED_MB) -> BufferedIOBase:
+    """``raw`` itself, or a gzip reader over it when it starts with gzip's magic bytes, which raises TD114 (naming
+    ``path``) past ``max_unpacked_mb`` MB unpacked. Iterate it for lines; ``raw.tell()`` is how far the reading has
+    come on disk (for a progress bar sized by ``stat().st_size``). Closing the gzip reader leaves ``raw`` open: close
+    both (``with raw, unpacked(raw, path=path) as stream``)."""
+    if raw.peek(2)[:2] != GZIP_MAGIC:
+        return raw
+    return io.BufferedReader(_Capped(gzip.GzipFile(fileobj=raw, mode="rb"), path=path, limit_mb=max_unpacked_mb))
 
 
 @contextmanager
-def lines_of(path: Path) -> Iterator[tuple[Iterator[tuple[int, bytes]], BufferedReader]]:
+def lines_of(
+    path: Path, *, max_unpacked_mb: int = MAX_UNPACKED_MB
+) -> Iterator[tuple[Iterator[tuple[int, bytes]], BufferedReader]]:
     """The numbered lines of a file (gzip read through as it streams) and the file on disk, whose ``tell()`` is
-    how far the reading has come. A file that cannot be opened is TD107; a damaged gzip stream, TD101."""
+    how far the reading has come. A file that cannot be opened is TD107; a damaged gzip stream, TD101; one that
+    unpacks to more than ``max_unpacked_mb`` MB, TD114."""
     try:
         disk = path.open("rb")
     except OSError as exc:
         raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
-    with disk, unpacked(disk) as stream:
+    with disk, unpacked(disk, path=path, max_unpacked_mb=max_unpacked_mb) as stream:
         yield _numbered(path, stream), disk
 
 
@@ -93,9 +127,10 @@ def _numbered(path: Path, stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]
         raise TalkdownError("TD101", file=str(path), line=number + 1, problem=problem) from exc
 
 
-def read_all(path: Path) -> bytes:
-    """The whole content, decompressed when gzip. Raises ``OSError``, ``EOFError`` or ``zlib.error``."""
-    with path.open("rb") as raw, unpacked(raw) as stream:
+def read_all(path: Path, *, max_unpacked_mb: int = MAX_UNPACKED_MB) -> bytes:
+    """The whole content, decompressed when gzip (TD114 past ``max_unpacked_mb`` MB). Raises ``OSError``,
+    ``EOFError`` or ``zlib.error``."""
+    with path.open("rb") as raw, unpacked(raw, path=path, max_unpacked_mb=max_unpacked_mb) as stream:
         return stream.read()
 
 

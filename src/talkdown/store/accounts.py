@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, delete, select, update
+from sqlalchemy import Engine, and_, delete, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from talkdown.domain.log import format_time
@@ -88,10 +88,18 @@ class AccountStore:
         return [UserRow(r.username, r.password_hash, r.role, _parse(r.created_at), bool(r.disabled)) for r in rows]
 
     def update_user(self, username: str, **values: str | bool) -> bool:
-        """Set ``password_hash`` (a new password, or the same re-hashed after the argon2 parameters changed),
-        ``role`` or ``disabled``; False when there is no such account."""
+        """Set ``password_hash`` (a new password), ``role`` or ``disabled``; False when there is no such account."""
         with self.engine.begin() as conn:
             done = conn.execute(update(users).where(users.c.username == username).values(**values))
+        return done.rowcount == 1
+
+    def rehash(self, username: str, *, old: str, new: str) -> bool:
+        """Replace the account's password hash ``old`` by ``new`` (the same password hashed with the current argon2
+        parameters); False when ``old`` is no longer the account's. Why conditional: a sign-in re-hashes the
+        password it checked, and a reset made meanwhile must not be undone by it."""
+        query = update(users).where(users.c.username == username, users.c.password_hash == old)
+        with self.engine.begin() as conn:
+            done = conn.execute(query.values(password_hash=new))
         return done.rowcount == 1
 
     def revoke_sessions_of(self, username: str, *, reason: str) -> int:
@@ -106,8 +114,25 @@ class AccountStore:
         return done.rowcount
 
     def add_session(
-        self, *, token_hash: str, username: str, csrf_token: str, created_at: datetime, expires_at: datetime
-    ) -> None:
+        self,
+        *,
+        token_hash: str,
+        username: str,
+        csrf_token: str,
+        created_at: datetime,
+        expires_at: datetime,
+        password_hash: str,
+    ) -> bool:
+        """Open a session for an account that still has ``password_hash`` (the one the sign-in checked) and is
+        enabled; False, and no session, when it has not.
+
+        Why one conditional statement: a reset or a disable ends the account's open sessions, and one that came
+        while the sign-in was checking the password found none to end, so the session stored after it signed
+        in with the old password (and came back when a disabled account was enabled again). The check and the
+        insert are one statement: SQLite runs writes one at a time, and PostgreSQL's ``FOR SHARE`` on the account
+        row makes a reset's update wait for this insert (whose session it then ends), or this insert wait for the
+        reset and find its hash gone.
+        """
         row = {
             "token_hash": token_hash,
             "username": username,
@@ -118,8 +143,15 @@ class AccountStore:
             "last_seen_at": format_time(created_at),
             "ended": "",
         }
+        still = (
+            select(*(literal(value, sessions.c[name].type).label(name) for name, value in row.items()))
+            .where(users.c.username == username, users.c.password_hash == password_hash, users.c.disabled.is_(False))
+            .with_for_update(read=True)
+        )
+        stored = select(sessions.c.token_hash).where(sessions.c.token_hash == token_hash)
         with self.engine.begin() as conn:
-            conn.execute(sessions.insert(), [row])
+            conn.execute(sessions.insert().from_select(list(row), still))
+            return conn.execute(stored).first() is not None  # the driver's rowcount of INSERT ... SELECT is -1 on PG
 
     def find_session(self, token_hash: str, *, now: datetime, idle_since: datetime) -> SessionRow | None:
         """A live session: not revoked, not expired, used after ``idle_since``, and its user still enabled."""
