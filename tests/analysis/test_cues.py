@@ -662,3 +662,29 @@ def test_staying_where_he_is_is_not_a_demand() -> None:
 )
 def test_a_demands_item_is_the_thing_without_what_follows_it(text: str, item: str) -> None:
     assert cues(text)["demand"].detail["item"] == item
+
+
+def demands(text: str) -> list[Annotation]:
+    turn = Turn(text=text, side="subject", at=T0)
+    return [a for a in CueAnalyzer(use_model=False).analyze(turn, Context()) if a.label == "demand"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want cigarettes and food. And I want a car.",  # the trainers' line: the car was never heard
+        "I want cigarettes and food, and I want a car.",  # one sentence: the item ran on into the second want
+        "i want cigarettes and food and i want a car",
+    ],
+)
+def test_demands_listed_one_after_another_are_each_their_own_demand(text: str) -> None:
+    found = demands(text)
+    assert [a.detail["item"] for a in found] == ["cigarettes and food", "a car"]
+    assert [text[a.evidence[0].start : a.evidence[0].end] for a in found][1].endswith("want a car")
+
+
+def test_a_want_and_a_get_in_two_sentences_are_two_demands_but_a_get_inside_a_want_is_one() -> None:
+    assert [a.detail["item"] for a in demands("I want a car. Get me cigarettes.")] == ["a car", "cigarettes"]
+    assert [a.detail["item"] for a in demands("I want you to get me a car.")] == ["you to get me a car"]
+    assert [a.detail["item"] for a in demands("I need you to bring what we need.")] == ["you to bring what we need"]
+    assert [a.detail["item"] for a in demands("Turn them off. Turn them off right now!")] == ["them off"]

@@ -214,9 +214,16 @@ NO_WEAPON = RulePattern(
     _I,
 )
 DEMAND_ITEM = RulePattern(rf"\b(?:{word_alternation('demand_items')})\b", _I)
+# An item runs to the end of its sentence, but not into a second want joined by "and"/"but"/a comma ("I want
+# cigarettes and food, and I want a car" is two demands, each with its own item; ``_demands`` reads every match).
+_ITEM_CHAR = (
+    r"(?:(?!(?:,\s*(?:and |but |then |also |plus )?|\s+(?:and|but|then|also|plus) )(?:I|we)"
+    r" (?:just |really |still |only )?"
+    r"(?:want|need|demand|wanna)\b)[^.!?;])"
+)
 DEMAND_WANT = RulePattern(
     r"\b(?:I|we|i) (?:just |really |still |only )?(?:want|need|demand|wanna)\s+(?!to die|it to|us to|to sleep|to be)"
-    r"(?P<item>[^.!?;]{1,60})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for (?P<asked>[^.!?;]{1,60})",
+    rf"(?P<item>{_ITEM_CHAR}{{1,60}})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for (?P<asked>{_ITEM_CHAR}{{1,60}})",
     _I,
 )
 DEMAND_OBJECT = RulePattern(

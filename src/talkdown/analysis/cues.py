@@ -174,17 +174,9 @@ def _weapons(text: str) -> list[Cue]:
 
 
 def _demands(text: str, asked: _Asked) -> list[Cue]:
-    for m in rx.DEMAND_WANT.finditer(text) if rx.DEMAND_WANT_WORDS.may_match(text) else ():
-        item = (m.group("item") or m.group("asked")).strip()
-        if rx.DEMAND_OBJECT.match(item) or rx.DEMAND_ITEM.search(item):
-            return [Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)})]
-    for m in rx.DEMAND_VERB.finditer(text) if rx.DEMAND_VERB_WORDS.may_match(text) else ():
-        verb = "verb" if m.group("verb") else "verb2"
-        item = (m.group("item") or m.group("item2")).strip()
-        if rx.NOT_AN_ITEM.match(item):
-            continue
-        item = rx.FOR_ME.sub("", item)  # "get me a car": the item is "a car"
-        return [Cue("demand", ((m.start(verb), m.end()),), {"item": _tidy_item(item)})]
+    listed = _listed_demands(text)
+    if listed:
+        return listed
     other = rx.DEMAND_OTHER.search(text)
     if other:
         return [_generic_demand(text, other)]
@@ -204,6 +196,40 @@ def _demands(text: str, asked: _Asked) -> list[Cue]:
         if item_match:
             return [Cue("demand", ((item_match.start(), item_match.end()),), {"item": item_match.group().lower()})]
     return []
+
+
+def _listed_demands(text: str) -> list[Cue]:
+    """Every demand he names with want/need/ask-for or a give/get verb, one cue per item, in the order said.
+
+    Why all of them: a subject lists demands ("I want cigarettes and food. And I want a car."), and the advice
+    gives a card per item heard (``doctrine/advice_rules._demand_cues``). Only the first was kept until cues
+    0.21.0, so the car was never heard. A verb demand inside a want demand ("I want you to get me a car") is the
+    same demand, not a second one; the same item said twice is one demand.
+    """
+    found: list[Cue] = []
+    for m in rx.DEMAND_WANT.finditer(text) if rx.DEMAND_WANT_WORDS.may_match(text) else ():
+        item = (m.group("item") or m.group("asked")).strip()
+        if rx.DEMAND_OBJECT.match(item) or rx.DEMAND_ITEM.search(item):
+            found.append(Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)}))
+    taken = [span for cue in found for span in cue.spans]
+    for m in rx.DEMAND_VERB.finditer(text) if rx.DEMAND_VERB_WORDS.may_match(text) else ():
+        verb = "verb" if m.group("verb") else "verb2"
+        item = (m.group("item") or m.group("item2")).strip()
+        start = m.start(verb)
+        if rx.NOT_AN_ITEM.match(item) or any(a < m.end() and start < b for a, b in taken):
+            continue
+        item = rx.FOR_ME.sub("", item)  # "get me a car": the item is "a car"
+        found.append(Cue("demand", ((start, m.end()),), {"item": _tidy_item(item)}))
+    said: set[str] = set()  # "Turn them off. Turn them off right now": one demand, said twice
+    return [c for c in sorted(found, key=lambda cue: cue.spans[0]) if not _again(str(c.detail["item"]), said)]
+
+
+def _again(item: str, said: set[str]) -> bool:
+    key = item.lower()
+    if key in said:
+        return True
+    said.add(key)
+    return False
 
 
 def _generic_demand(text: str, m: re.Match[str]) -> Cue:
@@ -301,7 +327,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.20.3"
+    version: ClassVar[str] = "0.21.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
