@@ -293,3 +293,35 @@ def test_worry_about_who_i_am_is_hiding_identity_not_minimizing() -> None:
 )
 def test_lookalikes_of_the_other_wordings_fire_nothing(text: str) -> None:
     assert found(text) == {}
+
+
+def full_mode(text: str) -> set[str]:
+    turn = Turn(text=text, side="negotiator")
+    return {a.label for a in AvoidAnalyzer().analyze(turn, Context())}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is your last chance.",  # avoid.md's marker: the model (which decides ultimatum) scored it ~0
+        "Last chance. Let them go.",
+        "This is our final offer.",
+        "You have five minutes to come out or we come in.",
+        "You've got ten minutes to let them go.",  # avoid.md's Avoid line (the model keeps it on its own)
+    ],
+)
+def test_plain_ultimatums_stay_ultimatums_when_the_model_decides(text: str) -> None:
+    assert {"ultimatum", "deadline_setting"} <= full_mode(text)
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sounds like you're afraid this is the last chance.",  # a reflection of his words, not our ultimatum
+        "You got a minute to talk?",
+    ],
+)
+def test_a_last_chance_he_fears_or_a_minute_asked_for_is_no_ultimatum_in_full_mode(text: str) -> None:
+    assert "ultimatum" not in full_mode(text)

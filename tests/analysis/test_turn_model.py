@@ -48,6 +48,12 @@ def test_model_mode_drops_a_rule_label_the_model_rejects_and_keeps_one_it_confir
     assert keep == {"open_question"} and added == {"affirmation": 0.7}
 
 
+def test_model_mode_keeps_a_rule_label_the_analyser_calls_sure_whatever_the_model_says() -> None:
+    choices = {"ultimatum": MODEL, "threat": MODEL}
+    keep, added = merge({"ultimatum": [], "threat": []}, {"ultimatum": 0.01, "threat": 0.01}, choices, {"ultimatum"})
+    assert keep == {"ultimatum"} and added == {}
+
+
 def test_a_label_without_a_choice_is_left_to_the_rules() -> None:
     keep, added = merge({"other_avoid": []}, {}, {})
     assert keep == {"other_avoid"} and added == {}

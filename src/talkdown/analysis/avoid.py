@@ -15,7 +15,8 @@ getting X" is ``flat_no``; "I can't promise" is the better line, never ``false_p
 Since 0.3 the MiniLM graph shared with the cue analyser (``turn_model.py``) joins the rules per label, as its
 settings file says (chosen on a validation split by ``eval/train_turn_encoder.py``): the rules alone, the
 rules plus what the model adds, or the model deciding (a rule label it rejects is dropped; one it confirms
-keeps the rule's words as evidence). Labels only the model found carry ``detail["source"] = "model"`` and
+keeps the rule's words as evidence), except a label said in one of ``_SURE``'s plain wordings ("This is your last
+chance."), which it may not drop. Labels only the model found carry ``detail["source"] = "model"`` and
 the words of the model's linear part as evidence where it finds the label too, else the whole turn.
 ``use_model=False`` (``--fast``) is the rules alone.
 """
@@ -23,7 +24,7 @@ the words of the model's linear part as evidence where it finds the label too, e
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from talkdown.analysis.avoid_doctrine import DOCTRINE_ID
@@ -186,6 +187,20 @@ _OTHER: dict[str, RulePattern] = {
         _I,
     ),
 }
+# Wordings of a label so plain that the model may not drop it even where the settings let the model decide
+# (``turn_model.merge``'s ``sure``). ``ultimatum`` is decided by the model, which scores "This is your last
+# chance." near zero (few training ultimatums say it that way), so avoid.md's own markers were lost in full mode.
+# Only the forms no writer labelled otherwise: "last chance"/"final warning" said to him as ours, opening a
+# sentence ("Sounds like you're afraid this is the last chance" is a reflection), and "you've got N minutes to
+# ... or ..." with its consequence, not as a question ("You got a minute to talk?"); "You've got ten minutes to
+# send her out, then we'll talk" stays the model's call (writers split on it).
+_SURE_ULTIMATUM = RulePattern(
+    r"(?:^|[.!?:]\s+)(?:\w+,\s*)?(?:(?:this is|this's|that's|it's|here's) )?(?:your |our |my )?(?:last|final)"
+    r" (?:chance|warning|offer)\b"
+    rf"|\byou(?:'ve| have)?(?: got)? (?:{DURATION.pattern}) to\b[^.!?]*\bor\b(?![^.!?]*\?)",
+    _I,
+)
+_SURE: dict[str, RulePattern] = {"ultimatum": _SURE_ULTIMATUM}
 _DEMAND_THEN_NO = RulePattern(r"^\W*no\b[.,!]", _I)
 # "No car." / "No drink, no cans." answering a demand: a refusal naming the item.
 _NO_ITEM = RulePattern(r"^\W*no (?!problem|worries|one|body|way out|rush|hurry|pressure)(?:\w+\s*){1,2}[.!]*\s*$", _I)
@@ -245,11 +260,17 @@ def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, t
     return found
 
 
+def sure_labels(text: str, found: Mapping[str, object]) -> frozenset[str]:
+    """The labels of ``found`` that ``text`` says in one of ``_SURE``'s plain wordings (the model keeps them)."""
+    norm = normalise(text)
+    return frozenset(label for label, pattern in _SURE.items() if label in found and pattern.search(norm))
+
+
 class AvoidAnalyzer(ModelAssisted):
     """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
 
     name: ClassVar[str] = "avoid"
-    version: ClassVar[str] = "0.9.0"
+    version: ClassVar[str] = "0.9.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -266,7 +287,8 @@ class AvoidAnalyzer(ModelAssisted):
             found[i] = find_avoid(
                 turn.text, previous_subject=previous.text if previous and previous.side == "subject" else None
             )
-        added = self._join(FAMILY, LABELS, found, turns, ctxs)
+        sure = {i: sure_labels(turns[i].text, rules) for i, rules in found.items()}
+        added = self._join(FAMILY, LABELS, found, turns, ctxs, sure=sure)
         for i, rules in found.items():
             out[i] = tuple(
                 self._annotation(label, *rules[label], score=0.7) if label in rules

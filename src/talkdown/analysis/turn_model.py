@@ -9,7 +9,8 @@ pass gives the emotion analyser its input, ``turn_vector`` (``eval/onnx_turn_vec
 
 How it joins the rules is decided per label by the training script on validation predictions and shipped in
 ``talkdown-minilm-settings.json``: ``rules`` (the model is not asked), ``union`` (the model adds the label at
-or above its threshold) or ``model`` (the model decides; skills and avoid only). The graph and the settings
+or above its threshold) or ``model`` (the model decides; skills and avoid only; an analyser may name rule labels
+it found in wordings too plain to drop, ``merge``'s ``sure``). The graph and the settings
 are checked against ``manifest.json`` (sha256), and the graph's digest must start with ``SHA256_PREFIX``.
 """
 
@@ -19,7 +20,7 @@ import json
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -324,15 +325,26 @@ class TurnModel:
 
 
 def merge(
-    rule_labels: Mapping[str, object], probs: Mapping[str, float], choices: Mapping[str, Choice]
+    rule_labels: Mapping[str, object],
+    probs: Mapping[str, float],
+    choices: Mapping[str, Choice],
+    sure: Collection[str] = (),
 ) -> tuple[set[str], dict[str, float]]:
-    """Which rule labels stay, and which labels the model adds (with their probability), per the settings."""
+    """Which rule labels stay, and which labels the model adds (with their probability), per the settings.
+
+    ``sure``: rule labels found by wordings so plain that no model reading should drop them, even in "model"
+    mode (an analyser names them; e.g. avoid's "This is your last chance.", which the graph, trained on few
+    ultimatums, scores near zero)."""
     rules_only = Choice("rules", 2.0)
 
     def reached(label: str) -> bool:
         return probs.get(label, 0.0) >= choices.get(label, rules_only).threshold
 
-    keep = {label for label in rule_labels if choices.get(label, rules_only).mode != "model" or reached(label)}
+    keep = {
+        label
+        for label in rule_labels
+        if choices.get(label, rules_only).mode != "model" or reached(label) or label in sure
+    }
     added = {
         label: p
         for label, p in probs.items()
@@ -404,10 +416,12 @@ class ModelAssisted:
         turns: Sequence[Turn],
         ctxs: Sequence[Context],
         ahead: Future[Probabilities] | None = None,
+        sure: Mapping[int, Collection[str]] | None = None,
     ) -> dict[int, dict[str, float]]:
         """For each turn index in ``found`` (its rule labels), drop the rule labels the model rejects (in place)
         and return the labels the model adds with their probability. With the model off: nothing changes.
-        ``ahead`` holds the passes started by ``_ahead``; a turn it does not cover is read now."""
+        ``ahead`` holds the passes started by ``_ahead``; a turn it does not cover is read now. ``sure``: per turn
+        index, rule labels the model may not drop (``merge``)."""
         added: dict[int, dict[str, float]] = {i: {} for i in found}
         if not (self._use_model and found):
             return added
@@ -420,6 +434,6 @@ class ModelAssisted:
             rows = self._model.probabilities(family, [turns[i] for i in missing], [ctxs[i].window for i in missing])
             probs = {**probs, **dict(zip(missing, rows, strict=True))}
         for i in found:
-            keep, added[i] = merge(found[i], probs[i], choices)
+            keep, added[i] = merge(found[i], probs[i], choices, (sure or {}).get(i, ()))
             found[i] = {label: v for label, v in found[i].items() if label in keep}
         return added
