@@ -41,6 +41,7 @@ def test_avoid_line_fires_its_label(text: str, label: str) -> None:
         ("You're not going to shoot anyone, tough guy.", "face_attack"),
         ("I'm the lieutenant; I can approve that.", "claiming_authority"),
         ("I'm just someone who cares.", "hiding_identity"),
+        ("We can have a car out front in an hour.", "unrequested_concession"),
     ],
 )
 def test_other_avoid_names_the_doctrine_id(text: str, doctrine_id: str) -> None:
@@ -62,6 +63,7 @@ def test_other_avoid_names_the_doctrine_id(text: str, doctrine_id: str) -> None:
         "How do we get everyone out safely, you included?",
         "I don't make that call, but I'll fight to get you an answer.",
         "I'm Sam, with the police negotiation team.",
+        "I'll push for that. What can you do so my boss says yes — can the older man come out?",
     ],
 )
 def test_better_line_fires_nothing(text: str) -> None:
@@ -325,3 +327,46 @@ def test_plain_ultimatums_stay_ultimatums_when_the_model_decides(text: str) -> N
 )
 def test_a_last_chance_he_fears_or_a_minute_asked_for_is_no_ultimatum_in_full_mode(text: str) -> None:
     assert "ultimatum" not in full_mode(text)
+
+
+def in_window(text: str, *earlier: str) -> list[str]:
+    """The doctrine ids of a negotiator turn after his ``earlier`` turns (each answered by a listening line)."""
+    window = tuple(
+        t for said in earlier for t in (Turn(text=said, side="subject"), Turn(text="Okay.", side="negotiator"))
+    )
+    anns = AvoidAnalyzer(use_model=False).analyze(Turn(text=text, side="negotiator"), Context(window=window))
+    return [i for a in anns if a.label == "other_avoid" for i in str(a.detail["doctrine_ids"]).split(",")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can get you a car.",
+        "I could get a reporter down here for you.",
+        "We'll bring your wife to the phone.",
+        "We can give you some money, Ray.",
+    ],
+)
+def test_a_substantive_item_offered_unasked_and_for_nothing_is_an_unrequested_concession(text: str) -> None:
+    assert "unrequested_concession" in in_window(text, "Everybody's fine in here.", "I'm not talking to the cops.")
+
+
+@pytest.mark.parametrize(
+    ("text", "earlier"),
+    [
+        ("If you let the older man come out, I can get you the car.", ()),  # traded for a person
+        ("I'll ask about the car you wanted.", ("I want a car out front.",)),  # he asked; only asking upstairs
+        ("I can get you the car.", ("I want a car out front. Full tank.", "And nobody follows me.")),
+        ("We can have a car out front.", ("Get me a ride out of here.",)),  # a ride is what a car gives
+        ("We'll have the two million by Friday.", ("Her mother can thank me with the money.",)),
+        ("I can get you a coffee.", ()),  # small goodwill, not a substantive item
+        ("We can get you out of there safely.", ()),
+        ("I'll get the car request to my boss.", ()),
+        ("I can get a message to your wife.", ()),
+        ("I'll get a car to her right now. What's the address?", ("Somebody by her house, then I come out.",)),
+    ],
+)
+def test_an_item_he_asked_for_or_one_traded_or_not_offered_to_him_is_no_unrequested_concession(
+    text: str, earlier: tuple[str, ...]
+) -> None:
+    assert "unrequested_concession" not in in_window(text, *earlier)

@@ -6,7 +6,8 @@ every other utterance-level behaviour of avoid.md is ``other_avoid`` with its do
 ``detail["doctrine_id"]`` (all ids found in ``detail["doctrine_ids"]``). Window- and team-level behaviours are
 judged here only by what one turn shows: interrogation as three questions in the turn, self focus as a story
 about oneself announced ("let me tell you about my..."), not the word share over a window; premature problem
-solving is left to ``stairway``, which warns about influence before rapport.
+solving is left to ``stairway``, which warns about influence before rapport. An unrequested concession reads
+his turns in the window too: an item he named there was asked for.
 
 Conventions shared with the dev set: an ultimatum always also sets a deadline (``ultimatum`` +
 ``deadline_setting``); "X? Never happening." after a demand is ``dismissing_demand``, a bare "No, you're not
@@ -216,9 +217,58 @@ _FACT_QUESTION = RulePattern(
 )
 # A "no" is a flat no only as an answer to a demand; "No, nobody's coming in" is reassurance.
 
+# unrequested_concession (avoid.md): a substantive item offered with no demand for it before and nothing asked in
+# return. The items are avoid.md's list (car, money, media, transport, immunity, a person), by kind: a demand for
+# "a ride" asks for what "a car" gives. Food, drink, cigarettes, a coffee are left out: avoid.md calls them
+# planned goodwill, and no training writer labelled "I can get you a coffee" an avoid.
+_ITEM_KINDS = {
+    "transport": r"cars?|vehicles?|van|truck|ride|getaway|driver|helicopter|chopper|plane|jet|bus|boat|transport|fuel",
+    "money": r"money|cash|dollars|bucks|ransom|grand|thousand|million|pounds|quid|euros",
+    "media": r"reporters?|journalists?|cameras?|tv|television|media|press|news|radio|broadcast|interview|film crew",
+    "immunity": r"immunity|amnesty|pardon|deal",
+    "person": r"wife|husband|girlfriend|boyfriend|partner|mother|mom|mum|mam|father|dad|kids|children|daughter|son"
+    r"|brother|sister|lawyer|attorney|solicitor|priest|pastor|chaplain",
+}
+_KIND_OF = {kind: re.compile(rf"\b(?:{words})\b", _I) for kind, words in _ITEM_KINDS.items()}  # small: not gated
+# The item as the thing we get, bring, send, give or have for him ("I can get you a car", "We can have a car out
+# front"), not a message or a request about it ("I'll get the car request to my boss", "a message to your wife").
+_OFFER_ITEM = RulePattern(
+    r"\b(?:I|we)(?:'ll| will| can| could|'m going to| am going to|'re going to| are going to|'m gonna|'re gonna)"
+    r" (?:get|bring|send|give|have|arrange|organi[sz]e|fetch) (?:you |y'all |ya )?(?:(?:a|an|the|some|your|that"
+    r"|those|this|his|her) )?(?:\w+ )?(?P<item>" + "|".join(_ITEM_KINDS.values()) + r")\b"
+    r"(?!'s| (?:request|call|question|thing|answer|message|number|issue)s?\b| (?:to|for) (?:her|him|them)\b)",
+    _I,
+)
+_IN_RETURN = RulePattern(
+    r"\b(?:if you|in return|in exchange|for that|would you|can you|could you|once you|as soon as you|when you"
+    r"|after you|as long as you|first you|but first|you(?:'d| would)? (?:have|need) to)\b",
+    _I,
+)
 
-def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, tuple[list[tuple[int, int]], list[str]]]:
-    """Avoid labels in one negotiator turn: label -> (evidence spans, doctrine ids). Pure; stairway reuses it."""
+
+def _unrequested(norm: str, earlier_subject: Sequence[str]) -> tuple[int, int] | None:
+    """The offered item's words when the turn concedes a substantive item he did not ask for in the window.
+
+    "Asked" is a subject turn of the window that names an item of the same kind (``_ITEM_KINDS``): the cue rules
+    miss many demands of the training writers ("Her mother can thank me with the money.", "What I need is
+    simple. A helicopter on the roof…"), so his naming it counts as his asking; an offer of what he only
+    mentioned is missed. "In return" is any condition or request in the turn ("If you let the older man come
+    out, I can get you the car"). Not an offer to him: a car sent to her ("I'll get a car to her right now")."""
+    offer = _OFFER_ITEM.search(norm)
+    if offer is None or _IN_RETURN.search(norm):
+        return None
+    kind = next(k for k, pattern in _KIND_OF.items() if pattern.fullmatch(offer["item"]))
+    asked = any(_KIND_OF[kind].search(normalise(text)) for text in earlier_subject)
+    return None if asked else (offer.start(), offer.end())
+
+
+def find_avoid(
+    text: str, *, previous_subject: str | None = None, earlier_subject: Sequence[str] = ()
+) -> dict[str, tuple[list[tuple[int, int]], list[str]]]:
+    """Avoid labels in one negotiator turn: label -> (evidence spans, doctrine ids). Pure.
+
+    ``previous_subject``: his turn just before, if the turn before was his; ``earlier_subject``: his turns in the
+    window, oldest first (what he asked for before an offer)."""
     norm = normalise(text)
     found: dict[str, tuple[list[tuple[int, int]], list[str]]] = {}
     for label, pattern in _PATTERNS.items():
@@ -249,6 +299,10 @@ def find_avoid(text: str, *, previous_subject: str | None = None) -> dict[str, t
     if len(questions) >= 3 and sum(1 for q in questions if _FACT_QUESTION.match(q.strip())) >= 2:
         other_spans.append((0, len(norm.rstrip())))
         ids.append("interrogation")
+    conceded = _unrequested(norm, earlier_subject)
+    if conceded:
+        other_spans.append(conceded)
+        ids.append("unrequested_concession")
     mirror = find_mirror(text, previous_subject) if "suicide_cue" in previous_cues else None
     if mirror:
         other_spans += mirror
@@ -270,7 +324,7 @@ class AvoidAnalyzer(ModelAssisted):
     """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
 
     name: ClassVar[str] = "avoid"
-    version: ClassVar[str] = "0.9.1"
+    version: ClassVar[str] = "0.10.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -285,7 +339,9 @@ class AvoidAnalyzer(ModelAssisted):
                 continue
             previous = ctx.window[-1] if ctx.window else None
             found[i] = find_avoid(
-                turn.text, previous_subject=previous.text if previous and previous.side == "subject" else None
+                turn.text,
+                previous_subject=previous.text if previous and previous.side == "subject" else None,
+                earlier_subject=tuple(t.text for t in ctx.window if t.side == "subject"),
             )
         sure = {i: sure_labels(turns[i].text, rules) for i, rules in found.items()}
         added = self._join(FAMILY, LABELS, found, turns, ctxs, sure=sure)
