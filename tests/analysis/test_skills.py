@@ -180,3 +180,13 @@ def test_a_report_about_ourselves_that_shares_his_words_is_not_a_paraphrase() ->
 @example("\u212aelvin's")  # the Kelvin sign lower-cases to an ASCII "k": lower-casing first would make a token
 def test_the_words_of_a_turn_are_its_tokens_without_offsets(text: str) -> None:
     assert skills._words(text) == tuple(word for word, _, _ in skills._tokens(text))
+
+
+def test_a_story_about_oneself_is_self_focus_not_self_disclosure_but_a_disclosure_handed_back_is() -> None:
+    # avoid.md's pair: the Avoid line is self_focus (avoid), so skills must not also praise it as a disclosure;
+    # the Better line is the brief disclosure handed back that skills.md counts.
+    story = "Let me tell you about my own divorce, it was…"
+    assert "self_disclosure" not in labels(story, previous="My wife left me.")
+    assert labels(story, previous="My wife left me.") == {"other"}
+    handed_back = "I've been through a split too. What's been hardest for you?"
+    assert {"self_disclosure", "open_question"} <= labels(handed_back, previous="My wife left me.")

@@ -33,7 +33,7 @@ from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.cues import cue_labels
 from talkdown.analysis.lexicons import is_judgeable, normalise
 from talkdown.analysis.patterns import RulePattern
-from talkdown.analysis.skills import find_mirror
+from talkdown.analysis.skills import SELF_STORY, find_mirror
 from talkdown.analysis.timeparse import DURATION
 from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation
@@ -171,13 +171,9 @@ _OTHER: dict[str, RulePattern] = {
         r"|\bwho I am (?:doesn't|does not|don't) matter\b|\bdon't worry about who I am\b",
         _I,
     ),
-    # the utterance part of self_focus: announcing a story about oneself, not handing the turn back to him
-    "self_focus": RulePattern(
-        r"\blet me tell you (?:about (?:my\b(?! (?:role|job here|team|boss|plan)\b)|me\b|myself|when I|the time I)"
-        r"|a (?:little )?(?:story|bit) about (?:me|myself|my))|\b(?:that|this|it) reminds me of (?:when I|the time I"
-        r"|my own)\b|\benough about you\b",
-        _I,
-    ),
+    # the utterance part of self_focus: announcing a story about oneself, not handing the turn back to him (shared
+    # with skills, which then does not call the same words self_disclosure)
+    "self_focus": SELF_STORY,
     "contested_stock_phrase": RulePattern(
         r"\bI'm here to help(?: you)?\s*(?:[.!,]|$)|(?:^|[.!?]\s+)(?:just )?talk to me\s*(?:[.!]|$)", _I
     ),

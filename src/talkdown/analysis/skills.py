@@ -145,6 +145,15 @@ _DISCLOSE = RulePattern(
     r"|husband|son|daughter|kid|friend|partner|uncle|aunt) (?:went through|had|was|used to|lost|did|tried|struggled)\b",
     _I,
 )
+# A story about oneself announced ("Let me tell you about my own divorce, it was..."): avoid.md's self_focus, the
+# first-person narrative not handed back to him, so not the brief disclosure skills.md counts (``avoid`` flags it
+# with this pattern; until skills 0.9.3 "my own" made it self_disclosure too, one line praised and faulted).
+SELF_STORY = RulePattern(
+    r"\blet me tell you (?:about (?:my\b(?! (?:role|job here|team|boss|plan)\b)|me\b|myself|when I|the time I)"
+    r"|a (?:little )?(?:story|bit) about (?:me|myself|my))|\b(?:that|this|it) reminds me of (?:when I|the time I"
+    r"|my own)\b|\benough about you\b",
+    _I,
+)
 _AFFIRM = RulePattern(
     r"\b(?:took|takes|took a lot of|took real) (?:courage|strength|guts|persistence)|\btook a lot\b|\bbrave\b"
     r"|\bcourage\b|\baccomplishment\b|\bproud\b|\bloyalty\b|\ba good (?:nurse|dad|father|mother|mom|man|person)\b"
@@ -468,7 +477,7 @@ def _own_skills(text: str) -> _OwnSkills:
         "affirmation": _spans(_AFFIRM, norm),
         "suggestion": suggestion,
         "information": _spans(_INFO, norm) + _spans(_NAME_INTRO, norm),
-        "self_disclosure": _spans(_DISCLOSE, norm),
+        "self_disclosure": [] if SELF_STORY.search(norm) else _spans(_DISCLOSE, norm),
     }
     own_frame = bool(labels or i_message) and not _PARA_FRAME.search(norm)
     return _OwnSkills(pause=pause, encourager=False, spans={k: tuple(v) for k, v in spans.items()}, own_frame=own_frame)
@@ -538,7 +547,7 @@ class SkillAnalyzer(ModelAssisted):
     """Labels the listening skills of negotiator turns (rule; multi-label, ``other`` when nothing fires)."""
 
     name: ClassVar[str] = "skills"
-    version: ClassVar[str] = "0.9.2"
+    version: ClassVar[str] = "0.9.3"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
