@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
+from pydantic import JsonValue
 
 from talkdown.domain.enums import (
     Channel,
@@ -20,6 +21,7 @@ from talkdown.domain.enums import (
 )
 from talkdown.domain.events import (
     AdviceDismissed,
+    AdvicePolicyRecorded,
     AnyEvent,
     ChannelOpened,
     ConstraintNoted,
@@ -43,6 +45,7 @@ from talkdown.domain.events import (
     SupportStated,
     UtteranceLogged,
 )
+from talkdown.domain.log import content_fingerprint
 
 texts = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=60
@@ -158,4 +161,11 @@ def _side_records(parties: list[str], n: int) -> st.SearchStrategy[AnyEvent]:
             tone=st.sampled_from(list(Tone)),
         ),
         st.builds(SupportStated, statement_id=st.just(f"v{n}"), by=texts, description=texts),
+        texts.map(_policy_recorded),
     )
+
+
+def _policy_recorded(agency: str) -> AdvicePolicyRecorded:
+    """A recorded policy whose fingerprint names its content, as ``decide`` requires."""
+    content: dict[str, JsonValue] = {"agency": agency, "no_concessions": True}
+    return AdvicePolicyRecorded(fingerprint=content_fingerprint(content), content=content)

@@ -8,21 +8,24 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import JsonValue
 
 from talkdown.domain.decide import decide
 from talkdown.domain.enums import IncidentType
-from talkdown.domain.events import AnyEvent, IncidentOpened, UtteranceLogged
+from talkdown.domain.events import AdvicePolicyRecorded, AnyEvent, IncidentOpened, UtteranceLogged
 from talkdown.domain.log import (
     GENESIS_HASH,
     Envelope,
     canonical_bytes,
     chain,
+    content_fingerprint,
     export_line,
     parse_body,
     parse_export_line,
     verify,
 )
 from talkdown.domain.state import IncidentState, replay
+from talkdown.errors import TalkdownError
 from tests.strategies import event_sequences
 
 AT = datetime(2026, 3, 14, 19, 42, 0, 123456, tzinfo=UTC)
@@ -137,3 +140,23 @@ def test_a_naive_datetime_is_refused_at_sealing() -> None:
             at=datetime(2026, 1, 1),  # noqa: DTZ001
             actor="user:test",
         )
+
+
+def test_a_recorded_policy_is_named_by_the_sha256_of_its_content_in_any_key_order_and_verifies() -> None:
+    content: dict[str, JsonValue] = {"agency": "Harrow", "no_concessions": True, "rules": {}}
+    fingerprint = content_fingerprint(content)
+    assert fingerprint == content_fingerprint(dict(reversed(content.items())))
+    expected = hashlib.sha256(b'{"agency":"Harrow","no_concessions":true,"rules":{}}').hexdigest()
+    assert fingerprint == expected  # the log's canonical encoding, not a library default
+    opened = IncidentOpened(title="Bank", incident_type=IncidentType.HOSTAGE)
+    envelopes = _seal([opened, AdvicePolicyRecorded(fingerprint=fingerprint, content=content, file="harrow.yaml")])
+    verify(envelopes)
+    assert replay(envelopes).advice_policy == envelopes[1].payload
+
+
+def test_decide_refuses_a_policy_whose_fingerprint_names_other_content() -> None:
+    opened = IncidentOpened(title="Bank", incident_type=IncidentType.HOSTAGE)
+    other = content_fingerprint({"agency": "Someone else"})
+    with pytest.raises(TalkdownError) as refused:
+        decide(IncidentState(), [opened, AdvicePolicyRecorded(fingerprint=other, content={"agency": "Harrow"})])
+    assert refused.value.code == "TD302"

@@ -11,11 +11,16 @@ import pytest
 
 from talkdown.cli.report import render_html
 from talkdown.domain.clock import FixedClock
+from talkdown.domain.enums import DemandCategory, IncidentType, Role
+from talkdown.domain.events import PartyAdded, UtteranceLogged
+from talkdown.services import entries
+from talkdown.services.advise import advise_incident
 from talkdown.services.demo import load_demo
 from talkdown.services.dismiss import dismiss_advice
+from talkdown.services.incidents import open_incident
 from talkdown.services.pdf import html_to_pdf
 from talkdown.services.report import build_report
-from talkdown.services.wiring import App
+from talkdown.services.wiring import App, build_app
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 SECTIONS = (
@@ -68,7 +73,9 @@ def test_html_escapes_logged_text(sqlite_app: App) -> None:
     incident = open_incident(sqlite_app, title="Escaping", incident_type=IncidentType.BARRICADE)
     entries.add_note(sqlite_app, incident, text="<script>alert(1)</script>")
     page = render_html(build_report(sqlite_app, incident))
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # A run of 20 characters with no space gets a break opportunity (<wbr>) for the PDF; the text is escaped around it.
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.replace("<wbr>", "")
 
 
 def test_only_active_listening_is_listed_as_listening_and_the_other_moves_apart(sqlite_app: App) -> None:
@@ -166,3 +173,66 @@ def test_every_report_table_is_laid_out_by_its_column_widths_not_by_its_text(sql
         assert len(tables) >= 9
         assert {layout for layout, _ in tables} == {"fixed"}
         assert all(given >= 1 for _, given in tables)  # each table names its narrow columns' widths
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (Debian poppler-utils) is not installed")
+def test_a_30000_character_line_with_no_space_gets_break_opportunities_and_its_pdf_is_made(
+    sqlite_app: App, tmp_path: Path
+) -> None:
+    # An imported turn of 30,000 characters with no space (the events take 100,000): WeasyPrint broke it by
+    # overflow-wrap alone, which added some 20 s to the PDF; the debrief's cure, <wbr> every 20 characters, now
+    # serves the report's cells too, on the CLI's page and the console's PDF alike.
+    pytest.importorskip("weasyprint")
+    from talkdown.web.rendering import HERE, build_templates
+
+    start = "Startofthelongline0123456789"
+    line = start + "".join(chr(ord("a") + i % 26) for i in range(30_000 - len(start)))
+    incident = open_incident(sqlite_app, title="Long line", incident_type=IncidentType.BARRICADE)
+    subject = PartyAdded(party_id="s", name="Subject", role=Role.SUBJECT)
+    sqlite_app.recorder.record(incident, [subject, UtteranceLogged(speaker="s", text=line)], actor="user:test")
+    report = build_report(sqlite_app, incident)
+    console = build_templates().env.get_template("incidents/report_pdf.html").render(r=report, s=report.state)
+    for page, css in ((render_html(report), []), (console, [HERE / "static" / "report.css"])):
+        cell = next(c for c in page.split("<td>") if c.startswith(start[:20]))
+        cell = cell.split("</td>")[0]
+        assert cell.count("<wbr>") == (len(line) - 1) // 20  # a break opportunity every 20 characters
+        assert cell.replace("<wbr>", "") == line  # and not a character added or lost
+        pdf = tmp_path / "report.pdf"
+        pdf.write_bytes(html_to_pdf(page, css_files=css))
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert start[:20] in text
+
+
+def test_the_report_replays_the_advice_under_the_policy_the_log_records_not_the_one_in_force_today(
+    app: App, tmp_path: Path
+) -> None:
+    # The report replayed under the file in force when it was made: the team's board under a no-concessions policy
+    # said "Agency policy bars this concession", and a report made after the file was removed did not.
+    policy = tmp_path / "harrow.yaml"
+    policy.write_text("agency: Harrow\nno_concessions: true\n", encoding="utf-8")
+    harrow = build_app(app.settings.model_copy(update={"policy_file": policy}), clock=app.clock)
+    incident = open_incident(harrow, title="Bank", incident_type=IncidentType.HOSTAGE)
+    money = DemandCategory.MONEY
+    demand, demand_seq = entries.record_demand(harrow, incident, item="a million dollars", category=money)
+    advise_incident(harrow, incident)  # the team's advice, under Harrow's file: recorded at seq 3
+    entries.add_note(harrow, incident, text="Commander briefed")
+
+    report = build_report(app, incident)  # today: no policy file at all
+    barred = next(a for a in report.advice if a.advice_id == f"policy_bars_concession:{demand}")
+    assert barred.first_seq == demand_seq and barred.outcome == "current at the end of the log"
+    [stretch] = report.policies
+    assert (stretch.first_seq, stretch.last_seq) == (1, 4) and "recorded in the log at seq 3" in stretch.how
+    assert stretch.label.startswith("Harrow (file harrow.yaml; sha256 ")
+
+    advise_incident(app, incident)  # a console under the defaults takes over: its policy is recorded at seq 5
+    entries.add_note(app, incident, text="Relief team on")
+    report = build_report(app, incident)
+    assert [(p.first_seq, p.last_seq) for p in report.policies] == [(1, 4), (5, 6)]
+    assert "(default; sha256 " in report.policies[1].label
+    barred = next(a for a in report.advice if a.advice_id == f"policy_bars_concession:{demand}")
+    assert barred.outcome == "ended at seq 5 (advice policy recorded)"
+    page = render_html(report)
+    assert "Policy: Harrow (file harrow.yaml; sha256 " in page and "seq 5 to 6" in page
+
+    whole = build_report(app, incident, policy_file=policy)  # --policy: one policy for the whole log, said so
+    assert [(p.first_seq, p.last_seq) for p in whole.policies] == [(1, 6)] and "--policy" in whole.policies[0].how

@@ -18,6 +18,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services import accounts, entries, incidents
 from talkdown.services.accounts import AccountRole
 from talkdown.services.advise import advise_incident
+from talkdown.services.derived import POLICY_ACTOR
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
 from talkdown.web.app import create_app
@@ -79,7 +80,7 @@ def test_the_consoles_report_replays_the_agency_policy_and_names_it(agency: tupl
     _, client, incident_id = agency
     page = client.get(f"/incidents/{incident_id}/report").text
     assert BARS in page
-    assert f"Policy: {AGENCY}" in page
+    assert f"Policy: {AGENCY} (file policy.yaml; sha256 " in page  # the one the board recorded, by its fingerprint
 
 
 @pytest.mark.parametrize(
@@ -117,3 +118,27 @@ def test_the_advice_api_answers_what_advise_json_does_under_the_agency_policy(
     assert body["policy"] == AGENCY and body["incident_open"] is True
     cli = advise_incident(td, incident_id).to_json()
     assert {k: v for k, v in body.items() if k != "at"} == {k: v for k, v in cli.items() if k != "at"}
+
+
+def test_an_observers_board_opens_and_the_log_records_the_policy_its_advice_follows(tmp_path: Path) -> None:
+    # An observer may not write, yet the board must open for them: the record is the advisor's (system:advisor@…),
+    # the console's own setting, not an entry the observer made; their own entries are still refused (TD350).
+    policy = tmp_path / "harrow.yaml"
+    policy.write_text(POLICY, encoding="utf-8")
+    td = build_app(_settings(tmp_path, policy))
+    accounts.add_user(td, username="watcher", role=AccountRole.OBSERVER, password=PASSWORD)
+    incident_id = incidents.open_incident(td, title="Bank", incident_type=IncidentType.HOSTAGE)
+    entries.record_demand(td, incident_id, item="a million dollars", category=DemandCategory.MONEY)
+    try:
+        with TestClient(create_app(td), raise_server_exceptions=False) as client:
+            sign_in(client, "watcher")
+            page = client.get(f"/incidents/{incident_id}")
+            assert page.status_code == 200 and BARS in _panel(page.text)
+            recorded = [env for env in td.store.load(incident_id) if env.kind == "advice_policy_recorded"]
+            assert [env.actor for env in recorded] == [POLICY_ACTOR]
+            dismissal = {"advice_id": "policy_bars_concession:x", "reason": "Not mine to set aside"}
+            assert client.post(f"/api/incidents/{incident_id}/advice-dismissals", json=dismissal).status_code == 403
+            assert client.get(f"/incidents/{incident_id}").status_code == 200  # and opens again, nothing new recorded
+            assert len([env for env in td.store.load(incident_id) if env.kind == "advice_policy_recorded"]) == 1
+    finally:
+        td.store.engine.dispose()

@@ -11,7 +11,9 @@ from __future__ import annotations
 from importlib import resources
 
 import jinja2
+from markupsafe import Markup
 
+from talkdown.domain.text import breakable_html
 from talkdown.services.report import Report
 
 
@@ -28,9 +30,11 @@ def _template(name: str) -> str | None:
 def _environment() -> jinja2.Environment:
     # No time filters: the report formats its own times on its own clock (``Report.clock``/``day``), so this page,
     # the console's and their PDFs cannot disagree about the zone.
-    return jinja2.Environment(
-        loader=jinja2.FunctionLoader(_template), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(_template), autoescape=True, undefined=jinja2.StrictUndefined)
+    # Logged text in a table cell gets break opportunities (``domain.text.breakable_html``): a 30,000-character
+    # line with no space added some 20 s to the PDF, WeasyPrint breaking it by overflow-wrap alone.
+    env.filters["breakable"] = lambda v: Markup(breakable_html(str(v)))  # noqa: S704  # escaped, then <wbr>
+    return env
 
 
 def render_html(report: Report) -> str:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from talkdown.doctrine.rulebook import load_rules
 from talkdown.domain.enums import DemandCategory
+from talkdown.domain.log import content_fingerprint
 from talkdown.errors import TalkdownError
 
 Keyword = Annotated[str, Field(min_length=2, max_length=60)]
@@ -101,6 +102,17 @@ class Policy(BaseModel):
     advice_window_minutes: int = Field(default=60, ge=5, le=7 * 24 * 60)
     suicide_cue_threshold: int = Field(default=2, ge=1, le=20)
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
+
+    @cached_property
+    def content(self) -> dict[str, Any]:
+        """Every setting, defaults included, as JSON values: what the log records, so a replay needs no file."""
+        return self.model_dump(mode="json")
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of :attr:`content` in the log's canonical encoding: two files that say the same thing (in any key
+        order, with or without the defaults spelt out) have one fingerprint."""
+        return content_fingerprint(self.content)
 
     @cached_property
     def _non_negotiable_re(self) -> re.Pattern[str]:

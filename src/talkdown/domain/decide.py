@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from talkdown.domain.enums import Channel, CommitmentStatus, DeadlineStatus
 from talkdown.domain.events import (
+    AdvicePolicyRecorded,
     AnyEvent,
     ConcessionGranted,
     ConcessionStatusChanged,
@@ -35,6 +36,7 @@ from talkdown.domain.events import (
     PromiseStatusChanged,
     UtteranceLogged,
 )
+from talkdown.domain.log import content_fingerprint
 from talkdown.domain.state import CORRECTABLE_UTTERANCE_FIELDS, Commitment, Deadline, IncidentState
 from talkdown.domain.text import is_blank
 from talkdown.errors import TalkdownError
@@ -133,6 +135,15 @@ def _check_references(state: IncidentState, event: AnyEvent, pending: dict[str, 
             _check_corrected_value(state, event, pending, incident)
     _check_once(state, event, incident)
     _check_correction_has_reason(state, event, incident)
+    _check_fingerprint(event, incident)
+
+
+def _check_fingerprint(event: AnyEvent, incident: str) -> None:
+    """A recorded policy's fingerprint is the sha256 of the content it records: the report names the policy by it,
+    so a fingerprint that names other content would point a reader at a policy that was never in force."""
+    if isinstance(event, AdvicePolicyRecorded) and event.fingerprint != content_fingerprint(event.content):
+        problem = "the advice policy's fingerprint is not the sha256 of the content it records"
+        raise TalkdownError("TD302", incident_id=incident, problem=problem)
 
 
 def _check_once(state: IncidentState, event: AnyEvent, incident: str) -> None:

@@ -245,6 +245,23 @@ class AdviceDismissed(Fact):
     reason: ShortText
 
 
+class AdvicePolicyRecorded(Fact):
+    """The agency policy the advice follows from this seq on, recorded by the face that computed the advice.
+
+    Why an event: advice is derived, and the after-action report replays it; without the policy in the log the
+    replay used whatever file was in force when the report was made, not the one the team's board followed. The
+    whole content is kept (not only a name or a path) so that a report made years later, on another machine,
+    replays under exactly what was in force; ``fingerprint`` is the sha256 of that content in the log's canonical
+    encoding (``log.content_fingerprint``), checked by ``decide``. ``file`` is the policy file's name, None when no
+    file was set and the doctrine defaults spoke.
+    """
+
+    kind: Literal["advice_policy_recorded"] = "advice_policy_recorded"
+    fingerprint: str = Field(pattern=r"^[0-9a-f]{64}$")
+    content: dict[str, JsonValue]
+    file: str | None = None
+
+
 class StakeholderAdded(Fact):
     kind: Literal["stakeholder_added"] = "stakeholder_added"
     stakeholder_id: Ident
@@ -319,6 +336,7 @@ AnyEvent = Annotated[
     | DutyEnded
     | InjectIssued
     | AdviceDismissed
+    | AdvicePolicyRecorded
     | StakeholderAdded
     | ChannelOpened
     | ConstraintNoted

@@ -93,6 +93,18 @@ def canonical_bytes(*, incident_id: str, seq: int, at: datetime, actor: str, pre
     return _dumps(body).encode("utf-8")
 
 
+def content_fingerprint(content: dict[str, Any]) -> str:
+    """The sha256 (hex) of a JSON document in the log's canonical encoding: how an agency policy is named in the log.
+
+    Here because this module alone encodes for hashing: one spelling, so the fingerprint a console records, the one
+    ``decide`` checks and the one a report prints are the same for the same content, whatever its key order.
+
+    >>> content_fingerprint({"b": 1, "a": "x"}) == content_fingerprint({"a": "x", "b": 1})
+    True
+    """
+    return hashlib.sha256(_dumps(_plain(content)).encode("utf-8")).hexdigest()
+
+
 def envelope_bytes(env: Envelope) -> bytes:
     return canonical_bytes(
         incident_id=env.incident_id,

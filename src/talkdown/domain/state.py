@@ -32,6 +32,7 @@ from talkdown.domain.enums import (
 )
 from talkdown.domain.events import (
     AdviceDismissed,
+    AdvicePolicyRecorded,
     AnyEvent,
     ChannelOpened,
     ConcessionGranted,
@@ -228,11 +229,21 @@ class IncidentState:
     duty_log: list[Record] = field(default_factory=list)
     injects: list[Record] = field(default_factory=list)
     dismissed_advice: list[Record] = field(default_factory=list)
+    # The agency policies advice followed, in log order (``AdvicePolicyRecorded``): the last is the one in force.
+    advice_policies: list[Record] = field(default_factory=list)
     diplomatic: list[Record] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
         return self.status is IncidentStatus.OPEN
+
+    @property
+    def advice_policy(self) -> AdvicePolicyRecorded | None:
+        """The agency policy last recorded in the log (None: none was), the one advice follows from its seq on."""
+        if not self.advice_policies:
+            return None
+        event = self.advice_policies[-1].event
+        return event if isinstance(event, AdvicePolicyRecorded) else None
 
     def utterance_at(self, seq: int) -> Utterance | None:
         for utt in self.utterances:
@@ -261,7 +272,7 @@ class IncidentState:
 
 
 _ENTRY_MAPS = ("parties", "demands", "deadlines", "promises", "concessions", "hostages", "intel")
-_ENTRY_LISTS = ("notes", "corrections", "duty_log", "injects", "dismissed_advice", "diplomatic")
+_ENTRY_LISTS = ("notes", "corrections", "duty_log", "injects", "dismissed_advice", "advice_policies", "diplomatic")
 
 
 def evolve(state: IncidentState, env: Envelope) -> IncidentState:
@@ -375,6 +386,8 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
             state.injects.append(Record(env.seq, env.at, p))
         case AdviceDismissed():
             state.dismissed_advice.append(Record(env.seq, env.at, p))
+        case AdvicePolicyRecorded():
+            state.advice_policies.append(Record(env.seq, env.at, p))
         case StakeholderAdded() | ChannelOpened() | ConstraintNoted() | MediaEventRecorded() | SupportStated():
             state.diplomatic.append(Record(env.seq, env.at, p))
         case _:

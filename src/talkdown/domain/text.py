@@ -10,10 +10,12 @@ reads it with U+FFFD in its place (``readable``).
 
 Also ``counted``: a number with its noun, as every sentence the user reads says it; and ``SHORT_TEXT_MAX``
 with ``require_short``: the one limit on a one-line entry (a name, a title, a reason) that every face applies.
+And ``breakable_html``: text escaped for a PDF's table cell, with break opportunities in runs with no space.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -92,3 +94,29 @@ def require_short(value: str, *, what: str, limit: int = SHORT_TEXT_MAX) -> str:
 def counted(n: int, noun: str) -> str:
     """ "1 exchange", "3 exchanges": the debriefs, the sign-in page and the training CLI each spelled this."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+_UNBROKEN = re.compile(r"\S{20,}")
+WBR_EVERY = 20  # characters of a run with no space between the break opportunities <wbr> adds
+
+
+def breakable_html(text: str) -> str:
+    """``text`` escaped as HTML, with a ``<wbr>`` every 20 characters of a run with no space.
+
+    Why: WeasyPrint, finding no place to break a long run (a pasted document, a key held down, a language written
+    without spaces), breaks it by ``overflow-wrap: anywhere`` at a cost that grows with the run's length: one
+    30,000-character line added some 20 s to the after-action report's PDF, and a 4,000-character one made the
+    debrief's table 60 times the page's width. ``<wbr>`` lets the line wrap there and adds no character (a copy of
+    the text is unchanged). One function for the debrief and the report, the two PDFs with logged text in cells.
+
+    >>> breakable_html("a <b> " + "x" * 45)
+    'a &lt;b&gt; xxxxxxxxxxxxxxxxxxxx<wbr>xxxxxxxxxxxxxxxxxxxx<wbr>xxxxx'
+    """
+    out, last = [], 0
+    for run in _UNBROKEN.finditer(text):
+        out.append(html.escape(text[last : run.start()]))
+        word = run[0]
+        out.append("<wbr>".join(html.escape(word[i : i + WBR_EVERY]) for i in range(0, len(word), WBR_EVERY)))
+        last = run.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)

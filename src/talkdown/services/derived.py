@@ -7,20 +7,30 @@ default pipeline over the incident's utterances as the board's analysis reads th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 from talkdown.analysis.registry import default_pipeline
-from talkdown.doctrine.advisor import Advice, advise
+from talkdown.doctrine.advisor import ADVISOR_VERSION, Advice, advise
 from talkdown.doctrine.evidence import AnnotationMap
 from talkdown.doctrine.policy import Policy, parse_policy
 from talkdown.domain.annotations import Annotation
+from talkdown.domain.events import AdvicePolicyRecorded, AnyEvent
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
 from talkdown.services.annotate import turns_of
+from talkdown.services.recorder import is_simulated_session
 from talkdown.services.wiring import App
+
+log = logging.getLogger(__name__)
+
+POLICY_ACTOR = f"system:advisor@{ADVISOR_VERSION}"
+"""Who records the policy in force: the advisor, not the person whose board or command computed the advice. A
+viewer's board records it too (the content is the installation's setting, nothing the viewer chose), so the log
+knows the policy whoever watched; a person's own entries still need their role's permission."""
 
 _CACHE_SIZE = 8
 # Annotations are a pure function of the log up to its head and the team's clock (and of the analyser versions,
@@ -96,6 +106,46 @@ def policy_in_force(app: App, override: Path | None = None) -> Policy:
     if app.policy is None:
         app.policy = read_policy(app.settings.policy_file)
     return app.policy
+
+
+def record_policy_in_force(app: App, state: IncidentState) -> bool:
+    """Append ``AdvicePolicyRecorded`` when the installation's policy is not the one last recorded in the log.
+
+    Called where advice is computed for the team (the console's board and advice API, ``talkdown advise`` and
+    ``advise dismiss`` without ``--policy``), so that the after-action report replays each point of the incident
+    under the policy in force then, not the one in force when the report is made. A command's ``--policy`` is a
+    what-if for that command, and is not recorded: recorded, it would stand in the log for what the team's boards
+    followed. Nothing is recorded on a closed incident (it gets no advice) or a session the simulator runs (its
+    log takes the training commands' events only, TD332), nor right after another recorded policy: two consoles
+    started with different policies would otherwise record, wake each other's boards and record again without end;
+    now each switch waits for an entry in between. A write that fails (a read-only copy, a database that does not
+    answer) is logged and the advice is still shown: the board must never fail for want of this record.
+
+    Returns whether it appended, so that the caller reads the state again and names the head the record made.
+    """
+    policy, path = policy_in_force(app), app.settings.policy_file
+    if not _policy_to_record(state, policy.fingerprint):
+        return False
+    event = AdvicePolicyRecorded(
+        fingerprint=policy.fingerprint, content=policy.content, file=path.name if path is not None else None
+    )
+
+    def build(current: IncidentState) -> list[AnyEvent]:  # decided again on the head the write finds
+        return [event] if _policy_to_record(current, policy.fingerprint) else []
+
+    try:
+        return bool(app.recorder.record_with(state.incident_id, build, actor=POLICY_ACTOR))
+    except TalkdownError as exc:
+        log.warning("advice policy not recorded in incident %s: %s", state.incident_id, exc.code)
+        return False
+
+
+def _policy_to_record(state: IncidentState, fingerprint: str) -> bool:
+    """Whether the log needs the policy of ``fingerprint`` now (:func:`record_policy_in_force` says when not)."""
+    last = state.advice_policy
+    if not state.is_open or is_simulated_session(state) or (last is not None and last.fingerprint == fingerprint):
+        return False
+    return not state.advice_policies or state.advice_policies[-1].seq != state.head_seq
 
 
 def read_policy(path: Path | None) -> Policy:

@@ -14,7 +14,13 @@ from talkdown.doctrine.advisor import dismissed_ids
 from talkdown.domain.events import AdviceDismissed
 from talkdown.domain.text import require_short
 from talkdown.errors import TalkdownError
-from talkdown.services.derived import advice_now, annotations_for, find_advice, policy_in_force
+from talkdown.services.derived import (
+    advice_now,
+    annotations_for,
+    find_advice,
+    policy_in_force,
+    record_policy_in_force,
+)
 from talkdown.services.incidents import get_incident
 from talkdown.services.wiring import App
 
@@ -42,6 +48,8 @@ def dismiss_advice(
     if earlier is not None:
         raise TalkdownError("TD340", advice_id=advice_id, seq=earlier)
     policy, zone = policy_in_force(app, policy_file), app.settings.display_zone
+    if policy_file is None:  # as ``talkdown advise``: the log records the installation's policy, not a what-if
+        record_policy_in_force(app, state)
     current = advice_now(state, annotations_for(app, state), policy, at or app.clock.now(), zone=zone)
     item = find_advice(current, advice_id)
     if item is None:

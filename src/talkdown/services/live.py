@@ -42,7 +42,7 @@ from talkdown.services.annotate import (
     unsettled,
     versions,
 )
-from talkdown.services.derived import AdviceList, advice_now, policy_in_force
+from talkdown.services.derived import AdviceList, advice_now, policy_in_force, record_policy_in_force
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.recorder import is_simulated_session
@@ -436,6 +436,10 @@ def policy_name(app: App, override: Path | None = None) -> str:
 def board_view(app: App, ref: str) -> Board:
     incident_id = resolve_incident_id(app, ref)
     state = app.recorder.current(incident_id)
+    # The log records the policy this board's advice follows, whoever opened it (``derived.record_policy_in_force``),
+    # and the board names the head that record made, as ``talkdown advise`` does.
+    if record_policy_in_force(app, state):
+        state = app.recorder.current(incident_id)
     annotations = annotations_of(app, incident_id, [u.seq for u in state.utterances])
     stage, seq = stairway_now(state, annotations)
     now = app.clock.now()

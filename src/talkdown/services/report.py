@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from talkdown.analysis.avoid_doctrine import doctrine_ids
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.doctrine.advisor import advise
@@ -30,7 +32,7 @@ from talkdown.doctrine.policy import Policy
 from talkdown.doctrine.release_model import ReleaseEstimate
 from talkdown.domain import display_time
 from talkdown.domain.enums import Role
-from talkdown.domain.events import AdviceDismissed
+from talkdown.domain.events import AdviceDismissed, AdvicePolicyRecorded
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
@@ -39,7 +41,7 @@ from talkdown.services.accounts import SignedIn
 from talkdown.services.derived import annotations_for, policy_in_force
 from talkdown.services.incidents import get_incident, resolve_incident_id
 from talkdown.services.report_charts import Charts, draw_charts
-from talkdown.services.report_timeline import TimelineRow, timeline_rows
+from talkdown.services.report_timeline import TimelineRow, policy_label, timeline_rows
 from talkdown.services.verify import get_head, verify_incident
 from talkdown.services.wiring import App
 
@@ -64,6 +66,17 @@ class AdviceRecord:
     first_seq: int
     first_at: datetime
     outcome: str
+
+
+@dataclass(frozen=True)
+class PolicyStretch:
+    """The agency policy the advice is replayed under from ``first_seq`` to ``last_seq``, and why that one."""
+
+    first_seq: int
+    last_seq: int
+    policy: Policy
+    label: str  # its agency, file or "default", and fingerprint (``report_timeline.policy_label``)
+    how: str  # recorded in the log at a seq, given for this report, or none recorded: today's
 
 
 @dataclass(frozen=True)
@@ -93,7 +106,7 @@ class Report:
     lessons: tuple[str, ...] = LESSONS
     listening_labels: tuple[str, ...] = ACTIVE_LISTENING  # the rest of ``skills`` shows as skills.md's other moves
     metrics_note: str = ""  # which metrics are left out and why (``doctrine.metrics.shown_metrics``)
-    policy: str = ""  # the agency policy the advice was replayed under (its ``agency``), named above the advice
+    policies: tuple[PolicyStretch, ...] = ()  # the policies the advice was replayed under, named above the advice
 
     def clock(self, at: datetime) -> str:
         """A time of day on the report's clock (the zone is named once, at the top)."""
@@ -105,10 +118,17 @@ class Report:
 
 
 def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Report:
-    """Everything the after-action report shows, from the log; charts need matplotlib (TD740)."""
-    policy = policy_in_force(app, policy_file)
+    """Everything the after-action report shows, from the log; charts need matplotlib (TD740).
+
+    The advice is replayed under the policy the log records at each point (``AdvicePolicyRecorded``), so a report
+    made after the agency changed its file still says what the team's boards said; ``policy_file`` (the command's
+    ``--policy``) replays the whole log under another policy instead, and the report says so.
+    """
+    if policy_file is not None:
+        policy_in_force(app, policy_file)  # a bad file is its TD640-TD643 before any work
     state = get_incident(app, ref)
     envelopes = app.store.load(state.incident_id)
+    policies = _policy_stretches(app, envelopes, policy_file)
     annotations = annotations_for(app, state)
     now = app.clock.now()
     metrics, release = current_metrics(state, state.closed_at or now)
@@ -139,7 +159,7 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         stairway=tuple(stairway),
         skills=skills,
         avoid=avoid,
-        advice=tuple(_advice_history(envelopes, annotations, policy, zone)),
+        advice=tuple(_advice_history(envelopes, annotations, policies, zone)),
         metrics=shown,
         metrics_note=metrics_note,
         release=release,
@@ -147,7 +167,7 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         integrity=_integrity(app, state.incident_id),
         zone=zone,
         zone_note=zone_note,
-        policy=policy.agency,
+        policies=tuple(policies),
     )
 
 
@@ -196,15 +216,69 @@ def _skill_use(state: IncidentState, annotations: AnnotationMap) -> tuple[Counts
     )
 
 
+def _policy_stretches(app: App, envelopes: list[Envelope], policy_file: Path | None) -> list[PolicyStretch]:
+    """The policy for each stretch of the log: the ones it records, else the one in force when the report is made.
+
+    Before the first recorded policy (the incident opened and lines logged before any board or ``advise`` computed
+    advice) the first recorded one is used: nearer the incident than today's file, and it keeps a report made
+    later the same as one made then. A log with none recorded (it predates recording) gets today's, as before,
+    and the report says so.
+    """
+    head = envelopes[-1].seq if envelopes else 0
+    if policy_file is not None:
+        policy = policy_in_force(app, policy_file)
+        how = f"given for this report (--policy {policy_file.name}), not the one recorded in the log"
+        return [PolicyStretch(1, head, policy, _label(policy, policy_file), how)]
+    recorded = [(env.seq, env.payload) for env in envelopes if isinstance(env.payload, AdvicePolicyRecorded)]
+    if not recorded:
+        policy = policy_in_force(app)
+        how = "none is recorded in the log (it predates recording, or no advice was computed while it was open): "
+        how += "the policy in force when this report was made"
+        return [PolicyStretch(1, head, policy, _label(policy, app.settings.policy_file), how)]
+    out: list[PolicyStretch] = []
+    for i, (seq, event) in enumerate(recorded):
+        last = recorded[i + 1][0] - 1 if i + 1 < len(recorded) else head
+        policy, how = _recorded_policy(app, event, seq)
+        if i == 0 and seq > 1:
+            how += f"; none was recorded before seq {seq}, so seq 1 to {seq - 1} is replayed under it too"
+        label = policy_label(str(event.content.get("agency")), event.file, event.fingerprint)
+        out.append(PolicyStretch(1 if i == 0 else seq, last, policy, label, how))
+    return out
+
+
+def _recorded_policy(app: App, event: AdvicePolicyRecorded, seq: int) -> tuple[Policy, str]:
+    """The policy a log recorded; a content this release's ``Policy`` refuses (a setting since removed) is named
+    and today's policy stands in for it, rather than the report failing."""
+    try:
+        return Policy.model_validate(event.content), f"recorded in the log at seq {seq}"
+    except ValidationError as exc:
+        problem = exc.errors()[0]["msg"]
+        return (
+            policy_in_force(app),
+            f"recorded at seq {seq}, but unreadable by this release ({problem}): replayed "
+            "under the policy in force when this report was made",
+        )
+
+
+def _label(policy: Policy, path: Path | None) -> str:
+    return policy_label(policy.agency, path.name if path is not None else None, policy.fingerprint)
+
+
 def _advice_history(
-    envelopes: list[Envelope], annotations: AnnotationMap, policy: Policy, zone: tzinfo | None
+    envelopes: list[Envelope], annotations: AnnotationMap, policies: list[PolicyStretch], zone: tzinfo | None
 ) -> list[AdviceRecord]:
-    """Replay the advisor after every event: when each item first appeared and what became of it."""
+    """Replay the advisor after every event, under the policy of its stretch: when each item first appeared and what
+    became of it (a recorded policy that changes the advice ends an item at its seq, naming the record)."""
     state = IncidentState()
     active: dict[str, AdviceRecord] = {}
     done: list[AdviceRecord] = []
+    stretches = iter(policies)
+    stretch = next(stretches, None)
     for env in envelopes:
         evolve(state, env)
+        while stretch is not None and env.seq > stretch.last_seq:
+            stretch = next(stretches, None)
+        policy = stretch.policy if stretch is not None else Policy()
         current = {a.advice_id: a for a in advise(state, annotations, policy, env.at, zone=zone)}
         for advice_id in [i for i in active if i not in current]:
             record = active.pop(advice_id)

@@ -13,6 +13,7 @@ from datetime import datetime, tzinfo
 from talkdown.domain.display_time import labelled
 from talkdown.domain.events import (
     AdviceDismissed,
+    AdvicePolicyRecorded,
     AnyEvent,
     ChannelOpened,
     ConcessionGranted,
@@ -113,6 +114,9 @@ def _describe(
             return "", f"Retraction of seq {p.ref_seq}: {p.reason}"
         case AdviceDismissed():
             return "", f"Advice {p.advice_id} dismissed: {p.reason}"
+        case AdvicePolicyRecorded():
+            agency = p.content.get("agency")
+            return "", f"Advice follows the policy {policy_label(str(agency), p.file, p.fingerprint)}"
         case StakeholderAdded():
             return "", "Stakeholder " + _joined(p.name, p.stakeholder_kind.value.replace("_", " "), p.country, p.stance)
         case ChannelOpened():
@@ -127,6 +131,12 @@ def _describe(
             return "", f"Statement by {p.by} ({p.tone.value}): {p.description}"
     fields = p.model_dump(mode="json", exclude={"kind"})
     return "", "; ".join(f"{k}: {v}" for k, v in fields.items() if v not in ("", None, [], {}))
+
+
+def policy_label(agency: str, file: str | None, fingerprint: str) -> str:
+    """A policy as the report names it: its agency, its file (or "default": no file, the doctrine defaults) and the
+    start of its fingerprint, enough to tell two policies apart on paper and to find the full one in the log."""
+    return f"{agency} ({f'file {file}' if file is not None else 'default'}; sha256 {fingerprint[:16]})"
 
 
 def _because(what: str, reason: str) -> str:

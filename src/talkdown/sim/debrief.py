@@ -10,14 +10,13 @@ no template engine: sim may not import one), so the CLI and the web console expo
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
 
 from talkdown.analysis.avoid_doctrine import UNKNOWN, better_lines
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.domain.display_time import labelled
-from talkdown.domain.text import counted
+from talkdown.domain.text import breakable_html, counted
 from talkdown.sim.engine import IGNORED_AFTER, PROMISE_DUE, Step, demand_answer
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES
@@ -276,28 +275,6 @@ def _deadlines(scenario: Scenario, steps: list[Step]) -> tuple[str, ...]:
     return tuple(out)
 
 
-_UNBROKEN = re.compile(r"\S{20,}")
-WBR_EVERY = 20  # characters of a run with no space between the break opportunities <wbr> adds
-
-
-def _cell(text: str) -> str:
-    """``text`` escaped for a table cell, with a ``<wbr>`` every 20 characters of a run with no space.
-
-    Why: a trainee's line of 4,000 characters with no space (a paste, a key held down) made the behaviours table
-    60 times the page's width in the PDF, the line and the better one cut off at its edge. ``<wbr>`` lets it
-    wrap there and adds no character (a copy of the text is unchanged). The report's cure, ``overflow-wrap:
-    anywhere``, costs WeasyPrint time growing with the square of the run's length: 10 s at 4,000 characters.
-    """
-    out, last = [], 0
-    for run in _UNBROKEN.finditer(text):
-        out.append(html.escape(text[last : run.start()]))
-        word = run[0]
-        out.append("<wbr>".join(html.escape(word[i : i + WBR_EVERY]) for i in range(0, len(word), WBR_EVERY)))
-        last = run.end()
-    out.append(html.escape(text[last:]))
-    return "".join(out)
-
-
 def render_html(d: Debrief, *, zone: tzinfo | None) -> str:
     """A self-contained HTML document (inline CSS) for printing or PDF export: ``render_body`` in a page."""
     e = html.escape
@@ -322,7 +299,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
     e = html.escape
 
     def rows(items: list[list[str]], *, columns: int) -> str:
-        cells = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>" for row in items)
+        cells = "".join("<tr>" + "".join(f"<td>{breakable_html(c)}</td>" for c in row) + "</tr>" for row in items)
         return cells or f'<tr><td colspan="{columns}">None.</td></tr>'  # an empty table said nothing
 
     listening = rows([[k, str(v)] for k, v in d.listening_skills.items()], columns=2)

@@ -33,7 +33,7 @@ from talkdown.domain.enums import (
 )
 from talkdown.domain.log import format_time
 from talkdown.domain.state import IncidentState, Utterance
-from talkdown.domain.text import DESCRIPTION_MAX, LONG_TEXT_MAX
+from talkdown.domain.text import DESCRIPTION_MAX, LONG_TEXT_MAX, breakable_html
 from talkdown.services.diplomatic import stakeholders
 from talkdown.services.live import Board
 from talkdown.services.report_timeline import diplomatic_track
@@ -198,6 +198,7 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
         day=lambda v: shown(v, zone, "%Y-%m-%d %H:%M") if v else "",
         tz=lambda v: zone_label(v, zone) if v else "",
         iso=iso,
+        breakable=lambda v: Markup(breakable_html(str(v))),  # noqa: S704  # escaped by breakable_html, then <wbr>
     )
     env.globals.update(
         chips=chips,
