@@ -59,26 +59,42 @@ def test_advice_records_the_policy_once_with_its_content_and_fingerprint(app: Ap
 
 
 def test_a_commands_policy_is_a_what_if_and_is_not_recorded(app: App, tmp_path: Path) -> None:
-    incident_id, _ = _ransom_incident(app)
+    harrow = _with_policy(app, _policy_file(tmp_path, "harrow.yaml", "agency: Harrow\n"))
+    incident_id, _ = _ransom_incident(harrow)
     other = _policy_file(tmp_path, "other.yaml", "agency: Visiting team\nno_concessions: true\n")
-    advise_incident(app, incident_id, policy_file=other)
-    assert _recorded(app, incident_id) == []
+    advise_incident(harrow, incident_id, policy_file=other)
+    assert _recorded(harrow, incident_id) == []
+    advise_incident(harrow, incident_id)
+    [(_, _, event)] = _recorded(harrow, incident_id)
+    assert event.file == "harrow.yaml" and event.content["agency"] == "Harrow"
+
+
+def test_with_no_policy_file_opening_a_board_writes_nothing_until_a_file_was_recorded(app: App, tmp_path: Path) -> None:
+    # A log that records no policy followed the doctrine defaults: the demo and most teams never write a record,
+    # and a board's first look is not an entry in the log. The defaults are recorded after another policy only.
+    incident_id, _ = _ransom_incident(app)
+    head = incidents.get_incident(app, incident_id).head_seq
+    board_view(app, incident_id)
     advise_incident(app, incident_id)
-    [(_, _, event)] = _recorded(app, incident_id)
-    assert event.file is None and event.content["agency"] == "talkdown defaults (usual US/European doctrine)"
+    assert _recorded(app, incident_id) == [] and incidents.get_incident(app, incident_id).head_seq == head
+    board_view(_with_policy(app, _policy_file(tmp_path, "harrow.yaml", "agency: Harrow\n")), incident_id)
+    entries.add_note(app, incident_id, text="Harrow's file withdrawn")
+    board_view(app, incident_id)
+    assert [event.file for _, _, event in _recorded(app, incident_id)] == ["harrow.yaml", None]
 
 
 def test_two_consoles_with_different_policies_record_a_switch_only_after_an_entry(app: App, tmp_path: Path) -> None:
     # Each record wakes the other console's boards; recorded again at once, two consoles would write without end.
     harrow = _with_policy(app, _policy_file(tmp_path, "harrow.yaml", "agency: Harrow\n"))
+    kent = _with_policy(app, _policy_file(tmp_path, "kent.yaml", "agency: Kent\n"))
     incident_id, _ = _ransom_incident(app)
-    board_view(app, incident_id)
+    board_view(kent, incident_id)
     board_view(harrow, incident_id)  # the head is the other console's record: not now
     assert len(_recorded(app, incident_id)) == 1
     entries.add_note(app, incident_id, text="Phone line restored")
     board_view(harrow, incident_id)
-    board_view(app, incident_id)
-    assert [event.file for _, _, event in _recorded(app, incident_id)] == [None, "harrow.yaml"]
+    board_view(kent, incident_id)
+    assert [event.file for _, _, event in _recorded(app, incident_id)] == ["kent.yaml", "harrow.yaml"]
 
 
 def test_nothing_is_recorded_on_a_closed_incident(app: App) -> None:

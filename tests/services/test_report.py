@@ -236,3 +236,12 @@ def test_the_report_replays_the_advice_under_the_policy_the_log_records_not_the_
 
     whole = build_report(app, incident, policy_file=policy)  # --policy: one policy for the whole log, said so
     assert [(p.first_seq, p.last_seq) for p in whole.policies] == [(1, 6)] and "--policy" in whole.policies[0].how
+
+    # A log that records no policy followed the doctrine defaults (they are recorded only after another policy):
+    # a report made today under Harrow's file replays it under the defaults, and says so.
+    quiet = open_incident(app, title="Quay", incident_type=IncidentType.HOSTAGE)
+    entries.record_demand(app, quiet, item="a million dollars", category=money)
+    advise_incident(app, quiet)
+    [stretch] = build_report(harrow, quiet).policies
+    assert "(default; sha256 " in stretch.label and "none is recorded in the log: the doctrine defaults" in stretch.how
+    assert not any(a.advice_id.startswith("policy_bars_concession") for a in build_report(harrow, quiet).advice)

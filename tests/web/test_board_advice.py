@@ -35,8 +35,9 @@ def test_the_advice_api_tells_a_closed_incident_from_a_quiet_one_and_names_the_p
     body = quiet.json()
     assert body["incident_open"] is True and body["advice"] == []
     assert body["incident_id"] == incident_id and body["policy"].startswith("talkdown defaults")
-    # Seq 2 is the policy this advice follows, recorded in the log as the API first computed it (docs/advisor.md).
-    assert body["head_seq"] == 2 and body["advisor_version"] and body["at"]
+    # The doctrine defaults are not recorded in a log that records no other policy (docs/advisor.md): seq 1 stays
+    # the head.
+    assert body["head_seq"] == 1 and body["advisor_version"] and body["at"]
     incidents.close_incident(console.app, incident_id, outcome="negotiated_surrender")
     closed = observer.get(f"/api/incidents/{incident_id}/advice").json()
     assert closed["incident_open"] is False and closed["advice"] == []

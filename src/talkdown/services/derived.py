@@ -27,6 +27,8 @@ from talkdown.services.wiring import App
 
 log = logging.getLogger(__name__)
 
+DEFAULT_POLICY = Policy()
+"""The doctrine defaults: what a log with no ``AdvicePolicyRecorded`` followed (:func:`_policy_to_record`)."""
 POLICY_ACTOR = f"system:advisor@{ADVISOR_VERSION}"
 """Who records the policy in force: the advisor, not the person whose board or command computed the advice. A
 viewer's board records it too (the content is the installation's setting, nothing the viewer chose), so the log
@@ -141,9 +143,16 @@ def record_policy_in_force(app: App, state: IncidentState) -> bool:
 
 
 def _policy_to_record(state: IncidentState, fingerprint: str) -> bool:
-    """Whether the log needs the policy of ``fingerprint`` now (:func:`record_policy_in_force` says when not)."""
+    """Whether the log needs the policy of ``fingerprint`` now (:func:`record_policy_in_force` says when not).
+
+    A log with no policy recorded followed the doctrine defaults, so the defaults are recorded only after another
+    policy: an installation with no policy file (the demo, most teams) never writes a record, and opening a board
+    stays a read. Recorded for every first view, the defaults made each board's first look an entry in the log.
+    """
     last = state.advice_policy
-    if not state.is_open or is_simulated_session(state) or (last is not None and last.fingerprint == fingerprint):
+    if not state.is_open or is_simulated_session(state):
+        return False
+    if (last.fingerprint if last is not None else DEFAULT_POLICY.fingerprint) == fingerprint:
         return False
     return not state.advice_policies or state.advice_policies[-1].seq != state.head_seq
 

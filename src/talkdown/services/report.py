@@ -38,7 +38,7 @@ from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
 from talkdown.services._running_session import refuse_report
 from talkdown.services.accounts import SignedIn
-from talkdown.services.derived import annotations_for, policy_in_force
+from talkdown.services.derived import DEFAULT_POLICY, annotations_for, policy_in_force
 from talkdown.services.incidents import get_incident, resolve_incident_id
 from talkdown.services.report_charts import Charts, draw_charts
 from talkdown.services.report_timeline import TimelineRow, policy_label, timeline_rows
@@ -217,12 +217,12 @@ def _skill_use(state: IncidentState, annotations: AnnotationMap) -> tuple[Counts
 
 
 def _policy_stretches(app: App, envelopes: list[Envelope], policy_file: Path | None) -> list[PolicyStretch]:
-    """The policy for each stretch of the log: the ones it records, else the one in force when the report is made.
+    """The policy for each stretch of the log: the ones it records, else the doctrine defaults.
 
     Before the first recorded policy (the incident opened and lines logged before any board or ``advise`` computed
-    advice) the first recorded one is used: nearer the incident than today's file, and it keeps a report made
-    later the same as one made then. A log with none recorded (it predates recording) gets today's, as before,
-    and the report says so.
+    advice under an agency file) the first recorded one is used: an agency's file is usually in force from the
+    start, and it keeps a report made later the same as one made then. A log with none recorded followed the
+    defaults, which are recorded only after another policy (``derived._policy_to_record``); the report says so.
     """
     head = envelopes[-1].seq if envelopes else 0
     if policy_file is not None:
@@ -231,10 +231,9 @@ def _policy_stretches(app: App, envelopes: list[Envelope], policy_file: Path | N
         return [PolicyStretch(1, head, policy, _label(policy, policy_file), how)]
     recorded = [(env.seq, env.payload) for env in envelopes if isinstance(env.payload, AdvicePolicyRecorded)]
     if not recorded:
-        policy = policy_in_force(app)
-        how = "none is recorded in the log (it predates recording, or no advice was computed while it was open): "
-        how += "the policy in force when this report was made"
-        return [PolicyStretch(1, head, policy, _label(policy, app.settings.policy_file), how)]
+        how = "none is recorded in the log: the doctrine defaults (another policy is recorded when advice is first "
+        how += "computed under it)"
+        return [PolicyStretch(1, head, DEFAULT_POLICY, _label(DEFAULT_POLICY, None), how)]
     out: list[PolicyStretch] = []
     for i, (seq, event) in enumerate(recorded):
         last = recorded[i + 1][0] - 1 if i + 1 < len(recorded) else head
