@@ -95,6 +95,26 @@ def test_a_deadline_after_its_consequence_or_on_another_day_is_found(
     assert deadline.detail == {"expression": expression, "due_at": due_at}
 
 
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [
+        # The pattern reaches 25 characters past "until": the expression and the evidence the board highlights read
+        # "You have until nine or I'll shoot the ma", the consequence and half a word with the time.
+        ("You have until nine or I'll shoot the manager.", "You have until nine"),
+        ("You've got till midnight, otherwise she's gone.", "You've got till midnight"),
+        ("They have until noon and then I start.", "They have until noon"),
+        ("You have until 9:30 - then it's over.", "You have until 9:30"),
+        ("You have until the end of the afternoon shift to get it here.", "You have until the end of the afternoon"),
+        ("You have until just before nine.", "You have until just before nine"),
+    ],
+)
+def test_a_deadlines_words_stop_at_its_time_not_in_the_consequence_or_mid_word(text: str, expression: str) -> None:
+    deadline = cues(text)["deadline"]
+    assert deadline.detail["expression"] == expression
+    (span,) = deadline.evidence
+    assert text[span.start : span.end] == expression
+
+
 def test_a_plan_for_tomorrow_or_a_past_start_is_no_deadline() -> None:
     for text in ("I'm staying in here till tomorrow.", "I started drinking at 9.", "I start work at 9 tomorrow."):
         assert "deadline" not in cues(text), text

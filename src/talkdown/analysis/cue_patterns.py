@@ -295,6 +295,8 @@ DEADLINE_YOU = RulePattern(
     rf"[^.!?,]{{1,25}}|{DURATION.pattern})",
     _I,
 )
+# Where a "you have until ..." match runs on past its time into what happens then (cues._time_words).
+CONSEQUENCE = re.compile(r"\s+(?:or|and|otherwise|else|unless|then|so)\b|\s*[-\u2013\u2014]", re.IGNORECASE)
 DEADLINE_BY = RulePattern(
     rf"\b(?:by|before|until|till|no later than)\s+(?:{_CLOCK}|{VAGUE.pattern})|\bat\s+(?:{_CLOCK})"
     rf"(?=[^.!?]*[.!?]\s*not a minute later)|\bin\s+(?:{DURATION.pattern})(?=,?\s+(?:I|we)\s+(?:start|will|'ll))",

@@ -252,6 +252,19 @@ def _tidy_item(item: str) -> str:
     return " ".join(kept.split()[:10])
 
 
+def _time_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A "you have until ..." match cut to its time: before the consequence ("until nine or I'll shoot the
+    manager" is "until nine") and never in the middle of a word. The pattern reaches 25 characters past "until",
+    so the expression, the evidence the board highlights, read "You have until nine or I'll shoot the ma"."""
+    consequence = rx.CONSEQUENCE.search(text, start, end)
+    if consequence is not None:
+        end = consequence.start()
+    elif end < len(text) and text[end].isalnum() and text[end - 1].isalnum():  # the reach ended inside a word
+        cut = text.rfind(" ", start, end)
+        end = cut if cut > start else end
+    return start, len(text[:end].rstrip()) if text[start:end].strip() else end
+
+
 def _deadlines(
     text: str, reference: datetime | None, *, demand: bool = False, asked: _Asked = _NOTHING_ASKED
 ) -> list[Cue]:
@@ -262,9 +275,10 @@ def _deadlines(
             context = rx.DEADLINE_CONTEXT.search(text if short else sentence) or demand
             if rx.HABITUAL.search(sentence) or (needs_context and not context):
                 continue
-            due = parse_deadline(m.group(), reference) if reference is not None else None
-            detail: Detail = {"expression": m.group().strip(), "due_at": due.isoformat() if due else None}
-            return [Cue("deadline", ((m.start(), m.end()),), detail)]
+            start, end = _time_words(text, m.start(), m.end())
+            due = parse_deadline(text[start:end], reference) if reference is not None else None
+            detail: Detail = {"expression": text[start:end].strip(), "due_at": due.isoformat() if due else None}
+            return [Cue("deadline", ((start, end),), detail)]
     more = sorted([*rx.DEADLINE_MORE.finditer(text), *rx.DEADLINE_AT.finditer(text)], key=lambda m: m.start())
     for m in (*more, *rx.DEADLINE_WIDE.finditer(text)):
         if rx.HABITUAL.search(_sentence_of(text, m.start(), m.end())):
@@ -327,7 +341,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.21.0"
+    version: ClassVar[str] = "0.21.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
