@@ -195,3 +195,14 @@ def test_the_analysers_table_shows_a_models_folder_as_written(tmp_path: Path) ->
     result = TextAnalysis(turn=Turn(text="ok", side="negotiator"), annotations=(), analyzers=(info,))
     _render_analysis(result, Console(file=shown, width=200))
     assert place in shown.getvalue()
+
+
+def test_the_labels_table_shows_what_each_label_carries_so_two_demands_are_told_apart() -> None:
+    # Two demands in one line showed as two identical rows: the items were only in --json.
+    result = RUNNER.invoke(
+        app,
+        ["analyze", "I want cigarettes and food. And I want a car.", "--as", "subject", "--fast"],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "item: cigarettes and food" in result.stdout and "item: a car" in result.stdout

@@ -167,9 +167,11 @@ def _render_analysis(result: TextAnalysis, out: Console) -> None:
         shown = Text(result.turn.text)
         for span in ann.evidence:
             shown.stylize("bold black on yellow", span.start, span.end)
-        label = ann.label + (" (low confidence)" if ann.low_confidence else "")
         style = "red" if ann.family == "analysis_failed" else ""
-        table.add_row(ann.family, Text(label, style=style), f"{ann.score:.2f}", shown if ann.evidence else Text("-"))
+        label = Text(ann.label + (" (low confidence)" if ann.low_confidence else ""), style=style)
+        if details := _details(ann.detail):
+            label.append("\n" + details, style="dim")
+        table.add_row(ann.family, label, f"{ann.score:.2f}", shown if ann.evidence else Text("-"))
     if not result.annotations:
         table.add_row("-", "no labels", "", "")
     out.print(table)
@@ -181,6 +183,19 @@ def _render_analysis(result: TextAnalysis, out: Console) -> None:
         # from the table while '[/]' ended the command with MarkupError
         models.add_row(info.name, info.kind, info.version, Text("\n".join(info.models) or "-"))
     out.print(models)
+
+
+def _details(detail: dict[str, Any]) -> str:
+    """What a label carries beyond its name ("item: a car", "due_at: …"), one per line, under the label: two demands
+    in one line showed as two identical rows. Left out: a strategy's per-class probabilities (``p:…``, in --json),
+    a doctrine id list that only repeats the id, and empty values."""
+    shown = {
+        k: v
+        for k, v in detail.items()
+        if not k.startswith("p:") and v not in (None, "", 0, False)
+        and not (k == "doctrine_ids" and v == detail.get("doctrine_id"))
+    }  # fmt: skip
+    return "\n".join(f"{k}: {v}" for k, v in shown.items())
 
 
 def _analyze_incident(ref: str, *, json_out: bool) -> None:
