@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from talkdown.analysis.change_talk import ChangeTalkAnalyzer
+from talkdown.analysis.cues import CueAnalyzer
 from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
 from talkdown.analysis.skills import SkillAnalyzer
 from talkdown.analysis.strategy import StrategyAnalyzer
@@ -183,3 +185,25 @@ def test_analyze_again_retries_a_line_whose_model_could_not_run_and_reads_its_re
     stored = app.annotations.list(incident, annotate.versions(pipe), seqs=[5])
     (rows,) = stored.values()
     assert sum(a.family == "talkdown_skill" for a in rows) == sum(a.family == "talkdown_skill" for a in first[5])
+
+
+class _OldCues(CueAnalyzer):
+    version = "0.0.1"
+
+
+def test_after_an_upgrade_that_changes_some_analysers_every_line_is_analysed_by_the_new_ones(
+    app: App, incident: str
+) -> None:
+    # A line counted as analysed when it held any row of the current versions: after an upgrade that changed the
+    # cue analyser and not the change-talk one, the lines kept their change-talk rows, the new cue analyser never
+    # ran on them, and the board and `analyze --incident` showed no cue at all on the incidents logged before.
+    before = Pipeline((ChangeTalkAnalyzer(), _OldCues()), on_error="record")
+    old = annotate.annotate_incident(app, incident, pipeline=before)
+    assert {(a.analyzer_version, a.label) for a in old[4] if a.family == "talkdown_cue"} == {("0.0.1", "threat")}
+    after = Pipeline((ChangeTalkAnalyzer(), CueAnalyzer()), on_error="record")
+    new = annotate.annotate_incident(app, incident, pipeline=after)
+    assert {(a.analyzer_version, a.label) for a in new[4] if a.family == "talkdown_cue"} == {
+        (CueAnalyzer.version, "threat")
+    }
+    assert annotate.unanalysed(app, incidents.get_incident(app, incident), after) == []
+    assert not any(a.family == annotate.DONE_FAMILY for anns in new.values() for a in anns)  # never shown

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from talkdown.analysis.registry import default_pipeline
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.errors import TalkdownError
 from talkdown.services import convokit_io
@@ -209,7 +208,7 @@ def test_an_analysed_incident_exports_its_stored_labels_with_scores(app: App, tm
     say(app, incident, speaker="Dana", text="You sound scared about what happens next.", role_if_new=Role.PRIMARY)
     convokit_io.export_convokit(tmp_path / "before", incident=incident, app=app)
     assert all("talkdown" not in r["meta"] for r in _lines(tmp_path / "before"))  # nothing analysed, nothing made up
-    stored = annotate_incident(app, incident, pipeline=default_pipeline(fast=True))
+    stored = annotate_incident(app, incident)  # the console's pipeline: the export reads what its board shows
     convokit_io.export_convokit(tmp_path / "after", incident=incident, app=app)
     threat, label = (r["meta"]["talkdown"] for r in _lines(tmp_path / "after"))
     first = min(stored)

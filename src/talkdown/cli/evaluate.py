@@ -243,8 +243,12 @@ def _analyze_incident(ref: str, *, json_out: bool) -> None:
         for ann in found:
             for span in ann.evidence:
                 shown.stylize("bold black on yellow", span.start, span.end)
-        labels = ", ".join(sorted({f"{a.family}:{a.label}" for a in found}))
+        # A demand names its item ("talkdown_cue:demand (a car)"): a line may hold several. Text, not markup: the
+        # item is the subject's words.
+        labels = ", ".join(
+            sorted({f"{a.family}:{a.label}" + (f" ({a.detail['item']})" if "item" in a.detail else "") for a in found})
+        )
         speaker = state.parties[u.speaker].name if u.speaker in state.parties else u.speaker
-        table.add_row(str(u.seq), Text(speaker), shown, labels or "-")
+        table.add_row(str(u.seq), Text(speaker), shown, Text(labels or "-"))
     out.print(table)
     out.print("analysers: " + ", ".join(f"{i.name} {i.version} ({i.kind})" for i in infos))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from datetime import tzinfo
 
 from talkdown.analysis.base import Context, Side, Turn
@@ -30,6 +30,8 @@ from talkdown.services.wiring import App
 
 WINDOW = 12
 RETRIED_FAMILY = "analysis_retried"  # an analyser that failed on a line ran there again and gave no label
+DONE_FAMILY = "analysis_done"  # the pipeline of ``pipeline_mark`` ran on the line (one row per line and pipeline)
+PIPELINE = "pipeline"
 _pipeline: Pipeline | None = None
 _lock = threading.Lock()
 
@@ -129,7 +131,7 @@ def unanalysed(
     and of the lines keyed (seq, basis) in ``retry`` (an analyser failed there): what the console's worker and
     ``annotate_incident`` analyse next. A retried line's rows that were already stored are stored again as
     no-ops (the table's key), so only what failed before adds rows."""
-    done = app.annotations.analysed(state.incident_id, versions(pipe)) - set(retry)
+    done = app.annotations.analysed(state.incident_id, pipeline_mark(versions(pipe))) - set(retry)
     out = []
     for turn, ctx in turns_of(state, app.settings.display_zone):
         assert turn.seq is not None  # noqa: S101  # turns_of always sets it
@@ -143,18 +145,35 @@ def versions(pipeline: Pipeline) -> dict[str, str]:
     return {info.name: info.version for info in pipeline.describe()}
 
 
+def pipeline_mark(versions: Mapping[str, str]) -> dict[str, str]:
+    """The key of a line's ``DONE_FAMILY`` row: ``{"pipeline": digest of every analyser's name and version}``.
+
+    Why a row of its own: a line was taken as analysed when it held any row of the current versions, and an
+    analyser that finds nothing stores none. After an upgrade that changed some analysers (cues, avoid, skills)
+    and not others (change talk, stairway), every line already analysed kept its unchanged analysers' rows, so the
+    changed ones never ran on it: the board and ``analyze --incident`` lost every cue, avoid and skill label of the
+    incidents logged before. The mark names the whole pipeline, so a line is analysed again once per new pipeline.
+    """
+    names = ";".join(f"{name}={version}" for name, version in sorted(versions.items()))
+    return {PIPELINE: hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]}
+
+
 def analyse_line(
     pipe: Pipeline, key: tuple[int, str], turn: Turn, ctx: Context, retry: Collection[tuple[int, str]]
 ) -> tuple[Annotation, ...]:
-    """The line's analysis; on a line retried (``key`` in ``retry``), with a ``RETRIED_FAMILY`` row for each
-    analyser that now ran and gave no label.
+    """The line's analysis with its ``DONE_FAMILY`` row; on a line retried (``key`` in ``retry``), with a
+    ``RETRIED_FAMILY`` row for each analyser that now ran and gave no label.
 
     Why: only a stored row of the analyser's own says its failure was retried (``AnnotationStore.failed``), and
     an analyser that works and finds nothing stores none. Without the row, such a line stayed "failed": the
     worker analysed it again every ten minutes for as long as the incident was LIVE, every ``talkdown analyze
     --incident`` again, and the board kept showing the failure and watching the line.
     """
-    found = pipe.run(turn, ctx)
+    ((name, mark),) = pipeline_mark(versions(pipe)).items()
+    done = Annotation(
+        analyzer=name, analyzer_version=mark, family=DONE_FAMILY, label="done", score=0.0, low_confidence=True
+    )
+    found = (*pipe.run(turn, ctx), done)
     if key not in retry:
         return found
     gave = {a.analyzer for a in found}

@@ -37,6 +37,7 @@ from talkdown.services.annotate import (
     bases,
     failed_lines,
     live_pipeline,
+    pipeline_mark,
     settled,
     unanalysed,
     unsettled,
@@ -116,7 +117,8 @@ def annotations_of(app: App, incident_id: str, seqs: list[int] | None = None) ->
         now = bases(_caught_up(app, incident_id).state, None if seqs is None else set(seqs))
     # Which lines to look at: the given ones, or every line analysed on its current basis (one DISTINCT query).
     if seqs is None:
-        wanted = {(seq, b) for seq, b in app.annotations.analysed(incident_id, versions_now) if now.get(seq) == b}
+        done = app.annotations.analysed(incident_id, pipeline_mark(versions_now))
+        wanted = {(seq, b) for seq, b in done if now.get(seq) == b}
     else:
         wanted = {(seq, now[seq]) for seq in seqs if seq in now}
     with _stored_lock:

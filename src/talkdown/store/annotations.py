@@ -26,10 +26,11 @@ class AnnotationStore:
         self.engine = engine
 
     def analysed(self, incident_id: str, versions: Mapping[str, str]) -> set[tuple[int, str]]:
-        """(seq, basis) of the lines that already have results from these analyser versions.
+        """(seq, basis) of the lines holding a row of any of these (analyser, version) pairs.
 
-        A pipeline runs all its analysers on a turn at once, so any row of the current versions means the
-        turn was done; a turn that produced no label at all is simply analysed again (it is cheap).
+        The services ask for their pipeline's own mark (``services.annotate.pipeline_mark``), one row per line
+        that pipeline ran on: asked for the analysers' versions, a line kept by its unchanged analysers' rows
+        after an upgrade looked analysed by the changed ones too.
         """
         if not versions:
             return set()
