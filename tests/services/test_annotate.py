@@ -207,3 +207,22 @@ def test_after_an_upgrade_that_changes_some_analysers_every_line_is_analysed_by_
     }
     assert annotate.unanalysed(app, incidents.get_incident(app, incident), after) == []
     assert not any(a.family == annotate.DONE_FAMILY for anns in new.values() for a in anns)  # never shown
+
+
+def test_a_line_that_lists_two_demands_stores_and_shows_both_items(app: App) -> None:
+    # The table's key (analyser, version, family, label) dropped a line's second demand: the board showed the
+    # cigarettes and not the car, while the advice, which analyses afresh, warned about both.
+    incident_id = incidents.open_incident(app, title="Bank", incident_type=IncidentType.HOSTAGE)
+    seq = entries.say(
+        app,
+        incident_id,
+        speaker="Curtis",
+        text="I want cigarettes and food. And I want a car.",
+        role_if_new=Role.SUBJECT,
+    )
+    pipe = Pipeline((CueAnalyzer(),), on_error="record")
+    items = [a.detail["item"] for a in annotate.annotate_incident(app, incident_id, pipeline=pipe)[seq]]
+    assert items == ["cigarettes and food", "a car"]
+    annotate.annotate_incident(app, incident_id, pipeline=pipe)  # stored again: no-ops, nothing doubled
+    (rows,) = app.annotations.list(incident_id, annotate.versions(pipe)).values()
+    assert [a.detail["item"] for a in rows if a.label == "demand"] == ["cigarettes and food", "a car"]

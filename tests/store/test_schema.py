@@ -1,5 +1,5 @@
 """Migrations keep what a database already holds: revision 0004 (annotation basis) on a 0003 database, 0005
-(session activity) on a 0004 one."""
+(session activity) on a 0004 one, 0006 (annotation ordinal) on a 0005 one."""
 
 from __future__ import annotations
 
@@ -77,7 +77,20 @@ def test_revision_0005_counts_an_open_session_as_last_used_when_it_was_created(e
         conn.execute(
             text("INSERT INTO sessions (token_hash, username, csrf_token, created_at, expires_at, revoked) "
                  "VALUES (:token_hash, :username, :csrf_token, :created_at, :expires_at, :revoked)"), old)  # fmt: skip
-    assert schema.upgrade(empty_engine) == "0005"
+    assert schema.upgrade(empty_engine) == schema.head_revision()
     with empty_engine.connect() as conn:
         row = conn.execute(select(sessions.c.last_seen_at, sessions.c.ended)).one()
     assert (row.last_seen_at, row.ended) == (old["created_at"], "")
+
+
+def test_revision_0006_numbers_old_rows_first_and_lets_a_line_hold_two_of_one_label(empty_engine: Engine) -> None:
+    # "I want cigarettes and food. And I want a car." gives two demand annotations; the key dropped the second.
+    _upgrade_to(empty_engine, "0005")
+    with empty_engine.begin() as conn:
+        conn.execute(insert(annotation_rows), {**ROW, "basis": "b"})  # no ordinal: revision 0005 has none
+    assert schema.upgrade(empty_engine) == schema.head_revision()
+    with empty_engine.begin() as conn:
+        assert conn.execute(select(annotation_rows.c.ordinal)).scalars().all() == [0]
+        conn.execute(insert(annotation_rows), {**ROW, "basis": "b", "ordinal": 1})  # the line's second of the label
+    with pytest.raises(IntegrityError), empty_engine.begin() as conn:
+        conn.execute(insert(annotation_rows), {**ROW, "basis": "b", "ordinal": 1})  # the same row again

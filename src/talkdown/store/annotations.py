@@ -99,9 +99,10 @@ class AnnotationStore:
                 "evidence": json.dumps([[s.start, s.end] for s in a.evidence]),
                 "detail": json.dumps(a.detail, sort_keys=True),
                 "basis": basis,
+                "ordinal": ordinal,
             }
             for seq, basis, found in results
-            for a in _unique(found)
+            for a, ordinal in _numbered(found)
         ]
         if rows:
             with self.engine.begin() as conn:
@@ -146,9 +147,14 @@ class AnnotationStore:
         return out
 
 
-def _unique(found: Sequence[Annotation]) -> list[Annotation]:
-    """One row per (analyser, version, family, label): the key the table enforces."""
-    seen: dict[tuple[str, str, str, str], Annotation] = {}
+def _numbered(found: Sequence[Annotation]) -> list[tuple[Annotation, int]]:
+    """Each annotation with its ordinal among the line's annotations of its (analyser, version, family, label), the
+    table's key with the basis: two demands on one line are rows 0 and 1, and the same output stored again (a line
+    two processes analysed, a retry) writes the same keys, so the second write is a no-op."""
+    seen: dict[tuple[str, str, str, str], int] = {}
+    out = []
     for a in found:
-        seen.setdefault((a.analyzer, a.analyzer_version, a.family, a.label), a)
-    return list(seen.values())
+        key = (a.analyzer, a.analyzer_version, a.family, a.label)
+        seen[key] = seen.get(key, -1) + 1
+        out.append((a, seen[key]))
+    return out
