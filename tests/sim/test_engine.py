@@ -380,6 +380,28 @@ def test_his_trigger_word_said_again_gets_an_escalating_reply_not_the_same_line_
     assert _play(SimulatedSubject(subject.scenario), lines, seed=4)[0] == replies  # seeded: reproducible
 
 
+def test_his_trigger_word_beside_a_demand_he_presses_gets_his_reaction_too() -> None:
+    """Pressing a demand the trainee ignored led his reply, and only the leading note was said: "Look, nobody's
+    going to prison over this" got "A car with a full tank at the back door. I'm not asking again." and not a word
+    about prison, though the word raised his arousal. He now reacts to the word first, then presses; said again
+    on a later pressing, the word gets his escalating reply, as it would alone."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    scripted = subject.scenario.persona.triggers[0].reply
+    pressed = [w.replace("{item}", subject.scenario.persona.demands[0].item) for w in GENERIC["demand_again"]]
+    trigger = "Look, nobody's going to prison over this."
+    lines = [*LISTENING[:3], trigger, LISTENING[3], "Nobody said anything about prison."]
+    replies, _ = _play(subject, lines, seed=0)
+    steps = subject.trace(_view(subject, lines))
+    for at, reaction in ((3, (scripted,)), (5, tuple(GENERIC["trigger_again"]))):
+        step = steps[at]
+        assert step.intent.key == "demand_again", "he must press the car here for this test to mean anything"
+        words = [r.replace('"{topic}"', '"prison"') for r in reaction]
+        assert any(replies[at].startswith(w[:1].upper() + w[1:]) for w in words), replies[at]
+        assert any(w[:1].upper() + w[1:] in replies[at] for w in pressed), replies[at]
+    assert replies[3].index(scripted) == 0  # what he just heard first, then the car
+    assert _play(SimulatedSubject(subject.scenario), lines, seed=0)[0] == replies  # seeded: reproducible
+
+
 def _asked(scenario_id: str, question: str, before: tuple[str, ...] = (LISTENING[0],)) -> str:
     """His reply to ``question`` after the lines ``before`` (an "/inject ID" line issues an inject)."""
     replies, _ = _play(SimulatedSubject(load_scenario(scenario_id)), [*before, question], seed=0)

@@ -23,15 +23,16 @@ from typing import Literal
 from talkdown.domain.enums import HostageCondition
 from talkdown.sim.reading import CONFIRMABLE, EMPATHY, LineReader, Reading, mentioned, mentions, similar, tokens
 from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
-from talkdown.sim.scenario import Fact, HostageSpec, Scenario
+from talkdown.sim.scenario import Fact, HostageSpec, Persona, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
 # 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too; 0.1.3: a false
 # promise answers a pending demand (demand_answer), and a refusal or promise beside a deferral earns no credit;
 # 0.1.4: interrogation and self_focus have their own weights and words; 0.1.5: a trigger said again gets an
 # escalating reply quoting it, not his scripted line verbatim; 0.1.6: he answers direct questions (hostages,
-# who is with him, weapon, what he wants) from the scenario's facts, and asked what he wants says it early
-VERSION = "0.1.6"
+# who is with him, weapon, what he wants) from the scenario's facts, and asked what he wants says it early;
+# 0.1.7: his trigger word heard on an exchange another note leads (a demand he presses) is answered too, first
+VERSION = "0.1.7"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -486,8 +487,15 @@ def _intent(
             parts.append(_promise(ref) if kind == "promise_broken" else f"@{kind}")
     key = main.partition(":")[0] or "mood"
     ref = main.partition(":")[2]
-    if key == "trigger":
-        parts.append(next(t.reply for t in p.triggers if t.id == ref))
+    # His trigger word heard on an exchange another note leads (he presses a demand the trainee ignored, a
+    # release, "Don't tell me what to do", a step back) moved him all the same, so he says so first: it is what
+    # he just heard. Before, only the leading note was said, and "Look, nobody's going to prison over this" beside
+    # a pressed demand got the demand alone while his arousal rose by the trigger's weight.
+    heard = next((n for n in notes if n.partition(":")[0] in _TRIGGER), None)
+    if heard is not None and key not in _TRIGGER:
+        parts.append(_triggered(p, heard))
+    if key in _TRIGGER:
+        parts.append(_triggered(p, main))
     elif key == "hook":
         parts.append(next(h.reply for h in p.hooks if h.id == ref))
     elif key in ("demand", "demand_again", "not_yet_demand"):
@@ -615,6 +623,15 @@ def _with_article(kind: str) -> str:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+_TRIGGER = ("trigger", "trigger_again")
+
+
+def _triggered(p: Persona, note: str) -> str:
+    """His reply to a trigger word: his scripted line the first time, an escalating one quoting it after."""
+    kind, _, ref = note.partition(":")
+    return next(t.reply for t in p.triggers if t.id == ref) if kind == "trigger" else "@trigger_again"
 
 
 def _promise(ref: str) -> str:
