@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
+import pytest
+
 from talkdown.analysis.registry import default_pipeline
 from talkdown.sim.debrief import better_lines, build_debrief
 from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SimulatedSubject, turn_rng
@@ -9,6 +13,7 @@ from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario, parse_scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
+from tests.sim.test_scenario import without_reaction_again
 from tests.trainee_scripts import FALSE_PROMISE, LATE_TRADE
 
 LISTENING = [
@@ -107,6 +112,49 @@ def test_an_inject_changes_his_state_and_he_reacts_to_it() -> None:
     _, without = _play(subject, [LISTENING[0], LISTENING[1]])
     assert with_inject.arousal > without.arousal
     assert "news chopper" in replies[-1]
+
+
+def test_an_inject_issued_again_gets_other_words_not_his_scripted_reaction_verbatim() -> None:
+    """Issued a second time once he had replied (the chopper comes back), an inject got its scripted reaction word
+    for word, like a recording. Issued again, he says one of the scenario's ``reaction_again`` lines, drawn by the
+    seeded realizer and not one he just said; the inject moves him as much as the first time."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    inject = subject.scenario.inject("media_helicopter")
+    lines = [LISTENING[0], "/inject media_helicopter", LISTENING[1], "/inject media_helicopter", LISTENING[2]]
+    lines += ["/inject media_helicopter", LISTENING[3]]
+    replies, _ = _play(subject, lines, seed=3)
+    first, second, third = replies[1], replies[2], replies[3]
+    assert first.startswith(inject.reaction), first
+    again = []
+    for reply in (second, third):
+        assert inject.reaction not in reply, reply
+        again.append(next((said for said in inject.reaction_again if reply.startswith(said)), None))
+        assert again[-1] is not None, reply
+    assert again[0] != again[1]  # nor the line he used on the issue before
+    assert _play(SimulatedSubject(subject.scenario), lines, seed=3)[0] == replies  # seeded: reproducible
+    said = (ViewItem("trainee", LISTENING[0], 1), ViewItem("inject", "x", 2, inject.id), ViewItem("trainee", "Hm.", 3))
+    view = SubjectView(subject.scenario.id, said)
+    issued = view.extended(ViewItem("inject", "x", 4, inject.id))
+    assert subject.state_of(issued).arousal - subject.state_of(view).arousal == pytest.approx(inject.arousal)
+
+
+def test_an_inject_with_no_words_for_a_second_issue_has_its_reaction_framed_as_heard_again() -> None:
+    """A scenario of the instructor's own may give no ``reaction_again``: the scripted line, the only place the
+    trainee hears what happened, comes in one of the realizer's frames ("Not again. ..."), not bare."""
+    text = (resources.files("talkdown.sim") / "scenarios" / "bridge.yaml").read_text(encoding="utf-8")
+    scenario = parse_scenario(without_reaction_again(text), file="mine.yaml")
+    inject = scenario.inject("media_helicopter")
+    assert not inject.reaction_again, "the scenario must have no words for it issued again"
+    lines = [LISTENING[0], "/inject media_helicopter", LISTENING[1], "/inject media_helicopter", LISTENING[2]]
+    seen = set()
+    for seed in range(6):
+        replies, _ = _play(SimulatedSubject(scenario), lines, seed=seed)
+        assert replies[1].startswith(inject.reaction), replies[1]
+        framed = [f.format(reaction=inject.reaction) for f in GENERIC["inject_again"]]
+        frame = next((f for f in framed if replies[2].startswith(f)), None)
+        assert frame is not None, replies[2]
+        seen.add(frame)
+    assert len(seen) > 1  # the seed varies the frame
 
 
 def test_his_state_now_includes_an_inject_issued_since_his_last_reply() -> None:
