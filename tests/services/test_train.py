@@ -16,6 +16,7 @@ from talkdown.services import diplomatic, entries, incidents, train
 from talkdown.services.accounts import AccountRole, SignedIn
 from talkdown.services.wiring import App, build_app
 from talkdown.settings import Settings
+from talkdown.sim.scenario import load_scenario
 from tests.trainee_scripts import LATE_TRADE
 
 pytestmark = pytest.mark.integration
@@ -226,6 +227,9 @@ def test_an_inject_issued_again_before_he_replies_is_refused_so_he_reacts_once(a
     assert reply.count("Is that Carol?") == 1  # his reaction was quoted twice, before
     train.issue_inject(app, started.session_id, inject="wife_arrives")  # after his reply: it may happen again
     assert [r.event.kind for r in incidents.get_incident(app, started.session_id).injects] == ["inject_issued"] * 3
+    again = train.take_turn(app, started.session_id, text=LINES[1]).reply
+    assert "Is that Carol?" not in again  # his first reaction word for word sounded like a recording
+    assert any(again.startswith(said) for said in load_scenario("bridge").inject("wife_arrives").reaction_again)
 
 
 def test_an_inject_about_a_hostage_already_released_is_refused(app: App) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
+import pytest
+
 from talkdown.analysis.registry import default_pipeline
 from talkdown.sim.debrief import better_lines, build_debrief
 from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SimulatedSubject, turn_rng
@@ -9,6 +13,7 @@ from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario, parse_scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
+from tests.sim.test_scenario import without_reaction_again
 from tests.trainee_scripts import FALSE_PROMISE, LATE_TRADE
 
 LISTENING = [
@@ -107,6 +112,49 @@ def test_an_inject_changes_his_state_and_he_reacts_to_it() -> None:
     _, without = _play(subject, [LISTENING[0], LISTENING[1]])
     assert with_inject.arousal > without.arousal
     assert "news chopper" in replies[-1]
+
+
+def test_an_inject_issued_again_gets_other_words_not_his_scripted_reaction_verbatim() -> None:
+    """Issued a second time once he had replied (the chopper comes back), an inject got its scripted reaction word
+    for word, like a recording. Issued again, he says one of the scenario's ``reaction_again`` lines, drawn by the
+    seeded realizer and not one he just said; the inject moves him as much as the first time."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    inject = subject.scenario.inject("media_helicopter")
+    lines = [LISTENING[0], "/inject media_helicopter", LISTENING[1], "/inject media_helicopter", LISTENING[2]]
+    lines += ["/inject media_helicopter", LISTENING[3]]
+    replies, _ = _play(subject, lines, seed=3)
+    first, second, third = replies[1], replies[2], replies[3]
+    assert first.startswith(inject.reaction), first
+    again = []
+    for reply in (second, third):
+        assert inject.reaction not in reply, reply
+        again.append(next((said for said in inject.reaction_again if reply.startswith(said)), None))
+        assert again[-1] is not None, reply
+    assert again[0] != again[1]  # nor the line he used on the issue before
+    assert _play(SimulatedSubject(subject.scenario), lines, seed=3)[0] == replies  # seeded: reproducible
+    said = (ViewItem("trainee", LISTENING[0], 1), ViewItem("inject", "x", 2, inject.id), ViewItem("trainee", "Hm.", 3))
+    view = SubjectView(subject.scenario.id, said)
+    issued = view.extended(ViewItem("inject", "x", 4, inject.id))
+    assert subject.state_of(issued).arousal - subject.state_of(view).arousal == pytest.approx(inject.arousal)
+
+
+def test_an_inject_with_no_words_for_a_second_issue_has_its_reaction_framed_as_heard_again() -> None:
+    """A scenario of the instructor's own may give no ``reaction_again``: the scripted line, the only place the
+    trainee hears what happened, comes in one of the realizer's frames ("Not again. ..."), not bare."""
+    text = (resources.files("talkdown.sim") / "scenarios" / "bridge.yaml").read_text(encoding="utf-8")
+    scenario = parse_scenario(without_reaction_again(text), file="mine.yaml")
+    inject = scenario.inject("media_helicopter")
+    assert not inject.reaction_again, "the scenario must have no words for it issued again"
+    lines = [LISTENING[0], "/inject media_helicopter", LISTENING[1], "/inject media_helicopter", LISTENING[2]]
+    seen = set()
+    for seed in range(6):
+        replies, _ = _play(SimulatedSubject(scenario), lines, seed=seed)
+        assert replies[1].startswith(inject.reaction), replies[1]
+        framed = [f.format(reaction=inject.reaction) for f in GENERIC["inject_again"]]
+        frame = next((f for f in framed if replies[2].startswith(f)), None)
+        assert frame is not None, replies[2]
+        seen.add(frame)
+    assert len(seen) > 1  # the seed varies the frame
 
 
 def test_his_state_now_includes_an_inject_issued_since_his_last_reply() -> None:
@@ -378,6 +426,28 @@ def test_his_trigger_word_said_again_gets_an_escalating_reply_not_the_same_line_
     rises = [s.after.arousal - s.before.arousal for s in steps if s.trainee.text in (lines[1], lines[3])]
     assert rises[1] > 0  # the word still costs what it did: only the words of his reply changed
     assert _play(SimulatedSubject(subject.scenario), lines, seed=4)[0] == replies  # seeded: reproducible
+
+
+def test_his_trigger_word_beside_a_demand_he_presses_gets_his_reaction_too() -> None:
+    """Pressing a demand the trainee ignored led his reply, and only the leading note was said: "Look, nobody's
+    going to prison over this" got "A car with a full tank at the back door. I'm not asking again." and not a word
+    about prison, though the word raised his arousal. He now reacts to the word first, then presses; said again
+    on a later pressing, the word gets his escalating reply, as it would alone."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    scripted = subject.scenario.persona.triggers[0].reply
+    pressed = [w.replace("{item}", subject.scenario.persona.demands[0].item) for w in GENERIC["demand_again"]]
+    trigger = "Look, nobody's going to prison over this."
+    lines = [*LISTENING[:3], trigger, LISTENING[3], "Nobody said anything about prison."]
+    replies, _ = _play(subject, lines, seed=0)
+    steps = subject.trace(_view(subject, lines))
+    for at, reaction in ((3, (scripted,)), (5, tuple(GENERIC["trigger_again"]))):
+        step = steps[at]
+        assert step.intent.key == "demand_again", "he must press the car here for this test to mean anything"
+        words = [r.replace('"{topic}"', '"prison"') for r in reaction]
+        assert any(replies[at].startswith(w[:1].upper() + w[1:]) for w in words), replies[at]
+        assert any(w[:1].upper() + w[1:] in replies[at] for w in pressed), replies[at]
+    assert replies[3].index(scripted) == 0  # what he just heard first, then the car
+    assert _play(SimulatedSubject(subject.scenario), lines, seed=0)[0] == replies  # seeded: reproducible
 
 
 def _asked(scenario_id: str, question: str, before: tuple[str, ...] = (LISTENING[0],)) -> str:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from importlib import resources
 from pathlib import Path
 
+import pydantic_core
 import pytest
 
 from talkdown.errors import TalkdownError
-from talkdown.sim.scenario import load_scenario, parse_scenario, shipped_ids
+from talkdown.sim.scenario import load_scenario, parse_scenario, scenario_digest, shipped_ids
 
 INCIDENT_TYPES_THE_ISSUE_LISTS = {
     "suicide_intervention", "domestic", "criminal_interrupted", "kidnap_for_ransom", "diplomatic_state", "barricade",
@@ -111,3 +113,32 @@ def test_a_demand_releasing_a_hostage_the_scenario_does_not_hold_is_refused_at_i
     assert "Mr Okafor" in err.value.fields["problem"] and "Mr. Okafor" in err.value.fields["problem"]
     logged = parse_scenario(text.replace('releases: "Mr. Okafor"', 'releases: "Mr Okafor"'), file="s", logged=True)
     assert logged.persona.demands[1].releases == "Mr Okafor"  # a session logged with it before still debriefs
+
+
+def without_reaction_again(text: str) -> str:
+    """A scenario's YAML with no ``reaction_again`` key: as an instructor's file written before it existed."""
+    kept, skipping = [], False
+    for line in text.splitlines():
+        skipping = line.strip() == "reaction_again:" or (skipping and line.startswith("      - "))
+        if not skipping:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def test_every_shipped_inject_has_its_own_words_for_being_issued_again() -> None:
+    for scenario in map(load_scenario, shipped_ids()):
+        for inject in scenario.injects:
+            assert len(inject.reaction_again) >= 2, (scenario.id, inject.id)
+            assert inject.reaction not in inject.reaction_again, (scenario.id, inject.id)
+
+
+def test_a_scenario_with_no_reaction_again_keeps_the_digest_its_earlier_sessions_logged() -> None:
+    """A session logs its scenario's sha256 and its debrief says when the file changed since. The new key in
+    every dump would have changed every digest, so each earlier session would have read "the scenario file
+    changed after this session was run": left empty, it is not hashed; given, it is an edit like any other."""
+    scenario = parse_scenario(without_reaction_again(_bridge_text()), file="mine.yaml")
+    dumped = scenario.model_dump(mode="json")
+    for inject in dumped["injects"]:
+        del inject["reaction_again"]  # the dump before the key existed
+    assert scenario_digest(scenario) == hashlib.sha256(pydantic_core.to_json(dumped)).hexdigest()
+    assert scenario_digest(load_scenario("bridge")) != scenario_digest(scenario)

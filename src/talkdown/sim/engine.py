@@ -23,15 +23,17 @@ from typing import Literal
 from talkdown.domain.enums import HostageCondition
 from talkdown.sim.reading import CONFIRMABLE, EMPATHY, LineReader, Reading, mentioned, mentions, similar, tokens
 from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
-from talkdown.sim.scenario import Fact, HostageSpec, Scenario
+from talkdown.sim.scenario import Fact, HostageSpec, Persona, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
 # 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too; 0.1.3: a false
 # promise answers a pending demand (demand_answer), and a refusal or promise beside a deferral earns no credit;
 # 0.1.4: interrogation and self_focus have their own weights and words; 0.1.5: a trigger said again gets an
 # escalating reply quoting it, not his scripted line verbatim; 0.1.6: he answers direct questions (hostages,
-# who is with him, weapon, what he wants) from the scenario's facts, and asked what he wants says it early
-VERSION = "0.1.6"
+# who is with him, weapon, what he wants) from the scenario's facts, and asked what he wants says it early;
+# 0.1.7: his trigger word heard on an exchange another note leads (a demand he presses) is answered too, first;
+# 0.1.8: an inject issued again gets the scenario's reaction_again (else his reaction framed), not the same line
+VERSION = "0.1.8"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -157,13 +159,15 @@ class SimulatedSubject:
         state = self.initial_state()
         steps: list[Step] = []
         window: list[tuple[str, str]] = []
-        pending_injects: list[str] = []
+        pending_injects: list[str] = []  # his reactions to the injects issued since his last reply, in order
+        issued: dict[str, int] = {}  # times each inject was issued so far
         for item in view.items:
             if item.kind == "subject":
                 window.append(("subject", item.text))
             elif item.kind == "inject":
                 state = self._apply_inject(state, item.inject_id)
-                pending_injects.append(item.inject_id)
+                pending_injects.append(_inject_reaction(self.scenario, item.inject_id, issued.get(item.inject_id, 0)))
+                issued[item.inject_id] = issued.get(item.inject_id, 0) + 1
             elif state.outcome is None:
                 reading = self.reader.read(item.text, tuple(window))
                 step = self._exchange(state, item, reading, view, tuple(pending_injects))
@@ -196,7 +200,7 @@ class SimulatedSubject:
         )
 
     def _exchange(
-        self, before: SubjectState, item: ViewItem, r: Reading, view: SubjectView, injects: tuple[str, ...]
+        self, before: SubjectState, item: ViewItem, r: Reading, view: SubjectView, reactions: tuple[str, ...]
     ) -> Step:
         sc, dyn = self.scenario, self.scenario.dynamics
         earlier = [tokens(i.text) for i in view.items if i.kind == "trainee" and i.seq < item.seq]
@@ -206,7 +210,7 @@ class SimulatedSubject:
         s = replace(before, turn=before.turn + 1)
         arousal, trust, hope, face = s.arousal, s.trust, s.hopelessness, s.face
         notes: list[str] = []  # what the reply should address, most important first
-        prefix: list[str] = [sc.inject(i).reaction for i in injects]
+        prefix: list[str] = list(reactions)
         effects: list[Effect] = []
 
         gain = r.listening_gain * novelty * (0.5 if r.avoid else 1.0)
@@ -486,8 +490,15 @@ def _intent(
             parts.append(_promise(ref) if kind == "promise_broken" else f"@{kind}")
     key = main.partition(":")[0] or "mood"
     ref = main.partition(":")[2]
-    if key == "trigger":
-        parts.append(next(t.reply for t in p.triggers if t.id == ref))
+    # His trigger word heard on an exchange another note leads (he presses a demand the trainee ignored, a
+    # release, "Don't tell me what to do", a step back) moved him all the same, so he says so first: it is what
+    # he just heard. Before, only the leading note was said, and "Look, nobody's going to prison over this" beside
+    # a pressed demand got the demand alone while his arousal rose by the trigger's weight.
+    heard = next((n for n in notes if n.partition(":")[0] in _TRIGGER), None)
+    if heard is not None and key not in _TRIGGER:
+        parts.append(_triggered(p, heard))
+    if key in _TRIGGER:
+        parts.append(_triggered(p, main))
     elif key == "hook":
         parts.append(next(h.reply for h in p.hooks if h.id == ref))
     elif key in ("demand", "demand_again", "not_yet_demand"):
@@ -615,6 +626,26 @@ def _with_article(kind: str) -> str:
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+_TRIGGER = ("trigger", "trigger_again")
+
+
+def _inject_reaction(sc: Scenario, inject_id: str, before: int) -> str:
+    """His reaction to an inject: the scenario's line the first time; issued again, that line in other words.
+
+    An instructor may issue an inject again once he has replied to it (the chopper comes back, the old man
+    collapses again), and the same scripted line came back word for word, like a recording. Issued again, the
+    realizer frames his line as news heard again ("Not again. ..."), drawn from the seeded generator, so a seed
+    replays it; the line itself is kept, for it is the only place the trainee hears what happened.
+    """
+    return sc.inject(inject_id).reaction if before == 0 else f"@inject_again:{inject_id}"
+
+
+def _triggered(p: Persona, note: str) -> str:
+    """His reply to a trigger word: his scripted line the first time, an escalating one quoting it after."""
+    kind, _, ref = note.partition(":")
+    return next(t.reply for t in p.triggers if t.id == ref) if kind == "trigger" else "@trigger_again"
 
 
 def _promise(ref: str) -> str:

@@ -39,7 +39,8 @@ class Intent:
     """What he will say: a key (for the debrief and instructor), ordered parts and slot values.
 
     A part is either his own scripted line from the scenario or ``@family``, a generic reaction worded by
-    the realizer. ``arousal`` lets a realizer pick the register.
+    the realizer; ``@inject_again:ID`` frames inject ID's scripted reaction, issued again. ``arousal`` lets a
+    realizer pick the register.
     """
 
     key: str
@@ -115,6 +116,12 @@ GENERIC: dict[str, tuple[str, ...]] = {
         '"{topic}" again? Are you trying to set me off?',
         'You heard me the first time. Leave "{topic}" out of it.',
         'Say "{topic}" one more time and we\'re done talking.',
+    ),
+    "inject_again": (  # an inject issued again: his scripted reaction was given the first time (engine)
+        "Not again. {reaction}",
+        "Again? {reaction}",
+        "{reaction} Again!",
+        "{reaction} This again. How many more times?",
     ),
     "repeat": (
         "You keep saying that.",
@@ -198,8 +205,12 @@ def _choose(options: tuple[str, ...] | list[str], rng: random.Random, avoid: set
     The text before the first slot was used: for "{item}. I'm not asking again." that is '', found in every
     line, so that variant was never chosen while another was fresh.
     """
-    fresh = [o for o in options if not any(_fixed(o) in a for a in avoid)]
-    return rng.choice(fresh or list(options))
+    return rng.choice(_fresh(options, avoid) or list(options))
+
+
+def _fresh(options: tuple[str, ...] | list[str], avoid: set[str]) -> list[str]:
+    """The wordings none of his recent lines holds (by ``_fixed``)."""
+    return [o for o in options if not any(_fixed(o) in a for a in avoid)]
 
 
 def _fixed(option: str) -> str:
@@ -230,14 +241,19 @@ class TemplateRealizer:
             if not part.startswith("@"):
                 out.append(part)
                 continue
-            family = part[1:]
-            if family == "venting":
-                options: tuple[str, ...] | list[str] = voice.venting
+            family, _, ref = part[1:].partition(":")
+            values = _Slots(slots)
+            if family == "inject_again":  # the author's words for it issued again, else his line framed as such
+                inject = scenario.inject(ref)
+                values["reaction"] = inject.reaction
+                options: tuple[str, ...] | list[str] = _fresh(inject.reaction_again, recent) or GENERIC[family]
+            elif family == "venting":
+                options = voice.venting
             elif family == "calmer":
                 options = voice.calmer
             else:
                 options = GENERIC.get(family) or GENERIC["avoid.other"]
-            out.append(_sentence(_choose(options, rng, recent).format_map(_Slots(slots))))
+            out.append(_sentence(_choose(options, rng, recent).format_map(values)))
         return Spoken(" ".join(out) or voice.calmer[0], self.name)
 
 

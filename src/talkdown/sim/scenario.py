@@ -199,6 +199,9 @@ class Inject(Model):
     name: Line
     description: str = ""
     reaction: Line
+    # His words when it is issued again (the chopper comes back): the scripted reaction again, word for word,
+    # sounded like a recording. Optional; without them the realizer frames ``reaction`` as news heard again.
+    reaction_again: list[Line] = Field(default_factory=list)
     arousal: Delta = 0.0
     trust: Delta = 0.0
     hopelessness: Delta = 0.0
@@ -368,5 +371,10 @@ def load_scenario(ref: str) -> Scenario:
 
 
 def scenario_digest(scenario: Scenario) -> str:
-    """sha256 of the validated scenario, stored with a session so a later edit of the file is noticed."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+    """sha256 of the validated scenario, stored with a session so a later edit of the file is noticed.
+
+    An inject's ``reaction_again`` left empty is left out: the key came later, and with it in every dump each
+    session logged before it would have read "the scenario file changed after this session was run".
+    """
+    unused = {n: {"reaction_again"} for n, inj in enumerate(scenario.injects) if not inj.reaction_again}
+    return hashlib.sha256(scenario.model_dump_json(exclude={"injects": unused}).encode()).hexdigest()
