@@ -123,3 +123,16 @@ def test_a_wording_that_opens_with_a_slot_is_chosen_once_the_others_were_just_us
     view = SubjectView("bank_robbery", tuple(ViewItem("subject", text, n) for n, text in enumerate(recent, start=1)))
     said = {TemplateRealizer().realize(intent, scenario, view, turn_rng(seed, 1)).text for seed in range(8)}
     assert said == {"A car. I'm not asking again."}  # a capital: the slot's value opens the sentence
+
+
+def test_the_scenarios_own_lines_are_said_as_written_braces_and_all() -> None:
+    # Run through format_map, an instructor's venting line with a lone "{" ended the session with an internal
+    # error, and "{sigh}" was said as "that".
+    bridge = load_scenario("bridge")
+    voice = bridge.persona.voice.model_copy(update={"venting": ["I can't {sigh} do this.", "Just { stop it."]})
+    scenario = bridge.model_copy(update={"persona": bridge.persona.model_copy(update={"voice": voice})})
+    said = {
+        TemplateRealizer().realize(Intent("mood", ("@venting",)), scenario, _view(), turn_rng(seed, 1)).text
+        for seed in range(12)
+    }
+    assert said == {"I can't {sigh} do this.", "Just { stop it."}

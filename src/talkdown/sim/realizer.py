@@ -243,17 +243,23 @@ class TemplateRealizer:
                 continue
             family, _, ref = part[1:].partition(":")
             values = _Slots(slots)
+            # The scenario's own lines are said as written; only talkdown's templates (GENERIC) hold slots. Run
+            # through format_map, an instructor's line with a brace in it ("{sigh}", a lone "{") ended the
+            # session with an internal error, and "{x}" was said as "that".
+            own: tuple[str, ...] | list[str] = ()
             if family == "inject_again":  # the author's words for it issued again, else his line framed as such
                 inject = scenario.inject(ref)
                 values["reaction"] = inject.reaction
-                options: tuple[str, ...] | list[str] = _fresh(inject.reaction_again, recent) or GENERIC[family]
+                own = _fresh(inject.reaction_again, recent)
             elif family == "venting":
-                options = voice.venting
+                own = voice.venting
             elif family == "calmer":
-                options = voice.calmer
+                own = voice.calmer
+            if own:
+                out.append(_sentence(_choose(own, rng, recent)))
             else:
                 options = GENERIC.get(family) or GENERIC["avoid.other"]
-            out.append(_sentence(_choose(options, rng, recent).format_map(values)))
+                out.append(_sentence(_choose(options, rng, recent).format_map(values)))
         return Spoken(" ".join(out) or voice.calmer[0], self.name)
 
 
