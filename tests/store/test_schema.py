@@ -1,5 +1,5 @@
 """Migrations keep what a database already holds: revision 0004 (annotation basis) on a 0003 database, 0005
-(session activity) on a 0004 one."""
+(session activity) on a 0004 one, 0006 (annotation ordinal) on a 0005 one."""
 
 from __future__ import annotations
 
@@ -77,7 +77,24 @@ def test_revision_0005_counts_an_open_session_as_last_used_when_it_was_created(e
         conn.execute(
             text("INSERT INTO sessions (token_hash, username, csrf_token, created_at, expires_at, revoked) "
                  "VALUES (:token_hash, :username, :csrf_token, :created_at, :expires_at, :revoked)"), old)  # fmt: skip
-    assert schema.upgrade(empty_engine) == "0005"
+    assert schema.upgrade(empty_engine) == schema.head_revision()
     with empty_engine.connect() as conn:
         row = conn.execute(select(sessions.c.last_seen_at, sessions.c.ended)).one()
     assert (row.last_seen_at, row.ended) == (old["created_at"], "")
+
+
+def test_revision_0006_keeps_old_rows_as_the_first_of_their_label_and_stores_a_second(empty_engine: Engine) -> None:
+    """One row per label was the key: of two demands on one line ("I want cigarettes and food. And I want a car.")
+    only the first was stored."""
+    _upgrade_to(empty_engine, "0005")
+    first = {**ROW, "label": "demand", "basis": "0123456789abcdef", "detail": '{"item": "cigarettes and food"}'}
+    columns = [*ROW, "basis"]  # the columns revision 0005 has
+    old_insert = text(f"INSERT INTO annotations ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})")  # noqa: S608
+    with empty_engine.begin() as conn:
+        conn.execute(old_insert, first)
+    assert schema.upgrade(empty_engine) == schema.head_revision()
+    with empty_engine.begin() as conn:
+        assert conn.execute(select(annotation_rows.c.ordinal)).scalars().all() == [0]
+        conn.execute(insert(annotation_rows), {**first, "detail": '{"item": "a car"}', "ordinal": 1})
+    with pytest.raises(IntegrityError), empty_engine.begin() as conn:
+        conn.execute(insert(annotation_rows), {**first, "detail": '{"item": "a car"}', "ordinal": 1})

@@ -219,10 +219,11 @@ def _demand_cues(v: View) -> Iterator[Found]:
     for u, cues in v.cue_turns:
         if not v.is_recent(u.when):
             continue
-        for ann in cues:
-            item = str(ann.detail.get("item") or "") if ann.label == "demand" else ""
+        items = [str(ann.detail.get("item") or "") if ann.label == "demand" else "" for ann in cues]
+        said = {w for item in items if item for w in v.item_words(item)}  # every item he named in the turn
+        for item in items:
             words = v.item_words(item) if item else set()
-            rule_id = _demand_rule(v, item) if item and not _on_ledger(ledger, u.seq, words) else None
+            rule_id = _demand_rule(v, item) if item and not _on_ledger(ledger, u.seq, words, said) else None
             if rule_id is None:
                 continue
             same = next((h for h in heard if h.rule_id == rule_id and words & h.words), None)
@@ -244,13 +245,18 @@ def _demand_cues(v: View) -> Iterator[Found]:
             yield Found(h.rule_id, f"u{first}", tuple(h.seqs), f"{asked}{_flat_no(v, first)}")
 
 
-def _on_ledger(ledger: list[tuple[Demand, set[str]]], seq: int, words: set[str]) -> bool:
+def _on_ledger(ledger: list[tuple[Demand, set[str]]], seq: int, words: set[str], said: set[str]) -> bool:
     """Whether the demand heard at ``seq`` is on the ledger: recorded from that turn, recorded later for the same
     item, or a demand for the same item recorded before it and still open then (he asked again). Only later records
     counted, so a repeated demand got a second card saying it was "not yet on the demand ledger" beside the
-    ledger's own; one met or withdrawn before he asked again is a new demand."""
+    ledger's own; one met or withdrawn before he asked again is a new demand.
+
+    Recorded from that turn means for this item when the record names it, or names none of the items heard there
+    (``said``: the scribe's own wording, "smokes" for "a pack of cigarettes"). Any record from the turn counted for
+    every item, so once "cigarettes and food" was recorded from "I want cigarettes and food. And I want a car." the
+    card for the car went too, with the car on no ledger."""
     for d, item_words in ledger:
-        if d.utterance_seq == seq:
+        if d.utterance_seq == seq and (words & item_words or not item_words & said):
             return True
         same = bool(words & item_words)
         open_then = d.status in OPEN_DEMAND or d.status_seq > seq

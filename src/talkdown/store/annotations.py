@@ -1,10 +1,11 @@
-"""Annotation records: analysis results stored beside the log, one row per label.
+"""Annotation records: analysis results stored beside the log, one row per annotation.
 
 A new analyser version adds rows beside the old ones; nothing here updates or deletes. The key
-(incident, utterance seq, analyser, version, family, label, basis) makes re-running the same version on the same
-words a no-op. ``basis`` names what a row was computed from (a digest of the line's side and text, made by the
-services): a corrected line, or one whose speaker got a role, is analysed again beside its old rows, and readers
-ask for the rows of each line's current basis.
+(incident, utterance seq, analyser, version, family, label, basis, ordinal) makes re-running the same version on the
+same words a no-op; ``ordinal`` numbers a line's annotations of one label (one ``demand`` per item he lists).
+``basis`` names what a row was computed from (a digest of the line's side and text, made by the services): a
+corrected line, or one whose speaker got a role, is analysed again beside its old rows, and readers ask for the
+rows of each line's current basis.
 """
 
 from __future__ import annotations
@@ -98,9 +99,10 @@ class AnnotationStore:
                 "evidence": json.dumps([[s.start, s.end] for s in a.evidence]),
                 "detail": json.dumps(a.detail, sort_keys=True),
                 "basis": basis,
+                "ordinal": ordinal,
             }
             for seq, basis, found in results
-            for a in _unique(found)
+            for a, ordinal in _numbered(found)
         ]
         if rows:
             with self.engine.begin() as conn:
@@ -145,9 +147,17 @@ class AnnotationStore:
         return out
 
 
-def _unique(found: Sequence[Annotation]) -> list[Annotation]:
-    """One row per (analyser, version, family, label): the key the table enforces."""
-    seen: dict[tuple[str, str, str, str], Annotation] = {}
+def _numbered(found: Sequence[Annotation]) -> list[tuple[Annotation, int]]:
+    """Each distinct annotation with its ordinal among those of its (analyser, version, family, label), in order.
+
+    Why numbered, not one per label: a line may carry several annotations of one label (cues gives a ``demand`` per
+    item he lists), and keeping only the first lost the others (migration 0006). An exact repeat is still one row.
+    """
+    out: list[tuple[Annotation, int]] = []
+    seen: dict[tuple[str, str, str, str], list[Annotation]] = {}
     for a in found:
-        seen.setdefault((a.analyzer, a.analyzer_version, a.family, a.label), a)
-    return list(seen.values())
+        same = seen.setdefault((a.analyzer, a.analyzer_version, a.family, a.label), [])
+        if a not in same:
+            out.append((a, len(same)))
+            same.append(a)
+    return out

@@ -41,6 +41,9 @@ annotation_rows = Table(
     # What the row was computed from: a digest of the utterance's side and text (migration 0004), so a correction
     # or a new role gets fresh analysis beside the old rows instead of keeping it.
     Column("basis", String(16), nullable=False, server_default=""),
+    # Which of a line's annotations with this label it is, from 0 in the analyser's order (migration 0006): cues
+    # gives one ``demand`` per item he lists, and the key kept only the first.
+    Column("ordinal", Integer, nullable=False, server_default="0"),
 )
 
 # Accounts for the web console (migration 0003). Users and sessions may change (a password rehash, a logout);
