@@ -345,6 +345,11 @@ def in_window(text: str, *earlier: str) -> list[str]:
         "I could get a reporter down here for you.",
         "We'll bring your wife to the phone.",
         "We can give you some money, Ray.",
+        # 0.11.0: the wordings the advisor's own regex had, now that its card rests on this rule
+        "Let me get you a car.",
+        "How about I bring your wife down here?",
+        "Do you want me to call your sister?",
+        "We'll send in a car.",
     ],
 )
 def test_a_substantive_item_offered_unasked_and_for_nothing_is_an_unrequested_concession(text: str) -> None:
@@ -361,6 +366,8 @@ def test_a_substantive_item_offered_unasked_and_for_nothing_is_an_unrequested_co
         ("We'll have the two million by Friday.", ("Her mother can thank me with the money.",)),
         ("I can get you a coffee.", ()),  # small goodwill, not a substantive item
         ("We can get you out of there safely.", ()),
+        ("Do you want me to repeat that?", ()),
+        ("Let me get you through this.", ()),
         ("I'll get the car request to my boss.", ()),
         ("I can get a message to your wife.", ()),
         ("I'll get a car to her right now. What's the address?", ("Somebody by her house, then I come out.",)),

@@ -234,7 +234,6 @@ def test_a_bare_stretch_of_time_or_a_past_day_is_not_a_deadline(text: str) -> No
         "can u get them to stop calling",
         "Don't let my dad see me like this.",
         "We speak only to the mayor.",
-        "And a reporter.",
         "Y'all need to back off the porch.",
     ],
 )
@@ -708,3 +707,61 @@ def test_a_want_and_a_get_in_two_sentences_are_two_demands_but_a_get_inside_a_wa
     assert [a.detail["item"] for a in demands("I want you to get me a car.")] == ["you to get me a car"]
     assert [a.detail["item"] for a in demands("I need you to bring what we need.")] == ["you to bring what we need"]
     assert [a.detail["item"] for a in demands("Turn them off. Turn them off right now!")] == ["them off"]
+
+
+def demands_after(text: str, *before: tuple[str, str]) -> list[Annotation]:
+    """The demand cues of his turn ``text`` after the window ``before`` ((side, text), oldest first)."""
+    window = tuple(Turn(text=said, side="subject" if side == "S" else "negotiator") for side, said in before)
+    turn = Turn(text=text, side="subject", at=T0)
+    return [a for a in CueAnalyzer(use_model=False).analyze(turn, Context(window=window)) if a.label == "demand"]
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("And a car.", "a car"),
+        ("Oh, and cigarettes.", "cigarettes"),
+        ("Plus a phone charger.", "a phone charger"),
+        ("And a reporter.", "a reporter"),  # a demand on its own until cues 0.22.0, whatever came before it
+    ],
+)
+def test_a_fragment_adding_an_item_right_after_his_demand_is_a_demand_for_that_item(text: str, item: str) -> None:
+    """The trainers' line, said in two turns: "I want cigarettes and food." then "And a car."; the car was heard
+    with the connector as its item ("And a car"), "Oh, and cigarettes." not at all."""
+    found = demands_after(text, ("S", "I want cigarettes and food."))
+    assert [a.detail["item"] for a in found] == [item]
+    assert text[found[0].evidence[0].start : found[0].evidence[0].end].endswith(item)
+    # The negotiator may answer in between: the demand is still his last turn's.
+    assert [a.detail["item"] for a in demands_after(text, ("S", "I want a pizza."), ("N", "Okay, I hear you."))] == [
+        item
+    ]
+
+
+@pytest.mark.parametrize("text", ["And a car.", "Oh, and cigarettes.", "Plus a phone charger."])
+def test_the_same_fragment_after_a_turn_with_no_demand_is_no_demand(text: str) -> None:
+    assert demands_after(text, ("S", "I'm so tired of all this."), ("N", "Tell me about it.")) == []
+    assert demands_after(text) == []
+
+
+def test_a_demand_further_back_in_the_window_is_one_an_item_can_be_added_to() -> None:
+    before = (
+        ("S", "I want cigarettes and food."),
+        ("N", "What else?"),
+        ("S", "I don't know."),
+        ("N", "Take your time."),
+    )
+    assert [a.detail["item"] for a in demands_after("And a car.", *before)] == ["a car"]
+    assert [
+        a.detail["item"] for a in demands_after("Plus cigarettes.", ("S", "I want food."), ("S", "And a car."))
+    ] == ["cigarettes"]
+
+
+@pytest.mark.parametrize("text", ["And a car drove past.", "And then the cops came.", "And my mom laughed."])
+def test_a_story_going_on_after_his_demand_is_no_demand(text: str) -> None:
+    assert demands_after(text, ("S", "I want cigarettes and food.")) == []
+
+
+def test_an_item_added_in_the_same_turn_after_a_demand_is_its_own_demand() -> None:
+    assert [a.detail["item"] for a in demands("I want cigarettes. And a car.")] == ["cigarettes", "a car"]
+    assert [a.detail["item"] for a in demands("Then a pizza. And the car too.")] == ["Then a pizza", "the car"]
+    assert [a.detail["item"] for a in demands("And a car. I want cigarettes.")] == ["cigarettes"]  # after it only

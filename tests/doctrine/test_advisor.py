@@ -231,18 +231,54 @@ def test_a_hostage_exchange_is_non_negotiable_even_when_the_scribe_ticked_negoti
 def test_an_offer_he_never_asked_for_fires_unrequested_concession_at_that_turn() -> None:
     s = Script()
     _calm_opening(s)
-    offer = s.at(5).say("neg", "I can get you some pizza and a soda.")
+    offer = s.at(5).say("neg", "We can have a car out front in an hour.")  # avoid.md's own Avoid line
     assert s.first_seq("unrequested_concession") == offer
+    (card,) = [a for a in s.final() if a.rule_id == "unrequested_concession"]
+    assert "('We can have a car')" in card.about  # the words the avoid analyser flagged, its evidence
+
+
+def test_a_small_goodwill_offer_is_not_an_unrequested_concession() -> None:
+    # avoid.md's markers: a *substantive* item (car, money, media, transport, immunity, a person); food and water
+    # are planned goodwill gestures. The advisor's own regex gave "I can get you some pizza" the card the avoid
+    # analyser (whose definition the eval scores) never flags.
+    s = Script()
+    _calm_opening(s)
+    s.at(5).say("neg", "I can get you some pizza and a soda.")
+    assert s.first_seq("unrequested_concession") is None
 
 
 def test_an_offer_after_his_request_or_made_as_a_trade_is_not_unrequested() -> None:
     asked = Script()
-    asked.at(2).say("subj", "I need a pack of cigarettes.")
-    asked.at(3).say("neg", "I can get you some cigarettes.")
+    asked.at(2).say("subj", "I need a ride out of here.")
+    asked.at(3).say("neg", "I can get you a car.")
     traded = Script()
-    traded.at(3).say("neg", "I can get you some food in if you let Owen talk to me.")
+    traded.at(3).say("neg", "I can get you a car if you let Owen talk to me.")
     assert asked.first_seq("unrequested_concession") is None
     assert traded.first_seq("unrequested_concession") is None
+
+
+def test_an_offer_of_what_he_did_not_ask_for_is_unrequested_even_after_another_demand() -> None:
+    # Any demand before the offer silenced the card: after "I need a pack of cigarettes", "I can get you a car" was
+    # taken as asked for.
+    s = Script()
+    s.at(2).say("subj", "I need a pack of cigarettes.")
+    offer = s.at(3).say("neg", "I can get you a car.")
+    assert s.first_seq("unrequested_concession") == offer
+
+
+def test_an_item_he_asked_for_long_before_the_offer_is_still_asked_for() -> None:
+    # The avoid analyser sees the turns of its window; the log is longer. A demand on the ledger, or his asking
+    # for it anywhere earlier in the log, makes the offer one he asked for.
+    for recorded in (False, True):
+        s = Script()
+        s.at(1).say("subj", "I want a car.")
+        if recorded:
+            s.at(1).log(DemandRecorded(demand_id="d1", item="vehicle", category=DemandCategory.TRANSPORT))
+        for minute in range(2, 14):
+            s.at(minute).say("neg", "Tell me more about the plant.")
+            s.at(minute).say("subj", "Twenty years I gave them.")
+        s.at(15).say("neg", "We can have a car out front in an hour.")
+        assert s.first_seq("unrequested_concession") is None, recorded
 
 
 def test_the_non_negotiable_reason_gives_alcohol_and_body_armour_the_standing_the_doctrine_pack_gives_them() -> None:
@@ -616,7 +652,7 @@ def test_lines_with_a_card_of_their_own_or_no_weight_are_not_coached() -> None:
     # phrase; a calm, doctrine-shaped line gets nothing.
     s = Script()
     _calm_opening(s)
-    s.at(5).say("neg", "I'm here to help. I can get you some food.")
+    s.at(5).say("neg", "I'm here to help. I can get you a car.")
     s.at(6).say("neg", "Sounds like you've been carrying this alone for a long time.")
     assert _coached(s) == []
     assert any(a.rule_id == "unrequested_concession" for a in s.final())

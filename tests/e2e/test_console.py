@@ -101,3 +101,21 @@ def test_a_pasted_line_over_the_limit_is_refused_in_the_page_whole_not_cut_and_l
     expect(box).to_have_value("")
     assert len(incidents.get_incident(live.app, live.incident_id).utterances) == before + 1
     assert len(incidents.get_incident(live.app, live.incident_id).utterances[-1].text) == 10_000
+
+
+def test_a_line_listing_two_demands_has_a_demand_button_for_each_item(browser: Browser, live: Live) -> None:
+    """Marking "I want cigarettes and food. And I want a car." put only the cigarettes on the ledger."""
+    scribe = _sign_in(browser, live, "scribe")
+    box = scribe.get_by_label("What was said")
+    box.fill("I want cigarettes and food. And I want a car.")
+    box.press("Enter")
+    line = scribe.locator("#log article.utt").filter(has_text="And I want a car")
+    car = line.get_by_role("button", name="D: a car")
+    expect(car).to_be_visible()  # once the line's analysis is pushed
+    expect(line.get_by_role("button", name="D: cigarettes and food")).to_be_visible()
+    car.click()
+    expect(scribe.locator("#alerts")).to_contain_text("saved")
+    expect(scribe.locator("#panel-ledger")).to_contain_text("a car")
+    expect(scribe.locator("#panel-advice")).to_contain_text("He asked for 'cigarettes and food'")
+    expect(scribe.locator("#panel-advice")).not_to_contain_text("He asked for 'a car'")
+    scribe.screenshot(path=str(ARTIFACTS / "board-two-demands.png"), full_page=True)

@@ -83,14 +83,18 @@ def test_revision_0005_counts_an_open_session_as_last_used_when_it_was_created(e
     assert (row.last_seen_at, row.ended) == (old["created_at"], "")
 
 
-def test_revision_0006_numbers_old_rows_first_and_lets_a_line_hold_two_of_one_label(empty_engine: Engine) -> None:
-    # "I want cigarettes and food. And I want a car." gives two demand annotations; the key dropped the second.
+def test_revision_0006_keeps_old_rows_as_the_first_of_their_label_and_stores_a_second(empty_engine: Engine) -> None:
+    """One row per label was the key: of two demands on one line ("I want cigarettes and food. And I want a car.")
+    only the first was stored."""
     _upgrade_to(empty_engine, "0005")
+    first = {**ROW, "label": "demand", "basis": "0123456789abcdef", "detail": '{"item": "cigarettes and food"}'}
+    columns = [*ROW, "basis"]  # the columns revision 0005 has
+    old_insert = text(f"INSERT INTO annotations ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)})")  # noqa: S608
     with empty_engine.begin() as conn:
-        conn.execute(insert(annotation_rows), {**ROW, "basis": "b"})  # no ordinal: revision 0005 has none
+        conn.execute(old_insert, first)
     assert schema.upgrade(empty_engine) == schema.head_revision()
     with empty_engine.begin() as conn:
         assert conn.execute(select(annotation_rows.c.ordinal)).scalars().all() == [0]
-        conn.execute(insert(annotation_rows), {**ROW, "basis": "b", "ordinal": 1})  # the line's second of the label
+        conn.execute(insert(annotation_rows), {**first, "detail": '{"item": "a car"}', "ordinal": 1})
     with pytest.raises(IntegrityError), empty_engine.begin() as conn:
-        conn.execute(insert(annotation_rows), {**ROW, "basis": "b", "ordinal": 1})  # the same row again
+        conn.execute(insert(annotation_rows), {**first, "detail": '{"item": "a car"}', "ordinal": 1})

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from talkdown.domain.enums import IncidentType
-from talkdown.services import incidents, live, verify
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.services import entries, incidents, live, verify
 from talkdown.services.accounts import AccountRole as R
 from tests.web.conftest import Console
 
@@ -255,3 +255,46 @@ def test_an_utterance_or_note_of_only_invisible_characters_is_refused_as_blank(
         assert (response.status_code, response.json()["code"]) == (422, "TD105"), response.text
         assert "must not be blank" in response.json()["detail"]
     assert len(incidents.get_incident(console.app, console.incident_id).utterances) == before
+
+
+LISTED = "I want cigarettes and food. And I want a car."
+
+
+def _not_on_ledger(console: Console, incident_id: str) -> list[str]:
+    board = live.board_view(console.app, incident_id)
+    return [a.about for a in board.advice if "not yet on the demand ledger" in a.about]
+
+
+def test_a_line_with_two_demands_offers_and_records_each_item(console: Console) -> None:
+    """He lists two demands in one line; marking it put only the first on the ledger (the store kept one demand
+    annotation per line, and the mark took its item), so the car was never recorded from the board."""
+    incident_id = incidents.open_incident(console.app, title="Dock 9", incident_type=IncidentType.BARRICADE)
+    entries.add_party(console.app, incident_id, name="Curtis", role=Role.SUBJECT, party_id="subj")
+    client = console.client(R.SCRIBE)
+    base = f"/api/incidents/{incident_id}"
+    seq = client.post(f"{base}/utterances", json={"speaker": "subj", "text": LISTED}).json()["seq"]
+    items = [a["detail"]["item"] for a in client.get(f"{base}/annotations").json()[str(seq)] if a["label"] == "demand"]
+    assert items == ["cigarettes and food", "a car"]
+    page = client.get(f"/incidents/{incident_id}").text
+    line = page[page.index(f'id="u-{seq}"') :]
+    line = line[: line.index("</article>")]
+    assert "Record 'cigarettes and food' as demand" in line and "Record 'a car' as demand" in line
+    assert sorted(re.findall(r"He asked for '([^']+)'", " ".join(_not_on_ledger(console, incident_id)))) == [
+        "a car",
+        "cigarettes and food",
+    ]
+    # The board's button for the car records the car; the card for the food stays until it is recorded too.
+    car = client.post(
+        f"/incidents/{incident_id}/marks",
+        data={"seq": seq, "mark": "demand", "item": "a car"},
+        headers={"HX-Request": "true"},
+    )
+    assert car.status_code == 200 and "saved" in car.text
+    assert [re.findall(r"'([^']+)'", a)[0] for a in _not_on_ledger(console, incident_id)] == ["cigarettes and food"]
+    # Without an item (Alt+D), the first item heard that is not yet recorded from the line; then none is left.
+    food = client.post(f"{base}/marks", json={"seq": seq, "mark": "demand"})
+    again = client.post(f"{base}/marks", json={"seq": seq, "mark": "demand"})
+    assert food.status_code == 201 and (again.status_code, again.json()["code"]) == (409, "TD302")
+    state = incidents.get_incident(console.app, incident_id)
+    assert sorted(d.item for d in state.demands.values() if d.utterance_seq == seq) == ["a car", "cigarettes and food"]
+    assert _not_on_ledger(console, incident_id) == []

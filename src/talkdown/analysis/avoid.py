@@ -228,9 +228,13 @@ _ITEM_KINDS = {
 _KIND_OF = {kind: re.compile(rf"\b(?:{words})\b", _I) for kind, words in _ITEM_KINDS.items()}  # small: not gated
 # The item as the thing we get, bring, send, give or have for him ("I can get you a car", "We can have a car out
 # front"), not a message or a request about it ("I'll get the car request to my boss", "a message to your wife").
+# Also asked as an offer ("Let me get you a car", "How about I bring your wife down?", "Do you want me to call your
+# sister?", until 0.11.0 found only by the advisor's own regex) and sent in ("We'll send in a car").
 _OFFER_ITEM = RulePattern(
-    r"\b(?:I|we)(?:'ll| will| can| could|'m going to| am going to|'re going to| are going to|'m gonna|'re gonna)"
-    r" (?:get|bring|send|give|have|arrange|organi[sz]e|fetch) (?:you |y'all |ya )?(?:(?:a|an|the|some|your|that"
+    r"(?:\b(?:I|we)(?:'ll| will| can| could|'m going to| am going to|'re going to| are going to|'m gonna|'re gonna)"
+    r"|\blet me|\bhow about (?:I|we)|\byou want me to)"
+    r" (?:get|bring|send|give|have|arrange|organi[sz]e|fetch|call|ring|phone)"
+    r" (?:you |y'all |ya |in |up |over )?(?:(?:a|an|the|some|your|that"
     r"|those|this|his|her) )?(?:\w+ )?(?P<item>" + "|".join(_ITEM_KINDS.values()) + r")\b"
     r"(?!'s| (?:request|call|question|thing|answer|message|number|issue)s?\b| (?:to|for) (?:her|him|them)\b)",
     _I,
@@ -240,6 +244,19 @@ _IN_RETURN = RulePattern(
     r"|after you|as long as you|first you|but first|you(?:'d| would)? (?:have|need) to)\b",
     _I,
 )
+
+
+def offered_kind(text: str) -> str | None:
+    """The kind of substantive item a negotiator turn offers him (``_ITEM_KINDS``: transport, money, media, immunity,
+    person), asked in return or not; None when it offers none. The advisor reads the kind to look for his asking
+    for it before the avoid analyser's window (``doctrine/advice_rules._offers``)."""
+    offer = _OFFER_ITEM.search(normalise(text))
+    return None if offer is None else next(k for k, pattern in _KIND_OF.items() if pattern.fullmatch(offer["item"]))
+
+
+def names_kind(text: str, kind: str) -> bool:
+    """Whether a text (his turn, a demand's item) names an item of ``kind``: what counts as his asking for it."""
+    return _KIND_OF[kind].search(normalise(text)) is not None
 
 
 def _unrequested(norm: str, earlier_subject: Sequence[str]) -> tuple[int, int] | None:
@@ -320,7 +337,7 @@ class AvoidAnalyzer(ModelAssisted):
     """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
 
     name: ClassVar[str] = "avoid"
-    version: ClassVar[str] = "0.10.0"
+    version: ClassVar[str] = "0.11.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

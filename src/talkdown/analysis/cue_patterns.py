@@ -274,11 +274,22 @@ DEMAND_OTHER = RulePattern(
     ),
     _I,
 )
+# "And a car." / "Plus a phone charger." are items added to a demand he just made (DEMAND_ADDED, read only then),
+# so "and"/"also"/"plus" are not openers here: on its own, "And water." was a demand whatever came before it.
 DEMAND_FRAGMENT = RulePattern(
-    rf"^\s*(?:(?:and|also|plus|first|then|now)\s+(?:(?:a|an|the|some|my|our|more|your)\s+)?|(?:a|an|some|more)\s+)?"
+    rf"^\s*(?:(?:first|then|now)\s+(?:(?:a|an|the|some|my|our|more|your)\s+)?|(?:a|an|some|more)\s+)?"
     rf"(?:{word_alternation('demand_items')})(?:\s+\w+)?\s*[.!]*\s*$",
     _I,
 )
+DEMAND_ADDED = RulePattern(
+    r"^\s*(?:(?:oh|ah|um|uh|yeah|oh yeah)\W*\s+)?(?:and also|and|also|plus)\s+(?P<item>(?:(?:a|an|the|some|my|our|more"
+    rf"|another|\d+)\s+)?(?:[\w'-]+\s+){{0,2}}?(?:{word_alternation('demand_items')})"
+    # one word may follow the item ("a phone charger", "the helicopter too"), not a verb of a story going on
+    r"(?:\s+(?!\w+ed\b|(?:came|went|drove|ran|left|got|said|told|took|saw|was|is|did|had|does|says|knows)\b)\w+)?)"
+    r"\s*[.!]*\s*$",
+    _I,
+)
+ADDED_TAIL = re.compile(r"\s+(?:too|also|as well|please|now)$", _I)  # "And the helicopter too.": the helicopter
 MONEY = RulePattern(
     r"\b(?:\d[\d,]*|one|two|three|five|ten|twenty|fifty|a|one hundred|two hundred|hundred)\s*(?:hundred\s+)?"
     r"(?:thousand|grand|million|dollars?|bucks|pounds|quid|euros|naira|pesos|rupees)\b(?=[^.!?]*\b(?:or|cash"

@@ -173,7 +173,25 @@ def _weapons(text: str) -> list[Cue]:
     return []
 
 
-def _demands(text: str, asked: _Asked) -> list[Cue]:
+def _demands(text: str, asked: _Asked, after_demand: bool = False) -> list[Cue]:
+    """His demands in the turn: those its own words make, then the items "And a car." adds to a demand made in an
+    earlier sentence, or in a turn of his before it (``after_demand``)."""
+    said = _demands_said(text, asked)
+    if not said and not after_demand:
+        return []
+    taken = [span for cue in said for span in cue.spans]
+    added = [
+        cue
+        for cue in _added_demands(text, 0 if after_demand else said[0].spans[0][0] + 1)
+        if not any(a < cue.spans[0][1] and cue.spans[0][0] < b for a, b in taken)
+    ]
+    items: set[str] = set()  # "I want a car. And a car!": one demand
+    return [
+        c for c in sorted([*said, *added], key=lambda cue: cue.spans[0]) if not _again(str(c.detail["item"]), items)
+    ]
+
+
+def _demands_said(text: str, asked: _Asked) -> list[Cue]:
     listed = _listed_demands(text)
     if listed:
         return listed
@@ -222,6 +240,33 @@ def _listed_demands(text: str) -> list[Cue]:
         found.append(Cue("demand", ((start, m.end()),), {"item": _tidy_item(item)}))
     said: set[str] = set()  # "Turn them off. Turn them off right now": one demand, said twice
     return [c for c in sorted(found, key=lambda cue: cue.spans[0]) if not _again(str(c.detail["item"]), said)]
+
+
+def _added_demands(text: str, after: int) -> list[Cue]:
+    """Items added to a demand he made, each in a fragment of its own: "And a car.", "Oh, and cigarettes.",
+    "Plus a phone charger." (``rx.DEMAND_ADDED``), in a sentence starting at ``after`` or later (just after where
+    his first demand of this turn starts, or 0 when a turn of his before it made one).
+
+    Why only then: "and"/"plus" say the item goes with a demand, and without one before it "And a car." is no
+    more a demand than "And a car drove past." is. Until cues 0.22.0 it was one whatever came before (with "And a
+    car" as its item), "Oh, and cigarettes." was none, and "I want cigarettes. And a car." named the cigarettes only.
+    """
+    if not rx.DEMAND_ADDED.may_match(text):
+        return []
+    found: list[Cue] = []
+    for sentence in rx.SENTENCE_SPLIT.finditer(text):
+        m = rx.DEMAND_ADDED.match(sentence.group()) if sentence.start() >= after else None
+        if m is not None:
+            words = sentence.group()
+            start = sentence.start() + len(words) - len(words.lstrip())
+            found.append(
+                Cue(
+                    "demand",
+                    ((start, sentence.start() + m.end("item")),),
+                    {"item": _tidy_item(rx.ADDED_TAIL.sub("", m["item"]))},
+                )
+            )
+    return found
 
 
 def _again(item: str, said: set[str]) -> bool:
@@ -307,26 +352,52 @@ def _deadlines(
     return []
 
 
-def find_cues(text: str, *, previous_negotiator: str | None = None, reference: datetime | None = None) -> list[Cue]:
-    """All cues in one subject turn (pure; other analysers reuse it on window turns)."""
-    return list(_cues_cached(text, _asked(previous_negotiator), reference))
+def find_cues(
+    text: str, *, previous_negotiator: str | None = None, reference: datetime | None = None, after_demand: bool = False
+) -> list[Cue]:
+    """All cues in one subject turn (pure; other analysers reuse it on window turns). ``after_demand``: his previous
+    turn made a demand, so "And a car." adds one (``_added_demands``)."""
+    return list(_cues_cached(text, _asked(previous_negotiator), reference, after_demand))
+
+
+def _adds_an_item(text: str) -> bool:
+    """Whether the turn has a fragment that would add an item to a demand before it ("And a car.")."""
+    return bool(_added_demands(normalise(text), 0))
+
+
+def demanded_before(window: Sequence[Turn]) -> bool:
+    """Whether a turn of his in the window made a demand, as this analyser read that turn (with the negotiator's
+    turn just before it, and whether one of his before it made one: "I want food." "And a car." "Plus cigarettes.").
+
+    Why any turn of the window, not only his last: he lists demands across a negotiation ("The doctor may come…",
+    then, a turn of small talk later, "And the statement. Read on national radio…"), and the eval's gold labels
+    such a turn a demand where his turn just before made none."""
+    demanded = False
+    for i, turn in enumerate(window):
+        if turn.side != "subject":
+            continue
+        before = window[i - 1] if i else None
+        asked = before.text if before is not None and before.side == "negotiator" else None
+        found = find_cues(turn.text, previous_negotiator=asked, after_demand=demanded)
+        demanded = demanded or any(cue.label == "demand" for cue in found)
+    return demanded
 
 
 @lru_cache(maxsize=4096)
 def cue_labels(text: str) -> frozenset[str]:
     """The cue labels of a turn read on its own: the avoid rules and the stairway ask this of the same turns."""
-    return frozenset(c.label for c in _cues_cached(text, _NOTHING_ASKED, None))
+    return frozenset(c.label for c in _cues_cached(text, _NOTHING_ASKED, None, False))
 
 
 @lru_cache(maxsize=4096)
-def _cues_cached(text: str, asked: _Asked, reference: datetime | None) -> tuple[Cue, ...]:
+def _cues_cached(text: str, asked: _Asked, reference: datetime | None, after_demand: bool) -> tuple[Cue, ...]:
     """Cached because a subject turn is read by the cue analyser and, without context, by avoid and stairway."""
-    return tuple(_find_cues(text, asked, reference))
+    return tuple(_find_cues(text, asked, reference, after_demand))
 
 
-def _find_cues(text: str, asked: _Asked, reference: datetime | None) -> list[Cue]:
+def _find_cues(text: str, asked: _Asked, reference: datetime | None, after_demand: bool = False) -> list[Cue]:
     norm = normalise(text)
-    demands = _demands(norm, asked)
+    demands = _demands(norm, asked, after_demand)
     threats = _threats(norm, asked)
     return [
         *threats,
@@ -341,7 +412,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.21.1"
+    version: ClassVar[str] = "0.22.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -360,7 +431,9 @@ class CueAnalyzer(ModelAssisted):
             reference = turn.at or ctx.reference_time
             if reference is not None and turn.at is not None and ctx.reference_time is not None:
                 reference = turn.at.astimezone(ctx.reference_time.tzinfo)  # wall-clock times in the incident's zone
-            cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference)
+            # Read the window's turns only for a fragment that may add an item ("And a car."): most turns have none.
+            after_demand = _adds_an_item(turn.text) and demanded_before(ctx.window)
+            cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference, after_demand=after_demand)
             out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
             todo.append(i)
         # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from talkdown.analysis.avoid import names_kind, offered_kind
 from talkdown.analysis.avoid_doctrine import better_lines, doctrine_ids
 from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
 from talkdown.domain.annotations import Annotation
@@ -23,22 +24,6 @@ OPEN_DEMAND = frozenset({DemandStatus.OPEN, DemandStatus.IN_PROGRESS})
 HARMED = frozenset({HostageCondition.INJURED, HostageCondition.CRITICAL, HostageCondition.DECEASED})
 CUE, AVOID, WARNING, STAIRWAY = "talkdown_cue", "talkdown_avoid", "stairway_warning", "stairway"
 RAPPORT_OR_ABOVE = frozenset({"rapport", "influence", "behavioral_change"})
-# A negotiator offering an item: "I can get you...", "we'll send in...", "how about I bring...". [D]
-# Not an offer: getting him out safely ("We can get you out of there safely", "I'll get you through this": the
-# reassurance stairway.md's last step calls for, which this rule told the negotiator to hold back), nor time or
-# talk ("Do you want a minute?", "Do you want me to repeat that?").
-_NOT_AN_ITEM = r"(?!\s+(?:out|through|home|back|safe|safely|off|away|down)\b)"
-_TIME_OR_TALK = (
-    r"(?!\s+(?:minute|moment|second|break|bit|time|repeat|say|explain|wait|stop|slow|listen|stay|keep|go on"
-    r"|continue|call (?:you )?back|talk)\b)"
-)
-_OFFER = re.compile(
-    r"\b(?:I can|I could|I'll|I will|we can|we could|we'll|let me|how about I|how about we|want me to)\s+"
-    rf"(?:get|send|bring|have (?:them|someone|somebody) (?:send|bring))\s+(?:you|in|up|over|it)\b{_NOT_AN_ITEM}"
-    rf"|\bdo you want (?:some|a|any|me to)\b{_TIME_OR_TALK}",
-    re.IGNORECASE,
-)
-_IN_RETURN = re.compile(r"\b(?:if you|in return|in exchange|for that|would you|can you|could you)\b", re.IGNORECASE)
 PROGRESS_TURNS = 6  # subject turns compared, recent against earlier [D]
 SAME_DEADLINE = timedelta(minutes=5)  # a heard deadline due this close to a recorded one is that one, restated [D]
 LONGER_RATIO = 1.25  # recent mean words per subject turn at least this times the earlier mean [D]
@@ -219,10 +204,11 @@ def _demand_cues(v: View) -> Iterator[Found]:
     for u, cues in v.cue_turns:
         if not v.is_recent(u.when):
             continue
-        for ann in cues:
-            item = str(ann.detail.get("item") or "") if ann.label == "demand" else ""
+        items = [str(ann.detail.get("item") or "") if ann.label == "demand" else "" for ann in cues]
+        said = {w for item in items if item for w in v.item_words(item)}  # every item he named in the turn
+        for item in items:
             words = v.item_words(item) if item else set()
-            rule_id = _demand_rule(v, item) if item and not _on_ledger(ledger, u.seq, words) else None
+            rule_id = _demand_rule(v, item) if item and not _on_ledger(ledger, u.seq, words, said) else None
             if rule_id is None:
                 continue
             same = next((h for h in heard if h.rule_id == rule_id and words & h.words), None)
@@ -244,13 +230,18 @@ def _demand_cues(v: View) -> Iterator[Found]:
             yield Found(h.rule_id, f"u{first}", tuple(h.seqs), f"{asked}{_flat_no(v, first)}")
 
 
-def _on_ledger(ledger: list[tuple[Demand, set[str]]], seq: int, words: set[str]) -> bool:
+def _on_ledger(ledger: list[tuple[Demand, set[str]]], seq: int, words: set[str], said: set[str]) -> bool:
     """Whether the demand heard at ``seq`` is on the ledger: recorded from that turn, recorded later for the same
     item, or a demand for the same item recorded before it and still open then (he asked again). Only later records
     counted, so a repeated demand got a second card saying it was "not yet on the demand ledger" beside the
-    ledger's own; one met or withdrawn before he asked again is a new demand."""
+    ledger's own; one met or withdrawn before he asked again is a new demand.
+
+    Recorded from that turn means for this item when the record names it, or names none of the items heard there
+    (``said``: the scribe's own wording, "smokes" for "a pack of cigarettes"). Any record from the turn counted for
+    every item, so once "cigarettes and food" was recorded from "I want cigarettes and food. And I want a car." the
+    card for the car went too, with the car on no ledger."""
     for d, item_words in ledger:
-        if d.utterance_seq == seq:
+        if d.utterance_seq == seq and (words & item_words or not item_words & said):
             return True
         same = bool(words & item_words)
         open_then = d.status in OPEN_DEMAND or d.status_seq > seq
@@ -309,21 +300,33 @@ def concession_rules(v: View) -> Iterator[Found]:
 
 
 def _offers(v: View) -> Iterator[Found]:
-    """A negotiator offering an item he never asked for: the concession is about to be made."""
-    asked_before: set[int] = set()
-    for u in sorted(v.subject_turns + v.negotiator_turns, key=lambda x: x.seq):
-        if v.role_of(u.speaker) is Role.SUBJECT:
-            if any(a.label == "demand" for a in v.labels(u.seq, CUE)):
-                asked_before.add(u.seq)
+    """A negotiator offering an item he never asked for: the concession is about to be made.
+
+    One definition with the avoid analyser: the card rests on its annotation (``other_avoid`` with doctrine id
+    ``unrequested_concession``: avoid.md's substantive items, offered with nothing asked in return, not named by
+    him in its window), quoting its evidence. The advisor adds what only the log holds: his asking for an item of
+    that kind before the window (a turn of his, or a demand on the ledger), avoid.md's "no prior demand in the log".
+    The advisor's own regex, before, gave food offers the card ("I can get you some pizza"), missed avoid.md's own
+    Avoid line ("We can have a car out front"), and took any demand before for a request of the item offered.
+    """
+    for u in v.negotiator_turns:
+        if not v.is_recent(u.when):
             continue
-        offer = _OFFER.search(u.text)
-        if offer is None or not v.is_recent(u.when) or _IN_RETURN.search(u.text):
+        flagged = [a for a in v.labels(u.seq, AVOID) if "unrequested_concession" in doctrine_ids(a)]
+        kind = offered_kind(u.text) if flagged else None
+        if kind is None or _asked_for(v, kind, u.seq):
             continue
-        recent_ask = any(s < u.seq for s in asked_before) or any(d.seq < u.seq for d in v.state.demands.values())
-        if not recent_ask:
-            who = v.name_of(u.speaker)
-            about = f"{who} offered something at seq {u.seq} ('{offer.group(0)}…') with no demand on record."
-            yield Found("unrequested_concession", f"u{u.seq}", (u.seq,), about)
+        spans = flagged[0].evidence
+        offered = " / ".join(u.text[s.start : s.end] for s in spans) if spans else u.text[:QUOTE_CHARS]
+        about = f"{v.name_of(u.speaker)} offered something at seq {u.seq} ('{offered}') with no demand on record."
+        yield Found("unrequested_concession", f"u{u.seq}", (u.seq,), about)
+
+
+def _asked_for(v: View, kind: str, before_seq: int) -> bool:
+    """Whether he asked for an item of ``kind`` before ``before_seq``: named it in a turn of his, or a demand on the
+    ledger names it (``analysis.avoid.names_kind``, the analyser's own test, over the whole log)."""
+    said = any(s.seq < before_seq and names_kind(s.text, kind) for s in v.subject_turns)
+    return said or any(d.seq < before_seq and names_kind(d.item, kind) for d in v.state.demands.values())
 
 
 def conversation_rules(v: View) -> Iterator[Found]:

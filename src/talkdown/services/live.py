@@ -347,7 +347,7 @@ def warm_up() -> None:
 
 
 def _cue_detail(app: App, incident_id: str, seq: int, label: str) -> dict[str, str | float | int | bool | None]:
-    """What the cue analyser parsed from the line (the deadline's time, the demand's item).
+    """What the cue analyser parsed from the line (the deadline's time).
 
     The scribe may mark a line before the analysis worker has reached it; then it is analysed here, once
     (idempotent, so the worker's later result for the same line is a no-op).
@@ -360,6 +360,33 @@ def _cue_detail(app: App, incident_id: str, seq: int, label: str) -> dict[str, s
     return {}
 
 
+def demand_items(anns: Collection[Annotation]) -> list[str]:
+    """The items the cue analyser heard demanded in one line, in the order said (one ``demand`` cue per item)."""
+    items: list[str] = []
+    for ann in anns:
+        item = ann.detail.get("item") if ann.family == CUE_FAMILY and ann.label == "demand" else None
+        if isinstance(item, str) and item.strip() and item not in items:
+            items.append(item)
+    return items
+
+
+def _demand_item(app: App, incident_id: str, state: IncidentState, seq: int, text: str, item: str) -> str:
+    """What a demand marked from the line names: the item the scribe chose (the board offers a button per item
+    heard), else the first item heard there not yet recorded from it, else the line's words.
+
+    Why the first *not yet recorded*: a line may list several demands ("I want cigarettes and food. And I want a
+    car."); the mark took the first item only, so the second stayed off the ledger whatever the scribe pressed.
+    When every item heard is recorded, the first is named again and ``record_demand`` refuses it (TD302).
+    """
+    if item.strip():
+        return item.strip()
+    if not analysed_seqs(app, incident_id, [seq]):
+        analyse_pending(app, incident_id)
+    heard = demand_items(annotations_of(app, incident_id).get(seq, []))
+    recorded = {d.item.strip().casefold() for d in state.demands.values() if d.utterance_seq == seq}
+    return next((i for i in heard if i.strip().casefold() not in recorded), heard[0] if heard else text)
+
+
 def _due_from(said_at: datetime, detail: dict[str, str | float | int | bool | None], due: str) -> datetime:
     """The deadline's time: typed by the scribe ('30m' from when it was said) or parsed by the cue."""
     if due.strip():
@@ -370,8 +397,10 @@ def _due_from(said_at: datetime, detail: dict[str, str | float | int | bool | No
     raise TalkdownError("TD105", value="", what="deadline", problem="no time found in the line; type one like 30m")
 
 
-def mark_from_line(app: App, ref: str, *, seq: int, mark: Mark, due: str = "") -> Marked:
-    """Record a demand, deadline or promise from a logged line, linked to it by seq where the event allows."""
+def mark_from_line(app: App, ref: str, *, seq: int, mark: Mark, due: str = "", item: str = "") -> Marked:
+    """Record a demand, deadline or promise from a logged line, linked to it by seq where the event allows.
+
+    ``item`` names which demand of the line to record (``_demand_item``); it is read for a demand only."""
     incident_id = resolve_incident_id(app, ref)
     state = app.recorder.current(incident_id)
     utt = state.utterance_at(seq)
@@ -379,9 +408,9 @@ def mark_from_line(app: App, ref: str, *, seq: int, mark: Mark, due: str = "") -
         raise TalkdownError("TD202", incident_id=incident_id, what="utterance at seq", ref=str(seq))
     text = utt.text[:500]
     if mark is Mark.DEMAND:
-        item = str(_cue_detail(app, incident_id, seq, "demand").get("item") or text)
+        named = _demand_item(app, incident_id, state, seq, text, item)
         demand_id, at = record_demand(
-            app, incident_id, item=item[:500], category=DemandCategory.OTHER, utterance_seq=seq
+            app, incident_id, item=named[:500], category=DemandCategory.OTHER, utterance_seq=seq
         )
         return Marked(mark, demand_id, at)
     if mark is Mark.DEADLINE:

@@ -1,10 +1,11 @@
-"""Annotation records: analysis results stored beside the log, one row per label.
+"""Annotation records: analysis results stored beside the log, one row per annotation.
 
 A new analyser version adds rows beside the old ones; nothing here updates or deletes. The key
-(incident, utterance seq, analyser, version, family, label, basis) makes re-running the same version on the same
-words a no-op. ``basis`` names what a row was computed from (a digest of the line's side and text, made by the
-services): a corrected line, or one whose speaker got a role, is analysed again beside its old rows, and readers
-ask for the rows of each line's current basis.
+(incident, utterance seq, analyser, version, family, label, basis, ordinal) makes re-running the same version on the
+same words a no-op; ``ordinal`` numbers a line's annotations of one label (one ``demand`` per item he lists).
+``basis`` names what a row was computed from (a digest of the line's side and text, made by the services): a
+corrected line, or one whose speaker got a role, is analysed again beside its old rows, and readers ask for the
+rows of each line's current basis.
 """
 
 from __future__ import annotations
@@ -26,11 +27,10 @@ class AnnotationStore:
         self.engine = engine
 
     def analysed(self, incident_id: str, versions: Mapping[str, str]) -> set[tuple[int, str]]:
-        """(seq, basis) of the lines holding a row of any of these (analyser, version) pairs.
+        """(seq, basis) of the lines that already have results from these analyser versions.
 
-        The services ask for their pipeline's own mark (``services.annotate.pipeline_mark``), one row per line
-        that pipeline ran on: asked for the analysers' versions, a line kept by its unchanged analysers' rows
-        after an upgrade looked analysed by the changed ones too.
+        A pipeline runs all its analysers on a turn at once, so any row of the current versions means the
+        turn was done; a turn that produced no label at all is simply analysed again (it is cheap).
         """
         if not versions:
             return set()
@@ -148,13 +148,16 @@ class AnnotationStore:
 
 
 def _numbered(found: Sequence[Annotation]) -> list[tuple[Annotation, int]]:
-    """Each annotation with its ordinal among the line's annotations of its (analyser, version, family, label), the
-    table's key with the basis: two demands on one line are rows 0 and 1, and the same output stored again (a line
-    two processes analysed, a retry) writes the same keys, so the second write is a no-op."""
-    seen: dict[tuple[str, str, str, str], int] = {}
-    out = []
+    """Each distinct annotation with its ordinal among those of its (analyser, version, family, label), in order.
+
+    Why numbered, not one per label: a line may carry several annotations of one label (cues gives a ``demand`` per
+    item he lists), and keeping only the first lost the others (migration 0006). An exact repeat is still one row.
+    """
+    out: list[tuple[Annotation, int]] = []
+    seen: dict[tuple[str, str, str, str], list[Annotation]] = {}
     for a in found:
-        key = (a.analyzer, a.analyzer_version, a.family, a.label)
-        seen[key] = seen.get(key, -1) + 1
-        out.append((a, seen[key]))
+        same = seen.setdefault((a.analyzer, a.analyzer_version, a.family, a.label), [])
+        if a not in same:
+            out.append((a, len(same)))
+            same.append(a)
     return out

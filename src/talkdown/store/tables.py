@@ -41,8 +41,8 @@ annotation_rows = Table(
     # What the row was computed from: a digest of the utterance's side and text (migration 0004), so a correction
     # or a new role gets fresh analysis beside the old rows instead of keeping it.
     Column("basis", String(16), nullable=False, server_default=""),
-    # The k-th annotation of one (analyser, version, family, label) on the line (migration 0006): a line may hold two
-    # demands, one per item.
+    # Which of a line's annotations with this label it is, from 0 in the analyser's order (migration 0006): cues
+    # gives one ``demand`` per item he lists, and the key kept only the first.
     Column("ordinal", Integer, nullable=False, server_default="0"),
 )
 

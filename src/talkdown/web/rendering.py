@@ -35,7 +35,7 @@ from talkdown.domain.log import format_time
 from talkdown.domain.state import IncidentState, Utterance
 from talkdown.domain.text import DESCRIPTION_MAX, LONG_TEXT_MAX, breakable_html
 from talkdown.services.diplomatic import stakeholders
-from talkdown.services.live import Board
+from talkdown.services.live import Board, demand_items
 from talkdown.services.report_timeline import diplomatic_track
 
 HERE = Path(__file__).parent
@@ -202,6 +202,7 @@ def build_templates(zone: tzinfo | None = None) -> Jinja2Templates:
     )
     env.globals.update(
         chips=chips,
+        demand_items=demand_items,
         highlight=highlight,
         speaker_name=speaker_name,
         metric_line=metric_line,

@@ -93,6 +93,14 @@ class MarkIn(Input):
     seq: Seq
     mark: Mark
     due: Annotated[str, Field(max_length=20)] = ""
+    item: Annotated[
+        str,
+        Field(
+            max_length=500,
+            description="For a demand: which item of the line to record (the board has a button per item heard); "
+            "empty: the first item heard there not yet recorded from it",
+        ),
+    ] = ""
 
 
 class DemandIn(Input):

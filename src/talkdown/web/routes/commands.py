@@ -44,7 +44,7 @@ def _utterance(app: App, ref: str, b: s.UtteranceIn) -> s.Recorded:
 
 
 def _mark(app: App, ref: str, b: s.MarkIn) -> s.Recorded:
-    marked = live.mark_from_line(app, ref, seq=b.seq, mark=b.mark, due=b.due)
+    marked = live.mark_from_line(app, ref, seq=b.seq, mark=b.mark, due=b.due, item=b.item)
     return s.Recorded(seq=marked.seq, id=marked.entity_id)
 
 

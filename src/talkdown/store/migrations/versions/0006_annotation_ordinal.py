@@ -1,11 +1,10 @@
-"""Let a line hold several annotations of one label: ``ordinal`` numbers them in the analyser's order.
+"""Key each annotation by its place among the same label's annotations on a line (``ordinal``), so a line keeps all.
 
-Why: the key was (incident, seq, analyser, version, family, label, basis), so a line's second demand ("I want
-cigarettes and food. And I want a car.": two ``demand`` annotations, one per item since cues 0.21.0) was dropped
-as a duplicate when stored: the board and ``analyze --incident`` showed the first item only, while the advice,
-which analyses afresh, warned about both. Rows written before this revision are each the first of their label
-(ordinal 0); a pipeline's output is pure, so the same line analysed twice writes the same ordinals and the second
-write is still a no-op.
+Why: the key allowed one row per (line, analyser version, family, label), so of two annotations with the same
+label on one line only the first was stored. Cues 0.21.0 gives a ``demand`` per item he lists ("I want cigarettes
+and food. And I want a car."), and the board, the advice and the ledger marks read the stored rows: the car was
+heard by the analyser and lost on the way to the store. Rows written before this revision are the first of their
+label (ordinal 0), which they were.
 
 Revision ID: 0006
 Revises: 0005
@@ -22,7 +21,7 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-_KEY = ("incident_id", "utterance_seq", "analyzer", "analyzer_version", "family", "label", "basis")
+_OLD_KEY = ("incident_id", "utterance_seq", "analyzer", "analyzer_version", "family", "label", "basis")
 
 
 def upgrade() -> None:
@@ -30,11 +29,12 @@ def upgrade() -> None:
     with op.batch_alter_table("annotations", recreate="auto") as batch:
         batch.add_column(sa.Column("ordinal", sa.Integer, nullable=False, server_default="0"))
         batch.drop_constraint("annotations_key", type_="unique")
-        batch.create_unique_constraint("annotations_key", [*_KEY, "ordinal"])
+        batch.create_unique_constraint("annotations_key", [*_OLD_KEY, "ordinal"])
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM annotations WHERE ordinal > 0")  # the old key holds only the first of each label
     with op.batch_alter_table("annotations", recreate="auto") as batch:
         batch.drop_constraint("annotations_key", type_="unique")
         batch.drop_column("ordinal")
-        batch.create_unique_constraint("annotations_key", list(_KEY))
+        batch.create_unique_constraint("annotations_key", list(_OLD_KEY))
