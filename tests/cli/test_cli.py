@@ -924,3 +924,16 @@ def test_the_unpacked_size_limit_of_a_compressed_input_is_a_setting(td, tmp_path
     assert str(bomb) in refused.stderr and "TALKDOWN_MAX_UNPACKED_MB" in refused.stderr
     wrong = talkdown("eval", str(bomb), env={**td.env, "TALKDOWN_MAX_UNPACKED_MB": "0"})
     assert wrong.returncode == 3 and "TALKDOWN_MAX_UNPACKED_MB" in wrong.stderr  # TD105, before anything is read
+
+
+def test_the_line_limit_of_a_conversation_file_is_a_setting(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # One JSON document of 3 MB, no line breaks: read whole before, now refused once 1 MB of it is read.
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps([{"turns": [{"role": "subject", "text": "x" * 100}] * 30_000}]), encoding="utf-8")
+    refused = talkdown("eval", str(path), env={**td.env, "TALKDOWN_MAX_LINE_MB": "1"})
+    assert refused.returncode == 3 and "error[TD115]" in refused.stderr, refused.stderr
+    assert f"{path} line 1: longer than 1 MB" in refused.stderr and "TALKDOWN_MAX_LINE_MB" in refused.stderr
+    read = talkdown("eval", str(path), env={**td.env, "TALKDOWN_MAX_LINE_MB": "4"})
+    assert read.returncode == 3 and "error[TD101]" in read.stderr  # read whole, and then it is no conversation
+    wrong = talkdown("eval", str(path), env={**td.env, "TALKDOWN_MAX_LINE_MB": "0"})
+    assert wrong.returncode == 3 and "TALKDOWN_MAX_LINE_MB" in wrong.stderr  # TD105, before anything is read

@@ -76,8 +76,14 @@ def eval_command(
     """Score talkdown's labels against labelled conversation files: per family n, macro-F1 and per-label P/R/F1."""
     err = Console(stderr=True)
     with _RichProgress(err) as progress:
-        limit = STATE.settings().max_unpacked_mb
-        report = evaluate_files(conversation_files(files), progress=progress, window=window, max_unpacked_mb=limit)
+        settings = STATE.settings()
+        report = evaluate_files(
+            conversation_files(files),
+            progress=progress,
+            window=window,
+            max_unpacked_mb=settings.max_unpacked_mb,
+            max_line_mb=settings.max_line_mb,
+        )
     if report.skipped:
         # markup=False: the names come from the file, and one such as '[/]' raised MarkupError (an internal error)
         names = ", ".join(report.skipped)
@@ -138,7 +144,12 @@ def analyze_command(
         from talkdown.services.formats.decoding import decode  # here: the formats are not a one-liner's cost
 
         text = decode(sys.stdin.buffer.read(), file="standard input").rstrip("\n")
-    window = read_context(context, max_unpacked_mb=STATE.settings().max_unpacked_mb) if context is not None else ()
+    limits = STATE.settings()
+    window = (
+        read_context(context, max_unpacked_mb=limits.max_unpacked_mb, max_line_mb=limits.max_line_mb)
+        if context is not None
+        else ()
+    )
     # on the team's wall clock (TALKDOWN_TIMEZONE, else this computer's): "6pm" as the user means it
     said = iso_time(at) if at is not None else SystemClock().now().astimezone(STATE.settings().display_zone)
     result = analyze_text(text, side=as_.value, window=window, fast=fast, at=said)

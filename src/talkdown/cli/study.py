@@ -115,6 +115,7 @@ def analyze(
             fast=fast,
             encoding=encoding,
             max_unpacked_mb=STATE.settings().max_unpacked_mb,
+            max_line_mb=STATE.settings().max_line_mb,
         )
     if json_out:
         echo_json(_study_services().describe_run(run))
