@@ -18,10 +18,11 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
+from talkdown.cli.progress import stderr_bar
 from talkdown.cli.state import STATE, iso_time, json_option, stdout_is_utf8
 from talkdown.domain.clock import SystemClock
 from talkdown.errors import TalkdownError
@@ -46,9 +47,7 @@ class _RichProgress:
     """The services ``Progress`` port drawn as a Rich bar on stderr (bytes of the input files scored so far)."""
 
     def __init__(self, console: Console) -> None:
-        self._bar = Progress(
-            TextColumn("scoring"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=console, transient=True
-        )
+        self._bar = stderr_bar(console, TextColumn("scoring"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
         self._task = self._bar.add_task("eval", total=None)
 
     def __enter__(self) -> _RichProgress:
@@ -200,12 +199,8 @@ def _analyze_incident(ref: str, *, json_out: bool) -> None:
     from talkdown.services import annotate, incidents
 
     app = STATE.app()
-    with Progress(
-        TextColumn("analysing"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        transient=True,
-        console=Console(stderr=True),
+    with stderr_bar(
+        Console(stderr=True), TextColumn("analysing"), BarColumn(), TextColumn("{task.completed}/{task.total}")
     ) as bar:
         task = bar.add_task("analyse", total=None)
         results = annotate.annotate_incident(

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from talkdown.cli.progress import stderr_bar
 from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json
 from talkdown.domain.enums import IncidentType
 from talkdown.domain.text import counted
@@ -45,7 +46,8 @@ class _RichProgress:
     """The services ``Progress`` port as a Rich bar: utterances done, rate and time left."""
 
     def __init__(self, console: Console, *, enabled: bool) -> None:
-        self._bar = Progress(
+        self._bar = stderr_bar(
+            console,
             TextColumn("analysing"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -53,9 +55,7 @@ class _RichProgress:
             TimeElapsedColumn(),
             TextColumn("left"),
             TimeRemainingColumn(),
-            console=console,
-            transient=True,
-            disable=not enabled,
+            enabled=enabled,
         )
         self._task = self._bar.add_task("study", total=None, rate="")
 
