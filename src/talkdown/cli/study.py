@@ -128,6 +128,9 @@ def analyze(
 
 
 def _summarise(run: StudyRun) -> None:
+    """The run on stderr, each sentence on one line (soft_wrap): wrapped at the console's width (80 columns when
+    stderr is a file), the output's path was cut after "and " and a long one folded mid-name, in logs and in a
+    terminal's copy alike."""
     for f in run.failures:
         err.print(f"[bold red]skipped[{f.code}]:[/] {escape(f.message)}", highlight=False, soft_wrap=True)
     state = "interrupted" if run.interrupted else "done"
@@ -136,12 +139,13 @@ def _summarise(run: StudyRun) -> None:
         f"{run.files_done} of {counted(run.files, 'file')} -> {escape(str(run.out))} and "
         f"{escape(str(run.conversations_out))}",
         highlight=False,
+        soft_wrap=True,
     )
     if run.interrupted:
-        err.print("Continue with the same command and --resume.", style="yellow")
+        err.print("Continue with the same command and --resume.", style="yellow", soft_wrap=True)
     elif run.failures:
         err.print("Fix the skipped files, then run the same command with --resume: only they are read again.",
-                  style="yellow")  # fmt: skip
+                  style="yellow", soft_wrap=True)  # fmt: skip
 
 
 @app.command("report")
