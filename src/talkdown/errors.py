@@ -56,6 +56,9 @@ CODES: dict[str, str] = {
     "TD114": "{file}: it is compressed and unpacks to more than {limit} MB, the limit for a compressed input "
     "(TALKDOWN_MAX_UNPACKED_MB); it was not read further. Decompress it yourself if it is meant to be that large, "
     "or raise the limit.",
+    "TD115": "{file} line {line}: longer than {limit} MB, the limit for one line of a conversation file "
+    "(TALKDOWN_MAX_LINE_MB); it was not read further. A JSONL file holds one conversation a line; {why}. "
+    "Raise the limit if one conversation really is that long.",
     "TD120": "Case file {file}: {problem}. Nothing was imported.",
     "TD121": "No transcripts found for '{pattern}': give files, folders or quoted globs (e.g. 'calls/*.vtt').",
     "TD122": "{file}: not a ConvoKit corpus ({problem}). "

@@ -38,6 +38,9 @@ def is_loopback(host: str) -> bool:
 
 MAX_UNPACKED_MB = 1024
 """The default of ``Settings.max_unpacked_mb``."""
+MAX_LINE_MB = 32
+"""The default of ``Settings.max_line_mb``: the longest conversation (one line) in ``../shared/data`` and
+``eval/data`` is 123 KB (AnnoMI, 598 turns, about 200 bytes each); 32 MB is 250 times that, some 150,000 turns."""
 
 
 def _default_actor() -> str:
@@ -79,6 +82,11 @@ class Settings(BaseSettings):
     in MB (2**20 bytes); more is TD114. Why: a few kilobytes of gzip can unpack to gigabytes (a "gzip bomb"), read
     into memory or analysed for hours before anyone sees why; a plain file's size is there to see, so it has no
     limit. 1 GB of JSONL is about five million utterances, a run of hours; raise it for a larger corpus."""
+    max_line_mb: int = Field(default=MAX_LINE_MB, ge=1)
+    """The longest line a conversation file (JSONL: ``talkdown eval``, ``study analyze``, ``analyze --context``,
+    gzip or not) may hold, in MB; a longer one is TD115, read no further. Why: one line is one conversation, held
+    whole by the readers, so a file with no line breaks (one JSON document, lines ended by CR alone, a gzip bomb)
+    was read into memory up to ``max_unpacked_mb``, or all of a plain file, before any error could be said."""
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     """Addresses or networks (``10.0.0.5``, ``10.0.0.0/24``; ``*`` for any) of reverse proxies whose
     ``X-Forwarded-For`` and ``X-Forwarded-Proto`` ``talkdown serve`` believes, as a comma list; unset: none, and the

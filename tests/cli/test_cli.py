@@ -11,6 +11,8 @@ import contextlib
 import gzip
 import json
 import os
+import pty
+import re
 import signal
 import socket
 import sqlite3
@@ -924,3 +926,67 @@ def test_the_unpacked_size_limit_of_a_compressed_input_is_a_setting(td, tmp_path
     assert str(bomb) in refused.stderr and "TALKDOWN_MAX_UNPACKED_MB" in refused.stderr
     wrong = talkdown("eval", str(bomb), env={**td.env, "TALKDOWN_MAX_UNPACKED_MB": "0"})
     assert wrong.returncode == 3 and "TALKDOWN_MAX_UNPACKED_MB" in wrong.stderr  # TD105, before anything is read
+
+
+def test_the_line_limit_of_a_conversation_file_is_a_setting(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # One JSON document of 3 MB, no line breaks: read whole before, now refused once 1 MB of it is read.
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps([{"turns": [{"role": "subject", "text": "x" * 100}] * 30_000}]), encoding="utf-8")
+    refused = talkdown("eval", str(path), env={**td.env, "TALKDOWN_MAX_LINE_MB": "1"})
+    assert refused.returncode == 3 and "error[TD115]" in refused.stderr, refused.stderr
+    assert f"{path} line 1: longer than 1 MB" in refused.stderr and "TALKDOWN_MAX_LINE_MB" in refused.stderr
+    read = talkdown("eval", str(path), env={**td.env, "TALKDOWN_MAX_LINE_MB": "4"})
+    assert read.returncode == 3 and "error[TD101]" in read.stderr  # read whole, and then it is no conversation
+    wrong = talkdown("eval", str(path), env={**td.env, "TALKDOWN_MAX_LINE_MB": "0"})
+    assert wrong.returncode == 3 and "TALKDOWN_MAX_LINE_MB" in wrong.stderr  # TD105, before anything is read
+
+
+def _conversation_line(text: str) -> str:
+    turn = {"idx": 0, "speaker": "s", "role": "subject", "text": text, "labels": {"ekman": ["anger"]}}
+    return json.dumps({"id": text[:8], "source": "test", "split": "dev", "meta": {}, "turns": [turn]})
+
+
+def test_eval_prints_its_error_on_the_first_line_of_stderr(td, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The progress bar, stopped on a stderr that is no terminal, left an empty line: the error came second, where
+    # `2> err.txt; head -1 err.txt` and scripts reading the first line did not find it.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(_conversation_line("I will not come out.") + "\n{oops\n", encoding="utf-8")
+    failed = talkdown("eval", str(bad), env=td.env)
+    assert failed.returncode == 3
+    assert failed.stderr.splitlines()[0].startswith(f"error[TD101]: {bad} line 2: not valid JSON"), failed.stderr
+    good = tmp_path / "good.jsonl"
+    good.write_text(_conversation_line("I am so angry at all of you!") + "\n", encoding="utf-8")
+    scored = talkdown("eval", str(good), "--json", env=td.env)
+    assert scored.returncode == 0 and scored.stderr == "", scored.stderr  # nothing to say, not an empty line
+
+
+def test_analyze_incident_leaves_no_empty_line_on_stderr(td) -> None:  # type: ignore[no-untyped-def]
+    incident = td("incident", "new", "Elm St barricade", "--type", "barricade").stdout.strip()
+    td("say", incident, "Curtis", "You have until nine or he gets hurt", "--role", "subject")
+    ran = td("analyze", "--incident", incident, "--fast")
+    assert ran.stderr == "" and "until nine" in ran.stdout
+
+
+@pytest.mark.slow
+def test_eval_shows_its_progress_bar_on_a_terminal_and_clears_it_before_the_error(tmp_path: Path) -> None:
+    # The bar is drawn only where stderr is a terminal; there it must still show (runs take minutes) and be gone
+    # before the error line, which then starts the line the bar was on.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(_conversation_line("I will not come out.") + "\n{oops\n", encoding="utf-8")
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TERM": "xterm", "COLUMNS": "100"}
+    for name in ("TALKDOWN_DATABASE_URL", "TTY_INTERACTIVE", "NO_COLOR"):
+        env.pop(name, None)
+    main, terminal = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "talkdown", "eval", str(bad)], env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=terminal)  # fmt: skip
+    os.close(terminal)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once the process has closed the terminal
+        while chunk := os.read(main, 65536):
+            shown += chunk
+    os.close(main)
+    assert proc.wait(timeout=120) == 3
+    said = shown.decode("utf-8", "replace")
+    assert "scoring" in said and "bytes" in said, said  # the bar was drawn
+    before, _, error = said.rpartition("error[TD101]")
+    assert re.search(r"\x1b\[2K(\x1b\[[0-9;]*m)*$", before) and "bad.jsonl line 2" in error, said  # erased, then said

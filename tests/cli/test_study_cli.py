@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from talkdown.cli import cases, study
 from talkdown.cli.state import STATE
+from tests.cli.in_process import talkdown
 
 pytestmark = pytest.mark.integration
 
@@ -60,6 +61,43 @@ def test_analyze_exits_3_when_a_file_failed_and_report_escapes_what_the_data_say
     page = html_path.read_text(encoding="utf-8")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<svg" in page and "open_question" in page
+
+
+def test_the_third_of_five_files_failing_on_line_7_is_named_first_the_rest_analysed_and_the_exit_3(
+    tmp_path: Path,
+) -> None:
+    # What a user sees when one input of five has a malformed line 7: the file and its line, first on stderr (a
+    # progress bar's empty line came before it), the line alone named (json's "line 1 column 2 (char 1)" too),
+    # the other four analysed and written, --json saying the same, the exit code 3, and --resume once it is fixed.
+    names = ["a", "b", "bad", "d", "e"]
+    for name in names:
+        lines = [_conversation(f"{name}-{n}") for n in range(10)]
+        if name == "bad":
+            lines[6] = "{oops" + lines[6][1:]
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    files = [str(tmp_path / f"{name}.jsonl") for name in names]
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    out = tmp_path / "x.parquet"
+    bad = tmp_path / "bad.jsonl"
+    said = f"{bad} line 7: not valid JSON (Expecting property name enclosed in double quotes, column 2)"
+    shown = talkdown("study", "analyze", *files, "--out", str(out), "-w", "1", "--fast", env=env)
+    assert shown.returncode == 3
+    first, done, advice = shown.stderr.splitlines()  # one line each, however long the paths
+    assert first.startswith(f"skipped[TD101]: {said}. Fix the line"), shown.stderr
+    both = f"{out} and {tmp_path / 'x.conversations.parquet'}"
+    assert done == f"done: 80 utterances, 40 conversations from 4 of 5 files -> {both}", shown.stderr
+    assert advice.startswith("Fix the skipped files, then run the same command with --resume")
+    rows = pd.read_parquet(out)
+    assert sorted({Path(f).stem for f in rows.file}) == ["a", "b", "d", "e"] and len(rows) == 80
+    as_json = talkdown("study", "analyze", *files, "--out", str(tmp_path / "y.parquet"), "-w", "1", "--fast", "--json",
+                       env=env)  # fmt: skip
+    assert as_json.returncode == 3 and as_json.stderr == ""
+    doc = json.loads(as_json.stdout)
+    assert (doc["files"], doc["files_done"], doc["utterances"], doc["interrupted"]) == (5, 4, 80, False)
+    assert doc["failures"] == [{"file": str(bad), "code": "TD101", "message": first.removeprefix("skipped[TD101]: ")}]
+    bad.write_text("\n".join(_conversation(f"bad-{n}") for n in range(10)) + "\n", encoding="utf-8")
+    resumed = talkdown("study", "analyze", *files, "--out", str(out), "-w", "1", "--fast", "--resume", env=env)
+    assert resumed.returncode == 0 and resumed.stderr.startswith("done: 100 utterances, 50 conversations from 5 of 5")
 
 
 def test_analyze_exits_0_when_everything_was_analysed(tmp_path: Path) -> None:

@@ -568,3 +568,17 @@ def test_a_gzip_file_that_unpacks_past_the_limit_is_named_and_skipped(corpus: Pa
     for name, (code, message) in failed.items():
         assert code == "TD114" and str(corpus / name) in message and "more than 1 MB" in message
     assert run.utterances == 12  # the other files' rows, as without the bombs
+
+
+def test_a_jsonl_line_past_the_line_limit_is_named_and_skipped(corpus: Path, tmp_path: Path) -> None:
+    turns = [{"role": SUB, "text": f"line {n}: nobody comes in here."} for n in range(60_000)]
+    conversation = json.dumps({"id": "long", "turns": turns})  # about 3 MB on one line
+    lines = (corpus / "calls.jsonl").read_bytes()
+    (corpus / "long.jsonl").write_bytes(lines + conversation.encode() + b"\n")
+    (corpus / "long.jsonl.gz").write_bytes(gzip.compress(lines + conversation.encode()))
+    run = analyze_corpus([str(corpus)], out=tmp_path / "r.parquet", workers=1, fast=True, max_line_mb=1)
+    failed = {Path(f.file).name: (f.code, f.message) for f in run.failures}
+    assert set(failed) == {"long.jsonl", "long.jsonl.gz"}
+    for name, (code, message) in failed.items():
+        assert code == "TD115" and message.startswith(f"{corpus / name} line 4: longer than 1 MB")
+    assert run.utterances == 12  # the other files' rows, as without the long ones

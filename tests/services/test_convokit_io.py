@@ -173,6 +173,18 @@ def test_a_lone_surrogate_escape_in_an_utterance_is_an_error_on_its_line(tmp_pat
     assert "surrogate" in str(err.value.fields["problem"])
 
 
+def test_a_line_that_is_not_json_is_named_with_its_column_and_no_other_line(tmp_path: Path) -> None:
+    # json's message counted "line 1" of the one line it was given: "utterances.jsonl line 2: not valid JSON
+    # (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))".
+    folder = _corpus(tmp_path / "c", [{"id": "u1", "speaker": "a", "text": "fine"}])
+    with (folder / "utterances.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("{oops\n")
+    with pytest.raises(TalkdownError) as err:
+        convokit_io.read_corpus(folder)
+    problem = "not valid JSON (Expecting property name enclosed in double quotes, column 2)"
+    assert err.value.message.startswith(f"{folder / 'utterances.jsonl'} line 2: {problem}. Fix the line")
+
+
 def test_a_folder_without_utterances_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TalkdownError) as err:
         convokit_io.read_corpus(tmp_path)

@@ -471,3 +471,19 @@ def test_a_gzip_file_that_unpacks_past_the_limit_is_refused_naming_the_file_and_
     small = tmp_path / "small.jsonl.gz"  # under the limit, a gzip file reads as before
     small.write_bytes(gzip.compress(("\n".join(LINES) + "\n").encode()))
     assert evaluate_files([small], pipeline=_pipeline(), max_unpacked_mb=1).conversations == len(LINES)
+
+
+def test_a_line_past_the_line_limit_is_refused_naming_the_file_and_the_line(tmp_path: Path) -> None:
+    # A file with no line breaks was read whole, up to the gzip limit (1 GB) or all of a plain file, to find that
+    # it was no conversation; a line now stops at TALKDOWN_MAX_LINE_MB (1 here), with no more of it read.
+    turns = [{"role": "subject", "text": f"line {n}: nobody comes in here."} for n in range(60_000)]
+    long = json.dumps({"id": "t-long", "turns": turns})  # about 3 MB: a real conversation, just long
+    assert len(long) > 2 * 2**20
+    path = tmp_path / "dev.jsonl"
+    path.write_text(f"{LINES[0]}\n{long}\n", encoding="utf-8")
+    for read in (lambda: evaluate_files([path], pipeline=_pipeline(), max_line_mb=1),
+                 lambda: read_context(path, max_line_mb=1)):  # fmt: skip
+        with pytest.raises(TalkdownError) as err:
+            read()
+        assert err.value.code == "TD115" and err.value.message.startswith(f"{path} line 2: longer than 1 MB")
+    assert evaluate_files([path], pipeline=_pipeline(), max_line_mb=4).conversations == 2

@@ -18,10 +18,11 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
+from talkdown.cli.progress import stderr_bar
 from talkdown.cli.state import STATE, iso_time, json_option, stdout_is_utf8
 from talkdown.domain.clock import SystemClock
 from talkdown.errors import TalkdownError
@@ -46,9 +47,7 @@ class _RichProgress:
     """The services ``Progress`` port drawn as a Rich bar on stderr (bytes of the input files scored so far)."""
 
     def __init__(self, console: Console) -> None:
-        self._bar = Progress(
-            TextColumn("scoring"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=console, transient=True
-        )
+        self._bar = stderr_bar(console, TextColumn("scoring"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
         self._task = self._bar.add_task("eval", total=None)
 
     def __enter__(self) -> _RichProgress:
@@ -76,8 +75,14 @@ def eval_command(
     """Score talkdown's labels against labelled conversation files: per family n, macro-F1 and per-label P/R/F1."""
     err = Console(stderr=True)
     with _RichProgress(err) as progress:
-        limit = STATE.settings().max_unpacked_mb
-        report = evaluate_files(conversation_files(files), progress=progress, window=window, max_unpacked_mb=limit)
+        settings = STATE.settings()
+        report = evaluate_files(
+            conversation_files(files),
+            progress=progress,
+            window=window,
+            max_unpacked_mb=settings.max_unpacked_mb,
+            max_line_mb=settings.max_line_mb,
+        )
     if report.skipped:
         # markup=False: the names come from the file, and one such as '[/]' raised MarkupError (an internal error)
         names = ", ".join(report.skipped)
@@ -138,7 +143,12 @@ def analyze_command(
         from talkdown.services.formats.decoding import decode  # here: the formats are not a one-liner's cost
 
         text = decode(sys.stdin.buffer.read(), file="standard input").rstrip("\n")
-    window = read_context(context, max_unpacked_mb=STATE.settings().max_unpacked_mb) if context is not None else ()
+    limits = STATE.settings()
+    window = (
+        read_context(context, max_unpacked_mb=limits.max_unpacked_mb, max_line_mb=limits.max_line_mb)
+        if context is not None
+        else ()
+    )
     # on the team's wall clock (TALKDOWN_TIMEZONE, else this computer's): "6pm" as the user means it
     said = iso_time(at) if at is not None else SystemClock().now().astimezone(STATE.settings().display_zone)
     result = analyze_text(text, side=as_.value, window=window, fast=fast, at=said)
@@ -204,12 +214,8 @@ def _analyze_incident(ref: str, *, json_out: bool) -> None:
     from talkdown.services import annotate, incidents
 
     app = STATE.app()
-    with Progress(
-        TextColumn("analysing"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        transient=True,
-        console=Console(stderr=True),
+    with stderr_bar(
+        Console(stderr=True), TextColumn("analysing"), BarColumn(), TextColumn("{task.completed}/{task.total}")
     ) as bar:
         task = bar.add_task("analyse", total=None)
         results = annotate.annotate_incident(

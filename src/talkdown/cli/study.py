@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from talkdown.cli.progress import stderr_bar
 from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json
 from talkdown.domain.enums import IncidentType
 from talkdown.domain.text import counted
@@ -45,7 +46,8 @@ class _RichProgress:
     """The services ``Progress`` port as a Rich bar: utterances done, rate and time left."""
 
     def __init__(self, console: Console, *, enabled: bool) -> None:
-        self._bar = Progress(
+        self._bar = stderr_bar(
+            console,
             TextColumn("analysing"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -53,9 +55,7 @@ class _RichProgress:
             TimeElapsedColumn(),
             TextColumn("left"),
             TimeRemainingColumn(),
-            console=console,
-            transient=True,
-            disable=not enabled,
+            enabled=enabled,
         )
         self._task = self._bar.add_task("study", total=None, rate="")
 
@@ -115,6 +115,7 @@ def analyze(
             fast=fast,
             encoding=encoding,
             max_unpacked_mb=STATE.settings().max_unpacked_mb,
+            max_line_mb=STATE.settings().max_line_mb,
         )
     if json_out:
         echo_json(_study_services().describe_run(run))
@@ -127,6 +128,9 @@ def analyze(
 
 
 def _summarise(run: StudyRun) -> None:
+    """The run on stderr, each sentence on one line (soft_wrap): wrapped at the console's width (80 columns when
+    stderr is a file), the output's path was cut after "and " and a long one folded mid-name, in logs and in a
+    terminal's copy alike."""
     for f in run.failures:
         err.print(f"[bold red]skipped[{f.code}]:[/] {escape(f.message)}", highlight=False, soft_wrap=True)
     state = "interrupted" if run.interrupted else "done"
@@ -135,12 +139,13 @@ def _summarise(run: StudyRun) -> None:
         f"{run.files_done} of {counted(run.files, 'file')} -> {escape(str(run.out))} and "
         f"{escape(str(run.conversations_out))}",
         highlight=False,
+        soft_wrap=True,
     )
     if run.interrupted:
-        err.print("Continue with the same command and --resume.", style="yellow")
+        err.print("Continue with the same command and --resume.", style="yellow", soft_wrap=True)
     elif run.failures:
         err.print("Fix the skipped files, then run the same command with --resume: only they are read again.",
-                  style="yellow")  # fmt: skip
+                  style="yellow", soft_wrap=True)  # fmt: skip
 
 
 @app.command("report")

@@ -37,7 +37,7 @@ from talkdown.services._corpus_rows import ChunkResult, conversation_schema, dec
 from talkdown.services.formats import FORMATS, Transcript, detect_format, parse
 from talkdown.services.formats.csvfmt import FORMULA
 from talkdown.services.streams import STREAM_ERRORS, cannot_write, lines_of, plain_name, plain_suffix, read_all
-from talkdown.settings import MAX_UNPACKED_MB
+from talkdown.settings import MAX_LINE_MB, MAX_UNPACKED_MB
 
 MANIFEST_VERSION = 2
 """1: Parquet parts. 2: Arrow IPC parts (``u-<chunk>.arrow``), written by the workers."""
@@ -74,7 +74,12 @@ class Cut:
 
 
 def plan_jsonl(
-    path: Path, *, chunk_size: int, encoding: str | None = None, max_unpacked_mb: int = MAX_UNPACKED_MB
+    path: Path,
+    *,
+    chunk_size: int,
+    encoding: str | None = None,
+    max_unpacked_mb: int = MAX_UNPACKED_MB,
+    max_line_mb: int = MAX_LINE_MB,
 ) -> list[Cut]:
     """Where the chunks of a JSONL file end: after the conversation that brings a chunk to ``chunk_size``
     utterances, as when the client parsed every conversation (so chunk ids, and ``--resume``, are unchanged).
@@ -85,7 +90,7 @@ def plan_jsonl(
     cuts: list[Cut] = []
     conversations = utterances = number = 0
     seen = False
-    with lines_of(path, max_unpacked_mb=max_unpacked_mb) as (lines, _):
+    with lines_of(path, max_unpacked_mb=max_unpacked_mb, max_line_mb=max_line_mb) as (lines, _):
         for number, raw in lines:
             if not raw.strip():
                 continue
@@ -116,11 +121,11 @@ def _turns_in(raw: bytes) -> int | None:
 
 
 def jsonl_blocks(
-    path: Path, cuts: Iterable[Cut], *, max_unpacked_mb: int = MAX_UNPACKED_MB
+    path: Path, cuts: Iterable[Cut], *, max_unpacked_mb: int = MAX_UNPACKED_MB, max_line_mb: int = MAX_LINE_MB
 ) -> Iterator[tuple[int, bytes]]:
     """Each planned chunk's lines as bytes, with the number of its first line. A file that ends before its
     plan does was cut short since it was counted: TD107 rather than its last chunk silently left out."""
-    with lines_of(path, max_unpacked_mb=max_unpacked_mb) as (lines, _):
+    with lines_of(path, max_unpacked_mb=max_unpacked_mb, max_line_mb=max_line_mb) as (lines, _):
         first, block = 1, bytearray()
         ends = iter(cuts)
         end = next(ends, None)

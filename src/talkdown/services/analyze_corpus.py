@@ -53,7 +53,7 @@ from talkdown.services._corpus_parts import (
 from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
 from talkdown.services.formats import EXTENSIONS
 from talkdown.services.streams import plain_suffix
-from talkdown.settings import MAX_UNPACKED_MB
+from talkdown.settings import MAX_LINE_MB, MAX_UNPACKED_MB
 
 CHUNK_SIZE = 500
 T = TypeVar("T")
@@ -122,6 +122,7 @@ class _Run:
     progress: Progress | None
     encoding: str | None = None
     max_unpacked_mb: int = MAX_UNPACKED_MB
+    max_line_mb: int = MAX_LINE_MB
     state: dict[int, _FileState] = field(default_factory=dict)
     failed: dict[int, FileFailure] = field(default_factory=dict)
     skipped: int = 0
@@ -219,12 +220,13 @@ def analyze_corpus(
     fast: bool = False,
     encoding: str | None = None,
     max_unpacked_mb: int = MAX_UNPACKED_MB,
+    max_line_mb: int = MAX_LINE_MB,
 ) -> StudyRun:
     """Analyse every utterance of the inputs; see the module docstring for the guarantees. ``fast``: the rules
     alone in every worker (``talkdown analyze --fast``), several times the throughput on an old machine.
     ``encoding``: how to read an input that is not valid UTF-8 (e.g. ``cp1252``); UTF-8 inputs are unaffected.
     ``max_unpacked_mb``: what a gzip-compressed input may unpack to (``Settings.max_unpacked_mb``; more is TD114,
-    that file's failure)."""
+    that file's failure); ``max_line_mb``: how long a JSONL line may be (``Settings.max_line_mb``; more is TD115)."""
     if encoding is not None:
         try:
             codecs.lookup(encoding)
@@ -245,7 +247,8 @@ def analyze_corpus(
         if parts.fresh:  # nothing ran: a parts folder left here would make the corrected command TD322
             parts.remove()
         raise
-    run = _Run(parts, files, progress, encoding, max_unpacked_mb, state={i: _FileState() for i in range(len(files))})
+    states = {i: _FileState() for i in range(len(files))}
+    run = _Run(parts, files, progress, encoding, max_unpacked_mb, max_line_mb, states)
     interrupted = False
     try:
         try:
@@ -287,7 +290,11 @@ def _count(run: _Run, *, chunk_size: int) -> int:
         try:
             if is_jsonl(path):
                 cuts = plan_jsonl(
-                    path, chunk_size=chunk_size, encoding=run.encoding, max_unpacked_mb=run.max_unpacked_mb
+                    path,
+                    chunk_size=chunk_size,
+                    encoding=run.encoding,
+                    max_unpacked_mb=run.max_unpacked_mb,
+                    max_line_mb=run.max_line_mb,
                 )
                 run.state[index].cuts = cuts
                 total += sum(cut.utterances for cut in cuts)
@@ -299,12 +306,10 @@ def _count(run: _Run, *, chunk_size: int) -> int:
     return total
 
 
-def _chunks(
-    index: int, path: Path, options: ChunkOptions, cuts: list[Cut] | None, max_unpacked_mb: int
-) -> Iterator[Chunk]:
+def _chunks(index: int, path: Path, options: ChunkOptions, cuts: list[Cut] | None, run: _Run) -> Iterator[Chunk]:
     if cuts is not None:
         first = 0
-        blocks = jsonl_blocks(path, cuts, max_unpacked_mb=max_unpacked_mb)
+        blocks = jsonl_blocks(path, cuts, max_unpacked_mb=run.max_unpacked_mb, max_line_mb=run.max_line_mb)
         for number, (cut, (first_line, lines)) in enumerate(zip(cuts, blocks, strict=False)):
             yield Chunk(f"{index:05d}-{number:06d}", str(path), first, (), options.families,
                         speakers=options.speakers, runtime=options.runtime, fast=options.fast, lines=lines,
@@ -318,7 +323,7 @@ def _chunks(
         return Chunk(f"{index:05d}-{number:06d}", str(path), first, tuple(batch), options.families,
                      speakers=options.speakers, runtime=options.runtime, fast=options.fast)  # fmt: skip
 
-    found = transcripts_of(path, encoding=options.encoding, max_unpacked_mb=max_unpacked_mb)
+    found = transcripts_of(path, encoding=options.encoding, max_unpacked_mb=run.max_unpacked_mb)
     for position, transcript in enumerate(found, start=1):
         batch.append(transcript)
         size += len(transcript.turns)
@@ -345,7 +350,7 @@ def _dispatch(run: _Run, executor: Executor, *, slots: int, options: ChunkOption
             if run.parts.is_file_done(index) or st.failed:
                 continue
             try:
-                for chunk in _chunks(index, path, options, st.cuts, run.max_unpacked_mb):
+                for chunk in _chunks(index, path, options, st.cuts, run):
                     if st.failed:  # a worker found a bad line: the file is left out, so stop sending it
                         break
                     st.emitted += 1

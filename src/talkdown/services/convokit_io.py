@@ -355,8 +355,12 @@ def _utterances(folder: Path) -> Iterator[dict[str, Any]]:
                 continue
             try:
                 row = json.loads(decode(raw, file=str(path)))
-            except ValueError as exc:
-                raise TalkdownError("TD101", file=str(path), line=number, problem=f"not valid JSON ({exc})") from exc
+            except json.JSONDecodeError as exc:  # its own "line 1 column 2 (char 1)" is of this one line
+                problem = f"not valid JSON ({exc.msg}, column {exc.colno})"
+                raise TalkdownError("TD101", file=str(path), line=number, problem=problem) from exc
+            except ValueError as exc:  # int() refusing thousands of digits
+                problem = f"not valid JSON ({str(exc).partition(':')[0]})"
+                raise TalkdownError("TD101", file=str(path), line=number, problem=problem) from exc
             if not isinstance(row, dict) or not isinstance(row.get("id"), str | int):
                 raise TalkdownError("TD101", file=str(path), line=number, problem="an utterance needs an 'id'")
             for key in ("text", "speaker"):  # a "\udcff" escape: valid JSON, but not text (see domain/text.py)

@@ -43,7 +43,7 @@ from talkdown.analysis.pipeline import AnalyzerInfo, Pipeline
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
 from talkdown.services.streams import lines_of, not_text, plain_suffix
-from talkdown.settings import MAX_UNPACKED_MB
+from talkdown.settings import MAX_LINE_MB, MAX_UNPACKED_MB
 
 WINDOW = 8
 """Previous turns given as context: enough for mirroring/paraphrase checks, small enough for long chats."""
@@ -276,12 +276,13 @@ def _bad(path: Path, line: int, problem: str) -> TalkdownError:
 
 
 def _conversations(
-    path: Path, progress: Progress | None, *, max_unpacked_mb: int = MAX_UNPACKED_MB
+    path: Path, progress: Progress | None, *, max_unpacked_mb: int = MAX_UNPACKED_MB, max_line_mb: int = MAX_LINE_MB
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, conversation object), one line at a time, with byte-level progress; a gzip file is
-    read through as it streams (``services.streams``), up to ``max_unpacked_mb`` MB unpacked (TD114)."""
+    read through as it streams (``services.streams``), up to ``max_unpacked_mb`` MB unpacked (TD114), and a line
+    may be up to ``max_line_mb`` MB long (TD115)."""
     read = 0
-    with lines_of(path, max_unpacked_mb=max_unpacked_mb) as (lines, disk):
+    with lines_of(path, max_unpacked_mb=max_unpacked_mb, max_line_mb=max_line_mb) as (lines, disk):
         # a pipe (<(zcat ...), /dev/stdin) has no position: its tell() raised OSError, an internal error
         advance = progress.advance if progress is not None and disk.seekable() else None
         for lineno, raw in lines:
@@ -408,9 +409,11 @@ def evaluate_files(
     window: int = WINDOW,
     batch_size: int = BATCH,
     max_unpacked_mb: int = MAX_UNPACKED_MB,
+    max_line_mb: int = MAX_LINE_MB,
 ) -> EvalReport:
     """Stream the files, analyse every labelled turn, and score each family talkdown can predict. A gzip file may
-    unpack to ``max_unpacked_mb`` MB (``Settings.max_unpacked_mb``; more is TD114)."""
+    unpack to ``max_unpacked_mb`` MB (``Settings.max_unpacked_mb``; more is TD114), and a line (a conversation)
+    may be ``max_line_mb`` MB long (``Settings.max_line_mb``; more is TD115)."""
     if pipeline is None:
         from talkdown.analysis.registry import default_pipeline  # deferred: loads every analyser module
 
@@ -436,7 +439,7 @@ def evaluate_files(
         read.release()
 
     for path in paths:
-        for lineno, conv in _conversations(path, read, max_unpacked_mb=max_unpacked_mb):
+        for lineno, conv in _conversations(path, read, max_unpacked_mb=max_unpacked_mb, max_line_mb=max_line_mb):
             conversations += 1
             turns += len(conv["turns"])
             skipped |= _unscorable(conv)
@@ -486,7 +489,9 @@ def _unscorable(conv: dict[str, Any]) -> set[str]:
 # ---------------------------------------------------------------- one text, for `talkdown analyze`
 
 
-def read_context(path: Path, *, max_unpacked_mb: int = MAX_UNPACKED_MB) -> tuple[Turn, ...]:
+def read_context(
+    path: Path, *, max_unpacked_mb: int = MAX_UNPACKED_MB, max_line_mb: int = MAX_LINE_MB
+) -> tuple[Turn, ...]:
     """The earlier turns of ``talkdown analyze --context``: the turns of a conversation file's last conversation,
     read exactly as ``talkdown eval`` reads it (gzip, BOM, ``.JSONL``/``.ndjson``, errors naming the line), or the
     lines of a text file, one turn each, with an optional ``subject:``/``negotiator:``/``party:`` prefix.
@@ -494,7 +499,8 @@ def read_context(path: Path, *, max_unpacked_mb: int = MAX_UNPACKED_MB) -> tuple
     A ``.JSONL`` or gzipped file was read as text before: each conversation line became one turn of JSON."""
     if plain_suffix(path) in _CONVERSATION_FILES:
         last: tuple[int, dict[str, Any]] | None = None
-        for last in _conversations(path, None, max_unpacked_mb=max_unpacked_mb):  # noqa: B007  (keeps the last one)
+        conversations = _conversations(path, None, max_unpacked_mb=max_unpacked_mb, max_line_mb=max_line_mb)
+        for last in conversations:  # noqa: B007  (keeps the last one)
             pass
         if last is None:
             return ()

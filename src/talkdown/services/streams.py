@@ -6,7 +6,9 @@ starts with gzip's two magic bytes, whatever its name, and is decompressed as it
 A zip archive holds several files of its own; it and other binary files (Parquet, PDF, SQLite, anything with NUL
 bytes) are refused with a plain word (``not_text``). What a gzip file unpacks to is counted as it is read, and past
 ``Settings.max_unpacked_mb`` the read stops with TD114 (:class:`_Capped`): a "gzip bomb" of a few kilobytes would
-otherwise unpack to gigabytes, held in memory by the readers that take a file (or a line) whole.
+otherwise unpack to gigabytes, held in memory by the readers that take a file (or a line) whole. A line longer
+than ``Settings.max_line_mb`` stops the line readers with TD115 (:func:`lines_of`) before the rest of it is read: a
+file with no line breaks, plain or gzip, was otherwise held whole, up to the gzip limit or all of a plain file.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ import io
 import os
 import stat
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BufferedIOBase, BufferedReader
 from pathlib import Path, PurePath
 
 from talkdown.errors import TalkdownError
-from talkdown.settings import MAX_UNPACKED_MB
+from talkdown.settings import MAX_LINE_MB, MAX_UNPACKED_MB
 
 GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -103,28 +105,44 @@ def unpacked(raw: BufferedReader, *, path: Path, max_unpacked_mb: int = MAX_UNPA
 
 @contextmanager
 def lines_of(
-    path: Path, *, max_unpacked_mb: int = MAX_UNPACKED_MB
+    path: Path, *, max_unpacked_mb: int = MAX_UNPACKED_MB, max_line_mb: int = MAX_LINE_MB
 ) -> Iterator[tuple[Iterator[tuple[int, bytes]], BufferedReader]]:
     """The numbered lines of a file (gzip read through as it streams) and the file on disk, whose ``tell()`` is
     how far the reading has come. A file that cannot be opened is TD107; a damaged gzip stream, TD101; one that
-    unpacks to more than ``max_unpacked_mb`` MB, TD114."""
+    unpacks to more than ``max_unpacked_mb`` MB, TD114; a line longer than ``max_line_mb`` MB, TD115."""
     try:
         disk = path.open("rb")
     except OSError as exc:
         raise TalkdownError("TD107", file=str(path), problem=exc.strerror or str(exc)) from exc
     with disk, unpacked(disk, path=path, max_unpacked_mb=max_unpacked_mb) as stream:
-        yield _numbered(path, stream), disk
+        yield _numbered(path, stream, max_line_mb=max_line_mb), disk
 
 
-def _numbered(path: Path, stream: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
-    """(1-based line number, line) of ``stream``; a damaged gzip stream is TD101 on the line it breaks in."""
+def _numbered(path: Path, stream: BufferedIOBase, *, max_line_mb: int) -> Iterator[tuple[int, bytes]]:
+    """(1-based line number, line) of ``stream``; a damaged gzip stream is TD101 on the line it breaks in.
+
+    Each line is read with ``readline(limit + 1)``, so a line past the limit is TD115 once ``limit`` bytes of it
+    are in memory, never more: iterating the stream read each line whole, however long."""
+    limit = max_line_mb * 2**20
     number = 0
     try:
-        for number, raw in enumerate(stream, start=1):
+        while raw := stream.readline(limit + 1):
+            number += 1
+            if len(raw) > limit and not raw.endswith(b"\n"):
+                raise _too_long(path, number, raw, max_line_mb=max_line_mb)
             yield number, raw
     except STREAM_ERRORS as exc:
         problem = f"the compressed data is damaged ({exc or type(exc).__name__})"
         raise TalkdownError("TD101", file=str(path), line=number + 1, problem=problem) from exc
+
+
+def _too_long(path: Path, number: int, head: bytes, *, max_line_mb: int) -> TalkdownError:
+    """TD115 for line ``number``, whose first bytes are ``head``; the likely reason is said when they show it."""
+    if b"\r" in head:
+        why = "its lines end with CR alone (an old Mac file), so it reads as one line: convert them to LF"
+    else:
+        why = "a file with no line breaks (one JSON document, an array of conversations) reads as one line"
+    return TalkdownError("TD115", file=str(path), line=number, limit=max_line_mb, why=why)
 
 
 def read_all(path: Path, *, max_unpacked_mb: int = MAX_UNPACKED_MB) -> bytes:

@@ -96,6 +96,19 @@ def test_malformed_conversation_is_an_error_on_its_line(line: str, problem_word:
     assert problem_word in str(error.value.fields["problem"])
 
 
+def test_a_json_error_names_the_column_and_no_other_line_than_the_files() -> None:
+    # json's own message counts lines within the one line it was given: "t.jsonl line 3: not valid JSON
+    # (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))" named two lines.
+    for line, problem in (
+        ("{oops", "not valid JSON (Expecting property name enclosed in double quotes, column 2)"),
+        (_line(meta='{"n": ' + "1" * 5000 + "}"), "not valid JSON (Exceeds the limit (4300 digits) for integer "),
+    ):
+        with pytest.raises(TalkdownError) as error:
+            jsonl.parse(_line() + "\n\n" + line + "\n", file="t.jsonl")
+        assert error.value.message.startswith(f"t.jsonl line 3: {problem}"), error.value.message
+        assert "line 1" not in error.value.message and "char" not in error.value.message
+
+
 def test_a_convokit_utterances_file_is_named_as_one_with_the_command_that_converts_it() -> None:
     # A folder holding a ConvoKit corpus, given to 'study analyze', failed on utterances.jsonl with "Fix the
     # line": the line is right, the file is another format, and the converter was never mentioned.

@@ -66,8 +66,12 @@ def _load(line: str) -> Any:
         return json.loads(line, parse_constant=refuse_constant, object_pairs_hook=unique_keys)
     except RecursionError:
         raise _Invalid("the JSON is nested too deeply") from None
-    except ValueError as error:  # JSONDecodeError, and int() refusing thousands of digits
-        raise _Invalid(f"not valid JSON ({error})") from None
+    except json.JSONDecodeError as error:
+        # Its own words say "line 1 column 2 (char 1)" of the one line it was given, after the file's line number
+        # ("bad.jsonl line 7: ... line 1 column 2"): the column alone, as `talkdown eval` says it.
+        raise _Invalid(f"not valid JSON ({error.msg}, column {error.colno})") from None
+    except ValueError as error:  # int() refusing thousands of digits
+        raise _Invalid(f"not valid JSON ({str(error).partition(':')[0]})") from None
 
 
 def _conversation(raw: object) -> Transcript:
