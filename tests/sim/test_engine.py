@@ -504,3 +504,22 @@ def test_asked_what_he_wants_he_says_his_demand_early_and_then_repeats_the_ones_
     assert car.item in replies[-1].casefold(), replies[-1]
     bridge = _asked("bridge", "What do you want?")
     assert any(line in bridge for line in GENERIC["answer_wants_none"]), bridge
+
+
+def test_a_hook_on_an_exchange_another_note_leads_gets_its_reply_after_that_note() -> None:
+    """A hook gives its reply on its first use only, and only the leading note was said: "How is your mom holding
+    up?" on the exchange he pressed for the car got "A car with a full tank at the back door. I'm not asking
+    again." and never a word about his mother, then or later, though the hook raised his trust. He now presses,
+    then answers the hook; said again, the hook moves him less and gets no reply, as before."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    mother = next(h for h in subject.scenario.persona.hooks if h.id == "mother")
+    pressed = [w.replace("{item}", subject.scenario.persona.demands[0].item) for w in GENERIC["demand_again"]]
+    lines = [*LISTENING[:3], "How is your mom holding up?", LISTENING[3], "Does your mom know where you are?"]
+    replies, _ = _play(subject, lines, seed=0)
+    step = subject.trace(_view(subject, lines))[3]
+    assert step.intent.key == "demand_again", "he must press the car here for this test to mean anything"
+    assert step.after.trust > subject.trace(_view(subject, [*LISTENING[:3], "How are you holding up?"]))[3].after.trust
+    assert any(replies[3].startswith(w[:1].upper() + w[1:]) for w in pressed), replies[3]
+    assert replies[3].endswith(mother.reply), replies[3]  # the car first: it leads, then what the trainee earned
+    assert mother.reply not in replies[5]  # once: the hook's reply comes on its first use only
+    assert _play(SimulatedSubject(subject.scenario), lines, seed=0)[0] == replies  # seeded: reproducible

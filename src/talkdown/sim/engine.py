@@ -32,8 +32,9 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # escalating reply quoting it, not his scripted line verbatim; 0.1.6: he answers direct questions (hostages,
 # who is with him, weapon, what he wants) from the scenario's facts, and asked what he wants says it early;
 # 0.1.7: his trigger word heard on an exchange another note leads (a demand he presses) is answered too, first;
-# 0.1.8: an inject issued again gets the scenario's reaction_again (else his reaction framed), not the same line
-VERSION = "0.1.8"
+# 0.1.8: an inject issued again gets the scenario's reaction_again (else his reaction framed), not the same line;
+# 0.1.9: a hook's reply on an exchange another note leads (a pressed demand, a release) is said after that note
+VERSION = "0.1.9"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -515,12 +516,16 @@ def _intent(
     # A demand or deadline raised on a turn another note leads (he confirms a summary, a hostage goes out) is
     # still logged as DemandRecorded/DeadlineSet, so he must still say it, after his main reply; before, the
     # board showed a demand he never voiced. A release led by another note (he presses a withheld demand, he is
-    # "not there yet") is logged as HostageReleased just the same, so he says that too. Only the wording
-    # changes: the state is the same either way.
+    # "not there yet") is logged as HostageReleased just the same, so he says that too. A hook's reply comes on
+    # its first use only, so a hook on an exchange another note leads (a pressed demand, a release, a behaviour to
+    # avoid) is answered after that note: dropped, it was never said, then or later, though it moved him. Only the
+    # wording changes: the state is the same either way.
     for note in notes[1:]:
         kind, _, ref = note.partition(":")
         if kind in ("demand", "deadline") and note != main:
             parts.append(_raised(sc, s.turn, kind, ref))
+        elif kind == "hook" and note != main:
+            parts.append(next(h.reply for h in p.hooks if h.id == ref))
         elif kind in ("released", "suicide_answer") and note != main:
             parts.append(f"@{kind}")
         elif kind == "answer" and note != main:
