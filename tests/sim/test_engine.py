@@ -523,3 +523,31 @@ def test_a_hook_on_an_exchange_another_note_leads_gets_its_reply_after_that_note
     assert replies[3].endswith(mother.reply), replies[3]  # the car first: it leads, then what the trainee earned
     assert mother.reply not in replies[5]  # once: the hook's reply comes on its first use only
     assert _play(SimulatedSubject(subject.scenario), lines, seed=0)[0] == replies  # seeded: reproducible
+
+
+def test_a_behaviour_to_avoid_beside_his_trigger_word_gets_a_short_reaction_after_the_triggers_reply() -> None:
+    """ "Calm down, nobody's going to prison." got his scripted prison line and not a word about being told to calm
+    down, though ``minimizing`` moved him as "Calm down" alone does. He now says the trigger's reply, then his
+    reaction to the behaviour, then the car falling due. Two reactions at most: when a step back leads too, the
+    trigger and the step back are said and the behaviour is not."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    scripted = subject.scenario.persona.triggers[0].reply
+    car = subject.scenario.persona.demands[0]
+    line = "Calm down, nobody's going to prison."
+    replies, _ = _play(subject, [LISTENING[0], line], seed=0)
+    first = replies
+    step = subject.trace(_view(subject, [LISTENING[0], line]))[-1]
+    assert step.intent.key == "trigger" and "minimizing" in step.reading.avoid, (step.intent, step.reading.avoid)
+    reaction = next((r for r in GENERIC["avoid.minimizing"] if r in replies[-1]), None)
+    assert reaction is not None, replies[-1]
+    assert replies[-1].index(scripted) == 0 and replies[-1].index(reaction) > 0, replies[-1]
+    assert any(said in replies[-1] for said in car.say), replies[-1]  # raised on this exchange: said after
+    back = [LISTENING[0], LISTENING[1], line]  # trust lost: he steps back, and that is the second reaction
+    replies, _ = _play(subject, back, seed=0)
+    assert subject.trace(_view(subject, back))[-1].intent.key == "regress"
+    assert replies[-1].startswith(scripted), replies[-1]
+    assert any(r in replies[-1] for r in GENERIC["regress"]), replies[-1]
+    assert not any(r in replies[-1] for r in GENERIC["avoid.minimizing"]), replies[-1]
+    alone = _play(subject, [LISTENING[0], "Are you worried about going back to prison?"], seed=0)[0][-1]
+    assert not any(r in alone for family, rs in GENERIC.items() if family.startswith("avoid.") for r in rs), alone
+    assert _play(SimulatedSubject(subject.scenario), [LISTENING[0], line], seed=0)[0] == first  # seeded

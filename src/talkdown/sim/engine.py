@@ -33,7 +33,8 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # who is with him, weapon, what he wants) from the scenario's facts, and asked what he wants says it early;
 # 0.1.7: his trigger word heard on an exchange another note leads (a demand he presses) is answered too, first;
 # 0.1.8: an inject issued again gets the scenario's reaction_again (else his reaction framed), not the same line;
-# 0.1.9: a hook's reply on an exchange another note leads (a pressed demand, a release) is said after that note
+# 0.1.9: a hook's reply on an exchange another note leads (a pressed demand, a release) is said after that note,
+# and a behaviour to avoid beside his trigger word gets a short reaction after the trigger's reply
 VERSION = "0.1.9"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
@@ -494,12 +495,12 @@ def _intent(
     # His trigger word heard on an exchange another note leads (he presses a demand the trainee ignored, a
     # release, "Don't tell me what to do", a step back) moved him all the same, so he says so first: it is what
     # he just heard. Before, only the leading note was said, and "Look, nobody's going to prison over this" beside
-    # a pressed demand got the demand alone while his arousal rose by the trigger's weight.
-    heard = next((n for n in notes if n.partition(":")[0] in _TRIGGER), None)
-    if heard is not None and key not in _TRIGGER:
-        parts.append(_triggered(p, heard))
-    if key in _TRIGGER:
-        parts.append(_triggered(p, main))
+    # a pressed demand got the demand alone while his arousal rose by the trigger's weight. A behaviour to avoid in
+    # the same line gets a short reaction after it (``_reactions``).
+    reacted = _reactions(notes, main)
+    parts += [_triggered(p, n) if n.partition(":")[0] in _TRIGGER else f"@{n}" for n in reacted]
+    if main in reacted:
+        pass
     elif key == "hook":
         parts.append(next(h.reply for h in p.hooks if h.id == ref))
     elif key in ("demand", "demand_again", "not_yet_demand"):
@@ -634,6 +635,25 @@ def _capital(text: str) -> str:
 
 
 _TRIGGER = ("trigger", "trigger_again")
+_LEADING_REACTION = ("backfire", "regress")  # reactions a stage or influence rule puts before his trigger word
+
+
+def _reactions(notes: list[str], main: str) -> list[str]:
+    """The reactions said at the head of his reply beside his trigger word, in order: at most two, or none.
+
+    His trigger word comes first (it is what he just heard), then his reaction to a behaviour to avoid in the same
+    line: "Calm down, nobody's going to prison" got his scripted prison line alone, while ``minimizing`` moved
+    him as much as "Calm down" alone, which gets "Don't tell me to calm down." A backfire or a step back that
+    leads is the second reaction instead (it was already said), and the behaviour to avoid is not: two
+    reactions, then whatever else he has to say, keep the reply short. Without a trigger word nothing changes:
+    the leading note is said alone, as before.
+    """
+    heard = [n for n in notes if n.partition(":")[0] in _TRIGGER][:1]
+    if not heard:
+        return []
+    if main in _LEADING_REACTION:
+        return [*heard, main]
+    return [*heard, *(n for n in notes if n.startswith("avoid."))][:2]
 
 
 def _inject_reaction(sc: Scenario, inject_id: str, before: int) -> str:
