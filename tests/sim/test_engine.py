@@ -8,7 +8,7 @@ import pytest
 
 from talkdown.analysis.registry import default_pipeline
 from talkdown.sim.debrief import better_lines, build_debrief
-from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SimulatedSubject, turn_rng
+from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SimulatedSubject, Step, turn_rng
 from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario, parse_scenario
@@ -551,3 +551,39 @@ def test_a_behaviour_to_avoid_beside_his_trigger_word_gets_a_short_reaction_afte
     alone = _play(subject, [LISTENING[0], "Are you worried about going back to prison?"], seed=0)[0][-1]
     assert not any(r in alone for family, rs in GENERIC.items() if family.startswith("avoid.") for r in rs), alone
     assert _play(SimulatedSubject(subject.scenario), [LISTENING[0], line], seed=0)[0] == first  # seeded
+
+
+def _pressed(step: Step) -> list[str]:
+    """The demands he presses on this exchange (raised earlier, ignored two exchanges: ``raised_at`` moves on)."""
+    counts = step.after.phrase_counts
+    return [d for d in step.before.raised if counts.get(f"raised_at:{d}") == step.after.turn]
+
+
+def test_a_demand_he_presses_is_said_when_another_note_leads_and_two_pressed_at_once_both() -> None:
+    """Pressing a demand raises his arousal (+0.06), but only the leading note was said: with food ignored, "What
+    happens to me if I walk out?" (he opens) and his deadline passing quietly led, and he never said he was still
+    waiting for it; in prison_disturbance, amnesty and the reporter pressed on one exchange got amnesty alone. He
+    now presses after the leading note, every demand pressed in one line."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    food = next(d for d in subject.scenario.persona.demands if d.id == "food")
+    ignored = ["Tell me more about that.", "Mm-hm.", "What's been the hardest part?", "Sounds like you're tired."]
+    lines = [*LATE_TRADE[:6], *ignored, "Tell me more.", "I hear you.", "What else is going on?"]
+    view = _played_view(subject, lines)
+    steps = subject.trace(view)
+    replies = [i.text for i in view.items if i.kind == "subject"][1:]
+    led = {steps[at].intent.key for at in (10, 12) if _pressed(steps[at]) == ["food"]}
+    assert led == {"opens", "deadline_quiet"}, "he must press food beside these for this test to mean anything"
+    pressed = [w.replace("{item}", food.item) for w in GENERIC["demand_again"]]
+    for at in (10, 12):
+        said = next((w for w in pressed if w.casefold() in replies[at].casefold()), None)
+        assert said is not None, replies[at]
+        assert replies[at].casefold().index(said.casefold()) > 0, replies[at]  # after the leading note
+    prison = SimulatedSubject(load_scenario("prison_disturbance"))
+    view = _played_view(prison, [*LISTENING, "Mm-hm.", "What else?", "Go on."])
+    said_to = [i.text for i in view.items if i.kind == "subject"][1:]
+    both = [(step, said_to[at]) for at, step in enumerate(prison.trace(view)) if len(_pressed(step)) == 2]
+    assert both, "two demands must be pressed on one exchange for this test to mean anything"
+    items = {d.id: d.item for d in prison.scenario.persona.demands}
+    for step, reply in both:
+        assert all(items[d].casefold() in reply.casefold() for d in _pressed(step)), reply
+    assert _played_view(SimulatedSubject(subject.scenario), lines) == _played_view(subject, lines)  # seeded

@@ -34,7 +34,8 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # 0.1.7: his trigger word heard on an exchange another note leads (a demand he presses) is answered too, first;
 # 0.1.8: an inject issued again gets the scenario's reaction_again (else his reaction framed), not the same line;
 # 0.1.9: a hook's reply on an exchange another note leads (a pressed demand, a release) is said after that note,
-# and a behaviour to avoid beside his trigger word gets a short reaction after the trigger's reply
+# a behaviour to avoid beside his trigger word gets a short reaction after the trigger's reply, and a demand he
+# presses is said when another note leads (his deadline passing, a step back), two pressed at once in one line
 VERSION = "0.1.9"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
@@ -498,12 +499,16 @@ def _intent(
     # a pressed demand got the demand alone while his arousal rose by the trigger's weight. A behaviour to avoid in
     # the same line gets a short reaction after it (``_reactions``).
     reacted = _reactions(notes, main)
+    pressed = [n.partition(":")[2] for n in notes if n.partition(":")[0] == "demand_again"]
     parts += [_triggered(p, n) if n.partition(":")[0] in _TRIGGER else f"@{n}" for n in reacted]
     if main in reacted:
         pass
     elif key == "hook":
         parts.append(next(h.reply for h in p.hooks if h.id == ref))
-    elif key in ("demand", "demand_again", "not_yet_demand"):
+    elif key == "demand_again":  # two pressed at once: both in one line, not the first alone
+        slots["item"] = _joined([d.item for d in p.demands if d.id in pressed])
+        parts.append("@demand_again")
+    elif key in ("demand", "not_yet_demand"):
         slots["item"] = next(d.item for d in p.demands if d.id == ref)
         parts.append(_raised(sc, s.turn, key, ref) if key == "demand" else f"@{key}")
     elif key == "deadline":
@@ -519,14 +524,20 @@ def _intent(
     # board showed a demand he never voiced. A release led by another note (he presses a withheld demand, he is
     # "not there yet") is logged as HostageReleased just the same, so he says that too. A hook's reply comes on
     # its first use only, so a hook on an exchange another note leads (a pressed demand, a release, a behaviour to
-    # avoid) is answered after that note: dropped, it was never said, then or later, though it moved him. Only the
-    # wording changes: the state is the same either way.
+    # avoid) is answered after that note: dropped, it was never said, then or later, though it moved him. A demand
+    # he presses (arousal +0.06) on an exchange another note leads (his deadline passing, "What happens to me if
+    # I walk out?", a step back) is pressed after it, all of them in one line, unless the leading "Not until I
+    # hear back about ..." names it already. Only the wording changes: the state is the same either way.
+    unsaid = [d for d in pressed if key != "demand_again" and not (key == "not_yet_demand" and d == ref)]
     for note in notes[1:]:
         kind, _, ref = note.partition(":")
         if kind in ("demand", "deadline") and note != main:
             parts.append(_raised(sc, s.turn, kind, ref))
         elif kind == "hook" and note != main:
             parts.append(next(h.reply for h in p.hooks if h.id == ref))
+        elif kind == "demand_again" and unsaid and ref == unsaid[0]:  # its own item: the leading note may hold one
+            slots[f"item:{ref}"] = _joined([d.item for d in p.demands if d.id in unsaid])
+            parts.append(f"@demand_again:{ref}")
         elif kind in ("released", "suicide_answer") and note != main:
             parts.append(f"@{kind}")
         elif kind == "answer" and note != main:
