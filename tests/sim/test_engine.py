@@ -587,3 +587,30 @@ def test_a_demand_he_presses_is_said_when_another_note_leads_and_two_pressed_at_
     for step, reply in both:
         assert all(items[d].casefold() in reply.casefold() for d in _pressed(step)), reply
     assert _played_view(SimulatedSubject(subject.scenario), lines) == _played_view(subject, lines)  # seeded
+
+
+def test_two_trigger_words_in_one_line_each_get_his_reply_the_stronger_first() -> None:
+    """Each trigger word in a line moved him, but only one note led and only it was said: on the teenager's
+    "Is this drama because you're in trouble with the principal?" he answered the principal (the trigger listed
+    last) and never "Attention? You think I'm doing this for attention?", the stronger one, whose scripted reply
+    was then spent. Both are now said, the one that raises his arousal more first; said again, each escalates,
+    quoting its own word, in two different wordings."""
+    teen = SimulatedSubject(load_scenario("teenager"))
+    by_id = {t.id: t for t in teen.scenario.persona.triggers}
+    assert by_id["attention"].arousal > by_id["principal"].arousal
+    line = "Is this drama because you're in trouble with the principal?"
+    replies, _ = _play(teen, [LISTENING[0], line], seed=0)
+    assert replies[-1].startswith(by_id["attention"].reply), replies[-1]
+    assert by_id["principal"].reply in replies[-1], replies[-1]
+    bridge = SimulatedSubject(load_scenario("bridge"))
+    jump, bank = (next(t for t in bridge.scenario.persona.triggers if t.id == i) for i in ("jump", "bank"))
+    lines = [LISTENING[0], "Don't jump, the bank isn't worth it.", LISTENING[1], "Nobody wants you to jump for a bank."]
+    for seed in range(4):
+        replies, _ = _play(bridge, lines, seed=seed)
+        assert replies[1].startswith(jump.reply) and replies[1].endswith(bank.reply), replies[1]
+        again = [[w.replace('"{topic}"', f'"{word}"') for w in GENERIC["trigger_again"]] for word in ("jump", "bank")]
+        said = [next((w for w in ws if w.casefold() in replies[3].casefold()), None) for ws in again]
+        assert None not in said, replies[3]
+        assert replies[3].casefold().index(said[0].casefold()) < replies[3].casefold().index(said[1].casefold())
+        assert said[0].replace("jump", "") != said[1].replace("bank", ""), replies[3]  # not one wording twice
+        assert _play(SimulatedSubject(bridge.scenario), lines, seed=seed)[0] == replies  # seeded: reproducible

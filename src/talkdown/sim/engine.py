@@ -35,7 +35,8 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # 0.1.8: an inject issued again gets the scenario's reaction_again (else his reaction framed), not the same line;
 # 0.1.9: a hook's reply on an exchange another note leads (a pressed demand, a release) is said after that note,
 # a behaviour to avoid beside his trigger word gets a short reaction after the trigger's reply, and a demand he
-# presses is said when another note leads (his deadline passing, a step back), two pressed at once in one line
+# presses is said when another note leads (his deadline passing, a step back), two pressed at once in one line,
+# and two trigger words in one line each get his reply, the stronger first
 VERSION = "0.1.9"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
@@ -266,6 +267,7 @@ class SimulatedSubject:
                 if used == 0:
                     notes.append(f"hook:{hook.id}")
         said: dict[str, str] = {}  # slot values his reply may quote from the trainee's line
+        triggered: list[tuple[float, str]] = []  # (arousal it adds, note) for each trigger word in the line
         for trig in sc.persona.triggers:
             word = next((w for w in (mentioned(item.text, k) for k in trig.keywords) if w), None)
             if word is not None:
@@ -276,8 +278,14 @@ class SimulatedSubject:
                 # the seeded realizer: the same line verbatim each time sounded like a recording, not a man.
                 heard = counts.get(f"trigger:{trig.id}", 0)
                 counts[f"trigger:{trig.id}"] = heard + 1
-                notes.insert(0, f"{'trigger' if heard == 0 else 'trigger_again'}:{trig.id}")
-                said["topic"] = word
+                triggered.append((trig.arousal, f"{'trigger' if heard == 0 else 'trigger_again'}:{trig.id}"))
+                said[f"topic:{trig.id}"] = word  # each escalating reply quotes its own word
+        # Two trigger words in one line each get his reply, the one that moves him more first (ties: the
+        # scenario's order); the last one listed led alone, and the other's scripted reply was never said.
+        triggered.sort(key=lambda t: -t[0])
+        notes[:0] = [note for _, note in triggered]
+        if triggered:
+            said["topic"] = said[f"topic:{triggered[0][1].partition(':')[2]}"]
 
         # influence moves: gated by the stairway (stairway.md)
         if r.influence and s.stage < 2:
@@ -656,14 +664,14 @@ def _reactions(notes: list[str], main: str) -> list[str]:
     line: "Calm down, nobody's going to prison" got his scripted prison line alone, while ``minimizing`` moved
     him as much as "Calm down" alone, which gets "Don't tell me to calm down." A backfire or a step back that
     leads is the second reaction instead (it was already said), and the behaviour to avoid is not: two
-    reactions, then whatever else he has to say, keep the reply short. Without a trigger word nothing changes:
-    the leading note is said alone, as before.
+    reactions, then whatever else he has to say, keep the reply short. Two trigger words in the line are the two
+    reactions, the stronger first. Without a trigger word nothing changes: the leading note is said alone.
     """
-    heard = [n for n in notes if n.partition(":")[0] in _TRIGGER][:1]
+    heard = [n for n in notes if n.partition(":")[0] in _TRIGGER]  # the stronger first (``_exchange``)
     if not heard:
         return []
     if main in _LEADING_REACTION:
-        return [*heard, main]
+        return [heard[0], main]
     return [*heard, *(n for n in notes if n.startswith("avoid."))][:2]
 
 
@@ -681,7 +689,7 @@ def _inject_reaction(sc: Scenario, inject_id: str, before: int) -> str:
 def _triggered(p: Persona, note: str) -> str:
     """His reply to a trigger word: his scripted line the first time, an escalating one quoting it after."""
     kind, _, ref = note.partition(":")
-    return next(t.reply for t in p.triggers if t.id == ref) if kind == "trigger" else "@trigger_again"
+    return next(t.reply for t in p.triggers if t.id == ref) if kind == "trigger" else f"@trigger_again:{ref}"
 
 
 def _promise(ref: str) -> str:

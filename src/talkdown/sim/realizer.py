@@ -262,6 +262,7 @@ class TemplateRealizer:
             else:
                 options = GENERIC.get(family) or GENERIC["avoid.other"]
                 out.append(_sentence(_choose(options, rng, recent).format_map(values)))
+            recent.add(out[-1])  # nor one wording twice in a reply (two trigger words said again, each escalating)
         return Spoken(" ".join(out) or voice.calmer[0], self.name)
 
 
