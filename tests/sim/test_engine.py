@@ -8,7 +8,7 @@ import pytest
 
 from talkdown.analysis.registry import default_pipeline
 from talkdown.sim.debrief import better_lines, build_debrief
-from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SimulatedSubject, turn_rng
+from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SimulatedSubject, Step, turn_rng
 from talkdown.sim.reading import SIM_FAMILIES, LineReader
 from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario, parse_scenario
@@ -504,3 +504,113 @@ def test_asked_what_he_wants_he_says_his_demand_early_and_then_repeats_the_ones_
     assert car.item in replies[-1].casefold(), replies[-1]
     bridge = _asked("bridge", "What do you want?")
     assert any(line in bridge for line in GENERIC["answer_wants_none"]), bridge
+
+
+def test_a_hook_on_an_exchange_another_note_leads_gets_its_reply_after_that_note() -> None:
+    """A hook gives its reply on its first use only, and only the leading note was said: "How is your mom holding
+    up?" on the exchange he pressed for the car got "A car with a full tank at the back door. I'm not asking
+    again." and never a word about his mother, then or later, though the hook raised his trust. He now presses,
+    then answers the hook; said again, the hook moves him less and gets no reply, as before."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    mother = next(h for h in subject.scenario.persona.hooks if h.id == "mother")
+    pressed = [w.replace("{item}", subject.scenario.persona.demands[0].item) for w in GENERIC["demand_again"]]
+    lines = [*LISTENING[:3], "How is your mom holding up?", LISTENING[3], "Does your mom know where you are?"]
+    replies, _ = _play(subject, lines, seed=0)
+    step = subject.trace(_view(subject, lines))[3]
+    assert step.intent.key == "demand_again", "he must press the car here for this test to mean anything"
+    assert step.after.trust > subject.trace(_view(subject, [*LISTENING[:3], "How are you holding up?"]))[3].after.trust
+    assert any(replies[3].startswith(w[:1].upper() + w[1:]) for w in pressed), replies[3]
+    assert replies[3].endswith(mother.reply), replies[3]  # the car first: it leads, then what the trainee earned
+    assert mother.reply not in replies[5]  # once: the hook's reply comes on its first use only
+    assert _play(SimulatedSubject(subject.scenario), lines, seed=0)[0] == replies  # seeded: reproducible
+
+
+def test_a_behaviour_to_avoid_beside_his_trigger_word_gets_a_short_reaction_after_the_triggers_reply() -> None:
+    """ "Calm down, nobody's going to prison." got his scripted prison line and not a word about being told to calm
+    down, though ``minimizing`` moved him as "Calm down" alone does. He now says the trigger's reply, then his
+    reaction to the behaviour, then the car falling due. Two reactions at most: when a step back leads too, the
+    trigger and the step back are said and the behaviour is not."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    scripted = subject.scenario.persona.triggers[0].reply
+    car = subject.scenario.persona.demands[0]
+    line = "Calm down, nobody's going to prison."
+    replies, _ = _play(subject, [LISTENING[0], line], seed=0)
+    first = replies
+    step = subject.trace(_view(subject, [LISTENING[0], line]))[-1]
+    assert step.intent.key == "trigger" and "minimizing" in step.reading.avoid, (step.intent, step.reading.avoid)
+    reaction = next((r for r in GENERIC["avoid.minimizing"] if r in replies[-1]), None)
+    assert reaction is not None, replies[-1]
+    assert replies[-1].index(scripted) == 0 and replies[-1].index(reaction) > 0, replies[-1]
+    assert any(said in replies[-1] for said in car.say), replies[-1]  # raised on this exchange: said after
+    back = [LISTENING[0], LISTENING[1], line]  # trust lost: he steps back, and that is the second reaction
+    replies, _ = _play(subject, back, seed=0)
+    assert subject.trace(_view(subject, back))[-1].intent.key == "regress"
+    assert replies[-1].startswith(scripted), replies[-1]
+    assert any(r in replies[-1] for r in GENERIC["regress"]), replies[-1]
+    assert not any(r in replies[-1] for r in GENERIC["avoid.minimizing"]), replies[-1]
+    alone = _play(subject, [LISTENING[0], "Are you worried about going back to prison?"], seed=0)[0][-1]
+    assert not any(r in alone for family, rs in GENERIC.items() if family.startswith("avoid.") for r in rs), alone
+    assert _play(SimulatedSubject(subject.scenario), [LISTENING[0], line], seed=0)[0] == first  # seeded
+
+
+def _pressed(step: Step) -> list[str]:
+    """The demands he presses on this exchange (raised earlier, ignored two exchanges: ``raised_at`` moves on)."""
+    counts = step.after.phrase_counts
+    return [d for d in step.before.raised if counts.get(f"raised_at:{d}") == step.after.turn]
+
+
+def test_a_demand_he_presses_is_said_when_another_note_leads_and_two_pressed_at_once_both() -> None:
+    """Pressing a demand raises his arousal (+0.06), but only the leading note was said: with food ignored, "What
+    happens to me if I walk out?" (he opens) and his deadline passing quietly led, and he never said he was still
+    waiting for it; in prison_disturbance, amnesty and the reporter pressed on one exchange got amnesty alone. He
+    now presses after the leading note, every demand pressed in one line."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    food = next(d for d in subject.scenario.persona.demands if d.id == "food")
+    ignored = ["Tell me more about that.", "Mm-hm.", "What's been the hardest part?", "Sounds like you're tired."]
+    lines = [*LATE_TRADE[:6], *ignored, "Tell me more.", "I hear you.", "What else is going on?"]
+    view = _played_view(subject, lines)
+    steps = subject.trace(view)
+    replies = [i.text for i in view.items if i.kind == "subject"][1:]
+    led = {steps[at].intent.key for at in (10, 12) if _pressed(steps[at]) == ["food"]}
+    assert led == {"opens", "deadline_quiet"}, "he must press food beside these for this test to mean anything"
+    pressed = [w.replace("{item}", food.item) for w in GENERIC["demand_again"]]
+    for at in (10, 12):
+        said = next((w for w in pressed if w.casefold() in replies[at].casefold()), None)
+        assert said is not None, replies[at]
+        assert replies[at].casefold().index(said.casefold()) > 0, replies[at]  # after the leading note
+    prison = SimulatedSubject(load_scenario("prison_disturbance"))
+    view = _played_view(prison, [*LISTENING, "Mm-hm.", "What else?", "Go on."])
+    said_to = [i.text for i in view.items if i.kind == "subject"][1:]
+    both = [(step, said_to[at]) for at, step in enumerate(prison.trace(view)) if len(_pressed(step)) == 2]
+    assert both, "two demands must be pressed on one exchange for this test to mean anything"
+    items = {d.id: d.item for d in prison.scenario.persona.demands}
+    for step, reply in both:
+        assert all(items[d].casefold() in reply.casefold() for d in _pressed(step)), reply
+    assert _played_view(SimulatedSubject(subject.scenario), lines) == _played_view(subject, lines)  # seeded
+
+
+def test_two_trigger_words_in_one_line_each_get_his_reply_the_stronger_first() -> None:
+    """Each trigger word in a line moved him, but only one note led and only it was said: on the teenager's
+    "Is this drama because you're in trouble with the principal?" he answered the principal (the trigger listed
+    last) and never "Attention? You think I'm doing this for attention?", the stronger one, whose scripted reply
+    was then spent. Both are now said, the one that raises his arousal more first; said again, each escalates,
+    quoting its own word, in two different wordings."""
+    teen = SimulatedSubject(load_scenario("teenager"))
+    by_id = {t.id: t for t in teen.scenario.persona.triggers}
+    assert by_id["attention"].arousal > by_id["principal"].arousal
+    line = "Is this drama because you're in trouble with the principal?"
+    replies, _ = _play(teen, [LISTENING[0], line], seed=0)
+    assert replies[-1].startswith(by_id["attention"].reply), replies[-1]
+    assert by_id["principal"].reply in replies[-1], replies[-1]
+    bridge = SimulatedSubject(load_scenario("bridge"))
+    jump, bank = (next(t for t in bridge.scenario.persona.triggers if t.id == i) for i in ("jump", "bank"))
+    lines = [LISTENING[0], "Don't jump, the bank isn't worth it.", LISTENING[1], "Nobody wants you to jump for a bank."]
+    for seed in range(4):
+        replies, _ = _play(bridge, lines, seed=seed)
+        assert replies[1].startswith(jump.reply) and replies[1].endswith(bank.reply), replies[1]
+        again = [[w.replace('"{topic}"', f'"{word}"') for w in GENERIC["trigger_again"]] for word in ("jump", "bank")]
+        said = [next((w for w in ws if w.casefold() in replies[3].casefold()), None) for ws in again]
+        assert None not in said, replies[3]
+        assert replies[3].casefold().index(said[0].casefold()) < replies[3].casefold().index(said[1].casefold())
+        assert said[0].replace("jump", "") != said[1].replace("bank", ""), replies[3]  # not one wording twice
+        assert _play(SimulatedSubject(bridge.scenario), lines, seed=seed)[0] == replies  # seeded: reproducible

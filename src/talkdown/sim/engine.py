@@ -32,8 +32,12 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # escalating reply quoting it, not his scripted line verbatim; 0.1.6: he answers direct questions (hostages,
 # who is with him, weapon, what he wants) from the scenario's facts, and asked what he wants says it early;
 # 0.1.7: his trigger word heard on an exchange another note leads (a demand he presses) is answered too, first;
-# 0.1.8: an inject issued again gets the scenario's reaction_again (else his reaction framed), not the same line
-VERSION = "0.1.8"
+# 0.1.8: an inject issued again gets the scenario's reaction_again (else his reaction framed), not the same line;
+# 0.1.9: a hook's reply on an exchange another note leads (a pressed demand, a release) is said after that note,
+# a behaviour to avoid beside his trigger word gets a short reaction after the trigger's reply, and a demand he
+# presses is said when another note leads (his deadline passing, a step back), two pressed at once in one line,
+# and two trigger words in one line each get his reply, the stronger first
+VERSION = "0.1.9"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -263,6 +267,7 @@ class SimulatedSubject:
                 if used == 0:
                     notes.append(f"hook:{hook.id}")
         said: dict[str, str] = {}  # slot values his reply may quote from the trainee's line
+        triggered: list[tuple[float, str]] = []  # (arousal it adds, note) for each trigger word in the line
         for trig in sc.persona.triggers:
             word = next((w for w in (mentioned(item.text, k) for k in trig.keywords) if w), None)
             if word is not None:
@@ -273,8 +278,14 @@ class SimulatedSubject:
                 # the seeded realizer: the same line verbatim each time sounded like a recording, not a man.
                 heard = counts.get(f"trigger:{trig.id}", 0)
                 counts[f"trigger:{trig.id}"] = heard + 1
-                notes.insert(0, f"{'trigger' if heard == 0 else 'trigger_again'}:{trig.id}")
-                said["topic"] = word
+                triggered.append((trig.arousal, f"{'trigger' if heard == 0 else 'trigger_again'}:{trig.id}"))
+                said[f"topic:{trig.id}"] = word  # each escalating reply quotes its own word
+        # Two trigger words in one line each get his reply, the one that moves him more first (ties: the
+        # scenario's order); the last one listed led alone, and the other's scripted reply was never said.
+        triggered.sort(key=lambda t: -t[0])
+        notes[:0] = [note for _, note in triggered]
+        if triggered:
+            said["topic"] = said[f"topic:{triggered[0][1].partition(':')[2]}"]
 
         # influence moves: gated by the stairway (stairway.md)
         if r.influence and s.stage < 2:
@@ -493,15 +504,19 @@ def _intent(
     # His trigger word heard on an exchange another note leads (he presses a demand the trainee ignored, a
     # release, "Don't tell me what to do", a step back) moved him all the same, so he says so first: it is what
     # he just heard. Before, only the leading note was said, and "Look, nobody's going to prison over this" beside
-    # a pressed demand got the demand alone while his arousal rose by the trigger's weight.
-    heard = next((n for n in notes if n.partition(":")[0] in _TRIGGER), None)
-    if heard is not None and key not in _TRIGGER:
-        parts.append(_triggered(p, heard))
-    if key in _TRIGGER:
-        parts.append(_triggered(p, main))
+    # a pressed demand got the demand alone while his arousal rose by the trigger's weight. A behaviour to avoid in
+    # the same line gets a short reaction after it (``_reactions``).
+    reacted = _reactions(notes, main)
+    pressed = [n.partition(":")[2] for n in notes if n.partition(":")[0] == "demand_again"]
+    parts += [_triggered(p, n) if n.partition(":")[0] in _TRIGGER else f"@{n}" for n in reacted]
+    if main in reacted:
+        pass
     elif key == "hook":
         parts.append(next(h.reply for h in p.hooks if h.id == ref))
-    elif key in ("demand", "demand_again", "not_yet_demand"):
+    elif key == "demand_again":  # two pressed at once: both in one line, not the first alone
+        slots["item"] = _joined([d.item for d in p.demands if d.id in pressed])
+        parts.append("@demand_again")
+    elif key in ("demand", "not_yet_demand"):
         slots["item"] = next(d.item for d in p.demands if d.id == ref)
         parts.append(_raised(sc, s.turn, key, ref) if key == "demand" else f"@{key}")
     elif key == "deadline":
@@ -515,12 +530,22 @@ def _intent(
     # A demand or deadline raised on a turn another note leads (he confirms a summary, a hostage goes out) is
     # still logged as DemandRecorded/DeadlineSet, so he must still say it, after his main reply; before, the
     # board showed a demand he never voiced. A release led by another note (he presses a withheld demand, he is
-    # "not there yet") is logged as HostageReleased just the same, so he says that too. Only the wording
-    # changes: the state is the same either way.
+    # "not there yet") is logged as HostageReleased just the same, so he says that too. A hook's reply comes on
+    # its first use only, so a hook on an exchange another note leads (a pressed demand, a release, a behaviour to
+    # avoid) is answered after that note: dropped, it was never said, then or later, though it moved him. A demand
+    # he presses (arousal +0.06) on an exchange another note leads (his deadline passing, "What happens to me if
+    # I walk out?", a step back) is pressed after it, all of them in one line, unless the leading "Not until I
+    # hear back about ..." names it already. Only the wording changes: the state is the same either way.
+    unsaid = [d for d in pressed if key != "demand_again" and not (key == "not_yet_demand" and d == ref)]
     for note in notes[1:]:
         kind, _, ref = note.partition(":")
         if kind in ("demand", "deadline") and note != main:
             parts.append(_raised(sc, s.turn, kind, ref))
+        elif kind == "hook" and note != main:
+            parts.append(next(h.reply for h in p.hooks if h.id == ref))
+        elif kind == "demand_again" and unsaid and ref == unsaid[0]:  # its own item: the leading note may hold one
+            slots[f"item:{ref}"] = _joined([d.item for d in p.demands if d.id in unsaid])
+            parts.append(f"@demand_again:{ref}")
         elif kind in ("released", "suicide_answer") and note != main:
             parts.append(f"@{kind}")
         elif kind == "answer" and note != main:
@@ -629,6 +654,25 @@ def _capital(text: str) -> str:
 
 
 _TRIGGER = ("trigger", "trigger_again")
+_LEADING_REACTION = ("backfire", "regress")  # reactions a stage or influence rule puts before his trigger word
+
+
+def _reactions(notes: list[str], main: str) -> list[str]:
+    """The reactions said at the head of his reply beside his trigger word, in order: at most two, or none.
+
+    His trigger word comes first (it is what he just heard), then his reaction to a behaviour to avoid in the same
+    line: "Calm down, nobody's going to prison" got his scripted prison line alone, while ``minimizing`` moved
+    him as much as "Calm down" alone, which gets "Don't tell me to calm down." A backfire or a step back that
+    leads is the second reaction instead (it was already said), and the behaviour to avoid is not: two
+    reactions, then whatever else he has to say, keep the reply short. Two trigger words in the line are the two
+    reactions, the stronger first. Without a trigger word nothing changes: the leading note is said alone.
+    """
+    heard = [n for n in notes if n.partition(":")[0] in _TRIGGER]  # the stronger first (``_exchange``)
+    if not heard:
+        return []
+    if main in _LEADING_REACTION:
+        return [heard[0], main]
+    return [*heard, *(n for n in notes if n.startswith("avoid."))][:2]
 
 
 def _inject_reaction(sc: Scenario, inject_id: str, before: int) -> str:
@@ -645,7 +689,7 @@ def _inject_reaction(sc: Scenario, inject_id: str, before: int) -> str:
 def _triggered(p: Persona, note: str) -> str:
     """His reply to a trigger word: his scripted line the first time, an escalating one quoting it after."""
     kind, _, ref = note.partition(":")
-    return next(t.reply for t in p.triggers if t.id == ref) if kind == "trigger" else "@trigger_again"
+    return next(t.reply for t in p.triggers if t.id == ref) if kind == "trigger" else f"@trigger_again:{ref}"
 
 
 def _promise(ref: str) -> str:

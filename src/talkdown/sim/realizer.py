@@ -39,8 +39,9 @@ class Intent:
     """What he will say: a key (for the debrief and instructor), ordered parts and slot values.
 
     A part is either his own scripted line from the scenario or ``@family``, a generic reaction worded by
-    the realizer; ``@inject_again:ID`` frames inject ID's scripted reaction, issued again. ``arousal`` lets a
-    realizer pick the register.
+    the realizer; ``@inject_again:ID`` frames inject ID's scripted reaction, issued again. A slot ``name:ref`` is
+    part ``@family:ref``'s own value of ``name`` (two parts of one reply may each need their own ``{item}``).
+    ``arousal`` lets a realizer pick the register.
     """
 
     key: str
@@ -243,6 +244,7 @@ class TemplateRealizer:
                 continue
             family, _, ref = part[1:].partition(":")
             values = _Slots(slots)
+            values.update({k.partition(":")[0]: v for k, v in slots.items() if ref and k.partition(":")[2] == ref})
             # The scenario's own lines are said as written; only talkdown's templates (GENERIC) hold slots. Run
             # through format_map, an instructor's line with a brace in it ("{sigh}", a lone "{") ended the
             # session with an internal error, and "{x}" was said as "that".
@@ -260,6 +262,7 @@ class TemplateRealizer:
             else:
                 options = GENERIC.get(family) or GENERIC["avoid.other"]
                 out.append(_sentence(_choose(options, rng, recent).format_map(values)))
+            recent.add(out[-1])  # nor one wording twice in a reply (two trigger words said again, each escalating)
         return Spoken(" ".join(out) or voice.calmer[0], self.name)
 
 
