@@ -27,7 +27,7 @@ def _conversations(count: int) -> list[tuple[Turn, Context]]:
 
 
 def _clear_caches() -> None:
-    clears: list[Callable[[], None]] = [TurnModel._cache.clear]
+    clears: list[Callable[[], None]] = [TurnModel._cache.clear, TurnModel._linear_cache.clear]
     for module in (cues, skills, stairway, lexicons, patterns):
         clears += [f.cache_clear for f in vars(module).values() if callable(getattr(f, "cache_clear", None))]
     for clear in clears:

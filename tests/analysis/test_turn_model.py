@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from talkdown.analysis import skills
 from talkdown.analysis.avoid import AvoidAnalyzer
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.model_io import PACKAGED_MODELS, sha256_file
+from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, LinearTextModel, Vector, load_model, sha256_file
 from talkdown.analysis.skills import SkillAnalyzer
 from talkdown.analysis.turn_model import (
+    EVIDENCE_AGREES,
     LOGIT_FLOOR,
     MODEL_FILE,
     SETTINGS_FILE,
@@ -165,3 +168,61 @@ def test_the_cue_stage_reads_an_ambiguous_line_in_the_light_of_earlier_suicide_t
     assert suicide(earlier) > suicide(neutral)
     batch = model.probabilities("talkdown_cue", [earlier[3], line], [earlier[:3], earlier])
     assert batch[1]["suicide_cue"] == suicide(earlier)  # the same, read alone or in a batch
+
+
+def _dev_turns(count: int) -> list[tuple[Turn, tuple[Turn, ...]]]:
+    from talkdown.services.evaluate import conversations_in_context
+
+    dev = Path(__file__).resolve().parents[2] / "eval" / "data" / "indomain_dev.jsonl"
+    items = [item for conv in conversations_in_context(dev, window=8) for item in conv]
+    return [(turn, tuple(ctx.window)) for turn, ctx in items[:count]]
+
+
+def _evidence_afresh(model: TurnModel, family: str, turn: Turn, label: str) -> tuple[tuple[int, int], ...]:
+    """``TurnModel.evidence`` as it was before it read the cache: the turn vectorised again for the label."""
+    settings = load_settings(str(PACKAGED_MODELS.resolve()))
+    linear = load_model(PACKAGED_MODELS.resolve(), settings.linear[family].file)
+    name = f"{family}/{label}"
+    if name not in linear.labels:
+        return ()
+    vec = linear.vectorize(turn.text[:MAX_CHARS])
+    if linear.probabilities(vec)[linear.labels.index(name)] < EVIDENCE_AGREES:
+        return ()
+    return linear.evidence(vec, name)
+
+
+def test_evidence_from_the_cached_vector_is_the_evidence_of_the_turn_vectorised_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = TurnModel(PACKAGED_MODELS)
+    settings = load_settings(str(PACKAGED_MODELS.resolve()))
+    items = _dev_turns(80)
+    side = {"talkdown_cue": "subject", "talkdown_skill": "negotiator", "talkdown_avoid": "negotiator"}
+    expected = {
+        (family, k, label): _evidence_afresh(model, family, turn, label)
+        for family in settings.linear
+        for k, (turn, _) in enumerate(items)
+        if turn.side == side[family]
+        for label in (lb for f, lb in settings.outputs if f == family)
+    }
+    assert sum(1 for spans in expected.values() if spans) > 20  # enough labels the word model agrees with
+    TurnModel._linear_cache.clear()
+    cold = {(f, k, label): model.evidence(f, items[k][0], label) for f, k, label in expected}
+    assert cold == expected  # nothing cached: vectorised here, the same words
+    TurnModel._linear_cache.clear()
+    vectorised: list[str] = []
+    real = LinearTextModel.vectorize
+
+    def counted(self: LinearTextModel, text: str) -> Vector:
+        vectorised.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(LinearTextModel, "vectorize", counted)
+    for family in settings.linear:  # the analysers' path: the mix or the stage reads the turns first
+        mine = [(t, w) for t, w in items if t.side == side[family]]
+        model.probabilities(family, [t for t, _ in mine], [w for _, w in mine])
+    read = len(vectorised)
+    assert read > 0
+    warm = {(f, k, label): model.evidence(f, items[k][0], label) for f, k, label in expected}
+    assert warm == expected
+    assert len(vectorised) == read  # the evidence re-used the vectors the probabilities made

@@ -32,7 +32,14 @@ import numpy as np
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.encoder import AHEAD, FloatArray, Outputs, load_graph, load_tokenizer, pair_ids, run_each
 from talkdown.analysis.lexicons import is_judgeable
-from talkdown.analysis.model_io import MAX_CHARS, PACKAGED_MODELS, LinearTextModel, load_model, read_verified
+from talkdown.analysis.model_io import (
+    MAX_CHARS,
+    PACKAGED_MODELS,
+    LinearTextModel,
+    Vector,
+    load_model,
+    read_verified,
+)
 from talkdown.domain.annotations import Annotation
 from talkdown.errors import TalkdownError
 
@@ -155,7 +162,10 @@ class TurnModel:
     first use, once per process."""
 
     _cache: ClassVar[OrderedDict[tuple[str, str, str], Outputs]] = OrderedDict()  # shared by every analyser
-    _linear_cache: ClassVar[OrderedDict[tuple[str, str, str], FloatArray]] = OrderedDict()
+    _linear_cache: ClassVar[OrderedDict[tuple[str, str, str], tuple[Vector, FloatArray]]] = OrderedDict()
+    """The linear part's vector and probabilities per (directory, file, text): the mix and the stage read the
+    probabilities, ``evidence`` both (a label only the model found is explained with the words of a turn the mix
+    or the stage has just vectorised)."""
     _lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, directory: Path) -> None:
@@ -243,8 +253,8 @@ class TurnModel:
         model = load_model(Path(self._dir), part.file)
         if name not in model.labels:
             return ()
-        vec = model.vectorize(turn.text[:MAX_CHARS])
-        if model.probabilities(vec)[model.labels.index(name)] < EVIDENCE_AGREES:
+        ((vec, probs),) = self._linear_entries(model, part.file, [turn])  # read by the mix or stage: cached
+        if probs[model.labels.index(name)] < EVIDENCE_AGREES:
             return ()
         return model.evidence(vec, name)
 
@@ -259,10 +269,19 @@ class TurnModel:
 
     def _linear_rows(self, model: LinearTextModel, file: str, turns: Sequence[Turn]) -> list[FloatArray]:
         """The linear part's probabilities per turn; cached, so skills and avoid vectorise a turn once."""
+        return [probs for _, probs in self._linear_entries(model, file, turns)]
+
+    def _linear_entries(
+        self, model: LinearTextModel, file: str, turns: Sequence[Turn]
+    ) -> list[tuple[Vector, FloatArray]]:
+        """Per turn, the linear part's vector and its probabilities, each text vectorised once per cache life."""
         keys = [(self._dir, file, t.text[:MAX_CHARS]) for t in turns]
-        return self._cached(
-            self._linear_cache, keys, lambda todo: list(model.probabilities_many([model.vectorize(k[2]) for k in todo]))
-        )
+
+        def compute(todo: list[tuple[str, str, str]]) -> list[tuple[Vector, FloatArray]]:
+            vecs = [model.vectorize(k[2]) for k in todo]
+            return list(zip(vecs, model.probabilities_many(vecs), strict=True))
+
+        return self._cached(self._linear_cache, keys, compute)
 
     def vectors(self, turns: Sequence[Turn], windows: Sequence[Sequence[Turn]]) -> FloatArray:
         """Per turn, the graph's unit ``turn_vector`` (``eval/onnx_turn_vector.py``), which the emotion head
