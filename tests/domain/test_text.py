@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talkdown.domain.text import first_surrogate, is_blank, readable
+from talkdown.domain.text import SHORT_TEXT_MAX, first_surrogate, is_blank, readable, require_entry_text
+from talkdown.errors import TalkdownError
 
 # Text with lone surrogates mixed in: hypothesis leaves category Cs out of text() unless asked.
 with_surrogates = st.text(alphabet=st.characters(categories=["Cs", "Ll", "Zs", "So"]), max_size=40)
@@ -41,3 +43,17 @@ def test_a_text_of_only_characters_that_draw_nothing_is_blank_and_one_visible_ch
     # was logged and scored as a line said.
     assert all(is_blank(text) for text in INVISIBLE)
     assert not any(is_blank(text) for text in ("a", "\u200ba", "e\u0301", "\u0928\u094d\u200d", "\U0001f600", "."))
+
+
+def test_an_entry_text_must_show_something_and_fit_its_limit_and_is_returned_unchanged() -> None:
+    assert require_entry_text(" ICRC ", what="name") == " ICRC "
+    with pytest.raises(TalkdownError) as blank:
+        require_entry_text("\u200b ", what="name")
+    assert (blank.value.code, blank.value.fields["problem"]) == ("TD105", "must not be blank")
+    with pytest.raises(TalkdownError) as long:
+        require_entry_text("x" * (SHORT_TEXT_MAX + 1), what="outlet")
+    assert (
+        long.value.code == "TD105"
+        and long.value.fields["problem"] == "it is 501 characters long; a outlet may have up to 500"
+    )
+    assert require_entry_text("y" * 600, what="text", limit=1_000) == "y" * 600

@@ -91,6 +91,17 @@ def require_short(value: str, *, what: str, limit: int = SHORT_TEXT_MAX) -> str:
     return value
 
 
+def require_entry_text(value: str, *, what: str, limit: int = SHORT_TEXT_MAX) -> str:
+    """``value`` unchanged, or TD105 when it is blank (``require_text``) or longer than ``limit``
+    (``require_short``): a required, bounded text of an entry, checked before its event is built.
+
+    Why one function: the diplomatic track's fields and the scribe's long texts (a line said, a note, an
+    intelligence item, a correction) each composed the two checks by hand; the events cap these fields too, but a
+    ``ValidationError`` from the event model reads as pydantic's words (or "internal error"), not these.
+    """
+    return require_short(require_text(value, what=what), what=what, limit=limit)
+
+
 def counted(n: int, noun: str) -> str:
     """ "1 exchange", "3 exchanges": the debriefs, the sign-in page and the training CLI each spelled this."""
     return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -17,7 +17,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import require_short, require_text
+from talkdown.domain.text import require_entry_text, require_short
 from talkdown.errors import TalkdownError
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
@@ -42,20 +42,13 @@ def find_stakeholder(state: IncidentState, ref: str) -> str:
     raise TalkdownError("TD202", incident_id=state.incident_id, what="stakeholder", ref=ref)
 
 
-def _text(value: str, *, what: str) -> str:
-    """A required text of the track: not blank, and at most ``SHORT_TEXT_MAX`` characters (TD105 either way).
-    Why both here: the events cap these fields at 500, so a longer one from the CLI reached the event model and
-    stopped with "internal error: ValidationError"; the console's forms refuse it with the same TD105."""
-    return require_short(require_text(value, what=what), what=what)
-
-
 def add_stakeholder(
     app: App, ref: str, *, name: str, kind: StakeholderKind, country: str = "", stance: str = ""
 ) -> tuple[str, int]:
     """Names are unique in an incident (ignoring case): channels and statements name stakeholders, and a second
     "ICRC" made every later "--with ICRC" mean the first one, silently."""
     sid = new_id("s")
-    name = _text(name, what="name")
+    name = require_entry_text(name, what="name")
     country, stance = require_short(country, what="country"), require_short(stance, what="stance")
     incident_id = resolve_incident_id(app, ref)
 
@@ -71,7 +64,7 @@ def add_stakeholder(
 
 
 def open_channel(app: App, ref: str, *, kind: ChannelKind, description: str, with_: list[str]) -> tuple[str, int]:
-    _text(description, what="description")
+    require_entry_text(description, what="description")
     state = app.recorder.current(resolve_incident_id(app, ref))
     ids = list(dict.fromkeys(find_stakeholder(state, s) for s in with_))  # "--with ICRC --with s1" is one party
     cid = new_id("c")
@@ -81,22 +74,22 @@ def open_channel(app: App, ref: str, *, kind: ChannelKind, description: str, wit
 
 def note_constraint(app: App, ref: str, *, description: str, legal: bool) -> tuple[str, int]:
     kid = new_id("k")
-    _text(description, what="description")
+    require_entry_text(description, what="description")
     return kid, _record(app, ref, ConstraintNoted(constraint_id=kid, description=description, legal=legal))
 
 
 def record_media(app: App, ref: str, *, outlet: str, description: str, tone: Tone, reach: int) -> tuple[str, int]:
     mid = new_id("m")
-    _text(outlet, what="outlet")
-    _text(description, what="description")
+    require_entry_text(outlet, what="outlet")
+    require_entry_text(description, what="description")
     event = MediaEventRecorded(media_id=mid, outlet=outlet, description=description, tone=tone, reach=reach)
     return mid, _record(app, ref, event)
 
 
 def state_support(app: App, ref: str, *, by: str, description: str, tone: Tone) -> tuple[str, int]:
     """A statement by a known stakeholder (linked) or by anyone else (name only)."""
-    _text(by, what="by")
-    _text(description, what="description")
+    require_entry_text(by, what="by")
+    require_entry_text(description, what="description")
     state = app.recorder.current(resolve_incident_id(app, ref))
     linked = stakeholders(state)
     sid = next((k for k, s in linked.items() if by in (k, s.name) or s.name.casefold() == by.casefold()), None)

@@ -45,7 +45,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import LONG_TEXT_MAX, require_short, require_text
+from talkdown.domain.text import LONG_TEXT_MAX, require_entry_text, require_text
 from talkdown.errors import TalkdownError
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
@@ -162,7 +162,7 @@ def say(
 ) -> int:
     """Log an utterance. An unknown speaker becomes a new party only when a role for it is given."""
     require_text(speaker, what="speaker")
-    require_short(require_text(text, what="text"), what="text", limit=LONG_TEXT_MAX)
+    require_entry_text(text, what="text", limit=LONG_TEXT_MAX)
     incident_id = resolve_incident_id(app, ref)
 
     def build(state: IncidentState) -> list[AnyEvent]:
@@ -331,7 +331,7 @@ def add_intel(
     credibility: Credibility = Credibility.CANNOT_JUDGE,
 ) -> tuple[str, int]:
     iid = new_id("i")
-    require_short(require_text(content, what="content"), what="content", limit=LONG_TEXT_MAX)
+    require_entry_text(content, what="content", limit=LONG_TEXT_MAX)
     require_text(source, what="source")
     event = _build(
         IntelItemAdded, intel_id=iid, content=content, source=source, reliability=reliability, credibility=credibility
@@ -340,7 +340,7 @@ def add_intel(
 
 
 def add_note(app: App, ref: str, *, text: str, kind: NoteKind = NoteKind.NOTE) -> int:
-    text = require_short(require_text(text, what="text"), what="text", limit=LONG_TEXT_MAX)
+    text = require_entry_text(text, what="text", limit=LONG_TEXT_MAX)
     return _record(app, ref, [_build(NoteAdded, text=text, note_kind=kind)])
 
 
@@ -350,7 +350,7 @@ def correct_entry(app: App, ref: str, *, ref_seq: int, field: str, value: JsonVa
     a line corrected to nothing is a retraction (``retract_entry``)."""
     require_text(reason, what="reason")
     if field in {"text", "speaker"} and isinstance(value, str):
-        require_short(require_text(value, what="value"), what="value", limit=LONG_TEXT_MAX)
+        require_entry_text(value, what="value", limit=LONG_TEXT_MAX)
     incident_id = resolve_incident_id(app, ref)
 
     def build(state: IncidentState) -> list[AnyEvent]:
