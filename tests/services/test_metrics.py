@@ -11,6 +11,7 @@ import pytest
 from talkdown.doctrine.metrics import Metric
 from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentType, Role, Tone
+from talkdown.domain.state import IncidentState
 from talkdown.services import diplomatic, incidents
 from talkdown.services.live import board_view
 from talkdown.services.metrics import incident_metrics
@@ -61,3 +62,28 @@ def test_an_imported_transcript_lasts_as_long_as_its_own_times_say_however_long_
     clock.advance(timedelta(hours=48))
     duration = next(m for m in incident_metrics(app, incident).metrics if m.id == "negotiation_duration_h")
     assert duration.value == 2.0 and duration.detail == "0.1 h in contact"
+
+
+def test_metrics_and_the_report_read_the_events_the_state_was_folded_from_even_if_a_line_lands_between(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each read the state (head seq N), then the log, which held an entry recorded in between (seq N + 1): its
+    # series, timeline and advice history then showed an event its state, figures and head seq did not.
+    incident = incidents.open_incident(app, title="Bank siege", incident_type=IncidentType.BARRICADE)
+    diplomatic.record_media(app, incident, outlet="Wire", description="Story runs", tone=Tone.NEUTRAL, reach=2)
+    real = incidents.get_incident
+
+    def then_a_second_story(app: App, ref: str) -> IncidentState:
+        state = real(app, ref)  # the state is read; another console records before the log is read
+        diplomatic.record_media(app, ref, outlet="TV", description="Live feed", tone=Tone.NEGATIVE, reach=5)
+        return state
+
+    monkeypatch.setattr("talkdown.services.metrics.get_incident", then_a_second_story)
+    result = incident_metrics(app, incident)
+    assert result.metric_series and max(p.seq for p in result.metric_series) <= result.head_seq
+    assert all(p.seq <= result.head_seq for p in result.indicator_series)
+    assert result.metric_series[-1].values["media_exposure"] == _media(result.metrics)
+
+    monkeypatch.setattr("talkdown.services.report.get_incident", then_a_second_story)
+    report = build_report(app, incident)
+    assert report.timeline and max(row.seq for row in report.timeline) == report.state.head_seq

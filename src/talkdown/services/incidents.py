@@ -8,6 +8,7 @@ from datetime import datetime
 from talkdown.domain.enums import IncidentMode, IncidentType
 from talkdown.domain.events import IncidentClosed, IncidentOpened, IncidentReopened
 from talkdown.domain.ids import new_id
+from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState
 from talkdown.domain.text import DESCRIPTION_MAX, require_short, require_text
 from talkdown.errors import TalkdownError
@@ -103,6 +104,16 @@ def list_incidents(app: App, *, status: bool = False) -> list[IncidentSummary]:
 def get_incident(app: App, ref: str) -> IncidentState:
     """The current state of one incident, as a private copy the caller may not write back."""
     return app.recorder.current(resolve_incident_id(app, ref))
+
+
+def events_through(app: App, state: IncidentState) -> list[Envelope]:
+    """The incident's events up to ``state``'s head: the log ``state`` was folded from, and no more.
+
+    Why: a view that shows the state and a series over the events (metrics, the after-action report) reads them
+    in two calls; an entry recorded in between was in the series, the timeline and the advice history but not in
+    the state, its figures or its head seq. The log is append-only, so cutting at the head gives that log exactly.
+    """
+    return [env for env in app.store.load(state.incident_id) if env.seq <= state.head_seq]
 
 
 def close_incident(app: App, ref: str, *, outcome: str, reason: str = "") -> int:

@@ -20,7 +20,7 @@ from talkdown.doctrine.metrics import (
 )
 from talkdown.doctrine.release_model import ReleaseEstimate
 from talkdown.services.derived import annotations_for
-from talkdown.services.incidents import get_incident
+from talkdown.services.incidents import events_through, get_incident
 from talkdown.services.wiring import App
 
 
@@ -53,7 +53,7 @@ class IncidentMetrics:
 def incident_metrics(app: App, ref: str, *, at: datetime | None = None) -> IncidentMetrics:
     """Metrics as of ``at`` (default now; a closed incident is measured at its close) plus both series."""
     state = get_incident(app, ref)
-    envelopes = app.store.load(state.incident_id)
+    envelopes = events_through(app, state)  # the log the state was folded from
     now = measured_at(state, at or app.clock.now())
     metrics, release = current_metrics(state, now)
     indicators = indicator_series(envelopes, annotations_for(app, state))

@@ -39,7 +39,7 @@ from talkdown.errors import TalkdownError
 from talkdown.services._running_session import refuse_report
 from talkdown.services.accounts import SignedIn
 from talkdown.services.derived import DEFAULT_POLICY, annotations_for, policy_in_force
-from talkdown.services.incidents import get_incident, resolve_incident_id
+from talkdown.services.incidents import events_through, get_incident, resolve_incident_id
 from talkdown.services.report_charts import Charts, draw_charts
 from talkdown.services.report_timeline import TimelineRow, policy_label, timeline_rows
 from talkdown.services.verify import get_head, verify_incident
@@ -127,7 +127,7 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
     if policy_file is not None:
         policy_in_force(app, policy_file)  # a bad file is its TD640-TD643 before any work
     state = get_incident(app, ref)
-    envelopes = app.store.load(state.incident_id)
+    envelopes = events_through(app, state)  # the log the state was folded from
     policies = _policy_stretches(app, envelopes, policy_file)
     annotations = annotations_for(app, state)
     now = app.clock.now()
