@@ -9,9 +9,8 @@ Usage:
 Why: ``rules_report.py`` scores only the turns held out from training, so a rule change that moves training
 turns shows nothing there; this reads every turn (both sides, 8 turns of context, ``--fast`` pipeline) and
 names the turns whose ``talkdown_*`` labels changed, grouped as training sets, fresh sets and the rest
-(``writer_sets``). ``--tree`` runs another checkout's ``src``: this venv's editable install would otherwise
-import this checkout whatever ``PYTHONPATH`` says (setuptools' editable finder comes first), so it is removed
-from the import machinery for that run. Reads texts, never prints them (the holdout is read too).
+(``writer_sets``). ``--tree`` runs another checkout's ``src`` (``use_tree``), whichever kind of editable install
+this venv has. Reads texts, never prints them (the holdout is read too).
 """
 
 from __future__ import annotations
@@ -28,6 +27,16 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def use_tree(tree: Path) -> None:
+    """Import ``talkdown`` from ``tree/src`` for the rest of the run: first on ``sys.path``, with this checkout's
+    modules already imported dropped.
+
+    With a ``.pth`` path entry (this repository's venv: ``__editable__.talkdown-*.pth`` lists ``src``, appended
+    to ``sys.path`` after ``PYTHONPATH``) that is all it takes, as ``PYTHONPATH`` alone would. setuptools' editable
+    finder (its install for layouts a path entry cannot serve) sits after the path finder on ``sys.meta_path``,
+    so the package still comes from ``tree``; but it also answers for a direct submodule ``tree`` lacks (one
+    added since, ``talkdown.x``) with this checkout's file, silently mixing the two checkouts. So editable
+    finders are removed as well: such a module is then an ImportError. Where there is none, nothing is removed.
+    """
     sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
     for name in [n for n in sys.modules if n == "talkdown" or n.startswith("talkdown.")]:
         del sys.modules[name]
