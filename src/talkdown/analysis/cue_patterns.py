@@ -767,9 +767,69 @@ SHOOT_ME_OR_I = RulePattern(r"(?:just )?shoots? me|kill me|I\b", _I)
 SHOOT_ME = RulePattern(r"\b(?:shoot|kill) me\b", _I)
 DENIAL = RulePattern(r"^\W*(?:no|not|never|I'm not|nope)\b", _I)
 SENTENCE_END = re.compile(r"[.!?]")
-ITEM_TAIL = re.compile(r",?\s+(?:by|before|until|till|within|or|otherwise|right now|in the next|in \d+|and then)\b", _I)
-ENDS_IN_DETERMINER = re.compile(r"\b(?:the|my|your|a|an|our|his|her|their)$", _I)
-NAMED_NEXT = re.compile(r"\s+[\w'-]+")
+# What follows the thing asked for: a deadline, a threat, the reason, or a clause of its own after a comma or
+# "and" ("the coffee, he walks", "the money and you will hear him", "the helicopter gone, it's making me crazy").
+ITEM_TAIL = re.compile(
+    r",?\s+(?:by|before|until|till|within|or|otherwise|right now|in the next|in \d+|and then|so that|because)\b"
+    r"|,\s*(?:so|because|cause|'cause|cos|coz)\b"
+    r"|,\s*(?:he|she|it|they|I|we|you)(?:'s|'re|'ll|'m|'d|'ve)?\s"
+    r"|\s+and (?:I|you|u|we|he|she|they)(?:'ll| will|'d| would| can| get| gets)\b"
+    r"|\s+and (?:I|we) (?:let|put|give|walk|come|open|release|send|hand|drop)\b"
+    r"|\s+(?:when|unless)\b|(?<!\bsee)(?<!\bknow)(?<!\bask)(?<!\bcheck)\s+if\b"
+    r"|\s+(?:I|we)(?:'m| am|'re| are) (?:gonna|going to)\b|\s*(?:--|[\u2013\u2014])",
+    _I,
+)
+ITEM_LOOSE_END = re.compile(r"(?:[\s,;:.!?-]+(?:and|or|but|so)\b)+[\s,;:.!?-]*$|[\s,;:.!?-]+$", _I)
+# Words that may end a cut item but say nothing on their own there ("... to look me in" -> "... to look me").
+DANGLING = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "so",
+        "to",
+        "in",
+        "on",
+        "at",
+        "of",
+        "for",
+        "with",
+        "from",
+        "by",
+        "into",
+        "my",
+        "your",
+    }
+    | {"their", "our"}
+)
+# The clause a generic request's match opens, and what opens it but is not the thing asked for: "Can you call
+# my brother" asks for "call my brother", "Get those cars off my street" for "those cars off my street".
+CLAUSE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)\.|[,;!?()\u2013\u2014]|\s-+\s|--")
+REQUEST_OPENER = re.compile(
+    r"^(?:(?:and|so|then|now|just|please|ok|okay|look)\W+)*"
+    r"(?:(?:can|could|would|will) (?:you|u|ya|youse|ye|y'all|yall) (?:please |pls |just |maybe )?"
+    r"|(?:you|u|y'all|yall) (?:need to|have to|better|gotta|must) "
+    r"|(?:you|u) (?=tell )"
+    r"|(?:I'd|I would|we'd|we would) like (?=a |an |the |my |some |more |to ))?",
+    _I,
+)
+LIST_HEADER = re.compile(
+    r"^(?:here(?:'s| is|s) what (?:I|we) (?:want|need)|(?:these|those) are (?:the|my|our) (?:conditions|terms|demands)"
+    r"|(?:my|our) (?:conditions|terms|demands) (?:are|is)(?: \w+)?)\W*$|^(?:(?:one|first|1)\s*[,.:)]|number one is)\s*",
+    _I,
+)
+GIVE_VERB = re.compile(r"^(?:get|bring|send|fetch|put) (?!(?:away|up|out|off|in|down|back)\b)", _I)
+BARE_PRONOUN = re.compile(r"^(?:me|us|him|her|them|'em|em|it|that|this|those|these)(?: \w+)?$", _I)
+# "You have until six to ...", "you got thirty minutes to ...": the time given, before what is to be done in it
+DEADLINE_GIVEN = re.compile(
+    r"^.*?\b(?:has|have|got|gets)\s+(?:(?:until|till|'til|til)\b[^.!?]*?|(?:\w+ ){1,2}(?:minutes?|hours?|seconds))"
+    r"\s+to\s+(?=\w)",
+    _I,
+)
+# "And passengers want water.": the item added is what they want, not who wants it
+ADDED_WANTER = re.compile(r"^(?:[\w'-]+\s+){1,2}?(?:want|wants|need|needs|wanna)\s+(?=\w)", _I)
 FOR_ME = re.compile(r"^(?:me|us)\s+(?=\S)", _I)
 ITEM_GIVEN = RulePattern(
     r"\b(?:get|bring|give|send|deliver|drop off)\s+(?:me|us|him|her|them)?\s*(?P<item>(?:(?:a|an|the|some|my|our|more"

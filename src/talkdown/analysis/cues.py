@@ -236,8 +236,10 @@ def _listed_demands(text: str) -> list[Cue]:
         start = m.start(verb)
         if rx.NOT_AN_ITEM.match(item) or any(a < m.end() and start < b for a, b in taken):
             continue
-        item = rx.FOR_ME.sub("", item)  # "get me a car": the item is "a car"
-        found.append(Cue("demand", ((start, m.end()),), {"item": _tidy_item(item)}))
+        item = _tidy_item(rx.FOR_ME.sub("", item))  # "get me a car": the item is "a car"
+        if rx.BARE_PRONOUN.match(item):  # "Call them", "Turn it off": "them", "it off" name nothing on their own
+            item = f"{m.group(verb)} {item}"
+        found.append(Cue("demand", ((start, m.end()),), {"item": item}))
     said: set[str] = set()  # "Turn them off. Turn them off right now": one demand, said twice
     return [c for c in sorted(found, key=lambda cue: cue.spans[0]) if not _again(str(c.detail["item"]), said)]
 
@@ -263,7 +265,7 @@ def _added_demands(text: str, after: int) -> list[Cue]:
                 Cue(
                     "demand",
                     ((start, sentence.start() + m.end("item")),),
-                    {"item": _tidy_item(rx.ADDED_TAIL.sub("", m["item"]))},
+                    {"item": _tidy_item(rx.ADDED_WANTER.sub("", rx.ADDED_TAIL.sub("", m["item"])))},
                 )
             )
     return found
@@ -279,22 +281,52 @@ def _again(item: str, said: set[str]) -> bool:
 
 def _generic_demand(text: str, m: re.Match[str]) -> Cue:
     """A demand found by its wording ("you have until six to ...", "tell them to ..."): its item is the thing a
-    give/get verb names after it in the same sentence ("... to get me a car" → "a car"), else its own words."""
+    give/get verb names after it in the same sentence ("... to get me a car" -> "a car"), else the request's own
+    words (``_request_words``)."""
     sentence_end = rx.SENTENCE_END.search(text, m.end())
     given = rx.ITEM_GIVEN.search(text[m.start() : sentence_end.start() if sentence_end else len(text)])
-    if given:
-        item = given.group("item")
-    else:  # "until I talk to my" + "wife": a request cut after its determiner takes the word it names
-        named = rx.NAMED_NEXT.match(text, m.end()) if rx.ENDS_IN_DETERMINER.search(m.group()) else None
-        item = m.group() + (named.group() if named else "")
+    item = given.group("item") if given else _request_words(text, m)
     return Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)})
 
 
+def _request_words(text: str, m: re.Match[str]) -> str:
+    """What a request found by its wording asks for, in its own words: the clause it opens, not only the words
+    the pattern needed. Until cues 0.23.0 the item was the match itself, so the board offered "D: Get those" for
+    "Get those cars off my street", "D: Can you call" for "Can you call my brother", "D: got" for "You have until
+    six to ...", and ". Two hundred thousand." with the sentence end the match opened on.
+
+    The words run from the match to the end of its clause, without the polite or list opener ("can you", "one,",
+    "here's what we want"), with the time given ("until six to get the car back" -> "get the car back"), and
+    without a give/get verb before a thing named ("Get those cars off my street" -> "those cars off my street";
+    "Send them" stays, as "them" names nothing on its own)."""
+    words = m.group().lstrip(" .!?,;:")
+    header = rx.LIST_HEADER.match(words)  # "Here's what we want." / "One," the demand is what follows it
+    rest = text[m.end() - len(words) + (header.end() if header else 0) :]
+    body = rest.lstrip(" .!?,;:")
+    end = rx.CLAUSE_END.search(body)
+    clause = body[: end.start()] if end else body
+    if not clause.strip():
+        return m.group()
+    given_by = rx.DEADLINE_GIVEN.sub("", clause)
+    clause = given_by if " " in given_by.strip() else clause  # not "sixty" from "got till I count to sixty"
+    clause = rx.REQUEST_OPENER.sub("", clause) or clause
+    without_verb = rx.GIVE_VERB.sub("", clause)
+    return clause if rx.BARE_PRONOUN.match(_tidy_item(without_verb)) else without_verb
+
+
 def _tidy_item(item: str) -> str:
-    """What a user reads as the thing demanded: without the deadline or threat that follows it ("my kids brought
-    here by noon or someone gets hurt" -> "my kids brought here"), at most ten words."""
-    kept = rx.ITEM_TAIL.split(item, maxsplit=1)[0] or item
-    return " ".join(kept.split()[:10])
+    """What a user reads as the thing demanded: without the deadline, threat or clause that follows it ("my kids
+    brought here by noon or someone gets hurt" -> "my kids brought here", "the coffee, he walks" -> "the
+    coffee"), without the punctuation around it, at most ten words and not ending on a word that says nothing
+    there ("... to look me in" -> "... to look me")."""
+    kept = rx.ITEM_LOOSE_END.sub("", rx.ITEM_TAIL.split(item, maxsplit=1)[0]).lstrip(" .,;:!?-")
+    kept = kept or item.strip(" .,;:!?-") or item
+    words = kept.split()
+    if len(words) > 10:
+        words = words[:10]
+        while len(words) > 1 and words[-1].lower().strip(",;:") in rx.DANGLING:
+            words.pop()
+    return " ".join(words).rstrip(",;:-")
 
 
 def _time_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -412,7 +444,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.22.1"
+    version: ClassVar[str] = "0.23.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
