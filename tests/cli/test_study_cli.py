@@ -94,10 +94,42 @@ def test_the_third_of_five_files_failing_on_line_7_is_named_first_the_rest_analy
     assert as_json.returncode == 3 and as_json.stderr == ""
     doc = json.loads(as_json.stdout)
     assert (doc["files"], doc["files_done"], doc["utterances"], doc["interrupted"]) == (5, 4, 80, False)
-    assert doc["failures"] == [{"file": str(bad), "code": "TD101", "message": first.removeprefix("skipped[TD101]: ")}]
+    [failure] = doc["failures"]
+    assert failure["file"] == str(bad) and failure["code"] == "TD101" and failure["line"] == 7
+    assert failure["message"] == first.removeprefix("skipped[TD101]: ")
     bad.write_text("\n".join(_conversation(f"bad-{n}") for n in range(10)) + "\n", encoding="utf-8")
     resumed = talkdown("study", "analyze", *files, "--out", str(out), "-w", "1", "--fast", "--resume", env=env)
     assert resumed.returncode == 0 and resumed.stderr.startswith("done: 100 utterances, 50 conversations from 5 of 5")
+
+
+def test_json_gives_each_failure_its_file_line_and_code_as_fields_not_only_inside_the_message(tmp_path: Path) -> None:
+    # A script reading --json had the line only inside the message ("... bad.jsonl line 2: not valid JSON ..."), so it
+    # parsed prose, where 'talkdown eval --json' on the same file gives "line": 2. Three ways a file fails: a line that
+    # is not JSON (found by the client while counting), a line that is JSON but not a conversation (found by the
+    # worker), and a whole file that cannot be read (no line: null).
+    good, inputs = _conversation("ok"), tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a-not-json.jsonl").write_text(f"{good}\n{{oops\n{good}\n", encoding="utf-8")
+    missing = json.dumps({"id": "x", "turns": []})
+    (inputs / "b-not-a-conversation.jsonl").write_text(f"{good}\n{good}\n{missing}\n", encoding="utf-8")
+    (inputs / "c-latin1.txt").write_bytes("NEG: José, can you hear me?\n".encode("cp1252"))
+    env = {"TALKDOWN_DATA_DIR": str(tmp_path / "data"), "TALKDOWN_DATABASE_URL": None}
+    ran = talkdown("study", "analyze", str(inputs), "--out", str(tmp_path / "r.parquet"), "-w", "1", "--fast",
+                   "--json", env=env)  # fmt: skip
+    assert ran.returncode == 3 and ran.stderr == ""
+    not_json, not_conversation, latin1 = json.loads(ran.stdout)["failures"]
+    assert {key: not_json[key] for key in ("file", "line", "code")} == {
+        "file": str(inputs / "a-not-json.jsonl"),
+        "line": 2,
+        "code": "TD101",
+    }
+    assert not_json["message"].startswith(f"{inputs / 'a-not-json.jsonl'} line 2: not valid JSON")  # as it was
+    assert not_json["problem"].startswith("not valid JSON")  # the error's other fields, as in its error JSON
+    assert (not_conversation["line"], not_conversation["code"]) == (3, "TD101")
+    assert "exactly the keys" in not_conversation["problem"]
+    assert (latin1["file"], latin1["line"], latin1["code"]) == (str(inputs / "c-latin1.txt"), None, "TD103")
+    assert latin1["guess"] in latin1["message"]
+    assert list(not_json)[:4] == list(latin1)[:4] == ["file", "line", "code", "message"]
 
 
 def test_analyze_exits_0_when_everything_was_analysed(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ workers, and every second it spends is taken from them. Checking a JSONL convers
 costs about a tenth of what the rules cost to read it, and writing a table to a Parquet part about as much
 again; done by the client, both capped two workers at barely more than one. So the client sends the raw
 bytes of whole lines (with the number of the first, so an error names the file's line) and gets back Arrow
-IPC bytes, which it writes to the parts folder as they are. A bad line is returned as a failure (code and
-message), not raised: ``TalkdownError`` does not survive pickling, and the client fails that file as it
-would have failed it itself.
+IPC bytes, which it writes to the parts folder as they are. A bad line is returned as a failure (code, message
+and the error's fields), not raised: ``TalkdownError`` does not survive pickling, and the client fails that file
+as it would have failed it itself.
 
 Columns (``docs/study.md`` is the reference):
 
@@ -88,15 +88,29 @@ class Chunk:
         return self.counted if self.lines else sum(len(t.turns) for t in self.transcripts)
 
 
+FieldValue = str | int | float | bool | None
+"""A value of an error's field as a study failure carries it: what JSON writes as it is, anything else as text."""
+
+
+def plain_fields(fields: Mapping[str, object]) -> dict[str, FieldValue]:
+    """An error's template fields (``line``, ``problem``, ...) as plain values: they end in ``study analyze
+    --json``, which a script reads with a JSON parser, and a ``Path`` (or any other object) there is not JSON."""
+    return {
+        key: value if value is None or isinstance(value, str | int | float | bool) else str(value)
+        for key, value in fields.items()
+    }
+
+
 @dataclass(frozen=True)
 class ChunkResult:
     """A chunk's two tables as Arrow IPC files (bytes: what the client writes as a part), or why its input
-    could not be read (``failure``: code and message naming the file's line)."""
+    could not be read (``failure``: code, message naming the file's line, and the error's fields, ``line`` among
+    them)."""
 
     chunk_id: str
     utterances: bytes = b""
     conversations: bytes = b""
-    failure: tuple[str, str] | None = None
+    failure: tuple[str, str, dict[str, FieldValue]] | None = None
 
 
 def decoded(raw: bytes, *, file: str, encoding: str | None) -> str:
@@ -216,7 +230,7 @@ def analyze_chunk(chunk: Chunk) -> ChunkResult:
     try:
         transcripts = _transcripts(chunk)
     except TalkdownError as exc:
-        return ChunkResult(chunk.chunk_id, failure=(exc.code, exc.message))
+        return ChunkResult(chunk.chunk_id, failure=(exc.code, exc.message, plain_fields(exc.fields)))
     turns: list[Turn] = []
     ctxs: list[Context] = []
     named = {name.strip().lower(): side for name, side in chunk.speakers}  # side_of looks names up in lower case

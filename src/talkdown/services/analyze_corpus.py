@@ -20,8 +20,8 @@ Design, and the alternatives rejected:
   ``<stem>.conversations<suffix>``, so the output is always complete and readable for what was done.
   ``resume=True`` skips recorded chunks; a file whose size or modification time changed is redone. The parts
   folder is removed once every file succeeded.
-- **A bad file is skipped, not fatal.** A file that cannot be read or parsed is reported (its code and
-  message in ``StudyRun.failures``) and left out entirely; the rest goes on.
+- **A bad file is skipped, not fatal.** A file that cannot be read or parsed is reported (its code, message
+  and the error's fields, its line among them, in ``StudyRun.failures``) and left out entirely; the rest goes on.
 
 This use case reads files only, so unlike the others it takes no ``App``: workers must not open the database.
 """
@@ -33,7 +33,7 @@ import glob
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +50,15 @@ from talkdown.services._corpus_parts import (
     plan_jsonl,
     transcripts_of,
 )
-from talkdown.services._corpus_rows import Chunk, ChunkResult, analyze_chunk, families_of, pipeline
+from talkdown.services._corpus_rows import (
+    Chunk,
+    ChunkResult,
+    FieldValue,
+    analyze_chunk,
+    families_of,
+    pipeline,
+    plain_fields,
+)
 from talkdown.services.formats import EXTENSIONS
 from talkdown.services.streams import plain_suffix
 from talkdown.settings import MAX_LINE_MB, MAX_UNPACKED_MB
@@ -68,9 +76,19 @@ class Progress(Protocol):
 
 @dataclass(frozen=True)
 class FileFailure:
+    """Why a file was left out: its code and message, and the error's template fields (``line``, ``problem``,
+    ...) so that ``--json`` gives a script the line as a number rather than inside the message's prose."""
+
     file: str
     code: str
     message: str
+    fields: Mapping[str, FieldValue] = field(default_factory=dict)
+
+    @property
+    def line(self) -> int | None:
+        """The file's 1-based line the failure is about, or None when it is about the whole file."""
+        line = self.fields.get("line")
+        return line if isinstance(line, int) and not isinstance(line, bool) else None
 
 
 @dataclass(frozen=True)
@@ -127,12 +145,14 @@ class _Run:
     failed: dict[int, FileFailure] = field(default_factory=dict)
     skipped: int = 0
 
-    def fail(self, index: int, code: str, message: str, *, chunk: int = -1) -> None:
+    def fail(
+        self, index: int, code: str, message: str, fields: Mapping[str, FieldValue] | None = None, *, chunk: int = -1
+    ) -> None:
         """Fail the file; of several failing chunks, running at once, the earliest in the file is reported."""
         st = self.state[index]
         if not st.failed or chunk < st.failed_at:
             st.failed, st.failed_at = True, chunk
-            self.failed[index] = FileFailure(str(self.files[index]), code, message)
+            self.failed[index] = FileFailure(str(self.files[index]), code, message, dict(fields or {}))
 
     @property
     def failures(self) -> tuple[FileFailure, ...]:
@@ -302,7 +322,7 @@ def _count(run: _Run, *, chunk_size: int) -> int:
                 found = transcripts_of(path, encoding=run.encoding, max_unpacked_mb=run.max_unpacked_mb)
                 total += sum(len(t.turns) for t in found)
         except TalkdownError as exc:
-            run.fail(index, exc.code, exc.message)
+            run.fail(index, exc.code, exc.message, plain_fields(exc.fields))
     return total
 
 
@@ -363,7 +383,7 @@ def _dispatch(run: _Run, executor: Executor, *, slots: int, options: ChunkOption
                     collect(block_until=max(1, 2 * slots) - 1)
                     pending[executor.submit(analyze_chunk, chunk)] = (index, chunk)
             except TalkdownError as exc:  # changed since it was counted
-                run.fail(index, exc.code, exc.message)
+                run.fail(index, exc.code, exc.message, plain_fields(exc.fields))
             rest = sum(cut.utterances for cut in st.cuts[st.emitted :]) if st.failed and st.cuts else 0
             if rest and run.progress is not None:  # counted, never to be sent: the bar still reaches its total
                 run.progress.advance(rest)
@@ -456,6 +476,19 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+FAILURE_KEYS = ("file", "line", "code", "message")
+"""What every failure in ``--json`` has; ``line`` is null for a failure about the whole file."""
+
+
+def _failure_json(failure: FileFailure) -> dict[str, Any]:
+    """A failure for a script: ``file``, ``line`` (a number, or null), ``code`` and ``message`` always, then the
+    error's other fields (``problem``, ``limit``, ...) as a command's error JSON gives them (``cli.state.error_json``).
+    ``message`` is the sentence it always was; a script used to parse the line out of it."""
+    doc: dict[str, Any] = {"file": failure.file, "line": failure.line, "code": failure.code, "message": failure.message}
+    doc.update((key, value) for key, value in failure.fields.items() if key not in FAILURE_KEYS)
+    return doc
+
+
 def describe_run(run: StudyRun) -> dict[str, Any]:
     """The run as JSON for ``--json`` and for the report's footer."""
     return {
@@ -465,7 +498,7 @@ def describe_run(run: StudyRun) -> dict[str, Any]:
         "files_done": run.files_done,
         "utterances": run.utterances,
         "conversations": run.conversations,
-        "failures": [{"file": f.file, "code": f.code, "message": f.message} for f in run.failures],
+        "failures": [_failure_json(f) for f in run.failures],
         "interrupted": run.interrupted,
         "skipped_chunks": run.skipped_chunks,
         "fast": run.fast,
