@@ -737,6 +737,26 @@ def test_a_required_text_of_spaces_only_is_refused_at_the_cli_as_in_the_console(
     assert len(json.loads(td("incident", "list", "--json").stdout)) == 1
 
 
+def test_an_over_long_name_item_or_title_is_refused_naming_the_field_and_its_limit(td) -> None:  # type: ignore[no-untyped-def]
+    # The CLI answered pydantic's words ("String should have at most 500 characters"), and 'incident new' an
+    # "internal error: ValidationError" (exit 1); the console says how long the text is and the limit.
+    long = "x" * 600
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    for args, what in [
+        (("incident", "new", long), "title"),
+        (("party", incident, long), "name"),
+        (("demand", "add", incident, long), "item"),
+        (("hostage", "add", incident, long), "alias"),
+    ]:
+        refused = td(*args, ok=False)
+        assert (refused.returncode, refused.stdout) == (3, ""), (args, refused.stderr)
+        said = f"error[TD105]: '{'x' * 40}...' is not a valid {what}: it is 600 characters long; a {what} may have "
+        assert refused.stderr.startswith(said + "up to 500"), (args, refused.stderr)
+        assert "String should have" not in refused.stderr
+    assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 1  # nothing recorded
+    assert len(json.loads(td("incident", "list", "--json").stdout)) == 1
+
+
 # Commands that write a file, serve, or migrate: they record no event, so no seq to print; and the interactive chat
 # of a resumed session (``train run`` takes --json with --script). Every other command lists, shows or records
 # something, and the README promises all of those a --json.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from talkdown.domain.enums import (
     Role,
 )
 from talkdown.domain.events import HostageRecorded, NoteAdded, PartyAdded, PromiseMade
-from talkdown.domain.text import LONG_TEXT_MAX
+from talkdown.domain.text import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from talkdown.errors import TalkdownError
 from talkdown.services import entries, incidents
 from talkdown.services.wiring import App
@@ -302,3 +303,40 @@ def test_an_incident_description_over_the_consoles_limit_is_refused_by_the_cli_t
         incidents.open_incident(app, title="Bank", incident_type=IncidentType.BARRICADE, description="a" * 5_001)
     assert err.value.code == "TD105" and "up to 5,000" in str(err.value.fields["problem"])
     assert incidents.list_incidents(app) == []
+
+
+TOO_LONG = "x" * (SHORT_TEXT_MAX + 1)
+SHORT_FIELDS: dict[str, Callable[[App, str, str], object]] = {
+    "name": lambda app, inc, text: entries.add_party(app, inc, name=text),
+    "speaker": lambda app, inc, text: entries.say(app, inc, speaker=text, text="Hello?", role_if_new=Role.SUBJECT),
+    "item": lambda app, inc, text: entries.record_demand(app, inc, item=text),
+    "what": lambda app, inc, text: entries.make_promise(app, inc, what=text),
+    "what ": lambda app, inc, text: entries.grant_concession(app, inc, what=text),
+    "alias": lambda app, inc, text: entries.record_hostage(app, inc, alias=text),
+    "source": lambda app, inc, text: entries.add_intel(app, inc, content="Owns a rifle", source=text),
+    "reason": lambda app, inc, text: entries.retract_entry(app, inc, ref_seq=1, reason=text),
+    "reason ": lambda app, inc, text: entries.correct_entry(app, inc, ref_seq=1, field="text", value="v", reason=text),
+    "title": lambda app, inc, text: incidents.open_incident(app, title=text, incident_type=IncidentType.BARRICADE),
+}
+
+
+@pytest.mark.parametrize("field", SHORT_FIELDS)
+def test_a_short_field_over_its_limit_names_the_field_its_length_and_the_limit(
+    app: App, incident: str, field: str
+) -> None:
+    # The CLI answered pydantic's words ("'xxx…' is not a valid name: String should have at most 500 characters"),
+    # and 'incident new' with a long title an internal error; the console says the length and the limit.
+    before = incidents.get_incident(app, incident).head_seq
+    with pytest.raises(TalkdownError) as err:
+        SHORT_FIELDS[field](app, incident, TOO_LONG)
+    assert (err.value.code, err.value.fields["what"]) == ("TD105", field.strip())
+    assert err.value.fields["problem"] == f"it is 501 characters long; a {field.strip()} may have up to 500"
+    assert incidents.get_incident(app, incident).head_seq == before and len(incidents.list_incidents(app)) == 1
+
+
+def test_a_short_field_of_an_event_no_entry_checks_is_worded_as_the_checked_ones(app: App, incident: str) -> None:
+    # The last resort (_build): a field the entry does not check itself, here a correction's field name.
+    with pytest.raises(TalkdownError) as err:
+        entries.correct_entry(app, incident, ref_seq=1, field=TOO_LONG, value="v", reason="typo")
+    assert (err.value.code, err.value.fields["what"]) == ("TD105", "field")
+    assert err.value.fields["problem"] == "it is 501 characters long; a field may have up to 500"

@@ -45,7 +45,7 @@ from talkdown.domain.events import (
 )
 from talkdown.domain.ids import new_id
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import LONG_TEXT_MAX, require_entry_text, require_text
+from talkdown.domain.text import LONG_TEXT_MAX, require_entry_text, require_short
 from talkdown.errors import TalkdownError
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
@@ -110,12 +110,17 @@ def _record(app: App, ref: str, events: list[AnyEvent], *, at: datetime | None =
 
 
 def _build(factory: type[_E], **fields: object) -> _E:
-    """Build an event, turning a pydantic error into one coded, readable line."""
+    """Build an event, turning a pydantic error into one coded, readable line. A text over its field's limit
+    reads as ``require_short`` words it (its length and the limit), not as pydantic's "String should have at most
+    500 characters": the entries check their texts before this, so that is only a field one of them missed."""
     try:
         return factory(**fields)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or factory.__name__
+        given, limit = err.get("input"), (err.get("ctx") or {}).get("max_length")
+        if err["type"] == "string_too_long" and isinstance(given, str) and isinstance(limit, int):
+            require_short(given, what=where, limit=limit)  # raises TD105 naming the length and the limit
         raise TalkdownError("TD105", value=str(err.get("input", ""))[:80], what=where, problem=err["msg"]) from exc
 
 
@@ -135,7 +140,8 @@ def add_party(
 ) -> tuple[str, int]:
     """The new party's id and the seq of its ``PartyAdded``, like every other entry that makes a record."""
     pid = party_id or new_id("p")
-    return pid, _record(app, ref, [_build(PartyAdded, party_id=pid, name=require_text(name, what="name"), role=role)])
+    name = require_entry_text(name, what="name")
+    return pid, _record(app, ref, [_build(PartyAdded, party_id=pid, name=name, role=role)])
 
 
 def set_party_role(app: App, ref: str, *, party: str, role: Role) -> int:
@@ -161,7 +167,7 @@ def say(
     role_if_new: Role | None = None,
 ) -> int:
     """Log an utterance. An unknown speaker becomes a new party only when a role for it is given."""
-    require_text(speaker, what="speaker")
+    require_entry_text(speaker, what="speaker")
     require_entry_text(text, what="text", limit=LONG_TEXT_MAX)
     incident_id = resolve_incident_id(app, ref)
 
@@ -193,7 +199,7 @@ def record_demand(
     event = _build(
         DemandRecorded,
         demand_id=did,
-        item=require_text(item, what="item"),
+        item=require_entry_text(item, what="item"),
         category=category,
         negotiable=negotiable,
         priority=priority,
@@ -269,7 +275,8 @@ def change_deadline(
 
 def make_promise(app: App, ref: str, *, what: str, in_exchange_for: str = "") -> tuple[str, int]:
     pid = new_id("r")
-    event = _build(PromiseMade, promise_id=pid, what=require_text(what, what="what"), in_exchange_for=in_exchange_for)
+    what = require_entry_text(what, what="what")
+    event = _build(PromiseMade, promise_id=pid, what=what, in_exchange_for=in_exchange_for)
     return pid, _record(app, ref, [event])
 
 
@@ -284,7 +291,7 @@ def grant_concession(
     event = _build(
         ConcessionGranted,
         concession_id=cid,
-        what=require_text(what, what="what"),
+        what=require_entry_text(what, what="what"),
         in_exchange_for=in_exchange_for,
         demand_id=demand_id,
     )
@@ -305,7 +312,7 @@ def record_hostage(
     medical_needs: str = "",
 ) -> tuple[str, int]:
     hid = new_id("h")
-    alias = require_text(alias, what="alias")
+    alias = require_entry_text(alias, what="alias")
     event = _build(HostageRecorded, hostage_id=hid, alias=alias, condition=condition, medical_needs=medical_needs)
     return hid, _record(app, ref, [event])
 
@@ -332,7 +339,7 @@ def add_intel(
 ) -> tuple[str, int]:
     iid = new_id("i")
     require_entry_text(content, what="content", limit=LONG_TEXT_MAX)
-    require_text(source, what="source")
+    require_entry_text(source, what="source")
     event = _build(
         IntelItemAdded, intel_id=iid, content=content, source=source, reliability=reliability, credibility=credibility
     )
@@ -348,7 +355,7 @@ def correct_entry(app: App, ref: str, *, ref_seq: int, field: str, value: JsonVa
     """Correct an utterance. A corrected speaker may be typed as a name, as ``say`` takes it (the log stores the
     party id); a name no party has is left for ``decide`` to refuse (TD202). A blank text or speaker is refused:
     a line corrected to nothing is a retraction (``retract_entry``)."""
-    require_text(reason, what="reason")
+    require_entry_text(reason, what="reason")
     if field in {"text", "speaker"} and isinstance(value, str):
         require_entry_text(value, what="value", limit=LONG_TEXT_MAX)
     incident_id = resolve_incident_id(app, ref)
@@ -363,4 +370,5 @@ def correct_entry(app: App, ref: str, *, ref_seq: int, field: str, value: JsonVa
 
 
 def retract_entry(app: App, ref: str, *, ref_seq: int, reason: str) -> int:
-    return _record(app, ref, [_build(EntryRetracted, ref_seq=ref_seq, reason=require_text(reason, what="reason"))])
+    reason = require_entry_text(reason, what="reason")
+    return _record(app, ref, [_build(EntryRetracted, ref_seq=ref_seq, reason=reason)])

@@ -10,7 +10,7 @@ from talkdown.domain.events import IncidentClosed, IncidentOpened, IncidentReope
 from talkdown.domain.ids import new_id
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState
-from talkdown.domain.text import DESCRIPTION_MAX, require_short, require_text
+from talkdown.domain.text import DESCRIPTION_MAX, require_entry_text, require_short
 from talkdown.errors import TalkdownError
 from talkdown.services.wiring import App
 
@@ -38,7 +38,7 @@ def open_incident(
     at: datetime | None = None,
 ) -> str:
     incident_id = new_id()
-    title = require_text(title, what="title")
+    title = require_entry_text(title, what="title")
     require_short(description, what="description", limit=DESCRIPTION_MAX)  # the console's form refuses more
     event = IncidentOpened(
         title=title, incident_type=incident_type, location=location, description=description, mode=mode
