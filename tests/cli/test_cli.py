@@ -757,6 +757,21 @@ def test_an_over_long_name_item_or_title_is_refused_naming_the_field_and_its_lim
     assert len(json.loads(td("incident", "list", "--json").stdout)) == 1
 
 
+def test_an_over_long_reason_or_medical_note_is_refused_at_the_cli_as_in_the_console(td) -> None:  # type: ignore[no-untyped-def]
+    # The console and the API refused these over 500 characters (TD105); the CLI recorded them.
+    long = "x" * 600
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    for args, what in [
+        (("hostage", "add", incident, "Teller 1", "--medical", long), "medical_needs"),
+        (("promise", "make", incident, "water", "--for", long), "in_exchange_for"),
+        (("incident", "close", incident, "--outcome", "negotiated_surrender", "--reason", long), "reason"),
+    ]:
+        refused = td(*args, ok=False)
+        assert refused.returncode == 3, (args, refused.stderr)
+        assert f"is not a valid {what}: it is 600 characters long; a {what} may have up to 500" in refused.stderr
+    assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 1  # nothing recorded
+
+
 # Commands that write a file, serve, or migrate: they record no event, so no seq to print; and the interactive chat
 # of a resumed session (``train run`` takes --json with --script). Every other command lists, shows or records
 # something, and the README promises all of those a --json.

@@ -12,6 +12,7 @@ from talkdown.domain.enums import (
     CommitmentStatus,
     DeadlineStatus,
     DemandCategory,
+    DemandStatus,
     HostageCondition,
     IncidentType,
     Reliability,
@@ -306,6 +307,7 @@ def test_an_incident_description_over_the_consoles_limit_is_refused_by_the_cli_t
 
 
 TOO_LONG = "x" * (SHORT_TEXT_MAX + 1)
+MET, KEPT, HURT, BARRICADE = DeadlineStatus.MET, CommitmentStatus.KEPT, HostageCondition.INJURED, IncidentType.BARRICADE
 SHORT_FIELDS: dict[str, Callable[[App, str, str], object]] = {
     "name": lambda app, inc, text: entries.add_party(app, inc, name=text),
     "speaker": lambda app, inc, text: entries.say(app, inc, speaker=text, text="Hello?", role_if_new=Role.SUBJECT),
@@ -340,3 +342,43 @@ def test_a_short_field_of_an_event_no_entry_checks_is_worded_as_the_checked_ones
         entries.correct_entry(app, incident, ref_seq=1, field=TOO_LONG, value="v", reason="typo")
     assert (err.value.code, err.value.fields["what"]) == ("TD105", "field")
     assert err.value.fields["problem"] == "it is 501 characters long; a field may have up to 500"
+
+
+def test_an_optional_short_text_over_the_consoles_limit_is_refused_as_the_console_refuses_it(
+    app: App, incident: str
+) -> None:
+    # The console and the API refused a reason, an "in exchange for" or medical needs over 500 characters
+    # (TD105); the CLI recorded 600 characters of each, so one face took what the other refused.
+    did, _ = entries.record_demand(app, incident, item="a car")
+    dlid, _ = entries.set_deadline(app, incident, due_at=app.clock.now() + timedelta(minutes=30))
+    pid, _ = entries.make_promise(app, incident, what="water")
+    cid, _ = entries.grant_concession(app, incident, what="cigarettes")
+    hid, _ = entries.record_hostage(app, incident, alias="Teller 1")
+    now = app.clock.now()
+    long = TOO_LONG
+    attempts: list[tuple[str, Callable[[], object]]] = [
+        ("reason", lambda: entries.change_demand(app, incident, demand_id=did, status=DemandStatus.MET, reason=long)),
+        ("description", lambda: entries.set_deadline(app, incident, due_at=now, description=long)),
+        ("reason", lambda: entries.change_deadline(app, incident, deadline_id=dlid, status=MET, reason=long)),
+        ("in_exchange_for", lambda: entries.make_promise(app, incident, what="food", in_exchange_for=long)),
+        ("reason", lambda: entries.change_promise(app, incident, promise_id=pid, status=KEPT, reason=long)),
+        ("in_exchange_for", lambda: entries.grant_concession(app, incident, what="food", in_exchange_for=long)),
+        ("reason", lambda: entries.change_concession(app, incident, concession_id=cid, status=KEPT, reason=long)),
+        ("medical_needs", lambda: entries.record_hostage(app, incident, alias="Teller 2", medical_needs=long)),
+        ("medical_needs", lambda: entries.change_hostage(app, incident, hostage_id=hid, condition=HURT,
+                                                         medical_needs=long)),
+        ("outcome", lambda: incidents.close_incident(app, incident, outcome=long)),
+        ("reason", lambda: incidents.close_incident(app, incident, outcome="negotiated_surrender", reason=long)),
+        ("location", lambda: incidents.open_incident(app, title="Elm", incident_type=BARRICADE, location=long)),
+    ]  # fmt: skip
+    head = incidents.get_incident(app, incident).head_seq
+    for what, attempt in attempts:
+        with pytest.raises(TalkdownError) as err:
+            attempt()
+        assert (err.value.code, err.value.fields["what"]) == ("TD105", what)
+        assert err.value.fields["problem"] == f"it is 501 characters long; a {what} may have up to 500"
+    assert incidents.get_incident(app, incident).head_seq == head and len(incidents.list_incidents(app)) == 1
+    incidents.close_incident(app, incident, outcome="negotiated_surrender", reason="x" * SHORT_TEXT_MAX)  # the limit
+    with pytest.raises(TalkdownError) as reopened:
+        incidents.reopen_incident(app, incident, reason=long)
+    assert (reopened.value.code, reopened.value.fields["what"]) == ("TD105", "reason")

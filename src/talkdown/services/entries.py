@@ -1,4 +1,10 @@
-"""Use cases that add one entry to an incident's log: what the scribe records during an incident."""
+"""Use cases that add one entry to an incident's log: what the scribe records during an incident.
+
+Every text an entry records is checked here before its event is built, at the limits the console's forms apply
+(``web/schemas.py``): a required one with ``require_entry_text``, an optional one (a reason, what a promise is in
+exchange for, medical needs) with ``require_short``. Why here: the CLI reaches these with whatever was typed, and
+it took a 600-character medical note the console refused, or answered a long name in pydantic's words.
+"""
 
 from __future__ import annotations
 
@@ -228,6 +234,7 @@ def _refuse_twice(state: IncidentState, seq: int, what: str, entry_id: str, labe
 
 
 def change_demand(app: App, ref: str, *, demand_id: str, status: DemandStatus, reason: str = "") -> int:
+    require_short(reason, what="reason")
     return _record(app, ref, [_build(DemandStatusChanged, demand_id=demand_id, status=status, reason=reason)])
 
 
@@ -241,6 +248,7 @@ def set_deadline(
     utterance_seq: int | None = None,
 ) -> tuple[str, int]:
     dlid = new_id("t")
+    require_short(description, what="description")
     event = _build(
         DeadlineSet,
         deadline_id=dlid,
@@ -269,6 +277,7 @@ def change_deadline(
     new_due_at: datetime | None = None,
     reason: str = "",
 ) -> int:
+    require_short(reason, what="reason")
     event = _build(DeadlineStatusChanged, deadline_id=deadline_id, status=status, new_due_at=new_due_at, reason=reason)
     return _record(app, ref, [event])
 
@@ -276,11 +285,13 @@ def change_deadline(
 def make_promise(app: App, ref: str, *, what: str, in_exchange_for: str = "") -> tuple[str, int]:
     pid = new_id("r")
     what = require_entry_text(what, what="what")
+    require_short(in_exchange_for, what="in_exchange_for")
     event = _build(PromiseMade, promise_id=pid, what=what, in_exchange_for=in_exchange_for)
     return pid, _record(app, ref, [event])
 
 
 def change_promise(app: App, ref: str, *, promise_id: str, status: CommitmentStatus, reason: str = "") -> int:
+    require_short(reason, what="reason")
     return _record(app, ref, [_build(PromiseStatusChanged, promise_id=promise_id, status=status, reason=reason)])
 
 
@@ -288,6 +299,7 @@ def grant_concession(
     app: App, ref: str, *, what: str, in_exchange_for: str = "", demand_id: str | None = None
 ) -> tuple[str, int]:
     cid = new_id("c")
+    require_short(in_exchange_for, what="in_exchange_for")
     event = _build(
         ConcessionGranted,
         concession_id=cid,
@@ -299,6 +311,7 @@ def grant_concession(
 
 
 def change_concession(app: App, ref: str, *, concession_id: str, status: CommitmentStatus, reason: str = "") -> int:
+    require_short(reason, what="reason")
     event = _build(ConcessionStatusChanged, concession_id=concession_id, status=status, reason=reason)
     return _record(app, ref, [event])
 
@@ -313,6 +326,7 @@ def record_hostage(
 ) -> tuple[str, int]:
     hid = new_id("h")
     alias = require_entry_text(alias, what="alias")
+    require_short(medical_needs, what="medical_needs")
     event = _build(HostageRecorded, hostage_id=hid, alias=alias, condition=condition, medical_needs=medical_needs)
     return hid, _record(app, ref, [event])
 
@@ -320,6 +334,8 @@ def record_hostage(
 def change_hostage(
     app: App, ref: str, *, hostage_id: str, condition: HostageCondition, medical_needs: str | None = None
 ) -> int:
+    if medical_needs is not None:
+        require_short(medical_needs, what="medical_needs")
     event = _build(HostageConditionChanged, hostage_id=hostage_id, condition=condition, medical_needs=medical_needs)
     return _record(app, ref, [event])
 

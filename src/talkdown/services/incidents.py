@@ -39,6 +39,7 @@ def open_incident(
 ) -> str:
     incident_id = new_id()
     title = require_entry_text(title, what="title")
+    require_short(location, what="location")
     require_short(description, what="description", limit=DESCRIPTION_MAX)  # the console's form refuses more
     event = IncidentOpened(
         title=title, incident_type=incident_type, location=location, description=description, mode=mode
@@ -117,12 +118,15 @@ def events_through(app: App, state: IncidentState) -> list[Envelope]:
 
 
 def close_incident(app: App, ref: str, *, outcome: str, reason: str = "") -> int:
+    require_short(outcome, what="outcome")
+    require_short(reason, what="reason")
     incident_id = resolve_incident_id(app, ref)
     envs = app.recorder.record(incident_id, [IncidentClosed(outcome=outcome, reason=reason)], actor=app.actor)
     return envs[-1].seq
 
 
 def reopen_incident(app: App, ref: str, *, reason: str = "") -> int:
+    require_short(reason, what="reason")
     incident_id = resolve_incident_id(app, ref)
     envs = app.recorder.record(incident_id, [IncidentReopened(reason=reason)], actor=app.actor)
     return envs[-1].seq
