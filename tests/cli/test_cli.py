@@ -743,14 +743,15 @@ def test_an_over_long_name_item_or_title_is_refused_naming_the_field_and_its_lim
     long = "x" * 600
     incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
     for args, what in [
-        (("incident", "new", long), "title"),
-        (("party", incident, long), "name"),
-        (("demand", "add", incident, long), "item"),
-        (("hostage", "add", incident, long), "alias"),
+        (("incident", "new", long), "a title"),
+        (("party", incident, long), "a name"),
+        (("demand", "add", incident, long), "an item"),
+        (("hostage", "add", incident, long), "an alias"),
     ]:
         refused = td(*args, ok=False)
         assert (refused.returncode, refused.stdout) == (3, ""), (args, refused.stderr)
-        said = f"error[TD105]: '{'x' * 40}...' is not a valid {what}: it is 600 characters long; a {what} may have "
+        field = what.split()[1]
+        said = f"error[TD105]: '{'x' * 40}...' is not a valid {field}: it is 600 characters long; {what} may have "
         assert refused.stderr.startswith(said + "up to 500"), (args, refused.stderr)
         assert "String should have" not in refused.stderr
     assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 1  # nothing recorded
@@ -762,13 +763,14 @@ def test_an_over_long_reason_or_medical_note_is_refused_at_the_cli_as_in_the_con
     long = "x" * 600
     incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
     for args, what in [
-        (("hostage", "add", incident, "Teller 1", "--medical", long), "medical_needs"),
-        (("promise", "make", incident, "water", "--for", long), "in_exchange_for"),
-        (("incident", "close", incident, "--outcome", "negotiated_surrender", "--reason", long), "reason"),
+        (("hostage", "add", incident, "Teller 1", "--medical", long), "a medical_needs"),
+        (("promise", "make", incident, "water", "--for", long), "an in_exchange_for"),
+        (("incident", "close", incident, "--outcome", "negotiated_surrender", "--reason", long), "a reason"),
     ]:
         refused = td(*args, ok=False)
         assert refused.returncode == 3, (args, refused.stderr)
-        assert f"is not a valid {what}: it is 600 characters long; a {what} may have up to 500" in refused.stderr
+        field = what.split()[1]
+        assert f"is not a valid {field}: it is 600 characters long; {what} may have up to 500" in refused.stderr
     assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 1  # nothing recorded
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from talkdown.domain.text import SHORT_TEXT_MAX, first_surrogate, is_blank, readable, require_entry_text
+from talkdown.domain.text import SHORT_TEXT_MAX, first_surrogate, is_blank, readable, require_entry_text, too_long
 from talkdown.errors import TalkdownError
 
 # Text with lone surrogates mixed in: hypothesis leaves category Cs out of text() unless asked.
@@ -54,6 +54,12 @@ def test_an_entry_text_must_show_something_and_fit_its_limit_and_is_returned_unc
         require_entry_text("x" * (SHORT_TEXT_MAX + 1), what="outlet")
     assert (
         long.value.code == "TD105"
-        and long.value.fields["problem"] == "it is 501 characters long; a outlet may have up to 500"
+        and long.value.fields["problem"] == "it is 501 characters long; an outlet may have up to 500"
     )
     assert require_entry_text("y" * 600, what="text", limit=1_000) == "y" * 600
+
+
+def test_a_too_long_text_names_its_field_with_the_right_article() -> None:
+    # Both faces said "a item may have up to 500" and "a alias", "a outlet".
+    assert too_long(501, what="item", limit=500) == "it is 501 characters long; an item may have up to 500"
+    assert too_long(1_200, what="name", limit=500) == "it is 1,200 characters long; a name may have up to 500"

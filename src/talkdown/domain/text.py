@@ -79,6 +79,17 @@ def require_text(value: str, *, what: str) -> str:
     return value
 
 
+def too_long(length: int, *, what: str, limit: int) -> str:
+    """How long a refused text is and the field's limit, worded alike by the CLI (``require_short``) and the API
+    (``web/problems.py``). Why the article: field names start with a vowel too ("a item", "a outlet" read wrong).
+
+    >>> too_long(501, what="outlet", limit=500)
+    'it is 501 characters long; an outlet may have up to 500'
+    """
+    article = "an" if what[:1].lower() in "aeio" else "a"
+    return f"it is {length:,} characters long; {article} {what} may have up to {limit:,}"
+
+
 def require_short(value: str, *, what: str, limit: int = SHORT_TEXT_MAX) -> str:
     """``value`` unchanged, or TD105 naming its length and the limit when it is longer than ``limit``.
 
@@ -86,8 +97,9 @@ def require_short(value: str, *, what: str, limit: int = SHORT_TEXT_MAX) -> str:
     nobody is told the rest was lost; the console's form refuses it, so the CLI must too.
     """
     if len(value) > limit:
-        problem = f"it is {len(value):,} characters long; a {what} may have up to {limit:,}"
-        raise TalkdownError("TD105", value=value[:40] + "...", what=what, problem=problem)
+        raise TalkdownError(
+            "TD105", value=value[:40] + "...", what=what, problem=too_long(len(value), what=what, limit=limit)
+        )
     return value
 
 

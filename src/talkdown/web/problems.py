@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from talkdown.domain.text import too_long
 from talkdown.errors import TalkdownError
 
 log = logging.getLogger(__name__)
@@ -261,8 +262,12 @@ def _too_long(text: str, what: str, ctx: Mapping[str, Any]) -> str:
     """How long the refused text is, the limit, and that nothing was saved: pydantic's "String should have at
     most 5000 characters" did not say by how much, nor that the words were not logged."""
     limit = ctx.get("max_length")
-    most = f"; a {what} may have up to {limit:,}" if isinstance(limit, int) else ""
-    return f"it is {len(text):,} characters long{most}. Nothing was saved: shorten it or split it"
+    said = (
+        too_long(len(text), what=what, limit=limit)
+        if isinstance(limit, int)
+        else f"it is {len(text):,} characters long"
+    )
+    return f"{said}. Nothing was saved: shorten it or split it"
 
 
 def install(app: FastAPI, templates: Jinja2Templates) -> None:
