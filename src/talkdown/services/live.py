@@ -33,7 +33,7 @@ from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
 from talkdown.services.annotate import (
-    analyse_line,
+    analyse_lines,
     bases,
     failed_lines,
     live_pipeline,
@@ -303,7 +303,7 @@ def _analyse(
     with _analysing:
         state = app.recorder.current(incident_id)
         todo = unanalysed(app, state, pipe, retry=retry)
-        batch = [(seq, read_as, analyse_line(pipe, (seq, read_as), t, c, retry)) for seq, read_as, t, c in todo]
+        batch = analyse_lines(pipe, todo, retry)
         app.annotations.add(incident_id, batch)
         return state, len(batch)
 
