@@ -124,11 +124,11 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
     made after the agency changed its file still says what the team's boards said; ``policy_file`` (the command's
     ``--policy``) replays the whole log under another policy instead, and the report says so.
     """
-    if policy_file is not None:
-        policy_in_force(app, policy_file)  # a bad file is its TD640-TD643 before any work
+    # A bad file is its TD640-TD643 before any work; read once, the policy read is the one the advice replays.
+    given = (policy_file, policy_in_force(app, policy_file)) if policy_file is not None else None
     state = get_incident(app, ref)
     envelopes = events_through(app, state)  # the log the state was folded from
-    policies = _policy_stretches(app, envelopes, policy_file)
+    policies = _policy_stretches(app, envelopes, given)
     annotations = annotations_for(app, state)
     now = app.clock.now()
     metrics, release = current_metrics(state, state.closed_at or now)
@@ -216,8 +216,9 @@ def _skill_use(state: IncidentState, annotations: AnnotationMap) -> tuple[Counts
     )
 
 
-def _policy_stretches(app: App, envelopes: list[Envelope], policy_file: Path | None) -> list[PolicyStretch]:
-    """The policy for each stretch of the log: the ones it records, else the doctrine defaults.
+def _policy_stretches(app: App, envelopes: list[Envelope], given: tuple[Path, Policy] | None) -> list[PolicyStretch]:
+    """The policy for each stretch of the log: the ones it records, else the doctrine defaults; ``given`` (the
+    ``--policy`` file and the policy :func:`build_report` read from it) for the whole log instead.
 
     Before the first recorded policy (the incident opened and lines logged before any board or ``advise`` computed
     advice under an agency file) the first recorded one is used: an agency's file is usually in force from the
@@ -225,8 +226,8 @@ def _policy_stretches(app: App, envelopes: list[Envelope], policy_file: Path | N
     defaults, which are recorded only after another policy (``derived._policy_to_record``); the report says so.
     """
     head = envelopes[-1].seq if envelopes else 0
-    if policy_file is not None:
-        policy = policy_in_force(app, policy_file)
+    if given is not None:
+        policy_file, policy = given
         how = f"given for this report (--policy {policy_file.name}), not the one recorded in the log"
         return [PolicyStretch(1, head, policy, _label(policy, policy_file), how)]
     recorded = [(env.seq, env.payload) for env in envelopes if isinstance(env.payload, AdvicePolicyRecorded)]
