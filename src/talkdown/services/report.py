@@ -42,7 +42,7 @@ from talkdown.services.derived import DEFAULT_POLICY, annotations_for, policy_in
 from talkdown.services.incidents import events_through, get_incident, resolve_incident_id
 from talkdown.services.report_charts import Charts, draw_charts
 from talkdown.services.report_timeline import TimelineRow, policy_label, timeline_rows
-from talkdown.services.verify import get_head, verify_incident
+from talkdown.services.verify import verify_incident
 from talkdown.services.wiring import App
 
 Counts = dict[str, dict[str, int]]
@@ -164,7 +164,7 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         metrics_note=metrics_note,
         release=release,
         charts=charts,
-        integrity=_integrity(app, state.incident_id),
+        integrity=_integrity(app, state),
         zone=zone,
         zone_note=zone_note,
         policies=tuple(policies),
@@ -309,14 +309,22 @@ def _with_outcome(record: AdviceRecord, outcome: str) -> AdviceRecord:
     return replace(record, outcome=outcome)
 
 
-def _integrity(app: App, incident_id: str) -> Integrity:
-    head = get_head(app, incident_id)
+def _integrity(app: App, state: IncidentState) -> Integrity:
+    """The head of the log the report shows (``state``'s), the separate checkpoint, and whether the chain verifies.
+
+    Why ``state``'s head and not one read again: it is the head of the timeline, figures and advice above it, the
+    one to compare with the paper log; read again, a line a teammate logged while the report was made was named
+    as its head. The verification does read the stored rows afresh, on purpose: it checks the bytes, not a fold.
+    """
+    checkpoint = app.store.latest_checkpoint(state.incident_id)
     try:
-        verify_incident(app, incident_id)
+        verify_incident(app, state.incident_id)
         verified, problem = True, ""
     except TalkdownError as exc:
         verified, problem = False, f"{exc.code}: {exc.message}"
-    return Integrity(head.seq, head.hash, head.checkpoint_seq, verified, problem)
+    return Integrity(
+        state.head_seq, state.head_hash, checkpoint.seq if checkpoint is not None else None, verified, problem
+    )
 
 
 def negotiators(state: IncidentState) -> list[str]:
