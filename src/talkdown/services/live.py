@@ -29,6 +29,7 @@ from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, show
 from talkdown.doctrine.release_model import ReleaseEstimate, fitted
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import Channel, DemandCategory, Role
+from talkdown.domain.events import NOT_ENTRIES
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
@@ -167,6 +168,8 @@ def _caught_up(app: App, incident_id: str) -> _Fold:
     fold = folds.get(incident_id) or _Fold()
     for env in app.store.load(incident_id, after_seq=fold.state.head_seq):
         evolve(fold.state, env)
+        if env.kind in NOT_ENTRIES:  # a recorded policy: no point, as in ``metric_series``
+            continue
         metrics, _ = current_metrics(fold.state, env.at)
         fold.points.append(MetricPoint(env.seq, env.at.isoformat(), {m.id: m.value for m in metrics}))
     if fold.state.head_seq > 0:  # an unknown id is not remembered
