@@ -226,3 +226,35 @@ def test_a_line_that_lists_two_demands_stores_and_shows_both_items(app: App) -> 
     annotate.annotate_incident(app, incident_id, pipeline=pipe)  # stored again: no-ops, nothing doubled
     (rows,) = app.annotations.list(incident_id, annotate.versions(pipe)).values()
     assert [a.detail["item"] for a in rows if a.label == "demand"] == ["cigarettes and food", "a car"]
+
+
+class _CountedCues(CueAnalyzer):
+    """The cue analyser, counting how often its version is read (``Pipeline.describe`` reads it for ``versions``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read = 0
+
+    def effective_version(self) -> str:
+        self.read += 1
+        return self.version
+
+
+def test_a_batch_reads_the_pipelines_versions_as_often_for_ten_lines_as_for_two(app: App, incident: str) -> None:
+    # The versions and the pipeline's mark were built again for every line (~60 µs each): fixed per pipeline,
+    # they are read once per batch, so a backlog costs the same few reads as one line.
+    cues = _CountedCues()
+    pipe = Pipeline((cues,), on_error="record")
+    annotate.annotate_incident(app, incident, pipeline=pipe)  # its two lines
+    two = cues.read
+    for n in range(10):
+        entries.say(app, incident, speaker="Curtis", text=f"I want a car in {n + 10} minutes.")
+    cues.read = 0
+    after = annotate.annotate_incident(app, incident, pipeline=pipe)
+    assert cues.read == two
+    assert sum(any(a.label == "demand" for a in anns) for anns in after.values()) == 10  # all ten were analysed
+    for n in range(10):
+        entries.say(app, incident, speaker="Curtis", text=f"Nobody comes in for {n + 10} minutes.")
+    cues.read = 0
+    assert live.analyse_pending(app, incident, pipeline=pipe) == 10  # the console's path reads them once too
+    assert cues.read <= two

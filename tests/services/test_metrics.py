@@ -12,12 +12,14 @@ from talkdown.doctrine.metrics import Metric
 from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentType, Role, Tone
 from talkdown.domain.state import IncidentState
-from talkdown.services import diplomatic, incidents
-from talkdown.services.live import board_view
+from talkdown.services import diplomatic, entries, incidents
+from talkdown.services.advise import advise_incident
+from talkdown.services.cases import like_cases
+from talkdown.services.live import board_view, metrics_over_time
 from talkdown.services.metrics import incident_metrics
 from talkdown.services.report import build_report
 from talkdown.services.transcripts import import_transcript
-from talkdown.services.wiring import App
+from talkdown.services.wiring import App, build_app
 
 pytestmark = pytest.mark.integration
 
@@ -87,3 +89,33 @@ def test_metrics_and_the_report_read_the_events_the_state_was_folded_from_even_i
     monkeypatch.setattr("talkdown.services.report.get_incident", then_a_second_story)
     report = build_report(app, incident)
     assert report.timeline and max(row.seq for row in report.timeline) == report.state.head_seq
+
+
+def test_a_policy_recorded_hours_after_the_last_line_neither_moves_the_metrics_nor_lengthens_the_incident(
+    app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    # The advisor records the agency's policy when a board or `advise` first computes advice under it, which may be
+    # hours after the last line (a console restarted with the agency's file). Counted as an entry, that look added
+    # a point to the metrics over time (the chart and its media exposure ran on to it) and made "duration so far"
+    # run to it in `cases like --incident`: reading the incident changed its figures.
+    policy = tmp_path / "harrow.yaml"
+    policy.write_text("agency: Harrow\nno_concessions: true\n", encoding="utf-8")
+    harrow = build_app(app.settings.model_copy(update={"policy_file": policy}), clock=app.clock)
+    incident = incidents.open_incident(app, title="Bank siege", incident_type=IncidentType.BARRICADE)
+    entries.add_party(app, incident, name="Dana", role=Role.PRIMARY)
+    entries.add_party(app, incident, name="Curtis", role=Role.SUBJECT)
+    entries.say(app, incident, speaker="Curtis", text="Nobody comes in.")
+    clock.advance(timedelta(minutes=30))
+    entries.say(app, incident, speaker="Dana", text="Nobody is coming in. Talk to me.")
+    clock.advance(timedelta(hours=3))
+    advise_incident(harrow, incident)  # the agency's console computes advice: its policy is recorded now
+    harrow.store.engine.dispose()
+    state = incidents.get_incident(app, incident)
+    assert state.advice_policy is not None and state.advice_policies[-1].seq == state.head_seq == 6
+
+    entry_seqs = list(range(1, state.head_seq))  # every event but the record
+    assert [p.seq for p in incident_metrics(app, incident).metric_series] == entry_seqs
+    assert [p.seq for p in metrics_over_time(app, incident)] == entry_seqs  # the board's series, kept per process
+    situation = like_cases(app, incident=incident).situation
+    assert situation.duration_so_far and situation.duration_hours is not None
+    assert round(situation.duration_hours * 60) == 30  # opened at the first line's minute; the record added 3 h

@@ -25,7 +25,13 @@ from talkdown.domain.enums import (
     StakeholderKind,
     Tone,
 )
-from talkdown.domain.events import ChannelOpened, MediaEventRecorded, StakeholderAdded, SupportStated
+from talkdown.domain.events import (
+    NOT_ENTRIES,
+    ChannelOpened,
+    MediaEventRecorded,
+    StakeholderAdded,
+    SupportStated,
+)
 from talkdown.domain.log import Envelope
 from talkdown.domain.stamps import parse_stamp
 from talkdown.domain.state import IncidentState, evolve
@@ -346,11 +352,18 @@ def _release_display(value: float | None, est: ReleaseEstimate | None) -> str:
 
 
 def metric_series(envelopes: Iterable[Envelope]) -> list[MetricPoint]:
-    """The metrics after every event, each evaluated at that event's time (replay; no look-ahead)."""
+    """The metrics after every entry, each evaluated at that entry's time (replay; no look-ahead).
+
+    A recorded policy (``NOT_ENTRIES``) is folded in but gets no point: it is written when someone looks at the
+    board, and its point evaluated the time-bound metrics (duration, media exposure) at that look and ran the
+    report's chart on to it.
+    """
     state = IncidentState()
     points: list[MetricPoint] = []
     for env in envelopes:
         evolve(state, env)
+        if env.kind in NOT_ENTRIES:
+            continue
         metrics, _ = current_metrics(state, env.at)
         points.append(MetricPoint(env.seq, env.at.isoformat(), {m.id: m.value for m in metrics}))
     return points

@@ -262,6 +262,14 @@ class AdvicePolicyRecorded(Fact):
     file: str | None = None
 
 
+NOT_ENTRIES: frozenset[str] = frozenset({"advice_policy_recorded"})
+"""Kinds the log records that are no entry of the team's: the advisor records a policy when a board or ``advise``
+first computes advice under it, which says when someone looked, not that anything was said or done. They add no
+point to the metrics over time (``doctrine.metrics.metric_series``) and do not end an open incident's duration so
+far (``IncidentState.last_at``): counted, opening a board hours after the last line moved both. The log, the
+report's timeline and its policy section still show them."""
+
+
 class StakeholderAdded(Fact):
     kind: Literal["stakeholder_added"] = "stakeholder_added"
     stakeholder_id: Ident

@@ -31,6 +31,7 @@ from talkdown.domain.enums import (
     Role,
 )
 from talkdown.domain.events import (
+    NOT_ENTRIES,
     AdviceDismissed,
     AdvicePolicyRecorded,
     AnyEvent,
@@ -214,7 +215,7 @@ class IncidentState:
     source_meta: dict[str, JsonValue] = field(default_factory=dict)
     head_seq: int = 0
     head_hash: str = ""
-    last_at: datetime | None = None
+    last_at: datetime | None = None  # when the last entry was made (a recorded policy is none: ``NOT_ENTRIES``)
     parties: dict[str, Party] = field(default_factory=dict)
     utterances: list[Utterance] = field(default_factory=list)
     demands: dict[str, Demand] = field(default_factory=dict)
@@ -392,7 +393,9 @@ def evolve(state: IncidentState, env: Envelope) -> IncidentState:
             state.diplomatic.append(Record(env.seq, env.at, p))
         case _:
             assert_never(p)
-    state.head_seq, state.head_hash, state.last_at = env.seq, env.hash, env.at
+    state.head_seq, state.head_hash = env.seq, env.hash
+    if env.kind not in NOT_ENTRIES:
+        state.last_at = env.at
     return state
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import tzinfo
 
 from talkdown.analysis.base import Context, Side, Turn
@@ -158,32 +158,71 @@ def pipeline_mark(versions: Mapping[str, str]) -> dict[str, str]:
     return {PIPELINE: hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]}
 
 
+def done_row(wanted: Mapping[str, str]) -> Annotation:
+    """The ``DONE_FAMILY`` row that says the pipeline of these analyser versions ran on a line (:func:`pipeline_mark`).
+
+    Why built once per batch and handed to :func:`analyse_line`: the versions and the mark are fixed for a pipeline,
+    and building them for every line (each analyser's ``describe`` and a digest) cost ~60 µs a line.
+    """
+    ((name, mark),) = pipeline_mark(wanted).items()
+    return Annotation(
+        analyzer=name, analyzer_version=mark, family=DONE_FAMILY, label="done", score=0.0, low_confidence=True
+    )
+
+
 def analyse_line(
-    pipe: Pipeline, key: tuple[int, str], turn: Turn, ctx: Context, retry: Collection[tuple[int, str]]
+    pipe: Pipeline,
+    key: tuple[int, str],
+    turn: Turn,
+    ctx: Context,
+    retry: Collection[tuple[int, str]],
+    *,
+    wanted: Mapping[str, str],
+    done: Annotation,
 ) -> tuple[Annotation, ...]:
-    """The line's analysis with its ``DONE_FAMILY`` row; on a line retried (``key`` in ``retry``), with a
-    ``RETRIED_FAMILY`` row for each analyser that now ran and gave no label.
+    """The line's analysis with its ``DONE_FAMILY`` row ``done``; on a line retried (``key`` in ``retry``), with a
+    ``RETRIED_FAMILY`` row for each analyser of ``wanted`` (``versions(pipe)``) that now ran and gave no label.
 
     Why: only a stored row of the analyser's own says its failure was retried (``AnnotationStore.failed``), and
     an analyser that works and finds nothing stores none. Without the row, such a line stayed "failed": the
     worker analysed it again every ten minutes for as long as the incident was LIVE, every ``talkdown analyze
-    --incident`` again, and the board kept showing the failure and watching the line.
+    --incident`` again, and the board kept showing the failure and watching the line. ``wanted`` and ``done``
+    come from the caller, once per batch (:func:`analyse_lines`).
     """
-    ((name, mark),) = pipeline_mark(versions(pipe)).items()
-    done = Annotation(
-        analyzer=name, analyzer_version=mark, family=DONE_FAMILY, label="done", score=0.0, low_confidence=True
-    )
     found = (*pipe.run(turn, ctx), done)
     if key not in retry:
         return found
     gave = {a.analyzer for a in found}
     return found + tuple(
         Annotation(
-            analyzer=name, analyzer_version=version, family=RETRIED_FAMILY, label=name, score=0.0, low_confidence=True
+            analyzer=analyzer,
+            analyzer_version=version,
+            family=RETRIED_FAMILY,
+            label=analyzer,
+            score=0.0,
+            low_confidence=True,
         )
-        for name, version in versions(pipe).items()
-        if name not in gave
+        for analyzer, version in wanted.items()
+        if analyzer not in gave
     )
+
+
+def analyse_lines(
+    pipe: Pipeline,
+    todo: Sequence[tuple[int, str, Turn, Context]],
+    retry: Collection[tuple[int, str]],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[int, str, tuple[Annotation, ...]]]:
+    """:func:`analyse_line` for each of ``todo`` (as :func:`unanalysed` gives it), ready for ``annotations.add``;
+    the pipeline's versions and its mark are read once for the batch, not once a line."""
+    wanted = versions(pipe)
+    done = done_row(wanted)
+    batch: list[tuple[int, str, tuple[Annotation, ...]]] = []
+    for index, (seq, read_as, turn, ctx) in enumerate(todo, start=1):
+        batch.append((seq, read_as, analyse_line(pipe, (seq, read_as), turn, ctx, retry, wanted=wanted, done=done)))
+        if progress is not None:
+            progress(index, len(todo))
+    return batch
 
 
 def annotate_incident(
@@ -201,10 +240,5 @@ def annotate_incident(
     state = app.recorder.current(incident_id)
     retry = failed_lines(app, pipe, incident_id).get(incident_id, set())
     todo = unanalysed(app, state, pipe, retry=retry)
-    batch: list[tuple[int, str, tuple[Annotation, ...]]] = []
-    for index, (seq, read_as, turn, ctx) in enumerate(todo, start=1):
-        batch.append((seq, read_as, analyse_line(pipe, (seq, read_as), turn, ctx, retry)))
-        if progress is not None:
-            progress(index, len(todo))
-    app.annotations.add(incident_id, batch)
+    app.annotations.add(incident_id, analyse_lines(pipe, todo, retry, progress))
     return current(app.annotations.list(incident_id, wanted), bases(state))

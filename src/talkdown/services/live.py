@@ -29,11 +29,12 @@ from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, show
 from talkdown.doctrine.release_model import ReleaseEstimate, fitted
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import Channel, DemandCategory, Role
+from talkdown.domain.events import NOT_ENTRIES
 from talkdown.domain.log import Envelope
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.errors import TalkdownError
 from talkdown.services.annotate import (
-    analyse_line,
+    analyse_lines,
     bases,
     failed_lines,
     live_pipeline,
@@ -167,6 +168,8 @@ def _caught_up(app: App, incident_id: str) -> _Fold:
     fold = folds.get(incident_id) or _Fold()
     for env in app.store.load(incident_id, after_seq=fold.state.head_seq):
         evolve(fold.state, env)
+        if env.kind in NOT_ENTRIES:  # a recorded policy: no point, as in ``metric_series``
+            continue
         metrics, _ = current_metrics(fold.state, env.at)
         fold.points.append(MetricPoint(env.seq, env.at.isoformat(), {m.id: m.value for m in metrics}))
     if fold.state.head_seq > 0:  # an unknown id is not remembered
@@ -303,7 +306,7 @@ def _analyse(
     with _analysing:
         state = app.recorder.current(incident_id)
         todo = unanalysed(app, state, pipe, retry=retry)
-        batch = [(seq, read_as, analyse_line(pipe, (seq, read_as), t, c, retry)) for seq, read_as, t, c in todo]
+        batch = analyse_lines(pipe, todo, retry)
         app.annotations.add(incident_id, batch)
         return state, len(batch)
 

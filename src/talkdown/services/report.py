@@ -42,7 +42,7 @@ from talkdown.services.derived import DEFAULT_POLICY, annotations_for, policy_in
 from talkdown.services.incidents import events_through, get_incident, resolve_incident_id
 from talkdown.services.report_charts import Charts, draw_charts
 from talkdown.services.report_timeline import TimelineRow, policy_label, timeline_rows
-from talkdown.services.verify import get_head, verify_incident
+from talkdown.services.verify import verify_incident
 from talkdown.services.wiring import App
 
 Counts = dict[str, dict[str, int]]
@@ -124,11 +124,11 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
     made after the agency changed its file still says what the team's boards said; ``policy_file`` (the command's
     ``--policy``) replays the whole log under another policy instead, and the report says so.
     """
-    if policy_file is not None:
-        policy_in_force(app, policy_file)  # a bad file is its TD640-TD643 before any work
+    # A bad file is its TD640-TD643 before any work; read once, the policy read is the one the advice replays.
+    given = (policy_file, policy_in_force(app, policy_file)) if policy_file is not None else None
     state = get_incident(app, ref)
     envelopes = events_through(app, state)  # the log the state was folded from
-    policies = _policy_stretches(app, envelopes, policy_file)
+    policies = _policy_stretches(app, envelopes, given)
     annotations = annotations_for(app, state)
     now = app.clock.now()
     metrics, release = current_metrics(state, state.closed_at or now)
@@ -164,7 +164,7 @@ def build_report(app: App, ref: str, *, policy_file: Path | None = None) -> Repo
         metrics_note=metrics_note,
         release=release,
         charts=charts,
-        integrity=_integrity(app, state.incident_id),
+        integrity=_integrity(app, state),
         zone=zone,
         zone_note=zone_note,
         policies=tuple(policies),
@@ -216,8 +216,9 @@ def _skill_use(state: IncidentState, annotations: AnnotationMap) -> tuple[Counts
     )
 
 
-def _policy_stretches(app: App, envelopes: list[Envelope], policy_file: Path | None) -> list[PolicyStretch]:
-    """The policy for each stretch of the log: the ones it records, else the doctrine defaults.
+def _policy_stretches(app: App, envelopes: list[Envelope], given: tuple[Path, Policy] | None) -> list[PolicyStretch]:
+    """The policy for each stretch of the log: the ones it records, else the doctrine defaults; ``given`` (the
+    ``--policy`` file and the policy :func:`build_report` read from it) for the whole log instead.
 
     Before the first recorded policy (the incident opened and lines logged before any board or ``advise`` computed
     advice under an agency file) the first recorded one is used: an agency's file is usually in force from the
@@ -225,8 +226,8 @@ def _policy_stretches(app: App, envelopes: list[Envelope], policy_file: Path | N
     defaults, which are recorded only after another policy (``derived._policy_to_record``); the report says so.
     """
     head = envelopes[-1].seq if envelopes else 0
-    if policy_file is not None:
-        policy = policy_in_force(app, policy_file)
+    if given is not None:
+        policy_file, policy = given
         how = f"given for this report (--policy {policy_file.name}), not the one recorded in the log"
         return [PolicyStretch(1, head, policy, _label(policy, policy_file), how)]
     recorded = [(env.seq, env.payload) for env in envelopes if isinstance(env.payload, AdvicePolicyRecorded)]
@@ -308,14 +309,22 @@ def _with_outcome(record: AdviceRecord, outcome: str) -> AdviceRecord:
     return replace(record, outcome=outcome)
 
 
-def _integrity(app: App, incident_id: str) -> Integrity:
-    head = get_head(app, incident_id)
+def _integrity(app: App, state: IncidentState) -> Integrity:
+    """The head of the log the report shows (``state``'s), the separate checkpoint, and whether the chain verifies.
+
+    Why ``state``'s head and not one read again: it is the head of the timeline, figures and advice above it, the
+    one to compare with the paper log; read again, a line a teammate logged while the report was made was named
+    as its head. The verification does read the stored rows afresh, on purpose: it checks the bytes, not a fold.
+    """
+    checkpoint = app.store.latest_checkpoint(state.incident_id)
     try:
-        verify_incident(app, incident_id)
+        verify_incident(app, state.incident_id)
         verified, problem = True, ""
     except TalkdownError as exc:
         verified, problem = False, f"{exc.code}: {exc.message}"
-    return Integrity(head.seq, head.hash, head.checkpoint_seq, verified, problem)
+    return Integrity(
+        state.head_seq, state.head_hash, checkpoint.seq if checkpoint is not None else None, verified, problem
+    )
 
 
 def negotiators(state: IncidentState) -> list[str]:

@@ -182,8 +182,9 @@ def draw_charts(
 ) -> Charts:
     """The report's three charts; ``cache_dir`` is talkdown's cache folder, for matplotlib's (``use_config_dir``).
 
-    The metric and indicator lines hold their last value to the log's last event; the stairway, whose points are
-    when lines were said (an import's own times), holds its stage to ``last_line_at``, the last line said. With
+    The metric and indicator lines hold their last value to the log's last entry (a recorded policy is none:
+    ``NOT_ENTRIES``); the stairway, whose points are when lines were said (an import's own times), holds its stage
+    to ``last_line_at``, the last line said. With
     ``diplomatic`` (the report shows the diplomatic metrics) a fourth chart draws them: the first chart holds
     the percentages only, and the report's table gave International Support, Media Exposure and Diplomatic
     Relations Impact as of now with no history, though seed 001's point is how they move."""
@@ -191,7 +192,7 @@ def draw_charts(
         use_config_dir(cache_dir / "matplotlib")
     plt = _pyplot()
     xs = _times(metric_points)
-    until = xs[-1] if xs else None  # the metric series has a point at every event: its last is the log's end
+    until = xs[-1] if xs else None  # the metric series has a point at every entry: its last is the log's last
     metrics = _series(
         plt,
         "Seed-001 metrics over time (unknown until evidence is logged)",
