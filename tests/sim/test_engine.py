@@ -675,3 +675,23 @@ def test_a_backfire_or_a_repeat_beside_a_demand_he_presses_is_said_too() -> None
         else:  # the leading note first, then the reaction
             assert replies[3].startswith(demand) and replies[3].index(reaction) > 0, replies[3]
         assert _play(SimulatedSubject(subject.scenario), lines, seed=0)[0] == replies  # seeded: reproducible
+
+
+def test_two_trigger_words_beside_a_backfire_that_leads_each_get_his_reply() -> None:
+    """With a backfire or a step back leading, only the first trigger word was said with it: on the bridge, "You
+    should come back over the railing. Don't jump, the bank isn't worth it." got the jump line and "Stop managing
+    me", never "Don't talk to me about the bank", though the word moved him and spent that scripted reply; the
+    next "bank" got "Say "bank" one more time", as if he had said it. Each trigger word's reply now comes first,
+    the stronger first, then the backfire; said again, each escalates as before."""
+    bridge = SimulatedSubject(load_scenario("bridge"))
+    jump, bank = (next(t for t in bridge.scenario.persona.triggers if t.id == i) for i in ("jump", "bank"))
+    line = "You should come back over the railing. Don't jump, the bank isn't worth it."
+    lines = [LISTENING[0], line]
+    step = bridge.trace(_view(bridge, lines))[-1]
+    assert step.intent.key == "backfire", "a backfire must lead here for this test to mean anything"
+    for seed in range(3):
+        reply = _play(bridge, lines, seed=seed)[0][-1]
+        backfire = _said(GENERIC["backfire"], reply)
+        assert backfire is not None and reply.startswith(jump.reply) and bank.reply in reply, reply
+        assert reply.index(jump.reply) < reply.index(bank.reply) < reply.index(backfire), reply
+        assert _play(SimulatedSubject(bridge.scenario), lines, seed=seed)[0][-1] == reply  # seeded: reproducible

@@ -39,7 +39,8 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # and two trigger words in one line each get his reply, the stronger first; 0.1.10: a reaction to the line (a
 # behaviour to avoid, a backfire, a repeat) on an exchange another note leads and no trigger word is in the line
 # is said briefly after that note (two reactions at most, as beside a trigger word), and beside a trigger word
-# a backfire or a repeat takes the free second place
+# a backfire or a repeat takes the free second place, and beside a backfire or a step back that leads every trigger
+# word in the line is said, not the first alone
 VERSION = "0.1.10"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
@@ -670,24 +671,28 @@ def _is_reaction(note: str) -> bool:
 
 
 def _reactions(notes: list[str], main: str) -> list[str]:
-    """The reactions said at the head of his reply beside his trigger word, in order: at most two, or none.
+    """The reactions said at the head of his reply beside his trigger word, in order: each trigger word, then the
+    others while two are not said yet (a backfire or a step back that leads, whatever the count), or none.
 
     His trigger word comes first (it is what he just heard), then his reaction to a behaviour to avoid in the same
-    line: "Calm down, nobody's going to prison" got his scripted prison line alone, while ``minimizing`` moved
-    him as much as "Calm down" alone, which gets "Don't tell me to calm down." A backfire or a step back that
-    leads is the second reaction instead (it was already said), and the behaviour to avoid is not: two
-    reactions, then whatever else he has to say, keep the reply short. Two trigger words in the line are the two
-    reactions, the stronger first. A backfire or a repeat that does not lead takes the second place as a
-    behaviour to avoid does, in the engine's order (a backfire first): beside a pressed demand, "Come on out, nobody
-    is going to prison" said the trigger's line and the demand, and the free place stayed empty. Without a trigger
-    word there is none here: the leading note is said first, and the reactions after it (``_reactions_after``).
+    line: "Calm down, nobody's going to prison" got his scripted prison line alone, while ``minimizing`` moved him
+    as much as "Calm down" alone, which gets "Don't tell me to calm down." A backfire or a step back that leads is
+    the second reaction instead (it was already said), and the behaviour to avoid is not: two reactions, then
+    whatever else he has to say, keep the reply short. Two trigger words in the line are the two reactions, the
+    stronger first, and beside a backfire or a step back that leads both come before it: only the first was said,
+    and the second's scripted reply, spent unsaid, came back as "Say "bank" one more time". A trigger word is never
+    left out; the behaviours to avoid, backfires and repeats fill what room is left. A backfire or a repeat that
+    does not lead takes the second place as a behaviour to avoid does, in the engine's order (a backfire first):
+    beside a pressed demand, "Come on out, nobody is going to prison" said the trigger's line and the demand, and
+    the free place stayed empty. Without a trigger word there is none here: the leading note is said first, and the
+    reactions after it (``_reactions_after``).
     """
     heard = [n for n in notes if n.partition(":")[0] in _TRIGGER]  # the stronger first (``_exchange``)
     if not heard:
         return []
     if main in _LEADING_REACTION:
-        return [heard[0], main]
-    return [*heard, *(n for n in notes if _is_reaction(n) and n not in heard)][:2]
+        return [*heard, main]
+    return [*heard, *(n for n in notes if _is_reaction(n) and n not in heard)][: max(2, len(heard))]
 
 
 def _reactions_after(notes: list[str], reacted: list[str]) -> list[str]:
