@@ -614,3 +614,84 @@ def test_two_trigger_words_in_one_line_each_get_his_reply_the_stronger_first() -
         assert replies[3].casefold().index(said[0].casefold()) < replies[3].casefold().index(said[1].casefold())
         assert said[0].replace("jump", "") != said[1].replace("bank", ""), replies[3]  # not one wording twice
         assert _play(SimulatedSubject(bridge.scenario), lines, seed=seed)[0] == replies  # seeded: reproducible
+
+
+def _said(options: tuple[str, ...], reply: str) -> str | None:
+    """The wording of ``options`` (a realizer table, slots filled) that ``reply`` holds, else None."""
+    return next((w for w in options if w[:1].upper() + w[1:] in reply), None)
+
+
+def test_a_behaviour_to_avoid_beside_a_demand_he_presses_gets_a_short_reaction_after_it() -> None:
+    """With no trigger word in the line, only the leading note was said: "Calm down, it's not that bad." on the
+    exchange he pressed for the car got "A car with a full tank at the back door. I'm not asking again." and not
+    a word about being told to calm down, though ``minimizing`` raised his arousal as it does alone, so the trainee
+    heard no sign that the line had backfired. He now presses, then reacts, in other words when it comes again."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    pressed = tuple(w.replace("{item}", subject.scenario.persona.demands[0].item) for w in GENERIC["demand_again"])
+    lines = [*LISTENING[:3], "Calm down, it's not that bad.", LISTENING[3], "Relax. It's not the end of the world."]
+    replies, _ = _play(subject, lines, seed=0)
+    steps = subject.trace(_view(subject, lines))
+    heard = []
+    for at in (3, 5):
+        step = steps[at]
+        assert step.intent.key == "demand_again", "he must press the car here for this test to mean anything"
+        assert step.reading.avoid == ("minimizing",), step.reading.avoid  # no trigger word beside it
+        calm = subject.trace(_view(subject, [*lines[:at], LISTENING[4]]))[at]
+        assert step.after.arousal > calm.after.arousal + 0.1  # it moved him
+        demand, reaction = _said(pressed, replies[at]), _said(GENERIC["avoid.minimizing"], replies[at])
+        assert demand is not None and reaction is not None, replies[at]
+        assert replies[at].startswith(demand[:1].upper() + demand[1:]), replies[at]  # the leading note first
+        heard.append(reaction)
+    assert heard[0] != heard[1], replies  # said again, in other words
+    assert _play(SimulatedSubject(subject.scenario), lines, seed=0)[0] == replies  # seeded: reproducible
+
+
+def test_a_backfire_or_a_repeat_beside_a_demand_he_presses_is_said_too() -> None:
+    """The same for the other reactions to a line: "You should just come out now." before rapport (a backfire,
+    arousal +0.12) on the exchange he pressed for the car got the car alone, and so did a line said a third time
+    (a repeat). Each is now said after the car. Beside his trigger word a backfire took no place in his reply
+    even when the second one was free ("Come on out, nobody is going to prison."): it is said after the word's."""
+    subject = SimulatedSubject(load_scenario("bank_robbery"))
+    pressed = tuple(w.replace("{item}", subject.scenario.persona.demands[0].item) for w in GENERIC["demand_again"])
+    scripted = subject.scenario.persona.triggers[0].reply
+    opening = ["What's going on for you right now?", "Mm-hm.", "Okay."]
+    same = "Sounds like you're going through a lot."
+    for lines, family, trigger in (
+        ([*opening, "You should just come out now."], "backfire", False),
+        ([same] * 4, "repeat", False),
+        ([*opening, "Come on out, nobody is going to prison."], "backfire", True),
+    ):
+        replies, _ = _play(subject, lines, seed=0)
+        step = subject.trace(_view(subject, lines))[3]
+        assert step.intent.key == "demand_again", "he must press the car here for this test to mean anything"
+        calm = subject.trace(_view(subject, [*lines[:3], LISTENING[4]]))[3]
+        assert step.after.arousal > calm.after.arousal + 0.1  # it moved him
+        demand, reaction = _said(pressed, replies[3]), _said(GENERIC[family], replies[3])
+        assert demand is not None and reaction is not None, replies[3]
+        demand, reaction = demand[:1].upper() + demand[1:], reaction[:1].upper() + reaction[1:]
+        if trigger:  # his trigger word first, then the backfire, then the car
+            assert replies[3].startswith(scripted), replies[3]
+            assert replies[3].index(scripted) < replies[3].index(reaction) < replies[3].index(demand), replies[3]
+        else:  # the leading note first, then the reaction
+            assert replies[3].startswith(demand) and replies[3].index(reaction) > 0, replies[3]
+        assert _play(SimulatedSubject(subject.scenario), lines, seed=0)[0] == replies  # seeded: reproducible
+
+
+def test_two_trigger_words_beside_a_backfire_that_leads_each_get_his_reply() -> None:
+    """With a backfire or a step back leading, only the first trigger word was said with it: on the bridge, "You
+    should come back over the railing. Don't jump, the bank isn't worth it." got the jump line and "Stop managing
+    me", never "Don't talk to me about the bank", though the word moved him and spent that scripted reply; the
+    next "bank" got "Say "bank" one more time", as if he had said it. Each trigger word's reply now comes first,
+    the stronger first, then the backfire; said again, each escalates as before."""
+    bridge = SimulatedSubject(load_scenario("bridge"))
+    jump, bank = (next(t for t in bridge.scenario.persona.triggers if t.id == i) for i in ("jump", "bank"))
+    line = "You should come back over the railing. Don't jump, the bank isn't worth it."
+    lines = [LISTENING[0], line]
+    step = bridge.trace(_view(bridge, lines))[-1]
+    assert step.intent.key == "backfire", "a backfire must lead here for this test to mean anything"
+    for seed in range(3):
+        reply = _play(bridge, lines, seed=seed)[0][-1]
+        backfire = _said(GENERIC["backfire"], reply)
+        assert backfire is not None and reply.startswith(jump.reply) and bank.reply in reply, reply
+        assert reply.index(jump.reply) < reply.index(bank.reply) < reply.index(backfire), reply
+        assert _play(SimulatedSubject(bridge.scenario), lines, seed=seed)[0][-1] == reply  # seeded: reproducible

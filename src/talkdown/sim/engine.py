@@ -36,8 +36,12 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # 0.1.9: a hook's reply on an exchange another note leads (a pressed demand, a release) is said after that note,
 # a behaviour to avoid beside his trigger word gets a short reaction after the trigger's reply, and a demand he
 # presses is said when another note leads (his deadline passing, a step back), two pressed at once in one line,
-# and two trigger words in one line each get his reply, the stronger first
-VERSION = "0.1.9"
+# and two trigger words in one line each get his reply, the stronger first; 0.1.10: a reaction to the line (a
+# behaviour to avoid, a backfire, a repeat) on an exchange another note leads and no trigger word is in the line
+# is said briefly after that note (two reactions at most, as beside a trigger word), and beside a trigger word
+# a backfire or a repeat takes the free second place, and beside a backfire or a step back that leads every trigger
+# word in the line is said, not the first alone
+VERSION = "0.1.10"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -505,8 +509,10 @@ def _intent(
     # release, "Don't tell me what to do", a step back) moved him all the same, so he says so first: it is what
     # he just heard. Before, only the leading note was said, and "Look, nobody's going to prison over this" beside
     # a pressed demand got the demand alone while his arousal rose by the trigger's weight. A behaviour to avoid in
-    # the same line gets a short reaction after it (``_reactions``).
+    # the same line gets a short reaction after it (``_reactions``). Without a trigger word, a reaction that does
+    # not lead is said briefly after the leading note instead (``_reactions_after``).
     reacted = _reactions(notes, main)
+    after = _reactions_after(notes, reacted)
     pressed = [n.partition(":")[2] for n in notes if n.partition(":")[0] == "demand_again"]
     parts += [_triggered(p, n) if n.partition(":")[0] in _TRIGGER else f"@{n}" for n in reacted]
     if main in reacted:
@@ -527,6 +533,7 @@ def _intent(
         parts.append(f"@answer_{ref}")
     elif key != "mood":
         parts.append(f"@{key}")
+    parts += [f"@{n}" for n in after]
     # A demand or deadline raised on a turn another note leads (he confirms a summary, a hostage goes out) is
     # still logged as DemandRecorded/DeadlineSet, so he must still say it, after his main reply; before, the
     # board showed a demand he never voiced. A release led by another note (he presses a withheld demand, he is
@@ -655,24 +662,55 @@ def _capital(text: str) -> str:
 
 _TRIGGER = ("trigger", "trigger_again")
 _LEADING_REACTION = ("backfire", "regress")  # reactions a stage or influence rule puts before his trigger word
+_REACTION = ("backfire", "regress", "repeat")  # with "avoid.*" and _TRIGGER: what the line itself did to him
+
+
+def _is_reaction(note: str) -> bool:
+    """Whether a note is his reaction to the trainee's line (it moved him), not news of his own (a demand)."""
+    return note.partition(":")[0] in (*_TRIGGER, *_REACTION) or note.startswith("avoid.")
 
 
 def _reactions(notes: list[str], main: str) -> list[str]:
-    """The reactions said at the head of his reply beside his trigger word, in order: at most two, or none.
+    """The reactions said at the head of his reply beside his trigger word, in order: each trigger word, then the
+    others while two are not said yet (a backfire or a step back that leads, whatever the count), or none.
 
     His trigger word comes first (it is what he just heard), then his reaction to a behaviour to avoid in the same
-    line: "Calm down, nobody's going to prison" got his scripted prison line alone, while ``minimizing`` moved
-    him as much as "Calm down" alone, which gets "Don't tell me to calm down." A backfire or a step back that
-    leads is the second reaction instead (it was already said), and the behaviour to avoid is not: two
-    reactions, then whatever else he has to say, keep the reply short. Two trigger words in the line are the two
-    reactions, the stronger first. Without a trigger word nothing changes: the leading note is said alone.
+    line: "Calm down, nobody's going to prison" got his scripted prison line alone, while ``minimizing`` moved him
+    as much as "Calm down" alone, which gets "Don't tell me to calm down." A backfire or a step back that leads is
+    the second reaction instead (it was already said), and the behaviour to avoid is not: two reactions, then
+    whatever else he has to say, keep the reply short. Two trigger words in the line are the two reactions, the
+    stronger first, and beside a backfire or a step back that leads both come before it: only the first was said,
+    and the second's scripted reply, spent unsaid, came back as "Say "bank" one more time". A trigger word is never
+    left out; the behaviours to avoid, backfires and repeats fill what room is left. A backfire or a repeat that
+    does not lead takes the second place as a behaviour to avoid does, in the engine's order (a backfire first):
+    beside a pressed demand, "Come on out, nobody is going to prison" said the trigger's line and the demand, and
+    the free place stayed empty. Without a trigger word there is none here: the leading note is said first, and the
+    reactions after it (``_reactions_after``).
     """
     heard = [n for n in notes if n.partition(":")[0] in _TRIGGER]  # the stronger first (``_exchange``)
     if not heard:
         return []
     if main in _LEADING_REACTION:
-        return [heard[0], main]
-    return [*heard, *(n for n in notes if n.startswith("avoid."))][:2]
+        return [*heard, main]
+    return [*heard, *(n for n in notes if _is_reaction(n) and n not in heard)][: max(2, len(heard))]
+
+
+def _reactions_after(notes: list[str], reacted: list[str]) -> list[str]:
+    """His reactions to the line said briefly after the leading note when no trigger word is in the line, in order.
+
+    Why: only the leading note was said, so "Calm down, it's not that bad" on the exchange he pressed for the car
+    got "A car with a full tank at the back door. I'm not asking again." and not a word about being told to calm
+    down, while ``minimizing`` raised his arousal as it does alone (+0.14); "You should just come out now" before
+    rapport (a backfire, +0.12) and a line said a third time (a repeat) went unsaid the same way, so the trainee
+    heard no sign that the line had backfired. They are said in the engine's order, two reactions at most with
+    the leading note if it is one (a step back, a backfire, a repeat), as beside a trigger word (``_reactions``,
+    which says them when the line holds one). Worded from the realizer's tables, so one said again gets other
+    words.
+    """
+    if reacted or not notes:
+        return []
+    room = 1 if _is_reaction(notes[0]) else 2
+    return [n for n in notes[1:] if _is_reaction(n)][:room]
 
 
 def _inject_reaction(sc: Scenario, inject_id: str, before: int) -> str:
