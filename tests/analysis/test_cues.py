@@ -913,3 +913,30 @@ def test_a_list_ended_by_a_word_for_all_of_it_keeps_what_came_before() -> None:
         "Thank me with money. Two million, and the company leaves the valley. These are the conditions. Both."
     )
     assert [a.detail["item"] for a in found] == ["Two million"]
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("He needs insulin.", "insulin"),  # the reviewer's: the item was "He needs insulin"
+        ("he need insulin", "insulin"),
+        ("He has the sugar sickness, he need insulin.", "insulin"),
+        ("She needs her insulin at six and there's nobody there to give it to her.", "her insulin"),
+        ("My daughter needs her inhaler.", "her inhaler"),
+        ("He's old, he needs his medicine.", "his medicine"),
+        ("My boy is going to need a doctor.", "a doctor"),
+    ],
+)
+def test_a_need_relayed_for_someone_with_him_names_the_thing_needed(text: str, item: str) -> None:
+    """A hostage's or companion's need he relays is a demand to log (demands-deadlines.md: medical care, captives'
+    welfare), and the board's "D:" button and the ledger name what is needed: until cues 0.24.1 the item was the
+    whole clause ("He needs insulin", "she needs her pills at eight and eight")."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He needs to calm down.", "She wants nothing to do with me.", "he wants to kill me", "She wants a divorce."],
+)
+def test_what_someone_else_wants_for_themselves_is_no_demand(text: str) -> None:
+    assert demands(text) == []

@@ -776,7 +776,10 @@ ITEM_TAIL = re.compile(
     r"|\s+and (?:I|you|u|we|he|she|they)(?:'ll| will|'d| would| can| get| gets)\b"
     r"|\s+and (?:I|we) (?:let|put|give|walk|come|open|release|send|hand|drop)\b"
     r"|\s+(?:when|unless)\b|(?<!\bsee)(?<!\bknow)(?<!\bask)(?<!\bcheck)\s+if\b"
-    r"|\s+(?:I|we)(?:'m| am|'re| are) (?:gonna|going to)\b|\s*(?:--|[\u2013\u2014])",
+    r"|\s+(?:I|we)(?:'m| am|'re| are) (?:gonna|going to)\b|\s*(?:--|[\u2013\u2014])"
+    # when he needs it and who is there to give it: "her insulin at six and there's nobody there to give it to her"
+    r"|\s+at (?:\d{1,2}\b|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)\b)"
+    r"|\s+and there(?:'s| is| are)\b",
     _I,
 )
 ITEM_LOOSE_END = re.compile(r"(?:[\s,;:.!?-]+(?:and|or|but|so)\b)+[\s,;:.!?-]*$|[\s,;:.!?-]+$", _I)
@@ -887,6 +890,12 @@ LIST_OVER = re.compile(
 LIST_ITEM_LEAD = re.compile(
     r"^(?:(?:and|also|plus|then|that)\s+|(?:I|we) (?:just |also )?(?:want|need|demand|ask for)\s+(?=\w)"
     r"|(?:number )?(?:one|first(?:ly)?|1)(?:\s*[,.:)]|\s+is)\s+)+",
+    _I,
+)
+# "He needs insulin.": a need or want relayed for someone with him is the thing needed, not who needs it
+THIRD_PERSON_WANTER = re.compile(
+    r"^(?:he|she|they|the \w+|my \w+|this \w+|our \w+)(?:'s| is)? (?:needs?|wants?|is going to need|'s gonna need"
+    r"|gonna need|will need)\s+(?=\w)",
     _I,
 )
 # How many an announced list says it holds ("Our demands are three."): at most that many items are read.

@@ -405,6 +405,7 @@ def _request_words(text: str, m: re.Match[str]) -> str:
     given_by = rx.DEADLINE_GIVEN.sub("", clause)
     clause = given_by if " " in given_by.strip() else clause  # not "sixty" from "got till I count to sixty"
     clause = rx.REQUEST_OPENER.sub("", clause) or clause
+    clause = rx.THIRD_PERSON_WANTER.sub("", clause) or clause  # "He needs insulin": insulin, not who needs it
     without_verb = rx.GIVE_VERB.sub("", clause)
     return clause if rx.BARE_PRONOUN.match(_tidy_item(without_verb)) else without_verb
 
@@ -539,7 +540,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.24.0"
+    version: ClassVar[str] = "0.24.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
