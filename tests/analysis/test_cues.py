@@ -940,3 +940,37 @@ def test_a_need_relayed_for_someone_with_him_names_the_thing_needed(text: str, i
 )
 def test_what_someone_else_wants_for_themselves_is_no_demand(text: str) -> None:
     assert demands(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("The kids want their mother.", "their mother"),
+        ("My wife wants to talk to a lawyer", "to talk to a lawyer"),
+        ("The kids want to go home", "to go home"),
+        ("The hostages want food.", "food"),
+        ("The baby needs milk.", "milk"),
+        ("The old man needs his pills.", "his pills"),
+        ("The kids want out.", "The kids want out"),  # "out" alone names nothing
+    ],
+)
+def test_what_someone_held_with_him_wants_is_a_demand_relayed(text: str, item: str) -> None:
+    """Captives' welfare, a lawyer, a call to family are negotiable items (demands-deadlines.md) and the subject
+    asks for them on their behalf; until cues 0.25.0 only a need for a medical thing said of "he"/"she"/"the X"
+    was heard, so "The kids want their mother." was no demand."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My wife wants a divorce.",
+        "My wife wants the kids.",  # a custody complaint, not a relayed request
+        "My kids want to see me.",
+        "My mother wants me to come home.",
+        "The dog wants her tea.",
+        "She wants to leave me.",
+    ],
+)
+def test_what_his_family_wants_of_him_is_no_relayed_demand(text: str) -> None:
+    assert demands(text) == []

@@ -453,6 +453,20 @@ DEMAND_MORE = RulePattern(
         r"|\b(?:he|she|they|the \w+|my \w+|this \w+) (?:needs?|is going to need|'s gonna need|gonna need|will need)"
         r" (?:a |an |the |her |his |their |some |that )?(?:doctor|medicine|meds|insulin|ambulance|water|food|medic"
         r"|paramedic|hospital|inhaler|pills|help)\b"
+        # someone with him wants what the team may trade (demands-deadlines.md: captives' welfare, a call, a
+        # lawyer): "the kids want their mother", "my wife wants to talk to a lawyer", "the kids want to go home".
+        # Named people only: "she wants a divorce", "he wants to kill me", "she wants her tea" (the dog) are not.
+        r"|\b(?:the|my|our|these|this|that) (?:kids|children|child|baby|boy|girl|little \w+)(?: here| in here)?"
+        r" (?:wants?|needs?) (?:their|his|her) (?:mum|mom|mother|mummy|mommy|mam|dad|daddy|father|parents|nan|gran"
+        r"|grandma)\b"
+        r"|\b(?:the|my|our|these|this|that) (?:kids?|children|child|baby|boys?|girls?|hostages?|wife|husband|son"
+        r"|daughter|mother|mum|mom|dad|father|girlfriend|boyfriend|partner|old (?:man|lady|woman|guy|boy|fella)|lady"
+        r"|woman|man|guy|people|folks|customers?|passengers?|prisoners?|teller|cashier|manager|driver|nurse|cook)"
+        r"(?: here| in here| with me)? (?:wants?|needs?) (?:to (?:talk|speak) to (?!me\b|us\b)|to (?:see|call|phone"
+        r"|ring) (?!me\b|us\b|him\b|her\b|them\b|it\b)\w|to go home\b|out\b|(?:a |an |the |some |his |her |their )?"
+        r"(?:doctor|medic|paramedic|ambulance|medicine|meds|medication|insulin|inhaler|pills|tablets|food|water|drink"
+        r"|blanket|milk|formula|nappies|diapers|toilet|bathroom|lawyer|attorney|solicitor|priest|chaplain|translator"
+        r"|interpreter)\b)"
         # questions that ask for something
         r"|(?:^|[.!?])\W*(?:and |so |now )?where(?:'s| is| are| r|s) (?:my|the|our) \w+"
         r"|\b(?:has|have) (?:anybody|anyone|somebody|someone|you|u) (?:called|rung|phoned|got|brought|sent"
@@ -894,8 +908,8 @@ LIST_ITEM_LEAD = re.compile(
 )
 # "He needs insulin.": a need or want relayed for someone with him is the thing needed, not who needs it
 THIRD_PERSON_WANTER = re.compile(
-    r"^(?:he|she|they|the \w+|my \w+|this \w+|our \w+)(?:'s| is)? (?:needs?|wants?|is going to need|'s gonna need"
-    r"|gonna need|will need)\s+(?=\w)",
+    r"^(?:he|she|they|(?:the|my|this|our) (?:old |little |young )?\w+)(?: here| in here| with me)?(?:'s| is)?"
+    r" (?:needs?|wants?|is going to need|'s gonna need|gonna need|will need)\s+(?=\w)(?!out\b)",
     _I,
 )
 # How many an announced list says it holds ("Our demands are three."): at most that many items are read.
