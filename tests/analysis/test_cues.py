@@ -792,10 +792,10 @@ def test_an_item_added_in_the_same_turn_after_a_demand_is_its_own_demand() -> No
         # the sentence end the match opened on, a word cut in the middle
         ("He's alright while you behave. Two hundred thousand. Dollars, not local.", "Two hundred thousand"),
         ("12 years in this flat. kids grew up here.", "12 years in this flat"),
-        # a list: what follows its opener, not "One." or "here's what we want"
-        ("One, hot food, real food, not the slop. Two, the doctor comes in.", "hot food"),
+        # a list's opener is no item (its items: test_each_item_of_a_counted_list_is_a_demand_of_its_own)
+        ("Here's what we want. One, hot food, real food, not the slop.", "hot food"),
         ("1 food for 1 firewood isn't a good trade for me.", "1 food for 1 firewood isn't a good trade"),  # no marker
-        ("It was. So here's what we want. Hearings back on, in writing. Visits back on.", "Hearings back on"),
+        ("It was. So here's what we want. Hearings back on, in writing.", "Hearings back on"),
     ],
 )
 def test_a_request_found_by_its_wording_names_the_clause_it_asks_for(text: str, item: str) -> None:
@@ -834,3 +834,143 @@ def test_an_item_added_by_a_fragment_is_what_is_wanted_not_who_wants_it() -> Non
     """The reviewer's: "And passengers want water." after a demand gave "passengers want water"."""
     found = demands_after("And passengers want water.", ("S", "I want a bus and a driver."))
     assert [a.detail["item"] for a in found] == ["water"]
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        # the reviewer's: "three" was the item, and the list was lost
+        (
+            "Our demands are three. A bus to the airport, a million dollars, and nobody follows us.",
+            ["A bus to the airport", "a million dollars", "nobody follows us"],
+        ),
+        ("I have two demands: food and a phone.", ["food", "a phone"]),  # no demand at all until 0.24.0
+        (
+            "Here's what I want. One, a car, two, a phone, three, nobody follows us.",
+            ["a car", "a phone", "nobody follows us"],
+        ),
+        ("Here's what I want. One, a car. Two, a phone.", ["a car", "a phone"]),
+        (
+            "I want: one, bus to airport. Two, airplane with pilot, full fuel.",
+            ["bus to airport", "airplane with pilot"],
+        ),
+        (
+            "One. The county reverses the lien. Two. My dog comes back today.",
+            ["The county reverses the lien", "My dog comes back today"],
+        ),
+        (
+            "Number one, an inquiry. Number two, a doctor on this wing every day.",
+            ["an inquiry", "a doctor on this wing every day"],
+        ),
+        (
+            "We ask two things. First, that our statement is read. Second, that the fourteen are released.",
+            ["our statement is read", "the fourteen are released"],
+        ),
+        (
+            "First, the medical unit. Second, the lockdowns. Third, we want a reporter.",
+            ["the medical unit", "the lockdowns", "a reporter"],
+        ),
+        # announced, a sentence each; "And ..." still an item; the comma inside an item does not split it
+        (
+            "So here's what I want. My job back, in writing, signed by the CEO. A public apology."
+            " And my pension restored.",
+            ["My job back", "A public apology", "my pension restored"],
+        ),
+        ("My demands are these: a car, a pilot and fuel.", ["a car", "a pilot", "fuel"]),
+        # no more than the count said; a sentence that is no item ends the list
+        ("I want two things. A car. A phone. A pizza.", ["A car", "A phone"]),
+        ("Here's what I want. A car at the back. You have until six.", ["A car at the back"]),
+        # a want before the list stays a demand of its own
+        (
+            "Then we want the same thing. Here's what I need."
+            " A van, two hundred thousand in used bills, and your snipers gone.",
+            ["the same thing", "A van", "two hundred thousand in used bills", "your snipers gone"],
+        ),
+    ],
+)
+def test_each_item_of_a_counted_list_is_a_demand_of_its_own(text: str, items: list[str]) -> None:
+    """Until cues 0.24.0 the sentence that announced the list, or its first number, was read as one request: the
+    item was "three", only the first item was kept, or "I have two demands: ..." was no demand at all."""
+    assert [a.detail["item"] for a in demands(text)] == items
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't be sorry. Be useful. You got till I count to sixty. Then I turn around with this thing. One. Two.",
+        "One. One old man. The other stays.",  # a number said, no list
+        "First things first, tell me your name.",
+        "I counted them, one, two, three, and then the lights went out.",
+    ],
+)
+def test_numbers_said_without_items_are_no_list(text: str) -> None:
+    assert len(demands(text)) <= 1
+
+
+def test_a_list_ended_by_a_word_for_all_of_it_keeps_what_came_before() -> None:
+    """ "These are the conditions. Both." names no item: "Two million" said before it stays the demand."""
+    found = demands(
+        "Thank me with money. Two million, and the company leaves the valley. These are the conditions. Both."
+    )
+    assert [a.detail["item"] for a in found] == ["Two million"]
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("He needs insulin.", "insulin"),  # the reviewer's: the item was "He needs insulin"
+        ("he need insulin", "insulin"),
+        ("He has the sugar sickness, he need insulin.", "insulin"),
+        ("She needs her insulin at six and there's nobody there to give it to her.", "her insulin"),
+        ("My daughter needs her inhaler.", "her inhaler"),
+        ("He's old, he needs his medicine.", "his medicine"),
+        ("My boy is going to need a doctor.", "a doctor"),
+    ],
+)
+def test_a_need_relayed_for_someone_with_him_names_the_thing_needed(text: str, item: str) -> None:
+    """A hostage's or companion's need he relays is a demand to log (demands-deadlines.md: medical care, captives'
+    welfare), and the board's "D:" button and the ledger name what is needed: until cues 0.24.1 the item was the
+    whole clause ("He needs insulin", "she needs her pills at eight and eight")."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He needs to calm down.", "She wants nothing to do with me.", "he wants to kill me", "She wants a divorce."],
+)
+def test_what_someone_else_wants_for_themselves_is_no_demand(text: str) -> None:
+    assert demands(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("The kids want their mother.", "their mother"),
+        ("My wife wants to talk to a lawyer", "to talk to a lawyer"),
+        ("The kids want to go home", "to go home"),
+        ("The hostages want food.", "food"),
+        ("The baby needs milk.", "milk"),
+        ("The old man needs his pills.", "his pills"),
+        ("The kids want out.", "The kids want out"),  # "out" alone names nothing
+    ],
+)
+def test_what_someone_held_with_him_wants_is_a_demand_relayed(text: str, item: str) -> None:
+    """Captives' welfare, a lawyer, a call to family are negotiable items (demands-deadlines.md) and the subject
+    asks for them on their behalf; until cues 0.25.0 only a need for a medical thing said of "he"/"she"/"the X"
+    was heard, so "The kids want their mother." was no demand."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My wife wants a divorce.",
+        "My wife wants the kids.",  # a custody complaint, not a relayed request
+        "My kids want to see me.",
+        "My mother wants me to come home.",
+        "The dog wants her tea.",
+        "She wants to leave me.",
+    ],
+)
+def test_what_his_family_wants_of_him_is_no_relayed_demand(text: str) -> None:
+    assert demands(text) == []

@@ -453,6 +453,20 @@ DEMAND_MORE = RulePattern(
         r"|\b(?:he|she|they|the \w+|my \w+|this \w+) (?:needs?|is going to need|'s gonna need|gonna need|will need)"
         r" (?:a |an |the |her |his |their |some |that )?(?:doctor|medicine|meds|insulin|ambulance|water|food|medic"
         r"|paramedic|hospital|inhaler|pills|help)\b"
+        # someone with him wants what the team may trade (demands-deadlines.md: captives' welfare, a call, a
+        # lawyer): "the kids want their mother", "my wife wants to talk to a lawyer", "the kids want to go home".
+        # Named people only: "she wants a divorce", "he wants to kill me", "she wants her tea" (the dog) are not.
+        r"|\b(?:the|my|our|these|this|that) (?:kids|children|child|baby|boy|girl|little \w+)(?: here| in here)?"
+        r" (?:wants?|needs?) (?:their|his|her) (?:mum|mom|mother|mummy|mommy|mam|dad|daddy|father|parents|nan|gran"
+        r"|grandma)\b"
+        r"|\b(?:the|my|our|these|this|that) (?:kids?|children|child|baby|boys?|girls?|hostages?|wife|husband|son"
+        r"|daughter|mother|mum|mom|dad|father|girlfriend|boyfriend|partner|old (?:man|lady|woman|guy|boy|fella)|lady"
+        r"|woman|man|guy|people|folks|customers?|passengers?|prisoners?|teller|cashier|manager|driver|nurse|cook)"
+        r"(?: here| in here| with me)? (?:wants?|needs?) (?:to (?:talk|speak) to (?!me\b|us\b)|to (?:see|call|phone"
+        r"|ring) (?!me\b|us\b|him\b|her\b|them\b|it\b)\w|to go home\b|out\b|(?:a |an |the |some |his |her |their )?"
+        r"(?:doctor|medic|paramedic|ambulance|medicine|meds|medication|insulin|inhaler|pills|tablets|food|water|drink"
+        r"|blanket|milk|formula|nappies|diapers|toilet|bathroom|lawyer|attorney|solicitor|priest|chaplain|translator"
+        r"|interpreter)\b)"
         # questions that ask for something
         r"|(?:^|[.!?])\W*(?:and |so |now )?where(?:'s| is| are| r|s) (?:my|the|our) \w+"
         r"|\b(?:has|have) (?:anybody|anyone|somebody|someone|you|u) (?:called|rung|phoned|got|brought|sent"
@@ -776,7 +790,10 @@ ITEM_TAIL = re.compile(
     r"|\s+and (?:I|you|u|we|he|she|they)(?:'ll| will|'d| would| can| get| gets)\b"
     r"|\s+and (?:I|we) (?:let|put|give|walk|come|open|release|send|hand|drop)\b"
     r"|\s+(?:when|unless)\b|(?<!\bsee)(?<!\bknow)(?<!\bask)(?<!\bcheck)\s+if\b"
-    r"|\s+(?:I|we)(?:'m| am|'re| are) (?:gonna|going to)\b|\s*(?:--|[\u2013\u2014])",
+    r"|\s+(?:I|we)(?:'m| am|'re| are) (?:gonna|going to)\b|\s*(?:--|[\u2013\u2014])"
+    # when he needs it and who is there to give it: "her insulin at six and there's nobody there to give it to her"
+    r"|\s+at (?:\d{1,2}\b|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)\b)"
+    r"|\s+and there(?:'s| is| are)\b",
     _I,
 )
 ITEM_LOOSE_END = re.compile(r"(?:[\s,;:.!?-]+(?:and|or|but|so)\b)+[\s,;:.!?-]*$|[\s,;:.!?-]+$", _I)
@@ -803,6 +820,7 @@ DANGLING = frozenset(
         "your",
     }
     | {"their", "our"}
+    | {"is", "are"}  # "the twelve men held in Korvat prison since March are (to be released)"
 )
 # The clause a generic request's match opens, and what opens it but is not the thing asked for: "Can you call
 # my brother" asks for "call my brother", "Get those cars off my street" for "those cars off my street".
@@ -837,3 +855,62 @@ ITEM_GIVEN = RulePattern(
     _I,
 )
 NOT_AN_ITEM = RulePattern(r"(?:me|us) (?:a (?:break|chance|minute|second)|out|away)\b", _I)
+
+# A counted list of demands (``cues._counted_demands``). Numbered: "One, a van. Two, nobody follows us." (or
+# "One: ...", "One. ...", "First, ...", "1) ..."), a marker at the start of the turn or after punctuation; the
+# run must count up from one, so "till I count to sixty. One. Two." (no item between) and a lone "First, ..." are
+# no list.
+LIST_MARK = RulePattern(
+    r"(?:^|(?<=[.!?,;:]))\s*(?:and |then )?(?:number )?(?P<n>one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|[1-9])(?:\s*[,.:)]|\s+is\b)(?=\s|$)",
+    _I,
+)
+LIST_ORDINALS = {
+    **{w: n for n, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"), 1)},
+    **{w: n for n, w in enumerate(("first", "second", "third", "fourth", "fifth"), 1)},
+    **{f"{w}ly": n for n, w in enumerate(("first", "second", "third", "fourth", "fifth"), 1)},
+    **{str(n): n for n in range(1, 10)},
+}
+_LIST_COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|some|[2-9])"
+# Announced: a sentence that says demands follow and ends there ("Our demands are three.", "I have two demands:",
+# "Here's what I want.", "We ask two things."), then the items, unnumbered.
+LIST_ANNOUNCED = RulePattern(
+    r"\b(?:here(?:'s| is|s) what (?:I|we) (?:want|need|demand)"
+    rf"|(?:my|our|the) (?:demands|conditions|terms) (?:are|is)(?: (?:simple|these|as follows|{_LIST_COUNT}))?"
+    r"|(?:my|our) (?:demands|conditions|terms)(?=\s*:)"
+    r"|(?:these|those|here) are (?:the|my|our) (?:demands|conditions|terms)"
+    rf"|(?:I|we)(?:'ve| have)? (?:got|have) {_LIST_COUNT} (?:demands|conditions|things"
+    r"|requests)"
+    rf"|(?:I|we) (?:want|need|ask|ask for|demand) {_LIST_COUNT} things)\s*[.:!]+\s*",
+    _I,
+)
+# Where an announced list of one sentence splits into items ("a bus, a million dollars, and nobody follows us"),
+# and what may open an item there: "in writing" and "signed by the CEO" in "My job back, in writing, signed by
+# the CEO" open none, so that sentence is one item.
+LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?|\s+and\s+", _I)
+LIST_ITEM_OPENER = re.compile(
+    r"^(?:a|an|the|my|our|your|his|her|their|some|more|no|nobody|no one|nobody's|every|all|\d[\d,]*"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|twenty|fifty|hundred|a hundred)\b"
+    rf"|^(?:{word_alternation('demand_items')})\b",
+    _I,
+)
+# A sentence after an announced list that is no longer an item of it ("Here's what I want. A car. You have until
+# six."): it opens with who does what, a condition or a consequence.
+LIST_OVER = re.compile(
+    r"^(?:I|I'm|I'll|I've|you|you're|you've|you'll|we|we're|we'll|they|he|she|it|it's|this|that|that's|if|or"
+    r"|otherwise|because|then|after|until|so|but|both|all|everything|nothing|that's all|that's it)\b",
+    _I,
+)
+LIST_ITEM_LEAD = re.compile(
+    r"^(?:(?:and|also|plus|then|that)\s+|(?:I|we) (?:just |also )?(?:want|need|demand|ask for)\s+(?=\w)"
+    r"|(?:number )?(?:one|first(?:ly)?|1)(?:\s*[,.:)]|\s+is)\s+)+",
+    _I,
+)
+# "He needs insulin.": a need or want relayed for someone with him is the thing needed, not who needs it
+THIRD_PERSON_WANTER = re.compile(
+    r"^(?:he|she|they|(?:the|my|this|our) (?:old |little |young )?\w+)(?: here| in here| with me)?(?:'s| is)?"
+    r" (?:needs?|wants?|is going to need|'s gonna need|gonna need|will need)\s+(?=\w)(?!out\b)",
+    _I,
+)
+# How many an announced list says it holds ("Our demands are three."): at most that many items are read.
+LIST_COUNT = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\b", _I)

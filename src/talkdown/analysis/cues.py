@@ -193,6 +193,11 @@ def _demands(text: str, asked: _Asked, after_demand: bool = False) -> list[Cue]:
 
 def _demands_said(text: str, asked: _Asked) -> list[Cue]:
     listed = _listed_demands(text)
+    counted = _counted_demands(text)
+    if counted:  # the list's items, and a want said outside it ("We want the same thing. Here's what I need. ...")
+        start, end = counted[0].spans[0][0], counted[-1].spans[0][1]
+        outside = [c for c in listed if not start <= c.spans[0][0] < end]
+        return sorted([*counted, *outside], key=lambda cue: cue.spans[0])
     if listed:
         return listed
     other = rx.DEMAND_OTHER.search(text)
@@ -242,6 +247,96 @@ def _listed_demands(text: str) -> list[Cue]:
         found.append(Cue("demand", ((start, m.end()),), {"item": item}))
     said: set[str] = set()  # "Turn them off. Turn them off right now": one demand, said twice
     return [c for c in sorted(found, key=lambda cue: cue.spans[0]) if not _again(str(c.detail["item"]), said)]
+
+
+def _counted_demands(text: str) -> list[Cue]:
+    """The items of a list of demands, one cue each: numbered ("One, a van with a full tank. Two, nobody follows
+    us.") or announced by the sentence before them ("Our demands are three. A bus to the airport, a million dollars,
+    and nobody follows us.", "I have two demands: food and a phone.").
+
+    Why: until cues 0.24.0 the announcing sentence or the first number was read as one request, so the item was
+    "three" (of "Our demands are three"), the first item only, or none at all ("I have two demands: ..."), and
+    the board offered no "D:" button for the rest of the list.
+    """
+    return _numbered_items(text) or _announced_items(text)
+
+
+def _numbered_items(text: str) -> list[Cue]:
+    """Each numbered item: from its marker to the end of its first clause; the run counts up from one and needs
+    two items with words in them."""
+    run: list[re.Match[str]] = []
+    for m in rx.LIST_MARK.finditer(text):
+        n = rx.LIST_ORDINALS[m["n"].lower()]
+        if n == len(run) + 1:
+            run.append(m)
+        elif n == 1 and len(run) < 2:
+            run = [m]
+    cues: list[Cue] = []
+    for i, m in enumerate(run):
+        end = run[i + 1].start() if i + 1 < len(run) else len(text)
+        cue = _list_item(text, m.end(), end)
+        if cue is None:
+            break
+        cues.append(cue)
+    return cues if len(cues) >= 2 else []
+
+
+def _announced_items(text: str) -> list[Cue]:
+    """The items after a sentence that announces them: the parts of the next sentence when it lists several
+    ("a bus to the airport, a million dollars, and nobody follows us"), else a sentence each until one that is
+    no longer an item ("You have until six."); never more than the count said ("Our demands are three")."""
+    head = rx.LIST_ANNOUNCED.search(text)
+    if head is None:
+        return []
+    said = rx.LIST_COUNT.search(head.group())
+    most = rx.LIST_ORDINALS[said.group(1).lower()] if said else 10
+    sentences = [(head.end() + s.start(), head.end() + s.end()) for s in rx.SENTENCE_SPLIT.finditer(text[head.end() :])]
+    if not sentences:
+        return []
+    parts = _list_parts(text, *sentences[0])
+    cues = [c for c in (_list_item(text, a, b) for a, b in parts) if c is not None]
+    if len(cues) < 2:
+        cues = []
+        for a, b in sentences:
+            if rx.LIST_OVER.match(text[a:b].strip()):
+                break
+            cue = _list_item(text, a, b)
+            if cue is None:
+                break
+            cues.append(cue)
+    return cues[:most]
+
+
+def _list_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The (start, end) of each item of one sentence that lists several: split at commas and "and", where what
+    follows opens an item (``rx.LIST_ITEM_OPENER``), or is the last, after "and", of a list of three or more."""
+    parts: list[tuple[int, int]] = []
+    cut = start
+    seps = list(rx.LIST_SEPARATOR.finditer(text, start, end))
+    for k, sep in enumerate(seps):
+        follows = text[sep.end() : end]
+        last_and = k == len(seps) - 1 and "and" in sep.group().lower() and len(parts) >= 1
+        if rx.LIST_ITEM_OPENER.match(follows) or last_and:
+            parts.append((cut, sep.start()))
+            cut = sep.end()
+    parts.append((cut, end))
+    return parts
+
+
+def _list_item(text: str, start: int, end: int) -> Cue | None:
+    """The item in ``text[start:end]``: its first clause, without "and", "that" or "we want" before it, tidied
+    as any item is; None when it holds no words."""
+    body = text[start:end]
+    lead = len(body) - len(body.lstrip(" .!?,;:"))
+    body = body[lead:]
+    opener = rx.LIST_ITEM_LEAD.match(body)
+    if opener is not None:
+        lead, body = lead + opener.end(), body[opener.end() :]
+    stop = rx.CLAUSE_END.search(body)
+    words = (body[: stop.start()] if stop else body).rstrip(" .!?,;:")
+    if not any(ch.isalnum() for ch in words):
+        return None
+    return Cue("demand", ((start + lead, start + lead + len(words)),), {"item": _tidy_item(words)})
 
 
 def _added_demands(text: str, after: int) -> list[Cue]:
@@ -310,6 +405,7 @@ def _request_words(text: str, m: re.Match[str]) -> str:
     given_by = rx.DEADLINE_GIVEN.sub("", clause)
     clause = given_by if " " in given_by.strip() else clause  # not "sixty" from "got till I count to sixty"
     clause = rx.REQUEST_OPENER.sub("", clause) or clause
+    clause = rx.THIRD_PERSON_WANTER.sub("", clause) or clause  # "He needs insulin": insulin, not who needs it
     without_verb = rx.GIVE_VERB.sub("", clause)
     return clause if rx.BARE_PRONOUN.match(_tidy_item(without_verb)) else without_verb
 
@@ -444,7 +540,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.23.0"
+    version: ClassVar[str] = "0.25.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
