@@ -656,3 +656,22 @@ def test_lines_with_a_card_of_their_own_or_no_weight_are_not_coached() -> None:
     s.at(6).say("neg", "Sounds like you've been carrying this alone for a long time.")
     assert _coached(s) == []
     assert any(a.rule_id == "unrequested_concession" for a in s.final())
+
+
+def test_asking_the_officers_to_kill_him_raises_a_suicide_by_cop_card_that_a_new_kind_brings_back() -> None:
+    # "Tell them to shoot me." raised only "High-risk factors: suicidal_intent", the same card as "Nothing will fix
+    # this.", though asking officers to kill him is one of Perrou's suicide-by-cop indicators (indicators.md [R20 S]).
+    s = Script()
+    _calm_opening(s)
+    s.at(5).say("subj", "Nothing will fix this.")
+    assert s.first_seq("suicide_by_cop_signs") is None
+    asked = s.at(6).say("subj", "Tell them to come in and shoot me.")
+    assert s.first_seq("suicide_by_cop_signs") == asked
+    (card,) = [a for a in s.final() if a.rule_id == "suicide_by_cop_signs"]
+    assert card.priority == 1 and card.trigger_seqs == (asked,) and "asks to be killed at" in card.about
+    s.at(7).log(AdviceDismissed(advice_id=card.advice_id, rule_id=card.rule_id, advisor_version="0.3.0", reason="TL"))
+    s.at(8).say("subj", "Just shoot me, I said.")  # the same kind again: stays dismissed
+    assert [a for a in s.final() if a.rule_id == "suicide_by_cop_signs"] == []
+    big = s.at(9).say("subj", "Tonight I'm going out big.")
+    (again,) = [a for a in s.final() if a.rule_id == "suicide_by_cop_signs"]
+    assert big in again.trigger_seqs and "going out fighting" in again.about

@@ -11,7 +11,7 @@ from talkdown.doctrine.rulebook import load_rules
 
 DOCTRINE = Path(__file__).resolve().parents[3] / "shared" / "doctrine"
 EXPECTED = {
-    "high_risk_factors", "weapon_mentioned", "hostage_welfare_unknown",
+    "high_risk_factors", "suicide_by_cop_signs", "weapon_mentioned", "hostage_welfare_unknown",
     "non_negotiable_demand", "policy_bars_concession", "beyond_police_authority",
     "third_party_demand", "transport_demand", "quid_pro_quo", "unrequested_concession",
     "concession_without_return", "broken_promise", "deadline_passed_quietly", "deadline_approaching",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from talkdown.domain.enums import IncidentType
-from talkdown.services import incidents
+from talkdown.domain.enums import IncidentType, Role
+from talkdown.services import annotate, entries, incidents
 from talkdown.services.accounts import AccountRole as R
 from tests.web.conftest import Console
 
@@ -41,3 +41,19 @@ def test_the_advice_api_tells_a_closed_incident_from_a_quiet_one_and_names_the_p
     incidents.close_incident(console.app, incident_id, outcome="negotiated_surrender")
     closed = observer.get(f"/api/incidents/{incident_id}/advice").json()
     assert closed["incident_open"] is False and closed["advice"] == []
+
+
+def test_a_suicide_cue_chip_names_its_kind_and_the_panel_raises_the_suicide_by_cop_card(console: Console) -> None:
+    # The chip read "suicide cue" alike for "Nothing will fix this." and "Just shoot me.", and the panel had no card
+    # for the second's suicide-by-cop sign (indicators.md, Perrou [R20 S]).
+    incident_id = incidents.open_incident(console.app, title="Lot 9", incident_type=IncidentType.SUICIDE_INTERVENTION)
+    entries.add_party(console.app, incident_id, name="Lee", role=Role.SUBJECT, party_id="lee")
+    entries.say(console.app, incident_id, speaker="lee", text="Nothing will fix this.")
+    asked = entries.say(console.app, incident_id, speaker="lee", text="Tell them to come in and shoot me.")
+    annotate.annotate_incident(console.app, incident_id)
+    page = console.client(R.OBSERVER).get(f"/incidents/{incident_id}").text
+    assert ">suicide cue: hopelessness</span>" in page
+    line = page[page.index(f'id="u-{asked}"') :]
+    assert ">suicide cue: asks to be killed</span>" in line[: line.index("</article>")]
+    panel = _panel(page)
+    assert "Suicide-by-cop signs" in panel and f"asks to be killed at seq {asked}" in panel

@@ -30,6 +30,7 @@ from typing import ClassVar
 from talkdown.analysis import cue_patterns as rx
 from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.lexicons import is_judgeable, normalise
+from talkdown.analysis.suicide_clues import clue_of
 from talkdown.analysis.timeparse import parse_deadline
 from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation
@@ -136,7 +137,13 @@ def _suicide(text: str, asked: _Asked) -> list[Cue]:
         answer = rx.AFFIRMATIVE.match(text)
         if answer and (rx.NOT_YET.match(text) or not rx.DENIAL.match(text)):  # "Not yet." is no denial
             spans, kind = [(answer.start(), answer.end())], "answer_to_direct_question"
-    return [Cue("suicide_cue", tuple(spans), {"kind": kind})] if spans else []
+    return [Cue("suicide_cue", tuple(spans), {"kind": kind, **_clue(text)})] if spans else []
+
+
+def _clue(text: str) -> Detail:
+    """The kind of suicide cue in doctrine terms (``suicide_clues.py``), when its wording says."""
+    clue = clue_of(text)
+    return {"clue": clue.id} if clue else {}
 
 
 def _suicide_spans(text: str, matches: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
@@ -540,7 +547,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.25.0"
+    version: ClassVar[str] = "0.26.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -568,12 +575,16 @@ class CueAnalyzer(ModelAssisted):
         added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs, ahead)
         for i, labels in added.items():
             extra = [
-                self._annotation(Cue(label, tuple(self._model_spans(FAMILY, turns[i], label)), {"source": "model"}),
-                                 score=p)
+                self._annotation(Cue(label, tuple(self._model_spans(FAMILY, turns[i], label)), self._model_detail(
+                    label, turns[i])), score=p)
                 for label, p in labels.items()
             ]  # fmt: skip
             out[i] = (*out[i], *sorted(extra, key=lambda a: LABELS.index(a.label)))
         return out
+
+    @staticmethod
+    def _model_detail(label: str, turn: Turn) -> Detail:
+        return {"source": "model", **(_clue(normalise(turn.text)) if label == "suicide_cue" else {})}
 
     def _annotation(self, cue: Cue, *, score: float, low_confidence: bool = False) -> Annotation:
         score = min(1.0, max(0.0, round(score, 4)))

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from talkdown.analysis.avoid import names_kind, offered_kind
 from talkdown.analysis.avoid_doctrine import better_lines, doctrine_ids
+from talkdown.analysis.suicide_clues import BY_ID as CLUES
 from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandCategory, DemandStatus, HostageCondition, Role
@@ -415,6 +416,28 @@ def danger_rules(v: View) -> Iterator[Found]:
         yield Found("high_risk_factors", "+".join(key for _, key, _, _ in factors), tuple(seqs), about)
 
 
+def suicide_by_cop_rules(v: View) -> Iterator[Found]:
+    """Suicide-by-cop indicators in his words (indicators.md, Perrou's 15 [R20 S]): asking the officers to kill him,
+    wanting to go out fighting. The cue analyser names them as a suicide cue's ``clue`` (``suicide_clues.py``).
+
+    Why a card of its own: ``high_risk_factors`` says "suicidal intent" alike for "Nothing will fix this." and
+    "Tell them to shoot me.", but the second asks the tactical side to be his method, which the team leader must
+    hear at once. One card naming every SbC clue heard; its key is the set of clues, so a new kind brings it back
+    after a dismissal (as ``weapon_rules``). No recency window: no later improvement cancels it [R24 S].
+    """
+    heard: dict[str, list[int]] = {}
+    for u, cues in v.cue_turns:
+        for ann in cues:
+            clue = CLUES.get(str(ann.detail.get("clue"))) if ann.label == "suicide_cue" else None
+            if clue is not None and clue.sbc:
+                heard.setdefault(clue.id, []).append(u.seq)
+    if heard:
+        said = "; ".join(f"{CLUES[c].title} at {seq_list(seqs)}" for c, seqs in heard.items())
+        about = f"Suicide-by-cop indicators in his words: {said}."
+        seqs = tuple(sorted({s for found in heard.values() for s in found}))
+        yield Found("suicide_by_cop_signs", "+".join(sorted(heard)), seqs, about)
+
+
 def weapon_rules(v: View) -> Iterator[Found]:
     """A weapon in his words (indicators.md "Other predictors" [R34 S; R30 P]): tell the team, log it, don't
     interrogate (avoid.md ``interrogation``, ``why_question`` [R2 P; T9 S]).
@@ -522,6 +545,7 @@ DETECTORS: tuple[Detector, ...] = (
     concession_rules,
     conversation_rules,
     danger_rules,
+    suicide_by_cop_rules,
     weapon_rules,
     welfare_rules,
     progress_rules,

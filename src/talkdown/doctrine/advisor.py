@@ -22,10 +22,11 @@ from talkdown.doctrine.rulebook import Rule, load_rules
 from talkdown.domain.events import AdviceDismissed
 from talkdown.domain.state import IncidentState
 
-ADVISOR_VERSION = "0.2.0"
+ADVISOR_VERSION = "0.3.0"
 """Recorded with each dismissal and in the API's answer. 0.2.0: the rules added since the first release (transport,
 beyond police authority, third party, weapon, hostage welfare, negotiator_avoid) and unrequested_concession read off
-the avoid analyser; a card's id and wording may differ from 0.1.0's for the same log."""
+the avoid analyser; a card's id and wording may differ from 0.1.0's for the same log. 0.3.0: suicide_by_cop_signs,
+from the suicide cue's clue (cues 0.26.0)."""
 
 
 @dataclass(frozen=True)

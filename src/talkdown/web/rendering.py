@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from talkdown.analysis.suicide_clues import BY_ID as CLUES
 from talkdown.doctrine.cases import Outcome
 from talkdown.doctrine.metrics import MetricPoint
 from talkdown.doctrine.similarity import rests_on_uncertain
@@ -83,10 +84,18 @@ class Chip:
     family: str
     label: str
     score: float
+    note: str = ""  # what kind of this label, where the analyser says (a suicide cue's clue)
 
     @property
     def text(self) -> str:
-        return self.label.replace("_", " ")
+        label = self.label.replace("_", " ")
+        return f"{label}: {self.note}" if self.note else label
+
+
+def _note(ann: Annotation) -> str:
+    """A suicide cue's clue in doctrine terms ("suicide cue: asks to be killed"): which kind the team weighs first."""
+    clue = CLUES.get(str(ann.detail.get("clue"))) if ann.label == "suicide_cue" else None
+    return clue.title if clue else ""
 
 
 def chips(annotations: Iterable[Annotation]) -> list[Chip]:
@@ -97,7 +106,7 @@ def chips(annotations: Iterable[Annotation]) -> list[Chip]:
         if ann.family not in CHIP_FAMILIES or ann.label in QUIET_LABELS or (ann.family, ann.label) in seen:
             continue
         seen.add((ann.family, ann.label))
-        out.append(Chip(ann.family, ann.label, ann.score))
+        out.append(Chip(ann.family, ann.label, ann.score, _note(ann)))
     return out
 
 

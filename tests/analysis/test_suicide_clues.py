@@ -1,0 +1,74 @@
+"""A suicide cue's clue: which of indicators.md's kinds the words are (Perrou's SbC indicators, McMains & Shannon)."""
+
+from __future__ import annotations
+
+import pytest
+
+from talkdown.analysis.base import Context, Turn
+from talkdown.analysis.cues import CueAnalyzer
+from talkdown.analysis.suicide_clues import CLUES, clue_of
+
+
+@pytest.mark.parametrize(
+    ("text", "clue"),
+    [
+        # indicators.md's own examples, each in the class it is listed under
+        ("Just shoot me.", "asks_to_be_killed"),
+        ("Make sure my brother gets the truck.", "final_arrangements"),
+        ("Tell Mike he can keep the boat.", "final_arrangements"),
+        ("Tell my mother I said goodbye.", "goodbye"),
+        ("After tonight none of this is my problem.", "time_reference"),
+        ("They'll all be better off without me.", "better_off_without_me"),
+        ("Nothing will fix this.", "hopelessness"),
+        ("I'm going out fighting, like a man.", "going_out_fighting"),
+        # everyday paraphrases
+        ("Tell your guys to walk up here and shoot me.", "asks_to_be_killed"),
+        ("Thinkin' about letting them do it for me.", "asks_to_be_killed"),
+        ("You'll have to shoot me.", "asks_to_be_killed"),
+        ("I've been saving my tablets. There's a pile now.", "plan_or_means"),
+        ("I'm going to kill myself tonight.", "stated_intent"),
+        ("I've already written letters to my kids.", "final_arrangements"),
+        ("Tell her I'm sorry.", "goodbye"),
+        ("I won't need the car.", "time_reference"),
+        ("Nobody would even notice if I was gone.", "better_off_without_me"),
+        ("I've lost the will to live.", "hopelessness"),
+    ],
+)
+def test_a_cue_gets_the_kind_its_words_are_listed_under(text: str, clue: str) -> None:
+    found = clue_of(text)
+    assert found is not None and found.id == clue
+
+
+def test_a_suicide_by_cop_sign_outranks_the_other_kinds_in_the_same_turn() -> None:
+    found = clue_of("Nothing will fix this. Just send them in and let them shoot me.")
+    assert found is not None and found.id == "asks_to_be_killed" and found.sbc
+
+
+@pytest.mark.parametrize(
+    "text", ["My wife will kill me when she finds out. I can't go on.", "They're going to shoot me anyway, so what."]
+)
+def test_a_fear_of_being_killed_beside_a_cue_is_no_request_to_be_killed(text: str) -> None:
+    found = clue_of(text)
+    assert found is None or found.id != "asks_to_be_killed"
+
+
+def test_wording_of_no_kind_gets_no_clue() -> None:
+    assert clue_of("Maybe.") is None
+
+
+def test_only_the_suicide_by_cop_kinds_are_marked_as_such() -> None:
+    assert {c.id for c in CLUES if c.sbc} == {"asks_to_be_killed", "going_out_fighting"}
+
+
+def test_the_cue_analyser_puts_the_clue_beside_the_kind() -> None:
+    analyzer = CueAnalyzer(use_model=False)
+
+    def suicide(text: str, asked: str = "") -> dict[str, object]:
+        window = (Turn(text=asked, side="negotiator"),) if asked else ()
+        (cue,) = [a for a in analyzer.analyze(Turn(text=text, side="subject"), Context(window=window))
+                  if a.label == "suicide_cue"]  # fmt: skip
+        return dict(cue.detail)
+
+    assert suicide("Just shoot me.") == {"kind": "stated", "clue": "asks_to_be_killed"}
+    plain = suicide("Yes.", "Are you thinking about killing yourself?")
+    assert plain == {"kind": "answer_to_direct_question"}
