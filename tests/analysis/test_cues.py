@@ -339,6 +339,8 @@ def test_more_suicide_cues_are_found(text: str) -> None:
     [
         "I'm afraid they're going to shoot me if I walk out.",
         "My mum said she'd kill me if I crashed her car.",
+        "He wants to kill me, he said so on the phone.",
+        "She is going to shoot me if I open that door.",
         "We wrote letters to the council for a year.",
     ],
 )

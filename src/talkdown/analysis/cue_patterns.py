@@ -436,9 +436,11 @@ SUICIDE_MORE = RulePattern(
     ),
     _I,
 )
-# "they're gonna shoot me" said in fear, or "he said he'd kill me": not a wish to die
+# "they're gonna shoot me" said in fear, "he said he'd kill me" or "he wants to kill me": not a wish to die
 FEAR_OR_REPORT = RulePattern(
-    r"\b(?:scared|afraid|worried|terrified|fear|said|says|threatened|will they|are they|gonna they)\b[^.!?]{0,30}$", _I
+    r"\b(?:scared|afraid|worried|terrified|fear|said|says|threatened|will they|are they|gonna they)\b[^.!?]{0,30}$"
+    r"|\b(?:he|she)(?:'s| is| was)? (?:wants?|going|gonna|trying|tried) (?:to )?$",
+    _I,
 )
 DEMAND_MORE = RulePattern(
     _loose_bounded(
