@@ -679,6 +679,11 @@ def test_staying_where_he_is_is_not_a_demand() -> None:
         ("I want my kids brought here by noon or someone gets hurt.", "my kids brought here"),  # no deadline, no threat
         ("I want a car, a driver and no cops.", "a car, a driver and no cops"),
         ("Nobody's coming out until I talk to my wife.", "I talk to my wife"),  # not "I talk to my"
+        # until 0.26.2 what he would do once he has it, and when he wants it, were read as the item
+        ("Bring me my daughter, then we talk.", "my daughter"),
+        ("Send the food first, then we see.", "the food first"),
+        ("Get me a lawyer on the phone now.", "a lawyer on the phone"),
+        ("Get Dr. Halloran up here NOW or this nurse is gonna regret it.", "Dr. Halloran up here"),
     ],
 )
 def test_a_demands_item_is_the_thing_without_what_follows_it(text: str, item: str) -> None:

@@ -795,10 +795,17 @@ ITEM_TAIL = re.compile(
     r"|\s+(?:I|we)(?:'m| am|'re| are) (?:gonna|going to)\b|\s*(?:--|[\u2013\u2014])"
     # when he needs it and who is there to give it: "her insulin at six and there's nobody there to give it to her"
     r"|\s+at (?:\d{1,2}\b|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|noon|midnight)\b)"
-    r"|\s+and there(?:'s| is| are)\b",
+    r"|\s+and there(?:'s| is| are)\b"
+    # what follows once he has it: "my daughter, then we talk", "a car, then I let one go"
+    r"|,\s*then\b|\s+then (?:I|we|you|he|she|they|I'll|we'll|we can)\b",
     _I,
 )
-ITEM_LOOSE_END = re.compile(r"(?:[\s,;:.!?-]+(?:and|or|but|so)\b)+[\s,;:.!?-]*$|[\s,;:.!?-]+$", _I)
+# An item's loose end: a trailing "and"/"or", punctuation, or when he wants it ("a lawyer on the phone now").
+ITEM_LOOSE_END = re.compile(
+    r"(?:[\s,;:.!?-]+(?:and|or|but|so)\b)+[\s,;:.!?-]*$|[\s,;:.!?-]+$"
+    r"|[\s,]+(?:right now|now|please|immediately|asap|already)[\s,;:.!?-]*$",
+    _I,
+)
 # Words that may end a cut item but say nothing on their own there ("... to look me in" -> "... to look me").
 DANGLING = frozenset(
     {
