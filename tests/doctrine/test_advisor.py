@@ -668,7 +668,11 @@ def test_asking_the_officers_to_kill_him_raises_a_suicide_by_cop_card_that_a_new
     asked = s.at(6).say("subj", "Tell them to come in and shoot me.")
     assert s.first_seq("suicide_by_cop_signs") == asked
     (card,) = [a for a in s.final() if a.rule_id == "suicide_by_cop_signs"]
-    assert card.priority == 1 and card.trigger_seqs == (asked,) and "asks to be killed at" in card.about
+    assert card.priority == 1 and card.trigger_seqs == (asked,)
+    assert card.about == (
+        f"Suicide-by-cop indicators in his words: asks to be killed at seq {asked}. "
+        f"Other suicide cues: hopelessness at seq {asked - 1}."
+    )
     s.at(7).log(AdviceDismissed(advice_id=card.advice_id, rule_id=card.rule_id, advisor_version="0.3.0", reason="TL"))
     s.at(8).say("subj", "Just shoot me, I said.")  # the same kind again: stays dismissed
     assert [a for a in s.final() if a.rule_id == "suicide_by_cop_signs"] == []

@@ -429,13 +429,16 @@ def suicide_by_cop_rules(v: View) -> Iterator[Found]:
     for u, cues in v.cue_turns:
         for ann in cues:
             clue = CLUES.get(str(ann.detail.get("clue"))) if ann.label == "suicide_cue" else None
-            if clue is not None and clue.sbc:
+            if clue is not None:
                 heard.setdefault(clue.id, []).append(u.seq)
-    if heard:
-        said = "; ".join(f"{CLUES[c].title} at {seq_list(seqs)}" for c, seqs in heard.items())
-        about = f"Suicide-by-cop indicators in his words: {said}."
-        seqs = tuple(sorted({s for found in heard.values() for s in found}))
-        yield Found("suicide_by_cop_signs", "+".join(sorted(heard)), seqs, about)
+    sbc = [c for c in heard if CLUES[c].sbc]
+    if sbc:
+        said = "; ".join(f"{CLUES[c].title} at {seq_list(heard[c])}" for c in sbc)
+        # "the more present, the higher the risk": the other kinds of suicide cue he gave are named beside them
+        other = "; ".join(f"{CLUES[c].title} at {seq_list(seqs)}" for c, seqs in heard.items() if c not in sbc)
+        about = f"Suicide-by-cop indicators in his words: {said}." + (f" Other suicide cues: {other}." if other else "")
+        seqs = tuple(sorted({s for c in sbc for s in heard[c]}))
+        yield Found("suicide_by_cop_signs", "+".join(sorted(sbc)), seqs, about)
 
 
 def weapon_rules(v: View) -> Iterator[Found]:
