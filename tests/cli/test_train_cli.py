@@ -574,3 +574,24 @@ def test_the_terminal_debrief_counts_each_earlier_sessions_behaviours_to_avoid(e
     debrief = " ".join(_td(env, "train", "debrief", second["session_id"]).stdout.split())
     noun = "behaviour" if flagged == 1 else "behaviours"
     assert f"listening 50% of 2 turns, {flagged} {noun} to avoid" in debrief  # the HTML and --json had the count
+
+
+def test_the_terminal_and_json_debriefs_say_whether_the_trainee_asked_directly_about_suicide(
+    env: Env, tmp_path: Path
+) -> None:
+    script = tmp_path / "lines.txt"  # seed 0: "They'd be better off. I've done the math" answers the fifth line
+    script.write_text(
+        "Hello?\nOkay.\nI see.\nRight.\nHmm.\nGo on.\nYou're not going to do anything silly, are you?\n",
+        encoding="utf-8",
+    )
+    played = json.loads(_td(env, "train", "run", "bridge", "--seed", "0", "--script", str(script), "--json").stdout)
+    debrief = json.loads(_td(env, "train", "debrief", played["session_id"], "--json").stdout)
+    risk = debrief["suicide_risk"]
+    assert risk["cue_line"] == "They'd be better off. I've done the math, believe me."
+    assert risk["asked"] is None and risk["lines_after"] == 2
+    assert [q["line"] for q in risk["hedged"]] == ["You're not going to do anything silly, are you?"]
+    assert risk["better"] == "Are you thinking about killing yourself?"
+    said = " ".join(_td(env, "train", "debrief", played["session_id"]).stdout.split())  # Rich wraps the lines
+    assert f"Suicide risk His first suicide cue, at seq {risk['cue_seq']}: \"They'd be better off." in said
+    assert "You never asked him directly about suicide in the 2 lines you said after it." in said
+    assert 'Better, plainly: "Are you thinking about killing yourself?"' in said

@@ -389,3 +389,40 @@ def test_a_debrief_of_a_session_run_on_an_earlier_engine_says_it_is_scored_by_to
     said = train.get_debrief(app, old.session_id).outcome_reason
     assert f"scored with the subject engine {train.VERSION}; the session ran on 0.0.9" in said
     assert "engine" not in train.get_debrief(app, new.session_id).outcome_reason
+
+
+# Lines that leave the bridge subject (seed 0) venting until "They'd be better off. I've done the math, believe me.",
+# his first suicide cue, in his reply to the fifth; then a hedged question and a direct one.
+BETTER_OFF = "They'd be better off. I've done the math, believe me."
+SUICIDE_LINES = [
+    "Hello?",
+    "Okay.",
+    "I see.",
+    "Right.",
+    "Hmm.",
+    "Go on.",
+    "You wouldn't hurt yourself, would you?",
+    "Are you thinking about killing yourself?",
+]
+
+
+def test_the_debrief_of_a_logged_session_says_whether_the_trainee_asked_directly_about_suicide(app: App) -> None:
+    """The debrief said nothing of it: the service now hands the logged conversation to the debrief, which reads
+    his lines for suicide cues, and the HTML (the console's page and --html) carries the part."""
+    started = train.start_session(app, scenario="bridge", seed=0, trainee="Alex")
+    for line in SUICIDE_LINES:
+        train.take_turn(app, started.session_id, text=line)
+    state = incidents.get_incident(app, started.session_id)
+    seq = {u.text: u.seq for u in state.utterances}
+    risk = train.get_debrief(app, started.session_id).suicide_risk
+    assert risk is not None
+    assert (risk.cue_seq, risk.cue_line) == (seq[BETTER_OFF], BETTER_OFF)
+    assert risk.asked is not None and risk.asked.seq == seq[SUICIDE_LINES[-1]] and risk.asked_after == 3
+    assert [q.seq for q in risk.hedged] == [seq[SUICIDE_LINES[-2]]]
+    page = train.export_html(app, started.session_id)
+    assert "<h2>Suicide risk</h2>" in page and "You wouldn&#x27;t hurt yourself, would you?" in page
+    other = train.start_session(app, scenario="domestic_barricade", seed=0, trainee="Alex")
+    for line in SUICIDE_LINES[:6]:
+        train.take_turn(app, other.session_id, text=line)
+    assert train.get_debrief(app, other.session_id).suicide_risk is None
+    assert "Suicide risk" not in train.export_html(app, other.session_id)

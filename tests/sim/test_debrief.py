@@ -7,7 +7,7 @@ from datetime import UTC
 
 import pytest
 
-from talkdown.sim.debrief import AvoidItem, build_debrief, render_body, render_html
+from talkdown.sim.debrief import AvoidItem, Debrief, SuicideQuestion, build_debrief, render_body, render_html
 from talkdown.sim.engine import SimulatedSubject, Step, turn_rng
 from talkdown.sim.scenario import load_scenario
 from talkdown.sim.state import SubjectView, ViewItem
@@ -15,11 +15,16 @@ from tests.trainee_scripts import LATE_TRADE
 
 
 def _steps(subject: SimulatedSubject, lines: list[str]) -> list[Step]:
+    return _session(subject, lines)[1]
+
+
+def _session(subject: SimulatedSubject, lines: list[str]) -> tuple[SubjectView, list[Step]]:
+    """A conversation driven through the engine, seed 0: the view his lines are read from, and its trace."""
     view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(0, 0)), 1),))
     for turn, line in enumerate(lines, start=1):
         view = view.extended(ViewItem("trainee", line, 2 * turn))
         view = view.extended(ViewItem("subject", subject.respond(view, turn_rng(0, turn)).text, 2 * turn + 1))
-    return subject.trace(view)
+    return view, subject.trace(view)
 
 
 def test_a_demand_answered_late_is_reported_as_answered_late_not_as_never_answered() -> None:
@@ -103,3 +108,77 @@ def test_a_line_with_no_space_wraps_inside_the_pdfs_page_instead_of_running_off_
         if isinstance(box, boxes.TableBox)
     ]
     assert widths and all(table <= page_width for table, page_width in widths), widths
+
+
+# Five lines that leave the bridge subject venting until, at seq 11, he says "They'd be better off. I've done the
+# math, believe me." (a relationship clue, indicators.md): his first suicide cue.
+BEFORE_CUE = ["Hello?", "Okay.", "I see.", "Right.", "Hmm."]
+BETTER_OFF = "They'd be better off. I've done the math, believe me."
+
+
+def _risk_debrief(lines: list[str]) -> tuple[Debrief, SubjectView]:
+    scenario = load_scenario("bridge")
+    view, steps = _session(SimulatedSubject(scenario), lines)
+    return build_debrief(session_id="s", scenario=scenario, steps=steps, trainee="t", view=view), view
+
+
+def test_the_debrief_says_when_the_trainee_asked_directly_about_suicide_after_his_first_cue() -> None:
+    """The debrief said nothing of it, though indicators.md's "When cues rise" is what bridge trains."""
+    debrief, view = _risk_debrief([*BEFORE_CUE, "Go on.", "Are you thinking about killing yourself?"])
+    assert next(i for i in view.items if i.seq == 11).text == BETTER_OFF
+    risk = debrief.suicide_risk
+    assert risk is not None
+    assert (risk.cue_seq, risk.cue_line) == (11, BETTER_OFF)
+    assert risk.asked == SuicideQuestion(14, "Are you thinking about killing yourself?")
+    assert (risk.asked_after, risk.lines_after, risk.hedged) == (2, 2, ())
+    assert 'You asked him directly at seq 14, your 2nd line after it: "Are you thinking' in risk.said[1]
+    assert "hesitant wording shows the negotiator's fear" in risk.said[-1]
+    body = render_body(debrief, zone=UTC)
+    assert "<h2>Suicide risk</h2>" in body and "They&#x27;d be better off" in body  # escaped as the rest
+    assert debrief.to_dict()["suicide_risk"]["asked"] == {"seq": 14, "line": "Are you thinking about killing yourself?"}
+
+
+def test_the_debrief_says_the_trainee_never_asked_directly_after_his_first_cue() -> None:
+    debrief, _view = _risk_debrief([*BEFORE_CUE, "Go on.", "Okay.", "Sure."])
+    risk = debrief.suicide_risk
+    assert risk is not None and risk.cue_seq == 11
+    assert (risk.asked, risk.asked_after, risk.lines_after, risk.hedged) == (None, 0, 3, ())
+    assert risk.said[1] == "You never asked him directly about suicide in the 3 lines you said after it."
+
+
+def test_a_hedged_question_about_suicide_is_named_with_the_direct_wording_as_the_better_line() -> None:
+    hedged = ["You're not going to do anything silly, are you?", "You wouldn't hurt yourself, would you?"]
+    debrief, _view = _risk_debrief([*BEFORE_CUE, *hedged])
+    risk = debrief.suicide_risk
+    assert risk is not None and risk.asked is None and risk.lines_after == 2
+    assert risk.hedged == (SuicideQuestion(12, hedged[0]), SuicideQuestion(14, hedged[1]))
+    assert risk.better == "Are you thinking about killing yourself?"
+    assert f'At seq 12 you asked about it hedged: "{hedged[0]}" Better, plainly: "{risk.better}"' in risk.said
+    body = render_body(debrief, zone=UTC)
+    assert "You wouldn&#x27;t hurt yourself, would you?" in body and "Better, plainly: &quot;Are you thinking" in body
+
+
+def test_a_cue_in_his_last_reply_is_not_scored_as_a_question_never_asked() -> None:
+    """As for a demand he raised in his last reply: no line of the trainee's could have asked."""
+    debrief, _view = _risk_debrief(BEFORE_CUE)
+    risk = debrief.suicide_risk
+    assert risk is not None and risk.cue_seq == 11 and risk.lines_after == 0
+    assert risk.said[1] == "No line of yours followed it, so whether you asked is not scored."
+
+
+def test_a_session_where_he_gave_no_suicide_cue_has_no_suicide_risk_part() -> None:
+    scenario = load_scenario("domestic_barricade")
+    view, steps = _session(SimulatedSubject(scenario), [*BEFORE_CUE, "Go on.", "Okay."])
+    debrief = build_debrief(session_id="s", scenario=scenario, steps=steps, trainee="t", view=view)
+    assert debrief.suicide_risk is None and debrief.to_dict()["suicide_risk"] is None
+    assert "Suicide risk" not in render_body(debrief, zone=UTC)
+
+
+def test_his_yes_to_a_direct_question_is_his_first_cue_and_the_question_came_before_it() -> None:
+    """Read with the line said to him just before, as the cue analyser reads it on the board: "...Yeah." answering
+    "Are you thinking about killing yourself?" is a cue, and the trainee asked before he gave any."""
+    debrief, _view = _risk_debrief(["Are you thinking about killing yourself?", "Tell me more."])
+    risk = debrief.suicide_risk
+    assert risk is not None and risk.cue_seq == 3 and "Yeah" in risk.cue_line
+    assert risk.asked == SuicideQuestion(2, "Are you thinking about killing yourself?") and risk.asked_after == 0
+    assert risk.said[1] == 'You asked him directly at seq 2, before it: "Are you thinking about killing yourself?"'

@@ -327,7 +327,8 @@ def debrief_command(
     pdf: Path | None = typer.Option(None, "--pdf", help="Write the debrief as PDF (needs WeasyPrint)."),
     force: bool = FORCE_OPTION,
 ) -> None:
-    """The scored debrief: outcome, stairway, skills, behaviours to avoid with better lines, demands, history."""
+    """The scored debrief: outcome, stairway, skills, behaviours to avoid with better lines, suicide risk, demands,
+    history."""
     if as_json and (html is not None or pdf is not None):  # the JSON was dropped, silently
         raise typer.BadParameter("--json prints the debrief; --html and --pdf write it to files.", param_hint="--json")
     refuse_to_replace(html, pdf, force=force)
@@ -368,6 +369,10 @@ def debrief_command(
     for a in d.avoid:
         avoid.add_row(str(a.seq), escape(a.line), a.doctrine_id, f"{escape(a.why)}\n[bold]→[/] {escape(a.better)}")
     console.print(avoid if d.avoid else "No behaviour to avoid.")
+    if d.suicide_risk is not None:
+        console.print("[bold]Suicide risk[/]")
+        for sentence in d.suicide_risk.said:
+            console.print(escape(sentence), highlight=False)
     for x in d.demands:
         console.print(f"Demand '{escape(x.item)}': {x.handled}. {x.doctrine}", highlight=False)
     for line in d.deadlines:

@@ -482,13 +482,20 @@ def get_debrief(app: App, ref: str, *, compare: bool = True) -> Debrief:
 
 def _debrief(state: IncidentState, earlier: tuple[SessionSummary, ...] = ()) -> Debrief:
     sc, _seed = _session(state)
-    steps = _subject(sc).trace(build_view(state, scenario_id=sc.id))
+    view = build_view(state, scenario_id=sc.id)
+    steps = _subject(sc).trace(view)
     trainee = _trainee(state) or "?"
     injects = tuple(
         (r.seq, r.event.inject_id, r.event.name) for r in state.injects if isinstance(r.event, InjectIssued)
     )
     debrief = build_debrief(
-        session_id=state.incident_id, scenario=sc, steps=steps, trainee=trainee, earlier=earlier, injects=injects
+        session_id=state.incident_id,
+        scenario=sc,
+        steps=steps,
+        trainee=trainee,
+        earlier=earlier,
+        injects=injects,
+        view=view,
     )
     if state.opened_at is not None:
         debrief = replace(debrief, opened_at=state.opened_at.isoformat(timespec="seconds"))

@@ -2,9 +2,10 @@
 
 What a trainee learns from (issue 7): the outcome; the stairway over time; which listening skills were used
 and how often; each behaviour to avoid with the exact line and a better one (avoid.md's own "Better" lines,
-written for talkdown); how demands and deadlines were handled against demands-deadlines.md; and how this
-session compares with the trainee's earlier ones. Rendering to HTML lives here too (plain ``html.escape``,
-no template engine: sim may not import one), so the CLI and the web console export the same document.
+written for talkdown); how demands and deadlines were handled against demands-deadlines.md; whether he gave
+suicide cues and the trainee then asked him about suicide directly; and how this session compares with the
+trainee's earlier ones. Rendering to HTML lives here too (plain ``html.escape``, no template engine: sim may not
+import one), so the CLI and the web console export the same document.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
 
 from talkdown.analysis.avoid_doctrine import UNKNOWN, better_lines
+from talkdown.analysis.cues import find_cues
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import breakable_html, counted
 from talkdown.sim.engine import IGNORED_AFTER, PROMISE_DUE, Step, demand_answer
 from talkdown.sim.scenario import Scenario
-from talkdown.sim.state import STAGES
+from talkdown.sim.state import STAGES, SubjectView
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,59 @@ class DemandItem:
     negotiable: bool
     handled: str
     doctrine: str
+
+
+ASK_DIRECTLY = "Are you thinking about killing yourself?"  # the better line for a hedged question (indicators.md)
+ASK_WHY = (
+    "When suicide cues rise, ask him directly and plainly about thoughts and plans, then who cares about him "
+    '(indicators.md, "When cues rise"): hesitant wording shows the negotiator\'s fear.'
+)
+
+
+@dataclass(frozen=True)
+class SuicideQuestion:
+    """A line of the trainee's that asked him about suicide."""
+
+    seq: int
+    line: str
+
+
+@dataclass(frozen=True)
+class SuicideRisk:
+    """His first suicide cue, and whether the trainee asked him about suicide directly (indicators.md).
+
+    ``asked`` is the trainee's first direct question in the session (None: never asked); ``asked_after`` which of
+    the trainee's lines after the first cue it was (0: before it); ``lines_after`` how many followed the cue;
+    ``hedged`` every question that hedged (a euphemism, or led to a "no"), each to be asked as ``better``.
+    """
+
+    cue_seq: int
+    cue_line: str
+    asked: SuicideQuestion | None
+    asked_after: int
+    lines_after: int
+    hedged: tuple[SuicideQuestion, ...] = ()
+    why: str = ASK_WHY
+    better: str = ASK_DIRECTLY
+
+    @property
+    def said(self) -> tuple[str, ...]:
+        """The part in sentences, for the terminal and the HTML alike."""
+        out = [f'His first suicide cue, at seq {self.cue_seq}: "{self.cue_line}"']
+        if self.asked is not None:
+            when = "before it" if not self.asked_after else f"your {_ordinal(self.asked_after)} line after it"
+            out.append(f'You asked him directly at seq {self.asked.seq}, {when}: "{self.asked.line}"')
+        elif self.lines_after:
+            out.append(
+                f"You never asked him directly about suicide in the {counted(self.lines_after, 'line')} you said "
+                "after it."
+            )
+        else:
+            out.append("No line of yours followed it, so whether you asked is not scored.")
+        for q in self.hedged:
+            out.append(f'At seq {q.seq} you asked about it hedged: "{q.line}" Better, plainly: "{self.better}"')
+        out.append(self.why)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -93,6 +148,7 @@ class Debrief:
     injects: tuple[InjectItem, ...] = ()  # what the instructor changed: a jump in the stairway may be his doing
     opened_at: str = ""  # ISO 8601 UTC, when the session was opened ('' if unknown); shown on the team's clock
     repeated: tuple[int, ...] = ()  # seqs of lines that nearly repeated an earlier one: he tuned them out
+    suicide_risk: SuicideRisk | None = None  # None: he gave no suicide cue (or the conversation was not given)
 
     @property
     def repeated_said(self) -> str:
@@ -145,10 +201,12 @@ def build_debrief(
     trainee: str,
     earlier: tuple[SessionSummary, ...] = (),
     injects: tuple[tuple[int, str, str], ...] = (),
+    view: SubjectView | None = None,
 ) -> Debrief:
     """Score a session from its trace; ``earlier`` are the trainee's previous sessions, oldest first.
 
     ``injects`` are the logged ones as (seq, inject id, name): listed, each with the line he reacted after.
+    ``view`` is the conversation ``steps`` were traced from: his lines in it are read for suicide cues.
     """
     better = better_lines()
     skills: dict[str, int] = {}
@@ -189,6 +247,49 @@ def build_debrief(
             for seq, inject_id, name in injects
         ),
         repeated=tuple(s.trainee.seq for s in steps if s.repeats),
+        suicide_risk=_suicide_risk(view, steps) if view is not None else None,
+    )
+
+
+def _first_suicide_cue(view: SubjectView) -> tuple[int, str] | None:
+    """His first line with a suicide cue, read by the cue analyser's rules with the line said to him just before.
+
+    Why the rules with that context: the avoid analyser already asks the same rules of his lines while the trace is
+    computed (cached, no model pass), and with the line before, "Yeah." answering "Are you thinking about killing
+    yourself?" is a cue, as on the board. The cue model is left out: a pass per line of his, for every debrief and
+    every earlier session compared, and its int8 output may vary by CPU, so a debrief would too.
+    """
+    before: str | None = None
+    for item in view.items:
+        if item.kind == "inject":
+            continue
+        if item.kind == "subject":
+            if any(c.label == "suicide_cue" for c in find_cues(item.text, previous_negotiator=before)):
+                return item.seq, item.text
+            before = None
+        else:
+            before = item.text
+    return None
+
+
+def _suicide_risk(view: SubjectView, steps: list[Step]) -> SuicideRisk | None:
+    """Whether the trainee asked directly about suicide once he gave a cue (indicators.md, "When cues rise")."""
+    cue = _first_suicide_cue(view)
+    if cue is None:
+        return None
+    cue_seq, cue_line = cue
+    after = [s for s in steps if s.trainee.seq > cue_seq]
+    direct = next((s for s in steps if s.reading.suicide_asked == "direct"), None)
+    asked = SuicideQuestion(direct.trainee.seq, direct.trainee.text) if direct else None
+    return SuicideRisk(
+        cue_seq=cue_seq,
+        cue_line=cue_line,
+        asked=asked,
+        asked_after=next((k for k, s in enumerate(after, start=1) if s is direct), 0),
+        lines_after=len(after),
+        hedged=tuple(
+            SuicideQuestion(s.trainee.seq, s.trainee.text) for s in steps if s.reading.suicide_asked == "hedged"
+        ),
     )
 
 
@@ -326,6 +427,11 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
     trains = "".join(f"<li>{e(t)}</li>" for t in d.trains)
     exchanges = counted(d.turns, "exchange")
     repeated = f"<p>{e(d.repeated_said)}</p>" if d.repeated else ""
+    suicide = (
+        "<h2>Suicide risk</h2>" + "".join(f"<p>{breakable_html(x)}</p>" for x in d.suicide_risk.said)
+        if d.suicide_risk
+        else ""
+    )
     opened = f" &middot; opened {e(d.opened_on(zone))}" if d.opened_at else ""
     return f"""<div class="debrief">
 <h1>Training debrief: {e(d.scenario_title)}</h1>
@@ -340,7 +446,7 @@ def render_body(d: Debrief, *, zone: tzinfo | None) -> str:
 <table><tr><th>move</th><th>turns</th></tr>{other}</table>
 <h2>Behaviours to avoid</h2>
 <table><tr><th>seq</th><th>your line</th><th>behaviour</th><th>why</th><th>better</th></tr>{avoid}</table>
-<h2>Demands and deadlines</h2>
+{suicide}<h2>Demands and deadlines</h2>
 <table><tr><th>demand</th><th>negotiable</th><th>handled</th><th>doctrine</th></tr>{demands}</table>
 <ul>{lists}</ul>
 <h2>Instructor's injects</h2>
