@@ -71,6 +71,8 @@ def test_figures_of_speech_and_reports_about_others_are_not_suicide_cues(text: s
 def test_a_yes_to_a_direct_suicide_question_is_a_suicide_cue() -> None:
     assert "suicide_cue" in cues("Yeah. For weeks.", previous="Are you thinking about killing yourself?")
     assert "suicide_cue" not in cues("Yeah. For weeks.", previous="Have you been at the plant long?")
+    assert "suicide_cue" in cues("Yeah.", previous="Are you going to jump?")
+    assert "suicide_cue" not in cues("Yeah.", previous="Did you jump the queue?")  # a jump is not always off a ledge
 
 
 def test_a_deadline_resolves_against_the_time_it_was_said() -> None:
@@ -341,6 +343,7 @@ def test_more_suicide_cues_are_found(text: str) -> None:
         "My mum said she'd kill me if I crashed her car.",
         "He wants to kill me, he said so on the phone.",
         "She is going to shoot me if I open that door.",
+        "Okay, I'm coming out. Don't let them shoot me.",
         "We wrote letters to the council for a year.",
     ],
 )
@@ -477,6 +480,7 @@ def test_everyday_ultimatums_idioms_and_past_events_are_not_threats(text: str) -
         "I'm done. I can't face another shift.",
         "Don't worry about me anymore.",
         "I don't trust myself with the pills tonight.",
+        "Everything I built is gone. What's left to stay for?",
     ],
 )
 def test_burden_goodbyes_and_final_arrangements_are_suicide_cues(text: str) -> None:

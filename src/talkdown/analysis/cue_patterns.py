@@ -153,6 +153,7 @@ SUICIDE = RulePattern(
         r"|\bnothing matters\b|\b(?:won't|doesn't|don't) matter (?:anymore|any more)\b|\b(?:there's )?no point\b"
         r"|\bdon't see (?:the|any) point\b|\b(?:no|any) way out\b|\bnothing (?:is|'s)? ?(?:ever )?(?:going to|will"
         r" ever|gonna) (?:get better|change|fix)\b|\bnothing will fix\b|\bnothing left for me\b|\bnothing to live for\b"
+        r"|\bwhat'?s (?:left|there) to (?:stay|live) for\b|\bnothing (?:left )?to stay (?:around )?for\b"
         r"|\bcan't go on\b|\bafter (?:tonight|today) (?:none|nothing|I won't|it won't)\b|\bnone of this is (?:going to"
         r" be )?my problem\b|\b(?:just )?shoots? me\b|\bkill me\b|\bgo ahead and shoot\b|\bgo(?:ing)? out like a man\b"
         r"|\bgo down fighting\b|\bthey'll have to\b|\bend it for me\b|\bnot coming out (?:of here )?alive\b"
@@ -177,7 +178,11 @@ SUICIDE = RulePattern(
     _I,
 )
 SUICIDE_QUESTION = RulePattern(
-    r"\b(?:kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|suicid\w*|hurt(?:ing)? yourself|jump(?:ing)?"
+    r"\b(?:kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|suicid\w*|hurt(?:ing)? yourself"
+    # a jump off something, or one he means to make: not "Did you jump the queue?"
+    r"|jump(?:ing)? (?:off|from|down|in front)"
+    r"|(?:going to|gonna|want to|wanna|about to|thinking (?:of|about)|plan(?:ning)? (?:to|on)|will you|would you)"
+    r" jump(?:ing)?"
     r"|take your (?:own )?life|(?:police|officers|them|us) to (?:kill|shoot|end)|thoughts of ending|a plan for how"
     r"|taken (?:something|anything|any pills|pills|any tablets))\b",
     _I,
@@ -436,10 +441,12 @@ SUICIDE_MORE = RulePattern(
     ),
     _I,
 )
-# "they're gonna shoot me" said in fear, "he said he'd kill me" or "he wants to kill me": not a wish to die
+# "they're gonna shoot me" said in fear, "he said he'd kill me", "he wants to kill me" or "don't let them shoot me":
+# not a wish to die
 FEAR_OR_REPORT = RulePattern(
     r"\b(?:scared|afraid|worried|terrified|fear|said|says|threatened|will they|are they|gonna they)\b[^.!?]{0,30}$"
-    r"|\b(?:he|she)(?:'s| is| was)? (?:wants?|going|gonna|trying|tried) (?:to )?$",
+    r"|\b(?:he|she)(?:'s| is| was)? (?:wants?|going|gonna|trying|tried) (?:to )?$"
+    r"|\b(?:don'?t|do not|never) let (?:them|'?em|the \w+|you|anyone|anybody|him|her) $",
     _I,
 )
 DEMAND_MORE = RulePattern(
