@@ -72,3 +72,11 @@ def test_the_cue_analyser_puts_the_clue_beside_the_kind() -> None:
     assert suicide("Just shoot me.") == {"kind": "stated", "clue": "asks_to_be_killed"}
     plain = suicide("Yes.", "Are you thinking about killing yourself?")
     assert plain == {"kind": "answer_to_direct_question"}
+
+
+def test_a_cue_only_the_model_found_gets_its_clue_too() -> None:
+    # The rules find no cue in "I'm so tired of all of this"; the model does (0.84 against a threshold of 0.45 here),
+    # and the board should still say which kind it is.
+    (cue,) = [a for a in CueAnalyzer().analyze(Turn(text="I'm so tired of all of this", side="subject"), Context())
+              if a.label == "suicide_cue"]  # fmt: skip
+    assert cue.detail == {"source": "model", "clue": "hopelessness"}
