@@ -296,6 +296,70 @@ def test_asked_straight_out_about_suicide_he_answers_the_question() -> None:
     assert not any(answer in replies[-1] for answer in answers)
 
 
+DIRECT_SUICIDE = (
+    "Are you suicidal?",
+    "Have you thought about killing yourself?",
+    "Are you having thoughts of suicide?",
+    "Are you thinking about killing yourself tonight?",
+)
+HEDGED_SUICIDE = ("You're not thinking of killing yourself, are you?", "You don't want to die, do you?")
+
+
+@pytest.mark.parametrize("scenario_id", ["bridge", "teenager"])
+def test_a_direct_suicide_question_gets_his_honest_answer_and_a_hedged_one_a_denial(scenario_id: str) -> None:
+    """indicators.md, "When cues rise": ask directly and plainly; hesitant wording shows the negotiator's fear. The
+    engine read suicide questions with its own regex: "You're not thinking of killing yourself, are you?" got "You're
+    the first one to ask me straight out" (and the trust a direct question earns), while "Are you suicidal?" went
+    unanswered. It now reads them as the debrief does (``reading.suicide_asked``): a direct one gets his answer and
+    moves him, a hedged one gets the "no" it asks for, which is not the truth here, and moves nothing."""
+    subject = SimulatedSubject(load_scenario(scenario_id))
+    answers, denials = GENERIC["suicide_answer"], GENERIC.get("suicide_deflect", ())
+    _, before = _play(subject, LISTENING[:2])
+    for question in DIRECT_SUICIDE:
+        replies, state = _play(subject, [*LISTENING[:2], question])
+        assert any(answer in replies[-1] for answer in answers), (question, replies[-1])
+        assert state.trust > before.trust, question
+        assert state.hopelessness < before.hopelessness, question
+        direct = state
+    for question in HEDGED_SUICIDE:
+        replies, state = _play(subject, [*LISTENING[:2], question])
+        assert not any(answer in replies[-1] for answer in answers), (question, replies[-1])
+        assert any(denial in replies[-1] for denial in denials), (question, replies[-1])
+        assert state.trust < direct.trust, question  # no gain: he drifts as after any line with no listening in it
+        assert state.hopelessness == before.hopelessness, question
+
+
+def test_asked_hedged_again_he_denies_it_in_other_words() -> None:
+    """His denial is drawn from the realizer's table like his other reactions: the same words twice in a row
+    would sound like a recording."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    replies, _ = _play(subject, [LISTENING[0], HEDGED_SUICIDE[0], HEDGED_SUICIDE[1]])
+    said = [next((d for d in GENERIC.get("suicide_deflect", ()) if d in r), None) for r in replies[1:]]
+    assert None not in said, replies
+    assert said[0] != said[1], replies
+
+
+def test_a_plan_for_getting_home_is_no_suicide_question() -> None:
+    """The engine's own regex took any "do you have a plan" for a suicide question, so "Do you have a plan for
+    getting home?" got "...Yeah. I've thought about it." and a trust gain."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    _, before = _play(subject, LISTENING[:2])
+    replies, state = _play(subject, [*LISTENING[:2], "Do you have a plan for getting home?"])
+    said = (*GENERIC["suicide_answer"], *GENERIC.get("suicide_deflect", ()))
+    assert not any(line in replies[-1] for line in said), replies[-1]
+    assert state.hopelessness == before.hopelessness
+
+
+@pytest.mark.parametrize("question", [*DIRECT_SUICIDE[:1], *HEDGED_SUICIDE])
+def test_a_subject_with_no_suicide_risk_neither_answers_nor_denies_a_suicide_question(question: str) -> None:
+    """kidnap_ransom's man is not suicidal (hopelessness 0.2): a suicide question is no news to answer or to lie
+    about, direct or hedged, so his reply is what it was before (his mood, a fact)."""
+    subject = SimulatedSubject(load_scenario("kidnap_ransom"))
+    replies, _ = _play(subject, [LISTENING[0], question])
+    said = (*GENERIC["suicide_answer"], *GENERIC.get("suicide_deflect", ()))
+    assert not any(line in replies[-1] for line in said), replies[-1]
+
+
 def test_a_promise_with_no_demand_behind_it_is_called_hollow_not_something_that_never_came() -> None:
     """bridge has no demands: "I promise you, everything is going to be okay" was found out five exchanges later
     as "Nothing's here. You made that up, didn't you." (a delivery that never came), answering "Tell me about

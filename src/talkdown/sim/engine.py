@@ -40,8 +40,10 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # behaviour to avoid, a backfire, a repeat) on an exchange another note leads and no trigger word is in the line
 # is said briefly after that note (two reactions at most, as beside a trigger word), and beside a trigger word
 # a backfire or a repeat takes the free second place, and beside a backfire or a step back that leads every trigger
-# word in the line is said, not the first alone
-VERSION = "0.1.10"
+# word in the line is said, not the first alone; 0.1.11: a suicide question is read as the debrief reads it
+# (reading.suicide_asked): a direct one ("Are you suicidal?") gets his honest answer, a hedged one ("You're not
+# thinking of killing yourself, are you?") a denial and no gain, and "Do you have a plan for getting home?" neither
+VERSION = "0.1.11"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -237,10 +239,18 @@ class SimulatedSubject:
             face += 0.06 * novelty
         if "affirmation" in r.skills:
             face += 0.04 * novelty
-        if r.suicide_question and hope > 0.5:
+        # Asked about suicide while he is suicidal (indicators.md, "When cues rise"): asked straight out, he answers
+        # honestly, and being asked moves him; asked hedged ("You're not thinking of killing yourself, are you?",
+        # "You don't want to die, do you?"), he hears that the asker wants a "no" and gives one, which is not the
+        # truth, and the question earns nothing. One reading with the debrief (``reading.suicide_asked``): the
+        # engine's own regex answered hedged questions as direct ones, ignored "Are you suicidal?", and took "Do
+        # you have a plan for getting home?" for a suicide question.
+        if r.suicide_asked == "direct" and hope > 0.5:
             trust += 0.04 * novelty
             hope -= 0.04 * novelty
-            notes.append("suicide_answer")  # asked straight out, he answers (indicators.md, "When cues rise")
+            notes.append("suicide_answer")
+        elif r.suicide_asked == "hedged" and hope > 0.5:
+            notes.append("suicide_deflect")
         if r.ambivalence and trust >= dyn.stage_trust[0]:
             hope -= 0.05 * novelty
         for doctrine_id in r.avoid:
@@ -319,9 +329,7 @@ class SimulatedSubject:
         if s.outcome in ("resolved", "failed"):  # his way out or his act; running out of exchanges is the
             notes.insert(0, s.outcome)  # exercise's end, not his: he answers the line (it read "That's not helping.")
         fact = None
-        if s.outcome is None and (
-            not notes or notes[0].partition(":")[0] in ("confirm", "hook", "suicide_answer", "answer")
-        ):
+        if s.outcome is None and (not notes or notes[0].partition(":")[0] in ("confirm", "hook", *_SUICIDE, "answer")):
             fact = _fact_to_reveal(self.scenario, s, r, item)
             if fact is not None:
                 s = replace(s, revealed=(*s.revealed, fact.id))
@@ -477,7 +485,7 @@ def _ordered(demand_notes: list[str], line_notes: list[str]) -> list[str]:
     raised = [n for n in demand_notes if n.partition(":")[0] in ("demand", "deadline")]
     if not raised:
         return demand_notes + line_notes
-    after = [n for n in line_notes if n.partition(":")[0] in ("hook", "suicide_answer", "answer")]
+    after = [n for n in line_notes if n.partition(":")[0] in ("hook", *_SUICIDE, "answer")]
     reactions = [n for n in line_notes if n not in after]
     return [n for n in demand_notes if n not in raised] + reactions + raised + after
 
@@ -553,7 +561,7 @@ def _intent(
         elif kind == "demand_again" and unsaid and ref == unsaid[0]:  # its own item: the leading note may hold one
             slots[f"item:{ref}"] = _joined([d.item for d in p.demands if d.id in unsaid])
             parts.append(f"@demand_again:{ref}")
-        elif kind in ("released", "suicide_answer") and note != main:
+        elif kind in ("released", *_SUICIDE) and note != main:
             parts.append(f"@{kind}")
         elif kind == "answer" and note != main:
             parts.append(f"@answer_{ref}")
@@ -661,6 +669,7 @@ def _capital(text: str) -> str:
 
 
 _TRIGGER = ("trigger", "trigger_again")
+_SUICIDE = ("suicide_answer", "suicide_deflect")  # his answer to a direct suicide question, his denial of a hedged one
 _LEADING_REACTION = ("backfire", "regress")  # reactions a stage or influence rule puts before his trigger word
 _REACTION = ("backfire", "regress", "repeat")  # with "avoid.*" and _TRIGGER: what the line itself did to him
 

@@ -58,16 +58,11 @@ _FACE = re.compile(
     _I,
 )
 _CALIBRATED = re.compile(r"^\W*(?:how|what) (?:would|could|do|can|will) (?:we|it take|you need|that look)\b", _I)
-_SUICIDE_Q = re.compile(
-    r"\b(?:thinking (?:about|of) (?:killing yourself|suicide|ending (?:it|your life))|do you have a plan"
-    r"|want to die|kill yourself)\b",
-    _I,
-)
-# How a line asks him about suicide, for the debrief [D] (indicators.md, "When cues rise": ask directly and plainly
-# about thoughts and plans; hesitant wording shows the negotiator's fear). Read per question (``suicide_asked``). The
-# plain words name it; a euphemism ("do anything silly", "hurt yourself") or a question led to a "no" ("You're not
-# ..., are you?") hedges it. Wider than the engine's ``_SUICIDE_Q`` ("Are you suicidal?" is asked directly though he
-# does not answer it), narrower in one place: "do you have a plan" asks about tonight as often as about dying.
+# How a line asks him about suicide, for the engine and the debrief alike [D] (indicators.md, "When cues rise": ask
+# directly and plainly about thoughts and plans; hesitant wording shows the negotiator's fear). Read per question
+# (``suicide_asked``). The plain words name it; a euphemism ("do anything silly", "hurt yourself") or a question led
+# to a "no" ("You're not ..., are you?") hedges it. "Do you have a plan" alone is no suicide question: it asks about
+# getting home tonight as often as about dying.
 _SUICIDE_PLAIN = re.compile(
     r"\bsuicid\w*|\bkill(?:ing)? yourself\b|\b(?:end|ending|take|taking) your (?:own )?life\b|\bwant(?:ing)? to die\b"
     r"|\bthinking (?:about|of) ending it\b|\bthoughts of (?:dying|ending (?:it|your life))\b",
@@ -185,11 +180,11 @@ class Reading:
     trade: bool
     face_honoring: bool
     calibrated: bool
-    suicide_question: bool
     ambivalence: bool
     annotations: tuple[Annotation, ...]
     asks: tuple[str, ...] = ()  # direct questions about the scene he answers from the scenario's facts
-    suicide_asked: Literal["direct", "hedged"] | None = None  # for the debrief only: the engine reads suicide_question
+    # how the line asks him about suicide: he answers a direct question, deflects a hedged one (engine, debrief)
+    suicide_asked: Literal["direct", "hedged"] | None = None
 
     @property
     def listening_gain(self) -> float:
@@ -261,7 +256,6 @@ def _reading(text: str, annotations: tuple[Annotation, ...]) -> Reading:
         trade=_TRADE.search(text) is not None,
         face_honoring=_FACE.search(text) is not None,
         calibrated=_CALIBRATED.search(text) is not None,
-        suicide_question=_SUICIDE_Q.search(text) is not None,
         ambivalence=_AMBIVALENCE.search(text) is not None,
         annotations=annotations,
         asks=asks(text),

@@ -165,10 +165,16 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Time's up, you know that? ...Okay. I'll wait a bit more. Not forever.",
     ),
     "deadline_harm": ("I told you what would happen. You didn't listen.",),
-    "suicide_answer": (  # the direct question only a subject with suicidal thoughts hears as one (engine)
+    "suicide_answer": (  # a direct suicide question, asked a subject with suicidal thoughts (engine)
         "...Yeah. I've thought about it. I'm thinking about it right now.",
         "Yes. You're the first one to ask me straight out.",
         "...Yeah. I have. Nobody's ever just asked me that.",
+    ),
+    "suicide_deflect": (  # a hedged suicide question, led to a "no" or put as a euphemism: he gives the "no" (engine)
+        "No. Course not.",
+        "What, like end it all? No.",
+        "No. I'm fine. Drop it.",
+        "Me? No. Why would you even ask that?",
     ),
     # Answers to direct questions (engine._answers): the facts come in the slots, from the scenario; these word them.
     "answer_hurt": ("{hurt}", "You want to know how they are? {hurt}", "{hurt} That's how it is in here."),
