@@ -201,6 +201,9 @@ def test_talking_down_to_him_is_a_face_attack(text: str) -> None:
         "It's okay to cry.",
         "I felt like a kid again when he called.",
         "What's going on in there right now?",
+        # a suicide question asked hesitantly, not a dare (the TRAIN debrief coaches it as hedged)
+        "You're not going to do anything silly, are you?",
+        "You're not going to hurt anyone, are you?",
     ],
 )
 def test_lookalikes_of_talking_down_are_not_face_attacks(text: str) -> None:

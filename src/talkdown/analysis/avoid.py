@@ -146,7 +146,10 @@ _OTHER: dict[str, RulePattern] = {
         _I,
     ),
     "face_attack": RulePattern(
+        # a dare ("You're not going to shoot anybody"), not a hedged question about harm ("You're not going to do
+        # anything silly, are you?": a suicide question asked hesitantly, which the TRAIN debrief coaches)
         r"\btough guy\b|\byou won't do it\b|\byou're not going to (?:do|shoot|hurt) (?:anything|anyone|anybody)\b"
+        r"(?! (?:silly|stupid|daft|foolish|rash|drastic|dumb|to yourself)\b)(?![^.!?]*,\s*(?:are|will|would) you\b)"
         r"|\byou sound (?:crazy|insane|nuts|pathetic|stupid)\b|\bcoward\b|\bloser\b|\bpathetic\b|\bbig man\b"
         r"|\byou're (?:crazy|insane|nuts|a joke)\b|\bgenius\b|\b(?:you|you're|ur|you are) (?:being )?(?:an? )?(?:idiot"
         r"|moron|fool)\b"
@@ -337,7 +340,7 @@ class AvoidAnalyzer(ModelAssisted):
     """Flags doctrine's avoid behaviours in negotiator turns (rule; multi-label; no annotation when none)."""
 
     name: ClassVar[str] = "avoid"
-    version: ClassVar[str] = "0.11.0"
+    version: ClassVar[str] = "0.11.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
