@@ -17,6 +17,12 @@ out-of-fold predictions over *train*, not on dev, so the dev scores printed here
 GoEmotions is Apache-2.0, so both files may ship inside the package.
 
     .venv/bin/python eval/train_emotion.py [--seed 13] [--data ../shared/data] [--embeddings DIR] [--heads K]
+                                           [--no-negation]
+
+Since emotion 0.5 the linear model reads negation-scoped tokens (``model_io.mark_negation``: "not afraid to use it"
+gives "¬afraid ¬to ¬use ¬it", word and char features alike), recorded as ``meta["negation"]``; before, "afraid"
+weighed the same with or without "not" and negated emotion words were read as that emotion (docs/analysis.md).
+``--no-negation`` trains the plain-token model of 0.4.
 
 ``--heads K`` trains K MLPs (seeds seed … seed+K-1) and stores them as one head that averages their logits; five
 were level with one out of fold (2026-11-27: 0.6014 vs 0.6015), so the shipped head is one MLP.
@@ -47,6 +53,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from talkdown.analysis.base import Turn
 from talkdown.analysis.model_io import (
+    NEGATION_SCOPE,
     Block,
     DenseHead,
     LinearTextModel,
@@ -85,11 +92,11 @@ def load(path: Path) -> tuple[list[str], np.ndarray]:
     return texts, np.asarray(rows, dtype=np.int8)
 
 
-def vectorizers(max_word: int, max_char: int) -> list[TfidfVectorizer]:
+def vectorizers(max_word: int, max_char: int, *, negation: bool) -> list[TfidfVectorizer]:
     return [
-        TfidfVectorizer(analyzer=partial(feature_names, "word"), sublinear_tf=True, min_df=2,
+        TfidfVectorizer(analyzer=partial(feature_names, "word", negation=negation), sublinear_tf=True, min_df=2,
                         max_features=max_word, dtype=np.float32),
-        TfidfVectorizer(analyzer=partial(feature_names, "char"), sublinear_tf=True, min_df=3,
+        TfidfVectorizer(analyzer=partial(feature_names, "char", negation=negation), sublinear_tf=True, min_df=3,
                         max_features=max_char, dtype=np.float32),
     ]  # fmt: skip
 
@@ -206,6 +213,12 @@ def main() -> None:
     ap.add_argument("--heads", type=int, default=1, help="MLPs from seeds seed, seed+1, ... averaged in logits.")
     ap.add_argument("--join-c", type=float, default=0.1, help="Inverse regularisation of the learned join.")
     ap.add_argument("--embeddings", type=Path, default=None, help="Cache folder for the turn vectors.")
+    ap.add_argument(
+        "--no-negation",
+        dest="negation",
+        action="store_false",
+        help="Plain tokens, as before emotion 0.5 (default: negation-scoped, model_io.mark_negation).",
+    )
     args = ap.parse_args()
     seeds = [args.seed + k for k in range(args.heads)]
     print(f"seed={args.seed} data={args.data} C={args.c}", file=sys.stderr)
@@ -213,7 +226,7 @@ def main() -> None:
     train_path, dev_path = args.data / "goemotions" / "train.jsonl", args.data / "goemotions" / "dev.jsonl"
     train_texts, y_train = load(train_path)
     dev_texts, y_dev = load(dev_path)
-    vecs = vectorizers(args.max_word, args.max_char)
+    vecs = vectorizers(args.max_word, args.max_char, negation=args.negation)
     x_train = sp.hstack([v.fit_transform(train_texts) for v in vecs]).tocsr()
     x_dev = sp.hstack([v.transform(dev_texts) for v in vecs]).tocsr()
     print(f"features={x_train.shape[1]} vectorised in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
@@ -281,7 +294,7 @@ def main() -> None:
         thresholds=thresholds,
         meta={"data": "GoEmotions train (Apache-2.0)", "train_sha256": inputs["goemotions/train.jsonl"],
               "seed": args.seed, "C": args.c, "sklearn": sklearn.__version__, "head_file": HEAD_FILE,
-              "head_mix": mix},
+              "head_mix": mix, **({"negation": NEGATION_SCOPE} if args.negation else {})},
     )  # fmt: skip
     head = DenseHead(
         labels=OUTPUTS,
@@ -328,6 +341,13 @@ def render_card(
     chosen = f"; learned join → {by_join:.4f}, chosen" if by_join is not None else ""
     options = f"--max-word {args.max_word} --max-char {args.max_char} --hidden {args.hidden} --join-c {args.join_c}"
     options += f" --heads {args.heads}" if args.heads > 1 else ""
+    options += "" if args.negation else " --no-negation"
+    negation = (  # the card of a plain-token model keeps its old wording
+        ' of negation-scoped tokens (`mark_negation`:\n  from "not", "never", "n\'t"... to the clause\'s end, '
+        '"not afraid" reads "¬afraid")'
+        if args.negation
+        else ""
+    )
     heads_text = (  # one head: the wording (and line breaks) of the cards before --heads
         f"an MLP (384 → {args.hidden} ReLU → 8\n  sigmoid, scikit-learn, early stopping)"
         if args.heads == 1
@@ -343,7 +363,7 @@ def render_card(
 - **What**: Ekman-7 emotions (multi-label) and hostility for subject turns; used by `EmotionAnalyzer`.
 - **Model**: {how}.
   `emotion-goemotions.json`: one logistic regression per output (liblinear, C={args.c}) over TF-IDF word
-  1–2-grams and char 3–5-grams (`talkdown.analysis.model_io`), {n_features} features, JSON float32 weights;
+  1–2-grams and char 3–5-grams (`talkdown.analysis.model_io`){negation}, {n_features} features, JSON float32 weights;
   it also gives the evidence spans. `emotion-goemotions-head.json`: {heads_text}{over}
   `talkdown-minilm.md` and `eval/onnx_turn_vector.py`; read with no previous turn; the head records that graph's
   sha256 and refuses another).

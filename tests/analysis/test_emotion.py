@@ -136,3 +136,37 @@ def test_the_shipped_models_join_through_the_heads_learned_layer() -> None:
     assert scores and all(s == pytest.approx(p[label], abs=1e-4) for label, s in scores.items())
     averaged = 0.8 * linear[0] + 0.2 * head.probabilities_many(vector)[0]
     assert any(abs(p[k] - averaged[j]) > 0.01 for j, k in enumerate(head.labels))  # not the old average
+
+
+# A negated emotion word is not that emotion (emotion 0.5, negation-scoped tokens in the linear model). Until 0.4
+# the word weighed the same with or without "not": a trainer's "I got a gun and I'm not afraid to use it" read
+# fear 0.99 on the LIVE board. Each pair: the negated line must not carry the word's label, the plain line must.
+NEGATED_PAIRS = [
+    ("fear", "I got a gun and I'm not afraid to use it", "I got a gun and I'm afraid to use it"),
+    ("fear", "I'm not nervous, I know exactly what I'm doing", "I'm nervous, I don't know what I'm doing"),
+    ("fear", "You don't scare me", "You scare me"),
+    ("fear", "I'm not terrified of anything anymore", "I'm terrified of everything"),
+    ("fear", "I'm not worried about the police", "I'm worried about the police"),
+    ("joy", "I'm not happy about this", "I'm happy about this"),
+    ("joy", "This is not funny", "This is funny"),
+    ("joy", "Nothing to be happy about", "Something to be happy about"),
+    ("joy", "I'm not excited to see the SWAT team", "I'm excited to see my kids"),
+    ("sadness", "I'm not depressed, stop saying that", "I'm depressed, I keep saying that"),
+    ("sadness", "I'm not upset with my wife", "I'm upset with my wife"),
+    ("disgust", "I'm not disgusted by him", "I'm disgusted by him"),
+]
+
+
+@pytest.mark.parametrize(("label", "negated", "plain"), NEGATED_PAIRS)
+def test_a_negated_emotion_word_is_not_read_as_that_emotion(label: str, negated: str, plain: str) -> None:
+    assert label not in _labels(negated)
+    assert label in _labels(plain)
+
+
+def test_a_negated_emotion_word_is_not_evidence_for_it() -> None:
+    text = "I'm not scared of you"
+    vec = ANALYZER.model.vectorize(text)
+    assert ANALYZER.model.probabilities(vec)[ANALYZER.model.labels.index("fear")] < 0.1  # 0.99 in 0.4
+    plain = "I'm scared of you"
+    (fear,) = [a for a in ANALYZER.analyze(Turn(text=plain, side="subject"), CTX) if a.label == "fear"]
+    assert "scared" in {plain[s.start : s.end] for s in fear.evidence}

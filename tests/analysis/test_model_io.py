@@ -20,6 +20,7 @@ from talkdown.errors import TalkdownError
 
 TEXTS = [
     "I am so angry at you!",
+    "I'm not afraid of what happens next",
     "This is wonderful news, thank you",
     "I'm scared, please don't come in",
     "whatever, fine",
@@ -28,13 +29,17 @@ TEXTS = [
     "I'm afraid of what happens next",
     "ok",
 ]
-Y = np.array([[1, 0], [0, 1], [0, 0], [0, 0], [1, 0], [0, 1], [0, 0], [0, 0]])
+Y = np.array([[1, 0], [0, 0], [0, 1], [0, 0], [0, 0], [1, 0], [0, 1], [0, 0], [0, 0]])
 
 
-def _train() -> tuple[LinearTextModel, np.ndarray]:
+def _train(*, negation: bool = False) -> tuple[LinearTextModel, np.ndarray]:
     vecs = [
-        TfidfVectorizer(analyzer=partial(feature_names, "word"), sublinear_tf=True, dtype=np.float32),
-        TfidfVectorizer(analyzer=partial(feature_names, "char"), sublinear_tf=True, dtype=np.float32),
+        TfidfVectorizer(
+            analyzer=partial(feature_names, "word", negation=negation), sublinear_tf=True, dtype=np.float32
+        ),
+        TfidfVectorizer(
+            analyzer=partial(feature_names, "char", negation=negation), sublinear_tf=True, dtype=np.float32
+        ),
     ]
     x = sp.hstack([v.fit_transform(TEXTS) for v in vecs]).tocsr()
     coefs, icpts, probs = [], [], []
@@ -55,15 +60,54 @@ def _train() -> tuple[LinearTextModel, np.ndarray]:
         coef=np.stack(coefs, axis=1).astype(np.float32),
         intercept=np.asarray(icpts, dtype=np.float32),
         thresholds={"anger": 0.5, "joy": 0.5},
-        meta={"seed": 1},
+        meta={"seed": 1, **({"negation": model_io.NEGATION_SCOPE} if negation else {})},
     )
     return model, np.stack(probs, axis=1)
 
 
-def test_inference_reproduces_scikit_learn_probabilities() -> None:
-    model, expected = _train()
+@pytest.mark.parametrize("negation", [False, True])
+def test_inference_reproduces_scikit_learn_probabilities(negation: bool) -> None:
+    model, expected = _train(negation=negation)
     got = model.probabilities_many([model.vectorize(t) for t in TEXTS])
     np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def _marked(text: str) -> list[str]:
+    return [tok for tok, _, _ in model_io.mark_negation(text, tokens(text))]
+
+
+def test_a_negation_scope_runs_from_the_negator_to_the_end_of_the_clause() -> None:
+    assert _marked("I got a gun and I'm not afraid to use it") == [
+        "i", "got", "a", "gun", "and", "i'm", "not", "¬afraid", "¬to", "¬use", "¬it",
+    ]  # fmt: skip
+    assert _marked("I'm not angry, I'm tired") == ["i'm", "not", "¬angry", "i'm", "tired"]
+    assert _marked("Don't think I'm afraid") == ["don't", "¬think", "¬i'm", "¬afraid"]
+    assert _marked("I ain't scared but I'm mad") == ["i", "ain't", "¬scared", "but", "i'm", "mad"]
+    assert _marked("never sad!! happy") == ["never", "¬sad", "!!", "happy"]
+    assert _marked("Thanks for nothing") == ["thanks", "for", "nothing"]
+
+
+def test_a_negated_word_shares_no_feature_with_the_plain_word() -> None:
+    plain = set(feature_names("word", "afraid")) | set(feature_names("char", "afraid"))
+    negated = set(feature_names("word", "not afraid", negation=True)) | set(
+        feature_names("char", "not afraid", negation=True)
+    )
+    negated -= set(feature_names("word", "not")) | set(feature_names("char", "not"))
+    assert negated and not negated & plain
+    assert feature_names("char", "not afraid") == feature_names("char", "not afraid", negation=False)
+
+
+def test_a_model_reads_negation_scopes_only_if_it_was_trained_on_them() -> None:
+    plain, _ = _train()
+    scoped, _ = _train(negation=True)
+    text = "I'm not afraid of what happens next"
+    assert "w afraid" in plain.blocks[0].index and "w ¬afraid" in scoped.blocks[0].index
+    word_cols = {int(c) for c in plain.vectorize(text).cols if c < len(plain.blocks[0].index)}
+    assert plain.blocks[0].index["w afraid"] in word_cols
+    scoped_cols = {int(c) for c in scoped.vectorize(text).cols if c < len(scoped.blocks[0].index)}
+    assert scoped.blocks[0].index["w ¬afraid"] in scoped_cols
+    assert scoped.blocks[0].index["w afraid"] not in scoped_cols
+    assert scoped.vectorize(text).n_known == plain.vectorize(text).n_known  # known words count unmarked
 
 
 def test_saved_model_loads_back_identically(tmp_path: Path) -> None:

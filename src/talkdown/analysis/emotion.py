@@ -5,7 +5,9 @@ and shipped in ``analysis/models/`` (card: ``emotion-goemotions.md``). Two model
 
 - ``emotion-goemotions.json``: a TF-IDF n-gram logistic regression. Small, fast on one CPU, and its
   per-token contributions give exact evidence spans, so the board can show *which words* read as fear or
-  anger. Every evidence span comes from it.
+  anger. Every evidence span comes from it. Since 0.5 it reads negation-scoped tokens (``model_io.mark_negation``):
+  in "I'm not afraid to use it" the words after "not" are features of their own, so a negated emotion word is no
+  longer evidence of that emotion (it was: fear 0.99 on that line, ``docs/analysis.md``).
 - ``emotion-goemotions-head.json``: a small MLP over the turn graph's ``turn_vector`` (the fine-tuned MiniLM that
   also reads the cues, ``analysis/turn_model.py``; a vector of the turn's own words after its third layer), which
   reads meaning the n-grams miss (paraphrase, negation, word order). It costs no model pass of its own: the cue
@@ -55,8 +57,8 @@ from talkdown.errors import TalkdownError
 
 EMOTION_MODEL_FILE = "emotion-goemotions.json"
 EMOTION_HEAD_FILE = "emotion-goemotions-head.json"
-EMOTION_MODEL_SHA256_PREFIX = "871ea5c8"
-EMOTION_HEAD_SHA256_PREFIX = "bbdafcdb"
+EMOTION_MODEL_SHA256_PREFIX = "856e99dd"
+EMOTION_HEAD_SHA256_PREFIX = "053498ee"
 """First 8 hex digits of the shipped files' sha256, printed by ``eval/train_emotion.py``; a test keeps them
 equal to ``models/manifest.json``. They are spelled out here because ``version`` is a class variable and
 reading the manifest at import would be I/O at import time."""
@@ -70,7 +72,7 @@ class EmotionAnalyzer:
     """Ekman emotions, intensity and hostility for subject and party turns (learned model)."""
 
     name: ClassVar[str] = "emotion"
-    version: ClassVar[str] = f"0.4.0+m{EMOTION_MODEL_SHA256_PREFIX}.{EMOTION_HEAD_SHA256_PREFIX}"
+    version: ClassVar[str] = f"0.5.0+m{EMOTION_MODEL_SHA256_PREFIX}.{EMOTION_HEAD_SHA256_PREFIX}"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({"ekman", "emotion_intensity", "hostility"})
 
