@@ -71,6 +71,8 @@ def test_figures_of_speech_and_reports_about_others_are_not_suicide_cues(text: s
 def test_a_yes_to_a_direct_suicide_question_is_a_suicide_cue() -> None:
     assert "suicide_cue" in cues("Yeah. For weeks.", previous="Are you thinking about killing yourself?")
     assert "suicide_cue" not in cues("Yeah. For weeks.", previous="Have you been at the plant long?")
+    assert "suicide_cue" in cues("Let them shoot me.")
+    assert "suicide_cue" in cues("If they come in they'll have to kill me.")
     assert "suicide_cue" in cues("Yeah.", previous="Are you going to jump?")
     assert "suicide_cue" not in cues("Yeah.", previous="Did you jump the queue?")  # a jump is not always off a ledge
 
@@ -344,6 +346,11 @@ def test_more_suicide_cues_are_found(text: str) -> None:
         "He wants to kill me, he said so on the phone.",
         "She is going to shoot me if I open that door.",
         "Okay, I'm coming out. Don't let them shoot me.",
+        # someone else would do it: a fear or a figure of speech (cues 0.26.4)
+        "The wife'll kill me for saying it, but her mother's a witch.",
+        "He'd kill me if his hands were free.",
+        "If I go back, they kill me. The militia took my brother.",
+        "My boss will kill me if I bring this number.",
         "We wrote letters to the council for a year.",
     ],
 )

@@ -446,6 +446,10 @@ SUICIDE_MORE = RulePattern(
 FEAR_OR_REPORT = RulePattern(
     r"\b(?:scared|afraid|worried|terrified|fear|said|says|threatened|will they|are they|gonna they)\b[^.!?]{0,30}$"
     r"|\b(?:he|she)(?:'s| is| was)? (?:wants?|going|gonna|trying|tried) (?:to )?$"
+    # someone else as the one who would do it ("she'd kill me", "my supervisor is going to kill me", "If I go back,
+    # they kill me."): a fear or a figure of speech; "let them shoot me", "they'll have to kill me" still read
+    r"|\b(?:they|he|she|cops|police|mum|mom|dad|boss|supervisor|wife)(?:'ll|'d|'re|'s| will| would| are| is)?"
+    r"(?: (?:gonna|going to|actually|literally|probably|just))*\s$"
     r"|\b(?:don'?t|do not|never) let (?:them|'?em|the \w+|you|anyone|anybody|him|her) $",
     _I,
 )
