@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from talkdown.domain.annotations import Annotation
+
 _I = re.IGNORECASE
 
 
@@ -183,3 +185,9 @@ BY_ID = {c.id: c for c in CLUES}
 def clue_of(text: str) -> Clue | None:
     """The first class in ``CLUES`` whose wording ``text`` holds (a turn already labelled ``suicide_cue``)."""
     return next((c for c in CLUES if c.pattern.search(text)), None)
+
+
+def stored_clue(ann: Annotation) -> Clue | None:
+    """The clue a stored annotation carries (``detail["clue"]`` of a ``suicide_cue``), or None: the one reading of
+    it for the board's chip and the advisor's suicide-by-cop card."""
+    return BY_ID.get(str(ann.detail.get("clue"))) if ann.label == "suicide_cue" else None

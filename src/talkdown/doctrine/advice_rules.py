@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from talkdown.analysis.avoid import names_kind, offered_kind
 from talkdown.analysis.avoid_doctrine import better_lines, doctrine_ids
 from talkdown.analysis.suicide_clues import BY_ID as CLUES
+from talkdown.analysis.suicide_clues import stored_clue
 from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandCategory, DemandStatus, HostageCondition, Role
@@ -428,7 +429,7 @@ def suicide_by_cop_rules(v: View) -> Iterator[Found]:
     heard: dict[str, list[int]] = {}
     for u, cues in v.cue_turns:
         for ann in cues:
-            clue = CLUES.get(str(ann.detail.get("clue"))) if ann.label == "suicide_cue" else None
+            clue = stored_clue(ann)
             if clue is not None:
                 heard.setdefault(clue.id, []).append(u.seq)
     sbc = [c for c in heard if CLUES[c].sbc]

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from talkdown.analysis.suicide_clues import BY_ID as CLUES
+from talkdown.analysis.suicide_clues import stored_clue
 from talkdown.doctrine.cases import Outcome
 from talkdown.doctrine.metrics import MetricPoint
 from talkdown.doctrine.similarity import rests_on_uncertain
@@ -94,7 +94,7 @@ class Chip:
 
 def _note(ann: Annotation) -> str:
     """A suicide cue's clue in doctrine terms ("suicide cue: asks to be killed"): which kind the team weighs first."""
-    clue = CLUES.get(str(ann.detail.get("clue"))) if ann.label == "suicide_cue" else None
+    clue = stored_clue(ann)
     return clue.title if clue else ""
 
 
