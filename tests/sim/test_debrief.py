@@ -7,8 +7,10 @@ from datetime import UTC
 
 import pytest
 
+from talkdown.analysis.cues import find_cues
 from talkdown.sim.debrief import AvoidItem, Debrief, SuicideQuestion, build_debrief, render_body, render_html
 from talkdown.sim.engine import SimulatedSubject, Step, turn_rng
+from talkdown.sim.realizer import GENERIC
 from talkdown.sim.scenario import load_scenario
 from talkdown.sim.state import SubjectView, ViewItem
 from tests.trainee_scripts import LATE_TRADE
@@ -172,6 +174,24 @@ def test_a_session_where_he_gave_no_suicide_cue_has_no_suicide_risk_part() -> No
     debrief = build_debrief(session_id="s", scenario=scenario, steps=steps, trainee="t", view=view)
     assert debrief.suicide_risk is None and debrief.to_dict()["suicide_risk"] is None
     assert "Suicide risk" not in render_body(debrief, zone=UTC)
+
+
+@pytest.mark.parametrize("register", ["irritated", "surprised", "dismissive"])
+def test_his_plain_no_to_a_suicide_question_is_no_suicide_cue_nor_a_demand(register: str) -> None:
+    """A man with no suicidal thoughts answers a suicide question "no" (engine 0.1.12). Read with the question
+    before it, as the debrief and the board read his lines, that "no" must not be reported as his first suicide
+    cue ("Kill myself? No." is one to the cue analyser), nor as a demand the board would list."""
+    for line in GENERIC[f"suicide_no.{register}"]:
+        for question in ("Are you thinking about killing yourself?", "You're not going to do anything silly, are you?"):
+            assert find_cues(line, previous_negotiator=question) == [], (line, question)
+
+
+def test_asked_about_suicide_a_man_with_no_suicidal_thoughts_gives_the_debrief_no_suicide_risk_part() -> None:
+    scenario = load_scenario("kidnap_ransom")
+    view, steps = _session(SimulatedSubject(scenario), ["Okay.", "Are you thinking about killing yourself?", "Okay."])
+    assert "@suicide_no" in steps[1].intent.parts  # his plain "no", said after the deadline he sets then
+    debrief = build_debrief(session_id="s", scenario=scenario, steps=steps, trainee="t", view=view)
+    assert debrief.suicide_risk is None
 
 
 def test_his_yes_to_a_direct_question_is_his_first_cue_and_the_question_came_before_it() -> None:

@@ -8,10 +8,10 @@ import pytest
 
 from talkdown.analysis.registry import default_pipeline
 from talkdown.sim.debrief import better_lines, build_debrief
-from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SimulatedSubject, Step, turn_rng
+from talkdown.sim.engine import AVOID_WEIGHTS, PROMISE_DUE, SUICIDAL, SimulatedSubject, Step, turn_rng
 from talkdown.sim.reading import SIM_FAMILIES, LineReader
-from talkdown.sim.realizer import GENERIC
-from talkdown.sim.scenario import load_scenario, parse_scenario
+from talkdown.sim.realizer import GENERIC, VENTING_AROUSAL
+from talkdown.sim.scenario import load_scenario, parse_scenario, shipped_ids
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem
 from tests.sim.test_scenario import without_reaction_again
 from tests.trainee_scripts import FALSE_PROMISE, LATE_TRADE
@@ -350,14 +350,92 @@ def test_a_plan_for_getting_home_is_no_suicide_question() -> None:
     assert state.hopelessness == before.hopelessness
 
 
-@pytest.mark.parametrize("question", [*DIRECT_SUICIDE[:1], *HEDGED_SUICIDE])
-def test_a_subject_with_no_suicide_risk_neither_answers_nor_denies_a_suicide_question(question: str) -> None:
-    """kidnap_ransom's man is not suicidal (hopelessness 0.2): a suicide question is no news to answer or to lie
-    about, direct or hedged, so his reply is what it was before (his mood, a fact)."""
-    subject = SimulatedSubject(load_scenario("kidnap_ransom"))
-    replies, _ = _play(subject, [LISTENING[0], question])
-    said = (*GENERIC["suicide_answer"], *GENERIC.get("suicide_deflect", ()))
-    assert not any(line in replies[-1] for line in said), replies[-1]
+# The shipped subjects with no suicidal thoughts at the start (hopelessness at the engine's gate, 0.5, or below).
+NOT_SUICIDAL = [sid for sid in shipped_ids() if load_scenario(sid).initial.hopelessness <= SUICIDAL]
+PLAIN_NO = {r: GENERIC.get(f"suicide_no.{r}", ()) for r in ("irritated", "surprised", "dismissive")}
+
+
+def _plain_no_said(reply: str) -> str | None:
+    """The register of the plain "no" in his reply, or None when he gave none."""
+    return next((register for register, lines in PLAIN_NO.items() if any(line in reply for line in lines)), None)
+
+
+def test_some_shipped_subjects_have_no_suicidal_thoughts() -> None:
+    """The tests below would pass on an empty list."""
+    assert {"bank_robbery", "kidnap_ransom", "embassy_siege"} <= set(NOT_SUICIDAL)
+
+
+@pytest.mark.parametrize("scenario_id", NOT_SUICIDAL)
+@pytest.mark.parametrize("question", [DIRECT_SUICIDE[0], "You're not going to do anything silly, are you?"])
+def test_a_subject_with_no_suicidal_thoughts_answers_a_suicide_question_with_a_plain_no(
+    scenario_id: str, question: str
+) -> None:
+    """A man who is not suicidal, asked about it, says so (indicators.md, "When cues rise": the negotiator asks
+    directly when cues rise, and the question is how he finds out). His reply fell through to his mood or a
+    backstory fact, as if the question had not been heard; "Kill myself? No." is what a real one would say. Not
+    his suicidal answer, nor the denial a suicidal man gives a hedged question: his "no" is the truth. Worded for
+    his register: worked up (arousal at the venting line), irritated; calmer, surprised if he is expressive,
+    dismissive if he is there for what he can get."""
+    scenario = load_scenario(scenario_id)
+    subject = SimulatedSubject(scenario)
+    for prefix in (LISTENING[:1], LISTENING[:5]):
+        replies, state = _play(subject, [*prefix, question])
+        assert state.hopelessness <= SUICIDAL, (prefix, state)
+        expected = (
+            "irritated"
+            if state.arousal >= VENTING_AROUSAL
+            else "surprised"
+            if scenario.persona.expressive
+            else "dismissive"
+        )
+        assert _plain_no_said(replies[-1]) == expected, (len(prefix), state.arousal, replies[-1])
+        suicidal = (*GENERIC["suicide_answer"], *GENERIC["suicide_deflect"])
+        assert not any(line in replies[-1] for line in suicidal), replies[-1]
+
+
+@pytest.mark.parametrize(
+    ("scenario_id", "listened", "register"),
+    [("bank_robbery", 1, "irritated"), ("kidnap_ransom", 5, "dismissive"), ("domestic_barricade", 5, "surprised")],
+)
+def test_his_plain_no_is_irritated_worked_up_surprised_if_expressive_dismissive_if_not(
+    scenario_id: str, listened: int, register: str
+) -> None:
+    """Each register is reached by a shipped subject: the parametrised test above holds on every one."""
+    replies, _ = _play(SimulatedSubject(load_scenario(scenario_id)), [*LISTENING[:listened], DIRECT_SUICIDE[0]])
+    assert _plain_no_said(replies[-1]) == register, replies[-1]
+
+
+@pytest.mark.parametrize("scenario_id", ["bank_robbery", "kidnap_ransom", "embassy_siege"])
+def test_asked_straight_out_a_subject_with_no_suicidal_thoughts_holds_nothing_against_it(scenario_id: str) -> None:
+    """Doctrine tells the negotiator to ask directly when cues rise, and a cue does not tell who is suicidal: the
+    direct question cost a man who is not the drift of any line with no listening move in it (arousal +0.02,
+    trust -0.01), so a trainee learned that asking can cost. It now costs and gains nothing. A hedged one pays
+    the drift, as it does asked a suicidal man (no gain: its wording is not the one taught)."""
+    subject = SimulatedSubject(load_scenario(scenario_id))
+    drift = subject.scenario.dynamics.drift
+    # Against a line with no listening move that asks nothing ("It's getting late."): whatever else the exchange
+    # brings (bank_robbery presses for his car on it) is the same for all three.
+    _, small_talk = _play(subject, [*LISTENING[:3], "It's getting late."])
+    _, direct = _play(subject, [*LISTENING[:3], DIRECT_SUICIDE[0]])
+    _, hedged = _play(subject, [*LISTENING[:3], "You're not going to do anything silly, are you?"])
+    assert direct.arousal == pytest.approx(small_talk.arousal - drift), (small_talk, direct)
+    assert direct.trust == pytest.approx(small_talk.trust + drift / 2), (small_talk, direct)
+    assert (direct.hopelessness, direct.face) == (small_talk.hopelessness, small_talk.face)
+    gauges = ("arousal", "trust", "hopelessness", "face")
+    assert [getattr(hedged, g) for g in gauges] == [getattr(small_talk, g) for g in gauges], (small_talk, hedged)
+
+
+def test_a_scenario_may_give_his_own_words_for_his_plain_no() -> None:
+    """The generic "no"s suit the shipped subjects; an instructor whose man would say it his own way writes it
+    under ``voice.not_suicidal`` (optional), and he says one of those lines instead."""
+    text = resources.files("talkdown.sim").joinpath("scenarios/kidnap_ransom.yaml").read_text(encoding="utf-8")
+    own = ["Me? I have a daughter's wedding in June. No.", "Ha. No. I plan to spend the money."]
+    text = text.replace("  voice:\n", "  voice:\n    not_suicidal:\n" + "".join(f'      - "{o}"\n' for o in own), 1)
+    subject = SimulatedSubject(parse_scenario(text, file="mine.yaml"))
+    replies, _ = _play(subject, [LISTENING[0], DIRECT_SUICIDE[0], *LISTENING[1:3], HEDGED_SUICIDE[1]])
+    assert any(o in replies[1] for o in own), replies[1]
+    assert any(o in replies[-1] for o in own), replies[-1]
+    assert _plain_no_said(replies[1]) is None, replies[1]
 
 
 def test_a_promise_with_no_demand_behind_it_is_called_hollow_not_something_that_never_came() -> None:

@@ -132,6 +132,21 @@ def test_every_shipped_inject_has_its_own_words_for_being_issued_again() -> None
             assert inject.reaction not in inject.reaction_again, (scenario.id, inject.id)
 
 
+def test_a_scenario_with_no_not_suicidal_keeps_the_digest_its_earlier_sessions_logged() -> None:
+    """``voice.not_suicidal`` (engine 0.1.12) is optional as ``reaction_again`` is: left out, the digest is the one
+    sessions logged before the key existed carry; given, it is an edit like any other."""
+    scenario = load_scenario("bridge")
+    dumped = scenario.model_dump(mode="json")
+    del dumped["persona"]["voice"]["not_suicidal"]  # the dump before the key existed
+    assert scenario_digest(scenario) == hashlib.sha256(pydantic_core.to_json(dumped)).hexdigest()
+    lines = _bridge_text().splitlines()
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("  voice:"))
+    lines[at + 1 : at + 1] = ["    not_suicidal:", '      - "No. Not that."', '      - "No. Never."']
+    edited = parse_scenario("\n".join(lines), file="mine.yaml")
+    assert edited.persona.voice.not_suicidal == ["No. Not that.", "No. Never."]
+    assert scenario_digest(edited) != scenario_digest(scenario)
+
+
 def test_a_scenario_with_no_reaction_again_keeps_the_digest_its_earlier_sessions_logged() -> None:
     """A session logs its scenario's sha256 and its debrief says when the file changed since. The new key in
     every dump would have changed every digest, so each earlier session would have read "the scenario file
@@ -140,5 +155,6 @@ def test_a_scenario_with_no_reaction_again_keeps_the_digest_its_earlier_sessions
     dumped = scenario.model_dump(mode="json")
     for inject in dumped["injects"]:
         del inject["reaction_again"]  # the dump before the key existed
+    del dumped["persona"]["voice"]["not_suicidal"]  # nor did this one, which came later still
     assert scenario_digest(scenario) == hashlib.sha256(pydantic_core.to_json(dumped)).hexdigest()
     assert scenario_digest(load_scenario("bridge")) != scenario_digest(scenario)

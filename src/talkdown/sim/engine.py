@@ -22,7 +22,7 @@ from typing import Literal
 
 from talkdown.domain.enums import HostageCondition
 from talkdown.sim.reading import CONFIRMABLE, EMPATHY, LineReader, Reading, mentioned, mentions, similar, tokens
-from talkdown.sim.realizer import Intent, Realizer, TemplateRealizer
+from talkdown.sim.realizer import VENTING_AROUSAL, Intent, Realizer, TemplateRealizer
 from talkdown.sim.scenario import Fact, HostageSpec, Persona, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
@@ -42,8 +42,10 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # a backfire or a repeat takes the free second place, and beside a backfire or a step back that leads every trigger
 # word in the line is said, not the first alone; 0.1.11: a suicide question is read as the debrief reads it
 # (reading.suicide_asked): a direct one ("Are you suicidal?") gets his honest answer, a hedged one ("You're not
-# thinking of killing yourself, are you?") a denial and no gain, and "Do you have a plan for getting home?" neither
-VERSION = "0.1.11"
+# thinking of killing yourself, are you?") a denial and no gain, and "Do you have a plan for getting home?" neither;
+# 0.1.12: a subject with no suicidal thoughts answers a suicide question with a plain "no" in his register (it fell
+# through to his mood or a fact), and asked straight out he pays no drift for it
+VERSION = "0.1.12"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -71,6 +73,7 @@ AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
     "self_focus": (0.3, 0.6, 0.0),
 }
 STRONG_AVOID = ("threat", "face_attack", "ultimatum", "arguing", "flat_no", "dismissing_demand", "minimizing")
+SUICIDAL = 0.5  # hopelessness above which he has suicidal thoughts to tell or deny [D]
 PROMISE_DUE = 5  # exchanges until an undeliverable promise is found out [D]
 IGNORED_AFTER = 2  # exchanges a demand may go unanswered before he presses [D]
 
@@ -223,13 +226,23 @@ class SimulatedSubject:
         prefix: list[str] = list(reactions)
         effects: list[Effect] = []
 
+        # Asked straight out by a negotiator who heard a cue, a man with no suicidal thoughts answers "no" and holds
+        # nothing against it: the question costs nothing, not even the drift of a line with no listening move in it
+        # (arousal +0.02, trust -0.01), which "Is anyone hurt in there?" pays. indicators.md, "When cues rise", and
+        # skills.md ``direct_suicide_question`` tell the negotiator to ask plainly; avoid.md lists no cost for it;
+        # and a cue does not tell who is suicidal (finding out is what the question is for), so a subject who
+        # charged for a "needless" question would teach trainees to ask only when sure, which is asking too late.
+        # It gains nothing either: the +0.04 trust and -0.04 hopelessness of a suicidal subject are his being heard
+        # about what he carries, and this man carries nothing of the kind. A hedged question pays the drift, as it
+        # does asked a suicidal man: its wording is not the one doctrine teaches.
+        asked_plainly = r.suicide_asked == "direct" and hope <= SUICIDAL
         gain = r.listening_gain * novelty * (0.5 if r.avoid else 1.0)
         if gain:
             trust += dyn.skill_trust * gain * (1 - trust)
             arousal -= dyn.skill_calm * gain * arousal
             if trust >= dyn.stage_trust[0] and r.skills & EMPATHY:
                 hope -= 0.03 * gain
-        else:
+        elif not asked_plainly:
             arousal += dyn.drift
             trust -= dyn.drift / 2
         if repeats >= 2:
@@ -245,12 +258,17 @@ class SimulatedSubject:
         # truth, and the question earns nothing. One reading with the debrief (``reading.suicide_asked``): the
         # engine's own regex answered hedged questions as direct ones, ignored "Are you suicidal?", and took "Do
         # you have a plan for getting home?" for a suicide question.
-        if r.suicide_asked == "direct" and hope > 0.5:
+        # With no suicidal thoughts (hopelessness at ``SUICIDAL`` or below), either question gets the truth, a plain
+        # "no" worded for his register (realizer ``_plain_no``; a scenario may give his own words): it fell through
+        # to his mood or a backstory fact, as if the question had not been heard.
+        if r.suicide_asked == "direct" and hope > SUICIDAL:
             trust += 0.04 * novelty
             hope -= 0.04 * novelty
             notes.append("suicide_answer")
-        elif r.suicide_asked == "hedged" and hope > 0.5:
+        elif r.suicide_asked == "hedged" and hope > SUICIDAL:
             notes.append("suicide_deflect")
+        elif r.suicide_asked is not None:
+            notes.append("suicide_no")
         if r.ambivalence and trust >= dyn.stage_trust[0]:
             hope -= 0.05 * novelty
         for doctrine_id in r.avoid:
@@ -568,7 +586,7 @@ def _intent(
     if fact is not None:
         parts.append(fact)
     if key == "mood" and fact is None:
-        parts.append("@venting" if s.arousal >= 0.55 else "@calmer")
+        parts.append("@venting" if s.arousal >= VENTING_AROUSAL else "@calmer")
     slots["exit"] = p.voice.exit
     return Intent(key, tuple(parts), tuple(sorted(slots.items())), s.arousal)
 
@@ -669,7 +687,8 @@ def _capital(text: str) -> str:
 
 
 _TRIGGER = ("trigger", "trigger_again")
-_SUICIDE = ("suicide_answer", "suicide_deflect")  # his answer to a direct suicide question, his denial of a hedged one
+# his answer to a direct suicide question, his denial of a hedged one, and his plain "no" when he is not suicidal
+_SUICIDE = ("suicide_answer", "suicide_deflect", "suicide_no")
 _LEADING_REACTION = ("backfire", "regress")  # reactions a stage or influence rule puts before his trigger word
 _REACTION = ("backfire", "regress", "repeat")  # with "avoid.*" and _TRIGGER: what the line itself did to him
 

@@ -60,6 +60,9 @@ class Realizer(Protocol):
     def realize(self, intent: Intent, scenario: Scenario, view: SubjectView, rng: random.Random) -> Spoken: ...
 
 
+# From this arousal up he vents (the engine's mood line) and answers a suicide question irritated [D].
+VENTING_AROUSAL = 0.55
+
 # Generic reactions, written for talkdown; the persona's own lines come from the scenario file.
 GENERIC: dict[str, tuple[str, ...]] = {
     "backfire": (
@@ -176,6 +179,25 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "No. I'm fine. Drop it.",
         "Me? No. Why would you even ask that?",
     ),
+    # A suicide question, direct or hedged, asked a subject with no suicidal thoughts: the truth, a plain "no", in
+    # his register (``_plain_no``). None names the act: "Kill myself? No." is read as a suicide cue by the cue
+    # analyser (the debrief's "Suicide risk" part and the board would report his denial as a cue), and none says
+    # where he is ("out of here"), for the kidnapper is on a phone line and the others behind a door.
+    "suicide_no.irritated": (  # he is worked up: the question is one more thing not about what he wants
+        "No! That's not what this is. Are you even listening to me?",
+        "What kind of question is that? No.",
+        "No. Is that all you've got to ask me?",
+    ),
+    "suicide_no.surprised": (  # an expressive man, calmer: it catches him off guard, and he says so
+        "What? No. No, it's nothing like that.",
+        "Where did that come from? No. That's not what this is.",
+        "No... no. I'm upset, that's all. Not that.",
+    ),
+    "suicide_no.dismissive": (  # an instrumental man, calmer: it is beside his point, and he brushes it off
+        "No. That's not what this is about.",
+        "Me? No. Let's stick to what matters.",
+        "No. Don't waste time on that.",
+    ),
     # Answers to direct questions (engine._answers): the facts come in the slots, from the scenario; these word them.
     "answer_hurt": ("{hurt}", "You want to know how they are? {hurt}", "{hurt} That's how it is in here."),
     "answer_with_you": ("I've got {who}.", "{who}. That's who."),
@@ -263,6 +285,9 @@ class TemplateRealizer:
                 own = voice.venting
             elif family == "calmer":
                 own = voice.calmer
+            elif family == "suicide_no":  # the scenario's own words for it, else talkdown's in his register
+                own = voice.not_suicidal
+                family = _plain_no(scenario, intent.arousal)
             if own:
                 out.append(_sentence(_choose(own, rng, recent)))
             else:
@@ -270,6 +295,20 @@ class TemplateRealizer:
                 out.append(_sentence(_choose(options, rng, recent).format_map(values)))
             recent.add(out[-1])  # nor one wording twice in a reply (two trigger words said again, each escalating)
         return Spoken(" ".join(out) or voice.calmer[0], self.name)
+
+
+def _plain_no(scenario: Scenario, arousal: float) -> str:
+    """Which of talkdown's plain "no"s a subject with no suicidal thoughts gives a suicide question.
+
+    Why by arousal and ``persona.expressive``: the same "no" in every mouth would not sound like the man the
+    scenario describes. Worked up (from ``VENTING_AROUSAL``, where he vents), any subject is irritated by a question
+    that is not about what he wants; calmer, an expressive one, driven by what he feels (incident-types.md,
+    instrumental vs expressive), is caught off guard, and an instrumental one, there for what he can get, brushes
+    it aside.
+    """
+    if arousal >= VENTING_AROUSAL:
+        return "suicide_no.irritated"
+    return "suicide_no.surprised" if scenario.persona.expressive else "suicide_no.dismissive"
 
 
 class _Slots(dict[str, str]):

@@ -125,6 +125,10 @@ class Voice(Model):
     calmer: Annotated[list[Line], Field(min_length=2)]
     resolution: Line
     failure: Line
+    # His answer to a suicide question while he has no suicidal thoughts (optional): without it he says one of
+    # talkdown's plain "no"s for his register (realizer), which suits most personas; a scenario whose man would
+    # say it his own way ("Me? I've got a wedding in June.") gives his words here.
+    not_suicidal: list[Line] = Field(default_factory=list)
 
 
 class Persona(Model):
@@ -373,8 +377,12 @@ def load_scenario(ref: str) -> Scenario:
 def scenario_digest(scenario: Scenario) -> str:
     """sha256 of the validated scenario, stored with a session so a later edit of the file is noticed.
 
-    An inject's ``reaction_again`` left empty is left out: the key came later, and with it in every dump each
-    session logged before it would have read "the scenario file changed after this session was run".
+    An inject's ``reaction_again`` and the voice's ``not_suicidal`` left empty are left out: the keys came later,
+    and with them in every dump each session logged before them would have read "the scenario file changed after
+    this session was run".
     """
     unused = {n: {"reaction_again"} for n, inj in enumerate(scenario.injects) if not inj.reaction_again}
-    return hashlib.sha256(scenario.model_dump_json(exclude={"injects": unused}).encode()).hexdigest()
+    exclude: dict[str, Any] = {"injects": unused}
+    if not scenario.persona.voice.not_suicidal:  # the same for the voice's not_suicidal, which came later still
+        exclude["persona"] = {"voice": {"not_suicidal"}}
+    return hashlib.sha256(scenario.model_dump_json(exclude=exclude).encode()).hexdigest()
