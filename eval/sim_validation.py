@@ -4,7 +4,8 @@ Usage: python eval/sim_validation.py [--seeds 20] [--seed 7] [--scenario ID ...]
 
 Four trainee policies, none of which sees the subject's state (only his lines, as a trainee would):
 - ``doctrine``: listening first (open questions, labels, paraphrases, mirrors, summaries), demands deferred or
-  traded, deadlines never mentioned, influence only once the stairway analyser sees rapport in his replies;
+  traded, deadlines never mentioned, influence only once the stairway analyser sees rapport in his replies, and
+  asked straight out about suicide when his line carries a suicide cue (indicators.md, "When cues rise");
 - ``hostile``: arguing, ultimatums, flat refusals, threats, minimising, with some neutral questions;
 - ``random``: a uniformly random line from all the pools above plus small talk, ignoring what he said;
 - ``repeat``: one empathic phrase, every turn.
@@ -87,6 +88,10 @@ HOSTILE = [
     "Your deadline doesn't mean anything to us.",
     "What are your demands?",
 ]
+# indicators.md, "When cues rise": ask directly and plainly about thoughts, then plans: about his thoughts at his
+# first suicide cue, about a plan when he answers that with a cue (a "yes"), not after a "no".
+ASK_THOUGHTS = "I have to ask you straight out: are you thinking about killing yourself?"
+ASK_PLAN = "Have you thought about how you would kill yourself?"
 SMALL_TALK = ["Okay.", "Is anyone hurt in there?", "It's getting late.", "Right.", "Are you still there?"]
 _SWAP = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're", "i've": "you've", "am": "are",
          "we": "you", "our": "your", "us": "you", "you": "I", "your": "my"}  # fmt: skip
@@ -114,6 +119,15 @@ def doctrine(transcript: Transcript, rng: random.Random) -> str:
     if n == 0:
         return "My name is Sam. I'm here and I'm listening. " + OPEN[0]
     cues = {c.label for c in find_cues(last)}
+    # His suicide cue is read with the line said to him before it, as the board reads it: "...Yeah." answering
+    # the question about his thoughts is one, and the question about a plan follows. Before anything else: his
+    # life comes first.
+    said_to_him = transcript[-2][1] if len(transcript) >= 2 and transcript[-2][0] == "trainee" else None
+    if any(c.label == "suicide_cue" for c in find_cues(last, previous_negotiator=said_to_him)):
+        if ASK_THOUGHTS not in used:
+            return ASK_THOUGHTS
+        if said_to_him == ASK_THOUGHTS:
+            return ASK_PLAN
     if "demand" in cues or re.search(r"\b(?:I want|get me|send|we need|I need|must be)\b", last, re.I):
         negotiable = re.search(r"\b(?:food|water|medic|reporter|statement|broadcast|medicine|cigarettes)\b", last, re.I)
         pool = TRADE if negotiable and n > 6 else DEFER
