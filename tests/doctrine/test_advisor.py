@@ -369,6 +369,26 @@ def test_rising_suicide_cues_fire_at_the_second_cue_and_name_the_mental_health_c
     assert "Dr. Halvorsen" in item.about and item.priority == 1
 
 
+def test_the_rising_suicide_cues_card_says_whether_he_was_asked_plainly_hedged_or_not_at_all() -> None:
+    # indicators.md, "When cues rise": ask directly and plainly; hesitant wording shows the negotiator's fear. The
+    # card told the team to ask and never said whether anyone had.
+    s = Script()
+    _calm_opening(s)
+    s.at(6).say("neg", "Are you thinking about killing yourself?")  # before these cues: not counted
+    s.at(7).say("subj", "They'll all be better off without me.")
+    s.at(8).say("subj", "After tonight none of this is my problem. Tell my mother I said goodbye.")
+
+    def about() -> str:
+        return next(a for a in s.final() if a.rule_id == "rising_suicide_cues").about
+
+    assert "Not yet asked about suicide since the first of them" in about()
+    hedged = s.at(9).say("neg", "You're not going to do anything silly, are you?")
+    assert f"Not yet asked plainly: the question at seq {hedged} was hedged" in about()
+    assert '"Are you thinking about killing yourself?"' in about()
+    direct = s.at(10).say("neg", "I need to ask you straight. Are you thinking of suicide?")
+    assert about().endswith(f"Asked directly since the first of them: seq {direct}.")
+
+
 def test_one_statement_of_suicidal_intent_is_a_high_risk_factor_at_once() -> None:
     # indicators.md [R19 P]: "says he intends to kill himself" is a high-risk factor; one statement is enough.
     s = Script()

@@ -9,8 +9,8 @@ from types import ModuleType
 import pytest
 
 from talkdown.analysis.cues import find_cues
+from talkdown.analysis.suicide_questions import suicide_asked
 from talkdown.sim.engine import SimulatedSubject, turn_rng
-from talkdown.sim.reading import suicide_asked
 from talkdown.sim.scenario import load_scenario
 from talkdown.sim.state import SubjectView, ViewItem
 

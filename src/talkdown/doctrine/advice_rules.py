@@ -17,6 +17,7 @@ from talkdown.analysis.avoid import names_kind, offered_kind
 from talkdown.analysis.avoid_doctrine import better_lines, doctrine_ids
 from talkdown.analysis.suicide_clues import BY_ID as CLUES
 from talkdown.analysis.suicide_clues import stored_clue
+from talkdown.analysis.suicide_questions import suicide_asked
 from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandCategory, DemandStatus, HostageCondition, Role
@@ -353,7 +354,28 @@ def conversation_rules(v: View) -> Iterator[Found]:
             else "No mental health consultant is logged on this incident: call one out."
         )
         about = f"{len(cues)} suicide cues in the last {v.policy.advice_window_minutes} min ({seq_list(cues)}). {who}"
-        yield Found("rising_suicide_cues", f"c{cues[-1]}", tuple(cues), about)
+        yield Found("rising_suicide_cues", f"c{cues[-1]}", tuple(cues), f"{about} {_asked_since(v, cues[0])}")
+
+
+def _asked_since(v: View, first_cue: int) -> str:
+    """Whether the team has asked him about suicide since the first of these cues, and how.
+
+    Why on the card: its action is "ask him directly", and a team under stress needs to see whether that was done
+    or only hinted at; a hedged question ("You're not going to do anything silly, are you?") invites the "no" it
+    asks for (indicators.md, "When cues rise"). The same reading as the simulator's and the debrief's
+    (``analysis.suicide_questions``). A question before these cues is not counted: the risk they show is new.
+    """
+    asked = [(u.seq, kind) for u in v.negotiator_turns if u.seq > first_cue and (kind := suicide_asked(u.text))]
+    direct = [seq for seq, kind in asked if kind == "direct"]
+    if direct:
+        return f"Asked directly since the first of them: {seq_list(direct)}."
+    if asked:
+        hedged = seq_list([seq for seq, _ in asked])
+        return f'Not yet asked plainly: the question at {hedged} was hedged. Ask it straight: "{_PLAIN_QUESTION}"'
+    return f'Not yet asked about suicide since the first of them. Ask it straight: "{_PLAIN_QUESTION}"'
+
+
+_PLAIN_QUESTION = "Are you thinking about killing yourself?"  # skills.md ``direct_suicide_question``
 
 
 def progress_rules(v: View) -> Iterator[Found]:

@@ -17,6 +17,7 @@ from talkdown.analysis.avoid_doctrine import doctrine_ids
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.analysis.registry import default_pipeline
+from talkdown.analysis.suicide_questions import suicide_asked
 from talkdown.domain.annotations import Annotation
 
 # Families the subject reacts to; emotion and strategy models are not needed and would only cost time.
@@ -58,60 +59,6 @@ _FACE = re.compile(
     _I,
 )
 _CALIBRATED = re.compile(r"^\W*(?:how|what) (?:would|could|do|can|will) (?:we|it take|you need|that look)\b", _I)
-# How a line asks him about suicide, for the engine and the debrief alike [D] (indicators.md, "When cues rise": ask
-# directly and plainly about thoughts and plans; hesitant wording shows the negotiator's fear). Read per question
-# (``suicide_asked``). The plain words name it; a euphemism ("do anything silly", "hurt yourself") or a question led
-# to a "no" ("You're not ..., are you?") hedges it. "Do you have a plan" alone is no suicide question: it asks about
-# getting home tonight as often as about dying.
-_SUICIDE_PLAIN = re.compile(
-    r"\bsuicid\w*|\bkill(?:ing)? yourself\b|\b(?:end|ending|take|taking) your (?:own )?life\b|\bwant(?:ing)? to die\b"
-    r"|\bthinking (?:about|of) ending it\b|\bthoughts of (?:dying|ending (?:it|your life))\b",
-    _I,
-)
-_SUICIDE_EUPHEMISM = re.compile(
-    r"\b(?:hurt|hurting|harm|harming) yourself\b"
-    r"|\b(?:going to|gonna|about to|planning (?:to|on)|thinking (?:about|of)|would(?:n't)?|will|won't|'ll|'d)(?: \w+)?"
-    r" (?:do|doing) (?:any|some)thing (?:to yourself\b|(?:silly|stupid|foolish|daft|rash|drastic|crazy|dumb)\b)",
-    _I,
-)
-_LEADING = re.compile(
-    r"\byou(?:'re| are) not\b|\byou aren't\b|\byou(?: (?:would|will|do|did|could))?(?:n't| never)\b|\byou won't\b"
-    r"|\byou(?:'d|'ll| would| will) never\b|\bdon't tell me\b"
-    r"|,\s*(?:are|would|will|do|did|have) you\W*$|,\s*(?:right|yeah|eh|ok|okay)\W*$",
-    _I,
-)
-_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-_OPENS_AS_QUESTION = re.compile(r"^\W*(?:are|do|did|have|would|will|were|is|could|can)\b", _I)
-
-
-def suicide_asked(text: str) -> Literal["direct", "hedged"] | None:
-    """Whether a line asks him about suicide directly, hedged, or not at all (its most direct question wins).
-
-    A question is a sentence ending in "?", or the line's last one typed without it when it opens as a question
-    or ends in a tag ("..., are you"): "I don't want you to kill yourself." asks nothing.
-
-    >>> [suicide_asked(t) for t in ("Are you thinking about killing yourself?", "Are you suicidal",
-    ...  "You're not going to do anything silly, are you?", "You wouldn't hurt yourself, would you?",
-    ...  "Did you jump the queue?", "I don't want you to kill yourself.")]
-    ['direct', 'direct', 'hedged', 'hedged', None, None]
-    """
-    found: Literal["direct", "hedged"] | None = None
-    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
-    for i, sentence in enumerate(sentences):
-        last_open = i == len(sentences) - 1 and not sentence.endswith((".", "!", "?"))
-        if not (
-            sentence.endswith("?") or (last_open and (_OPENS_AS_QUESTION.search(sentence) or _LEADING.search(sentence)))
-        ):
-            continue
-        euphemism = _SUICIDE_EUPHEMISM.search(sentence) is not None
-        if not (euphemism or _SUICIDE_PLAIN.search(sentence)):
-            continue
-        if not euphemism and not _LEADING.search(sentence):
-            return "direct"
-        found = "hedged"
-    return found
-
-
 # Exploring ambivalence and the future (indicators.md, "When cues rise": doubt, hope, duty, unfinished business).
 _AMBIVALENCE = re.compile(
     r"\bkept you going\b|\btomorrow\b|\bnext (?:week|year)\b|\bfuture\b|\bwhat would you want\b|\breasons? to\b"
