@@ -774,6 +774,19 @@ def test_an_over_long_reason_or_medical_note_is_refused_at_the_cli_as_in_the_con
     assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 1  # nothing recorded
 
 
+def test_an_over_long_line_is_refused_at_the_cli_in_the_apis_words_saying_nothing_was_saved(td) -> None:  # type: ignore[no-untyped-def]
+    # The API said "... may have up to 10,000. Nothing was saved: shorten it or split it"; the CLI, which refuses
+    # before writing too, stopped at the limit, so the same refusal read two ways (tests/web/test_api.py: the API's).
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    refused = td("say", incident, "Curtis", "x" * 10_001, ok=False)
+    assert (refused.returncode, refused.stdout) == (3, "")
+    assert refused.stderr.strip() == (
+        f"error[TD105]: '{'x' * 40}...' is not a valid text: it is 10,001 characters long; a text may have up to "
+        "10,000. Nothing was saved: shorten it or split it."
+    )
+    assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 1  # nothing recorded
+
+
 # Commands that write a file, serve, or migrate: they record no event, so no seq to print; and the interactive chat
 # of a resumed session (``train run`` takes --json with --script). Every other command lists, shows or records
 # something, and the README promises all of those a --json.
