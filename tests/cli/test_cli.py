@@ -167,6 +167,28 @@ def test_an_internal_error_is_logged_to_its_own_data_folder_only(
     assert ["second bug" in log for log in logs] == [False, True], logs
 
 
+def test_an_internal_errors_line_names_a_data_folder_with_brackets_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The line was Rich markup with the log's path in it: a folder named "[red]Sam[/red]" lost its brackets (the
+    # user was sent to a path that does not exist), and one whose path holds "[/]" ended the error handler itself
+    # in a MarkupError traceback; a long path was also wrapped at 80 columns, a line break in the middle of it.
+    from talkdown.cli.main import _internal_error
+    from talkdown.cli.state import STATE
+
+    for folder in ("[red]Sam[/red]", "ops [/] 2024"):
+        data = tmp_path / folder / "data"
+        monkeypatch.setenv("TALKDOWN_DATA_DIR", str(data))
+        STATE.reset()
+        with pytest.raises(SystemExit) as done:
+            _internal_error(RuntimeError("bug"))
+        said = capsys.readouterr().err
+        assert done.value.code == 1
+        log = data / "talkdown.log"
+        assert said == f"internal error: RuntimeError. Details in {log} (or rerun with --debug).\n"
+    STATE.reset()
+
+
 @pytest.mark.slow
 def test_an_argument_typed_in_another_encoding_is_refused_with_its_bytes_shown(tmp_path: Path) -> None:
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
