@@ -179,7 +179,7 @@ class TalkdownError(Exception):
 
     @property
     def message(self) -> str:
-        return CODES[self.code].format_map(_Lenient(self.fields))
+        return CODES[self.code].format_map(_Lenient(_spaced_clauses(self.fields)))
 
     @property
     def exit_code(self) -> int:
@@ -188,6 +188,25 @@ class TalkdownError(Exception):
     @property
     def http_status(self) -> int:
         return self.family.http_status
+
+
+CLAUSES = frozenset({"hint"})
+"""Fields that are an optional clause right after a word of their template ("Re-save it as UTF-8{hint}."): each is
+given as the clause alone, or "" for none, and the message puts the one space before a clause that is there.
+
+Why here and not in the field: the fields are also read on their own (``--json`` prints them at the top level),
+and a hint given as " or pass --encoding cp1252", to come out right in the sentence, reached scripts with its
+leading space."""
+
+
+def clause(value: object) -> str:
+    """An optional clause (``CLAUSES``) as it follows a word in a sentence: after one space, or "" for none."""
+    return f" {value}" if value else ""
+
+
+def _spaced_clauses(fields: dict[str, object]) -> dict[str, object]:
+    """``fields`` with each clause (``CLAUSES``) spaced by ``clause``, as its template needs it."""
+    return {key: clause(value) if key in CLAUSES else value for key, value in fields.items()}
 
 
 class _Lenient(dict[str, object]):
@@ -214,6 +233,11 @@ def render_markdown() -> str:
         "Other exits of the CLI: 0 success; 1 an internal error (a bug: one line, the traceback in the data folder's"
         " log); 2 a usage error (an unknown option, a bad value); 141 stdout's reader went away (`| head`), as for"
         " any program ended by SIGPIPE.",
+    ]
+    lines += [
+        "",
+        f"A field named {' or '.join(f'`{{{name}}}`' for name in sorted(CLAUSES))} is an optional clause: the message"
+        " puts a space before it when there is one, and nothing when there is none.",
     ]
     lines += ["", "| code | message template |", "|---|---|"]
     for code, template in sorted(CODES.items()):

@@ -167,6 +167,28 @@ def test_an_internal_error_is_logged_to_its_own_data_folder_only(
     assert ["second bug" in log for log in logs] == [False, True], logs
 
 
+def test_an_internal_errors_line_names_a_data_folder_with_brackets_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The line was Rich markup with the log's path in it: a folder named "[red]Sam[/red]" lost its brackets (the
+    # user was sent to a path that does not exist), and one whose path holds "[/]" ended the error handler itself
+    # in a MarkupError traceback; a long path was also wrapped at 80 columns, a line break in the middle of it.
+    from talkdown.cli.main import _internal_error
+    from talkdown.cli.state import STATE
+
+    for folder in ("[red]Sam[/red]", "ops [/] 2024"):
+        data = tmp_path / folder / "data"
+        monkeypatch.setenv("TALKDOWN_DATA_DIR", str(data))
+        STATE.reset()
+        with pytest.raises(SystemExit) as done:
+            _internal_error(RuntimeError("bug"))
+        said = capsys.readouterr().err
+        assert done.value.code == 1
+        log = data / "talkdown.log"
+        assert said == f"internal error: RuntimeError. Details in {log} (or rerun with --debug).\n"
+    STATE.reset()
+
+
 @pytest.mark.slow
 def test_an_argument_typed_in_another_encoding_is_refused_with_its_bytes_shown(tmp_path: Path) -> None:
     env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
@@ -771,6 +793,19 @@ def test_an_over_long_reason_or_medical_note_is_refused_at_the_cli_as_in_the_con
         assert refused.returncode == 3, (args, refused.stderr)
         field = what.split()[1]
         assert f"is not a valid {field}: it is 600 characters long; {what} may have up to 500" in refused.stderr
+    assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 1  # nothing recorded
+
+
+def test_an_over_long_line_is_refused_at_the_cli_in_the_apis_words_saying_nothing_was_saved(td) -> None:  # type: ignore[no-untyped-def]
+    # The API said "... may have up to 10,000. Nothing was saved: shorten it or split it"; the CLI, which refuses
+    # before writing too, stopped at the limit, so the same refusal read two ways (tests/web/test_api.py: the API's).
+    incident = td("incident", "new", "Elm St", "--type", "barricade").stdout.strip()
+    refused = td("say", incident, "Curtis", "x" * 10_001, ok=False)
+    assert (refused.returncode, refused.stdout) == (3, "")
+    assert refused.stderr.strip() == (
+        f"error[TD105]: '{'x' * 40}...' is not a valid text: it is 10,001 characters long; a text may have up to "
+        "10,000. Nothing was saved: shorten it or split it."
+    )
     assert json.loads(td("incident", "show", incident, "--json").stdout)["head"]["seq"] == 1  # nothing recorded
 
 

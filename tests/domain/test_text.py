@@ -54,7 +54,8 @@ def test_an_entry_text_must_show_something_and_fit_its_limit_and_is_returned_unc
         require_entry_text("x" * (SHORT_TEXT_MAX + 1), what="outlet")
     assert (
         long.value.code == "TD105"
-        and long.value.fields["problem"] == "it is 501 characters long; an outlet may have up to 500"
+        and long.value.fields["problem"]
+        == "it is 501 characters long; an outlet may have up to 500. Nothing was saved: shorten it or split it"
     )
     assert require_entry_text("y" * 600, what="text", limit=1_000) == "y" * 600
 

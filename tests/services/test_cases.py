@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from talkdown.domain.annotations import Annotation
 from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.errors import TalkdownError
 from talkdown.services import cases
+from talkdown.services.annotate import annotate_incident, bases, done_row, live_pipeline, versions
 from talkdown.services.entries import record_demand, say
 from talkdown.services.incidents import close_incident, open_incident
 from talkdown.services.wiring import App
@@ -208,3 +210,34 @@ def test_cases_like_an_incident_read_suicidal_from_the_analysis_of_his_lines_not
     calm = open_incident(app, title="Apartment 5C", incident_type=IncidentType.BARRICADE)
     say(app, calm, speaker="Ray", text="I'm not coming out till my lawyer calls.", role_if_new=Role.SUBJECT)
     assert "suicidal" not in cases.like_cases(app, incident=calm, k=3).situation.typology
+
+
+def test_cases_like_an_incident_reads_the_stored_analysis_of_his_lines_and_answers_as_when_it_ran_it(
+    app: App,
+) -> None:
+    # "Cases like this" ran the whole analysis pipeline over every line of the log on each request after a new
+    # line (0.5 s at 200 lines, 0.9 s at 400), where the board reads the analysis stored beside each line.
+    sad = open_incident(app, title="Apartment 4B", incident_type=IncidentType.BARRICADE)
+    for line in ("Nobody would even miss me.", "I already gave my dog to my sister. She'll take better care of him."):
+        say(app, sad, speaker="Dale", text=line, role_if_new=Role.SUBJECT)
+    say(app, sad, speaker="Dana", text="Tell me about your dog.", role_if_new=Role.PRIMARY)
+    unstored = cases.like_cases(app, incident=sad, k=5)
+    annotate_incident(app, sad)  # what the console's worker does with each line
+    assert cases.like_cases(app, incident=sad, k=5) == unstored and "suicidal" in unstored.situation.typology
+
+    # What it reads is the stored rows, not a new run: a line stored as analysed with no cue reads as none, and a
+    # stored suicide cue is read on a line the analysers would not give one.
+    wanted = versions(live_pipeline())
+    cue = next(info for info in live_pipeline().describe() if "talkdown_cue" in info.produces)
+    quiet = open_incident(app, title="Apartment 6D", incident_type=IncidentType.BARRICADE)
+    say(app, quiet, speaker="Lou", text="Nobody would even miss me.", role_if_new=Role.SUBJECT)
+    calm = open_incident(app, title="Apartment 5C", incident_type=IncidentType.BARRICADE)
+    say(app, calm, speaker="Ray", text="I'm not coming out till my lawyer calls.", role_if_new=Role.SUBJECT)
+    stored_cue = Annotation(
+        analyzer=cue.name, analyzer_version=cue.version, family="talkdown_cue", label="suicide_cue", score=0.9
+    )
+    for incident, found in ((quiet, ()), (calm, (stored_cue,))):
+        state = app.recorder.current(incident)
+        app.annotations.add(incident, [(seq, b, (*found, done_row(wanted))) for seq, b in bases(state).items()])
+    assert "suicidal" not in cases.like_cases(app, incident=quiet, k=3).situation.typology
+    assert "suicidal" in cases.like_cases(app, incident=calm, k=3).situation.typology

@@ -334,7 +334,7 @@ def test_a_short_field_over_its_limit_names_the_field_its_length_and_the_limit(
     assert (err.value.code, err.value.fields["what"]) == ("TD105", field.strip())
     problem = str(err.value.fields["problem"])  # "a name", "an item": the article is tests/domain/test_text.py's
     assert problem.startswith("it is 501 characters long; a") and problem.endswith(
-        f" {field.strip()} may have up to 500"
+        f" {field.strip()} may have up to 500. Nothing was saved: shorten it or split it"
     )
     assert incidents.get_incident(app, incident).head_seq == before and len(incidents.list_incidents(app)) == 1
 
@@ -344,7 +344,9 @@ def test_a_short_field_of_an_event_no_entry_checks_is_worded_as_the_checked_ones
     with pytest.raises(TalkdownError) as err:
         entries.correct_entry(app, incident, ref_seq=1, field=TOO_LONG, value="v", reason="typo")
     assert (err.value.code, err.value.fields["what"]) == ("TD105", "field")
-    assert err.value.fields["problem"] == "it is 501 characters long; a field may have up to 500"
+    assert err.value.fields["problem"] == (
+        "it is 501 characters long; a field may have up to 500. Nothing was saved: shorten it or split it"
+    )
 
 
 def test_an_optional_short_text_over_the_consoles_limit_is_refused_as_the_console_refuses_it(
@@ -380,7 +382,9 @@ def test_an_optional_short_text_over_the_consoles_limit_is_refused_as_the_consol
             attempt()
         assert (err.value.code, err.value.fields["what"]) == ("TD105", what)
         problem = str(err.value.fields["problem"])
-        assert problem.startswith("it is 501 characters long; a") and problem.endswith(f" {what} may have up to 500")
+        assert problem.startswith("it is 501 characters long; a") and problem.endswith(
+            f" {what} may have up to 500. Nothing was saved: shorten it or split it"
+        )
     assert incidents.get_incident(app, incident).head_seq == head and len(incidents.list_incidents(app)) == 1
     incidents.close_incident(app, incident, outcome="negotiated_surrender", reason="x" * SHORT_TEXT_MAX)  # the limit
     with pytest.raises(TalkdownError) as reopened:

@@ -224,6 +224,27 @@ def test_a_required_text_of_spaces_only_is_a_td105_problem(console: Console, pat
     assert "must not be blank" in response.json()["detail"]
 
 
+def test_an_over_long_line_is_refused_in_the_clis_words_and_a_long_search_is_not_told_nothing_was_saved(
+    console: Console,
+) -> None:
+    """The API's refusal of a too-long text reads word for word as the CLI's (tests/cli/test_cli.py), which said
+    nothing of "Nothing was saved"; and a read (a search of the case library) that saves nothing to begin with
+    was told "Nothing was saved: shorten it or split it" all the same."""
+    line = {"speaker": "subj", "text": "x" * 10_001}
+    refused = console.client(R.SCRIBE).post(f"/api/incidents/{console.incident_id}/utterances", json=line)
+    assert (refused.status_code, refused.json()["code"]) == (422, "TD105")
+    assert refused.json()["detail"] == (
+        f"'{'x' * 40}...' is not a valid text: it is 10,001 characters long; a text may have up to 10,000. "
+        "Nothing was saved: shorten it or split it."
+    )
+    search = console.client(R.OBSERVER).get("/cases", params={"q": "y" * 201}, headers={"accept": "application/json"})
+    assert (search.status_code, search.json()["code"]) == (422, "TD105")
+    assert (
+        search.json()["detail"]
+        == f"'{'y' * 40}...' is not a valid q: it is 201 characters long; a q may have up to 200."
+    )
+
+
 def test_a_line_over_the_limit_is_refused_naming_its_length_and_the_limit_and_the_page_never_cuts_it(
     console: Console,
 ) -> None:

@@ -221,7 +221,9 @@ def _internal_error(exc: Exception) -> NoReturn:
     where = _log_internal_error(exc)
     details = f"Details in {where} (or rerun with --debug)." if where else "Rerun with --debug."
     said = f"{type(exc).__name__}. {details}"
-    err_console.print(f"[bold red]internal error:[/] {said}")
+    # escape and soft_wrap as for a coded error's line: the path is the user's data folder ("[x]" in it vanished, "[/]"
+    # raised a MarkupError here), and one wrapped at 80 columns could not be copied whole
+    err_console.print(f"[bold red]internal error:[/] {escape(said)}", highlight=False, soft_wrap=True)
     if STATE.json_out:
         _error_json({"ok": False, "code": None, "error": "Internal error", "message": said})
     sys.exit(1)

@@ -214,9 +214,9 @@ def _hint(key: str, candidates: list[str]) -> str:
     """'(did you mean 'x'?)' when one candidate is close, else the list of known keys.
 
     >>> _hint("relief_intervall_minutes", ["relief_interval_minutes", "rules"])
-    " (did you mean 'relief_interval_minutes'?)"
+    "(did you mean 'relief_interval_minutes'?)"
     """
     close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
     if close:
-        return f" (did you mean '{close[0]}'?)"
-    return f" (known keys: {', '.join(candidates)})"
+        return f"(did you mean '{close[0]}'?)"
+    return f"(known keys: {', '.join(candidates)})"

@@ -255,6 +255,11 @@ def describe(text: str) -> Situation:
     )
 
 
+CUE_FAMILY = "talkdown_cue"
+READS_FAMILIES = frozenset({CUE_FAMILY})
+"""The analysis families ``incident_situation`` reads from its ``annotations``: a caller fetches only these."""
+
+
 def incident_situation(
     state: IncidentState, *, subject_ids: Sequence[str] = (), annotations: AnnotationMap | None = None
 ) -> Situation:
@@ -289,7 +294,7 @@ def incident_situation(
 
 def _suicide_cue(turns: Sequence[Utterance], annotations: AnnotationMap) -> bool:
     return any(
-        a.family == "talkdown_cue" and a.label == "suicide_cue" and not a.low_confidence
+        a.family == CUE_FAMILY and a.label == "suicide_cue" and not a.low_confidence
         for u in turns
         for a in annotations.get(u.seq, ())
     )

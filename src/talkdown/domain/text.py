@@ -90,15 +90,30 @@ def too_long(length: int, *, what: str, limit: int) -> str:
     return f"it is {length:,} characters long; {article} {what} may have up to {limit:,}"
 
 
+NOTHING_SAVED = "Nothing was saved: shorten it or split it"
+"""What a refused write of a too-long text adds to ``too_long``'s words, on the CLI (``require_short``) and the
+API (``web/problems.py``) alike: the API said it and the CLI did not, though both refuse before writing."""
+
+
+def too_long_unsaved(length: int, *, what: str, limit: int) -> str:
+    """``too_long``'s words and that nothing was saved, for a text refused on its way to the log.
+
+    >>> too_long_unsaved(501, what="outlet", limit=500)
+    'it is 501 characters long; an outlet may have up to 500. Nothing was saved: shorten it or split it'
+    """
+    return f"{too_long(length, what=what, limit=limit)}. {NOTHING_SAVED}"
+
+
 def require_short(value: str, *, what: str, limit: int = SHORT_TEXT_MAX) -> str:
     """``value`` unchanged, or TD105 naming its length and the limit when it is longer than ``limit``.
 
     Why refuse rather than cut: a reason cut at 500 characters reads as the whole reason in the record, and
-    nobody is told the rest was lost; the console's form refuses it, so the CLI must too.
+    nobody is told the rest was lost; the console's form refuses it, so the CLI must too. Every caller checks a
+    text it is about to save, before saving anything, so the refusal says nothing was saved, as the API's does.
     """
     if len(value) > limit:
         raise TalkdownError(
-            "TD105", value=value[:40] + "...", what=what, problem=too_long(len(value), what=what, limit=limit)
+            "TD105", value=value[:40] + "...", what=what, problem=too_long_unsaved(len(value), what=what, limit=limit)
         )
     return value
 

@@ -42,7 +42,7 @@ from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.analysis.skills import LABELS as SKILL_LABELS
 from talkdown.analysis.stairway import STAGES
 from talkdown.domain.annotations import Annotation
-from talkdown.errors import TalkdownError
+from talkdown.errors import TalkdownError, clause
 from talkdown.services.formats import Transcript, decode, parse
 
 WINDOW = 8
@@ -140,7 +140,7 @@ def jsonl_line(raw: bytes, *, file: str, number: int, encoding: str | None) -> l
             fields = exc.fields
             problem = (
                 f"not valid UTF-8 (byte {fields['offset']} of the line); it looks like {fields['guess']}: "
-                f"re-save the file as UTF-8{fields['hint']}"
+                f"re-save the file as UTF-8{clause(fields.get('hint'))}"
             )
             raise TalkdownError("TD101", file=file, line=number, problem=problem) from exc
         raise

@@ -16,11 +16,11 @@ from typing import Literal
 
 from talkdown.doctrine.cases import Case, Outcome, parse_cases, shipped_cases
 from talkdown.doctrine.similarity import CaseIndex, Neighbour
-from talkdown.doctrine.situation import Situation, describe, incident_situation
+from talkdown.doctrine.situation import READS_FAMILIES, Situation, describe, incident_situation
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.domain.text import is_blank
 from talkdown.errors import TalkdownError
-from talkdown.services.derived import annotations_for
+from talkdown.services.derived import line_annotations
 from talkdown.services.formats import decode
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.wiring import App
@@ -183,7 +183,10 @@ def like_cases(app: App, *, incident: str | None = None, description: str | None
     if incident is not None:
         state = app.recorder.current(resolve_incident_id(app, incident))
         subject_ids = [p.party_id for p in state.parties.values() if p.role is Role.SUBJECT]
-        situation = incident_situation(state, subject_ids=subject_ids, annotations=annotations_for(app, state))
+        # Only his lines' analysis is read (a suicide cue), from the stored rows the board shows (line_annotations).
+        his = [u.seq for u in state.utterances if not u.retracted and (not subject_ids or u.speaker in subject_ids)]
+        annotations = line_annotations(app, state, his, families=READS_FAMILIES)
+        situation = incident_situation(state, subject_ids=subject_ids, annotations=annotations)
     else:
         assert description is not None  # noqa: S101  # checked above; narrows the type
         if is_blank(description):

@@ -28,7 +28,7 @@ def html_to_pdf(page: str, *, css_files: Sequence[Path] = (), css: Sequence[str]
             "TD740",
             feature="PDF reports",
             package="weasyprint",
-            hint=" (and on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)",
+            hint="(and on Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)",
         ) from exc
     sheets = [CSS(filename=str(path)) for path in css_files] + [CSS(string=text) for text in css]
     fetcher = _data_uris_only()

@@ -118,13 +118,17 @@ class AnnotationStore:
         versions: Mapping[str, str] | None = None,
         *,
         seqs: Collection[int] | None = None,
+        families: Collection[str] | None = None,
     ) -> dict[tuple[int, str], list[Annotation]]:
-        """Annotations by (utterance seq, basis); limited to the given analyser versions and seqs when given."""
+        """Annotations by (utterance seq, basis); limited to the given analyser versions, seqs and families when
+        given (a reader of one family, "cases like this" of the suicide cues, need not decode every row)."""
         query = (
             select(annotation_rows).where(annotation_rows.c.incident_id == incident_id).order_by(annotation_rows.c.id)
         )
         if seqs is not None:
             query = query.where(annotation_rows.c.utterance_seq.in_(list(seqs)))
+        if families is not None:
+            query = query.where(annotation_rows.c.family.in_(list(families)))
         if versions:
             query = query.where(
                 tuple_(annotation_rows.c.analyzer, annotation_rows.c.analyzer_version).in_(list(versions.items()))

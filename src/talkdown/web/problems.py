@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from talkdown.domain.text import too_long
+from talkdown.domain.text import NOTHING_SAVED, too_long
 from talkdown.errors import TalkdownError
 
 log = logging.getLogger(__name__)
@@ -195,6 +195,8 @@ def coded_problem(request: Request, templates: Jinja2Templates, exc: TalkdownErr
 
 
 SECRET_FIELDS = frozenset({"password"})
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+"""Methods that save nothing: a refusal of one does not say "Nothing was saved"."""
 HIDDEN = "(not shown)"
 
 
@@ -258,16 +260,18 @@ def _unparsed_body(exc: StarletteHTTPException) -> TalkdownError | None:
     )
 
 
-def _too_long(text: str, what: str, ctx: Mapping[str, Any]) -> str:
-    """How long the refused text is, the limit, and that nothing was saved: pydantic's "String should have at
-    most 5000 characters" did not say by how much, nor that the words were not logged."""
+def _too_long(text: str, what: str, ctx: Mapping[str, Any], *, writes: bool) -> str:
+    """How long the refused text is, the limit, and (``writes``) that nothing was saved: pydantic's "String
+    should have at most 5000 characters" did not say by how much, nor that the words were not logged. Worded as
+    the CLI's ``require_short``. A read (a search of the case library, a stream's Last-Event-ID) saves nothing to
+    begin with, so it is not told that nothing was saved."""
     limit = ctx.get("max_length")
     said = (
         too_long(len(text), what=what, limit=limit)
         if isinstance(limit, int)
         else f"it is {len(text):,} characters long"
     )
-    return f"{said}. Nothing was saved: shorten it or split it"
+    return f"{said}. {NOTHING_SAVED}" if writes else said
 
 
 def install(app: FastAPI, templates: Jinja2Templates) -> None:
@@ -297,7 +301,10 @@ def install(app: FastAPI, templates: Jinja2Templates) -> None:
         if whole is not None:
             where, value, why = whole
         elif found and found[0].get("type") == "string_too_long" and isinstance(raw, str):
-            value, why = raw[:40] + "...", _too_long(raw, where, found[0].get("ctx") or {})
+            value, why = (
+                raw[:40] + "...",
+                _too_long(raw, where, found[0].get("ctx") or {}, writes=request.method not in READS),
+            )
         secret_field = bool(first["loc"][-1:]) and first["loc"][-1] in SECRET_FIELDS
         if secret_field or (whole is not None and _takes_a_secret(request)):
             value = HIDDEN  # a password, or a whole body that holds one, is never repeated

@@ -33,7 +33,7 @@ def decode(raw: bytes, *, file: str, encoding: str | None = None, option: str | 
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             guess = _guess(raw)
-            hint = f" or pass {option} {guess}" if option else ""
+            hint = f"or pass {option} {guess}" if option else ""
             raise TalkdownError("TD103", file=file, offset=error.start, guess=guess, hint=hint) from None
     else:
         try:
