@@ -992,3 +992,48 @@ def test_what_someone_held_with_him_wants_is_a_demand_relayed(text: str, item: s
 )
 def test_what_his_family_wants_of_him_is_no_relayed_demand(text: str) -> None:
     assert demands(text) == []
+
+
+# ---------------------------------------------------------------- his death asked for is no demand (0.26.5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want them to kill me.",
+        "I want you to shoot me.",
+        "I need you to end it.",
+        "I want the police to shoot me.",
+        "Get them to shoot me.",
+        "I just want you to shoot me and get it over with.",
+    ],
+)
+def test_asking_to_be_killed_is_a_suicide_cue_and_no_demand(text: str) -> None:
+    found = cues(text)
+    assert "suicide_cue" in found
+    assert "demand" not in found
+
+
+@pytest.mark.parametrize("text", ["I want them to kill me.", "I want you to shoot me.", "I need you to end it."])
+def test_the_model_does_not_add_back_the_demand_for_his_death(text: str) -> None:
+    turn = Turn(text=text, side="subject", at=T0)
+    assert "demand" not in {a.label for a in CueAnalyzer().analyze(turn, Context())}
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I want them to leave.", "them to leave"),
+        ("I want you to kill the lights.", "you to kill the lights"),  # "kill" the lights: a thing done, no death
+        ("I want them to stop filming.", "them to stop filming"),
+        ("I want them to kill the power.", "them to kill the power"),
+    ],
+)
+def test_someone_told_to_act_on_something_else_is_still_a_demand(text: str, item: str) -> None:
+    assert cues(text)["demand"].detail["item"] == item
+
+
+def test_a_demand_beside_his_death_asked_for_is_kept_and_a_time_for_it_is_still_a_deadline() -> None:
+    found = cues("I want a car. And I want them to shoot me.")
+    assert "suicide_cue" in found and found["demand"].detail["item"] == "a car"
+    assert cues("I want them to shoot me by six.")["deadline"].detail["expression"] == "by six"

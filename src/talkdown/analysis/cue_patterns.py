@@ -811,6 +811,14 @@ ITEM_TAIL = re.compile(
     r"|,\s*then\b|\s+then (?:I|we|you|he|she|they|I'll|we'll|we can)\b",
     _I,
 )
+# His own death as the thing asked for ("I want them to kill me", "I need you to end it"): a suicide-by-cop sign
+# (indicators.md, asks_to_be_killed), read as a suicide cue; not a demand the team can log, trade or refuse.
+DEATH_ASKED = re.compile(
+    r"^(?:[\w'.-]+\s+){1,3}?to\s+(?:just\s+|please\s+|finally\s+)?"
+    r"(?:(?:kill|shoot|finish|end)\s+(?:me|us)\b|(?:take|put)\s+(?:me|us)\s+(?:out|down)\b"
+    r"|(?:end|take)\s+(?:my|our)\s+li(?:fe|ves)\b|end\s+it(?:\s+all)?\b)",
+    _I,
+)
 # An item's loose end: a trailing "and"/"or", punctuation, or when he wants it ("a lawyer on the phone now").
 ITEM_LOOSE_END = re.compile(
     r"(?:[\s,;:.!?-]+(?:and|or|but|so)\b)+[\s,;:.!?-]*$|[\s,;:.!?-]+$"
