@@ -1037,3 +1037,27 @@ def test_a_demand_beside_his_death_asked_for_is_kept_and_a_time_for_it_is_still_
     found = cues("I want a car. And I want them to shoot me.")
     assert "suicide_cue" in found and found["demand"].detail["item"] == "a car"
     assert cues("I want them to shoot me by six.")["deadline"].detail["expression"] == "by six"
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("He's gonna need a doctor.", "a doctor"),
+        ("he's gonna need a doctor", "a doctor"),
+        ("hes gonna need a doctor", "a doctor"),
+        ("He's going to need insulin.", "insulin"),
+        ("She's going to need her inhaler.", "her inhaler"),
+        ("They're going to need water.", "water"),
+        ("He'll need insulin.", "insulin"),
+        ("My son's gonna need his inhaler.", "his inhaler"),
+    ],
+)
+def test_a_need_he_says_someone_is_going_to_have_names_the_thing_needed(text: str, item: str) -> None:
+    """Until cues 0.26.6 "'s gonna need" was spelt after a space ("he 's gonna need"), so "he's gonna need a
+    doctor", where the 's is glued to "he", was no demand, nor was "he's going to need insulin" at all."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize("text", ["He's gonna need a minute.", "She's going to need to calm down."])
+def test_a_need_that_names_nothing_to_bring_is_still_no_demand(text: str) -> None:
+    assert demands(text) == []

@@ -463,7 +463,9 @@ DEMAND_MORE = RulePattern(
         r" (?:door|phone))\b"
         r"|\b(?:bring|get|send) (?:also |me |us )?(?:mr|mrs|ms|dr|doc|her|him|them|that|this|those|these|also)\b"
         # third person need: "she needs her insulin", "he's going to need a doctor"
-        r"|\b(?:he|she|they|the \w+|my \w+|this \w+) (?:needs?|is going to need|'s gonna need|gonna need|will need)"
+        # ("he's gonna need": the 's is glued to the word, so it is read after it, not after a space)
+        r"|\b(?:he|she|they|the \w+|my \w+|this \w+)(?:(?:'s| is|'re| are)? (?:going to|gonna) need|'ll need"
+        r"| (?:needs?|will need))"
         r" (?:a |an |the |her |his |their |some |that )?(?:doctor|medicine|meds|insulin|ambulance|water|food|medic"
         r"|paramedic|hospital|inhaler|pills|help)\b"
         # someone with him wants what the team may trade (demands-deadlines.md: captives' welfare, a call, a
@@ -936,8 +938,10 @@ LIST_ITEM_LEAD = re.compile(
 )
 # "He needs insulin.": a need or want relayed for someone with him is the thing needed, not who needs it
 THIRD_PERSON_WANTER = re.compile(
-    r"^(?:he|she|they|(?:the|my|this|our) (?:old |little |young )?\w+)(?: here| in here| with me)?(?:'s| is)?"
-    r" (?:needs?|wants?|is going to need|'s gonna need|gonna need|will need)\s+(?=\w)(?!out\b)",
+    _loose(
+        r"^(?:he|she|they|(?:the|my|this|our) (?:old |little |young )?\w+)(?: here| in here| with me)?"
+        r"(?:(?:'s| is|'re| are)? (?:going to|gonna) need|'ll need| (?:needs?|wants?|will need))\s+(?=\w)(?!out\b)"
+    ),
     _I,
 )
 # How many an announced list says it holds ("Our demands are three."): at most that many items are read.
