@@ -1061,3 +1061,48 @@ def test_a_need_he_says_someone_is_going_to_have_names_the_thing_needed(text: st
 @pytest.mark.parametrize("text", ["He's gonna need a minute.", "She's going to need to calm down."])
 def test_a_need_that_names_nothing_to_bring_is_still_no_demand(text: str) -> None:
     assert demands(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I want my brother released.", "my brother released"),  # how a want keeps what is to be done
+        ("I want my brother, Dr Samir Haidari, released.", "my brother, Dr Samir Haidari, released"),
+        ("I'd like my brother, Dr Samir Haidari, released.", "my brother, Dr Samir Haidari, released"),
+        ("I want my brother, Dr. Samir Haidari, released.", "my brother, Dr. Samir Haidari, released"),
+        (
+            "I would like the regional director, Mr. Abernathy, to come down here.",
+            "the regional director, Mr. Abernathy, to come down here",
+        ),
+        ("I want to talk to my PO, Ms. Grant.", "to talk to my PO, Ms. Grant"),
+        ("You have until six to release my brother, Dr Samir Haidari.", "release my brother, Dr Samir Haidari"),
+        ("Get me to St. Luke's.", "to St. Luke's"),
+    ],
+)
+def test_a_name_set_after_the_person_it_names_stays_in_the_item(text: str, item: str) -> None:
+    """Until cues 0.26.7 the comma before the name ended a request's clause ("I'd like my brother, Dr Samir
+    Haidari, released." gave "my brother") and a title's full stop ended a want ("... my PO, Ms")."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+def test_each_item_of_a_list_keeps_the_name_of_the_person_it_names() -> None:
+    found = demands("One, my brother, Dr Samir Haidari, released. Two, a car.")
+    assert [a.detail["item"] for a in found] == ["my brother, Dr Samir Haidari, released", "a car"]
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I'd like my lawyer, Sam.", "my lawyer"),  # Sam is whom he is talking to
+        ("Can you call my brother, Samir?", "call my brother"),  # no title: maybe whom he is talking to
+        ("I'd like the food, Mr Reyes, and a car.", "the food"),  # food is no person to name
+    ],
+)
+def test_a_name_he_addresses_stays_out_of_the_item(text: str, item: str) -> None:
+    assert demands(text)[0].detail["item"] == item
+
+
+@pytest.mark.parametrize("text", ["Thank you, Mr. Mayor.", "Listen to me, Mr. President.", "No, Mr. Chief."])
+def test_a_title_and_a_name_that_is_also_a_demandable_word_are_no_demand(text: str) -> None:
+    # the title's full stop made "Mayor." a sentence of its own, read as a demand for the mayor
+    assert demands(text) == []

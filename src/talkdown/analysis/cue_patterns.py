@@ -855,6 +855,28 @@ DANGLING = frozenset(
 # The clause a generic request's match opens, and what opens it but is not the thing asked for: "Can you call
 # my brother" asks for "call my brother", "Get those cars off my street" for "those cars off my street".
 CLAUSE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)\.|[,;!?()\u2013\u2014]|\s-+\s|--")
+# The full stop of a title before a name ("Dr. Samir Haidari", "Mr. Nowak", "St. Luke's"), which the demand rules
+# read with TITLE_DOT_MARK in its place (same length, so spans hold): it ends no sentence and no item.
+TITLE_DOT = re.compile(r"\b(?i:mr|mrs|ms|dr|st|sgt|lt|capt|det|prof|rev|insp|supt|mt|ft)\.(?=\s*[A-Z])")
+TITLE_DOT_MARK = "\u2024"  # one dot leader: neither a word character nor a sentence end
+# A name set after the person it names, between commas or before the sentence's end ("my brother, Dr Samir
+# Haidari, released", "the regional director, Mr Abernathy, to come down"): part of the item, not its clause end.
+# Read only after a word for a person (APPOSED_TO), and at the sentence's end only with a title, so that "I'd like
+# the food, Sam." and "Get me my lawyer, Sam." keep Sam, whom he is talking to, out of the item.
+APPOSITIVE = re.compile(
+    r",\s*(?P<title>(?:Dr|Mr|Mrs|Ms|Miss|Sir|Dame|Prof|Professor|Judge|Officer|Sergeant|Sgt|Detective|Det|Father|Rev)"
+    r"[.\u2024]?\s+)?"
+    r"(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})\s*(?P<close>,\s*|(?=[.!?]|$))"
+)
+APPOSED_TO = re.compile(
+    r"\b(?:brother|sister|wife|husband|son|daughter|mother|father|mum|mom|dad|kids?|children|cousin|uncle|aunt"
+    r"|nephew|niece|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|nan|gran|girlfriend|boyfriend"
+    r"|partner|fianc[eé]e?|ex|ex-wife|friend|buddy|lawyer|attorney|solicitor|doctor|nurse|priest|pastor|chaplain"
+    r"|imam|rabbi|director|chairman|chairwoman|manager|boss|supervisor|foreman|landlord|PO|officer|worker"
+    r"|caseworker|judge|governor|mayor|minister|senator|warden|sheriff|chief|inspector|reporter|journalist|rep"
+    r"|leader|president|ceo|teacher|counsellor|counselor|therapist|psychiatrist|translator|interpreter|comrade)$",
+    _I,
+)
 REQUEST_OPENER = re.compile(
     r"^(?:(?:and|so|then|now|just|please|ok|okay|look)\W+)*"
     r"(?:(?:can|could|would|will) (?:you|u|ya|youse|ye|y'all|yall) (?:please |pls |just |maybe )?"

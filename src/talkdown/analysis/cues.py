@@ -180,9 +180,27 @@ def _weapons(text: str) -> list[Cue]:
     return []
 
 
+def _titles_kept(text: str) -> str:
+    """``text`` with the full stop of each title before a name marked (``rx.TITLE_DOT``), for the demand rules.
+
+    Why: they read a full stop as a sentence's end, so "I want to speak with my lawyer, Mr. Nowak." gave the
+    item "to speak with my lawyer, Mr" and "Get me to St. Luke's." "to St" (until cues 0.26.7)."""
+    return rx.TITLE_DOT.sub(lambda m: m.group()[:-1] + rx.TITLE_DOT_MARK, text) if "." in text else text
+
+
 def _demands(text: str, asked: _Asked, after_demand: bool = False) -> list[Cue]:
     """His demands in the turn: those its own words make, then the items "And a car." adds to a demand made in an
-    earlier sentence, or in a turn of his before it (``after_demand``)."""
+    earlier sentence, or in a turn of his before it (``after_demand``); a title's full stop ends neither."""
+    marked = _titles_kept(text)
+    if marked is text:
+        return _demands_in(text, asked, after_demand)
+    return [
+        Cue(c.label, c.spans, {**c.detail, "item": str(c.detail["item"]).replace(rx.TITLE_DOT_MARK, ".")})
+        for c in _demands_in(marked, asked, after_demand)
+    ]
+
+
+def _demands_in(text: str, asked: _Asked, after_demand: bool) -> list[Cue]:
     said = _demands_said(text, asked)
     if not said and not after_demand:
         return []
@@ -339,8 +357,7 @@ def _list_item(text: str, start: int, end: int) -> Cue | None:
     opener = rx.LIST_ITEM_LEAD.match(body)
     if opener is not None:
         lead, body = lead + opener.end(), body[opener.end() :]
-    stop = rx.CLAUSE_END.search(body)
-    words = (body[: stop.start()] if stop else body).rstrip(" .!?,;:")
+    words = body[: _clause_end(body)].rstrip(" .!?,;:")
     if not any(ch.isalnum() for ch in words):
         return None
     return Cue("demand", ((start + lead, start + lead + len(words)),), {"item": _tidy_item(words)})
@@ -391,6 +408,25 @@ def _generic_demand(text: str, m: re.Match[str]) -> Cue:
     return Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)})
 
 
+def _clause_end(body: str) -> int:
+    """Where the clause that opens ``body`` ends (``rx.CLAUSE_END``), read past a name set after the person it
+    names ("my brother, Dr Samir Haidari, released": ``rx.APPOSITIVE`` after ``rx.APPOSED_TO``).
+
+    Why: the comma before the name was read as the clause's end, so "I'd like my brother, Dr Samir Haidari,
+    released." gave the item "my brother" and "One, the regional director, Mr Abernathy, to come down here"
+    "the regional director" (until cues 0.26.7), while "I want my brother, ... released" kept the name and what
+    is to be done; the board's "D:" button and the ledger then named a relative, not the man to be released."""
+    at = 0
+    while (stop := rx.CLAUSE_END.search(body, at)) is not None:
+        name = rx.APPOSITIVE.match(body, stop.start()) if body[stop.start()] == "," else None
+        if name is None or not rx.APPOSED_TO.search(body[: stop.start()].rstrip()):
+            return stop.start()
+        if not name["close"]:  # the name ends the sentence: "Release my brother, Dr Samir Haidari."
+            return name.end("name") if name["title"] else stop.start()
+        at = name.end()
+    return len(body)
+
+
 def _request_words(text: str, m: re.Match[str]) -> str:
     """What a request found by its wording asks for, in its own words: the clause it opens, not only the words
     the pattern needed. Until cues 0.23.0 the item was the match itself, so the board offered "D: Get those" for
@@ -405,8 +441,7 @@ def _request_words(text: str, m: re.Match[str]) -> str:
     header = rx.LIST_HEADER.match(words)  # "Here's what we want." / "One," the demand is what follows it
     rest = text[m.end() - len(words) + (header.end() if header else 0) :]
     body = rest.lstrip(" .!?,;:")
-    end = rx.CLAUSE_END.search(body)
-    clause = body[: end.start()] if end else body
+    clause = body[: _clause_end(body)]
     if not clause.strip():
         return m.group()
     given_by = rx.DEADLINE_GIVEN.sub("", clause)
@@ -497,7 +532,7 @@ def find_cues(
 
 def _adds_an_item(text: str) -> bool:
     """Whether the turn has a fragment that would add an item to a demand before it ("And a car.")."""
-    return bool(_added_demands(normalise(text), 0))
+    return bool(_added_demands(_titles_kept(normalise(text)), 0))
 
 
 def demanded_before(window: Sequence[Turn]) -> bool:
@@ -572,7 +607,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.26.6"
+    version: ClassVar[str] = "0.26.7"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
