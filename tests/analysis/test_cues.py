@@ -831,10 +831,10 @@ def test_a_request_found_by_its_wording_names_the_clause_it_asks_for(text: str, 
         ("Release my brother from county jail and I let these people go.", "my brother from county jail"),
         ("And I want the helicopter gone, it's making me crazy.", "the helicopter gone"),
         ("Tell the cops to shut it down if you want her back.", "Tell the cops to shut it down"),
-        # cut at ten words, not on a word that says nothing there
+        # cut at about ten words, where the phrase ends (until 0.26.8 "... to look me", the ten words less "in")
         (
             "I want somebody from the bank down here to look me in the eye.",
-            "somebody from the bank down here to look me",
+            "somebody from the bank down here to look me in the eye",
         ),
         ("I want a car and I want the oxy out of that safe, and if she won't.", "the oxy out of that safe"),
     ],
@@ -1106,3 +1106,59 @@ def test_a_name_he_addresses_stays_out_of_the_item(text: str, item: str) -> None
 def test_a_title_and_a_name_that_is_also_a_demandable_word_are_no_demand(text: str) -> None:
     # the title's full stop made "Mayor." a sentence of its own, read as a demand for the mayor
     assert demands(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        # the phrase the tenth word leaves open is closed by the word or two after it
+        (
+            "First, that the communiqué of our movement is read on the national radio. Second, that our four"
+            " compañeros are released.",
+            "the communiqué of our movement is read on the national radio",
+        ),
+        ("I want a car with the keys in it and a full tank.", "a car with the keys in it and a full tank"),
+        (
+            "I want the manager to come on TV and say I'm not a thief.",
+            "the manager to come on TV and say I'm not a thief",
+        ),
+        # else the cut moves back to where the phrase it would cut begins
+        (
+            "I want the doctor in the family room, not in some office full of cops.",
+            "the doctor in the family room",
+        ),
+        (
+            "I want a car out front, full tank, engine running, and nobody following.",
+            "a car out front, full tank, engine running",
+        ),
+        (
+            "I want him to read my three complaints out loud, into that camera on the news van.",
+            "him to read my three complaints out loud",
+        ),
+        # a name is whole where it is cut
+        (
+            "I want this bus going to Stansted and a ticket to Alicante waiting at the desk.",
+            "this bus going to Stansted and a ticket to Alicante",
+        ),
+    ],
+)
+def test_a_long_item_is_cut_where_a_phrase_ends(text: str, item: str) -> None:
+    assert demands(text)[0].detail["item"] == item
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        (
+            "I want the ruling overturned in writing, signed, slid under the door.",
+            "the ruling overturned in writing, signed, slid under the door",
+        ),
+        (
+            "I want the approval letter from the insurance company, signed, in my hand before Chidi goes on dialysis.",
+            "the approval letter from the insurance company, signed",
+        ),
+    ],
+)
+def test_a_long_item_is_never_cut_inside_a_word(text: str, item: str) -> None:
+    """The want pattern reaches 60 characters: the item ended there, "... slid under the doo", "... in m"."""
+    assert demands(text)[0].detail["item"] == item

@@ -221,6 +221,8 @@ NO_WEAPON = RulePattern(
 DEMAND_ITEM = RulePattern(rf"\b(?:{word_alternation('demand_items')})\b", _I)
 # An item runs to the end of its sentence, but not into a second want joined by "and"/"but"/a comma ("I want
 # cigarettes and food, and I want a car" is two demands, each with its own item; ``_demands`` reads every match).
+# How many characters of the item a want's or a give/get verb's pattern reaches (DEMAND_WANT, DEMAND_VERB).
+ITEM_REACH = 60
 _ITEM_CHAR = (
     r"(?:(?!(?:,\s*(?:and |but |then |also |plus )?|\s+(?:and|but|then|also|plus) )(?:I|we)"
     r" (?:just |really |still |only )?"
@@ -228,7 +230,8 @@ _ITEM_CHAR = (
 )
 DEMAND_WANT = RulePattern(
     r"\b(?:I|we|i) (?:just |really |still |only )?(?:want|need|demand|wanna)\s+(?!to die|it to|us to|to sleep|to be)"
-    rf"(?P<item>{_ITEM_CHAR}{{1,60}})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for (?P<asked>{_ITEM_CHAR}{{1,60}})",
+    rf"(?P<item>{_ITEM_CHAR}{{1,{ITEM_REACH}}})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for"
+    rf" (?P<asked>{_ITEM_CHAR}{{1,{ITEM_REACH}}})",
     _I,
 )
 DEMAND_OBJECT = RulePattern(
@@ -250,9 +253,9 @@ DEMAND_VERB = RulePattern(
         r"(?:^|[.!?,;]\s*|\b(?:then|just|and|now|so|can you|could you|can u|could u|you|u|y'all"
         r"|(?:tell|ask|want) (?:the |your )?\w+ to|(?:you|u|y'all) (?:need to|have to|better|gotta|must))\s+)"
         r"(?:(?P<verb>get|bring|brings|send|give|put|release|fetch|find)\s+(?P<item>(?:me|us|in|my|a|an|the|some)\b"
-        r"[^.!?;]{0,60})|(?<!you )(?<!u )(?P<verb2>turn|pull|back|call|move|keep|ring|phone|remove)\s+"
+        rf"[^.!?;]{{0,{ITEM_REACH}}})|(?<!you )(?<!u )(?P<verb2>turn|pull|back|call|move|keep|ring|phone|remove)\s+"
         r"(?:(?:off|up|back|out|away)\s+)?(?P<item2>(?:my|the|them|those|that|this|your|our|him|her"
-        r"|it)\b[^.!?;]{0,60}))"
+        rf"|it)\b[^.!?;]{{0,{ITEM_REACH}}}))"
     ),
     _I,
 )
@@ -851,6 +854,26 @@ DANGLING = frozenset(
     }
     | {"their", "our"}
     | {"is", "are"}  # "the twelve men held in Korvat prison since March are (to be released)"
+)
+# Words that open a phrase: after a long item's cut, the phrase before them is whole ("... in full" + "on the
+# national evening news"); before them, the phrase they open may be cut ("on the national" + "radio").
+PHRASE_OPENERS = frozenset(
+    {"a", "an", "the", "my", "your", "his", "her", "our", "their", "this", "that", "these", "those", "some", "any"}
+    | {"no", "every", "all", "each", "both"}
+    | {"in", "on", "at", "of", "for", "with", "from", "by", "into", "onto", "to", "under", "over", "behind"}
+    | {"through", "about", "across", "after", "before", "around", "near", "without", "between", "off", "down"}
+    | {"and", "or", "but", "so", "because", "while", "if", "when", "until", "till", "unless", "then", "not"}
+    | {"what", "who", "which", "where", "why", "how", "whose"}
+    | {"i", "we", "you", "he", "she", "they", "it", "me", "him", "us", "them"}
+    | {"is", "are", "was", "were", "be", "been", "will", "would", "can", "could", "should", "has", "have", "had"}
+)
+CONJUNCTIONS = frozenset({"and", "or", "but", "so", "because", "while", "if", "when", "until", "till", "unless"})
+# Words that say nothing at the end of a cut item: DANGLING, and a conjunction, question word or preposition
+# whose phrase the cut left out ("... on camera, why", "... in public, not", "... slid under").
+DANGLING_END = DANGLING | (
+    PHRASE_OPENERS
+    - {"me", "him", "us", "them", "it", "i", "we", "you", "he", "she", "they", "off", "down"}
+    - {"was", "were", "be", "been", "will", "would", "can", "could", "should", "has", "have", "had"}
 )
 # The clause a generic request's match opens, and what opens it but is not the thing asked for: "Can you call
 # my brother" asks for "call my brother", "Get those cars off my street" for "those cars off my street".

@@ -256,9 +256,11 @@ def _listed_demands(text: str) -> list[Cue]:
     """
     found: list[Cue] = []
     for m in rx.DEMAND_WANT.finditer(text) if rx.DEMAND_WANT_WORDS.may_match(text) else ():
-        item = (m.group("item") or m.group("asked")).strip()
+        raw = m.group("item") or m.group("asked")
+        item = raw.strip()
         if rx.DEMAND_OBJECT.match(item) or rx.DEMAND_ITEM.search(item):
-            found.append(Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)}))
+            item, cut_off = _past_reach(item, text, m.end(), len(raw) >= rx.ITEM_REACH)
+            found.append(Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item, cut_off)}))
     taken = [span for cue in found for span in cue.spans]
     for m in rx.DEMAND_VERB.finditer(text) if rx.DEMAND_VERB_WORDS.may_match(text) else ():
         verb = "verb" if m.group("verb") else "verb2"
@@ -266,7 +268,8 @@ def _listed_demands(text: str) -> list[Cue]:
         start = m.start(verb)
         if rx.NOT_AN_ITEM.match(item) or any(a < m.end() and start < b for a, b in taken):
             continue
-        item = _tidy_item(rx.FOR_ME.sub("", item))  # "get me a car": the item is "a car"
+        item, cut_off = _past_reach(item, text, m.end(), True)  # only its reach stops it short of a sentence end
+        item = _tidy_item(rx.FOR_ME.sub("", item), cut_off)  # "get me a car": the item is "a car"
         if rx.BARE_PRONOUN.match(item):  # "Call them", "Turn it off": "them", "it off" name nothing on their own
             item = f"{m.group(verb)} {item}"
         found.append(Cue("demand", ((start, m.end()),), {"item": item}))
@@ -452,19 +455,84 @@ def _request_words(text: str, m: re.Match[str]) -> str:
     return clause if rx.BARE_PRONOUN.match(_tidy_item(without_verb)) else without_verb
 
 
-def _tidy_item(item: str) -> str:
+def _past_reach(item: str, text: str, end: int, reached: bool) -> tuple[str, str]:
+    """``item`` without a word its pattern's reach (``rx.ITEM_REACH`` characters) cut in two, and the words of
+    its sentence that the reach left out ("" when it stopped at the sentence's end or where its words did).
+
+    Why: a long item ended where the reach did, in the middle of a word ("the ruling overturned in writing,
+    signed, slid under the doo", "a letter from the housing association, in writing, saying th")."""
+    if not reached or end >= len(text) or text[end] in ".!?;":
+        return item, ""
+    rest = rx.SENTENCE_END.split(text[end:], maxsplit=1)[0]
+    if not rest.strip():
+        return item, ""
+    if text[end - 1].isalnum() and text[end].isalnum():  # the reach ended inside a word
+        head, _, part = item.rpartition(" ")
+        return (head, part + rest) if head else (item, rest)
+    return item, rest
+
+
+def _tidy_item(item: str, cut_off: str = "") -> str:
     """What a user reads as the thing demanded: without the deadline, threat or clause that follows it ("my kids
     brought here by noon or someone gets hurt" -> "my kids brought here", "the coffee, he walks" -> "the
-    coffee"), without the punctuation around it, at most ten words and not ending on a word that says nothing
-    there ("... to look me in" -> "... to look me")."""
-    kept = rx.ITEM_LOOSE_END.sub("", rx.ITEM_TAIL.split(item, maxsplit=1)[0]).lstrip(" .,;:!?-")
+    coffee"), without the punctuation around it, and short: about ten words (twelve at most), cut where a phrase ends
+    (``_cut_short``). ``cut_off``: the words of its sentence the pattern did not reach (``_past_reach``)."""
+    head = rx.ITEM_TAIL.split(item, maxsplit=1)
+    loose = rx.ITEM_LOOSE_END.search(head[0])
+    if len(head) > 1 or loose is not None:  # it ends at a tail or a loose "and": whatever the reach left out
+        cut_off = ""
+    kept = (head[0][: loose.start()] if loose else head[0]).lstrip(" .,;:!?-")
     kept = kept or item.strip(" .,;:!?-") or item
     words = kept.split()
-    if len(words) > 10:
-        words = words[:10]
-        while len(words) > 1 and words[-1].lower().strip(",;:") in rx.DANGLING:
-            words.pop()
+    if len(words) > 10 or cut_off.strip():
+        words = _cut_short(words, cut_off)
     return " ".join(words).rstrip(",;:-")
+
+
+def _cut_short(words: list[str], cut_off: str) -> list[str]:
+    """An item's ``words`` cut to about ten, where a phrase ends (``cut_off``: the words after them, when the
+    pattern's reach left them out of ``words``).
+
+    The first ten, then: when the cut leaves a phrase open ("... read on the national" + "radio", "... say I'm
+    not" + "a thief"), the one or two words that close the item or its clause are taken in (at most twelve
+    words); else, when the word after the cut carries the phrase on, the cut moves back before the last two
+    words' first phrase opener (``rx.PHRASE_OPENERS``: an article, a preposition, a conjunction...) or after
+    their comma ("... in my" + "hand before ..." -> "..., signed"); a name is whole as it is ("... to Alicante").
+    Last, a word that says nothing at the end goes ("... to look me in" -> "... to look me").
+
+    Why: until cues 0.26.8 the cut fell after the tenth word (or the sixtieth character, mid-word) whatever it
+    was, and only a preposition or article there was dropped, so the board's "D:" button read "the communiqué of
+    our movement is read on the national", "a car with the keys in it and a full", "... signed, in m"."""
+    after = [*words[10:], *cut_off.split()]
+    kept = words[:10]
+    if not after:
+        return _without_dangling(kept)
+    last = kept[-1]
+    closed = last.endswith((",", ";", ":")) or (last[:1].isupper() and last != "I")
+    carries_on = not closed and not _opens_phrase(after[0])
+    joined = any(w.lower() in rx.CONJUNCTIONS for w in kept[-2:])  # "... and the" + "road clear": a new item
+    if (carries_on or last.lower() in rx.DANGLING_END) and not joined:
+        for n in (1, 2):
+            ends = n <= len(after) and (n == len(after) or after[n - 1].endswith((",", ";", ":")))
+            if ends and not _opens_phrase(after[n - 1]):
+                return [*kept, *after[:n]]
+    if carries_on:
+        for k in range(max(2, len(kept) - 2), len(kept)):
+            if _opens_phrase(kept[k]) or kept[k - 1].endswith((",", ";", ":")):
+                kept = kept[:k]
+                break
+    return _without_dangling(kept)
+
+
+def _without_dangling(words: list[str]) -> list[str]:
+    kept = list(words)
+    while len(kept) > 1 and kept[-1].lower().strip(",;:") in rx.DANGLING_END:
+        kept.pop()
+    return kept
+
+
+def _opens_phrase(word: str) -> bool:
+    return word.lower().strip(",;:.!?\"'()") in rx.PHRASE_OPENERS
 
 
 def _time_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -607,7 +675,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.26.7"
+    version: ClassVar[str] = "0.26.8"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
