@@ -1162,3 +1162,46 @@ def test_a_long_item_is_cut_where_a_phrase_ends(text: str, item: str) -> None:
 def test_a_long_item_is_never_cut_inside_a_word(text: str, item: str) -> None:
     """The want pattern reaches 60 characters: the item ended there, "... slid under the doo", "... in m"."""
     assert demands(text)[0].detail["item"] == item
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "items"),
+    [
+        ("Second, no retaliation.", (("N", "What do you want?"), ("S", "First, a car.")), ["no retaliation"]),
+        (
+            "Second, no retaliation. Third, a phone call with my mother.",
+            (("S", "I want a car."), ("N", "Okay.")),
+            ["no retaliation", "a phone call with my mother"],
+        ),
+        (
+            "Number four, a journalist from outside.",
+            (("S", "I want a car."), ("N", "Okay.")),
+            ["a journalist from outside"],
+        ),
+        # the list's first item was no demand the rules heard, but it opened the list
+        (
+            "Second, no retaliation. No one goes to the hole for today.",
+            (("S", "We have a list. Eight items. First, that the transfers be halted."), ("N", "Go on.")),
+            ["no retaliation"],
+        ),
+    ],
+)
+def test_a_list_he_goes_on_with_in_a_later_turn_is_a_demand_per_item(
+    text: str, before: tuple[tuple[str, str], ...], items: list[str]
+) -> None:
+    assert [a.detail["item"] for a in demands_after(text, *before)] == items
+
+
+@pytest.mark.parametrize(
+    ("text", "before"),
+    [
+        ("Second, no retaliation.", (("N", "Hi."),)),  # no demand and no list before it
+        ("Four. Nobody is hurt.", (("S", "I want a car."), ("N", "How many are in there?"))),  # a count
+        ("Third. I keep stuffing it up.", (("S", "I want a car."), ("N", "Okay."))),  # a sentence of his
+        ("Second of the Five-Oh-Eighth. Good men.", (("S", "I want a car."), ("N", "What unit?"))),
+    ],
+)
+def test_a_number_that_goes_on_with_no_list_of_demands_is_no_demand(
+    text: str, before: tuple[tuple[str, str], ...]
+) -> None:
+    assert demands_after(text, *before) == []

@@ -946,6 +946,15 @@ LIST_ORDINALS = {
     **{f"{w}ly": n for n, w in enumerate(("first", "second", "third", "fourth", "fifth"), 1)},
     **{str(n): n for n in range(1, 10)},
 }
+# A turn that goes on with a list of his ("Second, no retaliation.", "Number four, a journalist", "Three: a written
+# apology"): an ordinal or "number N" with its punctuation ("Second of the Five-Oh-Eighth" is none), a bare number
+# only with a comma or colon ("Four." counts).
+LIST_GOES_ON = RulePattern(
+    r"^\W*(?:and |then |oh and )?(?:(?:number )(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9])\s*[,.:)]"
+    r"|(?P<n2>second|third|fourth|fifth)\s*[,.:)]|(?P<n4>secondly|thirdly|fourthly|fifthly)\s*[,.:)]?"
+    r"|(?P<n3>two|three|four|five|six|seven|eight|nine|ten|[2-9])\s*[,:)])(?=\s)",
+    _I,
+)
 _LIST_COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|some|[2-9])"
 # Announced: a sentence that says demands follow and ends there ("Our demands are three.", "I have two demands:",
 # "Here's what I want.", "We ask two things."), then the items, unnumbered.

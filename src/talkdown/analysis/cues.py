@@ -204,6 +204,8 @@ def _demands_in(text: str, asked: _Asked, after_demand: bool) -> list[Cue]:
     said = _demands_said(text, asked)
     if not said and not after_demand:
         return []
+    if not said:
+        said = _continued_items(text)  # "Second, no retaliation." after his "First, a car."
     taken = [span for cue in said for span in cue.spans]
     added = [
         cue
@@ -364,6 +366,33 @@ def _list_item(text: str, start: int, end: int) -> Cue | None:
     if not any(ch.isalnum() for ch in words):
         return None
     return Cue("demand", ((start + lead, start + lead + len(words)),), {"item": _tidy_item(words)})
+
+
+def _continued_items(text: str) -> list[Cue]:
+    """The items of a list of demands he goes on with in this turn ("Second, no retaliation.", "Number four, a
+    journalist from outside", "Three: a written apology"), one cue each; read only after a demand of his.
+
+    Why: the list's first items were heard in his turn before ("First, a car."), but a turn that opens with the
+    next number is no list of two (``_numbered_items``) and names no item a rule knows, so until cues 0.26.9 the
+    rest of his list never reached the ledger. The turn must open with an ordinal ("Second"), "number N" or a
+    number with a comma or colon: "Four." alone most often answers "how many are in there?"; and an item must not
+    open like a sentence of his ("Third. I keep stuffing it up.": ``rx.LIST_OVER``)."""
+    first = rx.LIST_GOES_ON.match(text)
+    if first is None:
+        return []
+    n = rx.LIST_ORDINALS[(first["n"] or first["n2"] or first["n3"] or first["n4"]).lower()]
+    run = [(first.start(), first.end())]
+    for m in rx.LIST_MARK.finditer(text):
+        if m.start() >= first.end() and rx.LIST_ORDINALS[m["n"].lower()] == n + 1:
+            run.append((m.start(), m.end()))
+            n += 1
+    cues: list[Cue] = []
+    for i, (_, end) in enumerate(run):
+        cue = _list_item(text, end, run[i + 1][0] if i + 1 < len(run) else len(text))
+        if cue is None or rx.LIST_OVER.match(str(cue.detail["item"])):
+            break
+        cues.append(cue)
+    return cues
 
 
 def _added_demands(text: str, after: int) -> list[Cue]:
@@ -599,8 +628,24 @@ def find_cues(
 
 
 def _adds_an_item(text: str) -> bool:
-    """Whether the turn has a fragment that would add an item to a demand before it ("And a car.")."""
-    return bool(_added_demands(_titles_kept(normalise(text)), 0))
+    """Whether the turn has a fragment that would add an item to a demand before it ("And a car."), or goes on
+    with a list of demands ("Second, no retaliation.")."""
+    marked = _titles_kept(normalise(text))
+    return bool(_added_demands(marked, 0) or _continued_items(marked))
+
+
+def _goes_on_with_a_list(text: str) -> bool:
+    return bool(_continued_items(_titles_kept(normalise(text))))
+
+
+def listed_before(window: Sequence[Turn]) -> bool:
+    """Whether a turn of his in the window opened a numbered list ("We have a list. Eight items. First, that the
+    transfers be halted."): then "Second, no retaliation." goes on with it, even where the rules did not hear
+    that first item as a demand (one numbered item is no list: ``_numbered_items``)."""
+    return any(
+        turn.side == "subject" and any(rx.LIST_ORDINALS[m["n"].lower()] == 1 for m in rx.LIST_MARK.finditer(turn.text))
+        for turn in window
+    )
 
 
 def demanded_before(window: Sequence[Turn]) -> bool:
@@ -675,7 +720,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.26.8"
+    version: ClassVar[str] = "0.26.9"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -696,7 +741,9 @@ class CueAnalyzer(ModelAssisted):
             if reference is not None and turn.at is not None and ctx.reference_time is not None:
                 reference = turn.at.astimezone(ctx.reference_time.tzinfo)  # wall-clock times in the incident's zone
             # Read the window's turns only for a fragment that may add an item ("And a car."): most turns have none.
-            after_demand = _adds_an_item(turn.text) and demanded_before(ctx.window)
+            after_demand = _adds_an_item(turn.text) and (
+                demanded_before(ctx.window) or (_goes_on_with_a_list(turn.text) and listed_before(ctx.window))
+            )
             cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference, after_demand=after_demand)
             out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
             todo.append(i)
