@@ -831,10 +831,10 @@ def test_a_request_found_by_its_wording_names_the_clause_it_asks_for(text: str, 
         ("Release my brother from county jail and I let these people go.", "my brother from county jail"),
         ("And I want the helicopter gone, it's making me crazy.", "the helicopter gone"),
         ("Tell the cops to shut it down if you want her back.", "Tell the cops to shut it down"),
-        # cut at ten words, not on a word that says nothing there
+        # cut at about ten words, where the phrase ends (until 0.26.8 "... to look me", the ten words less "in")
         (
             "I want somebody from the bank down here to look me in the eye.",
-            "somebody from the bank down here to look me",
+            "somebody from the bank down here to look me in the eye",
         ),
         ("I want a car and I want the oxy out of that safe, and if she won't.", "the oxy out of that safe"),
     ],
@@ -992,3 +992,216 @@ def test_what_someone_held_with_him_wants_is_a_demand_relayed(text: str, item: s
 )
 def test_what_his_family_wants_of_him_is_no_relayed_demand(text: str) -> None:
     assert demands(text) == []
+
+
+# ---------------------------------------------------------------- his death asked for is no demand (0.26.5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want them to kill me.",
+        "I want you to shoot me.",
+        "I need you to end it.",
+        "I want the police to shoot me.",
+        "Get them to shoot me.",
+        "I just want you to shoot me and get it over with.",
+    ],
+)
+def test_asking_to_be_killed_is_a_suicide_cue_and_no_demand(text: str) -> None:
+    found = cues(text)
+    assert "suicide_cue" in found
+    assert "demand" not in found
+
+
+@pytest.mark.parametrize("text", ["I want them to kill me.", "I want you to shoot me.", "I need you to end it."])
+def test_the_model_does_not_add_back_the_demand_for_his_death(text: str) -> None:
+    turn = Turn(text=text, side="subject", at=T0)
+    assert "demand" not in {a.label for a in CueAnalyzer().analyze(turn, Context())}
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I want them to leave.", "them to leave"),
+        ("I want you to kill the lights.", "you to kill the lights"),  # "kill" the lights: a thing done, no death
+        ("I want them to stop filming.", "them to stop filming"),
+        ("I want them to kill the power.", "them to kill the power"),
+    ],
+)
+def test_someone_told_to_act_on_something_else_is_still_a_demand(text: str, item: str) -> None:
+    assert cues(text)["demand"].detail["item"] == item
+
+
+def test_a_demand_beside_his_death_asked_for_is_kept_and_a_time_for_it_is_still_a_deadline() -> None:
+    found = cues("I want a car. And I want them to shoot me.")
+    assert "suicide_cue" in found and found["demand"].detail["item"] == "a car"
+    assert cues("I want them to shoot me by six.")["deadline"].detail["expression"] == "by six"
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("He's gonna need a doctor.", "a doctor"),
+        ("he's gonna need a doctor", "a doctor"),
+        ("hes gonna need a doctor", "a doctor"),
+        ("He's going to need insulin.", "insulin"),
+        ("She's going to need her inhaler.", "her inhaler"),
+        ("They're going to need water.", "water"),
+        ("He'll need insulin.", "insulin"),
+        ("My son's gonna need his inhaler.", "his inhaler"),
+    ],
+)
+def test_a_need_he_says_someone_is_going_to_have_names_the_thing_needed(text: str, item: str) -> None:
+    """Until cues 0.26.6 "'s gonna need" was spelt after a space ("he 's gonna need"), so "he's gonna need a
+    doctor", where the 's is glued to "he", was no demand, nor was "he's going to need insulin" at all."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize("text", ["He's gonna need a minute.", "She's going to need to calm down."])
+def test_a_need_that_names_nothing_to_bring_is_still_no_demand(text: str) -> None:
+    assert demands(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I want my brother released.", "my brother released"),  # how a want keeps what is to be done
+        ("I want my brother, Dr Samir Haidari, released.", "my brother, Dr Samir Haidari, released"),
+        ("I'd like my brother, Dr Samir Haidari, released.", "my brother, Dr Samir Haidari, released"),
+        ("I want my brother, Dr. Samir Haidari, released.", "my brother, Dr. Samir Haidari, released"),
+        (
+            "I would like the regional director, Mr. Abernathy, to come down here.",
+            "the regional director, Mr. Abernathy, to come down here",
+        ),
+        ("I want to talk to my PO, Ms. Grant.", "to talk to my PO, Ms. Grant"),
+        ("You have until six to release my brother, Dr Samir Haidari.", "release my brother, Dr Samir Haidari"),
+        ("Get me to St. Luke's.", "to St. Luke's"),
+    ],
+)
+def test_a_name_set_after_the_person_it_names_stays_in_the_item(text: str, item: str) -> None:
+    """Until cues 0.26.7 the comma before the name ended a request's clause ("I'd like my brother, Dr Samir
+    Haidari, released." gave "my brother") and a title's full stop ended a want ("... my PO, Ms")."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+def test_each_item_of_a_list_keeps_the_name_of_the_person_it_names() -> None:
+    found = demands("One, my brother, Dr Samir Haidari, released. Two, a car.")
+    assert [a.detail["item"] for a in found] == ["my brother, Dr Samir Haidari, released", "a car"]
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I'd like my lawyer, Sam.", "my lawyer"),  # Sam is whom he is talking to
+        ("Can you call my brother, Samir?", "call my brother"),  # no title: maybe whom he is talking to
+        ("I'd like the food, Mr Reyes, and a car.", "the food"),  # food is no person to name
+    ],
+)
+def test_a_name_he_addresses_stays_out_of_the_item(text: str, item: str) -> None:
+    assert demands(text)[0].detail["item"] == item
+
+
+@pytest.mark.parametrize("text", ["Thank you, Mr. Mayor.", "Listen to me, Mr. President.", "No, Mr. Chief."])
+def test_a_title_and_a_name_that_is_also_a_demandable_word_are_no_demand(text: str) -> None:
+    # the title's full stop made "Mayor." a sentence of its own, read as a demand for the mayor
+    assert demands(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        # the phrase the tenth word leaves open is closed by the word or two after it
+        (
+            "First, that the communiqué of our movement is read on the national radio. Second, that our four"
+            " compañeros are released.",
+            "the communiqué of our movement is read on the national radio",
+        ),
+        ("I want a car with the keys in it and a full tank.", "a car with the keys in it and a full tank"),
+        (
+            "I want the manager to come on TV and say I'm not a thief.",
+            "the manager to come on TV and say I'm not a thief",
+        ),
+        # else the cut moves back to where the phrase it would cut begins
+        (
+            "I want the doctor in the family room, not in some office full of cops.",
+            "the doctor in the family room",
+        ),
+        (
+            "I want a car out front, full tank, engine running, and nobody following.",
+            "a car out front, full tank, engine running",
+        ),
+        (
+            "I want him to read my three complaints out loud, into that camera on the news van.",
+            "him to read my three complaints out loud",
+        ),
+        # a name is whole where it is cut
+        (
+            "I want this bus going to Stansted and a ticket to Alicante waiting at the desk.",
+            "this bus going to Stansted and a ticket to Alicante",
+        ),
+    ],
+)
+def test_a_long_item_is_cut_where_a_phrase_ends(text: str, item: str) -> None:
+    assert demands(text)[0].detail["item"] == item
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        (
+            "I want the ruling overturned in writing, signed, slid under the door.",
+            "the ruling overturned in writing, signed, slid under the door",
+        ),
+        (
+            "I want the approval letter from the insurance company, signed, in my hand before Chidi goes on dialysis.",
+            "the approval letter from the insurance company, signed",
+        ),
+    ],
+)
+def test_a_long_item_is_never_cut_inside_a_word(text: str, item: str) -> None:
+    """The want pattern reaches 60 characters: the item ended there, "... slid under the doo", "... in m"."""
+    assert demands(text)[0].detail["item"] == item
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "items"),
+    [
+        ("Second, no retaliation.", (("N", "What do you want?"), ("S", "First, a car.")), ["no retaliation"]),
+        (
+            "Second, no retaliation. Third, a phone call with my mother.",
+            (("S", "I want a car."), ("N", "Okay.")),
+            ["no retaliation", "a phone call with my mother"],
+        ),
+        (
+            "Number four, a journalist from outside.",
+            (("S", "I want a car."), ("N", "Okay.")),
+            ["a journalist from outside"],
+        ),
+        # the list's first item was no demand the rules heard, but it opened the list
+        (
+            "Second, no retaliation. No one goes to the hole for today.",
+            (("S", "We have a list. Eight items. First, that the transfers be halted."), ("N", "Go on.")),
+            ["no retaliation"],
+        ),
+    ],
+)
+def test_a_list_he_goes_on_with_in_a_later_turn_is_a_demand_per_item(
+    text: str, before: tuple[tuple[str, str], ...], items: list[str]
+) -> None:
+    assert [a.detail["item"] for a in demands_after(text, *before)] == items
+
+
+@pytest.mark.parametrize(
+    ("text", "before"),
+    [
+        ("Second, no retaliation.", (("N", "Hi."),)),  # no demand and no list before it
+        ("Four. Nobody is hurt.", (("S", "I want a car."), ("N", "How many are in there?"))),  # a count
+        ("Third. I keep stuffing it up.", (("S", "I want a car."), ("N", "Okay."))),  # a sentence of his
+        ("Second of the Five-Oh-Eighth. Good men.", (("S", "I want a car."), ("N", "What unit?"))),
+    ],
+)
+def test_a_number_that_goes_on_with_no_list_of_demands_is_no_demand(
+    text: str, before: tuple[tuple[str, str], ...]
+) -> None:
+    assert demands_after(text, *before) == []

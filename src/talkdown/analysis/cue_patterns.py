@@ -221,6 +221,8 @@ NO_WEAPON = RulePattern(
 DEMAND_ITEM = RulePattern(rf"\b(?:{word_alternation('demand_items')})\b", _I)
 # An item runs to the end of its sentence, but not into a second want joined by "and"/"but"/a comma ("I want
 # cigarettes and food, and I want a car" is two demands, each with its own item; ``_demands`` reads every match).
+# How many characters of the item a want's or a give/get verb's pattern reaches (DEMAND_WANT, DEMAND_VERB).
+ITEM_REACH = 60
 _ITEM_CHAR = (
     r"(?:(?!(?:,\s*(?:and |but |then |also |plus )?|\s+(?:and|but|then|also|plus) )(?:I|we)"
     r" (?:just |really |still |only )?"
@@ -228,7 +230,8 @@ _ITEM_CHAR = (
 )
 DEMAND_WANT = RulePattern(
     r"\b(?:I|we|i) (?:just |really |still |only )?(?:want|need|demand|wanna)\s+(?!to die|it to|us to|to sleep|to be)"
-    rf"(?P<item>{_ITEM_CHAR}{{1,60}})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for (?P<asked>{_ITEM_CHAR}{{1,60}})",
+    rf"(?P<item>{_ITEM_CHAR}{{1,{ITEM_REACH}}})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for"
+    rf" (?P<asked>{_ITEM_CHAR}{{1,{ITEM_REACH}}})",
     _I,
 )
 DEMAND_OBJECT = RulePattern(
@@ -250,9 +253,9 @@ DEMAND_VERB = RulePattern(
         r"(?:^|[.!?,;]\s*|\b(?:then|just|and|now|so|can you|could you|can u|could u|you|u|y'all"
         r"|(?:tell|ask|want) (?:the |your )?\w+ to|(?:you|u|y'all) (?:need to|have to|better|gotta|must))\s+)"
         r"(?:(?P<verb>get|bring|brings|send|give|put|release|fetch|find)\s+(?P<item>(?:me|us|in|my|a|an|the|some)\b"
-        r"[^.!?;]{0,60})|(?<!you )(?<!u )(?P<verb2>turn|pull|back|call|move|keep|ring|phone|remove)\s+"
+        rf"[^.!?;]{{0,{ITEM_REACH}}})|(?<!you )(?<!u )(?P<verb2>turn|pull|back|call|move|keep|ring|phone|remove)\s+"
         r"(?:(?:off|up|back|out|away)\s+)?(?P<item2>(?:my|the|them|those|that|this|your|our|him|her"
-        r"|it)\b[^.!?;]{0,60}))"
+        rf"|it)\b[^.!?;]{{0,{ITEM_REACH}}}))"
     ),
     _I,
 )
@@ -463,7 +466,9 @@ DEMAND_MORE = RulePattern(
         r" (?:door|phone))\b"
         r"|\b(?:bring|get|send) (?:also |me |us )?(?:mr|mrs|ms|dr|doc|her|him|them|that|this|those|these|also)\b"
         # third person need: "she needs her insulin", "he's going to need a doctor"
-        r"|\b(?:he|she|they|the \w+|my \w+|this \w+) (?:needs?|is going to need|'s gonna need|gonna need|will need)"
+        # ("he's gonna need": the 's is glued to the word, so it is read after it, not after a space)
+        r"|\b(?:he|she|they|the \w+|my \w+|this \w+)(?:(?:'s| is|'re| are)? (?:going to|gonna) need|'ll need"
+        r"| (?:needs?|will need))"
         r" (?:a |an |the |her |his |their |some |that )?(?:doctor|medicine|meds|insulin|ambulance|water|food|medic"
         r"|paramedic|hospital|inhaler|pills|help)\b"
         # someone with him wants what the team may trade (demands-deadlines.md: captives' welfare, a call, a
@@ -811,6 +816,14 @@ ITEM_TAIL = re.compile(
     r"|,\s*then\b|\s+then (?:I|we|you|he|she|they|I'll|we'll|we can)\b",
     _I,
 )
+# His own death as the thing asked for ("I want them to kill me", "I need you to end it"): a suicide-by-cop sign
+# (indicators.md, asks_to_be_killed), read as a suicide cue; not a demand the team can log, trade or refuse.
+DEATH_ASKED = re.compile(
+    r"^(?:[\w'.-]+\s+){1,3}?to\s+(?:just\s+|please\s+|finally\s+)?"
+    r"(?:(?:kill|shoot|finish|end)\s+(?:me|us)\b|(?:take|put)\s+(?:me|us)\s+(?:out|down)\b"
+    r"|(?:end|take)\s+(?:my|our)\s+li(?:fe|ves)\b|end\s+it(?:\s+all)?\b)",
+    _I,
+)
 # An item's loose end: a trailing "and"/"or", punctuation, or when he wants it ("a lawyer on the phone now").
 ITEM_LOOSE_END = re.compile(
     r"(?:[\s,;:.!?-]+(?:and|or|but|so)\b)+[\s,;:.!?-]*$|[\s,;:.!?-]+$"
@@ -842,9 +855,51 @@ DANGLING = frozenset(
     | {"their", "our"}
     | {"is", "are"}  # "the twelve men held in Korvat prison since March are (to be released)"
 )
+# Words that open a phrase: after a long item's cut, the phrase before them is whole ("... in full" + "on the
+# national evening news"); before them, the phrase they open may be cut ("on the national" + "radio").
+PHRASE_OPENERS = frozenset(
+    {"a", "an", "the", "my", "your", "his", "her", "our", "their", "this", "that", "these", "those", "some", "any"}
+    | {"no", "every", "all", "each", "both"}
+    | {"in", "on", "at", "of", "for", "with", "from", "by", "into", "onto", "to", "under", "over", "behind"}
+    | {"through", "about", "across", "after", "before", "around", "near", "without", "between", "off", "down"}
+    | {"and", "or", "but", "so", "because", "while", "if", "when", "until", "till", "unless", "then", "not"}
+    | {"what", "who", "which", "where", "why", "how", "whose"}
+    | {"i", "we", "you", "he", "she", "they", "it", "me", "him", "us", "them"}
+    | {"is", "are", "was", "were", "be", "been", "will", "would", "can", "could", "should", "has", "have", "had"}
+)
+CONJUNCTIONS = frozenset({"and", "or", "but", "so", "because", "while", "if", "when", "until", "till", "unless"})
+# Words that say nothing at the end of a cut item: DANGLING, and a conjunction, question word or preposition
+# whose phrase the cut left out ("... on camera, why", "... in public, not", "... slid under").
+DANGLING_END = DANGLING | (
+    PHRASE_OPENERS
+    - {"me", "him", "us", "them", "it", "i", "we", "you", "he", "she", "they", "off", "down"}
+    - {"was", "were", "be", "been", "will", "would", "can", "could", "should", "has", "have", "had"}
+)
 # The clause a generic request's match opens, and what opens it but is not the thing asked for: "Can you call
 # my brother" asks for "call my brother", "Get those cars off my street" for "those cars off my street".
 CLAUSE_END = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)\.|[,;!?()\u2013\u2014]|\s-+\s|--")
+# The full stop of a title before a name ("Dr. Samir Haidari", "Mr. Nowak", "St. Luke's"), which the demand rules
+# read with TITLE_DOT_MARK in its place (same length, so spans hold): it ends no sentence and no item.
+TITLE_DOT = re.compile(r"\b(?i:mr|mrs|ms|dr|st|sgt|lt|capt|det|prof|rev|insp|supt|mt|ft)\.(?=\s*[A-Z])")
+TITLE_DOT_MARK = "\u2024"  # one dot leader: neither a word character nor a sentence end
+# A name set after the person it names, between commas or before the sentence's end ("my brother, Dr Samir
+# Haidari, released", "the regional director, Mr Abernathy, to come down"): part of the item, not its clause end.
+# Read only after a word for a person (APPOSED_TO), and at the sentence's end only with a title, so that "I'd like
+# the food, Sam." and "Get me my lawyer, Sam." keep Sam, whom he is talking to, out of the item.
+APPOSITIVE = re.compile(
+    r",\s*(?P<title>(?:Dr|Mr|Mrs|Ms|Miss|Sir|Dame|Prof|Professor|Judge|Officer|Sergeant|Sgt|Detective|Det|Father|Rev)"
+    r"[.\u2024]?\s+)?"
+    r"(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})\s*(?P<close>,\s*|(?=[.!?]|$))"
+)
+APPOSED_TO = re.compile(
+    r"\b(?:brother|sister|wife|husband|son|daughter|mother|father|mum|mom|dad|kids?|children|cousin|uncle|aunt"
+    r"|nephew|niece|grandson|granddaughter|grandmother|grandfather|grandma|grandpa|nan|gran|girlfriend|boyfriend"
+    r"|partner|fianc[eé]e?|ex|ex-wife|friend|buddy|lawyer|attorney|solicitor|doctor|nurse|priest|pastor|chaplain"
+    r"|imam|rabbi|director|chairman|chairwoman|manager|boss|supervisor|foreman|landlord|PO|officer|worker"
+    r"|caseworker|judge|governor|mayor|minister|senator|warden|sheriff|chief|inspector|reporter|journalist|rep"
+    r"|leader|president|ceo|teacher|counsellor|counselor|therapist|psychiatrist|translator|interpreter|comrade)$",
+    _I,
+)
 REQUEST_OPENER = re.compile(
     r"^(?:(?:and|so|then|now|just|please|ok|okay|look)\W+)*"
     r"(?:(?:can|could|would|will) (?:you|u|ya|youse|ye|y'all|yall) (?:please |pls |just |maybe )?"
@@ -891,6 +946,15 @@ LIST_ORDINALS = {
     **{f"{w}ly": n for n, w in enumerate(("first", "second", "third", "fourth", "fifth"), 1)},
     **{str(n): n for n in range(1, 10)},
 }
+# A turn that goes on with a list of his ("Second, no retaliation.", "Number four, a journalist", "Three: a written
+# apology"): an ordinal or "number N" with its punctuation ("Second of the Five-Oh-Eighth" is none), a bare number
+# only with a comma or colon ("Four." counts).
+LIST_GOES_ON = RulePattern(
+    r"^\W*(?:and |then |oh and )?(?:(?:number )(?P<n>two|three|four|five|six|seven|eight|nine|ten|[2-9])\s*[,.:)]"
+    r"|(?P<n2>second|third|fourth|fifth)\s*[,.:)]|(?P<n4>secondly|thirdly|fourthly|fifthly)\s*[,.:)]?"
+    r"|(?P<n3>two|three|four|five|six|seven|eight|nine|ten|[2-9])\s*[,:)])(?=\s)",
+    _I,
+)
 _LIST_COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|some|[2-9])"
 # Announced: a sentence that says demands follow and ends there ("Our demands are three.", "I have two demands:",
 # "Here's what I want.", "We ask two things."), then the items, unnumbered.
@@ -928,8 +992,10 @@ LIST_ITEM_LEAD = re.compile(
 )
 # "He needs insulin.": a need or want relayed for someone with him is the thing needed, not who needs it
 THIRD_PERSON_WANTER = re.compile(
-    r"^(?:he|she|they|(?:the|my|this|our) (?:old |little |young )?\w+)(?: here| in here| with me)?(?:'s| is)?"
-    r" (?:needs?|wants?|is going to need|'s gonna need|gonna need|will need)\s+(?=\w)(?!out\b)",
+    _loose(
+        r"^(?:he|she|they|(?:the|my|this|our) (?:old |little |young )?\w+)(?: here| in here| with me)?"
+        r"(?:(?:'s| is|'re| are)? (?:going to|gonna) need|'ll need| (?:needs?|wants?|will need))\s+(?=\w)(?!out\b)"
+    ),
     _I,
 )
 # How many an announced list says it holds ("Our demands are three."): at most that many items are read.

@@ -180,12 +180,32 @@ def _weapons(text: str) -> list[Cue]:
     return []
 
 
+def _titles_kept(text: str) -> str:
+    """``text`` with the full stop of each title before a name marked (``rx.TITLE_DOT``), for the demand rules.
+
+    Why: they read a full stop as a sentence's end, so "I want to speak with my lawyer, Mr. Nowak." gave the
+    item "to speak with my lawyer, Mr" and "Get me to St. Luke's." "to St" (until cues 0.26.7)."""
+    return rx.TITLE_DOT.sub(lambda m: m.group()[:-1] + rx.TITLE_DOT_MARK, text) if "." in text else text
+
+
 def _demands(text: str, asked: _Asked, after_demand: bool = False) -> list[Cue]:
     """His demands in the turn: those its own words make, then the items "And a car." adds to a demand made in an
-    earlier sentence, or in a turn of his before it (``after_demand``)."""
+    earlier sentence, or in a turn of his before it (``after_demand``); a title's full stop ends neither."""
+    marked = _titles_kept(text)
+    if marked is text:
+        return _demands_in(text, asked, after_demand)
+    return [
+        Cue(c.label, c.spans, {**c.detail, "item": str(c.detail["item"]).replace(rx.TITLE_DOT_MARK, ".")})
+        for c in _demands_in(marked, asked, after_demand)
+    ]
+
+
+def _demands_in(text: str, asked: _Asked, after_demand: bool) -> list[Cue]:
     said = _demands_said(text, asked)
     if not said and not after_demand:
         return []
+    if not said:
+        said = _continued_items(text)  # "Second, no retaliation." after his "First, a car."
     taken = [span for cue in said for span in cue.spans]
     added = [
         cue
@@ -238,9 +258,11 @@ def _listed_demands(text: str) -> list[Cue]:
     """
     found: list[Cue] = []
     for m in rx.DEMAND_WANT.finditer(text) if rx.DEMAND_WANT_WORDS.may_match(text) else ():
-        item = (m.group("item") or m.group("asked")).strip()
+        raw = m.group("item") or m.group("asked")
+        item = raw.strip()
         if rx.DEMAND_OBJECT.match(item) or rx.DEMAND_ITEM.search(item):
-            found.append(Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)}))
+            item, cut_off = _past_reach(item, text, m.end(), len(raw) >= rx.ITEM_REACH)
+            found.append(Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item, cut_off)}))
     taken = [span for cue in found for span in cue.spans]
     for m in rx.DEMAND_VERB.finditer(text) if rx.DEMAND_VERB_WORDS.may_match(text) else ():
         verb = "verb" if m.group("verb") else "verb2"
@@ -248,7 +270,8 @@ def _listed_demands(text: str) -> list[Cue]:
         start = m.start(verb)
         if rx.NOT_AN_ITEM.match(item) or any(a < m.end() and start < b for a, b in taken):
             continue
-        item = _tidy_item(rx.FOR_ME.sub("", item))  # "get me a car": the item is "a car"
+        item, cut_off = _past_reach(item, text, m.end(), True)  # only its reach stops it short of a sentence end
+        item = _tidy_item(rx.FOR_ME.sub("", item), cut_off)  # "get me a car": the item is "a car"
         if rx.BARE_PRONOUN.match(item):  # "Call them", "Turn it off": "them", "it off" name nothing on their own
             item = f"{m.group(verb)} {item}"
         found.append(Cue("demand", ((start, m.end()),), {"item": item}))
@@ -339,11 +362,37 @@ def _list_item(text: str, start: int, end: int) -> Cue | None:
     opener = rx.LIST_ITEM_LEAD.match(body)
     if opener is not None:
         lead, body = lead + opener.end(), body[opener.end() :]
-    stop = rx.CLAUSE_END.search(body)
-    words = (body[: stop.start()] if stop else body).rstrip(" .!?,;:")
+    words = body[: _clause_end(body)].rstrip(" .!?,;:")
     if not any(ch.isalnum() for ch in words):
         return None
     return Cue("demand", ((start + lead, start + lead + len(words)),), {"item": _tidy_item(words)})
+
+
+def _continued_items(text: str) -> list[Cue]:
+    """The items of a list of demands he goes on with in this turn ("Second, no retaliation.", "Number four, a
+    journalist from outside", "Three: a written apology"), one cue each; read only after a demand of his.
+
+    Why: the list's first items were heard in his turn before ("First, a car."), but a turn that opens with the
+    next number is no list of two (``_numbered_items``) and names no item a rule knows, so until cues 0.26.9 the
+    rest of his list never reached the ledger. The turn must open with an ordinal ("Second"), "number N" or a
+    number with a comma or colon: "Four." alone most often answers "how many are in there?"; and an item must not
+    open like a sentence of his ("Third. I keep stuffing it up.": ``rx.LIST_OVER``)."""
+    first = rx.LIST_GOES_ON.match(text)
+    if first is None:
+        return []
+    n = rx.LIST_ORDINALS[(first["n"] or first["n2"] or first["n3"] or first["n4"]).lower()]
+    run = [(first.start(), first.end())]
+    for m in rx.LIST_MARK.finditer(text):
+        if m.start() >= first.end() and rx.LIST_ORDINALS[m["n"].lower()] == n + 1:
+            run.append((m.start(), m.end()))
+            n += 1
+    cues: list[Cue] = []
+    for i, (_, end) in enumerate(run):
+        cue = _list_item(text, end, run[i + 1][0] if i + 1 < len(run) else len(text))
+        if cue is None or rx.LIST_OVER.match(str(cue.detail["item"])):
+            break
+        cues.append(cue)
+    return cues
 
 
 def _added_demands(text: str, after: int) -> list[Cue]:
@@ -391,6 +440,25 @@ def _generic_demand(text: str, m: re.Match[str]) -> Cue:
     return Cue("demand", ((m.start(), m.end()),), {"item": _tidy_item(item)})
 
 
+def _clause_end(body: str) -> int:
+    """Where the clause that opens ``body`` ends (``rx.CLAUSE_END``), read past a name set after the person it
+    names ("my brother, Dr Samir Haidari, released": ``rx.APPOSITIVE`` after ``rx.APPOSED_TO``).
+
+    Why: the comma before the name was read as the clause's end, so "I'd like my brother, Dr Samir Haidari,
+    released." gave the item "my brother" and "One, the regional director, Mr Abernathy, to come down here"
+    "the regional director" (until cues 0.26.7), while "I want my brother, ... released" kept the name and what
+    is to be done; the board's "D:" button and the ledger then named a relative, not the man to be released."""
+    at = 0
+    while (stop := rx.CLAUSE_END.search(body, at)) is not None:
+        name = rx.APPOSITIVE.match(body, stop.start()) if body[stop.start()] == "," else None
+        if name is None or not rx.APPOSED_TO.search(body[: stop.start()].rstrip()):
+            return stop.start()
+        if not name["close"]:  # the name ends the sentence: "Release my brother, Dr Samir Haidari."
+            return name.end("name") if name["title"] else stop.start()
+        at = name.end()
+    return len(body)
+
+
 def _request_words(text: str, m: re.Match[str]) -> str:
     """What a request found by its wording asks for, in its own words: the clause it opens, not only the words
     the pattern needed. Until cues 0.23.0 the item was the match itself, so the board offered "D: Get those" for
@@ -405,8 +473,7 @@ def _request_words(text: str, m: re.Match[str]) -> str:
     header = rx.LIST_HEADER.match(words)  # "Here's what we want." / "One," the demand is what follows it
     rest = text[m.end() - len(words) + (header.end() if header else 0) :]
     body = rest.lstrip(" .!?,;:")
-    end = rx.CLAUSE_END.search(body)
-    clause = body[: end.start()] if end else body
+    clause = body[: _clause_end(body)]
     if not clause.strip():
         return m.group()
     given_by = rx.DEADLINE_GIVEN.sub("", clause)
@@ -417,19 +484,84 @@ def _request_words(text: str, m: re.Match[str]) -> str:
     return clause if rx.BARE_PRONOUN.match(_tidy_item(without_verb)) else without_verb
 
 
-def _tidy_item(item: str) -> str:
+def _past_reach(item: str, text: str, end: int, reached: bool) -> tuple[str, str]:
+    """``item`` without a word its pattern's reach (``rx.ITEM_REACH`` characters) cut in two, and the words of
+    its sentence that the reach left out ("" when it stopped at the sentence's end or where its words did).
+
+    Why: a long item ended where the reach did, in the middle of a word ("the ruling overturned in writing,
+    signed, slid under the doo", "a letter from the housing association, in writing, saying th")."""
+    if not reached or end >= len(text) or text[end] in ".!?;":
+        return item, ""
+    rest = rx.SENTENCE_END.split(text[end:], maxsplit=1)[0]
+    if not rest.strip():
+        return item, ""
+    if text[end - 1].isalnum() and text[end].isalnum():  # the reach ended inside a word
+        head, _, part = item.rpartition(" ")
+        return (head, part + rest) if head else (item, rest)
+    return item, rest
+
+
+def _tidy_item(item: str, cut_off: str = "") -> str:
     """What a user reads as the thing demanded: without the deadline, threat or clause that follows it ("my kids
     brought here by noon or someone gets hurt" -> "my kids brought here", "the coffee, he walks" -> "the
-    coffee"), without the punctuation around it, at most ten words and not ending on a word that says nothing
-    there ("... to look me in" -> "... to look me")."""
-    kept = rx.ITEM_LOOSE_END.sub("", rx.ITEM_TAIL.split(item, maxsplit=1)[0]).lstrip(" .,;:!?-")
+    coffee"), without the punctuation around it, and short: about ten words (twelve at most), cut where a phrase ends
+    (``_cut_short``). ``cut_off``: the words of its sentence the pattern did not reach (``_past_reach``)."""
+    head = rx.ITEM_TAIL.split(item, maxsplit=1)
+    loose = rx.ITEM_LOOSE_END.search(head[0])
+    if len(head) > 1 or loose is not None:  # it ends at a tail or a loose "and": whatever the reach left out
+        cut_off = ""
+    kept = (head[0][: loose.start()] if loose else head[0]).lstrip(" .,;:!?-")
     kept = kept or item.strip(" .,;:!?-") or item
     words = kept.split()
-    if len(words) > 10:
-        words = words[:10]
-        while len(words) > 1 and words[-1].lower().strip(",;:") in rx.DANGLING:
-            words.pop()
+    if len(words) > 10 or cut_off.strip():
+        words = _cut_short(words, cut_off)
     return " ".join(words).rstrip(",;:-")
+
+
+def _cut_short(words: list[str], cut_off: str) -> list[str]:
+    """An item's ``words`` cut to about ten, where a phrase ends (``cut_off``: the words after them, when the
+    pattern's reach left them out of ``words``).
+
+    The first ten, then: when the cut leaves a phrase open ("... read on the national" + "radio", "... say I'm
+    not" + "a thief"), the one or two words that close the item or its clause are taken in (at most twelve
+    words); else, when the word after the cut carries the phrase on, the cut moves back before the last two
+    words' first phrase opener (``rx.PHRASE_OPENERS``: an article, a preposition, a conjunction...) or after
+    their comma ("... in my" + "hand before ..." -> "..., signed"); a name is whole as it is ("... to Alicante").
+    Last, a word that says nothing at the end goes ("... to look me in" -> "... to look me").
+
+    Why: until cues 0.26.8 the cut fell after the tenth word (or the sixtieth character, mid-word) whatever it
+    was, and only a preposition or article there was dropped, so the board's "D:" button read "the communiqué of
+    our movement is read on the national", "a car with the keys in it and a full", "... signed, in m"."""
+    after = [*words[10:], *cut_off.split()]
+    kept = words[:10]
+    if not after:
+        return _without_dangling(kept)
+    last = kept[-1]
+    closed = last.endswith((",", ";", ":")) or (last[:1].isupper() and last != "I")
+    carries_on = not closed and not _opens_phrase(after[0])
+    joined = any(w.lower() in rx.CONJUNCTIONS for w in kept[-2:])  # "... and the" + "road clear": a new item
+    if (carries_on or last.lower() in rx.DANGLING_END) and not joined:
+        for n in (1, 2):
+            ends = n <= len(after) and (n == len(after) or after[n - 1].endswith((",", ";", ":")))
+            if ends and not _opens_phrase(after[n - 1]):
+                return [*kept, *after[:n]]
+    if carries_on:
+        for k in range(max(2, len(kept) - 2), len(kept)):
+            if _opens_phrase(kept[k]) or kept[k - 1].endswith((",", ";", ":")):
+                kept = kept[:k]
+                break
+    return _without_dangling(kept)
+
+
+def _without_dangling(words: list[str]) -> list[str]:
+    kept = list(words)
+    while len(kept) > 1 and kept[-1].lower().strip(",;:") in rx.DANGLING_END:
+        kept.pop()
+    return kept
+
+
+def _opens_phrase(word: str) -> bool:
+    return word.lower().strip(",;:.!?\"'()") in rx.PHRASE_OPENERS
 
 
 def _time_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -496,8 +628,24 @@ def find_cues(
 
 
 def _adds_an_item(text: str) -> bool:
-    """Whether the turn has a fragment that would add an item to a demand before it ("And a car.")."""
-    return bool(_added_demands(normalise(text), 0))
+    """Whether the turn has a fragment that would add an item to a demand before it ("And a car."), or goes on
+    with a list of demands ("Second, no retaliation.")."""
+    marked = _titles_kept(normalise(text))
+    return bool(_added_demands(marked, 0) or _continued_items(marked))
+
+
+def _goes_on_with_a_list(text: str) -> bool:
+    return bool(_continued_items(_titles_kept(normalise(text))))
+
+
+def listed_before(window: Sequence[Turn]) -> bool:
+    """Whether a turn of his in the window opened a numbered list ("We have a list. Eight items. First, that the
+    transfers be halted."): then "Second, no retaliation." goes on with it, even where the rules did not hear
+    that first item as a demand (one numbered item is no list: ``_numbered_items``)."""
+    return any(
+        turn.side == "subject" and any(rx.LIST_ORDINALS[m["n"].lower()] == 1 for m in rx.LIST_MARK.finditer(turn.text))
+        for turn in window
+    )
 
 
 def demanded_before(window: Sequence[Turn]) -> bool:
@@ -518,6 +666,17 @@ def demanded_before(window: Sequence[Turn]) -> bool:
     return demanded
 
 
+def asks_his_death(text: str, previous_negotiator: str | None = None, after_demand: bool = False) -> bool:
+    """Whether the rules hear, in a turn with a suicide cue, a demand for his own death that they do not count
+    as one (``_not_his_death``): then the model may not add the demand back either."""
+    norm = normalise(text)
+    asked = _asked(previous_negotiator)
+    if not _suicide(norm, asked):
+        return False
+    said = _demands(norm, asked, after_demand)
+    return len(_not_his_death(said)) < len(said)
+
+
 @lru_cache(maxsize=4096)
 def cue_labels(text: str) -> frozenset[str]:
     """The cue labels of a turn read on its own: the avoid rules and the stairway ask this of the same turns."""
@@ -532,28 +691,43 @@ def _cues_cached(text: str, asked: _Asked, reference: datetime | None, after_dem
 
 def _find_cues(text: str, asked: _Asked, reference: datetime | None, after_demand: bool = False) -> list[Cue]:
     norm = normalise(text)
-    demands = _demands(norm, asked, after_demand)
+    said = _demands(norm, asked, after_demand)
     threats = _threats(norm, asked)
+    suicide = _suicide(norm, asked)
+    demands = _not_his_death(said) if suicide else said
     return [
         *threats,
-        *_suicide(norm, asked),
-        *_deadlines(norm, reference, demand=bool(demands or threats), asked=asked),
+        *suicide,
+        # his death asked for by a time still dates it ("Shoot me by six": indicators.md, deadline_to_be_killed)
+        *_deadlines(norm, reference, demand=bool(said or threats), asked=asked),
         *demands,
         *_weapons(norm),
     ]
+
+
+def _not_his_death(demands: list[Cue]) -> list[Cue]:
+    """The demands of a turn with a suicide cue, without those whose item is his own death ("I want them to kill
+    me", "I need you to end it": ``rx.DEATH_ASKED``).
+
+    Why: asking to be killed is a suicide-by-cop sign (indicators.md, asks_to_be_killed), which the suicide cue
+    and its clue carry; as a demand it put "D: them to kill me" on the board, a ledger entry to grant or refuse,
+    and the advisor's demand cards quoted it (until cues 0.26.5). Only where the suicide rules hear the turn: where
+    they do not ("I want them to finish me"), the demand is the one cue left to see it by."""
+    return [cue for cue in demands if not rx.DEATH_ASKED.match(str(cue.detail["item"]))]
 
 
 class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.26.4"
+    version: ClassVar[str] = "0.26.9"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
         todo: list[int] = []
+        asked: dict[int, tuple[str | None, bool]] = {}  # the negotiator's turn before, and after_demand
         ahead = self._ahead(FAMILY, "subject", turns, ctxs)
         for i, (turn, ctx) in enumerate(zip(turns, ctxs, strict=True)):
             if turn.side != "subject":
@@ -567,13 +741,18 @@ class CueAnalyzer(ModelAssisted):
             if reference is not None and turn.at is not None and ctx.reference_time is not None:
                 reference = turn.at.astimezone(ctx.reference_time.tzinfo)  # wall-clock times in the incident's zone
             # Read the window's turns only for a fragment that may add an item ("And a car."): most turns have none.
-            after_demand = _adds_an_item(turn.text) and demanded_before(ctx.window)
+            after_demand = _adds_an_item(turn.text) and (
+                demanded_before(ctx.window) or (_goes_on_with_a_list(turn.text) and listed_before(ctx.window))
+            )
             cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference, after_demand=after_demand)
             out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
             todo.append(i)
+            asked[i] = (prev_text, after_demand)
         # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".
         added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs, ahead)
         for i, labels in added.items():
+            if "demand" in labels and asks_his_death(turns[i].text, *asked[i]):
+                del labels["demand"]  # the rules heard his death asked for, not a demand (``_not_his_death``)
             extra = [
                 self._annotation(Cue(label, tuple(self._model_spans(FAMILY, turns[i], label)), self._model_detail(
                     label, turns[i])), score=p)
