@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.cues import CueAnalyzer, cue_labels
+from talkdown.analysis.cues import CueAnalyzer, cue_labels, ledger_item
 from talkdown.domain.annotations import Annotation
 
 T0 = datetime(2024, 5, 1, 14, 10, tzinfo=UTC)
@@ -994,7 +994,7 @@ def test_what_his_family_wants_of_him_is_no_relayed_demand(text: str) -> None:
     assert demands(text) == []
 
 
-# ---------------------------------------------------------------- his death asked for is no demand (0.26.5)
+# ------------------------------------------------ his death asked for: a demand marked own_death (0.26.5, 0.26.10)
 
 
 @pytest.mark.parametrize(
@@ -1008,16 +1008,20 @@ def test_what_his_family_wants_of_him_is_no_relayed_demand(text: str) -> None:
         "I just want you to shoot me and get it over with.",
     ],
 )
-def test_asking_to_be_killed_is_a_suicide_cue_and_no_demand(text: str) -> None:
+def test_asking_to_be_killed_is_a_suicide_cue_and_a_demand_no_ledger_takes(text: str) -> None:
+    # The labelled sets count "Shoot me" as a demand too (docs/labelling-guide.md), so the label stays; the item is
+    # marked, and neither the board's "D:" buttons nor the advisor's demand cards offer it (ledger_item).
     found = cues(text)
     assert "suicide_cue" in found
-    assert "demand" not in found
+    assert found["demand"].detail["own_death"] is True
+    assert ledger_item(found["demand"].detail) is None
 
 
 @pytest.mark.parametrize("text", ["I want them to kill me.", "I want you to shoot me.", "I need you to end it."])
-def test_the_model_does_not_add_back_the_demand_for_his_death(text: str) -> None:
+def test_the_analyser_keeps_the_demand_for_his_death_marked(text: str) -> None:
     turn = Turn(text=text, side="subject", at=T0)
-    assert "demand" not in {a.label for a in CueAnalyzer().analyze(turn, Context())}
+    (demand,) = [a for a in CueAnalyzer().analyze(turn, Context()) if a.label == "demand"]
+    assert demand.detail["own_death"] is True
 
 
 @pytest.mark.parametrize(
@@ -1030,12 +1034,15 @@ def test_the_model_does_not_add_back_the_demand_for_his_death(text: str) -> None
     ],
 )
 def test_someone_told_to_act_on_something_else_is_still_a_demand(text: str, item: str) -> None:
-    assert cues(text)["demand"].detail["item"] == item
+    detail = cues(text)["demand"].detail
+    assert detail["item"] == item and "own_death" not in detail and ledger_item(detail) == item
 
 
 def test_a_demand_beside_his_death_asked_for_is_kept_and_a_time_for_it_is_still_a_deadline() -> None:
-    found = cues("I want a car. And I want them to shoot me.")
-    assert "suicide_cue" in found and found["demand"].detail["item"] == "a car"
+    turn = Turn(text="I want a car. And I want them to shoot me.", side="subject", at=T0)
+    found = CueAnalyzer(use_model=False).analyze(turn, Context())
+    assert "suicide_cue" in {a.label for a in found}
+    assert [ledger_item(a.detail) for a in found if a.label == "demand"] == ["a car", None]
     assert cues("I want them to shoot me by six.")["deadline"].detail["expression"] == "by six"
 
 

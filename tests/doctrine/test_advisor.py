@@ -96,6 +96,20 @@ def test_a_demand_for_a_car_gets_discuss_to_stall_advice_and_names_the_flat_no_t
     assert not [a for a in s.final(off) if a.rule_id == "transport_demand"]
 
 
+def test_his_own_death_asked_for_raises_no_demand_card_but_the_suicide_by_cop_card() -> None:
+    # indicators.md: asking officers to kill him is a suicide-by-cop sign. Heard as a demand, it got a demand card
+    # ("He asked for 'you to shoot me', not yet on the demand ledger") as if it were a thing to stall or trade.
+    s = Script()
+    _calm_opening(s)
+    said = s.at(5).say("subj", "I want you to shoot me.")
+    rules = {a.rule_id for a in s.final()}
+    assert "suicide_by_cop_signs" in rules
+    assert not any("not yet on the demand ledger" in a.about for a in s.final()), rules
+    car = s.at(6).say("subj", "And I want a car out front.")
+    assert [a.advice_id for a in s.final() if a.rule_id == "transport_demand"] == [f"transport_demand:u{car}"]
+    assert said < car
+
+
 def test_a_demand_he_repeats_after_it_was_recorded_is_not_called_missing_from_the_ledger() -> None:
     # Only a demand recorded after his words counted as "on the ledger": asking again for what the scribe had already
     # recorded raised a second card saying it was "not yet on the demand ledger", beside the ledger's own card.

@@ -114,3 +114,16 @@ def test_a_board_that_cannot_write_the_record_still_shows_its_advice(app: App, t
     board = board_view(_with_policy(app, policy, checkpoint_dir=blocked), incident_id)
     assert f"{BARRED}:{demand_id}" in {a.advice_id for a in board.advice}
     assert _recorded(app, incident_id) == []
+
+
+def test_the_boards_demand_buttons_leave_out_his_own_death_asked_for() -> None:
+    # "I want you to shoot me. And a car." is a demand for a car and a suicide-by-cop sign: the board offered
+    # "D: you to shoot me" for the demand ledger beside "D: a car".
+    from talkdown.analysis.base import Context, Turn
+    from talkdown.analysis.cues import CueAnalyzer
+    from talkdown.services.live import demand_items
+
+    turn = Turn(text="I want you to shoot me. And I want a car.", side="subject")
+    anns = CueAnalyzer(use_model=False).analyze(turn, Context())
+    assert {a.label for a in anns} >= {"suicide_cue", "demand"}
+    assert demand_items(anns) == ["a car"]

@@ -21,7 +21,7 @@ analyser stays pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -666,17 +666,6 @@ def demanded_before(window: Sequence[Turn]) -> bool:
     return demanded
 
 
-def asks_his_death(text: str, previous_negotiator: str | None = None, after_demand: bool = False) -> bool:
-    """Whether the rules hear, in a turn with a suicide cue, a demand for his own death that they do not count
-    as one (``_not_his_death``): then the model may not add the demand back either."""
-    norm = normalise(text)
-    asked = _asked(previous_negotiator)
-    if not _suicide(norm, asked):
-        return False
-    said = _demands(norm, asked, after_demand)
-    return len(_not_his_death(said)) < len(said)
-
-
 @lru_cache(maxsize=4096)
 def cue_labels(text: str) -> frozenset[str]:
     """The cue labels of a turn read on its own: the avoid rules and the stairway ask this of the same turns."""
@@ -694,7 +683,7 @@ def _find_cues(text: str, asked: _Asked, reference: datetime | None, after_deman
     said = _demands(norm, asked, after_demand)
     threats = _threats(norm, asked)
     suicide = _suicide(norm, asked)
-    demands = _not_his_death(said) if suicide else said
+    demands = _his_death_marked(said) if suicide else said
     return [
         *threats,
         *suicide,
@@ -705,29 +694,43 @@ def _find_cues(text: str, asked: _Asked, reference: datetime | None, after_deman
     ]
 
 
-def _not_his_death(demands: list[Cue]) -> list[Cue]:
-    """The demands of a turn with a suicide cue, without those whose item is his own death ("I want them to kill
-    me", "I need you to end it": ``rx.DEATH_ASKED``).
+def _his_death_marked(demands: list[Cue]) -> list[Cue]:
+    """The demands of a turn with a suicide cue, those whose item is his own death ("I want them to kill me", "I
+    need you to end it": ``rx.DEATH_ASKED``) marked ``own_death``.
 
-    Why: asking to be killed is a suicide-by-cop sign (indicators.md, asks_to_be_killed), which the suicide cue
-    and its clue carry; as a demand it put "D: them to kill me" on the board, a ledger entry to grant or refuse,
-    and the advisor's demand cards quoted it (until cues 0.26.5). Only where the suicide rules hear the turn: where
-    they do not ("I want them to finish me"), the demand is the one cue left to see it by."""
-    return [cue for cue in demands if not rx.DEATH_ASKED.match(str(cue.detail["item"]))]
+    Why marked, not dropped: the labelled sets count "Shoot me" as a demand as well as a suicide cue (most writers,
+    ``docs/labelling-guide.md``), and so does the doctrine's wording ("Demands officers kill him", indicators.md);
+    but it is no item for the demand ledger, to grant, trade or refuse. The board's "D:" buttons
+    (``services.live.demand_items``) and the advisor's demand cards (``_demand_cues``) leave a marked demand out;
+    the suicide cue and its asks-to-be-killed clue carry it (cues 0.26.5 dropped the label; 0.26.10 marks it).
+    Only where the suicide rules hear the turn: where they do not ("I want them to finish me"), the demand is the
+    one cue left to see it by, and stays as it is."""
+    return [
+        Cue(cue.label, cue.spans, {**cue.detail, "own_death": True})
+        if rx.DEATH_ASKED.match(str(cue.detail["item"]))
+        else cue
+        for cue in demands
+    ]
+
+
+def ledger_item(detail: Mapping[str, object]) -> str | None:
+    """The item a demand cue's ``detail`` offers the demand ledger, or None: none named, or his own death asked
+    for (``_his_death_marked``), which is a suicide-by-cop sign to weigh, not a demand to grant, trade or refuse."""
+    item = detail.get("item")
+    return item if isinstance(item, str) and item.strip() and not detail.get("own_death") else None
 
 
 class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.26.9"
+    version: ClassVar[str] = "0.26.10"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
     def analyze_many(self, turns: Sequence[Turn], ctxs: Sequence[Context]) -> list[tuple[Annotation, ...]]:
         out: list[tuple[Annotation, ...]] = [() for _ in turns]
         todo: list[int] = []
-        asked: dict[int, tuple[str | None, bool]] = {}  # the negotiator's turn before, and after_demand
         ahead = self._ahead(FAMILY, "subject", turns, ctxs)
         for i, (turn, ctx) in enumerate(zip(turns, ctxs, strict=True)):
             if turn.side != "subject":
@@ -747,12 +750,9 @@ class CueAnalyzer(ModelAssisted):
             cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference, after_demand=after_demand)
             out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
             todo.append(i)
-            asked[i] = (prev_text, after_demand)
         # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".
         added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs, ahead)
         for i, labels in added.items():
-            if "demand" in labels and asks_his_death(turns[i].text, *asked[i]):
-                del labels["demand"]  # the rules heard his death asked for, not a demand (``_not_his_death``)
             extra = [
                 self._annotation(Cue(label, tuple(self._model_spans(FAMILY, turns[i], label)), self._model_detail(
                     label, turns[i])), score=p)

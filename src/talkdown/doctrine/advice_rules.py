@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from talkdown.analysis.avoid import names_kind, offered_kind
 from talkdown.analysis.avoid_doctrine import better_lines, doctrine_ids
+from talkdown.analysis.cues import ledger_item
 from talkdown.analysis.suicide_clues import BY_ID as CLUES
 from talkdown.analysis.suicide_clues import stored_clue
 from talkdown.analysis.suicide_questions import suicide_asked
@@ -207,7 +208,7 @@ def _demand_cues(v: View) -> Iterator[Found]:
     for u, cues in v.cue_turns:
         if not v.is_recent(u.when):
             continue
-        items = [str(ann.detail.get("item") or "") if ann.label == "demand" else "" for ann in cues]
+        items = [(ledger_item(ann.detail) or "") if ann.label == "demand" else "" for ann in cues]
         said = {w for item in items if item for w in v.item_words(item)}  # every item he named in the turn
         for item in items:
             words = v.item_words(item) if item else set()

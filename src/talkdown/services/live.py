@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from talkdown.analysis.cues import ledger_item
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.doctrine.advisor import ADVISOR_VERSION, Advice
 from talkdown.doctrine.metrics import Metric, MetricPoint, current_metrics, shown_metrics
@@ -367,8 +368,8 @@ def demand_items(anns: Collection[Annotation]) -> list[str]:
     """The items the cue analyser heard demanded in one line, in the order said (one ``demand`` cue per item)."""
     items: list[str] = []
     for ann in anns:
-        item = ann.detail.get("item") if ann.family == CUE_FAMILY and ann.label == "demand" else None
-        if isinstance(item, str) and item.strip() and item not in items:
+        item = ledger_item(ann.detail) if ann.family == CUE_FAMILY and ann.label == "demand" else None
+        if item is not None and item not in items:
             items.append(item)
     return items
 
