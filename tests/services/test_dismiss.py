@@ -1,4 +1,5 @@
-"""Dismissing advice (``services/dismiss.py``) finds the card in the analysis the board reads, not in a new run.
+"""Dismissing advice (``services/dismiss.py``) finds the card in the analysis the board reads, not in a new run;
+``talkdown advise`` lists the cards from that analysis too.
 
 Why: the board's cards come from the analysis the console's worker stored beside each line, while the dismissal ran
 the whole pipeline over every line of the log again (0.8 s at 200 lines, 1 s at 400, per click after a new line).
@@ -33,6 +34,21 @@ def _subject_says(app: App, *lines: str) -> tuple[str, list[int]]:
     return incident, [say(app, incident, speaker="Dale", text=line, role_if_new=Role.SUBJECT) for line in lines]
 
 
+def _store_cues_on(app: App, incident: str, cued: set[int]) -> str:
+    """Store every line as analysed by the live pipeline with a suicide cue on the lines ``cued`` and nothing else,
+    as the worker's rows that differ from a run now; returns the suicide card they key."""
+    wanted = versions(live_pipeline())
+    cue = next(info for info in live_pipeline().describe() if "talkdown_cue" in info.produces)
+    suicide_cue = Annotation(
+        analyzer=cue.name, analyzer_version=cue.version, family="talkdown_cue", label="suicide_cue", score=0.9
+    )
+    lines = bases(app.recorder.current(incident)).items()
+    app.annotations.add(
+        incident, [(seq, b, (*((suicide_cue,) if seq in cued else ()), done_row(wanted))) for seq, b in lines]
+    )
+    return f"rising_suicide_cues:c{max(cued)}"
+
+
 def _on_board(app: App, incident: str) -> set[str]:
     return {a.advice_id for a in board_view(app, incident).advice}
 
@@ -45,17 +61,10 @@ def test_a_dismissal_sets_aside_the_card_the_stored_analysis_gives_and_runs_no_a
     app: App,
 ) -> None:
     # Rows stored as the worker's for every line, differing from what a run now gives: a cue on the lawyer line,
-    # none on the dog line (rows of a line are read on the window it had then, by the analyser version of then).
+    # none on the dog line (a line's rows were computed on the window it had then).
     incident, (miss_me, dog, lawyer) = _subject_says(app, MISS_ME, DOG, LAWYER)
-    wanted = versions(live_pipeline())
-    cue = next(info for info in live_pipeline().describe() if "talkdown_cue" in info.produces)
-    suicide_cue = Annotation(
-        analyzer=cue.name, analyzer_version=cue.version, family="talkdown_cue", label="suicide_cue", score=0.9
-    )
-    stored = {miss_me: (suicide_cue,), dog: (), lawyer: (suicide_cue,)}
-    state = app.recorder.current(incident)
-    app.annotations.add(incident, [(seq, b, (*stored[seq], done_row(wanted))) for seq, b in bases(state).items()])
-    shown, fresh = f"rising_suicide_cues:c{lawyer}", f"rising_suicide_cues:c{dog}"
+    shown, fresh = _store_cues_on(app, incident, {miss_me, lawyer}), f"rising_suicide_cues:c{dog}"
+    assert shown == f"rising_suicide_cues:c{lawyer}"
     assert shown in _on_board(app, incident) and fresh not in _on_board(app, incident)
 
     # The card a run of the pipeline would give is not current on the board: refused, as a typo is.
@@ -85,3 +94,14 @@ def test_a_dismissal_sets_aside_the_card_shown_while_the_worker_has_not_analysed
     with pytest.raises(TalkdownError) as refused:
         dismiss_advice(app, incident, advice_id=f"rising_suicide_cues:c{around + 1}", reason="No such card")
     assert refused.value.code == "TD240"
+
+
+def test_advise_gives_the_cards_the_board_shows_where_the_stored_analysis_differs_from_a_new_run(app: App) -> None:
+    # `talkdown advise` ran the whole pipeline again, so where a line's stored rows differ from a run now it listed a
+    # card the board did not show, which the dismissal (reading the board's analysis) then refused.
+    incident, seqs = _subject_says(app, MISS_ME, DOG, LAWYER)
+    shown = _store_cues_on(app, incident, {seqs[0], seqs[2]})
+    listed = [a.advice_id for a in advise_incident(app, incident).items]
+    assert listed == [a.advice_id for a in board_view(app, incident).advice] and shown in listed
+    dismiss_advice(app, incident, advice_id=shown, reason="MHC already on the phone with him")
+    assert shown not in {a.advice_id for a in advise_incident(app, incident).items}

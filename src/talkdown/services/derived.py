@@ -3,10 +3,10 @@
 Why one private module: use cases must not import each other (CONVENTIONS §6), yet advise, dismiss, metrics
 and report all need the same annotations and the same advice. Annotations are computed here by running the
 default pipeline over the incident's utterances as the board's analysis reads them (``annotate.turns_of``), for
-what must not depend on whether a console's worker ran (metrics, the report, ``talkdown advise``);
-``stored_annotations`` reads the analysis stored beside the log as the board does, for a request of the board that
-must cost little and agree with it (a dismissal; "cases like this" through ``line_annotations``, which analyses the
-lines not stored yet).
+what must not depend on whether a console's worker ran or what it stored (metrics, the report);
+``stored_annotations`` reads the analysis stored beside the log as the board does, for current advice and the
+board's requests, which must say what the board says and cost little (a dismissal; ``talkdown advise`` and "cases
+like this" through ``line_annotations``, which analyses the lines not stored yet).
 """
 
 from __future__ import annotations
@@ -80,8 +80,9 @@ def annotations_for(app: App, state: IncidentState) -> dict[int, tuple[Annotatio
     Computed afresh rather than read from the board's stored rows: a report or advice must not depend on whether
     a console's worker or ``analyze --incident`` got to every line, and a line's stored rows were computed on the
     window it had then (a line retracted or a role given since changes a later line's window, not its basis). The
-    pipeline records (not raises) analyser failures: the report must still render if one analyser breaks. A
-    request of the board reads ``stored_annotations`` instead: a dismissal must find the card the team sees.
+    pipeline records (not raises) analyser failures: the report must still render if one analyser breaks. Current
+    advice reads ``stored_annotations`` instead (the board, a dismissal, ``talkdown advise``): the team acts on the
+    cards its board shows.
     """
     zone = app.settings.display_zone
     key = (state.incident_id, state.head_hash, str(zone))
@@ -157,19 +158,21 @@ def fresh_annotations(
 
 
 def line_annotations(
-    app: App, state: IncidentState, seqs: Collection[int], *, families: frozenset[str]
+    app: App, state: IncidentState, seqs: Collection[int] | None = None, *, families: frozenset[str] | None = None
 ) -> dict[int, tuple[Annotation, ...]]:
-    """The annotations of ``families`` on the live lines ``seqs``, keyed by seq: the rows the live pipeline's
+    """The annotations of ``families`` (all when ``None``) on the live lines ``seqs`` (every live line when
+    ``None``), keyed by seq: the rows the live pipeline's
     versions stored beside the log for each line's current words and side (``stored_annotations``), and for a line
     not analysed yet (the console's worker is behind, or none ran: the CLI) what the analysers of those families
-    give on that line, with its window, not stored (``fresh_annotations``). Failure records are left out: a reader
-    of a few families has no use for them.
+    give on that line, with its window, not stored (``fresh_annotations``). A reader of a few families gets no
+    failure records; a reader of all gets the board's (``talkdown advise``: the advisor reads none of them).
 
     Why not ``annotations_for``: it runs the whole pipeline over every line of the log each time the head moves,
     and "cases like this" is a request of the board: 0.5 s on a 200-line log and 0.9 s at 400, for each new line
     (with the stored rows read instead, some 40 ms for the whole request). The stored rows are the analysis the
     board shows, computed from the same turns (``turns_of``); the lines without them are analysed here, so the
-    answer does not depend on whether the worker got to every line.
+    answer does not depend on whether the worker got to every line. ``talkdown advise`` reads it too, so that the
+    terminal says what the board says.
     """
     stored = stored_annotations(app, state, seqs, families=families)
     return stored.rows | fresh_annotations(app, state, stored.pending, families=families)
