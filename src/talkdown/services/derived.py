@@ -110,7 +110,8 @@ class StoredAnalysis:
 
     rows: dict[int, tuple[Annotation, ...]]
     """Each line's rows of the live pipeline's versions stored for its current words and side, by seq: exactly
-    what the board's ``live.annotations_of`` reads (a line with none is left out, as the board leaves it)."""
+    what the board's ``live.annotations_of`` reads (a line with no rows is left out, as the board leaves it; one
+    analysed with none of ``families`` is there, empty)."""
     pending: frozenset[int]
     """The live lines the live pipeline has not marked analysed on their current basis (the console's worker is
     behind, or none ran: the CLI): their rows, if any, are not final, and a new run of their analysers may differ."""
@@ -161,11 +162,11 @@ def line_annotations(
     app: App, state: IncidentState, seqs: Collection[int] | None = None, *, families: frozenset[str] | None = None
 ) -> dict[int, tuple[Annotation, ...]]:
     """The annotations of ``families`` (all when ``None``) on the live lines ``seqs`` (every live line when
-    ``None``), keyed by seq: the rows the live pipeline's
-    versions stored beside the log for each line's current words and side (``stored_annotations``), and for a line
-    not analysed yet (the console's worker is behind, or none ran: the CLI) what the analysers of those families
-    give on that line, with its window, not stored (``fresh_annotations``). A reader of a few families gets no
-    failure records; a reader of all gets the board's (``talkdown advise``: the advisor reads none of them).
+    ``None``), keyed by seq: the rows the live pipeline's versions stored beside the log for each line's current
+    words and side (``stored_annotations``), and for a line not analysed yet (the console's worker is behind, or
+    none ran: the CLI) what the analysers of those families give on that line, with its window, not stored
+    (``fresh_annotations``). A reader of a few families gets no failure records; a reader of all gets the board's
+    (``talkdown advise``: the advisor reads none of them).
 
     Why not ``annotations_for``: it runs the whole pipeline over every line of the log each time the head moves,
     and "cases like this" is a request of the board: 0.5 s on a 200-line log and 0.9 s at 400, for each new line
