@@ -57,3 +57,24 @@ def test_a_suicide_cue_chip_names_its_kind_and_the_panel_raises_the_suicide_by_c
     assert ">suicide cue: asks to be killed</span>" in line[: line.index("</article>")]
     panel = _panel(page)
     assert "Suicide-by-cop signs" in panel and f"asks to be killed at seq {asked}" in panel
+
+
+def test_the_dismiss_button_sets_aside_the_card_the_board_shows_while_the_worker_is_behind(console: Console) -> None:
+    # The board's cards come from the analysis stored beside each line; the dismissal ran the whole pipeline over the
+    # log instead, which read the line the worker had not analysed yet: its suicide cue keyed the card otherwise, and
+    # the team's click on the card in front of it was refused (TD240).
+    incident_id = incidents.open_incident(console.app, title="Flat 2", incident_type=IncidentType.SUICIDE_INTERVENTION)
+    entries.add_party(console.app, incident_id, name="Dale", role=Role.SUBJECT, party_id="dale")
+    entries.say(console.app, incident_id, speaker="dale", text="Nobody would even miss me.")
+    dog = entries.say(console.app, incident_id, speaker="dale", text="I already gave my dog to my sister.")
+    annotate.annotate_incident(console.app, incident_id)  # the worker, caught up
+    entries.say(console.app, incident_id, speaker="dale", text="I won't be around tomorrow.")  # not analysed yet
+    lead = console.client(R.TEAM_LEADER)
+    shown = f"rising_suicide_cues:c{dog}"
+    form = f'id="dismiss-{shown.encode().hex()}"'
+    assert form in _panel(lead.get(f"/incidents/{incident_id}").text)
+    answer = lead.post(
+        f"/incidents/{incident_id}/advice-dismissals", data={"advice_id": shown, "reason": "MHC is on the phone"}
+    )
+    assert answer.status_code == 200 and "saved" in answer.text, answer.text
+    assert form not in _panel(lead.get(f"/incidents/{incident_id}").text)

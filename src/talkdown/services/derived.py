@@ -2,9 +2,11 @@
 
 Why one private module: use cases must not import each other (CONVENTIONS §6), yet advise, dismiss, metrics
 and report all need the same annotations and the same advice. Annotations are computed here by running the
-default pipeline over the incident's utterances as the board's analysis reads them (``annotate.turns_of``);
-``line_annotations`` reads a few families of some lines from the stored analysis instead, for a request that must
-cost little ("cases like this").
+default pipeline over the incident's utterances as the board's analysis reads them (``annotate.turns_of``), for
+what must not depend on whether a console's worker ran or what it stored (metrics, the report);
+``stored_annotations`` reads the analysis stored beside the log as the board does, for current advice and the
+board's requests, which must say what the board says and cost little (a dismissal; ``talkdown advise`` and "cases
+like this" through ``line_annotations``, which analyses the lines not stored yet).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from talkdown.domain.annotations import Annotation
 from talkdown.domain.events import AdvicePolicyRecorded, AnyEvent
 from talkdown.domain.state import IncidentState
 from talkdown.errors import TalkdownError
-from talkdown.services.annotate import bases, live_pipeline, pipeline_mark, turns_of, versions
+from talkdown.services.annotate import bases, live_pipeline, pipeline_mark, settled, turns_of, versions
 from talkdown.services.recorder import is_simulated_session
 from talkdown.services.wiring import App
 
@@ -76,8 +78,11 @@ def annotations_for(app: App, state: IncidentState) -> dict[int, tuple[Annotatio
     """Annotations of every utterance, keyed by seq; each turn sees only the turns before it.
 
     Computed afresh rather than read from the board's stored rows: a report or advice must not depend on whether
-    a console's worker or ``analyze --incident`` got to every line. The pipeline records (not raises) analyser
-    failures: the report must still render if one analyser breaks.
+    a console's worker or ``analyze --incident`` got to every line, and a line's stored rows were computed on the
+    window it had then (a line retracted or a role given since changes a later line's window, not its basis). The
+    pipeline records (not raises) analyser failures: the report must still render if one analyser breaks. Current
+    advice reads ``stored_annotations`` instead (the board, a dismissal, ``talkdown advise``): the team acts on the
+    cards its board shows.
     """
     zone = app.settings.display_zone
     key = (state.incident_id, state.head_hash, str(zone))
@@ -99,38 +104,79 @@ def annotations_for(app: App, state: IncidentState) -> dict[int, tuple[Annotatio
     return out
 
 
-def line_annotations(
-    app: App, state: IncidentState, seqs: Collection[int], *, families: frozenset[str]
+@dataclass(frozen=True)
+class StoredAnalysis:
+    """The analysis the board reads for some lines (``stored_annotations``), and which of them it still waits for."""
+
+    rows: dict[int, tuple[Annotation, ...]]
+    """Each line's rows of the live pipeline's versions stored for its current words and side, by seq: exactly
+    what the board's ``live.annotations_of`` reads (a line with no rows is left out, as the board leaves it; one
+    analysed with none of ``families`` is there, empty)."""
+    pending: frozenset[int]
+    """The live lines the live pipeline has not marked analysed on their current basis (the console's worker is
+    behind, or none ran: the CLI): their rows, if any, are not final, and a new run of their analysers may differ."""
+
+
+def stored_annotations(
+    app: App, state: IncidentState, seqs: Collection[int] | None = None, *, families: frozenset[str] | None = None
+) -> StoredAnalysis:
+    """The stored analysis of the live lines ``seqs`` (every live line when ``None``), of ``families`` (all when
+    ``None``), as the board reads it; nothing is analysed here.
+
+    Why read from the store per call rather than through the board's cache (``live.annotations_of``): use cases
+    must not import each other, and a request that asks once needs no cache; the rows and the rule for which
+    count (the current analyser versions, each line's current basis, failures retried since left out) are the
+    board's, so what is derived from them is what the board shows.
+    """
+    wanted = versions(live_pipeline())
+    now = bases(state, seqs)
+    marked = app.annotations.analysed(state.incident_id, pipeline_mark(wanted))
+    done = {seq for seq, b in marked if now.get(seq) == b}
+    asked = sorted(now) if len(now) <= _MAX_SEQS else None  # past a few hundred, one read of all is cheaper
+    found = app.annotations.list(state.incident_id, wanted, seqs=asked, families=families) if now else {}
+    rows = {seq: tuple(settled(anns)) for (seq, b), anns in found.items() if now.get(seq) == b}
+    rows |= {seq: () for seq in done if seq not in rows}  # analysed, and nothing of these families found there
+    return StoredAnalysis(rows, frozenset(now.keys() - done))
+
+
+def fresh_annotations(
+    app: App, state: IncidentState, seqs: Collection[int], *, families: frozenset[str] | None = None
 ) -> dict[int, tuple[Annotation, ...]]:
-    """The annotations of ``families`` on the live lines ``seqs``, keyed by seq: the rows the live pipeline's
-    versions stored beside the log for each line's current words and side, and for a line with none yet (the
-    console's worker is behind, or none ran: the CLI) what the analysers of those families give on that line, with
-    its window, not stored (a read stays a read). Failure records are left out: a reader of a few families has no
-    use for them.
+    """What the live pipeline's analysers (of ``families``, all when ``None``) give on the live lines ``seqs`` now,
+    each with its window, keyed by seq; not stored (a read stays a read: storing is the worker's and ``analyze``'s).
+    Runs nothing when ``seqs`` is empty."""
+    wanted = set(seqs)
+    todo = [(turn, ctx) for turn, ctx in turns_of(state, app.settings.display_zone) if turn.seq in wanted]
+    if not todo:
+        return {}
+    pipe = live_pipeline() if families is None else live_pipeline().subset(families)
+    results = pipe.run_many([turn for turn, _ in todo], [ctx for _, ctx in todo])
+    return {
+        turn.seq: tuple(a for a in anns if families is None or a.family in families)
+        for (turn, _), anns in zip(todo, results, strict=True)
+        if turn.seq is not None
+    }
+
+
+def line_annotations(
+    app: App, state: IncidentState, seqs: Collection[int] | None = None, *, families: frozenset[str] | None = None
+) -> dict[int, tuple[Annotation, ...]]:
+    """The annotations of ``families`` (all when ``None``) on the live lines ``seqs`` (every live line when
+    ``None``), keyed by seq: the rows the live pipeline's versions stored beside the log for each line's current
+    words and side (``stored_annotations``), and for a line not analysed yet (the console's worker is behind, or
+    none ran: the CLI) what the analysers of those families give on that line, with its window, not stored
+    (``fresh_annotations``). A reader of a few families gets no failure records; a reader of all gets the board's
+    (``talkdown advise``: the advisor reads none of them).
 
     Why not ``annotations_for``: it runs the whole pipeline over every line of the log each time the head moves,
     and "cases like this" is a request of the board: 0.5 s on a 200-line log and 0.9 s at 400, for each new line
     (with the stored rows read instead, some 40 ms for the whole request). The stored rows are the analysis the
     board shows, computed from the same turns (``turns_of``); the lines without them are analysed here, so the
-    answer does not depend on whether the worker got to every line.
+    answer does not depend on whether the worker got to every line. ``talkdown advise`` reads it too, so that the
+    terminal says what the board says.
     """
-    pipe = live_pipeline()
-    wanted = versions(pipe)
-    now = bases(state, seqs)
-    marked = app.annotations.analysed(state.incident_id, pipeline_mark(wanted))
-    done = {seq for seq, b in marked if now.get(seq) == b}
-    asked = sorted(done) if len(done) <= _MAX_SEQS else None  # past a few hundred, one read of all is cheaper
-    found = app.annotations.list(state.incident_id, wanted, seqs=asked, families=families) if done else {}
-    out: dict[int, tuple[Annotation, ...]] = {seq: () for seq in done}
-    out |= {seq: tuple(anns) for (seq, b), anns in found.items() if seq in done and now[seq] == b}
-    left = now.keys() - done
-    todo = [(turn, ctx) for turn, ctx in turns_of(state, app.settings.display_zone) if turn.seq in left]
-    if todo:
-        results = pipe.subset(families).run_many([turn for turn, _ in todo], [ctx for _, ctx in todo])
-        for (turn, _), anns in zip(todo, results, strict=True):
-            if turn.seq is not None:
-                out[turn.seq] = tuple(a for a in anns if a.family in families)
-    return out
+    stored = stored_annotations(app, state, seqs, families=families)
+    return stored.rows | fresh_annotations(app, state, stored.pending, families=families)
 
 
 def policy_in_force(app: App, override: Path | None = None) -> Policy:
