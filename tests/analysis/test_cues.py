@@ -352,9 +352,27 @@ def test_more_suicide_cues_are_found(text: str) -> None:
         "If I go back, they kill me. The militia took my brother.",
         "My boss will kill me if I bring this number.",
         "We wrote letters to the council for a year.",
+        "I wrote a letter to the council about the damp.",  # cues 0.26.11
     ],
 )
 def test_fear_of_being_shot_reports_and_complaint_letters_are_not_suicide_cues(text: str) -> None:
+    assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nothing's going to fix this. So don't bother.", "Same. Nothing's going to get better.", "Nothings gonna change."],
+)
+def test_hopelessness_with_nothings_is_a_suicide_cue(text: str) -> None:
+    # "Nothing's" has no space before the "s": the rule wanted "nothing 's" (cues 0.26.11)
+    assert "suicide_cue" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nothing is going to change my mind.", "Nothing will change my mind.", "Nothing's gonna change my mind, Sarge."],
+)
+def test_nothing_will_change_my_mind_is_resolve_not_hopelessness(text: str) -> None:
     assert "suicide_cue" not in cues(text)
 
 
