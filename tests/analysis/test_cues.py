@@ -352,10 +352,148 @@ def test_more_suicide_cues_are_found(text: str) -> None:
         "If I go back, they kill me. The militia took my brother.",
         "My boss will kill me if I bring this number.",
         "We wrote letters to the council for a year.",
+        "I wrote a letter to the council about the damp.",  # cues 0.26.11
     ],
 )
 def test_fear_of_being_shot_reports_and_complaint_letters_are_not_suicide_cues(text: str) -> None:
     assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nothing's going to fix this. So don't bother.", "Same. Nothing's going to get better.", "Nothings gonna change."],
+)
+def test_hopelessness_with_nothings_is_a_suicide_cue(text: str) -> None:
+    # "Nothing's" has no space before the "s": the rule wanted "nothing 's" (cues 0.26.11)
+    assert "suicide_cue" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nothing is going to change my mind.", "Nothing will change my mind.", "Nothing's gonna change my mind, Sarge."],
+)
+def test_nothing_will_change_my_mind_is_resolve_not_hopelessness(text: str) -> None:
+    assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # hopelessness (the TRAIN simulator's teenager says the first)
+        "It's never going to stop. Screenshots last forever.",
+        "Everyone says it gets better. It doesn't get better though, does it.",
+        "There's no version of this that gets better.",
+        "I'm tired of being here. Not sleepy tired.",
+        # others better off with him gone
+        "They'd all breathe easier if I wasn't in the house.",
+        "I'm a liability. Every day I cost them more.",
+        "Honestly I'd be doing everybody a favour.",
+        # final arrangements and possessions
+        "I wrote my son a letter. It's in the post.",
+        "I've left a letter on the dresser with the deeds.",
+        "Sent my brother the PIN for my phone an hour ago.",
+        "There's a policy. It pays out. That's the one thing I can still do for them.",
+        "The tractor goes to the Hendricks boy.",
+        "Give my cat to Mia.",
+        "Somebody needs to take the dog.",
+        # goodbyes and a life closed
+        "I texted my mum sorry. So that's done.",
+        "I just want to see them one more time.",
+        "I've had a good innings. I've made my peace.",
+        # a time after which nothing matters
+        "Call me whatever you want. Won't matter much longer.",
+        "I'll not be seeing the morning.",
+        "There's no after for me really, is there.",
+        # suicide by cop
+        "At midnight I'm walking out that door with the gun up. Your guys can decide.",
+        "When the sun comes up I'm walking at them.",
+        # plan and means
+        "Got the engine running. Door's shut.",
+        "Rope's over the beam. It holds.",
+        "Me legs are over the rail now.",
+        "If anyone grabs me I'm going over.",
+        "I've got my nan's tablets here. Been saving them.",
+        "The next train's at 10:42. I checked.",
+        "the 23:40 comes through here. it doesnt stop",
+        "I've swallowed all of them. Don't come up.",
+        # more of each kind
+        "Every day's the same and it just keeps getting worse.",
+        "I've got nothing to go home to.",
+        "I'm just a mess everyone has to clean up after.",
+        "If anything happens, make sure my sister takes her.",
+        "After tomorrow none of it will be my concern.",
+        "Send your guys in. Tell them to shoot straight.",
+        "I'm not getting off this bus alive anyway.",
+        "If they send me back, better I finish here, by my own hand.",
+    ],
+)
+def test_indirect_suicide_cues_of_every_doctrine_kind_are_found(text: str) -> None:
+    # cues 0.27.0: the kinds indicators.md lists, in wordings the training sets' misses repeated
+    assert "suicide_cue" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the brief's hard negatives: the talks, the weather, the phone call, the wait, his resolve
+        "This is never going to work.",
+        "It never stops raining",
+        "I'm done with this phone call",
+        "I'm tired of waiting",
+        "Nothing's going to change my mind",
+        # surrender, a demand, a hostage's welfare, a threat to someone else
+        "I'll walk out with my hands up.",
+        "I'm walking towards you now, hands up.",
+        "I'll come out on my own terms.",
+        "Get me on the next train to London.",
+        "She needs her mum's pills.",
+        "She won't see the morning if you come in.",
+        "He's not going to be around for long.",
+        "Someone needs to take the blame for this.",
+        "If I hear that one more time I'll scream.",
+        "Give the car keys to the officer.",
+        "It doesn't get better than this.",
+        "The car has gone to the garage.",
+        "I wrote a letter to the council about the damp.",
+        "You can do what you want, I'm not giving up the gun.",
+        "I have a clear view of the street from here.",
+        "I cut my arm on the glass getting in.",
+        "I need a car. Clean one, no trackers.",
+    ],
+)
+def test_talk_about_the_siege_the_weather_or_a_hostage_is_no_indirect_suicide_cue(text: str) -> None:
+    assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer"),
+    [
+        ("Are you thinking about killing yourself?", "ye"),
+        ("are u thinking of killing urself", "ya. tonight."),
+        ("Are you thinking about ending your life today?", "I'm thinkin' on it. Been thinkin' on it since Tuesday."),
+        ("Are you thinking about killing yourself, Davey?", "I dunno. Maybe. I've had a few."),
+        ("Are you thinking about using the gun on yourself?", "Yeah."),
+        ("Are you thinking about dying tonight?", "Yes."),
+        ("Are you planning to go in front of the train?", "Yes."),
+        ("When you say she'd be better off, are you thinking about ending your life?", "I haven't decided."),
+        ("Are you thinking about going over the edge?", "Crossed my mind."),
+    ],
+)
+def test_a_texted_hedged_or_thinking_yes_to_a_direct_suicide_question_is_a_suicide_cue(asked: str, answer: str) -> None:
+    # indicators.md: ask directly; the answer is the cue, in whatever words it comes (cues 0.27.0)
+    assert cues(answer, previous=asked)["suicide_cue"].detail["kind"] == "answer_to_direct_question"
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer"),
+    [
+        ("Are you being hard on yourself?", "Yeah."),
+        ("Are you taking your tablets, Mr Hollis?", "Yes."),
+        ("Are you thinking about killing yourself?", "No. I dunno. Maybe I just want a smoke."),
+    ],
+)
+def test_a_yes_to_another_question_or_a_no_is_no_suicide_cue(asked: str, answer: str) -> None:
+    assert "suicide_cue" not in cues(answer, previous=asked)
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,20 @@ from talkdown.analysis.suicide_clues import CLUES, clue_of
         ("I won't need the car.", "time_reference"),
         ("Nobody would even notice if I was gone.", "better_off_without_me"),
         ("I've lost the will to live.", "hopelessness"),
+        # the indirect wordings of cues 0.27.0, each under its kind
+        ("At midnight I'm walking out that door with it in my hand. Your lot can decide.", "asks_to_be_killed"),
+        ("Got the engine runnin'. Got the door shut.", "plan_or_means"),
+        ("Me legs are over the rail now.", "plan_or_means"),
+        ("Sent my brother the PIN for my phone an hour ago.", "final_arrangements"),
+        ("The clock goes to Hugh. I've written out who gets what.", "final_arrangements"),
+        ("I texted my mum sorry. So that's done.", "goodbye"),
+        ("I've had a good innings.", "goodbye"),
+        ("Call me whatever you want. Won't matter much longer.", "time_reference"),
+        ("I'll not be seeing the morning.", "time_reference"),
+        ("They'd all breathe easier if I wasn't in the house.", "better_off_without_me"),
+        ("I'm just taking up space now.", "better_off_without_me"),
+        ("It's never going to stop. Screenshots last forever.", "hopelessness"),
+        ("There's no version of this that gets better.", "hopelessness"),
     ],
 )
 def test_a_cue_gets_the_kind_its_words_are_listed_under(text: str, clue: str) -> None:

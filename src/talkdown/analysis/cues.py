@@ -131,7 +131,14 @@ def _threat_cues(text: str, matches: Iterable[re.Match[str]]) -> list[Cue]:
 
 def _suicide(text: str, asked: _Asked) -> list[Cue]:
     found = sorted([*rx.SUICIDE.finditer(text), *rx.SUICIDE_MORE.finditer(text)], key=lambda m: m.start())
-    spans = _suicide_spans(text, found) or _suicide_spans(text, rx.SUICIDE_WIDE.finditer(text))  # as for threats
+    # the wider wordings are read only when the older rules find nothing, as for threats
+    spans = (
+        _suicide_spans(text, found)
+        or _suicide_spans(text, rx.SUICIDE_WIDE.finditer(text))
+        or _suicide_spans(
+            text, sorted((m for p in rx.SUICIDE_INDIRECT for m in p.finditer(text)), key=lambda m: m.start())
+        )
+    )
     kind = "stated"
     if not spans and asked.suicide:
         answer = rx.AFFIRMATIVE.match(text)
@@ -724,7 +731,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.26.10"
+    version: ClassVar[str] = "0.27.0"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

@@ -49,7 +49,15 @@ CLUES: tuple[Clue, ...] = (
             r"|\bdo\s+it\s+for\s+me\b|\blet\s+(?:them|'?em|the\s+cops)\s+(?:do\s+it|come|shoot)\b"
             r"|\bgo\s+'?a?head\s+and\s+do\b|\bsaves?\s+me\s+(?:doing|the\s+(?:trouble|bother))\b"
             r"|\bwhat\s+they\s+came\s+(?:here\s+)?to\s+do\b|\bsend\s+(?:them|'?em)\s+in\b"
-            r"|\bgo\s+'?a?head\s+and\s+shoot\b|\bwalk(?:ing)?\s+(?:at|toward|towards|out\s+at)\s+them\b",
+            r"|\bgo\s+'?a?head\s+and\s+shoot\b|\bwalk(?:ing)?\s+(?:at|toward|towards|out\s+at)\s+them\b"
+            # cues 0.27.0: out at the officers with the weapon up, and leaving the rest to them
+            r"|\bwith\s+(?:it|this|that|(?:the|my|a)\s+(?:gun|pistol|rifle|shotgun|knife|blade|weapon|piece|revolver|AR))"
+            r"\s+(?:in\s+my\s+hands?|up|raised|pointed|drawn|out)\b|\bwalk(?:ing|s)?\s+(?:straight\s+)?(?:at|towards?)"
+            r"\s+(?:those|the\s+(?:cops|cars|police|officers|line))\b"
+            r"|\byour\s+(?:boys|guys|lot|men|snipers|officers|deputies)\s+(?:can\s+(?:do|decide)|better\s+be\s+ready)\b"
+            r"|\bcan\s+do\s+(?:the\s+rest|what\s+they\s+do|what\s+they\s+have\s+to)\b"
+            r"|\bdo\s+what\s+they'?re\s+(?:paid|trained)\b|\bshoot\s+straight\b|\ba\s+clear\s+(?:view|shot)\b"
+            r"|\bcan\s+finish\s+(?:it|this|me)\b|\bdoing\s+their\s+(?:thing|job)\b",
             _I,
         ),
     ),
@@ -76,7 +84,13 @@ CLUES: tuple[Clue, ...] = (
             r"|exhaust|carbon\s+monoxide|train\s+tracks?|in\s+front\s+of\s+(?:a|the)\s+(?:train|truck|bus))\b"
             r"|\b(?:gun|glock|pistol|rifle|shotgun|revolver|sidearm|\.357|bullets?|chamber|piece|knife|railing|balcony"
             r"|roof|the\s+edge|petrol|gasoline|burn\s+myself|(?:car|engine)'?s?\s+(?:is\s+)?running|hose|floor)\b"
-            r"|\bcord\b|\bcounted\s+(?:them|it)\s+out\b|\bhit\s+the\s+water\b|\bstrike\s+a\s+match\b|\bmy\s+arms?\b",
+            r"|\bcord\b|\bcounted\s+(?:them|it)\s+out\b|\bhit\s+the\s+water\b|\bstrike\s+a\s+match\b|\bmy\s+arms?\b"
+            # cues 0.27.0: the engine or the gas left on, vents taped, a sheet torn to strips, legs over the rail,
+            # "I'm going over", a window, a train, pills put by
+            r"|\b(?:engine|motor)\s+(?:runnin'?g?|on)\b|\bgas\s+(?:is\s+|'s\s+|stays\s+)?(?:on|still\s+on)\b|\bvents?\b"
+            r"|\bstrips\b|\b(?:legs?|feet)\s+(?:are\s+)?(?:over|off)\b|\b(?:going|go)\s+(?:over|off)\b"
+            r"|\bout\s+(?:of\s+)?the\s+window\b|\btrain'?s?\b|\bsaving\s+them\b|\bmorphine\b|\bpainkillers\b"
+            r"|\b\d\d?:\d\d\b|\btracks\b|\brails?\b|\bswallowed\b|\bopen\s+my\s+(?:own\s+)?arm\b|\balready\s+cut\b",
             _I,
         ),
     ),
@@ -91,7 +105,9 @@ CLUES: tuple[Clue, ...] = (
             r"|\bdon'?t\s+want\s+to\s+(?:live|be\s+here|wake\s+up)\b|\bcut\s+again\b|\bnot\s+scared\s+of\s+dying\b"
             r"|\b(?:thought|think|thinking)\s+about\s+it\b|\bthen\s+me\b|\bI\s+tried\b|\bI\s+die\b|\bI'?m\s+gone\b"
             r"|\b(?:gonna|going\s+to)\s+do\s+it\b|\bmakin[g']?\s+it\s+to\b"
-            r"|\bfinish\s+myself\b|\bcarry\s+me\s+out\b|\bin\s+a\s+bag\b|\bbetter\s+(?:if\s+)?I'?(?:\s+am|m)\s+(?:gone|dead)\b",
+            r"|\bfinish\s+myself\b|\bcarry\s+me\s+out\b|\bin\s+a\s+bag\b|\bby\s+my\s+own\s+hand\b"
+            r"|\b(?:leav|get(?:t)?|walk|com|go)(?:e|ing)?\s+(?:off|out\s+of)?\s*(?:here|this\s+\w+)(?:\s+\w+)?\s+alive\b"
+            r"|\bbetter\s+(?:if\s+)?I'?(?:\s+am|m)\s+(?:gone|dead)\b",
             _I,
         ),
     ),
@@ -113,7 +129,13 @@ CLUES: tuple[Clue, ...] = (
             r"|\bpaid\s+the\s+rent\b|\b(?:leave|left)\s+(?:\w+\s+){0,2}a\s+mess\b|\bmess\s+to\s+(?:sort|clear|clean)"
             r"|\b(?:goes?|go)\s+to\s+(?:my|the\s+\w+s\b|\w+'s)|\bput\s+my\s+things\s+in\s+order\b"
             r"|\bwhere\s+to\s+find\s+me\b|\bpolicy'?s?\s+(?:is\s+)?paid\b|\bdeeds\b|\bpapers\s+are\b"
-            r"|\bgive\s+(?:the|my)\s+\w+\s+to\b|\btake\s+(?:care\s+of\s+)?(?:the|\w+'s)\s+(?:dog|cat|kids)\b",
+            r"|\bgive\s+(?:the|my)\s+\w+\s+to\b|\btake\s+(?:care\s+of\s+)?(?:the|\w+'s)\s+(?:dog|cat|kids)\b"
+            # cues 0.27.0: passwords and PINs passed on, a life policy, who gets what, a thing going to someone, the pet
+            r"|\bpasswords?\b|\bPINs?\b|\bpolic(?:y|ies)\b|\blife\s+cover\b|\bwho\s+gets\s+what\b"
+            r"|\b(?:written|wrote)\s+(?:it\s+all|everything)\s+(?:down|out)\b|\b(?:goes|gone|go)\s+to\s+(?-i:[A-Z])"
+            r"|\b(?:take|feed|walk|look\s+after|mind|see\s+to)\s+(?:the\s+|my\s+)?(?:dogs?|cats?|pets?|baby|kids)\b"
+            r"|\b(?:wrote|written|left)\s+(?:\w+\s+){1,2}(?:a\s+)?(?:letter|note|card)s?\b"
+            r"|\bmake\s+sure\s+(?:my\s+|our\s+)?\w+(?:\s+next\s+door)?\s+(?:gets?|takes?|has|keeps)\b|\bfeed\s+\w+\b",
             _I,
         ),
     ),
@@ -125,7 +147,10 @@ CLUES: tuple[Clue, ...] = (
         re.compile(
             r"\bgood\s*-?\s*bye\b|\bfarewell\b|\btell\s+(?:my\s+|her\s+|him\s+|them\s+)?\w+(?:\s+\w+)?\s+(?:I|that\s+I|I'm"
             r"|their\s+\w+|I\s+said)\b|\bI'?m\s+sorry\s+for\s+everything\b|\blast\s+time\s+(?:you'?ll|anyone)\b"
-            r"|\btell\s+(?:my\s+|her\s+|him\s+|them\s+)?\w+\s+im\b|\bsaid\s+goodbye\b|\bI\s+love\s+(?:her|him|them|you)\b",
+            r"|\btell\s+(?:my\s+|her\s+|him\s+|them\s+)?\w+\s+im\b|\bsaid\s+goodbye\b|\bI\s+love\s+(?:her|him|them|you)\b"
+            # cues 0.27.0: sorry said, one more time, a life closed ("made my peace", "had a good innings")
+            r"|\b(?:texted|messaged|told|sent)\s+(?:my\s+)?\w+\s+sorry\b|\bone\s+(?:more|last)\s+time\b|\bmade\s+my\s+peace\b"
+            r"|\binnings\b|\bdone\s+my\s+living\b|\bmy\s+own\s+terms\b|\btime\s+of\s+my\s+(?:own\s+)?choosing\b",
             _I,
         ),
     ),
@@ -141,7 +166,12 @@ CLUES: tuple[Clue, ...] = (
             r"|\bgo\s+home\s+to\s+the\s+lord\b|\bmeet\s+my\s+maker\b|\bsee\s+(?:her|him|them|mum|mom|dad)\s+again\b"
             r"|\bmuch\s+longer\b|\bbefore\s+I\s+go\b|\b(?:when|once)\s+the\s+sun\s+goes\s+down\b|\bafter\s+midnight\b"
             r"|\bnothing\s+(?:for\s+me\s+)?after\s+(?:that|this|today|tonight)\b"
-            r"|\bjoin\s+\w+\b|\bmeet\s+god\b|\bgo\s+together\b|\bgo\s+to\s+sleep\b|\bwhen\s+it\s+gets\s+dark\b|\bruns\s+out\b",
+            r"|\bjoin\s+\w+\b|\bmeet\s+god\b|\bgo\s+together\b|\bgo\s+to\s+sleep\b|\bwhen\s+it\s+gets\s+dark\b|\bruns\s+out\b"
+            # cues 0.27.0: "won't matter tomorrow", "not around for the results", "won't see the morning", "no after"
+            r"|\bmatter\s+(?:much\s+|any\s+)?(?:longer|tomorrow|after)\b|\b(?:at|after|by)\s+\w+\s+it\s+(?:doesn'?t|won'?t)"
+            r"\s+matter\b|\bme\s+(?:much|any)\s+longer\b|\bbe(?:ing)?\s+around\s+(?:for|by|when|after)\b"
+            r"|\bsee(?:ing)?\s+(?:the\s+)?(?:morning|tomorrow|sunrise)\b|\bno\s+(?:after|tomorrow)\b|\bwaiting\s+much\b"
+            r"|\bafter\s+(?:tomorrow|midnight)\s+(?:none|nothing)\b|\bdon'?t\s+see\s+(?:much|a\s+\w+)\s+(?:after|for\s+me)\b",
             _I,
         ),
     ),
@@ -157,7 +187,13 @@ CLUES: tuple[Clue, ...] = (
             r"\s+family|everyone)\b|\bnobody\s+cares\b"
             r"|\beasier\s+for\s+(?:every\w*|them|her|him|all)\b|\bless\s+(?:stress|mess|hassle|trouble)\s+for\b"
             r"|\b(?:doesn'?t|don'?t)\s+need\s+me\b"
-            r"|\bdeserves?\s+better\b|\b(?:much\s+)?easier\s+(?:for\s+)?every\w*",
+            r"|\bdeserves?\s+better\b|\b(?:much\s+)?easier\s+(?:for\s+)?every\w*"
+            # cues 0.27.0: "happier if I wasn't here", "a liability", "taking up space", "doing everybody a favour"
+            r"|\bwithout\s+me\b|\bif\s+I\s+(?:wasn'?t|weren'?t|was\s+gone|was\s+dead)\b|\bliability\b|\ba\s+cost\b"
+            r"|\btaking\s+up\s+space\b|\b(?:every\w+|them|her|him)\s+a\s+favou?r\b|\bnuisance\b|\b(?:shot|rid)\s+of\s+me\b|\bneeds?\s+me\b"
+            r"|\bcost\s+(?:them|her|him|my|every\w*)\b|\bdragging\b|\bless\s+(?:drama|stress)\b|\bproblem\s+for\b"
+            r"|\bmess\s+(?:to\s+(?:sort|clear|clean)|for|everyone)\b|\bdeserves?\s+better\s+than\s+me\b"
+            r"|\bif\s+I\s+just\s+(?:wasn'?t|weren'?t)\b",
             _I,
         ),
     ),
@@ -174,7 +210,11 @@ CLUES: tuple[Clue, ...] = (
             r"|\bnothin[g']?\s+left\b|\bgot\s+to\s+lose\b|\bnothing\s+(?:for\s+me|to\s+go\s+home\s+to)\b"
             r"|\bnothing'?s?\s+(?:ever\s+)?(?:going|gonna)\s+(?:to\s+)?(?:be|change)\b|\bwant\s+it\s+(?:to\s+stop|over)\b"
             r"|\b(?:life'?s|it'?s)\s+(?:actually\s+|all\s+)?over\b|\bdon'?t\s+see\s+(?:any|a|what)\b|\bno\s+way\s+(?:out|I)\b"
-            r"|\bso\s+done\b",
+            r"|\bso\s+done\b"
+            # cues 0.27.0: "it's never going to stop", "it doesn't get better", "no version of this"
+            r"|\bnever\s+(?:going\s+to\s+|gonna\s+)?(?:stops?|ends?)\b|\bget(?:s|ting)?\s+(?:any\s+)?better\b"
+            r"|\bgets?\s+worse\b|\bbe\s+like\s+this\b|\bno\s+(?:climbing|coming)\b|\bno\s+version\b|\bdone\s+w\b"
+            r"|\bgetting\s+worse\b|\bsee\s+(?:another|any\s+other)\s+way\b|\bnothing\s+(?:left\s+)?to\s+go\s+home\s+to\b",
             _I,
         ),
     ),
