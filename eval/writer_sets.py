@@ -4,7 +4,9 @@ One definition for the training script, the rules report and the model compariso
 split sets and the odd/even rule were spelled in each, and adding a writer meant keeping three copies equal.
 
 - ``SPLIT``: sets whose odd-numbered conversations were read to fix the rules; their even-numbered ones (the
-  "untouched halves") never were, so ``rules_report`` still scores the rules on those. The turn graph trained
+  "untouched halves") were not until cues 0.27.0 (2026-11-28), whose suicide-cue wordings were written from the
+  misses on every training set, even halves and ``LATE`` included: ``rules_report``'s figures on those halves are
+  no longer untouched for suicide_cue (the other labels' rules did not read them). The turn graph trained
   on the odd halves only until graph a7371ccd; since the retrain of 2026-11-26 it trains on them whole, so the
   even halves no longer measure the model.
 - ``LATE``: training sets written after the rules' last change (nobody read them to fix a rule).
