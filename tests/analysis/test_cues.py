@@ -1203,9 +1203,35 @@ def test_a_need_he_says_someone_is_going_to_have_names_the_thing_needed(text: st
     assert [a.detail["item"] for a in demands(text)] == [item]
 
 
-@pytest.mark.parametrize("text", ["He's gonna need a minute.", "She's going to need to calm down."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He's gonna need a minute.",
+        "She's going to need to calm down.",
+        "She's going to need to calm down",
+        "We're gonna need to talk about this",
+        "You're going to need a bigger boat",
+    ],
+)
 def test_a_need_that_names_nothing_to_bring_is_still_no_demand(text: str) -> None:
     assert demands(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("The old man here's gonna need his pills.", "his pills"),
+        ("The old man here needs his pills.", "his pills"),
+        ("My little girl in here is gonna need her inhaler.", "her inhaler"),
+        ("He's going to need a lawyer.", "a lawyer"),
+        ("She'll need an attorney.", "an attorney"),
+    ],
+)
+def test_a_need_relayed_for_someone_described_or_for_a_lawyer_names_the_thing_needed(text: str, item: str) -> None:
+    """A need he relays for someone with him is a demand to log (demands-deadlines.md: captives' welfare, a
+    lawyer). Until cues 0.27.1 the one who needs it had to be one word after "the"/"my" ("the old man here" was
+    not) and the thing a medical one, so neither turn was a demand and the board offered no "D:" button."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
 
 
 @pytest.mark.parametrize(

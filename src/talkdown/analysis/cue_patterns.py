@@ -481,12 +481,14 @@ DEMAND_MORE = RulePattern(
         r"|\b(?:get|put|bring|fetch) (?:\w+ ){1,3}?(?:on the (?:phone|line|radio|tv)|down here|in here|here|to the"
         r" (?:door|phone))\b"
         r"|\b(?:bring|get|send) (?:also |me |us )?(?:mr|mrs|ms|dr|doc|her|him|them|that|this|those|these|also)\b"
-        # third person need: "she needs her insulin", "he's going to need a doctor"
-        # ("he's gonna need": the 's is glued to the word, so it is read after it, not after a space)
-        r"|\b(?:he|she|they|the \w+|my \w+|this \w+)(?:(?:'s| is|'re| are)? (?:going to|gonna) need|'ll need"
-        r"| (?:needs?|will need))"
+        # third person need: "she needs her insulin", "he's going to need a doctor", "the old man here's gonna
+        # need his pills", "he's going to need a lawyer" (demands-deadlines.md: captives' welfare, a lawyer)
+        # ("he's gonna need": the 's is glued to the word, so it is read after it, not after a space; who needs it
+        # is spelt as in THIRD_PERSON_WANTER, with "old"/"little"/"young" and "here"/"with me")
+        r"|\b(?:he|she|they|(?:the|my|this|our) (?:old |little |young )?\w+)(?: here| in here| with me)?"
+        r"(?:(?:'s| is|'re| are)? (?:going to|gonna) need|'ll need| (?:needs?|will need))"
         r" (?:a |an |the |her |his |their |some |that )?(?:doctor|medicine|meds|insulin|ambulance|water|food|medic"
-        r"|paramedic|hospital|inhaler|pills|help)\b"
+        r"|paramedic|hospital|inhaler|pills|help|lawyer|attorney|solicitor)\b"
         # someone with him wants what the team may trade (demands-deadlines.md: captives' welfare, a call, a
         # lawyer): "the kids want their mother", "my wife wants to talk to a lawyer", "the kids want to go home".
         # Named people only: "she wants a divorce", "he wants to kill me", "she wants her tea" (the dog) are not.
