@@ -1256,6 +1256,43 @@ def test_a_name_set_after_the_person_it_names_stays_in_the_item(text: str, item:
     assert [a.detail["item"] for a in demands(text)] == [item]
 
 
+@pytest.mark.parametrize(
+    ("text", "item", "expression"),
+    [
+        ("Release my brother, Dr Samir Haidari, today.", "my brother, Dr Samir Haidari", "today"),
+        ("We want the minister of interior to resign, today.", "the minister of interior to resign", "today"),
+        ("Release my brother, Dr Samir Haidari, by tonight.", "my brother, Dr Samir Haidari", "by tonight"),
+        ("Release my brother, Dr Samir Haidari, by six.", "my brother, Dr Samir Haidari", "by six"),
+    ],
+)
+def test_the_day_he_wants_it_on_is_the_deadline_not_part_of_the_item(text: str, item: str, expression: str) -> None:
+    """Until cues 0.27.2 the day stayed in the item beside the deadline ("D: my brother, Dr Samir Haidari, today")."""
+    found = cues(text)
+    assert (found["demand"].detail["item"], found["deadline"].detail["expression"]) == (item, expression)
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("Release my brother today.", "my brother today"),
+        ("I want the money in my bank today.", "the money in my bank today"),
+        ("Don't call my parents tonight.", "Don't call my parents tonight"),
+    ],
+)
+def test_a_day_the_deadline_rules_do_not_read_stays_in_the_item(text: str, item: str) -> None:
+    """The training sets label most such days no deadline (five of seven); the item is then where the day shows."""
+    found = cues(text)
+    assert "deadline" not in found
+    assert found["demand"].detail["item"] == item
+
+
+@pytest.mark.parametrize(
+    ("text", "item"), [("I want a car, right away.", "a car"), ("Bring the food straight away.", "the food")]
+)
+def test_how_soon_he_wants_it_is_no_part_of_the_item(text: str, item: str) -> None:
+    assert demands(text)[0].detail["item"] == item
+
+
 def test_each_item_of_a_list_keeps_the_name_of_the_person_it_names() -> None:
     found = demands("One, my brother, Dr Samir Haidari, released. Two, a car.")
     assert [a.detail["item"] for a in found] == ["my brother, Dr Samir Haidari, released", "a car"]

@@ -999,10 +999,16 @@ DEATH_ASKED = re.compile(
     r"|(?:end|take)\s+(?:my|our)\s+li(?:fe|ves)\b|end\s+it(?:\s+all)?\b)",
     _I,
 )
-# An item's loose end: a trailing "and"/"or", punctuation, or when he wants it ("a lawyer on the phone now").
+# An item's loose end: a trailing "and"/"or", punctuation, or how soon he wants it ("a lawyer on the phone now").
 ITEM_LOOSE_END = re.compile(
     r"(?:[\s,;:.!?-]+(?:and|or|but|so)\b)+[\s,;:.!?-]*$|[\s,;:.!?-]+$"
-    r"|[\s,]+(?:right now|now|please|immediately|asap|already)[\s,;:.!?-]*$",
+    r"|[\s,]+(?:right now|now|please|immediately|asap|already|right away|straight away)[\s,;:.!?-]*$",
+    _I,
+)
+# The day he wants it on, at an item's end ("my brother, Dr Samir Haidari, today"): the deadline's, where the
+# deadline rules read it in the turn (``cues._days_to_deadline``).
+ITEM_DAY_END = re.compile(
+    r"[\s,]+(?P<day>today|tonight|tomorrow|this (?:morning|afternoon|evening))[\s,;:.!?-]*$",
     _I,
 )
 # Words that may end a cut item but say nothing on their own there ("... to look me in" -> "... to look me").

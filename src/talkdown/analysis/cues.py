@@ -691,14 +691,30 @@ def _find_cues(text: str, asked: _Asked, reference: datetime | None, after_deman
     threats = _threats(norm, asked)
     suicide = _suicide(norm, asked)
     demands = _his_death_marked(said) if suicide else said
-    return [
-        *threats,
-        *suicide,
-        # his death asked for by a time still dates it ("Shoot me by six": indicators.md, deadline_to_be_killed)
-        *_deadlines(norm, reference, demand=bool(said or threats), asked=asked),
-        *demands,
-        *_weapons(norm),
-    ]
+    # his death asked for by a time still dates it ("Shoot me by six": indicators.md, deadline_to_be_killed)
+    deadlines = _deadlines(norm, reference, demand=bool(said or threats), asked=asked)
+    return [*threats, *suicide, *deadlines, *_days_to_deadline(demands, deadlines), *_weapons(norm)]
+
+
+def _days_to_deadline(demands: list[Cue], deadlines: list[Cue]) -> list[Cue]:
+    """The demands with the day he wants each on taken out of its item ("my brother, Dr Samir Haidari, today" ->
+    "my brother, Dr Samir Haidari"; ``rx.ITEM_DAY_END``) where that day is the turn's deadline.
+
+    Why: the day is the deadline's, not the thing's: until cues 0.27.2 the board's "D:" button read "my brother,
+    Dr Samir Haidari, today" beside the deadline "today". Only where the deadline rules read it: the training
+    sets label five of seven such days in a demand no deadline ("I want the money in my bank today", "a press
+    conference tonight"), and there, without a deadline, the item is the one place the board shows the day."""
+    if not deadlines or not demands:
+        return demands
+    expression = str(deadlines[0].detail["expression"]).lower()
+    out = []
+    for cue in demands:
+        item = str(cue.detail["item"])
+        day = rx.ITEM_DAY_END.search(item)
+        if day is not None and day.start() > 0 and day["day"].lower() in expression:
+            cue = Cue(cue.label, cue.spans, {**cue.detail, "item": rx.ITEM_LOOSE_END.sub("", item[: day.start()])})
+        out.append(cue)
+    return out
 
 
 def _his_death_marked(demands: list[Cue]) -> list[Cue]:
@@ -731,7 +747,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.27.1"
+    version: ClassVar[str] = "0.27.2"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
