@@ -1310,6 +1310,56 @@ def test_a_name_he_addresses_stays_out_of_the_item(text: str, item: str) -> None
     assert demands(text)[0].detail["item"] == item
 
 
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("Bring the food, Sam.", "the food"),
+        ("I want a car, Sam.", "a car"),
+        ("Bring the food now, Sam.", "the food"),
+        ("Keep your phone on, Daniel.", "your phone on"),
+        ("Send the food in, Mr. Reyes.", "the food in"),
+        ("Get me a pizza, Sam, or I shoot.", "a pizza"),
+    ],
+)
+def test_a_name_he_addresses_at_the_end_of_a_verbs_item_stays_out_of_it(text: str, item: str) -> None:
+    """Until cues 0.27.3 the want and give/get items kept it ("D: the food, Sam"): only the clause of a request
+    read by its wording (``_clause_end``) stopped before it."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I want my brother, Dr Samir Haidari, released.", "my brother, Dr Samir Haidari, released"),
+        ("Release my brother, Dr Samir Haidari.", "my brother, Dr Samir Haidari"),
+        # the training sets' own: a name after a person word names that person, with a title or without
+        ("I want my daughter, Ellen.", "my daughter, Ellen"),
+        ("I want my union rep too, Shaz Okoye, she's got all the paperwork.", "my union rep too, Shaz Okoye"),
+        ("Get me my lawyer, Detective Reyes.", "my lawyer, Detective Reyes"),
+    ],
+)
+def test_a_name_after_a_person_word_is_the_persons_not_whom_he_addresses(text: str, item: str) -> None:
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize(
+    ("text", "window", "item"),
+    [
+        ("Get me my lawyer, Sam.", ((None, "Hi, I'm Sam. Who am I talking to?"),), "my lawyer"),
+        ("Get me my lawyer, Detective Reyes.", ((None, "This is Detective Reyes."),), "my lawyer"),
+        ("Get me my lawyer, Detective Reyes.", (("Dana Reyes", "Okay."),), "my lawyer"),
+        # another name than the negotiator's stays the person's
+        ("I want my daughter, Ellen.", ((None, "Hi, I'm Sam."),), "my daughter, Ellen"),
+    ],
+)
+def test_the_negotiators_name_the_window_shows_is_whom_he_addresses(
+    text: str, window: tuple[tuple[str | None, str], ...], item: str
+) -> None:
+    turns = tuple(Turn(text=said, side="negotiator", speaker=speaker) for speaker, said in window)
+    found = CueAnalyzer(use_model=False).analyze(Turn(text=text, side="subject"), Context(window=turns))
+    assert [a.detail["item"] for a in found if a.label == "demand"] == [item]
+
+
 @pytest.mark.parametrize("text", ["Thank you, Mr. Mayor.", "Listen to me, Mr. President.", "No, Mr. Chief."])
 def test_a_title_and_a_name_that_is_also_a_demandable_word_are_no_demand(text: str) -> None:
     # the title's full stop made "Mayor." a sentence of its own, read as a demand for the mayor

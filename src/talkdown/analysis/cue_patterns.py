@@ -1066,11 +1066,29 @@ TITLE_DOT_MARK = "\u2024"  # one dot leader: neither a word character nor a sent
 # A name set after the person it names, between commas or before the sentence's end ("my brother, Dr Samir
 # Haidari, released", "the regional director, Mr Abernathy, to come down"): part of the item, not its clause end.
 # Read only after a word for a person (APPOSED_TO), and at the sentence's end only with a title, so that "I'd like
-# the food, Sam." and "Get me my lawyer, Sam." keep Sam, whom he is talking to, out of the item.
+# the food, Sam." and "I'd like my lawyer, Sam." keep Sam, whom he is talking to, out of the item (a want's or a
+# give/get verb's item reads a name at its end with VOCATIVE_END instead).
 APPOSITIVE = re.compile(
     r",\s*(?P<title>(?:Dr|Mr|Mrs|Ms|Miss|Sir|Dame|Prof|Professor|Judge|Officer|Sergeant|Sgt|Detective|Det|Father|Rev)"
     r"[.\u2024]?\s+)?"
     r"(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,3})\s*(?P<close>,\s*|(?=[.!?]|$))"
+)
+# A name at an item's end, after a comma ("the food, Sam", "a car, Mr Reyes"): whom he is talking to (a
+# vocative), unless it names the person before it ("my brother, Dr Samir Haidari", "my daughter, Ellen", "my union
+# rep too, Shaz Okoye": APPOSED_TO before it, ADDED_TOO aside). A name is capitalised words with a small letter
+# after the first ("OK" is none).
+VOCATIVE_END = re.compile(
+    r",\s*(?P<title>(?:Dr|Mr|Mrs|Ms|Miss|Sir|Dame|Prof|Professor|Judge|Officer|Sergeant|Sgt|Detective|Det|Father"
+    r"|Rev|Lieutenant|Lt|Captain|Capt|Inspector|Chief|Agent|Deputy|Sheriff)[.\u2024]?\s+)?"
+    r"(?P<name>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2})\s*$"
+)
+ADDED_TOO = re.compile(r"\s+(?:too|also|as well)$", _I)
+# A negotiator saying who he is ("Hi, I'm Jo", "This is Sergeant Reyes", "My name's Sam"): the name he may be
+# called by (VOCATIVE_END).
+INTRODUCED = re.compile(
+    r"\b(?i:I'm|I am|my name is|my name's|this is|it's|call me)\s+(?:(?:Sergeant|Sgt|Detective|Det|Officer"
+    r"|Lieutenant|Lt|Captain|Capt|Inspector|Agent|Deputy|Dr|Mr|Mrs|Ms)[.]?\s+)?(?P<name>[A-Z][a-z][\w'-]*"
+    r"(?:\s+[A-Z][a-z][\w'-]*)?)"
 )
 APPOSED_TO = re.compile(
     r"\b(?:brother|sister|wife|husband|son|daughter|mother|father|mum|mom|dad|kids?|children|cousin|uncle|aunt"

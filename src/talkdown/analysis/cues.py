@@ -518,11 +518,58 @@ def _tidy_item(item: str, cut_off: str = "") -> str:
     if len(head) > 1 or loose is not None:  # it ends at a tail or a loose "and": whatever the reach left out
         cut_off = ""
     kept = (head[0][: loose.start()] if loose else head[0]).lstrip(" .,;:!?-")
-    kept = kept or item.strip(" .,;:!?-") or item
+    kept = _unaddressed(kept or item.strip(" .,;:!?-") or item)
     words = kept.split()
     if len(words) > 10 or cut_off.strip():
         words = _cut_short(words, cut_off)
     return " ".join(words).rstrip(",;:-")
+
+
+def _unaddressed(item: str, names: frozenset[str] = frozenset()) -> str:
+    """``item`` without the name of whom he is talking to at its end ("the food, Sam" -> "the food";
+    ``rx.VOCATIVE_END``). A titled name after a word for a person names that person and stays ("my brother, Dr
+    Samir Haidari", "my lawyer, Detective Reyes"), unless it is one of ``names``, the negotiators' names the
+    window shows (``negotiator_names``).
+
+    Why: until cues 0.27.3 "Bring the food, Sam." gave the item "the food, Sam", and the board's "D:" button and
+    the ledger named the negotiator he was talking to as part of the thing demanded."""
+    voc = rx.VOCATIVE_END.search(item)
+    if voc is None or voc.start() == 0:
+        return item
+    named = rx.APPOSED_TO.search(rx.ADDED_TOO.sub("", item[: voc.start()].rstrip())) is not None
+    if named and not names.intersection(voc["name"].split()):
+        return item
+    return rx.ITEM_LOOSE_END.sub("", item[: voc.start()]) or item
+
+
+def negotiator_names(window: Sequence[Turn]) -> frozenset[str]:
+    """The names the window shows the negotiators by: each word of a negotiator turn's speaker that is capitalised
+    (a transcript's "Sam Reyes"; not a party id or "counsellor"), and the name a negotiator gives ("Hi, I'm Jo",
+    "This is Sergeant Reyes": ``rx.INTRODUCED``)."""
+    names: set[str] = set()
+    for turn in window:
+        if turn.side != "negotiator":
+            continue
+        names.update(w for w in (turn.speaker or "").split() if w[:1].isupper() and w[1:2].islower())
+        names.update(w for m in rx.INTRODUCED.finditer(turn.text) for w in m["name"].split())
+    return frozenset(names)
+
+
+def _addressed_out(cues: list[Cue], window: Sequence[Turn]) -> list[Cue]:
+    """``cues`` with a negotiator's name the window shows taken off a demand's item ("Get me my lawyer, Sam." with
+    "Hi, I'm Sam" before it: "my lawyer"), where the item alone reads it as the person before it (``_unaddressed``)."""
+    if not any(c.label == "demand" and "," in str(c.detail.get("item", "")) for c in cues):
+        return cues
+    names = negotiator_names(window)
+    if not names:
+        return cues
+    out = []
+    for cue in cues:
+        item = cue.detail.get("item")
+        if cue.label == "demand" and isinstance(item, str) and (kept := _unaddressed(item, names)) != item:
+            cue = Cue(cue.label, cue.spans, {**cue.detail, "item": kept})
+        out.append(cue)
+    return out
 
 
 def _cut_short(words: list[str], cut_off: str) -> list[str]:
@@ -747,7 +794,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.27.2"
+    version: ClassVar[str] = "0.27.3"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -771,6 +818,7 @@ class CueAnalyzer(ModelAssisted):
                 demanded_before(ctx.window) or (_goes_on_with_a_list(turn.text) and listed_before(ctx.window))
             )
             cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference, after_demand=after_demand)
+            cues = _addressed_out(cues, ctx.window)  # "Get me my lawyer, Sam." to Sam: the lawyer
             out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
             todo.append(i)
         # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".
