@@ -1463,3 +1463,38 @@ def test_a_number_that_goes_on_with_no_list_of_demands_is_no_demand(
     text: str, before: tuple[tuple[str, str], ...]
 ) -> None:
     assert demands_after(text, *before) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("First, a car.", "a car"),
+        (
+            "We have a list. Eight items. First, that the transfers to the Fulton facility be halted pending review.",
+            "the transfers to the Fulton facility be halted pending review",
+        ),
+        (
+            "I have a list. Number one: the regional director comes to the loading bay, in person.",
+            "the regional director comes to the loading bay",
+        ),
+        ("Number one, Hollis gets his insulin. Today.", "Hollis gets his insulin"),
+    ],
+)
+def test_the_first_item_of_a_list_he_opens_is_a_demand(text: str, item: str) -> None:
+    """One numbered item is no list (two at least), so until cues 0.27.4 "First, a car." was no demand unless it
+    answered "what do you want?"; the training sets label each such opening a demand (three of three)."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "First, that I am not a criminal. I am a teacher.",  # the training sets': a sentence of his, no item
+        "One. One old man. The other stays.",  # how many
+        "One. Maybe one. I think.",
+        "First, thank you for calling.",
+        "First, you listen to me.",
+    ],
+)
+def test_a_first_that_opens_no_item_is_no_demand(text: str) -> None:
+    assert demands(text) == []

@@ -1154,6 +1154,19 @@ LIST_GOES_ON = RulePattern(
     r"|(?P<n3>two|three|four|five|six|seven|eight|nine|ten|[2-9])\s*[,:)])(?=\s)",
     _I,
 )
+# The first item of a list he opens, numbered on its own ("We have a list. Eight items. First, that the transfers
+# be halted.", "Number one: the regional director comes to the loading bay", "Number one, Hollis gets his
+# insulin."): at a sentence's start, "first"/"number one" with a comma or colon, a bare "one" only with a colon or
+# bracket ("One. One old man." answers how many).
+LIST_FIRST = RulePattern(
+    # (the sentence end is consumed, not looked behind at: a third of the time; ``cues._first_item`` reads its end)
+    r"(?:^|[.!?:])\s*(?:and |so )?(?:number one\s*[,.:)]|first(?:ly)?\s*[,:]|(?:one|1)\s*[:)])(?=\s)",
+    _I,
+)
+# What opens no item after "First,": a sentence of his (LIST_OVER) or words that are talk, not a thing asked for.
+FIRST_NOT_AN_ITEM = re.compile(
+    r"^(?:thanks?|thank you|sorry|let me|let's|lets|listen|look|well|ok|okay|yes|yeah|yep|hello|hi|hey|please)\b", _I
+)
 _LIST_COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|a few|a couple of|some|[2-9])"
 # Announced: a sentence that says demands follow and ends there ("Our demands are three.", "I have two demands:",
 # "Here's what I want.", "We ask two things."), then the items, unnumbered.

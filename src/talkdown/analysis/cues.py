@@ -295,7 +295,7 @@ def _counted_demands(text: str) -> list[Cue]:
     "three" (of "Our demands are three"), the first item only, or none at all ("I have two demands: ..."), and
     the board offered no "D:" button for the rest of the list.
     """
-    return _numbered_items(text) or _announced_items(text)
+    return _numbered_items(text) or _announced_items(text) or _first_item(text)
 
 
 def _numbered_items(text: str) -> list[Cue]:
@@ -316,6 +316,25 @@ def _numbered_items(text: str) -> list[Cue]:
             break
         cues.append(cue)
     return cues if len(cues) >= 2 else []
+
+
+def _first_item(text: str) -> list[Cue]:
+    """The first item of a list of demands he opens, numbered on its own ("First, a car.", "Number one: the regional
+    director comes to the loading bay, in person.", ``rx.LIST_FIRST``), as one cue: to the end of its clause, and
+    none when it opens like a sentence of his ("First, that I am not a criminal.", "First, I've been refused my
+    medication": ``rx.LIST_OVER``) or with talk ("First, thank you for calling.": ``rx.FIRST_NOT_AN_ITEM``).
+
+    Why: one numbered item is no list (``_numbered_items`` needs two), so until cues 0.27.4 "First, a car." was
+    no demand unless it answered "what do you want?", while the training sets label each such opening a demand
+    (three of three: "We have a list. Eight items. First, that the transfers ... be halted", "Number one: the
+    regional director comes ...", "Number one, Hollis gets his insulin.")."""
+    first = rx.LIST_FIRST.search(text)
+    if first is None:
+        return []
+    sentence_end = rx.SENTENCE_END.search(text, first.end())
+    cue = _list_item(text, first.end(), sentence_end.start() if sentence_end else len(text))
+    item = str(cue.detail["item"]) if cue is not None else ""
+    return [] if cue is None or rx.LIST_OVER.match(item) or rx.FIRST_NOT_AN_ITEM.match(item) else [cue]
 
 
 def _announced_items(text: str) -> list[Cue]:
@@ -794,7 +813,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.27.3"
+    version: ClassVar[str] = "0.27.4"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
