@@ -1498,3 +1498,35 @@ def test_the_first_item_of_a_list_he_opens_is_a_demand(text: str, item: str) -> 
 )
 def test_a_first_that_opens_no_item_is_no_demand(text: str) -> None:
     assert demands(text) == []
+
+
+# ---------------------------------------------------------------- his echo of a suicide question, denied (0.27.5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kill myself? No.",
+        "What, like end it all? No.",  # the simulator's own hedged denial (sim/realizer.py)
+        "Kill myself? No way. I want my money.",
+        "Kill myself? Of course not.",
+        "End it? Nope. I just want my kids back.",
+    ],
+)
+def test_his_echo_of_a_suicide_question_denied_at_once_is_no_suicide_cue(text: str) -> None:
+    assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kill myself? No. Not tonight.",  # the door left open
+        "Kill myself? Maybe.",
+        "Kill myself? Yeah, I have.",
+        "Would I kill myself? Not yet.",
+        "Kill myself? No... I don't know anymore.",
+        "I'm going to kill myself tonight and nobody will stop me? No.",  # no echo: a stated intent of his own
+    ],
+)
+def test_an_echo_not_refused_or_a_long_question_of_his_own_stays_a_suicide_cue(text: str) -> None:
+    assert "suicide_cue" in cues(text)

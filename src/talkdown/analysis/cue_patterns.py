@@ -973,6 +973,18 @@ HOSTAGE_NAMED = RulePattern(r"\b(?:her|him|she|he|the \w+|one of|someone|somebod
 SHOOT_ME_OR_I = RulePattern(r"(?:just )?shoots? me|kill me|I\b", _I)
 SHOOT_ME = RulePattern(r"\b(?:shoot|kill) me\b", _I)
 DENIAL = RulePattern(r"^\W*(?:no|not|never|I'm not|nope)\b", _I)
+# His echo of a suicide question, refused at once ("Kill myself? No.", "...? Hell no.", "...? Of course not."), unless
+# what follows leaves the door open ("No. Not tonight.", "Not yet.", "No... I don't know.").
+ECHO_DENIAL = RulePattern(
+    r"^\W*(?:no+|nope|nah|never|hell no|god no|of course not|course not|no way|not a chance|not me)\b"
+    r"(?!\W*(?:yet|but))",
+    _I,
+)
+DOOR_OPEN = RulePattern(
+    r"\bnot (?:yet|tonight|today|now|right now)\b|\b(?:I )?(?:don't|dunno|do not) know\b|\bmaybe\b|\bnot sure\b"
+    r"|\bhaven't decided\b|\bwouldn't blame\b",
+    _I,
+)
 SENTENCE_END = re.compile(r"[.!?]")
 # What follows the thing asked for: a deadline, a threat, the reason, or a clause of its own after a comma or
 # "and" ("the coffee, he walks", "the money and you will hear him", "the helicopter gone, it's making me crazy").

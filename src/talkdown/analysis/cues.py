@@ -163,8 +163,27 @@ def _suicide_spans(text: str, matches: Iterable[re.Match[str]]) -> list[tuple[in
         sentence_start = max(text.rfind(c, 0, m.start()) for c in ".!?") + 1
         if rx.SHOOT_ME.search(m.group()) and rx.FEAR_OR_REPORT.search(text[sentence_start : m.start()]):
             continue
+        if _echo_denied(text, sentence_start, m.end()):
+            continue
         spans.append((m.start(), m.end()))
     return spans
+
+
+def _echo_denied(text: str, sentence_start: int, match_end: int) -> bool:
+    """Whether the words matched are his echo of a suicide question, denied ("Kill myself? No.", "What, like end
+    it all? No way."): a short question of his own, answered "no" at once, with nothing after the no that leaves the
+    door open ("No. Not tonight." stays a cue; so does "Kill myself? Maybe.").
+
+    Why: the words of the act are in his mouth only to refuse them; read as a stated intent, his denial raised the
+    board's suicide cue and the simulator's plain "no" fed the trainee's debrief a cue that was never there."""
+    end = text.find("?", match_end)
+    if end < 0 or any(c in text[match_end:end] for c in ".!") or len(text[sentence_start:end].split()) > ECHO_WORDS:
+        return False
+    after = text[end + 1 :]
+    return rx.ECHO_DENIAL.match(after) is not None and rx.DOOR_OPEN.search(after) is None
+
+
+ECHO_WORDS = 6  # "What, like end it all?" is five words; a longer question of his is no echo [D]
 
 
 def _weapons(text: str) -> list[Cue]:
@@ -813,7 +832,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.27.4"
+    version: ClassVar[str] = "0.27.5"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
