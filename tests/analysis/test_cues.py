@@ -1530,3 +1530,32 @@ def test_his_echo_of_a_suicide_question_denied_at_once_is_no_suicide_cue(text: s
 )
 def test_an_echo_not_refused_or_a_long_question_of_his_own_stays_a_suicide_cue(text: str) -> None:
     assert "suicide_cue" in cues(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I'm gonna need a lawyer.", "a lawyer"),
+        ("I'm going to need a doctor.", "a doctor"),
+        ("Im gonna need a doctor", "a doctor"),
+        ("We're going to need food and water.", "food and water"),
+    ],
+)
+def test_a_need_he_says_ahead_for_himself_is_a_demand(text: str, item: str) -> None:
+    """demands-deadlines.md: until cues 0.27.6 only a relayed need said ahead was one ("He's gonna need a
+    doctor."), not his own."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm gonna need a minute.",
+        "I'm going to need some time.",
+        "I'm gonna need to think.",
+        "we were gonna need it",
+        "I'm gonna need another beer for this conversation.",
+    ],
+)
+def test_a_minute_or_a_thought_he_will_need_is_no_demand(text: str) -> None:
+    assert demands(text) == []

@@ -244,9 +244,15 @@ _ITEM_CHAR = (
     r" (?:just |really |still |only )?"
     r"(?:want|need|demand|wanna)\b)[^.!?;])"
 )
+# (a need said ahead is one too: "I'm gonna need a lawyer", "I'm going to need a doctor", demands-deadlines.md;
+# DEMAND_OBJECT leaves "I'm gonna need a minute" out, and "we're gonna need to talk" is none)
 DEMAND_WANT = RulePattern(
     r"\b(?:I|we|i) (?:just |really |still |only )?(?:want|need|demand|wanna)\s+(?!to die|it to|us to|to sleep|to be)"
-    rf"(?P<item>{_ITEM_CHAR}{{1,{ITEM_REACH}}})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for"
+    rf"(?P<item>{_ITEM_CHAR}{{1,{ITEM_REACH}}})"
+    r"|\b(?:I(?:'m| am|m)|we(?:'re| are)) (?:just |really |still |only )?(?:going to|gonna) need\s+(?!to\b|it to|us to)"
+    # not the sigh "I'm gonna need a drink after this", "... another beer for this conversation"
+    r"(?![^.!?]*\b(?:for|after) (?:this|that)\b)"
+    rf"(?P<ahead>{_ITEM_CHAR}{{1,{ITEM_REACH}}})|\b(?:I|we)(?:'m| am|'re| are)? ask(?:ed|ing) for"
     rf" (?P<asked>{_ITEM_CHAR}{{1,{ITEM_REACH}}})",
     _I,
 )

@@ -284,7 +284,7 @@ def _listed_demands(text: str) -> list[Cue]:
     """
     found: list[Cue] = []
     for m in rx.DEMAND_WANT.finditer(text) if rx.DEMAND_WANT_WORDS.may_match(text) else ():
-        raw = m.group("item") or m.group("asked")
+        raw = m.group("item") or m.group("ahead") or m.group("asked")
         item = raw.strip()
         if rx.DEMAND_OBJECT.match(item) or rx.DEMAND_ITEM.search(item):
             item, cut_off = _past_reach(item, text, m.end(), len(raw) >= rx.ITEM_REACH)
@@ -832,7 +832,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.27.5"
+    version: ClassVar[str] = "0.27.6"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
