@@ -1317,7 +1317,7 @@ def test_a_name_he_addresses_stays_out_of_the_item(text: str, item: str) -> None
         ("I want a car, Sam.", "a car"),
         ("Bring the food now, Sam.", "the food"),
         ("Keep your phone on, Daniel.", "your phone on"),
-        ("Send the food in, Mr. Reyes.", "the food in"),
+        ("Send the food in, Mr. Reyes.", "the food"),
         ("Get me a pizza, Sam, or I shoot.", "a pizza"),
     ],
 )
@@ -1530,6 +1530,21 @@ def test_his_echo_of_a_suicide_question_denied_at_once_is_no_suicide_cue(text: s
 )
 def test_an_echo_not_refused_or_a_long_question_of_his_own_stays_a_suicide_cue(text: str) -> None:
     assert "suicide_cue" in cues(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("Send in the food.", "the food"),
+        ("Send the food in.", "the food"),
+        ("Send in a doctor now.", "a doctor"),
+        ("Bring the doctor in here.", "the doctor"),
+        ("Bring in my brother.", "my brother"),
+    ],
+)
+def test_the_in_a_sent_thing_goes_by_is_no_part_of_the_item(text: str, item: str) -> None:
+    """Until cues 0.27.6 the board's "D:" button read "in the food" or "the food in"."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
 
 
 @pytest.mark.parametrize(

@@ -1131,6 +1131,10 @@ LIST_HEADER = re.compile(
     _I,
 )
 GIVE_VERB = re.compile(r"^(?:get|bring|send|fetch|put) (?!(?:away|up|out|off|in|down|back)\b)", _I)
+# "Send in the food.", "Send the food in.", "Bring the doctor in here": "in" says where it goes, not what it is
+# (``cues._sent_in``; only after send/bring, as "get in the car" is no thing brought).
+SENT_IN = re.compile(r"^in\s+(?=\S)|\s+in(?:\s+here)?$", _I)
+SENT_IN_VERB = re.compile(r"^(?:send|bring|brings)$", _I)
 BARE_PRONOUN = re.compile(r"^(?:me|us|him|her|them|'em|em|it|that|this|those|these)(?: \w+)?$", _I)
 # "You have until six to ...", "you got thirty minutes to ...": the time given, before what is to be done in it
 DEADLINE_GIVEN = re.compile(

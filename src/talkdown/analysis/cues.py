@@ -298,11 +298,22 @@ def _listed_demands(text: str) -> list[Cue]:
             continue
         item, cut_off = _past_reach(item, text, m.end(), True)  # only its reach stops it short of a sentence end
         item = _tidy_item(rx.FOR_ME.sub("", item), cut_off)  # "get me a car": the item is "a car"
+        item = _sent_in(m.group(verb), item)
         if rx.BARE_PRONOUN.match(item):  # "Call them", "Turn it off": "them", "it off" name nothing on their own
             item = f"{m.group(verb)} {item}"
         found.append(Cue("demand", ((start, m.end()),), {"item": item}))
     said: set[str] = set()  # "Turn them off. Turn them off right now": one demand, said twice
     return [c for c in sorted(found, key=lambda cue: cue.spans[0]) if not _again(str(c.detail["item"]), said)]
+
+
+def _sent_in(verb: str, item: str) -> str:
+    """``item`` without the "in" that says where a sent or brought thing goes ("Send in the food." and "Send the
+    food in." -> "the food"; ``rx.SENT_IN``).
+
+    Why: until cues 0.27.6 the board's "D:" button read "in the food" or "the food in"."""
+    if not rx.SENT_IN_VERB.match(verb):
+        return item
+    return rx.SENT_IN.sub("", item) or item
 
 
 def _counted_demands(text: str) -> list[Cue]:
