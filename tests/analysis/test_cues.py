@@ -1550,6 +1550,45 @@ def test_the_in_a_sent_thing_goes_by_is_no_part_of_the_item(text: str, item: str
 @pytest.mark.parametrize(
     ("text", "item"),
     [
+        ("Release him today.", "Release him today"),
+        ("Release him.", "Release him"),
+        ("Free him now.", "Free him"),
+        ("Let him go.", "Let him go"),
+        ("Let her go today.", "Let her go today"),
+        ("Let go of her!", "Let go of her"),
+        ("Free my brother.", "my brother"),
+        ("Let my brother go.", "my brother"),
+        ("Just let the hostages go and we talk.", "the hostages"),
+        ("Let Samir go.", "Samir"),
+        ("Release my brother today.", "my brother today"),
+        ("Release her brother.", "her brother"),
+        ("Can you please release him?", "release him"),
+    ],
+)
+def test_someone_he_wants_set_free_is_a_demand_with_whom_as_its_item(text: str, item: str) -> None:
+    """Until cues 0.27.6 "release" was read only before a determiner, so "Release him today.", "Let her go." and
+    "Free my brother." were no demand; a pronoun keeps the words said, as "him" names nobody on the board."""
+    assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I won't let him go.",
+        "Let it go.",
+        "Let me go.",
+        "I had to let her go last year.",
+        "So why doesn't she just let him go?",
+        "I should end it with this girl and release her.",
+    ],
+)
+def test_letting_go_said_of_himself_or_a_thing_is_no_release_demand(text: str) -> None:
+    assert demands(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
         ("I'm gonna need a lawyer.", "a lawyer"),
         ("I'm going to need a doctor.", "a doctor"),
         ("Im gonna need a doctor", "a doctor"),

@@ -281,6 +281,32 @@ DEMAND_VERB = RulePattern(
     ),
     _I,
 )
+# Someone he wants set free ("Release him today.", "Let her go.", "Free my brother.", "Let go of the kids"): who, a
+# pronoun, a person word with its determiner or a name; at a request's start, so "I won't let him go", "don't let
+# her go", "let it go", "let me go" are none. (DEMAND_VERB reads "release" before a determiner: "Release my brother".)
+_PERSON_WORD = (
+    r"(?:brother|sister|wife|husband|son|daughter|mother|father|mum|mom|dad|kid|child|children|boy|girl|baby|cousin"
+    r"|uncle|aunt|nephew|niece|friend|partner|girlfriend|boyfriend|comrade|hostage|prisoner|detainee|captive|man|men"
+    r"|woman|women|people|family|leader|teacher|guy|lady|worker|student)s?"
+)
+
+
+def _released(n: int) -> str:
+    """Who is to be set free, as groups ``pronoun<n>`` and ``who<n>`` (a pattern names each group once)."""
+    return (
+        rf"(?P<who{n}>(?:my|our|his|her|their|the|those|these|that|this) (?:[\w'-]+ ){{0,2}}?{_PERSON_WORD}"
+        r"|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?))"
+        rf"|(?P<pronoun{n}>him|her|them|'em|everyone|everybody|all of them|the rest)"
+    )
+
+
+DEMAND_RELEASE = RulePattern(
+    r"(?:^|(?<=[.!?,;:])|(?:^|(?<=[.!?,;:]\s))(?:just|now|so|then|please)|\b(?:(?:can|could|will|would) (?:you|u)"
+    r"(?: please| just)?|(?:you|u) (?:need to|have to|better|gotta|must)|I want you to|tell (?:them|him|her) to))\s*"
+    rf"(?P<verb>(?:release|free|let go of)\s+(?:{_released(1)})\b|let\s+(?:{_released(2)})\s+go\b)"
+    r"(?:\s+(?P<day>today|tonight|tomorrow|this (?:morning|afternoon|evening))\b)?",
+    _I,
+)
 # Requests without a give/get verb: someone told to act, something not to happen, a condition, a channel
 DEMAND_OTHER = RulePattern(
     _one_boundary(
@@ -972,6 +998,10 @@ DEMAND_WANT_WORDS = RulePattern(r"want|need|demand|ask", _I)
 DEMAND_VERB_WORDS = RulePattern(
     r"get|bring|send|give|put|release|fetch|find|turn|pull|back|call|move|keep|ring|phone|remove", _I
 )
+DEMAND_RELEASE_WORDS = RulePattern(r"release|free|let", _I)
+# A request put as a question ("Can you release him?"): a release in a question is otherwise none ("Let the women
+# go? Yes, ...", "why doesn't she just let him go?": cues._released).
+ASKED_OF_YOU = re.compile(r"\b(?:can|could|will|would) (?:you|u)\b", _I)
 
 # Small patterns the functions below use; module-level, so they are compiled (and gated) once.
 POLICE_NEAR = RulePattern(r"\b(?:you|cops?|police|officers?|swat)\b", _I)

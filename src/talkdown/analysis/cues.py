@@ -302,8 +302,36 @@ def _listed_demands(text: str) -> list[Cue]:
         if rx.BARE_PRONOUN.match(item):  # "Call them", "Turn it off": "them", "it off" name nothing on their own
             item = f"{m.group(verb)} {item}"
         found.append(Cue("demand", ((start, m.end()),), {"item": item}))
+    found += _released(text, [span for cue in found for span in cue.spans])
     said: set[str] = set()  # "Turn them off. Turn them off right now": one demand, said twice
     return [c for c in sorted(found, key=lambda cue: cue.spans[0]) if not _again(str(c.detail["item"]), said)]
+
+
+def _released(text: str, taken: list[tuple[int, int]]) -> list[Cue]:
+    """Each demand to set someone free ("Release him today.", "Let her go.", "Free my brother.": ``rx.DEMAND_RELEASE``)
+    that no want or give/get verb read, with whom as its item: the person ("my brother"), or the words said for a
+    pronoun ("Let her go"), as "her" names nobody on its own; the day he wants it on stays in the item as
+    ``_days_to_deadline`` leaves it ("Release my brother today." gives "my brother today").
+
+    Why: until cues 0.27.6 only "release" before a determiner was read ("Release my brother today."), and "Release
+    him." only as a two-word fragment, so "Release him today.", "Let her go." and "Free my brother." were no
+    demand; the doctrine counts the release of hostages or prisoners a negotiable item (demands-deadlines.md)."""
+    found: list[Cue] = []
+    for m in rx.DEMAND_RELEASE.finditer(text) if rx.DEMAND_RELEASE_WORDS.may_match(text) else ():
+        start, end = m.start("verb"), m.end()
+        if any(a < end and start < b for a, b in taken) or _asked_back(text, m):
+            continue
+        who = m.group("who1") or m.group("who2") or m.group("verb")
+        item = f"{who} {m.group('day')}" if m.group("day") else who
+        found.append(Cue("demand", ((start, end),), {"item": item}))
+    return found
+
+
+def _asked_back(text: str, m: re.Match[str]) -> bool:
+    """Whether the release ``m`` reads is in a question that is no request ("Let the women go? Yes, I'll ...", "why
+    doesn't she just let him go?"), as "Can you release him?" is."""
+    stop = rx.SENTENCE_END.search(text, m.end())
+    return stop is not None and stop.group() == "?" and not rx.ASKED_OF_YOU.search(text, m.start(), m.start("verb"))
 
 
 def _sent_in(verb: str, item: str) -> str:
