@@ -531,14 +531,19 @@ def _clause_end(body: str) -> int:
     Why: the comma before the name was read as the clause's end, so "I'd like my brother, Dr Samir Haidari,
     released." gave the item "my brother" and "One, the regional director, Mr Abernathy, to come down here"
     "the regional director" (until cues 0.26.7), while "I want my brother, ... released" kept the name and what
-    is to be done; the board's "D:" button and the ledger then named a relative, not the man to be released."""
+    is to be done; the board's "D:" button and the ledger then named a relative, not the man to be released.
+    At the sentence's end a name without a title after a person word is the person's too ("I'd like my lawyer,
+    Sam." gives "my lawyer, Sam", as "Get me my lawyer, Sam." does; ``_unaddressed`` takes a negotiator's name
+    the window shows off both): until cues 0.27.6 only a titled one was, and the two wordings disagreed; in the
+    training sets every such name in a demand names the person ("I want my daughter, Ellen.", "I wanna talk to
+    my other brother, Kwame.", "you call my wife, Olga."), none is whom he addresses."""
     at = 0
     while (stop := rx.CLAUSE_END.search(body, at)) is not None:
         name = rx.APPOSITIVE.match(body, stop.start()) if body[stop.start()] == "," else None
         if name is None or not rx.APPOSED_TO.search(body[: stop.start()].rstrip()):
             return stop.start()
         if not name["close"]:  # the name ends the sentence: "Release my brother, Dr Samir Haidari."
-            return name.end("name") if name["title"] else stop.start()
+            return name.end("name")
         at = name.end()
     return len(body)
 
