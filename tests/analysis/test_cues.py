@@ -1631,3 +1631,18 @@ def test_a_need_he_says_ahead_for_himself_is_a_demand(text: str, item: str) -> N
 )
 def test_a_minute_or_a_thought_he_will_need_is_no_demand(text: str) -> None:
     assert demands(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("I want cigarettes, Marlboro Reds.", "cigarettes, Marlboro Reds"),
+        ("I want cigarettes, Marlboro.", "cigarettes, Marlboro"),
+        ("Get me a beer, Stella Artois.", "a beer, Stella Artois"),
+        # one plain word after a thing is whom he addresses, as in the training sets ("a beer, Nicky")
+        ("I want cigarettes, Sam.", "cigarettes"),
+    ],
+)
+def test_a_brand_after_a_thing_word_stays_in_the_item(text: str, item: str) -> None:
+    """Until cues 0.27.6 "cigarettes, Marlboro Reds" lost the brand, read as a name he addresses."""
+    assert [a.detail["item"] for a in demands(text)] == [item]

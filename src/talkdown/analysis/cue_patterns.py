@@ -235,6 +235,8 @@ NO_WEAPON = RulePattern(
     _I,
 )
 DEMAND_ITEM = RulePattern(rf"\b(?:{word_alternation('demand_items')})\b", _I)
+# A thing word at the end of an item's words, before a brand or kind ("cigarettes, Marlboro Reds": cues._a_brand)
+THING_ENDS = re.compile(rf"\b(?:{word_alternation('demand_items')})$", _I)
 # An item runs to the end of its sentence, but not into a second want joined by "and"/"but"/a comma ("I want
 # cigarettes and food, and I want a car" is two demands, each with its own item; ``_demands`` reads every match).
 # How many characters of the item a want's or a give/get verb's pattern reaches (DEMAND_WANT, DEMAND_VERB).

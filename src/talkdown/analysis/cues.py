@@ -618,10 +618,24 @@ def _unaddressed(item: str, names: frozenset[str] = frozenset()) -> str:
     voc = rx.VOCATIVE_END.search(item)
     if voc is None or voc.start() == 0:
         return item
-    named = rx.APPOSED_TO.search(rx.ADDED_TOO.sub("", item[: voc.start()].rstrip())) is not None
+    before = rx.ADDED_TOO.sub("", item[: voc.start()].rstrip())
+    named = rx.APPOSED_TO.search(before) is not None or _a_brand(before, voc)
     if named and not names.intersection(voc["name"].split()):
         return item
     return rx.ITEM_LOOSE_END.sub("", item[: voc.start()]) or item
+
+
+def _a_brand(before: str, voc: re.Match[str]) -> bool:
+    """Whether the name at an item's end is the brand or kind of the thing before it ("cigarettes, Marlboro Reds",
+    "a beer, Stella Artois"), not whom he is talking to: after a thing word (``rx.DEMAND_ITEM`` ending the words
+    before it), a name of two or more words without a title, or one that is itself a thing word ("Marlboro").
+
+    Why: until cues 0.27.6 "I want cigarettes, Marlboro Reds." gave "cigarettes", the brand read as a name he
+    addresses. One word is a name there ("an Irish coffee, Stevie", "a beer, Nicky", as the training sets have it),
+    so "a beer, Budweiser" still gives "a beer"."""
+    if voc["title"] or not rx.THING_ENDS.search(before):
+        return False
+    return " " in voc["name"] or rx.DEMAND_ITEM.search(voc["name"]) is not None
 
 
 def negotiator_names(window: Sequence[Turn]) -> frozenset[str]:
