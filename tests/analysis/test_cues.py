@@ -1646,3 +1646,74 @@ def test_a_minute_or_a_thought_he_will_need_is_no_demand(text: str) -> None:
 def test_a_brand_after_a_thing_word_stays_in_the_item(text: str, item: str) -> None:
     """Until cues 0.27.6 "cigarettes, Marlboro Reds" lost the brand, read as a name he addresses."""
     assert [a.detail["item"] for a in demands(text)] == [item]
+
+
+# ---------------------------------------------------------------- threats the rules missed or invented (0.28.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to kill him.",  # a wish to harm someone named
+        "I wanna hurt her so bad.",
+        "Honestly? I'd love to strangle that bastard.",
+        "We want to shoot Gary.",
+        "If he touches the kids again I swear I'll break his neck.",  # harm named by the body part
+        "Come near the car and I'm gonna slit her throat.",
+        "Box us in and I'll do him, I swear down.",  # "do him": the act in a few words
+        "You come up them stairs, I'm putting him through that window.",
+        "Then I'll give the teller a taste of the blade.",
+        "Move the plane and I will light it.",  # fire set to what he has doused
+        "One step closer and I strike a match.",
+        "You try anything and I don't know what I'll do with this gun.",
+        "If you come in I'll... I don't know what I'll do.",
+        "I ain't gonna hurt her unless somebody makes me.",  # harm denied only until a condition
+        "I'm not going to touch him. Unless your guys come in.",
+        "Bring the car round and nobody has to get hurt.",
+        "You want to keep her safe, you get me the money.",
+        "Anyone comes through that door, I'm not responsible for what happens.",
+        "After six I cannot answer for the younger men.",
+        "After that it ain't my fault what happens.",
+    ],
+)
+def test_threat_wordings_the_rules_missed(text: str) -> None:
+    """Each is a shape the training sets label a threat (harm to others, conditional or veiled) that no rule
+    read before cues 0.28.0."""
+    assert "threat" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cut onions with it, I'm a cook.",  # a tool's use told
+        "I cut my hand open on the glass.",
+        "I've got the gun. I just use it on myself.",  # self-harm is a suicide cue only
+        "My wife, she die two years ago.",  # a death told in the past, in a learner's English
+        "Finally somebody gets it.",  # understands
+        "You're the first person who gets it.",
+        "I wrote the kids a note. Make sure they get it.",
+    ],
+)
+def test_harm_words_the_rules_read_as_threats_are_no_threat(text: str) -> None:
+    """Shapes the rules called threats on the training sets until cues 0.28.0, where no writer does."""
+    assert "threat" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I could kill for a coffee.",
+        "My wife'll kill me.",
+        "I want to kill this call.",
+        "That joke killed me.",
+        "I want to kill myself.",
+        "I don't want to hurt anybody.",
+        "I'll do her hair after.",
+        "If she leaves, I don't know what I'll do.",  # grief, not a threat
+        "I light the candle every night for her.",
+    ],
+)
+def test_figures_of_speech_near_the_new_threat_wordings_are_no_threat(text: str) -> None:
+    """The hard negatives of the wordings cues 0.28.0 added: a wish needs a person as its object, "do him" no
+    object after it, "I don't know what I'll do" a weapon or a person, and a fire a doused thing."""
+    assert "threat" not in cues(text)
