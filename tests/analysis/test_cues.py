@@ -1321,7 +1321,7 @@ def test_a_name_he_addresses_stays_out_of_the_item(text: str, item: str) -> None
 )
 def test_a_name_he_addresses_at_the_end_of_a_verbs_item_stays_out_of_it(text: str, item: str) -> None:
     """Until cues 0.27.3 the want and give/get items kept it ("D: the food, Sam"): only the clause of a request
-    read by its wording (``_clause_end``) stopped before it."""
+    read by its wording (``cue_items.clause_end``) stopped before it."""
     assert [a.detail["item"] for a in demands(text)] == [item]
 
 

@@ -268,7 +268,7 @@ NO_WEAPON = RulePattern(
     _I,
 )
 DEMAND_ITEM = RulePattern(rf"\b(?:{word_alternation('demand_items')})\b", _I)
-# A thing word at the end of an item's words, before a brand or kind ("cigarettes, Marlboro Reds": cues._a_brand)
+# A thing word at the end of an item's words, before a brand or kind ("cigarettes, Marlboro Reds": cue_items._a_brand)
 THING_ENDS = re.compile(rf"\b(?:{word_alternation('demand_items')})$", _I)
 # An item runs to the end of its sentence, but not into a second want joined by "and"/"but"/a comma ("I want
 # cigarettes and food, and I want a car" is two demands, each with its own item; ``_demands`` reads every match).
