@@ -109,7 +109,7 @@ THREAT = RulePattern(
         # what I'll do" (grief)
         r"|\b(?:don't|do not|dunno)(?: even| really| honestly)? know what (?:I'll|I will|I'd|I do|I might|I'm gonna"
         r"|I'm going to|we'll|we do) do (?:with|to) (?:this|that|the|my|him|her|them|you|y'all)\b"
-        r"|\b(?:I|we)'ll\s*(?:\.{2,}|…)\s*I (?:don't|do not|dunno)(?: even)? know what I'll do\b"
+        r"|\b(?:I|we)'ll\s*\.{2,}\s*I (?:don't|do not|dunno)(?: even)? know what I'll do\b"
         # harm denied only until a condition ("I ain't gonna hurt her unless somebody makes me")
         r"|\b(?:not|ain't|won't|never|don't)(?: gonna| going to| want to| wanna)? (?:hurt|shoot|kill|touch|harm"
         r"|do anything)\b[^.!?]{0,40}[.!?,]*\s*\b(?:unless|until)\b"
