@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -111,7 +111,7 @@ class RulePattern:
         engine = self._engine(text)
         return engine.finditer(text) if engine is not None else iter(())
 
-    def sub(self, repl: str, text: str, count: int = 0) -> str:
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str, count: int = 0) -> str:
         engine = self._engine(text)
         return engine.sub(repl, text, count=count) if engine is not None else text
 
