@@ -180,8 +180,9 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Me? No. Why would you even ask that?",
     ),
     # A suicide question, direct or hedged, asked a subject with no suicidal thoughts: the truth, a plain "no", in
-    # his register (``_plain_no``). None names the act: "Kill myself? No." is read as a suicide cue by the cue
-    # analyser (the debrief's "Suicide risk" part and the board would report his denial as a cue), and none says
+    # his register (``_plain_no``). None names the act: the cue model reads "Kill myself? No." as a suicide cue, so
+    # the board would show his denial as one (the rules, and so the debrief's "Suicide risk" part, no longer do
+    # since cues 0.27.5), and none says
     # where he is ("out of here"), for the kidnapper is on a phone line and the others behind a door.
     "suicide_no.irritated": (  # he is worked up: the question is one more thing not about what he wants
         "No! That's not what this is. Are you even listening to me?",
