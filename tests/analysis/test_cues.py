@@ -1717,3 +1717,19 @@ def test_figures_of_speech_near_the_new_threat_wordings_are_no_threat(text: str)
     """The hard negatives of the wordings cues 0.28.0 added: a wish needs a person as its object, "do him" no
     object after it, "I don't know what I'll do" a weapon or a person, and a fire a doused thing."""
     assert "threat" not in cues(text)
+
+
+ASKED = Context(window=(Turn(text="Are you thinking about killing yourself?", side="negotiator"),))
+
+
+@pytest.mark.parametrize("text", ["Kill myself? No.", "What, like end it all? No.", "No.", "Nope. No.", "I'm not."])
+def test_the_model_does_not_add_back_a_suicide_cue_to_his_refusal(text: str) -> None:
+    # The rules withheld it; the model, reading the question's and the act's words, still put it on the board (0.28.1).
+    turn = Turn(text=text, side="subject", at=T0)
+    assert "suicide_cue" not in {a.label for a in CueAnalyzer().analyze(turn, ASKED)}
+
+
+@pytest.mark.parametrize("text", ["Kill myself? Maybe.", "No. Not yet.", "No. I don't know."])
+def test_the_model_keeps_a_suicide_cue_the_refusal_does_not_cover(text: str) -> None:
+    turn = Turn(text=text, side="subject", at=T0)
+    assert "suicide_cue" in {a.label for a in CueAnalyzer().analyze(turn, ASKED)}

@@ -1054,6 +1054,12 @@ ECHO_DENIAL = RulePattern(
     r"(?!\W*(?:yet|but))",
     _I,
 )
+# A whole turn that only says no ("No.", "Nope. No.", "Of course not.", "I'm not."): after a suicide question the
+# model, reading the question's words, gave it a suicide cue (cues 0.28.1 withholds it: ``cues.denies_suicide``).
+BARE_DENIAL = RulePattern(
+    r"^\W*(?:(?:no+|nope|nah|never|of course not|course not|no way|hell no|god no|not at all|I'm not|I am not)\W*)+$",
+    _I,
+)
 DOOR_OPEN = RulePattern(
     r"\bnot (?:yet|tonight|today|now|right now)\b|\b(?:I )?(?:don't|dunno|do not) know\b|\bmaybe\b|\bnot sure\b"
     r"|\bhaven't decided\b|\bwouldn't blame\b",

@@ -187,6 +187,19 @@ def _echo_denied(text: str, sentence_start: int, match_end: int) -> bool:
 ECHO_WORDS = 6  # "What, like end it all?" is five words; a longer question of his is no echo [D]
 
 
+def denies_suicide(text: str) -> bool:
+    """Whether the turn only says no (``rx.BARE_DENIAL``), or holds his echo of a suicide question refused at once
+    (``_echo_denied``): then the model, which reads the question's and the act's words, may not add the suicide cue
+    the rules withheld ("No." and "Kill myself? No." after "Are you thinking about killing yourself?" read
+    ``suicide_cue, source: model`` on the board until cues 0.28.1). Asked only of a turn the model adds it to."""
+    norm = normalise(text)
+    if rx.BARE_DENIAL.match(norm):  # "No." to "Are you thinking about killing yourself?"
+        return True
+    found = [*rx.SUICIDE.finditer(norm), *rx.SUICIDE_MORE.finditer(norm), *rx.SUICIDE_WIDE.finditer(norm)]
+    found += [m for pattern in rx.SUICIDE_INDIRECT for m in pattern.finditer(norm)]
+    return any(_echo_denied(norm, max(norm.rfind(c, 0, m.start()) for c in ".!?") + 1, m.end()) for m in found)
+
+
 def _weapons(text: str) -> list[Cue]:
     found = list(rx.WEAPON.finditer(text))
     if "AR" in text or "AK" in text:  # sorted by start; at the same start the rule above comes first, as before
@@ -743,7 +756,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.28.0"
+    version: ClassVar[str] = "0.28.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -773,6 +786,8 @@ class CueAnalyzer(ModelAssisted):
         # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".
         added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs, ahead)
         for i, labels in added.items():
+            if "suicide_cue" in labels and denies_suicide(turns[i].text):
+                del labels["suicide_cue"]  # his refusal of the question, not a cue (``_echo_denied``)
             extra = [
                 self._annotation(Cue(label, tuple(self._model_spans(FAMILY, turns[i], label)), self._model_detail(
                     label, turns[i])), score=p)
