@@ -122,5 +122,6 @@ def test_every_rule_pattern_is_written_in_ascii_so_it_gets_its_twin_and_its_gate
     """A non-ASCII character in a pattern's source costs it the ASCII twin and the literal gate (``RulePattern.twin``,
     ``_Index.build``): cues 0.28.0's threat pattern spelled an ellipsis "…", which ``lexicons.normalise`` never leaves
     in a turn, and the pattern ran ungated in Unicode mode on every subject turn, 10 -> 33 µs a turn and ~13 % off
-    ``--fast``. Write such a character as an escape, or (as there) drop an alternative the normalised text cannot hold."""
+    ``--fast``. Write such a character as an escape, or (as there) drop an alternative the normalised text cannot
+    hold."""
     assert [name for name, rule in RULES.items() if not rule.pattern.isascii()] == []
