@@ -94,3 +94,12 @@ def test_a_cue_only_the_model_found_gets_its_clue_too() -> None:
     (cue,) = [a for a in CueAnalyzer().analyze(Turn(text="I'm so tired of all of this", side="subject"), Context())
               if a.label == "suicide_cue"]  # fmt: skip
     assert cue.detail == {"source": "model", "clue": "hopelessness"}
+
+
+@pytest.mark.parametrize(
+    "text", ["Nothing's going to fix this.", "Nothing's gonna help.", "Nothing is going to fix this."]
+)
+def test_nothings_going_to_fix_this_is_hopelessness_however_it_is_spelt(text: str) -> None:
+    # The cue rules read "Nothing's going to fix this." since 0.26.11; its chip said "suicide cue" alone until 0.28.2.
+    clue = clue_of(text)
+    assert clue is not None and clue.id == "hopelessness"

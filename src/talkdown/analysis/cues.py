@@ -756,7 +756,7 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.28.1"
+    version: ClassVar[str] = "0.28.2"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 

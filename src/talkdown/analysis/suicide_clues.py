@@ -204,7 +204,8 @@ CLUES: tuple[Clue, ...] = (
         False,
         re.compile(
             r"\bno\s+(?:point|hope|way\s+out|reason\s+to|future|use)\b|\bwhat'?s\s+the\s+point\b|\bhopeless\b"
-            r"|\bnothing\s+(?:will|can|is\s+going\s+to|gonna|'?ll)\s+(?:ever\s+)?(?:fix|change|help|get\s+better)"
+            r"|\bnothing(?:\s+(?:will|can|is\s+going\s+to|gonna|'?ll)|'s\s+(?:going\s+to|gonna))\s+(?:ever\s+)?(?:fix|change"
+            r"|help|get\s+better)"
             r"|\bcan'?t\s+(?:do\s+this|go\s+on|take\s+(?:it|this)|face)\b|\b(?:so\s+)?tired\s+of\b|\bgive\s+up\b"
             r"|\bI'?m\s+done\b|\bgiving\s+up\b|\bnothing\s+left\b|\b(?:lost\s+the|no)\s+will\s+to\s+live\b|\bnothing\s+to\s+live\s+for\b"
             r"|\bnothin[g']?\s+left\b|\bgot\s+to\s+lose\b|\bnothing\s+(?:for\s+me|to\s+go\s+home\s+to)\b"
