@@ -21,7 +21,7 @@ analyser stays pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -51,8 +51,12 @@ class Cue:
     detail: Detail = field(default_factory=dict)
 
 
+def _sentence_start(text: str, at: int) -> int:
+    return max(text.rfind(c, 0, at) for c in ".!?") + 1
+
+
 def _sentence_of(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(c, 0, start) for c in ".!?") + 1
+    left = _sentence_start(text, start)
     rights = [i for i in (text.find(c, end) for c in ".!?") if i != -1]
     return text[left : min(rights) + 1 if rights else len(text)]
 
@@ -130,16 +134,18 @@ def _threat_cues(text: str, matches: Iterable[re.Match[str]]) -> list[Cue]:
     return cues
 
 
+def _suicide_tiers(text: str) -> Iterator[list[re.Match[str]]]:
+    """The suicide wordings found in ``text``, tier by tier, each in order: the core rules, then the wider
+    wordings, then the indirect ones (``rx.SUICIDE_INDIRECT``). Lazy, so a reader that stops at the first tier
+    with a cue runs no pattern of the later ones; one definition for ``_suicide`` and ``denies_suicide``."""
+    yield sorted([*rx.SUICIDE.finditer(text), *rx.SUICIDE_MORE.finditer(text)], key=lambda m: m.start())
+    yield list(rx.SUICIDE_WIDE.finditer(text))
+    yield sorted((m for p in rx.SUICIDE_INDIRECT for m in p.finditer(text)), key=lambda m: m.start())
+
+
 def _suicide(text: str, asked: _Asked) -> list[Cue]:
-    found = sorted([*rx.SUICIDE.finditer(text), *rx.SUICIDE_MORE.finditer(text)], key=lambda m: m.start())
     # the wider wordings are read only when the older rules find nothing, as for threats
-    spans = (
-        _suicide_spans(text, found)
-        or _suicide_spans(text, rx.SUICIDE_WIDE.finditer(text))
-        or _suicide_spans(
-            text, sorted((m for p in rx.SUICIDE_INDIRECT for m in p.finditer(text)), key=lambda m: m.start())
-        )
-    )
+    spans = next((found for tier in _suicide_tiers(text) if (found := _suicide_spans(text, tier))), [])
     kind = "stated"
     if not spans and asked.suicide:
         answer = rx.AFFIRMATIVE.match(text)
@@ -161,7 +167,7 @@ def _suicide_spans(text: str, matches: Iterable[re.Match[str]]) -> list[tuple[in
             text[max(0, m.start() - 12) : m.start() + (len(m.group()) if m.group().lower().startswith("i") else 0)]
         ):
             continue
-        sentence_start = max(text.rfind(c, 0, m.start()) for c in ".!?") + 1
+        sentence_start = _sentence_start(text, m.start())
         if rx.SHOOT_ME.search(m.group()) and rx.FEAR_OR_REPORT.search(text[sentence_start : m.start()]):
             continue
         if _echo_denied(text, sentence_start, m.end()):
@@ -195,9 +201,9 @@ def denies_suicide(text: str) -> bool:
     norm = normalise(text)
     if rx.BARE_DENIAL.match(norm):  # "No." to "Are you thinking about killing yourself?"
         return True
-    found = [*rx.SUICIDE.finditer(norm), *rx.SUICIDE_MORE.finditer(norm), *rx.SUICIDE_WIDE.finditer(norm)]
-    found += [m for pattern in rx.SUICIDE_INDIRECT for m in pattern.finditer(norm)]
-    return any(_echo_denied(norm, max(norm.rfind(c, 0, m.start()) for c in ".!?") + 1, m.end()) for m in found)
+    return any(
+        _echo_denied(norm, _sentence_start(norm, m.start()), m.end()) for tier in _suicide_tiers(norm) for m in tier
+    )
 
 
 def _weapons(text: str) -> list[Cue]:
