@@ -16,6 +16,10 @@ from typing import Literal
 
 _I = re.IGNORECASE
 
+PLAIN_QUESTION = "Are you thinking about killing yourself?"
+"""The plain wording to offer for a hedged or missing suicide question (indicators.md, "When cues rise"; skills.md
+``direct_suicide_question``): the debrief's better line and the advisor's card quote the same words."""
+
 # Read per question (``suicide_asked``). The plain words name it; a euphemism ("do anything silly", "hurt
 # yourself") or a question led to a "no" ("You're not ..., are you?") hedges it. "Do you have a plan" alone is no
 # suicide question: it asks about getting home tonight as often as about dying.

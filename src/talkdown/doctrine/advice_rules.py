@@ -18,7 +18,7 @@ from talkdown.analysis.avoid_doctrine import better_lines, doctrine_ids
 from talkdown.analysis.cues import ledger_item
 from talkdown.analysis.suicide_clues import BY_ID as CLUES
 from talkdown.analysis.suicide_clues import stored_clue
-from talkdown.analysis.suicide_questions import suicide_asked
+from talkdown.analysis.suicide_questions import PLAIN_QUESTION, suicide_asked
 from talkdown.doctrine.evidence import Found, View, content_words, fmt_time, seq_list
 from talkdown.domain.annotations import Annotation
 from talkdown.domain.enums import CommitmentStatus, DeadlineStatus, DemandCategory, DemandStatus, HostageCondition, Role
@@ -372,11 +372,8 @@ def _asked_since(v: View, first_cue: int) -> str:
         return f"Asked directly since the first of them: {seq_list(direct)}."
     if asked:
         hedged = seq_list([seq for seq, _ in asked])
-        return f'Not yet asked plainly: the question at {hedged} was hedged. Ask it straight: "{_PLAIN_QUESTION}"'
-    return f'Not yet asked about suicide since the first of them. Ask it straight: "{_PLAIN_QUESTION}"'
-
-
-_PLAIN_QUESTION = "Are you thinking about killing yourself?"  # skills.md ``direct_suicide_question``
+        return f'Not yet asked plainly: the question at {hedged} was hedged. Ask it straight: "{PLAIN_QUESTION}"'
+    return f'Not yet asked about suicide since the first of them. Ask it straight: "{PLAIN_QUESTION}"'
 
 
 def progress_rules(v: View) -> Iterator[Found]:

@@ -17,6 +17,7 @@ from datetime import datetime, tzinfo
 from talkdown.analysis.avoid_doctrine import UNKNOWN, better_lines
 from talkdown.analysis.cues import find_cues
 from talkdown.analysis.skills import ACTIVE_LISTENING
+from talkdown.analysis.suicide_questions import PLAIN_QUESTION
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import breakable_html, counted
 from talkdown.sim.engine import IGNORED_AFTER, PROMISE_DUE, Step, demand_answer
@@ -59,7 +60,6 @@ class DemandItem:
     doctrine: str
 
 
-ASK_DIRECTLY = "Are you thinking about killing yourself?"  # the better line for a hedged question (indicators.md)
 ASK_WHY = (
     "When suicide cues rise, ask him directly and plainly about thoughts and plans, then who cares about him "
     '(indicators.md, "When cues rise"): hesitant wording shows the negotiator\'s fear.'
@@ -90,7 +90,7 @@ class SuicideRisk:
     lines_after: int
     hedged: tuple[SuicideQuestion, ...] = ()
     why: str = ASK_WHY
-    better: str = ASK_DIRECTLY
+    better: str = PLAIN_QUESTION  # the better line for a hedged question
 
     @property
     def said(self) -> tuple[str, ...]:
