@@ -39,7 +39,15 @@ viewer's board records it too (the content is the installation's setting, nothin
 knows the policy whoever watched; a person's own entries still need their role's permission."""
 
 _CACHE_SIZE = 8
-_MAX_SEQS = 500  # lines asked for by seq in one query (``line_annotations``), as the board's ``live.MAX_SEQS``
+MAX_SEQS = 500  # lines asked for by seq in one query (the board's reads and ``stored_annotations``)
+
+
+def seqs_to_ask(seqs: Collection[int]) -> list[int] | None:
+    """``seqs`` sorted, for ``AnnotationStore.list``, or None (read every line) past ``MAX_SEQS``: past a few
+    hundred, one read of all is cheaper than a long IN list."""
+    return sorted(seqs) if len(seqs) <= MAX_SEQS else None
+
+
 # Annotations are a pure function of the log up to its head and the team's clock (and of the analyser versions,
 # fixed per process), so they are cached by head hash and zone: advise, dismiss, metrics and report in one process
 # analyse a log once.
@@ -132,7 +140,7 @@ def stored_annotations(
     now = bases(state, seqs)
     marked = app.annotations.analysed(state.incident_id, pipeline_mark(wanted))
     done = {seq for seq, b in marked if now.get(seq) == b}
-    asked = sorted(now) if len(now) <= _MAX_SEQS else None  # past a few hundred, one read of all is cheaper
+    asked = seqs_to_ask(now)
     found = app.annotations.list(state.incident_id, wanted, seqs=asked, families=families) if now else {}
     rows = {seq: tuple(settled(anns)) for (seq, b), anns in found.items() if now.get(seq) == b}
     rows |= {seq: () for seq in done if seq not in rows}  # analysed, and nothing of these families found there

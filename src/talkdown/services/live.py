@@ -45,7 +45,13 @@ from talkdown.services.annotate import (
     unsettled,
     versions,
 )
-from talkdown.services.derived import AdviceList, advice_now, policy_in_force, record_policy_in_force
+from talkdown.services.derived import (
+    AdviceList,
+    advice_now,
+    policy_in_force,
+    record_policy_in_force,
+    seqs_to_ask,
+)
 from talkdown.services.entries import make_promise, parse_duration, record_demand, say, set_deadline
 from talkdown.services.incidents import resolve_incident_id
 from talkdown.services.recorder import is_simulated_session
@@ -82,9 +88,6 @@ def events_after(app: App, incident_id: str, seq: int) -> list[Envelope]:
 
 def head_seq(app: App, incident_id: str) -> int:
     return app.store.head_seq(incident_id)
-
-
-MAX_SEQS = 500  # lines asked for by seq in one query
 
 
 @cache
@@ -129,7 +132,7 @@ def annotations_of(app: App, incident_id: str, seqs: list[int] | None = None) ->
     out: dict[tuple[int, str], list[Annotation]] = {}  # a line with an unsettled failure is read each time, never kept
     if missing:
         # Lines not analysed yet are asked for again next time; past a few hundred, one read of all is cheaper.
-        asked = [seq for seq, _ in missing] if len(missing) <= MAX_SEQS else None
+        asked = seqs_to_ask([seq for seq, _ in missing])
         found = app.annotations.list(incident_id, versions_now, seqs=asked)
         with _stored_lock:
             for key, anns in found.items():
