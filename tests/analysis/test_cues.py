@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from talkdown.analysis.base import Context, Turn
-from talkdown.analysis.cues import CueAnalyzer, cue_labels, ledger_item
+from talkdown.analysis.cues import CueAnalyzer, cue_labels, ledger_item, wishes_harm
 from talkdown.domain.annotations import Annotation
 
 T0 = datetime(2024, 5, 1, 14, 10, tzinfo=UTC)
@@ -353,10 +353,28 @@ def test_more_suicide_cues_are_found(text: str) -> None:
         "My boss will kill me if I bring this number.",
         "We wrote letters to the council for a year.",
         "I wrote a letter to the council about the damp.",  # cues 0.26.11
+        # a grievance: the authority it went to, or the years it took (cues 0.29.1)
+        "I wrote letters to my MP for two years.",
+        "I've written letters to my congressman. Nothing.",
+        "Three years I wrote letters.",
+        "I left notes for my landlord about the boiler.",
     ],
 )
 def test_fear_of_being_shot_reports_and_complaint_letters_are_not_suicide_cues(text: str) -> None:
     assert "suicide_cue" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wrote letters to my kids.",
+        "I've written letters for everyone.",
+        "I wrote my kids a letter.",
+        "I left a note for my wife. The council can sort out the rest.",  # the council in another sentence
+    ],
+)
+def test_letters_left_for_his_own_people_stay_final_arrangements(text: str) -> None:
+    assert cues(text)["suicide_cue"].detail["clue"] == "final_arrangements"
 
 
 @pytest.mark.parametrize(
@@ -839,6 +857,22 @@ def test_a_demands_item_is_the_thing_without_what_follows_it(text: str, item: st
     assert cues(text)["demand"].detail["item"] == item
 
 
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("Hey. Send in a six-pack an' I'll put her on.", "a six-pack"),
+        ("Get me a pack of Reds an' I'll come out on the porch.", "a pack of Reds"),
+        ("get me smokes n we'll talk", "smokes"),
+        ("Bring a car & you can have her.", "a car"),
+        ("I want a taxi out back an' no coppers in the yard.", "a taxi out back an' no coppers in the yard"),
+    ],
+)
+def test_an_item_stops_at_and_as_he_says_it_before_a_clause_of_its_own(text: str, item: str) -> None:
+    """An item stops at "an'", "n" and "&" before a clause with its own subject as at "and" (cues 0.29.3); a second
+    thing joined by them stays in the item, as with "and"."""
+    assert cues(text)["demand"].detail["item"] == item
+
+
 def demands(text: str) -> list[Annotation]:
     turn = Turn(text=text, side="subject", at=T0)
     return [a for a in CueAnalyzer(use_model=False).analyze(turn, Context()) if a.label == "demand"]
@@ -1153,6 +1187,37 @@ def test_asking_to_be_killed_is_a_suicide_cue_and_a_demand_no_ledger_takes(text:
     assert "suicide_cue" in found
     assert found["demand"].detail["own_death"] is True
     assert ledger_item(found["demand"].detail) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("Make them shoot me. That's all I'm asking.", "them shoot me"),
+        ("Then let them come in. Let them shoot me.", "them shoot me"),
+        ("Yes! Finally someone who listens. Tell them to shoot me.", "them to shoot me"),
+        ("Just have your snipers kill me.", "your snipers kill me"),
+    ],
+)
+def test_his_death_asked_of_them_by_make_let_tell_or_have_is_a_demand_no_ledger_takes(text: str, item: str) -> None:
+    # Suicide cues that no demand rule read until cues 0.29.2; the training sets label each a demand too.
+    found = cues(text)
+    assert found["suicide_cue"].detail["clue"] == "asks_to_be_killed"
+    assert found["demand"].detail == {"item": item, "own_death": True}
+
+
+def test_his_death_asked_for_beside_other_demands_is_a_demand_of_its_own() -> None:
+    # "Get them to shoot me." was read only where no want or give/get verb was (until cues 0.29.2).
+    found = demands("I want cigarettes and a car. Get them to shoot me.")
+    assert [(a.detail["item"], ledger_item(a.detail)) for a in found] == [
+        ("cigarettes and a car", "cigarettes and a car"),
+        ("them to shoot me", None),
+    ]
+
+
+@pytest.mark.parametrize("text", ["Don't let them shoot me.", "I won't let him kill me.", "They'll make him shoot me."])
+def test_his_fear_of_being_shot_is_no_demand_for_his_death(text: str) -> None:
+    # ("Don't let them shoot me." asks them not to, a demand the ledger may take, as writer 17 labels it)
+    assert not any(a.detail.get("own_death") for a in demands(text))
 
 
 @pytest.mark.parametrize("text", ["I want them to kill me.", "I want you to shoot me.", "I need you to end it."])
@@ -1719,6 +1784,57 @@ def test_figures_of_speech_near_the_new_threat_wordings_are_no_threat(text: str)
     assert "threat" not in cues(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I could kill him, but I'd just end up in jail.",
+        "Honestly I could kill him, but I'd just end up in jail and they'd have nobody.",
+        "I'd shoot him, but I'd go down for it.",
+        "I could strangle her... but what good would it do?",
+        "I could kill him. But I won't.",
+        "I want to hurt him, but he ain't worth it.",
+    ],
+)
+def test_a_harm_he_talks_himself_out_of_is_no_threat(text: str) -> None:
+    """A harm he could do or wishes, with the reason he will not (cues 0.29.0): no writer labels a threat there."""
+    assert "threat" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I could kill him.",
+        "I could kill him, but not yet.",  # the reason only waits
+        "I'll kill him, but I'll end up in jail.",  # a plan, not a hypothetical
+        "I could kill her, but I won't if you bring the car.",  # a condition
+    ],
+)
+def test_a_harm_he_could_do_without_a_reason_not_to_stays_a_threat(text: str) -> None:
+    assert "threat" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd rather kill one of them than go back inside.",
+        "I'd sooner shoot him than let him walk out of here.",
+        "I'd rather kill one of them with my own hands than let them reach the children.",
+        "Which is why I'd rather burn it than watch him sell it off.",
+        "We'd rather kill everyone in here than give up.",
+    ],
+)
+def test_a_preference_to_harm_someone_over_his_own_lot_is_a_threat(text: str) -> None:
+    assert "threat" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'd rather kill myself than go back inside.", "I'd rather shoot the breeze than talk to you.", "I'd rather die."],
+)
+def test_a_preference_for_his_own_death_or_a_figure_of_speech_is_no_threat(text: str) -> None:
+    assert "threat" not in cues(text)
+
+
 ASKED = Context(window=(Turn(text="Are you thinking about killing yourself?", side="negotiator"),))
 
 
@@ -1733,3 +1849,26 @@ def test_the_model_does_not_add_back_a_suicide_cue_to_his_refusal(text: str) -> 
 def test_the_model_keeps_a_suicide_cue_the_refusal_does_not_cover(text: str) -> None:
     turn = Turn(text=text, side="subject", at=T0)
     assert "suicide_cue" in {a.label for a in CueAnalyzer().analyze(turn, ASKED)}
+
+
+@pytest.mark.parametrize(
+    "text", ["I want to kill him.", "I wanna hurt her.", "I really want to shoot him.", "I want to stab Gary."]
+)
+def test_the_model_adds_no_demand_to_his_wish_to_harm_someone(text: str) -> None:
+    # The rules read a threat; the model read "I want" as a demand beside it, with no thing asked for (0.29.4).
+    labels = [a.label for a in CueAnalyzer().analyze(Turn(text=text, side="subject", at=T0), Context())]
+    assert labels == ["threat"]
+
+
+@pytest.mark.parametrize(
+    ("text", "harm_only"),
+    [
+        ("I want to kill him.", True),
+        ("I'd love to strangle that bastard.", True),
+        ("I want to kill him. I want a lawyer.", False),  # a want of something else leaves the model its say
+        ("I want to kill this call.", False),
+        ("I want a car.", False),
+    ],
+)
+def test_only_a_turn_whose_every_want_is_a_harm_bars_the_models_demand(text: str, harm_only: bool) -> None:
+    assert wishes_harm(text) is harm_only

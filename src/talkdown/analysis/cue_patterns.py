@@ -79,6 +79,25 @@ NEGATION = RulePattern(
 CONDITIONAL = RulePattern(
     r"\b(?:if|unless|or|otherwise|then|until|as long as|next time|anybody|anyone|somebody)\b|\bor else\b", _I
 )
+# Whom a wish or a preference to harm names (THREAT, HARM_WISH): a person, never "this call" or "myself".
+_HARMED = (
+    r"(?:her|him|them|you|y'all|everyone|everybody|someone|somebody|anyone|anybody|one of (?:them|you|y'all|'em"
+    r"|these \w+|those \w+)|that (?:man|guy|woman|bastard|bitch|prick|pig|cop)|the (?:man|guy|woman|bastard|prick"
+    r"|boss|manager|judge|cop)|(?-i:[A-Z][a-z]+))"
+)
+# A wish to harm someone named ("I want to kill him", "I'd love to hurt her"): not "I want to kill this call".
+_HARM_WISH = (
+    r"|\b(?:I|we)(?: really| just| so| honestly)?(?: want(?: to)?| wanna|'d love to| would love to|'d like to"
+    rf"| would like to)(?: just| really)? (?:kill|shoot|hurt|stab|strangle|choke|murder|beat|cut|burn|smash|break)"
+    rf" {_HARMED}\b"
+)
+# A preference to harm someone over his own lot ("I'd rather kill one of them than go back inside", "I'd sooner burn
+# it than watch him sell it"): not "I'd rather kill myself than ..." nor "I'd rather die" (cues 0.29.0).
+_HARM_PREFERRED = (
+    r"|\b(?:I|we)(?:'d| would) (?:rather|sooner)(?: just)? (?:(?:kill|shoot|hurt|stab|strangle|choke|murder"
+    rf"|beat) {_HARMED}|(?:burn|torch|blow up) (?:it|this place|the (?:place|house|building|lot)|{_HARMED}))\b"
+    r"(?=[^.!?]*\bthan\b)"
+)
 THREAT = RulePattern(
     _loose_bounded(
         r"\b(?:I|we)(?:'ll| will|'m going to| am going to|'m gonna| am gonna|'d| would| could| start| swear I'll)?"
@@ -86,14 +105,10 @@ THREAT = RulePattern(
         r"|beat|use it|start shooting|start picking|pick someone|show you|do something)\b(?! for\b)(?! myself\b)"
         r"(?! me\b)(?! out\b)(?! again\b)(?! deeper\b)(?! on (?:myself|me)\b)(?! my\b)(?! (?:\w+ ){1,2}with it\b)"
         r"(?:\s+(?:her|him|them|you|everyone|everybody|someone|somebody|the \w+|one of \w+|through the \w+))?"
-        # a wish to harm someone named ("I want to kill him", "I'd love to hurt her"): not "I want to kill this call"
-        r"|\b(?:I|we)(?: really| just| so| honestly)?(?: want(?: to)?| wanna|'d love to| would love to|'d like to"
-        r"| would like to)(?: just| really)? (?:kill|shoot|hurt|stab|strangle|choke|murder|beat|cut|burn|smash|break)"
-        r" (?:her|him|them|you|y'all|everyone|everybody|someone|somebody|anyone|anybody|that (?:man|guy|woman"
-        r"|bastard|bitch|prick|pig|cop)|the (?:man|guy|woman|bastard|prick|boss|manager|judge|cop)"
-        r"|(?-i:[A-Z][a-z]+))\b"
+        + _HARM_WISH
+        + _HARM_PREFERRED
         # harm he names by the body part or the act, not by a verb above ("I'll break his fingers", "I'll do him")
-        r"|\b(?:I|we)(?:'ll| will|'m gonna| am gonna|'m going to| am going to| swear I'll)? (?:break|snap|smash)"
+        + r"|\b(?:I|we)(?:'ll| will|'m gonna| am gonna|'m going to| am going to| swear I'll)? (?:break|snap|smash)"
         r" (?:his|her|their|your) (?:fingers?|neck|legs?|arms?|jaw|face|nose|skull|head|bones?|hands?)\b"
         r"|\b(?:I|we)(?:'ll| will|'m gonna| am gonna|'m going to| am going to) slit (?:his|her|their|your) throat\b"
         r"|\b(?:I|we)(?:'ll| will|'m gonna| am gonna|'m going to| am going to| swear I'll) do (?:him|her|them|one of"
@@ -335,6 +350,17 @@ def _released(n: int) -> str:
     )
 
 
+# His own death asked of the police at a request's start ("Get them to shoot me.", "Make them shoot me.", "Let them
+# shoot me.", "Tell them to shoot me."): a demand that ``cues._his_death_marked`` marks ``own_death``, read beside
+# his other demands (cues 0.29.2). Not "Don't let them shoot me" nor "I won't let him kill me" (no request's start).
+DEMAND_DEATH = RulePattern(
+    _loose(
+        r"(?:^|(?<=[.!?,;:])\s*|\b(?:just|then|and|now|so|please|you|can you|could you)\s+)"
+        r"(?P<verb>get|make|have|tell|ask|let)\s+(?P<item>(?:them|him|her|'em|y'all|your \w+|the \w+|those \w+|one of"
+        r" (?:them|you|'em))\s+(?:to\s+)?(?:just\s+)?(?:kill|shoot|finish|end)\s+(?:me|us))\b"
+    ),
+    _I,
+)
 DEMAND_RELEASE = RulePattern(
     r"(?:^|(?<=[.!?,;:])|(?:^|(?<=[.!?,;:]\s))(?:just|now|so|then|please)|\b(?:(?:can|could|will|would) (?:you|u)"
     r"(?: please| just)?|(?:you|u) (?:need to|have to|better|gotta|must)|I want you to|tell (?:them|him|her) to))\s*"
@@ -487,6 +513,26 @@ THREAT_MORE = RulePattern(
 )
 NOT_YET = RulePattern(r"^\W*(?:not|no|nah)\W+yet\b", _I)
 HARM_QUESTION = RulePattern(r"\b(?:hurt|injured|harmed|okay|ok|all right|alright|safe)\b", _I)
+# His wish to harm someone (THREAT's wording) and every want of a turn (``cues.wishes_harm``): where each want is
+# such a wish, the model may not add a demand (cues 0.29.4: it read "I want to kill him." as one).
+HARM_WISH = RulePattern(_loose(_HARM_WISH.removeprefix("|")), _I)
+WANTS = RulePattern(_loose(r"\b(?:want|wanna|need|'d love|would love|'d like|would like)\b"), _I)
+# A harm he could do, would do or wishes (THREAT's words), and at once the reason he will not: jail, "not worth it", "I
+# won't" ("I could kill him, but I'd just end up in jail", "I'd shoot him, but he's not worth it"). He talks himself
+# out of it: no threat (cues 0.29.0), in his sentence or the next ("I could kill him. But I won't."). Not when the
+# reason is only "yet", or a condition ("but I won't if you ...").
+HARM_HYPOTHETICAL = RulePattern(
+    _loose(r"^(?:I|we)(?: really| just| so| honestly)?(?:'d| would| could| might| want| wanna)\b"), _I
+)
+TALKED_OUT_OF = RulePattern(
+    _loose(
+        r"^[^.!?;]{0,30}?(?:\.{3}|[,;.!]|\s-+)?\s+(?:but|though)\b(?![^.!?]*\b(?:if|unless|until|till|yet|long as)\b)"
+        r"[^.!?]{0,60}?\b(?:jail|prison|inside|locked up|behind bars|end up|go down for|do time|doing time|get life"
+        r"|(?:not|isn't|ain't) worth|won't|wouldn't|will not|would not|not (?:gonna|going to)|never would|I can't"
+        r"|I couldn't|what good|what's the point)\b"
+    ),
+    _I,
+)
 # He tells of a threat he once made ("In 2019 I told my boss I'd kill him"): a report, not a threat now.
 REPORTED_SELF = RulePattern(r"\b(?:told|said to|warned|texted) (?:\w+ ){0,2}(?:that )?$", _I)
 SUICIDE_MORE = RulePattern(
@@ -526,6 +572,19 @@ SUICIDE_MORE = RulePattern(
         r"|\b(?:last|final) (?:post|message|goodbye)\b|\bon the other side\b|\bafter tonight\b|\bover soon\b"
         r"|\bnothing to lose\b|\bdon't (?:want|need) to be saved\b|\bnot worth (?:saving|the \w+)\b"
     ),
+    _I,
+)
+# A letter or note of a grievance, not a goodbye (cues 0.29.1): its sentence names an authority it went to ("I wrote
+# letters to my MP", "... to the council", "the ministry replies"), or the years it took ("I wrote letters for two
+# years", "Three years I wrote letters."). Read of every suicide wording that holds the word (LETTER_WORD), so
+# that "I wrote letters to my kids" and "I've written letters for everyone" stay cues.
+LETTER_WORD = RulePattern(r"\b(?:letter|note)s?\b", _I)
+LETTER_GRIEVANCE = RulePattern(
+    r"\b(?:council|councillors?|councilman|councilwoman|MPs?|congress(?:man|woman)?|senators?|governor|minister"
+    r"|ministry|government|department|ombudsman|authorities|officials|newspapers?|papers|editor|court|judge|lawyer"
+    r"|solicitor|union|management|president|embassy|warden|mayor|landlord)\b"
+    r"|\b(?:for|over) (?:the (?:last|past) )?(?:a |\w+ )?(?:years?|months)\b|\bfor (?:ages|weeks)\b"
+    r"|^\W*(?:\w+[ -]){1,2}(?:years|months)\b",
     _I,
 )
 # "they're gonna shoot me" said in fear, "he said he'd kill me", "he wants to kill me" or "don't let them shoot me":
@@ -834,10 +893,7 @@ _BURDEN = (
 # Final arrangements and possessions (behavioural class; Perrou 6 and 13): letters and notes left for someone,
 # passwords and PINs passed on, a life policy, who gets what, someone to take the pet.
 _LETTER = r"(?:(?:a |the |my )?(?:letter|note)\b|(?:the |my )(?:letter|note)s\b|letters (?:on|in|for|under)\b)"
-_AUTHORITY = (
-    r"(?! to (?:the|a) )(?![^.!?]*\b(?:council|MP|governor|minister|ministry|newspapers?|papers|editor|court|judge"
-    r"|lawyer|solicitor|union|management|president|embassy|warden|mayor)\b)"
-)
+_AUTHORITY = r"(?! to (?:the|a) )"  # "to the council": a complaint (``LETTER_GRIEVANCE`` reads the rest)
 _PERSON = (
     r"(?:my |his |her |our |him\b|her\b|them\b|Mrs? |(?-i:[A-Z])|the (?-i:[A-Z])|the (?:lad|boy|girl|neighbou?rs?))"
 )
@@ -1068,12 +1124,14 @@ DOOR_OPEN = RulePattern(
 SENTENCE_END = re.compile(r"[.!?]")
 # What follows the thing asked for: a deadline, a threat, the reason, or a clause of its own after a comma or
 # "and" ("the coffee, he walks", "the money and you will hear him", "the helicopter gone, it's making me crazy").
+_AND = r"(?:and|an'|an|'n'|n'|n|&)"
 ITEM_TAIL = re.compile(
     r",?\s+(?:by|before|until|till|within|or|otherwise|right now|in the next|in \d+|and then|so that|because)\b"
     r"|,\s*(?:so|because|cause|'cause|cos|coz)\b"
     r"|,\s*(?:he|she|it|they|I|we|you)(?:'s|'re|'ll|'m|'d|'ve)?\s"
-    r"|\s+and (?:I|you|u|we|he|she|they)(?:'ll| will|'d| would| can| get| gets)\b"
-    r"|\s+and (?:I|we) (?:let|put|give|walk|come|open|release|send|hand|drop)\b"
+    # "and" as he says it too ("a six-pack an' I'll put her on", "smokes n we'll talk", "a car & you get her": 0.29.3)
+    rf"|\s+{_AND} (?:I|you|u|we|he|she|they)(?:'ll| will|'d| would| can| get| gets)\b"
+    rf"|\s+{_AND} (?:I|we) (?:let|put|give|walk|come|open|release|send|hand|drop)\b"
     r"|\s+(?:when|unless)\b|(?<!\bsee)(?<!\bknow)(?<!\bask)(?<!\bcheck)\s+if\b"
     r"|\s+(?:I|we)(?:'m| am|'re| are) (?:gonna|going to)\b|\s*(?:--|[\u2013\u2014])"
     # when he needs it and who is there to give it: "her insulin at six and there's nobody there to give it to her"
@@ -1085,8 +1143,9 @@ ITEM_TAIL = re.compile(
 )
 # His own death as the thing asked for ("I want them to kill me", "I need you to end it"): a suicide-by-cop sign
 # (indicators.md, asks_to_be_killed), read as a suicide cue; not a demand the team can log, trade or refuse.
+# "to" may go unsaid after make/have/let ("Make them shoot me.": DEMAND_DEATH's item "them shoot me").
 DEATH_ASKED = re.compile(
-    r"^(?:[\w'.-]+\s+){1,3}?to\s+(?:just\s+|please\s+|finally\s+)?"
+    r"^(?:[\w'.-]+\s+){1,3}?(?:to\s+)?(?:just\s+|please\s+|finally\s+)?"
     r"(?:(?:kill|shoot|finish|end)\s+(?:me|us)\b|(?:take|put)\s+(?:me|us)\s+(?:out|down)\b"
     r"|(?:end|take)\s+(?:my|our)\s+li(?:fe|ves)\b|end\s+it(?:\s+all)?\b)",
     _I,

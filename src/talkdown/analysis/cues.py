@@ -123,7 +123,7 @@ def _threat_cues(text: str, matches: Iterable[re.Match[str]]) -> list[Cue]:
             ("try", "not", "no", "nah", "none", "think")
         ):
             continue
-        if rx.REPORTED_SELF.search(before):
+        if rx.REPORTED_SELF.search(before) or _talked_out_of(text, m):
             continue
         sentence = _sentence_of(text, m.start(), m.end())
         detail: Detail = {
@@ -132,6 +132,16 @@ def _threat_cues(text: str, matches: Iterable[re.Match[str]]) -> list[Cue]:
         }
         cues.append(Cue("threat", ((m.start(), m.end()),), detail))
     return cues
+
+
+def _talked_out_of(text: str, m: re.Match[str]) -> bool:
+    """Whether the harm ``m`` reads is one he could do or wishes, said with the reason he will not ("I could kill
+    him, but I'd just end up in jail": ``rx.HARM_HYPOTHETICAL``, ``rx.TALKED_OUT_OF``).
+
+    Why: he is talking himself out of it, and the training sets label no threat there; the board showed one until
+    cues 0.29.0. "I could kill him." alone stays a threat, as does "I'll kill him, but ..." (a plan, not a
+    hypothetical) and "... but not yet" (a reason that only waits)."""
+    return rx.HARM_HYPOTHETICAL.match(m.group()) is not None and rx.TALKED_OUT_OF.match(text[m.end() :]) is not None
 
 
 def _suicide_tiers(text: str) -> Iterator[list[re.Match[str]]]:
@@ -170,10 +180,23 @@ def _suicide_spans(text: str, matches: Iterable[re.Match[str]]) -> list[tuple[in
         sentence_start = _sentence_start(text, m.start())
         if rx.SHOOT_ME.search(m.group()) and rx.FEAR_OR_REPORT.search(text[sentence_start : m.start()]):
             continue
-        if _echo_denied(text, sentence_start, m.end()):
+        if _echo_denied(text, sentence_start, m.end()) or _grievance_letter(text, sentence_start, m):
             continue
         spans.append((m.start(), m.end()))
     return spans
+
+
+def _grievance_letter(text: str, sentence_start: int, m: re.Match[str]) -> bool:
+    """Whether the suicide wording ``m`` is a letter or note whose sentence names the authority it went to or the
+    years it took ("I wrote letters to my MP for two years.", "Three years I wrote letters.": ``rx.LETTER_GRIEVANCE``).
+
+    Why: a grievance written to those who would not listen, not a goodbye to those he leaves; until cues 0.29.1 only
+    a letter "to the"/"to a" someone, or an authority the indirect wording named, was kept out, so "I wrote letters to
+    my MP" was a suicide cue with the final-arrangements clue."""
+    if rx.LETTER_WORD.search(m.group()) is None:
+        return False
+    stop = rx.SENTENCE_END.search(text, m.end())
+    return rx.LETTER_GRIEVANCE.search(text[sentence_start : stop.start() if stop else len(text)]) is not None
 
 
 def _echo_denied(text: str, sentence_start: int, match_end: int) -> bool:
@@ -204,6 +227,16 @@ def denies_suicide(text: str) -> bool:
     return any(
         _echo_denied(norm, _sentence_start(norm, m.start()), m.end()) for tier in _suicide_tiers(norm) for m in tier
     )
+
+
+def wishes_harm(text: str) -> bool:
+    """Whether every want of the turn is a wish to harm someone ("I want to kill him.", "I'd love to strangle that
+    bastard": ``rx.HARM_WISH``, the threat rules' wording): then the model, which
+    reads "I want" as the words of a demand, may not add one (it did until cues 0.29.4, beside the rules' threat).
+    A want of something else in the turn ("I want to kill him. I want a lawyer.") leaves the model its say."""
+    norm = normalise(text)
+    wishes = [m.span() for m in rx.HARM_WISH.finditer(norm)]
+    return bool(wishes) and all(any(a <= m.start() < b for a, b in wishes) for m in rx.WANTS.finditer(norm))
 
 
 def _weapons(text: str) -> list[Cue]:
@@ -323,6 +356,7 @@ def _listed_demands(text: str) -> list[Cue]:
             item = f"{m.group(verb)} {item}"
         found.append(Cue("demand", ((start, m.end()),), {"item": item}))
     found += _released(text, [span for cue in found for span in cue.spans])
+    found += _death_asked(text, [span for cue in found for span in cue.spans])
     said: set[str] = set()  # "Turn them off. Turn them off right now": one demand, said twice
     return [c for c in sorted(found, key=lambda cue: cue.spans[0]) if not _again(str(c.detail["item"]), said)]
 
@@ -344,6 +378,22 @@ def _released(text: str, taken: list[tuple[int, int]]) -> list[Cue]:
         who = m.group("who1") or m.group("who2") or m.group("verb")
         item = f"{who} {m.group('day')}" if m.group("day") else who
         found.append(Cue("demand", ((start, end),), {"item": item}))
+    return found
+
+
+def _death_asked(text: str, taken: list[tuple[int, int]]) -> list[Cue]:
+    """Each request of his own death that no other demand rule read ("Get them to shoot me.", "Make them shoot me.":
+    ``rx.DEMAND_DEATH``), with what he asks of them as its item, for ``_his_death_marked`` to mark ``own_death``.
+
+    Why: "Get them to shoot me." alone was a demand by its wording (``rx.DEMAND_OTHER``), which is read only when no
+    want or give/get verb is, so after "I want cigarettes and a car." it was none (until cues 0.29.2), and "Make
+    them shoot me.", "Let them shoot me." and "Tell them to shoot me." never were; the training sets label each a
+    demand as well as a suicide cue, as "I want you to shoot me" is."""
+    found: list[Cue] = []
+    for m in rx.DEMAND_DEATH.finditer(text):
+        start, end = m.start("verb"), m.end()
+        if not any(a < end and start < b for a, b in taken):
+            found.append(Cue("demand", ((start, end),), {"item": m.group("item")}))
     return found
 
 
@@ -762,7 +812,9 @@ class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
-    version: ClassVar[str] = "0.28.2"
+    # 0.29.0 a harm talked out of is no threat, a preference to harm one; 0.29.1 a grievance letter no suicide cue;
+    # 0.29.2 "Make them shoot me." a demand (own_death); 0.29.3 "an'" ends an item; 0.29.4 no model demand on a wish
+    version: ClassVar[str] = "0.29.4"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -794,6 +846,8 @@ class CueAnalyzer(ModelAssisted):
         for i, labels in added.items():
             if "suicide_cue" in labels and denies_suicide(turns[i].text):
                 del labels["suicide_cue"]  # his refusal of the question, not a cue (``_echo_denied``)
+            if "demand" in labels and wishes_harm(turns[i].text):
+                del labels["demand"]  # the harm he wishes, which the threat rules read, not a thing asked for
             extra = [
                 self._annotation(Cue(label, tuple(self._model_spans(FAMILY, turns[i], label)), self._model_detail(
                     label, turns[i])), score=p)
