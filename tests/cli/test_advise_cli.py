@@ -18,6 +18,7 @@ from talkdown.domain.clock import FixedClock
 from talkdown.errors import TalkdownError
 from talkdown.services.demo import load_demo
 from talkdown.services.incidents import close_incident
+from talkdown.services.live import log_line
 from talkdown.services.wiring import App
 from tests.cli.in_process import talkdown
 
@@ -88,6 +89,16 @@ def test_metrics_and_report_render_the_seven_metrics_and_a_self_contained_page(d
     assert written.exit_code == 0, written.output
     page = out.read_text(encoding="utf-8")
     assert "Advice given and what was done with it" in page and "http://" not in page and "https://" not in page
+
+
+def test_a_pdf_report_with_characters_no_font_has_says_so_on_stderr(demo: str, sqlite_app: App, tmp_path: Path) -> None:
+    pytest.importorskip("weasyprint")
+    log_line(sqlite_app, demo, speaker="Curtis Mabry", text="\U0010fffd\U0010fffd, ok?")  # a script no font here draws
+    out = tmp_path / "report.pdf"
+    written = RUNNER.invoke(cli, ["report", demo, "--pdf", str(out)])
+    assert written.exit_code == 0, written.output
+    assert out.read_bytes().startswith(b"%PDF-") and written.stdout.strip() == f"wrote {out}"
+    assert "warning: 1 character(s) have no font on this computer" in written.stderr and "U+10FFFD" in written.stderr
 
 
 @pytest.mark.slow

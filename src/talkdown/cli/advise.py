@@ -18,12 +18,11 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from talkdown.cli.report import render_html
-from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json, write_output
+from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json, write_output, write_pdf
 from talkdown.domain.text import SHORT_TEXT_MAX
 from talkdown.services.advise import advise_incident
 from talkdown.services.dismiss import dismiss_advice
 from talkdown.services.metrics import incident_metrics
-from talkdown.services.pdf import html_to_pdf
 from talkdown.services.report import build_report
 from talkdown.services.streams import refuse_to_replace
 
@@ -137,7 +136,7 @@ def report(
         write_output(html, page)
         typer.echo(f"wrote {html}")
     if pdf is not None:
-        write_output(pdf, html_to_pdf(page))
+        write_pdf(pdf, page)
         typer.echo(f"wrote {pdf}")
 
 

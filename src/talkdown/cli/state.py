@@ -106,6 +106,17 @@ def write_output(path: Path, data: str | bytes) -> None:
         raise cannot_write(path, exc) from exc
 
 
+def write_pdf(path: Path, page: str) -> None:
+    """Write ``page`` as a PDF the user named and say on stderr which of its characters print as boxes (no font
+    on this computer covers them; the PDF's own note at its top says the same)."""
+    from talkdown.services.pdf import font_note, render_pdf  # WeasyPrint's guard; imported on use
+
+    pdf = render_pdf(page)
+    write_output(path, pdf.data)
+    if pdf.unprintable:
+        typer.echo(f"warning: {font_note(pdf.unprintable)}", err=True)
+
+
 def error_json(exc: TalkdownError) -> dict[str, object]:
     """The JSON document a ``--json`` command prints on stdout when it fails (besides the stderr line).
 

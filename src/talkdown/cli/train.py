@@ -17,12 +17,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json, write_output
+from talkdown.cli.state import FORCE_OPTION, JSON_OPTION, STATE, echo_json, write_output, write_pdf
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import SHORT_TEXT_MAX, counted, first_surrogate, is_blank
 from talkdown.errors import INPUT, TalkdownError
 from talkdown.services import train
-from talkdown.services.pdf import html_to_pdf
 from talkdown.services.streams import refuse_to_replace
 
 app = typer.Typer(no_args_is_help=True, help="Practise against a simulated subject; inject; debrief.")
@@ -339,7 +338,7 @@ def debrief_command(
             write_output(html, page)
             typer.echo(str(html))
         if pdf is not None:  # the report's PDF path: one WeasyPrint guard (TD740), nothing fetched
-            write_output(pdf, html_to_pdf(page))
+            write_pdf(pdf, page)
             typer.echo(str(pdf))
         return
     d = train.get_debrief(application, session)
