@@ -115,7 +115,7 @@ EMOTION_WORD = RulePattern(rf"\b(?:{_ALL_WORDS})\b", re.IGNORECASE)
 
 
 class EmotionAnalyzer:
-    """Ekman emotions, intensity and hostility for subject and party turns (learned model)."""
+    """Ekman emotions, intensity and hostility for subject and party turns (learned models, then one rule)."""
 
     name: ClassVar[str] = "emotion"
     # 0.6: a negated emotion word damps its label (NEGATED_EMOTION); the part after "+" is the models' digests
