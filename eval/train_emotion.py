@@ -395,6 +395,8 @@ Ekman macro-F1 **{macro:.4f}** (fine-tuned BERT reported ≈ 0.62–0.64).
 
 Reddit comments are not crisis talk: short, often sarcastic, with `[NAME]` placeholders. Expect lower
 accuracy on spoken, transcribed negotiation turns; `intensity` is derived (1 − p(neutral)), not trained.
+The MLP reads a negated emotion word much as the plain one ("I'm not scared of you": fear 0.91); `EmotionAnalyzer`
+damps such a label after the join (emotion 0.6.0, a rule outside these files; `docs/analysis.md`).
 """
 
 

@@ -19,6 +19,12 @@ and shipped in ``analysis/models/`` (card: ``emotion-goemotions.md``). Two model
   p_linear`` on out-of-fold train predictions (``eval/train_emotion.py``, ``eval/emotion_stack.py``); a head
   without a join is averaged with the ``head_mix`` of the linear model's meta. Thresholds are fixed at training.
 
+One **rule** sits after the join (since 0.6): a stated negation of an emotion word ("I'm not angry", "you don't
+scare me", "don't think I'm afraid") damps that word's Ekman label (``NEGATED_EMOTION``, ``_damped``). The MLP
+reads the whole turn with no negation marking, and GoEmotions has too few negated emotion words for it to learn
+them, so "I'm not scared of you" read fear 0.49 and "I'm not angry, I'm just tired" anger 0.28 in 0.5
+(``docs/analysis.md``, "Negated emotion words, the rule").
+
 Families:
 - ``ekman``: anger, disgust, fear, joy, sadness, surprise, neutral; multi-label, one threshold per label
   (chosen on out-of-fold train predictions); if none passes, the most probable label is given.
@@ -34,7 +40,9 @@ result with ``low_confidence=True``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -42,6 +50,7 @@ import numpy as np
 
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.encoder import AHEAD
+from talkdown.analysis.lexicons import load_words, normalise, word_alternation
 from talkdown.analysis.model_io import (
     MAX_CHARS,
     PACKAGED_MODELS,
@@ -51,6 +60,7 @@ from talkdown.analysis.model_io import (
     load_head,
     load_model,
 )
+from talkdown.analysis.patterns import RulePattern
 from talkdown.analysis.turn_model import MODEL_FILE, TurnModel
 from talkdown.domain.annotations import Annotation, Span
 from talkdown.errors import TalkdownError
@@ -66,13 +76,50 @@ EKMAN = ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral")
 _M = TypeVar("_M", LinearTextModel, DenseHead)
 MIN_KNOWN_SHARE = 0.5
 """Below this share of in-vocabulary words the text is probably not English: results are low-confidence."""
+NEGATED_KEEP = 0.15
+"""Share of its probability a label keeps when its word is negated; the rest goes to neutral. Under every
+shipped threshold (the lowest is 0.20) even from 1.0, so a negated word alone never gives its label."""
+HOSTILE_LABELS = frozenset({"anger", "disgust"})
+"""Labels whose negation damps ``hostile`` too (the hostility head reads GoEmotions anger, annoyance, disgust)."""
+
+_NEGATOR = (
+    r"\b(?:not|never|no\s+longer|cannot|ain'?t"
+    r"|(?:do|does|did|is|was|are|were|wo|ca|could|would|should|have|has|had|am)n'?t)"
+)
+# Words that may stand between the negator and the emotion word and keep it negated. Left out on purpose:
+# "just", "only" ("I'm not just angry, I'm furious" affirms), "so", "more", "this" ("I've never been so scared"
+# affirms), "that" ("Isn't that sad?" affirms), "you" (a question: "aren't you scared?"), "make"/"want"
+# ("don't make me angry" is a threat).
+_BRIDGE = (
+    r"(?:(?:gonna|going\s+to|about\s+to|to)\s+be|be|been|being|feel|feels|feeling|felt|get|gets|getting|got"
+    r"|look|looks|looking|sound|sounds|seem|seems|act|acting|even|really|too|very|remotely|ever|exactly"
+    r"|particularly|a\s+(?:little\s+)?bit|one\s+bit|the\s+least\s+bit|in\s+the\s+least|think|believe"
+    r"|i'm|im|i\s+am|am)"
+)
+# ... and words after it that turn "never" into a superlative ("never been scared like this", "... before").
+_AFFIRMING_TAIL = r"(?!\s+(?:like\s+(?:this|that)|before|in\s+(?:my|all\s+my)\s+(?:whole\s+)?life))"
+EKMAN_WORD_KEYS = {label: f"ekman_{label}" for label in EKMAN if label != "neutral"}
+
+
+@cache
+def _ekman_words() -> dict[str, frozenset[str]]:
+    """Each ``ekman_<label>`` word list as a set, for the label(s) of a matched word."""
+    return {label: frozenset(load_words()[key]) for label, key in EKMAN_WORD_KEYS.items()}
+
+
+_ALL_WORDS = "|".join(word_alternation(key) for key in EKMAN_WORD_KEYS.values())
+NEGATED_EMOTION = RulePattern(
+    rf"{_NEGATOR}(?:\s+{_BRIDGE}){{0,4}}\s+(?P<word>{_ALL_WORDS})\b{_AFFIRMING_TAIL}", re.IGNORECASE
+)
+EMOTION_WORD = RulePattern(rf"\b(?:{_ALL_WORDS})\b", re.IGNORECASE)
 
 
 class EmotionAnalyzer:
-    """Ekman emotions, intensity and hostility for subject and party turns (learned model)."""
+    """Ekman emotions, intensity and hostility for subject and party turns (learned models, then one rule)."""
 
     name: ClassVar[str] = "emotion"
-    version: ClassVar[str] = f"0.5.0+m{EMOTION_MODEL_SHA256_PREFIX}.{EMOTION_HEAD_SHA256_PREFIX}"
+    # 0.6: a negated emotion word damps its label (NEGATED_EMOTION); the part after "+" is the models' digests
+    version: ClassVar[str] = f"0.6.0+m{EMOTION_MODEL_SHA256_PREFIX}.{EMOTION_HEAD_SHA256_PREFIX}"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({"ekman", "emotion_intensity", "hostility"})
 
@@ -160,6 +207,9 @@ class EmotionAnalyzer:
                 self._ann("ekman", "neutral", p["neutral"], (), low=True),
                 self._ann("emotion_intensity", "intensity", 0.0, (), low=True),
             )
+        negated = negated_labels(text)
+        if negated:
+            p = _damped(p, negated)
         low = len(text) > MAX_CHARS
         chosen = [e for e in EKMAN if p[e] >= model.thresholds[e]] or [max(EKMAN, key=p.__getitem__)]
         anns = []
@@ -172,6 +222,8 @@ class EmotionAnalyzer:
         )
         if p["hostile"] >= model.thresholds["hostile"]:
             anns.append(self._ann("hostility", "hostile", p["hostile"], self._evidence(text, vec, "hostile"), low=low))
+        if negated:  # so the board can say why "I'm not angry" reads no anger
+            return tuple(a.model_copy(update={"detail": {"negated": ",".join(sorted(negated))}}) for a in anns)
         return tuple(anns)
 
     def _evidence(self, text: str, vec: Vector, label: str) -> tuple[Span, ...]:
@@ -201,3 +253,52 @@ def _is_unusable(text: str, vec: Vector) -> bool:
         return True
     words = sum(1 for s, e in vec.token_spans if head[s] not in "!?")
     return words >= 3 and vec.n_known < MIN_KNOWN_SHARE * words
+
+
+def negated_labels(text: str) -> frozenset[str]:
+    """Ekman labels of the emotion words the text negates, less those another of their words affirms.
+
+    Why a rule after the models: the MLP reads "not scared" much as "scared", and GoEmotions has too few
+    negated emotion words to retrain it on. The affirmation check keeps "I'm not angry, I'm furious" angry.
+    Why not the linear model's negation scope (``model_io.mark_negation``): a scope runs to the clause's end,
+    right for features a model weighs, too wide for a rule that overrules one ("don't make me angry" is a
+    threat, and its anger is meant).
+
+    >>> sorted(negated_labels("I'm not angry, I'm just tired."))
+    ['anger']
+    >>> sorted(negated_labels("I'm not scared, I'm terrified."))
+    []
+    """
+    plain = normalise(text)
+    negated = {m.span("word"): m.group("word") for m in NEGATED_EMOTION.finditer(plain)}
+    if not negated:
+        return frozenset()
+    words = _ekman_words()
+    affirmed = {m.group() for m in EMOTION_WORD.finditer(plain) if m.span() not in negated}
+    return frozenset(
+        label
+        for label, members in words.items()
+        if any(_key(w) in members for w in negated.values()) and not any(_key(w) in members for w in affirmed)
+    )
+
+
+def _key(word: str) -> str:
+    """A matched word as its list spells it (lower case, single spaces: "pissed  OFF" is "pissed off")."""
+    return " ".join(word.lower().split())
+
+
+def _damped(p: dict[str, float], labels: frozenset[str]) -> dict[str, float]:
+    """``p`` with each negated label cut to ``NEGATED_KEEP`` of itself and the cut given to neutral.
+
+    Neutral, not the other labels in proportion: the negated words carry no emotion, and spreading their mass
+    would lift whatever else was there ("I'm not scared of you" would read more anger for losing its fear).
+    The seven Ekman probabilities keep their sum, so ``emotion_intensity`` (1 - neutral) falls by what was cut.
+    """
+    out = dict(p)
+    for label in labels:
+        cut = out[label] * (1.0 - NEGATED_KEEP)
+        out[label] -= cut
+        out["neutral"] = min(1.0, out["neutral"] + cut)
+    if labels & HOSTILE_LABELS:
+        out["hostile"] *= NEGATED_KEEP
+    return out
