@@ -565,6 +565,20 @@ def test_a_plan_question_after_his_yes_moves_him_as_the_thoughts_question_does()
     assert any(line in replies[-1] for line in GENERIC["suicide_deflect"]), replies[-1]
 
 
+def test_on_the_bridge_a_plan_question_is_no_dare_but_a_dare_still_sets_him_off() -> None:
+    """bridge's "jump" trigger listed "do it": "How would you do it?" and "When would you do it?", the questions
+    indicators.md has the negotiator ask after his yes, got "You think I won't? You want to watch?" (+0.2 arousal,
+    -0.08 trust) as if he had been dared. avoid.md, mirroring_death_talk: ask directly about suicide instead."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    dared = next(t.reply for t in subject.scenario.persona.triggers if t.id == "jump")
+    for question in ("How would you do it?", "When would you do it?"):
+        replies, _ = _play(subject, [*LISTENING, THOUGHTS, question])
+        assert dared not in replies[-1], (question, replies[-1])
+    for dare in ("Go on then, just do it.", "Then do it.", "Go ahead and do it, see if I care."):
+        replies, _ = _play(subject, [*LISTENING, dare])
+        assert dared in replies[-1], (dare, replies[-1])
+
+
 def test_a_promise_with_no_demand_behind_it_is_called_hollow_not_something_that_never_came() -> None:
     """bridge has no demands: "I promise you, everything is going to be okay" was found out five exchanges later
     as "Nothing's here. You made that up, didn't you." (a delivery that never came), answering "Tell me about
