@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from talkdown.analysis.suicide_questions import suicide_asked
+from talkdown.analysis.suicide_questions import plan_asked, suicide_asked
 
 
 def test_a_question_about_suicide_is_read_as_direct_or_hedged_and_look_alikes_as_neither() -> None:
@@ -36,3 +36,38 @@ def test_a_question_about_suicide_is_read_as_direct_or_hedged_and_look_alikes_as
 
 def test_a_line_asking_both_ways_counts_as_asked_directly() -> None:
     assert suicide_asked("You're not going to do anything silly, are you? Are you thinking about suicide?") == "direct"
+
+
+def test_a_question_about_a_plan_the_means_or_the_timing_is_read_with_what_it_asks() -> None:
+    """indicators.md, "When cues rise": after his yes, ask about the plan, the means and when. Nothing read these
+    questions: the simulated subject answered "Do you have a plan?" with his mood, and "Have you thought about how
+    you would kill yourself?" with his answer to the thoughts question."""
+    for line, topics in (
+        ("Do you have a plan?", ("plan",)),
+        ("Have you made a plan?", ("plan",)),
+        ("Do you have a plan to kill yourself?", ("plan",)),
+        ("Have you planned how", ("plan",)),  # typed without its question mark
+        ("How would you do it?", ("means",)),
+        ("Have you thought about how you would kill yourself?", ("means",)),
+        ("What were you going to use?", ("means",)),
+        ("When were you thinking of doing it?", ("timing",)),
+        ("Have you decided when?", ("timing",)),
+        ("Okay. Do you have a plan? When would you do it?", ("plan", "timing")),
+        ("Do you have a plan for getting home tonight?", None),  # a plan, not for dying
+        ("Do you have any plans for the weekend?", None),
+        ("Can we make a plan together?", None),  # the negotiator's plan, not his
+        ("Have you thought about how your wife would feel?", None),  # how, not his act
+        ("How would you take it if they said no?", None),
+        ("What would you use the money for?", None),
+        ("How did you do it?", None),  # the past: the robbery, not his plan
+        ("I know you have a plan.", None),  # no question
+    ):
+        asked = plan_asked(line)
+        assert (asked.topics if asked else None) == topics, line
+
+
+def test_a_question_about_a_plan_led_to_a_no_is_hedged_as_a_suicide_question_is() -> None:
+    hedged = plan_asked("You haven't got a plan, have you?")
+    assert hedged is not None and (hedged.how, hedged.topics) == ("hedged", ("plan",))
+    direct = plan_asked("You haven't got a plan, have you? How would you do it?")
+    assert direct is not None and (direct.how, direct.topics) == ("direct", ("plan", "means"))

@@ -202,3 +202,56 @@ def test_his_yes_to_a_direct_question_is_his_first_cue_and_the_question_came_bef
     assert risk is not None and risk.cue_seq == 3 and "Yeah" in risk.cue_line
     assert risk.asked == SuicideQuestion(2, "Are you thinking about killing yourself?") and risk.asked_after == 0
     assert risk.said[1] == 'You asked him directly at seq 2, before it: "Are you thinking about killing yourself?"'
+
+
+def test_the_debrief_credits_a_question_about_his_plan_after_his_yes() -> None:
+    """indicators.md, "When cues rise": ask about thoughts, then plans. The debrief scored the thoughts question
+    alone, so a trainee who went on to the plan, the means and the timing heard nothing of it."""
+    thoughts, plan = "Are you thinking about killing yourself?", "Do you have a plan?"
+    debrief, _view = _risk_debrief([*BEFORE_CUE, thoughts, plan, "Tell me more."])
+    risk = debrief.suicide_risk
+    assert risk is not None
+    assert (risk.yes, risk.plan, risk.lines_after_yes) == (SuicideQuestion(12, thoughts), SuicideQuestion(14, plan), 2)
+    assert f'He said yes to your line at seq 12, and you asked about his plan at seq 14: "{plan}"' in risk.said
+    assert risk.plan_why in risk.said and "more lethal method" in risk.plan_why
+    assert risk.said[-1] == risk.why  # the why of asking at all still closes the part
+    assert debrief.to_dict()["suicide_risk"]["plan"] == {"seq": 14, "line": plan}
+    assert "you asked about his plan at seq 14" in render_body(debrief, zone=UTC)
+
+
+def test_the_debrief_says_the_trainee_never_asked_about_a_plan_after_his_yes() -> None:
+    debrief, _view = _risk_debrief([*BEFORE_CUE, "Are you thinking about killing yourself?", "Tell me more.", "Okay."])
+    risk = debrief.suicide_risk
+    assert risk is not None and risk.yes is not None and risk.plan is None
+    expected = (
+        "He said yes to your line at seq 12, and you never asked about a plan, the means or when in the 2 lines you "
+        "said after it."
+    )
+    assert expected in risk.said and risk.plan_why in risk.said
+
+
+def test_a_plan_asked_in_the_line_he_says_yes_to_is_credited_and_a_hedged_one_is_not() -> None:
+    debrief, _view = _risk_debrief([*BEFORE_CUE, "Do you have a plan to kill yourself?"])
+    risk = debrief.suicide_risk
+    assert risk is not None and risk.plan == risk.yes == SuicideQuestion(12, "Do you have a plan to kill yourself?")
+    assert 'You asked about his plan in the line he said yes to, at seq 12: "Do you have a plan to kill' in risk.said[2]
+    hedged = "You haven't got a plan, have you?"
+    debrief, _view = _risk_debrief([*BEFORE_CUE, "Are you thinking about killing yourself?", hedged])
+    risk = debrief.suicide_risk
+    assert risk is not None and risk.yes is not None and risk.plan is None and risk.lines_after_yes == 1
+
+
+def test_without_his_yes_the_debrief_says_nothing_of_a_plan() -> None:
+    """He never said yes (asked nothing, or only hedged): a plan question has nothing to follow, and is not scored."""
+    for lines in ([*BEFORE_CUE, "Go on.", "Okay."], [*BEFORE_CUE, "You're not going to do anything silly, are you?"]):
+        risk = _risk_debrief(lines)[0].suicide_risk
+        assert risk is not None and (risk.yes, risk.plan) == (None, None)
+        assert not any("plan" in sentence for sentence in risk.said[:-1]), risk.said
+
+
+@pytest.mark.parametrize("register", ["irritated", "surprised", "dismissive"])
+def test_his_no_plan_is_no_suicide_cue_nor_a_demand(register: str) -> None:
+    """As his plain "no" (above): a man with no suicidal thoughts saying he has no plan is no suicide cue."""
+    for line in GENERIC[f"suicide_plan_no.{register}"]:
+        for question in ("Do you have a plan?", "When were you thinking of doing it?", "How would you do it?"):
+            assert find_cues(line, previous_negotiator=question) == [], (line, question)

@@ -438,6 +438,147 @@ def test_a_scenario_may_give_his_own_words_for_his_plain_no() -> None:
     assert _plain_no_said(replies[1]) is None, replies[1]
 
 
+THOUGHTS = "Are you thinking about killing yourself?"
+PLAN_NO = {r: GENERIC.get(f"suicide_plan_no.{r}", ()) for r in ("irritated", "surprised", "dismissive")}
+
+
+def _suicidal(scenario_id: str) -> SimulatedSubject:
+    """A shipped subject made suicidal (hopelessness 0.8), his scenario otherwise as shipped."""
+    scenario = load_scenario(scenario_id)
+    return SimulatedSubject(
+        scenario.model_copy(update={"initial": scenario.initial.model_copy(update={"hopelessness": 0.8})})
+    )
+
+
+def _parts(subject: SimulatedSubject, lines: list[str]) -> tuple[str, ...]:
+    """The decided parts of his reply to the last line, after the same conversation ``_play`` has."""
+    view = SubjectView(subject.scenario.id, (ViewItem("subject", subject.opening(turn_rng(1, 0)), 1),))
+    for turn, line in enumerate(lines, start=1):
+        view = view.extended(ViewItem("trainee", line, 2 * turn))
+        view = view.extended(ViewItem("subject", subject.respond(view, turn_rng(1, turn)).text, 2 * turn + 1))
+    return subject.trace(view)[-1].intent.parts
+
+
+@pytest.mark.parametrize("scenario_id", ["bridge", "teenager"])
+@pytest.mark.parametrize("question", ["Do you have a plan?", "How would you do that?", "What would you use?"])
+def test_asked_about_a_plan_after_his_yes_a_suicidal_subject_tells_the_means_the_scenario_gives(
+    scenario_id: str, question: str
+) -> None:
+    """indicators.md, "When cues rise": after the yes, ask about the plan and the means. He answered "Have you
+    thought about how you would kill yourself?" with his answer to the thoughts question ("...Yeah. I have."),
+    and "Do you have a plan?" with his mood, so a trainee who asked learned nothing. Calmer (arousal under the
+    venting line), he tells it in the scenario's words: the rail, the roof's edge."""
+    subject = SimulatedSubject(load_scenario(scenario_id))
+    replies, state = _play(subject, [*LISTENING, THOUGHTS, question])
+    assert state.arousal < VENTING_AROUSAL and state.hopelessness > SUICIDAL, state
+    own = subject.scenario.persona.voice.suicide_plan
+    assert any(line in replies[-1] for line in own), replies[-1]
+    assert not any(line in replies[-1] for line in GENERIC["suicide_answer"]), replies[-1]
+    assert _play(subject, [*LISTENING, THOUGHTS, question]) == (replies, state)  # a seed replays it
+
+
+def test_asked_when_he_answers_the_timing_and_asked_how_and_when_he_answers_both() -> None:
+    subject = SimulatedSubject(load_scenario("bridge"))
+    own, when = subject.scenario.persona.voice.suicide_plan, GENERIC.get("suicide_plan.when", ())
+    replies, _ = _play(subject, [*LISTENING, THOUGHTS, "When were you thinking of doing it?"])
+    assert any(line in replies[-1] for line in when), replies[-1]
+    assert not any(line in replies[-1] for line in own), replies[-1]
+    replies, _ = _play(subject, [*LISTENING, THOUGHTS, "Do you have a plan? When were you thinking of doing it?"])
+    assert any(line in replies[-1] for line in own) and any(line in replies[-1] for line in when), replies[-1]
+
+
+def test_a_plan_question_in_the_same_line_as_the_thoughts_question_is_answered_as_a_plan() -> None:
+    """ "Do you have a plan to kill yourself?" names the act: no earlier question is needed for it to be read."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    replies, _ = _play(subject, [*LISTENING, "Do you have a plan to kill yourself?"])
+    assert any(line in replies[-1] for line in subject.scenario.persona.voice.suicide_plan), replies[-1]
+
+
+def test_worked_up_a_suicidal_subject_half_discloses_his_plan() -> None:
+    """His register: worked up (arousal at the venting line), he says he has one and keeps it to himself."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    replies, state = _play(subject, [LISTENING[0], THOUGHTS, "Do you have a plan?"])
+    assert state.arousal >= VENTING_AROUSAL, state
+    assert any(line in replies[-1] for line in GENERIC.get("suicide_plan.guarded", ())), replies[-1]
+    assert not any(line in replies[-1] for line in subject.scenario.persona.voice.suicide_plan), replies[-1]
+
+
+def test_a_suicidal_subject_with_a_weapon_names_it_and_one_with_no_means_known_has_no_plan_worked_out() -> None:
+    """No ``voice.suicide_plan``: the means are his weapons as the scenario gives them (domestic_barricade's
+    kitchen knife); with no weapon either (teenager without its lines), he has the wish and no plan."""
+    knife = _suicidal("domestic_barricade")
+    assert _parts(knife, [*LISTENING, THOUGHTS, "How would you do it?"])[-1:] == ("@suicide_plan.how",)
+    replies, _ = _play(knife, [*LISTENING, THOUGHTS, "How would you do it?"])
+    assert "a kitchen knife" in replies[-1].casefold(), replies[-1]
+    roof = load_scenario("teenager")
+    voice = roof.persona.voice.model_copy(update={"suicide_plan": []})
+    nothing = SimulatedSubject(roof.model_copy(update={"persona": roof.persona.model_copy(update={"voice": voice})}))
+    for question in ("Do you have a plan?", "When would you do it?", "Do you have a plan? When would you do it?"):
+        parts = _parts(nothing, [*LISTENING, THOUGHTS, question])
+        assert [p for p in parts if p.startswith("@suicide")] == ["@suicide_plan.none"], (question, parts)
+
+
+def _plan_no_said(reply: str) -> str | None:
+    return next((register for register, lines in PLAN_NO.items() if any(line in reply for line in lines)), None)
+
+
+@pytest.mark.parametrize("scenario_id", NOT_SUICIDAL)
+@pytest.mark.parametrize("question", ["Do you have a plan?", "When were you thinking of doing it?"])
+def test_a_subject_with_no_suicidal_thoughts_says_plainly_he_has_no_plan(scenario_id: str, question: str) -> None:
+    """He answered "Do you have a plan?" after his "no" with his mood or a fact, as if unheard. He has none, and
+    says so in the register of his plain "no" (irritated worked up; else surprised or dismissive), paying no
+    drift for a question asked straight out."""
+    scenario = load_scenario(scenario_id)
+    subject = SimulatedSubject(scenario)
+    replies, state = _play(subject, [*LISTENING[:3], THOUGHTS, question])
+    assert state.hopelessness <= SUICIDAL, state
+    expressive = "surprised" if scenario.persona.expressive else "dismissive"
+    assert _plan_no_said(replies[-1]) == ("irritated" if state.arousal >= VENTING_AROUSAL else expressive), replies
+    told = (*GENERIC["suicide_plan.guarded"], *GENERIC["suicide_plan.when"], *GENERIC["suicide_answer"])
+    assert not any(line in replies[-1] for line in told), replies[-1]
+    _, small_talk = _play(subject, [*LISTENING[:3], THOUGHTS, "It's getting late."])  # the drift, and nothing else
+    drift = scenario.dynamics.drift
+    assert (state.arousal, state.trust) == pytest.approx((small_talk.arousal - drift, small_talk.trust + drift / 2))
+
+
+def test_a_plan_question_before_any_suicide_question_is_not_read_as_one() -> None:
+    """Cold, "Do you have a plan?" is as often about getting home: he answers it as he did, as a line with no
+    listening move (the drift), not with his plan."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    _, small_talk = _play(subject, [*LISTENING[:2], "It's getting late."])
+    replies, state = _play(subject, [*LISTENING[:2], "Do you have a plan?"])
+    assert not any(p.startswith("@suicide") for p in _parts(subject, [*LISTENING[:2], "Do you have a plan?"]))
+    assert not any(line in replies[-1] for line in subject.scenario.persona.voice.suicide_plan), replies[-1]
+    assert (state.trust, state.hopelessness) == (small_talk.trust, small_talk.hopelessness)
+
+
+def test_a_plan_question_after_his_yes_moves_him_as_the_thoughts_question_does() -> None:
+    """The same question taken further: asked straight out, the +0.04 trust and -0.04 hopelessness of being heard
+    about what he carries; a hedged one ("You haven't got a plan, have you?") gets his denial and no gain."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    _, small_talk = _play(subject, [*LISTENING, THOUGHTS, "It's getting late."])
+    _, plan = _play(subject, [*LISTENING, THOUGHTS, "Do you have a plan?"])
+    replies, hedged = _play(subject, [*LISTENING, THOUGHTS, "You haven't got a plan, have you?"])
+    assert plan.hopelessness == pytest.approx(small_talk.hopelessness - 0.04), (small_talk, plan)
+    assert plan.trust > small_talk.trust, (small_talk, plan)
+    assert hedged.hopelessness == small_talk.hopelessness, (small_talk, hedged)
+    assert any(line in replies[-1] for line in GENERIC["suicide_deflect"]), replies[-1]
+
+
+def test_on_the_bridge_a_plan_question_is_no_dare_but_a_dare_still_sets_him_off() -> None:
+    """bridge's "jump" trigger listed "do it": "How would you do it?" and "When would you do it?", the questions
+    indicators.md has the negotiator ask after his yes, got "You think I won't? You want to watch?" (+0.2 arousal,
+    -0.08 trust) as if he had been dared. avoid.md, mirroring_death_talk: ask directly about suicide instead."""
+    subject = SimulatedSubject(load_scenario("bridge"))
+    dared = next(t.reply for t in subject.scenario.persona.triggers if t.id == "jump")
+    for question in ("How would you do it?", "When would you do it?"):
+        replies, _ = _play(subject, [*LISTENING, THOUGHTS, question])
+        assert dared not in replies[-1], (question, replies[-1])
+    for dare in ("Go on then, just do it.", "Then do it.", "Go ahead and do it, see if I care."):
+        replies, _ = _play(subject, [*LISTENING, dare])
+        assert dared in replies[-1], (dare, replies[-1])
+
+
 def test_a_promise_with_no_demand_behind_it_is_called_hollow_not_something_that_never_came() -> None:
     """bridge has no demands: "I promise you, everything is going to be okay" was found out five exchanges later
     as "Nothing's here. You made that up, didn't you." (a delivery that never came), answering "Tell me about

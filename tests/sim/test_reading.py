@@ -7,7 +7,8 @@ from pathlib import Path
 from talkdown.analysis.avoid import AvoidAnalyzer
 from talkdown.analysis.avoid_doctrine import better_lines
 from talkdown.analysis.base import annotation
-from talkdown.sim.reading import LISTENING, _reading
+from talkdown.analysis.registry import default_pipeline
+from talkdown.sim.reading import LISTENING, SIM_FAMILIES, WINDOW, LineReader, _reading
 
 ROOT = Path(__file__).resolve().parents[2]
 # docs/training.md's words for each listening move of sim/reading.py
@@ -75,3 +76,16 @@ def test_the_direct_questions_he_answers_are_read_in_questions_not_in_statements
         ("What's going on for you right now?", ()),
     ):
         assert asks(line) == topics, line
+
+
+def test_a_plan_question_is_read_as_about_suicide_once_asked_about_however_long_ago() -> None:
+    """The analysers see the last 20 turns; a thoughts question 30 turns back still puts suicide on the table,
+    so "Do you have a plan?" is read as a plan question then, and cold it is not (``reading.suicide_plan``)."""
+    reader = LineReader(default_pipeline(fast=True).subset(SIM_FAMILIES))
+    talk = tuple(("negotiator" if i % 2 else "subject", f"Line {i}.") for i in range(30))
+    asked = (("negotiator", "Are you thinking about killing yourself?"), ("subject", "Yeah."), *talk)
+    assert len(asked) > WINDOW
+    plan = reader.read("Do you have a plan?", asked).plan_asked
+    assert plan is not None and plan.topics == ("plan",)
+    assert reader.read("Do you have a plan?", talk).plan_asked is None
+    assert reader.read("Do you have a plan to end your life?", talk).plan_asked is not None  # asked in the line

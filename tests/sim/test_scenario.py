@@ -147,6 +147,25 @@ def test_a_scenario_with_no_not_suicidal_keeps_the_digest_its_earlier_sessions_l
     assert scenario_digest(edited) != scenario_digest(scenario)
 
 
+def test_a_scenario_with_no_suicide_plan_keeps_the_digest_its_earlier_sessions_logged() -> None:
+    """``voice.suicide_plan`` (engine 0.1.13) is optional as ``not_suicidal`` is: left out, the digest is the one
+    sessions logged before the key existed carry; given (bridge, teenager), it is an edit like any other."""
+    scenario = load_scenario("kidnap_ransom")
+    dumped = scenario.model_dump(mode="json")
+    del dumped["persona"]["voice"]["not_suicidal"], dumped["persona"]["voice"]["suicide_plan"]  # the dump before
+    assert scenario_digest(scenario) == hashlib.sha256(pydantic_core.to_json(dumped)).hexdigest()
+    bridge = load_scenario("bridge")
+    assert bridge.persona.voice.suicide_plan
+    without = bridge.model_copy(
+        update={
+            "persona": bridge.persona.model_copy(
+                update={"voice": bridge.persona.voice.model_copy(update={"suicide_plan": []})}
+            )
+        }
+    )
+    assert scenario_digest(without) != scenario_digest(bridge)
+
+
 def test_a_scenario_with_no_reaction_again_keeps_the_digest_its_earlier_sessions_logged() -> None:
     """A session logs its scenario's sha256 and its debrief says when the file changed since. The new key in
     every dump would have changed every digest, so each earlier session would have read "the scenario file

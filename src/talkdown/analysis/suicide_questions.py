@@ -1,4 +1,4 @@
-"""Whether a negotiator's line asks him about suicide directly, hedged, or not at all.
+"""Whether a negotiator's line asks him about suicide directly, hedged, or not at all, and about a plan.
 
 Why here, in the analysis layer: indicators.md ("When cues rise") tells the negotiator to ask directly and plainly
 about thoughts and plans, hesitant wording showing the negotiator's own fear. The simulated subject answers by it,
@@ -11,6 +11,8 @@ as asking. A transparent rule [D], not a model: the wording is the point, and no
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
@@ -22,7 +24,8 @@ PLAIN_QUESTION = "Are you thinking about killing yourself?"
 
 # Read per question (``suicide_asked``). The plain words name it; a euphemism ("do anything silly", "hurt
 # yourself") or a question led to a "no" ("You're not ..., are you?") hedges it. "Do you have a plan" alone is no
-# suicide question: it asks about getting home tonight as often as about dying.
+# suicide question: it asks about getting home tonight as often as about dying (``plan_asked`` reads it, for a
+# caller that knows whether suicide is on the table).
 _SUICIDE_PLAIN = re.compile(
     r"\bsuicid\w*|\bkill(?:ing)? yourself\b|\b(?:end|ending|take|taking) your (?:own )?life\b|\bwant(?:ing)? to die\b"
     r"|\bthinking (?:about|of) ending it\b|\bthoughts of (?:dying|ending (?:it|your life))\b",
@@ -40,8 +43,65 @@ _LEADING = re.compile(
     r"|,\s*(?:are|would|will|do|did|have) you\W*$|,\s*(?:right|yeah|eh|ok|okay)\W*$",
     _I,
 )
+PlanTopic = Literal["plan", "means", "timing"]
+# Read per question (``plan_asked``): the plan, the means and the timing, which indicators.md ("When cues rise")
+# has the negotiator ask once he says yes (risk is "higher with a more lethal method" and depends on "the stated
+# time frame"). Most of these wordings name no suicide ("Do you have a plan?", "How would you do it?"): the caller
+# decides from the conversation whether suicide is what they ask about. A plan "for getting home" or "for the
+# weekend" is none: "plan" counts bare, with "yet", or followed by what it is for (to kill yourself, to do it).
+# The act, as a plan question names it: "do it", "end it", "kill yourself", "take your life" (not "take it", which
+# is "How would you take it if ...?").
+_ACT = (
+    r"(?:(?:do|doing|end|ending) (?:it|that|this)|(?:kill|killing) yourself|(?:end|ending|take|taking) your"
+    r" (?:own )?life)\b"
+)
+# "how" or "when" as his own act's, not the wife's ("Have you thought about how your wife would feel?")
+_YOUR_ACT = rf"(?:\W*$| you(?:'d|'ll)?(?: [\w']+){{0,3}}? {_ACT})"
+_PLAN_TOPICS: tuple[tuple[PlanTopic, re.Pattern[str]], ...] = (
+    (
+        "plan",
+        re.compile(
+            r"\b(?:you|you've|you have|you haven't|have you|did you)(?: not)? (?:have|got|made|make|making|worked out"
+            r"|come up with|thought of|thought up) (?:a|any|some) plans?(?=\W*$|\s*,| yet\b| (?:in mind|worked out"
+            r"|ready)\b| to (?:kill|end|die|take|do (?:it|that|this))\b| for (?:(?:doing|ending) )?(?:it|that|this"
+            r"|how|when)\b)|\bhave you planned (?:it|this|that|how|when)\b",
+            _I,
+        ),
+    ),
+    (
+        "means",
+        re.compile(
+            rf"\bhow(?: (?:would|will|were|are|do|could|might)|'d) you\b(?: [\w']+){{0,4}}? {_ACT}"
+            rf"|\b(?:thought|decided|worked out|figured out)(?: about)? how{_YOUR_ACT}"
+            rf"|\bwhat (?:would|will|were|are|do|'d) you (?:[\w']+ ){{0,3}}?use(?=\W*$| on yourself\b| to {_ACT})"
+            r"|\b(?:have|got) (?:any|some)thing to (?:do it|do that|end it|kill yourself|hurt yourself) with\b"
+            r"|\b(?:have|got) (?:the )?means(?=\W*$| to (?:do it|do that|end it|kill yourself)\b)",
+            _I,
+        ),
+    ),
+    (
+        "timing",
+        re.compile(
+            rf"\bwhen(?: (?:would|will|were|are|do|might)|'d) you\b(?: [\w']+){{0,4}}? {_ACT}"
+            rf"|\b(?:decided|thought about|worked out) when{_YOUR_ACT}"
+            r"|\b(?:picked|chosen|set|decided on) a (?:time|day|date|night)(?=\W*$| (?:for|to do) (?:it|that)\b)"
+            r"|\bhow soon\W*$",
+            _I,
+        ),
+    ),
+)
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 _OPENS_AS_QUESTION = re.compile(r"^\W*(?:are|do|did|have|would|will|were|is|could|can)\b", _I)
+
+
+def _questions(text: str) -> Iterator[str]:
+    """The sentences of a line that ask something: each ending in "?", and the last one typed without it when it
+    opens as a question or ends in a tag ("..., are you")."""
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
+    for i, sentence in enumerate(sentences):
+        last_open = i == len(sentences) - 1 and not sentence.endswith((".", "!", "?"))
+        if sentence.endswith("?") or (last_open and (_OPENS_AS_QUESTION.search(sentence) or _LEADING.search(sentence))):
+            yield sentence
 
 
 @lru_cache(maxsize=4096)  # the advisor rereads the team's lines after every event of a log
@@ -57,13 +117,7 @@ def suicide_asked(text: str) -> Literal["direct", "hedged"] | None:
     ['direct', 'direct', 'hedged', 'hedged', None, None]
     """
     found: Literal["direct", "hedged"] | None = None
-    sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
-    for i, sentence in enumerate(sentences):
-        last_open = i == len(sentences) - 1 and not sentence.endswith((".", "!", "?"))
-        if not (
-            sentence.endswith("?") or (last_open and (_OPENS_AS_QUESTION.search(sentence) or _LEADING.search(sentence)))
-        ):
-            continue
+    for sentence in _questions(text):
         euphemism = _SUICIDE_EUPHEMISM.search(sentence) is not None
         if not (euphemism or _SUICIDE_PLAIN.search(sentence)):
             continue
@@ -71,3 +125,37 @@ def suicide_asked(text: str) -> Literal["direct", "hedged"] | None:
             return "direct"
         found = "hedged"
     return found
+
+
+@dataclass(frozen=True)
+class PlanQuestion:
+    """A line's questions about a plan: what they ask (plan, means, timing), and whether plainly or led to a "no"."""
+
+    how: Literal["direct", "hedged"]
+    topics: tuple[PlanTopic, ...]
+
+
+@lru_cache(maxsize=4096)  # the simulator rereads every trainee line of a session on each reply
+def plan_asked(text: str) -> PlanQuestion | None:
+    """Whether a line asks about a plan, the means or the timing, and how; None when it asks about none.
+
+    The wording only: "Do you have a plan?" is read as a plan question whatever came before, so a caller decides
+    whether suicide is on the table (the simulator: a suicide question asked before, or in the same line). Hedged
+    as a suicide question is: led to a "no" ("You haven't got a plan, have you?").
+
+    >>> [q.topics if q else None for q in map(plan_asked, ("Do you have a plan?", "How would you do it? When?",
+    ...  "When were you thinking of doing it?", "Do you have a plan for getting home?"))]
+    [('plan',), ('means',), ('timing',), None]
+    >>> plan_asked("You haven't got a plan, have you?")
+    PlanQuestion(how='hedged', topics=('plan',))
+    """
+    topics: list[PlanTopic] = []
+    how: Literal["direct", "hedged"] = "hedged"
+    for sentence in _questions(text):
+        asked = [topic for topic, pattern in _PLAN_TOPICS if pattern.search(sentence)]
+        if not asked:
+            continue
+        topics += [t for t in asked if t not in topics]
+        if not _LEADING.search(sentence):
+            how = "direct"
+    return PlanQuestion(how, tuple(topics)) if topics else None

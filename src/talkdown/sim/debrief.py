@@ -20,7 +20,7 @@ from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.analysis.suicide_questions import PLAIN_QUESTION
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import breakable_html, counted
-from talkdown.sim.engine import IGNORED_AFTER, PROMISE_DUE, Step, demand_answer
+from talkdown.sim.engine import IGNORED_AFTER, PROMISE_DUE, Step, demand_answer, says_yes
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES, SubjectView
 
@@ -64,6 +64,10 @@ ASK_WHY = (
     "When suicide cues rise, ask him directly and plainly about thoughts and plans, then who cares about him "
     '(indicators.md, "When cues rise"): hesitant wording shows the negotiator\'s fear.'
 )
+PLAN_WHY = (
+    'Once he says yes, ask about his plan, the means and when (indicators.md, "When cues rise": thoughts, then '
+    "plans): the risk is higher with a more lethal method, and depends on the time frame he states."
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class SuicideRisk:
     ``asked`` is the trainee's first direct question in the session (None: never asked); ``asked_after`` which of
     the trainee's lines after the first cue it was (0: before it); ``lines_after`` how many followed the cue;
     ``hedged`` every question that hedged (a euphemism, or led to a "no"), each to be asked as ``better``.
+    ``yes`` is the trainee's line he first said yes to (None: he never did); ``plan`` the trainee's first direct
+    question about his plan, the means or the timing from that line on, and ``lines_after_yes`` how many followed.
     """
 
     cue_seq: int
@@ -91,6 +97,10 @@ class SuicideRisk:
     hedged: tuple[SuicideQuestion, ...] = ()
     why: str = ASK_WHY
     better: str = PLAIN_QUESTION  # the better line for a hedged question
+    yes: SuicideQuestion | None = None
+    plan: SuicideQuestion | None = None
+    lines_after_yes: int = 0
+    plan_why: str = PLAN_WHY
 
     @property
     def said(self) -> tuple[str, ...]:
@@ -106,10 +116,25 @@ class SuicideRisk:
             )
         else:
             out.append("No line of yours followed it, so whether you asked is not scored.")
+        plan = self._plan_said
+        if plan:
+            out.append(plan)
         for q in self.hedged:
             out.append(f'At seq {q.seq} you asked about it hedged: "{q.line}" Better, plainly: "{self.better}"')
-        out.append(self.why)
-        return tuple(out)
+        return (*out, *((self.plan_why,) if plan else ()), self.why)
+
+    @property
+    def _plan_said(self) -> str:
+        """Whether a question about his plan followed his yes ('' when he said none, or no line followed it)."""
+        if self.yes is None or (self.plan is None and not self.lines_after_yes):
+            return ""
+        yes = f"He said yes to your line at seq {self.yes.seq}"
+        if self.plan is None:
+            lines = counted(self.lines_after_yes, "line")
+            return f"{yes}, and you never asked about a plan, the means or when in the {lines} you said after it."
+        if self.plan.seq == self.yes.seq:
+            return f'You asked about his plan in the line he said yes to, at seq {self.plan.seq}: "{self.plan.line}"'
+        return f'{yes}, and you asked about his plan at seq {self.plan.seq}: "{self.plan.line}"'
 
 
 @dataclass(frozen=True)
@@ -281,6 +306,9 @@ def _suicide_risk(view: SubjectView, steps: list[Step]) -> SuicideRisk | None:
     after = [s for s in steps if s.trainee.seq > cue_seq]
     direct = next((s for s in steps if s.reading.suicide_asked == "direct"), None)
     asked = SuicideQuestion(direct.trainee.seq, direct.trainee.text) if direct else None
+    yes = next((k for k, s in enumerate(steps) if says_yes(s.intent)), None)
+    from_yes = steps[yes:] if yes is not None else []
+    plan = next((s for s in from_yes if s.reading.plan_asked and s.reading.plan_asked.how == "direct"), None)
     return SuicideRisk(
         cue_seq=cue_seq,
         cue_line=cue_line,
@@ -290,6 +318,9 @@ def _suicide_risk(view: SubjectView, steps: list[Step]) -> SuicideRisk | None:
         hedged=tuple(
             SuicideQuestion(s.trainee.seq, s.trainee.text) for s in steps if s.reading.suicide_asked == "hedged"
         ),
+        yes=SuicideQuestion(from_yes[0].trainee.seq, from_yes[0].trainee.text) if from_yes else None,
+        plan=SuicideQuestion(plan.trainee.seq, plan.trainee.text) if plan else None,
+        lines_after_yes=max(len(from_yes) - 1, 0),
     )
 
 

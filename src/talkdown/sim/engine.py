@@ -44,8 +44,11 @@ from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 # (reading.suicide_asked): a direct one ("Are you suicidal?") gets his honest answer, a hedged one ("You're not
 # thinking of killing yourself, are you?") a denial and no gain, and "Do you have a plan for getting home?" neither;
 # 0.1.12: a subject with no suicidal thoughts answers a suicide question with a plain "no" in his register (it fell
-# through to his mood or a fact), and asked straight out he pays no drift for it
-VERSION = "0.1.12"
+# through to his mood or a fact), and asked straight out he pays no drift for it; 0.1.13: a question about his plan,
+# the means or the timing once suicide is on the table ("Do you have a plan?", "How would you do it?") gets an answer
+# from the scenario's facts (suicidal: his means, or half of it when worked up; not: a plain "no plan"), not the
+# answer to the thoughts question or his mood, and counts as a suicide question, direct or hedged
+VERSION = "0.1.13"
 
 # Per avoid id: (arousal weight, trust weight, face change) [D]; harsher for what attacks him or his face.
 AVOID_WEIGHTS: dict[str, tuple[float, float, float]] = {
@@ -235,7 +238,8 @@ class SimulatedSubject:
         # It gains nothing either: the +0.04 trust and -0.04 hopelessness of a suicidal subject are his being heard
         # about what he carries, and this man carries nothing of the kind. A hedged question pays the drift, as it
         # does asked a suicidal man: its wording is not the one doctrine teaches.
-        asked_plainly = r.suicide_asked == "direct" and hope <= SUICIDAL
+        asked = _suicide_asked(r)
+        asked_plainly = asked == "direct" and hope <= SUICIDAL
         gain = r.listening_gain * novelty * (0.5 if r.avoid else 1.0)
         if gain:
             trust += dyn.skill_trust * gain * (1 - trust)
@@ -260,15 +264,15 @@ class SimulatedSubject:
         # you have a plan for getting home?" for a suicide question.
         # With no suicidal thoughts (hopelessness at ``SUICIDAL`` or below), either question gets the truth, a plain
         # "no" worded for his register (realizer ``_plain_no``; a scenario may give his own words): it fell through
-        # to his mood or a backstory fact, as if the question had not been heard.
-        if r.suicide_asked == "direct" and hope > SUICIDAL:
+        # to his mood or a backstory fact, as if the question had not been heard. A question about his plan, the
+        # means or the timing (``Reading.plan_asked``) is the same question taken further, and moves him the same
+        # way; what he answers is his plan (``_suicide_note``).
+        suicide_note = _suicide_note(r, suicidal=hope > SUICIDAL)
+        if asked == "direct" and hope > SUICIDAL:
             trust += 0.04 * novelty
             hope -= 0.04 * novelty
-            notes.append("suicide_answer")
-        elif r.suicide_asked == "hedged" and hope > SUICIDAL:
-            notes.append("suicide_deflect")
-        elif r.suicide_asked is not None:
-            notes.append("suicide_no")
+        if suicide_note is not None:
+            notes.append(suicide_note)
         if r.ambivalence and trust >= dyn.stage_trust[0]:
             hope -= 0.05 * novelty
         for doctrine_id in r.avoid:
@@ -557,6 +561,8 @@ def _intent(
         parts.append(_promise(ref))
     elif key == "answer":
         parts.append(f"@answer_{ref}")
+    elif key in _SUICIDE:
+        parts += _suicide_parts(sc, s, main)
     elif key != "mood":
         parts.append(f"@{key}")
     parts += [f"@{n}" for n in after]
@@ -579,8 +585,10 @@ def _intent(
         elif kind == "demand_again" and unsaid and ref == unsaid[0]:  # its own item: the leading note may hold one
             slots[f"item:{ref}"] = _joined([d.item for d in p.demands if d.id in unsaid])
             parts.append(f"@demand_again:{ref}")
-        elif kind in ("released", *_SUICIDE) and note != main:
+        elif kind == "released" and note != main:
             parts.append(f"@{kind}")
+        elif kind in _SUICIDE and note != main:
+            parts += _suicide_parts(sc, s, note)
         elif kind == "answer" and note != main:
             parts.append(f"@answer_{ref}")
     if fact is not None:
@@ -588,6 +596,8 @@ def _intent(
     if key == "mood" and fact is None:
         parts.append("@venting" if s.arousal >= VENTING_AROUSAL else "@calmer")
     slots["exit"] = p.voice.exit
+    if "@suicide_plan.how" in parts:  # what he would use, when the scenario gives no words of his own for it
+        slots["means"] = _weapons(p)
     return Intent(key, tuple(parts), tuple(sorted(slots.items())), s.arousal)
 
 
@@ -625,10 +635,10 @@ def _answers(
         elif topic == "with_you":
             family, slots["who"] = "with_you", _joined([h.alias for h, _ in held])
         elif topic == "weapon":
-            kinds = [w.kind for w in p.weapons if w.kind.strip().casefold() != "unknown"]
-            family = "weapon" if kinds else "weapon_unsaid"
-            if kinds:
-                slots["weapon"] = _joined([_with_article(k) for k in kinds])
+            weapons = _weapons(p)
+            family = "weapon" if weapons else "weapon_unsaid"
+            if weapons:
+                slots["weapon"] = weapons
         elif any(n.startswith("demand:") for n in demand_notes):
             continue  # the demand he raises in this reply is his answer
         elif s.raised:
@@ -687,8 +697,74 @@ def _capital(text: str) -> str:
 
 
 _TRIGGER = ("trigger", "trigger_again")
-# his answer to a direct suicide question, his denial of a hedged one, and his plain "no" when he is not suicidal
-_SUICIDE = ("suicide_answer", "suicide_deflect", "suicide_no")
+# his answer to a direct suicide question, his denial of a hedged one, and his plain "no" when he is not suicidal;
+# his answer to a plan question, and his plain "no plan"
+_SUICIDE = ("suicide_answer", "suicide_deflect", "suicide_no", "suicide_plan", "suicide_plan_no")
+
+
+def _suicide_asked(r: Reading) -> Literal["direct", "hedged"] | None:
+    """How the line asks about suicide, a plan question included: directly if any of it does."""
+    ways = (r.suicide_asked, r.plan_asked.how if r.plan_asked else None)
+    return "direct" if "direct" in ways else "hedged" if "hedged" in ways else None
+
+
+def _suicide_note(r: Reading, *, suicidal: bool) -> str | None:
+    """What he answers a suicide question with: a note of ``_SUICIDE`` (``suicide_plan:how+when``), or None.
+
+    A plan question leads, unless it is hedged beside a plain question about his thoughts, which he answers
+    instead: "Are you thinking about killing yourself? You haven't got a plan, have you?" gets his yes. Asked
+    about the plan or the means, he answers "how"; about the timing, "when"; both, both (``_suicide_parts``).
+    """
+    plan = r.plan_asked
+    if plan is not None and (plan.how == "direct" or r.suicide_asked != "direct"):
+        if not suicidal:
+            return "suicide_plan_no"
+        if plan.how == "hedged":
+            return "suicide_deflect"
+        asks = dict.fromkeys("when" if topic == "timing" else "how" for topic in plan.topics)
+        return f"suicide_plan:{'+'.join(asks)}"
+    if r.suicide_asked is None:
+        return None
+    if not suicidal:
+        return "suicide_no"
+    return "suicide_answer" if r.suicide_asked == "direct" else "suicide_deflect"
+
+
+def _suicide_parts(sc: Scenario, s: SubjectState, note: str) -> list[str]:
+    """The parts of his answer to a suicide question; for a plan, from what the scenario says he would use.
+
+    Why: asked "Do you have a plan?" or "How would you do it?" after his yes, he answered as he had to the
+    thoughts question ("...Yeah. I've thought about it."), or with his mood, so the trainee learned nothing of
+    what indicators.md has the negotiator find out next (risk is higher with a more lethal method, and depends
+    on the stated time frame). He tells the means in the scenario's words (``voice.suicide_plan``: the rail on
+    the bridge, the roof's edge), else his weapon, and with neither known he has no plan worked out, only the
+    wish to die. Worked up (from ``VENTING_AROUSAL``, where he vents) he half-discloses: he has one, and keeps
+    it to himself. Asked when, he names no hour (no scenario says one): soon.
+    """
+    kind, _, ref = note.partition(":")
+    if kind != "suicide_plan":
+        return [f"@{kind}"]
+    if s.arousal >= VENTING_AROUSAL:
+        return ["@suicide_plan.guarded"]
+    if not (sc.persona.voice.suicide_plan or _weapons(sc.persona)):
+        return ["@suicide_plan.none"]
+    return [f"@suicide_plan.{ask}" for ask in ref.split("+")]
+
+
+def says_yes(intent: Intent) -> bool:
+    """Whether his reply owns suicidal thoughts: his honest answer to the question, or his plan (told or kept).
+
+    The debrief credits a plan question after it (indicators.md, "When cues rise": thoughts, then plans).
+    """
+    return any(part == "@suicide_answer" or part.startswith("@suicide_plan.") for part in intent.parts)
+
+
+def _weapons(p: Persona) -> str:
+    """His weapons as he would say them ('a 9 mm handgun', 'rifles'), or '' when the scenario knows none."""
+    kinds = [w.kind for w in p.weapons if w.kind.strip().casefold() != "unknown"]
+    return _joined([_with_article(k) for k in kinds]) if kinds else ""
+
+
 _LEADING_REACTION = ("backfire", "regress")  # reactions a stage or influence rule puts before his trigger word
 _REACTION = ("backfire", "regress", "repeat")  # with "avoid.*" and _TRIGGER: what the line itself did to him
 

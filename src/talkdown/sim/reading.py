@@ -17,7 +17,7 @@ from talkdown.analysis.avoid_doctrine import doctrine_ids
 from talkdown.analysis.base import Context, Turn
 from talkdown.analysis.pipeline import Pipeline
 from talkdown.analysis.registry import default_pipeline
-from talkdown.analysis.suicide_questions import suicide_asked
+from talkdown.analysis.suicide_questions import PlanQuestion, plan_asked, suicide_asked
 from talkdown.domain.annotations import Annotation
 
 # Families the subject reacts to; emotion and strategy models are not needed and would only cost time.
@@ -132,6 +132,8 @@ class Reading:
     asks: tuple[str, ...] = ()  # direct questions about the scene he answers from the scenario's facts
     # how the line asks him about suicide: he answers a direct question, deflects a hedged one (engine, debrief)
     suicide_asked: Literal["direct", "hedged"] | None = None
+    # how it asks about his plan, the means or the timing, once suicide has been asked about (``suicide_plan``)
+    plan_asked: PlanQuestion | None = None
 
     @property
     def listening_gain(self) -> float:
@@ -172,7 +174,12 @@ class LineReader:
         self._memo_size = memo_size
 
     def read(self, text: str, window: tuple[tuple[str, str], ...]) -> Reading:
-        """``window`` holds (side, text) of earlier turns, oldest first, side 'negotiator' or 'subject'."""
+        """``window`` holds (side, text) of earlier turns, oldest first, side 'negotiator' or 'subject'.
+
+        The whole conversation may be passed (the engine does): the analysers see its last ``WINDOW`` turns, and
+        whether suicide was asked about is read from all of it (``suicide_plan``).
+        """
+        asked_before = any(side == "negotiator" and suicide_asked(t) for side, t in window)
         window = window[-WINDOW:]
         key = (text, window)
         annotations = self._memo.get(key)
@@ -184,10 +191,23 @@ class LineReader:
                 self._memo.popitem(last=False)
         else:
             self._memo.move_to_end(key)
-        return _reading(text, annotations)
+        return _reading(text, annotations, asked_before=asked_before)
 
 
-def _reading(text: str, annotations: tuple[Annotation, ...]) -> Reading:
+def suicide_plan(text: str, *, asked_before: bool) -> PlanQuestion | None:
+    """A question about his plan, the means or the timing, read as one about suicide, or None.
+
+    indicators.md ("When cues rise"): ask about thoughts, then plans. Most plan wordings name no suicide ("Do you
+    have a plan?", "How would you do it?", "When were you thinking of doing it?"), and asked cold they are about
+    getting home or the robbery: they are read as about suicide once it is on the table, a suicide question asked
+    in an earlier line of the trainee's (whatever he answered) or in this one ("Are you thinking about killing
+    yourself? Do you have a plan?", "Do you have a plan to kill yourself?"). His own talk of dying is not read:
+    a cue is no question, and the rules that find one would run on each of his lines for every reply.
+    """
+    return plan_asked(text) if asked_before or suicide_asked(text) else None
+
+
+def _reading(text: str, annotations: tuple[Annotation, ...], *, asked_before: bool = False) -> Reading:
     skills = frozenset(a.label for a in annotations if a.family == "talkdown_skill" and not a.low_confidence)
     avoid: list[str] = []
     for a in annotations:
@@ -207,4 +227,5 @@ def _reading(text: str, annotations: tuple[Annotation, ...]) -> Reading:
         annotations=annotations,
         asks=asks(text),
         suicide_asked=suicide_asked(text),
+        plan_asked=suicide_plan(text, asked_before=asked_before),
     )

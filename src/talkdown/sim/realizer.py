@@ -199,6 +199,42 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Me? No. Let's stick to what matters.",
         "No. Don't waste time on that.",
     ),
+    # Asked about a plan, the means or the timing while suicidal (engine._suicide_parts): the means come from the
+    # scenario (``voice.suicide_plan``, else his weapons in {means}); no scenario names an hour, so he names none.
+    "suicide_plan.how": (  # calmer, a weapon known: he says what he would use
+        "Yeah. I've got {means}. That's how.",
+        "{means}. I've thought about it more than once.",
+        "I've got {means} right here. I've worked out how.",
+    ),
+    "suicide_plan.when": (
+        "Soon. Tonight, maybe. I keep putting it off.",
+        "I haven't picked a minute. Soon.",
+        "When I've worked up to it. It won't be long.",
+    ),
+    "suicide_plan.guarded": (  # worked up: he half-discloses, a plan he keeps to himself
+        "I've thought about it. That's all you're getting.",
+        "You don't need the details. You think I'd tell you, so you can stop me?",
+        "I know what I'm going to do. That's all you need to know.",
+    ),
+    "suicide_plan.none": (  # no means the scenario knows: the wish, no plan worked out
+        "No. I haven't got that far. I just know I can't keep going like this.",
+        "Not really. I just want it all to stop.",
+        "I haven't worked any of that out. I just don't see a way through this.",
+    ),
+    # A plan question asked a subject with no suicidal thoughts: no plan, plainly, in his register as his "no" to
+    # the thoughts question (``_plain_no``), and like it naming no act (the cue model would read one as a cue).
+    "suicide_plan_no.irritated": (
+        "No! There's no plan. That's not what this is.",
+        "What plan? No. Are you even listening to me?",
+    ),
+    "suicide_plan_no.surprised": (
+        "A plan? No. No, nothing like that.",
+        "No. There's nothing like that. I told you.",
+    ),
+    "suicide_plan_no.dismissive": (
+        "There's no plan. That's not what this is about.",
+        "No. Let's stick to what matters.",
+    ),
     # Answers to direct questions (engine._answers): the facts come in the slots, from the scenario; these word them.
     "answer_hurt": ("{hurt}", "You want to know how they are? {hurt}", "{hurt} That's how it is in here."),
     "answer_with_you": ("I've got {who}.", "{who}. That's who."),
@@ -286,9 +322,11 @@ class TemplateRealizer:
                 own = voice.venting
             elif family == "calmer":
                 own = voice.calmer
-            elif family == "suicide_no":  # the scenario's own words for it, else talkdown's in his register
+            elif family in ("suicide_no", "suicide_plan_no"):  # his own words for it, else talkdown's, in his register
                 own = voice.not_suicidal
-                family = _plain_no(scenario, intent.arousal)
+                family = _plain_no(scenario, intent.arousal, family)
+            elif family == "suicide_plan.how":  # the scenario's words for his means, else his weapons (engine)
+                own = voice.suicide_plan
             if own:
                 out.append(_sentence(_choose(own, rng, recent)))
             else:
@@ -298,8 +336,9 @@ class TemplateRealizer:
         return Spoken(" ".join(out) or voice.calmer[0], self.name)
 
 
-def _plain_no(scenario: Scenario, arousal: float) -> str:
-    """Which of talkdown's plain "no"s a subject with no suicidal thoughts gives a suicide question.
+def _plain_no(scenario: Scenario, arousal: float, family: str) -> str:
+    """Which of talkdown's plain "no"s (``family``: to his thoughts, or to a plan) a subject with no suicidal
+    thoughts gives a suicide question.
 
     Why by arousal and ``persona.expressive``: the same "no" in every mouth would not sound like the man the
     scenario describes. Worked up (from ``VENTING_AROUSAL``, where he vents), any subject is irritated by a question
@@ -308,8 +347,8 @@ def _plain_no(scenario: Scenario, arousal: float) -> str:
     it aside.
     """
     if arousal >= VENTING_AROUSAL:
-        return "suicide_no.irritated"
-    return "suicide_no.surprised" if scenario.persona.expressive else "suicide_no.dismissive"
+        return f"{family}.irritated"
+    return f"{family}.surprised" if scenario.persona.expressive else f"{family}.dismissive"
 
 
 class _Slots(dict[str, str]):

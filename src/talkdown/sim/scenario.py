@@ -129,6 +129,10 @@ class Voice(Model):
     # talkdown's plain "no"s for his register (realizer), which suits most personas; a scenario whose man would
     # say it his own way ("Me? I've got a wedding in June.") gives his words here.
     not_suicidal: list[Line] = Field(default_factory=list)
+    # How he would kill himself, in his words, said when he is suicidal and asked about a plan or the means
+    # (optional): without them he names his weapons, and with no weapon known he has no plan worked out. A man
+    # whose means is the place he stands (a bridge's rail, a roof's edge) needs them.
+    suicide_plan: list[Line] = Field(default_factory=list)
 
 
 class Persona(Model):
@@ -377,12 +381,14 @@ def load_scenario(ref: str) -> Scenario:
 def scenario_digest(scenario: Scenario) -> str:
     """sha256 of the validated scenario, stored with a session so a later edit of the file is noticed.
 
-    An inject's ``reaction_again`` and the voice's ``not_suicidal`` left empty are left out: the keys came later,
-    and with them in every dump each session logged before them would have read "the scenario file changed after
-    this session was run".
+    An inject's ``reaction_again`` and the voice's ``not_suicidal`` and ``suicide_plan`` left empty are left out:
+    the keys came later, and with them in every dump each session logged before them would have read "the scenario
+    file changed after this session was run".
     """
     unused = {n: {"reaction_again"} for n, inj in enumerate(scenario.injects) if not inj.reaction_again}
     exclude: dict[str, Any] = {"injects": unused}
-    if not scenario.persona.voice.not_suicidal:  # the same for the voice's not_suicidal, which came later still
-        exclude["persona"] = {"voice": {"not_suicidal"}}
+    voice = scenario.persona.voice  # the same for the voice's not_suicidal and suicide_plan, which came later still
+    later = {key for key in ("not_suicidal", "suicide_plan") if not getattr(voice, key)}
+    if later:
+        exclude["persona"] = {"voice": later}
     return hashlib.sha256(scenario.model_dump_json(exclude=exclude).encode()).hexdigest()
