@@ -56,7 +56,7 @@ def test_a_deadline_the_avoid_model_alone_finds_is_read_as_avoid_mds_setting_dea
 
 
 def test_the_direct_questions_he_answers_are_read_in_questions_not_in_statements_or_other_questions() -> None:
-    """The cue behind his answers (engine._answers): a question about the scene, not a word in passing."""
+    """The cue behind his answers (answers.answers_to): a question about the scene, not a word in passing."""
     from talkdown.sim.reading import asks
 
     for line, topics in (

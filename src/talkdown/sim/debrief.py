@@ -20,7 +20,8 @@ from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.analysis.suicide_questions import PLAIN_QUESTION
 from talkdown.domain.display_time import labelled
 from talkdown.domain.text import breakable_html, counted
-from talkdown.sim.engine import IGNORED_AFTER, PROMISE_DUE, Step, demand_answer, says_yes
+from talkdown.sim.answers import says_yes
+from talkdown.sim.engine import IGNORED_AFTER, PROMISE_DUE, Step, demand_answer
 from talkdown.sim.scenario import Scenario
 from talkdown.sim.state import STAGES, SubjectView
 

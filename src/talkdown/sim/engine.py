@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Literal
 
-from talkdown.domain.enums import HostageCondition
+from talkdown.sim.answers import SUICIDE_NOTES, answer_note, answers_to, asked_how, joined, suicide_parts, weapons_said
 from talkdown.sim.reading import CONFIRMABLE, EMPATHY, LineReader, Reading, mentioned, mentions, similar, tokens
 from talkdown.sim.realizer import VENTING_AROUSAL, Intent, Realizer, TemplateRealizer
-from talkdown.sim.scenario import Fact, HostageSpec, Persona, Scenario
+from talkdown.sim.scenario import Fact, Persona, Scenario
 from talkdown.sim.state import SubjectState, SubjectView, ViewItem, clamp
 
 # 0.1.1: a demand or deadline raised beside another reply is also said; 0.1.2: a release too; 0.1.3: a false
@@ -238,7 +238,7 @@ class SimulatedSubject:
         # It gains nothing either: the +0.04 trust and -0.04 hopelessness of a suicidal subject are his being heard
         # about what he carries, and this man carries nothing of the kind. A hedged question pays the drift, as it
         # does asked a suicidal man: its wording is not the one doctrine teaches.
-        asked = _suicide_asked(r)
+        asked = asked_how(r)
         asked_plainly = asked == "direct" and hope <= SUICIDAL
         gain = r.listening_gain * novelty * (0.5 if r.avoid else 1.0)
         if gain:
@@ -266,8 +266,8 @@ class SimulatedSubject:
         # "no" worded for his register (realizer ``_plain_no``; a scenario may give his own words): it fell through
         # to his mood or a backstory fact, as if the question had not been heard. A question about his plan, the
         # means or the timing (``Reading.plan_asked``) is the same question taken further, and moves him the same
-        # way; what he answers is his plan (``_suicide_note``).
-        suicide_note = _suicide_note(r, suicidal=hope > SUICIDAL)
+        # way; what he answers is his plan (``suicide_note``).
+        suicide_note = answer_note(r, suicidal=hope > SUICIDAL)
         if asked == "direct" and hope > SUICIDAL:
             trust += 0.04 * novelty
             hope -= 0.04 * novelty
@@ -339,7 +339,7 @@ class SimulatedSubject:
             phrase_counts=MappingProxyType(counts),
         )
         s, demand_notes, demand_effects = self._demands(s, r, item)
-        answers, answer_slots = _answers(sc, s, r, view, item, demand_notes)
+        answers, answer_slots = answers_to(sc, s, r, view, item, demand_notes)
         said.update(answer_slots)
         notes = _ordered(demand_notes, notes + answers)
         effects += demand_effects
@@ -351,7 +351,9 @@ class SimulatedSubject:
         if s.outcome in ("resolved", "failed"):  # his way out or his act; running out of exchanges is the
             notes.insert(0, s.outcome)  # exercise's end, not his: he answers the line (it read "That's not helping.")
         fact = None
-        if s.outcome is None and (not notes or notes[0].partition(":")[0] in ("confirm", "hook", *_SUICIDE, "answer")):
+        if s.outcome is None and (
+            not notes or notes[0].partition(":")[0] in ("confirm", "hook", *SUICIDE_NOTES, "answer")
+        ):
             fact = _fact_to_reveal(self.scenario, s, r, item)
             if fact is not None:
                 s = replace(s, revealed=(*s.revealed, fact.id))
@@ -397,7 +399,7 @@ class SimulatedSubject:
             notes.insert(0, f"released:{freed.id}")
             effects.append(Effect("hostage_freed", freed.id, freed.alias))
         # Asked what he wants before he has said it, he says it now (avoid.md soliciting_demands: asking invites
-        # demands): the next demand on his schedule comes early. Asked once he has, he repeats them (_answers).
+        # demands): the next demand on his schedule comes early. Asked once he has, he repeats them (answers).
         asked = "wants" in r.asks and not raised
         first = min(p.demands, key=lambda d: d.raise_at, default=None)
         for d in p.demands:
@@ -507,7 +509,7 @@ def _ordered(demand_notes: list[str], line_notes: list[str]) -> list[str]:
     raised = [n for n in demand_notes if n.partition(":")[0] in ("demand", "deadline")]
     if not raised:
         return demand_notes + line_notes
-    after = [n for n in line_notes if n.partition(":")[0] in ("hook", *_SUICIDE, "answer")]
+    after = [n for n in line_notes if n.partition(":")[0] in ("hook", *SUICIDE_NOTES, "answer")]
     reactions = [n for n in line_notes if n not in after]
     return [n for n in demand_notes if n not in raised] + reactions + raised + after
 
@@ -550,7 +552,7 @@ def _intent(
     elif key == "hook":
         parts.append(next(h.reply for h in p.hooks if h.id == ref))
     elif key == "demand_again":  # two pressed at once: both in one line, not the first alone
-        slots["item"] = _joined([d.item for d in p.demands if d.id in pressed])
+        slots["item"] = joined([d.item for d in p.demands if d.id in pressed])
         parts.append("@demand_again")
     elif key in ("demand", "not_yet_demand"):
         slots["item"] = next(d.item for d in p.demands if d.id == ref)
@@ -561,8 +563,8 @@ def _intent(
         parts.append(_promise(ref))
     elif key == "answer":
         parts.append(f"@answer_{ref}")
-    elif key in _SUICIDE:
-        parts += _suicide_parts(sc, s, main)
+    elif key in SUICIDE_NOTES:
+        parts += suicide_parts(sc, s, main)
     elif key != "mood":
         parts.append(f"@{key}")
     parts += [f"@{n}" for n in after]
@@ -583,12 +585,12 @@ def _intent(
         elif kind == "hook" and note != main:
             parts.append(next(h.reply for h in p.hooks if h.id == ref))
         elif kind == "demand_again" and unsaid and ref == unsaid[0]:  # its own item: the leading note may hold one
-            slots[f"item:{ref}"] = _joined([d.item for d in p.demands if d.id in unsaid])
+            slots[f"item:{ref}"] = joined([d.item for d in p.demands if d.id in unsaid])
             parts.append(f"@demand_again:{ref}")
         elif kind == "released" and note != main:
             parts.append(f"@{kind}")
-        elif kind in _SUICIDE and note != main:
-            parts += _suicide_parts(sc, s, note)
+        elif kind in SUICIDE_NOTES and note != main:
+            parts += suicide_parts(sc, s, note)
         elif kind == "answer" and note != main:
             parts.append(f"@answer_{ref}")
     if fact is not None:
@@ -597,172 +599,11 @@ def _intent(
         parts.append("@venting" if s.arousal >= VENTING_AROUSAL else "@calmer")
     slots["exit"] = p.voice.exit
     if "@suicide_plan.how" in parts:  # what he would use, when the scenario gives no words of his own for it
-        slots["means"] = _weapons(p)
+        slots["means"] = weapons_said(p)
     return Intent(key, tuple(parts), tuple(sorted(slots.items())), s.arousal)
 
 
-_CONDITION = {
-    HostageCondition.DISTRESSED: "is upset",
-    HostageCondition.INJURED: "is hurt",
-    HostageCondition.CRITICAL: "is in a bad way",
-    HostageCondition.DECEASED: "is dead",
-}
-
-
-def _answers(
-    sc: Scenario, s: SubjectState, r: Reading, view: SubjectView, item: ViewItem, demand_notes: list[str]
-) -> tuple[list[str], dict[str, str]]:
-    """His answers to the trainee's direct questions, only from what the scenario says: notes and slot values.
-
-    Why: asked "Is anyone hurt?", "Is anyone with you?" or "Do you have a weapon?" he answered something else
-    (his mood, the next backstory line), as if unheard; only the suicide question had an answer. Each answer is
-    the scenario's own facts: the hostages still held (not released), each in the condition the scenario and any
-    inject since gave him, with his medical needs; the weapons' kinds; the demands he has raised. What the
-    scenario does not say, he does not either: no hostage, he holds nobody; an unknown weapon, he will not say.
-    The answers decide wording only; the one question that moves the state, what he wants, is in ``_demands``.
-    """
-    p = sc.persona
-    notes: list[str] = []
-    slots: dict[str, str] = {}
-    held = _held(sc, s, view, item.seq)
-    for topic in r.asks:
-        if topic in ("hurt", "with_you") and not p.hostages:
-            family = "nobody_held"
-        elif topic in ("hurt", "with_you") and not held:
-            family = "all_out"
-        elif topic == "hurt":
-            family, slots["hurt"] = "hurt", _how_they_are(held)
-        elif topic == "with_you":
-            family, slots["who"] = "with_you", _joined([h.alias for h, _ in held])
-        elif topic == "weapon":
-            weapons = _weapons(p)
-            family = "weapon" if weapons else "weapon_unsaid"
-            if weapons:
-                slots["weapon"] = weapons
-        elif any(n.startswith("demand:") for n in demand_notes):
-            continue  # the demand he raises in this reply is his answer
-        elif s.raised:
-            family = "wants"
-            slots["items"] = _joined([d.item for d in p.demands if d.id in s.raised])
-        else:
-            family = "wants_none"
-        if f"answer:{family}" not in notes:
-            notes.append(f"answer:{family}")
-    return notes, slots
-
-
-def _held(sc: Scenario, s: SubjectState, view: SubjectView, seq: int) -> list[tuple[HostageSpec, HostageCondition]]:
-    """The hostages still with him, each in the condition the scenario gave and the injects before ``seq`` left."""
-    condition = {h.id: h.condition for h in sc.persona.hostages}
-    for i in view.items:
-        if i.kind == "inject" and i.seq < seq:
-            inj = sc.inject(i.inject_id)
-            if inj.hostage is not None and inj.hostage_condition is not None:
-                condition[inj.hostage] = inj.hostage_condition
-    return [(h, condition[h.id]) for h in sc.persona.hostages if h.id not in s.released]
-
-
-def _how_they_are(held: list[tuple[HostageSpec, HostageCondition]]) -> str:
-    """'Mr. Okafor is upset: heart condition, needs his pills. Josh and Ms. Brandt are okay.' Worst news first."""
-    said = []
-    for h, condition in held:
-        if condition in _CONDITION:
-            needs = f": {h.medical_needs}" if h.medical_needs else ""
-            said.append(_capital(f"{h.alias} {_CONDITION[condition]}{needs}."))
-    for condition, how in ((HostageCondition.UNHARMED, "okay"), (HostageCondition.UNKNOWN, "")):
-        names = [h.alias for h, c in held if c is condition]
-        if not names:
-            continue
-        verb = "is" if len(names) == 1 else "are"
-        if how:
-            said.append(_capital(f"{_joined(names)} {verb} {how}."))
-        else:  # the scenario does not say: neither does he
-            said.append(f"You'll hear how {_joined(names)} {verb} doing when I'm ready.")
-    return " ".join(said)
-
-
-def _joined(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
-
-
-def _with_article(kind: str) -> str:
-    """'a 9 mm handgun', 'an axe'; a plural or a list of kinds ('rifles', 'blades and batons') as it is."""
-    if "," in kind or " and " in kind or kind.endswith("s"):
-        return kind
-    return f"{'an' if kind[:1].casefold() in 'aeiou' else 'a'} {kind}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 _TRIGGER = ("trigger", "trigger_again")
-# his answer to a direct suicide question, his denial of a hedged one, and his plain "no" when he is not suicidal;
-# his answer to a plan question, and his plain "no plan"
-_SUICIDE = ("suicide_answer", "suicide_deflect", "suicide_no", "suicide_plan", "suicide_plan_no")
-
-
-def _suicide_asked(r: Reading) -> Literal["direct", "hedged"] | None:
-    """How the line asks about suicide, a plan question included: directly if any of it does."""
-    ways = (r.suicide_asked, r.plan_asked.how if r.plan_asked else None)
-    return "direct" if "direct" in ways else "hedged" if "hedged" in ways else None
-
-
-def _suicide_note(r: Reading, *, suicidal: bool) -> str | None:
-    """What he answers a suicide question with: a note of ``_SUICIDE`` (``suicide_plan:how+when``), or None.
-
-    A plan question leads, unless it is hedged beside a plain question about his thoughts, which he answers
-    instead: "Are you thinking about killing yourself? You haven't got a plan, have you?" gets his yes. Asked
-    about the plan or the means, he answers "how"; about the timing, "when"; both, both (``_suicide_parts``).
-    """
-    plan = r.plan_asked
-    if plan is not None and (plan.how == "direct" or r.suicide_asked != "direct"):
-        if not suicidal:
-            return "suicide_plan_no"
-        if plan.how == "hedged":
-            return "suicide_deflect"
-        asks = dict.fromkeys("when" if topic == "timing" else "how" for topic in plan.topics)
-        return f"suicide_plan:{'+'.join(asks)}"
-    if r.suicide_asked is None:
-        return None
-    if not suicidal:
-        return "suicide_no"
-    return "suicide_answer" if r.suicide_asked == "direct" else "suicide_deflect"
-
-
-def _suicide_parts(sc: Scenario, s: SubjectState, note: str) -> list[str]:
-    """The parts of his answer to a suicide question; for a plan, from what the scenario says he would use.
-
-    Why: asked "Do you have a plan?" or "How would you do it?" after his yes, he answered as he had to the
-    thoughts question ("...Yeah. I've thought about it."), or with his mood, so the trainee learned nothing of
-    what indicators.md has the negotiator find out next (risk is higher with a more lethal method, and depends
-    on the stated time frame). He tells the means in the scenario's words (``voice.suicide_plan``: the rail on
-    the bridge, the roof's edge), else his weapon, and with neither known he has no plan worked out, only the
-    wish to die. Worked up (from ``VENTING_AROUSAL``, where he vents) he half-discloses: he has one, and keeps
-    it to himself. Asked when, he names no hour (no scenario says one): soon.
-    """
-    kind, _, ref = note.partition(":")
-    if kind != "suicide_plan":
-        return [f"@{kind}"]
-    if s.arousal >= VENTING_AROUSAL:
-        return ["@suicide_plan.guarded"]
-    if not (sc.persona.voice.suicide_plan or _weapons(sc.persona)):
-        return ["@suicide_plan.none"]
-    return [f"@suicide_plan.{ask}" for ask in ref.split("+")]
-
-
-def says_yes(intent: Intent) -> bool:
-    """Whether his reply owns suicidal thoughts: his honest answer to the question, or his plan (told or kept).
-
-    The debrief credits a plan question after it (indicators.md, "When cues rise": thoughts, then plans).
-    """
-    return any(part == "@suicide_answer" or part.startswith("@suicide_plan.") for part in intent.parts)
-
-
-def _weapons(p: Persona) -> str:
-    """His weapons as he would say them ('a 9 mm handgun', 'rifles'), or '' when the scenario knows none."""
-    kinds = [w.kind for w in p.weapons if w.kind.strip().casefold() != "unknown"]
-    return _joined([_with_article(k) for k in kinds]) if kinds else ""
 
 
 _LEADING_REACTION = ("backfire", "regress")  # reactions a stage or influence rule puts before his trigger word

@@ -199,7 +199,7 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "Me? No. Let's stick to what matters.",
         "No. Don't waste time on that.",
     ),
-    # Asked about a plan, the means or the timing while suicidal (engine._suicide_parts): the means come from the
+    # Asked about a plan, the means or the timing while suicidal (answers.suicide_parts): the means come from the
     # scenario (``voice.suicide_plan``, else his weapons in {means}); no scenario names an hour, so he names none.
     "suicide_plan.how": (  # calmer, a weapon known: he says what he would use
         "Yeah. I've got {means}. That's how.",
@@ -235,7 +235,7 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "There's no plan. That's not what this is about.",
         "No. Let's stick to what matters.",
     ),
-    # Answers to direct questions (engine._answers): the facts come in the slots, from the scenario; these word them.
+    # Answers to direct questions (answers.answers_to): the facts come in the slots, from the scenario; these word them.
     "answer_hurt": ("{hurt}", "You want to know how they are? {hurt}", "{hurt} That's how it is in here."),
     "answer_with_you": ("I've got {who}.", "{who}. That's who."),
     "answer_all_out": ("Everyone I had is out. You know that.", "They're all out. I let every one of them go."),
