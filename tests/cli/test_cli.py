@@ -133,7 +133,7 @@ def test_typed_text_that_looks_like_rich_markup_is_shown_as_typed(td) -> None:  
         assert typed in board, typed
     assert "[red]Main" in td("incident", "list").stdout  # the table wraps the title
     assert "a [/] car" in td("advise", incident).stdout
-    assert "[bold]that" in td("analyze", "--incident", incident, "--fast").stdout
+    assert "[bold]that" in td("analyze", "--incident", incident).stdout
 
 
 def test_user_mistakes_print_one_red_line_with_a_code_and_exit_by_family(td) -> None:  # type: ignore[no-untyped-def]
@@ -1035,7 +1035,7 @@ def test_eval_prints_its_error_on_the_first_line_of_stderr(td, tmp_path: Path) -
 def test_analyze_incident_leaves_no_empty_line_on_stderr(td) -> None:  # type: ignore[no-untyped-def]
     incident = td("incident", "new", "Elm St barricade", "--type", "barricade").stdout.strip()
     td("say", incident, "Curtis", "You have until nine or he gets hurt", "--role", "subject")
-    ran = td("analyze", "--incident", incident, "--fast")
+    ran = td("analyze", "--incident", incident)
     assert ran.stderr == "" and "until nine" in ran.stdout
 
 

@@ -206,3 +206,42 @@ def test_the_labels_table_shows_what_each_label_carries_so_two_demands_are_told_
     )
     assert result.exit_code == 0, result.output
     assert "item: cigarettes and food" in result.stdout and "item: a car" in result.stdout
+
+
+@pytest.mark.slow
+def test_eval_dash_reads_the_conversations_from_standard_input(ekman_file: Path, tmp_path: Path) -> None:
+    # As `analyze -` does: `zcat dev.jsonl.gz | talkdown eval -` was "-: cannot read it (No such file or directory)".
+    env = {**os.environ, "TALKDOWN_DATA_DIR": str(tmp_path / "data")}
+    piped = subprocess.run(
+        [sys.executable, "-m", "talkdown", "eval", "-", "--json"],
+        input=ekman_file.read_bytes(),
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert json.loads(piped.stdout) == json.loads(RUNNER.invoke(app, ["eval", str(ekman_file), "--json"]).stdout)
+
+
+@pytest.mark.parametrize(
+    "option", [["--fast"], ["--as", "negotiator"], ["--context", "earlier.txt"], ["--at", "2026-11-27T20:00Z"]]
+)
+def test_analyze_refuses_options_of_one_utterance_with_an_incident_rather_than_drop_them(option: list[str]) -> None:
+    # They were ignored without a word: `--incident ID --fast` on an old laptop still loaded every model, and
+    # --context, --as and --at changed nothing the user saw.
+    result = RUNNER.invoke(app, ["analyze", "--incident", "7f3c", *option])
+    assert isinstance(result.exception, TalkdownError)
+    assert (result.exception.code, result.exception.fields["value"]) == ("TD105", option[0])
+
+
+def test_eval_table_says_a_family_of_only_right_negatives_was_all_right_not_an_empty_table(tmp_path: Path) -> None:
+    # Its macro-F1 is 0.0 by the contract (no label to average); the table showed "macro-F1 0.000" over an empty
+    # table, which reads as a failure of the analyser.
+    turn = {"idx": 0, "speaker": "s", "role": "subject", "text": "The parking lot is behind the building.",
+            "labels": {"talkdown_cue": []}}  # fmt: skip
+    path = tmp_path / "negatives.jsonl"
+    path.write_text(json.dumps({"id": "n", "source": "t", "split": "dev", "meta": {}, "turns": [turn]}) + "\n")
+    result = RUNNER.invoke(app, ["eval", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "talkdown_cue: n=1  macro-F1 0.000: only labelled negatives and no label predicted" in result.stdout
+    assert "┏" not in result.stdout  # no empty table under it

@@ -192,6 +192,35 @@ def test_a_file_saved_with_a_byte_order_mark_is_read_as_without_one(tmp_path: Pa
     assert evaluate_files([path], pipeline=_pipeline()).to_json() == report.to_json()
 
 
+def test_a_first_line_holding_only_a_byte_order_mark_is_a_blank_line(tmp_path: Path, report: EvalReport) -> None:
+    # Notepad saves an emptied file as the BOM alone, and an editor may leave a blank first line after it: the
+    # BOM made the line look non-blank, and the file was refused with "line 1: not valid JSON".
+    path = tmp_path / "bom_blank.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf\r\n" + "\r\n".join(LINES).encode() + b"\r\n")
+    assert evaluate_files([path], pipeline=_pipeline()).to_json() == report.to_json()
+    path.write_bytes(b"\xef\xbb\xbf")
+    assert evaluate_files([path], pipeline=_pipeline()).conversations == 0
+
+
+def test_a_line_that_ends_before_its_json_does_says_so(tmp_path: Path) -> None:
+    # Pretty-printed JSON (a conversation over many lines) and a file cut short mid-line were reported as
+    # "Expecting property name enclosed in double quotes, column 1", pointing at nothing on the line.
+    pretty = tmp_path / "pretty.jsonl"
+    pretty.write_text(json.dumps(json.loads(LINES[0]), indent=2) + "\n", encoding="utf-8")
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text(LINES[0] + "\n" + LINES[1][: len(LINES[1]) // 2], encoding="utf-8")
+    for path, line in ((pretty, 1), (cut, 2)):
+        with pytest.raises(TalkdownError) as err:
+            evaluate_files([path], pipeline=_pipeline())
+        assert (err.value.code, err.value.fields["line"]) == ("TD101", line)
+        assert "the line ends before its JSON does" in str(err.value.fields["problem"])
+        assert "one whole conversation a line" in str(err.value.fields["problem"])
+    broken = _write(tmp_path, [LINES[0], "{oops}"])  # an error inside the line keeps its column
+    with pytest.raises(TalkdownError) as err:
+        evaluate_files([broken], pipeline=_pipeline())
+    assert err.value.fields["problem"] == "not valid JSON (Expecting property name enclosed in double quotes, column 2)"
+
+
 def test_a_gzip_file_is_read_as_it_streams_whatever_its_name(tmp_path: Path, report: EvalReport) -> None:
     path = tmp_path / "dev.jsonl"  # named as plain text: the first bytes tell
     path.write_bytes(gzip.compress(("\n".join(LINES) + "\n").encode()))
@@ -344,6 +373,16 @@ def test_a_folder_is_scored_as_the_conversation_files_under_it(tmp_path: Path, r
     with pytest.raises(TalkdownError) as err:
         conversation_files([tmp_path / "empty"])
     assert err.value.code == "TD121"
+
+
+def test_a_name_that_does_not_exist_is_refused_before_any_file_is_scored(tmp_path: Path) -> None:
+    # The reader found a mistyped name only when its turn came: `eval big.jsonl tset.jsonl` scored all of
+    # big.jsonl first, then failed.
+    first = _write(tmp_path, LINES)
+    with pytest.raises(TalkdownError) as err:
+        conversation_files([first, tmp_path / "tset.jsonl"])
+    assert (err.value.code, err.value.fields["file"]) == ("TD107", str(tmp_path / "tset.jsonl"))
+    assert err.value.fields["problem"] == "No such file or directory"
 
 
 class _Watched:

@@ -36,6 +36,9 @@ from talkdown.services.evaluate import (
     read_context,
 )
 
+STDIN = Path("/dev/stdin")
+"""What ``talkdown eval -`` reads: the services read files by path, and a pipe is read as one already."""
+
 
 class AsSide(StrEnum):
     SUBJECT = "subject"
@@ -67,13 +70,16 @@ class _RichProgress:
 def eval_command(
     files: list[Path] = typer.Argument(
         ...,
-        help="Conversation JSONL files (the ../shared/data format; .jsonl.gz too), folders of them, or quoted globs.",
+        help="Conversation JSONL files (the ../shared/data format; .jsonl.gz too), folders of them, quoted globs,"
+        " or - for standard input.",
     ),
     json_out: bool = json_option("Print one JSON object on stdout instead of tables."),
     window: int = typer.Option(WINDOW, "--window", min=0, help="Earlier turns given to each turn as context."),
 ) -> None:
     """Score talkdown's labels against labelled conversation files: per family n, macro-F1 and per-label P/R/F1."""
     err = Console(stderr=True)
+    # '-' as Unix tools read it (and `analyze -`): it was "-: cannot read it (No such file or directory)"
+    files = [STDIN if str(f) == "-" else f for f in files]
     with _RichProgress(err) as progress:
         settings = STATE.settings()
         report = evaluate_files(
@@ -99,6 +105,12 @@ def eval_command(
 def _render_report(report: EvalReport, out: Console) -> None:
     out.print(f"{report.conversations} conversations, {report.turns} turns")
     for family, fam in report.families.items():
+        if not fam.labels:  # an empty table under "macro-F1 0.000" read as a failure, not as every turn right
+            out.print(
+                f"{family}: n={fam.n}  macro-F1 {fam.macro_f1:.3f}: only labelled negatives and no label predicted"
+                " (every turn right; macro-F1 has no label to average)"
+            )
+            continue
         table = Table(title=f"{family}: n={fam.n}  macro-F1 {fam.macro_f1:.3f}", title_justify="left")
         for col in ("label", "precision", "recall", "F1", "support"):
             table.add_column(col, justify="left" if col == "label" else "right")
@@ -111,7 +123,7 @@ def analyze_command(
     text: str | None = typer.Argument(
         None, help="The utterance to analyse; - reads it from standard input (or use --incident)."
     ),
-    as_: AsSide = typer.Option(AsSide.SUBJECT, "--as", help="Who said it."),
+    as_: AsSide | None = typer.Option(None, "--as", help="Who said it (default: subject)."),
     context: Path | None = typer.Option(
         None,
         "--context",
@@ -135,6 +147,17 @@ def analyze_command(
             raise TalkdownError(
                 "TD105", value=text, what="utterance here", problem="give the text or --incident ID, not both"
             )
+        # these describe one utterance: with --incident they were dropped without a word (--fast still loaded
+        # every model; the stored results must be the full pipeline's anyway, keyed by analyser version)
+        given = {"--as": as_ is not None, "--context": context is not None, "--fast": fast, "--at": at is not None}
+        if dropped := [name for name, on in given.items() if on]:
+            raise TalkdownError(
+                "TD105",
+                value=" ".join(dropped),
+                what="option with --incident",
+                problem="--as, --context, --fast and --at describe one utterance; an incident's lines carry their own"
+                " speakers and times, and are analysed by the full pipeline",
+            )
         _analyze_incident(incident, json_out=json_out)
         return
     if text is None:
@@ -151,11 +174,12 @@ def analyze_command(
     )
     # on the team's wall clock (TALKDOWN_TIMEZONE, else this computer's): "6pm" as the user means it
     said = iso_time(at) if at is not None else SystemClock().now().astimezone(STATE.settings().display_zone)
-    result = analyze_text(text, side=as_.value, window=window, fast=fast, at=said)
+    side = as_ or AsSide.SUBJECT
+    result = analyze_text(text, side=side.value, window=window, fast=fast, at=said)
     if json_out:
         doc = {
             "text": text,
-            "side": as_.value,
+            "side": side.value,
             "annotations": [a.model_dump(mode="json") for a in result.annotations],
             "analyzers": [asdict(info) for info in result.analyzers],
         }

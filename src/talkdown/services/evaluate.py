@@ -30,8 +30,10 @@ Public families talkdown has no analyser for map from talkdown's own labels; the
 from __future__ import annotations
 
 import codecs
+import errno
 import glob
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -290,8 +292,8 @@ def _conversations(
                 done = disk.tell()  # bytes of the file on disk: compressed ones for a .gz
                 advance(done - read)
                 read = done
-            if not raw.strip():
-                continue  # a trailing blank line is harmless; the format has none inside
+            if not raw.removeprefix(codecs.BOM_UTF8).strip():
+                continue  # a trailing blank line is harmless (a BOM alone too: Notepad's "empty" file)
             try:
                 obj = json.loads(raw.decode("utf-8-sig"))  # Windows editors start a file with a BOM
             except RecursionError as exc:  # '[[[[...' thousands deep: the decoder recurses once per level
@@ -303,11 +305,24 @@ def _conversations(
                 if isinstance(exc, UnicodeDecodeError):
                     raise _bad(path, lineno, f"not valid UTF-8 (byte {exc.start} of the line)") from exc
                 if isinstance(exc, json.JSONDecodeError):
-                    raise _bad(path, lineno, f"not valid JSON ({exc.msg}, column {exc.colno})") from exc
+                    raise _bad(path, lineno, _json_problem(exc)) from exc
                 raise _bad(path, lineno, f"not readable JSON ({str(exc).partition(':')[0]})") from exc
             if not isinstance(obj, dict) or not isinstance(obj.get("turns"), list) or not obj["turns"]:
                 raise _bad(path, lineno, "expected a conversation object with a non-empty 'turns' list")
             yield lineno, obj
+
+
+def _json_problem(exc: json.JSONDecodeError) -> str:
+    """What is wrong with a line the decoder refused. A line that ends before its JSON does (``{`` alone, as
+    pretty-printed JSON starts, or the last line of a file cut short) was "Expecting property name enclosed in
+    double quotes, column 1", which points at nothing on that line. A string left open means the same: a line
+    holds no line break, so only the line's end can have cut it."""
+    if exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string"):
+        return (
+            "not valid JSON: the line ends before its JSON does (a JSONL file holds one whole conversation a line;"
+            " pretty-printed JSON spreads one over many lines, and a file cut short ends mid-line)"
+        )
+    return f"not valid JSON ({exc.msg}, column {exc.colno})"
 
 
 _UTF16_32_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # UTF-32-LE's starts as 16-LE's
@@ -382,13 +397,16 @@ def conversation_files(paths: Sequence[Path]) -> list[Path]:
     """The files to score: each file as given; for a folder, every ``.jsonl``/``.ndjson`` (or ``.gz`` of one)
     under it, sorted; for a quoted glob (``'data/*/dev.jsonl'``, ``**`` too), the files it matches, sorted. A
     folder or glob that yields none is TD121, not an empty report; a file named twice (a folder and a file in
-    it) is scored once. A plain name that does not exist stays, for the reader's TD107 "no such file"."""
+    it) is scored once. A plain name that does not exist is TD107 here, before anything is scored: the reader
+    found it only when its turn came, so a mistyped last name cost the scoring of every file before it."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             inside = sorted(p for p in path.rglob("*") if p.is_file() and plain_suffix(p) in _CONVERSATION_FILES)
         elif not path.exists() and _GLOB_MAGIC & set(str(path)):
             inside = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
+        elif not path.exists():
+            raise TalkdownError("TD107", file=str(path), problem=os.strerror(errno.ENOENT))
         else:
             found.append(path)
             continue
