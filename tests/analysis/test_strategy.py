@@ -30,7 +30,7 @@ def test_without_the_model_skills_map_to_a_strategy_with_their_evidence(tmp_path
     text = "Maybe you could call your sister? How does that sound?"
     prior = (_skill("suggestion", 0, 33), _skill("open_question", 34, 55))
     (ann,) = analyzer.analyze(Turn(text=text, side="negotiator"), Context(prior=prior))
-    assert (ann.label, ann.analyzer_version) == ("Providing Suggestions", "0.2.0+skillmap")
+    assert (ann.label, ann.analyzer_version) == ("Providing Suggestions", f"{StrategyAnalyzer.version}+skillmap")
     assert [(s.start, s.end) for s in ann.evidence] == [(0, 33)]
     assert analyzer.describe_models() == ()
 
@@ -60,12 +60,30 @@ def test_the_configured_folder_names_the_extra_models_else_the_checkouts(tmp_pat
     not (REPO_EXTRA / STRATEGY_DIR / STRATEGY_FILE).is_file(),
     reason="the ESConv model is optional (non-commercial licence); train it with eval/train_esconv_strategy.py",
 )
+@pytest.mark.parametrize(
+    "text",
+    ["😀😀😀 🔫🔫", "Wir müssen jetzt reden, bevor es zu spät ist. Was willst du?", "Are you okay? " * 400],
+    ids=["emoji", "german", "over-5000-chars"],
+)
+def test_input_no_analyser_judges_is_others_and_low_confidence_with_the_model_too(text: str) -> None:
+    # The models read such lines as confidently as plain English: 0.2.0 gave emoji and German a strategy with no
+    # low-confidence mark, where every rule analyser marks them (the rule for bad input).
+    analyzer = StrategyAnalyzer(extra_dir=REPO_EXTRA)
+    (ann,) = analyzer.analyze(Turn(text=text, side="negotiator"), Context())
+    assert (ann.label, ann.low_confidence, ann.evidence) == ("Others", True, ())
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(
+    not (REPO_EXTRA / STRATEGY_DIR / STRATEGY_FILE).is_file(),
+    reason="the ESConv model is optional (non-commercial licence); train it with eval/train_esconv_strategy.py",
+)
 def test_the_installed_model_labels_an_obvious_question_and_carries_its_hash() -> None:
     analyzer = StrategyAnalyzer(extra_dir=REPO_EXTRA)
     text = "How long have you been feeling this way?"
     (ann,) = analyzer.analyze(Turn(text=text, side="negotiator"), Context())
     assert ann.label == "Question"
-    assert ann.analyzer_version.startswith("0.2.0+m")
+    assert ann.analyzer_version.startswith(f"{StrategyAnalyzer.version}+m")
     assert ann.evidence and all(0 <= s.start < s.end <= len(text) for s in ann.evidence)
     assert "CC BY-NC" in analyzer.describe_models()[0]
     probs = {k: v for k, v in ann.detail.items() if k.startswith("p:")}

@@ -38,6 +38,7 @@ import numpy as np
 
 from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.encoder import AHEAD, load_graph, load_tokenizer, pair_ids, run_each
+from talkdown.analysis.lexicons import is_judgeable
 from talkdown.analysis.model_io import MANIFEST, FloatArray, LinearTextModel, load_model, read_manifest
 from talkdown.analysis.runtime import current
 from talkdown.domain.annotations import Annotation, Span
@@ -71,7 +72,8 @@ class StrategyAnalyzer:
     """ESConv support strategy: a learned model if the separately licensed files are installed, else rules."""
 
     name: ClassVar[str] = "strategy"
-    version: ClassVar[str] = "0.2.0"
+    # 0.2.1: input no rule analyser judges (not English, emoji only, over 5,000 characters) is Others, low-confidence
+    version: ClassVar[str] = "0.2.1"
     requires: ClassVar[frozenset[str]] = frozenset({"talkdown_skill"})
     produces: ClassVar[frozenset[str]] = frozenset({"esconv_strategy"})
 
@@ -158,7 +160,9 @@ class StrategyAnalyzer:
         for row, (i, vec) in enumerate(zip(todo, vecs, strict=True)):
             k = int(probs[row].argmax())
             label = model.labels[k]
-            low = vec.n_known == 0 or not turns[i].text.strip()
+            # The input gate every rule analyser applies (docs/analysis-rules.md): the models read Spanish,
+            # emoji or 1 MB of text as confidently as a plain English line (0.2.0 gave "Question" at 0.74).
+            low = vec.n_known == 0 or not is_judgeable(turns[i].text)
             spans = () if label == OTHERS or low else model.evidence(vec, label)
             if low:
                 label = OTHERS
