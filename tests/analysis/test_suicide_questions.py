@@ -50,6 +50,8 @@ def test_a_question_about_a_plan_the_means_or_the_timing_is_read_with_what_it_as
         ("How would you do it?", ("means",)),
         ("Have you thought about how you would kill yourself?", ("means",)),
         ("What were you going to use?", ("means",)),
+        ("Do you have anything with you that you were planning to use?", ("means",)),
+        ("Do you have something with you there that you mean to use?", ("means",)),
         ("When were you thinking of doing it?", ("timing",)),
         ("Have you decided when?", ("timing",)),
         ("Okay. Do you have a plan? When would you do it?", ("plan", "timing")),
@@ -59,6 +61,7 @@ def test_a_question_about_a_plan_the_means_or_the_timing_is_read_with_what_it_as
         ("Have you thought about how your wife would feel?", None),  # how, not his act
         ("How would you take it if they said no?", None),
         ("What would you use the money for?", None),
+        ("Do you have anything you want to use the phone for?", None),
         ("How did you do it?", None),  # the past: the robbery, not his plan
         ("I know you have a plan.", None),  # no question
     ):

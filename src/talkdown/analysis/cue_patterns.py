@@ -1051,6 +1051,23 @@ DEADLINE_OPENS = RulePattern(
     _I,
 )
 ASKED_WHEN = ("how long", "how many minutes", "how many hours", "what time", "when did")
+# A time he names for it, answering a question about his plan, the means or the timing with suicide on the table
+# (``cues._plan_answer``): "Tonight.", "At seven.", "Oh-six-hundred. First light.", "When my shift ends.", "After the
+# kids are asleep.". Read only there: "when my shift ends" is no cue on its own.
+PLAN_TIME = RulePattern(
+    rf"\b(?:{_DAY_OR_CLOCK}|{VAGUE.pattern}|today|soon|this (?:morning|afternoon|evening|week|weekend)"
+    r"|at (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|oh-\w+"
+    r"|(?:when|once|after|before) (?:she|she's|he|he's|they|they're|everyone|everybody|it|it's|the|my|his|her|I|I'm"
+    r"|we)\b[^.!?,;]*)",
+    _I,
+)
+# A means or a time he names only to deny it ("I haven't got a gun", "not the pills", "there's no rope"): the words
+# before it, in its clause. Wider than ``NEGATION`` ("haven't", "doesn't", "hasn't" and their texted forms).
+PLAN_DENIED = RulePattern(
+    r"\b(?:no|not|never|nothing|none|without|cannot|(?:do|does|did|have|has|had|is|are|was|were|wo|would|could|ca"
+    r"|should|ai)n'?t)\b[^.!?,;]{0,20}$",
+    _I,
+)
 # Requests in other words: "can you call ...", "put her on", a list of terms, "no police", a sum named on its
 # own, "come any closer".
 DEMAND_WIDE = RulePattern(
@@ -1111,9 +1128,20 @@ ECHO_DENIAL = RulePattern(
     _I,
 )
 # A whole turn that only says no ("No.", "Nope. No.", "Of course not.", "I'm not."): after a suicide question the
-# model, reading the question's words, gave it a suicide cue (cues 0.28.1 withholds it: ``cues.denies_suicide``).
+# model, reading the question's words, gave it a suicide cue (cues 0.28.1 withholds it: ``cues.denies_suicide``);
+# since cues 0.30.0 also a no to the act ("I'm not going to do anything.", "I wouldn't do it.", "Nothing like that.").
 BARE_DENIAL = RulePattern(
-    r"^\W*(?:(?:no+|nope|nah|never|of course not|course not|no way|hell no|god no|not at all|I'm not|I am not)\W*)+$",
+    r"^\W*(?:(?:no+|nope|nah|never|of course not|course not|no way|hell no|god no|not at all|I'm not|I am not"
+    r"|nothing like that|I'm not (?:going to|gonna) do (?:anything|it|that)|I (?:won't|wouldn't|would never"
+    r"|will never|'d never) do (?:it|that|anything))\W*)+$",
+    _I,
+)
+# A whole turn that says he has no plan ("I haven't got a plan.", "No plan."), read as a denial only when it answers
+# a question about his plan (``cues.denies_suicide``): to "Are you thinking about killing yourself?" it denies no
+# thought. "No plan yet." leaves the door open and is none.
+PLAN_DENIAL = RulePattern(
+    r"^\W*(?:(?:no+|nope|nah)\W+)?(?:I (?:haven't|have not|don't have|do not have|ain't|have no|got no)(?: got)?"
+    r" (?:a |any )?plans?|no plans?|not (?:a|any) plan)\W*$",
     _I,
 )
 DOOR_OPEN = RulePattern(

@@ -75,6 +75,9 @@ _PLAN_TOPICS: tuple[tuple[PlanTopic, re.Pattern[str]], ...] = (
             rf"|\b(?:thought|decided|worked out|figured out)(?: about)? how{_YOUR_ACT}"
             rf"|\bwhat (?:would|will|were|are|do|'d) you (?:[\w']+ ){{0,3}}?use(?=\W*$| on yourself\b| to {_ACT})"
             r"|\b(?:have|got) (?:any|some)thing to (?:do it|do that|end it|kill yourself|hurt yourself) with\b"
+            # "Do you have anything with you that you were planning to use?"
+            rf"|\b(?:have|got) (?:any|some)thing\b(?: [\w']+){{0,4}}? you(?:'d)?(?: [\w']+){{0,3}}? use(?=\W*$| on"
+            rf" yourself\b| to {_ACT})"
             r"|\b(?:have|got) (?:the )?means(?=\W*$| to (?:do it|do that|end it|kill yourself)\b)",
             _I,
         ),
