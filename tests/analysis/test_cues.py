@@ -1964,3 +1964,18 @@ def test_the_model_does_not_add_a_suicide_cue_to_his_denial_of_a_plan(asked: str
 def test_no_plan_to_a_thoughts_question_is_no_denial_the_model_is_kept_from() -> None:
     # he denied no thought: the model keeps its say there
     assert "suicide_cue" in after(ON_THE_TABLE[:1], "I haven't got a plan.", use_model=True)
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "cue"),
+    [
+        ("Mrs. Pike, are you thinking about taking your own life?", "Yes.", True),
+        ("I'm wondering if you're thinking about ending your life.", "ye", True),
+        ("Are you thinking about jumping, Mr. Bell?", "Maybe.", True),
+        ("Do you want us to end the call?", "Yeah.", False),  # the cue rules' own reading took it for one
+        ("Are you gonna jump in and help?", "Yeah.", False),
+    ],
+)
+def test_a_yes_is_read_by_the_one_reading_of_a_suicide_question(asked: str, answer: str, cue: bool) -> None:
+    # cues 0.30.1: suicide_questions.suicide_asked, which the simulator, debrief and advisor share
+    assert ("suicide_cue" in cues(answer, previous=asked)) is cue

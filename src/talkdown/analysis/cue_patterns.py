@@ -228,23 +228,6 @@ SUICIDE = RulePattern(
     ),
     _I,
 )
-SUICIDE_QUESTION = RulePattern(
-    r"\b(?:kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|suicid\w*|hurt(?:ing)? yourself"
-    # a jump off something, or one he means to make: not "Did you jump the queue?"
-    r"|jump(?:ing)? (?:off|from|down|in front)"
-    r"|(?:going to|gonna|want to|wanna|about to|thinking (?:of|about)|plan(?:ning)? (?:to|on)|will you|would you)"
-    r" jump(?:ing)?"
-    r"|take your (?:own )?life|(?:police|officers|them|us) to (?:kill|shoot|end)|thoughts of ending|a plan for how"
-    r"|taken (?:something|anything|any pills|pills|any tablets)"
-    # texted ("killing urself"), the means named ("using the gun on yourself"), dying or the fall named ("thinking
-    # about dying tonight", "going over the edge", "in front of the train"), both lives ("end both your lives");
-    # not "are you being hard on yourself?" nor "are you taking your tablets?"
-    r"|(?:kill(?:ing)?|hurt(?:ing)?) urself|(?:use|using|turn|turning|point|pointing) (?:it|that|this|the \w+"
-    r"|your \w+) on (?:your|ur)self|(?:thinking|thought) (?:about|of) (?:dying|going over|not being here"
-    r"|not waking up)|want(?:ing)? to die|(?:going|go) over the edge|(?:go|going|step|stepping|walk|walking) in"
-    r" front of (?:the|a) (?:train|bus|truck|lorry)|end(?:ing)? (?:both )?your lives)\b",
-    _I,
-)
 AFFIRMATIVE = RulePattern(
     r"^\W*(?:yes|yeah|yep|yup|maybe|sometimes|probably|i have|i am|i do|i've thought|i thought|that's why"
     r"|i came here|of course|kind of|sort of|a little|what do you think|so what|i've got|i have (?:a|my|the)"

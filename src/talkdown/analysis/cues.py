@@ -33,7 +33,7 @@ from talkdown.analysis.cue_items import clause_end, negotiator_names, past_reach
 from talkdown.analysis.lexicons import is_judgeable, normalise
 from talkdown.analysis.suicide_clues import BY_ID as CLUES_BY_ID
 from talkdown.analysis.suicide_clues import clue_of
-from talkdown.analysis.suicide_questions import PlanTopic, plan_asked
+from talkdown.analysis.suicide_questions import PlanTopic, plan_asked, suicide_asked
 from talkdown.analysis.timeparse import parse_deadline
 from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation
@@ -93,15 +93,13 @@ class _Asked:
 _NOTHING_ASKED = _Asked()
 
 
-def asks_suicide(text: str) -> bool:
-    """Whether a negotiator's line asks him about suicide, as the cue rules read it (``rx.SUICIDE_QUESTION``)."""
-    return rx.SUICIDE_QUESTION.search(text) is not None
-
-
 def _asked(previous_negotiator: str | None, suicide_before: bool = False) -> _Asked:
     if not previous_negotiator:
         return _NOTHING_ASKED
-    suicide = asks_suicide(previous_negotiator)
+    # the one reading of a suicide question, direct or hedged, the simulator, debrief and advisor share (cues 0.30.1;
+    # the cue rules had their own, which read "You want them to shoot you." as one and "Are you planning to kill
+    # yourself, Mr. Bell?" or "I'm wondering if you're thinking about ending your life." as none)
+    suicide = suicide_asked(previous_negotiator) is not None
     plan = plan_asked(previous_negotiator) if suicide or suicide_before else None
     return _Asked(
         harm=rx.HARM_QUESTION.search(previous_negotiator) is not None,
@@ -800,7 +798,7 @@ def demanded_before(window: Sequence[Turn]) -> bool:
 
 
 def suicide_raised(window: Sequence[Turn]) -> bool:
-    """Whether suicide is on the table in the window: a negotiator's turn asked about it (``asks_suicide``), or a
+    """Whether suicide is on the table in the window: a negotiator's turn asked about it (``suicide_asked``), or a
     turn of his carried a suicide cue, as this analyser read that turn (with the negotiator's turn just before it,
     and whether suicide was raised before it, as ``demanded_before`` reads demands).
 
@@ -810,7 +808,7 @@ def suicide_raised(window: Sequence[Turn]) -> bool:
     raised = False
     for i, turn in enumerate(window):
         if turn.side == "negotiator":
-            raised = raised or asks_suicide(turn.text)
+            raised = raised or suicide_asked(turn.text) is not None
             continue
         before = window[i - 1] if i else None
         asked = before.text if before is not None and before.side == "negotiator" else None
@@ -902,7 +900,8 @@ class CueAnalyzer(ModelAssisted):
     # 0.29.0 a harm talked out of is no threat, a preference to harm one; 0.29.1 a grievance letter no suicide cue;
     # 0.29.2 "Make them shoot me." a demand (own_death); 0.29.3 "an'" ends an item; 0.29.4 no model demand on a wish
     # 0.30.0 his answer to a plan, means or timing question with suicide on the table ("Tonight.") a suicide cue
-    version: ClassVar[str] = "0.30.0"
+    # 0.30.1 a yes answers a suicide question as suicide_questions.suicide_asked reads it (its own pattern gone)
+    version: ClassVar[str] = "0.30.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
