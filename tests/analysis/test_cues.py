@@ -1872,3 +1872,110 @@ def test_the_model_adds_no_demand_to_his_wish_to_harm_someone(text: str) -> None
 )
 def test_only_a_turn_whose_every_want_is_a_harm_bars_the_models_demand(text: str, harm_only: bool) -> None:
     assert wishes_harm(text) is harm_only
+
+
+ON_THE_TABLE = (
+    ("N", "Are you thinking about killing yourself?"),
+    ("S", "Yeah."),
+)
+
+
+def after(before: tuple[tuple[str, str], ...], text: str, *, use_model: bool = False) -> dict[str, Annotation]:
+    """The cues of his turn ``text`` after the window ``before`` ((side, text), oldest first; "N" negotiator)."""
+    window = tuple(Turn(text=said, side="negotiator" if side == "N" else "subject") for side, said in before)
+    turn = Turn(text=text, side="subject", at=T0)
+    return {a.label: a for a in CueAnalyzer(use_model=use_model).analyze(turn, Context(window=window))}
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "clue", "words"),
+    [
+        ("Do you have a plan?", "Over the rail. The river's high.", "plan_or_means", ["rail"]),
+        ("How would you do it?", "The shotgun.", "plan_or_means", ["shotgun"]),
+        ("Do you have anything with you that you were planning to use?", "The rope is in the wardrobe.",
+         "plan_or_means", ["rope"]),
+        ("When were you thinking of doing it?", "Tonight. When she's asleep.", "time_reference",
+         ["Tonight", "When she's asleep"]),
+        ("Have you decided when?", "At seven.", "time_reference", ["At seven"]),
+        ("Do you have a plan?", "Yes.", "plan_or_means", ["Yes"]),
+        ("When would you do it?", "Yeah.", "time_reference", ["Yeah"]),
+        ("Do you have a plan for how?", "my cousin got her boyfriend gun in the closet", "plan_or_means", ["gun"]),
+    ],
+)  # fmt: skip
+def test_his_answer_to_a_plan_question_with_suicide_on_the_table_is_a_suicide_cue(
+    asked: str, answer: str, clue: str, words: list[str]
+) -> None:
+    # indicators.md, "When cues rise": after a yes, ask about the plan, the means and the timing; his answer names
+    # no suicide, and the rules read none in "Tonight." or "The shotgun." until cues 0.30.0
+    cue = after((*ON_THE_TABLE, ("N", asked)), answer)["suicide_cue"]
+    assert (cue.detail["kind"], cue.detail["clue"]) == ("answer_to_plan_question", clue)
+    assert [answer[e.start : e.end] for e in cue.evidence] == words
+
+
+def test_his_own_suicide_cue_earlier_in_the_window_puts_suicide_on_the_table() -> None:
+    before = (("S", "They'd all be better off without me."), ("N", "I hear you. How would you do it?"))
+    assert after(before, "The shotgun.")["suicide_cue"].detail["clue"] == "plan_or_means"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        (("N", "Do you have a plan?"),),  # for getting home, for the robbery: suicide is not on the table
+        (("N", "Is anyone hurt?"), ("S", "No."), ("N", "How would you do it?")),
+    ],
+)
+def test_a_plan_question_with_no_suicide_on_the_table_reads_no_answer_as_a_cue(
+    before: tuple[tuple[str, str], ...],
+) -> None:
+    assert "suicide_cue" not in after(before, "Tonight. The shotgun.")
+    assert "suicide_cue" not in after(before, "Yes.")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "No.",
+        "I haven't got a plan.",
+        "I'm not going to do anything.",
+        "I don't have a gun, if that's what you mean.",
+        "No. Not the pills, not anything.",
+        "there's no rope, nothing like that",
+    ],
+)
+def test_his_denial_of_a_plan_is_no_suicide_cue(answer: str) -> None:
+    assert "suicide_cue" not in after((*ON_THE_TABLE, ("N", "Do you have a plan?")), answer)
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer"),
+    [
+        ("Do you have a plan?", "I haven't got a plan."),
+        ("Do you have a plan?", "No plan."),
+        ("When were you thinking of doing it?", "I'm not going to do anything."),
+        ("When were you thinking of doing it?", "I wouldn't do it."),
+        ("Do you have a plan?", "Nah, nothing like that."),
+    ],
+)
+def test_the_model_does_not_add_a_suicide_cue_to_his_denial_of_a_plan(asked: str, answer: str) -> None:
+    # the model read the question's words and put "suicide_cue, source: model" on each (until cues 0.30.0)
+    assert "suicide_cue" not in after((*ON_THE_TABLE, ("N", asked)), answer, use_model=True)
+
+
+def test_no_plan_to_a_thoughts_question_is_no_denial_the_model_is_kept_from() -> None:
+    # he denied no thought: the model keeps its say there
+    assert "suicide_cue" in after(ON_THE_TABLE[:1], "I haven't got a plan.", use_model=True)
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "cue"),
+    [
+        ("Mrs. Pike, are you thinking about taking your own life?", "Yes.", True),
+        ("I'm wondering if you're thinking about ending your life.", "ye", True),
+        ("Are you thinking about jumping, Mr. Bell?", "Maybe.", True),
+        ("Do you want us to end the call?", "Yeah.", False),  # the cue rules' own reading took it for one
+        ("Are you gonna jump in and help?", "Yeah.", False),
+    ],
+)
+def test_a_yes_is_read_by_the_one_reading_of_a_suicide_question(asked: str, answer: str, cue: bool) -> None:
+    # cues 0.30.1: suicide_questions.suicide_asked, which the simulator, debrief and advisor share
+    assert ("suicide_cue" in cues(answer, previous=asked)) is cue

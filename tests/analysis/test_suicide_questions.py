@@ -34,6 +34,39 @@ def test_a_question_about_suicide_is_read_as_direct_or_hedged_and_look_alikes_as
         assert suicide_asked(line) == asked, line
 
 
+def test_the_wordings_the_cue_rules_read_are_suicide_questions_plain_or_hedged_as_worded() -> None:
+    """cues 0.30.1 reads a yes by this one reading, which missed these; plain when they name the act as he would do
+    it (indicators.md: "ask directly and plainly"), hedged when they name it by a figure or not at all."""
+    for line, asked in (
+        ("Are you thinking about jumping?", "direct"),
+        ("Are you planning to jump from here tonight?", "direct"),
+        ("Are you thinking about using the gun on yourself?", "direct"),
+        ("Aaron, are you planning to use that on yourself?", "direct"),
+        ("Are you thinking about dying tonight?", "direct"),
+        ("Are you planning to step in front of the train?", "direct"),
+        ("jess are u thinking about killing urself tonight", "direct"),  # texted, his name first, no "?"
+        ("Do you mean you're thinking of ending both your lives?", "direct"),
+        ("Are you trying to get the officers to shoot you?", "direct"),
+        ("Mrs. Pike, are you thinking about taking your own life?", "direct"),
+        ("Are you planning to kill yourself, Mr. Bell?", "direct"),  # a title's full stop ends no sentence
+        ("It sounds like you're thinking of ending your life. Are you?", "direct"),
+        ("I think it might mean you're thinking about killing yourself. Am I right?", "direct"),
+        ("youve written letters. that tells me youre thinking about ending your life. is that right", "direct"),
+        ("I'm wondering if you're thinking about ending your life.", "direct"),  # asked as a statement
+        ("When you say you don't care how this ends, are you thinking about dying today?", "direct"),  # his words
+        ("Are you thinking about going over the edge tonight?", "hedged"),  # a figure of the fall
+        ("Have you taken something?", "hedged"),  # a dose, unnamed
+        ("connor are u thinking about hurting urself too", "hedged"),
+        ("When you say you don't care, you're not thinking of killing yourself, are you?", "hedged"),
+        ("Are you gonna jump in and help?", None),
+        ("Have you eaten anything? Taken anything to keep you awake?", None),
+        ("Do you want us to end the call?", None),
+        ("You want them to shoot you.", None),  # a reflection, no question
+        ("I wonder if you could put her on.", None),
+    ):
+        assert suicide_asked(line) == asked, line
+
+
 def test_a_line_asking_both_ways_counts_as_asked_directly() -> None:
     assert suicide_asked("You're not going to do anything silly, are you? Are you thinking about suicide?") == "direct"
 
@@ -50,6 +83,8 @@ def test_a_question_about_a_plan_the_means_or_the_timing_is_read_with_what_it_as
         ("How would you do it?", ("means",)),
         ("Have you thought about how you would kill yourself?", ("means",)),
         ("What were you going to use?", ("means",)),
+        ("Do you have anything with you that you were planning to use?", ("means",)),
+        ("Do you have something with you there that you mean to use?", ("means",)),
         ("When were you thinking of doing it?", ("timing",)),
         ("Have you decided when?", ("timing",)),
         ("Okay. Do you have a plan? When would you do it?", ("plan", "timing")),
@@ -59,6 +94,7 @@ def test_a_question_about_a_plan_the_means_or_the_timing_is_read_with_what_it_as
         ("Have you thought about how your wife would feel?", None),  # how, not his act
         ("How would you take it if they said no?", None),
         ("What would you use the money for?", None),
+        ("Do you have anything you want to use the phone for?", None),
         ("How did you do it?", None),  # the past: the robbery, not his plan
         ("I know you have a plan.", None),  # no question
     ):

@@ -228,23 +228,6 @@ SUICIDE = RulePattern(
     ),
     _I,
 )
-SUICIDE_QUESTION = RulePattern(
-    r"\b(?:kill(?:ing)? yourself|end(?:ing)? your (?:own )?life|suicid\w*|hurt(?:ing)? yourself"
-    # a jump off something, or one he means to make: not "Did you jump the queue?"
-    r"|jump(?:ing)? (?:off|from|down|in front)"
-    r"|(?:going to|gonna|want to|wanna|about to|thinking (?:of|about)|plan(?:ning)? (?:to|on)|will you|would you)"
-    r" jump(?:ing)?"
-    r"|take your (?:own )?life|(?:police|officers|them|us) to (?:kill|shoot|end)|thoughts of ending|a plan for how"
-    r"|taken (?:something|anything|any pills|pills|any tablets)"
-    # texted ("killing urself"), the means named ("using the gun on yourself"), dying or the fall named ("thinking
-    # about dying tonight", "going over the edge", "in front of the train"), both lives ("end both your lives");
-    # not "are you being hard on yourself?" nor "are you taking your tablets?"
-    r"|(?:kill(?:ing)?|hurt(?:ing)?) urself|(?:use|using|turn|turning|point|pointing) (?:it|that|this|the \w+"
-    r"|your \w+) on (?:your|ur)self|(?:thinking|thought) (?:about|of) (?:dying|going over|not being here"
-    r"|not waking up)|want(?:ing)? to die|(?:going|go) over the edge|(?:go|going|step|stepping|walk|walking) in"
-    r" front of (?:the|a) (?:train|bus|truck|lorry)|end(?:ing)? (?:both )?your lives)\b",
-    _I,
-)
 AFFIRMATIVE = RulePattern(
     r"^\W*(?:yes|yeah|yep|yup|maybe|sometimes|probably|i have|i am|i do|i've thought|i thought|that's why"
     r"|i came here|of course|kind of|sort of|a little|what do you think|so what|i've got|i have (?:a|my|the)"
@@ -1051,6 +1034,23 @@ DEADLINE_OPENS = RulePattern(
     _I,
 )
 ASKED_WHEN = ("how long", "how many minutes", "how many hours", "what time", "when did")
+# A time he names for it, answering a question about his plan, the means or the timing with suicide on the table
+# (``cues._plan_answer``): "Tonight.", "At seven.", "Oh-six-hundred. First light.", "When my shift ends.", "After the
+# kids are asleep.". Read only there: "when my shift ends" is no cue on its own.
+PLAN_TIME = RulePattern(
+    rf"\b(?:{_DAY_OR_CLOCK}|{VAGUE.pattern}|today|soon|this (?:morning|afternoon|evening|week|weekend)"
+    r"|at (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|oh-\w+"
+    r"|(?:when|once|after|before) (?:she|she's|he|he's|they|they're|everyone|everybody|it|it's|the|my|his|her|I|I'm"
+    r"|we)\b[^.!?,;]*)",
+    _I,
+)
+# A means or a time he names only to deny it ("I haven't got a gun", "not the pills", "there's no rope"): the words
+# before it, in its clause. Wider than ``NEGATION`` ("haven't", "doesn't", "hasn't" and their texted forms).
+PLAN_DENIED = RulePattern(
+    r"\b(?:no|not|never|nothing|none|without|cannot|(?:do|does|did|have|has|had|is|are|was|were|wo|would|could|ca"
+    r"|should|ai)n'?t)\b[^.!?,;]{0,20}$",
+    _I,
+)
 # Requests in other words: "can you call ...", "put her on", a list of terms, "no police", a sum named on its
 # own, "come any closer".
 DEMAND_WIDE = RulePattern(
@@ -1111,9 +1111,20 @@ ECHO_DENIAL = RulePattern(
     _I,
 )
 # A whole turn that only says no ("No.", "Nope. No.", "Of course not.", "I'm not."): after a suicide question the
-# model, reading the question's words, gave it a suicide cue (cues 0.28.1 withholds it: ``cues.denies_suicide``).
+# model, reading the question's words, gave it a suicide cue (cues 0.28.1 withholds it: ``cues.denies_suicide``);
+# since cues 0.30.0 also a no to the act ("I'm not going to do anything.", "I wouldn't do it.", "Nothing like that.").
 BARE_DENIAL = RulePattern(
-    r"^\W*(?:(?:no+|nope|nah|never|of course not|course not|no way|hell no|god no|not at all|I'm not|I am not)\W*)+$",
+    r"^\W*(?:(?:no+|nope|nah|never|of course not|course not|no way|hell no|god no|not at all|I'm not|I am not"
+    r"|nothing like that|I'm not (?:going to|gonna) do (?:anything|it|that)|I (?:won't|wouldn't|would never"
+    r"|will never|'d never) do (?:it|that|anything))\W*)+$",
+    _I,
+)
+# A whole turn that says he has no plan ("I haven't got a plan.", "No plan."), read as a denial only when it answers
+# a question about his plan (``cues.denies_suicide``): to "Are you thinking about killing yourself?" it denies no
+# thought. "No plan yet." leaves the door open and is none.
+PLAN_DENIAL = RulePattern(
+    r"^\W*(?:(?:no+|nope|nah)\W+)?(?:I (?:haven't|have not|don't have|do not have|ain't|have no|got no)(?: got)?"
+    r" (?:a |any )?plans?|no plans?|not (?:a|any) plan)\W*$",
     _I,
 )
 DOOR_OPEN = RulePattern(

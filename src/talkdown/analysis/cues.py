@@ -31,7 +31,9 @@ from talkdown.analysis import cue_patterns as rx
 from talkdown.analysis.base import Context, Turn, annotation
 from talkdown.analysis.cue_items import clause_end, negotiator_names, past_reach, tidy_item, unaddressed
 from talkdown.analysis.lexicons import is_judgeable, normalise
+from talkdown.analysis.suicide_clues import BY_ID as CLUES_BY_ID
 from talkdown.analysis.suicide_clues import clue_of
+from talkdown.analysis.suicide_questions import PlanTopic, plan_asked, suicide_asked
 from talkdown.analysis.timeparse import parse_deadline
 from talkdown.analysis.turn_model import ModelAssisted
 from talkdown.domain.annotations import Annotation
@@ -75,28 +77,36 @@ def _threat_target(match: str, after: str, sentence: str) -> str:
 
 @dataclass(frozen=True)
 class _Asked:
-    """All the cue rules read of the negotiator's turn just before: did it ask about harm, about suicide, what
-    he wants, or how long / what time (then "Twenty minutes." is an answer, not a deadline)? Keyed by this rather
-    than by that turn's text, the cache lets the cue analyser (which has the context) and ``cue_labels`` (which
-    has not) share one reading of most subject turns."""
+    """All the cue rules read of the negotiator's turn just before: did it ask about harm, about suicide, about
+    his plan, the means or the timing with suicide on the table (``plan``: what it asks first), what he wants, or
+    how long / what time (then "Twenty minutes." is an answer, not a deadline)? Keyed by this rather than by that
+    turn's text, the cache lets the cue analyser (which has the context) and ``cue_labels`` (which has not) share
+    one reading of most subject turns."""
 
     harm: bool = False
     suicide: bool = False
     wants: bool = False
     when: bool = False
+    plan: PlanTopic | None = None
 
 
 _NOTHING_ASKED = _Asked()
 
 
-def _asked(previous_negotiator: str | None) -> _Asked:
+def _asked(previous_negotiator: str | None, suicide_before: bool = False) -> _Asked:
     if not previous_negotiator:
         return _NOTHING_ASKED
+    # the one reading of a suicide question, direct or hedged, the simulator, debrief and advisor share (cues 0.30.1;
+    # the cue rules had their own, which read "You want them to shoot you." as one and "Are you planning to kill
+    # yourself, Mr. Bell?" or "I'm wondering if you're thinking about ending your life." as none)
+    suicide = suicide_asked(previous_negotiator) is not None
+    plan = plan_asked(previous_negotiator) if suicide or suicide_before else None
     return _Asked(
         harm=rx.HARM_QUESTION.search(previous_negotiator) is not None,
-        suicide=rx.SUICIDE_QUESTION.search(previous_negotiator) is not None,
+        suicide=suicide,
         wants=rx.ASKED_WHAT.search(previous_negotiator) is not None,
         when=any(words in previous_negotiator.lower() for words in rx.ASKED_WHEN),
+        plan=plan.topics[0] if plan else None,
     )
 
 
@@ -156,12 +166,51 @@ def _suicide_tiers(text: str) -> Iterator[list[re.Match[str]]]:
 def _suicide(text: str, asked: _Asked) -> list[Cue]:
     # the wider wordings are read only when the older rules find nothing, as for threats
     spans = next((found for tier in _suicide_tiers(text) if (found := _suicide_spans(text, tier))), [])
-    kind = "stated"
-    if not spans and asked.suicide:
-        answer = rx.AFFIRMATIVE.match(text)
-        if answer and (rx.NOT_YET.match(text) or not rx.DENIAL.match(text)):  # "Not yet." is no denial
-            spans, kind = [(answer.start(), answer.end())], "answer_to_direct_question"
-    return [Cue("suicide_cue", tuple(spans), {"kind": kind, **_clue(text)})] if spans else []
+    if spans:
+        return [Cue("suicide_cue", tuple(spans), {"kind": "stated", **_clue(text)})]
+    if asked.plan:
+        return _plan_answer(text, asked.plan)
+    answer = _yes(text) if asked.suicide else None
+    return [Cue("suicide_cue", (answer,), {"kind": "answer_to_direct_question", **_clue(text)})] if answer else []
+
+
+def _yes(text: str) -> tuple[int, int] | None:
+    """The words of a yes that opens the turn ("Yeah.", "ya. tonight.", "I haven't decided."), or None."""
+    answer = rx.AFFIRMATIVE.match(text)
+    if answer and (rx.NOT_YET.match(text) or not rx.DENIAL.match(text)):  # "Not yet." is no denial
+        return answer.span()
+    return None
+
+
+_MEANS = CLUES_BY_ID["plan_or_means"].pattern
+
+
+def _plan_answer(text: str, topic: PlanTopic) -> list[Cue]:
+    """His answer to a question about his plan, the means or the timing asked with suicide on the table, as a
+    suicide cue: the means he names ("Over the rail.", "The shotgun.", "I've got the pills right here.": the
+    ``plan_or_means`` clue's words), the time ("Tonight. When she's asleep.": ``rx.PLAN_TIME``, the
+    ``time_reference`` clue), or a plain yes (the clue the question asked for); a turn that opens with a "no"
+    ("No.", "I'm not going to do anything.") or names them only to deny them ("I haven't got a plan",
+    ``rx.PLAN_DENIED``) is none.
+
+    Why: indicators.md has the negotiator ask, after a yes, about the plan, the means and the timing, because risk
+    rises with a lethal method and a near time; his answer is the cue the board must show, though "Tonight." or
+    "The shotgun." names no suicide (the rules read none in it until cues 0.30.0)."""
+    if rx.DENIAL.match(text) and not rx.DOOR_OPEN.search(text):
+        return []
+    named = [
+        (m, clue)
+        for pattern, clue in ((_MEANS, "plan_or_means"), (rx.PLAN_TIME, "time_reference"))
+        for m in pattern.finditer(text)
+        if not rx.PLAN_DENIED.search(text[max(0, m.start() - 25) : m.start()])
+    ]
+    answer = _yes(text)
+    if not named and answer is None:
+        return []
+    clues = [clue for _, clue in named] or ["time_reference" if topic == "timing" else "plan_or_means"]
+    clue = "time_reference" if topic == "timing" and "time_reference" in clues else clues[0]
+    spans = sorted({*([answer] if answer else []), *(m.span() for m, _ in named)})
+    return [Cue("suicide_cue", tuple(spans), {"kind": "answer_to_plan_question", "clue": clue})]
 
 
 def _clue(text: str) -> Detail:
@@ -216,13 +265,17 @@ def _echo_denied(text: str, sentence_start: int, match_end: int) -> bool:
 ECHO_WORDS = 6  # "What, like end it all?" is five words; a longer question of his is no echo [D]
 
 
-def denies_suicide(text: str) -> bool:
-    """Whether the turn only says no (``rx.BARE_DENIAL``), or holds his echo of a suicide question refused at once
+def denies_suicide(text: str, *, plan_question: bool = False) -> bool:
+    """Whether the turn only says no (``rx.BARE_DENIAL``), or only that he has no plan when it answers a question
+    about one (``plan_question``, ``rx.PLAN_DENIAL``), or holds his echo of a suicide question refused at once
     (``_echo_denied``): then the model, which reads the question's and the act's words, may not add the suicide cue
     the rules withheld ("No." and "Kill myself? No." after "Are you thinking about killing yourself?" read
-    ``suicide_cue, source: model`` on the board until cues 0.28.1). Asked only of a turn the model adds it to."""
+    ``suicide_cue, source: model`` on the board until cues 0.28.1; "I'm not going to do anything." and "I haven't
+    got a plan." after "Do you have a plan?" until cues 0.30.0). Asked only of a turn the model adds it to."""
     norm = normalise(text)
     if rx.BARE_DENIAL.match(norm):  # "No." to "Are you thinking about killing yourself?"
+        return True
+    if plan_question and rx.PLAN_DENIAL.match(norm):  # "I haven't got a plan." to "Do you have a plan?"
         return True
     return any(
         _echo_denied(norm, _sentence_start(norm, m.start()), m.end()) for tier in _suicide_tiers(norm) for m in tier
@@ -692,11 +745,17 @@ def _deadlines(
 
 
 def find_cues(
-    text: str, *, previous_negotiator: str | None = None, reference: datetime | None = None, after_demand: bool = False
+    text: str,
+    *,
+    previous_negotiator: str | None = None,
+    reference: datetime | None = None,
+    after_demand: bool = False,
+    suicide_before: bool = False,
 ) -> list[Cue]:
     """All cues in one subject turn (pure; other analysers reuse it on window turns). ``after_demand``: his previous
-    turn made a demand, so "And a car." adds one (``_added_demands``)."""
-    return list(_cues_cached(text, _asked(previous_negotiator), reference, after_demand))
+    turn made a demand, so "And a car." adds one (``_added_demands``). ``suicide_before``: suicide is on the table
+    (``suicide_raised``), so his answer to "Do you have a plan?" is read as one about suicide (``_plan_answer``)."""
+    return list(_cues_cached(text, _asked(previous_negotiator, suicide_before), reference, after_demand))
 
 
 def _adds_an_item(text: str) -> bool:
@@ -736,6 +795,26 @@ def demanded_before(window: Sequence[Turn]) -> bool:
         found = find_cues(turn.text, previous_negotiator=asked, after_demand=demanded)
         demanded = demanded or any(cue.label == "demand" for cue in found)
     return demanded
+
+
+def suicide_raised(window: Sequence[Turn]) -> bool:
+    """Whether suicide is on the table in the window: a negotiator's turn asked about it (``suicide_asked``), or a
+    turn of his carried a suicide cue, as this analyser read that turn (with the negotiator's turn just before it,
+    and whether suicide was raised before it, as ``demanded_before`` reads demands).
+
+    Why: "Do you have a plan?", "How would you do it?" and "When?" name no suicide; asked cold they are about
+    getting home or the robbery, and only once suicide is on the table is "Tonight." or "The shotgun." his answer
+    about it (``_plan_answer``). The simulator reads the trainee's questions the same way (``sim.reading``)."""
+    raised = False
+    for i, turn in enumerate(window):
+        if turn.side == "negotiator":
+            raised = raised or suicide_asked(turn.text) is not None
+            continue
+        before = window[i - 1] if i else None
+        asked = before.text if before is not None and before.side == "negotiator" else None
+        found = find_cues(turn.text, previous_negotiator=asked, suicide_before=raised)
+        raised = raised or any(cue.label == "suicide_cue" for cue in found)
+    return raised
 
 
 @lru_cache(maxsize=4096)
@@ -808,13 +887,21 @@ def ledger_item(detail: Mapping[str, object]) -> str | None:
     return item if isinstance(item, str) and item.strip() and not detail.get("own_death") else None
 
 
+def _after_plan_question(ctx: Context) -> bool:
+    """Whether the turn just before is the negotiator's question about a plan, the means or the timing."""
+    previous = ctx.window[-1] if ctx.window else None
+    return previous is not None and previous.side == "negotiator" and plan_asked(previous.text) is not None
+
+
 class CueAnalyzer(ModelAssisted):
     """Flags threat, suicide, deadline, demand and weapon cues in subject turns (rules, plus a fine-tuned model)."""
 
     name: ClassVar[str] = "cues"
     # 0.29.0 a harm talked out of is no threat, a preference to harm one; 0.29.1 a grievance letter no suicide cue;
     # 0.29.2 "Make them shoot me." a demand (own_death); 0.29.3 "an'" ends an item; 0.29.4 no model demand on a wish
-    version: ClassVar[str] = "0.29.4"
+    # 0.30.0 his answer to a plan, means or timing question with suicide on the table ("Tonight.") a suicide cue
+    # 0.30.1 a yes answers a suicide question as suicide_questions.suicide_asked reads it (its own pattern gone)
+    version: ClassVar[str] = "0.30.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
@@ -837,14 +924,22 @@ class CueAnalyzer(ModelAssisted):
             after_demand = _adds_an_item(turn.text) and (
                 demanded_before(ctx.window) or (_goes_on_with_a_list(turn.text) and listed_before(ctx.window))
             )
-            cues = find_cues(turn.text, previous_negotiator=prev_text, reference=reference, after_demand=after_demand)
+            # Read the window for suicide only after a question about a plan: "Do you have a plan?" names none.
+            suicide_before = _after_plan_question(ctx) and suicide_raised(ctx.window)
+            cues = find_cues(
+                turn.text,
+                previous_negotiator=prev_text,
+                reference=reference,
+                after_demand=after_demand,
+                suicide_before=suicide_before,
+            )
             cues = _addressed_out(cues, ctx.window)  # "Get me my lawyer, Sam." to Sam: the lawyer
             out[i] = tuple(self._annotation(cue, score=0.7) for cue in cues)
             todo.append(i)
         # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".
         added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs, ahead)
         for i, labels in added.items():
-            if "suicide_cue" in labels and denies_suicide(turns[i].text):
+            if "suicide_cue" in labels and denies_suicide(turns[i].text, plan_question=_after_plan_question(ctxs[i])):
                 del labels["suicide_cue"]  # his refusal of the question, not a cue (``_echo_denied``)
             if "demand" in labels and wishes_harm(turns[i].text):
                 del labels["demand"]  # the harm he wishes, which the threat rules read, not a thing asked for

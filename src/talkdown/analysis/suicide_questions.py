@@ -25,14 +25,28 @@ PLAIN_QUESTION = "Are you thinking about killing yourself?"
 # Read per question (``suicide_asked``). The plain words name it; a euphemism ("do anything silly", "hurt
 # yourself") or a question led to a "no" ("You're not ..., are you?") hedges it. "Do you have a plan" alone is no
 # suicide question: it asks about getting home tonight as often as about dying (``plan_asked`` reads it, for a
-# caller that knows whether suicide is on the table).
+# caller that knows whether suicide is on the table). Plain too (cues 0.30.1, when the cue rules' own reading of a
+# question gave way to this one): the act named as he would do it, a jump, the gun used on himself, the train, both
+# lives ended, the officers asked to shoot him, dying thought about, and "urself" texted.
+_YOURSELF = r"(?:yourself|urself|yaself|yerself)"
 _SUICIDE_PLAIN = re.compile(
-    r"\bsuicid\w*|\bkill(?:ing)? yourself\b|\b(?:end|ending|take|taking) your (?:own )?life\b|\bwant(?:ing)? to die\b"
-    r"|\bthinking (?:about|of) ending it\b|\bthoughts of (?:dying|ending (?:it|your life))\b",
+    rf"\bsuicid\w*|\bkill(?:ing)? {_YOURSELF}\b|\b(?:end|ending|take|taking) (?:both )?your (?:own )?li(?:fe|ves)\b"
+    r"|\bwant(?:ing)? to die\b|\bthinking (?:about|of) ending it\b|\bthoughts of (?:dying|ending (?:it|your life))\b"
+    r"|\b(?:thinking|thought) (?:about|of) (?:dying|jumping)\b|\bjump(?:ing)? (?:off|from|down)\b"
+    r"|\b(?:going to|gonna|about to|planning (?:to|on)|plan to|want(?:ing)? to|wanna|here to|will you|would you)"
+    r" jump(?:ing)?\b"
+    r"(?! (?:in|into|on|at|the|through|up|ship|bail|to)\b)"  # not "gonna jump in and help"
+    rf"|\b(?:use|using|turn|turning|point|pointing) (?:it|that|this|them|(?:the|your|a|that) \w+) on {_YOURSELF}\b"
+    r"|\b(?:step|stepping|walk|walking|go|going|jump|jumping) in front of (?:the|a) (?:train|bus|truck|lorry)\b"
+    r"|\b(?:police|officers|cops|them|us|they) to (?:kill|shoot) you\b",
     _I,
 )
 _SUICIDE_EUPHEMISM = re.compile(
-    r"\b(?:hurt|hurting|harm|harming) yourself\b"
+    rf"\b(?:hurt|hurting|harm|harming) {_YOURSELF}\b"
+    # the fall as a figure ("going over the edge"), not being here, and a dose he may have taken, none named
+    r"|\b(?:go|going|gone) over the (?:edge|side)\b|\b(?:thinking|thought) (?:about|of) (?:going over|not being here"
+    r"|not waking up)\b|\btaken (?:something|anything|any pills|pills|any tablets)\b"
+    r"(?! (?:to|for)\b)"
     r"|\b(?:going to|gonna|about to|planning (?:to|on)|thinking (?:about|of)|would(?:n't)?|will|won't|'ll|'d)(?: \w+)?"
     r" (?:do|doing) (?:any|some)thing (?:to yourself\b|(?:silly|stupid|foolish|daft|rash|drastic|crazy|dumb)\b)",
     _I,
@@ -43,6 +57,16 @@ _LEADING = re.compile(
     r"|,\s*(?:are|would|will|do|did|have) you\W*$|,\s*(?:right|yeah|eh|ok|okay)\W*$",
     _I,
 )
+# His words quoted before the question ("When you say you don't care how this ends, are you ...?"): their "don't"
+# leads the question to no "no", so it is read past them.
+_HIS_WORDS = re.compile(r"^.*?\bwhen you (?:say|said|talk about|talked about|mention|told me)\b[^,?]*,\s*", _I)
+
+
+def _led(question: str) -> bool:
+    """Whether a question is led to a "no" (``_LEADING``), read past his words it quotes (``_HIS_WORDS``)."""
+    return _LEADING.search(_HIS_WORDS.sub("", question, count=1)) is not None
+
+
 PlanTopic = Literal["plan", "means", "timing"]
 # Read per question (``plan_asked``): the plan, the means and the timing, which indicators.md ("When cues rise")
 # has the negotiator ask once he says yes (risk is "higher with a more lethal method" and depends on "the stated
@@ -75,6 +99,9 @@ _PLAN_TOPICS: tuple[tuple[PlanTopic, re.Pattern[str]], ...] = (
             rf"|\b(?:thought|decided|worked out|figured out)(?: about)? how{_YOUR_ACT}"
             rf"|\bwhat (?:would|will|were|are|do|'d) you (?:[\w']+ ){{0,3}}?use(?=\W*$| on yourself\b| to {_ACT})"
             r"|\b(?:have|got) (?:any|some)thing to (?:do it|do that|end it|kill yourself|hurt yourself) with\b"
+            # "Do you have anything with you that you were planning to use?"
+            rf"|\b(?:have|got) (?:any|some)thing\b(?: [\w']+){{0,4}}? you(?:'d)?(?: [\w']+){{0,3}}? use(?=\W*$| on"
+            rf" yourself\b| to {_ACT})"
             r"|\b(?:have|got) (?:the )?means(?=\W*$| to (?:do it|do that|end it|kill yourself)\b)",
             _I,
         ),
@@ -90,17 +117,37 @@ _PLAN_TOPICS: tuple[tuple[PlanTopic, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
-_OPENS_AS_QUESTION = re.compile(r"^\W*(?:are|do|did|have|would|will|were|is|could|can)\b", _I)
+# A title's full stop ends no sentence: "Are you planning to kill yourself, Mr. Bell?" is one question.
+_SENTENCE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St)\.|[^.!?])+[.!?]*")
+# A texted question may open with his name: "jess are u thinking about killing urself"
+_OPENS_AS_QUESTION = re.compile(r"^\W*(?:[A-Za-z]+,?\s+)?(?:are|do|did|have|would|will|were|is|could|can)\b", _I)
+# A question that asks about the sentence before it: "It sounds like you're thinking of ending your life. Are you?"
+_TAG = re.compile(
+    r"^\W*(?:(?:and )?(?:are|do|did|would|will|have|is|was) (?:you|that|it)(?: (?:right|true|so|it|the plan"
+    r"|what you(?:'re| are) (?:saying|telling me|thinking(?: about)?)|something you(?:'re| are) (?:thinking about"
+    r"|considering)))?|am I right|right|is that right|true)\W*$",
+    _I,
+)
+# A question asked as a statement: "I'm wondering if you're thinking about ending your life."
+_ASKED_AS_STATEMENT = re.compile(
+    r"\b(?:I'm|I am) wondering (?:if|whether)\b|\bI wonder (?:if|whether)\b"
+    r"|\bI (?:need|have|want|'ve got|got) to ask(?: you)? (?:if|whether)\b",
+    _I,
+)
 
 
 def _questions(text: str) -> Iterator[str]:
-    """The sentences of a line that ask something: each ending in "?", and the last one typed without it when it
-    opens as a question or ends in a tag ("..., are you")."""
+    """The sentences of a line that ask something: each ending in "?", the last one typed without it when it
+    opens as a question or ends in a tag ("..., are you"), and one that asks as a statement ("I'm wondering if
+    ..."); a short question that asks about the sentence before it ("Are you?", "Am I right?") is read with it."""
     sentences = [m.group().strip() for m in _SENTENCE.finditer(text)]
     for i, sentence in enumerate(sentences):
         last_open = i == len(sentences) - 1 and not sentence.endswith((".", "!", "?"))
-        if sentence.endswith("?") or (last_open and (_OPENS_AS_QUESTION.search(sentence) or _LEADING.search(sentence))):
+        typed_open = last_open and (_OPENS_AS_QUESTION.search(sentence) or _LEADING.search(sentence))
+        asks = sentence.endswith("?") or typed_open
+        if asks and i and _TAG.match(sentence):
+            yield f"{sentences[i - 1]} {sentence}"
+        elif asks or _ASKED_AS_STATEMENT.search(sentence):
             yield sentence
 
 
@@ -121,7 +168,7 @@ def suicide_asked(text: str) -> Literal["direct", "hedged"] | None:
         euphemism = _SUICIDE_EUPHEMISM.search(sentence) is not None
         if not (euphemism or _SUICIDE_PLAIN.search(sentence)):
             continue
-        if not euphemism and not _LEADING.search(sentence):
+        if not euphemism and not _led(sentence):
             return "direct"
         found = "hedged"
     return found
@@ -156,6 +203,6 @@ def plan_asked(text: str) -> PlanQuestion | None:
         if not asked:
             continue
         topics += [t for t in asked if t not in topics]
-        if not _LEADING.search(sentence):
+        if not _led(sentence):
             how = "direct"
     return PlanQuestion(how, tuple(topics)) if topics else None
