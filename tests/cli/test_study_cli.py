@@ -5,13 +5,16 @@ Texts are written for these tests. The exit code of ``study analyze`` says wheth
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import typer
+from rich.console import Console
 from typer.testing import CliRunner
 
 from talkdown.cli import cases, study
@@ -130,6 +133,17 @@ def test_json_gives_each_failure_its_file_line_and_code_as_fields_not_only_insid
     assert (latin1["file"], latin1["line"], latin1["code"]) == (str(inputs / "c-latin1.txt"), None, "TD103")
     assert latin1["guess"] in latin1["message"]
     assert list(not_json)[:4] == list(latin1)[:4] == ["file", "line", "code", "message"]
+
+
+def test_the_progress_bar_names_the_elapsed_time_and_the_time_left_each_after_its_own_figure() -> None:
+    # It drew "0:00:02 left 0:00:00": the elapsed time stood before "left", the estimate after it.
+    with study._RichProgress(Console(file=io.StringIO(), force_terminal=True), enabled=True) as progress:
+        progress.start(3000)
+        progress.advance(1000)
+        shown = Console(file=io.StringIO(), width=120, record=True)
+        shown.print(progress._bar.make_tasks_table(progress._bar.tasks))
+    line = shown.export_text().strip()
+    assert re.search(r"1000/3000 .* \d:\d\d:\d\d elapsed, (?:\d:\d\d:\d\d|-:--:--) left$", line), line
 
 
 def test_analyze_exits_0_when_everything_was_analysed(tmp_path: Path) -> None:

@@ -362,6 +362,20 @@ def test_skill_rate_counts_active_listening_not_the_other_moves(tmp_path: Path) 
     assert row.skill_closed_question == 0.5 and row.skill_rate == 0.5
 
 
+def test_avoid_rate_does_not_count_a_turn_the_rules_cannot_judge(tmp_path: Path) -> None:
+    # An empty negotiator turn gets the avoid rules' low-confidence "none", and avoid_rate counted it as a
+    # behaviour to avoid: a call with nothing to avoid in it had a rate of 0.5.
+    said = [(NEG, "You sound really frustrated."), (SUB, "I am."), (NEG, "")]
+    turns = [{"idx": i, "speaker": s, "role": s, "text": t, "labels": {}} for i, (s, t) in enumerate(said)]
+    conv = {"id": "c", "source": "t", "split": "dev", "meta": {}, "turns": turns}
+    (tmp_path / "in.jsonl").write_text(json.dumps(conv) + "\n", encoding="utf-8")
+    run = analyze_corpus([str(tmp_path / "in.jsonl")], out=tmp_path / "r.parquet", workers=1, fast=True)
+    avoid = pd.read_parquet(run.out)["talkdown_avoid"].map(list).tolist()
+    assert avoid == [[], [], ["none"]]  # the premise
+    [row] = pd.read_parquet(run.conversations_out).itertuples()
+    assert row.avoid_rate == 0.0
+
+
 def test_the_merged_parquet_file_is_not_cut_into_a_row_group_per_chunk(corpus: Path, tmp_path: Path) -> None:
     # Each 500-utterance part became a row group of its own: writing the merged file took 2.5 times longer, and
     # every reader of a large study paid for thousands of tiny row groups.

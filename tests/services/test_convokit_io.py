@@ -313,6 +313,24 @@ def test_a_conversation_imported_as_an_incident_exports_with_its_source_meta_and
     assert [r["timestamp"] for r in rows] == [4.0, 9.0] and "role" not in rows[0]["meta"]
 
 
+def test_an_imported_line_without_a_time_exports_none_and_keeps_its_place_in_time_order(
+    app: App, tmp_path: Path
+) -> None:
+    # Its time was the instant of the import: "2026-...T20:12:59" for a line of an old call, and as a Unix
+    # timestamp it sorted the call's first line after its "00:00:12" reply in ConvoKit's time order.
+    turns = (
+        TranscriptTurn(speaker="Dana", text="Hello, this is Dana.", role="negotiator"),
+        TranscriptTurn(speaker="Mark", text="Go away.", time="00:00:12", role="subject"),
+    )
+    convokit_io.write_corpus([Transcript(turns=turns, external_id="c9", source="t", split="dev")], tmp_path / "c",
+                             name="c")  # fmt: skip
+    [incident] = convokit_io.import_convokit(app, tmp_path / "c")
+    convokit_io.export_convokit(tmp_path / "again", incident=incident, app=app)
+    rows: list[Any] = _lines(tmp_path / "again")
+    assert [r["meta"]["time"] for r in rows] == [None, "00:00:12"]
+    assert [r["timestamp"] for r in rows] == [0.0, 12.0]
+
+
 def test_a_running_training_sessions_export_leaves_out_the_subjects_intent(app: App, tmp_path: Path) -> None:
     # The subject's intent (logged with each reply) is what the trainee must find out by talking; the ConvoKit
     # and transcript exports of his running session handed it over. Once it has ended, they carry it.

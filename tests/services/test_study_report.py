@@ -29,6 +29,24 @@ def test_the_cue_rate_counts_turns_with_a_cue_so_it_never_exceeds_one(tmp_path: 
     assert data.cue_rates == [("two-cues", 0.5, 1)] and data.conversations == 1
 
 
+def test_a_line_the_cue_rules_cannot_judge_is_no_cue_turn_on_the_page(tmp_path: Path) -> None:
+    # An empty or foreign line gets the cue rules' low-confidence "none"; the page listed "none" among the cues
+    # overall and counted such lines as cue turns, so a call with no cue at all showed a cue rate of 0.5.
+    said = [
+        ("negotiator", "Talk to me, I'm listening."),
+        ("subject", ""),
+        ("subject", "Laissez-moi tranquille, je ne veux pas parler avec vous."),
+    ]
+    turns = [{"idx": i, "speaker": s, "role": s, "text": t, "labels": {}} for i, (s, t) in enumerate(said)]
+    conv = {"id": "quiet", "source": "t", "split": "dev", "meta": {}, "turns": turns}
+    (tmp_path / "in.jsonl").write_text(json.dumps(conv) + "\n", encoding="utf-8")
+    analyze_corpus([str(tmp_path / "in.jsonl")], out=tmp_path / "r.parquet", workers=1, fast=True)
+    cues = pq.read_table(tmp_path / "r.parquet").column("talkdown_cue").to_pylist()
+    assert cues == [[], ["none"], ["none"]]  # the premise: neither subject line can be judged
+    data = collect(tmp_path / "r.parquet")
+    assert data.cue_rates == [("quiet", 0.0, 0)] and not data.cues
+
+
 def test_listening_skills_and_other_moves_are_charted_apart(tmp_path: Path) -> None:
     from talkdown.services.study_report import render_html
 

@@ -43,7 +43,9 @@ EXIT_INTERRUPTED = 130
 
 
 class _RichProgress:
-    """The services ``Progress`` port as a Rich bar: utterances done, rate and time left."""
+    """The services ``Progress`` port as a Rich bar: utterances done, rate, time elapsed and time left. Each time
+    is named after it: "0:00:02 left 0:00:00" (the elapsed time, then the word, then the estimate) read as two
+    seconds left on a finished run."""
 
     def __init__(self, console: Console, *, enabled: bool) -> None:
         self._bar = stderr_bar(
@@ -53,8 +55,9 @@ class _RichProgress:
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
-            TextColumn("left"),
+            TextColumn("elapsed,"),
             TimeRemainingColumn(),
+            TextColumn("left"),
             enabled=enabled,
         )
         self._task = self._bar.add_task("study", total=None, rate="")

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from talkdown.analysis.avoid import LABELS as AVOID_LABELS
 from talkdown.analysis.base import Context, Side, Turn
 from talkdown.analysis.cues import LABELS as CUE_LABELS
 from talkdown.analysis.pipeline import FAILED_FAMILY, Pipeline
@@ -54,6 +55,9 @@ _LISTENING = frozenset(ACTIVE_LISTENING)
 chart, the after-action report and the debrief do. Closed questions, suggestions, information, self-disclosure
 and affirmation are its "other moves": they have their ``skill_<label>`` columns, and counted here they made a
 negotiator who only asked yes/no questions score a listening rate of 1."""
+_AVOID = frozenset(AVOID_LABELS)
+"""What ``avoid_rate`` counts: the family's labels, not the low-confidence ``none`` the rules give a turn they cannot
+judge (empty, another language), which made a silent negotiator turn a "behaviour to avoid"."""
 
 
 @dataclass(frozen=True)
@@ -353,7 +357,7 @@ def _add_conversation(
         "negotiator_turns": len(neg),
         "subject_turns": sum(1 for s in sides if s == "subject"),
         "skill_rate": _rate(sum(1 for s in skills if s & _LISTENING), len(neg)),
-        "avoid_rate": _rate(sum(1 for grouped in neg if grouped.get("talkdown_avoid")), len(neg)),
+        "avoid_rate": _rate(sum(1 for grouped in neg if _labels(grouped, "talkdown_avoid") & _AVOID), len(neg)),
         "stairway_progression": progression,
         "stairway_final": stages[-1] if stages else None,
         "stairway_peak": max(stages, key=_stage_rank) if stages else None,

@@ -15,9 +15,10 @@ Design, and the alternatives rejected:
 - **Flat memory.** At most ``2 × workers`` chunks are in flight; JSONL (the big-corpus format) is read line
   by line; the final files are assembled part by part. Memory depends on the chunk size, not the corpus.
 - **Interruptible, resumable.** Each finished chunk is written to ``<out>.parts/`` (atomic rename) and
-  recorded in ``done.txt``. Whatever stops the run (Ctrl-C included: chunks already running are finished and
-  kept, queued ones cancelled), the ``finally`` block merges the finished chunks into ``<out>`` and
-  ``<stem>.conversations<suffix>``, so the output is always complete and readable for what was done.
+  recorded in ``done.txt``. When the run ends, or Ctrl-C stops it (chunks already running are finished
+  and kept, queued ones cancelled), the finished chunks are merged into ``<out>`` and
+  ``<stem>.conversations<suffix>``, so the output is complete and readable for what was done. A kill signal
+  (SIGTERM, SIGKILL) ends the process with no merge; the parts stay, and ``--resume`` keeps them.
   ``resume=True`` skips recorded chunks; a file whose size or modification time changed is redone. The parts
   folder is removed once every file succeeded.
 - **A bad file is skipped, not fatal.** A file that cannot be read or parsed is reported (its code, message

@@ -34,7 +34,7 @@ from pydantic import JsonValue
 
 from talkdown import __version__
 from talkdown.domain.annotations import Annotation
-from talkdown.domain.enums import IncidentType, Role
+from talkdown.domain.enums import IncidentMode, IncidentType, Role
 from talkdown.domain.state import IncidentState
 from talkdown.domain.text import first_surrogate
 from talkdown.errors import TalkdownError
@@ -134,7 +134,12 @@ def _transcript_of(state: IncidentState, analysed: Mapping[int, Sequence[Annotat
     conversation's own meta (``imported_meta``) and id (``external_id``), and each line's fields beyond the
     text (``votes``, ``feedback``, ``end_time``, the file's ``party`` side for a speaker with no role). All of
     it was dropped, so a corpus imported as incidents and exported again came back with ``source: talkdown``
-    and no meta, which a researcher could not join to the original data any more."""
+    and no meta, which a researcher could not join to the original data any more.
+
+    An imported line keeps its time as written, and one the file gave none has none: it was logged at the import,
+    and that instant, exported as its time, put a call's unstamped first line (Unix time) after its stamped
+    ``00:00:12`` (12 s) in ConvoKit's time order, and gave it a time it was never said at."""
+    from_file = state.mode is IncidentMode.STUDY  # only an import opens one (_transcript_events.plan_incident)
     turns = []
     for utt in state.utterances:
         if utt.retracted:
@@ -150,7 +155,7 @@ def _transcript_of(state: IncidentState, analysed: Mapping[int, Sequence[Annotat
             TranscriptTurn(
                 speaker=party.name if party else utt.speaker,
                 text=utt.text,
-                time=utt.source_time or utt.when.isoformat(),
+                time=utt.source_time or (None if from_file else utt.when.isoformat()),
                 end_time=end_time if isinstance(end_time, str) else None,
                 role=side,
                 labels=utt.labels,

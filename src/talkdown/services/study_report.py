@@ -21,6 +21,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from talkdown import __version__
+from talkdown.analysis.cues import LABELS as CUE_LABELS
 from talkdown.analysis.skills import ACTIVE_LISTENING
 from talkdown.analysis.stairway import STAGES
 from talkdown.errors import TalkdownError
@@ -28,6 +29,9 @@ from talkdown.services.streams import cannot_write, refuse_to_replace
 
 TIMELINES = 12
 CUE_BARS = 25
+_CUES = frozenset(CUE_LABELS)
+"""The cues the page counts: not the low-confidence ``none`` the rules give a line they cannot judge (empty, another
+language), which the cue table listed as a cue and the cue rate counted as a cue turn."""
 _NEEDED = ("conversation_id", "turn", "side", "talkdown_skill", "stairway", "talkdown_cue")
 
 
@@ -106,11 +110,12 @@ def collect(results: Path) -> ReportData:
             if row["side"] == "negotiator":
                 data.negotiator_turns += 1
                 data.skills.update(row["talkdown_skill"] or [])
-            data.cues.update(row["talkdown_cue"] or [])
+            cues = [label for label in row["talkdown_cue"] or [] if label in _CUES]
+            data.cues.update(cues)
             key = (row["file"], row.get("conversation_index", -1), row["conversation_id"])
             ids.setdefault(key, row["conversation_id"])
             turns[key] += 1
-            cue_turns[key] += bool(row["talkdown_cue"])
+            cue_turns[key] += bool(cues)
             stages = [STAGES.index(s) for s in row["stairway"] or [] if s in STAGES]
             if stages and (key in timelines or len(timelines) < TIMELINES):
                 timelines.setdefault(key, []).append(max(stages))
