@@ -420,6 +420,16 @@ def test_cases_like_says_which_demands_it_read_not_just_the_sentence() -> None:
     assert "demands for money, transport" in shown.stdout.splitlines()[0]
 
 
+def test_cases_like_says_when_no_case_in_the_library_is_of_the_type_it_read() -> None:
+    said = "a man on a bridge threatening to jump, his wife left him"
+    doc = json.loads(RUNNER.invoke(app, ["cases", "like", "--describe", said, "--json"]).stdout)
+    assert doc["situation"]["incident_type"] == "suicide_intervention" and doc["type_missing"] == "suicide_intervention"
+    shown = RUNNER.invoke(app, ["cases", "like", "--describe", said, "-k", "1"], env={"COLUMNS": "300"})
+    assert "The library holds no suicide intervention case" in shown.stdout
+    bank = RUNNER.invoke(app, ["cases", "like", "--describe", "bank robbery, three hostages", "--json"]).stdout
+    assert json.loads(bank)["type_missing"] is None
+
+
 def test_negotiator_and_subject_names_match_the_transcript_in_any_case(tmp_path: Path) -> None:
     # "--negotiator Dana" left the scribe's "DANA:" unknown (only an all-lower-case name was looked up both ways).
     path = tmp_path / "call.txt"

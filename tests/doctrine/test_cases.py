@@ -280,3 +280,17 @@ def test_a_key_repeated_in_a_case_is_refused_not_silently_overwritten(text: str,
 def test_an_anchor_aliased_inside_itself_does_not_hang_the_repeated_key_check() -> None:
     with pytest.raises(TalkdownError):  # a recursive list is no valid case, but it must be refused, not loop
         parse_cases("- &a\n  id: a\n  name: A\n  type: prison\n  lessons: [*a]\n", file="mine.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("A man on a bridge who lost his job and whose wife left, threatening to jump", "suicide_intervention"),
+        ("Woman on a ledge, her husband left her, says she will end her life", "suicide_intervention"),
+        ("He is holding his wife hostage in the kitchen and says he will kill himself", "domestic"),
+        ("A man barricaded at home with his estranged wife and kids says he will kill himself", "domestic"),
+    ],
+)
+def test_with_nobody_held_a_suicide_threat_is_read_before_the_family_words(text: str, kind: str) -> None:
+    # "wife" and "jump" tied, and the tie order (made for a man holding his wife) read the bridge as domestic.
+    assert describe(text).incident_type == kind

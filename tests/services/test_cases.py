@@ -241,3 +241,13 @@ def test_cases_like_an_incident_reads_the_stored_analysis_of_his_lines_and_answe
         app.annotations.add(incident, [(seq, b, (*found, done_row(wanted))) for seq, b in bases(state).items()])
     assert "suicidal" not in cases.like_cases(app, incident=quiet, k=3).situation.typology
     assert "suicidal" in cases.like_cases(app, incident=calm, k=3).situation.typology
+
+
+def test_cases_like_says_when_the_library_holds_no_case_of_the_situations_type(app: App) -> None:
+    # The shipped library has no suicide intervention: its nearest cases match on other features only, and a
+    # reader was not told so.
+    bridge = cases.like_cases(app, description="A man on a bridge, threatening to jump; his wife left him")
+    assert bridge.type_missing == "suicide_intervention" and bridge.neighbours
+    assert "no suicide intervention case" in cases.type_missing_note(bridge.type_missing)
+    bank = cases.like_cases(app, description="Bank robbery gone wrong, four hostages, they want a car")
+    assert bank.type_missing is None

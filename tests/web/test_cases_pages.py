@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from talkdown.services import cases
+from talkdown.domain.enums import IncidentType
+from talkdown.services import cases, incidents
 from talkdown.services.accounts import AccountRole as R
 from tests.web.conftest import Console
 
@@ -111,3 +112,13 @@ def test_a_case_page_marks_uncertain_demands_and_key_events_at_their_heading(con
     assert "<h3>Demands <em>(uncertain in the sources)</em></h3>" in iran and "<h2>Key events</h2>" in iran
     munich = _case_page(console, "munich-1972")
     assert "<h2>Key events <em>(uncertain in the sources)</em></h2>" in munich
+
+
+def test_cases_like_a_suicide_intervention_says_the_library_holds_none(console: Console) -> None:
+    bridge = incidents.open_incident(
+        console.app, title="Harlan St bridge", incident_type=IncidentType.SUICIDE_INTERVENTION
+    )
+    page = html.unescape(console.client(R.OBSERVER).get(f"/incidents/{bridge}/cases-like").text)
+    assert "The library holds no suicide intervention case: the cases below resemble this one on other features" in page
+    other = html.unescape(console.client(R.OBSERVER).get(f"/incidents/{console.incident_id}/cases-like").text)
+    assert "The library holds no" not in other

@@ -236,10 +236,13 @@ def like(
                     "channels": sorted(s.channels) if s.channels is not None else None,
                 },
                 "neighbours": [_neighbour_json(n, result.origins[n.case.id]) for n in result.neighbours],
+                "type_missing": result.type_missing,
             }
         )
         return
     console.print(_read_as(s), style="dim", highlight=False)
+    if result.type_missing:
+        console.print(escape(svc.type_missing_note(result.type_missing)), highlight=False)
     if not result.neighbours:
         console.print("No case has anything in common with this; describe the type, hostages or demands.")
     for n in result.neighbours:

@@ -229,10 +229,16 @@ def _number(word: str) -> int:
 def describe(text: str) -> Situation:
     """Read a short free-text description ("a bank robbery gone wrong, three hostages, he wants a car")."""
     types = _hits(TYPE_CUES, text)
-    primary = max(types, key=lambda t: (types[t], -list(TYPE_CUES).index(t))) if types else None
     has_hostages = bool(_HOSTAGE_WORDS.search(_DENIED_HOSTAGES.sub(" ", text)))
     counts = [_number(m.group(1)) for m in _COUNT.finditer(text)]
     hostages = max(counts) if counts else (0 if _NO_HOSTAGE.search(text) else None)
+    order = list(TYPE_CUES)
+    if not has_hostages and not hostages and "barricade" not in types:
+        # Nobody held and nobody shut in with him: a man threatening to jump whose wife left him is a suicide
+        # intervention first, not the domestic incident the tie order (for a man holed up with his wife) makes it.
+        order.remove("suicide_intervention")
+        order.insert(0, "suicide_intervention")
+    primary = max(types, key=lambda t: (types[t], -order.index(t))) if types else None
     tags = set(types)
     if has_hostages or (hostages or 0) > 0:
         tags.add(IncidentType.HOSTAGE.value)

@@ -44,6 +44,19 @@ class LikeResult:
     situation: Situation
     neighbours: tuple[Neighbour, ...]
     origins: dict[str, Origin]
+    type_missing: str | None = None
+    """The situation's incident type when no case in the library is of it (as its type or a tag): its neighbours
+    then resemble it on other features only, which a reader must be told (the shipped library holds no
+    suicide-intervention case, so a man on a bridge was shown hostage cases with no word of it)."""
+
+
+def type_missing_note(kind: str) -> str:
+    """What the CLI and the console say when ``LikeResult.type_missing`` is set."""
+    shown = kind.replace("_", " ")
+    return (
+        f"The library holds no {shown} case: the cases below resemble this one on other features only. "
+        "An agency can add its own cases: talkdown cases import FILE."
+    )
 
 
 def user_cases_dir(app: App) -> Path:
@@ -194,7 +207,14 @@ def like_cases(app: App, *, incident: str | None = None, description: str | None
         situation = describe(description)
     index = CaseIndex([lc.case for lc in library])
     neighbours = tuple(index.like(situation, k=k))
-    return LikeResult(situation=situation, neighbours=neighbours, origins={lc.case.id: lc.origin for lc in library})
+    wanted = situation.incident_type
+    held = {t.value for lc in library for t in (lc.case.type, *lc.case.type_tags)}
+    return LikeResult(
+        situation=situation,
+        neighbours=neighbours,
+        origins={lc.case.id: lc.origin for lc in library},
+        type_missing=wanted if wanted is not None and wanted not in held else None,
+    )
 
 
 @dataclass(frozen=True)

@@ -32,4 +32,5 @@ def case_detail(request: Request, app: AppDep, user: Reader, case_id: str) -> Re
 def cases_like(request: Request, app: AppDep, user: Reader, incident_id: CurrentIncident) -> Response:
     result = cases.like_cases(app, incident=incident_id)
     state = incidents.get_incident(app, incident_id)
-    return _page(request, "cases/like.html", user, result=result, state=state)
+    note = cases.type_missing_note(result.type_missing) if result.type_missing else None
+    return _page(request, "cases/like.html", user, result=result, state=state, type_missing_note=note)
