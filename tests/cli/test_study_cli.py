@@ -534,6 +534,14 @@ def test_cases_like_read_as_line_gives_every_feature_it_compared() -> None:
     )
 
 
+def test_cases_like_read_as_line_says_hostages_are_held_when_their_number_is_not_given() -> None:
+    # The README's "bank robbery, tellers held" read "hostages ?", as if nobody were held.
+    shown = RUNNER.invoke(app, ["cases", "like", "--describe", "bank robbery, tellers held"], env={"COLUMNS": "300"})
+    assert shown.stdout.splitlines()[0].startswith(
+        "Read as: type criminal_interrupted (also hostage); typology criminal; hostages held, number ?; "
+    )
+
+
 def test_cases_list_and_search_mark_a_figure_the_sources_leave_in_doubt() -> None:
     # The table gave wijster's 50 hostages (the lower bound of a range) and schilling's "escape" ("freed or
     # escaped") as surely as getty's; cases.yaml lists them under "uncertain".

@@ -113,6 +113,45 @@ def test_describe_does_not_tag_a_hostage_incident_where_hostages_are_denied(text
 
 
 @pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("bank robbery, tellers held", None),  # the README's own example read no hostage at all
+        ("Robbery gone wrong; he held the tellers in the vault", None),
+        ("Staff held at the back of the shop", None),
+        ("two tellers are being held by the robber", 2),
+        ("three customers held", 3),
+        ("he is holding four employees", 4),
+        ("they took the staff hostage", None),
+        ("a few tellers held", None),  # "a few" is no count of one
+    ],
+)
+def test_describe_reads_people_held_as_hostages(text: str, count: int | None) -> None:
+    s = describe(text)
+    assert "hostage" in s.types and s.hostages == count
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Armed robbers held up the bank",
+        "The bank was held up at noon",
+        "The staff held a press conference",
+        "The caller held on the line",
+        "no one is held; he is in the bank",
+        "no staff held, the bank is empty",
+        "he is holding people responsible for his debts",
+    ],
+)
+def test_describe_reads_no_hostage_where_holding_means_something_else(text: str) -> None:
+    s = describe(text)
+    assert "hostage" not in s.types and not s.hostages
+
+
+def test_describe_reads_no_one_held_as_none_not_as_unknown() -> None:
+    assert describe("no one is held").hostages == 0 and describe("Nobody was held").hostages == 0
+
+
+@pytest.mark.parametrize(
     ("text", "kinds"),
     [
         ("A man barricaded at home with his estranged wife and kids says he will kill himself", set()),

@@ -198,10 +198,12 @@ def _read_as(s: Situation) -> str:
         duration += " so far"
     channels = ", ".join(sorted(c.replace("_", " ") for c in s.channels)) if s.channels else "?"
     also = f" (also {', '.join(tags)})" if tags else ""
+    held = "hostage" in s.types or s.incident_type == "hostage"
+    hostages = s.hostages if s.hostages is not None else "held, number ?" if held else "?"
     return (
         f"Read as: type {s.incident_type or '?'}{also}; "
         f"typology {', '.join(sorted(s.typology)) or '?'}; "
-        f"hostages {s.hostages if s.hostages is not None else '?'}; "
+        f"hostages {hostages}; "
         f"demands {_demands_read(s)}; duration {duration}; channel {channels}"
     )
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from talkdown.doctrine.evidence import AnnotationMap
-from talkdown.domain.enums import IncidentType
+from talkdown.domain.enums import IncidentMode, IncidentType
+from talkdown.domain.stamps import own_times
 from talkdown.domain.state import IncidentState, Utterance
 
 
@@ -165,17 +166,39 @@ _NUMBER_WORDS = {
 }
 _COUNT = re.compile(
     r"\b(\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s+"
-    r"(?:\w+\s+){0,2}?(?:hostages?|captives?|people held|employees|customers|passengers|guards|staff|children)\b",
+    r"(?!(?:few|couple|number|lot|handful|group|bunch)\b)(?:\w+\s+){0,2}?"
+    r"(?:hostages?|captives?|people held|employees|customers|passengers|guards|staff|children"
+    r"|tellers?|cashiers?|clerks?)\b",
     re.IGNORECASE,
 )
-_NO_HOSTAGE = _rx(r"no hostages", r"alone\b", r"by himself", r"by herself", r"nobody else")
+"""A number before people who may be held: "a few tellers" is no count of one."""
+_NO_HOSTAGE = _rx(
+    r"no hostages", r"alone\b", r"by himself", r"by herself", r"nobody else", r"(?:no one|nobody) (?:is |was )?held"
+)
 _DURATION = re.compile(
     r"\b(\d{1,4}(?:\.\d+)?|" + "|".join(k for k in _NUMBER_WORDS if " " not in k) + r")\s+(hour|day|week)s?\b",
     re.IGNORECASE,
 )
 _UNIT_HOURS = {"hour": 1.0, "day": 24.0, "week": 168.0}
 _HOSTAGE_WORDS = _rx(r"hostage", r"captive", r"held at gunpoint", r"holding .{1,30} (?:at gunpoint|inside)")
-_DENIED_HOSTAGES = _rx(r"(?:no|without|zero|not holding any|not any) (?:hostages?|captives?)\b")
+_PEOPLE = (
+    r"(?:tellers?|cashiers?|clerks?|staff|staffers|employees?|workers?|customers?|shoppers?|passengers?|guards?"
+    r"|children|kids|students?|pupils?|teachers?|nurses?|patients?|people|residents?|tourists?|crew|hostages?)"
+)
+"""People a subject holds in a robbery, a siege or a riot (not police officers: "held the officers at bay")."""
+_NOT_HELD = r"(?:up|back|off|out|down|on (?:the )?(?:line|phone)|at bay|responsible|accountable|to account)\b"
+"""What makes "hold" something else: a hold-up, holding back, "held on the line", "held responsible"."""
+_HELD_PEOPLE = re.compile(
+    rf"\b{_PEOPLE}\s+(?:(?:are|were|is|was|being|been|still)\s+){{0,3}}held\b"
+    rf"(?!\s+(?:{_NOT_HELD}|(?:a|an|the|his|her|their|its|my|our|your|them|him|it|talks|meetings?)\b))"
+    rf"|\b(?:hold|holds|holding|held)\s+(?!{_NOT_HELD})(?:(?:the|some|several|all|his|her|their|its)\s+)?"
+    rf"(?:(?!(?:for|with|to|in|at|on|by|from|of)\b)\w+\s+){{0,2}}?{_PEOPLE}\b(?!\s+{_NOT_HELD})",
+    re.IGNORECASE,
+)
+"""People held, whoever holds them: "tellers held", "staff are being held", "held the tellers", "holding four
+employees". "Bank robbery, tellers held" (the README's own example) read no hostage at all; a verb with its own
+object after "held" ("staff held a press conference") or a hold-up is not one."""
+_DENIED_HOSTAGES = _rx(rf"(?:no|without|zero|not holding any|not any) (?:captives?|{_PEOPLE})\b")
 """Mentions that deny hostages ("no hostages", "without captives"), removed before looking for hostage words:
 "barricaded alone, no hostages" was tagged a hostage incident and compared with hostage cases."""
 
@@ -229,7 +252,8 @@ def _number(word: str) -> int:
 def describe(text: str) -> Situation:
     """Read a short free-text description ("a bank robbery gone wrong, three hostages, he wants a car")."""
     types = _hits(TYPE_CUES, text)
-    has_hostages = bool(_HOSTAGE_WORDS.search(_DENIED_HOSTAGES.sub(" ", text)))
+    undenied = _DENIED_HOSTAGES.sub(" ", text)
+    has_hostages = bool(_HOSTAGE_WORDS.search(undenied) or _HELD_PEOPLE.search(undenied))
     counts = [_number(m.group(1)) for m in _COUNT.finditer(text)]
     hostages = max(counts) if counts else (0 if _NO_HOSTAGE.search(text) else None)
     order = list(TYPE_CUES)
@@ -276,14 +300,21 @@ def incident_situation(
     cue makes him ``suicidal``. The words alone read "Nobody would even miss me. I already gave my dog to my
     sister." as nothing, so an incident whose board showed suicide cues was matched to cases with no suicidal
     subject. Duration runs from the opening to the close; while the incident is open, to the last entry, marked
-    as a lower bound (``duration_so_far``).
+    as a lower bound (``duration_so_far``). An imported transcript (STUDY) is a past conversation logged in one
+    instant: it runs from its first line to its last by the times the lines carry (a line the file gave none is
+    left out), and is unknown when fewer than two carry one (the import's few milliseconds read as "under 0.1 h so
+    far").
     """
     his = [u for u in state.utterances if not u.retracted and (not subject_ids or u.speaker in subject_ids)]
     said = [u.text for u in his]
     prose = " . ".join(p for p in (state.title, state.description, state.location) if p)
     read = describe(prose + " . " + " . ".join(said))
-    end = state.closed_at or state.last_at
-    duration = (end - state.opened_at).total_seconds() / 3600 if end and state.opened_at else None
+    if state.mode is IncidentMode.STUDY:  # an imported conversation: its entry times are the import's
+        times = own_times(state)  # from the first line with a time to the last; one time alone spans nothing
+        duration = (times[-1] - times[0]).total_seconds() / 3600 if len(times) > 1 else None
+    else:
+        end = state.closed_at or state.last_at
+        duration = (end - state.opened_at).total_seconds() / 3600 if end and state.opened_at else None
     live_hostages = len(state.hostages)
     return Situation(
         incident_type=state.incident_type.value,
@@ -294,7 +325,7 @@ def incident_situation(
         duration_hours=duration,
         channels=frozenset(u.channel.value for u in state.utterances) or read.channels,
         text=" . ".join([prose, *(d.item for d in state.demands.values()), *said]),
-        duration_so_far=state.closed_at is None,
+        duration_so_far=state.closed_at is None and state.mode is not IncidentMode.STUDY,
     )
 
 
