@@ -94,11 +94,13 @@ CODES: dict[str, str] = {
     "Give it another id.",
     "TD321": "Case id '{case_id}' is already in your library ({file}). "
     "Re-import that file to change it, or use another id.",
-    "TD322": "{path} already holds study results. Continue them with --resume, or choose another --out.",
+    "TD322": "{path} is an unfinished study (its .parts folder is there). Continue it with --resume, or choose "
+    "another --out.",
     "TD323": "{path} was started for other inputs or options ({problem}). "
     "Use another --out, or the same inputs to resume.",
     "TD324": "{path} is a finished study: every input was analysed and its parts folder removed, so there is "
-    "nothing to resume. Choose another --out to analyse again.",
+    "nothing to continue and --resume does not apply. To analyse again, choose another --out or move that file "
+    "away.",
     "TD330": "Incident {incident_id} is not a training session; training commands work only on those.",
     "TD331": "Training session {incident_id} has ended ({outcome}). Start a new one with 'talkdown train run' or on "
     "the console's Training page; its debrief stays ('talkdown train debrief {incident_id}').",

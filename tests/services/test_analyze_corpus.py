@@ -193,6 +193,19 @@ def test_resume_on_a_finished_study_refuses_rather_than_redoing_and_replacing_it
     pd.testing.assert_frame_equal(pd.read_parquet(out), before)
 
 
+def test_a_finished_study_run_again_names_a_next_step_that_works(corpus: Path, tmp_path: Path) -> None:
+    # Run again without --resume, a finished study said "Continue them with --resume" (TD322), and --resume then
+    # refused it (TD324): the researcher was sent in a circle.
+    out = tmp_path / "r.parquet"
+    analyze_corpus([str(corpus / "calls.jsonl")], out=out, workers=1, fast=True)
+    with pytest.raises(TalkdownError) as err:
+        analyze_corpus([str(corpus / "calls.jsonl")], out=out, workers=1, fast=True)
+    assert err.value.code == "TD324"
+    assert "Continue" not in str(err.value) and "choose another --out" in str(err.value)
+    elsewhere = analyze_corpus([str(corpus / "calls.jsonl")], out=tmp_path / "again.parquet", workers=1, fast=True)
+    assert not elsewhere.interrupted and elsewhere.out.exists()  # the step it names works
+
+
 def test_a_finished_studys_per_conversation_file_alone_is_not_replaced(corpus: Path, tmp_path: Path) -> None:
     # The per-utterance file was moved away (or renamed) and its per-conversation file left: TD322 looked at the
     # per-utterance file only, so the same --out silently replaced the other.
@@ -200,10 +213,10 @@ def test_a_finished_studys_per_conversation_file_alone_is_not_replaced(corpus: P
     analyze_corpus([str(corpus / "calls.jsonl")], out=out, workers=1, fast=True)
     out.rename(tmp_path / "kept.parquet")
     before = pd.read_parquet(conversations_path(out))
-    for resume, code in ((False, "TD322"), (True, "TD324")):
+    for resume in (False, True):
         with pytest.raises(TalkdownError) as err:
             analyze_corpus([str(corpus)], out=out, workers=1, fast=True, resume=resume)
-        assert err.value.code == code and str(conversations_path(out)) in str(err.value)
+        assert err.value.code == "TD324" and str(conversations_path(out)) in str(err.value)
     pd.testing.assert_frame_equal(pd.read_parquet(conversations_path(out)), before)
     assert not out.exists()
 

@@ -196,9 +196,11 @@ class PartStore:
                 raise TalkdownError("TD322", path=str(out))
             store._resume(manifest, out)
             return store
-        for done in (out, conversations_path(out)):  # without a parts folder: a finished run's, --resume or not
-            if done.exists():  # (its per-conversation file alone too: the other file may have been moved away)
-                raise TalkdownError("TD324" if resume else "TD322", path=str(done))
+        # Without a parts folder: a finished run's, --resume or not (its per-conversation file alone too: the other
+        # file may have been moved away). TD322 told a finished run to continue with --resume, which TD324 refused.
+        for done in (out, conversations_path(out)):
+            if done.exists():
+                raise TalkdownError("TD324", path=str(done))
         try:
             folder.mkdir(parents=True)
             store.fresh = True
