@@ -11,10 +11,12 @@ from talkdown.domain.annotations import Annotation
 from talkdown.domain.clock import FixedClock
 from talkdown.domain.enums import IncidentType, Role
 from talkdown.errors import TalkdownError
-from talkdown.services import cases
+from talkdown.services import cases, convokit_io
 from talkdown.services.annotate import annotate_incident, bases, done_row, live_pipeline, versions
 from talkdown.services.entries import record_demand, say
 from talkdown.services.incidents import close_incident, open_incident
+from talkdown.services.metrics import incident_metrics
+from talkdown.services.transcripts import import_transcript
 from talkdown.services.wiring import App
 
 AGENCY = """\
@@ -251,3 +253,43 @@ def test_cases_like_says_when_the_library_holds_no_case_of_the_situations_type(a
     assert "no suicide intervention case" in cases.type_missing_note(bridge.type_missing)
     bank = cases.like_cases(app, description="Bank robbery gone wrong, four hostages, they want a car")
     assert bank.type_missing is None
+
+
+def test_an_imported_transcript_lasts_as_long_as_its_lines_say_not_as_long_as_its_import(
+    app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    # Every line of an import is logged in one instant, and `cases like` read that instant as the incident's
+    # duration: "under 0.1 h so far" for a two-hour call, a lower bound that left every longer case out.
+    timed = _write(
+        tmp_path,
+        "call.txt",
+        "[00:00:00] NEG: Hi, this is Sam.\n[00:40:00] SUBJ: Go away.\n[02:00:00] SUBJ: Fine, I'm coming out.\n"
+        "NEG: Good.\n",  # a line the file gave no time is left out, not counted as the import's
+    )
+    untimed = _write(tmp_path, "untimed.txt", "NEG: Hi, this is Sam.\nSUBJ: Go away.\n")
+    roles = {"NEG": Role.PRIMARY, "SUBJ": Role.SUBJECT}
+    (call,), (bare,) = import_transcript(app, timed, mapping=roles), import_transcript(app, untimed, mapping=roles)
+    clock.advance(timedelta(hours=48))  # how long ago it was imported says nothing about the call
+    situation = cases.like_cases(app, incident=call, k=3).situation
+    assert situation.duration_hours == 2.0 and not situation.duration_so_far
+    unknown = cases.like_cases(app, incident=bare, k=3).situation
+    assert unknown.duration_hours is None and not unknown.duration_so_far
+    wider = cases.like_cases(app, incident=bare, k=10).neighbours
+    assert not [m for n in wider for m in n.matches if m.feature == "duration"]  # nothing to compare
+
+
+def test_an_incident_exported_to_convokit_and_imported_back_keeps_its_duration(
+    app: App, clock: FixedClock, tmp_path: Path
+) -> None:
+    # An incident logged here exports each line's instant (ISO 8601) as its time; imported back, it ran 0 h.
+    incident = open_incident(app, title="Bank on Elm", incident_type=IncidentType.CRIMINAL_INTERRUPTED)
+    say(app, incident, speaker="Curtis", text="Nobody comes in.", role_if_new=Role.SUBJECT)
+    clock.advance(timedelta(minutes=90))
+    say(app, incident, speaker="Dana", text="Nobody is coming in.", role_if_new=Role.PRIMARY)
+    convokit_io.export_convokit(tmp_path / "ck", incident=incident, app=app)
+    clock.advance(timedelta(hours=5))
+    (back,) = convokit_io.import_convokit(app, tmp_path / "ck")
+    situation = cases.like_cases(app, incident=back, k=3).situation
+    assert situation.duration_hours is not None and round(situation.duration_hours, 2) == 1.5
+    metric = next(m for m in incident_metrics(app, back).metrics if m.id == "negotiation_duration_h")
+    assert metric.value == 1.5  # the metrics read the same times

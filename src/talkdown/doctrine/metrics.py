@@ -33,7 +33,7 @@ from talkdown.domain.events import (
     SupportStated,
 )
 from talkdown.domain.log import Envelope
-from talkdown.domain.stamps import parse_stamp
+from talkdown.domain.stamps import own_times
 from talkdown.domain.state import IncidentState, evolve
 from talkdown.domain.text import counted
 
@@ -118,11 +118,8 @@ def _said_times(state: IncidentState) -> list[datetime]:
     then the only record of the gaps between lines, so they are used when every line has one.
     """
     live = [u for u in state.utterances if not u.retracted]
-    if state.mode is IncidentMode.STUDY and state.opened_at is not None and all(u.occurred_at is None for u in live):
-        offsets = [parse_stamp(u.source_time) if u.source_time else None for u in live]
-        if live and all(o is not None for o in offsets):
-            return sorted(state.opened_at + timedelta(seconds=o) for o in offsets if o is not None)
-    return sorted(u.when for u in live)
+    own = own_times(state) if state.mode is IncidentMode.STUDY else []
+    return own if len(own) == len(live) else sorted(u.when for u in live)
 
 
 def negotiation_duration(state: IncidentState, now: datetime) -> tuple[float | None, str]:
