@@ -1039,7 +1039,7 @@ ASKED_WHEN = ("how long", "how many minutes", "how many hours", "what time", "wh
 # kids are asleep.". Read only there: "when my shift ends" is no cue on its own.
 PLAN_TIME = RulePattern(
     rf"\b(?:{_DAY_OR_CLOCK}|{VAGUE.pattern}|today|soon|this (?:morning|afternoon|evening|week|weekend)"
-    r"|at (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|oh-\w+"
+    r"|at (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|oh-\w+(?:-\w+)*"
     r"|(?:when|once|after|before) (?:she|she's|he|he's|they|they're|everyone|everybody|it|it's|the|my|his|her|I|I'm"
     r"|we)\b[^.!?,;]*)",
     _I,
@@ -1102,7 +1102,11 @@ POLICE_NEAR = RulePattern(r"\b(?:you|cops?|police|officers?|swat)\b", _I)
 HOSTAGE_NAMED = RulePattern(r"\b(?:her|him|she|he|the \w+|one of|someone|somebody)\b", _I)
 SHOOT_ME_OR_I = RulePattern(r"(?:just )?shoots? me|kill me|I\b", _I)
 SHOOT_ME = RulePattern(r"\b(?:shoot|kill) me\b", _I)
-DENIAL = RulePattern(r"^\W*(?:no|not|never|I'm not|nope)\b", _I)
+# A turn that opens with a "no", an oath before it too ("Good God, no.", "Hell no.": cues 0.31.0, when a means or a
+# time after a direct suicide question became a cue, and "I've got a man coming Friday" after "Good God, no." one).
+DENIAL = RulePattern(
+    r"^\W*(?:(?:good |oh |dear )?(?:god|lord|hell|christ|heavens)\W+)?(?:no|not|never|I'm not|nope)\b", _I
+)
 # His echo of a suicide question, refused at once ("Kill myself? No.", "...? Hell no.", "...? Of course not."), unless
 # what follows leaves the door open ("No. Not tonight.", "Not yet.", "No... I don't know.").
 ECHO_DENIAL = RulePattern(
