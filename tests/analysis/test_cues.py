@@ -41,6 +41,41 @@ def test_a_negated_harm_is_not_a_threat() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "I haven't said she dies.",
+        "I havent said she dies",
+        "He doesn't mean she dies.",
+        "We aren't saying she dies.",
+        "I wasn't saying she dies.",
+        "I haven't said you'll regret it.",
+    ],
+)
+def test_every_nt_negates_the_harm_after_it(text: str) -> None:
+    # cues 0.31.1: NEGATION read "don't", "isn't", "won't" and a few more, but not "haven't", "doesn't", "aren't"
+    assert "threat" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you don't call I'll shoot him.",
+        "If he isn't here I'll kill her.",
+        "If the money isn't here she's dead.",
+        "If she doesn't call I'll shoot him.",
+        "If they aren't gone I start shooting.",
+        "I don't know if I'll kill him.",
+        "I haven't decided if I'll kill him.",
+        "He's lucky I haven't done worse.",
+    ],
+)
+def test_a_negation_in_the_condition_or_the_doubt_before_a_harm_leaves_the_threat(text: str) -> None:
+    # the negation is the condition's ("if he isn't here") or the doubt's ("I don't know if"), not the harm's; until
+    # cues 0.31.1 a "don't" or "isn't" there dropped the threat, and the wider NEGATION would have dropped the rest
+    assert "threat" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "They'll all be better off without me.",
         "Tell Mike he can keep the boat.",
         "Tell my mother I said goodbye.",

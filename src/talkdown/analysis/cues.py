@@ -129,10 +129,12 @@ def _threat_cues(text: str, matches: Iterable[re.Match[str]]) -> list[Cue]:
     cues = []
     for m in matches:
         before = text[max(0, m.start() - 25) : m.start()]
-        if rx.NEGATION.search(before) and not m.group().lower().startswith(
-            ("try", "not", "no", "nah", "none", "think")
+        if (
+            rx.NEGATION.search(before)
+            and not m.group().lower().startswith(("try", "not", "no", "nah", "none", "think"))
+            and not rx.NEGATED_CONDITION.search(text[_sentence_start(text, m.start()) : m.start()])
         ):
-            continue
+            continue  # "I haven't said she dies", not "If he isn't here I'll kill her" (the condition's no)
         if rx.REPORTED_SELF.search(before) or _talked_out_of(text, m):
             continue
         sentence = _sentence_of(text, m.start(), m.end())
@@ -922,7 +924,8 @@ class CueAnalyzer(ModelAssisted):
     # 0.30.0 his answer to a plan, means or timing question with suicide on the table ("Tonight.") a suicide cue
     # 0.30.1 a yes answers a suicide question as suicide_questions.suicide_asked reads it (its own pattern gone)
     # 0.31.0 a means or a time he discloses to a direct suicide question ("I've the revolver in the glove box.") a cue
-    version: ClassVar[str] = "0.31.0"
+    # 0.31.1 every "n't" negates a harm ("I haven't said she dies."); a negated condition does not ("If he isn't here")
+    version: ClassVar[str] = "0.31.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
