@@ -41,6 +41,41 @@ def test_a_negated_harm_is_not_a_threat() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "I haven't said she dies.",
+        "I havent said she dies",
+        "He doesn't mean she dies.",
+        "We aren't saying she dies.",
+        "I wasn't saying she dies.",
+        "I haven't said you'll regret it.",
+    ],
+)
+def test_every_nt_negates_the_harm_after_it(text: str) -> None:
+    # cues 0.31.1: NEGATION read "don't", "isn't", "won't" and a few more, but not "haven't", "doesn't", "aren't"
+    assert "threat" not in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you don't call I'll shoot him.",
+        "If he isn't here I'll kill her.",
+        "If the money isn't here she's dead.",
+        "If she doesn't call I'll shoot him.",
+        "If they aren't gone I start shooting.",
+        "I don't know if I'll kill him.",
+        "I haven't decided if I'll kill him.",
+        "He's lucky I haven't done worse.",
+    ],
+)
+def test_a_negation_in_the_condition_or_the_doubt_before_a_harm_leaves_the_threat(text: str) -> None:
+    # the negation is the condition's ("if he isn't here") or the doubt's ("I don't know if"), not the harm's; until
+    # cues 0.31.1 a "don't" or "isn't" there dropped the threat, and the wider NEGATION would have dropped the rest
+    assert "threat" in cues(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "They'll all be better off without me.",
         "Tell Mike he can keep the boat.",
         "Tell my mother I said goodbye.",
@@ -1940,6 +1975,7 @@ def test_a_plan_question_with_no_suicide_on_the_table_reads_no_answer_as_a_cue(
         "I don't have a gun, if that's what you mean.",
         "No. Not the pills, not anything.",
         "there's no rope, nothing like that",
+        "Good God, no. Tonight's the darts final.",  # an oath before the no (cues 0.31.0)
     ],
 )
 def test_his_denial_of_a_plan_is_no_suicide_cue(answer: str) -> None:
@@ -1979,3 +2015,44 @@ def test_no_plan_to_a_thoughts_question_is_no_denial_the_model_is_kept_from() ->
 def test_a_yes_is_read_by_the_one_reading_of_a_suicide_question(asked: str, answer: str, cue: bool) -> None:
     # cues 0.30.1: suicide_questions.suicide_asked, which the simulator, debrief and advisor share
     assert ("suicide_cue" in cues(answer, previous=asked)) is cue
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "clue", "words"),
+    [
+        ("Mr Hendry, are you thinking about taking your own life?", "Margaret's tablets. The whole bottle.",
+         "plan_or_means", ["tablets"]),
+        ("Major, are you planning to use the rifle on yourself?", "At oh-six-hundred. First light.",
+         "time_reference", ["oh-six-hundred", "First light"]),
+        ("Are you thinking about killing yourself, Marcus?", "My sidearm's on the table.", "plan_or_means",
+         ["sidearm"]),
+        ("Are you thinking about killing yourself tonight?", "When the sun comes up.", "time_reference",
+         ["When the sun comes up"]),
+        ("Are you thinking about killing yourself?", "Not today. Tomorrow, maybe.", "time_reference", ["Tomorrow"]),
+        ("Are you thinking about killing yourself?", "Yeah. Tonight, when she's asleep.", "time_reference",
+         ["Yeah", "Tonight", "when she's asleep"]),
+    ],
+)  # fmt: skip
+def test_a_means_or_a_time_he_discloses_to_a_direct_suicide_question_is_a_suicide_cue(
+    asked: str, answer: str, clue: str, words: list[str]
+) -> None:
+    # asked plainly, he often answers with the how or the when rather than a yes; the rules read them only after a
+    # plan question until cues 0.31.0
+    cue = cues(answer, previous=asked)["suicide_cue"]
+    assert (cue.detail["kind"], cue.detail["clue"]) == ("answer_to_direct_question", clue)
+    assert [answer[e.start : e.end] for e in cue.evidence] == words
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer"),
+    [
+        ("Are you thinking about killing yourself?", "No. Not tonight."),
+        ("Are you thinking about killing yourself?", "I don't have a gun."),
+        ("Have you had any thoughts of ending your life?", "Good God, no. I've got a man coming Friday."),
+        ("You're not going to do anything silly, are you?", "At oh-six-hundred."),  # hedged: the wording asked none
+        ("Where are you parked?", "My sidearm's on the table."),
+        ("Do you have a plan?", "At oh-six-hundred. First light."),  # asked cold
+    ],
+)
+def test_a_denied_or_unasked_means_or_time_is_no_suicide_cue(asked: str, answer: str) -> None:
+    assert "suicide_cue" not in cues(answer, previous=asked)

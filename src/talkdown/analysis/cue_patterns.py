@@ -69,13 +69,17 @@ def _one_boundary(pattern: str) -> str:
     return "|".join(parts)
 
 
-# A negation reaches over a few words of its own clause, not over "or"/"and"/"then" into the next one:
-# "No police or he is dead" is a threat.
-NEGATION = RulePattern(
-    _loose(r"\b(?:not|never|no|don't|didn't|won't|wouldn't|can't|isn't|ain't|n't)\b")
-    + r"(?:(?!\b(?:or|and|then|but|else)\b)[^.!?,;]){0,12}$",
-    _I,
+# A negation reaches over a few words of its own clause, not over "or"/"and"/"then" into the next one ("No police or
+# he is dead" is a threat), nor over "if"/"whether" into the harm it doubts ("I don't know if I'll kill him" is one).
+# Every "n't" counts ("I haven't said she dies", "he doesn't mean", "we aren't saying", texted without the apostrophe:
+# until cues 0.31.1 only "don't", "didn't", "won't", "wouldn't", "can't", "isn't" and "ain't" did).
+_NEGATOR = _loose(
+    r"\b(?:not|never|no|n't|(?:do|does|did|have|has|had|is|are|was|were|wo|would|could|should|ca|ai)n't)\b"
 )
+NEGATION = RulePattern(_NEGATOR + r"(?:(?!\b(?:or|and|then|but|else|if|whether)\b)[^.!?,;]){0,12}$", _I)
+# A negation in the condition before the harm, not in the harm ("If she doesn't call I'll shoot him", "If they aren't
+# gone I start shooting"): the threat stands (cues 0.31.1; until then a "don't" or "isn't" there dropped it).
+NEGATED_CONDITION = RulePattern(r"\b(?:if|unless|when|once|until|till)\b[^.!?,;]*?" + _NEGATOR + r"[^.!?,;]*$", _I)
 CONDITIONAL = RulePattern(
     r"\b(?:if|unless|or|otherwise|then|until|as long as|next time|anybody|anyone|somebody)\b|\bor else\b", _I
 )
@@ -140,7 +144,9 @@ THREAT = RulePattern(
         r"|\byou(?:'ll)? (?:won't|never) see (?:her|him|them|the \w+) again\b"
         r"|\bif you (?:ever )?want to see (?:her|him|them|the \w+)"
         r"|\bthis gets ugly\b|\bit's on you\b|\bwill regret it\b|\byou'll regret\b|\bshow you I'm serious\b"
-        r"|\bdone worse\b|\bkeep sweating\b|\bwatch me (?:hurt|kill|shoot)\b|\btake (?:the \w+|one of (?:them|you)"
+        # "He's lucky I haven't done worse": the negation is the threat's own words (cues 0.31.1)
+        r"|\b(?:(?:haven't|hasn't|didn't|ain't|not) (?:done|do)|done) worse\b"
+        r"|\bkeep sweating\b|\bwatch me (?:hurt|kill|shoot)\b|\btake (?:the \w+|one of (?:them|you)"
         r"|somebody|someone|her|him) with me\b|\btry me\b|\bI'll show you\b"
         # implied harm: consequences named without a harm verb
         r"|\byou (?:don't|won't|will not|never|'ll never) see (?:her|him|them|the \w+|your \w+) (?:again|alive)\b"
@@ -1039,7 +1045,7 @@ ASKED_WHEN = ("how long", "how many minutes", "how many hours", "what time", "wh
 # kids are asleep.". Read only there: "when my shift ends" is no cue on its own.
 PLAN_TIME = RulePattern(
     rf"\b(?:{_DAY_OR_CLOCK}|{VAGUE.pattern}|today|soon|this (?:morning|afternoon|evening|week|weekend)"
-    r"|at (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|oh-\w+"
+    r"|at (?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|oh-\w+(?:-\w+)*"
     r"|(?:when|once|after|before) (?:she|she's|he|he's|they|they're|everyone|everybody|it|it's|the|my|his|her|I|I'm"
     r"|we)\b[^.!?,;]*)",
     _I,
@@ -1102,7 +1108,11 @@ POLICE_NEAR = RulePattern(r"\b(?:you|cops?|police|officers?|swat)\b", _I)
 HOSTAGE_NAMED = RulePattern(r"\b(?:her|him|she|he|the \w+|one of|someone|somebody)\b", _I)
 SHOOT_ME_OR_I = RulePattern(r"(?:just )?shoots? me|kill me|I\b", _I)
 SHOOT_ME = RulePattern(r"\b(?:shoot|kill) me\b", _I)
-DENIAL = RulePattern(r"^\W*(?:no|not|never|I'm not|nope)\b", _I)
+# A turn that opens with a "no", an oath before it too ("Good God, no.", "Hell no.": cues 0.31.0, when a means or a
+# time after a direct suicide question became a cue, and "I've got a man coming Friday" after "Good God, no." one).
+DENIAL = RulePattern(
+    r"^\W*(?:(?:good |oh |dear )?(?:god|lord|hell|christ|heavens)\W+)?(?:no|not|never|I'm not|nope)\b", _I
+)
 # His echo of a suicide question, refused at once ("Kill myself? No.", "...? Hell no.", "...? Of course not."), unless
 # what follows leaves the door open ("No. Not tonight.", "Not yet.", "No... I don't know.").
 ECHO_DENIAL = RulePattern(

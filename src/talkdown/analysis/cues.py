@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from talkdown.analysis import cue_patterns as rx
 from talkdown.analysis.base import Context, Turn, annotation
@@ -77,14 +77,14 @@ def _threat_target(match: str, after: str, sentence: str) -> str:
 
 @dataclass(frozen=True)
 class _Asked:
-    """All the cue rules read of the negotiator's turn just before: did it ask about harm, about suicide, about
-    his plan, the means or the timing with suicide on the table (``plan``: what it asks first), what he wants, or
-    how long / what time (then "Twenty minutes." is an answer, not a deadline)? Keyed by this rather than by that
-    turn's text, the cache lets the cue analyser (which has the context) and ``cue_labels`` (which has not) share
-    one reading of most subject turns."""
+    """All the cue rules read of the negotiator's turn just before: did it ask about harm, about suicide (how:
+    ``suicide_asked``), about his plan, the means or the timing with suicide on the table (``plan``: what it asks
+    first), what he wants, or how long / what time (then "Twenty minutes." is an answer, not a deadline)? Keyed
+    by this rather than by that turn's text, the cache lets the cue analyser (which has the context) and
+    ``cue_labels`` (which has not) share one reading of most subject turns."""
 
     harm: bool = False
-    suicide: bool = False
+    suicide: Literal["direct", "hedged"] | None = None
     wants: bool = False
     when: bool = False
     plan: PlanTopic | None = None
@@ -99,7 +99,7 @@ def _asked(previous_negotiator: str | None, suicide_before: bool = False) -> _As
     # the one reading of a suicide question, direct or hedged, the simulator, debrief and advisor share (cues 0.30.1;
     # the cue rules had their own, which read "You want them to shoot you." as one and "Are you planning to kill
     # yourself, Mr. Bell?" or "I'm wondering if you're thinking about ending your life." as none)
-    suicide = suicide_asked(previous_negotiator) is not None
+    suicide = suicide_asked(previous_negotiator)
     plan = plan_asked(previous_negotiator) if suicide or suicide_before else None
     return _Asked(
         harm=rx.HARM_QUESTION.search(previous_negotiator) is not None,
@@ -129,10 +129,12 @@ def _threat_cues(text: str, matches: Iterable[re.Match[str]]) -> list[Cue]:
     cues = []
     for m in matches:
         before = text[max(0, m.start() - 25) : m.start()]
-        if rx.NEGATION.search(before) and not m.group().lower().startswith(
-            ("try", "not", "no", "nah", "none", "think")
+        if (
+            rx.NEGATION.search(before)
+            and not m.group().lower().startswith(("try", "not", "no", "nah", "none", "think"))
+            and not rx.NEGATED_CONDITION.search(text[_sentence_start(text, m.start()) : m.start()])
         ):
-            continue
+            continue  # "I haven't said she dies", not "If he isn't here I'll kill her" (the condition's no)
         if rx.REPORTED_SELF.search(before) or _talked_out_of(text, m):
             continue
         sentence = _sentence_of(text, m.start(), m.end())
@@ -170,6 +172,8 @@ def _suicide(text: str, asked: _Asked) -> list[Cue]:
         return [Cue("suicide_cue", tuple(spans), {"kind": "stated", **_clue(text)})]
     if asked.plan:
         return _plan_answer(text, asked.plan)
+    if asked.suicide == "direct":  # a means or a time he discloses answers it as a yes does (cues 0.31.0)
+        return _answer(text, "answer_to_direct_question", asked_for=None, plain=_clue(text))
     answer = _yes(text) if asked.suicide else None
     return [Cue("suicide_cue", (answer,), {"kind": "answer_to_direct_question", **_clue(text)})] if answer else []
 
@@ -187,30 +191,48 @@ _MEANS = CLUES_BY_ID["plan_or_means"].pattern
 
 def _plan_answer(text: str, topic: PlanTopic) -> list[Cue]:
     """His answer to a question about his plan, the means or the timing asked with suicide on the table, as a
-    suicide cue: the means he names ("Over the rail.", "The shotgun.", "I've got the pills right here.": the
-    ``plan_or_means`` clue's words), the time ("Tonight. When she's asleep.": ``rx.PLAN_TIME``, the
-    ``time_reference`` clue), or a plain yes (the clue the question asked for); a turn that opens with a "no"
-    ("No.", "I'm not going to do anything.") or names them only to deny them ("I haven't got a plan",
-    ``rx.PLAN_DENIED``) is none.
+    suicide cue (``_answer``): what he discloses, or a plain yes (with the clue the question asked for).
 
     Why: indicators.md has the negotiator ask, after a yes, about the plan, the means and the timing, because risk
     rises with a lethal method and a near time; his answer is the cue the board must show, though "Tonight." or
     "The shotgun." names no suicide (the rules read none in it until cues 0.30.0)."""
+    asked_for = "time_reference" if topic == "timing" else None
+    return _answer(text, "answer_to_plan_question", asked_for=asked_for, plain={"clue": asked_for or "plan_or_means"})
+
+
+def _answer(text: str, kind: str, *, asked_for: str | None, plain: Detail) -> list[Cue]:
+    """His answer to a question about suicide or his plan as a suicide cue, or none: the means or the time he
+    discloses (``_disclosed``) and a yes that opens the turn (``_yes``), each as its evidence. Its clue is the one
+    the question ``asked_for`` where he discloses that, else the first disclosed, else ``plain`` (the yes's).
+
+    Why after a direct suicide question too ("Margaret's tablets. The whole bottle.", "At oh-six-hundred. First
+    light." after "Are you planning to use the rifle on yourself?"): asked plainly, he often answers with the how or
+    the when rather than a yes, and indicators.md weighs both; until cues 0.31.0 the rules read them only after a
+    plan question."""
+    named = _disclosed(text)
+    answer = _yes(text)
+    if not named and answer is None:
+        return []
+    clues = [clue for _, clue in named]
+    detail: Detail = {"clue": asked_for if asked_for in clues else clues[0]} if clues else plain
+    spans = sorted({*([answer] if answer else []), *(m.span() for m, _ in named)})
+    return [Cue("suicide_cue", tuple(spans), {"kind": kind, **detail})]
+
+
+def _disclosed(text: str) -> list[tuple[re.Match[str], str]]:
+    """The means he names in answer to a question about suicide or his plan (the ``plan_or_means`` clue's words:
+    "Over the rail.", "The shotgun.", "I've got the pills right here.") and the times ("Tonight. When she's
+    asleep.": ``rx.PLAN_TIME``, the ``time_reference`` clue), means first, each with its clue. None in a turn that
+    opens with a "no" ("No.", "I'm not going to do anything.", "Good God, no.") unless it leaves the door open
+    ("Not today. Tomorrow, maybe."), and none he names only to deny it ("I haven't got a plan", ``rx.PLAN_DENIED``)."""
     if rx.DENIAL.match(text) and not rx.DOOR_OPEN.search(text):
         return []
-    named = [
+    return [
         (m, clue)
         for pattern, clue in ((_MEANS, "plan_or_means"), (rx.PLAN_TIME, "time_reference"))
         for m in pattern.finditer(text)
         if not rx.PLAN_DENIED.search(text[max(0, m.start() - 25) : m.start()])
     ]
-    answer = _yes(text)
-    if not named and answer is None:
-        return []
-    clues = [clue for _, clue in named] or ["time_reference" if topic == "timing" else "plan_or_means"]
-    clue = "time_reference" if topic == "timing" and "time_reference" in clues else clues[0]
-    spans = sorted({*([answer] if answer else []), *(m.span() for m, _ in named)})
-    return [Cue("suicide_cue", tuple(spans), {"kind": "answer_to_plan_question", "clue": clue})]
 
 
 def _clue(text: str) -> Detail:
@@ -901,7 +923,9 @@ class CueAnalyzer(ModelAssisted):
     # 0.29.2 "Make them shoot me." a demand (own_death); 0.29.3 "an'" ends an item; 0.29.4 no model demand on a wish
     # 0.30.0 his answer to a plan, means or timing question with suicide on the table ("Tonight.") a suicide cue
     # 0.30.1 a yes answers a suicide question as suicide_questions.suicide_asked reads it (its own pattern gone)
-    version: ClassVar[str] = "0.30.1"
+    # 0.31.0 a means or a time he discloses to a direct suicide question ("I've the revolver in the glove box.") a cue
+    # 0.31.1 every "n't" negates a harm ("I haven't said she dies."); a negated condition does not ("If he isn't here")
+    version: ClassVar[str] = "0.31.1"
     requires: ClassVar[frozenset[str]] = frozenset()
     produces: ClassVar[frozenset[str]] = frozenset({FAMILY})
 
