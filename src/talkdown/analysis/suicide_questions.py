@@ -117,6 +117,9 @@ _PLAN_TOPICS: tuple[tuple[PlanTopic, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# One of these is in every wording of ``_PLAN_TOPICS`` (keep them in step): a cheap test before a line is split into
+# sentences, for the cue rules read the negotiator's line before each of his (bench/analyze.py, ``--fast``).
+_PLAN_WORDS = re.compile(r"plan|how|use|thing|means|when|picked|chosen|set a|decided on", _I)
 # A title's full stop ends no sentence: "Are you planning to kill yourself, Mr. Bell?" is one question.
 _SENTENCE = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|St)\.|[^.!?])+[.!?]*")
 # A texted question may open with his name: "jess are u thinking about killing urself"
@@ -163,6 +166,8 @@ def suicide_asked(text: str) -> Literal["direct", "hedged"] | None:
     ...  "Did you jump the queue?", "I don't want you to kill yourself.")]
     ['direct', 'direct', 'hedged', 'hedged', None, None]
     """
+    if not (_SUICIDE_PLAIN.search(text) or _SUICIDE_EUPHEMISM.search(text)):
+        return None  # no question of the line can name it then (the cue rules ask of every line before his)
     found: Literal["direct", "hedged"] | None = None
     for sentence in _questions(text):
         euphemism = _SUICIDE_EUPHEMISM.search(sentence) is not None
@@ -196,6 +201,8 @@ def plan_asked(text: str) -> PlanQuestion | None:
     >>> plan_asked("You haven't got a plan, have you?")
     PlanQuestion(how='hedged', topics=('plan',))
     """
+    if _PLAN_WORDS.search(text) is None:
+        return None  # every wording of ``_PLAN_TOPICS`` holds one of these words: most lines need no sentence split
     topics: list[PlanTopic] = []
     how: Literal["direct", "hedged"] = "hedged"
     for sentence in _questions(text):
