@@ -9,7 +9,18 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from talkdown.analysis import avoid, change_talk, cue_patterns, emotion, literals, outburst, patterns, skills, stairway
+from talkdown.analysis import (
+    avoid,
+    change_talk,
+    cue_patterns,
+    emotion,
+    literals,
+    outburst,
+    patterns,
+    skills,
+    stairway,
+    suicide_questions,
+)
 from talkdown.analysis.literals import required_literals
 from talkdown.analysis.patterns import RulePattern
 
@@ -18,7 +29,7 @@ DEV = Path(__file__).resolve().parents[2] / "eval" / "data" / "indomain_dev.json
 
 def _rule_patterns() -> dict[str, RulePattern]:
     found: dict[str, RulePattern] = {}
-    for module in (cue_patterns, skills, avoid, change_talk, outburst, stairway, emotion):
+    for module in (cue_patterns, skills, avoid, change_talk, outburst, stairway, emotion, suicide_questions):
         short = module.__name__.rsplit(".", 1)[-1]
         found |= {f"{short}.{name}": value for name, value in vars(module).items() if isinstance(value, RulePattern)}
     found |= {f"avoid.{name}": value for name, value in {**avoid._PATTERNS, **avoid._OTHER}.items()}

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from talkdown.analysis.patterns import RulePattern
+
 _I = re.IGNORECASE
 
 PLAIN_QUESTION = "Are you thinking about killing yourself?"
@@ -29,7 +31,7 @@ PLAIN_QUESTION = "Are you thinking about killing yourself?"
 # question gave way to this one): the act named as he would do it, a jump, the gun used on himself, the train, both
 # lives ended, the officers asked to shoot him, dying thought about, and "urself" texted.
 _YOURSELF = r"(?:yourself|urself|yaself|yerself)"
-_SUICIDE_PLAIN = re.compile(
+_SUICIDE_PLAIN = RulePattern(
     rf"\bsuicid\w*|\bkill(?:ing)? {_YOURSELF}\b|\b(?:end|ending|take|taking) (?:both )?your (?:own )?li(?:fe|ves)\b"
     r"|\bwant(?:ing)? to die\b|\bthinking (?:about|of) ending it\b|\bthoughts of (?:dying|ending (?:it|your life))\b"
     r"|\b(?:thinking|thought) (?:about|of) (?:dying|jumping)\b|\bjump(?:ing)? (?:off|from|down)\b"
@@ -41,7 +43,7 @@ _SUICIDE_PLAIN = re.compile(
     r"|\b(?:police|officers|cops|them|us|they) to (?:kill|shoot) you\b",
     _I,
 )
-_SUICIDE_EUPHEMISM = re.compile(
+_SUICIDE_EUPHEMISM = RulePattern(
     rf"\b(?:hurt|hurting|harm|harming) {_YOURSELF}\b"
     # the fall as a figure ("going over the edge"), not being here, and a dose he may have taken, none named
     r"|\b(?:go|going|gone) over the (?:edge|side)\b|\b(?:thinking|thought) (?:about|of) (?:going over|not being here"
@@ -166,8 +168,8 @@ def suicide_asked(text: str) -> Literal["direct", "hedged"] | None:
     ...  "Did you jump the queue?", "I don't want you to kill yourself.")]
     ['direct', 'direct', 'hedged', 'hedged', None, None]
     """
-    if not (_SUICIDE_PLAIN.search(text) or _SUICIDE_EUPHEMISM.search(text)):
-        return None  # no question of the line can name it then (the cue rules ask of every line before his)
+    if not (_SUICIDE_PLAIN.may_match(text) or _SUICIDE_EUPHEMISM.may_match(text)):
+        return None  # no question of the line can name it (the cue rules ask it of every line before his)
     found: Literal["direct", "hedged"] | None = None
     for sentence in _questions(text):
         euphemism = _SUICIDE_EUPHEMISM.search(sentence) is not None
