@@ -812,9 +812,7 @@ def demanded_before(window: Sequence[Turn]) -> bool:
     for i, turn in enumerate(window):
         if turn.side != "subject":
             continue
-        before = window[i - 1] if i else None
-        asked = before.text if before is not None and before.side == "negotiator" else None
-        found = find_cues(turn.text, previous_negotiator=asked, after_demand=demanded)
+        found = find_cues(turn.text, previous_negotiator=_negotiator_before(window, i), after_demand=demanded)
         demanded = demanded or any(cue.label == "demand" for cue in found)
     return demanded
 
@@ -832,9 +830,7 @@ def suicide_raised(window: Sequence[Turn]) -> bool:
         if turn.side == "negotiator":
             raised = raised or suicide_asked(turn.text) is not None
             continue
-        before = window[i - 1] if i else None
-        asked = before.text if before is not None and before.side == "negotiator" else None
-        found = find_cues(turn.text, previous_negotiator=asked, suicide_before=raised)
+        found = find_cues(turn.text, previous_negotiator=_negotiator_before(window, i), suicide_before=raised)
         raised = raised or any(cue.label == "suicide_cue" for cue in found)
     return raised
 
@@ -909,10 +905,17 @@ def ledger_item(detail: Mapping[str, object]) -> str | None:
     return item if isinstance(item, str) and item.strip() and not detail.get("own_death") else None
 
 
-def _after_plan_question(ctx: Context) -> bool:
-    """Whether the turn just before is the negotiator's question about a plan, the means or the timing."""
-    previous = ctx.window[-1] if ctx.window else None
-    return previous is not None and previous.side == "negotiator" and plan_asked(previous.text) is not None
+def _negotiator_before(window: Sequence[Turn], at: int | None = None) -> str | None:
+    """The words of the turn before position ``at`` of ``window`` (its end by default) when a negotiator said them:
+    what a turn of his at ``at`` answers, or None."""
+    at = len(window) if at is None else at
+    before = window[at - 1] if at else None
+    return before.text if before is not None and before.side == "negotiator" else None
+
+
+def _plan_question(previous_negotiator: str | None) -> bool:
+    """Whether the negotiator's turn just before asks about a plan, the means or the timing."""
+    return previous_negotiator is not None and plan_asked(previous_negotiator) is not None
 
 
 class CueAnalyzer(ModelAssisted):
@@ -939,8 +942,7 @@ class CueAnalyzer(ModelAssisted):
             if not is_judgeable(turn.text):
                 out[i] = (self._annotation(Cue(NEUTRAL, ()), score=0.0, low_confidence=True),)
                 continue
-            previous = ctx.window[-1] if ctx.window else None
-            prev_text = previous.text if previous is not None and previous.side == "negotiator" else None
+            prev_text = _negotiator_before(ctx.window)
             reference = turn.at or ctx.reference_time
             if reference is not None and turn.at is not None and ctx.reference_time is not None:
                 reference = turn.at.astimezone(ctx.reference_time.tzinfo)  # wall-clock times in the incident's zone
@@ -949,7 +951,7 @@ class CueAnalyzer(ModelAssisted):
                 demanded_before(ctx.window) or (_goes_on_with_a_list(turn.text) and listed_before(ctx.window))
             )
             # Read the window for suicide only after a question about a plan: "Do you have a plan?" names none.
-            suicide_before = _after_plan_question(ctx) and suicide_raised(ctx.window)
+            suicide_before = _plan_question(prev_text) and suicide_raised(ctx.window)
             cues = find_cues(
                 turn.text,
                 previous_negotiator=prev_text,
@@ -963,7 +965,9 @@ class CueAnalyzer(ModelAssisted):
         # Cue rule labels are only ever added to: every choice for this family is "rules" or "union".
         added = self._join(FAMILY, LABELS, {i: {a.label: a for a in out[i]} for i in todo}, turns, ctxs, ahead)
         for i, labels in added.items():
-            if "suicide_cue" in labels and denies_suicide(turns[i].text, plan_question=_after_plan_question(ctxs[i])):
+            if "suicide_cue" in labels and denies_suicide(
+                turns[i].text, plan_question=_plan_question(_negotiator_before(ctxs[i].window))
+            ):
                 del labels["suicide_cue"]  # his refusal of the question, not a cue (``_echo_denied``)
             if "demand" in labels and wishes_harm(turns[i].text):
                 del labels["demand"]  # the harm he wishes, which the threat rules read, not a thing asked for
